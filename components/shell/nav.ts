@@ -1,0 +1,18 @@
+import { Activity, AlertTriangle, BarChart3, Shield, Store, Workflow, type LucideIcon } from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  /** Shown as the page's description. */
+  description: string;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: "/workflows", label: "Workflows", icon: Workflow, description: "Design agent workflows on a canvas and run them." },
+  { href: "/runs", label: "Runs", icon: Activity, description: "Every run, live and past, with a step-by-step debugger." },
+  { href: "/analytics", label: "Analytics", icon: BarChart3, description: "Runs, tokens, cost and latency over time." },
+  { href: "/anomalies", label: "Anomalies", icon: AlertTriangle, description: "Unusual runs, alerts and what was done about them." },
+  { href: "/marketplace", label: "Marketplace", icon: Store, description: "MCP servers to install for your tenant, and their health." },
+  { href: "/admin", label: "Admin", icon: Shield, description: "Members and roles, quotas, usage, API tokens and the audit log." },
+];

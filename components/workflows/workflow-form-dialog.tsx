@@ -1,0 +1,93 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/input";
+import { Spinner } from "@/components/ui/states";
+
+export interface WorkflowFormValues {
+  name: string;
+  description: string;
+}
+
+/** Field errors from the server: zod's flattened errors, or a CONFLICT on the name. */
+export function fieldErrorsOf(error: unknown): Partial<Record<keyof WorkflowFormValues | "form", string>> {
+  const data = (error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> }; code?: string } } | null)?.data;
+  const fields = data?.zodError?.fieldErrors ?? {};
+  if (data?.code === "CONFLICT") return { name: (error as Error).message };
+  const result = { name: fields.name?.[0], description: fields.description?.[0] };
+  return result.name || result.description ? result : { form: (error as Error | null)?.message };
+}
+
+export function WorkflowFormDialog({
+  title,
+  submitLabel,
+  initial,
+  trigger,
+  open,
+  onOpenChange,
+  onSubmit,
+  isPending,
+  error,
+}: {
+  title: string;
+  submitLabel: string;
+  initial?: WorkflowFormValues;
+  trigger?: ReactNode;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onSubmit: (values: WorkflowFormValues) => void;
+  isPending: boolean;
+  error: unknown;
+}) {
+  const [clientError, setClientError] = useState<string | null>(null);
+  const errors = error ? fieldErrorsOf(error) : {};
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const values = { name: String(form.get("name") ?? "").trim(), description: String(form.get("description") ?? "").trim() };
+    if (!values.name) return setClientError("Give the workflow a name");
+    setClientError(null);
+    onSubmit(values);
+  }
+  const nameError = clientError ?? errors.name;
+
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      {trigger ? <Dialog.Trigger asChild>{trigger}</Dialog.Trigger> : null}
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            You can change the name and description later.
+          </Dialog.Description>
+          <form onSubmit={submit} className="space-y-4" noValidate>
+            <Field label="Name" htmlFor="workflow-name" error={nameError}>
+              <Input id="workflow-name" name="name" defaultValue={initial?.name} maxLength={120} aria-invalid={Boolean(nameError)} autoFocus />
+            </Field>
+            <Field label="Description" htmlFor="workflow-description" error={errors.description}>
+              <Input id="workflow-description" name="description" defaultValue={initial?.description} maxLength={2000} />
+            </Field>
+            {errors.form ? (
+              <p role="alert" className="text-sm text-danger">
+                {errors.form}
+              </p>
+            ) : null}
+            <div className="flex justify-end gap-2">
+              <Dialog.Close asChild>
+                <Button variant="secondary">Cancel</Button>
+              </Dialog.Close>
+              <Button type="submit" disabled={isPending}>
+                {isPending ? <Spinner /> : null}
+                {submitLabel}
+              </Button>
+            </div>
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,194 @@
+"use client";
+
+import * as Menu from "@radix-ui/react-dropdown-menu";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { MoreHorizontal, Plus, Search, Workflow } from "lucide-react";
+import { useDeferredValue, useState } from "react";
+import { toast } from "sonner";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { EmptyState, ErrorState, PageHeader, SkeletonRows, Spinner } from "@/components/ui/states";
+import { WorkflowFormDialog } from "./workflow-form-dialog";
+
+const PAGE_SIZE = 20;
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+interface WorkflowItem {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  updatedAt: Date;
+}
+
+export function WorkflowList() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useMe();
+  const canEdit = can("workflow.edit");
+  const [search, setSearch] = useState("");
+  const deferredSearch = useDeferredValue(search.trim());
+  const [isCreating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<WorkflowItem | null>(null);
+
+  const list = useInfiniteQuery(
+    trpc.workflow.list.infiniteQueryOptions(
+      { limit: PAGE_SIZE, search: deferredSearch || undefined },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.workflow.list.pathKey() });
+
+  const create = useMutation(
+    trpc.workflow.create.mutationOptions({
+      onSuccess: (workflow) => {
+        toast.success(`Created “${workflow.name}”`);
+        setCreating(false);
+        void refresh();
+      },
+    }),
+  );
+  const rename = useMutation(
+    trpc.workflow.rename.mutationOptions({
+      onSuccess: () => {
+        setEditing(null);
+        void refresh();
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.workflow.delete.mutationOptions({
+      onSuccess: () => {
+        toast.success("Workflow deleted");
+        void refresh();
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const newButton = (
+    <Button disabled={!canEdit} title={canEdit ? undefined : "Viewers cannot create workflows"}>
+      <Plus className="size-4" aria-hidden />
+      New workflow
+    </Button>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Workflows"
+        description="Agent workflows of this tenant. The canvas editor is on its way; for now you can create and organise them."
+        actions={
+          <WorkflowFormDialog
+            title="New workflow"
+            submitLabel="Create"
+            trigger={newButton}
+            open={isCreating}
+            onOpenChange={(open) => {
+              setCreating(open);
+              create.reset();
+            }}
+            onSubmit={(values) => create.mutate(values)}
+            isPending={create.isPending}
+            error={create.error}
+          />
+        }
+      />
+      <div className="relative mb-4 max-w-sm">
+        <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
+        <Input
+          type="search"
+          placeholder="Search workflows"
+          aria-label="Search workflows"
+          className="pl-9"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+      </div>
+
+      {list.isPending ? (
+        <SkeletonRows />
+      ) : list.isError ? (
+        <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState icon={Workflow} title={deferredSearch ? "No workflow matches" : "No workflows yet"}>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            {deferredSearch
+              ? `Nothing is named like “${deferredSearch}”.`
+              : canEdit
+                ? "Create one to start designing an agent workflow."
+                : "An editor of this tenant can create the first one."}
+          </p>
+        </EmptyState>
+      ) : (
+        <ul className="divide-y rounded-xl border bg-card" aria-label="Workflows">
+          {items.map((workflow) => (
+            <li key={workflow.id} className="flex items-center gap-4 px-4 py-3">
+              <Workflow className="size-5 shrink-0 text-primary" aria-hidden />
+              <div className="min-w-0 flex-1">
+                <p className="truncate font-medium">{workflow.name}</p>
+                <p className="truncate text-sm text-muted-foreground">{workflow.description || "No description"}</p>
+              </div>
+              <span className="hidden text-xs text-muted-foreground sm:block">
+                v{workflow.version} · {dateFormat.format(workflow.updatedAt)}
+              </span>
+              {canEdit ? (
+                <Menu.Root>
+                  <Menu.Trigger aria-label={`Actions for ${workflow.name}`} className="rounded-md p-1.5 hover:bg-muted">
+                    <MoreHorizontal className="size-4" aria-hidden />
+                  </Menu.Trigger>
+                  <Menu.Portal>
+                    <Menu.Content align="end" className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg">
+                      <Menu.Item
+                        className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
+                        onSelect={() => {
+                          rename.reset();
+                          setEditing(workflow);
+                        }}
+                      >
+                        Rename…
+                      </Menu.Item>
+                      <Menu.Item
+                        className="cursor-pointer rounded-md px-2 py-1.5 text-sm text-danger outline-none data-[highlighted]:bg-muted"
+                        onSelect={() => {
+                          if (window.confirm(`Delete “${workflow.name}”? This cannot be undone.`)) remove.mutate({ id: workflow.id });
+                        }}
+                      >
+                        Delete
+                      </Menu.Item>
+                    </Menu.Content>
+                  </Menu.Portal>
+                </Menu.Root>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {list.hasNextPage ? (
+        <div className="mt-4 flex justify-center">
+          <Button variant="secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+            {list.isFetchingNextPage ? <Spinner /> : null}
+            Load more
+          </Button>
+        </div>
+      ) : null}
+
+      {editing ? (
+        <WorkflowFormDialog
+          title="Rename workflow"
+          submitLabel="Save"
+          initial={editing}
+          open
+          onOpenChange={(open) => !open && setEditing(null)}
+          onSubmit={(values) => rename.mutate({ id: editing.id, ...values })}
+          isPending={rename.isPending}
+          error={rename.error}
+        />
+      ) : null}
+    </>
+  );
+}

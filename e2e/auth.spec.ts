@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test";
+import { OWNER, openUserMenu, signIn, VIEWER } from "./helpers";
+
+test("a signed-out visitor is sent to the sign-in page, and back after signing in", async ({ page }) => {
+  await page.goto("/runs");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fruns$/);
+  await expect(page.getByRole("heading", { name: "Sign in to Maestro" })).toBeVisible();
+
+  await page.getByLabel("E-mail").fill(OWNER.email);
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+  await expect(page.getByRole("heading", { name: "Runs" })).toBeVisible();
+});
+
+test("a wrong password says so and nothing else", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByLabel("E-mail").fill(VIEWER.email);
+  await page.getByLabel("Password").fill("not my password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page).toHaveURL(/\/signin/);
+
+  // An unknown account gets exactly the same answer.
+  await page.getByLabel("E-mail").fill("nobody@demo.test");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Wrong e-mail or password.");
+});
+
+test("the shell: sidebar, tenant, user menu, themes, sign-out", async ({ page }) => {
+  await signIn(page, OWNER);
+  const nav = page.getByRole("navigation", { name: "Main", exact: true });
+  for (const section of ["Workflows", "Runs", "Analytics", "Anomalies", "Marketplace", "Admin"]) {
+    await expect(nav.getByRole("link", { name: section })).toBeVisible();
+  }
+  await expect(page.getByTestId("current-tenant")).toContainText("Demo");
+  await expect(page.getByText("Research a topic and write a brief")).toBeVisible();
+
+  await nav.getByRole("link", { name: "Marketplace" }).click();
+  await expect(page.getByRole("heading", { name: "Marketplace" })).toBeVisible();
+  await expect(page.getByText("Coming soon")).toBeVisible();
+
+  await openUserMenu(page);
+  await expect(page.getByRole("menu")).toContainText(OWNER.email);
+  await page.getByRole("menuitemradio", { name: "Dark" }).click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await openUserMenu(page);
+  await page.getByRole("menuitemradio", { name: "Light" }).click();
+  await expect(page.locator("html")).not.toHaveClass(/dark/);
+
+  await openUserMenu(page);
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/workflows");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fworkflows/);
+});
+
+test("a user of two tenants switches between them", async ({ page }) => {
+  await signIn(page, OWNER);
+  await expect(page.getByTestId("current-tenant")).toContainText("Demo");
+  await page.getByRole("button", { name: "Switch tenant" }).click();
+  await page.getByRole("menuitem", { name: /Acme Research/ }).click();
+
+  await expect(page.getByTestId("current-tenant")).toContainText("Acme Research");
+  await expect(page.getByTestId("current-tenant")).toContainText("editor");
+  await expect(page.getByText("Summarise new papers")).toBeVisible();
+  await expect(page.getByText("Research a topic and write a brief")).toHaveCount(0);
+
+  // The choice is part of the session: it survives a reload.
+  await page.reload();
+  await expect(page.getByTestId("current-tenant")).toContainText("Acme Research");
+
+  await page.getByRole("button", { name: "Switch tenant" }).click();
+  await page.getByRole("menuitem", { name: /Demo/ }).click();
+  await expect(page.getByTestId("current-tenant")).toContainText("Demo");
+});

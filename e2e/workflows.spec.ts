@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { OWNER, signIn, VIEWER } from "./helpers";
+
+test("an owner creates, renames and deletes a workflow; a duplicate name is refused on the field", async ({ page }) => {
+  const name = `Weekly digest ${Date.now()}`;
+  await signIn(page, OWNER);
+  await page.getByRole("button", { name: "New workflow" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Description").fill("Collects the week's news");
+  await page.getByRole("button", { name: "Create" }).click();
+  const list = page.getByRole("list", { name: "Workflows" });
+  await expect(list.getByText(name)).toBeVisible();
+
+  await page.getByRole("button", { name: "New workflow" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("dialog").getByRole("alert")).toContainText("already exists");
+  await page.getByRole("button", { name: "Cancel" }).click();
+
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Rename…" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(`${name} (renamed)`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(list.getByText(`${name} (renamed)`)).toBeVisible();
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: `Actions for ${name} (renamed)` }).click();
+  await page.getByRole("menuitem", { name: "Delete" }).click();
+  await expect(list.getByText(`${name} (renamed)`)).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("cell", { name: "workflow.delete" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "auth.signin.success" }).first()).toBeVisible();
+});
+
+test("a viewer sees workflows but cannot create one, nor open the audit log", async ({ page }) => {
+  await signIn(page, VIEWER);
+  await expect(page.getByText("Research a topic and write a brief")).toBeVisible();
+  await expect(page.getByRole("button", { name: "New workflow" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: /Actions for/ })).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByText("Admins only")).toBeVisible();
+});

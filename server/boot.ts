@@ -1,0 +1,37 @@
+import { DEMO_ACCOUNTS, seedDemoData } from "@/db/seed";
+import { hashPassword } from "./auth/password";
+import { getDatabase } from "./db";
+import { getAuthSecret, getEnv } from "./env";
+
+/**
+ * Runs once when the server process starts (from instrumentation.ts): validates configuration,
+ * opens the database (applying migrations), seeds the demo on an empty embedded database, and
+ * tells the person at the terminal where to go. Any failure here stops the process with a
+ * message that says what is wrong, instead of a server that answers 500 to everything.
+ */
+export async function bootServer(): Promise<void> {
+  try {
+    const env = getEnv();
+    getAuthSecret(); // generate it now, not inside the first request
+    const database = await getDatabase();
+    const seeded = env.seedDemo ? await seedDemoData(database.db, hashPassword) : false;
+
+    const where = database.kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL (DATABASE_URL)";
+    const lines = [
+      "",
+      `  Maestro is ready: ${env.nextAuthUrl ?? "http://localhost:3000"}`,
+      `  Database: ${where}${seeded ? ", demo data seeded" : ""}`,
+    ];
+    if (env.seedDemo) {
+      const { owner, superadmin } = DEMO_ACCOUNTS;
+      lines.push(
+        `  Demo sign-in (owner of "Demo"):     ${owner.email} / ${owner.password}`,
+        `  Platform superadmin:                ${superadmin.email} / ${superadmin.password}`,
+      );
+    }
+    console.log(`${lines.join("\n")}\n`);
+  } catch (error) {
+    console.error(`\nMaestro could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Every variable is optional: with none set the app runs on its
+ * embedded defaults (PGlite under .data/, in-process queue and rate limits, generated secrets).
+ * A variable that is set but malformed stops the start with a message that names it.
+ */
+
+/** Treats "" like unset, so `FOO=` in a shell or .env file means "use the default". */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+const schema = z
+  .object({
+    NODE_ENV: optional(z.enum(["development", "production", "test"])),
+    DATA_DIR: optional(z.string()),
+    DATABASE_URL: optional(
+      z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
+    ),
+    REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })),
+    NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+    NEXTAUTH_URL: optional(z.url({ error: "must be the app's public URL, e.g. http://localhost:3000" })),
+    SEED_DEMO: optional(booleanFlag),
+    SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
+    SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
+    GITHUB_ID: optional(z.string()),
+    GITHUB_SECRET: optional(z.string()),
+    GOOGLE_ID: optional(z.string()),
+    GOOGLE_SECRET: optional(z.string()),
+  })
+  .superRefine((value, ctx) => {
+    for (const provider of ["GITHUB", "GOOGLE"] as const) {
+      const id = value[`${provider}_ID`];
+      const secret = value[`${provider}_SECRET`];
+      if (Boolean(id) !== Boolean(secret)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [id ? `${provider}_SECRET` : `${provider}_ID`],
+          message: `is required when ${id ? `${provider}_ID` : `${provider}_SECRET`} is set`,
+        });
+      }
+    }
+  });
+
+export interface Env {
+  nodeEnv: "development" | "production" | "test";
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  nextAuthSecret: string | undefined;
+  nextAuthUrl: string | undefined;
+  seedDemo: boolean;
+  signIn: { maxFailures: number; lockoutSeconds: number };
+  oauth: { github?: { clientId: string; clientSecret: string }; google?: { clientId: string; clientSecret: string } };
+}
+
+export class EnvError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a set of variables; throws an EnvError naming each bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const v = result.data;
+  const pair = (id?: string, secret?: string) => (id && secret ? { clientId: id, clientSecret: secret } : undefined);
+  return {
+    nodeEnv: v.NODE_ENV ?? "development",
+    dataDir: resolve(/*turbopackIgnore: true*/ v.DATA_DIR ?? ".data"),
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    nextAuthSecret: v.NEXTAUTH_SECRET,
+    nextAuthUrl: v.NEXTAUTH_URL,
+    seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
+    signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    oauth: { github: pair(v.GITHUB_ID, v.GITHUB_SECRET), google: pair(v.GOOGLE_ID, v.GOOGLE_SECRET) },
+  };
+}
+
+let cached: Env | undefined;
+/** The process's configuration, validated on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+interface GeneratedSecrets {
+  authSecret: string;
+}
+
+/**
+ * Secrets the embedded default generates once into the data directory, so nobody has to invent
+ * them to try the app. Set NEXTAUTH_SECRET to override.
+ */
+export function getGeneratedSecrets(dataDir = getEnv().dataDir): GeneratedSecrets {
+  const file = join(dataDir, "secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as GeneratedSecrets;
+  mkdirSync(dataDir, { recursive: true });
+  const secrets: GeneratedSecrets = { authSecret: randomBytes(32).toString("base64url") };
+  try {
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return getGeneratedSecrets(dataDir);
+    throw error;
+  }
+  return secrets;
+}
+
+export function getAuthSecret(): string {
+  const env = getEnv();
+  return env.nextAuthSecret ?? getGeneratedSecrets(env.dataDir).authSecret;
+}

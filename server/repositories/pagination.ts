@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/**
+ * Keyset pagination over (createdAt desc, id desc): stable while rows are inserted, and as fast
+ * on page 100 as on page 1. The cursor is opaque to clients.
+ */
+export const pageInput = z.object({
+  cursor: z.string().max(200).nullish(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export type PageInput = z.input<typeof pageInput>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Cursor {
+  at: Date;
+  id: string;
+}
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+}
+
+/** Returns null for a cursor that is absent or was not made by encodeCursor (treated as page 1). */
+export function decodeCursor(cursor: string | null | undefined): Cursor | null {
+  if (!cursor) return null;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as [string, string];
+    const date = new Date(at);
+    return typeof id === "string" && !Number.isNaN(date.getTime()) ? { at: date, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
+export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
