@@ -49,3 +49,24 @@ describe("parseEnv", () => {
     });
   });
 });
+
+describe("generated secrets", () => {
+  it("are generated once into the data directory and then kept", async () => {
+    const { mkdtempSync, readFileSync, statSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { getGeneratedSecrets } = await import("./env");
+    const dir = join(mkdtempSync(join(tmpdir(), "maestro-env-")), "data");
+    const first = getGeneratedSecrets(dir);
+    expect(first.authSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.appKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(getGeneratedSecrets(dir)).toEqual(first);
+    expect(JSON.parse(readFileSync(join(dir, "secrets.json"), "utf8"))).toEqual(first);
+    expect(statSync(join(dir, "secrets.json")).mode & 0o077).toBe(0);
+  });
+
+  it("rejects an APP_SECRET_KEY that is not 32 bytes of hex", () => {
+    expect(() => parseEnv({ APP_SECRET_KEY: "abc" })).toThrow(/APP_SECRET_KEY: must be 64 hex characters/);
+    expect(parseEnv({ APP_SECRET_KEY: "A".repeat(64) }).appSecretKey).toBe("a".repeat(64));
+  });
+});

@@ -25,6 +25,9 @@ const schema = z
     REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })),
     NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
     NEXTAUTH_URL: optional(z.url({ error: "must be the app's public URL, e.g. http://localhost:3000" })),
+    APP_SECRET_KEY: optional(
+      z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`"),
+    ),
     SEED_DEMO: optional(booleanFlag),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
@@ -54,6 +57,7 @@ export interface Env {
   redisUrl: string | undefined;
   nextAuthSecret: string | undefined;
   nextAuthUrl: string | undefined;
+  appSecretKey: string | undefined;
   seedDemo: boolean;
   signIn: { maxFailures: number; lockoutSeconds: number };
   oauth: { github?: { clientId: string; clientSecret: string }; google?: { clientId: string; clientSecret: string } };
@@ -81,6 +85,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     redisUrl: v.REDIS_URL,
     nextAuthSecret: v.NEXTAUTH_SECRET,
     nextAuthUrl: v.NEXTAUTH_URL,
+    appSecretKey: v.APP_SECRET_KEY?.toLowerCase(),
     seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
     oauth: { github: pair(v.GITHUB_ID, v.GITHUB_SECRET), google: pair(v.GOOGLE_ID, v.GOOGLE_SECRET) },
@@ -96,6 +101,8 @@ export function getEnv(): Env {
 
 interface GeneratedSecrets {
   authSecret: string;
+  /** 32 bytes as hex: the AES-256-GCM key for secrets stored in the database. */
+  appKey: string;
 }
 
 /**
@@ -104,17 +111,31 @@ interface GeneratedSecrets {
  */
 export function getGeneratedSecrets(dataDir = getEnv().dataDir): GeneratedSecrets {
   const file = join(dataDir, "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as GeneratedSecrets;
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<GeneratedSecrets>) : null;
+  if (existing?.authSecret && existing.appKey) return existing as GeneratedSecrets;
   mkdirSync(dataDir, { recursive: true });
-  const secrets: GeneratedSecrets = { authSecret: randomBytes(32).toString("base64url") };
+  // Keep what an older version generated; add what it did not know about.
+  const secrets: GeneratedSecrets = {
+    authSecret: existing?.authSecret ?? randomBytes(32).toString("base64url"),
+    appKey: existing?.appKey ?? randomBytes(32).toString("hex"),
+  };
   try {
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: existing ? "w" : "wx" });
   } catch (error) {
     // Another process wrote it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return getGeneratedSecrets(dataDir);
     throw error;
   }
   return secrets;
+}
+
+/**
+ * The key that encrypts secrets at rest (MCP credentials, LLM keys): APP_SECRET_KEY, else one
+ * generated into the data directory. Losing it makes stored secrets unreadable.
+ */
+export function getAppSecretKey(): Buffer {
+  const env = getEnv();
+  return Buffer.from(env.appSecretKey ?? getGeneratedSecrets(env.dataDir).appKey, "hex");
 }
 
 export function getAuthSecret(): string {
