@@ -31,6 +31,14 @@ const schema = z
     SEED_DEMO: optional(booleanFlag),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
+    OPENAI_API_KEY: optional(z.string()),
+    OPENAI_BASE_URL: optional(z.url({ error: "must be a URL, e.g. https://api.openai.com/v1" })),
+    ANTHROPIC_API_KEY: optional(z.string()),
+    LLM_BASE_URL: optional(z.url({ error: "must be the URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1" })),
+    LLM_API_KEY: optional(z.string()),
+    LLM_DEFAULT_MODEL: optional(
+      z.string().regex(/^[a-z-]+\/.+$/, "must be provider/model, e.g. openai/gpt-4o-mini or local/llama3.1"),
+    ),
     GITHUB_ID: optional(z.string()),
     GITHUB_SECRET: optional(z.string()),
     GOOGLE_ID: optional(z.string()),
@@ -60,6 +68,13 @@ export interface Env {
   appSecretKey: string | undefined;
   seedDemo: boolean;
   signIn: { maxFailures: number; lockoutSeconds: number };
+  llm: {
+    openai?: { apiKey: string; baseURL?: string };
+    anthropic?: { apiKey: string };
+    /** Any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio), addressed as `local/<model>`. */
+    local?: { baseURL: string; apiKey?: string };
+    defaultModel?: string;
+  };
   oauth: { github?: { clientId: string; clientSecret: string }; google?: { clientId: string; clientSecret: string } };
 }
 
@@ -88,6 +103,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     appSecretKey: v.APP_SECRET_KEY?.toLowerCase(),
     seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    llm: {
+      openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL } : undefined,
+      anthropic: v.ANTHROPIC_API_KEY ? { apiKey: v.ANTHROPIC_API_KEY } : undefined,
+      local: v.LLM_BASE_URL ? { baseURL: v.LLM_BASE_URL, apiKey: v.LLM_API_KEY } : undefined,
+      defaultModel: v.LLM_DEFAULT_MODEL,
+    },
     oauth: { github: pair(v.GITHUB_ID, v.GITHUB_SECRET), google: pair(v.GOOGLE_ID, v.GOOGLE_SECRET) },
   };
 }
