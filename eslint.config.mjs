@@ -35,6 +35,7 @@ export default tseslint.config(
   },
   {
     files: ["engine/**"],
+    ignores: ["engine/**/*.test.ts"],
     rules: {
       "no-restricted-globals": ["error", { name: "process", message: ENGINE_WHY }, { name: "require", message: ENGINE_WHY }],
       "no-restricted-imports": [
@@ -45,6 +46,13 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Engine tests may use the test framework, and still nothing from outside the engine.
+    files: ["engine/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!zod$|zod/|vitest$|\\.|@/engine/).*", message: ENGINE_WHY }] }],
     },
   },
 );
