@@ -9,13 +9,24 @@ export const DEMO_ACCOUNTS = {
   superadmin: { email: "admin@maestro.test", password: "demo-admin-pass", name: "Sam Superadmin" },
 } as const;
 
+export interface DemoWorkflow {
+  name: string;
+  description: string;
+  document: unknown;
+}
+
 /**
  * Fills an empty database with a demo: the tenant "Demo" (owner and viewer), a second tenant
  * "Acme Research" where the owner is an editor (so the tenant switcher has something to switch),
- * a platform superadmin, and two workflows. Does nothing when any tenant exists.
+ * a platform superadmin, and the workflows given (built by the server from the engine's examples).
+ * Does nothing when any tenant exists.
  * Returns whether it seeded.
  */
-export async function seedDemoData(db: Db, hashPassword: (password: string) => Promise<string>): Promise<boolean> {
+export async function seedDemoData(
+  db: Db,
+  options: { hashPassword: (password: string) => Promise<string>; workflows: { demo: DemoWorkflow[]; acme: DemoWorkflow[] } },
+): Promise<boolean> {
+  const { hashPassword } = options;
   return db.transaction(async (tx) => {
     // Serialise concurrent starters on PostgreSQL; PGlite has one connection anyway.
     await tx.execute(sql`select pg_advisory_xact_lock(424242)`);
@@ -43,24 +54,8 @@ export async function seedDemoData(db: Db, hashPassword: (password: string) => P
       { tenantId: acme!.id, userId: ownerRow!.id, role: "editor" },
     ]);
     await tx.insert(workflows).values([
-      {
-        tenantId: demo!.id,
-        name: "Research a topic and write a brief",
-        description: "Searches the web, reads the best sources and writes a one-page brief.",
-        createdBy: ownerRow!.id,
-      },
-      {
-        tenantId: demo!.id,
-        name: "Triage a support ticket",
-        description: "Classifies a ticket, drafts a reply and asks a person to approve it.",
-        createdBy: ownerRow!.id,
-      },
-      {
-        tenantId: acme!.id,
-        name: "Summarise new papers",
-        description: "Fetches this week's papers on a topic and summarises each.",
-        createdBy: ownerRow!.id,
-      },
+      ...options.workflows.demo.map((w) => ({ ...w, tenantId: demo!.id, createdBy: ownerRow!.id })),
+      ...options.workflows.acme.map((w) => ({ ...w, tenantId: acme!.id, createdBy: ownerRow!.id })),
     ]);
     return true;
   });

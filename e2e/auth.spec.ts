@@ -36,8 +36,8 @@ test("the shell: sidebar, tenant, user menu, themes, sign-out", async ({ page })
   await expect(page.getByTestId("current-tenant")).toContainText("Demo");
   await expect(page.getByText("Research a topic and write a brief")).toBeVisible();
 
-  await nav.getByRole("link", { name: "Marketplace" }).click();
-  await expect(page.getByRole("heading", { name: "Marketplace" })).toBeVisible();
+  await nav.getByRole("link", { name: "Anomalies" }).click();
+  await expect(page.getByRole("heading", { name: "Anomalies" })).toBeVisible();
   await expect(page.getByText("Coming soon")).toBeVisible();
 
   await openUserMenu(page);
@@ -63,7 +63,7 @@ test("a user of two tenants switches between them", async ({ page }) => {
 
   await expect(page.getByTestId("current-tenant")).toContainText("Acme Research");
   await expect(page.getByTestId("current-tenant")).toContainText("editor");
-  await expect(page.getByText("Summarise new papers")).toBeVisible();
+  await expect(page.getByText("Review a pull request from three angles")).toBeVisible();
   await expect(page.getByText("Research a topic and write a brief")).toHaveCount(0);
 
   // The choice is part of the session: it survives a reload.

@@ -2,6 +2,8 @@ import { DEMO_ACCOUNTS, seedDemoData } from "@/db/seed";
 import { hashPassword } from "./auth/password";
 import { getDatabase } from "./db";
 import { getAuthSecret, getEnv } from "./env";
+import { demoWorkflows } from "./demo-workflows";
+import { getRunSystem } from "./run-system";
 
 /**
  * Runs once when the server process starts (from instrumentation.ts): validates configuration,
@@ -14,7 +16,9 @@ export async function bootServer(): Promise<void> {
     const env = getEnv();
     getAuthSecret(); // generate it now, not inside the first request
     const database = await getDatabase();
-    const seeded = env.seedDemo ? await seedDemoData(database.db, hashPassword) : false;
+    const seeded = env.seedDemo ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() }) : false;
+    if (env.runs.workerInApp) await (await getRunSystem()).startWorkers(env.runs.concurrency);
+    void import("./services/mcp-checks").then((mcp) => mcp.startMcpHealthChecks(), (error: unknown) => console.warn("MCP health checks did not start:", error));
 
     const where = database.kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL (DATABASE_URL)";
     const lines = [

@@ -29,6 +29,9 @@ const schema = z
       z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`"),
     ),
     SEED_DEMO: optional(booleanFlag),
+    RUN_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
+    RUN_WORKER_IN_APP: optional(booleanFlag),
+    RUN_MAX_ACTIVE_PER_TENANT: optional(z.coerce.number().int().min(1).max(100_000)),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     OPENAI_API_KEY: optional(z.string()),
@@ -67,6 +70,7 @@ export interface Env {
   nextAuthUrl: string | undefined;
   appSecretKey: string | undefined;
   seedDemo: boolean;
+  runs: { concurrency: number; workerInApp: boolean; maxActivePerTenant: number };
   signIn: { maxFailures: number; lockoutSeconds: number };
   llm: {
     openai?: { apiKey: string; baseURL?: string };
@@ -102,6 +106,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     nextAuthUrl: v.NEXTAUTH_URL,
     appSecretKey: v.APP_SECRET_KEY?.toLowerCase(),
     seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
+    runs: {
+      concurrency: v.RUN_CONCURRENCY ?? 4,
+      workerInApp: v.RUN_WORKER_IN_APP ?? true,
+      maxActivePerTenant: v.RUN_MAX_ACTIVE_PER_TENANT ?? 50,
+    },
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
     llm: {
       openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL } : undefined,

@@ -3,8 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { ScrollText } from "lucide-react";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
-import { EmptyState, ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 
@@ -46,14 +45,7 @@ export function AuditLog() {
           </tbody>
         </table>
       </div>
-      {log.hasNextPage ? (
-        <div className="mt-4 flex justify-center">
-          <Button variant="secondary" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
-            {log.isFetchingNextPage ? <Spinner /> : null}
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={log} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { Loader2, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 export function Spinner({ className, label = "Loading" }: { className?: string; label?: string }) {
@@ -49,6 +50,23 @@ export function PageHeader({ title, description, actions }: { title: string; des
         {description ? <p className="mt-1 text-sm text-muted-foreground">{description}</p> : null}
       </div>
       {actions}
+    </div>
+  );
+}
+
+/** The "Load more" button under a paged list (an infinite query); nothing when there is no next page. */
+export function LoadMore({
+  query,
+}: {
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+}) {
+  if (!query.hasNextPage) return null;
+  return (
+    <div className="mt-4 flex justify-center">
+      <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+        {query.isFetchingNextPage ? <Spinner /> : null}
+        Load more
+      </Button>
     </div>
   );
 }

@@ -2,14 +2,15 @@
 
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { MoreHorizontal, Plus, Search, Workflow } from "lucide-react";
+import { MoreHorizontal, Play, Plus, Search, Workflow } from "lucide-react";
 import { useDeferredValue, useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
-import { EmptyState, ErrorState, PageHeader, SkeletonRows, Spinner } from "@/components/ui/states";
+import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
+import { RunDialog } from "./run-dialog";
 import { WorkflowFormDialog } from "./workflow-form-dialog";
 
 const PAGE_SIZE = 20;
@@ -28,6 +29,8 @@ export function WorkflowList() {
   const queryClient = useQueryClient();
   const { can } = useMe();
   const canEdit = can("workflow.edit");
+  const canRun = can("workflow.run");
+  const [running, setRunning] = useState<WorkflowItem | null>(null);
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search.trim());
   const [isCreating, setCreating] = useState(false);
@@ -135,6 +138,12 @@ export function WorkflowList() {
               <span className="hidden text-xs text-muted-foreground sm:block">
                 v{workflow.version} · {dateFormat.format(workflow.updatedAt)}
               </span>
+              {canRun ? (
+                <Button variant="secondary" size="sm" aria-label={`Run ${workflow.name}`} onClick={() => setRunning(workflow)}>
+                  <Play className="size-4" aria-hidden />
+                  Run
+                </Button>
+              ) : null}
               {canEdit ? (
                 <Menu.Root>
                   <Menu.Trigger aria-label={`Actions for ${workflow.name}`} className="rounded-md p-1.5 hover:bg-muted">
@@ -168,14 +177,9 @@ export function WorkflowList() {
         </ul>
       )}
 
-      {list.hasNextPage ? (
-        <div className="mt-4 flex justify-center">
-          <Button variant="secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-            {list.isFetchingNextPage ? <Spinner /> : null}
-            Load more
-          </Button>
-        </div>
-      ) : null}
+      <LoadMore query={list} />
+
+      {running ? <RunDialog workflow={running} onClose={() => setRunning(null)} /> : null}
 
       {editing ? (
         <WorkflowFormDialog

@@ -1,3 +1,5 @@
 export * from "./tenancy";
 export * from "./audit";
 export * from "./workflows";
+export * from "./mcp";
+export * from "./runs";

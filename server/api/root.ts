@@ -1,4 +1,7 @@
+import { analyticsRouter } from "./routers/analytics";
 import { auditRouter } from "./routers/audit";
+import { mcpRouter } from "./routers/mcp";
+import { runRouter } from "./routers/run";
 import { sessionRouter } from "./routers/session";
 import { workflowRouter } from "./routers/workflow";
 import { createCallerFactory, router } from "./trpc";
@@ -7,6 +10,9 @@ export const appRouter = router({
   session: sessionRouter,
   workflow: workflowRouter,
   audit: auditRouter,
+  mcp: mcpRouter,
+  run: runRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

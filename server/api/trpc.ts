@@ -4,6 +4,7 @@ import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { hasPermission, minimumRole, type Permission } from "@/server/auth/permissions";
 import { findUserById } from "@/server/repositories/users";
+import { getRunSystem, type RunSystem } from "@/server/run-system";
 import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context";
 import { resolveActiveTenant } from "@/server/services/tenants";
 import { findAppError, toTRPCError } from "./errors";
@@ -25,15 +26,23 @@ export interface Context {
   actor: Actor | null;
   tenant: ActiveTenant | null;
   meta: RequestMeta;
+  /** The queue, bus and workers of this process; tests pass their own. */
+  runSystem: () => Promise<RunSystem>;
 }
 
-export async function createContext(input: { db: Db; identity: Identity | null; meta: RequestMeta }): Promise<Context> {
+export async function createContext(input: {
+  db: Db;
+  identity: Identity | null;
+  meta: RequestMeta;
+  runSystem?: () => Promise<RunSystem>;
+}): Promise<Context> {
   const { db, identity, meta } = input;
+  const runSystem = input.runSystem ?? getRunSystem;
   const user = identity ? await findUserById(db, identity.userId) : undefined;
-  if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta };
+  if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, runSystem };
   const actor: Actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin };
   const tenant = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, identity?.tenantId ?? null);
-  return { db, actor, tenant, meta };
+  return { db, actor, tenant, meta, runSystem };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -45,6 +54,8 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...shape.data,
         appCode: appError?.code ?? null,
+        /** What the domain error says in detail (INVALID_INPUT's `problems`, a compile's `diagnostics`). */
+        appDetails: appError?.details ?? null,
         /** Field errors for forms: `{ fieldErrors: { name: ["..."] } }`. */
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
       },

@@ -24,6 +24,16 @@ describe("the role-to-permission table", () => {
     expect(hasPermission("owner", "tenant.manage")).toBe(true);
   });
 
+  it("lets editors check servers and run tools, and keeps installing them for admins", () => {
+    expect(hasPermission("viewer", "marketplace.view")).toBe(true);
+    expect(hasPermission("viewer", "server.check")).toBe(false);
+    expect(hasPermission("viewer", "tool.run")).toBe(false);
+    expect(hasPermission("editor", "server.check")).toBe(true);
+    expect(hasPermission("editor", "tool.run")).toBe(true);
+    expect(hasPermission("editor", "server.install")).toBe(false);
+    expect(hasPermission("admin", "server.install")).toBe(true);
+  });
+
   it("names the weakest role that has a permission", () => {
     expect(minimumRole("workflow.view")).toBe("viewer");
     expect(minimumRole("workflow.edit")).toBe("editor");

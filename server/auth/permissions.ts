@@ -13,7 +13,7 @@ const viewer = [
   "marketplace.view",
   "member.view",
 ] as const;
-const editor = [...viewer, "workflow.edit", "workflow.run", "run.cancel"] as const;
+const editor = [...viewer, "workflow.edit", "workflow.run", "run.cancel", "run.approve", "server.check", "tool.run"] as const;
 const admin = [
   ...editor,
   "member.manage",

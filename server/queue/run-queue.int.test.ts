@@ -112,7 +112,7 @@ if (redisUrl) describe("BullMQ across worker processes", () => {
     await dying.enqueue(job("orphan"));
     await firstTook.promise;
     // Simulate the death: stop renewing the lock without finishing the job.
-    await (dying as unknown as { close(): Promise<void> }).close();
+    await dying.close({ graceMs: 0 });
 
     const resumed = deferred();
     survivor.process(

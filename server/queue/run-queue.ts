@@ -20,14 +20,31 @@ export interface RunQueue {
   /** Starts executing jobs in this process, at most `concurrency` at once. */
   process(handler: RunHandler, options: { concurrency: number }): void;
   depth(): Promise<{ waiting: number; active: number }>;
-  /** Stops taking jobs and aborts the active ones (their runs resume elsewhere or at the next start). */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and aborts the active ones (their runs resume elsewhere or at the next
+   * start), waiting up to `graceMs` (default 5 s) for them to stop.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+/** Waits for the jobs to settle, but no longer than `graceMs`: a stuck job must not block a shutdown. */
+async function settle(running: Set<Promise<void>>, graceMs = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(running),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 export function createMemoryQueue(): RunQueue {
   const waiting: RunJob[] = [];
   const known = new Set<string>();
   const active = new Map<string, AbortController>();
+  const running = new Set<Promise<void>>();
   let handler: RunHandler | undefined;
   let concurrency = 1;
   let isClosed = false;
@@ -37,13 +54,15 @@ export function createMemoryQueue(): RunQueue {
       const job = waiting.shift()!;
       const controller = new AbortController();
       active.set(job.runId, controller);
-      void handler(job, controller.signal)
+      const done = handler(job, controller.signal)
         .catch((error: unknown) => console.error(`Run ${job.runId} failed in its worker:`, error))
         .finally(() => {
           active.delete(job.runId);
           known.delete(job.runId);
+          running.delete(done);
           pump();
         });
+      running.add(done);
     }
   }
 
@@ -62,9 +81,10 @@ export function createMemoryQueue(): RunQueue {
     async depth() {
       return { waiting: waiting.length, active: active.size };
     },
-    async close() {
+    async close(options) {
       isClosed = true;
       for (const controller of active.values()) controller.abort(new Error("The worker is shutting down"));
+      await settle(running, options?.graceMs);
     },
   };
 }
@@ -85,6 +105,7 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
   });
   let worker: Worker<RunJob> | undefined;
   const active = new Map<string, AbortController>();
+  const running = new Set<Promise<void>>();
 
   return {
     async enqueue(job) {
@@ -97,10 +118,13 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
         async (job) => {
           const controller = new AbortController();
           active.set(job.data.runId, controller);
+          const done = handler(job.data, controller.signal);
+          running.add(done);
           try {
-            await handler(job.data, controller.signal);
+            await done;
           } finally {
             active.delete(job.data.runId);
+            running.delete(done);
           }
         },
         {
@@ -117,9 +141,10 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
       return { waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0 };
     },
-    async close() {
+    async close(options) {
       for (const controller of active.values()) controller.abort(new Error("The worker is shutting down"));
       await worker?.close(true);
+      await settle(running, options?.graceMs);
       await queue.close();
     },
   };

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { AnalyticsDashboard } from "@/components/analytics/analytics-dashboard";
 
 export const metadata: Metadata = { title: "Analytics" };
 
 export default function AnalyticsPage() {
-  return <ComingSoon href="/analytics" />;
+  return <AnalyticsDashboard />;
 }

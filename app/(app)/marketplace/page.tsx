@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { CatalogPage } from "@/components/marketplace/catalog-page";
 
 export const metadata: Metadata = { title: "Marketplace" };
 
 export default function MarketplacePage() {
-  return <ComingSoon href="/marketplace" />;
+  return <CatalogPage />;
 }

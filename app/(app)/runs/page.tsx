@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { RunList } from "@/components/runs/run-list";
 
 export const metadata: Metadata = { title: "Runs" };
 
 export default function RunsPage() {
-  return <ComingSoon href="/runs" />;
+  return <RunList />;
 }

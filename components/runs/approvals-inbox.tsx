@@ -1,0 +1,82 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { Inbox } from "lucide-react";
+import Link from "next/link";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
+import type { RunEvent } from "@/engine/schema/run-events";
+import { ApprovalForm } from "./approval-form";
+import { dateTimeFormat } from "./format";
+import { RunsTabs } from "./runs-tabs";
+import { useRunLookups } from "./use-lookups";
+import { useLiveRunQueries } from "./use-runs-live";
+
+/** Runs waiting for a human decision, with their messages; decide inline. */
+export function ApprovalsInbox() {
+  const trpc = useTRPC();
+  const lookups = useRunLookups();
+  const { can } = useMe();
+  useLiveRunQueries();
+  const list = useInfiniteQuery(
+    trpc.run.list.infiniteQueryOptions({ limit: 25, status: ["waiting"] }, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Runs" description="Runs that wait for a human decision." />
+      <RunsTabs />
+      {list.isPending ? (
+        <SkeletonRows />
+      ) : list.isError ? (
+        <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState icon={Inbox} title="Nothing waits for approval">
+          <p className="text-sm text-muted-foreground">Runs that reach a human-approval step show up here.</p>
+        </EmptyState>
+      ) : (
+        <ul aria-label="Waiting runs" className="space-y-3">
+          {items.map((run) => (
+            <li key={run.id} className="space-y-2 rounded-xl border bg-card p-4">
+              <div className="flex flex-wrap items-baseline justify-between gap-2">
+                <Link href={`/runs/${run.id}`} className="font-medium hover:underline">
+                  {lookups.workflowName(run.workflowId)}
+                </Link>
+                <span className="text-xs text-muted-foreground">
+                  {dateTimeFormat.format(run.createdAt)} · {lookups.memberName(run.startedBy)}
+                </span>
+              </div>
+              <WaitingSteps runId={run.id} canDecide={can("run.approve")} />
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadMore query={list} />
+    </>
+  );
+}
+
+/** The run's latest run.waiting event names the steps and their messages (run.list does not carry them). */
+function WaitingSteps({ runId, canDecide }: { runId: string; canDecide: boolean }) {
+  const trpc = useTRPC();
+  const events = useQuery(
+    trpc.run.events.queryOptions(
+      { id: runId },
+      {
+        select: (rows) => rows.map((r) => r.payload as RunEvent).findLast((e) => e.type === "run.waiting"),
+      },
+    ),
+  );
+  if (events.isPending) return <div className="h-20 animate-pulse rounded-lg bg-muted" />;
+  if (events.isError) return <ErrorState message={events.error.message} onRetry={() => void events.refetch()} />;
+  const waiting = events.data?.type === "run.waiting" ? events.data.waitingFor : [];
+  return (
+    <div className="space-y-2">
+      {waiting.map((wait) => (
+        <ApprovalForm key={wait.stepId} runId={runId} wait={wait} canDecide={canDecide} />
+      ))}
+    </div>
+  );
+}

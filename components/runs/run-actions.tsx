@@ -1,0 +1,53 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { RotateCcw, Square } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Spinner } from "@/components/ui/states";
+import type { RunStatus } from "./format";
+
+/** Cancel while the run may still change; Retry once it failed or was cancelled (a new run). */
+export function RunActions({ runId, status }: { runId: string; status: RunStatus }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { can } = useMe();
+  const cancel = useMutation(
+    trpc.run.cancel.mutationOptions({
+      onSuccess: (result) => {
+        toast.success(result.status === "cancelling" ? "Cancelling…" : "Run cancelled");
+        void queryClient.invalidateQueries({ queryKey: trpc.run.get.queryKey({ id: runId }) });
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  const retry = useMutation(
+    trpc.run.retry.mutationOptions({
+      onSuccess: (run) => router.push(`/runs/${run.id}`),
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  const canCancel = (status === "queued" || status === "running" || status === "waiting") && can("run.cancel");
+  const canRetry = (status === "failed" || status === "cancelled") && can("workflow.run");
+
+  return (
+    <div className="flex gap-2">
+      {canCancel ? (
+        <Button variant="secondary" onClick={() => cancel.mutate({ id: runId })} disabled={cancel.isPending}>
+          {cancel.isPending ? <Spinner /> : <Square className="size-4" aria-hidden />}
+          Cancel run
+        </Button>
+      ) : null}
+      {canRetry ? (
+        <Button onClick={() => retry.mutate({ id: runId })} disabled={retry.isPending}>
+          {retry.isPending ? <Spinner /> : <RotateCcw className="size-4" aria-hidden />}
+          Retry
+        </Button>
+      ) : null}
+    </div>
+  );
+}

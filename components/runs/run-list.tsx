@@ -1,0 +1,91 @@
+"use client";
+
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Activity } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
+import { dateTimeFormat, formatCost, formatDuration, formatTokens } from "./format";
+import { RunFilters, type RunFilterValues } from "./run-filters";
+import { RunsTabs } from "./runs-tabs";
+import { StatusBadge } from "./status-badge";
+import { useRunLookups } from "./use-lookups";
+import { useLiveRunQueries } from "./use-runs-live";
+
+const PAGE_SIZE = 25;
+const NO_FILTER: RunFilterValues = { workflowId: "", statuses: [], preset: "any", since: undefined, mine: false };
+
+/** Every run of the tenant, newest first, filtered, updating as runs change. */
+export function RunList() {
+  const trpc = useTRPC();
+  const me = useMe();
+  const lookups = useRunLookups();
+  const [filter, setFilter] = useState(NO_FILTER);
+  useLiveRunQueries();
+
+  const list = useInfiniteQuery(
+    trpc.run.list.infiniteQueryOptions(
+      {
+        limit: PAGE_SIZE,
+        workflowId: filter.workflowId || undefined,
+        status: filter.statuses.length ? filter.statuses : undefined,
+        since: filter.since,
+        startedBy: filter.mine ? me.data?.user.userId : undefined,
+      },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
+  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const isFiltered = filter !== NO_FILTER;
+
+  return (
+    <>
+      <PageHeader title="Runs" description="Every run of this tenant, live and past. Open one for its timeline and step-by-step debugger." />
+      <RunsTabs />
+      <RunFilters value={filter} onChange={setFilter} workflows={lookups.workflows} />
+      {list.isPending ? (
+        <SkeletonRows rows={5} />
+      ) : list.isError ? (
+        <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
+      ) : items.length === 0 ? (
+        <EmptyState icon={Activity} title={isFiltered ? "No run matches" : "No runs yet"}>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            {isFiltered ? "Try other filters." : "Start one from the Run button of a workflow."}
+          </p>
+          {isFiltered ? (
+            <Button variant="secondary" onClick={() => setFilter(NO_FILTER)}>
+              Clear filters
+            </Button>
+          ) : null}
+        </EmptyState>
+      ) : (
+        <ul aria-label="Runs" className="divide-y rounded-xl border bg-card">
+          {items.map((run) => (
+            <li key={run.id} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6rem_6rem_7rem_5.5rem]">
+              <div className="min-w-0">
+                <Link href={`/runs/${run.id}`} className="block truncate font-medium hover:underline">
+                  {lookups.workflowName(run.workflowId)}
+                </Link>
+                <p className="truncate text-xs text-muted-foreground">
+                  {dateTimeFormat.format(run.createdAt)} · {lookups.memberName(run.startedBy)}
+                  {run.retryOf ? " · retry" : ""}
+                  {run.error && run.status === "failed" ? ` · ${run.error.code}` : ""}
+                </p>
+              </div>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatDuration(run.durationMs)}</span>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
+                {formatTokens(run.inputTokens, run.outputTokens)}
+              </span>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatCost(run.costUsd)}</span>
+              <StatusBadge status={run.status} className="justify-self-end" />
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadMore query={list} />
+    </>
+  );
+}

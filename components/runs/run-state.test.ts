@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { RunEvent } from "@/engine/schema/run-events";
+import { orderSteps } from "./ordered-steps";
+import { initialRunState, replayRunEvents } from "./run-state";
+
+const runId = "r1";
+const totals = { durationMs: 5, usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.01 };
+
+describe("replayRunEvents", () => {
+  it("follows steps from start to completion, with streamed text and totals", () => {
+    const events: RunEvent[] = [
+      { type: "run.queued", runId, at: 0 },
+      { type: "run.started", runId, at: 1, stepCount: 2, resumed: false, restoredSteps: 0 },
+      { type: "step.started", runId, at: 2, stepId: "a", kind: "llm", attempt: 1 },
+      { type: "step.output.delta", runId, at: 3, stepId: "a", delta: "Hel" },
+      { type: "step.output.delta", runId, at: 4, stepId: "a", delta: "lo" },
+    ];
+    const running = replayRunEvents(events);
+    expect(running.status).toBe("running");
+    expect(running.steps.get("a")).toMatchObject({ status: "running", streamed: "Hello", startedAt: 2, kind: "llm" });
+
+    const done = replayRunEvents([
+      ...events,
+      { type: "step.completed", runId, at: 7, stepId: "a", ...totals, output: "Hello", port: "out", attempts: 1, pinned: false },
+      { type: "run.completed", runId, at: 8, ...totals, output: { a: "Hello" } },
+    ]);
+    expect(done.status).toBe("completed");
+    expect(done.finishedAt).toBe(8);
+    expect(done.steps.get("a")).toMatchObject({ status: "completed", output: "Hello", hasOutput: true, inputTokens: 3, outputTokens: 4, finishedAt: 7 });
+  });
+
+  it("records failures, retries and waits for approval", () => {
+    const error = { code: "LLM_NOT_CONFIGURED", message: "No LLM" };
+    const state = replayRunEvents([
+      { type: "step.started", runId, at: 1, stepId: "a", kind: "llm", attempt: 1 },
+      { type: "step.retrying", runId, at: 2, stepId: "a", attempt: 2, delayMs: 10, error },
+      { type: "step.failed", runId, at: 3, stepId: "a", ...totals, attempt: 2, error },
+      { type: "run.waiting", runId, at: 4, ...totals, waitingFor: [{ stepId: "ok", message: "Ship it?", approvers: [] }] },
+    ]);
+    expect(state.steps.get("a")).toMatchObject({ status: "failed", attempts: 2, error });
+    expect(state.steps.get("ok")?.status).toBe("waiting");
+    expect(state.waitingFor).toEqual([{ stepId: "ok", message: "Ship it?", approvers: [] }]);
+    expect(replayRunEvents([{ type: "run.failed", runId, at: 5, ...totals, error }], state)).toMatchObject({ status: "failed", waitingFor: [], error });
+  });
+
+  it("starts from stored step rows, so a retry shows the steps it reused", () => {
+    const base = initialRunState([
+      {
+        stepId: "copied",
+        kind: "transform",
+        parentStepId: null,
+        status: "completed",
+        attempts: 1,
+        output: { x: 1 },
+        port: "out",
+        error: null,
+        startedAt: new Date(10),
+        finishedAt: new Date(20),
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      },
+    ]);
+    const state = replayRunEvents([{ type: "step.started", runId, at: 30, stepId: "next", kind: "llm", attempt: 1 }], base);
+    const steps = orderSteps(null, state);
+    expect(steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["copied", "completed"],
+      ["next", "running"],
+    ]);
+  });
+});

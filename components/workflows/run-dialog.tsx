@@ -1,0 +1,115 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/input";
+import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
+import { exampleInput, readFields, SchemaFields, simpleProperties } from "./run-input-form";
+
+/** "input.name: is required; input.team: …" from INVALID_INPUT, by top-level property. */
+function fieldProblems(message: string): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const part of message.replace(/^.*?invalid: /, "").split("; ")) {
+    const match = /^input\.([^.:[\]]+)[^:]*: (.*)$/.exec(part);
+    if (match) problems[match[1]!] ??= match[2]!;
+  }
+  return problems;
+}
+
+/** Starts a run of a workflow's current draft with an input built from its input schema. */
+export function RunDialog({ workflow, onClose }: { workflow: { id: string; name: string }; onClose: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const { workflow: source, plan } = useWorkflowPlan(workflow.id);
+  const [asJson, setAsJson] = useState(false);
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  const start = useMutation(trpc.run.start.mutationOptions({ onSuccess: (run) => router.push(`/runs/${run.id}`) }));
+
+  const schema = plan?.inputSchema ?? null;
+  const properties = asJson ? null : simpleProperties(schema);
+  const serverError = start.error?.message ?? null;
+  const errors = serverError ? fieldProblems(serverError) : {};
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    let input: unknown;
+    if (properties) {
+      input = readFields(form, properties);
+    } else {
+      try {
+        input = JSON.parse(String(form.get("input") ?? "null"));
+      } catch {
+        return setJsonError("This is not valid JSON.");
+      }
+    }
+    setJsonError(null);
+    start.mutate({ workflowId: workflow.id, draft: true, input });
+  }
+
+  return (
+    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">Run “{workflow.name}”</Dialog.Title>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">Runs the current draft with this input.</Dialog.Description>
+          {source.isPending ? (
+            <SkeletonRows rows={2} />
+          ) : source.isError ? (
+            <ErrorState message={source.error.message} onRetry={() => void source.refetch()} />
+          ) : (
+            <form onSubmit={submit} className="space-y-4" noValidate>
+              {properties && schema ? (
+                properties.length ? (
+                  <SchemaFields schema={schema} properties={properties} errors={errors} />
+                ) : (
+                  <p className="text-sm text-muted-foreground">This workflow takes no input.</p>
+                )
+              ) : (
+                <Field label="Input (JSON)" htmlFor="run-input-json" error={jsonError ?? undefined}>
+                  <textarea
+                    id="run-input-json"
+                    name="input"
+                    rows={8}
+                    defaultValue={JSON.stringify(exampleInput(schema), null, 2)}
+                    className="w-full rounded-md border bg-card p-2 font-mono text-xs"
+                    aria-invalid={Boolean(jsonError)}
+                  />
+                </Field>
+              )}
+              {serverError && Object.keys(errors).length === 0 ? (
+                <p role="alert" className="text-sm text-danger">
+                  {serverError}
+                </p>
+              ) : null}
+              <div className="flex items-center justify-between gap-2">
+                {simpleProperties(schema) ? (
+                  <button type="button" className="text-sm underline underline-offset-2" onClick={() => setAsJson(!asJson)}>
+                    {asJson ? "Edit as form" : "Edit as JSON"}
+                  </button>
+                ) : (
+                  <span />
+                )}
+                <div className="flex gap-2">
+                  <Dialog.Close asChild>
+                    <Button variant="secondary">Cancel</Button>
+                  </Dialog.Close>
+                  <Button type="submit" disabled={start.isPending}>
+                    {start.isPending ? <Spinner /> : null}
+                    Start run
+                  </Button>
+                </div>
+              </div>
+            </form>
+          )}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

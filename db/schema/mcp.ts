@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { ServerJson } from "@/engine/schema/catalog";
+import { tenants, users } from "./tenancy";
+
+/**
+ * MCP servers. The catalog holds entries in the MCP Registry's server.json format: built-in ones
+ * are shared by every tenant; entries a tenant imports belong to that tenant only (so one tenant
+ * can never change what another tenant's installation runs). Installations, their secrets and
+ * their check reports belong to one tenant.
+ */
+export const mcpCatalogEntries = pgTable(
+  "mcp_catalog_entries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Null for shared (built-in) entries; the importing tenant for imported ones. */
+    ownerTenantId: uuid("owner_tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    /** The server.json name, e.g. `io.github.modelcontextprotocol/server-filesystem`. */
+    name: text("name").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    version: text("version").notNull(),
+    category: text("category").notNull().default("other"),
+    /** stdio, streamable-http or sse; null when the entry has neither a package nor a remote. */
+    transport: text("transport"),
+    /** builtin, registry, file or config: where the entry came from. */
+    source: text("source").notNull(),
+    serverJson: jsonb("server_json").$type<ServerJson>().notNull(),
+    /** Tool names known for the entry (built in, or learnt by checks), for search. */
+    toolNames: text("tool_names").array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("mcp_catalog_entries_shared_name_key").on(t.name).where(sql`${t.ownerTenantId} is null`),
+    uniqueIndex("mcp_catalog_entries_owner_name_key").on(t.ownerTenantId, t.name).where(sql`${t.ownerTenantId} is not null`),
+    index("mcp_catalog_entries_category_idx").on(t.category),
+  ],
+);
+
+export const MCP_STATUSES = ["unknown", "up", "degraded", "down"] as const;
+export type McpStatus = (typeof MCP_STATUSES)[number];
+
+export const mcpInstallations = pgTable(
+  "mcp_installations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    catalogEntryId: uuid("catalog_entry_id")
+      .notNull()
+      .references(() => mcpCatalogEntries.id, { onDelete: "cascade" }),
+    /** How workflows name the server (`tool` nodes, agents' server lists); unique in the tenant. */
+    name: text("name").notNull(),
+    /** Values of the non-secret inputs, by input key (`arg:allowed_directory`, `env:FOO`). */
+    config: jsonb("config").$type<Record<string, string | string[]>>().notNull().default({}),
+    /** The secret inputs as JSON, AES-256-GCM encrypted (server/secrets.ts); never sent to the browser. */
+    secretsEncrypted: text("secrets_encrypted"),
+    /** Which secret inputs have a value, so the UI can say "set" without the value. */
+    secretKeys: text("secret_keys").array().notNull().default(sql`'{}'::text[]`),
+    enabled: boolean("enabled").notNull().default(true),
+    status: text("status").$type<McpStatus>().notNull().default("unknown"),
+    latencyMs: integer("latency_ms"),
+    lastError: text("last_error"),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("mcp_installations_tenant_name_key").on(t.tenantId, t.name),
+    index("mcp_installations_entry_idx").on(t.catalogEntryId),
+    index("mcp_installations_enabled_idx").on(t.enabled),
+  ],
+);
+
+/** A stored check ("Check server") or periodic health probe of one installation. */
+export const mcpChecks = pgTable(
+  "mcp_checks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    installationId: uuid("installation_id")
+      .notNull()
+      .references(() => mcpInstallations.id, { onDelete: "cascade" }),
+    catalogEntryId: uuid("catalog_entry_id")
+      .notNull()
+      .references(() => mcpCatalogEntries.id, { onDelete: "cascade" }),
+    /** check (full, on request) or health (periodic, cheap). */
+    kind: text("kind").notNull(),
+    status: text("status").$type<McpStatus>().notNull(),
+    connectMs: integer("connect_ms"),
+    callMs: integer("call_ms"),
+    report: jsonb("report").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("mcp_checks_installation_idx").on(t.tenantId, t.installationId, t.createdAt.desc()),
+    index("mcp_checks_entry_idx").on(t.tenantId, t.catalogEntryId, t.createdAt.desc()),
+  ],
+);

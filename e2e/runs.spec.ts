@@ -1,0 +1,75 @@
+import { expect, test, type Page } from "@playwright/test";
+import { OWNER, signIn, VIEWER } from "./helpers";
+
+async function openRunDialog(page: Page, workflow: string) {
+  await page.getByRole("button", { name: `Run ${workflow}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Run “${workflow}”` });
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
+test("an owner runs the offline demo workflow and watches it complete, then finds it in the list and analytics", async ({ page }) => {
+  await signIn(page, OWNER);
+  const dialog = await openRunDialog(page, "Welcome a new teammate");
+  // A required field left empty: the server's INVALID_INPUT shows on the field.
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(dialog.getByRole("alert").first()).toContainText("is required");
+  await dialog.getByLabel("name", { exact: true }).fill("Ada");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Welcome a new teammate" })).toBeVisible();
+  const steps = page.getByRole("list", { name: "Steps" });
+  await expect(steps.getByRole("listitem")).toHaveCount(3);
+  await expect(steps.getByText("completed", { exact: true })).toHaveCount(3);
+  await expect(page.getByRole("region", { name: "Run output" })).toContainText("Welcome, Ada!");
+  await expect(page.getByRole("group", { name: "Timeline" }).getByRole("button")).toHaveCount(3);
+
+  await page.getByRole("tab", { name: "debugger" }).click();
+  await expect(page.getByRole("list", { name: "Events" }).getByText("run.completed")).toBeVisible();
+  await page.getByRole("list", { name: "Events" }).getByRole("button").first().click();
+  await expect(page.getByText("Event 1 of")).toBeVisible();
+
+  await page.getByRole("link", { name: "Runs", exact: true }).first().click();
+  const runs = page.getByRole("list", { name: "Runs", exact: true });
+  await expect(runs.getByRole("link", { name: "Welcome a new teammate" }).first()).toBeVisible();
+  await page.getByRole("button", { name: "completed", exact: true }).click();
+  await expect(runs.getByRole("listitem").first()).toContainText("completed");
+
+  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Analytics" }).click();
+  await expect(page.getByTestId("stat-runs")).toHaveText(/^[1-9]/);
+  await expect(page.getByRole("row", { name: /Welcome a new teammate/ })).toBeVisible();
+});
+
+test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry", async ({ page }) => {
+  await signIn(page, OWNER);
+  const dialog = await openRunDialog(page, "Research a topic and write a brief");
+  await dialog.getByLabel("topic", { exact: true }).fill("Tides");
+  await dialog.getByLabel("audience", { exact: true }).fill("Sailors");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("alert").filter({ hasText: "LLM_NOT_CONFIGURED" }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator("header").getByText("failed", { exact: true })).toBeVisible();
+  const firstUrl = page.url();
+  await page.getByRole("button", { name: "Retry" }).click();
+  await expect(page).not.toHaveURL(firstUrl);
+  await expect(page.getByRole("link", { name: "earlier run" })).toBeVisible();
+
+  await page.goto("/runs");
+  await page.getByRole("button", { name: "failed", exact: true }).click();
+  await expect(page.getByRole("list", { name: "Runs", exact: true }).getByText(/LLM_NOT_CONFIGURED/).first()).toBeVisible();
+});
+
+test("a viewer sees runs and analytics but no Run, Cancel or Retry", async ({ page }) => {
+  await signIn(page, VIEWER);
+  await expect(page.getByText("Welcome a new teammate")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Run / })).toHaveCount(0);
+  await page.goto("/runs");
+  const runs = page.getByRole("list", { name: "Runs", exact: true });
+  await runs.getByRole("link", { name: "Research a topic and write a brief" }).first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "Research a topic and write a brief" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Steps" }).getByText("failed", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
+});

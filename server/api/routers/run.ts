@@ -1,0 +1,78 @@
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { RUN_STATUSES } from "@/db/schema";
+import { pageInput } from "@/server/repositories/pagination";
+import { listRunEvents } from "@/server/repositories/runs";
+import * as runs from "@/server/services/runs";
+import { streamRunEvents } from "@/server/services/run-stream";
+import { permissionProcedure, router } from "../trpc";
+
+const id = z.uuid();
+const pinned = z.record(z.string(), z.object({ output: z.unknown(), port: z.string().optional() }));
+
+export const runRouter = router({
+  list: permissionProcedure("run.view")
+    .input(
+      pageInput.extend({
+        workflowId: id.optional(),
+        status: z.array(z.enum(RUN_STATUSES)).max(6).optional(),
+        startedBy: id.optional(),
+        since: z.date().optional(),
+        until: z.date().optional(),
+      }),
+    )
+    .query(({ ctx, input }) => runs.listRuns(ctx, input)),
+
+  get: permissionProcedure("run.view")
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => runs.getRun(ctx, input.id)),
+
+  /** A run's stored events in order, for the step-by-step debugger. */
+  events: permissionProcedure("run.view")
+    .input(z.object({ id, afterId: z.number().int().min(0).optional() }))
+    .query(async ({ ctx, input }) => {
+      await runs.getRun(ctx, input.id); // NOT_FOUND for another tenant's run
+      return listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: input.id, afterId: input.afterId });
+    }),
+
+  start: permissionProcedure("workflow.run")
+    .input(
+      z.object({
+        workflowId: id,
+        versionId: id.optional(),
+        draft: z.boolean().optional(),
+        input: z.unknown(),
+        pinnedOutputs: pinned.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => runs.startRun(ctx, (await ctx.runSystem()).runDeps, input)),
+
+  cancel: permissionProcedure("run.cancel")
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => runs.cancelRun(ctx, (await ctx.runSystem()).runDeps, input.id)),
+
+  retry: permissionProcedure("workflow.run")
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => runs.retryRun(ctx, (await ctx.runSystem()).runDeps, input.id)),
+
+  decide: permissionProcedure("run.approve")
+    .input(z.object({ runId: id, stepId: z.string().min(1).max(200), approved: z.boolean(), comment: z.string().max(2000).optional() }))
+    .mutation(async ({ ctx, input }) => runs.decideApproval(ctx, (await ctx.runSystem()).runDeps, input)),
+
+  publish: permissionProcedure("workflow.edit")
+    .input(z.object({ workflowId: id, note: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => runs.publishVersion(ctx, input)),
+
+  /**
+   * Live run events of my tenant (or of one run) over SSE. On reconnect the client sends the id of
+   * the last event it got and receives what it missed first.
+   */
+  live: permissionProcedure("run.view")
+    .input(z.object({ runId: id.optional(), lastEventId: z.coerce.number().int().min(0).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const { bus } = await ctx.runSystem();
+      for await (const message of streamRunEvents(ctx, bus, { runId: input.runId, lastEventId: input.lastEventId, signal })) {
+        yield tracked(String(message.id), message);
+      }
+    }),
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { BUILTIN_CATALOG } from "./builtin-catalog";
+import { parseMcpServersConfig, parseServerJsonText, toMcpServersConfig } from "./config-io";
+
+describe("importing catalog entries", () => {
+  it("reads one server.json, a list, or a registry answer, and says what it skipped", () => {
+    const one = { name: "io.example/a", description: "A", version: "1.0.0" };
+    expect(parseServerJsonText(JSON.stringify(one)).entries.map((e) => e.name)).toEqual(["io.example/a"]);
+    expect(parseServerJsonText(JSON.stringify([one, { name: "bad" }]))).toMatchObject({ entries: [{ name: "io.example/a" }], skipped: [{ name: "bad" }] });
+    expect(parseServerJsonText(JSON.stringify({ servers: [{ server: one, _meta: {} }] })).entries).toHaveLength(1);
+    expect(parseServerJsonText("{").skipped[0]?.reason).toContain("not JSON");
+  });
+
+  it("turns mcpServers entries into packages and remotes without keeping secret-looking values", () => {
+    const { entries, skipped } = parseMcpServersConfig(
+      JSON.stringify({
+        mcpServers: {
+          gh: { command: "npx", args: ["-y", "@modelcontextprotocol/server-github"], env: { GITHUB_PERSONAL_ACCESS_TOKEN: "ghp_x" } },
+          py: { command: "uvx", args: ["mcp-server-time", "--local-timezone", "UTC"] },
+          api: { type: "sse", url: "https://example.com/sse", headers: { "X-Api-Key": "k" } },
+          img: { command: "docker", args: ["run", "-i", "--rm", "-e", "TOKEN", "mcp/time:1"] },
+          bin: { command: "./server" },
+        },
+      }),
+    );
+    expect(JSON.stringify(entries)).not.toContain("ghp_x");
+    expect(JSON.stringify(entries)).not.toContain('"k"');
+    expect(entries.map((e) => [e.name, e.packages?.[0]?.registryType ?? e.remotes?.[0]?.type])).toEqual([
+      ["local.config/gh", "npm"],
+      ["local.config/py", "pypi"],
+      ["local.config/api", "sse"],
+      ["local.config/img", "oci"],
+    ]);
+    expect(entries[3]?.packages?.[0]).toMatchObject({ identifier: "mcp/time", version: "1" });
+    expect(skipped).toEqual([{ name: "bin", reason: expect.stringContaining("only npx, uvx and docker") }]);
+    expect(parseMcpServersConfig(JSON.stringify({ servers: {} })).skipped[0]?.name).toBe("config");
+  });
+
+  it("exports installed servers with secrets as placeholders, and re-imports what it exported", () => {
+    const github = BUILTIN_CATALOG.find((b) => b.serverJson.title === "GitHub")!.serverJson;
+    const { mcpServers } = toMcpServersConfig([{ name: "gh", entry: github, config: {}, secretKeys: ["env:GITHUB_PERSONAL_ACCESS_TOKEN"] }]);
+    expect(mcpServers.gh).toEqual({
+      command: "npx",
+      args: ["-y", "@modelcontextprotocol/server-github@2025.4.8"],
+      env: { GITHUB_PERSONAL_ACCESS_TOKEN: "${GITHUB_PERSONAL_ACCESS_TOKEN}" },
+    });
+    const back = parseMcpServersConfig(JSON.stringify({ mcpServers }));
+    expect(back.entries[0]?.packages?.[0]).toMatchObject({ identifier: "@modelcontextprotocol/server-github", version: "2025.4.8" });
+  });
+});

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+
+/** How to reach one server: a process to spawn (stdio) or a URL (Streamable HTTP, legacy SSE). */
+export type LaunchSpec =
+  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string }
+  | { transport: "streamable-http" | "sse"; url: string; headers: Record<string, string> };
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableStringify(record[key])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+const fingerprints = new WeakMap<LaunchSpec, string>();
+
+/** Stable text of a spec, to notice that an installation's configuration changed (cached per spec object: this is on every call's path). */
+export function fingerprintOf(spec: LaunchSpec): string {
+  let fingerprint = fingerprints.get(spec);
+  if (fingerprint === undefined) {
+    fingerprint = stableStringify(spec);
+    fingerprints.set(spec, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** PATH, HOME and the few variables a child needs; never the app's own secrets. */
+export function baseChildEnv(): Record<string, string> {
+  return getDefaultEnvironment();
+}
+
+/**
+ * The bin of an npm package installed in this project, run with this Node: no `npx` download and
+ * no shell. Undefined when the package is not installed here.
+ */
+export function resolveLocalPackageBin(identifier: string, root = process.cwd()): { command: string; args: string[] } | undefined {
+  const manifest = join(root, "node_modules", identifier, "package.json");
+  if (!existsSync(manifest)) return undefined;
+  try {
+    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { bin?: string | Record<string, string> };
+    const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin ? Object.values(pkg.bin)[0] : undefined;
+    return bin ? { command: process.execPath, args: [join(root, "node_modules", identifier, bin)] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createTransport(spec: LaunchSpec): Transport {
+  switch (spec.transport) {
+    case "stdio":
+      return new StdioClientTransport({
+        command: spec.command,
+        args: spec.args,
+        env: spec.env,
+        ...(spec.cwd ? { cwd: spec.cwd } : {}),
+        stderr: "pipe",
+      });
+    case "streamable-http":
+      return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+    case "sse":
+      return new SSEClientTransport(new URL(spec.url), {
+        requestInit: { headers: spec.headers },
+        eventSourceInit: {
+          fetch: (url, init) => fetch(url, { ...init, headers: { ...spec.headers, ...(init?.headers as Record<string, string>) } }),
+        },
+      });
+  }
+}
+
+/** A short description for the UI: what runs, without secrets. */
+export function describeLaunch(spec: LaunchSpec): string {
+  if (spec.transport === "stdio") {
+    const shown = spec.command === process.execPath ? "node" : spec.command;
+    return [shown, ...spec.args].join(" ");
+  }
+  return `${spec.transport} ${spec.url}`;
+}

@@ -1,0 +1,107 @@
+import { hostname } from "node:os";
+import type { Db } from "@/db/client";
+import { createRealClock } from "@/engine/runtime/clocks";
+import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
+import { getDatabase } from "./db";
+import { getEnv } from "./env";
+import { createMemoryBus, createRedisBus, type EventBus } from "./events/bus";
+import { createAiSdkLlmPort } from "./llm/llm-port";
+import { createModelResolver } from "./llm/providers";
+import { createMcpToolPort } from "./mcp/tool-port";
+import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
+import { listOrphanedRuns } from "./repositories/runs";
+import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
+import type { RunDeps } from "./services/runs";
+
+export interface RunSystem {
+  queue: RunQueue;
+  bus: EventBus;
+  /** What the run use cases need (start, cancel, approve, retry). */
+  runDeps: RunDeps;
+  executor: ExecutorDeps;
+  /** Starts executing queued runs in this process, and re-queues runs whose worker went away. */
+  startWorkers(concurrency: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RunSystemOptions {
+  db: Db;
+  redisUrl?: string;
+  llm?: LlmPort;
+  tools?: (tenantId: string) => ToolPort | undefined;
+  maxActiveRunsPerTenant?: number;
+  /** A running run without a heartbeat for this long is resumed by another worker. */
+  staleAfterMs?: number;
+  queueName?: string;
+}
+
+/** Builds the queue, bus and executor: in-process by default, on Redis when `redisUrl` is given. */
+export function createRunSystem(options: RunSystemOptions): RunSystem {
+  const staleAfterMs = options.staleAfterMs ?? 30_000;
+  // BullMQ's job lock lasts as long as a run's heartbeat counts as fresh: both say "this worker is alive".
+  const queue = options.redisUrl
+    ? createBullQueue({
+        connection: { url: options.redisUrl },
+        name: options.queueName,
+        lockDurationMs: staleAfterMs,
+        stalledIntervalMs: Math.max(200, staleAfterMs / 2),
+      })
+    : createMemoryQueue();
+  const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
+  const executor: ExecutorDeps = {
+    db: options.db,
+    bus,
+    clock: createRealClock(),
+    llm: options.llm,
+    tools: options.tools ?? (() => undefined),
+    workerId: `${hostname()}:${process.pid}`,
+    staleAfterMs,
+  };
+  let sweeper: NodeJS.Timeout | undefined;
+
+  async function requeueOrphans() {
+    const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs));
+    for (const run of orphans) await queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+  }
+
+  return {
+    queue,
+    bus,
+    runDeps: { queue, bus, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
+    executor,
+    async startWorkers(concurrency) {
+      const shutdown = new AbortController();
+      queue.process((job, signal) => {
+        const stop = AbortSignal.any([signal, shutdown.signal]);
+        return executeRunJob(executor, job, stop);
+      }, { concurrency });
+      await requeueOrphans();
+      sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), staleAfterMs);
+      sweeper.unref();
+    },
+    async close() {
+      if (sweeper) clearInterval(sweeper);
+      await queue.close();
+      await bus.close();
+    },
+  };
+}
+
+const globalForRuns = globalThis as unknown as { runSystem?: Promise<RunSystem> };
+
+/** The process's run system, configured from env; workers start here unless RUN_WORKER_IN_APP=false. */
+export function getRunSystem(): Promise<RunSystem> {
+  globalForRuns.runSystem ??= (async () => {
+    const env = getEnv();
+    const { db } = await getDatabase();
+    return createRunSystem({
+      db,
+      redisUrl: env.redisUrl,
+      llm: createAiSdkLlmPort({ resolveModel: createModelResolver(env.llm) }),
+      // Tool and agent steps use the tenant's installed MCP servers, by installation name.
+      tools: (tenantId) => createMcpToolPort({ db, tenantId }),
+      maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
+    });
+  })();
+  return globalForRuns.runSystem;
+}

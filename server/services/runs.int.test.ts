@@ -1,0 +1,267 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { chain, connect, makeNode, makeWorkflow } from "@/engine/examples";
+import { createFakeLlm, createFakeTools, hang, type FakeToolHandler } from "@/engine/runtime/fake-ports";
+import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
+import type { WorkflowDocument } from "@/engine/schema/workflow-document";
+import { getEnv } from "@/server/env";
+import { createRunSystem, type RunSystem } from "@/server/run-system";
+import { listAuditLogs } from "@/server/repositories/audit";
+import { findRun, listRunEvents, listStepRuns } from "@/server/repositories/runs";
+import { insertWorkflow } from "@/server/repositories/workflows";
+import { createTestDatabase } from "@/server/testing/database";
+import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import type { TenantContext } from "./context";
+import { cancelRun, decideApproval, getRun, retryRun, startRun } from "./runs";
+
+/**
+ * The run service end to end: real database (PGlite, or PostgreSQL with DATABASE_URL), real queue
+ * and bus (in-process, or BullMQ and Redis pub/sub with REDIS_URL). LLMs and MCP tools are fakes.
+ */
+let database: Database;
+const systems: RunSystem[] = [];
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await Promise.all(systems.map((s) => s.close()));
+  await database?.close();
+});
+
+async function tenantContext(): Promise<TenantContext> {
+  const tenant = await makeTenant(database.db);
+  const user = await makeUser(database.db, { memberships: [[tenant, "editor"]] });
+  return {
+    db: database.db,
+    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "editor" },
+    meta: testMeta,
+  };
+}
+
+function system(options: { llm?: LlmPort; tools?: ToolPort; maxActive?: number; staleAfterMs?: number; queueName?: string } = {}) {
+  const made = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: options.queueName ?? `runs-test-${randomBytes(4).toString("hex")}`,
+    llm: options.llm,
+    tools: () => options.tools,
+    maxActiveRunsPerTenant: options.maxActive ?? 50,
+    staleAfterMs: options.staleAfterMs,
+  });
+  systems.push(made);
+  return made;
+}
+
+async function saveWorkflow(ctx: TenantContext, document: WorkflowDocument) {
+  return insertWorkflow(ctx.db, {
+    tenantId: ctx.tenant.id,
+    name: `${document.name ?? "Flow"} ${randomBytes(3).toString("hex")}`,
+    description: "",
+    document,
+    createdBy: ctx.actor.userId,
+  });
+}
+
+async function waitForStatus(ctx: TenantContext, runId: string, statuses: string[], ms = 15_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const run = await findRun(ctx.db, ctx.tenant.id, runId);
+    if (run && statuses.includes(run.status)) return run;
+    if (Date.now() > until) throw new Error(`run ${runId} is ${run?.status}, not ${statuses.join("/")}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const greeting = makeWorkflow({
+  name: "Greeting",
+  nodes: [
+    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
+    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
+    makeNode("output", "out", { name: "greeting" }),
+  ],
+  edges: chain("in", "greet", "out"),
+});
+
+const lookupThenSummarise = makeWorkflow({
+  name: "Lookup then summarise",
+  nodes: [
+    makeNode("input", "in"),
+    makeNode("tool", "lookup", { server: "crm", tool: "find_customer", args: { email: "{{input.email}}" } }),
+    makeNode("llm", "summarise", { prompt: "Summarise {{steps.lookup.output}}" }),
+    makeNode("output", "out", { name: "summary" }),
+  ],
+  edges: chain("in", "lookup", "summarise", "out"),
+});
+
+function countingCrm(handler: FakeToolHandler = ({ email }) => ({ name: "Ada", email })) {
+  return createFakeTools({ crm: { find_customer: handler } });
+}
+
+describe("runs", () => {
+  it("a started run is queued, executed by a worker, and stored with its steps, events and audit record", async () => {
+    const ctx = await tenantContext();
+    const runs = system();
+    await runs.startWorkers(2);
+    const workflow = await saveWorkflow(ctx, greeting);
+
+    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "Ada" } });
+    expect(run).toMatchObject({ status: "queued", isDraft: true });
+    const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
+    expect(done).toMatchObject({ status: "completed", output: { greeting: { message: "Hello, Ada!" } } });
+    expect(done.finishedAt).toBeInstanceOf(Date);
+
+    const steps = await listStepRuns(ctx.db, run.id);
+    expect(steps.map((s) => [s.stepId, s.status])).toEqual(
+      expect.arrayContaining([["in", "completed"], ["greet", "completed"], ["out", "completed"]]),
+    );
+    const events = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: run.id });
+    expect(events[0]?.type).toBe("run.queued");
+    expect(events.at(-1)?.type).toBe("run.completed");
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
+    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, limit: 5 });
+    expect(audit.items[0]).toMatchObject({ action: "run.start", targetId: run.id });
+  });
+
+  it("refuses input that does not match the workflow's input schema, before queuing anything", async () => {
+    const ctx = await tenantContext();
+    const runs = system();
+    const workflow = await saveWorkflow(ctx, greeting);
+    await expect(startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: 42 } })).rejects.toMatchObject({
+      code: "INVALID_INPUT",
+      message: expect.stringContaining("input.name"),
+    });
+    expect(await runs.queue.depth()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it("refuses a run beyond the tenant's limit of active runs, with a clear error", async () => {
+    const ctx = await tenantContext();
+    const runs = system({ maxActive: 1 }); // no workers: runs stay queued
+    const workflow = await saveWorkflow(ctx, greeting);
+    await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "A" } });
+    await expect(startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } })).rejects.toMatchObject({
+      code: "QUOTA_EXCEEDED",
+      message: expect.stringContaining("limit is 1"),
+    });
+  });
+
+  it("a run whose LLM step fails can be retried from that step without repeating the steps before it (fake LLM and tools)", async () => {
+    const ctx = await tenantContext();
+    const crm = countingCrm();
+    const broken = system({ tools: crm, llm: createFakeLlm(() => Promise.reject(new Error("model overloaded"))) });
+    await broken.startWorkers(1);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+    const first = await startRun(ctx, broken.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const failed = await waitForStatus(ctx, first.id, ["completed", "failed"], 30_000);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.message).toContain("model overloaded");
+    expect(crm.calls).toHaveLength(1);
+    await broken.close();
+
+    const llm = createFakeLlm(() => ({ text: "Ada is a loyal customer.", usage: { inputTokens: 30, outputTokens: 8 }, costUsd: 0.001 }));
+    const fixed = system({ tools: crm, llm });
+    await fixed.startWorkers(1);
+    const retry = await retryRun(ctx, fixed.runDeps, first.id);
+    const done = await waitForStatus(ctx, retry.id, ["completed", "failed"]);
+    expect(done).toMatchObject({ status: "completed", retryOf: first.id, inputTokens: 30, outputTokens: 8 });
+    expect(crm.calls).toHaveLength(1); // the lookup was not repeated
+    expect(llm.calls).toHaveLength(1);
+  });
+
+  it("cancels a queued run at once and a running run through its worker (fake tools)", async () => {
+    const ctx = await tenantContext();
+    const idle = system();
+    const workflow = await saveWorkflow(ctx, greeting);
+    const queued = await startRun(ctx, idle.runDeps, { workflowId: workflow.id, draft: true, input: { name: "Q" } });
+    await expect(cancelRun(ctx, idle.runDeps, queued.id)).resolves.toMatchObject({ status: "cancelled" });
+    expect((await findRun(ctx.db, ctx.tenant.id, queued.id))?.status).toBe("cancelled");
+
+    const stuck = countingCrm(() => hang());
+    const busy = system({ tools: stuck, llm: createFakeLlm(() => "unused") });
+    await busy.startWorkers(1);
+    const slow = await saveWorkflow(ctx, lookupThenSummarise);
+    const running = await startRun(ctx, busy.runDeps, { workflowId: slow.id, draft: true, input: { email: "x@example.test" } });
+    await waitForStatus(ctx, running.id, ["running"]);
+    await new Promise((r) => setTimeout(r, 100)); // the tool call is in flight
+    await expect(cancelRun(ctx, busy.runDeps, running.id)).resolves.toMatchObject({ status: "cancelling" });
+    const cancelled = await waitForStatus(ctx, running.id, ["cancelled", "completed", "failed"]);
+    expect(cancelled.status).toBe("cancelled");
+    await expect(cancelRun(ctx, busy.runDeps, running.id)).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("waits at a human-approval step and goes on down the branch the approver chose", async () => {
+    const ctx = await tenantContext();
+    const runs = system();
+    await runs.startWorkers(1);
+    const approval = makeWorkflow({
+      name: "Refund approval",
+      nodes: [
+        makeNode("input", "in"),
+        makeNode("human-approval", "manager", { message: "Refund {{input.amount}}?" }),
+        makeNode("transform", "refund", { template: { refunded: "{{input.amount}}" } }),
+        makeNode("output", "done", { name: "done" }),
+        makeNode("transform", "decline", { template: { refunded: 0 } }),
+        makeNode("output", "declined", { name: "declined" }),
+      ],
+      edges: [
+        ...chain("in", "manager"),
+        connect("manager", "refund", "approved"),
+        connect("refund", "done"),
+        connect("manager", "decline", "rejected"),
+        connect("decline", "declined"),
+      ],
+    });
+    const workflow = await saveWorkflow(ctx, approval);
+    for (const approved of [true, false]) {
+      const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { amount: 40 } });
+      await waitForStatus(ctx, run.id, ["waiting"]);
+      await decideApproval(ctx, runs.runDeps, { runId: run.id, stepId: "manager", approved, comment: "ok" });
+      const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
+      expect(done.status).toBe("completed");
+      expect(done.output).toEqual(approved ? { done: { refunded: 40 } } : { declined: { refunded: 0 } });
+      expect(done.approvals.manager).toMatchObject({ approved, decidedBy: ctx.actor.email });
+    }
+  });
+
+  it("a run whose worker died is resumed by another worker without repeating its finished steps (fake tools)", async () => {
+    const ctx = await tenantContext();
+    const crm = countingCrm();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const llm = createFakeLlm(async (_request, call) => {
+      if (call === 1) await gate; // the first worker's call never finishes: that worker dies here
+      return "summary";
+    });
+    const queueName = `runs-test-${randomBytes(4).toString("hex")}`;
+    const dying = system({ tools: crm, llm, staleAfterMs: 600, queueName });
+    await dying.startWorkers(1);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+    const run = await startRun(ctx, dying.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    await waitForStatus(ctx, run.id, ["running"]);
+    while (llm.calls.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await dying.close(); // the worker goes away mid-step
+    release();
+
+    const survivor = system({ tools: crm, llm, staleAfterMs: 600, queueName });
+    await survivor.startWorkers(1);
+    const done = await waitForStatus(ctx, run.id, ["completed", "failed"], 20_000);
+    expect(done.status).toBe("completed");
+    expect(done.resumeCount).toBeGreaterThanOrEqual(1);
+    expect(crm.calls).toHaveLength(1); // the lookup finished before the worker died: not repeated
+    const { steps } = await getRun(ctx, run.id);
+    expect(steps.find((s) => s.stepId === "lookup")).toMatchObject({ status: "completed", attempts: 1 });
+  });
+
+  it("another tenant's run is not found", async () => {
+    const [mine, theirs] = [await tenantContext(), await tenantContext()];
+    const runs = system();
+    const workflow = await saveWorkflow(theirs, greeting);
+    const run = await startRun(theirs, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } });
+    await expect(getRun(mine, run.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(cancelRun(mine, runs.runDeps, run.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(startRun(mine, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});

@@ -1,0 +1,221 @@
+import { AppError, conflict, notFound } from "@/engine/errors";
+import { compileWorkflow } from "@/engine/compiler/compile-workflow";
+import type { Diagnostic } from "@/engine/compiler/diagnostics";
+import { validateRunInput } from "@/engine/runtime/run-plan";
+import type { Plan } from "@/engine/schema/plan";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
+import type { RunStatus } from "@/db/schema";
+import type { EventBus } from "@/server/events/bus";
+import type { RunQueue } from "@/server/queue/run-queue";
+import * as repo from "@/server/repositories/runs";
+import { findWorkflow } from "@/server/repositories/workflows";
+import { withAudit } from "./audit";
+import type { TenantContext } from "./context";
+import { runControlChannel } from "./run-executor";
+import { RunEventWriter } from "./run-events-sink";
+
+/** How a use case reaches the queue and the bus; one per process (server/run-system.ts). */
+export interface RunDeps {
+  queue: RunQueue;
+  bus: EventBus;
+  /** Most runs one tenant may have queued or running at once. */
+  maxActiveRunsPerTenant: number;
+}
+
+function compileOrThrow(document: unknown): Plan {
+  const result = compileWorkflow(loadWorkflowDocument(document));
+  if (!result.ok) {
+    throw new AppError("INVALID_INPUT", `The workflow does not compile: ${result.errors.map((e) => e.message).join("; ")}`, {
+      diagnostics: result.errors satisfies Diagnostic[],
+    });
+  }
+  return result.plan;
+}
+
+/** Publishes the workflow's current document as its next numbered, immutable version. */
+export async function publishVersion(ctx: TenantContext, input: { workflowId: string; note?: string }) {
+  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
+  if (!workflow) throw notFound("workflow", input.workflowId);
+  const plan = compileOrThrow(workflow.document);
+  return withAudit(ctx, async (tx) => {
+    const version = await repo.insertVersion(tx, {
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      isDraft: false,
+      document: workflow.document,
+      plan,
+      note: input.note ?? "",
+      createdBy: ctx.actor.userId,
+    });
+    return {
+      value: version,
+      audit: { action: "workflow.publish", targetType: "workflow", targetId: workflow.id, metadata: { version: version.version } },
+    };
+  });
+}
+
+export interface StartRunInput {
+  workflowId: string;
+  /** A published version; omitted: the latest published one, or the draft when `draft` is set. */
+  versionId?: string;
+  draft?: boolean;
+  input: unknown;
+  pinnedOutputs?: Record<string, { output: unknown; port?: string }>;
+}
+
+/**
+ * Starts a run: checks the quota and the input against the plan, stores the run as queued with
+ * its run.queued event, and hands it to the queue. Returns at once; the run goes on in a worker.
+ */
+export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput) {
+  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
+  if (!workflow) throw notFound("workflow", input.workflowId);
+
+  let version: repo.VersionRow | undefined;
+  let draftPlan: Plan | undefined;
+  if (input.versionId) {
+    version = await repo.findVersion(ctx.db, ctx.tenant.id, input.versionId);
+    if (!version || version.workflowId !== workflow.id) throw notFound("workflow version", input.versionId);
+  } else if (!input.draft) {
+    version = await repo.latestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id);
+  }
+  if (!version) draftPlan = compileOrThrow(workflow.document);
+  const plan = (draftPlan ?? version!.plan) as Plan;
+
+  const problems = validateRunInput(plan, input.input);
+  if (problems.length) throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, { problems });
+
+  const active = await repo.countActiveRuns(ctx.db, ctx.tenant.id);
+  if (active >= deps.maxActiveRunsPerTenant) {
+    throw new AppError(
+      "QUOTA_EXCEEDED",
+      `This tenant already has ${active} runs queued or running (the limit is ${deps.maxActiveRunsPerTenant}). Wait for some to finish or cancel them.`,
+    );
+  }
+
+  const run = await withAudit(ctx, async (tx) => {
+    const runVersion =
+      version ??
+      (await repo.insertVersion(tx, {
+        tenantId: ctx.tenant.id,
+        workflowId: workflow.id,
+        isDraft: true,
+        document: workflow.document,
+        plan: draftPlan,
+        createdBy: ctx.actor.userId,
+      }));
+    const row = await repo.insertRun(tx, {
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      versionId: runVersion.id,
+      isDraft: !version,
+      input: input.input ?? null,
+      pinnedOutputs: input.pinnedOutputs ?? {},
+      startedBy: ctx.actor.userId,
+    });
+    return { value: row, audit: { action: "run.start", targetType: "run", targetId: row.id, metadata: { workflow: workflow.name } } };
+  });
+  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
+  writer.push({ type: "run.queued", runId: run.id, at: Date.now() });
+  await writer.drain();
+  await deps.queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+  return run;
+}
+
+/**
+ * Cancels a run. A queued or waiting run ends at once; a running one is told to stop (its worker
+ * aborts the steps in flight and records run.cancelled).
+ */
+export async function cancelRun(ctx: TenantContext, deps: RunDeps, runId: string) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+  if (!run) throw notFound("run", runId);
+  const now = new Date();
+  const ended = await withAudit(ctx, async (tx) => {
+    const stopped = await repo.transitionRun(tx, ctx.tenant.id, runId, ["queued", "waiting"], {
+      status: "cancelled",
+      cancelRequestedAt: now,
+      finishedAt: now,
+      error: { code: "CANCELLED", message: `Cancelled by ${ctx.actor.name}` },
+    });
+    const requested = stopped ?? (await repo.transitionRun(tx, ctx.tenant.id, runId, ["running"], { cancelRequestedAt: now }));
+    if (!requested) throw conflict(`The run has already ended (${run.status}).`);
+    return { value: stopped, audit: { action: "run.cancel", targetType: "run", targetId: runId } };
+  });
+  if (ended) {
+    const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
+    const zero = { durationMs: 0, usage: { inputTokens: ended.inputTokens, outputTokens: ended.outputTokens }, costUsd: ended.costUsd };
+    writer.push({ type: "run.cancelled", runId, at: now.getTime(), ...zero, reason: `Cancelled by ${ctx.actor.name}` });
+    await writer.drain();
+  } else {
+    await deps.bus.publish(runControlChannel(runId), { action: "cancel" });
+  }
+  return { id: runId, status: (ended ? "cancelled" : "cancelling") as RunStatus | "cancelling" };
+}
+
+/** Records a decision on a waiting human-approval step and puts the run back in the queue. */
+export async function decideApproval(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: { runId: string; stepId: string; approved: boolean; comment?: string },
+) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, input.runId);
+  if (!run) throw notFound("run", input.runId);
+  if (run.status !== "waiting") throw conflict(`The run is not waiting for approval (it is ${run.status}).`);
+  const decision = { approved: input.approved, decidedBy: ctx.actor.email, ...(input.comment ? { comment: input.comment } : {}) };
+  const updated = await withAudit(ctx, async (tx) => {
+    const row = await repo.transitionRun(tx, ctx.tenant.id, run.id, ["waiting"], {
+      status: "queued",
+      approvals: { ...run.approvals, [input.stepId]: decision },
+    });
+    if (!row) throw conflict("Someone else decided first.");
+    return {
+      value: row,
+      audit: { action: input.approved ? "run.approve" : "run.reject", targetType: "run", targetId: run.id, metadata: { step: input.stepId } },
+    };
+  });
+  // Live pages see the run leave "waiting" at once, before a worker picks it up.
+  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
+  writer.push({ type: "run.queued", runId: run.id, at: Date.now() });
+  await writer.drain();
+  await deps.queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+  return updated;
+}
+
+/** Starts a new run of a failed or cancelled one that reuses its finished steps: it resumes at the step that failed. */
+export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+  if (!run) throw notFound("run", runId);
+  if (run.status !== "failed" && run.status !== "cancelled") throw conflict(`Only a failed or cancelled run can be retried (this one is ${run.status}).`);
+  const retry = await withAudit(ctx, async (tx) => {
+    const row = await repo.insertRun(tx, {
+      tenantId: run.tenantId,
+      workflowId: run.workflowId,
+      versionId: run.versionId,
+      isDraft: run.isDraft,
+      input: run.input,
+      approvals: run.approvals,
+      pinnedOutputs: run.pinnedOutputs,
+      startedBy: ctx.actor.userId,
+      retryOf: run.id,
+    });
+    await repo.copyCompletedSteps(tx, run.id, row.id);
+    return { value: row, audit: { action: "run.retry", targetType: "run", targetId: row.id, metadata: { retryOf: run.id } } };
+  });
+  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
+  writer.push({ type: "run.queued", runId: retry.id, at: Date.now() });
+  await writer.drain();
+  await deps.queue.enqueue({ runId: retry.id, tenantId: retry.tenantId });
+  return retry;
+}
+
+export function listRuns(ctx: TenantContext, filter: Omit<repo.RunFilter, "tenantId">) {
+  return repo.listRuns(ctx.db, { ...filter, tenantId: ctx.tenant.id });
+}
+
+/** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */
+export async function getRun(ctx: TenantContext, runId: string) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+  if (!run) throw notFound("run", runId);
+  const [steps, version] = await Promise.all([repo.listStepRuns(ctx.db, run.id), repo.findVersionForRun(ctx.db, run)]);
+  return { run, steps, plan: (version?.plan ?? null) as Plan | null, version: version ? { id: version.id, number: version.version } : null };
+}

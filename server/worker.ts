@@ -1,0 +1,34 @@
+/**
+ * `npm run worker`: a process that only executes runs, for scaling out. It takes jobs from the
+ * BullMQ queue on Redis and stores results in PostgreSQL, so it needs both DATABASE_URL and
+ * REDIS_URL (the embedded defaults run their workers inside the app instead).
+ */
+import { getDatabase } from "./db";
+import { getEnv } from "./env";
+import { getRunSystem } from "./run-system";
+
+async function main() {
+  const env = getEnv();
+  if (!env.databaseUrl || !env.redisUrl) {
+    console.error(
+      "npm run worker needs DATABASE_URL (PostgreSQL) and REDIS_URL: a separate worker shares the database and queue with the app.\n" +
+        "On the embedded defaults the app runs its own workers; nothing else is needed.",
+    );
+    process.exit(1);
+  }
+  await getDatabase();
+  const system = await getRunSystem();
+  await system.startWorkers(env.runs.concurrency);
+  console.log(`Worker ${process.pid} is taking runs (concurrency ${env.runs.concurrency}).`);
+  const stop = async () => {
+    await system.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`The worker could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
