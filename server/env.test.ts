@@ -63,6 +63,8 @@ describe("generated secrets", () => {
     expect(getGeneratedSecrets(dir)).toEqual(first);
     expect(JSON.parse(readFileSync(join(dir, "secrets.json"), "utf8"))).toEqual(first);
     expect(statSync(join(dir, "secrets.json")).mode & 0o077).toBe(0);
+    const { rmSync } = await import("node:fs");
+    rmSync(join(dir, ".."), { recursive: true, force: true });
   });
 
   it("rejects an APP_SECRET_KEY that is not 32 bytes of hex", () => {

@@ -9,6 +9,7 @@ import { createAiSdkLlmPort } from "./llm/llm-port";
 import { createModelResolver } from "./llm/providers";
 import { createMcpToolPort } from "./mcp/tool-port";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
+import { reportQueueDepth } from "./observability/metrics";
 import { listOrphanedRuns } from "./repositories/runs";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
 import type { RunDeps } from "./services/runs";
@@ -94,7 +95,7 @@ export function getRunSystem(): Promise<RunSystem> {
   globalForRuns.runSystem ??= (async () => {
     const env = getEnv();
     const { db } = await getDatabase();
-    return createRunSystem({
+    const system = createRunSystem({
       db,
       redisUrl: env.redisUrl,
       llm: createAiSdkLlmPort({ resolveModel: createModelResolver(env.llm) }),
@@ -102,6 +103,8 @@ export function getRunSystem(): Promise<RunSystem> {
       tools: (tenantId) => createMcpToolPort({ db, tenantId }),
       maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
     });
+    reportQueueDepth(() => system.queue.depth());
+    return system;
   })();
   return globalForRuns.runSystem;
 }

@@ -1,9 +1,17 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { RunEvent } from "@/engine/schema/run-events";
 
 interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route" | "status">;
+  runsFinished: Counter<"status">;
+  runDuration: Histogram<"status">;
+  stepsFinished: Counter<"kind" | "status">;
+  stepDuration: Histogram<"kind" | "status">;
+  queueDepth: Gauge<"state">;
+  /** Set by the run system; read on each scrape. */
+  readQueueDepth?: () => Promise<{ waiting: number; active: number }>;
 }
 
 const globalForMetrics = globalThis as unknown as { appMetrics?: Metrics };
@@ -27,6 +35,45 @@ export function getMetrics(): Metrics {
         labelNames: ["method", "route", "status"],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers: [registry],
+      }),
+      runsFinished: new Counter({
+        name: "maestro_runs_finished_total",
+        help: "Runs that ended (or paused for approval) in this process, by status",
+        labelNames: ["status"],
+        registers: [registry],
+      }),
+      runDuration: new Histogram({
+        name: "maestro_run_duration_seconds",
+        help: "Run durations, by how they ended",
+        labelNames: ["status"],
+        buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+        registers: [registry],
+      }),
+      stepsFinished: new Counter({
+        name: "maestro_steps_finished_total",
+        help: "Steps that completed, failed or were skipped in this process, by node kind and status",
+        labelNames: ["kind", "status"],
+        registers: [registry],
+      }),
+      stepDuration: new Histogram({
+        name: "maestro_step_duration_seconds",
+        help: "Step durations, by node kind and status",
+        labelNames: ["kind", "status"],
+        buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+        registers: [registry],
+      }),
+      queueDepth: new Gauge({
+        name: "maestro_run_queue_depth",
+        help: "Runs waiting for a worker and runs being executed (in-process queue: this process; BullMQ: all)",
+        labelNames: ["state"],
+        registers: [registry],
+        // prom-client calls this on every scrape, so the figures are fresh.
+        async collect() {
+          const depth = await globalForMetrics.appMetrics?.readQueueDepth?.().catch(() => undefined);
+          if (!depth) return;
+          this.set({ state: "waiting" }, depth.waiting);
+          this.set({ state: "active" }, depth.active);
+        },
       }),
     };
   }
@@ -55,4 +102,43 @@ export function withMetrics<Args extends unknown[]>(
       stop(labels);
     }
   };
+}
+
+/** Where the run queue's depth is read from when Prometheus scrapes; set once the run system exists. */
+export function reportQueueDepth(read: () => Promise<{ waiting: number; active: number }>): void {
+  getMetrics().readQueueDepth = read;
+}
+
+/**
+ * Counts and times runs and steps from their events. `kinds` remembers each step's node kind from
+ * its step.started event (the ending events do not repeat it).
+ */
+export function observeRunEvent(event: RunEvent, kinds: Map<string, string>): void {
+  const metrics = getMetrics();
+  switch (event.type) {
+    case "step.started":
+      kinds.set(event.stepId, event.kind);
+      break;
+    case "step.completed":
+    case "step.failed": {
+      const labels = { kind: kinds.get(event.stepId) ?? "unknown", status: event.type === "step.completed" ? "completed" : "failed" };
+      metrics.stepsFinished.inc(labels);
+      metrics.stepDuration.observe(labels, event.durationMs / 1000);
+      break;
+    }
+    case "step.skipped":
+      metrics.stepsFinished.inc({ kind: kinds.get(event.stepId) ?? "unknown", status: "skipped" });
+      break;
+    case "run.completed":
+    case "run.failed":
+    case "run.cancelled":
+    case "run.waiting": {
+      const status = event.type.slice("run.".length);
+      metrics.runsFinished.inc({ status });
+      metrics.runDuration.observe({ status }, event.durationMs / 1000);
+      break;
+    }
+    default:
+      break;
+  }
 }

@@ -5,6 +5,7 @@ import { PlanSchema } from "@/engine/schema/plan";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import type { RunJob } from "@/server/queue/run-queue";
+import { observeRunEvent } from "@/server/observability/metrics";
 import * as repo from "@/server/repositories/runs";
 import { RunEventWriter } from "./run-events-sink";
 
@@ -93,7 +94,9 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       { llm: deps.llm, tools: deps.tools(run.tenantId), clock, store: dbRunStore(db, run.tenantId) },
       { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs },
     );
+    const kinds = new Map<string, string>();
     for await (const event of events) {
+      observeRunEvent(event, kinds);
       if (event.type === "run.cancelled" && shutdown.aborted) break; // not a user's cancel: leave it to resume
       // The run's final row is written after the terminal event is stored and before it is
       // published, so whoever reacts to it reads the final state.

@@ -112,7 +112,7 @@ describe("the run router", () => {
 
 describe("runs that use MCP servers", () => {
   it("a tool step calls the tenant's installed MCP server (the real memory server over stdio)", async () => {
-    const { mkdtempSync } = await import("node:fs");
+    const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const { createMcpToolPort } = await import("@/server/mcp/tool-port");
@@ -125,13 +125,13 @@ describe("runs that use MCP servers", () => {
       tools: (tenantId) => createMcpToolPort({ db: database.db, tenantId }),
     });
     await withTools.startWorkers(1);
+    const dir = mkdtempSync(join(tmpdir(), "maestro-run-mcp-"));
     try {
       const caller = createCaller(
         await createContext({ db: database.db, identity: { userId: admin.id, tenantId: tenant.id }, meta: testMeta, runSystem: async () => withTools }),
       );
       const { items } = await caller.mcp.listCatalog({ search: "memory", sort: "name" });
       const memory = items.find((i) => i.title === "Memory");
-      const dir = mkdtempSync(join(tmpdir(), "maestro-run-mcp-"));
       await caller.mcp.install({ catalogEntryId: memory!.id, name: "notes", values: { "env:MEMORY_FILE_PATH": join(dir, "graph.jsonl") } });
       const remember = makeWorkflow({
         name: "Remember a person",
@@ -160,6 +160,7 @@ describe("runs that use MCP servers", () => {
       expect(JSON.stringify(done.output)).toContain("Grace Hopper");
     } finally {
       await withTools.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
 });
