@@ -73,3 +73,23 @@ test("a viewer sees runs and analytics but no Run, Cancel or Retry", async ({ pa
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
 });
+
+test("a run waits for approval; the owner approves one and rejects another, and each goes down its branch", async ({ page }) => {
+  await signIn(page, OWNER);
+  for (const decision of ["Approve", "Reject"] as const) {
+    await page.goto("/workflows");
+    const dialog = await openRunDialog(page, "Approve an expense");
+    await dialog.getByLabel("item", { exact: true }).fill("Train ticket");
+    await dialog.getByLabel("amount", { exact: true }).fill("89");
+    await dialog.getByRole("button", { name: "Start run" }).click();
+    await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+
+    const approval = page.getByRole("group", { name: "Approval for manager" });
+    await expect(approval).toContainText("Approve 89 EUR for Train ticket?");
+    await approval.getByLabel("Comment").fill(decision === "Approve" ? "Fine" : "Take the bus");
+    await approval.getByRole("button", { name: decision }).click();
+    const output = page.getByRole("region", { name: "Run output" });
+    await expect(output).toContainText(decision === "Approve" ? "booked" : "Take the bus", { timeout: 15_000 });
+    await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  }
+});
