@@ -1,3 +1,4 @@
+import { raceAbort } from "./race-abort";
 import type { LlmPort, LlmRequest, LlmResponse, McpToolInfo, ToolCall, ToolPort, ToolProgress } from "./ports";
 
 /**
@@ -75,23 +76,7 @@ export function createFakeTools(servers: Record<string, Record<string, FakeToolH
 }
 
 /** Rejects as soon as the signal aborts, the way a well-behaved port does. */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
+export { raceAbort } from "./race-abort";
 
 /** A promise that never settles on its own: a port call that hangs until aborted. */
 export const hang = (): Promise<never> => new Promise<never>(() => undefined);

@@ -1,3 +1,4 @@
+import { raceAbort } from "@/engine/runtime/race-abort";
 import { McpConnection, type CallOptions, type ToolResult } from "./connection";
 import { McpToolError } from "./errors";
 import { fingerprintOf, type LaunchSpec } from "./launch";
@@ -45,22 +46,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Waits for `promise` unless `signal` aborts first, which rejects with CANCELLED. */
 function abandonable<T>(promise: Promise<T>, signal: AbortSignal, name: string): Promise<T> {
-  const cancelled = () => new McpToolError("CANCELLED", `${name}: cancelled while connecting`, { server: name });
-  if (signal.aborted) return Promise.reject(cancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
+  return raceAbort(promise, signal, () => new McpToolError("CANCELLED", `${name}: cancelled while connecting`, { server: name }));
 }
 
 export class McpPool {
