@@ -10,13 +10,11 @@ import type { RunEvent } from "@/engine/schema/run-events";
 import { ApprovalForm } from "./approval-form";
 import { dateTimeFormat } from "./format";
 import { RunsTabs } from "./runs-tabs";
-import { useRunLookups } from "./use-lookups";
 import { useLiveRunQueries } from "./use-runs-live";
 
 /** Runs waiting for a human decision, with their messages; decide inline. */
 export function ApprovalsInbox() {
   const trpc = useTRPC();
-  const lookups = useRunLookups();
   const { can } = useMe();
   useLiveRunQueries();
   const list = useInfiniteQuery(
@@ -42,10 +40,10 @@ export function ApprovalsInbox() {
             <li key={run.id} className="space-y-2 rounded-xl border bg-card p-4">
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <Link href={`/runs/${run.id}`} className="font-medium hover:underline">
-                  {lookups.workflowName(run.workflowId)}
+                  {run.workflowName}
                 </Link>
                 <span className="text-xs text-muted-foreground">
-                  {dateTimeFormat.format(run.createdAt)} · {lookups.memberName(run.startedBy)}
+                  {dateTimeFormat.format(run.createdAt)} · {run.startedByName ?? "A former member"}
                 </span>
               </div>
               <WaitingSteps runId={run.id} canDecide={can("run.approve")} />

@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
@@ -12,7 +12,6 @@ import { dateTimeFormat, formatCost, formatDuration, formatTokens } from "./form
 import { RunFilters, type RunFilterValues } from "./run-filters";
 import { RunsTabs } from "./runs-tabs";
 import { StatusBadge } from "./status-badge";
-import { useRunLookups } from "./use-lookups";
 import { useLiveRunQueries } from "./use-runs-live";
 
 const PAGE_SIZE = 25;
@@ -22,7 +21,8 @@ const NO_FILTER: RunFilterValues = { workflowId: "", statuses: [], preset: "any"
 export function RunList() {
   const trpc = useTRPC();
   const me = useMe();
-  const lookups = useRunLookups();
+  // The filter's workflow picker offers the tenant's most recent workflows.
+  const workflows = useQuery(trpc.workflow.list.queryOptions({ limit: 100 }));
   const [filter, setFilter] = useState(NO_FILTER);
   useLiveRunQueries();
 
@@ -45,7 +45,7 @@ export function RunList() {
     <>
       <PageHeader title="Runs" description="Every run of this tenant, live and past. Open one for its timeline and step-by-step debugger." />
       <RunsTabs />
-      <RunFilters value={filter} onChange={setFilter} workflows={lookups.workflows} />
+      <RunFilters value={filter} onChange={setFilter} workflows={workflows.data?.items ?? []} />
       {list.isPending ? (
         <SkeletonRows rows={5} />
       ) : list.isError ? (
@@ -67,10 +67,10 @@ export function RunList() {
             <li key={run.id} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6rem_6rem_7rem_5.5rem]">
               <div className="min-w-0">
                 <Link href={`/runs/${run.id}`} className="block truncate font-medium hover:underline">
-                  {lookups.workflowName(run.workflowId)}
+                  {run.workflowName}
                 </Link>
                 <p className="truncate text-xs text-muted-foreground">
-                  {dateTimeFormat.format(run.createdAt)} · {lookups.memberName(run.startedBy)}
+                  {dateTimeFormat.format(run.createdAt)} · {run.startedByName ?? "A former member"}
                   {run.retryOf ? " · retry" : ""}
                   {run.error && run.status === "failed" ? ` · ${run.error.code}` : ""}
                 </p>

@@ -16,7 +16,6 @@ import { RunHeader } from "./run-header";
 import { RunTimeline } from "./run-timeline";
 import { StepDetail } from "./step-detail";
 import { StepList } from "./step-list";
-import { useRunLookups } from "./use-lookups";
 import { useRunLive } from "./use-run-live";
 
 type Tab = "steps" | "debugger";
@@ -26,7 +25,6 @@ export function RunPage({ runId }: { runId: string }) {
   const { detail, state, storedCount } = useRunLive(runId);
   // The plan this run executed (its version's), so names and order match what ran.
   const plan = detail.data?.plan ?? null;
-  const lookups = useRunLookups();
   const { can } = useMe();
   const [tab, setTab] = useState<Tab>("steps");
   const [picked, setPicked] = useState<string | null>(null);
@@ -60,8 +58,8 @@ export function RunPage({ runId }: { runId: string }) {
         run={{
           id: run.id,
           status,
-          workflowName: lookups.workflowName(run.workflowId),
-          startedByName: lookups.memberName(run.startedBy),
+          workflowName: run.workflowName,
+          startedByName: run.startedByName ?? "A former member",
           createdAt: run.createdAt,
           durationMs: run.durationMs ?? (state?.startedAt != null && state.finishedAt != null ? state.finishedAt - state.startedAt : null),
           inputTokens: Math.max(run.inputTokens, sum((s) => s.inputTokens)),

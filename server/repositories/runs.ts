@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, lt, max, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { runEvents, runs, stepRuns, workflowVersions, type RunStatus } from "@/db/schema";
+import { runEvents, runs, stepRuns, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 import { decodeCursor, toPage, type Page } from "./pagination";
 
@@ -79,7 +79,27 @@ export interface RunFilter {
   limit: number;
 }
 
-export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunRow>> {
+/** A run as lists and the run page show it: with its workflow's name and its starter's. */
+export type RunListItem = RunRow & { workflowName: string; startedByName: string | null };
+
+const runWithNames = { run: runs, workflowName: workflows.name, startedByName: users.name };
+const flatten = (row: { run: RunRow; workflowName: string; startedByName: string | null }): RunListItem => ({
+  ...row.run,
+  workflowName: row.workflowName,
+  startedByName: row.startedByName,
+});
+
+export async function findRunWithNames(db: Db, tenantId: string, id: string): Promise<RunListItem | undefined> {
+  const [row] = await db
+    .select(runWithNames)
+    .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .leftJoin(users, eq(users.id, runs.startedBy))
+    .where(and(eq(runs.tenantId, tenantId), eq(runs.id, id)));
+  return row ? flatten(row) : undefined;
+}
+
+export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunListItem>> {
   const where: (SQL | undefined)[] = [eq(runs.tenantId, filter.tenantId)];
   if (filter.workflowId) where.push(eq(runs.workflowId, filter.workflowId));
   if (filter.status?.length) where.push(inArray(runs.status, filter.status));
@@ -89,12 +109,14 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunRow>>
   const cursor = decodeCursor(filter.cursor);
   if (cursor) where.push(or(lt(runs.createdAt, cursor.at), and(eq(runs.createdAt, cursor.at), lt(runs.id, cursor.id))));
   const rows = await db
-    .select()
+    .select(runWithNames)
     .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .leftJoin(users, eq(users.id, runs.startedBy))
     .where(and(...where))
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .limit(filter.limit + 1);
-  return toPage(rows, filter.limit);
+  return toPage(rows.map(flatten), filter.limit);
 }
 
 export async function countActiveRuns(db: Db, tenantId: string): Promise<number> {

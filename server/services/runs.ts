@@ -214,7 +214,7 @@ export function listRuns(ctx: TenantContext, filter: Omit<repo.RunFilter, "tenan
 
 /** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */
 export async function getRun(ctx: TenantContext, runId: string) {
-  const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+  const run = await repo.findRunWithNames(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
   const [steps, version] = await Promise.all([repo.listStepRuns(ctx.db, run.id), repo.findVersionForRun(ctx.db, run)]);
   return { run, steps, plan: (version?.plan ?? null) as Plan | null, version: version ? { id: version.id, number: version.version } : null };

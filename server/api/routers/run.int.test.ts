@@ -62,6 +62,9 @@ describe("the run router", () => {
     const { run: done, steps } = await caller.run.get({ id: run.id });
     expect(done).toMatchObject({ status: "completed", output: { echo: { said: "hi!" } } });
     expect(steps).toHaveLength(3);
+    // Lists and the run page name the workflow and who started it.
+    expect((await caller.run.list({})).items[0]).toMatchObject({ id: run.id, workflowName: "Echo", startedByName: editor.name });
+    expect(await caller.run.get({ id: run.id })).toMatchObject({ run: { workflowName: "Echo", startedByName: editor.name } });
   });
 
   it("lets a viewer watch runs but not start, cancel or retry them", async () => {
