@@ -9,7 +9,7 @@
  * - heapMb.
  * On the embedded default (PGlite in a temporary folder, in-process queue and bus). With
  * DATABASE_URL and REDIS_URL set, the same figures on PostgreSQL + BullMQ + Redis as `pg.*` keys.
- *   npm run bench:runs
+ *   npm run bench:runs            (BENCH_RUNS and BENCH_LATENCY_SAMPLES shorten it for profiling)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,9 +25,9 @@ import type { TenantContext } from "../server/services/context";
 import { tenantRunsChannel, type PublishedRunEvent } from "../server/services/run-events-sink";
 import { publishVersion, startRun } from "../server/services/runs";
 
-const TOTAL_RUNS = 5_000;
+const TOTAL_RUNS = Number(process.env.BENCH_RUNS ?? 5_000);
 const TIME_LIMIT_MS = 60_000;
-const LATENCY_SAMPLES = 200;
+const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const SUBSCRIBERS = 100;
 
 const percentile = (values: number[], p: number) => {
