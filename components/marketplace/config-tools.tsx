@@ -7,6 +7,7 @@ import { useState, type ChangeEvent, type FormEvent } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import { ErrorState, Spinner } from "@/components/ui/states";
 import { messageOf } from "./types";
@@ -138,15 +139,7 @@ function ImportDialog() {
                 </ul>
               </div>
             ) : null}
-            <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button variant="secondary">Close</Button>
-              </Dialog.Close>
-              <Button type="submit" disabled={importEntries.isPending}>
-                {importEntries.isPending ? <Spinner /> : null}
-                Import
-              </Button>
-            </div>
+            <DialogActions submitLabel={"Import"} isPending={importEntries.isPending} closeLabel="Close" />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

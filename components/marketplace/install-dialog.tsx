@@ -6,9 +6,8 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import type { InstallInput } from "@/engine/schema/catalog";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/states";
 import { messageOf } from "./types";
 
 const defaultName = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "server";
@@ -136,15 +135,7 @@ export function InstallDialog({
                 {serverError}
               </p>
             ) : null}
-            <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button variant="secondary">Cancel</Button>
-              </Dialog.Close>
-              <Button type="submit" disabled={mutation.isPending}>
-                {mutation.isPending ? <Spinner /> : null}
-                {existing ? "Save" : "Install"}
-              </Button>
-            </div>
+            <DialogActions submitLabel={existing ? "Save" : "Install"} isPending={mutation.isPending} />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

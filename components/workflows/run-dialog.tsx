@@ -6,9 +6,9 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
 import { useTRPC } from "@/components/trpc/react";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field } from "@/components/ui/input";
-import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
+import { ErrorState, SkeletonRows } from "@/components/ui/states";
 import { exampleInput, readFields, SchemaFields, simpleProperties } from "./run-input-form";
 
 /** "input.name: is required; input.team: …" from INVALID_INPUT, by top-level property. */
@@ -96,15 +96,7 @@ export function RunDialog({ workflow, onClose }: { workflow: { id: string; name:
                 ) : (
                   <span />
                 )}
-                <div className="flex gap-2">
-                  <Dialog.Close asChild>
-                    <Button variant="secondary">Cancel</Button>
-                  </Dialog.Close>
-                  <Button type="submit" disabled={start.isPending}>
-                    {start.isPending ? <Spinner /> : null}
-                    Start run
-                  </Button>
-                </div>
+                <DialogActions submitLabel="Start run" isPending={start.isPending} />
               </div>
             </form>
           )}

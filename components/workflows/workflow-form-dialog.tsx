@@ -2,9 +2,8 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState, type FormEvent, type ReactNode } from "react";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
-import { Spinner } from "@/components/ui/states";
 
 export interface WorkflowFormValues {
   name: string;
@@ -76,15 +75,7 @@ export function WorkflowFormDialog({
                 {errors.form}
               </p>
             ) : null}
-            <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button variant="secondary">Cancel</Button>
-              </Dialog.Close>
-              <Button type="submit" disabled={isPending}>
-                {isPending ? <Spinner /> : null}
-                {submitLabel}
-              </Button>
-            </div>
+            <DialogActions submitLabel={submitLabel} isPending={isPending} />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

@@ -22,6 +22,17 @@ export interface RunDeps {
   maxActiveRunsPerTenant: number;
 }
 
+/**
+ * Records run.queued (so live pages see the run waiting at once, before a worker takes it) and
+ * hands the run to the queue.
+ */
+async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Promise<void> {
+  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
+  writer.push({ type: "run.queued", runId, at: Date.now() });
+  await writer.drain();
+  await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id });
+}
+
 function compileOrThrow(document: unknown): Plan {
   const result = compileWorkflow(loadWorkflowDocument(document));
   if (!result.ok) {
@@ -115,10 +126,7 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
     });
     return { value: row, audit: { action: "run.start", targetType: "run", targetId: row.id, metadata: { workflow: workflow.name } } };
   });
-  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
-  writer.push({ type: "run.queued", runId: run.id, at: Date.now() });
-  await writer.drain();
-  await deps.queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+  await enqueueRun(ctx, deps, run.id);
   return run;
 }
 
@@ -173,11 +181,7 @@ export async function decideApproval(
       audit: { action: input.approved ? "run.approve" : "run.reject", targetType: "run", targetId: run.id, metadata: { step: input.stepId } },
     };
   });
-  // Live pages see the run leave "waiting" at once, before a worker picks it up.
-  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
-  writer.push({ type: "run.queued", runId: run.id, at: Date.now() });
-  await writer.drain();
-  await deps.queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+  await enqueueRun(ctx, deps, run.id);
   return updated;
 }
 
@@ -201,15 +205,19 @@ export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string)
     await repo.copyCompletedSteps(tx, run.id, row.id);
     return { value: row, audit: { action: "run.retry", targetType: "run", targetId: row.id, metadata: { retryOf: run.id } } };
   });
-  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
-  writer.push({ type: "run.queued", runId: retry.id, at: Date.now() });
-  await writer.drain();
-  await deps.queue.enqueue({ runId: retry.id, tenantId: retry.tenantId });
+  await enqueueRun(ctx, deps, retry.id);
   return retry;
 }
 
 export function listRuns(ctx: TenantContext, filter: Omit<repo.RunFilter, "tenantId">) {
   return repo.listRuns(ctx.db, { ...filter, tenantId: ctx.tenant.id });
+}
+
+/** A run's stored events in order, after `afterId`; NOT_FOUND for another tenant's run. */
+export async function listEventsOfRun(ctx: TenantContext, runId: string, afterId?: number) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+  if (!run) throw notFound("run", runId);
+  return repo.listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId, afterId });
 }
 
 /** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */

@@ -2,7 +2,6 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { RUN_STATUSES } from "@/db/schema";
 import { pageInput } from "@/server/repositories/pagination";
-import { listRunEvents } from "@/server/repositories/runs";
 import * as runs from "@/server/services/runs";
 import { streamRunEvents } from "@/server/services/run-stream";
 import { permissionProcedure, router } from "../trpc";
@@ -30,10 +29,7 @@ export const runRouter = router({
   /** A run's stored events in order, for the step-by-step debugger. */
   events: permissionProcedure("run.view")
     .input(z.object({ id, afterId: z.number().int().min(0).optional() }))
-    .query(async ({ ctx, input }) => {
-      await runs.getRun(ctx, input.id); // NOT_FOUND for another tenant's run
-      return listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: input.id, afterId: input.afterId });
-    }),
+    .query(({ ctx, input }) => runs.listEventsOfRun(ctx, input.id, input.afterId)),
 
   start: permissionProcedure("workflow.run")
     .input(
