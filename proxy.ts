@@ -4,8 +4,8 @@ import { getAuthSecret } from "@/server/env";
 
 /**
  * Sends signed-out visitors to the sign-in page (remembering where they were going) and signed-in
- * ones away from it. API routes answer for themselves (tRPC says UNAUTHORIZED), so they are not
- * redirected here.
+ * ones away from it; invitation links (/invite/<token>) are open to both. API routes answer for
+ * themselves (tRPC says UNAUTHORIZED), so they are not redirected here.
  */
 export async function proxy(request: NextRequest) {
   const token = await getToken({ req: request, secret: getAuthSecret() });
@@ -13,6 +13,8 @@ export async function proxy(request: NextRequest) {
   if (pathname === "/signin") {
     return token ? NextResponse.redirect(new URL("/workflows", request.url)) : NextResponse.next();
   }
+  // An invitation link is for people who may have no account yet: the page itself offers to sign in.
+  if (pathname.startsWith("/invite/")) return NextResponse.next();
   if (!token) {
     const url = new URL("/signin", request.url);
     if (pathname !== "/") url.searchParams.set("callbackUrl", `${pathname}${search}`);

@@ -1,11 +1,27 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import type { Reporter } from "vitest/node";
 
 const alias = { "@": fileURLToPath(new URL("./", import.meta.url)) };
+
+/**
+ * Repeats each unhandled error in a few lines after the summary: a CI log is often read from its
+ * end, where the default reporter's full report of it has scrolled away.
+ */
+const unhandledErrorsLast: Reporter = {
+  onTestRunEnd(_modules, errors) {
+    for (const error of errors) {
+      const where = (error as { VITEST_TEST_PATH?: string }).VITEST_TEST_PATH ?? "no test file";
+      const frames = (error.stack ?? "").split("\n").slice(1, 6).join("\n");
+      console.error(`Unhandled error while running ${where}: ${error.name ?? "Error"}: ${error.message}\n${frames}`);
+    }
+  },
+};
 
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: ["default", unhandledErrorsLast],
     projects: [
       {
         resolve: { alias },

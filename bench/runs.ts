@@ -1,8 +1,9 @@
 /**
  * Run-service benchmark, printing one JSON object:
  * - runsPerSecond: 3-step no-op workflows (input → transform → output) started through the run
- *   service and executed by the workers, everything persisted (run, steps, events, audit);
- *   5,000 runs or 60 s, whichever comes first;
+ *   service and executed by the workers, everything persisted (run, steps, events, audit,
+ *   usage); 5,000 runs or 60 s, whichever comes first; a closed loop of `runsInFlight` clients,
+ *   each starting its next run when its last one completed;
  * - startLatencyMsP50 / P99: from the start call to the run's first step.started event as a
  *   subscriber of the tenant's live events sees it (runs started one after another);
  * - eventLagMsP99: from an event's creation to its arrival at each of 100 concurrent subscribers;
@@ -22,13 +23,15 @@ import { insertMembership, insertTenant } from "../server/repositories/tenants";
 import { insertUser } from "../server/repositories/users";
 import { insertWorkflow } from "../server/repositories/workflows";
 import type { TenantContext } from "../server/services/context";
-import { tenantRunsChannel, type PublishedRunEvent } from "../server/services/run-events-sink";
+import { tenantRunsChannel, type PublishedRunEvent } from "../server/services/run-journal";
 import { publishVersion, startRun } from "../server/services/runs";
 
 const TOTAL_RUNS = Number(process.env.BENCH_RUNS ?? 5_000);
 const TIME_LIMIT_MS = 60_000;
 const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
 const SUBSCRIBERS = 100;
+/** Runs started and not yet completed, per worker slot (RUN_CONCURRENCY). */
+const IN_FLIGHT_PER_WORKER = 4;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -56,7 +59,7 @@ async function measure(database: Database, redisUrl: string | undefined) {
   };
   await publishVersion(ctx, { workflowId: workflow.id });
   const system = createRunSystem({ db, redisUrl, maxActiveRunsPerTenant: 1_000_000, queueName: `bench-${Date.now()}` });
-  await system.startWorkers(8);
+  await system.startWorkers(getEnv().runs.concurrency);
   const channel = tenantRunsChannel(tenant.id);
 
   // Start latency: one run at a time, start call → first step.started seen by a subscriber.
@@ -79,6 +82,7 @@ async function measure(database: Database, redisUrl: string | undefined) {
 
   // Throughput, with 100 subscribers measuring how late each event reaches them.
   const lags: number[] = [];
+  const concurrency = getEnv().runs.concurrency;
   const unsubscribers = await Promise.all(
     Array.from({ length: SUBSCRIBERS }, () =>
       system.bus.subscribe(channel, (message) => {
@@ -87,27 +91,36 @@ async function measure(database: Database, redisUrl: string | undefined) {
       }),
     ),
   );
+  // A closed loop: each of IN_FLIGHT clients starts a run, waits until it completes, and starts
+  // the next, so the system runs at saturation with a bounded backlog (an open flood would only
+  // measure how fast an ever longer queue grows).
+  const inFlight = IN_FLIGHT_PER_WORKER * concurrency;
+  const completions = new Map<string, () => void>();
+  /** Runs that completed before their client knew their id. */
+  const completedEarly = new Set<string>();
   let finished = 0;
-  let allDone!: () => void;
-  const done = new Promise<void>((resolve) => (allDone = resolve));
-  let target = TOTAL_RUNS;
   const stopCount = await system.bus.subscribe(channel, (message) => {
-    const { event } = message as PublishedRunEvent;
-    if (event.type === "run.completed" && ++finished >= target) allDone();
+    const { runId, event } = message as PublishedRunEvent;
+    if (event.type !== "run.completed" && event.type !== "run.failed" && event.type !== "run.cancelled") return;
+    if (event.type === "run.completed") finished++;
+    const waiting = completions.get(runId);
+    if (waiting) waiting();
+    else completedEarly.add(runId);
   });
   const begin = performance.now();
   let started = 0;
   const deadline = begin + TIME_LIMIT_MS;
-  const starters = Array.from({ length: 8 }, async () => {
+  const clients = Array.from({ length: inFlight }, async () => {
     while (started < TOTAL_RUNS && performance.now() < deadline) {
       started++;
-      await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { n: started } });
+      const run = await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { n: started } });
+      if (completedEarly.delete(run.id)) continue;
+      await new Promise<void>((resolve) => completions.set(run.id, resolve));
+      completions.delete(run.id);
     }
   });
-  await Promise.all(starters);
-  target = started;
-  if (finished >= target) allDone();
-  await Promise.race([done, new Promise((r) => setTimeout(r, Math.max(0, deadline + 30_000 - performance.now())))]);
+  // A run that never ends must not hang the benchmark: give up 30 s after the time limit.
+  await Promise.race([Promise.all(clients), new Promise((resolve) => setTimeout(resolve, TIME_LIMIT_MS + 30_000).unref())]);
   const seconds = (performance.now() - begin) / 1000;
   stopCount();
   unsubscribers.forEach((stop) => stop());
@@ -115,6 +128,7 @@ async function measure(database: Database, redisUrl: string | undefined) {
   return {
     runsPerSecond: round(finished / seconds),
     runsCompleted: finished,
+    runsInFlight: inFlight,
     startLatencyMsP50: round(percentile(latencies, 50)),
     startLatencyMsP99: round(percentile(latencies, 99)),
     eventLagMsP99: round(percentile(lags, 99)),

@@ -93,3 +93,42 @@ test("a run waits for approval; the owner approves one and rejects another, and 
     await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
   }
 });
+
+test("an owner cancels a running run from the run page, and the steps after it never run", async ({ page }) => {
+  test.setTimeout(90_000);
+  // The slow demo workflow's steps are long operations on the offline Everything MCP server.
+  await signIn(page, OWNER, "/marketplace");
+  await page.getByRole("list", { name: "MCP servers" }).getByRole("link", { name: "Everything" }).click();
+  await expect(page.getByRole("heading", { name: "Everything", level: 1 })).toBeVisible();
+  await page.getByRole("button", { name: "Install" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Install" }).click();
+  await expect(page.getByText("Installed “everything”")).toBeVisible();
+
+  await page.goto("/workflows");
+  const dialog = await openRunDialog(page, "Process a slow batch");
+  await dialog.getByLabel("name", { exact: true }).fill("March invoices");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+
+  const header = page.locator("header");
+  const step = (id: string) => page.getByRole("list", { name: "Steps" }).getByRole("listitem").filter({ hasText: id });
+  await expect(header.getByText("running", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(step("collect").getByText("running", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Cancel run" }).click();
+
+  await expect(header.getByText("cancelled", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();
+  // What was stored says the same after a reload: the steps after the cancelled one never started.
+  await page.reload();
+  await expect(header.getByText("cancelled", { exact: true })).toBeVisible();
+  await expect(step("collect").getByText("completed", { exact: true })).toHaveCount(0);
+  for (const later of ["crunch", "publish", "summary", "report"]) {
+    await expect(step(later).getByText("pending", { exact: true })).toBeVisible();
+  }
+  await page.getByRole("tab", { name: "debugger" }).click();
+  const events = page.getByRole("list", { name: "Events" });
+  await expect(events.getByText("run.cancelled")).toBeVisible();
+  await expect(events.getByText("step.started · collect")).toBeVisible();
+  await expect(events.getByText(/step\.started · (crunch|publish|summary|report)/)).toHaveCount(0);
+});

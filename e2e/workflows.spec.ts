@@ -29,7 +29,8 @@ test("an owner creates, renames and deletes a workflow; a duplicate name is refu
   await expect(list.getByText(`${name} (renamed)`)).toHaveCount(0);
 
   await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
-  await expect(page.getByRole("cell", { name: "workflow.delete" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("cell", { name: "workflow.delete" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "auth.signin.success" }).first()).toBeVisible();
 });
 
@@ -39,5 +40,10 @@ test("a viewer sees workflows but cannot create one, nor open the audit log", as
   await expect(page.getByRole("button", { name: "New workflow" })).toBeDisabled();
   await expect(page.getByRole("button", { name: /Actions for/ })).toHaveCount(0);
   await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
+  // Members are visible to every role; the audit log is not even offered, and refused when asked for.
+  const tabs = page.getByRole("navigation", { name: "Admin sections" });
+  await expect(tabs.getByRole("link", { name: "Members" })).toBeVisible();
+  await expect(tabs.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+  await page.goto("/admin/audit");
   await expect(page.getByText("Admins only")).toBeVisible();
 });

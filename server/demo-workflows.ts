@@ -47,7 +47,34 @@ const expense = makeWorkflow({
   ],
 });
 
-/** The demo tenants' workflows: two that run offline, and pattern examples that need an LLM. */
+/** A tool step that takes `seconds`, with a progress notification every second. */
+function longOperation(id: string, seconds: number) {
+  return makeNode("tool", id, { server: "everything", tool: "trigger-long-running-operation", args: { duration: seconds, steps: seconds } });
+}
+
+/**
+ * Takes about 20 seconds with no LLM: three long-running operations on the Everything MCP server
+ * (offline, shipped with the app), each reporting progress. For watching a run live, or cancelling one.
+ */
+const slowBatch = makeWorkflow({
+  name: "Process a slow batch",
+  description:
+    "Three long-running steps (about 20 s) on the Everything MCP server, with progress; runs offline once the server is installed from the marketplace as “everything”.",
+  layout: true,
+  nodes: [
+    makeNode("input", "batch", {
+      schema: { type: "object", properties: { name: { type: "string", description: "What the batch is called" } }, required: ["name"] },
+    }),
+    longOperation("collect", 8),
+    longOperation("crunch", 8),
+    longOperation("publish", 4),
+    makeNode("transform", "summary", { template: { batch: "{{input.name}}", result: "{{value.text}}" } }),
+    makeNode("output", "report", { name: "report" }),
+  ],
+  edges: chain("batch", "collect", "crunch", "publish", "summary", "report"),
+});
+
+/** The demo tenants' workflows: three that run offline, and pattern examples that need an LLM. */
 export function demoWorkflows(): { demo: DemoWorkflow[]; acme: DemoWorkflow[] } {
   const toDemo = (doc: ReturnType<typeof makeWorkflow>): DemoWorkflow => ({
     name: doc.name ?? "Untitled",
@@ -58,6 +85,7 @@ export function demoWorkflows(): { demo: DemoWorkflow[]; acme: DemoWorkflow[] } 
     demo: [
       toDemo(welcome),
       toDemo(expense),
+      toDemo(slowBatch),
       toDemo(EXAMPLE_WORKFLOWS["research-brief"]),
       toDemo(EXAMPLE_WORKFLOWS["support-triage"]),
     ],

@@ -28,10 +28,19 @@ const schema = z
     APP_SECRET_KEY: optional(
       z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`"),
     ),
+    APP_SECRET_KEY_PREVIOUS: optional(
+      z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes): the key APP_SECRET_KEY replaced"),
+    ),
     SEED_DEMO: optional(booleanFlag),
     RUN_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
     RUN_WORKER_IN_APP: optional(booleanFlag),
     RUN_MAX_ACTIVE_PER_TENANT: optional(z.coerce.number().int().min(1).max(100_000)),
+    RUN_STALE_AFTER_MS: optional(z.coerce.number().int().min(200).max(3_600_000)),
+    RUN_QUEUE_NAME: optional(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be letters, digits, - and _ (at most 100)")),
+    RUN_MAX_PER_DAY: optional(z.coerce.number().int().min(1).max(10_000_000)),
+    TOKENS_MAX_PER_MONTH: optional(z.coerce.number().int().min(1).max(1_000_000_000_000)),
+    RATE_LIMIT_PER_USER: optional(z.coerce.number().int().min(1).max(100_000)),
+    RATE_LIMIT_PER_TOKEN: optional(z.coerce.number().int().min(1).max(100_000)),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     OPENAI_API_KEY: optional(z.string()),
@@ -69,9 +78,26 @@ export interface Env {
   nextAuthSecret: string | undefined;
   nextAuthUrl: string | undefined;
   appSecretKey: string | undefined;
+  /** The key before the last rotation: still decrypts, never encrypts (see SECURITY.md, Key rotation). */
+  appSecretKeyPrevious: string | undefined;
   seedDemo: boolean;
-  runs: { concurrency: number; workerInApp: boolean; maxActivePerTenant: number };
+  runs: {
+    concurrency: number;
+    workerInApp: boolean;
+    maxActivePerTenant: number;
+    /** A running run without a heartbeat for this long is taken over by another worker. */
+    staleAfterMs: number;
+    /** The BullMQ queue on Redis: the app and its `npm run worker` processes must name the same one. */
+    queueName: string;
+  };
   signIn: { maxFailures: number; lockoutSeconds: number };
+  /** Platform defaults for tenants that set no limit of their own; null means unlimited. */
+  limits: {
+    maxRunsPerDay: number | null;
+    maxTokensPerMonth: number | null;
+    requestsPerMinutePerUser: number;
+    requestsPerMinutePerToken: number;
+  };
   llm: {
     openai?: { apiKey: string; baseURL?: string };
     anthropic?: { apiKey: string };
@@ -105,13 +131,22 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     nextAuthSecret: v.NEXTAUTH_SECRET,
     nextAuthUrl: v.NEXTAUTH_URL,
     appSecretKey: v.APP_SECRET_KEY?.toLowerCase(),
+    appSecretKeyPrevious: v.APP_SECRET_KEY_PREVIOUS?.toLowerCase(),
     seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
     runs: {
-      concurrency: v.RUN_CONCURRENCY ?? 4,
+      concurrency: v.RUN_CONCURRENCY ?? 32,
       workerInApp: v.RUN_WORKER_IN_APP ?? true,
       maxActivePerTenant: v.RUN_MAX_ACTIVE_PER_TENANT ?? 50,
+      staleAfterMs: v.RUN_STALE_AFTER_MS ?? 30_000,
+      queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    limits: {
+      maxRunsPerDay: v.RUN_MAX_PER_DAY ?? null,
+      maxTokensPerMonth: v.TOKENS_MAX_PER_MONTH ?? null,
+      requestsPerMinutePerUser: v.RATE_LIMIT_PER_USER ?? 600,
+      requestsPerMinutePerToken: v.RATE_LIMIT_PER_TOKEN ?? 120,
+    },
     llm: {
       openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL } : undefined,
       anthropic: v.ANTHROPIC_API_KEY ? { apiKey: v.ANTHROPIC_API_KEY } : undefined,

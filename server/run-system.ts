@@ -5,13 +5,13 @@ import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
 import { getDatabase } from "./db";
 import { getEnv } from "./env";
 import { createMemoryBus, createRedisBus, type EventBus } from "./events/bus";
-import { createAiSdkLlmPort } from "./llm/llm-port";
-import { createModelResolver } from "./llm/providers";
+import { createTenantLlmPorts } from "./llm/tenant-ports";
 import { createMcpToolPort } from "./mcp/tool-port";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
 import { reportQueueDepth } from "./observability/metrics";
 import { listOrphanedRuns } from "./repositories/runs";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
+import { RunJournal } from "./services/run-journal";
 import type { RunDeps } from "./services/runs";
 
 export interface RunSystem {
@@ -28,12 +28,15 @@ export interface RunSystem {
 export interface RunSystemOptions {
   db: Db;
   redisUrl?: string;
-  llm?: LlmPort;
+  /** The LLM port for a tenant's runs (its own provider settings, else the platform's). */
+  llm?: (tenantId: string) => LlmPort | undefined;
   tools?: (tenantId: string) => ToolPort | undefined;
   maxActiveRunsPerTenant?: number;
   /** A running run without a heartbeat for this long is resumed by another worker. */
   staleAfterMs?: number;
   queueName?: string;
+  /** Names this process in runs it holds; defaults to host:pid. */
+  workerId?: string;
 }
 
 /** Builds the queue, bus and executor: in-process by default, on Redis when `redisUrl` is given. */
@@ -49,13 +52,15 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       })
     : createMemoryQueue();
   const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
+  const journal = new RunJournal(options.db, bus);
   const executor: ExecutorDeps = {
     db: options.db,
     bus,
+    journal,
     clock: createRealClock(),
-    llm: options.llm,
+    llm: options.llm ?? (() => undefined),
     tools: options.tools ?? (() => undefined),
-    workerId: `${hostname()}:${process.pid}`,
+    workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
   };
   let sweeper: NodeJS.Timeout | undefined;
@@ -68,7 +73,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   return {
     queue,
     bus,
-    runDeps: { queue, bus, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
+    runDeps: { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
     executor,
     async startWorkers(concurrency) {
       const shutdown = new AbortController();
@@ -83,6 +88,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     async close() {
       if (sweeper) clearInterval(sweeper);
       await queue.close();
+      await journal.settle();
       await bus.close();
     },
   };
@@ -98,10 +104,12 @@ export function getRunSystem(): Promise<RunSystem> {
     const system = createRunSystem({
       db,
       redisUrl: env.redisUrl,
-      llm: createAiSdkLlmPort({ resolveModel: createModelResolver(env.llm) }),
+      llm: createTenantLlmPorts({ db, platform: env.llm }),
       // Tool and agent steps use the tenant's installed MCP servers, by installation name.
       tools: (tenantId) => createMcpToolPort({ db, tenantId }),
       maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
+      staleAfterMs: env.runs.staleAfterMs,
+      queueName: env.runs.queueName,
     });
     reportQueueDepth(() => system.queue.depth());
     return system;

@@ -23,3 +23,21 @@ describe("secrets at rest", () => {
     expect(() => decryptSecret("v0.x", key)).toThrow(/Unknown secret format/);
   });
 });
+
+describe("secrets after a key rotation", () => {
+  const previous = randomBytes(32);
+  const current = randomBytes(32);
+
+  it("reads values under the previous key as well as under the current one", () => {
+    const old = encryptSecret("sk-old", previous);
+    const fresh = encryptSecret("sk-new", current);
+    expect(decryptSecret(old, [current, previous])).toBe("sk-old");
+    expect(decryptSecret(fresh, [current, previous])).toBe("sk-new");
+  });
+
+  it("still refuses a value under neither key", () => {
+    const other = encryptSecret("sk-other", randomBytes(32));
+    expect(() => decryptSecret(other, [current, previous])).toThrow(SecretDecryptError);
+    expect(() => decryptSecret(encryptSecret("sk-old", previous), current)).toThrow(/APP_SECRET_KEY_PREVIOUS/);
+  });
+});

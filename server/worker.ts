@@ -2,8 +2,9 @@
  * `npm run worker`: a process that only executes runs, for scaling out. It takes jobs from the
  * BullMQ queue on Redis and stores results in PostgreSQL, so it needs both DATABASE_URL and
  * REDIS_URL (the embedded defaults run their workers inside the app instead).
+ * RUN_QUEUE_NAME picks the queue (the app must use the same one) and RUN_STALE_AFTER_MS how soon
+ * a run whose worker died is taken over.
  */
-import { getDatabase } from "./db";
 import { getEnv } from "./env";
 import { getRunSystem } from "./run-system";
 
@@ -16,9 +17,10 @@ async function main() {
     );
     process.exit(1);
   }
-  await getDatabase();
+  // The same run system as the app's (server/run-system.ts): ports, queue name and staleness from env.
   const system = await getRunSystem();
   await system.startWorkers(env.runs.concurrency);
+  // The harness in server/testing/worker-harness.ts waits for this line: keep its wording.
   console.log(`Worker ${process.pid} is taking runs (concurrency ${env.runs.concurrency}).`);
   const stop = async () => {
     await system.close();

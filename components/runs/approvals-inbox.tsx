@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { Inbox } from "lucide-react";
 import Link from "next/link";
 import { useMe } from "@/components/shell/use-me";
@@ -46,7 +46,7 @@ export function ApprovalsInbox() {
                   {dateTimeFormat.format(run.createdAt)} · {run.startedByName ?? "A former member"}
                 </span>
               </div>
-              <WaitingSteps runId={run.id} canDecide={can("run.approve")} />
+              <WaitingSteps runId={run.id} waiting={run.waitingFor ?? []} canDecide={can("run.approve")} />
             </li>
           ))}
         </ul>
@@ -56,20 +56,10 @@ export function ApprovalsInbox() {
   );
 }
 
-/** The run's latest run.waiting event names the steps and their messages (run.list does not carry them). */
-function WaitingSteps({ runId, canDecide }: { runId: string; canDecide: boolean }) {
-  const trpc = useTRPC();
-  const events = useQuery(
-    trpc.run.events.queryOptions(
-      { id: runId },
-      {
-        select: (rows) => rows.map((r) => r.payload as RunEvent).findLast((e) => e.type === "run.waiting"),
-      },
-    ),
-  );
-  if (events.isPending) return <div className="h-20 animate-pulse rounded-lg bg-muted" />;
-  if (events.isError) return <ErrorState message={events.error.message} onRetry={() => void events.refetch()} />;
-  const waiting = events.data?.type === "run.waiting" ? events.data.waitingFor : [];
+type WaitingFor = Extract<RunEvent, { type: "run.waiting" }>["waitingFor"];
+
+/** The steps a run waits at, with their messages (run.list carries them for waiting runs). */
+function WaitingSteps({ runId, waiting, canDecide }: { runId: string; waiting: WaitingFor; canDecide: boolean }) {
   return (
     <div className="space-y-2">
       {waiting.map((wait) => (

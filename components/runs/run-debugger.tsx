@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
@@ -16,13 +16,23 @@ import { StatusBadge } from "./status-badge";
 /** Steps through the run's stored events and shows the run as it was after each one. */
 export function RunDebugger({ runId, plan, eventCount }: { runId: string; plan: Plan | null; eventCount: number }) {
   const trpc = useTRPC();
-  const events = useQuery(trpc.run.events.queryOptions({ id: runId }, { select: (rows) => rows.map((r) => ({ id: r.id, event: r.payload as RunEvent })) }));
-  const rows = useMemo(() => events.data ?? [], [events.data]);
-  // The live page counts events as they arrive; catch up when it has seen more than are loaded here.
-  const { isSuccess, isFetching, refetch } = events;
+  // Every stored event, a thousand at a time; the next page continues after the last id loaded.
+  const events = useInfiniteQuery(
+    trpc.run.events.infiniteQueryOptions(
+      { id: runId },
+      { getNextPageParam: (last, pages) => last.items.at(-1)?.id ?? pages.flatMap((page) => page.items).at(-1)?.id ?? 0 },
+    ),
+  );
+  const rows = useMemo(
+    () => (events.data?.pages ?? []).flatMap((page) => page.items.map((r) => ({ id: r.id, event: r.payload as RunEvent }))),
+    [events.data],
+  );
+  // Load on while pages come back full, and catch up when the live page has seen more events than are loaded here.
+  const { isSuccess, isFetching, fetchNextPage } = events;
+  const lastPageIsFull = events.data?.pages.at(-1)?.nextCursor != null;
   useEffect(() => {
-    if (isSuccess && !isFetching && eventCount > rows.length) void refetch();
-  }, [eventCount, rows.length, isSuccess, isFetching, refetch]);
+    if (isSuccess && !isFetching && (lastPageIsFull || eventCount > rows.length)) void fetchNextPage();
+  }, [eventCount, rows.length, isSuccess, isFetching, lastPageIsFull, fetchNextPage]);
   const [picked, setPicked] = useState<number | null>(null);
   const index = Math.min(picked ?? rows.length - 1, rows.length - 1);
 
@@ -40,6 +50,7 @@ export function RunDebugger({ runId, plan, eventCount }: { runId: string; plan: 
       <div className="space-y-2">
         <label className="block text-sm font-medium" htmlFor="debugger-scrubber">
           Event {index + 1} of {rows.length}
+          {lastPageIsFull ? <span className="ml-1 font-normal text-muted-foreground">(loading more…)</span> : null}
         </label>
         <input
           id="debugger-scrubber"

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  date,
   doublePrecision,
   index,
   integer,
@@ -92,6 +93,7 @@ export const runs = pgTable(
     index("runs_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     index("runs_tenant_workflow_idx").on(t.tenantId, t.workflowId, t.createdAt.desc()),
     index("runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
+    index("runs_tenant_status_idx").on(t.tenantId, t.status),
   ],
 );
 
@@ -140,4 +142,32 @@ export const runEvents = pgTable(
     at: at("at").notNull().defaultNow(),
   },
   (t) => [index("run_events_tenant_id_idx").on(t.tenantId, t.id), index("run_events_run_idx").on(t.runId, t.id)],
+);
+
+/**
+ * What one run used, written once when it ends (and rewritten if it ends again after an approval),
+ * for the usage page, quotas and billing export. Kept apart from `runs` so billing figures
+ * survive the pruning of old runs.
+ */
+export const usageRecords = pgTable(
+  "usage_records",
+  {
+    runId: uuid("run_id").primaryKey(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    workflowId: uuid("workflow_id"),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The UTC day the run ended, for per-day charts and the daily quota. */
+    day: date("day", { mode: "string" }).notNull(),
+    status: runStatusEnum("status").notNull(),
+    steps: integer("steps").notNull().default(0),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    mcpCalls: integer("mcp_calls").notNull().default(0),
+    durationMs: integer("duration_ms"),
+    recordedAt: at("recorded_at").notNull().defaultNow(),
+  },
+  (t) => [index("usage_records_tenant_day_idx").on(t.tenantId, t.day)],
 );

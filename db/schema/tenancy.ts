@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   boolean,
   index,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -18,10 +19,30 @@ export const roleEnum = pgEnum("role", ROLES);
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
+/**
+ * A tenant's own limits; an absent key means the platform default (server/env.ts). Validated by
+ * TenantLimitsSchema in server/services/tenant-limits.ts before it is stored.
+ */
+export interface TenantLimits {
+  /** Runs queued or running at once. */
+  maxConcurrentRuns?: number;
+  /** Runs started per UTC day. */
+  maxRunsPerDay?: number;
+  /** LLM tokens (in + out) per UTC calendar month. */
+  maxTokensPerMonth?: number;
+  /** API requests per minute, per signed-in member. */
+  requestsPerMinutePerUser?: number;
+  /** API requests per minute, per API token. */
+  requestsPerMinutePerToken?: number;
+}
+
 export const tenants = pgTable("tenants", {
   id: uuid("id").primaryKey().defaultRandom(),
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
+  /** Set while a platform admin has suspended the tenant: its members can read but not change or run anything. */
+  suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+  limits: jsonb("limits").$type<TenantLimits>().notNull().default({}),
   createdAt: createdAt(),
 });
 
@@ -78,4 +99,55 @@ export const apiTokens = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("api_tokens_tenant_idx").on(t.tenantId)],
+);
+
+/**
+ * An invitation by link. Only a hash of the link's token is stored. `email`, when set, binds the
+ * invitation to that address; otherwise whoever opens the link may accept it, once, before it expires.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    email: text("email"),
+    role: roleEnum("role").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedBy: uuid("invited_by").references(() => users.id, { onDelete: "set null" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invitations_tenant_idx").on(t.tenantId, t.createdAt.desc())],
+);
+
+export const LLM_PROVIDERS = ["openai", "anthropic", "openai-compatible"] as const;
+export type LlmProviderKind = (typeof LLM_PROVIDERS)[number];
+
+/**
+ * A tenant's own LLM provider settings; its runs use these before the platform's (env) ones.
+ * The API key is AES-256-GCM encrypted (server/secrets.ts) and never sent back; `keyHint` is
+ * its last four characters, so people can tell keys apart.
+ */
+export const llmProviderSettings = pgTable(
+  "llm_provider_settings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    provider: text("provider").$type<LlmProviderKind>().notNull(),
+    baseUrl: text("base_url"),
+    defaultModel: text("default_model"),
+    apiKeyEncrypted: text("api_key_encrypted"),
+    keyHint: text("key_hint"),
+    updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("llm_provider_settings_tenant_provider_key").on(t.tenantId, t.provider)],
 );

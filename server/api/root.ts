@@ -1,8 +1,14 @@
 import { analyticsRouter } from "./routers/analytics";
 import { auditRouter } from "./routers/audit";
+import { limitsRouter } from "./routers/limits";
+import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
+import { memberRouter } from "./routers/member";
+import { platformRouter } from "./routers/platform";
 import { runRouter } from "./routers/run";
 import { sessionRouter } from "./routers/session";
+import { tokenRouter } from "./routers/token";
+import { usageRouter } from "./routers/usage";
 import { workflowRouter } from "./routers/workflow";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +19,14 @@ export const appRouter = router({
   mcp: mcpRouter,
   run: runRouter,
   analytics: analyticsRouter,
+  /** Tenant administration (issue 7): one router per admin tab. */
+  member: memberRouter,
+  token: tokenRouter,
+  limits: limitsRouter,
+  usage: usageRouter,
+  llm: llmRouter,
+  /** Platform administration across tenants (superadmins). */
+  platform: platformRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,23 +2,43 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
-import { hasPermission, minimumRole, type Permission } from "@/server/auth/permissions";
+import { hasPermission, minimumRole, scopesGranting, tokenAllows, type Permission } from "@/server/auth/permissions";
 import { findUserById } from "@/server/repositories/users";
 import { getRunSystem, type RunSystem } from "@/server/run-system";
 import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context";
 import { resolveActiveTenant } from "@/server/services/tenants";
 import { findAppError, toTRPCError } from "./errors";
+import { guardRequest } from "./guards";
 
 /**
  * tRPC's one setup file: context, transformer, error shape and the procedure builders.
  * Procedures are glue: validate input, name the permission, call one service function.
  */
 
-/** Who is calling, as the route handler established it (session cookie) or a test states it. */
+/** Who is calling, as the route handler established it (session cookie or API token) or a test states it. */
 export interface Identity {
   userId: string;
   /** The tenant the session asked for; verified against memberships below, never trusted. */
   tenantId: string | null;
+  /** Set when the caller authenticated with an API token: it may do only what its scopes allow. */
+  apiToken?: ApiTokenIdentity;
+}
+
+export interface ApiTokenIdentity {
+  id: string;
+  name: string;
+  scopes: readonly string[];
+}
+
+/**
+ * What a procedure requires, stated once on it as tRPC meta: the authorization matrix test walks
+ * every procedure of the router and checks its answer for each role against this.
+ * "public": anyone; "signed-in": any signed-in user; "platform": a platform admin (superadmin);
+ * otherwise an action of the permission table in the active tenant.
+ */
+export type Access = "public" | "signed-in" | "platform" | Permission;
+export interface Meta {
+  access: Access;
 }
 
 export interface Context {
@@ -26,6 +46,8 @@ export interface Context {
   actor: Actor | null;
   tenant: ActiveTenant | null;
   meta: RequestMeta;
+  /** The API token the caller used, if any (not a browser session). */
+  apiToken: ApiTokenIdentity | null;
   /** The queue, bus and workers of this process; tests pass their own. */
   runSystem: () => Promise<RunSystem>;
 }
@@ -39,13 +61,18 @@ export async function createContext(input: {
   const { db, identity, meta } = input;
   const runSystem = input.runSystem ?? getRunSystem;
   const user = identity ? await findUserById(db, identity.userId) : undefined;
-  if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, runSystem };
+  if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, apiToken: null, runSystem };
   const actor: Actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin };
-  const tenant = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, identity?.tenantId ?? null);
-  return { db, actor, tenant, meta, runSystem };
+  const resolved = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, identity?.tenantId ?? null);
+  // A session falls back to another of the user's tenants; an API token acts in its own tenant or nowhere.
+  const tenant = identity?.apiToken && resolved?.id !== identity.tenantId ? null : resolved;
+  const apiToken = identity?.apiToken ?? null;
+  // The audit log names the token a change was made through.
+  const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : meta;
+  return { db, actor, tenant, meta: requestMeta, apiToken, runSystem };
 }
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const appError = findAppError(error);
@@ -76,27 +103,49 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapAppErrors);
+const baseProcedure = t.procedure.use(mapAppErrors);
 
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** Anyone, signed in or not. */
+export const publicProcedure = baseProcedure.meta({ access: "public" });
+
+const signedIn = baseProcedure.use(async ({ ctx, meta, next }) => {
   if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  await guardRequest({ ...ctx, actor: ctx.actor }, meta?.access ?? "signed-in");
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
-export const tenantProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!ctx.tenant) throw new TRPCError({ code: "FORBIDDEN", message: "You do not belong to any tenant yet." });
-  return next({ ctx: { ...ctx, tenant: ctx.tenant } });
+/**
+ * Any signed-in user, whatever their tenant (their own session, their tenants). An API token may
+ * read here (who am I) but not change anything: its changes are the permission procedures its scopes allow.
+ */
+export const protectedProcedure = signedIn.meta({ access: "signed-in" }).use(({ ctx, type, next }) => {
+  if (ctx.apiToken && type !== "query") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `An API token cannot do this; sign in instead ("${ctx.apiToken.name}" is limited to its scopes).` });
+  }
+  return next();
+});
+
+/** Platform administration (all tenants): superadmins only, and never through an API token. */
+export const platformProcedure = signedIn.meta({ access: "platform" }).use(({ ctx, next }) => {
+  if (!ctx.actor.isSuperadmin || ctx.apiToken) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a platform admin." });
+  return next();
 });
 
 /** A procedure for one action of the permission table, e.g. `permissionProcedure("workflow.edit")`. */
 export function permissionProcedure(permission: Permission) {
-  return tenantProcedure.use(({ ctx, next }) => {
+  return signedIn.meta({ access: permission }).use(({ ctx, next }) => {
+    if (!ctx.tenant) throw new TRPCError({ code: "FORBIDDEN", message: "You do not belong to any tenant yet." });
     if (!hasPermission(ctx.tenant.role, permission)) {
       throw new TRPCError({
         code: "FORBIDDEN",
         message: `This needs the ${minimumRole(permission)} role in ${ctx.tenant.name}; you are ${ctx.tenant.role}.`,
       });
     }
-    return next();
+    if (ctx.apiToken && !tokenAllows(ctx.apiToken.scopes, permission)) {
+      const scopes = scopesGranting(permission);
+      const needs = scopes.length ? `it needs the ${scopes.join(" or ")} scope` : "no API token may do this; sign in instead";
+      throw new TRPCError({ code: "FORBIDDEN", message: `The API token "${ctx.apiToken.name}" cannot ${permission}: ${needs}.` });
+    }
+    return next({ ctx: { ...ctx, tenant: ctx.tenant } });
   });
 }

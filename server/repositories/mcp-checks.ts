@@ -1,7 +1,7 @@
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { mcpChecks } from "@/db/schema";
-import { decodeCursor, toPage, type Page } from "./pagination";
+import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type CheckRow = typeof mcpChecks.$inferSelect;
 export type CheckInsert = typeof mcpChecks.$inferInsert;
@@ -22,7 +22,7 @@ export async function listChecks(
   if (query.catalogEntryId) filters.push(eq(mcpChecks.catalogEntryId, query.catalogEntryId));
   if (query.kind) filters.push(eq(mcpChecks.kind, query.kind));
   const cursor = decodeCursor(query.cursor);
-  if (cursor) filters.push(or(lt(mcpChecks.createdAt, cursor.at), and(eq(mcpChecks.createdAt, cursor.at), lt(mcpChecks.id, cursor.id))));
+  if (cursor) filters.push(afterCursor(mcpChecks, cursor));
   const rows = await db
     .select({
       id: mcpChecks.id,

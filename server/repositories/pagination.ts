@@ -1,3 +1,5 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
 /**
@@ -41,4 +43,17 @@ export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], lim
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+/**
+ * The rows after the cursor's row in (createdAt, id) order, descending by default. The cursor's
+ * timestamp has milliseconds while the database keeps microseconds, so the comparison reads the
+ * cursor row's own values (falling back to the cursor's when that row is gone): rows written in
+ * the same millisecond are neither skipped nor repeated. `scope` narrows the lookup of the
+ * cursor's row when `id` alone does not identify it (memberships: one row per tenant).
+ */
+export function afterCursor(columns: { createdAt: PgColumn; id: PgColumn }, cursor: Cursor, options: { order?: "asc" | "desc"; scope?: SQL } = {}): SQL {
+  const { createdAt, id } = columns;
+  const cursorAt = sql`coalesce((select ${createdAt} from ${createdAt.table} where ${id} = ${cursor.id}${options.scope ? sql` and ${options.scope}` : sql``} limit 1), ${cursor.at.toISOString()}::timestamptz)`;
+  return options.order === "asc" ? sql`(${createdAt}, ${id}) > (${cursorAt}, ${cursor.id})` : sql`(${createdAt}, ${id}) < (${cursorAt}, ${cursor.id})`;
 }

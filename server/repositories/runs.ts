@@ -1,8 +1,9 @@
-import { and, desc, eq, gt, inArray, isNull, lt, max, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { runEvents, runs, stepRuns, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
+import { runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
-import { decodeCursor, toPage, type Page } from "./pagination";
+import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
+import type { TenantStanding } from "./tenant-limits";
 
 export type RunRow = typeof runs.$inferSelect;
 export type VersionRow = typeof workflowVersions.$inferSelect;
@@ -33,18 +34,50 @@ export async function findVersion(db: Db, tenantId: string, id: string): Promise
   return row;
 }
 
-export async function findVersionForRun(db: Db, run: Pick<RunRow, "tenantId" | "versionId">): Promise<VersionRow | undefined> {
-  return findVersion(db, run.tenantId, run.versionId);
+/** Whether a version belongs to a workflow (a caller may name any version id). */
+export async function isVersionOf(db: Db, tenantId: string, versionId: string, workflowId: string): Promise<boolean> {
+  const rows = await db
+    .select({ id: workflowVersions.id })
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.id, versionId), eq(workflowVersions.workflowId, workflowId)));
+  return rows.length === 1;
 }
 
-export async function latestPublishedVersion(db: Db, tenantId: string, workflowId: string): Promise<VersionRow | undefined> {
-  const [row] = await db
-    .select()
+/** What starting a run reads, in one query: the workflow (name, latest published version) and the tenant's standing. */
+export interface RunStartFacts {
+  workflow: { id: string; name: string; latestVersionId: string | null } | null;
+  tenant: TenantStanding & { activeRuns: number };
+}
+
+export async function findRunStartFacts(db: Db, tenantId: string, workflowId: string): Promise<RunStartFacts | undefined> {
+  const latest = db
+    .select({ id: workflowVersions.id })
     .from(workflowVersions)
-    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId), sql`${workflowVersions.version} is not null`))
+    .where(and(eq(workflowVersions.workflowId, workflows.id), sql`${workflowVersions.version} is not null`))
     .orderBy(desc(workflowVersions.version))
     .limit(1);
-  return row;
+  const active = activeRunCount(db, tenantId);
+  const [row] = await db
+    .select({
+      limits: tenants.limits,
+      suspendedAt: tenants.suspendedAt,
+      activeRuns: sql<number>`(${active})`.mapWith(Number),
+      workflowId: workflows.id,
+      workflowName: workflows.name,
+      latestVersionId: sql<string | null>`(${latest})`,
+    })
+    .from(tenants)
+    .leftJoin(workflows, and(eq(workflows.tenantId, tenants.id), eq(workflows.id, workflowId)))
+    .where(eq(tenants.id, tenantId));
+  if (!row) return undefined;
+  return {
+    workflow: row.workflowId ? { id: row.workflowId, name: row.workflowName!, latestVersionId: row.latestVersionId } : null,
+    tenant: { limits: row.limits, suspendedAt: row.suspendedAt, activeRuns: row.activeRuns },
+  };
+}
+
+export async function findVersionForRun(db: Db, run: Pick<RunRow, "tenantId" | "versionId">): Promise<VersionRow | undefined> {
+  return findVersion(db, run.tenantId, run.versionId);
 }
 
 // ── runs ────────────────────────────────────────────────────────────────────
@@ -79,14 +112,25 @@ export interface RunFilter {
   limit: number;
 }
 
-/** A run as lists and the run page show it: with its workflow's name and its starter's. */
-export type RunListItem = RunRow & { workflowName: string; startedByName: string | null };
+/** What a waiting run waits for: its latest run.waiting event's steps and messages. */
+export type WaitingFor = { stepId: string; message: string; approvers: string[] }[];
 
-const runWithNames = { run: runs, workflowName: workflows.name, startedByName: users.name };
-const flatten = (row: { run: RunRow; workflowName: string; startedByName: string | null }): RunListItem => ({
+/** A run as lists and the run page show it: with its workflow's name, its starter's, and what it waits for. */
+export type RunListItem = RunRow & { workflowName: string; startedByName: string | null; waitingFor: WaitingFor | null };
+
+const runWithNames = {
+  run: runs,
+  workflowName: workflows.name,
+  startedByName: users.name,
+  waitingFor: sql<WaitingFor | null>`case when ${runs.status} = 'waiting' then (
+    select ${runEvents.payload} -> 'waitingFor' from ${runEvents}
+    where ${runEvents.runId} = ${runs.id} and ${runEvents.type} = 'run.waiting' order by ${runEvents.id} desc limit 1) end`,
+};
+const flatten = (row: { run: RunRow; workflowName: string; startedByName: string | null; waitingFor: WaitingFor | null }): RunListItem => ({
   ...row.run,
   workflowName: row.workflowName,
   startedByName: row.startedByName,
+  waitingFor: row.waitingFor,
 });
 
 export async function findRunWithNames(db: Db, tenantId: string, id: string): Promise<RunListItem | undefined> {
@@ -107,7 +151,7 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunListI
   if (filter.since) where.push(gt(runs.createdAt, filter.since));
   if (filter.until) where.push(lt(runs.createdAt, filter.until));
   const cursor = decodeCursor(filter.cursor);
-  if (cursor) where.push(or(lt(runs.createdAt, cursor.at), and(eq(runs.createdAt, cursor.at), lt(runs.id, cursor.id))));
+  if (cursor) where.push(afterCursor(runs, cursor));
   const rows = await db
     .select(runWithNames)
     .from(runs)
@@ -119,13 +163,62 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunListI
   return toPage(rows.map(flatten), filter.limit);
 }
 
-export async function countActiveRuns(db: Db, tenantId: string): Promise<number> {
+/** How many of a tenant's runs are queued or running; awaitable, or a subquery inside another select. */
+export function activeRunCount(db: Db, tenantId: string) {
   return db.$count(runs, and(eq(runs.tenantId, tenantId), inArray(runs.status, ACTIVE_STATUSES)));
 }
 
 export async function updateRun(db: Db, id: string, patch: Partial<typeof runs.$inferInsert>): Promise<RunRow | undefined> {
   const [row] = await db.update(runs).set(patch).where(eq(runs.id, id)).returning();
   return row;
+}
+
+/** How a run ended (or paused to wait for approval): its final row. */
+export interface RunEnd {
+  id: string;
+  status: RunStatus;
+  output: unknown;
+  error: RunRow["error"];
+  finishedAt: Date | null;
+  durationMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** Records how several runs ended, in one statement (a journal batch); the worker lets go of them. */
+export async function endRuns(db: Db, ends: RunEnd[]): Promise<void> {
+  if (ends.length === 0) return;
+  const values = sql.join(
+    ends.map(
+      (e) =>
+        sql`(${e.id}::uuid, ${e.status}::run_status, ${e.output == null ? null : JSON.stringify(e.output)}::jsonb, ${e.error ? JSON.stringify(e.error) : null}::jsonb, ${e.finishedAt?.toISOString() ?? null}::timestamptz, ${e.durationMs}::int, ${e.inputTokens}::int, ${e.outputTokens}::int, ${e.costUsd}::float8)`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${runs} set status = v.status, output = v.output, error = v.error, finished_at = v.finished_at,
+      duration_ms = v.duration_ms, input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd, worker_id = null
+    from (values ${values}) as v(id, status, output, error, finished_at, duration_ms, input_tokens, output_tokens, cost_usd)
+    where ${runs.id} = v.id`);
+}
+
+/** A run as its start reports it (the whole row is run.get's). */
+export type StartedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "status" | "startedBy" | "createdAt">;
+
+/** Stores new runs (a journal batch), returning what their starters report, in the same order. */
+export async function insertRuns(db: Db, values: (typeof runs.$inferInsert)[]): Promise<StartedRun[]> {
+  if (values.length === 0) return [];
+  return db.insert(runs).values(values).returning({
+    id: runs.id,
+    tenantId: runs.tenantId,
+    workflowId: runs.workflowId,
+    versionId: runs.versionId,
+    isDraft: runs.isDraft,
+    status: runs.status,
+    startedBy: runs.startedBy,
+    createdAt: runs.createdAt,
+  });
 }
 
 /** Changes a run only if it is still in one of `from`; undefined when it has moved on meanwhile. */
@@ -144,12 +237,24 @@ export async function transitionRun(
   return row;
 }
 
+/** What a worker needs of a run it takes (not its output or error: reading them back would cost). */
+export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "startedBy" | "retryOf" | "input" | "approvals" | "pinnedOutputs"> & {
+  /** True when this claim started the run (not a resume after a crash or an approval). */
+  isFirstStart: boolean;
+};
+
 /**
- * A worker takes a run: only a queued run, or a running one whose worker stopped sending
- * heartbeats. Two workers racing for one run: exactly one wins.
+ * A worker takes runs: only queued runs, and running ones whose worker stopped sending heartbeats.
+ * Two workers racing for one run: exactly one wins. Returns the runs taken (others are left out).
  */
-export async function claimRun(db: Db, id: string, workerId: string, staleBefore: Date): Promise<RunRow | undefined> {
-  const [row] = await db
+export async function claimRuns(
+  db: Db,
+  ids: string[],
+  workerId: string,
+  staleBefore: Date,
+): Promise<ClaimedRun[]> {
+  if (ids.length === 0) return [];
+  return db
     .update(runs)
     .set({
       status: "running",
@@ -160,13 +265,24 @@ export async function claimRun(db: Db, id: string, workerId: string, staleBefore
     })
     .where(
       and(
-        eq(runs.id, id),
+        inArray(runs.id, ids),
         isNull(runs.cancelRequestedAt),
         or(eq(runs.status, "queued"), and(eq(runs.status, "running"), or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore)))),
       ),
     )
-    .returning();
-  return row;
+    // started_at was set by this very statement (now() is the transaction's time) on a first start only.
+    .returning({
+      id: runs.id,
+      tenantId: runs.tenantId,
+      workflowId: runs.workflowId,
+      versionId: runs.versionId,
+      startedBy: runs.startedBy,
+      retryOf: runs.retryOf,
+      input: runs.input,
+      approvals: runs.approvals,
+      pinnedOutputs: runs.pinnedOutputs,
+      isFirstStart: sql<boolean>`${runs.startedAt} = now()`,
+    });
 }
 
 export async function heartbeat(db: Db, ids: string[], workerId: string): Promise<void> {
@@ -216,26 +332,29 @@ export async function loadStepRecords(db: Db, runId: string): Promise<StepRecord
 
 export async function upsertStepRuns(db: Db, rows: (typeof stepRuns.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
+  // A step stored as completed stays as it was stored, whatever late event arrives after
+  // (a worker may store a step's result before its step.started event is written).
+  const unlessCompleted = (column: SQL, excluded: string) =>
+    sql`case when ${stepRuns.status} = 'completed' then ${column} else ${sql.raw(`excluded.${excluded}`)} end`;
   await db
     .insert(stepRuns)
     .values(rows)
     .onConflictDoUpdate({
       target: [stepRuns.runId, stepRuns.stepId],
       set: {
-        // A step stored as completed stays completed, whatever late event arrives after.
-        status: sql`case when ${stepRuns.status} = 'completed' then ${stepRuns.status} else excluded.status end`,
+        status: unlessCompleted(sql`${stepRuns.status}`, "status"),
         kind: sql`coalesce(excluded.kind, ${stepRuns.kind})`,
         attempts: sql`greatest(excluded.attempts, ${stepRuns.attempts})`,
-        output: sql`coalesce(excluded.output, ${stepRuns.output})`,
-        port: sql`coalesce(excluded.port, ${stepRuns.port})`,
-        error: sql`excluded.error`,
+        output: unlessCompleted(sql`${stepRuns.output}`, "output"),
+        port: unlessCompleted(sql`${stepRuns.port}`, "port"),
+        error: unlessCompleted(sql`${stepRuns.error}`, "error"),
         startedAt: sql`coalesce(${stepRuns.startedAt}, excluded.started_at)`,
-        finishedAt: sql`excluded.finished_at`,
-        durationMs: sql`excluded.duration_ms`,
+        finishedAt: unlessCompleted(sql`${stepRuns.finishedAt}`, "finished_at"),
+        durationMs: unlessCompleted(sql`${stepRuns.durationMs}`, "duration_ms"),
         inputTokens: sql`greatest(excluded.input_tokens, ${stepRuns.inputTokens})`,
         outputTokens: sql`greatest(excluded.output_tokens, ${stepRuns.outputTokens})`,
         costUsd: sql`greatest(excluded.cost_usd, ${stepRuns.costUsd})`,
-        pinned: sql`excluded.pinned`,
+        pinned: unlessCompleted(sql`${stepRuns.pinned}`, "pinned"),
         fallbackStepId: sql`coalesce(excluded.fallback_step_id, ${stepRuns.fallbackStepId})`,
       },
     });
@@ -260,12 +379,13 @@ export async function copyCompletedSteps(db: Db, fromRunId: string, toRunId: str
 
 // ── events ──────────────────────────────────────────────────────────────────
 
+/** Appends events; returns their ids, in order (not the payloads: reading them back would cost). */
 export async function insertRunEvents(
   db: Db,
   rows: { tenantId: string; runId: string; type: string; payload: unknown; at: Date }[],
-): Promise<RunEventRow[]> {
+): Promise<{ id: number }[]> {
   if (rows.length === 0) return [];
-  return db.insert(runEvents).values(rows).returning();
+  return db.insert(runEvents).values(rows).returning({ id: runEvents.id });
 }
 
 /** Events after `afterId`, for one run or a whole tenant: what a reconnecting page missed. */
@@ -282,9 +402,4 @@ export async function listRunEvents(
     .where(and(...where))
     .orderBy(runEvents.id)
     .limit(query.limit ?? 1000);
-}
-
-export async function lastRunEventId(db: Db, tenantId: string): Promise<number> {
-  const [row] = await db.select({ id: max(runEvents.id) }).from(runEvents).where(eq(runEvents.tenantId, tenantId));
-  return row?.id ?? 0;
 }

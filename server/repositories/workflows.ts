@@ -1,7 +1,7 @@
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflows } from "@/db/schema";
-import { decodeCursor, toPage, type Page } from "./pagination";
+import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type WorkflowSummary = Omit<WorkflowRow, "document">;
@@ -24,11 +24,7 @@ export async function listWorkflows(
   const filters: (SQL | undefined)[] = [eq(workflows.tenantId, query.tenantId)];
   if (query.search) filters.push(ilike(workflows.name, `%${query.search.replace(/[\\%_]/g, "\\$&")}%`));
   const cursor = decodeCursor(query.cursor);
-  if (cursor) {
-    filters.push(
-      or(lt(workflows.createdAt, cursor.at), and(eq(workflows.createdAt, cursor.at), lt(workflows.id, cursor.id))),
-    );
-  }
+  if (cursor) filters.push(afterCursor(workflows, cursor));
   const rows = await db
     .select(summaryColumns)
     .from(workflows)

@@ -5,6 +5,8 @@ import type { Role } from "@/db/schema";
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+  /** The API token the request authenticated with, if any (the audit log names it). */
+  apiToken?: { id: string; name: string };
 }
 
 export interface Actor {

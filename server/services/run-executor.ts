@@ -1,21 +1,22 @@
 import type { Db } from "@/db/client";
 import type { Clock, LlmPort, RunStore, ToolPort } from "@/engine/runtime/ports";
 import { runPlan } from "@/engine/runtime/run-plan";
-import { PlanSchema } from "@/engine/schema/plan";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import type { RunJob } from "@/server/queue/run-queue";
 import { observeRunEvent } from "@/server/observability/metrics";
 import * as repo from "@/server/repositories/runs";
-import { RunEventWriter } from "./run-events-sink";
+import type { RunJournal } from "./run-journal";
+import { loadVersionPlan } from "./version-plans";
 
 /** Everything a worker needs to execute runs; built once per process (see server/run-system.ts). */
 export interface ExecutorDeps {
   db: Db;
   bus: EventBus;
+  journal: RunJournal;
   clock: Clock;
-  /** Undefined when no LLM provider is configured: LLM steps then fail with a clear message. */
-  llm: LlmPort | undefined;
+  /** A tenant's LLM port; undefined when no provider is configured: LLM steps then fail with a clear message. */
+  llm: (tenantId: string) => LlmPort | undefined;
   tools: (tenantId: string) => ToolPort | undefined;
   workerId: string;
   /** A running run whose heartbeat is older than this is taken over by another worker. */
@@ -25,32 +26,69 @@ export interface ExecutorDeps {
 /** Workers listen here for "stop this run now". */
 export const runControlChannel = (runId: string) => `run-control:${runId}`;
 
-const TERMINAL = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.cancelled", "run.waiting"]);
+type EndEvent = Extract<RunEvent, { type: "run.completed" | "run.failed" | "run.cancelled" | "run.waiting" }>;
+const isEnd = (event: RunEvent): event is EndEvent =>
+  event.type === "run.completed" || event.type === "run.failed" || event.type === "run.cancelled" || event.type === "run.waiting";
 
-function dbRunStore(db: Db, tenantId: string): RunStore {
+/** What the run's row becomes when it ends (or waits for approval). */
+function runEnd(event: EndEvent): repo.RunEnd {
+  const totals = {
+    id: event.runId,
+    durationMs: Math.round(event.durationMs),
+    inputTokens: event.usage.inputTokens,
+    outputTokens: event.usage.outputTokens,
+    costUsd: event.costUsd,
+    output: null,
+    error: null,
+    finishedAt: new Date(event.at),
+  };
+  switch (event.type) {
+    case "run.completed":
+      return { ...totals, status: "completed", output: event.output };
+    case "run.failed":
+      return { ...totals, status: "failed", error: event.error };
+    case "run.cancelled":
+      return { ...totals, status: "cancelled", error: { code: "CANCELLED", message: event.reason } };
+    case "run.waiting":
+      return { ...totals, status: "waiting", finishedAt: null };
+  }
+}
+
+/** Steps are stored through the journal (group commit); a run that never started has none to load. */
+function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boolean): RunStore {
   return {
-    loadStepRecords: (runId) => repo.loadStepRecords(db, runId),
-    async saveStepRecord(runId, record) {
-      await repo.upsertStepRuns(db, [
-        {
-          runId,
-          stepId: record.stepId,
-          tenantId,
-          parentStepId: record.parentStepId ?? null,
-          status: "completed",
-          attempts: record.attempts,
-          output: record.output,
-          port: record.port,
-          startedAt: new Date(record.startedAt),
-          finishedAt: new Date(record.finishedAt),
-          durationMs: Math.round(record.finishedAt - record.startedAt),
-          inputTokens: record.usage.inputTokens,
-          outputTokens: record.usage.outputTokens,
-          costUsd: record.costUsd,
-          pinned: record.pinned ?? false,
-          fallbackStepId: record.fallbackStepId ?? null,
-        },
-      ]);
+    loadStepRecords: (runId) => (isFirstStart ? Promise.resolve([]) : repo.loadStepRecords(deps.db, runId)),
+    saveStepRecord: (runId, record) =>
+      deps.journal.saveStep({
+        runId,
+        stepId: record.stepId,
+        tenantId,
+        parentStepId: record.parentStepId ?? null,
+        status: "completed",
+        attempts: record.attempts,
+        output: record.output,
+        port: record.port,
+        error: null,
+        startedAt: new Date(record.startedAt),
+        finishedAt: new Date(record.finishedAt),
+        durationMs: Math.round(record.finishedAt - record.startedAt),
+        inputTokens: record.usage.inputTokens,
+        outputTokens: record.usage.outputTokens,
+        costUsd: record.costUsd,
+        pinned: record.pinned ?? false,
+        fallbackStepId: record.fallbackStepId ?? null,
+      }),
+  };
+}
+
+/** The tenant's tool port, counting the MCP calls this run makes (for its usage record). */
+function countingTools(port: ToolPort | undefined, count: { calls: number }): ToolPort | undefined {
+  if (!port) return undefined;
+  return {
+    listTools: (server, signal) => port.listTools(server, signal),
+    callTool: (call, options) => {
+      count.calls++;
+      return port.callTool(call, options);
     },
   };
 }
@@ -63,20 +101,58 @@ function dbRunStore(db: Db, tenantId: string): RunStore {
  * being marked cancelled.
  */
 export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: AbortSignal): Promise<void> {
-  const { db, bus, clock } = deps;
-  const run = await repo.claimRun(db, job.runId, deps.workerId, new Date(Date.now() - deps.staleAfterMs));
+  const { db, bus, clock, journal } = deps;
+  const run = await journal.claimRun(job.runId, job.tenantId, deps.workerId, new Date(Date.now() - deps.staleAfterMs));
   if (!run) return; // cancelled, finished, or held by a live worker
 
-  const writer = new RunEventWriter(db, bus, run.tenantId);
-  const version = await repo.findVersionForRun(db, run);
-  const parsed = PlanSchema.safeParse(version?.plan);
-  if (!version || !parsed.success) {
-    const error = { code: "PLAN_INVALID", message: "The run's workflow version has no valid plan; publish the workflow again." };
-    writer.push({ type: "run.failed", runId: run.id, at: clock.now(), durationMs: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, error });
-    await writer.drain();
-    await repo.updateRun(db, run.id, { status: "failed", error, finishedAt: new Date(), workerId: null });
-    return;
-  }
+  const mcp = { calls: 0 };
+  /** Steps finished (or failed) in the run so far, stored ones included: for its usage record. */
+  let steps = 0;
+  /** The first write that failed, and whether the run's end was stored all the same. */
+  let failure: unknown;
+  let endStored = false;
+  let written: Promise<void> = Promise.resolve();
+  /** Queues an event for the journal; the run's final row and usage go with its last event. */
+  const record = (event: RunEvent) => {
+    if (event.type === "run.started") steps = event.restoredSteps;
+    else if (event.type === "step.completed" || event.type === "step.failed") steps++;
+    const end = isEnd(event) ? runEnd(event) : undefined;
+    const extra = end
+      ? {
+          end,
+          usage: {
+            runId: run.id,
+            tenantId: run.tenantId,
+            workflowId: run.workflowId,
+            userId: run.startedBy,
+            day: new Date(event.at).toISOString().slice(0, 10),
+            status: end.status,
+            steps,
+            inputTokens: end.inputTokens,
+            outputTokens: end.outputTokens,
+            costUsd: end.costUsd,
+            mcpCalls: mcp.calls,
+            durationMs: end.durationMs,
+          },
+        }
+      : {};
+    if (end) mcp.calls = 0; // counted once, even if the run waits and ends later in this process
+    written = journal.append(run.tenantId, event, extra).then(
+      () => {
+        if (end) endStored = true;
+      },
+      (error: unknown) => {
+        failure ??= error;
+      },
+    );
+  };
+  const fail = async (code: string, message: string) => {
+    record({ type: "run.failed", runId: run.id, at: clock.now(), durationMs: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, error: { code, message } });
+    await written;
+  };
+
+  const plan = await loadVersionPlan(db, run.tenantId, run.versionId);
+  if (!plan) return fail("PLAN_INVALID", "The run's workflow version has no valid plan; publish the workflow again.");
 
   const controller = new AbortController();
   const onShutdown = () => controller.abort(new Error("The worker is shutting down"));
@@ -89,65 +165,40 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
 
   try {
     const events = runPlan(
-      parsed.data,
+      plan,
       run.input,
-      { llm: deps.llm, tools: deps.tools(run.tenantId), clock, store: dbRunStore(db, run.tenantId) },
+      {
+        llm: deps.llm(run.tenantId),
+        tools: countingTools(deps.tools(run.tenantId), mcp),
+        clock,
+        // A retry starts with the steps it copied from the run it retries.
+        store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
+      },
       { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs },
     );
     const kinds = new Map<string, string>();
     for await (const event of events) {
       observeRunEvent(event, kinds);
       if (event.type === "run.cancelled" && shutdown.aborted) break; // not a user's cancel: leave it to resume
-      // The run's final row is written after the terminal event is stored and before it is
-      // published, so whoever reacts to it reads the final state.
-      writer.push(event, TERMINAL.has(event.type) ? () => recordEnd(db, run.id, event) : undefined);
+      record(event);
     }
-    await writer.drain();
+    await written;
+    // A write that failed alongside a step's result (the engine reported that step as failed) is
+    // lost history, not a reason to overwrite how the run ended.
+    if (failure && !endStored) throw failure;
+    if (failure) console.error(`Run ${run.id}: an event could not be stored: ${failure instanceof Error ? failure.message : String(failure)}`);
   } catch (error) {
-    await writer.drain().catch(() => undefined);
-    const message = error instanceof Error ? error.message : String(error);
+    await written;
     const code = (error as { code?: unknown }).code;
-    await repo.updateRun(db, run.id, {
-      status: "failed",
-      error: { code: typeof code === "string" ? code : "RUN_FAILED", message },
-      finishedAt: new Date(),
-      workerId: null,
-    });
+    await fail(typeof code === "string" ? code : "RUN_FAILED", error instanceof Error ? error.message : String(error));
+    if (failure) {
+      // Not even the failure could be stored: say so on the row directly.
+      const message = failure instanceof Error ? failure.message : String(failure);
+      await repo.updateRun(db, run.id, { status: "failed", error: { code: "RUN_FAILED", message }, finishedAt: new Date(), workerId: null });
+    }
   } finally {
     clearInterval(beat);
     stopListening();
     shutdown.removeEventListener("abort", onShutdown);
-  }
-}
-
-async function recordEnd(db: Db, runId: string, event: RunEvent | undefined): Promise<void> {
-  if (!event || !("durationMs" in event)) return;
-  const totals = {
-    durationMs: Math.round(event.durationMs),
-    inputTokens: event.usage.inputTokens,
-    outputTokens: event.usage.outputTokens,
-    costUsd: event.costUsd,
-    workerId: null,
-  };
-  switch (event.type) {
-    case "run.completed":
-      await repo.updateRun(db, runId, { ...totals, status: "completed", output: event.output, finishedAt: new Date(event.at) });
-      break;
-    case "run.failed":
-      await repo.updateRun(db, runId, { ...totals, status: "failed", error: event.error, finishedAt: new Date(event.at) });
-      break;
-    case "run.cancelled":
-      await repo.updateRun(db, runId, {
-        ...totals,
-        status: "cancelled",
-        error: { code: "CANCELLED", message: event.reason },
-        finishedAt: new Date(event.at),
-      });
-      break;
-    case "run.waiting":
-      await repo.updateRun(db, runId, { ...totals, status: "waiting" });
-      break;
-    default:
-      break;
   }
 }

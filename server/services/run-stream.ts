@@ -2,7 +2,7 @@ import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { listRunEvents } from "@/server/repositories/runs";
 import type { TenantContext } from "./context";
-import { tenantRunsChannel, type PublishedRunEvent } from "./run-events-sink";
+import { tenantRunsChannel, type PublishedRunEvent } from "./run-journal";
 
 /**
  * A tenant's run events as they happen (optionally of one run), for live pages. A page that
@@ -27,12 +27,16 @@ export async function* streamRunEvents(
   options.signal?.addEventListener("abort", onAbort);
 
   try {
-    let lastSent = options.lastEventId ?? 0;
+    // Ids of events sent from the history: the same events may also arrive live, and are skipped.
+    // (Ids are not compared: with several workers, a lower id can be published after a higher one.)
+    const sentFromHistory = new Set<number>();
     if (options.lastEventId != null || options.runId) {
+      let lastSent = options.lastEventId ?? 0;
       for (;;) {
         const missed = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: options.runId, afterId: lastSent, limit: 500 });
         for (const row of missed) {
           lastSent = row.id;
+          sentFromHistory.add(row.id);
           yield { id: row.id, runId: row.runId, stored: true, event: row.payload as RunEvent };
         }
         if (missed.length < 500) break;
@@ -45,8 +49,7 @@ export async function* streamRunEvents(
         wake = undefined;
         continue;
       }
-      if (next.stored && next.id <= lastSent) continue; // already sent from the history
-      if (next.stored) lastSent = next.id;
+      if (next.stored && sentFromHistory.delete(next.id)) continue; // already sent from the history
       yield next;
     }
   } finally {

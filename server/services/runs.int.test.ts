@@ -9,11 +9,13 @@ import { getEnv } from "@/server/env";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { findRun, listRunEvents, listStepRuns } from "@/server/repositories/runs";
+import { usageRecords } from "@/db/schema";
+import { eq } from "drizzle-orm";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
-import { cancelRun, decideApproval, getRun, retryRun, startRun } from "./runs";
+import { cancelRun, decideApproval, getRun, listEventsOfRun, listRuns, retryRun, startRun } from "./runs";
 
 /**
  * The run service end to end: real database (PGlite, or PostgreSQL with DATABASE_URL), real queue
@@ -45,7 +47,7 @@ function system(options: { llm?: LlmPort; tools?: ToolPort; maxActive?: number; 
     db: database.db,
     redisUrl: getEnv().redisUrl,
     queueName: options.queueName ?? `runs-test-${randomBytes(4).toString("hex")}`,
-    llm: options.llm,
+    llm: () => options.llm,
     tools: () => options.tools,
     maxActiveRunsPerTenant: options.maxActive ?? 50,
     staleAfterMs: options.staleAfterMs,
@@ -120,8 +122,57 @@ describe("runs", () => {
     expect(events[0]?.type).toBe("run.queued");
     expect(events.at(-1)?.type).toBe("run.completed");
     expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
+    // The debugger reads them a page at a time.
+    const first = await listEventsOfRun(ctx, run.id, { limit: 3 });
+    const second = await listEventsOfRun(ctx, run.id, { afterId: first.nextCursor!, limit: 100 });
+    expect([...first.items, ...second.items].map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(second.nextCursor).toBeNull();
     const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, limit: 5 });
     expect(audit.items[0]).toMatchObject({ action: "run.start", targetId: run.id });
+  });
+
+  it("a finished run leaves a usage record: its steps, tokens, cost and MCP calls (fake LLM and tools)", async () => {
+    const ctx = await tenantContext();
+    const crm = countingCrm();
+    const llm = createFakeLlm(() => ({ text: "A loyal customer.", usage: { inputTokens: 120, outputTokens: 30 } }));
+    const runs = system({ tools: crm, llm });
+    await runs.startWorkers(2);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+
+    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
+    expect(done.status).toBe("completed");
+    const [usage] = await ctx.db.select().from(usageRecords).where(eq(usageRecords.runId, run.id));
+    expect(usage).toMatchObject({
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      userId: ctx.actor.userId,
+      status: "completed",
+      steps: 4,
+      inputTokens: 120,
+      outputTokens: 30,
+      mcpCalls: 1,
+      day: done.finishedAt!.toISOString().slice(0, 10),
+    });
+  });
+
+  it("a run whose step result cannot be stored fails with a clear message; a run written in the same moment is not affected (fake tools)", async () => {
+    const ctx = await tenantContext();
+    // PostgreSQL cannot store a NUL character in JSON: the step's result cannot be written.
+    const tools = createFakeTools({ crm: { find_customer: ({ email }) => (email === "bad@example.test" ? "nul \u0000 here" : { name: "Ada" }) } });
+    const runs = system({ tools, llm: createFakeLlm(() => "ok") });
+    await runs.startWorkers(4);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+
+    const [bad, good] = await Promise.all(
+      ["bad@example.test", "good@example.test"].map((email) => startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email } })),
+    );
+    const [badDone, goodDone] = await Promise.all([bad!, good!].map((run) => waitForStatus(ctx, run.id, ["completed", "failed"])));
+    expect(goodDone!.status).toBe("completed");
+    expect(badDone!.status).toBe("failed");
+    expect(badDone!.error?.message).toMatch(/Could not store the result of "lookup": The database refused the write: .*Unicode/);
+    const goodEvents = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: good!.id });
+    expect(goodEvents.map((e) => e.type)).toContain("run.completed");
   });
 
   it("refuses input that does not match the workflow's input schema, before queuing anything", async () => {
@@ -216,6 +267,11 @@ describe("runs", () => {
     for (const approved of [true, false]) {
       const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { amount: 40 } });
       await waitForStatus(ctx, run.id, ["waiting"]);
+      // The approvals inbox lists waiting runs with what they wait for, in one query.
+      const inbox = await listRuns(ctx, { status: ["waiting"], limit: 10 });
+      expect(inbox.items.find((r) => r.id === run.id)?.waitingFor).toEqual([
+        expect.objectContaining({ stepId: "manager", message: "Refund 40?" }),
+      ]);
       await decideApproval(ctx, runs.runDeps, { runId: run.id, stepId: "manager", approved, comment: "ok" });
       const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
       expect(done.status).toBe("completed");

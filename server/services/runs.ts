@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { Diagnostic } from "@/engine/compiler/diagnostics";
@@ -9,15 +10,18 @@ import type { EventBus } from "@/server/events/bus";
 import type { RunQueue } from "@/server/queue/run-queue";
 import * as repo from "@/server/repositories/runs";
 import { findWorkflow } from "@/server/repositories/workflows";
-import { withAudit } from "./audit";
+import { toAuditEntry, withAudit } from "./audit";
+import { loadVersionPlan } from "./version-plans";
 import type { TenantContext } from "./context";
 import { runControlChannel } from "./run-executor";
-import { RunEventWriter } from "./run-events-sink";
+import type { RunJournal } from "./run-journal";
+import { assertCanStartRun } from "./tenant-limits";
 
 /** How a use case reaches the queue and the bus; one per process (server/run-system.ts). */
 export interface RunDeps {
   queue: RunQueue;
   bus: EventBus;
+  journal: RunJournal;
   /** Most runs one tenant may have queued or running at once. */
   maxActiveRunsPerTenant: number;
 }
@@ -27,9 +31,7 @@ export interface RunDeps {
  * hands the run to the queue.
  */
 async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Promise<void> {
-  const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
-  writer.push({ type: "run.queued", runId, at: Date.now() });
-  await writer.drain();
+  await deps.journal.append(ctx.tenant.id, { type: "run.queued", runId, at: Date.now() });
   await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id });
 }
 
@@ -79,54 +81,57 @@ export interface StartRunInput {
  * its run.queued event, and hands it to the queue. Returns at once; the run goes on in a worker.
  */
 export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput) {
-  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
+  const facts = await repo.findRunStartFacts(ctx.db, ctx.tenant.id, input.workflowId);
+  const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
 
-  let version: repo.VersionRow | undefined;
-  let draftPlan: Plan | undefined;
-  if (input.versionId) {
-    version = await repo.findVersion(ctx.db, ctx.tenant.id, input.versionId);
-    if (!version || version.workflowId !== workflow.id) throw notFound("workflow version", input.versionId);
-  } else if (!input.draft) {
-    version = await repo.latestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id);
+  let versionId = input.versionId ?? (input.draft ? undefined : (workflow.latestVersionId ?? undefined));
+  let plan: Plan | undefined;
+  let draft: { document: unknown; plan: Plan } | undefined;
+  if (versionId) {
+    plan = await loadVersionPlan(ctx.db, ctx.tenant.id, versionId);
+    if (!plan || (input.versionId && !(await repo.isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))) {
+      throw notFound("workflow version", versionId);
+    }
+  } else {
+    const document = (await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))?.document;
+    plan = compileOrThrow(document);
+    draft = { document, plan };
   }
-  if (!version) draftPlan = compileOrThrow(workflow.document);
-  const plan = (draftPlan ?? version!.plan) as Plan;
 
   const problems = validateRunInput(plan, input.input);
   if (problems.length) throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, { problems });
 
-  const active = await repo.countActiveRuns(ctx.db, ctx.tenant.id);
-  if (active >= deps.maxActiveRunsPerTenant) {
-    throw new AppError(
-      "QUOTA_EXCEEDED",
-      `This tenant already has ${active} runs queued or running (the limit is ${deps.maxActiveRunsPerTenant}). Wait for some to finish or cancel them.`,
-    );
-  }
+  await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant, facts.tenant);
 
-  const run = await withAudit(ctx, async (tx) => {
-    const runVersion =
-      version ??
-      (await repo.insertVersion(tx, {
-        tenantId: ctx.tenant.id,
-        workflowId: workflow.id,
-        isDraft: true,
-        document: workflow.document,
-        plan: draftPlan,
-        createdBy: ctx.actor.userId,
-      }));
-    const row = await repo.insertRun(tx, {
+  // A draft run runs a snapshot of the draft, stored as an unnumbered version.
+  versionId ??= (
+    await repo.insertVersion(ctx.db, {
       tenantId: ctx.tenant.id,
       workflowId: workflow.id,
-      versionId: runVersion.id,
-      isDraft: !version,
+      isDraft: true,
+      document: draft!.document,
+      plan: draft!.plan,
+      createdBy: ctx.actor.userId,
+    })
+  ).id;
+  // The run, its audit record and its run.queued event are stored in one transaction, together
+  // with whatever else the journal is writing at that moment (many starts cost one commit).
+  const id = randomUUID();
+  const run = await deps.journal.startRun(
+    {
+      id,
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      versionId,
+      isDraft: draft !== undefined,
       input: input.input ?? null,
       pinnedOutputs: input.pinnedOutputs ?? {},
       startedBy: ctx.actor.userId,
-    });
-    return { value: row, audit: { action: "run.start", targetType: "run", targetId: row.id, metadata: { workflow: workflow.name } } };
-  });
-  await enqueueRun(ctx, deps, run.id);
+    },
+    toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name } }),
+  );
+  await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id });
   return run;
 }
 
@@ -150,10 +155,8 @@ export async function cancelRun(ctx: TenantContext, deps: RunDeps, runId: string
     return { value: stopped, audit: { action: "run.cancel", targetType: "run", targetId: runId } };
   });
   if (ended) {
-    const writer = new RunEventWriter(ctx.db, deps.bus, ctx.tenant.id);
     const zero = { durationMs: 0, usage: { inputTokens: ended.inputTokens, outputTokens: ended.outputTokens }, costUsd: ended.costUsd };
-    writer.push({ type: "run.cancelled", runId, at: now.getTime(), ...zero, reason: `Cancelled by ${ctx.actor.name}` });
-    await writer.drain();
+    await deps.journal.append(ctx.tenant.id, { type: "run.cancelled", runId, at: now.getTime(), ...zero, reason: `Cancelled by ${ctx.actor.name}` });
   } else {
     await deps.bus.publish(runControlChannel(runId), { action: "cancel" });
   }
@@ -190,6 +193,7 @@ export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string)
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
   if (run.status !== "failed" && run.status !== "cancelled") throw conflict(`Only a failed or cancelled run can be retried (this one is ${run.status}).`);
+  await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant);
   const retry = await withAudit(ctx, async (tx) => {
     const row = await repo.insertRun(tx, {
       tenantId: run.tenantId,
@@ -213,11 +217,13 @@ export function listRuns(ctx: TenantContext, filter: Omit<repo.RunFilter, "tenan
   return repo.listRuns(ctx.db, { ...filter, tenantId: ctx.tenant.id });
 }
 
-/** A run's stored events in order, after `afterId`; NOT_FOUND for another tenant's run. */
-export async function listEventsOfRun(ctx: TenantContext, runId: string, afterId?: number) {
+/** A run's stored events in order, a page after `afterId`; NOT_FOUND for another tenant's run. */
+export async function listEventsOfRun(ctx: TenantContext, runId: string, options: { afterId?: number; limit: number }) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
-  return repo.listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId, afterId });
+  const items = await repo.listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId, afterId: options.afterId, limit: options.limit });
+  // The id to continue after; null once the stored history is exhausted.
+  return { items, nextCursor: items.length === options.limit ? items.at(-1)!.id : null };
 }
 
 /** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */

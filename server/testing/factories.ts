@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { TRPCError } from "@trpc/server";
+import { and, eq } from "drizzle-orm";
+import { expect } from "vitest";
 import type { Db } from "@/db/client";
-import type { Role } from "@/db/schema";
+import { memberships, type Role } from "@/db/schema";
 import { createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { hashPassword } from "@/server/auth/password";
@@ -41,4 +44,24 @@ export const testMeta = { ip: "127.0.0.1", userAgent: "vitest" };
 export async function callerFor(db: Db, user: UserRow | null, tenant?: TenantRow | null) {
   const identity = user ? { userId: user.id, tenantId: tenant?.id ?? null } : null;
   return createCaller(await createContext({ db, identity, meta: testMeta }));
+}
+
+/** Awaits a call that must fail with a TRPCError of `code`, and returns the error for more checks. */
+export async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(TRPCError);
+  expect((error as TRPCError).code).toBe(code);
+  return error as TRPCError;
+}
+
+/** A user's role in a tenant as stored, or undefined when they are not a member. */
+export async function roleOf(db: Db, tenant: TenantRow, userId: string): Promise<Role | undefined> {
+  const [row] = await db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenant.id), eq(memberships.userId, userId)));
+  return row?.role;
 }

@@ -1,8 +1,5 @@
-import type { Metadata } from "next";
-import { AdminPage } from "@/components/admin/admin-page";
-
-export const metadata: Metadata = { title: "Admin" };
+import { redirect } from "next/navigation";
 
 export default function Page() {
-  return <AdminPage />;
+  redirect("/admin/members");
 }

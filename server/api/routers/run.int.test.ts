@@ -7,7 +7,7 @@ import { createContext } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { insertWorkflow } from "@/server/repositories/workflows";
-import type { PublishedRunEvent } from "@/server/services/run-events-sink";
+import type { PublishedRunEvent } from "@/server/services/run-journal";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
 import type { TenantRow } from "@/server/repositories/tenants";

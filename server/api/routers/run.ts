@@ -26,10 +26,10 @@ export const runRouter = router({
     .input(z.object({ id }))
     .query(({ ctx, input }) => runs.getRun(ctx, input.id)),
 
-  /** A run's stored events in order, for the step-by-step debugger. */
+  /** A run's stored events in order, a page at a time (`cursor`: the last id seen), for the step-by-step debugger. */
   events: permissionProcedure("run.view")
-    .input(z.object({ id, afterId: z.number().int().min(0).optional() }))
-    .query(({ ctx, input }) => runs.listEventsOfRun(ctx, input.id, input.afterId)),
+    .input(z.object({ id, cursor: z.number().int().min(0).nullish(), limit: z.number().int().min(1).max(1000).default(1000) }))
+    .query(({ ctx, input }) => runs.listEventsOfRun(ctx, input.id, { afterId: input.cursor ?? undefined, limit: input.limit })),
 
   start: permissionProcedure("workflow.run")
     .input(

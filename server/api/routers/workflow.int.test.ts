@@ -1,26 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TRPCError } from "@trpc/server";
 import type { Database } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { createTestDatabase } from "@/server/testing/database";
-import { callerFor, makeTenant, makeUser } from "@/server/testing/factories";
+import { callerFor, expectTrpcError, makeTenant, makeUser } from "@/server/testing/factories";
 
 let database: Database;
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(() => database?.close());
-
-async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  return error as TRPCError;
-}
 
 describe("workflow permissions per role", () => {
   const cases: [Role, boolean][] = [

@@ -1,0 +1,102 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { toast } from "sonner";
+import { useTRPC } from "@/components/trpc/react";
+import { DialogActions } from "@/components/ui/dialog-actions";
+import { Field, Input } from "@/components/ui/input";
+import { fieldErrorsOf } from "@/components/ui/field-errors";
+import { LIMIT_TEXT, formatLimit, type LimitItem, type LimitKey } from "./limits-text";
+
+type FieldErrors = Partial<Record<LimitKey | "form", string>>;
+
+
+/** "1,000" or "1 000" as 1000; empty as null (the platform default); anything else is not a number. */
+function parseLimit(raw: string): number | null | "invalid" {
+  const cleaned = raw.replace(/[\s,_]/g, "");
+  if (cleaned === "") return null;
+  return /^-?\d+(\.\d+)?$/.test(cleaned) ? Number(cleaned) : "invalid";
+}
+
+/** The form that changes the tenant's own limits; an empty field goes back to the platform default. */
+export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean; onOpenChange: (open: boolean) => void; limits: LimitItem[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [clientErrors, setClientErrors] = useState<FieldErrors>({});
+  const update = useMutation(
+    trpc.limits.update.mutationOptions({
+      onSuccess: (next) => {
+        queryClient.setQueryData(trpc.limits.get.queryKey(), next);
+        toast.success("Limits saved");
+        onOpenChange(false);
+      },
+    }),
+  );
+  const errors: FieldErrors = { ...fieldErrorsOf(update.error, Object.keys(LIMIT_TEXT) as LimitKey[]), ...clientErrors };
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const input: Partial<Record<LimitKey, number | null>> = {};
+    const found: FieldErrors = {};
+    for (const limit of limits) {
+      const value = parseLimit(String(form.get(limit.key) ?? ""));
+      if (value === "invalid") found[limit.key] = "Enter a whole number, or leave it empty to use the platform default";
+      else input[limit.key] = value;
+    }
+    setClientErrors(found);
+    if (Object.keys(found).length > 0) return;
+    update.mutate(input);
+  }
+
+  return (
+    <Dialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        onOpenChange(next);
+        update.reset();
+        setClientErrors({});
+      }}
+    >
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">Edit limits</Dialog.Title>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            Leave a field empty to follow the platform default. Changes apply to the next run or request and are recorded in the audit
+            log.
+          </Dialog.Description>
+          <form onSubmit={submit} className="space-y-4" noValidate>
+            {limits.map((limit) => {
+              const text = LIMIT_TEXT[limit.key];
+              const id = `limit-input-${limit.key}`;
+              const error = errors[limit.key];
+              return (
+                <Field key={limit.key} label={`${text.label} (${text.unit})`} htmlFor={id} error={error}>
+                  <Input
+                    id={id}
+                    name={limit.key}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    defaultValue={limit.own ?? ""}
+                    placeholder={`Platform default: ${formatLimit(limit.platformDefault, text.unit)}`}
+                    aria-invalid={Boolean(error)}
+                    aria-describedby={error ? `${id}-error` : undefined}
+                  />
+                </Field>
+              );
+            })}
+            {errors.form ? (
+              <p role="alert" className="text-sm text-danger">
+                {errors.form}
+              </p>
+            ) : null}
+            <DialogActions submitLabel="Save limits" isPending={update.isPending} />
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}

@@ -1,0 +1,196 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { Users } from "lucide-react";
+import { useState } from "react";
+import { toast } from "sonner";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { EmptyState, ErrorState, LoadMore, SkeletonRows, Spinner } from "@/components/ui/states";
+import { Invitations } from "./invitations";
+
+const ROLES = ["viewer", "editor", "admin", "owner"] as const;
+type Role = (typeof ROLES)[number];
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: Date;
+}
+
+/** The members tab: everyone sees the team; admins and owners change roles, remove members and invite. */
+export function MembersPage() {
+  const me = useMe();
+  if (me.isPending) return <SkeletonRows />;
+  return (
+    <div className="space-y-10">
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading" className="mb-3 text-lg font-semibold">
+          Members
+        </h2>
+        <MemberList />
+      </section>
+      {me.can("member.manage") ? <Invitations /> : null}
+    </div>
+  );
+}
+
+function MemberList() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const me = useMe();
+  const canManage = me.can("member.manage");
+  const myRole = me.data?.tenant?.role;
+  const myId = me.data?.user.userId;
+  const [removing, setRemoving] = useState<Member | null>(null);
+
+  const list = useInfiniteQuery(trpc.member.list.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (page) => page.nextCursor }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.member.list.pathKey() });
+  const changeRole = useMutation(
+    trpc.member.changeRole.mutationOptions({
+      onSuccess: (member) => toast.success(`${member.name} is now ${member.role}`),
+      onError: (error) => toast.error(error.message),
+      onSettled: () => void refresh(),
+    }),
+  );
+  const remove = useMutation(
+    trpc.member.remove.mutationOptions({
+      onSuccess: () => {
+        toast.success(`Removed ${removing?.name ?? "the member"}`);
+        setRemoving(null);
+        void refresh();
+      },
+    }),
+  );
+
+  if (list.isPending) return <SkeletonRows rows={4} />;
+  if (list.isError) return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
+  const members = list.data.pages.flatMap((page) => page.items);
+  if (members.length === 0) return <EmptyState icon={Users} title="No members yet" />;
+
+  /** Why this member's role or membership cannot be changed by me, or null when it can. */
+  const lockedReason = (member: Member) => {
+    if (!canManage) return "Only admins and owners change roles";
+    if (member.userId === myId) return "You cannot change your own role";
+    if (member.role === "owner" && myRole !== "owner") return "Only an owner can change an owner";
+    return null;
+  };
+
+  return (
+    <>
+      <div className="overflow-x-auto rounded-xl border bg-card">
+        <table className="w-full text-left text-sm" aria-label="Members">
+          <thead className="border-b text-xs uppercase text-muted-foreground">
+            <tr>
+              <th className="px-4 py-2 font-medium">Member</th>
+              <th className="px-4 py-2 font-medium">Role</th>
+              <th className="px-4 py-2 font-medium">Joined</th>
+              {canManage ? (
+                <th className="px-4 py-2 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody className="divide-y">
+            {members.map((member) => {
+              const locked = lockedReason(member);
+              const isChanging = changeRole.isPending && changeRole.variables?.userId === member.userId;
+              return (
+                <tr key={member.userId}>
+                  <td className="px-4 py-2">
+                    <p className="font-medium">
+                      {member.name}
+                      {member.userId === myId ? <span className="ml-2 text-xs text-muted-foreground">(you)</span> : null}
+                    </p>
+                    <p className="text-muted-foreground">{member.email}</p>
+                  </td>
+                  <td className="px-4 py-2">
+                    {canManage ? (
+                      <span className="flex items-center gap-2">
+                        <select
+                          aria-label={`Role of ${member.name}`}
+                          className="h-8 rounded-md border bg-card px-2 text-sm disabled:opacity-60"
+                          value={isChanging && changeRole.variables ? changeRole.variables.role : member.role}
+                          disabled={Boolean(locked) || changeRole.isPending}
+                          title={locked ?? undefined}
+                          onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value as Role })}
+                        >
+                          {ROLES.map((role) => (
+                            <option key={role} value={role} disabled={role === "owner" && myRole !== "owner"}>
+                              {role}
+                            </option>
+                          ))}
+                        </select>
+                        {isChanging ? <Spinner label="Saving role" /> : null}
+                      </span>
+                    ) : (
+                      <span className="capitalize">{member.role}</span>
+                    )}
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{dateFormat.format(member.joinedAt)}</td>
+                  {canManage ? (
+                    <td className="px-4 py-2 text-right">
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        aria-label={`Remove ${member.name}`}
+                        disabled={Boolean(locked)}
+                        title={locked ?? undefined}
+                        onClick={() => {
+                          remove.reset();
+                          setRemoving(member);
+                        }}
+                      >
+                        Remove
+                      </Button>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <LoadMore query={list} />
+
+      <Dialog.Root open={Boolean(removing)} onOpenChange={(open) => !open && setRemoving(null)}>
+        <Dialog.Portal>
+          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+          <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
+            <Dialog.Title className="text-lg font-semibold">Remove {removing?.name}?</Dialog.Title>
+            <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+              {removing?.email} loses access to {me.data?.tenant?.name} at once, and their API tokens here stop working. Their account stays; you can
+              invite them again later.
+            </Dialog.Description>
+            {remove.error ? (
+              <p role="alert" className="mb-4 text-sm text-danger">
+                {remove.error.message}
+              </p>
+            ) : null}
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (removing) remove.mutate({ userId: removing.userId });
+              }}
+              className="flex justify-end gap-2"
+            >
+              <Dialog.Close asChild>
+                <Button variant="secondary">Cancel</Button>
+              </Dialog.Close>
+              <Button type="submit" variant="danger" disabled={remove.isPending}>
+                {remove.isPending ? <Spinner /> : null}
+                Remove member
+              </Button>
+            </form>
+          </Dialog.Content>
+        </Dialog.Portal>
+      </Dialog.Root>
+    </>
+  );
+}
