@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -9,6 +9,7 @@ import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import { Pool } from "pg";
 import * as schema from "./schema";
 import { lockDataDir } from "./lock";
+import { ThreadedPGlite } from "./pglite-thread";
 
 export type Schema = typeof schema;
 /** A database or a transaction: repositories take either, so a service can compose them in one transaction. */
@@ -39,6 +40,13 @@ export const migrationsFolder = join(process.cwd(), "db", "migrations");
 export async function openDatabase(options: DatabaseOptions, folder = migrationsFolder): Promise<Database> {
   if (options.url) {
     const pool = new Pool({ connectionString: options.url, max: 10 });
+    let isClosing = false;
+    // The server may close an idle connection (a restart, a failover, an administrator, or the
+    // connection's own end racing a dropped database): the pool reports it here, and replaces the
+    // connection at the next query. Without a listener the report would crash the process.
+    pool.on("error", (error) => {
+      if (!isClosing) console.error(`PostgreSQL closed an idle connection: ${error.message}`);
+    });
     const db = drizzlePg({ client: pool, schema });
     try {
       await migratePg(db, { migrationsFolder: folder });
@@ -50,25 +58,30 @@ export async function openDatabase(options: DatabaseOptions, folder = migrations
       db: db as unknown as Db,
       kind: "postgres",
       ping: async () => (await pool.query("select 1")).rowCount === 1,
-      close: () => pool.end(),
+      close: () => {
+        isClosing = true;
+        return pool.end();
+      },
     };
   }
 
+  // PGlite runs on its own thread (db/pglite-thread.ts): its work goes on beside the app's.
   let release = () => {};
-  let client: PGlite;
+  let client: ThreadedPGlite;
   if (options.dataDir) {
     mkdirSync(dirname(options.dataDir), { recursive: true });
     release = lockDataDir(options.dataDir);
     try {
-      client = await PGlite.create(options.dataDir);
+      client = await ThreadedPGlite.create(options.dataDir);
     } catch (error) {
       release();
       throw error;
     }
   } else {
-    client = await PGlite.create();
+    client = await ThreadedPGlite.create(null);
   }
-  const db = drizzlePglite({ client, schema });
+  // drizzle-orm's PGlite driver uses only query() and transaction(), which the thread's client has.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema });
   try {
     await migratePglite(db, { migrationsFolder: folder });
   } catch (error) {

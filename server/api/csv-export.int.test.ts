@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
 import { insertAuditLog } from "@/server/repositories/audit";
+import { runInTransaction } from "@/db/statements";
 import { upsertUsageRecords } from "@/server/repositories/usage";
 import { AUDIT_CSV_COLUMNS } from "@/server/services/audit";
 import { USAGE_CSV_COLUMNS } from "@/server/services/usage";
@@ -40,9 +41,9 @@ describe("CSV exports over HTTP (session and database stubbed to the test's)", (
     session.identity = { userId: owner.id, tenantId: tenant.id };
     const workflowId = randomUUID();
     const runId = randomUUID();
-    await upsertUsageRecords(db, [
+    await runInTransaction(db, [upsertUsageRecords([
       { runId, tenantId: tenant.id, workflowId, userId: owner.id, day: "2026-03-02", status: "completed", steps: 4, inputTokens: 1200, outputTokens: 300, costUsd: 0.0125, mcpCalls: 2 },
-    ]);
+    ])]);
 
     const response = await exportUsage({ from: "2026-03-01", to: "2026-03-31" });
     expect(response.status).toBe(200);

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { json, statement, valuesList, type Statement } from "@/db/statements";
 import { auditLogs, users } from "@/db/schema";
 import { afterCursor, decodeCursor, encodeCursor, type Page } from "./pagination";
 
@@ -103,6 +104,13 @@ export async function listAuditLogsOfActor(db: Db, actorLabel: string, limit = 5
 }
 
 /** Several audit records at once (the run journal's batches). */
-export async function insertAuditLogs(db: Db, entries: AuditInsert[]): Promise<void> {
-  if (entries.length > 0) await db.insert(auditLogs).values(entries);
+export function insertAuditLogs(entries: AuditInsert[]): Statement<undefined> {
+  if (entries.length === 0) return statement("", []);
+  const params: unknown[] = [];
+  const values = valuesList(
+    entries.map((e) => [e.tenantId ?? null, e.actorUserId ?? null, e.actorLabel, e.action, e.targetType ?? null, e.targetId ?? null, json(e.metadata ?? {}), e.ip ?? null, e.userAgent ?? null]),
+    ["uuid", "uuid", "text", "text", "text", "text", "jsonb", "text", "text"],
+    params,
+  );
+  return statement(`insert into audit_logs (tenant_id, actor_user_id, actor_label, action, target_type, target_id, metadata, ip, user_agent) values ${values}`, params);
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { json, statement, timestamp, toDate, valuesList, type Row, type Statement } from "@/db/statements";
 import { runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
@@ -187,38 +188,56 @@ export interface RunEnd {
 }
 
 /** Records how several runs ended, in one statement (a journal batch); the worker lets go of them. */
-export async function endRuns(db: Db, ends: RunEnd[]): Promise<void> {
-  if (ends.length === 0) return;
-  const values = sql.join(
-    ends.map(
-      (e) =>
-        sql`(${e.id}::uuid, ${e.status}::run_status, ${e.output == null ? null : JSON.stringify(e.output)}::jsonb, ${e.error ? JSON.stringify(e.error) : null}::jsonb, ${e.finishedAt?.toISOString() ?? null}::timestamptz, ${e.durationMs}::int, ${e.inputTokens}::int, ${e.outputTokens}::int, ${e.costUsd}::float8)`,
-    ),
-    sql`, `,
+export function endRuns(ends: RunEnd[]): Statement<undefined> {
+  if (ends.length === 0) return statement("", []);
+  const params: unknown[] = [];
+  const values = valuesList(
+    ends.map((e) => [e.id, e.status, json(e.output ?? undefined), json(e.error ?? undefined), timestamp(e.finishedAt), e.durationMs, e.inputTokens, e.outputTokens, e.costUsd]),
+    ["uuid", "run_status", "jsonb", "jsonb", "timestamptz", "int", "int", "int", "float8"],
+    params,
   );
-  await db.execute(sql`
-    update ${runs} set status = v.status, output = v.output, error = v.error, finished_at = v.finished_at,
+  return statement(
+    `update runs set status = v.status, output = v.output, error = v.error, finished_at = v.finished_at,
       duration_ms = v.duration_ms, input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd, worker_id = null
     from (values ${values}) as v(id, status, output, error, finished_at, duration_ms, input_tokens, output_tokens, cost_usd)
-    where ${runs.id} = v.id`);
+    where runs.id = v.id`,
+    params,
+  );
 }
 
 /** A run as its start reports it (the whole row is run.get's). */
 export type StartedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "status" | "startedBy" | "createdAt">;
 
+/** A new run as the journal stores it (see server/services/runs.ts startRun). */
+export type RunInsert = Pick<typeof runs.$inferInsert, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "input" | "pinnedOutputs" | "startedBy"> & {
+  id: string;
+};
+
+/** The ids every run row read back by the journal carries. */
+const runOf = (r: Row) => ({
+  id: r.id as string,
+  tenantId: r.tenant_id as string,
+  workflowId: r.workflow_id as string,
+  versionId: r.version_id as string,
+  startedBy: r.started_by as string | null,
+});
+
 /** Stores new runs (a journal batch), returning what their starters report, in the same order. */
-export async function insertRuns(db: Db, values: (typeof runs.$inferInsert)[]): Promise<StartedRun[]> {
-  if (values.length === 0) return [];
-  return db.insert(runs).values(values).returning({
-    id: runs.id,
-    tenantId: runs.tenantId,
-    workflowId: runs.workflowId,
-    versionId: runs.versionId,
-    isDraft: runs.isDraft,
-    status: runs.status,
-    startedBy: runs.startedBy,
-    createdAt: runs.createdAt,
-  });
+export function insertRuns(values: RunInsert[]): Statement<StartedRun[]> {
+  if (values.length === 0) return statement("", [], () => []);
+  const params: unknown[] = [];
+  const rows = valuesList(
+    values.map((v) => [v.id, v.tenantId, v.workflowId, v.versionId, v.isDraft ?? false, json(v.input ?? null), json(v.pinnedOutputs ?? {}), v.startedBy ?? null]),
+    ["uuid", "uuid", "uuid", "uuid", "boolean", "jsonb", "jsonb", "uuid"],
+    params,
+  );
+  return statement(
+    `insert into runs (id, tenant_id, workflow_id, version_id, is_draft, input, pinned_outputs, started_by) values ${rows}
+    returning id, tenant_id, workflow_id, version_id, is_draft, status, started_by, created_at`,
+    params,
+    (result) =>
+      result.map((r) => ({ ...runOf(r), isDraft: r.is_draft as boolean, status: r.status as RunStatus, createdAt: toDate(r.created_at)! })),
+  );
 }
 
 /** Changes a run only if it is still in one of `from`; undefined when it has moved on meanwhile. */
@@ -247,42 +266,29 @@ export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versio
  * A worker takes runs: only queued runs, and running ones whose worker stopped sending heartbeats.
  * Two workers racing for one run: exactly one wins. Returns the runs taken (others are left out).
  */
-export async function claimRuns(
-  db: Db,
-  ids: string[],
-  workerId: string,
-  staleBefore: Date,
-): Promise<ClaimedRun[]> {
-  if (ids.length === 0) return [];
-  return db
-    .update(runs)
-    .set({
-      status: "running",
-      workerId,
-      heartbeatAt: new Date(),
-      startedAt: sql`coalesce(${runs.startedAt}, now())`,
-      resumeCount: sql`${runs.resumeCount} + case when ${runs.status} = 'running' then 1 else 0 end`,
-    })
-    .where(
-      and(
-        inArray(runs.id, ids),
-        isNull(runs.cancelRequestedAt),
-        or(eq(runs.status, "queued"), and(eq(runs.status, "running"), or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore)))),
-      ),
-    )
+export function claimRuns(ids: string[], workerId: string, staleBefore: Date): Statement<ClaimedRun[]> {
+  if (ids.length === 0) return statement("", [], () => []);
+  const params: unknown[] = [workerId, timestamp(staleBefore)];
+  const list = ids.map((id) => `$${params.push(id)}::uuid`).join(", ");
+  return statement(
+    `update runs set status = 'running', worker_id = $1, heartbeat_at = now(), started_at = coalesce(started_at, now()),
+      resume_count = resume_count + case when status = 'running' then 1 else 0 end
+    where id in (${list}) and cancel_requested_at is null
+      and (status = 'queued' or (status = 'running' and (heartbeat_at is null or heartbeat_at < $2::timestamptz)))
+    returning id, tenant_id, workflow_id, version_id, started_by, retry_of, input, approvals, pinned_outputs,
+      started_at = now() as is_first_start`,
+    params,
     // started_at was set by this very statement (now() is the transaction's time) on a first start only.
-    .returning({
-      id: runs.id,
-      tenantId: runs.tenantId,
-      workflowId: runs.workflowId,
-      versionId: runs.versionId,
-      startedBy: runs.startedBy,
-      retryOf: runs.retryOf,
-      input: runs.input,
-      approvals: runs.approvals,
-      pinnedOutputs: runs.pinnedOutputs,
-      isFirstStart: sql<boolean>`${runs.startedAt} = now()`,
-    });
+    (result) =>
+      result.map((r) => ({
+        ...runOf(r),
+        retryOf: r.retry_of as string | null,
+        input: r.input,
+        approvals: r.approvals as ClaimedRun["approvals"],
+        pinnedOutputs: r.pinned_outputs as ClaimedRun["pinnedOutputs"],
+        isFirstStart: r.is_first_start as boolean,
+      })),
+  );
 }
 
 export async function heartbeat(db: Db, ids: string[], workerId: string): Promise<void> {
@@ -330,34 +336,77 @@ export async function loadStepRecords(db: Db, runId: string): Promise<StepRecord
   }));
 }
 
-export async function upsertStepRuns(db: Db, rows: (typeof stepRuns.$inferInsert)[]): Promise<void> {
-  if (rows.length === 0) return;
+/** A step's row as the journal writes it: what is not given stays as stored (or its default). */
+export type StepRunInsert = typeof stepRuns.$inferInsert;
+
+const STEP_COLUMNS = [
+  ["run_id", "uuid"],
+  ["step_id", "text"],
+  ["tenant_id", "uuid"],
+  ["parent_step_id", "text"],
+  ["kind", "text"],
+  ["status", "step_status"],
+  ["attempts", "int"],
+  ["output", "jsonb"],
+  ["port", "text"],
+  ["error", "jsonb"],
+  ["started_at", "timestamptz"],
+  ["finished_at", "timestamptz"],
+  ["duration_ms", "int"],
+  ["input_tokens", "int"],
+  ["output_tokens", "int"],
+  ["cost_usd", "float8"],
+  ["pinned", "boolean"],
+  ["fallback_step_id", "text"],
+] as const;
+
+/** Stores step rows (a journal batch); a step stored as completed keeps what was stored. */
+export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
+  if (rows.length === 0) return statement("", []);
+  const params: unknown[] = [];
+  const values = valuesList(
+    rows.map((r) => [
+      r.runId,
+      r.stepId,
+      r.tenantId,
+      r.parentStepId ?? null,
+      r.kind ?? null,
+      r.status,
+      r.attempts ?? 0,
+      json(r.output ?? undefined),
+      r.port ?? null,
+      json(r.error ?? undefined),
+      timestamp(r.startedAt),
+      timestamp(r.finishedAt),
+      r.durationMs ?? null,
+      r.inputTokens ?? 0,
+      r.outputTokens ?? 0,
+      r.costUsd ?? 0,
+      r.pinned ?? false,
+      r.fallbackStepId ?? null,
+    ]),
+    STEP_COLUMNS.map(([, cast]) => cast),
+    params,
+  );
   // A step stored as completed stays as it was stored, whatever late event arrives after
   // (a worker may store a step's result before its step.started event is written).
-  const unlessCompleted = (column: SQL, excluded: string) =>
-    sql`case when ${stepRuns.status} = 'completed' then ${column} else ${sql.raw(`excluded.${excluded}`)} end`;
-  await db
-    .insert(stepRuns)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [stepRuns.runId, stepRuns.stepId],
-      set: {
-        status: unlessCompleted(sql`${stepRuns.status}`, "status"),
-        kind: sql`coalesce(excluded.kind, ${stepRuns.kind})`,
-        attempts: sql`greatest(excluded.attempts, ${stepRuns.attempts})`,
-        output: unlessCompleted(sql`${stepRuns.output}`, "output"),
-        port: unlessCompleted(sql`${stepRuns.port}`, "port"),
-        error: unlessCompleted(sql`${stepRuns.error}`, "error"),
-        startedAt: sql`coalesce(${stepRuns.startedAt}, excluded.started_at)`,
-        finishedAt: unlessCompleted(sql`${stepRuns.finishedAt}`, "finished_at"),
-        durationMs: unlessCompleted(sql`${stepRuns.durationMs}`, "duration_ms"),
-        inputTokens: sql`greatest(excluded.input_tokens, ${stepRuns.inputTokens})`,
-        outputTokens: sql`greatest(excluded.output_tokens, ${stepRuns.outputTokens})`,
-        costUsd: sql`greatest(excluded.cost_usd, ${stepRuns.costUsd})`,
-        pinned: unlessCompleted(sql`${stepRuns.pinned}`, "pinned"),
-        fallbackStepId: sql`coalesce(excluded.fallback_step_id, ${stepRuns.fallbackStepId})`,
-      },
-    });
+  const unlessCompleted = (column: string) => `${column} = case when step_runs.status = 'completed' then step_runs.${column} else excluded.${column} end`;
+  return statement(
+    `insert into step_runs (${STEP_COLUMNS.map(([name]) => name).join(", ")}) values ${values}
+    on conflict (run_id, step_id) do update set
+      ${unlessCompleted("status")},
+      kind = coalesce(excluded.kind, step_runs.kind),
+      attempts = greatest(excluded.attempts, step_runs.attempts),
+      ${unlessCompleted("output")}, ${unlessCompleted("port")}, ${unlessCompleted("error")},
+      started_at = coalesce(step_runs.started_at, excluded.started_at),
+      ${unlessCompleted("finished_at")}, ${unlessCompleted("duration_ms")},
+      input_tokens = greatest(excluded.input_tokens, step_runs.input_tokens),
+      output_tokens = greatest(excluded.output_tokens, step_runs.output_tokens),
+      cost_usd = greatest(excluded.cost_usd, step_runs.cost_usd),
+      ${unlessCompleted("pinned")},
+      fallback_step_id = coalesce(excluded.fallback_step_id, step_runs.fallback_step_id)`,
+    params,
+  );
 }
 
 export async function listStepRuns(db: Db, runId: string): Promise<StepRunRow[]> {
@@ -366,26 +415,28 @@ export async function listStepRuns(db: Db, runId: string): Promise<StepRunRow[]>
 
 /** Copies a run's finished steps to another run, so a retry resumes from the step that failed. */
 export async function copyCompletedSteps(db: Db, fromRunId: string, toRunId: string): Promise<number> {
-  const rows = await db
-    .select()
-    .from(stepRuns)
-    .where(and(eq(stepRuns.runId, fromRunId), eq(stepRuns.status, "completed")));
-  await upsertStepRuns(
-    db,
-    rows.map((r) => ({ ...r, runId: toRunId })),
-  );
-  return rows.length;
+  const columns = sql.raw(STEP_COLUMNS.flatMap(([name]) => (name === "run_id" ? [] : [name])).join(", "));
+  const copied = (await db.execute(sql`
+    insert into step_runs (run_id, ${columns})
+    select ${toRunId}::uuid, ${columns} from step_runs where run_id = ${fromRunId}::uuid and status = 'completed'
+    on conflict (run_id, step_id) do nothing returning step_id`)) as unknown as { rows: unknown[] };
+  return copied.rows.length;
 }
 
 // ── events ──────────────────────────────────────────────────────────────────
 
-/** Appends events; returns their ids, in order (not the payloads: reading them back would cost). */
-export async function insertRunEvents(
-  db: Db,
-  rows: { tenantId: string; runId: string; type: string; payload: unknown; at: Date }[],
-): Promise<{ id: number }[]> {
-  if (rows.length === 0) return [];
-  return db.insert(runEvents).values(rows).returning({ id: runEvents.id });
+/** Stores run events (a journal batch); returns their ids, in the same order. */
+export function insertRunEvents(rows: { tenantId: string; runId: string; type: string; payload: unknown; at: Date }[]): Statement<number[]> {
+  if (rows.length === 0) return statement("", [], () => []);
+  const params: unknown[] = [];
+  const values = valuesList(
+    rows.map((r) => [r.tenantId, r.runId, r.type, json(r.payload), timestamp(r.at)]),
+    ["uuid", "uuid", "text", "jsonb", "timestamptz"],
+    params,
+  );
+  return statement(`insert into run_events (tenant_id, run_id, type, payload, at) values ${values} returning id`, params, (result) =>
+    result.map((r) => Number(r.id)),
+  );
 }
 
 /** Events after `afterId`, for one run or a whole tenant: what a reconnecting page missed. */

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { statement, valuesList, type Statement } from "@/db/statements";
 import { usageRecords, users, workflows } from "@/db/schema";
 
 /** A run's usage as it is written. */
@@ -10,29 +11,25 @@ export type UsageRecordRow = typeof usageRecords.$inferSelect;
  * Stores one usage row per run, written when it ends (and when it stops to wait for approval):
  * a run recorded again replaces its figures, its MCP calls (counted per execution) are added up.
  */
-export async function upsertUsageRecords(db: Db, rows: UsageRecordInsert[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insert(usageRecords)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: usageRecords.runId,
-      set: {
-        workflowId: sql`excluded.workflow_id`,
-        userId: sql`excluded.user_id`,
-        day: sql`excluded.day`,
-        status: sql`excluded.status`,
-        steps: sql`excluded.steps`,
-        inputTokens: sql`excluded.input_tokens`,
-        outputTokens: sql`excluded.output_tokens`,
-        costUsd: sql`excluded.cost_usd`,
-        mcpCalls: sql`${usageRecords.mcpCalls} + excluded.mcp_calls`,
-        durationMs: sql`excluded.duration_ms`,
-        recordedAt: sql`now()`,
-      },
-      // A run never moves to another tenant: a clash across tenants changes nothing.
-      setWhere: sql`${usageRecords.tenantId} = excluded.tenant_id`,
-    });
+export function upsertUsageRecords(rows: UsageRecordInsert[]): Statement<undefined> {
+  if (rows.length === 0) return statement("", []);
+  const params: unknown[] = [];
+  const values = valuesList(
+    rows.map((r) => [r.runId, r.tenantId, r.workflowId ?? null, r.userId ?? null, r.day, r.status, r.steps ?? 0, r.inputTokens ?? 0, r.outputTokens ?? 0, r.costUsd ?? 0, r.mcpCalls ?? 0, r.durationMs ?? null]),
+    ["uuid", "uuid", "uuid", "uuid", "date", "run_status", "int", "int", "int", "float8", "int", "int"],
+    params,
+  );
+  return statement(
+    `insert into usage_records (run_id, tenant_id, workflow_id, user_id, day, status, steps, input_tokens, output_tokens, cost_usd, mcp_calls, duration_ms)
+    values ${values}
+    on conflict (run_id) do update set workflow_id = excluded.workflow_id, user_id = excluded.user_id, day = excluded.day,
+      status = excluded.status, steps = excluded.steps, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+      cost_usd = excluded.cost_usd, mcp_calls = usage_records.mcp_calls + excluded.mcp_calls, duration_ms = excluded.duration_ms,
+      recorded_at = now()
+    -- A run never moves to another tenant: a clash across tenants changes nothing.
+    where usage_records.tenant_id = excluded.tenant_id`,
+    params,
+  );
 }
 
 /** A tenant's usage between two UTC days, both included ("YYYY-MM-DD"). */

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import type { runs, stepRuns } from "@/db/schema";
+import { runInTransaction } from "@/db/statements";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { insertAuditLogs, type AuditInsert } from "@/server/repositories/audit";
@@ -11,13 +11,14 @@ import {
   upsertStepRuns,
   type ClaimedRun,
   type RunEnd,
+  type RunInsert,
   type StartedRun,
+  type StepRunInsert,
 } from "@/server/repositories/runs";
 import { upsertUsageRecords, type UsageRecordInsert } from "@/server/repositories/usage";
 
-export type StepRow = typeof stepRuns.$inferInsert;
-export type RunInsert = typeof runs.$inferInsert & { id: string };
-export type { ClaimedRun };
+export type StepRow = StepRunInsert;
+export type { ClaimedRun, RunInsert };
 
 /** The bus channel that carries a tenant's run events to the pages that watch them. */
 export const tenantRunsChannel = (tenantId: string) => `tenant:${tenantId}:runs`;
@@ -203,30 +204,25 @@ export class RunJournal {
     const started = batch.filter((entry) => entry.run);
     const pick = <T>(get: (entry: Entry) => T | undefined) => batch.flatMap((entry) => (get(entry) === undefined ? [] : [get(entry)!]));
     const claims = batch.filter((entry) => entry.claim);
-    return this.db.transaction(async (tx) => {
-      const runRows = await insertRuns(tx, pick((entry) => entry.run));
-      const claimed = new Map<Entry, ClaimedRun>();
-      if (claims.length > 0) {
-        const { workerId, staleBefore } = claims[0]!.claim!;
-        const rows = new Map((await claimRuns(tx, claims.map((entry) => entry.runId), workerId, staleBefore)).map((row) => [row.id, row]));
-        for (const entry of claims) {
-          const row = rows.get(entry.runId);
-          rows.delete(entry.runId); // the same run asked twice in one batch is taken once
-          if (row) claimed.set(entry, row);
-        }
-      }
-      await insertAuditLogs(tx, pick((entry) => entry.audit));
-      const inserted = await insertRunEvents(
-        tx,
-        stored.map(({ tenantId, runId, event }) => ({ tenantId, runId, type: event!.type, payload: event, at: new Date(event!.at) })),
-      );
-      await upsertStepRuns(tx, [...steps.values()]);
-      await endRuns(tx, pick((entry) => entry.end));
-      await upsertUsageRecords(tx, pick((entry) => entry.usage));
-      const runs = new Map<Entry, ClaimedRun | StartedRun>(runRows.map((row, i) => [started[i]!, row]));
-      for (const [entry, row] of claimed) runs.set(entry, row);
-      return { ids: new Map(inserted.map((row, i) => [stored[i]!, row.id])), runs };
-    });
+    const { workerId, staleBefore } = claims[0]?.claim ?? { workerId: "", staleBefore: new Date() };
+    // One transaction, sent in one trip: the statements do not depend on each other's results.
+    const [runRows, claimedRows, , eventIds] = await runInTransaction(this.db, [
+      insertRuns(pick((entry) => entry.run)),
+      claimRuns(claims.map((entry) => entry.runId), workerId, staleBefore),
+      insertAuditLogs(pick((entry) => entry.audit)),
+      insertRunEvents(stored.map(({ tenantId, runId, event }) => ({ tenantId, runId, type: event!.type, payload: event, at: new Date(event!.at) }))),
+      upsertStepRuns([...steps.values()]),
+      endRuns(pick((entry) => entry.end)),
+      upsertUsageRecords(pick((entry) => entry.usage)),
+    ]);
+    const runs = new Map<Entry, ClaimedRun | StartedRun>(runRows.map((row, i) => [started[i]!, row]));
+    const claimed = new Map(claimedRows.map((row) => [row.id, row]));
+    for (const entry of claims) {
+      const row = claimed.get(entry.runId);
+      claimed.delete(entry.runId); // the same run asked twice in one batch is taken once
+      if (row) runs.set(entry, row);
+    }
+    return { ids: new Map(eventIds.map((id, i) => [stored[i]!, id])), runs };
   }
 
   private async publish(batch: Entry[], { ids, runs }: Written): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import type { Role } from "@/db/schema";
+import { runInTransaction } from "@/db/statements";
 import { upsertUsageRecords, type UsageRecordInsert } from "@/server/repositories/usage";
 import type { TenantRow } from "@/server/repositories/tenants";
 import type { UserRow } from "@/server/repositories/users";
@@ -37,14 +38,14 @@ async function tenantWithUsage() {
   const digest = await asAdmin.workflow.create({ name: "Digest" });
   const gone = randomUUID();
   const t = tenant.id;
-  await upsertUsageRecords(db, [
+  await runInTransaction(db, [upsertUsageRecords([
     record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, inputTokens: 100, outputTokens: 10, costUsd: 0.5 }),
     record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, status: "failed", inputTokens: 50, outputTokens: 5, costUsd: 0.25 }),
     record({ tenantId: t, day: "2026-03-03", workflowId: digest.id, userId: editor.id, steps: 7, inputTokens: 10, outputTokens: 1, costUsd: 0.125, mcpCalls: 4 }),
     record({ tenantId: t, day: "2026-03-03", workflowId: gone, userId: editor.id, steps: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, mcpCalls: 0 }),
     // Outside the range: the day before.
     record({ tenantId: t, day: "2026-02-28", workflowId: digest.id, userId: editor.id, inputTokens: 9999 }),
-  ]);
+  ])]);
   return { tenant, admin, editor, asAdmin, onboarding, digest, gone };
 }
 
@@ -54,7 +55,7 @@ describe("usage summary", () => {
   it("sums the range's runs, steps, tokens, cost and MCP calls, per day with empty days as zeros", async () => {
     const { asAdmin } = await tenantWithUsage();
     const other = await makeTenant(database.db);
-    await upsertUsageRecords(database.db, [record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })]);
+    await runInTransaction(database.db, [upsertUsageRecords([record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })])]);
 
     const usage = await asAdmin.usage.summary(range);
     expect(usage.totals).toEqual({ runs: 4, steps: 14, inputTokens: 161, outputTokens: 17, costUsd: 0.875, mcpCalls: 6 });
@@ -91,8 +92,8 @@ describe("usage summary", () => {
     const tenant = await makeTenant(db);
     const admin = await makeUser(db, { memberships: [[tenant, "owner"]] });
     const first = record({ tenantId: tenant.id, day: "2026-03-02", status: "failed", inputTokens: 10 });
-    await upsertUsageRecords(db, [first]);
-    await upsertUsageRecords(db, [{ ...first, status: "completed", inputTokens: 30 }]);
+    await runInTransaction(db, [upsertUsageRecords([first])]);
+    await runInTransaction(db, [upsertUsageRecords([{ ...first, status: "completed", inputTokens: 30 }])]);
     const usage = await (await callerFor(db, admin, tenant)).usage.summary(range);
     expect(usage.totals).toMatchObject({ runs: 1, inputTokens: 30 });
   });
@@ -137,8 +138,8 @@ describe("usage export", () => {
     const days = ["2026-03-03", "2026-03-01", "2026-03-02"];
     // One statement: every row gets the same recorded_at, so only the run id breaks ties.
     const rows = Array.from({ length: 1234 }, (_, i) => record({ tenantId: tenant.id, day: days[i % 3]!, userId: owner.id }));
-    await upsertUsageRecords(db, rows);
-    await upsertUsageRecords(db, [record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id })]);
+    await runInTransaction(db, [upsertUsageRecords(rows)]);
+    await runInTransaction(db, [upsertUsageRecords([record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id })])]);
 
     const exported = await collect(await (await callerFor(db, owner, tenant)).usage.export(range));
     expect(exported).toHaveLength(1234);
