@@ -10,6 +10,7 @@ import { Input, Label } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import { AdminSection } from "./admin-page";
+import { DataTable } from "@/components/ui/data-table";
 
 type Entry = inferRouterOutputs<AppRouter>["audit"]["list"]["items"][number];
 
@@ -171,27 +172,13 @@ export function AuditLog({ filters = {} }: { filters?: AuditFilters }) {
   if (items.length === 0) return <EmptyState icon={ScrollText} title={isFiltered ? "No records match these filters" : "Nothing recorded yet"} />;
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border bg-card">
-        <table className="w-full text-left text-sm">
-          <thead className="border-b text-xs uppercase text-muted-foreground">
-            <tr>
-              <th className="w-8 px-2 py-2">
-                <span className="sr-only">Details</span>
-              </th>
-              <th className="px-4 py-2 font-medium">When</th>
-              <th className="px-4 py-2 font-medium">Who</th>
-              <th className="px-4 py-2 font-medium">Action</th>
-              <th className="px-4 py-2 font-medium">Target</th>
-              <th className="px-4 py-2 font-medium">From</th>
-            </tr>
-          </thead>
+      <DataTable label="Audit records" columns={[{ label: "Details", srOnly: true, className: "w-8 px-2" }, { label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Target" }, { label: "From" }]}>
           <tbody className="divide-y">
             {items.map((entry) => (
               <AuditRow key={entry.id} entry={entry} isOpen={open.has(entry.id)} onToggle={() => toggle(entry.id)} />
             ))}
           </tbody>
-        </table>
-      </div>
+        </DataTable>
       <LoadMore query={log} />
     </>
   );

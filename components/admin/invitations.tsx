@@ -13,6 +13,7 @@ import { Field, Input } from "@/components/ui/input";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
+import { DataTable } from "@/components/ui/data-table";
 
 const ROLES = ["viewer", "editor", "admin", "owner"] as const;
 type Role = (typeof ROLES)[number];
@@ -57,19 +58,7 @@ export function Invitations() {
           <p className="max-w-sm text-sm text-muted-foreground">Invite someone with a link: they open it, sign in or create an account, and join.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border bg-card">
-          <table className="w-full text-left text-sm" aria-label="Pending invitations">
-            <thead className="border-b text-xs uppercase text-muted-foreground">
-              <tr>
-                <th className="px-4 py-2 font-medium">For</th>
-                <th className="px-4 py-2 font-medium">Role</th>
-                <th className="px-4 py-2 font-medium">Expires</th>
-                <th className="px-4 py-2 font-medium">Invited by</th>
-                <th className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+        <DataTable label="Pending invitations" columns={[{ label: "For" }, { label: "Role" }, { label: "Expires" }, { label: "Invited by" }, { label: "Actions", srOnly: true }]}>
             <tbody className="divide-y">
               {items.map((invitation) => {
                 const label = invitation.email ?? "Anyone with the link";
@@ -94,8 +83,7 @@ export function Invitations() {
                 );
               })}
             </tbody>
-          </table>
-        </div>
+          </DataTable>
       )}
       <LoadMore query={list} />
     </section>

@@ -10,6 +10,7 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows, Spinner } from "@/components/ui/states";
 import { Invitations } from "./invitations";
+import { DataTable } from "@/components/ui/data-table";
 
 const ROLES = ["viewer", "editor", "admin", "owner"] as const;
 type Role = (typeof ROLES)[number];
@@ -83,20 +84,7 @@ function MemberList() {
 
   return (
     <>
-      <div className="overflow-x-auto rounded-xl border bg-card">
-        <table className="w-full text-left text-sm" aria-label="Members">
-          <thead className="border-b text-xs uppercase text-muted-foreground">
-            <tr>
-              <th className="px-4 py-2 font-medium">Member</th>
-              <th className="px-4 py-2 font-medium">Role</th>
-              <th className="px-4 py-2 font-medium">Joined</th>
-              {canManage ? (
-                <th className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
+      <DataTable label="Members" columns={[{ label: "Member" }, { label: "Role" }, { label: "Joined" }, ...(canManage ? [{ label: "Actions", srOnly: true }] : [])]}>
           <tbody className="divide-y">
             {members.map((member) => {
               const locked = lockedReason(member);
@@ -155,8 +143,7 @@ function MemberList() {
               );
             })}
           </tbody>
-        </table>
-      </div>
+        </DataTable>
       <LoadMore query={list} />
 
       <Dialog.Root open={Boolean(removing)} onOpenChange={(open) => !open && setRemoving(null)}>

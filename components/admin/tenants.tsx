@@ -13,6 +13,7 @@ import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
+import { DataTable } from "@/components/ui/data-table";
 
 const numberFormat = new Intl.NumberFormat();
 const costFormat = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD", maximumFractionDigits: 2 });
@@ -103,21 +104,7 @@ function TenantList() {
           <p className="text-sm text-muted-foreground">{deferredSearch ? `Nothing is named like “${deferredSearch}”.` : "Create the first one."}</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border bg-card">
-          <table className="w-full text-left text-sm" aria-label="Tenants">
-            <thead className="border-b text-xs uppercase text-muted-foreground">
-              <tr>
-                <th className="px-4 py-2 font-medium">Tenant</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 text-right font-medium">Members</th>
-                <th className="px-4 py-2 text-right font-medium">Runs</th>
-                <th className="px-4 py-2 text-right font-medium">Tokens</th>
-                <th className="px-4 py-2 text-right font-medium">Cost</th>
-                <th className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+        <DataTable label="Tenants" columns={[{ label: "Tenant" }, { label: "Status" }, { label: "Members", align: "right" }, { label: "Runs", align: "right" }, { label: "Tokens", align: "right" }, { label: "Cost", align: "right" }, { label: "Actions", srOnly: true }]}>
             <tbody className="divide-y">
               {items.map((tenant) => (
                 <tr key={tenant.id}>
@@ -163,8 +150,7 @@ function TenantList() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
+          </DataTable>
       )}
       <LoadMore query={list} />
 

@@ -14,6 +14,7 @@ import { Button } from "@/components/ui/button";
 import type { AppRouter } from "@/server/api/root";
 import { AdminSection } from "./admin-page";
 import { CreateTokenDialog } from "./tokens-create-dialog";
+import { DataTable } from "@/components/ui/data-table";
 
 type TokenItem = inferRouterOutputs<AppRouter>["token"]["list"]["items"][number];
 
@@ -64,29 +65,13 @@ function TokenList({ onRevoked }: { onRevoked: () => void }) {
           <p className="max-w-sm text-sm text-muted-foreground">Create one to start runs and read their results from scripts.</p>
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-xl border bg-card">
-          <table className="w-full text-left text-sm" aria-label="API tokens">
-            <thead className="border-b text-xs uppercase text-muted-foreground">
-              <tr>
-                <th className="px-4 py-2 font-medium">Name</th>
-                <th className="px-4 py-2 font-medium">Scopes</th>
-                <th className="px-4 py-2 font-medium">Created by</th>
-                <th className="px-4 py-2 font-medium">Created</th>
-                <th className="px-4 py-2 font-medium">Expires</th>
-                <th className="px-4 py-2 font-medium">Last used</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 font-medium">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+        <DataTable label="API tokens" columns={[{ label: "Name" }, { label: "Scopes" }, { label: "Created by" }, { label: "Created" }, { label: "Expires" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", srOnly: true }]}>
             <tbody className="divide-y">
               {items.map((token) => (
                 <TokenRow key={token.id} token={token} onRevoked={onRevoked} />
               ))}
             </tbody>
-          </table>
-        </div>
+          </DataTable>
       )}
       <LoadMore query={list} />
     </>
