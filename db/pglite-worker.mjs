@@ -34,7 +34,8 @@ function serializeError(error) {
   return { ...fields, name: error.name, message: error.message };
 }
 
-const pg = await PGlite.create(workerData.dataDir ?? undefined);
+// Given once here rather than with each query: PGlite copies a query's parsers into its own table every time.
+const pg = await PGlite.create({ dataDir: workerData.dataDir ?? undefined, parsers });
 /** Open transactions by id: their queries go to their own connection state until they end. */
 const transactions = new Map();
 
@@ -46,7 +47,7 @@ function answer(id, work) {
 }
 
 function query(target, message) {
-  return target.query(message.sql, message.params, { rowMode: message.rowMode, parsers }).then((result) => ({
+  return target.query(message.sql, message.params, { rowMode: message.rowMode }).then((result) => ({
     rows: result.rows,
     fields: result.fields,
     affectedRows: result.affectedRows,

@@ -309,6 +309,25 @@ describe("runs", () => {
     expect(steps.find((s) => s.stepId === "lookup")).toMatchObject({ status: "completed", attempts: 1 });
   });
 
+  it("starts that arrive together are each checked on their own: a bad one fails alone", async () => {
+    const [mine, theirs] = [await tenantContext(), await tenantContext()];
+    const runs = system(); // no workers: runs stay queued
+    const [myWorkflow, theirWorkflow] = [await saveWorkflow(mine, greeting), await saveWorkflow(theirs, greeting)];
+    // Started in one moment, these share one read of their start facts.
+    const results = await Promise.allSettled([
+      startRun(mine, runs.runDeps, { workflowId: myWorkflow.id, draft: true, input: { name: "A" } }),
+      startRun(mine, runs.runDeps, { workflowId: theirWorkflow.id, draft: true, input: { name: "B" } }),
+      startRun(mine, runs.runDeps, { workflowId: "not-a-uuid", draft: true, input: { name: "C" } }),
+      startRun(theirs, runs.runDeps, { workflowId: theirWorkflow.id, draft: true, input: { name: "D" } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "NOT_FOUND" });
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: "NOT_FOUND" });
+    const [mineRun, theirRun] = [results[0], results[3]].map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof startRun>>>).value);
+    expect(mineRun).toMatchObject({ tenantId: mine.tenant.id, workflowId: myWorkflow.id, status: "queued" });
+    expect(theirRun).toMatchObject({ tenantId: theirs.tenant.id, workflowId: theirWorkflow.id, status: "queued" });
+  });
+
   it("another tenant's run is not found", async () => {
     const [mine, theirs] = [await tenantContext(), await tenantContext()];
     const runs = system();
