@@ -8,6 +8,9 @@ test("an owner creates, renames and deletes a workflow; a duplicate name is refu
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Description").fill("Collects the week's news");
   await page.getByRole("button", { name: "Create" }).click();
+  // A new workflow opens on the canvas.
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await page.getByRole("link", { name: "Back to workflows" }).click();
   const list = page.getByRole("list", { name: "Workflows" });
   await expect(list.getByText(name)).toBeVisible();
 

@@ -48,6 +48,8 @@ export function InvitationAccept({ token }: { token: string }) {
         <p role="alert" className="text-sm text-muted-foreground">
           {CLOSED[status].message}
         </p>
+        {/* A full page load: the visitor may have just signed in (STACK.md: a client-side push can land back on sign-in). */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
         <a href="/workflows" className="text-sm font-medium underline underline-offset-2">
           Go to Maestro
         </a>

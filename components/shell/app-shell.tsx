@@ -11,6 +11,8 @@ import { NAV_ITEMS } from "./nav";
 import { TenantSwitcher } from "./tenant-switcher";
 import { UserMenu } from "./user-menu";
 
+const FULL_BLEED = /^\/workflows\/[^/]+$/;
+
 export function AppShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const pathname = usePathname();
@@ -59,7 +61,8 @@ export function AppShell({ children }: { children: ReactNode }) {
           {me.isPending ? <Spinner /> : null}
           {me.data?.user ? <UserMenu user={me.data.user} /> : null}
         </header>
-        <main className="mx-auto w-full max-w-6xl flex-1 p-6">
+        {/* The workflow editor takes the whole area: its canvas is the page. */}
+        <main className={FULL_BLEED.test(pathname) ? "flex min-h-0 w-full flex-1 flex-col" : "mx-auto w-full max-w-6xl flex-1 p-6"}>
           {me.isError ? (
             <ErrorState message={me.error.message} onRetry={() => void me.refetch()} />
           ) : me.data && !me.data.tenant ? (

@@ -22,13 +22,27 @@ function fieldProblems(message: string): Record<string, string> {
 }
 
 /** Starts a run of a workflow's current draft with an input built from its input schema. */
-export function RunDialog({ workflow, onClose }: { workflow: { id: string; name: string }; onClose: () => void }) {
+export function RunDialog({
+  workflow,
+  onClose,
+  onStarted,
+  pinnedOutputs,
+}: {
+  workflow: { id: string; name: string };
+  onClose: () => void;
+  /** What to do with the started run; by default its run page opens. */
+  onStarted?: (runId: string) => void;
+  /** A dry run: these steps are not run, their outputs are taken as given. */
+  pinnedOutputs?: Record<string, { output: unknown }>;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const { workflow: source, plan } = useWorkflowPlan(workflow.id);
   const [asJson, setAsJson] = useState(false);
   const [jsonError, setJsonError] = useState<string | null>(null);
-  const start = useMutation(trpc.run.start.mutationOptions({ onSuccess: (run) => router.push(`/runs/${run.id}`) }));
+  const start = useMutation(
+    trpc.run.start.mutationOptions({ onSuccess: (run) => (onStarted ? onStarted(run.id) : router.push(`/runs/${run.id}`)) }),
+  );
 
   const schema = plan?.inputSchema ?? null;
   const properties = asJson ? null : simpleProperties(schema);
@@ -49,7 +63,7 @@ export function RunDialog({ workflow, onClose }: { workflow: { id: string; name:
       }
     }
     setJsonError(null);
-    start.mutate({ workflowId: workflow.id, draft: true, input });
+    start.mutate({ workflowId: workflow.id, draft: true, input, ...(pinnedOutputs && Object.keys(pinnedOutputs).length ? { pinnedOutputs } : {}) });
   }
 
   return (

@@ -8,6 +8,8 @@ import { Field, Input } from "@/components/ui/input";
 export interface WorkflowFormValues {
   name: string;
   description: string;
+  /** A template's slug (new workflows only). */
+  template?: string;
 }
 
 /** Field errors from the server: zod's flattened errors, or a CONFLICT on the name. */
@@ -29,6 +31,7 @@ export function WorkflowFormDialog({
   onSubmit,
   isPending,
   error,
+  templates,
 }: {
   title: string;
   submitLabel: string;
@@ -39,6 +42,8 @@ export function WorkflowFormDialog({
   onSubmit: (values: WorkflowFormValues) => void;
   isPending: boolean;
   error: unknown;
+  /** Offered when creating: start blank or from one of these. */
+  templates?: { slug: string; name: string; nodeCount: number }[];
 }) {
   const [clientError, setClientError] = useState<string | null>(null);
   const errors = error ? fieldErrorsOf(error) : {};
@@ -46,7 +51,12 @@ export function WorkflowFormDialog({
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const values = { name: String(form.get("name") ?? "").trim(), description: String(form.get("description") ?? "").trim() };
+    const template = String(form.get("template") ?? "");
+    const values = {
+      name: String(form.get("name") ?? "").trim(),
+      description: String(form.get("description") ?? "").trim(),
+      ...(template ? { template } : {}),
+    };
     if (!values.name) return setClientError("Give the workflow a name");
     setClientError(null);
     onSubmit(values);
@@ -70,6 +80,18 @@ export function WorkflowFormDialog({
             <Field label="Description" htmlFor="workflow-description" error={errors.description}>
               <Input id="workflow-description" name="description" defaultValue={initial?.description} maxLength={2000} />
             </Field>
+            {templates ? (
+              <Field label="Start from" htmlFor="workflow-template">
+                <select id="workflow-template" name="template" className="h-10 w-full rounded-md border bg-card px-3 text-sm" defaultValue="">
+                  <option value="">A blank canvas</option>
+                  {templates.map((t) => (
+                    <option key={t.slug} value={t.slug}>
+                      {t.name} ({t.nodeCount} nodes)
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            ) : null}
             {errors.form ? (
               <p role="alert" className="text-sm text-danger">
                 {errors.form}

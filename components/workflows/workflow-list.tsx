@@ -1,9 +1,11 @@
 "use client";
 
 import * as Menu from "@radix-ui/react-dropdown-menu";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { MoreHorizontal, Play, Plus, Search, Workflow } from "lucide-react";
-import { useDeferredValue, useState } from "react";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { FileUp, MoreHorizontal, Play, Plus, Search, Workflow } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useDeferredValue, useRef, useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
@@ -44,15 +46,49 @@ export function WorkflowList() {
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.workflow.list.pathKey() });
 
+  const router = useRouter();
+  const openEditor = (workflow: { id: string; name: string }, verb: string) => {
+    toast.success(`${verb} “${workflow.name}”`);
+    void refresh();
+    router.push(`/workflows/${workflow.id}`);
+  };
+  const templates = useQuery({ ...trpc.workflow.templates.queryOptions(), enabled: isCreating });
   const create = useMutation(
     trpc.workflow.create.mutationOptions({
       onSuccess: (workflow) => {
-        toast.success(`Created “${workflow.name}”`);
         setCreating(false);
-        void refresh();
+        openEditor(workflow, "Created");
       },
     }),
   );
+  const duplicate = useMutation(
+    trpc.workflow.duplicate.mutationOptions({ onSuccess: (workflow) => openEditor(workflow, "Created"), onError: (error) => toast.error(error.message) }),
+  );
+  const importFile = useMutation(
+    trpc.workflow.import.mutationOptions({ onSuccess: (workflow) => openEditor(workflow, "Imported"), onError: (error) => toast.error(error.message) }),
+  );
+  const fileInput = useRef<HTMLInputElement>(null);
+  async function importChosenFile(file: File | undefined) {
+    if (!file) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(await file.text());
+    } catch {
+      return toast.error(`${file.name} is not a JSON file.`);
+    }
+    importFile.mutate({ file: json });
+  }
+  async function exportWorkflow(workflow: WorkflowItem) {
+    try {
+      const file = await queryClient.fetchQuery(trpc.workflow.export.queryOptions({ id: workflow.id }));
+      const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
+      const link = Object.assign(document.createElement("a"), { href: url, download: `${workflow.name.replace(/[^\w.-]+/g, "-")}.workflow.json` });
+      link.click();
+      URL.revokeObjectURL(url);
+    } catch (error) {
+      toast.error((error as Error).message);
+    }
+  }
   const rename = useMutation(
     trpc.workflow.rename.mutationOptions({
       onSuccess: () => {
@@ -83,8 +119,27 @@ export function WorkflowList() {
     <>
       <PageHeader
         title="Workflows"
-        description="Agent workflows of this tenant. The canvas editor is on its way; for now you can create and organise them."
+        description="Agent workflows of this tenant: open one to edit it on the canvas."
         actions={
+          <div className="flex gap-2">
+          {canEdit ? (
+            <>
+              <input
+                ref={fileInput}
+                type="file"
+                accept="application/json,.json"
+                className="sr-only"
+                aria-label="Workflow file to import"
+                onChange={(e) => {
+                  void importChosenFile(e.target.files?.[0]);
+                  e.target.value = "";
+                }}
+              />
+              <Button variant="secondary" onClick={() => fileInput.current?.click()} disabled={importFile.isPending}>
+                <FileUp className="size-4" aria-hidden /> Import
+              </Button>
+            </>
+          ) : null}
           <WorkflowFormDialog
             title="New workflow"
             submitLabel="Create"
@@ -94,10 +149,12 @@ export function WorkflowList() {
               setCreating(open);
               create.reset();
             }}
-            onSubmit={(values) => create.mutate(values)}
+            onSubmit={(values) => create.mutate(values as Parameters<typeof create.mutate>[0])}
             isPending={create.isPending}
             error={create.error}
+            templates={templates.data ?? []}
           />
+          </div>
         }
       />
       <div className="relative mb-4 max-w-sm">
@@ -132,7 +189,9 @@ export function WorkflowList() {
             <li key={workflow.id} className="flex items-center gap-4 px-4 py-3">
               <Workflow className="size-5 shrink-0 text-primary" aria-hidden />
               <div className="min-w-0 flex-1">
-                <p className="truncate font-medium">{workflow.name}</p>
+                <Link href={`/workflows/${workflow.id}`} className="block truncate font-medium hover:underline">
+                  {workflow.name}
+                </Link>
                 <p className="truncate text-sm text-muted-foreground">{workflow.description || "No description"}</p>
               </div>
               <span className="hidden text-xs text-muted-foreground sm:block">
@@ -159,6 +218,18 @@ export function WorkflowList() {
                         }}
                       >
                         Rename…
+                      </Menu.Item>
+                      <Menu.Item
+                        className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
+                        onSelect={() => duplicate.mutate({ id: workflow.id })}
+                      >
+                        Duplicate
+                      </Menu.Item>
+                      <Menu.Item
+                        className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
+                        onSelect={() => void exportWorkflow(workflow)}
+                      >
+                        Export JSON
                       </Menu.Item>
                       <Menu.Item
                         className="cursor-pointer rounded-md px-2 py-1.5 text-sm text-danger outline-none data-[highlighted]:bg-muted"

@@ -40,6 +40,7 @@ interface Fixture {
   tenant: TenantRow;
   workflowId: string;
   spareWorkflowId: string;
+  versionId: string;
   runId: string;
   spareTokenId: string;
   bystanderRoleId: string;
@@ -59,6 +60,15 @@ const SAMPLES: Record<string, Sample> = {
   "workflow.create": () => ({ name: `Matrix ${randomBytes(3).toString("hex")}` }),
   "workflow.rename": (fx) => ({ id: fx.workflowId, name: "Echo (renamed)" }),
   "workflow.delete": (fx) => ({ id: fx.spareWorkflowId }),
+  "workflow.templates": "derived",
+  "workflow.duplicate": (fx) => ({ id: fx.workflowId }),
+  // A base version no save reaches: the permission is judged, the draft other samples run stays.
+  "workflow.saveDraft": (fx) => ({ id: fx.workflowId, document: echo, baseVersion: 1_000_000 }),
+  "workflow.versions": (fx) => ({ workflowId: fx.workflowId }),
+  "workflow.version": (fx) => ({ id: fx.versionId }),
+  "workflow.restore": (fx) => ({ workflowId: fx.workflowId, versionId: fx.versionId, baseVersion: 1_000_000 }),
+  "workflow.export": (fx) => ({ id: fx.workflowId }),
+  "workflow.import": () => ({ file: { format: "maestro.workflow", formatVersion: 1, name: "Imported echo", document: echo } }),
 
   "audit.list": "derived",
   "audit.facets": "derived",
@@ -255,18 +265,20 @@ beforeAll(async () => {
   const workflow = await insertWorkflow(db, { tenantId: tenant.id, name: "Echo", description: "", document: echo, createdBy: members.owner.id });
   const spare = await insertWorkflow(db, { tenantId: tenant.id, name: "Spare", description: "", document: echo, createdBy: members.owner.id });
   const run = await asOwner.run.start({ workflowId: workflow.id, draft: true, input: { text: "hi" } });
+  const version = await asOwner.run.publish({ workflowId: workflow.id });
   const spareToken = await asOwner.token.create({ name: "Spare", scopes: ["runs:read"], expiry: { in: "never" } });
 
   fx = {
     tenant,
     workflowId: workflow.id,
     spareWorkflowId: spare.id,
+    versionId: version.id,
     runId: run.id,
     spareTokenId: spareToken.token.id,
     bystanderRoleId: bystanderRole.id,
     bystanderRemoveId: bystanderRemove.id,
   };
-  for (const id of [tenant.id, workflow.id, spare.id, run.id, spareToken.token.id, bystanderRole.id, bystanderRemove.id, ...ROLES.map((r) => members[r].id)]) {
+  for (const id of [tenant.id, workflow.id, spare.id, version.id, run.id, spareToken.token.id, bystanderRole.id, bystanderRemove.id, ...ROLES.map((r) => members[r].id)]) {
     privateIdsOfA.add(id);
   }
 });

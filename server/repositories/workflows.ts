@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, like, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflows } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
@@ -22,7 +22,7 @@ export async function listWorkflows(
   query: { tenantId: string; search?: string; cursor?: string | null; limit: number },
 ): Promise<Page<WorkflowSummary>> {
   const filters: (SQL | undefined)[] = [eq(workflows.tenantId, query.tenantId)];
-  if (query.search) filters.push(ilike(workflows.name, `%${query.search.replace(/[\\%_]/g, "\\$&")}%`));
+  if (query.search) filters.push(ilike(workflows.name, `%${escapeLike(query.search)}%`));
   const cursor = decodeCursor(query.cursor);
   if (cursor) filters.push(afterCursor(workflows, cursor));
   const rows = await db
@@ -37,6 +37,15 @@ export async function listWorkflows(
 export async function findWorkflow(db: Db, tenantId: string, id: string): Promise<WorkflowRow | undefined> {
   const [row] = await db
     .select()
+    .from(workflows)
+    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)));
+  return row;
+}
+
+/** A workflow's name and save counter, without its (possibly large) document. */
+export async function findWorkflowHead(db: Db, tenantId: string, id: string): Promise<Pick<WorkflowRow, "id" | "name" | "version"> | undefined> {
+  const [row] = await db
+    .select({ id: workflows.id, name: workflows.name, version: workflows.version })
     .from(workflows)
     .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)));
   return row;
@@ -65,6 +74,33 @@ export async function updateWorkflow(
   return row;
 }
 
+/**
+ * Replaces a workflow's document if its version is still `baseVersion`, and bumps the version:
+ * the lost-update guard. undefined when the workflow is not in the tenant or was saved since.
+ */
+export async function saveWorkflowDocument(
+  db: Db,
+  tenantId: string,
+  id: string,
+  change: { document: unknown; baseVersion: number },
+): Promise<Pick<WorkflowRow, "id" | "version" | "updatedAt"> | undefined> {
+  const [row] = await db
+    .update(workflows)
+    .set({ document: change.document, version: sql`${workflows.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), eq(workflows.version, change.baseVersion)))
+    .returning({ id: workflows.id, version: workflows.version, updatedAt: workflows.updatedAt });
+  return row;
+}
+
+/** The tenant's workflow names that start with `prefix` (case-sensitive, as the unique index is). */
+export async function listWorkflowNamesStartingWith(db: Db, tenantId: string, prefix: string): Promise<string[]> {
+  const rows = await db
+    .select({ name: workflows.name })
+    .from(workflows)
+    .where(and(eq(workflows.tenantId, tenantId), like(workflows.name, `${escapeLike(prefix)}%`)));
+  return rows.map((r) => r.name);
+}
+
 export async function deleteWorkflow(db: Db, tenantId: string, id: string): Promise<boolean> {
   const rows = await db
     .delete(workflows)
@@ -72,3 +108,5 @@ export async function deleteWorkflow(db: Db, tenantId: string, id: string): Prom
     .returning({ id: workflows.id });
   return rows.length > 0;
 }
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");

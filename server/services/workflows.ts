@@ -1,12 +1,18 @@
 import { z } from "zod";
-import { conflict, notFound } from "@/engine/errors";
+import { AppError, conflict, notFound } from "@/engine/errors";
+import { EXAMPLE_WORKFLOWS, type ExampleSlug } from "@/engine/examples";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import { isUniqueViolation } from "@/server/repositories/errors";
+import { findLatestPublishedVersion } from "@/server/repositories/workflow-versions";
 import * as repo from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
+import { copyNameStem, firstFreeName } from "./workflow-names";
 
 export const workflowName = z.string().trim().min(1, "Give the workflow a name").max(120, "At most 120 characters");
 export const workflowDescription = z.string().trim().max(2000, "At most 2,000 characters");
+
+export const TEMPLATE_SLUGS = Object.keys(EXAMPLE_WORKFLOWS) as [ExampleSlug, ...ExampleSlug[]];
 
 function nameTaken(name: string) {
   return conflict(`A workflow named "${name}" already exists in this tenant.`, { field: "name" });
@@ -16,31 +22,92 @@ export function listWorkflows(ctx: TenantContext, query: { search?: string; curs
   return repo.listWorkflows(ctx.db, { ...query, tenantId: ctx.tenant.id });
 }
 
+/**
+ * A workflow as the editor opens it: the document migrated to the current version (a new
+ * workflow's `{}` becomes an empty document), `version` (the save counter the next save names as
+ * its base) and the latest published version, if any.
+ */
 export async function getWorkflow(ctx: TenantContext, id: string) {
-  const workflow = await repo.findWorkflow(ctx.db, ctx.tenant.id, id);
+  const [workflow, latestVersion] = await Promise.all([
+    repo.findWorkflow(ctx.db, ctx.tenant.id, id),
+    findLatestPublishedVersion(ctx.db, ctx.tenant.id, id),
+  ]);
   if (!workflow) throw notFound("workflow", id);
-  return workflow;
+  return { ...workflow, document: loadWorkflowDocument(workflow.document), latestVersion: latestVersion ?? null };
 }
 
-export async function createWorkflow(ctx: TenantContext, input: { name: string; description: string }) {
+/** The examples a new workflow may start from (engine/examples: one per pattern). */
+export function listWorkflowTemplates() {
+  return TEMPLATE_SLUGS.map((slug) => {
+    const document = EXAMPLE_WORKFLOWS[slug];
+    return { slug, name: document.name ?? slug, description: document.description ?? "", nodeCount: document.nodes.length };
+  });
+}
+
+interface NewWorkflow {
+  name: string;
+  description: string;
+  document: unknown;
+}
+
+/** Inserts a workflow with its audit record; a taken name is a CONFLICT on the name field. */
+async function insertAudited(ctx: TenantContext, values: NewWorkflow, audit: { action: string; metadata: Record<string, unknown> }) {
   try {
     return await withAudit(ctx, async (tx) => {
-      const workflow = await repo.insertWorkflow(tx, {
-        tenantId: ctx.tenant.id,
-        name: input.name,
-        description: input.description,
-        document: {},
-        createdBy: ctx.actor.userId,
-      });
+      const workflow = await repo.insertWorkflow(tx, { ...values, tenantId: ctx.tenant.id, createdBy: ctx.actor.userId });
       return {
         value: workflow,
-        audit: { action: "workflow.create", targetType: "workflow", targetId: workflow.id, metadata: { name: input.name } },
+        audit: { action: audit.action, targetType: "workflow", targetId: workflow.id, metadata: { name: values.name, ...audit.metadata } },
       };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "workflows_tenant_name_key")) throw nameTaken(input.name);
+    if (isUniqueViolation(error, "workflows_tenant_name_key")) throw nameTaken(values.name);
     throw error;
   }
+}
+
+/**
+ * Inserts a workflow under `values.name` when the caller chose it (a taken name is a CONFLICT), or
+ * else under the first free name from it: "<name> (copy)", "(copy 2)"… (`keepName`: try the name
+ * itself first). Two copies made at once may pick the same name; the loser picks again.
+ */
+export async function insertUnderFreeName(
+  ctx: TenantContext,
+  values: NewWorkflow & { nameIsChosen: boolean; keepName: boolean },
+  audit: { action: string; metadata: Record<string, unknown> },
+) {
+  const { nameIsChosen, keepName, ...workflow } = values;
+  if (nameIsChosen) return insertAudited(ctx, workflow, audit);
+  for (let attempt = 1; ; attempt++) {
+    const taken = new Set(await repo.listWorkflowNamesStartingWith(ctx.db, ctx.tenant.id, copyNameStem(workflow.name)));
+    const name = firstFreeName(workflow.name, taken, { keepName });
+    try {
+      return await insertAudited(ctx, { ...workflow, name }, audit);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+  }
+}
+
+/** A new workflow, empty (`{}`, opened as an empty document) or a copy of a template, whose description it takes unless given one. */
+export function createWorkflow(ctx: TenantContext, input: { name: string; description: string; template?: ExampleSlug }) {
+  const template = input.template ? EXAMPLE_WORKFLOWS[input.template] : undefined;
+  return insertAudited(
+    ctx,
+    { name: input.name, description: input.description || (template?.description ?? ""), document: template ?? {} },
+    { action: "workflow.create", metadata: input.template ? { template: input.template } : {} },
+  );
+}
+
+/** A copy of a workflow's draft (name, description, document), named "<name> (copy)" unless named. */
+export async function duplicateWorkflow(ctx: TenantContext, input: { id: string; name?: string }) {
+  const source = await repo.findWorkflow(ctx.db, ctx.tenant.id, input.id);
+  if (!source) throw notFound("workflow", input.id);
+  return insertUnderFreeName(
+    ctx,
+    { name: input.name ?? source.name, description: source.description, document: source.document, nameIsChosen: input.name !== undefined, keepName: false },
+    { action: "workflow.duplicate", metadata: { from: source.id } },
+  );
 }
 
 export async function renameWorkflow(ctx: TenantContext, input: { id: string; name: string; description?: string }) {

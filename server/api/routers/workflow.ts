@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { pageInput } from "@/server/repositories/pagination";
+import * as drafts from "@/server/services/workflow-drafts";
+import * as files from "@/server/services/workflow-files";
 import * as workflows from "@/server/services/workflows";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
+/** The save counter the editor loaded or last saved (workflow.get's `version`). */
+const baseVersion = z.int().min(1);
 
 export const workflowRouter = router({
   list: permissionProcedure("workflow.view")
@@ -14,8 +18,16 @@ export const workflowRouter = router({
     .input(z.object({ id }))
     .query(({ ctx, input }) => workflows.getWorkflow(ctx, input.id)),
 
+  templates: permissionProcedure("workflow.view").query(() => workflows.listWorkflowTemplates()),
+
   create: permissionProcedure("workflow.edit")
-    .input(z.object({ name: workflows.workflowName, description: workflows.workflowDescription.default("") }))
+    .input(
+      z.object({
+        name: workflows.workflowName,
+        description: workflows.workflowDescription.default(""),
+        template: z.enum(workflows.TEMPLATE_SLUGS).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => workflows.createWorkflow(ctx, input)),
 
   rename: permissionProcedure("workflow.edit")
@@ -25,4 +37,33 @@ export const workflowRouter = router({
   delete: permissionProcedure("workflow.edit")
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => workflows.deleteWorkflow(ctx, input.id)),
+
+  duplicate: permissionProcedure("workflow.edit")
+    .input(z.object({ id, name: workflows.workflowName.optional() }))
+    .mutation(({ ctx, input }) => workflows.duplicateWorkflow(ctx, input)),
+
+  /** Saves the canvas's draft; CONFLICT when someone saved since `baseVersion`. */
+  saveDraft: permissionProcedure("workflow.edit")
+    .input(z.object({ id, document: z.unknown(), baseVersion }))
+    .mutation(({ ctx, input }) => drafts.saveDraft(ctx, input)),
+
+  versions: permissionProcedure("workflow.view")
+    .input(pageInput.extend({ workflowId: id }))
+    .query(({ ctx, input }) => drafts.listVersions(ctx, input)),
+
+  version: permissionProcedure("workflow.view")
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => drafts.getVersion(ctx, input.id)),
+
+  restore: permissionProcedure("workflow.edit")
+    .input(z.object({ workflowId: id, versionId: id, baseVersion }))
+    .mutation(({ ctx, input }) => drafts.restoreVersion(ctx, input)),
+
+  export: permissionProcedure("workflow.view")
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => files.exportWorkflow(ctx, input.id)),
+
+  import: permissionProcedure("workflow.edit")
+    .input(z.object({ file: z.unknown(), name: workflows.workflowName.optional() }))
+    .mutation(({ ctx, input }) => files.importWorkflow(ctx, input)),
 });

@@ -1,0 +1,85 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { DialogActions } from "@/components/ui/dialog-actions";
+import { Field, Input } from "@/components/ui/input";
+import { displayKeys, SHORTCUTS } from "./shortcuts";
+
+function DialogFrame({ title, description, open, onOpenChange, children }: { title: string; description?: string; open: boolean; onOpenChange: (open: boolean) => void; children: ReactNode }) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[min(92vw,30rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
+          {description ? <Dialog.Description className="mb-4 text-sm text-muted-foreground">{description}</Dialog.Description> : null}
+          {children}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** Every keyboard shortcut of the canvas, from the same table the key handler uses. */
+export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  return (
+    <DialogFrame title="Keyboard shortcuts" open={open} onOpenChange={onOpenChange}>
+      <table className="mt-2 w-full text-sm">
+        <tbody>
+          {SHORTCUTS.map((s) => (
+            <tr key={s.id} className="border-b last:border-0">
+              <td className="py-1.5 pr-4">{s.label}</td>
+              <td className="py-1.5 text-right">
+                {s.keys.map((k) => (
+                  <kbd key={k} className="ml-1 rounded border bg-muted px-1.5 py-0.5 font-mono text-xs">
+                    {displayKeys(k)}
+                  </kbd>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="mt-3 text-xs text-muted-foreground">Shift-drag draws a selection box; Ctrl- or ⌘-click adds to the selection; arrow keys nudge the selected nodes.</p>
+    </DialogFrame>
+  );
+}
+
+/** Publishing: an immutable numbered version of the saved draft, with a message. */
+export function PublishDialog({
+  open,
+  onOpenChange,
+  onPublish,
+  isPending,
+  error,
+  blocked,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onPublish: (note: string) => void;
+  isPending: boolean;
+  error: string | null;
+  blocked: string | null;
+}) {
+  const [note, setNote] = useState("");
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onPublish(note.trim());
+  };
+  return (
+    <DialogFrame title="Publish a version" description="Runs use the latest published version; the draft stays yours to change." open={open} onOpenChange={onOpenChange}>
+      <form onSubmit={submit} className="space-y-4">
+        <Field label="What changed" htmlFor="publish-note">
+          <Input id="publish-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Added a reviewer step" autoFocus />
+        </Field>
+        {blocked || error ? (
+          <p role="alert" className="text-sm text-danger">
+            {blocked ?? error}
+          </p>
+        ) : null}
+        <DialogActions submitLabel="Publish" isPending={isPending} />
+      </form>
+    </DialogFrame>
+  );
+}

@@ -1,0 +1,219 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Copy, Trash2 } from "lucide-react";
+import { useMemo } from "react";
+import { z } from "zod";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { NodeConfigSchemas } from "@/engine/schema/node-config";
+import { NodePolicySchema, WorkflowSettingsSchema, type WorkflowNode } from "@/engine/schema/workflow-document";
+import { copyNodes, pasteNodes } from "./clipboard";
+import { deleteElements, KIND_LABELS, updateNode, updateSettings } from "./document-commands";
+import { useEditor, useEditorStore } from "./editor-context";
+import { KIND_ICONS } from "./node-card";
+import { SchemaForm, type Pickers } from "./schema-form";
+
+const LabelSchema = z.object({ label: z.string().optional() });
+const selectClass = "w-full rounded-md border bg-card px-2.5 py-1.5 text-sm";
+
+/** Installed MCP servers (by name, as workflows refer to them) and the tools of one of them. */
+function useServerPickers(node: WorkflowNode | undefined): Pickers {
+  const trpc = useTRPC();
+  const installed = useQuery({ ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }), enabled: node?.kind === "agent" || node?.kind === "tool" });
+  const servers = useMemo(() => installed.data?.items ?? [], [installed.data]);
+  const chosen = node?.kind === "tool" ? servers.find((s) => s.name === node.config.server) : undefined;
+  const tools = useQuery({ ...trpc.mcp.listTools.queryOptions({ id: chosen?.id ?? "" }), enabled: Boolean(chosen), staleTime: 60_000 });
+  return useMemo(() => {
+    const serverOptions = servers.map((s) => s.name);
+    const pickers: Pickers = {
+      mcpServers: ({ id, value, onChange }) => {
+        const picked = new Set(Array.isArray(value) ? (value as string[]) : []);
+        if (!servers.length) return <p className="text-xs text-muted-foreground">{installed.isLoading ? "Loading servers…" : "No MCP servers installed: add some in the Marketplace."}</p>;
+        return (
+          <div id={id} role="group" className="space-y-1">
+            {serverOptions.map((name) => (
+              <label key={name} className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={picked.has(name)}
+                  onChange={(e) => {
+                    const next = new Set(picked);
+                    if (e.target.checked) next.add(name);
+                    else next.delete(name);
+                    onChange([...next]);
+                  }}
+                />
+                {name}
+              </label>
+            ))}
+          </div>
+        );
+      },
+      server: ({ id, value, onChange }) => (
+        <select id={id} className={selectClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+          <option value="">{installed.isLoading ? "Loading…" : "Choose an installed server"}</option>
+          {[...new Set([...serverOptions, ...(typeof value === "string" && value ? [value] : [])])].map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      ),
+    };
+    if (node?.kind === "tool") {
+      pickers.tool = ({ id, value, onChange }) => {
+        const names = tools.data?.tools.map((t) => t.name) ?? [];
+        const current = typeof value === "string" ? value : "";
+        return (
+          <select id={id} className={selectClass} value={current} onChange={(e) => onChange(e.target.value || undefined)}>
+            <option value="">{!chosen ? "Choose a server first" : tools.isLoading ? "Loading tools…" : "Choose a tool"}</option>
+            {[...new Set([...names, ...(current ? [current] : [])])].map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        );
+      };
+    }
+    return pickers;
+  }, [servers, installed.isLoading, node?.kind, tools.data, tools.isLoading, chosen]);
+}
+
+/** The side panel: the selected node's settings, or the workflow's when nothing is selected. */
+export function Inspector({ readOnly }: { readOnly: boolean }) {
+  const store = useEditorStore();
+  const selectedIds = useEditor((s) => s.selectedNodeIds);
+  const node = useEditor((s) => (s.selectedNodeIds.length === 1 ? s.document.nodes.find((n) => n.id === s.selectedNodeIds[0]) : undefined));
+  const settings = useEditor((s) => s.document.settings);
+  const otherIds = useEditor((s) => s.document.nodes.map((n) => n.id).join(","));
+  const diagnostics = useEditor((s) => s.diagnostics);
+  const pickers = useServerPickers(node);
+
+  const problems = useMemo(() => {
+    const byField = new Map<string, string[]>();
+    const general: string[] = [];
+    for (const d of diagnostics) {
+      if (!node || d.nodeId !== node.id) continue;
+      if (d.field) byField.set(d.field, [...(byField.get(d.field) ?? []), d.message]);
+      else general.push(d.message);
+    }
+    return { byField, general };
+  }, [diagnostics, node]);
+
+  if (selectedIds.length > 1) {
+    const duplicate = () => {
+      const state = store.getState();
+      const clipboard = copyNodes(state.document, state.selectedNodeIds);
+      if (!clipboard) return;
+      const { command, ids } = pasteNodes(state.document, clipboard, { x: 40, y: 40 }, "Duplicate");
+      state.run(command, { nodes: ids });
+    };
+    return (
+      <aside aria-label="Inspector" className="space-y-3 p-4">
+        <h2 className="font-medium">{selectedIds.length} nodes selected</h2>
+        <p className="text-sm text-muted-foreground">Drag any of them to move them together.</p>
+        <div className="flex gap-2">
+          <Button variant="secondary" size="sm" disabled={readOnly} onClick={duplicate}>
+            <Copy className="size-4" aria-hidden /> Duplicate
+          </Button>
+          <Button variant="secondary" size="sm" disabled={readOnly} onClick={() => store.getState().run(deleteElements(selectedIds, []))}>
+            <Trash2 className="size-4" aria-hidden /> Delete
+          </Button>
+        </div>
+      </aside>
+    );
+  }
+
+  if (!node) {
+    return (
+      <aside aria-label="Inspector" className="space-y-3 p-4">
+        <h2 className="font-medium">Workflow settings</h2>
+        <p className="text-sm text-muted-foreground">Select a node to configure it. Drag nodes from the palette; connect a node&apos;s right handle to another&apos;s left.</p>
+        <fieldset disabled={readOnly}>
+          <SchemaForm
+            schema={WorkflowSettingsSchema}
+            value={(settings as Record<string, unknown>) ?? {}}
+            pathPrefix="settings"
+            problems={new Map()}
+            onChange={(update) => {
+              const next = update((store.getState().document.settings as Record<string, unknown>) ?? {});
+              store.getState().run(updateSettings(Object.keys(next).length ? next : undefined));
+            }}
+          />
+        </fieldset>
+      </aside>
+    );
+  }
+
+  const Icon = KIND_ICONS[node.kind];
+  const current = () => store.getState().document.nodes.find((n) => n.id === node.id);
+  const edit = (patch: Parameters<typeof updateNode>[1], label: string) => store.getState().run(updateNode(node.id, patch, label));
+  const policyPickers: Pickers = {
+    fallback: ({ id, value, onChange }) => (
+      <select id={id} className={selectClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">None</option>
+        {otherIds
+          .split(",")
+          .filter((other) => other && other !== node.id)
+          .map((other) => (
+            <option key={other} value={other}>
+              {other}
+            </option>
+          ))}
+      </select>
+    ),
+  };
+
+  return (
+    <aside aria-label="Inspector" className="space-y-4 overflow-y-auto p-4" key={node.id}>
+      <div className="flex items-center gap-2">
+        <Icon className="size-4 text-muted-foreground" aria-hidden />
+        <h2 className="font-medium">{KIND_LABELS[node.kind]}</h2>
+        <code className="ml-auto rounded bg-muted px-1.5 text-xs" title="The node's id: other nodes refer to its result as {{steps.<id>.output}}">
+          {node.id}
+        </code>
+      </div>
+      {problems.general.length ? (
+        <ul className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm text-danger" role="alert">
+          {problems.general.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+      <fieldset disabled={readOnly} className="space-y-4">
+        <SchemaForm
+          schema={LabelSchema}
+          value={{ label: node.label }}
+          pathPrefix=""
+          problems={problems.byField}
+          onChange={(update) => edit({ label: (update({ label: current()?.label }).label as string | undefined) || undefined }, "Rename node")}
+        />
+        <SchemaForm
+          schema={NodeConfigSchemas[node.kind] as z.ZodObject}
+          value={node.config as Record<string, unknown>}
+          problems={problems.byField}
+          pickers={pickers}
+          onChange={(update) => edit({ config: update((current()?.config as Record<string, unknown>) ?? {}) as WorkflowNode["config"] }, `Edit ${node.id}`)}
+        />
+        <details className="rounded-md border p-3">
+          <summary className="cursor-pointer text-sm font-medium">Timeout, retries and fallback</summary>
+          <div className="pt-3">
+            <SchemaForm
+              schema={NodePolicySchema}
+              value={(node.policy as Record<string, unknown>) ?? {}}
+              pathPrefix="policy"
+              problems={problems.byField}
+              pickers={policyPickers}
+              onChange={(update) => {
+                const next = update((current()?.policy as Record<string, unknown>) ?? {});
+                edit({ policy: Object.keys(next).length ? (next as WorkflowNode["policy"]) : undefined }, `Edit ${node.id} policy`);
+              }}
+            />
+          </div>
+        </details>
+      </fieldset>
+    </aside>
+  );
+}

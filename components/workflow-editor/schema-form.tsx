@@ -1,0 +1,344 @@
+"use client";
+
+import { Plus, Trash2 } from "lucide-react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+
+/**
+ * A form generated from a node kind's zod config schema (engine/schema/node-config.ts): text,
+ * numbers with their bounds, choices, lists and repeated groups, JSON for free-form values. A value
+ * is kept in the node only when its own schema accepts it; until then the field shows why not.
+ * Field paths read like the compiler's (`config.branches[1].when`), so compile errors land on
+ * the field at fault.
+ */
+export type Pickers = Partial<Record<string, (props: { id: string; value: unknown; onChange: (value: unknown) => void }) => ReactNode>>;
+
+interface FieldProps {
+  name: string;
+  schema: z.ZodType;
+  value: unknown;
+  path: string;
+  /** Gets the field's latest value and returns its new one (a field committing late sees its siblings' changes). */
+  onChange: (update: (old: unknown) => unknown) => void;
+  problems: ReadonlyMap<string, string[]>;
+  pickers: Pickers;
+}
+
+const LONG_TEXT = new Set(["instructions", "prompt", "system", "task", "message", "synthesisInstructions", "description", "when"]);
+const HINTS: Record<string, string> = {
+  prompt: "Use {{input.field}} or {{steps.<node id>.output}} to put values in.",
+  when: "A rule such as input.amount > 100 (rule mode), or what the branch is for.",
+  model: "provider:model, e.g. openai:gpt-4o-mini; empty: the tenant's default.",
+  mcpServers: "Installed MCP servers the agent may use.",
+  allowedTools: "One tool name per line; empty: every tool of its servers.",
+};
+
+const humanize = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
+
+/** The schema under optional/default wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema;
+  for (;;) {
+    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault || current instanceof z.ZodPrefault) {
+      current = current.unwrap() as z.ZodType;
+    } else return current;
+  }
+}
+
+export function SchemaForm({
+  schema,
+  value,
+  onChange,
+  problems,
+  pickers = {},
+  pathPrefix = "config",
+}: {
+  schema: z.ZodObject;
+  value: Record<string, unknown>;
+  onChange: (update: (old: Record<string, unknown>) => Record<string, unknown>) => void;
+  problems: ReadonlyMap<string, string[]>;
+  pickers?: Pickers;
+  pathPrefix?: string;
+}) {
+  return (
+    <div className="space-y-3">
+      {Object.entries(schema.shape).map(([name, field]) => (
+        <SchemaField
+          key={name}
+          name={name}
+          schema={field as z.ZodType}
+          value={value[name]}
+          path={pathPrefix ? `${pathPrefix}.${name}` : name}
+          problems={problems}
+          pickers={pickers}
+          onChange={(update) =>
+            onChange((old) => {
+              const copy = { ...old };
+              const next = update(old[name]);
+              if (next === undefined || next === "" || (Array.isArray(next) && next.length === 0)) delete copy[name];
+              else copy[name] = next;
+              return copy;
+            })
+          }
+        />
+      ))}
+    </div>
+  );
+}
+
+function SchemaField(props: FieldProps) {
+  const id = useId();
+  const { name, schema, value, path, problems, pickers } = props;
+  const onChange = (next: unknown) => props.onChange(() => next);
+  const inner = unwrap(schema);
+  const picker = pickers[name];
+  let control: ReactNode;
+  if (picker) control = picker({ id, value, onChange });
+  else if (inner instanceof z.ZodString) {
+    control = <TextControl id={id} multiline={LONG_TEXT.has(name)} value={typeof value === "string" ? value : ""} onCommit={onChange} />;
+  } else if (inner instanceof z.ZodNumber) {
+    control = <NumberControl id={id} schema={inner} value={typeof value === "number" ? value : undefined} onCommit={onChange} />;
+  } else if (inner instanceof z.ZodEnum) {
+    control = (
+      <select id={id} className={inputClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <option value="">(default)</option>
+        {inner.options.map((option) => (
+          <option key={String(option)} value={String(option)}>
+            {String(option)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (inner instanceof z.ZodBoolean) {
+    control = <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked || undefined)} />;
+  } else if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodString) {
+    control = (
+      <TextControl
+        id={id}
+        multiline
+        value={Array.isArray(value) ? value.join("\n") : ""}
+        onCommit={(text) => onChange(text.split("\n").map((line) => line.trim()).filter(Boolean))}
+      />
+    );
+  } else if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodObject) {
+    return <ObjectListField {...props} element={unwrap(inner.element as z.ZodType) as z.ZodObject} />;
+  } else if (inner instanceof z.ZodObject) {
+    return (
+      <fieldset className="space-y-3 rounded-md border p-3">
+        <legend className="px-1 text-sm font-medium">{humanize(name)}</legend>
+        <SchemaForm
+          schema={inner}
+          value={(value as Record<string, unknown>) ?? {}}
+          onChange={(update) =>
+            props.onChange((old) => {
+              const next = update((old as Record<string, unknown>) ?? {});
+              return Object.keys(next).length ? next : undefined;
+            })
+          }
+          problems={problems}
+          pickers={pickers}
+          pathPrefix={path}
+        />
+      </fieldset>
+    );
+  } else {
+    control = <JsonControl id={id} schema={inner} value={value} onCommit={onChange} />;
+  }
+  return (
+    <FieldFrame id={id} label={humanize(name)} hint={HINTS[name]} problems={problems.get(path)}>
+      {control}
+    </FieldFrame>
+  );
+}
+
+function ObjectListField({ name, element, value, path, onChange, problems, pickers }: FieldProps & { element: z.ZodObject }) {
+  const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+  const update = (change: (items: Record<string, unknown>[]) => Record<string, unknown>[]) =>
+    onChange((old) => change(Array.isArray(old) ? (old as Record<string, unknown>[]) : []));
+  const singular = humanize(name).replace(/s$/, "").toLowerCase();
+  return (
+    <fieldset className="space-y-2 rounded-md border p-3">
+      <legend className="px-1 text-sm font-medium">{humanize(name)}</legend>
+      {items.map((item, index) => (
+        <div key={index} className="space-y-2 rounded-md bg-muted/40 p-2">
+          <div className="flex items-center justify-between text-xs text-muted-foreground">
+            <span>
+              {humanize(singular)} {index + 1}
+            </span>
+            <Button variant="ghost" size="sm" aria-label={`Remove ${singular} ${index + 1}`} onClick={() => update((all) => all.filter((_, i) => i !== index))}>
+              <Trash2 className="size-4" aria-hidden />
+            </Button>
+          </div>
+          <SchemaForm
+            schema={element}
+            value={item}
+            onChange={(change) => update((all) => all.map((old, i) => (i === index ? change(old) : old)))}
+            problems={problems}
+            pickers={pickers}
+            pathPrefix={`${path}[${index}]`}
+          />
+        </div>
+      ))}
+      {problems.get(path)?.map((p) => (
+        <p key={p} role="alert" className="text-sm text-danger">
+          {p}
+        </p>
+      ))}
+      <Button variant="secondary" size="sm" onClick={() => update((all) => [...all, defaultsOf(element)])}>
+        <Plus className="size-4" aria-hidden /> Add {singular}
+      </Button>
+    </fieldset>
+  );
+}
+
+/** A new item of a repeated group: its required text fields start empty (a branch needs a name). */
+function defaultsOf(schema: z.ZodObject): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(schema.shape).flatMap(([key, field]) => (field instanceof z.ZodString ? [[key, ""]] : [])));
+}
+
+const inputClass =
+  "w-full rounded-md border bg-card px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring aria-invalid:border-danger";
+
+export function FieldFrame({ id, label, hint, problems, children }: { id: string; label: string; hint?: string; problems?: string[]; children: ReactNode }) {
+  return (
+    <div className="space-y-1" data-field={label}>
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      {children}
+      {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
+      {problems?.map((p) => (
+        <p key={p} role="alert" className="text-sm text-danger">
+          {p}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Typing stays in the field; the node gets the value when the field loses focus, on Enter (one
+ * line), or after a pause, so a burst of typing is one undo step.
+ */
+function useCommitted<T>(value: T, format: (value: T) => string, commit: (text: string) => string | null) {
+  const [text, setText] = useState(() => format(value));
+  const [problem, setProblem] = useState<string | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const formatted = format(value);
+  const last = useRef(formatted);
+  useEffect(() => {
+    // The node changed from elsewhere (undo, another field): show its value.
+    if (formatted !== last.current) {
+      last.current = formatted;
+      setText(formatted);
+      setProblem(null);
+    }
+  }, [formatted]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const flush = (next = text) => {
+    clearTimeout(timer.current);
+    if (next === last.current) return;
+    const error = commit(next);
+    setProblem(error);
+    if (!error) last.current = next;
+  };
+  const change = (next: string) => {
+    setText(next);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => flush(next), 800);
+  };
+  return { text, problem, change, flush };
+}
+
+function TextControl({ id, value, multiline, onCommit }: { id: string; value: string; multiline: boolean; onCommit: (text: string) => void }) {
+  const { text, change, flush } = useCommitted(
+    value,
+    (v) => v,
+    (next) => {
+      onCommit(next);
+      return null;
+    },
+  );
+  return multiline ? (
+    <textarea id={id} rows={3} className={cn(inputClass, "font-mono text-xs")} value={text} onChange={(e) => change(e.target.value)} onBlur={() => flush()} />
+  ) : (
+    <input id={id} className={inputClass} value={text} onChange={(e) => change(e.target.value)} onBlur={() => flush()} onKeyDown={(e) => e.key === "Enter" && flush()} />
+  );
+}
+
+function NumberControl({ id, schema, value, onCommit }: { id: string; schema: z.ZodNumber; value: number | undefined; onCommit: (value: number | undefined) => void }) {
+  const { text, problem, change, flush } = useCommitted(
+    value,
+    (v) => (v === undefined ? "" : String(v)),
+    (next) => {
+      if (next.trim() === "") return onCommit(undefined), null;
+      const parsed = schema.safeParse(Number(next));
+      if (!parsed.success) return parsed.error.issues[0]?.message ?? "Not a valid number";
+      onCommit(parsed.data);
+      return null;
+    },
+  );
+  return (
+    <>
+      <input
+        id={id}
+        type="number"
+        inputMode="decimal"
+        min={schema.minValue ?? undefined}
+        max={schema.maxValue ?? undefined}
+        aria-invalid={problem ? true : undefined}
+        className={inputClass}
+        value={text}
+        onChange={(e) => change(e.target.value)}
+        onBlur={() => flush()}
+        onKeyDown={(e) => e.key === "Enter" && flush()}
+      />
+      {problem ? (
+        <p role="alert" className="text-sm text-danger">
+          {problem}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function JsonControl({ id, schema, value, onCommit }: { id: string; schema: z.ZodType; value: unknown; onCommit: (value: unknown) => void }) {
+  const { text, problem, change, flush } = useCommitted(
+    value,
+    (v) => (v === undefined ? "" : JSON.stringify(v, null, 2)),
+    (next) => {
+      if (next.trim() === "") return onCommit(undefined), null;
+      let json: unknown;
+      try {
+        json = JSON.parse(next);
+      } catch {
+        return "Not valid JSON";
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
+      onCommit(json);
+      return null;
+    },
+  );
+  return (
+    <>
+      <textarea
+        id={id}
+        rows={5}
+        spellCheck={false}
+        aria-invalid={problem ? true : undefined}
+        className={cn(inputClass, "font-mono text-xs")}
+        value={text}
+        onChange={(e) => change(e.target.value)}
+        onBlur={() => flush()}
+      />
+      {problem ? (
+        <p role="alert" className="text-sm text-danger">
+          {problem}
+        </p>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,280 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { ReactFlowProvider } from "@xyflow/react";
+import { ArrowLeft, Keyboard, LayoutGrid, Maximize, Play, Redo2, Undo2, Upload } from "lucide-react";
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import { toast } from "sonner";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { RunDialog } from "@/components/workflows/run-dialog";
+import { ErrorState, SkeletonRows } from "@/components/ui/states";
+import { compileWorkflow } from "@/engine/compiler/compile-workflow";
+import type { WorkflowDocument } from "@/engine/schema/workflow-document";
+import { Canvas } from "./canvas";
+import { PublishDialog, ShortcutsDialog } from "./editor-dialogs";
+import { EditorProvider, useEditor, useEditorStore } from "./editor-context";
+import { createEditorStore, type EditorStore } from "./editor-store";
+import { Inspector } from "./inspector";
+import { Palette } from "./palette";
+import { ProblemsPanel } from "./problems-panel";
+import { PinsPanel } from "./pins-panel";
+import { NO_OVERLAYS, RunPanel } from "./run-panel";
+import type { StepOverlay } from "./node-card";
+import { useAutosave, type SaveStatus } from "./use-autosave";
+import { useEditorActions, useEditorShortcuts } from "./use-editor-shortcuts";
+
+/** The workflow editor page: loads the draft, then hands it to the canvas and its panels. */
+export function WorkflowEditor({ workflowId }: { workflowId: string }) {
+  const trpc = useTRPC();
+  // Loaded once: later changes come from this editor, and a reload is a new page.
+  const workflow = useQuery({ ...trpc.workflow.get.queryOptions({ id: workflowId }), staleTime: Infinity, refetchOnWindowFocus: false });
+  if (workflow.isPending) {
+    return (
+      <div className="p-6" aria-busy>
+        <SkeletonRows rows={4} />
+      </div>
+    );
+  }
+  if (workflow.isError) return <ErrorState message={workflow.error.message} onRetry={() => void workflow.refetch()} />;
+  return (
+    <ReactFlowProvider>
+      <LoadedEditor workflow={workflow.data} />
+    </ReactFlowProvider>
+  );
+}
+
+interface LoadedWorkflow {
+  id: string;
+  name: string;
+  version: number;
+  document: WorkflowDocument;
+  latestVersion: { id: string; version: number | null } | null;
+}
+
+/** Compiles the document in the browser after each kept change (the engine is pure), for the problems list and the nodes. */
+function useLiveCompile(store: EditorStore) {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const compile = () => {
+      const result = compileWorkflow(store.getState().document);
+      store.getState().setDiagnostics([...(result.ok ? [] : result.errors), ...result.warnings]);
+    };
+    compile();
+    const unsubscribe = store.subscribe((state, previous) => {
+      if (state.revision === previous.revision) return;
+      clearTimeout(timer);
+      timer = setTimeout(compile, 120);
+    });
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [store]);
+}
+
+function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
+  const { can } = useMe();
+  const readOnly = !can("workflow.edit");
+  const [store] = useState(() => createEditorStore(workflow.document));
+  const autosave = useAutosave(store, workflow.id, workflow.version, !readOnly);
+  const [isHelpOpen, setHelpOpen] = useState(false);
+  const [activeRunId, setActiveRunId] = useState<string | null>(null);
+  const [overlays, setOverlays] = useState<ReadonlyMap<string, StepOverlay>>(NO_OVERLAYS);
+  // Pinned outputs (view state, kept while the page is open): a dry run takes them instead of running those steps.
+  const [pins, setPins] = useState<ReadonlyMap<string, unknown>>(new Map());
+  const pin = useCallback((stepId: string, output: unknown) => setPins((old) => new Map(old).set(stepId, output)), []);
+  const unpin = useCallback((stepId: string) => setPins((old) => { const next = new Map(old); next.delete(stepId); return next; }), []);
+  const closeRun = useCallback(() => { setActiveRunId(null); setOverlays(NO_OVERLAYS); }, []);
+  const save = useCallback(() => void autosave.saveNow(), [autosave]);
+  const help = useCallback(() => setHelpOpen(true), []);
+  useLiveCompile(store);
+  useEditorShortcuts(store, { readOnly, save, help });
+
+  return (
+    <EditorProvider value={store}>
+      <div className="flex h-[calc(100vh-3.5rem)] min-h-[32rem] flex-col">
+        <Toolbar
+          workflow={workflow}
+          readOnly={readOnly}
+          status={autosave.status}
+          saveNow={autosave.saveNow}
+          onHelp={help}
+          onRunStarted={setActiveRunId}
+          pins={pins}
+        />
+        <div className="flex min-h-0 flex-1">
+          {readOnly ? null : (
+            <div className="w-44 shrink-0 border-r">
+              <Palette />
+            </div>
+          )}
+          <div className="flex min-w-0 flex-1 flex-col">
+            <div className="min-h-0 flex-1">
+              <Canvas overlays={overlays} readOnly={readOnly} />
+            </div>
+            <div className="h-36 shrink-0 border-t">
+              <ProblemsPanel />
+            </div>
+          </div>
+          <div className="w-72 shrink-0 overflow-y-auto border-l">
+            {activeRunId ? (
+              <RunPanel runId={activeRunId} onClose={closeRun} onOverlays={setOverlays} pinned={new Set(pins.keys())} onPin={pin} />
+            ) : null}
+            <Inspector readOnly={readOnly} />
+            {readOnly ? null : <PinsPanel pins={pins} onPin={pin} onUnpin={unpin} />}
+          </div>
+        </div>
+      </div>
+      <ShortcutsDialog open={isHelpOpen} onOpenChange={setHelpOpen} />
+    </EditorProvider>
+  );
+}
+
+function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () => void }) {
+  const text = {
+    saved: "All changes saved",
+    unsaved: "Unsaved changes",
+    saving: "Saving…",
+    failed: "Not saved",
+    conflict: "Changed elsewhere",
+  }[status.state];
+  return (
+    <span role="status" data-save-state={status.state} className="flex items-center gap-2 text-xs text-muted-foreground">
+      <span
+        aria-hidden
+        className={
+          status.state === "saved" ? "size-2 rounded-full bg-emerald-500" : status.state === "failed" || status.state === "conflict" ? "size-2 rounded-full bg-danger" : "size-2 rounded-full bg-amber-500"
+        }
+      />
+      {text}
+      {status.state === "failed" ? (
+        <button type="button" className="underline" onClick={onRetry} title={status.message}>
+          Retry
+        </button>
+      ) : null}
+      {status.state === "conflict" ? (
+        <button type="button" className="underline" onClick={() => window.location.reload()} title={status.message}>
+          Reload
+        </button>
+      ) : null}
+    </span>
+  );
+}
+
+function Toolbar({
+  workflow,
+  readOnly,
+  status,
+  saveNow,
+  onHelp,
+  onRunStarted,
+  pins,
+}: {
+  workflow: LoadedWorkflow;
+  readOnly: boolean;
+  status: SaveStatus;
+  saveNow: () => Promise<void>;
+  onHelp: () => void;
+  onRunStarted: (runId: string) => void;
+  pins: ReadonlyMap<string, unknown>;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useMe();
+  const undoLabel = useEditor((s) => s.past.at(-1)?.label);
+  const redoLabel = useEditor((s) => s.future[0]?.label);
+  const undo = useEditor((s) => s.undo);
+  const redo = useEditor((s) => s.redo);
+  const errorCount = useEditor((s) => s.diagnostics.filter((d) => d.severity === "error").length);
+  const actions = useEditorActions(useEditorStore());
+  const [isPublishOpen, setPublishOpen] = useState(false);
+  const [latest, setLatest] = useState(workflow.latestVersion?.version ?? null);
+  const publish = useMutation(
+    trpc.run.publish.mutationOptions({
+      onSuccess: (version) => {
+        setLatest(version.version);
+        setPublishOpen(false);
+        toast.success(`Published version ${version.version}`);
+        void queryClient.invalidateQueries({ queryKey: trpc.workflow.pathKey() });
+      },
+    }),
+  );
+  const [isRunOpen, setRunOpen] = useState(false);
+
+  async function publishNow(note: string) {
+    await saveNow();
+    publish.mutate({ workflowId: workflow.id, note: note || undefined });
+  }
+
+  return (
+    <header className="flex items-center gap-2 border-b bg-card px-3 py-2">
+      <Link href="/workflows" className="rounded p-1 hover:bg-muted" aria-label="Back to workflows">
+        <ArrowLeft className="size-4" aria-hidden />
+      </Link>
+      <h1 className="min-w-0 truncate font-semibold">{workflow.name}</h1>
+      <span className="shrink-0 text-xs text-muted-foreground">{latest ? `v${latest} published` : "never published"}</span>
+      {readOnly ? <span className="rounded bg-muted px-2 text-xs">read only</span> : <SaveIndicator status={status} onRetry={() => void saveNow()} />}
+      <div className="ml-auto flex shrink-0 items-center gap-1">
+        {readOnly ? null : (
+          <>
+            <Button variant="ghost" size="sm" onClick={undo} disabled={!undoLabel} aria-label="Undo" title={undoLabel ? `Undo ${undoLabel}` : "Nothing to undo"}>
+              <Undo2 className="size-4" aria-hidden />
+            </Button>
+            <Button variant="ghost" size="sm" onClick={redo} disabled={!redoLabel} aria-label="Redo" title={redoLabel ? `Redo ${redoLabel}` : "Nothing to redo"}>
+              <Redo2 className="size-4" aria-hidden />
+            </Button>
+            <Button variant="ghost" size="sm" onClick={actions.layout} aria-label="Auto-layout" title="Auto-layout (Shift+L)">
+              <LayoutGrid className="size-4" aria-hidden /> <span className="hidden xl:inline">Auto-layout</span>
+            </Button>
+          </>
+        )}
+        <Button variant="ghost" size="sm" onClick={actions.fitView} aria-label="Fit view" title="Fit view (Shift+F)">
+          <Maximize className="size-4" aria-hidden />
+        </Button>
+        <Button variant="ghost" size="sm" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+          <Keyboard className="size-4" aria-hidden />
+        </Button>
+        {readOnly ? null : (
+          <Button variant="secondary" size="sm" onClick={() => setPublishOpen(true)}>
+            <Upload className="size-4" aria-hidden /> Publish
+          </Button>
+        )}
+        {can("workflow.run") ? (
+          <Button
+            size="sm"
+            disabled={errorCount > 0}
+            title={errorCount ? "Fix the problems first" : "Run the draft"}
+            onClick={async () => {
+              await saveNow();
+              setRunOpen(true);
+            }}
+          >
+            <Play className="size-4" aria-hidden /> {pins.size ? "Dry run" : "Run"}
+          </Button>
+        ) : null}
+      </div>
+      <PublishDialog
+        open={isPublishOpen}
+        onOpenChange={setPublishOpen}
+        onPublish={(note) => void publishNow(note)}
+        isPending={publish.isPending}
+        error={publish.error?.message ?? null}
+        blocked={errorCount ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.` : null}
+      />
+      {isRunOpen ? (
+        <RunDialog
+          workflow={workflow}
+          pinnedOutputs={Object.fromEntries([...pins].map(([stepId, output]) => [stepId, { output }]))}
+          onClose={() => setRunOpen(false)}
+          onStarted={(runId) => {
+            setRunOpen(false);
+            onRunStarted(runId);
+          }}
+        />
+      ) : null}
+    </header>
+  );
+}
