@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
 import { OWNER, signIn } from "./helpers";
 
 const palette = (page: Page) => page.getByRole("navigation", { name: "Node palette" });
@@ -80,10 +84,97 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
   await expect(page.getByText("v1 published")).toBeVisible();
   await expect(problems(page)).toContainText("The workflow compiles.");
 
+  // Change the draft, compare it with version 1, and restore that version.
+  await node(page, "transform").click();
+  await inspector.getByLabel("Template").fill('{"greeting": "A draft change"}');
+  await inspector.getByLabel("Template").blur();
+  await expect(node(page, "transform")).toContainText("A draft change");
+  await page.getByRole("button", { name: "Versions" }).click();
+  const versions = page.getByRole("dialog", { name: "Versions" });
+  await expect(versions.getByRole("list", { name: "Published versions" })).toContainText("First chain");
+  await expect(versions.getByRole("list", { name: "Changes" })).toContainText("config.template");
+  await versions.getByRole("button", { name: "Restore version 1" }).click();
+  await expect(node(page, "transform")).toContainText("Hello from the canvas");
+  await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();
+
   // Run it from the canvas: the nodes turn green, and a step's output shows beside them.
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
   for (const id of ["input", "transform", "output"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed");
   await node(page, "transform").click();
   await expect(page.getByRole("region", { name: "Run" })).toContainText("Hello from the canvas");
+});
+
+test("an imported workflow reads a file through the filesystem MCP server and summarises it with a model (fake OpenAI-compatible server on loopback)", async ({ page }) => {
+  test.setTimeout(120_000);
+  const llm = await startFakeOpenAiServer({ answer: "Summary: the canvas ships on Friday." });
+  const dir = mkdtempSync(join(tmpdir(), "maestro-canvas-"));
+  writeFileSync(join(dir, "notes.txt"), "Plan: ship the canvas on Friday.");
+  try {
+    // The tenant's model: an OpenAI-compatible server (the fake) with a default model.
+    await signIn(page, OWNER, "/admin/llm");
+    const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
+    await provider.getByLabel("Base URL").fill(llm.baseURL);
+    await provider.getByLabel("Default model").fill("fake-model");
+    await provider.getByRole("button", { name: "Save" }).click();
+    await expect(provider).toContainText("Set up");
+
+    // The filesystem MCP server, installed for the folder under a name of its own.
+    await page.goto("/marketplace");
+    await page.getByRole("list", { name: "MCP servers" }).getByRole("link", { name: "Filesystem" }).click();
+    await page.getByRole("button", { name: "Install" }).click();
+    const install = page.getByRole("dialog");
+    await install.getByLabel("Server name").fill("canvas-files");
+    await install.getByLabel("allowed_directory").fill(dir);
+    await install.getByRole("button", { name: "Install" }).click();
+    await expect(page.getByText("Installed “canvas-files”")).toBeVisible();
+
+    // Import a workflow file whose tool node is not configured yet: it opens on the canvas.
+    await page.goto("/workflows");
+    const file = {
+      format: "maestro.workflow",
+      formatVersion: 1,
+      name: `Summarise a file ${Date.now()}`,
+      description: "Reads a file and summarises it",
+      document: {
+        version: 2,
+        nodes: [
+          { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } },
+          { id: "read", kind: "tool", position: { x: 300, y: 0 }, config: {} },
+          { id: "summarise", kind: "llm", position: { x: 600, y: 0 }, config: { prompt: "Summarise: {{steps.read.output}}" } },
+          { id: "out", kind: "output", position: { x: 900, y: 0 }, config: { value: "{{steps.summarise.output}}" } },
+        ],
+        edges: [
+          { id: "e1", source: "in", target: "read" },
+          { id: "e2", source: "read", target: "summarise" },
+          { id: "e3", source: "summarise", target: "out" },
+        ],
+      },
+    };
+    await page.getByLabel("Workflow file to import").setInputFiles({ name: "summarise.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+    await expect(page.getByRole("heading", { name: file.name })).toBeVisible();
+    await expect(node(page, "read")).toHaveAttribute("data-problems", "error");
+
+    // Configure the tool node from the tenant's installed servers and their tools.
+    await node(page, "read").click();
+    const inspector = page.getByRole("complementary", { name: "Inspector" });
+    await inspector.getByLabel("Server").selectOption("canvas-files");
+    await inspector.getByLabel("Tool", { exact: true }).selectOption("read_text_file");
+    await inspector.getByLabel("Args").fill('{"path": "{{input.path}}"}');
+    await inspector.getByLabel("Args").blur();
+    await expect(problems(page)).toContainText("The workflow compiles.");
+
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("path", { exact: true }).fill(join(dir, "notes.txt"));
+    await dialog.getByRole("button", { name: "Start run" }).click();
+    for (const id of ["in", "read", "summarise", "out"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await node(page, "read").click();
+    await expect(page.getByRole("region", { name: "Run" })).toContainText("ship the canvas on Friday");
+    await node(page, "summarise").click();
+    await expect(page.getByRole("region", { name: "Run" })).toContainText("Summary: the canvas ships on Friday.");
+    expect(llm.received.at(-1)?.messages.some((m) => JSON.stringify(m.content).includes("ship the canvas on Friday"))).toBe(true);
+  } finally {
+    await llm.close();
+  }
 });

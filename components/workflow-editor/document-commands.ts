@@ -126,3 +126,16 @@ export function updateSettings(settings: WorkflowDocument["settings"]): Command 
 
 const roundPosition = (p: Position): Position => ({ x: Math.round(p.x), y: Math.round(p.y) });
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** Replaces the whole workflow (a restored version), as one step that undo takes back. */
+export function replaceDocument(next: WorkflowDocument, label: string): Command {
+  return {
+    label,
+    apply: (doc) => {
+      doc.nodes = next.nodes as typeof doc.nodes;
+      doc.edges = next.edges;
+      if (next.settings === undefined) delete doc.settings;
+      else doc.settings = next.settings;
+    },
+  };
+}

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
-import { ArrowLeft, Keyboard, LayoutGrid, Maximize, Play, Redo2, Undo2, Upload } from "lucide-react";
+import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Undo2, Upload } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 import { toast } from "sonner";
@@ -24,6 +24,7 @@ import { PinsPanel } from "./pins-panel";
 import { NO_OVERLAYS, RunPanel } from "./run-panel";
 import type { StepOverlay } from "./node-card";
 import { useAutosave, type SaveStatus } from "./use-autosave";
+import { VersionsPanel } from "./versions-panel";
 import { useEditorActions, useEditorShortcuts } from "./use-editor-shortcuts";
 
 /** The workflow editor page: loads the draft, then hands it to the canvas and its panels. */
@@ -52,6 +53,12 @@ interface LoadedWorkflow {
   version: number;
   document: WorkflowDocument;
   latestVersion: { id: string; version: number | null } | null;
+}
+
+/** The draft's plan, for the run form (the Run button is off while the draft does not compile). */
+function compiledPlan(document: WorkflowDocument) {
+  const result = compileWorkflow(document);
+  return result.ok ? result.plan : null;
 }
 
 /** Compiles the document in the browser after each kept change (the engine is pure), for the problems list and the nodes. */
@@ -99,8 +106,7 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
         <Toolbar
           workflow={workflow}
           readOnly={readOnly}
-          status={autosave.status}
-          saveNow={autosave.saveNow}
+          autosave={autosave}
           onHelp={help}
           onRunStarted={setActiveRunId}
           pins={pins}
@@ -167,16 +173,14 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
 function Toolbar({
   workflow,
   readOnly,
-  status,
-  saveNow,
+  autosave,
   onHelp,
   onRunStarted,
   pins,
 }: {
   workflow: LoadedWorkflow;
   readOnly: boolean;
-  status: SaveStatus;
-  saveNow: () => Promise<void>;
+  autosave: ReturnType<typeof useAutosave>;
   onHelp: () => void;
   onRunStarted: (runId: string) => void;
   pins: ReadonlyMap<string, unknown>;
@@ -189,7 +193,8 @@ function Toolbar({
   const undo = useEditor((s) => s.undo);
   const redo = useEditor((s) => s.redo);
   const errorCount = useEditor((s) => s.diagnostics.filter((d) => d.severity === "error").length);
-  const actions = useEditorActions(useEditorStore());
+  const store = useEditorStore();
+  const actions = useEditorActions(store);
   const [isPublishOpen, setPublishOpen] = useState(false);
   const [latest, setLatest] = useState(workflow.latestVersion?.version ?? null);
   const publish = useMutation(
@@ -203,6 +208,8 @@ function Toolbar({
     }),
   );
   const [isRunOpen, setRunOpen] = useState(false);
+  const [isVersionsOpen, setVersionsOpen] = useState(false);
+  const { status, saveNow } = autosave;
 
   async function publishNow(note: string) {
     await saveNow();
@@ -237,6 +244,9 @@ function Toolbar({
         <Button variant="ghost" size="sm" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
           <Keyboard className="size-4" aria-hidden />
         </Button>
+        <Button variant="ghost" size="sm" onClick={() => setVersionsOpen(true)} aria-label="Versions" title="Versions: compare and restore">
+          <History className="size-4" aria-hidden />
+        </Button>
         {readOnly ? null : (
           <Button variant="secondary" size="sm" onClick={() => setPublishOpen(true)}>
             <Upload className="size-4" aria-hidden /> Publish
@@ -264,9 +274,19 @@ function Toolbar({
         error={publish.error?.message ?? null}
         blocked={errorCount ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.` : null}
       />
+      <VersionsPanel
+        workflowId={workflow.id}
+        readOnly={readOnly}
+        open={isVersionsOpen}
+        onOpenChange={setVersionsOpen}
+        baseVersion={() => autosave.version.current}
+        onRestored={autosave.adopt}
+        saveNow={saveNow}
+      />
       {isRunOpen ? (
         <RunDialog
           workflow={workflow}
+          plan={compiledPlan(store.getState().document)}
           pinnedOutputs={Object.fromEntries([...pins].map(([stepId, output]) => [stepId, { output }]))}
           onClose={() => setRunOpen(false)}
           onStarted={(runId) => {

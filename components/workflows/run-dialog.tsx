@@ -5,6 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
+import type { Plan } from "@/engine/schema/plan";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field } from "@/components/ui/input";
@@ -27,6 +28,7 @@ export function RunDialog({
   onClose,
   onStarted,
   pinnedOutputs,
+  plan: givenPlan,
 }: {
   workflow: { id: string; name: string };
   onClose: () => void;
@@ -34,10 +36,14 @@ export function RunDialog({
   onStarted?: (runId: string) => void;
   /** A dry run: these steps are not run, their outputs are taken as given. */
   pinnedOutputs?: Record<string, { output: unknown }>;
+  /** The plan of the draft being edited (the canvas has it); otherwise the stored draft is fetched and compiled. */
+  plan?: Plan | null;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const { workflow: source, plan } = useWorkflowPlan(workflow.id);
+  const fetched = useWorkflowPlan(givenPlan === undefined ? workflow.id : undefined);
+  const plan = givenPlan === undefined ? fetched.plan : givenPlan;
+  const source = givenPlan === undefined ? fetched.workflow : null;
   const [asJson, setAsJson] = useState(false);
   const [jsonError, setJsonError] = useState<string | null>(null);
   const start = useMutation(
@@ -73,9 +79,9 @@ export function RunDialog({
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Run “{workflow.name}”</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">Runs the current draft with this input.</Dialog.Description>
-          {source.isPending ? (
+          {source?.isPending ? (
             <SkeletonRows rows={2} />
-          ) : source.isError ? (
+          ) : source?.isError ? (
             <ErrorState message={source.error.message} onRetry={() => void source.refetch()} />
           ) : (
             <form onSubmit={submit} className="space-y-4" noValidate>
