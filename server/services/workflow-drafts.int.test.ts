@@ -5,7 +5,7 @@ import { listAuditLogs } from "@/server/repositories/audit";
 import { insertVersion } from "@/server/repositories/runs";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { callerFor, expectTrpcError, makeTenant, makeUser } from "@/server/testing/factories";
+import { callerFor, expectTrpcError, makeUser, makeMemberCaller } from "@/server/testing/factories";
 
 let database: Database;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-async function editorOfNewTenant() {
-  const { db } = database;
-  const tenant = await makeTenant(db);
-  const user = await makeUser(db, { memberships: [[tenant, "editor"]] });
-  return { tenant, user, caller: await callerFor(db, user, tenant) };
-}
+const editorOfNewTenant = () => makeMemberCaller(database.db);
 
 const echo = (prompt: string) =>
   makeWorkflow({

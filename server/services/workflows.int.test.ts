@@ -4,7 +4,7 @@ import { EXAMPLE_WORKFLOWS } from "@/engine/examples";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { callerFor, expectTrpcError, makeTenant, makeUser } from "@/server/testing/factories";
+import { callerFor, expectTrpcError, makeUser, makeMemberCaller } from "@/server/testing/factories";
 
 let database: Database;
 beforeAll(async () => {
@@ -12,12 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-async function editorOfNewTenant() {
-  const { db } = database;
-  const tenant = await makeTenant(db);
-  const user = await makeUser(db, { memberships: [[tenant, "editor"]] });
-  return { tenant, user, caller: await callerFor(db, user, tenant) };
-}
+const editorOfNewTenant = () => makeMemberCaller(database.db);
 
 describe("workflow.get: what the editor opens", () => {
   it("gives a new workflow's `{}` as an empty current document, with its save counter and no published version", async () => {

@@ -47,6 +47,13 @@ export async function callerFor(db: Db, user: UserRow | null, tenant?: TenantRow
 }
 
 /** Awaits a call that must fail with a TRPCError of `code`, and returns the error for more checks. */
+/** A new tenant with one member of `role`, and a tRPC caller acting as that member. */
+export async function makeMemberCaller(db: Db, role: Role = "editor") {
+  const tenant = await makeTenant(db);
+  const user = await makeUser(db, { memberships: [[tenant, role]] });
+  return { tenant, user, caller: await callerFor(db, user, tenant) };
+}
+
 export async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
   const error = await promise.then(
     () => null,
