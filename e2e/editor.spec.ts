@@ -174,6 +174,12 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     await node(page, "summarise").click();
     await expect(page.getByRole("region", { name: "Run" })).toContainText("Summary: the canvas ships on Friday.");
     expect(llm.received.at(-1)?.messages.some((m) => JSON.stringify(m.content).includes("ship the canvas on Friday"))).toBe(true);
+
+    // Leave the tenant without a model again, as the other tests expect.
+    await page.goto("/admin/llm");
+    await provider.getByRole("button", { name: "Remove provider" }).click();
+    await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
+    await expect(provider).toContainText("Not set up");
   } finally {
     await llm.close();
   }
