@@ -6,8 +6,10 @@
  * 1440×900 window. It signs in as the demo owner, creates a workflow through the app's own tRPC
  * API (workflow.create, then workflow.saveDraft) holding a generated 1,000-node document: one
  * input, 998 transforms ({"n": "{{input.n}}"}) and one output in one chain, laid out row by row in
- * a 40-column grid (320 × 160 px a cell, so about 12,800 × 4,000 px: wider than React Flow's
- * fitted view at its 5 % minimum zoom, so nodes at the edges are virtualised away).
+ * a 40-column grid (320 × 160 px a cell, about 12,800 × 4,000 px). Whether the opened view shows
+ * all of it depends on the canvas: fitted at React Flow's 5 % minimum zoom the whole grid fits
+ * (every node drawn: the worst case); with a higher minimum zoom only part of it is in view and
+ * `onlyRenderVisibleElements` leaves the rest out (domNodes says which).
  *
  * - open1000NodesMs: median of 5 openings of /workflows/<id> after one warm-up, each a full page
  *   load (page.goto with a warm HTTP cache and a signed-in session). Measured in the page as
@@ -15,24 +17,33 @@
  *   node clicked shows as selected, where the click (a real mouse click, through CDP) on the node
  *   nearest the canvas's centre is sent as soon as an animation frame shows (1) the fitted
  *   viewport (zoom below 100 %) and (2) every node whose box lies wholly inside the canvas rendered
- *   (nodes outside may be virtualised). Parts: openRenderedMs (1 + 2) and clickToSelectMs.
- * - dragFps1000: median over 3 drags of frames per second (frames ÷ elapsed time between the first
- *   and last requestAnimationFrame callback) while a node is dragged in the opened (fitted) view:
- *   mouse down on it, then a mouse move every ~8 ms for 2 s along a circle, then mouse up. Also
- *   dragFrameMsP50 / dragFrameMsMax (frame intervals), dragMoves (moves sent in one drag), idleFps
- *   (the same count for 1 s with nothing happening: what this browser gives at best) and
- *   dragFps1000Zoom100 (the same drag after zooming to 100 %, where only a few nodes are drawn).
+ *   (nodes outside may be virtualised). Parts: openRenderedMs (1 + 2) and clickToSelectMs;
+ *   openWallMs is the same seen from Node (page.goto called → selection seen).
+ * - dragFps1000: median over 3 drags of frames per second (frames − 1 ÷ time between the first
+ *   and last requestAnimationFrame callback) while the node nearest the centre is dragged in the
+ *   opened view for 2 s: mouse down, a mouse move every ~8 ms (sent through CDP without waiting
+ *   for the page, as a real mouse does, so a slow page gets its moves coalesced rather than fewer
+ *   of them), mouse up. Also: dragFrameMsP50 / dragFrameMsMax (frame intervals); dragMainThreadMs,
+ *   dragScriptMs and dragStyleLayoutMs (the renderer's main-thread time during one drag, from
+ *   Chromium's Performance domain: a main thread busy ~2,000 ms in a 2-s drag is saturated);
+ *   dragMovesSent / dragMovesHandled (mousemove events sent, and dispatched in the page); idleFps
+ *   (1 s with nothing happening: the best this browser gives); dragFps1000Zoom100 (the same drag
+ *   after zooming to 100 %, zoom100Reached, with domNodesZoom100 nodes drawn).
  * - editorJsKbGzip: the JavaScript files under /_next/static that a cold load of the editor route
- *   (a new browser context: no HTTP cache, same session) requests until the canvas is ready plus
- *   1 s, each body gzipped with node:zlib at level 9, summed, in KiB (editorJsKbRaw uncompressed,
- *   editorJsFiles how many).
+ *   requests (a new browser context: no HTTP cache, same session) until the canvas is ready plus
+ *   1.5 s, each body gzipped with node:zlib at level 9, summed, in KiB, with Next's prefetches of
+ *   other routes (Next-Router-Prefetch requests, for the sidebar's links) refused: the route's own
+ *   JS (cross-checked against the build manifests on stderr). editorJsKbRaw: uncompressed;
+ *   editorJsFiles: how many; editorJsKbGzipWithPrefetch: the same load with prefetches allowed.
  * - domNodes / domEdges: React Flow nodes and edges in the DOM after opening; domElements: all
  *   elements of the page; heapMb: the page's JS heap in use after opening (after a GC).
  *
  * Run it under the lock shared with the e2e suite, which builds into the same .next folder:
  *   flock /tmp/maestro-e2e.lock npm run bench:canvas
- * BENCH_CANVAS_PROFILE=1 also writes CPU profiles of one opening and one drag to
- * .tmp/bench-canvas-*.cpuprofile (for Chrome DevTools' Performance panel).
+ * It takes about 45 s after the build. The figures vary by some 10 % between runs on a 2-core
+ * machine, more when other processes run. BENCH_CANVAS_PROFILE=1 also writes CPU profiles of one
+ * opening and one drag (.tmp/bench-canvas-{open,drag}.cpuprofile) and a timeline trace of a drag
+ * (.tmp/bench-canvas-drag.trace.json), for Chrome DevTools' Performance panel.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -506,6 +517,9 @@ async function measure(browser: Browser) {
 
 async function main() {
   mkdirSync(join(ROOT, ".tmp"), { recursive: true });
+  // Never measure some other server that happens to listen on the port.
+  const occupied = await fetch(`${BASE}/api/health`).then(() => true, () => false);
+  if (occupied) throw new Error(`something already answers on ${BASE}: stop it or set BENCH_CANVAS_PORT`);
   const server = startServer();
   const stop = () => void stopServer(server).then(() => process.exit(130));
   process.once("SIGINT", stop);
