@@ -11,22 +11,15 @@ import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/
 import type { AppRouter } from "@/server/api/root";
 import { AdminSection } from "./admin-page";
 import { DataTable } from "@/components/ui/data-table";
+import type { AuditFilters as RepositoryAuditFilters } from "@/server/repositories/audit";
 
 type Entry = inferRouterOutputs<AppRouter>["audit"]["list"]["items"][number];
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
 const SELECT = "h-10 w-full rounded-md border bg-card px-2 text-sm";
 
-/** The filters as the procedures and the CSV export take them; empty means any. */
-interface AuditFilters {
-  action?: string;
-  actorUserId?: string;
-  actor?: string;
-  targetType?: string;
-  targetId?: string;
-  from?: Date;
-  to?: Date;
-}
+/** The filters as the procedures and the CSV export take them (the tenant comes from the session); empty means any. */
+type AuditFilters = Omit<RepositoryAuditFilters, "tenantId">;
 
 /** A local calendar day "YYYY-MM-DD" from a date input → its first instant; `nextDay` for an end that includes the day. */
 function dayStart(value: string, nextDay = false): Date | undefined {

@@ -3,14 +3,14 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Building2, MoreHorizontal, Plus, Search, ShieldOff } from "lucide-react";
+import { Building2, MoreHorizontal, Plus, ShieldOff } from "lucide-react";
 import { useDeferredValue, useState, type FormEvent, type ReactNode } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
-import { Field, Input } from "@/components/ui/input";
+import { Field, Input, SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { DataTable } from "@/components/ui/data-table";
@@ -90,10 +90,7 @@ function TenantList() {
         </div>
         <CreateTenantDialog open={isCreating} onOpenChange={setCreating} onDone={refresh} />
       </div>
-      <div className="relative mb-4 max-w-sm">
-        <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
-        <Input type="search" placeholder="Search by name or slug" aria-label="Search tenants" className="pl-9" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </div>
+      <SearchInput label="Search tenants" placeholder="Search by name or slug" value={search} onChange={setSearch} />
 
       {list.isPending ? (
         <SkeletonRows />

@@ -1,13 +1,13 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { Search, Server, Store, Users } from "lucide-react";
+import { Server, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { CATALOG_CATEGORIES, TRANSPORT_TYPES } from "@/engine/schema/catalog";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { ConfigTools } from "./config-tools";
 import { StatusBadge } from "./status-badge";
@@ -64,17 +64,7 @@ export function CatalogPage() {
         }
       />
       <div className="mb-4 flex flex-wrap items-center gap-2">
-        <div className="relative min-w-64 flex-1">
-          <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
-          <Input
-            type="search"
-            placeholder="Search by name, description or tool"
-            aria-label="Search servers"
-            className="pl-9"
-            value={search}
-            onChange={(e) => setSearch(e.target.value)}
-          />
-        </div>
+        <SearchInput label="Search servers" placeholder="Search by name, description or tool" value={search} onChange={setSearch} className="min-w-64 flex-1" />
         <select aria-label="Category" className={selectClass} value={category} onChange={(e) => setCategory(e.target.value as typeof category)}>
           <option value="">All categories</option>
           {CATALOG_CATEGORIES.map((c) => (

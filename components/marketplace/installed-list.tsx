@@ -2,13 +2,13 @@
 
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, MoreHorizontal, Search, Server } from "lucide-react";
+import { ArrowLeft, MoreHorizontal, Server } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { CheckButton } from "./check-button";
 import { StatusBadge } from "./status-badge";
@@ -36,10 +36,7 @@ export function InstalledList() {
         Marketplace
       </Link>
       <PageHeader title="Installed servers" description="This tenant's MCP servers, their health from checks and periodic probes, and a tool runner for each." />
-      <div className="relative mb-4 max-w-sm">
-        <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
-        <Input type="search" placeholder="Search installed servers" aria-label="Search installed servers" className="pl-9" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </div>
+      <SearchInput label="Search installed servers" placeholder="Search installed servers" value={search} onChange={setSearch} />
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (

@@ -1,4 +1,5 @@
 import { forwardRef, type InputHTMLAttributes, type LabelHTMLAttributes, type ReactNode } from "react";
+import { Search } from "lucide-react";
 import { cn } from "./cn";
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input(
@@ -33,6 +34,28 @@ export function Field({ label, htmlFor, error, children }: { label: string; html
           {error}
         </p>
       ) : null}
+    </div>
+  );
+}
+
+/** A list's search box: the field with a magnifier in it, named for screen readers by `label`. */
+export function SearchInput({
+  label,
+  placeholder,
+  value,
+  onChange,
+  className = "mb-4 max-w-sm",
+}: {
+  label: string;
+  placeholder: string;
+  value: string;
+  onChange: (value: string) => void;
+  className?: string;
+}) {
+  return (
+    <div className={cn("relative", className)}>
+      <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
+      <Input type="search" placeholder={placeholder} aria-label={label} className="pl-9" value={value} onChange={(e) => onChange(e.target.value)} />
     </div>
   );
 }

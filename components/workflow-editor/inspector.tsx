@@ -8,11 +8,11 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { NodeConfigSchemas } from "@/engine/schema/node-config";
 import { NodePolicySchema, WorkflowSettingsSchema, type WorkflowNode } from "@/engine/schema/workflow-document";
-import { copyNodes, pasteNodes } from "./clipboard";
-import { deleteElements, KIND_LABELS, updateNode, updateSettings } from "./document-commands";
+import { KIND_LABELS, updateNode, updateSettings } from "./document-commands";
 import { useEditor, useEditorStore } from "./editor-context";
 import { KIND_ICONS } from "./node-card";
 import { SchemaForm, type Pickers } from "./schema-form";
+import { useEditorActions } from "./use-editor-shortcuts";
 
 const LabelSchema = z.object({ label: z.string().optional() });
 const selectClass = "w-full rounded-md border bg-card px-2.5 py-1.5 text-sm";
@@ -90,6 +90,7 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   const otherIds = useEditor((s) => s.document.nodes.map((n) => n.id).join(","));
   const diagnostics = useEditor((s) => s.diagnostics);
   const pickers = useServerPickers(node);
+  const actions = useEditorActions(store);
 
   const problems = useMemo(() => {
     const byField = new Map<string, string[]>();
@@ -103,22 +104,15 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   }, [diagnostics, node]);
 
   if (selectedIds.length > 1) {
-    const duplicate = () => {
-      const state = store.getState();
-      const clipboard = copyNodes(state.document, state.selectedNodeIds);
-      if (!clipboard) return;
-      const { command, ids } = pasteNodes(state.document, clipboard, { x: 40, y: 40 }, "Duplicate");
-      state.run(command, { nodes: ids });
-    };
     return (
       <aside aria-label="Inspector" className="space-y-3 p-4">
         <h2 className="font-medium">{selectedIds.length} nodes selected</h2>
         <p className="text-sm text-muted-foreground">Drag any of them to move them together.</p>
         <div className="flex gap-2">
-          <Button variant="secondary" size="sm" disabled={readOnly} onClick={duplicate}>
+          <Button variant="secondary" size="sm" disabled={readOnly} onClick={actions.duplicate}>
             <Copy className="size-4" aria-hidden /> Duplicate
           </Button>
-          <Button variant="secondary" size="sm" disabled={readOnly} onClick={() => store.getState().run(deleteElements(selectedIds, []))}>
+          <Button variant="secondary" size="sm" disabled={readOnly} onClick={actions.deleteSelection}>
             <Trash2 className="size-4" aria-hidden /> Delete
           </Button>
         </div>

@@ -2,7 +2,7 @@
 
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { FileUp, MoreHorizontal, Play, Plus, Search, Workflow } from "lucide-react";
+import { FileUp, MoreHorizontal, Play, Plus, Workflow } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useRef, useState } from "react";
@@ -10,7 +10,7 @@ import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
-import { Input } from "@/components/ui/input";
+import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { RunDialog } from "./run-dialog";
 import { WorkflowFormDialog } from "./workflow-form-dialog";
@@ -157,17 +157,7 @@ export function WorkflowList() {
           </div>
         }
       />
-      <div className="relative mb-4 max-w-sm">
-        <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
-        <Input
-          type="search"
-          placeholder="Search workflows"
-          aria-label="Search workflows"
-          className="pl-9"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-      </div>
+      <SearchInput label="Search workflows" placeholder="Search workflows" value={search} onChange={setSearch} />
 
       {list.isPending ? (
         <SkeletonRows />
