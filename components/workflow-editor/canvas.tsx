@@ -3,7 +3,6 @@
 import {
   Background,
   Controls,
-  MiniMap,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -13,7 +12,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { useCallback, useMemo, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
 import type { NodeKind } from "@/engine/schema/node-config";
 import { canConnect, listNodePorts } from "@/engine/schema/node-ports";
 import type { WorkflowDocument, WorkflowNode } from "@/engine/schema/workflow-document";
@@ -21,6 +20,7 @@ import { addNode, connectPorts, freeNodeId, moveNodes, type Position } from "./d
 import { useEditor, useEditorStore } from "./editor-context";
 import { NODE_WIDTH } from "./layout";
 import { NodeCard, nodeHeight, type CanvasNode, type StepOverlay } from "./node-card";
+import { OverviewMap } from "./overview-map";
 
 export const PALETTE_MIME = "application/x-maestro-node-kind";
 const nodeTypes = { workflow: NodeCard };
@@ -118,6 +118,21 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
     );
   }, [document.edges, selectedEdgeIds, problems, overlays]);
 
+  // Pointer moves come faster than frames: a drag's moves are kept here and given to the store once
+  // per animation frame, so a 1,000-node canvas re-renders at most once a frame.
+  const pendingDrag = useRef<{ positions: Map<string, Position>; frame: number } | null>(null);
+  const flushDrag = useCallback(() => {
+    const pending = pendingDrag.current;
+    if (!pending) return;
+    pendingDrag.current = null;
+    cancelAnimationFrame(pending.frame);
+    store.getState().dragNodes(pending.positions);
+  }, [store]);
+  const endDrag = useCallback(() => {
+    flushDrag();
+    store.getState().endDrag();
+  }, [flushDrag, store]);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<CanvasNode>[]) => {
       const state = store.getState();
@@ -125,19 +140,26 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
       const nudged = new Map<string, Position>();
       let selection: Set<string> | null = null;
       for (const change of changes) {
-        if (change.type === "position" && change.position) (change.dragging ? dragged : nudged).set(change.id, change.position);
+        if (change.type === "position" && change.position) {
+          // A drag's last move comes with dragging: false; it still belongs to the drag.
+          const isDrag = change.dragging || pendingDrag.current !== null || state.dragStart !== null;
+          (isDrag ? dragged : nudged).set(change.id, change.position);
+        }
         if (change.type === "select") {
           selection ??= new Set(state.selectedNodeIds);
           if (change.selected) selection.add(change.id);
           else selection.delete(change.id);
         }
       }
-      if (dragged.size) state.dragNodes(dragged);
+      if (dragged.size) {
+        if (!pendingDrag.current) pendingDrag.current = { positions: new Map(), frame: requestAnimationFrame(flushDrag) };
+        for (const [id, to] of dragged) pendingDrag.current.positions.set(id, to);
+      }
       // Moved with the arrow keys (not a drag): one step per press.
-      if (nudged.size && !state.dragStart) state.run(moveNodes(nudged));
+      if (nudged.size) state.run(moveNodes(nudged));
       if (selection) state.select([...selection], store.getState().selectedEdgeIds);
     },
-    [store],
+    [store, flushDrag],
   );
 
   const onEdgesChange = useCallback(
@@ -188,8 +210,8 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
-        onNodeDragStop={() => store.getState().endDrag()}
-        onSelectionDragStop={() => store.getState().endDrag()}
+        onNodeDragStop={endDrag}
+        onSelectionDragStop={endDrag}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
@@ -198,13 +220,14 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
         onlyRenderVisibleElements
-        minZoom={0.05}
+        // Below a fifth the cards are unreadable; the overview map shows the whole workflow instead.
+        minZoom={0.2}
         fitView={!opensEmpty}
         fitViewOptions={{ maxZoom: 1, padding: 0.15 }}
         aria-label="Workflow canvas"
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable ariaLabel="Mini map" />
+        <OverviewMap />
         <Controls />
       </ReactFlow>
     </div>
