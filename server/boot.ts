@@ -2,6 +2,7 @@ import { DEMO_ACCOUNTS, seedDemoData } from "@/db/seed";
 import { hashPassword } from "./auth/password";
 import { getDatabase } from "./db";
 import { getAuthSecret, getEnv } from "./env";
+import { seedDemoAnomalies } from "./demo-anomalies";
 import { demoWorkflows } from "./demo-workflows";
 import { getRunSystem } from "./run-system";
 
@@ -17,6 +18,7 @@ export async function bootServer(): Promise<void> {
     getAuthSecret(); // generate it now, not inside the first request
     const database = await getDatabase();
     const seeded = env.seedDemo ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() }) : false;
+    if (seeded) await seedDemoAnomalies(database.db, (await getRunSystem()).watch);
     if (env.runs.workerInApp) await (await getRunSystem()).startWorkers(env.runs.concurrency);
     void import("./services/mcp-checks").then((mcp) => mcp.startMcpHealthChecks(), (error: unknown) => console.warn("MCP health checks did not start:", error));
 

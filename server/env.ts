@@ -36,6 +36,9 @@ const schema = z
     RUN_WORKER_IN_APP: optional(booleanFlag),
     RUN_MAX_ACTIVE_PER_TENANT: optional(z.coerce.number().int().min(1).max(100_000)),
     RUN_STALE_AFTER_MS: optional(z.coerce.number().int().min(200).max(3_600_000)),
+    ANOMALY_BUCKET_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
+    ANOMALY_EVALUATE_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
+    ANOMALY_BREAKER_COOLDOWN_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     RUN_QUEUE_NAME: optional(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be letters, digits, - and _ (at most 100)")),
     RUN_MAX_PER_DAY: optional(z.coerce.number().int().min(1).max(10_000_000)),
     TOKENS_MAX_PER_MONTH: optional(z.coerce.number().int().min(1).max(1_000_000_000_000)),
@@ -91,6 +94,8 @@ export interface Env {
     queueName: string;
   };
   signIn: { maxFailures: number; lockoutSeconds: number };
+  /** The anomaly watcher: rollup bucket width, how often it evaluates, how long a breaker stays open before probing. */
+  anomaly: { bucketMs: number; evaluateMs: number; breakerCoolDownMs: number };
   /** Platform defaults for tenants that set no limit of their own; null means unlimited. */
   limits: {
     maxRunsPerDay: number | null;
@@ -141,6 +146,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    anomaly: {
+      bucketMs: (v.ANOMALY_BUCKET_SECONDS ?? 60) * 1000,
+      evaluateMs: (v.ANOMALY_EVALUATE_SECONDS ?? 60) * 1000,
+      breakerCoolDownMs: (v.ANOMALY_BREAKER_COOLDOWN_SECONDS ?? 30) * 1000,
+    },
     limits: {
       maxRunsPerDay: v.RUN_MAX_PER_DAY ?? null,
       maxTokensPerMonth: v.TOKENS_MAX_PER_MONTH ?? null,

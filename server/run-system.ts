@@ -7,9 +7,12 @@ import { getEnv } from "./env";
 import { createMemoryBus, createRedisBus, type EventBus } from "./events/bus";
 import { createTenantLlmPorts } from "./llm/tenant-ports";
 import { createMcpToolPort } from "./mcp/tool-port";
+import { getBreakers, type BreakerRegistry } from "./mcp/breakers";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
 import { reportQueueDepth } from "./observability/metrics";
 import { listOrphanedRuns } from "./repositories/runs";
+import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
+import { MetricRecorder } from "./services/metric-recorder";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
 import { RunJournal } from "./services/run-journal";
 import type { RunDeps } from "./services/runs";
@@ -20,6 +23,8 @@ export interface RunSystem {
   /** What the run use cases need (start, cancel, approve, retry). */
   runDeps: RunDeps;
   executor: ExecutorDeps;
+  /** The anomaly watcher's dependencies (rollups, breakers, remediation). */
+  watch: WatchDeps;
   /** Starts executing queued runs in this process, and re-queues runs whose worker went away. */
   startWorkers(concurrency: number): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +42,11 @@ export interface RunSystemOptions {
   queueName?: string;
   /** Names this process in runs it holds; defaults to host:pid. */
   workerId?: string;
+  /** Metric rollup bucket (ms); the anomaly watcher evaluates every `anomalyEvaluateMs` where workers run. */
+  anomalyBucketMs?: number;
+  anomalyEvaluateMs?: number;
+  /** The MCP circuit breakers remediation opens; the process's own by default (the tool ports use them). */
+  breakers?: BreakerRegistry;
 }
 
 /** Builds the queue, bus and executor: in-process by default, on Redis when `redisUrl` is given. */
@@ -53,6 +63,18 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     : createMemoryQueue();
   const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
   const journal = new RunJournal(options.db, bus);
+  const metrics = new MetricRecorder(options.db, options.anomalyBucketMs ?? 60_000);
+  const breakers = options.breakers ?? getBreakers();
+  const watch: WatchDeps = {
+    db: options.db,
+    bus,
+    breakers,
+    bucketMs: metrics.bucketMs,
+    metrics,
+    defaultMaxConcurrentRuns: options.maxActiveRunsPerTenant ?? 50,
+    watermarks: new Map(),
+  };
+  let stopWatch: (() => void) | undefined;
   const executor: ExecutorDeps = {
     db: options.db,
     bus,
@@ -62,6 +84,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     tools: options.tools ?? (() => undefined),
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
+    metrics,
   };
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -75,6 +98,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     bus,
     runDeps: { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
     executor,
+    watch,
     async startWorkers(concurrency) {
       const shutdown = new AbortController();
       queue.process((job, signal) => {
@@ -84,9 +108,16 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       await requeueOrphans();
       sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), staleAfterMs);
       sweeper.unref();
+      // Where runs execute, their figures are rolled up and watched for anomalies.
+      metrics.start();
+      await breakers.listen(bus);
+      stopWatch = startAnomalyWatch(watch, options.anomalyEvaluateMs ?? 60_000);
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
+      stopWatch?.();
+      breakers.stop();
+      await metrics.stop();
       await queue.close();
       await journal.settle();
       await bus.close();
@@ -110,6 +141,8 @@ export function getRunSystem(): Promise<RunSystem> {
       maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
       staleAfterMs: env.runs.staleAfterMs,
       queueName: env.runs.queueName,
+      anomalyBucketMs: env.anomaly.bucketMs,
+      anomalyEvaluateMs: env.anomaly.evaluateMs,
     });
     reportQueueDepth(() => system.queue.depth());
     return system;

@@ -3,3 +3,5 @@ export * from "./audit";
 export * from "./workflows";
 export * from "./mcp";
 export * from "./runs";
+export * from "./anomalies";
+export * from "./learning";

@@ -12,6 +12,9 @@ export const workflows = pgTable(
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
     document: jsonb("document").$type<unknown>().notNull().default({}),
+    /** Set while the workflow is paused (by a person, or by anomaly remediation): runs are refused. */
+    pausedAt: timestamp("paused_at", { withTimezone: true }),
+    pausedReason: text("paused_reason"),
     /** Bumped on every save; a save that names an older version is refused (lost-update guard). */
     version: integer("version").notNull().default(1),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),

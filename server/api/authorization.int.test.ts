@@ -101,6 +101,21 @@ const SAMPLES: Record<string, Sample> = {
 
   "analytics.runs": "derived",
 
+  "anomaly.list": "derived",
+  "anomaly.get": "derived",
+  "anomaly.openCount": "derived",
+  "anomaly.liveCount": "derived",
+  "anomaly.acknowledge": "derived",
+  "anomaly.resolve": "derived",
+  "anomaly.undoAction": "derived",
+  "anomaly.settings": "derived",
+  "anomaly.updateSettings": () => ({
+    sensitivity: "medium",
+    rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false },
+    fallbackServers: {},
+    webhookUrl: "",
+  }),
+
   "member.list": "derived",
   "member.changeRole": (fx) => ({ userId: fx.bystanderRoleId, role: "editor" }),
   "member.remove": (fx) => ({ userId: fx.bystanderRemoveId }),

@@ -1,4 +1,5 @@
 import { analyticsRouter } from "./routers/analytics";
+import { anomalyRouter } from "./routers/anomaly";
 import { auditRouter } from "./routers/audit";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
@@ -19,6 +20,8 @@ export const appRouter = router({
   mcp: mcpRouter,
   run: runRouter,
   analytics: analyticsRouter,
+  /** Alerts from the anomaly watcher, remediation and settings (issue 8). */
+  anomaly: anomalyRouter,
   /** Tenant administration (issue 7): one router per admin tab. */
   member: memberRouter,
   token: tokenRouter,

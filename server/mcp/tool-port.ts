@@ -3,6 +3,7 @@ import type { McpToolInfo, ToolCall, ToolPort, ToolProgress } from "@/engine/run
 import { StepError } from "@/engine/runtime/step-error";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as installations from "@/server/repositories/mcp-installations";
+import { getBreakers, type BreakerRegistry } from "./breakers";
 import { McpToolError, textOfContent } from "./errors";
 import { launchSpecOf, poolKeyOf } from "./installation-launch";
 import type { LaunchSpec } from "./launch";
@@ -15,8 +16,9 @@ import { getMcpPool, type McpPool } from "./pool";
  *
  * @example const tools = createMcpToolPort({ db, tenantId }); await tools.callTool({ server: "files", tool: "list_directory", args: { path } }, { signal });
  */
-export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: McpPool }): ToolPort {
+export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: McpPool; breakers?: BreakerRegistry }): ToolPort {
   const pool = options.pool ?? getMcpPool();
+  const breakers = options.breakers ?? getBreakers();
   // Resolved once per port (one run): configuration changes apply to the next run.
   const resolved = new Map<string, Promise<{ key: string; spec: LaunchSpec }>>();
 
@@ -54,15 +56,19 @@ export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: Mc
     },
 
     async callTool(call: ToolCall, callOptions: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<unknown> {
+      // An open circuit breaker fails the call at once, or sends it to the server's fallback.
+      const route = breakers.route(options.tenantId, call.server);
       try {
-        const { key, spec } = await resolve(call.server);
-        const result = await pool.callTool(key, call.server, spec, { tool: call.tool, args: call.args }, {
+        const { key, spec } = await resolve(route.server);
+        const result = await pool.callTool(key, route.server, spec, { tool: call.tool, args: call.args }, {
           signal: callOptions.signal,
           ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
         });
+        if (!route.viaFallback) breakers.record(options.tenantId, call.server, true);
         // Structured results are the tool's data; otherwise the text it wrote, with the raw content beside it.
         return result.structuredContent ?? { text: textOfContent(result.content, Number.POSITIVE_INFINITY), content: result.content };
       } catch (error) {
+        if (!route.viaFallback && !callOptions.signal.aborted) breakers.record(options.tenantId, call.server, false);
         throw toStepError(error);
       }
     },

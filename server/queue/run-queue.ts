@@ -4,6 +4,8 @@ import { Queue, Worker, type ConnectionOptions } from "bullmq";
 export interface RunJob {
   runId: string;
   tenantId: string;
+  /** When the run was queued (epoch ms), for queue wait times; absent for re-queued orphans. */
+  enqueuedAt?: number;
 }
 
 export type RunHandler = (job: RunJob, signal: AbortSignal) => Promise<void>;

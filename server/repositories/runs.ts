@@ -48,7 +48,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What starting a run reads: the workflow (name, latest published version) and the tenant's standing. */
 export interface RunStartFacts {
-  workflow: { id: string; name: string; latestVersionId: string | null } | null;
+  workflow: { id: string; name: string; latestVersionId: string | null; pausedReason: string | null; isPaused: boolean } | null;
   tenant: TenantStanding & { activeRuns: number };
 }
 
@@ -71,6 +71,7 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
       where ${runs.tenantId} in (select tenant_id from k) and ${inArray(runs.status, ACTIVE_STATUSES)}
       group by ${runs.tenantId})
     select k.i, t.limits, t.suspended_at, coalesce(active.n, 0) as active_runs, w.id as workflow_id, w.name as workflow_name,
+      w.paused_at is not null as is_paused, w.paused_reason,
       (select v.id from ${workflowVersions} v where v.workflow_id = w.id and v.version is not null order by v.version desc limit 1) as latest_version_id
     from k join ${tenants} t on t.id = k.tenant_id
     left join active on active.tenant_id = t.id
@@ -79,7 +80,13 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
   for (const row of result.rows) {
     facts[row.i as number] = {
       workflow: row.workflow_id
-        ? { id: row.workflow_id as string, name: row.workflow_name as string, latestVersionId: row.latest_version_id as string | null }
+        ? {
+            id: row.workflow_id as string,
+            name: row.workflow_name as string,
+            latestVersionId: row.latest_version_id as string | null,
+            isPaused: row.is_paused === true,
+            pausedReason: (row.paused_reason as string | null) ?? null,
+          }
         : null,
       tenant: { limits: row.limits as TenantStanding["limits"], suspendedAt: toDate(row.suspended_at), activeRuns: row.active_runs as number },
     };

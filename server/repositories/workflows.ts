@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, like, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, isNull, like, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflows } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
@@ -15,6 +15,8 @@ const summaryColumns = {
   createdBy: workflows.createdBy,
   createdAt: workflows.createdAt,
   updatedAt: workflows.updatedAt,
+  pausedAt: workflows.pausedAt,
+  pausedReason: workflows.pausedReason,
 };
 
 export async function listWorkflows(
@@ -110,3 +112,22 @@ export async function deleteWorkflow(db: Db, tenantId: string, id: string): Prom
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
+
+/** Pauses a workflow (runs are refused until it is resumed); false when it was paused already. */
+export async function pauseWorkflow(db: Db, tenantId: string, id: string, reason: string): Promise<boolean> {
+  const rows = await db
+    .update(workflows)
+    .set({ pausedAt: new Date(), pausedReason: reason })
+    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), isNull(workflows.pausedAt)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}
+
+export async function resumeWorkflow(db: Db, tenantId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .update(workflows)
+    .set({ pausedAt: null, pausedReason: null })
+    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)))
+    .returning({ id: workflows.id });
+  return rows.length > 0;
+}

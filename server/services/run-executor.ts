@@ -6,6 +6,7 @@ import type { EventBus } from "@/server/events/bus";
 import type { RunJob } from "@/server/queue/run-queue";
 import { observeRunEvent } from "@/server/observability/metrics";
 import * as repo from "@/server/repositories/runs";
+import type { MetricRecorder } from "./metric-recorder";
 import type { RunJournal } from "./run-journal";
 import { loadVersionPlan } from "./version-plans";
 
@@ -21,6 +22,8 @@ export interface ExecutorDeps {
   workerId: string;
   /** A running run whose heartbeat is older than this is taken over by another worker. */
   staleAfterMs: number;
+  /** Where runs, steps, MCP calls and queue waits are counted for the anomaly watcher. */
+  metrics?: MetricRecorder;
 }
 
 /** Workers listen here for "stop this run now". */
@@ -81,16 +84,48 @@ function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boo
   };
 }
 
-/** The tenant's tool port, counting the MCP calls this run makes (for its usage record). */
-function countingTools(port: ToolPort | undefined, count: { calls: number }): ToolPort | undefined {
+/** The tenant's tool port, counting the MCP calls this run makes (for its usage record) and timing each for the rollups. */
+function countingTools(port: ToolPort | undefined, count: { calls: number }, observe: (server: string, failed: boolean, durationMs: number) => void): ToolPort | undefined {
   if (!port) return undefined;
   return {
     listTools: (server, signal) => port.listTools(server, signal),
-    callTool: (call, options) => {
+    callTool: async (call, options) => {
       count.calls++;
-      return port.callTool(call, options);
+      const started = Date.now();
+      try {
+        const result = await port.callTool(call, options);
+        observe(call.server, false, Date.now() - started);
+        return result;
+      } catch (error) {
+        // A call the run itself aborted, or that an open circuit breaker refused, says nothing about the server.
+        if (!options.signal.aborted && (error as { code?: unknown }).code !== "CIRCUIT_OPEN") observe(call.server, true, Date.now() - started);
+        throw error;
+      }
     },
   };
+}
+
+/** What one run event adds to the metric rollups (runs per workflow and tenant, steps per node kind, queue waits). */
+function observeForRollups(metrics: MetricRecorder, run: { tenantId: string; workflowId: string }, event: RunEvent, kinds: ReadonlyMap<string, string>, enqueuedAt?: number) {
+  const tenantId = run.tenantId;
+  switch (event.type) {
+    case "run.started":
+      if (enqueuedAt !== undefined && event.restoredSteps === 0) metrics.observe({ tenantId, source: "queue", subject: "", at: event.at, durationMs: Math.max(0, event.at - enqueuedAt) });
+      break;
+    case "step.completed":
+    case "step.failed":
+      metrics.observe({ tenantId, source: "node_kind", subject: kinds.get(event.stepId) ?? "unknown", at: event.at, failed: event.type === "step.failed", durationMs: event.durationMs });
+      break;
+    case "run.completed":
+    case "run.failed": {
+      const figures = { at: event.at, failed: event.type === "run.failed", durationMs: event.durationMs, tokens: event.usage.inputTokens + event.usage.outputTokens, costUsd: event.costUsd };
+      metrics.observe({ tenantId, source: "workflow", subject: run.workflowId, ...figures });
+      metrics.observe({ tenantId, source: "tenant", subject: "", ...figures });
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 /**
@@ -169,7 +204,9 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       run.input,
       {
         llm: deps.llm(run.tenantId),
-        tools: countingTools(deps.tools(run.tenantId), mcp),
+        tools: countingTools(deps.tools(run.tenantId), mcp, (server, failed, durationMs) =>
+          deps.metrics?.observe({ tenantId: run.tenantId, source: "mcp", subject: server, at: Date.now(), failed, durationMs }),
+        ),
         clock,
         // A retry starts with the steps it copied from the run it retries.
         store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
@@ -179,6 +216,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     const kinds = new Map<string, string>();
     for await (const event of events) {
       observeRunEvent(event, kinds);
+      if (deps.metrics) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
       if (event.type === "run.cancelled" && shutdown.aborted) break; // not a user's cancel: leave it to resume
       record(event);
     }

@@ -34,7 +34,7 @@ export interface RunDeps {
  */
 async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Promise<void> {
   await deps.journal.append(ctx.tenant.id, { type: "run.queued", runId, at: Date.now() });
-  await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id });
+  await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
 }
 
 function compileOrThrow(document: unknown): Plan {
@@ -102,6 +102,9 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
   const facts = await loadStartFacts(ctx.db, { tenantId: ctx.tenant.id, workflowId: input.workflowId });
   const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
+  if (workflow.isPaused) {
+    throw new AppError("CONFLICT", `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: resume it to run it`, { reason: "WORKFLOW_PAUSED" });
+  }
 
   let versionId = input.versionId ?? (input.draft ? undefined : (workflow.latestVersionId ?? undefined));
   let plan: Plan | undefined;
@@ -149,7 +152,7 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
     },
     toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name } }),
   );
-  await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id });
+  await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
   return run;
 }
 

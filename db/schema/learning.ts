@@ -1,0 +1,88 @@
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { tenants, users } from "./tenancy";
+import { workflows } from "./workflows";
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * How each finished run went, as the learning module sees it: the class of task its workflow
+ * does, the pattern and strategy it used, success, latency, tokens, cost, and the user's rating.
+ * Not a foreign key to runs: outcomes outlive pruned runs.
+ */
+export const runOutcomes = pgTable(
+  "run_outcomes",
+  {
+    runId: uuid("run_id").primaryKey(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    workflowId: uuid("workflow_id").notNull(),
+    versionId: uuid("version_id").notNull(),
+    taskClass: text("task_class").notNull(),
+    pattern: text("pattern").notNull(),
+    strategyId: text("strategy_id").notNull(),
+    success: boolean("success").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    tokens: integer("tokens").notNull(),
+    costUsd: doublePrecision("cost_usd").notNull(),
+    rating: smallint("rating"),
+    experimentId: uuid("experiment_id"),
+    arm: text("arm"),
+    createdAt: at("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("run_outcomes_tenant_created_idx").on(t.tenantId, t.createdAt.desc())],
+);
+
+/** What a tenant's runs and edits taught so far (engine/learning's book and preference counters, as JSON). */
+export const learningState = pgTable("learning_state", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  book: jsonb("book").$type<unknown>().notNull(),
+  preferences: jsonb("preferences").$type<unknown>().notNull(),
+  outcomes: integer("outcomes").notNull().default(0),
+  updatedAt: at("updated_at").notNull().defaultNow(),
+});
+
+export const EXPERIMENT_STATUSES = ["running", "stopped", "completed"] as const;
+export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
+
+/** An A/B experiment between two versions of one workflow: runs started without a version are split between them. */
+export const experiments = pgTable(
+  "experiments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** engine/learning's Experiment (arms with their counts, split, assignment, stop rule), as JSON. */
+    state: jsonb("state").$type<unknown>().notNull(),
+    /** Arm id → the workflow version it runs. */
+    versions: jsonb("versions").$type<Record<string, string>>().notNull(),
+    status: text("status").$type<ExperimentStatus>().notNull().default("running"),
+    result: jsonb("result").$type<unknown>(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: at("created_at").notNull().defaultNow(),
+    endedAt: at("ended_at"),
+  },
+  (t) => [index("experiments_tenant_created_idx").on(t.tenantId, t.createdAt.desc()), index("experiments_workflow_idx").on(t.workflowId, t.status)],
+);
+
+/** A workflow the planner proposed for a task, kept to learn from what the user changed in it. */
+export const workflowProposals = pgTable("workflow_proposals", {
+  workflowId: uuid("workflow_id")
+    .primaryKey()
+    .references(() => workflows.id, { onDelete: "cascade" }),
+  tenantId: uuid("tenant_id")
+    .notNull()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  task: text("task").notNull(),
+  document: jsonb("document").$type<unknown>().notNull(),
+  /** Set once the user's first published version was compared with the proposal. */
+  learnedAt: at("learned_at"),
+  createdAt: at("created_at").notNull().defaultNow(),
+});

@@ -1,0 +1,191 @@
+/**
+ * The detectors, each one baseline run through scanSeries: robust z-scores on a rolling median and
+ * MAD, an EWMA control band, a seasonal baseline (same hour of day or of week) and level shifts.
+ * All take the same options; detect-anomalies.ts picks and combines them per kind of metric.
+ */
+import { type Baseline, createEwmaBaseline, createMedianBaseline } from "./baselines";
+import { KIND_PROFILES, type KindProfile, thresholdFor } from "./kind-profiles";
+import { type ScanReasons, scanSeries } from "./scan-series";
+import { describeSlot, detectSeasonality, fitSeasonalProfile, profileValueAt, type SeasonalProfile } from "./seasonality";
+import type { DetectionResult, DetectorName, MetricPoint, SeasonalPeriod, SeriesKind, Sensitivity } from "./types";
+
+export type DetectOptions = {
+  kind: SeriesKind;
+  /** Moves the threshold: "low" 6.5 .. "medium" 5 .. "high" 3.5 scales. */
+  sensitivity?: Sensitivity;
+  /** Overrides the threshold (in scales) that `sensitivity` would give. */
+  threshold?: number;
+  /** "auto" (default) looks for a daily or weekly rhythm; a period forces it; "none" skips it. */
+  seasonality?: "auto" | "none" | SeasonalPeriod;
+  /** Where hour 0 of a day falls, for the seasonal buckets and the reasons (default UTC). */
+  utcOffsetMinutes?: number;
+  /** Names the metric in reasons, e.g. "p95 latency" (default: the kind). */
+  label?: string;
+  /** Points in the rolling median window (default 60). */
+  window?: number;
+  /** Points of history a point needs before it can be flagged (default 30). */
+  minHistory?: number;
+  /**
+   * A smallest scale the caller knows from how the values were measured, raising the kind's floor:
+   * an error rate over 20 calls per point moves by 5 % with one failure (binomial noise).
+   */
+  minScale?: number;
+};
+
+/** A series as typed arrays in time order (sorted when the input was not). */
+export type PreparedSeries = { times: Float64Array; values: Float64Array };
+
+const DEFAULT_WINDOW = 60;
+export const DEFAULT_MIN_HISTORY = 30;
+
+/**
+ * Copies points into typed arrays, sorting them by time if they are not already. Points with a
+ * non-finite time or value are dropped: one NaN would poison every median after it.
+ * @example prepareSeries([[0, 1], [60_000, 2]]).values // Float64Array [1, 2]
+ */
+export function prepareSeries(points: readonly MetricPoint[]): PreparedSeries {
+  let ordered: readonly MetricPoint[] = points;
+  for (let i = 0; i < points.length; i++) {
+    const [t, v] = points[i] as MetricPoint;
+    if (!Number.isFinite(t) || !Number.isFinite(v)) {
+      ordered = points.filter(([time, value]) => Number.isFinite(time) && Number.isFinite(value));
+      break;
+    }
+  }
+  for (let i = 1; i < ordered.length; i++) {
+    if ((ordered[i] as MetricPoint)[0] < (ordered[i - 1] as MetricPoint)[0]) {
+      ordered = [...ordered].sort((a, b) => a[0] - b[0]);
+      break;
+    }
+  }
+  const times = new Float64Array(ordered.length);
+  const values = new Float64Array(ordered.length);
+  ordered.forEach(([t, v], i) => {
+    times[i] = t;
+    values[i] = v;
+  });
+  return { times, values };
+}
+
+/**
+ * Robust z-score: how many MAD-scales a point sits from the median of the points before it.
+ * @example detectRobustZ(points, { kind: "latency" }).anomalies[0]?.reason
+ * // "latency 2,340 ms is 6.1 robust deviations above the median of the last 60 points (410 ms)"
+ */
+export function detectRobustZ(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+  return runDetector(asPrepared(points), options, "robust-z", null);
+}
+
+/**
+ * EWMA control band: an exponentially weighted mean ± threshold × its weighted mean deviation.
+ * @example detectEwma(points, { kind: "cost", sensitivity: "high" }).band.at(-1)?.high
+ */
+export function detectEwma(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+  return runDetector(asPrepared(points), options, "ewma", null);
+}
+
+/**
+ * Seasonal baseline: the usual value for this hour of the day (or week) on top of the rolling level.
+ * With `seasonality: "auto"` (the default) and no rhythm found, flags nothing and says why in `skipped`.
+ * @example detectSeasonal(points, { kind: "count", seasonality: "weekly" })
+ */
+export function detectSeasonal(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+  const series = asPrepared(points);
+  const profile = findProfile(series, options);
+  if (!profile) {
+    const result = runDetector(series, options, null, null);
+    return { ...result, anomalies: [], changePoints: [], skipped: result.skipped ?? "no daily or weekly rhythm found" };
+  }
+  return runDetector(series, options, null, profile);
+}
+
+/**
+ * Level shifts (change points): a two-sided CUSUM on robust scores; reports the onset of each shift
+ * at least `threshold` scales high, and the band moves to the new level once it is confirmed.
+ * @example detectLevelShifts(points, { kind: "latency" }).changePoints // [1767225600000]
+ */
+export function detectLevelShifts(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+  const result = runDetector(asPrepared(points), options, "robust-z", null);
+  return { ...result, anomalies: result.anomalies.filter((a) => a.detector === "level-shift") };
+}
+
+/** The profile to use: forced, found, or none. */
+export function findProfile(series: PreparedSeries, options: Pick<DetectOptions, "seasonality" | "utcOffsetMinutes">): SeasonalProfile | null {
+  const mode = options.seasonality ?? "auto";
+  if (mode === "none") return null;
+  if (mode === "auto") return detectSeasonality(series.times, series.values, options.utcOffsetMinutes);
+  return fitSeasonalProfile(series.times, series.values, mode, options.utcOffsetMinutes);
+}
+
+/**
+ * Runs one scan: `baselineName` null means the kind's own baseline; a profile makes it seasonal.
+ * Exported for detect-anomalies.ts, which combines them.
+ */
+export function runDetector(
+  series: PreparedSeries,
+  options: DetectOptions,
+  baselineName: "robust-z" | "ewma" | null,
+  profile: SeasonalProfile | null,
+): DetectionResult {
+  const kind = KIND_PROFILES[options.kind];
+  const minHistory = options.minHistory ?? DEFAULT_MIN_HISTORY;
+  const window = options.window ?? DEFAULT_WINDOW;
+  const useEwma = baselineName ? baselineName === "ewma" : kind.baseline === "ewma";
+  const baseline: Baseline = useEwma ? createEwmaBaseline({ seedPoints: Math.max(2, Math.min(minHistory, 20)) }) : createMedianBaseline(window);
+  const detector: DetectorName = profile ? "seasonal" : useEwma ? "ewma" : "robust-z";
+  const seasonal = profile ? seasonalComponent(series.times, profile) : null;
+  const result = scanSeries(series.times, series.values, seasonal, baseline, {
+    detector,
+    threshold: options.threshold ?? thresholdFor(options.sensitivity),
+    scaleFloor: options.minScale ? (expected) => Math.max(options.minScale!, kind.scaleFloor(expected)) : kind.scaleFloor,
+    bounds: kind.bounds,
+    minHistory,
+    reasons: createReasons(series, kind, options, detector, profile),
+  });
+  if (series.values.length <= minHistory) {
+    return {
+      ...result,
+      skipped: `too few points: ${series.values.length} given, and a point needs ${minHistory} before it to be judged`,
+    };
+  }
+  return result;
+}
+
+function asPrepared(points: readonly MetricPoint[] | PreparedSeries): PreparedSeries {
+  return "times" in points ? points : prepareSeries(points);
+}
+
+function seasonalComponent(times: Float64Array, profile: SeasonalProfile): Float64Array {
+  const component = new Float64Array(times.length);
+  for (let i = 0; i < times.length; i++) component[i] = profileValueAt(profile, times[i] as number);
+  return component;
+}
+
+function createReasons(
+  series: PreparedSeries,
+  kind: KindProfile,
+  options: DetectOptions,
+  detector: DetectorName,
+  profile: SeasonalProfile | null,
+): ScanReasons {
+  const label = options.label ?? kind.format.label;
+  const show = kind.format.formatValue;
+  const side = (value: number, expected: number) => (value >= expected ? "above" : "below");
+  return {
+    point(index, value, expected, score, historySize) {
+      const head = `${label} ${show(value)} is ${score.toFixed(1)}`;
+      if (detector === "robust-z") {
+        return `${head} robust deviations ${side(value, expected)} the median of the last ${historySize} points (${show(expected)})`;
+      }
+      if (detector === "ewma") return `${head} deviations ${side(value, expected)} its moving average (${show(expected)})`;
+      const period = profile?.period ?? "daily";
+      const slot = profile ? describeSlot(profile, series.times[index] as number) : "";
+      const same = period === "daily" ? "same hour of day" : "same hour of week";
+      return `${head} deviations ${side(value, expected)} the usual ${show(expected)} for ${slot} (${same})`;
+    },
+    shift(_index, before, after, score) {
+      return `${label} shifted ${after >= before ? "up" : "down"} from ${show(before)} to ${show(after)} here (${score.toFixed(1)} deviations); the band follows the new level`;
+    },
+  };
+}
+

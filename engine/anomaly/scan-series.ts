@@ -1,0 +1,191 @@
+/**
+ * The one loop every detector runs: for each point, ask the baseline what to expect, score the point
+ * in scales, flag it past the threshold, then feed it to the baseline (clipped, so an outlier does
+ * not teach the baseline). A two-sided CUSUM on the scores watches for level shifts: once the
+ * series has sat on one side long enough, the baseline's history is moved to the new level, so the
+ * band follows it instead of flagging every later point; a shift as large as the threshold is
+ * reported at its onset.
+ */
+import type { Baseline } from "./baselines";
+import type { Anomaly, BandPoint, DetectionResult, DetectorName } from "./types";
+
+export type ScanReasons = {
+  point(index: number, value: number, expected: number, score: number, historySize: number): string;
+  shift(index: number, before: number, after: number, score: number): string;
+};
+
+export type ScanOptions = {
+  detector: DetectorName;
+  /** Scales from the expected value beyond which a point is flagged. */
+  threshold: number;
+  /** The smallest scale to trust at a given expected value (see detect-anomalies.ts, per kind). */
+  scaleFloor: (expected: number) => number;
+  /** Values the metric can take, e.g. [0, 1] for a rate: the band is clipped to them. */
+  bounds: [number, number];
+  /** Points of history a point needs before it can be flagged. */
+  minHistory: number;
+  reasons: ScanReasons;
+};
+
+// CUSUM on scores clipped to ±3, allowing 1 scale of slack: a shift of ≥ 3 scales is confirmed after
+// 4 points, 2 scales after 8, while single spikes (and bursts up to 3 points) never add up to it.
+const CUSUM_CLIP = 3;
+const CUSUM_SLACK = 1;
+const CUSUM_LIMIT = 8;
+// What is fed to the baseline is clipped to this many scales around the expected value.
+const FEED_CLIP = 3;
+const RUN_MEMORY = 32;
+
+/**
+ * Scans `values` (with an optional seasonal component per point, subtracted before the baseline
+ * sees them) and returns flagged points, the band at every point and the confirmed level shifts.
+ * @example scanSeries(times, values, null, createMedianBaseline(60), options)
+ */
+export function scanSeries(
+  times: Float64Array,
+  values: Float64Array,
+  seasonal: Float64Array | null,
+  baseline: Baseline,
+  options: ScanOptions,
+): DetectionResult {
+  const n = values.length;
+  const { threshold, bounds, reasons } = options;
+  const anomalies: Anomaly[] = [];
+  const flaggedAt: number[] = []; // point index of each anomaly, for relabelling a shift's onset
+  const band: BandPoint[] = new Array(n);
+  const changePoints: number[] = [];
+  const warmup = Math.min(n, options.minHistory);
+  const seasonalAt = (i: number) => (seasonal ? (seasonal[i] as number) : 0);
+
+  const bandAt = (i: number, expected: number, scale: number): BandPoint => ({
+    at: times[i] as number,
+    low: Math.max(bounds[0], expected - threshold * scale),
+    high: Math.min(bounds[1], expected + threshold * scale),
+    expected,
+  });
+  const effectiveScale = (expected: number) => {
+    const scale = Math.max(baseline.scale(), options.scaleFloor(expected));
+    return scale > 0 ? scale : Number.EPSILON * Math.max(1, Math.abs(expected));
+  };
+
+  // Warm-up: the first points only teach the baseline; their band is the one it learnt from them.
+  for (let i = 0; i < warmup; i++) baseline.push((values[i] as number) - seasonalAt(i));
+  for (let i = 0; i < warmup; i++) {
+    const expected = seasonalAt(i) + baseline.center();
+    band[i] = bandAt(i, expected, effectiveScale(expected));
+  }
+
+  const shifts = createShiftWatch();
+
+  for (let i = warmup; i < n; i++) {
+    const value = values[i] as number;
+    const season = seasonalAt(i);
+    const residual = value - season;
+    let center = baseline.center();
+    const expected = season + center;
+    const scale = effectiveScale(expected);
+    const score = (residual - center) / scale;
+    const pointBand = bandAt(i, expected, scale);
+    band[i] = pointBand;
+
+    if ((score > threshold && value > pointBand.high) || (score < -threshold && value < pointBand.low)) {
+      flaggedAt.push(i);
+      anomalies.push({
+        at: times[i] as number,
+        value,
+        score: Math.abs(score),
+        direction: score > 0 ? "up" : "down",
+        band: [pointBand.low, pointBand.high],
+        reason: reasons.point(i, value, expected, Math.abs(score), baseline.size()),
+        detector: options.detector,
+      });
+    }
+
+    const shift = shifts.observe(i, residual - center, score);
+    if (shift) {
+      const { onset, delta } = shift;
+      baseline.shift(delta);
+      center += delta;
+      const shiftScore = Math.abs(delta) / scale;
+      if (shiftScore >= threshold) {
+        changePoints.push(times[onset] as number);
+        const onsetBand = band[onset] as BandPoint;
+        const before = onsetBand.expected;
+        placeAnomaly(anomalies, flaggedAt, onset, {
+          at: times[onset] as number,
+          value: values[onset] as number,
+          score: shiftScore,
+          direction: delta > 0 ? "up" : "down",
+          band: [onsetBand.low, onsetBand.high],
+          reason: reasons.shift(onset, before, before + delta, shiftScore),
+          detector: "level-shift",
+        });
+      }
+    }
+
+    const limit = FEED_CLIP * scale;
+    baseline.push(Math.max(center - limit, Math.min(center + limit, residual)));
+  }
+  return { anomalies, band, changePoints };
+}
+
+/**
+ * A two-sided CUSUM over scores: `observe` returns a confirmed shift's onset and size (the median
+ * deviation since the run began), then starts over.
+ */
+function createShiftWatch() {
+  let upSum = 0;
+  let downSum = 0;
+  let upStart = 0;
+  let downStart = 0;
+  const deviations = new Float64Array(RUN_MEMORY); // ring of recent deviations, for a shift's size
+  const scratch = new Float64Array(RUN_MEMORY);
+  return {
+    observe(i: number, deviation: number, score: number): { onset: number; delta: number } | null {
+      deviations[i % RUN_MEMORY] = deviation;
+      const clipped = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, score));
+      if (upSum === 0) upStart = i;
+      if (downSum === 0) downStart = i;
+      upSum = Math.max(0, upSum + clipped - CUSUM_SLACK);
+      downSum = Math.max(0, downSum - clipped - CUSUM_SLACK);
+      if (upSum < CUSUM_LIMIT && downSum < CUSUM_LIMIT) return null;
+      const runStart = Math.max(upSum >= CUSUM_LIMIT ? upStart : downStart, i - RUN_MEMORY + 1);
+      upSum = 0;
+      downSum = 0;
+      const delta = medianOfRecent(deviations, scratch, i, i - runStart + 1);
+      return { onset: findOnset(deviations, runStart, i, delta), delta };
+    },
+  };
+}
+
+/** Median of the last `count` values written to the ring `ring` up to index `last`. */
+function medianOfRecent(ring: Float64Array, scratch: Float64Array, last: number, count: number): number {
+  for (let k = 0; k < count; k++) scratch[k] = ring[(last - k) % RUN_MEMORY] as number;
+  const window = scratch.subarray(0, count).sort();
+  const mid = count >> 1;
+  return count % 2 ? (window[mid] as number) : ((window[mid - 1] as number) + (window[mid] as number)) / 2;
+}
+
+/**
+ * The first point of the run nearer the new level than the old one: the CUSUM's run may have
+ * started a few points early on noise that happened to lean the same way.
+ */
+function findOnset(ring: Float64Array, from: number, to: number, delta: number): number {
+  for (let i = from; i <= to; i++) {
+    if (Math.abs((ring[i % RUN_MEMORY] as number) - delta) < Math.abs(ring[i % RUN_MEMORY] as number)) return i;
+  }
+  return from;
+}
+
+/** Puts a level shift's anomaly at its onset: replaces a point flag there, or inserts it in time order. */
+function placeAnomaly(anomalies: Anomaly[], flaggedAt: number[], index: number, anomaly: Anomaly) {
+  let k = flaggedAt.length - 1;
+  while (k >= 0 && (flaggedAt[k] as number) > index) k--;
+  if (k >= 0 && flaggedAt[k] === index) {
+    const existing = anomalies[k] as Anomaly;
+    anomalies[k] = { ...anomaly, score: Math.max(anomaly.score, existing.score) };
+    return;
+  }
+  anomalies.splice(k + 1, 0, anomaly);
+  flaggedAt.splice(k + 1, 0, index);
+}

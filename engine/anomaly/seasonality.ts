@@ -1,0 +1,214 @@
+/**
+ * Daily and weekly rhythm: a profile of what each hour of the day (or of the week) usually adds to
+ * the series' level, found by classical decomposition: the level is a moving average over exactly
+ * one period (which cancels the rhythm), and each hour's profile value is the median of the points'
+ * distance from that level in that hour, over every cycle (medians, so spikes do not leak in).
+ */
+import { medianInPlace, quantileInPlace } from "./order-statistics";
+import type { SeasonalPeriod } from "./types";
+
+const HOUR_MS = 3_600_000;
+const BUCKETS: Record<SeasonalPeriod, number> = { daily: 24, weekly: 168 };
+// 1970-01-01 was a Thursday: 72 hours past the Monday before it, where hour-of-week 0 begins.
+const EPOCH_HOUR_OF_WEEK = 72;
+const WEEKDAYS = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+// A rhythm counts when removing it leaves at most this share of the spread (robust scales).
+const MAX_RESIDUAL_RATIO = 0.7;
+// Weekly wins over daily only when it explains clearly more: it has 7x the buckets to overfit with.
+const WEEKLY_OVER_DAILY = 0.8;
+
+export type SeasonalProfile = {
+  period: SeasonalPeriod;
+  /** Typical offset from the level per hour bucket (hour 0 = midnight, Monday midnight for weekly). */
+  buckets: Float64Array;
+  /** Share of the detrended spread the profile explains (0..1). */
+  strength: number;
+  utcOffsetMinutes: number;
+  /** Where in the hour bucket centres sit: on the samples' minute when they keep to one, else :30. */
+  phaseMs: number;
+};
+
+/**
+ * Finds a daily or weekly rhythm, or null. Needs three cycles of data and a handful of points per cycle.
+ * @example detectSeasonality(times, values)?.period // "daily"
+ */
+export function detectSeasonality(times: Float64Array, values: Float64Array, utcOffsetMinutes = 0): SeasonalProfile | null {
+  const phaseMs = findHourPhase(times);
+  const daily = fitSeasonalProfile(times, values, "daily", utcOffsetMinutes, phaseMs);
+  const weekly = fitSeasonalProfile(times, values, "weekly", utcOffsetMinutes, phaseMs);
+  const residual = (p: SeasonalProfile | null) => (p ? Math.sqrt(1 - p.strength) : Infinity);
+  const dailyOk = residual(daily) <= MAX_RESIDUAL_RATIO;
+  const weeklyOk = residual(weekly) <= MAX_RESIDUAL_RATIO;
+  if (weeklyOk && (!dailyOk || residual(weekly) <= WEEKLY_OVER_DAILY * residual(daily))) return weekly;
+  return dailyOk ? daily : null;
+}
+
+/**
+ * The profile of one period, however weak (see `strength`), or null when the data spans fewer than
+ * three cycles or has fewer than six points per cycle.
+ * @example fitSeasonalProfile(times, values, "weekly")?.strength // 0.8
+ */
+export function fitSeasonalProfile(
+  times: Float64Array,
+  values: Float64Array,
+  period: SeasonalPeriod,
+  utcOffsetMinutes = 0,
+  phaseMs = findHourPhase(times),
+): SeasonalProfile | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const bucketCount = BUCKETS[period];
+  const periodMs = bucketCount * HOUR_MS;
+  const first = times[0] as number;
+  const last = times[n - 1] as number;
+  const cycles = (last - first) / periodMs;
+  if (cycles < 3 || n / cycles < 6) return null;
+
+  // Centered moving average over [t - P/2, t + P/2), kept for points whose window lies inside the
+  // data: `detrended` holds their distance from it, in order.
+  const half = periodMs / 2;
+  const detrended = new Float64Array(n);
+  const interior = new Int32Array(n);
+  let count = 0;
+  let lo = 0;
+  let hi = 0;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i] as number;
+    while (hi < n && (times[hi] as number) < t + half) sum += values[hi++] as number;
+    while ((times[lo] as number) < t - half) sum -= values[lo++] as number;
+    if (t - half >= first && t + half <= last) {
+      detrended[count] = (values[i] as number) - sum / (hi - lo);
+      interior[count++] = i;
+    }
+  }
+  if (count < 2 * bucketCount) return null;
+
+  const profile: SeasonalProfile = { period, buckets: new Float64Array(bucketCount), strength: 0, utcOffsetMinutes, phaseMs };
+  // Where each point sits between two bucket centres, computed once for the medians and the fit.
+  const bucket = new Int32Array(count);
+  const fraction = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const hours = hoursFromCentres(profile, times[interior[k] as number] as number);
+    const whole = Math.floor(hours);
+    bucket[k] = positiveModulo(whole, bucketCount);
+    fraction[k] = hours - whole;
+  }
+  if (!fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction)) return null;
+
+  const remaining = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const b = bucket[k] as number;
+    const from = profile.buckets[b] as number;
+    const to = profile.buckets[b + 1 === bucketCount ? 0 : b + 1] as number;
+    remaining[k] = (detrended[k] as number) - (from + (fraction[k] as number) * (to - from));
+  }
+  const spread = robustScaleInPlace(detrended.subarray(0, count));
+  const left = robustScaleInPlace(remaining);
+  profile.strength = spread > 0 ? Math.max(0, 1 - (left / spread) ** 2) : 0;
+  return profile;
+}
+
+/**
+ * The profile's value at a time, interpolated between hour centres: smooth rhythms move within an hour.
+ * @example profileValueAt(profile, Date.UTC(2026, 0, 5, 14, 30))
+ */
+export function profileValueAt(profile: SeasonalProfile, at: number): number {
+  const count = profile.buckets.length;
+  const hours = hoursFromCentres(profile, at);
+  const whole = Math.floor(hours);
+  const fraction = hours - whole;
+  const from = profile.buckets[positiveModulo(whole, count)] as number;
+  const to = profile.buckets[positiveModulo(whole + 1, count)] as number;
+  return from + fraction * (to - from);
+}
+
+/**
+ * Names the hour bucket a time falls in, for reasons: "14:00" (daily) or "Tuesdays 14:00" (weekly).
+ * @example describeSlot(profile, Date.UTC(2026, 0, 6, 14, 20)) // "Tuesdays 14:00"
+ */
+export function describeSlot(profile: SeasonalProfile, at: number): string {
+  const hourOfWeek = bucketOf({ ...profile, period: "weekly" }, at);
+  const clock = `${String(hourOfWeek % 24).padStart(2, "0")}:00`;
+  return profile.period === "daily" ? clock : `${WEEKDAYS[Math.floor(hourOfWeek / 24)]} ${clock}`;
+}
+
+/** Hours since the first bucket centre (hour 0 of the week), in the profile's time zone. */
+function hoursFromCentres(profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs">, at: number): number {
+  return (at + profile.utcOffsetMinutes * 60_000 - profile.phaseMs) / HOUR_MS + EPOCH_HOUR_OF_WEEK;
+}
+
+function bucketOf(profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs" | "period">, at: number): number {
+  return positiveModulo(Math.round(hoursFromCentres(profile, at)), BUCKETS[profile.period]);
+}
+
+/**
+ * Hourly (or coarser) samples usually keep to one minute of the hour; centring the buckets there
+ * puts each sample on its bucket's value, where a centre at :30 would interpolate across a change
+ * at the top of the hour. Dense samples spread over the hour get centres at :30.
+ */
+function findHourPhase(times: Float64Array): number {
+  let cos = 0;
+  let sin = 0;
+  let samples = 0;
+  // A few hundred samples spread over the series tell the phase as well as all of them.
+  const stride = Math.max(1, Math.floor(times.length / 256));
+  for (let i = 0; i < times.length; i += stride) {
+    const angle = (2 * Math.PI * positiveModulo(times[i] as number, HOUR_MS)) / HOUR_MS;
+    cos += Math.cos(angle);
+    sin += Math.sin(angle);
+    samples++;
+  }
+  if (Math.hypot(cos, sin) < 0.5 * samples) return HOUR_MS / 2;
+  return positiveModulo((Math.atan2(sin, cos) / (2 * Math.PI)) * HOUR_MS, HOUR_MS);
+}
+
+function positiveModulo(value: number, modulus: number): number {
+  return ((value % modulus) + modulus) % modulus;
+}
+
+/**
+ * Fills `buckets` with the median of the values nearest each bucket's centre (fraction < ½ belongs
+ * to the bucket before), centred to mean 0; empty buckets are interpolated from their neighbours.
+ * Returns false when every bucket is empty.
+ */
+function fillBucketMedians(buckets: Float64Array, values: Float64Array, bucket: Int32Array, fraction: Float64Array): boolean {
+  const bucketCount = buckets.length;
+  const nearest = (k: number) => ((fraction[k] as number) < 0.5 ? (bucket[k] as number) : ((bucket[k] as number) + 1) % bucketCount);
+  const starts = new Int32Array(bucketCount + 1);
+  for (let k = 0; k < values.length; k++) starts[nearest(k) + 1]!++;
+  for (let b = 0; b < bucketCount; b++) starts[b + 1]! += starts[b] as number;
+  const grouped = new Float64Array(values.length);
+  const fill = starts.slice(0, bucketCount);
+  for (let k = 0; k < values.length; k++) grouped[fill[nearest(k)]!++] = values[k] as number;
+  const known: number[] = [];
+  for (let b = 0; b < bucketCount; b++) {
+    const from = starts[b] as number;
+    const to = starts[b + 1] as number;
+    buckets[b] = to > from ? medianInPlace(grouped, from, to) : Number.NaN;
+    if (to > from) known.push(b);
+  }
+  if (known.length === 0) return false;
+  for (let b = 0; b < bucketCount; b++) {
+    if (!Number.isNaN(buckets[b])) continue;
+    // Neighbours on the circle: the last known bucket before b and the first one after it.
+    const next = known.find((k) => k > b) ?? (known[0] as number) + bucketCount;
+    const previous = known.findLast((k) => k < b) ?? (known[known.length - 1] as number) - bucketCount;
+    const from = buckets[positiveModulo(previous, bucketCount)] as number;
+    const to = buckets[positiveModulo(next, bucketCount)] as number;
+    buckets[b] = from + ((b - previous) / (next - previous)) * (to - from);
+  }
+  let mean = 0;
+  for (let b = 0; b < bucketCount; b++) mean += (buckets[b] as number) / bucketCount;
+  for (let b = 0; b < bucketCount; b++) buckets[b]! -= mean;
+  return true;
+}
+
+/**
+ * Standard-deviation-sized spread by the interquartile range, or the inter-decile range when the
+ * IQR is 0 (a series that is mostly one value); reorders `values`.
+ */
+function robustScaleInPlace(values: Float64Array): number {
+  const iqr = (quantileInPlace(values, 0.75) - quantileInPlace(values, 0.25)) / 1.349;
+  return iqr > 0 ? iqr : (quantileInPlace(values, 0.9) - quantileInPlace(values, 0.1)) / 2.5631;
+}

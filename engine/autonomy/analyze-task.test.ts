@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { analyzeTask } from "./analyze-task";
+
+describe("analyzeTask", () => {
+  it("reads capabilities in the order the task uses them", () => {
+    expect(analyzeTask("Read data/events.csv, load it into a new SQLite table and report the row count").capabilities).toEqual(["files", "sqlite"]);
+    expect(analyzeTask("Copy the meeting notes from the Drive folder Team into notes/ in the workspace").capabilities).toEqual(["documents", "files"]);
+    expect(analyzeTask("Export the users table from Postgres to a CSV file in the backups directory").capabilities).toEqual(["relational-db", "files"]);
+  });
+
+  it("finds entities: URLs, paths, files, database files, repositories and SQL", () => {
+    const kinds = (text: string) => analyzeTask(text).entities.map((e) => `${e.kind}:${e.value}`);
+    expect(kinds("Save https://lobste.rs into a file called today.md")).toEqual(["url:https://lobste.rs", "file:today.md"]);
+    expect(kinds("Summarize the schema of inventory.db")).toEqual(["database-file:inventory.db"]);
+    expect(kinds("Read data/events.csv now")).toEqual(["path:data/events.csv"]);
+    expect(kinds("Open an issue in the acme/web repository")).toEqual(["repository:acme/web"]);
+    expect(kinds("Run SELECT name FROM users in Postgres")[0]).toMatch(/^sql:select name from/);
+    // Product names, versions and dates are not files.
+    expect(kinds("Look up the current Node.js LTS version online")).toEqual([]);
+    expect(kinds("Create a release for v2.3.0 dated 10/12/2024")).toEqual([]);
+  });
+
+  it("needs no server for pure text tasks", () => {
+    for (const task of ["Write a haiku about autumn", "Produce three versions of this abstract", "Explain recursion to a child"]) {
+      expect(analyzeTask(task).capabilities, task).toEqual([]);
+    }
+  });
+
+  it("tells a page to fetch from a page to drive in a browser", () => {
+    expect(analyzeTask("Get the weather pages of Paris and Rome").capabilities).toEqual(["web-fetch"]);
+    expect(analyzeTask("Take a screenshot of https://example.com").capabilities).toEqual(["browser-automation"]);
+  });
+
+  it("reads a database word as a topic next to web research", () => {
+    expect(analyzeTask("Search the web for the top five vector databases").capabilities).toEqual(["web-search"]);
+    expect(analyzeTask("How many rows does the orders table of the database hold?").capabilities).toEqual(["relational-db"]);
+  });
+
+  it("takes 'search' as web search only when nothing else is the source", () => {
+    expect(analyzeTask("Search for flights to Rome next week").capabilities).toEqual(["web-search"]);
+    expect(analyzeTask("Search the logs directory for errors").capabilities).toEqual(["files"]);
+    expect(analyzeTask("Search our GitHub repositories for uses of eval").capabilities).toEqual(["code-hosting"]);
+  });
+
+  it("scores structure: lists, counts, quality loops, routing, hand-offs, steps and plans", () => {
+    const structure = (text: string) => analyzeTask(text).structure;
+    expect(structure("Get the pages of Paris, Tokyo and New York at the same time").splits).toBe(true);
+    expect(structure("Give me four alternative subject lines").splits).toBe(true);
+    expect(structure("Which customers placed more than five orders?").splits).toBe(false);
+    expect(structure("Polish the essay until the critic rates it excellent").iterates).toBe(true);
+    expect(structure("Keep polling until the deploy finishes").iterates).toBe(false);
+    expect(structure("Route each incoming ticket to the billing, bugs or sales queue").routes).toBe(true);
+    expect(structure("A concierge that transfers callers to a flights agent or a hotels agent").handsOff).toBe(true);
+    expect(structure("Fetch the page, then save it to page.md").sequence).toBe(true);
+    expect(structure("Plan and carry out a migration of our CI").plans).toBe(true);
+  });
+
+  it("counts the parts of a list and of a number", () => {
+    expect(analyzeTask("Get the weather of Paris, Tokyo and New York").itemCount).toBe(3);
+    expect(analyzeTask("Write four different slogans").itemCount).toBe(4);
+  });
+
+  it("keeps unknown words as candidate product names", () => {
+    expect(analyzeTask("Post the summary to our Slack channel").keywords).toContain("slack");
+  });
+
+  it("is pure: the same text gives the same features", () => {
+    const text = "Read data/events.csv, load it into a new SQLite table and report the row count";
+    expect(analyzeTask(text)).toEqual(analyzeTask(text));
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { analyzeTask } from "./analyze-task";
+import { decidePattern } from "./decide-pattern";
+
+describe("decidePattern", () => {
+  it("picks a pattern with reasons and a confidence", () => {
+    const decision = decidePattern(analyzeTask("Route each incoming webhook event to the billing handler, the shipping handler or the fraud handler"));
+    expect(decision.pattern).toBe("router");
+    expect(decision.confidence).toBeGreaterThan(0.8);
+    expect(decision.reasons[0]).toMatch(/^router: /);
+  });
+
+  it("falls back to a single agent without structural signals", () => {
+    expect(decidePattern(analyzeTask("Summarize the schema of inventory.db")).pattern).toBe("single");
+  });
+
+  it("prefers the explicit shape to the generic chain", () => {
+    const task = "Plan and carry out a competitive analysis of three note-taking apps: choose the criteria, research each app online and write the comparison";
+    expect(decidePattern(analyzeTask(task)).pattern).toBe("orchestrator");
+  });
+
+  const closeCall = analyzeTask("Download the report from https://example.com/q3.pdf and save it in the reports folder");
+
+  it("lets learned success rates overrule a close call, and says so", () => {
+    const heuristic = decidePattern(closeCall);
+    const other = heuristic.runnerUp;
+    const decision = decidePattern(closeCall, {
+      learned: { [heuristic.pattern]: { alpha: 11, beta: 31 }, [other]: { alpha: 35, beta: 7 } },
+    });
+    expect(decision.pattern).toBe(other);
+    expect(decision.learnedOverride).toBe(true);
+    expect(decision.reasons[0]).toMatch(/^learned: /);
+  });
+
+  it("ignores learning without enough evidence or when the call is clear", () => {
+    const heuristic = decidePattern(closeCall);
+    const thin = decidePattern(closeCall, { learned: { [heuristic.pattern]: { alpha: 1, beta: 4 }, [heuristic.runnerUp]: { alpha: 4, beta: 1 } } });
+    expect(thin.pattern).toBe(heuristic.pattern);
+    const clear = analyzeTask("Write a haiku about autumn and polish it until a critic rates it excellent");
+    const strong = decidePattern(clear, { learned: { "evaluator-optimizer": { alpha: 11, beta: 31 }, single: { alpha: 35, beta: 7 } } });
+    expect(strong.pattern).toBe("evaluator-optimizer");
+  });
+
+  it("takes a bias from the user's past edits into account", () => {
+    const features = analyzeTask("Fetch https://example.com and save it to page.md");
+    expect(decidePattern(features).pattern).toBe("chain");
+    const biased = decidePattern(features, { bias: { chain: -4, single: 1 } });
+    expect(biased.pattern).toBe("single");
+    expect(biased.reasons.join(" ")).toMatch(/past edits/);
+  });
+});

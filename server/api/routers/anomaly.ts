@@ -1,0 +1,64 @@
+import { z } from "zod";
+import * as alerts from "@/server/services/alerts";
+import { tenantAlertsChannel } from "@/server/services/anomaly-watch";
+import { permissionProcedure, router } from "../trpc";
+
+const id = z.uuid();
+
+/** Alerts raised by the anomaly watcher, their remediations, and the tenant's anomaly settings. */
+export const anomalyRouter = router({
+  list: permissionProcedure("anomaly.view")
+    .input(alerts.listAlertsInput)
+    .query(({ ctx, input }) => alerts.listAlerts(ctx, input)),
+
+  get: permissionProcedure("anomaly.view")
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => alerts.getAlert(ctx, input.id, (await ctx.runSystem()).watch.bucketMs)),
+
+  openCount: permissionProcedure("anomaly.view").query(({ ctx }) => alerts.countOpenAlerts(ctx)),
+
+  /** The open count now and after every change to the tenant's alerts (the sidebar badge), over SSE. */
+  liveCount: permissionProcedure("anomaly.view").subscription(async function* ({ ctx, signal }) {
+    const { bus } = await ctx.runSystem();
+    let wake: (() => void) | undefined;
+    let changed = true;
+    const unsubscribe = await bus.subscribe(tenantAlertsChannel(ctx.tenant.id), () => {
+      changed = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      while (!signal?.aborted) {
+        if (changed) {
+          changed = false;
+          yield await alerts.countOpenAlerts(ctx);
+          continue;
+        }
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      unsubscribe();
+    }
+  }),
+
+  acknowledge: permissionProcedure("anomaly.manage")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => alerts.acknowledgeAlert(ctx, input.id)),
+
+  resolve: permissionProcedure("anomaly.manage")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => alerts.resolveAlert(ctx, input.id)),
+
+  undoAction: permissionProcedure("anomaly.manage")
+    .input(z.object({ alertId: id, actionId: id }))
+    .mutation(async ({ ctx, input }) => alerts.undoAlertAction(ctx, (await ctx.runSystem()).watch, input)),
+
+  settings: permissionProcedure("anomaly.view").query(({ ctx }) => alerts.getAnomalySettings(ctx)),
+
+  updateSettings: permissionProcedure("anomaly.manage")
+    .input(alerts.anomalySettingsInput)
+    .mutation(({ ctx, input }) => alerts.updateAnomalySettings(ctx, input)),
+});

@@ -1,0 +1,88 @@
+import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { alerts, anomalySettings, type AlertSeverity, type AlertStatus } from "@/db/schema";
+import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type AlertInsert = typeof alerts.$inferInsert;
+export type AnomalySettingsRow = typeof anomalySettings.$inferSelect;
+
+/** The tenant's open (or acknowledged) alert on one series, if any: there is at most one. */
+export async function findActiveAlert(db: Db, tenantId: string, metric: string, subject: string): Promise<AlertRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject), ne(alerts.status, "resolved")));
+  return row;
+}
+
+export async function listActiveAlerts(db: Db, tenantId: string): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), ne(alerts.status, "resolved")));
+}
+
+export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
+  const [created] = await db.insert(alerts).values(row).returning();
+  return created!;
+}
+
+export async function updateAlert(db: Db, tenantId: string, id: string, patch: Partial<AlertInsert>): Promise<AlertRow | undefined> {
+  const [row] = await db.update(alerts).set(patch).where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id))).returning();
+  return row;
+}
+
+export async function findAlert(db: Db, tenantId: string, id: string): Promise<AlertRow | undefined> {
+  const [row] = await db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
+  return row;
+}
+
+export interface AlertFilters {
+  status?: AlertStatus | "active";
+  severity?: AlertSeverity;
+  metric?: string;
+}
+
+/** A page of the tenant's alerts, newest first. */
+export async function listAlerts(db: Db, tenantId: string, filters: AlertFilters, page: { cursor?: string | null; limit: number }): Promise<Page<AlertRow>> {
+  const cursor = decodeCursor(page.cursor);
+  const rows = await db
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.tenantId, tenantId),
+        filters.status === "active" ? ne(alerts.status, "resolved") : filters.status ? eq(alerts.status, filters.status) : undefined,
+        filters.severity ? eq(alerts.severity, filters.severity) : undefined,
+        filters.metric ? eq(alerts.metric, filters.metric) : undefined,
+        cursor ? afterCursor(alerts, cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(alerts.createdAt), desc(alerts.id))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit);
+}
+
+/** Open alerts (not acknowledged, not resolved): the sidebar's badge. */
+export async function countOpenAlerts(db: Db, tenantId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.status, "open")));
+  return row?.n ?? 0;
+}
+
+export async function findAnomalySettings(db: Db, tenantId: string): Promise<AnomalySettingsRow | undefined> {
+  const [row] = await db.select().from(anomalySettings).where(eq(anomalySettings.tenantId, tenantId));
+  return row;
+}
+
+export async function findAnomalySettingsOf(db: Db, tenantIds: string[]): Promise<AnomalySettingsRow[]> {
+  if (tenantIds.length === 0) return [];
+  return db.select().from(anomalySettings).where(inArray(anomalySettings.tenantId, tenantIds));
+}
+
+export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.$inferInsert): Promise<AnomalySettingsRow> {
+  const { tenantId: _key, ...rest } = row;
+  const [saved] = await db
+    .insert(anomalySettings)
+    .values(row)
+    .onConflictDoUpdate({ target: anomalySettings.tenantId, set: { ...rest, updatedAt: sql`now()` } })
+    .returning();
+  return saved!;
+}

@@ -1,0 +1,109 @@
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { experiments, learningState, runOutcomes, workflowProposals, type ExperimentStatus } from "@/db/schema";
+import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
+
+export type LearningStateRow = typeof learningState.$inferSelect;
+export type OutcomeRow = typeof runOutcomes.$inferSelect;
+export type ExperimentRow = typeof experiments.$inferSelect;
+
+export async function findLearningState(db: Db, tenantId: string): Promise<LearningStateRow | undefined> {
+  const [row] = await db.select().from(learningState).where(eq(learningState.tenantId, tenantId));
+  return row;
+}
+
+/** Locks the tenant's row for the rest of the transaction (PostgreSQL), so concurrent writers add up. */
+export async function lockLearningState(db: Db, tenantId: string): Promise<LearningStateRow | undefined> {
+  const [row] = await db.select().from(learningState).where(eq(learningState.tenantId, tenantId)).for("update");
+  return row;
+}
+
+export async function saveLearningState(db: Db, row: typeof learningState.$inferInsert): Promise<void> {
+  const { tenantId: _key, ...rest } = row;
+  await db
+    .insert(learningState)
+    .values(row)
+    .onConflictDoUpdate({ target: learningState.tenantId, set: { ...rest, updatedAt: sql`now()` } });
+}
+
+/** Stores outcomes; a run already recorded (an outcome flushed twice) is skipped. Returns those inserted. */
+export async function insertOutcomes(db: Db, rows: (typeof runOutcomes.$inferInsert)[]): Promise<OutcomeRow[]> {
+  if (rows.length === 0) return [];
+  return db.insert(runOutcomes).values(rows).onConflictDoNothing().returning();
+}
+
+export async function findOutcome(db: Db, tenantId: string, runId: string): Promise<OutcomeRow | undefined> {
+  const [row] = await db.select().from(runOutcomes).where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId)));
+  return row;
+}
+
+export async function setOutcomeRating(db: Db, tenantId: string, runId: string, rating: number): Promise<OutcomeRow | undefined> {
+  const [row] = await db.update(runOutcomes).set({ rating }).where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId))).returning();
+  return row;
+}
+
+/** A page of the tenant's outcomes, newest first. */
+export async function listOutcomes(db: Db, tenantId: string, page: { cursor?: string | null; limit: number }): Promise<Page<OutcomeRow & { id: string }>> {
+  const cursor = decodeCursor(page.cursor);
+  const rows = await db
+    .select()
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), cursor ? afterCursor({ createdAt: runOutcomes.createdAt, id: runOutcomes.runId }, cursor) : undefined))
+    .orderBy(desc(runOutcomes.createdAt), desc(runOutcomes.runId))
+    .limit(page.limit + 1);
+  return toPage(rows.map((r) => ({ ...r, id: r.runId })), page.limit);
+}
+
+export async function insertProposal(db: Db, row: typeof workflowProposals.$inferInsert): Promise<void> {
+  await db.insert(workflowProposals).values(row).onConflictDoNothing();
+}
+
+/** The proposal behind a workflow, while its edits have not been learned from. */
+export async function findUnlearnedProposal(db: Db, tenantId: string, workflowId: string) {
+  const [row] = await db
+    .select()
+    .from(workflowProposals)
+    .where(and(eq(workflowProposals.tenantId, tenantId), eq(workflowProposals.workflowId, workflowId), isNull(workflowProposals.learnedAt)));
+  return row;
+}
+
+export async function markProposalLearned(db: Db, workflowId: string): Promise<void> {
+  await db.update(workflowProposals).set({ learnedAt: new Date() }).where(eq(workflowProposals.workflowId, workflowId));
+}
+
+export async function insertExperiment(db: Db, row: typeof experiments.$inferInsert): Promise<ExperimentRow> {
+  const [created] = await db.insert(experiments).values(row).returning();
+  return created!;
+}
+
+export async function findExperiment(db: Db, tenantId: string, id: string): Promise<ExperimentRow | undefined> {
+  const [row] = await db.select().from(experiments).where(and(eq(experiments.tenantId, tenantId), eq(experiments.id, id)));
+  return row;
+}
+
+export async function findRunningExperiment(db: Db, tenantId: string, workflowId: string): Promise<ExperimentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.tenantId, tenantId), eq(experiments.workflowId, workflowId), eq(experiments.status, "running")));
+  return row;
+}
+
+export async function lockExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(experiments).where(inArray(experiments.id, ids)).for("update");
+}
+
+export async function updateExperiment(db: Db, id: string, patch: Partial<typeof experiments.$inferInsert>): Promise<ExperimentRow | undefined> {
+  const [row] = await db.update(experiments).set(patch).where(eq(experiments.id, id)).returning();
+  return row;
+}
+
+export async function listExperiments(db: Db, tenantId: string, status?: ExperimentStatus): Promise<ExperimentRow[]> {
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.tenantId, tenantId), status ? eq(experiments.status, status) : undefined))
+    .orderBy(desc(experiments.createdAt))
+    .limit(100);
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import type { AlertAction, AnomalyRules } from "@/db/schema";
+import type { Anomaly } from "@/engine/anomaly/types";
+import type { EventBus } from "@/server/events/bus";
+import type { BreakerRegistry } from "@/server/mcp/breakers";
+import type { AlertRow } from "@/server/repositories/alerts";
+import { insertAuditLog } from "@/server/repositories/audit";
+import { findTenantStanding, updateTenantLimits } from "@/server/repositories/tenant-limits";
+import { pauseWorkflow, resumeWorkflow } from "@/server/repositories/workflows";
+
+export interface RemediationDeps {
+  db: Db;
+  bus: EventBus;
+  breakers: BreakerRegistry;
+  defaultMaxConcurrentRuns: number;
+}
+
+export interface TenantRemediation {
+  tenantId: string;
+  rules: AnomalyRules;
+  fallbackServers: Record<string, string>;
+}
+
+const action = (rule: AlertAction["rule"], description: string, details: Record<string, unknown>): AlertAction => ({
+  id: randomUUID(),
+  rule,
+  description,
+  at: new Date().toISOString(),
+  details,
+});
+
+/**
+ * The tenant's switched-on rules for a new alert: open the circuit breaker of an MCP server whose
+ * error rate is anomalous (sending its calls to the configured fallback server when that rule is
+ * on), pause a workflow whose failure rate spikes, halve the tenant's concurrent runs when its cost
+ * or tokens spike. Each action is audited; the alert keeps it so it can be undone.
+ */
+export async function applyRemediation(deps: RemediationDeps, tenant: TenantRemediation, alert: AlertRow, anomaly: Anomaly): Promise<AlertAction[]> {
+  const { rules, tenantId } = tenant;
+  const actions: AlertAction[] = [];
+  const rising = anomaly.direction === "up";
+
+  if (alert.metric === "mcp.error_rate" && rising && rules.circuitBreaker) {
+    const server = alert.subject;
+    const fallback = rules.fallbackServer ? tenant.fallbackServers[server] : undefined;
+    await deps.breakers.publish(deps.bus, { action: "open", tenantId, server, reason: `alert: ${alert.title}`, ...(fallback ? { fallback } : {}) });
+    actions.push(action("circuitBreaker", `Opened the circuit breaker of MCP server "${server}"`, { server }));
+    if (fallback) actions.push(action("fallbackServer", `Sent calls for "${server}" to its fallback server "${fallback}"`, { server, fallback }));
+  }
+
+  if (alert.metric === "workflow.failure_rate" && rising && rules.pauseWorkflow) {
+    if (await pauseWorkflow(deps.db, tenantId, alert.subject, `Paused by alert: ${alert.title}`)) {
+      actions.push(action("pauseWorkflow", `Paused ${alert.subjectLabel}`, { workflowId: alert.subject }));
+    }
+  }
+
+  if ((alert.metric === "tenant.cost_per_hour" || alert.metric === "tenant.tokens_per_hour") && rising && rules.tightenRate) {
+    const standing = await findTenantStanding(deps.db, tenantId);
+    if (standing) {
+      const previous = standing.limits.maxConcurrentRuns;
+      const tightened = Math.max(1, Math.floor((previous ?? deps.defaultMaxConcurrentRuns) / 2));
+      await updateTenantLimits(deps.db, tenantId, { ...standing.limits, maxConcurrentRuns: tightened });
+      actions.push(action("tightenRate", `Halved the tenant's concurrent runs to ${tightened}`, { previous: previous ?? null, tightened }));
+    }
+  }
+
+  for (const a of actions) {
+    await insertAuditLog(deps.db, {
+      tenantId,
+      actorUserId: null,
+      actorLabel: "anomaly watcher",
+      action: `remediation.${a.rule}`,
+      targetType: "alert",
+      targetId: alert.id,
+      metadata: { description: a.description, ...a.details },
+    });
+  }
+  return actions;
+}
+
+/** Takes one action back: closes the breaker, stops the fallback, resumes the workflow, restores the limit. */
+export async function undoRemediation(deps: RemediationDeps, tenantId: string, a: AlertAction): Promise<void> {
+  switch (a.rule) {
+    case "circuitBreaker":
+      await deps.breakers.publish(deps.bus, { action: "close", tenantId, server: String(a.details.server) });
+      return;
+    case "fallbackServer":
+      // The breaker stays open, but calls fail fast instead of going to the fallback.
+      if (deps.breakers.state(tenantId, String(a.details.server)))
+        await deps.breakers.publish(deps.bus, { action: "open", tenantId, server: String(a.details.server), reason: "fallback turned off" });
+      return;
+    case "pauseWorkflow":
+      await resumeWorkflow(deps.db, tenantId, String(a.details.workflowId));
+      return;
+    case "tightenRate": {
+      const standing = await findTenantStanding(deps.db, tenantId);
+      if (!standing) return;
+      // Only put it back if nobody changed the limit since.
+      if (standing.limits.maxConcurrentRuns !== a.details.tightened) return;
+      const { maxConcurrentRuns: _dropped, ...rest } = standing.limits;
+      const previous = a.details.previous;
+      await updateTenantLimits(deps.db, tenantId, typeof previous === "number" ? { ...rest, maxConcurrentRuns: previous } : rest);
+      return;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertAction } from "@/db/schema";
+import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
+import { forecastSeries } from "@/engine/anomaly/forecast";
+import { AppError, notFound } from "@/engine/errors";
+import * as repo from "@/server/repositories/alerts";
+import { findRollups } from "@/server/repositories/metric-rollups";
+import { pageInput } from "@/server/repositories/pagination";
+import { encryptSecret } from "@/server/secrets";
+import { withAudit } from "./audit";
+import { undoRemediation, type RemediationDeps } from "./alert-remediation";
+import { DEFAULT_RULES } from "./anomaly-watch";
+import type { TenantContext } from "./context";
+import { findWatchedMetric, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS } from "./watched-series";
+
+export const listAlertsInput = pageInput.extend({
+  status: z.enum([...ALERT_STATUSES, "active"]).optional(),
+  severity: z.enum(ALERT_SEVERITIES).optional(),
+  metric: z.string().max(100).optional(),
+});
+
+/** A page of the tenant's alerts, newest first, with filters. */
+export function listAlerts(ctx: TenantContext, input: z.infer<typeof listAlertsInput>) {
+  const { cursor, limit, ...filters } = input;
+  return repo.listAlerts(ctx.db, ctx.tenant.id, filters, { cursor, limit });
+}
+
+export function countOpenAlerts(ctx: TenantContext) {
+  return repo.countOpenAlerts(ctx.db, ctx.tenant.id);
+}
+
+/** How many forecast points the alert page draws after the series. */
+const FORECAST_POINTS = 30;
+
+/**
+ * One alert with its series as the watcher sees it now: the points, the expected band, the points
+ * the detectors flag, and a short forecast; plus the metrics' names for the page.
+ */
+export async function getAlert(ctx: TenantContext, id: string, bucketMs: number, now = Date.now()) {
+  const alert = await repo.findAlert(ctx.db, ctx.tenant.id, id);
+  if (!alert) throw notFound("alert", id);
+  const m = findWatchedMetric(alert.metric);
+  if (!m) return { alert, series: null };
+  const step = resolutionMs(m, bucketMs);
+  // Up to the alert's end (a resolved one), or now.
+  const until = Math.min(now, (alert.resolvedAt?.getTime() ?? now) + 10 * step);
+  const from = until - m.windowPoints * step;
+  const rows = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: m.source, subject: alert.subject, since: new Date(from), until: new Date(until) });
+  const points = pointsOf(m, rows, step, from, until);
+  const settings = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
+  const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.sensitivity ?? "medium", minScale: noiseFloorOf(m, rows, step), label: m.label });
+  const forecast = points.length >= 10 ? forecastSeries(points, FORECAST_POINTS) : [];
+  return {
+    alert,
+    series: {
+      label: m.label,
+      unit: m.unit,
+      kind: m.kind,
+      stepMs: step,
+      points,
+      band: detection.band,
+      flagged: detection.anomalies.map((a) => ({ at: a.at, value: a.value, score: a.score, reason: a.reason })),
+      forecast,
+    },
+  };
+}
+
+async function changeStatus(ctx: TenantContext, id: string, status: "acknowledged" | "resolved") {
+  return withAudit(ctx, async (tx) => {
+    const alert = await repo.findAlert(tx, ctx.tenant.id, id);
+    if (!alert) throw notFound("alert", id);
+    if (alert.status === "resolved") throw new AppError("CONFLICT", "The alert is resolved already");
+    if (alert.status === status) throw new AppError("CONFLICT", `The alert is ${status} already`);
+    const patch =
+      status === "acknowledged"
+        ? { status, acknowledgedAt: new Date(), acknowledgedBy: ctx.actor.userId }
+        : { status, resolvedAt: new Date(), resolvedBy: ctx.actor.userId, resolution: "manual" as const };
+    const updated = await repo.updateAlert(tx, ctx.tenant.id, id, patch);
+    return { value: updated!, audit: { action: status === "acknowledged" ? "alert.acknowledge" : "alert.resolve", targetType: "alert", targetId: id, metadata: { title: alert.title } } };
+  });
+}
+
+export const acknowledgeAlert = (ctx: TenantContext, id: string) => changeStatus(ctx, id, "acknowledged");
+export const resolveAlert = (ctx: TenantContext, id: string) => changeStatus(ctx, id, "resolved");
+
+/** Takes back one remediation the watcher took for the alert, and records who did. */
+export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps, input: { alertId: string; actionId: string }) {
+  const alert = await repo.findAlert(ctx.db, ctx.tenant.id, input.alertId);
+  if (!alert) throw notFound("alert", input.alertId);
+  const target = alert.actions.find((a) => a.id === input.actionId);
+  if (!target) throw notFound("action", input.actionId);
+  if (target.undoneAt) throw new AppError("CONFLICT", "That action was undone already");
+  await undoRemediation({ ...deps, db: ctx.db }, ctx.tenant.id, target);
+  const actions: AlertAction[] = alert.actions.map((a) => (a.id === target.id ? { ...a, undoneAt: new Date().toISOString(), undoneBy: ctx.actor.email } : a));
+  return withAudit(ctx, async (tx) => {
+    const updated = await repo.updateAlert(tx, ctx.tenant.id, alert.id, { actions });
+    return { value: updated!, audit: { action: `remediation.${target.rule}.undo`, targetType: "alert", targetId: alert.id, metadata: { description: target.description } } };
+  });
+}
+
+export const anomalySettingsInput = z.object({
+  sensitivity: z.enum(["low", "medium", "high"]),
+  rules: z.object({ circuitBreaker: z.boolean(), fallbackServer: z.boolean(), pauseWorkflow: z.boolean(), tightenRate: z.boolean() }),
+  fallbackServers: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).refine((m) => Object.keys(m).length <= 100, "At most 100 fallbacks"),
+  webhookUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000)]),
+  /** Undefined keeps the saved secret; "" removes it. */
+  webhookSecret: z.string().max(500).optional(),
+});
+
+/** The settings as the page shows them: the webhook secret only as set or not. */
+export async function getAnomalySettings(ctx: TenantContext) {
+  const row = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
+  return {
+    sensitivity: row?.sensitivity ?? "medium",
+    rules: row?.rules ?? DEFAULT_RULES,
+    fallbackServers: row?.fallbackServers ?? {},
+    webhookUrl: row?.webhookUrl ?? "",
+    hasWebhookSecret: Boolean(row?.webhookSecret),
+    metrics: WATCHED_METRICS.map((m) => ({ metric: m.metric, label: m.label, source: m.source })),
+  };
+}
+
+export async function updateAnomalySettings(ctx: TenantContext, input: z.infer<typeof anomalySettingsInput>) {
+  for (const [server, fallback] of Object.entries(input.fallbackServers)) {
+    if (server === fallback) throw new AppError("INVALID_INPUT", `"${server}" cannot be its own fallback`, { fieldErrors: { fallbackServers: ["A server cannot be its own fallback"] } });
+  }
+  await withAudit(ctx, async (tx) => {
+    const current = await repo.findAnomalySettings(tx, ctx.tenant.id);
+    const webhookSecret = input.webhookSecret === undefined ? (current?.webhookSecret ?? null) : input.webhookSecret === "" ? null : encryptSecret(input.webhookSecret);
+    await repo.upsertAnomalySettings(tx, {
+      tenantId: ctx.tenant.id,
+      sensitivity: input.sensitivity,
+      rules: input.rules,
+      fallbackServers: input.fallbackServers,
+      webhookUrl: input.webhookUrl || null,
+      webhookSecret,
+    });
+    return {
+      value: undefined,
+      audit: { action: "anomaly.settings.update", targetType: "tenant", targetId: ctx.tenant.id, metadata: { sensitivity: input.sensitivity, rules: input.rules, webhook: Boolean(input.webhookUrl) } },
+    };
+  });
+  return getAnomalySettings(ctx);
+}

@@ -1,0 +1,292 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { runs, stepRuns, workflows, type AlertAction, type AnomalyRules } from "@/db/schema";
+import { foldAlert, listEvaluations, type SeriesAlert } from "@/engine/anomaly/alert-lifecycle";
+import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
+import type { Anomaly } from "@/engine/anomaly/types";
+import type { EventBus } from "@/server/events/bus";
+import type { BreakerRegistry } from "@/server/mcp/breakers";
+import * as alertsRepo from "@/server/repositories/alerts";
+import { insertAuditLog } from "@/server/repositories/audit";
+import { findRollups, listTenantsWithRollups, type RollupRow } from "@/server/repositories/metric-rollups";
+import { applyRemediation } from "./alert-remediation";
+import { sendAlertWebhook } from "./alert-webhooks";
+import type { MetricRecorder } from "./metric-recorder";
+import { formatMetricValue, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS, type WatchedMetric } from "./watched-series";
+
+/** An alert resolves by itself after this many evaluated points back inside the band. */
+export const CALM_POINTS_TO_RESOLVE = 3;
+const EVIDENCE_POINTS = 50;
+const EVIDENCE_RUNS = 20;
+
+export const DEFAULT_RULES: AnomalyRules = { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false };
+
+/** The channel that tells a tenant's pages its alerts changed (the sidebar badge, the list). */
+export const tenantAlertsChannel = (tenantId: string) => `tenant:${tenantId}:alerts`;
+
+export interface WatchDeps {
+  db: Db;
+  bus: EventBus;
+  breakers: BreakerRegistry;
+  /** Rollup bucket width (ms): the resolution of the minute series. */
+  bucketMs: number;
+  /** Flushed before each evaluation, and given the queue's depth. */
+  metrics?: MetricRecorder;
+  /** A tenant's concurrent-run limit when it has none of its own (for the tighten-rate rule). */
+  defaultMaxConcurrentRuns: number;
+  /** The newest point judged per series without an open alert (this process's memory): each point is judged once. */
+  watermarks: Map<string, number>;
+  fetch?: typeof fetch;
+}
+
+export interface WatchOutcome {
+  opened: alertsRepo.AlertRow[];
+  updated: alertsRepo.AlertRow[];
+  resolved: alertsRepo.AlertRow[];
+}
+
+const SYSTEM_ACTOR = { actorUserId: null, actorLabel: "anomaly watcher", ip: null, userAgent: null };
+
+async function auditSystem(db: Db, tenantId: string, action: string, alertId: string, metadata: Record<string, unknown>) {
+  await insertAuditLog(db, { ...SYSTEM_ACTOR, tenantId, action, targetType: "alert", targetId: alertId, metadata });
+}
+
+/** What the alert's subject is called on the page. */
+async function labelsOf(db: Db, tenantId: string, m: WatchedMetric, subjects: string[]): Promise<Map<string, string>> {
+  const labels = new Map<string, string>();
+  if (m.source === "workflow" && subjects.length) {
+    const rows = await db.select({ id: workflows.id, name: workflows.name }).from(workflows).where(and(eq(workflows.tenantId, tenantId), inArray(workflows.id, subjects)));
+    for (const row of rows) labels.set(row.id, `workflow "${row.name}"`);
+  }
+  for (const subject of subjects) {
+    if (labels.has(subject)) continue;
+    labels.set(subject, m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject);
+  }
+  return labels;
+}
+
+/** Failed runs behind an alert: of its workflow, or with a failed step of its kind, or the tenant's. */
+async function evidenceRuns(db: Db, tenantId: string, m: WatchedMetric, subject: string, since: Date): Promise<string[]> {
+  const base = and(eq(runs.tenantId, tenantId), eq(runs.status, "failed"), sql`${runs.createdAt} >= ${since.toISOString()}::timestamptz`);
+  if (m.source === "node_kind") {
+    const rows = await db
+      .selectDistinct({ id: stepRuns.runId })
+      .from(stepRuns)
+      .innerJoin(runs, eq(runs.id, stepRuns.runId))
+      .where(and(base, eq(stepRuns.tenantId, tenantId), eq(stepRuns.kind, subject), eq(stepRuns.status, "failed")))
+      .limit(EVIDENCE_RUNS);
+    return rows.map((r) => r.id);
+  }
+  const rows = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(m.source === "workflow" ? and(base, eq(runs.workflowId, subject)) : base)
+    .orderBy(sql`${runs.createdAt} desc`)
+    .limit(EVIDENCE_RUNS);
+  return rows.map((r) => r.id);
+}
+
+/** On a series' first evaluation in this process, its last few points are judged (a detector may confirm one late). */
+const FIRST_LOOK_POINTS = 3;
+
+/** The database's alert row as the engine's alert lifecycle sees it. */
+function toSeriesAlert(row: alertsRepo.AlertRow): SeriesAlert {
+  return {
+    seriesId: `${row.metric}:${row.subject}`,
+    status: "open",
+    severity: row.severity,
+    openedAt: row.startedAt.getTime(),
+    lastSeenAt: row.lastSeenAt.getTime(),
+    lastEvaluatedAt: row.lastEvaluatedAt.getTime(),
+    resolvedAt: null,
+    peakScore: row.score,
+    occurrences: row.occurrences,
+    calmPoints: row.calmCount,
+    evidence: { at: row.lastSeenAt.getTime(), value: row.value, score: row.score, band: [row.bandLow, row.bandHigh], reason: row.reason, detector: "robust-z" },
+  };
+}
+
+/** What an alert's row takes from the lifecycle's alert (the fields that change while it is open). */
+function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
+  return {
+    severity: alert.severity,
+    score: alert.peakScore,
+    value: alert.evidence.value,
+    bandLow: alert.evidence.band[0],
+    bandHigh: alert.evidence.band[1],
+    lastSeenAt: new Date(alert.lastSeenAt),
+    lastEvaluatedAt: new Date(alert.lastEvaluatedAt),
+    occurrences: alert.occurrences,
+    calmCount: alert.calmPoints,
+    points: previousPoints.at(-1)?.[0] === alert.evidence.at ? previousPoints : [...previousPoints, [alert.evidence.at, alert.evidence.value] as [number, number]].slice(-EVIDENCE_POINTS),
+  };
+}
+
+/**
+ * Evaluates every watched series of one tenant from the rollups up to `now`, and opens, updates or
+ * resolves its alerts through the engine's alert lifecycle (engine/anomaly/alert-lifecycle.ts):
+ * one alert per series while the anomaly lasts, resolved by itself after CALM_POINTS_TO_RESOLVE
+ * points back inside the band; every point is judged once. A new alert runs the tenant's
+ * remediation rules and its webhook. All changes are audited as the anomaly watcher.
+ */
+export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: number): Promise<WatchOutcome> {
+  const { db } = deps;
+  const outcome: WatchOutcome = { opened: [], updated: [], resolved: [] };
+  const settings = await alertsRepo.findAnomalySettings(db, tenantId);
+  const sensitivity = settings?.sensitivity ?? "medium";
+  const active = new Map((await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [`${a.metric}\u0000${a.subject}`, a]));
+
+  const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
+  for (const m of WATCHED_METRICS) {
+    const step = resolutionMs(m, deps.bucketMs);
+    const from = now - m.windowPoints * step;
+    const cacheKey = `${m.source}:${from}`;
+    let bySubject = rowsBySource.get(cacheKey);
+    if (!bySubject) {
+      bySubject = new Map();
+      for (const row of await findRollups(db, { tenantId, source: m.source, since: new Date(from) })) {
+        const list = bySubject.get(row.subject) ?? [];
+        list.push(row);
+        bySubject.set(row.subject, list);
+      }
+      rowsBySource.set(cacheKey, bySubject);
+    }
+
+    for (const [subject, rows] of bySubject) {
+      const points = pointsOf(m, rows, step, from, now);
+      const lastAt = points.at(-1)?.[0];
+      if (lastAt === undefined) continue;
+      const seriesKey = `${tenantId}\u0000${m.metric}\u0000${subject}`;
+      const existing = active.get(`${m.metric}\u0000${subject}`);
+      const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? (points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1;
+      deps.watermarks.set(seriesKey, lastAt);
+      if (lastAt <= afterAt) continue;
+      const detection = detectAnomalies(points, { kind: m.kind, sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
+      const seriesId = `${m.metric}:${subject}`;
+      const alerting = m.alertOn === "both" ? detection : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
+      const folded = foldAlert(existing ? toSeriesAlert(existing) : null, listEvaluations(seriesId, points, alerting, afterAt), { resolveAfterPoints: CALM_POINTS_TO_RESOLVE });
+      const alert = folded.alert;
+      if (!alert) continue;
+      const isSameSpell = existing !== undefined && alert.openedAt === existing.startedAt.getTime();
+
+      if (existing && (!isSameSpell || alert.status === "resolved")) {
+        const fields = isSameSpell ? rowFieldsOf(alert, existing.evidence.points) : null;
+        const resolved = await resolveByWatcher(deps, existing, fields, now);
+        if (resolved) {
+          outcome.resolved.push(resolved);
+          void sendAlertWebhook(deps, settings, "alert.resolved", resolved);
+        }
+      } else if (existing) {
+        const { points: evidencePoints, ...fields } = rowFieldsOf(alert, existing.evidence.points);
+        const updated = await alertsRepo.updateAlert(db, tenantId, existing.id, { ...fields, evidence: { ...existing.evidence, points: evidencePoints } });
+        if (updated) outcome.updated.push(updated);
+      }
+      if (alert.status === "open" && !isSameSpell) {
+        const anomaly = detection.anomalies.find((a) => a.at === alert.evidence.at);
+        if (anomaly) outcome.opened.push(await openAlert(deps, tenantId, settings, m, subject, alert, anomaly));
+      }
+    }
+  }
+  if (outcome.opened.length || outcome.resolved.length || outcome.updated.length) {
+    await deps.bus.publish(tenantAlertsChannel(tenantId), { changed: true }).catch(() => undefined);
+  }
+  return outcome;
+}
+
+/** Resolves an alert whose series came back into its band; a breaker it opened closes with it. */
+async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, fields: ReturnType<typeof rowFieldsOf> | null, now: number) {
+  const { tenantId } = existing;
+  const resolved = await deps.db.transaction(async (tx) => {
+    const patch = fields ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields) : {};
+    const row = await alertsRepo.updateAlert(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
+    await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject });
+    return row;
+  });
+  if (!resolved) return undefined;
+  for (const action of resolved.actions) {
+    if (action.rule === "circuitBreaker" && !action.undoneAt) await deps.breakers.publish(deps.bus, { action: "close", tenantId, server: String(action.details.server) });
+  }
+  return resolved;
+}
+
+/** Stores a new alert with its evidence, audits it, and runs the tenant's remediation rules. */
+async function openAlert(
+  deps: WatchDeps,
+  tenantId: string,
+  settings: alertsRepo.AnomalySettingsRow | undefined,
+  m: WatchedMetric,
+  subject: string,
+  alert: SeriesAlert,
+  anomaly: Anomaly,
+): Promise<alertsRepo.AlertRow> {
+  const { db } = deps;
+  const subjectLabel = (await labelsOf(db, tenantId, m, [subject])).get(subject) ?? subject;
+  const runIds = await evidenceRuns(db, tenantId, m, subject, new Date(alert.openedAt - resolutionMs(m, deps.bucketMs)));
+  const created = await db.transaction(async (tx) => {
+    const row = await alertsRepo.insertAlert(tx as unknown as Db, {
+      tenantId: tenantId,
+      metric: m.metric,
+      subject,
+      subjectLabel,
+      severity: alert.severity,
+      title: `${m.label} of ${subjectLabel} ${anomaly.direction === "up" ? "rose" : "fell"} to ${formatMetricValue(m, anomaly.value)}`,
+      reason: anomaly.reason,
+      score: anomaly.score,
+      value: anomaly.value,
+      bandLow: anomaly.band[0],
+      bandHigh: anomaly.band[1],
+      startedAt: new Date(alert.openedAt),
+      lastSeenAt: new Date(alert.lastSeenAt),
+      lastEvaluatedAt: new Date(alert.lastEvaluatedAt),
+      occurrences: alert.occurrences,
+      calmCount: alert.calmPoints,
+      evidence: { runIds, points: [[anomaly.at, anomaly.value]] },
+    });
+    await auditSystem(tx as unknown as Db, tenantId, "alert.open", row.id, { metric: m.metric, subject, severity: row.severity, reason: row.reason });
+    return row;
+  });
+  const actions: AlertAction[] = await applyRemediation(deps, { tenantId: tenantId, rules: settings?.rules ?? DEFAULT_RULES, fallbackServers: settings?.fallbackServers ?? {} }, created, anomaly);
+  const withActions = actions.length ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created) : created;
+  void sendAlertWebhook(deps, settings, "alert.opened", withActions);
+  return withActions;
+}
+
+/** Samples each tenant's queued runs into the queue-depth gauge (one grouped count). */
+async function sampleQueueDepth(deps: WatchDeps, now: number) {
+  if (!deps.metrics) return;
+  const rows = await deps.db
+    .select({ tenantId: runs.tenantId, queued: sql<number>`count(*)`.mapWith(Number) })
+    .from(runs)
+    .where(eq(runs.status, "queued"))
+    .groupBy(runs.tenantId);
+  for (const row of rows) deps.metrics.observe({ tenantId: row.tenantId, source: "queue", subject: "", at: now, gauge: row.queued });
+}
+
+/** One pass over every tenant with recent figures. A failing tenant is logged and skipped, never the others. */
+export async function evaluateAll(deps: WatchDeps, now = Date.now()): Promise<void> {
+  await sampleQueueDepth(deps, now);
+  await deps.metrics?.flush();
+  const longest = Math.max(...WATCHED_METRICS.map((m) => m.windowPoints * resolutionMs(m, deps.bucketMs)));
+  const tenants = await listTenantsWithRollups(deps.db, new Date(now - longest));
+  for (const tenantId of tenants) {
+    try {
+      await evaluateTenant(deps, tenantId, now);
+    } catch (error) {
+      console.error(`Anomaly evaluation failed for tenant ${tenantId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+/** Evaluates every `intervalMs` (an unref'd timer); returns the function that stops it. */
+export function startAnomalyWatch(deps: WatchDeps, intervalMs: number): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void evaluateAll(deps)
+      .catch((error: unknown) => console.error("Anomaly evaluation failed:", error))
+      .finally(() => (running = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

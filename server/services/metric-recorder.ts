@@ -1,0 +1,116 @@
+import type { Db } from "@/db/client";
+import type { RollupSource } from "@/db/schema";
+import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
+
+/** Histogram bins: bin i holds values in [√2^i, √2^(i+1)) ms; 48 bins reach about 4.6 hours. */
+export const HIST_BINS = 48;
+export const binOf = (value: number) => Math.min(HIST_BINS - 1, Math.max(0, Math.floor(2 * Math.log2(Math.max(1, value)))));
+const binMid = (bin: number) => 2 ** ((bin + 0.5) / 2);
+
+/** The q-quantile (0..1) of a histogram, as the geometric middle of its bin; null when empty. */
+export function quantileOfHist(hist: readonly number[], q: number): number | null {
+  const total = hist.reduce((sum, n) => sum + n, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (let bin = 0; bin < hist.length; bin++) {
+    seen += hist[bin] ?? 0;
+    if (seen >= q * total) return binMid(bin);
+  }
+  return binMid(hist.length - 1);
+}
+
+export interface Observation {
+  tenantId: string;
+  source: RollupSource;
+  subject: string;
+  at: number;
+  failed?: boolean;
+  durationMs?: number;
+  tokens?: number;
+  costUsd?: number;
+  /** A sampled gauge (queue depth): the bucket keeps its maximum, and it is not counted. */
+  gauge?: number;
+}
+
+/**
+ * Collects what runs, steps, MCP calls and the queue do into per-minute buckets in memory and
+ * adds them to `metric_rollups` every few seconds (one statement per flush). The anomaly watcher
+ * reads those rollups, never the runs themselves. Losing a process loses at most one flush of
+ * figures, never a run.
+ */
+export class MetricRecorder {
+  private pending = new Map<string, RollupDelta>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    readonly bucketMs = 60_000,
+  ) {}
+
+  bucketOf(at: number): number {
+    return Math.floor(at / this.bucketMs) * this.bucketMs;
+  }
+
+  observe(o: Observation): void {
+    const bucket = this.bucketOf(o.at);
+    const key = `${o.tenantId}\u0000${o.source}\u0000${o.subject}\u0000${bucket}`;
+    let delta = this.pending.get(key);
+    if (!delta) {
+      delta = {
+        tenantId: o.tenantId,
+        source: o.source,
+        subject: o.subject,
+        bucketStart: new Date(bucket),
+        count: 0,
+        errors: 0,
+        durationMs: 0,
+        tokens: 0,
+        costUsd: 0,
+        gaugeMax: 0,
+        hist: [],
+      };
+      this.pending.set(key, delta);
+    }
+    if (o.gauge !== undefined) {
+      delta.gaugeMax = Math.max(delta.gaugeMax, o.gauge);
+      return;
+    }
+    delta.count++;
+    if (o.failed) delta.errors++;
+    delta.tokens += o.tokens ?? 0;
+    delta.costUsd += o.costUsd ?? 0;
+    if (o.durationMs !== undefined) {
+      delta.durationMs += o.durationMs;
+      const bin = binOf(o.durationMs);
+      while (delta.hist.length <= bin) delta.hist.push(0);
+      delta.hist[bin]!++;
+    }
+  }
+
+  /** Writes what was collected; concurrent calls share one write at a time. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.size === 0) return;
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      try {
+        await addToRollups(this.db, batch);
+      } catch (error) {
+        console.error(`Metric rollups could not be stored (${batch.length} buckets lost): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return this.flushing;
+  }
+
+  start(intervalMs = 5_000): void {
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}
