@@ -38,7 +38,6 @@ test("the shell: sidebar, tenant, user menu, themes, sign-out", async ({ page })
 
   await nav.getByRole("link", { name: "Anomalies" }).click();
   await expect(page.getByRole("heading", { name: "Anomalies" })).toBeVisible();
-  await expect(page.getByText("Coming soon")).toBeVisible();
 
   await openUserMenu(page);
   await expect(page.getByRole("menu")).toContainText(OWNER.email);

@@ -13,6 +13,7 @@ import { reportQueueDepth } from "./observability/metrics";
 import { listOrphanedRuns } from "./repositories/runs";
 import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { MetricRecorder } from "./services/metric-recorder";
+import { OutcomeRecorder } from "./services/outcome-recorder";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
 import { RunJournal } from "./services/run-journal";
 import type { RunDeps } from "./services/runs";
@@ -25,6 +26,8 @@ export interface RunSystem {
   executor: ExecutorDeps;
   /** The anomaly watcher's dependencies (rollups, breakers, remediation). */
   watch: WatchDeps;
+  /** Finished runs → learning; flushed every two seconds where workers run. */
+  outcomes: OutcomeRecorder;
   /** Starts executing queued runs in this process, and re-queues runs whose worker went away. */
   startWorkers(concurrency: number): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
   const journal = new RunJournal(options.db, bus);
   const metrics = new MetricRecorder(options.db, options.anomalyBucketMs ?? 60_000);
+  const outcomes = new OutcomeRecorder(options.db);
   const breakers = options.breakers ?? getBreakers();
   const watch: WatchDeps = {
     db: options.db,
@@ -85,6 +89,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
     metrics,
+    outcomes,
   };
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -99,6 +104,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     runDeps: { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
     executor,
     watch,
+    outcomes,
     async startWorkers(concurrency) {
       const shutdown = new AbortController();
       queue.process((job, signal) => {
@@ -110,6 +116,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       sweeper.unref();
       // Where runs execute, their figures are rolled up and watched for anomalies.
       metrics.start();
+      outcomes.start();
       await breakers.listen(bus);
       stopWatch = startAnomalyWatch(watch, options.anomalyEvaluateMs ?? 60_000);
     },
@@ -118,6 +125,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       stopWatch?.();
       breakers.stop();
       await metrics.stop();
+      await outcomes.stop();
       await queue.close();
       await journal.settle();
       await bus.close();

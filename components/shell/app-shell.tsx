@@ -4,6 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
+import { OpenAlertsBadge } from "@/components/anomalies/open-alerts-badge";
+import { useLiveAlertCount } from "@/components/anomalies/use-alerts-live";
 import { useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { ErrorState, Spinner } from "@/components/ui/states";
@@ -17,6 +19,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const pathname = usePathname();
   const me = useQuery(trpc.session.me.queryOptions());
+  const openAlerts = useLiveAlertCount(me.data?.permissions.includes("anomaly.view") ?? false);
+  const badgeOf = (href: string) => (href === "/anomalies" ? openAlerts : undefined);
 
   return (
     <div className="flex min-h-screen">
@@ -41,6 +45,7 @@ export function AppShell({ children }: { children: ReactNode }) {
               >
                 <Icon className="size-4" aria-hidden />
                 {label}
+                <OpenAlertsBadge count={badgeOf(href)} />
               </Link>
             );
           })}
@@ -50,8 +55,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b bg-card/90 px-4 backdrop-blur">
           <nav aria-label="Main (compact)" className="flex gap-1 overflow-x-auto md:hidden">
             {NAV_ITEMS.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={label} className="rounded-md p-2 text-muted-foreground hover:bg-muted">
+              <Link key={href} href={href} aria-label={label} className="relative rounded-md p-2 text-muted-foreground hover:bg-muted">
                 <Icon className="size-4" aria-hidden />
+                <OpenAlertsBadge count={badgeOf(href)} isCompact />
               </Link>
             ))}
           </nav>

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { alerts, anomalySettings, type AlertSeverity, type AlertStatus } from "@/db/schema";
+import { alerts, anomalySettings, runs, users, workflows, type AlertSeverity, type AlertStatus } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -85,4 +85,20 @@ export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.
     .onConflictDoUpdate({ target: anomalySettings.tenantId, set: { ...rest, updatedAt: sql`now()` } })
     .returning();
   return saved!;
+}
+
+export async function findUserName(db: Db, userId: string): Promise<string | undefined> {
+  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name;
+}
+
+/** The runs an alert names as evidence, with their workflow, status and start (the tenant's only). */
+export async function findEvidenceRuns(db: Db, tenantId: string, runIds: string[]) {
+  if (runIds.length === 0) return [];
+  return db
+    .select({ id: runs.id, workflowName: workflows.name, status: runs.status, createdAt: runs.createdAt })
+    .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .where(and(eq(runs.tenantId, tenantId), inArray(runs.id, runIds)))
+    .orderBy(desc(runs.createdAt));
 }

@@ -6,10 +6,11 @@ import { AppError, notFound } from "@/engine/errors";
 import * as repo from "@/server/repositories/alerts";
 import { findRollups } from "@/server/repositories/metric-rollups";
 import { pageInput } from "@/server/repositories/pagination";
+import type { EventBus } from "@/server/events/bus";
 import { encryptSecret } from "@/server/secrets";
 import { withAudit } from "./audit";
 import { undoRemediation, type RemediationDeps } from "./alert-remediation";
-import { DEFAULT_RULES } from "./anomaly-watch";
+import { DEFAULT_RULES, tenantAlertsChannel } from "./anomaly-watch";
 import type { TenantContext } from "./context";
 import { findWatchedMetric, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS } from "./watched-series";
 
@@ -29,6 +30,8 @@ export function countOpenAlerts(ctx: TenantContext) {
   return repo.countOpenAlerts(ctx.db, ctx.tenant.id);
 }
 
+const nameOf = async (ctx: TenantContext, userId: string | null) => (userId ? ((await repo.findUserName(ctx.db, userId)) ?? null) : null);
+
 /** How many forecast points the alert page draws after the series. */
 const FORECAST_POINTS = 30;
 
@@ -40,7 +43,7 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const alert = await repo.findAlert(ctx.db, ctx.tenant.id, id);
   if (!alert) throw notFound("alert", id);
   const m = findWatchedMetric(alert.metric);
-  if (!m) return { alert, series: null };
+  if (!m) return { alert, acknowledgedByName: await nameOf(ctx, alert.acknowledgedBy), resolvedByName: await nameOf(ctx, alert.resolvedBy), evidenceRuns: await repo.findEvidenceRuns(ctx.db, ctx.tenant.id, alert.evidence.runIds), series: null };
   const step = resolutionMs(m, bucketMs);
   // Up to the alert's end (a resolved one), or now.
   const until = Math.min(now, (alert.resolvedAt?.getTime() ?? now) + 10 * step);
@@ -52,6 +55,9 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const forecast = points.length >= 10 ? forecastSeries(points, FORECAST_POINTS) : [];
   return {
     alert,
+    acknowledgedByName: await nameOf(ctx, alert.acknowledgedBy),
+    resolvedByName: await nameOf(ctx, alert.resolvedBy),
+    evidenceRuns: await repo.findEvidenceRuns(ctx.db, ctx.tenant.id, alert.evidence.runIds),
     series: {
       label: m.label,
       unit: m.unit,
@@ -80,8 +86,20 @@ async function changeStatus(ctx: TenantContext, id: string, status: "acknowledge
   });
 }
 
-export const acknowledgeAlert = (ctx: TenantContext, id: string) => changeStatus(ctx, id, "acknowledged");
-export const resolveAlert = (ctx: TenantContext, id: string) => changeStatus(ctx, id, "resolved");
+/** Tells the tenant's open pages (the badge, the lists) that its alerts changed. */
+const announceChange = (bus: EventBus, tenantId: string) => bus.publish(tenantAlertsChannel(tenantId), { changed: true }).catch(() => undefined);
+
+export async function acknowledgeAlert(ctx: TenantContext, bus: EventBus, id: string) {
+  const alert = await changeStatus(ctx, id, "acknowledged");
+  await announceChange(bus, ctx.tenant.id);
+  return alert;
+}
+
+export async function resolveAlert(ctx: TenantContext, bus: EventBus, id: string) {
+  const alert = await changeStatus(ctx, id, "resolved");
+  await announceChange(bus, ctx.tenant.id);
+  return alert;
+}
 
 /** Takes back one remediation the watcher took for the alert, and records who did. */
 export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps, input: { alertId: string; actionId: string }) {
@@ -92,10 +110,12 @@ export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps,
   if (target.undoneAt) throw new AppError("CONFLICT", "That action was undone already");
   await undoRemediation({ ...deps, db: ctx.db }, ctx.tenant.id, target);
   const actions: AlertAction[] = alert.actions.map((a) => (a.id === target.id ? { ...a, undoneAt: new Date().toISOString(), undoneBy: ctx.actor.email } : a));
-  return withAudit(ctx, async (tx) => {
-    const updated = await repo.updateAlert(tx, ctx.tenant.id, alert.id, { actions });
-    return { value: updated!, audit: { action: `remediation.${target.rule}.undo`, targetType: "alert", targetId: alert.id, metadata: { description: target.description } } };
+  const updated = await withAudit(ctx, async (tx) => {
+    const row = await repo.updateAlert(tx, ctx.tenant.id, alert.id, { actions });
+    return { value: row!, audit: { action: `remediation.${target.rule}.undo`, targetType: "alert", targetId: alert.id, metadata: { description: target.description } } };
   });
+  await announceChange(deps.bus, ctx.tenant.id);
+  return updated;
 }
 
 export const anomalySettingsInput = z.object({
@@ -122,7 +142,7 @@ export async function getAnomalySettings(ctx: TenantContext) {
 
 export async function updateAnomalySettings(ctx: TenantContext, input: z.infer<typeof anomalySettingsInput>) {
   for (const [server, fallback] of Object.entries(input.fallbackServers)) {
-    if (server === fallback) throw new AppError("INVALID_INPUT", `"${server}" cannot be its own fallback`, { fieldErrors: { fallbackServers: ["A server cannot be its own fallback"] } });
+    if (server === fallback) throw new AppError("INVALID_INPUT", `"${server}" cannot be its own fallback`, { field: "fallbackServers" });
   }
   await withAudit(ctx, async (tx) => {
     const current = await repo.findAnomalySettings(tx, ctx.tenant.id);

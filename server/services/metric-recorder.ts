@@ -2,21 +2,30 @@ import type { Db } from "@/db/client";
 import type { RollupSource } from "@/db/schema";
 import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
 
-/** Histogram bins: bin i holds values in [√2^i, √2^(i+1)) ms; 48 bins reach about 4.6 hours. */
-export const HIST_BINS = 48;
-export const binOf = (value: number) => Math.min(HIST_BINS - 1, Math.max(0, Math.floor(2 * Math.log2(Math.max(1, value)))));
-const binMid = (bin: number) => 2 ** ((bin + 0.5) / 2);
+/**
+ * Histogram bins, eight per doubling (each about 9 % wide): bin i holds values in
+ * [2^(i/8), 2^((i+1)/8)) ms, values under 1 ms in bin 0; 200 bins reach about 8 hours.
+ */
+export const HIST_BINS = 200;
+const BINS_PER_OCTAVE = 8;
+export const binOf = (value: number) => Math.min(HIST_BINS - 1, Math.max(0, Math.floor(BINS_PER_OCTAVE * Math.log2(Math.max(1, value)))));
+const binStart = (bin: number) => 2 ** (bin / BINS_PER_OCTAVE);
 
-/** The q-quantile (0..1) of a histogram, as the geometric middle of its bin; null when empty. */
+/** The q-quantile (0..1) of a histogram, interpolated inside its bin (log scale); null when empty. */
 export function quantileOfHist(hist: readonly number[], q: number): number | null {
   const total = hist.reduce((sum, n) => sum + n, 0);
   if (total === 0) return null;
+  const target = q * total;
   let seen = 0;
   for (let bin = 0; bin < hist.length; bin++) {
-    seen += hist[bin] ?? 0;
-    if (seen >= q * total) return binMid(bin);
+    const n = hist[bin] ?? 0;
+    if (n > 0 && seen + n >= target) {
+      const within = Math.min(1, Math.max(0, (target - seen) / n));
+      return binStart(bin) * 2 ** (within / BINS_PER_OCTAVE);
+    }
+    seen += n;
   }
-  return binMid(hist.length - 1);
+  return binStart(hist.length);
 }
 
 export interface Observation {

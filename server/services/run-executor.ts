@@ -7,6 +7,7 @@ import type { RunJob } from "@/server/queue/run-queue";
 import { observeRunEvent } from "@/server/observability/metrics";
 import * as repo from "@/server/repositories/runs";
 import type { MetricRecorder } from "./metric-recorder";
+import type { OutcomeRecorder } from "./outcome-recorder";
 import type { RunJournal } from "./run-journal";
 import { loadVersionPlan } from "./version-plans";
 
@@ -24,6 +25,8 @@ export interface ExecutorDeps {
   staleAfterMs: number;
   /** Where runs, steps, MCP calls and queue waits are counted for the anomaly watcher. */
   metrics?: MetricRecorder;
+  /** Where finished runs become learning (outcomes, strategy statistics, experiments). */
+  outcomes?: OutcomeRecorder;
 }
 
 /** Workers listen here for "stop this run now". */
@@ -217,6 +220,18 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     for await (const event of events) {
       observeRunEvent(event, kinds);
       if (deps.metrics) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
+      if (deps.outcomes && (event.type === "run.completed" || event.type === "run.failed")) {
+        deps.outcomes.record({
+          runId: run.id,
+          tenantId: run.tenantId,
+          workflowId: run.workflowId,
+          versionId: run.versionId,
+          success: event.type === "run.completed",
+          latencyMs: event.durationMs,
+          tokens: event.usage.inputTokens + event.usage.outputTokens,
+          costUsd: event.costUsd,
+        });
+      }
       if (event.type === "run.cancelled" && shutdown.aborted) break; // not a user's cancel: leave it to resume
       record(event);
     }

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { AlertList } from "@/components/anomalies/alert-list";
 
 export const metadata: Metadata = { title: "Anomalies" };
 
 export default function AnomaliesPage() {
-  return <ComingSoon href="/anomalies" />;
+  return <AlertList />;
 }

@@ -46,11 +46,11 @@ export const anomalyRouter = router({
 
   acknowledge: permissionProcedure("anomaly.manage")
     .input(z.object({ id }))
-    .mutation(({ ctx, input }) => alerts.acknowledgeAlert(ctx, input.id)),
+    .mutation(async ({ ctx, input }) => alerts.acknowledgeAlert(ctx, (await ctx.runSystem()).bus, input.id)),
 
   resolve: permissionProcedure("anomaly.manage")
     .input(z.object({ id }))
-    .mutation(({ ctx, input }) => alerts.resolveAlert(ctx, input.id)),
+    .mutation(async ({ ctx, input }) => alerts.resolveAlert(ctx, (await ctx.runSystem()).bus, input.id)),
 
   undoAction: permissionProcedure("anomaly.manage")
     .input(z.object({ alertId: id, actionId: id }))

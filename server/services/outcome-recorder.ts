@@ -1,0 +1,156 @@
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { workflowVersions, workflows } from "@/db/schema";
+import { analyzeTask } from "@/engine/autonomy/analyze-task";
+import type { Pattern } from "@/engine/autonomy/vocabulary";
+import { recordExperimentOutcome, type Experiment } from "@/engine/learning/experiments";
+import { classifyTask } from "@/engine/learning/outcome";
+import { createPreferences, detectPattern, modelsOf } from "@/engine/learning/preferences";
+import { createLearningBook, recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
+import * as repo from "@/server/repositories/learning";
+
+/** A finished run, as the executor reports it. */
+export interface FinishedRun {
+  runId: string;
+  tenantId: string;
+  workflowId: string;
+  versionId: string;
+  success: boolean;
+  latencyMs: number;
+  tokens: number;
+  costUsd: number;
+}
+
+/** What a workflow version is, for learning: the class of task it does, its pattern and strategy. */
+export interface VersionProfile {
+  taskClass: string;
+  pattern: Pattern;
+  strategyId: string;
+}
+
+/** A workflow's task in words (its name and description) → its class; its document → pattern and strategy (pattern and model). */
+export function profileVersion(workflow: { name: string; description: string }, document: unknown): VersionProfile {
+  const doc = loadWorkflowDocument(document);
+  const pattern = detectPattern(doc);
+  const model = [...modelsOf(doc)].sort()[0] ?? "default";
+  return { taskClass: classifyTask(analyzeTask(`${workflow.name}. ${workflow.description}`)), pattern, strategyId: `${pattern}/${model}` };
+}
+
+const PROFILE_CACHE_LIMIT = 2_000;
+
+/**
+ * Turns finished runs into learning: collects them in memory and, every few seconds, stores their
+ * outcomes (`run_outcomes`, one row per run, a second flush of the same run is a no-op), adds them
+ * to the tenant's learning book and to the running A/B experiment of their workflow, whose stop
+ * rule may then name a winner. Off the run's own path: a run never waits for this.
+ */
+export class OutcomeRecorder {
+  private pending: FinishedRun[] = [];
+  private readonly profiles = new Map<string, VersionProfile>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly db: Db) {}
+
+  record(run: FinishedRun): void {
+    this.pending.push(run);
+  }
+
+  private async profilesOf(versionIds: string[]): Promise<Map<string, VersionProfile>> {
+    const missing = [...new Set(versionIds)].filter((id) => !this.profiles.has(id));
+    if (missing.length) {
+      const rows = await this.db
+        .select({ id: workflowVersions.id, document: workflowVersions.document, name: workflows.name, description: workflows.description })
+        .from(workflowVersions)
+        .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+        .where(inArray(workflowVersions.id, missing));
+      if (this.profiles.size + rows.length > PROFILE_CACHE_LIMIT) this.profiles.clear();
+      for (const row of rows) {
+        try {
+          this.profiles.set(row.id, profileVersion(row, row.document));
+        } catch {
+          // A document that no longer loads teaches nothing.
+        }
+      }
+    }
+    return this.profiles;
+  }
+
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.length === 0) return;
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.store(batch);
+      } catch (error) {
+        console.error(`Run outcomes could not be stored (${batch.length} lost): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+    return this.flushing;
+  }
+
+  private async store(batch: FinishedRun[]) {
+    const profiles = await this.profilesOf(batch.map((r) => r.versionId));
+    const byTenant = new Map<string, FinishedRun[]>();
+    for (const run of batch) if (profiles.has(run.versionId)) byTenant.set(run.tenantId, [...(byTenant.get(run.tenantId) ?? []), run]);
+    for (const [tenantId, runs] of byTenant) {
+      await this.db.transaction(async (tx) => {
+        const db = tx as unknown as Db;
+        const experimentsByWorkflow = new Map<string, repo.ExperimentRow>();
+        for (const workflowId of new Set(runs.map((r) => r.workflowId))) {
+          const running = await repo.findRunningExperiment(db, tenantId, workflowId);
+          if (running) experimentsByWorkflow.set(workflowId, running);
+        }
+        const armOf = (run: FinishedRun) => {
+          const experiment = experimentsByWorkflow.get(run.workflowId);
+          const arm = experiment && Object.entries(experiment.versions).find(([, versionId]) => versionId === run.versionId)?.[0];
+          return experiment && arm ? { experimentId: experiment.id, arm } : { experimentId: null, arm: null };
+        };
+        const inserted = await repo.insertOutcomes(
+          db,
+          runs.map((run) => ({
+            runId: run.runId,
+            tenantId,
+            workflowId: run.workflowId,
+            versionId: run.versionId,
+            ...profiles.get(run.versionId)!,
+            success: run.success,
+            latencyMs: Math.round(run.latencyMs),
+            tokens: run.tokens,
+            costUsd: run.costUsd,
+            ...armOf(run),
+          })),
+        );
+        if (inserted.length === 0) return;
+
+        const state = await repo.lockLearningState(db, tenantId);
+        let book = (state?.book as LearningBook | undefined) ?? createLearningBook();
+        for (const o of inserted) {
+          book = recordOutcome(book, { taskClass: o.taskClass, pattern: o.pattern as Pattern, strategyId: o.strategyId, success: o.success, latencyMs: o.latencyMs, tokens: o.tokens, cost: o.costUsd });
+        }
+        await repo.saveLearningState(db, { tenantId, book, preferences: state?.preferences ?? createPreferences(), outcomes: (state?.outcomes ?? 0) + inserted.length });
+
+        const locked = await repo.lockExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
+        for (const row of locked) {
+          let experiment = row.state as Experiment;
+          for (const o of inserted) if (o.experimentId === row.id && o.arm) experiment = recordExperimentOutcome(experiment, o.arm, { success: o.success, latencyMs: o.latencyMs, cost: o.costUsd });
+          const stopped = experiment.result?.status === "stopped";
+          await repo.updateExperiment(db, row.id, { state: experiment, ...(stopped ? { status: "completed" as const, result: experiment.result, endedAt: new Date() } : {}) });
+        }
+      });
+    }
+  }
+
+  start(intervalMs = 2_000): void {
+    this.timer ??= setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+}
