@@ -109,12 +109,21 @@ const SAMPLES: Record<string, Sample> = {
   "anomaly.resolve": "derived",
   "anomaly.undoAction": "derived",
   "anomaly.settings": "derived",
+  "learning.overview": "derived",
+  "learning.outcomes": "derived",
+  "learning.predict": (fx) => ({ workflowId: fx.workflowId }),
+  "learning.rate": "derived",
+  "learning.experiments": "derived",
+  "learning.experiment": "derived",
+  "learning.startExperiment": "derived",
+  "learning.stopExperiment": "derived",
   "anomaly.updateSettings": () => ({
     sensitivity: "medium",
     rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false },
     fallbackServers: {},
     webhookUrl: "",
   }),
+
 
   "member.list": "derived",
   "member.changeRole": (fx) => ({ userId: fx.bystanderRoleId, role: "editor" }),

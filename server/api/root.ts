@@ -1,5 +1,6 @@
 import { analyticsRouter } from "./routers/analytics";
 import { anomalyRouter } from "./routers/anomaly";
+import { learningRouter } from "./routers/learning";
 import { auditRouter } from "./routers/audit";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
@@ -22,6 +23,8 @@ export const appRouter = router({
   analytics: analyticsRouter,
   /** Alerts from the anomaly watcher, remediation and settings (issue 8). */
   anomaly: anomalyRouter,
+  /** What finished runs taught: strategy statistics, predictions, ratings, A/B experiments (issue 9). */
+  learning: learningRouter,
   /** Tenant administration (issue 7): one router per admin tab. */
   member: memberRouter,
   token: tokenRouter,

@@ -107,3 +107,18 @@ export async function listExperiments(db: Db, tenantId: string, status?: Experim
     .orderBy(desc(experiments.createdAt))
     .limit(100);
 }
+
+/** Totals of the outcomes of one workflow version (or of every version of a workflow). */
+export async function summarizeOutcomes(db: Db, tenantId: string, of: { versionId: string } | { workflowId: string }) {
+  const [row] = await db
+    .select({
+      n: sql<number>`count(*)`.mapWith(Number),
+      successes: sql<number>`count(*) filter (where ${runOutcomes.success})`.mapWith(Number),
+      latencyMs: sql<number | null>`avg(${runOutcomes.latencyMs})`.mapWith(Number),
+      tokens: sql<number | null>`avg(${runOutcomes.tokens})`.mapWith(Number),
+      costUsd: sql<number | null>`avg(${runOutcomes.costUsd})`.mapWith(Number),
+    })
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), "versionId" in of ? eq(runOutcomes.versionId, of.versionId) : eq(runOutcomes.workflowId, of.workflowId)));
+  return row!;
+}

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { json, statement, timestamp, toDate, valuesList, type Row, type Statement } from "@/db/statements";
-import { runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
+import { experiments, runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 import type { TenantStanding } from "./tenant-limits";
@@ -48,7 +48,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What starting a run reads: the workflow (name, latest published version) and the tenant's standing. */
 export interface RunStartFacts {
-  workflow: { id: string; name: string; latestVersionId: string | null; pausedReason: string | null; isPaused: boolean } | null;
+  workflow: {
+    id: string;
+    name: string;
+    latestVersionId: string | null;
+    pausedReason: string | null;
+    isPaused: boolean;
+    /** Its running A/B experiment, whose arms take runs that name no version. */
+    experimentId: string | null;
+  } | null;
   tenant: TenantStanding & { activeRuns: number };
 }
 
@@ -72,7 +80,8 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
       group by ${runs.tenantId})
     select k.i, t.limits, t.suspended_at, coalesce(active.n, 0) as active_runs, w.id as workflow_id, w.name as workflow_name,
       w.paused_at is not null as is_paused, w.paused_reason,
-      (select v.id from ${workflowVersions} v where v.workflow_id = w.id and v.version is not null order by v.version desc limit 1) as latest_version_id
+      (select v.id from ${workflowVersions} v where v.workflow_id = w.id and v.version is not null order by v.version desc limit 1) as latest_version_id,
+      (select e.id from ${experiments} e where e.workflow_id = w.id and e.status = 'running' limit 1) as experiment_id
     from k join ${tenants} t on t.id = k.tenant_id
     left join active on active.tenant_id = t.id
     left join ${workflows} w on w.tenant_id = t.id and w.id = k.workflow_id`)) as unknown as { rows: Row[] };
@@ -86,6 +95,7 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
             latestVersionId: row.latest_version_id as string | null,
             isPaused: row.is_paused === true,
             pausedReason: (row.paused_reason as string | null) ?? null,
+            experimentId: (row.experiment_id as string | null) ?? null,
           }
         : null,
       tenant: { limits: row.limits as TenantStanding["limits"], suspendedAt: toDate(row.suspended_at), activeRuns: row.active_runs as number },

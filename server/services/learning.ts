@@ -1,12 +1,22 @@
 import type { Db } from "@/db/client";
+import { AppError, notFound } from "@/engine/errors";
+import { betaMean, betaVariance } from "@/engine/learning/beta-math";
+import { predictOutcome } from "@/engine/learning/predict-outcome";
+import { createRng } from "@/engine/learning/random";
+import { chooseStrategy } from "@/engine/learning/thompson";
 import type { LearnedPatternStats } from "@/engine/autonomy/decide-pattern";
 import type { TaskFeatures } from "@/engine/autonomy/vocabulary";
 import { classifyTask } from "@/engine/learning/outcome";
 import { createPreferences, learnFromEdit, preferenceBias, type PreferenceBias, type PreferenceCounters } from "@/engine/learning/preferences";
-import { createLearningBook, learnedPatternStats, type LearningBook } from "@/engine/learning/strategy-stats";
+import { addToMean, createLearningBook, learnedPatternStats, type LearningBook, type StrategyStats } from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import * as repo from "@/server/repositories/learning";
+import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
+import { findWorkflow } from "@/server/repositories/workflows";
+import { withAudit } from "./audit";
+import type { TenantContext } from "./context";
+import { profileVersion } from "./outcome-recorder";
 
 /** A tenant's learning state as the engine's types, empty when nothing was learned yet. */
 export async function loadLearning(db: Db, tenantId: string): Promise<{ book: LearningBook; preferences: PreferenceCounters; outcomes: number }> {
@@ -47,5 +57,105 @@ export async function learnFromPublishedProposal(db: Db, tenantId: string, workf
     const preferences = learnFromEdit((row?.preferences as PreferenceCounters | undefined) ?? createPreferences(), proposed, saved);
     await repo.saveLearningState(txDb, { tenantId, book: row?.book ?? createLearningBook(), preferences, outcomes: row?.outcomes ?? 0 });
     await repo.markProposalLearned(txDb, workflowId);
+  });
+}
+
+/** A Beta posterior's mean and an approximate 95 % interval (normal approximation, clipped to [0, 1]). */
+function rateWithInterval(stats: StrategyStats) {
+  const p = { alpha: stats.alpha, beta: stats.beta };
+  const sd = Math.sqrt(betaVariance(p));
+  const mean = betaMean(p);
+  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
+}
+
+const meanOrNull = (m: { n: number; mean: number }) => (m.n ? m.mean : null);
+
+/**
+ * The Learning page: per task class, every strategy's success posterior and running means, and the
+ * strategy Thompson sampling would try next; per pattern; what edits taught; totals.
+ */
+export async function getLearningOverview(ctx: TenantContext) {
+  const { book, preferences, outcomes } = await loadLearning(ctx.db, ctx.tenant.id);
+  // Seeded by the outcome count: the page shows a stable pick until new evidence arrives.
+  const rng = createRng(outcomes + 1);
+  const classes = Object.entries(book.byClass)
+    .map(([taskClass, strategies]) => {
+      const rows = Object.entries(strategies)
+        .map(([strategyId, stats]) => ({
+          strategyId,
+          runs: stats.n,
+          successRate: rateWithInterval(stats),
+          latencyMs: meanOrNull(stats.latencyMs),
+          tokens: meanOrNull(stats.tokens),
+          costUsd: meanOrNull(stats.cost),
+          rating: meanOrNull(stats.rating),
+        }))
+        .sort((a, b) => b.successRate.mean - a.successRate.mean);
+      const next = chooseStrategy(
+        Object.entries(strategies).map(([id, s]) => ({ id, stats: { alpha: s.alpha, beta: s.beta } })),
+        rng,
+      );
+      return { taskClass, runs: rows.reduce((n, r) => n + r.runs, 0), strategies: rows, thompsonPick: next.id };
+    })
+    .sort((a, b) => b.runs - a.runs);
+  const patterns = Object.entries(book.byPattern).map(([pattern, stats]) => ({ pattern, runs: stats!.n, successRate: rateWithInterval(stats!), latencyMs: meanOrNull(stats!.latencyMs), costUsd: meanOrNull(stats!.cost) }));
+  return { outcomes, classes, patterns, preferences: { counters: preferences, bias: preferenceBias(preferences) } };
+}
+
+export function listRunOutcomes(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {
+  return repo.listOutcomes(ctx.db, ctx.tenant.id, page);
+}
+
+/**
+ * What a run of this workflow (a version, its latest, or the draft) is expected to do, from the
+ * tenant's history: the version's own outcomes shrunk towards what runs of the same class of task
+ * and strategy did (engine/learning predictOutcome), with how much evidence backs each.
+ */
+export async function predictRun(ctx: TenantContext, input: { workflowId: string; versionId?: string; draft?: boolean }) {
+  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
+  if (!workflow) throw notFound("workflow", input.workflowId);
+  const versionId = input.draft ? undefined : (input.versionId ?? (await findLatestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id))?.id);
+  const version = versionId ? await findVersionDetail(ctx.db, ctx.tenant.id, versionId) : undefined;
+  if (versionId && !version) throw notFound("workflow version", versionId);
+  const profile = profileVersion(workflow, version?.document ?? workflow.document);
+  const { book } = await loadLearning(ctx.db, ctx.tenant.id);
+  const general = predictOutcome(book, profile);
+  // This version's own runs say most; few of them lean on what similar tasks did (4 runs' worth).
+  const own = await repo.summarizeOutcomes(ctx.db, ctx.tenant.id, versionId ? { versionId } : { workflowId: workflow.id });
+  if (own.n === 0) return { ...profile, prediction: { ...general, basis: general.basis as PredictionBasis, observations: { ...general.observations, version: 0 } } };
+  const blend = (mine: number | null, prior: number | null) => (mine === null ? prior : prior === null ? mine : (mine * own.n + prior * SHRINK) / (own.n + SHRINK));
+  return {
+    ...profile,
+    prediction: {
+      successProbability: (own.successes + general.successProbability * SHRINK) / (own.n + SHRINK),
+      latencyMs: blend(own.latencyMs, general.latencyMs),
+      tokens: blend(own.tokens, general.tokens),
+      cost: blend(own.costUsd, general.cost),
+      observations: { ...general.observations, version: own.n },
+      basis: "version" as PredictionBasis,
+    },
+  };
+}
+
+type PredictionBasis = "version" | "class-strategy" | "pattern" | "global" | "prior";
+const SHRINK = 4;
+
+/** A person's 1–5 rating of a finished run: kept on its outcome and in its strategy's running mean. */
+export async function rateRun(ctx: TenantContext, input: { runId: string; rating: number }) {
+  return withAudit(ctx, async (tx) => {
+    const outcome = await repo.findOutcome(tx, ctx.tenant.id, input.runId);
+    if (!outcome) throw new AppError("NOT_FOUND", "That run has no recorded outcome yet: only finished runs can be rated", { what: "outcome" });
+    const state = await repo.lockLearningState(tx, ctx.tenant.id);
+    if (state && outcome.rating === null) {
+      const book = state.book as LearningBook;
+      const stats = book.byClass[outcome.taskClass]?.[outcome.strategyId];
+      if (stats) {
+        const rated = { ...stats, rating: addToMean(stats.rating, input.rating) };
+        const next = { ...book, byClass: { ...book.byClass, [outcome.taskClass]: { ...book.byClass[outcome.taskClass], [outcome.strategyId]: rated } } };
+        await repo.saveLearningState(tx, { tenantId: ctx.tenant.id, book: next, preferences: state.preferences, outcomes: state.outcomes });
+      }
+    }
+    const updated = await repo.setOutcomeRating(tx, ctx.tenant.id, input.runId, input.rating);
+    return { value: updated!, audit: { action: "run.rate", targetType: "run", targetId: input.runId, metadata: { rating: input.rating } } };
   });
 }

@@ -13,6 +13,8 @@ import type { RunQueue } from "@/server/queue/run-queue";
 import * as repo from "@/server/repositories/runs";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { toAuditEntry, withAudit } from "./audit";
+import { assignExperimentVersion } from "./experiments";
+import { learnFromPublishedProposal } from "./learning";
 import { loadVersionPlan } from "./version-plans";
 import type { TenantContext } from "./context";
 import { runControlChannel } from "./run-executor";
@@ -52,7 +54,7 @@ export async function publishVersion(ctx: TenantContext, input: { workflowId: st
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
   const plan = compileOrThrow(workflow.document);
-  return withAudit(ctx, async (tx) => {
+  const published = await withAudit(ctx, async (tx) => {
     const version = await repo.insertVersion(tx, {
       tenantId: ctx.tenant.id,
       workflowId: workflow.id,
@@ -67,6 +69,11 @@ export async function publishVersion(ctx: TenantContext, input: { workflowId: st
       audit: { action: "workflow.publish", targetType: "workflow", targetId: workflow.id, metadata: { version: version.version } },
     };
   });
+  // A workflow the planner proposed: what the user changed before publishing teaches the planner.
+  await learnFromPublishedProposal(ctx.db, ctx.tenant.id, workflow.id, workflow.document).catch((error: unknown) =>
+    console.error(`Learning from the edits of workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  return published;
 }
 
 export interface StartRunInput {
@@ -106,7 +113,9 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
     throw new AppError("CONFLICT", `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: resume it to run it`, { reason: "WORKFLOW_PAUSED" });
   }
 
-  let versionId = input.versionId ?? (input.draft ? undefined : (workflow.latestVersionId ?? undefined));
+  // A run that names no version takes its experiment's arm, if the workflow has one running.
+  const experimentVersion = !input.versionId && !input.draft && workflow.experimentId ? await assignExperimentVersion(ctx.db, ctx.tenant.id, workflow.experimentId, randomUUID()) : undefined;
+  let versionId = input.versionId ?? (input.draft ? undefined : (experimentVersion ?? workflow.latestVersionId ?? undefined));
   let plan: Plan | undefined;
   let draft: { document: unknown; plan: Plan } | undefined;
   if (versionId) {

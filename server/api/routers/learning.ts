@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { pageInput } from "@/server/repositories/pagination";
+import * as experiments from "@/server/services/experiments";
+import * as learning from "@/server/services/learning";
+import { permissionProcedure, router } from "../trpc";
+
+const id = z.uuid();
+
+/** What finished runs taught (issue 9): strategy statistics, outcomes, predictions, ratings, A/B experiments. */
+export const learningRouter = router({
+  overview: permissionProcedure("analytics.view").query(({ ctx }) => learning.getLearningOverview(ctx)),
+
+  outcomes: permissionProcedure("analytics.view")
+    .input(pageInput)
+    .query(({ ctx, input }) => learning.listRunOutcomes(ctx, input)),
+
+  /** The expected outcome of a run before it starts. */
+  predict: permissionProcedure("workflow.view")
+    .input(z.object({ workflowId: id, versionId: id.optional(), draft: z.boolean().optional() }))
+    .query(({ ctx, input }) => learning.predictRun(ctx, input)),
+
+  rate: permissionProcedure("workflow.run")
+    .input(z.object({ runId: id, rating: z.number().int().min(1).max(5) }))
+    .mutation(({ ctx, input }) => learning.rateRun(ctx, input)),
+
+  experiments: permissionProcedure("analytics.view").query(({ ctx }) => experiments.listExperiments(ctx)),
+
+  experiment: permissionProcedure("analytics.view")
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => experiments.getExperiment(ctx, input.id)),
+
+  startExperiment: permissionProcedure("workflow.edit")
+    .input(experiments.createExperimentInput)
+    .mutation(({ ctx, input }) => experiments.startExperiment(ctx, input)),
+
+  stopExperiment: permissionProcedure("workflow.edit")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => experiments.stopExperiment(ctx, input.id)),
+});

@@ -1,0 +1,156 @@
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { chain, makeNode, makeWorkflow } from "@/engine/examples";
+import { createMemoryBus } from "@/server/events/bus";
+import { BreakerRegistry } from "@/server/mcp/breakers";
+import { upsertAnomalySettings } from "@/server/repositories/alerts";
+import { listAuditLogs } from "@/server/repositories/audit";
+import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
+import { findTenantStanding } from "@/server/repositories/tenant-limits";
+import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
+import { encryptSecret } from "@/server/secrets";
+import { createTestDatabase } from "@/server/testing/database";
+import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { undoAlertAction } from "./alerts";
+import { evaluateTenant, type WatchDeps } from "./anomaly-watch";
+import type { TenantContext } from "./context";
+import { publishVersion, startRun } from "./runs";
+import { createRunSystem } from "@/server/run-system";
+
+/**
+ * Remediation rules and their undo, and the signed webhook, on a real database with figures
+ * written straight into the rollups (as the recorder would): a workflow whose failure rate spikes
+ * is paused (its runs are refused) and resumed from the alert; a tenant whose cost per hour spikes
+ * gets half its concurrent runs, given back on undo; a webhook receiver on loopback gets the alert.
+ */
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+let database: Database;
+let receiver: Server;
+let received: { body: string; signature: string | undefined }[] = [];
+let webhookUrl: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      received.push({ body, signature: req.headers["maestro-signature"] as string | undefined });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/maestro`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => receiver.close(resolve));
+  await database?.close();
+});
+
+async function adminContext(): Promise<TenantContext> {
+  const tenant = await makeTenant(database.db);
+  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
+  return {
+    db: database.db,
+    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
+    meta: testMeta,
+  };
+}
+
+function watchDeps(): WatchDeps {
+  return { db: database.db, bus: createMemoryBus(), breakers: new BreakerRegistry(), bucketMs: MINUTE, defaultMaxConcurrentRuns: 50, watermarks: new Map() };
+}
+
+const delta = (tenantId: string, source: RollupDelta["source"], subject: string, at: number, fields: Partial<RollupDelta>): RollupDelta => ({
+  tenantId,
+  source,
+  subject,
+  bucketStart: new Date(at),
+  count: 0,
+  errors: 0,
+  durationMs: 0,
+  tokens: 0,
+  costUsd: 0,
+  gaugeMax: 0,
+  hist: [],
+  ...fields,
+});
+
+const greeting = makeWorkflow({
+  name: "Greeting",
+  nodes: [makeNode("input", "in"), makeNode("transform", "greet", { template: { message: "Hello" } }), makeNode("output", "out", { name: "greeting" })],
+  edges: chain("in", "greet", "out"),
+});
+
+const waitFor = async (probe: () => boolean) => {
+  for (const until = Date.now() + 5_000; Date.now() < until && !probe(); ) await new Promise((r) => setTimeout(r, 20));
+};
+
+describe("anomaly remediation", () => {
+  it("pauses a workflow whose failure rate spikes, notifies the signed webhook, and resumes it on undo", async () => {
+    const ctx = await adminContext();
+    const system = createRunSystem({ db: database.db });
+    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "", document: greeting, createdBy: ctx.actor.userId });
+    await publishVersion(ctx, { workflowId: workflow.id });
+    await upsertAnomalySettings(ctx.db, {
+      tenantId: ctx.tenant.id,
+      rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: true, tightenRate: false },
+      webhookUrl,
+      webhookSecret: encryptSecret("whsec-test"),
+    });
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const history = Array.from({ length: 90 }, (_, i) => {
+      const at = now - (90 - i) * MINUTE;
+      const isSpike = i >= 88;
+      return delta(ctx.tenant.id, "workflow", workflow.id, at, { count: 40, errors: isSpike ? 30 : i % 11 === 0 ? 1 : 0 });
+    });
+    await addToRollups(ctx.db, history);
+    received = [];
+
+    const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
+    expect(opened).toHaveLength(1);
+    const [alert] = opened;
+    expect(alert!.metric).toBe("workflow.failure_rate");
+    expect(alert!.actions).toEqual([expect.objectContaining({ rule: "pauseWorkflow", description: 'Paused workflow "Greeting"' })]);
+    expect((await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))!.pausedAt).not.toBeNull();
+    await expect(startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} })).rejects.toThrow(/is paused/);
+
+    await waitFor(() => received.length > 0);
+    expect(received).toHaveLength(1);
+    const { body, signature } = received[0]!;
+    const [t, v1] = signature!.split(",").map((part) => part.split("=")[1]!);
+    expect(v1).toBe(createHmac("sha256", "whsec-test").update(`${t}.${body}`).digest("hex"));
+    expect(JSON.parse(body)).toMatchObject({ type: "alert.opened", alert: { id: alert!.id, metric: "workflow.failure_rate", actions: [{ rule: "pauseWorkflow", undone: false }] } });
+
+    const undone = await undoAlertAction(ctx, watchDeps(), { alertId: alert!.id, actionId: alert!.actions[0]!.id });
+    expect(undone.actions[0]!.undoneBy).toBe(ctx.actor.email);
+    expect((await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))!.pausedAt).toBeNull();
+    await expect(undoAlertAction(ctx, watchDeps(), { alertId: alert!.id, actionId: alert!.actions[0]!.id })).rejects.toThrow(/undone already/);
+    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "alert", limit: 20 });
+    expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(["alert.open", "remediation.pauseWorkflow", "remediation.pauseWorkflow.undo"]));
+    await system.close();
+  });
+
+  it("halves a tenant's concurrent runs when its cost per hour spikes, and gives them back on undo", async () => {
+    const ctx = await adminContext();
+    await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: true } });
+    const now = Math.floor(Date.now() / HOUR) * HOUR;
+    const hours = Array.from({ length: 72 }, (_, i) =>
+      delta(ctx.tenant.id, "tenant", "", now - (72 - i) * HOUR, { count: 20, costUsd: i === 71 ? 12 : 1 + (i % 5) * 0.05, tokens: 10_000 }),
+    );
+    await addToRollups(ctx.db, hours);
+
+    const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
+    const costAlert = opened.find((a) => a.metric === "tenant.cost_per_hour");
+    expect(costAlert?.actions).toEqual([expect.objectContaining({ rule: "tightenRate", details: { previous: null, tightened: 25 } })]);
+    expect((await findTenantStanding(ctx.db, ctx.tenant.id))!.limits.maxConcurrentRuns).toBe(25);
+
+    await undoAlertAction(ctx, watchDeps(), { alertId: costAlert!.id, actionId: costAlert!.actions[0]!.id });
+    expect((await findTenantStanding(ctx.db, ctx.tenant.id))!.limits.maxConcurrentRuns).toBeUndefined();
+  });
+});

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { AppError, notFound } from "@/engine/errors";
+import { assignArm, createExperiment, evaluateExperiment, type Experiment } from "@/engine/learning/experiments";
+import { createRng } from "@/engine/learning/random";
+import type { Db } from "@/db/client";
+import * as repo from "@/server/repositories/learning";
+import { findVersionDetail } from "@/server/repositories/workflow-versions";
+import { findWorkflow } from "@/server/repositories/workflows";
+import { withAudit } from "./audit";
+import type { TenantContext } from "./context";
+
+export const createExperimentInput = z.object({
+  workflowId: z.uuid(),
+  name: z.string().trim().min(1, "Name the experiment").max(200),
+  /** Arm A and arm B: two published versions of the workflow. */
+  versionA: z.uuid(),
+  versionB: z.uuid(),
+  /** Share of runs sent to A (hash assignment). */
+  split: z.number().min(0.05).max(0.95).default(0.5),
+  assignment: z.enum(["hash", "thompson"]).default("hash"),
+  minPerArm: z.number().int().min(5).max(100_000).default(100),
+  maxTotal: z.number().int().min(20).max(1_000_000).default(4_000),
+});
+
+/** An experiment as the pages show it: its row, its arms' versions and the stop rule's verdict now. */
+function present(row: repo.ExperimentRow, labels: Record<string, string> = {}) {
+  const state = row.state as Experiment;
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    name: row.name,
+    status: row.status,
+    createdAt: row.createdAt,
+    endedAt: row.endedAt,
+    split: state.split,
+    assignment: state.assignment,
+    stopRule: state.stopRule,
+    arms: state.arms.map((arm) => ({
+      id: arm.id,
+      versionId: row.versions[arm.id]!,
+      label: labels[arm.id] ?? arm.id,
+      runs: arm.successes + arm.failures,
+      successes: arm.successes,
+      latencyMs: arm.latencyMs.n ? arm.latencyMs.mean : null,
+      costUsd: arm.cost.n ? arm.cost.mean : null,
+    })),
+    result: state.result ?? evaluateExperiment(state),
+  };
+}
+
+/**
+ * Starts an A/B experiment between two published versions of a workflow: from now on, runs started
+ * without naming a version go to A or B (by a hash of the run, honouring the split, or by Thompson
+ * sampling), until the stop rule names a winner; then every run goes to the winner.
+ */
+export async function startExperiment(ctx: TenantContext, input: z.infer<typeof createExperimentInput>) {
+  if (input.versionA === input.versionB) throw new AppError("INVALID_INPUT", "Pick two different versions", { field: "versionB" });
+  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
+  if (!workflow) throw notFound("workflow", input.workflowId);
+  const [a, b] = await Promise.all([findVersionDetail(ctx.db, ctx.tenant.id, input.versionA), findVersionDetail(ctx.db, ctx.tenant.id, input.versionB)]);
+  for (const [field, version] of [["versionA", a], ["versionB", b]] as const) {
+    if (!version || version.workflowId !== workflow.id || version.version === null) {
+      throw new AppError("INVALID_INPUT", "Choose a published version of this workflow", { field });
+    }
+  }
+  if (await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id)) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
+  const arms: [string, string] = [`v${a!.version}`, `v${b!.version}`];
+  const id = randomUUID();
+  const state = createExperiment({ id, arms, split: input.split, assignment: input.assignment, stopRule: { minPerArm: input.minPerArm, maxTotal: input.maxTotal } });
+  const row = await withAudit(ctx, async (tx) => {
+    const created = await repo.insertExperiment(tx, {
+      id,
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      name: input.name,
+      state,
+      versions: { [arms[0]]: input.versionA, [arms[1]]: input.versionB },
+      createdBy: ctx.actor.userId,
+    });
+    return { value: created, audit: { action: "experiment.start", targetType: "experiment", targetId: id, metadata: { workflowId: workflow.id, arms } } };
+  });
+  return present(row);
+}
+
+export async function stopExperiment(ctx: TenantContext, id: string) {
+  return withAudit(ctx, async (tx) => {
+    const row = await repo.findExperiment(tx, ctx.tenant.id, id);
+    if (!row) throw notFound("experiment", id);
+    if (row.status !== "running") throw new AppError("CONFLICT", "The experiment has ended already");
+    const state = row.state as Experiment;
+    const updated = await repo.updateExperiment(tx, id, { status: "stopped", endedAt: new Date(), result: evaluateExperiment(state) });
+    return { value: present(updated!), audit: { action: "experiment.stop", targetType: "experiment", targetId: id } };
+  });
+}
+
+export async function getExperiment(ctx: TenantContext, id: string) {
+  const row = await repo.findExperiment(ctx.db, ctx.tenant.id, id);
+  if (!row) throw notFound("experiment", id);
+  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, row.workflowId);
+  return { ...present(row), workflowName: workflow?.name ?? null };
+}
+
+export async function listExperiments(ctx: TenantContext) {
+  return (await repo.listExperiments(ctx.db, ctx.tenant.id)).map((row) => present(row));
+}
+
+/**
+ * The version a run of the workflow takes while it has a running experiment (runs that name a
+ * version, or run the draft, are not part of it). Undefined without an experiment.
+ */
+export async function assignExperimentVersion(db: Db, tenantId: string, experimentId: string, runKey: string): Promise<string | undefined> {
+  const row = await repo.findExperiment(db, tenantId, experimentId);
+  if (!row || row.status !== "running") return undefined;
+  const state = row.state as Experiment;
+  const arm = assignArm(state, runKey, state.assignment === "thompson" ? createRng(Date.now() ^ (Math.random() * 2 ** 31)) : undefined);
+  return row.versions[arm];
+}
