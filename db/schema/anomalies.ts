@@ -4,8 +4,11 @@ import { tenants, users } from "./tenancy";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
-/** What a rollup row counts: runs of one workflow, steps of one node kind, calls to one MCP server, a tenant's runs, its queue. */
-export const ROLLUP_SOURCES = ["workflow", "node_kind", "mcp", "tenant", "queue"] as const;
+/**
+ * What a rollup row counts: runs of one workflow, steps of one node kind, calls to one MCP server,
+ * health checks of one MCP server, a tenant's runs, its queue.
+ */
+export const ROLLUP_SOURCES = ["workflow", "node_kind", "mcp", "mcp_health", "tenant", "queue"] as const;
 export type RollupSource = (typeof ROLLUP_SOURCES)[number];
 
 /**

@@ -9,6 +9,7 @@ import { StepError } from "@/engine/runtime/step-error";
 import { getEnv } from "@/server/env";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { findInstallation } from "@/server/repositories/mcp-installations";
+import { findRollups } from "@/server/repositories/metric-rollups";
 import { runHealthRound, startMcpHealthChecks } from "@/server/services/mcp-checks";
 import { createTestDatabase } from "@/server/testing/database";
 import { callerFor, makeTenant, makeUser } from "@/server/testing/factories";
@@ -205,6 +206,10 @@ describe("installing, checking and running", () => {
     expect(row?.latencyMs).toBeGreaterThanOrEqual(0);
     const history = await asAdmin.mcp.listChecks({ installationId: installed.id });
     expect(history.items.map((c) => c.kind)).toEqual(["health"]);
+    // The round also feeds the anomaly watcher's health series of the server.
+    const rollups = await findRollups(database.db, { tenantId: tenant.id, source: "mcp_health", subject: "everything", since: new Date(0) });
+    expect(rollups.reduce((n, r) => n + r.count, 0)).toBeGreaterThanOrEqual(1);
+    expect(rollups.reduce((n, r) => n + r.errors, 0)).toBe(0);
   });
 });
 

@@ -60,7 +60,7 @@ async function labelsOf(db: Db, tenantId: string, m: WatchedMetric, subjects: st
   }
   for (const subject of subjects) {
     if (labels.has(subject)) continue;
-    labels.set(subject, m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject);
+    labels.set(subject, m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" || m.source === "mcp_health" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject);
   }
   return labels;
 }

@@ -2,6 +2,7 @@ import { notFound } from "@/engine/errors";
 import { catalogMetaOf } from "@/engine/schema/catalog";
 import type { Db } from "@/db/client";
 import { getDatabase } from "@/server/db";
+import { getEnv } from "@/server/env";
 import { emptyReport, probeHealth, runServerCheck, type CheckReport } from "@/server/mcp/check";
 import { isMcpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf } from "@/server/mcp/installation-launch";
@@ -9,6 +10,7 @@ import { getMcpPool, type McpPool } from "@/server/mcp/pool";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as checks from "@/server/repositories/mcp-checks";
 import * as installations from "@/server/repositories/mcp-installations";
+import { addToRollups } from "@/server/repositories/metric-rollups";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 
@@ -98,6 +100,23 @@ export async function runHealthRound(db: Db, options: { staleMs: number; limit?:
         createdAt: at,
       });
       await installations.setInstallationHealth(tx as unknown as Db, installation.tenantId, installation.id, { status: probe.status, latencyMs: probe.latencyMs, lastError: probe.error, at });
+      // The anomaly watcher's series of this server's health (mcp.health_failure_rate).
+      const bucketMs = getEnv().anomaly.bucketMs;
+      await addToRollups(tx as unknown as Db, [
+        {
+          tenantId: installation.tenantId,
+          source: "mcp_health",
+          subject: installation.name,
+          bucketStart: new Date(Math.floor(at.getTime() / bucketMs) * bucketMs),
+          count: 1,
+          errors: probe.status === "up" ? 0 : 1,
+          durationMs: probe.latencyMs ?? 0,
+          tokens: 0,
+          costUsd: 0,
+          gaugeMax: 0,
+          hist: [],
+        },
+      ]);
     });
     probed++;
   }

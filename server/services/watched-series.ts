@@ -47,6 +47,7 @@ export const WATCHED_METRICS: WatchedMetric[] = [
   { metric: "node_kind.error_rate", source: "node_kind", kind: "error_rate", label: "Step error rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
   { metric: "mcp.latency_p95", source: "mcp", kind: "latency", label: "MCP call latency p95", unit: "ms", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: p95 },
   { metric: "mcp.error_rate", source: "mcp", kind: "error_rate", label: "MCP call error rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
+  { metric: "mcp.health_failure_rate", source: "mcp_health", kind: "error_rate", label: "MCP health check failure rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
   { metric: "tenant.tokens_per_hour", source: "tenant", kind: "count", label: "Tokens per hour", unit: "count", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "both", value: (a) => a.tokens },
   { metric: "tenant.cost_per_hour", source: "tenant", kind: "cost", label: "Cost per hour", unit: "usd", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "up", value: (a) => a.costUsd },
   { metric: "tenant.runs_per_hour", source: "tenant", kind: "count", label: "Runs per hour", unit: "count", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "both", value: (a) => a.count },
