@@ -5,6 +5,7 @@ import { Server, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { CATALOG_CATEGORIES, TRANSPORT_TYPES } from "@/engine/schema/catalog";
+import { RecommendedServers } from "@/components/autonomy/recommended-servers";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";
@@ -63,6 +64,7 @@ export function CatalogPage() {
           </div>
         }
       />
+      <RecommendedServers />
       <div className="mb-4 flex flex-wrap items-center gap-2">
         <SearchInput label="Search servers" placeholder="Search by name, description or tool" value={search} onChange={setSearch} className="min-w-64 flex-1" />
         <select aria-label="Category" className={selectClass} value={category} onChange={(e) => setCategory(e.target.value as typeof category)}>

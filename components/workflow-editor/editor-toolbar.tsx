@@ -1,10 +1,12 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Undo2, Upload } from "lucide-react";
+import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
+import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
+import { replaceWithProposal } from "@/components/autonomy/replace-with-proposal";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -102,6 +104,7 @@ export function Toolbar({
   );
   const [isRunOpen, setRunOpen] = useState(false);
   const [isVersionsOpen, setVersionsOpen] = useState(false);
+  const [isDescribeOpen, setDescribeOpen] = useState(false);
   const { status, saveNow } = autosave;
 
   async function publishNow(note: string) {
@@ -128,6 +131,9 @@ export function Toolbar({
             </Button>
             <Button variant="ghost" size="sm" onClick={actions.layout} aria-label="Auto-layout" title="Auto-layout (Shift+L)">
               <LayoutGrid className="size-4" aria-hidden /> <span className="hidden xl:inline">Auto-layout</span>
+            </Button>
+            <Button variant="ghost" size="sm" onClick={() => setDescribeOpen(true)} aria-label="Describe a task" title="Describe a task: let the planner propose the workflow">
+              <Sparkles className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Describe a task</span>
             </Button>
           </>
         )}
@@ -176,7 +182,17 @@ export function Toolbar({
         onRestored={autosave.adopt}
         saveNow={saveNow}
       />
-      {isRunOpen ? (
+      {readOnly ? null : (
+        <DescribeTaskDialog
+          open={isDescribeOpen}
+          onOpenChange={setDescribeOpen}
+          onReplace={(document) => {
+            store.getState().run(replaceWithProposal(document), { nodes: [] });
+            requestAnimationFrame(actions.fitView);
+          }}
+        />
+      )}
+            {isRunOpen ? (
         <RunDialog
           workflow={workflow}
           plan={compiledPlan(store.getState().document)}

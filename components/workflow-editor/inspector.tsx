@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Copy, Trash2 } from "lucide-react";
 import { useMemo } from "react";
 import { z } from "zod";
+import { nodeReasonsOf } from "@/components/autonomy/node-reasons";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { NodeConfigSchemas } from "@/engine/schema/node-config";
@@ -89,6 +90,8 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   const settings = useEditor((s) => s.document.settings);
   const otherIds = useEditor((s) => s.document.nodes.map((n) => n.id).join(","));
   const diagnostics = useEditor((s) => s.diagnostics);
+  // A proposed workflow says why each node is there (components/autonomy/node-reasons.ts).
+  const reason = useEditor((s) => (node ? nodeReasonsOf(s.document.description).get(node.id) : undefined));
   const pickers = useServerPickers(node);
   const actions = useEditorActions(store);
 
@@ -169,6 +172,12 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
           {node.id}
         </code>
       </div>
+      {reason ? (
+        <p className="rounded-md border bg-muted/40 p-2 text-xs text-muted-foreground">
+          <span className="font-medium text-foreground">Why this node: </span>
+          {reason}
+        </p>
+      ) : null}
       {problems.general.length ? (
         <ul className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm text-danger" role="alert">
           {problems.general.map((p) => (

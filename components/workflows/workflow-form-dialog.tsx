@@ -32,6 +32,7 @@ export function WorkflowFormDialog({
   isPending,
   error,
   templates,
+  onDescribeTask,
 }: {
   title: string;
   submitLabel: string;
@@ -44,6 +45,8 @@ export function WorkflowFormDialog({
   error: unknown;
   /** Offered when creating: start blank or from one of these. */
   templates?: { slug: string; name: string; nodeCount: number }[];
+  /** Offered when creating: let the planner propose the workflow from a task instead. */
+  onDescribeTask?: () => void;
 }) {
   const [clientError, setClientError] = useState<string | null>(null);
   const errors = error ? fieldErrorsOf(error) : {};
@@ -73,6 +76,14 @@ export function WorkflowFormDialog({
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
             You can change the name and description later.
           </Dialog.Description>
+          {onDescribeTask ? (
+            <p className="mb-4 rounded-md border border-dashed p-2 text-sm text-muted-foreground">
+              Rather say what it should do?{" "}
+              <button type="button" className="font-medium text-foreground underline underline-offset-2" onClick={onDescribeTask}>
+                Describe a task…
+              </button>
+            </p>
+          ) : null}
           <form onSubmit={submit} className="space-y-4" noValidate>
             <Field label="Name" htmlFor="workflow-name" error={nameError}>
               <Input id="workflow-name" name="name" defaultValue={initial?.name} maxLength={120} aria-invalid={Boolean(nameError)} autoFocus />

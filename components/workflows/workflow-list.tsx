@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useRef, useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
+import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/input";
@@ -36,6 +37,7 @@ export function WorkflowList() {
   const [search, setSearch] = useState("");
   const deferredSearch = useDeferredValue(search.trim());
   const [isCreating, setCreating] = useState(false);
+  const [isDescribing, setDescribing] = useState(false);
   const [editing, setEditing] = useState<WorkflowItem | null>(null);
 
   const list = useInfiniteQuery(
@@ -153,6 +155,10 @@ export function WorkflowList() {
             isPending={create.isPending}
             error={create.error}
             templates={templates.data ?? []}
+            onDescribeTask={() => {
+              setCreating(false);
+              setDescribing(true);
+            }}
           />
           </div>
         }
@@ -239,6 +245,8 @@ export function WorkflowList() {
       )}
 
       <LoadMore query={list} />
+
+      <DescribeTaskDialog open={isDescribing} onOpenChange={setDescribing} onCreated={(workflow) => openEditor(workflow, "Created")} />
 
       {running ? <RunDialog workflow={running} onClose={() => setRunning(null)} /> : null}
 

@@ -124,6 +124,9 @@ const SAMPLES: Record<string, Sample> = {
     webhookUrl: "",
   }),
 
+  "autonomy.propose": "derived",
+  "autonomy.createFromProposal": () => ({ task: "Echo what I say", document: echo }),
+  "autonomy.recommend": "derived",
 
   "member.list": "derived",
   "member.changeRole": (fx) => ({ userId: fx.bystanderRoleId, role: "editor" }),

@@ -2,6 +2,7 @@ import { analyticsRouter } from "./routers/analytics";
 import { anomalyRouter } from "./routers/anomaly";
 import { learningRouter } from "./routers/learning";
 import { auditRouter } from "./routers/audit";
+import { autonomyRouter } from "./routers/autonomy";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
@@ -25,6 +26,7 @@ export const appRouter = router({
   anomaly: anomalyRouter,
   /** What finished runs taught: strategy statistics, predictions, ratings, A/B experiments (issue 9). */
   learning: learningRouter,
+  autonomy: autonomyRouter,
   /** Tenant administration (issue 7): one router per admin tab. */
   member: memberRouter,
   token: tokenRouter,

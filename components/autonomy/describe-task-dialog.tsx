@@ -1,0 +1,208 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { Sparkles } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useState, type KeyboardEvent } from "react";
+import { toast } from "sonner";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { fieldErrorsOf } from "@/components/ui/field-errors";
+import { Field } from "@/components/ui/input";
+import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
+import type { WorkflowDocument } from "@/engine/schema/workflow-document";
+import type { Pattern } from "./patterns";
+import { ProposalView } from "./proposal-view";
+
+const MIN_TASK = 3;
+const MAX_TASK = 2000;
+const EXAMPLES = [
+  "Read data/events.csv, load it into a new SQLite table and report the row count",
+  "Route each support ticket to billing, bugs or sales",
+  "Write a haiku about autumn and polish it until a critic rates it excellent",
+];
+
+/**
+ * "Describe a task": the user says what a workflow should do, the planner proposes one (pattern,
+ * servers, nodes, and why), the user may plan it as another pattern, then creates it, or, on a
+ * workflow's canvas (`onReplace`), puts it in place of what is there.
+ */
+export function DescribeTaskDialog({
+  open,
+  onOpenChange,
+  onCreated,
+  onReplace,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** After creating: by default the new workflow opens on the canvas. */
+  onCreated?: (workflow: { id: string; name: string }) => void;
+  /** On a workflow's canvas: replace its nodes with the proposal (one undoable command). */
+  onReplace?: (document: WorkflowDocument) => void;
+}) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 flex max-h-[90vh] w-[min(94vw,46rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="flex items-center gap-2 text-lg font-semibold">
+            <Sparkles className="size-5 text-primary" aria-hidden /> Describe a task
+          </Dialog.Title>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            Say what the workflow should do. The planner proposes a pattern, the MCP servers and the nodes, and says why.
+          </Dialog.Description>
+          {/* Mounted only while open: closing forgets the task and the proposal. */}
+          {open ? <DescribeTaskBody onClose={() => onOpenChange(false)} onCreated={onCreated} onReplace={onReplace} /> : null}
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function DescribeTaskBody({
+  onClose,
+  onCreated,
+  onReplace,
+}: {
+  onClose: () => void;
+  onCreated?: (workflow: { id: string; name: string }) => void;
+  onReplace?: (document: WorkflowDocument) => void;
+}) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [task, setTask] = useState("");
+  const [asked, setAsked] = useState<{ task: string; pattern?: Pattern } | null>(null);
+  const [clientError, setClientError] = useState<string | null>(null);
+
+  const proposal = useQuery({
+    ...trpc.autonomy.propose.queryOptions(asked ?? { task: "" }),
+    enabled: asked !== null,
+    staleTime: 60_000,
+    retry: false,
+    // While another pattern is planned, the last proposal stays in view.
+    placeholderData: keepPreviousData,
+  });
+  const create = useMutation(
+    trpc.autonomy.createFromProposal.mutationOptions({
+      onSuccess: (workflow) => {
+        onClose();
+        if (onCreated) return onCreated(workflow);
+        toast.success(`Created “${workflow.name}”`);
+        router.push(`/workflows/${workflow.id}`);
+      },
+    }),
+  );
+
+  function propose(event?: { preventDefault: () => void }) {
+    event?.preventDefault();
+    const text = task.trim();
+    if (text.length < MIN_TASK) return setClientError(`Describe the task in at least ${MIN_TASK} characters`);
+    setClientError(null);
+    create.reset();
+    setAsked({ task: text });
+  }
+  function submitOnEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) propose(event);
+  }
+
+  const serverErrors = proposal.isError ? fieldErrorsOf(proposal.error, ["task"] as const) : {};
+  const taskError = clientError ?? serverErrors.task;
+  const shown = proposal.data;
+  const isPlanning = proposal.isFetching;
+  // The task was edited after the proposal was made: creating it now would surprise.
+  const isStale = shown !== undefined && task.trim() !== shown.task;
+
+  return (
+    <>
+      {/* The task and the proposal scroll; the buttons under them stay in view. */}
+      <div className="-m-1 min-h-0 flex-1 space-y-4 overflow-y-auto p-1">
+        <form onSubmit={propose} className="space-y-2" noValidate>
+          <Field label="Task" htmlFor="describe-task" error={taskError}>
+            <textarea
+              id="describe-task"
+              value={task}
+              onChange={(e) => setTask(e.target.value)}
+              onKeyDown={submitOnEnter}
+              rows={3}
+              maxLength={MAX_TASK}
+              autoFocus
+              placeholder={EXAMPLES[0]}
+              aria-invalid={Boolean(taskError)}
+              aria-describedby="describe-task-hint"
+              className="w-full rounded-md border bg-card p-2 text-sm placeholder:text-muted-foreground focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring aria-invalid:border-danger"
+            />
+          </Field>
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <p id="describe-task-hint" className="text-xs text-muted-foreground">
+              Enter proposes; Shift+Enter starts a new line.
+            </p>
+            <Button type="submit" disabled={isPlanning}>
+              {isPlanning ? <Spinner label="Planning" /> : <Sparkles className="size-4" aria-hidden />}
+              Propose
+            </Button>
+          </div>
+        </form>
+
+        {!asked ? (
+          <div className="rounded-lg border border-dashed p-3 text-sm text-muted-foreground">
+            <p className="mb-1">For example:</p>
+            <ul className="space-y-1">
+              {EXAMPLES.map((example) => (
+                <li key={example}>
+                  <button type="button" className="text-left underline-offset-2 hover:underline" onClick={() => setTask(example)}>
+                    {example}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : proposal.isError ? (
+          // A refused task is shown on the field; anything else here.
+          serverErrors.task ? null : (
+            <ErrorState title="No proposal" message={proposal.error.message} onRetry={() => void proposal.refetch()} />
+          )
+        ) : !shown ? (
+          <SkeletonRows rows={3} />
+        ) : (
+          <ProposalView proposal={shown} isUpdating={isPlanning} onPattern={(pattern) => setAsked({ task: shown.task, pattern })} />
+        )}
+      </div>
+
+      {asked && shown && !proposal.isError ? (
+        <div className="mt-4 space-y-2 border-t pt-4">
+          {create.error ? (
+            <p role="alert" className="text-sm text-danger">
+              {create.error.message}
+            </p>
+          ) : null}
+          {isStale ? <p className="text-sm text-muted-foreground">The task changed: propose again to plan it.</p> : null}
+          <div className="flex flex-wrap justify-end gap-2">
+            <Dialog.Close asChild>
+              <Button variant="secondary">Cancel</Button>
+            </Dialog.Close>
+            <Button
+              variant={onReplace ? "secondary" : "primary"}
+              disabled={create.isPending || isPlanning || isStale}
+              onClick={() => create.mutate({ task: shown.task, document: shown.document })}
+            >
+              {create.isPending ? <Spinner /> : null}
+              {onReplace ? "Create as a new workflow" : "Create workflow"}
+            </Button>
+            {onReplace ? (
+              <Button
+                disabled={isPlanning || isStale}
+                onClick={() => {
+                  onReplace(shown.document);
+                  onClose();
+                }}
+              >
+                Replace the canvas with this proposal
+              </Button>
+            ) : null}
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}
