@@ -11,7 +11,10 @@ import { createPreferences, learnFromEdit, preferenceBias, type PreferenceBias, 
 import { addToMean, createLearningBook, learnedPatternStats, type LearningBook, type StrategyStats } from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
+import { shortNameOf } from "@/engine/autonomy/server-discovery";
 import * as repo from "@/server/repositories/learning";
+import { findCatalogEntry } from "@/server/repositories/mcp-catalog";
+import { listAllInstallations } from "@/server/repositories/mcp-installations";
 import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
@@ -49,8 +52,10 @@ export async function recordProposal(db: Db, input: { tenantId: string; workflow
 export async function learnFromPublishedProposal(db: Db, tenantId: string, workflowId: string, published: unknown): Promise<void> {
   const proposal = await repo.findUnlearnedProposal(db, tenantId, workflowId);
   if (!proposal) return;
-  const proposed = loadWorkflowDocument(proposal.document);
-  const saved = loadWorkflowDocument(published);
+  // Installation names ("files-prod") are the tenant's; the planner's bias speaks catalog short names ("filesystem").
+  const shortNames = await shortNamesOfInstallations(db, tenantId);
+  const proposed = renameServers(loadWorkflowDocument(proposal.document), shortNames);
+  const saved = renameServers(loadWorkflowDocument(published), shortNames);
   await db.transaction(async (tx) => {
     const txDb = tx as unknown as Db;
     const row = await repo.lockLearningState(txDb, tenantId);
@@ -158,4 +163,36 @@ export async function rateRun(ctx: TenantContext, input: { runId: string; rating
     const updated = await repo.setOutcomeRating(tx, ctx.tenant.id, input.runId, input.rating);
     return { value: updated!, audit: { action: "run.rate", targetType: "run", targetId: input.runId, metadata: { rating: input.rating } } };
   });
+}
+
+/** Installation name → the short catalog name of what it installs (filesystem, github, …). */
+async function shortNamesOfInstallations(db: Db, tenantId: string): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const installation of await listAllInstallations(db, tenantId)) {
+    const entry = await findCatalogEntry(db, installation.catalogEntryId);
+    if (entry) names.set(installation.name, shortNameOf(entry.name));
+  }
+  return names;
+}
+
+/** The document with every MCP server name it uses passed through `names` (unknown names stay). */
+function renameServers(doc: WorkflowDocument, names: ReadonlyMap<string, string>): WorkflowDocument {
+  const rename = (list: string[] | undefined) => list?.map((s) => names.get(s) ?? s);
+  return {
+    ...doc,
+    nodes: doc.nodes.map((node) => {
+      switch (node.kind) {
+        case "agent":
+          return { ...node, config: { ...node.config, mcpServers: rename(node.config.mcpServers) } };
+        case "tool":
+          return node.config.server ? { ...node, config: { ...node.config, server: names.get(node.config.server) ?? node.config.server } } : node;
+        case "orchestrator":
+          return node.config.worker ? { ...node, config: { ...node.config, worker: { ...node.config.worker, mcpServers: rename(node.config.worker.mcpServers) } } } : node;
+        case "swarm":
+          return { ...node, config: { ...node.config, agents: node.config.agents?.map((a) => ({ ...a, mcpServers: rename(a.mcpServers) })) } };
+        default:
+          return node;
+      }
+    }),
+  } as WorkflowDocument;
 }
