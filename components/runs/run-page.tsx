@@ -3,6 +3,7 @@
 import { Activity, ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { RunRating } from "@/components/learning/run-rating";
 import { useMe } from "@/components/shell/use-me";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
@@ -71,6 +72,7 @@ export function RunPage({ runId }: { runId: string }) {
         actions={<RunActions runId={run.id} status={status} />}
       />
 
+      {status === "completed" || status === "failed" ? <RunRating runId={run.id} finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null} /> : null}
       {error && status !== "completed" ? (
         <div role="alert" className="mb-4 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
           <span className="font-mono text-xs text-danger">{error.code}</span> {error.message}

@@ -1,9 +1,10 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { RunPrediction } from "@/components/learning/run-prediction";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
 import type { Plan } from "@/engine/schema/plan";
 import { useTRPC } from "@/components/trpc/react";
@@ -50,6 +51,8 @@ export function RunDialog({
     trpc.run.start.mutationOptions({ onSuccess: (run) => (onStarted ? onStarted(run.id) : router.push(`/runs/${run.id}`)) }),
   );
 
+  const predicted = useQuery(trpc.learning.predict.queryOptions({ workflowId: workflow.id, draft: true }));
+  const experiment = givenPlan === undefined ? (predicted.data?.experiment ?? null) : null;
   const schema = plan?.inputSchema ?? null;
   const properties = asJson ? null : simpleProperties(schema);
   const serverError = start.error?.message ?? null;
@@ -69,7 +72,8 @@ export function RunDialog({
       }
     }
     setJsonError(null);
-    start.mutate({ workflowId: workflow.id, draft: true, input, ...(pinnedOutputs && Object.keys(pinnedOutputs).length ? { pinnedOutputs } : {}) });
+    // From the list, a workflow with a running A/B experiment runs one of its arms; the canvas always runs its draft.
+    start.mutate({ workflowId: workflow.id, ...(experiment ? {} : { draft: true }), input, ...(pinnedOutputs && Object.keys(pinnedOutputs).length ? { pinnedOutputs } : {}) });
   }
 
   return (
@@ -78,7 +82,12 @@ export function RunDialog({
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Run “{workflow.name}”</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">Runs the current draft with this input.</Dialog.Description>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            {experiment
+              ? `The A/B experiment “${experiment.name}” is running: this run goes to ${experiment.arms.join(" or ")}.`
+              : "Runs the current draft with this input."}
+          </Dialog.Description>
+          <RunPrediction workflowId={workflow.id} draft />
           {source?.isPending ? (
             <SkeletonRows rows={2} />
           ) : source?.isError ? (

@@ -112,6 +112,7 @@ const SAMPLES: Record<string, Sample> = {
   "learning.overview": "derived",
   "learning.outcomes": "derived",
   "learning.predict": (fx) => ({ workflowId: fx.workflowId }),
+  "learning.outcome": "derived",
   "learning.rate": "derived",
   "learning.experiments": "derived",
   "learning.experiment": "derived",

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { experiments, learningState, runOutcomes, workflowProposals, type ExperimentStatus } from "@/db/schema";
+import { experiments, learningState, runOutcomes, workflowProposals, workflows, type ExperimentStatus } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type LearningStateRow = typeof learningState.$inferSelect;
@@ -43,11 +43,12 @@ export async function setOutcomeRating(db: Db, tenantId: string, runId: string, 
 }
 
 /** A page of the tenant's outcomes, newest first. */
-export async function listOutcomes(db: Db, tenantId: string, page: { cursor?: string | null; limit: number }): Promise<Page<OutcomeRow & { id: string }>> {
+export async function listOutcomes(db: Db, tenantId: string, page: { cursor?: string | null; limit: number }): Promise<Page<OutcomeRow & { id: string; workflowName: string | null }>> {
   const cursor = decodeCursor(page.cursor);
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(runOutcomes), workflowName: workflows.name })
     .from(runOutcomes)
+    .leftJoin(workflows, eq(workflows.id, runOutcomes.workflowId))
     .where(and(eq(runOutcomes.tenantId, tenantId), cursor ? afterCursor({ createdAt: runOutcomes.createdAt, id: runOutcomes.runId }, cursor) : undefined))
     .orderBy(desc(runOutcomes.createdAt), desc(runOutcomes.runId))
     .limit(page.limit + 1);
@@ -99,10 +100,11 @@ export async function updateExperiment(db: Db, id: string, patch: Partial<typeof
   return row;
 }
 
-export async function listExperiments(db: Db, tenantId: string, status?: ExperimentStatus): Promise<ExperimentRow[]> {
+export async function listExperiments(db: Db, tenantId: string, status?: ExperimentStatus): Promise<(ExperimentRow & { workflowName: string | null })[]> {
   return db
-    .select()
+    .select({ ...getTableColumns(experiments), workflowName: workflows.name })
     .from(experiments)
+    .leftJoin(workflows, eq(workflows.id, experiments.workflowId))
     .where(and(eq(experiments.tenantId, tenantId), status ? eq(experiments.status, status) : undefined))
     .orderBy(desc(experiments.createdAt))
     .limit(100);

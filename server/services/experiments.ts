@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError, notFound } from "@/engine/errors";
-import { assignArm, createExperiment, evaluateExperiment, type Experiment } from "@/engine/learning/experiments";
+import { betaMean, betaVariance } from "@/engine/learning/beta-math";
+import { assignArm, createExperiment, evaluateExperiment, type Experiment, type ExperimentResult } from "@/engine/learning/experiments";
 import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
 import * as repo from "@/server/repositories/learning";
@@ -23,12 +24,24 @@ export const createExperimentInput = z.object({
   maxTotal: z.number().int().min(20).max(1_000_000).default(4_000),
 });
 
-/** An experiment as the pages show it: its row, its arms' versions and the stop rule's verdict now. */
-function present(row: repo.ExperimentRow, labels: Record<string, string> = {}) {
+/** A Beta posterior's mean and an approximate 95 % interval. */
+function successRateOf(prior: { alpha: number; beta: number }, successes: number, failures: number) {
+  const p = { alpha: prior.alpha + successes, beta: prior.beta + failures };
+  const mean = betaMean(p);
+  const sd = Math.sqrt(betaVariance(p));
+  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
+}
+
+/**
+ * An experiment as the pages show it: its row, its arms (with their version's note as label, and
+ * success posterior), and the verdict: the stop rule's when it ended, else the evidence now.
+ */
+function present(row: repo.ExperimentRow & { workflowName?: string | null }, labels: Record<string, string> = {}) {
   const state = row.state as Experiment;
   return {
     id: row.id,
     workflowId: row.workflowId,
+    workflowName: row.workflowName ?? null,
     name: row.name,
     status: row.status,
     createdAt: row.createdAt,
@@ -42,10 +55,11 @@ function present(row: repo.ExperimentRow, labels: Record<string, string> = {}) {
       label: labels[arm.id] ?? arm.id,
       runs: arm.successes + arm.failures,
       successes: arm.successes,
+      successRate: successRateOf(state.prior, arm.successes, arm.failures),
       latencyMs: arm.latencyMs.n ? arm.latencyMs.mean : null,
       costUsd: arm.cost.n ? arm.cost.mean : null,
     })),
-    result: state.result ?? evaluateExperiment(state),
+    result: (row.result as ExperimentResult | null) ?? state.result ?? evaluateExperiment(state),
   };
 }
 
@@ -98,7 +112,13 @@ export async function getExperiment(ctx: TenantContext, id: string) {
   const row = await repo.findExperiment(ctx.db, ctx.tenant.id, id);
   if (!row) throw notFound("experiment", id);
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, row.workflowId);
-  return { ...present(row), workflowName: workflow?.name ?? null };
+  // Arms read "v2 · shorter prompt" when their version has a note.
+  const labels: Record<string, string> = {};
+  for (const [arm, versionId] of Object.entries(row.versions)) {
+    const note = (await findVersionDetail(ctx.db, ctx.tenant.id, versionId))?.note;
+    labels[arm] = note ? `${arm} · ${note}` : arm;
+  }
+  return present({ ...row, workflowName: workflow?.name ?? null }, labels);
 }
 
 export async function listExperiments(ctx: TenantContext) {

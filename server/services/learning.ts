@@ -107,6 +107,10 @@ export async function getLearningOverview(ctx: TenantContext) {
   return { outcomes, classes, patterns, preferences: { counters: preferences, bias: preferenceBias(preferences) } };
 }
 
+export async function getRunOutcome(ctx: TenantContext, runId: string) {
+  return (await repo.findOutcome(ctx.db, ctx.tenant.id, runId)) ?? null;
+}
+
 export function listRunOutcomes(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {
   return repo.listOutcomes(ctx.db, ctx.tenant.id, page);
 }
@@ -123,14 +127,18 @@ export async function predictRun(ctx: TenantContext, input: { workflowId: string
   const version = versionId ? await findVersionDetail(ctx.db, ctx.tenant.id, versionId) : undefined;
   if (versionId && !version) throw notFound("workflow version", versionId);
   const profile = profileVersion(workflow, version?.document ?? workflow.document);
+  const running = await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id);
+  // Runs that name no version go to its arms: the run form says so.
+  const experiment = running ? { id: running.id, name: running.name, arms: Object.keys(running.versions) } : null;
   const { book } = await loadLearning(ctx.db, ctx.tenant.id);
   const general = predictOutcome(book, profile);
   // This version's own runs say most; few of them lean on what similar tasks did (4 runs' worth).
   const own = await repo.summarizeOutcomes(ctx.db, ctx.tenant.id, versionId ? { versionId } : { workflowId: workflow.id });
-  if (own.n === 0) return { ...profile, prediction: { ...general, basis: general.basis as PredictionBasis, observations: { ...general.observations, version: 0 } } };
+  if (own.n === 0) return { ...profile, experiment, prediction: { ...general, basis: general.basis as PredictionBasis, observations: { ...general.observations, version: 0 } } };
   const blend = (mine: number | null, prior: number | null) => (mine === null ? prior : prior === null ? mine : (mine * own.n + prior * SHRINK) / (own.n + SHRINK));
   return {
     ...profile,
+    experiment,
     prediction: {
       successProbability: (own.successes + general.successProbability * SHRINK) / (own.n + SHRINK),
       latencyMs: blend(own.latencyMs, general.latencyMs),

@@ -19,6 +19,11 @@ export const learningRouter = router({
     .input(z.object({ workflowId: id, versionId: id.optional(), draft: z.boolean().optional() }))
     .query(({ ctx, input }) => learning.predictRun(ctx, input)),
 
+  /** A finished run's outcome (its rating among it), or null while it is not recorded yet. */
+  outcome: permissionProcedure("run.view")
+    .input(z.object({ runId: id }))
+    .query(({ ctx, input }) => learning.getRunOutcome(ctx, input.runId)),
+
   rate: permissionProcedure("workflow.run")
     .input(z.object({ runId: id, rating: z.number().int().min(1).max(5) }))
     .mutation(({ ctx, input }) => learning.rateRun(ctx, input)),
