@@ -7,6 +7,7 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { Spinner } from "@/components/ui/states";
+import { MetricSensitivityFields } from "./metric-sensitivity-fields";
 import { FallbackServersField, fallbackPairsOf, fallbackRecordOf } from "./fallback-servers-field";
 import { RULE_KEYS, RULE_TEXT, SENSITIVITIES, SENSITIVITY_TEXT } from "./settings-text";
 import type { AnomalySettings } from "./types";
@@ -47,6 +48,7 @@ export function AnomalySettingsForm({
 }) {
   const trpc = useTRPC();
   const [sensitivity, setSensitivity] = useState(settings.sensitivity);
+  const [metricSensitivity, setMetricSensitivity] = useState(settings.metricSensitivity);
   const [rules, setRules] = useState(settings.rules);
   const [pairs, setPairs] = useState(() => fallbackPairsOf(settings.fallbackServers));
   const [webhookUrl, setWebhookUrl] = useState(settings.webhookUrl);
@@ -73,7 +75,7 @@ export function AnomalySettingsForm({
     if (secret.kind === "replace" && !secret.value.trim()) found.webhookSecret = "Enter the new secret, or keep the current one";
     setClientErrors(found);
     if ("error" in fallbacks || Object.keys(found).length) return;
-    save.mutate({ sensitivity, rules, fallbackServers: fallbacks.value, webhookUrl: webhookUrl.trim(), webhookSecret: webhookSecretInput(secret) });
+    save.mutate({ sensitivity, metricSensitivity, rules, fallbackServers: fallbacks.value, webhookUrl: webhookUrl.trim(), webhookSecret: webhookSecretInput(secret) });
   }
 
   return (
@@ -92,6 +94,7 @@ export function AnomalySettingsForm({
             ))}
           </div>
           <FieldError id="sensitivity" message={errors.sensitivity} />
+          <MetricSensitivityFields metrics={settings.metrics} value={metricSensitivity} onChange={setMetricSensitivity} />
         </Section>
 
         <Section title="Remediation" description="What Maestro does by itself when an alert opens. Every action is audited and can be undone from the alert.">

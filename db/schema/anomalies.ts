@@ -131,6 +131,8 @@ export const anomalySettings = pgTable("anomaly_settings", {
     .primaryKey()
     .references(() => tenants.id, { onDelete: "cascade" }),
   sensitivity: text("sensitivity").$type<"low" | "medium" | "high">().notNull().default("medium"),
+  /** Per watched metric (`workflow.failure_rate`, …): a sensitivity other than the tenant's. */
+  metricSensitivity: jsonb("metric_sensitivity").$type<Record<string, "low" | "medium" | "high">>().notNull().default({}),
   rules: jsonb("rules")
     .$type<AnomalyRules>()
     .notNull()

@@ -153,4 +153,22 @@ describe("anomaly remediation", () => {
     await undoAlertAction(ctx, watchDeps(), { alertId: costAlert!.id, actionId: costAlert!.actions[0]!.id });
     expect((await findTenantStanding(ctx.db, ctx.tenant.id))!.limits.maxConcurrentRuns).toBeUndefined();
   });
+
+  it("judges a metric with its own sensitivity when the tenant set one", async () => {
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    /** A workflow whose failure rate rises from almost none to 15 % (6 of 40 runs a minute). */
+    async function tenantWithModerateSpike(settings: { sensitivity: "low" | "medium" | "high"; metricSensitivity: Record<string, "low" | "medium" | "high"> }) {
+      const ctx = await adminContext();
+      const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "", document: greeting, createdBy: ctx.actor.userId });
+      await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, ...settings });
+      await addToRollups(
+        ctx.db,
+        Array.from({ length: 90 }, (_, i) => delta(ctx.tenant.id, "workflow", workflow.id, now - (90 - i) * MINUTE, { count: 40, errors: i === 89 ? 6 : i % 30 === 0 ? 1 : 0 })),
+      );
+      return (await evaluateTenant(watchDeps(), ctx.tenant.id, now)).opened.map((a) => a.metric);
+    }
+    expect(await tenantWithModerateSpike({ sensitivity: "medium", metricSensitivity: {} })).toEqual([]);
+    expect(await tenantWithModerateSpike({ sensitivity: "medium", metricSensitivity: { "workflow.failure_rate": "high" } })).toEqual(["workflow.failure_rate"]);
+    expect(await tenantWithModerateSpike({ sensitivity: "high", metricSensitivity: { "workflow.failure_rate": "low" } })).toEqual([]);
+  });
 });

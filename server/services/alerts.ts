@@ -51,7 +51,7 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const rows = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: m.source, subject: alert.subject, since: new Date(from), until: new Date(until) });
   const points = pointsOf(m, rows, step, from, until);
   const settings = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
-  const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.sensitivity ?? "medium", minScale: noiseFloorOf(m, rows, step), label: m.label });
+  const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.metricSensitivity[m.metric] ?? settings?.sensitivity ?? "medium", minScale: noiseFloorOf(m, rows, step), label: m.label });
   const forecast = points.length >= 10 ? forecastSeries(points, FORECAST_POINTS) : [];
   return {
     alert,
@@ -120,6 +120,11 @@ export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps,
 
 export const anomalySettingsInput = z.object({
   sensitivity: z.enum(["low", "medium", "high"]),
+  /** Metrics watched with another sensitivity than the tenant's; only watched metrics. */
+  metricSensitivity: z
+    .record(z.string(), z.enum(["low", "medium", "high"]))
+    .refine((m) => Object.keys(m).every((metric) => findWatchedMetric(metric)), "Only watched metrics can have their own sensitivity")
+    .default({}),
   rules: z.object({ circuitBreaker: z.boolean(), fallbackServer: z.boolean(), pauseWorkflow: z.boolean(), tightenRate: z.boolean() }),
   fallbackServers: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).refine((m) => Object.keys(m).length <= 100, "At most 100 fallbacks"),
   webhookUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }).max(2000)]),
@@ -132,6 +137,7 @@ export async function getAnomalySettings(ctx: TenantContext) {
   const row = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
   return {
     sensitivity: row?.sensitivity ?? "medium",
+    metricSensitivity: row?.metricSensitivity ?? {},
     rules: row?.rules ?? DEFAULT_RULES,
     fallbackServers: row?.fallbackServers ?? {},
     webhookUrl: row?.webhookUrl ?? "",
@@ -150,6 +156,7 @@ export async function updateAnomalySettings(ctx: TenantContext, input: z.infer<t
     await repo.upsertAnomalySettings(tx, {
       tenantId: ctx.tenant.id,
       sensitivity: input.sensitivity,
+      metricSensitivity: input.metricSensitivity,
       rules: input.rules,
       fallbackServers: input.fallbackServers,
       webhookUrl: input.webhookUrl || null,

@@ -161,7 +161,7 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? (points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1;
       deps.watermarks.set(seriesKey, lastAt);
       if (lastAt <= afterAt) continue;
-      const detection = detectAnomalies(points, { kind: m.kind, sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
+      const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.metricSensitivity[m.metric] ?? sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
       const seriesId = `${m.metric}:${subject}`;
       const alerting = m.alertOn === "both" ? detection : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
       const folded = foldAlert(existing ? toSeriesAlert(existing) : null, listEvaluations(seriesId, points, alerting, afterAt), { resolveAfterPoints: CALM_POINTS_TO_RESOLVE });

@@ -1,0 +1,1 @@
+ALTER TABLE "anomaly_settings" ADD COLUMN "metric_sensitivity" jsonb DEFAULT '{}'::jsonb NOT NULL;
