@@ -46,6 +46,11 @@ test("an owner describes a task, gets a proposed workflow with its reasons, crea
     await expect(proposal.getByTestId("proposed-pattern")).toHaveText("Evaluator–optimizer");
     await expect(nodes.getByRole("listitem")).toHaveCount(3);
 
+    // The workspace's model may refine it; this one answers with a rating, not a suggestion: nothing changes.
+    await dialog.getByRole("button", { name: "Refine with the model" }).click();
+    await expect(dialog.getByRole("status").filter({ hasText: "The model kept the proposal as it was" })).toBeVisible();
+    await expect(proposal.getByTestId("proposed-pattern")).toHaveText("Evaluator–optimizer");
+
     // Created, it opens on the canvas with its nodes, and the inspector says why a node is there.
     await dialog.getByRole("button", { name: "Create workflow" }).click();
     await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/);

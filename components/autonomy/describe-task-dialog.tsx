@@ -83,6 +83,8 @@ function DescribeTaskBody({
     // While another pattern is planned, the last proposal stays in view.
     placeholderData: keepPreviousData,
   });
+  // One pass of the workspace's model over the proposal (optional: the planner needs none).
+  const refine = useMutation(trpc.autonomy.refine.mutationOptions());
   const create = useMutation(
     trpc.autonomy.createFromProposal.mutationOptions({
       onSuccess: (workflow) => {
@@ -100,6 +102,7 @@ function DescribeTaskBody({
     if (text.length < MIN_TASK) return setClientError(`Describe the task in at least ${MIN_TASK} characters`);
     setClientError(null);
     create.reset();
+    refine.reset();
     setAsked({ task: text });
   }
   function submitOnEnter(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -108,7 +111,8 @@ function DescribeTaskBody({
 
   const serverErrors = proposal.isError ? fieldErrorsOf(proposal.error, ["task"] as const) : {};
   const taskError = clientError ?? serverErrors.task;
-  const shown = proposal.data;
+  const refined = refine.data && proposal.data && refine.data.task === proposal.data.task ? refine.data : undefined;
+  const shown = refined ?? proposal.data;
   const isPlanning = proposal.isFetching;
   // The task was edited after the proposal was made: creating it now would surprise.
   const isStale = shown !== undefined && task.trim() !== shown.task;
@@ -165,7 +169,14 @@ function DescribeTaskBody({
         ) : !shown ? (
           <SkeletonRows rows={3} />
         ) : (
-          <ProposalView proposal={shown} isUpdating={isPlanning} onPattern={(pattern) => setAsked({ task: shown.task, pattern })} />
+          <ProposalView
+            proposal={shown}
+            isUpdating={isPlanning || refine.isPending}
+            onPattern={(pattern) => {
+              refine.reset();
+              setAsked({ task: shown.task, pattern });
+            }}
+          />
         )}
       </div>
 
@@ -177,10 +188,32 @@ function DescribeTaskBody({
             </p>
           ) : null}
           {isStale ? <p className="text-sm text-muted-foreground">The task changed: propose again to plan it.</p> : null}
+          {refine.error ? (
+            <p role="alert" className="text-sm text-danger">
+              {refine.error.message}
+            </p>
+          ) : refine.data && !refine.data.refined ? (
+            <p role="status" className="text-sm text-muted-foreground">
+              The model kept the proposal as it was{refine.data.refinementNote ? ` (${refine.data.refinementNote})` : ""}.
+            </p>
+          ) : refined ? (
+            <p role="status" className="text-sm text-muted-foreground">
+              Refined by the model: {refined.reasons[0]?.replace(/^refined: /, "")}
+            </p>
+          ) : null}
           <div className="flex flex-wrap justify-end gap-2">
             <Dialog.Close asChild>
               <Button variant="secondary">Cancel</Button>
             </Dialog.Close>
+            <Button
+              variant="secondary"
+              disabled={refine.isPending || isPlanning || isStale || Boolean(refined)}
+              title="Ask the workspace's model to improve the pattern, servers and instructions"
+              onClick={() => refine.mutate(asked)}
+            >
+              {refine.isPending ? <Spinner label="Refining" /> : <Sparkles className="size-4" aria-hidden />}
+              Refine with the model
+            </Button>
             <Button
               variant={onReplace ? "secondary" : "primary"}
               disabled={create.isPending || isPlanning || isStale}

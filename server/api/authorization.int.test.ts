@@ -128,6 +128,7 @@ const SAMPLES: Record<string, Sample> = {
   "autonomy.propose": "derived",
   "autonomy.createFromProposal": () => ({ task: "Echo what I say", document: echo }),
   "autonomy.recommend": "derived",
+  "autonomy.refine": () => ({ task: "Echo what I say" }),
 
   "member.list": "derived",
   "member.changeRole": (fx) => ({ userId: fx.bystanderRoleId, role: "editor" }),

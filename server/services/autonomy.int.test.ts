@@ -8,8 +8,9 @@ import { listAuditLogs } from "@/server/repositories/audit";
 import { findUnlearnedProposal } from "@/server/repositories/learning";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { expectTrpcError, makeMemberCaller } from "@/server/testing/factories";
-import { nameFromTask } from "./autonomy";
+import { expectTrpcError, makeMemberCaller, testMeta } from "@/server/testing/factories";
+import type { LlmPort } from "@/engine/runtime/ports";
+import { nameFromTask, refineWorkflowProposal } from "./autonomy";
 
 let database: Database;
 beforeAll(async () => {
@@ -167,5 +168,54 @@ describe("autonomy.recommend", () => {
       expect(item.score).toBeLessThanOrEqual(1);
       expect(item.reason).toMatch(/name "/);
     }
+  });
+});
+
+describe("refining a proposal with the tenant's model", () => {
+  /** A stand-in for a configured model (a test double: no real model runs here), answering with `reply`. */
+  const fakeModel = (reply: string): LlmPort & { prompts: string[] } => {
+    const prompts: string[] = [];
+    return {
+      prompts,
+      async generate(request) {
+        prompts.push(request.messages.map((m) => ("content" in m ? m.content : "")).join("\n"));
+        return { text: reply, usage: { inputTokens: 10, outputTokens: 10 } };
+      },
+    };
+  };
+  async function contextOf() {
+    const { tenant, user } = await ownerOfNewTenant();
+    return {
+      db: database.db,
+      actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
+      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "owner" as const },
+      meta: testMeta,
+    };
+  }
+
+  it("takes the model's better instructions and pattern, and the result still compiles (fake model)", async () => {
+    const ctx = await contextOf();
+    const plain = await refineWorkflowProposal(ctx, fakeModel("not JSON at all"), { task: CSV_TASK });
+    expect(plain.refined).toBe(false);
+    expect(plain.pattern).toBe("chain");
+
+    const model = fakeModel('Sure! ```json\n{"pattern": "single", "reason": "one agent with both servers is enough"}\n```');
+    const refined = await refineWorkflowProposal(ctx, model, { task: CSV_TASK });
+    expect(model.prompts[0]).toContain(CSV_TASK);
+    expect(refined.refined).toBe(true);
+    expect(refined.pattern).toBe("single");
+    expect(refined.reasons[0]).toBe("refined: one agent with both servers is enough");
+    expect(compileWorkflow(refined.document).ok).toBe(true);
+  });
+
+  it("keeps the fast path's proposal when the model fails, and says why", async () => {
+    const ctx = await contextOf();
+    const failing: LlmPort = {
+      async generate() {
+        throw new Error("provider unreachable");
+      },
+    };
+    const result = await refineWorkflowProposal(ctx, failing, { task: HAIKU_TASK });
+    expect(result).toMatchObject({ refined: false, pattern: "evaluator-optimizer", refinementNote: "refiner failed: provider unreachable" });
   });
 });

@@ -6,6 +6,7 @@ import {
   discoverServers,
   PATTERNS,
   planWorkflow,
+  refineProposal,
   replanAs,
   shortNameOf,
   toCatalogEntryInput,
@@ -14,6 +15,8 @@ import {
   type PlannerContext,
   type WorkflowProposal,
 } from "@/engine/autonomy";
+import { AppError } from "@/engine/errors";
+import type { LlmPort } from "@/engine/runtime/ports";
 import { toInvalidInput } from "@/engine/schema/invalid-input";
 import { WorkflowDocumentSchema, type WorkflowDocument } from "@/engine/schema/workflow-document";
 import * as catalog from "@/server/repositories/mcp-catalog";
@@ -21,6 +24,7 @@ import * as installations from "@/server/repositories/mcp-installations";
 import type { TenantContext } from "./context";
 import { getPlannerContext, recordProposal } from "./learning";
 import { ensureBuiltinCatalog } from "./mcp-catalog";
+import { createLlmPlanRefiner } from "./plan-refiner";
 import { assertDocumentSize } from "./workflow-drafts";
 import { insertUnderFreeName, workflowName } from "./workflows";
 
@@ -204,6 +208,21 @@ export async function proposeWorkflow(ctx: TenantContext, input: z.infer<typeof 
   let proposal = planWorkflow(input.task, context);
   if (input.pattern && input.pattern !== proposal.decision.pattern) proposal = replanAs(proposal, input.pattern, context);
   return toProposalView(proposal, snapshot, installed);
+}
+
+/**
+ * The proposal, then one pass of the tenant's model over it (better pattern, servers, agent
+ * instructions): optional and never in the way. What the model suggests is checked by the engine
+ * (refineProposal keeps only what compiles); a model that fails leaves the fast path's proposal,
+ * with a note saying why. Without a model configured the call is refused with LLM_NOT_CONFIGURED.
+ */
+export async function refineWorkflowProposal(ctx: TenantContext, llm: LlmPort | undefined, input: z.infer<typeof proposeInput>) {
+  if (!llm) throw new AppError("INVALID_INPUT", "No model is configured for this workspace: add one under Admin → LLM providers to refine proposals", { reason: "LLM_NOT_CONFIGURED" });
+  const { snapshot, context, installed } = await plannerContextOf(ctx);
+  let proposal = planWorkflow(input.task, context);
+  if (input.pattern && input.pattern !== proposal.decision.pattern) proposal = replanAs(proposal, input.pattern, context);
+  const refined = await refineProposal(proposal, context, createLlmPlanRefiner(llm, context.model ?? null));
+  return { ...toProposalView(refined, snapshot, installed), refined: refined.refined, refinementNote: refined.refinementNote ?? null };
 }
 
 /** A workflow name from a task: its words on one line, cut at a word near 80 characters. */

@@ -8,6 +8,11 @@ export const autonomyRouter = router({
     .input(autonomy.proposeInput)
     .query(({ ctx, input }) => autonomy.proposeWorkflow(ctx, input)),
 
+  /** The proposal after one pass of the tenant's model (optional; the fast path needs none). */
+  refine: permissionProcedure("workflow.edit")
+    .input(autonomy.proposeInput)
+    .mutation(async ({ ctx, input }) => autonomy.refineWorkflowProposal(ctx, (await ctx.runSystem()).executor.llm(ctx.tenant.id), input)),
+
   createFromProposal: permissionProcedure("workflow.edit")
     .input(autonomy.createFromProposalInput)
     .mutation(({ ctx, input }) => autonomy.createWorkflowFromProposal(ctx, input)),
