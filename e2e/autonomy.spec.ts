@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
-import { OWNER, signIn } from "./helpers";
+import { removeTenantModel, setUpTenantModel } from "./helpers";
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 const TASK = "Write a haiku about autumn and polish it until a critic rates it excellent";
@@ -11,12 +11,7 @@ test("an owner describes a task, gets a proposed workflow with its reasons, crea
   const llm = await startFakeOpenAiServer({ answer: JSON.stringify({ rating: 9, feedback: "Excellent: crisp and seasonal." }) });
   try {
     // The tenant's model: an OpenAI-compatible server (the fake) with a default model.
-    await signIn(page, OWNER, "/admin/llm");
-    const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
-    await provider.getByLabel("Base URL").fill(llm.baseURL);
-    await provider.getByLabel("Default model").fill("fake-model");
-    await provider.getByRole("button", { name: "Save" }).click();
-    await expect(provider).toContainText("Set up");
+    await setUpTenantModel(page, llm.baseURL);
 
     // New workflow → Describe a task…: the task in words, Enter proposes.
     await page.goto("/workflows");
@@ -71,11 +66,7 @@ test("an owner describes a task, gets a proposed workflow with its reasons, crea
     await expect(page.getByRole("region", { name: "Run" })).toContainText("crisp and seasonal");
     expect(llm.received.some((request) => JSON.stringify(request.messages).includes("A haiku about falling leaves"))).toBe(true);
 
-    // Leave the tenant without a model again, as the other tests expect.
-    await page.goto("/admin/llm");
-    await provider.getByRole("button", { name: "Remove provider" }).click();
-    await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
-    await expect(provider).toContainText("Not set up");
+    await removeTenantModel(page);
   } finally {
     await llm.close();
   }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
-import { OWNER, signIn } from "./helpers";
+import { OWNER, signIn, removeTenantModel, setUpTenantModel } from "./helpers";
 
 const palette = (page: Page) => page.getByRole("navigation", { name: "Node palette" });
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
@@ -112,12 +112,7 @@ test("an imported workflow reads a file through the filesystem MCP server and su
   writeFileSync(join(dir, "notes.txt"), "Plan: ship the canvas on Friday.");
   try {
     // The tenant's model: an OpenAI-compatible server (the fake) with a default model.
-    await signIn(page, OWNER, "/admin/llm");
-    const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
-    await provider.getByLabel("Base URL").fill(llm.baseURL);
-    await provider.getByLabel("Default model").fill("fake-model");
-    await provider.getByRole("button", { name: "Save" }).click();
-    await expect(provider).toContainText("Set up");
+    await setUpTenantModel(page, llm.baseURL);
 
     // The filesystem MCP server, installed for the folder under a name of its own.
     await page.goto("/marketplace");
@@ -175,11 +170,7 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     await expect(page.getByRole("region", { name: "Run" })).toContainText("Summary: the canvas ships on Friday.");
     expect(llm.received.at(-1)?.messages.some((m) => JSON.stringify(m.content).includes("ship the canvas on Friday"))).toBe(true);
 
-    // Leave the tenant without a model again, as the other tests expect.
-    await page.goto("/admin/llm");
-    await provider.getByRole("button", { name: "Remove provider" }).click();
-    await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
-    await expect(provider).toContainText("Not set up");
+    await removeTenantModel(page);
   } finally {
     await llm.close();
   }

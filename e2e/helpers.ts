@@ -17,3 +17,22 @@ export async function signIn(page: Page, account: { email: string; password: str
 export async function openUserMenu(page: Page) {
   await page.getByRole("button", { name: "User menu" }).click();
 }
+
+/** Signs in as the demo owner and makes `baseURL` (the fake OpenAI-compatible server) the tenant's model. */
+export async function setUpTenantModel(page: Page, baseURL: string) {
+  await signIn(page, OWNER, "/admin/llm");
+  const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
+  await provider.getByLabel("Base URL").fill(baseURL);
+  await provider.getByLabel("Default model").fill("fake-model");
+  await provider.getByRole("button", { name: "Save" }).click();
+  await expect(provider).toContainText("Set up");
+}
+
+/** Leaves the tenant without a model again, as the other tests expect. */
+export async function removeTenantModel(page: Page) {
+  await page.goto("/admin/llm");
+  const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
+  await provider.getByRole("button", { name: "Remove provider" }).click();
+  await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
+  await expect(provider).toContainText("Not set up");
+}

@@ -9,7 +9,7 @@ import { catalogQuery, listCatalog } from "@/server/services/mcp-catalog";
 import { installServer } from "@/server/services/mcp-installations";
 import { startRun } from "@/server/services/runs";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { makeTenantContext } from "@/server/testing/factories";
 import { startTestWorkers, workerPoolMode, type TestWorkerPool } from "@/server/testing/worker-harness";
 
 /**
@@ -32,16 +32,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function adminContext(): Promise<TenantContext> {
-  const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
-  return {
-    db: database.db,
-    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
-    meta: testMeta,
-  };
-}
+const adminContext = () => makeTenantContext(database.db, "admin");
 
 async function installEverything(ctx: TenantContext) {
   const { items } = await listCatalog(ctx, catalogQuery.parse({ search: "everything" }));

@@ -5,6 +5,7 @@ import {
   Controls,
   ReactFlow,
   useReactFlow,
+  useStore as useFlowStore,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -23,6 +24,8 @@ import { NodeCard, nodeHeight, type CanvasNode, type StepOverlay } from "./node-
 import { OverviewMap } from "./overview-map";
 
 export const PALETTE_MIME = "application/x-maestro-node-kind";
+/** Below this zoom the cards show only their titles. */
+const FAR_ZOOM = 0.45;
 const nodeTypes = { workflow: NodeCard };
 
 /** Why a connection may not be drawn, or null when it may. */
@@ -57,6 +60,8 @@ export function connectionProblem(doc: WorkflowDocument, c: Connection): string 
 export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, StepOverlay>; readOnly: boolean }) {
   const store = useEditorStore();
   const flow = useReactFlow();
+  // Zoomed far out, a card's small print is unreadable: hidden, it costs nothing to draw (see globals.css).
+  const isFar = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
   const document = useEditor((s) => s.document);
   const selectedNodeIds = useEditor((s) => s.selectedNodeIds);
   const selectedEdgeIds = useEditor((s) => s.selectedEdgeIds);
@@ -203,7 +208,7 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
   );
 
   return (
-    <div className="size-full" onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault()} onDrop={onDrop}>
+    <div className={isFar ? "canvas-far size-full" : "size-full"} onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault()} onDrop={onDrop}>
       <ReactFlow<CanvasNode>
         nodes={nodes}
         edges={edges}

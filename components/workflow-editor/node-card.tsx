@@ -130,13 +130,13 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
       {ports.inputs.map((port) => (
         <Handle key={port.name} id={port.name} type="target" position={Position.Left} className="!size-3 !bg-muted-foreground" />
       ))}
-      <div className="flex items-center gap-2 text-xs text-muted-foreground">
+      <div className="node-detail flex items-center gap-2 text-xs text-muted-foreground">
         <Icon className="size-3.5" aria-hidden />
         <span>{KIND_LABELS[node.kind]}</span>
         <span className="ml-auto font-mono">{node.id}</span>
       </div>
       <div className="truncate text-sm font-medium">{node.label || KIND_LABELS[node.kind]}</div>
-      <div className={cn("line-clamp-2 text-xs text-muted-foreground", named && "pr-16")}>{summarizeNode(node)}</div>
+      <div className={cn("node-detail line-clamp-2 text-xs text-muted-foreground", named && "pr-16")}>{summarizeNode(node)}</div>
       {errors.length || warnings.length ? (
         <div className={cn("absolute -top-2.5 right-2 rounded-full px-1.5 text-[10px] font-medium text-white", errors.length ? "bg-danger" : "bg-amber-500")}>
           {errors.length ? `${errors.length} error${errors.length > 1 ? "s" : ""}` : `${warnings.length} warning${warnings.length > 1 ? "s" : ""}`}
@@ -154,7 +154,7 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
         return (
           <div key={port.name}>
             {named ? (
-              <span className="absolute right-3 -translate-y-1/2 text-[10px] text-muted-foreground" style={{ top }}>
+              <span className="node-detail absolute right-3 -translate-y-1/2 text-[10px] text-muted-foreground" style={{ top }}>
                 {port.name}
               </span>
             ) : null}

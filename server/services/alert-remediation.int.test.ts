@@ -13,10 +13,9 @@ import { findTenantStanding } from "@/server/repositories/tenant-limits";
 import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
 import { encryptSecret } from "@/server/secrets";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { makeTenantContext } from "@/server/testing/factories";
 import { undoAlertAction } from "./alerts";
 import { evaluateTenant, type WatchDeps } from "./anomaly-watch";
-import type { TenantContext } from "./context";
 import { publishVersion, startRun } from "./runs";
 import { createRunSystem } from "@/server/run-system";
 
@@ -51,16 +50,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function adminContext(): Promise<TenantContext> {
-  const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
-  return {
-    db: database.db,
-    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
-    meta: testMeta,
-  };
-}
+const adminContext = () => makeTenantContext(database.db, "admin");
 
 function watchDeps(): WatchDeps {
   return { db: database.db, bus: createMemoryBus(), breakers: new BreakerRegistry(), bucketMs: MINUTE, defaultMaxConcurrentRuns: 50, watermarks: new Map() };

@@ -15,7 +15,7 @@ import { findRun } from "@/server/repositories/runs";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { makeTenantContext } from "@/server/testing/factories";
 import { evaluateTenant } from "./anomaly-watch";
 import type { TenantContext } from "./context";
 import { catalogQuery, listCatalog } from "./mcp-catalog";
@@ -56,16 +56,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function adminContext(): Promise<TenantContext> {
-  const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
-  return {
-    db: database.db,
-    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
-    meta: testMeta,
-  };
-}
+const adminContext = () => makeTenantContext(database.db, "admin");
 
 const readsAFile = makeWorkflow({
   name: "Reads a file",

@@ -8,7 +8,7 @@ import { listAuditLogs } from "@/server/repositories/audit";
 import { findUnlearnedProposal } from "@/server/repositories/learning";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { expectTrpcError, makeMemberCaller, testMeta } from "@/server/testing/factories";
+import { expectTrpcError, makeMemberCaller, makeTenantContext } from "@/server/testing/factories";
 import type { LlmPort } from "@/engine/runtime/ports";
 import { nameFromTask, refineWorkflowProposal } from "./autonomy";
 
@@ -183,15 +183,7 @@ describe("refining a proposal with the tenant's model", () => {
       },
     };
   };
-  async function contextOf() {
-    const { tenant, user } = await ownerOfNewTenant();
-    return {
-      db: database.db,
-      actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-      tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "owner" as const },
-      meta: testMeta,
-    };
-  }
+  const contextOf = () => makeTenantContext(database.db, "owner");
 
   it("takes the model's better instructions and pattern, and the result still compiles (fake model)", async () => {
     const ctx = await contextOf();

@@ -10,7 +10,7 @@ import { findRun } from "@/server/repositories/runs";
 import { insertWorkflow, saveWorkflowDocument } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { makeTenantContext } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { getExperiment, startExperiment } from "./experiments";
 import { getLearningOverview, getPlannerContext, predictRun, rateRun, recordProposal } from "./learning";
@@ -47,16 +47,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function editorContext(): Promise<TenantContext> {
-  const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
-  return {
-    db: database.db,
-    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
-    meta: testMeta,
-  };
-}
+const adminContext = () => makeTenantContext(database.db, "admin");
 
 const input = makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } });
 const greets = makeWorkflow({
@@ -81,7 +72,7 @@ async function finish(ctx: TenantContext, runId: string) {
 
 describe("learning from runs", () => {
   it("splits runs between two versions, names the better one, and learns success rates, predictions and ratings", async () => {
-    const ctx = await editorContext();
+    const ctx = await adminContext();
     const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "Greet a new colleague by name", document: greets, createdBy: ctx.actor.userId });
     const v1 = await publishVersion(ctx, { workflowId: workflow.id });
     await saveWorkflowDocument(ctx.db, ctx.tenant.id, workflow.id, { document: looksUp, baseVersion: workflow.version });
@@ -134,7 +125,7 @@ describe("learning from runs", () => {
   }, 60_000);
 
   it("learns from what a person changed in a proposed workflow before publishing it", async () => {
-    const ctx = await editorContext();
+    const ctx = await adminContext();
     const proposed: WorkflowDocument = greets;
     const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Proposed", description: "Greet a colleague", document: looksUp, createdBy: ctx.actor.userId });
     await recordProposal(ctx.db, { tenantId: ctx.tenant.id, workflowId: workflow.id, task: "Greet a colleague", document: proposed });

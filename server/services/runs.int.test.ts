@@ -13,7 +13,7 @@ import { usageRecords } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenant, makeUser, testMeta } from "@/server/testing/factories";
+import { makeTenantContext } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { cancelRun, decideApproval, getRun, listEventsOfRun, listRuns, retryRun, startRun } from "./runs";
 
@@ -31,16 +31,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function tenantContext(): Promise<TenantContext> {
-  const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "editor"]] });
-  return {
-    db: database.db,
-    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "editor" },
-    meta: testMeta,
-  };
-}
+const tenantContext = () => makeTenantContext(database.db, "editor");
 
 function system(options: { llm?: LlmPort; tools?: ToolPort; maxActive?: number; staleAfterMs?: number; queueName?: string } = {}) {
   const made = createRunSystem({

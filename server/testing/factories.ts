@@ -9,6 +9,7 @@ import { createContext } from "@/server/api/trpc";
 import { hashPassword } from "@/server/auth/password";
 import { insertMembership, insertTenant, type TenantRow } from "@/server/repositories/tenants";
 import { insertUser, type UserRow } from "@/server/repositories/users";
+import type { TenantContext } from "@/server/services/context";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
@@ -39,6 +40,18 @@ export async function makeUser(
 }
 
 export const testMeta = { ip: "127.0.0.1", userAgent: "vitest" };
+
+/** A new tenant with one member of `role`, as the context its use cases take (services called directly). */
+export async function makeTenantContext(db: Db, role: Role = "editor"): Promise<TenantContext> {
+  const tenant = await makeTenant(db);
+  const user = await makeUser(db, { memberships: [[tenant, role]] });
+  return {
+    db,
+    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role },
+    meta: testMeta,
+  };
+}
 
 /** A tRPC caller acting as `user` with `tenant` asked for in the session, as the route handler would build it. */
 export async function callerFor(db: Db, user: UserRow | null, tenant?: TenantRow | null) {
