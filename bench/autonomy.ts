@@ -7,7 +7,7 @@
  * - learnUpdateUs: median time to record one outcome in a learning book (class-strategy,
  *   class-pattern, pattern and global statistics) that already holds 200 classes;
  * - planUs: median time for the whole planner (analyse → discover → decide → agents → document);
- * - devTop3Recall / devPatternAccuracy: on ../shared/data/autonomy-dev-tasks.jsonl with the
+ * - devTop3Recall / devPatternAccuracy: on engine/autonomy/__fixtures__/dev-tasks.jsonl (a copy of ../shared/data/autonomy-dev-tasks.jsonl) with the
  *   built-in catalog (and devTop3RecallPadded with the padded one); extra* and heldOut* the same
  *   on our own labelled tasks (engine/autonomy/__fixtures__/extra-tasks.ts).
  * Each timing is the median of 31 batches after warm-up, divided by the calls per batch.
@@ -64,7 +64,7 @@ function score(tasks: readonly Labelled[], index: DiscoveryIndex): { recall: num
 }
 
 function main() {
-  const dev = readFileSync(join(__dirname, "../../shared/data/autonomy-dev-tasks.jsonl"), "utf8")
+  const dev = readFileSync(join(__dirname, "../engine/autonomy/__fixtures__/dev-tasks.jsonl"), "utf8")
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as Labelled);

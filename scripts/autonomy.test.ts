@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_ENTRIES } from "../engine/autonomy/__fixtures__/catalog";
@@ -13,14 +13,13 @@ import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
 import { builtinDiscoveryIndex, runLine } from "./autonomy";
 
 const root = join(__dirname, "..");
-const devPath = join(root, "../shared/data/autonomy-dev-tasks.jsonl");
+/** The labelled development set (a copy of shared/data/autonomy-dev-tasks.jsonl, so a clone tests on its own). */
+const devPath = join(root, "engine/autonomy/__fixtures__/dev-tasks.jsonl");
 type DevTask = { task: string; servers: string[]; pattern: Pattern };
-const devTasks: DevTask[] = existsSync(devPath)
-  ? readFileSync(devPath, "utf8")
-      .split("\n")
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as DevTask)
-  : [];
+const devTasks: DevTask[] = readFileSync(devPath, "utf8")
+  .split("\n")
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line) as DevTask);
 const index = builtinDiscoveryIndex();
 
 describe("the engine's catalog fixture", () => {
@@ -30,7 +29,7 @@ describe("the engine's catalog fixture", () => {
   });
 });
 
-describe.skipIf(devTasks.length === 0)("the dev set (../shared/data/autonomy-dev-tasks.jsonl)", () => {
+describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
   it("meets the floors: top-3 server recall ≥ 0.95, pattern accuracy ≥ 0.85", () => {
     let found = 0;
     let wanted = 0;
