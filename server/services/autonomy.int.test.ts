@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,10 +14,21 @@ import type { LlmPort } from "@/engine/runtime/ports";
 import { nameFromTask, refineWorkflowProposal } from "./autonomy";
 
 let database: Database;
+const folders: string[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
 });
-afterAll(() => database?.close());
+afterAll(async () => {
+  await database?.close();
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder for a server to use: never the temp folder itself, which may hold the app's own data (a checkout under /tmp). */
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "maestro-autonomy-"));
+  folders.push(dir);
+  return dir;
+}
 
 /** An owner: installs servers and imports catalog entries as well as planning. */
 const ownerOfNewTenant = () => makeMemberCaller(database.db, "owner");
@@ -63,7 +75,7 @@ describe("autonomy.propose", () => {
 
   it("uses the names the tenant installed the servers under", async () => {
     const { caller } = await ownerOfNewTenant();
-    await caller.mcp.install({ catalogEntryId: await catalogEntryId(caller, "Filesystem"), name: "team-files", values: { "arg:allowed_directory": [tmpdir()] } });
+    await caller.mcp.install({ catalogEntryId: await catalogEntryId(caller, "Filesystem"), name: "team-files", values: { "arg:allowed_directory": [folder()] } });
 
     const proposal = await caller.autonomy.propose({ task: CSV_TASK });
     expect(proposal.servers.map((s) => [s.shortName, s.installedAs])).toEqual([
@@ -154,7 +166,7 @@ describe("autonomy.recommend", () => {
   it("ranks the entries a task needs, with reasons, and says which are installed", async () => {
     const { caller } = await ownerOfNewTenant();
     const sqliteId = await catalogEntryId(caller, "SQLite");
-    await caller.mcp.install({ catalogEntryId: sqliteId, name: "events-db", values: { "arg:database_path": join(tmpdir(), "events.db") } });
+    await caller.mcp.install({ catalogEntryId: sqliteId, name: "events-db", values: { "arg:database_path": join(folder(), "events.db") } });
 
     const { items, missing } = await caller.autonomy.recommend({ task: CSV_TASK });
     expect(missing).toEqual([]);
