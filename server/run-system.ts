@@ -38,7 +38,8 @@ export interface RunSystemOptions {
   redisUrl?: string;
   /** The LLM port for a tenant's runs (its own provider settings, else the platform's). */
   llm?: (tenantId: string) => LlmPort | undefined;
-  tools?: (tenantId: string) => ToolPort | undefined;
+  /** A tenant's tool port; `onCall` reports each MCP call that reached a server, for the anomaly watcher's rollups. */
+  tools?: (tenantId: string, onCall: (server: string, failed: boolean, durationMs: number) => void) => ToolPort | undefined;
   maxActiveRunsPerTenant?: number;
   /** A running run without a heartbeat for this long is resumed by another worker. */
   staleAfterMs?: number;
@@ -85,7 +86,8 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     journal,
     clock: createRealClock(),
     llm: options.llm ?? (() => undefined),
-    tools: options.tools ?? (() => undefined),
+    tools: (tenantId) =>
+      options.tools?.(tenantId, (server, failed, durationMs) => metrics.observe({ tenantId, source: "mcp", subject: server, at: Date.now(), failed, durationMs })),
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
     metrics,
@@ -145,7 +147,7 @@ export function getRunSystem(): Promise<RunSystem> {
       redisUrl: env.redisUrl,
       llm: createTenantLlmPorts({ db, platform: env.llm }),
       // Tool and agent steps use the tenant's installed MCP servers, by installation name.
-      tools: (tenantId) => createMcpToolPort({ db, tenantId }),
+      tools: (tenantId, onCall) => createMcpToolPort({ db, tenantId, onCall }),
       maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
       staleAfterMs: env.runs.staleAfterMs,
       queueName: env.runs.queueName,

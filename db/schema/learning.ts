@@ -1,4 +1,5 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenants, users } from "./tenancy";
 import { workflows } from "./workflows";
 
@@ -69,7 +70,12 @@ export const experiments = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
     endedAt: at("ended_at"),
   },
-  (t) => [index("experiments_tenant_created_idx").on(t.tenantId, t.createdAt.desc()), index("experiments_workflow_idx").on(t.workflowId, t.status)],
+  (t) => [
+    index("experiments_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    index("experiments_workflow_idx").on(t.workflowId, t.status),
+    // One running experiment per workflow, even when two are started at the same moment.
+    uniqueIndex("experiments_one_running_key").on(t.workflowId).where(sql`${t.status} = 'running'`),
+  ],
 );
 
 /** A workflow the planner proposed for a task, kept to learn from what the user changed in it. */

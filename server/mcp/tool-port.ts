@@ -16,7 +16,14 @@ import { getMcpPool, type McpPool } from "./pool";
  *
  * @example const tools = createMcpToolPort({ db, tenantId }); await tools.callTool({ server: "files", tool: "list_directory", args: { path } }, { signal });
  */
-export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: McpPool; breakers?: BreakerRegistry }): ToolPort {
+export function createMcpToolPort(options: {
+  db: Db;
+  tenantId: string;
+  pool?: McpPool;
+  breakers?: BreakerRegistry;
+  /** Each call that reached a server (the one that answered: the fallback while a breaker sends calls there). */
+  onCall?: (server: string, failed: boolean, durationMs: number) => void;
+}): ToolPort {
   const pool = options.pool ?? getMcpPool();
   const breakers = options.breakers ?? getBreakers();
   // Resolved once per port (one run): configuration changes apply to the next run.
@@ -58,6 +65,7 @@ export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: Mc
     async callTool(call: ToolCall, callOptions: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<unknown> {
       // An open circuit breaker fails the call at once, or sends it to the server's fallback.
       const route = breakers.route(options.tenantId, call.server);
+      const started = Date.now();
       try {
         const { key, spec } = await resolve(route.server);
         const result = await pool.callTool(key, route.server, spec, { tool: call.tool, args: call.args }, {
@@ -65,10 +73,15 @@ export function createMcpToolPort(options: { db: Db; tenantId: string; pool?: Mc
           ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
         });
         if (!route.viaFallback) breakers.record(options.tenantId, call.server, true);
+        options.onCall?.(route.server, false, Date.now() - started);
         // Structured results are the tool's data; otherwise the text it wrote, with the raw content beside it.
         return result.structuredContent ?? { text: textOfContent(result.content, Number.POSITIVE_INFINITY), content: result.content };
       } catch (error) {
-        if (!route.viaFallback && !callOptions.signal.aborted) breakers.record(options.tenantId, call.server, false);
+        // A call the run itself aborted says nothing about the server.
+        if (!callOptions.signal.aborted) {
+          if (!route.viaFallback) breakers.record(options.tenantId, call.server, false);
+          options.onCall?.(route.server, true, Date.now() - started);
+        }
         throw toStepError(error);
       }
     },

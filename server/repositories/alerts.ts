@@ -102,3 +102,23 @@ export async function findEvidenceRuns(db: Db, tenantId: string, runIds: string[
     .where(and(eq(runs.tenantId, tenantId), inArray(runs.id, runIds)))
     .orderBy(desc(runs.createdAt));
 }
+
+/** Per series, the newest point its alerts judged: where a process that just started picks up. */
+export async function findJudgedUntil(db: Db, tenantId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ metric: alerts.metric, subject: alerts.subject, at: sql<Date>`max(${alerts.lastEvaluatedAt})`.mapWith(alerts.lastEvaluatedAt) })
+    .from(alerts)
+    .where(eq(alerts.tenantId, tenantId))
+    .groupBy(alerts.metric, alerts.subject);
+  return new Map(rows.map((r) => [`${r.metric}\u0000${r.subject}`, r.at.getTime()]));
+}
+
+/** Resolves an alert unless it was resolved meanwhile (by a person, or by another process). */
+export async function resolveAlertIfOpen(db: Db, tenantId: string, id: string, patch: Partial<AlertInsert>): Promise<AlertRow | undefined> {
+  const [row] = await db
+    .update(alerts)
+    .set(patch)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id), ne(alerts.status, "resolved")))
+    .returning();
+  return row;
+}

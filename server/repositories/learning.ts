@@ -90,9 +90,10 @@ export async function findRunningExperiment(db: Db, tenantId: string, workflowId
   return row;
 }
 
-export async function lockExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
+/** The running ones among these experiments, locked for the transaction (one a person stopped meanwhile is left alone). */
+export async function lockRunningExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(experiments).where(inArray(experiments.id, ids)).for("update");
+  return db.select().from(experiments).where(and(inArray(experiments.id, ids), eq(experiments.status, "running"))).for("update");
 }
 
 export async function updateExperiment(db: Db, id: string, patch: Partial<typeof experiments.$inferInsert>): Promise<ExperimentRow | undefined> {

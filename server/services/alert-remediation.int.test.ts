@@ -131,12 +131,16 @@ describe("anomaly remediation", () => {
     await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: true } });
     const now = Math.floor(Date.now() / HOUR) * HOUR;
     const hours = Array.from({ length: 72 }, (_, i) =>
-      delta(ctx.tenant.id, "tenant", "", now - (72 - i) * HOUR, { count: 20, costUsd: i === 71 ? 12 : 1 + (i % 5) * 0.05, tokens: 10_000 }),
+      delta(ctx.tenant.id, "tenant", "", now - (72 - i) * HOUR, { count: 20, costUsd: i === 71 ? 12 : 1 + (i % 5) * 0.05, tokens: i === 71 ? 150_000 : 10_000 + (i % 7) * 100 }),
     );
     await addToRollups(ctx.db, hours);
 
+    // Cost and tokens spike together: two alerts, but the rate is halved once.
     const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
-    const costAlert = opened.find((a) => a.metric === "tenant.cost_per_hour");
+    expect(opened.map((a) => a.metric).sort()).toEqual(["tenant.cost_per_hour", "tenant.tokens_per_hour"]);
+    const tightening = opened.filter((a) => a.actions.some((action) => action.rule === "tightenRate"));
+    expect(tightening).toHaveLength(1);
+    const costAlert = tightening[0];
     expect(costAlert?.actions).toEqual([expect.objectContaining({ rule: "tightenRate", details: { previous: null, tightened: 25 } })]);
     expect((await findTenantStanding(ctx.db, ctx.tenant.id))!.limits.maxConcurrentRuns).toBe(25);
 

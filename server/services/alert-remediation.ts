@@ -4,7 +4,8 @@ import type { AlertAction, AnomalyRules } from "@/db/schema";
 import type { Anomaly } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
-import type { AlertRow } from "@/server/repositories/alerts";
+import { AppError } from "@/engine/errors";
+import { listActiveAlerts, type AlertRow } from "@/server/repositories/alerts";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { findTenantStanding, updateTenantLimits } from "@/server/repositories/tenant-limits";
 import { pauseWorkflow, resumeWorkflow } from "@/server/repositories/workflows";
@@ -55,7 +56,10 @@ export async function applyRemediation(deps: RemediationDeps, tenant: TenantReme
     }
   }
 
-  if ((alert.metric === "tenant.cost_per_hour" || alert.metric === "tenant.tokens_per_hour") && rising && rules.tightenRate) {
+  // Cost and tokens usually spike together: the tenant's rate is halved once, not once per alert.
+  const isTightened = async () =>
+    (await listActiveAlerts(deps.db, tenantId)).some((other) => other.id !== alert.id && other.actions.some((a) => a.rule === "tightenRate" && !a.undoneAt));
+  if ((alert.metric === "tenant.cost_per_hour" || alert.metric === "tenant.tokens_per_hour") && rising && rules.tightenRate && !(await isTightened())) {
     const standing = await findTenantStanding(deps.db, tenantId);
     if (standing) {
       const previous = standing.limits.maxConcurrentRuns;
@@ -96,8 +100,10 @@ export async function undoRemediation(deps: RemediationDeps, tenantId: string, a
     case "tightenRate": {
       const standing = await findTenantStanding(deps.db, tenantId);
       if (!standing) return;
-      // Only put it back if nobody changed the limit since.
-      if (standing.limits.maxConcurrentRuns !== a.details.tightened) return;
+      // Only put it back if nobody changed the limit since: then it is theirs, and the undo says so.
+      if (standing.limits.maxConcurrentRuns !== a.details.tightened) {
+        throw new AppError("CONFLICT", `The concurrent-run limit was changed since it was halved (it is ${standing.limits.maxConcurrentRuns ?? "the platform default"} now): change it under Admin → Limits`);
+      }
       const { maxConcurrentRuns: _dropped, ...rest } = standing.limits;
       const previous = a.details.previous;
       await updateTenantLimits(deps.db, tenantId, typeof previous === "number" ? { ...rest, maxConcurrentRuns: previous } : rest);

@@ -43,7 +43,7 @@ beforeAll(async () => {
     db: database.db,
     redisUrl: getEnv().redisUrl,
     queueName: `runs-anomaly-${randomBytes(4).toString("hex")}`,
-    tools: (tenantId) => createMcpToolPort({ db: database.db, tenantId, breakers }),
+    tools: (tenantId, onCall) => createMcpToolPort({ db: database.db, tenantId, breakers, onCall }),
     anomalyBucketMs: BUCKET_MS,
     anomalyEvaluateMs: 3_600_000, // evaluated by the test, at the moments it chooses
     breakers,

@@ -7,10 +7,11 @@ import type { Anomaly } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import * as alertsRepo from "@/server/repositories/alerts";
+import { isUniqueViolation } from "@/server/repositories/errors";
 import { insertAuditLog } from "@/server/repositories/audit";
-import { findRollups, listTenantsWithRollups, type RollupRow } from "@/server/repositories/metric-rollups";
+import { findRollups, listTenantsWithRollups, pruneRollups, type RollupRow } from "@/server/repositories/metric-rollups";
 import { applyRemediation } from "./alert-remediation";
-import { sendAlertWebhook } from "./alert-webhooks";
+import { sendAlertWebhook, type AlertWebhookEvent } from "./alert-webhooks";
 import type { MetricRecorder } from "./metric-recorder";
 import { formatMetricValue, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS, type WatchedMetric } from "./watched-series";
 
@@ -135,6 +136,10 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
   const settings = await alertsRepo.findAnomalySettings(db, tenantId);
   const sensitivity = settings?.sensitivity ?? "medium";
   const active = new Map((await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [`${a.metric}\u0000${a.subject}`, a]));
+  // First pass over this tenant in this process: series its alerts judged already start after that
+  // point, so a restart does not alert again on what a person already resolved.
+  const judgedUntil = deps.watermarks.has(`${tenantId}\u0000`) ? null : await alertsRepo.findJudgedUntil(db, tenantId);
+  deps.watermarks.set(`${tenantId}\u0000`, now);
 
   const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
   for (const m of WATCHED_METRICS) {
@@ -158,7 +163,8 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       if (lastAt === undefined) continue;
       const seriesKey = `${tenantId}\u0000${m.metric}\u0000${subject}`;
       const existing = active.get(`${m.metric}\u0000${subject}`);
-      const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? (points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1;
+      const firstLook = Math.max((points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1, judgedUntil?.get(`${m.metric}\u0000${subject}`) ?? -Infinity);
+      const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? firstLook;
       deps.watermarks.set(seriesKey, lastAt);
       if (lastAt <= afterAt) continue;
       const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.metricSensitivity[m.metric] ?? sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
@@ -174,7 +180,7 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
         const resolved = await resolveByWatcher(deps, existing, fields, now);
         if (resolved) {
           outcome.resolved.push(resolved);
-          void sendAlertWebhook(deps, settings, "alert.resolved", resolved);
+          void notify(deps, settings, "alert.resolved", resolved);
         }
       } else if (existing) {
         const { points: evidencePoints, ...fields } = rowFieldsOf(alert, existing.evidence.points);
@@ -183,7 +189,14 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       }
       if (alert.status === "open" && !isSameSpell) {
         const anomaly = detection.anomalies.find((a) => a.at === alert.evidence.at);
-        if (anomaly) outcome.opened.push(await openAlert(deps, tenantId, settings, m, subject, alert, anomaly));
+        if (anomaly) {
+          const opened = await openAlert(deps, tenantId, settings, m, subject, alert, anomaly).catch((error: unknown) => {
+            // Another process running the watcher opened it a moment ago: theirs stands.
+            if (isUniqueViolation(error, "alerts_one_open_per_series_key")) return undefined;
+            throw error;
+          });
+          if (opened) outcome.opened.push(opened);
+        }
       }
     }
   }
@@ -198,8 +211,8 @@ async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, 
   const { tenantId } = existing;
   const resolved = await deps.db.transaction(async (tx) => {
     const patch = fields ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields) : {};
-    const row = await alertsRepo.updateAlert(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
-    await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject });
+    const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
+    if (row) await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject });
     return row;
   });
   if (!resolved) return undefined;
@@ -247,8 +260,13 @@ async function openAlert(
   });
   const actions: AlertAction[] = await applyRemediation(deps, { tenantId: tenantId, rules: settings?.rules ?? DEFAULT_RULES, fallbackServers: settings?.fallbackServers ?? {} }, created, anomaly);
   const withActions = actions.length ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created) : created;
-  void sendAlertWebhook(deps, settings, "alert.opened", withActions);
+  void notify(deps, settings, "alert.opened", withActions);
   return withActions;
+}
+
+/** Sends the webhook, and notes on the alert when it was delivered. */
+async function notify(deps: WatchDeps, settings: alertsRepo.AnomalySettingsRow | undefined, event: AlertWebhookEvent, alert: alertsRepo.AlertRow) {
+  if (await sendAlertWebhook(deps, settings, event, alert)) await alertsRepo.updateAlert(deps.db, alert.tenantId, alert.id, { notifiedAt: new Date() }).catch(() => undefined);
 }
 
 /** Samples each tenant's queued runs into the queue-depth gauge (one grouped count). */
@@ -263,7 +281,16 @@ async function sampleQueueDepth(deps: WatchDeps, now: number) {
 }
 
 /** One pass over every tenant with recent figures. A failing tenant is logged and skipped, never the others. */
+/** Rollups older than this are deleted (the longest window reads 28 days). */
+const ROLLUP_RETENTION_MS = 35 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNED_AT = "\u0000pruned";
+
 export async function evaluateAll(deps: WatchDeps, now = Date.now()): Promise<void> {
+  if (now - (deps.watermarks.get(PRUNED_AT) ?? 0) >= PRUNE_EVERY_MS) {
+    deps.watermarks.set(PRUNED_AT, now);
+    await pruneRollups(deps.db, new Date(now - ROLLUP_RETENTION_MS)).catch((error: unknown) => console.error("Pruning metric rollups failed:", error));
+  }
   await sampleQueueDepth(deps, now);
   await deps.metrics?.flush();
   const longest = Math.max(...WATCHED_METRICS.map((m) => m.windowPoints * resolutionMs(m, deps.bucketMs)));

@@ -5,6 +5,7 @@ import { betaMean, betaVariance } from "@/engine/learning/beta-math";
 import { assignArm, createExperiment, evaluateExperiment, type Experiment, type ExperimentResult } from "@/engine/learning/experiments";
 import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
+import { isUniqueViolation } from "@/server/repositories/errors";
 import * as repo from "@/server/repositories/learning";
 import { findVersionDetail } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
@@ -66,7 +67,8 @@ function present(row: repo.ExperimentRow & { workflowName?: string | null }, lab
 /**
  * Starts an A/B experiment between two published versions of a workflow: from now on, runs started
  * without naming a version go to A or B (by a hash of the run, honouring the split, or by Thompson
- * sampling), until the stop rule names a winner; then every run goes to the winner.
+ * sampling), until the stop rule names a winner or a person stops it; the experiment then ends and
+ * runs go to the latest published version again (publish or restore the winner to keep it).
  */
 export async function startExperiment(ctx: TenantContext, input: z.infer<typeof createExperimentInput>) {
   if (input.versionA === input.versionB) throw new AppError("INVALID_INPUT", "Pick two different versions", { field: "versionB" });
@@ -93,6 +95,10 @@ export async function startExperiment(ctx: TenantContext, input: z.infer<typeof 
       createdBy: ctx.actor.userId,
     });
     return { value: created, audit: { action: "experiment.start", targetType: "experiment", targetId: id, metadata: { workflowId: workflow.id, arms } } };
+  }).catch((error: unknown) => {
+    // Another experiment started on the workflow at the same moment.
+    if (isUniqueViolation(error, "experiments_one_running_key")) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
+    throw error;
   });
   return present(row);
 }

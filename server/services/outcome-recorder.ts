@@ -58,6 +58,8 @@ export class OutcomeRecorder {
   }
 
   private async profilesOf(versionIds: string[]): Promise<Map<string, VersionProfile>> {
+    // Evicted before looking: clearing after would drop the batch's cached versions too.
+    if (this.profiles.size >= PROFILE_CACHE_LIMIT) this.profiles.clear();
     const missing = [...new Set(versionIds)].filter((id) => !this.profiles.has(id));
     if (missing.length) {
       const rows = await this.db
@@ -65,7 +67,6 @@ export class OutcomeRecorder {
         .from(workflowVersions)
         .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
         .where(inArray(workflowVersions.id, missing));
-      if (this.profiles.size + rows.length > PROFILE_CACHE_LIMIT) this.profiles.clear();
       for (const row of rows) {
         try {
           this.profiles.set(row.id, profileVersion(row, row.document));
@@ -132,7 +133,7 @@ export class OutcomeRecorder {
         }
         await repo.saveLearningState(db, { tenantId, book, preferences: state?.preferences ?? createPreferences(), outcomes: (state?.outcomes ?? 0) + inserted.length });
 
-        const locked = await repo.lockExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
+        const locked = await repo.lockRunningExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
         for (const row of locked) {
           let experiment = row.state as Experiment;
           for (const o of inserted) if (o.experimentId === row.id && o.arm) experiment = recordExperimentOutcome(experiment, o.arm, { success: o.success, latencyMs: o.latencyMs, cost: o.costUsd });

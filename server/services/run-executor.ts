@@ -87,23 +87,14 @@ function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boo
   };
 }
 
-/** The tenant's tool port, counting the MCP calls this run makes (for its usage record) and timing each for the rollups. */
-function countingTools(port: ToolPort | undefined, count: { calls: number }, observe: (server: string, failed: boolean, durationMs: number) => void): ToolPort | undefined {
+/** The tenant's tool port, counting the MCP calls this run makes (for its usage record). */
+function countingTools(port: ToolPort | undefined, count: { calls: number }): ToolPort | undefined {
   if (!port) return undefined;
   return {
     listTools: (server, signal) => port.listTools(server, signal),
-    callTool: async (call, options) => {
+    callTool: (call, options) => {
       count.calls++;
-      const started = Date.now();
-      try {
-        const result = await port.callTool(call, options);
-        observe(call.server, false, Date.now() - started);
-        return result;
-      } catch (error) {
-        // A call the run itself aborted, or that an open circuit breaker refused, says nothing about the server.
-        if (!options.signal.aborted && (error as { code?: unknown }).code !== "CIRCUIT_OPEN") observe(call.server, true, Date.now() - started);
-        throw error;
-      }
+      return port.callTool(call, options);
     },
   };
 }
@@ -207,9 +198,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       run.input,
       {
         llm: deps.llm(run.tenantId),
-        tools: countingTools(deps.tools(run.tenantId), mcp, (server, failed, durationMs) =>
-          deps.metrics?.observe({ tenantId: run.tenantId, source: "mcp", subject: server, at: Date.now(), failed, durationMs }),
-        ),
+        tools: countingTools(deps.tools(run.tenantId), mcp),
         clock,
         // A retry starts with the steps it copied from the run it retries.
         store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
@@ -217,10 +206,12 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs },
     );
     const kinds = new Map<string, string>();
+    // A dry run (pinned outputs) says nothing about how the workflow really behaves: not counted.
+    const isDryRun = Object.keys(run.pinnedOutputs ?? {}).length > 0;
     for await (const event of events) {
       observeRunEvent(event, kinds);
-      if (deps.metrics) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
-      if (deps.outcomes && (event.type === "run.completed" || event.type === "run.failed")) {
+      if (deps.metrics && !isDryRun) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
+      if (deps.outcomes && !isDryRun && (event.type === "run.completed" || event.type === "run.failed")) {
         deps.outcomes.record({
           runId: run.id,
           tenantId: run.tenantId,

@@ -1,1 +1,0 @@
-ALTER TABLE "anomaly_settings" ADD COLUMN "metric_sensitivity" jsonb DEFAULT '{}'::jsonb NOT NULL;

@@ -1,0 +1,2 @@
+ALTER TABLE "anomaly_settings" ADD COLUMN "metric_sensitivity" jsonb DEFAULT '{}'::jsonb NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "experiments_one_running_key" ON "experiments" USING btree ("workflow_id") WHERE "experiments"."status" = 'running';
