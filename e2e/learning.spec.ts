@@ -130,7 +130,7 @@ test("an owner starts an A/B experiment between two published versions, checks t
   await runDialog.getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("region", { name: "Run output" })).toContainText("Hello, Ada");
-  // Outcomes are stored every ~2 s: the experiment page counts the run once it is.
+  // Outcomes are stored every second: the experiment page counts the run once it is.
   await expect(async () => {
     await page.goto(experimentUrl);
     await expect(page.getByTestId("experiment-arm").getByText("1 (1 succeeded)")).toBeVisible({ timeout: 1_000 });

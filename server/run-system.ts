@@ -26,7 +26,7 @@ export interface RunSystem {
   executor: ExecutorDeps;
   /** The anomaly watcher's dependencies (rollups, breakers, remediation). */
   watch: WatchDeps;
-  /** Finished runs → learning; flushed every two seconds where workers run. */
+  /** Finished runs → learning; flushed every second where workers run, 100 outcomes a transaction. */
   outcomes: OutcomeRecorder;
   /** Starts executing queued runs in this process, and re-queues runs whose worker went away. */
   startWorkers(concurrency: number): Promise<void>;

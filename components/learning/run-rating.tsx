@@ -9,14 +9,14 @@ import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/states";
 
 const STARS = [1, 2, 3, 4, 5] as const;
-/** How long after a run ends its outcome is surely stored (flushed every ~2 s). */
+/** How long after a run ends its outcome is surely stored (flushed every second). */
 const OUTCOME_STORED_MS = 3_000;
 const WORDS: Record<number, string> = { 1: "poor", 2: "weak", 3: "fair", 4: "good", 5: "excellent" };
 
 /**
  * "Rate this run", 1–5, for a finished run; for those with workflow.run. The rating joins the
  * strategy's running mean on the Learning page. A run's outcome is stored a couple of seconds
- * after it ends (the server flushes outcomes every ~2 s), so a rating given at once waits for it,
+ * after it ends (the server flushes outcomes every second), so a rating given at once waits for it,
  * and is retried should it still be missing.
  */
 export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: number | null }) {

@@ -38,6 +38,8 @@ export function profileVersion(workflow: { name: string; description: string }, 
 }
 
 const PROFILE_CACHE_LIMIT = 2_000;
+/** Outcomes written per transaction. */
+const CHUNK = 100;
 
 /**
  * Turns finished runs into learning: collects them in memory and, every few seconds, stores their
@@ -96,7 +98,11 @@ export class OutcomeRecorder {
     const profiles = await this.profilesOf(batch.map((r) => r.versionId));
     const byTenant = new Map<string, FinishedRun[]>();
     for (const run of batch) if (profiles.has(run.versionId)) byTenant.set(run.tenantId, [...(byTenant.get(run.tenantId) ?? []), run]);
-    for (const [tenantId, runs] of byTenant) {
+    // Small transactions: a long one would hold up the run journal's writes behind it (event lag).
+    const chunks = [...byTenant].flatMap(([tenantId, runs]) =>
+      Array.from({ length: Math.ceil(runs.length / CHUNK) }, (_, i) => [tenantId, runs.slice(i * CHUNK, (i + 1) * CHUNK)] as const),
+    );
+    for (const [tenantId, runs] of chunks) {
       await this.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
         const experimentsByWorkflow = new Map<string, repo.ExperimentRow>();
@@ -144,7 +150,7 @@ export class OutcomeRecorder {
     }
   }
 
-  start(intervalMs = 2_000): void {
+  start(intervalMs = 1_000): void {
     this.timer ??= setInterval(() => void this.flush(), intervalMs);
     this.timer.unref();
   }
