@@ -1,7 +1,7 @@
 import { PATTERN_LABELS } from "@/components/autonomy/patterns";
 import { formatDuration } from "@/components/runs/format";
 import { PATTERNS, type Pattern } from "@/engine/autonomy/vocabulary";
-import { betaMean, betaVariance } from "@/engine/learning/beta-math";
+import { credibleInterval } from "@/engine/learning/beta-math";
 import type { RateInterval } from "./types";
 
 // The codes engine/learning/outcome.ts#classifyTask writes into a task class.
@@ -126,8 +126,5 @@ export const NO_HISTORY_YET = "No history yet: the first runs of this kind teach
  * reports strategies (experiments start from the uniform prior).
  */
 export function armRate(successes: number, runs: number): RateInterval {
-  const posterior = { alpha: 1 + successes, beta: 1 + runs - successes };
-  const mean = betaMean(posterior);
-  const sd = Math.sqrt(betaVariance(posterior));
-  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
+  return credibleInterval({ alpha: 1 + successes, beta: 1 + runs - successes });
 }

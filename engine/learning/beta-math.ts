@@ -66,3 +66,14 @@ export function differenceInterval(a: BetaPosterior, b: BetaPosterior, level = 0
   const sd = Math.sqrt(betaVariance(a) + betaVariance(b));
   return { mean, low: mean - z * sd, high: mean + z * sd };
 }
+
+/**
+ * A posterior's mean and an approximate 95 % credible interval (normal approximation, clipped to
+ * [0, 1]): what the Learning page and experiment pages draw as a success rate.
+ * @example credibleInterval({ alpha: 10, beta: 2 }) // → { mean: 0.833, low: 0.62…, high: 1 }
+ */
+export function credibleInterval(p: BetaPosterior): { mean: number; low: number; high: number } {
+  const mean = betaMean(p);
+  const sd = Math.sqrt(betaVariance(p));
+  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
+}

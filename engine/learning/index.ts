@@ -13,7 +13,7 @@ export {
   type StrategyStats,
 } from "./strategy-stats";
 export { createRng, sampleBeta, sampleGamma, sampleNormal, type Rng } from "./random";
-export { betaMean, betaVariance, differenceInterval, probabilityBeats, type BetaPosterior } from "./beta-math";
+export { betaMean, betaVariance, credibleInterval, differenceInterval, probabilityBeats, type BetaPosterior } from "./beta-math";
 export { chooseStrategy, type StrategyArm } from "./thompson";
 export {
   assignArm,

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError, notFound } from "@/engine/errors";
-import { betaMean, betaVariance } from "@/engine/learning/beta-math";
 import { assignArm, createExperiment, evaluateExperiment, type Experiment, type ExperimentResult } from "@/engine/learning/experiments";
 import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
@@ -25,17 +24,8 @@ export const createExperimentInput = z.object({
   maxTotal: z.number().int().min(20).max(1_000_000).default(4_000),
 });
 
-/** A Beta posterior's mean and an approximate 95 % interval. */
-function successRateOf(prior: { alpha: number; beta: number }, successes: number, failures: number) {
-  const p = { alpha: prior.alpha + successes, beta: prior.beta + failures };
-  const mean = betaMean(p);
-  const sd = Math.sqrt(betaVariance(p));
-  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
-}
-
 /**
- * An experiment as the pages show it: its row, its arms (with their version's note as label, and
- * success posterior), and the verdict: the stop rule's when it ended, else the evidence now.
+ * An experiment as the pages show it: its row, its arms (with their version's note as label), and the verdict: the stop rule's when it ended, else the evidence now.
  */
 function present(row: repo.ExperimentRow & { workflowName?: string | null }, labels: Record<string, string> = {}) {
   const state = row.state as Experiment;
@@ -56,7 +46,6 @@ function present(row: repo.ExperimentRow & { workflowName?: string | null }, lab
       label: labels[arm.id] ?? arm.id,
       runs: arm.successes + arm.failures,
       successes: arm.successes,
-      successRate: successRateOf(state.prior, arm.successes, arm.failures),
       latencyMs: arm.latencyMs.n ? arm.latencyMs.mean : null,
       costUsd: arm.cost.n ? arm.cost.mean : null,
     })),

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { AppError, notFound } from "@/engine/errors";
-import { betaMean, betaVariance } from "@/engine/learning/beta-math";
+import { credibleInterval } from "@/engine/learning/beta-math";
 import { predictOutcome } from "@/engine/learning/predict-outcome";
 import { createRng } from "@/engine/learning/random";
 import { chooseStrategy } from "@/engine/learning/thompson";
@@ -65,13 +65,7 @@ export async function learnFromPublishedProposal(db: Db, tenantId: string, workf
   });
 }
 
-/** A Beta posterior's mean and an approximate 95 % interval (normal approximation, clipped to [0, 1]). */
-function rateWithInterval(stats: StrategyStats) {
-  const p = { alpha: stats.alpha, beta: stats.beta };
-  const sd = Math.sqrt(betaVariance(p));
-  const mean = betaMean(p);
-  return { mean, low: Math.max(0, mean - 1.96 * sd), high: Math.min(1, mean + 1.96 * sd) };
-}
+const rateWithInterval = (stats: StrategyStats) => credibleInterval({ alpha: stats.alpha, beta: stats.beta });
 
 const meanOrNull = (m: { n: number; mean: number }) => (m.n ? m.mean : null);
 
