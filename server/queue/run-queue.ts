@@ -108,6 +108,8 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
   let worker: Worker<RunJob> | undefined;
   const active = new Map<string, AbortController>();
   const running = new Set<Promise<void>>();
+  let isClosing = false;
+  const shutdownReason = () => new Error("The worker is shutting down");
 
   return {
     async enqueue(job) {
@@ -119,6 +121,8 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
         name,
         async (job) => {
           const controller = new AbortController();
+          // Redis may hand over a job a moment after close() began: it starts aborted, never unaborted.
+          if (isClosing) controller.abort(shutdownReason());
           active.set(job.data.runId, controller);
           const done = handler(job.data, controller.signal);
           running.add(done);
@@ -144,7 +148,8 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
       return { waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0 };
     },
     async close(options) {
-      for (const controller of active.values()) controller.abort(new Error("The worker is shutting down"));
+      isClosing = true;
+      for (const controller of active.values()) controller.abort(shutdownReason());
       await worker?.close(true);
       await settle(running, options?.graceMs);
       await queue.close();

@@ -185,7 +185,8 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
 
   const controller = new AbortController();
   const onShutdown = () => controller.abort(new Error("The worker is shutting down"));
-  shutdown.addEventListener("abort", onShutdown, { once: true });
+  if (shutdown.aborted) onShutdown();
+  else shutdown.addEventListener("abort", onShutdown, { once: true });
   const stopListening = await bus.subscribe(runControlChannel(run.id), (message) => {
     if ((message as { action?: string }).action === "cancel") controller.abort(new Error("Cancelled by a user"));
   });
