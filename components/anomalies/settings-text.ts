@@ -15,7 +15,7 @@ export const RULE_TEXT: Record<RuleKey, { label: string; description: string }> 
   },
   pauseWorkflow: {
     label: "Pause workflow",
-    description: "When a workflow's failure rate spikes, pause it so no new runs start until the pause is undone from its alert.",
+    description: "When a workflow's failure rate spikes, pause it so no new runs start until someone resumes it (on its canvas or from its alert).",
   },
   tightenRate: {
     label: "Halve concurrent runs",

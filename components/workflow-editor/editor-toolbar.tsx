@@ -25,6 +25,8 @@ export interface LoadedWorkflow {
   version: number;
   document: WorkflowDocument;
   latestVersion: { id: string; version: number | null } | null;
+  pausedAt: Date | null;
+  pausedReason: string | null;
 }
 
 /** The draft's plan, for the run form (the Run button is off while the draft does not compile). */

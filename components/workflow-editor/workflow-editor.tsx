@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from "react";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
+import { PausedBanner } from "@/components/workflows/paused-banner";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import { Canvas } from "./canvas";
 import { ShortcutsDialog } from "./editor-dialogs";
@@ -90,6 +91,7 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
           onRunStarted={setActiveRunId}
           pins={pins}
         />
+        <PausedBanner workflow={workflow} />
         <div className="flex min-h-0 flex-1">
           {readOnly ? null : (
             <div className="w-44 shrink-0 border-r">

@@ -25,6 +25,8 @@ interface WorkflowItem {
   description: string;
   version: number;
   updatedAt: Date;
+  pausedAt: Date | null;
+  pausedReason: string | null;
 }
 
 export function WorkflowList() {
@@ -185,9 +187,19 @@ export function WorkflowList() {
             <li key={workflow.id} className="flex items-center gap-4 px-4 py-3">
               <Workflow className="size-5 shrink-0 text-primary" aria-hidden />
               <div className="min-w-0 flex-1">
-                <Link href={`/workflows/${workflow.id}`} className="block truncate font-medium hover:underline">
-                  {workflow.name}
-                </Link>
+                <div className="flex min-w-0 items-center gap-2">
+                  <Link href={`/workflows/${workflow.id}`} className="truncate font-medium hover:underline">
+                    {workflow.name}
+                  </Link>
+                  {workflow.pausedAt ? (
+                    <span
+                      className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+                      title={workflow.pausedReason ?? "Paused: runs are refused until it is resumed"}
+                    >
+                      Paused
+                    </span>
+                  ) : null}
+                </div>
                 <p className="truncate text-sm text-muted-foreground">{workflow.description || "No description"}</p>
               </div>
               <span className="hidden text-xs text-muted-foreground sm:block">

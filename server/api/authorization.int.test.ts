@@ -68,6 +68,9 @@ const SAMPLES: Record<string, Sample> = {
   "workflow.version": (fx) => ({ id: fx.versionId }),
   "workflow.restore": (fx) => ({ workflowId: fx.workflowId, versionId: fx.versionId, baseVersion: 1_000_000 }),
   "workflow.export": (fx) => ({ id: fx.workflowId }),
+  // Pausing the workflow other samples run would refuse their runs: the spare one is paused.
+  "workflow.pause": (fx) => ({ id: fx.spareWorkflowId }),
+  "workflow.resume": (fx) => ({ id: fx.workflowId }),
   "workflow.import": () => ({ file: { format: "maestro.workflow", formatVersion: 1, name: "Imported echo", document: echo } }),
 
   "audit.list": "derived",

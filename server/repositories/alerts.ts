@@ -16,6 +16,15 @@ export async function findActiveAlert(db: Db, tenantId: string, metric: string, 
   return row;
 }
 
+/** Every alert (any status) on one series of the tenant, newest first. */
+export async function listAlertsOnSeries(db: Db, tenantId: string, metric: string, subject: string): Promise<AlertRow[]> {
+  return db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject)))
+    .orderBy(desc(alerts.createdAt));
+}
+
 export async function listActiveAlerts(db: Db, tenantId: string): Promise<AlertRow[]> {
   return db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), ne(alerts.status, "resolved")));
 }

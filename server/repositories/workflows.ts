@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, isNull, like, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ilike, isNotNull, isNull, like, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { workflows } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
@@ -123,11 +123,12 @@ export async function pauseWorkflow(db: Db, tenantId: string, id: string, reason
   return rows.length > 0;
 }
 
+/** Lets a paused workflow run again; false when it was not paused (or does not exist). */
 export async function resumeWorkflow(db: Db, tenantId: string, id: string): Promise<boolean> {
   const rows = await db
     .update(workflows)
     .set({ pausedAt: null, pausedReason: null })
-    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)))
+    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), isNotNull(workflows.pausedAt)))
     .returning({ id: workflows.id });
   return rows.length > 0;
 }

@@ -6,7 +6,7 @@ import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { createMemoryBus } from "@/server/events/bus";
 import { BreakerRegistry } from "@/server/mcp/breakers";
-import { upsertAnomalySettings } from "@/server/repositories/alerts";
+import { findAlert, upsertAnomalySettings } from "@/server/repositories/alerts";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
 import { findTenantStanding } from "@/server/repositories/tenant-limits";
@@ -17,6 +17,7 @@ import { makeTenantContext } from "@/server/testing/factories";
 import { undoAlertAction } from "./alerts";
 import { evaluateTenant, type WatchDeps } from "./anomaly-watch";
 import { publishVersion, startRun } from "./runs";
+import { pauseWorkflow, resumeWorkflow } from "./workflows";
 import { createRunSystem } from "@/server/run-system";
 
 /**
@@ -77,6 +78,12 @@ const greeting = makeWorkflow({
   edges: chain("in", "greet", "out"),
 });
 
+/** 90 minutes of a workflow's runs: 40 a minute, a failure now and then, then two minutes of mostly failures. */
+const failureSpike = (tenantId: string, workflowId: string, now: number) =>
+  Array.from({ length: 90 }, (_, i) =>
+    delta(tenantId, "workflow", workflowId, now - (90 - i) * MINUTE, { count: 40, errors: i >= 88 ? 30 : i % 11 === 0 ? 1 : 0 }),
+  );
+
 const waitFor = async (probe: () => boolean) => {
   for (const until = Date.now() + 5_000; Date.now() < until && !probe(); ) await new Promise((r) => setTimeout(r, 20));
 };
@@ -94,12 +101,7 @@ describe("anomaly remediation", () => {
       webhookSecret: encryptSecret("whsec-test"),
     });
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;
-    const history = Array.from({ length: 90 }, (_, i) => {
-      const at = now - (90 - i) * MINUTE;
-      const isSpike = i >= 88;
-      return delta(ctx.tenant.id, "workflow", workflow.id, at, { count: 40, errors: isSpike ? 30 : i % 11 === 0 ? 1 : 0 });
-    });
-    await addToRollups(ctx.db, history);
+    await addToRollups(ctx.db, failureSpike(ctx.tenant.id, workflow.id, now));
     received = [];
 
     const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
@@ -123,6 +125,37 @@ describe("anomaly remediation", () => {
     await expect(undoAlertAction(ctx, watchDeps(), { alertId: alert!.id, actionId: alert!.actions[0]!.id })).rejects.toThrow(/undone already/);
     const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "alert", limit: 20 });
     expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(["alert.open", "remediation.pauseWorkflow", "remediation.pauseWorkflow.undo"]));
+    await system.close();
+  });
+
+  it("resumes a paused workflow from the workflow itself, marking the pause on its alert undone; pauses and resumes by hand", async () => {
+    const ctx = await adminContext();
+    const system = createRunSystem({ db: database.db });
+    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "", document: greeting, createdBy: ctx.actor.userId });
+    await publishVersion(ctx, { workflowId: workflow.id });
+    await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: true, tightenRate: false } });
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    await addToRollups(ctx.db, failureSpike(ctx.tenant.id, workflow.id, now));
+    const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
+    expect((await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))!.pausedReason).toMatch(/^Paused by alert/);
+
+    await resumeWorkflow(ctx, workflow.id);
+    expect((await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))!.pausedAt).toBeNull();
+    const run = await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} });
+    expect(run.status).toBe("queued");
+    const alert = await findAlert(ctx.db, ctx.tenant.id, opened[0]!.id);
+    expect(alert!.actions).toEqual([expect.objectContaining({ rule: "pauseWorkflow", undoneBy: ctx.actor.email })]);
+    await expect(undoAlertAction(ctx, watchDeps(), { alertId: alert!.id, actionId: alert!.actions[0]!.id })).rejects.toThrow(/undone already/);
+    await expect(resumeWorkflow(ctx, workflow.id)).rejects.toThrow(/is not paused/);
+
+    // By hand too: someone pauses it, and its runs are refused with their name on it.
+    await pauseWorkflow(ctx, { id: workflow.id });
+    await expect(pauseWorkflow(ctx, { id: workflow.id })).rejects.toThrow(/paused already/);
+    await expect(startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} })).rejects.toThrow(`(Paused by ${ctx.actor.name})`);
+    await resumeWorkflow(ctx, workflow.id);
+    await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} });
+    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "workflow", limit: 20 });
+    expect(audit.items.map((a) => a.action)).toEqual(expect.arrayContaining(["workflow.pause", "workflow.resume"]));
     await system.close();
   });
 

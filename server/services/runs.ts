@@ -110,7 +110,7 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
   const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
   if (workflow.isPaused) {
-    throw new AppError("CONFLICT", `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: undo the pause on its alert (Anomalies) to run it again`, { reason: "WORKFLOW_PAUSED" });
+    throw new AppError("CONFLICT", `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: resume it on its canvas or undo the pause on its alert to run it again`, { reason: "WORKFLOW_PAUSED" });
   }
 
   // A run that names no version takes its experiment's arm, if the workflow has one running.

@@ -3,6 +3,7 @@ import { AppError, conflict, notFound } from "@/engine/errors";
 import { EXAMPLE_WORKFLOWS, type ExampleSlug } from "@/engine/examples";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import { isUniqueViolation } from "@/server/repositories/errors";
+import { listAlertsOnSeries, updateAlert } from "@/server/repositories/alerts";
 import { findLatestPublishedVersion } from "@/server/repositories/workflow-versions";
 import * as repo from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
@@ -133,5 +134,43 @@ export function deleteWorkflow(ctx: TenantContext, id: string) {
   return withAudit(ctx, async (tx) => {
     if (!(await repo.deleteWorkflow(tx, ctx.tenant.id, id))) throw notFound("workflow", id);
     return { value: { id }, audit: { action: "workflow.delete", targetType: "workflow", targetId: id } };
+  });
+}
+
+export const pauseReason = z.string().trim().min(1).max(300, "At most 300 characters");
+
+/** Pauses a workflow by hand: its new runs are refused until it is resumed. CONFLICT when paused already. */
+export function pauseWorkflow(ctx: TenantContext, input: { id: string; reason?: string }) {
+  return withAudit(ctx, async (tx) => {
+    const workflow = await repo.findWorkflow(tx, ctx.tenant.id, input.id);
+    if (!workflow) throw notFound("workflow", input.id);
+    const reason = input.reason ?? `Paused by ${ctx.actor.name || ctx.actor.email}`;
+    if (!(await repo.pauseWorkflow(tx, ctx.tenant.id, input.id, reason))) throw conflict(`The workflow "${workflow.name}" is paused already.`);
+    return {
+      value: { id: input.id, pausedReason: reason },
+      audit: { action: "workflow.pause", targetType: "workflow", targetId: input.id, metadata: { name: workflow.name, reason } },
+    };
+  });
+}
+
+/**
+ * Lets a paused workflow (paused by hand or by anomaly remediation) run again. A pause on its
+ * alerts is marked undone by this person, as if undone there. CONFLICT when it is not paused.
+ */
+export function resumeWorkflow(ctx: TenantContext, id: string) {
+  return withAudit(ctx, async (tx) => {
+    const workflow = await repo.findWorkflow(tx, ctx.tenant.id, id);
+    if (!workflow) throw notFound("workflow", id);
+    if (!(await repo.resumeWorkflow(tx, ctx.tenant.id, id))) throw conflict(`The workflow "${workflow.name}" is not paused.`);
+    const undoneAt = new Date().toISOString();
+    for (const alert of await listAlertsOnSeries(tx, ctx.tenant.id, "workflow.failure_rate", id)) {
+      if (!alert.actions.some((a) => a.rule === "pauseWorkflow" && !a.undoneAt)) continue;
+      const actions = alert.actions.map((a) => (a.rule === "pauseWorkflow" && !a.undoneAt ? { ...a, undoneAt, undoneBy: ctx.actor.email } : a));
+      await updateAlert(tx, ctx.tenant.id, alert.id, { actions });
+    }
+    return {
+      value: { id, pausedAt: null, pausedReason: null },
+      audit: { action: "workflow.resume", targetType: "workflow", targetId: id, metadata: { name: workflow.name, pausedReason: workflow.pausedReason } },
+    };
   });
 }

@@ -59,6 +59,16 @@ export const workflowRouter = router({
     .input(z.object({ workflowId: id, versionId: id, baseVersion }))
     .mutation(({ ctx, input }) => drafts.restoreVersion(ctx, input)),
 
+  /** Refuses the workflow's new runs until it is resumed. */
+  pause: permissionProcedure("workflow.edit")
+    .input(z.object({ id, reason: workflows.pauseReason.optional() }))
+    .mutation(({ ctx, input }) => workflows.pauseWorkflow(ctx, input)),
+
+  /** Lets a paused workflow (by hand or by an anomaly alert) run again. */
+  resume: permissionProcedure("workflow.edit")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => workflows.resumeWorkflow(ctx, input.id)),
+
   export: permissionProcedure("workflow.view")
     .input(z.object({ id }))
     .query(({ ctx, input }) => files.exportWorkflow(ctx, input.id)),

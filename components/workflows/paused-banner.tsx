@@ -1,0 +1,52 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { PauseCircle } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { toast } from "sonner";
+import { useMe } from "@/components/shell/use-me";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+
+const since = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/**
+ * Says that anomaly remediation paused the workflow (its runs are refused) and why, with Resume for
+ * those who may edit it. Hidden once resumed.
+ */
+export function PausedBanner({ workflow }: { workflow: { id: string; name: string; pausedAt: Date | null; pausedReason: string | null } }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { can } = useMe();
+  const [isResumed, setResumed] = useState(false);
+  const resume = useMutation(
+    trpc.workflow.resume.mutationOptions({
+      onSuccess: () => {
+        setResumed(true);
+        toast.success(`“${workflow.name}” runs again`);
+        void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.anomaly.pathKey() });
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  if (!workflow.pausedAt || isResumed) return null;
+  return (
+    <div role="status" className="flex flex-wrap items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+      <PauseCircle className="size-4 shrink-0" aria-hidden />
+      <p className="min-w-0 flex-1">
+        <strong>Paused</strong> since {since.format(workflow.pausedAt)}
+        {workflow.pausedReason ? ` — ${workflow.pausedReason}` : ""}. New runs are refused until it is resumed.{" "}
+        <Link href="/anomalies" className="underline underline-offset-2">
+          See alerts
+        </Link>
+      </p>
+      {can("workflow.edit") ? (
+        <Button size="sm" variant="secondary" disabled={resume.isPending} onClick={() => resume.mutate({ id: workflow.id })}>
+          {resume.isPending ? "Resuming…" : "Resume"}
+        </Button>
+      ) : null}
+    </div>
+  );
+}
