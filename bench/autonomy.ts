@@ -9,13 +9,16 @@
  * - planUs: median time for the whole planner (analyse → discover → decide → agents → document);
  * - devTop3Recall / devPatternAccuracy: on engine/autonomy/__fixtures__/dev-tasks.jsonl (a copy of ../shared/data/autonomy-dev-tasks.jsonl) with the
  *   built-in catalog (and devTop3RecallPadded with the padded one); extra* and heldOut* the same
- *   on our own labelled tasks (engine/autonomy/__fixtures__/extra-tasks.ts).
+ *   on our own labelled tasks (engine/autonomy/__fixtures__/extra-tasks.ts); blind* on the 250
+ *   tasks of engine/autonomy/__fixtures__/blind-tasks.ts, written by people who had not read the
+ *   analyzer, and blindLastBatch* on its last batch (scored only after the tuning on the others).
  * Each timing is the median of 31 batches after warm-up, divided by the calls per batch.
  *   npx tsx bench/autonomy.ts
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { padCatalog } from "../engine/autonomy/__fixtures__/catalog";
+import { BLIND_TASKS } from "../engine/autonomy/__fixtures__/blind-tasks";
 import { EXTRA_TASKS, HELD_OUT_TASKS } from "../engine/autonomy/__fixtures__/extra-tasks";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
@@ -104,6 +107,10 @@ function main() {
   const devPadded = score(dev, padded);
   const extra = score(EXTRA_TASKS, index);
   const heldOut = score(HELD_OUT_TASKS, index);
+  const blindTasks = BLIND_TASKS.flatMap((b) => b.tasks);
+  const blind = score(blindTasks, index);
+  const lastBatch = BLIND_TASKS[BLIND_TASKS.length - 1]!.tasks;
+  const blindLast = score(lastBatch, index);
   const round = (value: number, digits = 3) => Number(value.toFixed(digits));
   process.stdout.write(
     `${JSON.stringify({
@@ -124,6 +131,11 @@ function main() {
       heldOutTasks: HELD_OUT_TASKS.length,
       heldOutTop3Recall: round(heldOut.recall),
       heldOutPatternAccuracy: round(heldOut.accuracy),
+      blindTasks: blindTasks.length,
+      blindTop3Recall: round(blind.recall),
+      blindPatternAccuracy: round(blind.accuracy),
+      blindLastBatchTop3Recall: round(blindLast.recall),
+      blindLastBatchPatternAccuracy: round(blindLast.accuracy),
     })}\n`,
   );
 }

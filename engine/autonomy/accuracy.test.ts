@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_ENTRIES, padCatalog } from "./__fixtures__/catalog";
+import { BLIND_TASKS } from "./__fixtures__/blind-tasks";
 import { EXTRA_TASKS, HELD_OUT_TASKS, type LabelledTask } from "./__fixtures__/extra-tasks";
 import { analyzeTask } from "./analyze-task";
 import { decidePattern } from "./decide-pattern";
@@ -48,6 +49,14 @@ describe("accuracy on our own labelled tasks", () => {
       expect(accuracy).toBeGreaterThanOrEqual(0.85);
       // Listing only what is needed: most tasks get exactly their servers.
       expect(exactServers).toBeGreaterThanOrEqual(0.85);
+    }
+  });
+
+  it.each(BLIND_TASKS.map(({ batch, tasks }) => [batch, tasks] as const))("meets the floors on blind batch %i, written by people who had not read the analyzer", (_, tasks) => {
+    for (const index of [builtins, padded]) {
+      const { recall, accuracy } = score(tasks, index);
+      expect(recall).toBeGreaterThanOrEqual(0.95);
+      expect(accuracy).toBeGreaterThanOrEqual(0.85);
     }
   });
 });

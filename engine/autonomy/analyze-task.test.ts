@@ -68,4 +68,33 @@ describe("analyzeTask", () => {
     const text = "Read data/events.csv, load it into a new SQLite table and report the row count";
     expect(analyzeTask(text)).toEqual(analyzeTask(text));
   });
+
+  it("leaves the words inside URLs, paths and file names to the entity scan", () => {
+    // "search" in a host name is not a web search; "db" in a folder name is not a database.
+    expect(analyzeTask("Hit https://search.acme.dev/healthz and https://auth.acme.dev/healthz at once").capabilities).toEqual(["web-fetch"]);
+    expect(analyzeTask("Count the files in db/migrations").capabilities).toEqual(["files"]);
+  });
+
+  it("finds files by a bare extension and folders after a place word", () => {
+    expect(analyzeTask("Rename every .jpeg under assets/images so it ends in .jpg").capabilities).toEqual(["files"]);
+    expect(analyzeTask("Adjust styles/main.css until it looks right").capabilities).toEqual(["files"]);
+  });
+
+  it("reads a topic as a topic: researching or writing about a thing does not need it", () => {
+    expect(analyzeTask("Research the state of WebAssembly outside the browser and write a report").capabilities).toEqual(["web-search", "web-fetch"]);
+    expect(analyzeTask("Compose a limerick about database indexes").capabilities).toEqual([]);
+    expect(analyzeTask("Remember that our staging database now lives on host db-stg-02").capabilities).toEqual(["memory"]);
+    // A new action after the topic counts again.
+    expect(analyzeTask("Research pricing online and check the usage tables in the Postgres database").capabilities).toContain("relational-db");
+  });
+
+  it("signs in to a site in a browser", () => {
+    expect(analyzeTask("Log into the admin panel at https://demo.test and read me the total").capabilities).toEqual(["browser-automation"]);
+  });
+
+  it("does not take a state of the items for sorting or sending them", () => {
+    expect(analyzeTask("Which open issues in the web repo are labelled bug and have nobody assigned?").structure.routes).toBe(false);
+    expect(analyzeTask("Label each incoming ticket as billing or bugs and route it to the right queue").structure.routes).toBe(true);
+  });
 });
+

@@ -19,6 +19,8 @@ const signals = new Int32Array(SIGNALS.length);
 
 const slot = (name: CapabilitySlot) => SLOT_INDEX.get(name) as number;
 const COUNT = SIGNAL_INDEX.get("count" as Signal) as number;
+const CLASSIFY = SIGNAL_INDEX.get("classify" as Signal) as number;
+const ROUTE = SIGNAL_INDEX.get("route" as Signal) as number;
 const WEB_FETCH = slot("web-fetch");
 const WEB_SEARCH = slot("web-search");
 const FILES = slot("files");
@@ -37,6 +39,7 @@ const FILES_GENERIC = slot("files-generic");
 const FILES_WEAK = slot("files-weak");
 const REASONING_WEAK = slot("reasoning-weak");
 const RESEARCH_BIT = 1 << INTENTS.indexOf("research");
+const REPORT_BITS = (1 << INTENTS.indexOf("generate")) | (1 << INTENTS.indexOf("summarise"));
 const CAPABILITY_COUNT = CAPABILITIES.length;
 /** Score at which a capability counts as needed; the MCP test server needs a clearer ask. */
 const NEEDED = 2;
@@ -51,7 +54,7 @@ function move(from: number, to: number): void {
 }
 
 /** What one pass over the words found besides capability scores and signal counters. */
-type Pass = ShapeOfText & { intents: number; gates: number; deliverAtVerb: boolean; itemCount: number; words: number; keywords: string[]; nounSegments: number };
+type Pass = ShapeOfText & { researches: boolean; intents: number; gates: number; deliverAtVerb: boolean; itemCount: number; words: number; keywords: string[]; nounSegments: number };
 
 /**
  * The first content word after a comma or a conjunction: a verb starts a new step ("…, load it"),
@@ -62,7 +65,7 @@ function segment(pass: Pass, isVerb: boolean, afterComma: boolean, conjunction: 
   if (afterComma) {
     if (isVerb) pass.verbSegments++;
     else pass.nounSegments++;
-  }
+  } else if (isVerb && pass.verbSegments > 0) pass.verbSegments++; // "…, go to Settings, switch it and check": the last of a list of actions
   if (conjunction === 0 || isVerb || pass.nounSegments < (afterComma ? 2 : 1)) return;
   const items = pass.nounSegments + (afterComma ? 1 : 2);
   if (conjunction === CONJ_AND) pass.andList = Math.max(pass.andList, items);
@@ -74,10 +77,40 @@ function countParts(pass: Pass, value: number): void {
   if (value > pass.itemCount) pass.itemCount = value;
 }
 
+const NO_TOPIC = 0;
+const WEB_TOPIC = 1;
+const FACT_TOPIC = 2;
+/** Slots a topic keeps: researching a subject on the web still needs the web. */
+const WEB_SLOTS = new Uint8Array(SLOTS.length);
+for (const name of ["web-search", "web-fetch", "web-target", "search-generic"] as const) WEB_SLOTS[slot(name)] = 1;
+const RESEARCH_NOUNS = new Set(["paper", "papers", "agent", "agents", "assistant", "team", "group", "lab", "article", "articles", "report", "reports", "question", "questions", "notes", "project", "grant", "proposal", "findings", "data"]);
+
+/** The word that starts after `from` (skipping spaces), or "". */
+function nextWord(lower: string, from: number): string {
+  let a = from;
+  while (a < lower.length && lower.charCodeAt(a) === 32) a++;
+  let b = a;
+  while (b < lower.length && lower.charCodeAt(b) >= 97 && lower.charCodeAt(b) <= 122) b++;
+  return lower.slice(a, b);
+}
+
+/** Whether the word at [start, end) is glued by "/" or an inner "." to a neighbour (a URL, path or file name). */
+function isEntityPart(lower: string, start: number, end: number): boolean {
+  const before = start > 0 ? lower.charCodeAt(start - 1) : 32;
+  if (before === 47) return true;
+  if (before === 46 && start > 1 && lower.charCodeAt(start - 2) !== 32) return true;
+  const after = end < lower.length ? lower.charCodeAt(end) : 32;
+  if (after === 47) return true;
+  if (after === 58) return lower.charCodeAt(end + 1) === 47; // "https:"
+  if (after !== 46) return false;
+  const next = end + 1 < lower.length ? lower.charCodeAt(end + 1) : 32;
+  return (next >= 97 && next <= 122) || (next >= 48 && next <= 57);
+}
+
 /** One pass over the words: capability weights, intents, signals, gates, and the shape of lists and verbs. */
 function readWords(lower: string): Pass {
   const n = lower.length;
-  const pass: Pass = { andList: 0, orList: 0, verbSegments: 0, sequenceVerbs: 0, intents: 0, gates: 0, deliverAtVerb: false, itemCount: 0, words: 0, keywords: [], nounSegments: 0 };
+  const pass: Pass = { researches: false, andList: 0, orList: 0, verbSegments: 0, sequenceVerbs: 0, intents: 0, gates: 0, deliverAtVerb: false, itemCount: 0, words: 0, keywords: [], nounSegments: 0 };
   let verbPosition = true; // the next content word stands where a verb would
   let afterComma = false;
   let conjunction = 0; // CONJ_AND or CONJ_OR waiting for its segment
@@ -87,6 +120,10 @@ function readWords(lower: string): Pass {
   let pendingCount = 0; // a number whose next word decides whether it counts parts ("3 days" does not)
   let previousFlags = 0;
   let previousWasMemory = false;
+  let previousWord = "";
+  // What the words are about rather than what the task works with: after "research" or "write
+  // … about" (a topic: only web words count) and after "remember that" (a fact: only memory counts).
+  let topic = NO_TOPIC;
   let i = 0;
   while (i < n) {
     const c = lower.charCodeAt(i);
@@ -94,11 +131,13 @@ function readWords(lower: string): Pass {
       if (c === 44) {
         afterComma = true;
         verbPosition = true;
+        topic = NO_TOPIC;
       } else if (c === 59 || c === 58 || ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || lower.charCodeAt(i + 1) === 32))) {
         afterComma = false;
         conjunction = 0;
         pass.nounSegments = 0;
         verbPosition = true;
+        topic = NO_TOPIC;
       }
       i++;
       continue;
@@ -109,13 +148,19 @@ function readWords(lower: string): Pass {
     const start = i;
     i = j;
     pass.words++;
-    const cue: Cue | undefined = LEXICON.get(word);
+    // A piece of a URL, path or file name ("search.acme.dev", "db/migrations", "README.md") is the
+    // entity scan's to weigh: its words are not the task's words.
+    // "research paper", "research agent": a noun, not the activity.
+    const entityPart = isEntityPart(lower, start, j) || (word === "research" && RESEARCH_NOUNS.has(nextWord(lower, j)));
+    const cue: Cue | undefined = entityPart ? undefined : LEXICON.get(word);
     if (pendingCount > 0) {
       if (cue === undefined || (cue.flags & UNIT) === 0) countParts(pass, pendingCount);
       pendingCount = 0;
     }
     if (cue === undefined) {
-      if (c >= 48 && c <= 57) {
+      if (entityPart) {
+        // a noun for the list and step shapes below, but neither a count nor a product name
+      } else if (c >= 48 && c <= 57) {
         // A bare number ("3 variants") counts parts; versions, dates and times ("v2.3.0", "10/12") do not.
         const value = Number(word);
         const before = start > 0 ? lower.charCodeAt(start - 1) : 32;
@@ -134,10 +179,27 @@ function readWords(lower: string): Pass {
       previousWasMemory = false;
       continue;
     }
+    if (topic !== NO_TOPIC && verbPosition && cue.verb !== 0) topic = NO_TOPIC; // "…, and write a report": a new action
     const caps = cue.caps;
-    for (let k = 0; k < caps.length; k += 2) add(caps[k] as number, caps[k + 1] as number, start);
+    for (let k = 0; k < caps.length; k += 2) {
+      const slotIndex = caps[k] as number;
+      if (topic === NO_TOPIC || (topic === WEB_TOPIC ? WEB_SLOTS[slotIndex] === 1 : slotIndex === MEMORY)) add(slotIndex, caps[k + 1] as number, start);
+    }
+    if ((word === "research" || word === "researching") && verbPosition) {
+      topic = WEB_TOPIC;
+      pass.researches = true;
+    }
+    else if (feederComposes && (word === "about" || word === "regarding" || word === "concerning")) topic = WEB_TOPIC;
+    else if (word === "that" && (previousWord === "remember" || previousWord === "memorize" || previousWord === "memorise")) topic = FACT_TOPIC;
+    previousWord = word;
     const cueSignals = cue.signals;
-    for (let k = 0; k < cueSignals.length; k += 2) signals[cueSignals[k] as number] = (signals[cueSignals[k] as number] as number) + (cueSignals[k + 1] as number);
+    // "issues labelled bug", "tickets nobody is assigned": a state of the items, not sorting or sending them.
+    const isParticiple = !verbPosition && word.endsWith("ed");
+    for (let k = 0; k < cueSignals.length; k += 2) {
+      const signal = cueSignals[k] as number;
+      if (isParticiple && (signal === CLASSIFY || signal === ROUTE)) continue;
+      signals[signal] = (signals[signal] as number) + (cueSignals[k + 1] as number);
+    }
     pass.intents |= cue.intents;
     pass.gates |= cue.gates;
     const flags = cue.flags;
@@ -224,6 +286,8 @@ export function analyzeTask(text: string): TaskFeatures {
   const pass = readWords(lower);
   const { entities, hasUrl } = scanEntities(lower, add, SLOT_INDEX, (scores[CODE] as number) > 0, pass.deliverAtVerb);
   const phrases = readPhrases(lower, pass.gates, scores, firstAt);
+  // Researching a subject and writing it up is open-ended work: what to read depends on what is found.
+  phrases.researchReport = pass.researches && (pass.intents & REPORT_BITS) !== 0;
   resolveCapabilities(hasUrl, pass);
 
   // Needed capabilities in order of first mention (insertion sort: at most a handful).

@@ -19,6 +19,17 @@ describe("decidePattern", () => {
     expect(decidePattern(analyzeTask(task)).pattern).toBe("orchestrator");
   });
 
+  it("takes a chain only when no explicit shape reaches its threshold", () => {
+    const pattern = (task: string) => decidePattern(analyzeTask(task)).pattern;
+    // Steps in order that loop to a bar, decompose, investigate or send items on are those shapes.
+    expect(pattern("Write a query against subscriptions.db, run it, compare the result with last month and keep fixing it until it matches")).toBe("evaluator-optimizer");
+    expect(pattern("Write a design doc for a rate limiter: decide which sections it needs, draft each one, and stitch them together")).toBe("orchestrator");
+    expect(pattern("Checkout conversions fell. Figure out why using the orders in sales.db and the live checkout in a browser, then report back")).toBe("orchestrator");
+    expect(pattern("Triage new issues in the app repo: bugs go to the bug-fix agent and questions to the docs agent")).toBe("router");
+    expect(pattern("Log into https://demo.test, go to Settings, switch the theme to dark and check it stays after a reload")).toBe("chain");
+    expect(pattern("Research where CRISPR therapies stand in clinical trials and write an overview with sources")).toBe("orchestrator");
+  });
+
   const closeCall = analyzeTask("Download the report from https://example.com/q3.pdf and save it in the reports folder");
 
   it("lets learned success rates overrule a close call, and says so", () => {

@@ -85,8 +85,13 @@ export function decidePattern(features: TaskFeatures, options: DecideOptions = {
   if (options.bias) for (const pattern of PATTERNS) margins[pattern] += options.bias[pattern] ?? 0;
 
   // A shape must reach its threshold to replace "single"; the runner-up may be any other pattern.
+  // Steps in order are what every explicit shape has too (a loop, a plan, a route all take steps),
+  // so a chain wins only when no explicit shape reaches its threshold.
+  const explicit = PRIORITY.some((p) => p !== "single" && p !== "chain" && margins[p] >= 0);
   let best: Pattern = "single";
-  for (const pattern of PRIORITY) if (pattern !== "single" && margins[pattern] >= 0 && beats(margins, pattern, best)) best = pattern;
+  for (const pattern of PRIORITY) {
+    if (pattern !== "single" && !(explicit && pattern === "chain") && margins[pattern] >= 0 && beats(margins, pattern, best)) best = pattern;
+  }
   let runnerUp: Pattern = best === "single" ? "chain" : "single";
   for (const pattern of PRIORITY) if (pattern !== best && beats(margins, pattern, runnerUp)) runnerUp = pattern;
 

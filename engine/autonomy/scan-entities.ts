@@ -10,7 +10,7 @@ import type { TaskEntity } from "./vocabulary";
 type AddWeight = (slot: number, weight: number, at: number) => void;
 
 const ENTITY_RE =
-  /(https?:\/\/[^\s"'<>)\],]+)|\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|ai|app|co|edu|gov|info|eu|uk|de|fr)(?:\/[^\s"'<>)\],]*)?)(?![\w.])|((?:~|\.{1,2})?\/?(?:[\w.-]+\/)+[\w.-]*)|\b([\w-]+\.([a-z0-9]{1,8}))\b/g;
+  /(https?:\/\/[^\s"'<>)\],]+)|\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|ai|app|co|edu|gov|info|eu|uk|de|fr)(?:\/[^\s"'<>)\],]*)?)(?![\w.])|((?:~|\.{1,2})?\/?(?:[\w.-]+\/)+[\w.-]*)|\b([\w-]+\.([a-z0-9]{1,8}))\b|(?<![\w.])\.([a-z][a-z0-9]{0,7})\b/g;
 const SQL_RE = /\bselect\b[\s\S]+?\bfrom\b|\binsert into\b|\bdelete from\b|\bcreate table\b|\bupdate \w+ set\b/;
 
 const DATABASE_EXTENSIONS = new Set(["db", "sqlite", "sqlite3", "duckdb"]);
@@ -18,7 +18,11 @@ const FILE_EXTENSIONS = new Set([
   "csv", "tsv", "json", "jsonl", "ndjson", "yaml", "yml", "md", "markdown", "txt", "log", "xml", "html", "htm", "pdf", "doc",
   "docx", "xls", "xlsx", "ppt", "pptx", "png", "jpg", "jpeg", "gif", "svg", "webp", "zip", "tar", "gz", "ts", "tsx", "js",
   "mjs", "cjs", "py", "go", "rs", "java", "rb", "php", "sh", "toml", "ini", "env", "cfg", "conf", "sql", "ipynb", "parquet",
+  "css", "scss", "sass", "less", "jsx", "vue", "svelte", "kt", "swift", "c", "h", "cpp", "cs", "lua", "rtf", "odt", "epub",
+  "mp3", "mp4", "wav", "mov", "bak", "tmp", "lock", "srt", "vtt", "eml", "ics", "dockerfile",
 ]);
+/** "in assets/images", "under src/app": after these a two-part path is a folder, not owner/name. */
+const PLACE_BEFORE_RE = /\b(?:in|under|into|inside|within|from|to)\s+(?:the\s+)?$/;
 /** "Node.js", "Next.js": product names, not files. */
 const NOT_FILES = new Set(["node", "next", "vue", "nuxt", "react", "three", "express", "ember", "backbone", "alpine", "chart", "d3", "socket"]);
 
@@ -67,10 +71,16 @@ export function scanEntities(
   let hasUrl = false;
   ENTITY_RE.lastIndex = 0;
   for (let m = ENTITY_RE.exec(lower); m; m = ENTITY_RE.exec(lower)) {
-    const [, url, domain, path, fileName] = m;
+    const [, url, domain, path, fileName, , bareExtension] = m;
     if (url || domain) {
       hasUrl = true;
       addUrl((url ?? domain) as string, m.index, add, slots, entities);
+      continue;
+    }
+    if (bareExtension) {
+      // "every .jpeg", "the .log files": a kind of file on disk (or a database file).
+      if (DATABASE_EXTENSIONS.has(bareExtension)) add(sqlite, 2, m.index);
+      else if (FILE_EXTENSIONS.has(bareExtension)) found.push({ kind: "file", value: m[0], at: m.index, hasPath: true });
       continue;
     }
     const value = (path ?? fileName) as string;
@@ -89,7 +99,9 @@ export function scanEntities(
     }
     if (!path) continue;
     // A folder ("notes/", "./out", "src/app/") is a place on disk; "owner/name" is a repository on a code host.
-    const isFolder = /^(?:~|\.{1,2}|\/)/.test(value) || value.endsWith("/") || value.split("/").length > 2;
+    const isFolder =
+      /^(?:~|\.{1,2}|\/)/.test(value) || value.endsWith("/") || value.split("/").length > 2 ||
+      (!isCodeContext && PLACE_BEFORE_RE.test(lower.slice(Math.max(0, m.index - 12), m.index)));
     if (isFolder) found.push({ kind: "path", value, at: m.index, hasPath: true });
     else if (isCodeContext) entities.push({ kind: "repository", value });
   }

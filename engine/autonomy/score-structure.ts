@@ -35,6 +35,7 @@ const PLAN_STRONG = sig("plan-strong");
 const PLAN_WEAK = sig("plan-weak");
 const INCOMING = sig("incoming");
 const CONCURRENT = sig("concurrent");
+const RETRY = sig("retry");
 
 /** What the word pass learned about lists, verbs and steps. */
 export type ShapeOfText = { andList: number; orList: number; verbSegments: number; sequenceVerbs: number };
@@ -57,7 +58,7 @@ export function scoreStructure(signals: Int32Array, shape: ShapeOfText, phrases:
   const hand = signals[HAND] as number;
   const transfer = signals[TRANSFER] as number;
   const specialist = signals[SPECIALIST] as number;
-  const planStrong = signals[PLAN_STRONG] as number;
+  const planStrong = (signals[PLAN_STRONG] as number) + (phrases.investigate ? 1 : 0);
   const andList = shape.andList >= 3;
   const concurrent = phrases.concurrent || (signals[CONCURRENT] as number) > 0;
   const listed = andList || count > 0;
@@ -69,10 +70,13 @@ export function scoreStructure(signals: Int32Array, shape: ShapeOfText, phrases:
     (variant > 0 && listed ? 1 : 0) +
     (different > 0 && listed ? 1 : 0) +
     ((signals[MERGE] as number) > 0 && (listed || concurrent) ? 1 : 0);
+  // Fixing or retrying is a loop only towards a bar ("retry until it is valid").
+  const retry = until > 0 ? (signals[RETRY] as number) : 0;
   const iterates =
-    iterate > 0 || (until > 0 && quality + evaluator > 0) ? min(1, until) + min(4, 2 * iterate) + min(2, quality) + min(2, evaluator) : 0;
+    iterate + retry > 0 || (until > 0 && quality + evaluator > 0) ? min(1, until) + min(4, 2 * (iterate + retry)) + min(2, quality) + min(2, evaluator) : 0;
   const routes =
-    min(4, 2 * (signals[CLASSIFY] as number) + (phrases.decide ? 2 : 0)) +
+    min(4, min(2, 2 * (signals[CLASSIFY] as number)) + (phrases.decide ? 2 : 0)) +
+    (phrases.routeTo ? 2 : 0) +
     min(2, 2 * (signals[ROUTE] as number)) +
     min(2, signals[HANDLER] as number) +
     ((signals[ITEM] as number) > 0 && distributive + (signals[INCOMING] as number) > 0 ? 1 : 0) +
@@ -88,14 +92,17 @@ export function scoreStructure(signals: Int32Array, shape: ShapeOfText, phrases:
   const sequence = min(
     5,
     min(4, 2 * (signals[THEN] as number)) +
-      min(3, (signals[FLOW] as number) + (phrases.through ? 2 : 0)) +
+      min(3, Math.max(0, (signals[FLOW] as number) - (phrases.stepByStep ? 2 : 0)) + (phrases.through ? 2 : 0)) +
       shape.sequenceVerbs +
       min(2, shape.verbSegments) +
+      (shape.verbSegments >= 2 ? 1 : 0) + // three actions listed are steps
       (capabilityCount >= 2 ? 3 : 0),
   );
   // An investigation followed by further activities ("…, figure out … and propose …") is open-ended work.
   const plans =
     (phrases.planPhrase ? 4 : 0) +
+    (phrases.researchReport ? 3 : 0) +
+    (phrases.investigate && capabilityCount >= 2 ? 2 : 0) + // an investigation across several sources
     min(4, 2 * planStrong) +
     min(3, signals[PLAN_WEAK] as number) +
     (planStrong > 0 ? min(2, shape.verbSegments) : 0) +

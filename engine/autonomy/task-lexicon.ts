@@ -24,7 +24,7 @@ export const SLOT_INDEX = new Map<CapabilitySlot, number>(SLOTS.map((slot, i) =>
 export const SIGNALS = [
   "count", "distributive", "variant", "different", "merge", "until", "iterate", "quality", "evaluator",
   "classify", "route", "handler", "item", "whether", "hand", "transfer", "specialist", "person", "convo",
-  "then", "flow", "plan-strong", "plan-weak", "incoming", "concurrent",
+  "then", "flow", "plan-strong", "plan-weak", "incoming", "concurrent", "retry",
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 export const SIGNAL_INDEX = new Map<Signal, number>(SIGNALS.map((s, i) => [s, i]));
@@ -56,6 +56,9 @@ export const GATE_THROUGH = 256;
 export const GATE_HAND = 512;
 export const GATE_DECIDE = 1024;
 export const GATE_LOOKUP = 2048;
+export const GATE_LOGIN = 4096;
+export const GATE_ROUTE_TO = 8192;
+export const GATE_OPEN = 16384;
 
 export type Cue = {
   /** Flattened pairs: slot index, weight. */
@@ -103,6 +106,8 @@ const TABLE: Array<[string, Spec]> = [
   ["brave bing duckduckgo", { cap: { "web-search": 4 } }],
   ["search", { cap: { "search-generic": 2 }, intent: ["search"], verb: G, gate: GATE_WEB_SEARCH }],
   ["research", { cap: { "search-generic": 2 }, intent: ["research"], verb: G, sig: { "plan-weak": 1 } }],
+  // Writing with sources means reading the pages found.
+  ["sourced sources cite cited citation citations", { intent: ["research"], inflect: false }],
   ["find locate lookup discover", { cap: { "search-generic": 1 }, intent: ["search"], verb: G }],
   ["look", { cap: { "search-generic": 1 }, intent: ["search"], verb: G, gate: GATE_LOOKUP }],
   ["latest news recent current trending", { cap: { "search-generic": 1 } }],
@@ -115,7 +120,7 @@ const TABLE: Array<[string, Spec]> = [
   ["docs documentation handbook manual wiki", { cap: { "files-weak": 1 } }],
   // Code hosting.
   ["github gitlab bitbucket", { cap: { "code-hosting": 4 } }],
-  ["repo repository pr prs fork gist codeowners", { cap: { "code-hosting": 3 } }],
+  ["repo repository pr prs fork gist codeowners monorepo", { cap: { "code-hosting": 3 } }],
   ["commit", { cap: { "code-hosting": 2 } }],
   ["issue release branch changelog maintainer contributor readme codebase", { cap: { "code-hosting": 1 } }],
   // Databases.
@@ -130,7 +135,7 @@ const TABLE: Array<[string, Spec]> = [
   ["render scroll hover", { cap: { "browser-automation": 2 }, intent: ["navigate"], verb: G }],
   ["button captcha e2e", { cap: { "browser-automation": 2 } }],
   ["form login checkout ui visually", { cap: { "browser-automation": 1 } }],
-  ["navigate browse visit", { cap: { "browser-automation": 1, "web-target": 1 }, intent: ["navigate"], verb: G }],
+  ["navigate browse", { cap: { "browser-automation": 1, "web-target": 1 }, intent: ["navigate"], verb: G }],
   ["fill submit", { cap: { "browser-automation": 1 }, intent: ["navigate"] }],
   // Documents in a drive.
   ["gdrive", { cap: { documents: 4 } }],
@@ -140,7 +145,7 @@ const TABLE: Array<[string, Spec]> = [
   ["memory", { cap: { memory: 3 } }],
   ["remember memorise memorize", { cap: { memory: 3 }, intent: ["remember"], verb: D }],
   ["recall forget", { cap: { memory: 2 }, intent: ["remember"] }],
-  ["knowledge", { cap: { memory: 2 } }],
+  ["knowledge", { cap: { memory: 1 } }],
   ["graph preference", { cap: { memory: 1 } }],
   ["sequentialthinking scratchpad", { cap: { reasoning: 4 } }],
   ["thinking reason reasoning puzzle riddle hypothesis hypotheses thought", { cap: { "reasoning-weak": 1 } }],
@@ -151,35 +156,42 @@ const TABLE: Array<[string, Spec]> = [
   ["leak leaks usage footprint consumption", { flags: MEMORY_FALSE_FRIEND, inflect: false }],
 
   // Verbs without a capability of their own.
-  ["read open view inspect retrieve grab pull get extract collect gather", { intent: ["read"], verb: G }],
+  ["read open visit", { intent: ["read"], verb: G, gate: GATE_OPEN }],
+  ["view inspect retrieve grab pull get extract collect gather", { intent: ["read"], verb: G }],
   ["list enumerate show", { intent: ["list"], verb: G }],
   ["query", { cap: { "db-generic": 1 }, intent: ["query"], verb: G }],
   ["save store export upload publish insert append attach push", { intent: ["write"], verb: D }],
-  ["load import", { intent: ["write"], verb: D }],
+  ["load import apply", { intent: ["write"], verb: D }],
   ["write", { intent: ["write", "generate"], verb: D | C, gate: GATE_PLAN }],
   ["email", { intent: ["write"], verb: D, sig: { item: 1 } }],
-  ["post send", { intent: ["write"], verb: D }],
+  ["post", { intent: ["write"], verb: D }],
+  ["send", { intent: ["write"], verb: D, gate: GATE_ROUTE_TO }],
   ["record", { intent: ["write", "remember"], verb: D }],
   ["copy move", { intent: ["write"], verb: D }],
   ["create add make build file", { intent: ["create"], verb: D }],
   ["draft", { intent: ["generate"], verb: C, sig: { variant: 1 } }],
   ["assemble compile compose produce generate", { intent: ["generate"], verb: C }],
   ["summarise summarize summary digest condense recap tldr", { intent: ["summarise"], verb: C }],
-  ["convert translate transform format reformat clean normalise normalize parse", { intent: ["transform"], verb: C }],
+  ["convert translate transform format reformat clean normalise normalize parse turn", { intent: ["transform"], verb: C }],
   ["compare contrast benchmark rank", { intent: ["compare"], verb: A, sig: { merge: 1 } }],
   ["comparison", { intent: ["compare"], sig: { merge: 1 } }],
   ["merge combine consolidate aggregate", { intent: ["summarise"], verb: C, sig: { merge: 1 } }],
   ["together", { sig: { merge: 1 } }],
   ["delete remove purge prune clear drop archive", { intent: ["delete"], verb: D }],
-  ["update change modify edit rename fix close bump reopen set", { intent: ["update"], verb: D }],
+  ["update change modify edit rename close bump reopen set switch toggle enable disable", { intent: ["update"], verb: D }],
+  // Fixing towards a bar is a loop ("keep fixing the query until it matches"); alone it is an update.
+  ["fix adjust correct retry", { intent: ["update"], verb: D, sig: { retry: 1 } }],
   ["check verify validate test assess measure count calculate report tell explain identify detect monitor diagnose debug answer",
     { intent: ["analyse"], verb: A }],
   ["analyse analyze evaluate", { intent: ["analyse"], verb: A }],
   ["analysis", { intent: ["analyse"], sig: { "plan-weak": 1 } }],
-  ["run do use have let keep give take go ask need want try choose pick", { verb: A }],
+  ["run do use have let keep give take ask need want try choose pick", { verb: A }],
   // Verbs that open a phrase read-phrases.ts knows ("put together", "carry out", "think through").
   ["put carry break come", { verb: A, gate: GATE_PLAN }],
   ["work figure", { verb: A, gate: GATE_DECIDE }],
+  ["dig", { verb: A, gate: GATE_DECIDE }],
+  ["root why", { gate: GATE_DECIDE, inflect: false }],
+  ["log sign", { gate: GATE_LOGIN }],
   ["think", { verb: A, gate: GATE_REASONING }],
   ["through", { gate: GATE_THROUGH | GATE_REASONING, inflect: false }],
   ["chain", { gate: GATE_REASONING }],
@@ -194,23 +206,28 @@ const TABLE: Array<[string, Spec]> = [
   // Structure: parallel parts.
   ["each every per", { sig: { distributive: 1 }, flags: ARTICLE, inflect: false }],
   ["version variant alternative perspective angle model style option tone translation language", { sig: { variant: 1 } }],
-  ["different various distinct separate independent independently", { sig: { different: 1 } }],
+  ["different differently various distinct separate independent independently", { sig: { different: 1 } }],
   ["parallel", { sig: { concurrent: 1 }, gate: GATE_CONCURRENT }],
   ["simultaneously concurrently", { sig: { concurrent: 1 } }],
   ["side once", { gate: GATE_CONCURRENT, inflect: false }],
   // Iteration to a quality bar.
   ["until till repeatedly", { sig: { until: 1 }, inflect: false }],
+  ["repeat", { sig: { iterate: 1 } }],
   // Not compose verbs: revising is the loop itself, not a step that feeds another.
   ["polish refine revise iterate improve rework rewrite tweak", { intent: ["review"], verb: A, sig: { iterate: 1 } }],
-  ["pass", { sig: { quality: 1, hand: 1 } }],
-  ["excellent perfect flawless enough approved approve satisfied acceptable quality score rated rate rating grade threshold",
+  ["pass", { sig: { quality: 1, hand: 1 }, gate: GATE_ROUTE_TO }],
+  ["excellent perfect flawless enough approved approve satisfied acceptable quality score rated rate rating grade threshold match correctly valid supported",
     { sig: { quality: 1 } }],
-  ["critic reviewer grader judge editor evaluator critique", { sig: { evaluator: 1 } }],
+  ["critic reviewer grader judge editor evaluator critique checker verifier tester", { sig: { evaluator: 1 } }],
   // A review only counts towards a loop next to "until" or a rating (see score-structure.ts).
   ["review proofread", { intent: ["review"], verb: A, sig: { evaluator: 1 } }],
   // Routing by category.
   ["classify categorise categorize triage label tag sort", { intent: ["classify"], verb: A, sig: { classify: 1 } }],
-  ["route dispatch forward assign", { intent: ["route"], verb: D, sig: { route: 1 } }],
+  ["classification categorisation categorization", { intent: ["classify"], sig: { classify: 1 } }],
+  ["route dispatch forward assign", { intent: ["route"], verb: D, sig: { route: 1 }, gate: GATE_ROUTE_TO }],
+  ["go", { verb: A, gate: GATE_ROUTE_TO }],
+  ["accordingly correspondingly", { sig: { route: 1 }, inflect: false }],
+  ["otherwise", { sig: { whether: 1 }, inflect: false }],
   ["handler queue department inbox team", { sig: { handler: 1 } }],
   ["request", { sig: { item: 1 }, gate: GATE_PULL_REQUEST }],
   ["message ticket event webhook submission lead enquiry inquiry comment complaint", { sig: { item: 1 } }],
@@ -231,7 +248,8 @@ const TABLE: Array<[string, Spec]> = [
   ["step", { sig: { flow: 1 }, gate: GATE_REASONING }],
   ["flow journey funnel wizard walkthrough", { sig: { flow: 1 } }],
   // Open-ended planning.
-  ["audit investigate decompose workstream subtask", { intent: ["plan"], sig: { "plan-strong": 1 } }],
+  ["audit decompose workstream subtask", { intent: ["plan"], sig: { "plan-strong": 1 } }],
+  ["investigate", { intent: ["plan"], sig: { "plan-strong": 1 }, gate: GATE_DECIDE }],
   ["plan", { sig: { "plan-weak": 1 }, gate: GATE_PLAN }],
   ["strategy roadmap remediation criteria competitive comprehensive thorough organisation organization org landscape prioritise prioritize",
     { sig: { "plan-weak": 1 } }],
@@ -248,7 +266,7 @@ const TABLE: Array<[string, Spec]> = [
   ["of in on for from with by into onto is are was were be been being has had does did not no more than there here as so up out",
     { inflect: false }],
   ["which", { gate: GATE_DECIDE, inflect: false }],
-  ["who whose what when where how why it them me us we i you he she his her only just also new old same other own first next",
+  ["who whose what when where how it them me us we i you he she his her only just also new old same other own first next",
     { inflect: false }],
   ["today yesterday tomorrow tonight morning", { inflect: false }],
   // Ordinary words that are also server names: only the phrases in analyze-task.ts ("the everything
