@@ -50,3 +50,27 @@ test("a viewer sees workflows but cannot create one, nor open the audit log", as
   await page.goto("/admin/audit");
   await expect(page.getByText("Admins only")).toBeVisible();
 });
+
+test("an owner pauses a workflow from the list, sees why on its canvas, and resumes it there", async ({ page }) => {
+  const name = `Pausable ${Date.now()}`;
+  await signIn(page, OWNER);
+  await page.getByRole("button", { name: "New workflow" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await page.getByRole("link", { name: "Back to workflows" }).click();
+
+  const row = page.getByRole("list", { name: "Workflows" }).getByRole("listitem").filter({ hasText: name });
+  await page.getByRole("button", { name: `Actions for ${name}` }).click();
+  await page.getByRole("menuitem", { name: "Pause runs" }).click();
+  await expect(row.getByText("Paused", { exact: true })).toBeVisible();
+
+  await row.getByRole("link", { name }).click();
+  const banner = page.getByRole("status").filter({ hasText: "New runs are refused" });
+  await expect(banner).toContainText("Paused by Dana Owner");
+  await banner.getByRole("button", { name: "Resume" }).click();
+  await expect(banner).toHaveCount(0);
+  await page.getByRole("link", { name: "Back to workflows" }).click();
+  await expect(page.getByRole("list", { name: "Workflows" }).getByText(name)).toBeVisible();
+  await expect(row.getByText("Paused", { exact: true })).toHaveCount(0);
+});

@@ -25,6 +25,8 @@ export function PausedBanner({ workflow }: { workflow: { id: string; name: strin
       onSuccess: () => {
         setResumed(true);
         toast.success(`“${workflow.name}” runs again`);
+        // The editor keeps the workflow it loaded (never refetched under it): say it runs again there too.
+        queryClient.setQueryData(trpc.workflow.get.queryKey({ id: workflow.id }), (loaded) => (loaded ? { ...loaded, pausedAt: null, pausedReason: null } : loaded));
         void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.anomaly.pathKey() });
       },

@@ -101,6 +101,18 @@ export function WorkflowList() {
       },
     }),
   );
+  const onPauseChange = (verb: string) => ({
+    onSuccess: (_: unknown, input: { id: string }) => {
+      const workflow = items.find((w) => w.id === input.id);
+      toast.success(`${verb} “${workflow?.name ?? "the workflow"}”`);
+      void refresh();
+      // The editor loads a workflow once and keeps it: it must load this one again.
+      void queryClient.invalidateQueries({ queryKey: trpc.workflow.get.queryKey({ id: input.id }) });
+    },
+    onError: (error: { message: string }) => toast.error(error.message),
+  });
+  const pause = useMutation(trpc.workflow.pause.mutationOptions(onPauseChange("Paused")));
+  const resume = useMutation(trpc.workflow.resume.mutationOptions(onPauseChange("Resumed")));
   const remove = useMutation(
     trpc.workflow.delete.mutationOptions({
       onSuccess: () => {
@@ -238,6 +250,12 @@ export function WorkflowList() {
                         onSelect={() => void exportWorkflow(workflow)}
                       >
                         Export JSON
+                      </Menu.Item>
+                      <Menu.Item
+                        className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
+                        onSelect={() => (workflow.pausedAt ? resume.mutate({ id: workflow.id }) : pause.mutate({ id: workflow.id }))}
+                      >
+                        {workflow.pausedAt ? "Resume runs" : "Pause runs"}
                       </Menu.Item>
                       <Menu.Item
                         className="cursor-pointer rounded-md px-2 py-1.5 text-sm text-danger outline-none data-[highlighted]:bg-muted"

@@ -198,4 +198,23 @@ describe("anomaly remediation", () => {
     expect(await tenantWithModerateSpike({ sensitivity: "medium", metricSensitivity: { "workflow.failure_rate": "high" } })).toEqual(["workflow.failure_rate"]);
     expect(await tenantWithModerateSpike({ sensitivity: "high", metricSensitivity: { "workflow.failure_rate": "low" } })).toEqual([]);
   });
+
+  it("resolves an alert whose series has no figures left in its window, instead of leaving it open for good", async () => {
+    const ctx = await adminContext();
+    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "", document: greeting, createdBy: ctx.actor.userId });
+    await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false } });
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    await addToRollups(ctx.db, failureSpike(ctx.tenant.id, workflow.id, now));
+    const { opened } = await evaluateTenant(watchDeps(), ctx.tenant.id, now);
+    expect(opened.map((a) => a.metric)).toEqual(["workflow.failure_rate"]);
+
+    // An hour on, the workflow still has figures in its six-hour window: the alert stays.
+    expect((await evaluateTenant(watchDeps(), ctx.tenant.id, now + HOUR)).resolved).toEqual([]);
+    // Seven hours on, nothing has run since: the series is gone and its alert ends.
+    const { resolved } = await evaluateTenant(watchDeps(), ctx.tenant.id, now + 7 * HOUR);
+    expect(resolved.map((a) => [a.id, a.status, a.resolution])).toEqual([[opened[0]!.id, "resolved", "auto"]]);
+    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "alert", limit: 20 });
+    expect(audit.items.find((a) => a.action === "alert.resolve")?.metadata).toMatchObject({ why: "no figures in the series' window" });
+  });
 });
+

@@ -157,10 +157,12 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       rowsBySource.set(cacheKey, bySubject);
     }
 
+    const reporting = new Set<string>();
     for (const [subject, rows] of bySubject) {
       const points = pointsOf(m, rows, step, from, now);
       const lastAt = points.at(-1)?.[0];
       if (lastAt === undefined) continue;
+      reporting.add(subject);
       const seriesKey = `${tenantId}\u0000${m.metric}\u0000${subject}`;
       const existing = active.get(`${m.metric}\u0000${subject}`);
       const firstLook = Math.max((points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1, judgedUntil?.get(`${m.metric}\u0000${subject}`) ?? -Infinity);
@@ -199,6 +201,16 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
         }
       }
     }
+    // A series with no figures left in its window (its workflow or server is gone, or idle that
+    // long) cannot come back into its band: its alert ends here instead of staying open for good.
+    for (const existing of active.values()) {
+      if (existing.metric !== m.metric || reporting.has(existing.subject)) continue;
+      const resolved = await resolveByWatcher(deps, existing, null, now, "no figures in the series' window");
+      if (resolved) {
+        outcome.resolved.push(resolved);
+        void notify(deps, settings, "alert.resolved", resolved);
+      }
+    }
   }
   if (outcome.opened.length || outcome.resolved.length || outcome.updated.length) {
     await deps.bus.publish(tenantAlertsChannel(tenantId), { changed: true }).catch(() => undefined);
@@ -206,13 +218,13 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
   return outcome;
 }
 
-/** Resolves an alert whose series came back into its band; a breaker it opened closes with it. */
-async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, fields: ReturnType<typeof rowFieldsOf> | null, now: number) {
+/** Resolves an alert whose series came back into its band (or has no figures left); a breaker it opened closes with it. */
+async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, fields: ReturnType<typeof rowFieldsOf> | null, now: number, why?: string) {
   const { tenantId } = existing;
   const resolved = await deps.db.transaction(async (tx) => {
     const patch = fields ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields) : {};
     const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
-    if (row) await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject });
+    if (row) await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject, ...(why ? { why } : {}) });
     return row;
   });
   if (!resolved) return undefined;
