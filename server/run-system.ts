@@ -15,6 +15,7 @@ import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { MetricRecorder } from "./services/metric-recorder";
 import { OutcomeRecorder } from "./services/outcome-recorder";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
+import { restoreOpenBreakers } from "./services/alert-remediation";
 import { RunJournal } from "./services/run-journal";
 import type { RunDeps } from "./services/runs";
 
@@ -120,6 +121,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       metrics.start();
       outcomes.start();
       await breakers.listen(bus);
+      await restoreOpenBreakers(options.db, breakers).catch((e: unknown) => console.error("Open circuit breakers could not be restored:", e));
       stopWatch = startAnomalyWatch(watch, options.anomalyEvaluateMs ?? 60_000);
     },
     async close() {

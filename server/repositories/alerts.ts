@@ -25,6 +25,11 @@ export async function listAlertsOnSeries(db: Db, tenantId: string, metric: strin
     .orderBy(desc(alerts.createdAt));
 }
 
+/** Every tenant's open or acknowledged alerts on one metric: for a process starting up (the breakers it must hold open). */
+export async function listActiveAlertsOnMetric(db: Db, metric: string): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(and(eq(alerts.metric, metric), ne(alerts.status, "resolved")));
+}
+
 export async function listActiveAlerts(db: Db, tenantId: string): Promise<AlertRow[]> {
   return db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), ne(alerts.status, "resolved")));
 }

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { createMemoryBus } from "@/server/events/bus";
 import { BreakerRegistry } from "@/server/mcp/breakers";
-import { findAlert, upsertAnomalySettings } from "@/server/repositories/alerts";
+import { findAlert, insertAlert, upsertAnomalySettings } from "@/server/repositories/alerts";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
 import { findTenantStanding } from "@/server/repositories/tenant-limits";
@@ -14,6 +14,8 @@ import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
 import { encryptSecret } from "@/server/secrets";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
+import type { AlertAction } from "@/db/schema";
+import { restoreOpenBreakers } from "./alert-remediation";
 import { undoAlertAction } from "./alerts";
 import { evaluateTenant, type WatchDeps } from "./anomaly-watch";
 import { publishVersion, startRun } from "./runs";
@@ -215,6 +217,44 @@ describe("anomaly remediation", () => {
     expect(resolved.map((a) => [a.id, a.status, a.resolution])).toEqual([[opened[0]!.id, "resolved", "auto"]]);
     const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "alert", limit: 20 });
     expect(audit.items.find((a) => a.action === "alert.resolve")?.metadata).toMatchObject({ why: "no figures in the series' window" });
+  });
+
+  it("holds open, in a process started later, the breakers that active alerts opened (with their fallback), and not undone or resolved ones", async () => {
+    const ctx = await adminContext();
+    const at = new Date();
+    const breakerAlert = (server: string, actions: AlertAction[], status: "open" | "resolved" = "open") =>
+      insertAlert(ctx.db, {
+        tenantId: ctx.tenant.id,
+        metric: "mcp.error_rate",
+        subject: server,
+        subjectLabel: `MCP server "${server}"`,
+        severity: "critical",
+        status,
+        title: `MCP call error rate of ${server} rose to 80 %`,
+        reason: "test",
+        score: 9,
+        value: 0.8,
+        bandLow: 0,
+        bandHigh: 0.05,
+        startedAt: at,
+        lastSeenAt: at,
+        lastEvaluatedAt: at,
+        occurrences: 1,
+        calmCount: 0,
+        evidence: { runIds: [], points: [] },
+        actions,
+      });
+    const act = (rule: AlertAction["rule"], details: Record<string, unknown>, undoneAt?: string): AlertAction => ({ id: randomUUID(), rule, description: rule, at: at.toISOString(), details, ...(undoneAt ? { undoneAt } : {}) });
+    await breakerAlert("search", [act("circuitBreaker", { server: "search" }), act("fallbackServer", { server: "search", fallback: "search-backup" })]);
+    await breakerAlert("files", [act("circuitBreaker", { server: "files" }, at.toISOString())]);
+    await breakerAlert("git", [act("circuitBreaker", { server: "git" })], "resolved");
+
+    const lateProcess = new BreakerRegistry();
+    await restoreOpenBreakers(ctx.db, lateProcess);
+    expect(lateProcess.state(ctx.tenant.id, "search")).toBe("open");
+    expect(lateProcess.route(ctx.tenant.id, "search")).toEqual({ server: "search-backup", viaFallback: true });
+    expect(lateProcess.state(ctx.tenant.id, "files")).toBeNull();
+    expect(lateProcess.state(ctx.tenant.id, "git")).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import type { Anomaly } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import { AppError } from "@/engine/errors";
-import { listActiveAlerts, type AlertRow } from "@/server/repositories/alerts";
+import { listActiveAlerts, listActiveAlertsOnMetric, type AlertRow } from "@/server/repositories/alerts";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { findTenantStanding, updateTenantLimits } from "@/server/repositories/tenant-limits";
 import { pauseWorkflow, resumeWorkflow } from "@/server/repositories/workflows";
@@ -81,6 +81,23 @@ export async function applyRemediation(deps: RemediationDeps, tenant: TenantReme
     });
   }
   return actions;
+}
+
+/**
+ * Opens in this process the breakers that active alerts hold open (with their fallback servers):
+ * a process started after they opened never got those messages on the bus. Like any open breaker,
+ * each lets probe calls through after its cool-down and closes when they succeed.
+ */
+export async function restoreOpenBreakers(db: Db, breakers: BreakerRegistry): Promise<number> {
+  let opened = 0;
+  for (const alert of await listActiveAlertsOnMetric(db, "mcp.error_rate")) {
+    const breaker = alert.actions.find((a) => a.rule === "circuitBreaker" && !a.undoneAt);
+    if (!breaker) continue;
+    const fallback = alert.actions.find((a) => a.rule === "fallbackServer" && !a.undoneAt)?.details.fallback;
+    breakers.apply({ action: "open", tenantId: alert.tenantId, server: String(breaker.details.server), reason: `alert: ${alert.title}`, ...(typeof fallback === "string" ? { fallback } : {}) });
+    opened++;
+  }
+  return opened;
 }
 
 /** Takes one action back: closes the breaker, stops the fallback, resumes the workflow, restores the limit. */
