@@ -144,6 +144,13 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
   const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
   for (const m of WATCHED_METRICS) {
     const step = resolutionMs(m, deps.bucketMs);
+    if (step > deps.bucketMs) {
+      // An hourly series has a new point once an hour: until then there is nothing to read or judge.
+      const completeUntil = Math.floor(now / step) * step;
+      const key = `${tenantId}\u0000${m.metric}\u0000\u0001`;
+      if (deps.watermarks.get(key) === completeUntil) continue;
+      deps.watermarks.set(key, completeUntil);
+    }
     const from = now - m.windowPoints * step;
     const cacheKey = `${m.source}:${from}`;
     let bySubject = rowsBySource.get(cacheKey);
