@@ -12,6 +12,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
 import { ExperimentArms } from "./experiment-arms";
 import { ExperimentStatusBadge } from "./experiment-status-badge";
+import { KeepWinnerButton } from "./keep-winner-button";
 import { armRate } from "./format";
 import { RateChart } from "./rate-chart";
 import { StopExperimentButton } from "./stop-experiment-button";
@@ -127,6 +128,7 @@ function Verdict({ experiment }: { experiment: ExperimentDetail }) {
           {points(result.difference.mean)} points of success rate (95 % interval {points(result.difference.low)} to {points(result.difference.high)}).
         </p>
       ) : null}
+      <KeepWinnerButton experiment={experiment} />
     </section>
   );
 }

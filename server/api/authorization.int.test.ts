@@ -116,6 +116,7 @@ const SAMPLES: Record<string, Sample> = {
   "learning.outcomes": "derived",
   "learning.predict": (fx) => ({ workflowId: fx.workflowId }),
   "learning.outcome": "derived",
+  "learning.promoteWinner": "derived",
   "learning.rate": "derived",
   "learning.experiments": "derived",
   "learning.experiment": "derived",

@@ -6,7 +6,8 @@ import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
 import { isUniqueViolation } from "@/server/repositories/errors";
 import * as repo from "@/server/repositories/learning";
-import { findVersionDetail } from "@/server/repositories/workflow-versions";
+import { findVersion, insertVersion } from "@/server/repositories/runs";
+import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
@@ -57,7 +58,7 @@ function present(row: repo.ExperimentRow & { workflowName?: string | null }, lab
  * Starts an A/B experiment between two published versions of a workflow: from now on, runs started
  * without naming a version go to A or B (by a hash of the run, honouring the split, or by Thompson
  * sampling), until the stop rule names a winner or a person stops it; the experiment then ends and
- * runs go to the latest published version again (publish or restore the winner to keep it).
+ * runs go to the latest published version again (promoteExperimentWinner, "Keep" on its page, publishes the winner again).
  */
 export async function startExperiment(ctx: TenantContext, input: z.infer<typeof createExperimentInput>) {
   if (input.versionA === input.versionB) throw new AppError("INVALID_INPUT", "Pick two different versions", { field: "versionB" });
@@ -100,6 +101,41 @@ export async function stopExperiment(ctx: TenantContext, id: string) {
     const state = row.state as Experiment;
     const updated = await repo.updateExperiment(tx, id, { status: "stopped", endedAt: new Date(), result: evaluateExperiment(state) });
     return { value: present(updated!), audit: { action: "experiment.stop", targetType: "experiment", targetId: id } };
+  });
+}
+
+/**
+ * Keeps the winner after the experiment: its version is published again as the workflow's latest,
+ * so runs that name no version go to it (the draft is left as it is). CONFLICT while the experiment
+ * runs, without a winner, or when the winner is the latest version already.
+ */
+export async function promoteExperimentWinner(ctx: TenantContext, id: string) {
+  const row = await repo.findExperiment(ctx.db, ctx.tenant.id, id);
+  if (!row) throw notFound("experiment", id);
+  if (row.status === "running") throw new AppError("CONFLICT", "The experiment is still running: its winner is known when it ends");
+  const winner = (row.result as ExperimentResult | null)?.winner;
+  if (!winner) throw new AppError("CONFLICT", "The experiment ended without a winner: publish the version you prefer from the canvas");
+  const [version, latest] = await Promise.all([findVersion(ctx.db, ctx.tenant.id, row.versions[winner]!), findLatestPublishedVersion(ctx.db, ctx.tenant.id, row.workflowId)]);
+  if (!version) throw notFound("workflow version", row.versions[winner]!);
+  // The latest version is the winner, or a copy of it (kept once already): runs go to it.
+  const latestDocument = latest && latest.id !== version.id ? (await findVersion(ctx.db, ctx.tenant.id, latest.id))?.document : version.document;
+  if (latest && JSON.stringify(latestDocument) === JSON.stringify(version.document)) {
+    throw new AppError("CONFLICT", `The latest version is ${winner}'s already: runs go to it`);
+  }
+  return withAudit(ctx, async (tx) => {
+    const published = await insertVersion(tx, {
+      tenantId: ctx.tenant.id,
+      workflowId: row.workflowId,
+      isDraft: false,
+      document: version.document,
+      plan: version.plan,
+      note: `${winner} again: winner of "${row.name}"`,
+      createdBy: ctx.actor.userId,
+    });
+    return {
+      value: { versionId: published.id, version: published.version!, winner },
+      audit: { action: "experiment.promote", targetType: "experiment", targetId: id, metadata: { winner, version: published.version } },
+    };
   });
 }
 

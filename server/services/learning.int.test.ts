@@ -12,7 +12,7 @@ import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
-import { getExperiment, startExperiment } from "./experiments";
+import { getExperiment, promoteExperimentWinner, startExperiment } from "./experiments";
 import { getLearningOverview, getPlannerContext, predictRun, rateRun, recordProposal } from "./learning";
 import { publishVersion, startRun } from "./runs";
 
@@ -104,6 +104,7 @@ describe("learning from runs", () => {
     expect(result.result).toMatchObject({ status: "stopped", winner: "v1" });
     expect(result.result.reason).toMatch(/^v1 is better with probability/);
 
+
     const overview = await getLearningOverview(ctx);
     expect(overview.outcomes).toBe(30);
     const [taskClass] = overview.classes;
@@ -122,6 +123,13 @@ describe("learning from runs", () => {
     expect(rated.rating).toBe(4);
     const ratedOverview = await getLearningOverview(ctx);
     expect(ratedOverview.classes[0]!.strategies.some((s) => s.rating === 4)).toBe(true);
+
+    // The experiment ended and v2 is still the latest: keeping the winner publishes v1 again as v3.
+    const promoted = await promoteExperimentWinner(ctx, experiment.id);
+    expect(promoted).toMatchObject({ version: 3, winner: "v1" });
+    const next = await finish(ctx, (await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { name: "Grace" } })).id);
+    expect([next.versionId, next.status]).toEqual([promoted.versionId, "completed"]);
+    await expect(promoteExperimentWinner(ctx, experiment.id)).rejects.toThrow(/is v1's already/);
   }, 60_000);
 
   it("learns from what a person changed in a proposed workflow before publishing it", async () => {

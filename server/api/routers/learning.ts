@@ -38,6 +38,11 @@ export const learningRouter = router({
     .input(experiments.createExperimentInput)
     .mutation(({ ctx, input }) => experiments.startExperiment(ctx, input)),
 
+  /** Publishes an ended experiment's winner again as the workflow's latest version. */
+  promoteWinner: permissionProcedure("workflow.edit")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => experiments.promoteExperimentWinner(ctx, input.id)),
+
   stopExperiment: permissionProcedure("workflow.edit")
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => experiments.stopExperiment(ctx, input.id)),
