@@ -12,10 +12,15 @@ export async function findLearningState(db: Db, tenantId: string): Promise<Learn
   return row;
 }
 
-/** Locks the tenant's row for the rest of the transaction (PostgreSQL), so concurrent writers add up. */
-export async function lockLearningState(db: Db, tenantId: string): Promise<LearningStateRow | undefined> {
+/**
+ * Locks the tenant's row for the rest of the transaction (PostgreSQL), so concurrent writers add
+ * up. A tenant's first writer creates the row (`empty`) before locking it: two first writers would
+ * otherwise both find nothing to lock, and the later save would drop the earlier one's figures.
+ */
+export async function lockLearningState(db: Db, tenantId: string, empty: { book: unknown; preferences: unknown }): Promise<LearningStateRow> {
+  await db.insert(learningState).values({ tenantId, ...empty, outcomes: 0 }).onConflictDoNothing({ target: learningState.tenantId });
   const [row] = await db.select().from(learningState).where(eq(learningState.tenantId, tenantId)).for("update");
-  return row;
+  return row!;
 }
 
 export async function saveLearningState(db: Db, row: typeof learningState.$inferInsert): Promise<void> {

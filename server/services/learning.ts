@@ -19,7 +19,7 @@ import { findLatestPublishedVersion, findVersionDetail } from "@/server/reposito
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
-import { profileVersion } from "./outcome-recorder";
+import { emptyLearningState, profileVersion } from "./outcome-recorder";
 
 /** A tenant's learning state as the engine's types, empty when nothing was learned yet. */
 export async function loadLearning(db: Db, tenantId: string): Promise<{ book: LearningBook; preferences: PreferenceCounters; outcomes: number }> {
@@ -58,9 +58,9 @@ export async function learnFromPublishedProposal(db: Db, tenantId: string, workf
   const saved = renameServers(loadWorkflowDocument(published), shortNames);
   await db.transaction(async (tx) => {
     const txDb = tx as unknown as Db;
-    const row = await repo.lockLearningState(txDb, tenantId);
-    const preferences = learnFromEdit((row?.preferences as PreferenceCounters | undefined) ?? createPreferences(), proposed, saved);
-    await repo.saveLearningState(txDb, { tenantId, book: row?.book ?? createLearningBook(), preferences, outcomes: row?.outcomes ?? 0 });
+    const row = await repo.lockLearningState(txDb, tenantId, emptyLearningState());
+    const preferences = learnFromEdit(row.preferences as PreferenceCounters, proposed, saved);
+    await repo.saveLearningState(txDb, { tenantId, book: row.book, preferences, outcomes: row.outcomes });
     await repo.markProposalLearned(txDb, workflowId);
   });
 }
@@ -152,8 +152,8 @@ export async function rateRun(ctx: TenantContext, input: { runId: string; rating
   return withAudit(ctx, async (tx) => {
     const outcome = await repo.findOutcome(tx, ctx.tenant.id, input.runId);
     if (!outcome) throw new AppError("NOT_FOUND", "That run has no recorded outcome yet: only finished runs can be rated", { what: "outcome" });
-    const state = await repo.lockLearningState(tx, ctx.tenant.id);
-    if (state && outcome.rating === null) {
+    const state = await repo.lockLearningState(tx, ctx.tenant.id, emptyLearningState());
+    if (outcome.rating === null) {
       const book = state.book as LearningBook;
       const stats = book.byClass[outcome.taskClass]?.[outcome.strategyId];
       if (stats) {

@@ -37,6 +37,9 @@ export function profileVersion(workflow: { name: string; description: string }, 
   return { taskClass: classifyTask(analyzeTask(`${workflow.name}. ${workflow.description}`)), pattern, strategyId: `${pattern}/${model}` };
 }
 
+/** A tenant's learning before its first outcome or edit. */
+export const emptyLearningState = () => ({ book: createLearningBook(), preferences: createPreferences() });
+
 const PROFILE_CACHE_LIMIT = 2_000;
 /** Outcomes written per transaction. */
 const CHUNK = 100;
@@ -132,12 +135,12 @@ export class OutcomeRecorder {
         );
         if (inserted.length === 0) return;
 
-        const state = await repo.lockLearningState(db, tenantId);
-        let book = (state?.book as LearningBook | undefined) ?? createLearningBook();
+        const state = await repo.lockLearningState(db, tenantId, emptyLearningState());
+        let book = state.book as LearningBook;
         for (const o of inserted) {
           book = recordOutcome(book, { taskClass: o.taskClass, pattern: o.pattern as Pattern, strategyId: o.strategyId, success: o.success, latencyMs: o.latencyMs, tokens: o.tokens, cost: o.costUsd });
         }
-        await repo.saveLearningState(db, { tenantId, book, preferences: state?.preferences ?? createPreferences(), outcomes: (state?.outcomes ?? 0) + inserted.length });
+        await repo.saveLearningState(db, { tenantId, book, preferences: state.preferences, outcomes: state.outcomes + inserted.length });
 
         const locked = await repo.lockRunningExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
         for (const row of locked) {
