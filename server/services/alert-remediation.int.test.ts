@@ -8,7 +8,7 @@ import { createMemoryBus } from "@/server/events/bus";
 import { BreakerRegistry } from "@/server/mcp/breakers";
 import { findAlert, insertAlert, upsertAnomalySettings } from "@/server/repositories/alerts";
 import { listAuditLogs } from "@/server/repositories/audit";
-import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
+import { addToRollups, findRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
 import { findTenantStanding } from "@/server/repositories/tenant-limits";
 import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
 import { encryptSecret } from "@/server/secrets";
@@ -17,7 +17,7 @@ import { makeTenantContext } from "@/server/testing/factories";
 import type { AlertAction } from "@/db/schema";
 import { restoreOpenBreakers } from "./alert-remediation";
 import { undoAlertAction } from "./alerts";
-import { evaluateTenant, type WatchDeps } from "./anomaly-watch";
+import { evaluateTenant, startAnomalyWatch, type WatchDeps } from "./anomaly-watch";
 import { publishVersion, startRun } from "./runs";
 import { pauseWorkflow, resumeWorkflow } from "./workflows";
 import { createRunSystem } from "@/server/run-system";
@@ -255,6 +255,23 @@ describe("anomaly remediation", () => {
     expect(lateProcess.route(ctx.tenant.id, "search")).toEqual({ server: "search-backup", viaFallback: true });
     expect(lateProcess.state(ctx.tenant.id, "files")).toBeNull();
     expect(lateProcess.state(ctx.tenant.id, "git")).toBeNull();
+  });
+
+  it("samples the queue depth in every bucket even when evaluations are an hour apart (an empty bucket would read as an empty queue)", async () => {
+    const ctx = await adminContext();
+    const system = createRunSystem({ db: database.db, anomalyBucketMs: 100 }); // no workers: runs stay queued
+    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "", document: greeting, createdBy: ctx.actor.userId });
+    await publishVersion(ctx, { workflowId: workflow.id });
+    for (let i = 0; i < 3; i++) await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} });
+    const since = new Date();
+    const stop = startAnomalyWatch(system.watch, HOUR);
+    await new Promise((r) => setTimeout(r, 800));
+    stop();
+    await system.watch.metrics!.flush();
+    const rows = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: "queue", since });
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.every((row) => row.gaugeMax === 3)).toBe(true);
+    await system.close();
   });
 });
 

@@ -299,12 +299,12 @@ async function sampleQueueDepth(deps: WatchDeps, now: number) {
   for (const row of rows) deps.metrics.observe({ tenantId: row.tenantId, source: "queue", subject: "", at: now, gauge: row.queued });
 }
 
-/** One pass over every tenant with recent figures. A failing tenant is logged and skipped, never the others. */
 /** Rollups older than this are deleted (the longest window reads 28 days). */
 const ROLLUP_RETENTION_MS = 35 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 const PRUNED_AT = "\u0000pruned";
 
+/** One pass over every tenant with recent figures. A failing tenant is logged and skipped, never the others. */
 export async function evaluateAll(deps: WatchDeps, now = Date.now()): Promise<void> {
   if (now - (deps.watermarks.get(PRUNED_AT) ?? 0) >= PRUNE_EVERY_MS) {
     deps.watermarks.set(PRUNED_AT, now);
@@ -334,5 +334,15 @@ export function startAnomalyWatch(deps: WatchDeps, intervalMs: number): () => vo
       .finally(() => (running = false));
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  // The queue-depth gauge needs a sample in every bucket (an empty one reads as an empty queue):
+  // when evaluations are further apart than a bucket, it is sampled on its own.
+  const sampler =
+    intervalMs > deps.bucketMs
+      ? setInterval(() => void sampleQueueDepth(deps, Date.now()).catch((error: unknown) => console.error("Sampling the queue depth failed:", error)), deps.bucketMs)
+      : undefined;
+  sampler?.unref();
+  return () => {
+    clearInterval(timer);
+    clearInterval(sampler);
+  };
 }
