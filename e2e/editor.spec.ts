@@ -135,7 +135,8 @@ test("an imported workflow reads a file through the filesystem MCP server and su
         version: 2,
         nodes: [
           { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } },
-          { id: "read", kind: "tool", position: { x: 300, y: 0 }, config: {} },
+          // Written elsewhere, where the server was installed as "files".
+          { id: "read", kind: "tool", position: { x: 300, y: 0 }, config: { server: "files" } },
           { id: "summarise", kind: "llm", position: { x: 600, y: 0 }, config: { prompt: "Summarise: {{steps.read.output}}" } },
           { id: "out", kind: "output", position: { x: 900, y: 0 }, config: { value: "{{steps.summarise.output}}" } },
         ],
@@ -149,6 +150,7 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     await page.getByLabel("Workflow file to import").setInputFiles({ name: "summarise.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
     await expect(page.getByRole("heading", { name: file.name })).toBeVisible();
     await expect(node(page, "read")).toHaveAttribute("data-problems", "error");
+    await expect(problems(page)).toContainText('No MCP server named "files" is installed in this workspace');
 
     // Configure the tool node from the tenant's installed servers and their tools.
     await node(page, "read").click();
@@ -158,6 +160,7 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     await inspector.getByLabel("Args").fill('{"path": "{{input.path}}"}');
     await inspector.getByLabel("Args").blur();
     await expect(problems(page)).toContainText("The workflow compiles.");
+    await expect(problems(page)).not.toContainText("No MCP server named");
 
     await page.getByRole("button", { name: "Run", exact: true }).click();
     const dialog = page.getByRole("dialog");

@@ -2,12 +2,13 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
 import { PausedBanner } from "@/components/workflows/paused-banner";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
+import { uninstalledServerWarnings } from "@/engine/compiler/server-references";
 import { Canvas } from "./canvas";
 import { ShortcutsDialog } from "./editor-dialogs";
 import { EditorProvider } from "./editor-context";
@@ -43,13 +44,19 @@ export function WorkflowEditor({ workflowId }: { workflowId: string }) {
   );
 }
 
-/** Compiles the document in the browser after each kept change (the engine is pure), for the problems list and the nodes. */
-function useLiveCompile(store: EditorStore) {
+/**
+ * Compiles the document in the browser after each kept change (the engine is pure), for the
+ * problems list and the nodes; servers the tenant has not installed are warned about once its
+ * installations are known.
+ */
+function useLiveCompile(store: EditorStore, installed: ReadonlySet<string> | undefined) {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const compile = () => {
-      const result = compileWorkflow(store.getState().document);
-      store.getState().setDiagnostics([...(result.ok ? [] : result.errors), ...result.warnings]);
+      const { document } = store.getState();
+      const result = compileWorkflow(document);
+      const missing = installed ? uninstalledServerWarnings(document, installed) : [];
+      store.getState().setDiagnostics([...(result.ok ? [] : result.errors), ...result.warnings, ...missing]);
     };
     compile();
     const unsubscribe = store.subscribe((state, previous) => {
@@ -61,7 +68,19 @@ function useLiveCompile(store: EditorStore) {
       clearTimeout(timer);
       unsubscribe();
     };
-  }, [store]);
+  }, [store, installed]);
+}
+
+/** The names of the tenant's installed MCP servers, as workflows refer to them; undefined until loaded (or not visible to this role). */
+function useInstalledServerNames(): ReadonlySet<string> | undefined {
+  const trpc = useTRPC();
+  const { can } = useMe();
+  const installed = useQuery({ ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }), enabled: can("marketplace.view"), staleTime: 60_000 });
+  return useMemo(() => {
+    const page = installed.data;
+    // More than one page: some names are not known here, so nothing is flagged.
+    return page && !page.nextCursor ? new Set(page.items.map((i) => i.name)) : undefined;
+  }, [installed.data]);
 }
 
 function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
@@ -77,7 +96,7 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
   const closeRun = useCallback(() => { setActiveRunId(null); setOverlays(NO_OVERLAYS); }, []);
   const save = useCallback(() => void autosave.saveNow(), [autosave]);
   const help = useCallback(() => setHelpOpen(true), []);
-  useLiveCompile(store);
+  useLiveCompile(store, useInstalledServerNames());
   useEditorShortcuts(store, { readOnly, save, help });
 
   return (
