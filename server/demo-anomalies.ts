@@ -1,7 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { tenants, workflows } from "@/db/schema";
 import { addToRollups, type RollupDelta } from "./repositories/metric-rollups";
+import { findWorkflowOfTenantSlug } from "./repositories/workflows";
 import { evaluateTenant, type WatchDeps } from "./services/anomaly-watch";
 import { binOf } from "./services/metric-recorder";
 
@@ -15,11 +14,7 @@ const HOURS = 6;
  * then one real evaluation by the watcher, which opens the alert from those figures like any other.
  */
 export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now()): Promise<void> {
-  const [row] = await db
-    .select({ tenantId: tenants.id, workflowId: workflows.id })
-    .from(workflows)
-    .innerJoin(tenants, eq(tenants.id, workflows.tenantId))
-    .where(and(eq(tenants.slug, "demo"), eq(workflows.name, DEMO_WORKFLOW)));
+  const row = await findWorkflowOfTenantSlug(db, "demo", DEMO_WORKFLOW);
   if (!row) return;
   const step = watch.bucketMs;
   const last = Math.floor(now / step) * step;

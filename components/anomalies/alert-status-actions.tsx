@@ -9,15 +9,15 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";
 import type { AlertItem } from "./types";
 
-/** Puts an alert changed by a mutation into the page's cache, and has the lists fetch it again. */
+/**
+ * Puts an alert changed by a mutation into the page's cache at once. The lists and the open count
+ * follow through the live count, which every change to the tenant's alerts announces.
+ */
 export function useAlertUpdated(alertId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return (updated: AlertItem) => {
     queryClient.setQueryData(trpc.anomaly.get.queryKey({ id: alertId }), (old) => (old ? { ...old, alert: updated } : old));
-    void queryClient.invalidateQueries({ queryKey: trpc.anomaly.list.pathKey() });
-    // A person's own changes do not reach the live count (only the watcher's do): ask for it.
-    void queryClient.fetchQuery({ ...trpc.anomaly.openCount.queryOptions(), staleTime: 0 });
   };
 }
 

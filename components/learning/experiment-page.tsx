@@ -10,6 +10,7 @@ import { useRunsChanged } from "@/components/runs/use-runs-live";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
+import { dateTimeFormat } from "@/components/anomalies/format";
 import { ExperimentArms } from "./experiment-arms";
 import { ExperimentStatusBadge } from "./experiment-status-badge";
 import { KeepWinnerButton } from "./keep-winner-button";
@@ -19,7 +20,6 @@ import { StopExperimentButton } from "./stop-experiment-button";
 import type { ExperimentDetail } from "./types";
 import { describeVerdict } from "./verdict";
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const points = (share: number) => `${share >= 0 ? "+" : "−"}${Math.abs(share * 100).toFixed(1)}`;
 
 /** One A/B experiment: its arms side by side, the verdict in words, both posteriors, and Stop. Refetched as runs end. */

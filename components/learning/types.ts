@@ -4,8 +4,6 @@ import type { AppRouter } from "@/server/api/root";
 type Outputs = inferRouterOutputs<AppRouter>["learning"];
 export type LearningOverview = Outputs["overview"];
 export type TaskClassStats = LearningOverview["classes"][number];
-export type StrategyRow = TaskClassStats["strategies"][number];
-export type PatternStats = LearningOverview["patterns"][number];
 export type PreferenceCounters = LearningOverview["preferences"]["counters"];
 export type OutcomeItem = Outputs["outcomes"]["items"][number];
 export type RunPrediction = Outputs["predict"];

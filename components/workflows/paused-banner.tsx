@@ -3,29 +3,26 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { PauseCircle } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
+import { dateTimeFormat } from "@/components/anomalies/format";
 import { Button } from "@/components/ui/button";
 
-const since = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /**
- * Says that anomaly remediation paused the workflow (its runs are refused) and why, with Resume for
- * those who may edit it. Hidden once resumed.
+ * Says that the workflow is paused (by hand or by anomaly remediation: its runs are refused) and
+ * why, with Resume for those who may edit it. Hidden once resumed.
  */
 export function PausedBanner({ workflow }: { workflow: { id: string; name: string; pausedAt: Date | null; pausedReason: string | null } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { can } = useMe();
-  const [isResumed, setResumed] = useState(false);
   const resume = useMutation(
     trpc.workflow.resume.mutationOptions({
       onSuccess: () => {
-        setResumed(true);
         toast.success(`“${workflow.name}” runs again`);
-        // The editor keeps the workflow it loaded (never refetched under it): say it runs again there too.
+        // The editor keeps the workflow it loaded (never refetched under it): this hides the banner there.
         queryClient.setQueryData(trpc.workflow.get.queryKey({ id: workflow.id }), (loaded) => (loaded ? { ...loaded, pausedAt: null, pausedReason: null } : loaded));
         void queryClient.invalidateQueries({ queryKey: trpc.workflow.list.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.anomaly.pathKey() });
@@ -33,12 +30,12 @@ export function PausedBanner({ workflow }: { workflow: { id: string; name: strin
       onError: (error) => toast.error(error.message),
     }),
   );
-  if (!workflow.pausedAt || isResumed) return null;
+  if (!workflow.pausedAt) return null;
   return (
     <div role="status" className="flex flex-wrap items-center gap-3 border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
       <PauseCircle className="size-4 shrink-0" aria-hidden />
       <p className="min-w-0 flex-1">
-        <strong>Paused</strong> since {since.format(workflow.pausedAt)}
+        <strong>Paused</strong> since {dateTimeFormat.format(workflow.pausedAt)}
         {workflow.pausedReason ? ` — ${workflow.pausedReason}` : ""}. New runs are refused until it is resumed.{" "}
         <Link href="/anomalies" className="underline underline-offset-2">
           See alerts

@@ -286,8 +286,6 @@ export function analyzeTask(text: string): TaskFeatures {
   const pass = readWords(lower);
   const { entities, hasUrl } = scanEntities(lower, add, SLOT_INDEX, (scores[CODE] as number) > 0, pass.deliverAtVerb);
   const phrases = readPhrases(lower, pass.gates, scores, firstAt);
-  // Researching a subject and writing it up is open-ended work: what to read depends on what is found.
-  phrases.researchReport = pass.researches && (pass.intents & REPORT_BITS) !== 0;
   resolveCapabilities(hasUrl, pass);
 
   // Needed capabilities in order of first mention (insertion sort: at most a handful).
@@ -317,7 +315,9 @@ export function analyzeTask(text: string): TaskFeatures {
   const intents: Intent[] = [];
   for (let k = 0; k < INTENTS.length; k++) if ((pass.intents & (1 << k)) !== 0) intents.push(INTENTS[k] as Intent);
   // Searching the web and reading what it finds is one activity, not two steps.
-  const structureScores = scoreStructure(signals, pass, phrases, capabilities.length - (webPair === 2 ? 1 : 0), intents.length);
+  // Researching a subject and writing it up is open-ended work: what to read depends on what is found.
+  const researchReport = pass.researches && (pass.intents & REPORT_BITS) !== 0;
+  const structureScores = scoreStructure(signals, pass, phrases, capabilities.length - (webPair === 2 ? 1 : 0), intents.length, researchReport);
   const T = STRUCTURE_THRESHOLDS;
   const structure = {
     splits: structureScores.splits >= T.splits,

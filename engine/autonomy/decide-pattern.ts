@@ -1,3 +1,4 @@
+import { betaMean, betaVariance } from "../learning/beta-math";
 import { PATTERNS, STRUCTURE_THRESHOLDS, type Pattern, type StructureKind, type TaskFeatures } from "./vocabulary";
 
 /** Successes and failures seen per pattern for one class of task, as Beta posteriors (engine/learning). */
@@ -65,12 +66,6 @@ function evidenceFor(features: TaskFeatures, pattern: Pattern): string {
   return ` (signal ${features.structureScores[kind]}, needs ${STRUCTURE_THRESHOLDS[kind]})`;
 }
 
-function meanAndVariance(stats: { alpha: number; beta: number }): [number, number] {
-  const n = stats.alpha + stats.beta;
-  const mean = stats.alpha / n;
-  return [mean, (mean * (1 - mean)) / (n + 1)];
-}
-
 /**
  * Picks the workflow pattern for analysed features, with a confidence and the reasons. Learned
  * success rates for this class of task may overrule a close call when both contenders have evidence.
@@ -105,8 +100,10 @@ export function decidePattern(features: TaskFeatures, options: DecideOptions = {
     const b = learned[runnerUp];
     const minEvidence = options.minEvidence ?? 10;
     if (a && b && a.alpha + a.beta - 2 >= minEvidence && b.alpha + b.beta - 2 >= minEvidence) {
-      const [meanA, varA] = meanAndVariance(a);
-      const [meanB, varB] = meanAndVariance(b);
+      const meanA = betaMean(a);
+      const varA = betaVariance(a);
+      const meanB = betaMean(b);
+      const varB = betaVariance(b);
       // 1.28 standard errors: the runner-up is better with probability ≥ 0.9 under a normal approximation.
       if (meanB - meanA > 1.28 * Math.sqrt(varA + varB)) {
         reasons.length = 0;

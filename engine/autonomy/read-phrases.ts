@@ -60,8 +60,6 @@ export type PhraseFlags = {
   investigate: boolean;
   /** "step by step": a way of thinking, not steps of a workflow. */
   stepByStep: boolean;
-  /** Research written up (set by analyze-task.ts from the words, not by a phrase). */
-  researchReport: boolean;
 };
 
 function add(scores: Float64Array, firstAt: Int32Array, index: number, weight: number, at: number): void {
@@ -103,6 +101,5 @@ export function readPhrases(lower: string, gates: number, scores: Float64Array, 
     routeTo: (gates & GATE_ROUTE_TO) !== 0 && ROUTE_TO_RE.test(lower),
     investigate: (gates & GATE_DECIDE) !== 0 && INVESTIGATE_RE.test(lower),
     stepByStep,
-    researchReport: false,
   };
 }

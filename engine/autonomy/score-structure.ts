@@ -46,7 +46,15 @@ const min = Math.min;
  * Scores each structural signal from the counters, the phrases and the number of capabilities.
  * @example scoreStructure(signals, shape, phrases, 2, 3).sequence // → 3 or more: two capabilities are two steps
  */
-export function scoreStructure(signals: Int32Array, shape: ShapeOfText, phrases: PhraseFlags, capabilityCount: number, intentCount: number): StructureScores {
+export function scoreStructure(
+  signals: Int32Array,
+  shape: ShapeOfText,
+  phrases: PhraseFlags,
+  capabilityCount: number,
+  intentCount: number,
+  /** A subject researched and then written up. */
+  researchReport = false,
+): StructureScores {
   const count = signals[COUNT] as number;
   const distributive = signals[DISTRIBUTIVE] as number;
   const variant = signals[VARIANT] as number;
@@ -101,7 +109,7 @@ export function scoreStructure(signals: Int32Array, shape: ShapeOfText, phrases:
   // An investigation followed by further activities ("…, figure out … and propose …") is open-ended work.
   const plans =
     (phrases.planPhrase ? 4 : 0) +
-    (phrases.researchReport ? 3 : 0) +
+    (researchReport ? 3 : 0) +
     (phrases.investigate && capabilityCount >= 2 ? 2 : 0) + // an investigation across several sources
     min(4, 2 * planStrong) +
     min(3, signals[PLAN_WEAK] as number) +

@@ -1,6 +1,7 @@
 import { differenceInterval, probabilityBeats, type BetaPosterior } from "./beta-math";
-import { sampleBeta, type Rng } from "./random";
+import type { Rng } from "./random";
 import { addToMean, EMPTY_MEAN, type RunningMean } from "./strategy-stats";
+import { chooseStrategy } from "./thompson";
 
 /**
  * A/B experiments between two arms (workflow versions or strategies): traffic split, assignment,
@@ -108,12 +109,10 @@ export function assignArm(experiment: Experiment, runKey: string, rng?: Rng): st
   const [first, second] = experiment.arms;
   if (experiment.result?.winner) return experiment.result.winner;
   if (experiment.assignment === "thompson" && rng) {
-    return sampleBeta(rng, ...toPair(posterior(experiment, first))) >= sampleBeta(rng, ...toPair(posterior(experiment, second))) ? first.id : second.id;
+    return chooseStrategy([{ id: first.id, stats: posterior(experiment, first) }, { id: second.id, stats: posterior(experiment, second) }], rng).id;
   }
   return hashToUnit(`${experiment.id}:${runKey}`) < experiment.split ? first.id : second.id;
 }
-
-const toPair = (p: BetaPosterior): [number, number] => [p.alpha, p.beta];
 
 /**
  * Judges the evidence so far against the stop rule.

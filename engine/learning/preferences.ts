@@ -1,6 +1,7 @@
 import type { PatternBias } from "../autonomy/decide-pattern";
 import { PATTERNS, type Pattern } from "../autonomy/vocabulary";
 import type { WorkflowDocument } from "../schema/workflow-document";
+import { listServerReferences } from "../compiler/server-references";
 
 /**
  * What a user's edits to proposed workflows say about their preferences: counters, learned by
@@ -46,14 +47,7 @@ export function detectPattern(doc: WorkflowDocument): Pattern {
 
 /** MCP servers a document uses, from agents, tools, orchestrator workers and swarm members. */
 export function serversOf(doc: WorkflowDocument): Set<string> {
-  const servers = new Set<string>();
-  for (const node of doc.nodes) {
-    if (node.kind === "agent") for (const s of node.config.mcpServers ?? []) servers.add(s);
-    else if (node.kind === "tool" && node.config.server) servers.add(node.config.server);
-    else if (node.kind === "orchestrator") for (const s of node.config.worker?.mcpServers ?? []) servers.add(s);
-    else if (node.kind === "swarm") for (const agent of node.config.agents ?? []) for (const s of agent.mcpServers ?? []) servers.add(s);
-  }
-  return servers;
+  return new Set(listServerReferences(doc).map((ref) => ref.server));
 }
 
 /** Models a document names ("default" for nodes that leave it to the workspace). */

@@ -1,20 +1,11 @@
 import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { alerts, anomalySettings, runs, users, workflows, type AlertSeverity, type AlertStatus } from "@/db/schema";
+import { alerts, anomalySettings, runs, stepRuns, workflows, type AlertSeverity, type AlertStatus } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertInsert = typeof alerts.$inferInsert;
 export type AnomalySettingsRow = typeof anomalySettings.$inferSelect;
-
-/** The tenant's open (or acknowledged) alert on one series, if any: there is at most one. */
-export async function findActiveAlert(db: Db, tenantId: string, metric: string, subject: string): Promise<AlertRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject), ne(alerts.status, "resolved")));
-  return row;
-}
 
 /** Every alert (any status) on one series of the tenant, newest first. */
 export async function listAlertsOnSeries(db: Db, tenantId: string, metric: string, subject: string): Promise<AlertRow[]> {
@@ -23,6 +14,30 @@ export async function listAlertsOnSeries(db: Db, tenantId: string, metric: strin
     .from(alerts)
     .where(and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject)))
     .orderBy(desc(alerts.createdAt));
+}
+
+/**
+ * The newest failed runs of the tenant since `since`: of one workflow, or with a failed step of one
+ * kind, or any (the evidence behind an alert).
+ */
+export async function findFailedRunIds(db: Db, tenantId: string, of: { workflowId?: string; stepKind?: string; since: Date; limit: number }): Promise<string[]> {
+  const base = and(eq(runs.tenantId, tenantId), eq(runs.status, "failed"), sql`${runs.createdAt} >= ${of.since.toISOString()}::timestamptz`);
+  if (of.stepKind) {
+    const rows = await db
+      .selectDistinct({ id: stepRuns.runId })
+      .from(stepRuns)
+      .innerJoin(runs, eq(runs.id, stepRuns.runId))
+      .where(and(base, eq(stepRuns.tenantId, tenantId), eq(stepRuns.kind, of.stepKind), eq(stepRuns.status, "failed")))
+      .limit(of.limit);
+    return rows.map((r) => r.id);
+  }
+  const rows = await db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(of.workflowId ? and(base, eq(runs.workflowId, of.workflowId)) : base)
+    .orderBy(sql`${runs.createdAt} desc`)
+    .limit(of.limit);
+  return rows.map((r) => r.id);
 }
 
 /** Every tenant's open or acknowledged alerts on one metric: for a process starting up (the breakers it must hold open). */
@@ -86,11 +101,6 @@ export async function findAnomalySettings(db: Db, tenantId: string): Promise<Ano
   return row;
 }
 
-export async function findAnomalySettingsOf(db: Db, tenantIds: string[]): Promise<AnomalySettingsRow[]> {
-  if (tenantIds.length === 0) return [];
-  return db.select().from(anomalySettings).where(inArray(anomalySettings.tenantId, tenantIds));
-}
-
 export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.$inferInsert): Promise<AnomalySettingsRow> {
   const { tenantId: _key, ...rest } = row;
   const [saved] = await db
@@ -99,11 +109,6 @@ export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.
     .onConflictDoUpdate({ target: anomalySettings.tenantId, set: { ...rest, updatedAt: sql`now()` } })
     .returning();
   return saved!;
-}
-
-export async function findUserName(db: Db, userId: string): Promise<string | undefined> {
-  const [row] = await db.select({ name: users.name }).from(users).where(eq(users.id, userId));
-  return row?.name;
 }
 
 /** The runs an alert names as evidence, with their workflow, status and start (the tenant's only). */

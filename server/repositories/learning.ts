@@ -95,6 +95,15 @@ export async function findRunningExperiment(db: Db, tenantId: string, workflowId
   return row;
 }
 
+/** The running experiments of these workflows (at most one each). */
+export async function findRunningExperimentsOf(db: Db, tenantId: string, workflowIds: string[]): Promise<ExperimentRow[]> {
+  if (workflowIds.length === 0) return [];
+  return db
+    .select()
+    .from(experiments)
+    .where(and(eq(experiments.tenantId, tenantId), inArray(experiments.workflowId, workflowIds), eq(experiments.status, "running")));
+}
+
 /** The running ones among these experiments, locked for the transaction (one a person stopped meanwhile is left alone). */
 export async function lockRunningExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
   if (ids.length === 0) return [];

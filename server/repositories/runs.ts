@@ -327,6 +327,15 @@ export async function heartbeat(db: Db, ids: string[], workerId: string): Promis
 }
 
 /** Runs that need a worker: queued ones, and running ones whose worker went quiet. */
+/** Queued runs per tenant (tenants with none are left out): the queue-depth gauge. */
+export async function countQueuedRunsByTenant(db: Db): Promise<{ tenantId: string; queued: number }[]> {
+  return db
+    .select({ tenantId: runs.tenantId, queued: sql<number>`count(*)`.mapWith(Number) })
+    .from(runs)
+    .where(eq(runs.status, "queued"))
+    .groupBy(runs.tenantId);
+}
+
 export async function listOrphanedRuns(db: Db, staleBefore: Date, limit = 500): Promise<Pick<RunRow, "id" | "tenantId">[]> {
   return db
     .select({ id: runs.id, tenantId: runs.tenantId })

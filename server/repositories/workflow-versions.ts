@@ -1,6 +1,6 @@
-import { and, desc, eq, isNotNull, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { users, workflowVersions } from "@/db/schema";
+import { users, workflows, workflowVersions } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 // Versions are written by the run path (server/repositories/runs.ts#insertVersion: publish and
@@ -56,6 +56,15 @@ export async function findVersionDetail(db: Db, tenantId: string, id: string) {
     .leftJoin(users, eq(users.id, workflowVersions.createdBy))
     .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.id, id)));
   return row;
+}
+
+/** Versions with their document and their workflow's name and description (what a version is for, to learn from its runs). */
+export async function findVersionsWithWorkflowText(db: Db, ids: string[]) {
+  return db
+    .select({ id: workflowVersions.id, document: workflowVersions.document, name: workflows.name, description: workflows.description })
+    .from(workflowVersions)
+    .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
+    .where(inArray(workflowVersions.id, ids));
 }
 
 /** The highest-numbered published version of a workflow, if it has one. */

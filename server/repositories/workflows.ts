@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, isNotNull, isNull, like, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflows } from "@/db/schema";
+import { tenants, workflows } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type WorkflowRow = typeof workflows.$inferSelect;
@@ -50,6 +50,16 @@ export async function findWorkflowHead(db: Db, tenantId: string, id: string): Pr
     .select({ id: workflows.id, name: workflows.name, version: workflows.version })
     .from(workflows)
     .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id)));
+  return row;
+}
+
+/** A workflow found by its tenant's slug and its name (the demo seed's way in). */
+export async function findWorkflowOfTenantSlug(db: Db, tenantSlug: string, name: string): Promise<{ tenantId: string; workflowId: string } | undefined> {
+  const [row] = await db
+    .select({ tenantId: tenants.id, workflowId: workflows.id })
+    .from(workflows)
+    .innerJoin(tenants, eq(tenants.id, workflows.tenantId))
+    .where(and(eq(tenants.slug, tenantSlug), eq(workflows.name, name)));
   return row;
 }
 

@@ -23,6 +23,11 @@ export interface TenantRemediation {
   fallbackServers: Record<string, string>;
 }
 
+/** An audit record of something the anomaly watcher did to an alert (no person acted). */
+export async function auditAsWatcher(db: Db, tenantId: string, action: string, alertId: string, metadata: Record<string, unknown>) {
+  await insertAuditLog(db, { actorUserId: null, actorLabel: "anomaly watcher", ip: null, userAgent: null, tenantId, action, targetType: "alert", targetId: alertId, metadata });
+}
+
 const action = (rule: AlertAction["rule"], description: string, details: Record<string, unknown>): AlertAction => ({
   id: randomUUID(),
   rule,
@@ -69,17 +74,7 @@ export async function applyRemediation(deps: RemediationDeps, tenant: TenantReme
     }
   }
 
-  for (const a of actions) {
-    await insertAuditLog(deps.db, {
-      tenantId,
-      actorUserId: null,
-      actorLabel: "anomaly watcher",
-      action: `remediation.${a.rule}`,
-      targetType: "alert",
-      targetId: alert.id,
-      metadata: { description: a.description, ...a.details },
-    });
-  }
+  for (const a of actions) await auditAsWatcher(deps.db, tenantId, `remediation.${a.rule}`, alert.id, { description: a.description, ...a.details });
   return actions;
 }
 

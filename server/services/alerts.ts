@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertAction } from "@/db/schema";
-import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
 import { forecastSeries } from "@/engine/anomaly/forecast";
 import { AppError, notFound } from "@/engine/errors";
 import * as repo from "@/server/repositories/alerts";
@@ -12,7 +11,8 @@ import { withAudit } from "./audit";
 import { undoRemediation, type RemediationDeps } from "./alert-remediation";
 import { DEFAULT_RULES, tenantAlertsChannel } from "./anomaly-watch";
 import type { TenantContext } from "./context";
-import { findWatchedMetric, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS } from "./watched-series";
+import { detectOn, findWatchedMetric, pointsOf, resolutionMs, WATCHED_METRICS } from "./watched-series";
+import { findUserById } from "@/server/repositories/users";
 
 export const listAlertsInput = pageInput.extend({
   status: z.enum([...ALERT_STATUSES, "active"]).optional(),
@@ -30,7 +30,33 @@ export function countOpenAlerts(ctx: TenantContext) {
   return repo.countOpenAlerts(ctx.db, ctx.tenant.id);
 }
 
-const nameOf = async (ctx: TenantContext, userId: string | null) => (userId ? ((await repo.findUserName(ctx.db, userId)) ?? null) : null);
+/** The open count now, and again after every change to the tenant's alerts, until `signal` aborts. */
+export async function* streamOpenAlertCount(ctx: TenantContext, bus: EventBus, signal?: AbortSignal): AsyncGenerator<number> {
+  let wake: (() => void) | undefined;
+  let changed = true;
+  const unsubscribe = await bus.subscribe(tenantAlertsChannel(ctx.tenant.id), () => {
+    changed = true;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    while (!signal?.aborted) {
+      if (changed) {
+        changed = false;
+        yield await countOpenAlerts(ctx);
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    unsubscribe();
+  }
+}
+
+const nameOf = async (ctx: TenantContext, userId: string | null) => (userId ? ((await findUserById(ctx.db, userId))?.name ?? null) : null);
 
 /** How many forecast points the alert page draws after the series. */
 const FORECAST_POINTS = 30;
@@ -51,7 +77,7 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const rows = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: m.source, subject: alert.subject, since: new Date(from), until: new Date(until) });
   const points = pointsOf(m, rows, step, from, until);
   const settings = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
-  const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.metricSensitivity[m.metric] ?? settings?.sensitivity ?? "medium", minScale: noiseFloorOf(m, rows, step), label: m.label });
+  const detection = detectOn(m, points, rows, step, settings);
   const forecast = points.length >= 10 ? forecastSeries(points, FORECAST_POINTS) : [];
   return {
     alert,
@@ -101,6 +127,12 @@ export async function resolveAlert(ctx: TenantContext, bus: EventBus, id: string
   return alert;
 }
 
+/** The actions with those that `match` (and are not undone yet) marked undone now by `by`. */
+export function markUndone(actions: AlertAction[], match: (a: AlertAction) => boolean, by: string): AlertAction[] {
+  const at = new Date().toISOString();
+  return actions.map((a) => (match(a) && !a.undoneAt ? { ...a, undoneAt: at, undoneBy: by } : a));
+}
+
 /** Takes back one remediation the watcher took for the alert, and records who did. */
 export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps, input: { alertId: string; actionId: string }) {
   const alert = await repo.findAlert(ctx.db, ctx.tenant.id, input.alertId);
@@ -109,7 +141,7 @@ export async function undoAlertAction(ctx: TenantContext, deps: RemediationDeps,
   if (!target) throw notFound("action", input.actionId);
   if (target.undoneAt) throw new AppError("CONFLICT", "That action was undone already");
   await undoRemediation({ ...deps, db: ctx.db }, ctx.tenant.id, target);
-  const actions: AlertAction[] = alert.actions.map((a) => (a.id === target.id ? { ...a, undoneAt: new Date().toISOString(), undoneBy: ctx.actor.email } : a));
+  const actions = markUndone(alert.actions, (a) => a.id === target.id, ctx.actor.email);
   const updated = await withAudit(ctx, async (tx) => {
     const row = await repo.updateAlert(tx, ctx.tenant.id, alert.id, { actions });
     return { value: row!, audit: { action: `remediation.${target.rule}.undo`, targetType: "alert", targetId: alert.id, metadata: { description: target.description } } };

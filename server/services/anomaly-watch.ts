@@ -1,19 +1,18 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { runs, stepRuns, workflows, type AlertAction, type AnomalyRules } from "@/db/schema";
+import type { AlertAction, AnomalyRules } from "@/db/schema";
 import { foldAlert, listEvaluations, type SeriesAlert } from "@/engine/anomaly/alert-lifecycle";
-import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
 import type { Anomaly } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import * as alertsRepo from "@/server/repositories/alerts";
 import { isUniqueViolation } from "@/server/repositories/errors";
-import { insertAuditLog } from "@/server/repositories/audit";
 import { findRollups, listTenantsWithRollups, pruneRollups, type RollupRow } from "@/server/repositories/metric-rollups";
-import { applyRemediation } from "./alert-remediation";
+import { countQueuedRunsByTenant } from "@/server/repositories/runs";
+import { findWorkflowHead } from "@/server/repositories/workflows";
+import { applyRemediation, auditAsWatcher } from "./alert-remediation";
 import { sendAlertWebhook, type AlertWebhookEvent } from "./alert-webhooks";
 import type { MetricRecorder } from "./metric-recorder";
-import { formatMetricValue, noiseFloorOf, pointsOf, resolutionMs, WATCHED_METRICS, type WatchedMetric } from "./watched-series";
+import { detectOn, formatMetricValue, pointsOf, resolutionMs, WATCHED_METRICS, type WatchedMetric } from "./watched-series";
 
 /** An alert resolves by itself after this many evaluated points back inside the band. */
 export const CALM_POINTS_TO_RESOLVE = 3;
@@ -46,45 +45,19 @@ export interface WatchOutcome {
   resolved: alertsRepo.AlertRow[];
 }
 
-const SYSTEM_ACTOR = { actorUserId: null, actorLabel: "anomaly watcher", ip: null, userAgent: null };
-
-async function auditSystem(db: Db, tenantId: string, action: string, alertId: string, metadata: Record<string, unknown>) {
-  await insertAuditLog(db, { ...SYSTEM_ACTOR, tenantId, action, targetType: "alert", targetId: alertId, metadata });
-}
-
 /** What the alert's subject is called on the page. */
-async function labelsOf(db: Db, tenantId: string, m: WatchedMetric, subjects: string[]): Promise<Map<string, string>> {
-  const labels = new Map<string, string>();
-  if (m.source === "workflow" && subjects.length) {
-    const rows = await db.select({ id: workflows.id, name: workflows.name }).from(workflows).where(and(eq(workflows.tenantId, tenantId), inArray(workflows.id, subjects)));
-    for (const row of rows) labels.set(row.id, `workflow "${row.name}"`);
+async function labelOf(db: Db, tenantId: string, m: WatchedMetric, subject: string): Promise<string> {
+  if (m.source === "workflow") {
+    const workflow = await findWorkflowHead(db, tenantId, subject);
+    if (workflow) return `workflow "${workflow.name}"`;
   }
-  for (const subject of subjects) {
-    if (labels.has(subject)) continue;
-    labels.set(subject, m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" || m.source === "mcp_health" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject);
-  }
-  return labels;
+  return m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" || m.source === "mcp_health" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject;
 }
 
 /** Failed runs behind an alert: of its workflow, or with a failed step of its kind, or the tenant's. */
-async function evidenceRuns(db: Db, tenantId: string, m: WatchedMetric, subject: string, since: Date): Promise<string[]> {
-  const base = and(eq(runs.tenantId, tenantId), eq(runs.status, "failed"), sql`${runs.createdAt} >= ${since.toISOString()}::timestamptz`);
-  if (m.source === "node_kind") {
-    const rows = await db
-      .selectDistinct({ id: stepRuns.runId })
-      .from(stepRuns)
-      .innerJoin(runs, eq(runs.id, stepRuns.runId))
-      .where(and(base, eq(stepRuns.tenantId, tenantId), eq(stepRuns.kind, subject), eq(stepRuns.status, "failed")))
-      .limit(EVIDENCE_RUNS);
-    return rows.map((r) => r.id);
-  }
-  const rows = await db
-    .select({ id: runs.id })
-    .from(runs)
-    .where(m.source === "workflow" ? and(base, eq(runs.workflowId, subject)) : base)
-    .orderBy(sql`${runs.createdAt} desc`)
-    .limit(EVIDENCE_RUNS);
-  return rows.map((r) => r.id);
+function evidenceRuns(db: Db, tenantId: string, m: WatchedMetric, subject: string, since: Date): Promise<string[]> {
+  const of = m.source === "node_kind" ? { stepKind: subject } : m.source === "workflow" ? { workflowId: subject } : {};
+  return alertsRepo.findFailedRunIds(db, tenantId, { ...of, since, limit: EVIDENCE_RUNS });
 }
 
 /** On a series' first evaluation in this process, its last few points are judged (a detector may confirm one late). */
@@ -134,7 +107,6 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
   const { db } = deps;
   const outcome: WatchOutcome = { opened: [], updated: [], resolved: [] };
   const settings = await alertsRepo.findAnomalySettings(db, tenantId);
-  const sensitivity = settings?.sensitivity ?? "medium";
   const active = new Map((await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [`${a.metric}\u0000${a.subject}`, a]));
   // First pass over this tenant in this process: series its alerts judged already start after that
   // point, so a restart does not alert again on what a person already resolved.
@@ -176,7 +148,7 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? firstLook;
       deps.watermarks.set(seriesKey, lastAt);
       if (lastAt <= afterAt) continue;
-      const detection = detectAnomalies(points, { kind: m.kind, sensitivity: settings?.metricSensitivity[m.metric] ?? sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
+      const detection = detectOn(m, points, rows, step, settings);
       const seriesId = `${m.metric}:${subject}`;
       const alerting = m.alertOn === "both" ? detection : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
       const folded = foldAlert(existing ? toSeriesAlert(existing) : null, listEvaluations(seriesId, points, alerting, afterAt), { resolveAfterPoints: CALM_POINTS_TO_RESOLVE });
@@ -231,7 +203,7 @@ async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, 
   const resolved = await deps.db.transaction(async (tx) => {
     const patch = fields ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields) : {};
     const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
-    if (row) await auditSystem(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject, ...(why ? { why } : {}) });
+    if (row) await auditAsWatcher(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject, ...(why ? { why } : {}) });
     return row;
   });
   if (!resolved) return undefined;
@@ -252,7 +224,7 @@ async function openAlert(
   anomaly: Anomaly,
 ): Promise<alertsRepo.AlertRow> {
   const { db } = deps;
-  const subjectLabel = (await labelsOf(db, tenantId, m, [subject])).get(subject) ?? subject;
+  const subjectLabel = await labelOf(db, tenantId, m, subject);
   const runIds = await evidenceRuns(db, tenantId, m, subject, new Date(alert.openedAt - resolutionMs(m, deps.bucketMs)));
   const created = await db.transaction(async (tx) => {
     const row = await alertsRepo.insertAlert(tx as unknown as Db, {
@@ -274,7 +246,7 @@ async function openAlert(
       calmCount: alert.calmPoints,
       evidence: { runIds, points: [[anomaly.at, anomaly.value]] },
     });
-    await auditSystem(tx as unknown as Db, tenantId, "alert.open", row.id, { metric: m.metric, subject, severity: row.severity, reason: row.reason });
+    await auditAsWatcher(tx as unknown as Db, tenantId, "alert.open", row.id, { metric: m.metric, subject, severity: row.severity, reason: row.reason });
     return row;
   });
   const actions: AlertAction[] = await applyRemediation(deps, { tenantId: tenantId, rules: settings?.rules ?? DEFAULT_RULES, fallbackServers: settings?.fallbackServers ?? {} }, created, anomaly);
@@ -291,12 +263,7 @@ async function notify(deps: WatchDeps, settings: alertsRepo.AnomalySettingsRow |
 /** Samples each tenant's queued runs into the queue-depth gauge (one grouped count). */
 async function sampleQueueDepth(deps: WatchDeps, now: number) {
   if (!deps.metrics) return;
-  const rows = await deps.db
-    .select({ tenantId: runs.tenantId, queued: sql<number>`count(*)`.mapWith(Number) })
-    .from(runs)
-    .where(eq(runs.status, "queued"))
-    .groupBy(runs.tenantId);
-  for (const row of rows) deps.metrics.observe({ tenantId: row.tenantId, source: "queue", subject: "", at: now, gauge: row.queued });
+  for (const row of await countQueuedRunsByTenant(deps.db)) deps.metrics.observe({ tenantId: row.tenantId, source: "queue", subject: "", at: now, gauge: row.queued });
 }
 
 /** Rollups older than this are deleted (the longest window reads 28 days). */

@@ -204,10 +204,16 @@ export type ProposalView = ReturnType<typeof toProposalView>;
  * @example await proposeWorkflow(ctx, { task: "Route each ticket to billing, bugs or sales" }) // → { pattern: "router", … }
  */
 export async function proposeWorkflow(ctx: TenantContext, input: z.infer<typeof proposeInput>): Promise<ProposalView> {
-  const { snapshot, context, installed } = await plannerContextOf(ctx);
-  let proposal = planWorkflow(input.task, context);
-  if (input.pattern && input.pattern !== proposal.decision.pattern) proposal = replanAs(proposal, input.pattern, context);
+  const { proposal, snapshot, installed } = await planFor(ctx, input);
   return toProposalView(proposal, snapshot, installed);
+}
+
+/** The fast path's proposal for the task with this tenant's context, re-planned as `pattern` when one is asked for. */
+async function planFor(ctx: TenantContext, input: z.infer<typeof proposeInput>) {
+  const { snapshot, context, installed } = await plannerContextOf(ctx);
+  const planned = planWorkflow(input.task, context);
+  const proposal = input.pattern && input.pattern !== planned.decision.pattern ? replanAs(planned, input.pattern, context) : planned;
+  return { proposal, snapshot, context, installed };
 }
 
 /**
@@ -218,9 +224,7 @@ export async function proposeWorkflow(ctx: TenantContext, input: z.infer<typeof 
  */
 export async function refineWorkflowProposal(ctx: TenantContext, llm: LlmPort | undefined, input: z.infer<typeof proposeInput>) {
   if (!llm) throw new AppError("INVALID_INPUT", "No model is configured for this workspace: add one under Admin → LLM providers to refine proposals", { reason: "LLM_NOT_CONFIGURED" });
-  const { snapshot, context, installed } = await plannerContextOf(ctx);
-  let proposal = planWorkflow(input.task, context);
-  if (input.pattern && input.pattern !== proposal.decision.pattern) proposal = replanAs(proposal, input.pattern, context);
+  const { proposal, snapshot, context, installed } = await planFor(ctx, input);
   const refined = await refineProposal(proposal, context, createLlmPlanRefiner(llm, context.model ?? null));
   return { ...toProposalView(refined, snapshot, installed), refined: refined.refined, refinementNote: refined.refinementNote ?? null };
 }

@@ -13,7 +13,7 @@ import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { shortNameOf } from "@/engine/autonomy/server-discovery";
 import * as repo from "@/server/repositories/learning";
-import { findCatalogEntry } from "@/server/repositories/mcp-catalog";
+import { findCatalogEntriesByIds } from "@/server/repositories/mcp-catalog";
 import { listAllInstallations } from "@/server/repositories/mcp-installations";
 import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
@@ -169,9 +169,11 @@ export async function rateRun(ctx: TenantContext, input: { runId: string; rating
 
 /** Installation name → the short catalog name of what it installs (filesystem, github, …). */
 async function shortNamesOfInstallations(db: Db, tenantId: string): Promise<Map<string, string>> {
+  const installations = await listAllInstallations(db, tenantId);
+  const entries = new Map((await findCatalogEntriesByIds(db, [...new Set(installations.map((i) => i.catalogEntryId))])).map((e) => [e.id, e]));
   const names = new Map<string, string>();
-  for (const installation of await listAllInstallations(db, tenantId)) {
-    const entry = await findCatalogEntry(db, installation.catalogEntryId);
+  for (const installation of installations) {
+    const entry = entries.get(installation.catalogEntryId);
     if (entry) names.set(installation.name, shortNameOf(entry.name));
   }
   return names;

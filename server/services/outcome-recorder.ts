@@ -1,6 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowVersions, workflows } from "@/db/schema";
 import { analyzeTask } from "@/engine/autonomy/analyze-task";
 import type { Pattern } from "@/engine/autonomy/vocabulary";
 import { recordExperimentOutcome, type Experiment } from "@/engine/learning/experiments";
@@ -9,6 +7,7 @@ import { createPreferences, detectPattern, modelsOf } from "@/engine/learning/pr
 import { createLearningBook, recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import * as repo from "@/server/repositories/learning";
+import { findVersionsWithWorkflowText } from "@/server/repositories/workflow-versions";
 
 /** A finished run, as the executor reports it. */
 export interface FinishedRun {
@@ -67,12 +66,7 @@ export class OutcomeRecorder {
     if (this.profiles.size >= PROFILE_CACHE_LIMIT) this.profiles.clear();
     const missing = [...new Set(versionIds)].filter((id) => !this.profiles.has(id));
     if (missing.length) {
-      const rows = await this.db
-        .select({ id: workflowVersions.id, document: workflowVersions.document, name: workflows.name, description: workflows.description })
-        .from(workflowVersions)
-        .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
-        .where(inArray(workflowVersions.id, missing));
-      for (const row of rows) {
+      for (const row of await findVersionsWithWorkflowText(this.db, missing)) {
         try {
           this.profiles.set(row.id, profileVersion(row, row.document));
         } catch {
@@ -108,11 +102,8 @@ export class OutcomeRecorder {
     for (const [tenantId, runs] of chunks) {
       await this.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        const experimentsByWorkflow = new Map<string, repo.ExperimentRow>();
-        for (const workflowId of new Set(runs.map((r) => r.workflowId))) {
-          const running = await repo.findRunningExperiment(db, tenantId, workflowId);
-          if (running) experimentsByWorkflow.set(workflowId, running);
-        }
+        const running = await repo.findRunningExperimentsOf(db, tenantId, [...new Set(runs.map((r) => r.workflowId))]);
+        const experimentsByWorkflow = new Map(running.map((e) => [e.workflowId, e]));
         const armOf = (run: FinishedRun) => {
           const experiment = experimentsByWorkflow.get(run.workflowId);
           const arm = experiment && Object.entries(experiment.versions).find(([, versionId]) => versionId === run.versionId)?.[0];

@@ -1,5 +1,7 @@
 import type { RollupSource } from "@/db/schema";
+import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
 import type { MetricPoint, SeriesKind } from "@/engine/anomaly/types";
+import type { AnomalySettingsRow } from "@/server/repositories/alerts";
 import type { RollupRow } from "@/server/repositories/metric-rollups";
 import { quantileOfHist } from "./metric-recorder";
 
@@ -129,4 +131,13 @@ export function formatMetricValue(m: Pick<WatchedMetric, "unit">, value: number)
     case "count":
       return Math.round(value).toLocaleString("en-US");
   }
+}
+
+/**
+ * The detectors on a watched series with the tenant's sensitivity for it, as the watcher judges it
+ * and the alert page draws it (so the page flags the points the alerts came from).
+ */
+export function detectOn(m: WatchedMetric, points: MetricPoint[], rows: readonly RollupRow[], step: number, settings: Pick<AnomalySettingsRow, "sensitivity" | "metricSensitivity"> | undefined) {
+  const sensitivity = settings?.metricSensitivity[m.metric] ?? settings?.sensitivity ?? "medium";
+  return detectAnomalies(points, { kind: m.kind, sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
 }

@@ -6,6 +6,8 @@ import { isUniqueViolation } from "@/server/repositories/errors";
 import { listAlertsOnSeries, updateAlert } from "@/server/repositories/alerts";
 import { findLatestPublishedVersion } from "@/server/repositories/workflow-versions";
 import * as repo from "@/server/repositories/workflows";
+import type { AlertAction } from "@/db/schema";
+import { markUndone } from "./alerts";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { copyNameStem, firstFreeName } from "./workflow-names";
@@ -162,11 +164,9 @@ export function resumeWorkflow(ctx: TenantContext, id: string) {
     const workflow = await repo.findWorkflow(tx, ctx.tenant.id, id);
     if (!workflow) throw notFound("workflow", id);
     if (!(await repo.resumeWorkflow(tx, ctx.tenant.id, id))) throw conflict(`The workflow "${workflow.name}" is not paused.`);
-    const undoneAt = new Date().toISOString();
+    const isPause = (a: AlertAction) => a.rule === "pauseWorkflow" && !a.undoneAt;
     for (const alert of await listAlertsOnSeries(tx, ctx.tenant.id, "workflow.failure_rate", id)) {
-      if (!alert.actions.some((a) => a.rule === "pauseWorkflow" && !a.undoneAt)) continue;
-      const actions = alert.actions.map((a) => (a.rule === "pauseWorkflow" && !a.undoneAt ? { ...a, undoneAt, undoneBy: ctx.actor.email } : a));
-      await updateAlert(tx, ctx.tenant.id, alert.id, { actions });
+      if (alert.actions.some(isPause)) await updateAlert(tx, ctx.tenant.id, alert.id, { actions: markUndone(alert.actions, isPause, ctx.actor.email) });
     }
     return {
       value: { id, pausedAt: null, pausedReason: null },

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import * as alerts from "@/server/services/alerts";
-import { tenantAlertsChannel } from "@/server/services/anomaly-watch";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
@@ -19,29 +18,7 @@ export const anomalyRouter = router({
 
   /** The open count now and after every change to the tenant's alerts (the sidebar badge), over SSE. */
   liveCount: permissionProcedure("anomaly.view").subscription(async function* ({ ctx, signal }) {
-    const { bus } = await ctx.runSystem();
-    let wake: (() => void) | undefined;
-    let changed = true;
-    const unsubscribe = await bus.subscribe(tenantAlertsChannel(ctx.tenant.id), () => {
-      changed = true;
-      wake?.();
-    });
-    const onAbort = () => wake?.();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      while (!signal?.aborted) {
-        if (changed) {
-          changed = false;
-          yield await alerts.countOpenAlerts(ctx);
-          continue;
-        }
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      unsubscribe();
-    }
+    yield* alerts.streamOpenAlertCount(ctx, (await ctx.runSystem()).bus, signal);
   }),
 
   acknowledge: permissionProcedure("anomaly.manage")
