@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   "INVALID_INPUT",
   "RATE_LIMITED",
   "QUOTA_EXCEEDED",
+  /** The same idempotency key was sent again with a different request. */
+  "IDEMPOTENCY_MISMATCH",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

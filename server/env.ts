@@ -44,6 +44,7 @@ const schema = z
     TOKENS_MAX_PER_MONTH: optional(z.coerce.number().int().min(1).max(1_000_000_000_000)),
     RATE_LIMIT_PER_USER: optional(z.coerce.number().int().min(1).max(100_000)),
     RATE_LIMIT_PER_TOKEN: optional(z.coerce.number().int().min(1).max(100_000)),
+    MAX_REQUEST_BYTES: optional(z.coerce.number().int().min(1024).max(100 * 1024 * 1024)),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     OPENAI_API_KEY: optional(z.string()),
@@ -94,6 +95,8 @@ export interface Env {
     queueName: string;
   };
   signIn: { maxFailures: number; lockoutSeconds: number };
+  /** The largest request body the REST API and webhooks read (413 beyond). */
+  maxRequestBytes: number;
   /** The anomaly watcher: rollup bucket width, how often it evaluates, how long a breaker stays open before probing. */
   anomaly: { bucketMs: number; evaluateMs: number; breakerCoolDownMs: number };
   /** Platform defaults for tenants that set no limit of their own; null means unlimited. */
@@ -138,6 +141,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     appSecretKey: v.APP_SECRET_KEY?.toLowerCase(),
     appSecretKeyPrevious: v.APP_SECRET_KEY_PREVIOUS?.toLowerCase(),
     seedDemo: v.SEED_DEMO ?? !v.DATABASE_URL,
+    maxRequestBytes: v.MAX_REQUEST_BYTES ?? 1024 * 1024,
     runs: {
       concurrency: v.RUN_CONCURRENCY ?? 32,
       workerInApp: v.RUN_WORKER_IN_APP ?? true,

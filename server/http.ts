@@ -16,3 +16,43 @@ export function readRequestMeta(headers: HeaderSource): RequestMeta {
     userAgent: header(headers, "user-agent")?.slice(0, 500) ?? null,
   };
 }
+
+/** What reading a request body found: JSON, or why not (with the HTTP status to answer). */
+export type BodyResult = { ok: true; text: string; json: unknown } | { ok: false; status: 400 | 413; message: string };
+
+/**
+ * Reads a request body up to `maxBytes` (413 beyond, without reading the rest) and parses it as
+ * JSON when it has any text; an empty body is `undefined`.
+ */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
+  const tooLarge = { ok: false, status: 413, message: `The body is larger than ${maxBytes} bytes.` } as const;
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return tooLarge;
+  const text = await readTextCapped(request, maxBytes);
+  if (text === undefined) return tooLarge;
+  if (text.trim() === "") return { ok: true, text, json: undefined };
+  try {
+    return { ok: true, text, json: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, status: 400, message: "The body is not valid JSON." };
+  }
+}
+
+/** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
+export async function readTextCapped(request: Request, maxBytes: number): Promise<string | undefined> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

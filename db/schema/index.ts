@@ -5,3 +5,4 @@ export * from "./mcp";
 export * from "./runs";
 export * from "./anomalies";
 export * from "./learning";
+export * from "./triggers";

@@ -17,6 +17,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { tenants, users } from "./tenancy";
 import { workflows } from "./workflows";
+import type { RunTrigger } from "./triggers";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -76,6 +77,9 @@ export const runs = pgTable(
     startedBy: uuid("started_by").references(() => users.id, { onDelete: "set null" }),
     /** The run this one retries (from its failed step). */
     retryOf: uuid("retry_of"),
+    /** How the run was started (manual, api, webhook, schedule, mcp, retry, …) and by which trigger row, if any. */
+    trigger: text("trigger").$type<RunTrigger>().notNull().default("manual"),
+    triggerId: uuid("trigger_id"),
     createdAt: at("created_at").notNull().defaultNow(),
     startedAt: at("started_at"),
     finishedAt: at("finished_at"),
@@ -94,6 +98,7 @@ export const runs = pgTable(
     index("runs_tenant_workflow_idx").on(t.tenantId, t.workflowId, t.createdAt.desc()),
     index("runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     index("runs_tenant_status_idx").on(t.tenantId, t.status),
+    index("runs_tenant_trigger_idx").on(t.tenantId, t.trigger, t.createdAt.desc()),
   ],
 );
 

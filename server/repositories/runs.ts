@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { json, statement, timestamp, toDate, valuesList, type Row, type Statement } from "@/db/statements";
-import { experiments, runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus } from "@/db/schema";
+import { experiments, idempotencyKeys, runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus, type RunTrigger } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 import type { TenantStanding } from "./tenant-limits";
@@ -134,6 +134,7 @@ export interface RunFilter {
   workflowId?: string;
   status?: RunStatus[];
   startedBy?: string;
+  trigger?: RunTrigger[];
   since?: Date;
   until?: Date;
   cursor?: string | null;
@@ -176,6 +177,7 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<Page<RunListI
   if (filter.workflowId) where.push(eq(runs.workflowId, filter.workflowId));
   if (filter.status?.length) where.push(inArray(runs.status, filter.status));
   if (filter.startedBy) where.push(eq(runs.startedBy, filter.startedBy));
+  if (filter.trigger?.length) where.push(inArray(runs.trigger, filter.trigger));
   if (filter.since) where.push(gt(runs.createdAt, filter.since));
   if (filter.until) where.push(lt(runs.createdAt, filter.until));
   const cursor = decodeCursor(filter.cursor);
@@ -236,7 +238,7 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
 export type StartedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "status" | "startedBy" | "createdAt">;
 
 /** A new run as the journal stores it (see server/services/runs.ts startRun). */
-export type RunInsert = Pick<typeof runs.$inferInsert, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "input" | "pinnedOutputs" | "startedBy"> & {
+export type RunInsert = Pick<typeof runs.$inferInsert, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "input" | "pinnedOutputs" | "startedBy" | "trigger" | "triggerId"> & {
   id: string;
 };
 
@@ -254,12 +256,12 @@ export function insertRuns(values: RunInsert[]): Statement<StartedRun[]> {
   if (values.length === 0) return statement("", [], () => []);
   const params: unknown[] = [];
   const rows = valuesList(
-    values.map((v) => [v.id, v.tenantId, v.workflowId, v.versionId, v.isDraft ?? false, json(v.input ?? null), json(v.pinnedOutputs ?? {}), v.startedBy ?? null]),
-    ["uuid", "uuid", "uuid", "uuid", "boolean", "jsonb", "jsonb", "uuid"],
+    values.map((v) => [v.id, v.tenantId, v.workflowId, v.versionId, v.isDraft ?? false, json(v.input ?? null), json(v.pinnedOutputs ?? {}), v.startedBy ?? null, v.trigger ?? "manual", v.triggerId ?? null]),
+    ["uuid", "uuid", "uuid", "uuid", "boolean", "jsonb", "jsonb", "uuid", "text", "uuid"],
     params,
   );
   return statement(
-    `insert into runs (id, tenant_id, workflow_id, version_id, is_draft, input, pinned_outputs, started_by) values ${rows}
+    `insert into runs (id, tenant_id, workflow_id, version_id, is_draft, input, pinned_outputs, started_by, trigger, trigger_id) values ${rows}
     returning id, tenant_id, workflow_id, version_id, is_draft, status, started_by, created_at`,
     params,
     (result) =>
@@ -489,4 +491,43 @@ export async function listRunEvents(
     .where(and(...where))
     .orderBy(runEvents.id)
     .limit(query.limit ?? 1000);
+}
+
+/**
+ * Claims an idempotency key for a new run: stores (tenant, key) → run unless a claim younger than
+ * `ttlMs` holds it. Answers the claim that holds the key afterwards: ours when `runId` comes back.
+ * One statement, so two processes claiming the same key at once end with one owner.
+ */
+export async function claimIdempotencyKey(
+  db: Db,
+  claim: { tenantId: string; key: string; requestHash: string; runId: string },
+  ttlMs: number,
+): Promise<{ runId: string; requestHash: string; createdAt: Date }> {
+  const expiredBefore = new Date(Date.now() - ttlMs);
+  const [claimed] = await db
+    .insert(idempotencyKeys)
+    .values(claim)
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.tenantId, idempotencyKeys.key],
+      set: { requestHash: claim.requestHash, runId: claim.runId, createdAt: sql`now()` },
+      setWhere: lt(idempotencyKeys.createdAt, expiredBefore),
+    })
+    .returning({ runId: idempotencyKeys.runId, requestHash: idempotencyKeys.requestHash, createdAt: idempotencyKeys.createdAt });
+  if (claimed) return claimed;
+  const [held] = await db
+    .select({ runId: idempotencyKeys.runId, requestHash: idempotencyKeys.requestHash, createdAt: idempotencyKeys.createdAt })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
+  // Deleted between the two statements (its start failed): claim again.
+  return held ?? claimIdempotencyKey(db, claim, ttlMs);
+}
+
+/** Lets go of a key whose run was never stored (the start was refused), so a corrected retry may use it. */
+export async function releaseIdempotencyKey(db: Db, tenantId: string, key: string, runId: string): Promise<void> {
+  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, runId)));
+}
+
+/** Forgets keys older than `before` (they no longer protect anything). */
+export async function pruneIdempotencyKeys(db: Db, before: Date): Promise<void> {
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before));
 }

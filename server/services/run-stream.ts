@@ -57,3 +57,47 @@ export async function* streamRunEvents(
     options.signal?.removeEventListener("abort", onAbort);
   }
 }
+
+/** Events after which a run goes no further without a person: it ended, or it waits for an approval. */
+const SETTLING_EVENTS = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.cancelled", "run.waiting"]);
+
+/**
+ * One run's events from its start until it ends or waits for an approval, the time runs out or
+ * the signal aborts: what a waiting or streaming start (REST `wait`, webhooks, MCP tool calls)
+ * sends or waits for. Reads the event stream the canvas reads, never polls the database.
+ */
+export async function* followRun(
+  ctx: TenantContext,
+  bus: EventBus,
+  runId: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): AsyncGenerator<PublishedRunEvent> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), options.timeoutMs);
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener("abort", onAbort);
+  try {
+    for await (const message of streamRunEvents(ctx, bus, { runId, signal: stop.signal })) {
+      yield message;
+      if (SETTLING_EVENTS.has(message.event.type)) return;
+    }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/**
+ * Waits until a run ends (or waits for an approval), at most `timeoutMs`; answers the event that
+ * settled it, or undefined when the time ran out first.
+ */
+export async function waitForRun(
+  ctx: TenantContext,
+  bus: EventBus,
+  runId: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<RunEvent | undefined> {
+  let last: RunEvent | undefined;
+  for await (const message of followRun(ctx, bus, runId, options)) last = message.event;
+  return last && SETTLING_EVENTS.has(last.type) ? last : undefined;
+}

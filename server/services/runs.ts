@@ -1,5 +1,6 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
+import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { Diagnostic } from "@/engine/compiler/diagnostics";
@@ -7,7 +8,7 @@ import { validateRunInput } from "@/engine/runtime/run-plan";
 import type { Plan } from "@/engine/schema/plan";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { Db } from "@/db/client";
-import type { RunStatus } from "@/db/schema";
+import type { RunStatus, RunTrigger } from "@/db/schema";
 import type { EventBus } from "@/server/events/bus";
 import type { RunQueue } from "@/server/queue/run-queue";
 import * as repo from "@/server/repositories/runs";
@@ -83,7 +84,22 @@ export interface StartRunInput {
   draft?: boolean;
   input: unknown;
   pinnedOutputs?: Record<string, { output: unknown; port?: string }>;
+  /** How the run was started (the run records it); `manual` by default. */
+  trigger?: RunTrigger;
+  /** The webhook or schedule that started it. */
+  triggerId?: string;
+  /** A repeat of a start with the same key within 24 hours gets the first run back (README "Idempotent starts"). */
+  idempotencyKey?: string;
 }
+
+/** Printable ASCII, as Stripe's and the IETF draft's keys are (a UUID is typical). */
+export const idempotencyKeyInput = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, "An idempotency key is 1 to 255 printable ASCII characters without spaces");
+/** How long an idempotency key protects a start. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type StartFactsKey = { tenantId: string; workflowId: string };
 const startFactsLoaders = new WeakMap<Db, DataLoader<StartFactsKey, repo.RunStartFacts | undefined>>();
@@ -101,11 +117,66 @@ function loadStartFacts(db: Db, key: StartFactsKey): Promise<repo.RunStartFacts 
   return loader.load(key);
 }
 
+/** JSON with object keys in order, so the same request hashes the same however its keys were sent. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function hashStartRequest(input: StartRunInput): string {
+  const { workflowId, versionId, draft, input: runInput, pinnedOutputs, triggerId } = input;
+  return createHash("sha256").update(canonicalJson({ workflowId, versionId, draft, input: runInput, pinnedOutputs, triggerId })).digest("hex");
+}
+
+/** A started run, and whether it is an earlier start given back for a repeated idempotency key. */
+export type StartedRunResult = repo.StartedRun & { isReplay: boolean };
+
 /**
  * Starts a run: checks the quota and the input against the plan, stores the run as queued with
  * its run.queued event, and hands it to the queue. Returns at once; the run goes on in a worker.
+ * Every entry point (the Run button, the REST API, webhooks, schedules, the MCP endpoint) starts
+ * runs here, naming itself as the trigger.
+ *
+ * With an idempotency key, the first start claims the key (one statement, so simultaneous repeats
+ * on several processes find one owner); a repeat with the same request gets that run back, one with
+ * a different request is refused (IDEMPOTENCY_MISMATCH), and a refused start lets go of its key.
  */
-export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput) {
+export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput): Promise<StartedRunResult> {
+  const id = randomUUID();
+  const key = input.idempotencyKey;
+  if (!key) return { ...(await startNewRun(ctx, deps, input, id)), isReplay: false };
+  const requestHash = hashStartRequest(input);
+  const held = await repo.claimIdempotencyKey(ctx.db, { tenantId: ctx.tenant.id, key, requestHash, runId: id }, IDEMPOTENCY_TTL_MS);
+  if (held.runId === id) {
+    try {
+      return { ...(await startNewRun(ctx, deps, input, id)), isReplay: false };
+    } catch (error) {
+      await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
+      throw error;
+    }
+  }
+  if (held.requestHash !== requestHash) {
+    throw new AppError("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was used for a different request in the last 24 hours: send a new key for a new request.", { key });
+  }
+  return { ...(await findStartedRun(ctx, held.runId)), isReplay: true };
+}
+
+/** The run an earlier start with the same key made; it may still be on its way to the database. */
+async function findStartedRun(ctx: TenantContext, runId: string): Promise<repo.StartedRun> {
+  for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 50) {
+    const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+    if (run) return run;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw conflict("A request with this Idempotency-Key is still being processed: try again in a moment.");
+}
+
+async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, id: string): Promise<repo.StartedRun> {
   const facts = await loadStartFacts(ctx.db, { tenantId: ctx.tenant.id, workflowId: input.workflowId });
   const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
@@ -147,7 +218,6 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
   ).id;
   // The run, its audit record and its run.queued event are stored in one transaction, together
   // with whatever else the journal is writing at that moment (many starts cost one commit).
-  const id = randomUUID();
   const run = await deps.journal.startRun(
     {
       id,
@@ -158,8 +228,10 @@ export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRu
       input: input.input ?? null,
       pinnedOutputs: input.pinnedOutputs ?? {},
       startedBy: ctx.actor.userId,
+      trigger: input.trigger ?? "manual",
+      triggerId: input.triggerId ?? null,
     },
-    toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name } }),
+    toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" } }),
   );
   await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
   return run;
@@ -235,6 +307,7 @@ export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string)
       pinnedOutputs: run.pinnedOutputs,
       startedBy: ctx.actor.userId,
       retryOf: run.id,
+      trigger: "retry",
     });
     await repo.copyCompletedSteps(tx, run.id, row.id);
     return { value: row, audit: { action: "run.retry", targetType: "run", targetId: row.id, metadata: { retryOf: run.id } } };

@@ -1,8 +1,9 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { RUN_STATUSES } from "@/db/schema";
+import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
 import { pageInput } from "@/server/repositories/pagination";
 import * as runs from "@/server/services/runs";
+import { idempotencyKeyInput } from "@/server/services/runs";
 import { streamRunEvents } from "@/server/services/run-stream";
 import { permissionProcedure, router } from "../trpc";
 
@@ -16,6 +17,7 @@ export const runRouter = router({
         workflowId: id.optional(),
         status: z.array(z.enum(RUN_STATUSES)).max(6).optional(),
         startedBy: id.optional(),
+        trigger: z.array(z.enum(RUN_TRIGGERS)).max(RUN_TRIGGERS.length).optional(),
         since: z.date().optional(),
         until: z.date().optional(),
       }),
@@ -39,9 +41,13 @@ export const runRouter = router({
         draft: z.boolean().optional(),
         input: z.unknown(),
         pinnedOutputs: pinned.optional(),
+        /** A repeat with the same key within 24 hours gets the first run back. */
+        idempotencyKey: idempotencyKeyInput.optional(),
       }),
     )
-    .mutation(async ({ ctx, input }) => runs.startRun(ctx, (await ctx.runSystem()).runDeps, input)),
+    .mutation(async ({ ctx, input }) =>
+      runs.startRun(ctx, (await ctx.runSystem()).runDeps, { ...input, trigger: ctx.meta.apiToken ? "api" : "manual" }),
+    ),
 
   cancel: permissionProcedure("run.cancel")
     .input(z.object({ id }))

@@ -1,0 +1,38 @@
+import type { Db } from "@/db/client";
+import { forbidden } from "@/engine/errors";
+import { hasPermission } from "@/server/auth/permissions";
+import { findMembership, findTenantById } from "@/server/repositories/tenants";
+import { findUserById } from "@/server/repositories/users";
+import type { RequestMeta, TenantContext } from "./context";
+
+/**
+ * The context a trigger (webhook, schedule, MCP tool call) starts runs in. Like an API token, a
+ * trigger acts as the member who made it, with that member's current role: when the member leaves,
+ * is disabled or may no longer run workflows, or the tenant is suspended, the trigger is refused
+ * with a message that says why, rather than running with rights nobody holds any more.
+ */
+export async function contextForTrigger(
+  db: Db,
+  trigger: { tenantId: string; createdBy: string | null },
+  meta: RequestMeta,
+): Promise<TenantContext> {
+  const [user, membership, tenant] = await Promise.all([
+    trigger.createdBy ? findUserById(db, trigger.createdBy) : undefined,
+    trigger.createdBy ? findMembership(db, trigger.createdBy, trigger.tenantId) : undefined,
+    findTenantById(db, trigger.tenantId),
+  ]);
+  if (!tenant) throw forbidden("The tenant of this trigger no longer exists.");
+  if (tenant.suspendedAt) throw forbidden(`The tenant ${tenant.name} is suspended: its triggers are refused.`);
+  if (!user || user.disabledAt || !membership) {
+    throw forbidden("The member who made this trigger is no longer in the tenant: an editor must make it again.");
+  }
+  if (!hasPermission(membership.role, "workflow.run")) {
+    throw forbidden(`The member who made this trigger is now ${membership.role} and may not run workflows: an editor must make it again.`);
+  }
+  return {
+    db,
+    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: membership.role },
+    meta,
+  };
+}
