@@ -36,7 +36,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["{server,db}/**/*.int.test.ts"],
+          include: ["{server,db,app}/**/*.int.test.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -1,4 +1,4 @@
-import type { RunEvent } from "@/engine/schema/run-events";
+import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { listRunEvents } from "@/server/repositories/runs";
 import type { TenantContext } from "./context";
@@ -59,7 +59,7 @@ export async function* streamRunEvents(
 }
 
 /** Events after which a run goes no further without a person: it ended, or it waits for an approval. */
-const SETTLING_EVENTS = new Set<RunEvent["type"]>(["run.completed", "run.failed", "run.cancelled", "run.waiting"]);
+const SETTLING_EVENTS = new Set<RunEvent["type"]>(TERMINAL_RUN_EVENTS);
 
 /**
  * One run's events from its start until it ends or waits for an approval, the time runs out or

@@ -5,9 +5,12 @@ import { createCaller } from "@/server/api/root";
 import { findAppError, toTRPCError } from "@/server/api/errors";
 import { createContext } from "@/server/api/trpc";
 import { getDatabase } from "@/server/db";
-import { readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
+import { getEnv } from "@/server/env";
+import { readJsonBody, readRequestMeta } from "@/server/http";
+import { followRun, waitForRun } from "@/server/services/run-stream";
+import { idempotencyKeyInput } from "@/server/services/runs";
 
 /**
  * The REST API (README "API"): a thin layer over the tRPC procedures, so a token meets the same
@@ -20,10 +23,14 @@ export const dynamic = "force-dynamic";
 type Caller = ReturnType<typeof createCaller>;
 type RouteContext = { params: Promise<{ path: string[] }> };
 
+/** The longest a start may wait for its run to end before answering 202. */
+const MAX_WAIT_SECONDS = 300;
+
 const startRunBody = z.object({
   workflowId: z.uuid("workflowId must be a workflow's id (a UUID)"),
   versionId: z.uuid("versionId must be a published version's id (a UUID)").optional(),
   input: z.unknown(),
+  wait: z.number().min(0).max(MAX_WAIT_SECONDS, `wait is at most ${MAX_WAIT_SECONDS} seconds`).optional(),
 });
 
 function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
@@ -48,65 +55,122 @@ function toErrorResponse(thrown: unknown): Response {
   return response;
 }
 
-async function callerFor(request: Request): Promise<Caller> {
+async function authenticate(request: Request) {
   const { db } = await getDatabase();
   const identity = await identityFromAuthorization(db, request.headers.get("authorization"));
   if (!identity) throw new TRPCError({ code: "UNAUTHORIZED", message: "Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens)." });
-  return createCaller(await createContext({ db, identity, meta: readRequestMeta(request.headers) }));
+  const context = await createContext({ db, identity, meta: readRequestMeta(request.headers) });
+  return { context, caller: createCaller(context) };
 }
 
 const runLinks = (id: string) => ({ self: `/api/v1/runs/${id}`, web: `/runs/${id}` });
+const noStore = { "cache-control": "no-store" };
 
-/** POST /api/v1/runs {workflowId, input, versionId?}: starts a run, 202 with where to follow it. */
+/**
+ * POST /api/v1/runs {workflowId, input, versionId?, wait?}: starts a run. Answers 202 with where to
+ * follow it; with `wait` (seconds), 200 with the finished run when it ends in time; with
+ * `Accept: text/event-stream`, the run's events as they happen, ending with the finished run.
+ * `Idempotency-Key` makes a repeat within 24 hours answer with the first run.
+ */
 async function startRun(request: Request): Promise<Response> {
-  const caller = await callerFor(request);
-  const json: unknown = await request.json().catch(() => undefined);
-  if (json === undefined) return errorResponse(400, "BAD_REQUEST", "The body must be a JSON object: {\"workflowId\": \"…\", \"input\": {…}}.");
-  const body = startRunBody.safeParse(json);
+  const { context, caller } = await authenticate(request);
+  const read = await readJsonBody(request, getEnv().maxRequestBytes);
+  if (!read.ok) return errorResponse(read.status, read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", read.message);
+  if (read.json === undefined) return errorResponse(400, "BAD_REQUEST", "The body must be a JSON object: {\"workflowId\": \"…\", \"input\": {…}}.");
+  const body = startRunBody.safeParse(read.json);
   if (!body.success) {
     return errorResponse(400, "BAD_REQUEST", "The request body is invalid.", { fieldErrors: z.flattenError(body.error).fieldErrors });
   }
-  const run = await caller.run.start(body.data);
-  return Response.json(
-    { id: run.id, status: run.status, links: runLinks(run.id) },
-    { status: 202, headers: { location: runLinks(run.id).self, "cache-control": "no-store" } },
-  );
+  const key = request.headers.get("idempotency-key") ?? undefined;
+  if (key !== undefined && !idempotencyKeyInput.safeParse(key).success) {
+    return errorResponse(400, "BAD_REQUEST", "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+  }
+  const { wait, ...start } = body.data;
+  const run = await caller.run.start({ ...start, idempotencyKey: key });
+  const headers = { ...noStore, location: runLinks(run.id).self, ...(run.isReplay ? { "idempotent-replayed": "true" } : {}) };
+
+  if (request.headers.get("accept")?.includes("text/event-stream")) {
+    return streamRun(context, caller, run.id, { timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000, signal: request.signal, headers });
+  }
+  if (wait) {
+    const tenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
+    const settled = await waitForRun(tenantContext, (await context.runSystem()).bus, run.id, { timeoutMs: wait * 1000, signal: request.signal });
+    if (settled && settled.type !== "run.waiting") return Response.json(await runBody(caller, run.id), { status: 200, headers });
+  }
+  return Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
+}
+
+/** Server-sent events of one run (`event: <type>`, `data: <event>`), then `event: run` with the run's body. */
+function streamRun(
+  context: Awaited<ReturnType<typeof authenticate>>["context"],
+  caller: Caller,
+  runId: string,
+  options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string> },
+): Response {
+  const tenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
+  const encoder = new TextEncoder();
+  const frame = (event: string, data: unknown, id?: number) =>
+    encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        const { bus } = await context.runSystem();
+        for await (const message of followRun(tenantContext, bus, runId, options)) {
+          controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
+        }
+        if (!options.signal.aborted) controller.enqueue(frame("run", await runBody(caller, runId)));
+      } catch (error) {
+        console.error("Streaming a run failed:", error);
+        controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
+      } finally {
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...options.headers, "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no", connection: "keep-alive" },
+  });
+}
+
+/** A run as GET /api/v1/runs/{id} answers it. */
+async function runBody(caller: Caller, id: string) {
+  const { run, steps } = await caller.run.get({ id });
+  return {
+    id: run.id,
+    status: run.status,
+    trigger: run.trigger,
+    workflow: { id: run.workflowId, name: run.workflowName },
+    versionId: run.versionId,
+    isDraft: run.isDraft,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+    input: run.input ?? null,
+    output: run.output ?? null,
+    error: run.error ?? null,
+    tokens: { input: run.inputTokens, output: run.outputTokens },
+    costUsd: run.costUsd,
+    steps: steps.map((s) => ({
+      id: s.stepId,
+      kind: s.kind,
+      status: s.status,
+      attempts: s.attempts,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      durationMs: s.durationMs,
+      error: s.error ?? null,
+    })),
+    links: runLinks(run.id),
+  };
 }
 
 /** GET /api/v1/runs/{id}: the run's status, timings, output or error, usage, and its steps. */
 async function readRun(request: Request, id: string): Promise<Response> {
-  const caller = await callerFor(request);
+  const { caller } = await authenticate(request);
   if (!z.uuid().safeParse(id).success) return errorResponse(404, "NOT_FOUND", `No run with id ${id}`);
-  const { run, steps } = await caller.run.get({ id });
-  return Response.json(
-    {
-      id: run.id,
-      status: run.status,
-      workflow: { id: run.workflowId, name: run.workflowName },
-      versionId: run.versionId,
-      isDraft: run.isDraft,
-      createdAt: run.createdAt,
-      startedAt: run.startedAt,
-      finishedAt: run.finishedAt,
-      durationMs: run.durationMs,
-      output: run.output ?? null,
-      error: run.error ?? null,
-      tokens: { input: run.inputTokens, output: run.outputTokens },
-      costUsd: run.costUsd,
-      steps: steps.map((s) => ({
-        id: s.stepId,
-        kind: s.kind,
-        status: s.status,
-        attempts: s.attempts,
-        startedAt: s.startedAt,
-        finishedAt: s.finishedAt,
-        durationMs: s.durationMs,
-        error: s.error ?? null,
-      })),
-      links: runLinks(run.id),
-    },
-    { headers: { "cache-control": "no-store" } },
-  );
+  return Response.json(await runBody(caller, id), { headers: noStore });
 }
 
 /** The API's routes: [method, path pattern, handler]. Anything else is a JSON 404 or 405. */
