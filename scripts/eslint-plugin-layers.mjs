@@ -11,7 +11,7 @@ const WHY = {
   "engine->*":
     "engine/ is the pure core that runs in the browser and on the server alike: it may import only engine/ itself (and zod). Put code that touches the outside in server/ behind a port.",
   "app->server":
-    "app/ pages stay thin and render on both sides: read data through tRPC. Only route handlers (app/api/**/route.ts) may import server/.",
+    "app/ pages stay thin and render on both sides: read data through tRPC. Only route handlers (app/api/**/route.ts) and their tests may import server/.",
   "app->db": "app/ never queries the database: go through a tRPC procedure, which calls a service, which calls a repository.",
   "app->engine": "app/ composes components; engine logic belongs in components (UI) or server (use cases).",
   "db->*": "db/ holds the schema, migrations and the client factory; it may import only engine/schema types. Queries belong in server/repositories.",
@@ -23,8 +23,12 @@ const WHY = {
 
 /** For each folder: the folders it may import, or a function deciding per import. */
 const ALLOWED = {
+  // A route handler's integration test builds its data with the server's factories and the engine's examples.
   app: (target, ctx) =>
-    target === "app" || target === "components" || (target === "server" && /\/api\/.*\/route\.ts$/.test(ctx.file)),
+    target === "app" ||
+    target === "components" ||
+    (target === "server" && /\/api\/.*\/route(\.int\.test)?\.ts$/.test(ctx.file)) ||
+    (target === "engine" && /\/api\/.*\/route\.int\.test\.ts$/.test(ctx.file)),
   components: (target, ctx) => target === "components" || target === "engine" || (target === "server" && ctx.isTypeOnly),
   engine: (target) => target === "engine",
   server: (target) => target === "server" || target === "engine" || target === "db",

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { getEnv } from "@/server/env";
 import { listRuns } from "@/server/repositories/runs";
