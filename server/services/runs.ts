@@ -329,10 +329,16 @@ export async function listEventsOfRun(ctx: TenantContext, runId: string, options
   return { items, nextCursor: items.length === options.limit ? items.at(-1)!.id : null };
 }
 
-/** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */
-export async function getRun(ctx: TenantContext, runId: string) {
+/** A run with its steps: what the REST API answers. */
+export async function getRunWithSteps(ctx: TenantContext, runId: string) {
   const run = await repo.findRunWithNames(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
-  const [steps, version] = await Promise.all([repo.listStepRuns(ctx.db, run.id), repo.findVersionForRun(ctx.db, run)]);
+  return { run, steps: await repo.listStepRuns(ctx.db, run.id) };
+}
+
+/** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */
+export async function getRun(ctx: TenantContext, runId: string) {
+  const { run, steps } = await getRunWithSteps(ctx, runId);
+  const version = await repo.findVersionForRun(ctx.db, run);
   return { run, steps, plan: (version?.plan ?? null) as Plan | null, version: version ? { id: version.id, number: version.version } : null };
 }

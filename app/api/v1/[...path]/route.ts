@@ -1,8 +1,7 @@
-import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { z, ZodError } from "zod";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
 import { createCaller } from "@/server/api/root";
-import { findAppError, toTRPCError } from "@/server/api/errors";
+import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
 import { createContext } from "@/server/api/trpc";
 import { getDatabase } from "@/server/db";
 import { withMetrics } from "@/server/observability/metrics";
@@ -10,7 +9,9 @@ import { identityFromAuthorization } from "@/server/services/api-tokens";
 import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
 import { followRun, waitForRun } from "@/server/services/run-stream";
-import { idempotencyKeyInput } from "@/server/services/runs";
+import { getRunWithSteps, idempotencyKeyInput } from "@/server/services/runs";
+import type { TenantContext } from "@/server/services/context";
+import type { EventBus } from "@/server/events/bus";
 
 /**
  * The REST API (README "API"): a thin layer over the tRPC procedures, so a token meets the same
@@ -20,7 +21,6 @@ import { idempotencyKeyInput } from "@/server/services/runs";
  */
 export const dynamic = "force-dynamic";
 
-type Caller = ReturnType<typeof createCaller>;
 type RouteContext = { params: Promise<{ path: string[] }> };
 
 /** The longest a start may wait for its run to end before answering 202. */
@@ -32,28 +32,6 @@ const startRunBody = z.object({
   input: z.unknown(),
   wait: z.number().min(0).max(MAX_WAIT_SECONDS, `wait is at most ${MAX_WAIT_SECONDS} seconds`).optional(),
 });
-
-function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ error: { code, message, ...extra } }, { status, headers: { "cache-control": "no-store" } });
-}
-
-function toErrorResponse(thrown: unknown): Response {
-  const appError = findAppError(thrown);
-  const error = thrown instanceof TRPCError || !appError ? getTRPCErrorFromUnknown(thrown) : toTRPCError(appError);
-  const status = getHTTPStatusCodeFromError(error);
-  if (status >= 500) {
-    console.error("REST API call failed:", error.cause ?? error);
-    return errorResponse(status, error.code, "Something went wrong on the server.");
-  }
-  const extra: Record<string, unknown> = {};
-  if (error.cause instanceof ZodError) extra.fieldErrors = z.flattenError(error.cause).fieldErrors;
-  if (appError?.details) extra.details = appError.details;
-  const response = errorResponse(status, error.code, error.message, extra);
-  // A rate-limited call says when to come back, as the tRPC endpoint does.
-  const wait = appError?.details?.retryAfterSeconds;
-  if (typeof wait === "number") response.headers.set("Retry-After", String(wait));
-  return response;
-}
 
 async function authenticate(request: Request) {
   const { db } = await getDatabase();
@@ -89,36 +67,36 @@ async function startRun(request: Request): Promise<Response> {
   const run = await caller.run.start({ ...start, idempotencyKey: key });
   const headers = { ...noStore, location: runLinks(run.id).self, ...(run.isReplay ? { "idempotent-replayed": "true" } : {}) };
 
+  // The start was allowed, so the token may read this run: follow and read it without more procedure calls.
+  const tenantContext: TenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
+  const { bus } = await context.runSystem();
   if (request.headers.get("accept")?.includes("text/event-stream")) {
-    return streamRun(context, caller, run.id, { timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000, signal: request.signal, headers });
+    return streamRun(tenantContext, bus, run.id, { timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000, signal: request.signal, headers });
   }
   if (wait) {
-    const tenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
-    const settled = await waitForRun(tenantContext, (await context.runSystem()).bus, run.id, { timeoutMs: wait * 1000, signal: request.signal });
-    if (settled && settled.type !== "run.waiting") return Response.json(await runBody(caller, run.id), { status: 200, headers });
+    const settled = await waitForRun(tenantContext, bus, run.id, { timeoutMs: wait * 1000, signal: request.signal });
+    if (settled && settled.type !== "run.waiting") return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), { status: 200, headers });
   }
   return Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
 }
 
 /** Server-sent events of one run (`event: <type>`, `data: <event>`), then `event: run` with the run's body. */
 function streamRun(
-  context: Awaited<ReturnType<typeof authenticate>>["context"],
-  caller: Caller,
+  tenantContext: TenantContext,
+  bus: EventBus,
   runId: string,
   options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string> },
 ): Response {
-  const tenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
   const encoder = new TextEncoder();
   const frame = (event: string, data: unknown, id?: number) =>
     encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        const { bus } = await context.runSystem();
         for await (const message of followRun(tenantContext, bus, runId, options)) {
           controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
         }
-        if (!options.signal.aborted) controller.enqueue(frame("run", await runBody(caller, runId)));
+        if (!options.signal.aborted) controller.enqueue(frame("run", runBody(await getRunWithSteps(tenantContext, runId))));
       } catch (error) {
         console.error("Streaming a run failed:", error);
         controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
@@ -134,8 +112,7 @@ function streamRun(
 }
 
 /** A run as GET /api/v1/runs/{id} answers it. */
-async function runBody(caller: Caller, id: string) {
-  const { run, steps } = await caller.run.get({ id });
+function runBody({ run, steps }: Awaited<ReturnType<typeof getRunWithSteps>>) {
   return {
     id: run.id,
     status: run.status,
@@ -170,7 +147,7 @@ async function runBody(caller: Caller, id: string) {
 async function readRun(request: Request, id: string): Promise<Response> {
   const { caller } = await authenticate(request);
   if (!z.uuid().safeParse(id).success) return errorResponse(404, "NOT_FOUND", `No run with id ${id}`);
-  return Response.json(await runBody(caller, id), { headers: noStore });
+  return Response.json(runBody(await caller.run.get({ id })), { headers: noStore });
 }
 
 /** The API's routes: [method, path pattern, handler]. Anything else is a JSON 404 or 405. */

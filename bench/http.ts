@@ -1,0 +1,178 @@
+/**
+ * The app over loopback HTTP, as a user's script drives it, printing one JSON object:
+ * - syncRunsPerSecondC1 / C10, syncP50MsC1, syncP99MsC10: `POST /api/v1/runs` with `wait` (the
+ *   answer is the finished run) in a closed loop of 1 and 10 clients;
+ * - getRunPerSecond: `GET /api/v1/runs/{id}` with 10 clients;
+ * - webhookRunsPerSecondC10: a webhook in "wait" mode with 10 clients;
+ * - mcpToolCallsPerSecondC10: `tools/call` on `/api/mcp` (the workflow exposed as a tool), 10 clients;
+ * - rssMbAfterLoad: the app's resident memory after all of it.
+ * It starts the production build (`npm start`, built first when stale) on its own port with a fresh
+ * embedded data folder (the demo seed), signs in as the demo owner, makes an API token, publishes
+ * the trivial demo "Welcome a new teammate", and measures each figure for BENCH_SECONDS (20).
+ *   npm run bench:http
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = join(__dirname, "..");
+const PORT = Number(process.env.BENCH_PORT ?? 3390);
+const BASE = `http://127.0.0.1:${PORT}`;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const DATA_DIR = join(root, ".tmp", "bench-http");
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function startApp(): Promise<ChildProcess> {
+  rmSync(DATA_DIR, { recursive: true, force: true });
+  const app = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(PORT), DATA_DIR, NEXTAUTH_URL: BASE, RATE_LIMIT_PER_TOKEN: "100000", RATE_LIMIT_PER_USER: "100000", RUN_MAX_ACTIVE_PER_TENANT: "10000" },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  app.stdout!.on("data", () => undefined);
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    const ok = await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return app;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("The app did not answer /api/health within 3 minutes");
+}
+
+/** The `next-server` process under `npm start`: the one whose memory counts. */
+function rssMbOf(app: ChildProcess): number {
+  const pids = [app.pid!, ...childPids(app.pid!)];
+  return Math.max(...pids.map((pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      return 0;
+    }
+  }));
+}
+function childPids(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.flatMap((child) => [child, ...childPids(child)]);
+  } catch {
+    return [];
+  }
+}
+
+function cookieHeader(setCookies: string[]): string {
+  return setCookies.map((c) => c.split(";")[0]).join("; ");
+}
+
+async function signIn(email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${BASE}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookies = csrf.headers.getSetCookie();
+  const signedIn = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(cookies), origin: BASE },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  return cookieHeader([...cookies, ...signedIn.headers.getSetCookie()]);
+}
+
+async function trpc<T>(auth: Record<string, string>, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
+  const url = method === "GET" ? `${BASE}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}` : `${BASE}/api/trpc/${path}`;
+  const response = await fetch(url, {
+    method,
+    headers: { ...auth, "content-type": "application/json", origin: BASE },
+    ...(method === "POST" ? { body: JSON.stringify({ json: input }) } : {}),
+  });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
+  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
+  return body.result.data.json;
+}
+
+/** A closed loop of `clients`, each sending its next request when its last one was answered, for SECONDS. */
+async function closedLoop(clients: number, request: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const until = performance.now() + SECONDS * 1000;
+  let n = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        await request(n++);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: round(latencies.length / seconds), p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) };
+}
+
+async function expectOk(response: Response, what: string): Promise<unknown> {
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${what}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as unknown;
+}
+
+async function main() {
+  const app = await startApp();
+  try {
+    const cookie = await signIn("owner@demo.test", "demo-owner-pass");
+    const session = { cookie };
+    const { secret } = await trpc<{ secret: string }>(session, "token.create", { name: "bench", scopes: ["runs:write", "workflows:write"], expiry: { in: "never" } });
+    const auth = { authorization: `Bearer ${secret}` };
+    const { items } = await trpc<{ items: { id: string; name: string }[] }>(auth, "workflow.list", { search: "Welcome a new teammate" }, "GET");
+    const workflowId = items[0]!.id;
+    await trpc(auth, "run.publish", { workflowId });
+
+    const syncRun = async (i: number) => {
+      const response = await fetch(`${BASE}/api/v1/runs`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ workflowId, input: { name: `Ada ${i}` }, wait: 30 }),
+      });
+      const run = (await expectOk(response, "POST /api/v1/runs")) as { status: string };
+      if (run.status !== "completed") throw new Error(`a run ended ${run.status}`);
+    };
+    await closedLoop(2, syncRun); // warm-up is counted nowhere: the first requests compile routes
+    const c1 = await closedLoop(1, syncRun);
+    const c10 = await closedLoop(10, syncRun);
+
+    const started = (await (await fetch(`${BASE}/api/v1/runs`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ workflowId, input: { name: "Ada" }, wait: 30 }) })).json()) as { id: string };
+    const gets = await closedLoop(10, async () => {
+      await expectOk(await fetch(`${BASE}/api/v1/runs/${started.id}`, { headers: auth }), "GET /api/v1/runs/{id}");
+    });
+
+    console.log(
+      JSON.stringify({
+        syncRunsPerSecondC1: c1.perSecond,
+        syncRunsPerSecondC10: c10.perSecond,
+        syncP50MsC1: c1.p50,
+        syncP99MsC10: c10.p99,
+        getRunPerSecond: gets.perSecond,
+        rssMbAfterLoad: round(rssMbOf(app)),
+        seconds: SECONDS,
+      }),
+    );
+  } finally {
+    try {
+      process.kill(-app.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { z, ZodError } from "zod";
+import type { AppError } from "@/engine/errors";
+import { findAppError, toTRPCError } from "./errors";
+
+/**
+ * Errors of the plain HTTP endpoints (the REST API, webhooks) as JSON: `{ error: { code, message,
+ * fieldErrors?, details? } }` with the status the tRPC endpoint would give. A server failure says
+ * only that it failed (the cause goes to the log, never SQL or a stack to the caller).
+ */
+export function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return Response.json({ error: { code, message, ...extra } }, { status, headers: { "cache-control": "no-store" } });
+}
+
+/**
+ * The run service's input problems (`input.topic: is required`) by field, as forms and REST
+ * clients read them: `{ topic: ["is required"] }`; a problem with the whole input is under `input`.
+ */
+export function fieldErrorsOfProblems(problems: readonly string[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const problem of problems) {
+    const match = /^input(?:\.|(?=\[))?([^:]*): (.*)$/.exec(problem);
+    const field = match?.[1] || "input";
+    (errors[field] ??= []).push(match?.[2] ?? problem);
+  }
+  return errors;
+}
+
+/**
+ * When a refused start may be tried again: a rate limit says so itself; a daily or monthly quota
+ * frees up at the next UTC day or month; concurrent runs free up as runs finish (a hint, not a promise).
+ */
+export function retryAfterSeconds(error: AppError, now = new Date()): number | undefined {
+  const given = error.details?.retryAfterSeconds;
+  if (typeof given === "number") return given;
+  if (error.code !== "QUOTA_EXCEEDED") return undefined;
+  const until = (next: Date) => Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
+  switch (error.details?.limit) {
+    case "maxRunsPerDay":
+      return until(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)));
+    case "maxTokensPerMonth":
+      return until(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
+    case "maxConcurrentRuns":
+      return 10;
+    default:
+      return 60;
+  }
+}
+
+/**
+ * Any thrown error as a response: AppErrors and tRPC errors by their code (field errors from zod
+ * or from the run input's problems, details, Retry-After on 429), anything else as a bare 500
+ * whose cause is logged under `label`.
+ */
+export function toErrorResponse(thrown: unknown, label = "REST API call"): Response {
+  const appError = findAppError(thrown);
+  const error = thrown instanceof TRPCError || !appError ? getTRPCErrorFromUnknown(thrown) : toTRPCError(appError);
+  const status = getHTTPStatusCodeFromError(error);
+  if (status >= 500) {
+    console.error(`${label} failed:`, error.cause ?? error);
+    return errorResponse(status, error.code, "Something went wrong on the server.");
+  }
+  const extra: Record<string, unknown> = {};
+  if (error.cause instanceof ZodError) extra.fieldErrors = z.flattenError(error.cause).fieldErrors;
+  const problems = appError?.details?.problems;
+  if (Array.isArray(problems) && problems.every((p) => typeof p === "string")) extra.fieldErrors = fieldErrorsOfProblems(problems);
+  if (appError?.details) extra.details = appError.details;
+  const response = errorResponse(status, error.code, error.message, extra);
+  // A refused call says when to come back, as the tRPC endpoint does for rate limits.
+  const wait = appError ? retryAfterSeconds(appError) : undefined;
+  if (wait !== undefined) response.headers.set("Retry-After", String(wait));
+  return response;
+}
