@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { apiTokens, users } from "@/db/schema";
+import { apiTokens, memberships, tenants, users, type Role } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
@@ -56,9 +56,28 @@ export async function findApiTokenSummary(db: Db, tenantId: string, id: string):
 }
 
 /** The token with this hash, in whatever tenant: the hash is what a bearer proves. */
-export async function findApiTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash));
-  return row;
+/** A token with the account that made it and that account's role in the token's tenant (null when it left). */
+export type ApiTokenWithHolder = ApiTokenRow & {
+  user: { id: string; email: string; name: string; isSuperadmin: boolean; disabledAt: Date | null } | null;
+  tenant: { id: string; slug: string; name: string } | null;
+  role: Role | null;
+};
+
+/** Reads a token, its creator and the creator's membership in its tenant in one query: every API request's first step. */
+export async function findApiTokenWithHolder(db: Db, tokenHash: string): Promise<ApiTokenWithHolder | undefined> {
+  const [row] = await db
+    .select({
+      token: apiTokens,
+      user: { id: users.id, email: users.email, name: users.name, isSuperadmin: users.isSuperadmin, disabledAt: users.disabledAt },
+      tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name },
+      role: memberships.role,
+    })
+    .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(tenants, eq(tenants.id, apiTokens.tenantId))
+    .leftJoin(memberships, and(eq(memberships.userId, apiTokens.userId), eq(memberships.tenantId, apiTokens.tenantId)))
+    .where(eq(apiTokens.tokenHash, tokenHash));
+  return row ? { ...row.token, user: row.user, tenant: row.tenant, role: row.role } : undefined;
 }
 
 /** Marks a token revoked; returns nothing when it is not this tenant's or was already revoked. */

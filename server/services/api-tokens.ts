@@ -6,10 +6,8 @@ import type { Identity } from "@/server/api/trpc";
 import { TOKEN_SCOPE_NAMES, TOKEN_SCOPES } from "@/server/auth/permissions";
 import * as repo from "@/server/repositories/api-tokens";
 import type { PageInput } from "@/server/repositories/pagination";
-import { findUserById } from "@/server/repositories/users";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
-import { resolveActiveTenant } from "./tenants";
 
 /**
  * API tokens: `mst_` + 32 random bytes (base64url). The secret is shown once, at creation; only its
@@ -132,22 +130,32 @@ export function readBearerToken(authorization: string | null | undefined): strin
  */
 export async function authenticateApiToken(db: Db, secret: string, now = new Date()): Promise<Identity> {
   if (!secret.startsWith(TOKEN_PREFIX)) throw unauthenticated(`That is not a Maestro API token (they start with ${TOKEN_PREFIX}).`);
-  const token = await repo.findApiTokenByHash(db, hashToken(secret));
+  // One query reads the token, its creator and the creator's role: the context needs nothing more.
+  const token = await repo.findApiTokenWithHolder(db, hashToken(secret));
   if (!token) throw unauthenticated("Unknown API token: check that it was copied whole, or create a new one.");
   if (token.revokedAt) throw unauthenticated(`This API token ("${token.name}") was revoked on ${token.revokedAt.toISOString()}.`);
   if (token.expiresAt && token.expiresAt <= now) {
     throw unauthenticated(`This API token ("${token.name}") expired on ${token.expiresAt.toISOString()}.`);
   }
-  const user = await findUserById(db, token.userId);
+  const { user, tenant } = token;
   if (!user || user.disabledAt) throw unauthenticated(`The account that created the API token "${token.name}" is disabled.`);
-  const tenant = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, token.tenantId);
-  if (tenant?.id !== token.tenantId) {
+  // A superadmin acts as owner in any tenant, as resolveActiveTenant has it for sessions.
+  const role = token.role ?? (user.isSuperadmin ? "owner" : null);
+  if (!tenant || !role) {
     throw unauthenticated(`The member who created the API token "${token.name}" no longer belongs to its tenant.`);
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchApiToken(db, token.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));
   }
-  return { userId: user.id, tenantId: token.tenantId, apiToken: { id: token.id, name: token.name, scopes: token.scopes } };
+  return {
+    userId: user.id,
+    tenantId: token.tenantId,
+    apiToken: { id: token.id, name: token.name, scopes: token.scopes },
+    verified: {
+      actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
+      tenant: { ...tenant, role },
+    },
+  };
 }
 
 /**
