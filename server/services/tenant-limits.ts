@@ -97,8 +97,9 @@ export async function assertCanStartRun(
         monthStart: limits.maxTokensPerMonth === null ? undefined : utcMonthStart(now),
       })
     : { activeRuns: standing.activeRuns, runsToday: 0, tokensThisMonth: 0 };
-  const exceeded = (limit: LimitKey, used: number, message: string) =>
-    new AppError("QUOTA_EXCEEDED", message, { limit, used, max: limits[limit] });
+  // Every quota answer says when to come back (HTTP Retry-After), as the rate limits do.
+  const exceeded = (limit: LimitKey, used: number, message: string, retryAt: Date) =>
+    new AppError("QUOTA_EXCEEDED", message, { limit, used, max: limits[limit], retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) });
 
   const maxActive = limits.maxConcurrentRuns;
   if (maxActive !== null && usage.activeRuns >= maxActive) {
@@ -106,6 +107,8 @@ export async function assertCanStartRun(
       "maxConcurrentRuns",
       usage.activeRuns,
       `This tenant already has ${format(usage.activeRuns)} runs queued or running (the limit is ${format(maxActive)} at once). Wait for some to finish or cancel them, ${RAISE_HINT}.`,
+      // Runs mostly finish in seconds; a few seconds is a fair first wait.
+      new Date(now.getTime() + 5_000),
     );
   }
   const maxPerDay = limits.maxRunsPerDay;
@@ -114,6 +117,7 @@ export async function assertCanStartRun(
       "maxRunsPerDay",
       usage.runsToday,
       `This tenant has started ${format(usage.runsToday)} runs today (the limit is ${format(maxPerDay)} runs per day, UTC). Runs can start again after midnight UTC, ${RAISE_HINT}.`,
+      new Date(utcDayStart(now).getTime() + 86_400_000),
     );
   }
   const maxTokens = limits.maxTokensPerMonth;
@@ -122,6 +126,7 @@ export async function assertCanStartRun(
       "maxTokensPerMonth",
       usage.tokensThisMonth,
       `This tenant has used ${format(usage.tokensThisMonth)} LLM tokens this month (the limit is ${format(maxTokens)} tokens per month, UTC). Runs can start again on the 1st of next month, ${RAISE_HINT}.`,
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
     );
   }
 }

@@ -39,12 +39,13 @@ const greeting = makeWorkflow({
 
 async function setup() {
   const { caller, tenant } = await makeMemberCaller(database.db, "owner");
+  const owner = caller;
   const workflow = await caller.workflow.create({ name: `Greeting ${randomBytes(3).toString("hex")}` });
   const { version } = await caller.workflow.get({ id: workflow.id });
   await caller.workflow.saveDraft({ id: workflow.id, baseVersion: version, document: { ...greeting, name: workflow.name } });
   await caller.run.publish({ workflowId: workflow.id });
   const { secret } = await caller.token.create({ name: "script", scopes: ["runs:write"], expiry: { in: "never" } });
-  return { tenant, workflow, secret };
+  return { tenant, workflow, secret, owner };
 }
 
 const context = { params: Promise.resolve({ path: ["runs"] }) };
@@ -60,6 +61,18 @@ function post(secret: string, body: unknown, headers: Record<string, string> = {
 }
 
 describe("POST /api/v1/runs", () => {
+  it("a quota answer is a 429 that says when to come back", async () => {
+    const { workflow, secret, owner } = await setup();
+    await owner.limits.update({ maxRunsPerDay: 1 });
+    expect((await post(secret, { workflowId: workflow.id, input: { name: "Ada" }, wait: 10 })).status).toBe(200);
+    const refused = await post(secret, { workflowId: workflow.id, input: { name: "Ada" } });
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect((await refused.json()).error.message).toMatch(/runs per day/);
+  });
+
   it("with wait, answers 200 with the finished run, its output and its trigger", async () => {
     const { workflow, secret } = await setup();
     const response = await post(secret, { workflowId: workflow.id, input: { name: "Ada" }, wait: 30 });
