@@ -2,12 +2,13 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
-import { formatCost, formatDuration, formatNumber } from "@/components/runs/format";
+import { formatCost, formatDuration, formatNumber, RUN_TRIGGERS, TRIGGER_LABELS, type RunTrigger } from "@/components/runs/format";
 import { useRunsChanged } from "@/components/runs/use-runs-live";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, PageHeader } from "@/components/ui/states";
 import { ChartCard, Stat } from "./chart-card";
 import { LatencyChart, RunsOverTimeChart, UsageByDayChart } from "./charts";
+import { TriggerTable } from "./trigger-table";
 import { WorkflowTable } from "./workflow-table";
 
 const RANGES = [
@@ -25,7 +26,11 @@ export function AnalyticsDashboard() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [range, setRange] = useState<Range>("day");
-  const analytics = useQuery({ ...trpc.analytics.runs.queryOptions({ range }), placeholderData: (previous) => previous });
+  const [trigger, setTrigger] = useState<RunTrigger | "">("");
+  const analytics = useQuery({
+    ...trpc.analytics.runs.queryOptions({ range, trigger: trigger ? [trigger] : undefined }),
+    placeholderData: (previous) => previous,
+  });
   const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.analytics.runs.pathKey() }), [queryClient, trpc]);
   useRunsChanged(refresh, 1500);
 
@@ -37,15 +42,25 @@ export function AnalyticsDashboard() {
     <>
       <PageHeader
         title="Analytics"
-        description="Runs, success rate, latency, tokens and cost of this tenant. Updates while runs happen."
+        description="Runs, success rate, latency, tokens and cost of this tenant, and where runs came from. Updates while runs happen."
         actions={
-          <select aria-label="Time range" className="h-9 rounded-md border bg-card px-2 text-sm" value={range} onChange={(e) => setRange(e.target.value as Range)}>
-            {RANGES.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.label}
-              </option>
-            ))}
-          </select>
+          <div className="flex flex-wrap gap-2">
+            <select aria-label="Trigger" className="h-9 rounded-md border bg-card px-2 text-sm" value={trigger} onChange={(e) => setTrigger(e.target.value as RunTrigger | "")}>
+              <option value="">Any trigger</option>
+              {RUN_TRIGGERS.map((t) => (
+                <option key={t} value={t}>
+                  {TRIGGER_LABELS[t]}
+                </option>
+              ))}
+            </select>
+            <select aria-label="Time range" className="h-9 rounded-md border bg-card px-2 text-sm" value={range} onChange={(e) => setRange(e.target.value as Range)}>
+              {RANGES.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.label}
+                </option>
+              ))}
+            </select>
+          </div>
         }
       />
       {analytics.isError ? (
@@ -72,6 +87,7 @@ export function AnalyticsDashboard() {
             </ChartCard>
           </div>
           {data ? <WorkflowTable rows={data.byWorkflow} /> : <Placeholder />}
+          {data ? <TriggerTable rows={data.byTrigger} /> : <Placeholder />}
         </div>
       )}
     </>

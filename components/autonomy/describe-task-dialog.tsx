@@ -14,6 +14,7 @@ import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import type { Pattern } from "./patterns";
 import { ProposalView } from "./proposal-view";
+import { triggerSetupHint } from "./trigger-hint";
 
 const MIN_TASK = 3;
 const MAX_TASK = 2000;
@@ -89,6 +90,9 @@ function DescribeTaskBody({
     trpc.autonomy.createFromProposal.mutationOptions({
       onSuccess: (workflow) => {
         onClose();
+        // The planner proposes triggers but creates none: say where they are set up.
+        const hint = triggerSetupHint(workflow.triggers);
+        if (hint) toast.info(hint, { duration: 12_000 });
         if (onCreated) return onCreated(workflow);
         toast.success(`Created “${workflow.name}”`);
         router.push(`/workflows/${workflow.id}`);
@@ -228,6 +232,8 @@ function DescribeTaskBody({
                 onClick={() => {
                   onReplace(shown.document);
                   onClose();
+                  const hint = triggerSetupHint(shown.triggers);
+                  if (hint) toast.info(hint, { duration: 12_000 });
                 }}
               >
                 Replace the canvas with this proposal

@@ -6,6 +6,7 @@ import { KIND_LABELS } from "@/components/workflow-editor/document-commands";
 import { KIND_ICONS } from "@/components/workflow-editor/node-card";
 import { Spinner } from "@/components/ui/states";
 import { PATTERN_LABELS, PATTERNS, type Pattern } from "./patterns";
+import { ProposedTriggers } from "./proposed-triggers";
 import { ScoreBar } from "./score-bar";
 import type { Proposal, ProposedServer } from "./types";
 
@@ -39,7 +40,8 @@ function ServerRow({ server }: { server: ProposedServer }) {
 
 /**
  * What the planner proposes for a task: the pattern with its confidence and reasons (and a picker
- * to plan it as another), the MCP servers it needs, and the nodes with why each is there.
+ * to plan it as another), what would start it, the MCP servers it needs, and the nodes with why
+ * each is there.
  */
 export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Proposal; isUpdating: boolean; onPattern: (pattern: Pattern) => void }) {
   const pattern = PATTERN_LABELS[proposal.pattern];
@@ -73,6 +75,8 @@ export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Pr
           ))}
         </ul>
       </div>
+
+      <ProposedTriggers triggers={proposal.triggers} />
 
       <div>
         <h3 className="mb-1 text-sm font-medium">MCP servers</h3>

@@ -40,3 +40,18 @@ export const STATUS_STYLES: Record<RunStatus | StepStatus, { badge: string; bar:
   cancelled: { badge: "bg-muted text-muted-foreground line-through", bar: "bg-muted-foreground" },
   skipped: { badge: "bg-muted text-muted-foreground", bar: "bg-muted-foreground/30" },
 };
+
+/** Mirrors db/schema RUN_TRIGGERS: where a run came from. */
+export const RUN_TRIGGERS = ["manual", "api", "webhook", "schedule", "mcp", "retry", "experiment", "evaluation"] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export const TRIGGER_LABELS: Record<RunTrigger, string> = {
+  manual: "Manual",
+  api: "API",
+  webhook: "Webhook",
+  schedule: "Schedule",
+  mcp: "MCP tool",
+  retry: "Retry",
+  experiment: "Experiment",
+  evaluation: "Evaluation",
+};

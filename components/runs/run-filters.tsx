@@ -1,7 +1,7 @@
 "use client";
 
 import { cn } from "@/components/ui/cn";
-import { RUN_STATUSES, type RunStatus } from "./format";
+import { RUN_STATUSES, RUN_TRIGGERS, TRIGGER_LABELS, type RunStatus, type RunTrigger } from "./format";
 
 export const TIME_PRESETS = [
   { id: "any", label: "Any time", ms: null },
@@ -14,6 +14,8 @@ export type TimePreset = (typeof TIME_PRESETS)[number]["id"];
 export interface RunFilterValues {
   workflowId: string;
   statuses: RunStatus[];
+  /** Empty: any trigger. */
+  triggers: RunTrigger[];
   preset: TimePreset;
   /** Fixed when the preset is picked, so the query key stays put between renders. */
   since: Date | undefined;
@@ -55,6 +57,19 @@ export function RunFilters({
         {TIME_PRESETS.map((p) => (
           <option key={p.id} value={p.id}>
             {p.label}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="Trigger"
+        className={selectClass}
+        value={value.triggers[0] ?? ""}
+        onChange={(e) => onChange({ ...value, triggers: e.target.value ? [e.target.value as RunTrigger] : [] })}
+      >
+        <option value="">Any trigger</option>
+        {RUN_TRIGGERS.map((trigger) => (
+          <option key={trigger} value={trigger}>
+            {TRIGGER_LABELS[trigger]}
           </option>
         ))}
       </select>

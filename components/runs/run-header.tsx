@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { dateTimeFormat, formatCost, formatDuration, formatTokens, type RunStatus } from "./format";
+import { dateTimeFormat, formatCost, formatDuration, formatTokens, type RunStatus, type RunTrigger } from "./format";
 import { StatusBadge } from "./status-badge";
+import { TriggerBadge } from "./trigger-badge";
 
 const shortDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
@@ -17,6 +18,7 @@ export interface RunSummary {
   costUsd: number;
   isDraft: boolean;
   retryOf: string | null;
+  trigger: RunTrigger;
 }
 
 export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNode }) {
@@ -30,7 +32,8 @@ export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNod
         </div>
         {actions}
       </div>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 rounded-xl border bg-card p-4 text-sm sm:grid-cols-3 lg:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 rounded-xl border bg-card p-4 text-sm sm:grid-cols-4 lg:grid-cols-7">
+        <Item label="Trigger" value={<TriggerBadge trigger={run.trigger} className="text-sm text-foreground" />} />
         <Item label="Started by" value={run.startedByName} />
         <Item label="Created" value={<time dateTime={run.createdAt.toISOString()} title={dateTimeFormat.format(run.createdAt)}>{shortDateTime.format(run.createdAt)}</time>} />
         <Item label="Duration" value={formatDuration(run.durationMs)} />

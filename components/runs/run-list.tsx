@@ -12,10 +12,11 @@ import { dateTimeFormat, formatCost, formatDuration, formatTokens } from "./form
 import { RunFilters, type RunFilterValues } from "./run-filters";
 import { RunsTabs } from "./runs-tabs";
 import { StatusBadge } from "./status-badge";
+import { TriggerBadge } from "./trigger-badge";
 import { useLiveRunQueries } from "./use-runs-live";
 
 const PAGE_SIZE = 25;
-const NO_FILTER: RunFilterValues = { workflowId: "", statuses: [], preset: "any", since: undefined, mine: false };
+const NO_FILTER: RunFilterValues = { workflowId: "", statuses: [], triggers: [], preset: "any", since: undefined, mine: false };
 
 /** Every run of the tenant, newest first, filtered, updating as runs change. */
 export function RunList() {
@@ -32,6 +33,7 @@ export function RunList() {
         limit: PAGE_SIZE,
         workflowId: filter.workflowId || undefined,
         status: filter.statuses.length ? filter.statuses : undefined,
+        trigger: filter.triggers.length ? filter.triggers : undefined,
         since: filter.since,
         startedBy: filter.mine ? me.data?.user.userId : undefined,
       },
@@ -64,17 +66,21 @@ export function RunList() {
       ) : (
         <ul aria-label="Runs" className="divide-y rounded-xl border bg-card">
           {items.map((run) => (
-            <li key={run.id} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6rem_6rem_7rem_5.5rem]">
+            <li key={run.id} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6.5rem_6rem_6rem_7rem_5.5rem]">
               <div className="min-w-0">
                 <Link href={`/runs/${run.id}`} className="block truncate font-medium hover:underline">
                   {run.workflowName}
                 </Link>
                 <p className="truncate text-xs text-muted-foreground">
                   {dateTimeFormat.format(run.createdAt)} · {run.startedByName ?? "A former member"}
-                  {run.retryOf ? " · retry" : ""}
                   {run.error && run.status === "failed" ? ` · ${run.error.code}` : ""}
+                  <span className="sm:hidden">
+                    {" · "}
+                    <TriggerBadge trigger={run.trigger} />
+                  </span>
                 </p>
               </div>
+              <TriggerBadge trigger={run.trigger} className="hidden sm:inline-flex" />
               <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatDuration(run.durationMs)}</span>
               <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
                 {formatTokens(run.inputTokens, run.outputTokens)}

@@ -68,6 +68,7 @@ export function RunPage({ runId }: { runId: string }) {
           costUsd: Math.max(run.costUsd, sum((s) => s.costUsd)),
           isDraft: run.isDraft,
           retryOf: run.retryOf,
+          trigger: run.trigger,
         }}
         actions={<RunActions runId={run.id} status={status} />}
       />

@@ -15,6 +15,7 @@ export { decidePattern, type DecideOptions, type LearnedPatternStats, type Patte
 export { buildAgentSpecs, type AgentFactoryInput, type AgentRole, type AgentSpec } from "./agent-factory";
 export { readTaskParts, type TaskParts } from "./task-parts";
 export { layoutLayered } from "./layout-layers";
+export { detectTriggers, type ProposedTrigger } from "./detect-triggers";
 export { buildDocument, type BuiltDocument } from "./build-document";
 export { planWithPattern, planWorkflow, replanAs, type PlannerContext, type WorkflowProposal } from "./plan-workflow";
 export {

@@ -3,6 +3,7 @@ import { buildAgentSpecs, type AgentSpec } from "./agent-factory";
 import { analyzeTask } from "./analyze-task";
 import { buildDocument } from "./build-document";
 import { decidePattern, type LearnedPatternStats, type PatternBias, type PatternDecision } from "./decide-pattern";
+import { detectTriggers, type ProposedTrigger } from "./detect-triggers";
 import { discoverServers, type DiscoveryIndex, type DiscoveryResult } from "./server-discovery";
 import { readTaskParts } from "./task-parts";
 import type { Pattern, TaskFeatures } from "./vocabulary";
@@ -29,6 +30,8 @@ export type WorkflowProposal = {
   document: WorkflowDocument;
   /** Node id → why the node is there. */
   reasons: Record<string, string>;
+  /** What would start it ("every weekday at 9", "when a form is submitted"): proposed, set up by the user. */
+  triggers: ProposedTrigger[];
 };
 
 /**
@@ -51,7 +54,7 @@ export function planWithPattern(
     ...(context.serverNames ? { serverNames: context.serverNames } : {}),
   });
   const { document, reasons } = buildDocument(decision.pattern, features, agents);
-  return { task: features.text, features, discovery, decision, agents, document, reasons };
+  return { task: features.text, features, discovery, decision, agents, document, reasons, triggers: detectTriggers(features.text) };
 }
 
 /**
@@ -69,7 +72,9 @@ export function planWorkflow(task: string, context: PlannerContext): WorkflowPro
     ...(context.preferences?.patternBias ? { bias: context.preferences.patternBias } : {}),
   });
   if (discovery.missing.length) decision.reasons.push(`no catalog entry serves ${discovery.missing.join(", ")}: install one`);
-  return planWithPattern(features, discovery, decision, context);
+  const proposal = planWithPattern(features, discovery, decision, context);
+  for (const trigger of proposal.triggers) decision.reasons.push(`trigger: ${trigger.reason}`);
+  return proposal;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { and, eq, gte, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { runs, workflows } from "@/db/schema";
+import { runs, workflows, type RunTrigger } from "@/db/schema";
 
 /**
  * Bucket sizes date_trunc accepts; whitelisted because the unit is spliced into the SQL. Buckets are
@@ -12,6 +12,8 @@ export type Bucket = (typeof BUCKETS)[number];
 export interface AnalyticsWindow {
   tenantId: string;
   since: Date;
+  /** Only runs that came from these triggers; absent or empty: all. */
+  triggers?: readonly RunTrigger[];
 }
 
 const num = (expression: SQL) => sql<number>`${expression}`.mapWith(Number);
@@ -19,7 +21,8 @@ const count = (where?: SQL) => num(where ? sql`count(*) filter (where ${where})`
 const isFinished = sql`${runs.status} in ('completed', 'failed', 'cancelled')`;
 const percentile = (p: number) =>
   sql<number | null>`percentile_cont(${sql.raw(String(p))}) within group (order by ${runs.durationMs})`.mapWith(Number);
-const scope = (w: AnalyticsWindow) => and(eq(runs.tenantId, w.tenantId), gte(runs.createdAt, w.since));
+const scope = (w: AnalyticsWindow) =>
+  and(eq(runs.tenantId, w.tenantId), gte(runs.createdAt, w.since), w.triggers?.length ? inArray(runs.trigger, [...w.triggers]) : undefined);
 
 /** Runs per bucket (minute, hour or day) by outcome. Empty buckets are not returned. */
 export async function countRunsOverTime(db: Db, w: AnalyticsWindow & { bucket: Bucket }) {
@@ -60,6 +63,22 @@ export async function summarizeByWorkflow(db: Db, w: AnalyticsWindow) {
     .where(scope(w))
     .groupBy(runs.workflowId, workflows.name)
     .orderBy(sql`count(*) desc`, workflows.name);
+}
+
+/** Per trigger (manual, api, webhook, schedule, …): runs and outcomes, most runs first. */
+export async function summarizeByTrigger(db: Db, w: AnalyticsWindow) {
+  return db
+    .select({
+      trigger: runs.trigger,
+      runs: count(),
+      finished: count(isFinished),
+      completed: count(sql`${runs.status} = 'completed'`),
+      failed: count(sql`${runs.status} = 'failed'`),
+    })
+    .from(runs)
+    .where(scope(w))
+    .groupBy(runs.trigger)
+    .orderBy(sql`count(*) desc`, runs.trigger);
 }
 
 /** Tokens and cost per day and workflow. */

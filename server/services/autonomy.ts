@@ -3,6 +3,7 @@ import { z } from "zod";
 import {
   analyzeTask,
   buildDiscoveryIndex,
+  detectTriggers,
   discoverServers,
   PATTERNS,
   planWorkflow,
@@ -193,6 +194,8 @@ function toProposalView(proposal: WorkflowProposal, snapshot: CatalogSnapshot, i
     servers: proposal.discovery.servers.map((server) => serverView(server, entryIdOf(snapshot, server), installed.byShortName[server.shortName] ?? null)),
     /** Capabilities the task needs that no catalog entry serves: import one into the catalog. */
     missing: proposal.discovery.missing,
+    /** What would start it, read from the task: shown, never created (the workflow's Triggers dialog sets them up). */
+    triggers: proposal.triggers,
   };
 }
 
@@ -261,7 +264,8 @@ export async function createWorkflowFromProposal(ctx: TenantContext, input: z.in
     // Learning is best effort: the workflow exists, and failing here would invite a duplicate.
     console.error(`Recording the proposal for workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { id: workflow.id, name: workflow.name };
+  // The task's triggers come back so the caller can say where to set them up; none is created here.
+  return { id: workflow.id, name: workflow.name, triggers: detectTriggers(input.task) };
 }
 
 /**
