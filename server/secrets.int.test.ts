@@ -62,6 +62,7 @@ describe("rotating the app key", () => {
     expect(counts).toEqual([
       { column: "mcp_installations.secrets_encrypted", reencrypted: 1, alreadyCurrent: 1 },
       { column: "llm_provider_settings.api_key_encrypted", reencrypted: 1, alreadyCurrent: 1 },
+      { column: "workflow_triggers.secret_encrypted", reencrypted: 0, alreadyCurrent: 0 },
     ]);
     const rotated = await storedValues(old);
     // Readable with the new key alone: the previous key can be dropped.

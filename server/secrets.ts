@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { llmProviderSettings, mcpInstallations } from "@/db/schema";
+import { llmProviderSettings, mcpInstallations, workflowTriggers } from "@/db/schema";
 import { getAppSecretKey, getEnv } from "./env";
 
 /**
@@ -97,6 +97,12 @@ const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
         .from(llmProviderSettings)
         .where(isNotNull(llmProviderSettings.apiKeyEncrypted)),
     write: (db, id, value) => db.update(llmProviderSettings).set({ apiKeyEncrypted: value }).where(eq(llmProviderSettings.id, id)),
+  },
+  {
+    name: "workflow_triggers.secret_encrypted",
+    list: (db) =>
+      db.select({ id: workflowTriggers.id, value: workflowTriggers.secretEncrypted }).from(workflowTriggers).where(isNotNull(workflowTriggers.secretEncrypted)),
+    write: (db, id, value) => db.update(workflowTriggers).set({ secretEncrypted: value }).where(eq(workflowTriggers.id, id)),
   },
 ];
 

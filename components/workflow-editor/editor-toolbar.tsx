@@ -1,13 +1,14 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload } from "lucide-react";
+import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload, Webhook } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
 import { replaceWithProposal } from "@/components/autonomy/replace-with-proposal";
 import { useMe } from "@/components/shell/use-me";
+import { TriggersDialog } from "@/components/triggers/triggers-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { RunDialog } from "@/components/workflows/run-dialog";
@@ -107,6 +108,7 @@ export function Toolbar({
   const [isRunOpen, setRunOpen] = useState(false);
   const [isVersionsOpen, setVersionsOpen] = useState(false);
   const [isDescribeOpen, setDescribeOpen] = useState(false);
+  const [isTriggersOpen, setTriggersOpen] = useState(false);
   const { status, saveNow } = autosave;
 
   async function publishNow(note: string) {
@@ -148,6 +150,9 @@ export function Toolbar({
         <Button variant="ghost" size="sm" onClick={() => setVersionsOpen(true)} aria-label="Versions" title="Versions: compare and restore">
           <History className="size-4" aria-hidden />
         </Button>
+        <Button variant="ghost" size="sm" onClick={() => setTriggersOpen(true)} aria-label="Triggers" title="Triggers: webhooks, schedules, MCP tool">
+          <Webhook className="size-4" aria-hidden /> <span className="hidden xl:inline">Triggers</span>
+        </Button>
         {readOnly ? null : (
           <Button variant="secondary" size="sm" onClick={() => setPublishOpen(true)}>
             <Upload className="size-4" aria-hidden /> Publish
@@ -175,6 +180,7 @@ export function Toolbar({
         error={publish.error?.message ?? null}
         blocked={errorCount ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.` : null}
       />
+      <TriggersDialog workflowId={workflow.id} open={isTriggersOpen} onOpenChange={setTriggersOpen} />
       <VersionsPanel
         workflowId={workflow.id}
         readOnly={readOnly}

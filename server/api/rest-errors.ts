@@ -1,7 +1,6 @@
 import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z, ZodError } from "zod";
-import type { AppError } from "@/engine/errors";
 import { findAppError, toTRPCError } from "./errors";
 
 /**
@@ -28,27 +27,6 @@ export function fieldErrorsOfProblems(problems: readonly string[]): Record<strin
 }
 
 /**
- * When a refused start may be tried again: a rate limit says so itself; a daily or monthly quota
- * frees up at the next UTC day or month; concurrent runs free up as runs finish (a hint, not a promise).
- */
-export function retryAfterSeconds(error: AppError, now = new Date()): number | undefined {
-  const given = error.details?.retryAfterSeconds;
-  if (typeof given === "number") return given;
-  if (error.code !== "QUOTA_EXCEEDED") return undefined;
-  const until = (next: Date) => Math.max(1, Math.ceil((next.getTime() - now.getTime()) / 1000));
-  switch (error.details?.limit) {
-    case "maxRunsPerDay":
-      return until(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)));
-    case "maxTokensPerMonth":
-      return until(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)));
-    case "maxConcurrentRuns":
-      return 10;
-    default:
-      return 60;
-  }
-}
-
-/**
  * Any thrown error as a response: AppErrors and tRPC errors by their code (field errors from zod
  * or from the run input's problems, details, Retry-After on 429), anything else as a bare 500
  * whose cause is logged under `label`.
@@ -67,8 +45,8 @@ export function toErrorResponse(thrown: unknown, label = "REST API call"): Respo
   if (Array.isArray(problems) && problems.every((p) => typeof p === "string")) extra.fieldErrors = fieldErrorsOfProblems(problems);
   if (appError?.details) extra.details = appError.details;
   const response = errorResponse(status, error.code, error.message, extra);
-  // A refused call says when to come back, as the tRPC endpoint does for rate limits.
-  const wait = appError ? retryAfterSeconds(appError) : undefined;
-  if (wait !== undefined) response.headers.set("Retry-After", String(wait));
+  // A rate limit or quota says when to come back (details.retryAfterSeconds), as the tRPC endpoint does.
+  const wait = appError?.details?.retryAfterSeconds;
+  if (typeof wait === "number") response.headers.set("Retry-After", String(wait));
   return response;
 }

@@ -1,0 +1,153 @@
+import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
+import { getDatabase } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { readRequestMeta } from "@/server/http";
+import { withMetrics } from "@/server/observability/metrics";
+import { getRunSystem } from "@/server/run-system";
+import { SecretDecryptError } from "@/server/secrets";
+import type { TenantContext } from "@/server/services/context";
+import { followRun, waitForRun } from "@/server/services/run-stream";
+import { getRun, idempotencyKeyInput } from "@/server/services/runs";
+import { findInboundHook, recordTestRequest, startHookRun, type InboundHook } from "@/server/services/webhooks-inbound";
+import { headersWithoutSecrets, isAuthentic, isSecretHeader, mapHookInput, multiMapOf, parseHookBody } from "@/server/services/webhooks-request";
+
+/**
+ * Webhook triggers (README "Triggers"): `/api/hooks/<publicId>` starts a run of the hook's
+ * workflow. Checked in this order, each answering JSON `{ error: { code, message } }`: an unknown
+ * or disabled hook is 404 (the same answer, so a URL never tells whether it existed), another
+ * method 405, a body over MAX_REQUEST_BYTES 413, a missing or wrong secret or signature 401 (the
+ * signature is over the raw body bytes), a body that is neither JSON nor a form 400, input the
+ * workflow refuses 400 with field errors, a paused workflow 409, a quota or rate limit 429 with
+ * Retry-After, an Idempotency-Key reused for another request 422. Then, by the hook's response
+ * mode: 202 at once, the run's output when it ends in time, or its events as server-sent events.
+ */
+export const dynamic = "force-dynamic";
+
+type RouteContext = { params: Promise<{ id: string }> };
+
+const noStore = { "cache-control": "no-store" };
+const runLinks = (id: string) => ({ self: `/api/v1/runs/${id}`, web: `/runs/${id}` });
+/** What "listen for a test request" keeps of a body: enough to build a mapping, not a whole upload. */
+const MAX_KEPT_BODY_BYTES = 64 * 1024;
+
+/** The body's bytes (the signature covers them exactly), or undefined past `maxBytes` (the rest is not read). */
+async function readBytesCapped(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return undefined;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The headers a mapping may read: all but the hook's secret header and credentials. */
+function mappableHeaders(headers: Headers, authHeader: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!isSecretHeader(name, authHeader)) result[name] = value;
+  });
+  return result;
+}
+
+async function receive(request: Request, context: RouteContext): Promise<Response> {
+  try {
+    const { id } = await context.params;
+    const { db } = await getDatabase();
+    let hook: InboundHook | undefined;
+    try {
+      hook = await findInboundHook(db, id);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      return errorResponse(503, "SECRET_UNREADABLE", "This webhook's secret cannot be read on this server (the app key changed): an editor must rotate its secret.");
+    }
+    if (!hook) return errorResponse(404, "NOT_FOUND", "No webhook at this address.");
+    const { config } = hook;
+    if (request.method !== config.method) {
+      const response = errorResponse(405, "METHOD_NOT_ALLOWED", `This webhook takes ${config.method} requests.`, { allowed: config.method });
+      response.headers.set("allow", config.method);
+      return response;
+    }
+    const { maxRequestBytes } = getEnv();
+    const raw = await readBytesCapped(request, maxRequestBytes);
+    if (!raw) return errorResponse(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${maxRequestBytes} bytes.`);
+    if (!isAuthentic(config, hook.secret, request.headers, raw)) {
+      const how = config.auth === "header" ? `the webhook's secret in the ${config.authHeader} header` : `${config.authHeader}: sha256=<HMAC-SHA256 of the body under the webhook's secret, in hex>`;
+      return errorResponse(401, "UNAUTHORIZED", `The secret or signature is missing or wrong: send ${how}.`);
+    }
+
+    const text = Buffer.from(raw).toString("utf8");
+    const body = parseHookBody(text, request.headers.get("content-type"));
+    const query = multiMapOf(new URL(request.url).searchParams);
+    if (hook.isListening) {
+      const kept = raw.byteLength > MAX_KEPT_BODY_BYTES ? `(a body of ${raw.byteLength} bytes, too large to keep)` : body.ok ? (body.value ?? null) : text;
+      await recordTestRequest(db, hook, { method: request.method, query, headers: headersWithoutSecrets(request.headers, config.authHeader), body: kept });
+    }
+    if (!body.ok) return errorResponse(400, "BAD_REQUEST", body.message);
+    const idempotencyKey = request.headers.get("idempotency-key") ?? undefined;
+    if (idempotencyKey !== undefined && !idempotencyKeyInput.safeParse(idempotencyKey).success) {
+      return errorResponse(400, "BAD_REQUEST", "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+    }
+
+    const input = mapHookInput(config.mapping, { method: request.method, body: body.value, query, headers: mappableHeaders(request.headers, config.authHeader) });
+    const system = await getRunSystem();
+    const { ctx, run } = await startHookRun(db, system.runDeps, hook, { input, idempotencyKey, meta: readRequestMeta(request.headers) });
+    const headers = { ...noStore, location: runLinks(run.id).self, ...(run.isReplay ? { "idempotent-replayed": "true" } : {}) };
+    const accepted = () => Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
+    const timeoutMs = config.timeoutSeconds * 1000;
+
+    if (config.response === "stream") return streamRun(ctx, system.bus, run.id, { timeoutMs, signal: request.signal, headers });
+    if (config.response === "async") return accepted();
+    const settled = await waitForRun(ctx, system.bus, run.id, { timeoutMs, signal: request.signal });
+    if (!settled || settled.type === "run.waiting") return accepted();
+    const { run: ended } = await getRun(ctx, run.id);
+    if (ended.status === "completed") return Response.json(ended.output ?? null, { status: 200, headers });
+    // The request was fine; the workflow was not: 422 with the run's error, not a server error.
+    return errorResponse(422, "RUN_FAILED", ended.error?.message ?? `The run ended ${ended.status}.`, {
+      details: { runId: ended.id, status: ended.status, error: ended.error ?? null, links: runLinks(ended.id) },
+    });
+  } catch (error) {
+    return toErrorResponse(error, "A webhook request");
+  }
+}
+
+/** The run's events as server-sent events (`event: <type>`), ending with `event: run` and the run's status and output. */
+function streamRun(ctx: TenantContext, bus: Awaited<ReturnType<typeof getRunSystem>>["bus"], runId: string, options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string> }): Response {
+  const encoder = new TextEncoder();
+  const frame = (event: string, data: unknown, id?: number) => encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      try {
+        for await (const message of followRun(ctx, bus, runId, options)) {
+          controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
+        }
+        if (!options.signal.aborted) {
+          const { run } = await getRun(ctx, runId);
+          controller.enqueue(frame("run", { id: run.id, status: run.status, output: run.output ?? null, error: run.error ?? null, links: runLinks(run.id) }));
+        }
+      } catch (error) {
+        console.error("Streaming a webhook's run failed:", error);
+        controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
+      } finally {
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...options.headers, "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
+  });
+}
+
+const handle = withMetrics("/api/hooks", receive);
+
+export { handle as GET, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
