@@ -34,7 +34,13 @@ export function createMemoryBus(): EventBus {
 /** Redis pub/sub with JSON messages. One subscriber connection per process, shared by every subscription. */
 export function createRedisBus(url: string): EventBus {
   const publisher = new Redis(url, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null });
+  // No ready check on the subscriber: its INFO can go out after a SUBSCRIBE queued while connecting,
+  // which Redis refuses in subscriber mode ("Connection in subscriber mode"), failing the connection.
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+  // A lost connection reconnects by itself; say so once per failure instead of an unhandled error event.
+  for (const [name, connection] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
+    connection.on("error", (error: Error) => console.error(`Event bus (Redis ${name}): ${error.message}`));
+  }
   const local = createMemoryBus();
   const counts = new Map<string, number>();
   subscriber.on("message", (channel: string, raw: string) => {
