@@ -18,6 +18,7 @@ import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
 import { restoreOpenBreakers } from "./services/alert-remediation";
 import { RunJournal } from "./services/run-journal";
 import type { RunDeps } from "./services/runs";
+import { startScheduler } from "./services/scheduler";
 
 export interface RunSystem {
   queue: RunQueue;
@@ -29,7 +30,7 @@ export interface RunSystem {
   watch: WatchDeps;
   /** Finished runs → learning; flushed every second where workers run, 100 outcomes a transaction. */
   outcomes: OutcomeRecorder;
-  /** Starts executing queued runs in this process, and re-queues runs whose worker went away. */
+  /** Starts executing queued runs in this process, re-queues runs whose worker went away, and fires due schedules. */
   startWorkers(concurrency: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +51,8 @@ export interface RunSystemOptions {
   /** Metric rollup bucket (ms); the anomaly watcher evaluates every `anomalyEvaluateMs` where workers run. */
   anomalyBucketMs?: number;
   anomalyEvaluateMs?: number;
+  /** How often the scheduler looks for due schedules where workers run (ms); 0: no scheduler in this process. */
+  scheduleTickMs?: number;
   /** The MCP circuit breakers remediation opens; the process's own by default (the tool ports use them). */
   breakers?: BreakerRegistry;
 }
@@ -80,7 +83,9 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     defaultMaxConcurrentRuns: options.maxActiveRunsPerTenant ?? 50,
     watermarks: new Map(),
   };
+  const runDeps: RunDeps = { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 };
   let stopWatch: (() => void) | undefined;
+  let scheduler: { stop(): Promise<void> } | undefined;
   const executor: ExecutorDeps = {
     db: options.db,
     bus,
@@ -104,7 +109,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   return {
     queue,
     bus,
-    runDeps: { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 },
+    runDeps,
     executor,
     watch,
     outcomes,
@@ -123,10 +128,14 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       await breakers.listen(bus);
       await restoreOpenBreakers(options.db, breakers).catch((e: unknown) => console.error("Open circuit breakers could not be restored:", e));
       stopWatch = startAnomalyWatch(watch, options.anomalyEvaluateMs ?? 60_000);
+      // Schedules fire where runs execute; a lease on each due row keeps several processes from doubling a fire.
+      const scheduleTickMs = options.scheduleTickMs ?? 1000;
+      if (scheduleTickMs > 0) scheduler = startScheduler({ db: options.db, runDeps, workerId: executor.workerId }, scheduleTickMs);
     },
     async close() {
       if (sweeper) clearInterval(sweeper);
       stopWatch?.();
+      await scheduler?.stop();
       breakers.stop();
       await metrics.stop();
       await outcomes.stop();

@@ -92,6 +92,13 @@ const SAMPLES: Record<string, Sample> = {
   "mcp.listTools": "derived",
   "mcp.runTool": "derived",
 
+  "mcpTool.list": "derived",
+  "mcpTool.get": (fx) => ({ workflowId: fx.workflowId }),
+  "mcpTool.expose": (fx) => ({ workflowId: fx.workflowId }),
+  "mcpTool.update": (fx) => ({ workflowId: fx.workflowId, description: "Matrix" }),
+  "mcpTool.hide": "derived",
+  "mcpTool.start": "derived",
+
   "run.list": (fx) => ({ workflowId: fx.workflowId }),
   "run.get": (fx) => ({ id: fx.runId }),
   "run.events": (fx) => ({ id: fx.runId }),
@@ -101,6 +108,22 @@ const SAMPLES: Record<string, Sample> = {
   "run.decide": (fx) => ({ runId: fx.runId, stepId: "shout", approved: true }),
   "run.publish": (fx) => ({ workflowId: fx.workflowId }),
   "run.live": (fx) => ({ runId: fx.runId }),
+
+  "schedule.list": (fx) => ({ workflowId: fx.workflowId }),
+  "schedule.preview": () => ({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" }),
+  // Once a year, and no worker runs in this test: the schedules made here never fire.
+  "schedule.create": (fx) => ({ workflowId: fx.workflowId, cron: "0 0 1 1 *", timezone: "UTC", input: { text: "matrix" } }),
+  "schedule.update": () => ({ id: randomUUID(), cron: "0 0 1 1 *", timezone: "UTC", input: { text: "matrix" } }),
+  "schedule.setEnabled": "derived",
+  "schedule.delete": "derived",
+
+  "webhook.list": (fx) => ({ workflowId: fx.workflowId }),
+  "webhook.create": (fx) => ({ workflowId: fx.workflowId, name: "Matrix hook" }),
+  "webhook.update": "derived",
+  "webhook.setEnabled": "derived",
+  "webhook.rotateSecret": "derived",
+  "webhook.listen": "derived",
+  "webhook.delete": "derived",
 
   "analytics.runs": "derived",
 

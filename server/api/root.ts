@@ -6,12 +6,15 @@ import { autonomyRouter } from "./routers/autonomy";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
+import { mcpToolRouter } from "./routers/mcp-tool";
 import { memberRouter } from "./routers/member";
 import { platformRouter } from "./routers/platform";
 import { runRouter } from "./routers/run";
+import { scheduleRouter } from "./routers/schedule";
 import { sessionRouter } from "./routers/session";
 import { tokenRouter } from "./routers/token";
 import { usageRouter } from "./routers/usage";
+import { webhookRouter } from "./routers/webhook";
 import { workflowRouter } from "./routers/workflow";
 import { createCallerFactory, router } from "./trpc";
 
@@ -20,7 +23,13 @@ export const appRouter = router({
   workflow: workflowRouter,
   audit: auditRouter,
   mcp: mcpRouter,
+  /** Workflows exposed as tools of the tenant's MCP endpoint, /api/mcp. */
+  mcpTool: mcpToolRouter,
   run: runRouter,
+  /** Cron schedules that start a workflow's runs (issue 15). */
+  schedule: scheduleRouter,
+  /** Webhook triggers of a workflow (issue 15). */
+  webhook: webhookRouter,
   analytics: analyticsRouter,
   /** Alerts from the anomaly watcher, remediation and settings (issue 8). */
   anomaly: anomalyRouter,

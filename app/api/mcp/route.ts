@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { getTRPCErrorFromUnknown } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { createCaller } from "@/server/api/root";
+import { findAppError, toTRPCError } from "@/server/api/errors";
+import { createContext, type Identity } from "@/server/api/trpc";
+import { scopesGranting, tokenAllows } from "@/server/auth/permissions";
+import { getDatabase } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { readJsonBody, readRequestMeta } from "@/server/http";
+import { withMetrics } from "@/server/observability/metrics";
+import { identityFromAuthorization } from "@/server/services/api-tokens";
+import { createMcpEndpointServer, type McpEndpointPort } from "@/server/services/mcp-endpoint";
+import { followRun } from "@/server/services/run-stream";
+
+/**
+ * The tenant's MCP endpoint (README "MCP endpoint"): Streamable HTTP, stateless, one MCP server per
+ * request (server/services/mcp-endpoint.ts), the exposed workflows as tools. Only API tokens are
+ * accepted (`Authorization: Bearer mst_…`), never the session cookie, so a web page cannot call
+ * it with a visitor's session. Every call goes through the tRPC procedures, so a token meets the
+ * same scopes, role, rate limits and quotas as in the app: listing needs workflows:read (or
+ * runs:read, runs:write), calling needs runs:write.
+ */
+export const dynamic = "force-dynamic";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers: { "cache-control": "no-store", ...headers } });
+}
+
+const unauthorized = (message: string) => jsonRpcError(401, -32001, message, { "www-authenticate": 'Bearer realm="maestro"' });
+
+/** A refusal's message for the client; a server fault is logged and told as such, without internals. */
+function messageOf(thrown: unknown): string {
+  const appError = findAppError(thrown);
+  const error = appError ? toTRPCError(appError) : getTRPCErrorFromUnknown(thrown);
+  if (getHTTPStatusCodeFromError(error) >= 500) {
+    console.error("MCP endpoint call failed:", error.cause ?? error);
+    return "Something went wrong on the server.";
+  }
+  return error.message;
+}
+
+async function authenticate(request: Request): Promise<{ identity: Identity } | { refusal: Response }> {
+  const { db } = await getDatabase();
+  let identity: Identity | null;
+  try {
+    identity = await identityFromAuthorization(db, request.headers.get("authorization"));
+  } catch (error) {
+    const appError = findAppError(error);
+    if (appError?.code === "UNAUTHENTICATED") return { refusal: unauthorized(appError.message) };
+    throw error;
+  }
+  if (!identity?.apiToken) return { refusal: unauthorized("Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens).") };
+  if (!tokenAllows(identity.apiToken.scopes, "workflow.view")) {
+    const scopes = scopesGranting("workflow.view").join(", ");
+    return { refusal: jsonRpcError(403, -32001, `The API token "${identity.apiToken.name}" cannot see workflows: give it one of the scopes ${scopes} (runs:write to call tools).`) };
+  }
+  return { identity };
+}
+
+async function handle(request: Request): Promise<Response> {
+  // Stateless: the server never sends anything outside a request's own answer (MCP allows 405 here).
+  if (request.method === "GET") return jsonRpcError(405, -32000, "This MCP endpoint sends no messages of its own: POST JSON-RPC requests to it.", { allow: "POST, DELETE" });
+  const auth = await authenticate(request);
+  if ("refusal" in auth) return auth.refusal;
+
+  let parsedBody: unknown;
+  if (request.method === "POST") {
+    const body = await readJsonBody(request, getEnv().maxRequestBytes);
+    if (!body.ok) return jsonRpcError(body.status, body.status === 413 ? -32000 : ErrorCode.ParseError, body.message);
+    if (body.json === undefined) return jsonRpcError(400, ErrorCode.InvalidRequest, "The body must be a JSON-RPC message.");
+    parsedBody = body.json;
+  }
+
+  const { db } = await getDatabase();
+  const context = await createContext({ db, identity: auth.identity, meta: readRequestMeta(request.headers) });
+  const caller = createCaller(context);
+  const { bus } = await context.runSystem();
+  const origin = getEnv().nextAuthUrl?.replace(/\/$/, "") ?? new URL(request.url).origin;
+
+  const port: McpEndpointPort = {
+    listTools: () =>
+      caller.mcpTool.list().catch((error: unknown) => {
+        throw new McpError(ErrorCode.InvalidRequest, messageOf(error));
+      }),
+    async startTool(toolName, args) {
+      try {
+        const run = await caller.mcpTool.start({ toolName, input: args });
+        return { ok: true, runId: run.id, stepCount: run.stepCount };
+      } catch (error) {
+        return { ok: false, message: messageOf(error) };
+      }
+    },
+    // Reached only after a start succeeded, so the context has its actor and tenant.
+    followRun: (runId, options) => followRun({ db, actor: context.actor!, tenant: context.tenant!, meta: context.meta }, bus, runId, options),
+    async cancelRun(runId) {
+      await caller.run.cancel({ id: runId });
+    },
+    runUrl: (runId) => `${origin}/runs/${runId}`,
+  };
+
+  // Stateless: no session is validated or kept. The Mcp-Session-Id we hand out at initialize (and
+  // the client then sends with every request) only tells this client's request ids apart from
+  // other clients' when it cancels one (server/services/mcp-endpoint.ts).
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody];
+  const isInitialize = messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
+  const sessionHeader = request.headers.get("mcp-session-id");
+  transport.sessionId = sessionHeader && UUID.test(sessionHeader) ? sessionHeader : undefined;
+
+  const server = createMcpEndpointServer(port, { tenantId: context.tenant?.id ?? auth.identity.tenantId ?? "", bus, hangUp: request.signal });
+  await server.connect(transport);
+  const response = await transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
+  if (isInitialize && response.ok) response.headers.set("mcp-session-id", randomUUID());
+  return response;
+}
+
+async function guarded(request: Request): Promise<Response> {
+  try {
+    return await handle(request);
+  } catch (error) {
+    console.error("MCP endpoint request failed:", error);
+    return jsonRpcError(500, ErrorCode.InternalError, "Something went wrong on the server.");
+  }
+}
+
+const route = withMetrics("/api/mcp", guarded);
+
+export { route as GET, route as POST, route as DELETE };

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import * as mcpTools from "@/server/services/mcp-tools";
+import { permissionProcedure, router } from "../trpc";
+
+const id = z.uuid();
+
+/** Workflows as tools of the tenant's MCP endpoint (`/api/mcp`; README "MCP endpoint"). */
+export const mcpToolRouter = router({
+  /** The exposed workflows as the endpoint lists them (name, description, input and output schemas). */
+  list: permissionProcedure("workflow.view").query(({ ctx }) => mcpTools.listMcpToolDefinitions(ctx)),
+
+  /** One workflow's tool, or null, with a free name to suggest: the MCP tool tab. */
+  get: permissionProcedure("workflow.view")
+    .input(z.object({ workflowId: id }))
+    .query(({ ctx, input }) => mcpTools.getMcpToolOfWorkflow(ctx, input.workflowId)),
+
+  expose: permissionProcedure("workflow.edit")
+    .input(mcpTools.exposeInput)
+    .mutation(({ ctx, input }) => mcpTools.exposeWorkflow(ctx, input)),
+
+  update: permissionProcedure("workflow.edit")
+    .input(mcpTools.updateInput)
+    .mutation(({ ctx, input }) => mcpTools.updateMcpTool(ctx, input)),
+
+  hide: permissionProcedure("workflow.edit")
+    .input(z.object({ workflowId: id }))
+    .mutation(({ ctx, input }) => mcpTools.hideWorkflow(ctx, input.workflowId)),
+
+  /** A tools/call of the MCP endpoint: starts the tool's workflow (trigger `mcp`); the endpoint follows the run. */
+  start: permissionProcedure("workflow.run")
+    .input(mcpTools.startToolRunInput)
+    .mutation(async ({ ctx, input }) => mcpTools.startToolRun(ctx, (await ctx.runSystem()).runDeps, input)),
+});
