@@ -12,6 +12,8 @@
  *   npm run bench:http
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -149,6 +151,30 @@ async function main() {
       await expectOk(await fetch(`${BASE}/api/v1/runs/${started.id}`, { headers: auth }), "GET /api/v1/runs/{id}");
     });
 
+    // A webhook in "wait" mode, without a secret (the HMAC check is a hash of a small body).
+    const { hook } = await trpc<{ hook: { path: string } }>(auth, "webhook.create", { workflowId, name: "bench", config: { auth: "none", response: "wait", mapping: { name: "body.name" } } });
+    const webhook = await closedLoop(10, async (i) => {
+      const response = await fetch(`${BASE}${hook.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `Ada ${i}` }) });
+      await expectOk(response, "POST /api/hooks/<id>");
+    });
+
+    // The workflow as a tool on /api/mcp, called by 10 MCP clients (the SDK's own), each on its connection.
+    await trpc(auth, "mcpTool.expose", { workflowId, toolName: "welcome" });
+    const clients = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const client = new Client({ name: "bench", version: "1.0.0" });
+        await client.connect(new StreamableHTTPClientTransport(new URL(`${BASE}/api/mcp`), { requestInit: { headers: auth } }));
+        return client;
+      }),
+    );
+    let nextClient = 0;
+    const mcp = await closedLoop(10, async (i) => {
+      const client = clients[nextClient++ % clients.length]!;
+      const result = await client.callTool({ name: "welcome", arguments: { name: `Ada ${i}` } });
+      if (result.isError) throw new Error(`tools/call failed: ${JSON.stringify(result.content)}`);
+    });
+    await Promise.all(clients.map((client) => client.close()));
+
     console.log(
       JSON.stringify({
         syncRunsPerSecondC1: c1.perSecond,
@@ -156,6 +182,8 @@ async function main() {
         syncP50MsC1: c1.p50,
         syncP99MsC10: c10.p99,
         getRunPerSecond: gets.perSecond,
+        webhookRunsPerSecondC10: webhook.perSecond,
+        mcpToolCallsPerSecondC10: mcp.perSecond,
         rssMbAfterLoad: round(rssMbOf(app)),
         seconds: SECONDS,
       }),

@@ -40,7 +40,13 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 
 /** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
 export async function readTextCapped(request: Request, maxBytes: number): Promise<string | undefined> {
-  if (!request.body) return "";
+  return (await readBytesCapped(request, maxBytes))?.toString("utf8");
+}
+
+/** The body's bytes (a signature covers them exactly), or undefined past `maxBytes` (the rest is not read). */
+export async function readBytesCapped(request: Request, maxBytes: number): Promise<Buffer | undefined> {
+  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return undefined;
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -54,5 +60,5 @@ export async function readTextCapped(request: Request, maxBytes: number): Promis
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }

@@ -13,7 +13,7 @@ import { usageRecords } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeTenantContext } from "@/server/testing/factories";
+import { makeTenantContext, greetingWorkflow } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { cancelRun, decideApproval, getRun, listEventsOfRun, listRuns, retryRun, startRun } from "./runs";
 
@@ -67,15 +67,7 @@ async function waitForStatus(ctx: TenantContext, runId: string, statuses: string
   }
 }
 
-const greeting = makeWorkflow({
-  name: "Greeting",
-  nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
-    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
-    makeNode("output", "out", { name: "greeting" }),
-  ],
-  edges: chain("in", "greet", "out"),
-});
+const greeting = greetingWorkflow;
 
 const lookupThenSummarise = makeWorkflow({
   name: "Lookup then summarise",

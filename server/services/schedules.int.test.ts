@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { memberships, workflowTriggers } from "@/db/schema";
-import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { createCaller } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { getEnv } from "@/server/env";
@@ -15,7 +14,7 @@ import { insertMembership } from "@/server/repositories/tenants";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem, type RunSystemOptions } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
-import { expectTrpcError, makeTenantContext, makeUser, testMeta } from "@/server/testing/factories";
+import { expectTrpcError, makeTenantContext, makeUser, testMeta, greetingWorkflow } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { publishVersion } from "./runs";
 import { fireKey, tickSchedules, type SchedulerDeps } from "./scheduler";
@@ -43,15 +42,7 @@ function system(options: Partial<RunSystemOptions> = {}) {
   return made;
 }
 
-const greeting = makeWorkflow({
-  name: "Greeting",
-  nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
-    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
-    makeNode("output", "out", { name: "greeting" }),
-  ],
-  edges: chain("in", "greet", "out"),
-});
+const greeting = greetingWorkflow;
 
 async function publishedWorkflow(ctx: TenantContext) {
   const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: `Greeting ${randomBytes(3).toString("hex")}`, description: "", document: greeting, createdBy: ctx.actor.userId });

@@ -10,6 +10,7 @@ import { hashPassword } from "@/server/auth/password";
 import { insertMembership, insertTenant, type TenantRow } from "@/server/repositories/tenants";
 import { insertUser, type UserRow } from "@/server/repositories/users";
 import type { TenantContext } from "@/server/services/context";
+import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 let passwordHash: Promise<string> | undefined;
@@ -85,3 +86,14 @@ export async function roleOf(db: Db, tenant: TenantRow, userId: string): Promise
     .where(and(eq(memberships.tenantId, tenant.id), eq(memberships.userId, userId)));
   return row?.role;
 }
+
+/** input → transform → output: greets `input.name` without any LLM or MCP server (output `greeting.message`). */
+export const greetingWorkflow = makeWorkflow({
+  name: "Greeting",
+  nodes: [
+    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
+    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
+    makeNode("output", "out", { name: "greeting" }),
+  ],
+  edges: chain("in", "greet", "out"),
+});

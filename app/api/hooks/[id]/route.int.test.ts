@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { getEnv } from "@/server/env";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { listRuns } from "@/server/repositories/runs";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeMemberCaller } from "@/server/testing/factories";
+import { makeMemberCaller, greetingWorkflow } from "@/server/testing/factories";
 import { signBody } from "@/server/services/webhooks-request";
 import { GET, POST, PUT } from "./route";
 
@@ -33,15 +32,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const greeting = makeWorkflow({
-  name: "Greeting",
-  nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
-    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
-    makeNode("output", "out", { name: "greeting" }),
-  ],
-  edges: chain("in", "greet", "out"),
-});
+const greeting = greetingWorkflow;
 
 async function setup(config: HookConfig = {}, options: { publish?: boolean } = {}) {
   const { caller, tenant } = await makeMemberCaller(database.db, "owner");

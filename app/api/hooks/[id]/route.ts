@@ -1,7 +1,7 @@
 import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
 import { getDatabase } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { readRequestMeta } from "@/server/http";
+import { readBytesCapped, readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
@@ -29,26 +29,6 @@ const noStore = { "cache-control": "no-store" };
 const runLinks = (id: string) => ({ self: `/api/v1/runs/${id}`, web: `/runs/${id}` });
 /** What "listen for a test request" keeps of a body: enough to build a mapping, not a whole upload. */
 const MAX_KEPT_BODY_BYTES = 64 * 1024;
-
-/** The body's bytes (the signature covers them exactly), or undefined past `maxBytes` (the rest is not read). */
-async function readBytesCapped(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return undefined;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** The headers a mapping may read: all but the hook's secret header and credentials. */
 function mappableHeaders(headers: Headers, authHeader: string): Record<string, string> {

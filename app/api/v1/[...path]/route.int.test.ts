@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
-import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { getEnv } from "@/server/env";
 import { listRuns } from "@/server/repositories/runs";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeMemberCaller } from "@/server/testing/factories";
+import { makeMemberCaller, greetingWorkflow } from "@/server/testing/factories";
 import { POST, GET } from "./route";
 
 /**
@@ -27,15 +26,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const greeting = makeWorkflow({
-  name: "Greeting",
-  nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
-    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
-    makeNode("output", "out", { name: "greeting" }),
-  ],
-  edges: chain("in", "greet", "out"),
-});
+const greeting = greetingWorkflow;
 
 async function setup() {
   const { caller, tenant } = await makeMemberCaller(database.db, "owner");
