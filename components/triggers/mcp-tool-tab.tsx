@@ -32,7 +32,7 @@ export function claudeDesktopSnippet(url: string): string {
 export function McpToolTab({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const { can } = useMe();
-  const canEdit = can("workflow.edit");
+  const canEdit = can("trigger.manage");
   const state = useQuery(trpc.mcpTool.get.queryOptions({ workflowId }));
 
   if (state.isPending) return <SkeletonRows rows={2} />;

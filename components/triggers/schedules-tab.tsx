@@ -67,7 +67,7 @@ function useDebounced<T>(value: T, ms: number): T {
 export function SchedulesTab({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const me = useMe();
-  const canEdit = me.can("workflow.edit");
+  const canEdit = me.can("trigger.manage");
   const list = useQuery(trpc.schedule.list.queryOptions({ workflowId }));
   const [editing, setEditing] = useState<ScheduleItem | "new" | null>(null);
 

@@ -51,7 +51,7 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { can } = useMe();
-  const canEdit = can("workflow.edit");
+  const canEdit = can("trigger.manage");
   const list = useQuery(
     trpc.webhook.list.queryOptions(
       { workflowId },

@@ -13,7 +13,9 @@ const viewer = [
   "marketplace.view",
   "member.view",
 ] as const;
-const editor = [...viewer, "workflow.edit", "workflow.run", "run.cancel", "run.approve", "server.check", "tool.run"] as const;
+// trigger.manage: webhooks, schedules and MCP tools run a workflow as their creator, so making one
+// hands on the right to run it; a token needs runs:write for it, never workflows:write alone.
+const editor = [...viewer, "workflow.edit", "workflow.run", "trigger.manage", "run.cancel", "run.approve", "server.check", "tool.run"] as const;
 const admin = [
   ...editor,
   "member.manage",
@@ -58,8 +60,8 @@ export const TOKEN_SCOPES = {
   "workflows:write": { label: "Create, edit and publish workflows", permissions: ["workflow.view", "workflow.edit"] },
   "runs:read": { label: "Read runs and their steps", permissions: ["workflow.view", "run.view"] },
   "runs:write": {
-    label: "Start, cancel, retry and approve runs",
-    permissions: ["workflow.view", "run.view", "workflow.run", "run.cancel", "run.approve"],
+    label: "Start, cancel, retry and approve runs; manage the triggers that start them",
+    permissions: ["workflow.view", "run.view", "workflow.run", "trigger.manage", "run.cancel", "run.approve"],
   },
   "analytics:read": { label: "Read analytics, anomalies and usage", permissions: ["analytics.view", "anomaly.view", "usage.view"] },
   "servers:read": { label: "Read the marketplace and installed MCP servers", permissions: ["marketplace.view"] },

@@ -14,15 +14,15 @@ export const mcpToolRouter = router({
     .input(z.object({ workflowId: id }))
     .query(({ ctx, input }) => mcpTools.getMcpToolOfWorkflow(ctx, input.workflowId)),
 
-  expose: permissionProcedure("workflow.edit")
+  expose: permissionProcedure("trigger.manage")
     .input(mcpTools.exposeInput)
     .mutation(({ ctx, input }) => mcpTools.exposeWorkflow(ctx, input)),
 
-  update: permissionProcedure("workflow.edit")
+  update: permissionProcedure("trigger.manage")
     .input(mcpTools.updateInput)
     .mutation(({ ctx, input }) => mcpTools.updateMcpTool(ctx, input)),
 
-  hide: permissionProcedure("workflow.edit")
+  hide: permissionProcedure("trigger.manage")
     .input(z.object({ workflowId: id }))
     .mutation(({ ctx, input }) => mcpTools.hideWorkflow(ctx, input.workflowId)),
 

@@ -16,20 +16,20 @@ export const scheduleRouter = router({
     .input(schedules.previewScheduleInput)
     .query(({ input }) => schedules.previewSchedule(input)),
 
-  create: permissionProcedure("workflow.edit")
+  create: permissionProcedure("trigger.manage")
     .input(schedules.createScheduleInput)
     .mutation(({ ctx, input }) => schedules.createSchedule(ctx, input)),
 
-  update: permissionProcedure("workflow.edit")
+  update: permissionProcedure("trigger.manage")
     .input(schedules.updateScheduleInput)
     .mutation(({ ctx, input }) => schedules.updateSchedule(ctx, input)),
 
   /** Pauses (false) or resumes (true) a schedule; resuming counts from now. */
-  setEnabled: permissionProcedure("workflow.edit")
+  setEnabled: permissionProcedure("trigger.manage")
     .input(z.object({ id, isEnabled: z.boolean() }))
     .mutation(({ ctx, input }) => schedules.setScheduleEnabled(ctx, input)),
 
-  delete: permissionProcedure("workflow.edit")
+  delete: permissionProcedure("trigger.manage")
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => schedules.deleteSchedule(ctx, input.id)),
 });

@@ -10,28 +10,28 @@ export const webhookRouter = router({
     .input(z.object({ workflowId: id }))
     .query(({ ctx, input }) => webhooks.listWebhooks(ctx, input.workflowId)),
 
-  create: permissionProcedure("workflow.edit")
+  create: permissionProcedure("trigger.manage")
     .input(webhooks.createWebhookInput)
     .mutation(({ ctx, input }) => webhooks.createWebhook(ctx, input)),
 
-  update: permissionProcedure("workflow.edit")
+  update: permissionProcedure("trigger.manage")
     .input(webhooks.updateWebhookInput)
     .mutation(({ ctx, input }) => webhooks.updateWebhook(ctx, input)),
 
-  setEnabled: permissionProcedure("workflow.edit")
+  setEnabled: permissionProcedure("trigger.manage")
     .input(z.object({ id, isEnabled: z.boolean() }))
     .mutation(({ ctx, input }) => webhooks.setWebhookEnabled(ctx, input)),
 
-  rotateSecret: permissionProcedure("workflow.edit")
+  rotateSecret: permissionProcedure("trigger.manage")
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => webhooks.rotateWebhookSecret(ctx, input.id)),
 
   /** Keep the requests the hook receives for two minutes (or stop), to build the mapping from a real one. */
-  listen: permissionProcedure("workflow.edit")
+  listen: permissionProcedure("trigger.manage")
     .input(z.object({ id, isListening: z.boolean() }))
     .mutation(({ ctx, input }) => webhooks.listenForTestRequest(ctx, input)),
 
-  delete: permissionProcedure("workflow.edit")
+  delete: permissionProcedure("trigger.manage")
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => webhooks.deleteWebhook(ctx, input.id)),
 });
