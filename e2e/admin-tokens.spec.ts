@@ -49,7 +49,7 @@ test("an owner creates an API token, starts a run with it over REST, follows it 
   expect(run).toMatchObject({ status: "queued", links: { self: `/api/v1/runs/${run.id}`, web: `/runs/${run.id}` } });
 
   await expect
-    .poll(async () => ((await (await request.get(run.links.self, { headers: auth })).json()) as { status: string }).status, { timeout: 20_000 })
+    .poll(async () => ((await (await request.get(run.links.self, { headers: auth })).json()) as { status: string }).status)
     .toBe("completed");
   const finished = await (await request.get(run.links.self, { headers: auth })).json();
   expect(finished).toMatchObject({

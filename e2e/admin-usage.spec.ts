@@ -60,7 +60,7 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
   expect(await page.content()).not.toContain(secondKey);
 
   await local.getByRole("button", { name: "Test", exact: true }).click();
-  await expect(local.getByRole("status")).toContainText("Test failed (LLM_UNREACHABLE)", { timeout: 25_000 });
+  await expect(local.getByRole("status")).toContainText("Test failed (LLM_UNREACHABLE)");
 
   await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Audit log" }).click();
   await page.getByLabel("Action", { exact: true }).selectOption("llm.provider.update");

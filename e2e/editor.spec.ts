@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Route } from "@playwright/test";
 import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
 import { OWNER, signIn, removeTenantModel, setUpTenantModel } from "./helpers";
 
@@ -17,13 +17,43 @@ async function connect(page: Page, from: string, to: string) {
   await node(page, from).locator(".react-flow__handle-right").first().dragTo(node(page, to).locator(".react-flow__handle-left"));
 }
 
+/**
+ * Holds the browser's calls of a tRPC procedure until `release`: `arrived` resolves when the first
+ * is held. Makes an ordering a slow machine produces by chance happen every time.
+ */
+async function holdRequests(page: Page, procedure: string) {
+  let arrive!: () => void;
+  let open!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (open = resolve));
+  const matches = (url: URL) => url.pathname.startsWith("/api/trpc/") && url.pathname.slice("/api/trpc/".length).split(",").includes(procedure);
+  const held: Promise<void>[] = [];
+  const handler = (route: Route) => {
+    arrive();
+    const passed = released.then(() => route.continue());
+    held.push(passed);
+    return passed;
+  };
+  await page.route(matches, handler);
+  return {
+    arrived,
+    async release() {
+      // Unrouted only once the held calls went on: an unroute passes paused calls on by itself,
+      // and the handler's own continue would then fail.
+      open();
+      await Promise.all(held);
+      await page.unroute(matches, handler);
+    },
+  };
+}
+
 async function centerX(page: Page, id: string) {
   const box = await node(page, id).boundingBox();
   return box!.x + box!.width / 2;
 }
 
 test("an owner builds a chain on the canvas, fixes a compile error, undoes and redoes, lays it out, publishes, reloads and runs it", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.slow();
   const name = `Canvas chain ${Date.now()}`;
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "New workflow" }).click();
@@ -84,17 +114,25 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
   await expect(page.getByText("v1 published")).toBeVisible();
   await expect(problems(page)).toContainText("The workflow compiles.");
 
-  // Change the draft, compare it with version 1, and restore that version.
+  // Change the draft, compare it with version 1, and restore that version while the draft's
+  // autosave is still on its way (held here; on a slow machine it just takes that long): the
+  // restore waits for it, instead of racing it and losing to it.
+  const heldSave = await holdRequests(page, "workflow.saveDraft");
   await node(page, "transform").click();
   await inspector.getByLabel("Template").fill('{"greeting": "A draft change"}');
   await inspector.getByLabel("Template").blur();
   await expect(node(page, "transform")).toContainText("A draft change");
+  await heldSave.arrived;
   await page.getByRole("button", { name: "Versions" }).click();
   const versions = page.getByRole("dialog", { name: "Versions" });
   await expect(versions.getByRole("list", { name: "Published versions" })).toContainText("First chain");
   await expect(versions.getByRole("list", { name: "Changes" })).toContainText("config.template");
   await versions.getByRole("button", { name: "Restore version 1" }).click();
+  await expect(versions.getByRole("button", { name: "Restore version 1" })).toBeDisabled();
+  await expect(node(page, "transform")).toContainText("A draft change");
+  await heldSave.release();
   await expect(node(page, "transform")).toContainText("Hello from the canvas");
+  await expect(versions).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();
 
   // Run it from the canvas: the nodes turn green, and a step's output shows beside them.
@@ -106,7 +144,7 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
 });
 
 test("an imported workflow reads a file through the filesystem MCP server and summarises it with a model (fake OpenAI-compatible server on loopback)", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.slow();
   const llm = await startFakeOpenAiServer({ answer: "Summary: the canvas ships on Friday." });
   const dir = mkdtempSync(join(tmpdir(), "maestro-canvas-"));
   writeFileSync(join(dir, "notes.txt"), "Plan: ship the canvas on Friday.");
@@ -166,7 +204,7 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("path", { exact: true }).fill(join(dir, "notes.txt"));
     await dialog.getByRole("button", { name: "Start run" }).click();
-    for (const id of ["in", "read", "summarise", "out"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    for (const id of ["in", "read", "summarise", "out"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed");
     await node(page, "read").click();
     await expect(page.getByRole("region", { name: "Run" })).toContainText("ship the canvas on Friday");
     await node(page, "summarise").click();

@@ -28,6 +28,11 @@ export interface EditorState {
   dragStart: ReadonlyMap<string, Position> | null;
   /** The compiler's errors and warnings for the document as of the last kept change. */
   diagnostics: Diagnostic[];
+  /**
+   * Above zero while a restore writes the draft: autosave starts no save of its own meanwhile,
+   * since two writes on the same base version refuse one another (draft-saver.ts).
+   */
+  savesHeld: number;
 }
 
 export interface EditorActions {
@@ -43,6 +48,8 @@ export interface EditorActions {
   /** Opens another document (a restored version, a reload): a fresh history. */
   reset(document: WorkflowDocument): void;
   setDiagnostics(diagnostics: Diagnostic[]): void;
+  /** Holds autosave's own saves until the returned release is called (once; more calls do nothing). */
+  holdSaves(): () => void;
 }
 
 export type EditorStore = ReturnType<typeof createEditorStore>;
@@ -79,6 +86,7 @@ export function createEditorStore(document: WorkflowDocument) {
       revision: 0,
       dragStart: null,
       diagnostics: [],
+      savesHeld: 0,
 
       run(command, select) {
         const state = get();
@@ -166,6 +174,16 @@ export function createEditorStore(document: WorkflowDocument) {
 
       setDiagnostics(diagnostics) {
         set({ diagnostics });
+      },
+
+      holdSaves() {
+        set({ savesHeld: get().savesHeld + 1 });
+        let held = true;
+        return () => {
+          if (!held) return;
+          held = false;
+          set({ savesHeld: get().savesHeld - 1 });
+        };
       },
     };
   });

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import { diffWorkflowDocuments, type FieldChange, type WorkflowDiff } from "@/engine/schema/diff-workflow-documents";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
-import { replaceDocument } from "./document-commands";
+import { restoreDraft } from "./draft-saver";
 import { useEditor, useEditorStore } from "./editor-context";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -108,18 +108,30 @@ export function VersionsPanel({
   const chosen = picked ?? items[0]?.id ?? null;
   const detail = useQuery({ ...trpc.workflow.version.queryOptions({ id: chosen ?? "" }), enabled: open && Boolean(chosen), staleTime: Infinity });
   const diff = useMemo(() => (detail.data ? diffWorkflowDocuments(detail.data.document as WorkflowDocument, draft) : null), [detail.data, draft]);
-  const restore = useMutation(
-    trpc.workflow.restore.mutationOptions({
-      onSuccess: (saved) => {
-        const number = detail.data?.version;
-        store.getState().run(replaceDocument(saved.document as WorkflowDocument, `Restore version ${number}`));
-        onRestored(saved.version);
-        onOpenChange(false);
-        toast.success(`Restored version ${number}; undo brings your draft back`);
-      },
-      onError: (error) => toast.error(error.message),
-    }),
-  );
+  const restore = useMutation(trpc.workflow.restore.mutationOptions());
+  // Disabled from the click on, through the save that goes first, not only while the request runs.
+  const [isRestoring, setRestoring] = useState(false);
+
+  async function restoreVersion(version: { id: string; version: number | null }) {
+    setRestoring(true);
+    try {
+      await restoreDraft(
+        store,
+        { saveNow, baseVersion, onRestored },
+        async (base) => {
+          const saved = await restore.mutateAsync({ workflowId, versionId: version.id, baseVersion: base });
+          return { version: saved.version, document: saved.document as WorkflowDocument };
+        },
+        `Restore version ${version.version}`,
+      );
+      onOpenChange(false);
+      toast.success(`Restored version ${version.version}; undo brings your draft back`);
+    } catch (error) {
+      toast.error(error instanceof Error ? error.message : String(error));
+    } finally {
+      setRestoring(false);
+    }
+  }
 
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
@@ -183,11 +195,8 @@ export function VersionsPanel({
                         size="sm"
                         variant="secondary"
                         className="ml-auto"
-                        disabled={restore.isPending}
-                        onClick={async () => {
-                          await saveNow();
-                          restore.mutate({ workflowId, versionId: detail.data.id, baseVersion: baseVersion() });
-                        }}
+                        disabled={isRestoring}
+                        onClick={() => void restoreVersion(detail.data)}
                       >
                         Restore version {detail.data.version}
                       </Button>
