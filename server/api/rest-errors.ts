@@ -2,6 +2,7 @@ import { getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { z, ZodError } from "zod";
 import { findAppError, toTRPCError } from "./errors";
+import { newRequestId } from "./trpc";
 
 /**
  * Errors of the plain HTTP endpoints (the REST API, webhooks) as JSON: `{ error: { code, message,
@@ -36,8 +37,10 @@ export function toErrorResponse(thrown: unknown, label = "REST API call"): Respo
   const error = thrown instanceof TRPCError || !appError ? getTRPCErrorFromUnknown(thrown) : toTRPCError(appError);
   const status = getHTTPStatusCodeFromError(error);
   if (status >= 500) {
-    console.error(`${label} failed:`, error.cause ?? error);
-    return errorResponse(status, error.code, "Something went wrong on the server.");
+    // The id ties the answer to the log line; the cause (a database error's SQL) stays in the log.
+    const requestId = newRequestId();
+    console.error(`[request ${requestId}] ${label} failed:`, error.cause ?? error);
+    return errorResponse(status, error.code, `Something went wrong (request id ${requestId}).`, { requestId });
   }
   const extra: Record<string, unknown> = {};
   if (error.cause instanceof ZodError) extra.fieldErrors = z.flattenError(error.cause).fieldErrors;

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
+import SuperJSON from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
+import { objectsWithUnsafeKeys, UNSAFE_KEYS_RULE } from "@/engine/schema/unsafe-keys";
 import { hasPermission, minimumRole, scopesGranting, tokenAllows, type Permission } from "@/server/auth/permissions";
 import { findUserById } from "@/server/repositories/users";
 import { getRunSystem, type RunSystem } from "@/server/run-system";
@@ -9,6 +11,7 @@ import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context
 import { resolveActiveTenant } from "@/server/services/tenants";
 import { findAppError, toTRPCError } from "./errors";
 import { guardRequest } from "./guards";
+import { describeInputProblem, findInputProblem, INPUT_LIMITS } from "@/server/input-guards";
 
 /**
  * tRPC's one setup file: context, transformer, error shape and the procedure builders.
@@ -83,9 +86,39 @@ export async function createContext(input: {
   return { db, actor, tenant, meta: requestMeta, apiToken, runSystem };
 }
 
+/**
+ * superjson (Dates survive the trip) that also carries objects with `__proto__`/`constructor`/
+ * `prototype` keys, which plain superjson refuses to send: user JSON holding them must show back.
+ * components/trpc/transformer.ts registers the same rule. Input is read in place, so a raw
+ * client's `__proto__` key stays a key rather than becoming the copy's prototype.
+ */
+const superjson = new SuperJSON();
+superjson.registerCustom(objectsWithUnsafeKeys, UNSAFE_KEYS_RULE);
+export const transformer = {
+  input: { serialize: (value: unknown) => superjson.serialize(value), deserialize: (value: unknown) => superjson.deserialize(value as never, { inPlace: true }) },
+  output: { serialize: (value: unknown) => superjson.serialize(value), deserialize: (value: unknown) => superjson.deserialize(value as never) },
+};
+
+/** A short id that ties a server failure's answer to its log line. */
+export function newRequestId(): string {
+  return randomBytes(6).toString("hex");
+}
+
 const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
+  transformer,
+  errorFormatter({ shape, error, path }) {
+    // A failure of ours says only that it failed and under which id it was logged: never the
+    // message (a database error's holds the SQL and its parameters) nor the stack.
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      const requestId = newRequestId();
+      console.error(`[request ${requestId}] tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+      const { code, httpStatus } = shape.data;
+      return {
+        ...shape,
+        message: `Something went wrong (request id ${requestId}).`,
+        data: { code, httpStatus, path, requestId, appCode: null, appDetails: null, zodError: null },
+      };
+    }
     const appError = findAppError(error);
     return {
       ...shape,
@@ -104,17 +137,43 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/**
+ * The database refusing a value (SQLSTATE class 22, "data exception": bad text, a number out of
+ * range) is bad input that got past the checks, not a failure of ours: a 400 that names no SQL.
+ */
+function isDatabaseDataException(error: unknown): boolean {
+  for (let e: unknown = error, hops = 0; e && typeof e === "object" && hops < 10; e = (e as { cause?: unknown }).cause, hops++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code) && "severity" in e) return true;
+  }
+  return false;
+}
+
 /** Turns domain errors (AppError) into tRPC errors with the right status, in one place. */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const appError = findAppError(result.error);
     if (appError) throw toTRPCError(appError);
+    if (isDatabaseDataException(result.error)) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "The input holds a value that cannot be stored.", cause: result.error });
+    }
   }
   return result;
 });
 
-const baseProcedure = t.procedure.use(mapAppErrors);
+/**
+ * Every input, before it is parsed: JSON (or Dates) only, nested at most 64 deep, text a database
+ * can store, at most 6 MiB (input-guards.ts). Checked once here, so no procedure can forget it and
+ * no recursive parser meets 10,000 levels of nesting.
+ */
+const checkInput = t.middleware(async ({ getRawInput, next }) => {
+  const problem = findInputProblem(await getRawInput(), { maxBytes: INPUT_LIMITS.trpcBodyBytes });
+  if (problem) throw new TRPCError({ code: problem.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", message: `The request is refused: ${describeInputProblem(problem)}.` });
+  return next();
+});
+
+const baseProcedure = t.procedure.use(mapAppErrors).use(checkInput);
 
 /** Anyone, signed in or not. */
 export const publicProcedure = baseProcedure.meta({ access: "public" });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { installInputsOf, ServerJsonSchema, type InstallInput } from "@/engine/schema/catalog";
+import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
 import { isMcpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf, secretValuesOf } from "@/server/mcp/installation-launch";
 import type { InstallValues } from "@/server/mcp/launch-spec";
@@ -217,6 +218,7 @@ export async function listInstallationTools(ctx: TenantContext, id: string) {
  * minutes); its audit record is written when it ends, success or failure.
  */
 export async function runInstallationTool(ctx: TenantContext, input: { id: string; tool: string; args: Record<string, unknown> }, signal?: AbortSignal) {
+  assertJsonInput(input.args, { maxBytes: INPUT_LIMITS.toolArgsBytes, label: "args", what: "tool's arguments" });
   const { installation, entry } = await runnableInstallation(ctx, input.id);
   const started = performance.now();
   let outcome: ToolRunOutcome;

@@ -9,6 +9,7 @@ import type { Plan } from "@/engine/schema/plan";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { Db } from "@/db/client";
 import type { RunStatus, RunTrigger } from "@/db/schema";
+import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
 import type { EventBus } from "@/server/events/bus";
 import type { RunQueue } from "@/server/queue/run-queue";
 import * as repo from "@/server/repositories/runs";
@@ -147,6 +148,8 @@ export type StartedRunResult = repo.StartedRun & { isReplay: boolean };
  * a different request is refused (IDEMPOTENCY_MISMATCH), and a refused start lets go of its key.
  */
 export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput): Promise<StartedRunResult> {
+  // Every entry point's input meets the same limits: JSON, 64 levels deep, storable text, 256 KiB.
+  assertJsonInput(input.input, { maxBytes: INPUT_LIMITS.runInputBytes, label: "input", what: "run input" });
   const id = randomUUID();
   const key = input.idempotencyKey;
   if (!key) return { ...(await startNewRun(ctx, deps, input, id)), isReplay: false };
