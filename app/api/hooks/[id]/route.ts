@@ -5,8 +5,8 @@ import { readBytesCapped, readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
-import type { TenantContext } from "@/server/services/context";
-import { followRun, waitForRun } from "@/server/services/run-stream";
+import { waitForRun } from "@/server/services/run-stream";
+import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRun, idempotencyKeyInput } from "@/server/services/runs";
 import { findInboundHook, recordTestRequest, startHookRun, type InboundHook } from "@/server/services/webhooks-inbound";
 import { headersWithoutSecrets, isAuthentic, isSecretHeader, mapHookInput, multiMapOf, parseHookBody } from "@/server/services/webhooks-request";
@@ -85,7 +85,17 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
     const accepted = () => Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
     const timeoutMs = config.timeoutSeconds * 1000;
 
-    if (config.response === "stream") return streamRun(ctx, system.bus, run.id, { timeoutMs, signal: request.signal, headers });
+    if (config.response === "stream") {
+      return runEventStreamResponse(ctx, system.bus, run.id, {
+        timeoutMs,
+        signal: request.signal,
+        headers,
+        final: async () => {
+          const { run: ended } = await getRun(ctx, run.id);
+          return { id: ended.id, status: ended.status, output: ended.output ?? null, error: ended.error ?? null, links: runLinks(ended.id) };
+        },
+      });
+    }
     if (config.response === "async") return accepted();
     const settled = await waitForRun(ctx, system.bus, run.id, { timeoutMs, signal: request.signal });
     if (!settled || settled.type === "run.waiting") return accepted();
@@ -98,34 +108,6 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
   } catch (error) {
     return toErrorResponse(error, "A webhook request");
   }
-}
-
-/** The run's events as server-sent events (`event: <type>`), ending with `event: run` and the run's status and output. */
-function streamRun(ctx: TenantContext, bus: Awaited<ReturnType<typeof getRunSystem>>["bus"], runId: string, options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string> }): Response {
-  const encoder = new TextEncoder();
-  const frame = (event: string, data: unknown, id?: number) => encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const message of followRun(ctx, bus, runId, options)) {
-          controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
-        }
-        if (!options.signal.aborted) {
-          const { run } = await getRun(ctx, runId);
-          controller.enqueue(frame("run", { id: run.id, status: run.status, output: run.output ?? null, error: run.error ?? null, links: runLinks(run.id) }));
-        }
-      } catch (error) {
-        console.error("Streaming a webhook's run failed:", error);
-        controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
-      } finally {
-        controller.close();
-      }
-    },
-  });
-  return new Response(stream, {
-    status: 200,
-    headers: { ...options.headers, "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
-  });
 }
 
 const handle = withMetrics("/api/hooks", receive);

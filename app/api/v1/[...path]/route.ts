@@ -8,10 +8,10 @@ import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
 import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
-import { followRun, waitForRun } from "@/server/services/run-stream";
+import { waitForRun } from "@/server/services/run-stream";
+import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRunWithSteps, idempotencyKeyInput } from "@/server/services/runs";
 import type { TenantContext } from "@/server/services/context";
-import type { EventBus } from "@/server/events/bus";
 
 /**
  * The REST API (README "API"): a thin layer over the tRPC procedures, so a token meets the same
@@ -71,44 +71,18 @@ async function startRun(request: Request): Promise<Response> {
   const tenantContext: TenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
   const { bus } = await context.runSystem();
   if (request.headers.get("accept")?.includes("text/event-stream")) {
-    return streamRun(tenantContext, bus, run.id, { timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000, signal: request.signal, headers });
+    return runEventStreamResponse(tenantContext, bus, run.id, {
+      timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000,
+      signal: request.signal,
+      headers,
+      final: async () => runBody(await getRunWithSteps(tenantContext, run.id)),
+    });
   }
   if (wait) {
     const settled = await waitForRun(tenantContext, bus, run.id, { timeoutMs: wait * 1000, signal: request.signal });
     if (settled && settled.type !== "run.waiting") return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), { status: 200, headers });
   }
   return Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
-}
-
-/** Server-sent events of one run (`event: <type>`, `data: <event>`), then `event: run` with the run's body. */
-function streamRun(
-  tenantContext: TenantContext,
-  bus: EventBus,
-  runId: string,
-  options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string> },
-): Response {
-  const encoder = new TextEncoder();
-  const frame = (event: string, data: unknown, id?: number) =>
-    encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const message of followRun(tenantContext, bus, runId, options)) {
-          controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
-        }
-        if (!options.signal.aborted) controller.enqueue(frame("run", runBody(await getRunWithSteps(tenantContext, runId))));
-      } catch (error) {
-        console.error("Streaming a run failed:", error);
-        controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
-      } finally {
-        controller.close();
-      }
-    },
-  });
-  return new Response(stream, {
-    status: 200,
-    headers: { ...options.headers, "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no", connection: "keep-alive" },
-  });
 }
 
 /** A run as GET /api/v1/runs/{id} answers it. */
