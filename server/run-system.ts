@@ -10,14 +10,14 @@ import { createMcpToolPort } from "./mcp/tool-port";
 import { getBreakers, type BreakerRegistry } from "./mcp/breakers";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
 import { reportQueueDepth } from "./observability/metrics";
-import { listOrphanedRuns } from "./repositories/runs";
+import { listOrphanedRuns, pruneIdempotencyKeys } from "./repositories/runs";
 import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { MetricRecorder } from "./services/metric-recorder";
 import { OutcomeRecorder } from "./services/outcome-recorder";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
 import { restoreOpenBreakers } from "./services/alert-remediation";
 import { RunJournal } from "./services/run-journal";
-import type { RunDeps } from "./services/runs";
+import { IDEMPOTENCY_TTL_MS, type RunDeps } from "./services/runs";
 import { startScheduler } from "./services/scheduler";
 
 export interface RunSystem {
@@ -101,9 +101,15 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   };
   let sweeper: NodeJS.Timeout | undefined;
 
+  let prunedAt = 0;
   async function requeueOrphans() {
     const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs));
     for (const run of orphans) await queue.enqueue({ runId: run.id, tenantId: run.tenantId });
+    // Idempotency keys protect starts for a day; older ones are dropped once an hour.
+    if (Date.now() - prunedAt >= 3_600_000) {
+      prunedAt = Date.now();
+      await pruneIdempotencyKeys(options.db, new Date(Date.now() - IDEMPOTENCY_TTL_MS));
+    }
   }
 
   return {

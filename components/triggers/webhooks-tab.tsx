@@ -55,8 +55,9 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
   const list = useQuery(
     trpc.webhook.list.queryOptions(
       { workflowId },
-      // While a hook listens, look for the request it keeps every two seconds.
-      { refetchInterval: (query) => (query.state.data?.some((h) => isListening(h)) ? 2000 : false) },
+      // While a hook listens, look for the request it keeps every two seconds. Only editors see
+      // webhooks at all: a webhook without a secret is run by whoever holds its URL.
+      { enabled: canEdit, refetchInterval: (query) => (query.state.data?.some((h) => isListening(h)) ? 2000 : false) },
     ),
   );
   const [editing, setEditing] = useState<WebhookItem | "new" | null>(null);
@@ -72,6 +73,13 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
   const update = useMutation(trpc.webhook.update.mutationOptions({ onSuccess: onSaved }));
   const save = (values: WebhookFormValues) => (editing === "new" ? create.mutate({ workflowId, ...values }) : editing ? update.mutate({ id: editing.id, ...values }) : undefined);
 
+  if (!canEdit) {
+    return (
+      <EmptyState icon={Webhook} title="Webhooks are for editors">
+        <p className="max-w-sm text-sm text-muted-foreground">A webhook&apos;s URL starts runs, so only members who may manage triggers see and change them.</p>
+      </EmptyState>
+    );
+  }
   if (list.isPending) return <SkeletonRows rows={2} />;
   if (list.isError) return <ErrorState title="Could not load the webhooks" message={list.error.message} onRetry={() => void list.refetch()} />;
   const hooks = list.data;

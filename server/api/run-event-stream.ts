@@ -17,19 +17,35 @@ export function runEventStreamResponse(
   const encoder = new TextEncoder();
   const frame = (event: string, data: unknown, id?: number) =>
     encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Stops following when the client goes away, whether the runtime aborts the request's signal or
+  // cancels the stream: the bus subscription and the timer never outlive the reader.
+  const gone = new AbortController();
+  const onAbort = () => gone.abort();
+  options.signal.addEventListener("abort", onAbort, { once: true });
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
+      const send = (chunk: Uint8Array) => {
+        if (!gone.signal.aborted) controller.enqueue(chunk);
+      };
       try {
-        for await (const message of followRun(ctx, bus, runId, options)) {
-          controller.enqueue(frame(message.event.type, message.event, message.stored ? message.id : undefined));
+        for await (const message of followRun(ctx, bus, runId, { timeoutMs: options.timeoutMs, signal: gone.signal })) {
+          send(frame(message.event.type, message.event, message.stored ? message.id : undefined));
         }
-        if (!options.signal.aborted) controller.enqueue(frame("run", await options.final()));
+        if (!gone.signal.aborted) send(frame("run", await options.final()));
       } catch (error) {
         console.error(`Streaming run ${runId} failed:`, error);
-        controller.enqueue(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
+        send(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
       } finally {
-        controller.close();
+        options.signal.removeEventListener("abort", onAbort);
+        try {
+          controller.close();
+        } catch {
+          // the reader cancelled the stream: nothing is left to close
+        }
       }
+    },
+    cancel() {
+      gone.abort();
     },
   });
   return new Response(stream, {

@@ -522,6 +522,28 @@ export async function claimIdempotencyKey(
   return held ?? claimIdempotencyKey(db, claim, ttlMs);
 }
 
+/**
+ * Takes over a claim that still names `staleRunId` and is older than `olderThan` (its start died
+ * before storing the run); true when this caller now holds the key for `runId`.
+ */
+export async function takeOverIdempotencyKey(db: Db, tenantId: string, key: string, staleRunId: string, olderThan: Date, runId: string): Promise<boolean> {
+  const taken = await db
+    .update(idempotencyKeys)
+    .set({ runId, createdAt: sql`now()` })
+    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, staleRunId), lt(idempotencyKeys.createdAt, olderThan)))
+    .returning({ runId: idempotencyKeys.runId });
+  return taken.length === 1;
+}
+
+/** Whether a key is still claimed for `runId`. */
+export async function isIdempotencyKeyHeld(db: Db, tenantId: string, key: string, runId: string): Promise<boolean> {
+  const rows = await db
+    .select({ runId: idempotencyKeys.runId })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, runId)));
+  return rows.length === 1;
+}
+
 /** Lets go of a key whose run was never stored (the start was refused), so a corrected retry may use it. */
 export async function releaseIdempotencyKey(db: Db, tenantId: string, key: string, runId: string): Promise<void> {
   await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, runId)));

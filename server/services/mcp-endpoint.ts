@@ -34,8 +34,12 @@ export interface McpEndpointPort {
 }
 
 export interface McpEndpointOptions {
-  /** Tells apart the clients of one tenant for cancellation (the Mcp-Session-Id we hand out). */
-  tenantId: string;
+  /**
+   * Whose calls a cancel may reach: the tenant and the API token of the request. A cancel only
+   * reaches calls made with the same token, so one client cannot cancel another's calls by guessing
+   * its session id and request ids.
+   */
+  callerKey: string;
   /** Carries notifications/cancelled to the process that runs the call (each POST may reach another). */
   bus: EventBus;
   /** How long a call waits for its run before answering that it is still running. */
@@ -50,10 +54,11 @@ const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
 /**
  * A notifications/cancelled arrives in its own POST, possibly at another process than the call's;
  * both meet on this channel. The session id (random, handed out at initialize) keeps one client's
- * request ids apart from another's, and the tenant keeps one tenant's clients away from another's.
+ * request ids apart from another's, and the caller key (tenant and API token) keeps every other
+ * token's requests out, however they learned the session id.
  */
-export function mcpCancelChannel(tenantId: string, sessionId: string, requestId: RequestId): string {
-  return `mcp-cancel:${tenantId}:${sessionId}:${JSON.stringify(requestId)}`;
+export function mcpCancelChannel(callerKey: string, sessionId: string, requestId: RequestId): string {
+  return `mcp-cancel:${callerKey}:${sessionId}:${JSON.stringify(requestId)}`;
 }
 
 const textResult = (text: string, isError: boolean, runId?: string): CallToolResult => ({
@@ -113,7 +118,7 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     extra.signal.addEventListener("abort", onAbort);
     options.hangUp?.addEventListener("abort", onAbort);
     if (options.hangUp?.aborted) stop.abort();
-    const unsubscribe = extra.sessionId ? await options.bus.subscribe(mcpCancelChannel(options.tenantId, extra.sessionId, extra.requestId), onAbort) : undefined;
+    const unsubscribe = extra.sessionId ? await options.bus.subscribe(mcpCancelChannel(options.callerKey, extra.sessionId, extra.requestId), onAbort) : undefined;
     const progressToken = extra._meta?.progressToken;
     let settled = 0;
     let sentProgress = -1;
@@ -153,7 +158,7 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     const sessionId = server.transport?.sessionId;
     const { requestId, reason } = notification.params;
     if (!sessionId || requestId === undefined) return;
-    await options.bus.publish(mcpCancelChannel(options.tenantId, sessionId, requestId), { reason: reason ?? null });
+    await options.bus.publish(mcpCancelChannel(options.callerKey, sessionId, requestId), { reason: reason ?? null });
   });
 
   return server;

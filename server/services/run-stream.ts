@@ -1,6 +1,6 @@
 import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
-import { listRunEvents } from "@/server/repositories/runs";
+import { findRun, listRunEvents } from "@/server/repositories/runs";
 import type { TenantContext } from "./context";
 import { tenantRunsChannel, type PublishedRunEvent } from "./run-journal";
 
@@ -79,7 +79,10 @@ export async function* followRun(
   try {
     for await (const message of streamRunEvents(ctx, bus, { runId, signal: stop.signal })) {
       yield message;
-      if (SETTLING_EVENTS.has(message.event.type)) return;
+      if (!SETTLING_EVENTS.has(message.event.type)) continue;
+      // A run.waiting from the history may be an approval given since: follow on unless it still waits.
+      if (message.event.type === "run.waiting" && message.stored && (await findRun(ctx.db, ctx.tenant.id, runId))?.status !== "waiting") continue;
+      return;
     }
   } finally {
     clearTimeout(timer);

@@ -145,41 +145,71 @@ export type StartedRunResult = repo.StartedRun & { isReplay: boolean };
  *
  * With an idempotency key, the first start claims the key (one statement, so simultaneous repeats
  * on several processes find one owner); a repeat with the same request gets that run back, one with
- * a different request is refused (IDEMPOTENCY_MISMATCH), and a refused start lets go of its key.
+ * a different request is refused (IDEMPOTENCY_MISMATCH), and a start refused before its run was
+ * stored lets go of its key. Keys are kept apart per entry point (the trigger and its webhook or
+ * schedule), so a caller of one can never take or block another's keys (a schedule's fires).
+ * A claim whose start died before storing its run is taken over after STALE_CLAIM_MS.
  */
 export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput): Promise<StartedRunResult> {
   // Every entry point's input meets the same limits: JSON, 64 levels deep, storable text, 256 KiB.
   assertJsonInput(input.input, { maxBytes: INPUT_LIMITS.runInputBytes, label: "input", what: "run input" });
-  const id = randomUUID();
-  const key = input.idempotencyKey;
-  if (!key) return { ...(await startNewRun(ctx, deps, input, id)), isReplay: false };
+  if (!input.idempotencyKey) return { ...(await startNewRun(ctx, deps, input, randomUUID())), isReplay: false };
+  const key = `${input.trigger ?? "manual"}:${input.triggerId ?? ""}:${input.idempotencyKey}`;
   const requestHash = hashStartRequest(input);
-  const held = await repo.claimIdempotencyKey(ctx.db, { tenantId: ctx.tenant.id, key, requestHash, runId: id }, IDEMPOTENCY_TTL_MS);
-  if (held.runId === id) {
-    try {
-      return { ...(await startNewRun(ctx, deps, input, id)), isReplay: false };
-    } catch (error) {
-      await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
-      throw error;
+  for (let attempt = 0; ; attempt++) {
+    const id = randomUUID();
+    const held = await repo.claimIdempotencyKey(ctx.db, { tenantId: ctx.tenant.id, key, requestHash, runId: id }, IDEMPOTENCY_TTL_MS);
+    if (held.runId === id) return { ...(await startClaimedRun(ctx, deps, input, key, id)), isReplay: false };
+    if (held.requestHash !== requestHash) {
+      throw new AppError("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was used for a different request in the last 24 hours: send a new key for a new request.", {
+        key: input.idempotencyKey,
+      });
     }
+    const run = await findStartedRun(ctx, { ...held, key });
+    if (run) return { ...run, isReplay: true };
+    // The claim was let go (its start was refused) or its start died: claim again, or take it over.
+    if ((await repo.takeOverIdempotencyKey(ctx.db, ctx.tenant.id, key, held.runId, new Date(Date.now() - STALE_CLAIM_MS), id))) {
+      return { ...(await startClaimedRun(ctx, deps, input, key, id)), isReplay: false };
+    }
+    if (attempt >= 2) throw conflict("A request with this Idempotency-Key is still being processed: try again in a moment.", { reason: IDEMPOTENCY_IN_PROGRESS });
   }
-  if (held.requestHash !== requestHash) {
-    throw new AppError("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was used for a different request in the last 24 hours: send a new key for a new request.", { key });
-  }
-  return { ...(await findStartedRun(ctx, held.runId)), isReplay: true };
 }
 
-/** The run an earlier start with the same key made; it may still be on its way to the database. */
-async function findStartedRun(ctx: TenantContext, runId: string): Promise<repo.StartedRun> {
-  for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 50) {
-    const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
+/** The reason of the CONFLICT a repeat gets while the first start with its key is still under way. */
+export const IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS";
+
+/** How long a claim may wait for its run before another start with the key takes it over. */
+const STALE_CLAIM_MS = 30_000;
+
+/** Starts the run of a claimed key; a start refused before the run was stored lets go of the key. */
+async function startClaimedRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, key: string, id: string): Promise<repo.StartedRun> {
+  let isStored = false;
+  try {
+    return await startNewRun(ctx, deps, input, id, () => (isStored = true));
+  } catch (error) {
+    // Once stored, the run exists (the sweeper queues it if the queue failed): the key stays its own.
+    if (!isStored) await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The run an earlier start with the same key made; it may still be on its way to the database.
+ * Undefined when the claim was let go meanwhile, or when its start seems to have died.
+ */
+async function findStartedRun(ctx: TenantContext, held: { key: string; runId: string; createdAt: Date }): Promise<repo.StartedRun | undefined> {
+  const until = Math.min(Date.now() + 10_000, held.createdAt.getTime() + STALE_CLAIM_MS);
+  for (let polls = 1; ; polls++) {
+    const run = await repo.findRun(ctx.db, ctx.tenant.id, held.runId);
     if (run) return run;
+    if (Date.now() >= until) return undefined;
+    // Now and then: was the claim let go (its start refused)? Then there is no run to wait for.
+    if (polls % 10 === 0 && !(await repo.isIdempotencyKeyHeld(ctx.db, ctx.tenant.id, held.key, held.runId))) return undefined;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw conflict("A request with this Idempotency-Key is still being processed: try again in a moment.");
 }
 
-async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, id: string): Promise<repo.StartedRun> {
+async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, id: string, onStored?: () => void): Promise<repo.StartedRun> {
   const facts = await loadStartFacts(ctx.db, { tenantId: ctx.tenant.id, workflowId: input.workflowId });
   const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
@@ -236,6 +266,7 @@ async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInp
     },
     toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" } }),
   );
+  onStored?.();
   await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
   return run;
 }

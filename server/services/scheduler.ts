@@ -5,7 +5,7 @@ import * as repo from "@/server/repositories/schedules";
 import type { RequestMeta } from "./context";
 import { decideFire } from "./schedule-times";
 import { readScheduleConfig } from "./schedules";
-import { startRun, type RunDeps } from "./runs";
+import { IDEMPOTENCY_IN_PROGRESS, startRun, type RunDeps } from "./runs";
 import { contextForTrigger } from "./trigger-context";
 
 /**
@@ -143,7 +143,8 @@ async function startFire(deps: SchedulerDeps, { schedule, config, at }: Fire): P
   } catch (error) {
     // A refusal (paused workflow, the creator left, the input no longer fits, the tenant's quota)
     // will not change by retrying this fire: it is logged and the schedule goes on to its next one.
-    if (error instanceof AppError) {
+    // The same fire still under way elsewhere is not a refusal: retry it when the lease expires.
+    if (error instanceof AppError && error.details?.reason !== IDEMPOTENCY_IN_PROGRESS) {
       console.warn(`Schedule ${schedule.id} of workflow ${schedule.workflowId}: the fire of ${at.toISOString()} was skipped: ${error.message}`);
       return "refused";
     }

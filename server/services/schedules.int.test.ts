@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { memberships, workflowTriggers } from "@/db/schema";
@@ -51,6 +51,12 @@ async function publishedWorkflow(ctx: TenantContext) {
 }
 
 const spec = { name: "", cron: "0 * * * *", timezone: "UTC", input: { name: "Ada" }, misfire: "skip" as const };
+
+// A tick fires every due schedule in the database: an earlier test's hourly schedule must not come
+// due at the top of the hour while a later test counts what its tick did.
+afterEach(async () => {
+  await database.db.update(workflowTriggers).set({ isEnabled: false });
+});
 
 async function scheduleRuns(ctx: TenantContext, workflowId: string) {
   return (await listRuns(ctx.db, { tenantId: ctx.tenant.id, workflowId, trigger: ["schedule"], limit: 100 })).items;

@@ -74,8 +74,8 @@ describe("workflow.export and workflow.import", () => {
     expect(future.message).toContain("format version 3");
     const broken = { format: "maestro.workflow", formatVersion: 1, name: "x", document: { version: 2, nodes: [{ id: "a", kind: "nope" }] } };
     expect((await expectTrpcError(caller.workflow.import({ file: broken }), "BAD_REQUEST")).message).toMatch(/nodes\.0\.kind/);
-    const huge = { version: 2, nodes: [{ id: "t", kind: "transform", config: { template: "x".repeat(6 * 1024 * 1024) } }] };
-    expect((await expectTrpcError(caller.workflow.import({ file: huge }), "BAD_REQUEST")).message).toMatch(/workflow file is 6\.0 MB/);
+    const huge = { version: 2, nodes: [{ id: "t", kind: "transform", config: { template: "x".repeat(5.5 * 1024 * 1024) } }] };
+    expect((await expectTrpcError(caller.workflow.import({ file: huge }), "BAD_REQUEST")).message).toMatch(/workflow file is 5\.5 MB/);
     expect((await caller.workflow.list({})).items).toEqual([]);
     expect((await listAuditLogs(db, { tenantId: tenant.id, limit: 10 })).items).toEqual([]);
   });

@@ -112,7 +112,8 @@ async function handle(request: Request): Promise<Response> {
   const sessionHeader = request.headers.get("mcp-session-id");
   transport.sessionId = sessionHeader && UUID.test(sessionHeader) ? sessionHeader : undefined;
 
-  const server = createMcpEndpointServer(port, { tenantId: context.tenant?.id ?? auth.identity.tenantId ?? "", bus, hangUp: request.signal });
+  const callerKey = `${context.tenant?.id ?? auth.identity.tenantId ?? ""}:${auth.identity.apiToken?.id ?? ""}`;
+  const server = createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal });
   await server.connect(transport);
   const response = await transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
   if (isInitialize && response.ok) response.headers.set("mcp-session-id", randomUUID());

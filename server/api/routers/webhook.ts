@@ -6,7 +6,8 @@ const id = z.uuid();
 
 /** Webhook triggers of a workflow (the Triggers dialog's Webhooks tab). Secrets are answered only by create, rotateSecret and an update that makes one. */
 export const webhookRouter = router({
-  list: permissionProcedure("workflow.view")
+  // Listed to those who may manage them: a webhook without a secret is run by whoever holds its URL.
+  list: permissionProcedure("trigger.manage")
     .input(z.object({ workflowId: id }))
     .query(({ ctx, input }) => webhooks.listWebhooks(ctx, input.workflowId)),
 

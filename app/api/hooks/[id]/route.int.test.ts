@@ -228,9 +228,14 @@ describe("managing webhooks", () => {
     expect(listed!.lastRequest).toMatchObject({ method: "POST", query: { source: "test" }, body: { user: { login: "ada" } }, headers: { "x-github-event": "issues" } });
     expect(JSON.stringify(listed!.lastRequest)).not.toMatch(/x-hub-signature-256|sha256=/);
 
+    // What the database cannot store (a NUL byte) is described, and the request is answered 4xx, not 500.
+    const withNul = await call(hook.publicId, { body: '{"user":{"name":"a\\u0000b"}}', secret });
+    expect(withNul.status).toBe(400);
+    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ method: "POST", note: expect.stringMatching(/could not be kept/) });
+
     await caller.webhook.listen({ id: hook.id, isListening: false });
     await call(hook.publicId, { body: { user: { name: "later" } }, secret });
-    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ body: { user: { login: "ada" } } });
+    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ note: expect.any(String) });
   });
 
   it("never lists the secret; rotating it refuses the old one; every change is audited", async () => {

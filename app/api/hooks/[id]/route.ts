@@ -2,6 +2,7 @@ import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
 import { getDatabase } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { readBytesCapped, readRequestMeta } from "@/server/http";
+import { describeInputProblem, findInputProblem } from "@/server/input-guards";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
@@ -70,7 +71,13 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
     const query = multiMapOf(new URL(request.url).searchParams);
     if (hook.isListening) {
       const kept = raw.byteLength > MAX_KEPT_BODY_BYTES ? `(a body of ${raw.byteLength} bytes, too large to keep)` : body.ok ? (body.value ?? null) : text;
-      await recordTestRequest(db, hook, { method: request.method, query, headers: headersWithoutSecrets(request.headers, config.authHeader), body: kept });
+      const captured = { method: request.method, query, headers: headersWithoutSecrets(request.headers, config.authHeader), body: kept };
+      // Keeping the request is a courtesy: what the database cannot store (NUL bytes, deep nesting) is
+      // described instead, and a failure to keep it never fails the request itself.
+      const problem = findInputProblem(captured);
+      await recordTestRequest(db, hook, problem ? { method: request.method, note: `The request could not be kept: ${describeInputProblem(problem)}.` } : captured).catch(
+        (error: unknown) => console.error(`Keeping a test request of webhook ${hook.id} failed:`, error),
+      );
     }
     if (!body.ok) return errorResponse(400, "BAD_REQUEST", body.message);
     const idempotencyKey = request.headers.get("idempotency-key") ?? undefined;

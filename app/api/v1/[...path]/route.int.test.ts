@@ -123,6 +123,16 @@ describe("POST /api/v1/runs", () => {
     expect((await different.json()).error.message).toMatch(/different request/);
   });
 
+  it("keys are kept apart per entry point: the same key from the app's Run button is another request", async () => {
+    const { workflow, secret, owner } = await setup();
+    const key = `shared-${randomBytes(6).toString("hex")}`;
+    const viaApi = await post(secret, { workflowId: workflow.id, input: { name: "Ada" } }, { "idempotency-key": key });
+    expect(viaApi.status).toBe(202);
+    const viaApp = await owner.run.start({ workflowId: workflow.id, input: { name: "Bob" }, idempotencyKey: key });
+    expect(viaApp).toMatchObject({ isReplay: false });
+    expect(viaApp.id).not.toBe(((await viaApi.json()) as { id: string }).id);
+  });
+
   it("a start refused for bad input lets go of its key, so the corrected request can use it", async () => {
     const { workflow, secret } = await setup();
     const key = `fix-${randomBytes(6).toString("hex")}`;
