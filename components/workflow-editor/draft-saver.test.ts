@@ -107,17 +107,27 @@ describe("draft autosave", () => {
     edit(store, "One");
     await vi.advanceTimersByTimeAsync(QUIET_MS);
     edit(store, "Two");
-    let done = false;
-    void saver.flush().then(() => (done = true));
+    let done: boolean | undefined;
+    void saver.flush().then((isStored) => (done = isStored));
     await vi.advanceTimersByTimeAsync(0);
     expect(server.pending()).toEqual(["save@1"]);
     await server.answerNext();
-    expect(done).toBe(false);
+    expect(done).toBeUndefined();
     expect(server.pending()).toEqual(["save@2"]);
     await server.answerNext();
     expect(done).toBe(true);
     expect(saver.version).toBe(3);
     expect(saver.hasUnsavedChanges).toBe(false);
+  });
+
+  it("tells whoever asked to save now that the save failed, so a publish or run does not go ahead on the older stored draft", async () => {
+    const { store, server, saver } = setUp();
+    edit(store, "One");
+    const flushed = saver.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    await server.failNext(new Error("network"));
+    expect(await flushed).toBe(false);
+    expect(saver.hasUnsavedChanges).toBe(true);
   });
 
   it("stops saving when someone else saved meanwhile, and tries again after a pause when a save failed", async () => {

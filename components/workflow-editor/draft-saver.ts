@@ -29,9 +29,11 @@ export interface DraftSaver {
   /**
    * Saves what is unsaved now. Waits for the save under way first (a second save on the same
    * version would be refused), and resolves once everything is stored or a save failed, so what
-   * comes next (a publish, a run, a restore) is based on what is stored.
+   * comes next (a publish, a run, a restore) is based on what is stored. True when everything is
+   * stored; false when a save failed or saving stopped (a conflict), so a publish or run can refuse
+   * to go ahead on an older draft than the canvas shows.
    */
-  flush(): Promise<void>;
+  flush(): Promise<boolean>;
   /** The store holds what is stored as `version` (after a restore). */
   adopt(version: number): void;
   /** The version the next save is based on. */
@@ -99,16 +101,17 @@ export function createDraftSaver(store: EditorStore, options: DraftSaverOptions)
     }
   }
 
-  async function flush(): Promise<void> {
+  /** Saves what is unsaved; true when everything is stored, false when a save failed or saving stopped. */
+  async function flush(): Promise<boolean> {
     clearTimeout(timer);
     for (;;) {
       if (underway) {
         // A failed save ends every flush waiting for it: its retry is scheduled, and a save
         // started here could race whatever the waiting caller does next (a restore).
-        if (!(await underway)) return;
+        if (!(await underway)) return false;
         continue;
       }
-      if (!enabled || stopped || !isUnsaved()) return;
+      if (!enabled || stopped || !isUnsaved()) return !isUnsaved();
       // Checked and set in one turn: no other save can start between the two.
       underway = saveOnce().finally(() => {
         underway = null;
@@ -167,7 +170,7 @@ export function createDraftSaver(store: EditorStore, options: DraftSaverOptions)
 /** What a restore needs from autosave: the editor's toolbar hands these to the versions panel. */
 export interface RestoreHooks {
   /** Saves pending edits first, so the restore is based on what is stored. */
-  saveNow: () => Promise<void>;
+  saveNow: () => Promise<unknown>;
   baseVersion: () => number;
   onRestored: (version: number) => void;
 }

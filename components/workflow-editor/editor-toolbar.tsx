@@ -111,8 +111,15 @@ export function Toolbar({
   const [isTriggersOpen, setTriggersOpen] = useState(false);
   const { status, saveNow } = autosave;
 
+  /** Publish and Run act on the stored draft: when the canvas could not be saved, they say so and stop. */
+  async function savedFirst(): Promise<boolean> {
+    if (await saveNow()) return true;
+    toast.error("The draft is not saved yet, so it was not used: fix what the save indicator says, then try again.");
+    return false;
+  }
+
   async function publishNow(note: string) {
-    await saveNow();
+    if (!(await savedFirst())) return;
     publish.mutate({ workflowId: workflow.id, note: note || undefined });
   }
 
@@ -164,8 +171,7 @@ export function Toolbar({
             disabled={errorCount > 0}
             title={errorCount ? "Fix the problems first" : "Run the draft"}
             onClick={async () => {
-              await saveNow();
-              setRunOpen(true);
+              if (await savedFirst()) setRunOpen(true);
             }}
           >
             <Play className="size-4" aria-hidden /> {pins.size ? "Dry run" : "Run"}

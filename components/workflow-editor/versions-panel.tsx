@@ -94,7 +94,7 @@ export function VersionsPanel({
   baseVersion: () => number;
   onRestored: (version: number) => void;
   /** Saves pending edits first, so the restore is based on what is stored. */
-  saveNow: () => Promise<void>;
+  saveNow: () => Promise<unknown>;
 }) {
   const trpc = useTRPC();
   const store = useEditorStore();
