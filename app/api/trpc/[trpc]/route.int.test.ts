@@ -3,7 +3,6 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { transformer } from "@/components/trpc/transformer";
-import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { toErrorResponse } from "@/server/api/rest-errors";
 import { createContext, publicProcedure, router } from "@/server/api/trpc";
 import { TOKEN_SCOPE_NAMES } from "@/server/auth/permissions";
@@ -12,7 +11,7 @@ import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { applySpoil, forgedBody, forgedMeta, PROCEDURES, sampleFor, spoilsFor, SQL_TEXT, type AnyProcedure } from "@/server/testing/bad-input";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeMemberCaller, testMeta } from "@/server/testing/factories";
+import { makeMemberCaller, testMeta, greetingWorkflow } from "@/server/testing/factories";
 import { GET as auditExport } from "../../audit/export/route";
 import { POST as restPost } from "../../v1/[...path]/route";
 import { GET, POST } from "./route";
@@ -37,15 +36,7 @@ afterAll(async () => {
   await database?.close();
 });
 
-const greeting = makeWorkflow({
-  name: "Greeting",
-  nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
-    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
-    makeNode("output", "out", { name: "greeting" }),
-  ],
-  edges: chain("in", "greet", "out"),
-});
+const greeting = greetingWorkflow;
 
 async function setup() {
   const { caller, tenant } = await makeMemberCaller(database.db, "owner");
