@@ -13,7 +13,24 @@ async function dropFromPalette(page: Page, kind: RegExp, at: { x: number; y: num
   await palette(page).getByRole("button", { name: kind }).dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
 }
 
+/**
+ * Drags a connection between two nodes' handles once the view has stopped moving: a drag that
+ * starts while a fit or focus animation is still panning aims at where the handles were.
+ */
 async function connect(page: Page, from: string, to: string) {
+  const viewport = page.locator(".react-flow__viewport");
+  let previous: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const now = await viewport.getAttribute("style");
+        const isStill = now === previous;
+        previous = now;
+        return isStill;
+      },
+      { intervals: [150] },
+    )
+    .toBe(true);
   await node(page, from).locator(".react-flow__handle-right").first().dragTo(node(page, to).locator(".react-flow__handle-left"));
 }
 
