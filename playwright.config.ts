@@ -1,8 +1,9 @@
 import { defineConfig } from "@playwright/test";
 import { browserEnv, CHROMIUM_ARGS } from "./e2e/browser";
 
-// A port of its own and never an existing server, so the tests cannot talk to another app.
-const PORT = 3100;
+// A port of its own and never an existing server, so the tests cannot talk to another app
+// (E2E_PORT moves it, e.g. for a second checkout testing beside this one).
+const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
 const DATA_DIR = ".tmp/e2e-data";
 

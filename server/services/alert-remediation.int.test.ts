@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { createMemoryBus } from "@/server/events/bus";
@@ -265,11 +265,17 @@ describe("anomaly remediation", () => {
     for (let i = 0; i < 3; i++) await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: {} });
     const since = new Date();
     const stop = startAnomalyWatch(system.watch, HOUR);
-    await new Promise((r) => setTimeout(r, 800));
+    // Waits on the rows, not on a time: a busy machine samples fewer buckets per second.
+    const rows = await vi.waitFor(
+      async () => {
+        await system.watch.metrics!.flush();
+        const found = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: "queue", since });
+        expect(found.length).toBeGreaterThanOrEqual(3);
+        return found;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     stop();
-    await system.watch.metrics!.flush();
-    const rows = await findRollups(ctx.db, { tenantId: ctx.tenant.id, source: "queue", since });
-    expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.every((row) => row.gaugeMax === 3)).toBe(true);
     await system.close();
   });
