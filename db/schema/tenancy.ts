@@ -78,6 +78,26 @@ export const memberships = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index("memberships_user_idx").on(t.userId)],
 );
 
+/**
+ * One signed-in browser session (its id is the next-auth JWT's `sid`). A session cookie is honoured
+ * only while its row is here, not revoked and not past `expiresAt` (an absolute lifetime from
+ * sign-in, however often the cookie rolls): sign-out revokes the row, "sign out everywhere" and a
+ * password change revoke all of a user's rows (server/services/sessions.ts).
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId)],
+);
+
 /** Programmatic access. Only a hash of the token is stored; `prefix` lets people recognise it. */
 export const apiTokens = pgTable(
   "api_tokens",
