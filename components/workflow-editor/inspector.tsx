@@ -13,6 +13,7 @@ import { KIND_LABELS, updateNode, updateSettings } from "./document-commands";
 import { useEditor, useEditorStore } from "./editor-context";
 import { KIND_ICONS } from "./node-card";
 import { SchemaForm, type Pickers } from "./schema-form";
+import { serverChoices } from "./server-choices";
 import { useEditorActions } from "./use-editor-shortcuts";
 
 const LabelSchema = z.object({ label: z.string().optional() });
@@ -27,13 +28,16 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
   const tools = useQuery({ ...trpc.mcp.listTools.queryOptions({ id: chosen?.id ?? "" }), enabled: Boolean(chosen), staleTime: 60_000 });
   return useMemo(() => {
     const serverOptions = servers.map((s) => s.name);
+    // Only a complete list can tell that a server is not installed.
+    const isListComplete = installed.isSuccess && !installed.data.nextCursor;
     const pickers: Pickers = {
       mcpServers: ({ id, value, onChange }) => {
         const picked = new Set(Array.isArray(value) ? (value as string[]) : []);
-        if (!servers.length) return <p className="text-xs text-muted-foreground">{installed.isLoading ? "Loading servers…" : "No MCP servers installed: add some in the Marketplace."}</p>;
+        const choices = serverChoices(serverOptions, [...picked]);
+        if (!choices.length) return <p className="text-xs text-muted-foreground">{installed.isLoading ? "Loading servers…" : "No MCP servers installed: add some in the Marketplace."}</p>;
         return (
           <div id={id} role="group" className="space-y-1">
-            {serverOptions.map((name) => (
+            {choices.map(({ name, isInstalled }) => (
               <label key={name} className="flex items-center gap-2 text-sm">
                 <input
                   type="checkbox"
@@ -46,6 +50,7 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
                   }}
                 />
                 {name}
+                {isInstalled || !isListComplete ? null : <span className="text-xs text-danger">not installed</span>}
               </label>
             ))}
           </div>
@@ -79,7 +84,7 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
       };
     }
     return pickers;
-  }, [servers, installed.isLoading, node?.kind, tools.data, tools.isLoading, chosen]);
+  }, [servers, installed.isLoading, installed.isSuccess, installed.data?.nextCursor, node?.kind, tools.data, tools.isLoading, chosen]);
 }
 
 /** The side panel: the selected node's settings, or the workflow's when nothing is selected. */

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { humanize, singularize } from "./field-labels";
 
 /**
  * A form generated from a node kind's zod config schema (engine/schema/node-config.ts): text,
@@ -30,12 +31,10 @@ const LONG_TEXT = new Set(["instructions", "prompt", "system", "task", "message"
 const HINTS: Record<string, string> = {
   prompt: "Use {{input.field}} or {{steps.<node id>.output}} to put values in.",
   when: "A rule such as input.amount > 100 (rule mode), or what the branch is for.",
-  model: "provider:model, e.g. openai:gpt-4o-mini; empty: the tenant's default.",
+  model: "provider/model, e.g. openai/gpt-4o-mini or local/llama3.1 (provider:model works too); empty: the tenant's default.",
   mcpServers: "Installed MCP servers the agent may use.",
   allowedTools: "One tool name per line; empty: every tool of its servers.",
 };
-
-const humanize = (name: string) => name.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 
 /** The schema under optional/default wrappers. */
 function unwrap(schema: z.ZodType): z.ZodType {
@@ -157,7 +156,7 @@ function ObjectListField({ name, element, value, path, onChange, problems, picke
   const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const update = (change: (items: Record<string, unknown>[]) => Record<string, unknown>[]) =>
     onChange((old) => change(Array.isArray(old) ? (old as Record<string, unknown>[]) : []));
-  const singular = humanize(name).replace(/s$/, "").toLowerCase();
+  const singular = singularize(humanize(name)).toLowerCase();
   return (
     <fieldset className="space-y-2 rounded-md border p-3">
       <legend className="px-1 text-sm font-medium">{humanize(name)}</legend>

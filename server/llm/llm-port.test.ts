@@ -131,6 +131,11 @@ describe("model resolution", () => {
     expect(() => resolve("gpt-4o")).toThrow(/Unknown model "gpt-4o"/);
   });
 
+  it("reads provider:model as provider/model", () => {
+    const resolve = createModelResolver({ openai: { apiKey: "sk-test" } });
+    expect(resolve("openai:gpt-4o-mini").modelId).toBe("openai/gpt-4o-mini");
+  });
+
   it("uses LLM_DEFAULT_MODEL for nodes without a model", () => {
     const resolve = createModelResolver({ local: { baseURL: "http://127.0.0.1:11434/v1" }, defaultModel: "local/qwen3" });
     expect(resolve(null).modelId).toBe("local/qwen3");

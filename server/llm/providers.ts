@@ -3,6 +3,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import { StepError } from "@/engine/runtime/step-error";
+import { toModelId } from "@/engine/schema/model-id";
 import type { Env } from "@/server/env";
 
 export const NOT_CONFIGURED_MESSAGE =
@@ -14,7 +15,7 @@ export type ModelResolver = (modelId: string | null) => { model: LanguageModel; 
 const DEFAULT_MODELS = { openai: "openai/gpt-4o-mini", anthropic: "anthropic/claude-haiku-4-5" } as const;
 
 /**
- * Turns "provider/model" ids into AI SDK models for the providers configured in env.
+ * Turns "provider/model" ids (or "provider:model") into AI SDK models for the providers configured in env.
  * A node without a model uses LLM_DEFAULT_MODEL, else the first configured provider's default.
  *
  * @example resolveModel("anthropic/claude-sonnet-4-5") // → { model, modelId }
@@ -28,7 +29,7 @@ export function createModelResolver(llm: Env["llm"]): ModelResolver {
   const fallback = llm.defaultModel ?? (openai ? DEFAULT_MODELS.openai : anthropic ? DEFAULT_MODELS.anthropic : undefined);
 
   return (requested) => {
-    const modelId = requested ?? fallback;
+    const modelId = requested ? toModelId(requested) : fallback;
     if (!modelId) throw new StepError("LLM_NOT_CONFIGURED", NOT_CONFIGURED_MESSAGE, false);
     const slash = modelId.indexOf("/");
     const provider = slash > 0 ? modelId.slice(0, slash) : "";

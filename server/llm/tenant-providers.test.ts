@@ -25,6 +25,15 @@ describe("a tenant's model resolver (AI SDK mock model for the platform)", () =>
     expect(asked.at(-1)).toBe("openai/gpt-4o");
   });
 
+  it("reads provider:model as provider/model, as the editor's hint allows", () => {
+    const resolve = createTenantModelResolver([settings({ provider: "anthropic", apiKey: "sk-ant-1" })], platform);
+    const resolved = resolve("anthropic:claude-sonnet-4-5");
+    expect(providerOf(resolved)).toBe("anthropic.messages");
+    expect(resolved.modelId).toBe("anthropic/claude-sonnet-4-5");
+    resolve("openai:gpt-4o-mini");
+    expect(asked.at(-1)).toBe("openai/gpt-4o-mini");
+  });
+
   it("gives a step without a model the default of the tenant's first provider that has one", () => {
     const resolve = createTenantModelResolver(
       [

@@ -4,6 +4,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { LlmProviderKind } from "@/db/schema";
 import { StepError } from "@/engine/runtime/step-error";
+import { toModelId } from "@/engine/schema/model-id";
 import type { ModelResolver } from "./providers";
 
 /** One provider as a tenant set it up, with its key decrypted (or why it could not be). */
@@ -62,7 +63,7 @@ export function createTenantModelResolver(settings: TenantProviderSettings[], pl
   const tenantDefault = withDefault ? `${MODEL_PREFIX[withDefault.provider]}/${withDefault.defaultModel}` : undefined;
 
   return (requested) => {
-    const modelId = requested ?? tenantDefault;
+    const modelId = requested ? toModelId(requested) : tenantDefault;
     if (!modelId) return platform(null);
     const slash = modelId.indexOf("/");
     const own = slash > 0 ? byPrefix.get(modelId.slice(0, slash)) : undefined;
