@@ -76,6 +76,8 @@ export function SchemaFields({
           <Field key={key} label={label} htmlFor={id} error={errors[key]}>
             {property.enum ? (
               <select id={id} name={key} className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+                {/* An optional choice can be left out: the workflow then reads it as empty. */}
+                {required.has(key) ? null : <option value="">(none)</option>}
                 {property.enum.map((option) => (
                   <option key={String(option)}>{String(option)}</option>
                 ))}

@@ -14,7 +14,7 @@ export const customerReply = makeWorkflow({
       },
     }),
     makeNode("evaluator-optimizer", "draft-reply", {
-      task: "Reply to this complaint in a {{input.tone}} tone:\n\n{{input.complaint}}",
+      task: "Reply to this complaint.\nTone asked for: {{input.tone}}\n(When no tone is asked for, be warm and professional.)\n\n{{input.complaint}}",
       generator: { instructions: "You write replies that acknowledge the problem, explain, and commit to a next step." },
       evaluator: {
         instructions:

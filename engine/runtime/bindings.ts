@@ -1,4 +1,5 @@
 import { evaluateExpression, isTruthy, parseExpression, type Expression } from "../schema/expression";
+import type { JsonSchema } from "../schema/json-schema";
 import { parseTemplate, readPath, stringifyValue, type BindingPath, type ParsedTemplate } from "../schema/template";
 import { StepError } from "./step-error";
 
@@ -9,6 +10,24 @@ export type BindingSources = {
   readStep(stepId: string): unknown;
 };
 
+/**
+ * Whether `segments` stops at a property the input schema declares but does not require (an
+ * optional input left empty): such a binding reads as absent, which renders as empty text, rather
+ * than failing the step. Anything the schema does not declare still fails, so a typo is caught.
+ */
+function isOptionalInputGap(schema: JsonSchema | null, input: unknown, segments: readonly string[]): boolean {
+  let current = input;
+  let level: JsonSchema | undefined = schema ?? undefined;
+  for (const key of segments) {
+    if (!level?.properties || !Object.hasOwn(level.properties, key)) return false;
+    const value = typeof current === "object" && current !== null && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
+    if (value === undefined) return !(level.required ?? []).includes(key);
+    current = value;
+    level = level.properties[key];
+  }
+  return false;
+}
+
 function describeRoot(path: BindingPath): string {
   if (path.root === "steps") return `the output of step "${path.step}"`;
   return path.root === "input" ? "the run input" : "this step's incoming value";
@@ -16,11 +35,14 @@ function describeRoot(path: BindingPath): string {
 
 /**
  * Renders templates and evaluates rules for one run, caching parses by text (a plan repeats the
- * same few templates across retries, workers and iterations).
+ * same few templates across retries, workers and iterations). Given the run's input schema, an
+ * optional input left out renders as empty text (or as absent where it is the whole value).
  */
 export class BindingRenderer {
   private readonly templates = new Map<string, ParsedTemplate>();
   private readonly expressions = new Map<string, Expression>();
+
+  constructor(private readonly inputSchema: JsonSchema | null = null) {}
 
   private parse(text: string): ParsedTemplate {
     let parsed = this.templates.get(text);
@@ -45,6 +67,7 @@ export class BindingRenderer {
     }
     const found = readPath(base, path.segments);
     if (found.found) return found.value;
+    if (path.root === "input" && isOptionalInputGap(this.inputSchema, base, path.segments)) return undefined;
     throw new StepError(
       "BINDING_MISSING",
       `{{${raw}}} has no value: "${found.missing}" is missing from ${describeRoot(path)}`,

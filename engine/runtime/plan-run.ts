@@ -36,7 +36,7 @@ function pickDefaultPort(step: PlanStep, pinned?: PinnedOutput): string {
  * step found in the RunStore is restored instead of run.
  */
 export class PlanRun extends StepServices implements ScopeHost {
-  readonly renderer = new BindingRenderer();
+  readonly renderer = new BindingRenderer(this.plan.inputSchema);
   readonly isDryRun: boolean;
   private readonly steps: PlanStep[];
   private readonly indexOf = new Map<string, number>();
