@@ -15,8 +15,9 @@ export function orderSteps(plan: Plan | null, state: RunState): StepView[] {
   for (const step of plan?.steps ?? []) {
     if (step.isFallback && !state.steps.has(step.id)) continue;
     seen.add(step.id);
-    const current = state.steps.get(step.id) ?? { ...emptyStep(step.id), kind: step.kind };
-    views.push({ ...current, label: step.label ?? step.id, dependsOn: step.dependsOn, inputs: step.inputs });
+    const current = state.steps.get(step.id) ?? emptyStep(step.id);
+    // A skipped step never started, so only the plan knows its kind.
+    views.push({ ...current, kind: current.kind ?? step.kind, label: step.label ?? step.id, dependsOn: step.dependsOn, inputs: step.inputs });
   }
   for (const step of state.steps.values()) {
     if (seen.has(step.stepId)) continue;

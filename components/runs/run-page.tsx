@@ -91,7 +91,7 @@ export function RunPage({ runId }: { runId: string }) {
         <h2 id="timeline-title" className="mb-3 text-sm font-semibold">
           Timeline
         </h2>
-        <RunTimeline steps={steps} isLive={isLive} selected={selected?.stepId ?? null} onSelect={setPicked} />
+        <RunTimeline steps={steps} reusedBefore={run.retryOf ? run.createdAt.getTime() : null} isLive={isLive} selected={selected?.stepId ?? null} onSelect={setPicked} />
       </section>
 
       <div role="tablist" aria-label="Run views" className="mb-4 flex gap-1 border-b">

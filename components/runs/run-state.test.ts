@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "@/engine/schema/run-events";
+import { compileWorkflow } from "@/engine/compiler/compile-workflow";
+import { supportTriage } from "@/engine/examples/support-triage";
 import { orderSteps } from "./ordered-steps";
 import { initialRunState, replayRunEvents } from "./run-state";
 
@@ -68,4 +70,15 @@ describe("replayRunEvents", () => {
       ["next", "running"],
     ]);
   });
+
+  it("names a skipped step's kind from the plan (a branch not taken never starts, so its events carry none)", () => {
+    const compiled = compileWorkflow(supportTriage);
+    if (!compiled.ok) throw new Error("the example compiles");
+    const skipped = compiled.plan.steps.find((s) => s.kind !== "input" && s.kind !== "router")!;
+    const state = replayRunEvents([{ type: "step.skipped", runId, at: 30, stepId: skipped.id, reason: "branch not taken" }], initialRunState());
+    const view = orderSteps(compiled.plan, state).find((s) => s.stepId === skipped.id)!;
+    expect(view.status).toBe("skipped");
+    expect(view.kind).toBe(skipped.kind);
+  });
 });
+

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { formatDuration, STATUS_STYLES } from "./format";
 import type { StepView } from "./ordered-steps";
+import { timelineBars } from "./timeline-bars";
 
 /** Re-renders every `ms` while `active`, so running bars grow. */
 function useNow(active: boolean, ms = 500) {
@@ -19,37 +20,35 @@ function useNow(active: boolean, ms = 500) {
 /** A Gantt chart: one bar per step from its start to its end (or now, while it runs). */
 export function RunTimeline({
   steps,
+  reusedBefore,
   isLive,
   selected,
   onSelect,
 }: {
   steps: StepView[];
+  /** A retry's creation time: the steps it reused from the failed run finished before it. */
+  reusedBefore: number | null;
   isLive: boolean;
   selected: string | null;
   onSelect: (stepId: string) => void;
 }) {
   const now = useNow(isLive);
-  const started = steps.flatMap((s) => (s.startedAt != null ? [s.startedAt] : []));
-  if (started.length === 0) {
+  const chart = timelineBars(steps, { reusedBefore, now, isLive });
+  if (!chart) {
     return <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground">No step has started yet.</p>;
   }
-  const origin = Math.min(...started);
-  const end = Math.max(...steps.map((s) => s.finishedAt ?? (s.startedAt != null && isLive ? now : (s.startedAt ?? origin))), origin + 1);
-  const span = end - origin;
 
   return (
     <div role="group" aria-label="Timeline" className="space-y-1.5">
-      {steps.map((step) => {
-        const start = step.startedAt;
-        const finish = step.finishedAt ?? (isLive ? now : start);
-        const left = start == null ? 0 : ((start - origin) / span) * 100;
-        const width = start == null || finish == null ? 0 : Math.max(((finish - start) / span) * 100, 0.8);
+      {steps.map((step, i) => {
+        const bar = chart.bars[i]!;
+        const timing = bar.reused ? ", reused from the run this one retries" : bar.durationMs != null ? `, ${formatDuration(bar.durationMs)}` : "";
         return (
           <button
             key={step.stepId}
             type="button"
             onClick={() => onSelect(step.stepId)}
-            aria-label={`${step.label}: ${step.status}${start != null && finish != null ? `, ${formatDuration(finish - start)}` : ""}`}
+            aria-label={`${step.label}: ${step.status}${timing}`}
             className={cn(
               "grid w-full grid-cols-[10rem_1fr] items-center gap-3 rounded-md px-2 py-1 text-left text-xs hover:bg-muted",
               selected === step.stepId && "bg-muted",
@@ -57,8 +56,10 @@ export function RunTimeline({
           >
             <span className="truncate">{step.label}</span>
             <span className="relative h-4 rounded bg-muted/60">
-              {start != null ? (
-                <span className={cn("absolute inset-y-0 rounded", STATUS_STYLES[step.status].bar)} style={{ left: `${left}%`, width: `${width}%` }} />
+              {bar.reused ? (
+                <span className="absolute inset-y-0 left-1 flex items-center text-[11px] text-muted-foreground">reused from the retried run</span>
+              ) : step.startedAt != null ? (
+                <span className={cn("absolute inset-y-0 rounded", STATUS_STYLES[step.status].bar)} style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
               ) : null}
             </span>
           </button>
@@ -68,7 +69,7 @@ export function RunTimeline({
         <span />
         <span className="flex justify-between">
           <span>0</span>
-          <span>{formatDuration(span)}</span>
+          <span>{formatDuration(chart.spanMs)}</span>
         </span>
       </div>
     </div>

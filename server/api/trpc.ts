@@ -5,6 +5,7 @@ import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { objectsWithUnsafeKeys, UNSAFE_KEYS_RULE } from "@/engine/schema/unsafe-keys";
 import { hasPermission, minimumRole, scopesGranting, tokenAllows, type Permission } from "@/server/auth/permissions";
+import { findUserWithSession } from "@/server/repositories/sessions";
 import { findUserById } from "@/server/repositories/users";
 import { getRunSystem, type RunSystem } from "@/server/run-system";
 import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context";
@@ -25,6 +26,11 @@ export interface Identity {
   tenantId: string | null;
   /** Set when the caller authenticated with an API token: it may do only what its scopes allow. */
   apiToken?: ApiTokenIdentity;
+  /**
+   * The browser session (next-auth JWT `sid`) a cookie named: the request is signed out unless
+   * that session is still live (not ended by sign-out, "sign out everywhere" or a password change).
+   */
+  sessionId?: string;
   /**
    * The account and tenant membership as the authentication just read and checked them (an API
    * token's one query), so the context need not read them again in the same request.
@@ -74,17 +80,27 @@ export async function createContext(input: {
     const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : meta;
     return { db, actor: verified.actor, tenant: verified.tenant, meta: requestMeta, apiToken, runSystem };
   }
-  const user = identity ? await findUserById(db, identity.userId) : undefined;
+  const user = identity ? await findIdentityUser(db, identity) : undefined;
   if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, apiToken: null, runSystem };
   const actor: Actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin };
   const resolved = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, identity?.tenantId ?? null);
   // A session falls back to another of the user's tenants; an API token acts in its own tenant or nowhere.
   const tenant = identity?.apiToken && resolved?.id !== identity.tenantId ? null : resolved;
   const apiToken = identity?.apiToken ?? null;
-  // The audit log names the token a change was made through.
-  const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : meta;
+  // The audit log names the token a change was made through; a session's changes know their session.
+  const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : identity?.sessionId ? { ...meta, sessionId: identity.sessionId } : meta;
   return { db, actor, tenant, meta: requestMeta, apiToken, runSystem };
 }
+
+/** The identity's user; for a session cookie, only while that session is live (one query either way). */
+async function findIdentityUser(db: Db, identity: Identity) {
+  if (identity.sessionId === undefined) return findUserById(db, identity.userId);
+  if (!isUuid(identity.userId) || !isUuid(identity.sessionId)) return undefined;
+  const user = await findUserWithSession(db, identity.userId, identity.sessionId);
+  return user?.isSessionLive ? user : undefined;
+}
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 /**
  * superjson (Dates survive the trip) that also carries objects with `__proto__`/`constructor`/
@@ -122,6 +138,8 @@ const t = initTRPC.context<Context>().meta<Meta>().create({
     const appError = findAppError(error);
     return {
       ...shape,
+      // zod's own message is its issues as JSON; people read "id: Invalid UUID" instead.
+      message: error.cause instanceof ZodError ? readableZodMessage(error.cause) : shape.message,
       data: {
         ...shape.data,
         appCode: appError?.code ?? null,
@@ -218,4 +236,8 @@ export function permissionProcedure(permission: Permission) {
     }
     return next({ ctx: { ...ctx, tenant: ctx.tenant } });
   });
+}
+
+function readableZodMessage(error: ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
 }

@@ -227,7 +227,10 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
   );
   return statement(
     `update runs set status = v.status, output = v.output, error = v.error, finished_at = v.finished_at,
-      duration_ms = v.duration_ms, input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd, worker_id = null
+      -- From the run's first start: a run that waited for approval or resumed on another worker
+      -- lasted that long, not only its last stretch (which is what the runtime counts).
+      duration_ms = greatest(v.duration_ms, coalesce(round(extract(epoch from v.finished_at - runs.started_at) * 1000)::int, 0)),
+      input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd, worker_id = null
     from (values ${values}) as v(id, status, output, error, finished_at, duration_ms, input_tokens, output_tokens, cost_usd)
     where runs.id = v.id`,
     params,
@@ -289,23 +292,32 @@ export async function transitionRun(
 export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "startedBy" | "retryOf" | "input" | "approvals" | "pinnedOutputs"> & {
   /** True when this claim started the run (not a resume after a crash or an approval). */
   isFirstStart: boolean;
+  /**
+   * Set when the run was running under a worker that died or handed it back: that worker's id
+   * (null if unknown). Steps it had started but not finished were interrupted.
+   */
+  takenOverFrom?: string | null;
 };
 
 /**
- * A worker takes runs: only queued runs, and running ones whose worker stopped sending heartbeats.
- * Two workers racing for one run: exactly one wins. Returns the runs taken (others are left out).
+ * A worker takes runs: only queued runs, and running ones whose worker stopped sending heartbeats
+ * (or handed them back: no heartbeat at all). Two workers racing for one run: exactly one wins.
+ * Returns the runs taken (others are left out), saying which were taken over from which worker.
  */
 export function claimRuns(ids: string[], workerId: string, staleBefore: Date): Statement<ClaimedRun[]> {
   if (ids.length === 0) return statement("", [], () => []);
   const params: unknown[] = [workerId, timestamp(staleBefore)];
   const list = ids.map((id) => `$${params.push(id)}::uuid`).join(", ");
+  // `before` is the rows as this statement found them: the worker that held a run and its status.
   return statement(
-    `update runs set status = 'running', worker_id = $1, heartbeat_at = now(), started_at = coalesce(started_at, now()),
-      resume_count = resume_count + case when status = 'running' then 1 else 0 end
-    where id in (${list}) and cancel_requested_at is null
-      and (status = 'queued' or (status = 'running' and (heartbeat_at is null or heartbeat_at < $2::timestamptz)))
-    returning id, tenant_id, workflow_id, version_id, started_by, retry_of, input, approvals, pinned_outputs,
-      started_at = now() as is_first_start`,
+    `with before as (select id, status, worker_id from runs where id in (${list}))
+    update runs set status = 'running', worker_id = $1, heartbeat_at = now(), started_at = coalesce(started_at, now()),
+      resume_count = resume_count + case when runs.status = 'running' then 1 else 0 end
+    from before
+    where runs.id = before.id and runs.cancel_requested_at is null
+      and (runs.status = 'queued' or (runs.status = 'running' and (runs.heartbeat_at is null or runs.heartbeat_at < $2::timestamptz)))
+    returning runs.id, runs.tenant_id, runs.workflow_id, runs.version_id, runs.started_by, runs.retry_of, runs.input, runs.approvals,
+      runs.pinned_outputs, runs.started_at = now() as is_first_start, before.status = 'running' as is_takeover, before.worker_id as previous_worker_id`,
     params,
     // started_at was set by this very statement (now() is the transaction's time) on a first start only.
     (result) =>
@@ -316,10 +328,12 @@ export function claimRuns(ids: string[], workerId: string, staleBefore: Date): S
         approvals: r.approvals as ClaimedRun["approvals"],
         pinnedOutputs: r.pinned_outputs as ClaimedRun["pinnedOutputs"],
         isFirstStart: r.is_first_start as boolean,
+        ...(r.is_takeover ? { takenOverFrom: (r.previous_worker_id as string | null) ?? null } : {}),
       })),
   );
 }
 
+/** One statement for every run a process holds: "this worker is alive". */
 export async function heartbeat(db: Db, ids: string[], workerId: string): Promise<void> {
   if (ids.length === 0) return;
   await db
@@ -328,7 +342,25 @@ export async function heartbeat(db: Db, ids: string[], workerId: string): Promis
     .where(and(inArray(runs.id, ids), eq(runs.workerId, workerId)));
 }
 
-/** Runs that need a worker: queued ones, and running ones whose worker went quiet. */
+/**
+ * A stopping worker hands a run back: still running, but with no heartbeat, so the next sweep of
+ * any worker (or the next start) takes it over at once instead of waiting for it to look stale.
+ */
+export async function handBackRun(db: Db, id: string, workerId: string): Promise<void> {
+  await db
+    .update(runs)
+    .set({ heartbeatAt: null })
+    .where(and(eq(runs.id, id), eq(runs.workerId, workerId), eq(runs.status, "running")));
+}
+
+/**
+ * Hands back every running run: for a process that owns its database alone (embedded PGlite),
+ * at start any run still running was held by an earlier process of its own, now gone.
+ */
+export async function handBackAllRuns(db: Db): Promise<void> {
+  await db.update(runs).set({ heartbeatAt: null }).where(eq(runs.status, "running"));
+}
+
 /** Queued runs per tenant (tenants with none are left out): the queue-depth gauge. */
 export async function countQueuedRunsByTenant(db: Db): Promise<{ tenantId: string; queued: number }[]> {
   return db
@@ -338,18 +370,18 @@ export async function countQueuedRunsByTenant(db: Db): Promise<{ tenantId: strin
     .groupBy(runs.tenantId);
 }
 
-export async function listOrphanedRuns(db: Db, staleBefore: Date, limit = 500): Promise<Pick<RunRow, "id" | "tenantId">[]> {
+/**
+ * Runs that need a worker: running ones whose worker went quiet or handed them back, and (with
+ * `withQueued`) queued ones, in case a start stored its run but died before queueing it.
+ */
+export async function listOrphanedRuns(db: Db, staleBefore: Date, options: { withQueued?: boolean; limit?: number } = {}): Promise<Pick<RunRow, "id" | "tenantId">[]> {
+  const stale = and(eq(runs.status, "running"), or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore)));
   return db
     .select({ id: runs.id, tenantId: runs.tenantId })
     .from(runs)
-    .where(
-      or(
-        eq(runs.status, "queued"),
-        and(eq(runs.status, "running"), or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore))),
-      ),
-    )
+    .where(options.withQueued ? or(eq(runs.status, "queued"), stale) : stale)
     .orderBy(runs.createdAt)
-    .limit(limit);
+    .limit(options.limit ?? 500);
 }
 
 // ── steps ───────────────────────────────────────────────────────────────────
@@ -372,6 +404,19 @@ export async function loadStepRecords(db: Db, runId: string): Promise<StepRecord
     ...(r.pinned ? { pinned: true } : {}),
     ...(r.fallbackStepId ? { fallbackStepId: r.fallbackStepId } : {}),
   }));
+}
+
+/**
+ * Steps of a run that started and never finished: `running` ones were cut off when their worker
+ * stopped; `waiting` ones wait for a person to say whether to repeat them. Plan steps only (child
+ * steps are repeated with their parent).
+ */
+export async function listUnfinishedSteps(db: Db, runId: string): Promise<{ stepId: string; status: "running" | "waiting" }[]> {
+  const rows = await db
+    .select({ stepId: stepRuns.stepId, status: stepRuns.status })
+    .from(stepRuns)
+    .where(and(eq(stepRuns.runId, runId), isNull(stepRuns.parentStepId), inArray(stepRuns.status, ["running", "waiting"])));
+  return rows as { stepId: string; status: "running" | "waiting" }[];
 }
 
 /** A step's row as the journal writes it: what is not given stays as stored (or its default). */

@@ -260,6 +260,8 @@ describe("runs", () => {
       expect(done.status).toBe("completed");
       expect(done.output).toEqual(approved ? { done: { refunded: 40 } } : { declined: { refunded: 0 } });
       expect(done.approvals.manager).toMatchObject({ approved, decidedBy: ctx.actor.email });
+      // Its duration is from its start to its end, the wait for the approver included.
+      expect(Math.abs(done.durationMs! - (done.finishedAt!.getTime() - done.startedAt!.getTime()))).toBeLessThanOrEqual(2);
     }
   });
 

@@ -124,6 +124,18 @@ describe("keys superjson refuses (__proto__, constructor, prototype)", () => {
   });
 });
 
+describe("an input of the wrong shape", () => {
+  it("answers 400 saying which field and why in words, not zod's issues as JSON", async () => {
+    const { secret } = await setup();
+    const answer = await trpc(secret, "query", "run.get", { id: "12345" });
+    expect(answer.status).toBe(400);
+    expect(answer.error?.message).toBe("id: Invalid UUID");
+    const several = await trpc(secret, "mutation", "workflow.create", { name: 7, extra: true });
+    expect(several.status).toBe(400);
+    expect(several.error?.message).toMatch(/^name: Invalid input: expected string, received number/);
+  });
+});
+
 describe("text a database cannot store", () => {
   it("NUL bytes and lone surrogates answer 400 naming the field, never SQL", async () => {
     const { workflow, secret } = await setup();
