@@ -12,6 +12,11 @@ export const ERROR_CODES = [
   "QUOTA_EXCEEDED",
   /** The same idempotency key was sent again with a different request. */
   "IDEMPOTENCY_MISMATCH",
+  /**
+   * Something the request needs outside the app (an MCP server) cannot be started or reached; the
+   * message says why. Not a failure of the app, so not a 5xx.
+   */
+  "UNAVAILABLE",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -2,11 +2,11 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { AlertTriangle, Play } from "lucide-react";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/input";
-import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
+import { SkeletonRows, Spinner } from "@/components/ui/states";
 import { SchemaForm } from "./schema-form";
 import { messageOf, type ToolRunOutcome } from "./types";
 
@@ -27,17 +27,13 @@ export function ToolRunner({ installationId }: { installationId: string }) {
       </div>
     );
   }
-  if (tools.isError) return <ErrorState title="The tools could not be listed" message={messageOf(tools.error)} onRetry={() => void tools.refetch()} />;
-  if (!tools.data.ok) {
+  if (tools.isError) {
     return (
-      <div role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
-        <p className="font-medium text-danger">The server did not start ({tools.data.error.code})</p>
-        <p className="mt-1">{tools.data.error.message}</p>
-        {tools.data.error.stderr ? <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{tools.data.error.stderr}</pre> : null}
+      <ServerProblem title="The server's tools could not be listed" error={tools.error}>
         <button type="button" onClick={() => void tools.refetch()} className="mt-2 font-medium underline underline-offset-2">
           Try again
         </button>
-      </div>
+      </ServerProblem>
     );
   }
 
@@ -75,47 +71,42 @@ export function ToolRunner({ installationId }: { installationId: string }) {
           </SchemaForm>
         </div>
       ) : null}
-      {run.isError ? <ErrorState title="The call could not be made" message={messageOf(run.error)} /> : null}
+      {run.isError ? <ServerProblem title="The call could not be made" error={run.error} /> : null}
       {run.data ? <RunResult outcome={run.data} /> : null}
     </div>
   );
 }
 
+/** A refused call or listing: the reason, and what the server wrote to stderr when it did not start. */
+function ServerProblem({ title, error, children }: { title: string; error: unknown; children?: ReactNode }) {
+  const stderr = (error as { data?: { appDetails?: { stderr?: unknown } | null } } | null)?.data?.appDetails?.stderr;
+  return (
+    <div role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
+      <p className="font-medium text-danger">{title}</p>
+      <p className="mt-1 whitespace-pre-wrap">{messageOf(error)}</p>
+      {typeof stderr === "string" && stderr ? <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{stderr}</pre> : null}
+      {children}
+    </div>
+  );
+}
+
+/** The tool's answer; one the tool marked as an error is shown as such, with what it wrote. */
 function RunResult({ outcome }: { outcome: ToolRunOutcome }) {
-  if (!outcome.ok) {
+  if (outcome.isError) {
     return (
-      <section role="alert" aria-label="Result" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
+      <section role="alert" aria-label="Result" className="space-y-2 rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
         <p className="flex items-center gap-2 font-medium text-danger">
           <AlertTriangle className="size-4" aria-hidden />
-          {outcome.error.code} after {outcome.ms} ms
+          The tool reported an error after {outcome.ms} ms
         </p>
-        <p className="mt-1 whitespace-pre-wrap">{outcome.error.message}</p>
-        {outcome.error.stderr ? <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{outcome.error.stderr}</pre> : null}
+        <ResultContent content={outcome.content} />
       </section>
     );
   }
   return (
     <section aria-label="Result" className="space-y-2 rounded-xl border bg-card p-4">
       <p className="text-sm text-muted-foreground">Result in {outcome.ms} ms</p>
-      {outcome.content.map((part, index) => {
-        const item = part as { type?: string; text?: string; data?: string; mimeType?: string };
-        if (item.type === "text") {
-          return (
-            <pre key={index} className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs">
-              {item.text}
-            </pre>
-          );
-        }
-        if (item.type === "image" && item.data && item.mimeType) {
-          // eslint-disable-next-line @next/next/no-img-element -- a data URL from the tool, not a page asset
-          return <img key={index} alt="Image returned by the tool" src={`data:${item.mimeType};base64,${item.data}`} className="max-h-64 rounded-md border" />;
-        }
-        return (
-          <pre key={index} className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs">
-            {JSON.stringify(part, null, 2)}
-          </pre>
-        );
-      })}
+      <ResultContent content={outcome.content} />
       {outcome.structuredContent ? (
         <details>
           <summary className="cursor-pointer text-sm">Structured content</summary>
@@ -124,4 +115,26 @@ function RunResult({ outcome }: { outcome: ToolRunOutcome }) {
       ) : null}
     </section>
   );
+}
+
+function ResultContent({ content }: { content: unknown[] }) {
+  return content.map((part, index) => {
+    const item = part as { type?: string; text?: string; data?: string; mimeType?: string };
+    if (item.type === "text") {
+      return (
+        <pre key={index} className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs">
+          {item.text}
+        </pre>
+      );
+    }
+    if (item.type === "image" && item.data && item.mimeType) {
+      // eslint-disable-next-line @next/next/no-img-element -- a data URL from the tool, not a page asset
+      return <img key={index} alt="Image returned by the tool" src={`data:${item.mimeType};base64,${item.data}`} className="max-h-64 rounded-md border" />;
+    }
+    return (
+      <pre key={index} className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs">
+        {JSON.stringify(part, null, 2)}
+      </pre>
+    );
+  });
 }

@@ -26,7 +26,19 @@ export type McpErrorCode = (typeof MCP_ERROR_CODES)[number];
 
 const RETRYABLE: ReadonlySet<McpErrorCode> = new Set(["TIMEOUT", "CONNECT_FAILED", "SERVER_CRASHED"]);
 
+/**
+ * Marks McpToolErrors so that `instanceof` holds across copies of this module: a built app has one
+ * copy per bundle (the worker's opens the process's pool, the tRPC route's catches its errors).
+ */
+const MCP_TOOL_ERROR = Symbol.for("maestro.McpToolError");
+
 export class McpToolError extends Error {
+  readonly [MCP_TOOL_ERROR] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [MCP_TOOL_ERROR]?: unknown })[MCP_TOOL_ERROR] === true;
+  }
+
   constructor(
     public readonly code: McpErrorCode,
     message: string,

@@ -153,13 +153,12 @@ describe("installing, checking and running", () => {
 
     await trpcError(asViewer.mcp.runTool({ id: installed.id, tool: "list_directory", args: { path: dir } }), "FORBIDDEN");
     const run = await asEditor.mcp.runTool({ id: installed.id, tool: "list_directory", args: { path: dir } });
-    expect(run.ok).toBe(true);
+    expect(run.isError).toBe(false);
     expect(JSON.stringify(run)).toContain("notes.txt");
-    const bad = await asEditor.mcp.runTool({ id: installed.id, tool: "list_directory", args: { path: 7 } });
-    expect(bad).toMatchObject({ ok: false, error: { code: "INVALID_ARGUMENTS" } });
+    await trpcError(asEditor.mcp.runTool({ id: installed.id, tool: "list_directory", args: { path: 7 } }), "BAD_REQUEST");
 
     const tools = await asEditor.mcp.listTools({ id: installed.id });
-    expect(tools.ok && tools.tools.find((t) => t.name === "list_directory")?.inputSchema).toMatchObject({ type: "object" });
+    expect(tools.tools.find((t) => t.name === "list_directory")?.inputSchema).toMatchObject({ type: "object" });
 
     const port = createMcpToolPort({ db: database.db, tenantId: tenant.id });
     const signal = new AbortController().signal;
@@ -189,7 +188,7 @@ describe("installing, checking and running", () => {
     const disabled = await trpcError(asEditor.mcp.runTool({ id: installed.id, tool: "read_graph", args: {} }), "CONFLICT");
     expect(disabled.message).toContain("disabled");
     await asAdmin.mcp.setEnabled({ id: installed.id, enabled: true });
-    expect((await asEditor.mcp.runTool({ id: installed.id, tool: "read_graph", args: {} })).ok).toBe(true);
+    expect((await asEditor.mcp.runTool({ id: installed.id, tool: "read_graph", args: {} })).isError).toBe(false);
 
     await asAdmin.mcp.uninstall({ id: installed.id });
     await trpcError(asAdmin.mcp.getInstallation({ id: installed.id }), "NOT_FOUND");

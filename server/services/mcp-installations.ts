@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { installInputsOf, ServerJsonSchema, type InstallInput } from "@/engine/schema/catalog";
 import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
-import { isMcpToolError } from "@/server/mcp/errors";
+import { isMcpToolError, type McpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf, secretValuesOf } from "@/server/mcp/installation-launch";
 import type { InstallValues } from "@/server/mcp/launch-spec";
 import { refusePath } from "@/server/mcp/path-guard";
@@ -198,44 +198,69 @@ async function runnableInstallation(ctx: TenantContext, id: string) {
   return { installation, entry };
 }
 
-export type ToolRunOutcome =
-  | { ok: true; ms: number; content: unknown[]; structuredContent: Record<string, unknown> | null }
-  | { ok: false; ms: number; error: { code: string; message: string; stderr: string | null } };
+/** A tool's answer as the tool runner shows it: `isError` when the tool itself reported a failure. */
+export type ToolRunAnswer = { ms: number; isError: boolean; content: unknown[]; structuredContent: Record<string, unknown> | null };
+
+/**
+ * Why a tool could not be called, as a 4xx naming the reason: the tool or its arguments are wrong,
+ * or the server cannot be started or reached (UNAVAILABLE, with what it wrote to stderr).
+ */
+function callRefusal(error: McpToolError): AppError {
+  const details = { mcpCode: error.code, stderr: error.details.stderr?.slice(-2000) ?? null };
+  switch (error.code) {
+    case "TOOL_NOT_FOUND":
+      return new AppError("NOT_FOUND", error.message, { ...details, field: "tool" });
+    case "INVALID_ARGUMENTS":
+      return new AppError("INVALID_INPUT", error.message, { ...details, field: "args" });
+    default:
+      return new AppError("UNAVAILABLE", error.message, details);
+  }
+}
 
 /** The live tool list of an installation (starting the server when needed), each with its usability. */
 export async function listInstallationTools(ctx: TenantContext, id: string) {
   const { installation, entry } = await runnableInstallation(ctx, id);
   try {
-    return { ok: true as const, tools: await getMcpPool().listTools(poolKeyOf(installation), installation.name, launchSpecOf(installation, entry)) };
+    return { tools: await getMcpPool().listTools(poolKeyOf(installation), installation.name, launchSpecOf(installation, entry)) };
   } catch (error) {
-    if (!isMcpToolError(error)) throw error;
-    return { ok: false as const, tools: [], error: { code: error.code, message: error.message, stderr: error.details.stderr?.slice(-2000) ?? null } };
+    throw isMcpToolError(error) ? callRefusal(error) : error;
   }
 }
 
 /**
- * Runs one tool for the tool-runner panel. The call happens outside any transaction (it may take
- * minutes); its audit record is written when it ends, success or failure.
+ * Runs one tool for the tool-runner panel. A tool's own error (`isError`, or an old server's
+ * thrown error) is an answer like any other; a call that could not be made is refused with the
+ * reason. The call happens outside any transaction (it may take minutes); its audit record is
+ * written when it ends, whichever way.
  */
 export async function runInstallationTool(ctx: TenantContext, input: { id: string; tool: string; args: Record<string, unknown> }, signal?: AbortSignal) {
   assertJsonInput(input.args, { maxBytes: INPUT_LIMITS.toolArgsBytes, label: "args", what: "tool's arguments" });
   const { installation, entry } = await runnableInstallation(ctx, input.id);
   const started = performance.now();
-  let outcome: ToolRunOutcome;
+  const elapsed = () => Math.round(performance.now() - started);
+  let answer: ToolRunAnswer | null = null;
+  let refused: McpToolError | null = null;
   try {
-    const result = await getMcpPool().callTool(poolKeyOf(installation), installation.name, launchSpecOf(installation, entry), { tool: input.tool, args: input.args }, signal ? { signal } : {});
-    outcome = { ok: true, ms: Math.round(performance.now() - started), content: result.content, structuredContent: result.structuredContent ?? null };
+    const spec = launchSpecOf(installation, entry);
+    const result = await getMcpPool().callTool(poolKeyOf(installation), installation.name, spec, { tool: input.tool, args: input.args }, signal ? { signal } : {});
+    answer = { ms: elapsed(), isError: false, content: result.content, structuredContent: result.structuredContent ?? null };
   } catch (error) {
     if (!isMcpToolError(error)) throw error;
-    outcome = { ok: false, ms: Math.round(performance.now() - started), error: { code: error.code, message: error.message, stderr: error.details.stderr?.slice(-2000) ?? null } };
+    if (error.code === "TOOL_ERROR") {
+      const content = Array.isArray(error.details.content) ? error.details.content : [{ type: "text", text: error.message }];
+      answer = { ms: elapsed(), isError: true, content, structuredContent: null };
+    } else refused = error;
   }
-  return withAudit(ctx, async () => ({
-    value: outcome,
+  const code = refused?.code ?? (answer?.isError ? "TOOL_ERROR" : null);
+  await withAudit(ctx, async () => ({
+    value: null,
     audit: {
       action: "tool.run",
       targetType: "mcp_installation",
       targetId: installation.id,
-      metadata: { name: installation.name, tool: input.tool, ok: outcome.ok, ms: outcome.ms, ...(outcome.ok ? {} : { code: outcome.error.code }) },
+      metadata: { name: installation.name, tool: input.tool, ok: code === null, ms: answer?.ms ?? elapsed(), ...(code ? { code } : {}) },
     },
   }));
+  if (refused) throw callRefusal(refused);
+  return answer!;
 }

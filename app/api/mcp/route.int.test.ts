@@ -284,7 +284,7 @@ describe("/api/mcp", () => {
     const listed = await caller.mcp.listTools({ id: installed.id });
     expect(listed.tools.map((t) => t.name)).toEqual([toolName]);
     const ran = await caller.mcp.runTool({ id: installed.id, tool: toolName, args: { name: "Grace" } });
-    expect(ran).toMatchObject({ ok: true, structuredContent: { greeting: { message: "Hello, Grace!" } } });
+    expect(ran).toMatchObject({ isError: false, structuredContent: { greeting: { message: "Hello, Grace!" } } });
 
     // A workflow whose tool step calls another workflow through the endpoint.
     const nested = makeWorkflow({
