@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { tenants, users } from "./tenancy";
+import { apiTokens, tenants, users } from "./tenancy";
 import { workflows } from "./workflows";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -67,6 +67,11 @@ export const workflowTriggers = pgTable(
     lastRequest: jsonb("last_request").$type<unknown>(),
     lastRequestAt: at("last_request_at"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** The API token it was made with, if any: the trigger stops when that token is revoked or expires. */
+    createdByTokenId: uuid("created_by_token_id").references(() => apiTokens.id, { onDelete: "cascade" }),
+    /** Schedules: why the last fire could not start a run (cleared by the next that does). */
+    lastError: text("last_error"),
+    lastErrorAt: at("last_error_at"),
     createdAt: at("created_at").notNull().defaultNow(),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
