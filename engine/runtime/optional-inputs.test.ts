@@ -5,7 +5,10 @@ import type { LlmRequest } from "./ports";
 import { createFakeLlm } from "./fake-ports";
 import { compilePlan, makeTestPorts, runToEnd } from "./test-kit";
 
-const userOf = (request: LlmRequest) => request.messages.find((m) => m.role === "user")?.content ?? "";
+function userOf(request: LlmRequest): string {
+  const user = request.messages.find((m) => m.role === "user");
+  return user?.role === "user" ? user.content : "";
+}
 
 const greeting = makeWorkflow({
   nodes: [

@@ -76,6 +76,20 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
     expect(answer.object).toEqual({ category: "billing", urgent: true });
   });
 
+  it("reports an answer that does not parse as the requested schema as LLM_OUTPUT_INVALID", async () => {
+    const model = new MockLanguageModelV3({
+      doGenerate: { content: [{ type: "text", text: "Billing, I think." }], finishReason: stop, usage: usage(10, 5), warnings: [] },
+    });
+    const answer = portWith(model).generate({
+      model: null,
+      messages: [{ role: "user", content: "Classify: my card was charged twice!" }],
+      outputSchema: { type: "object", properties: { branch: { type: "string" } }, required: ["branch"] },
+      signal,
+    });
+    await expect(answer).rejects.toMatchObject({ code: "LLM_OUTPUT_INVALID", retryable: true });
+    await expect(answer).rejects.toThrow(/openai\/gpt-4o-mini answered in a shape other than the one asked for/);
+  });
+
   it("streams text deltas when the runtime asks for them", async () => {
     const model = new MockLanguageModelV3({
       doStream: {

@@ -1,4 +1,5 @@
 import {
+  NoObjectGeneratedError,
   APICallError,
   generateText,
   jsonSchema,
@@ -82,6 +83,10 @@ function toToolCalls(calls: { toolCallId: string; toolName: string; input: unkno
 export function toLlmStepError(error: unknown, modelId: string): unknown {
   if (error instanceof StepError || (error instanceof Error && error.name === "AbortError")) return error;
   const last = RetryError.isInstance(error) ? error.lastError : error;
+  if (NoObjectGeneratedError.isInstance(last)) {
+    // The model answered, but not in the shape asked for: a router can fall back on its default branch.
+    return new StepError("LLM_OUTPUT_INVALID", `${modelId} answered in a shape other than the one asked for: ${last.message}`, true);
+  }
   const chain: string[] = [];
   for (let e: unknown = last; e && typeof e === "object" && chain.length < 5; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;

@@ -1,11 +1,10 @@
-import type { JsonSchema } from "../../schema/json-schema";
-import { DEFAULT_BRANCH } from "../../schema/node-ports";
 import type { PlanStep, StepOfKind } from "../../schema/plan";
 import { stringifyValue } from "../../schema/template";
 import type { StepResult, StepScope } from "../step-scope";
 import { StepError } from "../step-error";
 import { runAgentLoop } from "./agent-loop";
 import { readStructured, runEvaluatorOptimizer, runOrchestrator, runSwarm } from "./multi-agent";
+import { runLlmRouter } from "./router";
 
 const DEFAULT_SUMMARY_PROMPT = "Combine these results into one coherent answer. Keep every distinct point once.";
 
@@ -34,26 +33,6 @@ async function runLlm(step: StepOfKind<"llm">, scope: StepScope): Promise<StepRe
     ...(temperature === null ? {} : { temperature }),
   });
   return { output: outputSchema ? readStructured(response.object, outputSchema, "model's answer") : response.text };
-}
-
-async function runLlmRouter(step: StepOfKind<"router">, scope: StepScope): Promise<StepResult> {
-  const names = step.config.branches.map((b) => b.name);
-  const schema: JsonSchema = {
-    type: "object",
-    properties: { branch: { type: "string", enum: [...names, DEFAULT_BRANCH] } },
-    required: ["branch"],
-  };
-  const menu = step.config.branches.map((b) => `- ${b.name}${b.description ? `: ${b.description}` : ""}`).join("\n");
-  const response = await scope.generate({
-    model: step.config.model,
-    messages: [
-      { role: "system", content: `Classify the input into exactly one category.\n${menu}\n- ${DEFAULT_BRANCH}: none of the above` },
-      { role: "user", content: scope.renderText(step.config.prompt) },
-    ],
-    outputSchema: schema,
-  });
-  const chosen = (response.object as { branch?: unknown } | undefined)?.branch;
-  return { output: scope.value, port: typeof chosen === "string" && names.includes(chosen) ? chosen : DEFAULT_BRANCH };
 }
 
 async function runSummaryJoin(step: StepOfKind<"join">, scope: StepScope): Promise<StepResult> {
