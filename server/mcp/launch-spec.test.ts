@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { installInputsOf, ServerJsonSchema } from "@/engine/schema/catalog";
 import { BUILTIN_CATALOG } from "./builtin-catalog";
-import { buildLaunchSpec } from "./launch-spec";
+import { buildLaunchSpec, SERVER_ARGS_VARIABLE } from "./launch-spec";
 
 const builtin = (title: string) => BUILTIN_CATALOG.find((b) => b.serverJson.title === title)!.serverJson;
 
@@ -52,5 +52,27 @@ describe("how an installation runs", () => {
       packages: [{ registryType: "pypi", identifier: "example-mcp", version: "2.0", transport: { type: "stdio" }, packageArguments: [{ type: "named", name: "--root", isRequired: true }, { type: "named", name: "--verbose", value: "1" }] }],
     });
     expect(buildLaunchSpec(named, { "arg:--root": "/x" })).toMatchObject({ command: "uvx", args: ["example-mcp==2.0", "--root", "/x", "--verbose", "1"] });
+  });
+
+  it("keeps secret arguments off the command line: they travel in the environment", () => {
+    const url = "postgres://app:pw@db:5432/app";
+    const local = buildLaunchSpec(builtin("PostgreSQL"), { "arg:database_url": url });
+    expect(local.transport === "stdio" && local.args.join(" ")).not.toContain("pw@db");
+    expect(local.transport === "stdio" && local.args[0]).toMatch(/argv-from-env\.mjs$/);
+    expect(local.transport === "stdio" && JSON.parse(local.env[SERVER_ARGS_VARIABLE]!)).toEqual([url]);
+
+    const secretArgument = (registryType: "npm" | "pypi") =>
+      ServerJsonSchema.parse({
+        name: "io.example/db",
+        description: "A database",
+        version: "1.0.0",
+        packages: [{ registryType, identifier: "example-db-mcp", version: "1.0.0", transport: { type: "stdio" }, packageArguments: [{ type: "positional", valueHint: "url", isSecret: true }] }],
+      });
+    const viaNpx = buildLaunchSpec(secretArgument("npm"), { "arg:url": url });
+    expect(viaNpx).toMatchObject({ command: "npx", args: ["-y", "--package", "example-db-mcp@1.0.0", "--", process.execPath, expect.stringMatching(/argv-from-env/), "--package", "example-db-mcp"] });
+    expect(viaNpx.transport === "stdio" && viaNpx.args.join(" ")).not.toContain(url);
+    expect(() => buildLaunchSpec(secretArgument("pypi"), { "arg:url": url })).toThrow(/secret as a command-line argument/);
+    // An export is for another machine's config file, where secrets are `${NAME}` placeholders.
+    expect(buildLaunchSpec(secretArgument("npm"), { "arg:url": "${URL}" }, "db", { portable: true })).toMatchObject({ args: ["-y", "example-db-mcp@1.0.0", "${URL}"] });
   });
 });

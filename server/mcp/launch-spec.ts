@@ -1,6 +1,11 @@
+import { join } from "node:path";
 import { argumentKey, primaryRunner, type KeyValueInput, type ServerJson } from "@/engine/schema/catalog";
 import { McpToolError } from "./errors";
 import { baseChildEnv, resolveLocalPackageBin, type LaunchSpec } from "./launch";
+
+/** The wrapper that hands a server its arguments from the environment (see the file). */
+const ARGV_FROM_ENV = join(process.cwd(), "server/mcp/argv-from-env.mjs");
+export const SERVER_ARGS_VARIABLE = "MAESTRO_SERVER_ARGS";
 
 /** An installation's input values: plain ones and decrypted secrets, by input key. */
 export type InstallValues = Record<string, string | string[]>;
@@ -52,6 +57,7 @@ export function buildLaunchSpec(
     return { transport: pkg.transport.type, url: pkg.transport.url, headers: keyValues(pkg.transport.headers, "header", values, server) };
   }
   const args: string[] = [];
+  let hasSecretArgument = false;
   pkg.packageArguments?.forEach((argument, index) => {
     const fixed = argument.value !== undefined && !/\{[^}]+\}/.test(argument.value) ? argument.value : undefined;
     const given = fixed !== undefined ? [fixed] : valueOf(values, argumentKey(argument, index), argument.default);
@@ -60,15 +66,31 @@ export function buildLaunchSpec(
       return;
     }
     const list = argument.isRepeated ? given : given.slice(0, 1);
+    if (argument.isSecret && fixed === undefined) hasSecretArgument = true;
     for (const value of list) args.push(...(argument.type === "named" ? [argument.name, value] : [value]));
   });
   const env = { ...(options.portable ? {} : baseChildEnv()), ...keyValues(pkg.environmentVariables, "env", values, server) };
 
+  // A secret never goes on the command line, which every user of the host can read (`ps`).
+  const secretArgs = hasSecretArgument && !options.portable;
+  if (secretArgs && pkg.registryType !== "npm") {
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${server}: this server takes a secret as a command-line argument, where every user of the host could read it; only npm packages can be given it through the environment instead`,
+      { server },
+    );
+  }
+
   switch (pkg.registryType) {
     case "npm": {
       const local = options.portable ? undefined : resolveLocalPackageBin(pkg.identifier);
-      if (local) return { transport: "stdio", command: local.command, args: [...local.args, ...args], env };
       const id = pkg.version ? `${pkg.identifier}@${pkg.version}` : pkg.identifier;
+      if (secretArgs) {
+        const through = { ...env, [SERVER_ARGS_VARIABLE]: JSON.stringify(args) };
+        if (local) return { transport: "stdio", command: process.execPath, args: [ARGV_FROM_ENV, ...local.args.slice(-1)], env: through };
+        return { transport: "stdio", command: "npx", args: ["-y", "--package", id, "--", process.execPath, ARGV_FROM_ENV, "--package", pkg.identifier], env: through };
+      }
+      if (local) return { transport: "stdio", command: local.command, args: [...local.args, ...args], env };
       return { transport: "stdio", command: "npx", args: ["-y", id, ...args], env };
     }
     case "pypi": {
