@@ -189,6 +189,12 @@ function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: Sche
           )}
         </div>
       </div>
+      {schedule.lastError ? (
+        <p role="status" className="mt-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
+          <span className="font-medium text-danger">The fire of {schedule.lastErrorAt ? formatFire(schedule.lastErrorAt, schedule.timezone) : "late"} started no run:</span>{" "}
+          {schedule.lastError}
+        </p>
+      ) : null}
       {isConfirmingDelete ? (
         <div role="alertdialog" aria-label="Delete this schedule?" className="mt-3 flex flex-wrap items-center justify-between gap-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
           <span>Delete this schedule? Its runs stay.</span>

@@ -10,7 +10,7 @@ const isSchedule = eq(workflowTriggers.kind, "schedule");
 
 export async function insertSchedule(
   db: Db,
-  values: { tenantId: string; workflowId: string; name: string; config: ScheduleConfig; nextFireAt: Date | null; createdBy: string },
+  values: { tenantId: string; workflowId: string; name: string; config: ScheduleConfig; nextFireAt: Date | null; createdBy: string; createdByTokenId: string | null },
 ): Promise<ScheduleRow> {
   const [row] = await db
     .insert(workflowTriggers)
@@ -102,6 +102,14 @@ export async function setScheduleFire(
   values: Pick<WorkflowTriggerRow, "nextFireAt" | "lastFiredAt" | "leasedBy" | "leasedUntil">,
 ): Promise<void> {
   await db.update(workflowTriggers).set(values).where(eq(workflowTriggers.id, id));
+}
+
+/** What the last fire came to: why it could not start a run, or null once one started. */
+export async function recordScheduleFireError(db: Db, id: string, error: string | null, at: Date): Promise<void> {
+  await db
+    .update(workflowTriggers)
+    .set(error === null ? { lastError: null, lastErrorAt: null } : { lastError: error.slice(0, 1_000), lastErrorAt: at })
+    .where(eq(workflowTriggers.id, id));
 }
 
 /** Lets go of a lease once its fire started (or was refused for good); only the holder's own lease. */

@@ -48,6 +48,7 @@ export interface WebhookInsert {
   config: WebhookConfig;
   secretEncrypted: string | null;
   createdBy: string;
+  createdByTokenId: string | null;
 }
 
 export async function insertWebhook(db: Db, values: WebhookInsert): Promise<WorkflowTriggerRow> {

@@ -131,7 +131,7 @@ export function fireKey(scheduleId: string, at: Date): string {
 
 async function startFire(deps: SchedulerDeps, { schedule, config, at }: Fire): Promise<"started" | "replayed" | "refused" | "failed"> {
   try {
-    const ctx = await contextForTrigger(deps.db, { tenantId: schedule.tenantId, createdBy: schedule.createdBy }, SCHEDULER_META);
+    const ctx = await contextForTrigger(deps.db, schedule, SCHEDULER_META);
     const run = await startRun(ctx, deps.runDeps, {
       workflowId: schedule.workflowId,
       input: config.input,
@@ -139,18 +139,27 @@ async function startFire(deps: SchedulerDeps, { schedule, config, at }: Fire): P
       triggerId: schedule.id,
       idempotencyKey: fireKey(schedule.id, at),
     });
+    if (schedule.lastError !== null) await noteFireError(deps, schedule.id, null, at);
     return run.isReplay ? "replayed" : "started";
   } catch (error) {
     // A refusal (paused workflow, the creator left, the input no longer fits, the tenant's quota)
-    // will not change by retrying this fire: it is logged and the schedule goes on to its next one.
-    // The same fire still under way elsewhere is not a refusal: retry it when the lease expires.
+    // will not change by retrying this fire: it is kept on the schedule, where the Triggers dialog
+    // shows it, and the schedule goes on to its next fire. The same fire still under way elsewhere
+    // is not a refusal: retry it when the lease expires.
     if (error instanceof AppError && error.details?.reason !== IDEMPOTENCY_IN_PROGRESS) {
       console.warn(`Schedule ${schedule.id} of workflow ${schedule.workflowId}: the fire of ${at.toISOString()} was skipped: ${error.message}`);
+      await noteFireError(deps, schedule.id, error.message, at);
       return "refused";
     }
     console.error(`Schedule ${schedule.id}: the fire of ${at.toISOString()} failed and is retried when its lease expires: ${messageOf(error)}`);
     return "failed";
   }
+}
+
+async function noteFireError(deps: SchedulerDeps, scheduleId: string, error: string | null, at: Date): Promise<void> {
+  await repo.recordScheduleFireError(deps.db, scheduleId, error, at).catch((failure: unknown) =>
+    console.error(`Schedule ${scheduleId}: what its fire of ${at.toISOString()} came to could not be kept: ${messageOf(failure)}`),
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -19,7 +19,8 @@ import type { TenantContext } from "./context";
 import { publishVersion } from "./runs";
 import { fireKey, tickSchedules, type SchedulerDeps } from "./scheduler";
 import { createSchedule, deleteSchedule, listSchedules, setScheduleEnabled, updateSchedule } from "./schedules";
-import { pauseWorkflow } from "./workflows";
+import { pauseWorkflow, resumeWorkflow } from "./workflows";
+import { createApiToken, revokeApiToken } from "./api-tokens";
 
 /**
  * Schedules end to end on a real database (PGlite, or PostgreSQL with DATABASE_URL) and the real
@@ -255,6 +256,41 @@ describe("the scheduler", () => {
       expect(row.nextFireAt!.getTime()).toBeGreaterThan(Date.now());
       expect(row.leasedBy).toBeNull();
     }
+  });
+
+  it("keeps why a fire started no run on the schedule, and clears it once one starts", async () => {
+    const ctx = await makeTenantContext(database.db);
+    const workflow = await publishedWorkflow(ctx);
+    const schedule = await createSchedule(ctx, { ...spec, workflowId: workflow.id });
+    await pauseWorkflow(ctx, { id: workflow.id });
+    await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
+    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ refused: 1 });
+    const [refused] = (await listSchedules(ctx, workflow.id)).schedules;
+    expect(refused!.lastError).toMatch(/paused/i);
+    expect(refused!.lastErrorAt).toBeInstanceOf(Date);
+
+    await resumeWorkflow(ctx, workflow.id);
+    await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
+    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 1 });
+    expect((await listSchedules(ctx, workflow.id)).schedules[0]).toMatchObject({ lastError: null, lastErrorAt: null });
+  });
+
+  it("stops firing once the API token it was made with is revoked, and says so on the schedule", async () => {
+    const ctx = await makeTenantContext(database.db);
+    const workflow = await publishedWorkflow(ctx);
+    const token = await createApiToken(ctx, { name: "deploy script", scopes: ["runs:write"], expiry: { in: "never" } });
+    const viaToken = { ...ctx, meta: { ...ctx.meta, apiToken: { id: token.token.id, name: "deploy script" } } };
+    const schedule = await createSchedule(viaToken, { ...spec, workflowId: workflow.id });
+    await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
+    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 1, refused: 0 });
+
+    await revokeApiToken(ctx, token.token.id);
+    await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
+    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 0, refused: 1 });
+    expect((await listSchedules(ctx, workflow.id)).schedules[0]!.lastError).toBe(
+      'The API token "deploy script" this trigger was made with was revoked: an editor must make the trigger again.',
+    );
+    expect(await scheduleRuns(ctx, workflow.id)).toHaveLength(1);
   });
 
   it("runs where workers run: a due schedule's run completes with trigger schedule", async () => {

@@ -78,6 +78,9 @@ export interface ScheduleItem {
   description: string | null;
   nextFireAt: Date | null;
   lastFiredAt: Date | null;
+  /** Why the last fire started no run (the creator left, the workflow is paused, …); null once one started. */
+  lastError: string | null;
+  lastErrorAt: Date | null;
   /** The next fire times from now (shown also while paused: what resuming brings). */
   upcoming: Date[];
   createdByName: string | null;
@@ -107,6 +110,8 @@ function toItem(row: repo.ScheduleWithCreator, now: Date): ScheduleItem {
     description: describeCron(config.cron),
     nextFireAt: row.nextFireAt,
     lastFiredAt: row.lastFiredAt,
+    lastError: row.lastError,
+    lastErrorAt: row.lastErrorAt,
     upcoming,
     createdByName: row.createdByName,
     canCreatorRun: row.createdByRole !== null && hasPermission(row.createdByRole, "workflow.run"),
@@ -160,6 +165,7 @@ export async function createSchedule(ctx: TenantContext, input: CreateScheduleIn
       config,
       nextFireAt: nextFireAfter(config.cron, config.timezone, now),
       createdBy: ctx.actor.userId,
+      createdByTokenId: ctx.meta.apiToken?.id ?? null,
     });
     return {
       value: toItem({ ...row, createdByName: ctx.actor.name, createdByRole: ctx.tenant.role }, now),

@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import { forbidden } from "@/engine/errors";
 import { hasPermission } from "@/server/auth/permissions";
+import { findApiTokenSummary } from "@/server/repositories/api-tokens";
 import { findMembership, findTenantById } from "@/server/repositories/tenants";
 import { findUserById } from "@/server/repositories/users";
 import type { RequestMeta, TenantContext } from "./context";
@@ -9,18 +10,27 @@ import type { RequestMeta, TenantContext } from "./context";
  * The context a trigger (webhook, schedule, MCP tool call) starts runs in. Like an API token, a
  * trigger acts as the member who made it, with that member's current role: when the member leaves,
  * is disabled or may no longer run workflows, or the tenant is suspended, the trigger is refused
- * with a message that says why, rather than running with rights nobody holds any more.
+ * with a message that says why, rather than running with rights nobody holds any more. A trigger
+ * made with an API token lives no longer than that token: once it is revoked or expires, the
+ * trigger is refused too (a token handed to a script must not leave schedules behind it).
  */
 export async function contextForTrigger(
   db: Db,
-  trigger: { tenantId: string; createdBy: string | null },
+  trigger: { tenantId: string; createdBy: string | null; createdByTokenId: string | null },
   meta: RequestMeta,
+  now = new Date(),
 ): Promise<TenantContext> {
-  const [user, membership, tenant] = await Promise.all([
+  const [user, membership, tenant, token] = await Promise.all([
     trigger.createdBy ? findUserById(db, trigger.createdBy) : undefined,
     trigger.createdBy ? findMembership(db, trigger.createdBy, trigger.tenantId) : undefined,
     findTenantById(db, trigger.tenantId),
+    trigger.createdByTokenId ? findApiTokenSummary(db, trigger.tenantId, trigger.createdByTokenId) : undefined,
   ]);
+  if (trigger.createdByTokenId) {
+    const name = token ? `"${token.name}"` : "";
+    if (!token || token.revokedAt) throw forbidden(`The API token ${name} this trigger was made with was revoked: an editor must make the trigger again.`);
+    if (token.expiresAt && token.expiresAt <= now) throw forbidden(`The API token ${name} this trigger was made with expired: an editor must make the trigger again.`);
+  }
   if (!tenant) throw forbidden("The tenant of this trigger no longer exists.");
   if (tenant.suspendedAt) throw forbidden(`The tenant ${tenant.name} is suspended: its triggers are refused.`);
   if (!user || user.disabledAt || !membership) {

@@ -21,6 +21,7 @@ export interface InboundHook {
   tenantId: string;
   workflowId: string;
   createdBy: string | null;
+  createdByTokenId: string | null;
   config: WebhookConfig;
   secret: string | null;
   hasPublishedVersion: boolean;
@@ -44,6 +45,7 @@ export async function findInboundHook(db: Db, publicId: string, now = new Date()
     tenantId: hook.tenantId,
     workflowId: hook.workflowId,
     createdBy: hook.createdBy,
+    createdByTokenId: hook.createdByTokenId,
     // Stored through the same schema, so this only fills defaults a later version may add.
     config: webhookConfigInput.parse(hook.config),
     secret: hook.secretEncrypted ? decryptSecret(hook.secretEncrypted) : null,

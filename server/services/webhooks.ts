@@ -112,6 +112,7 @@ export async function createWebhook(ctx: TenantContext, input: z.infer<typeof cr
       config: input.config,
       secretEncrypted: secret ? encryptSecret(secret) : null,
       createdBy: ctx.actor.userId,
+      createdByTokenId: ctx.meta.apiToken?.id ?? null,
     });
     return {
       value: row.id,

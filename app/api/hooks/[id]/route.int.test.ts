@@ -6,7 +6,9 @@ import { listRuns } from "@/server/repositories/runs";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { createTestDatabase } from "@/server/testing/database";
-import { makeMemberCaller, greetingWorkflow } from "@/server/testing/factories";
+import { createCaller } from "@/server/api/root";
+import { createContext } from "@/server/api/trpc";
+import { makeMemberCaller, greetingWorkflow, testMeta } from "@/server/testing/factories";
 import { signBody } from "@/server/services/webhooks-request";
 import { GET, POST, PUT } from "./route";
 
@@ -35,13 +37,13 @@ afterAll(async () => {
 const greeting = greetingWorkflow;
 
 async function setup(config: HookConfig = {}, options: { publish?: boolean } = {}) {
-  const { caller, tenant } = await makeMemberCaller(database.db, "owner");
+  const { caller, tenant, user } = await makeMemberCaller(database.db, "owner");
   const workflow = await caller.workflow.create({ name: `Greeting ${randomBytes(3).toString("hex")}` });
   const { version } = await caller.workflow.get({ id: workflow.id });
   await caller.workflow.saveDraft({ id: workflow.id, baseVersion: version, document: { ...greeting, name: workflow.name } });
   if (options.publish ?? true) await caller.run.publish({ workflowId: workflow.id });
   const { hook, secret } = await caller.webhook.create({ workflowId: workflow.id, name: "test hook", config });
-  return { caller, tenant, workflow, hook, secret: secret ?? "" };
+  return { caller, tenant, user, workflow, hook, secret: secret ?? "" };
 }
 
 const routeContext = (publicId: string) => ({ params: Promise.resolve({ id: publicId }) });
@@ -236,6 +238,22 @@ describe("managing webhooks", () => {
     await caller.webhook.listen({ id: hook.id, isListening: false });
     await call(hook.publicId, { body: { user: { name: "later" } }, secret });
     expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ note: expect.any(String) });
+  });
+
+  it("made with an API token, is refused with 403 once that token is revoked", async () => {
+    const { caller, tenant, user, workflow } = await setup();
+    const { token } = await caller.token.create({ name: "ci script", scopes: ["runs:write"], expiry: { in: "never" } });
+    const viaToken = createCaller(
+      await createContext({ db: database.db, identity: { userId: user.id, tenantId: tenant.id, apiToken: { id: token.id, name: token.name, scopes: token.scopes } }, meta: testMeta }),
+    );
+    const { hook } = await viaToken.webhook.create({ workflowId: workflow.id, name: "from ci", config: { auth: "none" } });
+    expect((await call(hook.publicId, { body: { name: "Ada" } })).status).toBe(202);
+
+    await caller.token.revoke({ id: token.id });
+    const refused = await call(hook.publicId, { body: { name: "Ada" } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { message: 'The API token "ci script" this trigger was made with was revoked: an editor must make the trigger again.' } });
+    expect(await runsOf(tenant.id, workflow.id)).toHaveLength(1);
   });
 
   it("never lists the secret; rotating it refuses the old one; every change is audited", async () => {
