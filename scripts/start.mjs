@@ -2,7 +2,7 @@
 // `npm start`: builds the app when the sources are newer than the last build, then serves it
 // with `next start`. Migrations, the demo seed and the sign-in banner happen inside the server
 // (instrumentation.ts → server/boot.ts), the only process that opens the database.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
@@ -23,16 +23,50 @@ function newestMtime(path) {
   return newest;
 }
 
+// Stopping: SIGTERM or SIGINT goes to whatever child runs (the build, then the server), and this
+// process exits when it does. The server stops gracefully (server/shutdown.ts: no new runs, a
+// grace period, running runs handed back) and exits 0. `npm start` runs this under `sh -c`, and
+// a SIGTERM to npm ends npm and sh but never reaches us: so a parent that goes away (we are
+// re-parented) counts as SIGTERM too, or the server would be left running.
+let child;
+let stopSignal;
+function stop(signal) {
+  stopSignal ??= signal;
+  child?.kill(signal);
+  if (!child) process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(signal));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop("SIGTERM");
+}, 500).unref();
+
+function run(args, env) {
+  return new Promise((resolve) => {
+    child = spawn(process.execPath, [nextBin, ...args], { cwd: root, stdio: "inherit", env });
+    if (stopSignal) child.kill(stopSignal);
+    child.on("exit", (code, signal) => {
+      child = undefined;
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
 const buildId = join(root, ".next", "BUILD_ID");
 const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 const sourcesAt = Math.max(...SOURCES.map((s) => newestMtime(join(root, s))));
 if (process.env.SKIP_BUILD !== "1" && sourcesAt > builtAt) {
   console.log(builtAt ? "Sources changed since the last build: building…" : "Building the app (first start)…");
-  const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  const status = await run(["build"], process.env);
+  if (status !== 0 || stopSignal) process.exit(stopSignal ? 0 : status);
 }
 
-const env = { ...process.env, NODE_ENV: "production", NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}` };
-const server = spawn(process.execPath, [nextBin, "start", "--port", port], { cwd: root, stdio: "inherit", env });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}`,
+  // Next's own handler would close the HTTP server first (waiting on open event streams) and exit
+  // 143 before runs are handed back; the app's handler (server/boot.ts) does the whole stop.
+  NEXT_MANUAL_SIG_HANDLE: "true",
+};
+process.exit(await run(["start", "--port", port], env));

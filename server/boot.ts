@@ -5,6 +5,7 @@ import { getAuthSecret, getEnv } from "./env";
 import { seedDemoAnomalies } from "./demo-anomalies";
 import { demoWorkflows } from "./demo-workflows";
 import { getRunSystem } from "./run-system";
+import { stopGracefullyOnSignals } from "./shutdown";
 
 /**
  * Runs once when the server process starts (from instrumentation.ts): validates configuration,
@@ -16,6 +17,8 @@ export async function bootServer(): Promise<void> {
   try {
     const env = getEnv();
     getAuthSecret(); // generate it now, not inside the first request
+    // npm start (scripts/start.mjs) turns Next's own signal handling off: stopping is ours.
+    stopGracefullyOnSignals("Maestro");
     const database = await getDatabase();
     const seeded = env.seedDemo ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() }) : false;
     if (seeded) await seedDemoAnomalies(database.db, (await getRunSystem()).watch);

@@ -13,6 +13,9 @@ import { z } from "zod";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
+/** How long a run's heartbeat may be silent before another worker takes it over (see server/run-system.ts#runTimings). */
+export const DEFAULT_STALE_AFTER_MS = 7_000;
+
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 const schema = z
@@ -36,6 +39,7 @@ const schema = z
     RUN_WORKER_IN_APP: optional(booleanFlag),
     RUN_MAX_ACTIVE_PER_TENANT: optional(z.coerce.number().int().min(1).max(100_000)),
     RUN_STALE_AFTER_MS: optional(z.coerce.number().int().min(200).max(3_600_000)),
+    RUN_SHUTDOWN_GRACE_MS: optional(z.coerce.number().int().min(0).max(600_000)),
     ANOMALY_BUCKET_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
     ANOMALY_EVALUATE_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     ANOMALY_BREAKER_COOLDOWN_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
@@ -91,6 +95,8 @@ export interface Env {
     maxActivePerTenant: number;
     /** A running run without a heartbeat for this long is taken over by another worker. */
     staleAfterMs: number;
+    /** On SIGTERM, how long running runs may go on before the rest are handed back to other workers. */
+    shutdownGraceMs: number;
     /** The BullMQ queue on Redis: the app and its `npm run worker` processes must name the same one. */
     queueName: string;
   };
@@ -146,7 +152,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       concurrency: v.RUN_CONCURRENCY ?? 32,
       workerInApp: v.RUN_WORKER_IN_APP ?? true,
       maxActivePerTenant: v.RUN_MAX_ACTIVE_PER_TENANT ?? 50,
-      staleAfterMs: v.RUN_STALE_AFTER_MS ?? 30_000,
+      staleAfterMs: v.RUN_STALE_AFTER_MS ?? DEFAULT_STALE_AFTER_MS,
+      shutdownGraceMs: v.RUN_SHUTDOWN_GRACE_MS ?? 10_000,
       queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
     signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },

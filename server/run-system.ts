@@ -3,14 +3,14 @@ import type { Db } from "@/db/client";
 import { createRealClock } from "@/engine/runtime/clocks";
 import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
 import { getDatabase } from "./db";
-import { getEnv } from "./env";
+import { DEFAULT_STALE_AFTER_MS, getEnv } from "./env";
 import { createMemoryBus, createRedisBus, type EventBus } from "./events/bus";
 import { createTenantLlmPorts } from "./llm/tenant-ports";
 import { createMcpToolPort } from "./mcp/tool-port";
 import { getBreakers, type BreakerRegistry } from "./mcp/breakers";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
 import { reportQueueDepth } from "./observability/metrics";
-import { listOrphanedRuns, pruneIdempotencyKeys } from "./repositories/runs";
+import { handBackAllRuns, heartbeat as heartbeatRuns, listOrphanedRuns, pruneIdempotencyKeys } from "./repositories/runs";
 import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { MetricRecorder } from "./services/metric-recorder";
 import { OutcomeRecorder } from "./services/outcome-recorder";
@@ -32,7 +32,12 @@ export interface RunSystem {
   outcomes: OutcomeRecorder;
   /** Starts executing queued runs in this process, re-queues runs whose worker went away, and fires due schedules. */
   startWorkers(concurrency: number): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops taking runs and schedules, lets running runs go on for up to `graceMs` (default 0), hands
+   * the rest back (another worker, or the next start, resumes them at once), then closes the queue
+   * and bus. The database stays open: it is the process's.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface RunSystemOptions {
@@ -43,8 +48,13 @@ export interface RunSystemOptions {
   /** A tenant's tool port; `onCall` reports each MCP call that reached a server, for the anomaly watcher's rollups. */
   tools?: (tenantId: string, onCall: (server: string, failed: boolean, durationMs: number) => void) => ToolPort | undefined;
   maxActiveRunsPerTenant?: number;
-  /** A running run without a heartbeat for this long is resumed by another worker. */
+  /** A running run without a heartbeat for this long is resumed by another worker (see runTimings). */
   staleAfterMs?: number;
+  /**
+   * True when this process alone uses the database (embedded PGlite): at start, runs still
+   * running were held by an earlier process of its own, gone now, and are resumed at once.
+   */
+  ownsDatabase?: boolean;
   queueName?: string;
   /** Names this process in runs it holds; defaults to host:pid. */
   workerId?: string;
@@ -57,16 +67,38 @@ export interface RunSystemOptions {
   breakers?: BreakerRegistry;
 }
 
+/**
+ * How soon a dead worker's run moves on, from one figure: a run is stale after `staleAfterMs`
+ * without a heartbeat (default 7 s).
+ * - Each process sends one heartbeat for all its runs every `heartbeatMs` (2 s at the default):
+ *   a healthy run looks stale only after about three heartbeats in a row went missing, which a
+ *   busy machine does not do (one small UPDATE; a loop stalled for 5 s would be a fault itself).
+ * - Every worker process sweeps for stale runs every `sweepMs` (1.75 s) and BullMQ's stalled-job
+ *   check runs as often; BullMQ's job lock lasts `staleAfterMs` (renewed every half of it).
+ * So a run whose worker was killed is taken over at most staleAfterMs + sweepMs (under 9 s) after
+ * its last heartbeat, plus the time to claim it. A run handed back on shutdown has no heartbeat at
+ * all and is taken at the next sweep.
+ */
+export function runTimings(staleAfterMs: number) {
+  return {
+    heartbeatMs: Math.max(50, Math.min(2_000, Math.floor(staleAfterMs / 3.5))),
+    sweepMs: Math.max(50, Math.min(2_000, Math.floor(staleAfterMs / 4))),
+    /** Queued runs whose start died before queueing them are looked for less often: they are rare. */
+    queuedSweepMs: Math.max(staleAfterMs, 30_000),
+  };
+}
+
 /** Builds the queue, bus and executor: in-process by default, on Redis when `redisUrl` is given. */
 export function createRunSystem(options: RunSystemOptions): RunSystem {
-  const staleAfterMs = options.staleAfterMs ?? 30_000;
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const timings = runTimings(staleAfterMs);
   // BullMQ's job lock lasts as long as a run's heartbeat counts as fresh: both say "this worker is alive".
   const queue = options.redisUrl
     ? createBullQueue({
         connection: { url: options.redisUrl },
         name: options.queueName,
         lockDurationMs: staleAfterMs,
-        stalledIntervalMs: Math.max(200, staleAfterMs / 2),
+        stalledIntervalMs: timings.sweepMs,
       })
     : createMemoryQueue();
   const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
@@ -96,14 +128,20 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       options.tools?.(tenantId, (server, failed, durationMs) => metrics.observe({ tenantId, source: "mcp", subject: server, at: Date.now(), failed, durationMs })),
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
+    heldRuns: new Set(),
     metrics,
     outcomes,
   };
   let sweeper: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let shutdown: AbortController | undefined;
 
   let prunedAt = 0;
+  let queuedSweptAt = 0;
   async function requeueOrphans() {
-    const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs));
+    const withQueued = Date.now() - queuedSweptAt >= timings.queuedSweepMs;
+    if (withQueued) queuedSweptAt = Date.now();
+    const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs), { withQueued });
     for (const run of orphans) await queue.enqueue({ runId: run.id, tenantId: run.tenantId });
     // Idempotency keys protect starts for a day; older ones are dropped once an hour.
     if (Date.now() - prunedAt >= 3_600_000) {
@@ -120,13 +158,17 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     watch,
     outcomes,
     async startWorkers(concurrency) {
-      const shutdown = new AbortController();
-      queue.process((job, signal) => {
-        const stop = AbortSignal.any([signal, shutdown.signal]);
-        return executeRunJob(executor, job, stop);
-      }, { concurrency });
+      shutdown = new AbortController();
+      const stopping = shutdown.signal;
+      queue.process((job, signal) => executeRunJob(executor, job, AbortSignal.any([signal, stopping])), { concurrency });
+      heartbeat = setInterval(() => {
+        const held = [...executor.heldRuns];
+        if (held.length > 0) void heartbeatRuns(options.db, held, executor.workerId).catch((e: unknown) => console.error("Run heartbeat failed:", e));
+      }, timings.heartbeatMs);
+      heartbeat.unref();
+      if (options.ownsDatabase) await handBackAllRuns(options.db);
       await requeueOrphans();
-      sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), staleAfterMs);
+      sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), timings.sweepMs);
       sweeper.unref();
       // Where runs execute, their figures are rolled up and watched for anomalies.
       metrics.start();
@@ -138,14 +180,17 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
       const scheduleTickMs = options.scheduleTickMs ?? 1000;
       if (scheduleTickMs > 0) scheduler = startScheduler({ db: options.db, runDeps, workerId: executor.workerId }, scheduleTickMs);
     },
-    async close() {
+    async close(closeOptions) {
       if (sweeper) clearInterval(sweeper);
       stopWatch?.();
       await scheduler?.stop();
+      // Running runs may finish within the grace period; the rest are aborted and handed back.
+      await queue.close({ graceMs: closeOptions?.graceMs ?? 0 });
+      shutdown?.abort(new Error("The worker is shutting down"));
+      if (heartbeat) clearInterval(heartbeat);
       breakers.stop();
       await metrics.stop();
       await outcomes.stop();
-      await queue.close();
       await journal.settle();
       await bus.close();
     },
@@ -158,9 +203,10 @@ const globalForRuns = globalThis as unknown as { runSystem?: Promise<RunSystem> 
 export function getRunSystem(): Promise<RunSystem> {
   globalForRuns.runSystem ??= (async () => {
     const env = getEnv();
-    const { db } = await getDatabase();
+    const { db, kind } = await getDatabase();
     const system = createRunSystem({
       db,
+      ownsDatabase: kind === "pglite",
       redisUrl: env.redisUrl,
       llm: createTenantLlmPorts({ db, platform: env.llm }),
       // Tool and agent steps use the tenant's installed MCP servers, by installation name.
@@ -175,4 +221,10 @@ export function getRunSystem(): Promise<RunSystem> {
     return system;
   })();
   return globalForRuns.runSystem;
+}
+
+/** Closes the process's run system if it was made (see RunSystem.close); a no-op otherwise. */
+export async function closeRunSystem(options: { graceMs: number }): Promise<void> {
+  const system = globalForRuns.runSystem;
+  if (system) await (await system).close(options);
 }

@@ -3,10 +3,11 @@
  * BullMQ queue on Redis and stores results in PostgreSQL, so it needs both DATABASE_URL and
  * REDIS_URL (the embedded defaults run their workers inside the app instead).
  * RUN_QUEUE_NAME picks the queue (the app must use the same one) and RUN_STALE_AFTER_MS how soon
- * a run whose worker died is taken over.
+ * a run whose worker died is taken over. SIGTERM stops it gracefully (server/shutdown.ts).
  */
 import { getEnv } from "./env";
 import { getRunSystem } from "./run-system";
+import { stopGracefullyOnSignals } from "./shutdown";
 
 async function main() {
   const env = getEnv();
@@ -22,12 +23,7 @@ async function main() {
   await system.startWorkers(env.runs.concurrency);
   // The harness in server/testing/worker-harness.ts waits for this line: keep its wording.
   console.log(`Worker ${process.pid} is taking runs (concurrency ${env.runs.concurrency}).`);
-  const stop = async () => {
-    await system.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
+  stopGracefullyOnSignals("Worker");
 }
 
 main().catch((error: unknown) => {

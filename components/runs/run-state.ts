@@ -20,6 +20,8 @@ export interface StepState {
   streamed: string;
   progress: string | null;
   skipReason: string | null;
+  /** Times the step was cut off by its worker stopping, and where the run went on. */
+  interruptions: { interruptedOn: string | null; resumedOn: string | null; next: "retry" | "wait"; at: number }[];
 }
 
 export interface RunState {
@@ -27,7 +29,7 @@ export interface RunState {
   startedAt: number | null;
   finishedAt: number | null;
   steps: Map<string, StepState>;
-  waitingFor: { stepId: string; message: string; approvers: string[] }[];
+  waitingFor: { stepId: string; message: string; approvers: string[]; reason?: "approval" | "interrupted" }[];
   output: unknown;
   error: { code: string; message: string; stepId?: string } | null;
 }
@@ -68,6 +70,7 @@ export function emptyStep(stepId: string): StepState {
     streamed: "",
     progress: null,
     skipReason: null,
+    interruptions: [],
   };
 }
 
@@ -153,6 +156,11 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       }));
     case "step.skipped":
       return patchStep(state, event, () => ({ status: "skipped", skipReason: event.reason }));
+    case "step.interrupted":
+      return patchStep(state, event, (step) => ({
+        status: event.next === "wait" ? "waiting" : "running",
+        interruptions: [...step.interruptions, { interruptedOn: event.interruptedOn, resumedOn: event.resumedOn, next: event.next, at: event.at }],
+      }));
     case "run.waiting": {
       const steps = new Map(state.steps);
       for (const wait of event.waitingFor) steps.set(wait.stepId, { ...(steps.get(wait.stepId) ?? emptyStep(wait.stepId)), status: "waiting" });

@@ -37,6 +37,15 @@ export function StepDetail({ step, steps, runInput }: { step: StepView; steps: S
         </Section>
       ) : null}
       {step.skipReason ? <p className="text-sm text-muted-foreground">Skipped: {step.skipReason}</p> : null}
+      {step.interruptions.length ? (
+        <Section title="Interrupted">
+          <ul className="space-y-1 text-sm">
+            {step.interruptions.map((interruption, i) => (
+              <li key={i}>{describeInterruption(interruption)}</li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
       {step.progress ? <p className="text-sm text-muted-foreground">{step.progress}</p> : null}
       <Section title="Input">
         {step.kind === "input" ? (
@@ -69,6 +78,15 @@ export function StepDetail({ step, steps, runInput }: { step: StepView; steps: S
       </Section>
     </div>
   );
+}
+
+/** "Interrupted on worker host:12, retried on worker host:34" (or waiting for a person there). */
+export function describeInterruption(interruption: StepView["interruptions"][number]): string {
+  const from = interruption.interruptedOn ? `on worker ${interruption.interruptedOn}` : "when its worker stopped";
+  const to = interruption.resumedOn ? ` on worker ${interruption.resumedOn}` : "";
+  return interruption.next === "retry"
+    ? `Interrupted ${from}, retried${to}.`
+    : `Interrupted ${from}; not safe to repeat, so the run${to} waits for a person to retry, skip or fail it.`;
 }
 
 function Stat({ label, value }: { label: string; value: string }) {

@@ -206,7 +206,7 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
           onChange={(update) => edit({ config: update((current()?.config as Record<string, unknown>) ?? {}) as WorkflowNode["config"] }, `Edit ${node.id}`)}
         />
         <details className="rounded-md border p-3">
-          <summary className="cursor-pointer text-sm font-medium">Timeout, retries and fallback</summary>
+          <summary className="cursor-pointer text-sm font-medium">Timeout, retries, fallback and repeats</summary>
           <div className="pt-3">
             <SchemaForm
               schema={NodePolicySchema}

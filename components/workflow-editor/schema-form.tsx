@@ -34,6 +34,8 @@ const HINTS: Record<string, string> = {
   model: "provider/model, e.g. openai/gpt-4o-mini or local/llama3.1 (provider:model works too); empty: the tenant's default.",
   mcpServers: "Installed MCP servers the agent may use.",
   allowedTools: "One tool name per line; empty: every tool of its servers.",
+  notSafeToRepeat:
+    "For calls that must not happen twice (a payment, an e-mail): if the worker running this step stops, the run waits for a person to retry, skip or fail it instead of sending the call again.",
 };
 
 /** The schema under optional/default wrappers. */

@@ -129,6 +129,7 @@ function buildStep(
     retry: calls ? mergeRetry(CALLING_RETRY, settings?.retry, node.policy?.retry) : mergeRetry(NO_RETRY, node.policy?.retry),
     fallback: node.policy?.fallback ?? null,
     isFallback,
+    ...(node.policy?.notSafeToRepeat ? { notSafeToRepeat: true } : {}),
     config,
   } as PlanStep;
 }

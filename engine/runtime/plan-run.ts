@@ -48,7 +48,8 @@ export class PlanRun extends StepServices implements ScopeHost {
   private readonly chosenPorts: string[];
   /** 1 for steps that call no port, computed once rather than per run of the step. */
   private readonly isPure: Uint8Array;
-  private readonly waiting: Array<{ stepId: string; message: string; approvers: string[] }> = [];
+  private readonly waiting: Array<{ stepId: string; message: string; approvers: string[]; reason: "approval" | "interrupted" }> = [];
+  private readonly interrupted: ReadonlySet<string>;
   private ready: number[] = [];
   private readyHead = 0;
   private active = 0;
@@ -67,6 +68,7 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.outputs = new Array<unknown>(n);
     this.chosenPorts = new Array<string>(n);
     this.isPure = new Uint8Array(n);
+    this.interrupted = new Set(this.options.interruptedSteps ?? []);
   }
 
   /** Loads stored results, announces the run, and starts scheduling. Events follow through takeEvent. */
@@ -167,6 +169,12 @@ export class PlanRun extends StepServices implements ScopeHost {
     const record = this.records.get(step.id);
     if (record) return this.restore(i, record);
     const pinned = this.options.pinnedOutputs?.[step.id];
+    if (step.notSafeToRepeat && !pinned && this.interrupted.has(step.id)) {
+      const decision = this.options.interruptionDecisions?.[step.id];
+      if (!decision) return this.waitForPerson(i);
+      if (decision === "skip") return this.skipInterrupted(i);
+      if (decision === "fail") return this.failInterrupted(i);
+    }
     let approval: ApprovalDecision | undefined;
     if (step.kind === "human-approval" && !pinned) {
       approval = this.options.approvals?.[step.id];
@@ -202,7 +210,35 @@ export class PlanRun extends StepServices implements ScopeHost {
     } catch {
       // The raw template still tells the approver what the step is about.
     }
-    this.waiting.push({ stepId: step.id, message, approvers: step.config.approvers });
+    this.waiting.push({ stepId: step.id, message, approvers: step.config.approvers, reason: "approval" });
+  }
+
+  /** An interrupted step that is not safe to repeat: its call may have gone out, so a person decides. */
+  private waitForPerson(i: number): void {
+    const step = this.steps[i] as PlanStep;
+    this.state[i] = WAITING;
+    const name = step.label ?? step.id;
+    const message =
+      `"${name}" was interrupted when its worker stopped, and it is marked not safe to repeat: its call may already have been made. ` +
+      "Retry it (the call is sent again), skip it (the run goes on without its output) or fail the run.";
+    this.waiting.push({ stepId: step.id, message, approvers: [], reason: "interrupted" });
+  }
+
+  /** A person chose to skip an interrupted step: it counts as done with no output, and nothing is sent. */
+  private skipInterrupted(i: number): void {
+    this.state[i] = RUNNING;
+    this.active++;
+    this.inFlight++;
+    const at = this.clock.now();
+    this.storeStep(i, { output: null, port: pickDefaultPort(this.steps[i] as PlanStep), attempts: 0, startedAt: at, tally: createTally(), pinned: false });
+  }
+
+  /** A person chose to fail the run at an interrupted step. */
+  private failInterrupted(i: number): void {
+    this.state[i] = RUNNING;
+    this.active++;
+    this.inFlight++;
+    this.failStep(i, new StepError("STEP_INTERRUPTED", "The step was interrupted when its worker stopped, and a person chose to fail the run", false));
   }
 
   private unitFor(i: number, value: unknown, live: readonly unknown[], approval?: ApprovalDecision): Unit {

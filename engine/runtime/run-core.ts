@@ -6,6 +6,10 @@ import type { Clock, RunPorts, StepRecord } from "./ports";
 import { createCancelledError, StepError, toStepError } from "./step-error";
 import type { ApprovalDecision, UsageTally } from "./step-scope";
 
+/** What a person chose for an interrupted step that is not safe to repeat. */
+export type InterruptionDecision = "retry" | "skip" | "fail";
+export const INTERRUPTION_DECISIONS = ["retry", "skip", "fail"] as const satisfies readonly InterruptionDecision[];
+
 /** Where a scope gets its AbortSignal from, made on first use. */
 export type SignalSource = { readonly signal: AbortSignal };
 export type PinnedOutput = { output: unknown; port?: string };
@@ -18,6 +22,13 @@ export type RunOptions = {
   pinnedOutputs?: Record<string, PinnedOutput>;
   /** Decisions for human-approval steps (by step id), given when resuming a waiting run. */
   approvals?: Record<string, ApprovalDecision>;
+  /**
+   * Steps that had started but not finished when the run's last worker stopped. They run again,
+   * except those not safe to repeat: these wait for a person (run.waiting, reason "interrupted")
+   * unless `interruptionDecisions` holds what the person chose.
+   */
+  interruptedSteps?: readonly string[];
+  interruptionDecisions?: Record<string, InterruptionDecision>;
   /** Refuse every LLM and tool call: steps that would make one must be pinned, or they fail. */
   dryRun?: boolean;
 };

@@ -96,6 +96,8 @@ const stepBase = {
   fallback: nullableText,
   /** Fallback-only steps never run on their own; they run when the step naming them fails. */
   isFallback: z.boolean(),
+  /** Set (true) when an interrupted run of this step must wait for a person instead of repeating it. */
+  notSafeToRepeat: z.literal(true).optional(),
 };
 
 function defineStep<K extends keyof typeof StepConfigSchemas, C extends z.ZodObject>(kind: K, config: C) {

@@ -68,11 +68,31 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     /** Set when the run continues with this fallback step in place of the failed one. */
     fallbackStepId: z.string().optional(),
   }),
+  /**
+   * A step had started but not finished when its worker stopped (it died or shut down): it is run
+   * again (`next: "retry"`), or, when marked not safe to repeat, waits for a person (`"wait"`).
+   * Workers are named as the server names them (host:pid); null when not known.
+   */
+  z.object({
+    type: z.literal("step.interrupted"),
+    ...stepBase,
+    interruptedOn: z.string().nullable(),
+    resumedOn: z.string().nullable(),
+    next: z.enum(["retry", "wait"]),
+  }),
   z.object({
     type: z.literal("run.waiting"),
     ...runBase,
     ...totals,
-    waitingFor: z.array(z.object({ stepId: z.string(), message: z.string(), approvers: z.array(z.string()) })),
+    waitingFor: z.array(
+      z.object({
+        stepId: z.string(),
+        message: z.string(),
+        approvers: z.array(z.string()),
+        /** What the person decides: an approval (approve/reject), or an interrupted step (retry/skip/fail). */
+        reason: z.enum(["approval", "interrupted"]).optional(),
+      }),
+    ),
   }),
   z.object({ type: z.literal("run.completed"), ...runBase, ...totals, output: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal("run.failed"), ...runBase, ...totals, error: RunErrorSchema }),

@@ -13,6 +13,11 @@ export const NodePolicySchema = z.object({
   retry: RetryPolicyInputSchema.optional(),
   /** A node with no edges that runs instead of this one when it fails after its retries. */
   fallback: NodeIdSchema.optional(),
+  /**
+   * The node's call must not be sent twice (a payment, an e-mail): if its worker stops while it
+   * runs, the resumed run waits for a person to retry, skip or fail it instead of repeating it.
+   */
+  notSafeToRepeat: z.boolean().optional(),
 });
 
 const nodeBase = {

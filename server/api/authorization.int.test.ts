@@ -106,6 +106,7 @@ const SAMPLES: Record<string, Sample> = {
   "run.cancel": (fx) => ({ id: fx.runId }),
   "run.retry": (fx) => ({ id: fx.runId }),
   "run.decide": (fx) => ({ runId: fx.runId, stepId: "shout", approved: true }),
+  "run.resolveInterrupted": (fx) => ({ runId: fx.runId, stepId: "shout", action: "retry" }),
   "run.publish": (fx) => ({ workflowId: fx.workflowId }),
   "run.live": (fx) => ({ runId: fx.runId }),
 

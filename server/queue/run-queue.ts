@@ -23,14 +23,19 @@ export interface RunQueue {
   process(handler: RunHandler, options: { concurrency: number }): void;
   depth(): Promise<{ waiting: number; active: number }>;
   /**
-   * Stops taking jobs and aborts the active ones (their runs resume elsewhere or at the next
-   * start), waiting up to `graceMs` (default 5 s) for them to stop.
+   * Stops taking jobs, lets the active ones run for up to `graceMs` (default 0), then aborts the
+   * rest (their runs are handed back to resume elsewhere or at the next start) and waits a few
+   * seconds for them to stop.
    */
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
-/** Waits for the jobs to settle, but no longer than `graceMs`: a stuck job must not block a shutdown. */
-async function settle(running: Set<Promise<void>>, graceMs = 5_000): Promise<void> {
+/** How long aborted jobs get to hand their runs back; a stuck job must not block a shutdown. */
+const ABORT_WAIT_MS = 5_000;
+
+/** Waits for the jobs to settle, but no longer than `graceMs`. */
+async function settle(running: Set<Promise<void>>, graceMs: number): Promise<void> {
+  if (running.size === 0 || graceMs <= 0) return;
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
     Promise.allSettled(running),
@@ -85,8 +90,9 @@ export function createMemoryQueue(): RunQueue {
     },
     async close(options) {
       isClosed = true;
+      await settle(running, options?.graceMs ?? 0);
       for (const controller of active.values()) controller.abort(new Error("The worker is shutting down"));
-      await settle(running, options?.graceMs);
+      await settle(running, ABORT_WAIT_MS);
     },
   };
 }
@@ -149,9 +155,12 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
     },
     async close(options) {
       isClosing = true;
+      // Stop fetching jobs, keep the active ones' locks while they finish.
+      await worker?.pause(true);
+      await settle(running, options?.graceMs ?? 0);
       for (const controller of active.values()) controller.abort(shutdownReason());
+      await settle(running, ABORT_WAIT_MS);
       await worker?.close(true);
-      await settle(running, options?.graceMs);
       await queue.close();
     },
   };

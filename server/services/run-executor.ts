@@ -1,6 +1,8 @@
 import type { Db } from "@/db/client";
 import type { Clock, LlmPort, RunStore, ToolPort } from "@/engine/runtime/ports";
+import { INTERRUPTION_DECISIONS, type InterruptionDecision } from "@/engine/runtime/run-core";
 import { runPlan } from "@/engine/runtime/run-plan";
+import type { Plan } from "@/engine/schema/plan";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import type { RunJob } from "@/server/queue/run-queue";
@@ -23,11 +25,17 @@ export interface ExecutorDeps {
   workerId: string;
   /** A running run whose heartbeat is older than this is taken over by another worker. */
   staleAfterMs: number;
+  /** The runs this process holds: one heartbeat for all of them (server/run-system.ts). */
+  heldRuns: Set<string>;
   /** Where runs, steps, MCP calls and queue waits are counted for the anomaly watcher. */
   metrics?: MetricRecorder;
   /** Where finished runs become learning (outcomes, strategy statistics, experiments). */
   outcomes?: OutcomeRecorder;
 }
+
+/** The events a run's own shutdown makes: steps aborted mid-call and the run's cancellation. */
+const isCutOffByShutdown = (event: RunEvent) =>
+  event.type === "run.cancelled" || (event.type === "step.failed" && event.error.code === "CANCELLED") || (event.type === "step.retrying" && event.error.code === "CANCELLED");
 
 /** Workers listen here for "stop this run now". */
 export const runControlChannel = (runId: string) => `run-control:${runId}`;
@@ -58,6 +66,44 @@ function runEnd(event: EndEvent): repo.RunEnd {
     case "run.waiting":
       return { ...totals, status: "waiting", finishedAt: null };
   }
+}
+
+/** What people chose for interrupted steps, kept among the run's approvals (with an `action`). */
+function interruptionDecisionsOf(approvals: repo.ClaimedRun["approvals"]): Record<string, InterruptionDecision> {
+  const decisions: Record<string, InterruptionDecision> = {};
+  for (const [stepId, decision] of Object.entries(approvals)) {
+    const action = (decision as { action?: unknown }).action;
+    if (INTERRUPTION_DECISIONS.includes(action as InterruptionDecision)) decisions[stepId] = action as InterruptionDecision;
+  }
+  return decisions;
+}
+
+/**
+ * The steps a resumed run finds started but unfinished, and what happens to them. On a takeover,
+ * steps cut off while running are reported (step.interrupted) and any earlier decision on them
+ * no longer counts: this is a new interruption. Steps already waiting for a person keep theirs.
+ */
+async function findInterruptions(deps: ExecutorDeps, run: repo.ClaimedRun, plan: Plan, record: (event: RunEvent) => void) {
+  if (run.isFirstStart) return { interruptedSteps: [], interruptionDecisions: {} };
+  const unfinished = await repo.listUnfinishedSteps(deps.db, run.id);
+  const decisions = interruptionDecisionsOf(run.approvals);
+  if (run.takenOverFrom !== undefined) {
+    const notSafe = new Set(plan.steps.filter((step) => step.notSafeToRepeat).map((step) => step.id));
+    for (const step of unfinished) {
+      if (step.status !== "running") continue;
+      delete decisions[step.stepId];
+      record({
+        type: "step.interrupted",
+        runId: run.id,
+        at: deps.clock.now(),
+        stepId: step.stepId,
+        interruptedOn: run.takenOverFrom,
+        resumedOn: deps.workerId,
+        next: notSafe.has(step.stepId) ? "wait" : "retry",
+      });
+    }
+  }
+  return { interruptedSteps: unfinished.map((step) => step.stepId), interruptionDecisions: decisions };
 }
 
 /** Steps are stored through the journal (group commit); a run that never started has none to load. */
@@ -190,10 +236,10 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
   const stopListening = await bus.subscribe(runControlChannel(run.id), (message) => {
     if ((message as { action?: string }).action === "cancel") controller.abort(new Error("Cancelled by a user"));
   });
-  const beat = setInterval(() => void repo.heartbeat(db, [run.id], deps.workerId).catch(() => undefined), Math.max(250, deps.staleAfterMs / 3));
-  beat.unref();
+  deps.heldRuns.add(run.id);
 
   try {
+    const interruptions = await findInterruptions(deps, run, plan, record);
     const events = runPlan(
       plan,
       run.input,
@@ -204,7 +250,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
         // A retry starts with the steps it copied from the run it retries.
         store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
       },
-      { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs },
+      { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs, ...interruptions },
     );
     const kinds = new Map<string, string>();
     // A dry run (pinned outputs) says nothing about how the workflow really behaves: not counted.
@@ -224,7 +270,14 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
           costUsd: event.costUsd,
         });
       }
-      if (event.type === "run.cancelled" && shutdown.aborted) break; // not a user's cancel: leave it to resume
+      if (shutdown.aborted && isCutOffByShutdown(event)) {
+        // Not a user's cancel: the run is handed back. Its steps cut off stay `running` in the
+        // database, so whoever resumes it knows they were interrupted.
+        if (event.type !== "run.cancelled") continue;
+        await written;
+        await repo.handBackRun(db, run.id, deps.workerId);
+        break;
+      }
       record(event);
     }
     await written;
@@ -242,7 +295,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       await repo.updateRun(db, run.id, { status: "failed", error: { code: "RUN_FAILED", message }, finishedAt: new Date(), workerId: null });
     }
   } finally {
-    clearInterval(beat);
+    deps.heldRuns.delete(run.id);
     stopListening();
     shutdown.removeEventListener("abort", onShutdown);
   }

@@ -81,6 +81,9 @@ function stepRowFor(tenantId: string, event: RunEvent): StepRow | undefined {
       };
     case "step.skipped":
       return { ...base, status: "skipped", finishedAt: at };
+    case "step.interrupted":
+      // Waiting for a person; a step run again says so with its own step.started.
+      return event.next === "wait" ? { ...base, status: "waiting" } : undefined;
     default:
       // step.completed: the row was stored by saveStep before the event was emitted.
       // Progress and deltas are live-only details.

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { Diagnostic } from "@/engine/compiler/diagnostics";
+import type { InterruptionDecision } from "@/engine/runtime/run-core";
 import { validateRunInput } from "@/engine/runtime/run-plan";
 import type { Plan } from "@/engine/schema/plan";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
@@ -319,6 +320,34 @@ export async function decideApproval(
       value: row,
       audit: { action: input.approved ? "run.approve" : "run.reject", targetType: "run", targetId: run.id, metadata: { step: input.stepId } },
     };
+  });
+  await enqueueRun(ctx, deps, run.id);
+  return updated;
+}
+
+/**
+ * A person decides what happens to a step that was interrupted when its worker stopped and is not
+ * safe to repeat (the run waits at it): retry it (its call is sent again), skip it (the run goes on
+ * without its output) or fail the run there. The run goes back in the queue; audited.
+ */
+export async function resolveInterruptedStep(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: { runId: string; stepId: string; action: InterruptionDecision },
+) {
+  const run = await repo.findRun(ctx.db, ctx.tenant.id, input.runId);
+  if (!run) throw notFound("run", input.runId);
+  if (run.status !== "waiting") throw conflict(`The run is not waiting (it is ${run.status}).`);
+  const unfinished = await repo.listUnfinishedSteps(ctx.db, run.id);
+  if (!unfinished.some((step) => step.stepId === input.stepId && step.status === "waiting")) {
+    throw conflict(`Step "${input.stepId}" of this run is not waiting for a decision about an interruption.`);
+  }
+  // Kept with the approvals: the decisions people made on steps a run waits at.
+  const decision = { approved: input.action !== "fail", action: input.action, decidedBy: ctx.actor.email };
+  const updated = await withAudit(ctx, async (tx) => {
+    const row = await repo.transitionRun(tx, ctx.tenant.id, run.id, ["waiting"], { status: "queued", approvals: { ...run.approvals, [input.stepId]: decision } });
+    if (!row) throw conflict("Someone else decided first.");
+    return { value: row, audit: { action: "run.resolve_interrupted", targetType: "run", targetId: run.id, metadata: { step: input.stepId, decision: input.action } } };
   });
   await enqueueRun(ctx, deps, run.id);
   return updated;

@@ -1,6 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
+import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-core";
 import { pageInput } from "@/server/repositories/pagination";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
@@ -60,6 +61,11 @@ export const runRouter = router({
   decide: permissionProcedure("run.approve")
     .input(z.object({ runId: id, stepId: z.string().min(1).max(200), approved: z.boolean(), comment: z.string().max(2000).optional() }))
     .mutation(async ({ ctx, input }) => runs.decideApproval(ctx, (await ctx.runSystem()).runDeps, input)),
+
+  /** Retry, skip or fail a step the run waits at because it was interrupted and is not safe to repeat. */
+  resolveInterrupted: permissionProcedure("workflow.run")
+    .input(z.object({ runId: id, stepId: z.string().min(1).max(200), action: z.enum(INTERRUPTION_DECISIONS) }))
+    .mutation(async ({ ctx, input }) => runs.resolveInterruptedStep(ctx, (await ctx.runSystem()).runDeps, input)),
 
   publish: permissionProcedure("workflow.edit")
     .input(z.object({ workflowId: id, note: z.string().max(500).optional() }))
