@@ -11,6 +11,7 @@ import { useMe } from "@/components/shell/use-me";
 import { TriggersDialog } from "@/components/triggers/triggers-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { publishedLabel } from "@/components/workflows/published-label";
 import { RunDialog } from "@/components/workflows/run-dialog";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
@@ -129,7 +130,7 @@ export function Toolbar({
         <ArrowLeft className="size-4" aria-hidden />
       </Link>
       <h1 className="min-w-0 truncate font-semibold">{workflow.name}</h1>
-      <span className="shrink-0 text-xs text-muted-foreground">{latest ? `v${latest} published` : "never published"}</span>
+      <span className="shrink-0 text-xs text-muted-foreground">{publishedLabel(latest)}</span>
       {readOnly ? <span className="rounded bg-muted px-2 text-xs">read only</span> : <SaveIndicator status={status} onRetry={() => void saveNow()} />}
       <div className="ml-auto flex shrink-0 items-center gap-1">
         {readOnly ? null : (

@@ -13,6 +13,7 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
+import { publishedLabel } from "./published-label";
 import { RunDialog } from "./run-dialog";
 import { WorkflowFormDialog } from "./workflow-form-dialog";
 
@@ -23,7 +24,7 @@ interface WorkflowItem {
   id: string;
   name: string;
   description: string;
-  version: number;
+  publishedVersion: number | null;
   updatedAt: Date;
   pausedAt: Date | null;
   pausedReason: string | null;
@@ -215,7 +216,7 @@ export function WorkflowList() {
                 <p className="truncate text-sm text-muted-foreground">{workflow.description || "No description"}</p>
               </div>
               <span className="hidden text-xs text-muted-foreground sm:block">
-                v{workflow.version} · {dateFormat.format(workflow.updatedAt)}
+                {publishedLabel(workflow.publishedVersion)} · {dateFormat.format(workflow.updatedAt)}
               </span>
               {canRun ? (
                 <Button variant="secondary" size="sm" aria-label={`Run ${workflow.name}`} onClick={() => setRunning(workflow)}>

@@ -1,10 +1,11 @@
 import { and, desc, eq, ilike, isNotNull, isNull, like, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { tenants, workflows } from "@/db/schema";
+import { tenants, workflowVersions, workflows } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type WorkflowRow = typeof workflows.$inferSelect;
-export type WorkflowSummary = Omit<WorkflowRow, "document">;
+/** A workflow without its document, with the number of its latest published version (null: never published). */
+export type WorkflowSummary = Omit<WorkflowRow, "document"> & { publishedVersion: number | null };
 
 const summaryColumns = {
   id: workflows.id,
@@ -17,6 +18,9 @@ const summaryColumns = {
   updatedAt: workflows.updatedAt,
   pausedAt: workflows.pausedAt,
   pausedReason: workflows.pausedReason,
+  // `version` is the draft's save counter; people know a workflow by the version they published.
+  // Qualified by hand: drizzle names a one-table select's columns without their table.
+  publishedVersion: sql<number | null>`(select max(v.version) from ${workflowVersions} v where v.workflow_id = ${workflows}.id)`,
 };
 
 export async function listWorkflows(

@@ -42,6 +42,22 @@ describe("workflow.get: what the editor opens", () => {
   });
 });
 
+describe("workflow.list", () => {
+  it("names each workflow's latest published version, not the draft's save counter, and null for one never published", async () => {
+    const { caller } = await editorOfNewTenant();
+    const published = await caller.workflow.create({ name: "Published twice", template: "customer-reply" });
+    const draft = await caller.workflow.create({ name: "Never published" });
+    await caller.run.publish({ workflowId: published.id });
+    await caller.run.publish({ workflowId: published.id });
+    const { document } = await caller.workflow.get({ id: published.id });
+    for (let baseVersion = 1; baseVersion <= 3; baseVersion++) await caller.workflow.saveDraft({ id: published.id, document, baseVersion });
+
+    const { items } = await caller.workflow.list({ limit: 10 });
+    expect(items.find((w) => w.id === published.id)).toMatchObject({ version: 4, publishedVersion: 2 });
+    expect(items.find((w) => w.id === draft.id)).toMatchObject({ version: 1, publishedVersion: null });
+  });
+});
+
 describe("templates", () => {
   it("lists one template per example, and creates a workflow from one", async () => {
     const { tenant, caller } = await editorOfNewTenant();
