@@ -87,6 +87,8 @@ export const runs = pgTable(
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Tokens spent on models without a known price: while any, the cost is unknown (not $0). */
+    unpricedTokens: integer("unpriced_tokens").notNull().default(0),
     /** Which worker holds the run, and when it last said so; a stale heartbeat means the worker died. */
     workerId: text("worker_id"),
     heartbeatAt: at("heartbeat_at"),
@@ -127,6 +129,8 @@ export const stepRuns = pgTable(
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Tokens spent on models without a known price: while any, the cost is unknown (not $0). */
+    unpricedTokens: integer("unpriced_tokens").notNull().default(0),
     pinned: boolean("pinned").notNull().default(false),
     fallbackStepId: text("fallback_step_id"),
   },
@@ -170,6 +174,8 @@ export const usageRecords = pgTable(
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     costUsd: doublePrecision("cost_usd").notNull().default(0),
+    /** Tokens spent on models without a known price: while any, the cost is unknown (not $0). */
+    unpricedTokens: integer("unpriced_tokens").notNull().default(0),
     mcpCalls: integer("mcp_calls").notNull().default(0),
     durationMs: integer("duration_ms"),
     recordedAt: at("recorded_at").notNull().defaultNow(),

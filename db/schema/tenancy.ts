@@ -165,6 +165,8 @@ export const llmProviderSettings = pgTable(
     defaultModel: text("default_model"),
     apiKeyEncrypted: text("api_key_encrypted"),
     keyHint: text("key_hint"),
+    /** Prices an admin set for this provider's models (US dollars per million tokens), before the built-in table. */
+    prices: jsonb("prices").$type<Record<string, { inputPerMillion: number; outputPerMillion: number }>>().notNull().default({}),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
