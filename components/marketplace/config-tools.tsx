@@ -110,14 +110,14 @@ function ImportDialog() {
                 </Field>
               </>
             ) : (
-              <Field label={kind === "server-json" ? "server.json (one entry, a list, or a registry answer)" : "Claude Desktop or .mcp.json config"} htmlFor="import-text">
+              <Field label={kind === "server-json" ? "server.json (one entry, a list, or a registry answer)" : "Claude Desktop, .mcp.json, Cursor or VS Code config (commands or URLs)"} htmlFor="import-text">
                 <input type="file" accept=".json,application/json" onChange={(e) => void readFile(e)} className="text-sm" aria-label="Choose a file" />
                 <textarea
                   id="import-text"
                   rows={8}
                   value={text}
                   onChange={(e) => setText(e.target.value)}
-                  placeholder={kind === "mcp-servers" ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] } } }' : '{ "name": "io.github.owner/server", ... }'}
+                  placeholder={kind === "mcp-servers" ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] }, "remote": { "url": "https://…/mcp" } } }' : '{ "name": "io.github.owner/server", ... }'}
                   className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs"
                 />
               </Field>

@@ -36,6 +36,42 @@ describe("importing catalog entries", () => {
     expect(parseMcpServersConfig(JSON.stringify({ servers: {} })).skipped[0]?.name).toBe("config");
   });
 
+  it("reads Cursor's url-only entries and VS Code's servers as remotes, and skips a bad entry on its own", () => {
+    const cursor = parseMcpServersConfig(
+      JSON.stringify({
+        mcpServers: {
+          docs: { url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer sk_live_1", "X-Team": "blue" } },
+          broken: { url: "not a url" },
+          empty: {},
+        },
+      }),
+    );
+    expect(cursor.entries).toEqual([
+      expect.objectContaining({
+        name: "local.config/docs",
+        remotes: [{ type: "streamable-http", url: "https://mcp.example.com/mcp", headers: [expect.objectContaining({ name: "Authorization", isSecret: true }), { name: "X-Team", isRequired: false, default: "blue" }] }],
+      }),
+    ]);
+    expect(JSON.stringify(cursor.entries)).not.toContain("sk_live_1");
+    expect(cursor.skipped).toEqual([
+      { name: "broken", reason: expect.stringContaining("url: must be an http(s) URL") },
+      { name: "empty", reason: "has neither a command nor a url" },
+    ]);
+
+    const vscode = parseMcpServersConfig(
+      JSON.stringify({
+        inputs: [{ type: "promptString", id: "key", password: true }],
+        servers: {
+          remote: { type: "sse", url: "https://mcp.example.com/sse", headers: { "X-Key": "${input:key}" } },
+          local: { type: "stdio", command: "npx", args: ["-y", "@example/tool-mcp@1.0.0"] },
+        },
+      }),
+    );
+    expect(vscode.skipped).toEqual([]);
+    expect(vscode.entries.map((e) => e.remotes?.[0]?.type ?? e.packages?.[0]?.identifier)).toEqual(["sse", "@example/tool-mcp"]);
+    expect(vscode.entries[0]?.remotes?.[0]?.headers).toEqual([expect.objectContaining({ name: "X-Key", isSecret: true })]);
+  });
+
   it("exports installed servers with secrets as placeholders, and re-imports what it exported", () => {
     const github = BUILTIN_CATALOG.find((b) => b.serverJson.title === "GitHub")!.serverJson;
     const { mcpServers } = toMcpServersConfig([{ name: "gh", entry: github, config: {}, secretKeys: ["env:GITHUB_PERSONAL_ACCESS_TOKEN"] }]);

@@ -1,7 +1,8 @@
+import { z } from "zod";
 import {
   CATALOG_META_KEY,
   installInputsOf,
-  McpServersConfigSchema,
+  McpServersEntrySchema,
   SERVER_JSON_SCHEMA_URL,
   ServerJsonSchema,
   type KeyValueInput,
@@ -107,7 +108,27 @@ function fromConfigEntry(key: string, server: McpServersEntry): { entry: ServerJ
   return { reason: `only npx, uvx and docker commands or URLs can be imported (got "${command.command}")` };
 }
 
-/** Reads a Claude Desktop or `.mcp.json` config. */
+/** A config file: `mcpServers` (Claude Desktop, Claude Code's `.mcp.json`, Cursor) or VS Code's `servers`. */
+const ConfigFileSchema = z.union([
+  z.object({ mcpServers: z.record(z.string(), z.unknown()) }),
+  z.object({ servers: z.record(z.string(), z.unknown()) }),
+]);
+
+/** A remote entry; one with a `url` and no `type` (as Cursor writes them) is Streamable HTTP. */
+const RemoteEntrySchema = z.looseObject({
+  type: z.enum(["http", "sse", "streamable-http"]).default("http"),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+function parseConfigEntry(item: unknown): { server: McpServersEntry } | { reason: string } {
+  if (!item || typeof item !== "object" || Array.isArray(item)) return { reason: "not an object" };
+  if (!("command" in item) && !("url" in item)) return { reason: "has neither a command nor a url" };
+  const parsed = "command" in item ? McpServersEntrySchema.safeParse(item) : RemoteEntrySchema.safeParse(item);
+  return parsed.success ? { server: parsed.data } : { reason: issuesOf(parsed.error) };
+}
+
+/** Reads a Claude Desktop, `.mcp.json`, Cursor or VS Code config; each entry stands or falls on its own. */
 export function parseMcpServersConfig(text: string): ImportResult {
   let data: unknown;
   try {
@@ -115,11 +136,14 @@ export function parseMcpServersConfig(text: string): ImportResult {
   } catch (error) {
     return { entries: [], skipped: [{ name: "config", reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` }] };
   }
-  const parsed = McpServersConfigSchema.safeParse(data);
-  if (!parsed.success) return { entries: [], skipped: [{ name: "config", reason: issuesOf(parsed.error) }] };
+  const parsed = ConfigFileSchema.safeParse(data);
+  if (!parsed.success) return { entries: [], skipped: [{ name: "config", reason: 'expected an object with "mcpServers" (or VS Code\'s "servers")' }] };
+  const servers = "mcpServers" in parsed.data ? parsed.data.mcpServers : parsed.data.servers;
   const result: ImportResult = { entries: [], skipped: [] };
-  for (const [key, server] of Object.entries(parsed.data.mcpServers)) {
-    const converted = fromConfigEntry(key, server);
+  if (Object.keys(servers).length === 0) result.skipped.push({ name: "config", reason: "it lists no servers" });
+  for (const [key, item] of Object.entries(servers)) {
+    const entry = parseConfigEntry(item);
+    const converted = "server" in entry ? fromConfigEntry(key, entry.server) : entry;
     if ("entry" in converted) result.entries.push(converted.entry);
     else result.skipped.push({ name: key, reason: converted.reason });
   }

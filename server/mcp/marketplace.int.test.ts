@@ -14,6 +14,7 @@ import { runHealthRound, startMcpHealthChecks } from "@/server/services/mcp-chec
 import { createTestDatabase } from "@/server/testing/database";
 import { callerFor, makeTenant, makeUser } from "@/server/testing/factories";
 import { launchSpecOf } from "./installation-launch";
+import { startEverythingHttp } from "./testing/servers";
 import { getMcpPool } from "./pool";
 import { createMcpToolPort } from "./tool-port";
 
@@ -296,6 +297,24 @@ describe("import and export", () => {
     const exported = await asAdmin.mcp.exportConfig();
     expect(exported.config.mcpServers.files).toEqual({ command: "npx", args: ["-y", "@modelcontextprotocol/server-filesystem@2026.8.31", dir] });
     expect(exported.config.mcpServers.weather).toMatchObject({ command: "npx", env: { WEATHER_API_KEY: "${WEATHER_API_KEY}" } });
+  });
+});
+
+describe("a Cursor-style remote entry", () => {
+  it("imports a url-only entry as a Streamable HTTP remote that installs and answers calls", async () => {
+    const everything = await startEverythingHttp("streamableHttp");
+    try {
+      const { asAdmin } = await setup();
+      const config = { mcpServers: { everything: { url: everything.url }, broken: { url: "ftp://x" } } };
+      const imported = await asAdmin.mcp.importEntries({ kind: "mcp-servers", text: JSON.stringify(config) });
+      expect(imported.imported.map((e) => e.name)).toEqual(["local.config/everything"]);
+      expect(imported.skipped).toEqual([{ name: "broken", reason: expect.stringContaining("http(s) URL") }]);
+      const installed = await asAdmin.mcp.install({ catalogEntryId: imported.imported[0]!.id, name: "remote-everything", values: {} });
+      const echoed = await asAdmin.mcp.runTool({ id: installed.id, tool: "echo", args: { message: "over http" } });
+      expect(JSON.stringify(echoed.content)).toContain("over http");
+    } finally {
+      everything.stop();
+    }
   });
 });
 
