@@ -37,6 +37,17 @@ export function pickHarmlessTool(tools: CheckedTool[], meta: CatalogMeta): { nam
   return readOnly ? { name: readOnly.name, arguments: {} } : null;
 }
 
+const NEEDS_INTERNET = " (this server needs internet access or credentials for an online service)";
+
+/**
+ * The one rule of checks and health probes alike: a server whose online service is out of reach
+ * (its harmless call failed) is down even though it starts; any other problem makes it degraded.
+ */
+function verdictOf(failedCall: string | null, problems: number, meta: CatalogMeta): { status: McpStatus; error: string | null } {
+  if (failedCall !== null && meta.needsInternet) return { status: "down", error: `${failedCall}${NEEDS_INTERNET}` };
+  return problems > 0 || failedCall !== null ? { status: "degraded", error: failedCall } : { status: "up", error: null };
+}
+
 /** A report of a server that is down until the check finds otherwise. */
 export function emptyReport(error: string | null, stderr: string): CheckReport {
   return {
@@ -98,18 +109,14 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
         report.problems.push(`Calling ${harmless.name} failed: ${message}`);
       }
     }
-    // A server whose online service is out of reach does not work, even if it starts.
-    const callFailed = report.call !== null && !report.call.ok;
-    if (callFailed && meta.needsInternet) {
-      report.status = "down";
-      report.error = `${report.call?.preview ?? "The call failed"} (this server needs internet access or credentials for an online service)`;
-    } else {
-      report.status = report.problems.length > 0 ? "degraded" : "up";
-    }
+    const failedCall = report.call && !report.call.ok ? report.call.preview : null;
+    const verdict = verdictOf(failedCall, report.problems.length, meta);
+    report.status = verdict.status;
+    if (verdict.status === "down") report.error = verdict.error;
   } catch (error) {
     report.error = isMcpToolError(error) || error instanceof Error ? error.message : String(error);
     if (spec.transport === "stdio" && spec.command === "npx") report.error += " (it runs through npx, which first downloads the package from the npm registry)";
-    if (meta.needsInternet) report.error += " (this server needs internet access or credentials for an online service)";
+    if (meta.needsInternet) report.error += NEEDS_INTERNET;
   } finally {
     report.stderr = connection.stderr.value.slice(-2000);
     await connection.close();
@@ -120,11 +127,12 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
 export type HealthProbe = { status: McpStatus; latencyMs: number | null; error: string | null; unusableTools: number };
 
 /**
- * The cheap periodic probe. A server the pool already has open gets a ping on that connection;
- * one that is not running is started, listed and closed again, so health checks do not keep idle
- * servers alive.
+ * The periodic probe. A server the pool already has open is probed on that connection; one that
+ * is not running is started and closed again, so health checks do not keep idle servers alive.
+ * It lists the tools and makes the same harmless call as "Check server", judged by the same rule,
+ * so a server that starts but cannot reach its online service is down here too.
  */
-export async function probeHealth(pool: McpPool, key: string, name: string, spec: LaunchSpec): Promise<HealthProbe> {
+export async function probeHealth(pool: McpPool, key: string, name: string, spec: LaunchSpec, meta: CatalogMeta): Promise<HealthProbe> {
   const live = pool.liveConnection(key);
   const connection = live ?? new McpConnection(name, spec, { connectTimeoutMs: 30_000 });
   try {
@@ -133,7 +141,18 @@ export async function probeHealth(pool: McpPool, key: string, name: string, spec
     const tools = [...(await connection.listTools()).values()];
     const latencyMs = live ? Math.round(await connection.ping()) : ms(start);
     const unusableTools = tools.filter((t) => t.unusableReason).length;
-    return { status: unusableTools > 0 ? "degraded" : "up", latencyMs, error: unusableTools > 0 ? `${unusableTools} tool(s) unusable` : null, unusableTools };
+    const harmless = pickHarmlessTool(tools, meta);
+    let failedCall: string | null = null;
+    if (harmless) {
+      try {
+        await connection.callTool(harmless.name, harmless.arguments, { timeoutMs: 20_000 });
+      } catch (error) {
+        failedCall = `Calling ${harmless.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    const verdict = verdictOf(failedCall, unusableTools, meta);
+    const error = verdict.error ?? (unusableTools > 0 ? `${unusableTools} tool(s) unusable` : null);
+    return { status: verdict.status, latencyMs, error, unusableTools };
   } catch (error) {
     return { status: "down", latencyMs: null, error: error instanceof Error ? error.message : String(error), unusableTools: 0 };
   } finally {

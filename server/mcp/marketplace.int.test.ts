@@ -195,6 +195,21 @@ describe("installing, checking and running", () => {
     await trpcError(asAdmin.mcp.getInstallation({ id: installed.id }), "NOT_FOUND");
   });
 
+  it("a health round agrees with a check: a server that cannot reach its online service stays down", async () => {
+    const { asAdmin, tenant } = await setup();
+    const catalogEntryId = await entryId(asAdmin, "github", "GitHub");
+    const installed = await asAdmin.mcp.install({ catalogEntryId, name: "github", values: { "env:GITHUB_PERSONAL_ACCESS_TOKEN": "ghp_offline" } });
+    expect((await asAdmin.mcp.check({ id: installed.id })).report.status).toBe("down");
+    await runHealthRound(database.db, { staleMs: 0, limit: 100 });
+    const row = await findInstallation(database.db, tenant.id, installed.id);
+    expect(row).toMatchObject({ status: "down", lastError: expect.stringMatching(/search_repositories.*internet/) });
+    const history = await asAdmin.mcp.listChecks({ installationId: installed.id });
+    expect(history.items.map((c) => [c.kind, c.status])).toEqual([
+      ["health", "down"],
+      ["check", "down"],
+    ]);
+  });
+
   it("periodic health checks record status and latency", async () => {
     const { asAdmin, tenant } = await setup();
     const catalogEntryId = await entryId(asAdmin, "everything", "Everything");

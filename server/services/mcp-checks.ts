@@ -82,7 +82,7 @@ export async function runHealthRound(db: Db, options: { staleMs: number; limit?:
     if (!entry) continue;
     let probe;
     try {
-      probe = await probeHealth(pool, poolKeyOf(installation), installation.name, launchSpecOf(installation, entry));
+      probe = await probeHealth(pool, poolKeyOf(installation), installation.name, launchSpecOf(installation, entry), catalogMetaOf(entry.serverJson));
     } catch (error) {
       probe = { status: "down" as const, latencyMs: null, error: error instanceof Error ? error.message : String(error), unusableTools: 0 };
     }
