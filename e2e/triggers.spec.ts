@@ -87,7 +87,9 @@ test("an owner exposes a published workflow as an MCP tool, and an MCP client li
   await expect(dialog.getByText(/"url": ".*\/api\/mcp"/).first()).toBeVisible();
 
   // An API token for the client, made as the owner (the tokens page has its own test).
+  // With the page's session cookie, so from the app's own origin as the browser would send it.
   const made = await page.request.post("/api/trpc/token.create", {
+    headers: { origin: new URL(baseURL!).origin },
     data: { json: { name: `MCP ${toolName}`, scopes: ["runs:write"], expiry: { in: "days", days: 7 } } },
   });
   expect(made.status()).toBe(200);

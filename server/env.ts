@@ -51,6 +51,7 @@ const schema = z
     MAX_REQUEST_BYTES: optional(z.coerce.number().int().min(1024).max(100 * 1024 * 1024)),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
+    SIGNIN_MAX_FAILURES_PER_CLIENT: optional(z.coerce.number().int().min(1).max(100_000)),
     OPENAI_API_KEY: optional(z.string()),
     OPENAI_BASE_URL: optional(z.url({ error: "must be a URL, e.g. https://api.openai.com/v1" })),
     ANTHROPIC_API_KEY: optional(z.string()),
@@ -100,7 +101,8 @@ export interface Env {
     /** The BullMQ queue on Redis: the app and its `npm run worker` processes must name the same one. */
     queueName: string;
   };
-  signIn: { maxFailures: number; lockoutSeconds: number };
+  /** Failed sign-ins allowed per account, and per client address (any accounts), within the lockout window. */
+  signIn: { maxFailures: number; maxFailuresPerClient: number; lockoutSeconds: number };
   /** The largest request body the REST API and webhooks read (413 beyond). */
   maxRequestBytes: number;
   /** The anomaly watcher: rollup bucket width, how often it evaluates, how long a breaker stays open before probing. */
@@ -156,7 +158,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       shutdownGraceMs: v.RUN_SHUTDOWN_GRACE_MS ?? 10_000,
       queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
-    signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, maxFailuresPerClient: v.SIGNIN_MAX_FAILURES_PER_CLIENT ?? 20, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
     anomaly: {
       bucketMs: (v.ANOMALY_BUCKET_SECONDS ?? 60) * 1000,
       evaluateMs: (v.ANOMALY_EVALUATE_SECONDS ?? 60) * 1000,

@@ -54,6 +54,8 @@ const SAMPLES: Record<string, Sample> = {
   "session.me": "derived",
   "session.switchTenant": (fx) => ({ tenantId: fx.tenant.id }),
   "session.members": "derived",
+  "session.signOutEverywhere": "derived",
+  "session.changePassword": () => ({ currentPassword: "not the password", newPassword: "a new password of some length" }),
 
   "workflow.list": "derived",
   "workflow.get": (fx) => ({ id: fx.workflowId }),

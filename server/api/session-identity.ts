@@ -1,17 +1,38 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
 import type { Db } from "@/db/client";
-import { getAuthOptions } from "@/server/auth/options";
+import { getAuthSecret } from "@/server/env";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
 import { findAppError, toTRPCError } from "./errors";
 import type { Identity } from "./trpc";
 
+/** The request's cookies by name, as next-auth's getToken reads them. */
+function cookiesOf(request: Request): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0) cookies[part.slice(0, at).trim()] = safeDecode(part.slice(at + 1).trim());
+  }
+  return cookies;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // not a JWT then: getToken refuses it
+  }
+}
+
 /**
- * Who a browser request comes from, by its next-auth session cookie: the identity route handlers
- * pass to createContext (the tRPC endpoint and the CSV exports alike). Null when signed out.
+ * Who a browser request comes from, by its next-auth session cookie (the JWT as next-auth wrote
+ * it): the identity route handlers pass to createContext (the tRPC endpoint and the CSV exports
+ * alike). Null when signed out or when the cookie names no session (issued before sessions were
+ * kept); createContext checks that the session is still live.
  */
-export async function readSessionIdentity(): Promise<Identity | null> {
-  const session = await getServerSession(getAuthOptions());
-  return session?.user.id ? { userId: session.user.id, tenantId: session.tenantId } : null;
+export async function readSessionIdentity(request: Request): Promise<Identity | null> {
+  const token = await getToken({ req: { headers: request.headers, cookies: cookiesOf(request) } as never, secret: getAuthSecret() });
+  if (!token?.sub || !token.sid) return null;
+  return { userId: token.sub, tenantId: token.tenantId ?? null, sessionId: token.sid };
 }
 
 /**
@@ -20,7 +41,7 @@ export async function readSessionIdentity(): Promise<Identity | null> {
  */
 export async function identifyRequest(request: Request, db: Db): Promise<Identity | null> {
   try {
-    return (await identityFromAuthorization(db, request.headers.get("authorization"))) ?? (await readSessionIdentity());
+    return (await identityFromAuthorization(db, request.headers.get("authorization"))) ?? (await readSessionIdentity(request));
   } catch (error) {
     const appError = findAppError(error);
     throw appError ? toTRPCError(appError) : error;

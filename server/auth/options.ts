@@ -5,12 +5,12 @@ import GoogleProvider from "next-auth/providers/google";
 import { getDatabase } from "@/server/db";
 import { getAuthSecret, getEnv } from "@/server/env";
 import { readRequestMeta } from "@/server/http";
-import { getRedis } from "@/server/redis";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { findUserByEmail, findUserById } from "@/server/repositories/users";
 import { signInWithPassword } from "@/server/services/auth";
+import { endSession, startSession } from "@/server/services/sessions";
 import { resolveActiveTenant } from "@/server/services/tenants";
-import { createFailureLimiter, type FailureLimiter } from "./failure-limiter";
+import { getSignInLimiters } from "./limiters";
 
 declare module "next-auth" {
   interface Session {
@@ -24,19 +24,9 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     tenantId?: string | null;
+    /** The session's row in user_sessions: the cookie is honoured only while it is live. */
+    sid?: string;
   }
-}
-
-const globalForAuth = globalThis as unknown as { signInLimiter?: FailureLimiter };
-
-function getSignInLimiter(): FailureLimiter {
-  const { signIn } = getEnv();
-  globalForAuth.signInLimiter ??= createFailureLimiter({
-    maxFailures: signIn.maxFailures,
-    windowSeconds: signIn.lockoutSeconds,
-    redis: getRedis(),
-  });
-  return globalForAuth.signInLimiter;
 }
 
 /** OAuth providers appear only when their variables are set (see README, Configuration). */
@@ -55,8 +45,10 @@ export function getOAuthProviderIds(): string[] {
 let options: NextAuthOptions | undefined;
 
 /**
- * next-auth with JWT sessions. The token carries the user id and the tenant the user chose; the
- * tRPC context re-checks both against the database on every request.
+ * next-auth with JWT sessions. The token carries the user id, its session id (`sid`) and the tenant
+ * the user chose; the tRPC context and proxy.ts re-check them against the database on every
+ * request, so a session ended by sign-out, "sign out everywhere" or a password change is refused
+ * at once (server/services/sessions.ts).
  */
 export function getAuthOptions(): NextAuthOptions {
   options ??= {
@@ -69,8 +61,9 @@ export function getAuthOptions(): NextAuthOptions {
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, request) {
           const { db } = await getDatabase();
+          const limiters = getSignInLimiters();
           const result = await signInWithPassword(
-            { db, limiter: getSignInLimiter() },
+            { db, limiter: limiters.account, clientLimiter: limiters.client },
             credentials,
             readRequestMeta(request?.headers ?? {}),
           );
@@ -82,15 +75,11 @@ export function getAuthOptions(): NextAuthOptions {
       ...oauthProviders(),
     ],
     events: {
+      /** This session ends for good: its cookie, if kept somewhere, is refused from now on. */
       async signOut({ token }) {
-        if (!token?.sub) return;
+        if (!token) return;
         const { db } = await getDatabase();
-        await insertAuditLog(db, {
-          actorUserId: token.sub,
-          actorLabel: token.email ?? token.sub,
-          action: "auth.signout",
-          tenantId: token.tenantId ?? null,
-        });
+        await endSession(db, token);
       },
     },
     callbacks: {
@@ -119,6 +108,10 @@ export function getAuthOptions(): NextAuthOptions {
           }
         } else if (user) {
           token.tenantId = user.tenantId ?? null;
+        }
+        if (user && token.sub) {
+          const { db } = await getDatabase();
+          token.sid = await startSession(db, token.sub);
         }
         // The client switched tenant (after session.switchTenant checked and audited it): re-check.
         const requested = (session as { tenantId?: unknown } | undefined)?.tenantId;

@@ -28,3 +28,7 @@ export async function insertUser(
 export async function setLastTenant(db: Db, userId: string, tenantId: string): Promise<void> {
   await db.update(users).set({ lastTenantId: tenantId }).where(eq(users.id, userId));
 }
+
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+}

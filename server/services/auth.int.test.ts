@@ -26,12 +26,17 @@ function newLimiter(maxFailures = 3) {
   });
 }
 
+/** Limiters per account and per client; the client one allows plenty unless a test says otherwise. */
+function newDeps(maxFailures = 3, maxFailuresPerClient = 1000) {
+  return { db: database.db, limiter: newLimiter(maxFailures), clientLimiter: newLimiter(maxFailuresPerClient) };
+}
+
 describe("sign-in with e-mail and password", () => {
   it("accepts the right password, case-insensitively by e-mail, and picks the user's tenant", async () => {
     const tenant = await makeTenant(database.db, "Demo");
     const user = await makeUser(database.db, { memberships: [[tenant, "owner"]] });
     const result = await signInWithPassword(
-      { db: database.db, limiter: newLimiter() },
+      newDeps(),
       { email: `  ${user.email.toUpperCase()} `, password: TEST_PASSWORD },
       testMeta,
     );
@@ -42,10 +47,10 @@ describe("sign-in with e-mail and password", () => {
 
   it("says the same thing for a wrong password and an unknown e-mail, and audits both", async () => {
     const user = await makeUser(database.db);
-    const limiter = newLimiter();
-    const wrong = await signInWithPassword({ db: database.db, limiter }, { email: user.email, password: "nope" }, testMeta);
+    const deps = newDeps();
+    const wrong = await signInWithPassword(deps, { email: user.email, password: "nope" }, testMeta);
     const unknown = await signInWithPassword(
-      { db: database.db, limiter },
+      deps,
       { email: "nobody@example.test", password: TEST_PASSWORD },
       testMeta,
     );
@@ -65,14 +70,14 @@ describe("sign-in with e-mail and password", () => {
   });
 
   it("refuses malformed input without touching the database", async () => {
-    const result = await signInWithPassword({ db: database.db, limiter: newLimiter() }, { email: 42 }, testMeta);
+    const result = await signInWithPassword(newDeps(), { email: 42 }, testMeta);
     expect(result).toEqual({ ok: false, message: WRONG_CREDENTIALS });
   });
 
   it("locks an account after repeated failures, even for the right password, and says for how long", async () => {
     const user = await makeUser(database.db);
     const other = await makeUser(database.db);
-    const deps = { db: database.db, limiter: newLimiter(3) };
+    const deps = newDeps(3);
     for (let i = 0; i < 3; i++) {
       expect(await signInWithPassword(deps, { email: user.email, password: `guess ${i}` }, testMeta)).toMatchObject({
         ok: false,
@@ -87,9 +92,44 @@ describe("sign-in with e-mail and password", () => {
     expect(await signInWithPassword(deps, { email: other.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
   });
 
+  it("refuses a client that tried many accounts, whichever account it tries next, and says why; other clients go on", async () => {
+    const accounts = await Promise.all(Array.from({ length: 4 }, () => makeUser(database.db)));
+    const deps = newDeps(3, 3);
+    const guesser = { ip: "203.0.113.9", userAgent: "guesser" };
+    // One wrong guess each for three accounts: no account is locked, but the client is.
+    for (const account of accounts.slice(0, 3)) {
+      expect(await signInWithPassword(deps, { email: account.email, password: "guess" }, guesser)).toEqual({ ok: false, message: WRONG_CREDENTIALS });
+    }
+    const fourth = accounts[3]!;
+    const refused = await signInWithPassword(deps, { email: fourth.email, password: TEST_PASSWORD }, guesser);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/Too many failed sign-ins from your network.*10 minutes/) });
+    expect((await listAuditLogsOfActor(database.db, fourth.email))[0]).toMatchObject({
+      action: "auth.signin.failure",
+      ip: "203.0.113.9",
+      metadata: { reason: "client-throttled" },
+    });
+    // The accounts themselves are not locked for anyone else.
+    expect(await signInWithPassword(deps, { email: fourth.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
+    expect(await signInWithPassword(deps, { email: accounts[0]!.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
+  });
+
+  it("a success does not clear the client's count (a guesser cannot reset it with an account of their own)", async () => {
+    const own = await makeUser(database.db);
+    const victim = await makeUser(database.db);
+    const deps = newDeps(10, 2);
+    const guesser = { ip: "203.0.113.10", userAgent: "guesser" };
+    await signInWithPassword(deps, { email: victim.email, password: "guess 1" }, guesser);
+    expect(await signInWithPassword(deps, { email: own.email, password: TEST_PASSWORD }, guesser)).toMatchObject({ ok: true });
+    await signInWithPassword(deps, { email: victim.email, password: "guess 2" }, guesser);
+    expect(await signInWithPassword(deps, { email: victim.email, password: TEST_PASSWORD }, guesser)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("from your network"),
+    });
+  });
+
   it("a success clears earlier failures", async () => {
     const user = await makeUser(database.db);
-    const deps = { db: database.db, limiter: newLimiter(3) };
+    const deps = newDeps(3);
     for (let round = 0; round < 2; round++) {
       await signInWithPassword(deps, { email: user.email, password: "typo" }, testMeta);
       await signInWithPassword(deps, { email: user.email, password: "typo" }, testMeta);
@@ -103,7 +143,7 @@ describe("sign-in with e-mail and password", () => {
     const user = await makeUser(database.db);
     await database.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
     const result = await signInWithPassword(
-      { db: database.db, limiter: newLimiter() },
+      newDeps(),
       { email: user.email, password: TEST_PASSWORD },
       testMeta,
     );

@@ -19,24 +19,29 @@ export type SignInResult =
   | { ok: true; user: { id: string; email: string; name: string }; tenantId: string | null }
   | { ok: false; message: string; retryAfterSeconds?: number };
 
-function lockedMessage(seconds: number): string {
+function lockedMessage(what: "account" | "client", seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
-  return `Too many failed sign-ins for this account. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+  const from = what === "account" ? "for this account" : "from your network";
+  return `Too many failed sign-ins ${from}. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
 /**
- * Checks an e-mail and password. Failures are counted per account (see FailureLimiter) and every
- * attempt, good or bad, is audited.
+ * Checks an e-mail and password. Failures are counted per account (`limiter`: the account locks)
+ * and per client address (`clientLimiter`: one client cannot try many accounts); a success clears
+ * the account's count only, or a guesser could clear their own by signing into an account of theirs.
+ * Every attempt, good or bad, is audited.
  */
 export async function signInWithPassword(
-  deps: { db: Db; limiter: FailureLimiter },
+  deps: { db: Db; limiter: FailureLimiter; clientLimiter: FailureLimiter },
   credentials: unknown,
   meta: RequestMeta,
 ): Promise<SignInResult> {
   const parsed = credentialsInput.safeParse(credentials);
   if (!parsed.success) return { ok: false, message: WRONG_CREDENTIALS };
   const { email, password } = parsed.data;
-  const { db, limiter } = deps;
+  const { db, limiter, clientLimiter } = deps;
+  // Clients whose address is unknown (no proxy header) share one count.
+  const client = meta.ip ?? "unknown";
 
   const audit = (action: string, user: { id: string; lastTenantId: string | null } | undefined, reason?: string) =>
     insertAuditLog(db, {
@@ -49,17 +54,21 @@ export async function signInWithPassword(
       userAgent: meta.userAgent,
     });
 
-  const waitSeconds = await limiter.retryAfter(email);
+  const [clientWait, accountWait] = await Promise.all([clientLimiter.retryAfter(client), limiter.retryAfter(email)]);
   const user = await findUserByEmail(db, email);
-  if (waitSeconds > 0) {
+  if (clientWait > 0) {
+    await audit("auth.signin.failure", user, "client-throttled");
+    return { ok: false, message: lockedMessage("client", clientWait), retryAfterSeconds: clientWait };
+  }
+  if (accountWait > 0) {
     await audit("auth.signin.failure", user, "locked");
-    return { ok: false, message: lockedMessage(waitSeconds), retryAfterSeconds: waitSeconds };
+    return { ok: false, message: lockedMessage("account", accountWait), retryAfterSeconds: accountWait };
   }
 
   // Hash even when there is no such user, so the answer takes as long either way.
   const isValid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !user.passwordHash || !isValid || user.disabledAt) {
-    await limiter.recordFailure(email);
+    await Promise.all([limiter.recordFailure(email), clientLimiter.recordFailure(client)]);
     await audit("auth.signin.failure", user, !user ? "unknown-email" : user.disabledAt ? "disabled" : "wrong-password");
     return { ok: false, message: WRONG_CREDENTIALS };
   }

@@ -7,6 +7,8 @@ export interface RequestMeta {
   userAgent: string | null;
   /** The API token the request authenticated with, if any (the audit log names it). */
   apiToken?: { id: string; name: string };
+  /** The browser session (next-auth JWT `sid`) the request came with; absent for API tokens. */
+  sessionId?: string;
 }
 
 export interface Actor {

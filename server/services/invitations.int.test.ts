@@ -213,7 +213,7 @@ describe("member.signUpWithInvitation", () => {
     });
 
     const limiter = createFailureLimiter({ maxFailures: 5, windowSeconds: 60, redis: null, keyPrefix: `test-${user!.id}` });
-    const signIn = await signInWithPassword({ db, limiter }, { email: "new.person@example.test", password: newPassword }, testMeta);
+    const signIn = await signInWithPassword({ db, limiter, clientLimiter: limiter }, { email: "new.person@example.test", password: newPassword }, testMeta);
     expect(signIn).toMatchObject({ ok: true, tenantId: tenant.id });
   });
 

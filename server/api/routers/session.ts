@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { getSignInLimiters } from "@/server/auth/limiters";
 import { ROLE_PERMISSIONS } from "@/server/auth/permissions";
+import { changePassword, changePasswordInput, signOutEverywhere } from "@/server/services/sessions";
 import { listMyTenants, listTenantMembers, switchTenant } from "@/server/services/tenants";
 import { permissionProcedure, protectedProcedure, router } from "../trpc";
 
@@ -16,6 +18,14 @@ export const sessionRouter = router({
   switchTenant: protectedProcedure
     .input(z.object({ tenantId: z.uuid() }))
     .mutation(({ ctx, input }) => switchTenant(ctx, input.tenantId)),
+
+  /** Ends every session of the caller, this one too (the client then signs out). */
+  signOutEverywhere: protectedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx)),
+
+  /** Checks the current password, sets the new one and ends the caller's other sessions. */
+  changePassword: protectedProcedure
+    .input(changePasswordInput)
+    .mutation(({ ctx, input }) => changePassword(ctx, input, { limiter: getSignInLimiters().account })),
 
   members: permissionProcedure("member.view").query(({ ctx }) => listTenantMembers(ctx)),
 });

@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { findAppError } from "@/server/api/errors";
 import { formatBytes, INPUT_LIMITS } from "@/server/input-guards";
+import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "@/server/api/same-origin";
 import { identifyRequest } from "@/server/api/session-identity";
 import { createContext } from "@/server/api/trpc";
 import { getDatabase } from "@/server/db";
@@ -33,6 +34,8 @@ const handle = withMetrics("/api/trpc", async (received: Request) => {
     req: request,
     router: appRouter,
     createContext: async () => {
+      // A change sent with the session cookie from another site's page (CSRF): 403 before anything runs.
+      if (isCrossSiteRequest(request)) throw new TRPCError({ code: "FORBIDDEN", message: CROSS_SITE_MESSAGE });
       if (!capped) throw new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${formatBytes(INPUT_LIMITS.trpcBodyBytes)}.` });
       const { db } = await getDatabase();
       return createContext({ db, identity: await identifyRequest(request, db), meta: readRequestMeta(request.headers) });
