@@ -102,6 +102,23 @@ describe("draft autosave", () => {
     expect(last()).toBe("saved");
   });
 
+  it("saves an edit made inside the quiet time when the editor closes, instead of dropping it", async () => {
+    const { store, server, stop } = setUp();
+    edit(store, "Typed just before leaving");
+    stop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(server.pending()).toEqual(["save@1"]);
+    await server.answerNext();
+    expect(templateOf(server.stored)).toBe("Typed just before leaving");
+  });
+
+  it("sends nothing when the editor closes with everything saved", async () => {
+    const { server, stop } = setUp();
+    stop();
+    await vi.advanceTimersByTimeAsync(QUIET_MS);
+    expect(server.pending()).toEqual([]);
+  });
+
   it("waits for the save under way when asked to save now, and resolves once everything is stored", async () => {
     const { store, server, saver } = setUp();
     edit(store, "One");

@@ -39,8 +39,10 @@ export interface DraftSaver {
   /** The version the next save is based on. */
   readonly version: number;
   readonly hasUnsavedChanges: boolean;
+  /** The last status reported, read when a caller needs it at once (after a flush). */
+  readonly status: SaveStatus;
   setEnabled(enabled: boolean): void;
-  /** Starts watching the store for changes; returns the stop. */
+  /** Starts watching the store for changes; returns the stop, which saves what is still unsaved. */
   start(): () => void;
 }
 
@@ -147,7 +149,10 @@ export function createDraftSaver(store: EditorStore, options: DraftSaverOptions)
     });
     return () => {
       unsubscribe();
-      clearTimeout(timer);
+      // The editor is closing (a link, the browser's Back): what waits for the quiet time is saved
+      // now rather than dropped. The request outlives the page's components.
+      if (enabled && !stopped && isUnsaved() && store.getState().savesHeld === 0) void flush();
+      else clearTimeout(timer);
     };
   }
 
@@ -159,6 +164,9 @@ export function createDraftSaver(store: EditorStore, options: DraftSaverOptions)
     },
     get hasUnsavedChanges() {
       return isUnsaved();
+    },
+    get status() {
+      return status;
     },
     setEnabled(value) {
       enabled = value;

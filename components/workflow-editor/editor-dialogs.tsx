@@ -2,9 +2,12 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
+import { Spinner } from "@/components/ui/states";
 import { displayKeys, SHORTCUTS } from "./shortcuts";
+import type { LeaveState } from "./use-leave-guard";
 
 function DialogFrame({ title, description, open, onOpenChange, children }: { title: string; description?: string; open: boolean; onOpenChange: (open: boolean) => void; children: ReactNode }) {
   return (
@@ -80,6 +83,40 @@ export function PublishDialog({
         ) : null}
         <DialogActions submitLabel="Publish" isPending={isPending} />
       </form>
+    </DialogFrame>
+  );
+}
+
+/** Leaving the editor with work not stored: while the save runs, and when it could not be made. */
+export function LeaveDialog({ leave, onStay, onLeave }: { leave: LeaveState; onStay: () => void; onLeave: () => void }) {
+  const isSaving = leave.state === "saving";
+  return (
+    <DialogFrame
+      title={isSaving ? "Saving your changes" : "Leave without saving?"}
+      description={isSaving ? "The page changes once the draft is saved." : "If you leave now, these changes are lost:"}
+      open={leave.state !== "idle"}
+      onOpenChange={(open) => (open ? undefined : onStay())}
+    >
+      {leave.state === "blocked" ? (
+        <ul role="alert" className="mb-4 list-disc space-y-1 pl-5 text-sm text-danger">
+          {leave.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      ) : null}
+      {isSaving ? (
+        <p className="mb-4 flex items-center gap-2 text-sm text-muted-foreground">
+          <Spinner label="Saving" /> Saving…
+        </p>
+      ) : null}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onLeave}>
+          Leave anyway
+        </Button>
+        <Button onClick={onStay} autoFocus>
+          Stay
+        </Button>
+      </div>
     </DialogFrame>
   );
 }

@@ -143,3 +143,32 @@ describe("auto-layout", () => {
     expect(store.getState().document).toEqual(brief());
   });
 });
+
+describe("field problems (text a field's schema refuses)", () => {
+  const warning = { code: "COMPILE_UNREACHABLE", severity: "warning", message: "Never runs", nodeId: "backup" } as const;
+
+  it("are errors in the problems list beside the compiler's, kept across compiles, until the field is fine again", () => {
+    const store = createEditorStore(brief());
+    store.getState().setDiagnostics([warning]);
+    store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, { message: "Value: Not valid JSON", text: "{oops" });
+    const problem = { code: "COMPILE_INVALID_CONFIG", severity: "error", message: "Value: Not valid JSON", nodeId: "out", field: "config.value" };
+    expect(store.getState().diagnostics).toEqual([problem, warning]);
+
+    // The next compile (after any change) keeps it: the compiler cannot see what the field holds.
+    store.getState().setDiagnostics([]);
+    expect(store.getState().diagnostics).toEqual([problem]);
+    expect(store.getState().fieldProblems).toEqual([{ nodeId: "out", field: "config.value", message: "Value: Not valid JSON", text: "{oops" }]);
+
+    store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, null);
+    expect(store.getState().diagnostics).toEqual([]);
+  });
+
+  it("go with their node when it is deleted", () => {
+    const store = createEditorStore(brief());
+    store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, { message: "Value: Not valid JSON", text: "{oops" });
+    store.getState().run(deleteElements(["out"], []));
+    store.getState().setDiagnostics([]);
+    expect(store.getState().diagnostics).toEqual([]);
+    expect(store.getState().fieldProblems).toEqual([]);
+  });
+});

@@ -15,6 +15,34 @@ interface HistoryEntry {
 
 const HISTORY_LIMIT = 200;
 
+/**
+ * A field whose typed text its schema refuses ("Not valid JSON"): the node keeps its last good
+ * value, so the text lives here until it is fixed, and shows as an error that blocks publish and
+ * run, instead of being dropped without a word.
+ */
+export interface FieldProblem {
+  /** Unset for the workflow's own settings. */
+  nodeId?: string;
+  /** As the compiler names fields: `config.value`, `config.branches[1].when`, `settings.concurrency`. */
+  field: string;
+  message: string;
+  /** What was typed, shown again when the field is opened again. */
+  text: string;
+}
+
+const sameField = (a: Pick<FieldProblem, "nodeId" | "field">, b: Pick<FieldProblem, "nodeId" | "field">) =>
+  a.nodeId === b.nodeId && a.field === b.field;
+
+/** Field problems first (they are what the person just did), then the compiler's; a deleted node's go with it. */
+function mergeDiagnostics(document: WorkflowDocument, fieldProblems: FieldProblem[], compiled: Diagnostic[]) {
+  const nodes = new Set(document.nodes.map((n) => n.id));
+  const live = fieldProblems.filter((p) => p.nodeId === undefined || nodes.has(p.nodeId));
+  const fromFields = live.map(
+    (p): Diagnostic => ({ code: "COMPILE_INVALID_CONFIG", severity: "error", message: p.message, field: p.field, ...(p.nodeId ? { nodeId: p.nodeId } : {}) }),
+  );
+  return { fieldProblems: live, diagnostics: [...fromFields, ...compiled] };
+}
+
 export interface EditorState {
   /** The workflow document as it will be saved: nothing else in this state is saved. */
   document: WorkflowDocument;
@@ -26,8 +54,11 @@ export interface EditorState {
   revision: number;
   /** Where the dragged nodes were when the drag began; null when nothing is being dragged. */
   dragStart: ReadonlyMap<string, Position> | null;
-  /** The compiler's errors and warnings for the document as of the last kept change. */
+  /** The compiler's errors and warnings for the document as of the last kept change, after the field problems. */
   diagnostics: Diagnostic[];
+  /** The compiler's part of `diagnostics`. */
+  compiledDiagnostics: Diagnostic[];
+  fieldProblems: FieldProblem[];
   /**
    * Above zero while a restore writes the draft: autosave starts no save of its own meanwhile,
    * since two writes on the same base version refuse one another (draft-saver.ts).
@@ -48,6 +79,8 @@ export interface EditorActions {
   /** Opens another document (a restored version, a reload): a fresh history. */
   reset(document: WorkflowDocument): void;
   setDiagnostics(diagnostics: Diagnostic[]): void;
+  /** Records (or, with null, clears) what a field holds that its schema refuses. */
+  setFieldProblem(target: Pick<FieldProblem, "nodeId" | "field">, problem: Pick<FieldProblem, "message" | "text"> | null): void;
   /** Holds autosave's own saves until the returned release is called (once; more calls do nothing). */
   holdSaves(): () => void;
 }
@@ -86,6 +119,8 @@ export function createEditorStore(document: WorkflowDocument) {
       revision: 0,
       dragStart: null,
       diagnostics: [],
+      compiledDiagnostics: [],
+      fieldProblems: [],
       savesHeld: 0,
 
       run(command, select) {
@@ -169,11 +204,20 @@ export function createEditorStore(document: WorkflowDocument) {
       },
 
       reset(document) {
-        set({ document, past: [], future: [], revision: 0, dragStart: null, selectedNodeIds: [], selectedEdgeIds: [] });
+        set({ document, past: [], future: [], revision: 0, dragStart: null, selectedNodeIds: [], selectedEdgeIds: [], fieldProblems: [], diagnostics: get().compiledDiagnostics });
       },
 
       setDiagnostics(diagnostics) {
-        set({ diagnostics });
+        const state = get();
+        set({ compiledDiagnostics: diagnostics, ...mergeDiagnostics(state.document, state.fieldProblems, diagnostics) });
+      },
+
+      setFieldProblem(target, problem) {
+        const state = get();
+        const others = state.fieldProblems.filter((p) => !sameField(p, target));
+        if (!problem && others.length === state.fieldProblems.length) return;
+        const fieldProblems = problem ? [...others, { ...target, ...problem }] : others;
+        set(mergeDiagnostics(state.document, fieldProblems, state.compiledDiagnostics));
       },
 
       holdSaves() {

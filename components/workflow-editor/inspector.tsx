@@ -12,7 +12,7 @@ import { NodePolicySchema, WorkflowSettingsSchema, type WorkflowNode } from "@/e
 import { KIND_LABELS, updateNode, updateSettings } from "./document-commands";
 import { useEditor, useEditorStore } from "./editor-context";
 import { KIND_ICONS } from "./node-card";
-import { SchemaForm, type Pickers } from "./schema-form";
+import { FieldProblemContext, SchemaForm, type FieldProblemSink, type Pickers } from "./schema-form";
 import { serverChoices } from "./server-choices";
 import { useEditorActions } from "./use-editor-shortcuts";
 
@@ -100,16 +100,24 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   const pickers = useServerPickers(node);
   const actions = useEditorActions(store);
 
+  const nodeId = node?.id;
   const problems = useMemo(() => {
     const byField = new Map<string, string[]>();
     const general: string[] = [];
     for (const d of diagnostics) {
-      if (!node || d.nodeId !== node.id) continue;
+      if (d.nodeId !== nodeId || (!nodeId && !d.field?.startsWith("settings."))) continue;
       if (d.field) byField.set(d.field, [...(byField.get(d.field) ?? []), d.message]);
       else general.push(d.message);
     }
     return { byField, general };
-  }, [diagnostics, node]);
+  }, [diagnostics, nodeId]);
+  const fieldProblems = useMemo<FieldProblemSink>(
+    () => ({
+      report: (field, problem) => store.getState().setFieldProblem({ nodeId, field }, problem),
+      pendingText: (field) => store.getState().fieldProblems.find((p) => p.nodeId === nodeId && p.field === field)?.text,
+    }),
+    [store, nodeId],
+  );
 
   if (selectedIds.length > 1) {
     return (
@@ -134,16 +142,18 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
         <h2 className="font-medium">Workflow settings</h2>
         <p className="text-sm text-muted-foreground">Select a node to configure it. Drag nodes from the palette; connect a node&apos;s right handle to another&apos;s left.</p>
         <fieldset disabled={readOnly}>
-          <SchemaForm
-            schema={WorkflowSettingsSchema}
-            value={(settings as Record<string, unknown>) ?? {}}
-            pathPrefix="settings"
-            problems={new Map()}
-            onChange={(update) => {
-              const next = update((store.getState().document.settings as Record<string, unknown>) ?? {});
-              store.getState().run(updateSettings(Object.keys(next).length ? next : undefined));
-            }}
-          />
+          <FieldProblemContext value={fieldProblems}>
+            <SchemaForm
+              schema={WorkflowSettingsSchema}
+              value={(settings as Record<string, unknown>) ?? {}}
+              pathPrefix="settings"
+              problems={problems.byField}
+              onChange={(update) => {
+                const next = update((store.getState().document.settings as Record<string, unknown>) ?? {});
+                store.getState().run(updateSettings(Object.keys(next).length ? next : undefined));
+              }}
+            />
+          </FieldProblemContext>
         </fieldset>
       </aside>
     );
@@ -190,38 +200,40 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
           ))}
         </ul>
       ) : null}
-      <fieldset disabled={readOnly} className="space-y-4">
-        <SchemaForm
-          schema={LabelSchema}
-          value={{ label: node.label }}
-          pathPrefix=""
-          problems={problems.byField}
-          onChange={(update) => edit({ label: (update({ label: current()?.label }).label as string | undefined) || undefined }, "Rename node")}
-        />
-        <SchemaForm
-          schema={NodeConfigSchemas[node.kind] as z.ZodObject}
-          value={node.config as Record<string, unknown>}
-          problems={problems.byField}
-          pickers={pickers}
-          onChange={(update) => edit({ config: update((current()?.config as Record<string, unknown>) ?? {}) as WorkflowNode["config"] }, `Edit ${node.id}`)}
-        />
-        <details className="rounded-md border p-3">
-          <summary className="cursor-pointer text-sm font-medium">Timeout, retries, fallback and repeats</summary>
-          <div className="pt-3">
-            <SchemaForm
-              schema={NodePolicySchema}
-              value={(node.policy as Record<string, unknown>) ?? {}}
-              pathPrefix="policy"
-              problems={problems.byField}
-              pickers={policyPickers}
-              onChange={(update) => {
-                const next = update((current()?.policy as Record<string, unknown>) ?? {});
-                edit({ policy: Object.keys(next).length ? (next as WorkflowNode["policy"]) : undefined }, `Edit ${node.id} policy`);
-              }}
-            />
-          </div>
-        </details>
-      </fieldset>
+      <FieldProblemContext value={fieldProblems}>
+        <fieldset disabled={readOnly} className="space-y-4">
+          <SchemaForm
+            schema={LabelSchema}
+            value={{ label: node.label }}
+            pathPrefix=""
+            problems={problems.byField}
+            onChange={(update) => edit({ label: (update({ label: current()?.label }).label as string | undefined) || undefined }, "Rename node")}
+          />
+          <SchemaForm
+            schema={NodeConfigSchemas[node.kind] as z.ZodObject}
+            value={node.config as Record<string, unknown>}
+            problems={problems.byField}
+            pickers={pickers}
+            onChange={(update) => edit({ config: update((current()?.config as Record<string, unknown>) ?? {}) as WorkflowNode["config"] }, `Edit ${node.id}`)}
+          />
+          <details className="rounded-md border p-3">
+            <summary className="cursor-pointer text-sm font-medium">Timeout, retries, fallback and repeats</summary>
+            <div className="pt-3">
+              <SchemaForm
+                schema={NodePolicySchema}
+                value={(node.policy as Record<string, unknown>) ?? {}}
+                pathPrefix="policy"
+                problems={problems.byField}
+                pickers={policyPickers}
+                onChange={(update) => {
+                  const next = update((current()?.policy as Record<string, unknown>) ?? {});
+                  edit({ policy: Object.keys(next).length ? (next as WorkflowNode["policy"]) : undefined }, `Edit ${node.id} policy`);
+                }}
+              />
+            </div>
+          </details>
+        </fieldset>
+      </FieldProblemContext>
     </aside>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -26,6 +26,17 @@ interface FieldProps {
   problems: ReadonlyMap<string, string[]>;
   pickers: Pickers;
 }
+
+/**
+ * Where a field reports typed text its schema refuses, by field path (null: the field is fine
+ * again), and where it finds such text when it opens again. Without one, a field shows the
+ * problem under itself only.
+ */
+export interface FieldProblemSink {
+  report(path: string, problem: { message: string; text: string } | null): void;
+  pendingText(path: string): string | undefined;
+}
+export const FieldProblemContext = createContext<FieldProblemSink | null>(null);
 
 const LONG_TEXT = new Set(["instructions", "prompt", "system", "task", "message", "synthesisInstructions", "description", "when"]);
 const HINTS: Record<string, string> = {
@@ -100,7 +111,7 @@ function SchemaField(props: FieldProps) {
   else if (inner instanceof z.ZodString) {
     control = <TextControl id={id} multiline={LONG_TEXT.has(name)} value={typeof value === "string" ? value : ""} onCommit={onChange} />;
   } else if (inner instanceof z.ZodNumber) {
-    control = <NumberControl id={id} schema={inner} value={typeof value === "number" ? value : undefined} onCommit={onChange} />;
+    control = <NumberControl id={id} path={path} label={humanize(name)} schema={inner} value={typeof value === "number" ? value : undefined} onCommit={onChange} />;
   } else if (inner instanceof z.ZodEnum) {
     control = (
       <select id={id} className={inputClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
@@ -145,7 +156,7 @@ function SchemaField(props: FieldProps) {
       </fieldset>
     );
   } else {
-    control = <JsonControl id={id} schema={inner} value={value} onCommit={onChange} />;
+    control = <JsonControl id={id} path={path} label={humanize(name)} schema={inner} value={value} onCommit={onChange} />;
   }
   return (
     <FieldFrame id={id} label={humanize(name)} hint={HINTS[name]} problems={problems.get(path)}>
@@ -221,28 +232,42 @@ export function FieldFrame({ id, label, hint, problems, children }: { id: string
 
 /**
  * Typing stays in the field; the node gets the value when the field loses focus, on Enter (one
- * line), or after a pause, so a burst of typing is one undo step.
+ * line), or after a pause, so a burst of typing is one undo step. Text the field's schema refuses
+ * is reported to the FieldProblemContext (the problems list, which then blocks publish and run)
+ * and kept there until it is fixed, so it is never dropped without a word.
  */
-function useCommitted<T>(value: T, format: (value: T) => string, commit: (text: string) => string | null) {
-  const [text, setText] = useState(() => format(value));
-  const [problem, setProblem] = useState<string | null>(null);
+function useCommitted<T>(field: { path: string; label: string } | null, value: T, format: (value: T) => string, commit: (text: string) => string | null) {
+  const sink = useContext(FieldProblemContext);
+  const pending = field ? sink?.pendingText(field.path) : undefined;
+  const [text, setText] = useState(() => pending ?? format(value));
+  // The message itself is in the problems list; here it only marks the field invalid.
+  const [problem, setProblem] = useState<string | null>(pending === undefined ? null : "Not saved");
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const formatted = format(value);
   const last = useRef(formatted);
+  const report = (error: string | null, typed: string) => {
+    setProblem(error);
+    if (field) sink?.report(field.path, error ? { message: `${field.label}: ${error}. What you typed is not saved until this is fixed.`, text: typed } : null);
+  };
   useEffect(() => {
     // The node changed from elsewhere (undo, another field): show its value.
     if (formatted !== last.current) {
       last.current = formatted;
       setText(formatted);
-      setProblem(null);
+      report(null, formatted);
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a change of the node's value resets the field
   }, [formatted]);
   useEffect(() => () => clearTimeout(timer.current), []);
   const flush = (next = text) => {
     clearTimeout(timer.current);
-    if (next === last.current) return;
+    if (next === last.current) {
+      // Typed back to the stored value.
+      if (problem) report(null, next);
+      return;
+    }
     const error = commit(next);
-    setProblem(error);
+    report(error, next);
     if (!error) last.current = next;
   };
   const change = (next: string) => {
@@ -255,6 +280,7 @@ function useCommitted<T>(value: T, format: (value: T) => string, commit: (text: 
 
 function TextControl({ id, value, multiline, onCommit }: { id: string; value: string; multiline: boolean; onCommit: (text: string) => void }) {
   const { text, change, flush } = useCommitted(
+    null,
     value,
     (v) => v,
     (next) => {
@@ -269,8 +295,22 @@ function TextControl({ id, value, multiline, onCommit }: { id: string; value: st
   );
 }
 
-function NumberControl({ id, schema, value, onCommit }: { id: string; schema: z.ZodNumber; value: number | undefined; onCommit: (value: number | undefined) => void }) {
+type FieldControlProps = { id: string; path: string; label: string };
+
+/** A field's own problem, shown under it only when no FieldProblemContext shows it with the others. */
+function LocalProblem({ problem }: { problem: string | null }) {
+  const sink = useContext(FieldProblemContext);
+  if (!problem || sink) return null;
+  return (
+    <p role="alert" className="text-sm text-danger">
+      {problem}
+    </p>
+  );
+}
+
+function NumberControl({ id, path, label, schema, value, onCommit }: FieldControlProps & { schema: z.ZodNumber; value: number | undefined; onCommit: (value: number | undefined) => void }) {
   const { text, problem, change, flush } = useCommitted(
+    { path, label },
     value,
     (v) => (v === undefined ? "" : String(v)),
     (next) => {
@@ -296,17 +336,14 @@ function NumberControl({ id, schema, value, onCommit }: { id: string; schema: z.
         onBlur={() => flush()}
         onKeyDown={(e) => e.key === "Enter" && flush()}
       />
-      {problem ? (
-        <p role="alert" className="text-sm text-danger">
-          {problem}
-        </p>
-      ) : null}
+      <LocalProblem problem={problem} />
     </>
   );
 }
 
-function JsonControl({ id, schema, value, onCommit }: { id: string; schema: z.ZodType; value: unknown; onCommit: (value: unknown) => void }) {
+function JsonControl({ id, path, label, schema, value, onCommit }: FieldControlProps & { schema: z.ZodType; value: unknown; onCommit: (value: unknown) => void }) {
   const { text, problem, change, flush } = useCommitted(
+    { path, label },
     value,
     (v) => (v === undefined ? "" : JSON.stringify(v, null, 2)),
     (next) => {
@@ -335,11 +372,7 @@ function JsonControl({ id, schema, value, onCommit }: { id: string; schema: z.Zo
         onChange={(e) => change(e.target.value)}
         onBlur={() => flush()}
       />
-      {problem ? (
-        <p role="alert" className="text-sm text-danger">
-          {problem}
-        </p>
-      ) : null}
+      <LocalProblem problem={problem} />
     </>
   );
 }

@@ -10,7 +10,7 @@ export type { SaveStatus } from "./draft-saver";
 /**
  * Saves the draft a moment after each kept change (not during a drag or while typing in a field),
  * one save at a time, naming the version it was based on so a save never overwrites someone
- * else's (draft-saver.ts holds the logic). Warns before the page closes with changes unsaved.
+ * else's (draft-saver.ts holds the logic). Leaving with changes unsaved is guarded by use-leave-guard.ts.
  */
 export function useAutosave(store: EditorStore, workflowId: string, initialVersion: number, enabled: boolean) {
   const client = useTRPCClient();
@@ -27,15 +27,15 @@ export function useAutosave(store: EditorStore, workflowId: string, initialVersi
 
   useEffect(() => saver.setEnabled(enabled), [saver, enabled]);
   useEffect(() => saver.start(), [saver]);
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (saver.hasUnsavedChanges) event.preventDefault();
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [saver]);
 
-  // Read when a restore or publish starts, never during render.
-  const version = useMemo(() => ({ get current() { return saver.version; } }), [saver]);
-  return { status, saveNow: saver.flush, adopt: saver.adopt, version };
+  // Read when a restore, publish or navigation starts, never during render.
+  const live = useMemo(
+    () => ({
+      version: { get current() { return saver.version; } },
+      hasUnsavedChanges: () => saver.hasUnsavedChanges,
+      currentStatus: () => saver.status,
+    }),
+    [saver],
+  );
+  return { status, saveNow: saver.flush, adopt: saver.adopt, ...live };
 }

@@ -10,11 +10,12 @@ import { PausedBanner } from "@/components/workflows/paused-banner";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import { uninstalledServerWarnings } from "@/engine/compiler/server-references";
 import { Canvas } from "./canvas";
-import { ShortcutsDialog } from "./editor-dialogs";
+import { LeaveDialog, ShortcutsDialog } from "./editor-dialogs";
 import { EditorProvider } from "./editor-context";
 import { Toolbar, type LoadedWorkflow } from "./editor-toolbar";
 import { createEditorStore, type EditorStore } from "./editor-store";
 import { Inspector } from "./inspector";
+import { whyNotLeave } from "./leave-guard";
 import { Palette } from "./palette";
 import { ProblemsPanel } from "./problems-panel";
 import { PinsPanel } from "./pins-panel";
@@ -23,6 +24,7 @@ import type { StepOverlay } from "./node-card";
 import { useAutosave } from "./use-autosave";
 import { usePinnedOutputs } from "./use-pinned-outputs";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
+import { useLeaveGuard } from "./use-leave-guard";
 
 /** The workflow editor page: loads the draft, then hands it to the canvas and its panels. */
 export function WorkflowEditor({ workflowId }: { workflowId: string }) {
@@ -95,6 +97,12 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
   const { pins, pin, unpin } = usePinnedOutputs(workflow.id);
   const closeRun = useCallback(() => { setActiveRunId(null); setOverlays(NO_OVERLAYS); }, []);
   const save = useCallback(() => void autosave.saveNow(), [autosave]);
+  const { hasUnsavedChanges, currentStatus, saveNow } = autosave;
+  const guard = useLeaveGuard({
+    hasUnsavedWork: useCallback(() => hasUnsavedChanges() || store.getState().fieldProblems.length > 0, [hasUnsavedChanges, store]),
+    flush: saveNow,
+    explain: useCallback((isStored: boolean) => whyNotLeave(isStored, currentStatus(), store.getState().fieldProblems), [currentStatus, store]),
+  });
   const help = useCallback(() => setHelpOpen(true), []);
   useLiveCompile(store, useInstalledServerNames());
   useEditorShortcuts(store, { readOnly, save, help });
@@ -135,6 +143,7 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
         </div>
       </div>
       <ShortcutsDialog open={isHelpOpen} onOpenChange={setHelpOpen} />
+      <LeaveDialog leave={guard.leave} onStay={guard.stay} onLeave={guard.leaveAnyway} />
     </EditorProvider>
   );
 }
