@@ -141,7 +141,7 @@ const SAMPLES: Record<string, Sample> = {
   "learning.overview": "derived",
   "learning.outcomes": "derived",
   "learning.predict": (fx) => ({ workflowId: fx.workflowId }),
-  "learning.outcome": "derived",
+  "learning.outcome": (fx) => ({ runId: fx.runId }),
   "learning.promoteWinner": "derived",
   "learning.rate": "derived",
   "learning.experiments": "derived",
@@ -462,7 +462,10 @@ const CALLERS: CallerKind[] = [
   },
 ];
 
-async function judge(expectation: Expectation, outcome: Outcome, input: unknown, type: AnyProcedure["_def"]["type"]): Promise<string | null> {
+/** Lists whose sample names an id as a filter: another tenant's id matches nothing, an empty list. */
+const LIST_FILTERS = new Set(["run.list", "audit.export"]);
+
+async function judge(path: string, expectation: Expectation, outcome: Outcome, input: unknown, type: AnyProcedure["_def"]["type"]): Promise<string | null> {
   const got = outcome.ok ? "ok" : `${outcome.code}: ${outcome.message}`;
   switch (expectation) {
     case "UNAUTHORIZED":
@@ -475,8 +478,18 @@ async function judge(expectation: Expectation, outcome: Outcome, input: unknown,
     case "not-reaching-A": {
       if (!outcome.ok) return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(outcome.code) ? `got ${got}` : null;
       const usesIdsOfA = [...privateIdsOfA].some((id) => JSON.stringify(input ?? null).includes(id));
-      const text = await textOf(outcome.value, type);
+      let text: string;
+      try {
+        text = await textOf(outcome.value, type);
+      } catch (error) {
+        // A subscription refuses on its first read.
+        const code = (error as { code?: string }).code ?? "UNKNOWN";
+        return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(code) ? `got ${code}: ${(error as Error).message}` : null;
+      }
       if (usesIdsOfA && type === "mutation") return `changed something of tenant A with A's ids (answered ${text.slice(0, 200)})`;
+      // Another tenant's id is answered as an id that does not exist (NOT_FOUND), never with an
+      // empty answer; only a list filtered by an id answers that nothing matches.
+      if (usesIdsOfA && !LIST_FILTERS.has(path)) return `answered ${text.slice(0, 200)} for tenant A's ids instead of NOT_FOUND`;
       const leaked = [...privateIdsOfA].find((id) => text.includes(id));
       return leaked ? `answered with tenant A's id ${leaked}` : null;
     }
@@ -506,7 +519,7 @@ describe("the authorization matrix", () => {
         const input = sampleInput(path, procedure, fx);
         const done = new AbortController();
         const outcome = await call(await kind.identity(access), path, input, done.signal);
-        const problem = await judge(expectation, outcome, input, procedure._def.type);
+        const problem = await judge(path, expectation, outcome, input, procedure._def.type);
         done.abort();
         if (problem) failures.push(`${path} (${access}) as ${kind.label}: ${problem}`);
       }

@@ -14,6 +14,7 @@ import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { shortNameOf } from "@/engine/autonomy/server-discovery";
 import * as repo from "@/server/repositories/learning";
 import { findCatalogEntriesByIds } from "@/server/repositories/mcp-catalog";
+import { findRun } from "@/server/repositories/runs";
 import { listAllInstallations } from "@/server/repositories/mcp-installations";
 import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
@@ -102,7 +103,11 @@ export async function getLearningOverview(ctx: TenantContext) {
 }
 
 export async function getRunOutcome(ctx: TenantContext, runId: string) {
-  return (await repo.findOutcome(ctx.db, ctx.tenant.id, runId)) ?? null;
+  const outcome = await repo.findOutcome(ctx.db, ctx.tenant.id, runId);
+  if (outcome) return outcome;
+  // Not recorded yet (null) only for a run of this tenant; another tenant's run does not exist here.
+  if (!(await findRun(ctx.db, ctx.tenant.id, runId))) throw notFound("run", runId);
+  return null;
 }
 
 export function listRunOutcomes(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {

@@ -1,8 +1,22 @@
+import { notFound } from "@/engine/errors";
 import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { findRun, listRunEvents } from "@/server/repositories/runs";
 import type { TenantContext } from "./context";
 import { tenantRunsChannel, type PublishedRunEvent } from "./run-journal";
+
+/**
+ * What run.live sends a page: streamRunEvents, after checking that the run it names is this
+ * tenant's (another tenant's run is NOT_FOUND, as everywhere, rather than an empty stream).
+ */
+export async function* liveRunEvents(
+  ctx: TenantContext,
+  bus: EventBus,
+  options: { runId?: string; lastEventId?: number | null; signal?: AbortSignal },
+): AsyncGenerator<PublishedRunEvent> {
+  if (options.runId && !(await findRun(ctx.db, ctx.tenant.id, options.runId))) throw notFound("run", options.runId);
+  yield* streamRunEvents(ctx, bus, options);
+}
 
 /**
  * A tenant's run events as they happen (optionally of one run), for live pages. A page that

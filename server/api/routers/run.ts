@@ -5,7 +5,7 @@ import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-core";
 import { pageInput } from "@/server/repositories/pagination";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
-import { streamRunEvents } from "@/server/services/run-stream";
+import { liveRunEvents } from "@/server/services/run-stream";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
@@ -79,7 +79,7 @@ export const runRouter = router({
     .input(z.object({ runId: id.optional(), lastEventId: z.coerce.number().int().min(0).nullish() }))
     .subscription(async function* ({ ctx, input, signal }) {
       const { bus } = await ctx.runSystem();
-      for await (const message of streamRunEvents(ctx, bus, { runId: input.runId, lastEventId: input.lastEventId, signal })) {
+      for await (const message of liveRunEvents(ctx, bus, { runId: input.runId, lastEventId: input.lastEventId, signal })) {
         yield tracked(String(message.id), message);
       }
     }),
