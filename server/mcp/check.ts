@@ -73,7 +73,7 @@ export function emptyReport(error: string | null, stderr: string): CheckReport {
  */
 export async function runServerCheck(name: string, spec: LaunchSpec, meta: CatalogMeta, options: { connectTimeoutMs?: number } = {}): Promise<CheckReport> {
   const report = emptyReport(null, "");
-  const connection = new McpConnection(name, spec, { connectTimeoutMs: options.connectTimeoutMs ?? (spec.transport === "stdio" && spec.command === "npx" ? 120_000 : 30_000) });
+  const connection = new McpConnection(name, spec, { connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
   try {
     let start = performance.now();
     await connection.connect();
@@ -115,7 +115,6 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
     if (verdict.status === "down") report.error = verdict.error;
   } catch (error) {
     report.error = isMcpToolError(error) || error instanceof Error ? error.message : String(error);
-    if (spec.transport === "stdio" && spec.command === "npx") report.error += " (it runs through npx, which first downloads the package from the npm registry)";
     if (meta.needsInternet) report.error += NEEDS_INTERNET;
   } finally {
     report.stderr = connection.stderr.value.slice(-2000);

@@ -11,6 +11,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { McpToolError, toMcpToolError, toolResultError } from "./errors";
 import { createTransport, type LaunchSpec } from "./launch";
+import { ensureNpxPackage } from "./npx-install";
 import { checkTools, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
 
 export type ToolProgress = { progress?: number; total?: number; message?: string };
@@ -29,6 +30,7 @@ export type ToolResult = { content: unknown[]; structuredContent?: Record<string
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOTAL_TIMEOUT_MS = 10 * 60_000;
 const STDERR_KEEP_CHARS = 8_000;
+const NPX_INSTALL_WAIT_MS = 30_000;
 
 /** Keeps the tail of what a server writes to stderr: often the only explanation of a failed start. */
 export class StderrTail {
@@ -60,7 +62,12 @@ export class McpConnection {
   constructor(
     readonly name: string,
     readonly spec: LaunchSpec,
-    private readonly options: { connectTimeoutMs: number; onClosed?: (connection: McpConnection, unexpected: boolean) => void },
+    private readonly options: {
+      connectTimeoutMs: number;
+      /** How long a start waits for npx to install the server's package (the install goes on after). */
+      npxInstallWaitMs?: number;
+      onClosed?: (connection: McpConnection, unexpected: boolean) => void;
+    },
   ) {}
 
   get pid(): number | null {
@@ -77,6 +84,7 @@ export class McpConnection {
 
   async connect(signal?: AbortSignal): Promise<void> {
     const started = performance.now();
+    await ensureNpxPackage(this.name, this.spec, { waitMs: this.options.npxInstallWaitMs ?? NPX_INSTALL_WAIT_MS });
     const transport = createTransport(this.spec);
     this.transport = transport;
     if (this.spec.transport === "stdio") {
