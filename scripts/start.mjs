@@ -8,7 +8,8 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = process.env.PORT || "3000";
-const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
+// A stand-in for Next (MAESTRO_NEXT_BIN) lets scripts/start.test.ts check how stopping works.
+const nextBin = process.env.MAESTRO_NEXT_BIN || join(root, "node_modules", "next", "dist", "bin", "next");
 const SOURCES = ["app", "components", "engine", "server", "db", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json"];
 
 function newestMtime(path) {

@@ -73,16 +73,18 @@ export interface RunSystemOptions {
  * - Each process sends one heartbeat for all its runs every `heartbeatMs` (2 s at the default):
  *   a healthy run looks stale only after about three heartbeats in a row went missing, which a
  *   busy machine does not do (one small UPDATE; a loop stalled for 5 s would be a fault itself).
- * - Every worker process sweeps for stale runs every `sweepMs` (1.75 s) and BullMQ's stalled-job
- *   check runs as often; BullMQ's job lock lasts `staleAfterMs` (renewed every half of it).
- * So a run whose worker was killed is taken over at most staleAfterMs + sweepMs (under 9 s) after
- * its last heartbeat, plus the time to claim it. A run handed back on shutdown has no heartbeat at
- * all and is taken at the next sweep.
+ * - Every worker process sweeps for stale runs every `sweepMs` (1 s: one query on an index of
+ *   status and heartbeat) and BullMQ's stalled-job check runs as often; BullMQ's job lock lasts
+ *   `staleAfterMs` (renewed every half of it). A job BullMQ hands on before the run looks stale
+ *   claims nothing and ends; the sweep after the run turns stale queues it again.
+ * So a run whose worker was killed is taken over at most staleAfterMs + sweepMs (8 s) after its
+ * last heartbeat, plus the time to claim it. A run handed back on shutdown has no heartbeat at all
+ * and is taken at the next sweep.
  */
 export function runTimings(staleAfterMs: number) {
   return {
     heartbeatMs: Math.max(50, Math.min(2_000, Math.floor(staleAfterMs / 3.5))),
-    sweepMs: Math.max(50, Math.min(2_000, Math.floor(staleAfterMs / 4))),
+    sweepMs: Math.max(50, Math.min(1_000, Math.floor(staleAfterMs / 4))),
     /** Queued runs whose start died before queueing them are looked for less often: they are rare. */
     queuedSweepMs: Math.max(staleAfterMs, 30_000),
   };

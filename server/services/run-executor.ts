@@ -52,6 +52,7 @@ function runEnd(event: EndEvent): repo.RunEnd {
     inputTokens: event.usage.inputTokens,
     outputTokens: event.usage.outputTokens,
     costUsd: event.costUsd,
+    unpricedTokens: event.unpricedTokens ?? 0,
     output: null,
     error: null,
     finishedAt: new Date(event.at),
@@ -127,20 +128,37 @@ function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boo
         inputTokens: record.usage.inputTokens,
         outputTokens: record.usage.outputTokens,
         costUsd: record.costUsd,
+        unpricedTokens: record.unpricedTokens ?? 0,
         pinned: record.pinned ?? false,
         fallbackStepId: record.fallbackStepId ?? null,
       }),
   };
 }
 
-/** The tenant's tool port, counting the MCP calls this run makes (for its usage record). */
-function countingTools(port: ToolPort | undefined, count: { calls: number }): ToolPort | undefined {
+/**
+ * The tenant's tool port, counting the MCP calls this run makes (for its usage record). Like the
+ * LLM port below, a call goes out only once the run's events so far are stored (`stored()`): the
+ * step's start is durable before its call is sent, so a worker that dies mid-call always leaves
+ * the step marked as started, and the resumed run knows it was interrupted.
+ */
+function durableTools(port: ToolPort | undefined, count: { calls: number }, stored: () => Promise<void>): ToolPort | undefined {
   if (!port) return undefined;
   return {
     listTools: (server, signal) => port.listTools(server, signal),
-    callTool: (call, options) => {
+    callTool: async (call, options) => {
       count.calls++;
+      await stored();
       return port.callTool(call, options);
+    },
+  };
+}
+
+function durableLlm(port: LlmPort | undefined, stored: () => Promise<void>): LlmPort | undefined {
+  if (!port) return undefined;
+  return {
+    generate: async (request) => {
+      await stored();
+      return port.generate(request);
     },
   };
 }
@@ -206,6 +224,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
             inputTokens: end.inputTokens,
             outputTokens: end.outputTokens,
             costUsd: end.costUsd,
+            unpricedTokens: end.unpricedTokens,
             mcpCalls: mcp.calls,
             durationMs: end.durationMs,
           },
@@ -237,6 +256,16 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     if ((message as { action?: string }).action === "cancel") controller.abort(new Error("Cancelled by a user"));
   });
   deps.heldRuns.add(run.id);
+  // The engine emits an event (its EventSink) before this loop takes it from the generator; a
+  // port call waits until the loop has taken and stored every event emitted before it.
+  let emitted = 0;
+  let taken = 0;
+  const catchingUp: { upTo: number; resolve: () => void }[] = [];
+  const stored = async () => {
+    const upTo = emitted;
+    if (taken < upTo) await new Promise<void>((resolve) => catchingUp.push({ upTo, resolve }));
+    await written;
+  };
 
   try {
     const interruptions = await findInterruptions(deps, run, plan, record);
@@ -244,8 +273,9 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       plan,
       run.input,
       {
-        llm: deps.llm(run.tenantId),
-        tools: countingTools(deps.tools(run.tenantId), mcp),
+        llm: durableLlm(deps.llm(run.tenantId), stored),
+        tools: durableTools(deps.tools(run.tenantId), mcp, stored),
+        events: { emit: () => void emitted++ },
         clock,
         // A retry starts with the steps it copied from the run it retries.
         store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
@@ -256,6 +286,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     // A dry run (pinned outputs) says nothing about how the workflow really behaves: not counted.
     const isDryRun = Object.keys(run.pinnedOutputs ?? {}).length > 0;
     for await (const event of events) {
+      taken++;
       observeRunEvent(event, kinds);
       if (deps.metrics && !isDryRun) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
       if (deps.outcomes && !isDryRun && (event.type === "run.completed" || event.type === "run.failed")) {
@@ -279,6 +310,10 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
         break;
       }
       record(event);
+      for (const waiter of catchingUp.splice(0)) {
+        if (waiter.upTo <= taken) waiter.resolve();
+        else catchingUp.push(waiter);
+      }
     }
     await written;
     // A write that failed alongside a step's result (the engine reported that step as failed) is
@@ -295,6 +330,7 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       await repo.updateRun(db, run.id, { status: "failed", error: { code: "RUN_FAILED", message }, finishedAt: new Date(), workerId: null });
     }
   } finally {
+    for (const waiter of catchingUp.splice(0)) waiter.resolve();
     deps.heldRuns.delete(run.id);
     stopListening();
     shutdown.removeEventListener("abort", onShutdown);

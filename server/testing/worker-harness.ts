@@ -5,7 +5,8 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { getAppSecretKey, getEnv } from "@/server/env";
+import { getAppSecretKey, getEnv, parseEnv } from "@/server/env";
+import { createTenantLlmPorts } from "@/server/llm/tenant-ports";
 import { baseChildEnv } from "@/server/mcp/launch";
 import { getMcpPool } from "@/server/mcp/pool";
 import { createMcpToolPort } from "@/server/mcp/tool-port";
@@ -25,6 +26,11 @@ export interface TestWorker {
   readonly id: string;
   /** Kills the worker: SIGKILL to its process group, or an abort of the in-process system. */
   kill(): Promise<void>;
+  /**
+   * Stops the worker as SIGTERM does (a process gets SIGTERM; in-process, its system closes with
+   * the grace period); resolves with the exit code (0 in-process).
+   */
+  terminate(): Promise<number | null>;
   isAlive(): boolean;
   /** What a worker process printed (for failure messages); empty in-process. */
   output(): string;
@@ -44,9 +50,13 @@ export interface TestWorkerPool {
 export interface TestWorkerPoolOptions {
   database: Database;
   count: number;
-  /** How long a dead worker's run waits before another takes it over. */
-  staleAfterMs: number;
+  /** How long a dead worker's run waits before another takes it over; the app's default when unset. */
+  staleAfterMs?: number;
   concurrency?: number;
+  /** An OpenAI-compatible server for the workers' LLM steps (model `local/<name>`). */
+  llmBaseUrl?: string;
+  /** RUN_SHUTDOWN_GRACE_MS for the workers (how long a stopping worker lets its runs go on). */
+  shutdownGraceMs?: number;
 }
 
 /** Processes when the CI's second pass gives both a shared PostgreSQL and Redis; in-process otherwise. */
@@ -68,6 +78,7 @@ async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<Te
       db,
       staleAfterMs: options.staleAfterMs,
       tools: (tenantId) => createMcpToolPort({ db, tenantId }),
+      ...(options.llmBaseUrl ? { llm: createTenantLlmPorts({ db, platform: parseEnv({ LLM_BASE_URL: options.llmBaseUrl }).llm, maxRetries: 0 }) } : {}),
       // Every system in one process would otherwise share the id `host:pid`; tell them apart.
       workerId: `in-process-${i}-${randomBytes(3).toString("hex")}`,
     });
@@ -83,12 +94,26 @@ async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<Te
         isAlive = false;
         await system.close();
       },
+      async terminate() {
+        if (isAlive) {
+          isAlive = false;
+          await system.close({ graceMs: options.shutdownGraceMs ?? parseEnv({}).runs.shutdownGraceMs });
+        }
+        return 0;
+      },
     });
   }
   return {
     mode: "in-process",
-    // Runs start on the first worker's queue; the others find them through their sweepers.
-    runDeps: systems[0]!.runDeps,
+    // Runs start (and resume after a decision) on the first live worker's queue, as the app's own
+    // queue would take them; the first system's journal and bus stay usable after it is stopped.
+    runDeps: {
+      ...systems[0]!.runDeps,
+      queue: {
+        ...systems[0]!.queue,
+        enqueue: (job) => (systems.find((_, i) => workers[i]!.isAlive()) ?? systems[0]!).queue.enqueue(job),
+      },
+    },
     workers,
     holderOf: (runId) => holderOf(options.database, workers, runId),
     async close() {
@@ -133,7 +158,9 @@ async function startProcessWorkers(options: TestWorkerPoolOptions): Promise<Test
             DATABASE_URL: url.toString(),
             REDIS_URL: env.redisUrl!,
             RUN_QUEUE_NAME: queueName,
-            RUN_STALE_AFTER_MS: String(options.staleAfterMs),
+            ...(options.staleAfterMs ? { RUN_STALE_AFTER_MS: String(options.staleAfterMs) } : {}),
+            ...(options.shutdownGraceMs !== undefined ? { RUN_SHUTDOWN_GRACE_MS: String(options.shutdownGraceMs) } : {}),
+            ...(options.llmBaseUrl ? { LLM_BASE_URL: options.llmBaseUrl } : {}),
             RUN_CONCURRENCY: String(options.concurrency ?? 2),
             DATA_DIR: dataDir,
             SEED_DEMO: "false",
@@ -203,6 +230,12 @@ function waitUntilReady(child: ChildProcess, timeoutMs = 60_000): Promise<TestWo
         async kill() {
           killGroup(child);
           await exited(child);
+        },
+        async terminate() {
+          // The worker itself (tsx's child); tsx exits with the worker's exit code.
+          process.kill(Number(ready[1]), "SIGTERM");
+          await exited(child);
+          return child.exitCode;
         },
       });
     });

@@ -21,8 +21,17 @@ export interface FakeOpenAiServer {
  * POST /v1/chat/completions, plain or streamed, with `answer`, and refuses with HTTP 401 any
  * request whose bearer token is `refusedKey`, as a provider refuses a wrong key.
  */
-export async function startFakeOpenAiServer(options: { answer?: string; refusedKey?: string } = {}): Promise<FakeOpenAiServer> {
-  const answer = options.answer ?? "OK";
+export async function startFakeOpenAiServer(
+  options: {
+    answer?: string;
+    refusedKey?: string;
+    /** A request this returns true for is never answered: a slow call a test can kill a worker in. */
+    hold?: (request: FakeChatRequest) => boolean;
+    /** Answers after this long (a call that takes time), instead of at once. */
+    delayMs?: number;
+  } = {},
+): Promise<FakeOpenAiServer> {
+  const text = options.answer ?? "OK";
   const received: FakeChatRequest[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
@@ -31,7 +40,14 @@ export async function startFakeOpenAiServer(options: { answer?: string; refusedK
       if (req.url !== "/v1/chat/completions") return void res.writeHead(404).end();
       const request = JSON.parse(body) as { model: string; stream?: boolean; messages: FakeChatRequest["messages"] };
       const authorization = req.headers.authorization ?? null;
-      received.push({ model: request.model, stream: Boolean(request.stream), authorization, messages: request.messages });
+      const fake: FakeChatRequest = { model: request.model, stream: Boolean(request.stream), authorization, messages: request.messages };
+      received.push(fake);
+      if (options.hold?.(fake)) return;
+      if (options.delayMs) setTimeout(() => answer(request, authorization), options.delayMs);
+      else answer(request, authorization);
+    });
+    function answer(request: { model: string; stream?: boolean }, authorization: string | null) {
+      if (res.destroyed) return;
       if (options.refusedKey && authorization === `Bearer ${options.refusedKey}`) {
         res.writeHead(401, { "content-type": "application/json" });
         return void res.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
@@ -41,7 +57,7 @@ export async function startFakeOpenAiServer(options: { answer?: string; refusedK
         res.writeHead(200, { "content-type": "text/event-stream" });
         const chunk = (delta: Record<string, unknown>, finish: string | null, withUsage = false) =>
           `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: request.model, choices: [{ index: 0, delta, finish_reason: finish }], ...(withUsage ? { usage } : {}) })}\n\n`;
-        res.write(chunk({ role: "assistant", content: answer }, null));
+        res.write(chunk({ role: "assistant", content: text }, null));
         res.write(chunk({}, "stop", true));
         return void res.end("data: [DONE]\n\n");
       }
@@ -52,17 +68,21 @@ export async function startFakeOpenAiServer(options: { answer?: string; refusedK
           object: "chat.completion",
           created: 1,
           model: request.model,
-          choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }],
+          choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
           usage,
         }),
       );
-    });
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // held requests too
+      }),
   };
 }
 

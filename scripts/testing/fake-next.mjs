@@ -1,0 +1,10 @@
+// Stands in for `next` in scripts/start.test.ts: says it started, and on SIGTERM or SIGINT says
+// so, waits a moment (as the app does while it hands runs back) and exits 0.
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    console.log(`fake next ${process.pid} got ${signal}`);
+    setTimeout(() => process.exit(0), 200);
+  });
+}
+console.log(`fake next ${process.pid} (parent ${process.ppid}) started: ${process.argv.slice(2).join(" ")}`);
+setInterval(() => {}, 1000);
