@@ -73,3 +73,76 @@ test("a user of two tenants switches between them", async ({ page }) => {
   await page.getByRole("menuitem", { name: /Demo/ }).click();
   await expect(page.getByTestId("current-tenant")).toContainText("Demo");
 });
+
+test("a session cookie kept after sign-out is refused by the API and the pages", async ({ page, browser, baseURL }) => {
+  await signIn(page, VIEWER);
+  const kept = (await page.context().cookies()).filter((c) => c.name.includes("next-auth.session-token"));
+  expect(kept).not.toHaveLength(0);
+  await openUserMenu(page);
+  await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  // Someone who copied the cookie before the sign-out replays it.
+  const thief = await browser.newContext({ baseURL });
+  await thief.addCookies(kept);
+  const me = await thief.request.get("/api/trpc/session.me");
+  expect(me.status()).toBe(401);
+  const thiefPage = await thief.newPage();
+  await thiefPage.goto("/workflows");
+  await expect(thiefPage).toHaveURL(/\/signin\?callbackUrl=%2Fworkflows/);
+  await expect(thiefPage.getByRole("heading", { name: "Sign in to Maestro" })).toBeVisible();
+  await thief.close();
+});
+
+test("'sign out everywhere' signs out this browser and every other one", async ({ page, browser, baseURL }) => {
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  await signIn(otherPage, VIEWER);
+  await signIn(page, VIEWER);
+
+  await openUserMenu(page);
+  await page.getByRole("menuitem", { name: "Sign out everywhere…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Sign out everywhere?" });
+  await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  await otherPage.goto("/runs");
+  await expect(otherPage).toHaveURL(/\/signin\?callbackUrl=%2Fruns/);
+  await other.close();
+});
+
+test("changing the password signs out the other browsers and keeps this one", async ({ page, browser, baseURL }) => {
+  const other = await browser.newContext({ baseURL });
+  const otherPage = await other.newPage();
+  await signIn(otherPage, VIEWER);
+  await signIn(page, VIEWER);
+
+  const changePassword = async (from: string, to: string) => {
+    await openUserMenu(page);
+    await page.getByRole("menuitem", { name: "Change password…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change password" });
+    await dialog.getByLabel("Current password").fill(from);
+    await dialog.getByLabel("New password", { exact: true }).fill(to);
+    await dialog.getByLabel("New password again").fill(to);
+    await dialog.getByRole("button", { name: "Change password" }).click();
+    return dialog;
+  };
+
+  const wrong = await changePassword("not my password", "a brand new password");
+  await expect(wrong.getByText("That is not your current password.")).toBeVisible();
+  await wrong.getByRole("button", { name: "Cancel" }).click();
+
+  const changed = await changePassword(VIEWER.password, "a brand new password");
+  await expect(changed.getByRole("status")).toContainText("1 other session was signed out");
+  await changed.getByRole("button", { name: "Done" }).click();
+
+  await otherPage.goto("/runs");
+  await expect(otherPage).toHaveURL(/\/signin/);
+  await page.goto("/runs");
+  await expect(page.getByRole("heading", { name: "Runs" })).toBeVisible();
+
+  // Back to the demo password, for the tests after this one.
+  const restored = await changePassword("a brand new password", VIEWER.password);
+  await expect(restored.getByRole("status")).toContainText("Your password is changed");
+  await other.close();
+});

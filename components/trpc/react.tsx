@@ -1,6 +1,6 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
@@ -10,8 +10,22 @@ import { transformer } from "./transformer";
 /** `const trpc = useTRPC(); useQuery(trpc.workflow.list.queryOptions({}))`. */
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
+/**
+ * The session ended while the page was open (signed out elsewhere, "sign out everywhere", a
+ * password change): go to the sign-in page, which brings the person back here afterwards.
+ */
+function signInAgainWhenSignedOut(error: unknown) {
+  if (errorCode(error) !== "UNAUTHORIZED" || window.location.pathname.startsWith("/signin")) return;
+  const here = `${window.location.pathname}${window.location.search}`;
+  // A full load, not the router: its cache holds pages fetched while the session was alive.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  window.location.assign(`/signin?callbackUrl=${encodeURIComponent(here)}`);
+}
+
 function makeQueryClient() {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: signInAgainWhenSignedOut }),
+    mutationCache: new MutationCache({ onError: signInAgainWhenSignedOut }),
     defaultOptions: {
       queries: {
         staleTime: 30_000,
