@@ -14,6 +14,7 @@ import { Field, Input } from "@/components/ui/input";
 import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import { AdminSection } from "./admin-page";
+import { ModelPrices } from "./llm-prices";
 
 type Provider = inferRouterOutputs<AppRouter>["llm"]["list"][number];
 type TestResult = inferRouterOutputs<AppRouter>["llm"]["test"];
@@ -205,6 +206,7 @@ function ProviderCard({ provider }: { provider: Provider }) {
         </div>
         {lastTest ? <TestOutcome result={lastTest} /> : null}
       </form>
+      {provider.isConfigured ? <ModelPrices provider={provider.provider} label={provider.label} modelPrefix={provider.modelPrefix} prices={provider.prices} /> : null}
       <RemoveProviderDialog provider={provider} open={confirmRemove} onOpenChange={setConfirmRemove} onRemoved={refresh} />
     </section>
   );

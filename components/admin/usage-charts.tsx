@@ -19,6 +19,7 @@ export interface UsageFigures {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedTokens: number;
   mcpCalls: number;
 }
 
@@ -111,7 +112,7 @@ export function BreakdownTable({ caption, nameHeader, rows }: { caption: string;
               <td className="px-3 py-2 text-right">{formatNumber(row.steps)}</td>
               <td className="px-3 py-2 text-right">{formatNumber(row.inputTokens)}</td>
               <td className="px-3 py-2 text-right">{formatNumber(row.outputTokens)}</td>
-              <td className="px-3 py-2 text-right">{formatCost(row.costUsd)}</td>
+              <td className="px-3 py-2 text-right">{formatCost(row.costUsd, row.unpricedTokens)}</td>
               <td className="px-3 py-2 text-right">{formatNumber(row.mcpCalls)}</td>
             </tr>
           ))}

@@ -72,7 +72,7 @@ function UsageFiguresView({ range }: { range: { from: string; to: string } }) {
         <Stat label="Steps" value={formatNumber(data.totals.steps)} />
         <Stat label="Tokens in" value={formatNumber(data.totals.inputTokens)} />
         <Stat label="Tokens out" value={formatNumber(data.totals.outputTokens)} />
-        <Stat label="Cost" value={formatCost(data.totals.costUsd)} />
+        <Stat label="Cost" value={formatCost(data.totals.costUsd, data.totals.unpricedTokens)} />
         <Stat label="MCP calls" value={formatNumber(data.totals.mcpCalls)} />
       </div>
       {data.totals.runs === 0 ? (

@@ -18,8 +18,19 @@ export function formatTokens(input: number, output: number): string {
   return `${numberFormat.format(input + output)} tokens`;
 }
 
-export function formatCost(usd: number): string {
-  return costFormat.format(usd);
+/**
+ * A cost as people read it. Tokens spent on a model without a known price make it "unknown"
+ * (never $0.00), or "$0.12 + unpriced" when part of it is known.
+ */
+export function formatCost(usd: number, unpricedTokens = 0): string {
+  if (unpricedTokens <= 0) return costFormat.format(usd);
+  return usd > 0 ? `${costFormat.format(usd)} + unpriced` : "unknown";
+}
+
+/** Why a cost reads "unknown": for a tooltip beside it. */
+export function unpricedNote(unpricedTokens: number): string | undefined {
+  if (unpricedTokens <= 0) return undefined;
+  return `${numberFormat.format(unpricedTokens)} tokens went to models without a price: an admin can set their prices under Admin → LLM providers.`;
 }
 
 export function formatNumber(value: number): string {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { dateTimeFormat, formatCost, formatDuration, formatTokens, type RunStatus, type RunTrigger } from "./format";
+import { dateTimeFormat, formatCost, formatDuration, formatTokens, unpricedNote, type RunStatus, type RunTrigger } from "./format";
 import { StatusBadge } from "./status-badge";
 import { TriggerBadge } from "./trigger-badge";
 
@@ -16,6 +16,7 @@ export interface RunSummary {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedTokens: number;
   isDraft: boolean;
   retryOf: string | null;
   trigger: RunTrigger;
@@ -38,7 +39,7 @@ export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNod
         <Item label="Created" value={<time dateTime={run.createdAt.toISOString()} title={dateTimeFormat.format(run.createdAt)}>{shortDateTime.format(run.createdAt)}</time>} />
         <Item label="Duration" value={formatDuration(run.durationMs)} />
         <Item label="Tokens" value={formatTokens(run.inputTokens, run.outputTokens)} />
-        <Item label="Cost" value={formatCost(run.costUsd)} />
+        <Item label="Cost" value={<span title={unpricedNote(run.unpricedTokens)}>{formatCost(run.costUsd, run.unpricedTokens)}</span>} />
         <Item
           label="Retry of"
           value={

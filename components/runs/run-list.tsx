@@ -85,7 +85,7 @@ export function RunList() {
               <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
                 {formatTokens(run.inputTokens, run.outputTokens)}
               </span>
-              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatCost(run.costUsd)}</span>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatCost(run.costUsd, run.unpricedTokens)}</span>
               <StatusBadge status={run.status} className="justify-self-end" />
             </li>
           ))}

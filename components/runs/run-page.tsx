@@ -66,6 +66,7 @@ export function RunPage({ runId }: { runId: string }) {
           inputTokens: Math.max(run.inputTokens, sum((s) => s.inputTokens)),
           outputTokens: Math.max(run.outputTokens, sum((s) => s.outputTokens)),
           costUsd: Math.max(run.costUsd, sum((s) => s.costUsd)),
+          unpricedTokens: Math.max(run.unpricedTokens, sum((s) => s.unpricedTokens)),
           isDraft: run.isDraft,
           retryOf: run.retryOf,
           trigger: run.trigger,

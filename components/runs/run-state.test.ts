@@ -61,6 +61,7 @@ describe("replayRunEvents", () => {
         inputTokens: 0,
         outputTokens: 0,
         costUsd: 0,
+        unpricedTokens: 0,
       },
     ]);
     const state = replayRunEvents([{ type: "step.started", runId, at: 30, stepId: "next", kind: "llm", attempt: 1 }], base);

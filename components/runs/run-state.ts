@@ -16,6 +16,7 @@ export interface StepState {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedTokens: number;
   /** Text streamed by step.output.delta while the step runs. */
   streamed: string;
   progress: string | null;
@@ -49,6 +50,7 @@ export interface StepRowLike {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedTokens: number;
 }
 
 export function emptyStep(stepId: string): StepState {
@@ -67,6 +69,7 @@ export function emptyStep(stepId: string): StepState {
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
+    unpricedTokens: 0,
     streamed: "",
     progress: null,
     skipReason: null,
@@ -92,6 +95,7 @@ export function initialRunState(rows: StepRowLike[] = []): RunState {
       inputTokens: row.inputTokens,
       outputTokens: row.outputTokens,
       costUsd: row.costUsd,
+      unpricedTokens: row.unpricedTokens,
     });
   }
   return { status: "queued", startedAt: null, finishedAt: null, steps, waitingFor: [], output: undefined, error: null };
@@ -141,6 +145,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
         inputTokens: event.usage.inputTokens,
         outputTokens: event.usage.outputTokens,
         costUsd: event.costUsd,
+        unpricedTokens: event.unpricedTokens ?? 0,
         error: null,
       }));
     case "step.failed":
@@ -153,6 +158,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
         inputTokens: event.usage.inputTokens,
         outputTokens: event.usage.outputTokens,
         costUsd: event.costUsd,
+        unpricedTokens: event.unpricedTokens ?? 0,
       }));
     case "step.skipped":
       return patchStep(state, event, () => ({ status: "skipped", skipReason: event.reason }));

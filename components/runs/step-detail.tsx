@@ -1,4 +1,4 @@
-import { formatCost, formatDuration, formatTokens } from "./format";
+import { formatCost, formatDuration, formatTokens, unpricedNote } from "./format";
 import { JsonView } from "./json-view";
 import type { StepView } from "./ordered-steps";
 import { StatusBadge } from "./status-badge";
@@ -27,7 +27,7 @@ export function StepDetail({ step, steps, runInput }: { step: StepView; steps: S
         <Stat label="Duration" value={formatDuration(duration)} />
         <Stat label="Attempts" value={String(step.attempts)} />
         <Stat label="Tokens" value={formatTokens(step.inputTokens, step.outputTokens)} />
-        <Stat label="Cost" value={formatCost(step.costUsd)} />
+        <Stat label="Cost" value={formatCost(step.costUsd, step.unpricedTokens)} title={unpricedNote(step.unpricedTokens)} />
       </dl>
       {step.error ? (
         <Section title="Error">
@@ -89,11 +89,13 @@ export function describeInterruption(interruption: StepView["interruptions"][num
     : `Interrupted ${from}; not safe to repeat, so the run${to} waits for a person to retry, skip or fail it.`;
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+function Stat({ label, value, title }: { label: string; value: string; title?: string }) {
   return (
     <div>
       <dt className="text-xs text-muted-foreground">{label}</dt>
-      <dd className="tabular-nums">{value}</dd>
+      <dd className="tabular-nums" title={title}>
+        {value}
+      </dd>
     </div>
   );
 }

@@ -77,7 +77,7 @@ export class PlanRun extends StepServices implements ScopeHost {
     try {
       for (const record of await this.ports.store.loadStepRecords(this.runId)) {
         this.records.set(record.stepId, record);
-        this.addTally({ usage: record.usage, costUsd: record.costUsd });
+        this.addTally({ usage: record.usage, costUsd: record.costUsd, unpricedTokens: record.unpricedTokens ?? 0 });
       }
     } catch (error) {
       this.failure = { code: "STORE_FAILED", message: `Could not load the run's stored steps: ${String(error)}` };

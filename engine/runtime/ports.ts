@@ -81,6 +81,8 @@ export type StepRecord = {
   finishedAt: number;
   usage: TokenUsage;
   costUsd: number;
+  /** Tokens spent on models without a known price (absent when none). */
+  unpricedTokens?: number;
   pinned?: boolean;
   fallbackStepId?: string;
 };

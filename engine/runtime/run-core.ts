@@ -55,6 +55,7 @@ export abstract class RunCore {
   protected readonly deadlines: DeadlineWatcher;
   private usage = { inputTokens: 0, outputTokens: 0 };
   private costUsd = 0;
+  private unpricedTokens = 0;
   private isSinkBroken = false;
 
   constructor(
@@ -106,13 +107,19 @@ export abstract class RunCore {
   }
 
   protected totals() {
-    return { durationMs: this.clock.now() - this.startedAt, usage: { ...this.usage }, costUsd: this.costUsd };
+    return {
+      durationMs: this.clock.now() - this.startedAt,
+      usage: { ...this.usage },
+      costUsd: this.costUsd,
+      ...(this.unpricedTokens > 0 ? { unpricedTokens: this.unpricedTokens } : {}),
+    };
   }
 
   protected addTally(tally: UsageTally): void {
     this.usage.inputTokens += tally.usage.inputTokens;
     this.usage.outputTokens += tally.usage.outputTokens;
     this.costUsd += tally.costUsd;
+    this.unpricedTokens += tally.unpricedTokens;
   }
 
   // ---- stopping -----------------------------------------------------------------------------

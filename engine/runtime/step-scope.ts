@@ -4,7 +4,8 @@ import type { LlmRequest, LlmResponse, McpToolInfo, RunPorts, ToolCall, ToolProg
 import { StepError } from "./step-error";
 
 export type StepResult = { output: unknown; port?: string };
-export type UsageTally = { usage: TokenUsage; costUsd: number };
+/** What a step spent; `unpricedTokens` were spent on models without a known price (their cost is unknown). */
+export type UsageTally = { usage: TokenUsage; costUsd: number; unpricedTokens: number };
 export type ApprovalDecision = { approved: boolean; comment?: string; decidedBy?: string };
 export type SubstepTask = { title: string; execute: (scope: StepScope) => Promise<StepResult> };
 
@@ -123,7 +124,8 @@ export class StepScope implements BindingSources {
       inputTokens: this.tally.usage.inputTokens + response.usage.inputTokens,
       outputTokens: this.tally.usage.outputTokens + response.usage.outputTokens,
     };
-    this.tally.costUsd += response.costUsd ?? 0;
+    if (response.costUsd === undefined) this.tally.unpricedTokens += response.usage.inputTokens + response.usage.outputTokens;
+    else this.tally.costUsd += response.costUsd;
     return response;
   }
 

@@ -53,7 +53,7 @@ export class UnitFailure extends Error {
 
 /** Shared by every tally that has not used an LLM yet; StepScope replaces it, never mutates it. */
 const NO_USAGE = Object.freeze({ inputTokens: 0, outputTokens: 0 });
-export const createTally = (): UsageTally => ({ usage: NO_USAGE, costUsd: 0 });
+export const createTally = (): UsageTally => ({ usage: NO_USAGE, costUsd: 0, unpricedTokens: 0 });
 
 /**
  * Runs one unit at a time to an outcome: attempts with timeouts, retries with backoff, then storing
@@ -77,6 +77,7 @@ export abstract class UnitRunner extends RunCore {
       usage: tally.usage,
       costUsd: tally.costUsd,
     };
+    if (tally.unpricedTokens > 0) record.unpricedTokens = tally.unpricedTokens;
     if (parentStepId !== undefined) record.parentStepId = parentStepId;
     if (pinned) record.pinned = true;
     if (fallbackStepId !== undefined) record.fallbackStepId = fallbackStepId;
@@ -98,7 +99,7 @@ export abstract class UnitRunner extends RunCore {
   private reportCompleted(record: StepRecord): void {
     // Plan steps live in the scheduler's arrays; child steps are looked up here when a parent retries.
     if (record.parentStepId !== undefined) this.records.set(record.stepId, record);
-    this.addTally(record);
+    this.addTally({ usage: record.usage, costUsd: record.costUsd, unpricedTokens: record.unpricedTokens ?? 0 });
     const event: RunEvent = {
       type: "step.completed",
       runId: this.runId,
@@ -112,6 +113,7 @@ export abstract class UnitRunner extends RunCore {
       attempts: record.attempts,
       pinned: record.pinned ?? false,
     };
+    if (record.unpricedTokens) event.unpricedTokens = record.unpricedTokens;
     if (record.parentStepId !== undefined) event.parentStepId = record.parentStepId;
     if (record.fallbackStepId !== undefined) event.fallbackStepId = record.fallbackStepId;
     this.emit(event);
@@ -131,6 +133,7 @@ export abstract class UnitRunner extends RunCore {
       attempt: failure.attempts,
       error: toRunError(failure.error),
     };
+    if (failure.tally.unpricedTokens > 0) event.unpricedTokens = failure.tally.unpricedTokens;
     if (failure.parentStepId !== undefined) event.parentStepId = failure.parentStepId;
     if (fallbackStepId !== undefined) event.fallbackStepId = fallbackStepId;
     this.emit(event);

@@ -18,7 +18,13 @@ const stepBase = {
   /** Set on dynamic steps (orchestrator workers), naming the step that spawned them. */
   parentStepId: z.string().optional(),
 };
-const totals = { durationMs: z.number(), usage: TokenUsageSchema, costUsd: z.number() };
+const totals = {
+  durationMs: z.number(),
+  usage: TokenUsageSchema,
+  costUsd: z.number(),
+  /** Tokens spent on models without a known price (absent when none): the cost is then unknown, not `costUsd`. */
+  unpricedTokens: z.number().optional(),
+};
 
 export const RunEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("run.queued"), ...runBase }),

@@ -191,6 +191,7 @@ const SAMPLES: Record<string, Sample> = {
   "llm.removeKey": () => ({ provider: "anthropic" }),
   "llm.remove": () => ({ provider: "anthropic" }),
   "llm.test": () => ({ provider: "anthropic" }),
+  "llm.setPrices": () => ({ provider: "openai-compatible", prices: [{ model: "matrix-model", inputPerMillion: 0, outputPerMillion: 0 }] }),
 
   "platform.listTenants": "derived",
   "platform.createTenant": () => ({ name: "Matrix tenant", slug: `matrix-${randomBytes(3).toString("hex")}` }),

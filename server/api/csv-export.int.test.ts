@@ -50,8 +50,8 @@ describe("CSV exports over HTTP (session and database stubbed to the test's)", (
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="usage-2026-03-01-to-2026-03-31.csv"');
     expect((await readCsv(response)).split("\r\n")).toEqual([
-      "\uFEFFdate,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,MCP calls",
-      `2026-03-02,${runId},deleted workflow ${workflowId},owner-csv@example.test,completed,4,1200,300,0.012500,2`,
+      "\uFEFFdate,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,unpriced tokens,MCP calls",
+      `2026-03-02,${runId},deleted workflow ${workflowId},owner-csv@example.test,completed,4,1200,300,0.012500,0,2`,
       "",
     ]);
   });

@@ -2,6 +2,7 @@ import { simulateReadableStream } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { StepError } from "@/engine/runtime/step-error";
+import { withTenantPrices } from "./prices";
 import { createAiSdkLlmPort, toModelMessages } from "./llm-port";
 import { createModelResolver } from "./providers";
 
@@ -112,7 +113,9 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
       signal,
     });
     expect(deltas).toEqual(["Hel", "lo"]);
-    expect(answer).toMatchObject({ text: "Hello", usage: { inputTokens: 3, outputTokens: 2 }, costUsd: 0 });
+    expect(answer).toMatchObject({ text: "Hello", usage: { inputTokens: 3, outputTokens: 2 } });
+    // A local model has no price until an admin sets one: its cost is unknown, not $0.
+    expect(answer.costUsd).toBeUndefined();
   });
 
   it("leaves the cost unknown for a model without a price", async () => {
@@ -121,6 +124,19 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
     });
     const answer = await portWith(model, "openai/some-future-model").generate({ model: null, messages: [{ role: "user", content: "hi" }], signal });
     expect(answer.costUsd).toBeUndefined();
+  });
+
+  it("prices a model from the tenant's own prices over the built-in table", async () => {
+    const model = new MockLanguageModelV3({
+      doGenerate: { content: [{ type: "text", text: "ok" }], finishReason: stop, usage: usage(1_000, 500), warnings: [] },
+    });
+    const prices = withTenantPrices([{ modelPrefix: "local", prices: { "llama3.1": { inputPerMillion: 2, outputPerMillion: 4 } } }, { modelPrefix: "openai", prices: { "gpt-4o-mini": { inputPerMillion: 1, outputPerMillion: 1 } } }]);
+    const local = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "local/llama3.1" }), prices });
+    expect((await local.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo(0.004, 10);
+    const overridden = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "openai/gpt-4o-mini" }), prices });
+    expect((await overridden.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo(0.0015, 10);
+    const builtIn = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "openai/gpt-4o" }), prices });
+    expect((await builtIn.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo((1_000 * 2.5 + 500 * 10) / 1e6, 10);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 } from "ai";
 import type { LlmMessage, LlmPort, LlmRequest, LlmResponse, LlmToolCall } from "@/engine/runtime/ports";
 import { StepError } from "@/engine/runtime/step-error";
-import { priceCall } from "./prices";
+import { priceCall, type ModelPrice } from "./prices";
 import type { ModelResolver } from "./providers";
 
 /** Our messages → the AI SDK's. System messages go to `system`, where every provider accepts them. */
@@ -120,7 +120,7 @@ export function toLlmStepError(error: unknown, modelId: string): unknown {
  * usage and cost from the price table. Retries are the runtime's job (per-step policy), so the
  * SDK's own are off by default.
  */
-export function createAiSdkLlmPort(options: { resolveModel: ModelResolver; maxRetries?: number }): LlmPort {
+export function createAiSdkLlmPort(options: { resolveModel: ModelResolver; maxRetries?: number; prices?: Record<string, ModelPrice> }): LlmPort {
   const maxRetries = options.maxRetries ?? 0;
   return {
     async generate(request): Promise<LlmResponse> {
@@ -162,7 +162,7 @@ export function createAiSdkLlmPort(options: { resolveModel: ModelResolver; maxRe
           ...(object === undefined ? {} : { object }),
           ...(toolCalls ? { toolCalls } : {}),
           usage: tokens,
-          costUsd: priceCall(modelId, tokens),
+          costUsd: priceCall(modelId, tokens, options.prices),
         };
       } catch (error) {
         throw toLlmStepError(error, modelId);

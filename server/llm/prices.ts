@@ -1,7 +1,8 @@
 /**
  * Prices in US dollars per million tokens, for the cost figures on runs and dashboards.
  * Matched by the longest model-id prefix, so dated variants ("gpt-4o-2024-08-06") find their family.
- * Models served by a local OpenAI-compatible endpoint cost nothing here.
+ * A model found nowhere has an unknown cost (its tokens are counted as unpriced, never as $0): a
+ * tenant's admin sets prices for the models they use, local ones included (Admin → LLM providers).
  */
 export interface ModelPrice {
   inputPerMillion: number;
@@ -22,7 +23,6 @@ export const PRICES: Record<string, ModelPrice> = {
   "anthropic/claude-sonnet-4": { inputPerMillion: 3, outputPerMillion: 15 },
   "anthropic/claude-haiku-4": { inputPerMillion: 1, outputPerMillion: 5 },
   "anthropic/claude-3-5-haiku": { inputPerMillion: 0.8, outputPerMillion: 4 },
-  "local/": { inputPerMillion: 0, outputPerMillion: 0 },
 };
 
 export function findPrice(modelId: string, prices: Record<string, ModelPrice> = PRICES): ModelPrice | undefined {
@@ -38,4 +38,16 @@ export function priceCall(modelId: string, usage: { inputTokens: number; outputT
   const price = findPrice(modelId, prices);
   if (!price) return undefined;
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+}
+
+/**
+ * The built-in table with a tenant's own prices over it. Each provider's prices are keyed by its
+ * model names ("llama3.1"); the table's keys are model ids ("local/llama3.1").
+ */
+export function withTenantPrices(settings: { modelPrefix: string; prices: Record<string, ModelPrice> }[]): Record<string, ModelPrice> {
+  const merged: Record<string, ModelPrice> = { ...PRICES };
+  for (const { modelPrefix, prices } of settings) {
+    for (const [model, price] of Object.entries(prices)) merged[`${modelPrefix}/${model}`] = price;
+  }
+  return merged;
 }

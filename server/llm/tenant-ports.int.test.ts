@@ -76,6 +76,27 @@ describe("per-tenant LLM ports (fake OpenAI-compatible server on loopback)", () 
     expect(fake.received.at(-1)).toMatchObject({ model: "qwen2.5", authorization: null });
   });
 
+  it("counts a local model's tokens as unpriced (cost unknown, not $0) until an admin prices the model, then costs it", async () => {
+    const { tenant, caller } = await tenantWithSettings({ baseUrl: fake.baseURL, defaultModel: "llama3.1" });
+    const ports = createTenantLlmPorts({ db: database.db, platform: {} });
+    const unpriced = await runGreeting(ports(tenant.id));
+    expect(unpriced).toMatchObject({ type: "run.completed", costUsd: 0 });
+    const tokens = (unpriced as { usage: { inputTokens: number; outputTokens: number } }).usage;
+    expect(tokens.inputTokens + tokens.outputTokens).toBeGreaterThan(0);
+    expect(unpriced).toMatchObject({ unpricedTokens: tokens.inputTokens + tokens.outputTokens });
+
+    await caller.llm.setPrices({ provider: "openai-compatible", prices: [{ model: "local/llama3.1", inputPerMillion: 1_000, outputPerMillion: 2_000 }] });
+    expect((await caller.llm.list()).find((p) => p.provider === "openai-compatible")?.prices).toEqual([{ model: "llama3.1", inputPerMillion: 1_000, outputPerMillion: 2_000 }]);
+    const priced = (await runGreeting(ports(tenant.id))) as { costUsd: number; unpricedTokens?: number; usage: { inputTokens: number; outputTokens: number } };
+    expect(priced.unpricedTokens).toBeUndefined();
+    expect(priced.costUsd).toBeCloseTo((priced.usage.inputTokens * 1_000 + priced.usage.outputTokens * 2_000) / 1_000_000, 10);
+
+    await expect(caller.llm.setPrices({ provider: "openai-compatible", prices: [{ model: "x", inputPerMillion: -1, outputPerMillion: 0 }] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller.llm.setPrices({ provider: "openai-compatible", prices: [{ model: "a", inputPerMillion: 1, outputPerMillion: 1 }, { model: "local/a", inputPerMillion: 2, outputPerMillion: 2 }] }),
+    ).rejects.toMatchObject({ message: "The model a is priced twice" });
+  });
+
   it("picks up changed settings at the next call (the cached port is rebuilt), and the platform's again once they are removed", async () => {
     const { tenant, caller } = await tenantWithSettings({ baseUrl: fake.baseURL, defaultModel: "llama3.1" });
     const ports = createTenantLlmPorts({ db: database.db, platform: {} });

@@ -4,8 +4,9 @@ import type { Env } from "@/server/env";
 import { listLlmSettings, type LlmSettingsRow } from "@/server/repositories/llm-settings";
 import { decryptSecret } from "@/server/secrets";
 import { createAiSdkLlmPort } from "./llm-port";
+import { withTenantPrices } from "./prices";
 import { createModelResolver } from "./providers";
-import { createTenantModelResolver, type TenantProviderSettings } from "./tenant-providers";
+import { createTenantModelResolver, MODEL_PREFIX, type TenantProviderSettings } from "./tenant-providers";
 
 const PROVIDER_LABEL = { openai: "OpenAI", anthropic: "Anthropic", "openai-compatible": "OpenAI-compatible" } as const;
 
@@ -25,11 +26,11 @@ export function toTenantProviderSettings(row: LlmSettingsRow, decrypt: (stored: 
 
 /** Everything that decides which models a tenant gets: when any of it changes, the cached port is rebuilt. */
 const fingerprintOf = (rows: LlmSettingsRow[]) =>
-  JSON.stringify(rows.map((r) => [r.provider, r.baseUrl, r.defaultModel, r.apiKeyEncrypted, r.updatedAt.getTime()]));
+  JSON.stringify(rows.map((r) => [r.provider, r.baseUrl, r.defaultModel, r.apiKeyEncrypted, r.prices, r.updatedAt.getTime()]));
 
 /**
- * The LLM port of each tenant: its own provider settings first (its keys, URLs and default model),
- * the platform's (env) after. Each call reads the tenant's settings rows (a few tiny rows) and
+ * The LLM port of each tenant: its own provider settings first (its keys, URLs, default model and
+ * the model prices its admin set), the platform's (env) after. Each call reads the tenant's settings rows (a few tiny rows) and
  * reuses the port built for them until they change, so a key saved in one process is used by the
  * workers of every other at their next model call.
  *
@@ -51,7 +52,8 @@ export function createTenantLlmPorts(options: { db: Db; platform: Env["llm"]; ma
     const cached = built.get(tenantId);
     if (cached?.fingerprint === fingerprint) return cached.port;
     const resolveModel = createTenantModelResolver(rows.map((row) => toTenantProviderSettings(row)), platformResolver);
-    const port = createAiSdkLlmPort({ resolveModel, maxRetries: options.maxRetries });
+    const prices = withTenantPrices(rows.map((row) => ({ modelPrefix: MODEL_PREFIX[row.provider], prices: row.prices })));
+    const port = createAiSdkLlmPort({ resolveModel, maxRetries: options.maxRetries, prices });
     built.set(tenantId, { fingerprint, port });
     return port;
   }

@@ -18,6 +18,7 @@ export async function listLlmSettingsForDisplay(db: Db, tenantId: string) {
       defaultModel: llmProviderSettings.defaultModel,
       hasKey: sql<boolean>`${llmProviderSettings.apiKeyEncrypted} is not null`,
       keyHint: llmProviderSettings.keyHint,
+      prices: llmProviderSettings.prices,
       updatedAt: llmProviderSettings.updatedAt,
       updatedByName: users.name,
     })
@@ -65,4 +66,12 @@ export async function deleteLlmSetting(db: Db, tenantId: string, provider: LlmPr
     .where(and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)))
     .returning({ id: llmProviderSettings.id });
   return rows.length > 0;
+}
+
+/** Replaces one provider's model prices. */
+export async function setLlmPrices(db: Db, tenantId: string, provider: LlmProviderKind, prices: LlmSettingsRow["prices"], updatedBy: string): Promise<void> {
+  await db
+    .update(llmProviderSettings)
+    .set({ prices, updatedBy, updatedAt: sql`now()` })
+    .where(and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)));
 }

@@ -214,6 +214,7 @@ export interface RunEnd {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedTokens: number;
 }
 
 /** Records how several runs ended, in one statement (a journal batch); the worker lets go of them. */
@@ -221,8 +222,8 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
   if (ends.length === 0) return statement("", []);
   const params: unknown[] = [];
   const values = valuesList(
-    ends.map((e) => [e.id, e.status, json(e.output ?? undefined), json(e.error ?? undefined), timestamp(e.finishedAt), e.durationMs, e.inputTokens, e.outputTokens, e.costUsd]),
-    ["uuid", "run_status", "jsonb", "jsonb", "timestamptz", "int", "int", "int", "float8"],
+    ends.map((e) => [e.id, e.status, json(e.output ?? undefined), json(e.error ?? undefined), timestamp(e.finishedAt), e.durationMs, e.inputTokens, e.outputTokens, e.costUsd, e.unpricedTokens]),
+    ["uuid", "run_status", "jsonb", "jsonb", "timestamptz", "int", "int", "int", "float8", "int"],
     params,
   );
   return statement(
@@ -230,8 +231,9 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
       -- From the run's first start: a run that waited for approval or resumed on another worker
       -- lasted that long, not only its last stretch (which is what the runtime counts).
       duration_ms = greatest(v.duration_ms, coalesce(round(extract(epoch from v.finished_at - runs.started_at) * 1000)::int, 0)),
-      input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd, worker_id = null
-    from (values ${values}) as v(id, status, output, error, finished_at, duration_ms, input_tokens, output_tokens, cost_usd)
+      input_tokens = v.input_tokens, output_tokens = v.output_tokens, cost_usd = v.cost_usd,
+      unpriced_tokens = v.unpriced_tokens, worker_id = null
+    from (values ${values}) as v(id, status, output, error, finished_at, duration_ms, input_tokens, output_tokens, cost_usd, unpriced_tokens)
     where runs.id = v.id`,
     params,
   );
@@ -401,6 +403,7 @@ export async function loadStepRecords(db: Db, runId: string): Promise<StepRecord
     finishedAt: r.finishedAt?.getTime() ?? 0,
     usage: { inputTokens: r.inputTokens, outputTokens: r.outputTokens },
     costUsd: r.costUsd,
+    ...(r.unpricedTokens ? { unpricedTokens: r.unpricedTokens } : {}),
     ...(r.pinned ? { pinned: true } : {}),
     ...(r.fallbackStepId ? { fallbackStepId: r.fallbackStepId } : {}),
   }));
@@ -439,6 +442,7 @@ const STEP_COLUMNS = [
   ["input_tokens", "int"],
   ["output_tokens", "int"],
   ["cost_usd", "float8"],
+  ["unpriced_tokens", "int"],
   ["pinned", "boolean"],
   ["fallback_step_id", "text"],
 ] as const;
@@ -465,6 +469,7 @@ export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
       r.inputTokens ?? 0,
       r.outputTokens ?? 0,
       r.costUsd ?? 0,
+      r.unpricedTokens ?? 0,
       r.pinned ?? false,
       r.fallbackStepId ?? null,
     ]),
@@ -486,6 +491,7 @@ export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
       input_tokens = greatest(excluded.input_tokens, step_runs.input_tokens),
       output_tokens = greatest(excluded.output_tokens, step_runs.output_tokens),
       cost_usd = greatest(excluded.cost_usd, step_runs.cost_usd),
+      unpriced_tokens = greatest(excluded.unpriced_tokens, step_runs.unpriced_tokens),
       ${unlessCompleted("pinned")},
       fallback_step_id = coalesce(excluded.fallback_step_id, step_runs.fallback_step_id)`,
     params,

@@ -15,17 +15,17 @@ export function upsertUsageRecords(rows: UsageRecordInsert[]): Statement<undefin
   if (rows.length === 0) return statement("", []);
   const params: unknown[] = [];
   const values = valuesList(
-    rows.map((r) => [r.runId, r.tenantId, r.workflowId ?? null, r.userId ?? null, r.day, r.status, r.steps ?? 0, r.inputTokens ?? 0, r.outputTokens ?? 0, r.costUsd ?? 0, r.mcpCalls ?? 0, r.durationMs ?? null]),
-    ["uuid", "uuid", "uuid", "uuid", "date", "run_status", "int", "int", "int", "float8", "int", "int"],
+    rows.map((r) => [r.runId, r.tenantId, r.workflowId ?? null, r.userId ?? null, r.day, r.status, r.steps ?? 0, r.inputTokens ?? 0, r.outputTokens ?? 0, r.costUsd ?? 0, r.mcpCalls ?? 0, r.durationMs ?? null, r.unpricedTokens ?? 0]),
+    ["uuid", "uuid", "uuid", "uuid", "date", "run_status", "int", "int", "int", "float8", "int", "int", "int"],
     params,
   );
   return statement(
-    `insert into usage_records (run_id, tenant_id, workflow_id, user_id, day, status, steps, input_tokens, output_tokens, cost_usd, mcp_calls, duration_ms)
+    `insert into usage_records (run_id, tenant_id, workflow_id, user_id, day, status, steps, input_tokens, output_tokens, cost_usd, mcp_calls, duration_ms, unpriced_tokens)
     values ${values}
     on conflict (run_id) do update set workflow_id = excluded.workflow_id, user_id = excluded.user_id, day = excluded.day,
       status = excluded.status, steps = excluded.steps, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
       cost_usd = excluded.cost_usd, mcp_calls = usage_records.mcp_calls + excluded.mcp_calls, duration_ms = excluded.duration_ms,
-      recorded_at = now()
+      unpriced_tokens = excluded.unpriced_tokens, recorded_at = now()
     -- A run never moves to another tenant: a clash across tenants changes nothing.
     where usage_records.tenant_id = excluded.tenant_id`,
     params,
@@ -46,6 +46,7 @@ const sums = {
   inputTokens: num(sql`coalesce(sum(${usageRecords.inputTokens}), 0)`),
   outputTokens: num(sql`coalesce(sum(${usageRecords.outputTokens}), 0)`),
   costUsd: num(sql`coalesce(sum(${usageRecords.costUsd}), 0)`),
+  unpricedTokens: num(sql`coalesce(sum(${usageRecords.unpricedTokens}), 0)`),
   mcpCalls: num(sql`coalesce(sum(${usageRecords.mcpCalls}), 0)`),
 };
 export type UsageSums = { [K in keyof typeof sums]: number };

@@ -30,6 +30,21 @@ export const saveLlmProviderInput = z.object({
 });
 export type SaveLlmProviderInput = z.input<typeof saveLlmProviderInput>;
 
+const MAX_PRICES = 50;
+const dollarsPerMillion = z.number().min(0, "A price cannot be negative").max(10_000, "Over $10,000 per million tokens: is that right?");
+export const setLlmPricesInput = z.object({
+  provider: providerInput,
+  prices: z
+    .array(
+      z.object({
+        model: z.string().trim().min(1, "Name the model").max(200).regex(/^[\w.:@/-]+$/, "Letters, digits and . : @ / - _ only, e.g. llama3.1"),
+        inputPerMillion: dollarsPerMillion,
+        outputPerMillion: dollarsPerMillion,
+      }),
+    )
+    .max(MAX_PRICES, `At most ${MAX_PRICES} prices per provider`),
+});
+
 const LABEL: Record<LlmProviderKind, string> = { openai: "OpenAI", anthropic: "Anthropic", "openai-compatible": "OpenAI-compatible" };
 const AUDIT_TARGET = "llm_provider";
 
@@ -56,6 +71,8 @@ export async function listLlmProviders(ctx: TenantContext) {
       keyHint: row?.hasKey ? row.keyHint : null,
       updatedAt: row?.updatedAt ?? null,
       updatedByName: row?.updatedByName ?? null,
+      /** Prices the admin set for this provider's models, US dollars per million tokens. */
+      prices: Object.entries(row?.prices ?? {}).map(([model, price]) => ({ model, ...price })),
     };
   });
 }
@@ -100,6 +117,27 @@ export async function saveLlmProvider(ctx: TenantContext, input: z.output<typeof
           ...(keyHint ? { keyHint } : {}),
         },
       },
+    };
+  });
+}
+
+/**
+ * Replaces the prices of a provider's models: what runs on them then cost (runs before keep their
+ * figures). A model without a price here or in the built-in table has an unknown cost.
+ */
+export async function setLlmPrices(ctx: TenantContext, input: z.output<typeof setLlmPricesInput>) {
+  const row = await settingOf(ctx, input.provider);
+  const prices: Record<string, { inputPerMillion: number; outputPerMillion: number }> = {};
+  for (const { model, inputPerMillion, outputPerMillion } of input.prices) {
+    const name = stripPrefix(input.provider, model)!;
+    if (Object.hasOwn(prices, name)) throw new AppError("INVALID_INPUT", `The model ${name} is priced twice`, { field: "prices" });
+    prices[name] = { inputPerMillion, outputPerMillion };
+  }
+  return withAudit(ctx, async (tx) => {
+    await repo.setLlmPrices(tx, ctx.tenant.id, input.provider, prices, ctx.actor.userId);
+    return {
+      value: { provider: input.provider },
+      audit: { action: "llm.provider.prices", targetType: AUDIT_TARGET, targetId: row.provider, metadata: { name: LABEL[input.provider], prices } },
     };
   });
 }

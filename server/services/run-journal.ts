@@ -78,6 +78,7 @@ function stepRowFor(tenantId: string, event: RunEvent): StepRow | undefined {
         inputTokens: event.usage.inputTokens,
         outputTokens: event.usage.outputTokens,
         costUsd: event.costUsd,
+        unpricedTokens: event.unpricedTokens ?? 0,
       };
     case "step.skipped":
       return { ...base, status: "skipped", finishedAt: at };

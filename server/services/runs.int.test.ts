@@ -203,6 +203,21 @@ describe("runs", () => {
     expect(llm.calls).toHaveLength(1);
   });
 
+  it("keeps the tokens spent on a model without a price as unpriced on the run, its step and its usage record (fake LLM)", async () => {
+    const ctx = await tenantContext();
+    const llm = createFakeLlm(() => ({ text: "Ada is a loyal customer.", usage: { inputTokens: 30, outputTokens: 8 } })); // no price
+    const runs = system({ tools: countingCrm(), llm });
+    await runs.startWorkers(1);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
+    expect(done).toMatchObject({ status: "completed", costUsd: 0, unpricedTokens: 38 });
+    const steps = await listStepRuns(ctx.db, run.id);
+    expect(steps.map((step) => step.unpricedTokens).reduce((a, b) => a + b, 0)).toBe(38);
+    const [usage] = await ctx.db.select().from(usageRecords).where(eq(usageRecords.runId, run.id));
+    expect(usage).toMatchObject({ costUsd: 0, unpricedTokens: 38 });
+  });
+
   it("cancels a queued run at once and a running run through its worker (fake tools)", async () => {
     const ctx = await tenantContext();
     const idle = system();

@@ -42,7 +42,7 @@ async function tenantWithUsage() {
     record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, inputTokens: 100, outputTokens: 10, costUsd: 0.5 }),
     record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, status: "failed", inputTokens: 50, outputTokens: 5, costUsd: 0.25 }),
     record({ tenantId: t, day: "2026-03-03", workflowId: digest.id, userId: editor.id, steps: 7, inputTokens: 10, outputTokens: 1, costUsd: 0.125, mcpCalls: 4 }),
-    record({ tenantId: t, day: "2026-03-03", workflowId: gone, userId: editor.id, steps: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, mcpCalls: 0 }),
+    record({ tenantId: t, day: "2026-03-03", workflowId: gone, userId: editor.id, steps: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, unpricedTokens: 2, mcpCalls: 0 }),
     // Outside the range: the day before.
     record({ tenantId: t, day: "2026-02-28", workflowId: digest.id, userId: editor.id, inputTokens: 9999 }),
   ])]);
@@ -58,7 +58,7 @@ describe("usage summary", () => {
     await runInTransaction(database.db, [upsertUsageRecords([record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })])]);
 
     const usage = await asAdmin.usage.summary(range);
-    expect(usage.totals).toEqual({ runs: 4, steps: 14, inputTokens: 161, outputTokens: 17, costUsd: 0.875, mcpCalls: 6 });
+    expect(usage.totals).toEqual({ runs: 4, steps: 14, inputTokens: 161, outputTokens: 17, costUsd: 0.875, unpricedTokens: 2, mcpCalls: 6 });
     expect(usage.byDay.map((d) => [d.day, d.runs, d.completed, d.failed, d.inputTokens])).toEqual([
       ["2026-03-01", 2, 1, 1, 150],
       ["2026-03-02", 0, 0, 0, 0],

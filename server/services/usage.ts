@@ -33,7 +33,7 @@ export function eachDay(from: string, to: string): string[] {
   return days;
 }
 
-const ZERO: UsageSums = { runs: 0, steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, mcpCalls: 0 };
+const ZERO: UsageSums = { runs: 0, steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedTokens: 0, mcpCalls: 0 };
 const KEYS = Object.keys(ZERO) as (keyof UsageSums)[];
 
 function subtract(total: UsageSums, parts: UsageSums[]): UsageSums {
@@ -108,5 +108,6 @@ export const USAGE_CSV_COLUMNS: { header: string; value: (row: UsageExportRow) =
   { header: "tokens in", value: (r) => r.inputTokens },
   { header: "tokens out", value: (r) => r.outputTokens },
   { header: "cost USD", value: (r) => r.costUsd.toFixed(6) },
+  { header: "unpriced tokens", value: (r) => r.unpricedTokens },
   { header: "MCP calls", value: (r) => r.mcpCalls },
 ];

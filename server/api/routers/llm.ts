@@ -6,6 +6,8 @@ import {
   removeLlmProviderKey,
   saveLlmProvider,
   saveLlmProviderInput,
+  setLlmPrices,
+  setLlmPricesInput,
   testLlmProvider,
 } from "@/server/services/llm-settings";
 import { permissionProcedure, router } from "../trpc";
@@ -24,6 +26,10 @@ export const llmRouter = router({
   remove: permissionProcedure("secret.manage")
     .input(byProvider)
     .mutation(({ ctx, input }) => removeLlmProvider(ctx, input.provider)),
+  /** Prices of the provider's models, for the cost of the runs that use them. */
+  setPrices: permissionProcedure("secret.manage")
+    .input(setLlmPricesInput)
+    .mutation(({ ctx, input }) => setLlmPrices(ctx, input)),
   /** One real, minimal model call with the stored settings. */
   test: permissionProcedure("secret.manage")
     .input(byProvider)

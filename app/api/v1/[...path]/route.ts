@@ -103,6 +103,8 @@ function runBody({ run, steps }: Awaited<ReturnType<typeof getRunWithSteps>>) {
     error: run.error ?? null,
     tokens: { input: run.inputTokens, output: run.outputTokens },
     costUsd: run.costUsd,
+    /** Tokens spent on models without a known price: while above 0, the cost is only what `costUsd` covers. */
+    unpricedTokens: run.unpricedTokens,
     steps: steps.map((s) => ({
       id: s.stepId,
       kind: s.kind,
