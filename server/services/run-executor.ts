@@ -282,7 +282,8 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
       },
       { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs, ...interruptions },
     );
-    const kinds = new Map<string, string>();
+    // Kinds from the plan: a skipped step never starts, so no step.started names its kind.
+    const kinds = new Map<string, string>(plan.steps.map((step) => [step.id, step.kind]));
     // A dry run (pinned outputs) says nothing about how the workflow really behaves: not counted.
     const isDryRun = Object.keys(run.pinnedOutputs ?? {}).length > 0;
     for await (const event of events) {

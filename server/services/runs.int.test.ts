@@ -6,6 +6,7 @@ import { createFakeLlm, createFakeTools, hang, type FakeToolHandler } from "@/en
 import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { getEnv } from "@/server/env";
+import { getMetrics } from "@/server/observability/metrics";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { listAuditLogs } from "@/server/repositories/audit";
 import { findRun, listRunEvents, listStepRuns } from "@/server/repositories/runs";
@@ -216,6 +217,30 @@ describe("runs", () => {
     expect(steps.map((step) => step.unpricedTokens).reduce((a, b) => a + b, 0)).toBe(38);
     const [usage] = await ctx.db.select().from(usageRecords).where(eq(usageRecords.runId, run.id));
     expect(usage).toMatchObject({ costUsd: 0, unpricedTokens: 38 });
+  });
+
+  it("counts a skipped step under its own kind in /api/metrics, not as unknown", async () => {
+    const ctx = await tenantContext();
+    const runs = system();
+    await runs.startWorkers(1);
+    const branching = makeWorkflow({
+      name: "Big or small",
+      nodes: [
+        makeNode("input", "in"),
+        makeNode("condition", "big", { when: "input.amount > 100" }),
+        makeNode("transform", "escalate", { template: { level: "high" } }),
+        makeNode("output", "high", { name: "high" }),
+        makeNode("human-approval", "ask", { message: "Small one?" }),
+        makeNode("output", "low", { name: "low" }),
+      ],
+      edges: [...chain("in", "big"), connect("big", "escalate", "true"), connect("escalate", "high"), connect("big", "ask", "false"), connect("ask", "low", "approved")],
+    });
+    const workflow = await saveWorkflow(ctx, branching);
+    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { amount: 500 } });
+    await waitForStatus(ctx, run.id, ["completed", "failed"]);
+    const text = await getMetrics().registry.metrics();
+    expect(text).toMatch(/^maestro_steps_finished_total\{kind="human-approval",status="skipped"\} [1-9]/m);
+    expect(text).not.toMatch(/kind="unknown"/);
   });
 
   it("cancels a queued run at once and a running run through its worker (fake tools)", async () => {
