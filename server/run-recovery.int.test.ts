@@ -80,9 +80,12 @@ async function eventsOf(ctx: TenantContext, runId: string): Promise<RunEvent[]> 
   return (await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId })).map((row) => row.payload as RunEvent);
 }
 
-/** Starts the workflow, waits until its slow step's call is under way, and kills the worker holding the run. */
-async function startAndKillMidStep(notSafeToRepeat: boolean) {
-  pool = await startTestWorkers({ database, count: 2, llmBaseUrl: fake.baseURL });
+/**
+ * Starts the workflow, waits until its slow step's call is under way, and stops the worker holding
+ * the run: kill -9 (or, with `terminate`, SIGTERM and its exit code).
+ */
+async function startAndKillMidStep(notSafeToRepeat: boolean, how: "kill" | "terminate" = "kill") {
+  pool = await startTestWorkers({ database, count: 2, llmBaseUrl: fake.baseURL, shutdownGraceMs: 500 });
   const workers = pool;
   const ctx = await makeTenantContext(database.db, "editor");
   const tag = `t${randomBytes(4).toString("hex")}`;
@@ -99,9 +102,9 @@ async function startAndKillMidStep(notSafeToRepeat: boolean) {
   const victim = await workers.holderOf(run.id);
   expect(victim, "a live worker holds the running run").toBeDefined();
   const killedAt = Date.now();
-  await victim!.kill();
+  const exitCode = how === "kill" ? await victim!.kill() : await victim!.terminate();
   const survivor = workers.workers.find((w) => w !== victim)!;
-  return { ctx, run, tag, victim: victim!, survivor, killedAt, explain };
+  return { ctx, run, tag, victim: victim!, survivor, killedAt, exitCode, explain };
 }
 
 const settled = (ctx: TenantContext, runId: string, statuses: string[]) => async () => {
@@ -151,5 +154,21 @@ describe(`a worker killed mid-step (${workerPoolMode()}, fake OpenAI-compatible 
     expect([callsOf("first", tag), callsOf("slow", tag), callsOf("third", tag)]).toEqual([1, 1, 1]); // nothing sent twice
     const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, action: "run.resolve_interrupted", limit: 10 });
     expect(audit.items).toEqual([expect.objectContaining({ targetId: run.id, metadata: { step: "second", decision: "skip" } })]);
+  });
+
+  it("SIGTERM: the worker takes no new runs, hands back the run its grace period did not finish and exits 0; another worker finishes it", async () => {
+    const { ctx, run, tag, victim, survivor, exitCode, explain } = await startAndKillMidStep(false, "terminate");
+    expect(exitCode, victim.output()).toBe(0);
+    if (workerPoolMode() === "processes") expect(victim.output()).toMatch(/Worker \d+ stopped\./);
+
+    const done = await waitFor("the run to end", settled(ctx, run.id, ["completed", "failed", "cancelled"]), 60_000, explain);
+    expect(done.status, JSON.stringify(done.error)).toBe("completed");
+    const events = await eventsOf(ctx, run.id);
+    expect(events.filter((e) => e.type === "step.interrupted")).toEqual([
+      expect.objectContaining({ stepId: "second", interruptedOn: victim.id, resumedOn: survivor.id, next: "retry" }),
+    ]);
+    // Handed back, not cancelled: no run.cancelled was stored, and the first step was not sent again.
+    expect(events.some((e) => e.type === "run.cancelled")).toBe(false);
+    expect([callsOf("first", tag), callsOf("slow", tag), callsOf("third", tag)]).toEqual([1, 2, 1]);
   });
 });
