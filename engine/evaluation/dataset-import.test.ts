@@ -190,3 +190,23 @@ describe("suggestMapping", () => {
     });
   });
 });
+
+describe("names that would reach an object's prototype", () => {
+  it("are kept as data, never as a prototype", () => {
+    const columns = ["__proto__", "constructor", "prototype"];
+    const result = importDataset({ format: "csv", text: `${columns.join(",")}\nx,y,z`, mapping: suggestMapping(columns) });
+    const input = result.items[0]?.input ?? {};
+    expect(Object.getPrototypeOf(input)).toBe(Object.prototype);
+    expect(input).toEqual({ proto: "x", constructor_field: "y", prototype_field: "z" });
+  });
+
+  it("are refused as input field names in a mapping", () => {
+    const fromJson = DatasetMappingSchema.safeParse(JSON.parse('{"input":{"fields":{"__proto__":{"from":"a"}}}}'));
+    expect(fromJson.error?.issues[0]?.message).toMatch(/"__proto__" cannot be an input field name/);
+  });
+
+  it("say so when a whole input object holds a __proto__ key, which cannot be kept", () => {
+    const result = importDataset({ format: "jsonl", text: '{"input":{"__proto__":{"x":1},"a":2}}', mapping: DatasetMappingSchema.parse({ input: { from: "input" } }) });
+    expect(result.problems).toEqual([{ row: 1, field: "input", message: 'input: the key "__proto__" cannot be kept; rename it' }]);
+  });
+});

@@ -92,10 +92,7 @@ function jsonPosition(message: string): number | undefined {
 
 function jsonlReader(text: string): Reader {
   const lines = text.replace(/^\ufeff/, "").split(/\r\n|\n|\r/);
-  const parsed: { row: number; value?: Record<string, unknown>; problem?: ImportProblem }[] = [];
-  const columns = new Set<string>();
-  // Columns (for the preview) come from the first lines only, so a huge file is not parsed twice.
-  function parseLine(index: number) {
+  function parseLine(index: number): { row: number; value?: Record<string, unknown>; problem?: ImportProblem } {
     const row = index + 1;
     try {
       const value: unknown = JSON.parse(lines[index] as string);
@@ -107,11 +104,12 @@ function jsonlReader(text: string): Reader {
       return { row, problem: { row, column: jsonPosition(message), message: `line ${row} is not valid JSON: ${message}` } };
     }
   }
-  for (let index = 0; index < lines.length && parsed.length < 20; index++) {
+  // Columns (for the preview) come from the first lines only, so a huge file is not parsed twice.
+  const columns = new Set<string>();
+  for (let index = 0, seen = 0; index < lines.length && seen < 20; index++) {
     if ((lines[index] as string).trim() === "") continue;
-    const line = parseLine(index);
-    parsed.push(line);
-    if (line.value) for (const key of Object.keys(line.value)) columns.add(key);
+    seen++;
+    for (const key of Object.keys(parseLine(index).value ?? {})) columns.add(key);
   }
   function* rows(): Generator<DataRow> {
     for (let index = 0; index < lines.length; index++) {
@@ -170,6 +168,9 @@ function mapRow(data: DataRow, options: ImportOptions): RowOutcome {
     if (value === undefined) problems.push({ row, ...locate(from), message: "input: the row has no input" });
     else if (typeof value !== "object" || value === null || Array.isArray(value))
       problems.push({ row, ...locate(from), message: "input: must be a JSON object" });
+    else if (Object.hasOwn(value, "__proto__"))
+      // JSON.parse keeps it as a key, but copying the object (zod does) would drop it silently.
+      problems.push({ row, ...locate(from), message: 'input: the key "__proto__" cannot be kept; rename it' });
     else input = value as Record<string, unknown>;
   }
 

@@ -17,8 +17,19 @@ export const FieldSourceSchema = z.object({
 export type FieldSource = z.infer<typeof FieldSourceSchema>;
 
 const INPUT_FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Names that would reach an object's prototype instead of becoming a key (see engine/schema/unsafe-keys.ts). */
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
-export const DatasetMappingSchema = z.object({
+/** Reserved names are refused on the raw keys: zod's record drops a "__proto__" key without a word. */
+function refuseReservedFieldNames(raw: unknown, ctx: { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void }) {
+  const fields = (raw as { input?: { fields?: unknown } } | null)?.input?.fields;
+  if (typeof fields === "object" && fields !== null)
+    for (const name of Object.keys(fields).filter((key) => RESERVED_NAMES.has(key)))
+      ctx.addIssue({ code: "custom", path: ["input", "fields", name], message: `"${name}" cannot be an input field name` });
+  return raw;
+}
+
+const MappingObjectSchema = z.object({
   /**
    * Either named input fields, each read from a column or field, or one column/field holding the
    * whole input object (JSON).
@@ -35,8 +46,9 @@ export const DatasetMappingSchema = z.object({
   tags: z.object({ from: z.string().trim().min(1), separator: z.string().min(1).max(3).default(";") }).optional(),
   id: z.object({ from: z.string().trim().min(1) }).optional(),
 });
+export const DatasetMappingSchema = z.preprocess(refuseReservedFieldNames, MappingObjectSchema);
 export type DatasetMapping = z.output<typeof DatasetMappingSchema>;
-export type DatasetMappingInput = z.input<typeof DatasetMappingSchema>;
+export type DatasetMappingInput = z.input<typeof MappingObjectSchema>;
 
 /** Names of columns or fields the mapping reads, with what they feed (for a missing-column message). */
 export function listMappedSources(mapping: DatasetMapping): { from: string; feeds: string }[] {
@@ -119,6 +131,7 @@ function normalise(name: string): string {
 function toFieldName(header: string, taken: Set<string>): string {
   let name = header.trim().replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "") || "field";
   if (!/^[A-Za-z_]/.test(name)) name = `_${name}`;
+  if (RESERVED_NAMES.has(name)) name = `${name}_field`;
   let unique = name;
   for (let n = 2; taken.has(unique); n++) unique = `${name}_${n}`;
   taken.add(unique);
