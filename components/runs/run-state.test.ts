@@ -3,7 +3,7 @@ import type { RunEvent } from "@/engine/schema/run-events";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import { supportTriage } from "@/engine/examples/support-triage";
 import { orderSteps } from "./ordered-steps";
-import { initialRunState, replayRunEvents } from "./run-state";
+import { describeInterruption, initialRunState, replayRunEvents } from "./run-state";
 
 const runId = "r1";
 const totals = { durationMs: 5, usage: { inputTokens: 3, outputTokens: 4 }, costUsd: 0.01 };
@@ -29,6 +29,22 @@ describe("replayRunEvents", () => {
     expect(done.status).toBe("completed");
     expect(done.finishedAt).toBe(8);
     expect(done.steps.get("a")).toMatchObject({ status: "completed", output: "Hello", hasOutput: true, inputTokens: 3, outputTokens: 4, finishedAt: 7 });
+  });
+
+  it("shows on a step that it was interrupted and where the run went on, and a wait for a person's decision", () => {
+    const state = replayRunEvents([
+      { type: "step.started", runId, at: 1, stepId: "charge", kind: "tool", attempt: 1 },
+      { type: "step.interrupted", runId, at: 9, stepId: "charge", interruptedOn: "vm:12", resumedOn: "vm:34", next: "wait" },
+      { type: "run.started", runId, at: 9, stepCount: 2, resumed: true, restoredSteps: 0 },
+      { type: "run.waiting", runId, at: 10, ...totals, waitingFor: [{ stepId: "charge", message: "Interrupted", approvers: [], reason: "interrupted" }] },
+    ]);
+    expect(state.status).toBe("waiting");
+    expect(state.waitingFor).toEqual([expect.objectContaining({ stepId: "charge", reason: "interrupted" })]);
+    expect(state.steps.get("charge")).toMatchObject({ status: "waiting", interruptions: [{ interruptedOn: "vm:12", resumedOn: "vm:34", next: "wait", at: 9 }] });
+    expect(describeInterruption(state.steps.get("charge")!.interruptions[0]!)).toBe(
+      "Interrupted on worker vm:12; not safe to repeat, so the run on worker vm:34 waits for a person to retry, skip or fail it.",
+    );
+    expect(describeInterruption({ interruptedOn: "vm:12", resumedOn: "vm:34", next: "retry", at: 9 })).toBe("Interrupted on worker vm:12, retried on worker vm:34.");
   });
 
   it("records failures, retries and waits for approval", () => {

@@ -53,6 +53,15 @@ export interface StepRowLike {
   unpricedTokens: number;
 }
 
+/** "Interrupted on worker host:12, retried on worker host:34" (or waiting for a person there). */
+export function describeInterruption(interruption: StepState["interruptions"][number]): string {
+  const from = interruption.interruptedOn ? `on worker ${interruption.interruptedOn}` : "when its worker stopped";
+  const to = interruption.resumedOn ? ` on worker ${interruption.resumedOn}` : "";
+  return interruption.next === "retry"
+    ? `Interrupted ${from}, retried${to}.`
+    : `Interrupted ${from}; not safe to repeat, so the run${to} waits for a person to retry, skip or fail it.`;
+}
+
 export function emptyStep(stepId: string): StepState {
   return {
     stepId,

@@ -1,6 +1,7 @@
 import { formatCost, formatDuration, formatTokens, unpricedNote } from "./format";
 import { JsonView } from "./json-view";
 import type { StepView } from "./ordered-steps";
+import { describeInterruption } from "./run-state";
 import { StatusBadge } from "./status-badge";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -78,15 +79,6 @@ export function StepDetail({ step, steps, runInput }: { step: StepView; steps: S
       </Section>
     </div>
   );
-}
-
-/** "Interrupted on worker host:12, retried on worker host:34" (or waiting for a person there). */
-export function describeInterruption(interruption: StepView["interruptions"][number]): string {
-  const from = interruption.interruptedOn ? `on worker ${interruption.interruptedOn}` : "when its worker stopped";
-  const to = interruption.resumedOn ? ` on worker ${interruption.resumedOn}` : "";
-  return interruption.next === "retry"
-    ? `Interrupted ${from}, retried${to}.`
-    : `Interrupted ${from}; not safe to repeat, so the run${to} waits for a person to retry, skip or fail it.`;
 }
 
 function Stat({ label, value, title }: { label: string; value: string; title?: string }) {
