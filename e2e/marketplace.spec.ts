@@ -47,6 +47,12 @@ test("an owner browses the marketplace, installs the filesystem server for a fol
   await page.getByLabel("path", { exact: false }).first().fill(dir);
   await page.getByRole("button", { name: "Run" }).click();
   await expect(page.getByRole("region", { name: "Result" })).toContainText("quarterly-report.md");
+  // A path outside the folder: the server refuses it, and that is the tool's answer, shown as an error.
+  await page.getByLabel("path", { exact: false }).first().fill(resolve(dir, ".."));
+  await page.getByRole("button", { name: "Run" }).click();
+  const refused = page.getByRole("region", { name: "Result" });
+  await expect(refused.getByRole("alert")).toContainText("The tool reported an error");
+  await expect(refused).toContainText(/access denied/i);
 
   await page.goto("/marketplace/installed");
   await expect(page.getByRole("list", { name: "Installed servers" }).getByRole("link", { name: "filesystem" })).toBeVisible();

@@ -94,8 +94,8 @@ function ServerProblem({ title, error, children }: { title: string; error: unkno
 function RunResult({ outcome }: { outcome: ToolRunOutcome }) {
   if (outcome.isError) {
     return (
-      <section role="alert" aria-label="Result" className="space-y-2 rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
-        <p className="flex items-center gap-2 font-medium text-danger">
+      <section aria-label="Result" className="space-y-2 rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
+        <p role="alert" className="flex items-center gap-2 font-medium text-danger">
           <AlertTriangle className="size-4" aria-hidden />
           The tool reported an error after {outcome.ms} ms
         </p>
