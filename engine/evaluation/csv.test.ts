@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng, type Rng } from "../learning/random";
-import { readCsv, type CsvDelimiter } from "./csv";
+import { detectCsvDelimiter, readCsv, type CsvDelimiter } from "./csv";
 
 const records = (text: string, delimiter?: CsvDelimiter) => [...readCsv(text, delimiter)];
 
@@ -65,5 +65,14 @@ describe("readCsv", () => {
       expect(read.every((r) => r.kind === "record"), `seed ${seed}`).toBe(true);
       expect(read.map((r) => (r.kind === "record" ? r.fields : [])), `seed ${seed}: ${JSON.stringify(text)}`).toEqual(kept);
     }
+  });
+});
+
+describe("detectCsvDelimiter", () => {
+  it("picks the delimiter the header uses most outside quotes", () => {
+    expect(detectCsvDelimiter("name;age\nAnn,Bo;3")).toBe(";");
+    expect(detectCsvDelimiter("a\tb\tc")).toBe("\t");
+    expect(detectCsvDelimiter('"x;y;z",b\n1,2')).toBe(",");
+    expect(detectCsvDelimiter("single")).toBe(",");
   });
 });

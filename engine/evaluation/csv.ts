@@ -20,6 +20,14 @@ export type CsvProblem = { kind: "problem"; row: number; line: number; column: n
 
 export type CsvDelimiter = "," | ";" | "\t";
 
+/** Line breaks in `text`, counting CRLF once. */
+function countLineBreaks(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) if (text[i + 1] !== "\n") count++;
+  return count;
+}
+
 /**
  * Reads records lazily; a malformed record yields a problem naming its row and column and the
  * reader goes on with the next line, except an unclosed quote, which ends the file.
@@ -56,23 +64,22 @@ export function* readCsv(text: string, delimiter: CsvDelimiter = ","): Generator
         let value = "";
         let j = i + 1;
         for (;;) {
-          if (j >= n) {
+          // Jump from quote to quote: cells can be long, and most of their characters are plain.
+          const quote = text.indexOf('"', j);
+          if (quote < 0) {
             yield { kind: "problem", row, line: quoteLine, column, message: `the quote that opens column ${column} is never closed` };
             return;
           }
-          const ch = text[j] as string;
-          if (ch === '"') {
-            if (text[j + 1] === '"') {
-              value += '"';
-              j += 2;
-              continue;
-            }
-            j++;
-            break;
+          const chunk = text.slice(j, quote);
+          line += countLineBreaks(chunk);
+          value += chunk;
+          if (text[quote + 1] === '"') {
+            value += '"';
+            j = quote + 2;
+            continue;
           }
-          if (ch === "\n" || (ch === "\r" && text[j + 1] !== "\n")) line++;
-          value += ch;
-          j++;
+          j = quote + 1;
+          break;
         }
         fields.push(value);
         i = j;
@@ -99,4 +106,21 @@ export function* readCsv(text: string, delimiter: CsvDelimiter = ","): Generator
     }
     yield problem ?? { kind: "record", row, line: startLine, fields };
   }
+}
+
+/**
+ * Guesses the delimiter from the header line: the one of , ; tab that occurs most often outside
+ * quotes ("," on a tie or when none occurs), as spreadsheets in some locales write ";".
+ * @example detectCsvDelimiter("name;age\nAnn;3") // → ";"
+ */
+export function detectCsvDelimiter(text: string): CsvDelimiter {
+  const counts = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && ch in counts) counts[ch as CsvDelimiter]++;
+  }
+  return counts[";"] > counts[","] && counts[";"] >= counts["\t"] ? ";" : counts["\t"] > counts[","] ? "\t" : ",";
 }

@@ -177,6 +177,10 @@ describe("previewDatasetMapping", () => {
     expect(preview.rows[0]?.item).toEqual({ id: "i1", input: { q: 1 }, reference: "r", tags: [] });
   });
 
+  it("reads a semicolon-separated file without being told", () => {
+    expect(previewDatasetMapping({ format: "csv", text: "frage;antwort\nWie?;So" }).rows[0]?.item).toEqual({ input: { frage: "Wie?", antwort: "So" }, tags: [] });
+  });
+
   it("reports an empty file as a file problem", () => {
     expect(previewDatasetMapping({ format: "csv", text: "" }).fileProblems).toEqual([{ message: "the file is empty: the first row must name the columns" }]);
     expect(previewDatasetMapping({ format: "jsonl", text: "\n\n" }).fileProblems).toEqual([{ message: "the file has no lines" }]);

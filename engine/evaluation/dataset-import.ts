@@ -1,5 +1,5 @@
 import { validateJsonSchema, type JsonSchema } from "../schema/json-schema";
-import { readCsv, type CsvDelimiter } from "./csv";
+import { detectCsvDelimiter, readCsv, type CsvDelimiter } from "./csv";
 import { DATASET_LIMITS, DatasetItemSchema, utf8ByteLength, type DatasetItem, type DatasetLimits } from "./dataset-item";
 import { convertValue, listMappedSources, readField, suggestMapping, type DatasetMapping, type FieldSource } from "./dataset-mapping";
 
@@ -23,7 +23,7 @@ export type ImportOptions = {
   format: ImportFormat;
   text: string;
   mapping: DatasetMapping;
-  /** CSV only; "," unless told. */
+  /** CSV only; guessed from the header line when absent (see detectCsvDelimiter). */
   delimiter?: CsvDelimiter;
   /** The workflow's input schema: items whose input breaks it are reported, by row and column. */
   inputSchema?: JsonSchema;
@@ -127,7 +127,7 @@ function jsonlReader(text: string): Reader {
 }
 
 function openReader(options: Pick<ImportOptions, "format" | "text" | "delimiter">): Reader {
-  return options.format === "csv" ? csvReader(options.text, options.delimiter ?? ",") : jsonlReader(options.text);
+  return options.format === "csv" ? csvReader(options.text, options.delimiter ?? detectCsvDelimiter(options.text)) : jsonlReader(options.text);
 }
 
 function checkMappingAgainstColumns(mapping: DatasetMapping, reader: Reader, format: ImportFormat): ImportProblem[] {

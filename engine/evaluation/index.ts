@@ -4,7 +4,7 @@
  * publish gate's decision. The server runs the evaluations and stores them; the UI shows them.
  */
 export { DATASET_LIMITS, DatasetItemSchema, DatasetTagSchema, type DatasetItem, type DatasetItemInput, type StoredDatasetItem } from "./dataset-item";
-export { readCsv, type CsvDelimiter, type CsvProblem, type CsvRecord } from "./csv";
+export { detectCsvDelimiter, readCsv, type CsvDelimiter, type CsvProblem, type CsvRecord } from "./csv";
 export { DatasetMappingSchema, FIELD_TYPES, FieldSourceSchema, suggestMapping, type DatasetMapping, type DatasetMappingInput, type FieldSource } from "./dataset-mapping";
 export {
   importDataset,
