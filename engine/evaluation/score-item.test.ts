@@ -113,8 +113,8 @@ describe("LLM judge and semantic similarity", () => {
     const evaluators = EvaluatorListSchema.parse([judgeEvaluator, similarity, { id: "exact", kind: "exact-match" }]);
     const scored = await scoreItem(evaluators, item("Hi", "Hi"));
     expect(scored.results).toEqual([
-      { evaluatorId: "judge", kind: "llm-judge", score: null, error: "no model is configured for LLM judges; set up an LLM provider to use this evaluator" },
-      { evaluatorId: "sim", kind: "semantic-similarity", score: null, error: "no model is configured for embeddings; set up an embedding model to use semantic similarity" },
+      { evaluatorId: "judge", kind: "llm-judge", score: null, error: "no model configured for LLM judges: set up an LLM provider to use this evaluator" },
+      { evaluatorId: "sim", kind: "semantic-similarity", score: null, error: "no model configured for embeddings: set up an embedding model to use semantic similarity" },
       { evaluatorId: "exact", kind: "exact-match", score: 1, reason: "matches exactly" },
     ]);
     expect(scored).toMatchObject({ score: 1, erroredEvaluators: 2 });

@@ -169,7 +169,7 @@ function scoreExpression(evaluator: EvaluatorOf<"expression">, item: EvaluatedCa
 }
 
 async function scoreJudge(evaluator: EvaluatorOf<"llm-judge">, item: EvaluatedCase, ports: EvaluatorPorts): Promise<Scored> {
-  if (!ports.judge) return { error: "no model is configured for LLM judges; set up an LLM provider to use this evaluator" };
+  if (!ports.judge) return { error: "no model configured for LLM judges: set up an LLM provider to use this evaluator" };
   const verdict = await ports.judge.judge({
     model: evaluator.model,
     rubric: evaluator.rubric,
@@ -199,7 +199,7 @@ function cosine(a: number[], b: number[]): number | undefined {
 }
 
 async function scoreSimilarity(evaluator: EvaluatorOf<"semantic-similarity">, item: EvaluatedCase, ports: EvaluatorPorts): Promise<Scored> {
-  if (!ports.embeddings) return { error: "no model is configured for embeddings; set up an embedding model to use semantic similarity" };
+  if (!ports.embeddings) return { error: "no model configured for embeddings: set up an embedding model to use semantic similarity" };
   const output = pick(item.output, evaluator.outputPath, "output");
   if (!output.found) return { score: 0, reason: output.error };
   if (item.reference === undefined) return { error: "the item has no reference answer to compare with" };
