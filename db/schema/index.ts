@@ -6,3 +6,4 @@ export * from "./runs";
 export * from "./anomalies";
 export * from "./learning";
 export * from "./triggers";
+export * from "./evaluations";
