@@ -10,10 +10,12 @@ if (redisUrl) buses.push(["Redis", () => createRedisBus(redisUrl)]);
 const opened: EventBus[] = [];
 afterAll(() => Promise.all(opened.map((b) => b.close())));
 
-function nextMessage(bus: EventBus, channel: string): Promise<unknown> {
-  return new Promise((resolve) => {
-    void bus.subscribe(channel, (message) => resolve(message));
-  });
+/** Subscribes and resolves once the subscription stands, with the promise of the channel's next message. */
+async function nextMessage(bus: EventBus, channel: string): Promise<{ message: Promise<unknown> }> {
+  let resolve!: (message: unknown) => void;
+  const message = new Promise<unknown>((r) => (resolve = r));
+  await bus.subscribe(channel, (m) => resolve(m));
+  return { message };
 }
 
 describe.each(buses)("the %s event bus", (name, create) => {
@@ -25,12 +27,12 @@ describe.each(buses)("the %s event bus", (name, create) => {
     const channel = `test:${Math.random()}`;
     const seenOnOther: unknown[] = [];
     await b.subscribe(`${channel}:other`, (m) => seenOnOther.push(m));
-    const first = nextMessage(a, channel);
-    const second = nextMessage(b, channel);
-    await new Promise((r) => setTimeout(r, 50)); // let Redis register the subscriptions
+    // subscribe resolves once Redis confirmed the subscription: nothing to wait for after it.
+    const first = await nextMessage(a, channel);
+    const second = await nextMessage(b, channel);
     await a.publish(channel, { type: "run.started", runId: "r1" });
-    await expect(first).resolves.toEqual({ type: "run.started", runId: "r1" });
-    await expect(second).resolves.toEqual({ type: "run.started", runId: "r1" });
+    await expect(first.message).resolves.toEqual({ type: "run.started", runId: "r1" });
+    await expect(second.message).resolves.toEqual({ type: "run.started", runId: "r1" });
     expect(seenOnOther).toEqual([]);
   });
 
@@ -40,11 +42,10 @@ describe.each(buses)("the %s event bus", (name, create) => {
     const channel = `test:${Math.random()}`;
     const seen: unknown[] = [];
     const stop = await bus.subscribe(channel, (m) => seen.push(m));
-    const keep = nextMessage(bus, channel);
-    await new Promise((r) => setTimeout(r, 50));
+    const keep = await nextMessage(bus, channel);
     stop();
     await bus.publish(channel, 1);
-    await keep;
+    await keep.message;
     expect(seen).toEqual([]);
   });
 });
