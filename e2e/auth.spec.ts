@@ -48,7 +48,7 @@ test("the shell: sidebar, tenant, user menu, themes, sign-out", async ({ page })
   await expect(page.locator("html")).not.toHaveClass(/dark/);
 
   await openUserMenu(page);
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
   await page.goto("/workflows");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fworkflows/);
