@@ -162,7 +162,7 @@ async function trpc<T>(page: Page, path: string, input: unknown, kind: "query" |
   const response =
     kind === "query"
       ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(url, { data: { json: input } });
+      : await page.request.post(url, { data: { json: input }, headers: { origin: BASE } }); // a change with the cookie must come from our origin
   const body = (await response.json()) as { result?: { data?: { json?: T } }; error?: unknown };
   if (!response.ok() || body.result?.data?.json === undefined) throw new Error(`${path} failed (${response.status()}): ${JSON.stringify(body.error ?? body).slice(0, 500)}`);
   return body.result.data.json;
