@@ -1,22 +1,16 @@
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import {
-  CallToolRequestSchema,
-  CancelledNotificationSchema,
-  ListToolsRequestSchema,
-  type CallToolResult,
-  type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+import { Server, type CallToolResult, type RequestId, type ServerEvent, type ServerEventBus } from "@modelcontextprotocol/server";
 import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
-import type { McpToolDefinition } from "./mcp-tools";
+import { announceToolsChanged, toolsChangedChannel, type McpToolDefinition } from "./mcp-tools";
 import type { PublishedRunEvent } from "./run-journal";
 
 /**
  * The MCP server of `/api/mcp` (README "MCP endpoint"): the tenant's exposed workflows as tools.
- * One server per HTTP request (stateless Streamable HTTP): the tools are read from the database on
- * every tools/list, so a change shows on the client's next listing. `listChanged` is declared, but
- * a stateless server has no open stream to push notifications/tools/list_changed on: clients see
- * changes when they list again (most do on reconnect).
+ * One server per HTTP request (the route serves it with the v2 SDK's createMcpHandler: the
+ * 2026-07-28 revision, and 2025-era clients through its stateless fallback): the tools are read
+ * from the database on every tools/list. A 2026-07-28 client hears of changes on its
+ * `subscriptions/listen` stream (openToolChanges below); a 2025-era stateless client has no stream
+ * for notifications/tools/list_changed and sees changes when it lists again.
  *
  * What a call may do is decided by the route (app/api/mcp/route.ts) through the port below, which
  * goes through the tRPC procedures, so an API token meets the same scopes, roles, rate limits and
@@ -46,6 +40,11 @@ export interface McpEndpointOptions {
   maxWaitMs?: number;
   /** Aborts when the client hangs up on the HTTP request (the Request's signal). */
   hangUp?: AbortSignal;
+  /**
+   * The 2025-era session id the client sent (handed out at initialize), which its
+   * notifications/cancelled refer to; 2026-07-28 clients cancel by hanging up and have none.
+   */
+  sessionId?: string;
 }
 
 export const MCP_SERVER_INFO = { name: "maestro", title: "Maestro workflows", version: "1.0.0" };
@@ -99,27 +98,29 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     instructions: "Each tool runs a Maestro workflow (its latest published version) and returns the run's output.",
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
+  server.setRequestHandler("tools/list", async () => {
     const tools = await port.listTools();
     return {
       tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema })),
     };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler("tools/call", async (request, ctx) => {
+    const { signal, id: requestId, _meta: meta, notify } = ctx.mcpReq;
     const started = await port.startTool(request.params.name, request.params.arguments ?? {});
     if (!started.ok) return textResult(started.message, true);
     const { runId, stepCount } = started;
 
-    // The call ends early when the client cancels: in this request (extra.signal), in a
-    // notifications/cancelled of its own POST (the bus), or by hanging up (the route's signal).
+    // The call ends early when the client cancels: in this request (its signal), in a 2025-era
+    // notifications/cancelled of its own POST (the bus), or by hanging up (the route's signal; the
+    // 2026-07-28 way).
     const stop = new AbortController();
     const onAbort = () => stop.abort();
-    extra.signal.addEventListener("abort", onAbort);
+    signal.addEventListener("abort", onAbort);
     options.hangUp?.addEventListener("abort", onAbort);
     if (options.hangUp?.aborted) stop.abort();
-    const unsubscribe = extra.sessionId ? await options.bus.subscribe(mcpCancelChannel(options.callerKey, extra.sessionId, extra.requestId), onAbort) : undefined;
-    const progressToken = extra._meta?.progressToken;
+    const unsubscribe = options.sessionId ? await options.bus.subscribe(mcpCancelChannel(options.callerKey, options.sessionId, requestId), onAbort) : undefined;
+    const progressToken = meta?.progressToken;
     let settled = 0;
     let sentProgress = -1;
     let last: RunEvent | undefined;
@@ -133,15 +134,14 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
         if ((event.type === "run.started" || SETTLED_STEP_EVENTS.has(event.type)) && settled > sentProgress) {
           sentProgress = settled;
           const message = event.type === "run.started" ? "Run started" : `Step "${"stepId" in event ? event.stepId : ""}" ${event.type.slice("step.".length)}`;
-          await extra
-            .sendNotification({ method: "notifications/progress", params: { progressToken, progress: settled, total: Math.max(stepCount, settled), message } })
+          await notify({ method: "notifications/progress", params: { progressToken, progress: settled, total: Math.max(stepCount, settled), message } })
             .catch(() => undefined); // a client that hung up gets no progress
         }
       }
     } catch {
       // An aborted follow ends like a cancel below.
     } finally {
-      extra.signal.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       options.hangUp?.removeEventListener("abort", onAbort);
       unsubscribe?.();
     }
@@ -154,8 +154,8 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
   });
 
   // The default handler only reaches calls of this request's transport; ours are in other requests.
-  server.setNotificationHandler(CancelledNotificationSchema, async (notification) => {
-    const sessionId = server.transport?.sessionId;
+  server.setNotificationHandler("notifications/cancelled", async (notification) => {
+    const { sessionId } = options;
     const { requestId, reason } = notification.params;
     if (!sessionId || requestId === undefined) return;
     await options.bus.publish(mcpCancelChannel(options.callerKey, sessionId, requestId), { reason: reason ?? null });
@@ -166,3 +166,40 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
 
 const SETTLING_EVENTS = new Set<RunEvent["type"]>(TERMINAL_RUN_EVENTS);
 const isSettling = (event: RunEvent | undefined): event is RunEvent => event !== undefined && SETTLING_EVENTS.has(event.type);
+
+/** The change events of one `subscriptions/listen` request; see {@link openToolChanges}. */
+export interface ToolChangesBus extends ServerEventBus {
+  /** Lets go of the bus unless the listen stream took it (then its own end lets go). */
+  releaseUnlessListening(): void;
+}
+
+/**
+ * The change events one tenant's `subscriptions/listen` stream hears, over our bus (Redis pub/sub
+ * when REDIS_URL is set), so a change made on one process reaches a stream held by another, and
+ * never another tenant's stream. The bus is subscribed before the stream is acknowledged, so every
+ * change after the acknowledgement reaches it (delivery is otherwise at most once, like the bus: a
+ * client that loses its stream sees changes on its next listing).
+ */
+export async function openToolChanges(bus: EventBus, tenantId: string): Promise<ToolChangesBus> {
+  const listeners = new Set<(event: ServerEvent) => void>();
+  let hasListened = false;
+  const release = await bus.subscribe(toolsChangedChannel(tenantId), (message) => {
+    if (message === "tools_list_changed") for (const listener of listeners) listener({ kind: "tools_list_changed" });
+  });
+  return {
+    publish(event) {
+      if (event.kind === "tools_list_changed") void announceToolsChanged(bus, tenantId);
+    },
+    subscribe(listener) {
+      hasListened = true;
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) release();
+      };
+    },
+    releaseUnlessListening() {
+      if (!hasListened) release();
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import type { JsonSchema } from "@/engine/schema/json-schema";
 import type { Plan } from "@/engine/schema/plan";
+import type { EventBus } from "@/server/events/bus";
 import * as repo from "@/server/repositories/mcp-tools";
 import { isUniqueViolation } from "@/server/repositories/errors";
 import { withAudit } from "./audit";
@@ -140,6 +141,17 @@ async function guardName<T>(toolName: string | undefined, change: () => Promise<
   }
 }
 
+export const toolsChangedChannel = (tenantId: string) => `mcp-tools-changed:${tenantId}`;
+
+/**
+ * Tells the tenant's open `subscriptions/listen` streams of the MCP endpoint, on any process, that
+ * its tool list changed (server/services/mcp-endpoint.ts#toolChangesBus). At most once, like the
+ * bus: a failure to announce never fails the change itself.
+ */
+export async function announceToolsChanged(bus: EventBus, tenantId: string): Promise<void> {
+  await bus.publish(toolsChangedChannel(tenantId), "tools_list_changed").catch((error: unknown) => console.warn("MCP tool list change not announced:", error));
+}
+
 export const exposeInput = z.object({
   workflowId: z.uuid(),
   toolName: toolNameInput.optional(),
@@ -152,16 +164,16 @@ export const exposeInput = z.object({
  * taken; a name given that another workflow uses is refused (CONFLICT). Exposing an exposed
  * workflow again changes what is given.
  */
-export async function exposeWorkflow(ctx: TenantContext, input: z.infer<typeof exposeInput>) {
+export async function exposeWorkflow(ctx: TenantContext, bus: EventBus, input: z.infer<typeof exposeInput>) {
   const workflow = await repo.findExposableWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
   if (!workflow.latestVersionId) {
     throw new AppError("INVALID_INPUT", `Publish "${workflow.name}" first: an MCP tool runs the workflow's latest published version.`);
   }
   const existing = await repo.findMcpTool(ctx.db, ctx.tenant.id, workflow.id);
-  if (existing) return updateMcpTool(ctx, input);
+  if (existing) return updateMcpTool(ctx, bus, input);
   const toolName = input.toolName ?? (await freeToolNameFor(ctx, toolNameFromWorkflowName(workflow.name)));
-  return guardName(toolName, () =>
+  const row = await guardName(toolName, () =>
     withAudit(ctx, async (tx) => {
       const row = await repo.insertMcpTool(tx, { tenantId: ctx.tenant.id, workflowId: workflow.id, toolName, description: input.description ?? "" });
       return {
@@ -170,12 +182,14 @@ export async function exposeWorkflow(ctx: TenantContext, input: z.infer<typeof e
       };
     }),
   );
+  await announceToolsChanged(bus, ctx.tenant.id);
+  return row;
 }
 
 export const updateInput = exposeInput;
 
 /** Renames an exposed workflow's tool or changes its description. */
-export async function updateMcpTool(ctx: TenantContext, input: z.infer<typeof updateInput>) {
+export async function updateMcpTool(ctx: TenantContext, bus: EventBus, input: z.infer<typeof updateInput>) {
   const existing = await repo.findMcpTool(ctx.db, ctx.tenant.id, input.workflowId);
   if (!existing) throw notFound("MCP tool of workflow", input.workflowId);
   const patch = {
@@ -183,7 +197,7 @@ export async function updateMcpTool(ctx: TenantContext, input: z.infer<typeof up
     ...(input.description !== undefined && input.description !== existing.description ? { description: input.description } : {}),
   };
   if (Object.keys(patch).length === 0) return existing;
-  return guardName(patch.toolName, () =>
+  const updated = await guardName(patch.toolName, () =>
     withAudit(ctx, async (tx) => {
       const row = await repo.updateMcpTool(tx, ctx.tenant.id, input.workflowId, patch);
       if (!row) throw notFound("MCP tool of workflow", input.workflowId);
@@ -191,15 +205,19 @@ export async function updateMcpTool(ctx: TenantContext, input: z.infer<typeof up
       return { value: row, audit: { action: "mcp_tool.update", targetType: "workflow", targetId: input.workflowId, metadata } };
     }),
   );
+  await announceToolsChanged(bus, ctx.tenant.id);
+  return updated;
 }
 
 /** Takes a workflow off the MCP endpoint; clients no longer see the tool on their next listing. */
-export async function hideWorkflow(ctx: TenantContext, workflowId: string) {
-  return withAudit(ctx, async (tx) => {
+export async function hideWorkflow(ctx: TenantContext, bus: EventBus, workflowId: string) {
+  const hidden = await withAudit(ctx, async (tx) => {
     const row = await repo.deleteMcpTool(tx, ctx.tenant.id, workflowId);
     if (!row) throw notFound("MCP tool of workflow", workflowId);
     return { value: { workflowId, hidden: true }, audit: { action: "mcp_tool.hide", targetType: "workflow", targetId: workflowId, metadata: { toolName: row.toolName } } };
   });
+  await announceToolsChanged(bus, ctx.tenant.id);
+  return hidden;
 }
 
 export const startToolRunInput = z.object({ toolName: z.string().min(1).max(200), input: z.unknown() });

@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
@@ -20,8 +21,8 @@ import { makeMemberCaller } from "@/server/testing/factories";
 import { DELETE, GET, POST } from "./route";
 
 /**
- * The MCP endpoint as an MCP client sees it: the SDK's own Client over Streamable HTTP against the
- * route handlers served on 127.0.0.1, a real database and run system (PostgreSQL + BullMQ/Redis
+ * The MCP endpoint as MCP clients see it: the v1 SDK's Client (a 2025-11-25 client) and the v2
+ * SDK's Client pinned to 2026-07-28, over Streamable HTTP against the route handlers served on 127.0.0.1, a real database and run system (PostgreSQL + BullMQ/Redis
  * with DATABASE_URL/REDIS_URL), and real MCP servers for tool steps. No LLM is involved.
  */
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -144,8 +145,117 @@ async function connect(secret: string): Promise<Client> {
   clients.push(client);
   return client;
 }
+const modernClients: ModernClient[] = [];
+/** A 2026-07-28 client: no initialize, a per-request envelope, cancel by hanging up. */
+async function connectModern(secret: string): Promise<ModernClient> {
+  const client = new ModernClient({ name: "maestro-test-2026", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  await client.connect(new ModernHTTPTransport(endpoint, { requestInit: { headers: { authorization: `Bearer ${secret}` } } }));
+  modernClients.push(client);
+  return client;
+}
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+  await Promise.all([...clients, ...modernClients].map((c) => c.close().catch(() => undefined)));
+});
+
+describe("/api/mcp for a 2026-07-28 client (v2 SDK)", () => {
+  it("negotiates 2026-07-28 and lists the tenant's exposed workflows with their schemas", async () => {
+    const { caller } = await makeMemberCaller(database.db, "owner");
+    const exposed = await publish(caller, greeting);
+    await publish((await makeMemberCaller(database.db, "owner")).caller, greeting); // another tenant's tool
+
+    const client = await connectModern(await tokenOf(caller, ["workflows:read"]));
+    expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+    expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: true });
+    const { tools } = await client.listTools(undefined, { cacheMode: "bypass" });
+    expect(tools).toEqual([
+      expect.objectContaining({
+        name: exposed.toolName,
+        inputSchema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+        outputSchema: { type: "object", properties: { greeting: {} } },
+      }),
+    ]);
+  });
+
+  it("tells an open subscriptions/listen stream when its tenant's tool list changes, and never another tenant's", async () => {
+    const listening = async () => {
+      const member = await makeMemberCaller(database.db, "owner");
+      const { workflow } = await publish(member.caller, greeting, { expose: false });
+      const client = await connectModern(await tokenOf(member.caller, ["workflows:read"]));
+      const heard = { changes: 0 };
+      client.setNotificationHandler("notifications/tools/list_changed", () => void (heard.changes += 1));
+      const subscription = await client.listen({ toolsListChanged: true });
+      expect(subscription.honoredFilter).toEqual({ toolsListChanged: true });
+      return { caller: member.caller, workflowId: workflow.id, client, heard, subscription };
+    };
+    const mine = await listening();
+    const theirs = await listening();
+
+    await theirs.caller.mcpTool.expose({ workflowId: theirs.workflowId });
+    await mine.caller.mcpTool.expose({ workflowId: mine.workflowId });
+    await expect.poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 }).toEqual([1, 1]);
+    await mine.caller.mcpTool.update({ workflowId: mine.workflowId, description: "Says hello." });
+    await mine.caller.mcpTool.hide({ workflowId: mine.workflowId });
+    await theirs.caller.mcpTool.hide({ workflowId: theirs.workflowId });
+    await expect.poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 }).toEqual([3, 2]);
+    expect((await mine.client.listTools(undefined, { cacheMode: "bypass" })).tools).toEqual([]);
+
+    await mine.subscription.close();
+    await expect(mine.subscription.closed).resolves.toBe("local");
+  });
+
+  it("a call runs the workflow (trigger mcp) and answers its output, with progress going up to the step count", async () => {
+    const { caller, tenant } = await makeMemberCaller(database.db, "owner");
+    const { workflow, toolName } = await publish(caller, greeting);
+    const client = await connectModern(await tokenOf(caller, ["runs:write"]));
+    const progress: { progress: number; total?: number }[] = [];
+    const result = await client.callTool({ name: toolName, arguments: { name: "Ada" } }, { onprogress: (p) => progress.push(p) });
+
+    expect(result.isError).toBe(false);
+    expect(result.structuredContent).toEqual({ greeting: { message: "Hello, Ada!" } });
+    expect(progress.map((p) => p.progress)).toEqual([...new Set(progress.map((p) => p.progress))].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ progress: 3, total: 3 });
+    const runs = await listRuns(database.db, { tenantId: tenant.id, workflowId: workflow.id, limit: 10 });
+    expect(runs.items).toEqual([expect.objectContaining({ trigger: "mcp", status: "completed" })]);
+  });
+
+  it("a failed run, bad input and a refused call are tool results with isError", async () => {
+    const { caller } = await makeMemberCaller(database.db, "owner");
+    const failing = await publish(caller, broken);
+    const good = await publish(caller, greeting);
+    const client = await connectModern(await tokenOf(caller, ["runs:write"]));
+
+    const failed = await client.callTool({ name: failing.toolName, arguments: {} });
+    expect(failed.isError).toBe(true);
+    expect((failed.content[0] as { text: string }).text).toMatch(/failed at step "lookup": No MCP server named "nowhere"/);
+    const invalid = await client.callTool({ name: good.toolName, arguments: { name: 42 } });
+    expect(invalid.isError).toBe(true);
+    expect((invalid.content[0] as { text: string }).text).toMatch(/input is invalid: .*name/);
+
+    const reader = await connectModern(await tokenOf(caller, ["workflows:read"]));
+    const refused = await reader.callTool({ name: good.toolName, arguments: { name: "Ada" } });
+    expect(refused.isError).toBe(true);
+    expect((refused.content[0] as { text: string }).text).toMatch(/runs:write/);
+  });
+
+  it("cancelling a call (the client's AbortSignal) cancels its run", async () => {
+    const { caller, tenant } = await makeMemberCaller(database.db, "owner");
+    const catalog = await caller.mcp.listCatalog({ search: "everything" });
+    await caller.mcp.install({ catalogEntryId: catalog.items.find((i) => i.title === "Everything")!.id, name: "everything", values: {} });
+    const { workflow, toolName } = await publish(caller, slow);
+    const client = await connectModern(await tokenOf(caller, ["runs:write"]));
+
+    const abort = new AbortController();
+    const call = client.callTool({ name: toolName, arguments: {} }, { signal: abort.signal, timeout: 120_000 });
+    const runOf = async () => (await listRuns(database.db, { tenantId: tenant.id, workflowId: workflow.id, limit: 1 })).items[0];
+    await expect.poll(async () => (await runOf())?.status, { timeout: 20_000, interval: 100 }).toBe("running");
+    abort.abort("changed my mind");
+    await expect(call).rejects.toThrow();
+    await expect.poll(async () => (await runOf())?.status, { timeout: 20_000, interval: 100 }).toBe("cancelled");
+  }, 60_000);
+
+  it("refuses a missing or bad token with 401", async () => {
+    await expect(connectModern("mst_not-a-real-token")).rejects.toThrow(/401|Unauthorized|API token/i);
+  });
 });
 
 describe("/api/mcp", () => {
@@ -308,10 +418,12 @@ describe("/api/mcp", () => {
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error.code).toBe(-32700);
     expect((await post(JSON.stringify({ hello: "world" }))).status).toBe(400);
-    expect((await post("{}", { accept: "application/json" })).status).toBe(406);
+    const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+    expect((await post(ping, { accept: "application/json" })).status).toBe(406);
+    expect((await post(ping, { "content-type": "text/plain" })).status).toBe(415);
     const get = await fetch(endpoint, { headers: { authorization: `Bearer ${secret}`, accept: "text/event-stream" } });
     expect(get.status).toBe(405);
-    // Last: the answer comes before the body is read, so the connection is not reused after it.
+    // Last in the file: the answer comes before the body is read, so the connection is not reused after it.
     expect((await post("x".repeat(getEnv().maxRequestBytes + 1))).status).toBe(413);
   });
 });

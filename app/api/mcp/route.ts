@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { createMcpHandler, ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import { getTRPCErrorFromUnknown } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { createCaller } from "@/server/api/root";
@@ -12,12 +11,15 @@ import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
-import { createMcpEndpointServer, type McpEndpointPort } from "@/server/services/mcp-endpoint";
+import { createMcpEndpointServer, openToolChanges, type McpEndpointPort } from "@/server/services/mcp-endpoint";
 import { followRun } from "@/server/services/run-stream";
 
 /**
  * The tenant's MCP endpoint (README "MCP endpoint"): Streamable HTTP, stateless, one MCP server per
- * request (server/services/mcp-endpoint.ts), the exposed workflows as tools. Only API tokens are
+ * request (server/services/mcp-endpoint.ts), the exposed workflows as tools. The v2 SDK's
+ * createMcpHandler serves the 2026-07-28 revision (per-request envelope, `subscriptions/listen`
+ * for tool-list changes) and, through its stateless fallback, 2025-era clients (2025-11-25 and
+ * earlier: initialize, then one POST per message) from the same server factory. Only API tokens are
  * accepted (`Authorization: Bearer mst_…`), never the session cookie, so a web page cannot call
  * it with a visitor's session. Every call goes through the tRPC procedures, so a token meets the
  * same scopes, role, rate limits and quotas as in the app: listing needs workflows:read (or
@@ -71,8 +73,8 @@ async function handle(request: Request): Promise<Response> {
   let parsedBody: unknown;
   if (request.method === "POST") {
     const body = await readJsonBody(request, getEnv().maxRequestBytes);
-    if (!body.ok) return jsonRpcError(body.status, body.status === 413 ? -32000 : ErrorCode.ParseError, body.message);
-    if (body.json === undefined) return jsonRpcError(400, ErrorCode.InvalidRequest, "The body must be a JSON-RPC message.");
+    if (!body.ok) return jsonRpcError(body.status, body.status === 413 ? -32000 : ProtocolErrorCode.ParseError, body.message);
+    if (body.json === undefined) return jsonRpcError(400, ProtocolErrorCode.InvalidRequest, "The body must be a JSON-RPC message.");
     parsedBody = body.json;
   }
 
@@ -85,7 +87,7 @@ async function handle(request: Request): Promise<Response> {
   const port: McpEndpointPort = {
     listTools: () =>
       caller.mcpTool.list().catch((error: unknown) => {
-        throw new McpError(ErrorCode.InvalidRequest, messageOf(error));
+        throw new ProtocolError(ProtocolErrorCode.InvalidRequest, messageOf(error));
       }),
     async startTool(toolName, args) {
       try {
@@ -103,19 +105,23 @@ async function handle(request: Request): Promise<Response> {
     runUrl: (runId) => `${origin}/runs/${runId}`,
   };
 
-  // Stateless: no session is validated or kept. The Mcp-Session-Id we hand out at initialize (and
-  // the client then sends with every request) only tells this client's request ids apart from
-  // other clients' when it cancels one (server/services/mcp-endpoint.ts).
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+  // Stateless: no session is validated or kept. The Mcp-Session-Id we hand out at a 2025-era
+  // initialize (and the client then sends with every request) only tells this client's request ids
+  // apart from other clients' when it cancels one (server/services/mcp-endpoint.ts).
   const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody];
   const isInitialize = messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
   const sessionHeader = request.headers.get("mcp-session-id");
-  transport.sessionId = sessionHeader && UUID.test(sessionHeader) ? sessionHeader : undefined;
+  const sessionId = sessionHeader && UUID.test(sessionHeader) ? sessionHeader : undefined;
 
-  const callerKey = `${context.tenant?.id ?? auth.identity.tenantId ?? ""}:${auth.identity.apiToken?.id ?? ""}`;
-  const server = createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal });
-  await server.connect(transport);
-  const response = await transport.handleRequest(request, parsedBody === undefined ? undefined : { parsedBody });
+  const tenantId = context.tenant?.id ?? auth.identity.tenantId ?? "";
+  const callerKey = `${tenantId}:${auth.identity.apiToken?.id ?? ""}`;
+  // A handler per request: a subscriptions/listen stream hears only this tenant's changes.
+  const toolChanges = messages.some((m) => (m as { method?: unknown } | null)?.method === "subscriptions/listen") ? await openToolChanges(bus, tenantId) : undefined;
+  const handler = createMcpHandler(() => createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal, sessionId }), {
+    legacy: "stateless",
+    ...(toolChanges ? { bus: toolChanges } : {}),
+  });
+  const response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody }).finally(() => toolChanges?.releaseUnlessListening());
   if (isInitialize && response.ok) response.headers.set("mcp-session-id", randomUUID());
   return response;
 }
@@ -125,7 +131,7 @@ async function guarded(request: Request): Promise<Response> {
     return await handle(request);
   } catch (error) {
     console.error("MCP endpoint request failed:", error);
-    return jsonRpcError(500, ErrorCode.InternalError, "Something went wrong on the server.");
+    return jsonRpcError(500, ProtocolErrorCode.InternalError, "Something went wrong on the server.");
   }
 }
 

@@ -16,15 +16,15 @@ export const mcpToolRouter = router({
 
   expose: permissionProcedure("trigger.manage")
     .input(mcpTools.exposeInput)
-    .mutation(({ ctx, input }) => mcpTools.exposeWorkflow(ctx, input)),
+    .mutation(async ({ ctx, input }) => mcpTools.exposeWorkflow(ctx, (await ctx.runSystem()).bus, input)),
 
   update: permissionProcedure("trigger.manage")
     .input(mcpTools.updateInput)
-    .mutation(({ ctx, input }) => mcpTools.updateMcpTool(ctx, input)),
+    .mutation(async ({ ctx, input }) => mcpTools.updateMcpTool(ctx, (await ctx.runSystem()).bus, input)),
 
   hide: permissionProcedure("trigger.manage")
     .input(z.object({ workflowId: id }))
-    .mutation(({ ctx, input }) => mcpTools.hideWorkflow(ctx, input.workflowId)),
+    .mutation(async ({ ctx, input }) => mcpTools.hideWorkflow(ctx, (await ctx.runSystem()).bus, input.workflowId)),
 
   /** A tools/call of the MCP endpoint: starts the tool's workflow (trigger `mcp`); the endpoint follows the run. */
   start: permissionProcedure("workflow.run")
