@@ -81,7 +81,7 @@ export function RunPage({ runId }: { runId: string }) {
         </div>
       ) : null}
       {status === "waiting" && state?.waitingFor.length ? (
-        <section className="mb-4 space-y-2" aria-label="Waiting for approval">
+        <section className="mb-4 space-y-2" aria-label="Waiting for a decision">
           {state.waitingFor.map((wait) => (
             <ApprovalForm key={wait.stepId} runId={run.id} wait={wait} canDecide={can("run.approve")} />
           ))}
