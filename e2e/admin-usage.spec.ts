@@ -30,7 +30,7 @@ test("after a run, the usage page shows it by workflow and member, and the billi
   const download = await downloading;
   expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "").trim().split("\r\n");
-  expect(lines[0]).toBe("date,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,MCP calls");
+  expect(lines[0]).toBe("date,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,unpriced tokens,MCP calls");
   expect(lines.some((line) => line.includes(",Welcome a new teammate,owner@demo.test,completed,"))).toBe(true);
 });
 
@@ -45,7 +45,7 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
   await local.getByLabel("Base URL").fill("http://127.0.0.1:9/v1");
   await local.getByLabel("API key (optional)").fill(firstKey);
   await local.getByLabel("Default model").fill("llama3.1");
-  await local.getByRole("button", { name: "Save" }).click();
+  await local.getByRole("button", { name: "Save", exact: true }).click();
   await expect(local.getByText("Set, ends with …1234")).toBeVisible();
   await expect(local.getByLabel("API key (optional)")).toHaveCount(0);
 
@@ -55,12 +55,25 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
 
   await local.getByRole("button", { name: "Replace key" }).click();
   await local.getByLabel("API key (optional)").fill(secondKey);
-  await local.getByRole("button", { name: "Save" }).click();
+  await local.getByRole("button", { name: "Save", exact: true }).click();
   await expect(local.getByText("Set, ends with …9876")).toBeVisible();
   expect(await page.content()).not.toContain(secondKey);
 
   await local.getByRole("button", { name: "Test", exact: true }).click();
   await expect(local.getByRole("status")).toContainText("Test failed (LLM_UNREACHABLE)");
+
+  // A local model has no price until one is set here; a bad row is named before anything is sent.
+  const prices = local.getByRole("form", { name: "Model prices" });
+  await prices.getByRole("button", { name: "Add a price" }).click();
+  await prices.getByRole("button", { name: "Save prices" }).click();
+  await expect(prices.getByRole("alert")).toHaveText("Name the model");
+  await prices.getByLabel("Model 1", { exact: true }).fill("llama3.1");
+  await prices.getByLabel("Input price of model 1").fill("0.2");
+  await prices.getByLabel("Output price of model 1").fill("0.6");
+  await prices.getByRole("button", { name: "Save prices" }).click();
+  await expect(page.getByText("Saved the prices of OpenAI-compatible's models")).toBeVisible();
+  await page.reload();
+  await expect(provider(page, "OpenAI-compatible").getByLabel("Output price of model 1")).toHaveValue("0.6");
 
   await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Audit log" }).click();
   await page.getByLabel("Action", { exact: true }).selectOption("llm.provider.update");

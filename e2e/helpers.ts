@@ -24,7 +24,7 @@ export async function setUpTenantModel(page: Page, baseURL: string) {
   const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
   await provider.getByLabel("Base URL").fill(baseURL);
   await provider.getByLabel("Default model").fill("fake-model");
-  await provider.getByRole("button", { name: "Save" }).click();
+  await provider.getByRole("button", { name: "Save", exact: true }).click();
   await expect(provider).toContainText("Set up");
 }
 
