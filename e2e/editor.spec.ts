@@ -233,3 +233,119 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     await llm.close();
   }
 });
+
+/** Creates a workflow from one of the templates and waits for the canvas to open it. */
+async function createFromTemplate(page: Page, name: string, template: string) {
+  await page.getByRole("button", { name: "New workflow" }).click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  const templates = page.getByLabel("Start from");
+  await templates.selectOption((await templates.locator("option", { hasText: template }).getAttribute("value")) ?? "");
+  await page.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  return page.url();
+}
+
+const inspectorOf = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
+const sidebarLink = (page: Page, name: string) => page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name });
+
+test("an edit made just before clicking a sidebar link is saved before the page changes; a save that fails asks before leaving", async ({ page }) => {
+  test.slow();
+  await signIn(page, OWNER);
+  const editor = await createFromTemplate(page, `Leave guard ${Date.now()}`, "Research a topic");
+  const inspector = inspectorOf(page);
+
+  // Typed, and the link clicked at once: the click's blur keeps the text, well inside autosave's
+  // quiet time. The save is held, so the page must wait for it rather than leave without it.
+  const heldSave = await holdRequests(page, "workflow.saveDraft");
+  await node(page, "brief").click();
+  await inspector.getByLabel("Label").fill("Final brief");
+  await sidebarLink(page, "Runs").click();
+  await expect(page.getByRole("dialog", { name: "Saving your changes" })).toBeVisible();
+  await heldSave.arrived;
+  expect(page.url()).toBe(editor);
+  await heldSave.release();
+  await expect(page).toHaveURL(/\/runs$/);
+  await page.goto(editor);
+  await expect(node(page, "brief")).toContainText("Final brief");
+
+  // A save that cannot be made: leaving asks, says why, and staying keeps the edit on the canvas.
+  const failSaves = (url: URL) => url.pathname.startsWith("/api/trpc/") && url.pathname.includes("workflow.saveDraft");
+  await page.route(failSaves, (route) => route.abort("failed"));
+  await node(page, "brief").click();
+  await inspector.getByLabel("Label").fill("Never stored");
+  await sidebarLink(page, "Runs").click();
+  const ask = page.getByRole("dialog", { name: "Leave without saving?" });
+  await expect(ask).toContainText("The draft could not be saved");
+  await ask.getByRole("button", { name: "Stay" }).click();
+  await expect(ask).toHaveCount(0);
+  expect(page.url()).toBe(editor);
+  await expect(node(page, "brief")).toContainText("Never stored");
+  await sidebarLink(page, "Runs").click();
+  await ask.getByRole("button", { name: "Leave anyway" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+  await page.unroute(failSaves);
+});
+
+test("a field's text that is not valid JSON is a problem that blocks running, and stays in the field until fixed", async ({ page }) => {
+  await signIn(page, OWNER);
+  await createFromTemplate(page, `Invalid field ${Date.now()}`, "Research a topic");
+  const inspector = inspectorOf(page);
+  await node(page, "brief").click();
+  await inspector.getByLabel("Value").fill("{oops");
+  await inspector.getByLabel("Value").blur();
+  const message = "Value: Not valid JSON. What you typed is not saved until this is fixed.";
+  await expect(problems(page)).toContainText(message);
+  await expect(inspector.getByRole("alert").filter({ hasText: "Not valid JSON" })).toBeVisible();
+  await expect(node(page, "brief")).toHaveAttribute("data-problems", "error");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeDisabled();
+
+  // Opened again, the field still shows what was typed.
+  await node(page, "write").click();
+  await node(page, "brief").click();
+  await expect(inspector.getByLabel("Value")).toHaveValue("{oops");
+
+  await inspector.getByLabel("Value").fill('{"brief": "{{steps.write.output}}"}');
+  await inspector.getByLabel("Value").blur();
+  await expect(problems(page)).not.toContainText("Not valid JSON");
+  await expect(page.getByRole("button", { name: "Run", exact: true })).toBeEnabled();
+});
+
+test("the inspector names a router's branches and the model's form, and unticks a server that is not installed; the list shows what is published", async ({ page }) => {
+  test.slow();
+  await signIn(page, OWNER);
+  const inspector = inspectorOf(page);
+
+  await createFromTemplate(page, `Triage ${Date.now()}`, "Triage a support ticket");
+  await node(page, "classify").click();
+  await expect(inspector.getByText("Branch 1", { exact: true })).toBeVisible();
+  await expect(inspector.getByRole("button", { name: "Add branch" })).toBeVisible();
+  await expect(inspector).toContainText("provider/model, e.g. openai/gpt-4o-mini");
+
+  await page.goto("/workflows");
+  await createFromTemplate(page, `Research ${Date.now()}`, "Research a topic");
+  await node(page, "research").click();
+  const webSearch = inspector.getByRole("checkbox", { name: /web-search/ });
+  await expect(inspector.getByText("not installed")).toBeVisible();
+  await expect(webSearch).toBeChecked();
+  // Unticked, it goes from the list: the node names it no longer and it is not installed.
+  await webSearch.click();
+  await expect(webSearch).toHaveCount(0);
+  await expect(problems(page)).not.toContainText('No MCP server named "web-search"');
+  await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();
+
+  await page.goto("/workflows");
+  const name = `Reply ${Date.now()}`;
+  await createFromTemplate(page, name, "Draft a customer reply");
+  await expect(page.getByText("not published")).toBeVisible();
+  await page.getByRole("link", { name: "Back to workflows" }).click();
+  const row = page.getByRole("list", { name: "Workflows" }).getByRole("listitem").filter({ hasText: name });
+  await expect(row).toContainText("not published");
+  await row.getByRole("link", { name }).click();
+  await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();
+  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
+  await expect(page.getByText("v1 published")).toBeVisible();
+  await page.getByRole("link", { name: "Back to workflows" }).click();
+  await expect(row).toContainText("v1 published");
+});
