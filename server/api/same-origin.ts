@@ -14,12 +14,11 @@ export const CROSS_SITE_MESSAGE =
  * with neither header is refused too: browsers send Origin on every cross-origin or POST request.
  * API routes that take only tokens or signatures (/api/v1, /api/mcp, /api/hooks) do not call this.
  */
-export function isCrossSiteRequest(request: Request): boolean {
+export function isCrossSiteRequest(request: Request, appUrl = getEnv().nextAuthUrl): boolean {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return false;
   if (request.headers.get("authorization")) return false;
   const source = originOf(request.headers.get("origin")) ?? originOf(request.headers.get("referer"));
   if (!source) return true;
-  const appUrl = getEnv().nextAuthUrl;
   if (appUrl && originOf(appUrl)?.origin === source.origin) return false;
   const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
   return !host || source.host !== host.toLowerCase();
