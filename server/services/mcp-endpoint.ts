@@ -173,19 +173,42 @@ export interface ToolChangesBus extends ServerEventBus {
   releaseUnlessListening(): void;
 }
 
+/** Open `subscriptions/listen` streams one API token may hold on one process. */
+export const MAX_LISTENS_PER_CALLER = 8;
+const openListens = new Map<string, number>();
+
 /**
  * The change events one tenant's `subscriptions/listen` stream hears, over our bus (Redis pub/sub
  * when REDIS_URL is set), so a change made on one process reaches a stream held by another, and
  * never another tenant's stream. The bus is subscribed before the stream is acknowledged, so every
  * change after the acknowledgement reaches it (delivery is otherwise at most once, like the bus: a
- * client that loses its stream sees changes on its next listing).
+ * client that loses its stream sees changes on its next listing). Null when the caller (tenant and
+ * API token) already holds MAX_LISTENS_PER_CALLER streams here: each holds a connection open.
  */
-export async function openToolChanges(bus: EventBus, tenantId: string): Promise<ToolChangesBus> {
+export async function openToolChanges(bus: EventBus, tenantId: string, callerKey: string): Promise<ToolChangesBus | null> {
+  const held = openListens.get(callerKey) ?? 0;
+  if (held >= MAX_LISTENS_PER_CALLER) return null;
+  openListens.set(callerKey, held + 1);
   const listeners = new Set<(event: ServerEvent) => void>();
   let hasListened = false;
-  const release = await bus.subscribe(toolsChangedChannel(tenantId), (message) => {
-    if (message === "tools_list_changed") for (const listener of listeners) listener({ kind: "tools_list_changed" });
-  });
+  let stopListening: (() => void) | undefined;
+  let isReleased = false;
+  const release = () => {
+    if (isReleased) return;
+    isReleased = true;
+    stopListening?.();
+    const left = (openListens.get(callerKey) ?? 1) - 1;
+    if (left > 0) openListens.set(callerKey, left);
+    else openListens.delete(callerKey);
+  };
+  try {
+    stopListening = await bus.subscribe(toolsChangedChannel(tenantId), (message) => {
+      if (message === "tools_list_changed") for (const listener of listeners) listener({ kind: "tools_list_changed" });
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   return {
     publish(event) {
       if (event.kind === "tools_list_changed") void announceToolsChanged(bus, tenantId);

@@ -203,6 +203,21 @@ describe("/api/mcp for a 2026-07-28 client (v2 SDK)", () => {
     await expect(mine.subscription.closed).resolves.toBe("local");
   });
 
+  it("an API token holds at most 8 listen streams (429 beyond), and a closed one frees its place", async () => {
+    const { caller } = await makeMemberCaller(database.db, "owner");
+    const client = await connectModern(await tokenOf(caller, ["workflows:read"]));
+    const open = [];
+    for (let i = 0; i < 8; i++) open.push(await client.listen({ toolsListChanged: true }));
+    await expect(client.listen({ toolsListChanged: true })).rejects.toThrow(/429|8 open subscriptions\/listen streams/);
+    // Another token of the same tenant has its own places.
+    const other = await connectModern(await tokenOf(caller, ["workflows:read"]));
+    await (await other.listen({ toolsListChanged: true })).close();
+
+    await open[0]!.close();
+    await expect.poll(async () => client.listen({ toolsListChanged: true }).then((s) => open.push(s)).then(() => true, () => false), { timeout: 20_000, interval: 100 }).toBe(true);
+    await Promise.all(open.map((s) => s.close()));
+  });
+
   it("a call runs the workflow (trigger mcp) and answers its output, with progress going up to the step count", async () => {
     const { caller, tenant } = await makeMemberCaller(database.db, "owner");
     const { workflow, toolName } = await publish(caller, greeting);
@@ -421,6 +436,18 @@ describe("/api/mcp", () => {
     const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
     expect((await post(ping, { accept: "application/json" })).status).toBe(406);
     expect((await post(ping, { "content-type": "text/plain" })).status).toBe(415);
+    // The 2026-07-28 path: a request claiming the revision without its envelope, one naming a
+    // revision we do not serve, and a call whose arguments are not an object.
+    const envelope = (version: string) => ({ "io.modelcontextprotocol/protocolVersion": version, "io.modelcontextprotocol/clientCapabilities": {} });
+    const modern = (version: string, body: unknown) => post(JSON.stringify(body), { "mcp-protocol-version": version });
+    const bare = await modern("2026-07-28", { jsonrpc: "2.0", id: 2, method: "tools/list" });
+    expect(bare.status).toBe(400);
+    const future = await modern("2099-01-01", { jsonrpc: "2.0", id: 3, method: "tools/list", params: { _meta: envelope("2099-01-01") } });
+    expect(future.status).toBe(400);
+    expect((await future.json()).error).toMatchObject({ message: /Unsupported protocol version/, data: { supported: expect.arrayContaining(["2026-07-28"]) } });
+    const badArguments = await modern("2026-07-28", { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "x", arguments: "nope", _meta: envelope("2026-07-28") } });
+    expect(badArguments.status).toBeGreaterThanOrEqual(400);
+    expect(badArguments.status).toBeLessThan(500);
     const get = await fetch(endpoint, { headers: { authorization: `Bearer ${secret}`, accept: "text/event-stream" } });
     expect(get.status).toBe(405);
     // Last in the file: the answer comes before the body is read, so the connection is not reused after it.

@@ -11,7 +11,7 @@ import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
-import { createMcpEndpointServer, openToolChanges, type McpEndpointPort } from "@/server/services/mcp-endpoint";
+import { createMcpEndpointServer, MAX_LISTENS_PER_CALLER, openToolChanges, type McpEndpointPort } from "@/server/services/mcp-endpoint";
 import { followRun } from "@/server/services/run-stream";
 
 /**
@@ -116,7 +116,11 @@ async function handle(request: Request): Promise<Response> {
   const tenantId = context.tenant?.id ?? auth.identity.tenantId ?? "";
   const callerKey = `${tenantId}:${auth.identity.apiToken?.id ?? ""}`;
   // A handler per request: a subscriptions/listen stream hears only this tenant's changes.
-  const toolChanges = messages.some((m) => (m as { method?: unknown } | null)?.method === "subscriptions/listen") ? await openToolChanges(bus, tenantId) : undefined;
+  const isListen = messages.some((m) => (m as { method?: unknown } | null)?.method === "subscriptions/listen");
+  const toolChanges = isListen ? await openToolChanges(bus, tenantId, callerKey) : undefined;
+  if (toolChanges === null) {
+    return jsonRpcError(429, -32000, `This API token already holds ${MAX_LISTENS_PER_CALLER} open subscriptions/listen streams: close one first.`, { "retry-after": "5" });
+  }
   const handler = createMcpHandler(() => createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal, sessionId }), {
     legacy: "stateless",
     ...(toolChanges ? { bus: toolChanges } : {}),
