@@ -348,4 +348,10 @@ test("the inspector names a router's branches and the model's form, and unticks 
   await expect(page.getByText("v1 published")).toBeVisible();
   await page.getByRole("link", { name: "Back to workflows" }).click();
   await expect(row).toContainText("v1 published");
+
+  // Its optional tone can be left out when running it: the template reads well without one.
+  await row.getByRole("button", { name: `Run ${name}` }).click();
+  const tone = page.getByRole("dialog").getByLabel("tone (optional)");
+  await expect(tone).toHaveValue("");
+  await expect(tone.locator("option")).toHaveText(["(none)", "formal", "warm"]);
 });
