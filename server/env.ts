@@ -14,7 +14,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
 /** How long a run's heartbeat may be silent before another worker takes it over (see server/run-system.ts#runTimings). */
-export const DEFAULT_STALE_AFTER_MS = 7_000;
+export const DEFAULT_STALE_AFTER_MS = 6_000;
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
