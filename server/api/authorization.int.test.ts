@@ -112,6 +112,22 @@ const SAMPLES: Record<string, Sample> = {
   "run.publish": (fx) => ({ workflowId: fx.workflowId }),
   "run.live": (fx) => ({ runId: fx.runId }),
 
+  "dataset.list": (fx) => ({ workflowId: fx.workflowId }),
+  "dataset.get": "derived",
+  "dataset.create": (fx) => ({ workflowId: fx.workflowId, name: `Matrix ${randomBytes(3).toString("hex")}` }),
+  "dataset.setEvaluators": "derived",
+  "dataset.addItems": "derived",
+  "dataset.removeItems": "derived",
+  "dataset.previewImport": "derived",
+  "dataset.import": "derived",
+  "dataset.addRun": (fx) => ({ datasetId: randomUUID(), runId: fx.runId }),
+  "dataset.export": "derived",
+  "evaluation.list": (fx) => ({ workflowId: fx.workflowId }),
+  "evaluation.get": "derived",
+  "evaluation.start": "derived",
+  "evaluation.cancel": "derived",
+  "evaluation.compare": "derived",
+
   "schedule.list": (fx) => ({ workflowId: fx.workflowId }),
   "schedule.preview": () => ({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" }),
   // Once a year, and no worker runs in this test: the schedules made here never fire.

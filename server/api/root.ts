@@ -3,6 +3,8 @@ import { anomalyRouter } from "./routers/anomaly";
 import { learningRouter } from "./routers/learning";
 import { auditRouter } from "./routers/audit";
 import { autonomyRouter } from "./routers/autonomy";
+import { datasetRouter } from "./routers/dataset";
+import { evaluationRouter } from "./routers/evaluation";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
@@ -36,6 +38,9 @@ export const appRouter = router({
   /** What finished runs taught: strategy statistics, predictions, ratings, A/B experiments (issue 9). */
   learning: learningRouter,
   autonomy: autonomyRouter,
+  /** Datasets of a workflow and evaluations of its versions against them (issue 17). */
+  dataset: datasetRouter,
+  evaluation: evaluationRouter,
   /** Tenant administration (issue 7): one router per admin tab. */
   member: memberRouter,
   token: tokenRouter,

@@ -1,0 +1,90 @@
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { evaluationItems, evaluations, type EvaluationItemRow, type EvaluationRow, type EvaluationStatus } from "@/db/schema";
+
+// Evaluations and their per-item results; every query is scoped by tenant.
+
+export async function insertEvaluation(db: Db, values: typeof evaluations.$inferInsert): Promise<EvaluationRow> {
+  const [row] = await db.insert(evaluations).values(values).returning();
+  return row!;
+}
+
+export async function findEvaluation(db: Db, tenantId: string, id: string): Promise<EvaluationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(evaluations)
+    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
+  return row;
+}
+
+/** A workflow's evaluations (optionally of one dataset), newest first. */
+export function listEvaluations(db: Db, tenantId: string, filter: { workflowId: string; datasetId?: string; limit: number }): Promise<EvaluationRow[]> {
+  return db
+    .select()
+    .from(evaluations)
+    .where(
+      and(
+        eq(evaluations.tenantId, tenantId),
+        eq(evaluations.workflowId, filter.workflowId),
+        filter.datasetId ? eq(evaluations.datasetId, filter.datasetId) : undefined,
+      ),
+    )
+    .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
+    .limit(filter.limit);
+}
+
+/** Stores one finished item and counts it in the evaluation's progress, in one transaction. */
+export async function recordEvaluationItem(db: Db, item: typeof evaluationItems.$inferInsert): Promise<void> {
+  await db.transaction(async (tx) => {
+    const stored = await tx.insert(evaluationItems).values(item).onConflictDoNothing().returning({ itemId: evaluationItems.itemId });
+    if (stored.length === 0) return;
+    await tx
+      .update(evaluations)
+      .set({
+        finishedItems: sql`${evaluations.finishedItems} + 1`,
+        failedRuns: sql`${evaluations.failedRuns} + ${item.runError == null ? 0 : 1}`,
+      })
+      .where(and(eq(evaluations.tenantId, item.tenantId), eq(evaluations.id, item.evaluationId)));
+  });
+}
+
+export function listEvaluationItems(db: Db, tenantId: string, evaluationId: string): Promise<EvaluationItemRow[]> {
+  return db
+    .select()
+    .from(evaluationItems)
+    .where(and(eq(evaluationItems.tenantId, tenantId), eq(evaluationItems.evaluationId, evaluationId)))
+    .orderBy(asc(evaluationItems.finishedAt), asc(evaluationItems.itemId));
+}
+
+const ACTIVE: EvaluationStatus[] = ["queued", "running"];
+
+/** Marks a queued or running evaluation cancelled; undefined when it had already ended (or is not the tenant's). */
+export async function cancelEvaluation(db: Db, tenantId: string, id: string): Promise<EvaluationRow | undefined> {
+  const [row] = await db
+    .update(evaluations)
+    .set({ status: "cancelled", finishedAt: new Date() })
+    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id), inArray(evaluations.status, ACTIVE)))
+    .returning();
+  return row;
+}
+
+/**
+ * Ends an evaluation with its summary. The status is set only while it is still active: one
+ * cancelled meanwhile stays cancelled, with the summary of what it finished.
+ */
+export async function finishEvaluation(
+  db: Db,
+  tenantId: string,
+  id: string,
+  end: { status: EvaluationStatus; summary: unknown; error: string | null },
+): Promise<void> {
+  await db
+    .update(evaluations)
+    .set({
+      status: sql`case when ${evaluations.status} in ('queued', 'running') then ${end.status} else ${evaluations.status} end`,
+      summary: end.summary,
+      error: sql`coalesce(${evaluations.error}, ${end.error})`,
+      finishedAt: sql`coalesce(${evaluations.finishedAt}, now())`,
+    })
+    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
+}
