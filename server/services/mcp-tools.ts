@@ -152,6 +152,11 @@ export async function announceToolsChanged(bus: EventBus, tenantId: string): Pro
   await bus.publish(toolsChangedChannel(tenantId), "tools_list_changed").catch((error: unknown) => console.warn("MCP tool list change not announced:", error));
 }
 
+/** After a publish: an exposed workflow's tool now has the new version's schemas. */
+export async function announceIfExposed(ctx: TenantContext, bus: EventBus, workflowId: string): Promise<void> {
+  if (await repo.findMcpTool(ctx.db, ctx.tenant.id, workflowId)) await announceToolsChanged(bus, ctx.tenant.id);
+}
+
 export const exposeInput = z.object({
   workflowId: z.uuid(),
   toolName: toolNameInput.optional(),

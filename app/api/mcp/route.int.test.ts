@@ -194,9 +194,11 @@ describe("/api/mcp for a 2026-07-28 client (v2 SDK)", () => {
     await mine.caller.mcpTool.expose({ workflowId: mine.workflowId });
     await expect.poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 }).toEqual([1, 1]);
     await mine.caller.mcpTool.update({ workflowId: mine.workflowId, description: "Says hello." });
+    await mine.caller.run.publish({ workflowId: mine.workflowId }); // a new version: new schemas
     await mine.caller.mcpTool.hide({ workflowId: mine.workflowId });
     await theirs.caller.mcpTool.hide({ workflowId: theirs.workflowId });
-    await expect.poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 }).toEqual([3, 2]);
+    await theirs.caller.run.publish({ workflowId: theirs.workflowId }); // hidden: not a tool any more
+    await expect.poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 }).toEqual([4, 2]);
     expect((await mine.client.listTools(undefined, { cacheMode: "bypass" })).tools).toEqual([]);
 
     await mine.subscription.close();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
 import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-core";
 import { pageInput } from "@/server/repositories/pagination";
+import { announceIfExposed } from "@/server/services/mcp-tools";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
 import { liveRunEvents } from "@/server/services/run-stream";
@@ -69,7 +70,11 @@ export const runRouter = router({
 
   publish: permissionProcedure("workflow.edit")
     .input(z.object({ workflowId: id, note: z.string().max(500).optional() }))
-    .mutation(({ ctx, input }) => runs.publishVersion(ctx, input)),
+    .mutation(async ({ ctx, input }) => {
+      const version = await runs.publishVersion(ctx, input);
+      await announceIfExposed(ctx, (await ctx.runSystem()).bus, input.workflowId); // its MCP tool's schemas changed
+      return version;
+    }),
 
   /**
    * Live run events of my tenant (or of one run) over SSE. On reconnect the client sends the id of
