@@ -290,6 +290,21 @@ describe("evaluations", () => {
     await expectTrpcError(caller.evaluation.cancel({ id: started.id }), "CONFLICT");
   });
 
+  it("stops on a quota refusal with the reason, keeping the items it finished", async () => {
+    const runs = await system();
+    const { tenant, user, caller } = await member(runs, "admin");
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    await caller.limits.update({ maxRunsPerDay: 3 });
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Over quota", evaluators: greetingEvaluators });
+    await caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems() });
+
+    const { evaluation, items } = await evaluate(caller, { datasetId: dataset.id, concurrency: 1 });
+    expect(evaluation).toMatchObject({ status: "failed", totalItems: 6, finishedItems: 3 });
+    expect(evaluation.error).toMatch(/runs a day|per day|daily/i);
+    expect(items.map((item) => item.score)).toEqual([1, 1, 1]);
+    expect((evaluation.summary as EvaluationSummary).items).toBe(3);
+  });
+
   it("scores with an LLM-as-judge through the tenant's model (fake OpenAI-compatible server on loopback)", async () => {
     const runs = await system(createTenantLlmPorts({ db: database.db, platform: {} }));
     const { tenant, user, caller } = await member(runs, "admin");
