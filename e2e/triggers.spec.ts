@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPTransport } from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect, test, type Page } from "@playwright/test";
@@ -106,5 +107,21 @@ test("an owner exposes a published workflow as an MCP tool, and an MCP client li
     expect(result.structuredContent).toMatchObject({ welcome: { subject: "Welcome, Grace!" } });
   } finally {
     await client.close();
+  }
+
+  // A 2026-07-28 client on the same endpoint: listing, a call with progress, and a listen stream.
+  const modern = new ModernClient({ name: "e2e-2026", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
+  await modern.connect(new ModernHTTPTransport(new URL("/api/mcp", baseURL), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  try {
+    expect((await modern.listTools()).tools.map((t) => t.name)).toContain(toolName);
+    const progress: number[] = [];
+    const result = await modern.callTool({ name: toolName, arguments: { name: "Lin" } }, { onprogress: (p) => progress.push(p.progress) });
+    expect(result.structuredContent).toMatchObject({ welcome: { subject: "Welcome, Lin!" } });
+    expect(progress.length).toBeGreaterThan(0);
+    const subscription = await modern.listen({ toolsListChanged: true });
+    expect(subscription.honoredFilter).toEqual({ toolsListChanged: true });
+    await subscription.close();
+  } finally {
+    await modern.close();
   }
 });
