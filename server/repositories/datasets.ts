@@ -89,9 +89,9 @@ export async function listVersionItems(db: Db, tenantId: string, versionId: stri
 }
 
 /**
- * Makes the dataset's next version: the items of `fromVersionId` without `removeItemIds` and
- * without those `add` replaces (same id), then `add` in order. Bumping `latest_version` locks the
- * dataset's row, so two edits at once make two versions, one after the other.
+ * Makes the dataset's next version: the items of the newest version without `removeItemIds` and
+ * without those `add` replaces (same id), then `add` in order. Bumping `latest_version` first locks
+ * the dataset's row, so two edits at once make two versions, the second built on the first.
  * Answers undefined when the dataset is not the tenant's.
  */
 export async function insertDatasetVersion(
@@ -99,7 +99,6 @@ export async function insertDatasetVersion(
   input: {
     tenantId: string;
     datasetId: string;
-    fromVersionId: string;
     source: DatasetVersionSource;
     add: StoredDatasetItem[];
     removeItemIds?: string[];
@@ -112,6 +111,10 @@ export async function insertDatasetVersion(
     .where(and(eq(datasets.tenantId, input.tenantId), eq(datasets.id, input.datasetId)))
     .returning({ latestVersion: datasets.latestVersion });
   if (!bumped) return undefined;
+  const [previous] = await tx
+    .select({ id: datasetVersions.id })
+    .from(datasetVersions)
+    .where(and(eq(datasetVersions.datasetId, input.datasetId), eq(datasetVersions.version, bumped.latestVersion - 1)));
   const [version] = await tx
     .insert(datasetVersions)
     .values({ tenantId: input.tenantId, datasetId: input.datasetId, version: bumped.latestVersion, source: input.source, createdBy: input.createdBy })
@@ -132,7 +135,7 @@ export async function insertDatasetVersion(
       .where(
         and(
           eq(datasetItems.tenantId, input.tenantId),
-          eq(datasetItems.versionId, input.fromVersionId),
+          eq(datasetItems.versionId, previous!.id),
           leftOut.length ? notInArray(datasetItems.itemId, leftOut) : undefined,
         ),
       ),

@@ -98,13 +98,15 @@ export async function getDataset(ctx: TenantContext, input: { datasetId: string;
 async function newVersion(ctx: TenantContext, datasetId: string, change: { source: DatasetVersionSource; add: DatasetItem[]; removeItemIds?: string[] }) {
   const dataset = await datasetOf(ctx, datasetId);
   const add: StoredDatasetItem[] = change.add.map((item) => ({ ...item, id: item.id ?? randomUUID() }));
+  const seen = new Set<string>();
+  add.forEach((item, index) => {
+    if (seen.has(item.id)) throw new AppError("INVALID_INPUT", `Two items have the id "${item.id}"`, { field: `items.${index}.id` });
+    seen.add(item.id);
+  });
   return withAudit(ctx, async (tx) => {
-    const latest = await repo.findDatasetVersion(tx, ctx.tenant.id, dataset.id);
-    if (!latest) throw notFound("dataset", datasetId);
     const version = await repo.insertDatasetVersion(tx, {
       tenantId: ctx.tenant.id,
       datasetId: dataset.id,
-      fromVersionId: latest.id,
       source: change.source,
       add,
       removeItemIds: change.removeItemIds,

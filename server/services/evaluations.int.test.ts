@@ -138,6 +138,26 @@ describe("datasets", () => {
     expect(lines[2]).toEqual({ id: v3.items[2]!.id, input: { name: "Alan" }, reference: "Hello, Alan!", tags: ["new", "csv"] });
   });
 
+  it("two edits at once make two versions, the second keeping the first's items; repeated ids are refused", async () => {
+    const runs = await system();
+    const { tenant, user, caller } = await member(runs);
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Busy" });
+    await Promise.all([
+      caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems(["Ada"]) }),
+      caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems(["Grace"]) }),
+    ]);
+    const latest = await caller.dataset.get({ datasetId: dataset.id });
+    expect(latest.version.version).toBe(3);
+    expect(latest.items.map((item) => item.input.name).sort()).toEqual(["Ada", "Grace"]);
+
+    const twice = await expectTrpcError(
+      caller.dataset.addItems({ datasetId: dataset.id, items: [{ id: "same", input: { name: "A" } }, { id: "same", input: { name: "B" } }] }),
+      "BAD_REQUEST",
+    );
+    expect(twice.message).toContain('Two items have the id "same"');
+  });
+
   it("refuses an import with a bad row, naming the row and column, and makes no version", async () => {
     const runs = await system();
     const { tenant, user, caller } = await member(runs);
@@ -206,6 +226,20 @@ describe("evaluations", () => {
     const evaluationRuns = await caller.run.list({ limit: 50, workflowId: workflow.id, trigger: ["evaluation"] });
     expect(evaluationRuns.items).toHaveLength(6);
     expect(evaluationRuns.items.every((run) => !run.isDraft && run.status === "completed")).toBe(true);
+  });
+
+  it("an item whose input the workflow refuses fails alone, scoring 0 with the reason", async () => {
+    const runs = await system();
+    const { tenant, user, caller } = await member(runs);
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "One bad", evaluators: greetingEvaluators });
+    await caller.dataset.addItems({ datasetId: dataset.id, items: [...greetingItems(["Ada"]), { id: "no-name", input: { nickname: "Al" } }] });
+
+    const { evaluation, items } = await evaluate(caller, { datasetId: dataset.id });
+    expect(evaluation).toMatchObject({ status: "completed", finishedItems: 2, failedRuns: 1 });
+    const bad = items.find((item) => item.itemId === "no-name")!;
+    expect(bad).toMatchObject({ runId: null, score: 0, runError: expect.stringContaining("The run input is invalid") });
+    expect((evaluation.summary as EvaluationSummary).score).toBe(0.5);
   });
 
   it("runs at most `concurrency` items at once (in-flight runs counted while the model holds them)", async () => {

@@ -212,8 +212,9 @@ async function evaluateItem(
     runId = run.id;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    // An item whose input the workflow refuses fails alone; anything else (a quota, a paused or deleted workflow) stops the evaluation.
-    if (error.code !== "INVALID_INPUT") return { stored: false, stop: error.message };
+    // An item whose input the workflow refuses fails alone; anything else (a quota, a draft that does not
+    // compile, a paused or deleted workflow) stops the evaluation.
+    if (error.code !== "INVALID_INPUT" || error.details?.diagnostics) return { stored: false, stop: error.message };
     startError = error.message;
   }
   if (runId) {
