@@ -12,6 +12,7 @@ import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-q
 import { reportQueueDepth } from "./observability/metrics";
 import { handBackAllRuns, heartbeat as heartbeatRuns, listOrphanedRuns, pruneIdempotencyKeys } from "./repositories/runs";
 import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
+import { failInterruptedEvaluations } from "./services/evaluations";
 import { MetricRecorder } from "./services/metric-recorder";
 import { OutcomeRecorder } from "./services/outcome-recorder";
 import { executeRunJob, type ExecutorDeps } from "./services/run-executor";
@@ -170,7 +171,11 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
         if (held.length > 0) void heartbeatRuns(options.db, held, executor.workerId).catch((e: unknown) => console.error("Run heartbeat failed:", e));
       }, timings.heartbeatMs);
       heartbeat.unref();
-      if (options.ownsDatabase) await handBackAllRuns(options.db);
+      if (options.ownsDatabase) {
+        await handBackAllRuns(options.db);
+        // An evaluation runs in the process that started it: those left running by the earlier process end as failed.
+        await failInterruptedEvaluations(options.db);
+      }
       await requeueOrphans();
       sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), timings.sweepMs);
       sweeper.unref();

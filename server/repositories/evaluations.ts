@@ -88,3 +88,11 @@ export async function finishEvaluation(
     })
     .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
 }
+
+/**
+ * Every evaluation still active, across tenants: at the start of a process that owns its
+ * database (embedded PGlite) these are its own from before, whose process is gone.
+ */
+export function listActiveEvaluations(db: Db): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
+  return db.select({ id: evaluations.id, tenantId: evaluations.tenantId }).from(evaluations).where(inArray(evaluations.status, ACTIVE));
+}

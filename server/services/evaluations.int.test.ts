@@ -16,7 +16,8 @@ import { insertWorkflow } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
 import { expectTrpcError, greetingWorkflow, makeTenant, makeUser, testMeta } from "@/server/testing/factories";
-import { evaluationSettled } from "./evaluations";
+import { insertEvaluation, recordEvaluationItem } from "@/server/repositories/evaluations";
+import { evaluationSettled, failInterruptedEvaluations } from "./evaluations";
 
 /**
  * Datasets and evaluations through the tRPC procedures, with the real run system (PGlite, or
@@ -413,6 +414,40 @@ describe("evaluations", () => {
     expect(comparison.counts).toMatchObject({ regressed: 3, improved: 0 });
     expect(comparison.items.every((item) => item.change === "regressed" && item.delta === -1)).toBe(true);
     expect(comparison.score).toMatchObject({ base: 1, candidate: 0, delta: -1 });
+  });
+
+  it("an evaluation left running by an app that stopped ends as failed at the next start, keeping its finished items", async () => {
+    const runs = await system();
+    const { tenant, user, caller } = await member(runs);
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Interrupted", evaluators: greetingEvaluators });
+    const { version, itemIds } = await caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems(["Ada", "Grace"]) });
+    // As the earlier process left it: running, one item stored.
+    const left = await insertEvaluation(database.db, {
+      tenantId: tenant.id,
+      workflowId: workflow.id,
+      datasetId: dataset.id,
+      datasetVersionId: version.id,
+      isDraft: true,
+      status: "running",
+      evaluators: greetingEvaluators,
+      concurrency: 1,
+      totalItems: 2,
+      createdBy: user.id,
+      startedAt: new Date(),
+    });
+    await recordEvaluationItem(database.db, {
+      evaluationId: left.id,
+      itemId: itemIds[0]!,
+      tenantId: tenant.id,
+      results: [{ evaluatorId: "exact", kind: "exact-match", score: 1, reason: "matches exactly" }],
+      score: 1,
+    });
+
+    expect(await failInterruptedEvaluations(database.db)).toBe(1);
+    const { evaluation } = await caller.evaluation.get({ id: left.id });
+    expect(evaluation).toMatchObject({ status: "failed", finishedItems: 1, error: expect.stringContaining("The app stopped") });
+    expect((evaluation.summary as EvaluationSummary)).toMatchObject({ items: 1, score: 1 });
   });
 
   it("refuses what cannot be evaluated, and keeps tenants apart", async () => {

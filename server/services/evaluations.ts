@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Db } from "@/db/client";
 import type { EvaluationRow, EvaluationStatus } from "@/db/schema";
 import {
   compareEvaluations,
@@ -180,9 +181,21 @@ function judgeOver(llm: LlmPort): JudgePort {
   };
 }
 
-async function finish(ctx: TenantContext, evaluation: EvaluationRow, status: EvaluationStatus, error: string | null) {
+async function finish(ctx: Pick<TenantContext, "db"> & { tenant: { id: string } }, evaluation: Pick<EvaluationRow, "id">, status: EvaluationStatus, error: string | null) {
   const rows = await repo.listEvaluationItems(ctx.db, ctx.tenant.id, evaluation.id);
   await repo.finishEvaluation(ctx.db, ctx.tenant.id, evaluation.id, { status, summary: summarizeEvaluation(rows.map(toEvaluatedItem)), error });
+}
+
+/**
+ * At the start of a process that owns its database (embedded PGlite), evaluations still running
+ * were this app's before it stopped: they end as failed, with the summary of the items they finished.
+ */
+export async function failInterruptedEvaluations(db: Db): Promise<number> {
+  const active = await repo.listActiveEvaluations(db);
+  for (const evaluation of active) {
+    await finish({ db, tenant: { id: evaluation.tenantId } }, evaluation, "failed", "The app stopped while the evaluation ran; the items it finished are kept");
+  }
+  return active.length;
 }
 
 const addUsage = (a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined =>
