@@ -52,4 +52,24 @@ describe("the embedded database (PGlite)", () => {
     opened.push(database);
     expect(await database.ping()).toBe(true);
   });
+
+  it("takes over a lock whose process was killed but not yet reaped (a zombie, as a kill -9 leaves it for a moment)", async () => {
+    const dataDir = tempDataDir();
+    const { mkdirSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { spawn } = await import("node:child_process");
+    // `sleep 0` ends at once; its parent, now `sleep 30`, never reaps it: a zombie until sleep 30 ends.
+    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()))));
+      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 10_000 }).toBe("Z");
+      expect(() => process.kill(zombie, 0)).not.toThrow(); // it still answers signal 0
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(`${dataDir}.lock`, String(zombie));
+      const database = await openDatabase({ dataDir });
+      opened.push(database);
+      expect(await database.ping()).toBe(true);
+    } finally {
+      parent.kill("SIGKILL");
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inArray } from "drizzle-orm";
@@ -31,6 +31,15 @@ afterAll(async () => {
   await fake?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Dead, or dead and not yet reaped (a zombie holds no lock). */
+function isGone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") ?? true;
+  } catch {
+    return true;
+  }
+}
 
 function killGroup(child: ChildProcess) {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -116,6 +125,8 @@ describe("the app on the embedded database, killed and restarted (fake OpenAI-co
     while (fake.received.length < 5) await new Promise((resolve) => setTimeout(resolve, 10));
     killGroup(first.child);
     await first.exited();
+    // tsx's exit comes first; the app under it (which holds the PGlite lock) dies a moment later.
+    await expect.poll(() => isGone(first.pid), { timeout: 30_000 }).toBe(true);
     const accepted = new Map(first.lines(/^accepted (\d+) (\S+)$/).map((m) => [m[2]!, `run${m[1]}x`]));
     expect(accepted.size).toBeGreaterThanOrEqual(15);
 
