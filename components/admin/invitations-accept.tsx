@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { signIn, signOut, useSession } from "next-auth/react";
 import { useState, type FormEvent } from "react";
@@ -183,9 +184,9 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
     return (
       <p role="alert" className="rounded-md border bg-muted/50 px-3 py-2 text-sm">
         Your account was created and you joined the tenant, but signing in failed.{" "}
-        <a href="/signin" className="font-medium underline underline-offset-2">
+        <Link href="/signin" className="font-medium underline underline-offset-2">
           Sign in
-        </a>{" "}
+        </Link>{" "}
         with your new password.
       </p>
     );
