@@ -31,7 +31,20 @@ async function connect(page: Page, from: string, to: string) {
       { intervals: [150] },
     )
     .toBe(true);
-  await node(page, from).locator(".react-flow__handle-right").first().dragTo(node(page, to).locator(".react-flow__handle-left"));
+  // Drawn as a hand draws it, in steps (one jump can land before a busy page has seen the drag
+  // start), and drawn again should the edge not appear: the state waited on is the new edge.
+  const edges = page.locator(".react-flow__edge");
+  const before = await edges.count();
+  await expect(async () => {
+    const source = await node(page, from).locator(".react-flow__handle-right").first().boundingBox();
+    const target = await node(page, to).locator(".react-flow__handle-left").first().boundingBox();
+    if (!source || !target) throw new Error("a handle is not on screen");
+    await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 12 });
+    await page.mouse.up();
+    await expect(edges).toHaveCount(before + 1, { timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
 }
 
 /**
