@@ -57,8 +57,9 @@ describe("the embedded database (PGlite)", () => {
     const dataDir = tempDataDir();
     const { mkdirSync, readFileSync, writeFileSync } = await import("node:fs");
     const { spawn } = await import("node:child_process");
-    // `sleep 0` ends at once; its parent, now `sleep 30`, never reaps it: a zombie until sleep 30 ends.
-    const parent = spawn("sh", ["-c", "sleep 0 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    // `sleep 1` ends after its shell became `sleep 30` (exec), which never reaps it: a zombie until
+    // sleep 30 ends. (Ending at once, the shell itself could reap it before the exec.)
+    const parent = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()))));
       await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 10_000 }).toBe("Z");
