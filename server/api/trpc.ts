@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import SuperJSON from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
@@ -123,6 +125,19 @@ export function newRequestId(): string {
 const t = initTRPC.context<Context>().meta<Meta>().create({
   transformer,
   errorFormatter({ shape, error, path }) {
+    // A domain error thrown where the middleware cannot map it (inside a subscription's stream,
+    // after the procedure returned) is still that error: run.live of another tenant's run is a
+    // NOT_FOUND, not a failure of ours.
+    const unmapped = error.code === "INTERNAL_SERVER_ERROR" ? findAppError(error) : undefined;
+    if (unmapped) {
+      const mapped = toTRPCError(unmapped);
+      return {
+        ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY[mapped.code],
+        message: mapped.message,
+        data: { ...shape.data, code: mapped.code, httpStatus: getHTTPStatusCodeFromError(mapped), appCode: unmapped.code, appDetails: unmapped.details ?? null, zodError: null },
+      };
+    }
     // A failure of ours says only that it failed and under which id it was logged: never the
     // message (a database error's holds the SQL and its parameters) nor the stack.
     if (error.code === "INTERNAL_SERVER_ERROR") {

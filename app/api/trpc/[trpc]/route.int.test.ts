@@ -136,6 +136,26 @@ describe("an input of the wrong shape", () => {
   });
 });
 
+describe("a subscription of something out of reach", () => {
+  it("run.live of another tenant's run ends its stream with NOT_FOUND, not a server failure", async () => {
+    const mine = await setup();
+    const theirs = await setup();
+    const run = await theirs.caller.run.start({ workflowId: theirs.workflow.id, input: { name: "Ada" } });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const input = encodeURIComponent(JSON.stringify(transformer.serialize({ runId: run.id })));
+      const response = await GET(new Request(`http://localhost/api/trpc/run.live?input=${input}`, { headers: { authorization: `Bearer ${mine.secret}`, accept: "text/event-stream" } }));
+      const text = await response.text();
+      expect(text).toMatch(/event: serialized-error/);
+      expect(text).toMatch(/"code":"NOT_FOUND"/);
+      expect(text).not.toMatch(/request id/);
+      expect(errors).not.toHaveBeenCalledWith(expect.stringMatching(/^\[request /), expect.anything());
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});
+
 describe("text a database cannot store", () => {
   it("NUL bytes and lone surrogates answer 400 naming the field, never SQL", async () => {
     const { workflow, secret } = await setup();
