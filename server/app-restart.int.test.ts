@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
+import { isAlive } from "@/db/lock";
 import { runEvents, runs } from "@/db/schema";
 import type { RunEvent } from "@/engine/schema/run-events";
 import { startFakeOpenAiServer, type FakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
+import { killGroup } from "@/server/testing/worker-harness";
 import { baseChildEnv } from "@/server/mcp/launch";
 
 /**
@@ -31,24 +33,6 @@ afterAll(async () => {
   await fake?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Dead, or dead and not yet reaped (a zombie holds no lock). */
-function isGone(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z") ?? true;
-  } catch {
-    return true;
-  }
-}
-
-function killGroup(child: ChildProcess) {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
-}
 
 interface App {
   child: ChildProcess;
@@ -126,7 +110,7 @@ describe("the app on the embedded database, killed and restarted (fake OpenAI-co
     killGroup(first.child);
     await first.exited();
     // tsx's exit comes first; the app under it (which holds the PGlite lock) dies a moment later.
-    await expect.poll(() => isGone(first.pid), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => isAlive(first.pid), { timeout: 30_000 }).toBe(false);
     const accepted = new Map(first.lines(/^accepted (\d+) (\S+)$/).map((m) => [m[2]!, `run${m[1]}x`]));
     expect(accepted.size).toBeGreaterThanOrEqual(15);
 

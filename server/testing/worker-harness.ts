@@ -192,7 +192,8 @@ async function startProcessWorkers(options: TestWorkerPoolOptions): Promise<Test
   }
 }
 
-function killGroup(child: ChildProcess) {
+/** Kills a child started with `detached: true` together with everything it started (its process group). */
+export function killGroup(child: ChildProcess) {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid, "SIGKILL");
