@@ -123,14 +123,16 @@ describe("LLM provider settings: keys are write-only", () => {
     ["owner", true],
   ] as [Role, boolean][])("a %s may manage LLM providers: %s", async (role, allowed) => {
     const { caller } = await adminOfNewTenant(role);
-    const list = caller.llm.list();
-    const save = caller.llm.save({ provider: "anthropic", apiKey: "sk-ant-abcdefgh" });
+    // Each call starts only when its expectation is attached: a second call started early could
+    // reject before anyone listens, which Node reports as an unhandled rejection.
+    const list = () => caller.llm.list();
+    const save = () => caller.llm.save({ provider: "anthropic", apiKey: "sk-ant-abcdefgh" });
     if (allowed) {
-      await expect(list).resolves.toHaveLength(3);
-      await expect(save).resolves.toEqual({ provider: "anthropic" });
+      await expect(list()).resolves.toHaveLength(3);
+      await expect(save()).resolves.toEqual({ provider: "anthropic" });
     } else {
-      await expect(list).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(save).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(save()).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
   });
 
