@@ -103,6 +103,8 @@ export const evaluations = pgTable(
     /** The published version evaluated; null for the draft (each run then snapshots the draft). */
     workflowVersionId: uuid("workflow_version_id").references(() => workflowVersions.id, { onDelete: "set null" }),
     isDraft: boolean("is_draft").notNull().default(false),
+    /** For the draft: the workflow's save counter when it started (a publish gate trusts it only while the draft is unchanged). */
+    draftRevision: integer("draft_revision"),
     status: text("status").$type<EvaluationStatus>().notNull().default("queued"),
     /** The evaluators as they were when it started (the dataset's may change later). */
     evaluators: jsonb("evaluators").$type<unknown[]>().notNull(),
@@ -117,6 +119,8 @@ export const evaluations = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: at("created_at").notNull().defaultNow(),
     startedAt: at("started_at"),
+    /** Written every few seconds by the process running it; one silent for long had its process die. */
+    heartbeatAt: at("heartbeat_at"),
     finishedAt: at("finished_at"),
   },
   (t) => [index("evaluations_workflow_idx").on(t.tenantId, t.workflowId, t.createdAt.desc()), index("evaluations_dataset_idx").on(t.tenantId, t.datasetId)],

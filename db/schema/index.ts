@@ -7,3 +7,4 @@ export * from "./anomalies";
 export * from "./learning";
 export * from "./triggers";
 export * from "./evaluations";
+export * from "./publish-gates";
