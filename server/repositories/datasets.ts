@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, notInArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { datasetItems, datasets, datasetVersions, type DatasetRow, type DatasetVersionRow, type DatasetVersionSource } from "@/db/schema";
 import type { StoredDatasetItem } from "@/engine/evaluation";
@@ -18,11 +18,12 @@ export async function insertDataset(
   return { dataset: dataset!, version: version! };
 }
 
-/** A workflow's datasets, by name. */
-export function listDatasets(db: Db, tenantId: string, workflowId: string): Promise<DatasetRow[]> {
+/** A workflow's datasets, by name, each with the item count of its newest version. */
+export function listDatasets(db: Db, tenantId: string, workflowId: string): Promise<(DatasetRow & { itemCount: number })[]> {
   return db
-    .select()
+    .select({ ...getTableColumns(datasets), itemCount: sql<number>`coalesce(${datasetVersions.itemCount}, 0)`.mapWith(Number) })
     .from(datasets)
+    .leftJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.latestVersion)))
     .where(and(eq(datasets.tenantId, tenantId), eq(datasets.workflowId, workflowId)))
     .orderBy(asc(datasets.name), asc(datasets.id));
 }

@@ -114,6 +114,7 @@ describe("datasets", () => {
       mapping: { input: { fields: { name: { from: "name" } } }, reference: { from: "expected" }, tags: { from: "tags", separator: ";" } },
     });
     expect(imported.version).toMatchObject({ version: 3, itemCount: 4, source: "import" });
+    expect(await caller.dataset.list({ workflowId: workflow.id })).toMatchObject([{ id: dataset.id, name: "Greetings", latestVersion: 3, itemCount: 4 }]);
 
     const v2 = await caller.dataset.get({ datasetId: dataset.id, version: 2 });
     expect(v2.items.map((item) => item.input.name)).toEqual(["Ada", "Grace"]);
