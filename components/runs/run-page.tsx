@@ -121,7 +121,7 @@ export function RunPage({ runId }: { runId: string }) {
               </section>
             ) : null}
           </div>
-          {selected ? <StepDetail step={selected} steps={steps} runInput={run.input} /> : <p className="text-sm text-muted-foreground">No steps yet.</p>}
+          {selected ? <StepDetail step={selected} steps={steps} runInput={run.input} rerunOf={!isLive && status !== "waiting" && can("workflow.edit") ? run.id : null} /> : <p className="text-sm text-muted-foreground">No steps yet.</p>}
         </div>
       ) : (
         <RunDebugger runId={run.id} plan={plan} eventCount={storedCount} />

@@ -3,6 +3,7 @@ import { JsonView } from "./json-view";
 import type { StepView } from "./ordered-steps";
 import { describeInterruption } from "./run-state";
 import { StatusBadge } from "./status-badge";
+import { StepRerun } from "./step-rerun";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -13,8 +14,11 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-/** What one step read, produced and cost; streamed text while it runs. */
-export function StepDetail({ step, steps, runInput }: { step: StepView; steps: StepView[]; runInput: unknown }) {
+/**
+ * What one step read, produced and cost; streamed text while it runs. `rerunOf` (the run's id, when
+ * the run has ended and the member may edit the workflow) offers "Re-run this step" for plan steps.
+ */
+export function StepDetail({ step, steps, runInput, rerunOf }: { step: StepView; steps: StepView[]; runInput: unknown; rerunOf?: string | null }) {
   const byId = new Map(steps.map((s) => [s.stepId, s]));
   const duration = step.startedAt != null && step.finishedAt != null ? step.finishedAt - step.startedAt : null;
   return (
@@ -77,6 +81,7 @@ export function StepDetail({ step, steps, runInput }: { step: StepView; steps: S
       <Section title={step.port && step.port !== "out" ? `Output (port ${step.port})` : "Output"}>
         {step.hasOutput ? <JsonView value={step.output} label={`Output of ${step.label}`} /> : <p className="text-sm text-muted-foreground">No output yet.</p>}
       </Section>
+      {rerunOf && !step.parentStepId && step.kind !== "human-approval" && step.status !== "running" ? <StepRerun key={step.stepId} runId={rerunOf} stepId={step.stepId} /> : null}
     </div>
   );
 }

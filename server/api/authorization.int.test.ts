@@ -109,6 +109,8 @@ const SAMPLES: Record<string, Sample> = {
   "run.retry": (fx) => ({ id: fx.runId }),
   "run.decide": (fx) => ({ runId: fx.runId, stepId: "shout", approved: true }),
   "run.resolveInterrupted": (fx) => ({ runId: fx.runId, stepId: "shout", action: "retry" }),
+  "run.stepInputs": (fx) => ({ runId: fx.runId, stepId: "shout" }),
+  "run.rerunStep": (fx) => ({ runId: fx.runId, stepId: "shout" }),
   "run.publish": (fx) => ({ workflowId: fx.workflowId }),
   "run.live": (fx) => ({ runId: fx.runId }),
 

@@ -7,6 +7,7 @@ import { announceIfExposed } from "@/server/services/mcp-tools";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
 import { liveRunEvents } from "@/server/services/run-stream";
+import * as stepRerun from "@/server/services/step-rerun";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
@@ -67,6 +68,16 @@ export const runRouter = router({
   resolveInterrupted: permissionProcedure("workflow.run")
     .input(z.object({ runId: id, stepId: z.string().min(1).max(200), action: z.enum(INTERRUPTION_DECISIONS) }))
     .mutation(async ({ ctx, input }) => runs.resolveInterruptedStep(ctx, (await ctx.runSystem()).runDeps, input)),
+
+  /** A step's captured inputs in a run (the run's input, the outputs of the steps it reads) and its output then. */
+  stepInputs: permissionProcedure("run.view")
+    .input(stepRerun.stepRefInput)
+    .query(({ ctx, input }) => stepRerun.getStepInputs(ctx, input)),
+
+  /** Runs one step of a run again (captured or edited inputs) without the rest of the workflow; stores no run. */
+  rerunStep: permissionProcedure("workflow.edit")
+    .input(stepRerun.rerunStepInput)
+    .mutation(async ({ ctx, input }) => stepRerun.rerunStep(ctx, (await ctx.runSystem()).executor, input)),
 
   publish: permissionProcedure("workflow.edit")
     .input(z.object({ workflowId: id, note: z.string().max(500).optional() }))
