@@ -17,6 +17,11 @@ export const ERROR_CODES = [
    * message says why. Not a failure of the app, so not a 5xx.
    */
   "UNAVAILABLE",
+  /**
+   * A workflow's publish gate refused the publish: its evaluation scored below the minimum. The
+   * details name the evaluation, the score and the regressions.
+   */
+  "GATE_REFUSED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -11,6 +11,7 @@ import { mcpRouter } from "./routers/mcp";
 import { mcpToolRouter } from "./routers/mcp-tool";
 import { memberRouter } from "./routers/member";
 import { platformRouter } from "./routers/platform";
+import { publishGateRouter } from "./routers/publish-gate";
 import { runRouter } from "./routers/run";
 import { scheduleRouter } from "./routers/schedule";
 import { sessionRouter } from "./routers/session";
@@ -41,6 +42,8 @@ export const appRouter = router({
   /** Datasets of a workflow and evaluations of its versions against them (issue 17). */
   dataset: datasetRouter,
   evaluation: evaluationRouter,
+  /** A workflow's publish gate: a dataset and a minimum score its drafts must reach to be published. */
+  publishGate: publishGateRouter,
   /** Tenant administration (issue 7): one router per admin tab. */
   member: memberRouter,
   token: tokenRouter,

@@ -26,6 +26,8 @@ const admin = [
   "usage.view",
   "audit.view",
   "anomaly.manage",
+  // The publish gate: setting or removing it, and publishing past its refusal, are one decision.
+  "gate.manage",
 ] as const;
 const owner = [...admin, "tenant.manage"] as const;
 

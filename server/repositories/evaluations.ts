@@ -1,6 +1,16 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { evaluationItems, evaluations, type EvaluationItemRow, type EvaluationRow, type EvaluationStatus } from "@/db/schema";
+import {
+  datasets,
+  datasetVersions,
+  evaluationItems,
+  evaluations,
+  workflows,
+  workflowVersions,
+  type EvaluationItemRow,
+  type EvaluationRow,
+  type EvaluationStatus,
+} from "@/db/schema";
 
 // Evaluations and their per-item results; every query is scoped by tenant.
 
@@ -17,11 +27,39 @@ export async function findEvaluation(db: Db, tenantId: string, id: string): Prom
   return row;
 }
 
-/** A workflow's evaluations (optionally of one dataset), newest first. */
-export function listEvaluations(db: Db, tenantId: string, filter: { workflowId: string; datasetId?: string; limit: number }): Promise<EvaluationRow[]> {
+/** What the pages name beside an evaluation: its workflow, dataset and the version numbers it ran. */
+export type EvaluationNames = { workflowName: string; datasetName: string; datasetVersion: number; workflowVersion: number | null };
+export type NamedEvaluation = EvaluationRow & EvaluationNames;
+
+const namedColumns = {
+  evaluation: evaluations,
+  workflowName: workflows.name,
+  datasetName: datasets.name,
+  datasetVersion: datasetVersions.version,
+  workflowVersion: workflowVersions.version,
+};
+
+function namedEvaluations(db: Db) {
   return db
-    .select()
+    .select(namedColumns)
     .from(evaluations)
+    .innerJoin(workflows, eq(workflows.id, evaluations.workflowId))
+    .innerJoin(datasets, eq(datasets.id, evaluations.datasetId))
+    .innerJoin(datasetVersions, eq(datasetVersions.id, evaluations.datasetVersionId))
+    .leftJoin(workflowVersions, eq(workflowVersions.id, evaluations.workflowVersionId));
+}
+
+const toNamed = ({ evaluation, ...names }: { evaluation: EvaluationRow } & EvaluationNames): NamedEvaluation => ({ ...evaluation, ...names });
+
+/** An evaluation with its workflow's and dataset's names and the version numbers it ran. */
+export async function findNamedEvaluation(db: Db, tenantId: string, id: string): Promise<NamedEvaluation | undefined> {
+  const [row] = await namedEvaluations(db).where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
+  return row ? toNamed(row) : undefined;
+}
+
+/** A workflow's evaluations (optionally of one dataset), newest first, named as findNamedEvaluation names them. */
+export async function listEvaluations(db: Db, tenantId: string, filter: { workflowId: string; datasetId?: string; limit: number }): Promise<NamedEvaluation[]> {
+  const rows = await namedEvaluations(db)
     .where(
       and(
         eq(evaluations.tenantId, tenantId),
@@ -31,6 +69,7 @@ export function listEvaluations(db: Db, tenantId: string, filter: { workflowId: 
     )
     .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
     .limit(filter.limit);
+  return rows.map(toNamed);
 }
 
 /** Stores one finished item and counts it in the evaluation's progress, in one transaction. */

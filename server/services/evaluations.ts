@@ -91,6 +91,8 @@ export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, 
   if (items.length === 0) throw new AppError("INVALID_INPUT", `Version ${version.version} of the dataset has no items`, { field: "datasetVersion" });
 
   let workflowVersionId: string | null = null;
+  // The draft's save counter now: a publish gate trusts this evaluation only while the draft is unchanged.
+  const draftRevision = input.draft ? ((await findWorkflowHead(ctx.db, ctx.tenant.id, dataset.workflowId))?.version ?? null) : null;
   if (!input.draft) {
     if (input.workflowVersionId) {
       if (!(await isVersionOf(ctx.db, ctx.tenant.id, input.workflowVersionId, dataset.workflowId))) throw notFound("workflow version", input.workflowVersionId);
@@ -110,6 +112,7 @@ export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, 
       datasetVersionId: version.id,
       workflowVersionId,
       isDraft: Boolean(input.draft),
+      draftRevision,
       status: "running",
       evaluators: parsed.data,
       concurrency: input.concurrency,
@@ -326,14 +329,26 @@ export async function listEvaluations(ctx: TenantContext, filter: { workflowId: 
   return repo.listEvaluations(ctx.db, ctx.tenant.id, filter);
 }
 
-/** An evaluation with its dataset version number and its items (output, each score and reason, tokens, cost, duration, run). */
+/**
+ * An evaluation (named: workflow, dataset, version numbers) with its items: output, each score and
+ * reason, tokens, cost, duration, run, and the dataset item's input and reference beside each.
+ */
 export async function getEvaluation(ctx: TenantContext, id: string) {
-  const evaluation = await evaluationOf(ctx, id);
-  const [items, version] = await Promise.all([
+  const evaluation = await repo.findNamedEvaluation(ctx.db, ctx.tenant.id, id);
+  if (!evaluation) throw notFound("evaluation", id);
+  const [items, datasetItems] = await Promise.all([
     repo.listEvaluationItems(ctx.db, ctx.tenant.id, id),
-    datasetsRepo.findDatasetVersionById(ctx.db, ctx.tenant.id, evaluation.datasetVersionId),
+    datasetsRepo.listVersionItems(ctx.db, ctx.tenant.id, evaluation.datasetVersionId),
   ]);
-  return { evaluation, datasetVersion: version?.version ?? null, items };
+  const byId = new Map(datasetItems.map((item) => [item.id, item]));
+  return {
+    evaluation,
+    datasetVersion: evaluation.datasetVersion,
+    items: items.map((item) => {
+      const source = byId.get(item.itemId);
+      return { ...item, input: source?.input ?? null, reference: source?.reference ?? null, tags: source?.tags ?? [] };
+    }),
+  };
 }
 
 /**

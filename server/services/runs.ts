@@ -42,7 +42,7 @@ async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Pro
   await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
 }
 
-function compileOrThrow(document: unknown): Plan {
+export function compileOrThrow(document: unknown): Plan {
   const result = compileWorkflow(loadWorkflowDocument(document));
   if (!result.ok) {
     throw new AppError("INVALID_INPUT", `The workflow does not compile: ${result.errors.map((e) => e.message).join("; ")}`, {
@@ -52,10 +52,19 @@ function compileOrThrow(document: unknown): Plan {
   return result.plan;
 }
 
-/** Publishes the workflow's current document as its next numbered, immutable version. */
-export async function publishVersion(ctx: TenantContext, input: { workflowId: string; note?: string }) {
+/**
+ * Publishes the workflow's current document as its next numbered, immutable version.
+ * `expectedRevision` (the draft's save counter an evaluation ran) refuses a draft changed since;
+ * `auditAction`/`auditMetadata` name the publish in the audit log (the gate's evaluation and score, an override).
+ */
+export async function publishVersion(
+  ctx: TenantContext,
+  input: { workflowId: string; note?: string; expectedRevision?: number; auditAction?: string; auditMetadata?: Record<string, unknown> },
+) {
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
+  if (input.expectedRevision !== undefined && workflow.version !== input.expectedRevision)
+    throw conflict("The draft changed while it was evaluated: publish again to evaluate the new draft", { expectedRevision: input.expectedRevision, revision: workflow.version });
   const plan = compileOrThrow(workflow.document);
   const published = await withAudit(ctx, async (tx) => {
     const version = await repo.insertVersion(tx, {
@@ -69,7 +78,7 @@ export async function publishVersion(ctx: TenantContext, input: { workflowId: st
     });
     return {
       value: version,
-      audit: { action: "workflow.publish", targetType: "workflow", targetId: workflow.id, metadata: { version: version.version } },
+      audit: { action: input.auditAction ?? "workflow.publish", targetType: "workflow", targetId: workflow.id, metadata: { version: version.version, ...input.auditMetadata } },
     };
   });
   // A workflow the planner proposed: what the user changed before publishing teaches the planner.
