@@ -129,6 +129,11 @@ const SAMPLES: Record<string, Sample> = {
   "evaluation.start": "derived",
   "evaluation.cancel": "derived",
   "evaluation.compare": "derived",
+  "publishGate.get": (fx) => ({ workflowId: fx.workflowId }),
+  "publishGate.set": (fx) => ({ workflowId: fx.workflowId, datasetId: randomUUID(), minScore: 0.5 }),
+  "publishGate.remove": (fx) => ({ workflowId: fx.workflowId }),
+  "publishGate.evaluate": (fx) => ({ workflowId: fx.workflowId }),
+  "publishGate.publishAnyway": (fx) => ({ workflowId: fx.workflowId, reason: "the matrix says so" }),
 
   "schedule.list": (fx) => ({ workflowId: fx.workflowId }),
   "schedule.preview": () => ({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" }),

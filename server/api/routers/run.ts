@@ -6,6 +6,7 @@ import { pageInput } from "@/server/repositories/pagination";
 import { announceIfExposed } from "@/server/services/mcp-tools";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
+import { publishInput, publishThroughGate } from "@/server/services/publish-gate";
 import { liveRunEvents } from "@/server/services/run-stream";
 import * as stepRerun from "@/server/services/step-rerun";
 import { permissionProcedure, router } from "../trpc";
@@ -79,10 +80,15 @@ export const runRouter = router({
     .input(stepRerun.rerunStepInput)
     .mutation(async ({ ctx, input }) => stepRerun.rerunStep(ctx, (await ctx.runSystem()).executor, input)),
 
+  /** Publishes the draft; a workflow with a publish gate evaluates it first and refuses below the minimum (GATE_REFUSED). */
   publish: permissionProcedure("workflow.edit")
-    .input(z.object({ workflowId: id, note: z.string().max(500).optional() }))
+    .input(publishInput)
     .mutation(async ({ ctx, input }) => {
-      const version = await runs.publishVersion(ctx, input);
+      const evaluationDeps = async () => {
+        const system = await ctx.runSystem();
+        return { runDeps: system.runDeps, llm: system.executor.llm };
+      };
+      const version = await publishThroughGate(ctx, evaluationDeps, input);
       await announceIfExposed(ctx, (await ctx.runSystem()).bus, input.workflowId); // its MCP tool's schemas changed
       return version;
     }),
