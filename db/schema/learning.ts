@@ -23,6 +23,13 @@ export const runOutcomes = pgTable(
     pattern: text("pattern").notNull(),
     strategyId: text("strategy_id").notNull(),
     success: boolean("success").notNull(),
+    /**
+     * The success measure in [0, 1] when it is a score rather than success or failure: an
+     * evaluation item's score, or an experiment's evaluator. Null for plain run success.
+     */
+    score: doublePrecision("score"),
+    /** "run" (the executor), or "evaluation" (an evaluation item: counted once, as its score). */
+    source: text("source").$type<"run" | "evaluation">().notNull().default("run"),
     latencyMs: integer("latency_ms").notNull(),
     tokens: integer("tokens").notNull(),
     costUsd: doublePrecision("cost_usd").notNull(),
@@ -66,6 +73,8 @@ export const experiments = pgTable(
     versions: jsonb("versions").$type<Record<string, string>>().notNull(),
     status: text("status").$type<ExperimentStatus>().notNull().default("running"),
     result: jsonb("result").$type<unknown>(),
+    /** What counts as success for the arms: null for run success, or a dataset's evaluator (server/services/experiments.ts SuccessMeasure). */
+    successMeasure: jsonb("success_measure").$type<unknown>(),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: at("created_at").notNull().defaultNow(),
     endedAt: at("ended_at"),
