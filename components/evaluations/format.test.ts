@@ -7,11 +7,13 @@ import {
   formatInterval,
   formatScore,
   formatScoreWithInterval,
+  formatSigned,
   isFailingItem,
   orderForCompare,
   pageOf,
   previewValue,
   progressOf,
+  toEvaluatedItem,
   versionLabel,
 } from "./format";
 
@@ -40,6 +42,9 @@ describe("evaluation formatting", () => {
     expect(formatDelta(null, "score")).toBe("—");
     expect(formatDelta(0.0012, "usd")).toBe("+$0.0012");
     expect(formatDelta(-1500, "ms")).toBe("−1.5 s");
+    expect(formatSigned(-0.054)).toBe("−0.05");
+    expect(formatSigned(12.4, 0)).toBe("+12");
+    expect(formatSigned(-0.001)).toBe("±0.00");
     expect(deltaTone(0.2, true)).toBe("better");
     expect(deltaTone(0.2, false)).toBe("worse");
     expect(deltaTone(0, true)).toBe("same");
@@ -80,6 +85,11 @@ describe("evaluation formatting", () => {
     const b = { id: "b", createdAt: new Date(1_000) };
     expect(orderForCompare([a, b])).toEqual({ base: b, candidate: a });
     expect(orderForCompare([a])).toBeNull();
+  });
+
+  it("reads a stored item as the engine's summary reads it", () => {
+    const item = { itemId: "a", results: [], durationMs: null, costUsd: 0.01, usage: null, runError: "boom" };
+    expect(toEvaluatedItem(item)).toEqual({ itemId: "a", results: [], costUsd: 0.01, runFailed: true });
   });
 
   it("labels evaluators and previews values on one line", () => {

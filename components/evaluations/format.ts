@@ -1,4 +1,5 @@
 import { formatDuration } from "@/components/runs/format";
+import type { EvaluatedItem, EvaluatorResult } from "@/engine/evaluation";
 
 /** Mirrors db/schema EVALUATION_STATUSES (components may not import db/). */
 export const EVALUATION_STATUSES = ["queued", "running", "completed", "cancelled", "failed"] as const;
@@ -36,6 +37,15 @@ export function formatScoreWithInterval(score: number | null | undefined, interv
 
 const MINUS = "\u2212";
 const signOf = (value: number) => (value > 0 ? "+" : value < 0 ? MINUS : "±");
+
+/**
+ * A number with its sign, as an interval's ends read: "+0.12", "−0.05".
+ * @example formatSigned(-0.054) // → "−0.05"
+ */
+export function formatSigned(value: number, digits = 2): string {
+  const text = Math.abs(value).toFixed(digits);
+  return Number(text) === 0 ? `±${text}` : `${signOf(value)}${text}`;
+}
 const costFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 4 });
 
 /**
@@ -112,4 +122,23 @@ export function previewValue(value: unknown, max = 120): string {
   if (value === undefined || value === null) return "—";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A stored item as engine summarizeEvaluation reads it, for the summary shown while an evaluation runs. */
+export function toEvaluatedItem(item: {
+  itemId: string;
+  results: unknown[];
+  durationMs: number | null;
+  costUsd: number | null;
+  usage: { inputTokens: number; outputTokens: number } | null;
+  runError: string | null;
+}): EvaluatedItem {
+  return {
+    itemId: item.itemId,
+    results: item.results as EvaluatorResult[],
+    ...(item.durationMs === null ? {} : { durationMs: item.durationMs }),
+    ...(item.costUsd === null ? {} : { costUsd: item.costUsd }),
+    ...(item.usage === null ? {} : { usage: item.usage }),
+    ...(item.runError === null ? {} : { runFailed: true }),
+  };
 }
