@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload, Webhook } from "lucide-react";
+import { ArrowLeft, Database, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload, Webhook } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -161,6 +161,14 @@ export function Toolbar({
         <Button variant="ghost" size="sm" onClick={() => setTriggersOpen(true)} aria-label="Triggers" title="Triggers: webhooks, schedules, MCP tool">
           <Webhook className="size-4" aria-hidden /> <span className="hidden xl:inline">Triggers</span>
         </Button>
+        <Link
+          href={`/workflows/${workflow.id}/datasets`}
+          aria-label="Datasets"
+          title="Datasets: test cases and evaluators for this workflow"
+          className="inline-flex h-8 items-center gap-2 rounded-md px-3 text-sm font-medium hover:bg-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+        >
+          <Database className="size-4" aria-hidden /> <span className="hidden xl:inline">Datasets</span>
+        </Link>
         {readOnly ? null : (
           <Button variant="secondary" size="sm" onClick={() => setPublishOpen(true)}>
             <Upload className="size-4" aria-hidden /> Publish

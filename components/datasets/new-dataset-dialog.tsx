@@ -1,0 +1,72 @@
+"use client";
+
+import * as Dialog from "@radix-ui/react-dialog";
+import { useMutation } from "@tanstack/react-query";
+import { Plus } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "@/components/trpc/react";
+import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
+import { fieldErrorsOf } from "@/components/ui/field-errors";
+import { Field, Input } from "@/components/ui/input";
+
+/** "New dataset": a name (unique in the workflow) and a description; opens the new dataset. */
+export function NewDatasetDialog({ workflowId, onCreated }: { workflowId: string; onCreated: (datasetId: string) => void }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const [clientError, setClientError] = useState<string | null>(null);
+  const create = useMutation(trpc.dataset.create.mutationOptions({ onSuccess: (dataset) => onCreated(dataset.id) }));
+  const errors = fieldErrorsOf(create.error, ["name", "description"] as const);
+  const nameError = clientError ?? errors.name;
+
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (!next) {
+      create.reset();
+      setClientError(null);
+    }
+  }
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const name = String(form.get("name") ?? "").trim();
+    const description = String(form.get("description") ?? "").trim();
+    if (!name) return setClientError("Name the dataset");
+    setClientError(null);
+    create.mutate({ workflowId, name, ...(description ? { description } : {}) });
+  }
+
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Trigger asChild>
+        <Button>
+          <Plus className="size-4" aria-hidden /> New dataset
+        </Button>
+      </Dialog.Trigger>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
+        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
+          <Dialog.Title className="text-lg font-semibold">New dataset</Dialog.Title>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            Then add items by hand, import a CSV or JSONL file, or add finished runs from their run page.
+          </Dialog.Description>
+          <form onSubmit={submit} className="space-y-4" noValidate>
+            <Field label="Name" htmlFor="dataset-name" error={nameError}>
+              <Input id="dataset-name" name="name" maxLength={100} placeholder="e.g. Onboarding questions" aria-invalid={Boolean(nameError)} autoFocus />
+            </Field>
+            <Field label="Description" htmlFor="dataset-description" error={errors.description}>
+              <Input id="dataset-description" name="description" maxLength={2000} placeholder="What these items test (optional)" />
+            </Field>
+            {errors.form ? (
+              <p role="alert" className="text-sm text-danger">
+                {errors.form}
+              </p>
+            ) : null}
+            <DialogActions submitLabel="Create dataset" isPending={create.isPending} />
+          </form>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
