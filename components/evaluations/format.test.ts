@@ -11,6 +11,7 @@ import {
   isFailingItem,
   orderForCompare,
   pageOf,
+  parseTags,
   previewValue,
   progressOf,
   toEvaluatedItem,
@@ -99,5 +100,7 @@ describe("evaluation formatting", () => {
     expect(previewValue({ name: "Ada" })).toBe('{"name":"Ada"}');
     expect(previewValue("x".repeat(10), 5)).toBe("xxxx…");
     expect(previewValue(null)).toBe("—");
+    expect(parseTags(" onboarding, edge case,,onboarding ")).toEqual(["onboarding", "edge case"]);
+    expect(parseTags("")).toEqual([]);
   });
 });

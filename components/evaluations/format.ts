@@ -142,3 +142,11 @@ export function toEvaluatedItem(item: {
     ...(item.runError === null ? {} : { runFailed: true }),
   };
 }
+
+/**
+ * Tags typed as "a, b": trimmed, empty ones and repeats left out.
+ * @example parseTags(" onboarding, edge case,,onboarding ") // → ["onboarding", "edge case"]
+ */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(",").map((tag) => tag.trim()).filter(Boolean))];
+}

@@ -5,13 +5,17 @@ import { RotateCcw, Square } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
+import { AddToDatasetDialog } from "@/components/evaluations/add-to-dataset-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";
 import type { RunStatus } from "./format";
 
-/** Cancel while the run may still change; Retry once it failed or was cancelled (a new run). */
-export function RunActions({ runId, status }: { runId: string; status: RunStatus }) {
+/**
+ * Cancel while the run may still change; Retry once it failed or was cancelled (a new run); Add to
+ * dataset once it finished (its input as an evaluation item).
+ */
+export function RunActions({ runId, workflowId, status }: { runId: string; /** Offers "Add to dataset" when given. */ workflowId?: string; status: RunStatus }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -33,9 +37,11 @@ export function RunActions({ runId, status }: { runId: string; status: RunStatus
   );
   const canCancel = (status === "queued" || status === "running" || status === "waiting") && can("run.cancel");
   const canRetry = (status === "failed" || status === "cancelled") && can("workflow.run");
+  const canAddToDataset = (status === "completed" || status === "failed" || status === "cancelled") && can("workflow.edit");
 
   return (
     <div className="flex gap-2">
+      {canAddToDataset && workflowId ? <AddToDatasetDialog runId={runId} workflowId={workflowId} isCompleted={status === "completed"} /> : null}
       {canCancel ? (
         <Button variant="secondary" onClick={() => cancel.mutate({ id: runId })} disabled={cancel.isPending}>
           {cancel.isPending ? <Spinner /> : <Square className="size-4" aria-hidden />}

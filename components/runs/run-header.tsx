@@ -20,6 +20,8 @@ export interface RunSummary {
   isDraft: boolean;
   retryOf: string | null;
   trigger: RunTrigger;
+  /** What started it, e.g. the evaluation whose item this run is. */
+  triggerId?: string | null;
 }
 
 export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNode }) {
@@ -34,7 +36,18 @@ export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNod
         {actions}
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 rounded-xl border bg-card p-4 text-sm sm:grid-cols-4 lg:grid-cols-7">
-        <Item label="Trigger" value={<TriggerBadge trigger={run.trigger} className="text-sm text-foreground" />} />
+        <Item
+          label="Trigger"
+          value={
+            run.trigger === "evaluation" && run.triggerId ? (
+              <Link href={`/evaluations/${run.triggerId}`} className="underline underline-offset-2" title="The evaluation this run is an item of">
+                <TriggerBadge trigger={run.trigger} className="text-sm text-foreground" />
+              </Link>
+            ) : (
+              <TriggerBadge trigger={run.trigger} className="text-sm text-foreground" />
+            )
+          }
+        />
         <Item label="Started by" value={run.startedByName} />
         <Item label="Created" value={<time dateTime={run.createdAt.toISOString()} title={dateTimeFormat.format(run.createdAt)}>{shortDateTime.format(run.createdAt)}</time>} />
         <Item label="Duration" value={formatDuration(run.durationMs)} />

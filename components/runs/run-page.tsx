@@ -70,8 +70,9 @@ export function RunPage({ runId }: { runId: string }) {
           isDraft: run.isDraft,
           retryOf: run.retryOf,
           trigger: run.trigger,
+          triggerId: run.triggerId,
         }}
-        actions={<RunActions runId={run.id} status={status} />}
+        actions={<RunActions runId={run.id} workflowId={run.workflowId} status={status} />}
       />
 
       {status === "completed" || status === "failed" ? <RunRating runId={run.id} finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null} /> : null}
