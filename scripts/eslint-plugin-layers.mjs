@@ -23,12 +23,13 @@ const WHY = {
 
 /** For each folder: the folders it may import, or a function deciding per import. */
 const ALLOWED = {
-  // A route handler's integration test builds its data with the server's factories and the engine's examples.
+  // A route handler's integration tests (route.int.test.ts, route.<topic>.int.test.ts) build their
+  // data with the server's factories and the engine's examples.
   app: (target, ctx) =>
     target === "app" ||
     target === "components" ||
-    (target === "server" && /\/api\/.*\/route(\.int\.test)?\.ts$/.test(ctx.file)) ||
-    (target === "engine" && /\/api\/.*\/route\.int\.test\.ts$/.test(ctx.file)),
+    (target === "server" && /\/api\/.*\/route(\.[\w-]+)?(\.int\.test)?\.ts$/.test(ctx.file) && !/\/route\.[\w-]+\.ts$/.test(ctx.file)) ||
+    (target === "engine" && /\/api\/.*\/route(\.[\w-]+)?\.int\.test\.ts$/.test(ctx.file)),
   components: (target, ctx) => target === "components" || target === "engine" || (target === "server" && ctx.isTypeOnly),
   engine: (target) => target === "engine",
   server: (target) => target === "server" || target === "engine" || target === "db",

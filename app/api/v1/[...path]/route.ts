@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createCaller } from "@/server/api/root";
 import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
+import * as evaluationsApi from "@/server/api/rest-evaluations";
 import { createContext } from "@/server/api/trpc";
 import { getDatabase } from "@/server/db";
 import { withMetrics } from "@/server/observability/metrics";
@@ -22,6 +23,7 @@ import type { TenantContext } from "@/server/services/context";
 export const dynamic = "force-dynamic";
 
 type RouteContext = { params: Promise<{ path: string[] }> };
+type Caller = ReturnType<typeof createCaller>;
 
 /** The longest a start may wait for its run to end before answering 202. */
 const MAX_WAIT_SECONDS = 300;
@@ -126,10 +128,29 @@ async function readRun(request: Request, id: string): Promise<Response> {
   return Response.json(runBody(await caller.run.get({ id })), { headers: noStore });
 }
 
+/** A handler that calls the procedures as the request's token (workflows, datasets, evaluations: server/api/rest-evaluations.ts). */
+const asToken =
+  (handler: (caller: Caller, request: Request, ...params: string[]) => Promise<Response>) =>
+  async (request: Request, ...params: string[]) =>
+    handler((await authenticate(request)).caller, request, ...params);
+
+/** POST /api/v1/evaluations: the body is read with the same cap as a run's. */
+async function startEvaluation(request: Request): Promise<Response> {
+  const { caller } = await authenticate(request);
+  const read = await readJsonBody(request, getEnv().maxRequestBytes);
+  if (!read.ok) return errorResponse(read.status, read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", read.message);
+  return evaluationsApi.startEvaluation(caller, read.json);
+}
+
 /** The API's routes: [method, path pattern, handler]. Anything else is a JSON 404 or 405. */
 const ROUTES: [string, RegExp, (request: Request, ...params: string[]) => Promise<Response>][] = [
   ["POST", /^runs$/, startRun],
   ["GET", /^runs\/([^/]+)$/, readRun],
+  ["GET", /^workflows$/, asToken(evaluationsApi.listWorkflows)],
+  ["GET", /^workflows\/([^/]+)\/datasets$/, asToken(evaluationsApi.listDatasets)],
+  ["POST", /^evaluations$/, startEvaluation],
+  ["GET", /^evaluations$/, asToken(evaluationsApi.listEvaluations)],
+  ["GET", /^evaluations\/([^/]+)$/, asToken(evaluationsApi.readEvaluation)],
 ];
 
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
