@@ -109,7 +109,8 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   const bus = options.redisUrl ? createRedisBus(options.redisUrl) : createMemoryBus();
   const journal = new RunJournal(options.db, bus);
   const metrics = new MetricRecorder(options.db, options.anomalyBucketMs ?? 60_000);
-  const outcomes = new OutcomeRecorder(options.db);
+  // LLM judges score runs for experiments whose success measure is an evaluator.
+  const outcomes = new OutcomeRecorder(options.db, { llm: options.llm });
   const breakers = options.breakers ?? getBreakers();
   const watch: WatchDeps = {
     db: options.db,
@@ -120,7 +121,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     defaultMaxConcurrentRuns: options.maxActiveRunsPerTenant ?? 50,
     watermarks: new Map(),
   };
-  const runDeps: RunDeps = { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50 };
+  const runDeps: RunDeps = { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50, outcomes };
   let stopWatch: (() => void) | undefined;
   let scheduler: { stop(): Promise<void> } | undefined;
   const executor: ExecutorDeps = {

@@ -5,8 +5,10 @@ import { armRate, formatSmallCost } from "./format";
 import { IntervalBar } from "./interval-bar";
 import type { ExperimentDetail } from "./types";
 
-/** The two arms side by side: runs, success rate with its interval, latency, cost, share of runs. */
+/** The two arms side by side: runs, success rate (or mean score) with its interval, latency, cost, share of runs. */
 export function ExperimentArms({ experiment }: { experiment: ExperimentDetail }) {
+  // With an evaluator as the success measure, an arm's successes are the sum of its runs' scores.
+  const scored = experiment.successMeasure.kind === "evaluator";
   return (
     <div className="grid gap-4 md:grid-cols-2">
       {experiment.arms.map((arm, i) => {
@@ -26,10 +28,17 @@ export function ExperimentArms({ experiment }: { experiment: ExperimentDetail })
               ) : null}
             </div>
             <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm">
-              <Item label="Runs" value={`${formatNumber(arm.runs)} (${formatNumber(arm.successes)} succeeded)`} />
+              <Item
+                label="Runs"
+                value={
+                  scored
+                    ? `${formatNumber(arm.runs)} (mean score ${arm.runs > 0 ? (arm.successes / arm.runs).toFixed(2) : "—"})`
+                    : `${formatNumber(arm.runs)} (${formatNumber(arm.successes)} succeeded)`
+                }
+              />
               <Item label="Share of runs" value={share == null ? "by Thompson sampling" : `${Math.round(share * 100)} %`} />
               <Item
-                label="Success rate"
+                label={scored ? "Score" : "Success rate"}
                 value={arm.runs > 0 ? <IntervalBar rate={armRate(arm.successes, arm.runs)} /> : <span className="text-muted-foreground">No runs yet</span>}
                 wide
               />

@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { EvaluatorListSchema } from "@/engine/evaluation";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -13,12 +14,13 @@ import { Field, Input } from "@/components/ui/input";
 import { ErrorState, Spinner } from "@/components/ui/states";
 import { ExperimentSettingsFields, type ExperimentSettings } from "./experiment-settings-fields";
 
-const FIELDS = ["workflowId", "name", "versionA", "versionB", "split", "minPerArm", "maxTotal"] as const;
+const FIELDS = ["workflowId", "name", "versionA", "versionB", "split", "minPerArm", "maxTotal", "successMeasure"] as const;
 const SELECT = "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
 
 /**
  * Starts an A/B experiment: a workflow, two of its published versions, a name, and how runs are
- * split and when the stop rule may decide. Opens the experiment's page once started.
+ * split, what counts as success (run success, or an evaluator of one of the workflow's datasets),
+ * and when the stop rule may decide. Opens the experiment's page once started.
  */
 export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: string; name: string }[]; onClose: () => void }) {
   const trpc = useTRPC();
@@ -31,6 +33,13 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
   const [settings, setSettings] = useState<ExperimentSettings>({ split: 0.5, assignment: "hash", minPerArm: "100", maxTotal: "4000" });
   const [clientErrors, setClientErrors] = useState<Partial<Record<(typeof FIELDS)[number], string>>>({});
   const versions = useQuery({ ...trpc.workflow.versions.queryOptions({ workflowId, limit: 100 }), enabled: Boolean(workflowId) });
+  // "" is run success; otherwise "<dataset id> <evaluator id>".
+  const [measure, setMeasure] = useState("");
+  const datasets = useQuery({ ...trpc.dataset.list.queryOptions({ workflowId }), enabled: Boolean(workflowId) });
+  const measures = (datasets.data ?? []).flatMap((dataset) => {
+    const evaluators = EvaluatorListSchema.safeParse(dataset.evaluators);
+    return evaluators.success ? [{ dataset, evaluators: evaluators.data }] : [];
+  });
   const start = useMutation(
     trpc.learning.startExperiment.mutationOptions({
       onSuccess: (experiment) => {
@@ -67,12 +76,15 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
     else if (Number.isInteger(minPerArm) && maxTotal < 2 * minPerArm) problems.maxTotal = `At least twice the minimum per arm (${2 * minPerArm})`;
     setClientErrors(problems);
     if (Object.keys(problems).length) return;
-    start.mutate({ workflowId, name: chosenName, versionA, versionB, split: settings.split, assignment: settings.assignment, minPerArm, maxTotal });
+    const [datasetId, evaluatorId] = measure.split(" ");
+    const successMeasure = datasetId && evaluatorId ? { kind: "evaluator" as const, datasetId, evaluatorId } : { kind: "run-success" as const };
+    start.mutate({ workflowId, name: chosenName, versionA, versionB, split: settings.split, assignment: settings.assignment, minPerArm, maxTotal, successMeasure });
   }
 
   function pickWorkflow(id: string) {
     setWorkflowId(id);
     setPicked({ versionA: "", versionB: "" });
+    setMeasure("");
     setName(null);
     setClientErrors({});
     start.reset();
@@ -156,6 +168,35 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
                 aria-describedby={errors.name ? "experiment-name-error" : undefined}
               />
             </Field>
+            <Field label="Success measure" htmlFor="experiment-measure" error={errors.successMeasure}>
+              <select
+                id="experiment-measure"
+                className={SELECT}
+                value={measure}
+                onChange={(e) => setMeasure(e.target.value)}
+                disabled={!workflowId || datasets.isPending}
+                aria-invalid={Boolean(errors.successMeasure)}
+                aria-describedby="experiment-measure-hint"
+              >
+                <option value="">Run success (the run completes)</option>
+                {measures.map(({ dataset, evaluators }) => (
+                  <optgroup key={dataset.id} label={`Dataset “${dataset.name}”`}>
+                    {evaluators.map((evaluator) => (
+                      <option key={evaluator.id} value={`${dataset.id} ${evaluator.id}`}>
+                        {evaluator.name ?? evaluator.id} ({evaluator.kind})
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </Field>
+            <p id="experiment-measure-hint" className="-mt-2 text-xs text-muted-foreground">
+              {datasets.isError
+                ? `The workflow's datasets could not be loaded: ${datasets.error.message}`
+                : workflowId && !datasets.isPending && measures.length === 0
+                  ? "This workflow has no dataset with evaluators: each arm is measured by run success."
+                  : "With an evaluator, each run's output gets its score (0 to 1) instead of success or failure; an evaluator that compares with a reference scores only runs whose input matches a dataset item."}
+            </p>
             <ExperimentSettingsFields
               value={settings}
               onChange={setSettings}

@@ -85,6 +85,18 @@ describe("A/B experiments", () => {
     expect(assignArm(experiment, "after-the-end")).toBe("b");
   });
 
+  it("counts a score as that share of a success (an evaluator as the success measure), and stops on scores as on successes", () => {
+    let experiment = createExperiment({ id: "scored", arms: ["a", "b"], stopRule: { minPerArm: 20, lookEvery: 10 } });
+    experiment = recordExperimentOutcome(experiment, "a", { success: true, score: 0.25 });
+    expect(experiment.arms[0]).toMatchObject({ successes: 0.25, failures: 0.75 });
+    for (let i = 1; i < 200 && !experiment.result; i++) {
+      experiment = recordExperimentOutcome(experiment, i % 2 ? "b" : "a", { success: true, score: i % 2 ? 0.9 : 0.3 });
+    }
+    expect(experiment.result).toMatchObject({ status: "stopped", winner: "b" });
+    const [first, second] = experiment.result!.samples;
+    expect(first + second).toBe(Math.round(experiment.arms.reduce((n, arm) => n + arm.successes + arm.failures, 0)));
+  });
+
   it("refuses an unknown arm and twin arms", () => {
     expect(() => recordExperimentOutcome(createExperiment({ id: "x", arms: ["a", "b"] }), "c", { success: true })).toThrow(RangeError);
     expect(() => createExperiment({ id: "x", arms: ["a", "a"] })).toThrow(RangeError);

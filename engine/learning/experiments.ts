@@ -1,6 +1,6 @@
 import { differenceInterval, probabilityBeats, type BetaPosterior } from "./beta-math";
 import type { Rng } from "./random";
-import { addToMean, EMPTY_MEAN, type RunningMean } from "./strategy-stats";
+import { addToMean, EMPTY_MEAN, successShare, type RunningMean } from "./strategy-stats";
 import { chooseStrategy } from "./thompson";
 
 /**
@@ -8,7 +8,11 @@ import { chooseStrategy } from "./thompson";
  * a Bayesian stop rule and a result. Plain data, updated by pure functions.
  */
 
+/** An arm's evidence; with a score as the success measure, `successes` and `failures` are sums of scores and of their complements. */
 export type ExperimentArm = { id: string; successes: number; failures: number; latencyMs: RunningMean; cost: RunningMean };
+
+/** Outcomes an arm holds (successes and failures may be fractional sums of scores, never their total). */
+const countOf = (arm: ExperimentArm) => Math.round(arm.successes + arm.failures);
 
 export type StopRule = {
   /**
@@ -124,7 +128,7 @@ export function evaluateExperiment(experiment: Experiment): ExperimentResult {
   const b = posterior(experiment, second);
   const p = probabilityBeats(a, b);
   const difference = differenceInterval(a, b);
-  const samples: [number, number] = [first.successes + first.failures, second.successes + second.failures];
+  const samples: [number, number] = [countOf(first), countOf(second)];
   const rule = experiment.stopRule;
   const fewest = Math.min(samples[0], samples[1]);
   const running = (reason: string): ExperimentResult => ({ status: "running", winner: null, probabilitySecondBetter: p, difference, samples, reason });
@@ -145,17 +149,19 @@ export function evaluateExperiment(experiment: Experiment): ExperimentResult {
 }
 
 /**
- * Records one run's outcome for an arm and applies the stop rule at the planned looks.
+ * Records one run's outcome for an arm and applies the stop rule at the planned looks. With a
+ * `score` (an evaluator's, in [0, 1]) the arm's posterior moves by the score instead of 0 or 1.
  * @example experiment = recordExperimentOutcome(experiment, "v2", { success: true, latencyMs: 800, cost: 0.002 })
  */
-export function recordExperimentOutcome(experiment: Experiment, armId: string, outcome: { success: boolean; latencyMs?: number; cost?: number }): Experiment {
+export function recordExperimentOutcome(experiment: Experiment, armId: string, outcome: { success: boolean; score?: number | null; latencyMs?: number; cost?: number }): Experiment {
+  const won = successShare(outcome);
   const arms = experiment.arms.map((arm) =>
     arm.id !== armId
       ? arm
       : {
           ...arm,
-          successes: arm.successes + (outcome.success ? 1 : 0),
-          failures: arm.failures + (outcome.success ? 0 : 1),
+          successes: arm.successes + won,
+          failures: arm.failures + (1 - won),
           latencyMs: outcome.latencyMs === undefined ? arm.latencyMs : addToMean(arm.latencyMs, outcome.latencyMs),
           cost: outcome.cost === undefined ? arm.cost : addToMean(arm.cost, outcome.cost),
         },
@@ -163,7 +169,7 @@ export function recordExperimentOutcome(experiment: Experiment, armId: string, o
   const next: Experiment = { ...experiment, arms };
   if (experiment.result?.status === "stopped") return next;
   if (!arms.some((arm) => arm.id === armId)) throw new RangeError(`Experiment ${experiment.id} has no arm "${armId}"`);
-  const total = arms[0].successes + arms[0].failures + arms[1].successes + arms[1].failures;
+  const total = countOf(arms[0]) + countOf(arms[1]);
   if (total % experiment.stopRule.lookEvery !== 0 && total < experiment.stopRule.maxTotal) return next;
   const result = evaluateExperiment(next);
   return result.status === "stopped" ? { ...next, result } : next;

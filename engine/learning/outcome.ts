@@ -8,6 +8,11 @@ export type Outcome = {
   /** What competed: a pattern variant, a workflow version ("wf_12@v3"), a prompt or model choice. */
   strategyId: string;
   success: boolean;
+  /**
+   * A graded success in [0, 1] (an evaluation's score) instead of success or failure: it counts
+   * as `score` of a success and `1 - score` of a failure in the Beta posterior.
+   */
+  score?: number;
   latencyMs: number;
   tokens: number;
   cost: number;

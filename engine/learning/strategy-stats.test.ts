@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeTask } from "../autonomy/analyze-task";
 import { classifyTask, type Outcome } from "./outcome";
-import { addToMean, createLearningBook, createStats, EMPTY_MEAN, learnedPatternStats, recordOutcome, updateStats, varianceOf } from "./strategy-stats";
+import { addToMean, createLearningBook, createStats, EMPTY_MEAN, learnedPatternStats, recordOutcome, successShare, updateStats, varianceOf } from "./strategy-stats";
 
 const outcome = (over: Partial<Outcome> = {}): Outcome => ({
   taskClass: "files+sqlite|q",
@@ -60,5 +60,13 @@ describe("recordOutcome", () => {
     expect(book.global.n).toBe(3);
     expect(learnedPatternStats(book, "files+sqlite|q")).toEqual({ chain: { alpha: 2, beta: 2 } });
     expect(learnedPatternStats(book, "unknown")).toBeUndefined();
+  });
+
+  it("folds an evaluation's score in as that share of a success (a fractional Beta update)", () => {
+    const stats = updateStats(createStats(), outcome({ success: true, score: 0.75 }));
+    expect(stats).toMatchObject({ alpha: 1.75, beta: 1.25, n: 1, successes: 0.75 });
+    expect(successShare({ success: false })).toBe(0);
+    expect(successShare({ success: true, score: null })).toBe(1);
+    expect(successShare({ success: true, score: 1.5 })).toBe(1);
   });
 });

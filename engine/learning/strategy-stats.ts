@@ -46,15 +46,26 @@ export function varianceOf(m: RunningMean): number {
 }
 
 /**
+ * How much of one success an outcome is: its score in [0, 1] when it has one (a fractional Beta
+ * update: a score of 0.8 adds 0.8 to alpha and 0.2 to beta), else 1 or 0.
+ * @example successShare({ success: false, score: 0.75 }) // → 0.75
+ */
+export function successShare(outcome: { success: boolean; score?: number | null }): number {
+  if (outcome.score === undefined || outcome.score === null || !Number.isFinite(outcome.score)) return outcome.success ? 1 : 0;
+  return Math.min(1, Math.max(0, outcome.score));
+}
+
+/**
  * Folds one outcome into a strategy's statistics. Pure: returns new statistics.
  * @example updateStats(createStats(), { success: true, latencyMs: 900, tokens: 1200, cost: 0.01, ... }).alpha // → 2
  */
-export function updateStats(stats: StrategyStats, outcome: Pick<Outcome, "success" | "latencyMs" | "tokens" | "cost" | "rating">): StrategyStats {
+export function updateStats(stats: StrategyStats, outcome: Pick<Outcome, "success" | "score" | "latencyMs" | "tokens" | "cost" | "rating">): StrategyStats {
+  const won = successShare(outcome);
   return {
-    alpha: stats.alpha + (outcome.success ? 1 : 0),
-    beta: stats.beta + (outcome.success ? 0 : 1),
+    alpha: stats.alpha + won,
+    beta: stats.beta + (1 - won),
     n: stats.n + 1,
-    successes: stats.successes + (outcome.success ? 1 : 0),
+    successes: stats.successes + won,
     latencyMs: addToMean(stats.latencyMs, outcome.latencyMs),
     tokens: addToMean(stats.tokens, outcome.tokens),
     cost: addToMean(stats.cost, outcome.cost),

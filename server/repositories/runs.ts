@@ -291,7 +291,7 @@ export async function transitionRun(
 }
 
 /** What a worker needs of a run it takes (not its output or error: reading them back would cost). */
-export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "startedBy" | "retryOf" | "input" | "approvals" | "pinnedOutputs"> & {
+export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "startedBy" | "retryOf" | "input" | "approvals" | "pinnedOutputs" | "trigger"> & {
   /** True when this claim started the run (not a resume after a crash or an approval). */
   isFirstStart: boolean;
   /**
@@ -319,7 +319,7 @@ export function claimRuns(ids: string[], workerId: string, staleBefore: Date): S
     where runs.id = before.id and runs.cancel_requested_at is null
       and (runs.status = 'queued' or (runs.status = 'running' and (runs.heartbeat_at is null or runs.heartbeat_at < $2::timestamptz)))
     returning runs.id, runs.tenant_id, runs.workflow_id, runs.version_id, runs.started_by, runs.retry_of, runs.input, runs.approvals,
-      runs.pinned_outputs, runs.started_at = now() as is_first_start, before.status = 'running' as is_takeover, before.worker_id as previous_worker_id`,
+      runs.pinned_outputs, runs.trigger, runs.started_at = now() as is_first_start, before.status = 'running' as is_takeover, before.worker_id as previous_worker_id`,
     params,
     // started_at was set by this very statement (now() is the transaction's time) on a first start only.
     (result) =>
@@ -329,6 +329,7 @@ export function claimRuns(ids: string[], workerId: string, staleBefore: Date): S
         input: r.input,
         approvals: r.approvals as ClaimedRun["approvals"],
         pinnedOutputs: r.pinned_outputs as ClaimedRun["pinnedOutputs"],
+        trigger: r.trigger as ClaimedRun["trigger"],
         isFirstStart: r.is_first_start as boolean,
         ...(r.is_takeover ? { takenOverFrom: (r.previous_worker_id as string | null) ?? null } : {}),
       })),

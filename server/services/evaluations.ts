@@ -217,6 +217,7 @@ async function evaluateItem(
   let runId: string | null = null;
   let end: SettledEvent | undefined;
   let startError: string | null = null;
+  let runVersionId: string | null = null;
   try {
     const run = await startRun(ctx, deps.runDeps, {
       workflowId: evaluation.workflowId,
@@ -226,6 +227,7 @@ async function evaluateItem(
       triggerId: evaluation.id,
     });
     runId = run.id;
+    runVersionId = run.versionId;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     // An item whose input the workflow refuses fails alone; anything else (a quota, a draft that does not
@@ -289,6 +291,22 @@ async function evaluateItem(
     costUsd: costUsd ?? null,
     durationMs: totals ? Math.round(totals.durationMs) : null,
   });
+  // The learning link: the item's run counts once, as an outcome whose success measure is the
+  // item's score (the executor leaves evaluation runs out), in the learning book, never in an experiment.
+  if (runId && runVersionId && scored.score !== null && (end?.type === "run.completed" || end?.type === "run.failed")) {
+    deps.runDeps.outcomes?.record({
+      runId,
+      tenantId: ctx.tenant.id,
+      workflowId: evaluation.workflowId,
+      versionId: runVersionId,
+      success: end.type === "run.completed",
+      score: scored.score,
+      source: "evaluation",
+      latencyMs: end.durationMs,
+      tokens: end.usage.inputTokens + end.usage.outputTokens,
+      costUsd: end.costUsd,
+    });
+  }
   return { stored: true };
 }
 

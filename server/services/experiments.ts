@@ -4,6 +4,8 @@ import { AppError, notFound } from "@/engine/errors";
 import { assignArm, createExperiment, evaluateExperiment, type Experiment, type ExperimentResult } from "@/engine/learning/experiments";
 import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
+import { EvaluatorListSchema } from "@/engine/evaluation";
+import { findDataset } from "@/server/repositories/datasets";
 import { isUniqueViolation } from "@/server/repositories/errors";
 import * as repo from "@/server/repositories/learning";
 import { findVersion, insertVersion } from "@/server/repositories/runs";
@@ -11,6 +13,7 @@ import { findLatestPublishedVersion, findVersionDetail } from "@/server/reposito
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
+import { readSuccessMeasure, successMeasureSchema, type SuccessMeasure } from "./success-measure";
 
 export const createExperimentInput = z.object({
   workflowId: z.uuid(),
@@ -23,6 +26,8 @@ export const createExperimentInput = z.object({
   assignment: z.enum(["hash", "thompson"]).default("hash"),
   minPerArm: z.number().int().min(5).max(100_000).default(100),
   maxTotal: z.number().int().min(20).max(1_000_000).default(4_000),
+  /** What counts as success for the arms: run success (the default), or an evaluator of one of the workflow's datasets. */
+  successMeasure: successMeasureSchema.optional(),
 });
 
 /**
@@ -41,11 +46,13 @@ function present(row: repo.ExperimentRow & { workflowName?: string | null }, lab
     split: state.split,
     assignment: state.assignment,
     stopRule: state.stopRule,
+    successMeasure: readSuccessMeasure(row.successMeasure),
     arms: state.arms.map((arm) => ({
       id: arm.id,
       versionId: row.versions[arm.id]!,
       label: labels[arm.id] ?? arm.id,
-      runs: arm.successes + arm.failures,
+      // With an evaluator as the success measure, `successes` is the sum of the scores.
+      runs: Math.round(arm.successes + arm.failures),
       successes: arm.successes,
       latencyMs: arm.latencyMs.n ? arm.latencyMs.mean : null,
       costUsd: arm.cost.n ? arm.cost.mean : null,
@@ -70,6 +77,8 @@ export async function startExperiment(ctx: TenantContext, input: z.infer<typeof 
       throw new AppError("INVALID_INPUT", "Choose a published version of this workflow", { field });
     }
   }
+  const successMeasure = input.successMeasure ?? { kind: "run-success" };
+  await assertMeasureOf(ctx, workflow.id, successMeasure);
   if (await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id)) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
   const arms: [string, string] = [`v${a!.version}`, `v${b!.version}`];
   const id = randomUUID();
@@ -82,15 +91,27 @@ export async function startExperiment(ctx: TenantContext, input: z.infer<typeof 
       name: input.name,
       state,
       versions: { [arms[0]]: input.versionA, [arms[1]]: input.versionB },
+      successMeasure: successMeasure.kind === "run-success" ? null : successMeasure,
       createdBy: ctx.actor.userId,
     });
-    return { value: created, audit: { action: "experiment.start", targetType: "experiment", targetId: id, metadata: { workflowId: workflow.id, arms } } };
+    return { value: created, audit: { action: "experiment.start", targetType: "experiment", targetId: id, metadata: { workflowId: workflow.id, arms, successMeasure } } };
   }).catch((error: unknown) => {
     // Another experiment started on the workflow at the same moment.
     if (isUniqueViolation(error, "experiments_one_running_key")) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
     throw error;
   });
   return present(row);
+}
+
+/** An evaluator as the success measure must be one of this workflow's datasets' evaluators. */
+async function assertMeasureOf(ctx: TenantContext, workflowId: string, measure: SuccessMeasure) {
+  if (measure.kind === "run-success") return;
+  const dataset = await findDataset(ctx.db, ctx.tenant.id, measure.datasetId);
+  if (!dataset || dataset.workflowId !== workflowId) throw new AppError("INVALID_INPUT", "Choose a dataset of this workflow", { field: "successMeasure" });
+  const evaluators = EvaluatorListSchema.safeParse(dataset.evaluators);
+  if (!evaluators.success || !evaluators.data.some((e) => e.id === measure.evaluatorId)) {
+    throw new AppError("INVALID_INPUT", `The dataset "${dataset.name}" has no evaluator "${measure.evaluatorId}"`, { field: "successMeasure" });
+  }
 }
 
 export async function stopExperiment(ctx: TenantContext, id: string) {

@@ -6,8 +6,10 @@ import { classifyTask } from "@/engine/learning/outcome";
 import { createPreferences, detectPattern, modelsOf } from "@/engine/learning/preferences";
 import { createLearningBook, recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
+import type { LlmPort } from "@/engine/runtime/ports";
 import * as repo from "@/server/repositories/learning";
 import { findVersionsWithWorkflowText } from "@/server/repositories/workflow-versions";
+import { createRunScorer, readSuccessMeasure } from "./success-measure";
 
 /** A finished run, as the executor reports it. */
 export interface FinishedRun {
@@ -19,6 +21,14 @@ export interface FinishedRun {
   latencyMs: number;
   tokens: number;
   costUsd: number;
+  /** The success measure in [0, 1] when it is a score (an evaluation item's): counted as that share of a success. */
+  score?: number;
+  /** "evaluation" for an evaluation item's run: recorded by the evaluation, with its score, and never an experiment's. */
+  source?: "run" | "evaluation";
+  /** The run's input and output (or error), for experiments whose success measure is an evaluator. */
+  input?: unknown;
+  output?: unknown;
+  runError?: string;
 }
 
 /** What a workflow version is, for learning: the class of task it does, its pattern and strategy. */
@@ -48,6 +58,13 @@ const CHUNK = 100;
  * outcomes (`run_outcomes`, one row per run, a second flush of the same run is a no-op), adds them
  * to the tenant's learning book and to the running A/B experiment of their workflow, whose stop
  * rule may then name a winner. Off the run's own path: a run never waits for this.
+ *
+ * The success measure of an outcome is its `score` when it has one (a fractional Beta update),
+ * else run success. Evaluation items bring their evaluation's score (the executor leaves their
+ * runs out, so each counts once) and never join an experiment, which measures live traffic. An
+ * experiment whose success measure is an evaluator has its runs scored here, before the
+ * transaction (an LLM judge may take seconds); a run the evaluator cannot score (no reference, no
+ * model) is recorded as an outcome but left out of the experiment.
  */
 export class OutcomeRecorder {
   private pending: FinishedRun[] = [];
@@ -55,7 +72,10 @@ export class OutcomeRecorder {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: { llm?: (tenantId: string) => LlmPort | undefined } = {},
+  ) {}
 
   record(run: FinishedRun): void {
     this.pending.push(run);
@@ -100,14 +120,19 @@ export class OutcomeRecorder {
       Array.from({ length: Math.ceil(runs.length / CHUNK) }, (_, i) => [tenantId, runs.slice(i * CHUNK, (i + 1) * CHUNK)] as const),
     );
     for (const [tenantId, runs] of chunks) {
+      const experimentScores = await this.scoreForExperiments(tenantId, runs);
       await this.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
         const running = await repo.findRunningExperimentsOf(db, tenantId, [...new Set(runs.map((r) => r.workflowId))]);
         const experimentsByWorkflow = new Map(running.map((e) => [e.workflowId, e]));
         const armOf = (run: FinishedRun) => {
-          const experiment = experimentsByWorkflow.get(run.workflowId);
+          const experiment = run.source === "evaluation" ? undefined : experimentsByWorkflow.get(run.workflowId);
           const arm = experiment && Object.entries(experiment.versions).find(([, versionId]) => versionId === run.versionId)?.[0];
-          return experiment && arm ? { experimentId: experiment.id, arm } : { experimentId: null, arm: null };
+          if (!experiment || !arm) return { experimentId: null, arm: null };
+          if (readSuccessMeasure(experiment.successMeasure).kind === "run-success") return { experimentId: experiment.id, arm };
+          // Scored by the experiment's evaluator (before the transaction, for the experiment it ran under then).
+          const scored = experimentScores.get(run.runId);
+          return scored?.experimentId === experiment.id && scored.score !== null ? { experimentId: experiment.id, arm, score: scored.score } : { experimentId: null, arm: null };
         };
         const inserted = await repo.insertOutcomes(
           db,
@@ -118,6 +143,8 @@ export class OutcomeRecorder {
             versionId: run.versionId,
             ...profiles.get(run.versionId)!,
             success: run.success,
+            score: run.score ?? null,
+            source: run.source ?? "run",
             latencyMs: Math.round(run.latencyMs),
             tokens: run.tokens,
             costUsd: run.costUsd,
@@ -129,19 +156,53 @@ export class OutcomeRecorder {
         const state = await repo.lockLearningState(db, tenantId, emptyLearningState());
         let book = state.book as LearningBook;
         for (const o of inserted) {
-          book = recordOutcome(book, { taskClass: o.taskClass, pattern: o.pattern as Pattern, strategyId: o.strategyId, success: o.success, latencyMs: o.latencyMs, tokens: o.tokens, cost: o.costUsd });
+          book = recordOutcome(book, {
+            taskClass: o.taskClass,
+            pattern: o.pattern as Pattern,
+            strategyId: o.strategyId,
+            success: o.success,
+            ...(o.score === null ? {} : { score: o.score }),
+            latencyMs: o.latencyMs,
+            tokens: o.tokens,
+            cost: o.costUsd,
+          });
         }
         await repo.saveLearningState(db, { tenantId, book, preferences: state.preferences, outcomes: state.outcomes + inserted.length });
 
         const locked = await repo.lockRunningExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
         for (const row of locked) {
           let experiment = row.state as Experiment;
-          for (const o of inserted) if (o.experimentId === row.id && o.arm) experiment = recordExperimentOutcome(experiment, o.arm, { success: o.success, latencyMs: o.latencyMs, cost: o.costUsd });
+          for (const o of inserted) if (o.experimentId === row.id && o.arm) experiment = recordExperimentOutcome(experiment, o.arm, { success: o.success, score: o.score, latencyMs: o.latencyMs, cost: o.costUsd });
           const stopped = experiment.result?.status === "stopped";
           await repo.updateExperiment(db, row.id, { state: experiment, ...(stopped ? { status: "completed" as const, result: experiment.result, endedAt: new Date() } : {}) });
         }
       });
     }
+  }
+
+  /** Runs in an experiment whose success measure is an evaluator: each run's score under it (null when it cannot be scored). */
+  private async scoreForExperiments(tenantId: string, runs: FinishedRun[]): Promise<Map<string, { experimentId: string; score: number | null }>> {
+    const scores = new Map<string, { experimentId: string; score: number | null }>();
+    const live = runs.filter((run) => run.source !== "evaluation");
+    if (live.length === 0) return scores;
+    const running = await repo.findRunningExperimentsOf(this.db, tenantId, [...new Set(live.map((r) => r.workflowId))]);
+    const scored = running.flatMap((experiment) => {
+      const measure = readSuccessMeasure(experiment.successMeasure);
+      return measure.kind === "evaluator" ? [{ experiment, measure }] : [];
+    });
+    if (scored.length === 0) return scores;
+    const scoreRun = createRunScorer(this.db, this.options.llm?.(tenantId));
+    for (const run of live) {
+      const found = scored.find(({ experiment }) => experiment.workflowId === run.workflowId && Object.values(experiment.versions).includes(run.versionId));
+      if (!found) continue;
+      try {
+        const { score } = await scoreRun(tenantId, found.measure, { input: run.input, output: run.output, runError: run.runError, latencyMs: run.latencyMs, costUsd: run.costUsd });
+        scores.set(run.runId, { experimentId: found.experiment.id, score });
+      } catch (error) {
+        console.error(`Run ${run.runId} could not be scored for its experiment: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return scores;
   }
 
   start(intervalMs = 1_000): void {

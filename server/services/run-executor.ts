@@ -286,12 +286,14 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     const kinds = new Map<string, string>(plan.steps.map((step) => [step.id, step.kind]));
     // A dry run (pinned outputs) says nothing about how the workflow really behaves: not counted.
     const isDryRun = Object.keys(run.pinnedOutputs ?? {}).length > 0;
+    // An evaluation's run is counted once, by the evaluation, with its score as the success measure.
+    const recordsOutcome = deps.outcomes && !isDryRun && run.trigger !== "evaluation";
     for await (const event of events) {
       taken++;
       observeRunEvent(event, kinds);
       if (deps.metrics && !isDryRun) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
-      if (deps.outcomes && !isDryRun && (event.type === "run.completed" || event.type === "run.failed")) {
-        deps.outcomes.record({
+      if (recordsOutcome && (event.type === "run.completed" || event.type === "run.failed")) {
+        deps.outcomes!.record({
           runId: run.id,
           tenantId: run.tenantId,
           workflowId: run.workflowId,
@@ -300,6 +302,9 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
           latencyMs: event.durationMs,
           tokens: event.usage.inputTokens + event.usage.outputTokens,
           costUsd: event.costUsd,
+          // For an experiment whose success measure is an evaluator: what it scores.
+          input: run.input,
+          ...(event.type === "run.completed" ? { output: event.output } : { runError: event.error.message }),
         });
       }
       if (shutdown.aborted && isCutOffByShutdown(event)) {

@@ -20,6 +20,7 @@ import { assignExperimentVersion } from "./experiments";
 import { learnFromPublishedProposal } from "./learning";
 import { loadVersionPlan } from "./version-plans";
 import type { TenantContext } from "./context";
+import type { OutcomeRecorder } from "./outcome-recorder";
 import { runControlChannel } from "./run-executor";
 import type { RunJournal } from "./run-journal";
 import { assertCanStartRun } from "./tenant-limits";
@@ -31,6 +32,8 @@ export interface RunDeps {
   journal: RunJournal;
   /** Most runs one tenant may have queued or running at once. */
   maxActiveRunsPerTenant: number;
+  /** Where outcomes that do not come from the executor are recorded (an evaluation item's, with its score). */
+  outcomes?: Pick<OutcomeRecorder, "record">;
 }
 
 /**
