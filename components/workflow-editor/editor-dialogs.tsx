@@ -1,15 +1,13 @@
 "use client";
 
 import * as Dialog from "@radix-ui/react-dialog";
-import { useState, type FormEvent, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
-import { DialogActions } from "@/components/ui/dialog-actions";
-import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
 import { displayKeys, SHORTCUTS } from "./shortcuts";
 import type { LeaveState } from "./use-leave-guard";
 
-function DialogFrame({ title, description, open, onOpenChange, children }: { title: string; description?: string; open: boolean; onOpenChange: (open: boolean) => void; children: ReactNode }) {
+export function DialogFrame({ title, description, open, onOpenChange, children }: { title: string; description?: string; open: boolean; onOpenChange: (open: boolean) => void; children: ReactNode }) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
@@ -45,44 +43,6 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
         </tbody>
       </table>
       <p className="mt-3 text-xs text-muted-foreground">Shift-drag draws a selection box; Ctrl- or ⌘-click adds to the selection; arrow keys nudge the selected nodes.</p>
-    </DialogFrame>
-  );
-}
-
-/** Publishing: an immutable numbered version of the saved draft, with a message. */
-export function PublishDialog({
-  open,
-  onOpenChange,
-  onPublish,
-  isPending,
-  error,
-  blocked,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  onPublish: (note: string) => void;
-  isPending: boolean;
-  error: string | null;
-  blocked: string | null;
-}) {
-  const [note, setNote] = useState("");
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onPublish(note.trim());
-  };
-  return (
-    <DialogFrame title="Publish a version" description="Runs use the latest published version; the draft stays yours to change." open={open} onOpenChange={onOpenChange}>
-      <form onSubmit={submit} className="space-y-4">
-        <Field label="What changed" htmlFor="publish-note">
-          <Input id="publish-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Added a reviewer step" autoFocus />
-        </Field>
-        {blocked || error ? (
-          <p role="alert" className="text-sm text-danger">
-            {blocked ?? error}
-          </p>
-        ) : null}
-        <DialogActions submitLabel="Publish" isPending={isPending} />
-      </form>
     </DialogFrame>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Database, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload, Webhook } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
@@ -15,7 +15,7 @@ import { publishedLabel } from "@/components/workflows/published-label";
 import { RunDialog } from "@/components/workflows/run-dialog";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
-import { PublishDialog } from "./editor-dialogs";
+import { PublishDialog } from "./publish-dialog";
 import { useEditor, useEditorStore } from "./editor-context";
 import type { SaveStatus, useAutosave } from "./use-autosave";
 import { VersionsPanel } from "./versions-panel";
@@ -96,16 +96,6 @@ export function Toolbar({
   const actions = useEditorActions(store);
   const [isPublishOpen, setPublishOpen] = useState(false);
   const [latest, setLatest] = useState(workflow.latestVersion?.version ?? null);
-  const publish = useMutation(
-    trpc.run.publish.mutationOptions({
-      onSuccess: (version) => {
-        setLatest(version.version);
-        setPublishOpen(false);
-        toast.success(`Published version ${version.version}`);
-        void queryClient.invalidateQueries({ queryKey: trpc.workflow.pathKey() });
-      },
-    }),
-  );
   const [isRunOpen, setRunOpen] = useState(false);
   const [isVersionsOpen, setVersionsOpen] = useState(false);
   const [isDescribeOpen, setDescribeOpen] = useState(false);
@@ -117,11 +107,6 @@ export function Toolbar({
     if (await saveNow()) return true;
     toast.error("The draft is not saved yet, so it was not used: fix what the save indicator says, then try again.");
     return false;
-  }
-
-  async function publishNow(note: string) {
-    if (!(await savedFirst())) return;
-    publish.mutate({ workflowId: workflow.id, note: note || undefined });
   }
 
   return (
@@ -188,11 +173,15 @@ export function Toolbar({
         ) : null}
       </div>
       <PublishDialog
+        workflowId={workflow.id}
         open={isPublishOpen}
         onOpenChange={setPublishOpen}
-        onPublish={(note) => void publishNow(note)}
-        isPending={publish.isPending}
-        error={publish.error?.message ?? null}
+        savedFirst={savedFirst}
+        onPublished={(version) => {
+          setLatest(version.version);
+          toast.success(`Published version ${version.version}`);
+          void queryClient.invalidateQueries({ queryKey: trpc.workflow.pathKey() });
+        }}
         blocked={errorCount ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.` : null}
       />
       <TriggersDialog workflowId={workflow.id} open={isTriggersOpen} onOpenChange={setTriggersOpen} />
