@@ -3,6 +3,7 @@ import { hashPassword } from "./auth/password";
 import { getDatabase } from "./db";
 import { getAuthSecret, getEnv } from "./env";
 import { seedDemoAnomalies } from "./demo-anomalies";
+import { seedDemoDatasets } from "./demo-datasets";
 import { demoWorkflows } from "./demo-workflows";
 import { getRunSystem } from "./run-system";
 import { stopGracefullyOnSignals } from "./shutdown";
@@ -21,7 +22,10 @@ export async function bootServer(): Promise<void> {
     stopGracefullyOnSignals("Maestro");
     const database = await getDatabase();
     const seeded = env.seedDemo ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() }) : false;
-    if (seeded) await seedDemoAnomalies(database.db, (await getRunSystem()).watch);
+    if (seeded) {
+      await seedDemoAnomalies(database.db, (await getRunSystem()).watch);
+      await seedDemoDatasets(database.db).catch((error: unknown) => console.warn("The demo datasets were not seeded:", error));
+    }
     if (env.runs.workerInApp) await (await getRunSystem()).startWorkers(env.runs.concurrency);
     void import("./services/mcp-checks").then((mcp) => mcp.startMcpHealthChecks(), (error: unknown) => console.warn("MCP health checks did not start:", error));
 
