@@ -109,7 +109,7 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
               </p>
             </div>
             <div className="space-y-1">
-              <Label htmlFor="dataset-version">Version</Label>
+              <Label htmlFor="dataset-version" className="block">Version</Label>
               <select
                 id="dataset-version"
                 className="h-9 rounded-md border bg-card px-2 text-sm"

@@ -91,7 +91,7 @@ export function EvaluatorEditor({ datasetId, evaluators, canEdit, onSaved }: { d
         {canEdit ? (
           <div className="flex items-end gap-2">
             <div className="space-y-1">
-              <Label htmlFor="new-evaluator-kind">Kind</Label>
+              <Label htmlFor="new-evaluator-kind" className="block">Kind</Label>
               <select id="new-evaluator-kind" className="h-8 rounded-md border bg-card px-2 text-sm" value={kind} onChange={(e) => setKind(e.target.value as EvaluatorKind)}>
                 {EVALUATOR_KIND_LIST.map((k) => (
                   <option key={k} value={k}>

@@ -164,10 +164,10 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
         with any bad row is refused whole, so fix the rows the preview names first.
       </Dialog.Description>
       <div className="space-y-5">
-        <section aria-label="File" className="space-y-3">
+        <section aria-label="Source" className="space-y-3">
           <div className="flex flex-wrap items-end gap-4">
             <div className="space-y-1.5">
-              <Label htmlFor="import-file">File</Label>
+              <Label htmlFor="import-file" className="block">File</Label>
               <input
                 id="import-file"
                 type="file"
@@ -177,7 +177,7 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
               />
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor="import-format">Format</Label>
+              <Label htmlFor="import-format" className="block">Format</Label>
               <select
                 id="import-format"
                 className={selectClass}
@@ -193,7 +193,7 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
             </div>
             {format === "csv" ? (
               <div className="space-y-1.5">
-                <Label htmlFor="import-delimiter">Delimiter</Label>
+                <Label htmlFor="import-delimiter" className="block">Delimiter</Label>
                 <select id="import-delimiter" className={selectClass} value={delimiter} onChange={(e) => setDelimiter(e.target.value as Delimiter)}>
                   {DELIMITERS.map((d) => (
                     <option key={d.value} value={d.value}>
