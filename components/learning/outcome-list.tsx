@@ -53,6 +53,8 @@ function OutcomeRow({ item, name }: { item: OutcomeItem; name: string | undefine
         <p className="truncate text-xs text-muted-foreground">
           {dateTimeFormat.format(item.createdAt)} · {describeTaskClass(item.taskClass)} · {describeStrategy(item.strategyId)}
           {item.arm ? ` · experiment arm ${item.arm}` : ""}
+          {item.source === "evaluation" ? " · from an evaluation" : ""}
+          {item.score == null ? "" : ` · score ${item.score.toFixed(2)}`}
         </p>
       </div>
       <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatDuration(item.latencyMs)}</span>
