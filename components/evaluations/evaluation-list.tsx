@@ -94,7 +94,7 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
             { label: "Compare", srOnly: true, className: "w-8" },
             { label: "Status" },
             { label: "Version" },
-            { label: "Dataset" },
+            { label: datasetId ? "Dataset version" : "Dataset" },
             { label: "Score", align: "right" },
             { label: "Items", align: "right" },
             { label: "Started" },

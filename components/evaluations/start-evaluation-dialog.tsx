@@ -56,7 +56,7 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
   const dataset = useQuery({ ...trpc.dataset.get.queryOptions({ datasetId }), enabled: Boolean(datasetId) });
   const versions = useQuery(trpc.workflow.versions.queryOptions({ workflowId, limit: 100 }));
   const [datasetVersion, setDatasetVersion] = useState<string>(LATEST);
-  const [workflowVersion, setWorkflowVersion] = useState<string>(LATEST);
+  const [pickedWorkflowVersion, setWorkflowVersion] = useState<string>(LATEST);
   const [concurrency, setConcurrency] = useState("4");
   const start = useMutation(
     trpc.evaluation.start.mutationOptions({
@@ -69,6 +69,8 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
   );
   const errors = fieldErrorsOf(start.error, ["datasetId", "datasetVersion", "workflowVersionId", "draft", "concurrency"] as const);
   const published = versions.data?.items ?? [];
+  // A workflow never published can only evaluate its draft.
+  const workflowVersion = pickedWorkflowVersion === LATEST && versions.data && published.length === 0 ? DRAFT : pickedWorkflowVersion;
   const concurrencyValue = Number(concurrency);
   const concurrencyError = Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= 16 ? undefined : "Between 1 and 16 runs at once";
 
@@ -144,7 +146,7 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
           aria-invalid={Boolean(errors.workflowVersionId ?? errors.draft)}
           onChange={(e) => setWorkflowVersion(e.target.value)}
         >
-          <option value={LATEST}>Latest published{published[0] ? ` (v${published[0].version})` : ""}</option>
+          {published.length || !versions.data ? <option value={LATEST}>Latest published{published[0] ? ` (v${published[0].version})` : ""}</option> : null}
           {published.map((v) => (
             <option key={v.id} value={v.id}>
               v{v.version}

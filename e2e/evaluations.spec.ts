@@ -1,0 +1,173 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { OWNER, signIn } from "./helpers";
+
+/** The pages must not log errors (a React warning, a request the UI did not handle). */
+const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      await use(errors);
+      expect(errors).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+/** A workflow of our own that runs offline: input → transform → output. */
+function workflowFile(name: string) {
+  return {
+    format: "maestro.workflow",
+    formatVersion: 1,
+    name,
+    description: "Greets someone; used by the evaluations e2e test",
+    document: {
+      version: 2,
+      nodes: [
+        { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { who: { type: "string" } }, required: ["who"] } } },
+        { id: "greet", kind: "transform", position: { x: 300, y: 0 }, config: { template: { text: "Hello, {{input.who}}" } } },
+        { id: "out", kind: "output", position: { x: 600, y: 0 }, config: { name: "greeting" } },
+      ],
+      edges: [
+        { id: "e1", source: "in", target: "greet" },
+        { id: "e2", source: "greet", target: "out" },
+      ],
+    },
+  };
+}
+
+/** A tRPC call as the signed-in browser makes it (its session cookie, the app's own Origin). */
+async function trpc<T = unknown>(page: Page, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
+  const origin = new URL(page.url()).origin;
+  const response =
+    kind === "query"
+      ? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      : await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { Origin: origin } });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
+  expect(response.ok(), JSON.stringify(body.error)).toBe(true);
+  return body.result!.data.json;
+}
+
+async function runWorkflow(page: Page, name: string, who: string): Promise<string> {
+  await page.goto("/workflows");
+  await page.getByRole("button", { name: `Run ${name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Run “${name}”` });
+  await dialog.getByLabel("who", { exact: true }).fill(who);
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  return page.url().split("/").at(-1)!;
+}
+
+async function startEvaluation(page: Page, versionLabel: string): Promise<string> {
+  await page.getByRole("button", { name: "Run evaluation" }).click();
+  const dialog = page.getByRole("dialog", { name: "Run an evaluation" });
+  await dialog.getByLabel("Workflow version").selectOption({ label: versionLabel });
+  await dialog.getByLabel("Runs at once").fill("2");
+  await dialog.getByRole("button", { name: "Start evaluation" }).click();
+  await expect(page).toHaveURL(/\/evaluations\/[0-9a-f-]{36}$/);
+  return page.url().split("/").at(-1)!;
+}
+
+test("an editor adds a run to a new dataset, evaluates two versions, opens each evaluation and compares them with the regression first", async ({ page }) => {
+  test.slow();
+  const name = `Evaluations e2e ${Date.now()}`;
+  await signIn(page, OWNER);
+  await page.getByLabel("Workflow file to import").setInputFiles({ name: "eval.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(workflowFile(name))) });
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  await page.getByRole("button", { name: "Publish" }).click();
+  await page.getByLabel("What changed").fill("Hello");
+  await page.getByRole("dialog").getByRole("button", { name: "Publish" }).click();
+  await expect(page.getByText("v1 published")).toBeVisible();
+
+  // A finished run into a new dataset, its output kept as the reference.
+  const runId = await runWorkflow(page, name, "Ada");
+  await page.getByRole("button", { name: "Add to dataset" }).click();
+  const add = page.getByRole("dialog", { name: "Add this run to a dataset" });
+  await expect(add.getByLabel("Dataset", { exact: true })).toHaveValue("__new__"); // the workflow has none yet
+  await add.getByRole("button", { name: "Add to dataset" }).click();
+  await expect(add.getByText("Name the new dataset")).toBeVisible();
+  await add.getByLabel("New dataset's name").fill("Greetings");
+  await expect(add.getByLabel("Keep the output as the reference")).toBeChecked();
+  await add.getByLabel("Tags (comma-separated, optional)").fill("from a run, e2e");
+  await add.getByRole("button", { name: "Add to dataset" }).click();
+  await expect(add).toBeHidden();
+  await expect(page.getByText("Added to “Greetings” (version 2)")).toBeVisible();
+  await page.getByRole("button", { name: "Open dataset" }).click();
+  await expect(page).toHaveURL(new RegExp(`/workflows/${workflowId}/datasets/[0-9a-f-]{36}$`));
+  const datasetId = page.url().split("/").at(-1)!;
+  const items = page.getByRole("table", { name: "Items" });
+  await expect(items.getByRole("row").filter({ hasText: '{"who":"Ada"}' })).toContainText("Hello, Ada");
+
+  // Through the API: an item whose reference neither version gives (it scores 0 on both), and an
+  // exact-match evaluator; then a second version whose transform greets differently.
+  await trpc(page, "dataset.addItems", { datasetId, items: [{ id: "0-zed", input: { who: "Zed" }, reference: { greeting: { text: "Bonjour, Zed" } }, tags: [] }] }, "mutation");
+  await trpc(page, "dataset.setEvaluators", { datasetId, evaluators: [{ id: "same", kind: "exact-match", name: "Same greeting" }] }, "mutation");
+  const draft = await trpc<{ document: { nodes: { id: string; config: Record<string, unknown> }[] }; version: number }>(page, "workflow.get", { id: workflowId }, "query");
+  const document = { ...draft.document, nodes: draft.document.nodes.map((node) => (node.id === "greet" ? { ...node, config: { template: { text: "Hi {{input.who}}" } } } : node)) };
+  await trpc(page, "workflow.saveDraft", { id: workflowId, document, baseVersion: draft.version }, "mutation");
+  await trpc(page, "run.publish", { workflowId, note: "Hi" }, "mutation");
+
+  // Version 1: Ada matches her reference, Zed does not.
+  await page.reload();
+  const first = await startEvaluation(page, "v1 · Hello");
+  await expect(page.getByRole("heading", { level: 1, name: `Evaluation of ${name}` })).toBeVisible();
+  await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: "Items finished" })).toHaveAttribute("aria-valuenow", "2");
+  await expect(page.getByTestId("evaluation-score")).toHaveText(/^0\.50 \(95% CI 0\.\d\d–\d\.\d\d\)$/);
+  await expect(page.getByRole("table", { name: "Scores by evaluator" })).toContainText("Same greeting");
+  const firstItems = page.getByRole("table", { name: "Evaluation items" });
+  await expect(firstItems.getByRole("row")).toHaveCount(3);
+  await expect(firstItems.getByRole("row").filter({ hasText: '{"who":"Ada"}' })).toContainText("1.00");
+  await page.getByLabel("Failing only").check();
+  await expect(firstItems.getByRole("row")).toHaveCount(2);
+  await expect(firstItems).toContainText('{"who":"Zed"}');
+
+  // Version 2, started from the dataset page the evaluation links back to.
+  await page.getByRole("link", { name: "Greetings: datasets and evaluations" }).click();
+  await expect(page).toHaveURL(`/workflows/${workflowId}/datasets/${datasetId}`);
+  const second = await startEvaluation(page, "v2 · Hi");
+  await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("evaluation-score")).toHaveText(/^0\.00/);
+  const secondItems = page.getByRole("table", { name: "Evaluation items" });
+  const adaRow = secondItems.getByRole("row").filter({ hasText: '{"who":"Ada"}' });
+  await expect(adaRow).toContainText("Hi Ada");
+  await expect(adaRow).toContainText("Same greeting 0.00");
+  // Each item links to its run, which links back to the evaluation.
+  await adaRow.getByRole("link", { name: "Open run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  expect(page.url()).not.toContain(runId);
+  await page.locator("header").getByRole("link", { name: "Evaluation" }).click();
+  await expect(page).toHaveURL(`/evaluations/${second}`);
+
+  // The dataset's evaluations: pick both and compare.
+  await page.getByRole("link", { name: "Greetings: datasets and evaluations" }).click();
+  const list = page.getByRole("table", { name: "Evaluations" });
+  await expect(list.getByRole("row")).toHaveCount(3);
+  const firstRow = list.getByRole("row").filter({ has: page.getByRole("link", { name: "v1", exact: true }) });
+  await expect(firstRow).toContainText("0.50");
+  await expect(firstRow).toContainText("2 / 2");
+  await expect(firstRow).toContainText("v3"); // the dataset version: created (1), the run (2), Zed (3)
+  await list.getByRole("checkbox", { name: /^Pick v1 on Greetings/ }).check();
+  await list.getByRole("checkbox", { name: /^Pick v2 on Greetings/ }).check();
+  await page.getByRole("link", { name: "Compare", exact: true }).click();
+  await expect(page).toHaveURL(`/evaluations/compare?base=${first}&candidate=${second}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Compare: v1 → v2");
+  const aggregates = page.getByRole("table", { name: "Aggregates" });
+  await expect(aggregates.getByRole("row").filter({ hasText: "Score (95% interval)" })).toContainText("−0.50");
+  const changes = page.getByRole("table", { name: "Item changes" });
+  const rows = changes.locator("tbody tr");
+  await expect(rows).toHaveCount(2);
+  // Zed's id sorts first, yet the regression comes first.
+  await expect(rows.first()).toHaveAttribute("data-change", "regressed");
+  await expect(rows.first()).toContainText('{"who":"Ada"}');
+  await expect(rows.first()).toContainText("Same greeting: 1.00 → 0.00");
+  await expect(rows.nth(1)).toHaveAttribute("data-change", "unchanged");
+  await expect(rows.first().getByRole("link", { name: "Base run" })).toHaveAttribute("href", /\/runs\/[0-9a-f-]{36}$/);
+  await expect(rows.first().getByRole("link", { name: "Candidate run" })).toHaveAttribute("href", /\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByText("1 regressed")).toBeVisible();
+});
