@@ -35,9 +35,9 @@ async function setup(document: WorkflowDocument, llm: (tenantId: string) => LlmP
   systems.push(runs);
   await runs.startWorkers(2);
   const tenant = await makeTenant(database.db);
-  const user = await makeUser(database.db, { memberships: [[tenant, "editor"]] });
+  const user = await makeUser(database.db, { memberships: [[tenant, "admin"]] });
   const caller = createCaller(await createContext({ db: database.db, identity: { userId: user.id, tenantId: tenant.id }, meta: testMeta, runSystem: async () => runs }));
-  const ctx = { db: database.db, actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false }, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "editor" as const }, meta: testMeta };
+  const ctx = { db: database.db, actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false }, tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" as const }, meta: testMeta };
   const workflow = await insertWorkflow(database.db, { tenantId: tenant.id, name: `Flow ${randomBytes(3).toString("hex")}`, description: "", document, createdBy: user.id });
   await caller.run.publish({ workflowId: workflow.id });
   const finishedRun = async (input: unknown) => {
@@ -87,7 +87,7 @@ describe("re-running one step of a run", () => {
     await expectTrpcError(caller.run.rerunStep({ runId: run.id, stepId: "nope" }), "NOT_FOUND");
   });
 
-  it("runs an LLM agent node again through the tenant's model with the edited input (AI SDK mock model), with its tokens and cost", async () => {
+  it("runs an LLM agent node again through the tenant's model with the edited input (AI SDK mock model), with its tokens and cost; over the tenant's token budget it is refused", async () => {
     const answer = (text: string, tokens: number) => ({
       stream: simulateReadableStream({
         chunks: [
@@ -122,6 +122,11 @@ describe("re-running one step of a run", () => {
     expect(result).toMatchObject({ status: "completed", output: "Moons pull oceans.", usage: { inputTokens: 60, outputTokens: 5 } });
     expect(result.costUsd).toBeGreaterThan(0);
     expect(JSON.stringify(model.doStreamCalls[1]?.prompt)).toContain("Explain the moon");
+    expect(model.doStreamCalls).toHaveLength(2);
+
+    // Over the month's token budget (the run spent 45), a step that calls a model is refused as a run start would be.
+    await caller.limits.update({ maxTokensPerMonth: 20 });
+    await expectTrpcError(caller.run.rerunStep({ runId: run.id, stepId: "explain" }), "TOO_MANY_REQUESTS");
     expect(model.doStreamCalls).toHaveLength(2);
   });
 });

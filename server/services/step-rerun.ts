@@ -4,12 +4,13 @@ import { AppError, notFound } from "@/engine/errors";
 import { createMemoryRunStore } from "@/engine/runtime/memory-ports";
 import type { Clock, LlmPort, StepRecord, ToolPort } from "@/engine/runtime/ports";
 import { runPlan } from "@/engine/runtime/run-plan";
-import type { Plan, PlanStep } from "@/engine/schema/plan";
+import { isCallingStep, type Plan, type PlanStep } from "@/engine/schema/plan";
 import type { RunError, TokenUsage } from "@/engine/schema/run-events";
 import * as repo from "@/server/repositories/runs";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { toAuditEntry } from "./audit";
 import type { TenantContext } from "./context";
+import { assertCanStartRun } from "./tenant-limits";
 import { loadVersionPlan } from "./version-plans";
 
 /**
@@ -20,7 +21,9 @@ import { loadVersionPlan } from "./version-plans";
  * (so they never execute), plus the step itself (and its fallback), and runs it with the tenant's
  * LLM and tool ports. Nothing is written to the original run and no new run is stored: the answer
  * (output, error, tokens, cost, duration) goes back to the caller, and the re-run is audited
- * (`run.rerunStep`, with its tokens and cost) since it may call models and tools.
+ * (`run.rerunStep`, with its tokens and cost) since it may call models and tools. A step that
+ * calls a model or a tool is refused, as a run start is, when the tenant is suspended or over its
+ * limits; its tokens are not added to the tenant's usage (which is counted from runs).
  */
 
 export const stepRefInput = z.object({ runId: z.uuid(), stepId: z.string().min(1).max(200) });
@@ -36,6 +39,8 @@ export interface StepRerunDeps {
   llm: (tenantId: string) => LlmPort | undefined;
   tools: (tenantId: string) => ToolPort | undefined;
   clock: Clock;
+  /** The platform's cap on a tenant's runs at once (the tenant's limits are checked before a step that calls a model or tool). */
+  maxActiveRunsPerTenant: number;
 }
 
 /** The most a re-run may take before it is stopped. */
@@ -130,6 +135,7 @@ function planForStep(plan: Plan, step: PlanStep, given: Record<string, unknown>,
 export async function rerunStep(ctx: TenantContext, deps: StepRerunDeps, input: RerunStepInput): Promise<StepRerunResult> {
   const { run, plan, step, records } = await loadRunStep(ctx, input.runId, input.stepId);
   if (step.kind === "human-approval") throw new AppError("INVALID_INPUT", "An approval step waits for a person: there is nothing to re-run", { field: "stepId" });
+  if (isCallingStep(step.kind, step.config)) await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant);
   const captured = input.inputs ?? (await getStepInputs(ctx, input)).inputs;
   const mini = planForStep(plan, step, captured.steps, records);
   const rerunId = randomUUID();

@@ -78,7 +78,10 @@ export const runRouter = router({
   /** Runs one step of a run again (captured or edited inputs) without the rest of the workflow; stores no run. */
   rerunStep: permissionProcedure("workflow.edit")
     .input(stepRerun.rerunStepInput)
-    .mutation(async ({ ctx, input }) => stepRerun.rerunStep(ctx, (await ctx.runSystem()).executor, input)),
+    .mutation(async ({ ctx, input }) => {
+      const system = await ctx.runSystem();
+      return stepRerun.rerunStep(ctx, { ...system.executor, maxActiveRunsPerTenant: system.runDeps.maxActiveRunsPerTenant }, input);
+    }),
 
   /** Publishes the draft; a workflow with a publish gate evaluates it first and refuses below the minimum (GATE_REFUSED). */
   publish: permissionProcedure("workflow.edit")
