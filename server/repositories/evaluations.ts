@@ -135,3 +135,25 @@ export async function finishEvaluation(
 export function listActiveEvaluations(db: Db): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
   return db.select({ id: evaluations.id, tenantId: evaluations.tenantId }).from(evaluations).where(inArray(evaluations.status, ACTIVE));
 }
+
+/** The process running an evaluation says it is alive (every few seconds while it runs). */
+export async function beatEvaluation(db: Db, tenantId: string, id: string): Promise<void> {
+  await db
+    .update(evaluations)
+    .set({ heartbeatAt: new Date() })
+    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id), inArray(evaluations.status, ACTIVE)));
+}
+
+/** A tenant's active evaluations silent since `before` (their last heartbeat, else their start): their process is gone. */
+export function listSilentEvaluations(db: Db, tenantId: string, before: Date): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
+  return db
+    .select({ id: evaluations.id, tenantId: evaluations.tenantId })
+    .from(evaluations)
+    .where(
+      and(
+        eq(evaluations.tenantId, tenantId),
+        inArray(evaluations.status, ACTIVE),
+        sql`coalesce(${evaluations.heartbeatAt}, ${evaluations.startedAt}, ${evaluations.createdAt}) < ${before.toISOString()}::timestamptz`,
+      ),
+    );
+}

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
@@ -17,7 +17,7 @@ import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
 import { expectTrpcError, greetingWorkflow, makeTenant, makeUser, testMeta } from "@/server/testing/factories";
 import { insertEvaluation, recordEvaluationItem } from "@/server/repositories/evaluations";
-import { evaluationSettled, failInterruptedEvaluations } from "./evaluations";
+import { EVALUATION_STALE_AFTER_MS, evaluationSettled, failInterruptedEvaluations } from "./evaluations";
 
 /**
  * Datasets and evaluations through the tRPC procedures, with the real run system (PGlite, or
@@ -341,6 +341,32 @@ describe("evaluations", () => {
     expect((evaluation.summary as EvaluationSummary).items).toBe(3);
   });
 
+  it("a tenant that runs fewer at once than the evaluation asks: its own runs make it go slower, others' runs stop it with the reason", async () => {
+    const held: (() => void)[] = [];
+    const llm = createFakeLlm(() => new Promise<string>((resolve) => held.push(() => resolve("Hello"))));
+    const runs = await system(() => llm);
+    const { tenant, user, caller } = await member(runs, "admin");
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    await caller.limits.update({ maxConcurrentRuns: 2 });
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Two at once", evaluators: greetingEvaluators });
+    await caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems() });
+
+    // Concurrency 6 against a limit of 2: the places its own runs hold are waited for, not a failure.
+    const all = await evaluate(caller, { datasetId: dataset.id, concurrency: 6 });
+    expect(all.evaluation).toMatchObject({ status: "completed", totalItems: 6, finishedItems: 6, error: null });
+    expect(all.items.every((item) => item.score === 1)).toBe(true);
+
+    // Two runs of another workflow hold both places (their model calls are held): the evaluation
+    // stops at once with the limit's message, and counts nothing it could not run.
+    const { workflow: busy } = await publishedWorkflow(caller, tenant.id, user.id, llmWorkflow);
+    await Promise.all([0, 1].map(() => caller.run.start({ workflowId: busy.id, input: { name: "x" } })));
+    await vi.waitFor(() => expect(held).toHaveLength(2), { timeout: 10_000 });
+    const stopped = await evaluate(caller, { datasetId: dataset.id, concurrency: 2 });
+    expect(stopped.evaluation).toMatchObject({ status: "failed", finishedItems: 0 });
+    expect(stopped.evaluation.error).toMatch(/already has 2 runs queued or running \(the limit is 2 at once\)/);
+    held.forEach((release) => release());
+  });
+
   it("scores with an LLM-as-judge through the tenant's model (fake OpenAI-compatible server on loopback)", async () => {
     const runs = await system(createTenantLlmPorts({ db: database.db, platform: {} }));
     const { tenant, user, caller } = await member(runs, "admin");
@@ -449,6 +475,45 @@ describe("evaluations", () => {
     const { evaluation } = await caller.evaluation.get({ id: left.id });
     expect(evaluation).toMatchObject({ status: "failed", finishedItems: 1, error: expect.stringContaining("The app stopped") });
     expect((evaluation.summary as EvaluationSummary)).toMatchObject({ items: 1, score: 1 });
+  });
+
+  it("an evaluation whose process stopped sending heartbeats ends as failed when read, keeping its finished items; a live one stays running", async () => {
+    const runs = await system();
+    const { tenant, user, caller } = await member(runs);
+    const { workflow } = await publishedWorkflow(caller, tenant.id, user.id);
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Silent", evaluators: greetingEvaluators });
+    const { version, itemIds } = await caller.dataset.addItems({ datasetId: dataset.id, items: greetingItems(["Ada", "Grace"]) });
+    const row = (heartbeatAt: Date) =>
+      insertEvaluation(database.db, {
+        tenantId: tenant.id,
+        workflowId: workflow.id,
+        datasetId: dataset.id,
+        datasetVersionId: version.id,
+        isDraft: true,
+        status: "running",
+        evaluators: greetingEvaluators,
+        concurrency: 1,
+        totalItems: 2,
+        createdBy: user.id,
+        startedAt: new Date(Date.now() - 120_000),
+        heartbeatAt,
+      });
+    // As another process left it when it died: running, one item stored, its last heartbeat a minute old.
+    const silent = await row(new Date(Date.now() - EVALUATION_STALE_AFTER_MS - 30_000));
+    const alive = await row(new Date());
+    await recordEvaluationItem(database.db, {
+      evaluationId: silent.id,
+      itemId: itemIds[0]!,
+      tenantId: tenant.id,
+      results: [{ evaluatorId: "exact", kind: "exact-match", score: 1, reason: "matches exactly" }],
+      score: 1,
+    });
+
+    const { evaluation } = await caller.evaluation.get({ id: silent.id });
+    expect(evaluation).toMatchObject({ status: "failed", finishedItems: 1, error: expect.stringContaining("no heartbeat") });
+    expect(evaluation.summary as EvaluationSummary).toMatchObject({ items: 1, score: 1 });
+    expect((await caller.evaluation.get({ id: alive.id })).evaluation.status).toBe("running");
+    await caller.evaluation.cancel({ id: alive.id });
   });
 
   it("refuses what cannot be evaluated, and keeps tenants apart", async () => {

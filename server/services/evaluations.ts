@@ -50,6 +50,10 @@ export interface EvaluationDeps {
 export const MAX_EVALUATION_CONCURRENCY = 16;
 export const DEFAULT_EVALUATION_CONCURRENCY = 4;
 const DEFAULT_ITEM_TIMEOUT_MS = 10 * 60_000;
+/** The process running an evaluation writes `heartbeat_at` this often... */
+export const EVALUATION_HEARTBEAT_MS = 5_000;
+/** ...and one silent this long had its process die (PostgreSQL; on PGlite the next start ends them). */
+export const EVALUATION_STALE_AFTER_MS = 30_000;
 /** How long a cancelled evaluation waits for each run in flight to stop. */
 const CANCEL_WAIT_MS = 30_000;
 
@@ -119,6 +123,7 @@ export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, 
       totalItems: items.length,
       createdBy: ctx.actor.userId,
       startedAt: new Date(),
+      heartbeatAt: new Date(),
     });
     return {
       value: row,
@@ -136,7 +141,10 @@ export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, 
 }
 
 type SettledEvent = RunEventOf<"run.completed" | "run.failed" | "run.cancelled" | "run.waiting">;
-type ItemOutcome = { stored: true } | { stored: false; stop?: string };
+/** `busy`: refused because the tenant's concurrent runs are at their limit (the evaluation's own among them). */
+type ItemOutcome = { stored: true } | { stored: false; stop?: string; busy?: string };
+/** The evaluation's runs started and not yet ended, across its workers. */
+type Flight = { runs: number };
 
 async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluation: EvaluationRow, evaluators: Evaluator[], items: StoredDatasetItem[]): Promise<void> {
   const cancel = new AbortController();
@@ -150,13 +158,29 @@ async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluatio
   const llm = deps.llm(ctx.tenant.id);
   const ports: EvaluatorPorts = { ...(llm ? { judge: judgeOver(llm) } : {}), signal: cancel.signal };
   const queue = [...items];
+  const flight: Flight = { runs: 0 };
+  const heartbeat = setInterval(
+    () => void repo.beatEvaluation(ctx.db, ctx.tenant.id, evaluation.id).catch((error: unknown) => console.error(`Evaluation ${evaluation.id} heartbeat failed:`, error)),
+    EVALUATION_HEARTBEAT_MS,
+  );
+  heartbeat.unref();
   try {
     const worker = async () => {
       while (!cancel.signal.aborted && stopReason === null) {
         const item = queue.shift();
         if (!item) return;
-        const outcome = await evaluateItem(ctx, deps, evaluation, evaluators, item, ports, cancel.signal);
-        if (!outcome.stored && outcome.stop) stopReason ??= outcome.stop;
+        const outcome = await evaluateItem(ctx, deps, evaluation, evaluators, item, ports, cancel.signal, flight);
+        if (outcome.stored) continue;
+        if (outcome.busy !== undefined) {
+          queue.unshift(item);
+          // The tenant runs fewer at once than asked: while the evaluation's own runs hold the
+          // places, this worker steps back and the others go on. With none of its own running, the
+          // places are other runs' and the evaluation stops with the reason.
+          if (flight.runs > 0) return;
+          stopReason ??= outcome.busy;
+          return;
+        }
+        if (outcome.stop) stopReason ??= outcome.stop;
       }
     };
     await Promise.all(Array.from({ length: Math.min(evaluation.concurrency, items.length) }, worker));
@@ -167,6 +191,7 @@ async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluatio
       console.error(`Evaluation ${evaluation.id} could not store its end:`, e),
     );
   } finally {
+    clearInterval(heartbeat);
     unsubscribe();
   }
 }
@@ -201,6 +226,19 @@ export async function failInterruptedEvaluations(db: Db): Promise<number> {
   return active.length;
 }
 
+/**
+ * Ends the tenant's evaluations whose process stopped sending heartbeats (it died, on PostgreSQL)
+ * as failed, keeping their finished items. Readers call it, so nothing is left `running` forever.
+ */
+export async function failSilentEvaluations(db: Db, tenantId: string, now = Date.now()): Promise<number> {
+  const silent = await repo.listSilentEvaluations(db, tenantId, new Date(now - EVALUATION_STALE_AFTER_MS));
+  for (const evaluation of silent) {
+    if (running.has(evaluation.id)) continue; // ours, and alive: a heartbeat is late, not missing
+    await finish({ db, tenant: { id: tenantId } }, evaluation, "failed", `The process running the evaluation stopped (no heartbeat for ${EVALUATION_STALE_AFTER_MS / 1000} s); the items it finished are kept`);
+  }
+  return silent.length;
+}
+
 const addUsage = (a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined =>
   a || b ? { inputTokens: (a?.inputTokens ?? 0) + (b?.inputTokens ?? 0), outputTokens: (a?.outputTokens ?? 0) + (b?.outputTokens ?? 0) } : undefined;
 
@@ -213,6 +251,7 @@ async function evaluateItem(
   item: StoredDatasetItem,
   ports: EvaluatorPorts,
   cancelled: AbortSignal,
+  flight: Flight = { runs: 0 },
 ): Promise<ItemOutcome> {
   let runId: string | null = null;
   let end: SettledEvent | undefined;
@@ -230,6 +269,7 @@ async function evaluateItem(
     runVersionId = run.versionId;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    if (error.code === "QUOTA_EXCEEDED" && error.details?.limit === "maxConcurrentRuns") return { stored: false, busy: error.message };
     // An item whose input the workflow refuses fails alone; anything else (a quota, a draft that does not
     // compile, a paused or deleted workflow) stops the evaluation.
     if (error.code !== "INVALID_INPUT" || error.details?.diagnostics) return { stored: false, stop: error.message };
@@ -237,7 +277,12 @@ async function evaluateItem(
   }
   if (runId) {
     // waitForRun answers only the events that settle a run.
-    end = (await waitForRun(ctx, deps.runDeps.bus, runId, { timeoutMs: deps.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS, signal: cancelled })) as SettledEvent | undefined;
+    flight.runs++;
+    try {
+      end = (await waitForRun(ctx, deps.runDeps.bus, runId, { timeoutMs: deps.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS, signal: cancelled })) as SettledEvent | undefined;
+    } finally {
+      flight.runs--;
+    }
     if (end?.type === "run.waiting" || end === undefined) {
       // A run that waits for a person, or takes too long (or the evaluation was cancelled), is cancelled.
       await cancelRun(ctx, deps.runDeps, runId).catch(() => undefined);
@@ -343,6 +388,7 @@ export async function cancelEvaluation(ctx: TenantContext, deps: Pick<Evaluation
 }
 
 export async function listEvaluations(ctx: TenantContext, filter: { workflowId: string; datasetId?: string; limit: number }) {
+  await failSilentEvaluations(ctx.db, ctx.tenant.id);
   if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, filter.workflowId))) throw notFound("workflow", filter.workflowId);
   return repo.listEvaluations(ctx.db, ctx.tenant.id, filter);
 }
@@ -352,6 +398,7 @@ export async function listEvaluations(ctx: TenantContext, filter: { workflowId: 
  * reason, tokens, cost, duration, run, and the dataset item's input and reference beside each.
  */
 export async function getEvaluation(ctx: TenantContext, id: string) {
+  await failSilentEvaluations(ctx.db, ctx.tenant.id);
   const evaluation = await repo.findNamedEvaluation(ctx.db, ctx.tenant.id, id);
   if (!evaluation) throw notFound("evaluation", id);
   const [items, datasetItems] = await Promise.all([

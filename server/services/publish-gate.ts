@@ -9,7 +9,7 @@ import { findLatestPublishedVersion } from "@/server/repositories/workflow-versi
 import { findWorkflow, findWorkflowHead } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
-import { compare, DEFAULT_EVALUATION_CONCURRENCY, evaluationSettled, startEvaluation, type EvaluationDeps } from "./evaluations";
+import { compare, DEFAULT_EVALUATION_CONCURRENCY, evaluationSettled, failSilentEvaluations, startEvaluation, type EvaluationDeps } from "./evaluations";
 import { compileOrThrow, publishVersion } from "./runs";
 
 /**
@@ -93,6 +93,7 @@ async function settledEvaluation(ctx: TenantContext, id: string): Promise<Evalua
   const deadline = Date.now() + GATE_WAIT_MS;
   await evaluationSettled(id);
   for (;;) {
+    await failSilentEvaluations(ctx.db, ctx.tenant.id);
     const row = await evaluationsRepo.findEvaluation(ctx.db, ctx.tenant.id, id);
     if (!row) throw notFound("evaluation", id);
     if (row.status !== "running" && row.status !== "queued") return row;
