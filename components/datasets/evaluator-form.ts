@@ -75,7 +75,9 @@ export function checkEvaluators(drafts: readonly EvaluatorDraft[]): { ok: true; 
   const problems: EvaluatorProblems = new Map();
   for (const issue of parsed.error.issues) {
     const rest = issue.path.slice(2).map(String).join(".");
-    add(problems, keyOf(issue.path), rest ? `${rest}: ${issue.message}` : issue.message);
+    // A field left empty reads "Invalid input: expected string, received undefined" in zod's words.
+    const message = issue.code === "invalid_type" && / received undefined$/.test(issue.message) ? "Required" : issue.message;
+    add(problems, keyOf(issue.path), rest ? `${rest}: ${message}` : message);
   }
   // The list's own rule (ids unique) runs only once every evaluator parses: say it at once.
   const seen = new Set<string>();

@@ -71,7 +71,19 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
       <Dialog.Description className="mb-4 text-sm text-muted-foreground">
         Saving makes a new version of the dataset; earlier versions keep their items.
       </Dialog.Description>
-      <form onSubmit={submit} className="space-y-4" noValidate aria-label={item ? "Edit item" : "Add item"}>
+      <form
+        onSubmit={submit}
+        className="space-y-4"
+        noValidate
+        aria-label={item ? "Edit item" : "Add item"}
+        onKeyDown={(e) => {
+          // Enter makes new lines in the JSON boxes; Ctrl+Enter (⌘+Enter) saves from anywhere in the form.
+          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            e.currentTarget.requestSubmit();
+          }
+        }}
+      >
         {item ? (
           <p className="text-sm">
             Item <code className="rounded bg-muted px-1 font-mono text-xs">{item.id}</code>
@@ -94,7 +106,7 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
             autoFocus
           />
           <p id="item-input-hint" className="text-xs text-muted-foreground">
-            The workflow&apos;s run input, e.g. {'{"name": "Ada"}'}
+            The workflow&apos;s run input, e.g. {'{"name": "Ada"}'}. Ctrl+Enter saves.
           </p>
         </Field>
         <fieldset className="space-y-2">
