@@ -63,7 +63,8 @@ export function PublishDialog({
   const [evaluationId, setEvaluationId] = useState<string | null>(null);
   const [overrideReason, setOverrideReason] = useState("");
 
-  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open }));
+  // Read afresh at each opening: an admin may have changed the gate since.
+  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }));
   const evaluation = useQuery(
     trpc.evaluation.get.queryOptions(
       { id: evaluationId ?? "" },
@@ -205,8 +206,9 @@ function Refusal({ refusal }: { refusal: GateRefusal }) {
 function GateSettings({ workflowId, canManage, open }: { workflowId: string; canManage: boolean; open: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open }));
-  const datasets = useQuery(trpc.dataset.list.queryOptions({ workflowId }, { enabled: open && canManage }));
+  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }));
+  // Mounted with the open dialog: datasets made since the last opening are listed.
+  const datasets = useQuery(trpc.dataset.list.queryOptions({ workflowId }, { enabled: open && canManage, refetchOnMount: "always" }));
   // What the admin typed, over the stored gate until saved.
   const [editedDataset, setDatasetId] = useState<string | null>(null);
   const [editedMinScore, setMinScore] = useState<string | null>(null);
