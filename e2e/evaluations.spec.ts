@@ -72,7 +72,7 @@ async function startEvaluation(page: Page, versionLabel: string): Promise<string
   return page.url().split("/").at(-1)!;
 }
 
-test("an editor adds a run to a new dataset, evaluates two versions, opens each evaluation and compares them with the regression first", async ({ page }) => {
+test("an editor adds a run to a new dataset, evaluates two versions, opens each evaluation, compares them with the regression first, sees why a stopped evaluation stopped, and is told when two evaluations ran different dataset versions", async ({ page }) => {
   test.slow();
   const name = `Evaluations e2e ${Date.now()}`;
   await signIn(page, OWNER);
@@ -170,4 +170,24 @@ test("an editor adds a run to a new dataset, evaluates two versions, opens each 
   await expect(rows.first().getByRole("link", { name: "Base run" })).toHaveAttribute("href", /\/runs\/[0-9a-f-]{36}$/);
   await expect(rows.first().getByRole("link", { name: "Candidate run" })).toHaveAttribute("href", /\/runs\/[0-9a-f-]{36}$/);
   await expect(page.getByText("1 regressed")).toBeVisible();
+
+  // An evaluation whose runs are refused stops with the reason and says what it kept.
+  await trpc(page, "workflow.pause", { id: workflowId, reason: "kept still by the e2e test" }, "mutation");
+  await page.goto(`/workflows/${workflowId}/datasets/${datasetId}`);
+  await startEvaluation(page, "v2 · Hi");
+  await expect(page.locator("header").getByText("failed", { exact: true })).toBeVisible();
+  const stopped = page.getByRole("alert").filter({ hasText: "The evaluation stopped early" });
+  await expect(stopped).toContainText("is paused (kept still by the e2e test)");
+  await expect(stopped).toContainText("The 0 of 2 items it finished are kept");
+  await expect(page.getByText("No item finished.")).toBeVisible();
+  await trpc(page, "workflow.resume", { id: workflowId }, "mutation");
+
+  // A new item makes dataset version 4: an evaluation of it does not compare with one of version 3, and the page says why.
+  await trpc(page, "dataset.addItems", { datasetId, items: [{ id: "1-eve", input: { who: "Eve" }, reference: { greeting: { text: "Hi Eve" } }, tags: [] }] }, "mutation");
+  await page.goto(`/workflows/${workflowId}/datasets/${datasetId}`);
+  const third = await startEvaluation(page, "v2 · Hi");
+  await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  await page.goto(`/evaluations/compare?base=${first}&candidate=${third}`);
+  const refused = page.getByRole("alert").filter({ hasText: "These evaluations used different dataset versions" });
+  await expect(refused).toContainText("The base ran Greetings v3 and the candidate Greetings v4");
 });

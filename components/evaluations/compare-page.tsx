@@ -35,7 +35,9 @@ export function ComparePage({ baseId, candidateId }: { baseId: string; candidate
   const base = useQuery({ ...trpc.evaluation.get.queryOptions({ id: baseId }), refetchInterval: refetchWhileRunning });
   const candidate = useQuery({ ...trpc.evaluation.get.queryOptions({ id: candidateId }), refetchInterval: refetchWhileRunning });
   const isRunning = [base.data, candidate.data].some((d) => d && isActiveEvaluation(d.evaluation.status));
-  const comparison = useQuery({ ...trpc.evaluation.compare.queryOptions({ baseId, candidateId }), refetchInterval: isRunning ? 2000 : false });
+  // Items are matched one by one, so only evaluations of one dataset version compare (the server refuses others).
+  const isSameVersion = Boolean(base.data && candidate.data && base.data.evaluation.datasetVersionId === candidate.data.evaluation.datasetVersionId);
+  const comparison = useQuery({ ...trpc.evaluation.compare.queryOptions({ baseId, candidateId }), enabled: isSameVersion, refetchInterval: isRunning ? 2000 : false });
 
   if (base.isPending || candidate.isPending) return <SkeletonRows rows={6} />;
   const failed = base.isError ? base : candidate.isError ? candidate : null;
@@ -44,7 +46,7 @@ export function ComparePage({ baseId, candidateId }: { baseId: string; candidate
   const [b, c] = [base.data.evaluation, candidate.data.evaluation];
 
   let body: ReactNode;
-  if (b.datasetVersionId !== c.datasetVersionId) {
+  if (!isSameVersion) {
     body = (
       <div role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
         <p className="font-medium text-danger">These evaluations used different dataset versions</p>
@@ -52,7 +54,6 @@ export function ComparePage({ baseId, candidateId }: { baseId: string; candidate
           The base ran {b.datasetName} v{b.datasetVersion} and the candidate {c.datasetName} v{c.datasetVersion}. Items are compared one by one, so both must run the same
           dataset version: start a new evaluation of one of them on {c.datasetName} v{c.datasetVersion} (or v{b.datasetVersion}) and compare again.
         </p>
-        {comparison.isError ? <p className="mt-1 text-xs text-muted-foreground">The server said: {comparison.error.message}</p> : null}
       </div>
     );
   } else if (comparison.isPending) body = <SkeletonRows rows={4} />;

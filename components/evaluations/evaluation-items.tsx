@@ -17,7 +17,18 @@ export type EvaluationItemRow = inferRouterOutputs<AppRouter>["evaluation"]["get
 const PAGE_SIZE = 20;
 
 /** An evaluation's items, a page at a time: input, output, reference, each evaluator's score and reason, usage and the run. */
-export function EvaluationItems({ items, evaluators, passThreshold }: { items: EvaluationItemRow[]; evaluators: EvaluatorInfo[]; passThreshold: number }) {
+export function EvaluationItems({
+  items,
+  evaluators,
+  passThreshold,
+  isActive,
+}: {
+  items: EvaluationItemRow[];
+  evaluators: EvaluatorInfo[];
+  passThreshold: number;
+  /** Still running: more items will come. */
+  isActive: boolean;
+}) {
   const [failingOnly, setFailingOnly] = useState(false);
   const [page, setPage] = useState(0);
   const shown = failingOnly ? items.filter((item) => isFailingItem(item, passThreshold)) : items;
@@ -45,7 +56,7 @@ export function EvaluationItems({ items, evaluators, passThreshold }: { items: E
       </div>
       {shown.length === 0 ? (
         <p className="rounded-xl border border-dashed p-6 text-center text-sm text-muted-foreground">
-          {items.length === 0 ? "No item has finished yet." : "No failing items."}
+          {items.length === 0 ? (isActive ? "No item has finished yet." : "No item finished.") : "No failing items."}
         </p>
       ) : (
         <DataTable

@@ -144,7 +144,7 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
       ) : null}
 
       {summary ? <EvaluationSummaryView summary={summary} evaluators={evaluators} isPartial={!e.summary} /> : null}
-      <EvaluationItems items={rows} evaluators={evaluators} passThreshold={summary?.passThreshold ?? 0.5} />
+      <EvaluationItems items={rows} evaluators={evaluators} passThreshold={summary?.passThreshold ?? 0.5} isActive={isActive} />
     </>
   );
 }
