@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
+import { OWNER, removeTenantModel, setUpTenantModel, signIn } from "./helpers";
 
 /** The pages must not log errors (a React warning, a request the UI did not handle). */
 const test = base.extend<{ consoleErrors: string[] }>({
@@ -17,8 +18,12 @@ const test = base.extend<{ consoleErrors: string[] }>({
   ],
 });
 
-/** A workflow of our own that runs offline: input → transform → output. */
-function workflowFile(name: string) {
+/** A workflow of our own that runs offline: input → transform → output (or input → the tenant's model → output). */
+function workflowFile(name: string, step: "transform" | "llm" = "transform") {
+  const middle =
+    step === "transform"
+      ? { id: "greet", kind: "transform", position: { x: 300, y: 0 }, config: { template: { text: "Hello, {{input.who}}" } } }
+      : { id: "greet", kind: "llm", position: { x: 300, y: 0 }, config: { prompt: "Greet {{input.who}} in five words" } };
   return {
     format: "maestro.workflow",
     formatVersion: 1,
@@ -28,7 +33,7 @@ function workflowFile(name: string) {
       version: 2,
       nodes: [
         { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { who: { type: "string" } }, required: ["who"] } } },
-        { id: "greet", kind: "transform", position: { x: 300, y: 0 }, config: { template: { text: "Hello, {{input.who}}" } } },
+        middle,
         { id: "out", kind: "output", position: { x: 600, y: 0 }, config: { name: "greeting" } },
       ],
       edges: [
@@ -190,4 +195,46 @@ test("an editor adds a run to a new dataset, evaluates two versions, opens each 
   await page.goto(`/evaluations/compare?base=${first}&candidate=${third}`);
   const refused = page.getByRole("alert").filter({ hasText: "These evaluations used different dataset versions" });
   await expect(refused).toContainText("The base ran Greetings v3 and the candidate Greetings v4");
+});
+
+test("an editor cancels a running evaluation after confirming it, and the page says what was kept (model: fake OpenAI-compatible server on loopback holding every answer)", async ({ page }) => {
+  test.slow();
+  const llm = await startFakeOpenAiServer({ hold: () => true });
+  try {
+    await setUpTenantModel(page, llm.baseURL);
+    const name = `Evaluations cancel e2e ${Date.now()}`;
+    await page.goto("/workflows");
+    await page.getByLabel("Workflow file to import").setInputFiles({ name: "held.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(workflowFile(name, "llm"))) });
+    await expect(page.getByRole("heading", { name })).toBeVisible();
+    const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+    const dataset = await trpc<{ id: string }>(page, "dataset.create", { workflowId, name: "Held", evaluators: [{ id: "hello", kind: "contains", values: ["Hello"] }] }, "mutation");
+    await trpc(page, "dataset.addItems", { datasetId: dataset.id, items: [{ input: { who: "Ada" } }, { input: { who: "Bo" } }] }, "mutation");
+
+    // Never published: the draft is what it evaluates.
+    await page.goto(`/workflows/${workflowId}/datasets/${dataset.id}`);
+    await page.getByRole("button", { name: "Run evaluation" }).click();
+    const dialog = page.getByRole("dialog", { name: "Run an evaluation" });
+    await expect(dialog.getByLabel("Workflow version")).toHaveValue("draft");
+    await dialog.getByRole("button", { name: "Start evaluation" }).click();
+    await expect(page).toHaveURL(/\/evaluations\/[0-9a-f-]{36}$/);
+    await expect(page.locator("header").getByText("running", { exact: true })).toBeVisible();
+    await expect(page.getByText("0 / 2 items finished (0%) · updating live")).toBeVisible();
+    await expect.poll(() => llm.received.length).toBe(2); // both items wait for the model
+
+    // Dismissed, nothing happens; confirmed, it stops.
+    page.once("dialog", (confirm) => void confirm.dismiss());
+    await page.getByRole("button", { name: "Cancel evaluation" }).click();
+    await expect(page.locator("header").getByText("running", { exact: true })).toBeVisible();
+    page.once("dialog", (confirm) => {
+      expect(confirm.message()).toContain("the items it finished are kept");
+      void confirm.accept();
+    });
+    await page.getByRole("button", { name: "Cancel evaluation" }).click();
+    await expect(page.locator("header").getByText("cancelled", { exact: true })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Cancelled:" })).toContainText("the 0 of 2 items finished before the cancel are kept");
+    await expect(page.getByRole("button", { name: "Cancel evaluation" })).toHaveCount(0);
+    await removeTenantModel(page);
+  } finally {
+    await llm.close();
+  }
 });
