@@ -212,6 +212,17 @@ describe("evaluations", () => {
     const { evaluation, items, datasetVersion } = await evaluate(caller, { datasetId: dataset.id });
     expect(evaluation).toMatchObject({ status: "completed", totalItems: 6, finishedItems: 6, failedRuns: 0, error: null });
     expect(datasetVersion).toBe(2);
+    // What the pages name: the workflow, the dataset and the version numbers, in the list too.
+    expect(evaluation).toMatchObject({ workflowName: workflow.name, datasetName: "Greetings", datasetVersion: 2, workflowVersion: 1, isDraft: false });
+    expect(await caller.evaluation.list({ workflowId: workflow.id })).toEqual([
+      expect.objectContaining({ id: evaluation.id, workflowName: workflow.name, datasetName: "Greetings", datasetVersion: 2, workflowVersion: 1 }),
+    ]);
+    // Each result carries its dataset item's input and reference beside the output.
+    expect(items.map((item) => [item.input, item.reference, item.tags]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      greetingItems()
+        .map((item) => [item.input, item.reference, item.tags])
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    );
     const summary = evaluation.summary as EvaluationSummary;
     expect(summary).toMatchObject({ items: 6, scoredItems: 6, score: 1, passedItems: 6, failedRuns: 0 });
     expect(items).toHaveLength(6);
