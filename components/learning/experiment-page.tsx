@@ -96,7 +96,7 @@ function ExperimentHeader({ experiment }: { experiment: ExperimentDetail }) {
         <Item label="Ended" value={experiment.endedAt ? dateTimeFormat.format(experiment.endedAt) : "Still running"} />
         <Item
           label="Success measure"
-          value={experiment.successMeasure.kind === "evaluator" ? `the score of evaluator “${experiment.successMeasure.evaluatorId}” of a dataset` : "run success"}
+          value={experiment.successMeasureLabel}
         />
         <Item label="Assignment" value={experiment.assignment === "hash" ? `Fixed split ${Math.round(experiment.split * 100)} / ${Math.round((1 - experiment.split) * 100)}` : "Thompson sampling"} />
         <Item

@@ -170,7 +170,17 @@ export async function getExperiment(ctx: TenantContext, id: string) {
     const note = (await findVersionDetail(ctx.db, ctx.tenant.id, versionId))?.note;
     labels[arm] = note ? `${arm} · ${note}` : arm;
   }
-  return present({ ...row, workflowName: workflow?.name ?? null }, labels);
+  const measure = readSuccessMeasure(row.successMeasure);
+  const dataset = measure.kind === "evaluator" ? await findDataset(ctx.db, ctx.tenant.id, measure.datasetId) : undefined;
+  const evaluator = dataset ? EvaluatorListSchema.safeParse(dataset.evaluators).data?.find((e) => measure.kind === "evaluator" && e.id === measure.evaluatorId) : undefined;
+  return {
+    ...present({ ...row, workflowName: workflow?.name ?? null }, labels),
+    /** How the page names the success measure: the evaluator (by its name) and its dataset. */
+    successMeasureLabel:
+      measure.kind === "run-success"
+        ? "run success"
+        : `score of “${evaluator?.name ?? measure.evaluatorId}” (dataset “${dataset?.name ?? "deleted"}”)`,
+  };
 }
 
 export async function listExperiments(ctx: TenantContext) {

@@ -118,6 +118,7 @@ describe("an experiment measured by an evaluator", () => {
     await runs.outcomes.flush();
 
     const result = await caller.learning.experiment({ id: experiment.id });
+    expect(result.successMeasureLabel).toBe("score of “exact” (dataset “Reference greetings”)");
     const [a, b] = result.arms;
     expect(a!.runs + b!.runs).toBe(names.length);
     expect(a!.runs).toBeGreaterThan(0);
