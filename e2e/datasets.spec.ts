@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { OWNER, signIn, VIEWER } from "./helpers";
 
 /** Duplicates the offline demo and opens the copy's canvas: this test's own workflow, with no datasets yet. */
 async function openCopyOfDemo(page: Page): Promise<string> {
@@ -124,4 +124,28 @@ test("an editor creates a dataset, imports a CSV once the row the preview names 
   await page.goto(`/workflows/${workflowId}/datasets`);
   const row = page.getByRole("table", { name: "Datasets" }).getByRole("row").filter({ hasText: "Greetings" });
   await expect(row.getByRole("cell")).toHaveText([/^Greetings/, "4", "v3", "1", /\d/]);
+});
+
+test("a viewer reads the demo's datasets, items and evaluators, and exports, but is offered no change", async ({ page }) => {
+  await signIn(page, VIEWER);
+  await page.getByRole("link", { name: "Welcome a new teammate", exact: true }).click();
+  await page.getByRole("link", { name: "Datasets" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Datasets" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "New dataset" })).toHaveCount(0);
+  await page.getByRole("table", { name: "Datasets" }).getByRole("link", { name: "Onboarding checks" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Onboarding checks" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Items" }).getByRole("row").filter({ hasText: "Ada Lovelace" })).toContainText("onboarding");
+  await expect(page.getByRole("button", { name: /^Edit item/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Remove item/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Import", exact: true })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Add item", exact: true })).toHaveCount(0);
+  const evaluators = page.getByRole("region", { name: "Evaluators" });
+  await expect(evaluators.getByRole("listitem", { name: "Evaluator Subject names the teammate" }).getByLabel("Output Path")).toBeDisabled();
+  await expect(evaluators.getByRole("button", { name: "Save evaluators" })).toHaveCount(0);
+  await expect(evaluators.getByRole("button", { name: "Add evaluator" })).toHaveCount(0);
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export" }).click();
+  expect((await downloading).suggestedFilename()).toMatch(/^Onboarding-checks-v\d+\.jsonl$/);
 });
