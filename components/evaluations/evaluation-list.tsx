@@ -1,6 +1,6 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { FlaskConical, GitCompare } from "lucide-react";
 import Link from "next/link";
@@ -10,7 +10,8 @@ import { formatDuration } from "@/components/runs/format";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { DataTable } from "@/components/ui/data-table";
-import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
+import { Button } from "@/components/ui/button";
+import { EmptyState, ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import {
   evaluationDurationMs,
@@ -26,6 +27,10 @@ import { StartEvaluationDialog } from "./start-evaluation-dialog";
 import { useNow } from "./use-now";
 
 export type EvaluationListRow = inferRouterOutputs<AppRouter>["evaluation"]["list"][number];
+
+/** Rows shown at first and added by "Show more"; the server answers at most MAX_ROWS. */
+const PAGE_SIZE = 20;
+const MAX_ROWS = 200;
 
 const shortDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
 
@@ -43,8 +48,10 @@ function scoreOf(summary: unknown): { score: number | null; interval: ScoreInter
 export function EvaluationList({ workflowId, datasetId }: { workflowId: string; datasetId?: string }) {
   const trpc = useTRPC();
   const { can } = useMe();
+  const [limit, setLimit] = useState(PAGE_SIZE);
   const list = useQuery({
-    ...trpc.evaluation.list.queryOptions({ workflowId, ...(datasetId ? { datasetId } : {}), limit: 100 }),
+    ...trpc.evaluation.list.queryOptions({ workflowId, ...(datasetId ? { datasetId } : {}), limit }),
+    placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.some((e) => isActiveEvaluation(e.status)) ? 1000 : false),
   });
   const [picked, setPicked] = useState<string[]>([]);
@@ -108,6 +115,14 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
           </tbody>
         </DataTable>
       )}
+      {rows.length === limit && limit < MAX_ROWS ? (
+        <div className="flex justify-center">
+          <Button variant="secondary" onClick={() => setLimit((n) => Math.min(MAX_ROWS, n + PAGE_SIZE))} disabled={list.isPlaceholderData}>
+            {list.isPlaceholderData ? <Spinner /> : null}
+            Show more
+          </Button>
+        </div>
+      ) : null}
     </section>
   );
 }
