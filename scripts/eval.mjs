@@ -17,7 +17,7 @@ const USAGE = `Usage: npm run -s eval -- run --workflow <name or id> [--version 
                          [--concurrency N] [--timeout SECONDS]
 Environment: MAESTRO_URL (e.g. http://localhost:3000), MAESTRO_TOKEN (an API token with the workflows:write scope).
 Prints progress on stderr and the summary as one JSON line on stdout.
-Exit codes: 0 passed, 1 below --min-score or not completed, 2 usage or HTTP error.`;
+Exit codes: 0 passed, 1 below --min-score or not completed, 2 usage or HTTP error; interrupted, it cancels the evaluation (130).`;
 
 class UsageError extends Error {}
 class HttpError extends Error {}
@@ -144,6 +144,20 @@ export async function main(argv, env = process.env, io = { out: (line) => proces
       ...(options.draft ? { draft: true } : {}),
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     });
+    // Interrupted (Ctrl-C, a CI job cancelled): cancel the evaluation rather than leave it running.
+    const started = evaluation.id;
+    const interrupt = () => {
+      io.err(`Interrupted: cancelling the evaluation ${started}…`);
+      call("POST", `evaluations/${started}/cancel`).then(
+        () => process.exit(130),
+        (error) => {
+          io.err(`eval: ${error.message}`);
+          process.exit(130);
+        },
+      );
+    };
+    process.once("SIGINT", interrupt);
+    process.once("SIGTERM", interrupt);
     const what = evaluation.draft ? "the draft" : `version ${evaluation.workflowVersion}`;
     io.err(`Evaluating ${what} of "${evaluation.workflow.name}" on "${evaluation.dataset.name}" v${evaluation.dataset.version} (${evaluation.progress.total} items): ${new URL(evaluation.links.web, env.MAESTRO_URL)}`);
     const deadline = Date.now() + options.timeoutSeconds * 1000;
@@ -157,6 +171,8 @@ export async function main(argv, env = process.env, io = { out: (line) => proces
       await sleep(pollMs);
       evaluation = await call("GET", `evaluations/${evaluation.id}`);
     }
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
     const summary = {
       evaluationId: evaluation.id,
       status: evaluation.status,

@@ -167,6 +167,16 @@ async function evaluationBody(caller: Caller, id: string) {
   };
 }
 
+/**
+ * POST /api/v1/evaluations/{id}/cancel: stops starting items and cancels the runs in flight;
+ * answers the evaluation (finished items are kept). `npm run eval` sends it when it is interrupted.
+ */
+export async function cancelEvaluation(caller: Caller, _request: Request, id: string): Promise<Response> {
+  if (!isUuid(id)) return errorResponse(404, "NOT_FOUND", `No evaluation with id ${id}`);
+  await caller.evaluation.cancel({ id });
+  return Response.json(await evaluationBody(caller, id), { headers: noStore });
+}
+
 const listQuery = z.object({
   workflowId: z.uuid("workflowId must be a workflow's id (a UUID)"),
   datasetId: z.uuid("datasetId must be a dataset's id (a UUID)").optional(),

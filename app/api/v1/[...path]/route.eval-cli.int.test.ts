@@ -1,10 +1,11 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeNode, makeWorkflow } from "@/engine/examples";
+import { chain, makeNode, makeWorkflow } from "@/engine/examples";
+import { createFakeLlm } from "@/engine/runtime/fake-ports";
 import { getEnv } from "@/server/env";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
@@ -18,6 +19,9 @@ import { GET, POST } from "./route";
  * /api/v1 route handler (real database and run system). Exit codes and the JSON line are checked.
  */
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
+/** A model whose every call waits until the test lets it go (the interrupted evaluation's runs). */
+const held: (() => void)[] = [];
+const heldLlm = createFakeLlm(() => new Promise<string>((resolve) => held.push(() => resolve("Hello"))));
 let database: Database;
 let system: RunSystem;
 let server: Server;
@@ -25,7 +29,7 @@ let url: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  system = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `eval-cli-test-${randomBytes(4).toString("hex")}` });
+  system = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `eval-cli-test-${randomBytes(4).toString("hex")}`, llm: () => heldLlm });
   await system.startWorkers(4);
   useAppGlobals(database, system);
   server = createServer(async (req, res) => {
@@ -46,12 +50,18 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  held.forEach((release) => release());
   await new Promise((resolve) => server?.close(resolve));
   await system?.close();
   await database?.close();
 });
 
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  /** Called with the child and its stderr so far, each time it writes there. */
+  onStderr?: (child: ChildProcess, stderr: string) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(process.cwd(), "scripts/eval.mjs"), ...args], {
       env: { NODE_ENV: "test", PATH: process.env.PATH, MAESTRO_POLL_MS: "100", ...env },
@@ -60,9 +70,12 @@ function runCli(args: string[], env: Record<string, string | undefined>): Promis
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(child, stderr);
+    });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
@@ -107,6 +120,34 @@ describe("npm run eval (scripts/eval.mjs) against the app's REST handlers over H
     expect(summary).toMatchObject({ status: "completed", score: 0, items: 3, passed: 0 });
     expect((summary.failedItems as { itemId: string }[]).map((item) => item.itemId).sort()).toEqual(["ada", "alan", "grace"]);
     expect(result.stderr).toMatch(/Below the minimum score 0.5/);
+  });
+
+  it("interrupted (SIGINT), it cancels the evaluation and exits 130", async () => {
+    const { caller } = await makeMemberCaller(database.db, "owner");
+    const name = `Slow ${randomBytes(3).toString("hex")}`;
+    const workflow = await caller.workflow.create({ name });
+    const head = await caller.workflow.get({ id: workflow.id });
+    const slow = makeWorkflow({
+      name,
+      nodes: [makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }), makeNode("llm", "answer", { prompt: "Answer {{input.name}}" }), makeNode("output", "out", { name: "answer" })],
+      edges: chain("in", "answer", "out"),
+    });
+    await caller.workflow.saveDraft({ id: workflow.id, baseVersion: head.version, document: slow });
+    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Slow", evaluators: [{ id: "answered", kind: "contains", values: ["Hello"] }] });
+    await caller.dataset.addItems({ datasetId: dataset.id, items: [{ input: { name: "Ada" } }, { input: { name: "Grace" } }] });
+    const { secret } = await caller.token.create({ name: "ci", scopes: ["workflows:write"], expiry: { in: "never" } });
+
+    let interrupted = false;
+    const result = await runCli(["run", "--workflow", name, "--draft"], { MAESTRO_URL: url, MAESTRO_TOKEN: secret }, (child, stderr) => {
+      if (!interrupted && /0\/2 items/.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    expect(result.stderr).toMatch(/Interrupted: cancelling the evaluation/);
+    expect(result.code).toBe(130);
+    const [evaluation] = await caller.evaluation.list({ workflowId: workflow.id });
+    expect(evaluation).toMatchObject({ status: "cancelled" });
   });
 
   it("exit 2 with a readable message on bad usage and HTTP errors", async () => {

@@ -124,6 +124,11 @@ describe("REST: workflows, datasets and evaluations", () => {
     const mine = await (await post(secret, { workflowId: workflow.id, dataset: "Greetings" })).json();
     await evaluationSettled(mine.id);
     await expectError(await get(other.secret, `evaluations/${mine.id}`), 404);
+    const cancel = (secret: string, id: string) =>
+      POST(new Request(`http://localhost/api/v1/evaluations/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${secret}` } }), paramsOf(`evaluations/${id}/cancel`));
+    await expectError(await cancel(other.secret, mine.id), 404);
+    await expectError(await cancel(secret, mine.id), 409, /already ended \(completed\)/);
+    await expectError(await cancel(secret, "nope"), 404);
     await expectError(await get(secret, "evaluations/not-a-uuid"), 404);
     await expectError(await get(secret, "workflows/not-a-uuid/datasets"), 404);
     await expectError(await get(secret, "evaluations"), 400);

@@ -151,6 +151,7 @@ const ROUTES: [string, RegExp, (request: Request, ...params: string[]) => Promis
   ["POST", /^evaluations$/, startEvaluation],
   ["GET", /^evaluations$/, asToken(evaluationsApi.listEvaluations)],
   ["GET", /^evaluations\/([^/]+)$/, asToken(evaluationsApi.readEvaluation)],
+  ["POST", /^evaluations\/([^/]+)\/cancel$/, asToken(evaluationsApi.cancelEvaluation)],
 ];
 
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
