@@ -149,6 +149,13 @@ test("an editor adds a run to a new dataset, evaluates two versions, opens each 
   await page.locator("header").getByRole("link", { name: "Evaluation" }).click();
   await expect(page).toHaveURL(`/evaluations/${second}`);
 
+  // The workflow's evaluations, across its datasets.
+  await page.getByRole("link", { name: "All evaluations of the workflow" }).click();
+  await expect(page).toHaveURL(`/workflows/${workflowId}/evaluations`);
+  await expect(page.getByRole("heading", { level: 1, name: "Evaluations" })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Evaluations" }).getByRole("row").filter({ hasText: "Greetings v3" })).toHaveCount(2);
+  await page.goto(`/evaluations/${second}`);
+
   // The dataset's evaluations: pick both and compare.
   await page.getByRole("link", { name: "Greetings: datasets and evaluations" }).click();
   const list = page.getByRole("table", { name: "Evaluations" });

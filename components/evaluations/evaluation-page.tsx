@@ -72,6 +72,9 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
         <Link href={datasetHref} className="inline-flex items-center gap-1 hover:text-foreground">
           <ArrowLeft className="size-4" aria-hidden /> {e.datasetName}: datasets and evaluations
         </Link>
+        <Link href={`/workflows/${e.workflowId}/evaluations`} className="hover:text-foreground">
+          All evaluations of the workflow
+        </Link>
         <Link href={`/workflows/${e.workflowId}`} className="hover:text-foreground">
           Open the workflow
         </Link>
