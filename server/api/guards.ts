@@ -17,7 +17,7 @@ export function isTenantChange(access: Access): boolean {
  */
 export async function guardRequest(ctx: Context & { actor: Actor }, access: Access): Promise<void> {
   await checkRequestAllowed(
-    { db: ctx.db, userId: ctx.actor.userId, tenantId: ctx.tenant?.id ?? null, apiTokenId: ctx.apiToken?.id ?? null },
+    { db: ctx.db, userId: ctx.actor.userId, tenantId: ctx.tenant?.id ?? null, apiTokenId: ctx.apiToken?.id ?? null, standing: ctx.standing },
     isTenantChange(access),
   );
 }

@@ -14,6 +14,7 @@ import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context
 import { resolveActiveTenant } from "@/server/services/tenants";
 import { findAppError, toTRPCError } from "./errors";
 import { guardRequest } from "./guards";
+import type { TenantStanding } from "@/server/repositories/tenant-limits";
 import { describeInputProblem, findInputProblem, INPUT_LIMITS } from "@/server/input-guards";
 
 /**
@@ -37,7 +38,7 @@ export interface Identity {
    * The account and tenant membership as the authentication just read and checked them (an API
    * token's one query), so the context need not read them again in the same request.
    */
-  verified?: { actor: Actor; tenant: ActiveTenant };
+  verified?: { actor: Actor; tenant: ActiveTenant; standing?: TenantStanding };
 }
 
 export interface ApiTokenIdentity {
@@ -66,6 +67,8 @@ export interface Context {
   apiToken: ApiTokenIdentity | null;
   /** The queue, bus and workers of this process; tests pass their own. */
   runSystem: () => Promise<RunSystem>;
+  /** The tenant's limits and suspension when the authentication already read them (an API token's one query). */
+  standing?: TenantStanding;
 }
 
 export async function createContext(input: {
@@ -80,7 +83,7 @@ export async function createContext(input: {
   if (verified && verified.actor.userId === identity.userId && verified.tenant.id === identity.tenantId) {
     const apiToken = identity.apiToken ?? null;
     const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : meta;
-    return { db, actor: verified.actor, tenant: verified.tenant, meta: requestMeta, apiToken, runSystem };
+    return { db, actor: verified.actor, tenant: verified.tenant, meta: requestMeta, apiToken, runSystem, standing: verified.standing };
   }
   const user = identity ? await findIdentityUser(db, identity) : undefined;
   if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, apiToken: null, runSystem };

@@ -154,6 +154,7 @@ export async function authenticateApiToken(db: Db, secret: string, now = new Dat
     verified: {
       actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
       tenant: { ...tenant, role },
+      standing: token.standing ?? undefined,
     },
   };
 }

@@ -411,9 +411,12 @@ export async function getRunWithSteps(ctx: TenantContext, runId: string) {
   return { run, steps: await repo.listStepRuns(ctx.db, run.id) };
 }
 
-/** A run with its steps and the plan it ran (the version's, not the workflow's current draft), for the run page. */
-export async function getRun(ctx: TenantContext, runId: string) {
+/**
+ * A run with its steps and the plan it ran (the version's, not the workflow's current draft), for
+ * the run page; `plan: false` skips reading the version (plan and version are then null).
+ */
+export async function getRun(ctx: TenantContext, runId: string, options: { plan?: boolean } = {}) {
   const { run, steps } = await getRunWithSteps(ctx, runId);
-  const version = await repo.findVersionForRun(ctx.db, run);
+  const version = options.plan === false ? undefined : await repo.findVersionForRun(ctx.db, run);
   return { run, steps, plan: (version?.plan ?? null) as Plan | null, version: version ? { id: version.id, number: version.version } : null };
 }

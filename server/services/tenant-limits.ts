@@ -138,6 +138,8 @@ export interface RequestCaller {
   tenantId: string | null;
   /** Set for API-token requests: they count against the token's limit, not the member's. */
   apiTokenId: string | null;
+  /** The tenant's standing when this request already read it (with its API token); read here otherwise. */
+  standing?: repo.TenantStanding;
 }
 
 /**
@@ -149,7 +151,7 @@ export async function checkRequestAllowed(
   isTenantChange: boolean,
   limiter: RequestRateLimiter = getRequestRateLimiter(),
 ): Promise<void> {
-  const standing = caller.tenantId ? await repo.findTenantStanding(caller.db, caller.tenantId) : undefined;
+  const standing = caller.tenantId ? (caller.standing ?? (await repo.findTenantStanding(caller.db, caller.tenantId))) : undefined;
   const limits = effectiveLimits(standing?.limits ?? {}, platformLimits());
   if (caller.apiTokenId) {
     await limiter.consume("token", caller.apiTokenId, limits.requestsPerMinutePerToken!);

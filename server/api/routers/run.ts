@@ -28,9 +28,10 @@ export const runRouter = router({
     )
     .query(({ ctx, input }) => runs.listRuns(ctx, input)),
 
+  /** A run with its steps, and the plan it ran unless `plan: false` (the REST API shows no plan). */
   get: permissionProcedure("run.view")
-    .input(z.object({ id }))
-    .query(({ ctx, input }) => runs.getRun(ctx, input.id)),
+    .input(z.object({ id, plan: z.boolean().default(true) }))
+    .query(({ ctx, input }) => runs.getRun(ctx, input.id, { plan: input.plan })),
 
   /** A run's stored events in order, a page at a time (`cursor`: the last id seen), for the step-by-step debugger. */
   events: permissionProcedure("run.view")

@@ -125,7 +125,7 @@ function runBody({ run, steps }: Awaited<ReturnType<typeof getRunWithSteps>>) {
 async function readRun(request: Request, id: string): Promise<Response> {
   const { caller } = await authenticate(request);
   if (!z.uuid().safeParse(id).success) return errorResponse(404, "NOT_FOUND", `No run with id ${id}`);
-  return Response.json(runBody(await caller.run.get({ id })), { headers: noStore });
+  return Response.json(runBody(await caller.run.get({ id, plan: false })), { headers: noStore });
 }
 
 /** A handler that calls the procedures as the request's token (workflows, datasets, evaluations: server/api/rest-evaluations.ts). */
