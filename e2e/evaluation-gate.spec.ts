@@ -1,5 +1,5 @@
-import { test as base, expect, type Page } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { test as base, expect } from "@playwright/test";
+import { OWNER, signIn, trpc } from "./helpers";
 
 /** The pages must not log errors (a React warning, a request the UI did not handle). */
 const test = base.extend<{ consoleErrors: string[] }>({
@@ -38,18 +38,6 @@ function welcomeFile(name: string) {
       ],
     },
   };
-}
-
-/** A tRPC call as the signed-in browser makes it (its session cookie, the app's own Origin). */
-async function trpc<T = unknown>(page: Page, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
-  const origin = new URL(page.url()).origin;
-  const response =
-    kind === "query"
-      ? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { Origin: origin } });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
-  expect(response.ok(), JSON.stringify(body.error)).toBe(true);
-  return body.result!.data.json;
 }
 
 test("a publish gate refuses a worse draft with its regressions listed; an admin publishes anyway with a reason, and the audit log shows it", async ({ page }) => {

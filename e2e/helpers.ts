@@ -36,3 +36,15 @@ export async function removeTenantModel(page: Page) {
   await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
   await expect(provider).toContainText("Not set up");
 }
+
+/** A tRPC call as the signed-in browser makes it (its session cookie, the app's own Origin). */
+export async function trpc<T = unknown>(page: Page, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
+  const origin = new URL(page.url()).origin;
+  const response =
+    kind === "query"
+      ? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      : await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { Origin: origin } });
+  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
+  expect(response.ok(), JSON.stringify(body.error)).toBe(true);
+  return body.result!.data.json;
+}
