@@ -1,15 +1,24 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn, VIEWER } from "./helpers";
+import { OWNER, signIn, trpc, VIEWER } from "./helpers";
 
-/** Duplicates the offline demo and opens the copy's canvas: this test's own workflow, with no datasets yet. */
+/**
+ * Duplicates the offline demo and opens the copy's canvas: this test's own workflow, with no
+ * datasets yet. The copy gets a name of its own, so later tests that look for the demo by name
+ * still find one workflow.
+ */
 async function openCopyOfDemo(page: Page): Promise<string> {
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "Actions for Welcome a new teammate", exact: true }).click();
   await page.getByRole("menuitem", { name: "Duplicate" }).click();
   await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome a new teammate");
-  return /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
+  const name = `Datasets e2e ${Date.now()}`;
+  await trpc(page, "workflow.rename", { id: workflowId, name }, "mutation");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  return workflowId;
 }
 
 // Row 3 has a cell more than the header names.

@@ -1,22 +1,8 @@
-import { test as base, expect } from "@playwright/test";
-import { OWNER, signIn, trpc } from "./helpers";
+import { expect } from "@playwright/test";
+import { OWNER, signIn, testWithoutConsoleErrors, trpc } from "./helpers";
 
-/** The pages must not log errors (a React warning, a request the UI did not handle). */
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on("console", (message) => {
-        // The refused publish is a 412 the dialog shows; the browser logs the failed request itself.
-        if (message.type() === "error" && !/status of 412/.test(message.text())) errors.push(message.text());
-      });
-      page.on("pageerror", (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors).toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+/** The pages must not log errors; the refused publish is a 412 the dialog shows, which the browser logs itself. */
+const test = testWithoutConsoleErrors(/status of 412/);
 
 /** The demo's "Welcome a new teammate" (person → note → welcome), imported as a copy so the demo itself stays ungated. */
 function welcomeFile(name: string) {

@@ -1,22 +1,9 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
-import { OWNER, removeTenantModel, setUpTenantModel, signIn } from "./helpers";
+import { OWNER, removeTenantModel, setUpTenantModel, signIn, testWithoutConsoleErrors, trpc } from "./helpers";
 
 /** The pages must not log errors (a React warning, a request the UI did not handle). */
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
-      });
-      page.on("pageerror", (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors).toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+const test = testWithoutConsoleErrors();
 
 /** A workflow of our own that runs offline: input → transform → output (or input → the tenant's model → output). */
 function workflowFile(name: string, step: "transform" | "llm" = "transform") {
@@ -42,18 +29,6 @@ function workflowFile(name: string, step: "transform" | "llm" = "transform") {
       ],
     },
   };
-}
-
-/** A tRPC call as the signed-in browser makes it (its session cookie, the app's own Origin). */
-async function trpc<T = unknown>(page: Page, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
-  const origin = new URL(page.url()).origin;
-  const response =
-    kind === "query"
-      ? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { Origin: origin } });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
-  expect(response.ok(), JSON.stringify(body.error)).toBe(true);
-  return body.result!.data.json;
 }
 
 async function runWorkflow(page: Page, name: string, who: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 
 /** The demo accounts that db/seed.ts creates (kept literal here: the e2e suite checks what a person would type). */
 export const OWNER = { email: "owner@demo.test", password: "demo-owner-pass", name: "Dana Owner" };
@@ -47,4 +47,25 @@ export async function trpc<T = unknown>(page: Page, procedure: string, input: un
   const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
   expect(response.ok(), JSON.stringify(body.error)).toBe(true);
   return body.result!.data.json;
+}
+
+/**
+ * Playwright's `test` where the pages must not log errors (a React warning, a request the UI did
+ * not handle); `expected` names console errors a test causes on purpose (a refused request the UI shows).
+ */
+export function testWithoutConsoleErrors(expected?: RegExp) {
+  return base.extend<{ consoleErrors: string[] }>({
+    consoleErrors: [
+      async ({ page }, use) => {
+        const errors: string[] = [];
+        page.on("console", (message) => {
+          if (message.type() === "error" && !expected?.test(message.text())) errors.push(message.text());
+        });
+        page.on("pageerror", (error) => errors.push(error.message));
+        await use(errors);
+        expect(errors).toEqual([]);
+      },
+      { auto: true },
+    ],
+  });
 }

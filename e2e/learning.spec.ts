@@ -1,21 +1,8 @@
-import { test as base, expect, type Page } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { expect, type Page } from "@playwright/test";
+import { OWNER, signIn, testWithoutConsoleErrors } from "./helpers";
 
 /** The pages must not log errors (a React warning, a request the UI did not handle). */
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on("console", (message) => {
-        if (message.type() === "error") errors.push(message.text());
-      });
-      page.on("pageerror", (error) => errors.push(error.message));
-      await use(errors);
-      expect(errors).toEqual([]);
-    },
-    { auto: true },
-  ],
-});
+const test = testWithoutConsoleErrors();
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Main", exact: true });
 
