@@ -53,7 +53,14 @@ export function DatasetsPage({ workflowId }: { workflowId: string }) {
       <PageHeader
         title="Datasets"
         description={workflow.data ? `Test cases for “${workflow.data.name}”: evaluate a version against them before it goes live.` : undefined}
-        actions={can("workflow.edit") ? <NewDatasetDialog workflowId={workflowId} onCreated={(id) => router.push(datasetPath(workflowId, id))} /> : null}
+        actions={
+          <div className="flex items-center gap-3">
+            <Link href={`/workflows/${workflowId}/evaluations`} className="text-sm underline underline-offset-2">
+              All evaluations
+            </Link>
+            {can("workflow.edit") ? <NewDatasetDialog workflowId={workflowId} onCreated={(id) => router.push(datasetPath(workflowId, id))} /> : null}
+          </div>
+        }
       />
       {list.isPending ? (
         <SkeletonRows />
