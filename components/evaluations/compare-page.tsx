@@ -15,7 +15,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import type { EvaluatorInfo } from "./evaluation-summary";
-import { deltaTone, evaluatorLabel, formatDelta, formatScore, formatScoreWithInterval, formatSigned, formatUsd, isActiveEvaluation, pageOf, previewValue, versionLabel } from "./format";
+import { deltaTone, evaluatorLabel, formatDelta, formatScore, formatScoreWithInterval, formatSigned, formatUsd, isActiveEvaluation, pageOf, pollIntervalMs, previewValue, versionLabel } from "./format";
 
 type EvaluationDetail = inferRouterOutputs<AppRouter>["evaluation"]["get"];
 
@@ -31,7 +31,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeS
 /** Two evaluations of one dataset version side by side: aggregates with intervals and deltas, then each item's change, regressions first. */
 export function ComparePage({ baseId, candidateId }: { baseId: string; candidateId: string }) {
   const trpc = useTRPC();
-  const refetchWhileRunning = (query: { state: { data?: EvaluationDetail } }) => (query.state.data && isActiveEvaluation(query.state.data.evaluation.status) ? 2000 : false);
+  const refetchWhileRunning = (query: { state: { data?: EvaluationDetail } }) => (query.state.data && isActiveEvaluation(query.state.data.evaluation.status) ? Math.max(2000, pollIntervalMs(query.state.data.evaluation.totalItems)) : false);
   const base = useQuery({ ...trpc.evaluation.get.queryOptions({ id: baseId }), refetchInterval: refetchWhileRunning });
   const candidate = useQuery({ ...trpc.evaluation.get.queryOptions({ id: candidateId }), refetchInterval: refetchWhileRunning });
   const isRunning = [base.data, candidate.data].some((d) => d && isActiveEvaluation(d.evaluation.status));

@@ -14,7 +14,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import { EvaluationItems } from "./evaluation-items";
 import { EvaluationSummaryView, type EvaluatorInfo } from "./evaluation-summary";
-import { evaluationDurationMs, isActiveEvaluation, progressOf, toEvaluatedItem, versionLabel } from "./format";
+import { evaluationDurationMs, isActiveEvaluation, pollIntervalMs, progressOf, toEvaluatedItem, versionLabel } from "./format";
 import { useNow } from "./use-now";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -29,7 +29,7 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
   const { can } = useMe();
   const detail = useQuery({
     ...trpc.evaluation.get.queryOptions({ id: evaluationId }),
-    refetchInterval: (query) => (query.state.data && isActiveEvaluation(query.state.data.evaluation.status) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data && isActiveEvaluation(query.state.data.evaluation.status) ? pollIntervalMs(query.state.data.evaluation.totalItems) : false),
   });
   const cancel = useMutation(
     trpc.evaluation.cancel.mutationOptions({

@@ -11,6 +11,7 @@ import {
   isFailingItem,
   orderForCompare,
   pageOf,
+  pollIntervalMs,
   parseTags,
   previewValue,
   progressOf,
@@ -102,5 +103,14 @@ describe("evaluation formatting", () => {
     expect(previewValue(null)).toBe("—");
     expect(parseTags(" onboarding, edge case,,onboarding ")).toEqual(["onboarding", "edge case"]);
     expect(parseTags("")).toEqual([]);
+  });
+});
+
+describe("pollIntervalMs", () => {
+  it("re-reads a small evaluation every second and a large one less often, never slower than every 10 s", () => {
+    expect(pollIntervalMs(4)).toBe(1000);
+    expect(pollIntervalMs(3000)).toBe(3000);
+    expect(pollIntervalMs(10_000)).toBe(10_000);
+    expect(pollIntervalMs(50_000)).toBe(10_000);
   });
 });

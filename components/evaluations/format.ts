@@ -81,6 +81,14 @@ export function versionLabel(evaluation: { isDraft: boolean; workflowVersion: nu
   return evaluation.workflowVersion == null ? "deleted version" : `v${evaluation.workflowVersion}`;
 }
 
+/**
+ * How often a page re-reads a running evaluation (all its items come back each time): every
+ * second for a small dataset, less often as it grows, at most every 10 s (10,000 items).
+ */
+export function pollIntervalMs(totalItems: number): number {
+  return Math.min(10_000, Math.max(1000, totalItems));
+}
+
 /** Items done of the total, and the share done in whole percent (for a progress bar). */
 export function progressOf(finished: number, total: number): { label: string; percent: number } {
   const percent = total > 0 ? Math.min(100, Math.round((finished / total) * 100)) : 0;
