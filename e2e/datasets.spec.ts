@@ -137,7 +137,10 @@ test("an editor creates a dataset, imports a CSV once the row the preview names 
 
 test("a viewer reads the demo's datasets, items and evaluators, and exports, but is offered no change", async ({ page }) => {
   await signIn(page, VIEWER);
-  await page.getByRole("link", { name: "Welcome a new teammate", exact: true }).click();
+  // By its id: the list's rows move while it loads (the first test's copy is newest), so a click on a name can land on another row.
+  const { items } = await trpc<{ items: { id: string; name: string }[] }>(page, "workflow.list", { search: "Welcome a new teammate" }, "query");
+  await page.goto(`/workflows/${items.find((w) => w.name === "Welcome a new teammate")!.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome a new teammate");
   await page.getByRole("link", { name: "Datasets" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Datasets" })).toBeVisible();
   await expect(page.getByRole("button", { name: "New dataset" })).toHaveCount(0);
