@@ -499,8 +499,10 @@ export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
   );
 }
 
-export async function listStepRuns(db: Db, runId: string): Promise<StepRunRow[]> {
-  return db.select().from(stepRuns).where(eq(stepRuns.runId, runId)).orderBy(stepRuns.startedAt);
+/** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
+export async function listStepRuns(db: Db, runId: string, tenantId?: string): Promise<StepRunRow[]> {
+  const ofRun = eq(stepRuns.runId, runId);
+  return db.select().from(stepRuns).where(tenantId === undefined ? ofRun : and(ofRun, eq(stepRuns.tenantId, tenantId))).orderBy(stepRuns.startedAt);
 }
 
 /** Copies a run's finished steps to another run, so a retry resumes from the step that failed. */
