@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
 import type { Role } from "@/db/schema";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
@@ -33,8 +33,12 @@ beforeAll(async () => {
     startFakeOpenAiServer({ answer: JSON.stringify({ score: 0.75, reason: "Warm, and it uses the name" }) }),
   ]);
 });
+// Each test's run system sweeps the whole database for runs nobody holds: closed after its test,
+// so it cannot take over a later test's run with its own (different) model and tools.
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
 afterAll(async () => {
-  await Promise.all(systems.map((s) => s.close()));
   await Promise.all([database?.close(), judgeServer?.close()]);
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import type { LearningBook } from "@/engine/learning/strategy-stats";
@@ -25,8 +25,12 @@ const systems: RunSystem[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
 });
+// Each test's run system sweeps the whole database for runs nobody holds: closed after its test,
+// so it cannot take over a later test's run with its own (different) model and tools.
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
 afterAll(async () => {
-  await Promise.all(systems.map((s) => s.close()));
   await database?.close();
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, connect, makeNode, makeWorkflow } from "@/engine/examples";
 import { createFakeLlm, createFakeTools, hang, type FakeToolHandler } from "@/engine/runtime/fake-ports";
@@ -27,8 +27,14 @@ const systems: RunSystem[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
 });
+// Every run system with workers sweeps the whole database for runs nobody holds (as every worker
+// process does), and each test's system has its own fake LLM and tools: a finished test's workers
+// must be gone, or one of them may take over the next test's handed-back run and fail it for want
+// of a model (seen on PostgreSQL + Redis in CI).
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
 afterAll(async () => {
-  await Promise.all(systems.map((s) => s.close()));
   await database?.close();
 });
 
@@ -327,7 +333,7 @@ describe("runs", () => {
     const survivor = system({ tools: crm, llm, staleAfterMs: 600, queueName });
     await survivor.startWorkers(1);
     const done = await waitForStatus(ctx, run.id, ["completed", "failed"], 20_000);
-    expect(done.status).toBe("completed");
+    expect({ status: done.status, error: done.error }).toEqual({ status: "completed", error: null }); // a failure names its error
     expect(done.resumeCount).toBeGreaterThanOrEqual(1);
     expect(crm.calls).toHaveLength(1); // the lookup finished before the worker died: not repeated
     const { steps } = await getRun(ctx, run.id);

@@ -32,8 +32,12 @@ const systems: RunSystem[] = [];
 beforeAll(async () => {
   database = await createTestDatabase();
 });
+// Each test's run system sweeps the whole database for runs nobody holds: closed after its test,
+// so it cannot take over a later test's run with its own (different) model and tools.
+afterEach(async () => {
+  await Promise.all(systems.splice(0).map((s) => s.close()));
+});
 afterAll(async () => {
-  await Promise.all(systems.map((s) => s.close()));
   await database?.close();
 });
 
