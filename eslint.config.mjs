@@ -9,7 +9,18 @@ const ENGINE_WHY =
   "engine/ is the pure core shared by the browser and the server: it may import only itself and zod. Put code that needs this in server/ behind a port.";
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", ".data/**", ".tmp/**", "db/migrations/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".data/**",
+      ".tmp/**",
+      "db/migrations/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,30 +31,48 @@ export default tseslint.config(
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs["core-web-vitals"].rules,
       "layers/import-layers": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read configuration through server/env.ts (getEnv()), the one place that validates it." },
+        {
+          object: "process",
+          property: "env",
+          message:
+            "Read configuration through server/env.ts (getEnv()), the one place that validates it.",
+        },
       ],
     },
   },
   {
     // Where reading process.env is the point: the validator itself, Next's runtime probe, tools and tests' harnesses.
-    files: ["server/env.ts", "instrumentation.ts", "scripts/**", "e2e/**", "playwright.config.ts", "bench/**", "**/*.test.ts"],
+    files: [
+      "server/env.ts",
+      "instrumentation.ts",
+      "scripts/**",
+      "e2e/**",
+      "playwright.config.ts",
+      "bench/**",
+      "**/*.test.ts",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {
     files: ["engine/**"],
     ignores: ["engine/**/*.test.ts"],
     rules: {
-      "no-restricted-globals": ["error", { name: "process", message: ENGINE_WHY }, { name: "require", message: ENGINE_WHY }],
+      "no-restricted-globals": [
+        "error",
+        { name: "process", message: ENGINE_WHY },
+        { name: "require", message: ENGINE_WHY },
+      ],
       "no-restricted-imports": [
         "error",
         {
-          patterns: [
-            { regex: "^(?!zod$|zod/|\\.|@/engine/).*", message: ENGINE_WHY },
-          ],
+          patterns: [{ regex: "^(?!zod$|zod/|\\.|@/engine/).*", message: ENGINE_WHY }],
         },
       ],
     },
@@ -52,7 +81,10 @@ export default tseslint.config(
     // Engine tests may use the test framework, and still nothing from outside the engine.
     files: ["engine/**/*.test.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^(?!zod$|zod/|vitest$|\\.|@/engine/).*", message: ENGINE_WHY }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!zod$|zod/|vitest$|\\.|@/engine/).*", message: ENGINE_WHY }] },
+      ],
     },
   },
 );

@@ -27,7 +27,9 @@ function securityHeaders(isDevelopment: boolean, appUrl: string | undefined) {
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-    ...(appUrl?.startsWith("https://") ? [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }] : []),
+    ...(appUrl?.startsWith("https://")
+      ? [{ key: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }]
+      : []),
   ];
 }
 
@@ -36,9 +38,20 @@ export default function nextConfig(phase: string): NextConfig {
     poweredByHeader: false,
     // Loaded by Node at run time rather than bundled: PGlite ships WASM and data files,
     // and the others use Node internals that bundling gains nothing from.
-    serverExternalPackages: ["@electric-sql/pglite", "pg", "prom-client", "ioredis", "rate-limiter-flexible"],
+    serverExternalPackages: [
+      "@electric-sql/pglite",
+      "pg",
+      "prom-client",
+      "ioredis",
+      "rate-limiter-flexible",
+    ],
     async headers() {
-      return [{ source: "/:path*", headers: securityHeaders(phase === PHASE_DEVELOPMENT_SERVER, getEnv().nextAuthUrl) }];
+      return [
+        {
+          source: "/:path*",
+          headers: securityHeaders(phase === PHASE_DEVELOPMENT_SERVER, getEnv().nextAuthUrl),
+        },
+      ];
     },
   };
 }

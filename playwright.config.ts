@@ -35,7 +35,14 @@ export default defineConfig({
     // A fresh embedded database every run, seeded with the demo data.
     command: `node -e "require('fs').rmSync('${DATA_DIR}',{recursive:true,force:true})" && node scripts/start.mjs`,
     url: `${baseURL}/api/health`,
-    env: { PORT: String(PORT), DATA_DIR, NEXTAUTH_URL: baseURL, SEED_DEMO: "true", DATABASE_URL: "", REDIS_URL: "" },
+    env: {
+      PORT: String(PORT),
+      DATA_DIR,
+      NEXTAUTH_URL: baseURL,
+      SEED_DEMO: "true",
+      DATABASE_URL: "",
+      REDIS_URL: "",
+    },
     reuseExistingServer: false,
     // A ceiling, not a wait: start.mjs builds first when the sources changed, which takes minutes
     // on a busy machine (`npm run test:e2e:load`); the tests start as soon as /api/health answers.

@@ -19,7 +19,9 @@ export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   let response: NextResponse;
   if (pathname === "/signin") {
-    response = isSignedIn ? NextResponse.redirect(new URL("/workflows", request.url)) : NextResponse.next();
+    response = isSignedIn
+      ? NextResponse.redirect(new URL("/workflows", request.url))
+      : NextResponse.next();
   } else if (pathname.startsWith("/invite/")) {
     // An invitation link is for people who may have no account yet: the page itself offers to sign in.
     response = NextResponse.next();
@@ -32,7 +34,13 @@ export async function proxy(request: NextRequest) {
   }
   if (token && !isSignedIn) {
     for (const { name } of request.cookies.getAll()) {
-      if (SESSION_COOKIE.test(name)) response.cookies.set(name, "", { path: "/", maxAge: 0, httpOnly: true, secure: name.startsWith("__Secure-") });
+      if (SESSION_COOKIE.test(name))
+        response.cookies.set(name, "", {
+          path: "/",
+          maxAge: 0,
+          httpOnly: true,
+          secure: name.startsWith("__Secure-"),
+        });
     }
   }
   return response;

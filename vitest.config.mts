@@ -13,7 +13,9 @@ const unhandledErrorsLast: Reporter = {
     for (const error of errors) {
       const where = (error as { VITEST_TEST_PATH?: string }).VITEST_TEST_PATH ?? "no test file";
       const frames = (error.stack ?? "").split("\n").slice(1, 6).join("\n");
-      console.error(`Unhandled error while running ${where}: ${error.name ?? "Error"}: ${error.message}\n${frames}`);
+      console.error(
+        `Unhandled error while running ${where}: ${error.name ?? "Error"}: ${error.message}\n${frames}`,
+      );
     }
   },
 };

@@ -31,18 +31,25 @@ function main() {
   const totalPoints = set.reduce((sum, s) => sum + s.points.length, 0);
 
   const summary = summarizeScores(
-    set.map((series) => scoreDetections(series, detectAnomalies(series.points, { kind: series.kind }).anomalies.map((a) => a.at))),
+    set.map((series) =>
+      scoreDetections(
+        series,
+        detectAnomalies(series.points, { kind: series.kind }).anomalies.map((a) => a.at),
+      ),
+    ),
   );
 
   let bestMs = Infinity;
   let flagged = 0; // kept so the passes cannot be optimised away
   for (let pass = 0; pass <= PASSES; pass++) {
     const started = performance.now();
-    for (const series of set) flagged += detectAnomalies(series.points, { kind: series.kind }).anomalies.length;
+    for (const series of set)
+      flagged += detectAnomalies(series.points, { kind: series.kind }).anomalies.length;
     const elapsed = performance.now() - started;
     if (pass > 0) bestMs = Math.min(bestMs, elapsed); // pass 0 warms up the JIT
   }
-  if (flagged === 0) throw new Error("nothing was flagged: the generated set or the detectors are broken");
+  if (flagged === 0)
+    throw new Error("nothing was flagged: the generated set or the detectors are broken");
 
   const round = (value: number, digits = 3) => Number(value.toFixed(digits));
   process.stdout.write(
@@ -54,7 +61,9 @@ function main() {
       precision: round(summary.precision),
       recall: round(summary.recall),
       meanDetectionDelayPoints: round(summary.meanDetectionDelayPoints),
-      falsePositivesPer1000Points: round(((summary.flagged - summary.truePositives) / totalPoints) * 1000),
+      falsePositivesPer1000Points: round(
+        ((summary.flagged - summary.truePositives) / totalPoints) * 1000,
+      ),
       pointsPerSecond: Math.round(totalPoints / (bestMs / 1000)),
       heapMb: round(process.memoryUsage().heapUsed / (1024 * 1024), 1),
     })}\n`,
@@ -64,6 +73,8 @@ function main() {
 try {
   main();
 } catch (error: unknown) {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 }

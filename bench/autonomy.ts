@@ -23,7 +23,12 @@ import { EXTRA_TASKS, HELD_OUT_TASKS } from "../engine/autonomy/__fixtures__/ext
 import { analyzeTask } from "../engine/autonomy/analyze-task";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
 import { planWorkflow } from "../engine/autonomy/plan-workflow";
-import { buildDiscoveryIndex, discoverServers, toCatalogEntryInput, type DiscoveryIndex } from "../engine/autonomy/server-discovery";
+import {
+  buildDiscoveryIndex,
+  discoverServers,
+  toCatalogEntryInput,
+  type DiscoveryIndex,
+} from "../engine/autonomy/server-discovery";
 import type { Pattern, TaskFeatures } from "../engine/autonomy/vocabulary";
 import type { Outcome } from "../engine/learning/outcome";
 import { createRng } from "../engine/learning/random";
@@ -35,7 +40,9 @@ type Labelled = { task: string; servers: string[]; pattern: Pattern };
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Median microseconds per call of `run(i)`, over batches of `calls` calls. */
@@ -52,13 +59,18 @@ function measureUs(calls: number, run: (i: number) => unknown, batches = 31, war
   return median(samples);
 }
 
-function score(tasks: readonly Labelled[], index: DiscoveryIndex): { recall: number; accuracy: number } {
+function score(
+  tasks: readonly Labelled[],
+  index: DiscoveryIndex,
+): { recall: number; accuracy: number } {
   let found = 0;
   let wanted = 0;
   let correct = 0;
   for (const { task, servers, pattern } of tasks) {
     const features = analyzeTask(task);
-    const listed = discoverServers(index, features).servers.map((s) => s.shortName).slice(0, 3);
+    const listed = discoverServers(index, features)
+      .servers.map((s) => s.shortName)
+      .slice(0, 3);
     wanted += servers.length;
     found += servers.filter((s) => listed.includes(s)).length;
     if (decidePattern(features).pattern === pattern) correct++;
@@ -67,7 +79,10 @@ function score(tasks: readonly Labelled[], index: DiscoveryIndex): { recall: num
 }
 
 function main() {
-  const dev = readFileSync(join(__dirname, "../engine/autonomy/__fixtures__/dev-tasks.jsonl"), "utf8")
+  const dev = readFileSync(
+    join(__dirname, "../engine/autonomy/__fixtures__/dev-tasks.jsonl"),
+    "utf8",
+  )
     .split("\n")
     .filter((line) => line.trim())
     .map((line) => JSON.parse(line) as Labelled);
@@ -81,12 +96,23 @@ function main() {
   const n = tasks.length;
 
   const analyzeUs = measureUs(2000, (i) => analyzeTask(tasks[i % n] as string).capabilities.length);
-  const discoverUs = measureUs(5000, (i) => discoverServers(padded, features[i % n] as TaskFeatures).servers.length);
+  const discoverUs = measureUs(
+    5000,
+    (i) => discoverServers(padded, features[i % n] as TaskFeatures).servers.length,
+  );
   const decideUs = measureUs(5000, (i) => decidePattern(features[i % n] as TaskFeatures).pattern);
 
   // A book that already holds 200 classes, so copying the touched path is part of the cost.
   const rng = createRng(1);
-  const patterns: Pattern[] = ["single", "chain", "router", "parallel", "orchestrator", "evaluator-optimizer", "swarm"];
+  const patterns: Pattern[] = [
+    "single",
+    "chain",
+    "router",
+    "parallel",
+    "orchestrator",
+    "evaluator-optimizer",
+    "swarm",
+  ];
   const outcomes: Outcome[] = Array.from({ length: 1000 }, (_, i) => ({
     taskClass: `class-${i % 200}`,
     pattern: patterns[i % patterns.length] as Pattern,
@@ -99,9 +125,17 @@ function main() {
   let book = createLearningBook();
   for (const outcome of outcomes) book = recordOutcome(book, outcome);
   const base = book;
-  const learnUpdateUs = measureUs(1000, (i) => recordOutcome(base, outcomes[i % outcomes.length] as Outcome).global.n);
+  const learnUpdateUs = measureUs(
+    1000,
+    (i) => recordOutcome(base, outcomes[i % outcomes.length] as Outcome).global.n,
+  );
 
-  const planUs = measureUs(200, (i) => planWorkflow(tasks[i % n] as string, { index }).document.nodes.length, 15, 3);
+  const planUs = measureUs(
+    200,
+    (i) => planWorkflow(tasks[i % n] as string, { index }).document.nodes.length,
+    15,
+    3,
+  );
 
   const devScore = score(dev, index);
   const devPadded = score(dev, padded);
@@ -143,6 +177,8 @@ function main() {
 try {
   main();
 } catch (error: unknown) {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 }

@@ -50,7 +50,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from "@playwright/test";
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+} from "@playwright/test";
 import { chain, makeNode, makeWorkflow } from "../engine/examples/build-workflow";
 import type { WorkflowDocument } from "../engine/schema/workflow-document";
 import { browserEnv, CHROMIUM_ARGS, resolveChromium } from "../e2e/browser";
@@ -90,7 +96,13 @@ function generateDocument(): WorkflowDocument {
   };
   const nodes = ids.map((id, index) => {
     const extras = { position: at(index) };
-    if (id === "in") return makeNode("input", id, { schema: { type: "object", properties: { n: { type: "number" } } } }, extras);
+    if (id === "in")
+      return makeNode(
+        "input",
+        id,
+        { schema: { type: "object", properties: { n: { type: "number" } } } },
+        extras,
+      );
     if (id === "out") return makeNode("output", id, { name: "result" }, extras);
     return makeNode("transform", id, { template: { n: "{{input.n}}" } }, extras);
   });
@@ -102,9 +114,22 @@ function generateDocument(): WorkflowDocument {
 
 function startServer(): ChildProcess {
   rmSync(join(ROOT, DATA_DIR), { recursive: true, force: true });
-  const env = { ...process.env, PORT: String(PORT), DATA_DIR, NEXTAUTH_URL: BASE, SEED_DEMO: "true", DATABASE_URL: "", REDIS_URL: "" };
+  const env = {
+    ...process.env,
+    PORT: String(PORT),
+    DATA_DIR,
+    NEXTAUTH_URL: BASE,
+    SEED_DEMO: "true",
+    DATABASE_URL: "",
+    REDIS_URL: "",
+  };
   // A process group of its own, so the build or `next start` under start.mjs goes down with it.
-  const server = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   // The server's output goes to stderr: stdout carries only the figures.
   server.stdout!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
   server.stderr!.on("data", (chunk: Buffer) => process.stderr.write(chunk));
@@ -132,7 +157,8 @@ async function stopServer(server: ChildProcess) {
 async function waitForHealth(server: ChildProcess, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the app server exited with code ${server.exitCode} before it was healthy`);
+    if (server.exitCode !== null)
+      throw new Error(`the app server exited with code ${server.exitCode} before it was healthy`);
     try {
       const response = await fetch(`${BASE}/api/health`);
       if (response.ok) return;
@@ -153,27 +179,60 @@ async function signIn(page: Page) {
   await page.getByLabel("E-mail").fill(OWNER.email);
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Main", exact: true }).waitFor({ state: "visible", timeout: 30_000 });
+  await page
+    .getByRole("navigation", { name: "Main", exact: true })
+    .waitFor({ state: "visible", timeout: 30_000 });
 }
 
 /** A tRPC call over HTTP as the browser's client makes it (superjson: `{ json }` in, `result.data.json` out), with the page's session. */
-async function trpc<T>(page: Page, path: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
+async function trpc<T>(
+  page: Page,
+  path: string,
+  input: unknown,
+  kind: "query" | "mutation",
+): Promise<T> {
   const url = `${BASE}/api/trpc/${path}`;
   const response =
     kind === "query"
-      ? await page.request.get(`${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
+      ? await page.request.get(
+          `${url}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+        )
       : await page.request.post(url, { data: { json: input }, headers: { origin: BASE } }); // a change with the cookie must come from our origin
   const body = (await response.json()) as { result?: { data?: { json?: T } }; error?: unknown };
-  if (!response.ok() || body.result?.data?.json === undefined) throw new Error(`${path} failed (${response.status()}): ${JSON.stringify(body.error ?? body).slice(0, 500)}`);
+  if (!response.ok() || body.result?.data?.json === undefined)
+    throw new Error(
+      `${path} failed (${response.status()}): ${JSON.stringify(body.error ?? body).slice(0, 500)}`,
+    );
   return body.result.data.json;
 }
 
 async function createBenchWorkflow(page: Page, document: WorkflowDocument): Promise<string> {
-  const created = await trpc<{ id: string }>(page, "workflow.create", { name: `Canvas bench ${Date.now()}` }, "mutation");
-  const { version } = await trpc<{ version: number }>(page, "workflow.get", { id: created.id }, "query");
-  await trpc(page, "workflow.saveDraft", { id: created.id, document, baseVersion: version }, "mutation");
-  const saved = await trpc<{ document: WorkflowDocument }>(page, "workflow.get", { id: created.id }, "query");
-  if (saved.document.nodes.length !== NODE_COUNT) throw new Error(`the saved draft has ${saved.document.nodes.length} nodes`);
+  const created = await trpc<{ id: string }>(
+    page,
+    "workflow.create",
+    { name: `Canvas bench ${Date.now()}` },
+    "mutation",
+  );
+  const { version } = await trpc<{ version: number }>(
+    page,
+    "workflow.get",
+    { id: created.id },
+    "query",
+  );
+  await trpc(
+    page,
+    "workflow.saveDraft",
+    { id: created.id, document, baseVersion: version },
+    "mutation",
+  );
+  const saved = await trpc<{ document: WorkflowDocument }>(
+    page,
+    "workflow.get",
+    { id: created.id },
+    "query",
+  );
+  if (saved.document.nodes.length !== NODE_COUNT)
+    throw new Error(`the saved draft has ${saved.document.nodes.length} nodes`);
   return created.id;
 }
 
@@ -214,7 +273,13 @@ function probeReady(boxes: Box[]): Ready | false {
   for (const b of boxes) {
     const left = b.x * zoom + m.e;
     const top = b.y * zoom + m.f;
-    if (left < 0 || top < 0 || left + b.width * zoom > rect.width || top + b.height * zoom > rect.height) continue;
+    if (
+      left < 0 ||
+      top < 0 ||
+      left + b.width * zoom > rect.width ||
+      top + b.height * zoom > rect.height
+    )
+      continue;
     inside.push(b);
     const x = rect.left + left + (b.width * zoom) / 2;
     const y = rect.top + top + (b.height * zoom) / 2;
@@ -229,17 +294,28 @@ function probeReady(boxes: Box[]): Ready | false {
   const rendered = new Set<string>();
   for (const el of elements) rendered.add(el.getAttribute("data-id") ?? "");
   if (!inside.every((b) => rendered.has(b.id))) return false;
-  return { at: performance.now(), zoom, rendered: rendered.size, mustRender: inside.length, target };
+  return {
+    at: performance.now(),
+    zoom,
+    rendered: rendered.size,
+    mustRender: inside.length,
+    target,
+  };
 }
 
 async function openEditor(page: Page, url: string, boxes: Box[]) {
   const wallStart = performance.now();
   await page.goto(url, { waitUntil: "commit" });
-  const ready = (await (await page.waitForFunction(probeReady, boxes, { polling: "raf", timeout: 60_000 })).jsonValue()) as Ready;
+  const ready = (await (
+    await page.waitForFunction(probeReady, boxes, { polling: "raf", timeout: 60_000 })
+  ).jsonValue()) as Ready;
   await page.mouse.click(ready.target.x, ready.target.y);
   const selectedAt = (await (
     await page.waitForFunction(
-      (id) => (document.querySelector(`.react-flow__node[data-id="${id}"]`)?.classList.contains("selected") ? performance.now() : false),
+      (id) =>
+        document.querySelector(`.react-flow__node[data-id="${id}"]`)?.classList.contains("selected")
+          ? performance.now()
+          : false,
       ready.target.id,
       { polling: "raf", timeout: 30_000 },
     )
@@ -248,9 +324,17 @@ async function openEditor(page: Page, url: string, boxes: Box[]) {
 }
 
 /** Frames seen by requestAnimationFrame, and mouse moves the page handled, while `during` runs. */
-async function recordFrames(page: Page, during: () => Promise<void>): Promise<{ frames: number[]; moves: number }> {
+async function recordFrames(
+  page: Page,
+  during: () => Promise<void>,
+): Promise<{ frames: number[]; moves: number }> {
   await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __moves: number; __recording: boolean; __onMove: () => void };
+    const w = window as unknown as {
+      __frames: number[];
+      __moves: number;
+      __recording: boolean;
+      __onMove: () => void;
+    };
     w.__frames = [];
     w.__moves = 0;
     w.__recording = true;
@@ -265,7 +349,12 @@ async function recordFrames(page: Page, during: () => Promise<void>): Promise<{ 
   });
   await during();
   return page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __moves: number; __recording: boolean; __onMove: () => void };
+    const w = window as unknown as {
+      __frames: number[];
+      __moves: number;
+      __recording: boolean;
+      __onMove: () => void;
+    };
     w.__recording = false;
     window.removeEventListener("mousemove", w.__onMove, { capture: true });
     return { frames: w.__frames, moves: w.__moves };
@@ -275,7 +364,11 @@ async function recordFrames(page: Page, during: () => Promise<void>): Promise<{ 
 function frameStats(frames: number[]) {
   const intervals = frames.slice(1).map((t, i) => t - frames[i]!);
   const elapsed = frames.length > 1 ? frames.at(-1)! - frames[0]! : Infinity;
-  return { fps: ((frames.length - 1) * 1000) / elapsed, p50: intervals.length ? median(intervals) : 0, max: Math.max(0, ...intervals) };
+  return {
+    fps: ((frames.length - 1) * 1000) / elapsed,
+    p50: intervals.length ? median(intervals) : 0,
+    max: Math.max(0, ...intervals),
+  };
 }
 
 /** The rendered node nearest the canvas's centre. */
@@ -290,7 +383,8 @@ async function nodeNearCentre(page: Page) {
       const x = r.left + r.width / 2;
       const y = r.top + r.height / 2;
       const d = (x - cx) ** 2 + (y - cy) ** 2;
-      if (r.width > 0 && (!best || d < best.d)) best = { id: el.getAttribute("data-id") ?? "", x, y, d };
+      if (r.width > 0 && (!best || d < best.d))
+        best = { id: el.getAttribute("data-id") ?? "", x, y, d };
     }
     return best;
   });
@@ -309,7 +403,14 @@ async function dragOnce(page: Page, cdp: CDPSession) {
   const before = await style();
   await page.mouse.move(node.x, node.y);
   const mouse = (type: "mousePressed" | "mouseMoved" | "mouseReleased", x: number, y: number) =>
-    cdp.send("Input.dispatchMouseEvent", { type, x, y, button: "left", buttons: type === "mouseReleased" ? 0 : 1, clickCount: type === "mouseMoved" ? 0 : 1 });
+    cdp.send("Input.dispatchMouseEvent", {
+      type,
+      x,
+      y,
+      button: "left",
+      buttons: type === "mouseReleased" ? 0 : 1,
+      clickCount: type === "mouseMoved" ? 0 : 1,
+    });
   let moves = 0;
   let end = { x: node.x, y: node.y };
   const metricsBefore = await mainThreadMs(cdp);
@@ -320,7 +421,10 @@ async function dragOnce(page: Page, cdp: CDPSession) {
     for (let elapsed = 0; elapsed < DRAG_MS; elapsed = performance.now() - start) {
       const angle = (elapsed / DRAG_MS) * 2 * Math.PI;
       // A loop of about 300 × 200 px that ends 60 px below where it began.
-      end = { x: node.x + 150 * Math.sin(angle) + 40 * Math.sin(angle * 3), y: node.y + 100 * (1 - Math.cos(angle)) + (60 * elapsed) / DRAG_MS };
+      end = {
+        x: node.x + 150 * Math.sin(angle) + 40 * Math.sin(angle * 3),
+        y: node.y + 100 * (1 - Math.cos(angle)) + (60 * elapsed) / DRAG_MS,
+      };
       sent.push(mouse("mouseMoved", end.x, end.y));
       moves++;
       await sleep(8);
@@ -329,7 +433,12 @@ async function dragOnce(page: Page, cdp: CDPSession) {
     await mouse("mouseReleased", end.x, end.y);
   });
   const metricsAfter = await mainThreadMs(cdp);
-  const spent = Object.fromEntries(Object.entries(metricsAfter).map(([key, value]) => [key, value - metricsBefore[key as keyof typeof metricsAfter]])) as typeof metricsAfter;
+  const spent = Object.fromEntries(
+    Object.entries(metricsAfter).map(([key, value]) => [
+      key,
+      value - metricsBefore[key as keyof typeof metricsAfter],
+    ]),
+  ) as typeof metricsAfter;
   if (before === (await style())) throw new Error(`dragging ${node.id} did not move it`);
   // Let the end of the drag settle (undo step, live compile after 120 ms, autosave of the draft).
   await sleep(2_000);
@@ -340,7 +449,12 @@ async function dragOnce(page: Page, cdp: CDPSession) {
 async function mainThreadMs(cdp: CDPSession) {
   const { metrics } = await cdp.send("Performance.getMetrics");
   const get = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
-  return { task: get("TaskDuration"), script: get("ScriptDuration"), layout: get("LayoutDuration"), style: get("RecalcStyleDuration") };
+  return {
+    task: get("TaskDuration"),
+    script: get("ScriptDuration"),
+    layout: get("LayoutDuration"),
+    style: get("RecalcStyleDuration"),
+  };
 }
 
 async function heapMb(cdp: CDPSession) {
@@ -378,13 +492,21 @@ async function newContext(browser: Browser, options: Parameters<Browser["newCont
  * other routes (requests carrying Next-Router-Prefetch, made for the sidebar's links) are refused,
  * so only the route's own JS is counted.
  */
-async function coldLoadJs(browser: Browser, signedIn: BrowserContext, url: string, boxes: Box[], refusePrefetch: boolean) {
+async function coldLoadJs(
+  browser: Browser,
+  signedIn: BrowserContext,
+  url: string,
+  boxes: Box[],
+  refusePrefetch: boolean,
+) {
   const context = await newContext(browser, { storageState: await signedIn.storageState() });
   try {
     if (refusePrefetch) {
       await context.route("**/*", (route) => {
         const headers = route.request().headers();
-        return headers["next-router-prefetch"] || headers["next-router-segment-prefetch"] ? route.abort() : route.continue();
+        return headers["next-router-prefetch"] || headers["next-router-segment-prefetch"]
+          ? route.abort()
+          : route.continue();
       });
     }
     const page = await context.newPage();
@@ -392,13 +514,22 @@ async function coldLoadJs(browser: Browser, signedIn: BrowserContext, url: strin
     page.on("response", (response) => {
       const { pathname } = new URL(response.url());
       if (!pathname.startsWith("/_next/static/") || !pathname.endsWith(".js")) return;
-      pending.push(response.body().then((body) => ({ file: pathname.slice("/_next/".length), raw: body.length, gzip: gzipSync(body, { level: 9 }).length })));
+      pending.push(
+        response
+          .body()
+          .then((body) => ({
+            file: pathname.slice("/_next/".length),
+            raw: body.length,
+            gzip: gzipSync(body, { level: 9 }).length,
+          })),
+      );
     });
     await page.goto(url, { waitUntil: "commit" });
     await page.waitForFunction(probeReady, boxes, { polling: "raf", timeout: 60_000 });
     await sleep(1_500);
     const files = new Map((await Promise.all(pending)).map((f) => [f.file, f]));
-    const kb = (key: "raw" | "gzip") => round([...files.values()].reduce((total, f) => total + f[key], 0) / 1024);
+    const kb = (key: "raw" | "gzip") =>
+      round([...files.values()].reduce((total, f) => total + f[key], 0) / 1024);
     return { files, gzipKb: kb("gzip"), rawKb: kb("raw") };
   } finally {
     await context.close();
@@ -408,10 +539,19 @@ async function coldLoadJs(browser: Browser, signedIn: BrowserContext, url: strin
 /** What the build says the route loads: Next's root main files and the page's entry chunks (layouts included). */
 function manifestJsFiles(): Set<string> | null {
   try {
-    const build = JSON.parse(readFileSync(join(ROOT, ".next/build-manifest.json"), "utf8")) as { rootMainFiles: string[] };
+    const build = JSON.parse(readFileSync(join(ROOT, ".next/build-manifest.json"), "utf8")) as {
+      rootMainFiles: string[];
+    };
     // The manifest is a script that sets globalThis.__RSC_MANIFEST[route].
-    const sandbox: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } = {};
-    runInNewContext(readFileSync(join(ROOT, ".next/server/app/(app)/workflows/[id]/page_client-reference-manifest.js"), "utf8"), sandbox);
+    const sandbox: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } =
+      {};
+    runInNewContext(
+      readFileSync(
+        join(ROOT, ".next/server/app/(app)/workflows/[id]/page_client-reference-manifest.js"),
+        "utf8",
+      ),
+      sandbox,
+    );
     const manifest = sandbox.__RSC_MANIFEST!["/(app)/workflows/[id]/page"]!;
     return new Set([...build.rootMainFiles, ...Object.values(manifest.entryJSFiles).flat()]);
   } catch (error) {
@@ -420,28 +560,52 @@ function manifestJsFiles(): Set<string> | null {
   }
 }
 
-async function measureEditorJs(browser: Browser, signedIn: BrowserContext, url: string, boxes: Box[]) {
+async function measureEditorJs(
+  browser: Browser,
+  signedIn: BrowserContext,
+  url: string,
+  boxes: Box[],
+) {
   const own = await coldLoadJs(browser, signedIn, url, boxes, true);
   const all = await coldLoadJs(browser, signedIn, url, boxes, false);
-  const byGzip = (files: Iterable<{ file: string; raw: number; gzip: number }>) => [...files].sort((a, b) => b.gzip - a.gzip);
+  const byGzip = (files: Iterable<{ file: string; raw: number; gzip: number }>) =>
+    [...files].sort((a, b) => b.gzip - a.gzip);
   log(`the route's own JS (${own.files.size} files, ${own.gzipKb} KiB gzip), largest first:`);
-  for (const f of byGzip(own.files.values()).slice(0, 8)) log(`  ${(f.gzip / 1024).toFixed(1).padStart(6)} KiB gzip ${(f.raw / 1024).toFixed(1).padStart(6)} KiB  ${f.file}`);
+  for (const f of byGzip(own.files.values()).slice(0, 8))
+    log(
+      `  ${(f.gzip / 1024).toFixed(1).padStart(6)} KiB gzip ${(f.raw / 1024).toFixed(1).padStart(6)} KiB  ${f.file}`,
+    );
   log("loaded only through prefetches of other routes:");
-  for (const f of byGzip([...all.files.values()].filter((f) => !own.files.has(f.file)))) log(`  ${(f.gzip / 1024).toFixed(1).padStart(6)} KiB gzip ${(f.raw / 1024).toFixed(1).padStart(6)} KiB  ${f.file}`);
+  for (const f of byGzip([...all.files.values()].filter((f) => !own.files.has(f.file))))
+    log(
+      `  ${(f.gzip / 1024).toFixed(1).padStart(6)} KiB gzip ${(f.raw / 1024).toFixed(1).padStart(6)} KiB  ${f.file}`,
+    );
   const manifest = manifestJsFiles();
   if (manifest) {
     const missing = [...manifest].filter((f) => !own.files.has(f));
     const extra = [...own.files.keys()].filter((f) => !manifest.has(f));
-    log(`build manifest check: ${missing.length ? `not requested ${missing.join(", ")}` : "every manifest file requested"}; ${extra.length ? `requested beyond it (lazy chunks) ${extra.join(", ")}` : "nothing beyond it"}`);
+    log(
+      `build manifest check: ${missing.length ? `not requested ${missing.join(", ")}` : "every manifest file requested"}; ${extra.length ? `requested beyond it (lazy chunks) ${extra.join(", ")}` : "nothing beyond it"}`,
+    );
   }
-  return { editorJsKbGzip: own.gzipKb, editorJsKbRaw: own.rawKb, editorJsFiles: own.files.size, editorJsKbGzipWithPrefetch: all.gzipKb };
+  return {
+    editorJsKbGzip: own.gzipKb,
+    editorJsKbRaw: own.rawKb,
+    editorJsFiles: own.files.size,
+    editorJsKbGzipWithPrefetch: all.gzipKb,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 async function measure(browser: Browser) {
   const generated = generateDocument();
-  const boxes: Box[] = generated.nodes.map((n) => ({ id: n.id, x: n.position!.x, y: n.position!.y, ...NODE_BOX }));
+  const boxes: Box[] = generated.nodes.map((n) => ({
+    id: n.id,
+    x: n.position!.x,
+    y: n.position!.y,
+    ...NODE_BOX,
+  }));
   const context = await newContext(browser);
   const page = await context.newPage();
   await signIn(page);
@@ -470,7 +634,16 @@ async function measure(browser: Browser) {
   if (PROFILE) {
     await profile(cdp, "drag", () => dragOnce(page, cdp));
     // A timeline trace of one more drag: how its time splits into script, style, layout, paint and raster.
-    await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "blink", "cc", "gpu"] });
+    await browser.startTracing(page, {
+      categories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "v8",
+        "blink",
+        "cc",
+        "gpu",
+      ],
+    });
     await dragOnce(page, cdp);
     const file = join(ROOT, ".tmp", "bench-canvas-drag.trace.json");
     writeFileSync(file, await browser.stopTracing());
@@ -483,7 +656,12 @@ async function measure(browser: Browser) {
   // React Flow's wheel zoom (@xyflow/system wheelDelta): a factor of 2^(-deltaY × 0.002).
   await page.mouse.wheel(0, Math.log2(last.ready.zoom) / 0.002);
   await sleep(1_000);
-  const zoom100 = await page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector(".react-flow__viewport")!).transform).a);
+  const zoom100 = await page.evaluate(
+    () =>
+      new DOMMatrixReadOnly(
+        getComputedStyle(document.querySelector(".react-flow__viewport")!).transform,
+      ).a,
+  );
   const domNodesZoom100 = await page.locator(".react-flow__node").count();
   const zoomed = await dragOnce(page, cdp);
 
@@ -518,8 +696,12 @@ async function measure(browser: Browser) {
 async function main() {
   mkdirSync(join(ROOT, ".tmp"), { recursive: true });
   // Never measure some other server that happens to listen on the port.
-  const occupied = await fetch(`${BASE}/api/health`).then(() => true, () => false);
-  if (occupied) throw new Error(`something already answers on ${BASE}: stop it or set BENCH_CANVAS_PORT`);
+  const occupied = await fetch(`${BASE}/api/health`).then(
+    () => true,
+    () => false,
+  );
+  if (occupied)
+    throw new Error(`something already answers on ${BASE}: stop it or set BENCH_CANVAS_PORT`);
   const server = startServer();
   const stop = () => void stopServer(server).then(() => process.exit(130));
   process.once("SIGINT", stop);
@@ -528,7 +710,11 @@ async function main() {
   try {
     log(`starting the app on ${BASE} (builds first when the sources changed)`);
     await waitForHealth(server);
-    browser = await chromium.launch({ executablePath: await resolveChromium(), args: CHROMIUM_ARGS, env: { ...process.env, ...browserEnv(ROOT) } });
+    browser = await chromium.launch({
+      executablePath: await resolveChromium(),
+      args: CHROMIUM_ARGS,
+      env: { ...process.env, ...browserEnv(ROOT) },
+    });
     const figures = await measure(browser);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
@@ -540,7 +726,9 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -24,15 +24,25 @@ const catalog = { search: ["web"], noop: ["noop"] };
 
 /** About 1,000 nodes of every common kind: fan-out/join, rule routers, LLM, tool, agent, transform. */
 function generateWorkflow(groups: number): WorkflowDocument {
-  const nodes: Doc["nodes"] = [makeNode("input", "in", { schema: { type: "object", properties: { topic: { type: "string" } } } })];
+  const nodes: Doc["nodes"] = [
+    makeNode("input", "in", {
+      schema: { type: "object", properties: { topic: { type: "string" } } },
+    }),
+  ];
   const edges: Doc["edges"] = [];
   let previous = "in";
   for (let g = 0; g < groups; g++) {
     const id = (name: string) => `${name}-${g}`;
     nodes.push(
       makeNode("parallel", id("p")),
-      makeNode("llm", id("a"), { prompt: `Summarise {{input.topic}} given {{steps.${previous}.output}}` }),
-      makeNode("tool", id("b"), { server: "search", tool: "web", args: { q: "{{input.topic}}", page: g } }),
+      makeNode("llm", id("a"), {
+        prompt: `Summarise {{input.topic}} given {{steps.${previous}.output}}`,
+      }),
+      makeNode("tool", id("b"), {
+        server: "search",
+        tool: "web",
+        args: { q: "{{input.topic}}", page: g },
+      }),
       makeNode("transform", id("c"), { template: { topic: "{{input.topic}}", group: g } }),
       makeNode("join", id("j"), { aggregator: "concat" }),
       makeNode("router", id("r"), {
@@ -41,7 +51,10 @@ function generateWorkflow(groups: number): WorkflowDocument {
       }),
       makeNode("llm", id("d"), { prompt: "Expand {{value}}" }),
       makeNode("transform", id("e"), { template: "{{value}}" }),
-      makeNode("agent", id("m"), { instructions: "Polish {{steps." + id("j") + ".output}}", mcpServers: ["search"] }),
+      makeNode("agent", id("m"), {
+        instructions: "Polish {{steps." + id("j") + ".output}}",
+        mcpServers: ["search"],
+      }),
       makeNode("condition", id("k"), { when: "value != null" }),
     );
     edges.push(
@@ -74,7 +87,9 @@ function compileOrThrow(doc: WorkflowDocument, withCatalog = false): Plan {
 
 function noopChain(steps: number): Plan {
   const ids = Array.from({ length: steps }, (_, i) => `s${i}`);
-  const nodes = ids.map((id) => makeNode("tool", id, { server: "noop", tool: "noop", args: { step: id } }));
+  const nodes = ids.map((id) =>
+    makeNode("tool", id, { server: "noop", tool: "noop", args: { step: id } }),
+  );
   return compileOrThrow(makeWorkflow({ nodes, edges: chain(...ids) }));
 }
 
@@ -87,7 +102,11 @@ function noopFanout(width: number): Plan {
     makeNode("join", "join", { aggregator: "concat" }),
     makeNode("output", "out"),
   ];
-  const edges = [connect("in", "fan"), ...ids.flatMap((id) => [connect("fan", id), connect(id, "join")]), connect("join", "out")];
+  const edges = [
+    connect("in", "fan"),
+    ...ids.flatMap((id) => [connect("fan", id), connect(id, "join")]),
+    connect("join", "out"),
+  ];
   return compileOrThrow(makeWorkflow({ nodes, edges, settings: { concurrency: 16 } }));
 }
 
@@ -110,10 +129,16 @@ async function timeRun(plan: Plan): Promise<number> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-async function measure(times: number, warmup: number, run: () => number | Promise<number>): Promise<number> {
+async function measure(
+  times: number,
+  warmup: number,
+  run: () => number | Promise<number>,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await run();
   const samples: number[] = [];
   for (let i = 0; i < times; i++) samples.push(await run());
@@ -122,7 +147,8 @@ async function measure(times: number, warmup: number, run: () => number | Promis
 
 async function main() {
   const generated = generateWorkflow(100);
-  if (generated.nodes.length < 1000) throw new Error(`generated only ${generated.nodes.length} nodes`);
+  if (generated.nodes.length < 1000)
+    throw new Error(`generated only ${generated.nodes.length} nodes`);
   const compile1000NodesMs = await measure(101, 50, () => {
     const started = performance.now();
     compileOrThrow(generated, true);
@@ -150,6 +176,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

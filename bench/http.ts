@@ -33,14 +33,25 @@ async function startApp(): Promise<ChildProcess> {
   rmSync(DATA_DIR, { recursive: true, force: true });
   const app = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
     cwd: root,
-    env: { ...process.env, PORT: String(PORT), DATA_DIR, NEXTAUTH_URL: BASE, RATE_LIMIT_PER_TOKEN: "100000", RATE_LIMIT_PER_USER: "100000", RUN_MAX_ACTIVE_PER_TENANT: "10000" },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATA_DIR,
+      NEXTAUTH_URL: BASE,
+      RATE_LIMIT_PER_TOKEN: "100000",
+      RATE_LIMIT_PER_USER: "100000",
+      RUN_MAX_ACTIVE_PER_TENANT: "10000",
+    },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
   app.stdout!.on("data", () => undefined);
   const until = Date.now() + 180_000;
   while (Date.now() < until) {
-    const ok = await fetch(`${BASE}/api/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${BASE}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return app;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -50,18 +61,24 @@ async function startApp(): Promise<ChildProcess> {
 /** The `next-server` process under `npm start`: the one whose memory counts. */
 function rssMbOf(app: ChildProcess): number {
   const pids = [app.pid!, ...childPids(app.pid!)];
-  return Math.max(...pids.map((pid) => {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-    } catch {
-      return 0;
-    }
-  }));
+  return Math.max(
+    ...pids.map((pid) => {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      } catch {
+        return 0;
+      }
+    }),
+  );
 }
 function childPids(pid: number): number[] {
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return children.flatMap((child) => [child, ...childPids(child)]);
   } catch {
     return [];
@@ -79,14 +96,26 @@ async function signIn(email: string, password: string): Promise<string> {
   const signedIn = await fetch(`${BASE}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(cookies), origin: BASE },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: cookieHeader(cookies),
+      origin: BASE,
+    },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   return cookieHeader([...cookies, ...signedIn.headers.getSetCookie()]);
 }
 
-async function trpc<T>(auth: Record<string, string>, path: string, input: unknown, method: "GET" | "POST" = "POST"): Promise<T> {
-  const url = method === "GET" ? `${BASE}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}` : `${BASE}/api/trpc/${path}`;
+async function trpc<T>(
+  auth: Record<string, string>,
+  path: string,
+  input: unknown,
+  method: "GET" | "POST" = "POST",
+): Promise<T> {
+  const url =
+    method === "GET"
+      ? `${BASE}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`
+      : `${BASE}/api/trpc/${path}`;
   const response = await fetch(url, {
     method,
     headers: { ...auth, "content-type": "application/json", origin: BASE },
@@ -113,7 +142,11 @@ async function closedLoop(clients: number, request: (i: number) => Promise<void>
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: round(latencies.length / seconds), p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)) };
+  return {
+    perSecond: round(latencies.length / seconds),
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+  };
 }
 
 async function expectOk(response: Response, what: string): Promise<unknown> {
@@ -127,9 +160,18 @@ async function main() {
   try {
     const cookie = await signIn("owner@demo.test", "demo-owner-pass");
     const session = { cookie };
-    const { secret } = await trpc<{ secret: string }>(session, "token.create", { name: "bench", scopes: ["runs:write", "workflows:write"], expiry: { in: "never" } });
+    const { secret } = await trpc<{ secret: string }>(session, "token.create", {
+      name: "bench",
+      scopes: ["runs:write", "workflows:write"],
+      expiry: { in: "never" },
+    });
     const auth = { authorization: `Bearer ${secret}` };
-    const { items } = await trpc<{ items: { id: string; name: string }[] }>(auth, "workflow.list", { search: "Welcome a new teammate" }, "GET");
+    const { items } = await trpc<{ items: { id: string; name: string }[] }>(
+      auth,
+      "workflow.list",
+      { search: "Welcome a new teammate" },
+      "GET",
+    );
     const workflowId = items[0]!.id;
     await trpc(auth, "run.publish", { workflowId });
 
@@ -146,15 +188,32 @@ async function main() {
     const c1 = await closedLoop(1, syncRun);
     const c10 = await closedLoop(10, syncRun);
 
-    const started = (await (await fetch(`${BASE}/api/v1/runs`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ workflowId, input: { name: "Ada" }, wait: 30 }) })).json()) as { id: string };
+    const started = (await (
+      await fetch(`${BASE}/api/v1/runs`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ workflowId, input: { name: "Ada" }, wait: 30 }),
+      })
+    ).json()) as { id: string };
     const gets = await closedLoop(10, async () => {
-      await expectOk(await fetch(`${BASE}/api/v1/runs/${started.id}`, { headers: auth }), "GET /api/v1/runs/{id}");
+      await expectOk(
+        await fetch(`${BASE}/api/v1/runs/${started.id}`, { headers: auth }),
+        "GET /api/v1/runs/{id}",
+      );
     });
 
     // A webhook in "wait" mode, without a secret (the HMAC check is a hash of a small body).
-    const { hook } = await trpc<{ hook: { path: string } }>(auth, "webhook.create", { workflowId, name: "bench", config: { auth: "none", response: "wait", mapping: { name: "body.name" } } });
+    const { hook } = await trpc<{ hook: { path: string } }>(auth, "webhook.create", {
+      workflowId,
+      name: "bench",
+      config: { auth: "none", response: "wait", mapping: { name: "body.name" } },
+    });
     const webhook = await closedLoop(10, async (i) => {
-      const response = await fetch(`${BASE}${hook.path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `Ada ${i}` }) });
+      const response = await fetch(`${BASE}${hook.path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: `Ada ${i}` }),
+      });
       await expectOk(response, "POST /api/hooks/<id>");
     });
 
@@ -163,7 +222,11 @@ async function main() {
     const clients = await Promise.all(
       Array.from({ length: 10 }, async () => {
         const client = new Client({ name: "bench", version: "1.0.0" });
-        await client.connect(new StreamableHTTPClientTransport(new URL(`${BASE}/api/mcp`), { requestInit: { headers: auth } }));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL(`${BASE}/api/mcp`), {
+            requestInit: { headers: auth },
+          }),
+        );
         return client;
       }),
     );

@@ -30,11 +30,19 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 async function main() {
-  const spec = localStdioSpec("@modelcontextprotocol/server-everything") as Extract<LaunchSpec, { transport: "stdio" }>;
+  const spec = localStdioSpec("@modelcontextprotocol/server-everything") as Extract<
+    LaunchSpec,
+    { transport: "stdio" }
+  >;
   const args = { message: "ping" };
 
   const raw = new Client({ name: "bench-raw", version: "1.0.0" });
-  const rawTransport = new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, stderr: "ignore" });
+  const rawTransport = new StdioClientTransport({
+    command: spec.command,
+    args: spec.args,
+    env: spec.env,
+    stderr: "ignore",
+  });
   await raw.connect(rawTransport);
   await raw.listTools();
 

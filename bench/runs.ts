@@ -41,16 +41,31 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 const noop = makeWorkflow({
   name: "No-op",
-  nodes: [makeNode("input", "in"), makeNode("transform", "t", { template: { n: "{{input.n}}" } }), makeNode("output", "out", { name: "out" })],
+  nodes: [
+    makeNode("input", "in"),
+    makeNode("transform", "t", { template: { n: "{{input.n}}" } }),
+    makeNode("output", "out", { name: "out" }),
+  ],
   edges: chain("in", "t", "out"),
 });
 
 async function measure(database: Database, redisUrl: string | undefined) {
   const { db } = database;
   const tenant = await insertTenant(db, { slug: `bench-${Date.now()}`, name: "Bench" });
-  const user = await insertUser(db, { email: `bench-${Date.now()}@example.test`, name: "Bench", passwordHash: null, isSuperadmin: false });
+  const user = await insertUser(db, {
+    email: `bench-${Date.now()}@example.test`,
+    name: "Bench",
+    passwordHash: null,
+    isSuperadmin: false,
+  });
   await insertMembership(db, { tenantId: tenant.id, userId: user.id, role: "owner" });
-  const workflow = await insertWorkflow(db, { tenantId: tenant.id, name: `No-op ${Date.now()}`, description: "", document: noop, createdBy: user.id });
+  const workflow = await insertWorkflow(db, {
+    tenantId: tenant.id,
+    name: `No-op ${Date.now()}`,
+    description: "",
+    document: noop,
+    createdBy: user.id,
+  });
   const ctx: TenantContext = {
     db,
     actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
@@ -58,7 +73,12 @@ async function measure(database: Database, redisUrl: string | undefined) {
     meta: { ip: null, userAgent: "bench" },
   };
   await publishVersion(ctx, { workflowId: workflow.id });
-  const system = createRunSystem({ db, redisUrl, maxActiveRunsPerTenant: 1_000_000, queueName: `bench-${Date.now()}` });
+  const system = createRunSystem({
+    db,
+    redisUrl,
+    maxActiveRunsPerTenant: 1_000_000,
+    queueName: `bench-${Date.now()}`,
+  });
   await system.startWorkers(getEnv().runs.concurrency);
   const channel = tenantRunsChannel(tenant.id);
 
@@ -101,7 +121,12 @@ async function measure(database: Database, redisUrl: string | undefined) {
   let finished = 0;
   const stopCount = await system.bus.subscribe(channel, (message) => {
     const { runId, event } = message as PublishedRunEvent;
-    if (event.type !== "run.completed" && event.type !== "run.failed" && event.type !== "run.cancelled") return;
+    if (
+      event.type !== "run.completed" &&
+      event.type !== "run.failed" &&
+      event.type !== "run.cancelled"
+    )
+      return;
     if (event.type === "run.completed") finished++;
     const waiting = completions.get(runId);
     if (waiting) waiting();
@@ -113,14 +138,20 @@ async function measure(database: Database, redisUrl: string | undefined) {
   const clients = Array.from({ length: inFlight }, async () => {
     while (started < TOTAL_RUNS && performance.now() < deadline) {
       started++;
-      const run = await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { n: started } });
+      const run = await startRun(ctx, system.runDeps, {
+        workflowId: workflow.id,
+        input: { n: started },
+      });
       if (completedEarly.delete(run.id)) continue;
       await new Promise<void>((resolve) => completions.set(run.id, resolve));
       completions.delete(run.id);
     }
   });
   // A run that never ends must not hang the benchmark: give up 30 s after the time limit.
-  await Promise.race([Promise.all(clients), new Promise((resolve) => setTimeout(resolve, TIME_LIMIT_MS + 30_000).unref())]);
+  await Promise.race([
+    Promise.all(clients),
+    new Promise((resolve) => setTimeout(resolve, TIME_LIMIT_MS + 30_000).unref()),
+  ]);
   const seconds = (performance.now() - begin) / 1000;
   stopCount();
   unsubscribers.forEach((stop) => stop());
@@ -145,7 +176,8 @@ async function main() {
     const env = getEnv();
     if (env.databaseUrl && env.redisUrl) {
       const pg = await openDatabase({ url: env.databaseUrl });
-      for (const [key, value] of Object.entries(await measure(pg, env.redisUrl))) figures[`pg.${key}`] = value;
+      for (const [key, value] of Object.entries(await measure(pg, env.redisUrl)))
+        figures[`pg.${key}`] = value;
       await pg.close();
     }
   } finally {

@@ -59,10 +59,20 @@ describe("the embedded database (PGlite)", () => {
     const { spawn } = await import("node:child_process");
     // `sleep 1` ends after its shell became `sleep 30` (exec), which never reaps it: a zombie until
     // sleep 30 ends. (Ending at once, the shell itself could reap it before the exec.)
-    const parent = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 30"], { stdio: ["ignore", "pipe", "ignore"] });
+    const parent = spawn("sh", ["-c", "sleep 1 & echo $!; exec sleep 30"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     try {
-      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()))));
-      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], { timeout: 10_000 }).toBe("Z");
+      const zombie = Number(
+        await new Promise<string>((resolve) =>
+          parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim())),
+        ),
+      );
+      await expect
+        .poll(() => readFileSync(`/proc/${zombie}/stat`, "utf8").split(") ")[1]?.[0], {
+          timeout: 10_000,
+        })
+        .toBe("Z");
       expect(() => process.kill(zombie, 0)).not.toThrow(); // it still answers signal 0
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(`${dataDir}.lock`, String(zombie));

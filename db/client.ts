@@ -37,7 +37,10 @@ export const migrationsFolder = join(process.cwd(), "db", "migrations");
  *
  * @example const { db, close } = await openDatabase({ dataDir: ".data/pglite" });
  */
-export async function openDatabase(options: DatabaseOptions, folder = migrationsFolder): Promise<Database> {
+export async function openDatabase(
+  options: DatabaseOptions,
+  folder = migrationsFolder,
+): Promise<Database> {
   if (options.url) {
     const pool = new Pool({ connectionString: options.url, max: 10 });
     let isClosing = false;

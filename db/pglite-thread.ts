@@ -10,7 +10,11 @@ export interface ThreadQueryResult {
 
 type RowMode = "array" | "object";
 interface QueryClient {
-  query(sql: string, params?: unknown[], options?: { rowMode?: RowMode }): Promise<ThreadQueryResult>;
+  query(
+    sql: string,
+    params?: unknown[],
+    options?: { rowMode?: RowMode },
+  ): Promise<ThreadQueryResult>;
 }
 
 type Request =
@@ -31,7 +35,10 @@ const workerFile = join(process.cwd(), "db", "pglite-worker.mjs");
  */
 export class ThreadedPGlite implements QueryClient {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   private nextId = 0;
   private nextTransaction = 0;
   /** Why the thread stopped, once it has: every later call fails with it. */
@@ -39,16 +46,27 @@ export class ThreadedPGlite implements QueryClient {
 
   private constructor(worker: Worker) {
     this.worker = worker;
-    worker.on("message", (message: { id: number; result?: unknown; error?: Record<string, unknown> & { message: string } }) => {
-      const waiting = this.pending.get(message.id);
-      if (!waiting) return;
-      this.pending.delete(message.id);
-      if (this.pending.size === 0) worker.unref();
-      if (message.error) waiting.reject(toDatabaseError(message.error));
-      else waiting.resolve(message.result);
-    });
-    worker.on("error", (error) => this.stop(new Error(`The embedded database stopped: ${error.message}`, { cause: error })));
-    worker.on("exit", (code) => this.stop(new Error(`The embedded database stopped (its thread exited with code ${code}).`)));
+    worker.on(
+      "message",
+      (message: {
+        id: number;
+        result?: unknown;
+        error?: Record<string, unknown> & { message: string };
+      }) => {
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        if (this.pending.size === 0) worker.unref();
+        if (message.error) waiting.reject(toDatabaseError(message.error));
+        else waiting.resolve(message.result);
+      },
+    );
+    worker.on("error", (error) =>
+      this.stop(new Error(`The embedded database stopped: ${error.message}`, { cause: error })),
+    );
+    worker.on("exit", (code) =>
+      this.stop(new Error(`The embedded database stopped (its thread exited with code ${code}).`)),
+    );
   }
 
   /** Opens PGlite in `dataDir` (a folder), or in memory when it is null. */
@@ -62,7 +80,9 @@ export class ThreadedPGlite implements QueryClient {
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(new Error(`The embedded database could not start: ${error.message}`, { cause: error }));
+        reject(
+          new Error(`The embedded database could not start: ${error.message}`, { cause: error }),
+        );
       };
       const onExit = (code: number) => onError(new Error(`its thread exited with code ${code}`));
       const cleanup = () => {
@@ -78,15 +98,29 @@ export class ThreadedPGlite implements QueryClient {
     return new ThreadedPGlite(worker);
   }
 
-  query(sql: string, params: unknown[] = [], options: { rowMode?: RowMode } = {}): Promise<ThreadQueryResult> {
-    return this.call({ sql, params, rowMode: options.rowMode ?? "object" }) as Promise<ThreadQueryResult>;
+  query(
+    sql: string,
+    params: unknown[] = [],
+    options: { rowMode?: RowMode } = {},
+  ): Promise<ThreadQueryResult> {
+    return this.call({
+      sql,
+      params,
+      rowMode: options.rowMode ?? "object",
+    }) as Promise<ThreadQueryResult>;
   }
 
   async transaction<T>(work: (tx: QueryClient) => Promise<T>): Promise<T> {
     const id = ++this.nextTransaction;
     await this.call({ begin: id });
     const tx: QueryClient = {
-      query: (sql, params = [], options = {}) => this.call({ sql, params, rowMode: options.rowMode ?? "object", tx: id }) as Promise<ThreadQueryResult>,
+      query: (sql, params = [], options = {}) =>
+        this.call({
+          sql,
+          params,
+          rowMode: options.rowMode ?? "object",
+          tx: id,
+        }) as Promise<ThreadQueryResult>,
     };
     let value: T;
     try {

@@ -85,11 +85,15 @@ parentPort.on("message", (message) => {
       .finally(() => transactions.delete(message.begin));
     transactions.set(message.begin, entry);
     // A transaction that cannot begin answers with its error.
-    return answer(id, Promise.race([started, entry.done]).then(() => null));
+    return answer(
+      id,
+      Promise.race([started, entry.done]).then(() => null),
+    );
   }
   if (message.end !== undefined) {
     const open = transactions.get(message.end);
-    if (!open?.tx) return answer(id, Promise.reject(new Error(`No open transaction ${message.end}.`)));
+    if (!open?.tx)
+      return answer(id, Promise.reject(new Error(`No open transaction ${message.end}.`)));
     if (message.commit) open.commit();
     else open.rollback(open.rolledBack);
     // Settles once COMMIT (or ROLLBACK) has run.
@@ -101,12 +105,17 @@ parentPort.on("message", (message) => {
       id,
       pg.transaction(async (tx) => {
         const results = [];
-        for (const statement of message.batch) results.push((await query(tx, { ...statement, rowMode: "object" })).rows);
+        for (const statement of message.batch)
+          results.push((await query(tx, { ...statement, rowMode: "object" })).rows);
         return results;
       }),
     );
   }
-  if (message.close) return answer(id, pg.close().then(() => null));
+  if (message.close)
+    return answer(
+      id,
+      pg.close().then(() => null),
+    );
 });
 
 parentPort.postMessage({ ready: true });

@@ -24,7 +24,10 @@ export interface DemoWorkflow {
  */
 export async function seedDemoData(
   db: Db,
-  options: { hashPassword: (password: string) => Promise<string>; workflows: { demo: DemoWorkflow[]; acme: DemoWorkflow[] } },
+  options: {
+    hashPassword: (password: string) => Promise<string>;
+    workflows: { demo: DemoWorkflow[]; acme: DemoWorkflow[] };
+  },
 ): Promise<boolean> {
   const { hashPassword } = options;
   return db.transaction(async (tx) => {
@@ -43,9 +46,24 @@ export async function seedDemoData(
     const [ownerRow, viewerRow] = await tx
       .insert(users)
       .values([
-        { email: owner.email, name: owner.name, passwordHash: await hashPassword(owner.password), lastTenantId: demo!.id },
-        { email: viewer.email, name: viewer.name, passwordHash: await hashPassword(viewer.password), lastTenantId: demo!.id },
-        { email: superadmin.email, name: superadmin.name, passwordHash: await hashPassword(superadmin.password), isSuperadmin: true },
+        {
+          email: owner.email,
+          name: owner.name,
+          passwordHash: await hashPassword(owner.password),
+          lastTenantId: demo!.id,
+        },
+        {
+          email: viewer.email,
+          name: viewer.name,
+          passwordHash: await hashPassword(viewer.password),
+          lastTenantId: demo!.id,
+        },
+        {
+          email: superadmin.email,
+          name: superadmin.name,
+          passwordHash: await hashPassword(superadmin.password),
+          isSuperadmin: true,
+        },
       ])
       .returning();
     await tx.insert(memberships).values([
@@ -53,10 +71,20 @@ export async function seedDemoData(
       { tenantId: demo!.id, userId: viewerRow!.id, role: "viewer" },
       { tenantId: acme!.id, userId: ownerRow!.id, role: "editor" },
     ]);
-    await tx.insert(workflows).values([
-      ...options.workflows.demo.map((w) => ({ ...w, tenantId: demo!.id, createdBy: ownerRow!.id })),
-      ...options.workflows.acme.map((w) => ({ ...w, tenantId: acme!.id, createdBy: ownerRow!.id })),
-    ]);
+    await tx
+      .insert(workflows)
+      .values([
+        ...options.workflows.demo.map((w) => ({
+          ...w,
+          tenantId: demo!.id,
+          createdBy: ownerRow!.id,
+        })),
+        ...options.workflows.acme.map((w) => ({
+          ...w,
+          tenantId: acme!.id,
+          createdBy: ownerRow!.id,
+        })),
+      ]);
     return true;
   });
 }

@@ -17,7 +17,11 @@ export interface Statement<T> {
 
 const ignoreRows = () => undefined;
 
-export function statement<T = undefined>(text: string, params: unknown[], read?: (rows: Row[]) => T): Statement<T> {
+export function statement<T = undefined>(
+  text: string,
+  params: unknown[],
+  read?: (rows: Row[]) => T,
+): Statement<T> {
   return { text, params, read: (read ?? ignoreRows) as (rows: Row[]) => T };
 }
 
@@ -27,7 +31,10 @@ export function statement<T = undefined>(text: string, params: unknown[], read?:
  */
 export function valuesList(rows: unknown[][], casts: readonly string[], params: unknown[]): string {
   return rows
-    .map((row) => `(${row.map((value, i) => `$${params.push(value)}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`)
+    .map(
+      (row) =>
+        `(${row.map((value, i) => `$${params.push(value)}${casts[i] ? `::${casts[i]}` : ""}`).join(", ")})`,
+    )
     .join(", ");
 }
 
@@ -36,22 +43,30 @@ export const json = (value: unknown) => (value === undefined ? null : JSON.strin
 /** A timestamptz parameter. */
 export const timestamp = (value: Date | null | undefined) => value?.toISOString() ?? null;
 /** A timestamptz column: PostgreSQL's driver gives a Date, PGlite's thread the database's text. */
-export const toDate = (value: unknown) => (value == null ? null : value instanceof Date ? value : new Date(value as string));
+export const toDate = (value: unknown) =>
+  value == null ? null : value instanceof Date ? value : new Date(value as string);
 
-type Results<S extends readonly Statement<unknown>[]> = { [K in keyof S]: S[K] extends Statement<infer T> ? T : never };
+type Results<S extends readonly Statement<unknown>[]> = {
+  [K in keyof S]: S[K] extends Statement<infer T> ? T : never;
+};
 
 /**
  * Runs statements in order in one transaction, and reads each one's rows. On the embedded
  * database the whole transaction is one message to PGlite's thread; on PostgreSQL it holds one
  * connection of the pool.
  */
-export async function runInTransaction<const S extends readonly Statement<unknown>[]>(db: Db, statements: S): Promise<Results<S>> {
+export async function runInTransaction<const S extends readonly Statement<unknown>[]>(
+  db: Db,
+  statements: S,
+): Promise<Results<S>> {
   const client = (db as unknown as { $client?: unknown }).$client;
   // A statement without text (a builder given no rows) is not sent: it reads no rows.
   const sent = statements.filter((s) => s.text);
   let rows: Row[][];
   if (client instanceof ThreadedPGlite) {
-    rows = sent.length ? await client.batch(sent.map((s) => ({ sql: s.text, params: s.params }))) : [];
+    rows = sent.length
+      ? await client.batch(sent.map((s) => ({ sql: s.text, params: s.params })))
+      : [];
   } else if (client && typeof (client as Pool).connect === "function") {
     rows = await onOneConnection(client as Pool, sent);
   } else {

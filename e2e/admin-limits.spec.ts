@@ -11,7 +11,9 @@ function watchCsp(page: Page): string[] {
 }
 
 const card = (page: Page, title: string) =>
-  page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+  page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: title, exact: true }) });
 
 test("every response carries the security headers", async ({ request }) => {
   for (const path of ["/signin", "/api/health"]) {
@@ -29,14 +31,18 @@ test("every response carries the security headers", async ({ request }) => {
   }
 });
 
-test("an admin changes a limit on /admin/limits, with field errors, and sees it applied", async ({ page }) => {
+test("an admin changes a limit on /admin/limits, with field errors, and sees it applied", async ({
+  page,
+}) => {
   const violations = watchCsp(page);
   await signIn(page, OWNER, "/admin/limits");
   await expect(page).toHaveURL(/\/admin\/limits$/);
   const perDay = card(page, "Runs per day");
   await expect(perDay).toContainText("Unlimited");
   await expect(perDay).toContainText("Platform default");
-  await expect(card(page, "Concurrent runs").getByRole("meter", { name: "Concurrent runs used" })).toBeVisible();
+  await expect(
+    card(page, "Concurrent runs").getByRole("meter", { name: "Concurrent runs used" }),
+  ).toBeVisible();
 
   await page.getByRole("button", { name: "Edit limits" }).click();
   const dialog = page.getByRole("dialog", { name: "Edit limits" });
@@ -52,7 +58,10 @@ test("an admin changes a limit on /admin/limits, with field errors, and sees it 
   await expect(page.getByText("Limits saved")).toBeVisible();
   await expect(perDay).toContainText(/5,?000 runs/);
   await expect(perDay).toContainText("Set for this tenant");
-  await expect(perDay.getByRole("meter", { name: "Runs per day used" })).toHaveAttribute("aria-valuemax", "5000");
+  await expect(perDay.getByRole("meter", { name: "Runs per day used" })).toHaveAttribute(
+    "aria-valuemax",
+    "5000",
+  );
 
   await page.reload();
   await expect(perDay).toContainText(/5,?000 runs/);
@@ -72,7 +81,9 @@ test("a viewer sees the limits and their use, but cannot change them", async ({ 
   await signIn(page, VIEWER, "/admin/limits");
   await expect(card(page, "Concurrent runs")).toBeVisible();
   await expect(card(page, "LLM tokens per month")).toContainText("used this month");
-  await expect(card(page, "Requests per member").getByRole("meter", { name: "Requests per member used" })).toBeVisible();
+  await expect(
+    card(page, "Requests per member").getByRole("meter", { name: "Requests per member used" }),
+  ).toBeVisible();
   await expect(card(page, "Requests per API token")).toContainText("per minute");
   await expect(page.getByRole("button", { name: "Edit limits" })).toHaveCount(0);
   expect(violations).toEqual([]);

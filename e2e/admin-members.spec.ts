@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn, SUPERADMIN } from "./helpers";
 
-test("the owner invites a member by link; they create an account, join, get a new role, and the audit log shows it", async ({ page, browser }) => {
+test("the owner invites a member by link; they create an account, join, get a new role, and the audit log shows it", async ({
+  page,
+  browser,
+}) => {
   await signIn(page, OWNER, "/admin/members");
   await expect(page.getByRole("table", { name: "Members" })).toContainText(OWNER.email);
 
@@ -13,10 +16,16 @@ test("the owner invites a member by link; they create an account, join, get a ne
   const link = await dialog.getByLabel("Invitation link").inputValue();
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
   await dialog.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText("Anyone with the link");
+  await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(
+    "Anyone with the link",
+  );
 
   // Someone without an account opens the link in their own browser.
-  const invitee = { name: `Ivy Invitee ${Date.now()}`, email: `ivy-${Date.now()}@demo.test`, password: "ivy-has-a-long-password" };
+  const invitee = {
+    name: `Ivy Invitee ${Date.now()}`,
+    email: `ivy-${Date.now()}@demo.test`,
+    password: "ivy-has-a-long-password",
+  };
   const guest = await browser.newContext();
   const guestPage = await guest.newPage();
   await guestPage.goto(link);
@@ -26,7 +35,9 @@ test("the owner invites a member by link; they create an account, join, get a ne
   await guestPage.getByLabel("E-mail").fill(invitee.email);
   await guestPage.getByLabel("Password").fill("too short");
   await guestPage.getByRole("button", { name: "Create account and join" }).click();
-  await expect(guestPage.getByRole("alert").filter({ hasText: "At least 12 characters" })).toBeVisible();
+  await expect(
+    guestPage.getByRole("alert").filter({ hasText: "At least 12 characters" }),
+  ).toBeVisible();
   await guestPage.getByLabel("Password").fill(invitee.password);
   await guestPage.getByRole("button", { name: "Create account and join" }).click();
   await expect(guestPage.getByRole("navigation", { name: "Main", exact: true })).toBeVisible();
@@ -37,7 +48,9 @@ test("the owner invites a member by link; they create an account, join, get a ne
   const another = await browser.newContext();
   const anotherPage = await another.newPage();
   await anotherPage.goto(link);
-  await expect(anotherPage.getByRole("heading", { name: "This invitation has been used" })).toBeVisible();
+  await expect(
+    anotherPage.getByRole("heading", { name: "This invitation has been used" }),
+  ).toBeVisible();
   await another.close();
 
   // The owner sees the new member and makes them an editor.
@@ -56,12 +69,15 @@ test("the owner invites a member by link; they create an account, join, get a ne
   await guest.close();
 
   await page.getByRole("link", { name: "Audit log" }).click();
-  const rowsAbout = (action: string) => page.getByRole("row").filter({ hasText: action }).filter({ hasText: invitee.email });
+  const rowsAbout = (action: string) =>
+    page.getByRole("row").filter({ hasText: action }).filter({ hasText: invitee.email });
   await expect(rowsAbout("member.role_change").first()).toBeVisible();
   await expect(rowsAbout("invitation.accept").first()).toBeVisible();
 });
 
-test("a platform admin creates, suspends and deletes a tenant (typing its name)", async ({ page }) => {
+test("a platform admin creates, suspends and deletes a tenant (typing its name)", async ({
+  page,
+}) => {
   await signIn(page, SUPERADMIN, "/admin/tenants");
   const name = `E2E Tenant ${Date.now()}`;
   await page.getByRole("button", { name: "New tenant" }).click();

@@ -1,7 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn } from "./helpers";
 
-test("an owner creates an API token, starts a run with it over REST, follows it to the end, then revokes it", async ({ page, request }) => {
+test("an owner creates an API token, starts a run with it over REST, follows it to the end, then revokes it", async ({
+  page,
+  request,
+}) => {
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await signIn(page, OWNER, "/admin/tokens");
   await expect(page.getByRole("heading", { name: "API tokens", exact: true })).toBeVisible();
@@ -37,19 +40,40 @@ test("an owner creates an API token, starts a run with it over REST, follows it 
     params: { input: JSON.stringify({ json: { search: "Welcome a new teammate" } }) },
   });
   expect(listed.status()).toBe(200);
-  const workflowId = ((await listed.json()) as { result: { data: { json: { items: { id: string }[] } } } }).result.data.json.items[0]!.id;
+  const workflowId = (
+    (await listed.json()) as { result: { data: { json: { items: { id: string }[] } } } }
+  ).result.data.json.items[0]!.id;
 
   const invalid = await request.post("/api/v1/runs", { headers: auth, data: { input: {} } });
   expect(invalid.status()).toBe(400);
-  expect(await invalid.json()).toMatchObject({ error: { code: "BAD_REQUEST", fieldErrors: { workflowId: [expect.any(String)] } } });
+  expect(await invalid.json()).toMatchObject({
+    error: { code: "BAD_REQUEST", fieldErrors: { workflowId: [expect.any(String)] } },
+  });
 
-  const started = await request.post("/api/v1/runs", { headers: auth, data: { workflowId, input: { name: "Ada" } } });
+  const started = await request.post("/api/v1/runs", {
+    headers: auth,
+    data: { workflowId, input: { name: "Ada" } },
+  });
   expect(started.status()).toBe(202);
-  const run = (await started.json()) as { id: string; status: string; links: { self: string; web: string } };
-  expect(run).toMatchObject({ status: "queued", links: { self: `/api/v1/runs/${run.id}`, web: `/runs/${run.id}` } });
+  const run = (await started.json()) as {
+    id: string;
+    status: string;
+    links: { self: string; web: string };
+  };
+  expect(run).toMatchObject({
+    status: "queued",
+    links: { self: `/api/v1/runs/${run.id}`, web: `/runs/${run.id}` },
+  });
 
   await expect
-    .poll(async () => ((await (await request.get(run.links.self, { headers: auth })).json()) as { status: string }).status)
+    .poll(
+      async () =>
+        (
+          (await (await request.get(run.links.self, { headers: auth })).json()) as {
+            status: string;
+          }
+        ).status,
+    )
     .toBe("completed");
   const finished = await (await request.get(run.links.self, { headers: auth })).json();
   expect(finished).toMatchObject({
@@ -61,9 +85,15 @@ test("an owner creates an API token, starts a run with it over REST, follows it 
     tokens: { input: 0, output: 0 },
     costUsd: 0,
   });
-  expect((finished as { steps: { status: string }[] }).steps.map((s) => s.status)).toEqual(["completed", "completed", "completed"]);
+  expect((finished as { steps: { status: string }[] }).steps.map((s) => s.status)).toEqual([
+    "completed",
+    "completed",
+    "completed",
+  ]);
 
-  const missing = await request.get("/api/v1/runs/00000000-0000-4000-8000-000000000000", { headers: auth });
+  const missing = await request.get("/api/v1/runs/00000000-0000-4000-8000-000000000000", {
+    headers: auth,
+  });
   expect(missing.status()).toBe(404);
   expect(await missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
   expect((await request.get(run.links.self)).status()).toBe(401);
@@ -80,7 +110,9 @@ test("an owner creates an API token, starts a run with it over REST, follows it 
 
   const refused = await request.get(run.links.self, { headers: auth });
   expect(refused.status()).toBe(401);
-  expect(await refused.json()).toMatchObject({ error: { code: "UNAUTHORIZED", message: expect.stringContaining("was revoked") } });
+  expect(await refused.json()).toMatchObject({
+    error: { code: "UNAUTHORIZED", message: expect.stringContaining("was revoked") },
+  });
   const refusedTrpc = await request.get("/api/trpc/session.me", { headers: auth });
   expect(refusedTrpc.status()).toBe(401);
 });

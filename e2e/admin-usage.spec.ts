@@ -4,7 +4,9 @@ import { OWNER, signIn, VIEWER } from "./helpers";
 
 const provider = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
 
-test("after a run, the usage page shows it by workflow and member, and the billing CSV has its line", async ({ page }) => {
+test("after a run, the usage page shows it by workflow and member, and the billing CSV has its line", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
@@ -18,7 +20,9 @@ test("after a run, the usage page shows it by workflow and member, and the billi
   await expect(page.getByTestId("stat-steps")).toHaveText(/^[1-9]/);
   const byWorkflow = page.getByRole("region", { name: "By workflow" });
   await expect(byWorkflow.getByRole("rowheader", { name: "Welcome a new teammate" })).toBeVisible();
-  await expect(page.getByRole("region", { name: "By member" }).getByRole("rowheader", { name: OWNER.name })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "By member" }).getByRole("rowheader", { name: OWNER.name }),
+  ).toBeVisible();
 
   await page.getByLabel("Date range").selectOption({ label: "Last month" });
   await expect(page.getByRole("heading", { name: "No usage in this range" })).toBeVisible();
@@ -28,13 +32,24 @@ test("after a run, the usage page shows it by workflow and member, and the billi
   const downloading = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download CSV" }).click();
   const download = await downloading;
-  expect(download.suggestedFilename()).toMatch(/^usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
-  const lines = (await readFile((await download.path())!, "utf8")).replace(/^\uFEFF/, "").trim().split("\r\n");
-  expect(lines[0]).toBe("date,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,unpriced tokens,MCP calls");
-  expect(lines.some((line) => line.includes(",Welcome a new teammate,owner@demo.test,completed,"))).toBe(true);
+  expect(download.suggestedFilename()).toMatch(
+    /^usage-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/,
+  );
+  const lines = (await readFile((await download.path())!, "utf8"))
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\r\n");
+  expect(lines[0]).toBe(
+    "date,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,unpriced tokens,MCP calls",
+  );
+  expect(
+    lines.some((line) => line.includes(",Welcome a new teammate,owner@demo.test,completed,")),
+  ).toBe(true);
 });
 
-test("an admin sets an LLM key that is only ever shown by its last four characters, replaces it, tests it, and finds it audited", async ({ page }) => {
+test("an admin sets an LLM key that is only ever shown by its last four characters, replaces it, tests it, and finds it audited", async ({
+  page,
+}) => {
   const firstKey = "sk-e2e-first-secret-1234";
   const secondKey = "sk-e2e-second-secret-9876";
   await signIn(page, OWNER, "/admin/llm");
@@ -73,9 +88,14 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
   await prices.getByRole("button", { name: "Save prices" }).click();
   await expect(page.getByText("Saved the prices of OpenAI-compatible's models")).toBeVisible();
   await page.reload();
-  await expect(provider(page, "OpenAI-compatible").getByLabel("Output price of model 1")).toHaveValue("0.6");
+  await expect(
+    provider(page, "OpenAI-compatible").getByLabel("Output price of model 1"),
+  ).toHaveValue("0.6");
 
-  await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Audit log" }).click();
+  await page
+    .getByRole("navigation", { name: "Admin sections" })
+    .getByRole("link", { name: "Audit log" })
+    .click();
   await page.getByLabel("Action", { exact: true }).selectOption("llm.provider.update");
   const row = page.getByRole("row", { name: /llm\.provider\.update/ });
   await expect(row).toHaveCount(1);
@@ -85,7 +105,9 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
   await expect(metadata).not.toContainText(secondKey);
 
   // A member filter from the actors present, and the CSV of what the filters show.
-  await page.getByLabel("Member", { exact: true }).selectOption({ label: `${OWNER.name} (${OWNER.email})` });
+  await page
+    .getByLabel("Member", { exact: true })
+    .selectOption({ label: `${OWNER.name} (${OWNER.email})` });
   await expect(page.getByRole("row", { name: /llm\.provider\.update/ })).toHaveCount(1);
   const downloading = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export CSV" }).click();
@@ -96,8 +118,13 @@ test("an admin sets an LLM key that is only ever shown by its last four characte
   expect(csv).not.toContain(secondKey);
 
   await page.goto("/admin/llm");
-  await provider(page, "OpenAI-compatible").getByRole("button", { name: "Remove provider" }).click();
-  await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
+  await provider(page, "OpenAI-compatible")
+    .getByRole("button", { name: "Remove provider" })
+    .click();
+  await page
+    .getByRole("dialog", { name: "Remove OpenAI-compatible?" })
+    .getByRole("button", { name: "Remove" })
+    .click();
   await expect(provider(page, "OpenAI-compatible")).toContainText("Not set up");
 });
 
@@ -106,6 +133,8 @@ test("a viewer sees neither the usage, the LLM providers nor the audit log", asy
   await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
   await page.goto("/admin/llm");
   await expect(page.getByRole("heading", { name: "Admins only" })).toBeVisible();
-  expect((await page.request.get("/api/usage/export?from=2026-01-01&to=2026-01-31")).status()).toBe(403);
+  expect((await page.request.get("/api/usage/export?from=2026-01-01&to=2026-01-31")).status()).toBe(
+    403,
+  );
   expect((await page.request.get("/api/audit/export")).status()).toBe(403);
 });

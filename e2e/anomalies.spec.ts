@@ -7,7 +7,9 @@ import { OWNER, signIn, VIEWER } from "./helpers";
  */
 const DEMO_ALERT = /Run latency p95 of workflow "Welcome a new teammate" rose to/;
 
-test("an owner finds the open alert from the sidebar badge, reads its chart with the expected band, and acknowledges it", async ({ page }) => {
+test("an owner finds the open alert from the sidebar badge, reads its chart with the expected band, and acknowledges it", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   const nav = page.getByRole("navigation", { name: "Main", exact: true });
   await expect(nav.getByTestId("open-alerts-badge")).toHaveAccessibleName(/1 open alert/);
@@ -19,7 +21,9 @@ test("an owner finds the open alert from the sidebar badge, reads its chart with
   await row.getByRole("link", { name: DEMO_ALERT }).click();
 
   await expect(page.getByRole("heading", { level: 1, name: DEMO_ALERT })).toBeVisible();
-  await expect(page.getByTestId("alert-reason")).toContainText("robust deviations above the median");
+  await expect(page.getByTestId("alert-reason")).toContainText(
+    "robust deviations above the median",
+  );
   const chart = page.getByTestId("alert-chart");
   await expect(chart).toHaveAttribute("aria-label", "Series chart with expected band");
   // The band is drawn as an area with a real shape, the series as a line, the spike as flagged dots.
@@ -27,7 +31,11 @@ test("an owner finds the open alert from the sidebar badge, reads its chart with
   await expect(band).toHaveCount(1);
   expect((await band.getAttribute("d"))?.length ?? 0).toBeGreaterThan(100);
   await expect(chart.locator(".alert-flagged .alert-flagged-point").first()).toBeVisible();
-  await expect(page.getByRole("list", { name: "Runs behind the alert" }).or(page.getByText("No runs recorded"))).toBeVisible();
+  await expect(
+    page
+      .getByRole("list", { name: "Runs behind the alert" })
+      .or(page.getByText("No runs recorded")),
+  ).toBeVisible();
 
   await page.getByRole("button", { name: "Acknowledge" }).click();
   await expect(page.getByText(/Acknowledged .* by Dana Owner/)).toBeVisible();

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, openUserMenu, signIn, VIEWER } from "./helpers";
 
-test("a signed-out visitor is sent to the sign-in page, and back after signing in", async ({ page }) => {
+test("a signed-out visitor is sent to the sign-in page, and back after signing in", async ({
+  page,
+}) => {
   await page.goto("/runs");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fruns$/);
   await expect(page.getByRole("heading", { name: "Sign in to Maestro" })).toBeVisible();
@@ -74,9 +76,15 @@ test("a user of two tenants switches between them", async ({ page }) => {
   await expect(page.getByTestId("current-tenant")).toContainText("Demo");
 });
 
-test("a session cookie kept after sign-out is refused by the API and the pages", async ({ page, browser, baseURL }) => {
+test("a session cookie kept after sign-out is refused by the API and the pages", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   await signIn(page, VIEWER);
-  const kept = (await page.context().cookies()).filter((c) => c.name.includes("next-auth.session-token"));
+  const kept = (await page.context().cookies()).filter((c) =>
+    c.name.includes("next-auth.session-token"),
+  );
   expect(kept).not.toHaveLength(0);
   await openUserMenu(page);
   await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
@@ -94,7 +102,11 @@ test("a session cookie kept after sign-out is refused by the API and the pages",
   await thief.close();
 });
 
-test("'sign out everywhere' signs out this browser and every other one", async ({ page, browser, baseURL }) => {
+test("'sign out everywhere' signs out this browser and every other one", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const other = await browser.newContext({ baseURL });
   const otherPage = await other.newPage();
   await signIn(otherPage, VIEWER);
@@ -111,7 +123,11 @@ test("'sign out everywhere' signs out this browser and every other one", async (
   await other.close();
 });
 
-test("changing the password signs out the other browsers and keeps this one", async ({ page, browser, baseURL }) => {
+test("changing the password signs out the other browsers and keeps this one", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const other = await browser.newContext({ baseURL });
   const otherPage = await other.newPage();
   await signIn(otherPage, VIEWER);

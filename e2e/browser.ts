@@ -11,7 +11,8 @@ import { join } from "node:path";
 export async function resolveChromium(): Promise<string> {
   const explicit = process.env.CHROMIUM_PATH;
   if (explicit) {
-    if (!existsSync(explicit)) throw new Error(`CHROMIUM_PATH names ${explicit}, which does not exist.`);
+    if (!existsSync(explicit))
+      throw new Error(`CHROMIUM_PATH names ${explicit}, which does not exist.`);
     return explicit;
   }
   if (existsSync("/usr/bin/chromium")) return "/usr/bin/chromium";
@@ -34,7 +35,11 @@ export const CHROMIUM_ARGS = [
 /** A profile, cache and temp folder inside the project, so runs never share them with other browsers. */
 export function browserEnv(root: string): Record<string, string> {
   const base = join(root, ".tmp", "browser");
-  const dirs = { XDG_CONFIG_HOME: join(base, "config"), XDG_CACHE_HOME: join(base, "cache"), TMPDIR: join(base, "tmp") };
+  const dirs = {
+    XDG_CONFIG_HOME: join(base, "config"),
+    XDG_CACHE_HOME: join(base, "cache"),
+    TMPDIR: join(base, "tmp"),
+  };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   return dirs;
 }

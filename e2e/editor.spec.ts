@@ -10,7 +10,9 @@ const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 const problems = (page: Page) => page.getByRole("region", { name: "Problems" });
 
 async function dropFromPalette(page: Page, kind: RegExp, at: { x: number; y: number }) {
-  await palette(page).getByRole("button", { name: kind }).dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
+  await palette(page)
+    .getByRole("button", { name: kind })
+    .dragTo(page.locator(".react-flow__pane"), { targetPosition: at });
 }
 
 /**
@@ -36,7 +38,10 @@ async function connect(page: Page, from: string, to: string) {
   const edges = page.locator(".react-flow__edge");
   const before = await edges.count();
   await expect(async () => {
-    const source = await node(page, from).locator(".react-flow__handle-right").first().boundingBox();
+    const source = await node(page, from)
+      .locator(".react-flow__handle-right")
+      .first()
+      .boundingBox();
     const target = await node(page, to).locator(".react-flow__handle-left").first().boundingBox();
     if (!source || !target) throw new Error("a handle is not on screen");
     await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
@@ -56,7 +61,9 @@ async function holdRequests(page: Page, procedure: string) {
   let open!: () => void;
   const arrived = new Promise<void>((resolve) => (arrive = resolve));
   const released = new Promise<void>((resolve) => (open = resolve));
-  const matches = (url: URL) => url.pathname.startsWith("/api/trpc/") && url.pathname.slice("/api/trpc/".length).split(",").includes(procedure);
+  const matches = (url: URL) =>
+    url.pathname.startsWith("/api/trpc/") &&
+    url.pathname.slice("/api/trpc/".length).split(",").includes(procedure);
   const held: Promise<void>[] = [];
   const handler = (route: Route) => {
     arrive();
@@ -82,7 +89,9 @@ async function centerX(page: Page, id: string) {
   return box!.x + box!.width / 2;
 }
 
-test("an owner builds a chain on the canvas, fixes a compile error, undoes and redoes, lays it out, publishes, reloads and runs it", async ({ page }) => {
+test("an owner builds a chain on the canvas, fixes a compile error, undoes and redoes, lays it out, publishes, reloads and runs it", async ({
+  page,
+}) => {
   test.slow();
   const name = `Canvas chain ${Date.now()}`;
   await signIn(page, OWNER);
@@ -106,7 +115,9 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
   await expect(problems(page)).toContainText("Not connected to the input");
 
   // Clicking the problem selects the node; the inspector's field fixes it.
-  await problems(page).getByRole("button", { name: /The template is required/ }).click();
+  await problems(page)
+    .getByRole("button", { name: /The template is required/ })
+    .click();
   const inspector = page.getByRole("complementary", { name: "Inspector" });
   await expect(inspector.getByRole("heading", { name: "Transform" })).toBeVisible();
   await inspector.getByLabel("Template").fill('{"greeting": "Hello from the canvas"}');
@@ -129,7 +140,13 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
 
   // Auto-layout puts the chain left to right.
   await page.getByRole("button", { name: "Auto-layout" }).click();
-  await expect.poll(async () => (await centerX(page, "input")) < (await centerX(page, "transform")) && (await centerX(page, "transform")) < (await centerX(page, "output"))).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await centerX(page, "input")) < (await centerX(page, "transform")) &&
+        (await centerX(page, "transform")) < (await centerX(page, "output")),
+    )
+    .toBe(true);
 
   await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();
   await page.getByRole("button", { name: "Publish" }).click();
@@ -155,7 +172,9 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
   await heldSave.arrived;
   await page.getByRole("button", { name: "Versions" }).click();
   const versions = page.getByRole("dialog", { name: "Versions" });
-  await expect(versions.getByRole("list", { name: "Published versions" })).toContainText("First chain");
+  await expect(versions.getByRole("list", { name: "Published versions" })).toContainText(
+    "First chain",
+  );
   await expect(versions.getByRole("list", { name: "Changes" })).toContainText("config.template");
   await versions.getByRole("button", { name: "Restore version 1" }).click();
   await expect(versions.getByRole("button", { name: "Restore version 1" })).toBeDisabled();
@@ -168,12 +187,15 @@ test("an owner builds a chain on the canvas, fixes a compile error, undoes and r
   // Run it from the canvas: the nodes turn green, and a step's output shows beside them.
   await page.getByRole("button", { name: "Run", exact: true }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Start run" }).click();
-  for (const id of ["input", "transform", "output"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed");
+  for (const id of ["input", "transform", "output"])
+    await expect(node(page, id)).toHaveAttribute("data-status", "completed");
   await node(page, "transform").click();
   await expect(page.getByRole("region", { name: "Run" })).toContainText("Hello from the canvas");
 });
 
-test("an imported workflow reads a file through the filesystem MCP server and summarises it with a model (fake OpenAI-compatible server on loopback)", async ({ page }) => {
+test("an imported workflow reads a file through the filesystem MCP server and summarises it with a model (fake OpenAI-compatible server on loopback)", async ({
+  page,
+}) => {
   test.slow();
   const llm = await startFakeOpenAiServer({ answer: "Summary: the canvas ships on Friday." });
   const dir = mkdtempSync(join(tmpdir(), "maestro-canvas-"));
@@ -184,7 +206,10 @@ test("an imported workflow reads a file through the filesystem MCP server and su
 
     // The filesystem MCP server, installed for the folder under a name of its own.
     await page.goto("/marketplace");
-    await page.getByRole("list", { name: "MCP servers" }).getByRole("link", { name: "Filesystem" }).click();
+    await page
+      .getByRole("list", { name: "MCP servers" })
+      .getByRole("link", { name: "Filesystem" })
+      .click();
     await page.getByRole("button", { name: "Install" }).click();
     const install = page.getByRole("dialog");
     await install.getByLabel("Server name").fill("canvas-files");
@@ -202,11 +227,32 @@ test("an imported workflow reads a file through the filesystem MCP server and su
       document: {
         version: 2,
         nodes: [
-          { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } } },
+          {
+            id: "in",
+            kind: "input",
+            position: { x: 0, y: 0 },
+            config: {
+              schema: {
+                type: "object",
+                properties: { path: { type: "string" } },
+                required: ["path"],
+              },
+            },
+          },
           // Written elsewhere, where the server was installed as "files".
           { id: "read", kind: "tool", position: { x: 300, y: 0 }, config: { server: "files" } },
-          { id: "summarise", kind: "llm", position: { x: 600, y: 0 }, config: { prompt: "Summarise: {{steps.read.output}}" } },
-          { id: "out", kind: "output", position: { x: 900, y: 0 }, config: { value: "{{steps.summarise.output}}" } },
+          {
+            id: "summarise",
+            kind: "llm",
+            position: { x: 600, y: 0 },
+            config: { prompt: "Summarise: {{steps.read.output}}" },
+          },
+          {
+            id: "out",
+            kind: "output",
+            position: { x: 900, y: 0 },
+            config: { value: "{{steps.summarise.output}}" },
+          },
         ],
         edges: [
           { id: "e1", source: "in", target: "read" },
@@ -215,10 +261,18 @@ test("an imported workflow reads a file through the filesystem MCP server and su
         ],
       },
     };
-    await page.getByLabel("Workflow file to import").setInputFiles({ name: "summarise.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(file)) });
+    await page
+      .getByLabel("Workflow file to import")
+      .setInputFiles({
+        name: "summarise.workflow.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(file)),
+      });
     await expect(page.getByRole("heading", { name: file.name })).toBeVisible();
     await expect(node(page, "read")).toHaveAttribute("data-problems", "error");
-    await expect(problems(page)).toContainText('No MCP server named "files" is installed in this workspace');
+    await expect(problems(page)).toContainText(
+      'No MCP server named "files" is installed in this workspace',
+    );
 
     // Configure the tool node from the tenant's installed servers and their tools.
     await node(page, "read").click();
@@ -234,12 +288,21 @@ test("an imported workflow reads a file through the filesystem MCP server and su
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("path", { exact: true }).fill(join(dir, "notes.txt"));
     await dialog.getByRole("button", { name: "Start run" }).click();
-    for (const id of ["in", "read", "summarise", "out"]) await expect(node(page, id)).toHaveAttribute("data-status", "completed");
+    for (const id of ["in", "read", "summarise", "out"])
+      await expect(node(page, id)).toHaveAttribute("data-status", "completed");
     await node(page, "read").click();
-    await expect(page.getByRole("region", { name: "Run" })).toContainText("ship the canvas on Friday");
+    await expect(page.getByRole("region", { name: "Run" })).toContainText(
+      "ship the canvas on Friday",
+    );
     await node(page, "summarise").click();
-    await expect(page.getByRole("region", { name: "Run" })).toContainText("Summary: the canvas ships on Friday.");
-    expect(llm.received.at(-1)?.messages.some((m) => JSON.stringify(m.content).includes("ship the canvas on Friday"))).toBe(true);
+    await expect(page.getByRole("region", { name: "Run" })).toContainText(
+      "Summary: the canvas ships on Friday.",
+    );
+    expect(
+      llm.received
+        .at(-1)
+        ?.messages.some((m) => JSON.stringify(m.content).includes("ship the canvas on Friday")),
+    ).toBe(true);
 
     await removeTenantModel(page);
   } finally {
@@ -252,7 +315,9 @@ async function createFromTemplate(page: Page, name: string, template: string) {
   await page.getByRole("button", { name: "New workflow" }).click();
   await page.getByLabel("Name", { exact: true }).fill(name);
   const templates = page.getByLabel("Start from");
-  await templates.selectOption((await templates.locator("option", { hasText: template }).getAttribute("value")) ?? "");
+  await templates.selectOption(
+    (await templates.locator("option", { hasText: template }).getAttribute("value")) ?? "",
+  );
   await page.getByRole("button", { name: "Create" }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await expect(page.locator(".react-flow__node").first()).toBeVisible();
@@ -260,9 +325,12 @@ async function createFromTemplate(page: Page, name: string, template: string) {
 }
 
 const inspectorOf = (page: Page) => page.getByRole("complementary", { name: "Inspector" });
-const sidebarLink = (page: Page, name: string) => page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name });
+const sidebarLink = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name });
 
-test("an edit made just before clicking a sidebar link is saved before the page changes; a save that fails asks before leaving", async ({ page }) => {
+test("an edit made just before clicking a sidebar link is saved before the page changes; a save that fails asks before leaving", async ({
+  page,
+}) => {
   test.slow();
   await signIn(page, OWNER);
   const editor = await createFromTemplate(page, `Leave guard ${Date.now()}`, "Research a topic");
@@ -283,7 +351,8 @@ test("an edit made just before clicking a sidebar link is saved before the page 
   await expect(node(page, "brief")).toContainText("Final brief");
 
   // A save that cannot be made: leaving asks, says why, and staying keeps the edit on the canvas.
-  const failSaves = (url: URL) => url.pathname.startsWith("/api/trpc/") && url.pathname.includes("workflow.saveDraft");
+  const failSaves = (url: URL) =>
+    url.pathname.startsWith("/api/trpc/") && url.pathname.includes("workflow.saveDraft");
   await page.route(failSaves, (route) => route.abort("failed"));
   await node(page, "brief").click();
   await inspector.getByLabel("Label").fill("Never stored");
@@ -300,7 +369,9 @@ test("an edit made just before clicking a sidebar link is saved before the page 
   await page.unroute(failSaves);
 });
 
-test("a field's text that is not valid JSON is a problem that blocks running, and stays in the field until fixed", async ({ page }) => {
+test("a field's text that is not valid JSON is a problem that blocks running, and stays in the field until fixed", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await createFromTemplate(page, `Invalid field ${Date.now()}`, "Research a topic");
   const inspector = inspectorOf(page);
@@ -324,7 +395,9 @@ test("a field's text that is not valid JSON is a problem that blocks running, an
   await expect(page.getByRole("button", { name: "Run", exact: true })).toBeEnabled();
 });
 
-test("the inspector names a router's branches and the model's form, and unticks a server that is not installed; the list shows what is published", async ({ page }) => {
+test("the inspector names a router's branches and the model's form, and unticks a server that is not installed; the list shows what is published", async ({
+  page,
+}) => {
   test.slow();
   await signIn(page, OWNER);
   const inspector = inspectorOf(page);
@@ -352,7 +425,10 @@ test("the inspector names a router's branches and the model's form, and unticks 
   await createFromTemplate(page, name, "Draft a customer reply");
   await expect(page.getByText("not published")).toBeVisible();
   await page.getByRole("link", { name: "Back to workflows" }).click();
-  const row = page.getByRole("list", { name: "Workflows" }).getByRole("listitem").filter({ hasText: name });
+  const row = page
+    .getByRole("list", { name: "Workflows" })
+    .getByRole("listitem")
+    .filter({ hasText: name });
   await expect(row).toContainText("not published");
   await row.getByRole("link", { name }).click();
   await expect(page.getByRole("status").filter({ hasText: "All changes saved" })).toBeVisible();

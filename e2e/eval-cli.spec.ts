@@ -12,12 +12,22 @@ const CLI = join(__dirname, "..", "scripts", "eval.mjs");
 type CliResult = { code: number; stdout: string; stderr: string };
 function evalCli(args: string[], env: { url: string; token: string }): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "run", ...args], { env: { ...process.env, MAESTRO_URL: env.url, MAESTRO_TOKEN: env.token }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, "run", ...args],
+      { env: { ...process.env, MAESTRO_URL: env.url, MAESTRO_TOKEN: env.token }, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? (typeof error.code === "number" ? error.code : -1) : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
-const lastJsonLine = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+const lastJsonLine = (stdout: string) =>
+  JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
 
 /** The demo's welcome workflow (person → note → welcome) as a file, imported under its own name. */
 const welcomeFile = {
@@ -28,8 +38,20 @@ const welcomeFile = {
   document: {
     version: 2,
     nodes: [
-      { id: "person", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } },
-      { id: "note", kind: "transform", position: { x: 300, y: 0 }, config: { template: { subject: "Welcome, {{input.name}}!" } } },
+      {
+        id: "person",
+        kind: "input",
+        position: { x: 0, y: 0 },
+        config: {
+          schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+        },
+      },
+      {
+        id: "note",
+        kind: "transform",
+        position: { x: 300, y: 0 },
+        config: { template: { subject: "Welcome, {{input.name}}!" } },
+      },
       { id: "welcome", kind: "output", position: { x: 600, y: 0 }, config: { name: "welcome" } },
     ],
     edges: [
@@ -39,27 +61,70 @@ const welcomeFile = {
   },
 };
 
-test("npm run eval against the started app: exit 0 with the summary at or above --min-score, 1 below it, 2 for a workflow that is not there", async ({ page }) => {
+test("npm run eval against the started app: exit 0 with the summary at or above --min-score, 1 below it, 2 for a workflow that is not there", async ({
+  page,
+}) => {
   test.slow();
   await signIn(page, OWNER);
   const name = `CLI welcome ${Date.now()}`;
-  const workflow = await trpc<{ id: string }>(page, "workflow.import", { file: welcomeFile, name }, "mutation");
+  const workflow = await trpc<{ id: string }>(
+    page,
+    "workflow.import",
+    { file: welcomeFile, name },
+    "mutation",
+  );
   await trpc(page, "run.publish", { workflowId: workflow.id }, "mutation");
   const subject = [{ id: "subject", kind: "exact-match", outputPath: "welcome.subject" }];
-  const items = (greeting: string) => ["Ada", "Grace"].map((n) => ({ id: n.toLowerCase(), input: { name: n }, reference: `${greeting}, ${n}!`, tags: [] }));
-  for (const [dataset, greeting] of [["Greets", "Welcome"], ["Expects hello", "Hello"]] as const) {
-    const made = await trpc<{ id: string }>(page, "dataset.create", { workflowId: workflow.id, name: dataset, evaluators: subject }, "mutation");
-    await trpc(page, "dataset.addItems", { datasetId: made.id, items: items(greeting) }, "mutation");
+  const items = (greeting: string) =>
+    ["Ada", "Grace"].map((n) => ({
+      id: n.toLowerCase(),
+      input: { name: n },
+      reference: `${greeting}, ${n}!`,
+      tags: [],
+    }));
+  for (const [dataset, greeting] of [
+    ["Greets", "Welcome"],
+    ["Expects hello", "Hello"],
+  ] as const) {
+    const made = await trpc<{ id: string }>(
+      page,
+      "dataset.create",
+      { workflowId: workflow.id, name: dataset, evaluators: subject },
+      "mutation",
+    );
+    await trpc(
+      page,
+      "dataset.addItems",
+      { datasetId: made.id, items: items(greeting) },
+      "mutation",
+    );
   }
-  const { secret } = await trpc<{ secret: string }>(page, "token.create", { name: `eval CLI ${Date.now()}`, scopes: ["workflows:write"], expiry: { in: "never" } }, "mutation");
+  const { secret } = await trpc<{ secret: string }>(
+    page,
+    "token.create",
+    { name: `eval CLI ${Date.now()}`, scopes: ["workflows:write"], expiry: { in: "never" } },
+    "mutation",
+  );
   const env = { url: new URL(page.url()).origin, token: secret };
 
-  const passing = await evalCli(["--workflow", name, "--dataset", "Greets", "--min-score", "0.9"], env);
+  const passing = await evalCli(
+    ["--workflow", name, "--dataset", "Greets", "--min-score", "0.9"],
+    env,
+  );
   expect(passing.code, passing.stderr).toBe(0);
-  expect(lastJsonLine(passing.stdout)).toMatchObject({ status: "completed", score: 1, items: 2, passed: 2, failedItems: [] });
+  expect(lastJsonLine(passing.stdout)).toMatchObject({
+    status: "completed",
+    score: 1,
+    items: 2,
+    passed: 2,
+    failedItems: [],
+  });
   expect(passing.stderr).toContain(`Evaluating version 1 of "${name}" on "Greets"`);
 
-  const failing = await evalCli(["--workflow", workflow.id, "--dataset", "Expects hello", "--min-score", "0.5"], env);
+  const failing = await evalCli(
+    ["--workflow", workflow.id, "--dataset", "Expects hello", "--min-score", "0.5"],
+    env,
+  );
   expect(failing.code, failing.stderr).toBe(1);
   const summary = lastJsonLine(failing.stdout);
   expect(summary).toMatchObject({ status: "completed", score: 0, items: 2, passed: 0 });

@@ -14,8 +14,29 @@ function welcomeFile(name: string) {
     document: {
       version: 2,
       nodes: [
-        { id: "person", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } } },
-        { id: "note", kind: "transform", position: { x: 300, y: 0 }, config: { template: { subject: "Welcome, {{input.name}}!", body: "Glad to have you, {{input.name}}." } } },
+        {
+          id: "person",
+          kind: "input",
+          position: { x: 0, y: 0 },
+          config: {
+            schema: {
+              type: "object",
+              properties: { name: { type: "string" } },
+              required: ["name"],
+            },
+          },
+        },
+        {
+          id: "note",
+          kind: "transform",
+          position: { x: 300, y: 0 },
+          config: {
+            template: {
+              subject: "Welcome, {{input.name}}!",
+              body: "Glad to have you, {{input.name}}.",
+            },
+          },
+        },
         { id: "welcome", kind: "output", position: { x: 600, y: 0 }, config: { name: "welcome" } },
       ],
       edges: [
@@ -26,11 +47,19 @@ function welcomeFile(name: string) {
   };
 }
 
-test("a publish gate refuses a worse draft with its regressions listed; an admin publishes anyway with a reason, and the audit log shows it", async ({ page }) => {
+test("a publish gate refuses a worse draft with its regressions listed; an admin publishes anyway with a reason, and the audit log shows it", async ({
+  page,
+}) => {
   test.slow();
   const name = `Gate e2e ${Date.now()}`;
   await signIn(page, OWNER);
-  await page.getByLabel("Workflow file to import").setInputFiles({ name: "gate.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(welcomeFile(name))) });
+  await page
+    .getByLabel("Workflow file to import")
+    .setInputFiles({
+      name: "gate.workflow.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(welcomeFile(name))),
+    });
   await expect(page.getByRole("heading", { name })).toBeVisible();
   const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await page.getByRole("button", { name: "Publish" }).click();
@@ -41,13 +70,47 @@ test("a publish gate refuses a worse draft with its regressions listed; an admin
   const dataset = await trpc<{ id: string }>(
     page,
     "dataset.create",
-    { workflowId, name: "Welcome checks", evaluators: [{ id: "subject", kind: "exact-match", name: "Subject", outputPath: "welcome.subject" }] },
+    {
+      workflowId,
+      name: "Welcome checks",
+      evaluators: [
+        { id: "subject", kind: "exact-match", name: "Subject", outputPath: "welcome.subject" },
+      ],
+    },
     "mutation",
   );
-  await trpc(page, "dataset.addItems", { datasetId: dataset.id, items: ["Ada", "Grace"].map((n) => ({ id: n.toLowerCase(), input: { name: n }, reference: `Welcome, ${n}!`, tags: [] })) }, "mutation");
-  const base = await trpc<{ id: string }>(page, "evaluation.start", { datasetId: dataset.id }, "mutation");
+  await trpc(
+    page,
+    "dataset.addItems",
+    {
+      datasetId: dataset.id,
+      items: ["Ada", "Grace"].map((n) => ({
+        id: n.toLowerCase(),
+        input: { name: n },
+        reference: `Welcome, ${n}!`,
+        tags: [],
+      })),
+    },
+    "mutation",
+  );
+  const base = await trpc<{ id: string }>(
+    page,
+    "evaluation.start",
+    { datasetId: dataset.id },
+    "mutation",
+  );
   await expect
-    .poll(async () => (await trpc<{ evaluation: { status: string } }>(page, "evaluation.get", { id: base.id }, "query")).evaluation.status)
+    .poll(
+      async () =>
+        (
+          await trpc<{ evaluation: { status: string } }>(
+            page,
+            "evaluation.get",
+            { id: base.id },
+            "query",
+          )
+        ).evaluation.status,
+    )
     .toBe("completed");
 
   // The gate, set in the publish dialog.
@@ -57,16 +120,32 @@ test("a publish gate refuses a worse draft with its regressions listed; an admin
   await dialog.getByLabel("Dataset").selectOption({ label: "Welcome checks (2 items)" });
   await dialog.getByLabel("Minimum score").fill("0.9");
   await dialog.getByRole("button", { name: "Require this score" }).click();
-  await expect(dialog.getByText("Publishing evaluates the draft on “Welcome checks” (v2) and needs a score of at least 0.90.")).toBeVisible();
+  await expect(
+    dialog.getByText(
+      "Publishing evaluates the draft on “Welcome checks” (v2) and needs a score of at least 0.90.",
+    ),
+  ).toBeVisible();
   await page.keyboard.press("Escape");
 
   // A draft that greets differently: every item loses its exact match.
-  const draft = await trpc<{ document: { nodes: { id: string; config: Record<string, unknown> }[] }; version: number }>(page, "workflow.get", { id: workflowId }, "query");
+  const draft = await trpc<{
+    document: { nodes: { id: string; config: Record<string, unknown> }[] };
+    version: number;
+  }>(page, "workflow.get", { id: workflowId }, "query");
   const document = {
     ...draft.document,
-    nodes: draft.document.nodes.map((node) => (node.id === "note" ? { ...node, config: { template: { subject: "Hi {{input.name}}", body: "Hello." } } } : node)),
+    nodes: draft.document.nodes.map((node) =>
+      node.id === "note"
+        ? { ...node, config: { template: { subject: "Hi {{input.name}}", body: "Hello." } } }
+        : node,
+    ),
   };
-  await trpc(page, "workflow.saveDraft", { id: workflowId, document, baseVersion: draft.version }, "mutation");
+  await trpc(
+    page,
+    "workflow.saveDraft",
+    { id: workflowId, document, baseVersion: draft.version },
+    "mutation",
+  );
   await page.reload();
   await expect(page.getByText("v1 published")).toBeVisible();
 
@@ -80,11 +159,16 @@ test("a publish gate refuses a worse draft with its regressions listed; an admin
   const regressions = refusal.getByRole("list", { name: "Regressions" });
   await expect(regressions).toContainText("ada: 1.00 → 0.00");
   await expect(regressions).toContainText("grace: 1.00 → 0.00");
-  await expect(refusal.getByRole("link", { name: "Open the evaluation" })).toHaveAttribute("href", /^\/evaluations\/[0-9a-f-]{36}$/);
+  await expect(refusal.getByRole("link", { name: "Open the evaluation" })).toHaveAttribute(
+    "href",
+    /^\/evaluations\/[0-9a-f-]{36}$/,
+  );
   await expect(page.getByText("v1 published")).toBeVisible();
 
   // As an admin (the owner): publish anyway, with a reason.
-  await dialog.getByLabel("Reason to publish anyway (kept in the audit log)").fill("The shorter greeting is intended");
+  await dialog
+    .getByLabel("Reason to publish anyway (kept in the audit log)")
+    .fill("The shorter greeting is intended");
   await dialog.getByRole("button", { name: "Publish anyway" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText("v2 published")).toBeVisible();

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn } from "./helpers";
 
-test("the New experiment dialog offers the evaluators of the chosen workflow's datasets as the success measure", async ({ page }) => {
+test("the New experiment dialog offers the evaluators of the chosen workflow's datasets as the success measure", async ({
+  page,
+}) => {
   await signIn(page, OWNER, "/learning");
   await page.getByRole("button", { name: "New experiment" }).click();
   const dialog = page.getByRole("dialog", { name: "New experiment" });

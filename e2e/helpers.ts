@@ -2,10 +2,22 @@ import { test as base, expect, type Page } from "@playwright/test";
 
 /** The demo accounts that db/seed.ts creates (kept literal here: the e2e suite checks what a person would type). */
 export const OWNER = { email: "owner@demo.test", password: "demo-owner-pass", name: "Dana Owner" };
-export const VIEWER = { email: "viewer@demo.test", password: "demo-viewer-pass", name: "Vic Viewer" };
-export const SUPERADMIN = { email: "admin@maestro.test", password: "demo-admin-pass", name: "Sam Superadmin" };
+export const VIEWER = {
+  email: "viewer@demo.test",
+  password: "demo-viewer-pass",
+  name: "Vic Viewer",
+};
+export const SUPERADMIN = {
+  email: "admin@maestro.test",
+  password: "demo-admin-pass",
+  name: "Sam Superadmin",
+};
 
-export async function signIn(page: Page, account: { email: string; password: string }, path = "/workflows") {
+export async function signIn(
+  page: Page,
+  account: { email: string; password: string },
+  path = "/workflows",
+) {
   await page.goto(path);
   await expect(page).toHaveURL(/\/signin/);
   await page.getByLabel("E-mail").fill(account.email);
@@ -33,17 +45,30 @@ export async function removeTenantModel(page: Page) {
   await page.goto("/admin/llm");
   const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
   await provider.getByRole("button", { name: "Remove provider" }).click();
-  await page.getByRole("dialog", { name: "Remove OpenAI-compatible?" }).getByRole("button", { name: "Remove" }).click();
+  await page
+    .getByRole("dialog", { name: "Remove OpenAI-compatible?" })
+    .getByRole("button", { name: "Remove" })
+    .click();
   await expect(provider).toContainText("Not set up");
 }
 
 /** A tRPC call as the signed-in browser makes it (its session cookie, the app's own Origin). */
-export async function trpc<T = unknown>(page: Page, procedure: string, input: unknown, kind: "query" | "mutation"): Promise<T> {
+export async function trpc<T = unknown>(
+  page: Page,
+  procedure: string,
+  input: unknown,
+  kind: "query" | "mutation",
+): Promise<T> {
   const origin = new URL(page.url()).origin;
   const response =
     kind === "query"
-      ? await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(`/api/trpc/${procedure}`, { data: { json: input }, headers: { Origin: origin } });
+      ? await page.request.get(
+          `/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+        )
+      : await page.request.post(`/api/trpc/${procedure}`, {
+          data: { json: input },
+          headers: { Origin: origin },
+        });
   const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
   expect(response.ok(), JSON.stringify(body.error)).toBe(true);
   return body.result!.data.json;
@@ -59,7 +84,8 @@ export function testWithoutConsoleErrors(expected?: RegExp) {
       async ({ page }, use) => {
         const errors: string[] = [];
         page.on("console", (message) => {
-          if (message.type() === "error" && !expected?.test(message.text())) errors.push(message.text());
+          if (message.type() === "error" && !expected?.test(message.text()))
+            errors.push(message.text());
         });
         page.on("pageerror", (error) => errors.push(error.message));
         await use(errors);

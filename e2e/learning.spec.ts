@@ -16,8 +16,20 @@ function workflowFile(name: string) {
     document: {
       version: 2,
       nodes: [
-        { id: "in", kind: "input", position: { x: 0, y: 0 }, config: { schema: { type: "object", properties: { who: { type: "string" } }, required: ["who"] } } },
-        { id: "greet", kind: "transform", position: { x: 300, y: 0 }, config: { template: { greeting: "Hello, {{input.who}}" } } },
+        {
+          id: "in",
+          kind: "input",
+          position: { x: 0, y: 0 },
+          config: {
+            schema: { type: "object", properties: { who: { type: "string" } }, required: ["who"] },
+          },
+        },
+        {
+          id: "greet",
+          kind: "transform",
+          position: { x: 300, y: 0 },
+          config: { template: { greeting: "Hello, {{input.who}}" } },
+        },
         { id: "out", kind: "output", position: { x: 600, y: 0 }, config: { name: "greeting" } },
       ],
       edges: [
@@ -35,12 +47,16 @@ async function publish(page: Page, note: string, expected: string) {
   await expect(page.getByText(expected)).toBeVisible();
 }
 
-test("an owner sees the run's prediction, rates the finished run, and finds it counted on the Learning page", async ({ page }) => {
+test("an owner sees the run's prediction, rates the finished run, and finds it counted on the Learning page", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
   // Other tests may have run it before: either an estimate or the note that there is none yet.
-  await expect(dialog.getByTestId("run-prediction")).toHaveText(/Expected: \d+(\.\d)? % success \(from \d+ runs? .*\)|No history yet: the first runs of this kind teach the estimate/);
+  await expect(dialog.getByTestId("run-prediction")).toHaveText(
+    /Expected: \d+(\.\d)? % success \(from \d+ runs? .*\)|No history yet: the first runs of this kind teach the estimate/,
+  );
   await dialog.getByLabel("name", { exact: true }).fill("Lin");
   await dialog.getByRole("button", { name: "Start run" }).click();
 
@@ -51,28 +67,49 @@ test("an owner sees the run's prediction, rates the finished run, and finds it c
   const rating = page.getByRole("group", { name: "Rate this run" });
   await rating.getByRole("button", { name: /^4 of 5/ }).click();
   await expect(page.getByTestId("run-rating")).toContainText("Rated 4 of 5");
-  await expect(rating.getByRole("button", { name: /^4 of 5/ })).toHaveAttribute("aria-pressed", "true");
+  await expect(rating.getByRole("button", { name: /^4 of 5/ })).toHaveAttribute(
+    "aria-pressed",
+    "true",
+  );
 
   await nav(page).getByRole("link", { name: "Learning" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Learning" })).toBeVisible();
   await expect(page.getByTestId("stat-outcomes")).toHaveText(/^[1-9]/);
-  const outcome = page.getByRole("list", { name: "Outcomes" }).getByTestId("outcome-row").filter({ has: page.locator(`a[href="/runs/${runId}"]`) });
+  const outcome = page
+    .getByRole("list", { name: "Outcomes" })
+    .getByTestId("outcome-row")
+    .filter({ has: page.locator(`a[href="/runs/${runId}"]`) });
   await expect(outcome).toContainText("Rated 4 of 5");
   await expect(outcome).toContainText("succeeded");
   const taskClass = page.getByTestId("task-class").first();
   await expect(taskClass).toContainText("next pick");
-  await expect(taskClass.getByRole("img", { name: /% success, 95 % interval/ }).first()).toBeVisible();
-  await expect(page.getByRole("region", { name: /Success rate per pattern/ }).locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(
+    taskClass.getByRole("img", { name: /% success, 95 % interval/ }).first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole("region", { name: /Success rate per pattern/ })
+      .locator(".recharts-bar-rectangle")
+      .first(),
+  ).toBeVisible();
 
   await outcome.getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/runs/${runId}$`));
 });
 
-test("an owner starts an A/B experiment between two published versions, checks the dialog's validation, sends a run from the list into an arm, and stops it", async ({ page }) => {
+test("an owner starts an A/B experiment between two published versions, checks the dialog's validation, sends a run from the list into an arm, and stops it", async ({
+  page,
+}) => {
   test.slow();
   const name = `Learning A/B ${Date.now()}`;
   await signIn(page, OWNER);
-  await page.getByLabel("Workflow file to import").setInputFiles({ name: "ab.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(workflowFile(name))) });
+  await page
+    .getByLabel("Workflow file to import")
+    .setInputFiles({
+      name: "ab.workflow.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(workflowFile(name))),
+    });
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await publish(page, "First", "v1 published");
   await publish(page, "Second", "v2 published");
@@ -102,9 +139,14 @@ test("an owner starts an A/B experiment between two published versions, checks t
 
   await expect(page).toHaveURL(/\/learning\/experiments\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("heading", { level: 1, name: `${name}: v1 vs v2` })).toBeVisible();
-  await expect(page.getByRole("link", { name })).toHaveAttribute("href", /\/workflows\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("link", { name })).toHaveAttribute(
+    "href",
+    /\/workflows\/[0-9a-f-]{36}$/,
+  );
   await expect(page.getByTestId("experiment-arm")).toHaveCount(2);
-  await expect(page.getByTestId("experiment-verdict")).toContainText("Waiting for 10 outcomes per arm (have 0)");
+  await expect(page.getByTestId("experiment-verdict")).toContainText(
+    "Waiting for 10 outcomes per arm (have 0)",
+  );
   await expect(page.locator("header").getByText("running", { exact: true })).toBeVisible();
   const experimentUrl = page.url();
 
@@ -112,7 +154,9 @@ test("an owner starts an A/B experiment between two published versions, checks t
   await page.goto("/workflows");
   await page.getByRole("button", { name: `Run ${name}` }).click();
   const runDialog = page.getByRole("dialog", { name: `Run “${name}”` });
-  await expect(runDialog).toContainText(/The A\/B experiment “.*” is running: this run goes to v1 or v2/);
+  await expect(runDialog).toContainText(
+    /The A\/B experiment “.*” is running: this run goes to v1 or v2/,
+  );
   await runDialog.getByLabel("who", { exact: true }).fill("Ada");
   await runDialog.getByRole("button", { name: "Start run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
@@ -134,7 +178,10 @@ test("an owner starts an A/B experiment between two published versions, checks t
   await expect(page.getByRole("button", { name: "Stop experiment" })).toHaveCount(0);
 
   await page.getByRole("link", { name: "Learning", exact: true }).first().click();
-  const row = page.getByRole("list", { name: "Experiments" }).getByTestId("experiment-row").filter({ hasText: name });
+  const row = page
+    .getByRole("list", { name: "Experiments" })
+    .getByTestId("experiment-row")
+    .filter({ hasText: name });
   await expect(row).toContainText("stopped");
   await expect(row).toContainText("v1 vs v2");
 });

@@ -11,7 +11,9 @@ test.beforeAll(() => {
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("an owner browses the marketplace, installs the filesystem server for a folder, checks it and lists the folder from the tool runner", async ({ page }) => {
+test("an owner browses the marketplace, installs the filesystem server for a folder, checks it and lists the folder from the tool runner", async ({
+  page,
+}) => {
   test.slow();
   await signIn(page, OWNER, "/marketplace");
   const servers = page.getByRole("list", { name: "MCP servers" });
@@ -39,10 +41,14 @@ test("an owner browses the marketplace, installs the filesystem server for a fol
   await installations.getByRole("button", { name: "Check server" }).click();
   await expect(page.getByText(/filesystem is up/)).toBeVisible();
   await expect(installations.getByText("Up")).toBeVisible();
-  await expect(page.getByRole("list", { name: "Tools" }).getByText("list_directory", { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Tools" }).getByText("list_directory", { exact: true }),
+  ).toBeVisible();
 
   await installations.getByRole("button", { name: "Tool runner" }).click();
-  await expect(page.getByRole("heading", { name: "filesystem", level: 1, exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "filesystem", level: 1, exact: true }),
+  ).toBeVisible();
   await page.getByLabel("Tool", { exact: true }).selectOption("list_directory");
   await page.getByLabel("path", { exact: false }).first().fill(dir);
   await page.getByRole("button", { name: "Run" }).click();
@@ -55,12 +61,17 @@ test("an owner browses the marketplace, installs the filesystem server for a fol
   await expect(refused).toContainText(/access denied/i);
 
   await page.goto("/marketplace/installed");
-  await expect(page.getByRole("list", { name: "Installed servers" }).getByRole("link", { name: "filesystem" })).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Installed servers" }).getByRole("link", { name: "filesystem" }),
+  ).toBeVisible();
 });
 
 test("a viewer browses the catalog but cannot install", async ({ page }) => {
   await signIn(page, VIEWER, "/marketplace");
-  await page.getByRole("list", { name: "MCP servers" }).getByRole("link", { name: "GitHub" }).click();
+  await page
+    .getByRole("list", { name: "MCP servers" })
+    .getByRole("link", { name: "GitHub" })
+    .click();
   await expect(page.getByRole("heading", { name: "GitHub", level: 1, exact: true })).toBeVisible();
   await expect(page.getByText(/Needs internet access \(or an online account\)/)).toBeVisible();
   await expect(page.getByRole("button", { name: "Install" })).toBeDisabled();

@@ -1,10 +1,18 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn } from "./helpers";
 
-test("a wrong address shows the not-found page inside the app's shell, never a validation error", async ({ page }) => {
+test("a wrong address shows the not-found page inside the app's shell, never a validation error", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   const nav = page.getByRole("navigation", { name: "Main", exact: true });
-  for (const path of ["/workflows/not-a-uuid", "/runs/12345", "/marketplace/nope", "/anomalies/x", "/no-such-page/at/all"]) {
+  for (const path of [
+    "/workflows/not-a-uuid",
+    "/runs/12345",
+    "/marketplace/nope",
+    "/anomalies/x",
+    "/no-such-page/at/all",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Nothing here" }), path).toBeVisible();

@@ -8,7 +8,9 @@ async function openRunDialog(page: Page, workflow: string) {
   return dialog;
 }
 
-test("an owner runs the offline demo workflow and watches it complete, then finds it in the list and analytics", async ({ page }) => {
+test("an owner runs the offline demo workflow and watches it complete, then finds it in the list and analytics", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   const dialog = await openRunDialog(page, "Welcome a new teammate");
   // A required field left empty: the server's INVALID_INPUT shows on the field.
@@ -18,7 +20,9 @@ test("an owner runs the offline demo workflow and watches it complete, then find
   await dialog.getByRole("button", { name: "Start run" }).click();
 
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Welcome a new teammate" })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Welcome a new teammate" }),
+  ).toBeVisible();
   const steps = page.getByRole("list", { name: "Steps" });
   await expect(steps.getByRole("listitem")).toHaveCount(3);
   await expect(steps.getByText("completed", { exact: true })).toHaveCount(3);
@@ -36,12 +40,17 @@ test("an owner runs the offline demo workflow and watches it complete, then find
   await page.getByRole("button", { name: "completed", exact: true }).click();
   await expect(runs.getByRole("listitem").first()).toContainText("completed");
 
-  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Analytics" }).click();
+  await page
+    .getByRole("navigation", { name: "Main", exact: true })
+    .getByRole("link", { name: "Analytics" })
+    .click();
   await expect(page.getByTestId("stat-runs")).toHaveText(/^[1-9]/);
   await expect(page.getByRole("row", { name: /Welcome a new teammate/ })).toBeVisible();
 });
 
-test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry", async ({ page }) => {
+test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   const dialog = await openRunDialog(page, "Research a topic and write a brief");
   await dialog.getByLabel("topic", { exact: true }).fill("Tides");
@@ -49,7 +58,9 @@ test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry"
   await dialog.getByRole("button", { name: "Start run" }).click();
 
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
-  await expect(page.getByRole("alert").filter({ hasText: "LLM_NOT_CONFIGURED" }).first()).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "LLM_NOT_CONFIGURED" }).first(),
+  ).toBeVisible();
   await expect(page.locator("header").getByText("failed", { exact: true })).toBeVisible();
   const firstUrl = page.url();
   await page.getByRole("button", { name: "Retry" }).click();
@@ -58,7 +69,12 @@ test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry"
 
   await page.goto("/runs");
   await page.getByRole("button", { name: "failed", exact: true }).click();
-  await expect(page.getByRole("list", { name: "Runs", exact: true }).getByText(/LLM_NOT_CONFIGURED/).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("list", { name: "Runs", exact: true })
+      .getByText(/LLM_NOT_CONFIGURED/)
+      .first(),
+  ).toBeVisible();
 });
 
 test("a viewer sees runs and analytics but no Run, Cancel or Retry", async ({ page }) => {
@@ -68,13 +84,19 @@ test("a viewer sees runs and analytics but no Run, Cancel or Retry", async ({ pa
   await page.goto("/runs");
   const runs = page.getByRole("list", { name: "Runs", exact: true });
   await runs.getByRole("link", { name: "Research a topic and write a brief" }).first().click();
-  await expect(page.getByRole("heading", { level: 1, name: "Research a topic and write a brief" })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Steps" }).getByText("failed", { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Research a topic and write a brief" }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Steps" }).getByText("failed", { exact: true }),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Cancel run" })).toHaveCount(0);
 });
 
-test("a run waits for approval; the owner approves one and rejects another, and each goes down its branch", async ({ page }) => {
+test("a run waits for approval; the owner approves one and rejects another, and each goes down its branch", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   for (const decision of ["Approve", "Reject"] as const) {
     await page.goto("/workflows");
@@ -94,11 +116,16 @@ test("a run waits for approval; the owner approves one and rejects another, and 
   }
 });
 
-test("an owner cancels a running run from the run page, and the steps after it never run", async ({ page }) => {
+test("an owner cancels a running run from the run page, and the steps after it never run", async ({
+  page,
+}) => {
   test.slow();
   // The slow demo workflow's steps are long operations on the offline Everything MCP server.
   await signIn(page, OWNER, "/marketplace");
-  await page.getByRole("list", { name: "MCP servers" }).getByRole("link", { name: "Everything" }).click();
+  await page
+    .getByRole("list", { name: "MCP servers" })
+    .getByRole("link", { name: "Everything" })
+    .click();
   await expect(page.getByRole("heading", { name: "Everything", level: 1 })).toBeVisible();
   await page.getByRole("button", { name: "Install" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Install" }).click();
@@ -111,7 +138,8 @@ test("an owner cancels a running run from the run page, and the steps after it n
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
 
   const header = page.locator("header");
-  const step = (id: string) => page.getByRole("list", { name: "Steps" }).getByRole("listitem").filter({ hasText: id });
+  const step = (id: string) =>
+    page.getByRole("list", { name: "Steps" }).getByRole("listitem").filter({ hasText: id });
   await expect(header.getByText("running", { exact: true })).toBeVisible();
   await expect(step("collect").getByText("running", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Cancel run" }).click();

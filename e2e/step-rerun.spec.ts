@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn } from "./helpers";
 
-test("an owner re-runs one step of a finished run with edited inputs and sees the new output beside the old, with what changed", async ({ page }) => {
+test("an owner re-runs one step of a finished run with edited inputs and sees the new output beside the old, with what changed", async ({
+  page,
+}) => {
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
@@ -21,7 +23,9 @@ test("an owner re-runs one step of a finished run with edited inputs and sees th
   await detail.getByRole("button", { name: "Run this step" }).click();
   await expect(detail.getByRole("alert")).toContainText("Not valid inputs");
 
-  await editor.fill(JSON.stringify({ input: { name: "Grace" }, steps: { person: { name: "Grace" } } }, null, 2));
+  await editor.fill(
+    JSON.stringify({ input: { name: "Grace" }, steps: { person: { name: "Grace" } } }, null, 2),
+  );
   await editor.press("Control+Enter");
   await expect(detail.getByLabel("Output of the re-run")).toContainText("Welcome, Grace!");
   await expect(detail.getByLabel("Output in the run")).toContainText("Welcome, Ada!");

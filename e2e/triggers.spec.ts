@@ -1,5 +1,8 @@
 import { createHmac } from "node:crypto";
-import { Client as ModernClient, StreamableHTTPClientTransport as ModernHTTPTransport } from "@modelcontextprotocol/client";
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernHTTPTransport,
+} from "@modelcontextprotocol/client";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect, test, type Page } from "@playwright/test";
@@ -8,7 +11,9 @@ import { OWNER, signIn } from "./helpers";
 /** Duplicates the offline demo and opens the copy's canvas: this test's own workflow. */
 async function openCopyOfDemo(page: Page): Promise<string> {
   await signIn(page, OWNER);
-  await page.getByRole("button", { name: "Actions for Welcome a new teammate", exact: true }).click();
+  await page
+    .getByRole("button", { name: "Actions for Welcome a new teammate", exact: true })
+    .click();
   await page.getByRole("menuitem", { name: "Duplicate" }).click();
   await expect(page).toHaveURL(/\/workflows\/[0-9a-f-]{36}$/);
   const heading = page.getByRole("heading", { level: 1 });
@@ -16,13 +21,21 @@ async function openCopyOfDemo(page: Page): Promise<string> {
   return (await heading.textContent())!.trim();
 }
 
-test("an owner adds a signed webhook on the canvas, a sender calls it, and the run appears live on the Runs page as a webhook run", async ({ page, browser, request, baseURL }) => {
+test("an owner adds a signed webhook on the canvas, a sender calls it, and the run appears live on the Runs page as a webhook run", async ({
+  page,
+  browser,
+  request,
+  baseURL,
+}) => {
   test.slow();
   const workflowName = await openCopyOfDemo(page);
 
   await page.getByRole("button", { name: "Triggers" }).click();
   const dialog = page.getByRole("dialog", { name: "Triggers" });
-  await expect(dialog.getByRole("tab", { name: "Webhooks" })).toHaveAttribute("aria-selected", "true");
+  await expect(dialog.getByRole("tab", { name: "Webhooks" })).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
   await expect(dialog.getByText("No webhooks yet")).toBeVisible();
   await dialog.getByRole("button", { name: "Add webhook" }).click();
   const form = dialog.getByRole("form", { name: "New webhook" });
@@ -37,7 +50,9 @@ test("an owner adds a signed webhook on the canvas, a sender calls it, and the r
   expect(secret).toMatch(/^whsec_/);
   await page.keyboard.press("Escape");
   const card = dialog.getByRole("listitem", { name: "Webhook Signup form" });
-  const url = /https?:\/\/\S+\/api\/hooks\/[A-Za-z0-9_-]{32}/.exec((await card.textContent()) ?? "")?.[0];
+  const url = /https?:\/\/\S+\/api\/hooks\/[A-Za-z0-9_-]{32}/.exec(
+    (await card.textContent()) ?? "",
+  )?.[0];
   expect(url).toBeTruthy();
   const path = new URL(url!).pathname;
 
@@ -48,10 +63,16 @@ test("an owner adds a signed webhook on the canvas, a sender calls it, and the r
   const runs = watcher.getByRole("list", { name: "Runs", exact: true });
 
   const body = JSON.stringify({ name: "Ada" });
-  const unsigned = await request.post(path, { headers: { "content-type": "application/json" }, data: body });
+  const unsigned = await request.post(path, {
+    headers: { "content-type": "application/json" },
+    data: body,
+  });
   expect(unsigned.status()).toBe(401);
   const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-  const answer = await request.post(path, { headers: { "content-type": "application/json", "x-hub-signature-256": signature }, data: body });
+  const answer = await request.post(path, {
+    headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+    data: body,
+  });
   expect(answer.status()).toBe(200);
   // A webhook in "wait" mode answers with the run's output, and says where the run is.
   expect(await answer.json()).toMatchObject({ welcome: { subject: "Welcome, Ada!" } });
@@ -59,7 +80,9 @@ test("an owner adds a signed webhook on the canvas, a sender calls it, and the r
   expect(runId).toBeTruthy();
 
   // Without reloading, the watcher sees the run arrive, marked as started by a webhook.
-  const row = runs.getByRole("listitem").filter({ has: watcher.getByRole("link", { name: workflowName }) });
+  const row = runs
+    .getByRole("listitem")
+    .filter({ has: watcher.getByRole("link", { name: workflowName }) });
   await expect(row).toBeVisible();
   await expect(row.locator('[data-trigger="webhook"]').filter({ visible: true })).toHaveCount(1);
   await row.getByRole("link", { name: workflowName }).click();
@@ -68,7 +91,10 @@ test("an owner adds a signed webhook on the canvas, a sender calls it, and the r
   await watcher.close();
 });
 
-test("an owner exposes a published workflow as an MCP tool, and an MCP client lists and calls it with an API token", async ({ page, baseURL }) => {
+test("an owner exposes a published workflow as an MCP tool, and an MCP client lists and calls it with an API token", async ({
+  page,
+  baseURL,
+}) => {
   test.slow();
   await openCopyOfDemo(page);
   await page.getByRole("button", { name: "Publish" }).click();
@@ -91,17 +117,27 @@ test("an owner exposes a published workflow as an MCP tool, and an MCP client li
   // With the page's session cookie, so from the app's own origin as the browser would send it.
   const made = await page.request.post("/api/trpc/token.create", {
     headers: { origin: new URL(baseURL!).origin },
-    data: { json: { name: `MCP ${toolName}`, scopes: ["runs:write"], expiry: { in: "days", days: 7 } } },
+    data: {
+      json: { name: `MCP ${toolName}`, scopes: ["runs:write"], expiry: { in: "days", days: 7 } },
+    },
   });
   expect(made.status()).toBe(200);
-  const token = ((await made.json()) as { result: { data: { json: { secret: string } } } }).result.data.json.secret;
+  const token = ((await made.json()) as { result: { data: { json: { secret: string } } } }).result
+    .data.json.secret;
 
   const client = new Client({ name: "e2e", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL("/api/mcp", baseURL), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL("/api/mcp", baseURL), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   try {
     const { tools } = await client.listTools();
     const tool = tools.find((t) => t.name === toolName);
-    expect(tool?.inputSchema).toMatchObject({ type: "object", properties: { name: expect.any(Object) } });
+    expect(tool?.inputSchema).toMatchObject({
+      type: "object",
+      properties: { name: expect.any(Object) },
+    });
     const result = await client.callTool({ name: toolName, arguments: { name: "Grace" } });
     expect(result.isError).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ welcome: { subject: "Welcome, Grace!" } });
@@ -110,12 +146,22 @@ test("an owner exposes a published workflow as an MCP tool, and an MCP client li
   }
 
   // A 2026-07-28 client on the same endpoint: listing, a call with progress, and a listen stream.
-  const modern = new ModernClient({ name: "e2e-2026", version: "1.0.0" }, { versionNegotiation: { mode: { pin: "2026-07-28" } } });
-  await modern.connect(new ModernHTTPTransport(new URL("/api/mcp", baseURL), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  const modern = new ModernClient(
+    { name: "e2e-2026", version: "1.0.0" },
+    { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+  );
+  await modern.connect(
+    new ModernHTTPTransport(new URL("/api/mcp", baseURL), {
+      requestInit: { headers: { authorization: `Bearer ${token}` } },
+    }),
+  );
   try {
     expect((await modern.listTools()).tools.map((t) => t.name)).toContain(toolName);
     const progress: number[] = [];
-    const result = await modern.callTool({ name: toolName, arguments: { name: "Lin" } }, { onprogress: (p) => progress.push(p.progress) });
+    const result = await modern.callTool(
+      { name: toolName, arguments: { name: "Lin" } },
+      { onprogress: (p) => progress.push(p.progress) },
+    );
     expect(result.structuredContent).toMatchObject({ welcome: { subject: "Welcome, Lin!" } });
     expect(progress.length).toBeGreaterThan(0);
     const subscription = await modern.listen({ toolsListChanged: true });

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { OWNER, signIn, VIEWER } from "./helpers";
 
-test("an owner creates, renames and deletes a workflow; a duplicate name is refused on the field", async ({ page }) => {
+test("an owner creates, renames and deletes a workflow; a duplicate name is refused on the field", async ({
+  page,
+}) => {
   const name = `Weekly digest ${Date.now()}`;
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "New workflow" }).click();
@@ -31,8 +33,14 @@ test("an owner creates, renames and deletes a workflow; a duplicate name is refu
   await page.getByRole("menuitem", { name: "Delete" }).click();
   await expect(list.getByText(`${name} (renamed)`)).toHaveCount(0);
 
-  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
-  await page.getByRole("navigation", { name: "Admin sections" }).getByRole("link", { name: "Audit log" }).click();
+  await page
+    .getByRole("navigation", { name: "Main", exact: true })
+    .getByRole("link", { name: "Admin" })
+    .click();
+  await page
+    .getByRole("navigation", { name: "Admin sections" })
+    .getByRole("link", { name: "Audit log" })
+    .click();
   await expect(page.getByRole("cell", { name: "workflow.delete" }).first()).toBeVisible();
   await expect(page.getByRole("cell", { name: "auth.signin.success" }).first()).toBeVisible();
 });
@@ -42,7 +50,10 @@ test("a viewer sees workflows but cannot create one, nor open the audit log", as
   await expect(page.getByText("Research a topic and write a brief")).toBeVisible();
   await expect(page.getByRole("button", { name: "New workflow" })).toBeDisabled();
   await expect(page.getByRole("button", { name: /Actions for/ })).toHaveCount(0);
-  await page.getByRole("navigation", { name: "Main", exact: true }).getByRole("link", { name: "Admin" }).click();
+  await page
+    .getByRole("navigation", { name: "Main", exact: true })
+    .getByRole("link", { name: "Admin" })
+    .click();
   // Members are visible to every role; the audit log is not even offered, and refused when asked for.
   const tabs = page.getByRole("navigation", { name: "Admin sections" });
   await expect(tabs.getByRole("link", { name: "Members" })).toBeVisible();
@@ -51,7 +62,9 @@ test("a viewer sees workflows but cannot create one, nor open the audit log", as
   await expect(page.getByText("Admins only")).toBeVisible();
 });
 
-test("an owner pauses a workflow from the list, sees why on its canvas, and resumes it there", async ({ page }) => {
+test("an owner pauses a workflow from the list, sees why on its canvas, and resumes it there", async ({
+  page,
+}) => {
   const name = `Pausable ${Date.now()}`;
   await signIn(page, OWNER);
   await page.getByRole("button", { name: "New workflow" }).click();
@@ -60,7 +73,10 @@ test("an owner pauses a workflow from the list, sees why on its canvas, and resu
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await page.getByRole("link", { name: "Back to workflows" }).click();
 
-  const row = page.getByRole("list", { name: "Workflows" }).getByRole("listitem").filter({ hasText: name });
+  const row = page
+    .getByRole("list", { name: "Workflows" })
+    .getByRole("listitem")
+    .filter({ hasText: name });
   await page.getByRole("button", { name: `Actions for ${name}` }).click();
   await page.getByRole("menuitem", { name: "Pause runs" }).click();
   await expect(row.getByText("Paused", { exact: true })).toBeVisible();

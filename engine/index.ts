@@ -13,9 +13,24 @@ export {
   type WorkflowNode,
 } from "./schema/workflow-document";
 export { NODE_KINDS, type NodeConfig, type NodeKind } from "./schema/node-config";
-export { canConnect, DEFAULT_BRANCH, listNodePorts, type NodePorts, type PortSpec, type ValueType } from "./schema/node-ports";
+export {
+  canConnect,
+  DEFAULT_BRANCH,
+  listNodePorts,
+  type NodePorts,
+  type PortSpec,
+  type ValueType,
+} from "./schema/node-ports";
 export { validateJsonSchema, type JsonSchema } from "./schema/json-schema";
-export { isCallingStep, parsePlan, PLAN_VERSION, PlanSchema, type Plan, type PlanStep, type StepKind } from "./schema/plan";
+export {
+  isCallingStep,
+  parsePlan,
+  PLAN_VERSION,
+  PlanSchema,
+  type Plan,
+  type PlanStep,
+  type StepKind,
+} from "./schema/plan";
 export {
   RUN_EVENT_TYPES,
   RunEventSchema,
@@ -27,7 +42,11 @@ export {
   type TokenUsage,
 } from "./schema/run-events";
 
-export { compileWorkflow, type CompileOptions, type CompileResult } from "./compiler/compile-workflow";
+export {
+  compileWorkflow,
+  type CompileOptions,
+  type CompileResult,
+} from "./compiler/compile-workflow";
 export type { ToolCatalog } from "./compiler/build-step-config";
 export { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode } from "./compiler/diagnostics";
 

@@ -27,7 +27,11 @@ describe("anomaly detect", () => {
       JSON.stringify({ id: "y", kind: "count", points: [[1, "2"]] }),
       JSON.stringify({ id: "z", kind: "count", points: [[1, 2]] }),
     ];
-    const failures = await runDetect(lines, (line) => out.push(line), (line) => errors.push(line));
+    const failures = await runDetect(
+      lines,
+      (line) => out.push(line),
+      (line) => errors.push(line),
+    );
     expect(failures).toBe(3);
     expect(out.map((line) => JSON.parse(line).id)).toEqual(["api-p95", "z"]);
     expect(errors[0]).toMatch(/^line 3: not valid JSON/);
@@ -37,12 +41,17 @@ describe("anomaly detect", () => {
 
   it("runs as a command: streams stdin to stdout, exit 1 after a bad line, 2 on an unknown command", () => {
     const tsx = path.resolve("node_modules/.bin/tsx");
-    const detect = spawnSync(tsx, ["scripts/anomaly.ts", "detect"], { input: `${goodLine}\nnope\n`, encoding: "utf8" });
+    const detect = spawnSync(tsx, ["scripts/anomaly.ts", "detect"], {
+      input: `${goodLine}\nnope\n`,
+      encoding: "utf8",
+    });
     expect(detect.status).toBe(1);
     expect(JSON.parse(detect.stdout.trim()).id).toBe("api-p95");
     expect(detect.stderr).toMatch(/line 2: not valid JSON/);
     const unknown = spawnSync(tsx, ["scripts/anomaly.ts", "frobnicate"], { encoding: "utf8" });
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/Unknown command "frobnicate"[\s\S]*Usage: npm run -s anomaly -- detect/);
+    expect(unknown.stderr).toMatch(
+      /Unknown command "frobnicate"[\s\S]*Usage: npm run -s anomaly -- detect/,
+    );
   }, 30_000);
 });

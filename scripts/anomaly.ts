@@ -33,12 +33,18 @@ export function detectLine(line: string, lineNumber: number): LineOutcome {
   try {
     json = JSON.parse(line);
   } catch (error) {
-    return { error: `line ${lineNumber}: not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return {
+      error: `line ${lineNumber}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    };
   }
   const parsed = lineSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : "line"}: ${issue.message}`);
-    return { error: `line ${lineNumber}: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}` };
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length ? issue.path.join(".") : "line"}: ${issue.message}`,
+    );
+    return {
+      error: `line ${lineNumber}: ${problems.slice(0, 3).join("; ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}`,
+    };
   }
   const { id, kind, points, sensitivity } = parsed.data;
   const report = detectAnomalies(points, { kind, sensitivity });
@@ -73,7 +79,9 @@ export async function runDetect(
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "detect" || rest.length > 0) {
-    process.stderr.write(command && command !== "detect" ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+    process.stderr.write(
+      command && command !== "detect" ? `Unknown command "${command}".\n${USAGE}` : USAGE,
+    );
     return 2;
   }
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -90,7 +98,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      process.stderr.write(`anomaly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `anomaly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

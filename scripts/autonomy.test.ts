@@ -36,7 +36,9 @@ describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
     let correct = 0;
     for (const { task, servers, pattern } of devTasks) {
       const features = analyzeTask(task);
-      const listed = discoverServers(index, features).servers.map((s) => s.shortName).slice(0, 3);
+      const listed = discoverServers(index, features)
+        .servers.map((s) => s.shortName)
+        .slice(0, 3);
       wanted += servers.length;
       found += servers.filter((s) => listed.includes(s)).length;
       if (decidePattern(features).pattern === pattern) correct++;
@@ -48,7 +50,10 @@ describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
 
   it("lists no server for tasks that need none", () => {
     for (const { task, servers } of devTasks.filter((t) => t.servers.length === 0)) {
-      expect(discoverServers(index, analyzeTask(task)).servers.map((s) => s.shortName), task).toEqual(servers);
+      expect(
+        discoverServers(index, analyzeTask(task)).servers.map((s) => s.shortName),
+        task,
+      ).toEqual(servers);
     }
   });
 
@@ -63,7 +68,12 @@ describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
 
 describe("runLine", () => {
   it("answers a task with its servers and pattern", () => {
-    const result = runLine("analyze", JSON.stringify({ task: "Save https://lobste.rs titles into a file called today.md" }), 1, index);
+    const result = runLine(
+      "analyze",
+      JSON.stringify({ task: "Save https://lobste.rs titles into a file called today.md" }),
+      1,
+      index,
+    );
     expect(result.ok === true && JSON.parse(result.output)).toEqual({
       task: "Save https://lobste.rs titles into a file called today.md",
       servers: ["fetch", "filesystem"],
@@ -72,17 +82,32 @@ describe("runLine", () => {
   });
 
   it("reports bad lines by number and skips blank ones", () => {
-    expect(runLine("analyze", "{oops", 3, index)).toMatchObject({ ok: false, error: expect.stringMatching(/^line 3: not JSON/) });
-    expect(runLine("analyze", '{"text":"x"}', 4, index)).toMatchObject({ ok: false, error: expect.stringMatching(/^line 4: expected/) });
+    expect(runLine("analyze", "{oops", 3, index)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^line 3: not JSON/),
+    });
+    expect(runLine("analyze", '{"text":"x"}', 4, index)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^line 4: expected/),
+    });
     expect(runLine("analyze", "[1]", 5, index)).toMatchObject({ ok: false });
     expect(runLine("analyze", "   ", 6, index)).toEqual({ ok: "skip" });
   });
 
   it("plans a document on request", () => {
-    const result = runLine("plan", JSON.stringify({ task: "Summarize the schema of inventory.db" }), 1, index);
+    const result = runLine(
+      "plan",
+      JSON.stringify({ task: "Summarize the schema of inventory.db" }),
+      1,
+      index,
+    );
     const parsed = result.ok === true ? JSON.parse(result.output) : null;
     expect(parsed).toMatchObject({ pattern: "single", servers: ["sqlite"] });
-    expect(parsed.document.nodes.map((n: { id: string }) => n.id)).toEqual(["request", "worker", "result"]);
+    expect(parsed.document.nodes.map((n: { id: string }) => n.id)).toEqual([
+      "request",
+      "worker",
+      "result",
+    ]);
   });
 });
 
@@ -91,8 +116,18 @@ describe("npm run autonomy (spawned)", () => {
   const script = join(root, "scripts/autonomy.ts");
 
   it("writes only JSON lines, reports bad lines on stderr and exits 1", () => {
-    const input = ['{"task":"Summarize the schema of inventory.db"}', "not json", "", '{"task":"Write a haiku about autumn"}'].join("\n");
-    const run = spawnSync(tsx, [script, "analyze"], { cwd: root, input, encoding: "utf8", timeout: 60_000 });
+    const input = [
+      '{"task":"Summarize the schema of inventory.db"}',
+      "not json",
+      "",
+      '{"task":"Write a haiku about autumn"}',
+    ].join("\n");
+    const run = spawnSync(tsx, [script, "analyze"], {
+      cwd: root,
+      input,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     const lines = run.stdout.trim().split("\n");
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       { task: "Summarize the schema of inventory.db", servers: ["sqlite"], pattern: "single" },
@@ -103,7 +138,12 @@ describe("npm run autonomy (spawned)", () => {
   }, 60_000);
 
   it("prints usage and exits 2 for an unknown subcommand", () => {
-    const run = spawnSync(tsx, [script, "predict"], { cwd: root, input: "", encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(tsx, [script, "predict"], {
+      cwd: root,
+      input: "",
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^usage: /);

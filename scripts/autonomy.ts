@@ -13,7 +13,12 @@ import { pathToFileURL } from "node:url";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
 import { planWorkflow } from "../engine/autonomy/plan-workflow";
-import { buildDiscoveryIndex, discoverServers, toCatalogEntryInput, type DiscoveryIndex } from "../engine/autonomy/server-discovery";
+import {
+  buildDiscoveryIndex,
+  discoverServers,
+  toCatalogEntryInput,
+  type DiscoveryIndex,
+} from "../engine/autonomy/server-discovery";
 import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
 
 export const SUBCOMMANDS = ["analyze", "plan"] as const;
@@ -27,16 +32,24 @@ input: JSON lines {"task": "..."}
 
 /** The discovery index over the built-in catalog, built once per process. */
 export function builtinDiscoveryIndex(): DiscoveryIndex {
-  return buildDiscoveryIndex(BUILTIN_CATALOG.map((entry) => toCatalogEntryInput(entry.serverJson, entry.tools, true)));
+  return buildDiscoveryIndex(
+    BUILTIN_CATALOG.map((entry) => toCatalogEntryInput(entry.serverJson, entry.tools, true)),
+  );
 }
 
-export type LineResult = { ok: true; output: string } | { ok: false; error: string } | { ok: "skip" };
+export type LineResult =
+  { ok: true; output: string } | { ok: false; error: string } | { ok: "skip" };
 
 /**
  * Handles one input line: a JSON output line, an error naming the line, or nothing for a blank line.
  * @example runLine("analyze", '{"task":"Summarize the schema of inventory.db"}', 1, index) // → { ok: true, output: '{"task":…,"servers":["sqlite"],"pattern":"single"}' }
  */
-export function runLine(command: Subcommand, line: string, lineNumber: number, index: DiscoveryIndex): LineResult {
+export function runLine(
+  command: Subcommand,
+  line: string,
+  lineNumber: number,
+  index: DiscoveryIndex,
+): LineResult {
   if (line.trim() === "") return { ok: "skip" };
   let parsed: unknown;
   try {
@@ -45,7 +58,12 @@ export function runLine(command: Subcommand, line: string, lineNumber: number, i
     return { ok: false, error: `line ${lineNumber}: not JSON (${(error as Error).message})` };
   }
   const task = (parsed as { task?: unknown } | null)?.task;
-  if (typeof parsed !== "object" || parsed === null || typeof task !== "string" || task.trim() === "") {
+  if (
+    typeof parsed !== "object" ||
+    parsed === null ||
+    typeof task !== "string" ||
+    task.trim() === ""
+  ) {
     return { ok: false, error: `line ${lineNumber}: expected {"task": "<non-empty text>"}` };
   }
   if (command === "plan") {
@@ -65,7 +83,10 @@ export function runLine(command: Subcommand, line: string, lineNumber: number, i
   }
   const features = analyzeTask(task);
   const servers = discoverServers(index, features).servers.map((s) => s.shortName);
-  return { ok: true, output: JSON.stringify({ task, servers, pattern: decidePattern(features).pattern }) };
+  return {
+    ok: true,
+    output: JSON.stringify({ task, servers, pattern: decidePattern(features).pattern }),
+  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -96,7 +117,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

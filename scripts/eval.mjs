@@ -22,13 +22,25 @@ Exit codes: 0 passed, 1 below --min-score or not completed, 2 usage or HTTP erro
 class UsageError extends Error {}
 class HttpError extends Error {}
 
-const FLAGS = { workflow: "value", version: "value", draft: "flag", dataset: "value", "min-score": "value", concurrency: "value", timeout: "value", help: "flag" };
+const FLAGS = {
+  workflow: "value",
+  version: "value",
+  draft: "flag",
+  dataset: "value",
+  "min-score": "value",
+  concurrency: "value",
+  timeout: "value",
+  help: "flag",
+};
 
 /** Parses `run --flag value …` into options; throws UsageError naming what is wrong. */
 export function parseArgs(argv) {
   const [command, ...rest] = argv;
   if (command === "--help" || command === "-h" || command === "help") return { help: true };
-  if (command !== "run") throw new UsageError(command ? `Unknown command "${command}": the command is "run".` : "Missing the command: run.");
+  if (command !== "run")
+    throw new UsageError(
+      command ? `Unknown command "${command}": the command is "run".` : "Missing the command: run.",
+    );
   const options = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -40,17 +52,27 @@ export function parseArgs(argv) {
       options[name] = true;
     } else {
       const value = inline ?? rest[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`--${name} needs a value.`);
+      if (value === undefined || (inline === undefined && value.startsWith("--")))
+        throw new UsageError(`--${name} needs a value.`);
       options[name] = value;
     }
   }
   if (options.help) return { help: true };
-  if (!options.workflow) throw new UsageError("--workflow is required (the workflow's name or id).");
+  if (!options.workflow)
+    throw new UsageError("--workflow is required (the workflow's name or id).");
   const number = (name, { integer, min, max }) => {
     if (options[name] === undefined) return undefined;
     const value = Number(options[name]);
-    if (options[name].trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max)
-      throw new UsageError(`--${name} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, not "${options[name]}".`);
+    if (
+      options[name].trim() === "" ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    )
+      throw new UsageError(
+        `--${name} must be ${integer ? "a whole number" : "a number"} from ${min} to ${max}, not "${options[name]}".`,
+      );
     return value;
   };
   const parsed = {
@@ -62,7 +84,8 @@ export function parseArgs(argv) {
     concurrency: number("concurrency", { integer: true, min: 1, max: 16 }),
     timeoutSeconds: number("timeout", { integer: false, min: 1, max: 86_400 }) ?? 1800,
   };
-  if (parsed.draft && parsed.version !== undefined) throw new UsageError("Give --version or --draft, not both.");
+  if (parsed.draft && parsed.version !== undefined)
+    throw new UsageError("Give --version or --draft, not both.");
   return parsed;
 }
 
@@ -74,7 +97,11 @@ function client(baseUrl, token) {
     try {
       response = await fetch(new URL(`/api/v1/${path}`, baseUrl), {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/json",
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
     } catch (error) {
@@ -89,10 +116,19 @@ function client(baseUrl, token) {
     }
     if (!response.ok) {
       const error = json?.error;
-      const fields = error?.fieldErrors ? ` (${Object.entries(error.fieldErrors).map(([field, problems]) => `${field}: ${problems.join(", ")}`).join("; ")})` : "";
-      throw new HttpError(`${method} /api/v1/${path} answered ${response.status}: ${error?.message ?? (text.slice(0, 200) || response.statusText)}${fields}`);
+      const fields = error?.fieldErrors
+        ? ` (${Object.entries(error.fieldErrors)
+            .map(([field, problems]) => `${field}: ${problems.join(", ")}`)
+            .join("; ")})`
+        : "";
+      throw new HttpError(
+        `${method} /api/v1/${path} answered ${response.status}: ${error?.message ?? (text.slice(0, 200) || response.statusText)}${fields}`,
+      );
     }
-    if (json === undefined) throw new HttpError(`${method} /api/v1/${path} answered ${response.status} without JSON: is MAESTRO_URL the app?`);
+    if (json === undefined)
+      throw new HttpError(
+        `${method} /api/v1/${path} answered ${response.status} without JSON: is MAESTRO_URL the app?`,
+      );
     return json;
   };
 }
@@ -102,7 +138,10 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function resolveWorkflow(call, workflow) {
   if (UUID.test(workflow)) return { id: workflow, name: workflow };
   const { items } = await call("GET", `workflows?name=${encodeURIComponent(workflow)}`);
-  if (items.length === 0) throw new HttpError(`No workflow named "${workflow}" (names are matched exactly; an id works too).`);
+  if (items.length === 0)
+    throw new HttpError(
+      `No workflow named "${workflow}" (names are matched exactly; an id works too).`,
+    );
   return items[0];
 }
 
@@ -110,12 +149,24 @@ async function resolveDataset(call, workflow, dataset) {
   if (dataset) return dataset; // the API takes a name or an id and says which exist when neither matches
   const { items } = await call("GET", `workflows/${workflow.id}/datasets`);
   if (items.length === 1) return items[0].id;
-  if (items.length === 0) throw new HttpError(`The workflow "${workflow.name}" has no datasets: create one in the app first.`);
-  throw new UsageError(`The workflow "${workflow.name}" has ${items.length} datasets: choose one with --dataset (${items.map((d) => `"${d.name}"`).join(", ")}).`);
+  if (items.length === 0)
+    throw new HttpError(
+      `The workflow "${workflow.name}" has no datasets: create one in the app first.`,
+    );
+  throw new UsageError(
+    `The workflow "${workflow.name}" has ${items.length} datasets: choose one with --dataset (${items.map((d) => `"${d.name}"`).join(", ")}).`,
+  );
 }
 
 /** Runs the command; answers the exit code. `io` lets tests capture the output. */
-export async function main(argv, env = process.env, io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) }) {
+export async function main(
+  argv,
+  env = process.env,
+  io = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  },
+) {
   let options;
   try {
     options = parseArgs(argv);
@@ -123,9 +174,14 @@ export async function main(argv, env = process.env, io = { out: (line) => proces
       io.out(USAGE);
       return 0;
     }
-    if (!env.MAESTRO_URL) throw new UsageError("Set MAESTRO_URL to the app's address (e.g. http://localhost:3000).");
-    if (!/^https?:\/\//.test(env.MAESTRO_URL)) throw new UsageError(`MAESTRO_URL must be an http(s) address, not "${env.MAESTRO_URL}".`);
-    if (!env.MAESTRO_TOKEN) throw new UsageError("Set MAESTRO_TOKEN to an API token with the workflows:write scope (Admin → API tokens).");
+    if (!env.MAESTRO_URL)
+      throw new UsageError("Set MAESTRO_URL to the app's address (e.g. http://localhost:3000).");
+    if (!/^https?:\/\//.test(env.MAESTRO_URL))
+      throw new UsageError(`MAESTRO_URL must be an http(s) address, not "${env.MAESTRO_URL}".`);
+    if (!env.MAESTRO_TOKEN)
+      throw new UsageError(
+        "Set MAESTRO_TOKEN to an API token with the workflows:write scope (Admin → API tokens).",
+      );
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     io.err(`eval: ${error.message}\n\n${USAGE}`);
@@ -159,15 +215,22 @@ export async function main(argv, env = process.env, io = { out: (line) => proces
     process.once("SIGINT", interrupt);
     process.once("SIGTERM", interrupt);
     const what = evaluation.draft ? "the draft" : `version ${evaluation.workflowVersion}`;
-    io.err(`Evaluating ${what} of "${evaluation.workflow.name}" on "${evaluation.dataset.name}" v${evaluation.dataset.version} (${evaluation.progress.total} items): ${new URL(evaluation.links.web, env.MAESTRO_URL)}`);
+    io.err(
+      `Evaluating ${what} of "${evaluation.workflow.name}" on "${evaluation.dataset.name}" v${evaluation.dataset.version} (${evaluation.progress.total} items): ${new URL(evaluation.links.web, env.MAESTRO_URL)}`,
+    );
     const deadline = Date.now() + options.timeoutSeconds * 1000;
     let shown = -1;
     while (evaluation.status === "running" || evaluation.status === "queued") {
       if (evaluation.progress.finished !== shown) {
         shown = evaluation.progress.finished;
-        io.err(`  ${shown}/${evaluation.progress.total} items${evaluation.progress.failedRuns ? ` (${evaluation.progress.failedRuns} runs failed)` : ""}`);
+        io.err(
+          `  ${shown}/${evaluation.progress.total} items${evaluation.progress.failedRuns ? ` (${evaluation.progress.failedRuns} runs failed)` : ""}`,
+        );
       }
-      if (Date.now() > deadline) throw new HttpError(`The evaluation ${evaluation.id} is still running after ${options.timeoutSeconds} s; follow it at ${new URL(evaluation.links.web, env.MAESTRO_URL)}`);
+      if (Date.now() > deadline)
+        throw new HttpError(
+          `The evaluation ${evaluation.id} is still running after ${options.timeoutSeconds} s; follow it at ${new URL(evaluation.links.web, env.MAESTRO_URL)}`,
+        );
       await sleep(pollMs);
       evaluation = await call("GET", `evaluations/${evaluation.id}`);
     }
@@ -179,16 +242,25 @@ export async function main(argv, env = process.env, io = { out: (line) => proces
       score: evaluation.score,
       items: evaluation.items,
       passed: evaluation.passed,
-      failedItems: evaluation.failedItems.map((item) => ({ itemId: item.itemId, score: item.score, ...(item.runError ? { runError: item.runError } : {}) })),
+      failedItems: evaluation.failedItems.map((item) => ({
+        itemId: item.itemId,
+        score: item.score,
+        ...(item.runError ? { runError: item.runError } : {}),
+      })),
       ...(options.minScore === undefined ? {} : { minScore: options.minScore }),
       ...(evaluation.error ? { error: evaluation.error } : {}),
       url: new URL(evaluation.links.web, env.MAESTRO_URL).toString(),
     };
     const score = evaluation.score === null ? "no score" : `score ${evaluation.score}`;
-    io.err(`${evaluation.status}: ${score}, ${evaluation.passed}/${evaluation.items} items passed${evaluation.error ? `; ${evaluation.error}` : ""}`);
+    io.err(
+      `${evaluation.status}: ${score}, ${evaluation.passed}/${evaluation.items} items passed${evaluation.error ? `; ${evaluation.error}` : ""}`,
+    );
     io.out(JSON.stringify(summary));
     if (evaluation.status !== "completed") return 1;
-    if (options.minScore !== undefined && (evaluation.score === null || evaluation.score < options.minScore - 1e-9)) {
+    if (
+      options.minScore !== undefined &&
+      (evaluation.score === null || evaluation.score < options.minScore - 1e-9)
+    ) {
       io.err(`Below the minimum score ${options.minScore}.`);
       return 1;
     }

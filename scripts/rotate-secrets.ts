@@ -17,14 +17,18 @@ async function main() {
   }
   const keys = getSecretKeys();
   if (keys.previous?.equals(keys.current)) {
-    console.error("APP_SECRET_KEY_PREVIOUS is the same key as APP_SECRET_KEY: set APP_SECRET_KEY to the new key.");
+    console.error(
+      "APP_SECRET_KEY_PREVIOUS is the same key as APP_SECRET_KEY: set APP_SECRET_KEY to the new key.",
+    );
     process.exit(1);
   }
   const database = await getDatabase();
   try {
     const counts = await rotateStoredSecrets(database.db, keys);
     for (const count of counts) {
-      console.log(`${count.column}: ${count.reencrypted} re-encrypted, ${count.alreadyCurrent} already under the current key`);
+      console.log(
+        `${count.column}: ${count.reencrypted} re-encrypted, ${count.alreadyCurrent} already under the current key`,
+      );
     }
     const total = counts.reduce((sum, c) => sum + c.reencrypted, 0);
     console.log(

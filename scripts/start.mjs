@@ -9,8 +9,20 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const port = process.env.PORT || "3000";
 // A stand-in for Next (MAESTRO_NEXT_BIN) lets scripts/start.test.ts check how stopping works.
-const nextBin = process.env.MAESTRO_NEXT_BIN || join(root, "node_modules", "next", "dist", "bin", "next");
-const SOURCES = ["app", "components", "engine", "server", "db", "public", "proxy.ts", "instrumentation.ts", "next.config.ts", "package.json"];
+const nextBin =
+  process.env.MAESTRO_NEXT_BIN || join(root, "node_modules", "next", "dist", "bin", "next");
+const SOURCES = [
+  "app",
+  "components",
+  "engine",
+  "server",
+  "db",
+  "public",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package.json",
+];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -57,7 +69,9 @@ const buildId = join(root, ".next", "BUILD_ID");
 const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 const sourcesAt = Math.max(...SOURCES.map((s) => newestMtime(join(root, s))));
 if (process.env.SKIP_BUILD !== "1" && sourcesAt > builtAt) {
-  console.log(builtAt ? "Sources changed since the last build: building…" : "Building the app (first start)…");
+  console.log(
+    builtAt ? "Sources changed since the last build: building…" : "Building the app (first start)…",
+  );
   const status = await run(["build"], process.env);
   if (status !== 0 || stopSignal) process.exit(stopSignal ? 0 : status);
 }

@@ -9,10 +9,19 @@ import { describe, expect, it } from "vitest";
  */
 const root = join(__dirname, "..");
 
-function startNpm(): { npm: ChildProcess; output: () => string; waitFor: (pattern: RegExp) => Promise<RegExpExecArray> } {
+function startNpm(): {
+  npm: ChildProcess;
+  output: () => string;
+  waitFor: (pattern: RegExp) => Promise<RegExpExecArray>;
+} {
   const npm = spawn("npm", ["start", "--silent"], {
     cwd: root,
-    env: { ...process.env, SKIP_BUILD: "1", MAESTRO_NEXT_BIN: join(root, "scripts/testing/fake-next.mjs"), PORT: "3999" },
+    env: {
+      ...process.env,
+      SKIP_BUILD: "1",
+      MAESTRO_NEXT_BIN: join(root, "scripts/testing/fake-next.mjs"),
+      PORT: "3999",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -47,14 +56,18 @@ async function waitUntilGone(pid: number): Promise<void> {
 }
 
 describe("npm start", () => {
-  it("a SIGTERM to npm reaches the server, which stops; nothing is left running", { timeout: 60_000 }, async () => {
-    const { npm, waitFor, output } = startNpm();
-    const started = await waitFor(/fake next (\d+) \(parent (\d+)\) started: start --port 3999/);
-    const [serverPid, startScriptPid] = [Number(started[1]), Number(started[2])];
-    npm.kill("SIGTERM");
-    await waitFor(/fake next \d+ got SIGTERM/);
-    await waitUntilGone(serverPid);
-    await waitUntilGone(startScriptPid);
-    expect(output()).toContain(`fake next ${serverPid} got SIGTERM`);
-  });
+  it(
+    "a SIGTERM to npm reaches the server, which stops; nothing is left running",
+    { timeout: 60_000 },
+    async () => {
+      const { npm, waitFor, output } = startNpm();
+      const started = await waitFor(/fake next (\d+) \(parent (\d+)\) started: start --port 3999/);
+      const [serverPid, startScriptPid] = [Number(started[1]), Number(started[2])];
+      npm.kill("SIGTERM");
+      await waitFor(/fake next \d+ got SIGTERM/);
+      await waitUntilGone(serverPid);
+      await waitUntilGone(startScriptPid);
+      expect(output()).toContain(`fake next ${serverPid} got SIGTERM`);
+    },
+  );
 });

@@ -27,19 +27,25 @@ if (args.length === 0 || !Number.isInteger(cores) || cores < 0) {
   process.exit(2);
 }
 if (cores >= availableParallelism()) {
-  console.warn(`under-load: keeping ${cores} of ${availableParallelism()} cores busy leaves none free; the command will crawl`);
+  console.warn(
+    `under-load: keeping ${cores} of ${availableParallelism()} cores busy leaves none free; the command will crawl`,
+  );
 }
 
 // Spins, and looks up now and then whether the script that started it is still there: a busy loop
 // never returns to Node's event loop, so it could not hear of its parent's end any other way.
 const SPIN = `const parent = process.ppid; for (;;) { for (let i = 0; i < 2e7; i++); if (process.ppid !== parent) process.exit(0); }`;
-const spinners = Array.from({ length: cores }, () => spawn(process.execPath, ["-e", SPIN], { stdio: "ignore" }));
+const spinners = Array.from({ length: cores }, () =>
+  spawn(process.execPath, ["-e", SPIN], { stdio: "ignore" }),
+);
 const stopSpinners = () => {
   for (const spinner of spinners) if (spinner.exitCode === null) spinner.kill("SIGKILL");
 };
 process.on("exit", stopSpinners);
 
-console.log(`under-load: ${cores} busy process${cores === 1 ? "" : "es"} (pids ${spinners.map((s) => s.pid).join(", ") || "none"}) while running: ${args.join(" ")}`);
+console.log(
+  `under-load: ${cores} busy process${cores === 1 ? "" : "es"} (pids ${spinners.map((s) => s.pid).join(", ") || "none"}) while running: ${args.join(" ")}`,
+);
 const started = Date.now();
 // Its own process group, so a stop reaches what the command started in it, not only the command
 // (Playwright puts its web server in a group of its own, and stops it itself on SIGINT).
@@ -72,6 +78,8 @@ command.on("exit", (code, signal) => {
   } catch {
     // The group is gone already: nothing was left.
   }
-  console.log(`under-load: finished in ${((Date.now() - started) / 1000).toFixed(1)} s with ${signal ?? `exit code ${code}`}`);
+  console.log(
+    `under-load: finished in ${((Date.now() - started) / 1000).toFixed(1)} s with ${signal ?? `exit code ${code}`}`,
+  );
   process.exit(code ?? 1);
 });

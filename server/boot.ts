@@ -21,15 +21,25 @@ export async function bootServer(): Promise<void> {
     // npm start (scripts/start.mjs) turns Next's own signal handling off: stopping is ours.
     stopGracefullyOnSignals("Maestro");
     const database = await getDatabase();
-    const seeded = env.seedDemo ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() }) : false;
+    const seeded = env.seedDemo
+      ? await seedDemoData(database.db, { hashPassword, workflows: demoWorkflows() })
+      : false;
     if (seeded) {
       await seedDemoAnomalies(database.db, (await getRunSystem()).watch);
-      await seedDemoDatasets(database.db).catch((error: unknown) => console.warn("The demo datasets were not seeded:", error));
+      await seedDemoDatasets(database.db).catch((error: unknown) =>
+        console.warn("The demo datasets were not seeded:", error),
+      );
     }
     if (env.runs.workerInApp) await (await getRunSystem()).startWorkers(env.runs.concurrency);
-    void import("./services/mcp-checks").then((mcp) => mcp.startMcpHealthChecks(), (error: unknown) => console.warn("MCP health checks did not start:", error));
+    void import("./services/mcp-checks").then(
+      (mcp) => mcp.startMcpHealthChecks(),
+      (error: unknown) => console.warn("MCP health checks did not start:", error),
+    );
 
-    const where = database.kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL (DATABASE_URL)";
+    const where =
+      database.kind === "pglite"
+        ? `embedded PGlite in ${env.dataDir}`
+        : "PostgreSQL (DATABASE_URL)";
     const lines = [
       "",
       `  Maestro is ready: ${env.nextAuthUrl ?? "http://localhost:3000"}`,
@@ -44,7 +54,9 @@ export async function bootServer(): Promise<void> {
     }
     console.log(`${lines.join("\n")}\n`);
   } catch (error) {
-    console.error(`\nMaestro could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    console.error(
+      `\nMaestro could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   }
 }

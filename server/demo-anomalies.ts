@@ -34,7 +34,19 @@ export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now
       while (hist.length <= bin) hist.push(0);
       hist[bin]!++;
     }
-    deltas.push({ tenantId: row.tenantId, source: "workflow", subject: row.workflowId, bucketStart: new Date(last - i * step), count, errors: 0, durationMs, tokens: 0, costUsd: 0, gaugeMax: 0, hist });
+    deltas.push({
+      tenantId: row.tenantId,
+      source: "workflow",
+      subject: row.workflowId,
+      bucketStart: new Date(last - i * step),
+      count,
+      errors: 0,
+      durationMs,
+      tokens: 0,
+      costUsd: 0,
+      gaugeMax: 0,
+      hist,
+    });
   }
   await addToRollups(db, deltas);
   await evaluateTenant(watch, row.tenantId, last);

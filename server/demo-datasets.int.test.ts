@@ -19,7 +19,14 @@ let database: Database;
 let runs: RunSystem;
 beforeAll(async () => {
   database = await createTestDatabase();
-  runs = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `demo-datasets-${randomBytes(4).toString("hex")}`, llm: () => undefined, tools: () => undefined, scheduleTickMs: 0 });
+  runs = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `demo-datasets-${randomBytes(4).toString("hex")}`,
+    llm: () => undefined,
+    tools: () => undefined,
+    scheduleTickMs: 0,
+  });
   await runs.startWorkers(4);
 });
 afterAll(async () => {
@@ -29,19 +36,35 @@ afterAll(async () => {
 
 describe("the demo datasets", () => {
   it("are seeded once, and the seeded 'Welcome a new teammate' scores 1.0 on every item of 'Onboarding checks'", async () => {
-    expect(await seedDemoData(database.db, { hashPassword: async (p) => `plain:${p}`, workflows: demoWorkflows() })).toBe(true);
+    expect(
+      await seedDemoData(database.db, {
+        hashPassword: async (p) => `plain:${p}`,
+        workflows: demoWorkflows(),
+      }),
+    ).toBe(true);
     expect(await seedDemoDatasets(database.db)).toBe(2);
     expect(await seedDemoDatasets(database.db)).toBe(0); // idempotent
 
     const welcome = await findWorkflowOfTenantSlug(database.db, "demo", "Welcome a new teammate");
     const triage = await findWorkflowOfTenantSlug(database.db, "demo", "Triage a support ticket");
     const owner = await findUserByEmail(database.db, DEMO_ACCOUNTS.owner.email);
-    const caller = createCaller(await createContext({ db: database.db, identity: { userId: owner!.id, tenantId: welcome!.tenantId }, meta: testMeta, runSystem: async () => runs }));
+    const caller = createCaller(
+      await createContext({
+        db: database.db,
+        identity: { userId: owner!.id, tenantId: welcome!.tenantId },
+        meta: testMeta,
+        runSystem: async () => runs,
+      }),
+    );
 
     const [checks] = await caller.dataset.list({ workflowId: welcome!.workflowId });
     expect(checks).toMatchObject({ name: "Onboarding checks", itemCount: 4 });
     const [judged] = await caller.dataset.list({ workflowId: triage!.workflowId });
-    expect(judged).toMatchObject({ name: "Reply quality", itemCount: 3, evaluators: [{ kind: "llm-judge" }] });
+    expect(judged).toMatchObject({
+      name: "Reply quality",
+      itemCount: 3,
+      evaluators: [{ kind: "llm-judge" }],
+    });
 
     // The demo workflows are seeded as drafts: the seeded version is the draft.
     const started = await caller.evaluation.start({ datasetId: checks!.id, draft: true });
@@ -51,7 +74,9 @@ describe("the demo datasets", () => {
     expect(items).toHaveLength(4);
     for (const item of items) {
       expect(item.score).toBe(1);
-      expect((item.results as { score: number | null }[]).map((r) => r.score)).toEqual([1, 1, 1, 1]);
+      expect((item.results as { score: number | null }[]).map((r) => r.score)).toEqual([
+        1, 1, 1, 1,
+      ]);
     }
   });
 });

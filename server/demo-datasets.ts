@@ -7,7 +7,13 @@ import { findWorkflowOfTenantSlug } from "./repositories/workflows";
 import { addItems, createDataset } from "./services/datasets";
 import { contextForTrigger } from "./services/trigger-context";
 
-type DemoDataset = { workflow: string; name: string; description: string; evaluators: EvaluatorInput[]; items: DatasetItem[] };
+type DemoDataset = {
+  workflow: string;
+  name: string;
+  description: string;
+  evaluators: EvaluatorInput[];
+  items: DatasetItem[];
+};
 
 const teammates = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson"];
 
@@ -24,18 +30,44 @@ export const DEMO_DATASETS: DemoDataset[] = [
     name: "Onboarding checks",
     description: "New teammates and the welcome note each should get.",
     evaluators: [
-      { id: "subject", name: "Subject names the teammate", kind: "exact-match", outputPath: "welcome.subject", referencePath: "subject" },
-      { id: "warm", name: "Body is warm", kind: "contains", outputPath: "welcome.body", values: ["Glad to have you", "first workflow"] },
+      {
+        id: "subject",
+        name: "Subject names the teammate",
+        kind: "exact-match",
+        outputPath: "welcome.subject",
+        referencePath: "subject",
+      },
+      {
+        id: "warm",
+        name: "Body is warm",
+        kind: "contains",
+        outputPath: "welcome.body",
+        values: ["Glad to have you", "first workflow"],
+      },
       {
         id: "shape",
         name: "Note has a subject and a body",
         kind: "json-schema",
         outputPath: "welcome",
-        schema: { type: "object", properties: { subject: { type: "string" }, body: { type: "string" } }, required: ["subject", "body"] },
+        schema: {
+          type: "object",
+          properties: { subject: { type: "string" }, body: { type: "string" } },
+          required: ["subject", "body"],
+        },
       },
-      { id: "greets-by-name", name: "Body greets by name", kind: "regex", outputPath: "welcome.body", pattern: "^Glad to have you, [A-Z]" },
+      {
+        id: "greets-by-name",
+        name: "Body greets by name",
+        kind: "regex",
+        outputPath: "welcome.body",
+        pattern: "^Glad to have you, [A-Z]",
+      },
     ],
-    items: teammates.map((name) => ({ input: { name }, reference: { subject: `Welcome, ${name}!` }, tags: ["onboarding"] })),
+    items: teammates.map((name) => ({
+      input: { name },
+      reference: { subject: `Welcome, ${name}!` },
+      tags: ["onboarding"],
+    })),
   },
   {
     workflow: "Triage a support ticket",
@@ -52,18 +84,32 @@ export const DEMO_DATASETS: DemoDataset[] = [
     ],
     items: [
       {
-        input: { subject: "Charged twice in March", body: "My card shows two charges of 49 EUR for March.", customerEmail: "lena@example.com" },
-        reference: "Apologises, confirms the duplicate charge will be checked, and explains how and when a refund happens.",
+        input: {
+          subject: "Charged twice in March",
+          body: "My card shows two charges of 49 EUR for March.",
+          customerEmail: "lena@example.com",
+        },
+        reference:
+          "Apologises, confirms the duplicate charge will be checked, and explains how and when a refund happens.",
         tags: ["billing"],
       },
       {
-        input: { subject: "Cannot sign in", body: "The sign-in page says my password is wrong since yesterday.", customerEmail: "omar@example.com" },
+        input: {
+          subject: "Cannot sign in",
+          body: "The sign-in page says my password is wrong since yesterday.",
+          customerEmail: "omar@example.com",
+        },
         reference: "Points to the password reset link and never asks for the password.",
         tags: ["account"],
       },
       {
-        input: { subject: "Export button does nothing", body: "Clicking Export on the reports page does nothing in Firefox.", customerEmail: "mia@example.com" },
-        reference: "Thanks the customer, asks for the browser version, and says the bug is being looked into.",
+        input: {
+          subject: "Export button does nothing",
+          body: "Clicking Export on the reports page does nothing in Firefox.",
+          customerEmail: "mia@example.com",
+        },
+        reference:
+          "Thanks the customer, asks for the browser version, and says the bug is being looked into.",
         tags: ["bug"],
       },
     ],
@@ -82,9 +128,23 @@ export async function seedDemoDatasets(db: Db): Promise<number> {
   for (const spec of DEMO_DATASETS) {
     const workflow = await findWorkflowOfTenantSlug(db, "demo", spec.workflow);
     if (!workflow) continue;
-    if ((await listDatasets(db, workflow.tenantId, workflow.workflowId)).some((d) => d.name === spec.name)) continue;
-    const ctx = await contextForTrigger(db, { tenantId: workflow.tenantId, createdBy: owner.id, createdByTokenId: null }, { ip: null, userAgent: "demo seed" });
-    const dataset = await createDataset(ctx, { workflowId: workflow.workflowId, name: spec.name, description: spec.description, evaluators: spec.evaluators });
+    if (
+      (await listDatasets(db, workflow.tenantId, workflow.workflowId)).some(
+        (d) => d.name === spec.name,
+      )
+    )
+      continue;
+    const ctx = await contextForTrigger(
+      db,
+      { tenantId: workflow.tenantId, createdBy: owner.id, createdByTokenId: null },
+      { ip: null, userAgent: "demo seed" },
+    );
+    const dataset = await createDataset(ctx, {
+      workflowId: workflow.workflowId,
+      name: spec.name,
+      description: spec.description,
+      evaluators: spec.evaluators,
+    });
     await addItems(ctx, { datasetId: dataset.id, items: spec.items });
     seeded++;
   }

@@ -9,10 +9,17 @@ const welcome = makeWorkflow({
   layout: true,
   nodes: [
     makeNode("input", "person", {
-      schema: { type: "object", properties: { name: { type: "string", description: "Who is joining" } }, required: ["name"] },
+      schema: {
+        type: "object",
+        properties: { name: { type: "string", description: "Who is joining" } },
+        required: ["name"],
+      },
     }),
     makeNode("transform", "note", {
-      template: { subject: "Welcome, {{input.name}}!", body: "Glad to have you, {{input.name}}. Your first workflow is one click away." },
+      template: {
+        subject: "Welcome, {{input.name}}!",
+        body: "Glad to have you, {{input.name}}. Your first workflow is one click away.",
+      },
     }),
     makeNode("output", "welcome", { name: "welcome" }),
   ],
@@ -22,20 +29,31 @@ const welcome = makeWorkflow({
 /** Waits for a person, then goes down the branch they chose; also runs without any LLM or MCP server. */
 const expense = makeWorkflow({
   name: "Approve an expense",
-  description: "Asks a manager to approve an expense, then books it or explains the refusal; runs offline.",
+  description:
+    "Asks a manager to approve an expense, then books it or explains the refusal; runs offline.",
   layout: true,
   nodes: [
     makeNode("input", "claim", {
       schema: {
         type: "object",
-        properties: { item: { type: "string", description: "What was bought" }, amount: { type: "number", description: "In euros" } },
+        properties: {
+          item: { type: "string", description: "What was bought" },
+          amount: { type: "number", description: "In euros" },
+        },
         required: ["item", "amount"],
       },
     }),
-    makeNode("human-approval", "manager", { message: "Approve {{input.amount}} EUR for {{input.item}}?", approvers: ["admin"] }),
-    makeNode("transform", "book", { template: { booked: "{{input.item}}", amount: "{{input.amount}}" } }),
+    makeNode("human-approval", "manager", {
+      message: "Approve {{input.amount}} EUR for {{input.item}}?",
+      approvers: ["admin"],
+    }),
+    makeNode("transform", "book", {
+      template: { booked: "{{input.item}}", amount: "{{input.amount}}" },
+    }),
     makeNode("output", "booked", { name: "booked" }),
-    makeNode("transform", "explain", { template: { refused: "{{input.item}}", reason: "{{value.comment}}" } }),
+    makeNode("transform", "explain", {
+      template: { refused: "{{input.item}}", reason: "{{value.comment}}" },
+    }),
     makeNode("output", "refused", { name: "refused" }),
   ],
   edges: [
@@ -49,7 +67,11 @@ const expense = makeWorkflow({
 
 /** A tool step that takes `seconds`, with a progress notification every second. */
 function longOperation(id: string, seconds: number) {
-  return makeNode("tool", id, { server: "everything", tool: "trigger-long-running-operation", args: { duration: seconds, steps: seconds } });
+  return makeNode("tool", id, {
+    server: "everything",
+    tool: "trigger-long-running-operation",
+    args: { duration: seconds, steps: seconds },
+  });
 }
 
 /**
@@ -63,12 +85,18 @@ const slowBatch = makeWorkflow({
   layout: true,
   nodes: [
     makeNode("input", "batch", {
-      schema: { type: "object", properties: { name: { type: "string", description: "What the batch is called" } }, required: ["name"] },
+      schema: {
+        type: "object",
+        properties: { name: { type: "string", description: "What the batch is called" } },
+        required: ["name"],
+      },
     }),
     longOperation("collect", 8),
     longOperation("crunch", 8),
     longOperation("publish", 4),
-    makeNode("transform", "summary", { template: { batch: "{{input.name}}", result: "{{value.text}}" } }),
+    makeNode("transform", "summary", {
+      template: { batch: "{{input.name}}", result: "{{value.text}}" },
+    }),
     makeNode("output", "report", { name: "report" }),
   ],
   edges: chain("batch", "collect", "crunch", "publish", "summary", "report"),

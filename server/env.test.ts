@@ -68,7 +68,9 @@ describe("generated secrets", () => {
   });
 
   it("rejects an APP_SECRET_KEY that is not 32 bytes of hex", () => {
-    expect(() => parseEnv({ APP_SECRET_KEY: "abc" })).toThrow(/APP_SECRET_KEY: must be 64 hex characters/);
+    expect(() => parseEnv({ APP_SECRET_KEY: "abc" })).toThrow(
+      /APP_SECRET_KEY: must be 64 hex characters/,
+    );
     expect(parseEnv({ APP_SECRET_KEY: "A".repeat(64) }).appSecretKey).toBe("a".repeat(64));
   });
 });

@@ -25,14 +25,28 @@ const schema = z
     DATABASE_URL: optional(
       z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
     ),
-    REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })),
+    REDIS_URL: optional(
+      z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }),
+    ),
     NEXTAUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
-    NEXTAUTH_URL: optional(z.url({ error: "must be the app's public URL, e.g. http://localhost:3000" })),
+    NEXTAUTH_URL: optional(
+      z.url({ error: "must be the app's public URL, e.g. http://localhost:3000" }),
+    ),
     APP_SECRET_KEY: optional(
-      z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`"),
+      z
+        .string()
+        .regex(
+          /^[0-9a-fA-F]{64}$/,
+          "must be 64 hex characters (32 bytes), e.g. from `openssl rand -hex 32`",
+        ),
     ),
     APP_SECRET_KEY_PREVIOUS: optional(
-      z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes): the key APP_SECRET_KEY replaced"),
+      z
+        .string()
+        .regex(
+          /^[0-9a-fA-F]{64}$/,
+          "must be 64 hex characters (32 bytes): the key APP_SECRET_KEY replaced",
+        ),
     ),
     SEED_DEMO: optional(booleanFlag),
     RUN_CONCURRENCY: optional(z.coerce.number().int().min(1).max(256)),
@@ -43,22 +57,39 @@ const schema = z
     ANOMALY_BUCKET_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
     ANOMALY_EVALUATE_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     ANOMALY_BREAKER_COOLDOWN_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
-    RUN_QUEUE_NAME: optional(z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be letters, digits, - and _ (at most 100)")),
+    RUN_QUEUE_NAME: optional(
+      z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "must be letters, digits, - and _ (at most 100)"),
+    ),
     RUN_MAX_PER_DAY: optional(z.coerce.number().int().min(1).max(10_000_000)),
     TOKENS_MAX_PER_MONTH: optional(z.coerce.number().int().min(1).max(1_000_000_000_000)),
     RATE_LIMIT_PER_USER: optional(z.coerce.number().int().min(1).max(100_000)),
     RATE_LIMIT_PER_TOKEN: optional(z.coerce.number().int().min(1).max(100_000)),
-    MAX_REQUEST_BYTES: optional(z.coerce.number().int().min(1024).max(100 * 1024 * 1024)),
+    MAX_REQUEST_BYTES: optional(
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(100 * 1024 * 1024),
+    ),
     SIGNIN_MAX_FAILURES: optional(z.coerce.number().int().min(1).max(1000)),
     SIGNIN_LOCKOUT_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
     SIGNIN_MAX_FAILURES_PER_CLIENT: optional(z.coerce.number().int().min(1).max(100_000)),
     OPENAI_API_KEY: optional(z.string()),
     OPENAI_BASE_URL: optional(z.url({ error: "must be a URL, e.g. https://api.openai.com/v1" })),
     ANTHROPIC_API_KEY: optional(z.string()),
-    LLM_BASE_URL: optional(z.url({ error: "must be the URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1" })),
+    LLM_BASE_URL: optional(
+      z.url({
+        error: "must be the URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1",
+      }),
+    ),
     LLM_API_KEY: optional(z.string()),
     LLM_DEFAULT_MODEL: optional(
-      z.string().regex(/^[a-z-]+\/.+$/, "must be provider/model, e.g. openai/gpt-4o-mini or local/llama3.1"),
+      z
+        .string()
+        .regex(
+          /^[a-z-]+\/.+$/,
+          "must be provider/model, e.g. openai/gpt-4o-mini or local/llama3.1",
+        ),
     ),
     GITHUB_ID: optional(z.string()),
     GITHUB_SECRET: optional(z.string()),
@@ -121,7 +152,10 @@ export interface Env {
     local?: { baseURL: string; apiKey?: string };
     defaultModel?: string;
   };
-  oauth: { github?: { clientId: string; clientSecret: string }; google?: { clientId: string; clientSecret: string } };
+  oauth: {
+    github?: { clientId: string; clientSecret: string };
+    google?: { clientId: string; clientSecret: string };
+  };
 }
 
 export class EnvError extends Error {
@@ -135,10 +169,13 @@ export class EnvError extends Error {
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
-    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+    throw new EnvError(
+      result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
   }
   const v = result.data;
-  const pair = (id?: string, secret?: string) => (id && secret ? { clientId: id, clientSecret: secret } : undefined);
+  const pair = (id?: string, secret?: string) =>
+    id && secret ? { clientId: id, clientSecret: secret } : undefined;
   return {
     nodeEnv: v.NODE_ENV ?? "development",
     dataDir: resolve(/*turbopackIgnore: true*/ v.DATA_DIR ?? ".data"),
@@ -158,7 +195,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       shutdownGraceMs: v.RUN_SHUTDOWN_GRACE_MS ?? 10_000,
       queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
-    signIn: { maxFailures: v.SIGNIN_MAX_FAILURES ?? 5, maxFailuresPerClient: v.SIGNIN_MAX_FAILURES_PER_CLIENT ?? 20, lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900 },
+    signIn: {
+      maxFailures: v.SIGNIN_MAX_FAILURES ?? 5,
+      maxFailuresPerClient: v.SIGNIN_MAX_FAILURES_PER_CLIENT ?? 20,
+      lockoutSeconds: v.SIGNIN_LOCKOUT_SECONDS ?? 900,
+    },
     anomaly: {
       bucketMs: (v.ANOMALY_BUCKET_SECONDS ?? 60) * 1000,
       evaluateMs: (v.ANOMALY_EVALUATE_SECONDS ?? 60) * 1000,
@@ -171,12 +212,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       requestsPerMinutePerToken: v.RATE_LIMIT_PER_TOKEN ?? 120,
     },
     llm: {
-      openai: v.OPENAI_API_KEY ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL } : undefined,
+      openai: v.OPENAI_API_KEY
+        ? { apiKey: v.OPENAI_API_KEY, baseURL: v.OPENAI_BASE_URL }
+        : undefined,
       anthropic: v.ANTHROPIC_API_KEY ? { apiKey: v.ANTHROPIC_API_KEY } : undefined,
       local: v.LLM_BASE_URL ? { baseURL: v.LLM_BASE_URL, apiKey: v.LLM_API_KEY } : undefined,
       defaultModel: v.LLM_DEFAULT_MODEL,
     },
-    oauth: { github: pair(v.GITHUB_ID, v.GITHUB_SECRET), google: pair(v.GOOGLE_ID, v.GOOGLE_SECRET) },
+    oauth: {
+      github: pair(v.GITHUB_ID, v.GITHUB_SECRET),
+      google: pair(v.GOOGLE_ID, v.GOOGLE_SECRET),
+    },
   };
 }
 
@@ -199,7 +245,9 @@ interface GeneratedSecrets {
  */
 export function getGeneratedSecrets(dataDir = getEnv().dataDir): GeneratedSecrets {
   const file = join(dataDir, "secrets.json");
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<GeneratedSecrets>) : null;
+  const existing = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Partial<GeneratedSecrets>)
+    : null;
   if (existing?.authSecret && existing.appKey) return existing as GeneratedSecrets;
   mkdirSync(dataDir, { recursive: true });
   // Keep what an older version generated; add what it did not know about.
@@ -208,7 +256,10 @@ export function getGeneratedSecrets(dataDir = getEnv().dataDir): GeneratedSecret
     appKey: existing?.appKey ?? randomBytes(32).toString("hex"),
   };
   try {
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: existing ? "w" : "wx" });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), {
+      mode: 0o600,
+      flag: existing ? "w" : "wx",
+    });
   } catch (error) {
     // Another process wrote it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return getGeneratedSecrets(dataDir);

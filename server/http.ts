@@ -18,14 +18,19 @@ export function readRequestMeta(headers: HeaderSource): RequestMeta {
 }
 
 /** What reading a request body found: JSON, or why not (with the HTTP status to answer). */
-export type BodyResult = { ok: true; text: string; json: unknown } | { ok: false; status: 400 | 413; message: string };
+export type BodyResult =
+  { ok: true; text: string; json: unknown } | { ok: false; status: 400 | 413; message: string };
 
 /**
  * Reads a request body up to `maxBytes` (413 beyond, without reading the rest) and parses it as
  * JSON when it has any text; an empty body is `undefined`.
  */
 export async function readJsonBody(request: Request, maxBytes: number): Promise<BodyResult> {
-  const tooLarge = { ok: false, status: 413, message: `The body is larger than ${maxBytes} bytes.` } as const;
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    message: `The body is larger than ${maxBytes} bytes.`,
+  } as const;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return tooLarge;
   const text = await readTextCapped(request, maxBytes);
@@ -39,12 +44,18 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 }
 
 /** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
-export async function readTextCapped(request: Request, maxBytes: number): Promise<string | undefined> {
+export async function readTextCapped(
+  request: Request,
+  maxBytes: number,
+): Promise<string | undefined> {
   return (await readBytesCapped(request, maxBytes))?.toString("utf8");
 }
 
 /** The body's bytes (a signature covers them exactly), or undefined past `maxBytes` (the rest is not read). */
-export async function readBytesCapped(request: Request, maxBytes: number): Promise<Buffer | undefined> {
+export async function readBytesCapped(
+  request: Request,
+  maxBytes: number,
+): Promise<Buffer | undefined> {
   if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return undefined;
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();

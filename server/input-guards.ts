@@ -33,7 +33,11 @@ export interface InputProblem {
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes >= MiB && bytes % MiB === 0 ? `${bytes / MiB} MiB` : bytes >= KiB && bytes % KiB === 0 ? `${bytes / KiB} KiB` : `${bytes} bytes`;
+  return bytes >= MiB && bytes % MiB === 0
+    ? `${bytes / MiB} MiB`
+    : bytes >= KiB && bytes % KiB === 0
+      ? `${bytes / KiB} KiB`
+      : `${bytes} bytes`;
 }
 
 // A high surrogate not followed by a low one, or a low one without a high one before it.
@@ -42,7 +46,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why this text cannot be stored (PostgreSQL refuses NUL in text and jsonb, and lone surrogates in jsonb), or null. */
 export function textProblem(text: string): string | null {
   if (text.includes("\u0000")) return "contains a NUL character (\\u0000), which text may not hold";
-  if (LONE_SURROGATE.test(text)) return "contains an unpaired surrogate (text that is not valid Unicode)";
+  if (LONE_SURROGATE.test(text))
+    return "contains an unpaired surrogate (text that is not valid Unicode)";
   return null;
 }
 
@@ -58,7 +63,13 @@ function pathOf(visit: Visit | null, label: string): string {
   const parts: string[] = [];
   for (let v = visit; v && v.key !== null; v = v.parent) {
     const key = v.key;
-    parts.push(typeof key === "number" ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key.slice(0, 40))}]`);
+    parts.push(
+      typeof key === "number"
+        ? `[${key}]`
+        : /^[A-Za-z_$][\w$]*$/.test(key)
+          ? `.${key}`
+          : `[${JSON.stringify(key.slice(0, 40))}]`,
+    );
   }
   return label + parts.reverse().join("");
 }
@@ -74,11 +85,18 @@ function isPlainObject(value: object): boolean {
  * deep, with text a database can store, and at most about `maxBytes` as JSON. One iterative walk:
  * no recursion, so 100,000 levels of nesting are as safe to check as one.
  */
-export function findInputProblem(value: unknown, options: { maxDepth?: number; maxBytes?: number; label?: string } = {}): InputProblem | null {
+export function findInputProblem(
+  value: unknown,
+  options: { maxDepth?: number; maxBytes?: number; label?: string } = {},
+): InputProblem | null {
   const maxDepth = options.maxDepth ?? INPUT_LIMITS.maxDepth;
   const maxBytes = options.maxBytes ?? Infinity;
   const label = options.label ?? "input";
-  const problem = (status: 400 | 413, visit: Visit | null, message: string): InputProblem => ({ status, path: pathOf(visit, label), message });
+  const problem = (status: 400 | 413, visit: Visit | null, message: string): InputProblem => ({
+    status,
+    path: pathOf(visit, label),
+    message,
+  });
   const stack: Visit[] = [{ value, depth: 0, key: null, parent: null }];
   let bytes = 0;
   while (stack.length) {
@@ -93,7 +111,8 @@ export function findInputProblem(value: unknown, options: { maxDepth?: number; m
         break;
       }
       case "number":
-        if (!Number.isFinite(current)) return problem(400, visit, "is a number that is not finite (NaN or Infinity)");
+        if (!Number.isFinite(current))
+          return problem(400, visit, "is a number that is not finite (NaN or Infinity)");
         bytes += 8;
         break;
       case "boolean":
@@ -112,16 +131,27 @@ export function findInputProblem(value: unknown, options: { maxDepth?: number; m
         }
         const isArray = Array.isArray(current);
         if (!isArray && !isPlainObject(current)) {
-          return problem(400, visit, `is a ${Object.prototype.toString.call(current).slice(8, -1)}, which is not a JSON value`);
+          return problem(
+            400,
+            visit,
+            `is a ${Object.prototype.toString.call(current).slice(8, -1)}, which is not a JSON value`,
+          );
         }
-        if (visit.depth + 1 > maxDepth) return problem(400, visit, `is nested deeper than ${maxDepth} levels`);
+        if (visit.depth + 1 > maxDepth)
+          return problem(400, visit, `is nested deeper than ${maxDepth} levels`);
         bytes += 2;
         if (isArray) {
-          for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], depth: visit.depth + 1, key: i, parent: visit });
+          for (let i = current.length - 1; i >= 0; i--)
+            stack.push({ value: current[i], depth: visit.depth + 1, key: i, parent: visit });
           bytes += current.length;
         } else {
           for (const key of Object.keys(current)) {
-            const child: Visit = { value: (current as Record<string, unknown>)[key], depth: visit.depth + 1, key, parent: visit };
+            const child: Visit = {
+              value: (current as Record<string, unknown>)[key],
+              depth: visit.depth + 1,
+              key,
+              parent: visit,
+            };
             const why = textProblem(key);
             if (why) return problem(400, child, `has a key that ${why}`);
             bytes += key.length + 4;
@@ -148,9 +178,14 @@ export function describeInputProblem(problem: InputProblem): string {
  * For services that take JSON from any entry point (a run's input, a tool's arguments): throws
  * INVALID_INPUT (400) with the problem, in the `problems` shape the REST API turns into field errors.
  */
-export function assertJsonInput(value: unknown, options: { maxBytes: number; label: string; what: string }): void {
+export function assertJsonInput(
+  value: unknown,
+  options: { maxBytes: number; label: string; what: string },
+): void {
   const problem = findInputProblem(value, { maxBytes: options.maxBytes, label: options.label });
   if (!problem) return;
   const sentence = describeInputProblem(problem);
-  throw new AppError("INVALID_INPUT", `The ${options.what} is not accepted: ${sentence}`, { problems: [sentence] });
+  throw new AppError("INVALID_INPUT", `The ${options.what} is not accepted: ${sentence}`, {
+    problems: [sentence],
+  });
 }

@@ -10,7 +10,12 @@ import { createMcpToolPort } from "./mcp/tool-port";
 import { getBreakers, type BreakerRegistry } from "./mcp/breakers";
 import { createBullQueue, createMemoryQueue, type RunQueue } from "./queue/run-queue";
 import { reportQueueDepth } from "./observability/metrics";
-import { handBackAllRuns, heartbeat as heartbeatRuns, listOrphanedRuns, pruneIdempotencyKeys } from "./repositories/runs";
+import {
+  handBackAllRuns,
+  heartbeat as heartbeatRuns,
+  listOrphanedRuns,
+  pruneIdempotencyKeys,
+} from "./repositories/runs";
 import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { failInterruptedEvaluations } from "./services/evaluations";
 import { MetricRecorder } from "./services/metric-recorder";
@@ -47,7 +52,10 @@ export interface RunSystemOptions {
   /** The LLM port for a tenant's runs (its own provider settings, else the platform's). */
   llm?: (tenantId: string) => LlmPort | undefined;
   /** A tenant's tool port; `onCall` reports each MCP call that reached a server, for the anomaly watcher's rollups. */
-  tools?: (tenantId: string, onCall: (server: string, failed: boolean, durationMs: number) => void) => ToolPort | undefined;
+  tools?: (
+    tenantId: string,
+    onCall: (server: string, failed: boolean, durationMs: number) => void,
+  ) => ToolPort | undefined;
   maxActiveRunsPerTenant?: number;
   /** A running run without a heartbeat for this long is resumed by another worker (see runTimings). */
   staleAfterMs?: number;
@@ -121,7 +129,13 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     defaultMaxConcurrentRuns: options.maxActiveRunsPerTenant ?? 50,
     watermarks: new Map(),
   };
-  const runDeps: RunDeps = { queue, bus, journal, maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50, outcomes };
+  const runDeps: RunDeps = {
+    queue,
+    bus,
+    journal,
+    maxActiveRunsPerTenant: options.maxActiveRunsPerTenant ?? 50,
+    outcomes,
+  };
   let stopWatch: (() => void) | undefined;
   let scheduler: { stop(): Promise<void> } | undefined;
   const executor: ExecutorDeps = {
@@ -131,7 +145,16 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     clock: createRealClock(),
     llm: options.llm ?? (() => undefined),
     tools: (tenantId) =>
-      options.tools?.(tenantId, (server, failed, durationMs) => metrics.observe({ tenantId, source: "mcp", subject: server, at: Date.now(), failed, durationMs })),
+      options.tools?.(tenantId, (server, failed, durationMs) =>
+        metrics.observe({
+          tenantId,
+          source: "mcp",
+          subject: server,
+          at: Date.now(),
+          failed,
+          durationMs,
+        }),
+      ),
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
     heldRuns: new Set(),
@@ -147,7 +170,9 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
   async function requeueOrphans() {
     const withQueued = Date.now() - queuedSweptAt >= timings.queuedSweepMs;
     if (withQueued) queuedSweptAt = Date.now();
-    const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs), { withQueued });
+    const orphans = await listOrphanedRuns(options.db, new Date(Date.now() - staleAfterMs), {
+      withQueued,
+    });
     for (const run of orphans) await queue.enqueue({ runId: run.id, tenantId: run.tenantId });
     // Idempotency keys protect starts for a day; older ones are dropped once an hour.
     if (Date.now() - prunedAt >= 3_600_000) {
@@ -166,10 +191,16 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     async startWorkers(concurrency) {
       shutdown = new AbortController();
       const stopping = shutdown.signal;
-      queue.process((job, signal) => executeRunJob(executor, job, AbortSignal.any([signal, stopping])), { concurrency });
+      queue.process(
+        (job, signal) => executeRunJob(executor, job, AbortSignal.any([signal, stopping])),
+        { concurrency },
+      );
       heartbeat = setInterval(() => {
         const held = [...executor.heldRuns];
-        if (held.length > 0) void heartbeatRuns(options.db, held, executor.workerId).catch((e: unknown) => console.error("Run heartbeat failed:", e));
+        if (held.length > 0)
+          void heartbeatRuns(options.db, held, executor.workerId).catch((e: unknown) =>
+            console.error("Run heartbeat failed:", e),
+          );
       }, timings.heartbeatMs);
       heartbeat.unref();
       if (options.ownsDatabase) {
@@ -178,17 +209,26 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
         await failInterruptedEvaluations(options.db);
       }
       await requeueOrphans();
-      sweeper = setInterval(() => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)), timings.sweepMs);
+      sweeper = setInterval(
+        () => void requeueOrphans().catch((e: unknown) => console.error("Run recovery failed:", e)),
+        timings.sweepMs,
+      );
       sweeper.unref();
       // Where runs execute, their figures are rolled up and watched for anomalies.
       metrics.start();
       outcomes.start();
       await breakers.listen(bus);
-      await restoreOpenBreakers(options.db, breakers).catch((e: unknown) => console.error("Open circuit breakers could not be restored:", e));
+      await restoreOpenBreakers(options.db, breakers).catch((e: unknown) =>
+        console.error("Open circuit breakers could not be restored:", e),
+      );
       stopWatch = startAnomalyWatch(watch, options.anomalyEvaluateMs ?? 60_000);
       // Schedules fire where runs execute; a lease on each due row keeps several processes from doubling a fire.
       const scheduleTickMs = options.scheduleTickMs ?? 1000;
-      if (scheduleTickMs > 0) scheduler = startScheduler({ db: options.db, runDeps, workerId: executor.workerId }, scheduleTickMs);
+      if (scheduleTickMs > 0)
+        scheduler = startScheduler(
+          { db: options.db, runDeps, workerId: executor.workerId },
+          scheduleTickMs,
+        );
     },
     async close(closeOptions) {
       if (sweeper) clearInterval(sweeper);

@@ -10,7 +10,11 @@ import { installServer } from "@/server/services/mcp-installations";
 import { startRun } from "@/server/services/runs";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
-import { startTestWorkers, workerPoolMode, type TestWorkerPool } from "@/server/testing/worker-harness";
+import {
+  startTestWorkers,
+  workerPoolMode,
+  type TestWorkerPool,
+} from "@/server/testing/worker-harness";
 
 /**
  * A worker dies in the middle of a run and another one finishes it from the last stored step.
@@ -43,20 +47,38 @@ async function installEverything(ctx: TenantContext) {
 
 /** A tool step that takes `seconds`, reporting progress every half second. */
 const slowStep = (id: string, seconds: number) =>
-  makeNode("tool", id, { server: "everything", tool: "trigger-long-running-operation", args: { duration: seconds, steps: seconds * 2 } });
+  makeNode("tool", id, {
+    server: "everything",
+    tool: "trigger-long-running-operation",
+    args: { duration: seconds, steps: seconds * 2 },
+  });
 
 const threeSlowSteps = makeWorkflow({
   name: "Three slow steps",
-  nodes: [makeNode("input", "in"), slowStep("first", 1), slowStep("second", 4), slowStep("third", 1), makeNode("output", "out", { name: "done" })],
+  nodes: [
+    makeNode("input", "in"),
+    slowStep("first", 1),
+    slowStep("second", 4),
+    slowStep("third", 1),
+    makeNode("output", "out", { name: "done" }),
+  ],
   edges: chain("in", "first", "second", "third", "out"),
 });
 
 async function eventsOf(ctx: TenantContext, runId: string) {
   const rows = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId });
-  return rows.map((row) => ({ type: row.type, ...(row.payload as { stepId?: string; resumed?: boolean; restoredSteps?: number }) }));
+  return rows.map((row) => ({
+    type: row.type,
+    ...(row.payload as { stepId?: string; resumed?: boolean; restoredSteps?: number }),
+  }));
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms: number, explain: () => string = () => ""): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms: number,
+  explain: () => string = () => "",
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const found = await probe();
@@ -78,13 +100,23 @@ describe(`run workers (${workerPoolMode()})`, () => {
       document: threeSlowSteps,
       createdBy: ctx.actor.userId,
     });
-    const workerOutput = () => workers.workers.map((w, i) => `worker ${i}:\n${w.output()}`).join("\n");
+    const workerOutput = () =>
+      workers.workers.map((w, i) => `worker ${i}:\n${w.output()}`).join("\n");
 
-    const run = await startRun(ctx, workers.runDeps, { workflowId: workflow.id, draft: true, input: {} });
+    const run = await startRun(ctx, workers.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: {},
+    });
     // "first" is stored and "second" is under way: kill the worker that holds the run now.
     await waitFor(
       "the second step to start",
-      async () => ((await eventsOf(ctx, run.id)).some((e) => e.type === "step.started" && e.stepId === "second") ? true : undefined),
+      async () =>
+        (await eventsOf(ctx, run.id)).some(
+          (e) => e.type === "step.started" && e.stepId === "second",
+        )
+          ? true
+          : undefined,
       45_000,
       workerOutput,
     );
@@ -106,12 +138,15 @@ describe(`run workers (${workerPoolMode()})`, () => {
       workerOutput,
     );
     expect(done.status, JSON.stringify(done.error)).toBe("completed");
-    expect(done.output).toMatchObject({ done: { text: expect.stringContaining("Long running operation completed") } });
+    expect(done.output).toMatchObject({
+      done: { text: expect.stringContaining("Long running operation completed") },
+    });
     expect(done.resumeCount).toBeGreaterThanOrEqual(1);
     expect(survivor.isAlive()).toBe(true);
 
     const events = await eventsOf(ctx, run.id);
-    const starts = (stepId: string) => events.filter((e) => e.type === "step.started" && e.stepId === stepId).length;
+    const starts = (stepId: string) =>
+      events.filter((e) => e.type === "step.started" && e.stepId === stepId).length;
     expect(starts("first")).toBe(1); // finished before the kill: not executed again
     expect(starts("second")).toBeGreaterThanOrEqual(2); // cut off by the kill: executed again
     expect(starts("third")).toBe(1);
@@ -120,7 +155,13 @@ describe(`run workers (${workerPoolMode()})`, () => {
     expect(resumed?.restoredSteps).toBeGreaterThanOrEqual(1); // at least "first"
 
     const steps = await listStepRuns(ctx.db, run.id);
-    expect(steps.find((s) => s.stepId === "first")).toMatchObject({ status: "completed", attempts: 1, startedAt: firstBefore!.startedAt });
-    expect(steps.filter((s) => s.status === "completed").map((s) => s.stepId)).toEqual(expect.arrayContaining(["first", "second", "third"]));
+    expect(steps.find((s) => s.stepId === "first")).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      startedAt: firstBefore!.startedAt,
+    });
+    expect(steps.filter((s) => s.status === "completed").map((s) => s.stepId)).toEqual(
+      expect.arrayContaining(["first", "second", "third"]),
+    );
   });
 });

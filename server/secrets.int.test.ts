@@ -33,19 +33,36 @@ async function storeSecrets(values: { mcp: string; llm: string }) {
     .returning();
   const [installation] = await db
     .insert(mcpInstallations)
-    .values({ tenantId: tenant.id, catalogEntryId: entry!.id, name: `srv-${randomBytes(3).toString("hex")}`, secretsEncrypted: values.mcp, secretKeys: ["env:TOKEN"] })
+    .values({
+      tenantId: tenant.id,
+      catalogEntryId: entry!.id,
+      name: `srv-${randomBytes(3).toString("hex")}`,
+      secretsEncrypted: values.mcp,
+      secretKeys: ["env:TOKEN"],
+    })
     .returning();
   const [setting] = await db
     .insert(llmProviderSettings)
-    .values({ tenantId: tenant.id, provider: "openai", apiKeyEncrypted: values.llm, keyHint: "1234" })
+    .values({
+      tenantId: tenant.id,
+      provider: "openai",
+      apiKeyEncrypted: values.llm,
+      keyHint: "1234",
+    })
     .returning();
   return { installationId: installation!.id, settingId: setting!.id };
 }
 
 async function storedValues(ids: { installationId: string; settingId: string }) {
   const { db } = database;
-  const [installation] = await db.select().from(mcpInstallations).where(eq(mcpInstallations.id, ids.installationId));
-  const [setting] = await db.select().from(llmProviderSettings).where(eq(llmProviderSettings.id, ids.settingId));
+  const [installation] = await db
+    .select()
+    .from(mcpInstallations)
+    .where(eq(mcpInstallations.id, ids.installationId));
+  const [setting] = await db
+    .select()
+    .from(llmProviderSettings)
+    .where(eq(llmProviderSettings.id, ids.settingId));
   return { mcp: installation!.secretsEncrypted!, llm: setting!.apiKeyEncrypted! };
 }
 
@@ -53,8 +70,14 @@ describe("rotating the app key", () => {
   it("re-encrypts every stored secret under the new key, counts them, and leaves current ones alone", async () => {
     const previous = randomBytes(32);
     const current = randomBytes(32);
-    const old = await storeSecrets({ mcp: encryptSecret('{"env:TOKEN":"ghp_old"}', previous), llm: encryptSecret("sk-old", previous) });
-    const fresh = await storeSecrets({ mcp: encryptSecret('{"env:TOKEN":"ghp_new"}', current), llm: encryptSecret("sk-new", current) });
+    const old = await storeSecrets({
+      mcp: encryptSecret('{"env:TOKEN":"ghp_old"}', previous),
+      llm: encryptSecret("sk-old", previous),
+    });
+    const fresh = await storeSecrets({
+      mcp: encryptSecret('{"env:TOKEN":"ghp_new"}', current),
+      llm: encryptSecret("sk-new", current),
+    });
     const freshBefore = await storedValues(fresh);
 
     const counts = await rotateStoredSecrets(database.db, { current, previous });
@@ -84,15 +107,27 @@ describe("rotating the app key", () => {
     try {
       const { db } = isolated;
       const tenant = await makeTenant(db);
-      await db.insert(llmProviderSettings).values({ tenantId: tenant.id, provider: "openai", apiKeyEncrypted: encryptSecret("sk-a", previous) });
+      await db
+        .insert(llmProviderSettings)
+        .values({
+          tenantId: tenant.id,
+          provider: "openai",
+          apiKeyEncrypted: encryptSecret("sk-a", previous),
+        });
       const [stranger] = await db
         .insert(llmProviderSettings)
-        .values({ tenantId: tenant.id, provider: "anthropic", apiKeyEncrypted: encryptSecret("sk-b", randomBytes(32)) })
+        .values({
+          tenantId: tenant.id,
+          provider: "anthropic",
+          apiKeyEncrypted: encryptSecret("sk-b", randomBytes(32)),
+        })
         .returning();
       const before = await db.select().from(llmProviderSettings);
 
       await expect(rotateStoredSecrets(db, { current, previous })).rejects.toThrow(
-        new RegExp(`Nothing was changed: 1 stored secret.*llm_provider_settings.api_key_encrypted of row ${stranger!.id}`),
+        new RegExp(
+          `Nothing was changed: 1 stored secret.*llm_provider_settings.api_key_encrypted of row ${stranger!.id}`,
+        ),
       );
       expect(await db.select().from(llmProviderSettings)).toEqual(before);
     } finally {

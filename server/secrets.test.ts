@@ -38,6 +38,8 @@ describe("secrets after a key rotation", () => {
   it("still refuses a value under neither key", () => {
     const other = encryptSecret("sk-other", randomBytes(32));
     expect(() => decryptSecret(other, [current, previous])).toThrow(SecretDecryptError);
-    expect(() => decryptSecret(encryptSecret("sk-old", previous), current)).toThrow(/APP_SECRET_KEY_PREVIOUS/);
+    expect(() => decryptSecret(encryptSecret("sk-old", previous), current)).toThrow(
+      /APP_SECRET_KEY_PREVIOUS/,
+    );
   });
 });

@@ -26,13 +26,16 @@ export function getSecretKeys(): SecretKeys {
   return { current: getAppSecretKey(), previous: previous ? Buffer.from(previous, "hex") : null };
 }
 
-const decryptionKeys = (keys: SecretKeys) => (keys.previous ? [keys.current, keys.previous] : [keys.current]);
+const decryptionKeys = (keys: SecretKeys) =>
+  keys.previous ? [keys.current, keys.previous] : [keys.current];
 
 export function encryptSecret(plaintext: string, key: Buffer = getAppSecretKey()): string {
   const nonce = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, nonce, ciphertext, cipher.getAuthTag()].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+  return [VERSION, nonce, ciphertext, cipher.getAuthTag()]
+    .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+    .join(".");
 }
 
 export class SecretDecryptError extends Error {
@@ -46,11 +49,17 @@ export class SecretDecryptError extends Error {
  * Decrypts with the first of `keys` that fits (GCM's tag tells a wrong key from the right one).
  * Throws SecretDecryptError when the value was tampered with or encrypted under none of them.
  */
-export function decryptSecret(stored: string, keys: Buffer | readonly Buffer[] = decryptionKeys(getSecretKeys())): string {
+export function decryptSecret(
+  stored: string,
+  keys: Buffer | readonly Buffer[] = decryptionKeys(getSecretKeys()),
+): string {
   return decryptWithIndex(stored, Buffer.isBuffer(keys) ? [keys] : keys).plaintext;
 }
 
-function decryptWithIndex(stored: string, keys: readonly Buffer[]): { plaintext: string; keyIndex: number } {
+function decryptWithIndex(
+  stored: string,
+  keys: readonly Buffer[],
+): { plaintext: string; keyIndex: number } {
   const [version, nonce, ciphertext, tag] = stored.split(".");
   if (version !== VERSION || nonce === undefined || ciphertext === undefined || tag === undefined) {
     throw new SecretDecryptError(`Unknown secret format (${version ?? "empty"})`);
@@ -59,7 +68,10 @@ function decryptWithIndex(stored: string, keys: readonly Buffer[]): { plaintext:
     try {
       const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64url"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+      const plaintext = Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, "base64url")),
+        decipher.final(),
+      ]).toString("utf8");
       return { plaintext, keyIndex };
     } catch {
       // not this key: try the next one
@@ -86,8 +98,15 @@ const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   {
     name: "mcp_installations.secrets_encrypted",
     list: (db) =>
-      db.select({ id: mcpInstallations.id, value: mcpInstallations.secretsEncrypted }).from(mcpInstallations).where(isNotNull(mcpInstallations.secretsEncrypted)),
-    write: (db, id, value) => db.update(mcpInstallations).set({ secretsEncrypted: value }).where(eq(mcpInstallations.id, id)),
+      db
+        .select({ id: mcpInstallations.id, value: mcpInstallations.secretsEncrypted })
+        .from(mcpInstallations)
+        .where(isNotNull(mcpInstallations.secretsEncrypted)),
+    write: (db, id, value) =>
+      db
+        .update(mcpInstallations)
+        .set({ secretsEncrypted: value })
+        .where(eq(mcpInstallations.id, id)),
   },
   {
     name: "llm_provider_settings.api_key_encrypted",
@@ -96,13 +115,24 @@ const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
         .select({ id: llmProviderSettings.id, value: llmProviderSettings.apiKeyEncrypted })
         .from(llmProviderSettings)
         .where(isNotNull(llmProviderSettings.apiKeyEncrypted)),
-    write: (db, id, value) => db.update(llmProviderSettings).set({ apiKeyEncrypted: value }).where(eq(llmProviderSettings.id, id)),
+    write: (db, id, value) =>
+      db
+        .update(llmProviderSettings)
+        .set({ apiKeyEncrypted: value })
+        .where(eq(llmProviderSettings.id, id)),
   },
   {
     name: "workflow_triggers.secret_encrypted",
     list: (db) =>
-      db.select({ id: workflowTriggers.id, value: workflowTriggers.secretEncrypted }).from(workflowTriggers).where(isNotNull(workflowTriggers.secretEncrypted)),
-    write: (db, id, value) => db.update(workflowTriggers).set({ secretEncrypted: value }).where(eq(workflowTriggers.id, id)),
+      db
+        .select({ id: workflowTriggers.id, value: workflowTriggers.secretEncrypted })
+        .from(workflowTriggers)
+        .where(isNotNull(workflowTriggers.secretEncrypted)),
+    write: (db, id, value) =>
+      db
+        .update(workflowTriggers)
+        .set({ secretEncrypted: value })
+        .where(eq(workflowTriggers.id, id)),
   },
 ];
 
@@ -118,7 +148,10 @@ export interface RotationCount {
  * Re-encrypts every stored secret under the current key, in one transaction: when any value
  * decrypts under neither key, nothing is changed and the error names the rows.
  */
-export async function rotateStoredSecrets(db: Db, keys: SecretKeys = getSecretKeys()): Promise<RotationCount[]> {
+export async function rotateStoredSecrets(
+  db: Db,
+  keys: SecretKeys = getSecretKeys(),
+): Promise<RotationCount[]> {
   return db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const counts: RotationCount[] = [];

@@ -17,7 +17,9 @@ export function stopGracefullyOnSignals(who: string): void {
     if (isStopping) return;
     isStopping = true;
     const graceMs = getEnv().runs.shutdownGraceMs;
-    console.log(`${who} ${process.pid} got ${signal}: taking no new runs; running ones have ${graceMs / 1000} s to finish, then are handed back.`);
+    console.log(
+      `${who} ${process.pid} got ${signal}: taking no new runs; running ones have ${graceMs / 1000} s to finish, then are handed back.`,
+    );
     setTimeout(() => {
       console.error(`${who} ${process.pid} did not stop in time; exiting.`);
       process.exit(1);

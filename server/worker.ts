@@ -27,6 +27,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(`The worker could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `The worker could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -10,7 +10,8 @@ export default function NotFound() {
   return (
     <EmptyState icon={SearchX} title="Nothing here">
       <p className="max-w-md text-sm text-muted-foreground">
-        This address names no page, or a workflow, run, server or alert that does not exist in this tenant.
+        This address names no page, or a workflow, run, server or alert that does not exist in this
+        tenant.
       </p>
       <div className="flex gap-4 text-sm">
         <Link href="/workflows" className="underline underline-offset-2">

@@ -4,7 +4,11 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
   return (
@@ -18,7 +22,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             <p className="text-sm text-muted-foreground">Agent workflows on MCP servers</p>
           </div>
         </div>
-        <SignInForm callbackUrl={safeCallbackUrl(one(params.callbackUrl))} error={one(params.error) ?? undefined} />
+        <SignInForm
+          callbackUrl={safeCallbackUrl(one(params.callbackUrl))}
+          error={one(params.error) ?? undefined}
+        />
       </div>
     </main>
   );

@@ -27,7 +27,9 @@ export function AdminSection({
   if (!me.can(permission)) {
     return (
       <EmptyState icon={ShieldOff} title="Admins only">
-        <p className="text-sm text-muted-foreground">Your role in this tenant is {me.data?.tenant?.role}. Ask an admin or the owner.</p>
+        <p className="text-sm text-muted-foreground">
+          Your role in this tenant is {me.data?.tenant?.role}. Ask an admin or the owner.
+        </p>
       </EmptyState>
     );
   }

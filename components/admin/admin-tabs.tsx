@@ -19,7 +19,9 @@ const TABS = [
 export function AdminTabs() {
   const pathname = usePathname();
   const me = useMe();
-  const visible = TABS.filter((tab) => (tab.permission === "platform" ? me.data?.user.isSuperadmin : me.can(tab.permission)));
+  const visible = TABS.filter((tab) =>
+    tab.permission === "platform" ? me.data?.user.isSuperadmin : me.can(tab.permission),
+  );
   return (
     <nav aria-label="Admin sections" className="mb-6 flex flex-wrap gap-1 border-b">
       {visible.map((tab) => {
@@ -31,7 +33,9 @@ export function AdminTabs() {
             aria-current={isActive ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-3 py-2 text-sm",
-              isActive ? "border-primary font-medium text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
+              isActive
+                ? "border-primary font-medium text-foreground"
+                : "border-transparent text-muted-foreground hover:text-foreground",
             )}
           >
             {tab.label}

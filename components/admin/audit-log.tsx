@@ -47,7 +47,11 @@ export function AuditLogPage() {
       title="Audit log"
       description="Every change and sign-in in this tenant. Records cannot be changed or deleted."
       actions={
-        <a href={exportHref(filters)} download className="inline-flex h-9 items-center gap-2 rounded-md border bg-card px-3 text-sm font-medium hover:bg-muted">
+        <a
+          href={exportHref(filters)}
+          download
+          className="inline-flex h-9 items-center gap-2 rounded-md border bg-card px-3 text-sm font-medium hover:bg-muted"
+        >
           <Download className="size-4" aria-hidden />
           Export CSV
         </a>
@@ -81,10 +85,21 @@ function AuditFilterBar({ onApply }: { onApply: (filters: AuditFilters) => void 
   }
 
   return (
-    <form ref={form} onSubmit={apply} aria-label="Filter the audit log" className="mb-4 grid gap-3 rounded-xl border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4">
+    <form
+      ref={form}
+      onSubmit={apply}
+      aria-label="Filter the audit log"
+      className="mb-4 grid gap-3 rounded-xl border bg-card p-4 sm:grid-cols-2 lg:grid-cols-4"
+    >
       <div className="space-y-1.5">
         <Label htmlFor="audit-action">Action</Label>
-        <select id="audit-action" name="action" className={SELECT} onChange={submitNow} defaultValue="">
+        <select
+          id="audit-action"
+          name="action"
+          className={SELECT}
+          onChange={submitNow}
+          defaultValue=""
+        >
           <option value="">Any action</option>
           {facets.data?.actions.map((action) => (
             <option key={action}>{action}</option>
@@ -93,7 +108,13 @@ function AuditFilterBar({ onApply }: { onApply: (filters: AuditFilters) => void 
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="audit-member">Member</Label>
-        <select id="audit-member" name="actorUserId" className={SELECT} onChange={submitNow} defaultValue="">
+        <select
+          id="audit-member"
+          name="actorUserId"
+          className={SELECT}
+          onChange={submitNow}
+          defaultValue=""
+        >
           <option value="">Anyone</option>
           {facets.data?.actors.map((actor) => (
             <option key={actor.userId} value={actor.userId}>
@@ -108,7 +129,13 @@ function AuditFilterBar({ onApply }: { onApply: (filters: AuditFilters) => void 
       </div>
       <div className="space-y-1.5">
         <Label htmlFor="audit-target-type">Target type</Label>
-        <select id="audit-target-type" name="targetType" className={SELECT} onChange={submitNow} defaultValue="">
+        <select
+          id="audit-target-type"
+          name="targetType"
+          className={SELECT}
+          onChange={submitNow}
+          defaultValue=""
+        >
           <option value="">Any target</option>
           {facets.data?.targetTypes.map((type) => (
             <option key={type}>{type}</option>
@@ -149,7 +176,12 @@ function AuditFilterBar({ onApply }: { onApply: (filters: AuditFilters) => void 
 /** The tenant's audit log, newest first, a page at a time; each row opens to its details. */
 export function AuditLog({ filters = {} }: { filters?: AuditFilters }) {
   const trpc = useTRPC();
-  const log = useInfiniteQuery(trpc.audit.list.infiniteQueryOptions({ limit: 25, ...filters }, { getNextPageParam: (page) => page.nextCursor }));
+  const log = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(
+      { limit: 25, ...filters },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const [open, setOpen] = useState<Set<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((current) => {
@@ -159,25 +191,55 @@ export function AuditLog({ filters = {} }: { filters?: AuditFilters }) {
     });
 
   if (log.isPending) return <SkeletonRows rows={5} />;
-  if (log.isError) return <ErrorState message={log.error.message} onRetry={() => void log.refetch()} />;
+  if (log.isError)
+    return <ErrorState message={log.error.message} onRetry={() => void log.refetch()} />;
   const items = log.data.pages.flatMap((p) => p.items);
   const isFiltered = Object.values(filters).some(Boolean);
-  if (items.length === 0) return <EmptyState icon={ScrollText} title={isFiltered ? "No records match these filters" : "Nothing recorded yet"} />;
+  if (items.length === 0)
+    return (
+      <EmptyState
+        icon={ScrollText}
+        title={isFiltered ? "No records match these filters" : "Nothing recorded yet"}
+      />
+    );
   return (
     <>
-      <DataTable label="Audit records" columns={[{ label: "Details", srOnly: true, className: "w-8 px-2" }, { label: "When" }, { label: "Who" }, { label: "Action" }, { label: "Target" }, { label: "From" }]}>
-          <tbody className="divide-y">
-            {items.map((entry) => (
-              <AuditRow key={entry.id} entry={entry} isOpen={open.has(entry.id)} onToggle={() => toggle(entry.id)} />
-            ))}
-          </tbody>
-        </DataTable>
+      <DataTable
+        label="Audit records"
+        columns={[
+          { label: "Details", srOnly: true, className: "w-8 px-2" },
+          { label: "When" },
+          { label: "Who" },
+          { label: "Action" },
+          { label: "Target" },
+          { label: "From" },
+        ]}
+      >
+        <tbody className="divide-y">
+          {items.map((entry) => (
+            <AuditRow
+              key={entry.id}
+              entry={entry}
+              isOpen={open.has(entry.id)}
+              onToggle={() => toggle(entry.id)}
+            />
+          ))}
+        </tbody>
+      </DataTable>
       <LoadMore query={log} />
     </>
   );
 }
 
-function AuditRow({ entry, isOpen, onToggle }: { entry: Entry; isOpen: boolean; onToggle: () => void }) {
+function AuditRow({
+  entry,
+  isOpen,
+  onToggle,
+}: {
+  entry: Entry;
+  isOpen: boolean;
+  onToggle: () => void;
+}) {
   const detailsId = `audit-details-${entry.id}`;
   const Chevron = isOpen ? ChevronDown : ChevronRight;
   return (
@@ -195,11 +257,15 @@ function AuditRow({ entry, isOpen, onToggle }: { entry: Entry; isOpen: boolean; 
             <Chevron className="size-4" aria-hidden />
           </button>
         </td>
-        <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{dateFormat.format(entry.createdAt)}</td>
+        <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+          {dateFormat.format(entry.createdAt)}
+        </td>
         <td className="px-4 py-2">{entry.actorName ?? entry.actorLabel}</td>
         <td className="px-4 py-2 font-mono text-xs">{entry.action}</td>
         <td className="px-4 py-2 text-muted-foreground">
-          {entry.targetType ? `${entry.targetType} ${String(entry.metadata.name ?? entry.targetId ?? "")}` : "—"}
+          {entry.targetType
+            ? `${entry.targetType} ${String(entry.metadata.name ?? entry.targetId ?? "")}`
+            : "—"}
         </td>
         <td className="px-4 py-2 text-muted-foreground">{entry.ip ?? "—"}</td>
       </tr>
@@ -211,12 +277,17 @@ function AuditRow({ entry, isOpen, onToggle }: { entry: Entry; isOpen: boolean; 
               <dt className="text-muted-foreground">Actor</dt>
               <dd>{entry.actorLabel}</dd>
               <dt className="text-muted-foreground">Target</dt>
-              <dd className="font-mono">{entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}</dd>
+              <dd className="font-mono">
+                {entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}
+              </dd>
               <dt className="text-muted-foreground">User agent</dt>
               <dd className="break-all">{entry.userAgent ?? "—"}</dd>
               <dt className="text-muted-foreground">Metadata</dt>
               <dd>
-                <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono" aria-label="Metadata">
+                <pre
+                  className="overflow-x-auto whitespace-pre-wrap break-all font-mono"
+                  aria-label="Metadata"
+                >
                   {JSON.stringify(entry.metadata, null, 2)}
                 </pre>
               </dd>

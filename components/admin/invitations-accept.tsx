@@ -14,9 +14,18 @@ const MIN_PASSWORD_LENGTH = 12;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const CLOSED: Record<"accepted" | "revoked" | "expired", { title: string; message: string }> = {
-  accepted: { title: "This invitation has been used", message: "Each link works once. Ask an admin of the tenant for a new one." },
-  revoked: { title: "This invitation was revoked", message: "Ask an admin of the tenant for a new one." },
-  expired: { title: "This invitation has expired", message: "Ask an admin of the tenant for a new one." },
+  accepted: {
+    title: "This invitation has been used",
+    message: "Each link works once. Ask an admin of the tenant for a new one.",
+  },
+  revoked: {
+    title: "This invitation was revoked",
+    message: "Ask an admin of the tenant for a new one.",
+  },
+  expired: {
+    title: "This invitation has expired",
+    message: "Ask an admin of the tenant for a new one.",
+  },
 };
 
 /** Makes the joined tenant the session's current one, then opens the app there (a full load: every cache belongs to the old tenant). */
@@ -36,7 +45,10 @@ export function InvitationAccept({ token }: { token: string }) {
   if (invitation.isError) {
     const isInvalid = ["NOT_FOUND", "BAD_REQUEST"].includes(errorCode(invitation.error));
     return isInvalid ? (
-      <ErrorState title="This invitation link is not valid" message="Check that you copied all of it, or ask for a new one." />
+      <ErrorState
+        title="This invitation link is not valid"
+        message="Check that you copied all of it, or ask for a new one."
+      />
     ) : (
       <ErrorState message={invitation.error.message} onRetry={() => void invitation.refetch()} />
     );
@@ -62,8 +74,10 @@ export function InvitationAccept({ token }: { token: string }) {
       <div>
         <h1 className="text-xl font-semibold">Join {tenant.name}</h1>
         <p className="mt-1 text-sm text-muted-foreground">
-          You are invited to join <strong className="text-foreground">{tenant.name}</strong> as <strong className="text-foreground">{role}</strong>
-          {email ? <> ({email} only)</> : null}. The invitation expires {dateFormat.format(expiresAt)}.
+          You are invited to join <strong className="text-foreground">{tenant.name}</strong> as{" "}
+          <strong className="text-foreground">{role}</strong>
+          {email ? <> ({email} only)</> : null}. The invitation expires{" "}
+          {dateFormat.format(expiresAt)}.
         </p>
       </div>
       {session.status === "authenticated" ? (
@@ -94,7 +108,8 @@ function AcceptSignedIn({ token, signedInAs }: { token: string; signedInAs: stri
     return (
       <div className="space-y-4">
         <p role="status" className="rounded-md border bg-muted/50 px-3 py-2 text-sm">
-          You are already a member of {result.tenant.name} (as {result.role}). Nothing changed, and the invitation was not used.
+          You are already a member of {result.tenant.name} (as {result.role}). Nothing changed, and
+          the invitation was not used.
         </p>
         <Button
           onClick={() => {
@@ -115,7 +130,10 @@ function AcceptSignedIn({ token, signedInAs }: { token: string; signedInAs: stri
         Signed in as <span className="font-medium text-foreground">{signedInAs}</span>.
       </p>
       {accept.error ? (
-        <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger">
+        <p
+          role="alert"
+          className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
+        >
           {accept.error.message}
         </p>
       ) : null}
@@ -124,7 +142,10 @@ function AcceptSignedIn({ token, signedInAs }: { token: string; signedInAs: stri
           {accept.isPending || isOpening ? <Spinner /> : null}
           Accept invitation
         </Button>
-        <Button variant="secondary" onClick={() => void signOut({ callbackUrl: `/invite/${token}` })}>
+        <Button
+          variant="secondary"
+          onClick={() => void signOut({ callbackUrl: `/invite/${token}` })}
+        >
           Use another account
         </Button>
       </div>
@@ -134,7 +155,11 @@ function AcceptSignedIn({ token, signedInAs }: { token: string; signedInAs: stri
 
 function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: string | null }) {
   const trpc = useTRPC();
-  const [clientErrors, setClientErrors] = useState<{ name?: string; email?: string; password?: string }>({});
+  const [clientErrors, setClientErrors] = useState<{
+    name?: string;
+    email?: string;
+    password?: string;
+  }>({});
   const [signInFailed, setSignInFailed] = useState(false);
   const [isSigningIn, setSigningIn] = useState(false);
   const signUp = useMutation(trpc.member.signUpWithInvitation.mutationOptions());
@@ -153,7 +178,8 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
     const found: typeof clientErrors = {};
     if (!values.name) found.name = "Enter your name";
     if (!values.email) found.email = "Enter an e-mail address";
-    if (values.password.length < MIN_PASSWORD_LENGTH) found.password = `At least ${MIN_PASSWORD_LENGTH} characters`;
+    if (values.password.length < MIN_PASSWORD_LENGTH)
+      found.password = `At least ${MIN_PASSWORD_LENGTH} characters`;
     setClientErrors(found);
     if (Object.keys(found).length > 0) return;
 
@@ -168,7 +194,8 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
     try {
       let result = await signIn("credentials", credentials);
       // next-auth answers `?csrf=true` (no error, no session) when two CSRF fetches raced: ask once more.
-      if (result && !result.error && result.url?.includes("csrf=true")) result = await signIn("credentials", credentials);
+      if (result && !result.error && result.url?.includes("csrf=true"))
+        result = await signIn("credentials", credentials);
       if (!result || result.error) throw new Error(result?.error ?? "sign-in failed");
       // A full load, not router.push: the router may hold a redirect it prefetched while signed out.
       // The new account's current tenant is the one it joined (set when it was created).
@@ -195,16 +222,30 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
     <div className="space-y-6">
       <div className="rounded-lg border bg-muted/40 p-4 text-sm">
         <p className="mb-2">Already have an account?</p>
-        <a href={signInUrl} className="inline-flex h-9 items-center rounded-md border bg-card px-3 font-medium hover:bg-muted">
+        <a
+          href={signInUrl}
+          className="inline-flex h-9 items-center rounded-md border bg-card px-3 font-medium hover:bg-muted"
+        >
           Sign in to accept
         </a>
       </div>
-      <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate aria-labelledby="create-account-heading">
+      <form
+        onSubmit={(e) => void submit(e)}
+        className="space-y-4"
+        noValidate
+        aria-labelledby="create-account-heading"
+      >
         <h2 id="create-account-heading" className="font-semibold">
           Or create an account
         </h2>
         <Field label="Name" htmlFor="signup-name" error={errors.name}>
-          <Input id="signup-name" name="name" autoComplete="name" maxLength={100} aria-invalid={Boolean(errors.name)} />
+          <Input
+            id="signup-name"
+            name="name"
+            autoComplete="name"
+            maxLength={100}
+            aria-invalid={Boolean(errors.name)}
+          />
         </Field>
         <Field label="E-mail" htmlFor="signup-email" error={errors.email}>
           <Input
@@ -231,7 +272,10 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
           At least {MIN_PASSWORD_LENGTH} characters.
         </p>
         {errors.form ? (
-          <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger">
+          <p
+            role="alert"
+            className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
+          >
             {errors.form}
           </p>
         ) : null}

@@ -20,20 +20,23 @@ type Role = (typeof ROLES)[number];
 const EXPIRY_DAYS = [1, 7, 30] as const;
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-
 /** Pending invitations by link, and the dialog that makes one. For admins and owners. */
 export function Invitations() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [isInviting, setInviting] = useState(false);
   const list = useInfiniteQuery(
-    trpc.member.listInvitations.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.member.listInvitations.infiniteQueryOptions(
+      { limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
   );
   const revoke = useMutation(
     trpc.member.revokeInvitation.mutationOptions({
       onSuccess: () => toast.success("Invitation revoked: its link no longer works"),
       onError: (error) => toast.error(error.message),
-      onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.member.listInvitations.pathKey() }),
+      onSettled: () =>
+        void queryClient.invalidateQueries({ queryKey: trpc.member.listInvitations.pathKey() }),
     }),
   );
 
@@ -45,7 +48,9 @@ export function Invitations() {
           <h2 id="invitations-heading" className="text-lg font-semibold">
             Pending invitations
           </h2>
-          <p className="text-sm text-muted-foreground">Links that have not been used, revoked or expired yet.</p>
+          <p className="text-sm text-muted-foreground">
+            Links that have not been used, revoked or expired yet.
+          </p>
         </div>
         <InviteDialog open={isInviting} onOpenChange={setInviting} />
       </div>
@@ -55,42 +60,63 @@ export function Invitations() {
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState icon={MailPlus} title="No pending invitations">
-          <p className="max-w-sm text-sm text-muted-foreground">Invite someone with a link: they open it, sign in or create an account, and join.</p>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            Invite someone with a link: they open it, sign in or create an account, and join.
+          </p>
         </EmptyState>
       ) : (
-        <DataTable label="Pending invitations" columns={[{ label: "For" }, { label: "Role" }, { label: "Expires" }, { label: "Invited by" }, { label: "Actions", srOnly: true }]}>
-            <tbody className="divide-y">
-              {items.map((invitation) => {
-                const label = invitation.email ?? "Anyone with the link";
-                return (
-                  <tr key={invitation.id}>
-                    <td className="px-4 py-2">{label}</td>
-                    <td className="px-4 py-2 capitalize">{invitation.role}</td>
-                    <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{dateFormat.format(invitation.expiresAt)}</td>
-                    <td className="px-4 py-2 text-muted-foreground">{invitation.invitedByName ?? "—"}</td>
-                    <td className="px-4 py-2 text-right">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Revoke the invitation for ${label} as ${invitation.role}`}
-                        disabled={revoke.isPending && revoke.variables?.id === invitation.id}
-                        onClick={() => revoke.mutate({ id: invitation.id })}
-                      >
-                        Revoke
-                      </Button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </DataTable>
+        <DataTable
+          label="Pending invitations"
+          columns={[
+            { label: "For" },
+            { label: "Role" },
+            { label: "Expires" },
+            { label: "Invited by" },
+            { label: "Actions", srOnly: true },
+          ]}
+        >
+          <tbody className="divide-y">
+            {items.map((invitation) => {
+              const label = invitation.email ?? "Anyone with the link";
+              return (
+                <tr key={invitation.id}>
+                  <td className="px-4 py-2">{label}</td>
+                  <td className="px-4 py-2 capitalize">{invitation.role}</td>
+                  <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+                    {dateFormat.format(invitation.expiresAt)}
+                  </td>
+                  <td className="px-4 py-2 text-muted-foreground">
+                    {invitation.invitedByName ?? "—"}
+                  </td>
+                  <td className="px-4 py-2 text-right">
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Revoke the invitation for ${label} as ${invitation.role}`}
+                      disabled={revoke.isPending && revoke.variables?.id === invitation.id}
+                      onClick={() => revoke.mutate({ id: invitation.id })}
+                    >
+                      Revoke
+                    </Button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </DataTable>
       )}
       <LoadMore query={list} />
     </section>
   );
 }
 
-function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+function InviteDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useMe();
@@ -143,11 +169,17 @@ function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (op
             <>
               <Dialog.Title className="text-lg font-semibold">Invite a member</Dialog.Title>
               <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-                You get a link to send yourself. Whoever opens it joins {me.data?.tenant?.name} with the role you choose.
+                You get a link to send yourself. Whoever opens it joins {me.data?.tenant?.name} with
+                the role you choose.
               </Dialog.Description>
               <form onSubmit={submit} className="space-y-4" noValidate>
                 <Field label="Role" htmlFor="invite-role" error={errors.role}>
-                  <select id="invite-role" name="role" defaultValue="editor" className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+                  <select
+                    id="invite-role"
+                    name="role"
+                    defaultValue="editor"
+                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+                  >
                     {ROLES.filter((role) => role !== "owner" || mayGrantOwner).map((role) => (
                       <option key={role} value={role}>
                         {role}
@@ -156,10 +188,21 @@ function InviteDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (op
                   </select>
                 </Field>
                 <Field label="E-mail (optional)" htmlFor="invite-email" error={errors.email}>
-                  <Input id="invite-email" name="email" type="email" placeholder="Only this address may accept" aria-invalid={Boolean(errors.email)} />
+                  <Input
+                    id="invite-email"
+                    name="email"
+                    type="email"
+                    placeholder="Only this address may accept"
+                    aria-invalid={Boolean(errors.email)}
+                  />
                 </Field>
                 <Field label="Expires after" htmlFor="invite-expiry" error={errors.expiresInDays}>
-                  <select id="invite-expiry" name="expiresInDays" defaultValue="7" className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+                  <select
+                    id="invite-expiry"
+                    name="expiresInDays"
+                    defaultValue="7"
+                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+                  >
                     {EXPIRY_DAYS.map((days) => (
                       <option key={days} value={days}>
                         {days === 1 ? "1 day" : `${days} days`}

@@ -12,7 +12,6 @@ import { LIMIT_TEXT, formatLimit, type LimitItem, type LimitKey } from "./limits
 
 type FieldErrors = Partial<Record<LimitKey | "form", string>>;
 
-
 /** "1,000" or "1 000" as 1000; empty as null (the platform default); anything else is not a number. */
 function parseLimit(raw: string): number | null | "invalid" {
   const cleaned = raw.replace(/[\s,_]/g, "");
@@ -21,7 +20,15 @@ function parseLimit(raw: string): number | null | "invalid" {
 }
 
 /** The form that changes the tenant's own limits; an empty field goes back to the platform default. */
-export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean; onOpenChange: (open: boolean) => void; limits: LimitItem[] }) {
+export function LimitsFormDialog({
+  open,
+  onOpenChange,
+  limits,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  limits: LimitItem[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
@@ -34,7 +41,10 @@ export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean
       },
     }),
   );
-  const errors: FieldErrors = { ...fieldErrorsOf(update.error, Object.keys(LIMIT_TEXT) as LimitKey[]), ...clientErrors };
+  const errors: FieldErrors = {
+    ...fieldErrorsOf(update.error, Object.keys(LIMIT_TEXT) as LimitKey[]),
+    ...clientErrors,
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -43,7 +53,8 @@ export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean
     const found: FieldErrors = {};
     for (const limit of limits) {
       const value = parseLimit(String(form.get(limit.key) ?? ""));
-      if (value === "invalid") found[limit.key] = "Enter a whole number, or leave it empty to use the platform default";
+      if (value === "invalid")
+        found[limit.key] = "Enter a whole number, or leave it empty to use the platform default";
       else input[limit.key] = value;
     }
     setClientErrors(found);
@@ -65,8 +76,8 @@ export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Edit limits</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Leave a field empty to follow the platform default. Changes apply to the next run or request and are recorded in the audit
-            log.
+            Leave a field empty to follow the platform default. Changes apply to the next run or
+            request and are recorded in the audit log.
           </Dialog.Description>
           <form onSubmit={submit} className="space-y-4" noValidate>
             {limits.map((limit) => {
@@ -74,7 +85,12 @@ export function LimitsFormDialog({ open, onOpenChange, limits }: { open: boolean
               const id = `limit-input-${limit.key}`;
               const error = errors[limit.key];
               return (
-                <Field key={limit.key} label={`${text.label} (${text.unit})`} htmlFor={id} error={error}>
+                <Field
+                  key={limit.key}
+                  label={`${text.label} (${text.unit})`}
+                  htmlFor={id}
+                  error={error}
+                >
                   <Input
                     id={id}
                     name={limit.key}

@@ -5,7 +5,10 @@ export type LimitItem = inferRouterOutputs<AppRouter>["limits"]["get"]["limits"]
 export type LimitKey = LimitItem["key"];
 
 /** How the page names each limit, its unit, and what its use counts. */
-export const LIMIT_TEXT: Record<LimitKey, { label: string; unit: string; description: string; usedLabel: string }> = {
+export const LIMIT_TEXT: Record<
+  LimitKey,
+  { label: string; unit: string; description: string; usedLabel: string }
+> = {
   maxConcurrentRuns: {
     label: "Concurrent runs",
     unit: "at once",

@@ -29,14 +29,19 @@ export function priceProblems(rows: Omit<PriceRow, "key">[]): (string | null)[] 
       ["output", row.outputPerMillion],
     ] as const) {
       const n = Number(value);
-      if (value.trim() === "" || !Number.isFinite(n) || n < 0) return `The ${label} price must be a number, 0 or more`;
+      if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+        return `The ${label} price must be a number, 0 or more`;
     }
     return null;
   });
 }
 
 let nextKey = 0;
-const toRow = (price: { model: string; inputPerMillion: number; outputPerMillion: number }): PriceRow => ({
+const toRow = (price: {
+  model: string;
+  inputPerMillion: number;
+  outputPerMillion: number;
+}): PriceRow => ({
   key: nextKey++,
   model: price.model,
   inputPerMillion: String(price.inputPerMillion),
@@ -72,7 +77,8 @@ export function ModelPrices({
       onError: (error) => toast.error(error.message),
     }),
   );
-  const change = (key: number, patch: Partial<PriceRow>) => setRows((all) => all.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const change = (key: number, patch: Partial<PriceRow>) =>
+    setRows((all) => all.map((row) => (row.key === key ? { ...row, ...patch } : row)));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -80,7 +86,11 @@ export function ModelPrices({
     if (problems.some(Boolean)) return;
     save.mutate({
       provider,
-      prices: rows.map((row) => ({ model: row.model.trim(), inputPerMillion: Number(row.inputPerMillion), outputPerMillion: Number(row.outputPerMillion) })),
+      prices: rows.map((row) => ({
+        model: row.model.trim(),
+        inputPerMillion: Number(row.inputPerMillion),
+        outputPerMillion: Number(row.outputPerMillion),
+      })),
     });
   }
 
@@ -91,8 +101,8 @@ export function ModelPrices({
         Model prices
       </h4>
       <p className="mb-3 text-xs text-muted-foreground">
-        US dollars per million tokens, for the cost of runs on <code>{modelPrefix}/…</code> models. A model priced nowhere shows its cost as
-        “unknown”; a free local model can be priced at 0.
+        US dollars per million tokens, for the cost of runs on <code>{modelPrefix}/…</code> models.
+        A model priced nowhere shows its cost as “unknown”; a free local model can be priced at 0.
       </p>
       {rows.length ? (
         <table className="mb-2 w-full text-sm">
@@ -108,7 +118,12 @@ export function ModelPrices({
             {rows.map((row, i) => (
               <tr key={row.key} className="align-top">
                 <td className="pr-2 pb-2">
-                  <Input aria-label={`Model ${i + 1}`} value={row.model} placeholder="llama3.1" onChange={(e) => change(row.key, { model: e.target.value })} />
+                  <Input
+                    aria-label={`Model ${i + 1}`}
+                    value={row.model}
+                    placeholder="llama3.1"
+                    onChange={(e) => change(row.key, { model: e.target.value })}
+                  />
                   {showProblems && problems[i] ? (
                     <p role="alert" className="mt-1 text-xs text-danger">
                       {problems[i]}
@@ -116,13 +131,28 @@ export function ModelPrices({
                   ) : null}
                 </td>
                 <td className="pr-2 pb-2">
-                  <Input aria-label={`Input price of model ${i + 1}`} inputMode="decimal" value={row.inputPerMillion} onChange={(e) => change(row.key, { inputPerMillion: e.target.value })} />
+                  <Input
+                    aria-label={`Input price of model ${i + 1}`}
+                    inputMode="decimal"
+                    value={row.inputPerMillion}
+                    onChange={(e) => change(row.key, { inputPerMillion: e.target.value })}
+                  />
                 </td>
                 <td className="pr-2 pb-2">
-                  <Input aria-label={`Output price of model ${i + 1}`} inputMode="decimal" value={row.outputPerMillion} onChange={(e) => change(row.key, { outputPerMillion: e.target.value })} />
+                  <Input
+                    aria-label={`Output price of model ${i + 1}`}
+                    inputMode="decimal"
+                    value={row.outputPerMillion}
+                    onChange={(e) => change(row.key, { outputPerMillion: e.target.value })}
+                  />
                 </td>
                 <td className="pb-2">
-                  <Button variant="ghost" size="sm" aria-label={`Remove the price of model ${i + 1}`} onClick={() => setRows((all) => all.filter((r) => r.key !== row.key))}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Remove the price of model ${i + 1}`}
+                    onClick={() => setRows((all) => all.filter((r) => r.key !== row.key))}
+                  >
                     <Trash2 className="size-4" aria-hidden />
                   </Button>
                 </td>
@@ -131,10 +161,21 @@ export function ModelPrices({
           </tbody>
         </table>
       ) : (
-        <p className="mb-2 text-sm text-muted-foreground">No prices set: the built-in table prices the usual OpenAI and Anthropic models.</p>
+        <p className="mb-2 text-sm text-muted-foreground">
+          No prices set: the built-in table prices the usual OpenAI and Anthropic models.
+        </p>
       )}
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" size="sm" onClick={() => setRows((all) => [...all, toRow({ model: "", inputPerMillion: 0, outputPerMillion: 0 })])}>
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() =>
+            setRows((all) => [
+              ...all,
+              toRow({ model: "", inputPerMillion: 0, outputPerMillion: 0 }),
+            ])
+          }
+        >
           <Plus className="size-4" aria-hidden /> Add a price
         </Button>
         <Button type="submit" size="sm" disabled={save.isPending}>

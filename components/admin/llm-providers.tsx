@@ -20,9 +20,17 @@ type Provider = inferRouterOutputs<AppRouter>["llm"]["list"][number];
 type TestResult = inferRouterOutputs<AppRouter>["llm"]["test"];
 
 const HELP: Record<Provider["provider"], { model: string; url?: string; keyRequired: boolean }> = {
-  openai: { model: "gpt-4o-mini", url: "Optional: a proxy that speaks the OpenAI API", keyRequired: true },
+  openai: {
+    model: "gpt-4o-mini",
+    url: "Optional: a proxy that speaks the OpenAI API",
+    keyRequired: true,
+  },
   anthropic: { model: "claude-haiku-4-5", keyRequired: true },
-  "openai-compatible": { model: "llama3.1", url: "Required: Ollama, vLLM or LM Studio, e.g. http://localhost:11434/v1", keyRequired: false },
+  "openai-compatible": {
+    model: "llama3.1",
+    url: "Required: Ollama, vLLM or LM Studio, e.g. http://localhost:11434/v1",
+    keyRequired: false,
+  },
 };
 
 /** Admin → LLM providers: the tenant's own keys (write-only), URLs and default models, with a live test. */
@@ -42,16 +50,21 @@ function ProviderList() {
   const trpc = useTRPC();
   const list = useQuery(trpc.llm.list.queryOptions());
   if (list.isPending) return <SkeletonRows rows={3} />;
-  if (list.isError) return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
+  if (list.isError)
+    return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
   return (
     <div className="space-y-4">
       {list.data.map((provider) => (
         // A saved change remounts the card: its inputs start again from what is stored.
-        <ProviderCard key={`${provider.provider}-${provider.updatedAt?.getTime() ?? "none"}`} provider={provider} />
+        <ProviderCard
+          key={`${provider.provider}-${provider.updatedAt?.getTime() ?? "none"}`}
+          provider={provider}
+        />
       ))}
       <p className="text-xs text-muted-foreground">
-        Workflows name models as <code>openai/…</code>, <code>anthropic/…</code> or <code>local/…</code> (OpenAI-compatible). A step without a model uses
-        the default model of the first provider here that has one.
+        Workflows name models as <code>openai/…</code>, <code>anthropic/…</code> or{" "}
+        <code>local/…</code> (OpenAI-compatible). A step without a model uses the default model of
+        the first provider here that has one.
       </p>
     </div>
   );
@@ -78,8 +91,16 @@ function ProviderCard({ provider }: { provider: Provider }) {
         refresh();
       },
       onError: (error) => {
-        const fields = (error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
-        const field = fields ? Object.keys(fields)[0] : /base URL/i.test(error.message) ? "baseUrl" : /API key/i.test(error.message) ? "apiKey" : "form";
+        const fields = (
+          error.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined
+        )?.zodError?.fieldErrors;
+        const field = fields
+          ? Object.keys(fields)[0]
+          : /base URL/i.test(error.message)
+            ? "baseUrl"
+            : /API key/i.test(error.message)
+              ? "apiKey"
+              : "form";
         setErrors({ [field ?? "form"]: fields?.[field ?? ""]?.[0] ?? error.message });
       },
     }),
@@ -110,8 +131,10 @@ function ProviderCard({ provider }: { provider: Provider }) {
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? "").trim();
     const apiKey = showsKeyInput ? text("apiKey") : "";
-    if (help.keyRequired && !provider.hasKey && !apiKey) return setErrors({ apiKey: `${provider.label} needs an API key` });
-    if (provider.provider === "openai-compatible" && !text("baseUrl")) return setErrors({ baseUrl: "Enter the server's base URL" });
+    if (help.keyRequired && !provider.hasKey && !apiKey)
+      return setErrors({ apiKey: `${provider.label} needs an API key` });
+    if (provider.provider === "openai-compatible" && !text("baseUrl"))
+      return setErrors({ baseUrl: "Enter the server's base URL" });
     save.mutate({
       provider: provider.provider,
       ...(apiKey ? { apiKey } : {}),
@@ -135,7 +158,11 @@ function ProviderCard({ provider }: { provider: Provider }) {
       <form onSubmit={submit} className="grid gap-4 md:grid-cols-2" noValidate>
         <div className="md:col-span-2">
           {showsKeyInput ? (
-            <Field label={help.keyRequired ? "API key" : "API key (optional)"} htmlFor={id("apiKey")} error={errors.apiKey}>
+            <Field
+              label={help.keyRequired ? "API key" : "API key (optional)"}
+              htmlFor={id("apiKey")}
+              error={errors.apiKey}
+            >
               <div className="flex gap-2">
                 <Input
                   id={id("apiKey")}
@@ -156,14 +183,22 @@ function ProviderCard({ provider }: { provider: Provider }) {
             <div className="space-y-1.5">
               <p className="text-sm font-medium">API key</p>
               <div className="flex flex-wrap items-center gap-2">
-                <p className="flex items-center gap-1.5 text-sm" data-testid={`${provider.provider}-key-status`}>
+                <p
+                  className="flex items-center gap-1.5 text-sm"
+                  data-testid={`${provider.provider}-key-status`}
+                >
                   <KeyRound className="size-4 text-muted-foreground" aria-hidden />
                   Set, ends with …{provider.keyHint}
                 </p>
                 <Button size="sm" variant="secondary" onClick={() => setReplacingKey(true)}>
                   Replace key
                 </Button>
-                <Button size="sm" variant="ghost" disabled={removeKey.isPending} onClick={() => removeKey.mutate({ provider: provider.provider })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  disabled={removeKey.isPending}
+                  onClick={() => removeKey.mutate({ provider: provider.provider })}
+                >
                   Remove key
                 </Button>
               </div>
@@ -172,14 +207,31 @@ function ProviderCard({ provider }: { provider: Provider }) {
         </div>
         {help.url ? (
           <Field label="Base URL" htmlFor={id("baseUrl")} error={errors.baseUrl}>
-            <Input id={id("baseUrl")} name="baseUrl" type="url" defaultValue={provider.baseUrl ?? ""} placeholder="http://localhost:11434/v1" aria-invalid={errors.baseUrl ? true : undefined} />
+            <Input
+              id={id("baseUrl")}
+              name="baseUrl"
+              type="url"
+              defaultValue={provider.baseUrl ?? ""}
+              placeholder="http://localhost:11434/v1"
+              aria-invalid={errors.baseUrl ? true : undefined}
+            />
             <p className="text-xs text-muted-foreground">{help.url}</p>
           </Field>
         ) : null}
         <Field label="Default model" htmlFor={id("defaultModel")} error={errors.defaultModel}>
-          <Input id={id("defaultModel")} name="defaultModel" defaultValue={provider.defaultModel ?? ""} placeholder={help.model} aria-invalid={errors.defaultModel ? true : undefined} />
+          <Input
+            id={id("defaultModel")}
+            name="defaultModel"
+            defaultValue={provider.defaultModel ?? ""}
+            placeholder={help.model}
+            aria-invalid={errors.defaultModel ? true : undefined}
+          />
           <p className="text-xs text-muted-foreground">
-            Workflows call it <code>{provider.modelPrefix}/{provider.defaultModel ?? help.model}</code>.
+            Workflows call it{" "}
+            <code>
+              {provider.modelPrefix}/{provider.defaultModel ?? help.model}
+            </code>
+            .
           </p>
         </Field>
         {errors.form ? (
@@ -194,11 +246,23 @@ function ProviderCard({ provider }: { provider: Provider }) {
           </Button>
           {provider.isConfigured ? (
             <>
-              <Button variant="secondary" disabled={test.isPending} onClick={() => test.mutate({ provider: provider.provider })}>
-                {test.isPending ? <Spinner label="Testing" /> : <PlugZap className="size-4" aria-hidden />}
+              <Button
+                variant="secondary"
+                disabled={test.isPending}
+                onClick={() => test.mutate({ provider: provider.provider })}
+              >
+                {test.isPending ? (
+                  <Spinner label="Testing" />
+                ) : (
+                  <PlugZap className="size-4" aria-hidden />
+                )}
                 {test.isPending ? "Testing…" : "Test"}
               </Button>
-              <Button variant="ghost" className="text-danger" onClick={() => setConfirmRemove(true)}>
+              <Button
+                variant="ghost"
+                className="text-danger"
+                onClick={() => setConfirmRemove(true)}
+              >
                 Remove provider
               </Button>
             </>
@@ -206,8 +270,20 @@ function ProviderCard({ provider }: { provider: Provider }) {
         </div>
         {lastTest ? <TestOutcome result={lastTest} /> : null}
       </form>
-      {provider.isConfigured ? <ModelPrices provider={provider.provider} label={provider.label} modelPrefix={provider.modelPrefix} prices={provider.prices} /> : null}
-      <RemoveProviderDialog provider={provider} open={confirmRemove} onOpenChange={setConfirmRemove} onRemoved={refresh} />
+      {provider.isConfigured ? (
+        <ModelPrices
+          provider={provider.provider}
+          label={provider.label}
+          modelPrefix={provider.modelPrefix}
+          prices={provider.prices}
+        />
+      ) : null}
+      <RemoveProviderDialog
+        provider={provider}
+        open={confirmRemove}
+        onOpenChange={setConfirmRemove}
+        onRemoved={refresh}
+      />
     </section>
   );
 }
@@ -219,7 +295,8 @@ function TestOutcome({ result }: { result: TestResult }) {
         <>
           <CheckCircle2 className="mt-0.5 size-4 shrink-0 text-emerald-600" aria-hidden />
           <span>
-            Test passed: {result.modelId} answered in {result.latencyMs} ms{result.reply ? ` (“${result.reply}”)` : ""}.
+            Test passed: {result.modelId} answered in {result.latencyMs} ms
+            {result.reply ? ` (“${result.reply}”)` : ""}.
           </span>
         </>
       ) : (
@@ -268,7 +345,8 @@ function RemoveProviderDialog({
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Remove {provider.label}?</Dialog.Title>
           <Dialog.Description className="mb-4 mt-1 text-sm text-muted-foreground">
-            Its key, URL and default model are deleted. This tenant&apos;s runs then use the platform&apos;s {provider.label} provider, if there is one.
+            Its key, URL and default model are deleted. This tenant&apos;s runs then use the
+            platform&apos;s {provider.label} provider, if there is one.
           </Dialog.Description>
           <form
             onSubmit={(event) => {

@@ -50,7 +50,12 @@ function MemberList() {
   const myId = me.data?.user.userId;
   const [removing, setRemoving] = useState<Member | null>(null);
 
-  const list = useInfiniteQuery(trpc.member.list.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (page) => page.nextCursor }));
+  const list = useInfiniteQuery(
+    trpc.member.list.infiniteQueryOptions(
+      { limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.member.list.pathKey() });
   const changeRole = useMutation(
     trpc.member.changeRole.mutationOptions({
@@ -70,7 +75,8 @@ function MemberList() {
   );
 
   if (list.isPending) return <SkeletonRows rows={4} />;
-  if (list.isError) return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
+  if (list.isError)
+    return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
   const members = list.data.pages.flatMap((page) => page.items);
   if (members.length === 0) return <EmptyState icon={Users} title="No members yet" />;
 
@@ -84,66 +90,89 @@ function MemberList() {
 
   return (
     <>
-      <DataTable label="Members" columns={[{ label: "Member" }, { label: "Role" }, { label: "Joined" }, ...(canManage ? [{ label: "Actions", srOnly: true }] : [])]}>
-          <tbody className="divide-y">
-            {members.map((member) => {
-              const locked = lockedReason(member);
-              const isChanging = changeRole.isPending && changeRole.variables?.userId === member.userId;
-              return (
-                <tr key={member.userId}>
-                  <td className="px-4 py-2">
-                    <p className="font-medium">
-                      {member.name}
-                      {member.userId === myId ? <span className="ml-2 text-xs text-muted-foreground">(you)</span> : null}
-                    </p>
-                    <p className="text-muted-foreground">{member.email}</p>
-                  </td>
-                  <td className="px-4 py-2">
-                    {canManage ? (
-                      <span className="flex items-center gap-2">
-                        <select
-                          aria-label={`Role of ${member.name}`}
-                          className="h-8 rounded-md border bg-card px-2 text-sm disabled:opacity-60"
-                          value={isChanging && changeRole.variables ? changeRole.variables.role : member.role}
-                          disabled={Boolean(locked) || changeRole.isPending}
-                          title={locked ?? undefined}
-                          onChange={(e) => changeRole.mutate({ userId: member.userId, role: e.target.value as Role })}
-                        >
-                          {ROLES.map((role) => (
-                            <option key={role} value={role} disabled={role === "owner" && myRole !== "owner"}>
-                              {role}
-                            </option>
-                          ))}
-                        </select>
-                        {isChanging ? <Spinner label="Saving role" /> : null}
-                      </span>
-                    ) : (
-                      <span className="capitalize">{member.role}</span>
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{dateFormat.format(member.joinedAt)}</td>
+      <DataTable
+        label="Members"
+        columns={[
+          { label: "Member" },
+          { label: "Role" },
+          { label: "Joined" },
+          ...(canManage ? [{ label: "Actions", srOnly: true }] : []),
+        ]}
+      >
+        <tbody className="divide-y">
+          {members.map((member) => {
+            const locked = lockedReason(member);
+            const isChanging =
+              changeRole.isPending && changeRole.variables?.userId === member.userId;
+            return (
+              <tr key={member.userId}>
+                <td className="px-4 py-2">
+                  <p className="font-medium">
+                    {member.name}
+                    {member.userId === myId ? (
+                      <span className="ml-2 text-xs text-muted-foreground">(you)</span>
+                    ) : null}
+                  </p>
+                  <p className="text-muted-foreground">{member.email}</p>
+                </td>
+                <td className="px-4 py-2">
                   {canManage ? (
-                    <td className="px-4 py-2 text-right">
-                      <Button
-                        variant="ghost"
-                        size="sm"
-                        aria-label={`Remove ${member.name}`}
-                        disabled={Boolean(locked)}
+                    <span className="flex items-center gap-2">
+                      <select
+                        aria-label={`Role of ${member.name}`}
+                        className="h-8 rounded-md border bg-card px-2 text-sm disabled:opacity-60"
+                        value={
+                          isChanging && changeRole.variables
+                            ? changeRole.variables.role
+                            : member.role
+                        }
+                        disabled={Boolean(locked) || changeRole.isPending}
                         title={locked ?? undefined}
-                        onClick={() => {
-                          remove.reset();
-                          setRemoving(member);
-                        }}
+                        onChange={(e) =>
+                          changeRole.mutate({ userId: member.userId, role: e.target.value as Role })
+                        }
                       >
-                        Remove
-                      </Button>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </DataTable>
+                        {ROLES.map((role) => (
+                          <option
+                            key={role}
+                            value={role}
+                            disabled={role === "owner" && myRole !== "owner"}
+                          >
+                            {role}
+                          </option>
+                        ))}
+                      </select>
+                      {isChanging ? <Spinner label="Saving role" /> : null}
+                    </span>
+                  ) : (
+                    <span className="capitalize">{member.role}</span>
+                  )}
+                </td>
+                <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+                  {dateFormat.format(member.joinedAt)}
+                </td>
+                {canManage ? (
+                  <td className="px-4 py-2 text-right">
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      aria-label={`Remove ${member.name}`}
+                      disabled={Boolean(locked)}
+                      title={locked ?? undefined}
+                      onClick={() => {
+                        remove.reset();
+                        setRemoving(member);
+                      }}
+                    >
+                      Remove
+                    </Button>
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </tbody>
+      </DataTable>
       <LoadMore query={list} />
 
       <Dialog.Root open={Boolean(removing)} onOpenChange={(open) => !open && setRemoving(null)}>
@@ -152,8 +181,8 @@ function MemberList() {
           <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
             <Dialog.Title className="text-lg font-semibold">Remove {removing?.name}?</Dialog.Title>
             <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-              {removing?.email} loses access to {me.data?.tenant?.name} at once, and their API tokens here stop working. Their account stays; you can
-              invite them again later.
+              {removing?.email} loses access to {me.data?.tenant?.name} at once, and their API
+              tokens here stop working. Their account stays; you can invite them again later.
             </Dialog.Description>
             {remove.error ? (
               <p role="alert" className="mb-4 text-sm text-danger">

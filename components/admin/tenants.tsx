@@ -16,9 +16,14 @@ import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { DataTable } from "@/components/ui/data-table";
 
 const numberFormat = new Intl.NumberFormat();
-const costFormat = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD", maximumFractionDigits: 2 });
+const costFormat = new Intl.NumberFormat(undefined, {
+  style: "currency",
+  currency: "USD",
+  maximumFractionDigits: 2,
+});
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const itemClass = "cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
+const itemClass =
+  "cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
 
 interface TenantItem {
   id: string;
@@ -42,7 +47,9 @@ export function TenantsPage() {
   if (!me.data?.user.isSuperadmin) {
     return (
       <EmptyState icon={ShieldOff} title="Platform admins only">
-        <p className="text-sm text-muted-foreground">Tenants are created and managed by the administrators of this Maestro installation.</p>
+        <p className="text-sm text-muted-foreground">
+          Tenants are created and managed by the administrators of this Maestro installation.
+        </p>
       </EmptyState>
     );
   }
@@ -72,7 +79,8 @@ function TenantList() {
     ]);
   const setSuspended = useMutation(
     trpc.platform.setSuspended.mutationOptions({
-      onSuccess: (tenant) => toast.success(tenant.suspendedAt ? `Suspended ${tenant.name}` : `Resumed ${tenant.name}`),
+      onSuccess: (tenant) =>
+        toast.success(tenant.suspendedAt ? `Suspended ${tenant.name}` : `Resumed ${tenant.name}`),
       onError: (error) => toast.error(error.message),
       onSettled: () => void refresh(),
     }),
@@ -86,73 +94,129 @@ function TenantList() {
           <h2 id="tenants-heading" className="text-lg font-semibold">
             Tenants
           </h2>
-          <p className="text-sm text-muted-foreground">Every tenant of this installation. Usage counts runs that ended this month (UTC).</p>
+          <p className="text-sm text-muted-foreground">
+            Every tenant of this installation. Usage counts runs that ended this month (UTC).
+          </p>
         </div>
         <CreateTenantDialog open={isCreating} onOpenChange={setCreating} onDone={refresh} />
       </div>
-      <SearchInput label="Search tenants" placeholder="Search by name or slug" value={search} onChange={setSearch} />
+      <SearchInput
+        label="Search tenants"
+        placeholder="Search by name or slug"
+        value={search}
+        onChange={setSearch}
+      />
 
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState icon={Building2} title={deferredSearch ? "No tenant matches" : "No tenants yet"}>
-          <p className="text-sm text-muted-foreground">{deferredSearch ? `Nothing is named like “${deferredSearch}”.` : "Create the first one."}</p>
+        <EmptyState
+          icon={Building2}
+          title={deferredSearch ? "No tenant matches" : "No tenants yet"}
+        >
+          <p className="text-sm text-muted-foreground">
+            {deferredSearch
+              ? `Nothing is named like “${deferredSearch}”.`
+              : "Create the first one."}
+          </p>
         </EmptyState>
       ) : (
-        <DataTable label="Tenants" columns={[{ label: "Tenant" }, { label: "Status" }, { label: "Members", align: "right" }, { label: "Runs", align: "right" }, { label: "Tokens", align: "right" }, { label: "Cost", align: "right" }, { label: "Actions", srOnly: true }]}>
-            <tbody className="divide-y">
-              {items.map((tenant) => (
-                <tr key={tenant.id}>
-                  <td className="px-4 py-2">
-                    <p className="font-medium">{tenant.name}</p>
-                    <p className="text-xs text-muted-foreground">
-                      {tenant.slug} · since {dateFormat.format(tenant.createdAt)}
-                    </p>
-                  </td>
-                  <td className="px-4 py-2">
-                    {tenant.suspendedAt ? (
-                      <span className="rounded-full bg-danger/10 px-2 py-0.5 text-xs font-medium text-danger" title={`Since ${dateFormat.format(tenant.suspendedAt)}`}>
-                        Suspended
-                      </span>
-                    ) : (
-                      <span className="rounded-full bg-muted px-2 py-0.5 text-xs font-medium">Active</span>
-                    )}
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{numberFormat.format(tenant.memberCount)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{numberFormat.format(tenant.usage.runs)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{numberFormat.format(tenant.usage.tokens)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{costFormat.format(tenant.usage.costUsd)}</td>
-                  <td className="px-4 py-2 text-right">
-                    <Menu.Root>
-                      <Menu.Trigger aria-label={`Actions for ${tenant.name}`} className="rounded-md p-1.5 hover:bg-muted">
-                        <MoreHorizontal className="size-4" aria-hidden />
-                      </Menu.Trigger>
-                      <Menu.Portal>
-                        <Menu.Content align="end" className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg">
-                          <Menu.Item className={itemClass} onSelect={() => setRenaming(tenant)}>
-                            Rename…
-                          </Menu.Item>
-                          <Menu.Item className={itemClass} onSelect={() => setSuspended.mutate({ id: tenant.id, suspended: !tenant.suspendedAt })}>
-                            {tenant.suspendedAt ? "Resume" : "Suspend"}
-                          </Menu.Item>
-                          <Menu.Item className={`${itemClass} text-danger`} onSelect={() => setDeleting(tenant)}>
-                            Delete…
-                          </Menu.Item>
-                        </Menu.Content>
-                      </Menu.Portal>
-                    </Menu.Root>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </DataTable>
+        <DataTable
+          label="Tenants"
+          columns={[
+            { label: "Tenant" },
+            { label: "Status" },
+            { label: "Members", align: "right" },
+            { label: "Runs", align: "right" },
+            { label: "Tokens", align: "right" },
+            { label: "Cost", align: "right" },
+            { label: "Actions", srOnly: true },
+          ]}
+        >
+          <tbody className="divide-y">
+            {items.map((tenant) => (
+              <tr key={tenant.id}>
+                <td className="px-4 py-2">
+                  <p className="font-medium">{tenant.name}</p>
+                  <p className="text-xs text-muted-foreground">
+                    {tenant.slug} · since {dateFormat.format(tenant.createdAt)}
+                  </p>
+                </td>
+                <td className="px-4 py-2">
+                  {tenant.suspendedAt ? (
+                    <span
+                      className="rounded-full bg-danger/10 px-2 py-0.5 text-xs font-medium text-danger"
+                      title={`Since ${dateFormat.format(tenant.suspendedAt)}`}
+                    >
+                      Suspended
+                    </span>
+                  ) : (
+                    <span className="rounded-full bg-muted px-2 py-0.5 text-xs font-medium">
+                      Active
+                    </span>
+                  )}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {numberFormat.format(tenant.memberCount)}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {numberFormat.format(tenant.usage.runs)}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {numberFormat.format(tenant.usage.tokens)}
+                </td>
+                <td className="px-4 py-2 text-right tabular-nums">
+                  {costFormat.format(tenant.usage.costUsd)}
+                </td>
+                <td className="px-4 py-2 text-right">
+                  <Menu.Root>
+                    <Menu.Trigger
+                      aria-label={`Actions for ${tenant.name}`}
+                      className="rounded-md p-1.5 hover:bg-muted"
+                    >
+                      <MoreHorizontal className="size-4" aria-hidden />
+                    </Menu.Trigger>
+                    <Menu.Portal>
+                      <Menu.Content
+                        align="end"
+                        className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg"
+                      >
+                        <Menu.Item className={itemClass} onSelect={() => setRenaming(tenant)}>
+                          Rename…
+                        </Menu.Item>
+                        <Menu.Item
+                          className={itemClass}
+                          onSelect={() =>
+                            setSuspended.mutate({ id: tenant.id, suspended: !tenant.suspendedAt })
+                          }
+                        >
+                          {tenant.suspendedAt ? "Resume" : "Suspend"}
+                        </Menu.Item>
+                        <Menu.Item
+                          className={`${itemClass} text-danger`}
+                          onSelect={() => setDeleting(tenant)}
+                        >
+                          Delete…
+                        </Menu.Item>
+                      </Menu.Content>
+                    </Menu.Portal>
+                  </Menu.Root>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </DataTable>
       )}
       <LoadMore query={list} />
 
-      {renaming ? <RenameTenantDialog tenant={renaming} onClose={() => setRenaming(null)} onDone={refresh} /> : null}
-      {deleting ? <DeleteTenantDialog tenant={deleting} onClose={() => setDeleting(null)} onDone={refresh} /> : null}
+      {renaming ? (
+        <RenameTenantDialog tenant={renaming} onClose={() => setRenaming(null)} onDone={refresh} />
+      ) : null}
+      {deleting ? (
+        <DeleteTenantDialog tenant={deleting} onClose={() => setDeleting(null)} onDone={refresh} />
+      ) : null}
     </section>
   );
 }
@@ -179,7 +243,9 @@ function DialogFrame({
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">{description}</Dialog.Description>
+          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+            {description}
+          </Dialog.Description>
           {children}
         </Dialog.Content>
       </Dialog.Portal>
@@ -195,7 +261,15 @@ function FormError({ message }: { message?: string }) {
   ) : null;
 }
 
-function CreateTenantDialog({ open, onOpenChange, onDone }: { open: boolean; onOpenChange: (open: boolean) => void; onDone: () => unknown }) {
+function CreateTenantDialog({
+  open,
+  onOpenChange,
+  onDone,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onDone: () => unknown;
+}) {
   const trpc = useTRPC();
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
@@ -265,7 +339,13 @@ function CreateTenantDialog({ open, onOpenChange, onDone }: { open: boolean; onO
           />
         </Field>
         <Field label="Owner's e-mail (optional)" htmlFor="tenant-owner" error={errors.ownerEmail}>
-          <Input id="tenant-owner" name="ownerEmail" type="email" placeholder="Empty: you become the owner" aria-invalid={Boolean(errors.ownerEmail)} />
+          <Input
+            id="tenant-owner"
+            name="ownerEmail"
+            type="email"
+            placeholder="Empty: you become the owner"
+            aria-invalid={Boolean(errors.ownerEmail)}
+          />
         </Field>
         <FormError message={errors.form} />
         <DialogActions submitLabel="Create tenant" isPending={create.isPending} />
@@ -274,7 +354,15 @@ function CreateTenantDialog({ open, onOpenChange, onDone }: { open: boolean; onO
   );
 }
 
-function RenameTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; onClose: () => void; onDone: () => unknown }) {
+function RenameTenantDialog({
+  tenant,
+  onClose,
+  onDone,
+}: {
+  tenant: TenantItem;
+  onClose: () => void;
+  onDone: () => unknown;
+}) {
   const trpc = useTRPC();
   const rename = useMutation(
     trpc.platform.renameTenant.mutationOptions({
@@ -287,17 +375,32 @@ function RenameTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; o
   );
   const errors = fieldErrorsOf(rename.error, ["name"] as const);
   return (
-    <DialogFrame open onOpenChange={(open) => !open && onClose()} title={`Rename ${tenant.name}`} description={`The slug stays ${tenant.slug}.`}>
+    <DialogFrame
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={`Rename ${tenant.name}`}
+      description={`The slug stays ${tenant.slug}.`}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          rename.mutate({ id: tenant.id, name: String(new FormData(e.currentTarget).get("name") ?? "") });
+          rename.mutate({
+            id: tenant.id,
+            name: String(new FormData(e.currentTarget).get("name") ?? ""),
+          });
         }}
         className="space-y-4"
         noValidate
       >
         <Field label="Name" htmlFor="rename-tenant" error={errors.name}>
-          <Input id="rename-tenant" name="name" defaultValue={tenant.name} maxLength={80} autoFocus aria-invalid={Boolean(errors.name)} />
+          <Input
+            id="rename-tenant"
+            name="name"
+            defaultValue={tenant.name}
+            maxLength={80}
+            autoFocus
+            aria-invalid={Boolean(errors.name)}
+          />
         </Field>
         <FormError message={errors.form} />
         <DialogActions submitLabel="Save" isPending={rename.isPending} />
@@ -306,7 +409,15 @@ function RenameTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; o
   );
 }
 
-function DeleteTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; onClose: () => void; onDone: () => unknown }) {
+function DeleteTenantDialog({
+  tenant,
+  onClose,
+  onDone,
+}: {
+  tenant: TenantItem;
+  onClose: () => void;
+  onDone: () => unknown;
+}) {
   const trpc = useTRPC();
   const [typed, setTyped] = useState("");
   const remove = useMutation(
@@ -327,8 +438,9 @@ function DeleteTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; o
       title={`Delete ${tenant.name}?`}
       description={
         <>
-          This deletes the tenant and everything in it: members, workflows, runs, installed servers, tokens, usage and its audit log. It cannot be
-          undone. Type <strong className="text-foreground">{tenant.name}</strong> to confirm.
+          This deletes the tenant and everything in it: members, workflows, runs, installed servers,
+          tokens, usage and its audit log. It cannot be undone. Type{" "}
+          <strong className="text-foreground">{tenant.name}</strong> to confirm.
         </>
       }
     >
@@ -341,7 +453,14 @@ function DeleteTenantDialog({ tenant, onClose, onDone }: { tenant: TenantItem; o
         noValidate
       >
         <Field label="Tenant name" htmlFor="delete-tenant-name" error={errors.confirmName}>
-          <Input id="delete-tenant-name" value={typed} autoComplete="off" autoFocus onChange={(e) => setTyped(e.target.value)} aria-invalid={Boolean(errors.confirmName)} />
+          <Input
+            id="delete-tenant-name"
+            value={typed}
+            autoComplete="off"
+            autoFocus
+            onChange={(e) => setTyped(e.target.value)}
+            aria-invalid={Boolean(errors.confirmName)}
+          />
         </Field>
         <FormError message={errors.form} />
         <div className="flex justify-end gap-2">

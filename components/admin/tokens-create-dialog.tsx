@@ -28,7 +28,6 @@ const EXPIRY_CHOICES: { value: ExpiryChoice; label: string }[] = [
 ];
 const DEFAULT_SCOPES = ["runs:read", "runs:write"];
 
-
 function toExpiry(choice: ExpiryChoice, date: string): TokenCreateInput["expiry"] | string {
   if (choice === "never") return { in: "never" };
   if (choice !== "date") return { in: "days", days: Number(choice) as 7 | 30 | 90 };
@@ -72,7 +71,11 @@ export function CreateTokenDialog({ onCreated }: { onCreated: () => void }) {
           {secret ? (
             <NewTokenSecret name={secret.name} value={secret.value} />
           ) : (
-            <CreateTokenForm onSubmit={(input) => create.mutate(input)} isPending={create.isPending} error={create.error} />
+            <CreateTokenForm
+              onSubmit={(input) => create.mutate(input)}
+              isPending={create.isPending}
+              error={create.error}
+            />
           )}
         </Dialog.Content>
       </Dialog.Portal>
@@ -80,13 +83,24 @@ export function CreateTokenDialog({ onCreated }: { onCreated: () => void }) {
   );
 }
 
-function CreateTokenForm({ onSubmit, isPending, error }: { onSubmit: (input: TokenCreateInput) => void; isPending: boolean; error: unknown }) {
+function CreateTokenForm({
+  onSubmit,
+  isPending,
+  error,
+}: {
+  onSubmit: (input: TokenCreateInput) => void;
+  isPending: boolean;
+  error: unknown;
+}) {
   const trpc = useTRPC();
   const scopes = useQuery(trpc.token.scopes.queryOptions());
   const [choice, setChoice] = useState<ExpiryChoice>("30");
   const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
-  const errors = { ...fieldErrorsOf(error, ["name", "scopes", "expiry"] as const), ...clientErrors };
+  const errors = {
+    ...fieldErrorsOf(error, ["name", "scopes", "expiry"] as const),
+    ...clientErrors,
+  };
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -108,13 +122,24 @@ function CreateTokenForm({ onSubmit, isPending, error }: { onSubmit: (input: Tok
     <>
       <Dialog.Title className="text-lg font-semibold">Create an API token</Dialog.Title>
       <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        The token acts as you in this tenant, limited to the scopes you pick and to what your role allows.
+        The token acts as you in this tenant, limited to the scopes you pick and to what your role
+        allows.
       </Dialog.Description>
       <form onSubmit={submit} className="space-y-4" noValidate>
         <Field label="Name" htmlFor="token-name" error={errors.name}>
-          <Input id="token-name" name="name" maxLength={80} placeholder="e.g. CI pipeline" aria-invalid={Boolean(errors.name)} autoFocus />
+          <Input
+            id="token-name"
+            name="name"
+            maxLength={80}
+            placeholder="e.g. CI pipeline"
+            aria-invalid={Boolean(errors.name)}
+            autoFocus
+          />
         </Field>
-        <fieldset className="space-y-2" aria-describedby={errors.scopes ? "token-scopes-error" : undefined}>
+        <fieldset
+          className="space-y-2"
+          aria-describedby={errors.scopes ? "token-scopes-error" : undefined}
+        >
           <legend className="text-sm font-medium">Scopes</legend>
           {scopes.isPending ? (
             <SkeletonRows rows={2} />
@@ -123,8 +148,17 @@ function CreateTokenForm({ onSubmit, isPending, error }: { onSubmit: (input: Tok
           ) : (
             <div className="grid gap-2 sm:grid-cols-2">
               {scopes.data.map((scope) => (
-                <label key={scope.name} className="flex items-start gap-2 rounded-md border p-2 text-sm hover:bg-muted">
-                  <input type="checkbox" name="scopes" value={scope.name} defaultChecked={DEFAULT_SCOPES.includes(scope.name)} className="mt-0.5" />
+                <label
+                  key={scope.name}
+                  className="flex items-start gap-2 rounded-md border p-2 text-sm hover:bg-muted"
+                >
+                  <input
+                    type="checkbox"
+                    name="scopes"
+                    value={scope.name}
+                    defaultChecked={DEFAULT_SCOPES.includes(scope.name)}
+                    className="mt-0.5"
+                  />
                   <span>
                     <span className="font-mono text-xs font-medium">{scope.name}</span>
                     <span className="block text-xs text-muted-foreground">{scope.label}</span>
@@ -157,7 +191,13 @@ function CreateTokenForm({ onSubmit, isPending, error }: { onSubmit: (input: Tok
           </div>
           {choice === "date" ? (
             <Field label="Expiry date" htmlFor="token-expiry-date">
-              <Input id="token-expiry-date" name="expiryDate" type="date" min={tomorrow} aria-invalid={Boolean(errors.expiry)} />
+              <Input
+                id="token-expiry-date"
+                name="expiryDate"
+                type="date"
+                min={tomorrow}
+                aria-invalid={Boolean(errors.expiry)}
+              />
             </Field>
           ) : null}
         </div>

@@ -19,7 +19,10 @@ import { DataTable } from "@/components/ui/data-table";
 type TokenItem = inferRouterOutputs<AppRouter>["token"]["list"]["items"][number];
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
 
 const STATUS_STYLES: Record<TokenItem["status"], string> = {
   active: "border-emerald-600/40 bg-emerald-600/10 text-emerald-700 dark:text-emerald-400",
@@ -38,8 +41,8 @@ export function TokensPage() {
       title="API tokens"
       description={
         <>
-          For scripts and CI: call the REST API (<code>/api/v1</code>, see the README) or tRPC with the header{" "}
-          <code>Authorization: Bearer &lt;token&gt;</code>
+          For scripts and CI: call the REST API (<code>/api/v1</code>, see the README) or tRPC with
+          the header <code>Authorization: Bearer &lt;token&gt;</code>
         </>
       }
       actions={<CreateTokenDialog onCreated={refresh} />}
@@ -51,7 +54,12 @@ export function TokensPage() {
 
 function TokenList({ onRevoked }: { onRevoked: () => void }) {
   const trpc = useTRPC();
-  const list = useInfiniteQuery(trpc.token.list.infiniteQueryOptions({ limit: 25 }, { getNextPageParam: (page) => page.nextCursor }));
+  const list = useInfiniteQuery(
+    trpc.token.list.infiniteQueryOptions(
+      { limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
+  );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
@@ -62,16 +70,30 @@ function TokenList({ onRevoked }: { onRevoked: () => void }) {
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState icon={KeyRound} title="No API tokens yet">
-          <p className="max-w-sm text-sm text-muted-foreground">Create one to start runs and read their results from scripts.</p>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            Create one to start runs and read their results from scripts.
+          </p>
         </EmptyState>
       ) : (
-        <DataTable label="API tokens" columns={[{ label: "Name" }, { label: "Scopes" }, { label: "Created by" }, { label: "Created" }, { label: "Expires" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", srOnly: true }]}>
-            <tbody className="divide-y">
-              {items.map((token) => (
-                <TokenRow key={token.id} token={token} onRevoked={onRevoked} />
-              ))}
-            </tbody>
-          </DataTable>
+        <DataTable
+          label="API tokens"
+          columns={[
+            { label: "Name" },
+            { label: "Scopes" },
+            { label: "Created by" },
+            { label: "Created" },
+            { label: "Expires" },
+            { label: "Last used" },
+            { label: "Status" },
+            { label: "Actions", srOnly: true },
+          ]}
+        >
+          <tbody className="divide-y">
+            {items.map((token) => (
+              <TokenRow key={token.id} token={token} onRevoked={onRevoked} />
+            ))}
+          </tbody>
+        </DataTable>
       )}
       <LoadMore query={list} />
     </>
@@ -94,14 +116,31 @@ function TokenRow({ token, onRevoked }: { token: TokenItem; onRevoked: () => voi
           ))}
         </div>
       </td>
-      <td className="px-4 py-2 text-muted-foreground">{token.createdByName ?? "a former member"}</td>
-      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{dateFormat.format(token.createdAt)}</td>
-      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{token.expiresAt ? dateFormat.format(token.expiresAt) : "Never"}</td>
-      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">{token.lastUsedAt ? dateTimeFormat.format(token.lastUsedAt) : "Never"}</td>
-      <td className="px-4 py-2">
-        <span className={cn("inline-flex rounded-full border px-2 py-0.5 text-xs font-medium capitalize", STATUS_STYLES[token.status])}>{token.status}</span>
+      <td className="px-4 py-2 text-muted-foreground">
+        {token.createdByName ?? "a former member"}
       </td>
-      <td className="px-4 py-2 text-right">{token.status === "revoked" ? null : <RevokeButton token={token} onRevoked={onRevoked} />}</td>
+      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+        {dateFormat.format(token.createdAt)}
+      </td>
+      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+        {token.expiresAt ? dateFormat.format(token.expiresAt) : "Never"}
+      </td>
+      <td className="whitespace-nowrap px-4 py-2 text-muted-foreground">
+        {token.lastUsedAt ? dateTimeFormat.format(token.lastUsedAt) : "Never"}
+      </td>
+      <td className="px-4 py-2">
+        <span
+          className={cn(
+            "inline-flex rounded-full border px-2 py-0.5 text-xs font-medium capitalize",
+            STATUS_STYLES[token.status],
+          )}
+        >
+          {token.status}
+        </span>
+      </td>
+      <td className="px-4 py-2 text-right">
+        {token.status === "revoked" ? null : <RevokeButton token={token} onRevoked={onRevoked} />}
+      </td>
     </tr>
   );
 }
@@ -135,7 +174,8 @@ function RevokeButton({ token, onRevoked }: { token: TokenItem; onRevoked: () =>
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Revoke “{token.name}”?</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Scripts using {token.prefix}… are refused from the next request on. This cannot be undone.
+            Scripts using {token.prefix}… are refused from the next request on. This cannot be
+            undone.
           </Dialog.Description>
           <form onSubmit={submit}>
             <DialogActions submitLabel="Revoke token" isPending={revoke.isPending} />

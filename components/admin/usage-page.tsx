@@ -12,7 +12,14 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
 import type { AppRouter } from "@/server/api/root";
 import { AdminSection } from "./admin-page";
-import { BreakdownChart, BreakdownTable, UsageByDayChart, type BreakdownRow, type DayMetric, type UsageFigures } from "./usage-charts";
+import {
+  BreakdownChart,
+  BreakdownTable,
+  UsageByDayChart,
+  type BreakdownRow,
+  type DayMetric,
+  type UsageFigures,
+} from "./usage-charts";
 import { resolveUsageRange, USAGE_RANGES, type UsageRangeId } from "./usage-range";
 
 type Summary = inferRouterOutputs<AppRouter>["usage"]["summary"];
@@ -46,7 +53,9 @@ export function UsagePage() {
           <a
             href={csvHref}
             download
-            className={cn("inline-flex h-9 items-center gap-2 rounded-md border bg-card px-3 text-sm font-medium hover:bg-muted")}
+            className={cn(
+              "inline-flex h-9 items-center gap-2 rounded-md border bg-card px-3 text-sm font-medium hover:bg-muted",
+            )}
           >
             <Download className="size-4" aria-hidden />
             Download CSV
@@ -61,9 +70,13 @@ export function UsagePage() {
 
 function UsageFiguresView({ range }: { range: { from: string; to: string } }) {
   const trpc = useTRPC();
-  const usage = useQuery({ ...trpc.usage.summary.queryOptions({ ...range, top: TOP }), placeholderData: (previous) => previous });
+  const usage = useQuery({
+    ...trpc.usage.summary.queryOptions({ ...range, top: TOP }),
+    placeholderData: (previous) => previous,
+  });
   if (usage.isPending) return <SkeletonRows rows={4} />;
-  if (usage.isError) return <ErrorState message={usage.error.message} onRetry={() => void usage.refetch()} />;
+  if (usage.isError)
+    return <ErrorState message={usage.error.message} onRetry={() => void usage.refetch()} />;
   const data = usage.data;
   return (
     <div className="space-y-4" aria-busy={usage.isFetching}>
@@ -101,10 +114,18 @@ function DayChart({ data }: { data: Summary }) {
   return (
     <section className="rounded-xl border bg-card p-4" aria-label="By day">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h3 className="text-sm font-semibold">{metric === "tokens" ? "Tokens and cost by day" : "Runs by day"}</h3>
+        <h3 className="text-sm font-semibold">
+          {metric === "tokens" ? "Tokens and cost by day" : "Runs by day"}
+        </h3>
         <div role="group" aria-label="Chart by day shows" className="flex gap-1">
           {(["tokens", "runs"] as const).map((option) => (
-            <Button key={option} size="sm" variant={metric === option ? "secondary" : "ghost"} aria-pressed={metric === option} onClick={() => setChoice(option)}>
+            <Button
+              key={option}
+              size="sm"
+              variant={metric === option ? "secondary" : "ghost"}
+              aria-pressed={metric === option}
+              onClick={() => setChoice(option)}
+            >
               {option === "tokens" ? "Tokens and cost" : "Runs"}
             </Button>
           ))}
@@ -117,14 +138,26 @@ function DayChart({ data }: { data: Summary }) {
   );
 }
 
-function Breakdown({ title, nameHeader, rows }: { title: string; nameHeader: string; rows: BreakdownRow[] }) {
+function Breakdown({
+  title,
+  nameHeader,
+  rows,
+}: {
+  title: string;
+  nameHeader: string;
+  rows: BreakdownRow[];
+}) {
   return (
     <section className="rounded-xl border bg-card p-4" aria-label={title}>
       <h3 className="mb-3 text-sm font-semibold">{title}</h3>
       <div style={{ height: Math.max(120, rows.length * 36 + 40) }}>
         <BreakdownChart rows={rows} />
       </div>
-      <BreakdownTable caption={`Usage ${title.toLowerCase()}`} nameHeader={nameHeader} rows={rows} />
+      <BreakdownTable
+        caption={`Usage ${title.toLowerCase()}`}
+        nameHeader={nameHeader}
+        rows={rows}
+      />
     </section>
   );
 }
@@ -134,14 +167,22 @@ const withOther = (rows: BreakdownRow[], other: UsageFigures | null): BreakdownR
 
 function workflowRows(data: Summary): BreakdownRow[] {
   return withOther(
-    data.byWorkflow.items.map((w) => ({ ...w, key: w.workflowId ?? "none", label: w.name ?? (w.workflowId ? "Deleted workflow" : "No workflow") })),
+    data.byWorkflow.items.map((w) => ({
+      ...w,
+      key: w.workflowId ?? "none",
+      label: w.name ?? (w.workflowId ? "Deleted workflow" : "No workflow"),
+    })),
     data.byWorkflow.other,
   );
 }
 
 function memberRows(data: Summary): BreakdownRow[] {
   return withOther(
-    data.byMember.items.map((m) => ({ ...m, key: m.userId ?? "none", label: m.name ?? m.email ?? "Deleted account" })),
+    data.byMember.items.map((m) => ({
+      ...m,
+      key: m.userId ?? "none",
+      label: m.name ?? m.email ?? "Deleted account",
+    })),
     data.byMember.other,
   );
 }

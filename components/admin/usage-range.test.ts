@@ -13,6 +13,9 @@ describe("usage ranges (UTC days, both ends included)", () => {
   it("cuts calendar months, across a year boundary too", () => {
     expect(resolveUsageRange("this-month", now)).toEqual({ from: "2026-03-01", to: "2026-03-15" });
     expect(resolveUsageRange("last-month", now)).toEqual({ from: "2026-02-01", to: "2026-02-28" });
-    expect(resolveUsageRange("last-month", new Date("2026-01-03T00:00:00Z"))).toEqual({ from: "2025-12-01", to: "2025-12-31" });
+    expect(resolveUsageRange("last-month", new Date("2026-01-03T00:00:00Z"))).toEqual({
+      from: "2025-12-01",
+      to: "2025-12-31",
+    });
   });
 });

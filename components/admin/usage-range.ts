@@ -16,7 +16,10 @@ const utcDay = (year: number, month: number, day: number) => new Date(Date.UTC(y
  *
  * @example resolveUsageRange("last-month", new Date("2026-03-15T12:00:00Z")) // → { from: "2026-02-01", to: "2026-02-28" }
  */
-export function resolveUsageRange(id: UsageRangeId, now: Date = new Date()): { from: string; to: string } {
+export function resolveUsageRange(
+  id: UsageRangeId,
+  now: Date = new Date(),
+): { from: string; to: string } {
   const year = now.getUTCFullYear();
   const month = now.getUTCMonth();
   const today = utcDay(year, month, now.getUTCDate());

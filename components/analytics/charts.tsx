@@ -1,6 +1,15 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { formatCost, formatDuration, formatNumber } from "@/components/runs/format";
 import { NoData, SERIES } from "./chart-card";
 
@@ -13,7 +22,12 @@ const dayFormat = bucketFormats.day;
 
 const AXIS = { fontSize: 11, fill: "var(--muted-foreground)" };
 const TOOLTIP = {
-  contentStyle: { background: "var(--card)", border: "1px solid var(--border)", borderRadius: 8, fontSize: 12 },
+  contentStyle: {
+    background: "var(--card)",
+    border: "1px solid var(--border)",
+    borderRadius: 8,
+    fontSize: 12,
+  },
   labelStyle: { color: "var(--foreground)" },
   cursor: { fill: "var(--muted)" },
 };
@@ -29,7 +43,8 @@ const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 function bucketStarts(bucket: keyof typeof BUCKET_MS, since: Date, until: Date): number[] {
   const size = BUCKET_MS[bucket];
   const starts: number[] = [];
-  for (let t = Math.floor(since.getTime() / size) * size; t <= until.getTime(); t += size) starts.push(t);
+  for (let t = Math.floor(since.getTime() / size) * size; t <= until.getTime(); t += size)
+    starts.push(t);
   return starts;
 }
 
@@ -71,7 +86,11 @@ export function RunsOverTimeChart({
   );
 }
 
-export function LatencyChart({ data }: { data: { name: string; p50: number | null; p95: number | null; p99: number | null }[] }) {
+export function LatencyChart({
+  data,
+}: {
+  data: { name: string; p50: number | null; p95: number | null; p99: number | null }[];
+}) {
   const rows = data.filter((d) => d.p50 != null);
   if (rows.length === 0) return <NoData />;
   return (
@@ -100,7 +119,14 @@ export function UsageByDayChart({
   metric: "costUsd" | "tokens";
   workflowName: (id: string) => string;
 }) {
-  if (!data.some((d) => d[metric] > 0)) return <NoData message={metric === "costUsd" ? "No cost recorded in this range." : "No tokens used in this range."} />;
+  if (!data.some((d) => d[metric] > 0))
+    return (
+      <NoData
+        message={
+          metric === "costUsd" ? "No cost recorded in this range." : "No tokens used in this range."
+        }
+      />
+    );
   const ids = [...new Set(data.map((d) => d.workflowId))];
   const byDay = new Map<number, Record<string, number | string>>();
   for (const d of data) {
@@ -118,7 +144,13 @@ export function UsageByDayChart({
         <Tooltip {...TOOLTIP} formatter={(v) => format(Number(v))} />
         <Legend {...LEGEND} />
         {ids.map((id, i) => (
-          <Bar key={id} dataKey={id} stackId="usage" fill={SERIES[i % SERIES.length]} name={workflowName(id)} />
+          <Bar
+            key={id}
+            dataKey={id}
+            stackId="usage"
+            fill={SERIES[i % SERIES.length]}
+            name={workflowName(id)}
+          />
         ))}
       </BarChart>
     </ResponsiveContainer>

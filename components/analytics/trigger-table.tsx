@@ -21,7 +21,15 @@ export function TriggerTable({ rows }: { rows: Row[] }) {
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">
             {["Trigger", "Runs", "Share", "Failed", "Success"].map((h, i) => (
-              <th key={h} scope="col" className={i === 0 || i === 2 ? "px-4 py-2 text-left font-medium" : "px-4 py-2 text-right font-medium"}>
+              <th
+                key={h}
+                scope="col"
+                className={
+                  i === 0 || i === 2
+                    ? "px-4 py-2 text-left font-medium"
+                    : "px-4 py-2 text-right font-medium"
+                }
+              >
                 {h}
               </th>
             ))}
@@ -43,12 +51,17 @@ export function TriggerTable({ rows }: { rows: Row[] }) {
                 <td className="px-4 py-2 text-right">{formatNumber(row.runs)}</td>
                 <td className="w-1/3 px-4 py-2">
                   <div className="h-2 rounded-full bg-muted" aria-hidden>
-                    <div className="h-2 rounded-full bg-primary" style={{ width: `${total ? (row.runs / total) * 100 : 0}%` }} />
+                    <div
+                      className="h-2 rounded-full bg-primary"
+                      style={{ width: `${total ? (row.runs / total) * 100 : 0}%` }}
+                    />
                   </div>
                   <span className="sr-only">{total ? percent.format(row.runs / total) : "—"}</span>
                 </td>
                 <td className="px-4 py-2 text-right">{formatNumber(row.failed)}</td>
-                <td className="px-4 py-2 text-right">{row.successRate == null ? "—" : percent.format(row.successRate)}</td>
+                <td className="px-4 py-2 text-right">
+                  {row.successRate == null ? "—" : percent.format(row.successRate)}
+                </td>
               </tr>
             ))
           )}

@@ -24,7 +24,13 @@ export function WorkflowTable({ rows }: { rows: Row[] }) {
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">
             {["Workflow", "Runs", "Success", "p50", "p95", "p99", "Tokens", "Cost"].map((h, i) => (
-              <th key={h} scope="col" className={i === 0 ? "px-4 py-2 text-left font-medium" : "px-4 py-2 text-right font-medium"}>
+              <th
+                key={h}
+                scope="col"
+                className={
+                  i === 0 ? "px-4 py-2 text-left font-medium" : "px-4 py-2 text-right font-medium"
+                }
+              >
                 {h}
               </th>
             ))}
@@ -44,11 +50,15 @@ export function WorkflowTable({ rows }: { rows: Row[] }) {
                   {row.name}
                 </th>
                 <td className="px-4 py-2 text-right">{formatNumber(row.runs)}</td>
-                <td className="px-4 py-2 text-right">{row.successRate == null ? "—" : percent.format(row.successRate)}</td>
+                <td className="px-4 py-2 text-right">
+                  {row.successRate == null ? "—" : percent.format(row.successRate)}
+                </td>
                 <td className="px-4 py-2 text-right">{formatDuration(row.p50)}</td>
                 <td className="px-4 py-2 text-right">{formatDuration(row.p95)}</td>
                 <td className="px-4 py-2 text-right">{formatDuration(row.p99)}</td>
-                <td className="px-4 py-2 text-right">{formatNumber(row.inputTokens + row.outputTokens)}</td>
+                <td className="px-4 py-2 text-right">
+                  {formatNumber(row.inputTokens + row.outputTokens)}
+                </td>
                 <td className="px-4 py-2 text-right">{formatCost(row.costUsd)}</td>
               </tr>
             ))

@@ -14,7 +14,13 @@ const STATUS_STYLES: Record<AlertStatus, string> = {
 
 const badge = "inline-flex h-6 items-center rounded-full px-2 text-xs font-medium capitalize";
 
-export function SeverityBadge({ severity, className }: { severity: AlertSeverity; className?: string }) {
+export function SeverityBadge({
+  severity,
+  className,
+}: {
+  severity: AlertSeverity;
+  className?: string;
+}) {
   return (
     <span className={cn(badge, SEVERITY_STYLES[severity], className)} data-severity={severity}>
       {severity}
@@ -22,7 +28,13 @@ export function SeverityBadge({ severity, className }: { severity: AlertSeverity
   );
 }
 
-export function AlertStatusBadge({ status, className }: { status: AlertStatus; className?: string }) {
+export function AlertStatusBadge({
+  status,
+  className,
+}: {
+  status: AlertStatus;
+  className?: string;
+}) {
   return (
     <span className={cn(badge, STATUS_STYLES[status], className)} data-status={status}>
       {status}

@@ -27,7 +27,11 @@ export function AlertEvidence({
         <ul aria-label="Runs behind the alert" className="mb-4 flex flex-wrap gap-2">
           {runs.map((run) => (
             <li key={run.id}>
-              <Link href={`/runs/${run.id}`} className="inline-flex h-7 items-center gap-2 rounded-md border px-2 text-xs hover:bg-muted" title={run.id}>
+              <Link
+                href={`/runs/${run.id}`}
+                className="inline-flex h-7 items-center gap-2 rounded-md border px-2 text-xs hover:bg-muted"
+                title={run.id}
+              >
                 <span>{run.workflowName}</span>
                 <span className="text-muted-foreground">
                   {run.status} · {formatDateTime(run.createdAt)}
@@ -37,9 +41,13 @@ export function AlertEvidence({
           ))}
         </ul>
       ) : evidence.runIds.length ? (
-        <p className="mb-4 text-sm text-muted-foreground">The runs behind this alert are no longer stored.</p>
+        <p className="mb-4 text-sm text-muted-foreground">
+          The runs behind this alert are no longer stored.
+        </p>
       ) : (
-        <p className="mb-4 text-sm text-muted-foreground">No runs recorded with this alert (queue and tenant-wide series have none).</p>
+        <p className="mb-4 text-sm text-muted-foreground">
+          No runs recorded with this alert (queue and tenant-wide series have none).
+        </p>
       )}
       <h3 className="mb-1 text-xs font-medium uppercase text-muted-foreground">Flagged points</h3>
       {points.length ? (
@@ -56,7 +64,9 @@ export function AlertEvidence({
               {points.map(([at, value]) => (
                 <tr key={at}>
                   <td className="py-1 pr-3 whitespace-nowrap tabular-nums">{formatDateTime(at)}</td>
-                  <td className="py-1 pr-3 text-right tabular-nums text-danger">{formatValue(unit, value)}</td>
+                  <td className="py-1 pr-3 text-right tabular-nums text-danger">
+                    {formatValue(unit, value)}
+                  </td>
                   <td className="py-1 text-xs text-muted-foreground">{reasonAt.get(at) ?? "—"}</td>
                 </tr>
               ))}

@@ -34,7 +34,12 @@ export function AlertFilters({
 }) {
   return (
     <div className="mb-4 flex flex-wrap items-center gap-3" role="group" aria-label="Filters">
-      <select aria-label="Status" className={selectClass} value={value.status} onChange={(e) => onChange({ ...value, status: e.target.value as StatusFilter })}>
+      <select
+        aria-label="Status"
+        className={selectClass}
+        value={value.status}
+        onChange={(e) => onChange({ ...value, status: e.target.value as StatusFilter })}
+      >
         {STATUS_OPTIONS.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -45,13 +50,20 @@ export function AlertFilters({
         aria-label="Severity"
         className={selectClass}
         value={value.severity}
-        onChange={(e) => onChange({ ...value, severity: e.target.value as AlertFilterValues["severity"] })}
+        onChange={(e) =>
+          onChange({ ...value, severity: e.target.value as AlertFilterValues["severity"] })
+        }
       >
         <option value="">All severities</option>
         <option value="critical">Critical</option>
         <option value="warning">Warning</option>
       </select>
-      <select aria-label="Metric" className={selectClass} value={value.metric} onChange={(e) => onChange({ ...value, metric: e.target.value })}>
+      <select
+        aria-label="Metric"
+        className={selectClass}
+        value={value.metric}
+        onChange={(e) => onChange({ ...value, metric: e.target.value })}
+      >
         <option value="">All metrics</option>
         {metrics.map((m) => (
           <option key={m.metric} value={m.metric}>

@@ -44,8 +44,9 @@ export function AlertHeader({
       <div className="space-y-1 text-sm" data-testid="alert-reason">
         <p>{alert.reason}</p>
         <p className="text-muted-foreground">
-          {metricLabel} of {subject} reached {format(alert.value)}, where {format(alert.bandLow)} to {format(alert.bandHigh)} was expected (
-          {alert.score.toFixed(1)} deviations off). {statusInWords(alert)}
+          {metricLabel} of {subject} reached {format(alert.value)}, where {format(alert.bandLow)} to{" "}
+          {format(alert.bandHigh)} was expected ({alert.score.toFixed(1)} deviations off).{" "}
+          {statusInWords(alert)}
         </p>
       </div>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-2 rounded-xl border bg-card p-4 text-sm sm:grid-cols-3 lg:grid-cols-6">
@@ -53,14 +54,21 @@ export function AlertHeader({
         <Item label="Subject" value={subject} />
         <Item label="Started" value={<When at={alert.startedAt} />} />
         <Item label="Last seen" value={<When at={alert.lastSeenAt} />} />
-        <Item label="Anomalous points" value={`${alert.occurrences} over ${formatSpan(alert.startedAt, alert.lastSeenAt)}`} />
+        <Item
+          label="Anomalous points"
+          value={`${alert.occurrences} over ${formatSpan(alert.startedAt, alert.lastSeenAt)}`}
+        />
         <Item
           label={alert.resolvedAt ? "Resolved" : "Acknowledged"}
           value={
             alert.resolvedAt ? (
               <>
                 <When at={alert.resolvedAt} />
-                {byName?.resolved ? ` by ${byName.resolved}` : alert.resolution === "auto" ? " (on its own)" : ""}
+                {byName?.resolved
+                  ? ` by ${byName.resolved}`
+                  : alert.resolution === "auto"
+                    ? " (on its own)"
+                    : ""}
               </>
             ) : alert.acknowledgedAt ? (
               <>
@@ -79,10 +87,12 @@ export function AlertHeader({
 
 function statusInWords(alert: AlertItem): string {
   if (alert.status === "resolved") {
-    const how = alert.resolution === "auto" ? "on its own: the series came back inside its band" : "by hand";
+    const how =
+      alert.resolution === "auto" ? "on its own: the series came back inside its band" : "by hand";
     return `Resolved ${how}${alert.resolvedAt ? ` on ${formatDateTime(alert.resolvedAt)}` : ""}.`;
   }
-  if (alert.status === "acknowledged") return `Acknowledged${alert.acknowledgedAt ? ` on ${formatDateTime(alert.acknowledgedAt)}` : ""}. It resolves on its own once the series is back inside its band.`;
+  if (alert.status === "acknowledged")
+    return `Acknowledged${alert.acknowledgedAt ? ` on ${formatDateTime(alert.acknowledgedAt)}` : ""}. It resolves on its own once the series is back inside its band.`;
   return "Open: nobody has acknowledged it yet.";
 }
 

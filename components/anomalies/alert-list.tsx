@@ -60,7 +60,10 @@ export function AlertList() {
       ) : list.isError ? (
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState icon={BellOff} title={isFiltered ? "No alert matches" : "All quiet: no open alerts"}>
+        <EmptyState
+          icon={BellOff}
+          title={isFiltered ? "No alert matches" : "All quiet: no open alerts"}
+        >
           {isFiltered ? (
             <>
               <p className="max-w-sm text-sm text-muted-foreground">Try other filters.</p>
@@ -71,11 +74,14 @@ export function AlertList() {
           ) : (
             <>
               <p className="max-w-lg text-sm text-muted-foreground">
-                Maestro learns the usual range of these series and raises an alert here when one leaves it, with the runs behind it and
-                what was done about it.
+                Maestro learns the usual range of these series and raises an alert here when one
+                leaves it, with the runs behind it and what was done about it.
               </p>
               <WatchedSummary metrics={metrics} />
-              <Button variant="secondary" onClick={() => setFilter({ ...DEFAULT_FILTER, status: "all" })}>
+              <Button
+                variant="secondary"
+                onClick={() => setFilter({ ...DEFAULT_FILTER, status: "all" })}
+              >
                 Show past alerts
               </Button>
             </>
@@ -101,13 +107,18 @@ function AlertRow({ alert, metricLabel }: { alert: AlertItem; metricLabel: strin
     >
       <SeverityBadge severity={alert.severity} className="justify-self-start" />
       <div className="min-w-0">
-        <Link href={`/anomalies/${alert.id}`} className="block truncate font-medium hover:underline">
+        <Link
+          href={`/anomalies/${alert.id}`}
+          className="block truncate font-medium hover:underline"
+        >
           {alert.title}
         </Link>
         <p className="truncate text-xs text-muted-foreground">
           {alert.subjectLabel} · {metricLabel}
           {alert.occurrences > 1 ? ` · ${alert.occurrences} points` : ""}
-          {alert.actions.length ? ` · ${alert.actions.length} ${alert.actions.length === 1 ? "action" : "actions"} taken` : ""}
+          {alert.actions.length
+            ? ` · ${alert.actions.length} ${alert.actions.length === 1 ? "action" : "actions"} taken`
+            : ""}
         </p>
       </div>
       <When label="Started" at={alert.startedAt} />
@@ -122,7 +133,11 @@ function When({ label, at }: { label: string; at: Date }) {
     <p className="hidden text-right text-xs text-muted-foreground md:block">
       {label}
       <br />
-      <time dateTime={at.toISOString()} title={formatDateTime(at)} className="text-sm tabular-nums text-foreground">
+      <time
+        dateTime={at.toISOString()}
+        title={formatDateTime(at)}
+        className="text-sm tabular-nums text-foreground"
+      >
         {formatShortDateTime(at)}
       </time>
     </p>

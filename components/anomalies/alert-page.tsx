@@ -23,7 +23,10 @@ export function AlertPage({ alertId }: { alertId: string }) {
   const settings = useQuery(trpc.anomaly.settings.queryOptions());
 
   const back = (
-    <Link href="/anomalies" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+    <Link
+      href="/anomalies"
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+    >
       <ArrowLeft className="size-4" aria-hidden /> Anomalies
     </Link>
   );
@@ -51,11 +54,18 @@ export function AlertPage({ alertId }: { alertId: string }) {
         unit={series?.unit}
         metric={metric}
         actions={<AlertStatusActions alert={alert} />}
-        byName={{ acknowledged: detail.data.acknowledgedByName, resolved: detail.data.resolvedByName }}
+        byName={{
+          acknowledged: detail.data.acknowledgedByName,
+          resolved: detail.data.resolvedByName,
+        }}
       />
       <div className="mb-6">
         {series ? (
-          <AlertChart series={series} startedAt={alert.startedAt} subjectLabel={alert.subjectLabel} />
+          <AlertChart
+            series={series}
+            startedAt={alert.startedAt}
+            subjectLabel={alert.subjectLabel}
+          />
         ) : (
           <section className="rounded-xl border bg-card p-4" aria-label="Series">
             <p className="text-sm text-muted-foreground" data-testid="alert-chart-empty">
@@ -65,7 +75,12 @@ export function AlertPage({ alertId }: { alertId: string }) {
         )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <AlertEvidence evidence={alert.evidence} runs={detail.data.evidenceRuns} flagged={series?.flagged ?? []} unit={series?.unit} />
+        <AlertEvidence
+          evidence={alert.evidence}
+          runs={detail.data.evidenceRuns}
+          flagged={series?.flagged ?? []}
+          unit={series?.unit}
+        />
         <RemediationList alertId={alert.id} actions={alert.actions} />
       </div>
     </>

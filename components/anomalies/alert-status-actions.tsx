@@ -17,7 +17,9 @@ export function useAlertUpdated(alertId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return (updated: AlertItem) => {
-    queryClient.setQueryData(trpc.anomaly.get.queryKey({ id: alertId }), (old) => (old ? { ...old, alert: updated } : old));
+    queryClient.setQueryData(trpc.anomaly.get.queryKey({ id: alertId }), (old) =>
+      old ? { ...old, alert: updated } : old,
+    );
   };
 }
 
@@ -50,7 +52,11 @@ export function AlertStatusActions({ alert }: { alert: Pick<AlertItem, "id" | "s
   return (
     <div className="flex gap-2">
       {alert.status === "open" ? (
-        <Button variant="secondary" onClick={() => acknowledge.mutate({ id: alert.id })} disabled={isBusy}>
+        <Button
+          variant="secondary"
+          onClick={() => acknowledge.mutate({ id: alert.id })}
+          disabled={isBusy}
+        >
           {acknowledge.isPending ? <Spinner /> : <Eye className="size-4" aria-hidden />}
           Acknowledge
         </Button>

@@ -18,7 +18,12 @@ describe("buildChartRows", () => {
     });
     expect(rows.map((r) => r.at)).toEqual([1000, 2000, 3000]);
     expect(rows[0]).toEqual({ at: 1000, value: 4, band: [3, 6], expected: 4.5 });
-    expect(rows[1]).toMatchObject({ value: 5, flaggedReason: "above the band", forecast: 5, forecastBand: [5, 5] });
+    expect(rows[1]).toMatchObject({
+      value: 5,
+      flaggedReason: "above the band",
+      forecast: 5,
+      forecastBand: [5, 5],
+    });
     expect(rows[2]).toEqual({ at: 3000, forecast: 4.8, forecastBand: [2, 7] });
   });
 

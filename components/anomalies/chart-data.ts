@@ -21,7 +21,9 @@ export const MIN_CHART_POINTS = 3;
  * follows the last point. The last point also starts the forecast (with a zero-width band), so the
  * dashed line and its band continue the series rather than float after a gap.
  */
-export function buildChartRows(series: Pick<AlertSeries, "points" | "band" | "flagged" | "forecast">): ChartRow[] {
+export function buildChartRows(
+  series: Pick<AlertSeries, "points" | "band" | "flagged" | "forecast">,
+): ChartRow[] {
   const rows = new Map<number, ChartRow>();
   const rowAt = (at: number) => {
     let row = rows.get(at);
@@ -36,7 +38,10 @@ export function buildChartRows(series: Pick<AlertSeries, "points" | "band" | "fl
   }
   for (const f of series.flagged) rowAt(f.at).flaggedReason = f.reason;
   // Points come in time order; the latest is looked up anyway, as a bad order would otherwise cut the forecast short.
-  const last = series.points.reduce<[number, number] | undefined>((latest, p) => (!latest || p[0] > latest[0] ? p : latest), undefined);
+  const last = series.points.reduce<[number, number] | undefined>(
+    (latest, p) => (!latest || p[0] > latest[0] ? p : latest),
+    undefined,
+  );
   if (last && series.forecast.length > 0) {
     const row = rowAt(last[0]);
     row.forecast = last[1];

@@ -10,7 +10,8 @@ export interface FallbackPair {
   fallback: string;
 }
 
-const selectClass = "h-9 min-w-0 flex-1 rounded-md border bg-card px-2 text-sm aria-invalid:border-danger";
+const selectClass =
+  "h-9 min-w-0 flex-1 rounded-md border bg-card px-2 text-sm aria-invalid:border-danger";
 
 /** Pairs of installed MCP servers: while the first one's breaker is open, its calls go to the second. */
 export function FallbackServersField({
@@ -26,18 +27,29 @@ export function FallbackServersField({
   error: string | undefined;
   isDisabled: boolean;
 }) {
-  const update = (key: number, patch: Partial<FallbackPair>) => onChange(pairs.map((p) => (p.key === key ? { ...p, ...patch } : p)));
-  const add = () => onChange([...pairs, { key: Math.max(0, ...pairs.map((p) => p.key)) + 1, server: "", fallback: "" }]);
+  const update = (key: number, patch: Partial<FallbackPair>) =>
+    onChange(pairs.map((p) => (p.key === key ? { ...p, ...patch } : p)));
+  const add = () =>
+    onChange([
+      ...pairs,
+      { key: Math.max(0, ...pairs.map((p) => p.key)) + 1, server: "", fallback: "" },
+    ]);
   const taken = new Set(pairs.map((p) => p.server));
 
   return (
-    <fieldset className="space-y-2" aria-describedby={error ? "fallbackServers-error" : "fallbackServers-help"}>
+    <fieldset
+      className="space-y-2"
+      aria-describedby={error ? "fallbackServers-error" : "fallbackServers-help"}
+    >
       <legend className="text-sm font-medium">Fallback servers</legend>
       <p id="fallbackServers-help" className="text-xs text-muted-foreground">
-        Used by the fallback rule: while a server&apos;s circuit breaker is open, its calls go to the server on the right.
+        Used by the fallback rule: while a server&apos;s circuit breaker is open, its calls go to
+        the server on the right.
       </p>
       {serverNames.length < 2 && pairs.length === 0 ? (
-        <p className="text-sm text-muted-foreground">Install at least two MCP servers in the marketplace to set a fallback.</p>
+        <p className="text-sm text-muted-foreground">
+          Install at least two MCP servers in the marketplace to set a fallback.
+        </p>
       ) : null}
       {pairs.length ? (
         <ul className="space-y-2" aria-label="Fallback servers">
@@ -48,11 +60,20 @@ export function FallbackServersField({
                 className={selectClass}
                 value={pair.server}
                 aria-invalid={error ? true : undefined}
-                onChange={(e) => update(pair.key, { server: e.target.value, fallback: e.target.value === pair.fallback ? "" : pair.fallback })}
+                onChange={(e) =>
+                  update(pair.key, {
+                    server: e.target.value,
+                    fallback: e.target.value === pair.fallback ? "" : pair.fallback,
+                  })
+                }
               >
                 <option value="">Pick a server…</option>
                 {serverNames.map((name) => (
-                  <option key={name} value={name} disabled={name !== pair.server && taken.has(name)}>
+                  <option
+                    key={name}
+                    value={name}
+                    disabled={name !== pair.server && taken.has(name)}
+                  >
                     {name}
                   </option>
                 ))}
@@ -94,7 +115,12 @@ export function FallbackServersField({
         </p>
       ) : null}
       {isDisabled || serverNames.length < 2 ? null : (
-        <Button size="sm" variant="secondary" onClick={add} disabled={pairs.length >= serverNames.length}>
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={add}
+          disabled={pairs.length >= serverNames.length}
+        >
           <Plus className="size-4" aria-hidden />
           Add fallback
         </Button>
@@ -104,10 +130,13 @@ export function FallbackServersField({
 }
 
 /** The pairs as the server takes them, or the first problem with them. */
-export function fallbackRecordOf(pairs: FallbackPair[]): { value: Record<string, string> } | { error: string } {
+export function fallbackRecordOf(
+  pairs: FallbackPair[],
+): { value: Record<string, string> } | { error: string } {
   const value: Record<string, string> = {};
   for (const { server, fallback } of pairs) {
-    if (!server || !fallback) return { error: "Pick both servers of each fallback, or remove the row." };
+    if (!server || !fallback)
+      return { error: "Pick both servers of each fallback, or remove the row." };
     if (server === fallback) return { error: `"${server}" cannot be its own fallback.` };
     if (value[server]) return { error: `"${server}" has two fallbacks: keep one.` };
     value[server] = fallback;

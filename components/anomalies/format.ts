@@ -1,9 +1,21 @@
 import type { SeriesUnit } from "./types";
 
-export const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const shortDateTime = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+export const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayAndHour = new Intl.DateTimeFormat(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
+const dayAndHour = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  hour: "2-digit",
+  minute: "2-digit",
+});
 const day = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
 const whole = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
@@ -33,7 +45,9 @@ export function formatValue(unit: SeriesUnit | undefined, value: number): string
 export function formatAxisValue(unit: SeriesUnit, value: number): string {
   switch (unit) {
     case "ms":
-      return Math.abs(value) < 1000 ? `${whole.format(value)} ms` : `${(value / 1000).toFixed(Math.abs(value) < 10_000 ? 1 : 0)} s`;
+      return Math.abs(value) < 1000
+        ? `${whole.format(value)} ms`
+        : `${(value / 1000).toFixed(Math.abs(value) < 10_000 ? 1 : 0)} s`;
     case "ratio":
       return `${(value * 100).toFixed(Math.abs(value) < 0.1 && value !== 0 ? 1 : 0)} %`;
     case "usd":

@@ -22,7 +22,9 @@ export function MetricSensitivityFields({
   };
   return (
     <details className="mt-3 rounded-lg border p-3 text-sm" open={Object.keys(value).length > 0}>
-      <summary className="cursor-pointer font-medium">Per metric ({Object.keys(value).length} set)</summary>
+      <summary className="cursor-pointer font-medium">
+        Per metric ({Object.keys(value).length} set)
+      </summary>
       <div className="mt-3 grid gap-2 sm:grid-cols-2">
         {metrics.map((m) => (
           <label key={m.metric} className="flex items-center justify-between gap-3">

@@ -1,5 +1,11 @@
 /** The count next to "Anomalies" in the sidebar; nothing when there are no open alerts. */
-export function OpenAlertsBadge({ count, isCompact = false }: { count: number | undefined; isCompact?: boolean }) {
+export function OpenAlertsBadge({
+  count,
+  isCompact = false,
+}: {
+  count: number | undefined;
+  isCompact?: boolean;
+}) {
   if (!count) return null;
   const text = count > 99 ? "99+" : String(count);
   return (

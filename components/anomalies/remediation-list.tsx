@@ -26,7 +26,9 @@ export function RemediationList({ alertId, actions }: { alertId: string; actions
           ))}
         </ul>
       ) : (
-        <p className="text-sm text-muted-foreground">None: no remediation rule applied to this alert. Admins switch rules on in the settings.</p>
+        <p className="text-sm text-muted-foreground">
+          None: no remediation rule applied to this alert. Admins switch rules on in the settings.
+        </p>
       )}
     </section>
   );
@@ -47,20 +49,33 @@ function RemediationItem({ alertId, action }: { alertId: string; action: AlertAc
   );
   const at = new Date(action.at);
   return (
-    <li className="flex flex-wrap items-start justify-between gap-3 py-2" data-testid="remediation-action">
+    <li
+      className="flex flex-wrap items-start justify-between gap-3 py-2"
+      data-testid="remediation-action"
+    >
       <div className="min-w-0 text-sm">
-        <p className={action.undoneAt ? "text-muted-foreground line-through" : undefined}>{action.description}</p>
+        <p className={action.undoneAt ? "text-muted-foreground line-through" : undefined}>
+          {action.description}
+        </p>
         <p className="text-xs text-muted-foreground">
-          {RULE_TEXT[action.rule]?.label ?? action.rule} · <time dateTime={action.at}>{formatDateTime(at)}</time>
+          {RULE_TEXT[action.rule]?.label ?? action.rule} ·{" "}
+          <time dateTime={action.at}>{formatDateTime(at)}</time>
         </p>
         {action.undoneAt ? (
           <p className="text-xs text-muted-foreground">
-            Undone by {action.undoneBy ?? "someone"} at <time dateTime={action.undoneAt}>{formatDateTime(new Date(action.undoneAt))}</time>
+            Undone by {action.undoneBy ?? "someone"} at{" "}
+            <time dateTime={action.undoneAt}>{formatDateTime(new Date(action.undoneAt))}</time>
           </p>
         ) : null}
       </div>
       {!action.undoneAt && can("anomaly.manage") ? (
-        <Button size="sm" variant="secondary" onClick={() => undo.mutate({ alertId, actionId: action.id })} disabled={undo.isPending} aria-label={`Undo: ${action.description}`}>
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={() => undo.mutate({ alertId, actionId: action.id })}
+          disabled={undo.isPending}
+          aria-label={`Undo: ${action.description}`}
+        >
           {undo.isPending ? <Spinner /> : <Undo2 className="size-4" aria-hidden />}
           Undo
         </Button>

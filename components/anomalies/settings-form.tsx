@@ -22,7 +22,11 @@ type Errors = Partial<Record<(typeof FIELDS)[number] | "form", string>>;
  */
 function errorsOf(error: unknown): Errors {
   const errors: Errors = fieldErrorsOf(error, FIELDS);
-  const details = (error as { data?: { appDetails?: { fieldErrors?: Record<string, string[] | undefined> } | null } } | null)?.data?.appDetails;
+  const details = (
+    error as {
+      data?: { appDetails?: { fieldErrors?: Record<string, string[] | undefined> } | null };
+    } | null
+  )?.data?.appDetails;
   for (const field of FIELDS) {
     const message = details?.fieldErrors?.[field]?.[0];
     if (message) errors[field] = message;
@@ -64,7 +68,9 @@ export function AnomalySettingsForm({
   );
   const errors: Errors = { ...errorsOf(save.error), ...clientErrors };
   // Names stay offered even when their server was uninstalled since they were saved.
-  const names = [...new Set([...serverNames, ...pairs.flatMap((p) => [p.server, p.fallback]).filter(Boolean)])].sort();
+  const names = [
+    ...new Set([...serverNames, ...pairs.flatMap((p) => [p.server, p.fallback]).filter(Boolean)]),
+  ].sort();
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,32 +78,62 @@ export function AnomalySettingsForm({
     const fallbacks = fallbackRecordOf(pairs);
     const found: Errors = {};
     if ("error" in fallbacks) found.fallbackServers = fallbacks.error;
-    if (secret.kind === "replace" && !secret.value.trim()) found.webhookSecret = "Enter the new secret, or keep the current one";
+    if (secret.kind === "replace" && !secret.value.trim())
+      found.webhookSecret = "Enter the new secret, or keep the current one";
     setClientErrors(found);
     if ("error" in fallbacks || Object.keys(found).length) return;
-    save.mutate({ sensitivity, metricSensitivity, rules, fallbackServers: fallbacks.value, webhookUrl: webhookUrl.trim(), webhookSecret: webhookSecretInput(secret) });
+    save.mutate({
+      sensitivity,
+      metricSensitivity,
+      rules,
+      fallbackServers: fallbacks.value,
+      webhookUrl: webhookUrl.trim(),
+      webhookSecret: webhookSecretInput(secret),
+    });
   }
 
   return (
     <form onSubmit={submit} noValidate className="space-y-6">
       <fieldset disabled={!canEdit} className="space-y-6">
-        <Section title="Sensitivity" description="How far a value must stray from its expected band before it is flagged.">
+        <Section
+          title="Sensitivity"
+          description="How far a value must stray from its expected band before it is flagged."
+        >
           <div role="radiogroup" aria-label="Sensitivity" className="grid gap-2 sm:grid-cols-3">
             {SENSITIVITIES.map((level) => (
-              <label key={level} className="flex cursor-pointer gap-3 rounded-lg border p-3 text-sm has-[:checked]:border-primary has-[:checked]:bg-primary/5">
-                <input type="radio" name="sensitivity" value={level} checked={sensitivity === level} onChange={() => setSensitivity(level)} className="mt-0.5 size-4" />
+              <label
+                key={level}
+                className="flex cursor-pointer gap-3 rounded-lg border p-3 text-sm has-[:checked]:border-primary has-[:checked]:bg-primary/5"
+              >
+                <input
+                  type="radio"
+                  name="sensitivity"
+                  value={level}
+                  checked={sensitivity === level}
+                  onChange={() => setSensitivity(level)}
+                  className="mt-0.5 size-4"
+                />
                 <span>
                   <span className="block font-medium">{SENSITIVITY_TEXT[level].label}</span>
-                  <span className="block text-xs text-muted-foreground">{SENSITIVITY_TEXT[level].description}</span>
+                  <span className="block text-xs text-muted-foreground">
+                    {SENSITIVITY_TEXT[level].description}
+                  </span>
                 </span>
               </label>
             ))}
           </div>
           <FieldError id="sensitivity" message={errors.sensitivity} />
-          <MetricSensitivityFields metrics={settings.metrics} value={metricSensitivity} onChange={setMetricSensitivity} />
+          <MetricSensitivityFields
+            metrics={settings.metrics}
+            value={metricSensitivity}
+            onChange={setMetricSensitivity}
+          />
         </Section>
 
-        <Section title="Remediation" description="What Maestro does by itself when an alert opens. Every action is audited and can be undone from the alert.">
+        <Section
+          title="Remediation"
+          description="What Maestro does by itself when an alert opens. Every action is audited and can be undone from the alert."
+        >
           <ul className="space-y-3">
             {RULE_KEYS.map((rule) => (
               <li key={rule} className="flex items-start gap-3">
@@ -122,10 +158,19 @@ export function AnomalySettingsForm({
             ))}
           </ul>
           <FieldError id="rules" message={errors.rules} />
-          <FallbackServersField pairs={pairs} onChange={setPairs} serverNames={names} error={errors.fallbackServers} isDisabled={!canEdit} />
+          <FallbackServersField
+            pairs={pairs}
+            onChange={setPairs}
+            serverNames={names}
+            error={errors.fallbackServers}
+            isDisabled={!canEdit}
+          />
         </Section>
 
-        <Section title="Notifications" description="Besides this page and the sidebar badge, alerts can be sent to a webhook.">
+        <Section
+          title="Notifications"
+          description="Besides this page and the sidebar badge, alerts can be sent to a webhook."
+        >
           <WebhookFields
             url={webhookUrl}
             onUrlChange={setWebhookUrl}
@@ -152,7 +197,15 @@ export function AnomalySettingsForm({
   );
 }
 
-function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   const id = `section-${title.toLowerCase()}`;
   return (
     <section aria-labelledby={id} className="space-y-3 rounded-xl border bg-card p-5">

@@ -23,12 +23,21 @@ export function AnomalySettingsPage() {
 
   return (
     <>
-      <Link href="/anomalies" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href="/anomalies"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden /> Anomalies
       </Link>
-      <PageHeader title="Anomaly settings" description="How sensitive the watcher is, what it may do by itself, and where alerts are sent." />
+      <PageHeader
+        title="Anomaly settings"
+        description="How sensitive the watcher is, what it may do by itself, and where alerts are sent."
+      />
       {canEdit ? null : (
-        <p role="note" className="mb-4 flex items-center gap-2 rounded-lg border bg-muted/50 p-3 text-sm">
+        <p
+          role="note"
+          className="mb-4 flex items-center gap-2 rounded-lg border bg-muted/50 p-3 text-sm"
+        >
           <Lock className="size-4 text-muted-foreground" aria-hidden />
           Only admins can change these settings; you can read them.
         </p>
@@ -41,7 +50,8 @@ export function AnomalySettingsPage() {
         <>
           {installations.isError ? (
             <p role="status" className="mb-4 text-sm text-muted-foreground">
-              The installed MCP servers could not be loaded ({installations.error.message}): only the saved fallbacks are offered.
+              The installed MCP servers could not be loaded ({installations.error.message}): only
+              the saved fallbacks are offered.
             </p>
           ) : null}
           <AnomalySettingsForm

@@ -15,7 +15,10 @@ export function WatchedSummary({ metrics }: { metrics: WatchedMetricInfo[] }) {
   const bySource = new Map<string, string[]>();
   for (const m of metrics) bySource.set(m.source, [...(bySource.get(m.source) ?? []), m.label]);
   return (
-    <dl className="grid max-w-xl gap-x-4 gap-y-1 text-left text-sm sm:grid-cols-[10rem_1fr]" aria-label="Watched series">
+    <dl
+      className="grid max-w-xl gap-x-4 gap-y-1 text-left text-sm sm:grid-cols-[10rem_1fr]"
+      aria-label="Watched series"
+    >
       {[...bySource].map(([source, labels]) => (
         <div key={source} className="contents">
           <dt className="font-medium">{SOURCE_LABELS[source] ?? source}</dt>

@@ -5,7 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 
 /** What happens to the stored signing secret on save: kept, replaced by a new one, or removed. */
-export type SecretChange = { kind: "keep" } | { kind: "replace"; value: string } | { kind: "remove" };
+export type SecretChange =
+  { kind: "keep" } | { kind: "replace"; value: string } | { kind: "remove" };
 
 /** The webhook: its URL, and its signing secret, which is write-only (shown as set or not set). */
 export function WebhookFields({
@@ -30,8 +31,9 @@ export function WebhookFields({
     <fieldset className="space-y-4">
       <legend className="text-sm font-medium">Webhook</legend>
       <p className="text-xs text-muted-foreground">
-        Maestro posts <code>alert.opened</code> and <code>alert.resolved</code> as JSON to this URL. With a secret, each request carries a{" "}
-        <code>Maestro-Signature</code> header: <code>t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 of &quot;t.body&quot;&gt;</code>.
+        Maestro posts <code>alert.opened</code> and <code>alert.resolved</code> as JSON to this URL.
+        With a secret, each request carries a <code>Maestro-Signature</code> header:{" "}
+        <code>t=&lt;unix seconds&gt;,v1=&lt;HMAC-SHA256 of &quot;t.body&quot;&gt;</code>.
       </p>
       <Field label="Webhook URL" htmlFor="webhookUrl" error={errors.webhookUrl}>
         <Input
@@ -47,7 +49,11 @@ export function WebhookFields({
         />
       </Field>
       {showsSecretInput && !isDisabled ? (
-        <Field label={hasSecret ? "New signing secret" : "Signing secret (optional)"} htmlFor="webhookSecret" error={errors.webhookSecret}>
+        <Field
+          label={hasSecret ? "New signing secret" : "Signing secret (optional)"}
+          htmlFor="webhookSecret"
+          error={errors.webhookSecret}
+        >
           <div className="flex gap-2">
             <Input
               id="webhookSecret"
@@ -71,7 +77,11 @@ export function WebhookFields({
           <div className="flex flex-wrap items-center gap-2">
             <p className="flex items-center gap-1.5 text-sm" data-testid="webhook-secret-status">
               <KeyRound className="size-4 text-muted-foreground" aria-hidden />
-              {secret.kind === "remove" ? "Set: it will be removed when you save" : hasSecret ? "Set" : "Not set"}
+              {secret.kind === "remove"
+                ? "Set: it will be removed when you save"
+                : hasSecret
+                  ? "Set"
+                  : "Not set"}
             </p>
             {isDisabled ? null : secret.kind === "remove" ? (
               <Button size="sm" variant="ghost" onClick={() => onSecretChange({ kind: "keep" })}>
@@ -79,10 +89,18 @@ export function WebhookFields({
               </Button>
             ) : (
               <>
-                <Button size="sm" variant="secondary" onClick={() => onSecretChange({ kind: "replace", value: "" })}>
+                <Button
+                  size="sm"
+                  variant="secondary"
+                  onClick={() => onSecretChange({ kind: "replace", value: "" })}
+                >
                   Replace secret
                 </Button>
-                <Button size="sm" variant="ghost" onClick={() => onSecretChange({ kind: "remove" })}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => onSecretChange({ kind: "remove" })}
+                >
                   Remove secret
                 </Button>
               </>

@@ -7,10 +7,19 @@ describe("safeCallbackUrl", () => {
     // An encoded tab stays a harmless part of this site's path.
     expect(safeCallbackUrl("/%09/evil.example")).toBe("/%09/evil.example");
   });
-  it.each(["https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\\evil.example", "/./\t/evil.example", "javascript:alert(1)", "/signin", null, ""])(
-    "replaces %j with the workflows page",
-    (raw) => {
-      expect(safeCallbackUrl(raw)).toBe("/workflows");
-    },
-  );
+  it.each([
+    "https://evil.example/",
+    "//evil.example/x",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\r\\evil.example",
+    "/./\t/evil.example",
+    "javascript:alert(1)",
+    "/signin",
+    null,
+    "",
+  ])("replaces %j with the workflows page", (raw) => {
+    expect(safeCallbackUrl(raw)).toBe("/workflows");
+  });
 });

@@ -6,7 +6,13 @@ const ORIGIN = "http://this.site";
  * must stay on this site.
  */
 export function safeCallbackUrl(raw: string | null): string {
-  if (!raw || !raw.startsWith("/") || raw.includes("\\") || [...raw].some((c) => c.charCodeAt(0) < 0x20)) return "/workflows";
+  if (
+    !raw ||
+    !raw.startsWith("/") ||
+    raw.includes("\\") ||
+    [...raw].some((c) => c.charCodeAt(0) < 0x20)
+  )
+    return "/workflows";
   let url: URL;
   try {
     url = new URL(raw, ORIGIN);

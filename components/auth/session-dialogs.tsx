@@ -16,14 +16,23 @@ const contentClass =
 
 function FormError({ message }: { message?: string }) {
   return message ? (
-    <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger">
+    <p
+      role="alert"
+      className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
+    >
       {message}
     </p>
   ) : null;
 }
 
 /** Changes the password; the server signs out every other session of the account. */
-export function ChangePasswordDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function ChangePasswordDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const trpc = useTRPC();
   const change = useMutation(trpc.session.changePassword.mutationOptions());
   const [mismatch, setMismatch] = useState<string | null>(null);
@@ -72,16 +81,45 @@ export function ChangePasswordDialog({ open, onOpenChange }: { open: boolean; on
           ) : (
             <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
               <Dialog.Description className="text-sm text-muted-foreground">
-                Every other browser signed in to your account is signed out; this one stays signed in.
+                Every other browser signed in to your account is signed out; this one stays signed
+                in.
               </Dialog.Description>
-              <Field label="Current password" htmlFor="currentPassword" error={errors.currentPassword}>
-                <Input id="currentPassword" name="currentPassword" type="password" autoComplete="current-password" required autoFocus />
+              <Field
+                label="Current password"
+                htmlFor="currentPassword"
+                error={errors.currentPassword}
+              >
+                <Input
+                  id="currentPassword"
+                  name="currentPassword"
+                  type="password"
+                  autoComplete="current-password"
+                  required
+                  autoFocus
+                />
               </Field>
               <Field label="New password" htmlFor="newPassword" error={errors.newPassword}>
-                <Input id="newPassword" name="newPassword" type="password" autoComplete="new-password" minLength={12} required />
+                <Input
+                  id="newPassword"
+                  name="newPassword"
+                  type="password"
+                  autoComplete="new-password"
+                  minLength={12}
+                  required
+                />
               </Field>
-              <Field label="New password again" htmlFor="repeatPassword" error={mismatch ?? undefined}>
-                <Input id="repeatPassword" name="repeatPassword" type="password" autoComplete="new-password" required />
+              <Field
+                label="New password again"
+                htmlFor="repeatPassword"
+                error={mismatch ?? undefined}
+              >
+                <Input
+                  id="repeatPassword"
+                  name="repeatPassword"
+                  type="password"
+                  autoComplete="new-password"
+                  required
+                />
               </Field>
               <FormError message={errors.form} />
               <DialogActions submitLabel="Change password" isPending={change.isPending} />
@@ -94,7 +132,13 @@ export function ChangePasswordDialog({ open, onOpenChange }: { open: boolean; on
 }
 
 /** Ends every session of the account, this one too, then shows the sign-in page. */
-export function SignOutEverywhereDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function SignOutEverywhereDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const trpc = useTRPC();
   const [isLeaving, setLeaving] = useState(false);
   const end = useMutation(
@@ -119,8 +163,8 @@ export function SignOutEverywhereDialog({ open, onOpenChange }: { open: boolean;
         <Dialog.Content className={contentClass}>
           <Dialog.Title className="text-lg font-semibold">Sign out everywhere?</Dialog.Title>
           <Dialog.Description className="mt-2 text-sm text-muted-foreground">
-            Every browser and device signed in to your account is signed out at once, this one too. API tokens keep working: revoke them under
-            Admin → API tokens.
+            Every browser and device signed in to your account is signed out at once, this one too.
+            API tokens keep working: revoke them under Admin → API tokens.
           </Dialog.Description>
           <div className="mt-4 space-y-4">
             <FormError message={end.error?.message} />

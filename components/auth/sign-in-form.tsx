@@ -8,13 +8,22 @@ import { Spinner } from "@/components/ui/states";
 
 const OAUTH_ERRORS: Record<string, string> = {
   NoAccount: "There is no account for that e-mail here. Ask an admin of your team to invite you.",
-  OAuthSignin: "The sign-in provider could not be reached. Try again, or use your e-mail and password.",
+  OAuthSignin:
+    "The sign-in provider could not be reached. Try again, or use your e-mail and password.",
 };
 
 type Provider = { id: string; name: string };
 
-export function SignInForm({ callbackUrl, error: initialError }: { callbackUrl: string; error?: string }) {
-  const [error, setError] = useState<string | null>(initialError ? (OAUTH_ERRORS[initialError] ?? null) : null);
+export function SignInForm({
+  callbackUrl,
+  error: initialError,
+}: {
+  callbackUrl: string;
+  error?: string;
+}) {
+  const [error, setError] = useState<string | null>(
+    initialError ? (OAUTH_ERRORS[initialError] ?? null) : null,
+  );
   const [isPending, setPending] = useState(false);
   const [oauth, setOauth] = useState<Provider[]>([]);
 
@@ -27,15 +36,24 @@ export function SignInForm({ callbackUrl, error: initialError }: { callbackUrl: 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const credentials = { email: String(form.get("email") ?? ""), password: String(form.get("password") ?? ""), redirect: false };
+    const credentials = {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    };
     setPending(true);
     setError(null);
     try {
       let result = await signIn("credentials", credentials);
       // next-auth answers `?csrf=true` (no error, no session) when two CSRF fetches raced: ask once more.
-      if (result && !result.error && result.url?.includes("csrf=true")) result = await signIn("credentials", credentials);
+      if (result && !result.error && result.url?.includes("csrf=true"))
+        result = await signIn("credentials", credentials);
       if (!result || result.error) {
-        setError(result?.error && result.error !== "CredentialsSignin" ? result.error : "Wrong e-mail or password.");
+        setError(
+          result?.error && result.error !== "CredentialsSignin"
+            ? result.error
+            : "Wrong e-mail or password.",
+        );
         setPending(false);
         return;
       }
@@ -54,10 +72,19 @@ export function SignInForm({ callbackUrl, error: initialError }: { callbackUrl: 
           <Input id="email" name="email" type="email" autoComplete="username" required autoFocus />
         </Field>
         <Field label="Password" htmlFor="password">
-          <Input id="password" name="password" type="password" autoComplete="current-password" required />
+          <Input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
         </Field>
         {error ? (
-          <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger">
+          <p
+            role="alert"
+            className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
+          >
             {error}
           </p>
         ) : null}
@@ -70,7 +97,12 @@ export function SignInForm({ callbackUrl, error: initialError }: { callbackUrl: 
         <div className="space-y-2">
           <p className="text-center text-xs uppercase tracking-wide text-muted-foreground">or</p>
           {oauth.map((provider) => (
-            <Button key={provider.id} variant="secondary" className="w-full" onClick={() => void signIn(provider.id, { callbackUrl })}>
+            <Button
+              key={provider.id}
+              variant="secondary"
+              className="w-full"
+              onClick={() => void signIn(provider.id, { callbackUrl })}
+            >
               Continue with {provider.name}
             </Button>
           ))}

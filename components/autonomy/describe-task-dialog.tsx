@@ -51,10 +51,17 @@ export function DescribeTaskDialog({
             <Sparkles className="size-5 text-primary" aria-hidden /> Describe a task
           </Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Say what the workflow should do. The planner proposes a pattern, the MCP servers and the nodes, and says why.
+            Say what the workflow should do. The planner proposes a pattern, the MCP servers and the
+            nodes, and says why.
           </Dialog.Description>
           {/* Mounted only while open: closing forgets the task and the proposal. */}
-          {open ? <DescribeTaskBody onClose={() => onOpenChange(false)} onCreated={onCreated} onReplace={onReplace} /> : null}
+          {open ? (
+            <DescribeTaskBody
+              onClose={() => onOpenChange(false)}
+              onCreated={onCreated}
+              onReplace={onReplace}
+            />
+          ) : null}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
@@ -103,7 +110,8 @@ function DescribeTaskBody({
   function propose(event?: { preventDefault: () => void }) {
     event?.preventDefault();
     const text = task.trim();
-    if (text.length < MIN_TASK) return setClientError(`Describe the task in at least ${MIN_TASK} characters`);
+    if (text.length < MIN_TASK)
+      return setClientError(`Describe the task in at least ${MIN_TASK} characters`);
     setClientError(null);
     create.reset();
     refine.reset();
@@ -115,7 +123,10 @@ function DescribeTaskBody({
 
   const serverErrors = proposal.isError ? fieldErrorsOf(proposal.error, ["task"] as const) : {};
   const taskError = clientError ?? serverErrors.task;
-  const refined = refine.data && proposal.data && refine.data.task === proposal.data.task ? refine.data : undefined;
+  const refined =
+    refine.data && proposal.data && refine.data.task === proposal.data.task
+      ? refine.data
+      : undefined;
   const shown = refined ?? proposal.data;
   const isPlanning = proposal.isFetching;
   // The task was edited after the proposal was made: creating it now would surprise.
@@ -146,7 +157,11 @@ function DescribeTaskBody({
               Enter proposes; Shift+Enter starts a new line.
             </p>
             <Button type="submit" disabled={isPlanning}>
-              {isPlanning ? <Spinner label="Planning" /> : <Sparkles className="size-4" aria-hidden />}
+              {isPlanning ? (
+                <Spinner label="Planning" />
+              ) : (
+                <Sparkles className="size-4" aria-hidden />
+              )}
               Propose
             </Button>
           </div>
@@ -158,7 +173,11 @@ function DescribeTaskBody({
             <ul className="space-y-1">
               {EXAMPLES.map((example) => (
                 <li key={example}>
-                  <button type="button" className="text-left underline-offset-2 hover:underline" onClick={() => setTask(example)}>
+                  <button
+                    type="button"
+                    className="text-left underline-offset-2 hover:underline"
+                    onClick={() => setTask(example)}
+                  >
                     {example}
                   </button>
                 </li>
@@ -168,7 +187,11 @@ function DescribeTaskBody({
         ) : proposal.isError ? (
           // A refused task is shown on the field; anything else here.
           serverErrors.task ? null : (
-            <ErrorState title="No proposal" message={proposal.error.message} onRetry={() => void proposal.refetch()} />
+            <ErrorState
+              title="No proposal"
+              message={proposal.error.message}
+              onRetry={() => void proposal.refetch()}
+            />
           )
         ) : !shown ? (
           <SkeletonRows rows={3} />
@@ -191,14 +214,19 @@ function DescribeTaskBody({
               {create.error.message}
             </p>
           ) : null}
-          {isStale ? <p className="text-sm text-muted-foreground">The task changed: propose again to plan it.</p> : null}
+          {isStale ? (
+            <p className="text-sm text-muted-foreground">
+              The task changed: propose again to plan it.
+            </p>
+          ) : null}
           {refine.error ? (
             <p role="alert" className="text-sm text-danger">
               {refine.error.message}
             </p>
           ) : refine.data && !refine.data.refined ? (
             <p role="status" className="text-sm text-muted-foreground">
-              The model kept the proposal as it was{refine.data.refinementNote ? ` (${refine.data.refinementNote})` : ""}.
+              The model kept the proposal as it was
+              {refine.data.refinementNote ? ` (${refine.data.refinementNote})` : ""}.
             </p>
           ) : refined ? (
             <p role="status" className="text-sm text-muted-foreground">
@@ -215,7 +243,11 @@ function DescribeTaskBody({
               title="Ask the workspace's model to improve the pattern, servers and instructions"
               onClick={() => refine.mutate(asked)}
             >
-              {refine.isPending ? <Spinner label="Refining" /> : <Sparkles className="size-4" aria-hidden />}
+              {refine.isPending ? (
+                <Spinner label="Refining" />
+              ) : (
+                <Sparkles className="size-4" aria-hidden />
+              )}
               Refine with the model
             </Button>
             <Button

@@ -22,6 +22,8 @@ describe("nodeReasonsOf", () => {
   });
 
   it("stops at the first line that is not a reason", () => {
-    expect([...nodeReasonsOf("Why each node:\n- a: first\nnotes by hand\n- b: not read").keys()]).toEqual(["a"]);
+    expect([
+      ...nodeReasonsOf("Why each node:\n- a: first\nnotes by hand\n- b: not read").keys(),
+    ]).toEqual(["a"]);
   });
 });

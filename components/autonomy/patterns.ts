@@ -9,6 +9,9 @@ export const PATTERN_LABELS: Record<Pattern, { name: string; gist: string }> = {
   router: { name: "Router", gist: "each item goes to the handler for its category" },
   parallel: { name: "Parallel", gist: "independent parts at the same time, then combined" },
   orchestrator: { name: "Orchestrator", gist: "a planner splits the work among workers" },
-  "evaluator-optimizer": { name: "Evaluator–optimizer", gist: "write, rate and refine until good enough" },
+  "evaluator-optimizer": {
+    name: "Evaluator–optimizer",
+    gist: "write, rate and refine until good enough",
+  },
   swarm: { name: "Swarm", gist: "specialists hand the conversation to each other" },
 };

@@ -18,7 +18,8 @@ function ServerRow({ server }: { server: ProposedServer }) {
       <ScoreBar score={server.score} label={`How well ${server.title} fits`} />
       {server.installedAs ? (
         <span className="inline-flex items-center gap-1 text-emerald-700 dark:text-emerald-400">
-          <CircleCheck className="size-4" aria-hidden /> installed as <code className="rounded bg-muted px-1 text-xs">{server.installedAs}</code>
+          <CircleCheck className="size-4" aria-hidden /> installed as{" "}
+          <code className="rounded bg-muted px-1 text-xs">{server.installedAs}</code>
         </span>
       ) : server.catalogEntryId ? (
         <Link
@@ -43,7 +44,15 @@ function ServerRow({ server }: { server: ProposedServer }) {
  * to plan it as another), what would start it, the MCP servers it needs, and the nodes with why
  * each is there.
  */
-export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Proposal; isUpdating: boolean; onPattern: (pattern: Pattern) => void }) {
+export function ProposalView({
+  proposal,
+  isUpdating,
+  onPattern,
+}: {
+  proposal: Proposal;
+  isUpdating: boolean;
+  onPattern: (pattern: Pattern) => void;
+}) {
   const pattern = PATTERN_LABELS[proposal.pattern];
   return (
     <section aria-label="Proposal" aria-busy={isUpdating} className="space-y-4">
@@ -55,12 +64,18 @@ export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Pr
             </span>{" "}
             <span className="text-muted-foreground">— {pattern.gist}</span>
           </p>
-          <p className="text-xs text-muted-foreground">{Math.round(proposal.confidence * 100)}% confident</p>
+          <p className="text-xs text-muted-foreground">
+            {Math.round(proposal.confidence * 100)}% confident
+          </p>
         </div>
         <label className="flex items-center gap-2 text-sm">
           {isUpdating ? <Spinner label="Planning again" /> : null}
           Plan as
-          <select className="h-8 rounded-md border bg-card px-2 text-sm" value={proposal.pattern} onChange={(e) => onPattern(e.target.value as Pattern)}>
+          <select
+            className="h-8 rounded-md border bg-card px-2 text-sm"
+            value={proposal.pattern}
+            onChange={(e) => onPattern(e.target.value as Pattern)}
+          >
             {PATTERNS.map((p) => (
               <option key={p} value={p}>
                 {PATTERN_LABELS[p].name}
@@ -69,7 +84,10 @@ export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Pr
             ))}
           </select>
         </label>
-        <ul aria-label="Why this pattern" className="basis-full list-disc space-y-0.5 pl-5 text-xs text-muted-foreground">
+        <ul
+          aria-label="Why this pattern"
+          className="basis-full list-disc space-y-0.5 pl-5 text-xs text-muted-foreground"
+        >
           {proposal.reasons.map((reason) => (
             <li key={reason}>{reason}</li>
           ))}
@@ -87,12 +105,18 @@ export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Pr
             ))}
           </ul>
         ) : (
-          <p className="text-sm text-muted-foreground">None: the models can do this task on their own.</p>
+          <p className="text-sm text-muted-foreground">
+            None: the models can do this task on their own.
+          </p>
         )}
         {proposal.missing.length ? (
-          <p role="note" className="mt-2 flex items-start gap-1 text-sm text-amber-700 dark:text-amber-400">
+          <p
+            role="note"
+            className="mt-2 flex items-start gap-1 text-sm text-amber-700 dark:text-amber-400"
+          >
             <CircleAlert className="mt-0.5 size-4 shrink-0" aria-hidden />
-            No catalog entry serves {proposal.missing.join(", ")}: import one in the Marketplace, then propose again.
+            No catalog entry serves {proposal.missing.join(", ")}: import one in the Marketplace,
+            then propose again.
           </p>
         ) : null}
       </div>
@@ -112,7 +136,9 @@ export function ProposalView({ proposal, isUpdating, onPattern }: { proposal: Pr
                       {KIND_LABELS[node.kind]} · <code>{node.id}</code>
                     </span>
                   </p>
-                  {proposal.nodeReasons[node.id] ? <p className="text-xs text-muted-foreground">{proposal.nodeReasons[node.id]}</p> : null}
+                  {proposal.nodeReasons[node.id] ? (
+                    <p className="text-xs text-muted-foreground">{proposal.nodeReasons[node.id]}</p>
+                  ) : null}
                 </div>
               </li>
             );

@@ -11,16 +11,23 @@ export function ProposedTriggers({ triggers }: { triggers: readonly ProposedTrig
         {triggers.map((trigger) => {
           const Icon = trigger.kind === "schedule" ? CalendarClock : Webhook;
           return (
-            <li key={`${trigger.kind}:${trigger.description}`} className="flex items-start gap-3 px-3 py-2 text-sm" data-testid="proposed-trigger">
+            <li
+              key={`${trigger.kind}:${trigger.description}`}
+              className="flex items-start gap-3 px-3 py-2 text-sm"
+              data-testid="proposed-trigger"
+            >
               <Icon className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />
               <div className="min-w-0">
                 <p>
-                  <span className="font-medium">{trigger.description}</span> <span className="text-muted-foreground">({trigger.kind})</span>
+                  <span className="font-medium">{trigger.description}</span>{" "}
+                  <span className="text-muted-foreground">({trigger.kind})</span>
                   {trigger.kind === "schedule" ? (
                     <>
                       {" "}
                       <code className="rounded bg-muted px-1 text-xs">{trigger.cron}</code>
-                      {trigger.timezone ? <span className="text-xs text-muted-foreground"> {trigger.timezone}</span> : null}
+                      {trigger.timezone ? (
+                        <span className="text-xs text-muted-foreground"> {trigger.timezone}</span>
+                      ) : null}
                     </>
                   ) : null}
                 </p>
@@ -30,7 +37,9 @@ export function ProposedTriggers({ triggers }: { triggers: readonly ProposedTrig
           );
         })}
       </ul>
-      <p className="mt-1 text-xs text-muted-foreground">Not set up yet: after creating the workflow, add it in the workflow&apos;s Triggers dialog.</p>
+      <p className="mt-1 text-xs text-muted-foreground">
+        Not set up yet: after creating the workflow, add it in the workflow&apos;s Triggers dialog.
+      </p>
     </div>
   );
 }

@@ -19,10 +19,15 @@ function RecommendationRow({ item }: { item: Recommendation }) {
         {item.title}
       </Link>
       <ScoreBar score={item.score} label={`How well ${item.title} fits`} />
-      {item.isAlternative ? <span className="rounded bg-muted px-1.5 py-0.5 text-xs text-muted-foreground">alternative</span> : null}
+      {item.isAlternative ? (
+        <span className="rounded bg-muted px-1.5 py-0.5 text-xs text-muted-foreground">
+          alternative
+        </span>
+      ) : null}
       {item.installedAs ? (
         <span className="inline-flex items-center gap-1 text-xs text-emerald-700 dark:text-emerald-400">
-          <CircleCheck className="size-3.5" aria-hidden /> installed as <code className="rounded bg-muted px-1">{item.installedAs}</code>
+          <CircleCheck className="size-3.5" aria-hidden /> installed as{" "}
+          <code className="rounded bg-muted px-1">{item.installedAs}</code>
         </span>
       ) : (
         <span className="text-xs text-muted-foreground">not installed</span>
@@ -52,14 +57,18 @@ export function RecommendedServers() {
     setClientError(null);
     setAsked(text);
   }
-  const error = clientError ?? (recommend.isError ? (fieldErrorsOf(recommend.error, ["task"] as const).task ?? null) : null);
+  const error =
+    clientError ??
+    (recommend.isError ? (fieldErrorsOf(recommend.error, ["task"] as const).task ?? null) : null);
 
   return (
     <section aria-labelledby="recommended-heading" className="mb-6 rounded-xl border bg-card p-4">
       <h2 id="recommended-heading" className="flex items-center gap-2 font-medium">
         <Sparkles className="size-4 text-primary" aria-hidden /> Recommended for this task
       </h2>
-      <p className="mb-3 text-sm text-muted-foreground">Describe what an agent should do; the servers it needs come first.</p>
+      <p className="mb-3 text-sm text-muted-foreground">
+        Describe what an agent should do; the servers it needs come first.
+      </p>
       <form onSubmit={submit} className="flex flex-wrap gap-2" noValidate>
         <Input
           aria-label="Task to recommend servers for"
@@ -99,11 +108,14 @@ export function RecommendedServers() {
               ))}
             </ul>
           ) : recommend.data.missing.length ? null : (
-            <p className="text-sm text-muted-foreground">This task needs no MCP server: the models can do it on their own.</p>
+            <p className="text-sm text-muted-foreground">
+              This task needs no MCP server: the models can do it on their own.
+            </p>
           )}
           {recommend.data.missing.length ? (
             <p className="text-sm text-amber-700 dark:text-amber-400">
-              No catalog entry serves {recommend.data.missing.join(", ")}: import one from a registry or a server.json file.
+              No catalog entry serves {recommend.data.missing.join(", ")}: import one from a
+              registry or a server.json file.
             </p>
           ) : null}
         </div>

@@ -12,7 +12,11 @@ const current = makeWorkflow({
 const proposal = makeWorkflow({
   name: "Proposed",
   description: "Planned automatically\n\nWhy each node:\n- request: the input",
-  nodes: [makeNode("input", "request"), makeNode("llm", "write", { prompt: "{{input.task}}" }), makeNode("output", "result")],
+  nodes: [
+    makeNode("input", "request"),
+    makeNode("llm", "write", { prompt: "{{input.task}}" }),
+    makeNode("output", "result"),
+  ],
   edges: chain("request", "write", "result"),
 });
 
@@ -23,7 +27,11 @@ describe("replaceWithProposal", () => {
     const replaced = store.getState().document;
     expect(replaced.nodes.map((n) => n.id)).toEqual(["request", "write", "result"]);
     expect(replaced.edges).toEqual(proposal.edges);
-    expect(replaced).toMatchObject({ name: "Mine", settings: { concurrency: 2 }, description: proposal.description });
+    expect(replaced).toMatchObject({
+      name: "Mine",
+      settings: { concurrency: 2 },
+      description: proposal.description,
+    });
     expect(store.getState().past.map((e) => e.label)).toEqual(["Replace with the proposal"]);
 
     store.getState().undo();

@@ -6,7 +6,9 @@ export function triggerSummary(trigger: Pick<ProposedTrigger, "kind" | "descript
 }
 
 /** Where the user sets the proposed triggers up (the planner creates none), or null when there are none. */
-export function triggerSetupHint(triggers: readonly Pick<ProposedTrigger, "kind" | "description">[]): string | null {
+export function triggerSetupHint(
+  triggers: readonly Pick<ProposedTrigger, "kind" | "description">[],
+): string | null {
   if (triggers.length === 0) return null;
   return `This workflow would start ${triggers.map(triggerSummary).join("; ")}. Set ${triggers.length === 1 ? "it" : "them"} up in the workflow's Triggers dialog.`;
 }

@@ -38,7 +38,8 @@ export function DatasetItems({
     return (
       <EmptyState icon={ListPlus} title="No items in this version">
         <p className="max-w-md text-sm text-muted-foreground">
-          Add an item by hand, import a CSV or JSONL file, or open a finished run and choose &quot;Add to dataset&quot;.
+          Add an item by hand, import a CSV or JSONL file, or open a finished run and choose
+          &quot;Add to dataset&quot;.
         </p>
       </EmptyState>
     );
@@ -47,7 +48,13 @@ export function DatasetItems({
     <div className="space-y-3">
       <DataTable
         label="Items"
-        columns={[{ label: "Id" }, { label: "Input" }, { label: "Reference output" }, { label: "Tags" }, ...(canChange ? [{ label: "Actions", srOnly: true }] : [])]}
+        columns={[
+          { label: "Id" },
+          { label: "Input" },
+          { label: "Reference output" },
+          { label: "Tags" },
+          ...(canChange ? [{ label: "Actions", srOnly: true }] : []),
+        ]}
       >
         <tbody className="divide-y">
           {shown.map((item) => (
@@ -56,7 +63,10 @@ export function DatasetItems({
                 {item.id}
               </td>
               <td className="max-w-sm px-4 py-2">
-                <code className="block truncate font-mono text-xs" title={JSON.stringify(item.input, null, 2)}>
+                <code
+                  className="block truncate font-mono text-xs"
+                  title={JSON.stringify(item.input, null, 2)}
+                >
                   {previewJson(item.input)}
                 </code>
               </td>
@@ -64,7 +74,14 @@ export function DatasetItems({
                 {item.reference === undefined ? (
                   <span className="text-xs text-muted-foreground">none</span>
                 ) : (
-                  <code className="block truncate font-mono text-xs" title={typeof item.reference === "string" ? item.reference : JSON.stringify(item.reference, null, 2)}>
+                  <code
+                    className="block truncate font-mono text-xs"
+                    title={
+                      typeof item.reference === "string"
+                        ? item.reference
+                        : JSON.stringify(item.reference, null, 2)
+                    }
+                  >
                     {previewJson(item.reference)}
                   </code>
                 )}
@@ -80,7 +97,12 @@ export function DatasetItems({
               </td>
               {canChange ? (
                 <td className="whitespace-nowrap px-4 py-2 text-right">
-                  <Button variant="ghost" size="sm" aria-label={`Edit item ${item.id}`} onClick={() => onEdit(item)}>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    aria-label={`Edit item ${item.id}`}
+                    onClick={() => onEdit(item)}
+                  >
                     <Pencil className="size-4" aria-hidden />
                   </Button>
                   <RemoveItemButton datasetId={datasetId} item={item} onRemoved={onChanged} />
@@ -91,15 +113,29 @@ export function DatasetItems({
         </tbody>
       </DataTable>
       {pages > 1 ? (
-        <nav aria-label="Item pages" className="flex items-center justify-between text-sm text-muted-foreground">
+        <nav
+          aria-label="Item pages"
+          className="flex items-center justify-between text-sm text-muted-foreground"
+        >
           <span>
-            Items {current * ITEMS_PER_PAGE + 1}–{current * ITEMS_PER_PAGE + shown.length} of {items.length}
+            Items {current * ITEMS_PER_PAGE + 1}–{current * ITEMS_PER_PAGE + shown.length} of{" "}
+            {items.length}
           </span>
           <span className="flex gap-2">
-            <Button variant="secondary" size="sm" disabled={current === 0} onClick={() => setPage(current - 1)}>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={current === 0}
+              onClick={() => setPage(current - 1)}
+            >
               Previous
             </Button>
-            <Button variant="secondary" size="sm" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+            <Button
+              variant="secondary"
+              size="sm"
+              disabled={current >= pages - 1}
+              onClick={() => setPage(current + 1)}
+            >
               Next
             </Button>
           </span>
@@ -113,7 +149,15 @@ export function DatasetItems({
   );
 }
 
-function RemoveItemButton({ datasetId, item, onRemoved }: { datasetId: string; item: DatasetItemRow; onRemoved: () => void }) {
+function RemoveItemButton({
+  datasetId,
+  item,
+  onRemoved,
+}: {
+  datasetId: string;
+  item: DatasetItemRow;
+  onRemoved: () => void;
+}) {
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
   const remove = useMutation(
@@ -142,8 +186,9 @@ function RemoveItemButton({ datasetId, item, onRemoved }: { datasetId: string; i
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Remove this item?</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            The next version of the dataset leaves out <code className="font-mono text-xs">{previewJson(item.input, 60)}</code>. Earlier versions,
-            and evaluations that used them, keep it.
+            The next version of the dataset leaves out{" "}
+            <code className="font-mono text-xs">{previewJson(item.input, 60)}</code>. Earlier
+            versions, and evaluations that used them, keep it.
           </Dialog.Description>
           <form onSubmit={submit}>
             <DialogActions submitLabel="Remove item" isPending={remove.isPending} />

@@ -19,8 +19,16 @@ import { ImportDialog } from "./import-dialog";
 import { ItemDialog } from "./item-dialog";
 import type { DatasetItemRow, DatasetVersion } from "./types";
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const SOURCE_LABELS: Record<DatasetVersion["source"], string> = { created: "created", manual: "edited by hand", import: "imported", run: "run added" };
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
+const SOURCE_LABELS: Record<DatasetVersion["source"], string> = {
+  created: "created",
+  manual: "edited by hand",
+  import: "imported",
+  run: "run added",
+};
 
 /**
  * One dataset: its items in a chosen version (the newest by default), adding, editing, removing
@@ -34,7 +42,10 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
   const [version, setVersion] = useState<number | undefined>(undefined);
   const [editing, setEditing] = useState<{ item: DatasetItemRow | null } | null>(null);
   const [isExporting, setExporting] = useState(false);
-  const detail = useQuery({ ...trpc.dataset.get.queryOptions({ datasetId, version }), placeholderData: keepPreviousData });
+  const detail = useQuery({
+    ...trpc.dataset.get.queryOptions({ datasetId, version }),
+    placeholderData: keepPreviousData,
+  });
   const workflow = useQuery(trpc.workflow.get.queryOptions({ id: workflowId }));
 
   /** After a change: the newest version, and every dataset list and page fresh. */
@@ -45,17 +56,23 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
 
   const back = <BackToWorkflow workflowId={workflowId} name={workflow.data?.name} />;
   if (detail.isPending) return <SkeletonRows rows={6} />;
-  const notFound = detail.isError ? /^(NOT_FOUND|BAD_REQUEST)$/.test(errorCode(detail.error)) : detail.data.dataset.workflowId !== workflowId;
+  const notFound = detail.isError
+    ? /^(NOT_FOUND|BAD_REQUEST)$/.test(errorCode(detail.error))
+    : detail.data.dataset.workflowId !== workflowId;
   if (notFound) {
     return (
-      <EmptyState icon={Database} title={version === undefined ? "Dataset not found" : `Version ${version} not found`}>
+      <EmptyState
+        icon={Database}
+        title={version === undefined ? "Dataset not found" : `Version ${version} not found`}
+      >
         <Link href={datasetsPath(workflowId)} className="text-sm underline underline-offset-2">
           Back to the datasets
         </Link>
       </EmptyState>
     );
   }
-  if (detail.isError) return <ErrorState message={detail.error.message} onRetry={() => void detail.refetch()} />;
+  if (detail.isError)
+    return <ErrorState message={detail.error.message} onRetry={() => void detail.refetch()} />;
 
   const { dataset, versions, version: shown, items } = detail.data;
   const newest = versions[0]!;
@@ -65,7 +82,9 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
   async function exportShown() {
     setExporting(true);
     try {
-      const file = await queryClient.fetchQuery(trpc.dataset.export.queryOptions({ datasetId, version: shown.version }));
+      const file = await queryClient.fetchQuery(
+        trpc.dataset.export.queryOptions({ datasetId, version: shown.version }),
+      );
       downloadText(file.fileName, file.text);
     } catch (error) {
       toast.error(`Export failed: ${(error as Error).message}`);
@@ -82,7 +101,12 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
         description={dataset.description || undefined}
         actions={
           <div className="flex flex-wrap gap-2">
-            <Button variant="secondary" onClick={() => void exportShown()} disabled={isExporting} title="Download this version as JSONL (an import reads it back)">
+            <Button
+              variant="secondary"
+              onClick={() => void exportShown()}
+              disabled={isExporting}
+              title="Download this version as JSONL (an import reads it back)"
+            >
               {isExporting ? <Spinner /> : <Download className="size-4" aria-hidden />} Export
             </Button>
             {canEdit ? (
@@ -105,21 +129,29 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
                 Items
               </h2>
               <p className="text-sm text-muted-foreground">
-                Every change makes a new version; earlier versions never change, and an evaluation names the version it used.
+                Every change makes a new version; earlier versions never change, and an evaluation
+                names the version it used.
               </p>
             </div>
             <div className="space-y-1">
-              <Label htmlFor="dataset-version" className="block">Version</Label>
+              <Label htmlFor="dataset-version" className="block">
+                Version
+              </Label>
               <select
                 id="dataset-version"
                 className="h-9 rounded-md border bg-card px-2 text-sm"
                 value={shown.version}
-                onChange={(e) => setVersion(Number(e.target.value) === newest.version ? undefined : Number(e.target.value))}
+                onChange={(e) =>
+                  setVersion(
+                    Number(e.target.value) === newest.version ? undefined : Number(e.target.value),
+                  )
+                }
               >
                 {versions.map((v) => (
                   <option key={v.id} value={v.version}>
                     Version {v.version}
-                    {v.version === newest.version ? " (newest)" : ""} · {v.itemCount} item{v.itemCount === 1 ? "" : "s"} · {SOURCE_LABELS[v.source]} ·{" "}
+                    {v.version === newest.version ? " (newest)" : ""} · {v.itemCount} item
+                    {v.itemCount === 1 ? "" : "s"} · {SOURCE_LABELS[v.source]} ·{" "}
                     {dateTimeFormat.format(v.createdAt)}
                   </option>
                 ))}
@@ -127,9 +159,17 @@ export function DatasetPage({ workflowId, datasetId }: { workflowId: string; dat
             </div>
           </div>
           {isNewest ? null : (
-            <p role="note" className="rounded-lg border border-amber-600/40 bg-amber-500/10 p-3 text-sm">
-              You are looking at version {shown.version}. Changes are made on the newest version ({newest.version}).{" "}
-              <button type="button" className="font-medium underline underline-offset-2" onClick={() => setVersion(undefined)}>
+            <p
+              role="note"
+              className="rounded-lg border border-amber-600/40 bg-amber-500/10 p-3 text-sm"
+            >
+              You are looking at version {shown.version}. Changes are made on the newest version (
+              {newest.version}).{" "}
+              <button
+                type="button"
+                className="font-medium underline underline-offset-2"
+                onClick={() => setVersion(undefined)}
+              >
                 Show the newest
               </button>
             </p>

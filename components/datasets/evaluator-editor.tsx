@@ -36,7 +36,17 @@ const keyed = (value: EvaluatorDraft): Draft => ({ key: `evaluator-${nextKey++}`
  * (the inspector's SchemaForm), checked with the engine's schema before saving and showing the
  * server's problems beside their fields. Saving replaces the whole list (`dataset.setEvaluators`).
  */
-export function EvaluatorEditor({ datasetId, evaluators, canEdit, onSaved }: { datasetId: string; evaluators: unknown[]; canEdit: boolean; onSaved: () => void }) {
+export function EvaluatorEditor({
+  datasetId,
+  evaluators,
+  canEdit,
+  onSaved,
+}: {
+  datasetId: string;
+  evaluators: unknown[];
+  canEdit: boolean;
+  onSaved: () => void;
+}) {
   const trpc = useTRPC();
   const stored = useMemo(() => JSON.stringify(evaluators), [evaluators]);
   const [drafts, setDrafts] = useState<Draft[]>(() => (evaluators as EvaluatorDraft[]).map(keyed));
@@ -86,13 +96,23 @@ export function EvaluatorEditor({ datasetId, evaluators, canEdit, onSaved }: { d
           <h2 id="evaluators-title" className="text-lg font-semibold">
             Evaluators
           </h2>
-          <p className="text-sm text-muted-foreground">Each scores every item&apos;s output from 0 to 1 with a reason; an item&apos;s score is their mean.</p>
+          <p className="text-sm text-muted-foreground">
+            Each scores every item&apos;s output from 0 to 1 with a reason; an item&apos;s score is
+            their mean.
+          </p>
         </div>
         {canEdit ? (
           <div className="flex items-end gap-2">
             <div className="space-y-1">
-              <Label htmlFor="new-evaluator-kind" className="block">Kind</Label>
-              <select id="new-evaluator-kind" className="h-8 rounded-md border bg-card px-2 text-sm" value={kind} onChange={(e) => setKind(e.target.value as EvaluatorKind)}>
+              <Label htmlFor="new-evaluator-kind" className="block">
+                Kind
+              </Label>
+              <select
+                id="new-evaluator-kind"
+                className="h-8 rounded-md border bg-card px-2 text-sm"
+                value={kind}
+                onChange={(e) => setKind(e.target.value as EvaluatorKind)}
+              >
                 {EVALUATOR_KIND_LIST.map((k) => (
                   <option key={k} value={k}>
                     {EVALUATOR_KINDS[k].label}
@@ -104,9 +124,21 @@ export function EvaluatorEditor({ datasetId, evaluators, canEdit, onSaved }: { d
               variant="secondary"
               size="sm"
               disabled={drafts.length >= MAX_EVALUATORS}
-              title={drafts.length >= MAX_EVALUATORS ? `A dataset has at most ${MAX_EVALUATORS} evaluators` : undefined}
+              title={
+                drafts.length >= MAX_EVALUATORS
+                  ? `A dataset has at most ${MAX_EVALUATORS} evaluators`
+                  : undefined
+              }
               onClick={() => {
-                setDrafts((all) => [...all, keyed(newEvaluator(kind, all.map((d) => String(d.value.id ?? ""))))]);
+                setDrafts((all) => [
+                  ...all,
+                  keyed(
+                    newEvaluator(
+                      kind,
+                      all.map((d) => String(d.value.id ?? "")),
+                    ),
+                  ),
+                ]);
                 save.reset();
               }}
             >
@@ -118,7 +150,10 @@ export function EvaluatorEditor({ datasetId, evaluators, canEdit, onSaved }: { d
 
       {drafts.length === 0 ? (
         <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground">
-          No evaluators yet. {canEdit ? "Pick a kind and add one: an evaluation needs at least one." : "An editor adds them; an evaluation needs at least one."}
+          No evaluators yet.{" "}
+          {canEdit
+            ? "Pick a kind and add one: an evaluation needs at least one."
+            : "An editor adds them; an evaluation needs at least one."}
         </p>
       ) : (
         <ol className="space-y-3" aria-label="Evaluators">
@@ -197,7 +232,8 @@ function EvaluatorCard({
     return map;
   }, [problems, index]);
   const top = problemsOutsideFields(problems, index, ["id", "name", ...Object.keys(shape.shape)]);
-  const title = typeof draft.name === "string" && draft.name.trim() ? draft.name : String(draft.id ?? "");
+  const title =
+    typeof draft.name === "string" && draft.name.trim() ? draft.name : String(draft.id ?? "");
   const setField = (name: string, value: unknown) =>
     onChange((old) => {
       const copy = { ...old };
@@ -211,12 +247,18 @@ function EvaluatorCard({
       <div className="mb-3 flex items-start justify-between gap-3">
         <div>
           <p className="font-medium">
-            {kind?.label ?? draft.kind} <span className="font-normal text-muted-foreground">· {title}</span>
+            {kind?.label ?? draft.kind}{" "}
+            <span className="font-normal text-muted-foreground">· {title}</span>
           </p>
           <p className="text-xs text-muted-foreground">{kind?.description}</p>
         </div>
         {readOnly ? null : (
-          <Button variant="ghost" size="sm" aria-label={`Remove evaluator ${title}`} onClick={onRemove}>
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={`Remove evaluator ${title}`}
+            onClick={onRemove}
+          >
             <Trash2 className="size-4" aria-hidden />
           </Button>
         )}
@@ -228,24 +270,65 @@ function EvaluatorCard({
       ))}
       <fieldset disabled={readOnly} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField id={`${id}-id`} label="Id" hint="Names its scores in results and comparisons." value={draft.id} problems={fieldProblems.get(`${index}.id`)} onChange={(v) => setField("id", v)} />
-          <TextField id={`${id}-name`} label="Name (optional)" hint="Shown in results instead of the id." value={draft.name} problems={fieldProblems.get(`${index}.name`)} onChange={(v) => setField("name", v)} />
+          <TextField
+            id={`${id}-id`}
+            label="Id"
+            hint="Names its scores in results and comparisons."
+            value={draft.id}
+            problems={fieldProblems.get(`${index}.id`)}
+            onChange={(v) => setField("id", v)}
+          />
+          <TextField
+            id={`${id}-name`}
+            label="Name (optional)"
+            hint="Shown in results instead of the id."
+            value={draft.name}
+            problems={fieldProblems.get(`${index}.name`)}
+            onChange={(v) => setField("name", v)}
+          />
         </div>
         {Object.keys(shape.shape).length ? (
-          <SchemaForm schema={shape} value={draft} onChange={(update) => onChange((old) => ({ ...update(old), kind: old.kind }))} problems={fieldProblems} pickers={pickers} pathPrefix={String(index)} />
+          <SchemaForm
+            schema={shape}
+            value={draft}
+            onChange={(update) => onChange((old) => ({ ...update(old), kind: old.kind }))}
+            problems={fieldProblems}
+            pickers={pickers}
+            pathPrefix={String(index)}
+          />
         ) : null}
       </fieldset>
     </li>
   );
 }
 
-function TextField({ id, label, hint, value, problems, onChange }: { id: string; label: string; hint?: string; value: unknown; problems?: string[]; onChange: (value: string) => void }) {
+function TextField({
+  id,
+  label,
+  hint,
+  value,
+  problems,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: unknown;
+  problems?: string[];
+  onChange: (value: string) => void;
+}) {
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
-      <Input id={id} className="h-9" value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} aria-invalid={problems?.length ? true : undefined} />
+      <Input
+        id={id}
+        className="h-9"
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={problems?.length ? true : undefined}
+      />
       {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
       {problems?.map((p) => (
         <p key={p} role="alert" className="text-sm text-danger">
@@ -259,7 +342,12 @@ function TextField({ id, label, hint, value, problems, onChange }: { id: string;
 /** Under its optional/default/nullable wrappers. */
 function inner(schema: z.ZodType): z.ZodType {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault) current = current.unwrap() as z.ZodType;
+  while (
+    current instanceof z.ZodOptional ||
+    current instanceof z.ZodNullable ||
+    current instanceof z.ZodDefault
+  )
+    current = current.unwrap() as z.ZodType;
   return current;
 }
 
@@ -272,7 +360,14 @@ function pickersFor(shape: z.ZodObject): Pickers {
   const pickers: Pickers = {};
   for (const [name, field] of Object.entries(shape.shape)) {
     if (inner(field as z.ZodType) instanceof z.ZodBoolean) {
-      pickers[name] = ({ id, value, onChange }) => <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />;
+      pickers[name] = ({ id, value, onChange }) => (
+        <input
+          id={id}
+          type="checkbox"
+          checked={value === true}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+      );
     }
   }
   if ("model" in shape.shape) {
@@ -292,6 +387,22 @@ function pickersFor(shape: z.ZodObject): Pickers {
   return pickers;
 }
 
-function longText({ id, value, onChange }: { id: string; value: unknown; onChange: (value: unknown) => void }): ReactNode {
-  return <textarea id={id} rows={4} className={`${controlClass} font-mono text-xs`} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value)} />;
+function longText({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: unknown;
+  onChange: (value: unknown) => void;
+}): ReactNode {
+  return (
+    <textarea
+      id={id}
+      rows={4}
+      className={`${controlClass} font-mono text-xs`}
+      value={typeof value === "string" ? value : ""}
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
 }

@@ -9,7 +9,12 @@ import { useTRPC, useTRPCClient } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
-import { DATASET_LIMITS, suggestMapping, type DatasetMapping, type ImportProblem } from "@/engine/evaluation";
+import {
+  DATASET_LIMITS,
+  suggestMapping,
+  type DatasetMapping,
+  type ImportProblem,
+} from "@/engine/evaluation";
 import {
   COLUMN_ROLES,
   describeProblem,
@@ -27,7 +32,12 @@ import { previewJson } from "./item-form";
 import type { ImportPreview } from "./types";
 
 type Format = "csv" | "jsonl";
-type PreviewRequest = { format: Format; text: string; delimiter?: "," | ";" | "\t"; mapping?: DatasetMapping };
+type PreviewRequest = {
+  format: Format;
+  text: string;
+  delimiter?: "," | ";" | "\t";
+  mapping?: DatasetMapping;
+};
 type Delimiter = "auto" | "," | ";" | "\t";
 const DELIMITERS: { value: Delimiter; label: string }[] = [
   { value: "auto", label: "Detect" },
@@ -49,7 +59,13 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** "Import": a CSV or JSONL file (chosen or pasted) → a column mapping with a live preview → the dataset's next version. */
-export function ImportDialog({ datasetId, onImported }: { datasetId: string; onImported: (version: number) => void }) {
+export function ImportDialog({
+  datasetId,
+  onImported,
+}: {
+  datasetId: string;
+  onImported: (version: number) => void;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -76,7 +92,13 @@ export function ImportDialog({ datasetId, onImported }: { datasetId: string; onI
   );
 }
 
-function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: (version: number) => void }) {
+function ImportForm({
+  datasetId,
+  onImported,
+}: {
+  datasetId: string;
+  onImported: (version: number) => void;
+}) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const [text, setText] = useState("");
@@ -90,7 +112,13 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
 
   // The preview follows the file, its format and the mapping, after a pause in typing.
   const requestKey = useMemo(
-    () => JSON.stringify({ format, text, delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined, mapping: sentMapping }),
+    () =>
+      JSON.stringify({
+        format,
+        text,
+        delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined,
+        mapping: sentMapping,
+      }),
     [format, text, delimiter, sentMapping],
   );
   const settledKey = useDebounced(requestKey, 300);
@@ -105,29 +133,47 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
   });
   const result = previewQuery.data;
   const isCurrent = Boolean(result) && !previewQuery.isPlaceholderData && settledKey === requestKey;
-  if (result && !previewQuery.isPlaceholderData && request.text === text && request.format === format) {
+  if (
+    result &&
+    !previewQuery.isPlaceholderData &&
+    request.text === text &&
+    request.format === format
+  ) {
     const known = form?.columns.map((c) => c.column);
     // A new file, or one of another shape: the mapping starts from the server's guess for its columns.
     if (!known || !sameColumns(result.columns, known)) {
-      setForm(mappingToForm(result.columns, request.mapping ? suggestMapping(result.columns, { inputObject: format === "jsonl" }) : result.mapping));
+      setForm(
+        mappingToForm(
+          result.columns,
+          request.mapping
+            ? suggestMapping(result.columns, { inputObject: format === "jsonl" })
+            : result.mapping,
+        ),
+      );
     }
   }
 
   const importFile = useMutation(
     trpc.dataset.import.mutationOptions({
       onSuccess: ({ version, itemIds }) => {
-        toast.success(`Imported ${itemIds.length} item${itemIds.length === 1 ? "" : "s"}: version ${version.version}`);
+        toast.success(
+          `Imported ${itemIds.length} item${itemIds.length === 1 ? "" : "s"}: version ${version.version}`,
+        );
         onImported(version.version);
       },
     }),
   );
-  const importProblems = ((importFile.error as { data?: { appDetails?: { problems?: ImportProblem[] } | null } } | null)?.data?.appDetails?.problems ?? []) as ImportProblem[];
+  const importProblems = ((
+    importFile.error as { data?: { appDetails?: { problems?: ImportProblem[] } | null } } | null
+  )?.data?.appDetails?.problems ?? []) as ImportProblem[];
 
   async function chooseFile(file: File | undefined) {
     if (!file) return;
     setFileError(null);
     if (file.size > DATASET_LIMITS.maxFileBytes) {
-      setFileError(`${file.name} is larger than ${DATASET_LIMITS.maxFileBytes / 1024 / 1024} MB, the most an import reads`);
+      setFileError(
+        `${file.name} is larger than ${DATASET_LIMITS.maxFileBytes / 1024 / 1024} MB, the most an import reads`,
+      );
       return;
     }
     const guessed = formatOfFileName(file.name);
@@ -145,7 +191,11 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
   }
 
   function changeColumn(index: number, change: Partial<ColumnMapping>) {
-    setForm((old) => (old ? { ...old, columns: old.columns.map((c, i) => (i === index ? { ...c, ...change } : c)) } : old));
+    setForm((old) =>
+      old
+        ? { ...old, columns: old.columns.map((c, i) => (i === index ? { ...c, ...change } : c)) }
+        : old,
+    );
     importFile.reset();
   }
 
@@ -153,21 +203,29 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
   const rows = result?.rows ?? [];
   const fileProblems = text.trim() === "" ? [] : (result?.fileProblems ?? []);
   const badRows = rows.filter((row) => row.problems.length > 0).length;
-  const canImport = text.trim() !== "" && mapping?.ok === true && isCurrent && fileProblems.length === 0 && !importFile.isPending;
+  const canImport =
+    text.trim() !== "" &&
+    mapping?.ok === true &&
+    isCurrent &&
+    fileProblems.length === 0 &&
+    !importFile.isPending;
   const mappingErrors = mapping && !mapping.ok ? mapping.errors : [];
 
   return (
     <>
       <Dialog.Title className="text-lg font-semibold">Import items</Dialog.Title>
       <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        A CSV file with a header row, or JSONL (one JSON object a line). The items are added to the newest version as a new version; a file
-        with any bad row is refused whole, so fix the rows the preview names first.
+        A CSV file with a header row, or JSONL (one JSON object a line). The items are added to the
+        newest version as a new version; a file with any bad row is refused whole, so fix the rows
+        the preview names first.
       </Dialog.Description>
       <div className="space-y-5">
         <section aria-label="Source" className="space-y-3">
           <div className="flex flex-wrap items-end gap-4">
             <div className="space-y-1.5">
-              <Label htmlFor="import-file" className="block">File</Label>
+              <Label htmlFor="import-file" className="block">
+                File
+              </Label>
               <input
                 id="import-file"
                 type="file"
@@ -177,7 +235,9 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
               />
             </div>
             <div className="space-y-1.5">
-              <Label htmlFor="import-format" className="block">Format</Label>
+              <Label htmlFor="import-format" className="block">
+                Format
+              </Label>
               <select
                 id="import-format"
                 className={selectClass}
@@ -193,8 +253,15 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
             </div>
             {format === "csv" ? (
               <div className="space-y-1.5">
-                <Label htmlFor="import-delimiter" className="block">Delimiter</Label>
-                <select id="import-delimiter" className={selectClass} value={delimiter} onChange={(e) => setDelimiter(e.target.value as Delimiter)}>
+                <Label htmlFor="import-delimiter" className="block">
+                  Delimiter
+                </Label>
+                <select
+                  id="import-delimiter"
+                  className={selectClass}
+                  value={delimiter}
+                  onChange={(e) => setDelimiter(e.target.value as Delimiter)}
+                >
                   {DELIMITERS.map((d) => (
                     <option key={d.value} value={d.value}>
                       {d.label}
@@ -211,14 +278,23 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
           ) : null}
           {text.length > EDITABLE_CHARS ? (
             <p className="text-sm text-muted-foreground">
-              {fileName ?? "The pasted text"} ({Math.round(text.length / 1024)} KB) is loaded; it is too large to edit here.{" "}
-              <button type="button" className="underline underline-offset-2" onClick={() => changeText("")}>
+              {fileName ?? "The pasted text"} ({Math.round(text.length / 1024)} KB) is loaded; it is
+              too large to edit here.{" "}
+              <button
+                type="button"
+                className="underline underline-offset-2"
+                onClick={() => changeText("")}
+              >
                 Clear
               </button>
             </p>
           ) : (
             <div className="space-y-1.5">
-              <Label htmlFor="import-text">{fileName ? `Contents of ${fileName} (you can edit them here)` : "Or paste the file's contents"}</Label>
+              <Label htmlFor="import-text">
+                {fileName
+                  ? `Contents of ${fileName} (you can edit them here)`
+                  : "Or paste the file's contents"}
+              </Label>
               <textarea
                 id="import-text"
                 rows={6}
@@ -226,14 +302,24 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
                 className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
                 value={text}
                 onChange={(e) => changeText(e.target.value)}
-                placeholder={format === "csv" ? 'question,expected,tags\nWhat is 2+2?,4,math\n"Hello, who?",Hi!,greeting' : '{"input": {"question": "What is 2+2?"}, "reference": "4", "tags": ["math"]}'}
+                placeholder={
+                  format === "csv"
+                    ? 'question,expected,tags\nWhat is 2+2?,4,math\n"Hello, who?",Hi!,greeting'
+                    : '{"input": {"question": "What is 2+2?"}, "reference": "4", "tags": ["math"]}'
+                }
               />
             </div>
           )}
         </section>
 
         {form && form.columns.length > 0 ? (
-          <MappingTable form={form} format={format} errors={mappingErrors} onColumn={changeColumn} onSeparator={(tagSeparator) => setForm({ ...form, tagSeparator })} />
+          <MappingTable
+            form={form}
+            format={format}
+            errors={mappingErrors}
+            onColumn={changeColumn}
+            onSeparator={(tagSeparator) => setForm({ ...form, tagSeparator })}
+          />
         ) : null}
 
         {text.trim() !== "" ? (
@@ -253,7 +339,10 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
                 ))}
               </ul>
             ) : null}
-            {result && request.mapping && mappingErrors.length === 0 && fileProblems.length === 0 ? (
+            {result &&
+            request.mapping &&
+            mappingErrors.length === 0 &&
+            fileProblems.length === 0 ? (
               <div className={isCurrent ? undefined : "opacity-60"}>
                 <p className="text-sm text-muted-foreground">
                   The first {rows.length} row{rows.length === 1 ? "" : "s"} as items
@@ -266,10 +355,16 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
         ) : null}
 
         {importFile.error ? (
-          <div role="alert" className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+          <div
+            role="alert"
+            className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
+          >
             <p className="font-medium text-danger">{importFile.error.message}</p>
             {importProblems.length > 1 ? (
-              <ul aria-label="Problems in the file" className="max-h-40 space-y-0.5 overflow-y-auto text-muted-foreground">
+              <ul
+                aria-label="Problems in the file"
+                className="max-h-40 space-y-0.5 overflow-y-auto text-muted-foreground"
+              >
                 {importProblems.map((problem, index) => (
                   <li key={index}>{describeProblem(problem)}</li>
                 ))}
@@ -285,7 +380,14 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
           <Button
             disabled={!canImport}
             onClick={() => {
-              if (mapping?.ok) importFile.mutate({ datasetId, format, text, mapping: mapping.mapping, delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined });
+              if (mapping?.ok)
+                importFile.mutate({
+                  datasetId,
+                  format,
+                  text,
+                  mapping: mapping.mapping,
+                  delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined,
+                });
             }}
           >
             {importFile.isPending ? <Spinner /> : null}
@@ -297,7 +399,13 @@ function ImportForm({ datasetId, onImported }: { datasetId: string; onImported: 
   );
 }
 
-const TYPE_LABELS: Record<FieldType | "", string> = { "": "As it is", text: "Text", number: "Number", boolean: "True/false", json: "JSON" };
+const TYPE_LABELS: Record<FieldType | "", string> = {
+  "": "As it is",
+  text: "Text",
+  number: "Number",
+  boolean: "True/false",
+  json: "JSON",
+};
 
 function MappingTable({
   form,
@@ -317,8 +425,9 @@ function MappingTable({
     <section aria-label="Mapping" className="space-y-2">
       <h3 className="text-sm font-semibold">Columns → item</h3>
       <p className="text-xs text-muted-foreground">
-        Each {format === "csv" ? "column" : "field"} feeds one part of an item: a field of its input, the whole input (a JSON object), the reference
-        output, its tags or its id, or nothing.
+        Each {format === "csv" ? "column" : "field"} feeds one part of an item: a field of its
+        input, the whole input (a JSON object), the reference output, its tags or its id, or
+        nothing.
       </p>
       <div className="overflow-x-auto rounded-lg border">
         <table className="w-full text-left text-sm" aria-label="Column mapping">
@@ -343,7 +452,13 @@ function MappingTable({
                       value={column.role}
                       onChange={(e) => {
                         const role = e.target.value as ColumnMapping["role"];
-                        onColumn(index, { role, field: role === "input" && !column.field ? column.column.replace(/[^A-Za-z0-9_-]+/g, "_") : column.field });
+                        onColumn(index, {
+                          role,
+                          field:
+                            role === "input" && !column.field
+                              ? column.column.replace(/[^A-Za-z0-9_-]+/g, "_")
+                              : column.field,
+                        });
                       }}
                     >
                       {COLUMN_ROLES.map((role) => (
@@ -393,7 +508,13 @@ function MappingTable({
       {form.columns.some((c) => c.role === "tags") ? (
         <div className="flex items-center gap-2">
           <Label htmlFor="import-tag-separator">Tags are separated by</Label>
-          <Input id="import-tag-separator" className="h-9 w-16 font-mono" maxLength={3} value={form.tagSeparator} onChange={(e) => onSeparator(e.target.value)} />
+          <Input
+            id="import-tag-separator"
+            className="h-9 w-16 font-mono"
+            maxLength={3}
+            value={form.tagSeparator}
+            onChange={(e) => onSeparator(e.target.value)}
+          />
         </div>
       ) : null}
       {general.map((p) => (
@@ -422,15 +543,22 @@ function PreviewTable({ rows }: { rows: ImportPreview["rows"] }) {
             row.item ? (
               <tr key={row.row}>
                 <td className="px-3 py-2 tabular-nums">{row.row}</td>
-                <td className="max-w-xs truncate px-3 py-2 font-mono text-xs">{previewJson(row.item.input)}</td>
-                <td className="max-w-xs truncate px-3 py-2 font-mono text-xs">{row.item.reference === undefined ? "" : previewJson(row.item.reference)}</td>
+                <td className="max-w-xs truncate px-3 py-2 font-mono text-xs">
+                  {previewJson(row.item.input)}
+                </td>
+                <td className="max-w-xs truncate px-3 py-2 font-mono text-xs">
+                  {row.item.reference === undefined ? "" : previewJson(row.item.reference)}
+                </td>
                 <td className="px-3 py-2 text-xs">{row.item.tags.join(", ")}</td>
               </tr>
             ) : (
               <tr key={row.row} className="bg-danger/5">
                 <td className="px-3 py-2 tabular-nums text-danger">{row.row}</td>
                 <td colSpan={3} className="px-3 py-2">
-                  <ul aria-label={`Problems in row ${row.row}`} className="space-y-0.5 text-sm text-danger">
+                  <ul
+                    aria-label={`Problems in row ${row.row}`}
+                    className="space-y-0.5 text-sm text-danger"
+                  >
                     {row.problems.map((problem, index) => (
                       <li key={index}>{describeProblem(problem)}</li>
                     ))}

@@ -1,4 +1,9 @@
-import { DatasetMappingSchema, FIELD_TYPES, type DatasetMapping, type ImportProblem } from "@/engine/evaluation";
+import {
+  DatasetMappingSchema,
+  FIELD_TYPES,
+  type DatasetMapping,
+  type ImportProblem,
+} from "@/engine/evaluation";
 
 export type FieldType = (typeof FIELD_TYPES)[number];
 export { FIELD_TYPES };
@@ -41,19 +46,24 @@ export interface MappingForm {
  * @example mappingToForm(["q", "expected"], { input: { fields: { q: { from: "q" } } }, reference: { from: "expected" } }).columns[1].role // → "reference"
  */
 export function mappingToForm(columns: readonly string[], mapping: DatasetMapping): MappingForm {
-  const form: MappingForm = { columns: columns.map((column) => ({ column, role: "skip", field: "", as: "" })), tagSeparator: mapping.tags?.separator ?? ";" };
+  const form: MappingForm = {
+    columns: columns.map((column) => ({ column, role: "skip", field: "", as: "" })),
+    tagSeparator: mapping.tags?.separator ?? ";",
+  };
   const row = (column: string) => form.columns.find((c) => c.column === column);
   if ("fields" in mapping.input) {
     for (const [field, source] of Object.entries(mapping.input.fields)) {
       const found = row(source.from);
-      if (found && found.role === "skip") Object.assign(found, { role: "input", field, as: source.as ?? "" });
+      if (found && found.role === "skip")
+        Object.assign(found, { role: "input", field, as: source.as ?? "" });
     }
   } else {
     const found = row(mapping.input.from);
     if (found) found.role = "input-object";
   }
   const reference = mapping.reference ? row(mapping.reference.from) : undefined;
-  if (reference && reference.role === "skip") Object.assign(reference, { role: "reference", as: mapping.reference?.as ?? "" });
+  if (reference && reference.role === "skip")
+    Object.assign(reference, { role: "reference", as: mapping.reference?.as ?? "" });
   const tags = mapping.tags ? row(mapping.tags.from) : undefined;
   if (tags && tags.role === "skip") tags.role = "tags";
   const id = mapping.id ? row(mapping.id.from) : undefined;
@@ -61,7 +71,9 @@ export function mappingToForm(columns: readonly string[], mapping: DatasetMappin
   return form;
 }
 
-export type MappingResult = { ok: true; mapping: DatasetMapping } | { ok: false; errors: { column?: string; message: string }[] };
+export type MappingResult =
+  | { ok: true; mapping: DatasetMapping }
+  | { ok: false; errors: { column?: string; message: string }[] };
 
 const ONE_ONLY: Partial<Record<ColumnRole, string>> = {
   "input-object": "the whole input",
@@ -81,20 +93,37 @@ export function formToMapping(form: MappingForm): MappingResult {
   const errors: { column?: string; message: string }[] = [];
   for (const [role, what] of Object.entries(ONE_ONLY)) {
     const using = form.columns.filter((c) => c.role === role);
-    if (using.length > 1) errors.push({ column: using[1]!.column, message: `Only one column can be ${what}: ${using.map((c) => `"${c.column}"`).join(" and ")} both are` });
+    if (using.length > 1)
+      errors.push({
+        column: using[1]!.column,
+        message: `Only one column can be ${what}: ${using.map((c) => `"${c.column}"`).join(" and ")} both are`,
+      });
   }
   const fields = form.columns.filter((c) => c.role === "input");
   const whole = form.columns.find((c) => c.role === "input-object");
-  if (whole && fields.length) errors.push({ column: whole.column, message: `"${whole.column}" holds the whole input, so other columns cannot be input fields too` });
-  if (!whole && fields.length === 0) errors.push({ message: "Map at least one column to an input field (or one column holding the whole input)" });
+  if (whole && fields.length)
+    errors.push({
+      column: whole.column,
+      message: `"${whole.column}" holds the whole input, so other columns cannot be input fields too`,
+    });
+  if (!whole && fields.length === 0)
+    errors.push({
+      message: "Map at least one column to an input field (or one column holding the whole input)",
+    });
   const names = new Map<string, string>();
   for (const c of fields) {
     const name = c.field.trim();
-    if (name === "") errors.push({ column: c.column, message: `Name the input field "${c.column}" feeds` });
-    else if (names.has(name)) errors.push({ column: c.column, message: `"${c.column}" and "${names.get(name)}" both feed input.${name}` });
+    if (name === "")
+      errors.push({ column: c.column, message: `Name the input field "${c.column}" feeds` });
+    else if (names.has(name))
+      errors.push({
+        column: c.column,
+        message: `"${c.column}" and "${names.get(name)}" both feed input.${name}`,
+      });
     else names.set(name, c.column);
   }
-  if (form.columns.some((c) => c.role === "tags") && form.tagSeparator === "") errors.push({ message: "Give the character that separates tags" });
+  if (form.columns.some((c) => c.role === "tags") && form.tagSeparator === "")
+    errors.push({ message: "Give the character that separates tags" });
   if (errors.length) return { ok: false, errors };
 
   const reference = form.columns.find((c) => c.role === "reference");
@@ -103,8 +132,14 @@ export function formToMapping(form: MappingForm): MappingResult {
   const raw = {
     input: whole
       ? { from: whole.column }
-      : { fields: Object.fromEntries(fields.map((c) => [c.field.trim(), { from: c.column, ...(c.as ? { as: c.as } : {}) }])) },
-    ...(reference ? { reference: { from: reference.column, ...(reference.as ? { as: reference.as } : {}) } } : {}),
+      : {
+          fields: Object.fromEntries(
+            fields.map((c) => [c.field.trim(), { from: c.column, ...(c.as ? { as: c.as } : {}) }]),
+          ),
+        },
+    ...(reference
+      ? { reference: { from: reference.column, ...(reference.as ? { as: reference.as } : {}) } }
+      : {}),
     ...(tags ? { tags: { from: tags.column, separator: form.tagSeparator } } : {}),
     ...(id ? { id: { from: id.column } } : {}),
   };
@@ -115,7 +150,12 @@ export function formToMapping(form: MappingForm): MappingResult {
       ok: false,
       errors: flattenUnions(parsed.error.issues).map((issue) => {
         const [part, , name] = issue.path;
-        const column = part === "input" && typeof name === "string" ? names.get(name) : part === "tags" ? tags?.column : undefined;
+        const column =
+          part === "input" && typeof name === "string"
+            ? names.get(name)
+            : part === "tags"
+              ? tags?.column
+              : undefined;
         return { column, message: column ? `"${column}": ${issue.message}` : issue.message };
       }),
     };
@@ -123,7 +163,13 @@ export function formToMapping(form: MappingForm): MappingResult {
   return { ok: true, mapping: parsed.data };
 }
 
-type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][]; issues?: Issue[] };
+type Issue = {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: Issue[][];
+  issues?: Issue[];
+};
 
 /**
  * A union's issue says only "Invalid input": the input here is named fields (the first option)
@@ -131,7 +177,10 @@ type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Iss
  */
 function flattenUnions(issues: readonly Issue[]): Issue[] {
   return issues.flatMap((issue) =>
-    issue.code === "invalid_union" && issue.errors?.[0]?.length ? flattenUnions(issue.errors[0].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })))
+    issue.code === "invalid_union" && issue.errors?.[0]?.length
+      ? flattenUnions(
+          issue.errors[0].map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })),
+        )
       : issue.code === "invalid_key" && issue.issues?.[0] // a record's key: its own rule's message
         ? [{ ...issue, message: issue.issues[0].message }]
         : [issue],
@@ -148,8 +197,14 @@ export function sameColumns(a: readonly string[], b: readonly string[]): boolean
  * @example describeProblem({ row: 3, column: 2, field: "age", message: "input.age: \"x\" is not a number" }) // → 'Row 3, column 2 (age): input.age: "x" is not a number'
  */
 export function describeProblem(problem: ImportProblem): string {
-  const where = [problem.row === undefined ? null : `Row ${problem.row}`, problem.column === undefined ? null : `column ${problem.column}`].filter(Boolean).join(", ");
-  const field = problem.field === undefined ? "" : where ? ` (${problem.field})` : `Field ${problem.field}`;
+  const where = [
+    problem.row === undefined ? null : `Row ${problem.row}`,
+    problem.column === undefined ? null : `column ${problem.column}`,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const field =
+    problem.field === undefined ? "" : where ? ` (${problem.field})` : `Field ${problem.field}`;
   return where || field ? `${where}${field}: ${problem.message}` : problem.message;
 }
 
@@ -157,6 +212,7 @@ export function describeProblem(problem: ImportProblem): string {
 export function formatOfFileName(name: string): "csv" | "jsonl" | null {
   const lower = name.toLowerCase();
   if (lower.endsWith(".csv") || lower.endsWith(".tsv") || lower.endsWith(".txt")) return "csv";
-  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) return "jsonl";
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json"))
+    return "jsonl";
   return null;
 }

@@ -7,7 +7,13 @@ import { toast } from "sonner";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
-import { EMPTY_ITEM_FORM, formToItem, itemToForm, type ItemFormErrors, type ItemFormValues } from "./item-form";
+import {
+  EMPTY_ITEM_FORM,
+  formToItem,
+  itemToForm,
+  type ItemFormErrors,
+  type ItemFormValues,
+} from "./item-form";
 import type { DatasetItemRow } from "./types";
 
 const textareaClass =
@@ -35,16 +41,28 @@ export function ItemDialog({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,36rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          {open ? <ItemForm key={item?.id ?? "new"} datasetId={datasetId} item={item} onSaved={onSaved} /> : null}
+          {open ? (
+            <ItemForm key={item?.id ?? "new"} datasetId={datasetId} item={item} onSaved={onSaved} />
+          ) : null}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
   );
 }
 
-function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: DatasetItemRow | null; onSaved: (version: number) => void }) {
+function ItemForm({
+  datasetId,
+  item,
+  onSaved,
+}: {
+  datasetId: string;
+  item: DatasetItemRow | null;
+  onSaved: (version: number) => void;
+}) {
   const trpc = useTRPC();
-  const [values, setValues] = useState<ItemFormValues>(() => (item ? itemToForm(item) : EMPTY_ITEM_FORM));
+  const [values, setValues] = useState<ItemFormValues>(() =>
+    item ? itemToForm(item) : EMPTY_ITEM_FORM,
+  );
   const [errors, setErrors] = useState<ItemFormErrors>({});
   const save = useMutation(
     trpc.dataset.addItems.mutationOptions({
@@ -67,7 +85,9 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
 
   return (
     <>
-      <Dialog.Title className="text-lg font-semibold">{item ? "Edit item" : "Add item"}</Dialog.Title>
+      <Dialog.Title className="text-lg font-semibold">
+        {item ? "Edit item" : "Add item"}
+      </Dialog.Title>
       <Dialog.Description className="mb-4 text-sm text-muted-foreground">
         Saving makes a new version of the dataset; earlier versions keep their items.
       </Dialog.Description>
@@ -90,7 +110,13 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
           </p>
         ) : (
           <Field label="Id (optional)" htmlFor="item-id" error={errors.id}>
-            <Input id="item-id" value={values.id} onChange={(e) => set({ id: e.target.value })} maxLength={128} placeholder="Given by the server when empty" />
+            <Input
+              id="item-id"
+              value={values.id}
+              onChange={(e) => set({ id: e.target.value })}
+              maxLength={128}
+              placeholder="Given by the server when empty"
+            />
           </Field>
         )}
         <Field label="Input (JSON object)" htmlFor="item-input" error={errors.input}>
@@ -120,13 +146,21 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
               ] as const
             ).map(([kind, label]) => (
               <label key={kind} className="flex items-center gap-1.5">
-                <input type="radio" name="reference-kind" checked={values.referenceKind === kind} onChange={() => set({ referenceKind: kind })} />
+                <input
+                  type="radio"
+                  name="reference-kind"
+                  checked={values.referenceKind === kind}
+                  onChange={() => set({ referenceKind: kind })}
+                />
                 {label}
               </label>
             ))}
           </div>
           {values.referenceKind === "none" ? (
-            <p className="text-xs text-muted-foreground">Evaluators that compare with a reference (exact match, similarity) need one; latency and cost bounds do not.</p>
+            <p className="text-xs text-muted-foreground">
+              Evaluators that compare with a reference (exact match, similarity) need one; latency
+              and cost bounds do not.
+            </p>
           ) : (
             <>
               <textarea
@@ -147,7 +181,12 @@ function ItemForm({ datasetId, item, onSaved }: { datasetId: string; item: Datas
           )}
         </fieldset>
         <Field label="Tags" htmlFor="item-tags" error={errors.tags}>
-          <Input id="item-tags" value={values.tags} onChange={(e) => set({ tags: e.target.value })} placeholder="Separated by commas, e.g. vip, edge case" />
+          <Input
+            id="item-tags"
+            value={values.tags}
+            onChange={(e) => set({ tags: e.target.value })}
+            placeholder="Separated by commas, e.g. vip, edge case"
+          />
         </Field>
         {errors.form || serverError ? (
           <p role="alert" className="text-sm text-danger">

@@ -13,9 +13,17 @@ export interface ItemFormValues {
   tags: string;
 }
 
-export type ItemFormErrors = Partial<Record<"id" | "input" | "reference" | "tags" | "form", string>>;
+export type ItemFormErrors = Partial<
+  Record<"id" | "input" | "reference" | "tags" | "form", string>
+>;
 
-export const EMPTY_ITEM_FORM: ItemFormValues = { id: "", input: "{\n  \n}", reference: "", referenceKind: "none", tags: "" };
+export const EMPTY_ITEM_FORM: ItemFormValues = {
+  id: "",
+  input: "{\n  \n}",
+  reference: "",
+  referenceKind: "none",
+  tags: "",
+};
 
 /** An item shown in the form for editing. */
 export function itemToForm(item: StoredDatasetItem): ItemFormValues {
@@ -23,8 +31,14 @@ export function itemToForm(item: StoredDatasetItem): ItemFormValues {
   return {
     id: item.id,
     input: JSON.stringify(item.input, null, 2),
-    reference: reference === undefined ? "" : typeof reference === "string" ? reference : JSON.stringify(reference, null, 2),
-    referenceKind: reference === undefined ? "none" : typeof reference === "string" ? "text" : "json",
+    reference:
+      reference === undefined
+        ? ""
+        : typeof reference === "string"
+          ? reference
+          : JSON.stringify(reference, null, 2),
+    referenceKind:
+      reference === undefined ? "none" : typeof reference === "string" ? "text" : "json",
     tags: item.tags.join(", "),
   };
 }
@@ -43,22 +57,28 @@ function jsonError(text: string): string | null {
  * @example formToItem({ id: "", input: '{"name":"Ada"}', reference: "Hello, Ada!", referenceKind: "text", tags: "vip, new" })
  *   // → { ok: true, item: { input: { name: "Ada" }, reference: "Hello, Ada!", tags: ["vip", "new"] } }
  */
-export function formToItem(values: ItemFormValues): { ok: true; item: DatasetItem } | { ok: false; errors: ItemFormErrors } {
+export function formToItem(
+  values: ItemFormValues,
+): { ok: true; item: DatasetItem } | { ok: false; errors: ItemFormErrors } {
   const errors: ItemFormErrors = {};
   let input: unknown;
-  if (values.input.trim() === "") errors.input = 'Write the input as a JSON object, e.g. {"name": "Ada"}';
+  if (values.input.trim() === "")
+    errors.input = 'Write the input as a JSON object, e.g. {"name": "Ada"}';
   else {
     const problem = jsonError(values.input);
     if (problem) errors.input = `The input is not valid JSON: ${problem}`;
     else {
       input = JSON.parse(values.input);
-      if (typeof input !== "object" || input === null || Array.isArray(input)) errors.input = 'The input must be a JSON object of the workflow\'s input fields, e.g. {"name": "Ada"}';
+      if (typeof input !== "object" || input === null || Array.isArray(input))
+        errors.input =
+          'The input must be a JSON object of the workflow\'s input fields, e.g. {"name": "Ada"}';
     }
   }
   let reference: unknown;
   if (values.referenceKind === "text") reference = values.reference;
   else if (values.referenceKind === "json") {
-    if (values.reference.trim() === "") errors.reference = "Write the reference as JSON, or choose no reference";
+    if (values.reference.trim() === "")
+      errors.reference = "Write the reference as JSON, or choose no reference";
     else {
       const problem = jsonError(values.reference);
       if (problem) errors.reference = `The reference is not valid JSON: ${problem}`;
@@ -71,12 +91,19 @@ export function formToItem(values: ItemFormValues): { ok: true; item: DatasetIte
     .filter((tag) => tag !== "");
   if (Object.keys(errors).length) return { ok: false, errors };
 
-  const parsed = DatasetItemSchema.safeParse({ ...(values.id.trim() ? { id: values.id.trim() } : {}), input, ...(reference === undefined ? {} : { reference }), tags });
+  const parsed = DatasetItemSchema.safeParse({
+    ...(values.id.trim() ? { id: values.id.trim() } : {}),
+    input,
+    ...(reference === undefined ? {} : { reference }),
+    tags,
+  });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = issue.path[0];
-      const field = key === "id" || key === "input" || key === "tags" || key === "reference" ? key : "form";
-      errors[field] ??= field === "tags" ? `Tag ${Number(issue.path[1]) + 1}: ${issue.message}` : issue.message;
+      const field =
+        key === "id" || key === "input" || key === "tags" || key === "reference" ? key : "form";
+      errors[field] ??=
+        field === "tags" ? `Tag ${Number(issue.path[1]) + 1}: ${issue.message}` : issue.message;
     }
     return { ok: false, errors };
   }

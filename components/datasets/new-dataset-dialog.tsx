@@ -11,11 +11,19 @@ import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { Field, Input } from "@/components/ui/input";
 
 /** "New dataset": a name (unique in the workflow) and a description; opens the new dataset. */
-export function NewDatasetDialog({ workflowId, onCreated }: { workflowId: string; onCreated: (datasetId: string) => void }) {
+export function NewDatasetDialog({
+  workflowId,
+  onCreated,
+}: {
+  workflowId: string;
+  onCreated: (datasetId: string) => void;
+}) {
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
   const [clientError, setClientError] = useState<string | null>(null);
-  const create = useMutation(trpc.dataset.create.mutationOptions({ onSuccess: (dataset) => onCreated(dataset.id) }));
+  const create = useMutation(
+    trpc.dataset.create.mutationOptions({ onSuccess: (dataset) => onCreated(dataset.id) }),
+  );
   const errors = fieldErrorsOf(create.error, ["name", "description"] as const);
   const nameError = clientError ?? errors.name;
 
@@ -49,14 +57,27 @@ export function NewDatasetDialog({ workflowId, onCreated }: { workflowId: string
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">New dataset</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Then add items by hand, import a CSV or JSONL file, or add finished runs from their run page.
+            Then add items by hand, import a CSV or JSONL file, or add finished runs from their run
+            page.
           </Dialog.Description>
           <form onSubmit={submit} className="space-y-4" noValidate>
             <Field label="Name" htmlFor="dataset-name" error={nameError}>
-              <Input id="dataset-name" name="name" maxLength={100} placeholder="e.g. Onboarding questions" aria-invalid={Boolean(nameError)} autoFocus />
+              <Input
+                id="dataset-name"
+                name="name"
+                maxLength={100}
+                placeholder="e.g. Onboarding questions"
+                aria-invalid={Boolean(nameError)}
+                autoFocus
+              />
             </Field>
             <Field label="Description" htmlFor="dataset-description" error={errors.description}>
-              <Input id="dataset-description" name="description" maxLength={2000} placeholder="What these items test (optional)" />
+              <Input
+                id="dataset-description"
+                name="description"
+                maxLength={2000}
+                placeholder="What these items test (optional)"
+              />
             </Field>
             {errors.form ? (
               <p role="alert" className="text-sm text-danger">

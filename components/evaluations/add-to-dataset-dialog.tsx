@@ -20,7 +20,15 @@ const NEW = "__new__";
  * "Add to dataset" for a finished run: its input becomes an item of one of the workflow's datasets
  * (or a new one), with its output as the reference when asked, and tags.
  */
-export function AddToDatasetDialog({ runId, workflowId, isCompleted }: { runId: string; workflowId: string; isCompleted: boolean }) {
+export function AddToDatasetDialog({
+  runId,
+  workflowId,
+  isCompleted,
+}: {
+  runId: string;
+  workflowId: string;
+  isCompleted: boolean;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -35,16 +43,34 @@ export function AddToDatasetDialog({ runId, workflowId, isCompleted }: { runId: 
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,30rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Add this run to a dataset</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            The run&apos;s input becomes a new item (a new version of the dataset); evaluations then run it against other versions of the workflow.
+            The run&apos;s input becomes a new item (a new version of the dataset); evaluations then
+            run it against other versions of the workflow.
           </Dialog.Description>
-          {open ? <AddToDatasetForm runId={runId} workflowId={workflowId} isCompleted={isCompleted} onDone={() => setOpen(false)} /> : null}
+          {open ? (
+            <AddToDatasetForm
+              runId={runId}
+              workflowId={workflowId}
+              isCompleted={isCompleted}
+              onDone={() => setOpen(false)}
+            />
+          ) : null}
         </Dialog.Content>
       </Dialog.Portal>
     </Dialog.Root>
   );
 }
 
-function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: string; workflowId: string; isCompleted: boolean; onDone: () => void }) {
+function AddToDatasetForm({
+  runId,
+  workflowId,
+  isCompleted,
+  onDone,
+}: {
+  runId: string;
+  workflowId: string;
+  isCompleted: boolean;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -58,7 +84,10 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
   const create = useMutation(trpc.dataset.create.mutationOptions());
   const addRun = useMutation(trpc.dataset.addRun.mutationOptions());
   const isPending = create.isPending || addRun.isPending;
-  const errors = { ...fieldErrorsOf(create.error, ["name"] as const), ...fieldErrorsOf(addRun.error, ["withOutput", "tags", "runId"] as const) };
+  const errors = {
+    ...fieldErrorsOf(create.error, ["name"] as const),
+    ...fieldErrorsOf(addRun.error, ["withOutput", "tags", "runId"] as const),
+  };
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -70,8 +99,16 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
     create.reset();
     addRun.reset();
     try {
-      const dataset = choice === NEW ? await create.mutateAsync({ workflowId, name: name.trim() }) : datasets.data!.find((d) => d.id === choice)!;
-      const added = await addRun.mutateAsync({ datasetId: dataset.id, runId, withOutput: isCompleted && withOutput, tags: parseTags(tags) });
+      const dataset =
+        choice === NEW
+          ? await create.mutateAsync({ workflowId, name: name.trim() })
+          : datasets.data!.find((d) => d.id === choice)!;
+      const added = await addRun.mutateAsync({
+        datasetId: dataset.id,
+        runId,
+        withOutput: isCompleted && withOutput,
+        tags: parseTags(tags),
+      });
       void queryClient.invalidateQueries({ queryKey: trpc.dataset.list.queryKey({ workflowId }) });
       const href = `/workflows/${workflowId}/datasets/${dataset.id}`;
       toast.success(`Added to “${dataset.name}” (version ${added.version.version})`, {
@@ -85,12 +122,18 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
   }
 
   if (datasets.isPending) return <Spinner />;
-  if (datasets.isError) return <ErrorState message={datasets.error.message} onRetry={() => void datasets.refetch()} />;
+  if (datasets.isError)
+    return <ErrorState message={datasets.error.message} onRetry={() => void datasets.refetch()} />;
 
   return (
     <form onSubmit={(e) => void submit(e)} className="space-y-4" noValidate>
       <Field label="Dataset" htmlFor="add-run-dataset">
-        <select id="add-run-dataset" className="h-10 w-full rounded-md border bg-card px-3 text-sm" value={choice} onChange={(e) => setPicked(e.target.value)}>
+        <select
+          id="add-run-dataset"
+          className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+          value={choice}
+          onChange={(e) => setPicked(e.target.value)}
+        >
           {datasets.data.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name}
@@ -100,7 +143,11 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
         </select>
       </Field>
       {choice === NEW ? (
-        <Field label="New dataset's name" htmlFor="add-run-dataset-name" error={nameError ?? errors.name}>
+        <Field
+          label="New dataset's name"
+          htmlFor="add-run-dataset-name"
+          error={nameError ?? errors.name}
+        >
           <Input
             id="add-run-dataset-name"
             value={name}
@@ -114,11 +161,18 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
       ) : null}
       <div className="space-y-1">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={isCompleted && withOutput} disabled={!isCompleted} onChange={(e) => setWithOutput(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={isCompleted && withOutput}
+            disabled={!isCompleted}
+            onChange={(e) => setWithOutput(e.target.checked)}
+          />
           Keep the output as the reference
         </label>
         <p className="text-xs text-muted-foreground">
-          {isCompleted ? "Evaluators that compare with a reference (exact match, contains, similarity) score later outputs against this one." : "Only a completed run has an output to keep."}
+          {isCompleted
+            ? "Evaluators that compare with a reference (exact match, contains, similarity) score later outputs against this one."
+            : "Only a completed run has an output to keep."}
         </p>
         {errors.withOutput ? (
           <p role="alert" className="text-sm text-danger">
@@ -127,7 +181,12 @@ function AddToDatasetForm({ runId, workflowId, isCompleted, onDone }: { runId: s
         ) : null}
       </div>
       <Field label="Tags (comma-separated, optional)" htmlFor="add-run-tags" error={errors.tags}>
-        <Input id="add-run-tags" value={tags} placeholder="e.g. onboarding, edge case" onChange={(e) => setTags(e.target.value)} />
+        <Input
+          id="add-run-tags"
+          value={tags}
+          placeholder="e.g. onboarding, edge case"
+          onChange={(e) => setTags(e.target.value)}
+        />
       </Field>
       {errors.form || errors.runId ? (
         <p role="alert" className="text-sm text-danger">

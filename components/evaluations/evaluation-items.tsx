@@ -10,7 +10,14 @@ import { cn } from "@/components/ui/cn";
 import { DataTable } from "@/components/ui/data-table";
 import type { AppRouter } from "@/server/api/root";
 import type { EvaluatorInfo } from "./evaluation-summary";
-import { evaluatorLabel, formatScore, formatUsd, isFailingItem, pageOf, previewValue } from "./format";
+import {
+  evaluatorLabel,
+  formatScore,
+  formatUsd,
+  isFailingItem,
+  pageOf,
+  previewValue,
+} from "./format";
 
 export type EvaluationItemRow = inferRouterOutputs<AppRouter>["evaluation"]["get"]["items"][number];
 
@@ -40,7 +47,10 @@ export function EvaluationItems({
     <section aria-labelledby="items-title" className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="items-title" className="text-sm font-semibold">
-          Items <span className="font-normal text-muted-foreground">({items.length} finished, {failing} failing)</span>
+          Items{" "}
+          <span className="font-normal text-muted-foreground">
+            ({items.length} finished, {failing} failing)
+          </span>
         </h2>
         <label className="flex items-center gap-2 text-sm">
           <input
@@ -56,7 +66,11 @@ export function EvaluationItems({
       </div>
       {shown.length === 0 ? (
         <p className="rounded-xl border border-dashed p-6 text-center text-sm text-muted-foreground">
-          {items.length === 0 ? (isActive ? "No item has finished yet." : "No item finished.") : "No failing items."}
+          {items.length === 0
+            ? isActive
+              ? "No item has finished yet."
+              : "No item finished."
+            : "No failing items."}
         </p>
       ) : (
         <DataTable
@@ -77,36 +91,66 @@ export function EvaluationItems({
             {current.rows.map((item) => {
               const isFailing = isFailingItem(item, passThreshold);
               return (
-                <tr key={item.itemId} className="border-b align-top last:border-0" data-item-id={item.itemId} data-failing={isFailing || undefined}>
+                <tr
+                  key={item.itemId}
+                  className="border-b align-top last:border-0"
+                  data-item-id={item.itemId}
+                  data-failing={isFailing || undefined}
+                >
                   <Cell value={item.input} />
                   <td className="max-w-64 px-4 py-2">
-                    {item.runError ? <span className="text-danger">{item.runError}</span> : <Value value={item.output} />}
+                    {item.runError ? (
+                      <span className="text-danger">{item.runError}</span>
+                    ) : (
+                      <Value value={item.output} />
+                    )}
                   </td>
                   <Cell value={item.reference} />
-                  <td className={cn("px-4 py-2 text-right font-medium tabular-nums", isFailing && "text-danger")}>{formatScore(item.score)}</td>
+                  <td
+                    className={cn(
+                      "px-4 py-2 text-right font-medium tabular-nums",
+                      isFailing && "text-danger",
+                    )}
+                  >
+                    {formatScore(item.score)}
+                  </td>
                   <td className="min-w-56 px-4 py-2">
                     <ul className="space-y-1">
                       {(item.results as EvaluatorResult[]).map((result) => (
                         <li key={result.evaluatorId} className="text-xs">
-                          <span className="font-medium">{names.get(result.evaluatorId) ?? evaluatorLabel({ id: result.evaluatorId, kind: result.kind })}</span>{" "}
+                          <span className="font-medium">
+                            {names.get(result.evaluatorId) ??
+                              evaluatorLabel({ id: result.evaluatorId, kind: result.kind })}
+                          </span>{" "}
                           {result.score === null ? (
                             <span className="text-danger">could not score: {result.error}</span>
                           ) : (
                             <>
                               <span className="tabular-nums">{formatScore(result.score)}</span>
-                              {result.reason ? <span className="text-muted-foreground"> · {result.reason}</span> : null}
+                              {result.reason ? (
+                                <span className="text-muted-foreground"> · {result.reason}</span>
+                              ) : null}
                             </>
                           )}
                         </li>
                       ))}
                     </ul>
                   </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{item.usage ? formatNumber(item.usage.inputTokens + item.usage.outputTokens) : "—"}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">
+                    {item.usage
+                      ? formatNumber(item.usage.inputTokens + item.usage.outputTokens)
+                      : "—"}
+                  </td>
                   <td className="px-4 py-2 text-right tabular-nums">{formatUsd(item.costUsd)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{formatDuration(item.durationMs)}</td>
+                  <td className="px-4 py-2 text-right tabular-nums">
+                    {formatDuration(item.durationMs)}
+                  </td>
                   <td className="px-4 py-2">
                     {item.runId ? (
-                      <Link href={`/runs/${item.runId}`} className="whitespace-nowrap underline underline-offset-2">
+                      <Link
+                        href={`/runs/${item.runId}`}
+                        className="whitespace-nowrap underline underline-offset-2"
+                      >
                         Open run
                       </Link>
                     ) : (
@@ -134,7 +178,12 @@ function Cell({ value }: { value: unknown }) {
 
 /** A value on one line, the whole of it in a tooltip. */
 function Value({ value }: { value: unknown }) {
-  const full = value === null || value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value, null, 2);
+  const full =
+    value === null || value === undefined
+      ? undefined
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value, null, 2);
   return (
     <span className="block break-words font-mono text-xs" title={full}>
       {previewValue(value)}

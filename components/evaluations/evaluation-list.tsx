@@ -32,7 +32,10 @@ export type EvaluationListRow = inferRouterOutputs<AppRouter>["evaluation"]["lis
 const PAGE_SIZE = 20;
 const MAX_ROWS = 200;
 
-const shortDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "short",
+  timeStyle: "short",
+});
 
 /** The summary fields the list shows (the server stores engine summarizeEvaluation's answer as JSON). */
 function scoreOf(summary: unknown): { score: number | null; interval: ScoreInterval | null } {
@@ -45,14 +48,25 @@ function scoreOf(summary: unknown): { score: number | null; interval: ScoreInter
  * version, score with its interval, progress, start and duration; "Run evaluation"; pick two to
  * compare them. Refreshes every second while one runs.
  */
-export function EvaluationList({ workflowId, datasetId }: { workflowId: string; datasetId?: string }) {
+export function EvaluationList({
+  workflowId,
+  datasetId,
+}: {
+  workflowId: string;
+  datasetId?: string;
+}) {
   const trpc = useTRPC();
   const { can } = useMe();
   const [limit, setLimit] = useState(PAGE_SIZE);
   const list = useQuery({
-    ...trpc.evaluation.list.queryOptions({ workflowId, ...(datasetId ? { datasetId } : {}), limit }),
+    ...trpc.evaluation.list.queryOptions({
+      workflowId,
+      ...(datasetId ? { datasetId } : {}),
+      limit,
+    }),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.some((e) => isActiveEvaluation(e.status)) ? 1000 : false),
+    refetchInterval: (query) =>
+      query.state.data?.some((e) => isActiveEvaluation(e.status)) ? 1000 : false,
   });
   const [picked, setPicked] = useState<string[]>([]);
   const rows = list.data ?? [];
@@ -60,7 +74,9 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
   const pair = orderForCompare(rows.filter((row) => picked.includes(row.id)));
 
   function toggle(id: string) {
-    setPicked((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current.slice(-1), id]));
+    setPicked((current) =>
+      current.includes(id) ? current.filter((x) => x !== id) : [...current.slice(-1), id],
+    );
   }
 
   return (
@@ -81,7 +97,9 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
           ) : rows.length > 1 ? (
             <span className="text-sm text-muted-foreground">Pick two to compare</span>
           ) : null}
-          {can("workflow.edit") ? <StartEvaluationDialog workflowId={workflowId} datasetId={datasetId} /> : null}
+          {can("workflow.edit") ? (
+            <StartEvaluationDialog workflowId={workflowId} datasetId={datasetId} />
+          ) : null}
         </div>
       </div>
       {list.isPending ? (
@@ -91,7 +109,8 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
       ) : rows.length === 0 ? (
         <EmptyState icon={FlaskConical} title="No evaluations yet">
           <p className="max-w-md text-sm text-muted-foreground">
-            An evaluation runs every item of a dataset against a version of the workflow (or its draft) and scores the outputs.
+            An evaluation runs every item of a dataset against a version of the workflow (or its
+            draft) and scores the outputs.
           </p>
         </EmptyState>
       ) : (
@@ -110,14 +129,25 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
         >
           <tbody>
             {rows.map((row) => (
-              <EvaluationRow key={row.id} row={row} now={now} isPicked={picked.includes(row.id)} onToggle={() => toggle(row.id)} showDataset={!datasetId} />
+              <EvaluationRow
+                key={row.id}
+                row={row}
+                now={now}
+                isPicked={picked.includes(row.id)}
+                onToggle={() => toggle(row.id)}
+                showDataset={!datasetId}
+              />
             ))}
           </tbody>
         </DataTable>
       )}
       {rows.length === limit && limit < MAX_ROWS ? (
         <div className="flex justify-center">
-          <Button variant="secondary" onClick={() => setLimit((n) => Math.min(MAX_ROWS, n + PAGE_SIZE))} disabled={list.isPlaceholderData}>
+          <Button
+            variant="secondary"
+            onClick={() => setLimit((n) => Math.min(MAX_ROWS, n + PAGE_SIZE))}
+            disabled={list.isPlaceholderData}
+          >
             {list.isPlaceholderData ? <Spinner /> : null}
             Show more
           </Button>
@@ -127,7 +157,19 @@ export function EvaluationList({ workflowId, datasetId }: { workflowId: string; 
   );
 }
 
-function EvaluationRow({ row, now, isPicked, onToggle, showDataset }: { row: EvaluationListRow; now: number; isPicked: boolean; onToggle: () => void; showDataset: boolean }) {
+function EvaluationRow({
+  row,
+  now,
+  isPicked,
+  onToggle,
+  showDataset,
+}: {
+  row: EvaluationListRow;
+  now: number;
+  isPicked: boolean;
+  onToggle: () => void;
+  showDataset: boolean;
+}) {
   const { score, interval } = scoreOf(row.summary);
   const progress = progressOf(row.finishedItems, row.totalItems);
   const started = row.startedAt ?? row.createdAt;
@@ -136,13 +178,21 @@ function EvaluationRow({ row, now, isPicked, onToggle, showDataset }: { row: Eva
   return (
     <tr className="border-b last:border-0 hover:bg-muted/50" data-evaluation-id={row.id}>
       <td className="px-4 py-2">
-        <input type="checkbox" checked={isPicked} onChange={onToggle} aria-label={`Pick ${label} (${shortDateTime.format(started)}) to compare`} />
+        <input
+          type="checkbox"
+          checked={isPicked}
+          onChange={onToggle}
+          aria-label={`Pick ${label} (${shortDateTime.format(started)}) to compare`}
+        />
       </td>
       <td className="px-4 py-2">
         <StatusBadge status={row.status} />
       </td>
       <td className="px-4 py-2">
-        <Link href={`/evaluations/${row.id}`} className="font-medium underline-offset-2 hover:underline">
+        <Link
+          href={`/evaluations/${row.id}`}
+          className="font-medium underline-offset-2 hover:underline"
+        >
           {versionLabel(row)}
         </Link>
       </td>
@@ -151,11 +201,15 @@ function EvaluationRow({ row, now, isPicked, onToggle, showDataset }: { row: Eva
       </td>
       <td className="px-4 py-2 text-right tabular-nums">
         <span className="font-medium">{formatScore(score)}</span>
-        {interval ? <span className="ml-1 text-xs text-muted-foreground">({formatInterval(interval)})</span> : null}
+        {interval ? (
+          <span className="ml-1 text-xs text-muted-foreground">({formatInterval(interval)})</span>
+        ) : null}
       </td>
       <td className="px-4 py-2 text-right tabular-nums">
         {progress.label}
-        {row.failedRuns > 0 ? <span className="ml-1 text-xs text-danger">({row.failedRuns} failed)</span> : null}
+        {row.failedRuns > 0 ? (
+          <span className="ml-1 text-xs text-danger">({row.failedRuns} failed)</span>
+        ) : null}
       </td>
       <td className="px-4 py-2 tabular-nums text-muted-foreground">
         <time dateTime={started.toISOString()}>{shortDateTime.format(started)}</time>

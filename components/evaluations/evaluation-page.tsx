@@ -14,7 +14,14 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import { EvaluationItems } from "./evaluation-items";
 import { EvaluationSummaryView, type EvaluatorInfo } from "./evaluation-summary";
-import { evaluationDurationMs, isActiveEvaluation, pollIntervalMs, progressOf, toEvaluatedItem, versionLabel } from "./format";
+import {
+  evaluationDurationMs,
+  isActiveEvaluation,
+  pollIntervalMs,
+  progressOf,
+  toEvaluatedItem,
+  versionLabel,
+} from "./format";
 import { useNow } from "./use-now";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -29,13 +36,18 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
   const { can } = useMe();
   const detail = useQuery({
     ...trpc.evaluation.get.queryOptions({ id: evaluationId }),
-    refetchInterval: (query) => (query.state.data && isActiveEvaluation(query.state.data.evaluation.status) ? pollIntervalMs(query.state.data.evaluation.totalItems) : false),
+    refetchInterval: (query) =>
+      query.state.data && isActiveEvaluation(query.state.data.evaluation.status)
+        ? pollIntervalMs(query.state.data.evaluation.totalItems)
+        : false,
   });
   const cancel = useMutation(
     trpc.evaluation.cancel.mutationOptions({
       onSuccess: () => {
         toast.success("Evaluation cancelled: the items it finished are kept");
-        void queryClient.invalidateQueries({ queryKey: trpc.evaluation.get.queryKey({ id: evaluationId }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.evaluation.get.queryKey({ id: evaluationId }),
+        });
       },
       onError: (error) => toast.error(error.message),
     }),
@@ -46,7 +58,10 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
   const now = useNow(isActive);
   const summary = useMemo<EvaluationSummary | null>(() => {
     if (!evaluation || !items) return null;
-    return (evaluation.summary as EvaluationSummary | null) ?? summarizeEvaluation(items.map(toEvaluatedItem));
+    return (
+      (evaluation.summary as EvaluationSummary | null) ??
+      summarizeEvaluation(items.map(toEvaluatedItem))
+    );
   }, [evaluation, items]);
 
   if (detail.isPending) return <SkeletonRows rows={6} />;
@@ -82,7 +97,9 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
       <header className="mb-6 space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <div className="flex min-w-0 items-center gap-3">
-            <h1 className="truncate text-2xl font-semibold tracking-tight">Evaluation of {e.workflowName}</h1>
+            <h1 className="truncate text-2xl font-semibold tracking-tight">
+              Evaluation of {e.workflowName}
+            </h1>
             <StatusBadge status={e.status} />
           </div>
           {isActive && can("workflow.edit") ? (
@@ -90,7 +107,12 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
               variant="secondary"
               disabled={cancel.isPending}
               onClick={() => {
-                if (window.confirm("Cancel this evaluation? No more items start and the runs in flight are cancelled; the items it finished are kept.")) cancel.mutate({ id: e.id });
+                if (
+                  window.confirm(
+                    "Cancel this evaluation? No more items start and the runs in flight are cancelled; the items it finished are kept.",
+                  )
+                )
+                  cancel.mutate({ id: e.id });
               }}
             >
               {cancel.isPending ? <Spinner /> : <Square className="size-4" aria-hidden />}
@@ -110,7 +132,16 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
           />
           <Item label="Items" value={progress.label} />
           <Item label="Runs at once" value={String(e.concurrency)} />
-          <Item label="Started" value={e.startedAt ? <time dateTime={e.startedAt.toISOString()}>{dateTime.format(e.startedAt)}</time> : "—"} />
+          <Item
+            label="Started"
+            value={
+              e.startedAt ? (
+                <time dateTime={e.startedAt.toISOString()}>{dateTime.format(e.startedAt)}</time>
+              ) : (
+                "—"
+              )
+            }
+          />
           <Item label="Duration" value={formatDuration(evaluationDurationMs(e, now))} />
         </dl>
         <div className="space-y-1">
@@ -123,31 +154,53 @@ export function EvaluationPage({ evaluationId }: { evaluationId: string }) {
             aria-valuetext={`${progress.label} items`}
             className="h-2 overflow-hidden rounded-full bg-muted"
           >
-            <div className={isActive ? "h-full bg-primary transition-[width]" : e.status === "failed" ? "h-full bg-danger" : "h-full bg-emerald-500"} style={{ width: `${progress.percent}%` }} />
+            <div
+              className={
+                isActive
+                  ? "h-full bg-primary transition-[width]"
+                  : e.status === "failed"
+                    ? "h-full bg-danger"
+                    : "h-full bg-emerald-500"
+              }
+              style={{ width: `${progress.percent}%` }}
+            />
           </div>
           <p className="text-xs text-muted-foreground">
-            {progress.label} items finished ({progress.percent}%){e.failedRuns > 0 ? `, ${e.failedRuns} run${e.failedRuns === 1 ? "" : "s"} failed` : ""}
+            {progress.label} items finished ({progress.percent}%)
+            {e.failedRuns > 0 ? `, ${e.failedRuns} run${e.failedRuns === 1 ? "" : "s"} failed` : ""}
             {isActive ? " · updating live" : ""}
           </p>
         </div>
       </header>
 
       {e.status === "failed" ? (
-        <div role="alert" className="mb-4 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+        <div
+          role="alert"
+          className="mb-4 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
+        >
           <p className="font-medium text-danger">The evaluation stopped early</p>
           <p className="mt-1">{e.error ?? "No reason was recorded."}</p>
           <p className="mt-1 text-muted-foreground">
-            The {e.finishedItems} of {e.totalItems} items it finished are kept below; the summary covers those only.
+            The {e.finishedItems} of {e.totalItems} items it finished are kept below; the summary
+            covers those only.
           </p>
         </div>
       ) : e.status === "cancelled" ? (
         <div role="status" className="mb-4 rounded-lg border bg-muted/50 p-3 text-sm">
-          Cancelled: the {e.finishedItems} of {e.totalItems} items finished before the cancel are kept below; the summary covers those only.
+          Cancelled: the {e.finishedItems} of {e.totalItems} items finished before the cancel are
+          kept below; the summary covers those only.
         </div>
       ) : null}
 
-      {summary ? <EvaluationSummaryView summary={summary} evaluators={evaluators} isPartial={!e.summary} /> : null}
-      <EvaluationItems items={rows} evaluators={evaluators} passThreshold={summary?.passThreshold ?? 0.5} isActive={isActive} />
+      {summary ? (
+        <EvaluationSummaryView summary={summary} evaluators={evaluators} isPartial={!e.summary} />
+      ) : null}
+      <EvaluationItems
+        items={rows}
+        evaluators={evaluators}
+        passThreshold={summary?.passThreshold ?? 0.5}
+        isActive={isActive}
+      />
     </>
   );
 }

@@ -90,12 +90,26 @@ describe("evaluation formatting", () => {
   });
 
   it("reads a stored item as the engine's summary reads it", () => {
-    const item = { itemId: "a", results: [], durationMs: null, costUsd: 0.01, usage: null, runError: "boom" };
-    expect(toEvaluatedItem(item)).toEqual({ itemId: "a", results: [], costUsd: 0.01, runFailed: true });
+    const item = {
+      itemId: "a",
+      results: [],
+      durationMs: null,
+      costUsd: 0.01,
+      usage: null,
+      runError: "boom",
+    };
+    expect(toEvaluatedItem(item)).toEqual({
+      itemId: "a",
+      results: [],
+      costUsd: 0.01,
+      runFailed: true,
+    });
   });
 
   it("labels evaluators and previews values on one line", () => {
-    expect(evaluatorLabel({ id: "exact", name: "Greets by name", kind: "exact-match" })).toBe("Greets by name");
+    expect(evaluatorLabel({ id: "exact", name: "Greets by name", kind: "exact-match" })).toBe(
+      "Greets by name",
+    );
     expect(evaluatorLabel({ id: "exact", kind: "exact-match" })).toBe("exact (exact-match)");
     expect(evaluatorLabel({ id: "contains", kind: "contains" })).toBe("contains");
     expect(previewValue({ name: "Ada" })).toBe('{"name":"Ada"}');

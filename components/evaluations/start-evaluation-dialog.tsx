@@ -22,7 +22,13 @@ const selectClass = "h-10 w-full rounded-md border bg-card px-3 text-sm aria-inv
  * version (a published one, or the draft) and the concurrency, starts the evaluation and opens
  * its page.
  */
-export function StartEvaluationDialog({ workflowId, datasetId }: { workflowId: string; datasetId?: string }) {
+export function StartEvaluationDialog({
+  workflowId,
+  datasetId,
+}: {
+  workflowId: string;
+  datasetId?: string;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog.Root open={open} onOpenChange={setOpen}>
@@ -37,7 +43,8 @@ export function StartEvaluationDialog({ workflowId, datasetId }: { workflowId: s
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Run an evaluation</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Runs every item of the dataset version against the workflow version and scores it with the dataset&apos;s evaluators.
+            Runs every item of the dataset version against the workflow version and scores it with
+            the dataset&apos;s evaluators.
           </Dialog.Description>
           {open ? <StartEvaluationForm workflowId={workflowId} datasetId={datasetId} /> : null}
         </Dialog.Content>
@@ -46,14 +53,26 @@ export function StartEvaluationDialog({ workflowId, datasetId }: { workflowId: s
   );
 }
 
-function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workflowId: string; datasetId?: string }) {
+function StartEvaluationForm({
+  workflowId,
+  datasetId: fixedDatasetId,
+}: {
+  workflowId: string;
+  datasetId?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
-  const datasets = useQuery({ ...trpc.dataset.list.queryOptions({ workflowId }), enabled: !fixedDatasetId });
+  const datasets = useQuery({
+    ...trpc.dataset.list.queryOptions({ workflowId }),
+    enabled: !fixedDatasetId,
+  });
   const [pickedDataset, setPickedDataset] = useState<string>("");
   const datasetId = fixedDatasetId ?? (pickedDataset || datasets.data?.[0]?.id || "");
-  const dataset = useQuery({ ...trpc.dataset.get.queryOptions({ datasetId }), enabled: Boolean(datasetId) });
+  const dataset = useQuery({
+    ...trpc.dataset.get.queryOptions({ datasetId }),
+    enabled: Boolean(datasetId),
+  });
   const versions = useQuery(trpc.workflow.versions.queryOptions({ workflowId, limit: 100 }));
   const [datasetVersion, setDatasetVersion] = useState<string>(LATEST);
   const [pickedWorkflowVersion, setWorkflowVersion] = useState<string>(LATEST);
@@ -67,12 +86,24 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
       },
     }),
   );
-  const errors = fieldErrorsOf(start.error, ["datasetId", "datasetVersion", "workflowVersionId", "draft", "concurrency"] as const);
+  const errors = fieldErrorsOf(start.error, [
+    "datasetId",
+    "datasetVersion",
+    "workflowVersionId",
+    "draft",
+    "concurrency",
+  ] as const);
   const published = versions.data?.items ?? [];
   // A workflow never published can only evaluate its draft.
-  const workflowVersion = pickedWorkflowVersion === LATEST && versions.data && published.length === 0 ? DRAFT : pickedWorkflowVersion;
+  const workflowVersion =
+    pickedWorkflowVersion === LATEST && versions.data && published.length === 0
+      ? DRAFT
+      : pickedWorkflowVersion;
   const concurrencyValue = Number(concurrency);
-  const concurrencyError = Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= 16 ? undefined : "Between 1 and 16 runs at once";
+  const concurrencyError =
+    Number.isInteger(concurrencyValue) && concurrencyValue >= 1 && concurrencyValue <= 16
+      ? undefined
+      : "Between 1 and 16 runs at once";
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -80,15 +111,25 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
     start.mutate({
       datasetId,
       ...(datasetVersion === LATEST ? {} : { datasetVersion: Number(datasetVersion) }),
-      ...(workflowVersion === DRAFT ? { draft: true } : workflowVersion === LATEST ? {} : { workflowVersionId: workflowVersion }),
+      ...(workflowVersion === DRAFT
+        ? { draft: true }
+        : workflowVersion === LATEST
+          ? {}
+          : { workflowVersionId: workflowVersion }),
       concurrency: concurrencyValue,
     });
   }
 
-  if (!fixedDatasetId && datasets.isError) return <ErrorState message={datasets.error.message} onRetry={() => void datasets.refetch()} />;
+  if (!fixedDatasetId && datasets.isError)
+    return <ErrorState message={datasets.error.message} onRetry={() => void datasets.refetch()} />;
   if (!fixedDatasetId && datasets.isPending) return <Spinner />;
   if (!fixedDatasetId && datasets.data?.length === 0) {
-    return <p className="text-sm text-muted-foreground">This workflow has no datasets yet. Add a finished run to a dataset from its run page, or create one on the Datasets page.</p>;
+    return (
+      <p className="text-sm text-muted-foreground">
+        This workflow has no datasets yet. Add a finished run to a dataset from its run page, or
+        create one on the Datasets page.
+      </p>
+    );
   }
 
   return (
@@ -112,7 +153,11 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
           </select>
         </Field>
       )}
-      <Field label="Dataset version" htmlFor="evaluation-dataset-version" error={errors.datasetVersion}>
+      <Field
+        label="Dataset version"
+        htmlFor="evaluation-dataset-version"
+        error={errors.datasetVersion}
+      >
         {dataset.isError ? (
           <ErrorState message={dataset.error.message} onRetry={() => void dataset.refetch()} />
         ) : (
@@ -124,7 +169,12 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
             aria-invalid={Boolean(errors.datasetVersion)}
             onChange={(e) => setDatasetVersion(e.target.value)}
           >
-            <option value={LATEST}>Newest{dataset.data ? ` (v${dataset.data.versions[0]?.version ?? 1}, ${dataset.data.versions[0]?.itemCount ?? 0} items)` : ""}</option>
+            <option value={LATEST}>
+              Newest
+              {dataset.data
+                ? ` (v${dataset.data.versions[0]?.version ?? 1}, ${dataset.data.versions[0]?.itemCount ?? 0} items)`
+                : ""}
+            </option>
             {dataset.data?.versions.map((v) => (
               <option key={v.id} value={String(v.version)}>
                 v{v.version} · {v.itemCount} item{v.itemCount === 1 ? "" : "s"}
@@ -138,7 +188,11 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
           The dataset has no evaluators yet: add at least one on the dataset page before evaluating.
         </p>
       ) : null}
-      <Field label="Workflow version" htmlFor="evaluation-workflow-version" error={errors.workflowVersionId ?? errors.draft}>
+      <Field
+        label="Workflow version"
+        htmlFor="evaluation-workflow-version"
+        error={errors.workflowVersionId ?? errors.draft}
+      >
         <select
           id="evaluation-workflow-version"
           className={selectClass}
@@ -146,7 +200,11 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
           aria-invalid={Boolean(errors.workflowVersionId ?? errors.draft)}
           onChange={(e) => setWorkflowVersion(e.target.value)}
         >
-          {published.length || !versions.data ? <option value={LATEST}>Latest published{published[0] ? ` (v${published[0].version})` : ""}</option> : null}
+          {published.length || !versions.data ? (
+            <option value={LATEST}>
+              Latest published{published[0] ? ` (v${published[0].version})` : ""}
+            </option>
+          ) : null}
           {published.map((v) => (
             <option key={v.id} value={v.id}>
               v{v.version}
@@ -156,7 +214,11 @@ function StartEvaluationForm({ workflowId, datasetId: fixedDatasetId }: { workfl
           <option value={DRAFT}>Draft (unpublished changes)</option>
         </select>
       </Field>
-      <Field label="Runs at once" htmlFor="evaluation-concurrency" error={concurrencyError ?? errors.concurrency}>
+      <Field
+        label="Runs at once"
+        htmlFor="evaluation-concurrency"
+        error={concurrencyError ?? errors.concurrency}
+      >
         <Input
           id="evaluation-concurrency"
           type="number"

@@ -24,14 +24,24 @@ export function WorkflowEvaluationsPage({ workflowId }: { workflowId: string }) 
 
   return (
     <>
-      <Link href={`/workflows/${workflowId}`} className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href={`/workflows/${workflowId}`}
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden /> {workflow.data?.name ?? "Workflow"}
       </Link>
       <PageHeader
         title="Evaluations"
-        description={workflow.data ? `Every evaluation of “${workflow.data.name}”, on any of its datasets.` : undefined}
+        description={
+          workflow.data
+            ? `Every evaluation of “${workflow.data.name}”, on any of its datasets.`
+            : undefined
+        }
         actions={
-          <Link href={`/workflows/${workflowId}/datasets`} className="text-sm underline underline-offset-2">
+          <Link
+            href={`/workflows/${workflowId}/datasets`}
+            className="text-sm underline underline-offset-2"
+          >
             Datasets
           </Link>
         }

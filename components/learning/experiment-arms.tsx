@@ -12,10 +12,20 @@ export function ExperimentArms({ experiment }: { experiment: ExperimentDetail })
   return (
     <div className="grid gap-4 md:grid-cols-2">
       {experiment.arms.map((arm, i) => {
-        const share = experiment.assignment === "hash" ? (i === 0 ? experiment.split : 1 - experiment.split) : null;
+        const share =
+          experiment.assignment === "hash"
+            ? i === 0
+              ? experiment.split
+              : 1 - experiment.split
+            : null;
         const isWinner = experiment.result.winner === arm.id;
         return (
-          <section key={arm.id} aria-label={`Arm ${arm.label}`} data-testid="experiment-arm" className="rounded-xl border bg-card p-4">
+          <section
+            key={arm.id}
+            aria-label={`Arm ${arm.label}`}
+            data-testid="experiment-arm"
+            className="rounded-xl border bg-card p-4"
+          >
             <div className="mb-3 flex items-center justify-between gap-2">
               <h2 className="font-semibold">
                 <span className="text-muted-foreground">{i === 0 ? "A" : "B"} ·</span> {arm.label}
@@ -36,14 +46,26 @@ export function ExperimentArms({ experiment }: { experiment: ExperimentDetail })
                     : `${formatNumber(arm.runs)} (${formatNumber(arm.successes)} succeeded)`
                 }
               />
-              <Item label="Share of runs" value={share == null ? "by Thompson sampling" : `${Math.round(share * 100)} %`} />
+              <Item
+                label="Share of runs"
+                value={share == null ? "by Thompson sampling" : `${Math.round(share * 100)} %`}
+              />
               <Item
                 label={scored ? "Score" : "Success rate"}
-                value={arm.runs > 0 ? <IntervalBar rate={armRate(arm.successes, arm.runs)} /> : <span className="text-muted-foreground">No runs yet</span>}
+                value={
+                  arm.runs > 0 ? (
+                    <IntervalBar rate={armRate(arm.successes, arm.runs)} />
+                  ) : (
+                    <span className="text-muted-foreground">No runs yet</span>
+                  )
+                }
                 wide
               />
               <Item label="Latency (mean)" value={formatDuration(arm.latencyMs)} />
-              <Item label="Cost (mean)" value={arm.costUsd == null ? "—" : formatSmallCost(arm.costUsd)} />
+              <Item
+                label="Cost (mean)"
+                value={arm.costUsd == null ? "—" : formatSmallCost(arm.costUsd)}
+              />
             </dl>
           </section>
         );

@@ -28,13 +28,19 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
   const queryClient = useQueryClient();
   const detail = useQuery(trpc.learning.experiment.queryOptions({ id: experimentId }));
   const refresh = useCallback(
-    () => void queryClient.invalidateQueries({ queryKey: trpc.learning.experiment.queryKey({ id: experimentId }) }),
+    () =>
+      void queryClient.invalidateQueries({
+        queryKey: trpc.learning.experiment.queryKey({ id: experimentId }),
+      }),
     [queryClient, trpc, experimentId],
   );
   useRunsChanged(refresh, 3_000);
 
   const back = (
-    <Link href="/learning" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+    <Link
+      href="/learning"
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+    >
       <ArrowLeft className="size-4" aria-hidden /> Learning
     </Link>
   );
@@ -64,7 +70,15 @@ export function ExperimentPage({ experimentId }: { experimentId: string }) {
           <RateChart
             label="Posterior success rate per version"
             emptyMessage="No runs yet: the chart appears with the first outcomes."
-            bars={experiment.arms.some((arm) => arm.runs > 0) ? experiment.arms.map((arm) => ({ name: arm.label, rate: armRate(arm.successes, arm.runs), runs: arm.runs })) : []}
+            bars={
+              experiment.arms.some((arm) => arm.runs > 0)
+                ? experiment.arms.map((arm) => ({
+                    name: arm.label,
+                    rate: armRate(arm.successes, arm.runs),
+                    runs: arm.runs,
+                  }))
+                : []
+            }
           />
         </ChartCard>
       </div>
@@ -87,24 +101,35 @@ function ExperimentHeader({ experiment }: { experiment: ExperimentDetail }) {
         <Item
           label="Workflow"
           value={
-            <Link href={`/workflows/${experiment.workflowId}`} className="underline underline-offset-2">
+            <Link
+              href={`/workflows/${experiment.workflowId}`}
+              className="underline underline-offset-2"
+            >
               {experiment.workflowName ?? "Open the workflow"}
             </Link>
           }
         />
         <Item label="Started" value={dateTimeFormat.format(experiment.createdAt)} />
-        <Item label="Ended" value={experiment.endedAt ? dateTimeFormat.format(experiment.endedAt) : "Still running"} />
         <Item
-          label="Success measure"
-          value={experiment.successMeasureLabel}
+          label="Ended"
+          value={experiment.endedAt ? dateTimeFormat.format(experiment.endedAt) : "Still running"}
         />
-        <Item label="Assignment" value={experiment.assignment === "hash" ? `Fixed split ${Math.round(experiment.split * 100)} / ${Math.round((1 - experiment.split) * 100)}` : "Thompson sampling"} />
+        <Item label="Success measure" value={experiment.successMeasureLabel} />
+        <Item
+          label="Assignment"
+          value={
+            experiment.assignment === "hash"
+              ? `Fixed split ${Math.round(experiment.split * 100)} / ${Math.round((1 - experiment.split) * 100)}`
+              : "Thompson sampling"
+          }
+        />
         <Item
           label="Stop rule"
           value={
             <>
-              ≥ {formatNumber(stopRule.minPerArm)} runs per arm, P ≥ {stopRule.threshold}; judged every {formatNumber(stopRule.lookEvery)} runs, undecided
-              after {formatNumber(stopRule.maxTotal)}
+              ≥ {formatNumber(stopRule.minPerArm)} runs per arm, P ≥ {stopRule.threshold}; judged
+              every {formatNumber(stopRule.lookEvery)} runs, undecided after{" "}
+              {formatNumber(stopRule.maxTotal)}
             </>
           }
         />
@@ -122,14 +147,26 @@ function Verdict({ experiment }: { experiment: ExperimentDetail }) {
     <section
       aria-label="Verdict"
       data-testid="experiment-verdict"
-      className={cn("rounded-xl border p-4", verdict.tone === "winner" ? "border-emerald-600/40 bg-emerald-500/5" : "bg-card")}
+      className={cn(
+        "rounded-xl border p-4",
+        verdict.tone === "winner" ? "border-emerald-600/40 bg-emerald-500/5" : "bg-card",
+      )}
     >
-      <h2 className={cn("text-lg font-semibold", verdict.tone === "winner" && "text-emerald-700 dark:text-emerald-400")}>{verdict.headline}</h2>
+      <h2
+        className={cn(
+          "text-lg font-semibold",
+          verdict.tone === "winner" && "text-emerald-700 dark:text-emerald-400",
+        )}
+      >
+        {verdict.headline}
+      </h2>
       <p className="mt-1 text-sm">{verdict.detail}</p>
       {hasRuns && a && b ? (
         <p className="mt-2 text-sm text-muted-foreground">
-          So far: P({b.label} is better than {a.label}) = {result.probabilitySecondBetter.toFixed(3)}; {b.label} − {a.label} ={" "}
-          {points(result.difference.mean)} points of success rate (95 % interval {points(result.difference.low)} to {points(result.difference.high)}).
+          So far: P({b.label} is better than {a.label}) ={" "}
+          {result.probabilitySecondBetter.toFixed(3)}; {b.label} − {a.label} ={" "}
+          {points(result.difference.mean)} points of success rate (95 % interval{" "}
+          {points(result.difference.low)} to {points(result.difference.high)}).
         </p>
       ) : null}
       <KeepWinnerButton experiment={experiment} />

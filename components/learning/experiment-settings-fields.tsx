@@ -12,8 +12,16 @@ export interface ExperimentSettings {
 type Errors = Partial<Record<"split" | "minPerArm" | "maxTotal", string>>;
 
 const ASSIGNMENTS = [
-  { id: "hash", label: "Fixed split", hint: "each run goes to A or B by a hash of its id, honouring the split" },
-  { id: "thompson", label: "Thompson sampling", hint: "more runs go to the arm that is doing better so far" },
+  {
+    id: "hash",
+    label: "Fixed split",
+    hint: "each run goes to A or B by a hash of its id, honouring the split",
+  },
+  {
+    id: "thompson",
+    label: "Thompson sampling",
+    hint: "more runs go to the arm that is doing better so far",
+  },
 ] as const;
 
 /** How runs are split between the arms, and when the stop rule may decide. */
@@ -45,7 +53,8 @@ export function ExperimentSettingsFields({
               className="mt-1"
             />
             <span>
-              <span className="font-medium">{a.label}</span> <span className="text-muted-foreground">· {a.hint}</span>
+              <span className="font-medium">{a.label}</span>{" "}
+              <span className="text-muted-foreground">· {a.hint}</span>
             </span>
           </label>
         ))}
@@ -65,16 +74,25 @@ export function ExperimentSettingsFields({
             aria-describedby="experiment-split-hint"
             className="w-full accent-[var(--primary)] disabled:opacity-50"
           />
-          <output htmlFor="experiment-split" className="w-36 shrink-0 text-right text-sm tabular-nums">
+          <output
+            htmlFor="experiment-split"
+            className="w-36 shrink-0 text-right text-sm tabular-nums"
+          >
             {percentA} % {armLabels[0]} · {100 - percentA} % {armLabels[1]}
           </output>
         </div>
         <p id="experiment-split-hint" className="text-xs text-muted-foreground">
-          {isHash ? "The share of runs each version gets." : "Thompson sampling sets the shares itself as evidence comes in."}
+          {isHash
+            ? "The share of runs each version gets."
+            : "Thompson sampling sets the shares itself as evidence comes in."}
         </p>
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Minimum runs per arm" htmlFor="experiment-min-per-arm" error={errors.minPerArm}>
+        <Field
+          label="Minimum runs per arm"
+          htmlFor="experiment-min-per-arm"
+          error={errors.minPerArm}
+        >
           <Input
             id="experiment-min-per-arm"
             type="number"
@@ -84,7 +102,9 @@ export function ExperimentSettingsFields({
             value={value.minPerArm}
             onChange={(e) => onChange({ ...value, minPerArm: e.target.value })}
             aria-invalid={Boolean(errors.minPerArm)}
-            aria-describedby={errors.minPerArm ? "experiment-min-per-arm-error" : "experiment-min-per-arm-hint"}
+            aria-describedby={
+              errors.minPerArm ? "experiment-min-per-arm-error" : "experiment-min-per-arm-hint"
+            }
           />
           <p id="experiment-min-per-arm-hint" className="text-xs text-muted-foreground">
             No verdict before each version has this many outcomes.
@@ -100,7 +120,9 @@ export function ExperimentSettingsFields({
             value={value.maxTotal}
             onChange={(e) => onChange({ ...value, maxTotal: e.target.value })}
             aria-invalid={Boolean(errors.maxTotal)}
-            aria-describedby={errors.maxTotal ? "experiment-max-total-error" : "experiment-max-total-hint"}
+            aria-describedby={
+              errors.maxTotal ? "experiment-max-total-error" : "experiment-max-total-hint"
+            }
           />
           <p id="experiment-max-total-hint" className="text-xs text-muted-foreground">
             Runs in all, if no version has won by then.

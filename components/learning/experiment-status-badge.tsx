@@ -7,9 +7,22 @@ const STYLES: Record<ExperimentStatus, string> = {
   stopped: "bg-muted text-muted-foreground",
 };
 
-export function ExperimentStatusBadge({ status, className }: { status: ExperimentStatus; className?: string }) {
+export function ExperimentStatusBadge({
+  status,
+  className,
+}: {
+  status: ExperimentStatus;
+  className?: string;
+}) {
   return (
-    <span className={cn("inline-flex h-6 items-center rounded-full px-2 text-xs font-medium capitalize", STYLES[status], className)} data-status={status}>
+    <span
+      className={cn(
+        "inline-flex h-6 items-center rounded-full px-2 text-xs font-medium capitalize",
+        STYLES[status],
+        className,
+      )}
+      data-status={status}
+    >
       {status}
     </span>
   );

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { armRate, describePrediction, describeStrategy, describeTaskClass, formatPercent, formatSmallCost, type PredictionLike } from "./format";
+import {
+  armRate,
+  describePrediction,
+  describeStrategy,
+  describeTaskClass,
+  formatPercent,
+  formatSmallCost,
+  type PredictionLike,
+} from "./format";
 
 const prediction = (over: Partial<PredictionLike> = {}): PredictionLike => ({
   successProbability: 0.82,
@@ -14,7 +22,9 @@ const prediction = (over: Partial<PredictionLike> = {}): PredictionLike => ({
 describe("describeTaskClass", () => {
   it("names capabilities and structure", () => {
     expect(describeTaskClass("files+sqlite|q")).toBe("Files + SQLite · in sequence");
-    expect(describeTaskClass("fetch+search|sp")).toBe("Web pages + Web search · splits into parts, plans");
+    expect(describeTaskClass("fetch+search|sp")).toBe(
+      "Web pages + Web search · splits into parts, plans",
+    );
   });
   it("reads a plain text task", () => {
     expect(describeTaskClass("none|-")).toBe("Plain text");
@@ -34,14 +44,29 @@ describe("describeStrategy", () => {
 
 describe("describePrediction", () => {
   it("says what is expected and from how much evidence", () => {
-    expect(describePrediction(prediction())).toBe("Expected: 82 % success (from 41 runs of similar tasks) · ~3.2 s · ~1,200 tokens · ~$0.004");
+    expect(describePrediction(prediction())).toBe(
+      "Expected: 82 % success (from 41 runs of similar tasks) · ~3.2 s · ~1,200 tokens · ~$0.004",
+    );
   });
   it("leans on the workflow's own runs first", () => {
-    expect(describePrediction(prediction({ basis: "version", observations: { version: 3, classStrategy: 41, pattern: 60, global: 90 } }))).toContain("(from 3 runs of this workflow)");
+    expect(
+      describePrediction(
+        prediction({
+          basis: "version",
+          observations: { version: 3, classStrategy: 41, pattern: 60, global: 90 },
+        }),
+      ),
+    ).toContain("(from 3 runs of this workflow)");
   });
   it("falls back to the pattern's and everyone's runs", () => {
-    expect(describePrediction(prediction({ basis: "pattern" }))).toContain("from 60 runs with the same pattern");
-    expect(describePrediction(prediction({ basis: "global", observations: { classStrategy: 0, pattern: 0, global: 1 } }))).toContain("from 1 run of other kinds");
+    expect(describePrediction(prediction({ basis: "pattern" }))).toContain(
+      "from 60 runs with the same pattern",
+    );
+    expect(
+      describePrediction(
+        prediction({ basis: "global", observations: { classStrategy: 0, pattern: 0, global: 1 } }),
+      ),
+    ).toContain("from 1 run of other kinds");
   });
   it("says so when a run uses no model", () => {
     expect(describePrediction(prediction({ tokens: 0, cost: 0 }))).toMatch(/no tokens · no cost$/);

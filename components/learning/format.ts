@@ -34,13 +34,22 @@ const STRUCTURE_NAMES: Record<string, string> = {
  */
 export function describeTaskClass(taskClass: string): string {
   const [capabilities = "", structure = "-"] = taskClass.split("|");
-  const needs = capabilities === "none" || !capabilities ? "Plain text" : capabilities.split("+").map((c) => CAPABILITY_NAMES[c] ?? c).join(" + ");
-  const shape = structure === "-" ? [] : [...structure].map((letter) => STRUCTURE_NAMES[letter] ?? letter);
+  const needs =
+    capabilities === "none" || !capabilities
+      ? "Plain text"
+      : capabilities
+          .split("+")
+          .map((c) => CAPABILITY_NAMES[c] ?? c)
+          .join(" + ");
+  const shape =
+    structure === "-" ? [] : [...structure].map((letter) => STRUCTURE_NAMES[letter] ?? letter);
   return [needs, shape.join(", ")].filter(Boolean).join(" · ");
 }
 
 export function patternName(pattern: string): string {
-  return (PATTERNS as readonly string[]).includes(pattern) ? PATTERN_LABELS[pattern as Pattern].name : pattern;
+  return (PATTERNS as readonly string[]).includes(pattern)
+    ? PATTERN_LABELS[pattern as Pattern].name
+    : pattern;
 }
 
 /**
@@ -105,17 +114,19 @@ export function describePrediction(prediction: PredictionLike): string | null {
     prediction.basis === "version"
       ? `from ${runs(seen.version ?? 0)} of this workflow`
       : prediction.basis === "class-strategy"
-      ? `from ${runs(seen.classStrategy)} of similar tasks`
-      : prediction.basis === "pattern"
-        ? `from ${runs(seen.pattern)} with the same pattern`
-        : prediction.basis === "global"
-          ? `from ${runs(seen.global)} of other kinds`
-          : null;
+        ? `from ${runs(seen.classStrategy)} of similar tasks`
+        : prediction.basis === "pattern"
+          ? `from ${runs(seen.pattern)} with the same pattern`
+          : prediction.basis === "global"
+            ? `from ${runs(seen.global)} of other kinds`
+            : null;
   if (!from) return null;
   const parts = [`Expected: ${formatPercent(prediction.successProbability)} success (${from})`];
   if (prediction.latencyMs != null) parts.push(`~${formatDuration(prediction.latencyMs)}`);
-  if (prediction.tokens != null) parts.push(prediction.tokens < 0.5 ? "no tokens" : `~${roughly(prediction.tokens)} tokens`);
-  if (prediction.cost != null) parts.push(prediction.cost === 0 ? "no cost" : `~${formatSmallCost(prediction.cost)}`);
+  if (prediction.tokens != null)
+    parts.push(prediction.tokens < 0.5 ? "no tokens" : `~${roughly(prediction.tokens)} tokens`);
+  if (prediction.cost != null)
+    parts.push(prediction.cost === 0 ? "no cost" : `~${formatSmallCost(prediction.cost)}`);
   return parts.join(" · ");
 }
 

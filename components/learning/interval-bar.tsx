@@ -15,11 +15,18 @@ export function IntervalBar({ rate, className }: { rate: RateInterval; className
         aria-label={`${formatPercent(rate.mean)} success, 95 % interval ${formatInterval(rate)}`}
         className="relative block h-2 w-24 shrink-0 rounded-full bg-muted"
       >
-        <span className="absolute inset-y-0 rounded-full bg-primary/30" style={{ left: pct(rate.low), width: `calc(${pct(rate.high)} - ${pct(rate.low)})` }} />
-        <span className="absolute -top-0.5 h-3 w-0.5 -translate-x-1/2 rounded bg-primary" style={{ left: pct(rate.mean) }} />
+        <span
+          className="absolute inset-y-0 rounded-full bg-primary/30"
+          style={{ left: pct(rate.low), width: `calc(${pct(rate.high)} - ${pct(rate.low)})` }}
+        />
+        <span
+          className="absolute -top-0.5 h-3 w-0.5 -translate-x-1/2 rounded bg-primary"
+          style={{ left: pct(rate.mean) }}
+        />
       </span>
       <span className="tabular-nums" aria-hidden>
-        {formatPercent(rate.mean)} <span className="text-xs text-muted-foreground">({formatInterval(rate)})</span>
+        {formatPercent(rate.mean)}{" "}
+        <span className="text-xs text-muted-foreground">({formatInterval(rate)})</span>
       </span>
     </span>
   );

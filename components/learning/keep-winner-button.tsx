@@ -12,7 +12,11 @@ import { Spinner } from "@/components/ui/states";
  * After an experiment with a winner: runs go back to the workflow's latest published version, which
  * may be the loser. "Keep" publishes the winner's version again as the latest (for workflow.edit).
  */
-export function KeepWinnerButton({ experiment }: { experiment: { id: string; workflowId: string; status: string; result: { winner: string | null } } }) {
+export function KeepWinnerButton({
+  experiment,
+}: {
+  experiment: { id: string; workflowId: string; status: string; result: { winner: string | null } };
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { can } = useMe();
@@ -27,14 +31,25 @@ export function KeepWinnerButton({ experiment }: { experiment: { id: string; wor
   );
   const { winner } = experiment.result;
   if (experiment.status === "running" || !winner || !can("workflow.edit")) return null;
-  if (keep.isSuccess) return <p className="mt-3 text-sm font-medium">Kept: {winner} is the latest version (v{keep.data.version}); runs go to it.</p>;
+  if (keep.isSuccess)
+    return (
+      <p className="mt-3 text-sm font-medium">
+        Kept: {winner} is the latest version (v{keep.data.version}); runs go to it.
+      </p>
+    );
   return (
     <div className="mt-3 flex flex-wrap items-center gap-3">
-      <Button size="sm" onClick={() => keep.mutate({ id: experiment.id })} disabled={keep.isPending}>
+      <Button
+        size="sm"
+        onClick={() => keep.mutate({ id: experiment.id })}
+        disabled={keep.isPending}
+      >
         {keep.isPending ? <Spinner /> : <Trophy className="size-4" aria-hidden />}
         Keep {winner}
       </Button>
-      <span className="text-sm text-muted-foreground">Runs now go to the latest published version; this publishes {winner} again as the latest.</span>
+      <span className="text-sm text-muted-foreground">
+        Runs now go to the latest published version; this publishes {winner} again as the latest.
+      </span>
     </div>
   );
 }

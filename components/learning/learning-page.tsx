@@ -30,7 +30,11 @@ export function LearningPage() {
   // For names: outcomes and experiments carry workflow ids only.
   const workflows = useQuery(trpc.workflow.list.queryOptions({ limit: 100 }));
   const refresh = useCallback(() => {
-    for (const key of [trpc.learning.overview.pathKey(), trpc.learning.outcomes.pathKey(), trpc.learning.experiments.pathKey()]) {
+    for (const key of [
+      trpc.learning.overview.pathKey(),
+      trpc.learning.outcomes.pathKey(),
+      trpc.learning.experiments.pathKey(),
+    ]) {
       void queryClient.invalidateQueries({ queryKey: key });
     }
   }, [queryClient, trpc]);
@@ -53,17 +57,37 @@ export function LearningPage() {
         ) : (
           <div className="space-y-4" aria-busy={overview.isFetching}>
             <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-              <Stat label="Outcomes" value={data ? formatNumber(data.outcomes) : "…"} hint="finished runs learned from" />
-              <Stat label="Task classes" value={data ? formatNumber(data.classes.length) : "…"} hint="kinds of task seen" />
-              <Stat label="Strategies" value={data ? formatNumber(strategies) : "…"} hint="pattern and model pairs tried" />
-              <Stat label="Edits learned" value={data ? formatNumber(data.preferences.counters.edits) : "…"} hint="published proposals" />
+              <Stat
+                label="Outcomes"
+                value={data ? formatNumber(data.outcomes) : "…"}
+                hint="finished runs learned from"
+              />
+              <Stat
+                label="Task classes"
+                value={data ? formatNumber(data.classes.length) : "…"}
+                hint="kinds of task seen"
+              />
+              <Stat
+                label="Strategies"
+                value={data ? formatNumber(strategies) : "…"}
+                hint="pattern and model pairs tried"
+              />
+              <Stat
+                label="Edits learned"
+                value={data ? formatNumber(data.preferences.counters.edits) : "…"}
+                hint="published proposals"
+              />
             </div>
             <ChartCard title="Success rate per pattern (95 % credible interval)">
               {data ? (
                 <RateChart
                   label="Success rate per pattern"
                   emptyMessage="No outcomes yet: run a workflow and its pattern appears here."
-                  bars={data.patterns.map((p) => ({ name: patternName(p.pattern), rate: p.successRate, runs: p.runs }))}
+                  bars={data.patterns.map((p) => ({
+                    name: patternName(p.pattern),
+                    rate: p.successRate,
+                    runs: p.runs,
+                  }))}
                 />
               ) : (
                 <div className="h-full animate-pulse rounded-lg bg-muted" aria-label="Loading" />
@@ -74,15 +98,16 @@ export function LearningPage() {
                 Strategies by kind of task
               </h2>
               <p className="mb-3 text-sm text-muted-foreground">
-                Runs are grouped by what their task needs and how it is shaped. The interval narrows as runs add up; “next pick” marks the
-                strategy Thompson sampling would try next.
+                Runs are grouped by what their task needs and how it is shaped. The interval narrows
+                as runs add up; “next pick” marks the strategy Thompson sampling would try next.
               </p>
               {!data ? (
                 <SkeletonRows rows={2} />
               ) : data.classes.length === 0 ? (
                 <EmptyState icon={Brain} title="Nothing learned yet">
                   <p className="max-w-md text-sm text-muted-foreground">
-                    Each run that completes or fails adds to its kind of task here, a few seconds after it ends.
+                    Each run that completes or fails adds to its kind of task here, a few seconds
+                    after it ends.
                   </p>
                 </EmptyState>
               ) : (

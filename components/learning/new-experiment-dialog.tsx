@@ -14,15 +14,31 @@ import { Field, Input } from "@/components/ui/input";
 import { ErrorState, Spinner } from "@/components/ui/states";
 import { ExperimentSettingsFields, type ExperimentSettings } from "./experiment-settings-fields";
 
-const FIELDS = ["workflowId", "name", "versionA", "versionB", "split", "minPerArm", "maxTotal", "successMeasure"] as const;
-const SELECT = "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
+const FIELDS = [
+  "workflowId",
+  "name",
+  "versionA",
+  "versionB",
+  "split",
+  "minPerArm",
+  "maxTotal",
+  "successMeasure",
+] as const;
+const SELECT =
+  "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
 
 /**
  * Starts an A/B experiment: a workflow, two of its published versions, a name, and how runs are
  * split, what counts as success (run success, or an evaluator of one of the workflow's datasets),
  * and when the stop rule may decide. Opens the experiment's page once started.
  */
-export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: string; name: string }[]; onClose: () => void }) {
+export function NewExperimentDialog({
+  workflows,
+  onClose,
+}: {
+  workflows: { id: string; name: string }[];
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -30,12 +46,25 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
   // Empty means "the suggestion": the previous version as A, the latest as B, a name from both.
   const [picked, setPicked] = useState({ versionA: "", versionB: "" });
   const [name, setName] = useState<string | null>(null);
-  const [settings, setSettings] = useState<ExperimentSettings>({ split: 0.5, assignment: "hash", minPerArm: "100", maxTotal: "4000" });
-  const [clientErrors, setClientErrors] = useState<Partial<Record<(typeof FIELDS)[number], string>>>({});
-  const versions = useQuery({ ...trpc.workflow.versions.queryOptions({ workflowId, limit: 100 }), enabled: Boolean(workflowId) });
+  const [settings, setSettings] = useState<ExperimentSettings>({
+    split: 0.5,
+    assignment: "hash",
+    minPerArm: "100",
+    maxTotal: "4000",
+  });
+  const [clientErrors, setClientErrors] = useState<
+    Partial<Record<(typeof FIELDS)[number], string>>
+  >({});
+  const versions = useQuery({
+    ...trpc.workflow.versions.queryOptions({ workflowId, limit: 100 }),
+    enabled: Boolean(workflowId),
+  });
   // "" is run success; otherwise "<dataset id> <evaluator id>".
   const [measure, setMeasure] = useState("");
-  const datasets = useQuery({ ...trpc.dataset.list.queryOptions({ workflowId }), enabled: Boolean(workflowId) });
+  const datasets = useQuery({
+    ...trpc.dataset.list.queryOptions({ workflowId }),
+    enabled: Boolean(workflowId),
+  });
   const measures = (datasets.data ?? []).flatMap((dataset) => {
     const evaluators = EvaluatorListSchema.safeParse(dataset.evaluators);
     return evaluators.success ? [{ dataset, evaluators: evaluators.data }] : [];
@@ -55,7 +84,10 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
   const versionB = picked.versionB || published[0]?.id || "";
   const numberOf = (id: string) => published.find((v) => v.id === id)?.version;
   const workflow = workflows.find((w) => w.id === workflowId);
-  const suggestedName = workflow && numberOf(versionA) && numberOf(versionB) ? `${workflow.name}: v${numberOf(versionA)} vs v${numberOf(versionB)}` : "";
+  const suggestedName =
+    workflow && numberOf(versionA) && numberOf(versionB)
+      ? `${workflow.name}: v${numberOf(versionA)} vs v${numberOf(versionB)}`
+      : "";
   const errors = { ...fieldErrorsOf(start.error, FIELDS), ...clientErrors };
   const hasTwoVersions = published.length >= 2;
 
@@ -71,14 +103,29 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
     if (!chosenName) problems.name = "Name the experiment";
     const minPerArm = Number(settings.minPerArm);
     const maxTotal = Number(settings.maxTotal);
-    if (!Number.isInteger(minPerArm) || minPerArm < 5) problems.minPerArm = "At least 5 runs per arm";
+    if (!Number.isInteger(minPerArm) || minPerArm < 5)
+      problems.minPerArm = "At least 5 runs per arm";
     if (!Number.isInteger(maxTotal) || maxTotal < 20) problems.maxTotal = "At least 20 runs";
-    else if (Number.isInteger(minPerArm) && maxTotal < 2 * minPerArm) problems.maxTotal = `At least twice the minimum per arm (${2 * minPerArm})`;
+    else if (Number.isInteger(minPerArm) && maxTotal < 2 * minPerArm)
+      problems.maxTotal = `At least twice the minimum per arm (${2 * minPerArm})`;
     setClientErrors(problems);
     if (Object.keys(problems).length) return;
     const [datasetId, evaluatorId] = measure.split(" ");
-    const successMeasure = datasetId && evaluatorId ? { kind: "evaluator" as const, datasetId, evaluatorId } : { kind: "run-success" as const };
-    start.mutate({ workflowId, name: chosenName, versionA, versionB, split: settings.split, assignment: settings.assignment, minPerArm, maxTotal, successMeasure });
+    const successMeasure =
+      datasetId && evaluatorId
+        ? { kind: "evaluator" as const, datasetId, evaluatorId }
+        : { kind: "run-success" as const };
+    start.mutate({
+      workflowId,
+      name: chosenName,
+      versionA,
+      versionB,
+      split: settings.split,
+      assignment: settings.assignment,
+      minPerArm,
+      maxTotal,
+      successMeasure,
+    });
   }
 
   function pickWorkflow(id: string) {
@@ -118,8 +165,9 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,34rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">New experiment</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Compares two published versions of a workflow. Runs that name no version (from the API or other callers) go to one of the two; runs
-            of the draft from the editor stay out of it. The stop rule names a winner once it is sure enough.
+            Compares two published versions of a workflow. Runs that name no version (from the API
+            or other callers) go to one of the two; runs of the draft from the editor stay out of
+            it. The stop rule names a winner once it is sure enough.
           </Dialog.Description>
           <form onSubmit={submit} className="space-y-4" noValidate>
             <Field label="Workflow" htmlFor="experiment-workflow" error={errors.workflowId}>
@@ -144,11 +192,22 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
                 <Spinner /> Loading its versions…
               </p>
             ) : versions.isError ? (
-              <ErrorState message={versions.error.message} onRetry={() => void versions.refetch()} />
+              <ErrorState
+                message={versions.error.message}
+                onRetry={() => void versions.refetch()}
+              />
             ) : workflowId && !hasTwoVersions ? (
-              <p role="alert" className="rounded-md border border-dashed p-3 text-sm text-muted-foreground">
-                This workflow has {published.length === 0 ? "no published version" : "one published version"}: an experiment needs two.{" "}
-                <Link href={`/workflows/${workflowId}`} className="font-medium text-foreground underline underline-offset-2">
+              <p
+                role="alert"
+                className="rounded-md border border-dashed p-3 text-sm text-muted-foreground"
+              >
+                This workflow has{" "}
+                {published.length === 0 ? "no published version" : "one published version"}: an
+                experiment needs two.{" "}
+                <Link
+                  href={`/workflows/${workflowId}`}
+                  className="font-medium text-foreground underline underline-offset-2"
+                >
                   Publish it from the editor
                 </Link>
                 , change it, and publish again.
@@ -168,7 +227,11 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
                 aria-describedby={errors.name ? "experiment-name-error" : undefined}
               />
             </Field>
-            <Field label="Success measure" htmlFor="experiment-measure" error={errors.successMeasure}>
+            <Field
+              label="Success measure"
+              htmlFor="experiment-measure"
+              error={errors.successMeasure}
+            >
               <select
                 id="experiment-measure"
                 className={SELECT}
@@ -201,7 +264,10 @@ export function NewExperimentDialog({ workflows, onClose }: { workflows: { id: s
               value={settings}
               onChange={setSettings}
               errors={errors}
-              armLabels={[numberOf(versionA) ? `v${numberOf(versionA)}` : "A", numberOf(versionB) ? `v${numberOf(versionB)}` : "B"]}
+              armLabels={[
+                numberOf(versionA) ? `v${numberOf(versionA)}` : "A",
+                numberOf(versionB) ? `v${numberOf(versionB)}` : "B",
+              ]}
             />
             {errors.form ? (
               <p role="alert" className="text-sm text-danger">

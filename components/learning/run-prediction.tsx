@@ -11,11 +11,21 @@ import { describePrediction, NO_HISTORY_YET } from "./format";
  */
 export function RunPrediction({ workflowId, draft }: { workflowId: string; draft?: boolean }) {
   const trpc = useTRPC();
-  const prediction = useQuery({ ...trpc.learning.predict.queryOptions({ workflowId, draft }), retry: false, staleTime: 10_000 });
+  const prediction = useQuery({
+    ...trpc.learning.predict.queryOptions({ workflowId, draft }),
+    retry: false,
+    staleTime: 10_000,
+  });
   if (prediction.isError) return null;
-  const text = prediction.data ? (describePrediction(prediction.data.prediction) ?? NO_HISTORY_YET) : null;
+  const text = prediction.data
+    ? (describePrediction(prediction.data.prediction) ?? NO_HISTORY_YET)
+    : null;
   return (
-    <p data-testid="run-prediction" aria-live="polite" className="mb-4 flex items-start gap-2 rounded-md bg-muted/60 px-3 py-2 text-xs text-muted-foreground">
+    <p
+      data-testid="run-prediction"
+      aria-live="polite"
+      className="mb-4 flex items-start gap-2 rounded-md bg-muted/60 px-3 py-2 text-xs text-muted-foreground"
+    >
       <Sparkles className="mt-0.5 size-3.5 shrink-0" aria-hidden />
       <span>{text ?? "Estimating from past runs…"}</span>
     </p>

@@ -11,7 +11,13 @@ import { Spinner } from "@/components/ui/states";
 const STARS = [1, 2, 3, 4, 5] as const;
 /** How long after a run ends its outcome is surely stored (flushed every second). */
 const OUTCOME_STORED_MS = 3_000;
-const WORDS: Record<number, string> = { 1: "poor", 2: "weak", 3: "fair", 4: "good", 5: "excellent" };
+const WORDS: Record<number, string> = {
+  1: "poor",
+  2: "weak",
+  3: "fair",
+  4: "good",
+  5: "excellent",
+};
 
 /**
  * "Rate this run", 1–5, for a finished run; for those with workflow.run. The rating joins the
@@ -24,7 +30,10 @@ export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: nu
   const queryClient = useQueryClient();
   const { can } = useMe();
   // A rating given earlier (another visit, another person) shows until this page gives one.
-  const stored = useQuery({ ...trpc.learning.outcome.queryOptions({ runId }), enabled: can("workflow.run") });
+  const stored = useQuery({
+    ...trpc.learning.outcome.queryOptions({ runId }),
+    enabled: can("workflow.run"),
+  });
   const [given, setRating] = useState<number | null>(null);
   const rating = given ?? stored.data?.rating ?? null;
   const [hovered, setHovered] = useState<number | null>(null);
@@ -40,7 +49,10 @@ export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: nu
     ...options,
     // A rating given the moment the run ends waits for its outcome to be stored rather than be refused.
     mutationFn: async (...args) => {
-      const wait = finishedAt == null ? 0 : Math.min(OUTCOME_STORED_MS, finishedAt + OUTCOME_STORED_MS - Date.now());
+      const wait =
+        finishedAt == null
+          ? 0
+          : Math.min(OUTCOME_STORED_MS, finishedAt + OUTCOME_STORED_MS - Date.now());
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       return options.mutationFn!(...args);
     },
@@ -49,11 +61,19 @@ export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: nu
   const shown = hovered ?? rate.variables?.rating ?? rating ?? 0;
 
   return (
-    <section aria-labelledby="rate-run-title" className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border bg-card px-4 py-3">
+    <section
+      aria-labelledby="rate-run-title"
+      className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-xl border bg-card px-4 py-3"
+    >
       <h2 id="rate-run-title" className="text-sm font-semibold">
         Rate this run
       </h2>
-      <div role="group" aria-labelledby="rate-run-title" className="flex items-center" onMouseLeave={() => setHovered(null)}>
+      <div
+        role="group"
+        aria-labelledby="rate-run-title"
+        className="flex items-center"
+        onMouseLeave={() => setHovered(null)}
+      >
         {STARS.map((n) => (
           <button
             key={n}
@@ -67,7 +87,13 @@ export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: nu
             onBlur={() => setHovered(null)}
             className="rounded p-0.5 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring disabled:cursor-wait"
           >
-            <Star className={cn("size-5", n <= shown ? "fill-amber-400 text-amber-500" : "text-muted-foreground")} aria-hidden />
+            <Star
+              className={cn(
+                "size-5",
+                n <= shown ? "fill-amber-400 text-amber-500" : "text-muted-foreground",
+              )}
+              aria-hidden
+            />
           </button>
         ))}
       </div>
@@ -82,7 +108,8 @@ export function RunRating({ runId, finishedAt }: { runId: string; finishedAt: nu
           </span>
         ) : rating != null ? (
           <span data-testid="run-rating">
-            Rated {rating} of 5 ({WORDS[rating]}). It counts towards this strategy&apos;s rating on the Learning page.
+            Rated {rating} of 5 ({WORDS[rating]}). It counts towards this strategy&apos;s rating on
+            the Learning page.
           </span>
         ) : (
           "How good was the result? Ratings show on the Learning page next to each strategy."

@@ -11,7 +11,11 @@ import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";
 
 /** "Stop experiment", after a confirmation; for those with workflow.edit, while it runs. */
-export function StopExperimentButton({ experiment }: { experiment: { id: string; name: string; status: string } }) {
+export function StopExperimentButton({
+  experiment,
+}: {
+  experiment: { id: string; name: string; status: string };
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { can } = useMe();
@@ -21,7 +25,9 @@ export function StopExperimentButton({ experiment }: { experiment: { id: string;
       onSuccess: () => {
         setOpen(false);
         toast.success("Experiment stopped");
-        void queryClient.invalidateQueries({ queryKey: trpc.learning.experiment.queryKey({ id: experiment.id }) });
+        void queryClient.invalidateQueries({
+          queryKey: trpc.learning.experiment.queryKey({ id: experiment.id }),
+        });
         void queryClient.invalidateQueries({ queryKey: trpc.learning.experiments.queryKey() });
       },
       onError: (error) => toast.error(error.message),
@@ -42,13 +48,18 @@ export function StopExperimentButton({ experiment }: { experiment: { id: string;
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">Stop “{experiment.name}”?</Dialog.Title>
           <Dialog.Description className="mb-6 mt-1 text-sm text-muted-foreground">
-            Runs go back to the workflow&apos;s latest published version. The evidence so far is kept, but no verdict is reached after this.
+            Runs go back to the workflow&apos;s latest published version. The evidence so far is
+            kept, but no verdict is reached after this.
           </Dialog.Description>
           <div className="flex justify-end gap-2">
             <Dialog.Close asChild>
               <Button variant="secondary">Keep running</Button>
             </Dialog.Close>
-            <Button variant="danger" onClick={() => stop.mutate({ id: experiment.id })} disabled={stop.isPending}>
+            <Button
+              variant="danger"
+              onClick={() => stop.mutate({ id: experiment.id })}
+              disabled={stop.isPending}
+            >
               {stop.isPending ? <Spinner /> : null}
               Stop experiment
             </Button>

@@ -4,7 +4,15 @@ import { describeStrategy, describeTaskClass, formatRating, formatSmallCost } fr
 import { IntervalBar } from "./interval-bar";
 import type { TaskClassStats } from "./types";
 
-const COLUMNS = ["Strategy", "Runs", "Success rate (95 % interval)", "Latency", "Tokens", "Cost", "Rating"];
+const COLUMNS = [
+  "Strategy",
+  "Runs",
+  "Success rate (95 % interval)",
+  "Latency",
+  "Tokens",
+  "Cost",
+  "Rating",
+];
 
 /**
  * Per class of task, every strategy tried: how often it succeeded (posterior mean and interval),
@@ -23,11 +31,18 @@ export function StrategyTables({ classes }: { classes: TaskClassStats[] }) {
 function StrategyTable({ stats }: { stats: TaskClassStats }) {
   const title = describeTaskClass(stats.taskClass);
   return (
-    <section className="overflow-x-auto rounded-xl border bg-card" aria-label={`Task class ${title}`} data-testid="task-class">
+    <section
+      className="overflow-x-auto rounded-xl border bg-card"
+      aria-label={`Task class ${title}`}
+      data-testid="task-class"
+    >
       <table className="w-full text-sm">
         <caption className="px-4 pt-4 text-left">
           <span className="font-semibold">{title}</span>{" "}
-          <code className="ml-1 rounded bg-muted px-1.5 py-0.5 font-mono text-xs text-muted-foreground" title="Task class key">
+          <code
+            className="ml-1 rounded bg-muted px-1.5 py-0.5 font-mono text-xs text-muted-foreground"
+            title="Task class key"
+          >
             {stats.taskClass}
           </code>
           <span className="ml-2 text-xs text-muted-foreground">
@@ -37,7 +52,15 @@ function StrategyTable({ stats }: { stats: TaskClassStats }) {
         <thead className="text-xs text-muted-foreground">
           <tr className="border-b">
             {COLUMNS.map((h, i) => (
-              <th key={h} scope="col" className={i === 0 || i === 2 ? "px-4 py-2 text-left font-medium" : "px-4 py-2 text-right font-medium"}>
+              <th
+                key={h}
+                scope="col"
+                className={
+                  i === 0 || i === 2
+                    ? "px-4 py-2 text-left font-medium"
+                    : "px-4 py-2 text-right font-medium"
+                }
+              >
                 {h}
               </th>
             ))}
@@ -57,8 +80,12 @@ function StrategyTable({ stats }: { stats: TaskClassStats }) {
                 <IntervalBar rate={s.successRate} />
               </td>
               <td className="px-4 py-2 text-right">{formatDuration(s.latencyMs)}</td>
-              <td className="px-4 py-2 text-right">{s.tokens == null ? "—" : formatNumber(Math.round(s.tokens))}</td>
-              <td className="px-4 py-2 text-right">{s.costUsd == null ? "—" : formatSmallCost(s.costUsd)}</td>
+              <td className="px-4 py-2 text-right">
+                {s.tokens == null ? "—" : formatNumber(Math.round(s.tokens))}
+              </td>
+              <td className="px-4 py-2 text-right">
+                {s.costUsd == null ? "—" : formatSmallCost(s.costUsd)}
+              </td>
               <td className="px-4 py-2 text-right">{formatRating(s.rating)}</td>
             </tr>
           ))}

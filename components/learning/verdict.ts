@@ -22,7 +22,9 @@ export interface Verdict {
 
 /** The stop rule's reasons are clauses ("waiting for …"): a capital (unless it opens with an arm id such as "v2") and a full stop. */
 function sentence(text: string): string {
-  const opening = /^[a-z]+\b(?![\d-])/.test(text) ? `${text[0]!.toUpperCase()}${text.slice(1)}` : text;
+  const opening = /^[a-z]+\b(?![\d-])/.test(text)
+    ? `${text[0]!.toUpperCase()}${text.slice(1)}`
+    : text;
   return opening.endsWith(".") ? opening : `${opening}.`;
 }
 
@@ -33,12 +35,23 @@ export function describeVerdict(experiment: VerdictInput): Verdict {
   const { result, status } = experiment;
   const second = experiment.arms[1]?.id ?? "B";
   const fewest = Math.min(...result.samples);
-  if (result.winner) return { headline: `${result.winner} wins`, detail: sentence(result.reason), tone: "winner" };
-  if (status === "completed") return { headline: "No clear winner", detail: sentence(result.reason), tone: "neutral" };
+  if (result.winner)
+    return { headline: `${result.winner} wins`, detail: sentence(result.reason), tone: "winner" };
+  if (status === "completed")
+    return { headline: "No clear winner", detail: sentence(result.reason), tone: "neutral" };
   const now =
     fewest < experiment.stopRule.minPerArm
       ? `waiting for ${experiment.stopRule.minPerArm} outcomes per arm (have ${fewest})`
       : `undecided: P(${second} is better) = ${result.probabilitySecondBetter.toFixed(3)}`;
-  if (status === "stopped") return { headline: "Stopped before a verdict", detail: sentence(`stopped by hand; at that point ${now}`), tone: "neutral" };
-  return { headline: fewest < experiment.stopRule.minPerArm ? "Collecting outcomes" : "Undecided so far", detail: sentence(now), tone: "waiting" };
+  if (status === "stopped")
+    return {
+      headline: "Stopped before a verdict",
+      detail: sentence(`stopped by hand; at that point ${now}`),
+      tone: "neutral",
+    };
+  return {
+    headline: fewest < experiment.stopRule.minPerArm ? "Collecting outcomes" : "Undecided so far",
+    detail: sentence(now),
+    tone: "waiting",
+  };
 }

@@ -56,7 +56,10 @@ export function CatalogPage() {
         description="MCP servers your agents can use. Install one for this tenant, check that it works, and try its tools."
         actions={
           <div className="flex flex-wrap gap-2">
-            <Link href="/marketplace/installed" className="inline-flex h-10 items-center gap-2 rounded-md border bg-card px-4 text-sm font-medium hover:bg-muted">
+            <Link
+              href="/marketplace/installed"
+              className="inline-flex h-10 items-center gap-2 rounded-md border bg-card px-4 text-sm font-medium hover:bg-muted"
+            >
               <Server className="size-4" aria-hidden />
               Installed servers
             </Link>
@@ -66,8 +69,19 @@ export function CatalogPage() {
       />
       <RecommendedServers />
       <div className="mb-4 flex flex-wrap items-center gap-2">
-        <SearchInput label="Search servers" placeholder="Search by name, description or tool" value={search} onChange={setSearch} className="min-w-64 flex-1" />
-        <select aria-label="Category" className={selectClass} value={category} onChange={(e) => setCategory(e.target.value as typeof category)}>
+        <SearchInput
+          label="Search servers"
+          placeholder="Search by name, description or tool"
+          value={search}
+          onChange={setSearch}
+          className="min-w-64 flex-1"
+        />
+        <select
+          aria-label="Category"
+          className={selectClass}
+          value={category}
+          onChange={(e) => setCategory(e.target.value as typeof category)}
+        >
           <option value="">All categories</option>
           {CATALOG_CATEGORIES.map((c) => (
             <option key={c} value={c}>
@@ -75,7 +89,12 @@ export function CatalogPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Transport" className={selectClass} value={transport} onChange={(e) => setTransport(e.target.value as typeof transport)}>
+        <select
+          aria-label="Transport"
+          className={selectClass}
+          value={transport}
+          onChange={(e) => setTransport(e.target.value as typeof transport)}
+        >
           <option value="">All transports</option>
           {TRANSPORT_TYPES.map((t) => (
             <option key={t} value={t}>
@@ -83,7 +102,12 @@ export function CatalogPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Status" className={selectClass} value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
+        <select
+          aria-label="Status"
+          className={selectClass}
+          value={status}
+          onChange={(e) => setStatus(e.target.value as typeof status)}
+        >
           <option value="">Any status</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
@@ -91,7 +115,12 @@ export function CatalogPage() {
             </option>
           ))}
         </select>
-        <select aria-label="Sort" className={selectClass} value={sort} onChange={(e) => setSort(e.target.value as typeof sort)}>
+        <select
+          aria-label="Sort"
+          className={selectClass}
+          value={sort}
+          onChange={(e) => setSort(e.target.value as typeof sort)}
+        >
           {SORTS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -107,7 +136,9 @@ export function CatalogPage() {
       ) : items.length === 0 ? (
         <EmptyState icon={Store} title={isFiltered ? "No server matches" : "The catalog is empty"}>
           <p className="max-w-sm text-sm text-muted-foreground">
-            {isFiltered ? "Try other words or clear the filters." : "Import entries from a registry, a server.json file or an mcpServers config."}
+            {isFiltered
+              ? "Try other words or clear the filters."
+              : "Import entries from a registry, a server.json file or an mcpServers config."}
           </p>
         </EmptyState>
       ) : (
@@ -126,10 +157,16 @@ export function CatalogPage() {
 function CatalogCard({ item }: { item: CatalogItem }) {
   return (
     <li className="rounded-xl border bg-card transition-colors hover:border-primary/60">
-      <Link href={`/marketplace/${item.id}`} className="flex h-full flex-col gap-2 p-4" aria-label={item.title}>
+      <Link
+        href={`/marketplace/${item.id}`}
+        className="flex h-full flex-col gap-2 p-4"
+        aria-label={item.title}
+      >
         <div className="flex items-start justify-between gap-2">
           <p className="font-medium">{item.title}</p>
-          {item.installedCount > 0 || item.lastCheck ? <StatusBadge status={item.status ?? item.lastCheck?.status} /> : null}
+          {item.installedCount > 0 || item.lastCheck ? (
+            <StatusBadge status={item.status ?? item.lastCheck?.status} />
+          ) : null}
         </div>
         <p className="line-clamp-2 flex-1 text-sm text-muted-foreground">{item.description}</p>
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-muted-foreground">
@@ -139,8 +176,12 @@ function CatalogCard({ item }: { item: CatalogItem }) {
             <Users className="size-3" aria-hidden />
             {item.popularity}
           </span>
-          {item.installedCount > 0 ? <span className="font-medium text-primary">Installed</span> : null}
-          {item.lastCheck ? <span>Checked {dateFormat.format(item.lastCheck.createdAt)}</span> : null}
+          {item.installedCount > 0 ? (
+            <span className="font-medium text-primary">Installed</span>
+          ) : null}
+          {item.lastCheck ? (
+            <span>Checked {dateFormat.format(item.lastCheck.createdAt)}</span>
+          ) : null}
         </div>
       </Link>
     </li>

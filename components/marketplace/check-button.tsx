@@ -9,15 +9,31 @@ import { Spinner } from "@/components/ui/states";
 import { messageOf } from "./types";
 
 /** "Check server": starts it, lists and calls what it can, stores the report; the result comes as a toast. */
-export function CheckButton({ installationId, name, disabled }: { installationId: string; name: string; disabled?: boolean }) {
+export function CheckButton({
+  installationId,
+  name,
+  disabled,
+}: {
+  installationId: string;
+  name: string;
+  disabled?: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const check = useMutation(
     trpc.mcp.check.mutationOptions({
       onSuccess: ({ report }) => {
-        const summary = report.status === "up" ? `${name} is up` : report.status === "degraded" ? `${name} works partly` : `${name} is down`;
+        const summary =
+          report.status === "up"
+            ? `${name} is up`
+            : report.status === "degraded"
+              ? `${name} works partly`
+              : `${name} is down`;
         const detail = report.error ?? report.problems[0];
-        if (report.status === "up") toast.success(`${summary} (${report.tools.length} tools, connect ${report.connectMs} ms)`);
+        if (report.status === "up")
+          toast.success(
+            `${summary} (${report.tools.length} tools, connect ${report.connectMs} ms)`,
+          );
         else toast.error(detail ? `${summary}: ${detail}` : summary);
         void queryClient.invalidateQueries({ queryKey: trpc.mcp.pathKey() });
       },
@@ -25,8 +41,17 @@ export function CheckButton({ installationId, name, disabled }: { installationId
     }),
   );
   return (
-    <Button variant="secondary" size="sm" disabled={disabled || check.isPending} onClick={() => check.mutate({ id: installationId })}>
-      {check.isPending ? <Spinner label="Checking" /> : <Stethoscope className="size-4" aria-hidden />}
+    <Button
+      variant="secondary"
+      size="sm"
+      disabled={disabled || check.isPending}
+      onClick={() => check.mutate({ id: installationId })}
+    >
+      {check.isPending ? (
+        <Spinner label="Checking" />
+      ) : (
+        <Stethoscope className="size-4" aria-hidden />
+      )}
       {check.isPending ? "Checking…" : "Check server"}
     </Button>
   );

@@ -41,7 +41,9 @@ function ImportDialog() {
   const importEntries = useMutation(
     trpc.mcp.importEntries.mutationOptions({
       onSuccess: (result) => {
-        toast.success(`Imported ${result.imported.length} server${result.imported.length === 1 ? "" : "s"}${result.skipped.length ? `, skipped ${result.skipped.length}` : ""}`);
+        toast.success(
+          `Imported ${result.imported.length} server${result.imported.length === 1 ? "" : "s"}${result.skipped.length ? `, skipped ${result.skipped.length}` : ""}`,
+        );
         void queryClient.invalidateQueries({ queryKey: trpc.mcp.listCatalog.pathKey() });
         if (result.skipped.length === 0) setOpen(false);
       },
@@ -58,7 +60,11 @@ function ImportDialog() {
     const form = new FormData(event.currentTarget);
     if (kind === "registry") {
       const since = String(form.get("since") ?? "");
-      importEntries.mutate({ kind, url: String(form.get("url") ?? "").trim(), ...(since ? { updatedSince: new Date(since) } : {}) });
+      importEntries.mutate({
+        kind,
+        url: String(form.get("url") ?? "").trim(),
+        ...(since ? { updatedSince: new Date(since) } : {}),
+      });
     } else {
       importEntries.mutate({ kind, text });
     }
@@ -83,7 +89,8 @@ function ImportDialog() {
         <Dialog.Content className={contentClass}>
           <Dialog.Title className="text-lg font-semibold">Import servers</Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Imported servers are added for this tenant only. Values that look secret are not kept; they become inputs of the install form.
+            Imported servers are added for this tenant only. Values that look secret are not kept;
+            they become inputs of the install form.
           </Dialog.Description>
           <div role="tablist" className="mb-4 flex gap-1 rounded-lg bg-muted p-1">
             {KINDS.map(([value, label]) => (
@@ -103,21 +110,42 @@ function ImportDialog() {
             {kind === "registry" ? (
               <>
                 <Field label="Registry URL" htmlFor="registry-url">
-                  <Input id="registry-url" name="url" placeholder="https://registry.modelcontextprotocol.io" />
+                  <Input
+                    id="registry-url"
+                    name="url"
+                    placeholder="https://registry.modelcontextprotocol.io"
+                  />
                 </Field>
                 <Field label="Only servers updated since (optional)" htmlFor="registry-since">
                   <Input id="registry-since" name="since" type="date" />
                 </Field>
               </>
             ) : (
-              <Field label={kind === "server-json" ? "server.json (one entry, a list, or a registry answer)" : "Claude Desktop, .mcp.json, Cursor or VS Code config (commands or URLs)"} htmlFor="import-text">
-                <input type="file" accept=".json,application/json" onChange={(e) => void readFile(e)} className="text-sm" aria-label="Choose a file" />
+              <Field
+                label={
+                  kind === "server-json"
+                    ? "server.json (one entry, a list, or a registry answer)"
+                    : "Claude Desktop, .mcp.json, Cursor or VS Code config (commands or URLs)"
+                }
+                htmlFor="import-text"
+              >
+                <input
+                  type="file"
+                  accept=".json,application/json"
+                  onChange={(e) => void readFile(e)}
+                  className="text-sm"
+                  aria-label="Choose a file"
+                />
                 <textarea
                   id="import-text"
                   rows={8}
                   value={text}
                   onChange={(e) => setText(e.target.value)}
-                  placeholder={kind === "mcp-servers" ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] }, "remote": { "url": "https://…/mcp" } } }' : '{ "name": "io.github.owner/server", ... }'}
+                  placeholder={
+                    kind === "mcp-servers"
+                      ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] }, "remote": { "url": "https://…/mcp" } } }'
+                      : '{ "name": "io.github.owner/server", ... }'
+                  }
                   className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs"
                 />
               </Field>
@@ -129,7 +157,9 @@ function ImportDialog() {
             ) : null}
             {importEntries.data?.skipped.length ? (
               <div role="status" className="rounded-md border p-3 text-sm">
-                <p className="font-medium">Imported {importEntries.data.imported.length}; skipped:</p>
+                <p className="font-medium">
+                  Imported {importEntries.data.imported.length}; skipped:
+                </p>
                 <ul className="mt-1 list-disc pl-5 text-muted-foreground">
                   {importEntries.data.skipped.map((s) => (
                     <li key={s.name}>
@@ -139,7 +169,11 @@ function ImportDialog() {
                 </ul>
               </div>
             ) : null}
-            <DialogActions submitLabel={"Import"} isPending={importEntries.isPending} closeLabel="Close" />
+            <DialogActions
+              submitLabel={"Import"}
+              isPending={importEntries.isPending}
+              closeLabel="Close"
+            />
           </form>
         </Dialog.Content>
       </Dialog.Portal>
@@ -173,7 +207,9 @@ function ExportDialog() {
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className={contentClass}>
-          <Dialog.Title className="text-lg font-semibold">Installed servers as an mcpServers config</Dialog.Title>
+          <Dialog.Title className="text-lg font-semibold">
+            Installed servers as an mcpServers config
+          </Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
             For Claude Desktop or a .mcp.json file. Secrets appear as ${"{NAME}"} placeholders.
           </Dialog.Description>
@@ -185,12 +221,20 @@ function ExportDialog() {
             <>
               <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 text-xs">{text}</pre>
               {exported.data.skipped.length ? (
-                <p className="mt-2 text-sm text-muted-foreground">Left out: {exported.data.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}</p>
+                <p className="mt-2 text-sm text-muted-foreground">
+                  Left out: {exported.data.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}
+                </p>
               ) : null}
             </>
           )}
           <div className="mt-4 flex justify-end gap-2">
-            <Button variant="secondary" disabled={!text} onClick={() => void navigator.clipboard.writeText(text).then(() => toast.success("Copied"))}>
+            <Button
+              variant="secondary"
+              disabled={!text}
+              onClick={() =>
+                void navigator.clipboard.writeText(text).then(() => toast.success("Copied"))
+              }
+            >
               Copy
             </Button>
             <Button disabled={!text} onClick={download}>

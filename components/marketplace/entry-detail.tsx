@@ -40,7 +40,11 @@ export function EntryDetail({ id }: { id: string }) {
   if (entry.isError) {
     return (
       <ErrorState
-        title={errorCode(entry.error) === "NOT_FOUND" ? "No such server" : "The server could not be loaded"}
+        title={
+          errorCode(entry.error) === "NOT_FOUND"
+            ? "No such server"
+            : "The server could not be loaded"
+        }
         message={entry.error.message}
         onRetry={() => void entry.refetch()}
       />
@@ -52,7 +56,10 @@ export function EntryDetail({ id }: { id: string }) {
 
   return (
     <>
-      <Link href="/marketplace" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href="/marketplace"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden />
         Marketplace
       </Link>
@@ -60,7 +67,11 @@ export function EntryDetail({ id }: { id: string }) {
         title={data.title}
         description={data.description}
         actions={
-          <Button disabled={!canInstall} title={canInstall ? undefined : "Admins install servers"} onClick={() => setInstalling(true)}>
+          <Button
+            disabled={!canInstall}
+            title={canInstall ? undefined : "Admins install servers"}
+            onClick={() => setInstalling(true)}
+          >
             <Download className="size-4" aria-hidden />
             Install
           </Button>
@@ -81,7 +92,8 @@ export function EntryDetail({ id }: { id: string }) {
             <div className="space-y-2 rounded-xl border bg-card p-4 text-sm">
               <p>{data.runsAs}</p>
               <p className="text-muted-foreground">
-                <span className="font-mono">{data.name}</span> · version {data.version} · {data.category} · source {data.source}
+                <span className="font-mono">{data.name}</span> · version {data.version} ·{" "}
+                {data.category} · source {data.source}
               </p>
               {data.meta.needsInternet ? (
                 <p className="inline-flex items-center gap-1 text-amber-700 dark:text-amber-400">
@@ -90,7 +102,12 @@ export function EntryDetail({ id }: { id: string }) {
                 </p>
               ) : null}
               {typeof data.serverJson.repository?.url === "string" ? (
-                <a className="block text-primary underline underline-offset-2" href={data.serverJson.repository.url} target="_blank" rel="noreferrer">
+                <a
+                  className="block text-primary underline underline-offset-2"
+                  href={data.serverJson.repository.url}
+                  target="_blank"
+                  rel="noreferrer"
+                >
                   Source repository
                 </a>
               ) : null}
@@ -111,7 +128,9 @@ export function EntryDetail({ id }: { id: string }) {
                       {input.isSecret ? " · secret" : ""}
                       {input.isRepeated ? " · one or more" : ""}
                     </span>
-                    {input.description ? <p className="text-muted-foreground">{input.description}</p> : null}
+                    {input.description ? (
+                      <p className="text-muted-foreground">{input.description}</p>
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -122,7 +141,10 @@ export function EntryDetail({ id }: { id: string }) {
             {report ? (
               <p className="text-sm text-muted-foreground">
                 From the check of {dateFormat.format(data.lastCheck!.createdAt)}
-                {report.serverInfo ? ` (${report.serverInfo.name} ${report.serverInfo.version})` : ""}.
+                {report.serverInfo
+                  ? ` (${report.serverInfo.name} ${report.serverInfo.version})`
+                  : ""}
+                .
               </p>
             ) : null}
             <ToolList
@@ -139,13 +161,18 @@ export function EntryDetail({ id }: { id: string }) {
         <div className="space-y-8">
           <Section title="In this tenant">
             {data.installations.length === 0 ? (
-              <p className="text-sm text-muted-foreground">Not installed{canInstall ? "." : "; an admin can install it."}</p>
+              <p className="text-sm text-muted-foreground">
+                Not installed{canInstall ? "." : "; an admin can install it."}
+              </p>
             ) : (
               <ul className="space-y-2" aria-label="Installations">
                 {data.installations.map((installation) => (
                   <li key={installation.id} className="space-y-2 rounded-xl border bg-card p-3">
                     <div className="flex items-center justify-between gap-2">
-                      <Link href={`/marketplace/installed/${installation.id}`} className="font-medium hover:underline">
+                      <Link
+                        href={`/marketplace/installed/${installation.id}`}
+                        className="font-medium hover:underline"
+                      >
                         {installation.name}
                       </Link>
                       <StatusBadge status={installation.status} />
@@ -153,12 +180,26 @@ export function EntryDetail({ id }: { id: string }) {
                     <p className="text-xs text-muted-foreground">
                       {installation.enabled ? "Enabled" : "Disabled"}
                       {installation.latencyMs !== null ? ` · ${installation.latencyMs} ms` : ""}
-                      {installation.lastCheckedAt ? ` · checked ${dateFormat.format(installation.lastCheckedAt)}` : ""}
+                      {installation.lastCheckedAt
+                        ? ` · checked ${dateFormat.format(installation.lastCheckedAt)}`
+                        : ""}
                     </p>
-                    {installation.lastError ? <p className="text-xs text-danger">{installation.lastError}</p> : null}
+                    {installation.lastError ? (
+                      <p className="text-xs text-danger">{installation.lastError}</p>
+                    ) : null}
                     <div className="flex flex-wrap gap-2">
-                      {can("server.check") ? <CheckButton installationId={installation.id} name={installation.name} disabled={!installation.enabled} /> : null}
-                      <Button variant="ghost" size="sm" onClick={() => router.push(`/marketplace/installed/${installation.id}`)}>
+                      {can("server.check") ? (
+                        <CheckButton
+                          installationId={installation.id}
+                          name={installation.name}
+                          disabled={!installation.enabled}
+                        />
+                      ) : null}
+                      <Button
+                        variant="ghost"
+                        size="sm"
+                        onClick={() => router.push(`/marketplace/installed/${installation.id}`)}
+                      >
                         <Play className="size-4" aria-hidden />
                         Tool runner
                       </Button>
@@ -170,7 +211,10 @@ export function EntryDetail({ id }: { id: string }) {
           </Section>
           {report && (report.error || report.problems.length > 0) ? (
             <Section title="Last check found">
-              <div role="alert" className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+              <div
+                role="alert"
+                className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
+              >
                 {report.error ? <p>{report.error}</p> : null}
                 {report.problems.map((problem) => (
                   <p key={problem}>{problem}</p>

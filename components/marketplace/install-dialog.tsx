@@ -10,10 +10,19 @@ import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import { messageOf } from "./types";
 
-const defaultName = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "server";
+const defaultName = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "") || "server";
 
 /** An installation being edited: its values (secrets only as "set"), never the secrets themselves. */
-export type ExistingInstallation = { id: string; name: string; config: Record<string, string | string[]>; secretKeys: string[] };
+export type ExistingInstallation = {
+  id: string;
+  name: string;
+  config: Record<string, string | string[]>;
+  secretKeys: string[];
+};
 
 /**
  * The install form, generated from the entry's inputs (arguments, environment variables, headers).
@@ -46,13 +55,18 @@ export function InstallDialog({
     void queryClient.invalidateQueries({ queryKey: trpc.mcp.pathKey() });
     onInstalled?.(installation.id);
   };
-  const install = useMutation(trpc.mcp.install.mutationOptions({ onSuccess: (row) => done(row, "Installed") }));
-  const update = useMutation(trpc.mcp.updateInstallation.mutationOptions({ onSuccess: (row) => done(row, "Saved") }));
+  const install = useMutation(
+    trpc.mcp.install.mutationOptions({ onSuccess: (row) => done(row, "Installed") }),
+  );
+  const update = useMutation(
+    trpc.mcp.updateInstallation.mutationOptions({ onSuccess: (row) => done(row, "Saved") }),
+  );
   const mutation = existing ? update : install;
   const serverError = mutation.error ? messageOf(mutation.error) : null;
   // Which field the server's message is about: an input it names, the server name, or the form.
   const target = serverError
-    ? (inputs.find((i) => serverError.includes(i.label))?.key ?? (/server named|^name:/i.test(serverError) ? "name" : "form"))
+    ? (inputs.find((i) => serverError.includes(i.label))?.key ??
+      (/server named|^name:/i.test(serverError) ? "name" : "form"))
     : null;
   const fieldOf = (key: string) => (target === key ? (serverError ?? undefined) : undefined);
 
@@ -64,7 +78,12 @@ export function InstallDialog({
     const values: Record<string, string | string[]> = {};
     for (const input of inputs) {
       const raw = String(form.get(input.key) ?? "");
-      values[input.key] = input.isRepeated ? raw.split("\n").map((v) => v.trim()).filter(Boolean) : raw.trim();
+      values[input.key] = input.isRepeated
+        ? raw
+            .split("\n")
+            .map((v) => v.trim())
+            .filter(Boolean)
+        : raw.trim();
     }
     setClientError(null);
     if (existing) update.mutate({ id: existing.id, name, values });
@@ -86,19 +105,44 @@ export function InstallDialog({
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">{existing ? `Edit ${existing.name}` : `Install ${title}`}</Dialog.Title>
+          <Dialog.Title className="text-lg font-semibold">
+            {existing ? `Edit ${existing.name}` : `Install ${title}`}
+          </Dialog.Title>
           <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Secret values are encrypted when saved and never shown again{existing ? "; leave a secret empty to keep it" : ""}.
+            Secret values are encrypted when saved and never shown again
+            {existing ? "; leave a secret empty to keep it" : ""}.
           </Dialog.Description>
           <form onSubmit={submit} className="space-y-4" noValidate>
-            <Field label="Server name" htmlFor="install-name" error={clientError ?? fieldOf("name")}>
-              <Input id="install-name" name="name" defaultValue={existing?.name ?? defaultName(title)} maxLength={60} autoFocus />
-              <p className="text-xs text-muted-foreground">Workflows call the server by this name.</p>
+            <Field
+              label="Server name"
+              htmlFor="install-name"
+              error={clientError ?? fieldOf("name")}
+            >
+              <Input
+                id="install-name"
+                name="name"
+                defaultValue={existing?.name ?? defaultName(title)}
+                maxLength={60}
+                autoFocus
+              />
+              <p className="text-xs text-muted-foreground">
+                Workflows call the server by this name.
+              </p>
             </Field>
             {inputs.map((input) => (
-              <Field key={input.key} label={`${input.label}${input.isRequired ? " *" : ""}`} htmlFor={`input-${input.key}`} error={fieldOf(input.key)}>
+              <Field
+                key={input.key}
+                label={`${input.label}${input.isRequired ? " *" : ""}`}
+                htmlFor={`input-${input.key}`}
+                error={fieldOf(input.key)}
+              >
                 {input.choices ? (
-                  <select id={`input-${input.key}`} name={input.key} defaultValue={initialOf(input) ?? ""} className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+                  <select
+                    id={`input-${input.key}`}
+                    name={input.key}
+                    defaultValue={initialOf(input) ?? ""}
+                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+                  >
                     <option value="">—</option>
                     {input.choices.map((choice) => (
                       <option key={choice}>{choice}</option>
@@ -120,11 +164,19 @@ export function InstallDialog({
                     type={input.isSecret ? "password" : "text"}
                     autoComplete="off"
                     defaultValue={input.isSecret ? undefined : initialOf(input)}
-                    placeholder={input.isSecret && existing?.secretKeys.includes(input.key) ? "Set; leave empty to keep" : undefined}
+                    placeholder={
+                      input.isSecret && existing?.secretKeys.includes(input.key)
+                        ? "Set; leave empty to keep"
+                        : undefined
+                    }
                   />
                 )}
                 <p className="text-xs text-muted-foreground">
-                  {input.kind === "env" ? "Environment variable" : input.kind === "header" ? "HTTP header" : "Argument"}
+                  {input.kind === "env"
+                    ? "Environment variable"
+                    : input.kind === "header"
+                      ? "HTTP header"
+                      : "Argument"}
                   {input.isSecret ? " · secret" : ""}
                   {input.description ? ` · ${input.description}` : ""}
                 </p>
@@ -135,7 +187,10 @@ export function InstallDialog({
                 {serverError}
               </p>
             ) : null}
-            <DialogActions submitLabel={existing ? "Save" : "Install"} isPending={mutation.isPending} />
+            <DialogActions
+              submitLabel={existing ? "Save" : "Install"}
+              isPending={mutation.isPending}
+            />
           </form>
         </Dialog.Content>
       </Dialog.Portal>

@@ -26,7 +26,11 @@ export function InstallationPage({ id }: { id: string }) {
   if (installation.isError) {
     return (
       <ErrorState
-        title={errorCode(installation.error) === "NOT_FOUND" ? "No such installed server" : "The server could not be loaded"}
+        title={
+          errorCode(installation.error) === "NOT_FOUND"
+            ? "No such installed server"
+            : "The server could not be loaded"
+        }
         message={installation.error.message}
         onRetry={() => void installation.refetch()}
       />
@@ -37,7 +41,10 @@ export function InstallationPage({ id }: { id: string }) {
 
   return (
     <>
-      <Link href="/marketplace/installed" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href="/marketplace/installed"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden />
         Installed servers
       </Link>
@@ -46,8 +53,14 @@ export function InstallationPage({ id }: { id: string }) {
         description={`${data.entry.title} · ${data.entry.transport ?? "?"}`}
         actions={
           <div className="flex items-center gap-2">
-            {data.enabled ? <StatusBadge status={data.status} /> : <span className="rounded-full border px-2 py-0.5 text-xs">Disabled</span>}
-            {can("server.check") ? <CheckButton installationId={data.id} name={data.name} disabled={!data.enabled} /> : null}
+            {data.enabled ? (
+              <StatusBadge status={data.status} />
+            ) : (
+              <span className="rounded-full border px-2 py-0.5 text-xs">Disabled</span>
+            )}
+            {can("server.check") ? (
+              <CheckButton installationId={data.id} name={data.name} disabled={!data.enabled} />
+            ) : null}
             {can("server.install") ? (
               <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
                 <Pencil className="size-4" aria-hidden />
@@ -64,7 +77,12 @@ export function InstallationPage({ id }: { id: string }) {
           inputs={data.inputs}
           open
           onOpenChange={setEditing}
-          existing={{ id: data.id, name: data.name, config: data.config, secretKeys: data.secretKeys }}
+          existing={{
+            id: data.id,
+            name: data.name,
+            config: data.config,
+            secretKeys: data.secretKeys,
+          }}
         />
       ) : null}
       <div className="grid gap-8 lg:grid-cols-[3fr_2fr]">
@@ -73,12 +91,16 @@ export function InstallationPage({ id }: { id: string }) {
             Tool runner
           </h2>
           {!data.enabled ? (
-            <p className="text-sm text-muted-foreground">The server is disabled. An admin can enable it from the installed servers list.</p>
+            <p className="text-sm text-muted-foreground">
+              The server is disabled. An admin can enable it from the installed servers list.
+            </p>
           ) : can("tool.run") ? (
             <ToolRunner installationId={data.id} />
           ) : (
             <EmptyState icon={Lock} title="Editors run tools">
-              <p className="text-sm text-muted-foreground">Your role may look at this server but not call its tools.</p>
+              <p className="text-sm text-muted-foreground">
+                Your role may look at this server but not call its tools.
+              </p>
             </EmptyState>
           )}
         </section>
@@ -88,7 +110,9 @@ export function InstallationPage({ id }: { id: string }) {
               Configuration
             </h2>
             <dl className="divide-y rounded-xl border bg-card text-sm">
-              {data.inputs.length === 0 ? <p className="px-4 py-2 text-muted-foreground">No inputs.</p> : null}
+              {data.inputs.length === 0 ? (
+                <p className="px-4 py-2 text-muted-foreground">No inputs.</p>
+              ) : null}
               {data.inputs.map((input) => {
                 const value = data.config[input.key];
                 const shown = input.isSecret
@@ -109,7 +133,9 @@ export function InstallationPage({ id }: { id: string }) {
               })}
             </dl>
             <p className="text-xs text-muted-foreground">
-              {data.lastCheckedAt ? `Last checked ${dateFormat.format(data.lastCheckedAt)}` : "Never checked"}
+              {data.lastCheckedAt
+                ? `Last checked ${dateFormat.format(data.lastCheckedAt)}`
+                : "Never checked"}
               {data.latencyMs !== null ? ` · ${data.latencyMs} ms` : ""}
               {data.connection ? ` · connection ${data.connection.state}` : ""}
             </p>
@@ -120,8 +146,12 @@ export function InstallationPage({ id }: { id: string }) {
             ) : null}
             {report?.stderr ? (
               <details>
-                <summary className="cursor-pointer text-sm">Server stderr from the last check</summary>
-                <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{report.stderr}</pre>
+                <summary className="cursor-pointer text-sm">
+                  Server stderr from the last check
+                </summary>
+                <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">
+                  {report.stderr}
+                </pre>
               </details>
             ) : null}
           </section>

@@ -14,7 +14,8 @@ import { CheckButton } from "./check-button";
 import { StatusBadge } from "./status-badge";
 import { dateFormat, messageOf, type InstallationItem } from "./types";
 
-const menuItem = "cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
+const menuItem =
+  "cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
 
 /** The tenant's installed servers with their health, and what admins may do to them. */
 export function InstalledList() {
@@ -31,23 +32,42 @@ export function InstalledList() {
 
   return (
     <>
-      <Link href="/marketplace" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href="/marketplace"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden />
         Marketplace
       </Link>
-      <PageHeader title="Installed servers" description="This tenant's MCP servers, their health from checks and periodic probes, and a tool runner for each." />
-      <SearchInput label="Search installed servers" placeholder="Search installed servers" value={search} onChange={setSearch} />
+      <PageHeader
+        title="Installed servers"
+        description="This tenant's MCP servers, their health from checks and periodic probes, and a tool runner for each."
+      />
+      <SearchInput
+        label="Search installed servers"
+        placeholder="Search installed servers"
+        value={search}
+        onChange={setSearch}
+      />
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState icon={Server} title={deferredSearch ? "No installed server matches" : "No servers installed yet"}>
+        <EmptyState
+          icon={Server}
+          title={deferredSearch ? "No installed server matches" : "No servers installed yet"}
+        >
           <p className="max-w-sm text-sm text-muted-foreground">
-            {deferredSearch ? `Nothing is named like “${deferredSearch}”.` : "Pick one in the marketplace and install it for this tenant."}
+            {deferredSearch
+              ? `Nothing is named like “${deferredSearch}”.`
+              : "Pick one in the marketplace and install it for this tenant."}
           </p>
           {!deferredSearch ? (
-            <Link href="/marketplace" className="text-sm font-medium text-primary underline underline-offset-2">
+            <Link
+              href="/marketplace"
+              className="text-sm font-medium text-primary underline underline-offset-2"
+            >
               Browse the marketplace
             </Link>
           ) : null}
@@ -104,22 +124,44 @@ function InstalledRow({ item }: { item: InstallationItem }) {
         {item.latencyMs !== null ? `${item.latencyMs} ms · ` : ""}
         {item.lastCheckedAt ? `checked ${dateFormat.format(item.lastCheckedAt)}` : "never checked"}
       </span>
-      {item.enabled ? <StatusBadge status={item.status} /> : <span className="rounded-full border px-2 py-0.5 text-xs text-muted-foreground">Disabled</span>}
-      {can("server.check") ? <CheckButton installationId={item.id} name={item.name} disabled={!item.enabled} /> : null}
+      {item.enabled ? (
+        <StatusBadge status={item.status} />
+      ) : (
+        <span className="rounded-full border px-2 py-0.5 text-xs text-muted-foreground">
+          Disabled
+        </span>
+      )}
+      {can("server.check") ? (
+        <CheckButton installationId={item.id} name={item.name} disabled={!item.enabled} />
+      ) : null}
       {can("server.install") ? (
         <Menu.Root>
-          <Menu.Trigger aria-label={`Actions for ${item.name}`} className="rounded-md p-1.5 hover:bg-muted">
+          <Menu.Trigger
+            aria-label={`Actions for ${item.name}`}
+            className="rounded-md p-1.5 hover:bg-muted"
+          >
             <MoreHorizontal className="size-4" aria-hidden />
           </Menu.Trigger>
           <Menu.Portal>
-            <Menu.Content align="end" className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg">
-              <Menu.Item className={menuItem} onSelect={() => setEnabled.mutate({ id: item.id, enabled: !item.enabled })}>
+            <Menu.Content
+              align="end"
+              className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg"
+            >
+              <Menu.Item
+                className={menuItem}
+                onSelect={() => setEnabled.mutate({ id: item.id, enabled: !item.enabled })}
+              >
                 {item.enabled ? "Disable" : "Enable"}
               </Menu.Item>
               <Menu.Item
                 className={`${menuItem} text-danger`}
                 onSelect={() => {
-                  if (window.confirm(`Uninstall “${item.name}”? Workflows that use it will fail until it is installed again.`)) uninstall.mutate({ id: item.id });
+                  if (
+                    window.confirm(
+                      `Uninstall “${item.name}”? Workflows that use it will fail until it is installed again.`,
+                    )
+                  )
+                    uninstall.mutate({ id: item.id });
                 }}
               >
                 Uninstall

@@ -9,11 +9,21 @@ import { Field, Input } from "@/components/ui/input";
  * checked on submit, with a message under the field that is wrong.
  */
 
-type Schema = { type?: unknown; description?: unknown; enum?: unknown; items?: unknown; default?: unknown; title?: unknown };
+type Schema = {
+  type?: unknown;
+  description?: unknown;
+  enum?: unknown;
+  items?: unknown;
+  default?: unknown;
+  title?: unknown;
+};
 
-const asSchema = (value: unknown): Schema => (value && typeof value === "object" ? (value as Schema) : {});
+const asSchema = (value: unknown): Schema =>
+  value && typeof value === "object" ? (value as Schema) : {};
 
-function kindOf(schema: Schema): "string" | "number" | "integer" | "boolean" | "enum" | "strings" | "json" {
+function kindOf(
+  schema: Schema,
+): "string" | "number" | "integer" | "boolean" | "enum" | "strings" | "json" {
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === "string")) return "enum";
   if (schema.type === "string") return "string";
   if (schema.type === "number") return "number";
@@ -23,7 +33,11 @@ function kindOf(schema: Schema): "string" | "number" | "integer" | "boolean" | "
   return "json";
 }
 
-function convert(kind: ReturnType<typeof kindOf>, raw: string, checked: boolean): { value?: unknown; error?: string } {
+function convert(
+  kind: ReturnType<typeof kindOf>,
+  raw: string,
+  checked: boolean,
+): { value?: unknown; error?: string } {
   switch (kind) {
     case "boolean":
       return { value: checked };
@@ -35,7 +49,12 @@ function convert(kind: ReturnType<typeof kindOf>, raw: string, checked: boolean)
       return { value: n };
     }
     case "strings":
-      return { value: raw.split("\n").map((line) => line.trim()).filter(Boolean) };
+      return {
+        value: raw
+          .split("\n")
+          .map((line) => line.trim())
+          .filter(Boolean),
+      };
     case "json":
       try {
         return { value: JSON.parse(raw) };
@@ -58,7 +77,11 @@ export function SchemaForm({
   onSubmit: (args: Record<string, unknown>) => void;
   children: ReactNode;
 }) {
-  const properties = Object.entries(asSchema(schema).type === "object" && schema.properties && typeof schema.properties === "object" ? (schema.properties as Record<string, unknown>) : {});
+  const properties = Object.entries(
+    asSchema(schema).type === "object" && schema.properties && typeof schema.properties === "object"
+      ? (schema.properties as Record<string, unknown>)
+      : {},
+  );
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
   const [errors, setErrors] = useState<Record<string, string>>({});
 
@@ -87,20 +110,38 @@ export function SchemaForm({
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate aria-label="Tool arguments">
-      {properties.length === 0 ? <p className="text-sm text-muted-foreground">This tool takes no arguments.</p> : null}
+      {properties.length === 0 ? (
+        <p className="text-sm text-muted-foreground">This tool takes no arguments.</p>
+      ) : null}
       {properties.map(([name, raw]) => {
         const field = asSchema(raw);
         const kind = kindOf(field);
         const id = `${idPrefix}-${name}`;
         const label = `${name}${required.has(name) ? " *" : ""}`;
         const description = typeof field.description === "string" ? field.description : undefined;
-        const initial = field.default === undefined ? undefined : kind === "json" || kind === "strings" ? JSON.stringify(field.default) : String(field.default);
+        const initial =
+          field.default === undefined
+            ? undefined
+            : kind === "json" || kind === "strings"
+              ? JSON.stringify(field.default)
+              : String(field.default);
         return (
           <Field key={name} label={label} htmlFor={id} error={errors[name]}>
             {kind === "boolean" ? (
-              <input id={id} name={name} type="checkbox" defaultChecked={field.default === true} className="size-4" />
+              <input
+                id={id}
+                name={name}
+                type="checkbox"
+                defaultChecked={field.default === true}
+                className="size-4"
+              />
             ) : kind === "enum" ? (
-              <select id={id} name={name} defaultValue={initial ?? ""} className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+              <select
+                id={id}
+                name={name}
+                defaultValue={initial ?? ""}
+                className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+              >
                 {required.has(name) ? null : <option value="">—</option>}
                 {(field.enum as string[]).map((option) => (
                   <option key={option}>{option}</option>
@@ -117,7 +158,14 @@ export function SchemaForm({
                 className="w-full rounded-md border bg-card px-3 py-2 font-mono text-sm"
               />
             ) : (
-              <Input id={id} name={name} type={kind === "string" ? "text" : "number"} step={kind === "number" ? "any" : undefined} defaultValue={initial} aria-invalid={Boolean(errors[name])} />
+              <Input
+                id={id}
+                name={name}
+                type={kind === "string" ? "text" : "number"}
+                step={kind === "number" ? "any" : undefined}
+                defaultValue={initial}
+                aria-invalid={Boolean(errors[name])}
+              />
             )}
             {description ? <p className="text-xs text-muted-foreground">{description}</p> : null}
           </Field>

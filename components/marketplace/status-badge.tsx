@@ -7,13 +7,30 @@ const styles: Record<string, string> = {
   unknown: "bg-muted text-muted-foreground",
 };
 
-const labels: Record<string, string> = { up: "Up", degraded: "Degraded", down: "Down", unknown: "Not checked" };
+const labels: Record<string, string> = {
+  up: "Up",
+  degraded: "Degraded",
+  down: "Down",
+  unknown: "Not checked",
+};
 
 /** A server's health as a small pill: up, degraded, down, or not checked yet. */
-export function StatusBadge({ status, className }: { status: string | null | undefined; className?: string }) {
+export function StatusBadge({
+  status,
+  className,
+}: {
+  status: string | null | undefined;
+  className?: string;
+}) {
   const key = status ?? "unknown";
   return (
-    <span className={cn("inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-medium", styles[key] ?? styles.unknown, className)}>
+    <span
+      className={cn(
+        "inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-medium",
+        styles[key] ?? styles.unknown,
+        className,
+      )}
+    >
       {labels[key] ?? key}
     </span>
   );

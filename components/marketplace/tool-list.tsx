@@ -24,10 +24,18 @@ export function ToolList({ tools, emptyText }: { tools: ToolDescription[]; empty
                   unusable
                 </span>
               ) : null}
-              {tool.description ? <span className="mt-1 line-clamp-3 block text-sm text-muted-foreground">{tool.description}</span> : null}
+              {tool.description ? (
+                <span className="mt-1 line-clamp-3 block text-sm text-muted-foreground">
+                  {tool.description}
+                </span>
+              ) : null}
             </summary>
-            {tool.unusableReason ? <p className="mt-2 text-sm text-danger">{tool.unusableReason}</p> : null}
-            <pre className="mt-2 max-h-72 overflow-auto rounded-md bg-muted p-3 text-xs">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
+            {tool.unusableReason ? (
+              <p className="mt-2 text-sm text-danger">{tool.unusableReason}</p>
+            ) : null}
+            <pre className="mt-2 max-h-72 overflow-auto rounded-md bg-muted p-3 text-xs">
+              {JSON.stringify(tool.inputSchema, null, 2)}
+            </pre>
           </details>
         </li>
       ))}

@@ -13,7 +13,10 @@ import { messageOf, type ToolRunOutcome } from "./types";
 /** Like a small MCP Inspector: pick a tool, fill a form made from its schema, see the result. */
 export function ToolRunner({ installationId }: { installationId: string }) {
   const trpc = useTRPC();
-  const tools = useQuery({ ...trpc.mcp.listTools.queryOptions({ id: installationId }), staleTime: 60_000 });
+  const tools = useQuery({
+    ...trpc.mcp.listTools.queryOptions({ id: installationId }),
+    staleTime: 60_000,
+  });
   const [selected, setSelected] = useState<string>("");
   const run = useMutation(trpc.mcp.runTool.mutationOptions());
 
@@ -30,7 +33,11 @@ export function ToolRunner({ installationId }: { installationId: string }) {
   if (tools.isError) {
     return (
       <ServerProblem title="The server's tools could not be listed" error={tools.error}>
-        <button type="button" onClick={() => void tools.refetch()} className="mt-2 font-medium underline underline-offset-2">
+        <button
+          type="button"
+          onClick={() => void tools.refetch()}
+          className="mt-2 font-medium underline underline-offset-2"
+        >
           Try again
         </button>
       </ServerProblem>
@@ -62,8 +69,15 @@ export function ToolRunner({ installationId }: { installationId: string }) {
       </Field>
       {tool ? (
         <div className="space-y-4 rounded-xl border bg-card p-4">
-          {tool.description ? <p className="text-sm text-muted-foreground">{tool.description}</p> : null}
-          <SchemaForm key={tool.name} schema={tool.inputSchema} idPrefix={`arg-${tool.name}`} onSubmit={(args) => run.mutate({ id: installationId, tool: tool.name, args })}>
+          {tool.description ? (
+            <p className="text-sm text-muted-foreground">{tool.description}</p>
+          ) : null}
+          <SchemaForm
+            key={tool.name}
+            schema={tool.inputSchema}
+            idPrefix={`arg-${tool.name}`}
+            onSubmit={(args) => run.mutate({ id: installationId, tool: tool.name, args })}
+          >
             <Button type="submit" disabled={run.isPending}>
               {run.isPending ? <Spinner /> : <Play className="size-4" aria-hidden />}
               Run
@@ -78,13 +92,24 @@ export function ToolRunner({ installationId }: { installationId: string }) {
 }
 
 /** A refused call or listing: the reason, and what the server wrote to stderr when it did not start. */
-function ServerProblem({ title, error, children }: { title: string; error: unknown; children?: ReactNode }) {
-  const stderr = (error as { data?: { appDetails?: { stderr?: unknown } | null } } | null)?.data?.appDetails?.stderr;
+function ServerProblem({
+  title,
+  error,
+  children,
+}: {
+  title: string;
+  error: unknown;
+  children?: ReactNode;
+}) {
+  const stderr = (error as { data?: { appDetails?: { stderr?: unknown } | null } } | null)?.data
+    ?.appDetails?.stderr;
   return (
     <div role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
       <p className="font-medium text-danger">{title}</p>
       <p className="mt-1 whitespace-pre-wrap">{messageOf(error)}</p>
-      {typeof stderr === "string" && stderr ? <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{stderr}</pre> : null}
+      {typeof stderr === "string" && stderr ? (
+        <pre className="mt-2 max-h-40 overflow-auto rounded bg-muted p-2 text-xs">{stderr}</pre>
+      ) : null}
       {children}
     </div>
   );
@@ -94,7 +119,10 @@ function ServerProblem({ title, error, children }: { title: string; error: unkno
 function RunResult({ outcome }: { outcome: ToolRunOutcome }) {
   if (outcome.isError) {
     return (
-      <section aria-label="Result" className="space-y-2 rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
+      <section
+        aria-label="Result"
+        className="space-y-2 rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm"
+      >
         <p role="alert" className="flex items-center gap-2 font-medium text-danger">
           <AlertTriangle className="size-4" aria-hidden />
           The tool reported an error after {outcome.ms} ms
@@ -110,7 +138,9 @@ function RunResult({ outcome }: { outcome: ToolRunOutcome }) {
       {outcome.structuredContent ? (
         <details>
           <summary className="cursor-pointer text-sm">Structured content</summary>
-          <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs">{JSON.stringify(outcome.structuredContent, null, 2)}</pre>
+          <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs">
+            {JSON.stringify(outcome.structuredContent, null, 2)}
+          </pre>
         </details>
       ) : null}
     </section>
@@ -122,14 +152,24 @@ function ResultContent({ content }: { content: unknown[] }) {
     const item = part as { type?: string; text?: string; data?: string; mimeType?: string };
     if (item.type === "text") {
       return (
-        <pre key={index} className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs">
+        <pre
+          key={index}
+          className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs"
+        >
           {item.text}
         </pre>
       );
     }
     if (item.type === "image" && item.data && item.mimeType) {
-      // eslint-disable-next-line @next/next/no-img-element -- a data URL from the tool, not a page asset
-      return <img key={index} alt="Image returned by the tool" src={`data:${item.mimeType};base64,${item.data}`} className="max-h-64 rounded-md border" />;
+      return (
+        // eslint-disable-next-line @next/next/no-img-element -- a data URL from the tool, not a page asset
+        <img
+          key={index}
+          alt="Image returned by the tool"
+          src={`data:${item.mimeType};base64,${item.data}`}
+          className="max-h-64 rounded-md border"
+        />
+      );
     }
     return (
       <pre key={index} className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs">

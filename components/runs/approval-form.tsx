@@ -9,20 +9,55 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";
 
-type Wait = { stepId: string; message: string; approvers: string[]; reason?: "approval" | "interrupted" };
+type Wait = {
+  stepId: string;
+  message: string;
+  approvers: string[];
+  reason?: "approval" | "interrupted";
+};
 
 /**
  * What a person decides for one step a run waits at: approve or reject a human-approval step, or
  * retry, skip or fail a step that was interrupted and is not safe to repeat.
  */
-export function ApprovalForm({ runId, wait, canDecide }: { runId: string; wait: Wait; canDecide: boolean }) {
-  return wait.reason === "interrupted" ? <InterruptedStepForm runId={runId} wait={wait} /> : <ApproveOrReject runId={runId} wait={wait} canDecide={canDecide} />;
+export function ApprovalForm({
+  runId,
+  wait,
+  canDecide,
+}: {
+  runId: string;
+  wait: Wait;
+  canDecide: boolean;
+}) {
+  return wait.reason === "interrupted" ? (
+    <InterruptedStepForm runId={runId} wait={wait} />
+  ) : (
+    <ApproveOrReject runId={runId} wait={wait} canDecide={canDecide} />
+  );
 }
 
 const ACTIONS = [
-  { action: "retry", label: "Retry", done: "Retrying: the call is sent again.", Icon: RotateCcw, variant: "primary" },
-  { action: "skip", label: "Skip", done: "Skipped: the run goes on without this step's output.", Icon: SkipForward, variant: "secondary" },
-  { action: "fail", label: "Fail the run", done: "The run fails at this step.", Icon: X, variant: "danger" },
+  {
+    action: "retry",
+    label: "Retry",
+    done: "Retrying: the call is sent again.",
+    Icon: RotateCcw,
+    variant: "primary",
+  },
+  {
+    action: "skip",
+    label: "Skip",
+    done: "Skipped: the run goes on without this step's output.",
+    Icon: SkipForward,
+    variant: "secondary",
+  },
+  {
+    action: "fail",
+    label: "Fail the run",
+    done: "The run fails at this step.",
+    Icon: X,
+    variant: "danger",
+  },
 ] as const;
 
 /** Retry, skip or fail an interrupted step that is not safe to repeat (needs workflow.run). */
@@ -38,7 +73,11 @@ function InterruptedStepForm({ runId, wait }: { runId: string; wait: Wait }) {
   );
   const chosen = ACTIONS.find((a) => a.action === resolve.variables?.action);
   return (
-    <div className="space-y-2 rounded-lg border border-amber-500/40 bg-amber-500/5 p-3" role="group" aria-label={`Interrupted step ${wait.stepId}`}>
+    <div
+      className="space-y-2 rounded-lg border border-amber-500/40 bg-amber-500/5 p-3"
+      role="group"
+      aria-label={`Interrupted step ${wait.stepId}`}
+    >
       <p className="text-sm">{wait.message}</p>
       {resolve.isSuccess && chosen ? (
         <p role="status" className="text-sm font-medium">
@@ -47,21 +86,41 @@ function InterruptedStepForm({ runId, wait }: { runId: string; wait: Wait }) {
       ) : can("workflow.run") ? (
         <div className="flex flex-wrap gap-2">
           {ACTIONS.map(({ action, label, Icon, variant }) => (
-            <Button key={action} size="sm" variant={variant} onClick={() => resolve.mutate({ runId, stepId: wait.stepId, action })} disabled={resolve.isPending}>
-              {resolve.isPending && resolve.variables?.action === action ? <Spinner /> : <Icon className="size-4" aria-hidden />}
+            <Button
+              key={action}
+              size="sm"
+              variant={variant}
+              onClick={() => resolve.mutate({ runId, stepId: wait.stepId, action })}
+              disabled={resolve.isPending}
+            >
+              {resolve.isPending && resolve.variables?.action === action ? (
+                <Spinner />
+              ) : (
+                <Icon className="size-4" aria-hidden />
+              )}
               {label}
             </Button>
           ))}
         </div>
       ) : (
-        <p className="text-xs text-muted-foreground">Your role cannot decide this: someone who may run workflows can.</p>
+        <p className="text-xs text-muted-foreground">
+          Your role cannot decide this: someone who may run workflows can.
+        </p>
       )}
     </div>
   );
 }
 
 /** Approve or reject one waiting human-approval step, with an optional comment. */
-function ApproveOrReject({ runId, wait, canDecide }: { runId: string; wait: Wait; canDecide: boolean }) {
+function ApproveOrReject({
+  runId,
+  wait,
+  canDecide,
+}: {
+  runId: string;
+  wait: Wait;
+  canDecide: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const commentId = useId();
@@ -75,12 +134,19 @@ function ApproveOrReject({ runId, wait, canDecide }: { runId: string; wait: Wait
       onError: (error) => toast.error(error.message),
     }),
   );
-  const send = (approved: boolean) => decide.mutate({ runId, stepId: wait.stepId, approved, comment: comment.trim() || undefined });
+  const send = (approved: boolean) =>
+    decide.mutate({ runId, stepId: wait.stepId, approved, comment: comment.trim() || undefined });
 
   return (
-    <div className="space-y-2 rounded-lg border border-amber-500/40 bg-amber-500/5 p-3" role="group" aria-label={`Approval for ${wait.stepId}`}>
+    <div
+      className="space-y-2 rounded-lg border border-amber-500/40 bg-amber-500/5 p-3"
+      role="group"
+      aria-label={`Approval for ${wait.stepId}`}
+    >
       <p className="text-sm">{wait.message}</p>
-      {wait.approvers.length ? <p className="text-xs text-muted-foreground">Approvers: {wait.approvers.join(", ")}</p> : null}
+      {wait.approvers.length ? (
+        <p className="text-xs text-muted-foreground">Approvers: {wait.approvers.join(", ")}</p>
+      ) : null}
       {decide.isSuccess ? (
         <p role="status" className="text-sm font-medium">
           {decide.variables.approved ? "Approved" : "Rejected"}; the run goes on.
@@ -101,11 +167,24 @@ function ApproveOrReject({ runId, wait, canDecide }: { runId: string; wait: Wait
           />
           <div className="flex gap-2">
             <Button size="sm" onClick={() => send(true)} disabled={decide.isPending}>
-              {decide.isPending && decide.variables?.approved ? <Spinner /> : <Check className="size-4" aria-hidden />}
+              {decide.isPending && decide.variables?.approved ? (
+                <Spinner />
+              ) : (
+                <Check className="size-4" aria-hidden />
+              )}
               Approve
             </Button>
-            <Button size="sm" variant="danger" onClick={() => send(false)} disabled={decide.isPending}>
-              {decide.isPending && decide.variables?.approved === false ? <Spinner /> : <X className="size-4" aria-hidden />}
+            <Button
+              size="sm"
+              variant="danger"
+              onClick={() => send(false)}
+              disabled={decide.isPending}
+            >
+              {decide.isPending && decide.variables?.approved === false ? (
+                <Spinner />
+              ) : (
+                <X className="size-4" aria-hidden />
+              )}
               Reject
             </Button>
           </div>

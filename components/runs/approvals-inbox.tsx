@@ -18,7 +18,10 @@ export function ApprovalsInbox() {
   const { can } = useMe();
   useLiveRunQueries();
   const list = useInfiniteQuery(
-    trpc.run.list.infiniteQueryOptions({ limit: 25, status: ["waiting"] }, { getNextPageParam: (page) => page.nextCursor }),
+    trpc.run.list.infiniteQueryOptions(
+      { limit: 25, status: ["waiting"] },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
   );
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
 
@@ -32,7 +35,9 @@ export function ApprovalsInbox() {
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
         <EmptyState icon={Inbox} title="Nothing waits for approval">
-          <p className="text-sm text-muted-foreground">Runs that reach a human-approval step show up here.</p>
+          <p className="text-sm text-muted-foreground">
+            Runs that reach a human-approval step show up here.
+          </p>
         </EmptyState>
       ) : (
         <ul aria-label="Waiting runs" className="space-y-3">
@@ -46,7 +51,11 @@ export function ApprovalsInbox() {
                   {dateTimeFormat.format(run.createdAt)} · {run.startedByName ?? "A former member"}
                 </span>
               </div>
-              <WaitingSteps runId={run.id} waiting={run.waitingFor ?? []} canDecide={can("run.approve")} />
+              <WaitingSteps
+                runId={run.id}
+                waiting={run.waitingFor ?? []}
+                canDecide={can("run.approve")}
+              />
             </li>
           ))}
         </ul>
@@ -59,7 +68,15 @@ export function ApprovalsInbox() {
 type WaitingFor = Extract<RunEvent, { type: "run.waiting" }>["waitingFor"];
 
 /** The steps a run waits at, with their messages (run.list carries them for waiting runs). */
-function WaitingSteps({ runId, waiting, canDecide }: { runId: string; waiting: WaitingFor; canDecide: boolean }) {
+function WaitingSteps({
+  runId,
+  waiting,
+  canDecide,
+}: {
+  runId: string;
+  waiting: WaitingFor;
+  canDecide: boolean;
+}) {
   return (
     <div className="space-y-2">
       {waiting.map((wait) => (

@@ -1,10 +1,24 @@
 /** Mirrors db/schema RUN_STATUSES (components may not import db/). */
-export const RUN_STATUSES = ["queued", "running", "waiting", "completed", "failed", "cancelled"] as const;
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-export const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+export const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "medium",
+});
 const numberFormat = new Intl.NumberFormat();
-const costFormat = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD", maximumFractionDigits: 4 });
+const costFormat = new Intl.NumberFormat(undefined, {
+  style: "currency",
+  currency: "USD",
+  maximumFractionDigits: 4,
+});
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms == null) return "—";
@@ -37,23 +51,39 @@ export function formatNumber(value: number): string {
   return numberFormat.format(value);
 }
 
-export type StepStatus = "pending" | "running" | "completed" | "failed" | "skipped" | "waiting" | "retrying";
+export type StepStatus =
+  "pending" | "running" | "completed" | "failed" | "skipped" | "waiting" | "retrying";
 
 /** Tailwind classes per status; the colours come from the theme where one exists. */
 export const STATUS_STYLES: Record<RunStatus | StepStatus, { badge: string; bar: string }> = {
   pending: { badge: "bg-muted text-muted-foreground", bar: "bg-muted-foreground/30" },
   queued: { badge: "bg-muted text-muted-foreground", bar: "bg-muted-foreground/40" },
   running: { badge: "bg-primary/15 text-primary", bar: "bg-primary animate-pulse" },
-  retrying: { badge: "bg-amber-500/15 text-amber-700 dark:text-amber-400", bar: "bg-amber-500 animate-pulse" },
+  retrying: {
+    badge: "bg-amber-500/15 text-amber-700 dark:text-amber-400",
+    bar: "bg-amber-500 animate-pulse",
+  },
   waiting: { badge: "bg-amber-500/15 text-amber-700 dark:text-amber-400", bar: "bg-amber-500" },
-  completed: { badge: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-400", bar: "bg-emerald-500" },
+  completed: {
+    badge: "bg-emerald-500/15 text-emerald-700 dark:text-emerald-400",
+    bar: "bg-emerald-500",
+  },
   failed: { badge: "bg-danger/15 text-danger", bar: "bg-danger" },
   cancelled: { badge: "bg-muted text-muted-foreground line-through", bar: "bg-muted-foreground" },
   skipped: { badge: "bg-muted text-muted-foreground", bar: "bg-muted-foreground/30" },
 };
 
 /** Mirrors db/schema RUN_TRIGGERS: where a run came from. */
-export const RUN_TRIGGERS = ["manual", "api", "webhook", "schedule", "mcp", "retry", "experiment", "evaluation"] as const;
+export const RUN_TRIGGERS = [
+  "manual",
+  "api",
+  "webhook",
+  "schedule",
+  "mcp",
+  "retry",
+  "experiment",
+  "evaluation",
+] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const TRIGGER_LABELS: Record<RunTrigger, string> = {

@@ -1,18 +1,35 @@
 import { cn } from "@/components/ui/cn";
 
 /** A JSON value, collapsible by object and array (plain <details>, so it works by keyboard). */
-export function JsonView({ value, label, className }: { value: unknown; label?: string; className?: string }) {
+export function JsonView({
+  value,
+  label,
+  className,
+}: {
+  value: unknown;
+  label?: string;
+  className?: string;
+}) {
   return (
-    <div className={cn("overflow-x-auto rounded-md border bg-muted/40 p-2 font-mono text-xs", className)} aria-label={label}>
+    <div
+      className={cn(
+        "overflow-x-auto rounded-md border bg-muted/40 p-2 font-mono text-xs",
+        className,
+      )}
+      aria-label={label}
+    >
       <JsonNode value={value} depth={0} />
     </div>
   );
 }
 
 function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth: number }) {
-  const key = name !== undefined ? <span className="text-primary">{JSON.stringify(name)}: </span> : null;
+  const key =
+    name !== undefined ? <span className="text-primary">{JSON.stringify(name)}: </span> : null;
   if (value !== null && typeof value === "object") {
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [String(i), v] as const)
+      : Object.entries(value);
     const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) {
       return (
@@ -28,11 +45,19 @@ function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth
         <summary className="list-inside">
           {key}
           {open}
-          <span className="text-muted-foreground"> {entries.length} {entries.length === 1 ? "item" : "items"} </span>
+          <span className="text-muted-foreground">
+            {" "}
+            {entries.length} {entries.length === 1 ? "item" : "items"}{" "}
+          </span>
         </summary>
         <div className="ml-4 border-l pl-2">
           {entries.map(([k, v]) => (
-            <JsonNode key={k} name={Array.isArray(value) ? undefined : k} value={v} depth={depth + 1} />
+            <JsonNode
+              key={k}
+              name={Array.isArray(value) ? undefined : k}
+              value={v}
+              depth={depth + 1}
+            />
           ))}
         </div>
         <div>{close}</div>
@@ -42,7 +67,13 @@ function JsonNode({ value, name, depth }: { value: unknown; name?: string; depth
   return (
     <div className="whitespace-pre-wrap [overflow-wrap:anywhere]">
       {key}
-      <span className={typeof value === "string" ? "text-emerald-700 dark:text-emerald-400" : "text-amber-700 dark:text-amber-400"}>
+      <span
+        className={
+          typeof value === "string"
+            ? "text-emerald-700 dark:text-emerald-400"
+            : "text-amber-700 dark:text-amber-400"
+        }
+      >
         {value === undefined ? "undefined" : JSON.stringify(value)}
       </span>
     </div>

@@ -17,11 +17,22 @@ export function orderSteps(plan: Plan | null, state: RunState): StepView[] {
     seen.add(step.id);
     const current = state.steps.get(step.id) ?? emptyStep(step.id);
     // A skipped step never started, so only the plan knows its kind.
-    views.push({ ...current, kind: current.kind ?? step.kind, label: step.label ?? step.id, dependsOn: step.dependsOn, inputs: step.inputs });
+    views.push({
+      ...current,
+      kind: current.kind ?? step.kind,
+      label: step.label ?? step.id,
+      dependsOn: step.dependsOn,
+      inputs: step.inputs,
+    });
   }
   for (const step of state.steps.values()) {
     if (seen.has(step.stepId)) continue;
-    views.push({ ...step, label: step.stepId, dependsOn: step.parentStepId ? [step.parentStepId] : [], inputs: [] });
+    views.push({
+      ...step,
+      label: step.stepId,
+      dependsOn: step.parentStepId ? [step.parentStepId] : [],
+      inputs: [],
+    });
   }
   return views;
 }

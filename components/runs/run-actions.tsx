@@ -15,7 +15,15 @@ import type { RunStatus } from "./format";
  * Cancel while the run may still change; Retry once it failed or was cancelled (a new run); Add to
  * dataset once it finished (its input as an evaluation item).
  */
-export function RunActions({ runId, workflowId, status }: { runId: string; /** Offers "Add to dataset" when given. */ workflowId?: string; status: RunStatus }) {
+export function RunActions({
+  runId,
+  workflowId,
+  status,
+}: {
+  runId: string;
+  /** Offers "Add to dataset" when given. */ workflowId?: string;
+  status: RunStatus;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -35,15 +43,28 @@ export function RunActions({ runId, workflowId, status }: { runId: string; /** O
       onError: (error) => toast.error(error.message),
     }),
   );
-  const canCancel = (status === "queued" || status === "running" || status === "waiting") && can("run.cancel");
+  const canCancel =
+    (status === "queued" || status === "running" || status === "waiting") && can("run.cancel");
   const canRetry = (status === "failed" || status === "cancelled") && can("workflow.run");
-  const canAddToDataset = (status === "completed" || status === "failed" || status === "cancelled") && can("workflow.edit");
+  const canAddToDataset =
+    (status === "completed" || status === "failed" || status === "cancelled") &&
+    can("workflow.edit");
 
   return (
     <div className="flex gap-2">
-      {canAddToDataset && workflowId ? <AddToDatasetDialog runId={runId} workflowId={workflowId} isCompleted={status === "completed"} /> : null}
+      {canAddToDataset && workflowId ? (
+        <AddToDatasetDialog
+          runId={runId}
+          workflowId={workflowId}
+          isCompleted={status === "completed"}
+        />
+      ) : null}
       {canCancel ? (
-        <Button variant="secondary" onClick={() => cancel.mutate({ id: runId })} disabled={cancel.isPending}>
+        <Button
+          variant="secondary"
+          onClick={() => cancel.mutate({ id: runId })}
+          disabled={cancel.isPending}
+        >
           {cancel.isPending ? <Spinner /> : <Square className="size-4" aria-hidden />}
           Cancel run
         </Button>

@@ -1,7 +1,13 @@
 "use client";
 
 import { cn } from "@/components/ui/cn";
-import { RUN_STATUSES, RUN_TRIGGERS, TRIGGER_LABELS, type RunStatus, type RunTrigger } from "./format";
+import {
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  TRIGGER_LABELS,
+  type RunStatus,
+  type RunTrigger,
+} from "./format";
 
 export const TIME_PRESETS = [
   { id: "any", label: "Any time", ms: null },
@@ -34,10 +40,20 @@ export function RunFilters({
   workflows: { id: string; name: string }[];
 }) {
   const toggle = (status: RunStatus) =>
-    onChange({ ...value, statuses: value.statuses.includes(status) ? value.statuses.filter((s) => s !== status) : [...value.statuses, status] });
+    onChange({
+      ...value,
+      statuses: value.statuses.includes(status)
+        ? value.statuses.filter((s) => s !== status)
+        : [...value.statuses, status],
+    });
   return (
     <div className="mb-4 flex flex-wrap items-center gap-3" role="group" aria-label="Filters">
-      <select aria-label="Workflow" className={selectClass} value={value.workflowId} onChange={(e) => onChange({ ...value, workflowId: e.target.value })}>
+      <select
+        aria-label="Workflow"
+        className={selectClass}
+        value={value.workflowId}
+        onChange={(e) => onChange({ ...value, workflowId: e.target.value })}
+      >
         <option value="">All workflows</option>
         {workflows.map((w) => (
           <option key={w.id} value={w.id}>
@@ -51,7 +67,11 @@ export function RunFilters({
         value={value.preset}
         onChange={(e) => {
           const preset = TIME_PRESETS.find((p) => p.id === e.target.value) ?? TIME_PRESETS[0];
-          onChange({ ...value, preset: preset.id, since: preset.ms ? new Date(Date.now() - preset.ms) : undefined });
+          onChange({
+            ...value,
+            preset: preset.id,
+            since: preset.ms ? new Date(Date.now() - preset.ms) : undefined,
+          });
         }}
       >
         {TIME_PRESETS.map((p) => (
@@ -64,7 +84,9 @@ export function RunFilters({
         aria-label="Trigger"
         className={selectClass}
         value={value.triggers[0] ?? ""}
-        onChange={(e) => onChange({ ...value, triggers: e.target.value ? [e.target.value as RunTrigger] : [] })}
+        onChange={(e) =>
+          onChange({ ...value, triggers: e.target.value ? [e.target.value as RunTrigger] : [] })
+        }
       >
         <option value="">Any trigger</option>
         {RUN_TRIGGERS.map((trigger) => (
@@ -82,7 +104,9 @@ export function RunFilters({
             onClick={() => toggle(status)}
             className={cn(
               "h-8 rounded-full border px-3 text-xs capitalize",
-              value.statuses.includes(status) ? "border-primary bg-primary/10 text-primary" : "text-muted-foreground hover:bg-muted",
+              value.statuses.includes(status)
+                ? "border-primary bg-primary/10 text-primary"
+                : "text-muted-foreground hover:bg-muted",
             )}
           >
             {status}
@@ -90,7 +114,12 @@ export function RunFilters({
         ))}
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" className="size-4" checked={value.mine} onChange={(e) => onChange({ ...value, mine: e.target.checked })} />
+        <input
+          type="checkbox"
+          className="size-4"
+          checked={value.mine}
+          onChange={(e) => onChange({ ...value, mine: e.target.checked })}
+        />
         Started by me
       </label>
     </div>

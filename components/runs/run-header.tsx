@@ -1,10 +1,21 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { dateTimeFormat, formatCost, formatDuration, formatTokens, unpricedNote, type RunStatus, type RunTrigger } from "./format";
+import {
+  dateTimeFormat,
+  formatCost,
+  formatDuration,
+  formatTokens,
+  unpricedNote,
+  type RunStatus,
+  type RunTrigger,
+} from "./format";
 import { StatusBadge } from "./status-badge";
 import { TriggerBadge } from "./trigger-badge";
 
-const shortDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "short",
+  timeStyle: "short",
+});
 
 export interface RunSummary {
   id: string;
@@ -40,7 +51,11 @@ export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNod
           label="Trigger"
           value={
             run.trigger === "evaluation" && run.triggerId ? (
-              <Link href={`/evaluations/${run.triggerId}`} className="underline underline-offset-2" title="The evaluation this run is an item of">
+              <Link
+                href={`/evaluations/${run.triggerId}`}
+                className="underline underline-offset-2"
+                title="The evaluation this run is an item of"
+              >
                 <TriggerBadge trigger={run.trigger} className="text-sm text-foreground" />
               </Link>
             ) : (
@@ -49,10 +64,27 @@ export function RunHeader({ run, actions }: { run: RunSummary; actions: ReactNod
           }
         />
         <Item label="Started by" value={run.startedByName} />
-        <Item label="Created" value={<time dateTime={run.createdAt.toISOString()} title={dateTimeFormat.format(run.createdAt)}>{shortDateTime.format(run.createdAt)}</time>} />
+        <Item
+          label="Created"
+          value={
+            <time
+              dateTime={run.createdAt.toISOString()}
+              title={dateTimeFormat.format(run.createdAt)}
+            >
+              {shortDateTime.format(run.createdAt)}
+            </time>
+          }
+        />
         <Item label="Duration" value={formatDuration(run.durationMs)} />
         <Item label="Tokens" value={formatTokens(run.inputTokens, run.outputTokens)} />
-        <Item label="Cost" value={<span title={unpricedNote(run.unpricedTokens)}>{formatCost(run.costUsd, run.unpricedTokens)}</span>} />
+        <Item
+          label="Cost"
+          value={
+            <span title={unpricedNote(run.unpricedTokens)}>
+              {formatCost(run.costUsd, run.unpricedTokens)}
+            </span>
+          }
+        />
         <Item
           label="Retry of"
           value={

@@ -16,7 +16,14 @@ import { TriggerBadge } from "./trigger-badge";
 import { useLiveRunQueries } from "./use-runs-live";
 
 const PAGE_SIZE = 25;
-const NO_FILTER: RunFilterValues = { workflowId: "", statuses: [], triggers: [], preset: "any", since: undefined, mine: false };
+const NO_FILTER: RunFilterValues = {
+  workflowId: "",
+  statuses: [],
+  triggers: [],
+  preset: "any",
+  since: undefined,
+  mine: false,
+};
 
 /** Every run of the tenant, newest first, filtered, updating as runs change. */
 export function RunList() {
@@ -45,7 +52,10 @@ export function RunList() {
 
   return (
     <>
-      <PageHeader title="Runs" description="Every run of this tenant, live and past. Open one for its timeline and step-by-step debugger." />
+      <PageHeader
+        title="Runs"
+        description="Every run of this tenant, live and past. Open one for its timeline and step-by-step debugger."
+      />
       <RunsTabs />
       <RunFilters value={filter} onChange={setFilter} workflows={workflows.data?.items ?? []} />
       {list.isPending ? (
@@ -66,9 +76,15 @@ export function RunList() {
       ) : (
         <ul aria-label="Runs" className="divide-y rounded-xl border bg-card">
           {items.map((run) => (
-            <li key={run.id} className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6.5rem_6rem_6rem_7rem_5.5rem]">
+            <li
+              key={run.id}
+              className="grid grid-cols-[1fr_auto] items-center gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_6.5rem_6rem_6rem_7rem_5.5rem]"
+            >
               <div className="min-w-0">
-                <Link href={`/runs/${run.id}`} className="block truncate font-medium hover:underline">
+                <Link
+                  href={`/runs/${run.id}`}
+                  className="block truncate font-medium hover:underline"
+                >
                   {run.workflowName}
                 </Link>
                 <p className="truncate text-xs text-muted-foreground">
@@ -81,11 +97,15 @@ export function RunList() {
                 </p>
               </div>
               <TriggerBadge trigger={run.trigger} className="hidden sm:inline-flex" />
-              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatDuration(run.durationMs)}</span>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
+                {formatDuration(run.durationMs)}
+              </span>
               <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
                 {formatTokens(run.inputTokens, run.outputTokens)}
               </span>
-              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">{formatCost(run.costUsd, run.unpricedTokens)}</span>
+              <span className="hidden text-right text-sm tabular-nums text-muted-foreground sm:block">
+                {formatCost(run.costUsd, run.unpricedTokens)}
+              </span>
               <StatusBadge status={run.status} className="justify-self-end" />
             </li>
           ))}

@@ -46,13 +46,21 @@ export function RunPage({ runId }: { runId: string }) {
   const { run } = detail.data;
   const status = state?.status ?? run.status;
   const isLive = status === "queued" || status === "running";
-  const sum = (pick: (s: (typeof steps)[number]) => number) => steps.reduce((total, s) => total + pick(s), 0);
-  const selected = steps.find((s) => s.stepId === picked) ?? steps.find((s) => s.status === "failed") ?? steps.at(-1) ?? null;
+  const sum = (pick: (s: (typeof steps)[number]) => number) =>
+    steps.reduce((total, s) => total + pick(s), 0);
+  const selected =
+    steps.find((s) => s.stepId === picked) ??
+    steps.find((s) => s.status === "failed") ??
+    steps.at(-1) ??
+    null;
   const error = state?.error ?? run.error;
 
   return (
     <>
-      <Link href="/runs" className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground">
+      <Link
+        href="/runs"
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
         <ArrowLeft className="size-4" aria-hidden /> Runs
       </Link>
       <RunHeader
@@ -62,11 +70,27 @@ export function RunPage({ runId }: { runId: string }) {
           workflowName: run.workflowName,
           startedByName: run.startedByName ?? "A former member",
           createdAt: run.createdAt,
-          durationMs: run.durationMs ?? (state?.startedAt != null && state.finishedAt != null ? state.finishedAt - state.startedAt : null),
-          inputTokens: Math.max(run.inputTokens, sum((s) => s.inputTokens)),
-          outputTokens: Math.max(run.outputTokens, sum((s) => s.outputTokens)),
-          costUsd: Math.max(run.costUsd, sum((s) => s.costUsd)),
-          unpricedTokens: Math.max(run.unpricedTokens, sum((s) => s.unpricedTokens)),
+          durationMs:
+            run.durationMs ??
+            (state?.startedAt != null && state.finishedAt != null
+              ? state.finishedAt - state.startedAt
+              : null),
+          inputTokens: Math.max(
+            run.inputTokens,
+            sum((s) => s.inputTokens),
+          ),
+          outputTokens: Math.max(
+            run.outputTokens,
+            sum((s) => s.outputTokens),
+          ),
+          costUsd: Math.max(
+            run.costUsd,
+            sum((s) => s.costUsd),
+          ),
+          unpricedTokens: Math.max(
+            run.unpricedTokens,
+            sum((s) => s.unpricedTokens),
+          ),
           isDraft: run.isDraft,
           retryOf: run.retryOf,
           trigger: run.trigger,
@@ -75,16 +99,29 @@ export function RunPage({ runId }: { runId: string }) {
         actions={<RunActions runId={run.id} workflowId={run.workflowId} status={status} />}
       />
 
-      {status === "completed" || status === "failed" ? <RunRating runId={run.id} finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null} /> : null}
+      {status === "completed" || status === "failed" ? (
+        <RunRating
+          runId={run.id}
+          finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null}
+        />
+      ) : null}
       {error && status !== "completed" ? (
-        <div role="alert" className="mb-4 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm">
+        <div
+          role="alert"
+          className="mb-4 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
+        >
           <span className="font-mono text-xs text-danger">{error.code}</span> {error.message}
         </div>
       ) : null}
       {status === "waiting" && state?.waitingFor.length ? (
         <section className="mb-4 space-y-2" aria-label="Waiting for a decision">
           {state.waitingFor.map((wait) => (
-            <ApprovalForm key={wait.stepId} runId={run.id} wait={wait} canDecide={can("run.approve")} />
+            <ApprovalForm
+              key={wait.stepId}
+              runId={run.id}
+              wait={wait}
+              canDecide={can("run.approve")}
+            />
           ))}
         </section>
       ) : null}
@@ -93,7 +130,13 @@ export function RunPage({ runId }: { runId: string }) {
         <h2 id="timeline-title" className="mb-3 text-sm font-semibold">
           Timeline
         </h2>
-        <RunTimeline steps={steps} reusedBefore={run.retryOf ? run.createdAt.getTime() : null} isLive={isLive} selected={selected?.stepId ?? null} onSelect={setPicked} />
+        <RunTimeline
+          steps={steps}
+          reusedBefore={run.retryOf ? run.createdAt.getTime() : null}
+          isLive={isLive}
+          selected={selected?.stepId ?? null}
+          onSelect={setPicked}
+        />
       </section>
 
       <div role="tablist" aria-label="Run views" className="mb-4 flex gap-1 border-b">
@@ -104,7 +147,12 @@ export function RunPage({ runId }: { runId: string }) {
             type="button"
             aria-selected={tab === name}
             onClick={() => setTab(name)}
-            className={cn("-mb-px border-b-2 px-3 py-2 text-sm capitalize", tab === name ? "border-primary font-medium" : "border-transparent text-muted-foreground")}
+            className={cn(
+              "-mb-px border-b-2 px-3 py-2 text-sm capitalize",
+              tab === name
+                ? "border-primary font-medium"
+                : "border-transparent text-muted-foreground",
+            )}
           >
             {name}
           </button>
@@ -122,7 +170,16 @@ export function RunPage({ runId }: { runId: string }) {
               </section>
             ) : null}
           </div>
-          {selected ? <StepDetail step={selected} steps={steps} runInput={run.input} rerunOf={!isLive && status !== "waiting" && can("workflow.edit") ? run.id : null} /> : <p className="text-sm text-muted-foreground">No steps yet.</p>}
+          {selected ? (
+            <StepDetail
+              step={selected}
+              steps={steps}
+              runInput={run.input}
+              rerunOf={!isLive && status !== "waiting" && can("workflow.edit") ? run.id : null}
+            />
+          ) : (
+            <p className="text-sm text-muted-foreground">No steps yet.</p>
+          )}
         </div>
       ) : (
         <RunDebugger runId={run.id} plan={plan} eventCount={storedCount} />

@@ -19,32 +19,77 @@ describe("replayRunEvents", () => {
     ];
     const running = replayRunEvents(events);
     expect(running.status).toBe("running");
-    expect(running.steps.get("a")).toMatchObject({ status: "running", streamed: "Hello", startedAt: 2, kind: "llm" });
+    expect(running.steps.get("a")).toMatchObject({
+      status: "running",
+      streamed: "Hello",
+      startedAt: 2,
+      kind: "llm",
+    });
 
     const done = replayRunEvents([
       ...events,
-      { type: "step.completed", runId, at: 7, stepId: "a", ...totals, output: "Hello", port: "out", attempts: 1, pinned: false },
+      {
+        type: "step.completed",
+        runId,
+        at: 7,
+        stepId: "a",
+        ...totals,
+        output: "Hello",
+        port: "out",
+        attempts: 1,
+        pinned: false,
+      },
       { type: "run.completed", runId, at: 8, ...totals, output: { a: "Hello" } },
     ]);
     expect(done.status).toBe("completed");
     expect(done.finishedAt).toBe(8);
-    expect(done.steps.get("a")).toMatchObject({ status: "completed", output: "Hello", hasOutput: true, inputTokens: 3, outputTokens: 4, finishedAt: 7 });
+    expect(done.steps.get("a")).toMatchObject({
+      status: "completed",
+      output: "Hello",
+      hasOutput: true,
+      inputTokens: 3,
+      outputTokens: 4,
+      finishedAt: 7,
+    });
   });
 
   it("shows on a step that it was interrupted and where the run went on, and a wait for a person's decision", () => {
     const state = replayRunEvents([
       { type: "step.started", runId, at: 1, stepId: "charge", kind: "tool", attempt: 1 },
-      { type: "step.interrupted", runId, at: 9, stepId: "charge", interruptedOn: "vm:12", resumedOn: "vm:34", next: "wait" },
+      {
+        type: "step.interrupted",
+        runId,
+        at: 9,
+        stepId: "charge",
+        interruptedOn: "vm:12",
+        resumedOn: "vm:34",
+        next: "wait",
+      },
       { type: "run.started", runId, at: 9, stepCount: 2, resumed: true, restoredSteps: 0 },
-      { type: "run.waiting", runId, at: 10, ...totals, waitingFor: [{ stepId: "charge", message: "Interrupted", approvers: [], reason: "interrupted" }] },
+      {
+        type: "run.waiting",
+        runId,
+        at: 10,
+        ...totals,
+        waitingFor: [
+          { stepId: "charge", message: "Interrupted", approvers: [], reason: "interrupted" },
+        ],
+      },
     ]);
     expect(state.status).toBe("waiting");
-    expect(state.waitingFor).toEqual([expect.objectContaining({ stepId: "charge", reason: "interrupted" })]);
-    expect(state.steps.get("charge")).toMatchObject({ status: "waiting", interruptions: [{ interruptedOn: "vm:12", resumedOn: "vm:34", next: "wait", at: 9 }] });
+    expect(state.waitingFor).toEqual([
+      expect.objectContaining({ stepId: "charge", reason: "interrupted" }),
+    ]);
+    expect(state.steps.get("charge")).toMatchObject({
+      status: "waiting",
+      interruptions: [{ interruptedOn: "vm:12", resumedOn: "vm:34", next: "wait", at: 9 }],
+    });
     expect(describeInterruption(state.steps.get("charge")!.interruptions[0]!)).toBe(
       "Interrupted on worker vm:12; not safe to repeat, so the run on worker vm:34 waits for a person to retry, skip or fail it.",
     );
-    expect(describeInterruption({ interruptedOn: "vm:12", resumedOn: "vm:34", next: "retry", at: 9 })).toBe("Interrupted on worker vm:12, retried on worker vm:34.");
+    expect(
+      describeInterruption({ interruptedOn: "vm:12", resumedOn: "vm:34", next: "retry", at: 9 }),
+    ).toBe("Interrupted on worker vm:12, retried on worker vm:34.");
   });
 
   it("records failures, retries and waits for approval", () => {
@@ -53,12 +98,20 @@ describe("replayRunEvents", () => {
       { type: "step.started", runId, at: 1, stepId: "a", kind: "llm", attempt: 1 },
       { type: "step.retrying", runId, at: 2, stepId: "a", attempt: 2, delayMs: 10, error },
       { type: "step.failed", runId, at: 3, stepId: "a", ...totals, attempt: 2, error },
-      { type: "run.waiting", runId, at: 4, ...totals, waitingFor: [{ stepId: "ok", message: "Ship it?", approvers: [] }] },
+      {
+        type: "run.waiting",
+        runId,
+        at: 4,
+        ...totals,
+        waitingFor: [{ stepId: "ok", message: "Ship it?", approvers: [] }],
+      },
     ]);
     expect(state.steps.get("a")).toMatchObject({ status: "failed", attempts: 2, error });
     expect(state.steps.get("ok")?.status).toBe("waiting");
     expect(state.waitingFor).toEqual([{ stepId: "ok", message: "Ship it?", approvers: [] }]);
-    expect(replayRunEvents([{ type: "run.failed", runId, at: 5, ...totals, error }], state)).toMatchObject({ status: "failed", waitingFor: [], error });
+    expect(
+      replayRunEvents([{ type: "run.failed", runId, at: 5, ...totals, error }], state),
+    ).toMatchObject({ status: "failed", waitingFor: [], error });
   });
 
   it("starts from stored step rows, so a retry shows the steps it reused", () => {
@@ -80,7 +133,10 @@ describe("replayRunEvents", () => {
         unpricedTokens: 0,
       },
     ]);
-    const state = replayRunEvents([{ type: "step.started", runId, at: 30, stepId: "next", kind: "llm", attempt: 1 }], base);
+    const state = replayRunEvents(
+      [{ type: "step.started", runId, at: 30, stepId: "next", kind: "llm", attempt: 1 }],
+      base,
+    );
     const steps = orderSteps(null, state);
     expect(steps.map((s) => [s.stepId, s.status])).toEqual([
       ["copied", "completed"],
@@ -92,10 +148,12 @@ describe("replayRunEvents", () => {
     const compiled = compileWorkflow(supportTriage);
     if (!compiled.ok) throw new Error("the example compiles");
     const skipped = compiled.plan.steps.find((s) => s.kind !== "input" && s.kind !== "router")!;
-    const state = replayRunEvents([{ type: "step.skipped", runId, at: 30, stepId: skipped.id, reason: "branch not taken" }], initialRunState());
+    const state = replayRunEvents(
+      [{ type: "step.skipped", runId, at: 30, stepId: skipped.id, reason: "branch not taken" }],
+      initialRunState(),
+    );
     const view = orderSteps(compiled.plan, state).find((s) => s.stepId === skipped.id)!;
     expect(view.status).toBe("skipped");
     expect(view.kind).toBe(skipped.kind);
   });
 });
-

@@ -22,7 +22,12 @@ export interface StepState {
   progress: string | null;
   skipReason: string | null;
   /** Times the step was cut off by its worker stopping, and where the run went on. */
-  interruptions: { interruptedOn: string | null; resumedOn: string | null; next: "retry" | "wait"; at: number }[];
+  interruptions: {
+    interruptedOn: string | null;
+    resumedOn: string | null;
+    next: "retry" | "wait";
+    at: number;
+  }[];
 }
 
 export interface RunState {
@@ -30,7 +35,12 @@ export interface RunState {
   startedAt: number | null;
   finishedAt: number | null;
   steps: Map<string, StepState>;
-  waitingFor: { stepId: string; message: string; approvers: string[]; reason?: "approval" | "interrupted" }[];
+  waitingFor: {
+    stepId: string;
+    message: string;
+    approvers: string[];
+    reason?: "approval" | "interrupted";
+  }[];
   output: unknown;
   error: { code: string; message: string; stepId?: string } | null;
 }
@@ -55,7 +65,9 @@ export interface StepRowLike {
 
 /** "Interrupted on worker host:12, retried on worker host:34" (or waiting for a person there). */
 export function describeInterruption(interruption: StepState["interruptions"][number]): string {
-  const from = interruption.interruptedOn ? `on worker ${interruption.interruptedOn}` : "when its worker stopped";
+  const from = interruption.interruptedOn
+    ? `on worker ${interruption.interruptedOn}`
+    : "when its worker stopped";
   const to = interruption.resumedOn ? ` on worker ${interruption.resumedOn}` : "";
   return interruption.next === "retry"
     ? `Interrupted ${from}, retried${to}.`
@@ -107,13 +119,29 @@ export function initialRunState(rows: StepRowLike[] = []): RunState {
       unpricedTokens: row.unpricedTokens,
     });
   }
-  return { status: "queued", startedAt: null, finishedAt: null, steps, waitingFor: [], output: undefined, error: null };
+  return {
+    status: "queued",
+    startedAt: null,
+    finishedAt: null,
+    steps,
+    waitingFor: [],
+    output: undefined,
+    error: null,
+  };
 }
 
-function patchStep(state: RunState, event: Extract<RunEvent, { stepId: string }>, patch: (step: StepState) => Partial<StepState>) {
+function patchStep(
+  state: RunState,
+  event: Extract<RunEvent, { stepId: string }>,
+  patch: (step: StepState) => Partial<StepState>,
+) {
   const current = state.steps.get(event.stepId) ?? emptyStep(event.stepId);
   const steps = new Map(state.steps);
-  steps.set(event.stepId, { ...current, parentStepId: event.parentStepId ?? current.parentStepId, ...patch(current) });
+  steps.set(event.stepId, {
+    ...current,
+    parentStepId: event.parentStepId ?? current.parentStepId,
+    ...patch(current),
+  });
   return { ...state, steps };
 }
 
@@ -123,7 +151,12 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case "run.queued":
       return { ...state, status: "queued" };
     case "run.started":
-      return { ...state, status: "running", startedAt: state.startedAt ?? event.at, waitingFor: [] };
+      return {
+        ...state,
+        status: "running",
+        startedAt: state.startedAt ?? event.at,
+        waitingFor: [],
+      };
     case "step.started":
       return patchStep(state, event, () => ({
         kind: event.kind,
@@ -136,12 +169,20 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       }));
     case "step.progress":
       return patchStep(state, event, () => ({
-        progress: event.message ?? (event.progress != null ? `${event.progress}${event.total ? ` / ${event.total}` : ""}` : null),
+        progress:
+          event.message ??
+          (event.progress != null
+            ? `${event.progress}${event.total ? ` / ${event.total}` : ""}`
+            : null),
       }));
     case "step.output.delta":
       return patchStep(state, event, (step) => ({ streamed: step.streamed + event.delta }));
     case "step.retrying":
-      return patchStep(state, event, () => ({ status: "retrying", error: event.error, attempts: event.attempt }));
+      return patchStep(state, event, () => ({
+        status: "retrying",
+        error: event.error,
+        attempts: event.attempt,
+      }));
     case "step.completed":
       return patchStep(state, event, (step) => ({
         status: "completed",
@@ -174,19 +215,49 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case "step.interrupted":
       return patchStep(state, event, (step) => ({
         status: event.next === "wait" ? "waiting" : "running",
-        interruptions: [...step.interruptions, { interruptedOn: event.interruptedOn, resumedOn: event.resumedOn, next: event.next, at: event.at }],
+        interruptions: [
+          ...step.interruptions,
+          {
+            interruptedOn: event.interruptedOn,
+            resumedOn: event.resumedOn,
+            next: event.next,
+            at: event.at,
+          },
+        ],
       }));
     case "run.waiting": {
       const steps = new Map(state.steps);
-      for (const wait of event.waitingFor) steps.set(wait.stepId, { ...(steps.get(wait.stepId) ?? emptyStep(wait.stepId)), status: "waiting" });
+      for (const wait of event.waitingFor)
+        steps.set(wait.stepId, {
+          ...(steps.get(wait.stepId) ?? emptyStep(wait.stepId)),
+          status: "waiting",
+        });
       return { ...state, steps, status: "waiting", waitingFor: event.waitingFor };
     }
     case "run.completed":
-      return { ...state, status: "completed", finishedAt: event.at, output: event.output, waitingFor: [] };
+      return {
+        ...state,
+        status: "completed",
+        finishedAt: event.at,
+        output: event.output,
+        waitingFor: [],
+      };
     case "run.failed":
-      return { ...state, status: "failed", finishedAt: event.at, error: event.error, waitingFor: [] };
+      return {
+        ...state,
+        status: "failed",
+        finishedAt: event.at,
+        error: event.error,
+        waitingFor: [],
+      };
     case "run.cancelled":
-      return { ...state, status: "cancelled", finishedAt: event.at, error: { code: "CANCELLED", message: event.reason }, waitingFor: [] };
+      return {
+        ...state,
+        status: "cancelled",
+        finishedAt: event.at,
+        error: { code: "CANCELLED", message: event.reason },
+        waitingFor: [],
+      };
   }
 }
 

@@ -35,14 +35,22 @@ export function RunTimeline({
   const now = useNow(isLive);
   const chart = timelineBars(steps, { reusedBefore, now, isLive });
   if (!chart) {
-    return <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground">No step has started yet.</p>;
+    return (
+      <p className="rounded-lg border border-dashed p-4 text-sm text-muted-foreground">
+        No step has started yet.
+      </p>
+    );
   }
 
   return (
     <div role="group" aria-label="Timeline" className="space-y-1.5">
       {steps.map((step, i) => {
         const bar = chart.bars[i]!;
-        const timing = bar.reused ? ", reused from the run this one retries" : bar.durationMs != null ? `, ${formatDuration(bar.durationMs)}` : "";
+        const timing = bar.reused
+          ? ", reused from the run this one retries"
+          : bar.durationMs != null
+            ? `, ${formatDuration(bar.durationMs)}`
+            : "";
         return (
           <button
             key={step.stepId}
@@ -57,9 +65,14 @@ export function RunTimeline({
             <span className="truncate">{step.label}</span>
             <span className="relative h-4 rounded bg-muted/60">
               {bar.reused ? (
-                <span className="absolute inset-y-0 left-1 flex items-center text-[11px] text-muted-foreground">reused from the retried run</span>
+                <span className="absolute inset-y-0 left-1 flex items-center text-[11px] text-muted-foreground">
+                  reused from the retried run
+                </span>
               ) : step.startedAt != null ? (
-                <span className={cn("absolute inset-y-0 rounded", STATUS_STYLES[step.status].bar)} style={{ left: `${bar.left}%`, width: `${bar.width}%` }} />
+                <span
+                  className={cn("absolute inset-y-0 rounded", STATUS_STYLES[step.status].bar)}
+                  style={{ left: `${bar.left}%`, width: `${bar.width}%` }}
+                />
               ) : null}
             </span>
           </button>

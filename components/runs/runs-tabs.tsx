@@ -20,7 +20,9 @@ export function RunsTabs() {
           aria-current={pathname === tab.href ? "page" : undefined}
           className={cn(
             "-mb-px border-b-2 px-3 py-2 text-sm",
-            pathname === tab.href ? "border-primary font-medium" : "border-transparent text-muted-foreground hover:text-foreground",
+            pathname === tab.href
+              ? "border-primary font-medium"
+              : "border-transparent text-muted-foreground hover:text-foreground",
           )}
         >
           {tab.label}

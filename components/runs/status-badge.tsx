@@ -1,10 +1,20 @@
 import { cn } from "@/components/ui/cn";
 import { STATUS_STYLES, type RunStatus, type StepStatus } from "./format";
 
-export function StatusBadge({ status, className }: { status: RunStatus | StepStatus; className?: string }) {
+export function StatusBadge({
+  status,
+  className,
+}: {
+  status: RunStatus | StepStatus;
+  className?: string;
+}) {
   return (
     <span
-      className={cn("inline-flex h-6 items-center rounded-full px-2 text-xs font-medium capitalize", STATUS_STYLES[status].badge, className)}
+      className={cn(
+        "inline-flex h-6 items-center rounded-full px-2 text-xs font-medium capitalize",
+        STATUS_STYLES[status].badge,
+        className,
+      )}
       data-status={status}
     >
       {status}

@@ -3,7 +3,15 @@ import { formatDuration } from "./format";
 import type { StepView } from "./ordered-steps";
 import { StatusBadge } from "./status-badge";
 
-export function StepList({ steps, selected, onSelect }: { steps: StepView[]; selected: string | null; onSelect: (stepId: string) => void }) {
+export function StepList({
+  steps,
+  selected,
+  onSelect,
+}: {
+  steps: StepView[];
+  selected: string | null;
+  onSelect: (stepId: string) => void;
+}) {
   return (
     <ul aria-label="Steps" className="divide-y rounded-xl border bg-card">
       {steps.map((step) => (
@@ -12,7 +20,10 @@ export function StepList({ steps, selected, onSelect }: { steps: StepView[]; sel
             type="button"
             aria-pressed={selected === step.stepId}
             onClick={() => onSelect(step.stepId)}
-            className={cn("flex w-full items-center gap-3 px-3 py-2 text-left text-sm hover:bg-muted", selected === step.stepId && "bg-muted")}
+            className={cn(
+              "flex w-full items-center gap-3 px-3 py-2 text-left text-sm hover:bg-muted",
+              selected === step.stepId && "bg-muted",
+            )}
           >
             <span className="min-w-0 flex-1">
               <span className="block truncate font-medium">{step.label}</span>
@@ -22,7 +33,9 @@ export function StepList({ steps, selected, onSelect }: { steps: StepView[]; sel
               </span>
             </span>
             <span className="w-16 text-right text-xs tabular-nums text-muted-foreground">
-              {step.startedAt != null && step.finishedAt != null ? formatDuration(step.finishedAt - step.startedAt) : ""}
+              {step.startedAt != null && step.finishedAt != null
+                ? formatDuration(step.finishedAt - step.startedAt)
+                : ""}
             </span>
             <StatusBadge status={step.status} />
           </button>

@@ -28,10 +28,25 @@ export function StepRerun({ runId, stepId }: { runId: string; stepId: string }) 
       </Button>
     );
   }
-  return <RerunPanel key={`${runId}:${stepId}`} runId={runId} stepId={stepId} onClose={() => setOpen(false)} />;
+  return (
+    <RerunPanel
+      key={`${runId}:${stepId}`}
+      runId={runId}
+      stepId={stepId}
+      onClose={() => setOpen(false)}
+    />
+  );
 }
 
-function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string; onClose: () => void }) {
+function RerunPanel({
+  runId,
+  stepId,
+  onClose,
+}: {
+  runId: string;
+  stepId: string;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const editorId = useId();
   const captured = useQuery(trpc.run.stepInputs.queryOptions({ runId, stepId }));
@@ -40,7 +55,14 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
   const rerun = useMutation(trpc.run.rerunStep.mutationOptions());
 
   if (captured.isPending) return <Spinner label="Loading the step's inputs" />;
-  if (captured.isError) return <ErrorState title="The step's inputs could not be loaded" message={captured.error.message} onRetry={() => void captured.refetch()} />;
+  if (captured.isError)
+    return (
+      <ErrorState
+        title="The step's inputs could not be loaded"
+        message={captured.error.message}
+        onRetry={() => void captured.refetch()}
+      />
+    );
   const original = pretty(captured.data.inputs);
   const current = text ?? original;
 
@@ -48,7 +70,14 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
     let inputs: { input: unknown; steps: Record<string, unknown> };
     try {
       const parsed = JSON.parse(current) as unknown;
-      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !("steps" in parsed) || typeof parsed.steps !== "object" || parsed.steps === null) {
+      if (
+        typeof parsed !== "object" ||
+        parsed === null ||
+        Array.isArray(parsed) ||
+        !("steps" in parsed) ||
+        typeof parsed.steps !== "object" ||
+        parsed.steps === null
+      ) {
         throw new Error('Give an object with "input" and "steps"');
       }
       inputs = parsed as typeof inputs;
@@ -62,11 +91,15 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
 
   const result = rerun.data;
   const previous = captured.data.previous;
-  const changes = result?.status === "completed" && previous ? diffValues(previous.output, result.output) : [];
+  const changes =
+    result?.status === "completed" && previous ? diffValues(previous.output, result.output) : [];
   return (
     <section className="space-y-3 rounded-md border p-3" aria-label="Re-run this step">
       <div className="space-y-1">
-        <label htmlFor={editorId} className="text-xs font-semibold uppercase tracking-wide text-muted-foreground">
+        <label
+          htmlFor={editorId}
+          className="text-xs font-semibold uppercase tracking-wide text-muted-foreground"
+        >
           Inputs (the run&apos;s input and the outputs of the steps it reads)
         </label>
         <textarea
@@ -101,7 +134,9 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
           Close
         </Button>
       </div>
-      <p className="text-xs text-muted-foreground">Only this node runs, with your models and tools; nothing is added to the run.</p>
+      <p className="text-xs text-muted-foreground">
+        Only this node runs, with your models and tools; nothing is added to the run.
+      </p>
       {rerun.isError ? (
         <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
           {rerun.error.message}
@@ -117,17 +152,26 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
           </div>
           {result.error ? (
             <p role="alert" className="rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
-              <span className="font-mono text-xs text-danger">{result.error.code}</span> {result.error.message}
+              <span className="font-mono text-xs text-danger">{result.error.code}</span>{" "}
+              {result.error.message}
             </p>
           ) : null}
           <div className="grid gap-3 md:grid-cols-2">
             <div className="space-y-1">
               <h4 className="text-xs font-semibold text-muted-foreground">Before (in the run)</h4>
-              {previous ? <JsonView value={previous.output} label="Output in the run" /> : <p className="text-sm text-muted-foreground">The step had no output in the run.</p>}
+              {previous ? (
+                <JsonView value={previous.output} label="Output in the run" />
+              ) : (
+                <p className="text-sm text-muted-foreground">The step had no output in the run.</p>
+              )}
             </div>
             <div className="space-y-1">
               <h4 className="text-xs font-semibold text-muted-foreground">After (re-run)</h4>
-              {result.status === "completed" ? <JsonView value={result.output} label="Output of the re-run" /> : <p className="text-sm text-muted-foreground">No output: the step failed.</p>}
+              {result.status === "completed" ? (
+                <JsonView value={result.output} label="Output of the re-run" />
+              ) : (
+                <p className="text-sm text-muted-foreground">No output: the step failed.</p>
+              )}
             </div>
           </div>
           {previous && result.status === "completed" ? (
@@ -141,12 +185,18 @@ function RerunPanel({ runId, stepId, onClose }: { runId: string; stepId: string;
                     <li key={`${change.kind}:${change.path}`}>
                       <span className="font-semibold">{change.path || "(whole output)"}</span>{" "}
                       {change.kind === "added" ? (
-                        <span className="text-emerald-700 dark:text-emerald-400">+ {pretty(change.after)}</span>
+                        <span className="text-emerald-700 dark:text-emerald-400">
+                          + {pretty(change.after)}
+                        </span>
                       ) : change.kind === "removed" ? (
                         <span className="text-danger">− {pretty(change.before)}</span>
                       ) : (
                         <>
-                          <span className="text-danger line-through">{pretty(change.before)}</span> → <span className="text-emerald-700 dark:text-emerald-400">{pretty(change.after)}</span>
+                          <span className="text-danger line-through">{pretty(change.before)}</span>{" "}
+                          →{" "}
+                          <span className="text-emerald-700 dark:text-emerald-400">
+                            {pretty(change.after)}
+                          </span>
                         </>
                       )}
                     </li>

@@ -7,7 +7,13 @@ import { useTRPC } from "@/components/trpc/react";
 import type { RunEvent } from "@/engine/schema/run-events";
 import { initialRunState, replayRunEvents, type RunState } from "./run-state";
 
-const SETTLING = new Set<RunEvent["type"]>(["run.started", "run.waiting", "run.completed", "run.failed", "run.cancelled"]);
+const SETTLING = new Set<RunEvent["type"]>([
+  "run.started",
+  "run.waiting",
+  "run.completed",
+  "run.failed",
+  "run.cancelled",
+]);
 
 /**
  * A run as it happens: the stored row from run.get, folded with the run's events from run.live
@@ -26,11 +32,16 @@ export function useRunLive(runId: string) {
         onData: ({ data }) => {
           // Deltas and progress are live-only and reuse the last stored id: only stored events can repeat.
           setEvents((current) =>
-            data.stored && current.some((e) => e.stored && e.id === data.id) ? current : [...current, { id: data.id, stored: data.stored, event: data.event }],
+            data.stored && current.some((e) => e.stored && e.id === data.id)
+              ? current
+              : [...current, { id: data.id, stored: data.stored, event: data.event }],
           );
           // Refetch the row (totals, error) when the run changes state after it was loaded, not for history.
           const key = trpc.run.get.queryKey({ id: runId });
-          if (SETTLING.has(data.event.type) && data.event.at > (queryClient.getQueryState(key)?.dataUpdatedAt ?? 0)) {
+          if (
+            SETTLING.has(data.event.type) &&
+            data.event.at > (queryClient.getQueryState(key)?.dataUpdatedAt ?? 0)
+          ) {
             void queryClient.invalidateQueries({ queryKey: key });
           }
         },

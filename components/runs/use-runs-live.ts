@@ -47,6 +47,9 @@ export function useRunsChanged(onChange: () => void, waitMs = 400) {
 export function useLiveRunQueries() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.run.list.pathKey() }), [queryClient, trpc]);
+  const refresh = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: trpc.run.list.pathKey() }),
+    [queryClient, trpc],
+  );
   return useRunsChanged(refresh);
 }

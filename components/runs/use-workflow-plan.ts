@@ -23,7 +23,13 @@ export function compileDocument(document: unknown): Plan | null {
  */
 export function useWorkflowPlan(workflowId: string | undefined) {
   const trpc = useTRPC();
-  const workflow = useQuery({ ...trpc.workflow.get.queryOptions({ id: workflowId ?? "" }), enabled: Boolean(workflowId) });
-  const plan = useMemo(() => (workflow.data ? compileDocument(workflow.data.document) : null), [workflow.data]);
+  const workflow = useQuery({
+    ...trpc.workflow.get.queryOptions({ id: workflowId ?? "" }),
+    enabled: Boolean(workflowId),
+  });
+  const plan = useMemo(
+    () => (workflow.data ? compileDocument(workflow.data.document) : null),
+    [workflow.data],
+  );
   return { workflow, plan };
 }

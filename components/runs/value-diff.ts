@@ -1,8 +1,15 @@
 /** One difference between two JSON values, at a path like `answer.items[2]` ("" for the whole value). */
-export type ValueChange = { path: string; kind: "added" | "removed" | "changed"; before?: unknown; after?: unknown };
+export type ValueChange = {
+  path: string;
+  kind: "added" | "removed" | "changed";
+  before?: unknown;
+  after?: unknown;
+};
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const join = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const join = (path: string, key: string | number) =>
+  typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 
 /**
  * The leaves that differ between two JSON values (objects by key, arrays by index), at most
@@ -15,8 +22,10 @@ export function diffValues(before: unknown, after: unknown, limit = 50): ValueCh
     if (changes.length >= limit) return;
     if (isObject(a) && isObject(b)) {
       for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        if (!Object.hasOwn(b, key)) changes.push({ path: join(path, key), kind: "removed", before: a[key] });
-        else if (!Object.hasOwn(a, key)) changes.push({ path: join(path, key), kind: "added", after: b[key] });
+        if (!Object.hasOwn(b, key))
+          changes.push({ path: join(path, key), kind: "removed", before: a[key] });
+        else if (!Object.hasOwn(a, key))
+          changes.push({ path: join(path, key), kind: "added", after: b[key] });
         else walk(a[key], b[key], join(path, key));
         if (changes.length >= limit) return;
       }
@@ -31,7 +40,8 @@ export function diffValues(before: unknown, after: unknown, limit = 50): ValueCh
       }
       return;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push({ path, kind: "changed", before: a, after: b });
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      changes.push({ path, kind: "changed", before: a, after: b });
   };
   walk(before, after, "");
   return changes;

@@ -25,7 +25,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 hidden h-screen w-60 shrink-0 flex-col border-r bg-card md:flex">
-        <Link href="/workflows" className="flex h-14 items-center gap-2 border-b px-4 font-semibold">
+        <Link
+          href="/workflows"
+          className="flex h-14 items-center gap-2 border-b px-4 font-semibold"
+        >
           {/* eslint-disable-next-line @next/next/no-img-element -- a tiny static SVG needs no optimisation */}
           <img src="/icon.svg" alt="" className="size-7" />
           Maestro
@@ -40,7 +43,9 @@ export function AppShell({ children }: { children: ReactNode }) {
                 aria-current={isActive ? "page" : undefined}
                 className={cn(
                   "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium transition-colors",
-                  isActive ? "bg-primary/10 text-primary" : "text-muted-foreground hover:bg-muted hover:text-foreground",
+                  isActive
+                    ? "bg-primary/10 text-primary"
+                    : "text-muted-foreground hover:bg-muted hover:text-foreground",
                 )}
               >
                 <Icon className="size-4" aria-hidden />
@@ -55,7 +60,12 @@ export function AppShell({ children }: { children: ReactNode }) {
         <header className="sticky top-0 z-30 flex h-14 items-center gap-3 border-b bg-card/90 px-4 backdrop-blur">
           <nav aria-label="Main (compact)" className="flex gap-1 overflow-x-auto md:hidden">
             {NAV_ITEMS.map(({ href, label, icon: Icon }) => (
-              <Link key={href} href={href} aria-label={label} className="relative rounded-md p-2 text-muted-foreground hover:bg-muted">
+              <Link
+                key={href}
+                href={href}
+                aria-label={label}
+                className="relative rounded-md p-2 text-muted-foreground hover:bg-muted"
+              >
                 <Icon className="size-4" aria-hidden />
                 <OpenAlertsBadge count={badgeOf(href)} isCompact />
               </Link>
@@ -68,11 +78,20 @@ export function AppShell({ children }: { children: ReactNode }) {
           {me.data?.user ? <UserMenu user={me.data.user} /> : null}
         </header>
         {/* The workflow editor takes the whole area: its canvas is the page. */}
-        <main className={FULL_BLEED.test(pathname) ? "flex min-h-0 w-full flex-1 flex-col" : "mx-auto w-full max-w-6xl flex-1 p-6"}>
+        <main
+          className={
+            FULL_BLEED.test(pathname)
+              ? "flex min-h-0 w-full flex-1 flex-col"
+              : "mx-auto w-full max-w-6xl flex-1 p-6"
+          }
+        >
           {me.isError ? (
             <ErrorState message={me.error.message} onRetry={() => void me.refetch()} />
           ) : me.data && !me.data.tenant ? (
-            <ErrorState title="No tenant yet" message="Your account does not belong to any tenant. Ask an admin of your team to add you." />
+            <ErrorState
+              title="No tenant yet"
+              message="Your account does not belong to any tenant. Ask an admin of your team to add you."
+            />
           ) : (
             children
           )}

@@ -14,7 +14,13 @@ interface TenantOption {
   role: string;
 }
 
-export function TenantSwitcher({ current, tenants }: { current: TenantOption | null; tenants: TenantOption[] }) {
+export function TenantSwitcher({
+  current,
+  tenants,
+}: {
+  current: TenantOption | null;
+  tenants: TenantOption[];
+}) {
   const trpc = useTRPC();
   const { update } = useSession();
   const switchTenant = useMutation(
@@ -52,18 +58,31 @@ export function TenantSwitcher({ current, tenants }: { current: TenantOption | n
         data-testid="current-tenant"
       >
         {label}
-        {switchTenant.isPending ? <Spinner /> : <ChevronsUpDown className="size-4 text-muted-foreground" aria-hidden />}
+        {switchTenant.isPending ? (
+          <Spinner />
+        ) : (
+          <ChevronsUpDown className="size-4 text-muted-foreground" aria-hidden />
+        )}
       </Menu.Trigger>
       <Menu.Portal>
-        <Menu.Content align="start" sideOffset={6} className="z-50 min-w-56 rounded-lg border bg-card p-1 shadow-lg">
+        <Menu.Content
+          align="start"
+          sideOffset={6}
+          className="z-50 min-w-56 rounded-lg border bg-card p-1 shadow-lg"
+        >
           <Menu.Label className="px-2 py-1.5 text-xs text-muted-foreground">Tenants</Menu.Label>
           {tenants.map((tenant) => (
             <Menu.Item
               key={tenant.id}
-              onSelect={() => tenant.id !== current?.id && switchTenant.mutate({ tenantId: tenant.id })}
+              onSelect={() =>
+                tenant.id !== current?.id && switchTenant.mutate({ tenantId: tenant.id })
+              }
               className="flex cursor-pointer items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
             >
-              <Check className={`size-4 ${tenant.id === current?.id ? "" : "invisible"}`} aria-hidden />
+              <Check
+                className={`size-4 ${tenant.id === current?.id ? "" : "invisible"}`}
+                aria-hidden
+              />
               <span className="flex-1">{tenant.name}</span>
               <span className="text-xs text-muted-foreground">{tenant.role}</span>
             </Menu.Item>

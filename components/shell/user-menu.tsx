@@ -13,7 +13,8 @@ const THEMES = [
   { value: "system", label: "System", icon: Monitor },
 ] as const;
 
-const itemClass = "flex cursor-pointer items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
+const itemClass =
+  "flex cursor-pointer items-center gap-2 rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted";
 
 function initials(name: string) {
   return name
@@ -23,10 +24,17 @@ function initials(name: string) {
     .join("");
 }
 
-export function UserMenu({ user }: { user: { name: string; email: string; isSuperadmin: boolean } }) {
+export function UserMenu({
+  user,
+}: {
+  user: { name: string; email: string; isSuperadmin: boolean };
+}) {
   const { theme, setTheme } = useTheme();
   const [dialog, setDialog] = useState<"password" | "everywhere" | null>(null);
-  const dialogProps = (name: "password" | "everywhere") => ({ open: dialog === name, onOpenChange: (open: boolean) => setDialog(open ? name : null) });
+  const dialogProps = (name: "password" | "everywhere") => ({
+    open: dialog === name,
+    onOpenChange: (open: boolean) => setDialog(open ? name : null),
+  });
   return (
     <>
       {/* Not modal: a dialog opened from an item takes the focus instead of the menu's trigger. */}
@@ -38,12 +46,18 @@ export function UserMenu({ user }: { user: { name: string; email: string; isSupe
           {initials(user.name)}
         </Menu.Trigger>
         <Menu.Portal>
-          <Menu.Content align="end" sideOffset={6} className="z-50 w-64 rounded-lg border bg-card p-1 shadow-lg">
+          <Menu.Content
+            align="end"
+            sideOffset={6}
+            className="z-50 w-64 rounded-lg border bg-card p-1 shadow-lg"
+          >
             <div className="px-2 py-2">
               <p className="truncate text-sm font-medium">{user.name}</p>
               <p className="truncate text-xs text-muted-foreground">{user.email}</p>
               {user.isSuperadmin ? (
-                <span className="mt-1 inline-block rounded bg-primary/10 px-1.5 py-0.5 text-xs font-medium text-primary">Platform superadmin</span>
+                <span className="mt-1 inline-block rounded bg-primary/10 px-1.5 py-0.5 text-xs font-medium text-primary">
+                  Platform superadmin
+                </span>
               ) : null}
             </div>
             <Menu.Separator className="my-1 h-px bg-border" />
@@ -66,7 +80,10 @@ export function UserMenu({ user }: { user: { name: string; email: string; isSupe
               <MonitorX className="size-4" aria-hidden />
               Sign out everywhere…
             </Menu.Item>
-            <Menu.Item className={itemClass} onSelect={() => void signOut({ callbackUrl: "/signin" })}>
+            <Menu.Item
+              className={itemClass}
+              onSelect={() => void signOut({ callbackUrl: "/signin" })}
+            >
               <LogOut className="size-4" aria-hidden />
               Sign out
             </Menu.Item>

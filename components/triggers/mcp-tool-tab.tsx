@@ -14,15 +14,28 @@ import { ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 
 /** `.mcp.json` (Claude Code, Cursor, VS Code…): Streamable HTTP with the token from the environment. */
 export function mcpJsonSnippet(url: string): string {
-  return JSON.stringify({ mcpServers: { maestro: { type: "http", url, headers: { Authorization: "Bearer ${MAESTRO_TOKEN}" } } } }, null, 2);
+  return JSON.stringify(
+    {
+      mcpServers: {
+        maestro: { type: "http", url, headers: { Authorization: "Bearer ${MAESTRO_TOKEN}" } },
+      },
+    },
+    null,
+    2,
+  );
 }
 
 /** Claude Desktop speaks stdio: mcp-remote bridges it to the HTTP endpoint. */
 export function claudeDesktopSnippet(url: string): string {
   const args = ["-y", "mcp-remote", url, "--header", "Authorization:Bearer ${MAESTRO_TOKEN}"];
   // mcp-remote refuses plain http except on localhost unless told.
-  if (url.startsWith("http://") && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(url)) args.push("--allow-http");
-  return JSON.stringify({ mcpServers: { maestro: { command: "npx", args, env: { MAESTRO_TOKEN: "mst_…" } } } }, null, 2);
+  if (url.startsWith("http://") && !/^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(url))
+    args.push("--allow-http");
+  return JSON.stringify(
+    { mcpServers: { maestro: { command: "npx", args, env: { MAESTRO_TOKEN: "mst_…" } } } },
+    null,
+    2,
+  );
 }
 
 /**
@@ -36,20 +49,40 @@ export function McpToolTab({ workflowId }: { workflowId: string }) {
   const state = useQuery(trpc.mcpTool.get.queryOptions({ workflowId }));
 
   if (state.isPending) return <SkeletonRows rows={2} />;
-  if (state.isError) return <ErrorState title="Could not load the MCP tool" message={state.error.message} onRetry={() => void state.refetch()} />;
+  if (state.isError)
+    return (
+      <ErrorState
+        title="Could not load the MCP tool"
+        message={state.error.message}
+        onRetry={() => void state.refetch()}
+      />
+    );
   const { workflow, tool, suggestedName } = state.data;
 
   return (
     <div className="space-y-6">
-      <ExposeSwitch workflowId={workflowId} isExposed={tool !== null} isPublished={workflow.isPublished} canEdit={canEdit} suggestedName={suggestedName} />
+      <ExposeSwitch
+        workflowId={workflowId}
+        isExposed={tool !== null}
+        isPublished={workflow.isPublished}
+        canEdit={canEdit}
+        suggestedName={suggestedName}
+      />
       {!workflow.isPublished && !tool ? (
         <p className="text-sm text-muted-foreground">
-          Publish this workflow first: a tool call runs its latest published version, so clients see a change only once it is published.
+          Publish this workflow first: a tool call runs its latest published version, so clients see
+          a change only once it is published.
         </p>
       ) : null}
       {tool ? (
         <>
-          <ToolForm key={`${tool.toolName}\n${tool.description}`} workflowId={workflowId} tool={tool} workflowDescription={workflow.description} canEdit={canEdit} />
+          <ToolForm
+            key={`${tool.toolName}\n${tool.description}`}
+            workflowId={workflowId}
+            tool={tool}
+            workflowDescription={workflow.description}
+            canEdit={canEdit}
+          />
           <ClientSnippets />
         </>
       ) : null}
@@ -66,7 +99,13 @@ function useInvalidateTool(workflowId: string) {
   };
 }
 
-function ExposeSwitch(props: { workflowId: string; isExposed: boolean; isPublished: boolean; canEdit: boolean; suggestedName: string }) {
+function ExposeSwitch(props: {
+  workflowId: string;
+  isExposed: boolean;
+  isPublished: boolean;
+  canEdit: boolean;
+  suggestedName: string;
+}) {
   const trpc = useTRPC();
   const invalidate = useInvalidateTool(props.workflowId);
   const expose = useMutation(
@@ -97,7 +136,11 @@ function ExposeSwitch(props: { workflowId: string; isExposed: boolean; isPublish
         role="switch"
         checked={props.isExposed}
         disabled={isDisabled}
-        onChange={(e) => (e.target.checked ? expose.mutate({ workflowId: props.workflowId }) : hide.mutate({ workflowId: props.workflowId }))}
+        onChange={(e) =>
+          e.target.checked
+            ? expose.mutate({ workflowId: props.workflowId })
+            : hide.mutate({ workflowId: props.workflowId })
+        }
         aria-describedby="mcp-tool-expose-help"
         className="mt-0.5 size-4 accent-[var(--primary)]"
       />
@@ -163,7 +206,8 @@ function ToolForm({
           className="font-mono"
         />
         <p id="mcp-tool-name-help" className="text-xs text-muted-foreground">
-          Letters, digits, _ and -; unique in this tenant. Clients that saved the old name must list the tools again.
+          Letters, digits, _ and -; unique in this tenant. Clients that saved the old name must list
+          the tools again.
         </p>
       </Field>
       <Field label="Description" htmlFor="mcp-tool-description" error={errors.description}>
@@ -174,7 +218,9 @@ function ToolForm({
           disabled={!canEdit}
           rows={3}
           maxLength={2000}
-          placeholder={workflowDescription || "What the tool does, for the model that decides when to call it"}
+          placeholder={
+            workflowDescription || "What the tool does, for the model that decides when to call it"
+          }
           aria-invalid={errors.description ? true : undefined}
           className="w-full rounded-md border bg-card px-3 py-2 text-sm placeholder:text-muted-foreground focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
         />
@@ -206,8 +252,9 @@ function ClientSnippets() {
           Connect a client
         </h3>
         <p className="text-xs text-muted-foreground">
-          The endpoint is <code className="font-mono">{url}</code>, with every tool this tenant exposes. Create a token with the{" "}
-          <code>runs:write</code> scope (<code>workflows:read</code> only lists) under{" "}
+          The endpoint is <code className="font-mono">{url}</code>, with every tool this tenant
+          exposes. Create a token with the <code>runs:write</code> scope (
+          <code>workflows:read</code> only lists) under{" "}
           <Link href="/admin/tokens" className="underline underline-offset-2">
             Admin → API tokens
           </Link>{" "}
@@ -215,7 +262,10 @@ function ClientSnippets() {
         </p>
       </div>
       <Snippet title=".mcp.json (Claude Code, Cursor, VS Code)" text={mcpJsonSnippet(url)} />
-      <Snippet title="Claude Desktop (claude_desktop_config.json, through mcp-remote)" text={claudeDesktopSnippet(url)} />
+      <Snippet
+        title="Claude Desktop (claude_desktop_config.json, through mcp-remote)"
+        text={claudeDesktopSnippet(url)}
+      />
     </section>
   );
 }
@@ -236,11 +286,17 @@ function Snippet({ title, text }: { title: string; text: string }) {
       <div className="flex items-center justify-between gap-2">
         <figcaption className="text-xs font-medium">{title}</figcaption>
         <Button size="sm" variant="ghost" onClick={copy} aria-label={`Copy ${title}`}>
-          {isCopied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+          {isCopied ? (
+            <Check className="size-4" aria-hidden />
+          ) : (
+            <Copy className="size-4" aria-hidden />
+          )}
           {isCopied ? "Copied" : "Copy"}
         </Button>
       </div>
-      <pre className="max-h-64 overflow-auto rounded-md border bg-muted p-3 font-mono text-xs">{text}</pre>
+      <pre className="max-h-64 overflow-auto rounded-md border bg-muted p-3 font-mono text-xs">
+        {text}
+      </pre>
     </figure>
   );
 }

@@ -31,7 +31,11 @@ const PRESETS = [
 
 const MISFIRE_CHOICES: { value: Misfire; label: string; hint: string }[] = [
   { value: "skip", label: "Skip missed fires", hint: "After downtime, wait for the next time." },
-  { value: "run-once", label: "Run once to catch up", hint: "After downtime, run once for all the fires missed." },
+  {
+    value: "run-once",
+    label: "Run once to catch up",
+    hint: "After downtime, run once for all the fires missed.",
+  },
 ];
 
 function browserTimezone(): string {
@@ -39,13 +43,21 @@ function browserTimezone(): string {
 }
 
 function timezones(): string[] {
-  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const known =
+    typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
   return [...new Set(["UTC", browserTimezone(), ...known])].sort();
 }
 
 /** A fire time as the schedule's time zone sees it (the zone the expression is written in). */
 function formatFire(date: Date, timezone: string): string {
-  const options: Intl.DateTimeFormatOptions = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  const options: Intl.DateTimeFormatOptions = {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  };
   try {
     return new Intl.DateTimeFormat(undefined, { ...options, timeZone: timezone }).format(date);
   } catch {
@@ -72,7 +84,8 @@ export function SchedulesTab({ workflowId }: { workflowId: string }) {
   const [editing, setEditing] = useState<ScheduleItem | "new" | null>(null);
 
   if (list.isPending) return <SkeletonRows rows={2} />;
-  if (list.isError) return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
+  if (list.isError)
+    return <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />;
   const { schedules, publishedVersion } = list.data;
 
   return (
@@ -91,16 +104,29 @@ export function SchedulesTab({ workflowId }: { workflowId: string }) {
         ) : null}
       </div>
       {editing ? (
-        <ScheduleForm key={editing === "new" ? "new" : editing.id} workflowId={workflowId} schedule={editing === "new" ? null : editing} onDone={() => setEditing(null)} />
+        <ScheduleForm
+          key={editing === "new" ? "new" : editing.id}
+          workflowId={workflowId}
+          schedule={editing === "new" ? null : editing}
+          onDone={() => setEditing(null)}
+        />
       ) : null}
       {schedules.length === 0 && !editing ? (
         <EmptyState icon={CalendarClock} title="No schedules yet">
-          <p className="max-w-sm text-sm text-muted-foreground">Run this workflow by the clock, such as every weekday at 9:00 in your time zone.</p>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            Run this workflow by the clock, such as every weekday at 9:00 in your time zone.
+          </p>
         </EmptyState>
       ) : (
         <ul className="space-y-2">
           {schedules.map((schedule) => (
-            <ScheduleCard key={schedule.id} schedule={schedule} canEdit={canEdit} onEdit={() => setEditing(schedule)} isEditing={editing !== "new" && editing?.id === schedule.id} />
+            <ScheduleCard
+              key={schedule.id}
+              schedule={schedule}
+              canEdit={canEdit}
+              onEdit={() => setEditing(schedule)}
+              isEditing={editing !== "new" && editing?.id === schedule.id}
+            />
           ))}
         </ul>
       )}
@@ -108,11 +134,24 @@ export function SchedulesTab({ workflowId }: { workflowId: string }) {
   );
 }
 
-function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: ScheduleItem; canEdit: boolean; onEdit: () => void; isEditing: boolean }) {
+function ScheduleCard({
+  schedule,
+  canEdit,
+  onEdit,
+  isEditing,
+}: {
+  schedule: ScheduleItem;
+  canEdit: boolean;
+  onEdit: () => void;
+  isEditing: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [isConfirmingDelete, setConfirmingDelete] = useState(false);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.schedule.list.queryKey({ workflowId: schedule.workflowId }) });
+  const refresh = () =>
+    void queryClient.invalidateQueries({
+      queryKey: trpc.schedule.list.queryKey({ workflowId: schedule.workflowId }),
+    });
   const setEnabled = useMutation(
     trpc.schedule.setEnabled.mutationOptions({
       onSuccess: (saved) => {
@@ -134,7 +173,10 @@ function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: Sche
   const title = schedule.name || schedule.description || schedule.cron;
 
   return (
-    <li className={cn("rounded-lg border p-3", isEditing && "border-ring")} aria-label={`Schedule ${title}`}>
+    <li
+      className={cn("rounded-lg border p-3", isEditing && "border-ring")}
+      aria-label={`Schedule ${title}`}
+    >
       <div className="flex flex-wrap items-start justify-between gap-2">
         <div className="min-w-0">
           <div className="flex items-center gap-2">
@@ -142,21 +184,29 @@ function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: Sche
             <span
               className={cn(
                 "rounded-full border px-2 py-0.5 text-xs font-medium",
-                schedule.isEnabled ? "border-emerald-600/40 bg-emerald-600/10 text-emerald-700 dark:text-emerald-400" : "bg-muted text-muted-foreground",
+                schedule.isEnabled
+                  ? "border-emerald-600/40 bg-emerald-600/10 text-emerald-700 dark:text-emerald-400"
+                  : "bg-muted text-muted-foreground",
               )}
             >
               {schedule.isEnabled ? "Active" : "Paused"}
             </span>
           </div>
           <p className="text-sm text-muted-foreground">
-            <code className="rounded bg-muted px-1 font-mono text-xs">{schedule.cron}</code> in {schedule.timezone}
+            <code className="rounded bg-muted px-1 font-mono text-xs">{schedule.cron}</code> in{" "}
+            {schedule.timezone}
             {schedule.name && schedule.description ? ` · ${schedule.description}` : ""} ·{" "}
             {schedule.misfire === "skip" ? "skips missed fires" : "runs once after downtime"}
           </p>
         </div>
         {canEdit ? (
           <div className="flex gap-1">
-            <Button variant="ghost" size="sm" onClick={onEdit} aria-label={`Edit schedule ${title}`}>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={onEdit}
+              aria-label={`Edit schedule ${title}`}
+            >
               <Pencil className="size-4" aria-hidden />
             </Button>
             <Button
@@ -166,9 +216,18 @@ function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: Sche
               onClick={() => setEnabled.mutate({ id: schedule.id, isEnabled: !schedule.isEnabled })}
               aria-label={`${schedule.isEnabled ? "Pause" : "Resume"} schedule ${title}`}
             >
-              {schedule.isEnabled ? <Pause className="size-4" aria-hidden /> : <Play className="size-4" aria-hidden />}
+              {schedule.isEnabled ? (
+                <Pause className="size-4" aria-hidden />
+              ) : (
+                <Play className="size-4" aria-hidden />
+              )}
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setConfirmingDelete(true)} aria-label={`Delete schedule ${title}`}>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => setConfirmingDelete(true)}
+              aria-label={`Delete schedule ${title}`}
+            >
               <Trash2 className="size-4" aria-hidden />
             </Button>
           </div>
@@ -176,33 +235,56 @@ function ScheduleCard({ schedule, canEdit, onEdit, isEditing }: { schedule: Sche
       </div>
       <div className="mt-2 grid gap-2 text-sm sm:grid-cols-2">
         <div>
-          <span className="text-muted-foreground">{schedule.isEnabled ? "Next fires" : "Would fire next"}</span>
+          <span className="text-muted-foreground">
+            {schedule.isEnabled ? "Next fires" : "Would fire next"}
+          </span>
           <FireTimes times={schedule.upcoming} timezone={schedule.timezone} />
         </div>
         <div>
           <span className="text-muted-foreground">Last fired</span>
-          <p>{schedule.lastFiredAt ? formatFire(schedule.lastFiredAt, schedule.timezone) : "Not yet"}</p>
+          <p>
+            {schedule.lastFiredAt ? formatFire(schedule.lastFiredAt, schedule.timezone) : "Not yet"}
+          </p>
           {schedule.canCreatorRun ? (
             <p className="text-xs text-muted-foreground">Runs as {schedule.createdByName}</p>
           ) : (
-            <p className="text-xs text-danger">{schedule.createdByName ?? "Its creator"} may no longer run workflows here: its fires are refused. Delete it and add it again.</p>
+            <p className="text-xs text-danger">
+              {schedule.createdByName ?? "Its creator"} may no longer run workflows here: its fires
+              are refused. Delete it and add it again.
+            </p>
           )}
         </div>
       </div>
       {schedule.lastError ? (
-        <p role="status" className="mt-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
-          <span className="font-medium text-danger">The fire of {schedule.lastErrorAt ? formatFire(schedule.lastErrorAt, schedule.timezone) : "late"} started no run:</span>{" "}
+        <p
+          role="status"
+          className="mt-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm"
+        >
+          <span className="font-medium text-danger">
+            The fire of{" "}
+            {schedule.lastErrorAt ? formatFire(schedule.lastErrorAt, schedule.timezone) : "late"}{" "}
+            started no run:
+          </span>{" "}
           {schedule.lastError}
         </p>
       ) : null}
       {isConfirmingDelete ? (
-        <div role="alertdialog" aria-label="Delete this schedule?" className="mt-3 flex flex-wrap items-center justify-between gap-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm">
+        <div
+          role="alertdialog"
+          aria-label="Delete this schedule?"
+          className="mt-3 flex flex-wrap items-center justify-between gap-2 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm"
+        >
           <span>Delete this schedule? Its runs stay.</span>
           <span className="flex gap-2">
             <Button variant="secondary" size="sm" onClick={() => setConfirmingDelete(false)}>
               Keep it
             </Button>
-            <Button variant="danger" size="sm" disabled={remove.isPending} onClick={() => remove.mutate({ id: schedule.id })}>
+            <Button
+              variant="danger"
+              size="sm"
+              disabled={remove.isPending}
+              onClick={() => remove.mutate({ id: schedule.id })}
+            >
               {remove.isPending ? <Spinner /> : null}
               Delete
             </Button>
@@ -224,7 +306,15 @@ function FireTimes({ times, timezone }: { times: Date[]; timezone: string }) {
   );
 }
 
-function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; schedule: ScheduleItem | null; onDone: () => void }) {
+function ScheduleForm({
+  workflowId,
+  schedule,
+  onDone,
+}: {
+  workflowId: string;
+  schedule: ScheduleItem | null;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const zones = useMemo(() => timezones(), []);
@@ -236,7 +326,11 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
   const [inputError, setInputError] = useState<string>();
 
   const settled = useDebounced({ cron: cron.trim(), timezone }, 350);
-  const preview = useQuery({ ...trpc.schedule.preview.queryOptions(settled), enabled: settled.cron.length > 0, retry: false });
+  const preview = useQuery({
+    ...trpc.schedule.preview.queryOptions(settled),
+    enabled: settled.cron.length > 0,
+    retry: false,
+  });
   const previewErrors = fieldErrorsOf(preview.error, ["cron", "timezone"] as const);
 
   const onSuccess = () => {
@@ -247,7 +341,10 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
   const create = useMutation(trpc.schedule.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.schedule.update.mutationOptions({ onSuccess }));
   const save = schedule ? update : create;
-  const errors = { ...fieldErrorsOf(save.error, FIELDS), ...(inputError ? { input: inputError } : {}) };
+  const errors = {
+    ...fieldErrorsOf(save.error, FIELDS),
+    ...(inputError ? { input: inputError } : {}),
+  };
 
   /** A new expression or zone: the live preview judges it now, not the last save's error. */
   function changeTiming(set: (value: string) => void, value: string) {
@@ -272,14 +369,30 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
 
   const preset = PRESETS.find((p) => p.cron === cron.trim())?.cron ?? "";
   return (
-    <form onSubmit={submit} noValidate className="space-y-4 rounded-lg border bg-muted/30 p-4" aria-label={schedule ? "Edit schedule" : "New schedule"}>
+    <form
+      onSubmit={submit}
+      noValidate
+      className="space-y-4 rounded-lg border bg-muted/30 p-4"
+      aria-label={schedule ? "Edit schedule" : "New schedule"}
+    >
       <div className="grid gap-3 sm:grid-cols-2">
         <Field label="Name (optional)" htmlFor="schedule-name" error={errors.name}>
-          <Input id="schedule-name" value={name} maxLength={120} placeholder="e.g. Morning report" onChange={(e) => setName(e.target.value)} />
+          <Input
+            id="schedule-name"
+            value={name}
+            maxLength={120}
+            placeholder="e.g. Morning report"
+            onChange={(e) => setName(e.target.value)}
+          />
         </Field>
         <div className="space-y-1.5">
           <Label htmlFor="schedule-preset">Preset</Label>
-          <select id="schedule-preset" className={SELECT} value={preset} onChange={(e) => e.target.value && changeTiming(setCron, e.target.value)}>
+          <select
+            id="schedule-preset"
+            className={SELECT}
+            value={preset}
+            onChange={(e) => e.target.value && changeTiming(setCron, e.target.value)}
+          >
             <option value="">Custom expression</option>
             {PRESETS.map((p) => (
               <option key={p.cron} value={p.cron}>
@@ -288,11 +401,32 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
             ))}
           </select>
         </div>
-        <Field label="Cron expression (minute hour day month weekday)" htmlFor="schedule-cron" error={errors.cron ?? previewErrors.cron}>
-          <Input id="schedule-cron" className="font-mono" value={cron} maxLength={120} aria-invalid={Boolean(errors.cron ?? previewErrors.cron)} onChange={(e) => changeTiming(setCron, e.target.value)} />
+        <Field
+          label="Cron expression (minute hour day month weekday)"
+          htmlFor="schedule-cron"
+          error={errors.cron ?? previewErrors.cron}
+        >
+          <Input
+            id="schedule-cron"
+            className="font-mono"
+            value={cron}
+            maxLength={120}
+            aria-invalid={Boolean(errors.cron ?? previewErrors.cron)}
+            onChange={(e) => changeTiming(setCron, e.target.value)}
+          />
         </Field>
-        <Field label="Time zone" htmlFor="schedule-timezone" error={errors.timezone ?? previewErrors.timezone}>
-          <select id="schedule-timezone" className={SELECT} value={timezone} aria-invalid={Boolean(errors.timezone)} onChange={(e) => changeTiming(setTimezone, e.target.value)}>
+        <Field
+          label="Time zone"
+          htmlFor="schedule-timezone"
+          error={errors.timezone ?? previewErrors.timezone}
+        >
+          <select
+            id="schedule-timezone"
+            className={SELECT}
+            value={timezone}
+            aria-invalid={Boolean(errors.timezone)}
+            onChange={(e) => changeTiming(setTimezone, e.target.value)}
+          >
             {(zones.includes(timezone) ? zones : [timezone, ...zones]).map((zone) => (
               <option key={zone} value={zone}>
                 {zone}
@@ -304,15 +438,25 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
       <div aria-live="polite" className="rounded-md border bg-card p-3 text-sm">
         <p className="font-medium">
           {preview.data?.description ?? "Next fire times"}
-          {preview.isFetching ? <Spinner className="ml-2 inline size-3" label="Updating the preview" /> : null}
+          {preview.isFetching ? (
+            <Spinner className="ml-2 inline size-3" label="Updating the preview" />
+          ) : null}
         </p>
         {preview.data && !preview.isError ? (
           <FireTimes times={preview.data.fireTimes} timezone={preview.data.timezone} />
         ) : (
-          <p className="text-muted-foreground">{preview.isError ? "Fix the expression to see when it fires." : "Write an expression to see when it fires."}</p>
+          <p className="text-muted-foreground">
+            {preview.isError
+              ? "Fix the expression to see when it fires."
+              : "Write an expression to see when it fires."}
+          </p>
         )}
       </div>
-      <Field label="Input (JSON, checked against the published version)" htmlFor="schedule-input" error={errors.input}>
+      <Field
+        label="Input (JSON, checked against the published version)"
+        htmlFor="schedule-input"
+        error={errors.input}
+      >
         <textarea
           id="schedule-input"
           rows={4}
@@ -326,7 +470,14 @@ function ScheduleForm({ workflowId, schedule, onDone }: { workflowId: string; sc
         <legend className="text-sm font-medium">After downtime</legend>
         {MISFIRE_CHOICES.map((choice) => (
           <label key={choice.value} className="flex items-start gap-2 text-sm">
-            <input type="radio" name="misfire" value={choice.value} checked={misfire === choice.value} onChange={() => setMisfire(choice.value)} className="mt-1" />
+            <input
+              type="radio"
+              name="misfire"
+              value={choice.value}
+              checked={misfire === choice.value}
+              onChange={() => setMisfire(choice.value)}
+              className="mt-1"
+            />
             <span>
               {choice.label}
               <span className="block text-xs text-muted-foreground">{choice.hint}</span>

@@ -20,7 +20,15 @@ type TabId = (typeof TABS)[number]["id"];
  * "Triggers" on the canvas: every way a workflow starts without the Run button, one tab each.
  * Only the open tab is mounted, so a closed tab does not poll or fetch.
  */
-export function TriggersDialog({ workflowId, open, onOpenChange }: { workflowId: string; open: boolean; onOpenChange: (open: boolean) => void }) {
+export function TriggersDialog({
+  workflowId,
+  open,
+  onOpenChange,
+}: {
+  workflowId: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   const [tab, setTab] = useState<TabId>("webhooks");
   const current = TABS.find((t) => t.id === tab)!;
   return (
@@ -31,7 +39,10 @@ export function TriggersDialog({ workflowId, open, onOpenChange }: { workflowId:
           <div className="flex items-start justify-between gap-4 p-6 pb-3">
             <div>
               <Dialog.Title className="text-lg font-semibold">Triggers</Dialog.Title>
-              <Dialog.Description className="text-sm text-muted-foreground">Start this workflow from a webhook, on a schedule, or as a tool of the tenant&apos;s MCP endpoint.</Dialog.Description>
+              <Dialog.Description className="text-sm text-muted-foreground">
+                Start this workflow from a webhook, on a schedule, or as a tool of the tenant&apos;s
+                MCP endpoint.
+              </Dialog.Description>
             </div>
             <Dialog.Close asChild>
               <Button variant="ghost" size="sm" aria-label="Close">
@@ -39,7 +50,11 @@ export function TriggersDialog({ workflowId, open, onOpenChange }: { workflowId:
               </Button>
             </Dialog.Close>
           </div>
-          <div role="tablist" aria-label="Kinds of trigger" className="mx-6 flex gap-1 rounded-lg bg-muted p-1">
+          <div
+            role="tablist"
+            aria-label="Kinds of trigger"
+            className="mx-6 flex gap-1 rounded-lg bg-muted p-1"
+          >
             {TABS.map((t) => (
               <button
                 key={t.id}
@@ -49,13 +64,23 @@ export function TriggersDialog({ workflowId, open, onOpenChange }: { workflowId:
                 aria-selected={tab === t.id}
                 aria-controls="trigger-tab-panel"
                 onClick={() => setTab(t.id)}
-                className={cn("flex-1 rounded-md px-3 py-1.5 text-sm", tab === t.id ? "bg-card font-medium shadow-sm" : "text-muted-foreground hover:text-foreground")}
+                className={cn(
+                  "flex-1 rounded-md px-3 py-1.5 text-sm",
+                  tab === t.id
+                    ? "bg-card font-medium shadow-sm"
+                    : "text-muted-foreground hover:text-foreground",
+                )}
               >
                 {t.label}
               </button>
             ))}
           </div>
-          <div role="tabpanel" id="trigger-tab-panel" aria-labelledby={`trigger-tab-${tab}`} className="min-h-0 flex-1 overflow-y-auto p-6 pt-4">
+          <div
+            role="tabpanel"
+            id="trigger-tab-panel"
+            aria-labelledby={`trigger-tab-${tab}`}
+            className="min-h-0 flex-1 overflow-y-auto p-6 pt-4"
+          >
             <current.Tab workflowId={workflowId} />
           </div>
         </Dialog.Content>

@@ -22,16 +22,29 @@ export function exampleBody(mapping: Record<string, string>): unknown {
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /** A curl command that calls the hook as configured, signing the body when the hook wants a signature. */
-export function curlExample(url: string, config: { method: string; auth: "none" | "header" | "hmac-sha256"; authHeader: string; mapping: Record<string, string> }): string {
+export function curlExample(
+  url: string,
+  config: {
+    method: string;
+    auth: "none" | "header" | "hmac-sha256";
+    authHeader: string;
+    mapping: Record<string, string>;
+  },
+): string {
   const queryFields = Object.values(config.mapping).filter((s) => s.startsWith("query."));
-  const query = queryFields.length ? `?${queryFields.map((s) => `${s.slice("query.".length)}=value`).join("&")}` : "";
+  const query = queryFields.length
+    ? `?${queryFields.map((s) => `${s.slice("query.".length)}=value`).join("&")}`
+    : "";
   const headerFields = Object.values(config.mapping).filter((s) => s.startsWith("headers."));
   const lines: string[] = [];
   const hasBody = config.method !== "GET";
   const body = JSON.stringify(exampleBody(config.mapping));
-  if (hasBody || config.auth === "hmac-sha256") lines.push(`BODY=${shellQuote(hasBody ? body : "")}`);
+  if (hasBody || config.auth === "hmac-sha256")
+    lines.push(`BODY=${shellQuote(hasBody ? body : "")}`);
   if (config.auth === "hmac-sha256") {
-    lines.push(`SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET" | sed 's/^.* //')"`);
+    lines.push(
+      `SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$WEBHOOK_SECRET" | sed 's/^.* //')"`,
+    );
   }
   const parts = [`curl -X ${config.method} ${shellQuote(url + query)}`];
   if (hasBody) parts.push(`-H 'Content-Type: application/json'`);
@@ -46,7 +59,11 @@ export function curlExample(url: string, config: { method: string; auth: "none" 
 /** Every mapping source a received request offers: each body path down to its leaves, each query field, each header. */
 export function sourcesOfRequest(request: unknown, limit = 200): string[] {
   if (!request || typeof request !== "object") return [];
-  const { body, query, headers } = request as { body?: unknown; query?: Record<string, unknown>; headers?: Record<string, unknown> };
+  const { body, query, headers } = request as {
+    body?: unknown;
+    query?: Record<string, unknown>;
+    headers?: Record<string, unknown>;
+  };
   const sources: string[] = ["body"];
   const walk = (value: unknown, path: string, depth: number) => {
     if (sources.length >= limit || depth > 6 || value === null || typeof value !== "object") return;

@@ -12,7 +12,10 @@ import { sourcesOfRequest } from "./webhook-examples";
 
 export type WebhookItem = inferRouterOutputs<AppRouter>["webhook"]["list"][number];
 type Config = WebhookItem["config"];
-export type WebhookFormValues = { name: string; config: NonNullable<inferRouterInputs<AppRouter>["webhook"]["create"]["config"]> };
+export type WebhookFormValues = {
+  name: string;
+  config: NonNullable<inferRouterInputs<AppRouter>["webhook"]["create"]["config"]>;
+};
 
 const DEFAULTS: Config = {
   method: "POST",
@@ -23,15 +26,36 @@ const DEFAULTS: Config = {
   timeoutSeconds: 30,
   mapping: {},
 };
-const DEFAULT_HEADERS: Record<Config["auth"], string> = { "hmac-sha256": "X-Hub-Signature-256", header: "X-Webhook-Secret", none: "" };
+const DEFAULT_HEADERS: Record<Config["auth"], string> = {
+  "hmac-sha256": "X-Hub-Signature-256",
+  header: "X-Webhook-Secret",
+  none: "",
+};
 
 const selectClass = "h-10 w-full rounded-md border bg-card px-3 text-sm";
 
-function Select<T extends string>({ id, label, value, options, onChange }: { id: string; label: string; value: T; options: [T, string][]; onChange: (value: T) => void }) {
+function Select<T extends string>({
+  id,
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: T;
+  options: [T, string][];
+  onChange: (value: T) => void;
+}) {
   return (
     <div className="space-y-1.5">
       <Label htmlFor={id}>{label}</Label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)} className={selectClass}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value as T)}
+        className={selectClass}
+      >
         {options.map(([v, text]) => (
           <option key={v} value={v}>
             {text}
@@ -63,68 +87,148 @@ export function WebhookForm({
   const id = useId();
   const [name, setName] = useState(hook?.name ?? "");
   const [config, setConfig] = useState<Config>(hook?.config ?? DEFAULTS);
-  const [rows, setRows] = useState<{ field: string; source: string }[]>(() => Object.entries(hook?.config.mapping ?? {}).map(([field, source]) => ({ field, source })));
+  const [rows, setRows] = useState<{ field: string; source: string }[]>(() =>
+    Object.entries(hook?.config.mapping ?? {}).map(([field, source]) => ({ field, source })),
+  );
   const [clientError, setClientError] = useState<string | null>(null);
   const errors = fieldErrorsOf(error, ["name", "config"] as const);
   const sources = sourcesOfRequest(hook?.lastRequest);
-  const set = <K extends keyof Config>(key: K, value: Config[K]) => setConfig((c) => ({ ...c, [key]: value }));
+  const set = <K extends keyof Config>(key: K, value: Config[K]) =>
+    setConfig((c) => ({ ...c, [key]: value }));
 
   function submit(event: FormEvent) {
     event.preventDefault();
     const filled = rows.filter((r) => r.field.trim() || r.source.trim());
     const fields = filled.map((r) => r.field.trim());
-    if (filled.some((r) => !r.field.trim() || !r.source.trim())) return setClientError("Each mapping row needs an input field and where its value comes from.");
-    if (new Set(fields).size !== fields.length) return setClientError("Each input field can be mapped once.");
+    if (filled.some((r) => !r.field.trim() || !r.source.trim()))
+      return setClientError(
+        "Each mapping row needs an input field and where its value comes from.",
+      );
+    if (new Set(fields).size !== fields.length)
+      return setClientError("Each input field can be mapped once.");
     setClientError(null);
     const mapping = Object.fromEntries(filled.map((r) => [r.field.trim(), r.source.trim()]));
     const { authHeader, ...rest } = config;
-    onSubmit({ name: name.trim(), config: { ...rest, mapping, ...(config.auth === "none" ? {} : { authHeader: authHeader.trim() || DEFAULT_HEADERS[config.auth] }) } });
+    onSubmit({
+      name: name.trim(),
+      config: {
+        ...rest,
+        mapping,
+        ...(config.auth === "none"
+          ? {}
+          : { authHeader: authHeader.trim() || DEFAULT_HEADERS[config.auth] }),
+      },
+    });
   }
 
   return (
-    <form onSubmit={submit} className="space-y-4 rounded-lg border p-4" noValidate aria-label={hook ? `Edit ${hook.name || "webhook"}` : "New webhook"}>
+    <form
+      onSubmit={submit}
+      className="space-y-4 rounded-lg border p-4"
+      noValidate
+      aria-label={hook ? `Edit ${hook.name || "webhook"}` : "New webhook"}
+    >
       <Field label="Name" htmlFor={`${id}-name`} error={errors.name}>
-        <Input id={`${id}-name`} value={name} maxLength={80} placeholder="e.g. GitHub issues" onChange={(e) => setName(e.target.value)} autoFocus />
+        <Input
+          id={`${id}-name`}
+          value={name}
+          maxLength={80}
+          placeholder="e.g. GitHub issues"
+          onChange={(e) => setName(e.target.value)}
+          autoFocus
+        />
       </Field>
       <div className="grid gap-3 sm:grid-cols-3">
-        <Select id={`${id}-method`} label="Method" value={config.method} options={[["POST", "POST"], ["PUT", "PUT"], ["GET", "GET"]]} onChange={(v) => set("method", v)} />
+        <Select
+          id={`${id}-method`}
+          label="Method"
+          value={config.method}
+          options={[
+            ["POST", "POST"],
+            ["PUT", "PUT"],
+            ["GET", "GET"],
+          ]}
+          onChange={(v) => set("method", v)}
+        />
         <Select
           id={`${id}-auth`}
           label="Callers prove"
           value={config.auth}
-          options={[["hmac-sha256", "HMAC-SHA256 signature"], ["header", "A secret header"], ["none", "Nothing (anyone with the URL)"]]}
-          onChange={(v) => setConfig((c) => ({ ...c, auth: v, authHeader: DEFAULT_HEADERS[v] || c.authHeader }))}
+          options={[
+            ["hmac-sha256", "HMAC-SHA256 signature"],
+            ["header", "A secret header"],
+            ["none", "Nothing (anyone with the URL)"],
+          ]}
+          onChange={(v) =>
+            setConfig((c) => ({ ...c, auth: v, authHeader: DEFAULT_HEADERS[v] || c.authHeader }))
+          }
         />
         {config.auth === "none" ? null : (
-          <Field label={config.auth === "header" ? "Secret header" : "Signature header"} htmlFor={`${id}-header`}>
-            <Input id={`${id}-header`} value={config.authHeader} maxLength={64} onChange={(e) => set("authHeader", e.target.value)} />
+          <Field
+            label={config.auth === "header" ? "Secret header" : "Signature header"}
+            htmlFor={`${id}-header`}
+          >
+            <Input
+              id={`${id}-header`}
+              value={config.authHeader}
+              maxLength={64}
+              onChange={(e) => set("authHeader", e.target.value)}
+            />
           </Field>
         )}
       </div>
       <div className="grid gap-3 sm:grid-cols-3">
-        <Select id={`${id}-version`} label="Runs" value={config.version} options={[["latest", "The latest published version"], ["draft", "The draft (for testing)"]]} onChange={(v) => set("version", v)} />
+        <Select
+          id={`${id}-version`}
+          label="Runs"
+          value={config.version}
+          options={[
+            ["latest", "The latest published version"],
+            ["draft", "The draft (for testing)"],
+          ]}
+          onChange={(v) => set("version", v)}
+        />
         <Select
           id={`${id}-response`}
           label="Answers"
           value={config.response}
-          options={[["async", "202 at once (async)"], ["wait", "The run's output (wait)"], ["stream", "Server-sent events (stream)"]]}
+          options={[
+            ["async", "202 at once (async)"],
+            ["wait", "The run's output (wait)"],
+            ["stream", "Server-sent events (stream)"],
+          ]}
           onChange={(v) => set("response", v)}
         />
         {config.response === "async" ? null : (
           <Field label="Timeout (seconds, ≤ 300)" htmlFor={`${id}-timeout`}>
-            <Input id={`${id}-timeout`} type="number" min={1} max={300} value={config.timeoutSeconds} onChange={(e) => set("timeoutSeconds", Number(e.target.value))} />
+            <Input
+              id={`${id}-timeout`}
+              type="number"
+              min={1}
+              max={300}
+              value={config.timeoutSeconds}
+              onChange={(e) => set("timeoutSeconds", Number(e.target.value))}
+            />
           </Field>
         )}
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">Input mapping</legend>
         <p className="text-xs text-muted-foreground">
-          No rows: the whole JSON body is the run&apos;s input. Otherwise each input field takes a value from <code>body</code>, <code>body.a.b</code>, <code>query.x</code> or{" "}
+          No rows: the whole JSON body is the run&apos;s input. Otherwise each input field takes a
+          value from <code>body</code>, <code>body.a.b</code>, <code>query.x</code> or{" "}
           <code>headers.x-y</code>.
         </p>
         {rows.map((row, i) => (
           <div key={i} className="flex items-center gap-2">
-            <Input aria-label={`Input field ${i + 1}`} placeholder="input field" value={row.field} onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)))} />
+            <Input
+              aria-label={`Input field ${i + 1}`}
+              placeholder="input field"
+              value={row.field}
+              onChange={(e) =>
+                setRows((r) => r.map((x, j) => (j === i ? { ...x, field: e.target.value } : x)))
+              }
+            />
             <span aria-hidden className="text-muted-foreground">
               ←
             </span>
@@ -133,9 +237,16 @@ export function WebhookForm({
               placeholder="body.issue.title"
               list={`${id}-sources`}
               value={row.source}
-              onChange={(e) => setRows((r) => r.map((x, j) => (j === i ? { ...x, source: e.target.value } : x)))}
+              onChange={(e) =>
+                setRows((r) => r.map((x, j) => (j === i ? { ...x, source: e.target.value } : x)))
+              }
             />
-            <Button variant="ghost" size="sm" aria-label={`Remove mapping row ${i + 1}`} onClick={() => setRows((r) => r.filter((_, j) => j !== i))}>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Remove mapping row ${i + 1}`}
+              onClick={() => setRows((r) => r.filter((_, j) => j !== i))}
+            >
               <Trash2 className="size-4" aria-hidden />
             </Button>
           </div>
@@ -145,10 +256,18 @@ export function WebhookForm({
             <option key={s} value={s} />
           ))}
         </datalist>
-        <Button variant="secondary" size="sm" onClick={() => setRows((r) => [...r, { field: "", source: "" }])}>
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => setRows((r) => [...r, { field: "", source: "" }])}
+        >
           <Plus className="size-4" aria-hidden /> Add a field
         </Button>
-        {sources.length > 1 ? <p className="text-xs text-muted-foreground">Suggestions come from the last test request.</p> : null}
+        {sources.length > 1 ? (
+          <p className="text-xs text-muted-foreground">
+            Suggestions come from the last test request.
+          </p>
+        ) : null}
       </fieldset>
       {clientError || errors.config || errors.form ? (
         <p role="alert" className="text-sm text-danger">

@@ -15,13 +15,21 @@ import { curlExample } from "./webhook-examples";
 import { WebhookForm, type WebhookFormValues, type WebhookItem } from "./webhook-form";
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: "medium" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
-const isListening = (hook: WebhookItem, now = Date.now()) => hook.listenUntil !== null && hook.listenUntil.getTime() > now;
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "medium",
+});
+const isListening = (hook: WebhookItem, now = Date.now()) =>
+  hook.listenUntil !== null && hook.listenUntil.getTime() > now;
 
 const noSubscription = () => () => undefined;
 /** The page's origin (the server render has none; the dialog only opens in the browser). */
 function useOrigin(): string {
-  return useSyncExternalStore(noSubscription, () => window.location.origin, () => "");
+  return useSyncExternalStore(
+    noSubscription,
+    () => window.location.origin,
+    () => "",
+  );
 }
 
 function CopyButton({ text, label }: { text: string; label: string }) {
@@ -37,7 +45,11 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   }
   return (
     <Button size="sm" variant="ghost" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
-      {isCopied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+      {isCopied ? (
+        <Check className="size-4" aria-hidden />
+      ) : (
+        <Copy className="size-4" aria-hidden />
+      )}
     </Button>
   );
 }
@@ -57,12 +69,16 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
       { workflowId },
       // While a hook listens, look for the request it keeps every two seconds. Only editors see
       // webhooks at all: a webhook without a secret is run by whoever holds its URL.
-      { enabled: canEdit, refetchInterval: (query) => (query.state.data?.some((h) => isListening(h)) ? 2000 : false) },
+      {
+        enabled: canEdit,
+        refetchInterval: (query) => (query.state.data?.some((h) => isListening(h)) ? 2000 : false),
+      },
     ),
   );
   const [editing, setEditing] = useState<WebhookItem | "new" | null>(null);
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.webhook.list.queryKey({ workflowId }) });
+  const refresh = () =>
+    void queryClient.invalidateQueries({ queryKey: trpc.webhook.list.queryKey({ workflowId }) });
   const onSaved = ({ hook, secret: value }: { hook: WebhookItem; secret: string | null }) => {
     setEditing(null);
     refresh();
@@ -71,17 +87,32 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
   };
   const create = useMutation(trpc.webhook.create.mutationOptions({ onSuccess: onSaved }));
   const update = useMutation(trpc.webhook.update.mutationOptions({ onSuccess: onSaved }));
-  const save = (values: WebhookFormValues) => (editing === "new" ? create.mutate({ workflowId, ...values }) : editing ? update.mutate({ id: editing.id, ...values }) : undefined);
+  const save = (values: WebhookFormValues) =>
+    editing === "new"
+      ? create.mutate({ workflowId, ...values })
+      : editing
+        ? update.mutate({ id: editing.id, ...values })
+        : undefined;
 
   if (!canEdit) {
     return (
       <EmptyState icon={Webhook} title="Webhooks are for editors">
-        <p className="max-w-sm text-sm text-muted-foreground">A webhook&apos;s URL starts runs, so only members who may manage triggers see and change them.</p>
+        <p className="max-w-sm text-sm text-muted-foreground">
+          A webhook&apos;s URL starts runs, so only members who may manage triggers see and change
+          them.
+        </p>
       </EmptyState>
     );
   }
   if (list.isPending) return <SkeletonRows rows={2} />;
-  if (list.isError) return <ErrorState title="Could not load the webhooks" message={list.error.message} onRetry={() => void list.refetch()} />;
+  if (list.isError)
+    return (
+      <ErrorState
+        title="Could not load the webhooks"
+        message={list.error.message}
+        onRetry={() => void list.refetch()}
+      />
+    );
   const hooks = list.data;
   const form = editing ? (
     <WebhookForm
@@ -101,7 +132,10 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <p className="text-sm text-muted-foreground">An HTTP request to a webhook&apos;s URL starts a run; the run acts as the member who made the webhook.</p>
+        <p className="text-sm text-muted-foreground">
+          An HTTP request to a webhook&apos;s URL starts a run; the run acts as the member who made
+          the webhook.
+        </p>
         {canEdit && editing === null ? (
           <Button size="sm" onClick={() => setEditing("new")}>
             <Plus className="size-4" aria-hidden /> Add webhook
@@ -111,7 +145,9 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
       {editing === "new" ? form : null}
       {hooks.length === 0 && editing === null ? (
         <EmptyState icon={Webhook} title="No webhooks yet">
-          <p className="max-w-sm text-sm text-muted-foreground">Add one to start this workflow from GitHub, a form or any service that sends webhooks.</p>
+          <p className="max-w-sm text-sm text-muted-foreground">
+            Add one to start this workflow from GitHub, a form or any service that sends webhooks.
+          </p>
         </EmptyState>
       ) : null}
       <ul className="space-y-3">
@@ -119,18 +155,33 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
           editing !== "new" && editing?.id === hook.id ? (
             <li key={hook.id}>{form}</li>
           ) : (
-            <HookCard key={hook.id} hook={hook} canEdit={canEdit} onEdit={() => setEditing(hook)} onChanged={refresh} onSecret={setSecret} />
+            <HookCard
+              key={hook.id}
+              hook={hook}
+              canEdit={canEdit}
+              onEdit={() => setEditing(hook)}
+              onChanged={refresh}
+              onSecret={setSecret}
+            />
           ),
         )}
       </ul>
-      <Dialog.Root open={secret !== null} onOpenChange={(open) => (open ? undefined : setSecret(null))}>
+      <Dialog.Root
+        open={secret !== null}
+        onOpenChange={(open) => (open ? undefined : setSecret(null))}
+      >
         <Dialog.Portal>
           <Dialog.Overlay className="fixed inset-0 z-50 bg-black/40" />
           <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(94vw,34rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
             {secret ? (
               <SecretShownOnce
                 title="Copy the webhook's secret"
-                description={<>The secret of {secret.name}: the sender signs each body with it (HMAC-SHA256) or sends it in the secret header.</>}
+                description={
+                  <>
+                    The secret of {secret.name}: the sender signs each body with it (HMAC-SHA256) or
+                    sends it in the secret header.
+                  </>
+                }
                 warning="You will not see it again: it is stored encrypted and never shown twice. Rotate it to get a new one."
                 label="secret"
                 fieldLabel="Webhook secret"
@@ -161,8 +212,12 @@ function HookCard({
   const origin = useOrigin();
   const url = `${origin}${hook.path}`;
   const onError = (error: { message: string }) => toast.error(error.message);
-  const setEnabled = useMutation(trpc.webhook.setEnabled.mutationOptions({ onSuccess: onChanged, onError }));
-  const listen = useMutation(trpc.webhook.listen.mutationOptions({ onSuccess: onChanged, onError }));
+  const setEnabled = useMutation(
+    trpc.webhook.setEnabled.mutationOptions({ onSuccess: onChanged, onError }),
+  );
+  const listen = useMutation(
+    trpc.webhook.listen.mutationOptions({ onSuccess: onChanged, onError }),
+  );
   const rotate = useMutation(
     trpc.webhook.rotateSecret.mutationOptions({
       onSuccess: ({ secret }) => {
@@ -193,36 +248,79 @@ function HookCard({
     return () => clearTimeout(timer);
   }, [hook.listenUntil]);
   const summary = [
-    config.auth === "hmac-sha256" ? `signed (${config.authHeader})` : config.auth === "header" ? `secret in ${config.authHeader}` : "no secret",
+    config.auth === "hmac-sha256"
+      ? `signed (${config.authHeader})`
+      : config.auth === "header"
+        ? `secret in ${config.authHeader}`
+        : "no secret",
     config.version === "latest" ? "runs the latest published version" : "runs the draft",
-    config.response === "async" ? "answers 202 at once" : config.response === "wait" ? `answers with the output (≤ ${config.timeoutSeconds} s)` : `streams events (≤ ${config.timeoutSeconds} s)`,
-    Object.keys(config.mapping).length ? `${Object.keys(config.mapping).length} mapped field(s)` : "the body is the input",
+    config.response === "async"
+      ? "answers 202 at once"
+      : config.response === "wait"
+        ? `answers with the output (≤ ${config.timeoutSeconds} s)`
+        : `streams events (≤ ${config.timeoutSeconds} s)`,
+    Object.keys(config.mapping).length
+      ? `${Object.keys(config.mapping).length} mapped field(s)`
+      : "the body is the input",
   ];
 
   return (
-    <li className={cn("space-y-3 rounded-lg border p-4", !hook.isEnabled && "opacity-70")} aria-label={`Webhook ${hook.name || hook.publicId}`}>
+    <li
+      className={cn("space-y-3 rounded-lg border p-4", !hook.isEnabled && "opacity-70")}
+      aria-label={`Webhook ${hook.name || hook.publicId}`}
+    >
       <div className="flex flex-wrap items-center gap-2">
-        <span className="rounded border bg-muted px-1.5 py-0.5 font-mono text-xs">{config.method}</span>
+        <span className="rounded border bg-muted px-1.5 py-0.5 font-mono text-xs">
+          {config.method}
+        </span>
         <span className="font-medium">{hook.name || "Webhook"}</span>
-        <span className={cn("rounded-full border px-2 py-0.5 text-xs", hook.isEnabled ? "border-emerald-600/40 text-emerald-700 dark:text-emerald-400" : "text-muted-foreground")}>
+        <span
+          className={cn(
+            "rounded-full border px-2 py-0.5 text-xs",
+            hook.isEnabled
+              ? "border-emerald-600/40 text-emerald-700 dark:text-emerald-400"
+              : "text-muted-foreground",
+          )}
+        >
           {hook.isEnabled ? "Enabled" : "Disabled"}
         </span>
         {canEdit ? (
           <div className="ml-auto flex flex-wrap gap-1">
-            <Button size="sm" variant="ghost" onClick={() => setEnabled.mutate({ id: hook.id, isEnabled: !hook.isEnabled })} disabled={setEnabled.isPending}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => setEnabled.mutate({ id: hook.id, isEnabled: !hook.isEnabled })}
+              disabled={setEnabled.isPending}
+            >
               {hook.isEnabled ? "Disable" : "Enable"}
             </Button>
-            <Button size="sm" variant="ghost" onClick={onEdit} aria-label={`Edit ${hook.name || "webhook"}`}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={onEdit}
+              aria-label={`Edit ${hook.name || "webhook"}`}
+            >
               <Pencil className="size-4" aria-hidden /> Edit
             </Button>
             {config.auth === "none" ? null : (
-              <Button size="sm" variant="ghost" onClick={() => rotate.mutate({ id: hook.id })} disabled={rotate.isPending} title="Make a new secret; the old one stops working at once">
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => rotate.mutate({ id: hook.id })}
+                disabled={rotate.isPending}
+                title="Make a new secret; the old one stops working at once"
+              >
                 <KeyRound className="size-4" aria-hidden /> Rotate secret
               </Button>
             )}
             {isConfirmingDelete ? (
               <>
-                <Button size="sm" variant="danger" onClick={() => remove.mutate({ id: hook.id })} disabled={remove.isPending}>
+                <Button
+                  size="sm"
+                  variant="danger"
+                  onClick={() => remove.mutate({ id: hook.id })}
+                  disabled={remove.isPending}
+                >
                   {remove.isPending ? <Spinner /> : null} Delete for good
                 </Button>
                 <Button size="sm" variant="ghost" onClick={() => setConfirmingDelete(false)}>
@@ -230,7 +328,12 @@ function HookCard({
                 </Button>
               </>
             ) : (
-              <Button size="sm" variant="ghost" onClick={() => setConfirmingDelete(true)} aria-label={`Delete ${hook.name || "webhook"}`}>
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => setConfirmingDelete(true)}
+                aria-label={`Delete ${hook.name || "webhook"}`}
+              >
                 <Trash2 className="size-4" aria-hidden />
               </Button>
             )}
@@ -247,37 +350,74 @@ function HookCard({
       <details className="text-sm">
         <summary className="cursor-pointer text-xs font-medium">Call it with curl</summary>
         <div className="mt-2 flex items-start gap-1">
-          <pre className="min-w-0 flex-1 overflow-auto rounded-md border bg-muted p-3 font-mono text-xs">{curlExample(url, config)}</pre>
+          <pre className="min-w-0 flex-1 overflow-auto rounded-md border bg-muted p-3 font-mono text-xs">
+            {curlExample(url, config)}
+          </pre>
           <CopyButton text={curlExample(url, config)} label="curl command" />
         </div>
-        {config.auth === "none" ? null : <p className="mt-1 text-xs text-muted-foreground">Set WEBHOOK_SECRET to the secret shown when the webhook was made or its secret rotated.</p>}
+        {config.auth === "none" ? null : (
+          <p className="mt-1 text-xs text-muted-foreground">
+            Set WEBHOOK_SECRET to the secret shown when the webhook was made or its secret rotated.
+          </p>
+        )}
       </details>
-      <TestRequest hook={hook} listening={listening} canEdit={canEdit} onListen={(isListening) => listen.mutate({ id: hook.id, isListening })} isPending={listen.isPending} />
+      <TestRequest
+        hook={hook}
+        listening={listening}
+        canEdit={canEdit}
+        onListen={(isListening) => listen.mutate({ id: hook.id, isListening })}
+        isPending={listen.isPending}
+      />
     </li>
   );
 }
 
-function TestRequest({ hook, listening, canEdit, onListen, isPending }: { hook: WebhookItem; listening: boolean; canEdit: boolean; onListen: (listen: boolean) => void; isPending: boolean }) {
+function TestRequest({
+  hook,
+  listening,
+  canEdit,
+  onListen,
+  isPending,
+}: {
+  hook: WebhookItem;
+  listening: boolean;
+  canEdit: boolean;
+  onListen: (listen: boolean) => void;
+  isPending: boolean;
+}) {
   return (
     <section className="space-y-2 rounded-md border border-dashed p-3" aria-label="Test request">
       <div className="flex flex-wrap items-center gap-2">
         {listening ? (
           <p role="status" className="flex items-center gap-2 text-sm">
-            <Spinner label="Listening" /> Listening until {timeFormat.format(hook.listenUntil!)}: send a request to the URL.
+            <Spinner label="Listening" /> Listening until {timeFormat.format(hook.listenUntil!)}:
+            send a request to the URL.
           </p>
         ) : (
           <p className="text-sm text-muted-foreground">
-            {hook.lastRequestAt ? `Last test request: ${dateTimeFormat.format(hook.lastRequestAt)}` : "Send a real request to build the mapping from it."}
+            {hook.lastRequestAt
+              ? `Last test request: ${dateTimeFormat.format(hook.lastRequestAt)}`
+              : "Send a real request to build the mapping from it."}
           </p>
         )}
         {canEdit ? (
-          <Button size="sm" variant="secondary" className="ml-auto" onClick={() => onListen(!listening)} disabled={isPending}>
-            <Ear className="size-4" aria-hidden /> {listening ? "Stop listening" : "Listen for a test request"}
+          <Button
+            size="sm"
+            variant="secondary"
+            className="ml-auto"
+            onClick={() => onListen(!listening)}
+            disabled={isPending}
+          >
+            <Ear className="size-4" aria-hidden />{" "}
+            {listening ? "Stop listening" : "Listen for a test request"}
           </Button>
         ) : null}
       </div>
       {hook.lastRequest ? (
-        <pre aria-label="Last test request" className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs">
+        <pre
+          aria-label="Last test request"
+          className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs"
+        >
           {JSON.stringify(hook.lastRequest, null, 2)}
         </pre>
       ) : null}

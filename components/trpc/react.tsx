@@ -30,7 +30,8 @@ function makeQueryClient() {
       queries: {
         staleTime: 30_000,
         // A 4xx will not get better by asking again.
-        retry: (count, error) => count < 2 && !/^(UNAUTHORIZED|FORBIDDEN|NOT_FOUND|BAD_REQUEST)$/.test(errorCode(error)),
+        retry: (count, error) =>
+          count < 2 && !/^(UNAUTHORIZED|FORBIDDEN|NOT_FOUND|BAD_REQUEST)$/.test(errorCode(error)),
       },
     },
   });

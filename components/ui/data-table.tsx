@@ -11,14 +11,29 @@ export interface DataTableColumn {
 }
 
 /** A list page's table: bordered card, column headers, scrolls sideways on narrow screens. Rows go in `children` (a tbody). */
-export function DataTable({ label, columns, children }: { label: string; columns: DataTableColumn[]; children: ReactNode }) {
+export function DataTable({
+  label,
+  columns,
+  children,
+}: {
+  label: string;
+  columns: DataTableColumn[];
+  children: ReactNode;
+}) {
   return (
     <div className="overflow-x-auto rounded-xl border bg-card">
       <table className="w-full text-left text-sm" aria-label={label}>
         <thead className="border-b text-xs uppercase text-muted-foreground">
           <tr>
             {columns.map((column) => (
-              <th key={column.label} className={cn("px-4 py-2 font-medium", column.align === "right" && "text-right", column.className)}>
+              <th
+                key={column.label}
+                className={cn(
+                  "px-4 py-2 font-medium",
+                  column.align === "right" && "text-right",
+                  column.className,
+                )}
+              >
                 {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
               </th>
             ))}

@@ -1,30 +1,44 @@
-import { forwardRef, type InputHTMLAttributes, type LabelHTMLAttributes, type ReactNode } from "react";
+import {
+  forwardRef,
+  type InputHTMLAttributes,
+  type LabelHTMLAttributes,
+  type ReactNode,
+} from "react";
 import { Search } from "lucide-react";
 import { cn } from "./cn";
 
-export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(function Input(
-  { className, ...props },
-  ref,
-) {
-  return (
-    <input
-      ref={ref}
-      className={cn(
-        "h-10 w-full rounded-md border bg-card px-3 text-sm placeholder:text-muted-foreground",
-        "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring aria-invalid:border-danger",
-        className,
-      )}
-      {...props}
-    />
-  );
-});
+export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(
+  function Input({ className, ...props }, ref) {
+    return (
+      <input
+        ref={ref}
+        className={cn(
+          "h-10 w-full rounded-md border bg-card px-3 text-sm placeholder:text-muted-foreground",
+          "focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring aria-invalid:border-danger",
+          className,
+        )}
+        {...props}
+      />
+    );
+  },
+);
 
 export function Label({ className, ...props }: LabelHTMLAttributes<HTMLLabelElement>) {
   return <label className={cn("text-sm font-medium", className)} {...props} />;
 }
 
 /** A labelled input with its error under it; the error is announced to screen readers. */
-export function Field({ label, htmlFor, error, children }: { label: string; htmlFor: string; error?: string; children: ReactNode }) {
+export function Field({
+  label,
+  htmlFor,
+  error,
+  children,
+}: {
+  label: string;
+  htmlFor: string;
+  error?: string;
+  children: ReactNode;
+}) {
   return (
     <div className="space-y-1.5">
       <Label htmlFor={htmlFor}>{label}</Label>
@@ -54,8 +68,18 @@ export function SearchInput({
 }) {
   return (
     <div className={cn("relative", className)}>
-      <Search className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground" aria-hidden />
-      <Input type="search" placeholder={placeholder} aria-label={label} className="pl-9" value={value} onChange={(e) => onChange(e.target.value)} />
+      <Search
+        className="pointer-events-none absolute left-3 top-3 size-4 text-muted-foreground"
+        aria-hidden
+      />
+      <Input
+        type="search"
+        placeholder={placeholder}
+        aria-label={label}
+        className="pl-9"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
     </div>
   );
 }

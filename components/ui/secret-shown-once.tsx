@@ -41,15 +41,30 @@ export function SecretShownOnce({
   return (
     <>
       <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-      <Dialog.Description className="mb-4 text-sm text-muted-foreground">{description}</Dialog.Description>
-      <div role="note" className="mb-4 flex gap-2 rounded-lg border border-amber-600/40 bg-amber-500/10 p-3 text-sm">
+      <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+        {description}
+      </Dialog.Description>
+      <div
+        role="note"
+        className="mb-4 flex gap-2 rounded-lg border border-amber-600/40 bg-amber-500/10 p-3 text-sm"
+      >
         <TriangleAlert className="size-4 shrink-0 text-amber-700 dark:text-amber-400" aria-hidden />
         <p>{warning}</p>
       </div>
       <div className="mb-6 flex gap-2">
-        <Input aria-label={fieldLabel} readOnly value={value} className="font-mono text-xs" onFocus={(e) => e.currentTarget.select()} />
+        <Input
+          aria-label={fieldLabel}
+          readOnly
+          value={value}
+          className="font-mono text-xs"
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <Button variant="secondary" onClick={copy} aria-label={`Copy ${label}`}>
-          {isCopied ? <Check className="size-4" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+          {isCopied ? (
+            <Check className="size-4" aria-hidden />
+          ) : (
+            <Copy className="size-4" aria-hidden />
+          )}
           {isCopied ? "Copied" : "Copy"}
         </Button>
       </div>

@@ -4,7 +4,9 @@ import { Button } from "./button";
 import { cn } from "./cn";
 
 export function Spinner({ className, label = "Loading" }: { className?: string; label?: string }) {
-  return <Loader2 aria-label={label} role="status" className={cn("size-4 animate-spin", className)} />;
+  return (
+    <Loader2 aria-label={label} role="status" className={cn("size-4 animate-spin", className)} />
+  );
 }
 
 /** What a page shows while its data loads: placeholder rows that keep the layout still. */
@@ -18,7 +20,15 @@ export function SkeletonRows({ rows = 3 }: { rows?: number }) {
   );
 }
 
-export function EmptyState({ icon: Icon, title, children }: { icon: LucideIcon; title: string; children?: ReactNode }) {
+export function EmptyState({
+  icon: Icon,
+  title,
+  children,
+}: {
+  icon: LucideIcon;
+  title: string;
+  children?: ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center gap-3 rounded-xl border border-dashed px-6 py-14 text-center">
       <Icon className="size-10 text-muted-foreground" aria-hidden />
@@ -28,13 +38,25 @@ export function EmptyState({ icon: Icon, title, children }: { icon: LucideIcon; 
   );
 }
 
-export function ErrorState({ title = "Something went wrong", message, onRetry }: { title?: string; message: string; onRetry?: () => void }) {
+export function ErrorState({
+  title = "Something went wrong",
+  message,
+  onRetry,
+}: {
+  title?: string;
+  message: string;
+  onRetry?: () => void;
+}) {
   return (
     <div role="alert" className="rounded-lg border border-danger/40 bg-danger/5 p-4 text-sm">
       <p className="font-medium text-danger">{title}</p>
       <p className="mt-1 text-muted-foreground">{message}</p>
       {onRetry ? (
-        <button type="button" onClick={onRetry} className="mt-2 font-medium underline underline-offset-2">
+        <button
+          type="button"
+          onClick={onRetry}
+          className="mt-2 font-medium underline underline-offset-2"
+        >
           Try again
         </button>
       ) : null}
@@ -42,7 +64,15 @@ export function ErrorState({ title = "Something went wrong", message, onRetry }:
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: string; description?: string; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: string;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div>
@@ -58,12 +88,20 @@ export function PageHeader({ title, description, actions }: { title: string; des
 export function LoadMore({
   query,
 }: {
-  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> };
+  query: {
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    fetchNextPage: () => Promise<unknown>;
+  };
 }) {
   if (!query.hasNextPage) return null;
   return (
     <div className="mt-4 flex justify-center">
-      <Button variant="secondary" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+      <Button
+        variant="secondary"
+        onClick={() => void query.fetchNextPage()}
+        disabled={query.isFetchingNextPage}
+      >
         {query.isFetchingNextPage ? <Spinner /> : null}
         Load more
       </Button>

@@ -37,7 +37,8 @@ export function connectionProblem(doc: WorkflowDocument, c: Connection): string 
   const out = listNodePorts(source).outputs.find((p) => p.name === (c.sourceHandle ?? "out"));
   const into = listNodePorts(target).inputs.find((p) => p.name === (c.targetHandle ?? "in"));
   if (!out || !into) return "Unknown port";
-  if (!canConnect(out.type, into.type)) return `${out.type} output cannot feed a ${into.type} input`;
+  if (!canConnect(out.type, into.type))
+    return `${out.type} output cannot feed a ${into.type} input`;
   // A path back from the target to the source would close a loop.
   const next = new Map<string, string[]>();
   for (const e of doc.edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
@@ -57,7 +58,13 @@ export function connectionProblem(doc: WorkflowDocument, c: Connection): string 
  * The React Flow canvas, controlled from the editor store: nodes and edges are drawn from the
  * document, and every change a person makes goes back as a named command (a drag as one).
  */
-export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, StepOverlay>; readOnly: boolean }) {
+export function Canvas({
+  overlays,
+  readOnly,
+}: {
+  overlays: ReadonlyMap<string, StepOverlay>;
+  readOnly: boolean;
+}) {
   const store = useEditorStore();
   const flow = useReactFlow();
   // Zoomed far out, a card's small print is unreadable: hidden, it costs nothing to draw (see globals.css).
@@ -83,7 +90,13 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
   }, [diagnostics]);
 
   // Nodes whose inputs did not change keep their object, so React Flow redraws only what moved.
-  const [cache] = useState(() => new WeakMap<WorkflowNode, { selected: boolean; problems: unknown; overlay: unknown; drawn: CanvasNode }>());
+  const [cache] = useState(
+    () =>
+      new WeakMap<
+        WorkflowNode,
+        { selected: boolean; problems: unknown; overlay: unknown; drawn: CanvasNode }
+      >(),
+  );
   const nodes = useMemo(() => {
     const selected = new Set(selectedNodeIds);
     return document.nodes.map((node) => {
@@ -91,7 +104,13 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
       const nodeProblems = problems.byNode.get(node.id);
       const overlay = overlays.get(node.id);
       const hit = cache.get(node);
-      if (hit && hit.selected === isSelected && hit.problems === nodeProblems && hit.overlay === overlay) return hit.drawn;
+      if (
+        hit &&
+        hit.selected === isSelected &&
+        hit.problems === nodeProblems &&
+        hit.overlay === overlay
+      )
+        return hit.drawn;
       const drawn: CanvasNode = {
         id: node.id,
         type: "workflow",
@@ -99,7 +118,12 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
         selected: isSelected,
         width: NODE_WIDTH,
         height: nodeHeight(node),
-        data: { node, errors: nodeProblems?.errors ?? [], warnings: nodeProblems?.warnings ?? [], overlay },
+        data: {
+          node,
+          errors: nodeProblems?.errors ?? [],
+          warnings: nodeProblems?.warnings ?? [],
+          overlay,
+        },
       };
       cache.set(node, { selected: isSelected, problems: nodeProblems, overlay, drawn });
       return drawn;
@@ -108,19 +132,17 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
 
   const edges = useMemo(() => {
     const selected = new Set(selectedEdgeIds);
-    return document.edges.map(
-      (edge): Edge => ({
-        id: edge.id,
-        source: edge.source,
-        target: edge.target,
-        sourceHandle: edge.sourcePort,
-        targetHandle: edge.targetPort,
-        selected: selected.has(edge.id),
-        animated: overlays.get(edge.source)?.status === "running",
-        className: problems.badEdges.has(edge.id) ? "edge-problem" : undefined,
-        style: problems.badEdges.has(edge.id) ? { stroke: "var(--danger)" } : undefined,
-      }),
-    );
+    return document.edges.map((edge): Edge => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      sourceHandle: edge.sourcePort,
+      targetHandle: edge.targetPort,
+      selected: selected.has(edge.id),
+      animated: overlays.get(edge.source)?.status === "running",
+      className: problems.badEdges.has(edge.id) ? "edge-problem" : undefined,
+      style: problems.badEdges.has(edge.id) ? { stroke: "var(--danger)" } : undefined,
+    }));
   }, [document.edges, selectedEdgeIds, problems, overlays]);
 
   // Pointer moves come faster than frames: a drag's moves are kept here and given to the store once
@@ -147,7 +169,8 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
       for (const change of changes) {
         if (change.type === "position" && change.position) {
           // A drag's last move comes with dragging: false; it still belongs to the drag.
-          const isDrag = change.dragging || pendingDrag.current !== null || state.dragStart !== null;
+          const isDrag =
+            change.dragging || pendingDrag.current !== null || state.dragStart !== null;
           (isDrag ? dragged : nudged).set(change.id, change.position);
         }
         if (change.type === "select") {
@@ -157,7 +180,8 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
         }
       }
       if (dragged.size) {
-        if (!pendingDrag.current) pendingDrag.current = { positions: new Map(), frame: requestAnimationFrame(flushDrag) };
+        if (!pendingDrag.current)
+          pendingDrag.current = { positions: new Map(), frame: requestAnimationFrame(flushDrag) };
         for (const [id, to] of dragged) pendingDrag.current.positions.set(id, to);
       }
       // Moved with the arrow keys (not a drag): one step per press.
@@ -185,12 +209,26 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
   const onConnect = useCallback(
     (c: Connection) => {
       if (connectionProblem(store.getState().document, c)) return;
-      store.getState().run(connectPorts({ source: c.source, sourcePort: c.sourceHandle ?? "out", target: c.target, targetPort: c.targetHandle ?? "in" }));
+      store
+        .getState()
+        .run(
+          connectPorts({
+            source: c.source,
+            sourcePort: c.sourceHandle ?? "out",
+            target: c.target,
+            targetPort: c.targetHandle ?? "in",
+          }),
+        );
     },
     [store],
   );
   const isValidConnection: IsValidConnection = useCallback(
-    (c) => connectionProblem(store.getState().document, { ...c, sourceHandle: c.sourceHandle ?? null, targetHandle: c.targetHandle ?? null }) === null,
+    (c) =>
+      connectionProblem(store.getState().document, {
+        ...c,
+        sourceHandle: c.sourceHandle ?? null,
+        targetHandle: c.targetHandle ?? null,
+      }) === null,
     [store],
   );
 
@@ -208,7 +246,11 @@ export function Canvas({ overlays, readOnly }: { overlays: ReadonlyMap<string, S
   );
 
   return (
-    <div className={isFar ? "canvas-far size-full" : "size-full"} onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault()} onDrop={onDrop}>
+    <div
+      className={isFar ? "canvas-far size-full" : "size-full"}
+      onDragOver={(e) => e.dataTransfer.types.includes(PALETTE_MIME) && e.preventDefault()}
+      onDrop={onDrop}
+    >
       <ReactFlow<CanvasNode>
         nodes={nodes}
         edges={edges}

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { WorkflowEdgeSchema, WorkflowNodeSchema, type WorkflowDocument, type WorkflowNode } from "@/engine/schema/workflow-document";
+import {
+  WorkflowEdgeSchema,
+  WorkflowNodeSchema,
+  type WorkflowDocument,
+  type WorkflowNode,
+} from "@/engine/schema/workflow-document";
 import { freeNodeId, type Command, type Position } from "./document-commands";
 
 /**
@@ -19,7 +24,11 @@ export function copyNodes(doc: WorkflowDocument, nodeIds: readonly string[]): Cl
   const ids = new Set(nodeIds);
   const nodes = doc.nodes.filter((n) => ids.has(n.id));
   if (nodes.length === 0) return null;
-  return { format: "maestro.nodes", nodes, edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)) };
+  return {
+    format: "maestro.nodes",
+    nodes,
+    edges: doc.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+  };
 }
 
 export function parseClipboard(text: string): Clipboard | null {
@@ -35,9 +44,15 @@ const STEP_REFERENCE = /\bsteps\.([A-Za-z][A-Za-z0-9_-]*)/g;
 
 /** Rewrites `steps.<id>` references in every string of a config, for the ids that were renamed. */
 function renameReferences(value: unknown, renamed: ReadonlyMap<string, string>): unknown {
-  if (typeof value === "string") return value.replace(STEP_REFERENCE, (match, id: string) => (renamed.has(id) ? `steps.${renamed.get(id)}` : match));
+  if (typeof value === "string")
+    return value.replace(STEP_REFERENCE, (match, id: string) =>
+      renamed.has(id) ? `steps.${renamed.get(id)}` : match,
+    );
   if (Array.isArray(value)) return value.map((item) => renameReferences(item, renamed));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renameReferences(v, renamed)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renameReferences(v, renamed)]),
+    );
   return value;
 }
 
@@ -46,7 +61,12 @@ function renameReferences(value: unknown, renamed: ReadonlyMap<string, string>):
  * and `{{steps.…}}` references to each other), placed `offset` away from where it was copied.
  * Returns the command and the new ids, which the editor selects.
  */
-export function pasteNodes(doc: WorkflowDocument, clipboard: Clipboard, offset: Position, label = "Paste"): { command: Command; ids: string[] } {
+export function pasteNodes(
+  doc: WorkflowDocument,
+  clipboard: Clipboard,
+  offset: Position,
+  label = "Paste",
+): { command: Command; ids: string[] } {
   const taken = new Set(doc.nodes.map((n) => n.id));
   const renamed = new Map<string, string>();
   for (const node of clipboard.nodes) {
@@ -62,14 +82,24 @@ export function pasteNodes(doc: WorkflowDocument, clipboard: Clipboard, offset: 
       id: renamed.get(node.id)!,
       config: renameReferences(node.config, renamed),
       position: { x: Math.round(position.x + offset.x), y: Math.round(position.y + offset.y) },
-      ...(node.policy ? { policy: { ...node.policy, ...(fallback ? { fallback: renamed.get(fallback) ?? fallback } : {}) } } : {}),
+      ...(node.policy
+        ? {
+            policy: {
+              ...node.policy,
+              ...(fallback ? { fallback: renamed.get(fallback) ?? fallback } : {}),
+            },
+          }
+        : {}),
     } as WorkflowNode;
   });
   const takenEdges = new Set(doc.edges.map((e) => e.id));
   const edges = clipboard.edges.map((edge) => {
     const source = renamed.get(edge.source)!;
     const target = renamed.get(edge.target)!;
-    const base = edge.sourcePort === "out" ? `${source}->${target}` : `${source}.${edge.sourcePort}->${target}`;
+    const base =
+      edge.sourcePort === "out"
+        ? `${source}->${target}`
+        : `${source}.${edge.sourcePort}->${target}`;
     let id = base;
     for (let n = 2; takenEdges.has(id); n++) id = `${base}#${n}`;
     takenEdges.add(id);

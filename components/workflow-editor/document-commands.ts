@@ -1,6 +1,10 @@
 import type { Draft } from "immer";
 import type { NodeKind } from "@/engine/schema/node-config";
-import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from "@/engine/schema/workflow-document";
+import type {
+  WorkflowDocument,
+  WorkflowEdge,
+  WorkflowNode,
+} from "@/engine/schema/workflow-document";
 
 /**
  * The edits the canvas makes to a workflow document, each a named command: a label (what undo and
@@ -37,14 +41,18 @@ export const KIND_LABELS: Record<NodeKind, string> = {
  * step names in bindings such as `{{steps.agent-2.output}}`, so short readable ones matter).
  */
 export function freeNodeId(taken: ReadonlySet<string>, base: string): string {
-  const stem = /^[A-Za-z]/.test(base) ? base.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 56) : `n-${base}`;
+  const stem = /^[A-Za-z]/.test(base)
+    ? base.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 56)
+    : `n-${base}`;
   if (!taken.has(stem)) return stem;
   const plain = stem.replace(/-\d+$/, "");
   for (let n = 2; ; n++) if (!taken.has(`${plain}-${n}`)) return `${plain}-${n}`;
 }
 
 const edgeIdOf = (edge: Omit<WorkflowEdge, "id">) =>
-  edge.sourcePort === "out" ? `${edge.source}->${edge.target}` : `${edge.source}.${edge.sourcePort}->${edge.target}`;
+  edge.sourcePort === "out"
+    ? `${edge.source}->${edge.target}`
+    : `${edge.source}.${edge.sourcePort}->${edge.target}`;
 
 export function addNode(kind: NodeKind, position: Position, id: string): Command {
   return {
@@ -56,7 +64,11 @@ export function addNode(kind: NodeKind, position: Position, id: string): Command
 }
 
 /** Changes a node's label, settings or policy (what the inspector edits); `undefined` clears a field. */
-export function updateNode(id: string, patch: Partial<Pick<WorkflowNode, "label" | "config" | "policy">>, label = "Edit node"): Command {
+export function updateNode(
+  id: string,
+  patch: Partial<Pick<WorkflowNode, "label" | "config" | "policy">>,
+  label = "Edit node",
+): Command {
   return {
     label,
     apply: (doc) => {
@@ -76,7 +88,11 @@ export function connectPorts(edge: Omit<WorkflowEdge, "id">): Command {
     label: "Connect",
     apply: (doc) => {
       const exists = doc.edges.some(
-        (e) => e.source === edge.source && e.sourcePort === edge.sourcePort && e.target === edge.target && e.targetPort === edge.targetPort,
+        (e) =>
+          e.source === edge.source &&
+          e.sourcePort === edge.sourcePort &&
+          e.target === edge.target &&
+          e.targetPort === edge.targetPort,
       );
       if (exists) return;
       const taken = new Set(doc.edges.map((e) => e.id));
@@ -91,12 +107,19 @@ export function connectPorts(edge: Omit<WorkflowEdge, "id">): Command {
 export function deleteElements(nodeIds: readonly string[], edgeIds: readonly string[]): Command {
   const nodes = new Set(nodeIds);
   const edges = new Set(edgeIds);
-  const what = [nodes.size && plural(nodes.size, "node"), edges.size && plural(edges.size, "connection")].filter(Boolean).join(" and ");
+  const what = [
+    nodes.size && plural(nodes.size, "node"),
+    edges.size && plural(edges.size, "connection"),
+  ]
+    .filter(Boolean)
+    .join(" and ");
   return {
     label: `Delete ${what}`,
     apply: (doc) => {
       doc.nodes = doc.nodes.filter((n) => !nodes.has(n.id));
-      doc.edges = doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target));
+      doc.edges = doc.edges.filter(
+        (e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target),
+      );
     },
   };
 }
@@ -108,7 +131,8 @@ export function moveNodes(positions: ReadonlyMap<string, Position>, label = "Mov
     apply: (doc) => {
       for (const node of doc.nodes) {
         const to = positions.get(node.id);
-        if (to && (node.position?.x !== Math.round(to.x) || node.position?.y !== Math.round(to.y))) node.position = roundPosition(to);
+        if (to && (node.position?.x !== Math.round(to.x) || node.position?.y !== Math.round(to.y)))
+          node.position = roundPosition(to);
       }
     },
   };

@@ -11,11 +11,18 @@ const RETRY_MS = 5_000;
 const greeting = (text: string) =>
   makeWorkflow({
     name: "Greeting",
-    nodes: [makeNode("input", "in"), makeNode("transform", "greet", { template: { greeting: text } }), makeNode("output", "out")],
+    nodes: [
+      makeNode("input", "in"),
+      makeNode("transform", "greet", { template: { greeting: text } }),
+      makeNode("output", "out"),
+    ],
     edges: chain("in", "greet", "out"),
   });
-const templateOf = (document: WorkflowDocument) => (document.nodes.find((n) => n.id === "greet")!.config as { template: { greeting: string } }).template.greeting;
-const edit = (store: EditorStore, text: string) => store.getState().run(updateNode("greet", { config: { template: { greeting: text } } }));
+const templateOf = (document: WorkflowDocument) =>
+  (document.nodes.find((n) => n.id === "greet")!.config as { template: { greeting: string } })
+    .template.greeting;
+const edit = (store: EditorStore, text: string) =>
+  store.getState().run(updateNode("greet", { config: { template: { greeting: text } } }));
 
 /**
  * The server's side of the draft, with the lost-update guard: each request waits until the test
@@ -24,8 +31,14 @@ const edit = (store: EditorStore, text: string) => store.getState().run(updateNo
 function fakeServer(initial: WorkflowDocument) {
   let version = 1;
   let stored = initial;
-  const requests: { kind: "save" | "restore"; baseVersion: number; answer: () => void; fail: (error: Error) => void }[] = [];
-  const conflict = () => Object.assign(new Error("The workflow was changed meanwhile"), { data: { code: "CONFLICT" } });
+  const requests: {
+    kind: "save" | "restore";
+    baseVersion: number;
+    answer: () => void;
+    fail: (error: Error) => void;
+  }[] = [];
+  const conflict = () =>
+    Object.assign(new Error("The workflow was changed meanwhile"), { data: { code: "CONFLICT" } });
   const request = <T>(kind: "save" | "restore", baseVersion: number, apply: () => T) =>
     new Promise<T>((resolve, reject) => {
       requests.push({
@@ -71,10 +84,21 @@ function setUp(draft = "Hello from the canvas") {
   const store = createEditorStore(greeting(draft));
   const server = fakeServer(store.getState().document);
   const statuses: SaveStatus["state"][] = [];
-  const saver = createDraftSaver(store, { save: server.save, version: 1, onStatus: (s) => statuses.push(s.state), quietMs: QUIET_MS, retryMs: RETRY_MS });
+  const saver = createDraftSaver(store, {
+    save: server.save,
+    version: 1,
+    onStatus: (s) => statuses.push(s.state),
+    quietMs: QUIET_MS,
+    retryMs: RETRY_MS,
+  });
   const stop = saver.start();
-  const hooks = (s: DraftSaver) => ({ saveNow: s.flush, baseVersion: () => s.version, onRestored: s.adopt });
-  const restore = () => restoreDraft(store, hooks(saver), server.restore(published), "Restore version 1");
+  const hooks = (s: DraftSaver) => ({
+    saveNow: s.flush,
+    baseVersion: () => s.version,
+    onRestored: s.adopt,
+  });
+  const restore = () =>
+    restoreDraft(store, hooks(saver), server.restore(published), "Restore version 1");
   return { store, server, saver, statuses, stop, restore, last: () => statuses.at(-1) };
 }
 

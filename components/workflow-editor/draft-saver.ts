@@ -46,7 +46,8 @@ export interface DraftSaver {
   start(): () => void;
 }
 
-const isConflict = (error: unknown) => (error as { data?: { code?: string } } | null)?.data?.code === "CONFLICT";
+const isConflict = (error: unknown) =>
+  (error as { data?: { code?: string } } | null)?.data?.code === "CONFLICT";
 
 /**
  * Saves the draft a moment after each kept change, one save at a time, each naming the version it

@@ -7,14 +7,30 @@ import { Spinner } from "@/components/ui/states";
 import { displayKeys, SHORTCUTS } from "./shortcuts";
 import type { LeaveState } from "./use-leave-guard";
 
-export function DialogFrame({ title, description, open, onOpenChange, children }: { title: string; description?: string; open: boolean; onOpenChange: (open: boolean) => void; children: ReactNode }) {
+export function DialogFrame({
+  title,
+  description,
+  open,
+  onOpenChange,
+  children,
+}: {
+  title: string;
+  description?: string;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  children: ReactNode;
+}) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[min(92vw,30rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
           <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          {description ? <Dialog.Description className="mb-4 text-sm text-muted-foreground">{description}</Dialog.Description> : null}
+          {description ? (
+            <Dialog.Description className="mb-4 text-sm text-muted-foreground">
+              {description}
+            </Dialog.Description>
+          ) : null}
           {children}
         </Dialog.Content>
       </Dialog.Portal>
@@ -23,7 +39,13 @@ export function DialogFrame({ title, description, open, onOpenChange, children }
 }
 
 /** Every keyboard shortcut of the canvas, from the same table the key handler uses. */
-export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+export function ShortcutsDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
   return (
     <DialogFrame title="Keyboard shortcuts" open={open} onOpenChange={onOpenChange}>
       <table className="mt-2 w-full text-sm">
@@ -33,7 +55,10 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
               <td className="py-1.5 pr-4">{s.label}</td>
               <td className="py-1.5 text-right">
                 {s.keys.map((k) => (
-                  <kbd key={k} className="ml-1 rounded border bg-muted px-1.5 py-0.5 font-mono text-xs">
+                  <kbd
+                    key={k}
+                    className="ml-1 rounded border bg-muted px-1.5 py-0.5 font-mono text-xs"
+                  >
                     {displayKeys(k)}
                   </kbd>
                 ))}
@@ -42,18 +67,33 @@ export function ShortcutsDialog({ open, onOpenChange }: { open: boolean; onOpenC
           ))}
         </tbody>
       </table>
-      <p className="mt-3 text-xs text-muted-foreground">Shift-drag draws a selection box; Ctrl- or ⌘-click adds to the selection; arrow keys nudge the selected nodes.</p>
+      <p className="mt-3 text-xs text-muted-foreground">
+        Shift-drag draws a selection box; Ctrl- or ⌘-click adds to the selection; arrow keys nudge
+        the selected nodes.
+      </p>
     </DialogFrame>
   );
 }
 
 /** Leaving the editor with work not stored: while the save runs, and when it could not be made. */
-export function LeaveDialog({ leave, onStay, onLeave }: { leave: LeaveState; onStay: () => void; onLeave: () => void }) {
+export function LeaveDialog({
+  leave,
+  onStay,
+  onLeave,
+}: {
+  leave: LeaveState;
+  onStay: () => void;
+  onLeave: () => void;
+}) {
   const isSaving = leave.state === "saving";
   return (
     <DialogFrame
       title={isSaving ? "Saving your changes" : "Leave without saving?"}
-      description={isSaving ? "The page changes once the draft is saved." : "If you leave now, these changes are lost:"}
+      description={
+        isSaving
+          ? "The page changes once the draft is saved."
+          : "If you leave now, these changes are lost:"
+      }
       open={leave.state !== "idle"}
       onOpenChange={(open) => (open ? undefined : onStay())}
     >

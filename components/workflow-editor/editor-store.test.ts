@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { copyNodes, parseClipboard, pasteNodes } from "./clipboard";
-import { addNode, connectPorts, deleteElements, freeNodeId, moveNodes, updateNode, updateSettings } from "./document-commands";
+import {
+  addNode,
+  connectPorts,
+  deleteElements,
+  freeNodeId,
+  moveNodes,
+  updateNode,
+  updateSettings,
+} from "./document-commands";
 import { createEditorStore } from "./editor-store";
 import { layoutDocument, NODE_HEIGHT, NODE_WIDTH } from "./layout";
 
@@ -10,14 +18,30 @@ const brief = () =>
     name: "Brief",
     nodes: [
       makeNode("input", "in", {}, { position: { x: 0, y: 0 } }),
-      makeNode("llm", "write", { prompt: "About {{input.topic}}" }, { position: { x: 300, y: 0 }, policy: { fallback: "backup" } }),
-      makeNode("transform", "backup", { template: { text: "{{steps.write.output}}" } }, { position: { x: 300, y: 200 } }),
-      makeNode("output", "out", { value: "{{steps.write.output}}" }, { position: { x: 600, y: 0 } }),
+      makeNode(
+        "llm",
+        "write",
+        { prompt: "About {{input.topic}}" },
+        { position: { x: 300, y: 0 }, policy: { fallback: "backup" } },
+      ),
+      makeNode(
+        "transform",
+        "backup",
+        { template: { text: "{{steps.write.output}}" } },
+        { position: { x: 300, y: 200 } },
+      ),
+      makeNode(
+        "output",
+        "out",
+        { value: "{{steps.write.output}}" },
+        { position: { x: 600, y: 0 } },
+      ),
     ],
     edges: chain("in", "write", "out"),
   });
 
-const ids = (store: ReturnType<typeof createEditorStore>) => store.getState().document.nodes.map((n) => n.id);
+const ids = (store: ReturnType<typeof createEditorStore>) =>
+  store.getState().document.nodes.map((n) => n.id);
 
 describe("editor store", () => {
   it("undoes and redoes each command, one step each, and bumps the revision autosave watches", () => {
@@ -37,9 +61,18 @@ describe("editor store", () => {
       states.push(store.getState().document);
     }
     expect(store.getState().revision).toBe(commands.length);
-    expect(store.getState().past.map((e) => e.label)).toEqual(["Add Agent", "Connect", "Edit node", "Move", "Edit workflow settings", "Delete 1 node"]);
+    expect(store.getState().past.map((e) => e.label)).toEqual([
+      "Add Agent",
+      "Connect",
+      "Edit node",
+      "Move",
+      "Edit workflow settings",
+      "Delete 1 node",
+    ]);
     // Deleting a node takes its edges along.
-    expect(store.getState().document.edges.some((e) => e.source === "write" || e.target === "write")).toBe(false);
+    expect(
+      store.getState().document.edges.some((e) => e.source === "write" || e.target === "write"),
+    ).toBe(false);
 
     for (let i = commands.length - 1; i >= 0; i--) {
       store.getState().undo();
@@ -60,20 +93,34 @@ describe("editor store", () => {
     store.getState().undo();
     store.getState().run(addNode("tool", { x: 0, y: 0 }, "tool"));
     expect(store.getState().future).toHaveLength(0);
-    store.getState().run(connectPorts({ source: "in", sourcePort: "out", target: "write", targetPort: "in" })); // exists already
+    store
+      .getState()
+      .run(connectPorts({ source: "in", sourcePort: "out", target: "write", targetPort: "in" })); // exists already
     expect(store.getState().past.map((e) => e.label)).toEqual(["Add Tool"]);
   });
 
   it("a drag is one undo step however many moves it made", () => {
     const store = createEditorStore(brief());
-    for (let x = 1; x <= 30; x++) store.getState().dragNodes(new Map([["write", { x: 300 + x * 3, y: x }], ["out", { x: 600 + x * 3, y: x }]]));
+    for (let x = 1; x <= 30; x++)
+      store.getState().dragNodes(
+        new Map([
+          ["write", { x: 300 + x * 3, y: x }],
+          ["out", { x: 600 + x * 3, y: x }],
+        ]),
+      );
     store.getState().endDrag();
     expect(store.getState().past.map((e) => e.label)).toEqual(["Move 2 nodes"]);
-    expect(store.getState().document.nodes.find((n) => n.id === "out")?.position).toEqual({ x: 690, y: 30 });
+    expect(store.getState().document.nodes.find((n) => n.id === "out")?.position).toEqual({
+      x: 690,
+      y: 30,
+    });
     store.getState().undo();
     expect(store.getState().document).toEqual(brief());
     store.getState().redo();
-    expect(store.getState().document.nodes.find((n) => n.id === "write")?.position).toEqual({ x: 390, y: 30 });
+    expect(store.getState().document.nodes.find((n) => n.id === "write")?.position).toEqual({
+      x: 390,
+      y: 30,
+    });
   });
 
   it("keeps the selection to what still exists after an undo", () => {
@@ -88,16 +135,24 @@ describe("editor store", () => {
 describe("copy and paste", () => {
   it("pastes copies with fresh ids, keeping their edges, fallbacks and step references to each other", () => {
     const store = createEditorStore(brief());
-    const clipboard = parseClipboard(JSON.stringify(copyNodes(store.getState().document, ["write", "backup", "out"])))!;
+    const clipboard = parseClipboard(
+      JSON.stringify(copyNodes(store.getState().document, ["write", "backup", "out"])),
+    )!;
     expect(clipboard.edges.map((e) => e.id)).toEqual(["write->out"]); // the edge from "in" stays behind
 
-    const { command, ids: pasted } = pasteNodes(store.getState().document, clipboard, { x: 40, y: 40 });
+    const { command, ids: pasted } = pasteNodes(store.getState().document, clipboard, {
+      x: 40,
+      y: 40,
+    });
     store.getState().run(command, { nodes: pasted });
     expect(pasted).toEqual(["write-2", "backup-2", "out-2"]);
     expect(store.getState().selectedNodeIds).toEqual(pasted);
     const doc = store.getState().document;
     const node = (id: string) => doc.nodes.find((n) => n.id === id)!;
-    expect(node("write-2")).toMatchObject({ policy: { fallback: "backup-2" }, position: { x: 340, y: 40 } });
+    expect(node("write-2")).toMatchObject({
+      policy: { fallback: "backup-2" },
+      position: { x: 340, y: 40 },
+    });
     expect(node("out-2").config).toEqual({ value: "{{steps.write-2.output}}" });
     expect(doc.edges.at(-1)).toMatchObject({ source: "write-2", target: "out-2" });
     // The originals are untouched.
@@ -109,12 +164,23 @@ describe("copy and paste", () => {
   it("pastes into another workflow; text that is not copied nodes pastes nothing", () => {
     const text = JSON.stringify(copyNodes(brief(), ["write"]));
     const other = createEditorStore(makeWorkflow({ nodes: [makeNode("input", "in")], edges: [] }));
-    const { command, ids: pasted } = pasteNodes(other.getState().document, parseClipboard(text)!, { x: 0, y: 0 });
+    const { command, ids: pasted } = pasteNodes(other.getState().document, parseClipboard(text)!, {
+      x: 0,
+      y: 0,
+    });
     other.getState().run(command);
     expect(pasted).toEqual(["write"]);
     expect(ids(other)).toEqual(["in", "write"]);
     expect(parseClipboard("hello")).toBeNull();
-    expect(parseClipboard(JSON.stringify({ format: "maestro.nodes", nodes: [{ id: "1bad", kind: "llm" }], edges: [] }))).toBeNull();
+    expect(
+      parseClipboard(
+        JSON.stringify({
+          format: "maestro.nodes",
+          nodes: [{ id: "1bad", kind: "llm" }],
+          edges: [],
+        }),
+      ),
+    ).toBeNull();
   });
 
   it("finds free ids that stay valid step names", () => {
@@ -145,19 +211,37 @@ describe("auto-layout", () => {
 });
 
 describe("field problems (text a field's schema refuses)", () => {
-  const warning = { code: "COMPILE_UNREACHABLE", severity: "warning", message: "Never runs", nodeId: "backup" } as const;
+  const warning = {
+    code: "COMPILE_UNREACHABLE",
+    severity: "warning",
+    message: "Never runs",
+    nodeId: "backup",
+  } as const;
 
   it("are errors in the problems list beside the compiler's, kept across compiles, until the field is fine again", () => {
     const store = createEditorStore(brief());
     store.getState().setDiagnostics([warning]);
-    store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, { message: "Value: Not valid JSON", text: "{oops" });
-    const problem = { code: "COMPILE_INVALID_CONFIG", severity: "error", message: "Value: Not valid JSON", nodeId: "out", field: "config.value" };
+    store
+      .getState()
+      .setFieldProblem(
+        { nodeId: "out", field: "config.value" },
+        { message: "Value: Not valid JSON", text: "{oops" },
+      );
+    const problem = {
+      code: "COMPILE_INVALID_CONFIG",
+      severity: "error",
+      message: "Value: Not valid JSON",
+      nodeId: "out",
+      field: "config.value",
+    };
     expect(store.getState().diagnostics).toEqual([problem, warning]);
 
     // The next compile (after any change) keeps it: the compiler cannot see what the field holds.
     store.getState().setDiagnostics([]);
     expect(store.getState().diagnostics).toEqual([problem]);
-    expect(store.getState().fieldProblems).toEqual([{ nodeId: "out", field: "config.value", message: "Value: Not valid JSON", text: "{oops" }]);
+    expect(store.getState().fieldProblems).toEqual([
+      { nodeId: "out", field: "config.value", message: "Value: Not valid JSON", text: "{oops" },
+    ]);
 
     store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, null);
     expect(store.getState().diagnostics).toEqual([]);
@@ -165,7 +249,12 @@ describe("field problems (text a field's schema refuses)", () => {
 
   it("go with their node when it is deleted", () => {
     const store = createEditorStore(brief());
-    store.getState().setFieldProblem({ nodeId: "out", field: "config.value" }, { message: "Value: Not valid JSON", text: "{oops" });
+    store
+      .getState()
+      .setFieldProblem(
+        { nodeId: "out", field: "config.value" },
+        { message: "Value: Not valid JSON", text: "{oops" },
+      );
     store.getState().run(deleteElements(["out"], []));
     store.getState().setDiagnostics([]);
     expect(store.getState().diagnostics).toEqual([]);

@@ -30,16 +30,26 @@ export interface FieldProblem {
   text: string;
 }
 
-const sameField = (a: Pick<FieldProblem, "nodeId" | "field">, b: Pick<FieldProblem, "nodeId" | "field">) =>
-  a.nodeId === b.nodeId && a.field === b.field;
+const sameField = (
+  a: Pick<FieldProblem, "nodeId" | "field">,
+  b: Pick<FieldProblem, "nodeId" | "field">,
+) => a.nodeId === b.nodeId && a.field === b.field;
 
 /** Field problems first (they are what the person just did), then the compiler's; a deleted node's go with it. */
-function mergeDiagnostics(document: WorkflowDocument, fieldProblems: FieldProblem[], compiled: Diagnostic[]) {
+function mergeDiagnostics(
+  document: WorkflowDocument,
+  fieldProblems: FieldProblem[],
+  compiled: Diagnostic[],
+) {
   const nodes = new Set(document.nodes.map((n) => n.id));
   const live = fieldProblems.filter((p) => p.nodeId === undefined || nodes.has(p.nodeId));
-  const fromFields = live.map(
-    (p): Diagnostic => ({ code: "COMPILE_INVALID_CONFIG", severity: "error", message: p.message, field: p.field, ...(p.nodeId ? { nodeId: p.nodeId } : {}) }),
-  );
+  const fromFields = live.map((p): Diagnostic => ({
+    code: "COMPILE_INVALID_CONFIG",
+    severity: "error",
+    message: p.message,
+    field: p.field,
+    ...(p.nodeId ? { nodeId: p.nodeId } : {}),
+  }));
   return { fieldProblems: live, diagnostics: [...fromFields, ...compiled] };
 }
 
@@ -80,7 +90,10 @@ export interface EditorActions {
   reset(document: WorkflowDocument): void;
   setDiagnostics(diagnostics: Diagnostic[]): void;
   /** Records (or, with null, clears) what a field holds that its schema refuses. */
-  setFieldProblem(target: Pick<FieldProblem, "nodeId" | "field">, problem: Pick<FieldProblem, "message" | "text"> | null): void;
+  setFieldProblem(
+    target: Pick<FieldProblem, "nodeId" | "field">,
+    problem: Pick<FieldProblem, "message" | "text"> | null,
+  ): void;
   /** Holds autosave's own saves until the returned release is called (once; more calls do nothing). */
   holdSaves(): () => void;
 }
@@ -88,7 +101,10 @@ export interface EditorActions {
 export type EditorStore = ReturnType<typeof createEditorStore>;
 
 /** Selection that still exists after the document changed (an undone paste takes its nodes along). */
-function keepExisting(state: Pick<EditorState, "selectedNodeIds" | "selectedEdgeIds">, document: WorkflowDocument) {
+function keepExisting(
+  state: Pick<EditorState, "selectedNodeIds" | "selectedEdgeIds">,
+  document: WorkflowDocument,
+) {
   const nodes = new Set(document.nodes.map((n) => n.id));
   const edges = new Set(document.edges.map((e) => e.id));
   return {
@@ -170,7 +186,8 @@ export function createEditorStore(document: WorkflowDocument) {
         let dragStart = state.dragStart;
         if (!dragStart) {
           const start = new Map<string, Position>();
-          for (const node of state.document.nodes) if (positions.has(node.id)) start.set(node.id, node.position ?? { x: 0, y: 0 });
+          for (const node of state.document.nodes)
+            if (positions.has(node.id)) start.set(node.id, node.position ?? { x: 0, y: 0 });
           dragStart = start;
         }
         const document = produce(state.document, (draft) => {
@@ -186,7 +203,8 @@ export function createEditorStore(document: WorkflowDocument) {
         const state = get();
         if (!state.dragStart) return;
         const final = new Map<string, Position>();
-        for (const node of state.document.nodes) if (state.dragStart.has(node.id)) final.set(node.id, node.position ?? { x: 0, y: 0 });
+        for (const node of state.document.nodes)
+          if (state.dragStart.has(node.id)) final.set(node.id, node.position ?? { x: 0, y: 0 });
         // Replay the gesture from where it began, so its patches and their inverse span the whole drag.
         const before = produce(state.document, (draft) => {
           for (const node of draft.nodes) {
@@ -194,22 +212,41 @@ export function createEditorStore(document: WorkflowDocument) {
             if (from) node.position = from;
           }
         });
-        const command = moveNodes(final, final.size === 1 ? "Move node" : `Move ${final.size} nodes`);
+        const command = moveNodes(
+          final,
+          final.size === 1 ? "Move node" : `Move ${final.size} nodes`,
+        );
         const [next, patches, inverse] = produceWithPatches(before, command.apply);
         if (patches.length === 0) {
           set({ document: before, dragStart: null });
           return;
         }
-        set({ ...commit(state, next, { label: command.label, patches, inverse }), dragStart: null });
+        set({
+          ...commit(state, next, { label: command.label, patches, inverse }),
+          dragStart: null,
+        });
       },
 
       reset(document) {
-        set({ document, past: [], future: [], revision: 0, dragStart: null, selectedNodeIds: [], selectedEdgeIds: [], fieldProblems: [], diagnostics: get().compiledDiagnostics });
+        set({
+          document,
+          past: [],
+          future: [],
+          revision: 0,
+          dragStart: null,
+          selectedNodeIds: [],
+          selectedEdgeIds: [],
+          fieldProblems: [],
+          diagnostics: get().compiledDiagnostics,
+        });
       },
 
       setDiagnostics(diagnostics) {
         const state = get();
-        set({ compiledDiagnostics: diagnostics, ...mergeDiagnostics(state.document, state.fieldProblems, diagnostics) });
+        set({
+          compiledDiagnostics: diagnostics,
+          ...mergeDiagnostics(state.document, state.fieldProblems, diagnostics),
+        });
       },
 
       setFieldProblem(target, problem) {

@@ -1,7 +1,20 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { ArrowLeft, Database, History, Keyboard, LayoutGrid, Maximize, Play, Redo2, Sparkles, Undo2, Upload, Webhook } from "lucide-react";
+import {
+  ArrowLeft,
+  Database,
+  History,
+  Keyboard,
+  LayoutGrid,
+  Maximize,
+  Play,
+  Redo2,
+  Sparkles,
+  Undo2,
+  Upload,
+  Webhook,
+} from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -46,11 +59,19 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
     conflict: "Changed elsewhere",
   }[status.state];
   return (
-    <span role="status" data-save-state={status.state} className="flex items-center gap-2 text-xs text-muted-foreground">
+    <span
+      role="status"
+      data-save-state={status.state}
+      className="flex items-center gap-2 text-xs text-muted-foreground"
+    >
       <span
         aria-hidden
         className={
-          status.state === "saved" ? "size-2 rounded-full bg-emerald-500" : status.state === "failed" || status.state === "conflict" ? "size-2 rounded-full bg-danger" : "size-2 rounded-full bg-amber-500"
+          status.state === "saved"
+            ? "size-2 rounded-full bg-emerald-500"
+            : status.state === "failed" || status.state === "conflict"
+              ? "size-2 rounded-full bg-danger"
+              : "size-2 rounded-full bg-amber-500"
         }
       />
       {text}
@@ -60,7 +81,12 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
         </button>
       ) : null}
       {status.state === "conflict" ? (
-        <button type="button" className="underline" onClick={() => window.location.reload()} title={status.message}>
+        <button
+          type="button"
+          className="underline"
+          onClick={() => window.location.reload()}
+          title={status.message}
+        >
           Reload
         </button>
       ) : null}
@@ -105,7 +131,9 @@ export function Toolbar({
   /** Publish and Run act on the stored draft: when the canvas could not be saved, they say so and stop. */
   async function savedFirst(): Promise<boolean> {
     if (await saveNow()) return true;
-    toast.error("The draft is not saved yet, so it was not used: fix what the save indicator says, then try again.");
+    toast.error(
+      "The draft is not saved yet, so it was not used: fix what the save indicator says, then try again.",
+    );
     return false;
   }
 
@@ -116,35 +144,92 @@ export function Toolbar({
       </Link>
       <h1 className="min-w-0 truncate font-semibold">{workflow.name}</h1>
       <span className="shrink-0 text-xs text-muted-foreground">{publishedLabel(latest)}</span>
-      {readOnly ? <span className="rounded bg-muted px-2 text-xs">read only</span> : <SaveIndicator status={status} onRetry={() => void saveNow()} />}
+      {readOnly ? (
+        <span className="rounded bg-muted px-2 text-xs">read only</span>
+      ) : (
+        <SaveIndicator status={status} onRetry={() => void saveNow()} />
+      )}
       <div className="ml-auto flex shrink-0 items-center gap-1">
         {readOnly ? null : (
           <>
-            <Button variant="ghost" size="sm" onClick={undo} disabled={!undoLabel} aria-label="Undo" title={undoLabel ? `Undo ${undoLabel}` : "Nothing to undo"}>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={undo}
+              disabled={!undoLabel}
+              aria-label="Undo"
+              title={undoLabel ? `Undo ${undoLabel}` : "Nothing to undo"}
+            >
               <Undo2 className="size-4" aria-hidden />
             </Button>
-            <Button variant="ghost" size="sm" onClick={redo} disabled={!redoLabel} aria-label="Redo" title={redoLabel ? `Redo ${redoLabel}` : "Nothing to redo"}>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={redo}
+              disabled={!redoLabel}
+              aria-label="Redo"
+              title={redoLabel ? `Redo ${redoLabel}` : "Nothing to redo"}
+            >
               <Redo2 className="size-4" aria-hidden />
             </Button>
-            <Button variant="ghost" size="sm" onClick={actions.layout} aria-label="Auto-layout" title="Auto-layout (Shift+L)">
-              <LayoutGrid className="size-4" aria-hidden /> <span className="hidden xl:inline">Auto-layout</span>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={actions.layout}
+              aria-label="Auto-layout"
+              title="Auto-layout (Shift+L)"
+            >
+              <LayoutGrid className="size-4" aria-hidden />{" "}
+              <span className="hidden xl:inline">Auto-layout</span>
             </Button>
-            <Button variant="ghost" size="sm" onClick={() => setDescribeOpen(true)} aria-label="Describe a task" title="Describe a task: let the planner propose the workflow">
-              <Sparkles className="size-4" aria-hidden /> <span className="hidden 2xl:inline">Describe a task</span>
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => setDescribeOpen(true)}
+              aria-label="Describe a task"
+              title="Describe a task: let the planner propose the workflow"
+            >
+              <Sparkles className="size-4" aria-hidden />{" "}
+              <span className="hidden 2xl:inline">Describe a task</span>
             </Button>
           </>
         )}
-        <Button variant="ghost" size="sm" onClick={actions.fitView} aria-label="Fit view" title="Fit view (Shift+F)">
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={actions.fitView}
+          aria-label="Fit view"
+          title="Fit view (Shift+F)"
+        >
           <Maximize className="size-4" aria-hidden />
         </Button>
-        <Button variant="ghost" size="sm" onClick={onHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={onHelp}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           <Keyboard className="size-4" aria-hidden />
         </Button>
-        <Button variant="ghost" size="sm" onClick={() => setVersionsOpen(true)} aria-label="Versions" title="Versions: compare and restore">
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={() => setVersionsOpen(true)}
+          aria-label="Versions"
+          title="Versions: compare and restore"
+        >
           <History className="size-4" aria-hidden />
         </Button>
-        <Button variant="ghost" size="sm" onClick={() => setTriggersOpen(true)} aria-label="Triggers" title="Triggers: webhooks, schedules, MCP tool">
-          <Webhook className="size-4" aria-hidden /> <span className="hidden xl:inline">Triggers</span>
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={() => setTriggersOpen(true)}
+          aria-label="Triggers"
+          title="Triggers: webhooks, schedules, MCP tool"
+        >
+          <Webhook className="size-4" aria-hidden />{" "}
+          <span className="hidden xl:inline">Triggers</span>
         </Button>
         <Link
           href={`/workflows/${workflow.id}/datasets`}
@@ -152,7 +237,8 @@ export function Toolbar({
           title="Datasets: test cases and evaluators for this workflow"
           className="inline-flex h-8 items-center gap-2 rounded-md px-3 text-sm font-medium hover:bg-muted focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
         >
-          <Database className="size-4" aria-hidden /> <span className="hidden xl:inline">Datasets</span>
+          <Database className="size-4" aria-hidden />{" "}
+          <span className="hidden xl:inline">Datasets</span>
         </Link>
         {readOnly ? null : (
           <Button variant="secondary" size="sm" onClick={() => setPublishOpen(true)}>
@@ -182,9 +268,17 @@ export function Toolbar({
           toast.success(`Published version ${version.version}`);
           void queryClient.invalidateQueries({ queryKey: trpc.workflow.pathKey() });
         }}
-        blocked={errorCount ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.` : null}
+        blocked={
+          errorCount
+            ? `Fix the ${errorCount} problem${errorCount > 1 ? "s" : ""} first: a version must compile.`
+            : null
+        }
       />
-      <TriggersDialog workflowId={workflow.id} open={isTriggersOpen} onOpenChange={setTriggersOpen} />
+      <TriggersDialog
+        workflowId={workflow.id}
+        open={isTriggersOpen}
+        onOpenChange={setTriggersOpen}
+      />
       <VersionsPanel
         workflowId={workflow.id}
         readOnly={readOnly}
@@ -204,11 +298,13 @@ export function Toolbar({
           }}
         />
       )}
-            {isRunOpen ? (
+      {isRunOpen ? (
         <RunDialog
           workflow={workflow}
           plan={compiledPlan(store.getState().document)}
-          pinnedOutputs={Object.fromEntries([...pins].map(([stepId, output]) => [stepId, { output }]))}
+          pinnedOutputs={Object.fromEntries(
+            [...pins].map(([stepId, output]) => [stepId, { output }]),
+          )}
           onClose={() => setRunOpen(false)}
           onStarted={(runId) => {
             setRunOpen(false);

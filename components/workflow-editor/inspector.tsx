@@ -8,11 +8,20 @@ import { nodeReasonsOf } from "@/components/autonomy/node-reasons";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { NodeConfigSchemas } from "@/engine/schema/node-config";
-import { NodePolicySchema, WorkflowSettingsSchema, type WorkflowNode } from "@/engine/schema/workflow-document";
+import {
+  NodePolicySchema,
+  WorkflowSettingsSchema,
+  type WorkflowNode,
+} from "@/engine/schema/workflow-document";
 import { KIND_LABELS, updateNode, updateSettings } from "./document-commands";
 import { useEditor, useEditorStore } from "./editor-context";
 import { KIND_ICONS } from "./node-card";
-import { FieldProblemContext, SchemaForm, type FieldProblemSink, type Pickers } from "./schema-form";
+import {
+  FieldProblemContext,
+  SchemaForm,
+  type FieldProblemSink,
+  type Pickers,
+} from "./schema-form";
 import { serverChoices } from "./server-choices";
 import { useEditorActions } from "./use-editor-shortcuts";
 
@@ -22,10 +31,18 @@ const selectClass = "w-full rounded-md border bg-card px-2.5 py-1.5 text-sm";
 /** Installed MCP servers (by name, as workflows refer to them) and the tools of one of them. */
 function useServerPickers(node: WorkflowNode | undefined): Pickers {
   const trpc = useTRPC();
-  const installed = useQuery({ ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }), enabled: node?.kind === "agent" || node?.kind === "tool" });
+  const installed = useQuery({
+    ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }),
+    enabled: node?.kind === "agent" || node?.kind === "tool",
+  });
   const servers = useMemo(() => installed.data?.items ?? [], [installed.data]);
-  const chosen = node?.kind === "tool" ? servers.find((s) => s.name === node.config.server) : undefined;
-  const tools = useQuery({ ...trpc.mcp.listTools.queryOptions({ id: chosen?.id ?? "" }), enabled: Boolean(chosen), staleTime: 60_000 });
+  const chosen =
+    node?.kind === "tool" ? servers.find((s) => s.name === node.config.server) : undefined;
+  const tools = useQuery({
+    ...trpc.mcp.listTools.queryOptions({ id: chosen?.id ?? "" }),
+    enabled: Boolean(chosen),
+    staleTime: 60_000,
+  });
   return useMemo(() => {
     const serverOptions = servers.map((s) => s.name);
     // Only a complete list can tell that a server is not installed.
@@ -34,7 +51,14 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
       mcpServers: ({ id, value, onChange }) => {
         const picked = new Set(Array.isArray(value) ? (value as string[]) : []);
         const choices = serverChoices(serverOptions, [...picked]);
-        if (!choices.length) return <p className="text-xs text-muted-foreground">{installed.isLoading ? "Loading servers…" : "No MCP servers installed: add some in the Marketplace."}</p>;
+        if (!choices.length)
+          return (
+            <p className="text-xs text-muted-foreground">
+              {installed.isLoading
+                ? "Loading servers…"
+                : "No MCP servers installed: add some in the Marketplace."}
+            </p>
+          );
         return (
           <div id={id} role="group" className="space-y-1">
             {choices.map(({ name, isInstalled }) => (
@@ -50,16 +74,27 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
                   }}
                 />
                 {name}
-                {isInstalled || !isListComplete ? null : <span className="text-xs text-danger">not installed</span>}
+                {isInstalled || !isListComplete ? null : (
+                  <span className="text-xs text-danger">not installed</span>
+                )}
               </label>
             ))}
           </div>
         );
       },
       server: ({ id, value, onChange }) => (
-        <select id={id} className={selectClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
-          <option value="">{installed.isLoading ? "Loading…" : "Choose an installed server"}</option>
-          {[...new Set([...serverOptions, ...(typeof value === "string" && value ? [value] : [])])].map((name) => (
+        <select
+          id={id}
+          className={selectClass}
+          value={typeof value === "string" ? value : ""}
+          onChange={(e) => onChange(e.target.value || undefined)}
+        >
+          <option value="">
+            {installed.isLoading ? "Loading…" : "Choose an installed server"}
+          </option>
+          {[
+            ...new Set([...serverOptions, ...(typeof value === "string" && value ? [value] : [])]),
+          ].map((name) => (
             <option key={name} value={name}>
               {name}
             </option>
@@ -72,8 +107,19 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
         const names = tools.data?.tools.map((t) => t.name) ?? [];
         const current = typeof value === "string" ? value : "";
         return (
-          <select id={id} className={selectClass} value={current} onChange={(e) => onChange(e.target.value || undefined)}>
-            <option value="">{!chosen ? "Choose a server first" : tools.isLoading ? "Loading tools…" : "Choose a tool"}</option>
+          <select
+            id={id}
+            className={selectClass}
+            value={current}
+            onChange={(e) => onChange(e.target.value || undefined)}
+          >
+            <option value="">
+              {!chosen
+                ? "Choose a server first"
+                : tools.isLoading
+                  ? "Loading tools…"
+                  : "Choose a tool"}
+            </option>
             {[...new Set([...names, ...(current ? [current] : [])])].map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -84,19 +130,34 @@ function useServerPickers(node: WorkflowNode | undefined): Pickers {
       };
     }
     return pickers;
-  }, [servers, installed.isLoading, installed.isSuccess, installed.data?.nextCursor, node?.kind, tools.data, tools.isLoading, chosen]);
+  }, [
+    servers,
+    installed.isLoading,
+    installed.isSuccess,
+    installed.data?.nextCursor,
+    node?.kind,
+    tools.data,
+    tools.isLoading,
+    chosen,
+  ]);
 }
 
 /** The side panel: the selected node's settings, or the workflow's when nothing is selected. */
 export function Inspector({ readOnly }: { readOnly: boolean }) {
   const store = useEditorStore();
   const selectedIds = useEditor((s) => s.selectedNodeIds);
-  const node = useEditor((s) => (s.selectedNodeIds.length === 1 ? s.document.nodes.find((n) => n.id === s.selectedNodeIds[0]) : undefined));
+  const node = useEditor((s) =>
+    s.selectedNodeIds.length === 1
+      ? s.document.nodes.find((n) => n.id === s.selectedNodeIds[0])
+      : undefined,
+  );
   const settings = useEditor((s) => s.document.settings);
   const otherIds = useEditor((s) => s.document.nodes.map((n) => n.id).join(","));
   const diagnostics = useEditor((s) => s.diagnostics);
   // A proposed workflow says why each node is there (components/autonomy/node-reasons.ts).
-  const reason = useEditor((s) => (node ? nodeReasonsOf(s.document.description).get(node.id) : undefined));
+  const reason = useEditor((s) =>
+    node ? nodeReasonsOf(s.document.description).get(node.id) : undefined,
+  );
   const pickers = useServerPickers(node);
   const actions = useEditorActions(store);
 
@@ -114,7 +175,8 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   const fieldProblems = useMemo<FieldProblemSink>(
     () => ({
       report: (field, problem) => store.getState().setFieldProblem({ nodeId, field }, problem),
-      pendingText: (field) => store.getState().fieldProblems.find((p) => p.nodeId === nodeId && p.field === field)?.text,
+      pendingText: (field) =>
+        store.getState().fieldProblems.find((p) => p.nodeId === nodeId && p.field === field)?.text,
     }),
     [store, nodeId],
   );
@@ -128,7 +190,12 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
           <Button variant="secondary" size="sm" disabled={readOnly} onClick={actions.duplicate}>
             <Copy className="size-4" aria-hidden /> Duplicate
           </Button>
-          <Button variant="secondary" size="sm" disabled={readOnly} onClick={actions.deleteSelection}>
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={readOnly}
+            onClick={actions.deleteSelection}
+          >
             <Trash2 className="size-4" aria-hidden /> Delete
           </Button>
         </div>
@@ -140,7 +207,10 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
     return (
       <aside aria-label="Inspector" className="space-y-3 p-4">
         <h2 className="font-medium">Workflow settings</h2>
-        <p className="text-sm text-muted-foreground">Select a node to configure it. Drag nodes from the palette; connect a node&apos;s right handle to another&apos;s left.</p>
+        <p className="text-sm text-muted-foreground">
+          Select a node to configure it. Drag nodes from the palette; connect a node&apos;s right
+          handle to another&apos;s left.
+        </p>
         <fieldset disabled={readOnly}>
           <FieldProblemContext value={fieldProblems}>
             <SchemaForm
@@ -149,7 +219,9 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
               pathPrefix="settings"
               problems={problems.byField}
               onChange={(update) => {
-                const next = update((store.getState().document.settings as Record<string, unknown>) ?? {});
+                const next = update(
+                  (store.getState().document.settings as Record<string, unknown>) ?? {},
+                );
                 store.getState().run(updateSettings(Object.keys(next).length ? next : undefined));
               }}
             />
@@ -161,10 +233,16 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
 
   const Icon = KIND_ICONS[node.kind];
   const current = () => store.getState().document.nodes.find((n) => n.id === node.id);
-  const edit = (patch: Parameters<typeof updateNode>[1], label: string) => store.getState().run(updateNode(node.id, patch, label));
+  const edit = (patch: Parameters<typeof updateNode>[1], label: string) =>
+    store.getState().run(updateNode(node.id, patch, label));
   const policyPickers: Pickers = {
     fallback: ({ id, value, onChange }) => (
-      <select id={id} className={selectClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+      <select
+        id={id}
+        className={selectClass}
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+      >
         <option value="">None</option>
         {otherIds
           .split(",")
@@ -183,7 +261,10 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
       <div className="flex items-center gap-2">
         <Icon className="size-4 text-muted-foreground" aria-hidden />
         <h2 className="font-medium">{KIND_LABELS[node.kind]}</h2>
-        <code className="ml-auto rounded bg-muted px-1.5 text-xs" title="The node's id: other nodes refer to its result as {{steps.<id>.output}}">
+        <code
+          className="ml-auto rounded bg-muted px-1.5 text-xs"
+          title="The node's id: other nodes refer to its result as {{steps.<id>.output}}"
+        >
           {node.id}
         </code>
       </div>
@@ -194,7 +275,10 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
         </p>
       ) : null}
       {problems.general.length ? (
-        <ul className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm text-danger" role="alert">
+        <ul
+          className="space-y-1 rounded-md border border-danger/40 bg-danger/5 p-2 text-sm text-danger"
+          role="alert"
+        >
           {problems.general.map((p) => (
             <li key={p}>{p}</li>
           ))}
@@ -207,17 +291,36 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
             value={{ label: node.label }}
             pathPrefix=""
             problems={problems.byField}
-            onChange={(update) => edit({ label: (update({ label: current()?.label }).label as string | undefined) || undefined }, "Rename node")}
+            onChange={(update) =>
+              edit(
+                {
+                  label:
+                    (update({ label: current()?.label }).label as string | undefined) || undefined,
+                },
+                "Rename node",
+              )
+            }
           />
           <SchemaForm
             schema={NodeConfigSchemas[node.kind] as z.ZodObject}
             value={node.config as Record<string, unknown>}
             problems={problems.byField}
             pickers={pickers}
-            onChange={(update) => edit({ config: update((current()?.config as Record<string, unknown>) ?? {}) as WorkflowNode["config"] }, `Edit ${node.id}`)}
+            onChange={(update) =>
+              edit(
+                {
+                  config: update(
+                    (current()?.config as Record<string, unknown>) ?? {},
+                  ) as WorkflowNode["config"],
+                },
+                `Edit ${node.id}`,
+              )
+            }
           />
           <details className="rounded-md border p-3">
-            <summary className="cursor-pointer text-sm font-medium">Timeout, retries, fallback and repeats</summary>
+            <summary className="cursor-pointer text-sm font-medium">
+              Timeout, retries, fallback and repeats
+            </summary>
             <div className="pt-3">
               <SchemaForm
                 schema={NodePolicySchema}
@@ -227,7 +330,14 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
                 pickers={policyPickers}
                 onChange={(update) => {
                   const next = update((current()?.policy as Record<string, unknown>) ?? {});
-                  edit({ policy: Object.keys(next).length ? (next as WorkflowNode["policy"]) : undefined }, `Edit ${node.id} policy`);
+                  edit(
+                    {
+                      policy: Object.keys(next).length
+                        ? (next as WorkflowNode["policy"])
+                        : undefined,
+                    },
+                    `Edit ${node.id} policy`,
+                  );
                 }}
               />
             </div>

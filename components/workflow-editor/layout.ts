@@ -16,12 +16,17 @@ export function layoutDocument(doc: WorkflowDocument): Map<string, Position> {
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of doc.nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   const ids = new Set(doc.nodes.map((n) => n.id));
-  for (const edge of doc.edges) if (ids.has(edge.source) && ids.has(edge.target)) graph.setEdge(edge.source, edge.target, {}, edge.id);
+  for (const edge of doc.edges)
+    if (ids.has(edge.source) && ids.has(edge.target))
+      graph.setEdge(edge.source, edge.target, {}, edge.id);
   layout(graph);
   const positions = new Map<string, Position>();
   for (const node of doc.nodes) {
     const placed = graph.node(node.id);
-    positions.set(node.id, { x: Math.round(placed.x - NODE_WIDTH / 2), y: Math.round(placed.y - NODE_HEIGHT / 2) });
+    positions.set(node.id, {
+      x: Math.round(placed.x - NODE_WIDTH / 2),
+      y: Math.round(placed.y - NODE_HEIGHT / 2),
+    });
   }
   return positions;
 }

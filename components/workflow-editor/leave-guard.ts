@@ -20,7 +20,11 @@ export interface LinkLike {
  * elsewhere or downloading, another origin, or a jump within this page.
  * @example inAppLinkTarget(leftClick, { href: "https://app/runs", target: "", hasDownload: false }, "https://app/workflows/1") // → "/runs"
  */
-export function inAppLinkTarget(click: ClickLike, link: LinkLike | null, here: string): string | null {
+export function inAppLinkTarget(
+  click: ClickLike,
+  link: LinkLike | null,
+  here: string,
+): string | null {
   if (!link || click.defaultPrevented || click.button !== 0) return null;
   if (click.metaKey || click.ctrlKey || click.shiftKey || click.altKey) return null;
   if ((link.target && link.target !== "_self") || link.hasDownload) return null;
@@ -43,7 +47,11 @@ export type LeaveCheck = { canLeave: true } | { canLeave: false; reasons: string
  * holding text it refused. Otherwise the reasons to show before leaving anyway.
  * @example whyNotLeave(false, { state: "failed", message: "Network error" }, []) // → { canLeave: false, reasons: ["The draft could not be saved: Network error"] }
  */
-export function whyNotLeave(isStored: boolean, status: { state: string; message?: string }, fieldProblems: readonly { message: string }[]): LeaveCheck {
+export function whyNotLeave(
+  isStored: boolean,
+  status: { state: string; message?: string },
+  fieldProblems: readonly { message: string }[],
+): LeaveCheck {
   const reasons: string[] = [];
   if (!isStored) {
     reasons.push(

@@ -58,7 +58,8 @@ export type CanvasNodeData = {
 };
 export type CanvasNode = Node<CanvasNodeData, "workflow">;
 
-const clip = (text: string | undefined, length = 60) => (text && text.length > length ? `${text.slice(0, length - 1)}…` : (text ?? ""));
+const clip = (text: string | undefined, length = 60) =>
+  text && text.length > length ? `${text.slice(0, length - 1)}…` : (text ?? "");
 
 /** The one or two settings that say what a node does, shown on its card. */
 export function summarizeNode(node: WorkflowNode): string {
@@ -66,9 +67,17 @@ export function summarizeNode(node: WorkflowNode): string {
     case "input":
       return Object.keys(node.config.schema?.properties ?? {}).join(", ") || "No fields";
     case "agent":
-      return clip([node.config.mcpServers?.join(", "), node.config.instructions].filter(Boolean).join(" · ")) || "Not configured";
+      return (
+        clip(
+          [node.config.mcpServers?.join(", "), node.config.instructions]
+            .filter(Boolean)
+            .join(" · "),
+        ) || "Not configured"
+      );
     case "tool":
-      return node.config.server || node.config.tool ? `${node.config.server ?? "?"} › ${node.config.tool ?? "?"}` : "No tool chosen";
+      return node.config.server || node.config.tool
+        ? `${node.config.server ?? "?"} › ${node.config.tool ?? "?"}`
+        : "No tool chosen";
     case "llm":
       return clip(node.config.prompt) || "No prompt";
     case "router":
@@ -82,7 +91,9 @@ export function summarizeNode(node: WorkflowNode): string {
     case "condition":
       return clip(node.config.when) || "No rule";
     case "transform":
-      return node.config.template === undefined ? "No template" : clip(JSON.stringify(node.config.template));
+      return node.config.template === undefined
+        ? "No template"
+        : clip(JSON.stringify(node.config.template));
     case "human-approval":
       return clip(node.config.message) || "Approval";
     case "output":
@@ -128,7 +139,13 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
       title={[...errors, ...warnings].join("\n") || undefined}
     >
       {ports.inputs.map((port) => (
-        <Handle key={port.name} id={port.name} type="target" position={Position.Left} className="!size-3 !bg-muted-foreground" />
+        <Handle
+          key={port.name}
+          id={port.name}
+          type="target"
+          position={Position.Left}
+          className="!size-3 !bg-muted-foreground"
+        />
       ))}
       <div className="node-detail flex items-center gap-2 text-xs text-muted-foreground">
         <Icon className="size-3.5" aria-hidden />
@@ -136,17 +153,34 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
         <span className="ml-auto font-mono">{node.id}</span>
       </div>
       <div className="truncate text-sm font-medium">{node.label || KIND_LABELS[node.kind]}</div>
-      <div className={cn("node-detail line-clamp-2 text-xs text-muted-foreground", named && "pr-16")}>{summarizeNode(node)}</div>
+      <div
+        className={cn("node-detail line-clamp-2 text-xs text-muted-foreground", named && "pr-16")}
+      >
+        {summarizeNode(node)}
+      </div>
       {errors.length || warnings.length ? (
-        <div className={cn("absolute -top-2.5 right-2 rounded-full px-1.5 text-[10px] font-medium text-white", errors.length ? "bg-danger" : "bg-amber-500")}>
-          {errors.length ? `${errors.length} error${errors.length > 1 ? "s" : ""}` : `${warnings.length} warning${warnings.length > 1 ? "s" : ""}`}
+        <div
+          className={cn(
+            "absolute -top-2.5 right-2 rounded-full px-1.5 text-[10px] font-medium text-white",
+            errors.length ? "bg-danger" : "bg-amber-500",
+          )}
+        >
+          {errors.length
+            ? `${errors.length} error${errors.length > 1 ? "s" : ""}`
+            : `${warnings.length} warning${warnings.length > 1 ? "s" : ""}`}
         </div>
       ) : null}
       {overlay && overlay.status !== "pending" ? (
         <div className="absolute -bottom-2.5 left-2 flex gap-1 text-[10px]">
           <span className="rounded-full bg-muted px-1.5">{overlay.status}</span>
-          {overlay.durationMs !== null ? <span className="rounded-full bg-muted px-1.5">{(overlay.durationMs / 1000).toFixed(1)} s</span> : null}
-          {overlay.tokens ? <span className="rounded-full bg-muted px-1.5">{overlay.tokens} tok</span> : null}
+          {overlay.durationMs !== null ? (
+            <span className="rounded-full bg-muted px-1.5">
+              {(overlay.durationMs / 1000).toFixed(1)} s
+            </span>
+          ) : null}
+          {overlay.tokens ? (
+            <span className="rounded-full bg-muted px-1.5">{overlay.tokens} tok</span>
+          ) : null}
         </div>
       ) : null}
       {ports.outputs.map((port, index) => {
@@ -154,11 +188,20 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
         return (
           <div key={port.name}>
             {named ? (
-              <span className="node-detail absolute right-3 -translate-y-1/2 text-[10px] text-muted-foreground" style={{ top }}>
+              <span
+                className="node-detail absolute right-3 -translate-y-1/2 text-[10px] text-muted-foreground"
+                style={{ top }}
+              >
                 {port.name}
               </span>
             ) : null}
-            <Handle id={port.name} type="source" position={Position.Right} style={{ top }} className="!size-3 !bg-primary" />
+            <Handle
+              id={port.name}
+              type="source"
+              position={Position.Right}
+              style={{ top }}
+              className="!size-3 !bg-primary"
+            />
           </div>
         );
       })}

@@ -23,7 +23,9 @@ function boundsOf(nodes: readonly WorkflowNode[]) {
     maxX = Math.max(maxX, x + NODE_WIDTH);
     maxY = Math.max(maxY, y + nodeHeight(node));
   }
-  return nodes.length ? { x: minX, y: minY, width: maxX - minX, height: maxY - minY } : { x: 0, y: 0, width: 1, height: 1 };
+  return nodes.length
+    ? { x: minX, y: minY, width: maxX - minX, height: maxY - minY }
+    : { x: 0, y: 0, width: 1, height: 1 };
 }
 
 /**
@@ -51,7 +53,12 @@ export function OverviewMap() {
     [nodes],
   );
 
-  const visible = { x: -tx / zoom, y: -ty / zoom, width: paneWidth / zoom, height: paneHeight / zoom };
+  const visible = {
+    x: -tx / zoom,
+    y: -ty / zoom,
+    width: paneWidth / zoom,
+    height: paneHeight / zoom,
+  };
   // The map shows the nodes and the visible area together, keeping the map's aspect ratio.
   const left = Math.min(nodeBounds.x, visible.x) - PAD;
   const top = Math.min(nodeBounds.y, visible.y) - PAD;
@@ -73,7 +80,9 @@ export function OverviewMap() {
   };
   const onWheel = (event: WheelEvent<SVGSVGElement>) => {
     const next = Math.min(2, Math.max(0.2, zoom * 2 ** (-event.deltaY * 0.002)));
-    void flow.setCenter(visible.x + visible.width / 2, visible.y + visible.height / 2, { zoom: next });
+    void flow.setCenter(visible.x + visible.width / 2, visible.y + visible.height / 2, {
+      zoom: next,
+    });
   };
 
   return (

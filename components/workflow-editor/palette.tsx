@@ -32,17 +32,25 @@ export function Palette() {
   const add = (kind: NodeKind) => {
     const bounds = document.querySelector(".react-flow")?.getBoundingClientRect();
     const center = bounds
-      ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
+      ? flow.screenToFlowPosition({
+          x: bounds.left + bounds.width / 2,
+          y: bounds.top + bounds.height / 2,
+        })
       : { x: 0, y: 0 };
     const state = store.getState();
     // Nodes added one after another from the palette step aside instead of piling up.
     const offset = (state.document.nodes.length % 5) * 24;
     const id = freeNodeId(new Set(state.document.nodes.map((n) => n.id)), kind);
-    state.run(addNode(kind, { x: center.x - NODE_WIDTH / 2 + offset, y: center.y - 40 + offset }, id), { nodes: [id] });
+    state.run(
+      addNode(kind, { x: center.x - NODE_WIDTH / 2 + offset, y: center.y - 40 + offset }, id),
+      { nodes: [id] },
+    );
   };
   return (
     <nav aria-label="Node palette" className="flex h-full flex-col gap-1 overflow-y-auto p-2">
-      <h2 className="px-1 pb-1 text-xs font-semibold tracking-wide text-muted-foreground uppercase">Nodes</h2>
+      <h2 className="px-1 pb-1 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
+        Nodes
+      </h2>
       {NODE_KINDS.map((kind) => {
         const Icon = KIND_ICONS[kind];
         return (

@@ -18,7 +18,9 @@ export function PinsPanel({
   onPin: (stepId: string, output: unknown) => void;
   onUnpin: (stepId: string) => void;
 }) {
-  const selectedId = useEditor((s) => (s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : undefined));
+  const selectedId = useEditor((s) =>
+    s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : undefined,
+  );
   const [text, setText] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
   const pinTyped = () => {
@@ -36,13 +38,21 @@ export function PinsPanel({
       <h2 className="flex items-center gap-1.5 text-sm font-medium">
         <Pin className="size-4" aria-hidden /> Pinned outputs (dry run)
       </h2>
-      {pins.size === 0 ? <p className="text-xs text-muted-foreground">None: runs run every step.</p> : null}
+      {pins.size === 0 ? (
+        <p className="text-xs text-muted-foreground">None: runs run every step.</p>
+      ) : null}
       <ul className="space-y-1">
         {[...pins].map(([stepId, output]) => (
           <li key={stepId} className="flex items-center gap-2 text-xs">
             <code className="rounded bg-muted px-1">{stepId}</code>
             <span className="truncate text-muted-foreground">{JSON.stringify(output)}</span>
-            <Button variant="ghost" size="sm" className="ml-auto" aria-label={`Unpin ${stepId}`} onClick={() => onUnpin(stepId)}>
+            <Button
+              variant="ghost"
+              size="sm"
+              className="ml-auto"
+              aria-label={`Unpin ${stepId}`}
+              onClick={() => onUnpin(stepId)}
+            >
               <X className="size-3.5" aria-hidden />
             </Button>
           </li>
@@ -53,7 +63,13 @@ export function PinsPanel({
           <label htmlFor="pin-output" className="text-xs font-medium">
             Pin an output for <code>{selectedId}</code> (JSON)
           </label>
-          <textarea id="pin-output" rows={2} className="w-full rounded-md border bg-card p-1.5 font-mono text-xs" value={text} onChange={(e) => setText(e.target.value)} />
+          <textarea
+            id="pin-output"
+            rows={2}
+            className="w-full rounded-md border bg-card p-1.5 font-mono text-xs"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
           {problem ? (
             <p role="alert" className="text-xs text-danger">
               {problem}

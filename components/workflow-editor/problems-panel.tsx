@@ -16,14 +16,22 @@ export function ProblemsPanel() {
     const node = state.document.nodes.find((n) => n.id === (nodeId ?? edge?.target));
     if (edge) state.select([], [edge.id]);
     else if (node) state.select([node.id], []);
-    if (node?.position) void flow.setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + 40, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+    if (node?.position)
+      void flow.setCenter(node.position.x + NODE_WIDTH / 2, node.position.y + 40, {
+        zoom: Math.max(flow.getZoom(), 1),
+        duration: 300,
+      });
   };
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return (
     <section aria-label="Problems" className="flex h-full flex-col">
       <h2 className="flex items-center gap-2 border-b px-3 py-1.5 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
         Problems
-        <span className="rounded-full bg-muted px-1.5 normal-case">{diagnostics.length ? `${errors} errors, ${diagnostics.length - errors} warnings` : "none"}</span>
+        <span className="rounded-full bg-muted px-1.5 normal-case">
+          {diagnostics.length
+            ? `${errors} errors, ${diagnostics.length - errors} warnings`
+            : "none"}
+        </span>
       </h2>
       {diagnostics.length === 0 ? (
         <p className="flex items-center gap-2 px-3 py-2 text-sm text-muted-foreground">
@@ -41,10 +49,15 @@ export function ProblemsPanel() {
                 {d.severity === "error" ? (
                   <CircleAlert className="mt-0.5 size-4 shrink-0 text-danger" aria-label="Error" />
                 ) : (
-                  <TriangleAlert className="mt-0.5 size-4 shrink-0 text-amber-500" aria-label="Warning" />
+                  <TriangleAlert
+                    className="mt-0.5 size-4 shrink-0 text-amber-500"
+                    aria-label="Warning"
+                  />
                 )}
                 <span>
-                  {d.nodeId ? <code className="mr-1.5 rounded bg-muted px-1 text-xs">{d.nodeId}</code> : null}
+                  {d.nodeId ? (
+                    <code className="mr-1.5 rounded bg-muted px-1 text-xs">{d.nodeId}</code>
+                  ) : null}
                   {d.message}
                 </span>
               </button>

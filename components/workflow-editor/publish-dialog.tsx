@@ -12,7 +12,8 @@ import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
 import { DialogFrame } from "./editor-dialogs";
 
-const SELECT = "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
+const SELECT =
+  "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
 
 /** What run.publish's GATE_REFUSED carries (server/services/publish-gate.ts). */
 type GateRefusal = {
@@ -25,13 +26,31 @@ type GateRefusal = {
 };
 
 function refusalOf(error: unknown): GateRefusal | null {
-  const data = (error as { data?: { appCode?: string | null; appDetails?: Record<string, unknown> | null } } | null)?.data;
+  const data = (
+    error as {
+      data?: { appCode?: string | null; appDetails?: Record<string, unknown> | null };
+    } | null
+  )?.data;
   if (data?.appCode !== "GATE_REFUSED" || !data.appDetails) return null;
-  const details = data.appDetails as { evaluationId: string; score: number | null; minScore: number; regressions: GateRefusal["regressions"]; gate?: { comparedWith?: { version: number } | null } };
-  return { message: (error as Error).message, evaluationId: details.evaluationId, score: details.score, minScore: details.minScore, regressions: details.regressions ?? [], comparedWith: details.gate?.comparedWith ?? null };
+  const details = data.appDetails as {
+    evaluationId: string;
+    score: number | null;
+    minScore: number;
+    regressions: GateRefusal["regressions"];
+    gate?: { comparedWith?: { version: number } | null };
+  };
+  return {
+    message: (error as Error).message,
+    evaluationId: details.evaluationId,
+    score: details.score,
+    minScore: details.minScore,
+    regressions: details.regressions ?? [],
+    comparedWith: details.gate?.comparedWith ?? null,
+  };
 }
 
-const score = (value: number | null | undefined) => (value === null || value === undefined ? "—" : value.toFixed(2));
+const score = (value: number | null | undefined) =>
+  value === null || value === undefined ? "—" : value.toFixed(2);
 
 /**
  * Publishing: an immutable numbered version of the saved draft, with a message. A workflow with a
@@ -64,11 +83,17 @@ export function PublishDialog({
   const [overrideReason, setOverrideReason] = useState("");
 
   // Read afresh at each opening: an admin may have changed the gate since.
-  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }));
+  const gate = useQuery(
+    trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }),
+  );
   const evaluation = useQuery(
     trpc.evaluation.get.queryOptions(
       { id: evaluationId ?? "" },
-      { enabled: evaluationId !== null, refetchInterval: (query) => (query.state.data?.evaluation.status === "running" ? 500 : false) },
+      {
+        enabled: evaluationId !== null,
+        refetchInterval: (query) =>
+          query.state.data?.evaluation.status === "running" ? 500 : false,
+      },
     ),
   );
   const published = (version: { version: number | null }) => {
@@ -78,16 +103,34 @@ export function PublishDialog({
     void queryClient.invalidateQueries({ queryKey: trpc.evaluation.pathKey() });
   };
   const publish = useMutation(trpc.run.publish.mutationOptions({ onSuccess: published }));
-  const publishAnyway = useMutation(trpc.publishGate.publishAnyway.mutationOptions({ onSuccess: published }));
-  const evaluate = useMutation(trpc.publishGate.evaluate.mutationOptions({ onSuccess: (row) => setEvaluationId(row.id) }));
+  const publishAnyway = useMutation(
+    trpc.publishGate.publishAnyway.mutationOptions({ onSuccess: published }),
+  );
+  const evaluate = useMutation(
+    trpc.publishGate.evaluate.mutationOptions({ onSuccess: (row) => setEvaluationId(row.id) }),
+  );
   const cancelEvaluation = useMutation(trpc.evaluation.cancel.mutationOptions());
 
   const running = evaluation.data?.evaluation.status === "running";
-  const evaluating = evaluate.isPending || (evaluationId !== null && (evaluation.isPending || running) && !publish.isPending && !publish.isError && !publish.isSuccess);
+  const evaluating =
+    evaluate.isPending ||
+    (evaluationId !== null &&
+      (evaluation.isPending || running) &&
+      !publish.isPending &&
+      !publish.isError &&
+      !publish.isSuccess);
   // The gate's evaluation has ended: publish naming it (the server checks it still fits the draft).
   useEffect(() => {
     const row = evaluation.data?.evaluation;
-    if (!row || row.status === "running" || row.id !== evaluationId || publish.isPending || publish.isError || publish.isSuccess) return;
+    if (
+      !row ||
+      row.status === "running" ||
+      row.id !== evaluationId ||
+      publish.isPending ||
+      publish.isError ||
+      publish.isSuccess
+    )
+      return;
     publish.mutate({ workflowId, note: note.trim() || undefined, evaluationId: row.id });
   }, [evaluation.data, evaluationId, publish, workflowId, note]);
 
@@ -119,26 +162,46 @@ export function PublishDialog({
   const isBusy = evaluating || publish.isPending || publishAnyway.isPending;
 
   return (
-    <DialogFrame title="Publish a version" description="Runs use the latest published version; the draft stays yours to change." open={open} onOpenChange={close}>
+    <DialogFrame
+      title="Publish a version"
+      description="Runs use the latest published version; the draft stays yours to change."
+      open={open}
+      onOpenChange={close}
+    >
       <form onSubmit={submit} className="space-y-4">
         <Field label="What changed" htmlFor="publish-note">
-          <Input id="publish-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="e.g. Added a reviewer step" autoFocus />
+          <Input
+            id="publish-note"
+            value={note}
+            maxLength={500}
+            onChange={(e) => setNote(e.target.value)}
+            placeholder="e.g. Added a reviewer step"
+            autoFocus
+          />
         </Field>
         {gate.data ? (
           <p className="flex items-start gap-2 text-sm text-muted-foreground">
             <ShieldCheck className="mt-0.5 size-4 shrink-0" aria-hidden />
             <span>
-              Publishing evaluates the draft on “{gate.data.datasetName}” (v{gate.data.latestDatasetVersion}) and needs a score of at least {score(gate.data.minScore)}.
+              Publishing evaluates the draft on “{gate.data.datasetName}” (v
+              {gate.data.latestDatasetVersion}) and needs a score of at least{" "}
+              {score(gate.data.minScore)}.
             </span>
           </p>
         ) : null}
         {evaluating ? (
           <div role="status" aria-live="polite" className="space-y-1.5 text-sm">
             <p className="flex items-center gap-2">
-              <Spinner label="Evaluating" /> Evaluating the draft… {progress ? `${progress.finishedItems}/${progress.totalItems} items` : ""}
+              <Spinner label="Evaluating" /> Evaluating the draft…{" "}
+              {progress ? `${progress.finishedItems}/${progress.totalItems} items` : ""}
             </p>
             <div className="h-2 overflow-hidden rounded bg-muted" aria-hidden>
-              <div className="h-full bg-primary transition-all" style={{ width: `${progress && progress.totalItems ? Math.round((progress.finishedItems / progress.totalItems) * 100) : 0}%` }} />
+              <div
+                className="h-full bg-primary transition-all"
+                style={{
+                  width: `${progress && progress.totalItems ? Math.round((progress.finishedItems / progress.totalItems) * 100) : 0}%`,
+                }}
+              />
             </div>
           </div>
         ) : null}
@@ -155,21 +218,43 @@ export function PublishDialog({
         ) : null}
         {refusal && canManageGate ? (
           <div className="space-y-2 rounded-md border border-dashed p-3">
-            <Field label="Reason to publish anyway (kept in the audit log)" htmlFor="override-reason" error={publishAnyway.error?.message}>
-              <Input id="override-reason" value={overrideReason} maxLength={1000} onChange={(e) => setOverrideReason(e.target.value)} placeholder="e.g. The new wording is intended" />
+            <Field
+              label="Reason to publish anyway (kept in the audit log)"
+              htmlFor="override-reason"
+              error={publishAnyway.error?.message}
+            >
+              <Input
+                id="override-reason"
+                value={overrideReason}
+                maxLength={1000}
+                onChange={(e) => setOverrideReason(e.target.value)}
+                placeholder="e.g. The new wording is intended"
+              />
             </Field>
             <Button
               type="button"
               variant="secondary"
               disabled={overrideReason.trim().length < 3 || publishAnyway.isPending}
-              onClick={() => publishAnyway.mutate({ workflowId, note: note.trim() || undefined, reason: overrideReason.trim(), evaluationId: refusal.evaluationId })}
+              onClick={() =>
+                publishAnyway.mutate({
+                  workflowId,
+                  note: note.trim() || undefined,
+                  reason: overrideReason.trim(),
+                  evaluationId: refusal.evaluationId,
+                })
+              }
             >
               {publishAnyway.isPending ? <Spinner /> : null}
               Publish anyway
             </Button>
           </div>
         ) : null}
-        <DialogActions submitLabel={refusal ? "Evaluate and publish again" : gate.data ? "Evaluate and publish" : "Publish"} isPending={isBusy} />
+        <DialogActions
+          submitLabel={
+            refusal ? "Evaluate and publish again" : gate.data ? "Evaluate and publish" : "Publish"
+          }
+          isPending={isBusy}
+        />
       </form>
       <GateSettings workflowId={workflowId} canManage={canManageGate} open={open} />
     </DialogFrame>
@@ -178,14 +263,28 @@ export function PublishDialog({
 
 function Refusal({ refusal }: { refusal: GateRefusal }) {
   return (
-    <div role="alert" className="space-y-2 rounded-md border border-danger/40 bg-danger/5 p-3 text-sm">
-      <p className="font-medium text-danger">Not published: {refusal.message.replace(/^The publish gate refused this version /, "the publish gate refused it ")}</p>
+    <div
+      role="alert"
+      className="space-y-2 rounded-md border border-danger/40 bg-danger/5 p-3 text-sm"
+    >
+      <p className="font-medium text-danger">
+        Not published:{" "}
+        {refusal.message.replace(
+          /^The publish gate refused this version /,
+          "the publish gate refused it ",
+        )}
+      </p>
       {refusal.regressions.length ? (
         <>
           <p className="text-muted-foreground">
-            {refusal.comparedWith ? `Items that got worse since version ${refusal.comparedWith.version}:` : "Items below the pass mark:"}
+            {refusal.comparedWith
+              ? `Items that got worse since version ${refusal.comparedWith.version}:`
+              : "Items below the pass mark:"}
           </p>
-          <ul aria-label="Regressions" className="max-h-40 space-y-0.5 overflow-auto font-mono text-xs">
+          <ul
+            aria-label="Regressions"
+            className="max-h-40 space-y-0.5 overflow-auto font-mono text-xs"
+          >
             {refusal.regressions.map((r) => (
               <li key={r.itemId}>
                 {r.itemId}: {r.previousScore !== undefined ? `${score(r.previousScore)} → ` : ""}
@@ -203,12 +302,27 @@ function Refusal({ refusal }: { refusal: GateRefusal }) {
 }
 
 /** The workflow's publish gate: the dataset and minimum score (admins change it; others read it). */
-function GateSettings({ workflowId, canManage, open }: { workflowId: string; canManage: boolean; open: boolean }) {
+function GateSettings({
+  workflowId,
+  canManage,
+  open,
+}: {
+  workflowId: string;
+  canManage: boolean;
+  open: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const gate = useQuery(trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }));
+  const gate = useQuery(
+    trpc.publishGate.get.queryOptions({ workflowId }, { enabled: open, staleTime: 0 }),
+  );
   // Mounted with the open dialog: datasets made since the last opening are listed.
-  const datasets = useQuery(trpc.dataset.list.queryOptions({ workflowId }, { enabled: open && canManage, refetchOnMount: "always" }));
+  const datasets = useQuery(
+    trpc.dataset.list.queryOptions(
+      { workflowId },
+      { enabled: open && canManage, refetchOnMount: "always" },
+    ),
+  );
   // What the admin typed, over the stored gate until saved.
   const [editedDataset, setDatasetId] = useState<string | null>(null);
   const [editedMinScore, setMinScore] = useState<string | null>(null);
@@ -221,7 +335,9 @@ function GateSettings({ workflowId, canManage, open }: { workflowId: string; can
   };
   const save = useMutation(trpc.publishGate.set.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.publishGate.remove.mutationOptions({ onSuccess: refresh }));
-  const fieldErrors = (save.error?.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined)?.zodError?.fieldErrors;
+  const fieldErrors = (
+    save.error?.data as { zodError?: { fieldErrors?: Record<string, string[]> } } | undefined
+  )?.zodError?.fieldErrors;
 
   return (
     <details className="mt-5 border-t pt-3">
@@ -231,11 +347,18 @@ function GateSettings({ workflowId, canManage, open }: { workflowId: string; can
         <Spinner />
       ) : !canManage ? (
         <p className="mt-2 text-sm text-muted-foreground">
-          {gate.data ? `Publishing needs a score of at least ${score(gate.data.minScore)} on “${gate.data.datasetName}”.` : "No gate: publishing does not run an evaluation."} An admin can change it.
+          {gate.data
+            ? `Publishing needs a score of at least ${score(gate.data.minScore)} on “${gate.data.datasetName}”.`
+            : "No gate: publishing does not run an evaluation."}{" "}
+          An admin can change it.
         </p>
       ) : datasets.data && datasets.data.length === 0 ? (
         <p className="mt-2 text-sm text-muted-foreground">
-          This workflow has no datasets yet. <Link href={`/workflows/${workflowId}/datasets`} className="underline">Create one</Link> with evaluators to gate publishing on it.
+          This workflow has no datasets yet.{" "}
+          <Link href={`/workflows/${workflowId}/datasets`} className="underline">
+            Create one
+          </Link>{" "}
+          with evaluators to gate publishing on it.
         </p>
       ) : (
         <form
@@ -247,7 +370,13 @@ function GateSettings({ workflowId, canManage, open }: { workflowId: string; can
         >
           <div className="grid grid-cols-[1fr_8rem] gap-3">
             <Field label="Dataset" htmlFor="gate-dataset" error={fieldErrors?.datasetId?.[0]}>
-              <select id="gate-dataset" className={SELECT} value={datasetId} onChange={(e) => setDatasetId(e.target.value)} required>
+              <select
+                id="gate-dataset"
+                className={SELECT}
+                value={datasetId}
+                onChange={(e) => setDatasetId(e.target.value)}
+                required
+              >
                 <option value="" disabled>
                   Choose a dataset
                 </option>
@@ -258,8 +387,21 @@ function GateSettings({ workflowId, canManage, open }: { workflowId: string; can
                 ))}
               </select>
             </Field>
-            <Field label="Minimum score" htmlFor="gate-min-score" error={fieldErrors?.minScore?.[0]}>
-              <Input id="gate-min-score" type="number" min={0} max={1} step={0.01} value={minScore} onChange={(e) => setMinScore(e.target.value)} required />
+            <Field
+              label="Minimum score"
+              htmlFor="gate-min-score"
+              error={fieldErrors?.minScore?.[0]}
+            >
+              <Input
+                id="gate-min-score"
+                type="number"
+                min={0}
+                max={1}
+                step={0.01}
+                value={minScore}
+                onChange={(e) => setMinScore(e.target.value)}
+                required
+              />
             </Field>
           </div>
           {save.error && !fieldErrors ? (
@@ -269,16 +411,29 @@ function GateSettings({ workflowId, canManage, open }: { workflowId: string; can
           ) : null}
           <div className="flex justify-end gap-2">
             {gate.data ? (
-              <Button type="button" variant="ghost" size="sm" disabled={remove.isPending} onClick={() => remove.mutate({ workflowId })}>
+              <Button
+                type="button"
+                variant="ghost"
+                size="sm"
+                disabled={remove.isPending}
+                onClick={() => remove.mutate({ workflowId })}
+              >
                 Remove gate
               </Button>
             ) : null}
-            <Button type="submit" variant="secondary" size="sm" disabled={save.isPending || !datasetId}>
+            <Button
+              type="submit"
+              variant="secondary"
+              size="sm"
+              disabled={save.isPending || !datasetId}
+            >
               {save.isPending ? <Spinner /> : null}
               {gate.data ? "Save gate" : "Require this score"}
             </Button>
           </div>
-          {save.isSuccess && !save.isPending ? <p className="text-xs text-muted-foreground">Saved: the next publish is evaluated.</p> : null}
+          {save.isSuccess && !save.isPending ? (
+            <p className="text-xs text-muted-foreground">Saved: the next publish is evaluated.</p>
+          ) : null}
         </form>
       )}
     </details>

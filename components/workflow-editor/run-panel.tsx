@@ -36,13 +36,20 @@ export function RunPanel({
   const { detail, state } = useRunLive(runId);
   const plan = detail.data?.plan ?? null;
   const steps = useMemo(() => (state ? orderSteps(plan, state) : []), [plan, state]);
-  const selectedId = useEditor((s) => (s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : undefined));
+  const selectedId = useEditor((s) =>
+    s.selectedNodeIds.length === 1 ? s.selectedNodeIds[0] : undefined,
+  );
 
   useEffect(() => {
     const overlays = new Map<string, StepOverlay>();
     for (const step of steps) {
-      const durationMs = step.startedAt != null && step.finishedAt != null ? step.finishedAt - step.startedAt : null;
-      overlays.set(step.stepId, { status: step.status as StepOverlay["status"], tokens: step.inputTokens + step.outputTokens, durationMs });
+      const durationMs =
+        step.startedAt != null && step.finishedAt != null ? step.finishedAt - step.startedAt : null;
+      overlays.set(step.stepId, {
+        status: step.status as StepOverlay["status"],
+        tokens: step.inputTokens + step.outputTokens,
+        durationMs,
+      });
     }
     onOverlays(overlays);
   }, [steps, onOverlays]);
@@ -54,10 +61,21 @@ export function RunPanel({
       <div className="flex items-center gap-2">
         <h2 className="font-medium">Run</h2>
         <StatusBadge status={state.status} />
-        <Link href={`/runs/${runId}`} className="ml-auto text-muted-foreground hover:text-foreground" aria-label="Open the run page" title="Open the run page">
+        <Link
+          href={`/runs/${runId}`}
+          className="ml-auto text-muted-foreground hover:text-foreground"
+          aria-label="Open the run page"
+          title="Open the run page"
+        >
           <ExternalLink className="size-4" aria-hidden />
         </Link>
-        <Button variant="ghost" size="sm" onClick={onClose} aria-label="Close the run" title="Close (clears the overlay)">
+        <Button
+          variant="ghost"
+          size="sm"
+          onClick={onClose}
+          aria-label="Close the run"
+          title="Close (clears the overlay)"
+        >
           <X className="size-4" aria-hidden />
         </Button>
       </div>
@@ -71,8 +89,14 @@ export function RunPanel({
         <>
           <StepDetail step={step} steps={steps} runInput={detail.data.run.input} />
           {step.status === "completed" && step.hasOutput ? (
-            <Button variant="secondary" size="sm" onClick={() => onPin(step.stepId, step.output)} disabled={pinned.has(step.stepId)}>
-              <Pin className="size-4" aria-hidden /> {pinned.has(step.stepId) ? "Output pinned" : "Pin this output for dry runs"}
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => onPin(step.stepId, step.output)}
+              disabled={pinned.has(step.stepId)}
+            >
+              <Pin className="size-4" aria-hidden />{" "}
+              {pinned.has(step.stepId) ? "Output pinned" : "Pin this output for dry runs"}
             </Button>
           ) : null}
         </>

@@ -1,7 +1,15 @@
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ReactNode,
+} from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -14,7 +22,12 @@ import { humanize, singularize } from "./field-labels";
  * Field paths read like the compiler's (`config.branches[1].when`), so compile errors land on
  * the field at fault.
  */
-export type Pickers = Partial<Record<string, (props: { id: string; value: unknown; onChange: (value: unknown) => void }) => ReactNode>>;
+export type Pickers = Partial<
+  Record<
+    string,
+    (props: { id: string; value: unknown; onChange: (value: unknown) => void }) => ReactNode
+  >
+>;
 
 interface FieldProps {
   name: string;
@@ -38,11 +51,21 @@ export interface FieldProblemSink {
 }
 export const FieldProblemContext = createContext<FieldProblemSink | null>(null);
 
-const LONG_TEXT = new Set(["instructions", "prompt", "system", "task", "message", "synthesisInstructions", "description", "when"]);
+const LONG_TEXT = new Set([
+  "instructions",
+  "prompt",
+  "system",
+  "task",
+  "message",
+  "synthesisInstructions",
+  "description",
+  "when",
+]);
 const HINTS: Record<string, string> = {
   prompt: "Use {{input.field}} or {{steps.<node id>.output}} to put values in.",
   when: "A rule such as input.amount > 100 (rule mode), or what the branch is for.",
-  model: "provider/model, e.g. openai/gpt-4o-mini or local/llama3.1 (provider:model works too); empty: the tenant's default.",
+  model:
+    "provider/model, e.g. openai/gpt-4o-mini or local/llama3.1 (provider:model works too); empty: the tenant's default.",
   mcpServers: "Installed MCP servers the agent may use.",
   allowedTools: "One tool name per line; empty: every tool of its servers.",
   notSafeToRepeat:
@@ -53,7 +76,12 @@ const HINTS: Record<string, string> = {
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
-    if (current instanceof z.ZodOptional || current instanceof z.ZodNullable || current instanceof z.ZodDefault || current instanceof z.ZodPrefault) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodNullable ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault
+    ) {
       current = current.unwrap() as z.ZodType;
     } else return current;
   }
@@ -89,7 +117,8 @@ export function SchemaForm({
             onChange((old) => {
               const copy = { ...old };
               const next = update(old[name]);
-              if (next === undefined || next === "" || (Array.isArray(next) && next.length === 0)) delete copy[name];
+              if (next === undefined || next === "" || (Array.isArray(next) && next.length === 0))
+                delete copy[name];
               else copy[name] = next;
               return copy;
             })
@@ -109,12 +138,33 @@ function SchemaField(props: FieldProps) {
   let control: ReactNode;
   if (picker) control = picker({ id, value, onChange });
   else if (inner instanceof z.ZodString) {
-    control = <TextControl id={id} multiline={LONG_TEXT.has(name)} value={typeof value === "string" ? value : ""} onCommit={onChange} />;
+    control = (
+      <TextControl
+        id={id}
+        multiline={LONG_TEXT.has(name)}
+        value={typeof value === "string" ? value : ""}
+        onCommit={onChange}
+      />
+    );
   } else if (inner instanceof z.ZodNumber) {
-    control = <NumberControl id={id} path={path} label={humanize(name)} schema={inner} value={typeof value === "number" ? value : undefined} onCommit={onChange} />;
+    control = (
+      <NumberControl
+        id={id}
+        path={path}
+        label={humanize(name)}
+        schema={inner}
+        value={typeof value === "number" ? value : undefined}
+        onCommit={onChange}
+      />
+    );
   } else if (inner instanceof z.ZodEnum) {
     control = (
-      <select id={id} className={inputClass} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+      <select
+        id={id}
+        className={inputClass}
+        value={typeof value === "string" ? value : ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+      >
         <option value="">(default)</option>
         {inner.options.map((option) => (
           <option key={String(option)} value={String(option)}>
@@ -124,18 +174,40 @@ function SchemaField(props: FieldProps) {
       </select>
     );
   } else if (inner instanceof z.ZodBoolean) {
-    control = <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked || undefined)} />;
-  } else if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodString) {
+    control = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={value === true}
+        onChange={(e) => onChange(e.target.checked || undefined)}
+      />
+    );
+  } else if (
+    inner instanceof z.ZodArray &&
+    unwrap(inner.element as z.ZodType) instanceof z.ZodString
+  ) {
     control = (
       <TextControl
         id={id}
         multiline
         value={Array.isArray(value) ? value.join("\n") : ""}
-        onCommit={(text) => onChange(text.split("\n").map((line) => line.trim()).filter(Boolean))}
+        onCommit={(text) =>
+          onChange(
+            text
+              .split("\n")
+              .map((line) => line.trim())
+              .filter(Boolean),
+          )
+        }
       />
     );
-  } else if (inner instanceof z.ZodArray && unwrap(inner.element as z.ZodType) instanceof z.ZodObject) {
-    return <ObjectListField {...props} element={unwrap(inner.element as z.ZodType) as z.ZodObject} />;
+  } else if (
+    inner instanceof z.ZodArray &&
+    unwrap(inner.element as z.ZodType) instanceof z.ZodObject
+  ) {
+    return (
+      <ObjectListField {...props} element={unwrap(inner.element as z.ZodType) as z.ZodObject} />
+    );
   } else if (inner instanceof z.ZodObject) {
     return (
       <fieldset className="space-y-3 rounded-md border p-3">
@@ -156,7 +228,16 @@ function SchemaField(props: FieldProps) {
       </fieldset>
     );
   } else {
-    control = <JsonControl id={id} path={path} label={humanize(name)} schema={inner} value={value} onCommit={onChange} />;
+    control = (
+      <JsonControl
+        id={id}
+        path={path}
+        label={humanize(name)}
+        schema={inner}
+        value={value}
+        onCommit={onChange}
+      />
+    );
   }
   return (
     <FieldFrame id={id} label={humanize(name)} hint={HINTS[name]} problems={problems.get(path)}>
@@ -165,7 +246,15 @@ function SchemaField(props: FieldProps) {
   );
 }
 
-function ObjectListField({ name, element, value, path, onChange, problems, pickers }: FieldProps & { element: z.ZodObject }) {
+function ObjectListField({
+  name,
+  element,
+  value,
+  path,
+  onChange,
+  problems,
+  pickers,
+}: FieldProps & { element: z.ZodObject }) {
   const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const update = (change: (items: Record<string, unknown>[]) => Record<string, unknown>[]) =>
     onChange((old) => change(Array.isArray(old) ? (old as Record<string, unknown>[]) : []));
@@ -179,14 +268,21 @@ function ObjectListField({ name, element, value, path, onChange, problems, picke
             <span>
               {humanize(singular)} {index + 1}
             </span>
-            <Button variant="ghost" size="sm" aria-label={`Remove ${singular} ${index + 1}`} onClick={() => update((all) => all.filter((_, i) => i !== index))}>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Remove ${singular} ${index + 1}`}
+              onClick={() => update((all) => all.filter((_, i) => i !== index))}
+            >
               <Trash2 className="size-4" aria-hidden />
             </Button>
           </div>
           <SchemaForm
             schema={element}
             value={item}
-            onChange={(change) => update((all) => all.map((old, i) => (i === index ? change(old) : old)))}
+            onChange={(change) =>
+              update((all) => all.map((old, i) => (i === index ? change(old) : old)))
+            }
             problems={problems}
             pickers={pickers}
             pathPrefix={`${path}[${index}]`}
@@ -198,7 +294,11 @@ function ObjectListField({ name, element, value, path, onChange, problems, picke
           {p}
         </p>
       ))}
-      <Button variant="secondary" size="sm" onClick={() => update((all) => [...all, defaultsOf(element)])}>
+      <Button
+        variant="secondary"
+        size="sm"
+        onClick={() => update((all) => [...all, defaultsOf(element)])}
+      >
         <Plus className="size-4" aria-hidden /> Add {singular}
       </Button>
     </fieldset>
@@ -207,13 +307,29 @@ function ObjectListField({ name, element, value, path, onChange, problems, picke
 
 /** A new item of a repeated group: its required text fields start empty (a branch needs a name). */
 function defaultsOf(schema: z.ZodObject): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schema.shape).flatMap(([key, field]) => (field instanceof z.ZodString ? [[key, ""]] : [])));
+  return Object.fromEntries(
+    Object.entries(schema.shape).flatMap(([key, field]) =>
+      field instanceof z.ZodString ? [[key, ""]] : [],
+    ),
+  );
 }
 
 const inputClass =
   "w-full rounded-md border bg-card px-2.5 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring aria-invalid:border-danger";
 
-export function FieldFrame({ id, label, hint, problems, children }: { id: string; label: string; hint?: string; problems?: string[]; children: ReactNode }) {
+export function FieldFrame({
+  id,
+  label,
+  hint,
+  problems,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  problems?: string[];
+  children: ReactNode;
+}) {
   return (
     <div className="space-y-1" data-field={label}>
       <label htmlFor={id} className="text-sm font-medium">
@@ -236,7 +352,12 @@ export function FieldFrame({ id, label, hint, problems, children }: { id: string
  * is reported to the FieldProblemContext (the problems list, which then blocks publish and run)
  * and kept there until it is fixed, so it is never dropped without a word.
  */
-function useCommitted<T>(field: { path: string; label: string } | null, value: T, format: (value: T) => string, commit: (text: string) => string | null) {
+function useCommitted<T>(
+  field: { path: string; label: string } | null,
+  value: T,
+  format: (value: T) => string,
+  commit: (text: string) => string | null,
+) {
   const sink = useContext(FieldProblemContext);
   const pending = field ? sink?.pendingText(field.path) : undefined;
   const [text, setText] = useState(() => pending ?? format(value));
@@ -247,7 +368,16 @@ function useCommitted<T>(field: { path: string; label: string } | null, value: T
   const last = useRef(formatted);
   const report = (error: string | null, typed: string) => {
     setProblem(error);
-    if (field) sink?.report(field.path, error ? { message: `${field.label}: ${error}. What you typed is not saved until this is fixed.`, text: typed } : null);
+    if (field)
+      sink?.report(
+        field.path,
+        error
+          ? {
+              message: `${field.label}: ${error}. What you typed is not saved until this is fixed.`,
+              text: typed,
+            }
+          : null,
+      );
   };
   useEffect(() => {
     // The node changed from elsewhere (undo, another field): show its value.
@@ -278,7 +408,17 @@ function useCommitted<T>(field: { path: string; label: string } | null, value: T
   return { text, problem, change, flush };
 }
 
-function TextControl({ id, value, multiline, onCommit }: { id: string; value: string; multiline: boolean; onCommit: (text: string) => void }) {
+function TextControl({
+  id,
+  value,
+  multiline,
+  onCommit,
+}: {
+  id: string;
+  value: string;
+  multiline: boolean;
+  onCommit: (text: string) => void;
+}) {
   const { text, change, flush } = useCommitted(
     null,
     value,
@@ -289,9 +429,23 @@ function TextControl({ id, value, multiline, onCommit }: { id: string; value: st
     },
   );
   return multiline ? (
-    <textarea id={id} rows={3} className={cn(inputClass, "font-mono text-xs")} value={text} onChange={(e) => change(e.target.value)} onBlur={() => flush()} />
+    <textarea
+      id={id}
+      rows={3}
+      className={cn(inputClass, "font-mono text-xs")}
+      value={text}
+      onChange={(e) => change(e.target.value)}
+      onBlur={() => flush()}
+    />
   ) : (
-    <input id={id} className={inputClass} value={text} onChange={(e) => change(e.target.value)} onBlur={() => flush()} onKeyDown={(e) => e.key === "Enter" && flush()} />
+    <input
+      id={id}
+      className={inputClass}
+      value={text}
+      onChange={(e) => change(e.target.value)}
+      onBlur={() => flush()}
+      onKeyDown={(e) => e.key === "Enter" && flush()}
+    />
   );
 }
 
@@ -308,13 +462,24 @@ function LocalProblem({ problem }: { problem: string | null }) {
   );
 }
 
-function NumberControl({ id, path, label, schema, value, onCommit }: FieldControlProps & { schema: z.ZodNumber; value: number | undefined; onCommit: (value: number | undefined) => void }) {
+function NumberControl({
+  id,
+  path,
+  label,
+  schema,
+  value,
+  onCommit,
+}: FieldControlProps & {
+  schema: z.ZodNumber;
+  value: number | undefined;
+  onCommit: (value: number | undefined) => void;
+}) {
   const { text, problem, change, flush } = useCommitted(
     { path, label },
     value,
     (v) => (v === undefined ? "" : String(v)),
     (next) => {
-      if (next.trim() === "") return onCommit(undefined), null;
+      if (next.trim() === "") return (onCommit(undefined), null);
       const parsed = schema.safeParse(Number(next));
       if (!parsed.success) return parsed.error.issues[0]?.message ?? "Not a valid number";
       onCommit(parsed.data);
@@ -341,13 +506,20 @@ function NumberControl({ id, path, label, schema, value, onCommit }: FieldContro
   );
 }
 
-function JsonControl({ id, path, label, schema, value, onCommit }: FieldControlProps & { schema: z.ZodType; value: unknown; onCommit: (value: unknown) => void }) {
+function JsonControl({
+  id,
+  path,
+  label,
+  schema,
+  value,
+  onCommit,
+}: FieldControlProps & { schema: z.ZodType; value: unknown; onCommit: (value: unknown) => void }) {
   const { text, problem, change, flush } = useCommitted(
     { path, label },
     value,
     (v) => (v === undefined ? "" : JSON.stringify(v, null, 2)),
     (next) => {
-      if (next.trim() === "") return onCommit(undefined), null;
+      if (next.trim() === "") return (onCommit(undefined), null);
       let json: unknown;
       try {
         json = JSON.parse(next);
@@ -355,7 +527,10 @@ function JsonControl({ id, path, label, schema, value, onCommit }: FieldControlP
         return "Not valid JSON";
       }
       const parsed = schema.safeParse(json);
-      if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ");
+      if (!parsed.success)
+        return parsed.error.issues
+          .map((i) => `${i.path.join(".") || "value"}: ${i.message}`)
+          .join("; ");
       onCommit(json);
       return null;
     },

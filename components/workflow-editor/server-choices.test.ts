@@ -11,7 +11,9 @@ describe("the MCP servers an agent node offers", () => {
   });
 
   it("lists the node's servers when nothing is installed", () => {
-    expect(serverChoices([], ["github", "github"])).toEqual([{ name: "github", isInstalled: false }]);
+    expect(serverChoices([], ["github", "github"])).toEqual([
+      { name: "github", isInstalled: false },
+    ]);
   });
 
   it("offers nothing when nothing is installed or named", () => {

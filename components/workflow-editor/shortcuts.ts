@@ -47,7 +47,11 @@ function matches(event: KeyboardEvent, keys: string): boolean {
 /** The shortcut a key press means, unless the user is typing in a field. */
 export function matchShortcut(event: KeyboardEvent): ShortcutId | null {
   const target = event.target as HTMLElement | null;
-  if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return null;
+  if (
+    target &&
+    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
+  )
+    return null;
   for (const shortcut of SHORTCUTS) {
     if (CLIPBOARD.has(shortcut.id)) continue;
     if (shortcut.keys.some((keys) => matches(event, keys))) return shortcut.id;

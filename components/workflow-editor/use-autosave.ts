@@ -12,7 +12,12 @@ export type { SaveStatus } from "./draft-saver";
  * one save at a time, naming the version it was based on so a save never overwrites someone
  * else's (draft-saver.ts holds the logic). Leaving with changes unsaved is guarded by use-leave-guard.ts.
  */
-export function useAutosave(store: EditorStore, workflowId: string, initialVersion: number, enabled: boolean) {
+export function useAutosave(
+  store: EditorStore,
+  workflowId: string,
+  initialVersion: number,
+  enabled: boolean,
+) {
   const client = useTRPCClient();
   const [status, setStatus] = useState<SaveStatus>({ state: "saved", at: null });
   // One saver for the editor's life: it owns the version counter the next save is based on.
@@ -21,7 +26,8 @@ export function useAutosave(store: EditorStore, workflowId: string, initialVersi
       version: initialVersion,
       enabled,
       onStatus: setStatus,
-      save: (document, baseVersion) => client.workflow.saveDraft.mutate({ id: workflowId, document, baseVersion }),
+      save: (document, baseVersion) =>
+        client.workflow.saveDraft.mutate({ id: workflowId, document, baseVersion }),
     }),
   );
 
@@ -31,7 +37,11 @@ export function useAutosave(store: EditorStore, workflowId: string, initialVersi
   // Read when a restore, publish or navigation starts, never during render.
   const live = useMemo(
     () => ({
-      version: { get current() { return saver.version; } },
+      version: {
+        get current() {
+          return saver.version;
+        },
+      },
       hasUnsavedChanges: () => saver.hasUnsavedChanges,
       currentStatus: () => saver.status,
     }),

@@ -9,47 +9,61 @@ import { layoutDocument } from "./layout";
 import { matchShortcut, type ShortcutId } from "./shortcuts";
 
 const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
-const inDialog = (target: EventTarget | null) => target instanceof HTMLElement && Boolean(target.closest("[role=dialog]"));
+  target instanceof HTMLElement &&
+  (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+const inDialog = (target: EventTarget | null) =>
+  target instanceof HTMLElement && Boolean(target.closest("[role=dialog]"));
 
 /** The editor's commands that are not plain document edits: they need the view or the clipboard. */
 export function useEditorActions(store: EditorStore) {
   const flow = useReactFlow();
-  return useMemo(() => ({
-    duplicate() {
-      const state = store.getState();
-      const clipboard = copyNodes(state.document, state.selectedNodeIds);
-      if (!clipboard) return;
-      const { command, ids } = pasteNodes(state.document, clipboard, { x: 40, y: 40 }, "Duplicate");
-      state.run(command, { nodes: ids });
-    },
-    deleteSelection() {
-      const state = store.getState();
-      if (state.selectedNodeIds.length || state.selectedEdgeIds.length) state.run(deleteElements(state.selectedNodeIds, state.selectedEdgeIds));
-    },
-    layout() {
-      const state = store.getState();
-      state.run(moveNodes(layoutDocument(state.document), "Auto-layout"));
-      requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15 }));
-    },
-    fitView() {
-      void flow.fitView({ duration: 300, padding: 0.15 });
-    },
-    selectAll() {
-      const { document, select } = store.getState();
-      select(
-        document.nodes.map((n) => n.id),
-        document.edges.map((e) => e.id),
-      );
-    },
-  }), [store, flow]);
+  return useMemo(
+    () => ({
+      duplicate() {
+        const state = store.getState();
+        const clipboard = copyNodes(state.document, state.selectedNodeIds);
+        if (!clipboard) return;
+        const { command, ids } = pasteNodes(
+          state.document,
+          clipboard,
+          { x: 40, y: 40 },
+          "Duplicate",
+        );
+        state.run(command, { nodes: ids });
+      },
+      deleteSelection() {
+        const state = store.getState();
+        if (state.selectedNodeIds.length || state.selectedEdgeIds.length)
+          state.run(deleteElements(state.selectedNodeIds, state.selectedEdgeIds));
+      },
+      layout() {
+        const state = store.getState();
+        state.run(moveNodes(layoutDocument(state.document), "Auto-layout"));
+        requestAnimationFrame(() => void flow.fitView({ duration: 300, padding: 0.15 }));
+      },
+      fitView() {
+        void flow.fitView({ duration: 300, padding: 0.15 });
+      },
+      selectAll() {
+        const { document, select } = store.getState();
+        select(
+          document.nodes.map((n) => n.id),
+          document.edges.map((e) => e.id),
+        );
+      },
+    }),
+    [store, flow],
+  );
 }
 
 /**
  * Keyboard shortcuts (shortcuts.ts) and the clipboard's copy, cut and paste, while the editor is
  * open. Keys typed into a field or a dialog stay there.
  */
-export function useEditorShortcuts(store: EditorStore, handlers: { readOnly: boolean; save: () => void; help: () => void }) {
+export function useEditorShortcuts(
+  store: EditorStore,
+  handlers: { readOnly: boolean; save: () => void; help: () => void },
+) {
   const actions = useEditorActions(store);
   const { readOnly, save, help } = handlers;
 

@@ -43,7 +43,14 @@ export function useLeaveGuard({ hasUnsavedWork, flush, explain }: LeaveGuardOpti
   useEffect(() => {
     const onClick = (event: MouseEvent) => {
       const anchor = event.target instanceof Element ? event.target.closest("a[href]") : null;
-      const link = anchor instanceof HTMLAnchorElement ? { href: anchor.href, target: anchor.target, hasDownload: anchor.hasAttribute("download") } : null;
+      const link =
+        anchor instanceof HTMLAnchorElement
+          ? {
+              href: anchor.href,
+              target: anchor.target,
+              hasDownload: anchor.hasAttribute("download"),
+            }
+          : null;
       const href = inAppLinkTarget(event, link, window.location.href);
       if (!href || !hasUnsavedWork()) return;
       // Before Next's Link sees the click (it listens lower down), so it does not navigate yet.

@@ -8,7 +8,9 @@ const storageKey = (workflowId: string) => `maestro.pins.${workflowId}`;
 function readPins(workflowId: string): ReadonlyMap<string, unknown> {
   try {
     const saved: unknown = JSON.parse(window.localStorage.getItem(storageKey(workflowId)) ?? "{}");
-    return saved && typeof saved === "object" && !Array.isArray(saved) ? new Map(Object.entries(saved)) : new Map();
+    return saved && typeof saved === "object" && !Array.isArray(saved)
+      ? new Map(Object.entries(saved))
+      : new Map();
   } catch {
     return new Map();
   }
@@ -20,16 +22,33 @@ function readPins(workflowId: string): ReadonlyMap<string, unknown> {
  * this browser's storage: a reload finds them again.
  */
 export function usePinnedOutputs(workflowId: string) {
-  const [pins, setPins] = useState<ReadonlyMap<string, unknown>>(() => (typeof window === "undefined" ? new Map() : readPins(workflowId)));
+  const [pins, setPins] = useState<ReadonlyMap<string, unknown>>(() =>
+    typeof window === "undefined" ? new Map() : readPins(workflowId),
+  );
   useEffect(() => {
     try {
-      if (pins.size) window.localStorage.setItem(storageKey(workflowId), JSON.stringify(Object.fromEntries(pins)));
+      if (pins.size)
+        window.localStorage.setItem(
+          storageKey(workflowId),
+          JSON.stringify(Object.fromEntries(pins)),
+        );
       else window.localStorage.removeItem(storageKey(workflowId));
     } catch {
       // Storage full or off: the pins still hold while the page is open.
     }
   }, [pins, workflowId]);
-  const pin = useCallback((stepId: string, output: unknown) => setPins((old) => new Map(old).set(stepId, output)), []);
-  const unpin = useCallback((stepId: string) => setPins((old) => { const next = new Map(old); next.delete(stepId); return next; }), []);
+  const pin = useCallback(
+    (stepId: string, output: unknown) => setPins((old) => new Map(old).set(stepId, output)),
+    [],
+  );
+  const unpin = useCallback(
+    (stepId: string) =>
+      setPins((old) => {
+        const next = new Map(old);
+        next.delete(stepId);
+        return next;
+      }),
+    [],
+  );
   return { pins, pin, unpin };
 }

@@ -8,13 +8,18 @@ import { toast } from "sonner";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
-import { diffWorkflowDocuments, type FieldChange, type WorkflowDiff } from "@/engine/schema/diff-workflow-documents";
+import {
+  diffWorkflowDocuments,
+  type FieldChange,
+  type WorkflowDiff,
+} from "@/engine/schema/diff-workflow-documents";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { restoreDraft } from "./draft-saver";
 import { useEditor, useEditorStore } from "./editor-context";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const show = (value: unknown) => (value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value));
+const show = (value: unknown) =>
+  value === undefined ? "—" : typeof value === "string" ? value : JSON.stringify(value);
 
 function Fields({ fields }: { fields: FieldChange[] }) {
   return (
@@ -22,7 +27,8 @@ function Fields({ fields }: { fields: FieldChange[] }) {
       {fields.map((f) => (
         <li key={f.path} className="text-xs">
           <code className="rounded bg-muted px-1">{f.path}</code>{" "}
-          <del className="break-all text-danger">{show(f.before)}</del> → <ins className="break-all text-emerald-700 no-underline">{show(f.after)}</ins>
+          <del className="break-all text-danger">{show(f.before)}</del> →{" "}
+          <ins className="break-all text-emerald-700 no-underline">{show(f.after)}</ins>
         </li>
       ))}
     </ul>
@@ -32,9 +38,21 @@ function Fields({ fields }: { fields: FieldChange[] }) {
 /** What the draft changes compared with a version: nodes and connections added, removed and changed. */
 export function DiffView({ diff }: { diff: WorkflowDiff }) {
   const { nodes, edges, settingsChanged } = diff;
-  const nothing = !nodes.added.length && !nodes.removed.length && !nodes.changed.length && !edges.added.length && !edges.removed.length && !settingsChanged.length;
-  if (nothing) return <p className="text-sm text-muted-foreground">No changes{nodes.moved.length ? ` (${nodes.moved.length} nodes moved)` : ""}.</p>;
-  const edgeText = (e: WorkflowDiff["edges"]["added"][number]) => `${e.source}${e.sourcePort === "out" ? "" : `.${e.sourcePort}`} → ${e.target}`;
+  const nothing =
+    !nodes.added.length &&
+    !nodes.removed.length &&
+    !nodes.changed.length &&
+    !edges.added.length &&
+    !edges.removed.length &&
+    !settingsChanged.length;
+  if (nothing)
+    return (
+      <p className="text-sm text-muted-foreground">
+        No changes{nodes.moved.length ? ` (${nodes.moved.length} nodes moved)` : ""}.
+      </p>
+    );
+  const edgeText = (e: WorkflowDiff["edges"]["added"][number]) =>
+    `${e.source}${e.sourcePort === "out" ? "" : `.${e.sourcePort}`} → ${e.target}`;
   return (
     <ul className="space-y-1.5 text-sm" aria-label="Changes">
       {nodes.added.map((n) => (
@@ -69,7 +87,9 @@ export function DiffView({ diff }: { diff: WorkflowDiff }) {
           <Fields fields={settingsChanged} />
         </li>
       ) : null}
-      {nodes.moved.length ? <li className="text-muted-foreground">{nodes.moved.length} nodes moved</li> : null}
+      {nodes.moved.length ? (
+        <li className="text-muted-foreground">{nodes.moved.length} nodes moved</li>
+      ) : null}
     </ul>
   );
 }
@@ -101,13 +121,24 @@ export function VersionsPanel({
   const draft = useEditor((s) => s.document);
   const [picked, setPicked] = useState<string | null>(null);
   const versions = useInfiniteQuery({
-    ...trpc.workflow.versions.infiniteQueryOptions({ workflowId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor }),
+    ...trpc.workflow.versions.infiniteQueryOptions(
+      { workflowId, limit: 20 },
+      { getNextPageParam: (page) => page.nextCursor },
+    ),
     enabled: open,
   });
   const items = versions.data?.pages.flatMap((p) => p.items) ?? [];
   const chosen = picked ?? items[0]?.id ?? null;
-  const detail = useQuery({ ...trpc.workflow.version.queryOptions({ id: chosen ?? "" }), enabled: open && Boolean(chosen), staleTime: Infinity });
-  const diff = useMemo(() => (detail.data ? diffWorkflowDocuments(detail.data.document as WorkflowDocument, draft) : null), [detail.data, draft]);
+  const detail = useQuery({
+    ...trpc.workflow.version.queryOptions({ id: chosen ?? "" }),
+    enabled: open && Boolean(chosen),
+    staleTime: Infinity,
+  });
+  const diff = useMemo(
+    () =>
+      detail.data ? diffWorkflowDocuments(detail.data.document as WorkflowDocument, draft) : null,
+    [detail.data, draft],
+  );
   const restore = useMutation(trpc.workflow.restore.mutationOptions());
   // Disabled from the click on, through the save that goes first, not only while the request runs.
   const [isRestoring, setRestoring] = useState(false);
@@ -119,7 +150,11 @@ export function VersionsPanel({
         store,
         { saveNow, baseVersion, onRestored },
         async (base) => {
-          const saved = await restore.mutateAsync({ workflowId, versionId: version.id, baseVersion: base });
+          const saved = await restore.mutateAsync({
+            workflowId,
+            versionId: version.id,
+            baseVersion: base,
+          });
           return { version: saved.version, document: saved.document as WorkflowDocument };
         },
         `Restore version ${version.version}`,
@@ -141,7 +176,9 @@ export function VersionsPanel({
           <div className="flex items-center gap-2 border-b px-4 py-3">
             <History className="size-4" aria-hidden />
             <Dialog.Title className="font-semibold">Versions</Dialog.Title>
-            <Dialog.Description className="sr-only">Published versions of this workflow and what the draft changed since each.</Dialog.Description>
+            <Dialog.Description className="sr-only">
+              Published versions of this workflow and what the draft changed since each.
+            </Dialog.Description>
             <Dialog.Close asChild>
               <Button variant="ghost" size="sm" className="ml-auto" aria-label="Close">
                 <X className="size-4" aria-hidden />
@@ -153,10 +190,15 @@ export function VersionsPanel({
               {versions.isPending ? (
                 <SkeletonRows rows={3} />
               ) : versions.isError ? (
-                <ErrorState message={versions.error.message} onRetry={() => void versions.refetch()} />
+                <ErrorState
+                  message={versions.error.message}
+                  onRetry={() => void versions.refetch()}
+                />
               ) : items.length === 0 ? (
                 <EmptyState icon={History} title="Not published yet">
-                  <p className="text-sm text-muted-foreground">Publish to keep a version you can come back to.</p>
+                  <p className="text-sm text-muted-foreground">
+                    Publish to keep a version you can come back to.
+                  </p>
                 </EmptyState>
               ) : (
                 <ul aria-label="Published versions" className="space-y-1">
@@ -169,7 +211,9 @@ export function VersionsPanel({
                         className="w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-muted aria-[current=true]:bg-muted"
                       >
                         <span className="font-medium">Version {v.version}</span>
-                        <span className="block truncate text-xs text-muted-foreground">{v.note || "No message"}</span>
+                        <span className="block truncate text-xs text-muted-foreground">
+                          {v.note || "No message"}
+                        </span>
                         <span className="block text-xs text-muted-foreground">
                           {when.format(v.createdAt)}
                           {v.createdByName ? ` · ${v.createdByName}` : ""}
@@ -189,7 +233,9 @@ export function VersionsPanel({
               ) : (
                 <>
                   <div className="flex items-center gap-2">
-                    <h3 className="font-medium">Draft compared with version {detail.data.version}</h3>
+                    <h3 className="font-medium">
+                      Draft compared with version {detail.data.version}
+                    </h3>
                     {readOnly ? null : (
                       <Button
                         size="sm"

@@ -30,7 +30,11 @@ import { useLeaveGuard } from "./use-leave-guard";
 export function WorkflowEditor({ workflowId }: { workflowId: string }) {
   const trpc = useTRPC();
   // Loaded once: later changes come from this editor, and a reload is a new page.
-  const workflow = useQuery({ ...trpc.workflow.get.queryOptions({ id: workflowId }), staleTime: Infinity, refetchOnWindowFocus: false });
+  const workflow = useQuery({
+    ...trpc.workflow.get.queryOptions({ id: workflowId }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
   if (workflow.isPending) {
     return (
       <div className="p-6" aria-busy>
@@ -38,7 +42,8 @@ export function WorkflowEditor({ workflowId }: { workflowId: string }) {
       </div>
     );
   }
-  if (workflow.isError) return <ErrorState message={workflow.error.message} onRetry={() => void workflow.refetch()} />;
+  if (workflow.isError)
+    return <ErrorState message={workflow.error.message} onRetry={() => void workflow.refetch()} />;
   return (
     <ReactFlowProvider>
       <LoadedEditor workflow={workflow.data} />
@@ -58,7 +63,9 @@ function useLiveCompile(store: EditorStore, installed: ReadonlySet<string> | und
       const { document } = store.getState();
       const result = compileWorkflow(document);
       const missing = installed ? uninstalledServerWarnings(document, installed) : [];
-      store.getState().setDiagnostics([...(result.ok ? [] : result.errors), ...result.warnings, ...missing]);
+      store
+        .getState()
+        .setDiagnostics([...(result.ok ? [] : result.errors), ...result.warnings, ...missing]);
     };
     compile();
     const unsubscribe = store.subscribe((state, previous) => {
@@ -77,7 +84,11 @@ function useLiveCompile(store: EditorStore, installed: ReadonlySet<string> | und
 function useInstalledServerNames(): ReadonlySet<string> | undefined {
   const trpc = useTRPC();
   const { can } = useMe();
-  const installed = useQuery({ ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }), enabled: can("marketplace.view"), staleTime: 60_000 });
+  const installed = useQuery({
+    ...trpc.mcp.listInstallations.queryOptions({ limit: 100 }),
+    enabled: can("marketplace.view"),
+    staleTime: 60_000,
+  });
   return useMemo(() => {
     const page = installed.data;
     // More than one page: some names are not known here, so nothing is flagged.
@@ -95,13 +106,22 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
   const [overlays, setOverlays] = useState<ReadonlyMap<string, StepOverlay>>(NO_OVERLAYS);
   // A dry run takes pinned outputs instead of running those steps.
   const { pins, pin, unpin } = usePinnedOutputs(workflow.id);
-  const closeRun = useCallback(() => { setActiveRunId(null); setOverlays(NO_OVERLAYS); }, []);
+  const closeRun = useCallback(() => {
+    setActiveRunId(null);
+    setOverlays(NO_OVERLAYS);
+  }, []);
   const save = useCallback(() => void autosave.saveNow(), [autosave]);
   const { hasUnsavedChanges, currentStatus, saveNow } = autosave;
   const guard = useLeaveGuard({
-    hasUnsavedWork: useCallback(() => hasUnsavedChanges() || store.getState().fieldProblems.length > 0, [hasUnsavedChanges, store]),
+    hasUnsavedWork: useCallback(
+      () => hasUnsavedChanges() || store.getState().fieldProblems.length > 0,
+      [hasUnsavedChanges, store],
+    ),
     flush: saveNow,
-    explain: useCallback((isStored: boolean) => whyNotLeave(isStored, currentStatus(), store.getState().fieldProblems), [currentStatus, store]),
+    explain: useCallback(
+      (isStored: boolean) => whyNotLeave(isStored, currentStatus(), store.getState().fieldProblems),
+      [currentStatus, store],
+    ),
   });
   const help = useCallback(() => setHelpOpen(true), []);
   useLiveCompile(store, useInstalledServerNames());
@@ -135,7 +155,13 @@ function LoadedEditor({ workflow }: { workflow: LoadedWorkflow }) {
           </div>
           <div className="w-72 shrink-0 overflow-y-auto border-l">
             {activeRunId ? (
-              <RunPanel runId={activeRunId} onClose={closeRun} onOverlays={setOverlays} pinned={new Set(pins.keys())} onPin={pin} />
+              <RunPanel
+                runId={activeRunId}
+                onClose={closeRun}
+                onOverlays={setOverlays}
+                pinned={new Set(pins.keys())}
+                onPin={pin}
+              />
             ) : null}
             <Inspector readOnly={readOnly} />
             {readOnly ? null : <PinsPanel pins={pins} onPin={pin} onUnpin={unpin} />}

@@ -48,10 +48,14 @@ export function RunDialog({
   const [asJson, setAsJson] = useState(false);
   const [jsonError, setJsonError] = useState<string | null>(null);
   const start = useMutation(
-    trpc.run.start.mutationOptions({ onSuccess: (run) => (onStarted ? onStarted(run.id) : router.push(`/runs/${run.id}`)) }),
+    trpc.run.start.mutationOptions({
+      onSuccess: (run) => (onStarted ? onStarted(run.id) : router.push(`/runs/${run.id}`)),
+    }),
   );
 
-  const predicted = useQuery(trpc.learning.predict.queryOptions({ workflowId: workflow.id, draft: true }));
+  const predicted = useQuery(
+    trpc.learning.predict.queryOptions({ workflowId: workflow.id, draft: true }),
+  );
   const experiment = givenPlan === undefined ? (predicted.data?.experiment ?? null) : null;
   const schema = plan?.inputSchema ?? null;
   const properties = asJson ? null : simpleProperties(schema);
@@ -73,7 +77,12 @@ export function RunDialog({
     }
     setJsonError(null);
     // From the list, a workflow with a running A/B experiment runs one of its arms; the canvas always runs its draft.
-    start.mutate({ workflowId: workflow.id, ...(experiment ? {} : { draft: true }), input, ...(pinnedOutputs && Object.keys(pinnedOutputs).length ? { pinnedOutputs } : {}) });
+    start.mutate({
+      workflowId: workflow.id,
+      ...(experiment ? {} : { draft: true }),
+      input,
+      ...(pinnedOutputs && Object.keys(pinnedOutputs).length ? { pinnedOutputs } : {}),
+    });
   }
 
   return (
@@ -119,7 +128,11 @@ export function RunDialog({
               ) : null}
               <div className="flex items-center justify-between gap-2">
                 {simpleProperties(schema) ? (
-                  <button type="button" className="text-sm underline underline-offset-2" onClick={() => setAsJson(!asJson)}>
+                  <button
+                    type="button"
+                    className="text-sm underline underline-offset-2"
+                    onClick={() => setAsJson(!asJson)}
+                  >
                     {asJson ? "Edit as form" : "Edit as JSON"}
                   </button>
                 ) : (

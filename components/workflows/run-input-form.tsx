@@ -7,7 +7,9 @@ type SimpleType = "string" | "number" | "integer" | "boolean";
 const SIMPLE = new Set<string>(["string", "number", "integer", "boolean"]);
 
 /** The properties of an object schema whose every property is a string, number or boolean; else null. */
-export function simpleProperties(schema: JsonSchema | null): [string, JsonSchema & { type: SimpleType }][] | null {
+export function simpleProperties(
+  schema: JsonSchema | null,
+): [string, JsonSchema & { type: SimpleType }][] | null {
   if (!schema || schema.type !== "object" || !schema.properties) return null;
   const entries = Object.entries(schema.properties);
   if (!entries.every(([, p]) => p.type && SIMPLE.has(p.type))) return null;
@@ -19,7 +21,9 @@ export function exampleInput(schema: JsonSchema | null): unknown {
   if (!schema) return {};
   switch (schema.type) {
     case "object":
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, p]) => [k, exampleInput(p)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([k, p]) => [k, exampleInput(p)]),
+      );
     case "array":
       return [];
     case "string":
@@ -35,7 +39,10 @@ export function exampleInput(schema: JsonSchema | null): unknown {
 }
 
 /** Turns the form's strings into the schema's types; empty optional fields are left out. */
-export function readFields(form: FormData, properties: [string, JsonSchema & { type: SimpleType }][]): Record<string, unknown> {
+export function readFields(
+  form: FormData,
+  properties: [string, JsonSchema & { type: SimpleType }][],
+): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const [key, property] of properties) {
     if (property.type === "boolean") {
@@ -75,7 +82,11 @@ export function SchemaFields({
         return (
           <Field key={key} label={label} htmlFor={id} error={errors[key]}>
             {property.enum ? (
-              <select id={id} name={key} className="h-10 w-full rounded-md border bg-card px-3 text-sm">
+              <select
+                id={id}
+                name={key}
+                className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+              >
                 {/* An optional choice can be left out: the workflow then reads it as empty. */}
                 {required.has(key) ? null : <option value="">(none)</option>}
                 {property.enum.map((option) => (

@@ -13,8 +13,14 @@ export interface WorkflowFormValues {
 }
 
 /** Field errors from the server: zod's flattened errors, or a CONFLICT on the name. */
-export function fieldErrorsOf(error: unknown): Partial<Record<keyof WorkflowFormValues | "form", string>> {
-  const data = (error as { data?: { zodError?: { fieldErrors?: Record<string, string[]> }; code?: string } } | null)?.data;
+export function fieldErrorsOf(
+  error: unknown,
+): Partial<Record<keyof WorkflowFormValues | "form", string>> {
+  const data = (
+    error as {
+      data?: { zodError?: { fieldErrors?: Record<string, string[]> }; code?: string };
+    } | null
+  )?.data;
   const fields = data?.zodError?.fieldErrors ?? {};
   if (data?.code === "CONFLICT") return { name: (error as Error).message };
   const result = { name: fields.name?.[0], description: fields.description?.[0] };
@@ -79,21 +85,42 @@ export function WorkflowFormDialog({
           {onDescribeTask ? (
             <p className="mb-4 rounded-md border border-dashed p-2 text-sm text-muted-foreground">
               Rather say what it should do?{" "}
-              <button type="button" className="font-medium text-foreground underline underline-offset-2" onClick={onDescribeTask}>
+              <button
+                type="button"
+                className="font-medium text-foreground underline underline-offset-2"
+                onClick={onDescribeTask}
+              >
                 Describe a task…
               </button>
             </p>
           ) : null}
           <form onSubmit={submit} className="space-y-4" noValidate>
             <Field label="Name" htmlFor="workflow-name" error={nameError}>
-              <Input id="workflow-name" name="name" defaultValue={initial?.name} maxLength={120} aria-invalid={Boolean(nameError)} autoFocus />
+              <Input
+                id="workflow-name"
+                name="name"
+                defaultValue={initial?.name}
+                maxLength={120}
+                aria-invalid={Boolean(nameError)}
+                autoFocus
+              />
             </Field>
             <Field label="Description" htmlFor="workflow-description" error={errors.description}>
-              <Input id="workflow-description" name="description" defaultValue={initial?.description} maxLength={2000} />
+              <Input
+                id="workflow-description"
+                name="description"
+                defaultValue={initial?.description}
+                maxLength={2000}
+              />
             </Field>
             {templates ? (
               <Field label="Start from" htmlFor="workflow-template">
-                <select id="workflow-template" name="template" className="h-10 w-full rounded-md border bg-card px-3 text-sm" defaultValue="">
+                <select
+                  id="workflow-template"
+                  name="template"
+                  className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+                  defaultValue=""
+                >
                   <option value="">A blank canvas</option>
                   {templates.map((t) => (
                     <option key={t.slug} value={t.slug}>

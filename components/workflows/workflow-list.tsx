@@ -67,10 +67,16 @@ export function WorkflowList() {
     }),
   );
   const duplicate = useMutation(
-    trpc.workflow.duplicate.mutationOptions({ onSuccess: (workflow) => openEditor(workflow, "Created"), onError: (error) => toast.error(error.message) }),
+    trpc.workflow.duplicate.mutationOptions({
+      onSuccess: (workflow) => openEditor(workflow, "Created"),
+      onError: (error) => toast.error(error.message),
+    }),
   );
   const importFile = useMutation(
-    trpc.workflow.import.mutationOptions({ onSuccess: (workflow) => openEditor(workflow, "Imported"), onError: (error) => toast.error(error.message) }),
+    trpc.workflow.import.mutationOptions({
+      onSuccess: (workflow) => openEditor(workflow, "Imported"),
+      onError: (error) => toast.error(error.message),
+    }),
   );
   const fileInput = useRef<HTMLInputElement>(null);
   async function importChosenFile(file: File | undefined) {
@@ -85,9 +91,16 @@ export function WorkflowList() {
   }
   async function exportWorkflow(workflow: WorkflowItem) {
     try {
-      const file = await queryClient.fetchQuery(trpc.workflow.export.queryOptions({ id: workflow.id }));
-      const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
-      const link = Object.assign(document.createElement("a"), { href: url, download: `${workflow.name.replace(/[^\w.-]+/g, "-")}.workflow.json` });
+      const file = await queryClient.fetchQuery(
+        trpc.workflow.export.queryOptions({ id: workflow.id }),
+      );
+      const url = URL.createObjectURL(
+        new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }),
+      );
+      const link = Object.assign(document.createElement("a"), {
+        href: url,
+        download: `${workflow.name.replace(/[^\w.-]+/g, "-")}.workflow.json`,
+      });
       link.click();
       URL.revokeObjectURL(url);
     } catch (error) {
@@ -108,7 +121,9 @@ export function WorkflowList() {
       toast.success(`${verb} “${workflow?.name ?? "the workflow"}”`);
       void refresh();
       // The editor loads a workflow once and keeps it: it must load this one again.
-      void queryClient.invalidateQueries({ queryKey: trpc.workflow.get.queryKey({ id: input.id }) });
+      void queryClient.invalidateQueries({
+        queryKey: trpc.workflow.get.queryKey({ id: input.id }),
+      });
     },
     onError: (error: { message: string }) => toast.error(error.message),
   });
@@ -139,53 +154,65 @@ export function WorkflowList() {
         description="Agent workflows of this tenant: open one to edit it on the canvas."
         actions={
           <div className="flex gap-2">
-          {canEdit ? (
-            <>
-              <input
-                ref={fileInput}
-                type="file"
-                accept="application/json,.json"
-                className="sr-only"
-                aria-label="Workflow file to import"
-                onChange={(e) => {
-                  void importChosenFile(e.target.files?.[0]);
-                  e.target.value = "";
-                }}
-              />
-              <Button variant="secondary" onClick={() => fileInput.current?.click()} disabled={importFile.isPending}>
-                <FileUp className="size-4" aria-hidden /> Import
-              </Button>
-            </>
-          ) : null}
-          <WorkflowFormDialog
-            title="New workflow"
-            submitLabel="Create"
-            trigger={newButton}
-            open={isCreating}
-            onOpenChange={(open) => {
-              setCreating(open);
-              create.reset();
-            }}
-            onSubmit={(values) => create.mutate(values as Parameters<typeof create.mutate>[0])}
-            isPending={create.isPending}
-            error={create.error}
-            templates={templates.data ?? []}
-            onDescribeTask={() => {
-              setCreating(false);
-              setDescribing(true);
-            }}
-          />
+            {canEdit ? (
+              <>
+                <input
+                  ref={fileInput}
+                  type="file"
+                  accept="application/json,.json"
+                  className="sr-only"
+                  aria-label="Workflow file to import"
+                  onChange={(e) => {
+                    void importChosenFile(e.target.files?.[0]);
+                    e.target.value = "";
+                  }}
+                />
+                <Button
+                  variant="secondary"
+                  onClick={() => fileInput.current?.click()}
+                  disabled={importFile.isPending}
+                >
+                  <FileUp className="size-4" aria-hidden /> Import
+                </Button>
+              </>
+            ) : null}
+            <WorkflowFormDialog
+              title="New workflow"
+              submitLabel="Create"
+              trigger={newButton}
+              open={isCreating}
+              onOpenChange={(open) => {
+                setCreating(open);
+                create.reset();
+              }}
+              onSubmit={(values) => create.mutate(values as Parameters<typeof create.mutate>[0])}
+              isPending={create.isPending}
+              error={create.error}
+              templates={templates.data ?? []}
+              onDescribeTask={() => {
+                setCreating(false);
+                setDescribing(true);
+              }}
+            />
           </div>
         }
       />
-      <SearchInput label="Search workflows" placeholder="Search workflows" value={search} onChange={setSearch} />
+      <SearchInput
+        label="Search workflows"
+        placeholder="Search workflows"
+        value={search}
+        onChange={setSearch}
+      />
 
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (
         <ErrorState message={list.error.message} onRetry={() => void list.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState icon={Workflow} title={deferredSearch ? "No workflow matches" : "No workflows yet"}>
+        <EmptyState
+          icon={Workflow}
+          title={deferredSearch ? "No workflow matches" : "No workflows yet"}
+        >
           <p className="max-w-sm text-sm text-muted-foreground">
             {deferredSearch
               ? `Nothing is named like “${deferredSearch}”.`
@@ -201,36 +228,55 @@ export function WorkflowList() {
               <Workflow className="size-5 shrink-0 text-primary" aria-hidden />
               <div className="min-w-0 flex-1">
                 <div className="flex min-w-0 items-center gap-2">
-                  <Link href={`/workflows/${workflow.id}`} className="truncate font-medium hover:underline">
+                  <Link
+                    href={`/workflows/${workflow.id}`}
+                    className="truncate font-medium hover:underline"
+                  >
                     {workflow.name}
                   </Link>
                   {workflow.pausedAt ? (
                     <span
                       className="shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100"
-                      title={workflow.pausedReason ?? "Paused: runs are refused until it is resumed"}
+                      title={
+                        workflow.pausedReason ?? "Paused: runs are refused until it is resumed"
+                      }
                     >
                       Paused
                     </span>
                   ) : null}
                 </div>
-                <p className="truncate text-sm text-muted-foreground">{workflow.description || "No description"}</p>
+                <p className="truncate text-sm text-muted-foreground">
+                  {workflow.description || "No description"}
+                </p>
               </div>
               <span className="hidden text-xs text-muted-foreground sm:block">
-                {publishedLabel(workflow.publishedVersion)} · {dateFormat.format(workflow.updatedAt)}
+                {publishedLabel(workflow.publishedVersion)} ·{" "}
+                {dateFormat.format(workflow.updatedAt)}
               </span>
               {canRun ? (
-                <Button variant="secondary" size="sm" aria-label={`Run ${workflow.name}`} onClick={() => setRunning(workflow)}>
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  aria-label={`Run ${workflow.name}`}
+                  onClick={() => setRunning(workflow)}
+                >
                   <Play className="size-4" aria-hidden />
                   Run
                 </Button>
               ) : null}
               {canEdit ? (
                 <Menu.Root>
-                  <Menu.Trigger aria-label={`Actions for ${workflow.name}`} className="rounded-md p-1.5 hover:bg-muted">
+                  <Menu.Trigger
+                    aria-label={`Actions for ${workflow.name}`}
+                    className="rounded-md p-1.5 hover:bg-muted"
+                  >
                     <MoreHorizontal className="size-4" aria-hidden />
                   </Menu.Trigger>
                   <Menu.Portal>
-                    <Menu.Content align="end" className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg">
+                    <Menu.Content
+                      align="end"
+                      className="z-50 min-w-40 rounded-lg border bg-card p-1 shadow-lg"
+                    >
                       <Menu.Item
                         className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
                         onSelect={() => {
@@ -254,14 +300,19 @@ export function WorkflowList() {
                       </Menu.Item>
                       <Menu.Item
                         className="cursor-pointer rounded-md px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted"
-                        onSelect={() => (workflow.pausedAt ? resume.mutate({ id: workflow.id }) : pause.mutate({ id: workflow.id }))}
+                        onSelect={() =>
+                          workflow.pausedAt
+                            ? resume.mutate({ id: workflow.id })
+                            : pause.mutate({ id: workflow.id })
+                        }
                       >
                         {workflow.pausedAt ? "Resume runs" : "Pause runs"}
                       </Menu.Item>
                       <Menu.Item
                         className="cursor-pointer rounded-md px-2 py-1.5 text-sm text-danger outline-none data-[highlighted]:bg-muted"
                         onSelect={() => {
-                          if (window.confirm(`Delete “${workflow.name}”? This cannot be undone.`)) remove.mutate({ id: workflow.id });
+                          if (window.confirm(`Delete “${workflow.name}”? This cannot be undone.`))
+                            remove.mutate({ id: workflow.id });
                         }}
                       >
                         Delete
@@ -277,7 +328,11 @@ export function WorkflowList() {
 
       <LoadMore query={list} />
 
-      <DescribeTaskDialog open={isDescribing} onOpenChange={setDescribing} onCreated={(workflow) => openEditor(workflow, "Created")} />
+      <DescribeTaskDialog
+        open={isDescribing}
+        onOpenChange={setDescribing}
+        onCreated={(workflow) => openEditor(workflow, "Created")}
+      />
 
       {running ? <RunDialog workflow={running} onClose={() => setRunning(null)} /> : null}
 

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants, users } from "./tenancy";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
@@ -8,7 +19,14 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
  * What a rollup row counts: runs of one workflow, steps of one node kind, calls to one MCP server,
  * health checks of one MCP server, a tenant's runs, its queue.
  */
-export const ROLLUP_SOURCES = ["workflow", "node_kind", "mcp", "mcp_health", "tenant", "queue"] as const;
+export const ROLLUP_SOURCES = [
+  "workflow",
+  "node_kind",
+  "mcp",
+  "mcp_health",
+  "tenant",
+  "queue",
+] as const;
 export type RollupSource = (typeof ROLLUP_SOURCES)[number];
 
 /**
@@ -34,7 +52,10 @@ export const metricRollups = pgTable(
     costUsd: doublePrecision("cost_usd").notNull().default(0),
     /** The largest sampled gauge in the bucket (queue depth). */
     gaugeMax: doublePrecision("gauge_max").notNull().default(0),
-    hist: integer("hist").array().notNull().default(sql`'{}'::integer[]`),
+    hist: integer("hist")
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.source, t.subject, t.bucketStart] }),
@@ -111,7 +132,9 @@ export const alerts = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("alerts_one_open_per_series_key").on(t.tenantId, t.metric, t.subject).where(sql`${t.status} <> 'resolved'`),
+    uniqueIndex("alerts_one_open_per_series_key")
+      .on(t.tenantId, t.metric, t.subject)
+      .where(sql`${t.status} <> 'resolved'`),
     index("alerts_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
   ],
 );
@@ -132,11 +155,19 @@ export const anomalySettings = pgTable("anomaly_settings", {
     .references(() => tenants.id, { onDelete: "cascade" }),
   sensitivity: text("sensitivity").$type<"low" | "medium" | "high">().notNull().default("medium"),
   /** Per watched metric (`workflow.failure_rate`, …): a sensitivity other than the tenant's. */
-  metricSensitivity: jsonb("metric_sensitivity").$type<Record<string, "low" | "medium" | "high">>().notNull().default({}),
+  metricSensitivity: jsonb("metric_sensitivity")
+    .$type<Record<string, "low" | "medium" | "high">>()
+    .notNull()
+    .default({}),
   rules: jsonb("rules")
     .$type<AnomalyRules>()
     .notNull()
-    .default({ circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false }),
+    .default({
+      circuitBreaker: false,
+      fallbackServer: false,
+      pauseWorkflow: false,
+      tightenRate: false,
+    }),
   /** Installation name → the installation that takes its calls while its breaker is open. */
   fallbackServers: jsonb("fallback_servers").$type<Record<string, string>>().notNull().default({}),
   webhookUrl: text("webhook_url"),

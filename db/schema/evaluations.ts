@@ -1,4 +1,17 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { TokenUsage } from "@/engine/schema/run-events";
 import { tenants, users } from "./tenancy";
 import { workflowVersions } from "./runs";
@@ -77,10 +90,19 @@ export const datasetItems = pgTable(
     reference: jsonb("reference").$type<unknown>(),
     tags: jsonb("tags").$type<string[]>().notNull().default([]),
   },
-  (t) => [primaryKey({ columns: [t.versionId, t.itemId] }), index("dataset_items_version_position_idx").on(t.versionId, t.position)],
+  (t) => [
+    primaryKey({ columns: [t.versionId, t.itemId] }),
+    index("dataset_items_version_position_idx").on(t.versionId, t.position),
+  ],
 );
 
-export const EVALUATION_STATUSES = ["queued", "running", "completed", "cancelled", "failed"] as const;
+export const EVALUATION_STATUSES = [
+  "queued",
+  "running",
+  "completed",
+  "cancelled",
+  "failed",
+] as const;
 export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 
 /** One dataset version run against a workflow version (or the draft) and scored. */
@@ -101,7 +123,9 @@ export const evaluations = pgTable(
       .notNull()
       .references(() => datasetVersions.id, { onDelete: "cascade" }),
     /** The published version evaluated; null for the draft (each run then snapshots the draft). */
-    workflowVersionId: uuid("workflow_version_id").references(() => workflowVersions.id, { onDelete: "set null" }),
+    workflowVersionId: uuid("workflow_version_id").references(() => workflowVersions.id, {
+      onDelete: "set null",
+    }),
     isDraft: boolean("is_draft").notNull().default(false),
     /** For the draft: the workflow's save counter when it started (a publish gate trusts it only while the draft is unchanged). */
     draftRevision: integer("draft_revision"),
@@ -123,7 +147,10 @@ export const evaluations = pgTable(
     heartbeatAt: at("heartbeat_at"),
     finishedAt: at("finished_at"),
   },
-  (t) => [index("evaluations_workflow_idx").on(t.tenantId, t.workflowId, t.createdAt.desc()), index("evaluations_dataset_idx").on(t.tenantId, t.datasetId)],
+  (t) => [
+    index("evaluations_workflow_idx").on(t.tenantId, t.workflowId, t.createdAt.desc()),
+    index("evaluations_dataset_idx").on(t.tenantId, t.datasetId),
+  ],
 );
 
 /** One item's result in an evaluation: its run, output and each evaluator's score and reason. */

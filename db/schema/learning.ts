@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants, users } from "./tenancy";
 import { workflows } from "./workflows";
 
@@ -83,7 +95,9 @@ export const experiments = pgTable(
     index("experiments_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     index("experiments_workflow_idx").on(t.workflowId, t.status),
     // One running experiment per workflow, even when two are started at the same moment.
-    uniqueIndex("experiments_one_running_key").on(t.workflowId).where(sql`${t.status} = 'running'`),
+    uniqueIndex("experiments_one_running_key")
+      .on(t.workflowId)
+      .where(sql`${t.status} = 'running'`),
   ],
 );
 

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { ServerJson } from "@/engine/schema/catalog";
 import { tenants, users } from "./tenancy";
 
@@ -27,13 +37,20 @@ export const mcpCatalogEntries = pgTable(
     source: text("source").notNull(),
     serverJson: jsonb("server_json").$type<ServerJson>().notNull(),
     /** Tool names known for the entry (built in, or learnt by checks), for search. */
-    toolNames: text("tool_names").array().notNull().default(sql`'{}'::text[]`),
+    toolNames: text("tool_names")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("mcp_catalog_entries_shared_name_key").on(t.name).where(sql`${t.ownerTenantId} is null`),
-    uniqueIndex("mcp_catalog_entries_owner_name_key").on(t.ownerTenantId, t.name).where(sql`${t.ownerTenantId} is not null`),
+    uniqueIndex("mcp_catalog_entries_shared_name_key")
+      .on(t.name)
+      .where(sql`${t.ownerTenantId} is null`),
+    uniqueIndex("mcp_catalog_entries_owner_name_key")
+      .on(t.ownerTenantId, t.name)
+      .where(sql`${t.ownerTenantId} is not null`),
     index("mcp_catalog_entries_category_idx").on(t.category),
   ],
 );
@@ -58,7 +75,10 @@ export const mcpInstallations = pgTable(
     /** The secret inputs as JSON, AES-256-GCM encrypted (server/secrets.ts); never sent to the browser. */
     secretsEncrypted: text("secrets_encrypted"),
     /** Which secret inputs have a value, so the UI can say "set" without the value. */
-    secretKeys: text("secret_keys").array().notNull().default(sql`'{}'::text[]`),
+    secretKeys: text("secret_keys")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     enabled: boolean("enabled").notNull().default(true),
     status: text("status").$type<McpStatus>().notNull().default("unknown"),
     latencyMs: integer("latency_ms"),

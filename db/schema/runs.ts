@@ -44,12 +44,21 @@ export const workflowVersions = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("workflow_versions_number_key").on(t.workflowId, t.version).where(sql`${t.version} is not null`),
+    uniqueIndex("workflow_versions_number_key")
+      .on(t.workflowId, t.version)
+      .where(sql`${t.version} is not null`),
     index("workflow_versions_workflow_idx").on(t.workflowId, t.createdAt.desc()),
   ],
 );
 
-export const RUN_STATUSES = ["queued", "running", "waiting", "completed", "failed", "cancelled"] as const;
+export const RUN_STATUSES = [
+  "queued",
+  "running",
+  "waiting",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatusEnum = pgEnum("run_status", RUN_STATUSES);
 
@@ -72,8 +81,14 @@ export const runs = pgTable(
     output: jsonb("output").$type<unknown>(),
     error: jsonb("error").$type<{ code: string; message: string; stepId?: string }>(),
     /** Decisions for human-approval steps, by step id, passed to the runtime when it resumes. */
-    approvals: jsonb("approvals").$type<Record<string, { approved: boolean; comment?: string; decidedBy?: string }>>().notNull().default({}),
-    pinnedOutputs: jsonb("pinned_outputs").$type<Record<string, { output: unknown; port?: string }>>().notNull().default({}),
+    approvals: jsonb("approvals")
+      .$type<Record<string, { approved: boolean; comment?: string; decidedBy?: string }>>()
+      .notNull()
+      .default({}),
+    pinnedOutputs: jsonb("pinned_outputs")
+      .$type<Record<string, { output: unknown; port?: string }>>()
+      .notNull()
+      .default({}),
     startedBy: uuid("started_by").references(() => users.id, { onDelete: "set null" }),
     /** The run this one retries (from its failed step). */
     retryOf: uuid("retry_of"),
@@ -150,7 +165,10 @@ export const runEvents = pgTable(
     payload: jsonb("payload").$type<unknown>().notNull(),
     at: at("at").notNull().defaultNow(),
   },
-  (t) => [index("run_events_tenant_id_idx").on(t.tenantId, t.id), index("run_events_run_idx").on(t.runId, t.id)],
+  (t) => [
+    index("run_events_tenant_id_idx").on(t.tenantId, t.id),
+    index("run_events_run_idx").on(t.runId, t.id),
+  ],
 );
 
 /**

@@ -75,7 +75,10 @@ export const memberships = pgTable(
     role: roleEnum("role").notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+  ],
 );
 
 /**
@@ -112,7 +115,10 @@ export const apiTokens = pgTable(
     name: text("name").notNull(),
     prefix: text("prefix").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
-    scopes: text("scopes").array().notNull().default(sql`'{}'::text[]`),
+    scopes: text("scopes")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
@@ -166,7 +172,10 @@ export const llmProviderSettings = pgTable(
     apiKeyEncrypted: text("api_key_encrypted"),
     keyHint: text("key_hint"),
     /** Prices an admin set for this provider's models (US dollars per million tokens), before the built-in table. */
-    prices: jsonb("prices").$type<Record<string, { inputPerMillion: number; outputPerMillion: number }>>().notNull().default({}),
+    prices: jsonb("prices")
+      .$type<Record<string, { inputPerMillion: number; outputPerMillion: number }>>()
+      .notNull()
+      .default({}),
     updatedBy: uuid("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

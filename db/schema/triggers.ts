@@ -1,12 +1,31 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { apiTokens, tenants, users } from "./tenancy";
 import { workflows } from "./workflows";
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
 /** How a run was started; every entry point names itself (DESIGN.md §8). */
-export const RUN_TRIGGERS = ["manual", "api", "webhook", "schedule", "mcp", "retry", "experiment", "evaluation"] as const;
+export const RUN_TRIGGERS = [
+  "manual",
+  "api",
+  "webhook",
+  "schedule",
+  "mcp",
+  "retry",
+  "experiment",
+  "evaluation",
+] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** What a webhook trigger does with a request (server/services/webhooks.ts reads it through zod). */
@@ -68,7 +87,9 @@ export const workflowTriggers = pgTable(
     lastRequestAt: at("last_request_at"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     /** The API token it was made with, if any: the trigger stops when that token is revoked or expires. */
-    createdByTokenId: uuid("created_by_token_id").references(() => apiTokens.id, { onDelete: "cascade" }),
+    createdByTokenId: uuid("created_by_token_id").references(() => apiTokens.id, {
+      onDelete: "cascade",
+    }),
     /** Schedules: why the last fire could not start a run (cleared by the next that does). */
     lastError: text("last_error"),
     lastErrorAt: at("last_error_at"),
@@ -76,9 +97,13 @@ export const workflowTriggers = pgTable(
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("workflow_triggers_public_id_key").on(t.publicId).where(sql`${t.publicId} is not null`),
+    uniqueIndex("workflow_triggers_public_id_key")
+      .on(t.publicId)
+      .where(sql`${t.publicId} is not null`),
     index("workflow_triggers_workflow_idx").on(t.tenantId, t.workflowId),
-    index("workflow_triggers_due_idx").on(t.nextFireAt).where(sql`${t.kind} = 'schedule' and ${t.isEnabled}`),
+    index("workflow_triggers_due_idx")
+      .on(t.nextFireAt)
+      .where(sql`${t.kind} = 'schedule' and ${t.isEnabled}`),
   ],
 );
 
@@ -99,7 +124,10 @@ export const idempotencyKeys = pgTable(
     runId: uuid("run_id").notNull(),
     createdAt: at("created_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.key] }),
+    index("idempotency_keys_created_idx").on(t.createdAt),
+  ],
 );
 
 /** A workflow offered as a tool on the tenant's MCP endpoint (`/api/mcp`); runs its latest published version. */

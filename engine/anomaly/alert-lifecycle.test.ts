@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideAlert, foldAlert, listEvaluations, severityOf, type AlertEvaluation } from "./alert-lifecycle";
+import {
+  decideAlert,
+  foldAlert,
+  listEvaluations,
+  severityOf,
+  type AlertEvaluation,
+} from "./alert-lifecycle";
 import { detectAnomalies } from "./detect-anomalies";
 import type { MetricPoint } from "./types";
 
@@ -12,20 +18,41 @@ const point = (i: number, score?: number): AlertEvaluation => ({
   at: at(i),
   value: score ? 0.3 : 0.01,
   band: [0, 0.04],
-  anomaly: score ? { score, reason: `error rate is ${score} deviations above its moving average`, detector: "ewma" } : null,
+  anomaly: score
+    ? {
+        score,
+        reason: `error rate is ${score} deviations above its moving average`,
+        detector: "ewma",
+      }
+    : null,
 });
 
 describe("decideAlert", () => {
   it("opens one alert and updates it while the anomaly lasts, instead of opening more", () => {
     const opened = decideAlert(null, point(1, 6));
     expect(opened.action).toBe("open");
-    expect(opened.alert).toMatchObject({ status: "open", severity: "warning", openedAt: at(1), lastSeenAt: at(1), occurrences: 1 });
+    expect(opened.alert).toMatchObject({
+      status: "open",
+      severity: "warning",
+      openedAt: at(1),
+      lastSeenAt: at(1),
+      occurrences: 1,
+    });
     const updated = decideAlert(opened.alert, point(2, 9));
     expect(updated.action).toBe("update");
-    expect(updated.alert).toMatchObject({ openedAt: at(1), lastSeenAt: at(2), occurrences: 2, peakScore: 9, severity: "critical" });
+    expect(updated.alert).toMatchObject({
+      openedAt: at(1),
+      lastSeenAt: at(2),
+      occurrences: 2,
+      peakScore: 9,
+      severity: "critical",
+    });
     expect(updated.alert?.evidence).toMatchObject({ at: at(2), score: 9 });
     // Severity stays critical while open, even when the newest point is milder.
-    expect(decideAlert(updated.alert, point(3, 5.5)).alert).toMatchObject({ severity: "critical", occurrences: 3 });
+    expect(decideAlert(updated.alert, point(3, 5.5)).alert).toMatchObject({
+      severity: "critical",
+      occurrences: 3,
+    });
   });
 
   it("counts a point evaluated twice once", () => {
@@ -34,7 +61,11 @@ describe("decideAlert", () => {
   });
 
   it("resolves after K consecutive points back inside the band; an anomaly in between starts the count over", () => {
-    const { alert, actions } = foldAlert(null, [point(1, 6), point(2), point(3), point(4, 7), point(5), point(6), point(7)], { resolveAfterPoints: 3 });
+    const { alert, actions } = foldAlert(
+      null,
+      [point(1, 6), point(2), point(3), point(4, 7), point(5), point(6), point(7)],
+      { resolveAfterPoints: 3 },
+    );
     expect(actions).toEqual(["open", "calm", "calm", "update", "calm", "calm", "resolve"]);
     expect(alert).toMatchObject({ status: "resolved", resolvedAt: at(7), lastSeenAt: at(4) });
   });
@@ -43,7 +74,10 @@ describe("decideAlert", () => {
     const { alert } = foldAlert(null, [point(1, 6), point(2), point(3), point(4)]);
     expect(alert?.status).toBe("resolved");
     expect(decideAlert(alert, point(5))).toEqual({ action: "none", alert: null });
-    expect(decideAlert(alert, point(6, 6))).toMatchObject({ action: "open", alert: { openedAt: at(6), occurrences: 1 } });
+    expect(decideAlert(alert, point(6, 6))).toMatchObject({
+      action: "open",
+      alert: { openedAt: at(6), occurrences: 1 },
+    });
   });
 
   it("refuses a point of another series", () => {
@@ -60,7 +94,10 @@ describe("decideAlert", () => {
 
 describe("listEvaluations", () => {
   it("turns a detection into evaluations of the points after a time, ready for foldAlert", () => {
-    const points: MetricPoint[] = Array.from({ length: 100 }, (_, i) => [at(i), i >= 90 && i < 92 ? 0.4 : 0.01 + 0.002 * Math.sin(i)]);
+    const points: MetricPoint[] = Array.from({ length: 100 }, (_, i) => [
+      at(i),
+      i >= 90 && i < 92 ? 0.4 : 0.01 + 0.002 * Math.sin(i),
+    ]);
     const detection = detectAnomalies(points, { kind: "error_rate" });
     const evaluations = listEvaluations("s", points, detection, at(85));
     expect(evaluations.map((e) => e.at)).toEqual(points.slice(86).map(([t]) => t));

@@ -8,7 +8,14 @@ import type { Anomaly, DetectionResult, DetectorName, MetricPoint } from "./type
 
 export type AlertSeverity = "warning" | "critical";
 
-export type AlertEvidence = { at: number; value: number; score: number; band: [number, number]; reason: string; detector: DetectorName };
+export type AlertEvidence = {
+  at: number;
+  value: number;
+  score: number;
+  band: [number, number];
+  reason: string;
+  detector: DetectorName;
+};
 
 export type SeriesAlert = {
   seriesId: string;
@@ -55,7 +62,10 @@ const DEFAULT_POLICY: AlertPolicy = { resolveAfterPoints: 3, criticalScore: 8 };
  * Severity from a score.
  * @example severityOf(9.2) // "critical"
  */
-export function severityOf(score: number, criticalScore = DEFAULT_POLICY.criticalScore): AlertSeverity {
+export function severityOf(
+  score: number,
+  criticalScore = DEFAULT_POLICY.criticalScore,
+): AlertSeverity {
   return score >= criticalScore ? "critical" : "warning";
 }
 
@@ -70,17 +80,28 @@ export function severityOf(score: number, criticalScore = DEFAULT_POLICY.critica
  *   alert = decision.alert;
  * }
  */
-export function decideAlert(previous: SeriesAlert | null, evaluation: AlertEvaluation, policy: Partial<AlertPolicy> = {}): AlertDecision {
+export function decideAlert(
+  previous: SeriesAlert | null,
+  evaluation: AlertEvaluation,
+  policy: Partial<AlertPolicy> = {},
+): AlertDecision {
   const { resolveAfterPoints, criticalScore } = { ...DEFAULT_POLICY, ...policy };
   const open = previous?.status === "open" ? previous : null;
   if (open && open.seriesId !== evaluation.seriesId) {
-    throw new Error(`alert for series ${open.seriesId} given a point of series ${evaluation.seriesId}`);
+    throw new Error(
+      `alert for series ${open.seriesId} given a point of series ${evaluation.seriesId}`,
+    );
   }
   if (open && evaluation.at <= open.lastEvaluatedAt) return { action: "none", alert: open };
   const { anomaly } = evaluation;
 
   if (anomaly) {
-    const evidence: AlertEvidence = { at: evaluation.at, value: evaluation.value, band: evaluation.band, ...anomaly };
+    const evidence: AlertEvidence = {
+      at: evaluation.at,
+      value: evaluation.value,
+      band: evaluation.band,
+      ...anomaly,
+    };
     if (!open) {
       return {
         action: "open",
@@ -119,7 +140,16 @@ export function decideAlert(previous: SeriesAlert | null, evaluation: AlertEvalu
   if (!open) return { action: "none", alert: null };
   const calmPoints = open.calmPoints + 1;
   if (calmPoints >= resolveAfterPoints) {
-    return { action: "resolve", alert: { ...open, status: "resolved", resolvedAt: evaluation.at, lastEvaluatedAt: evaluation.at, calmPoints } };
+    return {
+      action: "resolve",
+      alert: {
+        ...open,
+        status: "resolved",
+        resolvedAt: evaluation.at,
+        lastEvaluatedAt: evaluation.at,
+        calmPoints,
+      },
+    };
   }
   return { action: "calm", alert: { ...open, lastEvaluatedAt: evaluation.at, calmPoints } };
 }
@@ -128,7 +158,12 @@ export function decideAlert(previous: SeriesAlert | null, evaluation: AlertEvalu
  * The points after `afterAt` as evaluations, in time order, from a detection over the series.
  * @example listEvaluations("workflow:42:latency", points, detectAnomalies(points, { kind: "latency" }), lastRunAt)
  */
-export function listEvaluations(seriesId: string, points: readonly MetricPoint[], detection: DetectionResult, afterAt: number): AlertEvaluation[] {
+export function listEvaluations(
+  seriesId: string,
+  points: readonly MetricPoint[],
+  detection: DetectionResult,
+  afterAt: number,
+): AlertEvaluation[] {
   const valueAt = new Map(points.map(([at, value]) => [at, value]));
   const anomalyAt = new Map(detection.anomalies.map((a) => [a.at, a]));
   return detection.band
@@ -140,7 +175,9 @@ export function listEvaluations(seriesId: string, points: readonly MetricPoint[]
         at: b.at,
         value: valueAt.get(b.at) ?? b.expected,
         band: [b.low, b.high] as [number, number],
-        anomaly: anomaly ? { score: anomaly.score, reason: anomaly.reason, detector: anomaly.detector } : null,
+        anomaly: anomaly
+          ? { score: anomaly.score, reason: anomaly.reason, detector: anomaly.detector }
+          : null,
       };
     });
 }

@@ -40,7 +40,8 @@ export function createMedianBaseline(window: number): Baseline {
       // side would otherwise be flagged on ordinary points.
       const byMad = SIGMA_PER_MAD * values.mad();
       const median = values.median();
-      const byDeciles = SIGMA_PER_DECILE * Math.max(values.quantile(0.9) - median, median - values.quantile(0.1));
+      const byDeciles =
+        SIGMA_PER_DECILE * Math.max(values.quantile(0.9) - median, median - values.quantile(0.1));
       return byMad > byDeciles ? byMad : byDeciles;
     },
     size: () => values.size(),
@@ -57,7 +58,9 @@ export function createMedianBaseline(window: number): Baseline {
  * clips what it pushes to a few scales around the center, so one spike barely moves either number.
  * @example const b = createEwmaBaseline({ alpha: 0.1 }); b.push(3.2); b.center();
  */
-export function createEwmaBaseline(options: { alpha?: number; scaleAlpha?: number; seedPoints?: number } = {}): Baseline {
+export function createEwmaBaseline(
+  options: { alpha?: number; scaleAlpha?: number; seedPoints?: number } = {},
+): Baseline {
   const alpha = options.alpha ?? 0.1;
   const scaleAlpha = options.scaleAlpha ?? 0.05;
   const seedPoints = options.seedPoints ?? 20;
@@ -67,7 +70,8 @@ export function createEwmaBaseline(options: { alpha?: number; scaleAlpha?: numbe
   let count = 0;
   return {
     center: () => (count < seedPoints ? seed.center() : mean),
-    scale: () => (count < seedPoints ? seed.scale() : SIGMA_PER_MEAN_ABS_DEVIATION * meanAbsDeviation),
+    scale: () =>
+      count < seedPoints ? seed.scale() : SIGMA_PER_MEAN_ABS_DEVIATION * meanAbsDeviation,
     size: () => count,
     push(value) {
       count++;

@@ -15,7 +15,11 @@ describe("createCircuitBreaker", () => {
     expect(breaker.canCall(t0 + 5)).toBe(true);
     breaker.recordFailure(t0 + 5);
     expect(breaker.state).toBe("open");
-    expect(breaker.snapshot()).toMatchObject({ status: "open", since: t0 + 5, reason: "3 consecutive failures" });
+    expect(breaker.snapshot()).toMatchObject({
+      status: "open",
+      since: t0 + 5,
+      reason: "3 consecutive failures",
+    });
     expect(breaker.canCall(t0 + 6)).toBe(false);
   });
 
@@ -41,7 +45,11 @@ describe("createCircuitBreaker", () => {
     breaker.forceOpen(t0, "anomalous error rate");
     expect(breaker.canCall(t0 + 1000)).toBe(true);
     breaker.recordFailure(t0 + 1500);
-    expect(breaker.snapshot()).toMatchObject({ status: "open", since: t0 + 1500, reason: "anomalous error rate" });
+    expect(breaker.snapshot()).toMatchObject({
+      status: "open",
+      since: t0 + 1500,
+      reason: "anomalous error rate",
+    });
     expect(breaker.canCall(t0 + 2000)).toBe(false); // a fresh cool-down from the failed probe
     expect(breaker.canCall(t0 + 2500)).toBe(true);
   });

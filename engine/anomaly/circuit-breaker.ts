@@ -42,7 +42,11 @@ export type CircuitBreaker = {
   snapshot(): CircuitBreakerState;
 };
 
-const DEFAULTS: CircuitBreakerOptions = { failureThreshold: 5, coolDownMs: 30_000, halfOpenProbes: 1 };
+const DEFAULTS: CircuitBreakerOptions = {
+  failureThreshold: 5,
+  coolDownMs: 30_000,
+  halfOpenProbes: 1,
+};
 
 const closedState = (): CircuitBreakerState => ({
   status: "closed",
@@ -62,7 +66,10 @@ const closedState = (): CircuitBreakerState => ({
  * breaker.canCall(now + 10_000); // true: a probe (half-open)
  * breaker.recordSuccess(now + 10_200); // closed again
  */
-export function createCircuitBreaker(options: Partial<CircuitBreakerOptions> = {}, resumeFrom?: CircuitBreakerState): CircuitBreaker {
+export function createCircuitBreaker(
+  options: Partial<CircuitBreakerOptions> = {},
+  resumeFrom?: CircuitBreakerState,
+): CircuitBreaker {
   const settings = { ...DEFAULTS, ...options };
   let state: CircuitBreakerState = resumeFrom ? { ...resumeFrom } : closedState();
 
@@ -79,7 +86,8 @@ export function createCircuitBreaker(options: Partial<CircuitBreakerOptions> = {
       // A half-open spell whose probes never reported back (a hung call) starts over after another
       // cool-down, or the breaker would stay shut for good.
       const cooledDown = now - (state.since ?? now) >= settings.coolDownMs;
-      if (cooledDown) state = { ...state, status: "half-open", since: now, probesStarted: 0, probesSucceeded: 0 };
+      if (cooledDown)
+        state = { ...state, status: "half-open", since: now, probesStarted: 0, probesSucceeded: 0 };
       if (state.status === "open") return false;
       if (state.probesStarted >= settings.halfOpenProbes) return false;
       state = { ...state, probesStarted: state.probesStarted + 1 };
@@ -90,7 +98,10 @@ export function createCircuitBreaker(options: Partial<CircuitBreakerOptions> = {
         state = { ...state, consecutiveFailures: 0 };
       } else if (state.status === "half-open") {
         const probesSucceeded = state.probesSucceeded + 1;
-        state = probesSucceeded >= settings.halfOpenProbes ? closedState() : { ...state, probesSucceeded };
+        state =
+          probesSucceeded >= settings.halfOpenProbes
+            ? closedState()
+            : { ...state, probesSucceeded };
       }
       // Open: a late answer from a call made before it opened changes nothing.
     },
@@ -99,7 +110,8 @@ export function createCircuitBreaker(options: Partial<CircuitBreakerOptions> = {
       if (state.status === "half-open") return open(now, state.reason ?? "a probe call failed");
       if (state.status === "open") return;
       const consecutiveFailures = state.consecutiveFailures + 1;
-      if (consecutiveFailures >= settings.failureThreshold) open(now, `${consecutiveFailures} consecutive failures`);
+      if (consecutiveFailures >= settings.failureThreshold)
+        open(now, `${consecutiveFailures} consecutive failures`);
       else state = { ...state, consecutiveFailures };
     },
     forceOpen(now, reason) {

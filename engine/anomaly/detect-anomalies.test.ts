@@ -17,7 +17,12 @@ function evaluateFamily(family: ScenarioFamily): DetectionSummary & { points: nu
         const series = generateSeries({ seed: seed * 1000 + i, family, kind });
         points += series.points.length;
         const report = detectAnomalies(series.points, { kind });
-        scores.push(scoreDetections(series, report.anomalies.map((a) => a.at)));
+        scores.push(
+          scoreDetections(
+            series,
+            report.anomalies.map((a) => a.at),
+          ),
+        );
       }
     }
   }
@@ -25,10 +30,20 @@ function evaluateFamily(family: ScenarioFamily): DetectionSummary & { points: nu
 }
 
 const minute = 60_000;
-const regular = (values: number[], step = minute): MetricPoint[] => values.map((v, i) => [Date.UTC(2026, 0, 5) + i * step, v]);
+const regular = (values: number[], step = minute): MetricPoint[] =>
+  values.map((v, i) => [Date.UTC(2026, 0, 5) + i * step, v]);
 
 describe("detectAnomalies on generated series", () => {
-  const withAnomalies: ScenarioFamily[] = ["spikes", "dips", "level-shifts", "trend-spikes", "daily", "weekly", "gaps", "mixed"];
+  const withAnomalies: ScenarioFamily[] = [
+    "spikes",
+    "dips",
+    "level-shifts",
+    "trend-spikes",
+    "daily",
+    "weekly",
+    "gaps",
+    "mixed",
+  ];
   const summaries = new Map(withAnomalies.map((family) => [family, evaluateFamily(family)]));
 
   it.each(withAnomalies)("keeps precision and recall at 0.85 or more on %s", (family) => {
@@ -45,11 +60,14 @@ describe("detectAnomalies on generated series", () => {
     expect(overall.meanDetectionDelayPoints).toBeLessThan(1);
   });
 
-  it.each(["trend", "seasonal-only", "noise"] as const)("flags almost nothing on %s alone", (family) => {
-    const summary = evaluateFamily(family);
-    expect(summary.events).toBe(0);
-    expect((summary.flagged / summary.points) * 1000).toBeLessThan(0.2); // fewer than 1 in 5,000 points
-  });
+  it.each(["trend", "seasonal-only", "noise"] as const)(
+    "flags almost nothing on %s alone",
+    (family) => {
+      const summary = evaluateFamily(family);
+      expect(summary.events).toBe(0);
+      expect((summary.flagged / summary.points) * 1000).toBeLessThan(0.2); // fewer than 1 in 5,000 points
+    },
+  );
 
   it("flags nothing in too short a series and says why", () => {
     const series = generateSeries({ seed: 3, family: "few-points", kind: "latency" });
@@ -57,7 +75,11 @@ describe("detectAnomalies on generated series", () => {
     expect(report.anomalies).toEqual([]);
     expect(report.band).toHaveLength(series.points.length);
     expect(report.skipped).toMatch(/too few points: 12 given/);
-    expect(detectAnomalies([], { kind: "count" })).toMatchObject({ anomalies: [], band: [], skipped: expect.stringMatching(/too few/) });
+    expect(detectAnomalies([], { kind: "count" })).toMatchObject({
+      anomalies: [],
+      band: [],
+      skipped: expect.stringMatching(/too few/),
+    });
   });
 
   it("finds the daily and weekly rhythms it was given, and none in plain noise", () => {
@@ -67,7 +89,10 @@ describe("detectAnomalies on generated series", () => {
     expect(detectAnomalies(daily.points, { kind: "latency" }).seasonality?.period).toBe("daily");
     expect(detectAnomalies(weekly.points, { kind: "latency" }).seasonality?.period).toBe("weekly");
     expect(detectAnomalies(noise.points, { kind: "latency" }).seasonality).toBeNull();
-    expect(detectAnomalies(daily.points, { kind: "latency" }).detectors).toEqual(["seasonal", "level-shift"]);
+    expect(detectAnomalies(daily.points, { kind: "latency" }).detectors).toEqual([
+      "seasonal",
+      "level-shift",
+    ]);
   });
 });
 
@@ -75,23 +100,41 @@ describe("detectAnomalies on hand-made series", () => {
   it("explains a latency spike in words", () => {
     const values = Array.from({ length: 120 }, (_, i) => 400 + 10 * Math.sin(i * 1.7));
     values[100] = 2340;
-    const [anomaly, ...others] = detectAnomalies(regular(values), { kind: "latency", label: "p95 latency" }).anomalies;
+    const [anomaly, ...others] = detectAnomalies(regular(values), {
+      kind: "latency",
+      label: "p95 latency",
+    }).anomalies;
     expect(others).toEqual([]);
-    expect(anomaly).toMatchObject({ at: Date.UTC(2026, 0, 5) + 100 * minute, value: 2340, direction: "up", detector: "robust-z" });
-    expect(anomaly!.reason).toMatch(/^p95 latency 2,340 ms is \d+\.\d robust deviations above the median of the last 60 points \(\d{3} ms\)$/);
+    expect(anomaly).toMatchObject({
+      at: Date.UTC(2026, 0, 5) + 100 * minute,
+      value: 2340,
+      direction: "up",
+      detector: "robust-z",
+    });
+    expect(anomaly!.reason).toMatch(
+      /^p95 latency 2,340 ms is \d+\.\d robust deviations above the median of the last 60 points \(\d{3} ms\)$/,
+    );
     expect(anomaly!.band[1]).toBeLessThan(500);
   });
 
   it("does not flag the odd non-zero point of an error rate or a count that is usually 0", () => {
-    const rates = Array.from({ length: 400 }, (_, i): number => (i % 23 === 0 ? 0.004 : i % 57 === 0 ? 0.01 : 0));
-    const counts = Array.from({ length: 400 }, (_, i): number => (i % 19 === 0 ? 1 : i % 61 === 0 ? 3 : 0));
+    const rates = Array.from({ length: 400 }, (_, i): number =>
+      i % 23 === 0 ? 0.004 : i % 57 === 0 ? 0.01 : 0,
+    );
+    const counts = Array.from({ length: 400 }, (_, i): number =>
+      i % 19 === 0 ? 1 : i % 61 === 0 ? 3 : 0,
+    );
     expect(detectAnomalies(regular(rates), { kind: "error_rate" }).anomalies).toEqual([]);
     expect(detectAnomalies(regular(counts), { kind: "count" }).anomalies).toEqual([]);
     // ...while a real burst still stands out.
     rates[300] = 0.2;
     counts[300] = 40;
-    expect(detectAnomalies(regular(rates), { kind: "error_rate" }).anomalies.map((a) => a.value)).toEqual([0.2]);
-    expect(detectAnomalies(regular(counts), { kind: "count" }).anomalies.map((a) => a.value)).toEqual([40]);
+    expect(
+      detectAnomalies(regular(rates), { kind: "error_rate" }).anomalies.map((a) => a.value),
+    ).toEqual([0.2]);
+    expect(
+      detectAnomalies(regular(counts), { kind: "count" }).anomalies.map((a) => a.value),
+    ).toEqual([40]);
   });
 
   it("keeps an error rate's band inside 0..1", () => {
@@ -103,7 +146,10 @@ describe("detectAnomalies on hand-made series", () => {
   });
 
   it("flags a level shift at its onset, then follows the new level", () => {
-    const values = Array.from({ length: 400 }, (_, i) => (i < 200 ? 100 : 160) + 4 * Math.sin(i * 2.3));
+    const values = Array.from(
+      { length: 400 },
+      (_, i) => (i < 200 ? 100 : 160) + 4 * Math.sin(i * 2.3),
+    );
     const report = detectAnomalies(regular(values), { kind: "latency" });
     const flaggedIndexes = report.anomalies.map((a) => (a.at - Date.UTC(2026, 0, 5)) / minute);
     expect(flaggedIndexes.length).toBeGreaterThan(0);
@@ -118,17 +164,21 @@ describe("detectAnomalies on hand-made series", () => {
 
   it("moves its threshold with sensitivity", () => {
     const series = generateSeries({ seed: 8, family: "spikes", kind: "cost" });
-    const flagged = (sensitivity: "low" | "medium" | "high" | number) => detectAnomalies(series.points, { kind: "cost", sensitivity }).anomalies.length;
+    const flagged = (sensitivity: "low" | "medium" | "high" | number) =>
+      detectAnomalies(series.points, { kind: "cost", sensitivity }).anomalies.length;
     expect(flagged("low")).toBeLessThanOrEqual(flagged("medium"));
     expect(flagged("medium")).toBeLessThanOrEqual(flagged("high"));
     expect(flagged(0.5)).toBe(flagged("medium"));
-    const band = (sensitivity: "low" | "high") => detectAnomalies(series.points, { kind: "cost", sensitivity }).band[500]!;
+    const band = (sensitivity: "low" | "high") =>
+      detectAnomalies(series.points, { kind: "cost", sensitivity }).band[500]!;
     expect(band("high").high - band("high").low).toBeLessThan(band("low").high - band("low").low);
   });
 
   it("reads points in time order even when they come shuffled", () => {
     const series = generateSeries({ seed: 9, family: "spikes", kind: "latency" });
     const shuffled = [...series.points].reverse();
-    expect(detectAnomalies(shuffled, { kind: "latency" }).anomalies).toEqual(detectAnomalies(series.points, { kind: "latency" }).anomalies);
+    expect(detectAnomalies(shuffled, { kind: "latency" }).anomalies).toEqual(
+      detectAnomalies(series.points, { kind: "latency" }).anomalies,
+    );
   });
 });

@@ -1,7 +1,13 @@
 /**
  * The entry point the app and the CLI share: one call per series, detectors chosen by its kind.
  */
-import { DEFAULT_MIN_HISTORY, type DetectOptions, findProfile, prepareSeries, runDetector } from "./detectors";
+import {
+  DEFAULT_MIN_HISTORY,
+  type DetectOptions,
+  findProfile,
+  prepareSeries,
+  runDetector,
+} from "./detectors";
 import { KIND_PROFILES } from "./kind-profiles";
 import type { DetectionResult, DetectorName, MetricPoint, SeasonalPeriod } from "./types";
 
@@ -21,12 +27,16 @@ export type AnomalyReport = DetectionResult & {
  * const { anomalies, band } = detectAnomalies(points, { kind: "latency", sensitivity: "high" });
  * anomalies[0]; // { at, value, score: 6.1, band: [380, 440], reason: "latency 2,340 ms is 6.1 …", detector: "robust-z" }
  */
-export function detectAnomalies(points: readonly MetricPoint[], options: DetectOptions): AnomalyReport {
+export function detectAnomalies(
+  points: readonly MetricPoint[],
+  options: DetectOptions,
+): AnomalyReport {
   const series = prepareSeries(points);
   const minHistory = options.minHistory ?? DEFAULT_MIN_HISTORY;
   const profile = series.values.length > minHistory ? findProfile(series, options) : null;
   const result = runDetector(series, options, null, profile);
-  const baseline: DetectorName = KIND_PROFILES[options.kind].baseline === "ewma" ? "ewma" : "robust-z";
+  const baseline: DetectorName =
+    KIND_PROFILES[options.kind].baseline === "ewma" ? "ewma" : "robust-z";
   return {
     ...result,
     detectors: [profile ? "seasonal" : baseline, "level-shift"],

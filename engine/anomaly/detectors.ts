@@ -6,8 +6,21 @@
 import { type Baseline, createEwmaBaseline, createMedianBaseline } from "./baselines";
 import { KIND_PROFILES, type KindProfile, thresholdFor } from "./kind-profiles";
 import { type ScanReasons, scanSeries } from "./scan-series";
-import { describeSlot, detectSeasonality, fitSeasonalProfile, profileValueAt, type SeasonalProfile } from "./seasonality";
-import type { DetectionResult, DetectorName, MetricPoint, SeasonalPeriod, SeriesKind, Sensitivity } from "./types";
+import {
+  describeSlot,
+  detectSeasonality,
+  fitSeasonalProfile,
+  profileValueAt,
+  type SeasonalProfile,
+} from "./seasonality";
+import type {
+  DetectionResult,
+  DetectorName,
+  MetricPoint,
+  SeasonalPeriod,
+  SeriesKind,
+  Sensitivity,
+} from "./types";
 
 export type DetectOptions = {
   kind: SeriesKind;
@@ -72,7 +85,10 @@ export function prepareSeries(points: readonly MetricPoint[]): PreparedSeries {
  * @example detectRobustZ(points, { kind: "latency" }).anomalies[0]?.reason
  * // "latency 2,340 ms is 6.1 robust deviations above the median of the last 60 points (410 ms)"
  */
-export function detectRobustZ(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+export function detectRobustZ(
+  points: readonly MetricPoint[] | PreparedSeries,
+  options: DetectOptions,
+): DetectionResult {
   return runDetector(asPrepared(points), options, "robust-z", null);
 }
 
@@ -80,7 +96,10 @@ export function detectRobustZ(points: readonly MetricPoint[] | PreparedSeries, o
  * EWMA control band: an exponentially weighted mean ± threshold × its weighted mean deviation.
  * @example detectEwma(points, { kind: "cost", sensitivity: "high" }).band.at(-1)?.high
  */
-export function detectEwma(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+export function detectEwma(
+  points: readonly MetricPoint[] | PreparedSeries,
+  options: DetectOptions,
+): DetectionResult {
   return runDetector(asPrepared(points), options, "ewma", null);
 }
 
@@ -89,12 +108,20 @@ export function detectEwma(points: readonly MetricPoint[] | PreparedSeries, opti
  * With `seasonality: "auto"` (the default) and no rhythm found, flags nothing and says why in `skipped`.
  * @example detectSeasonal(points, { kind: "count", seasonality: "weekly" })
  */
-export function detectSeasonal(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+export function detectSeasonal(
+  points: readonly MetricPoint[] | PreparedSeries,
+  options: DetectOptions,
+): DetectionResult {
   const series = asPrepared(points);
   const profile = findProfile(series, options);
   if (!profile) {
     const result = runDetector(series, options, null, null);
-    return { ...result, anomalies: [], changePoints: [], skipped: result.skipped ?? "no daily or weekly rhythm found" };
+    return {
+      ...result,
+      anomalies: [],
+      changePoints: [],
+      skipped: result.skipped ?? "no daily or weekly rhythm found",
+    };
   }
   return runDetector(series, options, null, profile);
 }
@@ -104,16 +131,23 @@ export function detectSeasonal(points: readonly MetricPoint[] | PreparedSeries, 
  * at least `threshold` scales high, and the band moves to the new level once it is confirmed.
  * @example detectLevelShifts(points, { kind: "latency" }).changePoints // [1767225600000]
  */
-export function detectLevelShifts(points: readonly MetricPoint[] | PreparedSeries, options: DetectOptions): DetectionResult {
+export function detectLevelShifts(
+  points: readonly MetricPoint[] | PreparedSeries,
+  options: DetectOptions,
+): DetectionResult {
   const result = runDetector(asPrepared(points), options, "robust-z", null);
   return { ...result, anomalies: result.anomalies.filter((a) => a.detector === "level-shift") };
 }
 
 /** The profile to use: forced, found, or none. */
-export function findProfile(series: PreparedSeries, options: Pick<DetectOptions, "seasonality" | "utcOffsetMinutes">): SeasonalProfile | null {
+export function findProfile(
+  series: PreparedSeries,
+  options: Pick<DetectOptions, "seasonality" | "utcOffsetMinutes">,
+): SeasonalProfile | null {
   const mode = options.seasonality ?? "auto";
   if (mode === "none") return null;
-  if (mode === "auto") return detectSeasonality(series.times, series.values, options.utcOffsetMinutes);
+  if (mode === "auto")
+    return detectSeasonality(series.times, series.values, options.utcOffsetMinutes);
   return fitSeasonalProfile(series.times, series.values, mode, options.utcOffsetMinutes);
 }
 
@@ -131,13 +165,17 @@ export function runDetector(
   const minHistory = options.minHistory ?? DEFAULT_MIN_HISTORY;
   const window = options.window ?? DEFAULT_WINDOW;
   const useEwma = baselineName ? baselineName === "ewma" : kind.baseline === "ewma";
-  const baseline: Baseline = useEwma ? createEwmaBaseline({ seedPoints: Math.max(2, Math.min(minHistory, 20)) }) : createMedianBaseline(window);
+  const baseline: Baseline = useEwma
+    ? createEwmaBaseline({ seedPoints: Math.max(2, Math.min(minHistory, 20)) })
+    : createMedianBaseline(window);
   const detector: DetectorName = profile ? "seasonal" : useEwma ? "ewma" : "robust-z";
   const seasonal = profile ? seasonalComponent(series.times, profile) : null;
   const result = scanSeries(series.times, series.values, seasonal, baseline, {
     detector,
     threshold: options.threshold ?? thresholdFor(options.sensitivity),
-    scaleFloor: options.minScale ? (expected) => Math.max(options.minScale!, kind.scaleFloor(expected)) : kind.scaleFloor,
+    scaleFloor: options.minScale
+      ? (expected) => Math.max(options.minScale!, kind.scaleFloor(expected))
+      : kind.scaleFloor,
     bounds: kind.bounds,
     minHistory,
     reasons: createReasons(series, kind, options, detector, profile),
@@ -177,7 +215,8 @@ function createReasons(
       if (detector === "robust-z") {
         return `${head} robust deviations ${side(value, expected)} the median of the last ${historySize} points (${show(expected)})`;
       }
-      if (detector === "ewma") return `${head} deviations ${side(value, expected)} its moving average (${show(expected)})`;
+      if (detector === "ewma")
+        return `${head} deviations ${side(value, expected)} its moving average (${show(expected)})`;
       const period = profile?.period ?? "daily";
       const slot = profile ? describeSlot(profile, series.times[index] as number) : "";
       const same = period === "daily" ? "same hour of day" : "same hour of week";
@@ -188,4 +227,3 @@ function createReasons(
     },
   };
 }
-

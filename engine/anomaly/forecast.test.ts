@@ -8,9 +8,18 @@ const minute = 60_000;
 const hour = 60 * minute;
 
 /** A daily wave with a harmonic, so it is not a pure sine. */
-const dailyTruth = (at: number) => 500 + 100 * Math.sin((2 * Math.PI * at) / (24 * hour)) + 30 * Math.sin((4 * Math.PI * at) / (24 * hour));
+const dailyTruth = (at: number) =>
+  500 +
+  100 * Math.sin((2 * Math.PI * at) / (24 * hour)) +
+  30 * Math.sin((4 * Math.PI * at) / (24 * hour));
 
-function sample(count: number, step: number, truth: (at: number) => number, noise: number, seed = 1): MetricPoint[] {
+function sample(
+  count: number,
+  step: number,
+  truth: (at: number) => number,
+  noise: number,
+  seed = 1,
+): MetricPoint[] {
   const random = createRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const at = start + i * step;
@@ -46,7 +55,8 @@ describe("forecastSeries", () => {
     const model = fitForecast(sample(28 * 24, hour, weekly, 8));
     expect(model).toMatchObject({ method: "holt-winters", period: "weekly" });
     const forecast = model!.predict(48);
-    const error = forecast.reduce((sum, p) => sum + Math.abs(p.value - weekly(p.at)), 0) / forecast.length;
+    const error =
+      forecast.reduce((sum, p) => sum + Math.abs(p.value - weekly(p.at)), 0) / forecast.length;
     expect(error).toBeLessThan(15);
   });
 
@@ -61,14 +71,29 @@ describe("forecastSeries", () => {
   });
 
   it("stays inside the values the series can take", () => {
-    const falling = sample(100, minute, (at) => Math.max(0, 0.05 - (0.0005 * (at - start)) / minute), 0.002);
+    const falling = sample(
+      100,
+      minute,
+      (at) => Math.max(0, 0.05 - (0.0005 * (at - start)) / minute),
+      0.002,
+    );
     const forecast = forecastSeries(falling, 60, { kind: "error_rate" });
     for (const point of forecast) expect(point.low).toBeGreaterThanOrEqual(0);
-    expect(forecastSeries(falling.map(([t, v]) => [t, Math.abs(v)]), 60).every((p) => p.low >= 0)).toBe(true);
+    expect(
+      forecastSeries(
+        falling.map(([t, v]) => [t, Math.abs(v)]),
+        60,
+      ).every((p) => p.low >= 0),
+    ).toBe(true);
   });
 
   it("returns nothing for fewer than 10 points", () => {
-    expect(forecastSeries(sample(9, minute, () => 1, 0), 5)).toEqual([]);
+    expect(
+      forecastSeries(
+        sample(9, minute, () => 1, 0),
+        5,
+      ),
+    ).toEqual([]);
     expect(fitForecast([])).toBeNull();
   });
 });

@@ -5,7 +5,12 @@
  */
 import { prepareSeries } from "./detectors";
 import { KIND_PROFILES } from "./kind-profiles";
-import { detectSeasonality, fitSeasonalProfile, profileValueAt, type SeasonalProfile } from "./seasonality";
+import {
+  detectSeasonality,
+  fitSeasonalProfile,
+  profileValueAt,
+  type SeasonalProfile,
+} from "./seasonality";
 import type { MetricPoint, SeasonalPeriod, SeriesKind } from "./types";
 
 export type ForecastPoint = { at: number; value: number; low: number; high: number };
@@ -42,7 +47,11 @@ const GAMMAS = [0.02, 0.1, 0.3];
  * The next `horizon` points after the series, each with a band; empty with fewer than 10 points.
  * @example forecastSeries(points, 30)[0] // { at: 1767225900000, value: 412, low: 371, high: 453 }
  */
-export function forecastSeries(points: readonly MetricPoint[], horizon: number, options: ForecastOptions = {}): ForecastPoint[] {
+export function forecastSeries(
+  points: readonly MetricPoint[],
+  horizon: number,
+  options: ForecastOptions = {},
+): ForecastPoint[] {
   return fitForecast(points, options)?.predict(horizon) ?? [];
 }
 
@@ -51,7 +60,10 @@ export function forecastSeries(points: readonly MetricPoint[], horizon: number, 
  * want to know which method was used.
  * @example fitForecast(points)?.method // "holt-winters"
  */
-export function fitForecast(points: readonly MetricPoint[], options: ForecastOptions = {}): ForecastModel | null {
+export function fitForecast(
+  points: readonly MetricPoint[],
+  options: ForecastOptions = {},
+): ForecastModel | null {
   const series = prepareSeries(points);
   if (series.values.length < MIN_POINTS) return null;
   const stepMs = medianSpacing(series.times);
@@ -64,8 +76,13 @@ export function fitForecast(points: readonly MetricPoint[], options: ForecastOpt
       : mode === "auto"
         ? detectSeasonality(series.times, series.values, options.utcOffsetMinutes)
         : fitSeasonalProfile(series.times, series.values, mode, options.utcOffsetMinutes);
-  const seasonLength = profile ? Math.round((profile.period === "daily" ? 24 : 168) * (3_600_000 / stepMs)) : 0;
-  const seasonal = profile && seasonLength >= 2 && grid.values.length >= 2 * seasonLength ? { profile, seasonLength } : null;
+  const seasonLength = profile
+    ? Math.round((profile.period === "daily" ? 24 : 168) * (3_600_000 / stepMs))
+    : 0;
+  const seasonal =
+    profile && seasonLength >= 2 && grid.values.length >= 2 * seasonLength
+      ? { profile, seasonLength }
+      : null;
 
   let best: { alpha: number; beta: number; gamma: number; fit: Fit } | null = null;
   for (const alpha of ALPHAS) {
@@ -102,7 +119,12 @@ export function fitForecast(points: readonly MetricPoint[], options: ForecastOpt
         const season = m ? (fit.season[(fit.seasonIndex + h - 1) % m] as number) : 0;
         const value = fit.level + h * fit.trend + season;
         const spread = deviations * sigma * Math.sqrt(1 + variance);
-        out.push({ at: lastAt + h * stepMs, value: clip(value), low: clip(value - spread), high: clip(value + spread) });
+        out.push({
+          at: lastAt + h * stepMs,
+          value: clip(value),
+          low: clip(value - spread),
+          high: clip(value + spread),
+        });
         const weight = alpha * (1 + h * beta) + (m && h % m === 0 ? gamma * (1 - alpha) : 0);
         variance += weight * weight;
       }
@@ -112,24 +134,42 @@ export function fitForecast(points: readonly MetricPoint[], options: ForecastOpt
 }
 
 type Grid = { times: Float64Array; values: Float64Array };
-type Fit = { sse: number; errors: number; level: number; trend: number; season: Float64Array; seasonIndex: number };
+type Fit = {
+  sse: number;
+  errors: number;
+  level: number;
+  trend: number;
+  season: Float64Array;
+  seasonIndex: number;
+};
 
 /** Runs Holt (no `seasonal`) or additive Holt-Winters over the grid, summing one-step squared errors. */
-function runSmoothing(grid: Grid, seasonal: { profile: SeasonalProfile; seasonLength: number } | null, alpha: number, beta: number, gamma: number): Fit {
+function runSmoothing(
+  grid: Grid,
+  seasonal: { profile: SeasonalProfile; seasonLength: number } | null,
+  alpha: number,
+  beta: number,
+  gamma: number,
+): Fit {
   const { values, times } = grid;
   const n = values.length;
   const m = seasonal?.seasonLength ?? 0;
   // Seasonal indices start from the robust profile (medians over every cycle), level and trend from
   // the first two cycles without it (or the first two points for Holt).
   const season = new Float64Array(Math.max(m, 1));
-  for (let j = 0; j < m; j++) season[j] = profileValueAt((seasonal as { profile: SeasonalProfile }).profile, times[j] as number);
+  for (let j = 0; j < m; j++)
+    season[j] = profileValueAt(
+      (seasonal as { profile: SeasonalProfile }).profile,
+      times[j] as number,
+    );
   let level: number;
   let trend: number;
   let start: number;
   if (m) {
     const meanOf = (from: number) => {
       let sum = 0;
-      for (let k = from; k < from + m; k++) sum += (values[k] as number) - (season[k % m] as number);
+      for (let k = from; k < from + m; k++)
+        sum += (values[k] as number) - (season[k % m] as number);
       return sum / m;
     };
     level = meanOf(0);
@@ -159,7 +199,8 @@ function runSmoothing(grid: Grid, seasonal: { profile: SeasonalProfile; seasonLe
 
 function medianSpacing(times: Float64Array): number {
   const gaps = new Float64Array(times.length - 1);
-  for (let i = 1; i < times.length; i++) gaps[i - 1] = (times[i] as number) - (times[i - 1] as number);
+  for (let i = 1; i < times.length; i++)
+    gaps[i - 1] = (times[i] as number) - (times[i - 1] as number);
   const positive = gaps.filter((g) => g > 0).sort();
   return positive.length ? (positive[positive.length >> 1] as number) : 0;
 }
@@ -186,6 +227,7 @@ function resample(times: Float64Array, values: Float64Array, step: number): Grid
 
 /** A series that never went below zero is not forecast below it. */
 function naturalBounds(values: Float64Array): [number, number] {
-  for (let i = 0; i < values.length; i++) if ((values[i] as number) < 0) return [-Infinity, Infinity];
+  for (let i = 0; i < values.length; i++)
+    if ((values[i] as number) < 0) return [-Infinity, Infinity];
   return [0, Infinity];
 }

@@ -7,7 +7,9 @@ describe("generateSeries", () => {
   it("is the same series for the same seed, and another for another seed", () => {
     const a = generateSeries({ seed: 1, family: "mixed", kind: "latency" });
     expect(generateSeries({ seed: 1, family: "mixed", kind: "latency" })).toEqual(a);
-    expect(generateSeries({ seed: 2, family: "mixed", kind: "latency" }).points).not.toEqual(a.points);
+    expect(generateSeries({ seed: 2, family: "mixed", kind: "latency" }).points).not.toEqual(
+      a.points,
+    );
   });
 
   it.each(SCENARIO_FAMILIES)("labels %s series sensibly for every kind", (family) => {
@@ -24,9 +26,12 @@ describe("generateSeries", () => {
         expect(label.end).toBeGreaterThanOrEqual(label.index);
         expect(label.end).toBeLessThan(series.points.length);
       }
-      const expectsLabels = !["trend", "seasonal-only", "noise", "few-points", "mixed"].includes(family);
+      const expectsLabels = !["trend", "seasonal-only", "noise", "few-points", "mixed"].includes(
+        family,
+      );
       if (expectsLabels) expect(series.labels.length).toBeGreaterThan(0);
-      if (["trend", "seasonal-only", "noise", "few-points"].includes(family)) expect(series.labels).toEqual([]);
+      if (["trend", "seasonal-only", "noise", "few-points"].includes(family))
+        expect(series.labels).toEqual([]);
     }
   });
 
@@ -49,11 +54,25 @@ describe("scoreDetections", () => {
     const series = generateSeries({ seed: 5, family: "spikes", kind: "latency" });
     const [first, second] = series.labels;
     const atIndex = (i: number) => series.points[i]![0];
-    const score = scoreDetections(series, [atIndex(first!.index + 2), atIndex(10), atIndex(second!.end + 5)]);
-    expect(score).toMatchObject({ flagged: 3, truePositives: 2, events: series.labels.length, detected: 2, delaySum: 2 + (second!.end + 5 - second!.index) });
+    const score = scoreDetections(series, [
+      atIndex(first!.index + 2),
+      atIndex(10),
+      atIndex(second!.end + 5),
+    ]);
+    expect(score).toMatchObject({
+      flagged: 3,
+      truePositives: 2,
+      events: series.labels.length,
+      detected: 2,
+      delaySum: 2 + (second!.end + 5 - second!.index),
+    });
     const summary = summarizeScores([score]);
     expect(summary.precision).toBeCloseTo(2 / 3);
     expect(summary.recall).toBeCloseTo(2 / series.labels.length);
-    expect(summarizeScores([])).toMatchObject({ precision: 1, recall: 1, meanDetectionDelayPoints: 0 });
+    expect(summarizeScores([])).toMatchObject({
+      precision: 1,
+      recall: 1,
+      meanDetectionDelayPoints: 0,
+    });
   });
 });

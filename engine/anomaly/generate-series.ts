@@ -39,9 +39,20 @@ export const SCENARIO_FAMILIES = [
 export type ScenarioFamily = (typeof SCENARIO_FAMILIES)[number];
 
 export type AnomalyLabel = { index: number; end: number; type: "spike" | "dip" | "level-shift" };
-export type LabelledSeries = { id: string; kind: SeriesKind; family: ScenarioFamily; points: MetricPoint[]; labels: AnomalyLabel[] };
+export type LabelledSeries = {
+  id: string;
+  kind: SeriesKind;
+  family: ScenarioFamily;
+  points: MetricPoint[];
+  labels: AnomalyLabel[];
+};
 
-export type Random = { next(): number; normal(): number; between(low: number, high: number): number; integer(low: number, high: number): number };
+export type Random = {
+  next(): number;
+  normal(): number;
+  between(low: number, high: number): number;
+  integer(low: number, high: number): number;
+};
 
 /**
  * A small seeded random source (mulberry32), with normal draws by Box–Muller.
@@ -81,19 +92,28 @@ const ANOMALY_SPACING = 40;
  * One labelled series of a scenario family.
  * @example const { points, labels } = generateSeries({ seed: 7, family: "spikes", kind: "latency" });
  */
-export function generateSeries(options: { seed: number; family: ScenarioFamily; kind?: SeriesKind; length?: number }): LabelledSeries {
+export function generateSeries(options: {
+  seed: number;
+  family: ScenarioFamily;
+  kind?: SeriesKind;
+  length?: number;
+}): LabelledSeries {
   const random = createRandom(options.seed);
   const kind = options.kind ?? SERIES_KINDS[random.integer(0, 3)]!;
   const recipe = recipeFor(options.family, options.length ?? 2000, random);
   const n = recipe.length;
   const noise = createNoise(kind, random);
-  const minutes = { weekly: [60], daily: [5, 10, 15], none: [1, 5, 60] }[recipe.seasonality ?? "none"];
+  const minutes = { weekly: [60], daily: [5, 10, 15], none: [1, 5, 60] }[
+    recipe.seasonality ?? "none"
+  ];
   const interval = minutes[random.integer(0, minutes.length - 1)]! * MINUTE;
   const start = Date.UTC(2026, 0, 5) + random.integer(0, 167) * HOUR;
   const jitter = recipe.gaps ? 0.2 : 0.05;
   // Values belong to their nominal time (the rollup bucket); only the reported timestamp jitters.
   const nominal = (i: number) => start + i * interval;
-  const times = Array.from({ length: n }, (_, i) => Math.round(nominal(i) + random.between(-jitter, jitter) * interval));
+  const times = Array.from({ length: n }, (_, i) =>
+    Math.round(nominal(i) + random.between(-jitter, jitter) * interval),
+  );
 
   const onsets = placeAnomalies(recipe.anomalies.length, n, random);
   const labels: AnomalyLabel[] = [];
@@ -107,7 +127,8 @@ export function generateSeries(options: { seed: number; family: ScenarioFamily; 
   if (recipe.seasonality) {
     const amplitude = Math.min(random.between(3, 8) * scale, 0.6 * noise.level);
     const phase = random.between(0, 2 * Math.PI);
-    for (let i = 0; i < n; i++) clean[i]! += amplitude * rhythm(nominal(i), recipe.seasonality, phase);
+    for (let i = 0; i < n; i++)
+      clean[i]! += amplitude * rhythm(nominal(i), recipe.seasonality, phase);
   }
   const spikes: { at: number; size: number; length: number }[] = [];
   recipe.anomalies.forEach((type, k) => {
@@ -127,7 +148,8 @@ export function generateSeries(options: { seed: number; family: ScenarioFamily; 
 
   const values = Array.from(clean, (c) => noise.sample(Math.max(0, c)));
   for (const spike of spikes) {
-    for (let i = spike.at; i < Math.min(n, spike.at + spike.length); i++) values[i] = noise.bound(values[i]! + spike.size);
+    for (let i = spike.at; i < Math.min(n, spike.at + spike.length); i++)
+      values[i] = noise.bound(values[i]! + spike.size);
   }
   let points: MetricPoint[] = times.map((t, i) => [t, values[i]!]);
   if (recipe.gaps) {
@@ -136,7 +158,13 @@ export function generateSeries(options: { seed: number; family: ScenarioFamily; 
     labels.splice(0, labels.length, ...cut.labels);
   }
   labels.sort((a, b) => a.index - b.index);
-  return { id: `${options.family}-${kind}-${options.seed}`, kind, family: options.family, points, labels };
+  return {
+    id: `${options.family}-${kind}-${options.seed}`,
+    kind,
+    family: options.family,
+    points,
+    labels,
+  };
 }
 
 /**
@@ -164,9 +192,15 @@ export function generateSeriesSet(options: {
 
 function recipeFor(family: ScenarioFamily, length: number, random: Random): Recipe {
   const base: Recipe = { seasonality: null, trend: false, gaps: false, anomalies: [], length };
-  const some = <T>(type: T, low: number, high: number) => Array.from({ length: random.integer(low, high) }, () => type);
+  const some = <T>(type: T, low: number, high: number) =>
+    Array.from({ length: random.integer(low, high) }, () => type);
   const mixedAnomalies = () =>
-    some(null, 2, 6).map(() => (["spike", "spike", "spike", "spike", "dip", "dip", "level-shift", "level-shift"] as const)[random.integer(0, 7)]!);
+    some(null, 2, 6).map(
+      () =>
+        (["spike", "spike", "spike", "spike", "dip", "dip", "level-shift", "level-shift"] as const)[
+          random.integer(0, 7)
+        ]!,
+    );
   const seasonal = () => (random.next() < 0.5 ? "daily" : "weekly");
   switch (family) {
     case "spikes":
@@ -205,29 +239,50 @@ function recipeFor(family: ScenarioFamily, length: number, random: Random): Reci
 }
 
 /** A kind's noise: its starting level, its scale at a clean value, a noisy draw around one. */
-type Noise = { level: number; scaleAt(clean: number): number; sample(clean: number): number; bound(value: number): number };
+type Noise = {
+  level: number;
+  scaleAt(clean: number): number;
+  sample(clean: number): number;
+  bound(value: number): number;
+};
 
 function createNoise(kind: SeriesKind, random: Random): Noise {
-  const logUniform = (low: number, high: number) => Math.exp(random.between(Math.log(low), Math.log(high)));
+  const logUniform = (low: number, high: number) =>
+    Math.exp(random.between(Math.log(low), Math.log(high)));
   const positive = (value: number) => Math.max(0, value);
   switch (kind) {
     case "latency":
     case "cost": {
       const level = kind === "latency" ? logUniform(80, 1500) : logUniform(0.5, 200);
       const sigma = level * random.between(0.03, 0.1);
-      return { level, scaleAt: () => sigma, sample: (clean) => positive(clean + sigma * random.normal()), bound: positive };
+      return {
+        level,
+        scaleAt: () => sigma,
+        sample: (clean) => positive(clean + sigma * random.normal()),
+        bound: positive,
+      };
     }
     case "error_rate": {
       const level = logUniform(0.002, 0.05);
       const calls = random.integer(200, 5000);
       const scaleAt = (clean: number) => Math.max(Math.sqrt((clean * (1 - clean)) / calls), 0.005);
       const bound = (value: number) => Math.min(1, positive(value));
-      return { level, scaleAt, sample: (clean) => sampleBinomial(calls, Math.min(1, clean), random) / calls, bound };
+      return {
+        level,
+        scaleAt,
+        sample: (clean) => sampleBinomial(calls, Math.min(1, clean), random) / calls,
+        bound,
+      };
     }
     case "count": {
       const level = logUniform(0.3, 300);
       const scaleAt = (clean: number) => Math.sqrt(Math.max(clean, 1)) + 0.5;
-      return { level, scaleAt, sample: (clean) => samplePoisson(clean, random), bound: (v) => Math.round(positive(v)) };
+      return {
+        level,
+        scaleAt,
+        sample: (clean) => samplePoisson(clean, random),
+        bound: (v) => Math.round(positive(v)),
+      };
     }
   }
 }
@@ -235,7 +290,9 @@ function createNoise(kind: SeriesKind, random: Random): Noise {
 /** A daily shape (a main wave and a harmonic, so it is not a pure sine), damped at weekends for weekly. */
 function rhythm(at: number, period: "daily" | "weekly", phase: number): number {
   const hourOfDay = (at / HOUR) % 24;
-  const daily = Math.sin((2 * Math.PI * hourOfDay) / 24 + phase) + 0.35 * Math.sin((4 * Math.PI * hourOfDay) / 24 + 2 * phase);
+  const daily =
+    Math.sin((2 * Math.PI * hourOfDay) / 24 + phase) +
+    0.35 * Math.sin((4 * Math.PI * hourOfDay) / 24 + 2 * phase);
   if (period === "daily") return daily / 1.2;
   const dayOfWeek = (Math.floor(at / (24 * HOUR)) + 3) % 7; // 0 = Monday
   return dayOfWeek >= 5 ? 0.3 * daily - 0.8 : daily;
@@ -251,7 +308,11 @@ function placeAnomalies(count: number, n: number, random: Random): number[] {
 }
 
 /** Drops 2–5 runs of points away from every label, renumbering the labels to match. */
-function dropGaps(points: MetricPoint[], labels: AnomalyLabel[], random: Random): { points: MetricPoint[]; labels: AnomalyLabel[] } {
+function dropGaps(
+  points: MetricPoint[],
+  labels: AnomalyLabel[],
+  random: Random,
+): { points: MetricPoint[]; labels: AnomalyLabel[] } {
   const dropped = new Uint8Array(points.length);
   const nearLabel = (i: number) => labels.some((l) => i >= l.index - 5 && i <= l.end + 10);
   for (let gap = random.integer(2, 5); gap > 0; gap--) {
@@ -267,7 +328,10 @@ function dropGaps(points: MetricPoint[], labels: AnomalyLabel[], random: Random)
     renumbered[i] = kept.length;
     if (!dropped[i]) kept.push(p);
   });
-  return { points: kept, labels: labels.map((l) => ({ ...l, index: renumbered[l.index]!, end: renumbered[l.end]! })) };
+  return {
+    points: kept,
+    labels: labels.map((l) => ({ ...l, index: renumbered[l.index]!, end: renumbered[l.end]! })),
+  };
 }
 
 function samplePoisson(mean: number, random: Random): number {

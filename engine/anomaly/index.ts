@@ -3,11 +3,30 @@
  * machines the server drives (circuit breaker, alert lifecycle). All pure: no clock, no I/O.
  */
 export { detectAnomalies, type AnomalyReport } from "./detect-anomalies";
-export { detectEwma, detectLevelShifts, detectRobustZ, detectSeasonal, prepareSeries, type DetectOptions } from "./detectors";
+export {
+  detectEwma,
+  detectLevelShifts,
+  detectRobustZ,
+  detectSeasonal,
+  prepareSeries,
+  type DetectOptions,
+} from "./detectors";
 export { KIND_PROFILES, thresholdFor } from "./kind-profiles";
 export { detectSeasonality, type SeasonalProfile } from "./seasonality";
-export { fitForecast, forecastSeries, type ForecastModel, type ForecastOptions, type ForecastPoint } from "./forecast";
-export { createCircuitBreaker, type CircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerState, type CircuitStatus } from "./circuit-breaker";
+export {
+  fitForecast,
+  forecastSeries,
+  type ForecastModel,
+  type ForecastOptions,
+  type ForecastPoint,
+} from "./forecast";
+export {
+  createCircuitBreaker,
+  type CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitBreakerState,
+  type CircuitStatus,
+} from "./circuit-breaker";
 export {
   decideAlert,
   foldAlert,

@@ -65,6 +65,9 @@ const NAMED_SENSITIVITY = { low: 0, medium: 0.5, high: 1 } as const;
  * @example thresholdFor("high") // 3.5
  */
 export function thresholdFor(sensitivity: Sensitivity = "medium"): number {
-  const level = typeof sensitivity === "number" ? Math.min(1, Math.max(0, sensitivity)) : NAMED_SENSITIVITY[sensitivity];
+  const level =
+    typeof sensitivity === "number"
+      ? Math.min(1, Math.max(0, sensitivity))
+      : NAMED_SENSITIVITY[sensitivity];
   return 6.5 - 3 * level;
 }

@@ -49,7 +49,8 @@ export function medianInPlace(values: Float64Array, from: number, to: number): n
   if (count % 2) return upper;
   // After selection, everything below the upper middle is ≤ it: the lower middle is their maximum.
   let lower = -Infinity;
-  for (let i = from; i < from + (count >> 1); i++) if ((values[i] as number) > lower) lower = values[i] as number;
+  for (let i = from; i < from + (count >> 1); i++)
+    if ((values[i] as number) > lower) lower = values[i] as number;
   return (lower + upper) / 2;
 }
 

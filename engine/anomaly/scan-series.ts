@@ -88,7 +88,10 @@ export function scanSeries(
     const pointBand = bandAt(i, expected, scale);
     band[i] = pointBand;
 
-    if ((score > threshold && value > pointBand.high) || (score < -threshold && value < pointBand.low)) {
+    if (
+      (score > threshold && value > pointBand.high) ||
+      (score < -threshold && value < pointBand.low)
+    ) {
       flaggedAt.push(i);
       anomalies.push({
         at: times[i] as number,
@@ -159,11 +162,18 @@ function createShiftWatch() {
 }
 
 /** Median of the last `count` values written to the ring `ring` up to index `last`. */
-function medianOfRecent(ring: Float64Array, scratch: Float64Array, last: number, count: number): number {
+function medianOfRecent(
+  ring: Float64Array,
+  scratch: Float64Array,
+  last: number,
+  count: number,
+): number {
   for (let k = 0; k < count; k++) scratch[k] = ring[(last - k) % RUN_MEMORY] as number;
   const window = scratch.subarray(0, count).sort();
   const mid = count >> 1;
-  return count % 2 ? (window[mid] as number) : ((window[mid - 1] as number) + (window[mid] as number)) / 2;
+  return count % 2
+    ? (window[mid] as number)
+    : ((window[mid - 1] as number) + (window[mid] as number)) / 2;
 }
 
 /**
@@ -172,7 +182,10 @@ function medianOfRecent(ring: Float64Array, scratch: Float64Array, last: number,
  */
 function findOnset(ring: Float64Array, from: number, to: number, delta: number): number {
   for (let i = from; i <= to; i++) {
-    if (Math.abs((ring[i % RUN_MEMORY] as number) - delta) < Math.abs(ring[i % RUN_MEMORY] as number)) return i;
+    if (
+      Math.abs((ring[i % RUN_MEMORY] as number) - delta) < Math.abs(ring[i % RUN_MEMORY] as number)
+    )
+      return i;
   }
   return from;
 }

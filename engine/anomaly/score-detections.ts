@@ -15,17 +15,27 @@ export type DetectionScore = {
   delaySum: number;
 };
 
-export type DetectionSummary = DetectionScore & { precision: number; recall: number; meanDetectionDelayPoints: number };
+export type DetectionSummary = DetectionScore & {
+  precision: number;
+  recall: number;
+  meanDetectionDelayPoints: number;
+};
 
 /**
  * Matches flagged timestamps against one series' labels.
  * @example scoreDetections(series, detectAnomalies(series.points, { kind: series.kind }).anomalies.map((a) => a.at))
  */
-export function scoreDetections(series: LabelledSeries, flaggedAt: readonly number[], tolerance = 5): DetectionScore {
+export function scoreDetections(
+  series: LabelledSeries,
+  flaggedAt: readonly number[],
+  tolerance = 5,
+): DetectionScore {
   const indexOf = new Map(series.points.map(([t], i) => [t, i]));
   const flagged = flaggedAt.map((t) => indexOf.get(t) ?? -1);
   const windows = series.labels.map((l) => [l.index, l.end + tolerance] as const);
-  const truePositives = flagged.filter((i) => windows.some(([from, to]) => i >= from && i <= to)).length;
+  const truePositives = flagged.filter((i) =>
+    windows.some(([from, to]) => i >= from && i <= to),
+  ).length;
   let detected = 0;
   let delaySum = 0;
   for (const [from, to] of windows) {

@@ -11,7 +11,15 @@ const HOUR_MS = 3_600_000;
 const BUCKETS: Record<SeasonalPeriod, number> = { daily: 24, weekly: 168 };
 // 1970-01-01 was a Thursday: 72 hours past the Monday before it, where hour-of-week 0 begins.
 const EPOCH_HOUR_OF_WEEK = 72;
-const WEEKDAYS = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+const WEEKDAYS = [
+  "Mondays",
+  "Tuesdays",
+  "Wednesdays",
+  "Thursdays",
+  "Fridays",
+  "Saturdays",
+  "Sundays",
+];
 // A rhythm counts when removing it leaves at most this share of the spread (robust scales).
 const MAX_RESIDUAL_RATIO = 0.7;
 // Weekly wins over daily only when it explains clearly more: it has 7x the buckets to overfit with.
@@ -32,14 +40,19 @@ export type SeasonalProfile = {
  * Finds a daily or weekly rhythm, or null. Needs three cycles of data and a handful of points per cycle.
  * @example detectSeasonality(times, values)?.period // "daily"
  */
-export function detectSeasonality(times: Float64Array, values: Float64Array, utcOffsetMinutes = 0): SeasonalProfile | null {
+export function detectSeasonality(
+  times: Float64Array,
+  values: Float64Array,
+  utcOffsetMinutes = 0,
+): SeasonalProfile | null {
   const phaseMs = findHourPhase(times);
   const daily = fitSeasonalProfile(times, values, "daily", utcOffsetMinutes, phaseMs);
   const weekly = fitSeasonalProfile(times, values, "weekly", utcOffsetMinutes, phaseMs);
   const residual = (p: SeasonalProfile | null) => (p ? Math.sqrt(1 - p.strength) : Infinity);
   const dailyOk = residual(daily) <= MAX_RESIDUAL_RATIO;
   const weeklyOk = residual(weekly) <= MAX_RESIDUAL_RATIO;
-  if (weeklyOk && (!dailyOk || residual(weekly) <= WEEKLY_OVER_DAILY * residual(daily))) return weekly;
+  if (weeklyOk && (!dailyOk || residual(weekly) <= WEEKLY_OVER_DAILY * residual(daily)))
+    return weekly;
   return dailyOk ? daily : null;
 }
 
@@ -84,7 +97,13 @@ export function fitSeasonalProfile(
   }
   if (count < 2 * bucketCount) return null;
 
-  const profile: SeasonalProfile = { period, buckets: new Float64Array(bucketCount), strength: 0, utcOffsetMinutes, phaseMs };
+  const profile: SeasonalProfile = {
+    period,
+    buckets: new Float64Array(bucketCount),
+    strength: 0,
+    utcOffsetMinutes,
+    phaseMs,
+  };
   // Where each point sits between two bucket centres, computed once for the medians and the fit.
   const bucket = new Int32Array(count);
   const fraction = new Float64Array(count);
@@ -94,7 +113,8 @@ export function fitSeasonalProfile(
     bucket[k] = positiveModulo(whole, bucketCount);
     fraction[k] = hours - whole;
   }
-  if (!fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction)) return null;
+  if (!fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction))
+    return null;
 
   const remaining = new Float64Array(count);
   for (let k = 0; k < count; k++) {
@@ -134,11 +154,17 @@ export function describeSlot(profile: SeasonalProfile, at: number): string {
 }
 
 /** Hours since the first bucket centre (hour 0 of the week), in the profile's time zone. */
-function hoursFromCentres(profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs">, at: number): number {
+function hoursFromCentres(
+  profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs">,
+  at: number,
+): number {
   return (at + profile.utcOffsetMinutes * 60_000 - profile.phaseMs) / HOUR_MS + EPOCH_HOUR_OF_WEEK;
 }
 
-function bucketOf(profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs" | "period">, at: number): number {
+function bucketOf(
+  profile: Pick<SeasonalProfile, "utcOffsetMinutes" | "phaseMs" | "period">,
+  at: number,
+): number {
   return positiveModulo(Math.round(hoursFromCentres(profile, at)), BUCKETS[profile.period]);
 }
 
@@ -172,9 +198,17 @@ function positiveModulo(value: number, modulus: number): number {
  * to the bucket before), centred to mean 0; empty buckets are interpolated from their neighbours.
  * Returns false when every bucket is empty.
  */
-function fillBucketMedians(buckets: Float64Array, values: Float64Array, bucket: Int32Array, fraction: Float64Array): boolean {
+function fillBucketMedians(
+  buckets: Float64Array,
+  values: Float64Array,
+  bucket: Int32Array,
+  fraction: Float64Array,
+): boolean {
   const bucketCount = buckets.length;
-  const nearest = (k: number) => ((fraction[k] as number) < 0.5 ? (bucket[k] as number) : ((bucket[k] as number) + 1) % bucketCount);
+  const nearest = (k: number) =>
+    (fraction[k] as number) < 0.5
+      ? (bucket[k] as number)
+      : ((bucket[k] as number) + 1) % bucketCount;
   const starts = new Int32Array(bucketCount + 1);
   for (let k = 0; k < values.length; k++) starts[nearest(k) + 1]!++;
   for (let b = 0; b < bucketCount; b++) starts[b + 1]! += starts[b] as number;
@@ -193,7 +227,8 @@ function fillBucketMedians(buckets: Float64Array, values: Float64Array, bucket: 
     if (!Number.isNaN(buckets[b])) continue;
     // Neighbours on the circle: the last known bucket before b and the first one after it.
     const next = known.find((k) => k > b) ?? (known[0] as number) + bucketCount;
-    const previous = known.findLast((k) => k < b) ?? (known[known.length - 1] as number) - bucketCount;
+    const previous =
+      known.findLast((k) => k < b) ?? (known[known.length - 1] as number) - bucketCount;
     const from = buckets[positiveModulo(previous, bucketCount)] as number;
     const to = buckets[positiveModulo(next, bucketCount)] as number;
     buckets[b] = from + ((b - previous) / (next - previous)) * (to - from);

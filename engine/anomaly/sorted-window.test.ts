@@ -16,24 +16,27 @@ function draw(random: ReturnType<typeof createRandom>): number {
 }
 
 describe("createSortedWindow", () => {
-  it.each([1, 2, 5, 60, 61])("agrees with sorting the last %i values, ties included", (capacity) => {
-    const random = createRandom(capacity);
-    const window = createSortedWindow(capacity);
-    const recent: number[] = [];
-    for (let i = 0; i < 1500; i++) {
-      const value = draw(random);
-      window.push(value);
-      recent.push(value);
-      if (recent.length > capacity) recent.shift();
-      const median = medianOf(recent);
-      expect(window.size()).toBe(recent.length);
-      expect(window.median()).toBeCloseTo(median, 12);
-      expect(window.mad()).toBeCloseTo(medianOf(recent.map((v) => Math.abs(v - median))), 12);
-      const sorted = sortedCopy(recent);
-      expect(window.quantile(0)).toBe(sorted[0]);
-      expect(window.quantile(1)).toBe(sorted.at(-1));
-    }
-  });
+  it.each([1, 2, 5, 60, 61])(
+    "agrees with sorting the last %i values, ties included",
+    (capacity) => {
+      const random = createRandom(capacity);
+      const window = createSortedWindow(capacity);
+      const recent: number[] = [];
+      for (let i = 0; i < 1500; i++) {
+        const value = draw(random);
+        window.push(value);
+        recent.push(value);
+        if (recent.length > capacity) recent.shift();
+        const median = medianOf(recent);
+        expect(window.size()).toBe(recent.length);
+        expect(window.median()).toBeCloseTo(median, 12);
+        expect(window.mad()).toBeCloseTo(medianOf(recent.map((v) => Math.abs(v - median))), 12);
+        const sorted = sortedCopy(recent);
+        expect(window.quantile(0)).toBe(sorted[0]);
+        expect(window.quantile(1)).toBe(sorted.at(-1));
+      }
+    },
+  );
 
   it("starts over when cleared and refuses a useless capacity", () => {
     const window = createSortedWindow(3);
@@ -56,8 +59,13 @@ describe("order statistics by selection", () => {
       const sorted = sortedCopy(values);
       const k = random.integer(0, values.length - 1);
       expect(selectInPlace(Float64Array.from(values), 0, values.length, k)).toBe(sorted[k]);
-      expect(medianInPlace(Float64Array.from(values), 0, values.length)).toBeCloseTo(medianOf(values), 12);
-      expect(quantileInPlace(Float64Array.from(values), 0.25)).toBe(sorted[Math.round(0.25 * (values.length - 1))]);
+      expect(medianInPlace(Float64Array.from(values), 0, values.length)).toBeCloseTo(
+        medianOf(values),
+        12,
+      );
+      expect(quantileInPlace(Float64Array.from(values), 0.25)).toBe(
+        sorted[Math.round(0.25 * (values.length - 1))],
+      );
     }
     expect(medianInPlace(new Float64Array(0), 0, 0)).toBeNaN();
   });

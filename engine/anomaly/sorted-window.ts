@@ -19,7 +19,8 @@ export type SortedWindow = {
  * @example const w = createSortedWindow(60); w.push(410); w.push(395); w.median(); // 402.5
  */
 export function createSortedWindow(capacity: number): SortedWindow {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new RangeError(`window capacity must be a positive integer, got ${capacity}`);
   const sorted = new Float64Array(capacity);
   const arrival = new Float64Array(capacity); // ring buffer: which value leaves next
   let count = 0;
@@ -66,7 +67,9 @@ export function createSortedWindow(capacity: number): SortedWindow {
     const position = q * (count - 1);
     const below = Math.floor(position);
     const low = sorted[below] as number;
-    return below + 1 < count ? low + (position - below) * ((sorted[below + 1] as number) - low) : low;
+    return below + 1 < count
+      ? low + (position - below) * ((sorted[below + 1] as number) - low)
+      : low;
   };
 
   return {
@@ -88,7 +91,11 @@ export function createSortedWindow(capacity: number): SortedWindow {
       const m = quantile(0.5);
       const split = lowerBound(m);
       if (count % 2) return kthDeviation(sorted, split, count, m, (count - 1) / 2);
-      return (kthDeviation(sorted, split, count, m, count / 2 - 1) + kthDeviation(sorted, split, count, m, count / 2)) / 2;
+      return (
+        (kthDeviation(sorted, split, count, m, count / 2 - 1) +
+          kthDeviation(sorted, split, count, m, count / 2)) /
+        2
+      );
     },
     quantile,
     clear() {
@@ -103,7 +110,13 @@ export function createSortedWindow(capacity: number): SortedWindow {
  * value ≥ m. Read outward from m the deviations form two sorted runs (left of it and right of it);
  * binary search finds how many of the k + 1 smallest come from the left run, in O(log count).
  */
-function kthDeviation(sorted: Float64Array, split: number, count: number, m: number, k: number): number {
+function kthDeviation(
+  sorted: Float64Array,
+  split: number,
+  count: number,
+  m: number,
+  k: number,
+): number {
   let lo = Math.max(0, k + 1 - (count - split));
   let hi = Math.min(k + 1, split);
   while (lo < hi) {

@@ -9,7 +9,10 @@ export const seriesKindSchema = z.enum(SERIES_KINDS);
 export type SeriesKind = z.infer<typeof seriesKindSchema>;
 
 /** "low" flags only glaring outliers, "high" also modest ones; a number is 0 (low) .. 1 (high). */
-export const sensitivitySchema = z.union([z.enum(["low", "medium", "high"]), z.number().min(0).max(1)]);
+export const sensitivitySchema = z.union([
+  z.enum(["low", "medium", "high"]),
+  z.number().min(0).max(1),
+]);
 export type Sensitivity = z.infer<typeof sensitivitySchema>;
 
 /** `[unixMs, value]`, in time order; timestamps may be irregular and have gaps. */

@@ -22,10 +22,15 @@ function score(tasks: readonly LabelledTask[], index: DiscoveryIndex) {
     const listed = discoverServers(index, features).servers.map((s) => s.shortName);
     wanted += servers.length;
     found += servers.filter((s) => listed.slice(0, 3).includes(s)).length;
-    if (listed.length === servers.length && servers.every((s) => listed.includes(s))) exactServers++;
+    if (listed.length === servers.length && servers.every((s) => listed.includes(s)))
+      exactServers++;
     if (decidePattern(features).pattern === pattern) correct++;
   }
-  return { recall: wanted ? found / wanted : 1, accuracy: correct / tasks.length, exactServers: exactServers / tasks.length };
+  return {
+    recall: wanted ? found / wanted : 1,
+    accuracy: correct / tasks.length,
+    exactServers: exactServers / tasks.length,
+  };
 }
 
 const builtins = buildDiscoveryIndex(BUILTIN_ENTRIES);
@@ -36,27 +41,35 @@ describe("accuracy on our own labelled tasks", () => {
     const all = [...EXTRA_TASKS, ...HELD_OUT_TASKS];
     expect(EXTRA_TASKS.length + HELD_OUT_TASKS.length).toBeGreaterThanOrEqual(40);
     expect(new Set(all.map((t) => t.pattern))).toEqual(new Set(PATTERNS));
-    expect(new Set(all.flatMap((t) => t.servers))).toEqual(new Set(builtins.entries.map((e) => e.shortName)));
+    expect(new Set(all.flatMap((t) => t.servers))).toEqual(
+      new Set(builtins.entries.map((e) => e.shortName)),
+    );
   });
 
   it.each([
     ["extra", EXTRA_TASKS],
     ["held-out", HELD_OUT_TASKS],
-  ] as const)("meets the floors on the %s tasks, with the built-in and a padded catalog", (_, tasks) => {
-    for (const index of [builtins, padded]) {
-      const { recall, accuracy, exactServers } = score(tasks, index);
-      expect(recall).toBeGreaterThanOrEqual(0.95);
-      expect(accuracy).toBeGreaterThanOrEqual(0.85);
-      // Listing only what is needed: most tasks get exactly their servers.
-      expect(exactServers).toBeGreaterThanOrEqual(0.85);
-    }
-  });
+  ] as const)(
+    "meets the floors on the %s tasks, with the built-in and a padded catalog",
+    (_, tasks) => {
+      for (const index of [builtins, padded]) {
+        const { recall, accuracy, exactServers } = score(tasks, index);
+        expect(recall).toBeGreaterThanOrEqual(0.95);
+        expect(accuracy).toBeGreaterThanOrEqual(0.85);
+        // Listing only what is needed: most tasks get exactly their servers.
+        expect(exactServers).toBeGreaterThanOrEqual(0.85);
+      }
+    },
+  );
 
-  it.each(BLIND_TASKS.map(({ batch, tasks }) => [batch, tasks] as const))("meets the floors on blind batch %i, written by people who had not read the analyzer", (_, tasks) => {
-    for (const index of [builtins, padded]) {
-      const { recall, accuracy } = score(tasks, index);
-      expect(recall).toBeGreaterThanOrEqual(0.95);
-      expect(accuracy).toBeGreaterThanOrEqual(0.85);
-    }
-  });
+  it.each(BLIND_TASKS.map(({ batch, tasks }) => [batch, tasks] as const))(
+    "meets the floors on blind batch %i, written by people who had not read the analyzer",
+    (_, tasks) => {
+      for (const index of [builtins, padded]) {
+        const { recall, accuracy } = score(tasks, index);
+        expect(recall).toBeGreaterThanOrEqual(0.95);
+        expect(accuracy).toBeGreaterThanOrEqual(0.85);
+      }
+    },
+  );
 });

@@ -3,14 +3,26 @@ import { analyzeTask } from "./analyze-task";
 
 describe("analyzeTask", () => {
   it("reads capabilities in the order the task uses them", () => {
-    expect(analyzeTask("Read data/events.csv, load it into a new SQLite table and report the row count").capabilities).toEqual(["files", "sqlite"]);
-    expect(analyzeTask("Copy the meeting notes from the Drive folder Team into notes/ in the workspace").capabilities).toEqual(["documents", "files"]);
-    expect(analyzeTask("Export the users table from Postgres to a CSV file in the backups directory").capabilities).toEqual(["relational-db", "files"]);
+    expect(
+      analyzeTask("Read data/events.csv, load it into a new SQLite table and report the row count")
+        .capabilities,
+    ).toEqual(["files", "sqlite"]);
+    expect(
+      analyzeTask("Copy the meeting notes from the Drive folder Team into notes/ in the workspace")
+        .capabilities,
+    ).toEqual(["documents", "files"]);
+    expect(
+      analyzeTask("Export the users table from Postgres to a CSV file in the backups directory")
+        .capabilities,
+    ).toEqual(["relational-db", "files"]);
   });
 
   it("finds entities: URLs, paths, files, database files, repositories and SQL", () => {
     const kinds = (text: string) => analyzeTask(text).entities.map((e) => `${e.kind}:${e.value}`);
-    expect(kinds("Save https://lobste.rs into a file called today.md")).toEqual(["url:https://lobste.rs", "file:today.md"]);
+    expect(kinds("Save https://lobste.rs into a file called today.md")).toEqual([
+      "url:https://lobste.rs",
+      "file:today.md",
+    ]);
     expect(kinds("Summarize the schema of inventory.db")).toEqual(["database-file:inventory.db"]);
     expect(kinds("Read data/events.csv now")).toEqual(["path:data/events.csv"]);
     expect(kinds("Open an issue in the acme/web repository")).toEqual(["repository:acme/web"]);
@@ -21,36 +33,58 @@ describe("analyzeTask", () => {
   });
 
   it("needs no server for pure text tasks", () => {
-    for (const task of ["Write a haiku about autumn", "Produce three versions of this abstract", "Explain recursion to a child"]) {
+    for (const task of [
+      "Write a haiku about autumn",
+      "Produce three versions of this abstract",
+      "Explain recursion to a child",
+    ]) {
       expect(analyzeTask(task).capabilities, task).toEqual([]);
     }
   });
 
   it("tells a page to fetch from a page to drive in a browser", () => {
-    expect(analyzeTask("Get the weather pages of Paris and Rome").capabilities).toEqual(["web-fetch"]);
-    expect(analyzeTask("Take a screenshot of https://example.com").capabilities).toEqual(["browser-automation"]);
+    expect(analyzeTask("Get the weather pages of Paris and Rome").capabilities).toEqual([
+      "web-fetch",
+    ]);
+    expect(analyzeTask("Take a screenshot of https://example.com").capabilities).toEqual([
+      "browser-automation",
+    ]);
   });
 
   it("reads a database word as a topic next to web research", () => {
-    expect(analyzeTask("Search the web for the top five vector databases").capabilities).toEqual(["web-search"]);
-    expect(analyzeTask("How many rows does the orders table of the database hold?").capabilities).toEqual(["relational-db"]);
+    expect(analyzeTask("Search the web for the top five vector databases").capabilities).toEqual([
+      "web-search",
+    ]);
+    expect(
+      analyzeTask("How many rows does the orders table of the database hold?").capabilities,
+    ).toEqual(["relational-db"]);
   });
 
   it("takes 'search' as web search only when nothing else is the source", () => {
-    expect(analyzeTask("Search for flights to Rome next week").capabilities).toEqual(["web-search"]);
+    expect(analyzeTask("Search for flights to Rome next week").capabilities).toEqual([
+      "web-search",
+    ]);
     expect(analyzeTask("Search the logs directory for errors").capabilities).toEqual(["files"]);
-    expect(analyzeTask("Search our GitHub repositories for uses of eval").capabilities).toEqual(["code-hosting"]);
+    expect(analyzeTask("Search our GitHub repositories for uses of eval").capabilities).toEqual([
+      "code-hosting",
+    ]);
   });
 
   it("scores structure: lists, counts, quality loops, routing, hand-offs, steps and plans", () => {
     const structure = (text: string) => analyzeTask(text).structure;
-    expect(structure("Get the pages of Paris, Tokyo and New York at the same time").splits).toBe(true);
+    expect(structure("Get the pages of Paris, Tokyo and New York at the same time").splits).toBe(
+      true,
+    );
     expect(structure("Give me four alternative subject lines").splits).toBe(true);
     expect(structure("Which customers placed more than five orders?").splits).toBe(false);
     expect(structure("Polish the essay until the critic rates it excellent").iterates).toBe(true);
     expect(structure("Keep polling until the deploy finishes").iterates).toBe(false);
-    expect(structure("Route each incoming ticket to the billing, bugs or sales queue").routes).toBe(true);
-    expect(structure("A concierge that transfers callers to a flights agent or a hotels agent").handsOff).toBe(true);
+    expect(structure("Route each incoming ticket to the billing, bugs or sales queue").routes).toBe(
+      true,
+    );
+    expect(
+      structure("A concierge that transfers callers to a flights agent or a hotels agent").handsOff,
+    ).toBe(true);
     expect(structure("Fetch the page, then save it to page.md").sequence).toBe(true);
     expect(structure("Plan and carry out a migration of our CI").plans).toBe(true);
   });
@@ -71,30 +105,53 @@ describe("analyzeTask", () => {
 
   it("leaves the words inside URLs, paths and file names to the entity scan", () => {
     // "search" in a host name is not a web search; "db" in a folder name is not a database.
-    expect(analyzeTask("Hit https://search.acme.dev/healthz and https://auth.acme.dev/healthz at once").capabilities).toEqual(["web-fetch"]);
+    expect(
+      analyzeTask("Hit https://search.acme.dev/healthz and https://auth.acme.dev/healthz at once")
+        .capabilities,
+    ).toEqual(["web-fetch"]);
     expect(analyzeTask("Count the files in db/migrations").capabilities).toEqual(["files"]);
   });
 
   it("finds files by a bare extension and folders after a place word", () => {
-    expect(analyzeTask("Rename every .jpeg under assets/images so it ends in .jpg").capabilities).toEqual(["files"]);
-    expect(analyzeTask("Adjust styles/main.css until it looks right").capabilities).toEqual(["files"]);
+    expect(
+      analyzeTask("Rename every .jpeg under assets/images so it ends in .jpg").capabilities,
+    ).toEqual(["files"]);
+    expect(analyzeTask("Adjust styles/main.css until it looks right").capabilities).toEqual([
+      "files",
+    ]);
   });
 
   it("reads a topic as a topic: researching or writing about a thing does not need it", () => {
-    expect(analyzeTask("Research the state of WebAssembly outside the browser and write a report").capabilities).toEqual(["web-search", "web-fetch"]);
+    expect(
+      analyzeTask("Research the state of WebAssembly outside the browser and write a report")
+        .capabilities,
+    ).toEqual(["web-search", "web-fetch"]);
     expect(analyzeTask("Compose a limerick about database indexes").capabilities).toEqual([]);
-    expect(analyzeTask("Remember that our staging database now lives on host db-stg-02").capabilities).toEqual(["memory"]);
+    expect(
+      analyzeTask("Remember that our staging database now lives on host db-stg-02").capabilities,
+    ).toEqual(["memory"]);
     // A new action after the topic counts again.
-    expect(analyzeTask("Research pricing online and check the usage tables in the Postgres database").capabilities).toContain("relational-db");
+    expect(
+      analyzeTask("Research pricing online and check the usage tables in the Postgres database")
+        .capabilities,
+    ).toContain("relational-db");
   });
 
   it("signs in to a site in a browser", () => {
-    expect(analyzeTask("Log into the admin panel at https://demo.test and read me the total").capabilities).toEqual(["browser-automation"]);
+    expect(
+      analyzeTask("Log into the admin panel at https://demo.test and read me the total")
+        .capabilities,
+    ).toEqual(["browser-automation"]);
   });
 
   it("does not take a state of the items for sorting or sending them", () => {
-    expect(analyzeTask("Which open issues in the web repo are labelled bug and have nobody assigned?").structure.routes).toBe(false);
-    expect(analyzeTask("Label each incoming ticket as billing or bugs and route it to the right queue").structure.routes).toBe(true);
+    expect(
+      analyzeTask("Which open issues in the web repo are labelled bug and have nobody assigned?")
+        .structure.routes,
+    ).toBe(false);
+    expect(
+      analyzeTask("Label each incoming ticket as billing or bugs and route it to the right queue")
+        .structure.routes,
+    ).toBe(true);
   });
 });
-

@@ -8,8 +8,23 @@ import type { Capability, Complexity, Intent, TaskFeatures } from "./vocabulary"
 
 // Copied once: under a CommonJS transform (tsx) every use of an imported binding is a getter call,
 // which cost a third of the analysis time on this hot path.
-const { ARTICLE, COMPOSE, CONJ_AND, CONJ_OR, COUNT_BLOCKER, DELIVER, GATHER, LEXICON, MEMORY_FALSE_FRIEND, SIGNAL_INDEX, SIGNALS, SLOT_INDEX, SLOTS, UNIT, VERB_POSITION } =
-  lexicon;
+const {
+  ARTICLE,
+  COMPOSE,
+  CONJ_AND,
+  CONJ_OR,
+  COUNT_BLOCKER,
+  DELIVER,
+  GATHER,
+  LEXICON,
+  MEMORY_FALSE_FRIEND,
+  SIGNAL_INDEX,
+  SIGNALS,
+  SLOT_INDEX,
+  SLOTS,
+  UNIT,
+  VERB_POSITION,
+} = lexicon;
 const { CAPABILITIES, INTENTS, STRUCTURE_THRESHOLDS } = vocabulary;
 
 // Scratch buffers reused across calls (JavaScript runs one call at a time): no per-call arrays.
@@ -46,7 +61,8 @@ const NEEDED = 2;
 
 function add(index: number, weight: number, at: number): void {
   scores[index] = (scores[index] as number) + weight;
-  if (weight > 0 && at >= 0 && ((firstAt[index] as number) < 0 || at < (firstAt[index] as number))) firstAt[index] = at;
+  if (weight > 0 && at >= 0 && ((firstAt[index] as number) < 0 || at < (firstAt[index] as number)))
+    firstAt[index] = at;
 }
 
 function move(from: number, to: number): void {
@@ -54,7 +70,16 @@ function move(from: number, to: number): void {
 }
 
 /** What one pass over the words found besides capability scores and signal counters. */
-type Pass = ShapeOfText & { researches: boolean; intents: number; gates: number; deliverAtVerb: boolean; itemCount: number; words: number; keywords: string[]; nounSegments: number };
+type Pass = ShapeOfText & {
+  researches: boolean;
+  intents: number;
+  gates: number;
+  deliverAtVerb: boolean;
+  itemCount: number;
+  words: number;
+  keywords: string[];
+  nounSegments: number;
+};
 
 /**
  * The first content word after a comma or a conjunction: a verb starts a new step ("…, load it"),
@@ -82,8 +107,30 @@ const WEB_TOPIC = 1;
 const FACT_TOPIC = 2;
 /** Slots a topic keeps: researching a subject on the web still needs the web. */
 const WEB_SLOTS = new Uint8Array(SLOTS.length);
-for (const name of ["web-search", "web-fetch", "web-target", "search-generic"] as const) WEB_SLOTS[slot(name)] = 1;
-const RESEARCH_NOUNS = new Set(["paper", "papers", "agent", "agents", "assistant", "team", "group", "lab", "article", "articles", "report", "reports", "question", "questions", "notes", "project", "grant", "proposal", "findings", "data"]);
+for (const name of ["web-search", "web-fetch", "web-target", "search-generic"] as const)
+  WEB_SLOTS[slot(name)] = 1;
+const RESEARCH_NOUNS = new Set([
+  "paper",
+  "papers",
+  "agent",
+  "agents",
+  "assistant",
+  "team",
+  "group",
+  "lab",
+  "article",
+  "articles",
+  "report",
+  "reports",
+  "question",
+  "questions",
+  "notes",
+  "project",
+  "grant",
+  "proposal",
+  "findings",
+  "data",
+]);
 
 /** The word that starts after `from` (skipping spaces), or "". */
 function nextWord(lower: string, from: number): string {
@@ -110,7 +157,20 @@ function isEntityPart(lower: string, start: number, end: number): boolean {
 /** One pass over the words: capability weights, intents, signals, gates, and the shape of lists and verbs. */
 function readWords(lower: string): Pass {
   const n = lower.length;
-  const pass: Pass = { researches: false, andList: 0, orList: 0, verbSegments: 0, sequenceVerbs: 0, intents: 0, gates: 0, deliverAtVerb: false, itemCount: 0, words: 0, keywords: [], nounSegments: 0 };
+  const pass: Pass = {
+    researches: false,
+    andList: 0,
+    orList: 0,
+    verbSegments: 0,
+    sequenceVerbs: 0,
+    intents: 0,
+    gates: 0,
+    deliverAtVerb: false,
+    itemCount: 0,
+    words: 0,
+    keywords: [],
+    nounSegments: 0,
+  };
   let verbPosition = true; // the next content word stands where a verb would
   let afterComma = false;
   let conjunction = 0; // CONJ_AND or CONJ_OR waiting for its segment
@@ -132,7 +192,11 @@ function readWords(lower: string): Pass {
         afterComma = true;
         verbPosition = true;
         topic = NO_TOPIC;
-      } else if (c === 59 || c === 58 || ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || lower.charCodeAt(i + 1) === 32))) {
+      } else if (
+        c === 59 ||
+        c === 58 ||
+        ((c === 46 || c === 33 || c === 63) && (i + 1 >= n || lower.charCodeAt(i + 1) === 32))
+      ) {
         afterComma = false;
         conjunction = 0;
         pass.nounSegments = 0;
@@ -143,7 +207,11 @@ function readWords(lower: string): Pass {
       continue;
     }
     let j = i + 1;
-    for (let d = lower.charCodeAt(j); j < n && ((d >= 97 && d <= 122) || (d >= 48 && d <= 57)); d = lower.charCodeAt(++j));
+    for (
+      let d = lower.charCodeAt(j);
+      j < n && ((d >= 97 && d <= 122) || (d >= 48 && d <= 57));
+      d = lower.charCodeAt(++j)
+    );
     const word = lower.slice(i, j);
     const start = i;
     i = j;
@@ -151,7 +219,9 @@ function readWords(lower: string): Pass {
     // A piece of a URL, path or file name ("search.acme.dev", "db/migrations", "README.md") is the
     // entity scan's to weigh: its words are not the task's words.
     // "research paper", "research agent": a noun, not the activity.
-    const entityPart = isEntityPart(lower, start, j) || (word === "research" && RESEARCH_NOUNS.has(nextWord(lower, j)));
+    const entityPart =
+      isEntityPart(lower, start, j) ||
+      (word === "research" && RESEARCH_NOUNS.has(nextWord(lower, j)));
     const cue: Cue | undefined = entityPart ? undefined : LEXICON.get(word);
     if (pendingCount > 0) {
       if (cue === undefined || (cue.flags & UNIT) === 0) countParts(pass, pendingCount);
@@ -165,7 +235,16 @@ function readWords(lower: string): Pass {
         const value = Number(word);
         const before = start > 0 ? lower.charCodeAt(start - 1) : 32;
         const after = j < n ? lower.charCodeAt(j) : 32;
-        if (value >= 2 && value <= 20 && before === 32 && after !== 46 && after !== 58 && after !== 47 && after !== 45 && (previousFlags & COUNT_BLOCKER) === 0) {
+        if (
+          value >= 2 &&
+          value <= 20 &&
+          before === 32 &&
+          after !== 46 &&
+          after !== 58 &&
+          after !== 47 &&
+          after !== 45 &&
+          (previousFlags & COUNT_BLOCKER) === 0
+        ) {
           pendingCount = value;
         }
       } else if (word.length >= 4) pass.keywords.push(word);
@@ -183,14 +262,25 @@ function readWords(lower: string): Pass {
     const caps = cue.caps;
     for (let k = 0; k < caps.length; k += 2) {
       const slotIndex = caps[k] as number;
-      if (topic === NO_TOPIC || (topic === WEB_TOPIC ? WEB_SLOTS[slotIndex] === 1 : slotIndex === MEMORY)) add(slotIndex, caps[k + 1] as number, start);
+      if (
+        topic === NO_TOPIC ||
+        (topic === WEB_TOPIC ? WEB_SLOTS[slotIndex] === 1 : slotIndex === MEMORY)
+      )
+        add(slotIndex, caps[k + 1] as number, start);
     }
     if ((word === "research" || word === "researching") && verbPosition) {
       topic = WEB_TOPIC;
       pass.researches = true;
-    }
-    else if (feederComposes && (word === "about" || word === "regarding" || word === "concerning")) topic = WEB_TOPIC;
-    else if (word === "that" && (previousWord === "remember" || previousWord === "memorize" || previousWord === "memorise")) topic = FACT_TOPIC;
+    } else if (
+      feederComposes &&
+      (word === "about" || word === "regarding" || word === "concerning")
+    )
+      topic = WEB_TOPIC;
+    else if (
+      word === "that" &&
+      (previousWord === "remember" || previousWord === "memorize" || previousWord === "memorise")
+    )
+      topic = FACT_TOPIC;
     previousWord = word;
     const cueSignals = cue.signals;
     // "issues labelled bug", "tickets nobody is assigned": a state of the items, not sorting or sending them.
@@ -227,13 +317,18 @@ function readWords(lower: string): Pass {
       deliverWord = word;
       pass.deliverAtVerb = true;
     }
-    if ((verb & (GATHER | COMPOSE)) !== 0 && word !== deliverWord && (feederWord === "" || !feederComposes)) {
+    if (
+      (verb & (GATHER | COMPOSE)) !== 0 &&
+      word !== deliverWord &&
+      (feederWord === "" || !feederComposes)
+    ) {
       feederWord = word;
       feederComposes = (verb & COMPOSE) !== 0;
     }
     // Composing something and then delivering it are two steps (an LLM, then a tool); reading and
     // changing the same thing is one agent's job, so it weighs less.
-    if (deliverWord !== "" && feederWord !== "" && feederWord !== deliverWord) pass.sequenceVerbs = feederComposes ? 3 : 2;
+    if (deliverWord !== "" && feederWord !== "" && feederWord !== deliverWord)
+      pass.sequenceVerbs = feederComposes ? 3 : 2;
     verbPosition = false;
   }
   if (pendingCount > 0) countParts(pass, pendingCount);
@@ -243,31 +338,59 @@ function readWords(lower: string): Pass {
 /** Attributes the pseudo-capabilities once the whole task is known (see task-lexicon.ts). */
 function resolveCapabilities(hasUrl: boolean, pass: Pass): void {
   // "the files changed in the last commit", "the file in Drive": that source's files, unless something is saved.
-  if (((scores[CODE] as number) < NEEDED && (scores[DOCUMENTS] as number) < NEEDED) || pass.deliverAtVerb) move(FILES_GENERIC, FILES);
+  if (
+    ((scores[CODE] as number) < NEEDED && (scores[DOCUMENTS] as number) < NEEDED) ||
+    pass.deliverAtVerb
+  )
+    move(FILES_GENERIC, FILES);
   if ((scores[BROWSER] as number) >= NEEDED) move(WEB_TARGET, BROWSER);
-  else if (hasUrl || ((scores[DOCUMENTS] as number) < NEEDED && (scores[CODE] as number) < NEEDED)) move(WEB_TARGET, WEB_FETCH);
+  else if (hasUrl || ((scores[DOCUMENTS] as number) < NEEDED && (scores[CODE] as number) < NEEDED))
+    move(WEB_TARGET, WEB_FETCH);
   // Next to web research, "vector databases" is a topic; a database to query takes more ("table", SQL).
-  const webTopic = (scores[WEB_SEARCH] as number) >= NEEDED || (scores[WEB_FETCH] as number) >= NEEDED;
+  const webTopic =
+    (scores[WEB_SEARCH] as number) >= NEEDED || (scores[WEB_FETCH] as number) >= NEEDED;
   if ((scores[SQLITE] as number) >= NEEDED) move(DB_GENERIC, SQLITE);
-  else if ((scores[RELATIONAL] as number) >= NEEDED || (scores[DB_GENERIC] as number) >= (webTopic ? 3 : NEEDED)) move(DB_GENERIC, RELATIONAL);
+  else if (
+    (scores[RELATIONAL] as number) >= NEEDED ||
+    (scores[DB_GENERIC] as number) >= (webTopic ? 3 : NEEDED)
+  )
+    move(DB_GENERIC, RELATIONAL);
   const hasConcreteSource =
-    (scores[FILES] as number) >= NEEDED || (scores[CODE] as number) >= NEEDED || (scores[SQLITE] as number) >= NEEDED ||
-    (scores[RELATIONAL] as number) >= NEEDED || (scores[BROWSER] as number) >= NEEDED || (scores[DOCUMENTS] as number) >= NEEDED ||
+    (scores[FILES] as number) >= NEEDED ||
+    (scores[CODE] as number) >= NEEDED ||
+    (scores[SQLITE] as number) >= NEEDED ||
+    (scores[RELATIONAL] as number) >= NEEDED ||
+    (scores[BROWSER] as number) >= NEEDED ||
+    (scores[DOCUMENTS] as number) >= NEEDED ||
     (scores[MEMORY] as number) >= NEEDED;
   // "find", "search", "research": the web, unless the task names another source to search.
   if (!hasConcreteSource) move(SEARCH_GENERIC, WEB_SEARCH);
   // Researching on the web means reading the pages the search finds.
-  if ((scores[WEB_SEARCH] as number) >= NEEDED && (pass.intents & RESEARCH_BIT) !== 0 && (scores[WEB_FETCH] as number) < NEEDED) {
+  if (
+    (scores[WEB_SEARCH] as number) >= NEEDED &&
+    (pass.intents & RESEARCH_BIT) !== 0 &&
+    (scores[WEB_FETCH] as number) < NEEDED
+  ) {
     add(WEB_FETCH, NEEDED, (firstAt[WEB_SEARCH] as number) + 1);
   }
   const hasAny =
-    hasConcreteSource || (scores[WEB_FETCH] as number) >= NEEDED || (scores[WEB_SEARCH] as number) >= NEEDED ||
-    (scores[MCP_TESTING] as number) >= 3 || (scores[REASONING] as number) >= NEEDED;
-  if (!hasAny && (scores[FILES_WEAK] as number) > 0) add(FILES, Math.max(NEEDED, scores[FILES_WEAK] as number), firstAt[FILES_WEAK] as number);
-  if (!hasAny && (scores[REASONING_WEAK] as number) >= NEEDED) add(REASONING, scores[REASONING_WEAK] as number, firstAt[REASONING_WEAK] as number);
+    hasConcreteSource ||
+    (scores[WEB_FETCH] as number) >= NEEDED ||
+    (scores[WEB_SEARCH] as number) >= NEEDED ||
+    (scores[MCP_TESTING] as number) >= 3 ||
+    (scores[REASONING] as number) >= NEEDED;
+  if (!hasAny && (scores[FILES_WEAK] as number) > 0)
+    add(FILES, Math.max(NEEDED, scores[FILES_WEAK] as number), firstAt[FILES_WEAK] as number);
+  if (!hasAny && (scores[REASONING_WEAK] as number) >= NEEDED)
+    add(REASONING, scores[REASONING_WEAK] as number, firstAt[REASONING_WEAK] as number);
 }
 
-function rateComplexity(capabilityCount: number, intentCount: number, structureCount: number, words: number): Complexity {
+function rateComplexity(
+  capabilityCount: number,
+  intentCount: number,
+  structureCount: number,
+  words: number,
+): Complexity {
   const score = capabilityCount + intentCount / 2 + structureCount + words / 25;
   return score < 2.5 ? "low" : score < 5 ? "medium" : "high";
 }
@@ -284,7 +407,13 @@ export function analyzeTask(text: string): TaskFeatures {
   firstAt.fill(-1);
   signals.fill(0);
   const pass = readWords(lower);
-  const { entities, hasUrl } = scanEntities(lower, add, SLOT_INDEX, (scores[CODE] as number) > 0, pass.deliverAtVerb);
+  const { entities, hasUrl } = scanEntities(
+    lower,
+    add,
+    SLOT_INDEX,
+    (scores[CODE] as number) > 0,
+    pass.deliverAtVerb,
+  );
   const phrases = readPhrases(lower, pass.gates, scores, firstAt);
   resolveCapabilities(hasUrl, pass);
 
@@ -313,11 +442,19 @@ export function analyzeTask(text: string): TaskFeatures {
   }
 
   const intents: Intent[] = [];
-  for (let k = 0; k < INTENTS.length; k++) if ((pass.intents & (1 << k)) !== 0) intents.push(INTENTS[k] as Intent);
+  for (let k = 0; k < INTENTS.length; k++)
+    if ((pass.intents & (1 << k)) !== 0) intents.push(INTENTS[k] as Intent);
   // Searching the web and reading what it finds is one activity, not two steps.
   // Researching a subject and writing it up is open-ended work: what to read depends on what is found.
   const researchReport = pass.researches && (pass.intents & REPORT_BITS) !== 0;
-  const structureScores = scoreStructure(signals, pass, phrases, capabilities.length - (webPair === 2 ? 1 : 0), intents.length, researchReport);
+  const structureScores = scoreStructure(
+    signals,
+    pass,
+    phrases,
+    capabilities.length - (webPair === 2 ? 1 : 0),
+    intents.length,
+    researchReport,
+  );
   const T = STRUCTURE_THRESHOLDS;
   const structure = {
     splits: structureScores.splits >= T.splits,
@@ -327,7 +464,13 @@ export function analyzeTask(text: string): TaskFeatures {
     sequence: structureScores.sequence >= T.sequence,
     plans: structureScores.plans >= T.plans,
   };
-  const structureCount = +structure.splits + +structure.iterates + +structure.routes + +structure.handsOff + +structure.sequence + +structure.plans;
+  const structureCount =
+    +structure.splits +
+    +structure.iterates +
+    +structure.routes +
+    +structure.handsOff +
+    +structure.sequence +
+    +structure.plans;
   return {
     text,
     intents,

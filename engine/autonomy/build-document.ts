@@ -14,15 +14,28 @@ const INPUT = "request";
 const OUTPUT = "result";
 const FOLLOW_UP = "Request: {{input.task}}\n\nFrom the previous step:\n{{value}}";
 
-const modelOf = (spec: AgentSpec) => (spec.model && spec.model !== "default" ? { model: spec.model } : {});
+const modelOf = (spec: AgentSpec) =>
+  spec.model && spec.model !== "default" ? { model: spec.model } : {};
 
 /** An agent node when the spec has servers; a single LLM call when it needs none (cheaper, same result). */
 function stepNode(spec: AgentSpec, prompt: string): Nodes[number] {
-  if (spec.servers.length === 0) return makeNode("llm", spec.id, { system: spec.instructions, prompt, ...modelOf(spec) }, { label: spec.label });
+  if (spec.servers.length === 0)
+    return makeNode(
+      "llm",
+      spec.id,
+      { system: spec.instructions, prompt, ...modelOf(spec) },
+      { label: spec.label },
+    );
   return makeNode(
     "agent",
     spec.id,
-    { instructions: spec.instructions, prompt, mcpServers: spec.servers, ...(spec.allowedTools ? { allowedTools: spec.allowedTools } : {}), ...modelOf(spec) },
+    {
+      instructions: spec.instructions,
+      prompt,
+      mcpServers: spec.servers,
+      ...(spec.allowedTools ? { allowedTools: spec.allowedTools } : {}),
+      ...modelOf(spec),
+    },
     { label: spec.label },
   );
 }
@@ -36,14 +49,19 @@ function agentSettings(spec: AgentSpec) {
   };
 }
 
-const byRole = (agents: readonly AgentSpec[], role: AgentSpec["role"]) => agents.filter((a) => a.role === role);
+const byRole = (agents: readonly AgentSpec[], role: AgentSpec["role"]) =>
+  agents.filter((a) => a.role === role);
 
 /**
  * Lays out the nodes and edges of one pattern around the agents the factory wrote, then parses the
  * document (defaults filled) and places it left to right.
  * @example buildDocument("single", features, [worker]).document.nodes.map((n) => n.id) // → ["request", "worker", "result"]
  */
-export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: readonly AgentSpec[]): BuiltDocument {
+export function buildDocument(
+  pattern: Pattern,
+  features: TaskFeatures,
+  agents: readonly AgentSpec[],
+): BuiltDocument {
   const task = quoteTask(features.text);
   const reasons: Record<string, string> = {
     [INPUT]: "the run's input: the request to carry out",
@@ -51,13 +69,24 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
   };
   for (const agent of agents) reasons[agent.id] = agent.reason;
   const nodes: Nodes = [
-    makeNode("input", INPUT, {
-      schema: {
-        type: "object",
-        properties: { task: { type: "string", minLength: 1, description: `What to do. Planned for: ${task.slice(0, 200)}` } },
-        required: ["task"],
+    makeNode(
+      "input",
+      INPUT,
+      {
+        schema: {
+          type: "object",
+          properties: {
+            task: {
+              type: "string",
+              minLength: 1,
+              description: `What to do. Planned for: ${task.slice(0, 200)}`,
+            },
+          },
+          required: ["task"],
+        },
       },
-    }, { label: "Request" }),
+      { label: "Request" },
+    ),
   ];
   const edges: Edges = [];
   let outputValue: string | undefined;
@@ -66,7 +95,9 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
     case "single":
     case "chain": {
       const steps = byRole(agents, pattern === "single" ? "worker" : "step");
-      steps.forEach((spec, i) => nodes.push(stepNode(spec, i === 0 ? "{{input.task}}" : FOLLOW_UP)));
+      steps.forEach((spec, i) =>
+        nodes.push(stepNode(spec, i === 0 ? "{{input.task}}" : FOLLOW_UP)),
+      );
       edges.push(...chain(INPUT, ...steps.map((s) => s.id), OUTPUT));
       break;
     }
@@ -74,13 +105,22 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
       const branches = byRole(agents, "branch");
       const fallback = byRole(agents, "fallback")[0];
       nodes.push(
-        makeNode("router", "classify", {
-          mode: "llm",
-          prompt: "{{input.task}}",
-          branches: branches.map((b) => ({ name: b.id, description: b.label.replace(/^Handle: /, "") })),
-        }, { label: "Classify" }),
+        makeNode(
+          "router",
+          "classify",
+          {
+            mode: "llm",
+            prompt: "{{input.task}}",
+            branches: branches.map((b) => ({
+              name: b.id,
+              description: b.label.replace(/^Handle: /, ""),
+            })),
+          },
+          { label: "Classify" },
+        ),
       );
-      reasons["classify"] = `sorts each item into ${branches.map((b) => b.id).join(", ")}, or the default branch`;
+      reasons["classify"] =
+        `sorts each item into ${branches.map((b) => b.id).join(", ")}, or the default branch`;
       edges.push(connect(INPUT, "classify"));
       for (const branch of branches) {
         nodes.push(stepNode(branch, "{{input.task}}"));
@@ -109,10 +149,15 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
         edges.push(connect("fan-out", part.id), connect(part.id, "combine"));
       }
       nodes.push(
-        makeNode("join", "combine", {
-          aggregator: "llm-summary",
-          prompt: `Combine these results into one answer to: "${task}". Keep what differs between them; drop repetition.`,
-        }, { label: "Combine" }),
+        makeNode(
+          "join",
+          "combine",
+          {
+            aggregator: "llm-summary",
+            prompt: `Combine these results into one answer to: "${task}". Keep what differs between them; drop repetition.`,
+          },
+          { label: "Combine" },
+        ),
       );
       reasons["combine"] = "merges the parts into one answer";
       edges.push(connect("combine", OUTPUT));
@@ -122,14 +167,19 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
       const planner = byRole(agents, "planner")[0] as AgentSpec;
       const worker = byRole(agents, "worker")[0] as AgentSpec;
       nodes.push(
-        makeNode("orchestrator", planner.id, {
-          instructions: planner.instructions,
-          task: "{{input.task}}",
-          maxWorkers: Math.min(8, Math.max(3, features.itemCount || 4)),
-          worker: { ...agentSettings(worker), maxSteps: 8 },
-          synthesisInstructions: `Merge the workers' results into one complete answer to: "${task}". Keep what matters, drop repetition.`,
-          ...modelOf(planner),
-        }, { label: planner.label }),
+        makeNode(
+          "orchestrator",
+          planner.id,
+          {
+            instructions: planner.instructions,
+            task: "{{input.task}}",
+            maxWorkers: Math.min(8, Math.max(3, features.itemCount || 4)),
+            worker: { ...agentSettings(worker), maxSteps: 8 },
+            synthesisInstructions: `Merge the workers' results into one complete answer to: "${task}". Keep what matters, drop repetition.`,
+            ...modelOf(planner),
+          },
+          { label: planner.label },
+        ),
       );
       reasons[planner.id] = `${planner.reason}; ${worker.reason}`;
       delete reasons[worker.id];
@@ -143,15 +193,21 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
       const evaluator = byRole(agents, "evaluator")[0] as AgentSpec;
       if (context) nodes.push(stepNode(context, "{{input.task}}"));
       nodes.push(
-        makeNode("evaluator-optimizer", "refine", {
-          task: context ? "{{input.task}}\n\nMaterial:\n{{value}}" : "{{input.task}}",
-          generator: { instructions: generator.instructions, ...modelOf(generator) },
-          evaluator: { instructions: evaluator.instructions, ...modelOf(evaluator) },
-          threshold: 8,
-          maxIterations: 4,
-        }, { label: "Write and refine" }),
+        makeNode(
+          "evaluator-optimizer",
+          "refine",
+          {
+            task: context ? "{{input.task}}\n\nMaterial:\n{{value}}" : "{{input.task}}",
+            generator: { instructions: generator.instructions, ...modelOf(generator) },
+            evaluator: { instructions: evaluator.instructions, ...modelOf(evaluator) },
+            threshold: 8,
+            maxIterations: 4,
+          },
+          { label: "Write and refine" },
+        ),
       );
-      reasons["refine"] = `${generator.reason}; ${evaluator.reason}; stops at 8/10 or after 4 rounds`;
+      reasons["refine"] =
+        `${generator.reason}; ${evaluator.reason}; stops at 8/10 or after 4 rounds`;
       delete reasons[generator.id];
       delete reasons[evaluator.id];
       edges.push(...chain(INPUT, ...(context ? [context.id] : []), "refine", OUTPUT));
@@ -162,21 +218,38 @@ export function buildDocument(pattern: Pattern, features: TaskFeatures, agents: 
       const entry = byRole(agents, "entry")[0] as AgentSpec;
       const members = [entry, ...byRole(agents, "specialist")];
       nodes.push(
-        makeNode("swarm", "desk", {
-          task: "{{input.task}}",
-          entryAgent: entry.id,
-          maxHandoffs: 8,
-          agents: members.map((m) => ({ name: m.id, ...agentSettings(m), handoffs: m.handoffs ?? [] })),
-        }, { label: "Specialists" }),
+        makeNode(
+          "swarm",
+          "desk",
+          {
+            task: "{{input.task}}",
+            entryAgent: entry.id,
+            maxHandoffs: 8,
+            agents: members.map((m) => ({
+              name: m.id,
+              ...agentSettings(m),
+              handoffs: m.handoffs ?? [],
+            })),
+          },
+          { label: "Specialists" },
+        ),
       );
-      reasons["desk"] = `a conversation between ${members.map((m) => m.id).join(", ")}, starting at ${entry.id}`;
+      reasons["desk"] =
+        `a conversation between ${members.map((m) => m.id).join(", ")}, starting at ${entry.id}`;
       for (const member of members) delete reasons[member.id];
       edges.push(...chain(INPUT, "desk", OUTPUT));
       outputValue = "{{value.output}}";
       break;
     }
   }
-  nodes.push(makeNode("output", OUTPUT, { name: "result", ...(outputValue ? { value: outputValue } : {}) }, { label: "Result" }));
+  nodes.push(
+    makeNode(
+      "output",
+      OUTPUT,
+      { name: "result", ...(outputValue ? { value: outputValue } : {}) },
+      { label: "Result" },
+    ),
+  );
   const name = features.text.trim().replace(/\s+/g, " ");
   const document = makeWorkflow({
     name: name.length > 80 ? `${name.slice(0, 77)}…` : name,

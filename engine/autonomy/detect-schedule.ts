@@ -1,5 +1,18 @@
 import { composeSchedule, type Reading, type ScheduleReading, type Time } from "./schedule-cron";
-import { daySetOf, numberOf, ordinalOf, PARTS_OF_DAY, quote, timeText, unitOf, weekdayOf, WORKDAYS, type Sentence, type Token, type Unit } from "./trigger-words";
+import {
+  daySetOf,
+  numberOf,
+  ordinalOf,
+  PARTS_OF_DAY,
+  quote,
+  timeText,
+  unitOf,
+  weekdayOf,
+  WORKDAYS,
+  type Sentence,
+  type Token,
+  type Unit,
+} from "./trigger-words";
 
 export type { ScheduleReading } from "./schedule-cron";
 
@@ -13,44 +26,153 @@ export type { ScheduleReading } from "./schedule-cron";
  * thing, so "daily" counts only where it says when ("…daily", "daily at 8", "on a daily basis").
  */
 
-const ADVERBS: Readonly<Record<string, { unit: Unit; partOfDay?: string; isQuarterly?: boolean }>> = {
-  hourly: { unit: "hour" },
-  daily: { unit: "day" },
-  everyday: { unit: "day" },
-  nightly: { unit: "day", partOfDay: "night" },
-  weekly: { unit: "week" },
-  monthly: { unit: "month" },
-  quarterly: { unit: "month", isQuarterly: true },
-  yearly: { unit: "year" },
-  annually: { unit: "year" },
-};
+const ADVERBS: Readonly<Record<string, { unit: Unit; partOfDay?: string; isQuarterly?: boolean }>> =
+  {
+    hourly: { unit: "hour" },
+    daily: { unit: "day" },
+    everyday: { unit: "day" },
+    nightly: { unit: "day", partOfDay: "night" },
+    weekly: { unit: "week" },
+    monthly: { unit: "month" },
+    quarterly: { unit: "month", isQuarterly: true },
+    yearly: { unit: "year" },
+    annually: { unit: "year" },
+  };
 /** Words after "daily" that show it says when, not what kind ("daily at 8" but "daily summary"). */
-const AFTER_ADVERB = new Set(["at", "on", "in", "from", "between", "during", "and", "or", "then", "before", "after", "until", "except", ",", "-", "basis", "starting", "around", "by", "to", "into", "via", "for", "please", "utc", "gmt"]);
+const AFTER_ADVERB = new Set([
+  "at",
+  "on",
+  "in",
+  "from",
+  "between",
+  "during",
+  "and",
+  "or",
+  "then",
+  "before",
+  "after",
+  "until",
+  "except",
+  ",",
+  "-",
+  "basis",
+  "starting",
+  "around",
+  "by",
+  "to",
+  "into",
+  "via",
+  "for",
+  "please",
+  "utc",
+  "gmt",
+]);
 /** "each day of the log", "every hour in this file": going through items, not a schedule. */
-const DETERMINERS = new Set(["the", "this", "that", "these", "those", "my", "our", "your", "their", "its", "a", "an", "each", "every"]);
+const DETERMINERS = new Set([
+  "the",
+  "this",
+  "that",
+  "these",
+  "those",
+  "my",
+  "our",
+  "your",
+  "their",
+  "its",
+  "a",
+  "an",
+  "each",
+  "every",
+]);
 const PERIOD_WORDS = new Set(["week", "month", "year"]);
 const RANGE_WORDS = new Set(["to", "through", "thru", "till", "until", "-"]);
 const LIST_WORDS = new Set(["and", ",", "or"]);
-const RETRY_WORDS = new Set(["retry", "retries", "retrying", "retried", "wait", "waits", "waiting", "timeout"]);
-const NOT_AFTER_HOUR = new Set(["percent", "per", "of", "more", "most", "least", "degrees", "people", "times", "x"]);
+const RETRY_WORDS = new Set([
+  "retry",
+  "retries",
+  "retrying",
+  "retried",
+  "wait",
+  "waits",
+  "waiting",
+  "timeout",
+]);
+const NOT_AFTER_HOUR = new Set([
+  "percent",
+  "per",
+  "of",
+  "more",
+  "most",
+  "least",
+  "degrees",
+  "people",
+  "times",
+  "x",
+]);
 /** What may follow a bare hour ("at 9"), so "at 3 sites" is not a time. */
-const AFTER_BARE_HOUR = new Set(["and", ",", "every", "each", "on", "in", "daily", "sharp", "utc", "gmt", "-", "to", "until", "till", "then", "from", "local", "our", "their", "your", "my"]);
+const AFTER_BARE_HOUR = new Set([
+  "and",
+  ",",
+  "every",
+  "each",
+  "on",
+  "in",
+  "daily",
+  "sharp",
+  "utc",
+  "gmt",
+  "-",
+  "to",
+  "until",
+  "till",
+  "then",
+  "from",
+  "local",
+  "our",
+  "their",
+  "your",
+  "my",
+]);
 
 const words = (s: Sentence, i: number) => s.tokens[i]?.word;
 
-const MONTHS = new Set(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]);
+const MONTHS = new Set([
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+]);
 /** "every Monday in March", "each Friday of 2025": dates to list, not a schedule. */
 const isDateSet = (s: Sentence, k: number) =>
-  (words(s, k) === "in" || words(s, k) === "of" || words(s, k) === "between") && (MONTHS.has(words(s, k + 1) ?? "") || /^\d{4}$/.test(words(s, k + 1) ?? ""));
+  (words(s, k) === "in" || words(s, k) === "of" || words(s, k) === "between") &&
+  (MONTHS.has(words(s, k + 1) ?? "") || /^\d{4}$/.test(words(s, k + 1) ?? ""));
 
 /** "Mondays at 9", "Fridays, …" open a schedule; "Fridays are busy" does not. */
 function opensSchedule(s: Sentence, weekdays: ReturnType<typeof readWeekdays>) {
   const next = weekdays ? words(s, weekdays.end) : undefined;
-  return next === undefined || next === "," || next === "at" || next === "around" || PARTS_OF_DAY[next] !== undefined ? weekdays : undefined;
+  return next === undefined ||
+    next === "," ||
+    next === "at" ||
+    next === "around" ||
+    PARTS_OF_DAY[next] !== undefined
+    ? weekdays
+    : undefined;
 }
 
 /** A time at token i: "9:30", "9 pm", "noon", "9 o'clock", a bare hour where nothing else fits. */
-function readTime(tokens: readonly Token[], i: number, assumed: string[]): { time: Time; length: number } | undefined {
+function readTime(
+  tokens: readonly Token[],
+  i: number,
+  assumed: string[],
+): { time: Time; length: number } | undefined {
   const word = tokens[i]?.word;
   if (!word) return undefined;
   if (word === "noon" || word === "midday") return { time: { hour: 12, minute: 0 }, length: 1 };
@@ -67,7 +189,12 @@ function readTime(tokens: readonly Token[], i: number, assumed: string[]): { tim
   if (next === "o'clock" || next === "h") return { time: { hour, minute }, length: 2 };
   if (clock) return { time: { hour, minute }, length: 1 };
   // "at 3 sites", "at 10 percent": a count, not an hour.
-  if (next !== undefined && !AFTER_BARE_HOUR.has(next) && (/^\d/.test(next) || next.endsWith("s") || NOT_AFTER_HOUR.has(next))) return undefined;
+  if (
+    next !== undefined &&
+    !AFTER_BARE_HOUR.has(next) &&
+    (/^\d/.test(next) || next.endsWith("s") || NOT_AFTER_HOUR.has(next))
+  )
+    return undefined;
   // A bare 1–6 is read as afternoon, when tasks run; 7–12 as morning.
   if (hour >= 1 && hour <= 6) {
     assumed.push(`“${hour}” as ${timeText(hour + 12, 0)}`);
@@ -77,7 +204,10 @@ function readTime(tokens: readonly Token[], i: number, assumed: string[]): { tim
 }
 
 /** Weekdays from token i on: "Monday, Wednesday and Friday", "Mondays or Thursdays"; plural if any is. */
-function readWeekdays(tokens: readonly Token[], i: number): { days: number[]; end: number; isPlural: boolean } | undefined {
+function readWeekdays(
+  tokens: readonly Token[],
+  i: number,
+): { days: number[]; end: number; isPlural: boolean } | undefined {
   const first = weekdayOf(tokens[i]?.word);
   if (!first) return undefined;
   const days = [first.day];
@@ -85,7 +215,12 @@ function readWeekdays(tokens: readonly Token[], i: number): { days: number[]; en
   let end = i + 1;
   for (;;) {
     const sep = tokens[end]?.word;
-    const skip = sep && LIST_WORDS.has(sep) ? (tokens[end + 1]?.word === "every" || tokens[end + 1]?.word === "on" ? 2 : 1) : 0;
+    const skip =
+      sep && LIST_WORDS.has(sep)
+        ? tokens[end + 1]?.word === "every" || tokens[end + 1]?.word === "on"
+          ? 2
+          : 1
+        : 0;
     if (sep && RANGE_WORDS.has(sep)) {
       const last = weekdayOf(tokens[end + 1]?.word);
       if (!last) break;
@@ -109,7 +244,16 @@ function readWeekdays(tokens: readonly Token[], i: number): { days: number[]; en
 /** Reads one clause's tokens [from, to) into a Reading (not yet checked for a recurrence). */
 function readClause(s: Sentence, from: number, to: number): Reading {
   const t = s.tokens;
-  const r: Reading = { count: 1, isQuarterly: false, times: [], isRecurring: false, isUnsupported: false, assumed: [], from: Number.MAX_SAFE_INTEGER, to: -1 };
+  const r: Reading = {
+    count: 1,
+    isQuarterly: false,
+    times: [],
+    isRecurring: false,
+    isUnsupported: false,
+    assumed: [],
+    from: Number.MAX_SAFE_INTEGER,
+    to: -1,
+  };
   const mark = (a: number, b: number) => {
     r.from = Math.min(r.from, a);
     r.to = Math.max(r.to, b);
@@ -137,7 +281,10 @@ function readClause(s: Sentence, from: number, to: number): Reading {
         j++;
       } else {
         const number = numberOf(words(s, j));
-        if (number !== undefined && (unitOf(words(s, j + 1)) || words(s, j + 1)?.startsWith("second"))) {
+        if (
+          number !== undefined &&
+          (unitOf(words(s, j + 1)) || words(s, j + 1)?.startsWith("second"))
+        ) {
           n = number;
           j++;
         }
@@ -146,7 +293,11 @@ function readClause(s: Sentence, from: number, to: number): Reading {
       const unit = unitOf(words(s, j));
       if (unit) {
         const after = words(s, j + 1);
-        const isIteration = (after === "of" || after === "in") && DETERMINERS.has(words(s, j + 2) ?? "") && PARTS_OF_DAY[words(s, j + 3) ?? ""] === undefined && !PERIOD_WORDS.has(words(s, j + 3) ?? "");
+        const isIteration =
+          (after === "of" || after === "in") &&
+          DETERMINERS.has(words(s, j + 2) ?? "") &&
+          PARTS_OF_DAY[words(s, j + 3) ?? ""] === undefined &&
+          !PERIOD_WORDS.has(words(s, j + 3) ?? "");
         if (isIteration) continue;
         r.every = { n, unit };
         r.isRecurring = true;
@@ -190,23 +341,40 @@ function readClause(s: Sentence, from: number, to: number): Reading {
     const adverb = ADVERBS[w];
     if (adverb) {
       const next = i + 1 < to ? t[i + 1]!.word : undefined;
-      const isAdverbial = next === undefined || AFTER_ADVERB.has(next) || readTime(t, i + 1, []) !== undefined;
+      const isAdverbial =
+        next === undefined || AFTER_ADVERB.has(next) || readTime(t, i + 1, []) !== undefined;
       if (!isAdverbial) continue;
       r.every = { n: 1, unit: adverb.unit };
       r.isQuarterly ||= adverb.isQuarterly === true;
-      if (adverb.partOfDay) r.partOfDay = { word: adverb.partOfDay, hour: PARTS_OF_DAY[adverb.partOfDay] as number };
+      if (adverb.partOfDay)
+        r.partOfDay = { word: adverb.partOfDay, hour: PARTS_OF_DAY[adverb.partOfDay] as number };
       r.isRecurring = true;
-      mark(prev === "a" && next === "basis" ? i - (words(s, i - 2) === "on" ? 2 : 1) : i, next === "basis" ? i + 2 : i + 1);
+      mark(
+        prev === "a" && next === "basis" ? i - (words(s, i - 2) === "on" ? 2 : 1) : i,
+        next === "basis" ? i + 2 : i + 1,
+      );
       continue;
     }
 
     // "once a day", "twice a week", "3 times per hour".
-    const times = w === "once" ? 1 : w === "twice" ? 2 : w === "thrice" ? 3 : numberOf(w) !== undefined && words(s, i + 1) === "times" ? numberOf(w) : undefined;
+    const times =
+      w === "once"
+        ? 1
+        : w === "twice"
+          ? 2
+          : w === "thrice"
+            ? 3
+            : numberOf(w) !== undefined && words(s, i + 1) === "times"
+              ? numberOf(w)
+              : undefined;
     if (times !== undefined) {
       const j = w === "once" || w === "twice" || w === "thrice" ? i + 1 : i + 2;
       const per = words(s, j);
       const unit = unitOf(words(s, j + 1));
-      if ((per === "a" || per === "an" || per === "per" || per === "each" || per === "every") && unit) {
+      if (
+        (per === "a" || per === "an" || per === "per" || per === "each" || per === "every") &&
+        unit
+      ) {
         r.every = { n: 1, unit };
         r.count = times;
         r.isRecurring = true;
@@ -243,7 +411,11 @@ function readClause(s: Sentence, from: number, to: number): Reading {
         r.dayOfMonth = day;
         j += isDayWord ? 2 : 1;
         if (words(s, j) === "day") j++;
-        if (words(s, j) === "of" && ["every", "each", "the"].includes(words(s, j + 1) ?? "") && words(s, j + 2) === "month") {
+        if (
+          words(s, j) === "of" &&
+          ["every", "each", "the"].includes(words(s, j + 1) ?? "") &&
+          words(s, j + 2) === "month"
+        ) {
           r.isRecurring = true;
           r.every ??= { n: 1, unit: "month" };
           j += 3;
@@ -254,7 +426,11 @@ function readClause(s: Sentence, from: number, to: number): Reading {
       continue;
     }
 
-    if (w === "end" && words(s, i + 1) === "of" && ["every", "each", "the"].includes(words(s, i + 2) ?? "")) {
+    if (
+      w === "end" &&
+      words(s, i + 1) === "of" &&
+      ["every", "each", "the"].includes(words(s, i + 2) ?? "")
+    ) {
       // The last day of a month is not one number; a schedule set by hand says which day.
       r.isUnsupported = true;
       continue;
@@ -287,7 +463,10 @@ function readClause(s: Sentence, from: number, to: number): Reading {
     }
 
     // A clock time or "9 pm" standing alone ("daily, 18:30").
-    if (/^\d{1,2}[:.]\d{2}$/.test(w) || (/^\d{1,2}$/.test(w) && (words(s, i + 1) === "am" || words(s, i + 1) === "pm"))) {
+    if (
+      /^\d{1,2}[:.]\d{2}$/.test(w) ||
+      (/^\d{1,2}$/.test(w) && (words(s, i + 1) === "am" || words(s, i + 1) === "pm"))
+    ) {
       if (prev === "between" || prev === "from") continue;
       const time = readTime(t, i, r.assumed);
       if (time) {
@@ -298,14 +477,22 @@ function readClause(s: Sentence, from: number, to: number): Reading {
       continue;
     }
 
-    if (w === "in" && words(s, i + 1) === "the" && PARTS_OF_DAY[words(s, i + 2) ?? ""] !== undefined) {
+    if (
+      w === "in" &&
+      words(s, i + 1) === "the" &&
+      PARTS_OF_DAY[words(s, i + 2) ?? ""] !== undefined
+    ) {
       partOfDayAt(i + 2);
       mark(i, i + 3);
       i += 2;
       continue;
     }
 
-    if (w === "during" && ["business", "working", "office", "work"].includes(words(s, i + 1) ?? "") && words(s, i + 2) === "hours") {
+    if (
+      w === "during" &&
+      ["business", "working", "office", "work"].includes(words(s, i + 1) ?? "") &&
+      words(s, i + 2) === "hours"
+    ) {
       r.window = [9, 17];
       r.assumed.push(`9:00–17:00 for “${words(s, i + 1)} hours”`);
       if (!r.days) {
@@ -321,7 +508,10 @@ function readClause(s: Sentence, from: number, to: number): Reading {
       const scratch: string[] = [];
       const a = readTime(t, i + 1, scratch);
       const sep = a ? words(s, i + 1 + a.length) : undefined;
-      const b = a && sep && (sep === "and" || RANGE_WORDS.has(sep)) ? readTime(t, i + 2 + a.length, scratch) : undefined;
+      const b =
+        a && sep && (sep === "and" || RANGE_WORDS.has(sep))
+          ? readTime(t, i + 2 + a.length, scratch)
+          : undefined;
       if (a && b && a.time.hour < b.time.hour) {
         r.window = [a.time.hour, b.time.hour];
         mark(i, i + 2 + a.length + b.length);
@@ -339,8 +529,11 @@ function readClause(s: Sentence, from: number, to: number): Reading {
 
     // "Monday to Friday", "Mon-Fri" on their own: days, not yet a recurrence; "Mondays and
     // Thursdays at 7" opening a clause is one.
-    const opening = i === from && weekdayOf(w)?.isPlural ? opensSchedule(s, readWeekdays(t, i)) : undefined;
-    const range = opening ?? (weekdayOf(w) && RANGE_WORDS.has(words(s, i + 1) ?? "") ? readWeekdays(t, i) : undefined);
+    const opening =
+      i === from && weekdayOf(w)?.isPlural ? opensSchedule(s, readWeekdays(t, i)) : undefined;
+    const range =
+      opening ??
+      (weekdayOf(w) && RANGE_WORDS.has(words(s, i + 1) ?? "") ? readWeekdays(t, i) : undefined);
     if (range && (range.days.length > 1 || opening) && !isDateSet(s, range.end)) {
       addDays(range.days);
       r.isRecurring ||= opening !== undefined;
@@ -372,7 +565,8 @@ function clausesOf(s: Sentence): [number, number][] {
 }
 
 /** Cheap gate: a sentence without one of these words holds no recurrence. */
-export const SCHEDULE_GATE = /\b(?:every|each|hourly|daily|everyday|nightly|weekly|monthly|quarterly|yearly|annually|once|twice|thrice|times|weekdays|weekends|workdays|business days|working days|(?:mon|tues|wednes|thurs|fri|satur|sun)days|month)\b/i;
+export const SCHEDULE_GATE =
+  /\b(?:every|each|hourly|daily|everyday|nightly|weekly|monthly|quarterly|yearly|annually|once|twice|thrice|times|weekdays|weekends|workdays|business days|working days|(?:mon|tues|wednes|thurs|fri|satur|sun)days|month)\b/i;
 
 /**
  * The schedules a sentence asks for, one per clause (or per distinct minute of its times).

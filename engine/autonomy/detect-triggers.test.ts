@@ -9,7 +9,10 @@ import { buildDiscoveryIndex } from "./server-discovery";
  * grammar (unit, weekday, time of day, interval, adverb, count, day of month, window) or a case it
  * must leave alone.
  */
-const schedule = (task: string) => detectTriggers(task).filter((t) => t.kind === "schedule").map((t) => (t.kind === "schedule" ? t.cron : ""));
+const schedule = (task: string) =>
+  detectTriggers(task)
+    .filter((t) => t.kind === "schedule")
+    .map((t) => (t.kind === "schedule" ? t.cron : ""));
 const described = (task: string) => detectTriggers(task).map((t) => t.description);
 
 describe("detectTriggers: schedules", () => {
@@ -66,16 +69,27 @@ describe("detectTriggers: schedules", () => {
 
   it("describes the schedule in words and says what it assumed", () => {
     const [morning] = detectTriggers("Every morning, summarize my unread mail");
-    expect(morning).toMatchObject({ kind: "schedule", description: "every day at 9:00", phrase: "Every morning" });
+    expect(morning).toMatchObject({
+      kind: "schedule",
+      description: "every day at 9:00",
+      phrase: "Every morning",
+    });
     expect(morning?.reason).toMatch(/assumed 9:00 for “morning”/);
-    expect(described("Every weekday at 9, send me the top headlines")).toEqual(["every weekday at 9:00"]);
+    expect(described("Every weekday at 9, send me the top headlines")).toEqual([
+      "every weekday at 9:00",
+    ]);
     expect(described("Every 15 minutes, poll the queue length")).toEqual(["every 15 minutes"]);
-    expect(described("On the first of every month, create the invoices")).toEqual(["on the 1st of every month at 9:00"]);
+    expect(described("On the first of every month, create the invoices")).toEqual([
+      "on the 1st of every month at 9:00",
+    ]);
     // A bare afternoon hour is read as such, and said so.
     const [five] = detectTriggers("Every Friday at 5 send the weekly numbers");
     expect(five).toMatchObject({ cron: "0 17 * * 5" });
     expect(five?.reason).toMatch(/“5” as 17:00/);
-    expect(detectTriggers("Every day at 6:00 UTC fetch the rates")[0]).toMatchObject({ cron: "0 6 * * *", timezone: "UTC" });
+    expect(detectTriggers("Every day at 6:00 UTC fetch the rates")[0]).toMatchObject({
+      cron: "0 6 * * *",
+      timezone: "UTC",
+    });
     expect(detectTriggers("Every day at 6:00 fetch the rates")[0]).not.toHaveProperty("timezone");
   });
 
@@ -113,16 +127,25 @@ describe("detectTriggers: schedules", () => {
 describe("detectTriggers: webhooks", () => {
   it.each([
     ["When a form is submitted, add the answers to the sheet", "when a form is submitted"],
-    ["Post to Slack when a new issue is opened on GitHub and label it", "when a new issue is opened on GitHub"],
+    [
+      "Post to Slack when a new issue is opened on GitHub and label it",
+      "when a new issue is opened on GitHub",
+    ],
     ["When we receive an order, email the customer a confirmation", "when we receive an order"],
     ["Send a receipt on every Stripe payment", "on every Stripe payment"],
     ["Whenever the build fails, open an issue with the log", "whenever the build fails"],
-    ["Every time someone stars the repo, thank them in the channel", "every time someone stars the repo"],
+    [
+      "Every time someone stars the repo, thank them in the channel",
+      "every time someone stars the repo",
+    ],
     ["As soon as a new lead comes in, look it up on the web", "as soon as a new lead comes in"],
     ["When a user signs up, add them to the CRM", "when a user signs up"],
     ["For every new signup, send a welcome email", "for every new signup"],
     ["After each deploy, run the smoke tests", "after each deploy"],
-    ["When a customer places an order on Shopify, notify the warehouse", "when a customer places an order on Shopify"],
+    [
+      "When a customer places an order on Shopify, notify the warehouse",
+      "when a customer places an order on Shopify",
+    ],
     ["Can you post to the channel when a pull request is merged?", "when a pull request is merged"],
   ])("%s → %s", (task, description) => {
     const triggers = detectTriggers(task);
@@ -154,7 +177,9 @@ describe("detectTriggers: webhooks", () => {
   });
 
   it("reads a schedule and an event from one task", () => {
-    const triggers = detectTriggers("Every Friday at 17:00 send the summary. Also, when a ticket is escalated, page the on-call engineer.");
+    const triggers = detectTriggers(
+      "Every Friday at 17:00 send the summary. Also, when a ticket is escalated, page the on-call engineer.",
+    );
     expect(triggers.map((t) => [t.kind, t.description])).toEqual([
       ["schedule", "every Friday at 17:00"],
       ["webhook", "when a ticket is escalated"],
@@ -166,9 +191,22 @@ describe("the planner proposes triggers", () => {
   const index = buildDiscoveryIndex(BUILTIN_ENTRIES);
 
   it("adds them to the proposal and its reasons, and keeps them when re-planned", () => {
-    const proposal = planWorkflow("Every weekday at 9, search the web for news about our competitors and summarize it", { index });
-    expect(proposal.triggers).toEqual([expect.objectContaining({ kind: "schedule", cron: "0 9 * * 1-5", description: "every weekday at 9:00" })]);
-    expect(proposal.decision.reasons.some((r) => r.startsWith("trigger: “Every weekday at 9” reads as a schedule"))).toBe(true);
+    const proposal = planWorkflow(
+      "Every weekday at 9, search the web for news about our competitors and summarize it",
+      { index },
+    );
+    expect(proposal.triggers).toEqual([
+      expect.objectContaining({
+        kind: "schedule",
+        cron: "0 9 * * 1-5",
+        description: "every weekday at 9:00",
+      }),
+    ]);
+    expect(
+      proposal.decision.reasons.some((r) =>
+        r.startsWith("trigger: “Every weekday at 9” reads as a schedule"),
+      ),
+    ).toBe(true);
     const replanned = replanAs(proposal, "single", {});
     expect(replanned.triggers).toEqual(proposal.triggers);
   });

@@ -19,7 +19,13 @@ export type ProposedTrigger =
       /** The words it was read from, as written. */
       phrase: string;
     }
-  | { kind: "webhook"; description: string; reason: string; phrase: string; /** A product the event comes from ("GitHub"), when the task names one. */ source?: string };
+  | {
+      kind: "webhook";
+      description: string;
+      reason: string;
+      phrase: string;
+      /** A product the event comes from ("GitHub"), when the task names one. */ source?: string;
+    };
 
 /** At most this many: a task that names more is better set up by hand. */
 const MAX_TRIGGERS = 3;

@@ -11,13 +11,30 @@ export {
   type DiscoveryIndex,
   type DiscoveryResult,
 } from "./server-discovery";
-export { decidePattern, type DecideOptions, type LearnedPatternStats, type PatternBias, type PatternDecision } from "./decide-pattern";
-export { buildAgentSpecs, type AgentFactoryInput, type AgentRole, type AgentSpec } from "./agent-factory";
+export {
+  decidePattern,
+  type DecideOptions,
+  type LearnedPatternStats,
+  type PatternBias,
+  type PatternDecision,
+} from "./decide-pattern";
+export {
+  buildAgentSpecs,
+  type AgentFactoryInput,
+  type AgentRole,
+  type AgentSpec,
+} from "./agent-factory";
 export { readTaskParts, type TaskParts } from "./task-parts";
 export { layoutLayered } from "./layout-layers";
 export { detectTriggers, type ProposedTrigger } from "./detect-triggers";
 export { buildDocument, type BuiltDocument } from "./build-document";
-export { planWithPattern, planWorkflow, replanAs, type PlannerContext, type WorkflowProposal } from "./plan-workflow";
+export {
+  planWithPattern,
+  planWorkflow,
+  replanAs,
+  type PlannerContext,
+  type WorkflowProposal,
+} from "./plan-workflow";
 export {
   refineProposal,
   toRefinementDraft,

@@ -46,5 +46,11 @@ export function layoutLayered(doc: WorkflowDocument): WorkflowDocument {
       positions[i] = { x: r * COLUMN_WIDTH, y: (row - (members.length - 1) / 2) * ROW_HEIGHT };
     });
   }
-  return { ...doc, nodes: doc.nodes.map((node, i) => ({ ...node, position: positions[i] as { x: number; y: number } })) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((node, i) => ({
+      ...node,
+      position: positions[i] as { x: number; y: number },
+    })),
+  };
 }

@@ -2,7 +2,12 @@ import type { WorkflowDocument } from "../schema/workflow-document";
 import { buildAgentSpecs, type AgentSpec } from "./agent-factory";
 import { analyzeTask } from "./analyze-task";
 import { buildDocument } from "./build-document";
-import { decidePattern, type LearnedPatternStats, type PatternBias, type PatternDecision } from "./decide-pattern";
+import {
+  decidePattern,
+  type LearnedPatternStats,
+  type PatternBias,
+  type PatternDecision,
+} from "./decide-pattern";
 import { detectTriggers, type ProposedTrigger } from "./detect-triggers";
 import { discoverServers, type DiscoveryIndex, type DiscoveryResult } from "./server-discovery";
 import { readTaskParts } from "./task-parts";
@@ -54,7 +59,16 @@ export function planWithPattern(
     ...(context.serverNames ? { serverNames: context.serverNames } : {}),
   });
   const { document, reasons } = buildDocument(decision.pattern, features, agents);
-  return { task: features.text, features, discovery, decision, agents, document, reasons, triggers: detectTriggers(features.text) };
+  return {
+    task: features.text,
+    features,
+    discovery,
+    decision,
+    agents,
+    document,
+    reasons,
+    triggers: detectTriggers(features.text),
+  };
 }
 
 /**
@@ -65,13 +79,18 @@ export function planWithPattern(
  */
 export function planWorkflow(task: string, context: PlannerContext): WorkflowProposal {
   const features = analyzeTask(task);
-  const discovery = discoverServers(context.index, features, context.preferences?.serverBias ? { serverBias: context.preferences.serverBias } : {});
+  const discovery = discoverServers(
+    context.index,
+    features,
+    context.preferences?.serverBias ? { serverBias: context.preferences.serverBias } : {},
+  );
   const learned = context.learnedFor?.(features);
   const decision = decidePattern(features, {
     ...(learned ? { learned } : {}),
     ...(context.preferences?.patternBias ? { bias: context.preferences.patternBias } : {}),
   });
-  if (discovery.missing.length) decision.reasons.push(`no catalog entry serves ${discovery.missing.join(", ")}: install one`);
+  if (discovery.missing.length)
+    decision.reasons.push(`no catalog entry serves ${discovery.missing.join(", ")}: install one`);
   const proposal = planWithPattern(features, discovery, decision, context);
   for (const trigger of proposal.triggers) decision.reasons.push(`trigger: ${trigger.reason}`);
   return proposal;
@@ -81,7 +100,17 @@ export function planWorkflow(task: string, context: PlannerContext): WorkflowPro
  * Re-plans a proposal as another pattern (the user's choice or a refiner's), keeping the analysis.
  * @example replanAs(proposal, "parallel", context).document
  */
-export function replanAs(proposal: WorkflowProposal, pattern: Pattern, context: Pick<PlannerContext, "model" | "serverNames">, why = "chosen by the user"): WorkflowProposal {
-  const decision: PatternDecision = { ...proposal.decision, pattern, confidence: 1, reasons: [`${pattern}: ${why}`, ...proposal.decision.reasons] };
+export function replanAs(
+  proposal: WorkflowProposal,
+  pattern: Pattern,
+  context: Pick<PlannerContext, "model" | "serverNames">,
+  why = "chosen by the user",
+): WorkflowProposal {
+  const decision: PatternDecision = {
+    ...proposal.decision,
+    pattern,
+    confidence: 1,
+    reasons: [`${pattern}: ${why}`, ...proposal.decision.reasons],
+  };
   return planWithPattern(proposal.features, proposal.discovery, decision, context);
 }

@@ -41,20 +41,40 @@ export function toRefinementDraft(proposal: WorkflowProposal): RefinementDraft {
     task: proposal.task,
     pattern: proposal.decision.pattern,
     servers: proposal.discovery.servers.map((s) => s.shortName),
-    agents: proposal.agents.map((a) => ({ id: a.id, role: a.role, instructions: a.instructions, servers: a.servers })),
+    agents: proposal.agents.map((a) => ({
+      id: a.id,
+      role: a.role,
+      instructions: a.instructions,
+      servers: a.servers,
+    })),
     reasons: proposal.decision.reasons,
   };
 }
 
-function applyServers(proposal: WorkflowProposal, context: PlannerContext, names: string[]): DiscoveredServer[] {
+function applyServers(
+  proposal: WorkflowProposal,
+  context: PlannerContext,
+  names: string[],
+): DiscoveredServer[] {
   const chosen: DiscoveredServer[] = [];
   for (const name of names) {
-    const found = proposal.discovery.servers.find((s) => s.shortName === name) ?? context.index.entries.find((e) => e.shortName === name);
+    const found =
+      proposal.discovery.servers.find((s) => s.shortName === name) ??
+      context.index.entries.find((e) => e.shortName === name);
     if (!found) continue;
     chosen.push(
       "capability" in found
         ? found
-        : { name: found.name, shortName: found.shortName, title: found.title ?? found.shortName, capability: null, score: 0.5, reason: "suggested by the refiner", isBuiltin: found.isBuiltin, tools: found.tools },
+        : {
+            name: found.name,
+            shortName: found.shortName,
+            title: found.title ?? found.shortName,
+            capability: null,
+            score: 0.5,
+            reason: "suggested by the refiner",
+            isBuiltin: found.isBuiltin,
+            tools: found.tools,
+          },
     );
   }
   return chosen;
@@ -65,27 +85,56 @@ function applyServers(proposal: WorkflowProposal, context: PlannerContext, names
  * always compiles. Never throws for a refiner's failure.
  * @example const refined = await refineProposal(planWorkflow(task, context), context, llmRefiner)
  */
-export async function refineProposal(proposal: WorkflowProposal, context: PlannerContext, refiner: PlanRefiner, signal?: AbortSignal): Promise<RefinedProposal> {
+export async function refineProposal(
+  proposal: WorkflowProposal,
+  context: PlannerContext,
+  refiner: PlanRefiner,
+  signal?: AbortSignal,
+): Promise<RefinedProposal> {
   let suggestion: RefinementSuggestion | null;
   try {
     suggestion = await refiner.refine(toRefinementDraft(proposal), signal);
   } catch (error) {
-    return { ...proposal, refined: false, refinementNote: `refiner failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ...proposal,
+      refined: false,
+      refinementNote: `refiner failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (!suggestion) return { ...proposal, refined: false };
-  const servers = suggestion.servers ? applyServers(proposal, context, suggestion.servers) : proposal.discovery.servers;
+  const servers = suggestion.servers
+    ? applyServers(proposal, context, suggestion.servers)
+    : proposal.discovery.servers;
   const pattern = suggestion.pattern ?? proposal.decision.pattern;
-  const decision = pattern === proposal.decision.pattern ? proposal.decision : { ...proposal.decision, pattern, reasons: [`refined: ${suggestion.reason}`, ...proposal.decision.reasons] };
-  const next = planWithPattern(proposal.features, { ...proposal.discovery, servers }, decision, context);
+  const decision =
+    pattern === proposal.decision.pattern
+      ? proposal.decision
+      : {
+          ...proposal.decision,
+          pattern,
+          reasons: [`refined: ${suggestion.reason}`, ...proposal.decision.reasons],
+        };
+  const next = planWithPattern(
+    proposal.features,
+    { ...proposal.discovery, servers },
+    decision,
+    context,
+  );
   for (const agent of next.agents) {
     const better = suggestion.instructions?.[agent.id];
     if (better?.trim()) agent.instructions = better.trim();
   }
   // Instructions live in the document too: rebuild it from the edited agents.
-  const rebuilt = suggestion.instructions ? { ...next, ...buildDocument(next.decision.pattern, next.features, next.agents) } : next;
+  const rebuilt = suggestion.instructions
+    ? { ...next, ...buildDocument(next.decision.pattern, next.features, next.agents) }
+    : next;
   const compiled = compileWorkflow(rebuilt.document);
   if (!compiled.ok) {
-    return { ...proposal, refined: false, refinementNote: `refinement ignored: it does not compile (${compiled.errors[0]?.message ?? "unknown error"})` };
+    return {
+      ...proposal,
+      refined: false,
+      refinementNote: `refinement ignored: it does not compile (${compiled.errors[0]?.message ?? "unknown error"})`,
+    };
   }
   return { ...rebuilt, refined: true, refinementNote: suggestion.reason };
 }

@@ -1,4 +1,11 @@
-import { listText, ordinalText, timeText, WEEKDAY_NAMES, WORKDAYS, type Unit } from "./trigger-words";
+import {
+  listText,
+  ordinalText,
+  timeText,
+  WEEKDAY_NAMES,
+  WORKDAYS,
+  type Unit,
+} from "./trigger-words";
 
 /**
  * Writes what the time grammar (detect-schedule.ts) read as cron: five fields and a description in
@@ -39,22 +46,27 @@ export type Reading = {
 
 /** Cron's day-of-week field: "1-5" for a run of three or more days, else a list. */
 function daysField(days: readonly number[]): string {
-  if (days.length >= 3 && days.every((d, k) => k === 0 || d === days[k - 1]! + 1)) return `${days[0]}-${days[days.length - 1]}`;
+  if (days.length >= 3 && days.every((d, k) => k === 0 || d === days[k - 1]! + 1))
+    return `${days[0]}-${days[days.length - 1]}`;
   return days.join(",");
 }
 
 function daysText(days: readonly number[], lead: "every" | "on"): string {
-  if (days.length === 5 && daysField(days) === "1-5") return lead === "every" ? "every weekday" : "on weekdays";
+  if (days.length === 5 && daysField(days) === "1-5")
+    return lead === "every" ? "every weekday" : "on weekdays";
   if (days.length === 2 && days[0] === 0 && days[1] === 6) return "on weekends";
   if (days.length === 7) return "every day";
   const names = days.map((d) => WEEKDAY_NAMES[d] as string);
-  return lead === "every" ? `every ${listText(names)}` : `on ${listText(names.map((n) => `${n}s`))}`;
+  return lead === "every"
+    ? `every ${listText(names)}`
+    : `on ${listText(names.map((n) => `${n}s`))}`;
 }
 
 /** `count` times spread over the working day: 2 → 9:00 and 17:00, 3 → 9:00, 13:00 and 17:00. */
 function spreadHours(count: number): number[] {
   if (count <= 1) return [9];
-  if (count <= 9) return Array.from({ length: count }, (_, k) => 9 + Math.round((k * 8) / (count - 1)));
+  if (count <= 9)
+    return Array.from({ length: count }, (_, k) => 9 + Math.round((k * 8) / (count - 1)));
   return [];
 }
 
@@ -63,9 +75,15 @@ export function composeSchedule(r: Reading, phrase: string): ScheduleReading[] {
   if (!r.isRecurring || r.isUnsupported) return [];
   const days = r.days ? [...r.days].sort((a, b) => a - b) : undefined;
   const assumed = [...r.assumed];
-  let every = r.every ?? (r.dayOfMonth !== undefined ? { n: 1, unit: "month" as const } : { n: 1, unit: "day" as const });
-  if (every.unit === "minute" && every.n >= 60 && every.n % 60 === 0) every = { n: every.n / 60, unit: "hour" };
-  if (every.unit === "hour" && every.n >= 24 && every.n % 24 === 0) every = { n: every.n / 24, unit: "day" };
+  let every =
+    r.every ??
+    (r.dayOfMonth !== undefined
+      ? { n: 1, unit: "month" as const }
+      : { n: 1, unit: "day" as const });
+  if (every.unit === "minute" && every.n >= 60 && every.n % 60 === 0)
+    every = { n: every.n / 60, unit: "hour" };
+  if (every.unit === "hour" && every.n >= 24 && every.n % 24 === 0)
+    every = { n: every.n / 24, unit: "day" };
   if (every.unit === "week" && every.n === 7) every = { n: 1, unit: "week" };
   if (every.unit === "hour" && r.count > 1) {
     if (60 % r.count !== 0) return [];
@@ -81,7 +99,14 @@ export function composeSchedule(r: Reading, phrase: string): ScheduleReading[] {
     if (n < 1 || (every.unit === "minute" ? n >= 60 : n >= 24)) return [];
     const [a, b] = r.window ?? [0, 0];
     const within = r.window ? ` between ${timeText(a, 0)} and ${timeText(b, 0)}` : "";
-    const name = every.unit === "minute" ? (n === 1 ? "minute" : `${n} minutes`) : n === 1 ? "hour" : `${n} hours`;
+    const name =
+      every.unit === "minute"
+        ? n === 1
+          ? "minute"
+          : `${n} minutes`
+        : n === 1
+          ? "hour"
+          : `${n} hours`;
     const step = n === 1 ? "*" : `*/${n}`;
     const cron =
       every.unit === "minute"
@@ -117,7 +142,14 @@ export function composeSchedule(r: Reading, phrase: string): ScheduleReading[] {
       weekday = "*";
       assumed.push("counting restarts on the 1st of each month");
     }
-    when = every.n === 2 ? "every other day" : every.n > 1 ? `every ${every.n} days` : days ? daysText(days, "every") : "every day";
+    when =
+      every.n === 2
+        ? "every other day"
+        : every.n > 1
+          ? `every ${every.n} days`
+          : days
+            ? daysText(days, "every")
+            : "every day";
   } else if (every.unit === "week") {
     if (every.n !== 1) return [];
     let weekDays = days;
@@ -125,7 +157,9 @@ export function composeSchedule(r: Reading, phrase: string): ScheduleReading[] {
       const spread: Record<number, number[]> = { 2: [1, 4], 3: [1, 3, 5], 5: [...WORKDAYS] };
       weekDays = spread[r.count];
       if (!weekDays) return [];
-      assumed.push(`${listText(weekDays.map((d) => WEEKDAY_NAMES[d] as string))} for “${r.count} times a week”`);
+      assumed.push(
+        `${listText(weekDays.map((d) => WEEKDAY_NAMES[d] as string))} for “${r.count} times a week”`,
+      );
     } else if (!weekDays) {
       weekDays = [1];
       assumed.push("Monday for “every week”");
@@ -135,8 +169,16 @@ export function composeSchedule(r: Reading, phrase: string): ScheduleReading[] {
   } else {
     if (days) return []; // "the first Monday of the month": not one cron field
     const day = r.dayOfMonth ?? 1;
-    if (r.dayOfMonth === undefined) assumed.push(every.unit === "year" ? "1 January for “every year”" : r.isQuarterly ? "the 1st of the quarter's first month" : "the 1st for “every month”");
-    if (r.dayOfMonth !== undefined && r.dayOfMonth > 28) assumed.push(`months without a ${ordinalText(r.dayOfMonth)} are skipped`);
+    if (r.dayOfMonth === undefined)
+      assumed.push(
+        every.unit === "year"
+          ? "1 January for “every year”"
+          : r.isQuarterly
+            ? "the 1st of the quarter's first month"
+            : "the 1st for “every month”",
+      );
+    if (r.dayOfMonth !== undefined && r.dayOfMonth > 28)
+      assumed.push(`months without a ${ordinalText(r.dayOfMonth)} are skipped`);
     weekday = "*";
     if (every.unit === "year") {
       if (every.n !== 1) return [];

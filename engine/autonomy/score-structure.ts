@@ -38,7 +38,12 @@ const CONCURRENT = sig("concurrent");
 const RETRY = sig("retry");
 
 /** What the word pass learned about lists, verbs and steps. */
-export type ShapeOfText = { andList: number; orList: number; verbSegments: number; sequenceVerbs: number };
+export type ShapeOfText = {
+  andList: number;
+  orList: number;
+  verbSegments: number;
+  sequenceVerbs: number;
+};
 
 const min = Math.min;
 
@@ -81,7 +86,9 @@ export function scoreStructure(
   // Fixing or retrying is a loop only towards a bar ("retry until it is valid").
   const retry = until > 0 ? (signals[RETRY] as number) : 0;
   const iterates =
-    iterate + retry > 0 || (until > 0 && quality + evaluator > 0) ? min(1, until) + min(4, 2 * (iterate + retry)) + min(2, quality) + min(2, evaluator) : 0;
+    iterate + retry > 0 || (until > 0 && quality + evaluator > 0)
+      ? min(1, until) + min(4, 2 * (iterate + retry)) + min(2, quality) + min(2, evaluator)
+      : 0;
   const routes =
     min(4, min(2, 2 * (signals[CLASSIFY] as number)) + (phrases.decide ? 2 : 0)) +
     (phrases.routeTo ? 2 : 0) +
@@ -94,13 +101,21 @@ export function scoreStructure(
   const handsOff =
     hand + transfer > 0 || phrases.handOff
       ? specialist > 0
-        ? min(4, 2 * transfer + (phrases.handOff ? 2 : 0)) + min(1, hand) + min(3, specialist) + min(1, signals[PERSON] as number) + min(1, signals[CONVO] as number)
+        ? min(4, 2 * transfer + (phrases.handOff ? 2 : 0)) +
+          min(1, hand) +
+          min(3, specialist) +
+          min(1, signals[PERSON] as number) +
+          min(1, signals[CONVO] as number)
         : 0
       : 0;
   const sequence = min(
     5,
     min(4, 2 * (signals[THEN] as number)) +
-      min(3, Math.max(0, (signals[FLOW] as number) - (phrases.stepByStep ? 2 : 0)) + (phrases.through ? 2 : 0)) +
+      min(
+        3,
+        Math.max(0, (signals[FLOW] as number) - (phrases.stepByStep ? 2 : 0)) +
+          (phrases.through ? 2 : 0),
+      ) +
       shape.sequenceVerbs +
       min(2, shape.verbSegments) +
       (shape.verbSegments >= 2 ? 1 : 0) + // three actions listed are steps

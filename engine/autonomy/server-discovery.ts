@@ -19,7 +19,11 @@ export type CatalogEntryInput = {
 };
 
 type Posting = { entry: number; fit: number; reason: string };
-type IndexedEntry = CatalogEntryInput & { shortName: string; tools: readonly string[]; isBuiltin: boolean };
+type IndexedEntry = CatalogEntryInput & {
+  shortName: string;
+  tools: readonly string[];
+  isBuiltin: boolean;
+};
 
 export type DiscoveryIndex = {
   entries: readonly IndexedEntry[];
@@ -60,19 +64,63 @@ export type DiscoverOptions = {
 
 // What an entry's words must contain to serve a capability; categories are the catalog's own.
 const PROFILES: Record<Capability, { words: string[]; categories: string[] }> = {
-  "web-fetch": { words: ["fetch", "http", "scrape", "scraper", "crawl", "crawler", "url", "webpage", "page"], categories: ["web"] },
-  "web-search": { words: ["search", "brave", "bing", "tavily", "serp", "serpapi", "exa", "duckduckgo", "kagi", "perplexity"], categories: ["search"] },
-  files: { words: ["file", "filesystem", "fs", "directory", "folder", "disk"], categories: ["files"] },
-  "code-hosting": { words: ["github", "gitlab", "bitbucket", "gitea", "git", "repository", "repo", "pull"], categories: ["developer"] },
+  "web-fetch": {
+    words: ["fetch", "http", "scrape", "scraper", "crawl", "crawler", "url", "webpage", "page"],
+    categories: ["web"],
+  },
+  "web-search": {
+    words: [
+      "search",
+      "brave",
+      "bing",
+      "tavily",
+      "serp",
+      "serpapi",
+      "exa",
+      "duckduckgo",
+      "kagi",
+      "perplexity",
+    ],
+    categories: ["search"],
+  },
+  files: {
+    words: ["file", "filesystem", "fs", "directory", "folder", "disk"],
+    categories: ["files"],
+  },
+  "code-hosting": {
+    words: ["github", "gitlab", "bitbucket", "gitea", "git", "repository", "repo", "pull"],
+    categories: ["developer"],
+  },
   sqlite: { words: ["sqlite", "sqlite3"], categories: [] },
-  "relational-db": { words: ["postgres", "postgresql", "mysql", "mariadb", "sql", "relational", "pg"], categories: ["database"] },
+  "relational-db": {
+    words: ["postgres", "postgresql", "mysql", "mariadb", "sql", "relational", "pg"],
+    categories: ["database"],
+  },
   "browser-automation": {
-    words: ["puppeteer", "playwright", "browser", "chromium", "chrome", "headless", "selenium", "screenshot"],
+    words: [
+      "puppeteer",
+      "playwright",
+      "browser",
+      "chromium",
+      "chrome",
+      "headless",
+      "selenium",
+      "screenshot",
+    ],
     categories: ["browser"],
   },
-  documents: { words: ["drive", "gdrive", "docs", "sheet", "document", "dropbox", "onedrive", "sharepoint"], categories: ["productivity"] },
-  memory: { words: ["memory", "knowledge", "graph", "remember", "memorie"], categories: ["knowledge"] },
-  reasoning: { words: ["thinking", "reasoning", "sequential", "thought", "sequentialthinking"], categories: ["reasoning"] },
+  documents: {
+    words: ["drive", "gdrive", "docs", "sheet", "document", "dropbox", "onedrive", "sharepoint"],
+    categories: ["productivity"],
+  },
+  memory: {
+    words: ["memory", "knowledge", "graph", "remember", "memorie"],
+    categories: ["knowledge"],
+  },
+  reasoning: {
+    words: ["thinking", "reasoning", "sequential", "thought", "sequentialthinking"],
+    categories: ["reasoning"],
+  },
   "mcp-testing": { words: ["everything", "test", "testing", "echo"], categories: ["testing"] },
 };
 /** Below this an entry only mentions the capability in passing (one word of its description). */
@@ -84,7 +132,17 @@ const ALIASES: Record<string, string> = {
   postgresql: "postgres",
   sequentialthinking: "sequential-thinking",
 };
-const GENERIC_NAME_WORDS = new Set(["server", "mcp", "api", "tool", "tools", "the", "official", "client", "service"]);
+const GENERIC_NAME_WORDS = new Set([
+  "server",
+  "mcp",
+  "api",
+  "tool",
+  "tools",
+  "the",
+  "official",
+  "client",
+  "service",
+]);
 
 /**
  * The short name a workflow uses for an entry: the last part of its reverse-DNS name without
@@ -93,8 +151,12 @@ const GENERIC_NAME_WORDS = new Set(["server", "mcp", "api", "tool", "tools", "th
  */
 export function shortNameOf(name: string): string {
   let short = (name.slice(name.lastIndexOf("/") + 1) || name).toLowerCase();
-  for (const prefix of ["mcp-server-", "server-", "mcp-"]) if (short.startsWith(prefix) && short.length > prefix.length) short = short.slice(prefix.length);
-  for (const suffix of ["-mcp-server", "-server", "-mcp"]) if (short.endsWith(suffix) && short.length > suffix.length) short = short.slice(0, -suffix.length);
+  for (const prefix of ["mcp-server-", "server-", "mcp-"])
+    if (short.startsWith(prefix) && short.length > prefix.length)
+      short = short.slice(prefix.length);
+  for (const suffix of ["-mcp-server", "-server", "-mcp"])
+    if (short.endsWith(suffix) && short.length > suffix.length)
+      short = short.slice(0, -suffix.length);
   return ALIASES[short] ?? short;
 }
 
@@ -102,7 +164,11 @@ export function shortNameOf(name: string): string {
  * A catalog row (server.json plus its tools) as discovery input.
  * @example toCatalogEntryInput(BUILTIN_CATALOG[0].serverJson, BUILTIN_CATALOG[0].tools, true)
  */
-export function toCatalogEntryInput(serverJson: ServerJson, tools: readonly string[], isBuiltin = false): CatalogEntryInput {
+export function toCatalogEntryInput(
+  serverJson: ServerJson,
+  tools: readonly string[],
+  isBuiltin = false,
+): CatalogEntryInput {
   return {
     name: serverJson.name,
     ...(serverJson.title ? { title: serverJson.title } : {}),
@@ -135,7 +201,11 @@ function fitOf(entry: IndexedEntry, capability: Capability): { fit: number; reas
   const inTitle = hits(title);
   const inCategory = entry.category !== undefined && profile.categories.includes(entry.category);
   const fit =
-    (inName.length ? 4 : 0) + (inTitle.length ? 3 : 0) + (inCategory ? 3 : 0) + Math.min(2, hits(description).length) + Math.min(2, hits(tools).length);
+    (inName.length ? 4 : 0) +
+    (inTitle.length ? 3 : 0) +
+    (inCategory ? 3 : 0) +
+    Math.min(2, hits(description).length) +
+    Math.min(2, hits(tools).length);
   const because = [
     inName.length ? `name "${entry.shortName}"` : "",
     inTitle.length && !inName.length ? `title "${entry.title}"` : "",
@@ -159,7 +229,8 @@ export function buildDiscoveryIndex(entries: readonly CatalogEntryInput[]): Disc
     const list: Posting[] = [];
     indexed.forEach((entry, i) => {
       const { fit, reason } = fitOf(entry, capability);
-      if (fit >= MIN_FIT) list.push({ entry: i, fit: fit + (entry.isBuiltin ? BUILTIN_BONUS : 0), reason });
+      if (fit >= MIN_FIT)
+        list.push({ entry: i, fit: fit + (entry.isBuiltin ? BUILTIN_BONUS : 0), reason });
     });
     return list.sort((a, b) => b.fit - a.fit || a.entry - b.entry);
   });
@@ -175,11 +246,17 @@ export function buildDiscoveryIndex(entries: readonly CatalogEntryInput[]): Disc
     addName(entry.shortName.split(/[-_.]/)[0] ?? "", i);
   });
   // Built-ins first, so a product name resolves to the built-in before a look-alike.
-  for (const list of byName.values()) list.sort((a, b) => Number(indexed[b]?.isBuiltin) - Number(indexed[a]?.isBuiltin) || a - b);
+  for (const list of byName.values())
+    list.sort((a, b) => Number(indexed[b]?.isBuiltin) - Number(indexed[a]?.isBuiltin) || a - b);
   return { entries: indexed, postings, byName };
 }
 
-function toDiscovered(entry: IndexedEntry, capability: Capability | null, score: number, reason: string): DiscoveredServer {
+function toDiscovered(
+  entry: IndexedEntry,
+  capability: Capability | null,
+  score: number,
+  reason: string,
+): DiscoveredServer {
   return {
     name: entry.name,
     shortName: entry.shortName,
@@ -212,7 +289,9 @@ export function discoverServers(
   const bias = options.serverBias;
   const wantAlternatives = options.alternatives ?? 0;
   for (const capability of features.capabilities) {
-    const postings = index.postings[CAPABILITY_POSITION.get(capability) as number] as readonly Posting[];
+    const postings = index.postings[
+      CAPABILITY_POSITION.get(capability) as number
+    ] as readonly Posting[];
     if (postings.length === 0) {
       missing.push(capability);
       continue;
@@ -222,7 +301,8 @@ export function discoverServers(
     if (bias) {
       for (let k = 1; k < Math.min(BIAS_WINDOW, postings.length); k++) {
         const posting = postings[k] as Posting;
-        const fit = posting.fit + (bias[(index.entries[posting.entry] as IndexedEntry).shortName] ?? 0);
+        const fit =
+          posting.fit + (bias[(index.entries[posting.entry] as IndexedEntry).shortName] ?? 0);
         if (fit > bestFit) [best, bestFit] = [posting, fit];
       }
     }
@@ -236,7 +316,14 @@ export function discoverServers(
       const posting = postings[k] as Posting;
       if (posting === best) continue;
       added++;
-      alternatives.push(toDiscovered(index.entries[posting.entry] as IndexedEntry, capability, strength * Math.min(1, posting.fit / 10), posting.reason));
+      alternatives.push(
+        toDiscovered(
+          index.entries[posting.entry] as IndexedEntry,
+          capability,
+          strength * Math.min(1, posting.fit / 10),
+          posting.reason,
+        ),
+      );
     }
   }
   for (const keyword of features.keywords) {

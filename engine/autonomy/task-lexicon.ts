@@ -15,16 +15,46 @@ import { CAPABILITIES, INTENTS, type Capability, type Intent } from "./vocabular
  * "files-weak" ("the docs") and "reasoning-weak" ("step by step"): used only when nothing else is.
  */
 
-export const PSEUDO_SLOTS = ["web-target", "db-generic", "search-generic", "files-generic", "files-weak", "reasoning-weak"] as const;
+export const PSEUDO_SLOTS = [
+  "web-target",
+  "db-generic",
+  "search-generic",
+  "files-generic",
+  "files-weak",
+  "reasoning-weak",
+] as const;
 export type CapabilitySlot = Capability | (typeof PSEUDO_SLOTS)[number];
 export const SLOTS: readonly CapabilitySlot[] = [...CAPABILITIES, ...PSEUDO_SLOTS];
 export const SLOT_INDEX = new Map<CapabilitySlot, number>(SLOTS.map((slot, i) => [slot, i]));
 
 /** Structural signal counters, combined into structure scores in analyze-task.ts. */
 export const SIGNALS = [
-  "count", "distributive", "variant", "different", "merge", "until", "iterate", "quality", "evaluator",
-  "classify", "route", "handler", "item", "whether", "hand", "transfer", "specialist", "person", "convo",
-  "then", "flow", "plan-strong", "plan-weak", "incoming", "concurrent", "retry",
+  "count",
+  "distributive",
+  "variant",
+  "different",
+  "merge",
+  "until",
+  "iterate",
+  "quality",
+  "evaluator",
+  "classify",
+  "route",
+  "handler",
+  "item",
+  "whether",
+  "hand",
+  "transfer",
+  "specialist",
+  "person",
+  "convo",
+  "then",
+  "flow",
+  "plan-strong",
+  "plan-weak",
+  "incoming",
+  "concurrent",
+  "retry",
 ] as const;
 export type Signal = (typeof SIGNALS)[number];
 export const SIGNAL_INDEX = new Map<Signal, number>(SIGNALS.map((s, i) => [s, i]));
@@ -293,12 +323,18 @@ function inflections(word: string): string[] {
   const beforeLast = word[word.length - 2] ?? "";
   const vowels = "aeiou";
   if (last === "e") forms.push(`${word}s`, `${word}d`, `${word.slice(0, -1)}ing`);
-  else if (last === "y" && !vowels.includes(beforeLast)) forms.push(`${word.slice(0, -1)}ies`, `${word.slice(0, -1)}ied`, `${word}ing`);
+  else if (last === "y" && !vowels.includes(beforeLast))
+    forms.push(`${word.slice(0, -1)}ies`, `${word.slice(0, -1)}ied`, `${word}ing`);
   else if (/(s|sh|ch|x|z)$/.test(word)) forms.push(`${word}es`, `${word}ed`, `${word}ing`);
   else {
     forms.push(`${word}s`, `${word}ed`, `${word}ing`);
     // plan → planned, planning; ship → shipped: double a final consonant after one vowel.
-    if (!vowels.includes(last) && !"wxy".includes(last) && vowels.includes(beforeLast) && !vowels.includes(word[word.length - 3] ?? "a")) {
+    if (
+      !vowels.includes(last) &&
+      !"wxy".includes(last) &&
+      vowels.includes(beforeLast) &&
+      !vowels.includes(word[word.length - 3] ?? "a")
+    ) {
       forms.push(`${word}${last}ed`, `${word}${last}ing`);
     }
   }
@@ -307,12 +343,22 @@ function inflections(word: string): string[] {
 
 function toCue(spec: Spec): Cue {
   const caps: number[] = [];
-  for (const [slot, weight] of Object.entries(spec.cap ?? {})) caps.push(SLOT_INDEX.get(slot as CapabilitySlot) as number, weight);
+  for (const [slot, weight] of Object.entries(spec.cap ?? {}))
+    caps.push(SLOT_INDEX.get(slot as CapabilitySlot) as number, weight);
   const signals: number[] = [];
-  for (const [signal, weight] of Object.entries(spec.sig ?? {})) signals.push(SIGNAL_INDEX.get(signal as Signal) as number, weight);
+  for (const [signal, weight] of Object.entries(spec.sig ?? {}))
+    signals.push(SIGNAL_INDEX.get(signal as Signal) as number, weight);
   let intents = 0;
   for (const intent of spec.intent ?? []) intents |= 1 << INTENTS.indexOf(intent);
-  return { caps, intents, verb: spec.verb ?? 0, signals, flags: spec.flags ?? 0, count: spec.count ?? 0, gates: spec.gate ?? 0 };
+  return {
+    caps,
+    intents,
+    verb: spec.verb ?? 0,
+    signals,
+    flags: spec.flags ?? 0,
+    count: spec.count ?? 0,
+    gates: spec.gate ?? 0,
+  };
 }
 
 /** Builds the word → cue map once at module load; explicit words win over generated inflections. */

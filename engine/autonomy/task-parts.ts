@@ -18,15 +18,66 @@ export type TaskParts = {
 };
 
 const BREAK_WORDS = new Set([
-  "of", "to", "into", "in", "on", "at", "for", "from", "with", "without", "by", "as", "is", "are", "be", "between", "like",
-  "about", "among", "whether", "if", "than", "then", "when", "who", "which", "that", "where", "depending", "based", "and", "or",
+  "of",
+  "to",
+  "into",
+  "in",
+  "on",
+  "at",
+  "for",
+  "from",
+  "with",
+  "without",
+  "by",
+  "as",
+  "is",
+  "are",
+  "be",
+  "between",
+  "like",
+  "about",
+  "among",
+  "whether",
+  "if",
+  "than",
+  "then",
+  "when",
+  "who",
+  "which",
+  "that",
+  "where",
+  "depending",
+  "based",
+  "and",
+  "or",
 ]);
-const ARTICLES = new Set(["a", "an", "the", "their", "its", "our", "my", "your", "this", "that", "these", "those", "each", "every", "some"]);
-const HEAD_NOUN = /^(?:versions?|variants?|handlers?|specialists?|agents?|experts?|teams?|queues?|departments?|drafts?|options?)$/i;
-const HAND_OFF = /\b(?:transfers?|transferring|hands?|handing|passes|pass|passing|escalates?|escalating|routes?|sends?|forwards?)\b/i;
-const ROLE_NOUN = /\b([A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?) (?:agents?|specialists?|experts?|desk|support|team)\b/g;
-const ENTRY_ROLE = /\b(greeter|concierge|receptionist|triage|dispatcher|front[- ]desk|first[- ]line|host|operator|router)\b/i;
-const PART_NOUN = /\b(versions?|variants?|drafts?|alternatives?|perspectives?|angles?|models?|styles?|options?|tones?|personas?|taglines?|takes?)\b/i;
+const ARTICLES = new Set([
+  "a",
+  "an",
+  "the",
+  "their",
+  "its",
+  "our",
+  "my",
+  "your",
+  "this",
+  "that",
+  "these",
+  "those",
+  "each",
+  "every",
+  "some",
+]);
+const HEAD_NOUN =
+  /^(?:versions?|variants?|handlers?|specialists?|agents?|experts?|teams?|queues?|departments?|drafts?|options?)$/i;
+const HAND_OFF =
+  /\b(?:transfers?|transferring|hands?|handing|passes|pass|passing|escalates?|escalating|routes?|sends?|forwards?)\b/i;
+const ROLE_NOUN =
+  /\b([A-Za-z][\w-]*(?: [A-Za-z][\w-]*)?) (?:agents?|specialists?|experts?|desk|support|team)\b/g;
+const ENTRY_ROLE =
+  /\b(greeter|concierge|receptionist|triage|dispatcher|front[- ]desk|first[- ]line|host|operator|router)\b/i;
+const PART_NOUN =
+  /\b(versions?|variants?|drafts?|alternatives?|perspectives?|angles?|models?|styles?|options?|tones?|personas?|taglines?|takes?)\b/i;
 
 const isVerb = (word: string) => (LEXICON.get(word.toLowerCase())?.verb ?? 0) !== 0;
 
@@ -98,7 +149,9 @@ export function extractListItems(text: string, from = 0): string[] {
 export function stripHeadNouns(items: string[]): string[] {
   return items.map((item) => {
     const words = item.split(" ");
-    return words.length > 1 && HEAD_NOUN.test(words[words.length - 1] as string) ? words.slice(0, -1).join(" ") : item;
+    return words.length > 1 && HEAD_NOUN.test(words[words.length - 1] as string)
+      ? words.slice(0, -1).join(" ")
+      : item;
   });
 }
 
@@ -114,7 +167,9 @@ export function readTaskParts(text: string): TaskParts {
   if (specialists.length < 2) {
     specialists = [];
     for (const m of text.slice(after).matchAll(ROLE_NOUN)) {
-      const words = (m[1] as string).split(" ").filter((w) => !ARTICLES.has(w.toLowerCase()) && !BREAK_WORDS.has(w.toLowerCase()));
+      const words = (m[1] as string)
+        .split(" ")
+        .filter((w) => !ARTICLES.has(w.toLowerCase()) && !BREAK_WORDS.has(w.toLowerCase()));
       const name = words.join(" ") || (m[0].split(" ").pop() as string);
       if (!specialists.includes(name)) specialists.push(name);
     }

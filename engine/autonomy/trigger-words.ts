@@ -15,7 +15,8 @@ export type Token = {
 
 export type Sentence = { text: string; tokens: Token[]; isQuestion: boolean };
 
-const TOKEN_RE = /\d+(?:st|nd|rd|th)\b|\d{1,2}[:.]\d{2}\b|\d+|[ap]\.m\.?|[a-z]+(?:['’][a-z]+)?|[,\-–]/gi;
+const TOKEN_RE =
+  /\d+(?:st|nd|rd|th)\b|\d{1,2}[:.]\d{2}\b|\d+|[ap]\.m\.?|[a-z]+(?:['’][a-z]+)?|[,\-–]/gi;
 
 /** Splits a task into sentences (at . ! ? ; and line breaks; "9.30" and "a.m." are not ends). */
 export function readSentences(text: string): Sentence[] {
@@ -28,7 +29,8 @@ export function readSentences(text: string): Sentence[] {
     // "9 a.m. every day": the dot of an abbreviation does not end the sentence.
     if (m && m[0] === "." && /\b[ap]\.m$/i.test(text.slice(Math.max(0, to - 3), to))) continue;
     const part = text.slice(from, to);
-    if (part.trim()) sentences.push({ text: part, tokens: tokenize(part), isQuestion: m?.[0] === "?" });
+    if (part.trim())
+      sentences.push({ text: part, tokens: tokenize(part), isQuestion: m?.[0] === "?" });
     if (!m) break;
     from = to + 1;
   }
@@ -39,8 +41,17 @@ function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN_RE)) {
     const raw = m[0];
-    const word = /^[ap]\.m\.?$/i.test(raw) ? `${raw[0]!.toLowerCase()}m` : raw === "–" ? "-" : raw.toLowerCase().replace("’", "'");
-    tokens.push({ word, start: m.index, end: m.index + raw.length, isCapitalized: /^[A-Z]/.test(raw) && tokens.length > 0 });
+    const word = /^[ap]\.m\.?$/i.test(raw)
+      ? `${raw[0]!.toLowerCase()}m`
+      : raw === "–"
+        ? "-"
+        : raw.toLowerCase().replace("’", "'");
+    tokens.push({
+      word,
+      start: m.index,
+      end: m.index + raw.length,
+      isCapitalized: /^[A-Z]/.test(raw) && tokens.length > 0,
+    });
   }
   return tokens;
 }
@@ -54,44 +65,120 @@ export function quote(sentence: Sentence, from: number, to: number): string {
 
 /** 0 = Sunday, as cron counts. */
 export const WEEKDAYS: Readonly<Record<string, number>> = {
-  sunday: 0, sun: 0, monday: 1, mon: 1, tuesday: 2, tue: 2, tues: 2, wednesday: 3, wed: 3,
-  thursday: 4, thu: 4, thur: 4, thurs: 4, friday: 5, fri: 5, saturday: 6, sat: 6,
+  sunday: 0,
+  sun: 0,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tue: 2,
+  tues: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
 };
-export const WEEKDAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+export const WEEKDAY_NAMES = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+] as const;
 
 /** "mondays" → 1 (a plural weekday reads as a recurring one). */
-export function weekdayOf(word: string | undefined): { day: number; isPlural: boolean } | undefined {
+export function weekdayOf(
+  word: string | undefined,
+): { day: number; isPlural: boolean } | undefined {
   if (!word) return undefined;
   if (word in WEEKDAYS) return { day: WEEKDAYS[word] as number, isPlural: false };
-  if (word.endsWith("s") && word.slice(0, -1) in WEEKDAYS && word.length > 4) return { day: WEEKDAYS[word.slice(0, -1)] as number, isPlural: true };
+  if (word.endsWith("s") && word.slice(0, -1) in WEEKDAYS && word.length > 4)
+    return { day: WEEKDAYS[word.slice(0, -1)] as number, isPlural: true };
   return undefined;
 }
 
 export type Unit = "minute" | "hour" | "day" | "week" | "month" | "year";
 const UNITS: Readonly<Record<string, Unit>> = {
-  minute: "minute", minutes: "minute", min: "minute", mins: "minute",
-  hour: "hour", hours: "hour", hr: "hour", hrs: "hour",
-  day: "day", days: "day", week: "week", weeks: "week", month: "month", months: "month", year: "year", years: "year",
+  minute: "minute",
+  minutes: "minute",
+  min: "minute",
+  mins: "minute",
+  hour: "hour",
+  hours: "hour",
+  hr: "hour",
+  hrs: "hour",
+  day: "day",
+  days: "day",
+  week: "week",
+  weeks: "week",
+  month: "month",
+  months: "month",
+  year: "year",
+  years: "year",
 };
-export const unitOf = (word: string | undefined): Unit | undefined => (word ? UNITS[word] : undefined);
+export const unitOf = (word: string | undefined): Unit | undefined =>
+  word ? UNITS[word] : undefined;
 
 /** Sets of days a word names: "weekdays", "business days", "weekends". */
 export const WORKDAYS = [1, 2, 3, 4, 5] as const;
-export function daySetOf(tokens: readonly Token[], i: number): { days: readonly number[]; length: number } | undefined {
+export function daySetOf(
+  tokens: readonly Token[],
+  i: number,
+): { days: readonly number[]; length: number } | undefined {
   const word = tokens[i]?.word;
   const next = tokens[i + 1]?.word;
-  if (word === "weekday" || word === "weekdays" || word === "workday" || word === "workdays") return { days: WORKDAYS, length: 1 };
-  if ((word === "business" || word === "working" || word === "work") && (next === "day" || next === "days")) return { days: WORKDAYS, length: 2 };
+  if (word === "weekday" || word === "weekdays" || word === "workday" || word === "workdays")
+    return { days: WORKDAYS, length: 1 };
+  if (
+    (word === "business" || word === "working" || word === "work") &&
+    (next === "day" || next === "days")
+  )
+    return { days: WORKDAYS, length: 2 };
   if (word === "weekend" || word === "weekends") return { days: [0, 6], length: 1 };
   return undefined;
 }
 
 /** Parts of the day and the hour each is taken to mean (said so in the proposal: it is assumed). */
-export const PARTS_OF_DAY: Readonly<Record<string, number>> = { morning: 9, mornings: 9, noon: 12, midday: 12, afternoon: 15, afternoons: 15, evening: 18, evenings: 18, night: 22, nights: 22, midnight: 0 };
+export const PARTS_OF_DAY: Readonly<Record<string, number>> = {
+  morning: 9,
+  mornings: 9,
+  noon: 12,
+  midday: 12,
+  afternoon: 15,
+  afternoons: 15,
+  evening: 18,
+  evenings: 18,
+  night: 22,
+  nights: 22,
+  midnight: 0,
+};
 
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
 };
 /** "15", "fifteen" → 15. */
 export function numberOf(word: string | undefined): number | undefined {
@@ -101,8 +188,18 @@ export function numberOf(word: string | undefined): number | undefined {
 }
 
 const ORDINAL_WORDS: Readonly<Record<string, number>> = {
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
-  fifteenth: 15, twentieth: 20,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  fifteenth: 15,
+  twentieth: 20,
 };
 /** "1st", "15th", "first" → a day of the month (1–28: later days are missing in some months). */
 export function ordinalOf(word: string | undefined): number | undefined {
@@ -118,9 +215,12 @@ export function ordinalText(n: number): string {
   return `${n}${suffix}`;
 }
 
-export const timeText = (hour: number, minute: number) => `${hour}:${String(minute).padStart(2, "0")}`;
+export const timeText = (hour: number, minute: number) =>
+  `${hour}:${String(minute).padStart(2, "0")}`;
 
 /** "Monday, Wednesday and Friday". */
 export function listText(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return items.length <= 1
+    ? (items[0] ?? "")
+    : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

@@ -5,7 +5,15 @@
  */
 
 /** Workflow patterns the planner can build, simplest first. */
-export const PATTERNS = ["single", "chain", "router", "parallel", "orchestrator", "evaluator-optimizer", "swarm"] as const;
+export const PATTERNS = [
+  "single",
+  "chain",
+  "router",
+  "parallel",
+  "orchestrator",
+  "evaluator-optimizer",
+  "swarm",
+] as const;
 export type Pattern = (typeof PATTERNS)[number];
 
 /** What a task needs from the outside world; discovery maps each to catalog entries. */

@@ -19,13 +19,21 @@ type Checker = {
 
 function readRequired(c: Checker, value: string | undefined, field: string, what: string): string {
   if (value === undefined || value.trim() === "") {
-    c.diagnostics.error("COMPILE_MISSING_CONFIG", `${what} is required`, { nodeId: c.node.id, field: `config.${field}` });
+    c.diagnostics.error("COMPILE_MISSING_CONFIG", `${what} is required`, {
+      nodeId: c.node.id,
+      field: `config.${field}`,
+    });
     return "";
   }
   return value;
 }
 
-function checkServers(c: Checker, servers: readonly string[], allowedTools: readonly string[] | undefined, prefix: string) {
+function checkServers(
+  c: Checker,
+  servers: readonly string[],
+  allowedTools: readonly string[] | undefined,
+  prefix: string,
+) {
   const catalog = c.catalog;
   if (!catalog) return;
   const known = new Set<string>();
@@ -49,7 +57,12 @@ function checkServers(c: Checker, servers: readonly string[], allowedTools: read
   });
 }
 
-function buildAgentSettings(c: Checker, input: Partial<NodeConfig<"agent">>, prefix: string, what: string): AgentSettings {
+function buildAgentSettings(
+  c: Checker,
+  input: Partial<NodeConfig<"agent">>,
+  prefix: string,
+  what: string,
+): AgentSettings {
   const mcpServers = input.mcpServers ?? [];
   checkServers(c, mcpServers, input.allowedTools, prefix);
   return {
@@ -92,14 +105,20 @@ function buildRouter(c: Checker, config: NodeConfig<"router">): StepConfig<"rout
   const built = branches.map((branch, i) => {
     const field = `config.branches[${i}]`;
     if (branch.name.trim() === "" || branch.name === DEFAULT_BRANCH || seen.has(branch.name)) {
-      const why = branch.name === DEFAULT_BRANCH ? `"${DEFAULT_BRANCH}" is reserved` : "names must be unique and not empty";
+      const why =
+        branch.name === DEFAULT_BRANCH
+          ? `"${DEFAULT_BRANCH}" is reserved`
+          : "names must be unique and not empty";
       c.diagnostics.error("COMPILE_INVALID_CONFIG", `Branch ${i + 1} needs another name: ${why}`, {
         nodeId: c.node.id,
         field: `${field}.name`,
       });
     }
     seen.add(branch.name);
-    const when = mode === "rule" ? readRequired(c, branch.when, `branches[${i}].when`, `The rule of branch "${branch.name}"`) : null;
+    const when =
+      mode === "rule"
+        ? readRequired(c, branch.when, `branches[${i}].when`, `The rule of branch "${branch.name}"`)
+        : null;
     return { name: branch.name, description: branch.description ?? null, when };
   });
   return { mode, branches: built, prompt: config.prompt || null, model: config.model || null };
@@ -120,22 +139,39 @@ function buildSwarm(c: Checker, config: NodeConfig<"swarm">): StepConfig<"swarm"
     const handoffs = agent.handoffs ?? [];
     handoffs.forEach((target, j) => {
       if (!names.has(target) || target === name) {
-        c.diagnostics.error("COMPILE_INVALID_CONFIG", `Agent "${name}" hands off to "${target}", which is not another agent of this swarm`, {
-          nodeId: c.node.id,
-          field: `config.${prefix}handoffs[${j}]`,
-        });
+        c.diagnostics.error(
+          "COMPILE_INVALID_CONFIG",
+          `Agent "${name}" hands off to "${target}", which is not another agent of this swarm`,
+          {
+            nodeId: c.node.id,
+            field: `config.${prefix}handoffs[${j}]`,
+          },
+        );
       }
     });
-    return { name, ...buildAgentSettings(c, agent, prefix, `The instructions of agent "${name}"`), handoffs };
+    return {
+      name,
+      ...buildAgentSettings(c, agent, prefix, `The instructions of agent "${name}"`),
+      handoffs,
+    };
   });
   const entryAgent = config.entryAgent || built[0]?.name || "";
   if (config.entryAgent && !names.has(config.entryAgent)) {
-    c.diagnostics.error("COMPILE_INVALID_CONFIG", `The entry agent "${config.entryAgent}" is not in this swarm`, {
-      nodeId: c.node.id,
-      field: "config.entryAgent",
-    });
+    c.diagnostics.error(
+      "COMPILE_INVALID_CONFIG",
+      `The entry agent "${config.entryAgent}" is not in this swarm`,
+      {
+        nodeId: c.node.id,
+        field: "config.entryAgent",
+      },
+    );
   }
-  return { task: config.task || null, agents: built, entryAgent, maxHandoffs: config.maxHandoffs ?? 5 };
+  return {
+    task: config.task || null,
+    agents: built,
+    entryAgent,
+    maxHandoffs: config.maxHandoffs ?? 5,
+  };
 }
 
 /**
@@ -143,13 +179,20 @@ function buildSwarm(c: Checker, config: NodeConfig<"swarm">): StepConfig<"swarm"
  * missing or inconsistent field (and, given a catalog, unknown servers and tools) against the node.
  * @example buildStepConfig(makeNode("llm", "ask", {}), diagnostics) // reports COMPILE_MISSING_CONFIG on config.prompt
  */
-export function buildStepConfig(node: WorkflowNode, diagnostics: DiagnosticList, catalog?: ToolCatalog): PlanStep["config"] {
+export function buildStepConfig(
+  node: WorkflowNode,
+  diagnostics: DiagnosticList,
+  catalog?: ToolCatalog,
+): PlanStep["config"] {
   const c: Checker = { node, diagnostics, catalog };
   switch (node.kind) {
     case "input":
       return { schema: node.config.schema ?? null };
     case "agent":
-      return { ...buildAgentSettings(c, node.config, "", "The agent's instructions"), prompt: node.config.prompt || null };
+      return {
+        ...buildAgentSettings(c, node.config, "", "The agent's instructions"),
+        prompt: node.config.prompt || null,
+      };
     case "tool":
       return buildTool(c, node.config);
     case "llm":
@@ -173,11 +216,21 @@ export function buildStepConfig(node: WorkflowNode, diagnostics: DiagnosticList,
       };
     case "orchestrator":
       return {
-        instructions: readRequired(c, node.config.instructions, "instructions", "The planner's instructions"),
+        instructions: readRequired(
+          c,
+          node.config.instructions,
+          "instructions",
+          "The planner's instructions",
+        ),
         model: node.config.model || null,
         task: node.config.task || null,
         maxWorkers: node.config.maxWorkers ?? 5,
-        worker: buildAgentSettings(c, node.config.worker ?? {}, "worker.", "The workers' instructions"),
+        worker: buildAgentSettings(
+          c,
+          node.config.worker ?? {},
+          "worker.",
+          "The workers' instructions",
+        ),
         synthesisInstructions: node.config.synthesisInstructions || DEFAULT_SYNTHESIS,
       };
     case "evaluator-optimizer": {
@@ -185,11 +238,21 @@ export function buildStepConfig(node: WorkflowNode, diagnostics: DiagnosticList,
       return {
         task: node.config.task || null,
         generator: {
-          instructions: readRequired(c, generator.instructions, "generator.instructions", "The generator's instructions"),
+          instructions: readRequired(
+            c,
+            generator.instructions,
+            "generator.instructions",
+            "The generator's instructions",
+          ),
           model: generator.model || null,
         },
         evaluator: {
-          instructions: readRequired(c, evaluator.instructions, "evaluator.instructions", "The evaluator's instructions"),
+          instructions: readRequired(
+            c,
+            evaluator.instructions,
+            "evaluator.instructions",
+            "The evaluator's instructions",
+          ),
           model: evaluator.model || null,
         },
         threshold: node.config.threshold ?? 8,
@@ -202,11 +265,17 @@ export function buildStepConfig(node: WorkflowNode, diagnostics: DiagnosticList,
       return { when: readRequired(c, node.config.when, "when", "The condition") };
     case "transform":
       if (node.config.template === undefined) {
-        diagnostics.error("COMPILE_MISSING_CONFIG", "The template is required", { nodeId: node.id, field: "config.template" });
+        diagnostics.error("COMPILE_MISSING_CONFIG", "The template is required", {
+          nodeId: node.id,
+          field: "config.template",
+        });
       }
       return { template: node.config.template ?? null };
     case "human-approval":
-      return { message: node.config.message || "Approve to continue?", approvers: node.config.approvers ?? [] };
+      return {
+        message: node.config.message || "Approve to continue?",
+        approvers: node.config.approvers ?? [],
+      };
     case "output":
       return { name: node.config.name || node.id, value: node.config.value ?? null };
   }

@@ -18,9 +18,11 @@ function visitText(visitor: StepTextVisitor, value: string | null, field: string
 
 function visitDeep(visitor: StepTextVisitor, value: unknown, field: string): void {
   if (typeof value === "string") visitor.visitTemplate(value, field);
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visitDeep(visitor, value[i], `${field}[${i}]`);
+  else if (Array.isArray(value))
+    for (let i = 0; i < value.length; i++) visitDeep(visitor, value[i], `${field}[${i}]`);
   else if (typeof value === "object" && value !== null) {
-    for (const key of Object.keys(value)) visitDeep(visitor, (value as Record<string, unknown>)[key], `${field}.${key}`);
+    for (const key of Object.keys(value))
+      visitDeep(visitor, (value as Record<string, unknown>)[key], `${field}.${key}`);
   }
 }
 
@@ -62,7 +64,11 @@ export function visitStepTexts(step: PlanStep, visitor: StepTextVisitor): void {
     case "swarm":
       visitText(visitor, step.config.task, "task");
       for (let i = 0; i < step.config.agents.length; i++) {
-        visitText(visitor, (step.config.agents[i] as { instructions: string }).instructions, `agents[${i}].instructions`);
+        visitText(
+          visitor,
+          (step.config.agents[i] as { instructions: string }).instructions,
+          `agents[${i}].instructions`,
+        );
       }
       break;
     case "condition":
@@ -147,13 +153,18 @@ export class BindingChecker implements StepTextVisitor {
       this.report("COMPILE_BAD_BINDING", parsed.error, field);
       return;
     }
-    for (const part of parsed.value.parts) if (typeof part !== "string") this.checkPath(part.path, part.raw, field);
+    for (const part of parsed.value.parts)
+      if (typeof part !== "string") this.checkPath(part.path, part.raw, field);
   }
 
   visitExpression(text: string, field: string): void {
     const parsed = parseExpression(text);
     if (!parsed.ok) {
-      this.report("COMPILE_BAD_EXPRESSION", `The rule "${text}" does not parse: ${parsed.error}`, field);
+      this.report(
+        "COMPILE_BAD_EXPRESSION",
+        `The rule "${text}" does not parse: ${parsed.error}`,
+        field,
+      );
       return;
     }
     for (const path of listExpressionPaths(parsed.value)) {
@@ -176,7 +187,11 @@ export class BindingChecker implements StepTextVisitor {
     }
   }
 
-  private report(code: "COMPILE_BAD_BINDING" | "COMPILE_BAD_EXPRESSION", message: string, field: string): void {
+  private report(
+    code: "COMPILE_BAD_BINDING" | "COMPILE_BAD_EXPRESSION",
+    message: string,
+    field: string,
+  ): void {
     this.diagnostics.error(code, message, { nodeId: (this.step as PlanStep).id, field });
   }
 }

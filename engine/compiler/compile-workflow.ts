@@ -1,4 +1,10 @@
-import { isCallingStep, PLAN_VERSION, type Plan, type PlanStep, type RetryPolicy } from "../schema/plan";
+import {
+  isCallingStep,
+  PLAN_VERSION,
+  type Plan,
+  type PlanStep,
+  type RetryPolicy,
+} from "../schema/plan";
 import type { WorkflowDocument, WorkflowNode } from "../schema/workflow-document";
 import { buildStepConfig, type ToolCatalog } from "./build-step-config";
 import { BindingChecker, UpstreamQuery } from "./check-bindings";
@@ -16,11 +22,24 @@ export type CompileResult =
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_MS = 300_000;
-const CALLING_RETRY: RetryPolicy = { maxAttempts: 3, initialDelayMs: 1_000, factor: 2, maxDelayMs: 30_000 };
-const NO_RETRY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 1_000, factor: 2, maxDelayMs: 30_000 };
+const CALLING_RETRY: RetryPolicy = {
+  maxAttempts: 3,
+  initialDelayMs: 1_000,
+  factor: 2,
+  maxDelayMs: 30_000,
+};
+const NO_RETRY: RetryPolicy = {
+  maxAttempts: 1,
+  initialDelayMs: 1_000,
+  factor: 2,
+  maxDelayMs: 30_000,
+};
 const FALLBACK_KINDS = new Set<WorkflowNode["kind"]>(["agent", "tool", "llm", "transform"]);
 
-function mergeRetry(base: RetryPolicy, ...overrides: Array<Partial<RetryPolicy> | undefined>): RetryPolicy {
+function mergeRetry(
+  base: RetryPolicy,
+  ...overrides: Array<Partial<RetryPolicy> | undefined>
+): RetryPolicy {
   const merged = { ...base };
   for (const override of overrides) {
     if (!override) continue;
@@ -33,7 +52,10 @@ function mergeRetry(base: RetryPolicy, ...overrides: Array<Partial<RetryPolicy> 
 }
 
 /** Checks `policy.fallback` links; returns, per fallback node, the nodes it stands in for. */
-function collectFallbacks(graph: WorkflowGraph, diagnostics: DiagnosticList): Map<number, number[]> {
+function collectFallbacks(
+  graph: WorkflowGraph,
+  diagnostics: DiagnosticList,
+): Map<number, number[]> {
   const fallbackOf = new Map<number, number[]>();
   graph.nodes.forEach((node, index) => {
     const targetId = node.policy?.fallback;
@@ -47,7 +69,9 @@ function collectFallbacks(graph: WorkflowGraph, diagnostics: DiagnosticList): Ma
           ? "a node cannot be its own fallback"
           : !FALLBACK_KINDS.has(targetNode.kind)
             ? `a ${targetNode.kind} node cannot be a fallback (use an agent, tool, llm or transform)`
-            : (graph.incoming[target] as number[]).length + (graph.outgoing[target] as number[]).length > 0
+            : (graph.incoming[target] as number[]).length +
+                  (graph.outgoing[target] as number[]).length >
+                0
               ? `"${targetId}" is connected; a fallback node stands alone and takes this node's place`
               : targetNode.policy?.fallback
                 ? `"${targetId}" has a fallback of its own; fallbacks do not chain`
@@ -75,7 +99,9 @@ function markReachable(graph: WorkflowGraph, fallbackOf: Map<number, number[]>):
   const inputs = graph.nodes.flatMap((node, i) => (node.kind === "input" ? [i] : []));
   const entries = inputs.length
     ? inputs
-    : graph.nodes.flatMap((_, i) => ((graph.incoming[i] as number[]).length === 0 && !fallbackOf.has(i) ? [i] : []));
+    : graph.nodes.flatMap((_, i) =>
+        (graph.incoming[i] as number[]).length === 0 && !fallbackOf.has(i) ? [i] : [],
+      );
   for (const i of entries) {
     reached[i] = 1;
     queue.push(i);
@@ -89,7 +115,8 @@ function markReachable(graph: WorkflowGraph, fallbackOf: Map<number, number[]>):
       }
     }
   }
-  for (const [fallback, primaries] of fallbackOf) if (primaries.some((p) => reached[p])) reached[fallback] = 1;
+  for (const [fallback, primaries] of fallbackOf)
+    if (primaries.some((p) => reached[p])) reached[fallback] = 1;
   return reached;
 }
 
@@ -125,8 +152,11 @@ function buildStep(
     label: node.label ?? null,
     dependsOn,
     inputs,
-    timeoutMs: node.policy?.timeoutMs ?? (calls ? (settings?.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS) : null),
-    retry: calls ? mergeRetry(CALLING_RETRY, settings?.retry, node.policy?.retry) : mergeRetry(NO_RETRY, node.policy?.retry),
+    timeoutMs:
+      node.policy?.timeoutMs ?? (calls ? (settings?.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS) : null),
+    retry: calls
+      ? mergeRetry(CALLING_RETRY, settings?.retry, node.policy?.retry)
+      : mergeRetry(NO_RETRY, node.policy?.retry),
     fallback: node.policy?.fallback ?? null,
     isFallback,
     ...(node.policy?.notSafeToRepeat ? { notSafeToRepeat: true } : {}),
@@ -141,7 +171,10 @@ function buildStep(
  *   const result = compileWorkflow(loadWorkflowDocument(row.document), { toolCatalog });
  *   if (!result.ok) markNodes(result.errors); else enqueueRun(result.plan);
  */
-export function compileWorkflow(doc: WorkflowDocument, options: CompileOptions = {}): CompileResult {
+export function compileWorkflow(
+  doc: WorkflowDocument,
+  options: CompileOptions = {},
+): CompileResult {
   const diagnostics = new DiagnosticList();
   if (doc.nodes.length === 0) {
     diagnostics.error("COMPILE_EMPTY", "The workflow has no nodes yet");
@@ -152,13 +185,19 @@ export function compileWorkflow(doc: WorkflowDocument, options: CompileOptions =
   if (blocked.length > 0) reportCycles(graph, blocked, diagnostics);
   const inputNodes = graph.nodes.filter((node) => node.kind === "input");
   for (const extra of inputNodes.slice(1)) {
-    diagnostics.error("COMPILE_MULTIPLE_INPUTS", "A workflow has one input node; remove this one", { nodeId: extra.id });
+    diagnostics.error("COMPILE_MULTIPLE_INPUTS", "A workflow has one input node; remove this one", {
+      nodeId: extra.id,
+    });
   }
   const fallbackOf = collectFallbacks(graph, diagnostics);
   const reached = markReachable(graph, fallbackOf);
   graph.nodes.forEach((node, i) => {
     if (!reached[i]) {
-      diagnostics.warn("COMPILE_UNREACHABLE", "Not connected to the input, so this node will not run", { nodeId: node.id });
+      diagnostics.warn(
+        "COMPILE_UNREACHABLE",
+        "Not connected to the input, so this node will not run",
+        { nodeId: node.id },
+      );
     }
   });
 
@@ -169,12 +208,15 @@ export function compileWorkflow(doc: WorkflowDocument, options: CompileOptions =
     if (!reached[index]) continue;
     position[index] = steps.length;
     const primaries = fallbackOf.get(index);
-    steps.push(buildStep(doc, graph, index, primaries !== undefined, diagnostics, options, reached));
+    steps.push(
+      buildStep(doc, graph, index, primaries !== undefined, diagnostics, options, reached),
+    );
     anchors.push(primaries ?? [index]);
   }
   if (blocked.length === 0) {
     const checker = new BindingChecker(graph, new UpstreamQuery(graph, position), diagnostics);
-    for (let i = 0; i < steps.length; i++) checker.check(steps[i] as PlanStep, anchors[i] as number[]);
+    for (let i = 0; i < steps.length; i++)
+      checker.check(steps[i] as PlanStep, anchors[i] as number[]);
   }
 
   const outputs: Plan["outputs"] = [];
@@ -182,17 +224,23 @@ export function compileWorkflow(doc: WorkflowDocument, options: CompileOptions =
   for (const step of steps) {
     if (step.kind !== "output") continue;
     if (outputNames.has(step.config.name)) {
-      diagnostics.error("COMPILE_INVALID_CONFIG", `Another output is already named "${step.config.name}"`, {
-        nodeId: step.id,
-        field: "config.name",
-      });
+      diagnostics.error(
+        "COMPILE_INVALID_CONFIG",
+        `Another output is already named "${step.config.name}"`,
+        {
+          nodeId: step.id,
+          field: "config.name",
+        },
+      );
     }
     outputNames.add(step.config.name);
     outputs.push({ step: step.id, name: step.config.name });
   }
-  if (outputs.length === 0) diagnostics.warn("COMPILE_NO_OUTPUT", "No output node: the run will finish with no output");
+  if (outputs.length === 0)
+    diagnostics.warn("COMPILE_NO_OUTPUT", "No output node: the run will finish with no output");
 
-  if (diagnostics.errors.length > 0) return { ok: false, errors: diagnostics.errors, warnings: diagnostics.warnings };
+  if (diagnostics.errors.length > 0)
+    return { ok: false, errors: diagnostics.errors, warnings: diagnostics.warnings };
   const inputStep = steps.find((step) => step.kind === "input");
   const plan: Plan = {
     planVersion: PLAN_VERSION,

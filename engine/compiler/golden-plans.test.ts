@@ -13,7 +13,9 @@ describe("golden plans", () => {
       expect(result.warnings).toEqual([]);
       if (!result.ok) return;
       expect(PlanSchema.parse(result.plan)).toEqual(result.plan);
-      await expect(`${JSON.stringify(result.plan, null, 2)}\n`).toMatchFileSnapshot(`__golden__/${slug}.plan.json`);
+      await expect(`${JSON.stringify(result.plan, null, 2)}\n`).toMatchFileSnapshot(
+        `__golden__/${slug}.plan.json`,
+      );
     });
   }
 });

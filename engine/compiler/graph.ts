@@ -24,10 +24,14 @@ function checkEdge(graph: WorkflowGraph, edge: WorkflowEdge, diagnostics: Diagno
   if (from === undefined || to === undefined) {
     const missing = from === undefined ? edge.source : edge.target;
     const nodeId = from === undefined ? (to === undefined ? undefined : edge.target) : edge.source;
-    diagnostics.error("COMPILE_DANGLING_EDGE", `This connection points at "${missing}", which is not in the workflow`, {
-      edgeId,
-      ...(nodeId ? { nodeId } : {}),
-    });
+    diagnostics.error(
+      "COMPILE_DANGLING_EDGE",
+      `This connection points at "${missing}", which is not in the workflow`,
+      {
+        edgeId,
+        ...(nodeId ? { nodeId } : {}),
+      },
+    );
     return false;
   }
   const fromPorts = graph.ports[from] as NodePorts;
@@ -54,7 +58,9 @@ function checkEdge(graph: WorkflowGraph, edge: WorkflowEdge, diagnostics: Diagno
     diagnostics.error(
       "COMPILE_PORT_MISMATCH",
       `"${edge.source}" outputs ${output.type} but "${edge.target}" needs ${input.type} here` +
-        (graph.nodes[to]?.kind === "tool" ? "; give the tool an args template to build its arguments" : ""),
+        (graph.nodes[to]?.kind === "tool"
+          ? "; give the tool an args template to build its arguments"
+          : ""),
       { edgeId, nodeId: edge.target },
     );
     return false;
@@ -67,10 +73,19 @@ function checkEdge(graph: WorkflowGraph, edge: WorkflowEdge, diagnostics: Diagno
  * reported and left out, so later passes see only sound connections.
  */
 export function buildGraph(doc: WorkflowDocument, diagnostics: DiagnosticList): WorkflowGraph {
-  const graph: WorkflowGraph = { nodes: [], ports: [], indexOf: new Map(), edges: [], outgoing: [], incoming: [] };
+  const graph: WorkflowGraph = {
+    nodes: [],
+    ports: [],
+    indexOf: new Map(),
+    edges: [],
+    outgoing: [],
+    incoming: [],
+  };
   for (const node of doc.nodes) {
     if (graph.indexOf.has(node.id)) {
-      diagnostics.error("COMPILE_DUPLICATE_ID", `Two nodes share the id "${node.id}"`, { nodeId: node.id });
+      diagnostics.error("COMPILE_DUPLICATE_ID", `Two nodes share the id "${node.id}"`, {
+        nodeId: node.id,
+      });
       continue;
     }
     graph.indexOf.set(node.id, graph.nodes.length);
@@ -82,7 +97,9 @@ export function buildGraph(doc: WorkflowDocument, diagnostics: DiagnosticList): 
   const edgeIds = new Set<string>();
   for (const edge of doc.edges) {
     if (edgeIds.has(edge.id)) {
-      diagnostics.error("COMPILE_DUPLICATE_ID", `Two connections share the id "${edge.id}"`, { edgeId: edge.id });
+      diagnostics.error("COMPILE_DUPLICATE_ID", `Two connections share the id "${edge.id}"`, {
+        edgeId: edge.id,
+      });
       continue;
     }
     edgeIds.add(edge.id);
@@ -114,7 +131,8 @@ export function sortTopologically(graph: WorkflowGraph): { order: number[]; bloc
     }
   }
   const blocked: number[] = [];
-  if (order.length < n) for (let i = 0; i < n; i++) if ((indegree[i] as number) > 0) blocked.push(i);
+  if (order.length < n)
+    for (let i = 0; i < n; i++) if ((indegree[i] as number) > 0) blocked.push(i);
   return { order, blocked };
 }
 
@@ -122,7 +140,11 @@ export function sortTopologically(graph: WorkflowGraph): { order: number[]; bloc
  * Reports each cycle among `blocked` nodes once, at the edge that closes it (the one to remove), by an
  * iterative depth-first search. Nodes merely downstream of a cycle are not blamed.
  */
-export function reportCycles(graph: WorkflowGraph, blocked: number[], diagnostics: DiagnosticList): void {
+export function reportCycles(
+  graph: WorkflowGraph,
+  blocked: number[],
+  diagnostics: DiagnosticList,
+): void {
   const state = new Uint8Array(graph.nodes.length); // 0 outside the search, 1 unvisited, 2 on stack, 3 done
   for (const i of blocked) state[i] = 1;
   for (const start of blocked) {

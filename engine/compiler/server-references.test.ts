@@ -6,10 +6,22 @@ const doc = makeWorkflow({
   name: "Servers",
   nodes: [
     makeNode("input", "in"),
-    makeNode("tool", "read", { server: "files", tool: "read_text_file", args: { server: "not a server reference" } }),
+    makeNode("tool", "read", {
+      server: "files",
+      tool: "read_text_file",
+      args: { server: "not a server reference" },
+    }),
     makeNode("agent", "helper", { instructions: "Help", mcpServers: ["files", "search"] }),
-    makeNode("orchestrator", "lead", { instructions: "Lead", worker: { instructions: "Work", mcpServers: ["git"] } }),
-    makeNode("swarm", "desk", { agents: [{ name: "front", instructions: "Greet" }, { name: "docs", instructions: "Answer", mcpServers: ["wiki"] }] }),
+    makeNode("orchestrator", "lead", {
+      instructions: "Lead",
+      worker: { instructions: "Work", mcpServers: ["git"] },
+    }),
+    makeNode("swarm", "desk", {
+      agents: [
+        { name: "front", instructions: "Greet" },
+        { name: "docs", instructions: "Answer", mcpServers: ["wiki"] },
+      ],
+    }),
     makeNode("output", "out", { name: "result" }),
   ],
   edges: chain("in", "read", "helper", "lead", "desk", "out"),

@@ -14,16 +14,25 @@ export function listServerReferences(doc: WorkflowDocument): ServerReference[] {
   const addAll = (nodeId: string, servers: unknown, prefix: string) => {
     if (!Array.isArray(servers)) return;
     servers.forEach((server, i) => {
-      if (typeof server === "string" && server) found.push({ nodeId, field: `${prefix}mcpServers[${i}]`, server });
+      if (typeof server === "string" && server)
+        found.push({ nodeId, field: `${prefix}mcpServers[${i}]`, server });
     });
   };
   for (const node of doc.nodes) {
     const config = node.config as Record<string, unknown>;
-    if (node.kind === "tool" && typeof config.server === "string" && config.server) found.push({ nodeId: node.id, field: "config.server", server: config.server });
+    if (node.kind === "tool" && typeof config.server === "string" && config.server)
+      found.push({ nodeId: node.id, field: "config.server", server: config.server });
     if (node.kind === "agent") addAll(node.id, config.mcpServers, "config.");
-    if (node.kind === "orchestrator") addAll(node.id, (config.worker as { mcpServers?: unknown } | undefined)?.mcpServers, "config.worker.");
+    if (node.kind === "orchestrator")
+      addAll(
+        node.id,
+        (config.worker as { mcpServers?: unknown } | undefined)?.mcpServers,
+        "config.worker.",
+      );
     if (node.kind === "swarm" && Array.isArray(config.agents)) {
-      config.agents.forEach((agent: { mcpServers?: unknown } | undefined, i: number) => addAll(node.id, agent?.mcpServers, `config.agents[${i}].`));
+      config.agents.forEach((agent: { mcpServers?: unknown } | undefined, i: number) =>
+        addAll(node.id, agent?.mcpServers, `config.agents[${i}].`),
+      );
     }
   }
   return found;
@@ -33,7 +42,10 @@ export function listServerReferences(doc: WorkflowDocument): ServerReference[] {
  * Warnings for servers the tenant has not installed (the canvas knows its installations; the
  * compiler does not): the run would fail at that step with TOOL_NOT_FOUND.
  */
-export function uninstalledServerWarnings(doc: WorkflowDocument, installed: ReadonlySet<string>): Diagnostic[] {
+export function uninstalledServerWarnings(
+  doc: WorkflowDocument,
+  installed: ReadonlySet<string>,
+): Diagnostic[] {
   return listServerReferences(doc)
     .filter((ref) => !installed.has(ref.server))
     .map((ref) => ({

@@ -14,7 +14,14 @@ export type EvaluatedItem = {
   runFailed?: boolean;
 };
 
-export type Distribution = { count: number; mean: number; p50: number; p95: number; max: number; total: number };
+export type Distribution = {
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
+  total: number;
+};
 
 export type EvaluationSummary = {
   items: number;
@@ -33,7 +40,14 @@ export type EvaluationSummary = {
   /** Scored items below the threshold, lowest first. */
   failedItems: { itemId: string; score: number }[];
   failedRuns: number;
-  byEvaluator: { evaluatorId: string; kind: EvaluatorKind; mean: number | null; scored: number; errored: number; firstError?: string }[];
+  byEvaluator: {
+    evaluatorId: string;
+    kind: EvaluatorKind;
+    mean: number | null;
+    scored: number;
+    errored: number;
+    firstError?: string;
+  }[];
   /** Over items whose cost is known; `count` says how many. */
   costUsd: Distribution | null;
   durationMs: Distribution | null;
@@ -48,7 +62,10 @@ export function quantile(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(sorted.length - 1, below + 1);
-  return (sorted[below] as number) + ((sorted[above] as number) - (sorted[below] as number)) * (position - below);
+  return (
+    (sorted[below] as number) +
+    ((sorted[above] as number) - (sorted[below] as number)) * (position - below)
+  );
 }
 
 /**
@@ -59,7 +76,14 @@ export function describeDistribution(values: readonly number[]): Distribution | 
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const total = sorted.reduce((sum, value) => sum + value, 0);
-  return { count: sorted.length, mean: total / sorted.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1] as number, total };
+  return {
+    count: sorted.length,
+    mean: total / sorted.length,
+    p50: quantile(sorted, 0.5),
+    p95: quantile(sorted, 0.95),
+    max: sorted[sorted.length - 1] as number,
+    total,
+  };
 }
 
 /** An item's score: the mean of its evaluators' scores, skipping those that errored. */
@@ -73,7 +97,10 @@ export function itemScoreOf(item: Pick<EvaluatedItem, "results">): number | null
  * `passThreshold`, per-evaluator means, and cost, latency and tokens.
  * @example summarizeEvaluation([{ itemId: "a", results: [{ evaluatorId: "e", kind: "contains", score: 1, reason: "" }] }]).score // → 1
  */
-export function summarizeEvaluation(items: readonly EvaluatedItem[], options: { passThreshold?: number } = {}): EvaluationSummary {
+export function summarizeEvaluation(
+  items: readonly EvaluatedItem[],
+  options: { passThreshold?: number } = {},
+): EvaluationSummary {
   const passThreshold = options.passThreshold ?? DEFAULT_PASS_THRESHOLD;
   const scores: number[] = [];
   const unscoredItemIds: string[] = [];
@@ -89,7 +116,14 @@ export function summarizeEvaluation(items: readonly EvaluatedItem[], options: { 
       if (score < passThreshold) failedItems.push({ itemId: item.itemId, score });
     }
     for (const result of item.results) {
-      const entry = evaluators.get(result.evaluatorId) ?? { evaluatorId: result.evaluatorId, kind: result.kind, mean: null, scored: 0, errored: 0, sum: 0 };
+      const entry = evaluators.get(result.evaluatorId) ?? {
+        evaluatorId: result.evaluatorId,
+        kind: result.kind,
+        mean: null,
+        scored: 0,
+        errored: 0,
+        sum: 0,
+      };
       if (result.score === null) {
         entry.errored++;
         entry.firstError ??= result.error;
@@ -102,7 +136,8 @@ export function summarizeEvaluation(items: readonly EvaluatedItem[], options: { 
   }
   failedItems.sort((a, b) => a.score - b.score || a.itemId.localeCompare(b.itemId));
   const interval = meanInterval(scores);
-  const known = <T>(values: (T | undefined)[]) => values.filter((value): value is T => value !== undefined);
+  const known = <T>(values: (T | undefined)[]) =>
+    values.filter((value): value is T => value !== undefined);
   return {
     items: items.length,
     scoredItems: scores.length,
@@ -115,11 +150,17 @@ export function summarizeEvaluation(items: readonly EvaluatedItem[], options: { 
     passRate: scores.length ? (scores.length - failedItems.length) / scores.length : null,
     failedItems,
     failedRuns: items.filter((item) => item.runFailed).length,
-    byEvaluator: [...evaluators.values()].map(({ sum, ...entry }) => ({ ...entry, mean: entry.scored ? sum / entry.scored : null })),
+    byEvaluator: [...evaluators.values()].map(({ sum, ...entry }) => ({
+      ...entry,
+      mean: entry.scored ? sum / entry.scored : null,
+    })),
     costUsd: describeDistribution(known(items.map((item) => item.costUsd))),
     durationMs: describeDistribution(known(items.map((item) => item.durationMs))),
     tokens: items.reduce(
-      (sum, item) => ({ inputTokens: sum.inputTokens + (item.usage?.inputTokens ?? 0), outputTokens: sum.outputTokens + (item.usage?.outputTokens ?? 0) }),
+      (sum, item) => ({
+        inputTokens: sum.inputTokens + (item.usage?.inputTokens ?? 0),
+        outputTokens: sum.outputTokens + (item.usage?.outputTokens ?? 0),
+      }),
       { inputTokens: 0, outputTokens: 0 },
     ),
   };

@@ -5,13 +5,23 @@ import { compareEvaluations, type EvaluationRun } from "./compare";
 import type { EvaluatorResult } from "./score-item";
 
 const result = (evaluatorId: string, score: number | null): EvaluatorResult =>
-  score === null ? { evaluatorId, kind: "llm-judge", score: null, error: "no model" } : { evaluatorId, kind: "contains", score, reason: "" };
-const item = (itemId: string, scores: Record<string, number | null>, extra: Partial<EvaluatedItem> = {}): EvaluatedItem => ({
+  score === null
+    ? { evaluatorId, kind: "llm-judge", score: null, error: "no model" }
+    : { evaluatorId, kind: "contains", score, reason: "" };
+const item = (
+  itemId: string,
+  scores: Record<string, number | null>,
+  extra: Partial<EvaluatedItem> = {},
+): EvaluatedItem => ({
   itemId,
   results: Object.entries(scores).map(([id, score]) => result(id, score)),
   ...extra,
 });
-const run = (evaluationId: string, items: EvaluatedItem[], datasetVersionId = "v1"): EvaluationRun => ({ evaluationId, datasetVersionId, items });
+const run = (
+  evaluationId: string,
+  items: EvaluatedItem[],
+  datasetVersionId = "v1",
+): EvaluationRun => ({ evaluationId, datasetVersionId, items });
 
 describe("compareEvaluations", () => {
   const base = run("e4", [
@@ -72,12 +82,17 @@ describe("compareEvaluations", () => {
   it("refuses evaluations of different dataset versions", () => {
     expect(compareEvaluations(run("a", [], "v1"), run("b", [], "v2"))).toEqual({
       ok: false,
-      error: "the evaluations ran different dataset versions (v1 and v2); compare evaluations of the same version",
+      error:
+        "the evaluations ran different dataset versions (v1 and v2); compare evaluations of the same version",
     });
   });
 
   it("ignores drops within the tolerance", () => {
-    const small = compareEvaluations(run("a", [item("i", { x: 0.9 })]), run("b", [item("i", { x: 0.85 })]), { tolerance: 0.1 });
+    const small = compareEvaluations(
+      run("a", [item("i", { x: 0.9 })]),
+      run("b", [item("i", { x: 0.85 })]),
+      { tolerance: 0.1 },
+    );
     expect(small.ok && small.value.items[0]?.change).toBe("unchanged");
     expect(small.ok && small.value.byEvaluator[0]?.delta).toBeCloseTo(-0.05, 12);
   });
@@ -86,7 +101,13 @@ describe("compareEvaluations", () => {
     for (let seed = 1; seed <= 40; seed++) {
       const rng = createRng(seed);
       const ids = Array.from({ length: 1 + Math.floor(rng() * 25) }, (_, i) => `i${i}`);
-      const make = (name: string) => run(name, ids.map((id) => item(id, { x: Math.round(rng() * 4) / 4, y: rng() < 0.1 ? null : rng() < 0.8 ? 1 : 0 })));
+      const make = (name: string) =>
+        run(
+          name,
+          ids.map((id) =>
+            item(id, { x: Math.round(rng() * 4) / 4, y: rng() < 0.1 ? null : rng() < 0.8 ? 1 : 0 }),
+          ),
+        );
       const [a, b] = [make("a"), make("b")];
       const forward = compareEvaluations(a, b);
       const backward = compareEvaluations(b, a);
@@ -94,10 +115,18 @@ describe("compareEvaluations", () => {
       expect(forward.value.counts.regressed).toBe(backward.value.counts.improved);
       expect(forward.value.counts.unchanged).toBe(backward.value.counts.unchanged);
       if (forward.value.pairedDifference && backward.value.pairedDifference) {
-        expect(forward.value.pairedDifference.mean).toBeCloseTo(-backward.value.pairedDifference.mean, 12);
-        expect(forward.value.pairedDifference.low).toBeCloseTo(-backward.value.pairedDifference.high, 12);
+        expect(forward.value.pairedDifference.mean).toBeCloseTo(
+          -backward.value.pairedDifference.mean,
+          12,
+        );
+        expect(forward.value.pairedDifference.low).toBeCloseTo(
+          -backward.value.pairedDifference.high,
+          12,
+        );
       }
-      const deltas = forward.value.items.filter((i) => i.change === "regressed").map((i) => i.delta as number);
+      const deltas = forward.value.items
+        .filter((i) => i.change === "regressed")
+        .map((i) => i.delta as number);
       expect(deltas).toEqual([...deltas].sort((x, y) => x - y));
     }
   });

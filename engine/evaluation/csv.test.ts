@@ -29,7 +29,13 @@ describe("readCsv", () => {
   it("names the row and column of text after a closing quote, and goes on with the next row", () => {
     expect(records('a,b\n1,"x"y\n2,3')).toEqual([
       { kind: "record", row: 1, line: 1, fields: ["a", "b"] },
-      { kind: "problem", row: 2, line: 2, column: 2, message: "unexpected text after the closing quote of column 2" },
+      {
+        kind: "problem",
+        row: 2,
+        line: 2,
+        column: 2,
+        message: "unexpected text after the closing quote of column 2",
+      },
       { kind: "record", row: 3, line: 3, fields: ["2", "3"] },
     ]);
   });
@@ -38,7 +44,13 @@ describe("readCsv", () => {
     expect(records('a,b\n1,2\n3,"open\nstill open')).toEqual([
       { kind: "record", row: 1, line: 1, fields: ["a", "b"] },
       { kind: "record", row: 2, line: 2, fields: ["1", "2"] },
-      { kind: "problem", row: 3, line: 3, column: 2, message: "the quote that opens column 2 is never closed" },
+      {
+        kind: "problem",
+        row: 3,
+        line: 3,
+        column: 2,
+        message: "the quote that opens column 2 is never closed",
+      },
     ]);
   });
 
@@ -50,20 +62,36 @@ describe("readCsv", () => {
 
   it("reads back any table written the RFC 4180 way (generated tables, 300 seeds)", () => {
     const alphabet = ["a", "b", " ", ",", ";", "\t", '"', "\n", "\r\n", "é", "😀", ""];
-    const cell = (rng: Rng) => Array.from({ length: Math.floor(rng() * 6) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join("");
+    const cell = (rng: Rng) =>
+      Array.from(
+        { length: Math.floor(rng() * 6) },
+        () => alphabet[Math.floor(rng() * alphabet.length)],
+      ).join("");
     const write = (value: string, delimiter: string) =>
-      /["\r\n]/.test(value) || value.includes(delimiter) ? `"${value.replaceAll('"', '""')}"` : value;
+      /["\r\n]/.test(value) || value.includes(delimiter)
+        ? `"${value.replaceAll('"', '""')}"`
+        : value;
     for (let seed = 1; seed <= 300; seed++) {
       const rng = createRng(seed);
       const delimiter = ([",", ";", "\t"] as const)[seed % 3] as CsvDelimiter;
       const width = 1 + Math.floor(rng() * 4);
-      const table = Array.from({ length: 1 + Math.floor(rng() * 5) }, () => Array.from({ length: width }, () => cell(rng)));
+      const table = Array.from({ length: 1 + Math.floor(rng() * 5) }, () =>
+        Array.from({ length: width }, () => cell(rng)),
+      );
       // A one-column row whose only cell is empty is a blank line, which holds no record.
       const kept = table.filter((row) => !(row.length === 1 && row[0] === ""));
-      const text = table.map((row) => row.map((value) => write(value, delimiter)).join(delimiter)).join(rng() < 0.5 ? "\n" : "\r\n");
+      const text = table
+        .map((row) => row.map((value) => write(value, delimiter)).join(delimiter))
+        .join(rng() < 0.5 ? "\n" : "\r\n");
       const read = records(text, delimiter);
-      expect(read.every((r) => r.kind === "record"), `seed ${seed}`).toBe(true);
-      expect(read.map((r) => (r.kind === "record" ? r.fields : [])), `seed ${seed}: ${JSON.stringify(text)}`).toEqual(kept);
+      expect(
+        read.every((r) => r.kind === "record"),
+        `seed ${seed}`,
+      ).toBe(true);
+      expect(
+        read.map((r) => (r.kind === "record" ? r.fields : [])),
+        `seed ${seed}: ${JSON.stringify(text)}`,
+      ).toEqual(kept);
     }
   });
 });

@@ -16,7 +16,13 @@ export type CsvRecord = {
   fields: string[];
 };
 
-export type CsvProblem = { kind: "problem"; row: number; line: number; column: number; message: string };
+export type CsvProblem = {
+  kind: "problem";
+  row: number;
+  line: number;
+  column: number;
+  message: string;
+};
 
 export type CsvDelimiter = "," | ";" | "\t";
 
@@ -24,7 +30,8 @@ export type CsvDelimiter = "," | ";" | "\t";
 function countLineBreaks(text: string): number {
   let count = 0;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
-  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1)) if (text[i + 1] !== "\n") count++;
+  for (let i = text.indexOf("\r"); i >= 0; i = text.indexOf("\r", i + 1))
+    if (text[i + 1] !== "\n") count++;
   return count;
 }
 
@@ -33,7 +40,10 @@ function countLineBreaks(text: string): number {
  * reader goes on with the next line, except an unclosed quote, which ends the file.
  * @example [...readCsv('a,b\n1,"x, y"')] // → records ["a","b"] (row 1) and ["1","x, y"] (row 2)
  */
-export function* readCsv(text: string, delimiter: CsvDelimiter = ","): Generator<CsvRecord | CsvProblem> {
+export function* readCsv(
+  text: string,
+  delimiter: CsvDelimiter = ",",
+): Generator<CsvRecord | CsvProblem> {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   let line = 1;
@@ -67,7 +77,13 @@ export function* readCsv(text: string, delimiter: CsvDelimiter = ","): Generator
           // Jump from quote to quote: cells can be long, and most of their characters are plain.
           const quote = text.indexOf('"', j);
           if (quote < 0) {
-            yield { kind: "problem", row, line: quoteLine, column, message: `the quote that opens column ${column} is never closed` };
+            yield {
+              kind: "problem",
+              row,
+              line: quoteLine,
+              column,
+              message: `the quote that opens column ${column} is never closed`,
+            };
             return;
           }
           const chunk = text.slice(j, quote);
@@ -84,7 +100,13 @@ export function* readCsv(text: string, delimiter: CsvDelimiter = ","): Generator
         fields.push(value);
         i = j;
         if (i < n && text[i] !== delimiter && !atLineEnd(i)) {
-          problem = { kind: "problem", row, line, column, message: `unexpected text after the closing quote of column ${column}` };
+          problem = {
+            kind: "problem",
+            row,
+            line,
+            column,
+            message: `unexpected text after the closing quote of column ${column}`,
+          };
           while (i < n && !atLineEnd(i)) i++;
         }
       } else {
@@ -122,5 +144,9 @@ export function detectCsvDelimiter(text: string): CsvDelimiter {
     else if (!quoted && (ch === "\n" || ch === "\r")) break;
     else if (!quoted && ch in counts) counts[ch as CsvDelimiter]++;
   }
-  return counts[";"] > counts[","] && counts[";"] >= counts["\t"] ? ";" : counts["\t"] > counts[","] ? "\t" : ",";
+  return counts[";"] > counts[","] && counts[";"] >= counts["\t"]
+    ? ";"
+    : counts["\t"] > counts[","]
+      ? "\t"
+      : ",";
 }

@@ -32,12 +32,18 @@ export const DatasetItemSchema = z
     input: z.record(z.string(), z.unknown()),
     /** Any JSON value; absent when the item has no reference answer. */
     reference: z.unknown().optional(),
-    tags: z.array(DatasetTagSchema).max(DATASET_LIMITS.maxTags, `an item has at most ${DATASET_LIMITS.maxTags} tags`).default([]),
+    tags: z
+      .array(DatasetTagSchema)
+      .max(DATASET_LIMITS.maxTags, `an item has at most ${DATASET_LIMITS.maxTags} tags`)
+      .default([]),
   })
   .superRefine((item, ctx) => {
     const size = JSON.stringify({ input: item.input, reference: item.reference }).length;
     if (size > DATASET_LIMITS.maxItemChars) {
-      ctx.addIssue({ code: "custom", message: `the item is ${size} characters as JSON; the limit is ${DATASET_LIMITS.maxItemChars}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `the item is ${size} characters as JSON; the limit is ${DATASET_LIMITS.maxItemChars}`,
+      });
     }
   });
 
@@ -58,7 +64,12 @@ export function utf8ByteLength(text: string): number {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      i + 1 < text.length &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
       bytes += 4;
       i++;
     } else bytes += 3;

@@ -21,11 +21,18 @@ const INPUT_FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Reserved names are refused on the raw keys: zod's record drops a "__proto__" key without a word. */
-function refuseReservedFieldNames(raw: unknown, ctx: { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void }) {
+function refuseReservedFieldNames(
+  raw: unknown,
+  ctx: { addIssue(issue: { code: "custom"; path: PropertyKey[]; message: string }): void },
+) {
   const fields = (raw as { input?: { fields?: unknown } } | null)?.input?.fields;
   if (typeof fields === "object" && fields !== null)
     for (const name of Object.keys(fields).filter((key) => RESERVED_NAMES.has(key)))
-      ctx.addIssue({ code: "custom", path: ["input", "fields", name], message: `"${name}" cannot be an input field name` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["input", "fields", name],
+        message: `"${name}" cannot be an input field name`,
+      });
   return raw;
 }
 
@@ -37,13 +44,25 @@ const MappingObjectSchema = z.object({
   input: z.union([
     z.object({
       fields: z
-        .record(z.string().regex(INPUT_FIELD_NAME, "an input field name is letters, digits, _ or -, not starting with a digit"), FieldSourceSchema)
+        .record(
+          z
+            .string()
+            .regex(
+              INPUT_FIELD_NAME,
+              "an input field name is letters, digits, _ or -, not starting with a digit",
+            ),
+          FieldSourceSchema,
+        )
         .refine((fields) => Object.keys(fields).length > 0, "map at least one input field"),
     }),
-    z.object({ from: z.string().trim().min(1, "name the column or field holding the input object") }),
+    z.object({
+      from: z.string().trim().min(1, "name the column or field holding the input object"),
+    }),
   ]),
   reference: FieldSourceSchema.optional(),
-  tags: z.object({ from: z.string().trim().min(1), separator: z.string().min(1).max(3).default(";") }).optional(),
+  tags: z
+    .object({ from: z.string().trim().min(1), separator: z.string().min(1).max(3).default(";") })
+    .optional(),
   id: z.object({ from: z.string().trim().min(1) }).optional(),
 });
 export const DatasetMappingSchema = z.preprocess(refuseReservedFieldNames, MappingObjectSchema);
@@ -54,7 +73,8 @@ export type DatasetMappingInput = z.input<typeof MappingObjectSchema>;
 export function listMappedSources(mapping: DatasetMapping): { from: string; feeds: string }[] {
   const sources: { from: string; feeds: string }[] = [];
   if ("fields" in mapping.input) {
-    for (const [name, source] of Object.entries(mapping.input.fields)) sources.push({ from: source.from, feeds: `input.${name}` });
+    for (const [name, source] of Object.entries(mapping.input.fields))
+      sources.push({ from: source.from, feeds: `input.${name}` });
   } else sources.push({ from: mapping.input.from, feeds: "input" });
   if (mapping.reference) sources.push({ from: mapping.reference.from, feeds: "reference" });
   if (mapping.tags) sources.push({ from: mapping.tags.from, feeds: "tags" });
@@ -71,7 +91,9 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  return typeof value === "string" ? `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` : String(value);
+  return typeof value === "string"
+    ? `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`
+    : String(value);
 }
 
 /**
@@ -79,7 +101,11 @@ function describe(value: unknown): string {
  * cell, means absent: a workflow's optional input is left out rather than set to "".
  * @example convertValue("42", "number", "csv") // → { ok: true, value: 42 }
  */
-export function convertValue(raw: unknown, as: FieldType | undefined, format: "csv" | "jsonl"): Converted {
+export function convertValue(
+  raw: unknown,
+  as: FieldType | undefined,
+  format: "csv" | "jsonl",
+): Converted {
   if (raw === undefined || (format === "csv" && raw === "")) return { ok: true, value: undefined };
   const type = as ?? (format === "csv" ? "text" : "json");
   switch (type) {
@@ -92,13 +118,16 @@ export function convertValue(raw: unknown, as: FieldType | undefined, format: "c
       }
     case "text":
       if (typeof raw === "string") return { ok: true, value: raw };
-      if (typeof raw === "number" || typeof raw === "boolean") return { ok: true, value: String(raw) };
+      if (typeof raw === "number" || typeof raw === "boolean")
+        return { ok: true, value: String(raw) };
       return { ok: false, error: `expected text, got ${describe(raw)}` };
     case "number": {
       if (typeof raw === "number") return { ok: true, value: raw };
       const text = typeof raw === "string" ? raw.trim() : "";
       const number = text === "" ? Number.NaN : Number(text);
-      return Number.isFinite(number) ? { ok: true, value: number } : { ok: false, error: `${describe(raw)} is not a number` };
+      return Number.isFinite(number)
+        ? { ok: true, value: number }
+        : { ok: false, error: `${describe(raw)} is not a number` };
     }
     case "boolean": {
       if (typeof raw === "boolean") return { ok: true, value: raw };
@@ -116,20 +145,38 @@ export function convertValue(raw: unknown, as: FieldType | undefined, format: "c
  */
 export function readField(record: Record<string, unknown>, from: string): unknown {
   if (Object.hasOwn(record, from)) return record[from];
-  const segments = from.split(/\.|\[(\d+)\]/).filter((segment) => segment !== undefined && segment !== "");
+  const segments = from
+    .split(/\.|\[(\d+)\]/)
+    .filter((segment) => segment !== undefined && segment !== "");
   const found = readPath(record, segments);
   return found.found ? found.value : undefined;
 }
 
-const REFERENCE_NAMES = ["reference", "expected", "expected_output", "expectedoutput", "expected output", "ideal", "answer", "target"];
+const REFERENCE_NAMES = [
+  "reference",
+  "expected",
+  "expected_output",
+  "expectedoutput",
+  "expected output",
+  "ideal",
+  "answer",
+  "target",
+];
 
 function normalise(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 }
 
 /** Turns a header such as "Customer name" into an input field name ("customer_name"). */
 function toFieldName(header: string, taken: Set<string>): string {
-  let name = header.trim().replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "") || "field";
+  let name =
+    header
+      .trim()
+      .replace(/[^A-Za-z0-9_-]+/g, "_")
+      .replace(/^_+|_+$/g, "") || "field";
   if (!/^[A-Za-z_]/.test(name)) name = `_${name}`;
   if (RESERVED_NAMES.has(name)) name = `${name}_field`;
   let unique = name;
@@ -144,18 +191,26 @@ function toFieldName(header: string, taken: Set<string>): string {
  * `input` object, that object is the input.
  * @example suggestMapping(["question", "expected"]) // → { input: { fields: { question: { from: "question" } } }, reference: { from: "expected" } }
  */
-export function suggestMapping(columns: readonly string[], options: { inputObject?: boolean } = {}): DatasetMapping {
+export function suggestMapping(
+  columns: readonly string[],
+  options: { inputObject?: boolean } = {},
+): DatasetMapping {
   const byName = new Map(columns.map((column) => [normalise(column), column]));
-  const reference = REFERENCE_NAMES.map((name) => byName.get(normalise(name))).find((column) => column !== undefined);
+  const reference = REFERENCE_NAMES.map((name) => byName.get(normalise(name))).find(
+    (column) => column !== undefined,
+  );
   const tags = byName.get("tags") ?? byName.get("tag");
   const id = byName.get("id");
-  const used = new Set([reference, tags, id].filter((column): column is string => column !== undefined));
+  const used = new Set(
+    [reference, tags, id].filter((column): column is string => column !== undefined),
+  );
   const mapping: DatasetMapping = { input: { from: "input" } };
   if (options.inputObject && columns.includes("input")) used.add("input");
   else {
     const taken = new Set<string>();
     const fields: Record<string, FieldSource> = {};
-    for (const column of columns) if (!used.has(column)) fields[toFieldName(column, taken)] = { from: column };
+    for (const column of columns)
+      if (!used.has(column)) fields[toFieldName(column, taken)] = { from: column };
     mapping.input = { fields };
   }
   if (reference) mapping.reference = { from: reference };

@@ -14,7 +14,11 @@ export type EvaluatorExpression = { source: string; expression: Expression };
 
 const WORD = /[A-Za-z_][A-Za-z0-9_.[\]-]*/y;
 const KEYWORDS = new Set(["true", "false", "null", "and", "or", "not", "contains"]);
-const ROOTS: Record<string, string> = { input: "input", output: "value", reference: "steps.reference.output" };
+const ROOTS: Record<string, string> = {
+  input: "input",
+  output: "value",
+  reference: "steps.reference.output",
+};
 
 export function parseEvaluatorExpression(source: string): ParseResult<EvaluatorExpression> {
   let rewritten = "";
@@ -31,7 +35,10 @@ export function parseEvaluatorExpression(source: string): ParseResult<EvaluatorE
       continue;
     }
     WORD.lastIndex = i;
-    const word = /[A-Za-z_]/.test(ch) && !/[A-Za-z0-9_.\]-]/.test(source[i - 1] ?? " ") ? WORD.exec(source)?.[0] : undefined;
+    const word =
+      /[A-Za-z_]/.test(ch) && !/[A-Za-z0-9_.\]-]/.test(source[i - 1] ?? " ")
+        ? WORD.exec(source)?.[0]
+        : undefined;
     if (!word) {
       rewritten += ch;
       i++;
@@ -40,8 +47,10 @@ export function parseEvaluatorExpression(source: string): ParseResult<EvaluatorE
     const root = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(word)?.[0] as string;
     if (!KEYWORDS.has(word)) {
       const renamed = ROOTS[root];
-      if (renamed === undefined) return { ok: false, error: `"${word}" must start with input, output or reference` };
-      if (renamed !== root) shifts.push([rewritten.length + renamed.length, renamed.length - root.length]);
+      if (renamed === undefined)
+        return { ok: false, error: `"${word}" must start with input, output or reference` };
+      if (renamed !== root)
+        shifts.push([rewritten.length + renamed.length, renamed.length - root.length]);
       rewritten += renamed + word.slice(root.length);
     } else rewritten += word;
     i += word.length;
@@ -52,7 +61,9 @@ export function parseEvaluatorExpression(source: string): ParseResult<EvaluatorE
     const error = parsed.error
       .replace(/character (\d+)/g, (_, at: string) => {
         const index = Number(at) - 1;
-        const shift = shifts.filter(([from]) => from <= index).reduce((sum, [, delta]) => sum + delta, 0);
+        const shift = shifts
+          .filter(([from]) => from <= index)
+          .reduce((sum, [, delta]) => sum + delta, 0);
         return `character ${index - shift + 1}`;
       })
       .replace(/steps\.reference\.output/g, "reference")
@@ -68,9 +79,17 @@ export type ExpressionSubject = { input: unknown; output?: unknown; reference?: 
  * Evaluates a parsed evaluator expression over one item; a path that reads nothing gives null.
  * @example evaluateEvaluatorExpression(parsed, { input: {}, output: { ok: true } }) // → true for "output.ok"
  */
-export function evaluateEvaluatorExpression(parsed: EvaluatorExpression, subject: ExpressionSubject): unknown {
+export function evaluateEvaluatorExpression(
+  parsed: EvaluatorExpression,
+  subject: ExpressionSubject,
+): unknown {
   return evaluateExpression(parsed.expression, (path: BindingPath) => {
-    const base = path.root === "input" ? subject.input : path.root === "value" ? subject.output : subject.reference;
+    const base =
+      path.root === "input"
+        ? subject.input
+        : path.root === "value"
+          ? subject.output
+          : subject.reference;
     const found = readPath(base, path.segments);
     return found.found ? found.value : null;
   });

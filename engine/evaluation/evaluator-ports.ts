@@ -31,7 +31,11 @@ export interface EmbeddingPort {
   embed(request: EmbeddingRequest): Promise<EmbeddingResult>;
 }
 
-export type EvaluatorPorts = { judge?: JudgePort; embeddings?: EmbeddingPort; signal?: AbortSignal };
+export type EvaluatorPorts = {
+  judge?: JudgePort;
+  embeddings?: EmbeddingPort;
+  signal?: AbortSignal;
+};
 
 /** What the judge must answer: a score and its reason, as structured output. */
 export const JUDGE_OUTPUT_SCHEMA: JsonSchema = {
@@ -39,7 +43,12 @@ export const JUDGE_OUTPUT_SCHEMA: JsonSchema = {
   required: ["score", "reason"],
   additionalProperties: false,
   properties: {
-    score: { type: "number", minimum: 0, maximum: 1, description: "How well the answer meets the rubric, from 0 (not at all) to 1 (fully)." },
+    score: {
+      type: "number",
+      minimum: 0,
+      maximum: 1,
+      description: "How well the answer meets the rubric, from 0 (not at all) to 1 (fully).",
+    },
     reason: { type: "string", description: "One or two sentences saying why, citing the answer." },
   },
 };
@@ -48,7 +57,10 @@ const MAX_PROMPT_VALUE_CHARS = 20_000;
 
 function section(title: string, value: unknown): string {
   const text = stringifyValue(value);
-  const clipped = text.length > MAX_PROMPT_VALUE_CHARS ? `${text.slice(0, MAX_PROMPT_VALUE_CHARS)}\n[… ${text.length - MAX_PROMPT_VALUE_CHARS} more characters cut]` : text;
+  const clipped =
+    text.length > MAX_PROMPT_VALUE_CHARS
+      ? `${text.slice(0, MAX_PROMPT_VALUE_CHARS)}\n[… ${text.length - MAX_PROMPT_VALUE_CHARS} more characters cut]`
+      : text;
   return `<${title}>\n${clipped}\n</${title}>`;
 }
 
@@ -62,7 +74,8 @@ export function createLlmJudge(llm: LlmPort): JudgePort {
   return {
     async judge(request) {
       const parts = [section("input", request.input), section("answer", request.output)];
-      if (request.reference !== undefined) parts.push(section("reference_answer", request.reference));
+      if (request.reference !== undefined)
+        parts.push(section("reference_answer", request.reference));
       const response = await llm.generate({
         model: request.model,
         temperature: 0,

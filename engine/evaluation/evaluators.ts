@@ -83,9 +83,17 @@ export const NumericEvaluatorSchema = z.object({
   relativeTolerance: z.number().nonnegative().default(0),
 });
 
-export const LatencyEvaluatorSchema = z.object({ ...base, kind: z.literal("latency"), maxMs: z.number().positive() });
+export const LatencyEvaluatorSchema = z.object({
+  ...base,
+  kind: z.literal("latency"),
+  maxMs: z.number().positive(),
+});
 
-export const CostEvaluatorSchema = z.object({ ...base, kind: z.literal("cost"), maxUsd: z.number().nonnegative() });
+export const CostEvaluatorSchema = z.object({
+  ...base,
+  kind: z.literal("cost"),
+  maxUsd: z.number().nonnegative(),
+});
 
 export const ExpressionEvaluatorSchema = z
   .object({
@@ -143,12 +151,21 @@ export const EvaluatorListSchema = z
   .superRefine((evaluators, ctx) => {
     const seen = new Set<string>();
     evaluators.forEach((evaluator, index) => {
-      if (seen.has(evaluator.id)) ctx.addIssue({ code: "custom", path: [index, "id"], message: `two evaluators are named "${evaluator.id}"` });
+      if (seen.has(evaluator.id))
+        ctx.addIssue({
+          code: "custom",
+          path: [index, "id"],
+          message: `two evaluators are named "${evaluator.id}"`,
+        });
       seen.add(evaluator.id);
     });
   });
 
 /** Which evaluators need a model, so the UI can say so before an evaluation starts. */
 export function needsModel(evaluator: Evaluator): "judge" | "embeddings" | null {
-  return evaluator.kind === "llm-judge" ? "judge" : evaluator.kind === "semantic-similarity" ? "embeddings" : null;
+  return evaluator.kind === "llm-judge"
+    ? "judge"
+    : evaluator.kind === "semantic-similarity"
+      ? "embeddings"
+      : null;
 }

@@ -25,12 +25,22 @@ export type Interval = {
 /** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`a probability in (0, 1) is needed, got ${p}`);
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972,
+    -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
+    4.374664141464968, 2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
-  const poly = (coefficients: number[], x: number) => coefficients.reduce((sum, k) => sum * x + k, 0);
+  const poly = (coefficients: number[], x: number) =>
+    coefficients.reduce((sum, k) => sum * x + k, 0);
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
     return poly(c, q) / (poly(d, q) * q + 1);
@@ -60,7 +70,13 @@ export function tQuantile(p: number, df: number): number {
   );
 }
 
-function augmentedInterval(values: readonly number[], lowEnd: number, highEnd: number, level: number, pairs: number): Interval | null {
+function augmentedInterval(
+  values: readonly number[],
+  lowEnd: number,
+  highEnd: number,
+  level: number,
+  pairs: number,
+): Interval | null {
   const n = values.length;
   if (n === 0) return null;
   const mean = values.reduce((sum, value) => sum + value, 0) / n;
@@ -83,7 +99,11 @@ function augmentedInterval(values: readonly number[], lowEnd: number, highEnd: n
  * An interval for the mean of scores in [0, 1]; null without scores.
  * @example meanInterval([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]) // → { mean: 1, low: 0.73…, high: 1, n: 10, level: 0.95 }
  */
-export function meanInterval(scores: readonly number[], level = 0.95, pairs = PSEUDO_PAIRS): Interval | null {
+export function meanInterval(
+  scores: readonly number[],
+  level = 0.95,
+  pairs = PSEUDO_PAIRS,
+): Interval | null {
   return augmentedInterval(scores, 0, 1, level, pairs);
 }
 
@@ -91,6 +111,10 @@ export function meanInterval(scores: readonly number[], level = 0.95, pairs = PS
  * An interval for the mean of paired differences in [−1, 1] (candidate − base, item by item).
  * @example differenceInterval([0, 0, 0.5, -0.5, 1]) // → { mean: 0.2, low: <0, high: >0.2, … }
  */
-export function pairedDifferenceInterval(differences: readonly number[], level = 0.95, pairs = PSEUDO_PAIRS): Interval | null {
+export function pairedDifferenceInterval(
+  differences: readonly number[],
+  level = 0.95,
+  pairs = PSEUDO_PAIRS,
+): Interval | null {
   return augmentedInterval(differences, -1, 1, level, pairs);
 }

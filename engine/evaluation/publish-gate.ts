@@ -5,7 +5,10 @@ import type { EvaluationComparison } from "./compare";
 /** A workflow's gate: publishing needs an evaluation on this dataset scoring at least `minScore`. */
 export const PublishGateSettingsSchema = z.object({
   datasetId: z.string().trim().min(1, "choose the dataset the gate evaluates"),
-  minScore: z.number().min(0, "the minimum score is between 0 and 1").max(1, "the minimum score is between 0 and 1"),
+  minScore: z
+    .number()
+    .min(0, "the minimum score is between 0 and 1")
+    .max(1, "the minimum score is between 0 and 1"),
 });
 export type PublishGateSettings = z.output<typeof PublishGateSettingsSchema>;
 
@@ -17,7 +20,12 @@ export type GateEvaluation = {
   summary: EvaluationSummary;
 };
 
-export type GateRegression = { itemId: string; score: number | null; previousScore?: number | null; delta?: number | null };
+export type GateRegression = {
+  itemId: string;
+  score: number | null;
+  previousScore?: number | null;
+  delta?: number | null;
+};
 
 export type GateDecision =
   | { decision: "not-required"; reason: string }
@@ -27,14 +35,27 @@ export type GateDecision =
 /** How many regressions a decision lists (the comparison page has them all). */
 export const MAX_LISTED_REGRESSIONS = 20;
 
-function regressionsOf(summary: EvaluationSummary, comparison: EvaluationComparison | null | undefined): GateRegression[] {
+function regressionsOf(
+  summary: EvaluationSummary,
+  comparison: EvaluationComparison | null | undefined,
+): GateRegression[] {
   if (comparison)
     return comparison.items
-      .filter((item) => item.change === "regressed" || (item.change === "unscored" && item.baseScore !== null))
+      .filter(
+        (item) =>
+          item.change === "regressed" || (item.change === "unscored" && item.baseScore !== null),
+      )
       .slice(0, MAX_LISTED_REGRESSIONS)
-      .map((item) => ({ itemId: item.itemId, score: item.candidateScore, previousScore: item.baseScore, delta: item.delta }));
+      .map((item) => ({
+        itemId: item.itemId,
+        score: item.candidateScore,
+        previousScore: item.baseScore,
+        delta: item.delta,
+      }));
   // No published version to compare with: the items below the pass threshold are what to fix.
-  return summary.failedItems.slice(0, MAX_LISTED_REGRESSIONS).map((item) => ({ itemId: item.itemId, score: item.score }));
+  return summary.failedItems
+    .slice(0, MAX_LISTED_REGRESSIONS)
+    .map((item) => ({ itemId: item.itemId, score: item.score }));
 }
 
 const format = (score: number) => score.toFixed(3).replace(/\.?0+$/, "") || "0";
@@ -52,18 +73,44 @@ export function decidePublishGate(
   evaluation: GateEvaluation | null,
   comparison?: EvaluationComparison | null,
 ): GateDecision {
-  if (!settings) return { decision: "not-required", reason: "this workflow has no evaluation gate" };
-  if (!evaluation) return { decision: "refuse", reason: "the gate needs an evaluation of this version on its dataset, and none was run", score: null, regressions: [] };
+  if (!settings)
+    return { decision: "not-required", reason: "this workflow has no evaluation gate" };
+  if (!evaluation)
+    return {
+      decision: "refuse",
+      reason: "the gate needs an evaluation of this version on its dataset, and none was run",
+      score: null,
+      regressions: [],
+    };
   if (evaluation.datasetId !== settings.datasetId)
-    return { decision: "refuse", reason: "the evaluation ran another dataset than the one the gate requires", score: null, regressions: [] };
+    return {
+      decision: "refuse",
+      reason: "the evaluation ran another dataset than the one the gate requires",
+      score: null,
+      regressions: [],
+    };
   const { summary } = evaluation;
   if (evaluation.status !== "completed")
-    return { decision: "refuse", reason: `the evaluation is ${evaluation.status}, not completed (${summary.items} items evaluated)`, score: summary.score, regressions: [] };
+    return {
+      decision: "refuse",
+      reason: `the evaluation is ${evaluation.status}, not completed (${summary.items} items evaluated)`,
+      score: summary.score,
+      regressions: [],
+    };
   if (summary.score === null)
-    return { decision: "refuse", reason: "no item could be scored (every evaluator errored); see the evaluators' errors", score: null, regressions: [] };
+    return {
+      decision: "refuse",
+      reason: "no item could be scored (every evaluator errored); see the evaluators' errors",
+      score: null,
+      regressions: [],
+    };
   const regressions = regressionsOf(summary, comparison);
-  const interval = summary.interval ? ` (95% interval ${format(summary.interval.low)}–${format(summary.interval.high)})` : "";
-  const skipped = summary.unscoredItemIds.length ? `; ${summary.unscoredItemIds.length} items could not be scored` : "";
+  const interval = summary.interval
+    ? ` (95% interval ${format(summary.interval.low)}–${format(summary.interval.high)})`
+    : "";
+  const skipped = summary.unscoredItemIds.length
+    ? `; ${summary.unscoredItemIds.length} items could not be scored`
+    : "";
   // A hair of tolerance: a mean of exact scores can land a last bit below the same written number.
   if (summary.score < settings.minScore - 1e-9)
     return {
@@ -72,5 +119,10 @@ export function decidePublishGate(
       score: summary.score,
       regressions,
     };
-  return { decision: "pass", reason: `scored ${format(summary.score)}${interval}, at least the required ${format(settings.minScore)}${skipped}`, score: summary.score, regressions };
+  return {
+    decision: "pass",
+    reason: `scored ${format(summary.score)}${interval}, at least the required ${format(settings.minScore)}${skipped}`,
+    score: summary.score,
+    regressions,
+  };
 }

@@ -53,13 +53,34 @@ describe("compileSafeRegex", () => {
   });
 
   it("agrees with RegExp on generated patterns and inputs (3,000 cases)", () => {
-    const atoms = ["a", "b", "A", ".", "\\w", "\\W", "\\d", "\\s", "[ab]", "[^a]", "[a-c]", "[A-B1]", "\\b", "\\B", "^", "$", " ", "\\n"];
+    const atoms = [
+      "a",
+      "b",
+      "A",
+      ".",
+      "\\w",
+      "\\W",
+      "\\d",
+      "\\s",
+      "[ab]",
+      "[^a]",
+      "[a-c]",
+      "[A-B1]",
+      "\\b",
+      "\\B",
+      "^",
+      "$",
+      " ",
+      "\\n",
+    ];
     const quantifiers = ["", "", "", "*", "+", "?", "{2}", "{1,3}", "{0,}", "*?", "+?"];
     const gen = (rng: Rng, depth: number): string => {
       const pick = <T>(list: readonly T[]) => list[Math.floor(rng() * list.length)] as T;
       const parts = Array.from({ length: 1 + Math.floor(rng() * 3) }, () => {
         if (depth < 2 && rng() < 0.3) {
-          const options = Array.from({ length: 1 + Math.floor(rng() * 2) }, () => gen(rng, depth + 1));
+          const options = Array.from({ length: 1 + Math.floor(rng() * 2) }, () =>
+            gen(rng, depth + 1),
+          );
           return `(${rng() < 0.5 ? "?:" : ""}${options.join("|")})${pick(quantifiers)}`;
         }
         const atom = pick(atoms);
@@ -72,10 +93,18 @@ describe("compileSafeRegex", () => {
       const rng = createRng(seed);
       const pattern = gen(rng, 0);
       const flags = ["", "i", "m", "s", "im"][seed % 5] as string;
-      const inputs = Array.from({ length: 5 }, () => Array.from({ length: Math.floor(rng() * 10) }, () => alphabet[Math.floor(rng() * alphabet.length)]).join(""));
+      const inputs = Array.from({ length: 5 }, () =>
+        Array.from(
+          { length: Math.floor(rng() * 10) },
+          () => alphabet[Math.floor(rng() * alphabet.length)],
+        ).join(""),
+      );
       const safe = compile(pattern, flags);
       const native = new RegExp(pattern, flags);
-      for (const input of inputs) expect(safe.test(input), `/${pattern}/${flags} on ${JSON.stringify(input)}`).toBe(native.test(input));
+      for (const input of inputs)
+        expect(safe.test(input), `/${pattern}/${flags} on ${JSON.stringify(input)}`).toBe(
+          native.test(input),
+        );
     }
   });
 
@@ -88,7 +117,9 @@ describe("compileSafeRegex", () => {
       ["ß", "SS"],
       ["s", "\u017f"],
     ] as const) {
-      expect(compile(pattern, "i").test(input), `/${pattern}/i on ${input}`).toBe(new RegExp(pattern, "i").test(input));
+      expect(compile(pattern, "i").test(input), `/${pattern}/i on ${input}`).toBe(
+        new RegExp(pattern, "i").test(input),
+      );
     }
   });
 });

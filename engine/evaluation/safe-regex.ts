@@ -14,7 +14,11 @@
  * reason: backreferences, lookaround, the u and v flags (the code-unit semantics of other flags are
  * kept), patterns over SAFE_REGEX_LIMITS.
  */
-export const SAFE_REGEX_LIMITS = { maxPatternChars: 1000, maxStates: 2000, maxInputChars: 50_000 } as const;
+export const SAFE_REGEX_LIMITS = {
+  maxPatternChars: 1000,
+  maxStates: 2000,
+  maxInputChars: 50_000,
+} as const;
 
 export type SafeRegex = { pattern: string; flags: string; test(text: string): boolean };
 export type SafeRegexResult = { ok: true; value: SafeRegex } | { ok: false; error: string };
@@ -37,8 +41,11 @@ class Refused extends Error {}
 
 const isLineTerminator = (c: number) => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
-const SPACES = new Set([9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]);
+const isWord = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || isDigit(c) || c === 95;
+const SPACES = new Set([
+  9, 10, 11, 12, 13, 32, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff,
+]);
 const isSpace = (c: number) => SPACES.has(c) || (c >= 0x2000 && c <= 0x200a);
 
 const CLASS_ESCAPES: Record<string, CharTest> = {
@@ -79,7 +86,8 @@ class Parser {
 
   parse(): Node {
     const node = this.parseAlternation();
-    if (this.at < this.source.length) throw new Refused(`unexpected "${this.source[this.at]}" at character ${this.at + 1}`);
+    if (this.at < this.source.length)
+      throw new Refused(`unexpected "${this.source[this.at]}" at character ${this.at + 1}`);
     return node;
   }
 
@@ -98,7 +106,8 @@ class Parser {
 
   private parseSequence(): Node {
     const items: Node[] = [];
-    while (this.at < this.source.length && this.peek() !== "|" && this.peek() !== ")") items.push(this.parseQuantified());
+    while (this.at < this.source.length && this.peek() !== "|" && this.peek() !== ")")
+      items.push(this.parseQuantified());
     return { type: "seq", items };
   }
 
@@ -106,7 +115,11 @@ class Parser {
     const ch = this.peek();
     if (ch === "*" || ch === "+" || ch === "?") {
       this.at++;
-      return ch === "*" ? { min: 0, max: Infinity } : ch === "+" ? { min: 1, max: Infinity } : { min: 0, max: 1 };
+      return ch === "*"
+        ? { min: 0, max: Infinity }
+        : ch === "+"
+          ? { min: 1, max: Infinity }
+          : { min: 0, max: 1 };
     }
     if (ch !== "{") return undefined;
     const match = /^\{(\d+)(,(\d*))?\}/.exec(this.source.slice(this.at));
@@ -170,15 +183,19 @@ class Parser {
   }
 
   /** One escape; inside a class `\b` is a backspace and class escapes come back as tests. */
-  private readEscape(inClass: boolean): { code: number } | { test: CharTest } | { assert: "word" | "notWord" } {
+  private readEscape(
+    inClass: boolean,
+  ): { code: number } | { test: CharTest } | { assert: "word" | "notWord" } {
     const ch = this.source[this.at++];
     if (ch === undefined) throw new Refused("the pattern ends with a lone backslash");
     if (CLASS_ESCAPES[ch]) return { test: CLASS_ESCAPES[ch] };
     if (ch === "b") return inClass ? { code: 8 } : { assert: "word" };
     if (ch === "B" && !inClass) return { assert: "notWord" };
-    if (/[1-9]/.test(ch) || (ch === "k" && !inClass)) throw new Refused("backreferences (\\1, \\k<name>) are not supported");
+    if (/[1-9]/.test(ch) || (ch === "k" && !inClass))
+      throw new Refused("backreferences (\\1, \\k<name>) are not supported");
     if (ch === "0") {
-      if (isDigit(this.source.charCodeAt(this.at))) throw new Refused("octal escapes are not supported; use \\x or \\u");
+      if (isDigit(this.source.charCodeAt(this.at)))
+        throw new Refused("octal escapes are not supported; use \\x or \\u");
       return { code: 0 };
     }
     const controls: Record<string, number> = { t: 9, n: 10, v: 11, f: 12, r: 13 };
@@ -226,7 +243,12 @@ class Parser {
     while (this.peek() !== "]") {
       if (this.at >= this.source.length) throw new Refused('a "[" is never closed');
       const from = readMember();
-      if ("code" in from && this.peek() === "-" && this.peek(1) !== "]" && this.peek(1) !== undefined) {
+      if (
+        "code" in from &&
+        this.peek() === "-" &&
+        this.peek(1) !== "]" &&
+        this.peek(1) !== undefined
+      ) {
         this.at++;
         const to = readMember();
         if ("code" in to) {
@@ -243,20 +265,29 @@ class Parser {
       else tests.push(from.test);
     }
     this.at++;
-    const member: CharTest = (c) => ranges.some(([lo, hi]) => c >= lo && c <= hi) || tests.some((test) => test(c));
+    const member: CharTest = (c) =>
+      ranges.some(([lo, hi]) => c >= lo && c <= hi) || tests.some((test) => test(c));
     const cased = this.flags.ignoreCase ? ignoringCase(member) : member;
     return { type: "char", test: negated ? (c) => !cased(c) : cased };
   }
 }
 
-function assertionTest(kind: "start" | "end" | "word" | "notWord", multiline: boolean): (text: string, at: number) => boolean {
+function assertionTest(
+  kind: "start" | "end" | "word" | "notWord",
+  multiline: boolean,
+): (text: string, at: number) => boolean {
   const wordBoundary = (text: string, at: number) =>
-    (at > 0 && isWord(text.charCodeAt(at - 1))) !== (at < text.length && isWord(text.charCodeAt(at)));
+    (at > 0 && isWord(text.charCodeAt(at - 1))) !==
+    (at < text.length && isWord(text.charCodeAt(at)));
   switch (kind) {
     case "start":
-      return multiline ? (text, at) => at === 0 || isLineTerminator(text.charCodeAt(at - 1)) : (_text, at) => at === 0;
+      return multiline
+        ? (text, at) => at === 0 || isLineTerminator(text.charCodeAt(at - 1))
+        : (_text, at) => at === 0;
     case "end":
-      return multiline ? (text, at) => at === text.length || isLineTerminator(text.charCodeAt(at)) : (text, at) => at === text.length;
+      return multiline
+        ? (text, at) => at === text.length || isLineTerminator(text.charCodeAt(at))
+        : (text, at) => at === text.length;
     case "word":
       return wordBoundary;
     case "notWord":
@@ -268,7 +299,9 @@ function buildNfa(root: Node, multiline: boolean): { states: State[]; start: num
   const states: State[] = [{ kind: "match" }];
   const add = (state: State) => {
     if (states.length >= SAFE_REGEX_LIMITS.maxStates)
-      throw new Refused(`the pattern is too large to match safely (over ${SAFE_REGEX_LIMITS.maxStates} states; lower its repeat counts)`);
+      throw new Refused(
+        `the pattern is too large to match safely (over ${SAFE_REGEX_LIMITS.maxStates} states; lower its repeat counts)`,
+      );
     states.push(state);
     return states.length - 1;
   };
@@ -290,7 +323,8 @@ function buildNfa(root: Node, multiline: boolean): { states: State[]; start: num
           (states[loop] as { next: number[] }).next = [compile(node.node, loop), next];
           start = loop;
         } else {
-          for (let i = node.min; i < node.max; i++) start = add({ kind: "split", next: [compile(node.node, start), next] });
+          for (let i = node.min; i < node.max; i++)
+            start = add({ kind: "split", next: [compile(node.node, start), next] });
         }
         for (let i = 0; i < node.min; i++) start = compile(node.node, start);
         return start;
@@ -315,7 +349,8 @@ function runNfa(states: State[], start: number, text: string): boolean {
       const state = states[index] as State;
       if (state.kind === "match") matched = true;
       else if (state.kind === "char") list.push(index);
-      else if (state.kind === "split") for (let i = state.next.length - 1; i >= 0; i--) stack.push(state.next[i] as number);
+      else if (state.kind === "split")
+        for (let i = state.next.length - 1; i >= 0; i--) stack.push(state.next[i] as number);
       else if (state.test(text, at)) stack.push(state.next);
     }
   };
@@ -342,9 +377,13 @@ function runNfa(states: State[], start: number, text: string): boolean {
  */
 export function compileSafeRegex(pattern: string, flags = ""): SafeRegexResult {
   if (pattern.length > SAFE_REGEX_LIMITS.maxPatternChars)
-    return { ok: false, error: `the pattern has ${pattern.length} characters; the limit is ${SAFE_REGEX_LIMITS.maxPatternChars}` };
+    return {
+      ok: false,
+      error: `the pattern has ${pattern.length} characters; the limit is ${SAFE_REGEX_LIMITS.maxPatternChars}`,
+    };
   const unsupported = [...flags].filter((flag) => !"gims".includes(flag));
-  if (unsupported.length > 0) return { ok: false, error: `flag ${unsupported.join(", ")} is not supported (use g, i, m, s)` };
+  if (unsupported.length > 0)
+    return { ok: false, error: `flag ${unsupported.join(", ")} is not supported (use g, i, m, s)` };
   try {
     // Only to reject what JavaScript rejects, with its message; the pattern is never run by RegExp.
     new RegExp(pattern, flags);
@@ -352,7 +391,11 @@ export function compileSafeRegex(pattern: string, flags = ""): SafeRegexResult {
     return { ok: false, error: (error as Error).message };
   }
   try {
-    const options = { ignoreCase: flags.includes("i"), multiline: flags.includes("m"), dotAll: flags.includes("s") };
+    const options = {
+      ignoreCase: flags.includes("i"),
+      multiline: flags.includes("m"),
+      dotAll: flags.includes("s"),
+    };
     const { states, start } = buildNfa(new Parser(pattern, options).parse(), options.multiline);
     return { ok: true, value: { pattern, flags, test: (text) => runNfa(states, start, text) } };
   } catch (error) {

@@ -20,7 +20,14 @@ export type EvaluatedCase = {
 };
 
 export type EvaluatorResult =
-  | { evaluatorId: string; kind: EvaluatorKind; score: number; reason: string; usage?: TokenUsage; costUsd?: number }
+  | {
+      evaluatorId: string;
+      kind: EvaluatorKind;
+      score: number;
+      reason: string;
+      usage?: TokenUsage;
+      costUsd?: number;
+    }
   /** The evaluator could not score this item (no model, no reference, …); aggregation skips it. */
   | { evaluatorId: string; kind: EvaluatorKind; score: null; error: string };
 
@@ -31,15 +38,26 @@ export type ItemScore = {
   erroredEvaluators: number;
 };
 
-type Scored = { score: number; reason: string; usage?: TokenUsage; costUsd?: number } | { error: string };
+type Scored =
+  { score: number; reason: string; usage?: TokenUsage; costUsd?: number } | { error: string };
 
 const QUOTE_CHARS = 80;
-const quote = (text: string) => JSON.stringify(text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text);
+const quote = (text: string) =>
+  JSON.stringify(text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text);
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
-function pick(value: unknown, path: string | undefined, what: string): { found: true; value: unknown } | { found: false; error: string } {
-  if (path === undefined) return value === undefined ? { found: false, error: `there is no ${what}` } : { found: true, value };
-  const segments = path.split(/\.|\[(\d+)\]/).filter((segment) => segment !== undefined && segment !== "");
+function pick(
+  value: unknown,
+  path: string | undefined,
+  what: string,
+): { found: true; value: unknown } | { found: false; error: string } {
+  if (path === undefined)
+    return value === undefined
+      ? { found: false, error: `there is no ${what}` }
+      : { found: true, value };
+  const segments = path
+    .split(/\.|\[(\d+)\]/)
+    .filter((segment) => segment !== undefined && segment !== "");
   const found = readPath(value, segments);
   return found.found ? found : { found: false, error: `the ${what} has no ${path}` };
 }
@@ -50,15 +68,24 @@ function canonicalJson(value: unknown): string {
   if (value && typeof value === "object")
     return `{${Object.keys(value)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .map(
+        (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
+      )
       .join(",")}}`;
   return JSON.stringify(value) ?? "null";
 }
 
 /** The expected value: fixed on the evaluator, else the item's reference (at a path). */
-function expectedOf(evaluator: { expected?: unknown; referencePath?: string }, item: EvaluatedCase) {
+function expectedOf(
+  evaluator: { expected?: unknown; referencePath?: string },
+  item: EvaluatedCase,
+) {
   if (evaluator.expected !== undefined) return { found: true as const, value: evaluator.expected };
-  if (item.reference === undefined) return { found: false as const, error: "the item has no reference answer and the evaluator sets no expected value" };
+  if (item.reference === undefined)
+    return {
+      found: false as const,
+      error: "the item has no reference answer and the evaluator sets no expected value",
+    };
   return pick(item.reference, evaluator.referencePath, "reference");
 }
 
@@ -74,10 +101,14 @@ function scoreExactMatch(evaluator: EvaluatorOf<"exact-match">, item: EvaluatedC
       return evaluator.ignoreCase ? text.toLowerCase() : text;
     };
     const [got, want] = [normalise(output.value), normalise(expected.value)];
-    return got === want ? { score: 1, reason: "matches exactly" } : { score: 0, reason: `expected ${quote(want)}, got ${quote(got)}` };
+    return got === want
+      ? { score: 1, reason: "matches exactly" }
+      : { score: 0, reason: `expected ${quote(want)}, got ${quote(got)}` };
   }
   const [got, want] = [canonicalJson(output.value), canonicalJson(expected.value)];
-  return got === want ? { score: 1, reason: "matches exactly" } : { score: 0, reason: `expected ${quote(want)}, got ${quote(got)}` };
+  return got === want
+    ? { score: 1, reason: "matches exactly" }
+    : { score: 0, reason: `expected ${quote(want)}, got ${quote(got)}` };
 }
 
 function scoreContains(evaluator: EvaluatorOf<"contains">, item: EvaluatedCase): Scored {
@@ -85,7 +116,8 @@ function scoreContains(evaluator: EvaluatorOf<"contains">, item: EvaluatedCase):
   if (!output.found) return { score: 0, reason: output.error };
   let needles = evaluator.values;
   if (needles.length === 0) {
-    if (item.reference === undefined) return { error: "the evaluator lists no text and the item has no reference answer" };
+    if (item.reference === undefined)
+      return { error: "the evaluator lists no text and the item has no reference answer" };
     needles = [stringifyValue(item.reference)];
   }
   const fold = (text: string) => (evaluator.ignoreCase ? text.toLowerCase() : text);
@@ -95,11 +127,21 @@ function scoreContains(evaluator: EvaluatorOf<"contains">, item: EvaluatedCase):
   const list = (texts: string[]) => texts.map(quote).join(", ");
   switch (evaluator.match) {
     case "all":
-      return { score: found.length / needles.length, reason: missing.length ? `missing ${list(missing)}` : `contains ${list(found)}` };
+      return {
+        score: found.length / needles.length,
+        reason: missing.length ? `missing ${list(missing)}` : `contains ${list(found)}`,
+      };
     case "any":
-      return found.length ? { score: 1, reason: `contains ${list(found)}` } : { score: 0, reason: `contains none of ${list(needles)}` };
+      return found.length
+        ? { score: 1, reason: `contains ${list(found)}` }
+        : { score: 0, reason: `contains none of ${list(needles)}` };
     case "none":
-      return { score: 1 - found.length / needles.length, reason: found.length ? `contains ${list(found)}, which it must not` : `contains none of ${list(needles)}` };
+      return {
+        score: 1 - found.length / needles.length,
+        reason: found.length
+          ? `contains ${list(found)}, which it must not`
+          : `contains none of ${list(needles)}`,
+      };
   }
 }
 
@@ -110,11 +152,18 @@ function scoreRegex(evaluator: EvaluatorOf<"regex">, item: EvaluatedCase): Score
   if (!compiled.ok) return { error: `the pattern cannot be used: ${compiled.error}` };
   const text = stringifyValue(output.value);
   if (text.length > SAFE_REGEX_LIMITS.maxInputChars)
-    return { error: `the output has ${text.length} characters; patterns are matched against at most ${SAFE_REGEX_LIMITS.maxInputChars}` };
+    return {
+      error: `the output has ${text.length} characters; patterns are matched against at most ${SAFE_REGEX_LIMITS.maxInputChars}`,
+    };
   const matched = compiled.value.test(text);
   const pattern = `/${evaluator.pattern}/${evaluator.flags}`;
-  if (evaluator.expect === "match") return matched ? { score: 1, reason: `matches ${pattern}` } : { score: 0, reason: `does not match ${pattern}` };
-  return matched ? { score: 0, reason: `matches ${pattern}, which it must not` } : { score: 1, reason: `does not match ${pattern}` };
+  if (evaluator.expect === "match")
+    return matched
+      ? { score: 1, reason: `matches ${pattern}` }
+      : { score: 0, reason: `does not match ${pattern}` };
+  return matched
+    ? { score: 0, reason: `matches ${pattern}, which it must not` }
+    : { score: 1, reason: `does not match ${pattern}` };
 }
 
 function scoreJsonSchema(evaluator: EvaluatorOf<"json-schema">, item: EvaluatedCase): Scored {
@@ -124,7 +173,8 @@ function scoreJsonSchema(evaluator: EvaluatorOf<"json-schema">, item: EvaluatedC
     try {
       value = JSON.parse(value);
     } catch {
-      if (evaluator.schema.type !== "string") return { score: 0, reason: "the output is text, not JSON" };
+      if (evaluator.schema.type !== "string")
+        return { score: 0, reason: "the output is text, not JSON" };
     }
   }
   const output = pick(value, evaluator.outputPath, "output");
@@ -132,7 +182,10 @@ function scoreJsonSchema(evaluator: EvaluatorOf<"json-schema">, item: EvaluatedC
   const problems = validateJsonSchema(output.value, evaluator.schema, "output");
   if (problems.length === 0) return { score: 1, reason: "fits the schema" };
   const shown = problems.slice(0, 3).join("; ");
-  return { score: 0, reason: problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown };
+  return {
+    score: 0,
+    reason: problems.length > 3 ? `${shown}; and ${problems.length - 3} more` : shown,
+  };
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -148,28 +201,50 @@ function scoreNumeric(evaluator: EvaluatorOf<"numeric">, item: EvaluatedCase): S
   const expected = expectedOf(evaluator, item);
   if (!expected.found) return { error: expected.error };
   const want = toNumber(expected.value);
-  if (want === undefined) return { error: `the expected value ${quote(stringifyValue(expected.value))} is not a number` };
+  if (want === undefined)
+    return { error: `the expected value ${quote(stringifyValue(expected.value))} is not a number` };
   const got = toNumber(output.value);
-  if (got === undefined) return { score: 0, reason: `the output ${quote(stringifyValue(output.value))} is not a number` };
-  const tolerance = Math.max(evaluator.absoluteTolerance, evaluator.relativeTolerance * Math.abs(want));
+  if (got === undefined)
+    return {
+      score: 0,
+      reason: `the output ${quote(stringifyValue(output.value))} is not a number`,
+    };
+  const tolerance = Math.max(
+    evaluator.absoluteTolerance,
+    evaluator.relativeTolerance * Math.abs(want),
+  );
   const difference = Math.abs(got - want);
   return difference <= tolerance
     ? { score: 1, reason: `${got} is within ${tolerance} of ${want}` }
-    : { score: 0, reason: `${got} is ${difference} away from ${want}; the tolerance is ${tolerance}` };
+    : {
+        score: 0,
+        reason: `${got} is ${difference} away from ${want}; the tolerance is ${tolerance}`,
+      };
 }
 
 function scoreExpression(evaluator: EvaluatorOf<"expression">, item: EvaluatedCase): Scored {
   const parsed = parseEvaluatorExpression(evaluator.expression);
   if (!parsed.ok) return { error: `the expression cannot be read: ${parsed.error}` };
   const result = evaluateEvaluatorExpression(parsed.value, item);
-  if (typeof result === "boolean") return { score: result ? 1 : 0, reason: `${evaluator.expression} is ${result}` };
+  if (typeof result === "boolean")
+    return { score: result ? 1 : 0, reason: `${evaluator.expression} is ${result}` };
   if (result === null) return { score: 0, reason: `${evaluator.expression} reads nothing` };
-  if (typeof result === "number" && result >= 0 && result <= 1) return { score: result, reason: `${evaluator.expression} gives ${result}` };
-  return { error: `${evaluator.expression} gives ${quote(stringifyValue(result))}, not true, false or a number from 0 to 1` };
+  if (typeof result === "number" && result >= 0 && result <= 1)
+    return { score: result, reason: `${evaluator.expression} gives ${result}` };
+  return {
+    error: `${evaluator.expression} gives ${quote(stringifyValue(result))}, not true, false or a number from 0 to 1`,
+  };
 }
 
-async function scoreJudge(evaluator: EvaluatorOf<"llm-judge">, item: EvaluatedCase, ports: EvaluatorPorts): Promise<Scored> {
-  if (!ports.judge) return { error: "no model configured for LLM judges: set up an LLM provider to use this evaluator" };
+async function scoreJudge(
+  evaluator: EvaluatorOf<"llm-judge">,
+  item: EvaluatedCase,
+  ports: EvaluatorPorts,
+): Promise<Scored> {
+  if (!ports.judge)
+    return {
+      error: "no model configured for LLM judges: set up an LLM provider to use this evaluator",
+    };
   const verdict = await ports.judge.judge({
     model: evaluator.model,
     rubric: evaluator.rubric,
@@ -180,7 +255,12 @@ async function scoreJudge(evaluator: EvaluatorOf<"llm-judge">, item: EvaluatedCa
   });
   if (!Number.isFinite(verdict.score) || verdict.score < 0 || verdict.score > 1)
     return { error: `the judge answered a score outside 0 to 1 (${verdict.score})` };
-  return { score: verdict.score, reason: verdict.reason || "the judge gave no reason", usage: verdict.usage, costUsd: verdict.costUsd };
+  return {
+    score: verdict.score,
+    reason: verdict.reason || "the judge gave no reason",
+    usage: verdict.usage,
+    costUsd: verdict.costUsd,
+  };
 }
 
 function cosine(a: number[], b: number[]): number | undefined {
@@ -198,11 +278,20 @@ function cosine(a: number[], b: number[]): number | undefined {
   return dot / Math.sqrt(normA * normB);
 }
 
-async function scoreSimilarity(evaluator: EvaluatorOf<"semantic-similarity">, item: EvaluatedCase, ports: EvaluatorPorts): Promise<Scored> {
-  if (!ports.embeddings) return { error: "no model configured for embeddings: set up an embedding model to use semantic similarity" };
+async function scoreSimilarity(
+  evaluator: EvaluatorOf<"semantic-similarity">,
+  item: EvaluatedCase,
+  ports: EvaluatorPorts,
+): Promise<Scored> {
+  if (!ports.embeddings)
+    return {
+      error:
+        "no model configured for embeddings: set up an embedding model to use semantic similarity",
+    };
   const output = pick(item.output, evaluator.outputPath, "output");
   if (!output.found) return { score: 0, reason: output.error };
-  if (item.reference === undefined) return { error: "the item has no reference answer to compare with" };
+  if (item.reference === undefined)
+    return { error: "the item has no reference answer to compare with" };
   const reference = pick(item.reference, evaluator.referencePath, "reference");
   if (!reference.found) return { error: reference.error };
   const { vectors, usage, costUsd } = await ports.embeddings.embed({
@@ -210,13 +299,24 @@ async function scoreSimilarity(evaluator: EvaluatorOf<"semantic-similarity">, it
     texts: [stringifyValue(output.value), stringifyValue(reference.value)],
     signal: ports.signal,
   });
-  const similarity = vectors.length === 2 ? cosine(vectors[0] as number[], vectors[1] as number[]) : undefined;
-  if (similarity === undefined || !Number.isFinite(similarity)) return { error: "the embedding model answered vectors that cannot be compared" };
+  const similarity =
+    vectors.length === 2 ? cosine(vectors[0] as number[], vectors[1] as number[]) : undefined;
+  if (similarity === undefined || !Number.isFinite(similarity))
+    return { error: "the embedding model answered vectors that cannot be compared" };
   // Opposite meanings (negative cosine) score 0, like unrelated ones.
-  return { score: clamp01(similarity), reason: `cosine similarity ${similarity.toFixed(3)} with the reference`, usage, costUsd };
+  return {
+    score: clamp01(similarity),
+    reason: `cosine similarity ${similarity.toFixed(3)} with the reference`,
+    usage,
+    costUsd,
+  };
 }
 
-async function scoreOne(evaluator: Evaluator, item: EvaluatedCase, ports: EvaluatorPorts): Promise<Scored> {
+async function scoreOne(
+  evaluator: Evaluator,
+  item: EvaluatedCase,
+  ports: EvaluatorPorts,
+): Promise<Scored> {
   switch (evaluator.kind) {
     case "exact-match":
       return scoreExactMatch(evaluator, item);
@@ -234,7 +334,8 @@ async function scoreOne(evaluator: Evaluator, item: EvaluatedCase, ports: Evalua
         ? { score: 1, reason: `took ${item.durationMs} ms, within ${evaluator.maxMs} ms` }
         : { score: 0, reason: `took ${item.durationMs} ms, over the ${evaluator.maxMs} ms bound` };
     case "cost":
-      if (item.costUsd === undefined) return { error: "the run's cost is not known (a model without a price?)" };
+      if (item.costUsd === undefined)
+        return { error: "the run's cost is not known (a model without a price?)" };
       return item.costUsd <= evaluator.maxUsd
         ? { score: 1, reason: `cost $${item.costUsd}, within $${evaluator.maxUsd}` }
         : { score: 0, reason: `cost $${item.costUsd}, over the $${evaluator.maxUsd} bound` };
@@ -254,16 +355,27 @@ async function scoreOne(evaluator: Evaluator, item: EvaluatedCase, ports: Evalua
  * @example await scoreItem([{ id: "exact", kind: "exact-match", … }], { input: {}, output: "Hi", reference: "Hi" }, {})
  *   // → { results: [{ evaluatorId: "exact", score: 1, reason: "matches exactly", … }], score: 1, erroredEvaluators: 0 }
  */
-export async function scoreItem(evaluators: readonly Evaluator[], item: EvaluatedCase, ports: EvaluatorPorts = {}): Promise<ItemScore> {
+export async function scoreItem(
+  evaluators: readonly Evaluator[],
+  item: EvaluatedCase,
+  ports: EvaluatorPorts = {},
+): Promise<ItemScore> {
   const results = await Promise.all(
     evaluators.map(async (evaluator): Promise<EvaluatorResult> => {
       const head = { evaluatorId: evaluator.id, kind: evaluator.kind };
-      if (item.runError !== undefined) return { ...head, score: 0, reason: `the run failed: ${item.runError}` };
+      if (item.runError !== undefined)
+        return { ...head, score: 0, reason: `the run failed: ${item.runError}` };
       try {
         const scored = await scoreOne(evaluator, item, ports);
-        return "error" in scored ? { ...head, score: null, error: scored.error } : { ...head, ...scored };
+        return "error" in scored
+          ? { ...head, score: null, error: scored.error }
+          : { ...head, ...scored };
       } catch (error) {
-        return { ...head, score: null, error: `the evaluator failed: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          ...head,
+          score: null,
+          error: `the evaluator failed: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
     }),
   );
@@ -271,7 +383,10 @@ export async function scoreItem(evaluators: readonly Evaluator[], item: Evaluate
 }
 
 /** The item's score from its evaluators' results: the mean of those that scored. */
-export function combineScores(results: readonly EvaluatorResult[]): { score: number | null; erroredEvaluators: number } {
+export function combineScores(results: readonly EvaluatorResult[]): {
+  score: number | null;
+  erroredEvaluators: number;
+} {
   const scores = results.flatMap((result) => (result.score === null ? [] : [result.score]));
   return {
     score: scores.length ? scores.reduce((sum, score) => sum + score, 0) / scores.length : null,

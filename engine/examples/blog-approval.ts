@@ -9,13 +9,17 @@ export const blogApproval = makeWorkflow({
     makeNode("input", "brief", {
       schema: {
         type: "object",
-        properties: { topic: { type: "string" }, keywords: { type: "array", items: { type: "string" } } },
+        properties: {
+          topic: { type: "string" },
+          keywords: { type: "array", items: { type: "string" } },
+        },
         required: ["topic"],
       },
     }),
     makeNode("llm", "draft", {
       system: "You write clear, friendly blog posts of about 600 words with a title line first.",
-      prompt: "Write a post about {{input.topic}}. Work in these keywords naturally: {{input.keywords}}",
+      prompt:
+        "Write a post about {{input.topic}}. Work in these keywords naturally: {{input.keywords}}",
     }),
     makeNode("human-approval", "editor-review", {
       message: "Publish this post about {{input.topic}}?\n\n{{value}}",
@@ -28,7 +32,11 @@ export const blogApproval = makeWorkflow({
     }),
     makeNode("output", "published", { name: "published" }),
     makeNode("transform", "revision-note", {
-      template: { status: "sent back", topic: "{{input.topic}}", editorComment: "{{value.comment}}" },
+      template: {
+        status: "sent back",
+        topic: "{{input.topic}}",
+        editorComment: "{{value.comment}}",
+      },
     }),
     makeNode("output", "sent-back", { name: "sentBack" }),
   ],

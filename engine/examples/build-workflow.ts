@@ -9,7 +9,11 @@ import {
 
 type NodeInput = NonNullable<WorkflowDocumentInput["nodes"]>[number];
 type EdgeInput = NonNullable<WorkflowDocumentInput["edges"]>[number];
-type NodeExtras = { label?: string; position?: { x: number; y: number }; policy?: z.input<typeof NodePolicySchema> };
+type NodeExtras = {
+  label?: string;
+  position?: { x: number; y: number };
+  policy?: z.input<typeof NodePolicySchema>;
+};
 
 /**
  * Builds one node of a workflow document.
@@ -29,7 +33,12 @@ export function makeNode<K extends NodeKind>(
  * @example connect("classify", "billing", "billing")
  */
 export function connect(source: string, target: string, port = "out"): EdgeInput {
-  return { id: port === "out" ? `${source}->${target}` : `${source}.${port}->${target}`, source, sourcePort: port, target };
+  return {
+    id: port === "out" ? `${source}->${target}` : `${source}.${port}->${target}`,
+    source,
+    sourcePort: port,
+    target,
+  };
 }
 
 /**
@@ -44,13 +53,15 @@ export function chain(...ids: string[]): EdgeInput[] {
 function placeNodes(doc: WorkflowDocument): void {
   const depth = new Map<string, number>();
   const incoming = new Map<string, string[]>();
-  for (const edge of doc.edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source]);
+  for (const edge of doc.edges)
+    incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge.source]);
   const depthOf = (id: string, visiting: Set<string>): number => {
     const known = depth.get(id);
     if (known !== undefined) return known;
     if (visiting.has(id)) return 0;
     visiting.add(id);
-    const d = Math.max(-1, ...(incoming.get(id) ?? []).map((source) => depthOf(source, visiting))) + 1;
+    const d =
+      Math.max(-1, ...(incoming.get(id) ?? []).map((source) => depthOf(source, visiting))) + 1;
     depth.set(id, d);
     return d;
   };
@@ -68,7 +79,9 @@ function placeNodes(doc: WorkflowDocument): void {
  * Builds a current-version workflow document, filling defaults and laying out unplaced nodes.
  * @example makeWorkflow({ name: "Echo", nodes: [makeNode("input", "in"), makeNode("output", "out")], edges: chain("in", "out") })
  */
-export function makeWorkflow(input: Omit<WorkflowDocumentInput, "version"> & { layout?: boolean }): WorkflowDocument {
+export function makeWorkflow(
+  input: Omit<WorkflowDocumentInput, "version"> & { layout?: boolean },
+): WorkflowDocument {
   const { layout = false, ...doc } = input;
   const parsed = WorkflowDocumentSchema.parse({ version: 2, ...doc });
   if (layout) placeNodes(parsed);

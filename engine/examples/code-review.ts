@@ -7,7 +7,8 @@ const reviewer = (focus: string) =>
 /** Parallel + join: three focused reviews at once, merged by an LLM summary. */
 export const codeReview = makeWorkflow({
   name: "Review a pull request from three angles",
-  description: "Security, performance and readability reviews run in parallel and merge into one report.",
+  description:
+    "Security, performance and readability reviews run in parallel and merge into one report.",
   layout: true,
   settings: { concurrency: 3 },
   nodes: [
@@ -19,12 +20,19 @@ export const codeReview = makeWorkflow({
       },
     }),
     makeNode("parallel", "fan-out"),
-    makeNode("llm", "security", { prompt: reviewer("security problems (injection, secrets, authz)") }),
-    makeNode("llm", "performance", { prompt: reviewer("performance problems (N+1 queries, hot loops, memory)") }),
-    makeNode("llm", "readability", { prompt: reviewer("readability (names, structure, missing tests)") }),
+    makeNode("llm", "security", {
+      prompt: reviewer("security problems (injection, secrets, authz)"),
+    }),
+    makeNode("llm", "performance", {
+      prompt: reviewer("performance problems (N+1 queries, hot loops, memory)"),
+    }),
+    makeNode("llm", "readability", {
+      prompt: reviewer("readability (names, structure, missing tests)"),
+    }),
     makeNode("join", "combine", {
       aggregator: "llm-summary",
-      prompt: "Merge these three reviews into one list of findings, most severe first, without duplicates.",
+      prompt:
+        "Merge these three reviews into one list of findings, most severe first, without duplicates.",
     }),
     makeNode("output", "review", { name: "review" }),
   ],

@@ -3,16 +3,25 @@ import { chain, connect, makeNode, makeWorkflow } from "./build-workflow";
 /** Tool + transform + condition: fetch open invoices, shape them, and email collections only if any are overdue. */
 export const invoiceEscalation = makeWorkflow({
   name: "Escalate overdue invoices",
-  description: "Looks up a customer's open invoices and emails the collections team when any are overdue.",
+  description:
+    "Looks up a customer's open invoices and emails the collections team when any are overdue.",
   layout: true,
   nodes: [
     makeNode("input", "customer", {
-      schema: { type: "object", properties: { customerId: { type: "string" } }, required: ["customerId"] },
+      schema: {
+        type: "object",
+        properties: { customerId: { type: "string" } },
+        required: ["customerId"],
+      },
     }),
     makeNode(
       "tool",
       "list-invoices",
-      { server: "billing", tool: "list_invoices", args: { customerId: "{{input.customerId}}", status: "open" } },
+      {
+        server: "billing",
+        tool: "list_invoices",
+        args: { customerId: "{{input.customerId}}", status: "open" },
+      },
       { policy: { timeoutMs: 20_000, retry: { maxAttempts: 2, initialDelayMs: 500 } } },
     ),
     makeNode("transform", "summarize", {
@@ -33,7 +42,9 @@ export const invoiceEscalation = makeWorkflow({
       },
     }),
     makeNode("output", "escalated", { name: "escalated" }),
-    makeNode("transform", "all-clear", { template: { customerId: "{{input.customerId}}", status: "nothing overdue" } }),
+    makeNode("transform", "all-clear", {
+      template: { customerId: "{{input.customerId}}", status: "nothing overdue" },
+    }),
     makeNode("output", "status", { name: "status" }),
   ],
   edges: [

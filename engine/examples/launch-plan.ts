@@ -3,7 +3,8 @@ import { chain, makeNode, makeWorkflow } from "./build-workflow";
 /** Orchestrator-workers: a planner splits the launch into workstreams; one worker agent per workstream. */
 export const launchPlan = makeWorkflow({
   name: "Plan a product launch",
-  description: "A planner breaks the launch into workstreams, worker agents plan each one, and the results merge.",
+  description:
+    "A planner breaks the launch into workstreams, worker agents plan each one, and the results merge.",
   layout: true,
   nodes: [
     makeNode("input", "launch", {
@@ -25,7 +26,8 @@ export const launchPlan = makeWorkflow({
         mcpServers: ["web-search"],
         maxSteps: 6,
       },
-      synthesisInstructions: "Merge the workstream checklists into one launch plan ordered by date, flagging conflicts.",
+      synthesisInstructions:
+        "Merge the workstream checklists into one launch plan ordered by date, flagging conflicts.",
     }),
     makeNode("output", "launch-plan", { name: "plan", value: "{{value.summary}}" }),
   ],

@@ -3,13 +3,18 @@ import { connect, makeNode, makeWorkflow } from "./build-workflow";
 /** Router (LLM mode): classify the ticket, then the matching specialist drafts the reply. */
 export const supportTriage = makeWorkflow({
   name: "Triage a support ticket",
-  description: "Classifies an incoming ticket and routes it to a billing, bug or account specialist.",
+  description:
+    "Classifies an incoming ticket and routes it to a billing, bug or account specialist.",
   layout: true,
   nodes: [
     makeNode("input", "ticket", {
       schema: {
         type: "object",
-        properties: { subject: { type: "string" }, body: { type: "string" }, customerEmail: { type: "string" } },
+        properties: {
+          subject: { type: "string" },
+          body: { type: "string" },
+          customerEmail: { type: "string" },
+        },
         required: ["subject", "body"],
       },
     }),
@@ -41,7 +46,8 @@ export const supportTriage = makeWorkflow({
       prompt: "Draft a reply to: {{input.subject}}\n\n{{input.body}}",
     }),
     makeNode("llm", "general-reply", {
-      prompt: "Draft a polite reply that asks for the details we need to help with: {{input.subject}}\n\n{{input.body}}",
+      prompt:
+        "Draft a polite reply that asks for the details we need to help with: {{input.subject}}\n\n{{input.body}}",
     }),
     makeNode("output", "reply", { name: "reply" }),
   ],

@@ -3,8 +3,9 @@
 export type BetaPosterior = { alpha: number; beta: number };
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7): about 15 significant digits. */
@@ -34,7 +35,11 @@ export function betaVariance(p: BetaPosterior): number {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -48,7 +53,9 @@ export function probabilityBeats(a: BetaPosterior, b: BetaPosterior): number {
     let total = 0;
     const base = lnBeta(a.alpha, a.beta);
     for (let i = 0; i < b.alpha; i++) {
-      total += Math.exp(lnBeta(a.alpha + i, a.beta + b.beta) - Math.log(b.beta + i) - lnBeta(1 + i, b.beta) - base);
+      total += Math.exp(
+        lnBeta(a.alpha + i, a.beta + b.beta) - Math.log(b.beta + i) - lnBeta(1 + i, b.beta) - base,
+      );
     }
     return Math.min(1, Math.max(0, total));
   }
@@ -60,7 +67,11 @@ export function probabilityBeats(a: BetaPosterior, b: BetaPosterior): number {
  * A credible interval for p_B − p_A (normal approximation of the two posteriors).
  * @example differenceInterval({ alpha: 30, beta: 70 }, { alpha: 50, beta: 50 }) // → { mean: 0.2, low: ~0.07, high: ~0.33 }
  */
-export function differenceInterval(a: BetaPosterior, b: BetaPosterior, level = 0.95): { mean: number; low: number; high: number } {
+export function differenceInterval(
+  a: BetaPosterior,
+  b: BetaPosterior,
+  level = 0.95,
+): { mean: number; low: number; high: number } {
   const z = level >= 0.99 ? 2.576 : level >= 0.95 ? 1.96 : level >= 0.9 ? 1.645 : 1.282;
   const mean = betaMean(b) - betaMean(a);
   const sd = Math.sqrt(betaVariance(a) + betaVariance(b));

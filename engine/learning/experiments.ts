@@ -9,7 +9,13 @@ import { chooseStrategy } from "./thompson";
  */
 
 /** An arm's evidence; with a score as the success measure, `successes` and `failures` are sums of scores and of their complements. */
-export type ExperimentArm = { id: string; successes: number; failures: number; latencyMs: RunningMean; cost: RunningMean };
+export type ExperimentArm = {
+  id: string;
+  successes: number;
+  failures: number;
+  latencyMs: RunningMean;
+  cost: RunningMean;
+};
 
 /** Outcomes an arm holds (successes and failures may be fractional sums of scores, never their total). */
 const countOf = (arm: ExperimentArm) => Math.round(arm.successes + arm.failures);
@@ -57,9 +63,20 @@ export type ExperimentResult = {
   reason: string;
 };
 
-export const DEFAULT_STOP_RULE: StopRule = { threshold: 0.995, minPerArm: 100, maxTotal: 4000, lookEvery: 100 };
+export const DEFAULT_STOP_RULE: StopRule = {
+  threshold: 0.995,
+  minPerArm: 100,
+  maxTotal: 4000,
+  lookEvery: 100,
+};
 
-const newArm = (id: string): ExperimentArm => ({ id, successes: 0, failures: 0, latencyMs: EMPTY_MEAN, cost: EMPTY_MEAN });
+const newArm = (id: string): ExperimentArm => ({
+  id,
+  successes: 0,
+  failures: 0,
+  latencyMs: EMPTY_MEAN,
+  cost: EMPTY_MEAN,
+});
 
 /**
  * Starts an experiment between two arms.
@@ -73,7 +90,8 @@ export function createExperiment(input: {
   stopRule?: Partial<StopRule>;
   prior?: BetaPosterior;
 }): Experiment {
-  if (input.arms[0] === input.arms[1]) throw new RangeError("An experiment needs two different arms");
+  if (input.arms[0] === input.arms[1])
+    throw new RangeError("An experiment needs two different arms");
   return {
     id: input.id,
     arms: [newArm(input.arms[0]), newArm(input.arms[1])],
@@ -113,7 +131,13 @@ export function assignArm(experiment: Experiment, runKey: string, rng?: Rng): st
   const [first, second] = experiment.arms;
   if (experiment.result?.winner) return experiment.result.winner;
   if (experiment.assignment === "thompson" && rng) {
-    return chooseStrategy([{ id: first.id, stats: posterior(experiment, first) }, { id: second.id, stats: posterior(experiment, second) }], rng).id;
+    return chooseStrategy(
+      [
+        { id: first.id, stats: posterior(experiment, first) },
+        { id: second.id, stats: posterior(experiment, second) },
+      ],
+      rng,
+    ).id;
   }
   return hashToUnit(`${experiment.id}:${runKey}`) < experiment.split ? first.id : second.id;
 }
@@ -131,19 +155,38 @@ export function evaluateExperiment(experiment: Experiment): ExperimentResult {
   const samples: [number, number] = [countOf(first), countOf(second)];
   const rule = experiment.stopRule;
   const fewest = Math.min(samples[0], samples[1]);
-  const running = (reason: string): ExperimentResult => ({ status: "running", winner: null, probabilitySecondBetter: p, difference, samples, reason });
-  if (fewest < rule.minPerArm && samples[0] + samples[1] < rule.maxTotal) return running(`waiting for ${rule.minPerArm} outcomes per arm (have ${fewest})`);
+  const running = (reason: string): ExperimentResult => ({
+    status: "running",
+    winner: null,
+    probabilitySecondBetter: p,
+    difference,
+    samples,
+    reason,
+  });
+  if (fewest < rule.minPerArm && samples[0] + samples[1] < rule.maxTotal)
+    return running(`waiting for ${rule.minPerArm} outcomes per arm (have ${fewest})`);
   const sure = Math.max(p, 1 - p);
   if (sure >= rule.threshold) {
     const winner = p >= 0.5 ? second.id : first.id;
     const by = Math.abs(difference.mean) * 100;
     return {
-      status: "stopped", winner, probabilitySecondBetter: p, difference, samples,
+      status: "stopped",
+      winner,
+      probabilitySecondBetter: p,
+      difference,
+      samples,
       reason: `${winner} is better with probability ${sure.toFixed(3)}: ${by.toFixed(1)} points more successes (95% interval ${(difference.low * 100).toFixed(1)} to ${(difference.high * 100).toFixed(1)})`,
     };
   }
   if (samples[0] + samples[1] >= rule.maxTotal) {
-    return { status: "stopped", winner: null, probabilitySecondBetter: p, difference, samples, reason: `no clear winner after ${samples[0] + samples[1]} outcomes (P = ${p.toFixed(3)})` };
+    return {
+      status: "stopped",
+      winner: null,
+      probabilitySecondBetter: p,
+      difference,
+      samples,
+      reason: `no clear winner after ${samples[0] + samples[1]} outcomes (P = ${p.toFixed(3)})`,
+    };
   }
   return running(`undecided: P(${second.id} better) = ${p.toFixed(3)}`);
 }
@@ -153,7 +196,11 @@ export function evaluateExperiment(experiment: Experiment): ExperimentResult {
  * `score` (an evaluator's, in [0, 1]) the arm's posterior moves by the score instead of 0 or 1.
  * @example experiment = recordExperimentOutcome(experiment, "v2", { success: true, latencyMs: 800, cost: 0.002 })
  */
-export function recordExperimentOutcome(experiment: Experiment, armId: string, outcome: { success: boolean; score?: number | null; latencyMs?: number; cost?: number }): Experiment {
+export function recordExperimentOutcome(
+  experiment: Experiment,
+  armId: string,
+  outcome: { success: boolean; score?: number | null; latencyMs?: number; cost?: number },
+): Experiment {
   const won = successShare(outcome);
   const arms = experiment.arms.map((arm) =>
     arm.id !== armId
@@ -162,15 +209,20 @@ export function recordExperimentOutcome(experiment: Experiment, armId: string, o
           ...arm,
           successes: arm.successes + won,
           failures: arm.failures + (1 - won),
-          latencyMs: outcome.latencyMs === undefined ? arm.latencyMs : addToMean(arm.latencyMs, outcome.latencyMs),
+          latencyMs:
+            outcome.latencyMs === undefined
+              ? arm.latencyMs
+              : addToMean(arm.latencyMs, outcome.latencyMs),
           cost: outcome.cost === undefined ? arm.cost : addToMean(arm.cost, outcome.cost),
         },
   ) as [ExperimentArm, ExperimentArm];
   const next: Experiment = { ...experiment, arms };
   if (experiment.result?.status === "stopped") return next;
-  if (!arms.some((arm) => arm.id === armId)) throw new RangeError(`Experiment ${experiment.id} has no arm "${armId}"`);
+  if (!arms.some((arm) => arm.id === armId))
+    throw new RangeError(`Experiment ${experiment.id} has no arm "${armId}"`);
   const total = countOf(arms[0]) + countOf(arms[1]);
-  if (total % experiment.stopRule.lookEvery !== 0 && total < experiment.stopRule.maxTotal) return next;
+  if (total % experiment.stopRule.lookEvery !== 0 && total < experiment.stopRule.maxTotal)
+    return next;
   const result = evaluateExperiment(next);
   return result.status === "stopped" ? { ...next, result } : next;
 }

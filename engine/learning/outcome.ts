@@ -33,7 +33,14 @@ const CAPABILITY_CODE: Record<Capability, string> = {
   reasoning: "think",
   "mcp-testing": "test",
 };
-const STRUCTURE_CODE: Record<StructureKind, string> = { splits: "s", iterates: "i", routes: "r", handsOff: "h", sequence: "q", plans: "p" };
+const STRUCTURE_CODE: Record<StructureKind, string> = {
+  splits: "s",
+  iterates: "i",
+  routes: "r",
+  handsOff: "h",
+  sequence: "q",
+  plans: "p",
+};
 const STRUCTURE_KINDS = Object.keys(STRUCTURE_CODE) as StructureKind[];
 
 /**
@@ -42,7 +49,14 @@ const STRUCTURE_KINDS = Object.keys(STRUCTURE_CODE) as StructureKind[];
  * @example classifyTask(analyzeTask("Read data/events.csv and load it into SQLite")) // → "files+sqlite|q"
  */
 export function classifyTask(features: Pick<TaskFeatures, "capabilities" | "structure">): string {
-  const capabilities = features.capabilities.map((c) => CAPABILITY_CODE[c]).sort().join("+") || "none";
-  const structure = STRUCTURE_KINDS.filter((kind) => features.structure[kind]).map((kind) => STRUCTURE_CODE[kind]).join("") || "-";
+  const capabilities =
+    features.capabilities
+      .map((c) => CAPABILITY_CODE[c])
+      .sort()
+      .join("+") || "none";
+  const structure =
+    STRUCTURE_KINDS.filter((kind) => features.structure[kind])
+      .map((kind) => STRUCTURE_CODE[kind])
+      .join("") || "-";
   return `${capabilities}|${structure}`;
 }

@@ -8,13 +8,39 @@ describe("predictOutcome", () => {
   it("falls back from class+strategy to pattern to all runs to the prior", () => {
     let book = createLearningBook();
     const target = { taskClass: "fetch|-", strategyId: "single", pattern: "single" as Pattern };
-    expect(predictOutcome(book, target)).toMatchObject({ successProbability: 0.5, latencyMs: null, basis: "prior" });
-    book = recordOutcome(book, { taskClass: "files|-", pattern: "chain", strategyId: "chain", success: true, latencyMs: 2000, tokens: 10, cost: 0.02 });
+    expect(predictOutcome(book, target)).toMatchObject({
+      successProbability: 0.5,
+      latencyMs: null,
+      basis: "prior",
+    });
+    book = recordOutcome(book, {
+      taskClass: "files|-",
+      pattern: "chain",
+      strategyId: "chain",
+      success: true,
+      latencyMs: 2000,
+      tokens: 10,
+      cost: 0.02,
+    });
     expect(predictOutcome(book, target).basis).toBe("global");
-    book = recordOutcome(book, { taskClass: "code|-", pattern: "single", strategyId: "single", success: false, latencyMs: 1000, tokens: 10, cost: 0.01 });
+    book = recordOutcome(book, {
+      taskClass: "code|-",
+      pattern: "single",
+      strategyId: "single",
+      success: false,
+      latencyMs: 1000,
+      tokens: 10,
+      cost: 0.01,
+    });
     expect(predictOutcome(book, target).basis).toBe("pattern");
     for (let i = 0; i < 40; i++) {
-      book = recordOutcome(book, { ...target, success: true, latencyMs: 500, tokens: 10, cost: 0.005 });
+      book = recordOutcome(book, {
+        ...target,
+        success: true,
+        latencyMs: 500,
+        tokens: 10,
+        cost: 0.005,
+      });
     }
     const prediction = predictOutcome(book, target);
     expect(prediction.basis).toBe("class-strategy");
@@ -37,7 +63,13 @@ describe("predictOutcome", () => {
     let book: LearningBook = createLearningBook();
     for (const t of truths) {
       for (let k = 0; k < t.runs; k++) {
-        book = recordOutcome(book, { ...t, success: rng() < t.rate, latencyMs: 100, tokens: 1, cost: 0 });
+        book = recordOutcome(book, {
+          ...t,
+          success: rng() < t.rate,
+          latencyMs: 100,
+          tokens: 1,
+          cost: 0,
+        });
       }
     }
     const bins = Array.from({ length: 5 }, () => ({ predicted: 0, observed: 0, n: 0 }));

@@ -22,7 +22,11 @@ function shrink(observedTotal: number, n: number, parent: number, strength: numb
   return (observedTotal + strength * parent) / (n + strength);
 }
 
-function shrinkMean(mean: RunningMean | undefined, parent: number | null, strength: number): number | null {
+function shrinkMean(
+  mean: RunningMean | undefined,
+  parent: number | null,
+  strength: number,
+): number | null {
   if (!mean || mean.n === 0) return parent;
   if (parent === null) return mean.mean;
   return shrink(mean.mean * mean.n, mean.n, parent, strength);
@@ -47,7 +51,11 @@ export function predictOutcome(
   const pOwn = own ? shrink(own.successes, own.n, pPattern, strength) : pPattern;
   const metric = (pick: (s: StrategyStats) => RunningMean) => {
     const top = global.n > 0 ? pick(global).mean : null;
-    return shrinkMean(own ? pick(own) : undefined, shrinkMean(pattern ? pick(pattern) : undefined, top, strength), strength);
+    return shrinkMean(
+      own ? pick(own) : undefined,
+      shrinkMean(pattern ? pick(pattern) : undefined, top, strength),
+      strength,
+    );
   };
   const ownN = own?.n ?? 0;
   const patternN = pattern?.n ?? 0;
@@ -57,6 +65,7 @@ export function predictOutcome(
     tokens: metric((s) => s.tokens),
     cost: metric((s) => s.cost),
     observations: { classStrategy: ownN, pattern: patternN, global: global.n },
-    basis: ownN > 0 ? "class-strategy" : patternN > 0 ? "pattern" : global.n > 0 ? "global" : "prior",
+    basis:
+      ownN > 0 ? "class-strategy" : patternN > 0 ? "pattern" : global.n > 0 ? "global" : "prior",
   };
 }

@@ -3,7 +3,13 @@ import { BUILTIN_ENTRIES } from "../autonomy/__fixtures__/catalog";
 import { planWorkflow, replanAs } from "../autonomy/plan-workflow";
 import { buildDiscoveryIndex } from "../autonomy/server-discovery";
 import { EXAMPLE_WORKFLOWS } from "../examples";
-import { createPreferences, detectPattern, learnFromEdit, preferenceBias, serversOf } from "./preferences";
+import {
+  createPreferences,
+  detectPattern,
+  learnFromEdit,
+  preferenceBias,
+  serversOf,
+} from "./preferences";
 
 const index = buildDiscoveryIndex(BUILTIN_ENTRIES);
 
@@ -23,7 +29,10 @@ describe("learning from edits", () => {
   const proposal = planWorkflow("Fetch https://example.com and save it to page.md", { index });
 
   it("counts pattern, server and model changes", () => {
-    const saved = replanAs(proposal, "single", { model: "claude-sonnet", serverNames: { fetch: "web" } }).document;
+    const saved = replanAs(proposal, "single", {
+      model: "claude-sonnet",
+      serverNames: { fetch: "web" },
+    }).document;
     const prefs = learnFromEdit(createPreferences(), proposal.document, saved);
     expect(prefs.edits).toBe(1);
     expect(prefs.patternChanges).toEqual({ "chain->single": 1 });
@@ -40,7 +49,10 @@ describe("learning from edits", () => {
     expect(bias.patternBias.single).toBeGreaterThan(0);
     expect(bias.patternBias.chain).toBeLessThan(0);
     expect(bias.preferredModel).toBe("claude-sonnet");
-    const replanned = planWorkflow("Fetch https://example.com and save it to page.md", { index, preferences: bias });
+    const replanned = planWorkflow("Fetch https://example.com and save it to page.md", {
+      index,
+      preferences: bias,
+    });
     expect(replanned.decision.pattern).toBe("single");
     expect(replanned.decision.reasons.join(" ")).toMatch(/past edits/);
   });

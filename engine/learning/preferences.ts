@@ -27,7 +27,14 @@ export type PreferenceBias = {
 };
 
 export function createPreferences(): PreferenceCounters {
-  return { edits: 0, patternChanges: {}, serversAdded: {}, serversRemoved: {}, modelChanges: {}, modelsSaved: {} };
+  return {
+    edits: 0,
+    patternChanges: {},
+    serversAdded: {},
+    serversRemoved: {},
+    modelChanges: {},
+    modelsSaved: {},
+  };
 }
 
 /**
@@ -41,7 +48,9 @@ export function detectPattern(doc: WorkflowDocument): Pattern {
   if (kinds.has("evaluator-optimizer")) return "evaluator-optimizer";
   if (kinds.has("router")) return "router";
   if (kinds.has("parallel")) return "parallel";
-  const steps = doc.nodes.filter((n) => n.kind === "agent" || n.kind === "llm" || n.kind === "tool").length;
+  const steps = doc.nodes.filter(
+    (n) => n.kind === "agent" || n.kind === "llm" || n.kind === "tool",
+  ).length;
   return steps >= 2 ? "chain" : "single";
 }
 
@@ -55,31 +64,44 @@ export function modelsOf(doc: WorkflowDocument): Set<string> {
   const models = new Set<string>();
   for (const node of doc.nodes) {
     const config = node.config as { model?: string };
-    if (node.kind === "agent" || node.kind === "llm" || node.kind === "orchestrator") models.add(config.model || "default");
+    if (node.kind === "agent" || node.kind === "llm" || node.kind === "orchestrator")
+      models.add(config.model || "default");
   }
   return models;
 }
 
-const bumped = (counts: Record<string, number>, key: string) => ({ ...counts, [key]: (counts[key] ?? 0) + 1 });
+const bumped = (counts: Record<string, number>, key: string) => ({
+  ...counts,
+  [key]: (counts[key] ?? 0) + 1,
+});
 
 /**
  * Learns from one save: what the user changed in the proposal. Pure.
  * @example prefs = learnFromEdit(prefs, proposal.document, savedDocument)
  */
-export function learnFromEdit(prefs: PreferenceCounters, proposed: WorkflowDocument, saved: WorkflowDocument): PreferenceCounters {
+export function learnFromEdit(
+  prefs: PreferenceCounters,
+  proposed: WorkflowDocument,
+  saved: WorkflowDocument,
+): PreferenceCounters {
   const next = { ...prefs, edits: prefs.edits + 1 };
   const before = detectPattern(proposed);
   const after = detectPattern(saved);
   if (before !== after) next.patternChanges = bumped(prefs.patternChanges, `${before}->${after}`);
   const proposedServers = serversOf(proposed);
   const savedServers = serversOf(saved);
-  for (const s of savedServers) if (!proposedServers.has(s)) next.serversAdded = bumped(next.serversAdded, s);
-  for (const s of proposedServers) if (!savedServers.has(s)) next.serversRemoved = bumped(next.serversRemoved, s);
+  for (const s of savedServers)
+    if (!proposedServers.has(s)) next.serversAdded = bumped(next.serversAdded, s);
+  for (const s of proposedServers)
+    if (!savedServers.has(s)) next.serversRemoved = bumped(next.serversRemoved, s);
   const proposedModels = modelsOf(proposed);
   const savedModels = modelsOf(saved);
   for (const model of savedModels) {
     next.modelsSaved = bumped(next.modelsSaved, model);
-    if (!proposedModels.has(model)) for (const old of proposedModels) if (!savedModels.has(old)) next.modelChanges = bumped(next.modelChanges, `${old}->${model}`);
+    if (!proposedModels.has(model))
+      for (const old of proposedModels)
+        if (!savedModels.has(old))
+          next.modelChanges = bumped(next.modelChanges, `${old}->${model}`);
   }
   return next;
 }
@@ -103,7 +125,10 @@ export function preferenceBias(prefs: PreferenceCounters): PreferenceBias {
     if (net !== 0) patternBias[pattern] = (2 * net) / damp;
   }
   const serverBias: Record<string, number> = {};
-  for (const server of new Set([...Object.keys(prefs.serversAdded), ...Object.keys(prefs.serversRemoved)])) {
+  for (const server of new Set([
+    ...Object.keys(prefs.serversAdded),
+    ...Object.keys(prefs.serversRemoved),
+  ])) {
     const net = (prefs.serversAdded[server] ?? 0) - (prefs.serversRemoved[server] ?? 0);
     if (net !== 0) serverBias[server] = (3 * net) / damp;
   }
@@ -111,7 +136,8 @@ export function preferenceBias(prefs: PreferenceCounters): PreferenceBias {
   let changesTo = 0;
   for (const [change, count] of Object.entries(prefs.modelChanges)) {
     const to = change.split("->")[1] as string;
-    if (to !== "default" && count >= 2 && count > changesTo) [preferredModel, changesTo] = [to, count];
+    if (to !== "default" && count >= 2 && count > changesTo)
+      [preferredModel, changesTo] = [to, count];
   }
   return { patternBias, serverBias, ...(preferredModel ? { preferredModel } : {}) };
 }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { analyzeTask } from "../autonomy/analyze-task";
 import { classifyTask, type Outcome } from "./outcome";
-import { addToMean, createLearningBook, createStats, EMPTY_MEAN, learnedPatternStats, recordOutcome, successShare, updateStats, varianceOf } from "./strategy-stats";
+import {
+  addToMean,
+  createLearningBook,
+  createStats,
+  EMPTY_MEAN,
+  learnedPatternStats,
+  recordOutcome,
+  successShare,
+  updateStats,
+  varianceOf,
+} from "./strategy-stats";
 
 const outcome = (over: Partial<Outcome> = {}): Outcome => ({
   taskClass: "files+sqlite|q",
@@ -16,8 +26,16 @@ const outcome = (over: Partial<Outcome> = {}): Outcome => ({
 
 describe("classifyTask", () => {
   it("keys a task by its capabilities and structure, stable across wording", () => {
-    expect(classifyTask(analyzeTask("Read data/events.csv, load it into a new SQLite table and report the row count"))).toBe("files+sqlite|q");
-    expect(classifyTask(analyzeTask("Load events.csv into the SQLite database app.db"))).toBe("files+sqlite|q");
+    expect(
+      classifyTask(
+        analyzeTask(
+          "Read data/events.csv, load it into a new SQLite table and report the row count",
+        ),
+      ),
+    ).toBe("files+sqlite|q");
+    expect(classifyTask(analyzeTask("Load events.csv into the SQLite database app.db"))).toBe(
+      "files+sqlite|q",
+    );
     expect(classifyTask(analyzeTask("Write a haiku about autumn"))).toBe("none|-");
   });
 });
@@ -28,7 +46,10 @@ describe("running means (Welford)", () => {
     const m = xs.reduce(addToMean, EMPTY_MEAN);
     const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(m.mean).toBeCloseTo(mean, 12);
-    expect(varianceOf(m)).toBeCloseTo(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1), 12);
+    expect(varianceOf(m)).toBeCloseTo(
+      xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1),
+      12,
+    );
   });
 
   it("ignores values that are not finite", () => {
@@ -39,7 +60,10 @@ describe("running means (Welford)", () => {
 describe("updateStats", () => {
   it("updates the Beta posterior and the means without touching its input", () => {
     const before = createStats();
-    const after = updateStats(updateStats(before, outcome()), outcome({ success: false, latencyMs: 3000, rating: 4 }));
+    const after = updateStats(
+      updateStats(before, outcome()),
+      outcome({ success: false, latencyMs: 3000, rating: 4 }),
+    );
     expect(before).toEqual(createStats());
     expect(after).toMatchObject({ alpha: 2, beta: 2, n: 2, successes: 1 });
     expect(after.latencyMs.mean).toBe(2000);
@@ -52,7 +76,10 @@ describe("recordOutcome", () => {
     let book = createLearningBook();
     book = recordOutcome(book, outcome());
     book = recordOutcome(book, outcome({ strategyId: "chain@v2", success: false }));
-    book = recordOutcome(book, outcome({ taskClass: "fetch|-", pattern: "single", strategyId: "single" }));
+    book = recordOutcome(
+      book,
+      outcome({ taskClass: "fetch|-", pattern: "single", strategyId: "single" }),
+    );
     expect(book.byClass["files+sqlite|q"]?.["chain@v1"]?.n).toBe(1);
     expect(book.byClass["files+sqlite|q"]?.["chain@v2"]?.beta).toBe(2);
     expect(book.byClassPattern["files+sqlite|q"]?.chain?.n).toBe(2);

@@ -24,8 +24,19 @@ export const EMPTY_MEAN: RunningMean = { n: 0, mean: 0, m2: 0 };
  * Fresh statistics with a Beta(alpha, beta) prior (uniform by default).
  * @example createStats().alpha // → 1
  */
-export function createStats(prior: { alpha: number; beta: number } = { alpha: 1, beta: 1 }): StrategyStats {
-  return { alpha: prior.alpha, beta: prior.beta, n: 0, successes: 0, latencyMs: EMPTY_MEAN, tokens: EMPTY_MEAN, cost: EMPTY_MEAN, rating: EMPTY_MEAN };
+export function createStats(
+  prior: { alpha: number; beta: number } = { alpha: 1, beta: 1 },
+): StrategyStats {
+  return {
+    alpha: prior.alpha,
+    beta: prior.beta,
+    n: 0,
+    successes: 0,
+    latencyMs: EMPTY_MEAN,
+    tokens: EMPTY_MEAN,
+    cost: EMPTY_MEAN,
+    rating: EMPTY_MEAN,
+  };
 }
 
 /**
@@ -51,7 +62,8 @@ export function varianceOf(m: RunningMean): number {
  * @example successShare({ success: false, score: 0.75 }) // → 0.75
  */
 export function successShare(outcome: { success: boolean; score?: number | null }): number {
-  if (outcome.score === undefined || outcome.score === null || !Number.isFinite(outcome.score)) return outcome.success ? 1 : 0;
+  if (outcome.score === undefined || outcome.score === null || !Number.isFinite(outcome.score))
+    return outcome.success ? 1 : 0;
   return Math.min(1, Math.max(0, outcome.score));
 }
 
@@ -59,7 +71,10 @@ export function successShare(outcome: { success: boolean; score?: number | null 
  * Folds one outcome into a strategy's statistics. Pure: returns new statistics.
  * @example updateStats(createStats(), { success: true, latencyMs: 900, tokens: 1200, cost: 0.01, ... }).alpha // → 2
  */
-export function updateStats(stats: StrategyStats, outcome: Pick<Outcome, "success" | "score" | "latencyMs" | "tokens" | "cost" | "rating">): StrategyStats {
+export function updateStats(
+  stats: StrategyStats,
+  outcome: Pick<Outcome, "success" | "score" | "latencyMs" | "tokens" | "cost" | "rating">,
+): StrategyStats {
   const won = successShare(outcome);
   return {
     alpha: stats.alpha + won,
@@ -98,9 +113,24 @@ export function recordOutcome(book: LearningBook, outcome: Outcome): LearningBoo
   const strategies = book.byClass[taskClass] ?? {};
   const patterns = book.byClassPattern[taskClass] ?? {};
   return {
-    byClass: { ...book.byClass, [taskClass]: { ...strategies, [strategyId]: updateStats(strategies[strategyId] ?? createStats(), outcome) } },
-    byClassPattern: { ...book.byClassPattern, [taskClass]: { ...patterns, [pattern]: updateStats(patterns[pattern] ?? createStats(), outcome) } },
-    byPattern: { ...book.byPattern, [pattern]: updateStats(book.byPattern[pattern] ?? createStats(), outcome) },
+    byClass: {
+      ...book.byClass,
+      [taskClass]: {
+        ...strategies,
+        [strategyId]: updateStats(strategies[strategyId] ?? createStats(), outcome),
+      },
+    },
+    byClassPattern: {
+      ...book.byClassPattern,
+      [taskClass]: {
+        ...patterns,
+        [pattern]: updateStats(patterns[pattern] ?? createStats(), outcome),
+      },
+    },
+    byPattern: {
+      ...book.byPattern,
+      [pattern]: updateStats(book.byPattern[pattern] ?? createStats(), outcome),
+    },
     global: updateStats(book.global, outcome),
   };
 }
@@ -109,10 +139,14 @@ export function recordOutcome(book: LearningBook, outcome: Outcome): LearningBoo
  * The decision engine's view of a task class: the Beta posterior per pattern.
  * @example decidePattern(features, { learned: learnedPatternStats(book, classifyTask(features)) })
  */
-export function learnedPatternStats(book: LearningBook, taskClass: string): LearnedPatternStats | undefined {
+export function learnedPatternStats(
+  book: LearningBook,
+  taskClass: string,
+): LearnedPatternStats | undefined {
   const patterns = book.byClassPattern[taskClass];
   if (!patterns) return undefined;
   const learned: LearnedPatternStats = {};
-  for (const [pattern, stats] of Object.entries(patterns) as Array<[Pattern, StrategyStats]>) learned[pattern] = { alpha: stats.alpha, beta: stats.beta };
+  for (const [pattern, stats] of Object.entries(patterns) as Array<[Pattern, StrategyStats]>)
+    learned[pattern] = { alpha: stats.alpha, beta: stats.beta };
   return learned;
 }

@@ -6,12 +6,22 @@ import { chooseStrategy } from "./thompson";
 /** Plays `rounds` runs between strategies with hidden success rates; returns how often each was chosen late on. */
 function simulate(rates: Record<string, number>, rounds: number, seed: number) {
   const rng = createRng(seed);
-  const stats: Record<string, StrategyStats> = Object.fromEntries(Object.keys(rates).map((id) => [id, createStats()]));
+  const stats: Record<string, StrategyStats> = Object.fromEntries(
+    Object.keys(rates).map((id) => [id, createStats()]),
+  );
   const lateChoices: Record<string, number> = {};
   for (let round = 0; round < rounds; round++) {
-    const { id } = chooseStrategy(Object.entries(stats).map(([sid, s]) => ({ id: sid, stats: s })), rng);
+    const { id } = chooseStrategy(
+      Object.entries(stats).map(([sid, s]) => ({ id: sid, stats: s })),
+      rng,
+    );
     const success = rng() < (rates[id] as number);
-    stats[id] = updateStats(stats[id] as StrategyStats, { success, latencyMs: 1, tokens: 1, cost: 0 });
+    stats[id] = updateStats(stats[id] as StrategyStats, {
+      success,
+      latencyMs: 1,
+      tokens: 1,
+      cost: 0,
+    });
     if (round >= rounds - 500) lateChoices[id] = (lateChoices[id] ?? 0) + 1;
   }
   return { lateChoices, stats };

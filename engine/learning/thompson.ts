@@ -9,7 +9,10 @@ export type StrategyArm = { id: string; stats: BetaPosterior };
  * fades by itself as evidence accumulates. The RNG is injected (seeded in tests).
  * @example chooseStrategy([{ id: "chain", stats: { alpha: 30, beta: 5 } }, { id: "parallel", stats: { alpha: 3, beta: 9 } }], createRng(1)).id // → "chain" (almost always)
  */
-export function chooseStrategy(arms: readonly StrategyArm[], rng: Rng): { id: string; draws: Record<string, number> } {
+export function chooseStrategy(
+  arms: readonly StrategyArm[],
+  rng: Rng,
+): { id: string; draws: Record<string, number> } {
   if (arms.length === 0) throw new RangeError("chooseStrategy needs at least one strategy");
   const draws: Record<string, number> = {};
   let best = arms[0] as StrategyArm;

@@ -189,7 +189,11 @@ export class DeadlineWatcher {
         const left = 2 * i + 1;
         if (left >= heap.length) break;
         const right = left + 1;
-        const child = right < heap.length && (heap[right] as Attempt).deadline < (heap[left] as Attempt).deadline ? right : left;
+        const child =
+          right < heap.length &&
+          (heap[right] as Attempt).deadline < (heap[left] as Attempt).deadline
+            ? right
+            : left;
         if ((heap[child] as Attempt).deadline >= last.deadline) break;
         heap[i] = heap[child] as Attempt;
         i = child;

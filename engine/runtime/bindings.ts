@@ -1,6 +1,17 @@
-import { evaluateExpression, isTruthy, parseExpression, type Expression } from "../schema/expression";
+import {
+  evaluateExpression,
+  isTruthy,
+  parseExpression,
+  type Expression,
+} from "../schema/expression";
 import type { JsonSchema } from "../schema/json-schema";
-import { parseTemplate, readPath, stringifyValue, type BindingPath, type ParsedTemplate } from "../schema/template";
+import {
+  parseTemplate,
+  readPath,
+  stringifyValue,
+  type BindingPath,
+  type ParsedTemplate,
+} from "../schema/template";
 import { StepError } from "./step-error";
 
 /** Where bindings read from, for one step. `readStep` throws a StepError when the step has no output. */
@@ -15,12 +26,19 @@ export type BindingSources = {
  * optional input left empty): such a binding reads as absent, which renders as empty text, rather
  * than failing the step. Anything the schema does not declare still fails, so a typo is caught.
  */
-function isOptionalInputGap(schema: JsonSchema | null, input: unknown, segments: readonly string[]): boolean {
+function isOptionalInputGap(
+  schema: JsonSchema | null,
+  input: unknown,
+  segments: readonly string[],
+): boolean {
   let current = input;
   let level: JsonSchema | undefined = schema ?? undefined;
   for (const key of segments) {
     if (!level?.properties || !Object.hasOwn(level.properties, key)) return false;
-    const value = typeof current === "object" && current !== null && Object.hasOwn(current, key) ? (current as Record<string, unknown>)[key] : undefined;
+    const value =
+      typeof current === "object" && current !== null && Object.hasOwn(current, key)
+        ? (current as Record<string, unknown>)[key]
+        : undefined;
     if (value === undefined) return !(level.required ?? []).includes(key);
     current = value;
     level = level.properties[key];
@@ -62,12 +80,17 @@ export class BindingRenderer {
       try {
         base = sources.readStep(path.step);
       } catch (error) {
-        throw new StepError("BINDING_MISSING", `{{${raw}}} has no value: ${(error as Error).message}`, false);
+        throw new StepError(
+          "BINDING_MISSING",
+          `{{${raw}}} has no value: ${(error as Error).message}`,
+          false,
+        );
       }
     }
     const found = readPath(base, path.segments);
     if (found.found) return found.value;
-    if (path.root === "input" && isOptionalInputGap(this.inputSchema, base, path.segments)) return undefined;
+    if (path.root === "input" && isOptionalInputGap(this.inputSchema, base, path.segments))
+      return undefined;
     throw new StepError(
       "BINDING_MISSING",
       `{{${raw}}} has no value: "${found.missing}" is missing from ${describeRoot(path)}`,
@@ -84,7 +107,9 @@ export class BindingRenderer {
       return this.read(only.path, only.raw, sources);
     }
     let out = "";
-    for (const part of parts) out += typeof part === "string" ? part : stringifyValue(this.read(part.path, part.raw, sources));
+    for (const part of parts)
+      out +=
+        typeof part === "string" ? part : stringifyValue(this.read(part.path, part.raw, sources));
     return out;
   }
 
@@ -97,7 +122,8 @@ export class BindingRenderer {
     if (Array.isArray(template)) return template.map((item) => this.render(item, sources));
     if (typeof template === "object" && template !== null) {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(template)) out[key] = this.render((template as Record<string, unknown>)[key], sources);
+      for (const key of Object.keys(template))
+        out[key] = this.render((template as Record<string, unknown>)[key], sources);
       return out;
     }
     return template;
@@ -113,7 +139,12 @@ export class BindingRenderer {
     let expression = this.expressions.get(text);
     if (!expression) {
       const parsed = parseExpression(text);
-      if (!parsed.ok) throw new StepError("BAD_EXPRESSION", `The rule "${text}" does not parse: ${parsed.error}`, false);
+      if (!parsed.ok)
+        throw new StepError(
+          "BAD_EXPRESSION",
+          `The rule "${text}" does not parse: ${parsed.error}`,
+          false,
+        );
       expression = parsed.value;
       this.expressions.set(text, expression);
     }
@@ -121,7 +152,12 @@ export class BindingRenderer {
       evaluateExpression(expression, (path) => {
         let base: unknown;
         try {
-          base = path.root === "steps" ? sources.readStep(path.step) : path.root === "input" ? sources.input : sources.value;
+          base =
+            path.root === "steps"
+              ? sources.readStep(path.step)
+              : path.root === "input"
+                ? sources.input
+                : sources.value;
         } catch {
           return null;
         }

@@ -43,7 +43,9 @@ type Timer = { due: number; order: number; resolve: () => void };
  * a 30-second timeout takes no real time and tests never race a real timer.
  * @example const clock = createFakeClock(); // in a test: timeouts and backoff fire instantly
  */
-export function createFakeClock(options: { start?: number; autoAdvance?: boolean } = {}): FakeClock {
+export function createFakeClock(
+  options: { start?: number; autoAdvance?: boolean } = {},
+): FakeClock {
   let now = options.start ?? 1_700_000_000_000;
   let order = 0;
   let scheduled = false;
@@ -72,7 +74,11 @@ export function createFakeClock(options: { start?: number; autoAdvance?: boolean
     sleep(ms, signal) {
       return new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(abortReason(signal));
-        const timer: Timer = { due: now + Math.max(0, ms), order: order++, resolve: () => resolve() };
+        const timer: Timer = {
+          due: now + Math.max(0, ms),
+          order: order++,
+          resolve: () => resolve(),
+        };
         const onAbort = () => {
           const at = timers.indexOf(timer);
           if (at >= 0) timers.splice(at, 1);

@@ -1,5 +1,13 @@
 import { raceAbort } from "./race-abort";
-import type { LlmPort, LlmRequest, LlmResponse, McpToolInfo, ToolCall, ToolPort, ToolProgress } from "./ports";
+import type {
+  LlmPort,
+  LlmRequest,
+  LlmResponse,
+  McpToolInfo,
+  ToolCall,
+  ToolPort,
+  ToolProgress,
+} from "./ports";
 
 /**
  * Scriptable stand-ins for the LLM and MCP tools, for tests, benchmarks and demos: no network.
@@ -13,7 +21,9 @@ export type FakeLlmReply = Partial<LlmResponse> | string;
  * signal, and streams the text as one delta when asked to.
  * @example createFakeLlm(() => ({ object: { branch: "billing" } }))
  */
-export function createFakeLlm(reply: (request: LlmRequest, call: number) => FakeLlmReply | Promise<FakeLlmReply>): FakeLlm {
+export function createFakeLlm(
+  reply: (request: LlmRequest, call: number) => FakeLlmReply | Promise<FakeLlmReply>,
+): FakeLlm {
   let inFlight = 0;
   const fake: FakeLlm = {
     calls: [],
@@ -24,14 +34,20 @@ export function createFakeLlm(reply: (request: LlmRequest, call: number) => Fake
       fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
       try {
         request.signal.throwIfAborted();
-        const answer = await raceAbort(Promise.resolve(reply(request, fake.calls.length)), request.signal);
-        const response: LlmResponse = typeof answer === "string" ? { text: answer, usage: { inputTokens: 0, outputTokens: 0 } } : {
-          text: answer.text ?? "",
-          usage: answer.usage ?? { inputTokens: 0, outputTokens: 0 },
-          ...(answer.object === undefined ? {} : { object: answer.object }),
-          ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
-          ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
-        };
+        const answer = await raceAbort(
+          Promise.resolve(reply(request, fake.calls.length)),
+          request.signal,
+        );
+        const response: LlmResponse =
+          typeof answer === "string"
+            ? { text: answer, usage: { inputTokens: 0, outputTokens: 0 } }
+            : {
+                text: answer.text ?? "",
+                usage: answer.usage ?? { inputTokens: 0, outputTokens: 0 },
+                ...(answer.object === undefined ? {} : { object: answer.object }),
+                ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
+                ...(answer.costUsd === undefined ? {} : { costUsd: answer.costUsd }),
+              };
         if (response.text) request.onDelta?.(response.text);
         return response;
       } finally {
@@ -43,19 +59,27 @@ export function createFakeLlm(reply: (request: LlmRequest, call: number) => Fake
 }
 
 export type FakeTools = ToolPort & { calls: ToolCall[]; maxInFlight: number };
-export type FakeToolHandler = (args: Record<string, unknown>, context: { signal: AbortSignal; onProgress?: (p: ToolProgress) => void }) => unknown;
+export type FakeToolHandler = (
+  args: Record<string, unknown>,
+  context: { signal: AbortSignal; onProgress?: (p: ToolProgress) => void },
+) => unknown;
 
 /**
  * MCP tools from a table `{ server: { tool: handler } }`; an unknown tool rejects like MCP would.
  * @example createFakeTools({ search: { web: ({ q }) => ({ items: [`about ${q}`] }) } })
  */
-export function createFakeTools(servers: Record<string, Record<string, FakeToolHandler>>): FakeTools {
+export function createFakeTools(
+  servers: Record<string, Record<string, FakeToolHandler>>,
+): FakeTools {
   let inFlight = 0;
   const fake: FakeTools = {
     calls: [],
     maxInFlight: 0,
     async listTools(server): Promise<McpToolInfo[]> {
-      return Object.keys(servers[server] ?? {}).map((name) => ({ name, description: `${server} ${name}` }));
+      return Object.keys(servers[server] ?? {}).map((name) => ({
+        name,
+        description: `${server} ${name}`,
+      }));
     },
     async callTool(call, options) {
       fake.calls.push(call);

@@ -48,7 +48,12 @@ export class PlanRun extends StepServices implements ScopeHost {
   private readonly chosenPorts: string[];
   /** 1 for steps that call no port, computed once rather than per run of the step. */
   private readonly isPure: Uint8Array;
-  private readonly waiting: Array<{ stepId: string; message: string; approvers: string[]; reason: "approval" | "interrupted" }> = [];
+  private readonly waiting: Array<{
+    stepId: string;
+    message: string;
+    approvers: string[];
+    reason: "approval" | "interrupted";
+  }> = [];
   private readonly interrupted: ReadonlySet<string>;
   private ready: number[] = [];
   private readyHead = 0;
@@ -77,11 +82,24 @@ export class PlanRun extends StepServices implements ScopeHost {
     try {
       for (const record of await this.ports.store.loadStepRecords(this.runId)) {
         this.records.set(record.stepId, record);
-        this.addTally({ usage: record.usage, costUsd: record.costUsd, unpricedTokens: record.unpricedTokens ?? 0 });
+        this.addTally({
+          usage: record.usage,
+          costUsd: record.costUsd,
+          unpricedTokens: record.unpricedTokens ?? 0,
+        });
       }
     } catch (error) {
-      this.failure = { code: "STORE_FAILED", message: `Could not load the run's stored steps: ${String(error)}` };
-      this.emit({ type: "run.failed", runId: this.runId, at: this.clock.now(), ...this.totals(), error: this.failure });
+      this.failure = {
+        code: "STORE_FAILED",
+        message: `Could not load the run's stored steps: ${String(error)}`,
+      };
+      this.emit({
+        type: "run.failed",
+        runId: this.runId,
+        at: this.clock.now(),
+        ...this.totals(),
+        error: this.failure,
+      });
       this.endRun();
       return;
     }
@@ -109,7 +127,10 @@ export class PlanRun extends StepServices implements ScopeHost {
   /** Ends the run on an error the engine did not expect (a bug, or a port breaking its contract). */
   crash(error: unknown): void {
     if (this.isFinished) return;
-    this.fail({ code: "INTERNAL", message: error instanceof Error ? error.message : String(error) });
+    this.fail({
+      code: "INTERNAL",
+      message: error instanceof Error ? error.message : String(error),
+    });
     this.pump();
   }
 
@@ -119,7 +140,8 @@ export class PlanRun extends StepServices implements ScopeHost {
       this.isPure[i] = isCallingStep(step.kind, step.config) ? 0 : 1;
       if (step.isFallback) return;
       this.remaining[i] = step.dependsOn.length;
-      for (const dep of step.dependsOn) (this.dependants[this.indexOf.get(dep) as number] as number[]).push(i);
+      for (const dep of step.dependsOn)
+        (this.dependants[this.indexOf.get(dep) as number] as number[]).push(i);
       if (step.dependsOn.length === 0) this.ready.push(i);
     });
   }
@@ -157,7 +179,11 @@ export class PlanRun extends StepServices implements ScopeHost {
       const collected: unknown[] | undefined = step.kind === "join" ? [] : undefined;
       for (let k = 0; k < sources.length; k++) {
         const j = sources[k] as number;
-        if (this.state[j] !== DONE || this.chosenPorts[j] !== (step.inputs[k] as { port: string }).port) continue;
+        if (
+          this.state[j] !== DONE ||
+          this.chosenPorts[j] !== (step.inputs[k] as { port: string }).port
+        )
+          continue;
         if (!isLive) value = this.outputs[j];
         isLive = true;
         if (!collected) break;
@@ -189,7 +215,13 @@ export class PlanRun extends StepServices implements ScopeHost {
   private skip(i: number): void {
     this.state[i] = SKIPPED;
     const stepId = (this.steps[i] as PlanStep).id;
-    this.emit({ type: "step.skipped", runId: this.runId, at: this.clock.now(), stepId, reason: "No incoming branch ran" });
+    this.emit({
+      type: "step.skipped",
+      runId: this.runId,
+      at: this.clock.now(),
+      stepId,
+      reason: "No incoming branch ran",
+    });
     this.release(i);
   }
 
@@ -203,14 +235,27 @@ export class PlanRun extends StepServices implements ScopeHost {
   private waitForApproval(i: number, value: unknown): void {
     const step = this.steps[i] as Extract<PlanStep, { kind: "human-approval" }>;
     this.state[i] = WAITING;
-    const scope = new StepScope(this, step.id, undefined, value, NO_INPUTS, this.runSignals, createTally());
+    const scope = new StepScope(
+      this,
+      step.id,
+      undefined,
+      value,
+      NO_INPUTS,
+      this.runSignals,
+      createTally(),
+    );
     let message = step.config.message;
     try {
       message = scope.renderText(message);
     } catch {
       // The raw template still tells the approver what the step is about.
     }
-    this.waiting.push({ stepId: step.id, message, approvers: step.config.approvers, reason: "approval" });
+    this.waiting.push({
+      stepId: step.id,
+      message,
+      approvers: step.config.approvers,
+      reason: "approval",
+    });
   }
 
   /** An interrupted step that is not safe to repeat: its call may have gone out, so a person decides. */
@@ -230,7 +275,14 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.active++;
     this.inFlight++;
     const at = this.clock.now();
-    this.storeStep(i, { output: null, port: pickDefaultPort(this.steps[i] as PlanStep), attempts: 0, startedAt: at, tally: createTally(), pinned: false });
+    this.storeStep(i, {
+      output: null,
+      port: pickDefaultPort(this.steps[i] as PlanStep),
+      attempts: 0,
+      startedAt: at,
+      tally: createTally(),
+      pinned: false,
+    });
   }
 
   /** A person chose to fail the run at an interrupted step. */
@@ -238,10 +290,22 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.state[i] = RUNNING;
     this.active++;
     this.inFlight++;
-    this.failStep(i, new StepError("STEP_INTERRUPTED", "The step was interrupted when its worker stopped, and a person chose to fail the run", false));
+    this.failStep(
+      i,
+      new StepError(
+        "STEP_INTERRUPTED",
+        "The step was interrupted when its worker stopped, and a person chose to fail the run",
+        false,
+      ),
+    );
   }
 
-  private unitFor(i: number, value: unknown, live: readonly unknown[], approval?: ApprovalDecision): Unit {
+  private unitFor(
+    i: number,
+    value: unknown,
+    live: readonly unknown[],
+    approval?: ApprovalDecision,
+  ): Unit {
     const step = this.steps[i] as PlanStep;
     const unit: Unit = {
       id: step.id,
@@ -261,11 +325,19 @@ export class PlanRun extends StepServices implements ScopeHost {
    * Runs a step through storing its result, as plain promise callbacks rather than one async
    * function: on a 10,000-step plan the async frames were most of the garbage.
    */
-  private runStep(i: number, value: unknown, live: readonly unknown[], pinned?: PinnedOutput, approval?: ApprovalDecision): void {
+  private runStep(
+    i: number,
+    value: unknown,
+    live: readonly unknown[],
+    pinned?: PinnedOutput,
+    approval?: ApprovalDecision,
+  ): void {
     const step = this.steps[i] as PlanStep;
     let running: Outcome | Promise<Outcome>;
     try {
-      running = pinned ? this.pinnedOutcome(step, pinned) : this.runUnit(this.unitFor(i, value, live, approval));
+      running = pinned
+        ? this.pinnedOutcome(step, pinned)
+        : this.runUnit(this.unitFor(i, value, live, approval));
     } catch (error) {
       running = Promise.reject(error);
     }
@@ -273,7 +345,8 @@ export class PlanRun extends StepServices implements ScopeHost {
     running.then(
       (outcome) => this.storeStep(i, outcome),
       (error: unknown) => {
-        if (!(error instanceof UnitFailure) || step.fallback === null || this.isStopping) return this.failStep(i, error);
+        if (!(error instanceof UnitFailure) || step.fallback === null || this.isStopping)
+          return this.failStep(i, error);
         this.runFallback(step, value, error).then(
           (outcome) => this.storeStep(i, outcome),
           (fallbackError: unknown) => this.failStep(i, fallbackError),
@@ -284,8 +357,22 @@ export class PlanRun extends StepServices implements ScopeHost {
 
   private pinnedOutcome(step: PlanStep, pinned: PinnedOutput): Outcome {
     const at = this.clock.now();
-    this.emit({ type: "step.started", runId: this.runId, at, stepId: step.id, kind: step.kind, attempt: 1 });
-    return { output: pinned.output, port: pickDefaultPort(step, pinned), attempts: 1, startedAt: at, tally: createTally(), pinned: true };
+    this.emit({
+      type: "step.started",
+      runId: this.runId,
+      at,
+      stepId: step.id,
+      kind: step.kind,
+      attempt: 1,
+    });
+    return {
+      output: pinned.output,
+      port: pickDefaultPort(step, pinned),
+      attempts: 1,
+      startedAt: at,
+      tally: createTally(),
+      pinned: true,
+    };
   }
 
   private storeStep(i: number, outcome: Outcome): void {
@@ -316,7 +403,11 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.pump();
   }
 
-  private async runFallback(step: PlanStep, value: unknown, failure: UnitFailure): Promise<Outcome> {
+  private async runFallback(
+    step: PlanStep,
+    value: unknown,
+    failure: UnitFailure,
+  ): Promise<Outcome> {
     const f = this.indexOf.get(step.fallback as string) as number;
     const fallback = this.steps[f] as PlanStep;
     this.reportFailure(failure, fallback.id);
@@ -333,7 +424,15 @@ export class PlanRun extends StepServices implements ScopeHost {
       this.outputs[f] = output;
       this.chosenPorts[f] = "out";
       const { attempts, startedAt, tally } = failure;
-      return { output, port: pickDefaultPort(step), attempts, startedAt, tally, pinned: false, fallbackStepId: fallback.id };
+      return {
+        output,
+        port: pickDefaultPort(step),
+        attempts,
+        startedAt,
+        tally,
+        pinned: false,
+        fallbackStepId: fallback.id,
+      };
     } catch (error) {
       this.addTally(failure.tally);
       throw error;
@@ -349,9 +448,11 @@ export class PlanRun extends StepServices implements ScopeHost {
     if (!this.isStopping && (this.readyHead < this.ready.length || this.hasSlotWaiters)) return;
     this.detachSignal?.();
     const base = { runId: this.runId, at: this.clock.now(), ...this.totals() };
-    if (this.cancelReason !== undefined) this.emit({ type: "run.cancelled", ...base, reason: this.cancelReason });
+    if (this.cancelReason !== undefined)
+      this.emit({ type: "run.cancelled", ...base, reason: this.cancelReason });
     else if (this.failure) this.emit({ type: "run.failed", ...base, error: this.failure });
-    else if (this.waiting.length > 0) this.emit({ type: "run.waiting", ...base, waitingFor: this.waiting });
+    else if (this.waiting.length > 0)
+      this.emit({ type: "run.waiting", ...base, waitingFor: this.waiting });
     else this.emit({ type: "run.completed", ...base, output: this.collectOutputs() });
     this.endRun();
   }
@@ -368,7 +469,16 @@ export class PlanRun extends StepServices implements ScopeHost {
   // ---- what steps may ask for (ScopeHost) ---------------------------------------------------
 
   protected scopeFor(unit: Unit, signals: SignalSource, tally: UsageTally): StepScope {
-    return new StepScope(this, unit.id, unit.parentStepId, unit.value, unit.liveInputs, signals, tally, unit.approval);
+    return new StepScope(
+      this,
+      unit.id,
+      unit.parentStepId,
+      unit.value,
+      unit.liveInputs,
+      signals,
+      tally,
+      unit.approval,
+    );
   }
 
   readStep(stepId: string): unknown {

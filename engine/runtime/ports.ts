@@ -15,7 +15,11 @@ export type LlmMessage =
   /** A tool's result (or `{ error }`), in answer to the assistant's call with the same id. */
   | { role: "tool"; toolCallId: string; toolName: string; result: unknown };
 
-export type LlmToolSpec = { name: string; description?: string; inputSchema?: Record<string, unknown> };
+export type LlmToolSpec = {
+  name: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+};
 
 export type LlmRequest = {
   /** The node's model, or null for the adapter's default. */
@@ -45,14 +49,21 @@ export interface LlmPort {
   generate(request: LlmRequest): Promise<LlmResponse>;
 }
 
-export type McpToolInfo = { name: string; description?: string; inputSchema?: Record<string, unknown> };
+export type McpToolInfo = {
+  name: string;
+  description?: string;
+  inputSchema?: Record<string, unknown>;
+};
 export type ToolCall = { server: string; tool: string; args: Record<string, unknown> };
 export type ToolProgress = { progress?: number; total?: number; message?: string };
 
 /** MCP servers' tools. `callTool` resolves with the tool's result and rejects on a tool error. */
 export interface ToolPort {
   listTools(server: string, signal: AbortSignal): Promise<McpToolInfo[]>;
-  callTool(call: ToolCall, options: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<unknown>;
+  callTool(
+    call: ToolCall,
+    options: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void },
+  ): Promise<unknown>;
 }
 
 /**

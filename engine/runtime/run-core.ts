@@ -8,7 +8,11 @@ import type { ApprovalDecision, UsageTally } from "./step-scope";
 
 /** What a person chose for an interrupted step that is not safe to repeat. */
 export type InterruptionDecision = "retry" | "skip" | "fail";
-export const INTERRUPTION_DECISIONS = ["retry", "skip", "fail"] as const satisfies readonly InterruptionDecision[];
+export const INTERRUPTION_DECISIONS = [
+  "retry",
+  "skip",
+  "fail",
+] as const satisfies readonly InterruptionDecision[];
 
 /** Where a scope gets its AbortSignal from, made on first use. */
 export type SignalSource = { readonly signal: AbortSignal };
@@ -85,7 +89,10 @@ export abstract class RunCore {
     } catch (error) {
       if (this.isSinkBroken) return;
       this.isSinkBroken = true;
-      this.fail({ code: "EVENT_SINK_FAILED", message: `The event sink failed: ${toStepError(error).message}` });
+      this.fail({
+        code: "EVENT_SINK_FAILED",
+        message: `The event sink failed: ${toStepError(error).message}`,
+      });
     }
   }
 

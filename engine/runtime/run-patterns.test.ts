@@ -17,31 +17,57 @@ function userOf(request: LlmRequest): string {
 describe("chain (fake LLM and tool ports)", () => {
   it("passes each step's output to the next and resolves bindings from stored outputs", async () => {
     const llm = createFakeLlm((request, call) => {
-      if (request.outputSchema) return { object: { questions: ["How do tides form?", "Why two a day?"] } };
-      if (request.tools && call === 2) return { toolCalls: [{ id: "t1", name: "search", args: { q: "tides" } }] };
-      if (systemOf(request).startsWith("You are a careful researcher")) return "Notes: the moon pulls the sea.";
+      if (request.outputSchema)
+        return { object: { questions: ["How do tides form?", "Why two a day?"] } };
+      if (request.tools && call === 2)
+        return { toolCalls: [{ id: "t1", name: "search", args: { q: "tides" } }] };
+      if (systemOf(request).startsWith("You are a careful researcher"))
+        return "Notes: the moon pulls the sea.";
       return `Brief for kids: ${userOf(request).includes("the moon pulls the sea") ? "the moon" : "?"}`;
     });
-    const tools = createFakeTools({ "web-search": { search: ({ q }) => ({ items: [`about ${String(q)}`] }), fetch_page: () => "" } });
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["research-brief"]), { topic: "tides", audience: "kids" }, makeTestPorts({ llm, tools }));
+    const tools = createFakeTools({
+      "web-search": {
+        search: ({ q }) => ({ items: [`about ${String(q)}`] }),
+        fetch_page: () => "",
+      },
+    });
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["research-brief"]),
+      { topic: "tides", audience: "kids" },
+      makeTestPorts({ llm, tools }),
+    );
 
-    expect(run.last).toMatchObject({ type: "run.completed", output: { brief: "Brief for kids: the moon" } });
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { brief: "Brief for kids: the moon" },
+    });
     expect(run.completed).toEqual(["request", "outline", "research", "write", "brief"]);
     expect(userOf(llm.calls[1] as LlmRequest)).toContain("How do tides form?");
     expect(tools.calls).toEqual([{ server: "web-search", tool: "search", args: { q: "tides" } }]);
-    expect(run.of("step.progress")).toContainEqual(expect.objectContaining({ stepId: "research", message: "Calling web-search/search" }));
+    expect(run.of("step.progress")).toContainEqual(
+      expect.objectContaining({ stepId: "research", message: "Calling web-search/search" }),
+    );
     expect(run.of("step.output.delta").map((e) => e.stepId)).toContain("write");
   });
 
   it("fails the step with a clear message when a bound path is missing", async () => {
     const doc = makeWorkflow({
-      nodes: [makeNode("input", "in"), makeNode("transform", "pick", { template: "{{input.customer.email}}" }), makeNode("output", "out")],
+      nodes: [
+        makeNode("input", "in"),
+        makeNode("transform", "pick", { template: "{{input.customer.email}}" }),
+        makeNode("output", "out"),
+      ],
       edges: chain("in", "pick", "out"),
     });
     const run = await runToEnd(compilePlan(doc), { customer: { name: "Ada" } }, makeTestPorts());
     expect(run.last).toMatchObject({
       type: "run.failed",
-      error: { code: "BINDING_MISSING", stepId: "pick", message: '{{input.customer.email}} has no value: "customer.email" is missing from the run input' },
+      error: {
+        code: "BINDING_MISSING",
+        stepId: "pick",
+        message:
+          '{{input.customer.email}} has no value: "customer.email" is missing from the run input',
+      },
     });
     expect(run.completed).toEqual(["in"]);
   });
@@ -49,21 +75,50 @@ describe("chain (fake LLM and tool ports)", () => {
 
 describe("router", () => {
   it("follows the branch the LLM picks and skips the others (fake LLM port)", async () => {
-    const llm = createFakeLlm((request) => (request.outputSchema ? { object: { branch: "bug" } } : `handled by ${systemOf(request).slice(11, 22)}`));
-    const tools = createFakeTools({ github: { search_issues: () => [], create_issue: () => ({}) }, billing: {} });
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["support-triage"]), { subject: "Crash", body: "It crashes" }, makeTestPorts({ llm, tools }));
+    const llm = createFakeLlm((request) =>
+      request.outputSchema
+        ? { object: { branch: "bug" } }
+        : `handled by ${systemOf(request).slice(11, 22)}`,
+    );
+    const tools = createFakeTools({
+      github: { search_issues: () => [], create_issue: () => ({}) },
+      billing: {},
+    });
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["support-triage"]),
+      { subject: "Crash", body: "It crashes" },
+      makeTestPorts({ llm, tools }),
+    );
 
-    expect(run.of("step.completed").find((e) => e.stepId === "classify")).toMatchObject({ port: "bug" });
-    expect(run.of("step.skipped").map((e) => e.stepId).sort()).toEqual(["account-reply", "billing-agent", "general-reply"]);
-    expect(run.last).toMatchObject({ type: "run.completed", output: { reply: "handled by bug reports" } });
+    expect(run.of("step.completed").find((e) => e.stepId === "classify")).toMatchObject({
+      port: "bug",
+    });
+    expect(
+      run
+        .of("step.skipped")
+        .map((e) => e.stepId)
+        .sort(),
+    ).toEqual(["account-reply", "billing-agent", "general-reply"]);
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { reply: "handled by bug reports" },
+    });
     const classification = llm.calls[0] as LlmRequest;
-    expect(systemOf(classification)).toContain("- billing: Charges, refunds, invoices, plan changes");
+    expect(systemOf(classification)).toContain(
+      "- billing: Charges, refunds, invoices, plan changes",
+    );
     expect(userOf(classification)).toBe("Subject: Crash\n\nIt crashes");
   });
 
   it("falls back to the default branch when the LLM names no known branch (fake LLM port)", async () => {
-    const llm = createFakeLlm((request) => (request.outputSchema ? { object: { branch: "lottery" } } : "generic reply"));
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["support-triage"]), { subject: "Hi", body: "?" }, makeTestPorts({ llm }));
+    const llm = createFakeLlm((request) =>
+      request.outputSchema ? { object: { branch: "lottery" } } : "generic reply",
+    );
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["support-triage"]),
+      { subject: "Hi", body: "?" },
+      makeTestPorts({ llm }),
+    );
     expect(run.last).toMatchObject({ type: "run.completed", output: { reply: "generic reply" } });
   });
 
@@ -107,23 +162,39 @@ describe("router", () => {
 describe("condition, transform and tool (fake tool port)", () => {
   const runInvoices = async (overdueCount: number) => {
     const tools = createFakeTools({
-      billing: { list_invoices: ({ customerId }) => ({ customerId, overdueCount, invoices: overdueCount ? ["INV-7"] : [] }) },
+      billing: {
+        list_invoices: ({ customerId }) => ({
+          customerId,
+          overdueCount,
+          invoices: overdueCount ? ["INV-7"] : [],
+        }),
+      },
       email: { send_email: (args) => ({ sent: true, subject: args.subject }) },
     });
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["invoice-escalation"]), { customerId: "c-42" }, makeTestPorts({ tools }));
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["invoice-escalation"]),
+      { customerId: "c-42" },
+      makeTestPorts({ tools }),
+    );
     return { run, tools };
   };
 
   it("emails collections when invoices are overdue", async () => {
     const { run, tools } = await runInvoices(2);
-    expect(run.last).toMatchObject({ type: "run.completed", output: { escalated: { sent: true, subject: "2 overdue invoices for customer c-42" } } });
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { escalated: { sent: true, subject: "2 overdue invoices for customer c-42" } },
+    });
     expect(tools.calls.map((c) => c.tool)).toEqual(["list_invoices", "send_email"]);
     expect(tools.calls[0]?.args).toEqual({ customerId: "c-42", status: "open" });
   });
 
   it("takes the false branch and sends nothing when none are overdue", async () => {
     const { run, tools } = await runInvoices(0);
-    expect(run.last).toMatchObject({ type: "run.completed", output: { status: { customerId: "c-42", status: "nothing overdue" } } });
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { status: { customerId: "c-42", status: "nothing overdue" } },
+    });
     expect(tools.calls.map((c) => c.tool)).toEqual(["list_invoices"]);
     expect(run.of("step.skipped").map((e) => e.stepId)).toEqual(["email-collections", "escalated"]);
   });
@@ -141,7 +212,11 @@ describe("parallel + join", () => {
         makeNode("join", "join", { aggregator }),
         makeNode("output", "out"),
       ],
-      edges: [connect("in", "fan"), ...templates.flatMap((_, i) => [connect("fan", `b${i}`), connect(`b${i}`, "join")]), connect("join", "out")],
+      edges: [
+        connect("in", "fan"),
+        ...templates.flatMap((_, i) => [connect("fan", `b${i}`), connect(`b${i}`, "join")]),
+        connect("join", "out"),
+      ],
     });
 
   const cases: Array<["concat" | "merge" | "vote", Json[], Json]> = [
@@ -150,20 +225,39 @@ describe("parallel + join", () => {
     ["merge", [{ a: 1, b: 1 }, { b: 2 }, { c: 3 }], { a: 1, b: 2, c: 3 }],
     ["vote", ["yes", "no", "yes"], "yes"],
   ];
-  it.each(cases)("%s combines the branches in edge order", async (aggregator, templates, expected) => {
-    const run = await runToEnd(compilePlan(fanOut(aggregator, templates)), {}, makeTestPorts());
-    expect(run.last).toMatchObject({ type: "run.completed", output: { out: expected } });
-  });
+  it.each(cases)(
+    "%s combines the branches in edge order",
+    async (aggregator, templates, expected) => {
+      const run = await runToEnd(compilePlan(fanOut(aggregator, templates)), {}, makeTestPorts());
+      expect(run.last).toMatchObject({ type: "run.completed", output: { out: expected } });
+    },
+  );
 
   it("merge fails clearly when a branch is not an object", async () => {
-    const run = await runToEnd(compilePlan(fanOut("merge", [{ a: 1 }, "text"])), {}, makeTestPorts());
-    expect(run.last).toMatchObject({ type: "run.failed", error: { code: "AGGREGATE_FAILED", stepId: "join" } });
+    const run = await runToEnd(
+      compilePlan(fanOut("merge", [{ a: 1 }, "text"])),
+      {},
+      makeTestPorts(),
+    );
+    expect(run.last).toMatchObject({
+      type: "run.failed",
+      error: { code: "AGGREGATE_FAILED", stepId: "join" },
+    });
   });
 
   it("llm-summary asks the LLM to combine every branch (fake LLM port)", async () => {
-    const llm = createFakeLlm((request) => `summary of ${userOf(request).split("Result").length - 1} results`);
-    const run = await runToEnd(compilePlan(fanOut("llm-summary", ["x", "y"])), {}, makeTestPorts({ llm }));
-    expect(run.last).toMatchObject({ type: "run.completed", output: { out: "summary of 2 results" } });
+    const llm = createFakeLlm(
+      (request) => `summary of ${userOf(request).split("Result").length - 1} results`,
+    );
+    const run = await runToEnd(
+      compilePlan(fanOut("llm-summary", ["x", "y"])),
+      {},
+      makeTestPorts({ llm }),
+    );
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { out: "summary of 2 results" },
+    });
     expect(userOf(llm.calls[0] as LlmRequest)).toBe("Result 1:\nx\n\nResult 2:\ny");
   });
 
@@ -176,7 +270,11 @@ describe("parallel + join", () => {
       await gate;
       return "finding";
     });
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["code-review"]), { title: "Fix", diff: "+a" }, makeTestPorts({ llm }));
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["code-review"]),
+      { title: "Fix", diff: "+a" },
+      makeTestPorts({ llm }),
+    );
     expect(llm.maxInFlight).toBe(3);
     expect(run.last).toMatchObject({ type: "run.completed", output: { review: "merged review" } });
   });
@@ -196,7 +294,11 @@ describe("evaluator-optimizer (fake LLM port)", () => {
 
   it("stops as soon as a draft reaches the threshold", async () => {
     const llm = scripted([5, 9, 10]);
-    const run = await runToEnd(plan, { complaint: "Late delivery", tone: "warm" }, makeTestPorts({ llm }));
+    const run = await runToEnd(
+      plan,
+      { complaint: "Late delivery", tone: "warm" },
+      makeTestPorts({ llm }),
+    );
     expect(llm.calls).toHaveLength(4);
     expect(run.of("step.completed").find((e) => e.stepId === "draft-reply")?.output).toMatchObject({
       output: "draft 2",
@@ -210,7 +312,11 @@ describe("evaluator-optimizer (fake LLM port)", () => {
 
   it("stops at the iteration cap and keeps the best-rated draft", async () => {
     const llm = scripted([3, 6, 4]);
-    const run = await runToEnd(plan, { complaint: "Late delivery", tone: "warm" }, makeTestPorts({ llm }));
+    const run = await runToEnd(
+      plan,
+      { complaint: "Late delivery", tone: "warm" },
+      makeTestPorts({ llm }),
+    );
     expect(llm.calls).toHaveLength(6);
     expect(run.of("step.completed").find((e) => e.stepId === "draft-reply")?.output).toMatchObject({
       output: "draft 2",
@@ -222,29 +328,48 @@ describe("evaluator-optimizer (fake LLM port)", () => {
 });
 
 describe("swarm (fake LLM and tool ports)", () => {
-  const handoff = (to: string) => ({ toolCalls: [{ id: `h-${to}`, name: `transfer_to_${to}`, args: {} }] });
+  const handoff = (to: string) => ({
+    toolCalls: [{ id: `h-${to}`, name: `transfer_to_${to}`, args: {} }],
+  });
 
   it("hands the task between agents until one answers", async () => {
     const seen: string[] = [];
     const llm = createFakeLlm((request) => {
       const agent = systemOf(request).split(" ")[0] as string;
       seen.push(agent);
-      if (agent === "Understand" && !userOf(request).includes("[flights]")) return handoff("flights");
-      if (agent === "Find" && request.messages.length === 2) return { toolCalls: [{ id: "f1", name: "search_flights", args: { to: "Oslo" } }] };
+      if (agent === "Understand" && !userOf(request).includes("[flights]"))
+        return handoff("flights");
+      if (agent === "Find" && request.messages.length === 2)
+        return { toolCalls: [{ id: "f1", name: "search_flights", args: { to: "Oslo" } }] };
       if (agent === "Find") return { text: "KL1143 at 9:05", ...handoff("concierge") };
       return "Booked KL1143 to Oslo.";
     });
-    const tools = createFakeTools({ flights: { search_flights: () => [{ flight: "KL1143" }] }, hotels: { search_hotels: () => [] } });
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["travel-booking"]), { request: "Fly me to Oslo" }, makeTestPorts({ llm, tools }));
+    const tools = createFakeTools({
+      flights: { search_flights: () => [{ flight: "KL1143" }] },
+      hotels: { search_hotels: () => [] },
+    });
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["travel-booking"]),
+      { request: "Fly me to Oslo" },
+      makeTestPorts({ llm, tools }),
+    );
 
-    expect(run.last).toMatchObject({ type: "run.completed", output: { itinerary: "Booked KL1143 to Oslo." } });
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { itinerary: "Booked KL1143 to Oslo." },
+    });
     const result = run.of("step.completed").find((e) => e.stepId === "travel-desk")?.output;
     expect(result).toMatchObject({
       agent: "concierge",
-      handoffs: [{ from: "concierge", to: "flights" }, { from: "flights", to: "concierge" }],
+      handoffs: [
+        { from: "concierge", to: "flights" },
+        { from: "flights", to: "concierge" },
+      ],
       handoffCapReached: false,
     });
-    expect(tools.calls).toEqual([{ server: "flights", tool: "search_flights", args: { to: "Oslo" } }]);
+    expect(tools.calls).toEqual([
+      { server: "flights", tool: "search_flights", args: { to: "Oslo" } },
+    ]);
     expect(seen).toEqual(["Understand", "Find", "Find", "Understand"]);
   });
 
@@ -263,24 +388,52 @@ describe("swarm (fake LLM and tool ports)", () => {
       ],
       edges: chain("in", "ping-pong", "out"),
     });
-    const llm = createFakeLlm((request) => ({ text: `${systemOf(request)} says hi`, ...handoff(systemOf(request) === "ping" ? "pong" : "ping") }));
+    const llm = createFakeLlm((request) => ({
+      text: `${systemOf(request)} says hi`,
+      ...handoff(systemOf(request) === "ping" ? "pong" : "ping"),
+    }));
     const run = await runToEnd(compilePlan(doc), "go", makeTestPorts({ llm }));
     expect(llm.calls).toHaveLength(3);
     expect(run.last).toMatchObject({
       type: "run.completed",
-      output: { out: { output: "ping says hi", agent: "ping", handoffCapReached: true, handoffs: [{ from: "ping", to: "pong" }, { from: "pong", to: "ping" }] } },
+      output: {
+        out: {
+          output: "ping says hi",
+          agent: "ping",
+          handoffCapReached: true,
+          handoffs: [
+            { from: "ping", to: "pong" },
+            { from: "pong", to: "ping" },
+          ],
+        },
+      },
     });
   });
 });
 
 describe("orchestrator-workers (fake LLM port)", () => {
-  const subtasks = (n: number) => Array.from({ length: n }, (_, i) => ({ title: `Stream ${i + 1}`, instructions: `Plan stream ${i + 1}` }));
+  const subtasks = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      title: `Stream ${i + 1}`,
+      instructions: `Plan stream ${i + 1}`,
+    }));
   const orchestratorLlm = (planned: number) =>
     createFakeLlm(async (request) => {
-      if (request.outputSchema) return { object: { subtasks: subtasks(planned) }, usage: { inputTokens: 100, outputTokens: 50 } };
-      if (systemOf(request).startsWith("Merge")) return { text: `plan from ${userOf(request).split("## ").length - 1} streams`, usage: { inputTokens: 10, outputTokens: 5 } };
+      if (request.outputSchema)
+        return {
+          object: { subtasks: subtasks(planned) },
+          usage: { inputTokens: 100, outputTokens: 50 },
+        };
+      if (systemOf(request).startsWith("Merge"))
+        return {
+          text: `plan from ${userOf(request).split("## ").length - 1} streams`,
+          usage: { inputTokens: 10, outputTokens: 5 },
+        };
       await Promise.resolve();
-      return { text: `checklist for ${userOf(request).match(/Stream \d+/)?.[0] ?? "?"}`, usage: { inputTokens: 1, outputTokens: 1 } };
+      return {
+        text: `checklist for ${userOf(request).match(/Stream \d+/)?.[0] ?? "?"}`,
+        usage: { inputTokens: 1, outputTokens: 1 },
+      };
     });
 
   const tools = createFakeTools({ "web-search": { search: () => [] } });
@@ -288,9 +441,16 @@ describe("orchestrator-workers (fake LLM port)", () => {
   it("turns the planner's subtasks into worker steps at run time, capped at maxWorkers", async () => {
     const llm = orchestratorLlm(6);
     const input = { product: "Maestro", launchDate: "2026-03-01" };
-    const run = await runToEnd(compilePlan(EXAMPLE_WORKFLOWS["launch-plan"]), input, makeTestPorts({ llm, tools }));
+    const run = await runToEnd(
+      compilePlan(EXAMPLE_WORKFLOWS["launch-plan"]),
+      input,
+      makeTestPorts({ llm, tools }),
+    );
 
-    expect(run.last).toMatchObject({ type: "run.completed", output: { plan: "plan from 4 streams" } });
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { plan: "plan from 4 streams" },
+    });
     const children = run.of("step.completed").filter((e) => e.parentStepId === "plan-launch");
     expect(children.map((e) => e.stepId)).toEqual([
       "plan-launch/planner",
@@ -298,21 +458,33 @@ describe("orchestrator-workers (fake LLM port)", () => {
     ]);
     expect(children[1]?.output).toBe("checklist for Stream 1");
     const orchestrator = run.of("step.completed").find((e) => e.stepId === "plan-launch");
-    expect(orchestrator?.output).toMatchObject({ results: [{ title: "Stream 1", output: "checklist for Stream 1" }, {}, {}, {}] });
-    expect(userOf(llm.calls[1] as LlmRequest)).toContain("Overall task: Launch Maestro on 2026-03-01");
+    expect(orchestrator?.output).toMatchObject({
+      results: [{ title: "Stream 1", output: "checklist for Stream 1" }, {}, {}, {}],
+    });
+    expect(userOf(llm.calls[1] as LlmRequest)).toContain(
+      "Overall task: Launch Maestro on 2026-03-01",
+    );
   });
 
   it("on a retry, reuses the planner and workers that already finished (fake LLM port)", async () => {
     let synthesisCalls = 0;
     const base = orchestratorLlm(2);
     const llm = createFakeLlm((request) => {
-      if (systemOf(request).startsWith("Merge") && ++synthesisCalls === 1) throw new Error("provider overloaded");
+      if (systemOf(request).startsWith("Merge") && ++synthesisCalls === 1)
+        throw new Error("provider overloaded");
       return base.generate(request);
     });
     const doc = structuredClone(EXAMPLE_WORKFLOWS["launch-plan"]);
     const plan = compilePlan(doc);
-    const run = await runToEnd(plan, { product: "Maestro", launchDate: "soon" }, makeTestPorts({ llm, tools }));
-    expect(run.last).toMatchObject({ type: "run.completed", output: { plan: "plan from 2 streams" } });
+    const run = await runToEnd(
+      plan,
+      { product: "Maestro", launchDate: "soon" },
+      makeTestPorts({ llm, tools }),
+    );
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { plan: "plan from 2 streams" },
+    });
     expect(run.of("step.retrying").map((e) => e.stepId)).toEqual(["plan-launch"]);
     expect(base.calls.filter((r) => r.outputSchema)).toHaveLength(1);
     expect(llm.calls).toHaveLength(1 + 2 + 2);
@@ -322,8 +494,15 @@ describe("orchestrator-workers (fake LLM port)", () => {
     const doc = structuredClone(EXAMPLE_WORKFLOWS["launch-plan"]);
     doc.settings = { concurrency: 1 };
     const llm = orchestratorLlm(3);
-    const run = await runToEnd(compilePlan(doc), { product: "Maestro", launchDate: "soon" }, makeTestPorts({ llm, tools }));
-    expect(run.last).toMatchObject({ type: "run.completed", output: { plan: "plan from 3 streams" } });
+    const run = await runToEnd(
+      compilePlan(doc),
+      { product: "Maestro", launchDate: "soon" },
+      makeTestPorts({ llm, tools }),
+    );
+    expect(run.last).toMatchObject({
+      type: "run.completed",
+      output: { plan: "plan from 3 streams" },
+    });
     expect(llm.maxInFlight).toBe(1);
   });
 });

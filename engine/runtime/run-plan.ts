@@ -32,7 +32,9 @@ export async function* runPlan(
 ): AsyncGenerator<RunEvent, void, undefined> {
   const problems = validateRunInput(plan, input);
   if (problems.length > 0) {
-    throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, { problems });
+    throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, {
+      problems,
+    });
   }
   const run = new PlanRun(plan, input, ports, options);
   const started = run.start().catch((error: unknown) => run.crash(error));

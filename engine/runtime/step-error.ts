@@ -12,7 +12,8 @@ export class StepError extends Error {
   }
 }
 
-export const createCancelledError = (reason = "The run was cancelled") => new StepError("CANCELLED", reason, false);
+export const createCancelledError = (reason = "The run was cancelled") =>
+  new StepError("CANCELLED", reason, false);
 
 /**
  * Wraps whatever a port threw: port failures are usually transient, so they may be retried.
@@ -25,5 +26,7 @@ export function toStepError(error: unknown): StepError {
 }
 
 export function toRunError(error: StepError, stepId?: string): RunError {
-  return stepId === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, stepId };
+  return stepId === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, stepId };
 }

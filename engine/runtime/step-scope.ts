@@ -1,6 +1,13 @@
 import type { TokenUsage } from "../schema/run-events";
 import type { BindingRenderer, BindingSources } from "./bindings";
-import type { LlmRequest, LlmResponse, McpToolInfo, RunPorts, ToolCall, ToolProgress } from "./ports";
+import type {
+  LlmRequest,
+  LlmResponse,
+  McpToolInfo,
+  RunPorts,
+  ToolCall,
+  ToolProgress,
+} from "./ports";
 import { StepError } from "./step-error";
 
 export type StepResult = { output: unknown; port?: string };
@@ -17,7 +24,10 @@ export type SubstepTask = { title: string; execute: (scope: StepScope) => Promis
 class ToolCallOptions {
   readonly onProgress: (progress: ToolProgress) => void;
 
-  constructor(private readonly scope: StepScope, host: ScopeHost) {
+  constructor(
+    private readonly scope: StepScope,
+    host: ScopeHost,
+  ) {
     this.onProgress = reportProgressFor(host, scope);
   }
 
@@ -100,11 +110,18 @@ export class StepScope implements BindingSources {
 
   private assertCanCall(what: string): void {
     if (this.host.isDryRun) {
-      throw new StepError("DRY_RUN_UNPINNED", `Dry run: pin an output for step "${this.stepId}" instead of calling ${what}`, false);
+      throw new StepError(
+        "DRY_RUN_UNPINNED",
+        `Dry run: pin an output for step "${this.stepId}" instead of calling ${what}`,
+        false,
+      );
     }
   }
 
-  async generate(request: Omit<LlmRequest, "signal" | "onDelta">, options: { stream?: boolean } = {}): Promise<LlmResponse> {
+  async generate(
+    request: Omit<LlmRequest, "signal" | "onDelta">,
+    options: { stream?: boolean } = {},
+  ): Promise<LlmResponse> {
     this.assertCanCall("an LLM");
     const llm = this.host.ports.llm;
     if (!llm) {
@@ -124,7 +141,8 @@ export class StepScope implements BindingSources {
       inputTokens: this.tally.usage.inputTokens + response.usage.inputTokens,
       outputTokens: this.tally.usage.outputTokens + response.usage.outputTokens,
     };
-    if (response.costUsd === undefined) this.tally.unpricedTokens += response.usage.inputTokens + response.usage.outputTokens;
+    if (response.costUsd === undefined)
+      this.tally.unpricedTokens += response.usage.inputTokens + response.usage.outputTokens;
     else this.tally.costUsd += response.costUsd;
     return response;
   }
@@ -132,7 +150,8 @@ export class StepScope implements BindingSources {
   private requireTools() {
     this.assertCanCall("a tool");
     const tools = this.host.ports.tools;
-    if (!tools) throw new StepError("TOOLS_NOT_CONFIGURED", "No MCP tool runner is configured", false);
+    if (!tools)
+      throw new StepError("TOOLS_NOT_CONFIGURED", "No MCP tool runner is configured", false);
     return tools;
   }
 

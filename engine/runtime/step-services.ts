@@ -30,7 +30,10 @@ export abstract class StepServices extends UnitRunner {
 
   /** Gives free slots to waiting children first: their parents already hold work in progress. */
   protected grantWaitingSlots(): void {
-    while (this.waiterHead < this.slotWaiters.length && (this.isStopping || this.inFlight < this.plan.concurrency)) {
+    while (
+      this.waiterHead < this.slotWaiters.length &&
+      (this.isStopping || this.inFlight < this.plan.concurrency)
+    ) {
       this.inFlight++;
       (this.slotWaiters[this.waiterHead++] as () => void)();
     }
@@ -53,7 +56,12 @@ export abstract class StepServices extends UnitRunner {
     this.pump();
   }
 
-  async runSubstep(parent: StepScope, key: string, kind: string, task: SubstepTask): Promise<unknown> {
+  async runSubstep(
+    parent: StepScope,
+    key: string,
+    kind: string,
+    task: SubstepTask,
+  ): Promise<unknown> {
     const id = `${parent.stepId}/${key}`;
     const stored = this.records.get(id);
     if (stored) return stored.output;
@@ -98,7 +106,10 @@ export abstract class StepServices extends UnitRunner {
     if (stored) return stored.output;
     await this.acquireSlot();
     try {
-      if (this.isStopping || (parent.signalSource instanceof Attempt && parent.signalSource.aborted)) {
+      if (
+        this.isStopping ||
+        (parent.signalSource instanceof Attempt && parent.signalSource.aborted)
+      ) {
         throw new StepError("ABORTED", "The parent step stopped", false);
       }
       return await this.runSubstep(parent, key, "agent", task);
@@ -111,7 +122,10 @@ export abstract class StepServices extends UnitRunner {
     let listed = this.toolLists.get(server);
     if (!listed) {
       const tools = this.ports.tools;
-      if (!tools) return Promise.reject(new StepError("TOOLS_NOT_CONFIGURED", "No MCP tool runner is configured", false));
+      if (!tools)
+        return Promise.reject(
+          new StepError("TOOLS_NOT_CONFIGURED", "No MCP tool runner is configured", false),
+        );
       listed = tools.listTools(server, signal);
       listed.catch(() => this.toolLists.delete(server));
       this.toolLists.set(server, listed);
@@ -120,7 +134,12 @@ export abstract class StepServices extends UnitRunner {
   }
 
   reportProgress(scope: StepScope, progress: ToolProgress): void {
-    const event: RunEvent = { type: "step.progress", runId: this.runId, at: this.clock.now(), stepId: scope.stepId };
+    const event: RunEvent = {
+      type: "step.progress",
+      runId: this.runId,
+      at: this.clock.now(),
+      stepId: scope.stepId,
+    };
     if (scope.parentStepId !== undefined) event.parentStepId = scope.parentStepId;
     // Only the known fields: an adapter may pass its transport's progress object through as is.
     if (typeof progress.message === "string") event.message = progress.message;

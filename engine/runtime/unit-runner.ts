@@ -65,7 +65,11 @@ export abstract class UnitRunner extends RunCore {
   // ---- storing and reporting ----------------------------------------------------------------
 
   /** Stores a finished unit, then reports it: dependants start only after this resolves. */
-  protected complete(unitId: string, parentStepId: string | undefined, outcome: Outcome): Promise<void> {
+  protected complete(
+    unitId: string,
+    parentStepId: string | undefined,
+    outcome: Outcome,
+  ): Promise<void> {
     const { output, port, attempts, startedAt, tally, pinned, fallbackStepId } = outcome;
     const record: StepRecord = {
       stepId: unitId,
@@ -90,7 +94,11 @@ export abstract class UnitRunner extends RunCore {
     return saving.then(
       () => this.reportCompleted(record),
       (error: unknown) => {
-        const reason = new StepError("STORE_FAILED", `Could not store the result of "${unitId}": ${toStepError(error).message}`, false);
+        const reason = new StepError(
+          "STORE_FAILED",
+          `Could not store the result of "${unitId}": ${toStepError(error).message}`,
+          false,
+        );
         throw new UnitFailure(unitId, parentStepId, reason, attempts, startedAt, tally);
       },
     );
@@ -99,7 +107,11 @@ export abstract class UnitRunner extends RunCore {
   private reportCompleted(record: StepRecord): void {
     // Plan steps live in the scheduler's arrays; child steps are looked up here when a parent retries.
     if (record.parentStepId !== undefined) this.records.set(record.stepId, record);
-    this.addTally({ usage: record.usage, costUsd: record.costUsd, unpricedTokens: record.unpricedTokens ?? 0 });
+    this.addTally({
+      usage: record.usage,
+      costUsd: record.costUsd,
+      unpricedTokens: record.unpricedTokens ?? 0,
+    });
     const event: RunEvent = {
       type: "step.completed",
       runId: this.runId,
@@ -147,7 +159,14 @@ export abstract class UnitRunner extends RunCore {
   }
 
   private emitStarted(unit: Unit, attempt: number, at: number): void {
-    const event: RunEvent = { type: "step.started", runId: this.runId, at, stepId: unit.id, kind: unit.kind, attempt };
+    const event: RunEvent = {
+      type: "step.started",
+      runId: this.runId,
+      at,
+      stepId: unit.id,
+      kind: unit.kind,
+      attempt,
+    };
     if (unit.parentStepId !== undefined) event.parentStepId = unit.parentStepId;
     this.emit(event);
   }
@@ -166,13 +185,30 @@ export abstract class UnitRunner extends RunCore {
     if (!unit.isSync) {
       // First attempt without an async frame of its own: the retry loop only exists once needed.
       return this.attempt(unit, tally).then(
-        (result) => ({ output: result.output, port: result.port ?? "out", attempts: 1, startedAt, tally, pinned: false }),
+        (result) => ({
+          output: result.output,
+          port: result.port ?? "out",
+          attempts: 1,
+          startedAt,
+          tally,
+          pinned: false,
+        }),
         (error: unknown) => this.retryUnit(unit, tally, startedAt, error),
       );
     }
     try {
-      const result = executePureStep(unit.step as PlanStep, this.scopeFor(unit, this.runSignals, tally));
-      return { output: result.output, port: result.port ?? "out", attempts: 1, startedAt, tally, pinned: false };
+      const result = executePureStep(
+        unit.step as PlanStep,
+        this.scopeFor(unit, this.runSignals, tally),
+      );
+      return {
+        output: result.output,
+        port: result.port ?? "out",
+        attempts: 1,
+        startedAt,
+        tally,
+        pinned: false,
+      };
     } catch (error) {
       return this.retryUnit(unit, tally, startedAt, error);
     }
@@ -185,7 +221,12 @@ export abstract class UnitRunner extends RunCore {
   }
 
   /** Attempts 2 and on, after attempt 1 failed with `firstError`. */
-  private async retryUnit(unit: Unit, tally: UsageTally, startedAt: number, firstError: unknown): Promise<Outcome> {
+  private async retryUnit(
+    unit: Unit,
+    tally: UsageTally,
+    startedAt: number,
+    firstError: unknown,
+  ): Promise<Outcome> {
     let thrown = firstError;
     for (let attempt = 2; ; attempt++) {
       const failed = attempt - 1;
@@ -209,14 +250,28 @@ export abstract class UnitRunner extends RunCore {
       try {
         await this.clock.sleep(delayMs, unit.parent?.signal ?? this.halt.signal);
       } catch {
-        throw new UnitFailure(unit.id, unit.parentStepId, this.stopReason(unit) ?? this.haltError(), failed, startedAt, tally);
+        throw new UnitFailure(
+          unit.id,
+          unit.parentStepId,
+          this.stopReason(unit) ?? this.haltError(),
+          failed,
+          startedAt,
+          tally,
+        );
       }
       this.emitStarted(unit, attempt, this.clock.now());
       try {
         const result = unit.isSync
           ? executePureStep(unit.step as PlanStep, this.scopeFor(unit, this.runSignals, tally))
           : await this.attempt(unit, tally);
-        return { output: result.output, port: result.port ?? "out", attempts: attempt, startedAt, tally, pinned: false };
+        return {
+          output: result.output,
+          port: result.port ?? "out",
+          attempts: attempt,
+          startedAt,
+          tally,
+          pinned: false,
+        };
       } catch (error) {
         thrown = error;
       }

@@ -15,7 +15,10 @@ function evaluate(rule: string, value: unknown, input: unknown = {}) {
 
 describe("binding paths and templates", () => {
   it("parses the three roots, with array indexes either way", () => {
-    expect(parseBindingPath("input.topic")).toEqual({ ok: true, value: { root: "input", segments: ["topic"] } });
+    expect(parseBindingPath("input.topic")).toEqual({
+      ok: true,
+      value: { root: "input", segments: ["topic"] },
+    });
     expect(parseBindingPath("steps.search.output.items[0].url")).toEqual({
       ok: true,
       value: { root: "steps", step: "search", segments: ["items", "0", "url"] },
@@ -24,7 +27,10 @@ describe("binding paths and templates", () => {
   });
 
   it("rejects paths that do not read a step's output or start elsewhere", () => {
-    expect(parseBindingPath("steps.search.items")).toMatchObject({ ok: false, error: expect.stringMatching(/steps.<id>.output/) });
+    expect(parseBindingPath("steps.search.items")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/steps.<id>.output/),
+    });
     expect(parseBindingPath("env.SECRET")).toMatchObject({ ok: false });
     expect(parseBindingPath("input..x")).toMatchObject({ ok: false });
   });
@@ -32,8 +38,14 @@ describe("binding paths and templates", () => {
   it("splits templates and spots a template that is one whole binding", () => {
     const mixed = parseTemplate("Hi {{ input.name }}!");
     expect(mixed.ok && mixed.value.parts.length).toBe(3);
-    expect(parseTemplate("{{value.items}}")).toMatchObject({ ok: true, value: { isSingleBinding: true } });
-    expect(parseTemplate("Hi {{input.name")).toMatchObject({ ok: false, error: expect.stringMatching(/never closed/) });
+    expect(parseTemplate("{{value.items}}")).toMatchObject({
+      ok: true,
+      value: { isSingleBinding: true },
+    });
+    expect(parseTemplate("Hi {{input.name")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/never closed/),
+    });
   });
 
   it("reports the first missing segment instead of yielding undefined", () => {
@@ -44,7 +56,9 @@ describe("binding paths and templates", () => {
 
 describe("rule expressions", () => {
   it("compares, combines and negates", () => {
-    expect(evaluate('value.priority == "high" && value.score >= 0.8', { priority: "high", score: 0.9 })).toBe(true);
+    expect(
+      evaluate('value.priority == "high" && value.score >= 0.8', { priority: "high", score: 0.9 }),
+    ).toBe(true);
     expect(evaluate("value.score > 1 or not value.ok", { score: 0.5, ok: false })).toBe(true);
     expect(evaluate("(value.a || value.b) && !value.c", { a: 0, b: "x", c: [] })).toBe(true);
   });
@@ -61,8 +75,14 @@ describe("rule expressions", () => {
   });
 
   it("explains syntax errors", () => {
-    expect(parseExpression("value.a ==")).toMatchObject({ ok: false, error: expect.stringMatching(/ends too early/) });
-    expect(parseExpression("(value.a")).toMatchObject({ ok: false, error: expect.stringMatching(/never closed/) });
+    expect(parseExpression("value.a ==")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/ends too early/),
+    });
+    expect(parseExpression("(value.a")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/never closed/),
+    });
     expect(parseExpression("value.a = 1")).toMatchObject({ ok: false });
   });
 });
@@ -70,13 +90,21 @@ describe("rule expressions", () => {
 describe("validateJsonSchema", () => {
   const schema = {
     type: "object" as const,
-    properties: { topic: { type: "string" as const, minLength: 3 }, depth: { type: "integer" as const, enum: [1, 2, 3] } },
+    properties: {
+      topic: { type: "string" as const, minLength: 3 },
+      depth: { type: "integer" as const, enum: [1, 2, 3] },
+    },
     required: ["topic"],
   };
 
   it("accepts conforming values and lists every problem otherwise", () => {
     expect(validateJsonSchema({ topic: "tides", depth: 2 }, schema)).toEqual([]);
-    expect(validateJsonSchema({ depth: 5 }, schema)).toEqual(["input.topic: is required", "input.depth: must be one of 1, 2, 3"]);
-    expect(validateJsonSchema({ topic: 42 }, schema)).toEqual(["input.topic: expected string, got number"]);
+    expect(validateJsonSchema({ depth: 5 }, schema)).toEqual([
+      "input.topic: is required",
+      "input.depth: must be one of 1, 2, 3",
+    ]);
+    expect(validateJsonSchema({ topic: 42 }, schema)).toEqual([
+      "input.topic: expected string, got number",
+    ]);
   });
 });

@@ -10,7 +10,8 @@ import { z } from "zod";
  * installInputsOf(entry) // → [{ key: "env:GITHUB_TOKEN", isSecret: true, ... }]
  */
 
-export const SERVER_JSON_SCHEMA_URL = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
+export const SERVER_JSON_SCHEMA_URL =
+  "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 
 const Input = z.looseObject({
   description: z.string().optional(),
@@ -27,8 +28,16 @@ export const KeyValueInputSchema = Input.extend({ name: z.string().min(1).max(20
 export type KeyValueInput = z.infer<typeof KeyValueInputSchema>;
 
 export const ArgumentSchema = z.discriminatedUnion("type", [
-  Input.extend({ type: z.literal("positional"), valueHint: z.string().optional(), isRepeated: z.boolean().optional() }),
-  Input.extend({ type: z.literal("named"), name: z.string().min(1), isRepeated: z.boolean().optional() }),
+  Input.extend({
+    type: z.literal("positional"),
+    valueHint: z.string().optional(),
+    isRepeated: z.boolean().optional(),
+  }),
+  Input.extend({
+    type: z.literal("named"),
+    name: z.string().min(1),
+    isRepeated: z.boolean().optional(),
+  }),
 ]);
 export type Argument = z.infer<typeof ArgumentSchema>;
 
@@ -66,7 +75,10 @@ export const serverName = z
   .string()
   .min(3)
   .max(200)
-  .regex(/^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/, "must look like namespace/name, e.g. io.github.owner/server");
+  .regex(
+    /^[a-zA-Z0-9.-]+\/[a-zA-Z0-9._-]+$/,
+    "must look like namespace/name, e.g. io.github.owner/server",
+  );
 
 export const ServerJsonSchema = z.looseObject({
   $schema: z.string().optional(),
@@ -75,7 +87,13 @@ export const ServerJsonSchema = z.looseObject({
   description: z.string().min(1).max(300),
   version: z.string().min(1).max(100),
   websiteUrl: z.string().optional(),
-  repository: z.looseObject({ url: z.string(), source: z.string().optional(), subfolder: z.string().optional() }).optional(),
+  repository: z
+    .looseObject({
+      url: z.string(),
+      source: z.string().optional(),
+      subfolder: z.string().optional(),
+    })
+    .optional(),
   icons: z.array(z.looseObject({ src: z.string() })).optional(),
   packages: z.array(PackageSchema).optional(),
   remotes: z.array(RemoteSchema).optional(),
@@ -132,7 +150,9 @@ function needsValue(input: { value?: string }): boolean {
 }
 
 export function argumentKey(argument: Argument, index: number): string {
-  return argument.type === "named" ? `arg:${argument.name}` : `arg:${argument.valueHint ?? `#${index}`}`;
+  return argument.type === "named"
+    ? `arg:${argument.name}`
+    : `arg:${argument.valueHint ?? `#${index}`}`;
 }
 
 /** The install form's fields, in the order they appear in the entry. */
@@ -153,7 +173,10 @@ export function installInputsOf(entry: ServerJson): InstallInput[] {
       if (!needsValue(argument)) return;
       inputs.push({
         key: argumentKey(argument, index),
-        label: argument.type === "named" ? argument.name : (argument.valueHint ?? `argument ${index + 1}`),
+        label:
+          argument.type === "named"
+            ? argument.name
+            : (argument.valueHint ?? `argument ${index + 1}`),
         kind: "argument",
         isRepeated: argument.isRepeated ?? false,
         ...common(argument),
@@ -161,16 +184,34 @@ export function installInputsOf(entry: ServerJson): InstallInput[] {
     });
     for (const variable of runner.package.environmentVariables ?? []) {
       if (!needsValue(variable)) continue;
-      inputs.push({ key: `env:${variable.name}`, label: variable.name, kind: "env", isRepeated: false, ...common(variable) });
+      inputs.push({
+        key: `env:${variable.name}`,
+        label: variable.name,
+        kind: "env",
+        isRepeated: false,
+        ...common(variable),
+      });
     }
     for (const header of runner.package.transport.headers ?? []) {
       if (!needsValue(header)) continue;
-      inputs.push({ key: `header:${header.name}`, label: header.name, kind: "header", isRepeated: false, ...common(header) });
+      inputs.push({
+        key: `header:${header.name}`,
+        label: header.name,
+        kind: "header",
+        isRepeated: false,
+        ...common(header),
+      });
     }
   } else {
     for (const header of runner.remote.headers ?? []) {
       if (!needsValue(header)) continue;
-      inputs.push({ key: `header:${header.name}`, label: header.name, kind: "header", isRepeated: false, ...common(header) });
+      inputs.push({
+        key: `header:${header.name}`,
+        label: header.name,
+        kind: "header",
+        isRepeated: false,
+        ...common(header),
+      });
     }
   }
   return inputs;
@@ -182,7 +223,9 @@ export const CatalogMetaSchema = z.object({
   category: z.enum(CATALOG_CATEGORIES).default("other"),
   needsInternet: z.boolean().default(false),
   /** A tool that only reads and has no required arguments, used by checks; absent means "pick one". */
-  harmlessTool: z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) }).optional(),
+  harmlessTool: z
+    .object({ name: z.string(), arguments: z.record(z.string(), z.unknown()).default({}) })
+    .optional(),
 });
 export type CatalogMeta = z.infer<typeof CatalogMetaSchema>;
 
@@ -208,5 +251,7 @@ export const McpServersEntrySchema = z.union([
 ]);
 export type McpServersEntry = z.infer<typeof McpServersEntrySchema>;
 
-export const McpServersConfigSchema = z.object({ mcpServers: z.record(z.string(), McpServersEntrySchema) });
+export const McpServersConfigSchema = z.object({
+  mcpServers: z.record(z.string(), McpServersEntrySchema),
+});
 export type McpServersConfig = z.infer<typeof McpServersConfigSchema>;

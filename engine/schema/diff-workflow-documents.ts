@@ -15,7 +15,10 @@ export interface NodeSummary {
   label: string | undefined;
 }
 
-export type EdgeSummary = Pick<WorkflowEdge, "id" | "source" | "sourcePort" | "target" | "targetPort">;
+export type EdgeSummary = Pick<
+  WorkflowEdge,
+  "id" | "source" | "sourcePort" | "target" | "targetPort"
+>;
 
 export interface WorkflowDiff {
   nodes: {
@@ -38,7 +41,10 @@ export interface WorkflowDiff {
  * @example diffWorkflowDocuments(loadWorkflowDocument(v3.document), draft).nodes.changed[0]?.fields
  *   // → [{ path: "config.prompt", before: "Summarise", after: "Summarise in 3 bullets" }]
  */
-export function diffWorkflowDocuments(before: WorkflowDocument, after: WorkflowDocument): WorkflowDiff {
+export function diffWorkflowDocuments(
+  before: WorkflowDocument,
+  after: WorkflowDocument,
+): WorkflowDiff {
   const beforeNodes = new Map(before.nodes.map((n) => [n.id, n]));
   const afterNodes = new Map(after.nodes.map((n) => [n.id, n]));
   const nodes: WorkflowDiff["nodes"] = { added: [], removed: [], changed: [], moved: [] };
@@ -52,9 +58,11 @@ export function diffWorkflowDocuments(before: WorkflowDocument, after: WorkflowD
     if (fields.length) nodes.changed.push({ ...summarizeNode(node), fields });
     if (!isEqual(old.position, node.position)) nodes.moved.push(node.id);
   }
-  for (const node of before.nodes) if (!afterNodes.has(node.id)) nodes.removed.push(summarizeNode(node));
+  for (const node of before.nodes)
+    if (!afterNodes.has(node.id)) nodes.removed.push(summarizeNode(node));
 
-  const edgeKey = (e: WorkflowEdge) => JSON.stringify([e.id, e.source, e.sourcePort, e.target, e.targetPort]);
+  const edgeKey = (e: WorkflowEdge) =>
+    JSON.stringify([e.id, e.source, e.sourcePort, e.target, e.targetPort]);
   const beforeEdges = new Set(before.edges.map(edgeKey));
   const afterEdges = new Set(after.edges.map(edgeKey));
   const edges = {
@@ -62,18 +70,43 @@ export function diffWorkflowDocuments(before: WorkflowDocument, after: WorkflowD
     removed: before.edges.filter((e) => !afterEdges.has(edgeKey(e))).map(summarizeEdge),
   };
 
-  const documentFields = (d: WorkflowDocument) => ({ name: d.name, description: d.description, settings: d.settings });
-  return { nodes, edges, settingsChanged: diffValues(documentFields(before), documentFields(after), "") };
+  const documentFields = (d: WorkflowDocument) => ({
+    name: d.name,
+    description: d.description,
+    settings: d.settings,
+  });
+  return {
+    nodes,
+    edges,
+    settingsChanged: diffValues(documentFields(before), documentFields(after), ""),
+  };
 }
 
 /** Whether a diff changes what the workflow does (moving nodes does not). */
 export function hasChanges(diff: WorkflowDiff): boolean {
   const { nodes, edges, settingsChanged } = diff;
-  return [nodes.added, nodes.removed, nodes.changed, edges.added, edges.removed, settingsChanged].some((list) => list.length > 0);
+  return [
+    nodes.added,
+    nodes.removed,
+    nodes.changed,
+    edges.added,
+    edges.removed,
+    settingsChanged,
+  ].some((list) => list.length > 0);
 }
 
-const summarizeNode = (node: WorkflowNode): NodeSummary => ({ id: node.id, kind: node.kind, label: node.label });
-const summarizeEdge = ({ id, source, sourcePort, target, targetPort }: WorkflowEdge): EdgeSummary => ({ id, source, sourcePort, target, targetPort });
+const summarizeNode = (node: WorkflowNode): NodeSummary => ({
+  id: node.id,
+  kind: node.kind,
+  label: node.label,
+});
+const summarizeEdge = ({
+  id,
+  source,
+  sourcePort,
+  target,
+  targetPort,
+}: WorkflowEdge): EdgeSummary => ({ id, source, sourcePort, target, targetPort });
 
 /** A node without its position: everything that changes what the step does or how it is shown in runs. */
 function behaviourOf(node: WorkflowNode): Record<string, unknown> {
@@ -90,7 +123,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 function diffValues(before: unknown, after: unknown, path: string): FieldChange[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((key) => diffValues(before[key], after[key], path ? `${path}.${key}` : key));
+    return keys.flatMap((key) =>
+      diffValues(before[key], after[key], path ? `${path}.${key}` : key),
+    );
   }
   if (isEqual(before, after)) return [];
   // An object that appeared or disappeared (a policy added) is listed by its leaves, like any other.
@@ -102,7 +137,8 @@ function diffValues(before: unknown, after: unknown, path: string): FieldChange[
 /** Deep equality of JSON values, where an absent key equals an undefined one. */
 function isEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => isEqual(item, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => isEqual(item, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].every((key) => isEqual(a[key], b[key]));

@@ -22,7 +22,9 @@ export const WorkflowDocumentV1Schema = z.object({
     )
     .default([]),
   connections: z
-    .array(z.object({ from: z.string(), to: z.string(), branch: z.enum(["then", "else"]).optional() }))
+    .array(
+      z.object({ from: z.string(), to: z.string(), branch: z.enum(["then", "else"]).optional() }),
+    )
     .default([]),
 });
 export type WorkflowDocumentV1 = z.output<typeof WorkflowDocumentV1Schema>;
@@ -32,7 +34,9 @@ type V2NodeInput = WorkflowDocumentInput["nodes"] extends (infer N)[] | undefine
 
 const readString = (value: unknown) => (typeof value === "string" ? value : undefined);
 const readStrings = (value: unknown) =>
-  Array.isArray(value) && value.every((v) => typeof v === "string") ? (value as string[]) : undefined;
+  Array.isArray(value) && value.every((v) => typeof v === "string")
+    ? (value as string[])
+    : undefined;
 const readInt = (value: unknown) => (Number.isInteger(value) ? (value as number) : undefined);
 
 function migrateInputFields(fields: unknown): JsonSchema | undefined {
@@ -56,7 +60,15 @@ function migrateNode(node: V1Node): V2NodeInput {
     case "input":
       return { ...base, kind: "input", config: { schema: migrateInputFields(d.fields) } };
     case "prompt":
-      return { ...base, kind: "llm", config: { prompt: readString(d.template), system: readString(d.system), model: readString(d.model) } };
+      return {
+        ...base,
+        kind: "llm",
+        config: {
+          prompt: readString(d.template),
+          system: readString(d.system),
+          model: readString(d.model),
+        },
+      };
     case "agent":
       return {
         ...base,
@@ -70,8 +82,15 @@ function migrateNode(node: V1Node): V2NodeInput {
         },
       };
     case "tool": {
-      const args = typeof d.args === "object" && d.args !== null ? (d.args as Record<string, never>) : undefined;
-      return { ...base, kind: "tool", config: { server: readString(d.server), tool: readString(d.tool), args } };
+      const args =
+        typeof d.args === "object" && d.args !== null
+          ? (d.args as Record<string, never>)
+          : undefined;
+      return {
+        ...base,
+        kind: "tool",
+        config: { server: readString(d.server), tool: readString(d.tool), args },
+      };
     }
     case "if":
       return { ...base, kind: "condition", config: { when: readString(d.expression) } };

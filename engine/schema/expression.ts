@@ -21,7 +21,12 @@ type Token =
   | { kind: "path"; text: string };
 
 const OPERATORS = ["===", "!==", "==", "!=", ">=", "<=", "&&", "||", ">", "<", "!", "(", ")"];
-const WORD_OPERATORS: Record<string, string> = { and: "&&", or: "||", not: "!", contains: "contains" };
+const WORD_OPERATORS: Record<string, string> = {
+  and: "&&",
+  or: "||",
+  not: "!",
+  contains: "contains",
+};
 const NUMBER = /-?\d+(?:\.\d+)?/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_.[\]-]*/y;
 
@@ -52,14 +57,16 @@ function tokenize(text: string): Token[] | string {
     } else if (ch === '"' || ch === "'") {
       let value = "";
       let j = i + 1;
-      for (; j < text.length && text[j] !== ch; j++) value += text[j] === "\\" ? (text[++j] ?? "") : text[j];
+      for (; j < text.length && text[j] !== ch; j++)
+        value += text[j] === "\\" ? (text[++j] ?? "") : text[j];
       if (j >= text.length) return `unclosed string starting at character ${i + 1}`;
       tokens.push({ kind: "literal", value });
       i = j + 1;
     } else {
       const word = matchAt(WORD, text, i);
       if (!word) return `unexpected "${ch}" at character ${i + 1}`;
-      if (word === "true" || word === "false") tokens.push({ kind: "literal", value: word === "true" });
+      if (word === "true" || word === "false")
+        tokens.push({ kind: "literal", value: word === "true" });
       else if (word === "null") tokens.push({ kind: "literal", value: null });
       else if (WORD_OPERATORS[word]) tokens.push({ kind: "op", text: WORD_OPERATORS[word] });
       else tokens.push({ kind: "path", text: word });
@@ -76,7 +83,10 @@ class Parser {
   parseAll(): Expression {
     const expression = this.parseOr();
     const extra = this.tokens[this.index];
-    if (extra) throw new Error(`unexpected ${extra.kind === "op" ? extra.text : "value"} after a complete expression`);
+    if (extra)
+      throw new Error(
+        `unexpected ${extra.kind === "op" ? extra.text : "value"} after a complete expression`,
+      );
     return expression;
   }
 
@@ -109,7 +119,8 @@ class Parser {
       return { type: "not", operand: this.parseUnary() };
     }
     const left = this.parsePrimary();
-    const operator = this.peekOp("==", "!=", ">", ">=", "<", "<=", "contains") as CompareOperator | undefined;
+    const operator = this.peekOp("==", "!=", ">", ">=", "<", "<=", "contains") as
+      CompareOperator | undefined;
     if (!operator) return left;
     this.index++;
     return { type: "compare", operator, left, right: this.parsePrimary() };
@@ -153,7 +164,10 @@ export function parseExpression(text: string): ParseResult<Expression> {
  * Lists the paths an expression reads, so the compiler can check they point upstream.
  * @example listExpressionPaths(parsed) // for "steps.a.output.x > 1" → [{ root: "steps", step: "a", segments: ["x"] }]
  */
-export function listExpressionPaths(expression: Expression, into: BindingPath[] = []): BindingPath[] {
+export function listExpressionPaths(
+  expression: Expression,
+  into: BindingPath[] = [],
+): BindingPath[] {
   switch (expression.type) {
     case "path":
       into.push(expression.path);
@@ -194,14 +208,22 @@ function compareValues(operator: CompareOperator, left: unknown, right: unknown)
     case "contains":
       if (typeof left === "string") return typeof right === "string" && left.includes(right);
       if (Array.isArray(left)) return left.some((item) => isEqual(item, right));
-      if (typeof left === "object" && left !== null) return typeof right === "string" && Object.hasOwn(left, right);
+      if (typeof left === "object" && left !== null)
+        return typeof right === "string" && Object.hasOwn(left, right);
       return false;
     default: {
       const comparable =
-        (typeof left === "number" && typeof right === "number") || (typeof left === "string" && typeof right === "string");
+        (typeof left === "number" && typeof right === "number") ||
+        (typeof left === "string" && typeof right === "string");
       if (!comparable) return false;
       const [l, r] = [left as number | string, right as number | string];
-      return operator === ">" ? l > r : operator === ">=" ? l >= r : operator === "<" ? l < r : l <= r;
+      return operator === ">"
+        ? l > r
+        : operator === ">="
+          ? l >= r
+          : operator === "<"
+            ? l < r
+            : l <= r;
     }
   }
 }
@@ -211,7 +233,10 @@ function compareValues(operator: CompareOperator, left: unknown, right: unknown)
  * missing field is simply false rather than an error.
  * @example evaluateExpression(parsed, (path) => (path.root === "value" ? 3 : null)) // → true for "value > 2"
  */
-export function evaluateExpression(expression: Expression, readPath: (path: BindingPath) => unknown): unknown {
+export function evaluateExpression(
+  expression: Expression,
+  readPath: (path: BindingPath) => unknown,
+): unknown {
   switch (expression.type) {
     case "literal":
       return expression.value;
@@ -220,9 +245,15 @@ export function evaluateExpression(expression: Expression, readPath: (path: Bind
     case "not":
       return !isTruthy(evaluateExpression(expression.operand, readPath));
     case "and":
-      return isTruthy(evaluateExpression(expression.left, readPath)) && isTruthy(evaluateExpression(expression.right, readPath));
+      return (
+        isTruthy(evaluateExpression(expression.left, readPath)) &&
+        isTruthy(evaluateExpression(expression.right, readPath))
+      );
     case "or":
-      return isTruthy(evaluateExpression(expression.left, readPath)) || isTruthy(evaluateExpression(expression.right, readPath));
+      return (
+        isTruthy(evaluateExpression(expression.left, readPath)) ||
+        isTruthy(evaluateExpression(expression.right, readPath))
+      );
     case "compare":
       return compareValues(
         expression.operator,

@@ -6,10 +6,17 @@ import { AppError } from "../errors";
  * @example throw toInvalidInput("plan", parsed.error) // "The plan is invalid at steps.0.id: …"
  */
 export function toInvalidInput(what: string, error: z.ZodError): AppError {
-  const issues = error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.join("."),
+    message: issue.message,
+  }));
   const first = issues[0];
   const where = first?.path ? ` at ${first.path}` : "";
-  return new AppError("INVALID_INPUT", `The ${what} is invalid${where}: ${first?.message ?? "unknown problem"}`, {
-    issues,
-  });
+  return new AppError(
+    "INVALID_INPUT",
+    `The ${what} is invalid${where}: ${first?.message ?? "unknown problem"}`,
+    {
+      issues,
+    },
+  );
 }

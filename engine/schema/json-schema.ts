@@ -64,13 +64,20 @@ function matchesType(value: unknown, type: NonNullable<JsonSchema["type"]>): boo
   }
 }
 
-function collectProblems(value: unknown, schema: JsonSchema, path: string, problems: string[]): void {
+function collectProblems(
+  value: unknown,
+  schema: JsonSchema,
+  path: string,
+  problems: string[],
+): void {
   if (schema.type && !matchesType(value, schema.type)) {
     problems.push(`${path}: expected ${schema.type}, got ${describeType(value)}`);
     return;
   }
   if (schema.enum && !schema.enum.some((option) => option === value)) {
-    problems.push(`${path}: must be one of ${schema.enum.map((o) => JSON.stringify(o)).join(", ")}`);
+    problems.push(
+      `${path}: must be one of ${schema.enum.map((o) => JSON.stringify(o)).join(", ")}`,
+    );
   }
   if (typeof value === "string") {
     if (schema.minLength !== undefined && value.length < schema.minLength)
@@ -79,8 +86,10 @@ function collectProblems(value: unknown, schema: JsonSchema, path: string, probl
       problems.push(`${path}: must be at most ${schema.maxLength} characters`);
   }
   if (typeof value === "number") {
-    if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${path}: must be ≥ ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${path}: must be ≤ ${schema.maximum}`);
+    if (schema.minimum !== undefined && value < schema.minimum)
+      problems.push(`${path}: must be ≥ ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum)
+      problems.push(`${path}: must be ≤ ${schema.maximum}`);
   }
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems)
@@ -88,7 +97,8 @@ function collectProblems(value: unknown, schema: JsonSchema, path: string, probl
     if (schema.maxItems !== undefined && value.length > schema.maxItems)
       problems.push(`${path}: allows at most ${schema.maxItems} items`);
     if (schema.items) {
-      for (let i = 0; i < value.length; i++) collectProblems(value[i], schema.items, `${path}[${i}]`, problems);
+      for (let i = 0; i < value.length; i++)
+        collectProblems(value[i], schema.items, `${path}[${i}]`, problems);
     }
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
@@ -100,7 +110,8 @@ function collectProblems(value: unknown, schema: JsonSchema, path: string, probl
     for (const [key, child] of Object.entries(record)) {
       const childSchema = properties[key];
       if (childSchema) collectProblems(child, childSchema, `${path}.${key}`, problems);
-      else if (schema.additionalProperties === false) problems.push(`${path}.${key}: is not allowed`);
+      else if (schema.additionalProperties === false)
+        problems.push(`${path}.${key}: is not allowed`);
     }
   }
 }
@@ -110,7 +121,11 @@ function collectProblems(value: unknown, schema: JsonSchema, path: string, probl
  * @example validateJsonSchema({ topic: 3 }, { type: "object", properties: { topic: { type: "string" } } })
  *   // → ["input.topic: expected string, got number"]
  */
-export function validateJsonSchema(value: unknown, schema: JsonSchema, rootName = "input"): string[] {
+export function validateJsonSchema(
+  value: unknown,
+  schema: JsonSchema,
+  rootName = "input",
+): string[] {
   const problems: string[] = [];
   collectProblems(value, schema, rootName, problems);
   return problems;

@@ -8,7 +8,16 @@ describe("loadWorkflowDocument", () => {
     const doc = loadWorkflowDocument({
       version: 2,
       viewport: { x: 10, y: 20, zoom: 1.5 },
-      nodes: [{ id: "ask", kind: "llm", selected: true, dragging: false, position: { x: 1, y: 2 }, config: { prompt: "Hi" } }],
+      nodes: [
+        {
+          id: "ask",
+          kind: "llm",
+          selected: true,
+          dragging: false,
+          position: { x: 1, y: 2 },
+          config: { prompt: "Hi" },
+        },
+      ],
       edges: [],
     });
     expect(doc).toEqual({
@@ -21,10 +30,19 @@ describe("loadWorkflowDocument", () => {
   it("fills edge ports with their defaults", () => {
     const doc = loadWorkflowDocument({
       version: 2,
-      nodes: [{ id: "a", kind: "input" }, { id: "b", kind: "output" }],
+      nodes: [
+        { id: "a", kind: "input" },
+        { id: "b", kind: "output" },
+      ],
       edges: [{ id: "e1", source: "a", target: "b" }],
     });
-    expect(doc.edges[0]).toEqual({ id: "e1", source: "a", sourcePort: "out", target: "b", targetPort: "in" });
+    expect(doc.edges[0]).toEqual({
+      id: "e1",
+      source: "a",
+      sourcePort: "out",
+      target: "b",
+      targetPort: "in",
+    });
   });
 
   it("migrates a version 1 workflow so it opens and compiles as before", () => {
@@ -34,9 +52,28 @@ describe("loadWorkflowDocument", () => {
       selected: ["check"],
       nodes: [
         { id: "in", type: "input", x: 0, y: 0, data: { fields: ["subject"] } },
-        { id: "check", type: "if", x: 200, y: 0, data: { expression: 'input.subject contains "refund"' } },
-        { id: "refund", type: "agent", data: { systemPrompt: "Handle refunds", servers: ["billing"], tools: ["refund"], maxTurns: 4 } },
-        { id: "reply", type: "prompt", data: { template: "Reply to {{input.subject}}", model: "gpt-4o-mini" } },
+        {
+          id: "check",
+          type: "if",
+          x: 200,
+          y: 0,
+          data: { expression: 'input.subject contains "refund"' },
+        },
+        {
+          id: "refund",
+          type: "agent",
+          data: {
+            systemPrompt: "Handle refunds",
+            servers: ["billing"],
+            tools: ["refund"],
+            maxTurns: 4,
+          },
+        },
+        {
+          id: "reply",
+          type: "prompt",
+          data: { template: "Reply to {{input.subject}}", model: "gpt-4o-mini" },
+        },
         { id: "out", type: "output", data: { name: "answer" } },
       ],
       connections: [
@@ -50,13 +87,31 @@ describe("loadWorkflowDocument", () => {
     const doc = loadWorkflowDocument(v1);
     expect(doc.version).toBe(2);
     expect(doc.nodes.map((n) => n.kind)).toEqual(["input", "condition", "agent", "llm", "output"]);
-    expect(doc.nodes[1]).toMatchObject({ position: { x: 200, y: 0 }, config: { when: 'input.subject contains "refund"' } });
-    expect(doc.nodes[2]?.config).toEqual({ instructions: "Handle refunds", mcpServers: ["billing"], allowedTools: ["refund"], maxSteps: 4 });
-    expect(doc.nodes[3]?.config).toEqual({ prompt: "Reply to {{input.subject}}", model: "gpt-4o-mini" });
-    expect(doc.nodes[0]?.config).toEqual({
-      schema: { type: "object", properties: { subject: { type: "string" } }, required: ["subject"] },
+    expect(doc.nodes[1]).toMatchObject({
+      position: { x: 200, y: 0 },
+      config: { when: 'input.subject contains "refund"' },
     });
-    expect(doc.edges.find((e) => e.target === "refund")).toMatchObject({ id: "check->refund", sourcePort: "true" });
+    expect(doc.nodes[2]?.config).toEqual({
+      instructions: "Handle refunds",
+      mcpServers: ["billing"],
+      allowedTools: ["refund"],
+      maxSteps: 4,
+    });
+    expect(doc.nodes[3]?.config).toEqual({
+      prompt: "Reply to {{input.subject}}",
+      model: "gpt-4o-mini",
+    });
+    expect(doc.nodes[0]?.config).toEqual({
+      schema: {
+        type: "object",
+        properties: { subject: { type: "string" } },
+        required: ["subject"],
+      },
+    });
+    expect(doc.edges.find((e) => e.target === "refund")).toMatchObject({
+      id: "check->refund",
+      sourcePort: "true",
+    });
     expect(doc.edges.find((e) => e.target === "reply")).toMatchObject({ sourcePort: "false" });
     expect(compileWorkflow(doc).ok).toBe(true);
   });
@@ -66,7 +121,9 @@ describe("loadWorkflowDocument", () => {
   });
 
   it("refuses a version from the future, naming it", () => {
-    expect(() => loadWorkflowDocument({ version: 7, nodes: [] })).toThrowError(/Unknown workflow document version 7/);
+    expect(() => loadWorkflowDocument({ version: 7, nodes: [] })).toThrowError(
+      /Unknown workflow document version 7/,
+    );
   });
 
   it("reports where an invalid document is wrong, as INVALID_INPUT", () => {

@@ -2,7 +2,11 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { toInvalidInput } from "./invalid-input";
 import { migrateV1ToV2, WorkflowDocumentV1Schema } from "./document-v1";
-import { CURRENT_DOCUMENT_VERSION, WorkflowDocumentSchema, type WorkflowDocument } from "./workflow-document";
+import {
+  CURRENT_DOCUMENT_VERSION,
+  WorkflowDocumentSchema,
+  type WorkflowDocument,
+} from "./workflow-document";
 
 /** One entry per older version: parse that version's shape, return the next version's input. */
 const MIGRATIONS: Record<number, (doc: unknown) => unknown> = {
@@ -26,16 +30,20 @@ export function loadWorkflowDocument(raw: unknown): WorkflowDocument {
   let doc = raw;
   let version = readVersion(doc);
   if (!Number.isInteger(version) || version < 1 || version > CURRENT_DOCUMENT_VERSION) {
-    throw new AppError("INVALID_INPUT", `Unknown workflow document version ${String(version)}`, { version });
+    throw new AppError("INVALID_INPUT", `Unknown workflow document version ${String(version)}`, {
+      version,
+    });
   }
   try {
     for (; version < CURRENT_DOCUMENT_VERSION; version++) {
       const migrate = MIGRATIONS[version];
-      if (!migrate) throw new AppError("INVALID_INPUT", `No migration from document version ${version}`);
+      if (!migrate)
+        throw new AppError("INVALID_INPUT", `No migration from document version ${version}`);
       doc = migrate(doc);
     }
   } catch (error) {
-    if (error instanceof z.ZodError) throw toInvalidInput(`workflow document (version ${version})`, error);
+    if (error instanceof z.ZodError)
+      throw toInvalidInput(`workflow document (version ${version})`, error);
     throw error;
   }
   const parsed = WorkflowDocumentSchema.safeParse(doc);

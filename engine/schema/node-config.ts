@@ -30,7 +30,11 @@ export const RetryPolicyInputSchema = z.object({
 export const NodeConfigSchemas = {
   input: z.object({ schema: JsonSchemaSchema.optional() }),
   agent: z.object({ ...agentSettings, prompt: optionalText }),
-  tool: z.object({ server: optionalText, tool: optionalText, args: z.record(z.string(), templateValue).optional() }),
+  tool: z.object({
+    server: optionalText,
+    tool: optionalText,
+    args: z.record(z.string(), templateValue).optional(),
+  }),
   llm: z.object({
     prompt: optionalText,
     system: optionalText,
@@ -40,7 +44,9 @@ export const NodeConfigSchemas = {
   }),
   router: z.object({
     mode: z.enum(["llm", "rule"]).optional(),
-    branches: z.array(z.object({ name: z.string(), description: optionalText, when: optionalText })).optional(),
+    branches: z
+      .array(z.object({ name: z.string(), description: optionalText, when: optionalText }))
+      .optional(),
     prompt: optionalText,
     model: optionalText,
   }),
@@ -68,7 +74,15 @@ export const NodeConfigSchemas = {
   }),
   swarm: z.object({
     task: optionalText,
-    agents: z.array(z.object({ name: optionalText, ...agentSettings, handoffs: z.array(z.string()).optional() })).optional(),
+    agents: z
+      .array(
+        z.object({
+          name: optionalText,
+          ...agentSettings,
+          handoffs: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
     entryAgent: optionalText,
     maxHandoffs: z.int().min(0).max(50).optional(),
   }),

@@ -25,17 +25,23 @@ export function listNodePorts(node: WorkflowNode): NodePorts {
       return { inputs: anyIn, outputs: out("text") };
     case "tool":
       // Without an args template the incoming value itself becomes the arguments, so it must be an object.
-      return { inputs: [{ name: "in", type: node.config.args ? "any" : "object" }], outputs: out("any") };
+      return {
+        inputs: [{ name: "in", type: node.config.args ? "any" : "object" }],
+        outputs: out("any"),
+      };
     case "llm":
       return { inputs: anyIn, outputs: out(node.config.outputSchema ? "object" : "text") };
     case "router": {
-      const names = new Set((node.config.branches ?? []).map((b) => b.name).filter((n) => n.length > 0));
+      const names = new Set(
+        (node.config.branches ?? []).map((b) => b.name).filter((n) => n.length > 0),
+      );
       names.add(DEFAULT_BRANCH);
       return { inputs: anyIn, outputs: [...names].map((name) => ({ name, type: "any" })) };
     }
     case "join": {
       const aggregator = node.config.aggregator ?? "concat";
-      const type: ValueType = aggregator === "merge" ? "object" : aggregator === "llm-summary" ? "text" : "any";
+      const type: ValueType =
+        aggregator === "merge" ? "object" : aggregator === "llm-summary" ? "text" : "any";
       return { inputs: anyIn, outputs: out(type) };
     }
     case "orchestrator":
@@ -43,9 +49,21 @@ export function listNodePorts(node: WorkflowNode): NodePorts {
     case "swarm":
       return { inputs: anyIn, outputs: out("object") };
     case "condition":
-      return { inputs: anyIn, outputs: [{ name: "true", type: "any" }, { name: "false", type: "any" }] };
+      return {
+        inputs: anyIn,
+        outputs: [
+          { name: "true", type: "any" },
+          { name: "false", type: "any" },
+        ],
+      };
     case "human-approval":
-      return { inputs: anyIn, outputs: [{ name: "approved", type: "object" }, { name: "rejected", type: "object" }] };
+      return {
+        inputs: anyIn,
+        outputs: [
+          { name: "approved", type: "object" },
+          { name: "rejected", type: "object" },
+        ],
+      };
     case "output":
       return { inputs: anyIn, outputs: [] };
     case "parallel":

@@ -43,7 +43,9 @@ export const StepConfigSchemas = {
   }),
   router: z.object({
     mode: z.enum(["llm", "rule"]),
-    branches: z.array(z.object({ name: text, description: nullableText, when: nullableText })).min(1),
+    branches: z
+      .array(z.object({ name: text, description: nullableText, when: nullableText }))
+      .min(1),
     prompt: nullableText,
     model: nullableText,
   }),
@@ -71,7 +73,9 @@ export const StepConfigSchemas = {
   }),
   swarm: z.object({
     task: nullableText,
-    agents: z.array(z.object({ name: text, ...agentSettings, handoffs: z.array(z.string()) })).min(1),
+    agents: z
+      .array(z.object({ name: text, ...agentSettings, handoffs: z.array(z.string()) }))
+      .min(1),
     entryAgent: text,
     maxHandoffs: z.int().min(0),
   }),
@@ -100,7 +104,10 @@ const stepBase = {
   notSafeToRepeat: z.literal(true).optional(),
 };
 
-function defineStep<K extends keyof typeof StepConfigSchemas, C extends z.ZodObject>(kind: K, config: C) {
+function defineStep<K extends keyof typeof StepConfigSchemas, C extends z.ZodObject>(
+  kind: K,
+  config: C,
+) {
   return z.object({ ...stepBase, kind: z.literal(kind), config });
 }
 

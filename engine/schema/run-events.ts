@@ -8,7 +8,11 @@ import { z } from "zod";
 export const TokenUsageSchema = z.object({ inputTokens: z.number(), outputTokens: z.number() });
 export type TokenUsage = z.output<typeof TokenUsageSchema>;
 
-export const RunErrorSchema = z.object({ code: z.string(), message: z.string(), stepId: z.string().optional() });
+export const RunErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  stepId: z.string().optional(),
+});
 export type RunError = z.output<typeof RunErrorSchema>;
 
 const runBase = { runId: z.string(), at: z.number() };
@@ -100,7 +104,12 @@ export const RunEventSchema = z.discriminatedUnion("type", [
       }),
     ),
   }),
-  z.object({ type: z.literal("run.completed"), ...runBase, ...totals, output: z.record(z.string(), z.unknown()) }),
+  z.object({
+    type: z.literal("run.completed"),
+    ...runBase,
+    ...totals,
+    output: z.record(z.string(), z.unknown()),
+  }),
   z.object({ type: z.literal("run.failed"), ...runBase, ...totals, error: RunErrorSchema }),
   z.object({ type: z.literal("run.cancelled"), ...runBase, ...totals, reason: z.string() }),
 ]);
@@ -108,6 +117,13 @@ export const RunEventSchema = z.discriminatedUnion("type", [
 export type RunEvent = z.output<typeof RunEventSchema>;
 export type RunEventType = RunEvent["type"];
 export type RunEventOf<T extends RunEventType> = Extract<RunEvent, { type: T }>;
-export const RUN_EVENT_TYPES = RunEventSchema.options.map((o) => o.shape.type.value) as RunEventType[];
+export const RUN_EVENT_TYPES = RunEventSchema.options.map(
+  (o) => o.shape.type.value,
+) as RunEventType[];
 /** The events after which a run call returns. */
-export const TERMINAL_RUN_EVENTS = ["run.waiting", "run.completed", "run.failed", "run.cancelled"] as const;
+export const TERMINAL_RUN_EVENTS = [
+  "run.waiting",
+  "run.completed",
+  "run.failed",
+  "run.cancelled",
+] as const;

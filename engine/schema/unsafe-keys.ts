@@ -31,7 +31,13 @@ export function hasUnsafeKey(value: unknown): value is Record<string, unknown> {
 /** Rebuilds the object with each key as an own, enumerable property (assignment of `__proto__` would set the prototype instead). */
 function fromEntries(entries: Entries): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (const [key, value] of entries) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const [key, value] of entries)
+    Object.defineProperty(object, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return object;
 }
 
@@ -40,7 +46,12 @@ export const objectsWithUnsafeKeys = {
   isApplicable: hasUnsafeKey,
   serialize: (object: Record<string, unknown>): Entries => Object.entries(object) as Entries,
   deserialize: (entries: Entries): Record<string, unknown> => {
-    if (!Array.isArray(entries) || !entries.every((entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string")) {
+    if (
+      !Array.isArray(entries) ||
+      !entries.every(
+        (entry) => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === "string",
+      )
+    ) {
       throw new Error(`${UNSAFE_KEYS_RULE} expects a list of [key, value] pairs`);
     }
     return fromEntries(entries);

@@ -6,7 +6,10 @@ export const CURRENT_DOCUMENT_VERSION = 2;
 /** Ids double as step ids in bindings (`{{steps.<id>.output}}`), so they must read as a path segment. */
 export const NodeIdSchema = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "Node ids start with a letter and use only letters, digits, - and _");
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    "Node ids start with a letter and use only letters, digits, - and _",
+  );
 
 export const NodePolicySchema = z.object({
   timeoutMs: z.int().min(1).max(3_600_000).optional(),
@@ -28,7 +31,11 @@ const nodeBase = {
 };
 
 function defineNode<K extends NodeKind, C extends z.ZodObject>(kind: K, config: C) {
-  return z.object({ ...nodeBase, kind: z.literal(kind), config: config.prefault(() => ({}) as z.input<C>) });
+  return z.object({
+    ...nodeBase,
+    kind: z.literal(kind),
+    config: config.prefault(() => ({}) as z.input<C>),
+  });
 }
 
 // Object keys (not view state such as `selected`, `dragging` or the viewport) are an allowlist:

@@ -2,7 +2,11 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { toInvalidInput } from "./invalid-input";
 import { loadWorkflowDocument } from "./load-workflow-document";
-import { WorkflowDocumentSchema, type WorkflowDocument, type WorkflowDocumentInput } from "./workflow-document";
+import {
+  WorkflowDocumentSchema,
+  type WorkflowDocument,
+  type WorkflowDocumentInput,
+} from "./workflow-document";
 
 export const WORKFLOW_FILE_FORMAT = "maestro.workflow";
 /** Bump when the envelope changes; the document inside carries its own version and migrations. */
@@ -29,7 +33,11 @@ export interface WorkflowFile {
  * The file of a workflow.
  * @example JSON.stringify(exportWorkflowFile({ name: "Triage", description: "", document }), null, 2)
  */
-export function exportWorkflowFile(workflow: { name: string; description: string; document: WorkflowDocumentInput }): WorkflowFile {
+export function exportWorkflowFile(workflow: {
+  name: string;
+  description: string;
+  document: WorkflowDocumentInput;
+}): WorkflowFile {
   const parsed = WorkflowDocumentSchema.safeParse(workflow.document);
   if (!parsed.success) throw toInvalidInput("workflow document", parsed.error);
   return {
@@ -63,7 +71,9 @@ export function parseWorkflowFile(json: unknown): WorkflowFile {
   if (!("format" in json)) return fromBareDocument(json);
   const { format } = json;
   if (format !== WORKFLOW_FILE_FORMAT) {
-    throw invalidFile(`its format is ${JSON.stringify(format)}, not "${WORKFLOW_FILE_FORMAT}"`, { format });
+    throw invalidFile(`its format is ${JSON.stringify(format)}, not "${WORKFLOW_FILE_FORMAT}"`, {
+      format,
+    });
   }
 
   const envelope = EnvelopeSchema.safeParse(json);
@@ -83,13 +93,19 @@ export function parseWorkflowFile(json: unknown): WorkflowFile {
 /** A bare document must at least look like one, so an unrelated JSON file is not imported as an empty workflow. */
 function fromBareDocument(json: object): WorkflowFile {
   if (!Array.isArray((json as { nodes?: unknown }).nodes)) {
-    throw invalidFile(`expected "format": "${WORKFLOW_FILE_FORMAT}" or a workflow document with "nodes"`);
+    throw invalidFile(
+      `expected "format": "${WORKFLOW_FILE_FORMAT}" or a workflow document with "nodes"`,
+    );
   }
   const loaded = loadWorkflowDocument(json);
   return toFile(loaded.name, loaded.description, loaded);
 }
 
-function toFile(name: string | undefined, description: string | undefined, document: WorkflowDocument): WorkflowFile {
+function toFile(
+  name: string | undefined,
+  description: string | undefined,
+  document: WorkflowDocument,
+): WorkflowFile {
   return {
     format: WORKFLOW_FILE_FORMAT,
     formatVersion: CURRENT_WORKFLOW_FILE_VERSION,
@@ -100,5 +116,9 @@ function toFile(name: string | undefined, description: string | undefined, docum
 }
 
 function invalidFile(why: string, details?: Record<string, unknown>): AppError {
-  return new AppError("INVALID_INPUT", `This is not a workflow file maestro can read: ${why}.`, details);
+  return new AppError(
+    "INVALID_INPUT",
+    `This is not a workflow file maestro can read: ${why}.`,
+    details,
+  );
 }

@@ -6,5 +6,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     setTimeout(() => process.exit(0), 200);
   });
 }
-console.log(`fake next ${process.pid} (parent ${process.ppid}) started: ${process.argv.slice(2).join(" ")}`);
+console.log(
+  `fake next ${process.pid} (parent ${process.ppid}) started: ${process.argv.slice(2).join(" ")}`,
+);
 setInterval(() => {}, 1000);

@@ -7,7 +7,15 @@ import { ROLES, type Role } from "@/db/schema";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { appRouter, createCaller } from "@/server/api/root";
 import { createContext, type Access, type Identity } from "@/server/api/trpc";
-import { hasPermission, ROLE_PERMISSIONS, scopesGranting, TOKEN_SCOPE_NAMES, TOKEN_SCOPES, type Permission, type TokenScope } from "@/server/auth/permissions";
+import {
+  hasPermission,
+  ROLE_PERMISSIONS,
+  scopesGranting,
+  TOKEN_SCOPE_NAMES,
+  TOKEN_SCOPES,
+  type Permission,
+  type TokenScope,
+} from "@/server/auth/permissions";
 import { getEnv } from "@/server/env";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
@@ -24,8 +32,16 @@ import type { UserRow } from "@/server/repositories/users";
  * without meta, or without a sample input below, fails the test: new procedures cannot be forgotten.
  */
 
-type AnyProcedure = { _def: { meta?: { access?: Access }; type: "query" | "mutation" | "subscription"; inputs: unknown[] } };
-const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
+type AnyProcedure = {
+  _def: {
+    meta?: { access?: Access };
+    type: "query" | "mutation" | "subscription";
+    inputs: unknown[];
+  };
+};
+const PROCEDURES = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, AnyProcedure>,
+);
 const PERMISSIONS = [...ROLE_PERMISSIONS.owner];
 
 // ---------------------------------------------------------------------------------------------
@@ -55,7 +71,10 @@ const SAMPLES: Record<string, Sample> = {
   "session.switchTenant": (fx) => ({ tenantId: fx.tenant.id }),
   "session.members": "derived",
   "session.signOutEverywhere": "derived",
-  "session.changePassword": () => ({ currentPassword: "not the password", newPassword: "a new password of some length" }),
+  "session.changePassword": () => ({
+    currentPassword: "not the password",
+    newPassword: "a new password of some length",
+  }),
 
   "workflow.list": "derived",
   "workflow.get": (fx) => ({ id: fx.workflowId }),
@@ -68,12 +87,18 @@ const SAMPLES: Record<string, Sample> = {
   "workflow.saveDraft": (fx) => ({ id: fx.workflowId, document: echo, baseVersion: 1_000_000 }),
   "workflow.versions": (fx) => ({ workflowId: fx.workflowId }),
   "workflow.version": (fx) => ({ id: fx.versionId }),
-  "workflow.restore": (fx) => ({ workflowId: fx.workflowId, versionId: fx.versionId, baseVersion: 1_000_000 }),
+  "workflow.restore": (fx) => ({
+    workflowId: fx.workflowId,
+    versionId: fx.versionId,
+    baseVersion: 1_000_000,
+  }),
   "workflow.export": (fx) => ({ id: fx.workflowId }),
   // Pausing the workflow other samples run would refuse their runs: the spare one is paused.
   "workflow.pause": (fx) => ({ id: fx.spareWorkflowId }),
   "workflow.resume": (fx) => ({ id: fx.workflowId }),
-  "workflow.import": () => ({ file: { format: "maestro.workflow", formatVersion: 1, name: "Imported echo", document: echo } }),
+  "workflow.import": () => ({
+    file: { format: "maestro.workflow", formatVersion: 1, name: "Imported echo", document: echo },
+  }),
 
   "audit.list": "derived",
   "audit.facets": "derived",
@@ -116,7 +141,10 @@ const SAMPLES: Record<string, Sample> = {
 
   "dataset.list": (fx) => ({ workflowId: fx.workflowId }),
   "dataset.get": "derived",
-  "dataset.create": (fx) => ({ workflowId: fx.workflowId, name: `Matrix ${randomBytes(3).toString("hex")}` }),
+  "dataset.create": (fx) => ({
+    workflowId: fx.workflowId,
+    name: `Matrix ${randomBytes(3).toString("hex")}`,
+  }),
   "dataset.setEvaluators": "derived",
   "dataset.addItems": "derived",
   "dataset.removeItems": "derived",
@@ -130,16 +158,33 @@ const SAMPLES: Record<string, Sample> = {
   "evaluation.cancel": "derived",
   "evaluation.compare": "derived",
   "publishGate.get": (fx) => ({ workflowId: fx.workflowId }),
-  "publishGate.set": (fx) => ({ workflowId: fx.workflowId, datasetId: randomUUID(), minScore: 0.5 }),
+  "publishGate.set": (fx) => ({
+    workflowId: fx.workflowId,
+    datasetId: randomUUID(),
+    minScore: 0.5,
+  }),
   "publishGate.remove": (fx) => ({ workflowId: fx.workflowId }),
   "publishGate.evaluate": (fx) => ({ workflowId: fx.workflowId }),
-  "publishGate.publishAnyway": (fx) => ({ workflowId: fx.workflowId, reason: "the matrix says so" }),
+  "publishGate.publishAnyway": (fx) => ({
+    workflowId: fx.workflowId,
+    reason: "the matrix says so",
+  }),
 
   "schedule.list": (fx) => ({ workflowId: fx.workflowId }),
   "schedule.preview": () => ({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin" }),
   // Once a year, and no worker runs in this test: the schedules made here never fire.
-  "schedule.create": (fx) => ({ workflowId: fx.workflowId, cron: "0 0 1 1 *", timezone: "UTC", input: { text: "matrix" } }),
-  "schedule.update": () => ({ id: randomUUID(), cron: "0 0 1 1 *", timezone: "UTC", input: { text: "matrix" } }),
+  "schedule.create": (fx) => ({
+    workflowId: fx.workflowId,
+    cron: "0 0 1 1 *",
+    timezone: "UTC",
+    input: { text: "matrix" },
+  }),
+  "schedule.update": () => ({
+    id: randomUUID(),
+    cron: "0 0 1 1 *",
+    timezone: "UTC",
+    input: { text: "matrix" },
+  }),
   "schedule.setEnabled": "derived",
   "schedule.delete": "derived",
 
@@ -173,7 +218,12 @@ const SAMPLES: Record<string, Sample> = {
   "learning.stopExperiment": "derived",
   "anomaly.updateSettings": () => ({
     sensitivity: "medium",
-    rules: { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false },
+    rules: {
+      circuitBreaker: false,
+      fallbackServer: false,
+      pauseWorkflow: false,
+      tightenRate: false,
+    },
     fallbackServers: {},
     webhookUrl: "",
   }),
@@ -200,7 +250,11 @@ const SAMPLES: Record<string, Sample> = {
 
   "token.scopes": "derived",
   "token.list": "derived",
-  "token.create": () => ({ name: "Matrix token", scopes: ["runs:read"], expiry: { in: "days", days: 7 } }),
+  "token.create": () => ({
+    name: "Matrix token",
+    scopes: ["runs:read"],
+    expiry: { in: "days", days: 7 },
+  }),
   "token.revoke": (fx) => ({ id: fx.spareTokenId }),
 
   "limits.get": "derived",
@@ -210,14 +264,24 @@ const SAMPLES: Record<string, Sample> = {
   "usage.export": () => ({ from: today, to: today }),
 
   "llm.list": "derived",
-  "llm.save": () => ({ provider: "openai-compatible", baseUrl: "http://127.0.0.1:9/v1", defaultModel: "matrix-model" }),
+  "llm.save": () => ({
+    provider: "openai-compatible",
+    baseUrl: "http://127.0.0.1:9/v1",
+    defaultModel: "matrix-model",
+  }),
   "llm.removeKey": () => ({ provider: "anthropic" }),
   "llm.remove": () => ({ provider: "anthropic" }),
   "llm.test": () => ({ provider: "anthropic" }),
-  "llm.setPrices": () => ({ provider: "openai-compatible", prices: [{ model: "matrix-model", inputPerMillion: 0, outputPerMillion: 0 }] }),
+  "llm.setPrices": () => ({
+    provider: "openai-compatible",
+    prices: [{ model: "matrix-model", inputPerMillion: 0, outputPerMillion: 0 }],
+  }),
 
   "platform.listTenants": "derived",
-  "platform.createTenant": () => ({ name: "Matrix tenant", slug: `matrix-${randomBytes(3).toString("hex")}` }),
+  "platform.createTenant": () => ({
+    name: "Matrix tenant",
+    slug: `matrix-${randomBytes(3).toString("hex")}`,
+  }),
   "platform.renameTenant": "derived",
   "platform.setSuspended": "derived",
   "platform.deleteTenant": "derived",
@@ -227,12 +291,21 @@ const SAMPLES: Record<string, Sample> = {
 function deriveSample(schema: unknown): unknown {
   const zod = (schema as { _zod: { def: Record<string, unknown> & { type: string } } })._zod;
   const def = zod.def;
-  const checks = (def.checks as { _zod: { def: { check: string; minimum?: number; value?: number; inclusive?: boolean } } }[] | undefined) ?? [];
+  const checks =
+    (def.checks as
+      | {
+          _zod: { def: { check: string; minimum?: number; value?: number; inclusive?: boolean } };
+        }[]
+      | undefined) ?? [];
   const minLength = checks.find((c) => c._zod.def.check === "min_length")?._zod.def.minimum ?? 0;
   switch (def.type) {
     case "object": {
       const shape = def.shape as Record<string, { _zod: { optin?: string } }>;
-      return Object.fromEntries(Object.entries(shape).flatMap(([key, field]) => (field._zod.optin === "optional" ? [] : [[key, deriveSample(field)]])));
+      return Object.fromEntries(
+        Object.entries(shape).flatMap(([key, field]) =>
+          field._zod.optin === "optional" ? [] : [[key, deriveSample(field)]],
+        ),
+      );
     }
     case "string": {
       if (def.format === "uuid" || def.format === "guid") return randomUUID();
@@ -303,7 +376,11 @@ const privateIdsOfA = new Set<string>();
 
 const echo = makeWorkflow({
   name: "Echo",
-  nodes: [makeNode("input", "in"), makeNode("transform", "shout", { template: { said: "{{input.text}}!" } }), makeNode("output", "out", { name: "echo" })],
+  nodes: [
+    makeNode("input", "in"),
+    makeNode("transform", "shout", { template: { said: "{{input.text}}!" } }),
+    makeNode("output", "out", { name: "echo" }),
+  ],
   edges: chain("in", "shout", "out"),
 });
 
@@ -318,8 +395,22 @@ function tokenIdentity(creator: UserRow, scopes: readonly TokenScope[]): Promise
   let identity = tokenIdentities.get(key);
   if (!identity) {
     identity = (async () => {
-      const ctx = { db: database.db, meta: testMeta, actor: { userId: creator.id, email: creator.email, name: creator.name, isSuperadmin: creator.isSuperadmin }, tenant: activeTenant(fx.tenant, "owner") };
-      const { secret } = await createApiToken(ctx, { name: `matrix ${key}`, scopes: [...scopes], expiry: { in: "never" } });
+      const ctx = {
+        db: database.db,
+        meta: testMeta,
+        actor: {
+          userId: creator.id,
+          email: creator.email,
+          name: creator.name,
+          isSuperadmin: creator.isSuperadmin,
+        },
+        tenant: activeTenant(fx.tenant, "owner"),
+      };
+      const { secret } = await createApiToken(ctx, {
+        name: `matrix ${key}`,
+        scopes: [...scopes],
+        expiry: { in: "never" },
+      });
       return authenticateApiToken(database.db, secret);
     })();
     tokenIdentities.set(key, identity);
@@ -329,7 +420,11 @@ function tokenIdentity(creator: UserRow, scopes: readonly TokenScope[]): Promise
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runs = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `matrix-${randomBytes(4).toString("hex")}` });
+  runs = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `matrix-${randomBytes(4).toString("hex")}`,
+  });
   const db = database.db;
   const tenant = await makeTenant(db, "Tenant A");
   tenantB = await makeTenant(db, "Tenant B");
@@ -339,17 +434,55 @@ beforeAll(async () => {
   const bystanderRole = await makeUser(db, { memberships: [[tenant, "viewer"]] });
   const bystanderRemove = await makeUser(db, { memberships: [[tenant, "viewer"]] });
 
-  const asOwner = createCaller(await createContext({ db, identity: { userId: members.owner.id, tenantId: tenant.id }, meta: testMeta, runSystem: async () => runs }));
+  const asOwner = createCaller(
+    await createContext({
+      db,
+      identity: { userId: members.owner.id, tenantId: tenant.id },
+      meta: testMeta,
+      runSystem: async () => runs,
+    }),
+  );
   // Hundreds of calls in a minute: lift the rate limits (a platform admin may) so that a refusal can only be the permission's.
   for (const t of [tenant, tenantB]) {
-    const caller = createCaller(await createContext({ db, identity: { userId: superadmin.id, tenantId: t.id }, meta: testMeta }));
-    await caller.limits.update({ requestsPerMinutePerUser: 100_000, requestsPerMinutePerToken: 100_000, maxConcurrentRuns: 1_000, maxRunsPerDay: 100_000 });
+    const caller = createCaller(
+      await createContext({
+        db,
+        identity: { userId: superadmin.id, tenantId: t.id },
+        meta: testMeta,
+      }),
+    );
+    await caller.limits.update({
+      requestsPerMinutePerUser: 100_000,
+      requestsPerMinutePerToken: 100_000,
+      maxConcurrentRuns: 1_000,
+      maxRunsPerDay: 100_000,
+    });
   }
-  const workflow = await insertWorkflow(db, { tenantId: tenant.id, name: "Echo", description: "", document: echo, createdBy: members.owner.id });
-  const spare = await insertWorkflow(db, { tenantId: tenant.id, name: "Spare", description: "", document: echo, createdBy: members.owner.id });
-  const run = await asOwner.run.start({ workflowId: workflow.id, draft: true, input: { text: "hi" } });
+  const workflow = await insertWorkflow(db, {
+    tenantId: tenant.id,
+    name: "Echo",
+    description: "",
+    document: echo,
+    createdBy: members.owner.id,
+  });
+  const spare = await insertWorkflow(db, {
+    tenantId: tenant.id,
+    name: "Spare",
+    description: "",
+    document: echo,
+    createdBy: members.owner.id,
+  });
+  const run = await asOwner.run.start({
+    workflowId: workflow.id,
+    draft: true,
+    input: { text: "hi" },
+  });
   const version = await asOwner.run.publish({ workflowId: workflow.id });
-  const spareToken = await asOwner.token.create({ name: "Spare", scopes: ["runs:read"], expiry: { in: "never" } });
+  const spareToken = await asOwner.token.create({
+    name: "Spare",
+    scopes: ["runs:read"],
+    expiry: { in: "never" },
+  });
 
   fx = {
     tenant,
@@ -361,7 +494,17 @@ beforeAll(async () => {
     bystanderRoleId: bystanderRole.id,
     bystanderRemoveId: bystanderRemove.id,
   };
-  for (const id of [tenant.id, workflow.id, spare.id, version.id, run.id, spareToken.token.id, bystanderRole.id, bystanderRemove.id, ...ROLES.map((r) => members[r].id)]) {
+  for (const id of [
+    tenant.id,
+    workflow.id,
+    spare.id,
+    version.id,
+    run.id,
+    spareToken.token.id,
+    bystanderRole.id,
+    bystanderRemove.id,
+    ...ROLES.map((r) => members[r].id),
+  ]) {
     privateIdsOfA.add(id);
   }
 });
@@ -378,9 +521,21 @@ afterAll(async () => {
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
 
 /** Calls a procedure; `signal` ends what it started (a subscription's generator) once judged. */
-async function call(identity: Identity | null, path: string, input: unknown, signal: AbortSignal): Promise<Outcome> {
-  const caller = createCaller(await createContext({ db: database.db, identity, meta: testMeta, runSystem: async () => runs }), { signal });
-  const procedure = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+async function call(
+  identity: Identity | null,
+  path: string,
+  input: unknown,
+  signal: AbortSignal,
+): Promise<Outcome> {
+  const caller = createCaller(
+    await createContext({ db: database.db, identity, meta: testMeta, runSystem: async () => runs }),
+    { signal },
+  );
+  const procedure = path
+    .split(".")
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
+    input: unknown,
+  ) => Promise<unknown>;
   try {
     return { ok: true, value: await procedure(input) };
   } catch (error) {
@@ -394,12 +549,15 @@ async function call(identity: Identity | null, path: string, input: unknown, sig
  * what it sends within 300 ms (a stored run's history comes at once), then it is closed.
  */
 async function textOf(value: unknown, type: AnyProcedure["_def"]["type"]): Promise<string> {
-  if (!(value && typeof value === "object" && Symbol.asyncIterator in value)) return JSON.stringify(value ?? null);
+  if (!(value && typeof value === "object" && Symbol.asyncIterator in value))
+    return JSON.stringify(value ?? null);
   const iterator = (value as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const items: unknown[] = [];
   const deadline = type === "subscription" ? Date.now() + 300 : Date.now() + 60_000;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), deadline - Date.now())));
+  const timeout = new Promise<"timeout">(
+    (resolve) => (timer = setTimeout(() => resolve("timeout"), deadline - Date.now())),
+  );
   try {
     while (items.length < 200) {
       const next = await Promise.race([iterator.next(), timeout]);
@@ -425,14 +583,22 @@ interface CallerKind {
 }
 
 const allScopes = TOKEN_SCOPE_NAMES;
-const isPermission = (access: Access): access is Permission => !["public", "signed-in", "platform"].includes(access);
+const isPermission = (access: Access): access is Permission =>
+  !["public", "signed-in", "platform"].includes(access);
 
 /** Tokens may read where any signed-in user may, change nothing there, and never act as a platform admin. */
-function tokenExpectation(access: Access, type: AnyProcedure["_def"]["type"], creatorRole: Role, scopes: readonly TokenScope[]): Expectation {
+function tokenExpectation(
+  access: Access,
+  type: AnyProcedure["_def"]["type"],
+  creatorRole: Role,
+  scopes: readonly TokenScope[],
+): Expectation {
   if (access === "public") return "allowed";
   if (access === "signed-in") return type === "query" ? "allowed" : "FORBIDDEN";
   if (access === "platform") return "FORBIDDEN";
-  const inScope = scopes.some((s) => (TOKEN_SCOPES[s].permissions as readonly Permission[]).includes(access));
+  const inScope = scopes.some((s) =>
+    (TOKEN_SCOPES[s].permissions as readonly Permission[]).includes(access),
+  );
   return inScope && hasPermission(creatorRole, access) ? "allowed" : "FORBIDDEN";
 }
 
@@ -446,7 +612,11 @@ const otherScopes = (access: Access): readonly TokenScope[] =>
 
 /** In this order for each procedure: the callers that must be refused go before those that may change things. */
 const CALLERS: CallerKind[] = [
-  { label: "signed out", identity: async () => null, expect: (access) => (access === "public" ? "allowed" : "UNAUTHORIZED") },
+  {
+    label: "signed out",
+    identity: async () => null,
+    expect: (access) => (access === "public" ? "allowed" : "UNAUTHORIZED"),
+  },
   {
     label: "the owner of tenant B, on tenant A's ids",
     identity: async () => ({ userId: outsider.id, tenantId: tenantB.id }),
@@ -455,25 +625,31 @@ const CALLERS: CallerKind[] = [
   {
     label: "an API token of A's owner without the matching scope",
     identity: (access) => tokenIdentity(members.owner, otherScopes(access)),
-    expect: (access) => (isPermission(access) && scopesGranting(access).length ? "FORBIDDEN" : null),
+    expect: (access) =>
+      isPermission(access) && scopesGranting(access).length ? "FORBIDDEN" : null,
   },
   {
     label: "an API token of A's viewer with the matching scope",
     identity: (access) => tokenIdentity(members.viewer, matchingScopes(access)),
-    expect: (access, type) => (isPermission(access) ? tokenExpectation(access, type, "viewer", matchingScopes(access)) : null),
+    expect: (access, type) =>
+      isPermission(access)
+        ? tokenExpectation(access, type, "viewer", matchingScopes(access))
+        : null,
   },
-  ...ROLES.map(
-    (role): CallerKind => ({
-      label: `A's ${role}`,
-      identity: async () => ({ userId: members[role].id, tenantId: fx.tenant.id }),
-      expect: (access) => {
-        if (access === "public" || access === "signed-in") return "allowed";
-        if (access === "platform") return "FORBIDDEN";
-        return hasPermission(role, access) ? "allowed" : "FORBIDDEN";
-      },
-    }),
-  ),
-  { label: "a platform admin (superadmin) in A", identity: async () => ({ userId: superadmin.id, tenantId: fx.tenant.id }), expect: () => "allowed" },
+  ...ROLES.map((role): CallerKind => ({
+    label: `A's ${role}`,
+    identity: async () => ({ userId: members[role].id, tenantId: fx.tenant.id }),
+    expect: (access) => {
+      if (access === "public" || access === "signed-in") return "allowed";
+      if (access === "platform") return "FORBIDDEN";
+      return hasPermission(role, access) ? "allowed" : "FORBIDDEN";
+    },
+  })),
+  {
+    label: "a platform admin (superadmin) in A",
+    identity: async () => ({ userId: superadmin.id, tenantId: fx.tenant.id }),
+    expect: () => "allowed",
+  },
   {
     label: "an API token of A's owner with the matching scope",
     identity: (access) => tokenIdentity(members.owner, matchingScopes(access)),
@@ -482,38 +658,57 @@ const CALLERS: CallerKind[] = [
   {
     label: "an API token of the superadmin with every scope",
     identity: () => tokenIdentity(superadmin, allScopes),
-    expect: (access, type) => (access === "platform" ? tokenExpectation(access, type, "owner", allScopes) : null),
+    expect: (access, type) =>
+      access === "platform" ? tokenExpectation(access, type, "owner", allScopes) : null,
   },
 ];
 
 /** Lists whose sample names an id as a filter: another tenant's id matches nothing, an empty list. */
 const LIST_FILTERS = new Set(["run.list", "audit.export"]);
 
-async function judge(path: string, expectation: Expectation, outcome: Outcome, input: unknown, type: AnyProcedure["_def"]["type"]): Promise<string | null> {
+async function judge(
+  path: string,
+  expectation: Expectation,
+  outcome: Outcome,
+  input: unknown,
+  type: AnyProcedure["_def"]["type"],
+): Promise<string | null> {
   const got = outcome.ok ? "ok" : `${outcome.code}: ${outcome.message}`;
   switch (expectation) {
     case "UNAUTHORIZED":
     case "FORBIDDEN":
-      return !outcome.ok && outcome.code === expectation ? null : `expected ${expectation}, got ${got}`;
+      return !outcome.ok && outcome.code === expectation
+        ? null
+        : `expected ${expectation}, got ${got}`;
     case "allowed":
       if (outcome.ok) return null;
-      if (["UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR"].includes(outcome.code)) return `expected to be let through, got ${got}`;
+      if (["UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR"].includes(outcome.code))
+        return `expected to be let through, got ${got}`;
       return null; // refused for its dummy input (NOT_FOUND, BAD_REQUEST, CONFLICT…): the permission let it through
     case "not-reaching-A": {
-      if (!outcome.ok) return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(outcome.code) ? `got ${got}` : null;
-      const usesIdsOfA = [...privateIdsOfA].some((id) => JSON.stringify(input ?? null).includes(id));
+      if (!outcome.ok)
+        return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(outcome.code)
+          ? `got ${got}`
+          : null;
+      const usesIdsOfA = [...privateIdsOfA].some((id) =>
+        JSON.stringify(input ?? null).includes(id),
+      );
       let text: string;
       try {
         text = await textOf(outcome.value, type);
       } catch (error) {
         // A subscription refuses on its first read.
         const code = (error as { code?: string }).code ?? "UNKNOWN";
-        return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(code) ? `got ${code}: ${(error as Error).message}` : null;
+        return ["UNAUTHORIZED", "INTERNAL_SERVER_ERROR"].includes(code)
+          ? `got ${code}: ${(error as Error).message}`
+          : null;
       }
-      if (usesIdsOfA && type === "mutation") return `changed something of tenant A with A's ids (answered ${text.slice(0, 200)})`;
+      if (usesIdsOfA && type === "mutation")
+        return `changed something of tenant A with A's ids (answered ${text.slice(0, 200)})`;
       // Another tenant's id is answered as an id that does not exist (NOT_FOUND), never with an
       // empty answer; only a list filtered by an id answers that nothing matches.
-      if (usesIdsOfA && !LIST_FILTERS.has(path)) return `answered ${text.slice(0, 200)} for tenant A's ids instead of NOT_FOUND`;
+      if (usesIdsOfA && !LIST_FILTERS.has(path))
+        return `answered ${text.slice(0, 200)} for tenant A's ids instead of NOT_FOUND`;
       const leaked = [...privateIdsOfA].find((id) => text.includes(id));
       return leaked ? `answered with tenant A's id ${leaked}` : null;
     }
@@ -524,10 +719,18 @@ describe("the authorization matrix", () => {
   it("every procedure declares its access, and has a sample input here", () => {
     expect(PROCEDURES.length).toBeGreaterThan(0);
     const accesses = new Set<string>(["public", "signed-in", "platform", ...PERMISSIONS]);
-    const withoutMeta = PROCEDURES.filter(([, p]) => !accesses.has(p._def.meta?.access ?? "")).map(([path]) => path);
-    expect(withoutMeta, "procedures without meta { access } (use publicProcedure, protectedProcedure, platformProcedure or permissionProcedure)").toEqual([]);
+    const withoutMeta = PROCEDURES.filter(([, p]) => !accesses.has(p._def.meta?.access ?? "")).map(
+      ([path]) => path,
+    );
+    expect(
+      withoutMeta,
+      "procedures without meta { access } (use publicProcedure, protectedProcedure, platformProcedure or permissionProcedure)",
+    ).toEqual([]);
     const withoutSample = PROCEDURES.filter(([path]) => !(path in SAMPLES)).map(([path]) => path);
-    expect(withoutSample, 'add these to SAMPLES in server/api/authorization.int.test.ts ("derived", or a function of tenant A\'s objects)').toEqual([]);
+    expect(
+      withoutSample,
+      'add these to SAMPLES in server/api/authorization.int.test.ts ("derived", or a function of tenant A\'s objects)',
+    ).toEqual([]);
     const stale = Object.keys(SAMPLES).filter((path) => !PROCEDURES.some(([p]) => p === path));
     expect(stale, "SAMPLES for procedures that no longer exist").toEqual([]);
   });
@@ -557,11 +760,16 @@ describe("the authorization matrix", () => {
 // ---------------------------------------------------------------------------------------------
 
 function renderRoleTable(): string {
-  const lines = ["| action | viewer | editor | admin | owner | API token scopes |", "|---|:-:|:-:|:-:|:-:|---|"];
+  const lines = [
+    "| action | viewer | editor | admin | owner | API token scopes |",
+    "|---|:-:|:-:|:-:|:-:|---|",
+  ];
   for (const permission of PERMISSIONS) {
     const cells = ROLES.map((role) => (hasPermission(role, permission) ? "✓" : ""));
     const scopes = scopesGranting(permission);
-    lines.push(`| \`${permission}\` | ${cells.join(" | ")} | ${scopes.length ? scopes.map((s) => `\`${s}\``).join(", ") : "none: sign in"} |`);
+    lines.push(
+      `| \`${permission}\` | ${cells.join(" | ")} | ${scopes.length ? scopes.map((s) => `\`${s}\``).join(", ") : "none: sign in"} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -569,7 +777,9 @@ function renderRoleTable(): string {
 function renderScopeTable(): string {
   const lines = ["| scope | allows | permissions |", "|---|---|---|"];
   for (const scope of TOKEN_SCOPE_NAMES) {
-    lines.push(`| \`${scope}\` | ${TOKEN_SCOPES[scope].label} | ${TOKEN_SCOPES[scope].permissions.map((p) => `\`${p}\``).join(", ")} |`);
+    lines.push(
+      `| \`${scope}\` | ${TOKEN_SCOPES[scope].label} | ${TOKEN_SCOPES[scope].permissions.map((p) => `\`${p}\``).join(", ")} |`,
+    );
   }
   return lines.join("\n");
 }
@@ -577,13 +787,17 @@ function renderScopeTable(): string {
 function renderProcedureTable(): string {
   const lines = ["| procedure | kind | needs |", "|---|---|---|"];
   for (const [path, procedure] of [...PROCEDURES].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`| \`${path}\` | ${procedure._def.type} | \`${procedure._def.meta?.access ?? "?"}\` |`);
+    lines.push(
+      `| \`${path}\` | ${procedure._def.type} | \`${procedure._def.meta?.access ?? "?"}\` |`,
+    );
   }
   return lines.join("\n");
 }
 
 function generatedSection(markdown: string, name: string): string | null {
-  const match = new RegExp(`<!-- ${name}:start[^>]*-->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(markdown);
+  const match = new RegExp(`<!-- ${name}:start[^>]*-->\\n([\\s\\S]*?)\\n<!-- ${name}:end -->`).exec(
+    markdown,
+  );
   return match?.[1] ?? null;
 }
 
@@ -596,7 +810,10 @@ describe("SECURITY.md", () => {
   ] as const) {
     it(`its ${name} table matches the code`, () => {
       const expected = render();
-      expect(generatedSection(markdown, name), `Replace the ${name} section of SECURITY.md with:\n\n${expected}\n`).toBe(expected);
+      expect(
+        generatedSection(markdown, name),
+        `Replace the ${name} section of SECURITY.md with:\n\n${expected}\n`,
+      ).toBe(expected);
     });
   }
 });

@@ -12,7 +12,10 @@ import { csvExportResponse } from "./csv-export";
 import type { Identity } from "./trpc";
 
 // The route handlers' session and database, pointed at this test's: the rest is the real path.
-const session = vi.hoisted(() => ({ identity: null as Identity | null, database: null as Database | null }));
+const session = vi.hoisted(() => ({
+  identity: null as Identity | null,
+  database: null as Database | null,
+}));
 vi.mock("./session-identity", () => ({ identifyRequest: async () => session.identity }));
 vi.mock("@/server/db", () => ({ getDatabase: async () => session.database }));
 
@@ -31,24 +34,44 @@ const exportUsage = (range: { from: string; to: string }) =>
     rows: (caller) => caller.usage.export(range),
   });
 
-const readCsv = async (response: Response) => new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
+const readCsv = async (response: Response) =>
+  new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
 
 describe("CSV exports over HTTP (session and database stubbed to the test's)", () => {
   it("streams the billing CSV, one escaped line per run, to a member with usage.view", async () => {
     const { db } = database;
     const tenant = await makeTenant(db);
-    const owner = await makeUser(db, { memberships: [[tenant, "owner"]], email: "owner-csv@example.test" });
+    const owner = await makeUser(db, {
+      memberships: [[tenant, "owner"]],
+      email: "owner-csv@example.test",
+    });
     session.identity = { userId: owner.id, tenantId: tenant.id };
     const workflowId = randomUUID();
     const runId = randomUUID();
-    await runInTransaction(db, [upsertUsageRecords([
-      { runId, tenantId: tenant.id, workflowId, userId: owner.id, day: "2026-03-02", status: "completed", steps: 4, inputTokens: 1200, outputTokens: 300, costUsd: 0.0125, mcpCalls: 2 },
-    ])]);
+    await runInTransaction(db, [
+      upsertUsageRecords([
+        {
+          runId,
+          tenantId: tenant.id,
+          workflowId,
+          userId: owner.id,
+          day: "2026-03-02",
+          status: "completed",
+          steps: 4,
+          inputTokens: 1200,
+          outputTokens: 300,
+          costUsd: 0.0125,
+          mcpCalls: 2,
+        },
+      ]),
+    ]);
 
     const response = await exportUsage({ from: "2026-03-01", to: "2026-03-31" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(response.headers.get("content-disposition")).toBe('attachment; filename="usage-2026-03-01-to-2026-03-31.csv"');
+    expect(response.headers.get("content-disposition")).toBe(
+      'attachment; filename="usage-2026-03-01-to-2026-03-31.csv"',
+    );
     expect((await readCsv(response)).split("\r\n")).toEqual([
       "\uFEFFdate,run id,workflow,member e-mail,status,steps,tokens in,tokens out,cost USD,unpriced tokens,MCP calls",
       `2026-03-02,${runId},deleted workflow ${workflowId},owner-csv@example.test,completed,4,1200,300,0.012500,0,2`,
@@ -74,11 +97,27 @@ describe("CSV exports over HTTP (session and database stubbed to the test's)", (
   it("exports the filtered audit log with its metadata as JSON", async () => {
     const { db } = database;
     const tenant = await makeTenant(db);
-    const admin = await makeUser(db, { memberships: [[tenant, "admin"]], email: "audit-csv@example.test" });
+    const admin = await makeUser(db, {
+      memberships: [[tenant, "admin"]],
+      email: "audit-csv@example.test",
+    });
     session.identity = { userId: admin.id, tenantId: tenant.id };
     const base = { tenantId: tenant.id, actorUserId: admin.id, actorLabel: admin.email };
-    await insertAuditLog(db, { ...base, action: "workflow.create", targetType: "workflow", targetId: "w1", metadata: { name: 'Say "hi", then go' }, createdAt: new Date("2026-03-01T09:00:00Z") });
-    await insertAuditLog(db, { ...base, action: "run.start", targetType: "run", targetId: "r1", createdAt: new Date("2026-03-01T10:00:00Z") });
+    await insertAuditLog(db, {
+      ...base,
+      action: "workflow.create",
+      targetType: "workflow",
+      targetId: "w1",
+      metadata: { name: 'Say "hi", then go' },
+      createdAt: new Date("2026-03-01T09:00:00Z"),
+    });
+    await insertAuditLog(db, {
+      ...base,
+      action: "run.start",
+      targetType: "run",
+      targetId: "r1",
+      createdAt: new Date("2026-03-01T10:00:00Z"),
+    });
 
     const response = await csvExportResponse(new Request("http://app.test/api/audit/export"), {
       filename: "audit.csv",
@@ -86,8 +125,12 @@ describe("CSV exports over HTTP (session and database stubbed to the test's)", (
       rows: (caller) => caller.audit.export({ action: "workflow.create" }),
     });
     const lines = (await readCsv(response)).split("\r\n");
-    expect(lines[0]).toBe("\uFEFFtime (UTC),actor,actor name,action,target type,target id,metadata,ip,user agent,id");
+    expect(lines[0]).toBe(
+      "\uFEFFtime (UTC),actor,actor name,action,target type,target id,metadata,ip,user agent,id",
+    );
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`2026-03-01T09:00:00.000Z,audit-csv@example.test,${admin.name},workflow.create,workflow,w1,"{""name"":""Say \\""hi\\"", then go""}",,,`);
+    expect(lines[1]).toContain(
+      `2026-03-01T09:00:00.000Z,audit-csv@example.test,${admin.name},workflow.create,workflow,w1,"{""name"":""Say \\""hi\\"", then go""}",,,`,
+    );
   });
 });

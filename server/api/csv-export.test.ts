@@ -9,7 +9,9 @@ describe("CSV lines", () => {
   });
 
   it("keeps a spreadsheet from running user text as a formula, but leaves numbers alone", () => {
-    expect(toCsvLine(["=HYPERLINK(\"x\")", "+1", "-2", "@cmd", -2.5])).toBe(`"'=HYPERLINK(""x"")",'+1,'-2,'@cmd,-2.5`);
+    expect(toCsvLine(['=HYPERLINK("x")', "+1", "-2", "@cmd", -2.5])).toBe(
+      `"'=HYPERLINK(""x"")",'+1,'-2,'@cmd,-2.5`,
+    );
   });
 });
 
@@ -22,14 +24,21 @@ describe("streamCsv", () => {
         yield { id: i, name: `row ${i}` };
       }
     }
-    const stream = streamCsv([{ header: "id", value: (r: { id: number }) => r.id }, { header: "name", value: (r: { name: string }) => r.name }], rows());
+    const stream = streamCsv(
+      [
+        { header: "id", value: (r: { id: number }) => r.id },
+        { header: "name", value: (r: { name: string }) => r.name },
+      ],
+      rows(),
+    );
     const reader = stream.getReader();
     const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
     const first = decoder.decode((await reader.read()).value);
     expect(first).toBe("\uFEFFid,name\r\n");
     expect(produced).toBeLessThan(450);
     let text = first;
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += decoder.decode(chunk.value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      text += decoder.decode(chunk.value);
     const lines = text.split("\r\n");
     expect(lines).toHaveLength(452); // header, 450 rows, and the empty string after the last CRLF
     expect(lines[450]).toBe("449,row 449");

@@ -32,7 +32,10 @@ export function toCsvLine(values: CsvValue[]): string {
 const LINES_PER_CHUNK = 200;
 
 /** Streams the header and one line per row, pulling rows only as fast as the client reads. */
-export function streamCsv<T>(columns: CsvColumn<T>[], rows: AsyncIterable<T>): ReadableStream<Uint8Array> {
+export function streamCsv<T>(
+  columns: CsvColumn<T>[],
+  rows: AsyncIterable<T>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = rows[Symbol.asyncIterator]();
   return new ReadableStream<Uint8Array>({
@@ -68,18 +71,27 @@ type Caller = ReturnType<typeof createCaller>;
  */
 export async function csvExportResponse<T>(
   request: Request,
-  options: { filename: string; columns: CsvColumn<T>[]; rows: (caller: Caller) => Promise<AsyncIterable<T>> },
+  options: {
+    filename: string;
+    columns: CsvColumn<T>[];
+    rows: (caller: Caller) => Promise<AsyncIterable<T>>;
+  },
 ): Promise<Response> {
   const { db } = await getDatabase();
   let rows: AsyncIterable<T>;
   try {
     // The session cookie, or an API token with a scope that allows the export.
     const identity = await identifyRequest(request, db);
-    const caller = createCaller(await createContext({ db, identity, meta: readRequestMeta(request.headers) }));
+    const caller = createCaller(
+      await createContext({ db, identity, meta: readRequestMeta(request.headers) }),
+    );
     rows = await options.rows(caller);
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
-    return Response.json({ error: error.message }, { status: getHTTPStatusCodeFromError(error), headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { error: error.message },
+      { status: getHTTPStatusCodeFromError(error), headers: { "cache-control": "no-store" } },
+    );
   }
   return new Response(streamCsv(options.columns, rows), {
     headers: {

@@ -7,7 +7,12 @@ import type { Access, Context } from "./trpc";
  * procedures act outside the tenant, so a suspension does not stop them.
  */
 export function isTenantChange(access: Access): boolean {
-  return access !== "public" && access !== "signed-in" && access !== "platform" && !access.endsWith(".view");
+  return (
+    access !== "public" &&
+    access !== "signed-in" &&
+    access !== "platform" &&
+    !access.endsWith(".view")
+  );
 }
 
 /**
@@ -17,7 +22,13 @@ export function isTenantChange(access: Access): boolean {
  */
 export async function guardRequest(ctx: Context & { actor: Actor }, access: Access): Promise<void> {
   await checkRequestAllowed(
-    { db: ctx.db, userId: ctx.actor.userId, tenantId: ctx.tenant?.id ?? null, apiTokenId: ctx.apiToken?.id ?? null, standing: ctx.standing },
+    {
+      db: ctx.db,
+      userId: ctx.actor.userId,
+      tenantId: ctx.tenant?.id ?? null,
+      apiTokenId: ctx.apiToken?.id ?? null,
+      standing: ctx.standing,
+    },
     isTenantChange(access),
   );
 }

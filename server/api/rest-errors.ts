@@ -9,8 +9,16 @@ import { newRequestId } from "./trpc";
  * fieldErrors?, details? } }` with the status the tRPC endpoint would give. A server failure says
  * only that it failed (the cause goes to the log, never SQL or a stack to the caller).
  */
-export function errorResponse(status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ error: { code, message, ...extra } }, { status, headers: { "cache-control": "no-store" } });
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  return Response.json(
+    { error: { code, message, ...extra } },
+    { status, headers: { "cache-control": "no-store" } },
+  );
 }
 
 /**
@@ -34,18 +42,24 @@ export function fieldErrorsOfProblems(problems: readonly string[]): Record<strin
  */
 export function toErrorResponse(thrown: unknown, label = "REST API call"): Response {
   const appError = findAppError(thrown);
-  const error = thrown instanceof TRPCError || !appError ? getTRPCErrorFromUnknown(thrown) : toTRPCError(appError);
+  const error =
+    thrown instanceof TRPCError || !appError
+      ? getTRPCErrorFromUnknown(thrown)
+      : toTRPCError(appError);
   const status = getHTTPStatusCodeFromError(error);
   if (status >= 500) {
     // The id ties the answer to the log line; the cause (a database error's SQL) stays in the log.
     const requestId = newRequestId();
     console.error(`[request ${requestId}] ${label} failed:`, error.cause ?? error);
-    return errorResponse(status, error.code, `Something went wrong (request id ${requestId}).`, { requestId });
+    return errorResponse(status, error.code, `Something went wrong (request id ${requestId}).`, {
+      requestId,
+    });
   }
   const extra: Record<string, unknown> = {};
   if (error.cause instanceof ZodError) extra.fieldErrors = z.flattenError(error.cause).fieldErrors;
   const problems = appError?.details?.problems;
-  if (Array.isArray(problems) && problems.every((p) => typeof p === "string")) extra.fieldErrors = fieldErrorsOfProblems(problems);
+  if (Array.isArray(problems) && problems.every((p) => typeof p === "string"))
+    extra.fieldErrors = fieldErrorsOfProblems(problems);
   if (appError?.details) extra.details = appError.details;
   const response = errorResponse(status, error.code, error.message, extra);
   // A rate limit or quota says when to come back (details.retryAfterSeconds), as the tRPC endpoint does.

@@ -12,11 +12,18 @@ export function runEventStreamResponse(
   ctx: TenantContext,
   bus: EventBus,
   runId: string,
-  options: { timeoutMs: number; signal: AbortSignal; headers: Record<string, string>; final: () => Promise<unknown> },
+  options: {
+    timeoutMs: number;
+    signal: AbortSignal;
+    headers: Record<string, string>;
+    final: () => Promise<unknown>;
+  },
 ): Response {
   const encoder = new TextEncoder();
   const frame = (event: string, data: unknown, id?: number) =>
-    encoder.encode(`${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    encoder.encode(
+      `${id === undefined ? "" : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+    );
   // Stops following when the client goes away, whether the runtime aborts the request's signal or
   // cancels the stream: the bus subscription and the timer never outlive the reader.
   const gone = new AbortController();
@@ -28,13 +35,21 @@ export function runEventStreamResponse(
         if (!gone.signal.aborted) controller.enqueue(chunk);
       };
       try {
-        for await (const message of followRun(ctx, bus, runId, { timeoutMs: options.timeoutMs, signal: gone.signal })) {
+        for await (const message of followRun(ctx, bus, runId, {
+          timeoutMs: options.timeoutMs,
+          signal: gone.signal,
+        })) {
           send(frame(message.event.type, message.event, message.stored ? message.id : undefined));
         }
         if (!gone.signal.aborted) send(frame("run", await options.final()));
       } catch (error) {
         console.error(`Streaming run ${runId} failed:`, error);
-        send(frame("error", { code: "INTERNAL_SERVER_ERROR", message: "The stream stopped; read the run at its link." }));
+        send(
+          frame("error", {
+            code: "INTERNAL_SERVER_ERROR",
+            message: "The stream stopped; read the run at its link.",
+          }),
+        );
       } finally {
         options.signal.removeEventListener("abort", onAbort);
         try {
@@ -50,6 +65,10 @@ export function runEventStreamResponse(
   });
   return new Response(stream, {
     status: 200,
-    headers: { ...options.headers, "content-type": "text/event-stream; charset=utf-8", "x-accel-buffering": "no" },
+    headers: {
+      ...options.headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "x-accel-buffering": "no",
+    },
   });
 }

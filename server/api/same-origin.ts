@@ -17,10 +17,12 @@ export const CROSS_SITE_MESSAGE =
 export function isCrossSiteRequest(request: Request, appUrl = getEnv().nextAuthUrl): boolean {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return false;
   if (request.headers.get("authorization")) return false;
-  const source = originOf(request.headers.get("origin")) ?? originOf(request.headers.get("referer"));
+  const source =
+    originOf(request.headers.get("origin")) ?? originOf(request.headers.get("referer"));
   if (!source) return true;
   if (appUrl && originOf(appUrl)?.origin === source.origin) return false;
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
+  const host =
+    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
   return !host || source.host !== host.toLowerCase();
 }
 

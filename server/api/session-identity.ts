@@ -30,7 +30,10 @@ function safeDecode(value: string): string {
  * kept); createContext checks that the session is still live.
  */
 export async function readSessionIdentity(request: Request): Promise<Identity | null> {
-  const token = await getToken({ req: { headers: request.headers, cookies: cookiesOf(request) } as never, secret: getAuthSecret() });
+  const token = await getToken({
+    req: { headers: request.headers, cookies: cookiesOf(request) } as never,
+    secret: getAuthSecret(),
+  });
   if (!token?.sub || !token.sid) return null;
   return { userId: token.sub, tenantId: token.tenantId ?? null, sessionId: token.sid };
 }
@@ -41,7 +44,10 @@ export async function readSessionIdentity(request: Request): Promise<Identity | 
  */
 export async function identifyRequest(request: Request, db: Db): Promise<Identity | null> {
   try {
-    return (await identityFromAuthorization(db, request.headers.get("authorization"))) ?? (await readSessionIdentity(request));
+    return (
+      (await identityFromAuthorization(db, request.headers.get("authorization"))) ??
+      (await readSessionIdentity(request))
+    );
   } catch (error) {
     const appError = findAppError(error);
     throw appError ? toTRPCError(appError) : error;

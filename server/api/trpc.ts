@@ -6,7 +6,13 @@ import SuperJSON from "superjson";
 import { z, ZodError } from "zod";
 import type { Db } from "@/db/client";
 import { objectsWithUnsafeKeys, UNSAFE_KEYS_RULE } from "@/engine/schema/unsafe-keys";
-import { hasPermission, minimumRole, scopesGranting, tokenAllows, type Permission } from "@/server/auth/permissions";
+import {
+  hasPermission,
+  minimumRole,
+  scopesGranting,
+  tokenAllows,
+  type Permission,
+} from "@/server/auth/permissions";
 import { findUserWithSession } from "@/server/repositories/sessions";
 import { findUserById } from "@/server/repositories/users";
 import { getRunSystem, type RunSystem } from "@/server/run-system";
@@ -80,20 +86,48 @@ export async function createContext(input: {
   const { db, identity, meta } = input;
   const runSystem = input.runSystem ?? getRunSystem;
   const verified = identity?.verified;
-  if (verified && verified.actor.userId === identity.userId && verified.tenant.id === identity.tenantId) {
+  if (
+    verified &&
+    verified.actor.userId === identity.userId &&
+    verified.tenant.id === identity.tenantId
+  ) {
     const apiToken = identity.apiToken ?? null;
-    const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : meta;
-    return { db, actor: verified.actor, tenant: verified.tenant, meta: requestMeta, apiToken, runSystem, standing: verified.standing };
+    const requestMeta = apiToken
+      ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } }
+      : meta;
+    return {
+      db,
+      actor: verified.actor,
+      tenant: verified.tenant,
+      meta: requestMeta,
+      apiToken,
+      runSystem,
+      standing: verified.standing,
+    };
   }
   const user = identity ? await findIdentityUser(db, identity) : undefined;
-  if (!user || user.disabledAt) return { db, actor: null, tenant: null, meta, apiToken: null, runSystem };
-  const actor: Actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin };
-  const resolved = await resolveActiveTenant(db, { id: user.id, isSuperadmin: user.isSuperadmin }, identity?.tenantId ?? null);
+  if (!user || user.disabledAt)
+    return { db, actor: null, tenant: null, meta, apiToken: null, runSystem };
+  const actor: Actor = {
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    isSuperadmin: user.isSuperadmin,
+  };
+  const resolved = await resolveActiveTenant(
+    db,
+    { id: user.id, isSuperadmin: user.isSuperadmin },
+    identity?.tenantId ?? null,
+  );
   // A session falls back to another of the user's tenants; an API token acts in its own tenant or nowhere.
   const tenant = identity?.apiToken && resolved?.id !== identity.tenantId ? null : resolved;
   const apiToken = identity?.apiToken ?? null;
   // The audit log names the token a change was made through; a session's changes know their session.
-  const requestMeta = apiToken ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } } : identity?.sessionId ? { ...meta, sessionId: identity.sessionId } : meta;
+  const requestMeta = apiToken
+    ? { ...meta, apiToken: { id: apiToken.id, name: apiToken.name } }
+    : identity?.sessionId
+      ? { ...meta, sessionId: identity.sessionId }
+      : meta;
   return { db, actor, tenant, meta: requestMeta, apiToken, runSystem };
 }
 
@@ -116,8 +150,14 @@ const isUuid = (value: string) => z.uuid().safeParse(value).success;
 const superjson = new SuperJSON();
 superjson.registerCustom(objectsWithUnsafeKeys, UNSAFE_KEYS_RULE);
 export const transformer = {
-  input: { serialize: (value: unknown) => superjson.serialize(value), deserialize: (value: unknown) => superjson.deserialize(value as never, { inPlace: true }) },
-  output: { serialize: (value: unknown) => superjson.serialize(value), deserialize: (value: unknown) => superjson.deserialize(value as never) },
+  input: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    deserialize: (value: unknown) => superjson.deserialize(value as never, { inPlace: true }),
+  },
+  output: {
+    serialize: (value: unknown) => superjson.serialize(value),
+    deserialize: (value: unknown) => superjson.deserialize(value as never),
+  },
 };
 
 /** A short id that ties a server failure's answer to its log line. */
@@ -125,50 +165,68 @@ export function newRequestId(): string {
   return randomBytes(6).toString("hex");
 }
 
-const t = initTRPC.context<Context>().meta<Meta>().create({
-  transformer,
-  errorFormatter({ shape, error, path }) {
-    // A domain error thrown where the middleware cannot map it (inside a subscription's stream,
-    // after the procedure returned) is still that error: run.live of another tenant's run is a
-    // NOT_FOUND, not a failure of ours.
-    const unmapped = error.code === "INTERNAL_SERVER_ERROR" ? findAppError(error) : undefined;
-    if (unmapped) {
-      const mapped = toTRPCError(unmapped);
+const t = initTRPC
+  .context<Context>()
+  .meta<Meta>()
+  .create({
+    transformer,
+    errorFormatter({ shape, error, path }) {
+      // A domain error thrown where the middleware cannot map it (inside a subscription's stream,
+      // after the procedure returned) is still that error: run.live of another tenant's run is a
+      // NOT_FOUND, not a failure of ours.
+      const unmapped = error.code === "INTERNAL_SERVER_ERROR" ? findAppError(error) : undefined;
+      if (unmapped) {
+        const mapped = toTRPCError(unmapped);
+        return {
+          ...shape,
+          code: TRPC_ERROR_CODES_BY_KEY[mapped.code],
+          message: mapped.message,
+          data: {
+            ...shape.data,
+            code: mapped.code,
+            httpStatus: getHTTPStatusCodeFromError(mapped),
+            appCode: unmapped.code,
+            appDetails: unmapped.details ?? null,
+            zodError: null,
+          },
+        };
+      }
+      // A failure of ours says only that it failed and under which id it was logged: never the
+      // message (a database error's holds the SQL and its parameters) nor the stack.
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        const requestId = newRequestId();
+        console.error(`[request ${requestId}] tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+        const { code, httpStatus } = shape.data;
+        return {
+          ...shape,
+          message: `Something went wrong (request id ${requestId}).`,
+          data: {
+            code,
+            httpStatus,
+            path,
+            requestId,
+            appCode: null,
+            appDetails: null,
+            zodError: null,
+          },
+        };
+      }
+      const appError = findAppError(error);
       return {
         ...shape,
-        code: TRPC_ERROR_CODES_BY_KEY[mapped.code],
-        message: mapped.message,
-        data: { ...shape.data, code: mapped.code, httpStatus: getHTTPStatusCodeFromError(mapped), appCode: unmapped.code, appDetails: unmapped.details ?? null, zodError: null },
+        // zod's own message is its issues as JSON; people read "id: Invalid UUID" instead.
+        message: error.cause instanceof ZodError ? readableZodMessage(error.cause) : shape.message,
+        data: {
+          ...shape.data,
+          appCode: appError?.code ?? null,
+          /** What the domain error says in detail (INVALID_INPUT's `problems`, a compile's `diagnostics`). */
+          appDetails: appError?.details ?? null,
+          /** Field errors for forms: `{ fieldErrors: { name: ["..."] } }`. */
+          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        },
       };
-    }
-    // A failure of ours says only that it failed and under which id it was logged: never the
-    // message (a database error's holds the SQL and its parameters) nor the stack.
-    if (error.code === "INTERNAL_SERVER_ERROR") {
-      const requestId = newRequestId();
-      console.error(`[request ${requestId}] tRPC ${path ?? "?"} failed:`, error.cause ?? error);
-      const { code, httpStatus } = shape.data;
-      return {
-        ...shape,
-        message: `Something went wrong (request id ${requestId}).`,
-        data: { code, httpStatus, path, requestId, appCode: null, appDetails: null, zodError: null },
-      };
-    }
-    const appError = findAppError(error);
-    return {
-      ...shape,
-      // zod's own message is its issues as JSON; people read "id: Invalid UUID" instead.
-      message: error.cause instanceof ZodError ? readableZodMessage(error.cause) : shape.message,
-      data: {
-        ...shape.data,
-        appCode: appError?.code ?? null,
-        /** What the domain error says in detail (INVALID_INPUT's `problems`, a compile's `diagnostics`). */
-        appDetails: appError?.details ?? null,
-        /** Field errors for forms: `{ fieldErrors: { name: ["..."] } }`. */
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
-      },
-    };
-  },
-});
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -178,7 +236,11 @@ export const createCallerFactory = t.createCallerFactory;
  * range) is bad input that got past the checks, not a failure of ours: a 400 that names no SQL.
  */
 function isDatabaseDataException(error: unknown): boolean {
-  for (let e: unknown = error, hops = 0; e && typeof e === "object" && hops < 10; e = (e as { cause?: unknown }).cause, hops++) {
+  for (
+    let e: unknown = error, hops = 0;
+    e && typeof e === "object" && hops < 10;
+    e = (e as { cause?: unknown }).cause, hops++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^22[0-9A-Z]{3}$/.test(code) && "severity" in e) return true;
   }
@@ -192,7 +254,11 @@ const mapAppErrors = t.middleware(async ({ next }) => {
     const appError = findAppError(result.error);
     if (appError) throw toTRPCError(appError);
     if (isDatabaseDataException(result.error)) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "The input holds a value that cannot be stored.", cause: result.error });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "The input holds a value that cannot be stored.",
+        cause: result.error,
+      });
     }
   }
   return result;
@@ -205,7 +271,11 @@ const mapAppErrors = t.middleware(async ({ next }) => {
  */
 const checkInput = t.middleware(async ({ getRawInput, next }) => {
   const problem = findInputProblem(await getRawInput(), { maxBytes: INPUT_LIMITS.trpcBodyBytes });
-  if (problem) throw new TRPCError({ code: problem.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", message: `The request is refused: ${describeInputProblem(problem)}.` });
+  if (problem)
+    throw new TRPCError({
+      code: problem.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
+      message: `The request is refused: ${describeInputProblem(problem)}.`,
+    });
   return next();
 });
 
@@ -224,23 +294,30 @@ const signedIn = baseProcedure.use(async ({ ctx, meta, next }) => {
  * Any signed-in user, whatever their tenant (their own session, their tenants). An API token may
  * read here (who am I) but not change anything: its changes are the permission procedures its scopes allow.
  */
-export const protectedProcedure = signedIn.meta({ access: "signed-in" }).use(({ ctx, type, next }) => {
-  if (ctx.apiToken && type !== "query") {
-    throw new TRPCError({ code: "FORBIDDEN", message: `An API token cannot do this; sign in instead ("${ctx.apiToken.name}" is limited to its scopes).` });
-  }
-  return next();
-});
+export const protectedProcedure = signedIn
+  .meta({ access: "signed-in" })
+  .use(({ ctx, type, next }) => {
+    if (ctx.apiToken && type !== "query") {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `An API token cannot do this; sign in instead ("${ctx.apiToken.name}" is limited to its scopes).`,
+      });
+    }
+    return next();
+  });
 
 /** Platform administration (all tenants): superadmins only, and never through an API token. */
 export const platformProcedure = signedIn.meta({ access: "platform" }).use(({ ctx, next }) => {
-  if (!ctx.actor.isSuperadmin || ctx.apiToken) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a platform admin." });
+  if (!ctx.actor.isSuperadmin || ctx.apiToken)
+    throw new TRPCError({ code: "FORBIDDEN", message: "This needs a platform admin." });
   return next();
 });
 
 /** A procedure for one action of the permission table, e.g. `permissionProcedure("workflow.edit")`. */
 export function permissionProcedure(permission: Permission) {
   return signedIn.meta({ access: permission }).use(({ ctx, next }) => {
-    if (!ctx.tenant) throw new TRPCError({ code: "FORBIDDEN", message: "You do not belong to any tenant yet." });
+    if (!ctx.tenant)
+      throw new TRPCError({ code: "FORBIDDEN", message: "You do not belong to any tenant yet." });
     if (!hasPermission(ctx.tenant.role, permission)) {
       throw new TRPCError({
         code: "FORBIDDEN",
@@ -249,13 +326,22 @@ export function permissionProcedure(permission: Permission) {
     }
     if (ctx.apiToken && !tokenAllows(ctx.apiToken.scopes, permission)) {
       const scopes = scopesGranting(permission);
-      const needs = scopes.length ? `it needs the ${scopes.join(" or ")} scope` : "no API token may do this; sign in instead";
-      throw new TRPCError({ code: "FORBIDDEN", message: `The API token "${ctx.apiToken.name}" cannot ${permission}: ${needs}.` });
+      const needs = scopes.length
+        ? `it needs the ${scopes.join(" or ")} scope`
+        : "no API token may do this; sign in instead";
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `The API token "${ctx.apiToken.name}" cannot ${permission}: ${needs}.`,
+      });
     }
     return next({ ctx: { ...ctx, tenant: ctx.tenant } });
   });
 }
 
 function readableZodMessage(error: ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+  return error.issues
+    .map((issue) =>
+      issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
+    )
+    .join("; ");
 }

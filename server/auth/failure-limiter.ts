@@ -1,5 +1,9 @@
 import type Redis from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 
 /**
  * Counts failed sign-ins per account. After `maxFailures` within `windowSeconds` the account is

@@ -15,7 +15,11 @@ export interface SignInLimiters {
 export function getSignInLimiters(): SignInLimiters {
   const { signIn } = getEnv();
   globalForLimiters.signInLimiters ??= {
-    account: createFailureLimiter({ maxFailures: signIn.maxFailures, windowSeconds: signIn.lockoutSeconds, redis: getRedis() }),
+    account: createFailureLimiter({
+      maxFailures: signIn.maxFailures,
+      windowSeconds: signIn.lockoutSeconds,
+      redis: getRedis(),
+    }),
     client: createFailureLimiter({
       maxFailures: signIn.maxFailuresPerClient,
       windowSeconds: signIn.lockoutSeconds,

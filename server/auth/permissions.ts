@@ -15,7 +15,16 @@ const viewer = [
 ] as const;
 // trigger.manage: webhooks, schedules and MCP tools run a workflow as their creator, so making one
 // hands on the right to run it; a token needs runs:write for it, never workflows:write alone.
-const editor = [...viewer, "workflow.edit", "workflow.run", "trigger.manage", "run.cancel", "run.approve", "server.check", "tool.run"] as const;
+const editor = [
+  ...viewer,
+  "workflow.edit",
+  "workflow.run",
+  "trigger.manage",
+  "run.cancel",
+  "run.approve",
+  "server.check",
+  "tool.run",
+] as const;
 const admin = [
   ...editor,
   "member.manage",
@@ -59,21 +68,45 @@ export { ROLES, type Role };
  */
 export const TOKEN_SCOPES = {
   "workflows:read": { label: "Read workflows", permissions: ["workflow.view"] },
-  "workflows:write": { label: "Create, edit and publish workflows", permissions: ["workflow.view", "workflow.edit"] },
+  "workflows:write": {
+    label: "Create, edit and publish workflows",
+    permissions: ["workflow.view", "workflow.edit"],
+  },
   "runs:read": { label: "Read runs and their steps", permissions: ["workflow.view", "run.view"] },
   "runs:write": {
     label: "Start, cancel, retry and approve runs; manage the triggers that start them",
-    permissions: ["workflow.view", "run.view", "workflow.run", "trigger.manage", "run.cancel", "run.approve"],
+    permissions: [
+      "workflow.view",
+      "run.view",
+      "workflow.run",
+      "trigger.manage",
+      "run.cancel",
+      "run.approve",
+    ],
   },
-  "analytics:read": { label: "Read analytics, anomalies and usage", permissions: ["analytics.view", "anomaly.view", "usage.view"] },
-  "servers:read": { label: "Read the marketplace and installed MCP servers", permissions: ["marketplace.view"] },
+  "analytics:read": {
+    label: "Read analytics, anomalies and usage",
+    permissions: ["analytics.view", "anomaly.view", "usage.view"],
+  },
+  "servers:read": {
+    label: "Read the marketplace and installed MCP servers",
+    permissions: ["marketplace.view"],
+  },
   "servers:write": {
     label: "Install, check and call MCP servers",
     permissions: ["marketplace.view", "server.check", "tool.run", "server.install"],
   },
   admin: {
     label: "Administer members, limits, secrets, anomalies and read the audit log",
-    permissions: ["member.view", "member.manage", "quota.manage", "usage.view", "audit.view", "secret.manage", "anomaly.manage"],
+    permissions: [
+      "member.view",
+      "member.manage",
+      "quota.manage",
+      "usage.view",
+      "audit.view",
+      "secret.manage",
+      "anomaly.manage",
+    ],
   },
 } as const satisfies Record<string, { label: string; permissions: readonly Permission[] }>;
 
@@ -86,7 +119,9 @@ export function isTokenScope(scope: string): scope is TokenScope {
 
 /** The scopes that grant `permission` (none for token.manage and tenant.manage). */
 export function scopesGranting(permission: Permission): TokenScope[] {
-  return TOKEN_SCOPE_NAMES.filter((scope) => (TOKEN_SCOPES[scope].permissions as readonly Permission[]).includes(permission));
+  return TOKEN_SCOPE_NAMES.filter((scope) =>
+    (TOKEN_SCOPES[scope].permissions as readonly Permission[]).includes(permission),
+  );
 }
 
 /**
@@ -94,5 +129,9 @@ export function scopesGranting(permission: Permission): TokenScope[] {
  * separately: a token never does more than the member who made it). Unknown scopes grant nothing.
  */
 export function tokenAllows(scopes: readonly string[], permission: Permission): boolean {
-  return scopes.some((scope) => isTokenScope(scope) && (TOKEN_SCOPES[scope].permissions as readonly Permission[]).includes(permission));
+  return scopes.some(
+    (scope) =>
+      isTokenScope(scope) &&
+      (TOKEN_SCOPES[scope].permissions as readonly Permission[]).includes(permission),
+  );
 }

@@ -38,8 +38,13 @@ export function createRedisBus(url: string): EventBus {
   // which Redis refuses in subscriber mode ("Connection in subscriber mode"), failing the connection.
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false });
   // A lost connection reconnects by itself; say so once per failure instead of an unhandled error event.
-  for (const [name, connection] of [["publisher", publisher], ["subscriber", subscriber]] as const) {
-    connection.on("error", (error: Error) => console.error(`Event bus (Redis ${name}): ${error.message}`));
+  for (const [name, connection] of [
+    ["publisher", publisher],
+    ["subscriber", subscriber],
+  ] as const) {
+    connection.on("error", (error: Error) =>
+      console.error(`Event bus (Redis ${name}): ${error.message}`),
+    );
   }
   const local = createMemoryBus();
   const counts = new Map<string, number>();

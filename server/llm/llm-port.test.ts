@@ -20,7 +20,12 @@ const signal = new AbortController().signal;
 describe("the AI SDK LlmPort (AI SDK mock model)", () => {
   it("returns the text with token usage and the cost from the price table", async () => {
     const model = new MockLanguageModelV3({
-      doGenerate: { content: [{ type: "text", text: "Paris." }], finishReason: stop, usage: usage(1000, 200), warnings: [] },
+      doGenerate: {
+        content: [{ type: "text", text: "Paris." }],
+        finishReason: stop,
+        usage: usage(1000, 200),
+        warnings: [],
+      },
     });
     const answer = await portWith(model).generate({
       model: null,
@@ -30,7 +35,11 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
       ],
       signal,
     });
-    expect(answer).toEqual({ text: "Paris.", usage: { inputTokens: 1000, outputTokens: 200 }, costUsd: (1000 * 0.15 + 200 * 0.6) / 1e6 });
+    expect(answer).toEqual({
+      text: "Paris.",
+      usage: { inputTokens: 1000, outputTokens: 200 },
+      costUsd: (1000 * 0.15 + 200 * 0.6) / 1e6,
+    });
     const prompt = model.doGenerateCalls[0]!.prompt;
     expect(prompt[0]).toEqual({ role: "system", content: "Answer briefly." });
   });
@@ -38,7 +47,14 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
   it("hands the model's tool calls back to the runtime instead of running them", async () => {
     const model = new MockLanguageModelV3({
       doGenerate: {
-        content: [{ type: "tool-call", toolCallId: "c1", toolName: "search", input: JSON.stringify({ query: "mcp" }) }],
+        content: [
+          {
+            type: "tool-call",
+            toolCallId: "c1",
+            toolName: "search",
+            input: JSON.stringify({ query: "mcp" }),
+          },
+        ],
         finishReason: { unified: "tool-calls", raw: "tool_calls" },
         usage: usage(50, 10),
         warnings: [],
@@ -47,7 +63,13 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
     const answer = await portWith(model).generate({
       model: null,
       messages: [{ role: "user", content: "Find MCP news" }],
-      tools: [{ name: "search", description: "Web search", inputSchema: { type: "object", properties: { query: { type: "string" } } } }],
+      tools: [
+        {
+          name: "search",
+          description: "Web search",
+          inputSchema: { type: "object", properties: { query: { type: "string" } } },
+        },
+      ],
       signal,
     });
     expect(answer.toolCalls).toEqual([{ id: "c1", name: "search", args: { query: "mcp" } }]);
@@ -79,16 +101,27 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
 
   it("reports an answer that does not parse as the requested schema as LLM_OUTPUT_INVALID", async () => {
     const model = new MockLanguageModelV3({
-      doGenerate: { content: [{ type: "text", text: "Billing, I think." }], finishReason: stop, usage: usage(10, 5), warnings: [] },
+      doGenerate: {
+        content: [{ type: "text", text: "Billing, I think." }],
+        finishReason: stop,
+        usage: usage(10, 5),
+        warnings: [],
+      },
     });
     const answer = portWith(model).generate({
       model: null,
       messages: [{ role: "user", content: "Classify: my card was charged twice!" }],
-      outputSchema: { type: "object", properties: { branch: { type: "string" } }, required: ["branch"] },
+      outputSchema: {
+        type: "object",
+        properties: { branch: { type: "string" } },
+        required: ["branch"],
+      },
       signal,
     });
     await expect(answer).rejects.toMatchObject({ code: "LLM_OUTPUT_INVALID", retryable: true });
-    await expect(answer).rejects.toThrow(/openai\/gpt-4o-mini answered in a shape other than the one asked for/);
+    await expect(answer).rejects.toThrow(
+      /openai\/gpt-4o-mini answered in a shape other than the one asked for/,
+    );
   });
 
   it("streams text deltas when the runtime asks for them", async () => {
@@ -120,23 +153,66 @@ describe("the AI SDK LlmPort (AI SDK mock model)", () => {
 
   it("leaves the cost unknown for a model without a price", async () => {
     const model = new MockLanguageModelV3({
-      doGenerate: { content: [{ type: "text", text: "ok" }], finishReason: stop, usage: usage(1, 1), warnings: [] },
+      doGenerate: {
+        content: [{ type: "text", text: "ok" }],
+        finishReason: stop,
+        usage: usage(1, 1),
+        warnings: [],
+      },
     });
-    const answer = await portWith(model, "openai/some-future-model").generate({ model: null, messages: [{ role: "user", content: "hi" }], signal });
+    const answer = await portWith(model, "openai/some-future-model").generate({
+      model: null,
+      messages: [{ role: "user", content: "hi" }],
+      signal,
+    });
     expect(answer.costUsd).toBeUndefined();
   });
 
   it("prices a model from the tenant's own prices over the built-in table", async () => {
     const model = new MockLanguageModelV3({
-      doGenerate: { content: [{ type: "text", text: "ok" }], finishReason: stop, usage: usage(1_000, 500), warnings: [] },
+      doGenerate: {
+        content: [{ type: "text", text: "ok" }],
+        finishReason: stop,
+        usage: usage(1_000, 500),
+        warnings: [],
+      },
     });
-    const prices = withTenantPrices([{ modelPrefix: "local", prices: { "llama3.1": { inputPerMillion: 2, outputPerMillion: 4 } } }, { modelPrefix: "openai", prices: { "gpt-4o-mini": { inputPerMillion: 1, outputPerMillion: 1 } } }]);
-    const local = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "local/llama3.1" }), prices });
-    expect((await local.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo(0.004, 10);
-    const overridden = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "openai/gpt-4o-mini" }), prices });
-    expect((await overridden.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo(0.0015, 10);
-    const builtIn = createAiSdkLlmPort({ resolveModel: () => ({ model, modelId: "openai/gpt-4o" }), prices });
-    expect((await builtIn.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal })).costUsd).toBeCloseTo((1_000 * 2.5 + 500 * 10) / 1e6, 10);
+    const prices = withTenantPrices([
+      { modelPrefix: "local", prices: { "llama3.1": { inputPerMillion: 2, outputPerMillion: 4 } } },
+      {
+        modelPrefix: "openai",
+        prices: { "gpt-4o-mini": { inputPerMillion: 1, outputPerMillion: 1 } },
+      },
+    ]);
+    const local = createAiSdkLlmPort({
+      resolveModel: () => ({ model, modelId: "local/llama3.1" }),
+      prices,
+    });
+    expect(
+      (await local.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal }))
+        .costUsd,
+    ).toBeCloseTo(0.004, 10);
+    const overridden = createAiSdkLlmPort({
+      resolveModel: () => ({ model, modelId: "openai/gpt-4o-mini" }),
+      prices,
+    });
+    expect(
+      (
+        await overridden.generate({
+          model: null,
+          messages: [{ role: "user", content: "hi" }],
+          signal,
+        })
+      ).costUsd,
+    ).toBeCloseTo(0.0015, 10);
+    const builtIn = createAiSdkLlmPort({
+      resolveModel: () => ({ model, modelId: "openai/gpt-4o" }),
+      prices,
+    });
+    expect(
+      (await builtIn.generate({ model: null, messages: [{ role: "user", content: "hi" }], signal }))
+        .costUsd,
+    ).toBeCloseTo((1_000 * 2.5 + 500 * 10) / 1e6, 10);
   });
 });
 
@@ -167,7 +243,10 @@ describe("model resolution", () => {
   });
 
   it("uses LLM_DEFAULT_MODEL for nodes without a model", () => {
-    const resolve = createModelResolver({ local: { baseURL: "http://127.0.0.1:11434/v1" }, defaultModel: "local/qwen3" });
+    const resolve = createModelResolver({
+      local: { baseURL: "http://127.0.0.1:11434/v1" },
+      defaultModel: "local/qwen3",
+    });
     expect(resolve(null).modelId).toBe("local/qwen3");
   });
 });
@@ -177,16 +256,32 @@ describe("message conversion", () => {
     const { system, messages } = toModelMessages([
       { role: "system", content: "Be useful." },
       { role: "user", content: "Weather?" },
-      { role: "assistant", content: "", toolCalls: [{ id: "1", name: "weather", args: { city: "Oslo" } }] },
+      {
+        role: "assistant",
+        content: "",
+        toolCalls: [{ id: "1", name: "weather", args: { city: "Oslo" } }],
+      },
       { role: "tool", toolCallId: "1", toolName: "weather", result: { celsius: -3 } },
     ]);
     expect(system).toBe("Be useful.");
     expect(messages).toEqual([
       { role: "user", content: "Weather?" },
-      { role: "assistant", content: [{ type: "tool-call", toolCallId: "1", toolName: "weather", input: { city: "Oslo" } }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "tool-call", toolCallId: "1", toolName: "weather", input: { city: "Oslo" } },
+        ],
+      },
       {
         role: "tool",
-        content: [{ type: "tool-result", toolCallId: "1", toolName: "weather", output: { type: "json", value: { celsius: -3 } } }],
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: "1",
+            toolName: "weather",
+            output: { type: "json", value: { celsius: -3 } },
+          },
+        ],
       },
     ]);
   });

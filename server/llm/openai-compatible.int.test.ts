@@ -44,7 +44,11 @@ beforeAll(async () => {
       received.push(request);
       if (request.stream) {
         res.writeHead(200, { "content-type": "text/event-stream" });
-        const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: Record<string, number>) =>
+        const chunk = (
+          delta: Record<string, unknown>,
+          finish: string | null,
+          usage?: Record<string, number>,
+        ) =>
           `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "llama3.1", choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
         res.write(chunk({ role: "assistant", content: "Hello" }, null));
         res.write(chunk({ content: ", world" }, null));
@@ -57,13 +61,24 @@ beforeAll(async () => {
         res.end(
           JSON.stringify(
             completion(
-              { content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "read_file", arguments: '{"path":"/tmp/notes.md"}' } }] },
+              {
+                content: null,
+                tool_calls: [
+                  {
+                    id: "call_1",
+                    type: "function",
+                    function: { name: "read_file", arguments: '{"path":"/tmp/notes.md"}' },
+                  },
+                ],
+              },
               "tool_calls",
             ),
           ),
         );
       } else if (request.response_format?.type === "json_schema") {
-        res.end(JSON.stringify(completion({ content: '{"sentiment":"positive","score":0.9}' }, "stop")));
+        res.end(
+          JSON.stringify(completion({ content: '{"sentiment":"positive","score":0.9}' }, "stop")),
+        );
       } else {
         res.end(JSON.stringify(completion({ content: "Plain answer." }, "stop")));
       }
@@ -75,12 +90,21 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const signal = () => new AbortController().signal;
-const port = () => createAiSdkLlmPort({ resolveModel: createModelResolver({ local: { baseURL } }) });
+const port = () =>
+  createAiSdkLlmPort({ resolveModel: createModelResolver({ local: { baseURL } }) });
 
 describe("the LlmPort against an OpenAI-compatible server (fake server on loopback)", () => {
   it("answers a plain prompt with usage; a local model's cost is unknown until an admin prices it", async () => {
-    const answer = await port().generate({ model: "local/llama3.1", messages: [{ role: "user", content: "Hi" }], signal: signal() });
-    expect(answer).toEqual({ text: "Plain answer.", usage: { inputTokens: 12, outputTokens: 7 }, costUsd: undefined });
+    const answer = await port().generate({
+      model: "local/llama3.1",
+      messages: [{ role: "user", content: "Hi" }],
+      signal: signal(),
+    });
+    expect(answer).toEqual({
+      text: "Plain answer.",
+      usage: { inputTokens: 12, outputTokens: 7 },
+      costUsd: undefined,
+    });
     expect(received.at(-1)?.model).toBe("llama3.1");
   });
 
@@ -88,10 +112,22 @@ describe("the LlmPort against an OpenAI-compatible server (fake server on loopba
     const answer = await port().generate({
       model: "local/llama3.1",
       messages: [{ role: "user", content: "What is in my notes?" }],
-      tools: [{ name: "read_file", description: "Read a file", inputSchema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } }],
+      tools: [
+        {
+          name: "read_file",
+          description: "Read a file",
+          inputSchema: {
+            type: "object",
+            properties: { path: { type: "string" } },
+            required: ["path"],
+          },
+        },
+      ],
       signal: signal(),
     });
-    expect(answer.toolCalls).toEqual([{ id: "call_1", name: "read_file", args: { path: "/tmp/notes.md" } }]);
+    expect(answer.toolCalls).toEqual([
+      { id: "call_1", name: "read_file", args: { path: "/tmp/notes.md" } },
+    ]);
     expect(received.at(-1)?.tools?.map((t) => t.function.name)).toEqual(["read_file"]);
   });
 
@@ -133,7 +169,15 @@ describe("the LlmPort against an OpenAI-compatible server (fake server on loopba
       resolveModel: createModelResolver({ local: { baseURL: `http://127.0.0.1:${freePort}/v1` } }),
     });
     await expect(
-      closed.generate({ model: "local/llama3.1", messages: [{ role: "user", content: "Hi" }], signal: signal() }),
-    ).rejects.toMatchObject({ code: "LLM_UNREACHABLE", retryable: true, message: expect.stringContaining("could not be reached") });
+      closed.generate({
+        model: "local/llama3.1",
+        messages: [{ role: "user", content: "Hi" }],
+        signal: signal(),
+      }),
+    ).rejects.toMatchObject({
+      code: "LLM_UNREACHABLE",
+      retryable: true,
+      message: expect.stringContaining("could not be reached"),
+    });
   });
 });

@@ -25,7 +25,10 @@ export const PRICES: Record<string, ModelPrice> = {
   "anthropic/claude-3-5-haiku": { inputPerMillion: 0.8, outputPerMillion: 4 },
 };
 
-export function findPrice(modelId: string, prices: Record<string, ModelPrice> = PRICES): ModelPrice | undefined {
+export function findPrice(
+  modelId: string,
+  prices: Record<string, ModelPrice> = PRICES,
+): ModelPrice | undefined {
   let best: string | undefined;
   for (const prefix of Object.keys(prices)) {
     if (modelId.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
@@ -34,17 +37,26 @@ export function findPrice(modelId: string, prices: Record<string, ModelPrice> = 
 }
 
 /** The cost of one call, or undefined for a model without a known price. */
-export function priceCall(modelId: string, usage: { inputTokens: number; outputTokens: number }, prices = PRICES): number | undefined {
+export function priceCall(
+  modelId: string,
+  usage: { inputTokens: number; outputTokens: number },
+  prices = PRICES,
+): number | undefined {
   const price = findPrice(modelId, prices);
   if (!price) return undefined;
-  return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
+  return (
+    (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) /
+    1_000_000
+  );
 }
 
 /**
  * The built-in table with a tenant's own prices over it. Each provider's prices are keyed by its
  * model names ("llama3.1"); the table's keys are model ids ("local/llama3.1").
  */
-export function withTenantPrices(settings: { modelPrefix: string; prices: Record<string, ModelPrice> }[]): Record<string, ModelPrice> {
+export function withTenantPrices(
+  settings: { modelPrefix: string; prices: Record<string, ModelPrice> }[],
+): Record<string, ModelPrice> {
   const merged: Record<string, ModelPrice> = { ...PRICES };
   for (const { modelPrefix, prices } of settings) {
     for (const [model, price] of Object.entries(prices)) merged[`${modelPrefix}/${model}`] = price;

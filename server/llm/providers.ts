@@ -12,7 +12,10 @@ export const NOT_CONFIGURED_MESSAGE =
 
 export type ModelResolver = (modelId: string | null) => { model: LanguageModel; modelId: string };
 
-const DEFAULT_MODELS = { openai: "openai/gpt-4o-mini", anthropic: "anthropic/claude-haiku-4-5" } as const;
+const DEFAULT_MODELS = {
+  openai: "openai/gpt-4o-mini",
+  anthropic: "anthropic/claude-haiku-4-5",
+} as const;
 
 /**
  * Turns "provider/model" ids (or "provider:model") into AI SDK models for the providers configured in env.
@@ -21,12 +24,21 @@ const DEFAULT_MODELS = { openai: "openai/gpt-4o-mini", anthropic: "anthropic/cla
  * @example resolveModel("anthropic/claude-sonnet-4-5") // → { model, modelId }
  */
 export function createModelResolver(llm: Env["llm"]): ModelResolver {
-  const openai = llm.openai ? createOpenAI({ apiKey: llm.openai.apiKey, baseURL: llm.openai.baseURL }) : undefined;
+  const openai = llm.openai
+    ? createOpenAI({ apiKey: llm.openai.apiKey, baseURL: llm.openai.baseURL })
+    : undefined;
   const anthropic = llm.anthropic ? createAnthropic({ apiKey: llm.anthropic.apiKey }) : undefined;
   const local = llm.local
-    ? createOpenAICompatible({ name: "local", baseURL: llm.local.baseURL, apiKey: llm.local.apiKey, supportsStructuredOutputs: true })
+    ? createOpenAICompatible({
+        name: "local",
+        baseURL: llm.local.baseURL,
+        apiKey: llm.local.apiKey,
+        supportsStructuredOutputs: true,
+      })
     : undefined;
-  const fallback = llm.defaultModel ?? (openai ? DEFAULT_MODELS.openai : anthropic ? DEFAULT_MODELS.anthropic : undefined);
+  const fallback =
+    llm.defaultModel ??
+    (openai ? DEFAULT_MODELS.openai : anthropic ? DEFAULT_MODELS.anthropic : undefined);
 
   return (requested) => {
     const modelId = requested ? toModelId(requested) : fallback;
@@ -36,10 +48,15 @@ export function createModelResolver(llm: Env["llm"]): ModelResolver {
     const name = modelId.slice(slash + 1);
     // OpenAI's `.chat` speaks /chat/completions, which every OpenAI-compatible server (and a custom OPENAI_BASE_URL) has.
     const model =
-      provider === "openai" ? (llm.openai?.baseURL ? openai?.chat(name) : openai?.(name))
-      : provider === "anthropic" ? anthropic?.(name)
-      : provider === "local" ? local?.chatModel(name)
-      : undefined;
+      provider === "openai"
+        ? llm.openai?.baseURL
+          ? openai?.chat(name)
+          : openai?.(name)
+        : provider === "anthropic"
+          ? anthropic?.(name)
+          : provider === "local"
+            ? local?.chatModel(name)
+            : undefined;
     if (!model) {
       const known = provider === "openai" || provider === "anthropic" || provider === "local";
       throw new StepError(

@@ -6,13 +6,29 @@ import { decryptSecret } from "@/server/secrets";
 import { createAiSdkLlmPort } from "./llm-port";
 import { withTenantPrices } from "./prices";
 import { createModelResolver } from "./providers";
-import { createTenantModelResolver, MODEL_PREFIX, type TenantProviderSettings } from "./tenant-providers";
+import {
+  createTenantModelResolver,
+  MODEL_PREFIX,
+  type TenantProviderSettings,
+} from "./tenant-providers";
 
-const PROVIDER_LABEL = { openai: "OpenAI", anthropic: "Anthropic", "openai-compatible": "OpenAI-compatible" } as const;
+const PROVIDER_LABEL = {
+  openai: "OpenAI",
+  anthropic: "Anthropic",
+  "openai-compatible": "OpenAI-compatible",
+} as const;
 
 /** Stored settings → what the resolver needs, decrypting each key (a key that cannot be read is reported on use). */
-export function toTenantProviderSettings(row: LlmSettingsRow, decrypt: (stored: string) => string = decryptSecret): TenantProviderSettings {
-  const settings: TenantProviderSettings = { provider: row.provider, baseUrl: row.baseUrl, defaultModel: row.defaultModel, apiKey: null };
+export function toTenantProviderSettings(
+  row: LlmSettingsRow,
+  decrypt: (stored: string) => string = decryptSecret,
+): TenantProviderSettings {
+  const settings: TenantProviderSettings = {
+    provider: row.provider,
+    baseUrl: row.baseUrl,
+    defaultModel: row.defaultModel,
+    apiKey: null,
+  };
   if (!row.apiKeyEncrypted) return settings;
   try {
     return { ...settings, apiKey: decrypt(row.apiKeyEncrypted) };
@@ -26,7 +42,16 @@ export function toTenantProviderSettings(row: LlmSettingsRow, decrypt: (stored: 
 
 /** Everything that decides which models a tenant gets: when any of it changes, the cached port is rebuilt. */
 const fingerprintOf = (rows: LlmSettingsRow[]) =>
-  JSON.stringify(rows.map((r) => [r.provider, r.baseUrl, r.defaultModel, r.apiKeyEncrypted, r.prices, r.updatedAt.getTime()]));
+  JSON.stringify(
+    rows.map((r) => [
+      r.provider,
+      r.baseUrl,
+      r.defaultModel,
+      r.apiKeyEncrypted,
+      r.prices,
+      r.updatedAt.getTime(),
+    ]),
+  );
 
 /**
  * The LLM port of each tenant: its own provider settings first (its keys, URLs, default model and
@@ -36,9 +61,16 @@ const fingerprintOf = (rows: LlmSettingsRow[]) =>
  *
  * @example createRunSystem({ db, llm: createTenantLlmPorts({ db, platform: env.llm }) })
  */
-export function createTenantLlmPorts(options: { db: Db; platform: Env["llm"]; maxRetries?: number }): (tenantId: string) => LlmPort {
+export function createTenantLlmPorts(options: {
+  db: Db;
+  platform: Env["llm"];
+  maxRetries?: number;
+}): (tenantId: string) => LlmPort {
   const platformResolver = createModelResolver(options.platform);
-  const platformPort = createAiSdkLlmPort({ resolveModel: platformResolver, maxRetries: options.maxRetries });
+  const platformPort = createAiSdkLlmPort({
+    resolveModel: platformResolver,
+    maxRetries: options.maxRetries,
+  });
   const built = new Map<string, { fingerprint: string; port: LlmPort }>();
   const ports = new Map<string, LlmPort>();
 
@@ -51,8 +83,13 @@ export function createTenantLlmPorts(options: { db: Db; platform: Env["llm"]; ma
     const fingerprint = fingerprintOf(rows);
     const cached = built.get(tenantId);
     if (cached?.fingerprint === fingerprint) return cached.port;
-    const resolveModel = createTenantModelResolver(rows.map((row) => toTenantProviderSettings(row)), platformResolver);
-    const prices = withTenantPrices(rows.map((row) => ({ modelPrefix: MODEL_PREFIX[row.provider], prices: row.prices })));
+    const resolveModel = createTenantModelResolver(
+      rows.map((row) => toTenantProviderSettings(row)),
+      platformResolver,
+    );
+    const prices = withTenantPrices(
+      rows.map((row) => ({ modelPrefix: MODEL_PREFIX[row.provider], prices: row.prices })),
+    );
     const port = createAiSdkLlmPort({ resolveModel, maxRetries: options.maxRetries, prices });
     built.set(tenantId, { fingerprint, port });
     return port;

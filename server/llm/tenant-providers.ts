@@ -19,17 +19,26 @@ export interface TenantProviderSettings {
 }
 
 /** How workflows name each provider's models: `openai/gpt-4o`, `anthropic/claude-…`, `local/llama3.1`. */
-export const MODEL_PREFIX: Record<LlmProviderKind, string> = { openai: "openai", anthropic: "anthropic", "openai-compatible": "local" };
+export const MODEL_PREFIX: Record<LlmProviderKind, string> = {
+  openai: "openai",
+  anthropic: "anthropic",
+  "openai-compatible": "local",
+};
 
 /** What the "Test" button asks when no default model is set. OpenAI-compatible servers have no common model. */
-export const FALLBACK_MODEL_NAME: Partial<Record<LlmProviderKind, string>> = { openai: "gpt-4o-mini", anthropic: "claude-haiku-4-5" };
+export const FALLBACK_MODEL_NAME: Partial<Record<LlmProviderKind, string>> = {
+  openai: "gpt-4o-mini",
+  anthropic: "claude-haiku-4-5",
+};
 
 const PROVIDER_ORDER: LlmProviderKind[] = ["openai", "anthropic", "openai-compatible"];
 
 /** Whether these settings can make calls: the cloud providers need a key, an OpenAI-compatible server a URL. */
 export function isUsable(settings: TenantProviderSettings): boolean {
   if (settings.keyError) return true; // usable enough to report the key problem on use
-  return settings.provider === "openai-compatible" ? Boolean(settings.baseUrl) : Boolean(settings.apiKey);
+  return settings.provider === "openai-compatible"
+    ? Boolean(settings.baseUrl)
+    : Boolean(settings.apiKey);
 }
 
 /** The AI SDK model for one of a tenant's providers. */
@@ -46,7 +55,12 @@ export function createTenantModel(settings: TenantProviderSettings, name: string
     case "anthropic":
       return createAnthropic({ apiKey, baseURL })(name);
     case "openai-compatible":
-      return createOpenAICompatible({ name: "local", baseURL: baseURL ?? "", apiKey, supportsStructuredOutputs: true }).chatModel(name);
+      return createOpenAICompatible({
+        name: "local",
+        baseURL: baseURL ?? "",
+        apiKey,
+        supportsStructuredOutputs: true,
+      }).chatModel(name);
   }
 }
 
@@ -57,10 +71,17 @@ export function createTenantModel(settings: TenantProviderSettings, name: string
  *
  * @example createTenantModelResolver([{ provider: "openai-compatible", baseUrl, defaultModel: "llama3.1", apiKey: null }], platform)(null)
  */
-export function createTenantModelResolver(settings: TenantProviderSettings[], platform: ModelResolver): ModelResolver {
+export function createTenantModelResolver(
+  settings: TenantProviderSettings[],
+  platform: ModelResolver,
+): ModelResolver {
   const byPrefix = new Map(settings.filter(isUsable).map((s) => [MODEL_PREFIX[s.provider], s]));
-  const withDefault = PROVIDER_ORDER.map((p) => settings.find((s) => s.provider === p && isUsable(s) && s.defaultModel)).find(Boolean);
-  const tenantDefault = withDefault ? `${MODEL_PREFIX[withDefault.provider]}/${withDefault.defaultModel}` : undefined;
+  const withDefault = PROVIDER_ORDER.map((p) =>
+    settings.find((s) => s.provider === p && isUsable(s) && s.defaultModel),
+  ).find(Boolean);
+  const tenantDefault = withDefault
+    ? `${MODEL_PREFIX[withDefault.provider]}/${withDefault.defaultModel}`
+    : undefined;
 
   return (requested) => {
     const modelId = requested ? toModelId(requested) : tenantDefault;
@@ -74,5 +95,9 @@ export function createTenantModelResolver(settings: TenantProviderSettings[], pl
 
 /** A resolver that knows no model: for a tenant's provider tested on its own. */
 export const resolveNothing: ModelResolver = (requested) => {
-  throw new StepError("LLM_NOT_CONFIGURED", `No provider is set up for ${requested ?? "a default model"}.`, false);
+  throw new StepError(
+    "LLM_NOT_CONFIGURED",
+    `No provider is set up for ${requested ?? "a default model"}.`,
+    false,
+  );
 };

@@ -8,7 +8,9 @@ describe("MCP circuit breakers", () => {
     const breakers = new BreakerRegistry({ coolDownMs: 500, now: () => now });
     expect(breakers.route("t1", "files")).toEqual({ server: "files", viaFallback: false });
     breakers.apply({ action: "open", tenantId: "t1", server: "files", reason: "error rate 80 %" });
-    expect(() => breakers.route("t1", "files")).toThrow(/paused by its circuit breaker \(error rate 80 %\)/);
+    expect(() => breakers.route("t1", "files")).toThrow(
+      /paused by its circuit breaker \(error rate 80 %\)/,
+    );
     // Other tenants and servers are untouched.
     expect(breakers.route("t2", "files").server).toBe("files");
     expect(breakers.route("t1", "web").server).toBe("web");
@@ -27,7 +29,12 @@ describe("MCP circuit breakers", () => {
     const here = new BreakerRegistry();
     const there = new BreakerRegistry();
     await there.listen(bus);
-    await here.publish(bus, { action: "open", tenantId: "t1", server: "files", fallback: "files-backup" });
+    await here.publish(bus, {
+      action: "open",
+      tenantId: "t1",
+      server: "files",
+      fallback: "files-backup",
+    });
     expect(here.route("t1", "files")).toEqual({ server: "files-backup", viaFallback: true });
     expect(there.route("t1", "files")).toEqual({ server: "files-backup", viaFallback: true });
     await here.publish(bus, { action: "close", tenantId: "t1", server: "files" });

@@ -49,7 +49,9 @@ export class BreakerRegistry {
 
   /** Applies opens and closes published by any process (this one included). */
   async listen(bus: EventBus): Promise<void> {
-    this.unsubscribe ??= await bus.subscribe(BREAKERS_CHANNEL, (message) => this.apply(message as BreakerMessage));
+    this.unsubscribe ??= await bus.subscribe(BREAKERS_CHANNEL, (message) =>
+      this.apply(message as BreakerMessage),
+    );
   }
 
   stop(): void {
@@ -65,7 +67,11 @@ export class BreakerRegistry {
     }
     const breaker = createCircuitBreaker({ coolDownMs: this.options.coolDownMs ?? 30_000 });
     breaker.forceOpen(this.now(), message.reason ?? "anomalous error rate");
-    this.entries.set(key, { breaker, reason: message.reason ?? "anomalous error rate", ...(message.fallback ? { fallback: message.fallback } : {}) });
+    this.entries.set(key, {
+      breaker,
+      reason: message.reason ?? "anomalous error rate",
+      ...(message.fallback ? { fallback: message.fallback } : {}),
+    });
   }
 
   /** Opens (or closes) a breaker in every process. */
@@ -106,6 +112,8 @@ const globalForBreakers = globalThis as unknown as { mcpBreakers?: BreakerRegist
 
 /** The process's breakers (one registry, shared by every tenant's tool ports). */
 export function getBreakers(): BreakerRegistry {
-  globalForBreakers.mcpBreakers ??= new BreakerRegistry({ coolDownMs: getEnv().anomaly.breakerCoolDownMs });
+  globalForBreakers.mcpBreakers ??= new BreakerRegistry({
+    coolDownMs: getEnv().anomaly.breakerCoolDownMs,
+  });
   return globalForBreakers.mcpBreakers;
 }

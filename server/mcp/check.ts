@@ -27,12 +27,20 @@ export type CheckReport = {
 const ms = (start: number) => Math.round(performance.now() - start);
 
 /** The tool a check may call without side effects: the catalog's choice, else a read-only tool without required arguments. */
-export function pickHarmlessTool(tools: CheckedTool[], meta: CatalogMeta): { name: string; arguments: Record<string, unknown> } | null {
+export function pickHarmlessTool(
+  tools: CheckedTool[],
+  meta: CatalogMeta,
+): { name: string; arguments: Record<string, unknown> } | null {
   const usable = tools.filter((t) => !t.unusableReason);
-  if (meta.harmlessTool && usable.some((t) => t.name === meta.harmlessTool?.name)) return meta.harmlessTool;
+  if (meta.harmlessTool && usable.some((t) => t.name === meta.harmlessTool?.name))
+    return meta.harmlessTool;
   const readOnly = usable.find((t) => {
     const required = Array.isArray(t.inputSchema.required) ? t.inputSchema.required : [];
-    return t.annotations?.readOnlyHint === true && t.annotations.openWorldHint !== true && required.length === 0;
+    return (
+      t.annotations?.readOnlyHint === true &&
+      t.annotations.openWorldHint !== true &&
+      required.length === 0
+    );
   });
   return readOnly ? { name: readOnly.name, arguments: {} } : null;
 }
@@ -43,9 +51,16 @@ const NEEDS_INTERNET = " (this server needs internet access or credentials for a
  * The one rule of checks and health probes alike: a server whose online service is out of reach
  * (its harmless call failed) is down even though it starts; any other problem makes it degraded.
  */
-function verdictOf(failedCall: string | null, problems: number, meta: CatalogMeta): { status: McpStatus; error: string | null } {
-  if (failedCall !== null && meta.needsInternet) return { status: "down", error: `${failedCall}${NEEDS_INTERNET}` };
-  return problems > 0 || failedCall !== null ? { status: "degraded", error: failedCall } : { status: "up", error: null };
+function verdictOf(
+  failedCall: string | null,
+  problems: number,
+  meta: CatalogMeta,
+): { status: McpStatus; error: string | null } {
+  if (failedCall !== null && meta.needsInternet)
+    return { status: "down", error: `${failedCall}${NEEDS_INTERNET}` };
+  return problems > 0 || failedCall !== null
+    ? { status: "degraded", error: failedCall }
+    : { status: "up", error: null };
 }
 
 /** A report of a server that is down until the check finds otherwise. */
@@ -71,9 +86,16 @@ export function emptyReport(error: string | null, stderr: string): CheckReport {
  * resources and prompts, validates each tool's schema, calls a harmless tool where there is one,
  * and closes it again. Never throws: a failure is a report with status "down" and the reason.
  */
-export async function runServerCheck(name: string, spec: LaunchSpec, meta: CatalogMeta, options: { connectTimeoutMs?: number } = {}): Promise<CheckReport> {
+export async function runServerCheck(
+  name: string,
+  spec: LaunchSpec,
+  meta: CatalogMeta,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<CheckReport> {
   const report = emptyReport(null, "");
-  const connection = new McpConnection(name, spec, { connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
+  const connection = new McpConnection(name, spec, {
+    connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+  });
   try {
     let start = performance.now();
     await connection.connect();
@@ -85,13 +107,19 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
     const tools = [...(await connection.listTools()).values()];
     report.listMs = ms(start);
     report.tools = tools.map(describeTool);
-    for (const tool of tools) if (tool.unusableReason) report.problems.push(`Tool ${tool.name} is unusable: ${tool.unusableReason}`);
+    for (const tool of tools)
+      if (tool.unusableReason)
+        report.problems.push(`Tool ${tool.name} is unusable: ${tool.unusableReason}`);
     report.resources = await connection.listResources().catch((error: unknown) => {
-      report.problems.push(`Listing resources failed: ${error instanceof Error ? error.message : String(error)}`);
+      report.problems.push(
+        `Listing resources failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return [];
     });
     report.prompts = await connection.listPrompts().catch((error: unknown) => {
-      report.problems.push(`Listing prompts failed: ${error instanceof Error ? error.message : String(error)}`);
+      report.problems.push(
+        `Listing prompts failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return [];
     });
 
@@ -99,9 +127,18 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
     if (harmless) {
       start = performance.now();
       try {
-        const result = await connection.callTool(harmless.name, harmless.arguments, { timeoutMs: 20_000 });
+        const result = await connection.callTool(harmless.name, harmless.arguments, {
+          timeoutMs: 20_000,
+        });
         report.callMs = ms(start);
-        report.call = { tool: harmless.name, ok: true, preview: (textOfContent(result.content) || JSON.stringify(result.structuredContent ?? result.content)).slice(0, 500) };
+        report.call = {
+          tool: harmless.name,
+          ok: true,
+          preview: (
+            textOfContent(result.content) ||
+            JSON.stringify(result.structuredContent ?? result.content)
+          ).slice(0, 500),
+        };
       } catch (error) {
         report.callMs = ms(start);
         const message = error instanceof Error ? error.message : String(error);
@@ -123,7 +160,12 @@ export async function runServerCheck(name: string, spec: LaunchSpec, meta: Catal
   return report;
 }
 
-export type HealthProbe = { status: McpStatus; latencyMs: number | null; error: string | null; unusableTools: number };
+export type HealthProbe = {
+  status: McpStatus;
+  latencyMs: number | null;
+  error: string | null;
+  unusableTools: number;
+};
 
 /**
  * The periodic probe. A server the pool already has open is probed on that connection; one that
@@ -131,7 +173,13 @@ export type HealthProbe = { status: McpStatus; latencyMs: number | null; error: 
  * It lists the tools and makes the same harmless call as "Check server", judged by the same rule,
  * so a server that starts but cannot reach its online service is down here too.
  */
-export async function probeHealth(pool: McpPool, key: string, name: string, spec: LaunchSpec, meta: CatalogMeta): Promise<HealthProbe> {
+export async function probeHealth(
+  pool: McpPool,
+  key: string,
+  name: string,
+  spec: LaunchSpec,
+  meta: CatalogMeta,
+): Promise<HealthProbe> {
   const live = pool.liveConnection(key);
   const connection = live ?? new McpConnection(name, spec, { connectTimeoutMs: 30_000 });
   try {
@@ -153,7 +201,12 @@ export async function probeHealth(pool: McpPool, key: string, name: string, spec
     const error = verdict.error ?? (unusableTools > 0 ? `${unusableTools} tool(s) unusable` : null);
     return { status: verdict.status, latencyMs, error, unusableTools };
   } catch (error) {
-    return { status: "down", latencyMs: null, error: error instanceof Error ? error.message : String(error), unusableTools: 0 };
+    return {
+      status: "down",
+      latencyMs: null,
+      error: error instanceof Error ? error.message : String(error),
+      unusableTools: 0,
+    };
   } finally {
     if (!live) await connection.close();
   }

@@ -5,9 +5,16 @@ import { parseMcpServersConfig, parseServerJsonText, toMcpServersConfig } from "
 describe("importing catalog entries", () => {
   it("reads one server.json, a list, or a registry answer, and says what it skipped", () => {
     const one = { name: "io.example/a", description: "A", version: "1.0.0" };
-    expect(parseServerJsonText(JSON.stringify(one)).entries.map((e) => e.name)).toEqual(["io.example/a"]);
-    expect(parseServerJsonText(JSON.stringify([one, { name: "bad" }]))).toMatchObject({ entries: [{ name: "io.example/a" }], skipped: [{ name: "bad" }] });
-    expect(parseServerJsonText(JSON.stringify({ servers: [{ server: one, _meta: {} }] })).entries).toHaveLength(1);
+    expect(parseServerJsonText(JSON.stringify(one)).entries.map((e) => e.name)).toEqual([
+      "io.example/a",
+    ]);
+    expect(parseServerJsonText(JSON.stringify([one, { name: "bad" }]))).toMatchObject({
+      entries: [{ name: "io.example/a" }],
+      skipped: [{ name: "bad" }],
+    });
+    expect(
+      parseServerJsonText(JSON.stringify({ servers: [{ server: one, _meta: {} }] })).entries,
+    ).toHaveLength(1);
     expect(parseServerJsonText("{").skipped[0]?.reason).toContain("not JSON");
   });
 
@@ -15,7 +22,11 @@ describe("importing catalog entries", () => {
     const { entries, skipped } = parseMcpServersConfig(
       JSON.stringify({
         mcpServers: {
-          gh: { command: "npx", args: ["-y", "@modelcontextprotocol/server-github"], env: { GITHUB_PERSONAL_ACCESS_TOKEN: "ghp_x" } },
+          gh: {
+            command: "npx",
+            args: ["-y", "@modelcontextprotocol/server-github"],
+            env: { GITHUB_PERSONAL_ACCESS_TOKEN: "ghp_x" },
+          },
           py: { command: "uvx", args: ["mcp-server-time", "--local-timezone", "UTC"] },
           api: { type: "sse", url: "https://example.com/sse", headers: { "X-Api-Key": "k" } },
           img: { command: "docker", args: ["run", "-i", "--rm", "-e", "TOKEN", "mcp/time:1"] },
@@ -25,14 +36,18 @@ describe("importing catalog entries", () => {
     );
     expect(JSON.stringify(entries)).not.toContain("ghp_x");
     expect(JSON.stringify(entries)).not.toContain('"k"');
-    expect(entries.map((e) => [e.name, e.packages?.[0]?.registryType ?? e.remotes?.[0]?.type])).toEqual([
+    expect(
+      entries.map((e) => [e.name, e.packages?.[0]?.registryType ?? e.remotes?.[0]?.type]),
+    ).toEqual([
       ["local.config/gh", "npm"],
       ["local.config/py", "pypi"],
       ["local.config/api", "sse"],
       ["local.config/img", "oci"],
     ]);
     expect(entries[3]?.packages?.[0]).toMatchObject({ identifier: "mcp/time", version: "1" });
-    expect(skipped).toEqual([{ name: "bin", reason: expect.stringContaining("only npx, uvx and docker") }]);
+    expect(skipped).toEqual([
+      { name: "bin", reason: expect.stringContaining("only npx, uvx and docker") },
+    ]);
     expect(parseMcpServersConfig(JSON.stringify({ servers: {} })).skipped[0]?.name).toBe("config");
   });
 
@@ -40,7 +55,10 @@ describe("importing catalog entries", () => {
     const cursor = parseMcpServersConfig(
       JSON.stringify({
         mcpServers: {
-          docs: { url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer sk_live_1", "X-Team": "blue" } },
+          docs: {
+            url: "https://mcp.example.com/mcp",
+            headers: { Authorization: "Bearer sk_live_1", "X-Team": "blue" },
+          },
           broken: { url: "not a url" },
           empty: {},
         },
@@ -49,7 +67,16 @@ describe("importing catalog entries", () => {
     expect(cursor.entries).toEqual([
       expect.objectContaining({
         name: "local.config/docs",
-        remotes: [{ type: "streamable-http", url: "https://mcp.example.com/mcp", headers: [expect.objectContaining({ name: "Authorization", isSecret: true }), { name: "X-Team", isRequired: false, default: "blue" }] }],
+        remotes: [
+          {
+            type: "streamable-http",
+            url: "https://mcp.example.com/mcp",
+            headers: [
+              expect.objectContaining({ name: "Authorization", isSecret: true }),
+              { name: "X-Team", isRequired: false, default: "blue" },
+            ],
+          },
+        ],
       }),
     ]);
     expect(JSON.stringify(cursor.entries)).not.toContain("sk_live_1");
@@ -62,25 +89,39 @@ describe("importing catalog entries", () => {
       JSON.stringify({
         inputs: [{ type: "promptString", id: "key", password: true }],
         servers: {
-          remote: { type: "sse", url: "https://mcp.example.com/sse", headers: { "X-Key": "${input:key}" } },
+          remote: {
+            type: "sse",
+            url: "https://mcp.example.com/sse",
+            headers: { "X-Key": "${input:key}" },
+          },
           local: { type: "stdio", command: "npx", args: ["-y", "@example/tool-mcp@1.0.0"] },
         },
       }),
     );
     expect(vscode.skipped).toEqual([]);
-    expect(vscode.entries.map((e) => e.remotes?.[0]?.type ?? e.packages?.[0]?.identifier)).toEqual(["sse", "@example/tool-mcp"]);
-    expect(vscode.entries[0]?.remotes?.[0]?.headers).toEqual([expect.objectContaining({ name: "X-Key", isSecret: true })]);
+    expect(vscode.entries.map((e) => e.remotes?.[0]?.type ?? e.packages?.[0]?.identifier)).toEqual([
+      "sse",
+      "@example/tool-mcp",
+    ]);
+    expect(vscode.entries[0]?.remotes?.[0]?.headers).toEqual([
+      expect.objectContaining({ name: "X-Key", isSecret: true }),
+    ]);
   });
 
   it("exports installed servers with secrets as placeholders, and re-imports what it exported", () => {
     const github = BUILTIN_CATALOG.find((b) => b.serverJson.title === "GitHub")!.serverJson;
-    const { mcpServers } = toMcpServersConfig([{ name: "gh", entry: github, config: {}, secretKeys: ["env:GITHUB_PERSONAL_ACCESS_TOKEN"] }]);
+    const { mcpServers } = toMcpServersConfig([
+      { name: "gh", entry: github, config: {}, secretKeys: ["env:GITHUB_PERSONAL_ACCESS_TOKEN"] },
+    ]);
     expect(mcpServers.gh).toEqual({
       command: "npx",
       args: ["-y", "@modelcontextprotocol/server-github@2025.4.8"],
       env: { GITHUB_PERSONAL_ACCESS_TOKEN: "${GITHUB_PERSONAL_ACCESS_TOKEN}" },
     });
     const back = parseMcpServersConfig(JSON.stringify({ mcpServers }));
-    expect(back.entries[0]?.packages?.[0]).toMatchObject({ identifier: "@modelcontextprotocol/server-github", version: "2025.4.8" });
+    expect(back.entries[0]?.packages?.[0]).toMatchObject({
+      identifier: "@modelcontextprotocol/server-github",
+      version: "2025.4.8",
+    });
   });
 });

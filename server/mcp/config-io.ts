@@ -20,7 +20,8 @@ import { buildLaunchSpec, type InstallValues } from "./launch-spec";
 
 export type ImportResult = { entries: ServerJson[]; skipped: { name: string; reason: string }[] };
 
-const looksSecret = (name: string) => /key|token|secret|password|passwd|auth|credential|cookie/i.test(name);
+const looksSecret = (name: string) =>
+  /key|token|secret|password|passwd|auth|credential|cookie/i.test(name);
 
 function issuesOf(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   return error.issues
@@ -35,17 +36,30 @@ export function parseServerJsonText(text: string): ImportResult {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { entries: [], skipped: [{ name: "file", reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      entries: [],
+      skipped: [
+        {
+          name: "file",
+          reason: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
   }
   const list: unknown[] = Array.isArray(data)
     ? data
     : data && typeof data === "object" && "servers" in data && Array.isArray(data.servers)
-      ? data.servers.map((item: unknown) => (item && typeof item === "object" && "server" in item ? item.server : item))
+      ? data.servers.map((item: unknown) =>
+          item && typeof item === "object" && "server" in item ? item.server : item,
+        )
       : [data];
   const result: ImportResult = { entries: [], skipped: [] };
   list.forEach((item, index) => {
     const parsed = ServerJsonSchema.safeParse(item);
-    const name = item && typeof item === "object" && "name" in item && typeof item.name === "string" ? item.name : `entry ${index + 1}`;
+    const name =
+      item && typeof item === "object" && "name" in item && typeof item.name === "string"
+        ? item.name
+        : `entry ${index + 1}`;
     if (parsed.success) result.entries.push(parsed.data);
     else result.skipped.push({ name, reason: issuesOf(parsed.error) });
   });
@@ -53,7 +67,13 @@ export function parseServerJsonText(text: string): ImportResult {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "server";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 80) || "server"
+  );
 }
 
 function inputsFromRecord(record: Record<string, string> | undefined): KeyValueInput[] {
@@ -66,46 +86,98 @@ function inputsFromRecord(record: Record<string, string> | undefined): KeyValueI
 }
 
 /** One `mcpServers` entry as a catalog entry; null with a reason when it cannot be expressed. */
-function fromConfigEntry(key: string, server: McpServersEntry): { entry: ServerJson } | { reason: string } {
+function fromConfigEntry(
+  key: string,
+  server: McpServersEntry,
+): { entry: ServerJson } | { reason: string } {
   const name = `local.config/${slug(key)}`;
-  const base = { $schema: SERVER_JSON_SCHEMA_URL, name, title: key.slice(0, 100), version: "0.0.0", description: `Imported from an mcpServers config (${key})` };
+  const base = {
+    $schema: SERVER_JSON_SCHEMA_URL,
+    name,
+    title: key.slice(0, 100),
+    version: "0.0.0",
+    description: `Imported from an mcpServers config (${key})`,
+  };
   if (!("command" in server) || typeof server.command !== "string") {
     const remote = server as { type?: string; url: string; headers?: Record<string, string> };
     const type = remote.type === "sse" ? "sse" : "streamable-http";
-    return { entry: { ...base, remotes: [{ type, url: remote.url, headers: inputsFromRecord(remote.headers) }] } };
+    return {
+      entry: {
+        ...base,
+        remotes: [{ type, url: remote.url, headers: inputsFromRecord(remote.headers) }],
+      },
+    };
   }
   const command = server as { command: string; args?: string[]; env?: Record<string, string> };
   const args = command.args ?? [];
-  const fixed = (values: string[]) => values.map((value) => ({ type: "positional" as const, value }));
+  const fixed = (values: string[]) =>
+    values.map((value) => ({ type: "positional" as const, value }));
   const env = inputsFromRecord(command.env);
   if (command.command === "npx" || command.command.endsWith("/npx")) {
     const rest = args.filter((a) => a !== "-y" && a !== "--yes");
     const [spec, ...packageArgs] = rest;
     if (!spec) return { reason: "npx without a package" };
     const at = spec.lastIndexOf("@");
-    const [identifier, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
+    const [identifier, version] =
+      at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
     return {
       entry: {
         ...base,
         ...(version ? { version } : {}),
-        packages: [{ registryType: "npm", identifier, ...(version ? { version } : {}), transport: { type: "stdio" }, packageArguments: fixed(packageArgs), environmentVariables: env }],
+        packages: [
+          {
+            registryType: "npm",
+            identifier,
+            ...(version ? { version } : {}),
+            transport: { type: "stdio" },
+            packageArguments: fixed(packageArgs),
+            environmentVariables: env,
+          },
+        ],
       },
     };
   }
   if (command.command === "uvx") {
     const [identifier, ...packageArgs] = args;
     if (!identifier) return { reason: "uvx without a package" };
-    return { entry: { ...base, packages: [{ registryType: "pypi", identifier, runtimeHint: "uvx", transport: { type: "stdio" }, packageArguments: fixed(packageArgs), environmentVariables: env }] } };
+    return {
+      entry: {
+        ...base,
+        packages: [
+          {
+            registryType: "pypi",
+            identifier,
+            runtimeHint: "uvx",
+            transport: { type: "stdio" },
+            packageArguments: fixed(packageArgs),
+            environmentVariables: env,
+          },
+        ],
+      },
+    };
   }
   if (command.command === "docker" && args[0] === "run") {
     const image = args.filter((a, i) => i > 0 && !a.startsWith("-") && args[i - 1] !== "-e").at(0);
     if (!image) return { reason: "docker run without an image" };
     const [identifier, version] = image.split(":");
     return {
-      entry: { ...base, packages: [{ registryType: "oci", identifier: identifier ?? image, ...(version ? { version } : {}), transport: { type: "stdio" }, environmentVariables: env }] },
+      entry: {
+        ...base,
+        packages: [
+          {
+            registryType: "oci",
+            identifier: identifier ?? image,
+            ...(version ? { version } : {}),
+            transport: { type: "stdio" },
+            environmentVariables: env,
+          },
+        ],
+      },
     };
   }
-  return { reason: `only npx, uvx and docker commands or URLs can be imported (got "${command.command}")` };
+  return {
+    reason: `only npx, uvx and docker commands or URLs can be imported (got "${command.command}")`,
+  };
 }
 
 /** A config file: `mcpServers` (Claude Desktop, Claude Code's `.mcp.json`, Cursor) or VS Code's `servers`. */
@@ -123,8 +195,10 @@ const RemoteEntrySchema = z.looseObject({
 
 function parseConfigEntry(item: unknown): { server: McpServersEntry } | { reason: string } {
   if (!item || typeof item !== "object" || Array.isArray(item)) return { reason: "not an object" };
-  if (!("command" in item) && !("url" in item)) return { reason: "has neither a command nor a url" };
-  const parsed = "command" in item ? McpServersEntrySchema.safeParse(item) : RemoteEntrySchema.safeParse(item);
+  if (!("command" in item) && !("url" in item))
+    return { reason: "has neither a command nor a url" };
+  const parsed =
+    "command" in item ? McpServersEntrySchema.safeParse(item) : RemoteEntrySchema.safeParse(item);
   return parsed.success ? { server: parsed.data } : { reason: issuesOf(parsed.error) };
 }
 
@@ -134,13 +208,31 @@ export function parseMcpServersConfig(text: string): ImportResult {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { entries: [], skipped: [{ name: "config", reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      entries: [],
+      skipped: [
+        {
+          name: "config",
+          reason: `not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
   }
   const parsed = ConfigFileSchema.safeParse(data);
-  if (!parsed.success) return { entries: [], skipped: [{ name: "config", reason: 'expected an object with "mcpServers" (or VS Code\'s "servers")' }] };
+  if (!parsed.success)
+    return {
+      entries: [],
+      skipped: [
+        {
+          name: "config",
+          reason: 'expected an object with "mcpServers" (or VS Code\'s "servers")',
+        },
+      ],
+    };
   const servers = "mcpServers" in parsed.data ? parsed.data.mcpServers : parsed.data.servers;
   const result: ImportResult = { entries: [], skipped: [] };
-  if (Object.keys(servers).length === 0) result.skipped.push({ name: "config", reason: "it lists no servers" });
+  if (Object.keys(servers).length === 0)
+    result.skipped.push({ name: "config", reason: "it lists no servers" });
   for (const [key, item] of Object.entries(servers)) {
     const entry = parseConfigEntry(item);
     const converted = "server" in entry ? fromConfigEntry(key, entry.server) : entry;
@@ -154,19 +246,34 @@ export function parseMcpServersConfig(text: string): ImportResult {
  * One installed server as an `mcpServers` entry. Secret values are written as `${NAME}`
  * placeholders (`.mcp.json` expands them), never in clear.
  */
-export function toMcpServersEntry(entry: ServerJson, config: InstallValues, secretKeys: string[]): McpServersEntry {
+export function toMcpServersEntry(
+  entry: ServerJson,
+  config: InstallValues,
+  secretKeys: string[],
+): McpServersEntry {
   const values: InstallValues = { ...config };
   for (const input of installInputsOf(entry)) {
-    if (input.isSecret && secretKeys.includes(input.key)) values[input.key] = `\${${input.label.replace(/[^A-Za-z0-9_]/g, "_").toUpperCase()}}`;
+    if (input.isSecret && secretKeys.includes(input.key))
+      values[input.key] = `\${${input.label.replace(/[^A-Za-z0-9_]/g, "_").toUpperCase()}}`;
   }
   const spec = buildLaunchSpec(entry, values, entry.name, { portable: true });
   if (spec.transport === "stdio") {
-    return { command: spec.command, args: spec.args, ...(Object.keys(spec.env).length > 0 ? { env: spec.env } : {}) };
+    return {
+      command: spec.command,
+      args: spec.args,
+      ...(Object.keys(spec.env).length > 0 ? { env: spec.env } : {}),
+    };
   }
-  return { type: spec.transport === "sse" ? "sse" : "http", url: spec.url, ...(Object.keys(spec.headers).length > 0 ? { headers: spec.headers } : {}) };
+  return {
+    type: spec.transport === "sse" ? "sse" : "http",
+    url: spec.url,
+    ...(Object.keys(spec.headers).length > 0 ? { headers: spec.headers } : {}),
+  };
 }
 
-export function toMcpServersConfig(servers: { name: string; entry: ServerJson; config: InstallValues; secretKeys: string[] }[]): McpServersConfig & {
+export function toMcpServersConfig(
+  servers: { name: string; entry: ServerJson; config: InstallValues; secretKeys: string[] }[],
+): McpServersConfig & {
   skipped: { name: string; reason: string }[];
 } {
   const mcpServers: McpServersConfig["mcpServers"] = {};
@@ -175,7 +282,10 @@ export function toMcpServersConfig(servers: { name: string; entry: ServerJson; c
     try {
       mcpServers[server.name] = toMcpServersEntry(server.entry, server.config, server.secretKeys);
     } catch (error) {
-      skipped.push({ name: server.name, reason: error instanceof Error ? error.message : String(error) });
+      skipped.push({
+        name: server.name,
+        reason: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   return { mcpServers, skipped };
@@ -187,7 +297,14 @@ export function toMcpServersConfig(servers: { name: string; entry: ServerJson; c
  */
 export async function fetchRegistryServers(
   baseUrl: string,
-  options: { updatedSince?: Date; search?: string; maxPages?: number; pageSize?: number; signal?: AbortSignal; fetchImpl?: typeof fetch } = {},
+  options: {
+    updatedSince?: Date;
+    search?: string;
+    maxPages?: number;
+    pageSize?: number;
+    signal?: AbortSignal;
+    fetchImpl?: typeof fetch;
+  } = {},
 ): Promise<ImportResult> {
   const fetchImpl = options.fetchImpl ?? fetch;
   const result: ImportResult = { entries: [], skipped: [] };
@@ -197,18 +314,31 @@ export async function fetchRegistryServers(
     url.searchParams.set("limit", String(options.pageSize ?? 100));
     url.searchParams.set("version", "latest");
     if (cursor) url.searchParams.set("cursor", cursor);
-    if (options.updatedSince) url.searchParams.set("updated_since", options.updatedSince.toISOString());
+    if (options.updatedSince)
+      url.searchParams.set("updated_since", options.updatedSince.toISOString());
     if (options.search) url.searchParams.set("search", options.search);
     let response: Response;
     try {
-      response = await fetchImpl(url, { headers: { accept: "application/json" }, signal: options.signal ?? AbortSignal.timeout(15_000) });
+      response = await fetchImpl(url, {
+        headers: { accept: "application/json" },
+        signal: options.signal ?? AbortSignal.timeout(15_000),
+      });
     } catch (error) {
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      throw new Error(`The registry at ${url.origin} could not be reached${cause}`, { cause: error });
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      throw new Error(`The registry at ${url.origin} could not be reached${cause}`, {
+        cause: error,
+      });
     }
-    if (!response.ok) throw new Error(`The registry at ${url.origin} answered ${response.status} ${response.statusText}`);
-    const body = (await response.json().catch(() => null)) as { metadata?: { nextCursor?: string } } | null;
-    if (!body || typeof body !== "object" || !("servers" in body)) throw new Error(`The registry at ${url.origin} did not answer a server list`);
+    if (!response.ok)
+      throw new Error(
+        `The registry at ${url.origin} answered ${response.status} ${response.statusText}`,
+      );
+    const body = (await response.json().catch(() => null)) as {
+      metadata?: { nextCursor?: string };
+    } | null;
+    if (!body || typeof body !== "object" || !("servers" in body))
+      throw new Error(`The registry at ${url.origin} did not answer a server list`);
     const parsed = parseServerJsonText(JSON.stringify(body));
     result.entries.push(...parsed.entries);
     result.skipped.push(...parsed.skipped);

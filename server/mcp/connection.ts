@@ -25,7 +25,11 @@ export type CallOptions = {
   maxTotalTimeoutMs?: number;
 };
 
-export type ToolResult = { content: unknown[]; structuredContent?: Record<string, unknown>; isError?: boolean };
+export type ToolResult = {
+  content: unknown[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+};
 
 export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_TOTAL_TIMEOUT_MS = 10 * 60_000;
@@ -71,7 +75,9 @@ export class McpConnection {
   ) {}
 
   get pid(): number | null {
-    return this.spec.transport === "stdio" ? ((this.transport as StdioClientTransport | null)?.pid ?? null) : null;
+    return this.spec.transport === "stdio"
+      ? ((this.transport as StdioClientTransport | null)?.pid ?? null)
+      : null;
   }
 
   get serverVersion() {
@@ -84,11 +90,15 @@ export class McpConnection {
 
   async connect(signal?: AbortSignal): Promise<void> {
     const started = performance.now();
-    await ensureNpxPackage(this.name, this.spec, { waitMs: this.options.npxInstallWaitMs ?? NPX_INSTALL_WAIT_MS });
+    await ensureNpxPackage(this.name, this.spec, {
+      waitMs: this.options.npxInstallWaitMs ?? NPX_INSTALL_WAIT_MS,
+    });
     const transport = createTransport(this.spec);
     this.transport = transport;
     if (this.spec.transport === "stdio") {
-      (transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) => this.stderr.append(chunk.toString()));
+      (transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) =>
+        this.stderr.append(chunk.toString()),
+      );
     }
     const client = new Client({ name: "maestro", version: "0.1.0" }, { capabilities: {} });
     client.onerror = () => {}; // transport errors surface as failed requests or as onclose
@@ -99,11 +109,19 @@ export class McpConnection {
     });
     this.client = client;
     try {
-      await client.connect(transport, { timeout: this.options.connectTimeoutMs, ...(signal ? { signal } : {}) });
+      await client.connect(transport, {
+        timeout: this.options.connectTimeoutMs,
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       // Give a dying process a moment to flush its reason to stderr.
       if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
-      const failure = toMcpToolError(error, { server: this.name, phase: "connect", stderr: this.stderr.value, ...(signal ? { signal } : {}) });
+      const failure = toMcpToolError(error, {
+        server: this.name,
+        phase: "connect",
+        stderr: this.stderr.value,
+        ...(signal ? { signal } : {}),
+      });
       await this.close();
       throw failure;
     }
@@ -118,7 +136,10 @@ export class McpConnection {
 
   private requireClient(): Client {
     if (!this.client || this.isClosed) {
-      throw new McpToolError("SERVER_CRASHED", `${this.name}: the connection is closed`, { server: this.name, stderr: this.stderr.value });
+      throw new McpToolError("SERVER_CRASHED", `${this.name}: the connection is closed`, {
+        server: this.name,
+        stderr: this.stderr.value,
+      });
     }
     return this.client;
   }
@@ -132,7 +153,12 @@ export class McpConnection {
       },
       (error: unknown) => {
         this.toolsPromise = null;
-        throw toMcpToolError(error, { server: this.name, phase: "call", stderr: this.stderr.value, isClosed: this.isClosed });
+        throw toMcpToolError(error, {
+          server: this.name,
+          phase: "call",
+          stderr: this.stderr.value,
+          isClosed: this.isClosed,
+        });
       },
     );
     return this.toolsPromise;
@@ -143,9 +169,13 @@ export class McpConnection {
     const raw: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const result = await client.request({ method: "tools/list", params: cursor ? { cursor } : {} }, LooseToolsListSchema, {
-        timeout: DEFAULT_CALL_TIMEOUT_MS,
-      });
+      const result = await client.request(
+        { method: "tools/list", params: cursor ? { cursor } : {} },
+        LooseToolsListSchema,
+        {
+          timeout: DEFAULT_CALL_TIMEOUT_MS,
+        },
+      );
       raw.push(...result.tools);
       cursor = result.nextCursor;
       if (!cursor) break;
@@ -153,18 +183,35 @@ export class McpConnection {
     return new Map(checkTools(raw).map((tool) => [tool.name, tool]));
   }
 
-  async callTool(name: string, args: Record<string, unknown>, options: CallOptions = {}): Promise<ToolResult> {
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    options: CallOptions = {},
+  ): Promise<ToolResult> {
     const tools = this.tools ?? (await this.listTools());
     const tool = tools.get(name);
     const context = { server: this.name, tool: name };
     if (!tool) {
       const known = [...tools.keys()].slice(0, 20).join(", ");
-      throw new McpToolError("TOOL_NOT_FOUND", `${this.name} has no tool "${name}"${known ? ` (it has: ${known})` : ""}`, context);
+      throw new McpToolError(
+        "TOOL_NOT_FOUND",
+        `${this.name} has no tool "${name}"${known ? ` (it has: ${known})` : ""}`,
+        context,
+      );
     }
-    if (tool.unusableReason) throw new McpToolError("TOOL_UNUSABLE", `${this.name}/${name} cannot be used: ${tool.unusableReason}`, context);
+    if (tool.unusableReason)
+      throw new McpToolError(
+        "TOOL_UNUSABLE",
+        `${this.name}/${name} cannot be used: ${tool.unusableReason}`,
+        context,
+      );
     const checked = tool.validateInput?.(args);
     if (checked && !checked.valid) {
-      throw new McpToolError("INVALID_ARGUMENTS", `${this.name}/${name}: the arguments do not match the tool's schema: ${checked.errorMessage}`, context);
+      throw new McpToolError(
+        "INVALID_ARGUMENTS",
+        `${this.name}/${name}: the arguments do not match the tool's schema: ${checked.errorMessage}`,
+        context,
+      );
     }
 
     const client = this.requireClient();
@@ -173,22 +220,36 @@ export class McpConnection {
     const local = signal ? new AbortController() : null;
     const forward = () => local?.abort(signal?.reason);
     if (signal) {
-      if (signal.aborted) throw new McpToolError("CANCELLED", `${this.name}/${name}: cancelled`, context);
+      if (signal.aborted)
+        throw new McpToolError("CANCELLED", `${this.name}/${name}: cancelled`, context);
       signal.addEventListener("abort", forward, { once: true });
     }
     try {
-      const result = (await client.request({ method: "tools/call", params: { name, arguments: args } }, CallToolResultSchema, {
-        ...(local ? { signal: local.signal } : {}),
-        onprogress: (p) => onProgress?.({ progress: p.progress, ...(p.total === undefined ? {} : { total: p.total }), ...(p.message ? { message: p.message } : {}) }),
-        timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-        resetTimeoutOnProgress: true,
-        maxTotalTimeout: options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS,
-      })) as ToolResult;
+      const result = (await client.request(
+        { method: "tools/call", params: { name, arguments: args } },
+        CallToolResultSchema,
+        {
+          ...(local ? { signal: local.signal } : {}),
+          onprogress: (p) =>
+            onProgress?.({
+              progress: p.progress,
+              ...(p.total === undefined ? {} : { total: p.total }),
+              ...(p.message ? { message: p.message } : {}),
+            }),
+          timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+          resetTimeoutOnProgress: true,
+          maxTotalTimeout: options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS,
+        },
+      )) as ToolResult;
       if (result.isError) throw toolResultError(this.name, name, result.content);
       if (tool.validateOutput && result.structuredContent) {
         const output = tool.validateOutput(result.structuredContent);
         if (!output.valid) {
-          throw new McpToolError("PROTOCOL_ERROR", `${this.name}/${name}: the result does not match the tool's output schema: ${output.errorMessage}`, context);
+          throw new McpToolError(
+            "PROTOCOL_ERROR",
+            `${this.name}/${name}: the result does not match the tool's output schema: ${output.errorMessage}`,
+            context,
+          );
         }
       }
       return result;
@@ -198,7 +259,13 @@ export class McpConnection {
         // The close event and stderr may trail the failed request by a moment.
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      throw toMcpToolError(error, { ...context, phase: "call", stderr: this.stderr.value, isClosed: this.isClosed, ...(signal ? { signal } : {}) });
+      throw toMcpToolError(error, {
+        ...context,
+        phase: "call",
+        stderr: this.stderr.value,
+        isClosed: this.isClosed,
+        ...(signal ? { signal } : {}),
+      });
     } finally {
       signal?.removeEventListener("abort", forward);
     }
@@ -210,7 +277,12 @@ export class McpConnection {
     try {
       await this.requireClient().ping({ timeout: timeoutMs });
     } catch (error) {
-      throw toMcpToolError(error, { server: this.name, phase: "call", stderr: this.stderr.value, isClosed: this.isClosed });
+      throw toMcpToolError(error, {
+        server: this.name,
+        phase: "call",
+        stderr: this.stderr.value,
+        isClosed: this.isClosed,
+      });
     }
     return performance.now() - started;
   }
@@ -219,22 +291,47 @@ export class McpConnection {
   async listResources(): Promise<{ uri: string; name: string; description?: string }[]> {
     if (!this.capabilities?.resources) return [];
     try {
-      const result = await this.requireClient().request({ method: "resources/list", params: {} }, ListResourcesResultSchema, { timeout: 15_000 });
-      return result.resources.map((r) => ({ uri: r.uri, name: r.name, ...(r.description ? { description: r.description } : {}) }));
+      const result = await this.requireClient().request(
+        { method: "resources/list", params: {} },
+        ListResourcesResultSchema,
+        { timeout: 15_000 },
+      );
+      return result.resources.map((r) => ({
+        uri: r.uri,
+        name: r.name,
+        ...(r.description ? { description: r.description } : {}),
+      }));
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.MethodNotFound) return [];
-      throw toMcpToolError(error, { server: this.name, phase: "call", stderr: this.stderr.value, isClosed: this.isClosed });
+      throw toMcpToolError(error, {
+        server: this.name,
+        phase: "call",
+        stderr: this.stderr.value,
+        isClosed: this.isClosed,
+      });
     }
   }
 
   async listPrompts(): Promise<{ name: string; description?: string }[]> {
     if (!this.capabilities?.prompts) return [];
     try {
-      const result = await this.requireClient().request({ method: "prompts/list", params: {} }, ListPromptsResultSchema, { timeout: 15_000 });
-      return result.prompts.map((p) => ({ name: p.name, ...(p.description ? { description: p.description } : {}) }));
+      const result = await this.requireClient().request(
+        { method: "prompts/list", params: {} },
+        ListPromptsResultSchema,
+        { timeout: 15_000 },
+      );
+      return result.prompts.map((p) => ({
+        name: p.name,
+        ...(p.description ? { description: p.description } : {}),
+      }));
     } catch (error) {
       if (error instanceof McpError && error.code === ErrorCode.MethodNotFound) return [];
-      throw toMcpToolError(error, { server: this.name, phase: "call", stderr: this.stderr.value, isClosed: this.isClosed });
+      throw toMcpToolError(error, {
+        server: this.name,
+        phase: "call",
+        stderr: this.stderr.value,
+        isClosed: this.isClosed,
+      });
     }
   }
 

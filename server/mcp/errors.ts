@@ -24,7 +24,11 @@ export const MCP_ERROR_CODES = [
 ] as const;
 export type McpErrorCode = (typeof MCP_ERROR_CODES)[number];
 
-const RETRYABLE: ReadonlySet<McpErrorCode> = new Set(["TIMEOUT", "CONNECT_FAILED", "SERVER_CRASHED"]);
+const RETRYABLE: ReadonlySet<McpErrorCode> = new Set([
+  "TIMEOUT",
+  "CONNECT_FAILED",
+  "SERVER_CRASHED",
+]);
 
 /**
  * Marks McpToolErrors so that `instanceof` holds across copies of this module: a built app has one
@@ -36,7 +40,11 @@ export class McpToolError extends Error {
   readonly [MCP_TOOL_ERROR] = true;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as { [MCP_TOOL_ERROR]?: unknown })[MCP_TOOL_ERROR] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as { [MCP_TOOL_ERROR]?: unknown })[MCP_TOOL_ERROR] === true
+    );
   }
 
   constructor(
@@ -76,7 +84,9 @@ export function textOfContent(content: unknown, maxChars = 2000): string {
   if (!Array.isArray(content)) return "";
   return content
     .map((part: unknown) =>
-      part && typeof part === "object" && "text" in part && typeof part.text === "string" ? part.text : "",
+      part && typeof part === "object" && "text" in part && typeof part.text === "string"
+        ? part.text
+        : "",
     )
     .filter(Boolean)
     .join("\n")
@@ -87,9 +97,10 @@ export function textOfContent(content: unknown, maxChars = 2000): string {
 export function toolResultError(server: string, tool: string, content: unknown): McpToolError {
   const text = textOfContent(content) || "The tool reported an error without a message";
   // Servers on the current SDK answer bad arguments this way, with the validation message as text.
-  const code: McpErrorCode = /invalid (arguments|input|params)|validation error|expected .* received/i.test(text)
-    ? "INVALID_ARGUMENTS"
-    : "TOOL_ERROR";
+  const code: McpErrorCode =
+    /invalid (arguments|input|params)|validation error|expected .* received/i.test(text)
+      ? "INVALID_ARGUMENTS"
+      : "TOOL_ERROR";
   return new McpToolError(code, `${server}/${tool}: ${text}`, { server, tool, content });
 }
 
@@ -99,7 +110,14 @@ export function toolResultError(server: string, tool: string, content: unknown):
  */
 export function toMcpToolError(
   error: unknown,
-  context: { server: string; tool?: string; phase: "connect" | "call"; stderr?: string; signal?: AbortSignal; isClosed?: boolean },
+  context: {
+    server: string;
+    tool?: string;
+    phase: "connect" | "call";
+    stderr?: string;
+    signal?: AbortSignal;
+    isClosed?: boolean;
+  },
 ): McpToolError {
   if (error instanceof McpToolError) return error;
   const { server, tool, phase, stderr } = context;
@@ -114,25 +132,57 @@ export function toMcpToolError(
     switch (error.code) {
       case ErrorCode.RequestTimeout:
         return phase === "connect"
-          ? new McpToolError("CONNECT_FAILED", withStderr(`${server}: did not finish starting in time`, stderr), rpc)
+          ? new McpToolError(
+              "CONNECT_FAILED",
+              withStderr(`${server}: did not finish starting in time`, stderr),
+              rpc,
+            )
           : new McpToolError("TIMEOUT", `${where}: no answer in time (${message})`, rpc);
       case ErrorCode.ConnectionClosed:
         return phase === "connect"
-          ? new McpToolError("CONNECT_FAILED", withStderr(`${server}: the server exited before it was ready`, stderr), rpc)
-          : new McpToolError("SERVER_CRASHED", withStderr(`${where}: the server stopped during the call`, stderr), rpc);
+          ? new McpToolError(
+              "CONNECT_FAILED",
+              withStderr(`${server}: the server exited before it was ready`, stderr),
+              rpc,
+            )
+          : new McpToolError(
+              "SERVER_CRASHED",
+              withStderr(`${where}: the server stopped during the call`, stderr),
+              rpc,
+            );
       case ErrorCode.InvalidParams:
-        return new McpToolError(/unknown tool|not found/i.test(message) ? "TOOL_NOT_FOUND" : "INVALID_ARGUMENTS", `${where}: ${message}`, rpc);
+        return new McpToolError(
+          /unknown tool|not found/i.test(message) ? "TOOL_NOT_FOUND" : "INVALID_ARGUMENTS",
+          `${where}: ${message}`,
+          rpc,
+        );
       case ErrorCode.MethodNotFound:
-        return new McpToolError("PROTOCOL_ERROR", `${where}: the server does not support this (${message})`, rpc);
+        return new McpToolError(
+          "PROTOCOL_ERROR",
+          `${where}: the server does not support this (${message})`,
+          rpc,
+        );
       default:
-        return new McpToolError(phase === "connect" ? "CONNECT_FAILED" : "TOOL_ERROR", `${where}: ${message}`, rpc);
+        return new McpToolError(
+          phase === "connect" ? "CONNECT_FAILED" : "TOOL_ERROR",
+          `${where}: ${message}`,
+          rpc,
+        );
     }
   }
   const message = error instanceof Error ? error.message : String(error);
   if (context.isClosed || /not connected|connection closed|EPIPE|ECONNRESET/i.test(message)) {
     return phase === "connect"
-      ? new McpToolError("CONNECT_FAILED", withStderr(`${server}: could not start (${message})`, stderr), base)
-      : new McpToolError("SERVER_CRASHED", withStderr(`${where}: the server stopped during the call`, stderr), base);
+      ? new McpToolError(
+          "CONNECT_FAILED",
+          withStderr(`${server}: could not start (${message})`, stderr),
+          base,
+        )
+      : new McpToolError(
+          "SERVER_CRASHED",
+          withStderr(`${where}: the server stopped during the call`, stderr),
+          base,
+        );
   }
   if (phase === "connect") {
     const hint = /ENOENT/.test(message)
@@ -140,10 +190,18 @@ export function toMcpToolError(
       : /ECONNREFUSED|fetch failed|ENOTFOUND|EAI_AGAIN/i.test(message)
         ? "the server could not be reached"
         : message;
-    return new McpToolError("CONNECT_FAILED", withStderr(`${server}: could not connect (${hint})`, stderr), base);
+    return new McpToolError(
+      "CONNECT_FAILED",
+      withStderr(`${server}: could not connect (${hint})`, stderr),
+      base,
+    );
   }
   if (error && typeof error === "object" && "issues" in error) {
-    return new McpToolError("PROTOCOL_ERROR", `${where}: the server's answer is not valid MCP (${message.slice(0, 300)})`, base);
+    return new McpToolError(
+      "PROTOCOL_ERROR",
+      `${where}: the server's answer is not valid MCP (${message.slice(0, 300)})`,
+      base,
+    );
   }
   return new McpToolError("TOOL_ERROR", `${where}: ${message}`, base);
 }

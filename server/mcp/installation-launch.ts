@@ -7,7 +7,9 @@ import type { LaunchSpec } from "./launch";
 import { buildLaunchSpec, type InstallValues } from "./launch-spec";
 
 /** Decrypts an installation's secret inputs; only ever used to start the server. */
-export function secretValuesOf(installation: Pick<InstallationRow, "secretsEncrypted">): InstallValues {
+export function secretValuesOf(
+  installation: Pick<InstallationRow, "secretsEncrypted">,
+): InstallValues {
   if (!installation.secretsEncrypted) return {};
   return JSON.parse(decryptSecret(installation.secretsEncrypted)) as InstallValues;
 }
@@ -16,16 +18,25 @@ export function secretValuesOf(installation: Pick<InstallationRow, "secretsEncry
 export function launchSpecOf(installation: InstallationRow, entry: CatalogEntryRow): LaunchSpec {
   const parsed = ServerJsonSchema.safeParse(entry.serverJson);
   if (!parsed.success) {
-    throw new McpToolError("CONNECT_FAILED", `${installation.name}: its catalog entry is not a valid server.json`, { server: installation.name });
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${installation.name}: its catalog entry is not a valid server.json`,
+      { server: installation.name },
+    );
   }
   let secrets: InstallValues;
   try {
     secrets = secretValuesOf(installation);
   } catch (error) {
-    throw new McpToolError("CONNECT_FAILED", `${installation.name}: ${error instanceof Error ? error.message : String(error)}`, { server: installation.name });
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${installation.name}: ${error instanceof Error ? error.message : String(error)}`,
+      { server: installation.name },
+    );
   }
   return buildLaunchSpec(parsed.data, { ...installation.config, ...secrets }, installation.name);
 }
 
 /** The pool key of an installation: its id, so two tenants never share a process. */
-export const poolKeyOf = (installation: Pick<InstallationRow, "id">) => `installation:${installation.id}`;
+export const poolKeyOf = (installation: Pick<InstallationRow, "id">) =>
+  `installation:${installation.id}`;

@@ -1,5 +1,10 @@
 import { join } from "node:path";
-import { argumentKey, primaryRunner, type KeyValueInput, type ServerJson } from "@/engine/schema/catalog";
+import {
+  argumentKey,
+  primaryRunner,
+  type KeyValueInput,
+  type ServerJson,
+} from "@/engine/schema/catalog";
 import { McpToolError } from "./errors";
 import { baseChildEnv, resolveLocalPackageBin, type LaunchSpec } from "./launch";
 
@@ -17,11 +22,18 @@ function valueOf(values: InstallValues, key: string, fallback?: string): string[
   return present.length > 0 ? present : fallback ? [fallback] : [];
 }
 
-function keyValues(inputs: KeyValueInput[] | undefined, prefix: string, values: InstallValues, server: string): Record<string, string> {
+function keyValues(
+  inputs: KeyValueInput[] | undefined,
+  prefix: string,
+  values: InstallValues,
+  server: string,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const input of inputs ?? []) {
-    const fixed = input.value !== undefined && !/\{[^}]+\}/.test(input.value) ? input.value : undefined;
-    const [value] = fixed !== undefined ? [fixed] : valueOf(values, `${prefix}:${input.name}`, input.default);
+    const fixed =
+      input.value !== undefined && !/\{[^}]+\}/.test(input.value) ? input.value : undefined;
+    const [value] =
+      fixed !== undefined ? [fixed] : valueOf(values, `${prefix}:${input.name}`, input.default);
     if (value !== undefined) out[input.name] = value;
     else if (input.isRequired) throw missing(server, input.name);
   }
@@ -29,7 +41,11 @@ function keyValues(inputs: KeyValueInput[] | undefined, prefix: string, values: 
 }
 
 const missing = (server: string, input: string) =>
-  new McpToolError("CONNECT_FAILED", `${server}: the required input "${input}" has no value; edit the installation`, { server });
+  new McpToolError(
+    "CONNECT_FAILED",
+    `${server}: the required input "${input}" has no value; edit the installation`,
+    { server },
+  );
 
 /**
  * How to run a catalog entry with an installation's values. Packages installed in this project
@@ -45,31 +61,64 @@ export function buildLaunchSpec(
   options: { portable?: boolean } = {},
 ): LaunchSpec {
   const runner = primaryRunner(entry);
-  if (!runner) throw new McpToolError("CONNECT_FAILED", `${server}: the entry has neither a package nor a remote to run`, { server });
+  if (!runner)
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${server}: the entry has neither a package nor a remote to run`,
+      { server },
+    );
   if ("remote" in runner) {
-    return { transport: runner.remote.type, url: runner.remote.url, headers: keyValues(runner.remote.headers, "header", values, server) };
+    return {
+      transport: runner.remote.type,
+      url: runner.remote.url,
+      headers: keyValues(runner.remote.headers, "header", values, server),
+    };
   }
   const pkg = runner.package;
   if (pkg.transport.type !== "stdio") {
     if (!pkg.transport.url || /\{[^}]+\}/.test(pkg.transport.url)) {
-      throw new McpToolError("CONNECT_FAILED", `${server}: packages that serve HTTP on a local port are not supported yet; add it as a remote URL`, { server });
+      throw new McpToolError(
+        "CONNECT_FAILED",
+        `${server}: packages that serve HTTP on a local port are not supported yet; add it as a remote URL`,
+        { server },
+      );
     }
-    return { transport: pkg.transport.type, url: pkg.transport.url, headers: keyValues(pkg.transport.headers, "header", values, server) };
+    return {
+      transport: pkg.transport.type,
+      url: pkg.transport.url,
+      headers: keyValues(pkg.transport.headers, "header", values, server),
+    };
   }
   const args: string[] = [];
   let hasSecretArgument = false;
   pkg.packageArguments?.forEach((argument, index) => {
-    const fixed = argument.value !== undefined && !/\{[^}]+\}/.test(argument.value) ? argument.value : undefined;
-    const given = fixed !== undefined ? [fixed] : valueOf(values, argumentKey(argument, index), argument.default);
+    const fixed =
+      argument.value !== undefined && !/\{[^}]+\}/.test(argument.value)
+        ? argument.value
+        : undefined;
+    const given =
+      fixed !== undefined
+        ? [fixed]
+        : valueOf(values, argumentKey(argument, index), argument.default);
     if (given.length === 0) {
-      if (argument.isRequired) throw missing(server, argument.type === "named" ? argument.name : (argument.valueHint ?? `argument ${index + 1}`));
+      if (argument.isRequired)
+        throw missing(
+          server,
+          argument.type === "named"
+            ? argument.name
+            : (argument.valueHint ?? `argument ${index + 1}`),
+        );
       return;
     }
     const list = argument.isRepeated ? given : given.slice(0, 1);
     if (argument.isSecret && fixed === undefined) hasSecretArgument = true;
-    for (const value of list) args.push(...(argument.type === "named" ? [argument.name, value] : [value]));
+    for (const value of list)
+      args.push(...(argument.type === "named" ? [argument.name, value] : [value]));
   });
-  const env = { ...(options.portable ? {} : baseChildEnv()), ...keyValues(pkg.environmentVariables, "env", values, server) };
+  const env = {
+    ...(options.portable ? {} : baseChildEnv()),
+    ...keyValues(pkg.environmentVariables, "env", values, server),
+  };
 
   // A secret never goes on the command line, which every user of the host can read (`ps`).
   const secretArgs = hasSecretArgument && !options.portable;
@@ -87,10 +136,31 @@ export function buildLaunchSpec(
       const id = pkg.version ? `${pkg.identifier}@${pkg.version}` : pkg.identifier;
       if (secretArgs) {
         const through = { ...env, [SERVER_ARGS_VARIABLE]: JSON.stringify(args) };
-        if (local) return { transport: "stdio", command: process.execPath, args: [ARGV_FROM_ENV, ...local.args.slice(-1)], env: through };
-        return { transport: "stdio", command: "npx", args: ["-y", "--package", id, "--", process.execPath, ARGV_FROM_ENV, "--package", pkg.identifier], env: through };
+        if (local)
+          return {
+            transport: "stdio",
+            command: process.execPath,
+            args: [ARGV_FROM_ENV, ...local.args.slice(-1)],
+            env: through,
+          };
+        return {
+          transport: "stdio",
+          command: "npx",
+          args: [
+            "-y",
+            "--package",
+            id,
+            "--",
+            process.execPath,
+            ARGV_FROM_ENV,
+            "--package",
+            pkg.identifier,
+          ],
+          env: through,
+        };
       }
-      if (local) return { transport: "stdio", command: local.command, args: [...local.args, ...args], env };
+      if (local)
+        return { transport: "stdio", command: local.command, args: [...local.args, ...args], env };
       return { transport: "stdio", command: "npx", args: ["-y", id, ...args], env };
     }
     case "pypi": {
@@ -99,10 +169,21 @@ export function buildLaunchSpec(
     }
     case "oci": {
       const image = pkg.version ? `${pkg.identifier}:${pkg.version}` : pkg.identifier;
-      const envArgs = Object.keys(keyValues(pkg.environmentVariables, "env", values, server)).flatMap((name) => ["-e", name]);
-      return { transport: "stdio", command: "docker", args: ["run", "-i", "--rm", ...envArgs, image, ...args], env };
+      const envArgs = Object.keys(
+        keyValues(pkg.environmentVariables, "env", values, server),
+      ).flatMap((name) => ["-e", name]);
+      return {
+        transport: "stdio",
+        command: "docker",
+        args: ["run", "-i", "--rm", ...envArgs, image, ...args],
+        env,
+      };
     }
     default:
-      throw new McpToolError("CONNECT_FAILED", `${server}: ${pkg.registryType} packages cannot be run here`, { server });
+      throw new McpToolError(
+        "CONNECT_FAILED",
+        `${server}: ${pkg.registryType} packages cannot be run here`,
+        { server },
+      );
   }
 }

@@ -1,13 +1,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import {
+  getDefaultEnvironment,
+  StdioClientTransport,
+} from "@modelcontextprotocol/sdk/client/stdio.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 
 /** How to reach one server: a process to spawn (stdio) or a URL (Streamable HTTP, legacy SSE). */
 export type LaunchSpec =
-  | { transport: "stdio"; command: string; args: string[]; env: Record<string, string>; cwd?: string }
+  | {
+      transport: "stdio";
+      command: string;
+      args: string[];
+      env: Record<string, string>;
+      cwd?: string;
+    }
   | { transport: "streamable-http" | "sse"; url: string; headers: Record<string, string> };
 
 function stableStringify(value: unknown): string {
@@ -43,13 +52,21 @@ export function baseChildEnv(): Record<string, string> {
  * The bin of an npm package installed in this project, run with this Node: no `npx` download and
  * no shell. Undefined when the package is not installed here.
  */
-export function resolveLocalPackageBin(identifier: string, root = process.cwd()): { command: string; args: string[] } | undefined {
+export function resolveLocalPackageBin(
+  identifier: string,
+  root = process.cwd(),
+): { command: string; args: string[] } | undefined {
   const manifest = join(root, "node_modules", identifier, "package.json");
   if (!existsSync(manifest)) return undefined;
   try {
-    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as { bin?: string | Record<string, string> };
-    const bin = typeof pkg.bin === "string" ? pkg.bin : pkg.bin ? Object.values(pkg.bin)[0] : undefined;
-    return bin ? { command: process.execPath, args: [join(root, "node_modules", identifier, bin)] } : undefined;
+    const pkg = JSON.parse(readFileSync(manifest, "utf8")) as {
+      bin?: string | Record<string, string>;
+    };
+    const bin =
+      typeof pkg.bin === "string" ? pkg.bin : pkg.bin ? Object.values(pkg.bin)[0] : undefined;
+    return bin
+      ? { command: process.execPath, args: [join(root, "node_modules", identifier, bin)] }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -66,12 +83,18 @@ export function createTransport(spec: LaunchSpec): Transport {
         stderr: "pipe",
       });
     case "streamable-http":
-      return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+      return new StreamableHTTPClientTransport(new URL(spec.url), {
+        requestInit: { headers: spec.headers },
+      });
     case "sse":
       return new SSEClientTransport(new URL(spec.url), {
         requestInit: { headers: spec.headers },
         eventSourceInit: {
-          fetch: (url, init) => fetch(url, { ...init, headers: { ...spec.headers, ...(init?.headers as Record<string, string>) } }),
+          fetch: (url, init) =>
+            fetch(url, {
+              ...init,
+              headers: { ...spec.headers, ...(init?.headers as Record<string, string>) },
+            }),
         },
       });
   }

@@ -14,7 +14,10 @@ const npxSpec = (pkg: string, registry: string): LaunchSpec => ({
 });
 
 async function connectError(spec: LaunchSpec, npxInstallWaitMs?: number) {
-  const connection = new McpConnection("sqlite", spec, { connectTimeoutMs: 30_000, ...(npxInstallWaitMs ? { npxInstallWaitMs } : {}) });
+  const connection = new McpConnection("sqlite", spec, {
+    connectTimeoutMs: 30_000,
+    ...(npxInstallWaitMs ? { npxInstallWaitMs } : {}),
+  });
   try {
     await connection.connect();
     return null;
@@ -45,17 +48,25 @@ describe("servers launched through npx", () => {
   it("fail at once, naming the package and the registry's answer, when npx cannot fetch it", async () => {
     const error = await connectError(npxSpec("maestro-no-such-server@1.0.0", closedRegistry));
     expect(error).toMatchObject({ code: "CONNECT_FAILED" });
-    expect((error as Error).message).toMatch(/sqlite: npx could not install maestro-no-such-server@1\.0\.0 from the npm registry: .*ECONNREFUSED/);
+    expect((error as Error).message).toMatch(
+      /sqlite: npx could not install maestro-no-such-server@1\.0\.0 from the npm registry: .*ECONNREFUSED/,
+    );
   });
 
   it("say the package is still installing, instead of spinning until the start times out", async () => {
     const error = await connectError(npxSpec("maestro-slow-server@1.0.0", silentUrl), 1_000);
     expect(error).toMatchObject({ code: "CONNECT_FAILED" });
-    expect((error as Error).message).toMatch(/npx is still installing maestro-slow-server@1\.0\.0 .*try again shortly/);
+    expect((error as Error).message).toMatch(
+      /npx is still installing maestro-slow-server@1\.0\.0 .*try again shortly/,
+    );
   });
 
   it("start once the package is there, without the registry", async () => {
-    const connection = new McpConnection("everything", npxSpec("@modelcontextprotocol/server-everything@2026.8.31", closedRegistry), { connectTimeoutMs: 30_000 });
+    const connection = new McpConnection(
+      "everything",
+      npxSpec("@modelcontextprotocol/server-everything@2026.8.31", closedRegistry),
+      { connectTimeoutMs: 30_000 },
+    );
     try {
       await connection.connect();
       expect((await connection.listTools()).has("echo")).toBe(true);

@@ -27,7 +27,13 @@ function npmReasonOf(stderr: string): string {
   return stderr
     .split("\n")
     .map((line) => line.replace(/^npm (error|ERR!)\s?/, "").trim())
-    .filter((line) => line && !/^(at |[{}]|[a-zA-Z]+: '|(code|syscall|errno|port|address) |A complete log|If you are behind a proxy)/.test(line))
+    .filter(
+      (line) =>
+        line &&
+        !/^(at |[{}]|[a-zA-Z]+: '|(code|syscall|errno|port|address) |A complete log|If you are behind a proxy)/.test(
+          line,
+        ),
+    )
     .slice(0, 3)
     .join(" | ");
 }
@@ -37,7 +43,11 @@ function install(pkg: string, env: Record<string, string>, cwd?: string): Instal
   entry.promise = new Promise<void>((resolve, reject) => {
     const child = spawn("npx", ["-y", "--package", pkg, "--", "node", "-e", ""], {
       // The child's whole environment, as the server would get it (not the app's own variables).
-      env: { ...env, npm_config_fetch_retries: "0", npm_config_update_notifier: "false" } as unknown as NodeJS.ProcessEnv,
+      env: {
+        ...env,
+        npm_config_fetch_retries: "0",
+        npm_config_update_notifier: "false",
+      } as unknown as NodeJS.ProcessEnv,
       stdio: ["ignore", "ignore", "pipe"],
       ...(cwd ? { cwd } : {}),
     });
@@ -46,7 +56,9 @@ function install(pkg: string, env: Record<string, string>, cwd?: string): Instal
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     child.once("error", (error) => reject(new Error(error.message)));
-    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(npmReasonOf(stderr) || `npx exited with ${code}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(npmReasonOf(stderr) || `npx exited with ${code}`)),
+    );
   }).then(
     () => {
       entry.isDone = true;
@@ -66,7 +78,11 @@ function install(pkg: string, env: Record<string, string>, cwd?: string): Instal
  * CONNECT_FAILED McpToolError that names the package when npx cannot install it, or when the
  * install is still going after `waitMs` (it goes on in the background).
  */
-export async function ensureNpxPackage(server: string, spec: LaunchSpec, options: { waitMs: number }): Promise<void> {
+export async function ensureNpxPackage(
+  server: string,
+  spec: LaunchSpec,
+  options: { waitMs: number },
+): Promise<void> {
   const pkg = npxPackageOf(spec);
   if (!pkg || spec.transport !== "stdio") return;
   let entry = installs.get(pkg);
@@ -90,7 +106,11 @@ export async function ensureNpxPackage(server: string, spec: LaunchSpec, options
     }
   } catch (error) {
     if (error instanceof McpToolError) throw error;
-    throw new McpToolError("CONNECT_FAILED", `${server}: npx could not install ${pkg} from the npm registry: ${error instanceof Error ? error.message : String(error)}`, { server });
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${server}: npx could not install ${pkg} from the npm registry: ${error instanceof Error ? error.message : String(error)}`,
+      { server },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -17,7 +17,9 @@ const isWithin = (child: string, parent: string) => {
 export function refusePath(path: string, dataDir = getEnv().dataDir): string | null {
   const target = resolve(path);
   const data = resolve(dataDir);
-  if (isWithin(target, data) || isWithin(data, target)) return "it would give the server access to the app's own data directory";
-  if (SYSTEM_DIRS.some((dir) => isWithin(target, dir))) return "system directories cannot be given to a server";
+  if (isWithin(target, data) || isWithin(data, target))
+    return "it would give the server access to the app's own data directory";
+  if (SYSTEM_DIRS.some((dir) => isWithin(target, dir)))
+    return "system directories cannot be given to a server";
   return null;
 }

@@ -12,7 +12,9 @@ const dir = mkdtempSync(join(tmpdir(), "maestro-mcp-"));
 writeFileSync(join(dir, "hello.txt"), "hello from the test");
 
 const filesystem = localStdioSpec("@modelcontextprotocol/server-filesystem", [dir]);
-const memory = localStdioSpec("@modelcontextprotocol/server-memory", [], { MEMORY_FILE_PATH: join(dir, "memory.jsonl") });
+const memory = localStdioSpec("@modelcontextprotocol/server-memory", [], {
+  MEMORY_FILE_PATH: join(dir, "memory.jsonl"),
+});
 const everything = localStdioSpec("@modelcontextprotocol/server-everything");
 
 async function failure(promise: Promise<unknown>): Promise<McpToolError> {
@@ -38,10 +40,18 @@ describe("stdio servers from npm", () => {
     expect(tools.map((t) => t.name)).toContain("list_directory");
     expect(tools.every((t) => t.unusableReason === null)).toBe(true);
 
-    const result = await pool.callTool("fs", "filesystem", filesystem, { tool: "list_directory", args: { path: dir } });
+    const result = await pool.callTool("fs", "filesystem", filesystem, {
+      tool: "list_directory",
+      args: { path: dir },
+    });
     expect(textOf(result)).toContain("hello.txt");
 
-    const outside = await failure(pool.callTool("fs", "filesystem", filesystem, { tool: "read_text_file", args: { path: "/etc/hostname" } }));
+    const outside = await failure(
+      pool.callTool("fs", "filesystem", filesystem, {
+        tool: "read_text_file",
+        args: { path: "/etc/hostname" },
+      }),
+    );
     expect(outside.code).toBe("TOOL_ERROR");
     expect(outside.message).toMatch(/denied|outside|not allowed/i);
   });
@@ -58,12 +68,19 @@ describe("stdio servers from npm", () => {
   });
 
   it("everything: bad arguments are refused with the schema's reason, unknown tools by name", async () => {
-    const bad = await failure(pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: 42 } }));
+    const bad = await failure(
+      pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: 42 } }),
+    );
     expect(bad.code).toBe("INVALID_ARGUMENTS");
     expect(bad.message).toContain("message");
-    const missing = await failure(pool.callTool("ev", "everything", everything, { tool: "no-such-tool", args: {} }));
+    const missing = await failure(
+      pool.callTool("ev", "everything", everything, { tool: "no-such-tool", args: {} }),
+    );
     expect(missing.code).toBe("TOOL_NOT_FOUND");
-    const ok = await pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: "hi" } });
+    const ok = await pool.callTool("ev", "everything", everything, {
+      tool: "echo",
+      args: { message: "hi" },
+    });
     expect(textOf(ok)).toContain("hi");
   });
 
@@ -84,7 +101,13 @@ describe("stdio servers from npm", () => {
 
   it("everything: a silent call times out, and the total cap holds despite progress", async () => {
     const silent = await failure(
-      pool.callTool("ev", "everything", everything, { tool: "trigger-long-running-operation", args: { duration: 1, steps: 1 } }, { timeoutMs: 300 }),
+      pool.callTool(
+        "ev",
+        "everything",
+        everything,
+        { tool: "trigger-long-running-operation", args: { duration: 1, steps: 1 } },
+        { timeoutMs: 300 },
+      ),
     );
     expect(silent.code).toBe("TIMEOUT");
     const capped = await failure(
@@ -98,7 +121,12 @@ describe("stdio servers from npm", () => {
     );
     expect(capped.code).toBe("TIMEOUT");
     // The connection survives both.
-    await expect(pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: "still here" } })).resolves.toBeTruthy();
+    await expect(
+      pool.callTool("ev", "everything", everything, {
+        tool: "echo",
+        args: { message: "still here" },
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it("everything: cancellation passes through and the connection stays usable", async () => {
@@ -106,25 +134,42 @@ describe("stdio servers from npm", () => {
     setTimeout(() => controller.abort(new Error("user stopped")), 200);
     const started = Date.now();
     const cancelled = await failure(
-      pool.callTool("ev", "everything", everything, { tool: "trigger-long-running-operation", args: { duration: 5, steps: 5 } }, { signal: controller.signal }),
+      pool.callTool(
+        "ev",
+        "everything",
+        everything,
+        { tool: "trigger-long-running-operation", args: { duration: 5, steps: 5 } },
+        { signal: controller.signal },
+      ),
     );
     expect(cancelled.code).toBe("CANCELLED");
     expect(Date.now() - started).toBeLessThan(2_000);
-    await expect(pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: "after" } })).resolves.toBeTruthy();
+    await expect(
+      pool.callTool("ev", "everything", everything, { tool: "echo", args: { message: "after" } }),
+    ).resolves.toBeTruthy();
   });
 
   it("everything: a crash fails the call in flight clearly, and the next call restarts the server", async () => {
-    await pool.callTool("crash", "everything", everything, { tool: "echo", args: { message: "warm" } });
+    await pool.callTool("crash", "everything", everything, {
+      tool: "echo",
+      args: { message: "warm" },
+    });
     const pid = pool.diagnostics("crash")?.pid;
     expect(pid).toBeTypeOf("number");
-    const inFlight = pool.callTool("crash", "everything", everything, { tool: "trigger-long-running-operation", args: { duration: 5, steps: 5 } });
+    const inFlight = pool.callTool("crash", "everything", everything, {
+      tool: "trigger-long-running-operation",
+      args: { duration: 5, steps: 5 },
+    });
     setTimeout(() => process.kill(pid!, "SIGKILL"), 150);
     const crashed = await failure(inFlight);
     expect(crashed.code).toBe("SERVER_CRASHED");
     expect(crashed.message).toContain("stopped during the call");
     expect(pool.diagnostics("crash")?.failures).toBe(1);
 
-    const after = await pool.callTool("crash", "everything", everything, { tool: "echo", args: { message: "back" } });
+    const after = await pool.callTool("crash", "everything", everything, {
+      tool: "echo",
+      args: { message: "back" },
+    });
     expect(textOf(after)).toContain("back");
     expect(pool.diagnostics("crash")?.pid).not.toBe(pid);
     expect(pool.diagnostics("crash")?.failures).toBe(0);
@@ -141,9 +186,14 @@ describe("servers that fail", () => {
     expect(byName.broken).toContain('type must be "object"');
     expect(byName.dangling).toMatch(/reference|resolve/i);
 
-    const unusable = await failure(pool.callTool("bad", "bad-schema", spec, { tool: "broken", args: {} }));
+    const unusable = await failure(
+      pool.callTool("bad", "bad-schema", spec, { tool: "broken", args: {} }),
+    );
     expect(unusable.code).toBe("TOOL_UNUSABLE");
-    const doubled = await pool.callTool("bad", "bad-schema", spec, { tool: "double", args: { n: 21 } });
+    const doubled = await pool.callTool("bad", "bad-schema", spec, {
+      tool: "double",
+      args: { n: 21 },
+    });
     expect(textOf(doubled)).toBe("42");
   });
 
@@ -157,9 +207,20 @@ describe("servers that fail", () => {
   });
 
   it("a missing command and an unreachable URL fail to connect with a clear reason", async () => {
-    const missing: LaunchSpec = { transport: "stdio", command: "/nonexistent/mcp-server", args: [], env: {} };
-    expect((await failure(pool.listTools("missing", "missing", missing))).code).toBe("CONNECT_FAILED");
-    const unreachable: LaunchSpec = { transport: "streamable-http", url: "http://127.0.0.1:9/mcp", headers: {} };
+    const missing: LaunchSpec = {
+      transport: "stdio",
+      command: "/nonexistent/mcp-server",
+      args: [],
+      env: {},
+    };
+    expect((await failure(pool.listTools("missing", "missing", missing))).code).toBe(
+      "CONNECT_FAILED",
+    );
+    const unreachable: LaunchSpec = {
+      transport: "streamable-http",
+      url: "http://127.0.0.1:9/mcp",
+      headers: {},
+    };
     const error = await failure(pool.listTools("unreachable", "unreachable", unreachable));
     expect(error.code).toBe("CONNECT_FAILED");
     expect(error.message).toContain("could not");
@@ -170,7 +231,10 @@ describe("HTTP servers", () => {
   let http: Awaited<ReturnType<typeof startEverythingHttp>>;
   let sse: Awaited<ReturnType<typeof startEverythingHttp>>;
   beforeAll(async () => {
-    [http, sse] = await Promise.all([startEverythingHttp("streamableHttp"), startEverythingHttp("sse")]);
+    [http, sse] = await Promise.all([
+      startEverythingHttp("streamableHttp"),
+      startEverythingHttp("sse"),
+    ]);
   });
   afterAll(() => {
     http?.stop();
@@ -181,7 +245,10 @@ describe("HTTP servers", () => {
     const spec: LaunchSpec = { transport: "streamable-http", url: http.url, headers: {} };
     const tools = await pool.listTools("http", "everything-http", spec);
     expect(tools.map((t) => t.name)).toContain("echo");
-    const echoed = await pool.callTool("http", "everything-http", spec, { tool: "echo", args: { message: "over http" } });
+    const echoed = await pool.callTool("http", "everything-http", spec, {
+      tool: "echo",
+      args: { message: "over http" },
+    });
     expect(textOf(echoed)).toContain("over http");
 
     const progress: number[] = [];
@@ -197,16 +264,27 @@ describe("HTTP servers", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const cancelled = await failure(
-      pool.callTool("http", "everything-http", spec, { tool: "trigger-long-running-operation", args: { duration: 5, steps: 5 } }, { signal: controller.signal }),
+      pool.callTool(
+        "http",
+        "everything-http",
+        spec,
+        { tool: "trigger-long-running-operation", args: { duration: 5, steps: 5 } },
+        { signal: controller.signal },
+      ),
     );
     expect(cancelled.code).toBe("CANCELLED");
-    const bad = await failure(pool.callTool("http", "everything-http", spec, { tool: "echo", args: {} }));
+    const bad = await failure(
+      pool.callTool("http", "everything-http", spec, { tool: "echo", args: {} }),
+    );
     expect(bad.code).toBe("INVALID_ARGUMENTS");
   });
 
   it("legacy SSE: lists and calls", async () => {
     const spec: LaunchSpec = { transport: "sse", url: sse.url, headers: {} };
-    const result = await pool.callTool("sse", "everything-sse", spec, { tool: "echo", args: { message: "over sse" } });
+    const result = await pool.callTool("sse", "everything-sse", spec, {
+      tool: "echo",
+      args: { message: "over sse" },
+    });
     expect(textOf(result)).toContain("over sse");
   });
 });

@@ -46,7 +46,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Waits for `promise` unless `signal` aborts first, which rejects with CANCELLED. */
 function abandonable<T>(promise: Promise<T>, signal: AbortSignal, name: string): Promise<T> {
-  return raceAbort(promise, signal, () => new McpToolError("CANCELLED", `${name}: cancelled while connecting`, { server: name }));
+  return raceAbort(
+    promise,
+    signal,
+    () => new McpToolError("CANCELLED", `${name}: cancelled while connecting`, { server: name }),
+  );
 }
 
 export class McpPool {
@@ -77,7 +81,19 @@ export class McpPool {
     }
     if (entry) entry.spec = spec;
     else {
-      entry = { key, name, spec, fingerprint, connection: null, connecting: null, failures: 0, retryAt: 0, lastError: null, lastStderr: "", lastUsed: Date.now() };
+      entry = {
+        key,
+        name,
+        spec,
+        fingerprint,
+        connection: null,
+        connecting: null,
+        failures: 0,
+        retryAt: 0,
+        lastError: null,
+        lastStderr: "",
+        lastUsed: Date.now(),
+      };
       this.entries.set(key, entry);
       this.startSweeper();
     }
@@ -86,14 +102,22 @@ export class McpPool {
   }
 
   private backoffMs(failures: number): number {
-    return Math.min(this.options.backoffBaseMs * 2 ** Math.max(0, failures - 1), this.options.backoffMaxMs);
+    return Math.min(
+      this.options.backoffBaseMs * 2 ** Math.max(0, failures - 1),
+      this.options.backoffMaxMs,
+    );
   }
 
   /**
    * The live connection for `key`, connecting (or restarting after a crash) when needed. Callers
    * share one connect; a caller's signal abandons only its own wait, never the connect itself.
    */
-  acquire(key: string, name: string, spec: LaunchSpec, signal?: AbortSignal): Promise<McpConnection> {
+  acquire(
+    key: string,
+    name: string,
+    spec: LaunchSpec,
+    signal?: AbortSignal,
+  ): Promise<McpConnection> {
     const entry = this.entryFor(key, name, spec);
     if (entry.connection && !entry.connection.isClosed) return Promise.resolve(entry.connection);
     entry.connecting ??= this.open(entry).finally(() => {
@@ -114,7 +138,11 @@ export class McpPool {
         if (unexpected) {
           entry.failures += 1;
           entry.retryAt = Date.now() + this.backoffMs(entry.failures);
-          entry.lastError = new McpToolError("SERVER_CRASHED", `${entry.name}: the server stopped`, { server: entry.name, stderr: closed.stderr.value });
+          entry.lastError = new McpToolError(
+            "SERVER_CRASHED",
+            `${entry.name}: the server stopped`,
+            { server: entry.name, stderr: closed.stderr.value },
+          );
         }
       },
     });
@@ -124,19 +152,31 @@ export class McpPool {
       entry.failures += 1;
       entry.retryAt = Date.now() + this.backoffMs(entry.failures);
       entry.lastStderr = connection.stderr.value;
-      entry.lastError = error instanceof McpToolError ? error : new McpToolError("CONNECT_FAILED", String(error), { server: entry.name });
+      entry.lastError =
+        error instanceof McpToolError
+          ? error
+          : new McpToolError("CONNECT_FAILED", String(error), { server: entry.name });
       throw entry.lastError;
     }
     // A close() of the pool or an evict() while we were connecting wins.
     if (this.entries.get(entry.key) !== entry) {
       await connection.close();
-      throw new McpToolError("CANCELLED", `${entry.name}: the server was removed while connecting`, { server: entry.name });
+      throw new McpToolError(
+        "CANCELLED",
+        `${entry.name}: the server was removed while connecting`,
+        { server: entry.name },
+      );
     }
     entry.connection = connection;
     return connection;
   }
 
-  async listTools(key: string, name: string, spec: LaunchSpec, signal?: AbortSignal): Promise<ToolDescription[]> {
+  async listTools(
+    key: string,
+    name: string,
+    spec: LaunchSpec,
+    signal?: AbortSignal,
+  ): Promise<ToolDescription[]> {
     const connection = await this.acquire(key, name, spec, signal);
     return [...(await connection.listTools()).values()].map(describeTool);
   }
@@ -150,7 +190,10 @@ export class McpPool {
   ): Promise<ToolResult> {
     // The common case, a live connection, without an extra await.
     const entry = this.entryFor(key, name, spec);
-    const live = entry.connection && !entry.connection.isClosed ? entry.connection : await this.acquire(key, name, spec, options.signal);
+    const live =
+      entry.connection && !entry.connection.isClosed
+        ? entry.connection
+        : await this.acquire(key, name, spec, options.signal);
     const result = await live.callTool(call.tool, call.args, options);
     // A full successful round trip: the server is healthy again.
     if (entry.failures > 0) {
@@ -171,7 +214,13 @@ export class McpPool {
     if (!entry) return null;
     const live = entry.connection && !entry.connection.isClosed ? entry.connection : null;
     return {
-      state: live ? "ready" : entry.connecting ? "connecting" : entry.retryAt > Date.now() ? "backoff" : "idle",
+      state: live
+        ? "ready"
+        : entry.connecting
+          ? "connecting"
+          : entry.retryAt > Date.now()
+            ? "backoff"
+            : "idle",
       pid: live?.pid ?? null,
       connectMs: live?.connectMs ?? null,
       failures: entry.failures,
@@ -194,12 +243,15 @@ export class McpPool {
 
   private startSweeper() {
     if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const cutoff = Date.now() - this.options.idleMs;
-      for (const entry of this.entries.values()) {
-        if (entry.lastUsed < cutoff && !entry.connecting) void this.evict(entry.key);
-      }
-    }, Math.min(this.options.idleMs, 60_000));
+    this.sweeper = setInterval(
+      () => {
+        const cutoff = Date.now() - this.options.idleMs;
+        for (const entry of this.entries.values()) {
+          if (entry.lastUsed < cutoff && !entry.connecting) void this.evict(entry.key);
+        }
+      },
+      Math.min(this.options.idleMs, 60_000),
+    );
     this.sweeper.unref();
   }
 

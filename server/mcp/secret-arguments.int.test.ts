@@ -12,7 +12,8 @@ import { SERVER_ARGS_VARIABLE } from "./launch-spec";
 import { getMcpPool } from "./pool";
 
 /** What `ps` shows of a process: its command line, readable by every user of the host. */
-const commandLineOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+const commandLineOf = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
 
 let database: Database;
 beforeAll(async () => {
@@ -34,9 +35,17 @@ describe("secret arguments of stdio servers", () => {
     const marker = `secret_${randomBytes(6).toString("hex")}`;
     const url = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
     url.searchParams.set("application_name", marker);
-    const installed = await asAdmin.mcp.install({ catalogEntryId: entry.id, name: "pg", values: { "arg:database_url": url.toString() } });
+    const installed = await asAdmin.mcp.install({
+      catalogEntryId: entry.id,
+      name: "pg",
+      values: { "arg:database_url": url.toString() },
+    });
 
-    const answer = await asAdmin.mcp.runTool({ id: installed.id, tool: "query", args: { sql: "select current_setting('application_name') as app" } });
+    const answer = await asAdmin.mcp.runTool({
+      id: installed.id,
+      tool: "query",
+      args: { sql: "select current_setting('application_name') as app" },
+    });
     expect(answer.isError).toBe(false);
     expect(JSON.stringify(answer.content)).toContain(marker);
 
@@ -56,8 +65,16 @@ describe("secret arguments of stdio servers", () => {
       {
         transport: "stdio",
         command: process.execPath,
-        args: [join(process.cwd(), "server/mcp/argv-from-env.mjs"), "--package", "@modelcontextprotocol/server-filesystem"],
-        env: { ...env, PATH: [join(process.cwd(), "node_modules/.bin"), env.PATH].join(delimiter), [SERVER_ARGS_VARIABLE]: JSON.stringify([secretDir]) },
+        args: [
+          join(process.cwd(), "server/mcp/argv-from-env.mjs"),
+          "--package",
+          "@modelcontextprotocol/server-filesystem",
+        ],
+        env: {
+          ...env,
+          PATH: [join(process.cwd(), "node_modules/.bin"), env.PATH].join(delimiter),
+          [SERVER_ARGS_VARIABLE]: JSON.stringify([secretDir]),
+        },
       },
       { connectTimeoutMs: 30_000 },
     );

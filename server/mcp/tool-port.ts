@@ -33,11 +33,26 @@ export function createMcpToolPort(options: {
     let found = resolved.get(server);
     if (!found) {
       found = (async () => {
-        const installation = await installations.findInstallationByName(options.db, options.tenantId, server);
-        if (!installation) throw new StepError("TOOL_NOT_FOUND", `No MCP server named "${server}" is installed in this tenant`, false);
-        if (!installation.enabled) throw new StepError("TOOL_NOT_FOUND", `The MCP server "${server}" is disabled`, false);
+        const installation = await installations.findInstallationByName(
+          options.db,
+          options.tenantId,
+          server,
+        );
+        if (!installation)
+          throw new StepError(
+            "TOOL_NOT_FOUND",
+            `No MCP server named "${server}" is installed in this tenant`,
+            false,
+          );
+        if (!installation.enabled)
+          throw new StepError("TOOL_NOT_FOUND", `The MCP server "${server}" is disabled`, false);
         const entry = await catalog.findCatalogEntry(options.db, installation.catalogEntryId);
-        if (!entry) throw new StepError("TOOL_NOT_FOUND", `The MCP server "${server}" has no catalog entry`, false);
+        if (!entry)
+          throw new StepError(
+            "TOOL_NOT_FOUND",
+            `The MCP server "${server}" has no catalog entry`,
+            false,
+          );
         return { key: poolKeyOf(installation), spec: launchSpecOf(installation, entry) };
       })();
       found.catch(() => resolved.delete(server));
@@ -47,7 +62,9 @@ export function createMcpToolPort(options: {
   }
 
   const toStepError = (error: unknown) =>
-    error instanceof McpToolError ? new StepError(error.code, error.message, error.isRetryable) : error;
+    error instanceof McpToolError
+      ? new StepError(error.code, error.message, error.isRetryable)
+      : error;
 
   return {
     async listTools(server: string, signal: AbortSignal): Promise<McpToolInfo[]> {
@@ -56,26 +73,44 @@ export function createMcpToolPort(options: {
         const tools = await pool.listTools(key, server, spec, signal);
         return tools
           .filter((tool) => tool.unusableReason === null)
-          .map((tool) => ({ name: tool.name, ...(tool.description ? { description: tool.description } : {}), inputSchema: tool.inputSchema }));
+          .map((tool) => ({
+            name: tool.name,
+            ...(tool.description ? { description: tool.description } : {}),
+            inputSchema: tool.inputSchema,
+          }));
       } catch (error) {
         throw toStepError(error);
       }
     },
 
-    async callTool(call: ToolCall, callOptions: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<unknown> {
+    async callTool(
+      call: ToolCall,
+      callOptions: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void },
+    ): Promise<unknown> {
       // An open circuit breaker fails the call at once, or sends it to the server's fallback.
       const route = breakers.route(options.tenantId, call.server);
       const started = Date.now();
       try {
         const { key, spec } = await resolve(route.server);
-        const result = await pool.callTool(key, route.server, spec, { tool: call.tool, args: call.args }, {
-          signal: callOptions.signal,
-          ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
-        });
+        const result = await pool.callTool(
+          key,
+          route.server,
+          spec,
+          { tool: call.tool, args: call.args },
+          {
+            signal: callOptions.signal,
+            ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
+          },
+        );
         if (!route.viaFallback) breakers.record(options.tenantId, call.server, true);
         options.onCall?.(route.server, false, Date.now() - started);
         // Structured results are the tool's data; otherwise the text it wrote, with the raw content beside it.
-        return result.structuredContent ?? { text: textOfContent(result.content, Number.POSITIVE_INFINITY), content: result.content };
+        return (
+          result.structuredContent ?? {
+            text: textOfContent(result.content, Number.POSITIVE_INFINITY),
+            content: result.content,
+          }
+        );
       } catch (error) {
         // A call the run itself aborted says nothing about the server.
         if (!callOptions.signal.aborted) {

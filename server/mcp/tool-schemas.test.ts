@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { checkTools, describeTool } from "./tool-schemas";
 
 describe("tool listings are judged one tool at a time", () => {
-  const good = { name: "echo", description: "Echoes", inputSchema: { type: "object", properties: { message: { type: "string" } }, required: ["message"] } };
+  const good = {
+    name: "echo",
+    description: "Echoes",
+    inputSchema: {
+      type: "object",
+      properties: { message: { type: "string" } },
+      required: ["message"],
+    },
+  };
 
   it("keeps good tools usable, with a validator for their arguments", () => {
     const [tool] = checkTools([good]);
@@ -18,8 +26,15 @@ describe("tool listings are judged one tool at a time", () => {
       { name: "string-root", inputSchema: { type: "string" } },
       { name: "bad-required", inputSchema: { type: "object", required: "message" } },
       { name: "bad-property", inputSchema: { type: "object", properties: { a: 5 } } },
-      { name: "dangling-ref", inputSchema: { type: "object", properties: { a: { $ref: "#/$defs/nope" } } } },
-      { name: "bad-output", inputSchema: { type: "object" }, outputSchema: { type: "object", properties: { a: { $ref: "#/nowhere" } } } },
+      {
+        name: "dangling-ref",
+        inputSchema: { type: "object", properties: { a: { $ref: "#/$defs/nope" } } },
+      },
+      {
+        name: "bad-output",
+        inputSchema: { type: "object" },
+        outputSchema: { type: "object", properties: { a: { $ref: "#/nowhere" } } },
+      },
       { description: "no name" },
       good,
     ]);
@@ -40,6 +55,9 @@ describe("tool listings are judged one tool at a time", () => {
   it("describes a tool without its compiled validators", () => {
     const [tool] = checkTools([good]);
     expect(Object.keys(describeTool(tool!))).not.toContain("validateInput");
-    expect(JSON.parse(JSON.stringify(describeTool(tool!)))).toMatchObject({ name: "echo", unusableReason: null });
+    expect(JSON.parse(JSON.stringify(describeTool(tool!)))).toMatchObject({
+      name: "echo",
+      unusableReason: null,
+    });
   });
 });

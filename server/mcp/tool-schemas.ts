@@ -50,7 +50,10 @@ function findSchemaFault(schema: unknown, path: string, isRoot: boolean): string
       if (fault) return fault;
     }
   }
-  if (schema.required !== undefined && !(Array.isArray(schema.required) && schema.required.every((r) => typeof r === "string"))) {
+  if (
+    schema.required !== undefined &&
+    !(Array.isArray(schema.required) && schema.required.every((r) => typeof r === "string"))
+  ) {
     return `${path}.required must be a list of property names`;
   }
   if (schema.items !== undefined && typeof schema.items !== "boolean") {
@@ -82,15 +85,22 @@ export function checkTool(raw: unknown, index: number): CheckedTool {
   try {
     base.validateInput = compile(base.inputSchema);
   } catch (error) {
-    return { ...base, unusableReason: `invalid input schema: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ...base,
+      unusableReason: `invalid input schema: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   if (raw.outputSchema !== undefined) {
-    if (!isRecord(raw.outputSchema)) return { ...base, unusableReason: "invalid output schema: not an object" };
+    if (!isRecord(raw.outputSchema))
+      return { ...base, unusableReason: "invalid output schema: not an object" };
     base.outputSchema = raw.outputSchema;
     try {
       base.validateOutput = compile(raw.outputSchema);
     } catch (error) {
-      return { ...base, unusableReason: `invalid output schema: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ...base,
+        unusableReason: `invalid output schema: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
   return base;
@@ -101,7 +111,8 @@ export function checkTools(rawTools: unknown[]): CheckedTool[] {
   const seen = new Set<string>();
   return rawTools.map((raw, index) => {
     const tool = checkTool(raw, index);
-    if (seen.has(tool.name)) return { ...tool, unusableReason: "another tool of this server has the same name" };
+    if (seen.has(tool.name))
+      return { ...tool, unusableReason: "another tool of this server has the same name" };
     seen.add(tool.name);
     return tool;
   });

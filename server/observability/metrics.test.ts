@@ -6,9 +6,25 @@ describe("run metrics for Prometheus", () => {
     const kinds = new Map<string, string>();
     const base = { runId: "r1", at: 0 };
     const totals = { durationMs: 1500, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 };
-    observeRunEvent({ ...base, type: "step.started", stepId: "ask", kind: "llm", attempt: 1 }, kinds);
-    observeRunEvent({ ...base, type: "step.failed", stepId: "ask", attempt: 1, error: { code: "X", message: "x" }, ...totals }, kinds);
-    observeRunEvent({ ...base, type: "run.failed", error: { code: "X", message: "x" }, ...totals }, kinds);
+    observeRunEvent(
+      { ...base, type: "step.started", stepId: "ask", kind: "llm", attempt: 1 },
+      kinds,
+    );
+    observeRunEvent(
+      {
+        ...base,
+        type: "step.failed",
+        stepId: "ask",
+        attempt: 1,
+        error: { code: "X", message: "x" },
+        ...totals,
+      },
+      kinds,
+    );
+    observeRunEvent(
+      { ...base, type: "run.failed", error: { code: "X", message: "x" }, ...totals },
+      kinds,
+    );
     reportQueueDepth(async () => ({ waiting: 3, active: 1 }));
 
     const text = await getMetrics().registry.metrics();

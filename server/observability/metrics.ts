@@ -69,7 +69,9 @@ export function getMetrics(): Metrics {
         registers: [registry],
         // prom-client calls this on every scrape, so the figures are fresh.
         async collect() {
-          const depth = await globalForMetrics.appMetrics?.readQueueDepth?.().catch(() => undefined);
+          const depth = await globalForMetrics.appMetrics
+            ?.readQueueDepth?.()
+            .catch(() => undefined);
           if (!depth) return;
           this.set({ state: "waiting" }, depth.waiting);
           this.set({ state: "active" }, depth.active);
@@ -121,7 +123,10 @@ export function observeRunEvent(event: RunEvent, kinds: Map<string, string>): vo
       break;
     case "step.completed":
     case "step.failed": {
-      const labels = { kind: kinds.get(event.stepId) ?? "unknown", status: event.type === "step.completed" ? "completed" : "failed" };
+      const labels = {
+        kind: kinds.get(event.stepId) ?? "unknown",
+        status: event.type === "step.completed" ? "completed" : "failed",
+      };
       metrics.stepsFinished.inc(labels);
       metrics.stepDuration.observe(labels, event.durationMs / 1000);
       break;

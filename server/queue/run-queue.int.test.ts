@@ -24,7 +24,16 @@ const waitFor = async (check: () => boolean | Promise<boolean>, ms = 10_000) => 
 function queueKinds(): [string, (name: string) => RunQueue][] {
   const kinds: [string, (name: string) => RunQueue][] = [["in-process", () => createMemoryQueue()]];
   if (redisUrl) {
-    kinds.push(["BullMQ", (name) => createBullQueue({ connection: { url: redisUrl }, name, lockDurationMs: 1000, stalledIntervalMs: 300 })]);
+    kinds.push([
+      "BullMQ",
+      (name) =>
+        createBullQueue({
+          connection: { url: redisUrl },
+          name,
+          lockDurationMs: 1000,
+          stalledIntervalMs: 300,
+        }),
+    ]);
   }
   return kinds;
 }
@@ -97,33 +106,39 @@ describe.each(queueKinds())("the %s run queue", (_kind, create) => {
 });
 
 // Needs Redis: runs in CI's second pass (REDIS_URL set), like the BullMQ cases above.
-if (redisUrl) describe("BullMQ across worker processes", () => {
-  it("hands the job of a worker that died to another worker", async () => {
-    const name = `test-${randomBytes(4).toString("hex")}`;
-    const options = { connection: { url: redisUrl! }, name, lockDurationMs: 800, stalledIntervalMs: 300 };
-    const dying = createBullQueue(options);
-    const survivor = createBullQueue(options);
-    queues.push(survivor);
-    const firstTook = deferred();
-    dying.process(
-      () => {
-        firstTook.resolve();
-        return new Promise<void>(() => undefined); // hangs: its process is about to die
-      },
-      { concurrency: 1 },
-    );
-    await dying.enqueue(job("orphan"));
-    await firstTook.promise;
-    // Simulate the death: stop renewing the lock without finishing the job.
-    await dying.close({ graceMs: 0 });
+if (redisUrl)
+  describe("BullMQ across worker processes", () => {
+    it("hands the job of a worker that died to another worker", async () => {
+      const name = `test-${randomBytes(4).toString("hex")}`;
+      const options = {
+        connection: { url: redisUrl! },
+        name,
+        lockDurationMs: 800,
+        stalledIntervalMs: 300,
+      };
+      const dying = createBullQueue(options);
+      const survivor = createBullQueue(options);
+      queues.push(survivor);
+      const firstTook = deferred();
+      dying.process(
+        () => {
+          firstTook.resolve();
+          return new Promise<void>(() => undefined); // hangs: its process is about to die
+        },
+        { concurrency: 1 },
+      );
+      await dying.enqueue(job("orphan"));
+      await firstTook.promise;
+      // Simulate the death: stop renewing the lock without finishing the job.
+      await dying.close({ graceMs: 0 });
 
-    const resumed = deferred();
-    survivor.process(
-      async (j) => {
-        if (j.runId === "orphan") resumed.resolve();
-      },
-      { concurrency: 1 },
-    );
-    await resumed.promise;
-  }, 20_000);
-});
+      const resumed = deferred();
+      survivor.process(
+        async (j) => {
+          if (j.runId === "orphan") resumed.resolve();
+        },
+        { concurrency: 1 },
+      );
+      await resumed.promise;
+    }, 20_000);
+  });

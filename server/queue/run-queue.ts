@@ -91,7 +91,8 @@ export function createMemoryQueue(): RunQueue {
     async close(options) {
       isClosed = true;
       await settle(running, options?.graceMs ?? 0);
-      for (const controller of active.values()) controller.abort(new Error("The worker is shutting down"));
+      for (const controller of active.values())
+        controller.abort(new Error("The worker is shutting down"));
       await settle(running, ABORT_WAIT_MS);
     },
   };
@@ -151,7 +152,10 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
     },
     async depth() {
       const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
-      return { waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0 };
+      return {
+        waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
+        active: counts.active ?? 0,
+      };
     },
     async close(options) {
       isClosing = true;

@@ -1,6 +1,14 @@
 import { and, count, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { alerts, anomalySettings, runs, stepRuns, workflows, type AlertSeverity, type AlertStatus } from "@/db/schema";
+import {
+  alerts,
+  anomalySettings,
+  runs,
+  stepRuns,
+  workflows,
+  type AlertSeverity,
+  type AlertStatus,
+} from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -8,11 +16,18 @@ export type AlertInsert = typeof alerts.$inferInsert;
 export type AnomalySettingsRow = typeof anomalySettings.$inferSelect;
 
 /** Every alert (any status) on one series of the tenant, newest first. */
-export async function listAlertsOnSeries(db: Db, tenantId: string, metric: string, subject: string): Promise<AlertRow[]> {
+export async function listAlertsOnSeries(
+  db: Db,
+  tenantId: string,
+  metric: string,
+  subject: string,
+): Promise<AlertRow[]> {
   return db
     .select()
     .from(alerts)
-    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject)))
+    .where(
+      and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject)),
+    )
     .orderBy(desc(alerts.createdAt));
 }
 
@@ -20,14 +35,29 @@ export async function listAlertsOnSeries(db: Db, tenantId: string, metric: strin
  * The newest failed runs of the tenant since `since`: of one workflow, or with a failed step of one
  * kind, or any (the evidence behind an alert).
  */
-export async function findFailedRunIds(db: Db, tenantId: string, of: { workflowId?: string; stepKind?: string; since: Date; limit: number }): Promise<string[]> {
-  const base = and(eq(runs.tenantId, tenantId), eq(runs.status, "failed"), sql`${runs.createdAt} >= ${of.since.toISOString()}::timestamptz`);
+export async function findFailedRunIds(
+  db: Db,
+  tenantId: string,
+  of: { workflowId?: string; stepKind?: string; since: Date; limit: number },
+): Promise<string[]> {
+  const base = and(
+    eq(runs.tenantId, tenantId),
+    eq(runs.status, "failed"),
+    sql`${runs.createdAt} >= ${of.since.toISOString()}::timestamptz`,
+  );
   if (of.stepKind) {
     const rows = await db
       .selectDistinct({ id: stepRuns.runId })
       .from(stepRuns)
       .innerJoin(runs, eq(runs.id, stepRuns.runId))
-      .where(and(base, eq(stepRuns.tenantId, tenantId), eq(stepRuns.kind, of.stepKind), eq(stepRuns.status, "failed")))
+      .where(
+        and(
+          base,
+          eq(stepRuns.tenantId, tenantId),
+          eq(stepRuns.kind, of.stepKind),
+          eq(stepRuns.status, "failed"),
+        ),
+      )
       .limit(of.limit);
     return rows.map((r) => r.id);
   }
@@ -42,11 +72,17 @@ export async function findFailedRunIds(db: Db, tenantId: string, of: { workflowI
 
 /** Every tenant's open or acknowledged alerts on one metric: for a process starting up (the breakers it must hold open). */
 export async function listActiveAlertsOnMetric(db: Db, metric: string): Promise<AlertRow[]> {
-  return db.select().from(alerts).where(and(eq(alerts.metric, metric), ne(alerts.status, "resolved")));
+  return db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.metric, metric), ne(alerts.status, "resolved")));
 }
 
 export async function listActiveAlerts(db: Db, tenantId: string): Promise<AlertRow[]> {
-  return db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), ne(alerts.status, "resolved")));
+  return db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), ne(alerts.status, "resolved")));
 }
 
 export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
@@ -54,13 +90,29 @@ export async function insertAlert(db: Db, row: AlertInsert): Promise<AlertRow> {
   return created!;
 }
 
-export async function updateAlert(db: Db, tenantId: string, id: string, patch: Partial<AlertInsert>): Promise<AlertRow | undefined> {
-  const [row] = await db.update(alerts).set(patch).where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id))).returning();
+export async function updateAlert(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: Partial<AlertInsert>,
+): Promise<AlertRow | undefined> {
+  const [row] = await db
+    .update(alerts)
+    .set(patch)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)))
+    .returning();
   return row;
 }
 
-export async function findAlert(db: Db, tenantId: string, id: string): Promise<AlertRow | undefined> {
-  const [row] = await db.select().from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
+export async function findAlert(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<AlertRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.id, id)));
   return row;
 }
 
@@ -71,7 +123,12 @@ export interface AlertFilters {
 }
 
 /** A page of the tenant's alerts, newest first. */
-export async function listAlerts(db: Db, tenantId: string, filters: AlertFilters, page: { cursor?: string | null; limit: number }): Promise<Page<AlertRow>> {
+export async function listAlerts(
+  db: Db,
+  tenantId: string,
+  filters: AlertFilters,
+  page: { cursor?: string | null; limit: number },
+): Promise<Page<AlertRow>> {
   const cursor = decodeCursor(page.cursor);
   const rows = await db
     .select()
@@ -79,7 +136,11 @@ export async function listAlerts(db: Db, tenantId: string, filters: AlertFilters
     .where(
       and(
         eq(alerts.tenantId, tenantId),
-        filters.status === "active" ? ne(alerts.status, "resolved") : filters.status ? eq(alerts.status, filters.status) : undefined,
+        filters.status === "active"
+          ? ne(alerts.status, "resolved")
+          : filters.status
+            ? eq(alerts.status, filters.status)
+            : undefined,
         filters.severity ? eq(alerts.severity, filters.severity) : undefined,
         filters.metric ? eq(alerts.metric, filters.metric) : undefined,
         cursor ? afterCursor(alerts, cursor) : undefined,
@@ -92,21 +153,36 @@ export async function listAlerts(db: Db, tenantId: string, filters: AlertFilters
 
 /** Open alerts (not acknowledged, not resolved): the sidebar's badge. */
 export async function countOpenAlerts(db: Db, tenantId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(alerts).where(and(eq(alerts.tenantId, tenantId), eq(alerts.status, "open")));
+  const [row] = await db
+    .select({ n: count() })
+    .from(alerts)
+    .where(and(eq(alerts.tenantId, tenantId), eq(alerts.status, "open")));
   return row?.n ?? 0;
 }
 
-export async function findAnomalySettings(db: Db, tenantId: string): Promise<AnomalySettingsRow | undefined> {
-  const [row] = await db.select().from(anomalySettings).where(eq(anomalySettings.tenantId, tenantId));
+export async function findAnomalySettings(
+  db: Db,
+  tenantId: string,
+): Promise<AnomalySettingsRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(anomalySettings)
+    .where(eq(anomalySettings.tenantId, tenantId));
   return row;
 }
 
-export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.$inferInsert): Promise<AnomalySettingsRow> {
+export async function upsertAnomalySettings(
+  db: Db,
+  row: typeof anomalySettings.$inferInsert,
+): Promise<AnomalySettingsRow> {
   const { tenantId: _key, ...rest } = row;
   const [saved] = await db
     .insert(anomalySettings)
     .values(row)
-    .onConflictDoUpdate({ target: anomalySettings.tenantId, set: { ...rest, updatedAt: sql`now()` } })
+    .onConflictDoUpdate({
+      target: anomalySettings.tenantId,
+      set: { ...rest, updatedAt: sql`now()` },
+    })
     .returning();
   return saved!;
 }
@@ -115,7 +191,12 @@ export async function upsertAnomalySettings(db: Db, row: typeof anomalySettings.
 export async function findEvidenceRuns(db: Db, tenantId: string, runIds: string[]) {
   if (runIds.length === 0) return [];
   return db
-    .select({ id: runs.id, workflowName: workflows.name, status: runs.status, createdAt: runs.createdAt })
+    .select({
+      id: runs.id,
+      workflowName: workflows.name,
+      status: runs.status,
+      createdAt: runs.createdAt,
+    })
     .from(runs)
     .innerJoin(workflows, eq(workflows.id, runs.workflowId))
     .where(and(eq(runs.tenantId, tenantId), inArray(runs.id, runIds)))
@@ -125,7 +206,11 @@ export async function findEvidenceRuns(db: Db, tenantId: string, runIds: string[
 /** Per series, the newest point its alerts judged: where a process that just started picks up. */
 export async function findJudgedUntil(db: Db, tenantId: string): Promise<Map<string, number>> {
   const rows = await db
-    .select({ metric: alerts.metric, subject: alerts.subject, at: sql<Date>`max(${alerts.lastEvaluatedAt})`.mapWith(alerts.lastEvaluatedAt) })
+    .select({
+      metric: alerts.metric,
+      subject: alerts.subject,
+      at: sql<Date>`max(${alerts.lastEvaluatedAt})`.mapWith(alerts.lastEvaluatedAt),
+    })
     .from(alerts)
     .where(eq(alerts.tenantId, tenantId))
     .groupBy(alerts.metric, alerts.subject);
@@ -133,7 +218,12 @@ export async function findJudgedUntil(db: Db, tenantId: string): Promise<Map<str
 }
 
 /** Resolves an alert unless it was resolved meanwhile (by a person, or by another process). */
-export async function resolveAlertIfOpen(db: Db, tenantId: string, id: string, patch: Partial<AlertInsert>): Promise<AlertRow | undefined> {
+export async function resolveAlertIfOpen(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: Partial<AlertInsert>,
+): Promise<AlertRow | undefined> {
   const [row] = await db
     .update(alerts)
     .set(patch)

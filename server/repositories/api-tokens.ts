@@ -8,7 +8,10 @@ export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type ApiTokenInsert = typeof apiTokens.$inferInsert;
 
 /** A token as it may leave the server: never its hash, with the name of the member who made it. */
-export type ApiTokenSummary = Omit<ApiTokenRow, "tokenHash"> & { createdByName: string | null; createdByEmail: string | null };
+export type ApiTokenSummary = Omit<ApiTokenRow, "tokenHash"> & {
+  createdByName: string | null;
+  createdByEmail: string | null;
+};
 
 const summaryColumns = {
   id: apiTokens.id,
@@ -31,7 +34,10 @@ export async function insertApiToken(db: Db, values: ApiTokenInsert): Promise<Ap
 }
 
 /** A tenant's tokens, newest first, a page at a time. */
-export async function listApiTokens(db: Db, query: { tenantId: string; cursor?: string | null; limit: number }): Promise<Page<ApiTokenSummary>> {
+export async function listApiTokens(
+  db: Db,
+  query: { tenantId: string; cursor?: string | null; limit: number },
+): Promise<Page<ApiTokenSummary>> {
   const filters: (SQL | undefined)[] = [eq(apiTokens.tenantId, query.tenantId)];
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
@@ -47,7 +53,11 @@ export async function listApiTokens(db: Db, query: { tenantId: string; cursor?: 
   return toPage(rows, query.limit);
 }
 
-export async function findApiTokenSummary(db: Db, tenantId: string, id: string): Promise<ApiTokenSummary | undefined> {
+export async function findApiTokenSummary(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<ApiTokenSummary | undefined> {
   const [row] = await db
     .select(summaryColumns)
     .from(apiTokens)
@@ -59,7 +69,13 @@ export async function findApiTokenSummary(db: Db, tenantId: string, id: string):
 /** The token with this hash, in whatever tenant: the hash is what a bearer proves. */
 /** A token with the account that made it and that account's role in the token's tenant (null when it left). */
 export type ApiTokenWithHolder = ApiTokenRow & {
-  user: { id: string; email: string; name: string; isSuperadmin: boolean; disabledAt: Date | null } | null;
+  user: {
+    id: string;
+    email: string;
+    name: string;
+    isSuperadmin: boolean;
+    disabledAt: Date | null;
+  } | null;
   tenant: { id: string; slug: string; name: string } | null;
   role: Role | null;
   /** The tenant's limits and suspension, which every request checks next (read here: one query, not two). */
@@ -67,11 +83,20 @@ export type ApiTokenWithHolder = ApiTokenRow & {
 };
 
 /** Reads a token, its creator, the creator's membership and the tenant's standing in one query: every API request's first step. */
-export async function findApiTokenWithHolder(db: Db, tokenHash: string): Promise<ApiTokenWithHolder | undefined> {
+export async function findApiTokenWithHolder(
+  db: Db,
+  tokenHash: string,
+): Promise<ApiTokenWithHolder | undefined> {
   const [row] = await db
     .select({
       token: apiTokens,
-      user: { id: users.id, email: users.email, name: users.name, isSuperadmin: users.isSuperadmin, disabledAt: users.disabledAt },
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        isSuperadmin: users.isSuperadmin,
+        disabledAt: users.disabledAt,
+      },
       tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name },
       standing: { limits: tenants.limits, suspendedAt: tenants.suspendedAt },
       role: memberships.role,
@@ -79,13 +104,23 @@ export async function findApiTokenWithHolder(db: Db, tokenHash: string): Promise
     .from(apiTokens)
     .leftJoin(users, eq(users.id, apiTokens.userId))
     .leftJoin(tenants, eq(tenants.id, apiTokens.tenantId))
-    .leftJoin(memberships, and(eq(memberships.userId, apiTokens.userId), eq(memberships.tenantId, apiTokens.tenantId)))
+    .leftJoin(
+      memberships,
+      and(eq(memberships.userId, apiTokens.userId), eq(memberships.tenantId, apiTokens.tenantId)),
+    )
     .where(eq(apiTokens.tokenHash, tokenHash));
-  return row ? { ...row.token, user: row.user, tenant: row.tenant, role: row.role, standing: row.standing } : undefined;
+  return row
+    ? { ...row.token, user: row.user, tenant: row.tenant, role: row.role, standing: row.standing }
+    : undefined;
 }
 
 /** Marks a token revoked; returns nothing when it is not this tenant's or was already revoked. */
-export async function revokeApiToken(db: Db, tenantId: string, id: string, at: Date): Promise<ApiTokenRow | undefined> {
+export async function revokeApiToken(
+  db: Db,
+  tenantId: string,
+  id: string,
+  at: Date,
+): Promise<ApiTokenRow | undefined> {
   const [row] = await db
     .update(apiTokens)
     .set({ revokedAt: at })
@@ -95,9 +130,19 @@ export async function revokeApiToken(db: Db, tenantId: string, id: string, at: D
 }
 
 /** Records a use, unless one was recorded after `staleBefore` (so busy tokens write at most once a minute). */
-export async function touchApiToken(db: Db, id: string, at: Date, staleBefore: Date): Promise<void> {
+export async function touchApiToken(
+  db: Db,
+  id: string,
+  at: Date,
+  staleBefore: Date,
+): Promise<void> {
   await db
     .update(apiTokens)
     .set({ lastUsedAt: at })
-    .where(and(eq(apiTokens.id, id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
+    .where(
+      and(
+        eq(apiTokens.id, id),
+        or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore)),
+      ),
+    );
 }

@@ -70,7 +70,12 @@ const FACET_LIMIT = 200;
 export async function listAuditFacets(db: Db, tenantId: string) {
   const mine = eq(auditLogs.tenantId, tenantId);
   const [actions, targetTypes, actors] = await Promise.all([
-    db.selectDistinct({ action: auditLogs.action }).from(auditLogs).where(mine).orderBy(asc(auditLogs.action)).limit(FACET_LIMIT),
+    db
+      .selectDistinct({ action: auditLogs.action })
+      .from(auditLogs)
+      .where(mine)
+      .orderBy(asc(auditLogs.action))
+      .limit(FACET_LIMIT),
     db
       .selectDistinct({ targetType: auditLogs.targetType })
       .from(auditLogs)
@@ -78,7 +83,11 @@ export async function listAuditFacets(db: Db, tenantId: string) {
       .orderBy(asc(auditLogs.targetType))
       .limit(FACET_LIMIT),
     db
-      .select({ userId: auditLogs.actorUserId, label: sql<string>`max(${auditLogs.actorLabel})`, name: users.name })
+      .select({
+        userId: auditLogs.actorUserId,
+        label: sql<string>`max(${auditLogs.actorLabel})`,
+        name: users.name,
+      })
       .from(auditLogs)
       .innerJoin(users, eq(users.id, auditLogs.actorUserId))
       .where(mine)
@@ -94,7 +103,11 @@ export async function listAuditFacets(db: Db, tenantId: string) {
 }
 
 /** The newest audit records for one actor label (an e-mail), across tenants: what happened to an account. */
-export async function listAuditLogsOfActor(db: Db, actorLabel: string, limit = 50): Promise<AuditRow[]> {
+export async function listAuditLogsOfActor(
+  db: Db,
+  actorLabel: string,
+  limit = 50,
+): Promise<AuditRow[]> {
   return db
     .select()
     .from(auditLogs)
@@ -108,9 +121,22 @@ export function insertAuditLogs(entries: AuditInsert[]): Statement<undefined> {
   if (entries.length === 0) return statement("", []);
   const params: unknown[] = [];
   const values = valuesList(
-    entries.map((e) => [e.tenantId ?? null, e.actorUserId ?? null, e.actorLabel, e.action, e.targetType ?? null, e.targetId ?? null, json(e.metadata ?? {}), e.ip ?? null, e.userAgent ?? null]),
+    entries.map((e) => [
+      e.tenantId ?? null,
+      e.actorUserId ?? null,
+      e.actorLabel,
+      e.action,
+      e.targetType ?? null,
+      e.targetId ?? null,
+      json(e.metadata ?? {}),
+      e.ip ?? null,
+      e.userAgent ?? null,
+    ]),
     ["uuid", "uuid", "text", "text", "text", "text", "jsonb", "text", "text"],
     params,
   );
-  return statement(`insert into audit_logs (tenant_id, actor_user_id, actor_label, action, target_type, target_id, metadata, ip, user_agent) values ${values}`, params);
+  return statement(
+    `insert into audit_logs (tenant_id, actor_user_id, actor_label, action, target_type, target_id, metadata, ip, user_agent) values ${values}`,
+    params,
+  );
 }

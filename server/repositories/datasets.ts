@@ -1,6 +1,13 @@
 import { and, asc, desc, eq, getTableColumns, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { datasetItems, datasets, datasetVersions, type DatasetRow, type DatasetVersionRow, type DatasetVersionSource } from "@/db/schema";
+import {
+  datasetItems,
+  datasets,
+  datasetVersions,
+  type DatasetRow,
+  type DatasetVersionRow,
+  type DatasetVersionSource,
+} from "@/db/schema";
 import type { StoredDatasetItem } from "@/engine/evaluation";
 
 // Datasets of a workflow and their immutable versions. A new version copies the items of the one
@@ -8,27 +15,61 @@ import type { StoredDatasetItem } from "@/engine/evaluation";
 
 export async function insertDataset(
   db: Db,
-  values: { tenantId: string; workflowId: string; name: string; description: string; evaluators: unknown[]; createdBy: string },
+  values: {
+    tenantId: string;
+    workflowId: string;
+    name: string;
+    description: string;
+    evaluators: unknown[];
+    createdBy: string;
+  },
 ): Promise<{ dataset: DatasetRow; version: DatasetVersionRow }> {
-  const [dataset] = await db.insert(datasets).values({ ...values, latestVersion: 1 }).returning();
+  const [dataset] = await db
+    .insert(datasets)
+    .values({ ...values, latestVersion: 1 })
+    .returning();
   const [version] = await db
     .insert(datasetVersions)
-    .values({ tenantId: values.tenantId, datasetId: dataset!.id, version: 1, source: "created", itemCount: 0, createdBy: values.createdBy })
+    .values({
+      tenantId: values.tenantId,
+      datasetId: dataset!.id,
+      version: 1,
+      source: "created",
+      itemCount: 0,
+      createdBy: values.createdBy,
+    })
     .returning();
   return { dataset: dataset!, version: version! };
 }
 
 /** A workflow's datasets, by name, each with the item count of its newest version. */
-export function listDatasets(db: Db, tenantId: string, workflowId: string): Promise<(DatasetRow & { itemCount: number })[]> {
+export function listDatasets(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<(DatasetRow & { itemCount: number })[]> {
   return db
-    .select({ ...getTableColumns(datasets), itemCount: sql<number>`coalesce(${datasetVersions.itemCount}, 0)`.mapWith(Number) })
+    .select({
+      ...getTableColumns(datasets),
+      itemCount: sql<number>`coalesce(${datasetVersions.itemCount}, 0)`.mapWith(Number),
+    })
     .from(datasets)
-    .leftJoin(datasetVersions, and(eq(datasetVersions.datasetId, datasets.id), eq(datasetVersions.version, datasets.latestVersion)))
+    .leftJoin(
+      datasetVersions,
+      and(
+        eq(datasetVersions.datasetId, datasets.id),
+        eq(datasetVersions.version, datasets.latestVersion),
+      ),
+    )
     .where(and(eq(datasets.tenantId, tenantId), eq(datasets.workflowId, workflowId)))
     .orderBy(asc(datasets.name), asc(datasets.id));
 }
 
-export async function findDataset(db: Db, tenantId: string, id: string): Promise<DatasetRow | undefined> {
+export async function findDataset(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<DatasetRow | undefined> {
   const [row] = await db
     .select()
     .from(datasets)
@@ -36,7 +77,12 @@ export async function findDataset(db: Db, tenantId: string, id: string): Promise
   return row;
 }
 
-export async function updateDatasetEvaluators(db: Db, tenantId: string, id: string, evaluators: unknown[]): Promise<DatasetRow | undefined> {
+export async function updateDatasetEvaluators(
+  db: Db,
+  tenantId: string,
+  id: string,
+  evaluators: unknown[],
+): Promise<DatasetRow | undefined> {
   const [row] = await db
     .update(datasets)
     .set({ evaluators, updatedAt: new Date() })
@@ -46,7 +92,11 @@ export async function updateDatasetEvaluators(db: Db, tenantId: string, id: stri
 }
 
 /** A dataset's versions, newest first. */
-export function listDatasetVersions(db: Db, tenantId: string, datasetId: string): Promise<DatasetVersionRow[]> {
+export function listDatasetVersions(
+  db: Db,
+  tenantId: string,
+  datasetId: string,
+): Promise<DatasetVersionRow[]> {
   return db
     .select()
     .from(datasetVersions)
@@ -55,7 +105,12 @@ export function listDatasetVersions(db: Db, tenantId: string, datasetId: string)
 }
 
 /** One version by number; the newest when `version` is undefined. */
-export async function findDatasetVersion(db: Db, tenantId: string, datasetId: string, version?: number): Promise<DatasetVersionRow | undefined> {
+export async function findDatasetVersion(
+  db: Db,
+  tenantId: string,
+  datasetId: string,
+  version?: number,
+): Promise<DatasetVersionRow | undefined> {
   const [row] = await db
     .select()
     .from(datasetVersions)
@@ -71,7 +126,11 @@ export async function findDatasetVersion(db: Db, tenantId: string, datasetId: st
   return row;
 }
 
-export async function findDatasetVersionById(db: Db, tenantId: string, id: string): Promise<DatasetVersionRow | undefined> {
+export async function findDatasetVersionById(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<DatasetVersionRow | undefined> {
   const [row] = await db
     .select()
     .from(datasetVersions)
@@ -80,13 +139,22 @@ export async function findDatasetVersionById(db: Db, tenantId: string, id: strin
 }
 
 /** A version's items in order. */
-export async function listVersionItems(db: Db, tenantId: string, versionId: string): Promise<StoredDatasetItem[]> {
+export async function listVersionItems(
+  db: Db,
+  tenantId: string,
+  versionId: string,
+): Promise<StoredDatasetItem[]> {
   const rows = await db
     .select()
     .from(datasetItems)
     .where(and(eq(datasetItems.tenantId, tenantId), eq(datasetItems.versionId, versionId)))
     .orderBy(asc(datasetItems.position));
-  return rows.map((row) => ({ id: row.itemId, input: row.input, ...(row.reference === null ? {} : { reference: row.reference }), tags: row.tags }));
+  return rows.map((row) => ({
+    id: row.itemId,
+    input: row.input,
+    ...(row.reference === null ? {} : { reference: row.reference }),
+    tags: row.tags,
+  }));
 }
 
 /**
@@ -115,10 +183,21 @@ export async function insertDatasetVersion(
   const [previous] = await tx
     .select({ id: datasetVersions.id })
     .from(datasetVersions)
-    .where(and(eq(datasetVersions.datasetId, input.datasetId), eq(datasetVersions.version, bumped.latestVersion - 1)));
+    .where(
+      and(
+        eq(datasetVersions.datasetId, input.datasetId),
+        eq(datasetVersions.version, bumped.latestVersion - 1),
+      ),
+    );
   const [version] = await tx
     .insert(datasetVersions)
-    .values({ tenantId: input.tenantId, datasetId: input.datasetId, version: bumped.latestVersion, source: input.source, createdBy: input.createdBy })
+    .values({
+      tenantId: input.tenantId,
+      datasetId: input.datasetId,
+      version: bumped.latestVersion,
+      source: input.source,
+      createdBy: input.createdBy,
+    })
     .returning();
   const leftOut = [...(input.removeItemIds ?? []), ...input.add.map((item) => item.id)];
   await tx.insert(datasetItems).select(
@@ -160,7 +239,9 @@ export async function insertDatasetVersion(
   }
   const [counted] = await tx
     .update(datasetVersions)
-    .set({ itemCount: sql`(select count(*)::int from ${datasetItems} where ${datasetItems.versionId} = ${version!.id})` })
+    .set({
+      itemCount: sql`(select count(*)::int from ${datasetItems} where ${datasetItems.versionId} = ${version!.id})`,
+    })
     .where(eq(datasetVersions.id, version!.id))
     .returning();
   return counted;

@@ -14,12 +14,19 @@ import {
 
 // Evaluations and their per-item results; every query is scoped by tenant.
 
-export async function insertEvaluation(db: Db, values: typeof evaluations.$inferInsert): Promise<EvaluationRow> {
+export async function insertEvaluation(
+  db: Db,
+  values: typeof evaluations.$inferInsert,
+): Promise<EvaluationRow> {
   const [row] = await db.insert(evaluations).values(values).returning();
   return row!;
 }
 
-export async function findEvaluation(db: Db, tenantId: string, id: string): Promise<EvaluationRow | undefined> {
+export async function findEvaluation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<EvaluationRow | undefined> {
   const [row] = await db
     .select()
     .from(evaluations)
@@ -28,7 +35,12 @@ export async function findEvaluation(db: Db, tenantId: string, id: string): Prom
 }
 
 /** What the pages name beside an evaluation: its workflow, dataset and the version numbers it ran. */
-export type EvaluationNames = { workflowName: string; datasetName: string; datasetVersion: number; workflowVersion: number | null };
+export type EvaluationNames = {
+  workflowName: string;
+  datasetName: string;
+  datasetVersion: number;
+  workflowVersion: number | null;
+};
 export type NamedEvaluation = EvaluationRow & EvaluationNames;
 
 const namedColumns = {
@@ -49,16 +61,32 @@ function namedEvaluations(db: Db) {
     .leftJoin(workflowVersions, eq(workflowVersions.id, evaluations.workflowVersionId));
 }
 
-const toNamed = ({ evaluation, ...names }: { evaluation: EvaluationRow } & EvaluationNames): NamedEvaluation => ({ ...evaluation, ...names });
+const toNamed = ({
+  evaluation,
+  ...names
+}: { evaluation: EvaluationRow } & EvaluationNames): NamedEvaluation => ({
+  ...evaluation,
+  ...names,
+});
 
 /** An evaluation with its workflow's and dataset's names and the version numbers it ran. */
-export async function findNamedEvaluation(db: Db, tenantId: string, id: string): Promise<NamedEvaluation | undefined> {
-  const [row] = await namedEvaluations(db).where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
+export async function findNamedEvaluation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<NamedEvaluation | undefined> {
+  const [row] = await namedEvaluations(db).where(
+    and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)),
+  );
   return row ? toNamed(row) : undefined;
 }
 
 /** A workflow's evaluations (optionally of one dataset), newest first, named as findNamedEvaluation names them. */
-export async function listEvaluations(db: Db, tenantId: string, filter: { workflowId: string; datasetId?: string; limit: number }): Promise<NamedEvaluation[]> {
+export async function listEvaluations(
+  db: Db,
+  tenantId: string,
+  filter: { workflowId: string; datasetId?: string; limit: number },
+): Promise<NamedEvaluation[]> {
   const rows = await namedEvaluations(db)
     .where(
       and(
@@ -73,9 +101,16 @@ export async function listEvaluations(db: Db, tenantId: string, filter: { workfl
 }
 
 /** Stores one finished item and counts it in the evaluation's progress, in one transaction. */
-export async function recordEvaluationItem(db: Db, item: typeof evaluationItems.$inferInsert): Promise<void> {
+export async function recordEvaluationItem(
+  db: Db,
+  item: typeof evaluationItems.$inferInsert,
+): Promise<void> {
   await db.transaction(async (tx) => {
-    const stored = await tx.insert(evaluationItems).values(item).onConflictDoNothing().returning({ itemId: evaluationItems.itemId });
+    const stored = await tx
+      .insert(evaluationItems)
+      .values(item)
+      .onConflictDoNothing()
+      .returning({ itemId: evaluationItems.itemId });
     if (stored.length === 0) return;
     await tx
       .update(evaluations)
@@ -87,22 +122,38 @@ export async function recordEvaluationItem(db: Db, item: typeof evaluationItems.
   });
 }
 
-export function listEvaluationItems(db: Db, tenantId: string, evaluationId: string): Promise<EvaluationItemRow[]> {
+export function listEvaluationItems(
+  db: Db,
+  tenantId: string,
+  evaluationId: string,
+): Promise<EvaluationItemRow[]> {
   return db
     .select()
     .from(evaluationItems)
-    .where(and(eq(evaluationItems.tenantId, tenantId), eq(evaluationItems.evaluationId, evaluationId)))
+    .where(
+      and(eq(evaluationItems.tenantId, tenantId), eq(evaluationItems.evaluationId, evaluationId)),
+    )
     .orderBy(asc(evaluationItems.finishedAt), asc(evaluationItems.itemId));
 }
 
 const ACTIVE: EvaluationStatus[] = ["queued", "running"];
 
 /** Marks a queued or running evaluation cancelled; undefined when it had already ended (or is not the tenant's). */
-export async function cancelEvaluation(db: Db, tenantId: string, id: string): Promise<EvaluationRow | undefined> {
+export async function cancelEvaluation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<EvaluationRow | undefined> {
   const [row] = await db
     .update(evaluations)
     .set({ status: "cancelled", finishedAt: new Date() })
-    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id), inArray(evaluations.status, ACTIVE)))
+    .where(
+      and(
+        eq(evaluations.tenantId, tenantId),
+        eq(evaluations.id, id),
+        inArray(evaluations.status, ACTIVE),
+      ),
+    )
     .returning();
   return row;
 }
@@ -133,7 +184,10 @@ export async function finishEvaluation(
  * database (embedded PGlite) these are its own from before, whose process is gone.
  */
 export function listActiveEvaluations(db: Db): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
-  return db.select({ id: evaluations.id, tenantId: evaluations.tenantId }).from(evaluations).where(inArray(evaluations.status, ACTIVE));
+  return db
+    .select({ id: evaluations.id, tenantId: evaluations.tenantId })
+    .from(evaluations)
+    .where(inArray(evaluations.status, ACTIVE));
 }
 
 /** The process running an evaluation says it is alive (every few seconds while it runs). */
@@ -141,11 +195,21 @@ export async function beatEvaluation(db: Db, tenantId: string, id: string): Prom
   await db
     .update(evaluations)
     .set({ heartbeatAt: new Date() })
-    .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id), inArray(evaluations.status, ACTIVE)));
+    .where(
+      and(
+        eq(evaluations.tenantId, tenantId),
+        eq(evaluations.id, id),
+        inArray(evaluations.status, ACTIVE),
+      ),
+    );
 }
 
 /** A tenant's active evaluations silent since `before` (their last heartbeat, else their start): their process is gone. */
-export function listSilentEvaluations(db: Db, tenantId: string, before: Date): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
+export function listSilentEvaluations(
+  db: Db,
+  tenantId: string,
+  before: Date,
+): Promise<Pick<EvaluationRow, "id" | "tenantId">[]> {
   return db
     .select({ id: evaluations.id, tenantId: evaluations.tenantId })
     .from(evaluations)

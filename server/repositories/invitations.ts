@@ -11,7 +11,14 @@ const { tokenHash: _hidden, ...visibleColumns } = getTableColumns(invitations);
 
 export async function insertInvitation(
   db: Db,
-  values: { tenantId: string; email: string | null; role: Role; tokenHash: string; invitedBy: string; expiresAt: Date },
+  values: {
+    tenantId: string;
+    email: string | null;
+    role: Role;
+    tokenHash: string;
+    invitedBy: string;
+    expiresAt: Date;
+  },
 ): Promise<Omit<InvitationRow, "tokenHash">> {
   const [row] = await db.insert(invitations).values(values).returning(visibleColumns);
   return row!;
@@ -40,7 +47,11 @@ export async function listPendingInvitations(
   return toPage(rows, query.limit);
 }
 
-export async function findInvitation(db: Db, tenantId: string, id: string): Promise<InvitationRow | undefined> {
+export async function findInvitation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<InvitationRow | undefined> {
   const [row] = await db
     .select()
     .from(invitations)
@@ -51,7 +62,15 @@ export async function findInvitation(db: Db, tenantId: string, id: string): Prom
 /** The invitation a link's token opens, with its tenant: the link is the only key, so no tenant scope here. */
 export async function findInvitationByTokenHash(db: Db, tokenHash: string) {
   const [row] = await db
-    .select({ invitation: invitations, tenant: { id: tenants.id, name: tenants.name, slug: tenants.slug, suspendedAt: tenants.suspendedAt } })
+    .select({
+      invitation: invitations,
+      tenant: {
+        id: tenants.id,
+        name: tenants.name,
+        slug: tenants.slug,
+        suspendedAt: tenants.suspendedAt,
+      },
+    })
     .from(invitations)
     .innerJoin(tenants, eq(tenants.id, invitations.tenantId))
     .where(eq(invitations.tokenHash, tokenHash));
@@ -62,20 +81,44 @@ export async function findInvitationByTokenHash(db: Db, tokenHash: string) {
  * Marks a pending invitation used. Conditional, so of two people accepting one link at the same
  * moment only one gets `true`.
  */
-export async function markInvitationAccepted(db: Db, id: string, userId: string, at: Date): Promise<boolean> {
+export async function markInvitationAccepted(
+  db: Db,
+  id: string,
+  userId: string,
+  at: Date,
+): Promise<boolean> {
   const rows = await db
     .update(invitations)
     .set({ acceptedAt: at, acceptedBy: userId })
-    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, at)))
+    .where(
+      and(
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, at),
+      ),
+    )
     .returning({ id: invitations.id });
   return rows.length > 0;
 }
 
-export async function markInvitationRevoked(db: Db, tenantId: string, id: string, at: Date): Promise<boolean> {
+export async function markInvitationRevoked(
+  db: Db,
+  tenantId: string,
+  id: string,
+  at: Date,
+): Promise<boolean> {
   const rows = await db
     .update(invitations)
     .set({ revokedAt: at })
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+    .where(
+      and(
+        eq(invitations.tenantId, tenantId),
+        eq(invitations.id, id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+      ),
+    )
     .returning({ id: invitations.id });
   return rows.length > 0;
 }

@@ -1,13 +1,23 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { experiments, learningState, runOutcomes, workflowProposals, workflows, type ExperimentStatus } from "@/db/schema";
+import {
+  experiments,
+  learningState,
+  runOutcomes,
+  workflowProposals,
+  workflows,
+  type ExperimentStatus,
+} from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
 export type LearningStateRow = typeof learningState.$inferSelect;
 export type OutcomeRow = typeof runOutcomes.$inferSelect;
 export type ExperimentRow = typeof experiments.$inferSelect;
 
-export async function findLearningState(db: Db, tenantId: string): Promise<LearningStateRow | undefined> {
+export async function findLearningState(
+  db: Db,
+  tenantId: string,
+): Promise<LearningStateRow | undefined> {
   const [row] = await db.select().from(learningState).where(eq(learningState.tenantId, tenantId));
   return row;
 }
@@ -17,50 +27,103 @@ export async function findLearningState(db: Db, tenantId: string): Promise<Learn
  * up. A tenant's first writer creates the row (`empty`) before locking it: two first writers would
  * otherwise both find nothing to lock, and the later save would drop the earlier one's figures.
  */
-export async function lockLearningState(db: Db, tenantId: string, empty: { book: unknown; preferences: unknown }): Promise<LearningStateRow> {
-  await db.insert(learningState).values({ tenantId, ...empty, outcomes: 0 }).onConflictDoNothing({ target: learningState.tenantId });
-  const [row] = await db.select().from(learningState).where(eq(learningState.tenantId, tenantId)).for("update");
+export async function lockLearningState(
+  db: Db,
+  tenantId: string,
+  empty: { book: unknown; preferences: unknown },
+): Promise<LearningStateRow> {
+  await db
+    .insert(learningState)
+    .values({ tenantId, ...empty, outcomes: 0 })
+    .onConflictDoNothing({ target: learningState.tenantId });
+  const [row] = await db
+    .select()
+    .from(learningState)
+    .where(eq(learningState.tenantId, tenantId))
+    .for("update");
   return row!;
 }
 
-export async function saveLearningState(db: Db, row: typeof learningState.$inferInsert): Promise<void> {
+export async function saveLearningState(
+  db: Db,
+  row: typeof learningState.$inferInsert,
+): Promise<void> {
   const { tenantId: _key, ...rest } = row;
   await db
     .insert(learningState)
     .values(row)
-    .onConflictDoUpdate({ target: learningState.tenantId, set: { ...rest, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({
+      target: learningState.tenantId,
+      set: { ...rest, updatedAt: sql`now()` },
+    });
 }
 
 /** Stores outcomes; a run already recorded (an outcome flushed twice) is skipped. Returns those inserted. */
-export async function insertOutcomes(db: Db, rows: (typeof runOutcomes.$inferInsert)[]): Promise<OutcomeRow[]> {
+export async function insertOutcomes(
+  db: Db,
+  rows: (typeof runOutcomes.$inferInsert)[],
+): Promise<OutcomeRow[]> {
   if (rows.length === 0) return [];
   return db.insert(runOutcomes).values(rows).onConflictDoNothing().returning();
 }
 
-export async function findOutcome(db: Db, tenantId: string, runId: string): Promise<OutcomeRow | undefined> {
-  const [row] = await db.select().from(runOutcomes).where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId)));
+export async function findOutcome(
+  db: Db,
+  tenantId: string,
+  runId: string,
+): Promise<OutcomeRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId)));
   return row;
 }
 
-export async function setOutcomeRating(db: Db, tenantId: string, runId: string, rating: number): Promise<OutcomeRow | undefined> {
-  const [row] = await db.update(runOutcomes).set({ rating }).where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId))).returning();
+export async function setOutcomeRating(
+  db: Db,
+  tenantId: string,
+  runId: string,
+  rating: number,
+): Promise<OutcomeRow | undefined> {
+  const [row] = await db
+    .update(runOutcomes)
+    .set({ rating })
+    .where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.runId, runId)))
+    .returning();
   return row;
 }
 
 /** A page of the tenant's outcomes, newest first. */
-export async function listOutcomes(db: Db, tenantId: string, page: { cursor?: string | null; limit: number }): Promise<Page<OutcomeRow & { id: string; workflowName: string | null }>> {
+export async function listOutcomes(
+  db: Db,
+  tenantId: string,
+  page: { cursor?: string | null; limit: number },
+): Promise<Page<OutcomeRow & { id: string; workflowName: string | null }>> {
   const cursor = decodeCursor(page.cursor);
   const rows = await db
     .select({ ...getTableColumns(runOutcomes), workflowName: workflows.name })
     .from(runOutcomes)
     .leftJoin(workflows, eq(workflows.id, runOutcomes.workflowId))
-    .where(and(eq(runOutcomes.tenantId, tenantId), cursor ? afterCursor({ createdAt: runOutcomes.createdAt, id: runOutcomes.runId }, cursor) : undefined))
+    .where(
+      and(
+        eq(runOutcomes.tenantId, tenantId),
+        cursor
+          ? afterCursor({ createdAt: runOutcomes.createdAt, id: runOutcomes.runId }, cursor)
+          : undefined,
+      ),
+    )
     .orderBy(desc(runOutcomes.createdAt), desc(runOutcomes.runId))
     .limit(page.limit + 1);
-  return toPage(rows.map((r) => ({ ...r, id: r.runId })), page.limit);
+  return toPage(
+    rows.map((r) => ({ ...r, id: r.runId })),
+    page.limit,
+  );
 }
 
-export async function insertProposal(db: Db, row: typeof workflowProposals.$inferInsert): Promise<void> {
+export async function insertProposal(
+  db: Db,
+  row: typeof workflowProposals.$inferInsert,
+): Promise<void> {
   await db.insert(workflowProposals).values(row).onConflictDoNothing();
 }
 
@@ -69,64 +132,121 @@ export async function findUnlearnedProposal(db: Db, tenantId: string, workflowId
   const [row] = await db
     .select()
     .from(workflowProposals)
-    .where(and(eq(workflowProposals.tenantId, tenantId), eq(workflowProposals.workflowId, workflowId), isNull(workflowProposals.learnedAt)));
+    .where(
+      and(
+        eq(workflowProposals.tenantId, tenantId),
+        eq(workflowProposals.workflowId, workflowId),
+        isNull(workflowProposals.learnedAt),
+      ),
+    );
   return row;
 }
 
 export async function markProposalLearned(db: Db, workflowId: string): Promise<void> {
-  await db.update(workflowProposals).set({ learnedAt: new Date() }).where(eq(workflowProposals.workflowId, workflowId));
+  await db
+    .update(workflowProposals)
+    .set({ learnedAt: new Date() })
+    .where(eq(workflowProposals.workflowId, workflowId));
 }
 
-export async function insertExperiment(db: Db, row: typeof experiments.$inferInsert): Promise<ExperimentRow> {
+export async function insertExperiment(
+  db: Db,
+  row: typeof experiments.$inferInsert,
+): Promise<ExperimentRow> {
   const [created] = await db.insert(experiments).values(row).returning();
   return created!;
 }
 
-export async function findExperiment(db: Db, tenantId: string, id: string): Promise<ExperimentRow | undefined> {
-  const [row] = await db.select().from(experiments).where(and(eq(experiments.tenantId, tenantId), eq(experiments.id, id)));
-  return row;
-}
-
-export async function findRunningExperiment(db: Db, tenantId: string, workflowId: string): Promise<ExperimentRow | undefined> {
+export async function findExperiment(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<ExperimentRow | undefined> {
   const [row] = await db
     .select()
     .from(experiments)
-    .where(and(eq(experiments.tenantId, tenantId), eq(experiments.workflowId, workflowId), eq(experiments.status, "running")));
+    .where(and(eq(experiments.tenantId, tenantId), eq(experiments.id, id)));
+  return row;
+}
+
+export async function findRunningExperiment(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<ExperimentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(experiments)
+    .where(
+      and(
+        eq(experiments.tenantId, tenantId),
+        eq(experiments.workflowId, workflowId),
+        eq(experiments.status, "running"),
+      ),
+    );
   return row;
 }
 
 /** The running experiments of these workflows (at most one each). */
-export async function findRunningExperimentsOf(db: Db, tenantId: string, workflowIds: string[]): Promise<ExperimentRow[]> {
+export async function findRunningExperimentsOf(
+  db: Db,
+  tenantId: string,
+  workflowIds: string[],
+): Promise<ExperimentRow[]> {
   if (workflowIds.length === 0) return [];
   return db
     .select()
     .from(experiments)
-    .where(and(eq(experiments.tenantId, tenantId), inArray(experiments.workflowId, workflowIds), eq(experiments.status, "running")));
+    .where(
+      and(
+        eq(experiments.tenantId, tenantId),
+        inArray(experiments.workflowId, workflowIds),
+        eq(experiments.status, "running"),
+      ),
+    );
 }
 
 /** The running ones among these experiments, locked for the transaction (one a person stopped meanwhile is left alone). */
 export async function lockRunningExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(experiments).where(and(inArray(experiments.id, ids), eq(experiments.status, "running"))).for("update");
+  return db
+    .select()
+    .from(experiments)
+    .where(and(inArray(experiments.id, ids), eq(experiments.status, "running")))
+    .for("update");
 }
 
-export async function updateExperiment(db: Db, id: string, patch: Partial<typeof experiments.$inferInsert>): Promise<ExperimentRow | undefined> {
+export async function updateExperiment(
+  db: Db,
+  id: string,
+  patch: Partial<typeof experiments.$inferInsert>,
+): Promise<ExperimentRow | undefined> {
   const [row] = await db.update(experiments).set(patch).where(eq(experiments.id, id)).returning();
   return row;
 }
 
-export async function listExperiments(db: Db, tenantId: string, status?: ExperimentStatus): Promise<(ExperimentRow & { workflowName: string | null })[]> {
+export async function listExperiments(
+  db: Db,
+  tenantId: string,
+  status?: ExperimentStatus,
+): Promise<(ExperimentRow & { workflowName: string | null })[]> {
   return db
     .select({ ...getTableColumns(experiments), workflowName: workflows.name })
     .from(experiments)
     .leftJoin(workflows, eq(workflows.id, experiments.workflowId))
-    .where(and(eq(experiments.tenantId, tenantId), status ? eq(experiments.status, status) : undefined))
+    .where(
+      and(eq(experiments.tenantId, tenantId), status ? eq(experiments.status, status) : undefined),
+    )
     .orderBy(desc(experiments.createdAt))
     .limit(100);
 }
 
 /** Totals of the outcomes of one workflow version (or of every version of a workflow). */
-export async function summarizeOutcomes(db: Db, tenantId: string, of: { versionId: string } | { workflowId: string }) {
+export async function summarizeOutcomes(
+  db: Db,
+  tenantId: string,
+  of: { versionId: string } | { workflowId: string },
+) {
   const [row] = await db
     .select({
       n: sql<number>`count(*)`.mapWith(Number),
@@ -136,6 +256,13 @@ export async function summarizeOutcomes(db: Db, tenantId: string, of: { versionI
       costUsd: sql<number | null>`avg(${runOutcomes.costUsd})`.mapWith(Number),
     })
     .from(runOutcomes)
-    .where(and(eq(runOutcomes.tenantId, tenantId), "versionId" in of ? eq(runOutcomes.versionId, of.versionId) : eq(runOutcomes.workflowId, of.workflowId)));
+    .where(
+      and(
+        eq(runOutcomes.tenantId, tenantId),
+        "versionId" in of
+          ? eq(runOutcomes.versionId, of.versionId)
+          : eq(runOutcomes.workflowId, of.workflowId),
+      ),
+    );
   return row!;
 }

@@ -6,7 +6,11 @@ export type LlmSettingsRow = typeof llmProviderSettings.$inferSelect;
 
 /** A tenant's provider settings, encrypted keys included: for building models, never for responses. */
 export async function listLlmSettings(db: Db, tenantId: string): Promise<LlmSettingsRow[]> {
-  return db.select().from(llmProviderSettings).where(eq(llmProviderSettings.tenantId, tenantId)).orderBy(asc(llmProviderSettings.provider));
+  return db
+    .select()
+    .from(llmProviderSettings)
+    .where(eq(llmProviderSettings.tenantId, tenantId))
+    .orderBy(asc(llmProviderSettings.provider));
 }
 
 /** The settings as the admin page shows them: no key, only whether one is set and its hint. */
@@ -27,11 +31,17 @@ export async function listLlmSettingsForDisplay(db: Db, tenantId: string) {
     .where(eq(llmProviderSettings.tenantId, tenantId));
 }
 
-export async function findLlmSetting(db: Db, tenantId: string, provider: LlmProviderKind): Promise<LlmSettingsRow | undefined> {
+export async function findLlmSetting(
+  db: Db,
+  tenantId: string,
+  provider: LlmProviderKind,
+): Promise<LlmSettingsRow | undefined> {
   const [row] = await db
     .select()
     .from(llmProviderSettings)
-    .where(and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)));
+    .where(
+      and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)),
+    );
   return row;
 }
 
@@ -48,30 +58,53 @@ export interface LlmSettingsWrite {
 
 /** Creates or replaces one provider's settings of a tenant. */
 export async function upsertLlmSetting(db: Db, values: LlmSettingsWrite): Promise<LlmSettingsRow> {
-  const key = values.apiKeyEncrypted === undefined ? {} : { apiKeyEncrypted: values.apiKeyEncrypted, keyHint: values.keyHint ?? null };
+  const key =
+    values.apiKeyEncrypted === undefined
+      ? {}
+      : { apiKeyEncrypted: values.apiKeyEncrypted, keyHint: values.keyHint ?? null };
   const [row] = await db
     .insert(llmProviderSettings)
     .values({ ...values, ...key })
     .onConflictDoUpdate({
       target: [llmProviderSettings.tenantId, llmProviderSettings.provider],
-      set: { baseUrl: values.baseUrl, defaultModel: values.defaultModel, updatedBy: values.updatedBy, updatedAt: sql`now()`, ...key },
+      set: {
+        baseUrl: values.baseUrl,
+        defaultModel: values.defaultModel,
+        updatedBy: values.updatedBy,
+        updatedAt: sql`now()`,
+        ...key,
+      },
     })
     .returning();
   return row!;
 }
 
-export async function deleteLlmSetting(db: Db, tenantId: string, provider: LlmProviderKind): Promise<boolean> {
+export async function deleteLlmSetting(
+  db: Db,
+  tenantId: string,
+  provider: LlmProviderKind,
+): Promise<boolean> {
   const rows = await db
     .delete(llmProviderSettings)
-    .where(and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)))
+    .where(
+      and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)),
+    )
     .returning({ id: llmProviderSettings.id });
   return rows.length > 0;
 }
 
 /** Replaces one provider's model prices. */
-export async function setLlmPrices(db: Db, tenantId: string, provider: LlmProviderKind, prices: LlmSettingsRow["prices"], updatedBy: string): Promise<void> {
+export async function setLlmPrices(
+  db: Db,
+  tenantId: string,
+  provider: LlmProviderKind,
+  prices: LlmSettingsRow["prices"],
+  updatedBy: string,
+): Promise<void> {
   await db
     .update(llmProviderSettings)
     .set({ prices, updatedBy, updatedAt: sql`now()` })
-    .where(and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)));
+    .where(
+      and(eq(llmProviderSettings.tenantId, tenantId), eq(llmProviderSettings.provider, provider)),
+    );
 }

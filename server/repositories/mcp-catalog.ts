@@ -54,7 +54,9 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
   const filters: (SQL | undefined)[] = [visibleTo(query.tenantId)];
   if (query.search) {
     const like = escapeLike(query.search);
-    filters.push(sql`(${e.name} ilike ${like} or ${e.title} ilike ${like} or ${e.description} ilike ${like} or array_to_string(${e.toolNames}, ' ') ilike ${like})`);
+    filters.push(
+      sql`(${e.name} ilike ${like} or ${e.title} ilike ${like} or ${e.description} ilike ${like} or array_to_string(${e.toolNames}, ' ') ilike ${like})`,
+    );
   }
   if (query.category) filters.push(eq(e.category, query.category));
   if (query.transport) filters.push(eq(e.transport, query.transport));
@@ -93,7 +95,11 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
     .limit(query.limit + 1)
     .offset(offset);
   const items = rows.slice(0, query.limit);
-  const checks = await latestChecks(db, query.tenantId, items.map((row) => row.id));
+  const checks = await latestChecks(
+    db,
+    query.tenantId,
+    items.map((row) => row.id),
+  );
   return {
     items: items.map((row) => ({ ...row, lastCheck: checks.get(row.id) ?? null })),
     nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null,
@@ -105,18 +111,33 @@ async function latestChecks(db: Db, tenantId: string, entryIds: string[]) {
   const result = new Map<string, { status: McpStatus; createdAt: Date }>();
   if (entryIds.length === 0) return result;
   const rows = await db
-    .selectDistinctOn([mcpChecks.catalogEntryId], { entryId: mcpChecks.catalogEntryId, status: mcpChecks.status, createdAt: mcpChecks.createdAt })
+    .selectDistinctOn([mcpChecks.catalogEntryId], {
+      entryId: mcpChecks.catalogEntryId,
+      status: mcpChecks.status,
+      createdAt: mcpChecks.createdAt,
+    })
     .from(mcpChecks)
-    .where(and(eq(mcpChecks.tenantId, tenantId), eq(mcpChecks.kind, "check"), inArray(mcpChecks.catalogEntryId, entryIds)))
+    .where(
+      and(
+        eq(mcpChecks.tenantId, tenantId),
+        eq(mcpChecks.kind, "check"),
+        inArray(mcpChecks.catalogEntryId, entryIds),
+      ),
+    )
     .orderBy(mcpChecks.catalogEntryId, sql`${mcpChecks.createdAt} desc`);
   for (const row of rows) result.set(row.entryId, { status: row.status, createdAt: row.createdAt });
   return result;
 }
 
-const visibleTo = (tenantId: string) => or(isNull(mcpCatalogEntries.ownerTenantId), eq(mcpCatalogEntries.ownerTenantId, tenantId));
+const visibleTo = (tenantId: string) =>
+  or(isNull(mcpCatalogEntries.ownerTenantId), eq(mcpCatalogEntries.ownerTenantId, tenantId));
 
 /** An entry the tenant may see: shared, or imported by this tenant. */
-export async function findVisibleCatalogEntry(db: Db, tenantId: string, id: string): Promise<CatalogEntryRow | undefined> {
+export async function findVisibleCatalogEntry(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<CatalogEntryRow | undefined> {
   const [row] = await db
     .select()
     .from(mcpCatalogEntries)
@@ -141,7 +162,11 @@ export async function countCatalogEntries(db: Db): Promise<number> {
 }
 
 /** Inserts or replaces a tenant's own entries by name. */
-export async function upsertTenantCatalogEntries(db: Db, tenantId: string, entries: CatalogEntryInsert[]): Promise<CatalogEntryRow[]> {
+export async function upsertTenantCatalogEntries(
+  db: Db,
+  tenantId: string,
+  entries: CatalogEntryInsert[],
+): Promise<CatalogEntryRow[]> {
   if (entries.length === 0) return [];
   return db
     .insert(mcpCatalogEntries)
@@ -165,12 +190,18 @@ export async function upsertTenantCatalogEntries(db: Db, tenantId: string, entri
 }
 
 /** Inserts shared entries whose names are new; leaves existing ones alone (seeding the built-ins). */
-export async function insertMissingSharedCatalogEntries(db: Db, entries: CatalogEntryInsert[]): Promise<number> {
+export async function insertMissingSharedCatalogEntries(
+  db: Db,
+  entries: CatalogEntryInsert[],
+): Promise<number> {
   if (entries.length === 0) return 0;
   const rows = await db
     .insert(mcpCatalogEntries)
     .values(entries.map((entry) => ({ ...entry, ownerTenantId: null })))
-    .onConflictDoNothing({ target: mcpCatalogEntries.name, where: sql`${mcpCatalogEntries.ownerTenantId} is null` })
+    .onConflictDoNothing({
+      target: mcpCatalogEntries.name,
+      where: sql`${mcpCatalogEntries.ownerTenantId} is null`,
+    })
     .returning({ id: mcpCatalogEntries.id });
   return rows.length;
 }

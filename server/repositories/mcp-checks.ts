@@ -15,7 +15,14 @@ export async function insertCheck(db: Db, values: CheckInsert): Promise<CheckRow
 /** A tenant's checks of one installation or one catalog entry, newest first, without the reports. */
 export async function listChecks(
   db: Db,
-  query: { tenantId: string; installationId?: string; catalogEntryId?: string; kind?: string; cursor?: string | null; limit: number },
+  query: {
+    tenantId: string;
+    installationId?: string;
+    catalogEntryId?: string;
+    kind?: string;
+    cursor?: string | null;
+    limit: number;
+  },
 ): Promise<Page<CheckSummary>> {
   const filters: (SQL | undefined)[] = [eq(mcpChecks.tenantId, query.tenantId)];
   if (query.installationId) filters.push(eq(mcpChecks.installationId, query.installationId));
@@ -61,5 +68,7 @@ export async function findLatestCheck(
 
 /** Keeps health history bounded: drops periodic probes older than the cutoff. */
 export async function deleteHealthChecksBefore(db: Db, cutoff: Date): Promise<void> {
-  await db.delete(mcpChecks).where(and(eq(mcpChecks.kind, "health"), sql`${mcpChecks.createdAt} < ${cutoff}`));
+  await db
+    .delete(mcpChecks)
+    .where(and(eq(mcpChecks.kind, "health"), sql`${mcpChecks.createdAt} < ${cutoff}`));
 }

@@ -38,7 +38,13 @@ const summaryColumns = {
 /** A tenant's installations by name (the name is unique in a tenant, so it is the keyset). */
 export async function listInstallations(
   db: Db,
-  query: { tenantId: string; search?: string; catalogEntryId?: string; cursor?: string | null; limit: number },
+  query: {
+    tenantId: string;
+    search?: string;
+    catalogEntryId?: string;
+    cursor?: string | null;
+    limit: number;
+  },
 ): Promise<Page<InstallationSummary>> {
   const filters: (SQL | undefined)[] = [eq(mcpInstallations.tenantId, query.tenantId)];
   if (query.search) {
@@ -46,7 +52,8 @@ export async function listInstallations(
     filters.push(or(ilike(mcpInstallations.name, like), ilike(mcpCatalogEntries.title, like)));
   }
   if (query.catalogEntryId) filters.push(eq(mcpInstallations.catalogEntryId, query.catalogEntryId));
-  if (query.cursor) filters.push(gt(mcpInstallations.name, Buffer.from(query.cursor, "base64url").toString()));
+  if (query.cursor)
+    filters.push(gt(mcpInstallations.name, Buffer.from(query.cursor, "base64url").toString()));
   const rows = await db
     .select(summaryColumns)
     .from(mcpInstallations)
@@ -56,10 +63,18 @@ export async function listInstallations(
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
-  return { items, nextCursor: rows.length > query.limit && last ? Buffer.from(last.name).toString("base64url") : null };
+  return {
+    items,
+    nextCursor:
+      rows.length > query.limit && last ? Buffer.from(last.name).toString("base64url") : null,
+  };
 }
 
-export async function findInstallation(db: Db, tenantId: string, id: string): Promise<InstallationRow | undefined> {
+export async function findInstallation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<InstallationRow | undefined> {
   const [row] = await db
     .select()
     .from(mcpInstallations)
@@ -67,7 +82,11 @@ export async function findInstallation(db: Db, tenantId: string, id: string): Pr
   return row;
 }
 
-export async function findInstallationSummary(db: Db, tenantId: string, id: string): Promise<InstallationSummary | undefined> {
+export async function findInstallationSummary(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<InstallationSummary | undefined> {
   const [row] = await db
     .select(summaryColumns)
     .from(mcpInstallations)
@@ -76,7 +95,11 @@ export async function findInstallationSummary(db: Db, tenantId: string, id: stri
   return row;
 }
 
-export async function findInstallationByName(db: Db, tenantId: string, name: string): Promise<InstallationRow | undefined> {
+export async function findInstallationByName(
+  db: Db,
+  tenantId: string,
+  name: string,
+): Promise<InstallationRow | undefined> {
   const [row] = await db
     .select()
     .from(mcpInstallations)
@@ -85,10 +108,17 @@ export async function findInstallationByName(db: Db, tenantId: string, name: str
 }
 
 export async function listAllInstallations(db: Db, tenantId: string): Promise<InstallationRow[]> {
-  return db.select().from(mcpInstallations).where(eq(mcpInstallations.tenantId, tenantId)).orderBy(asc(mcpInstallations.name));
+  return db
+    .select()
+    .from(mcpInstallations)
+    .where(eq(mcpInstallations.tenantId, tenantId))
+    .orderBy(asc(mcpInstallations.name));
 }
 
-export async function insertInstallation(db: Db, values: InstallationInsert): Promise<InstallationRow> {
+export async function insertInstallation(
+  db: Db,
+  values: InstallationInsert,
+): Promise<InstallationRow> {
   const [row] = await db.insert(mcpInstallations).values(values).returning();
   return row!;
 }
@@ -97,7 +127,9 @@ export async function updateInstallation(
   db: Db,
   tenantId: string,
   id: string,
-  patch: Partial<Pick<InstallationRow, "name" | "config" | "secretsEncrypted" | "secretKeys" | "enabled">>,
+  patch: Partial<
+    Pick<InstallationRow, "name" | "config" | "secretsEncrypted" | "secretKeys" | "enabled">
+  >,
 ): Promise<InstallationRow | undefined> {
   const [row] = await db
     .update(mcpInstallations)
@@ -115,11 +147,20 @@ export async function setInstallationHealth(
 ): Promise<void> {
   await db
     .update(mcpInstallations)
-    .set({ status: health.status, latencyMs: health.latencyMs, lastError: health.lastError, lastCheckedAt: health.at })
+    .set({
+      status: health.status,
+      latencyMs: health.latencyMs,
+      lastError: health.lastError,
+      lastCheckedAt: health.at,
+    })
     .where(and(eq(mcpInstallations.tenantId, tenantId), eq(mcpInstallations.id, id)));
 }
 
-export async function deleteInstallation(db: Db, tenantId: string, id: string): Promise<InstallationRow | undefined> {
+export async function deleteInstallation(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<InstallationRow | undefined> {
   const [row] = await db
     .delete(mcpInstallations)
     .where(and(eq(mcpInstallations.tenantId, tenantId), eq(mcpInstallations.id, id)))
@@ -131,16 +172,34 @@ export async function deleteInstallation(db: Db, tenantId: string, id: string): 
  * Enabled installations of every tenant whose last health check is oldest, for the periodic
  * checker (a system task, not a tenant's request).
  */
-export async function listInstallationsDueForHealth(db: Db, olderThan: Date, limit: number): Promise<InstallationRow[]> {
+export async function listInstallationsDueForHealth(
+  db: Db,
+  olderThan: Date,
+  limit: number,
+): Promise<InstallationRow[]> {
   return db
     .select()
     .from(mcpInstallations)
-    .where(and(eq(mcpInstallations.enabled, true), or(sql`${mcpInstallations.lastCheckedAt} is null`, sql`${mcpInstallations.lastCheckedAt} < ${olderThan}`)))
-    .orderBy(sql`${mcpInstallations.lastCheckedAt} asc nulls first`, desc(mcpInstallations.createdAt))
+    .where(
+      and(
+        eq(mcpInstallations.enabled, true),
+        or(
+          sql`${mcpInstallations.lastCheckedAt} is null`,
+          sql`${mcpInstallations.lastCheckedAt} < ${olderThan}`,
+        ),
+      ),
+    )
+    .orderBy(
+      sql`${mcpInstallations.lastCheckedAt} asc nulls first`,
+      desc(mcpInstallations.createdAt),
+    )
     .limit(limit);
 }
 
 export async function countEnabledInstallations(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(mcpInstallations).where(eq(mcpInstallations.enabled, true));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(mcpInstallations)
+    .where(eq(mcpInstallations.enabled, true));
   return row?.n ?? 0;
 }

@@ -1,6 +1,11 @@
 import { and, asc, eq, like, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { workflowMcpTools, workflows, workflowVersions, type WorkflowMcpToolRow } from "@/db/schema";
+import {
+  workflowMcpTools,
+  workflows,
+  workflowVersions,
+  type WorkflowMcpToolRow,
+} from "@/db/schema";
 
 export type { WorkflowMcpToolRow };
 
@@ -44,20 +49,36 @@ export function listMcpTools(db: Db, tenantId: string): Promise<McpToolListing[]
     .orderBy(asc(workflowMcpTools.toolName));
 }
 
-export async function findMcpToolByName(db: Db, tenantId: string, toolName: string): Promise<McpToolListing | undefined> {
+export async function findMcpToolByName(
+  db: Db,
+  tenantId: string,
+  toolName: string,
+): Promise<McpToolListing | undefined> {
   const [row] = await db
     .select(listingColumns)
     .from(workflowMcpTools)
     .innerJoin(workflows, eq(workflows.id, workflowMcpTools.workflowId))
-    .where(and(eq(workflowMcpTools.tenantId, tenantId), eq(workflows.tenantId, tenantId), eq(workflowMcpTools.toolName, toolName)));
+    .where(
+      and(
+        eq(workflowMcpTools.tenantId, tenantId),
+        eq(workflows.tenantId, tenantId),
+        eq(workflowMcpTools.toolName, toolName),
+      ),
+    );
   return row;
 }
 
-export async function findMcpTool(db: Db, tenantId: string, workflowId: string): Promise<WorkflowMcpToolRow | undefined> {
+export async function findMcpTool(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<WorkflowMcpToolRow | undefined> {
   const [row] = await db
     .select()
     .from(workflowMcpTools)
-    .where(and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)));
+    .where(
+      and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)),
+    );
   return row;
 }
 
@@ -66,20 +87,36 @@ export async function findExposableWorkflow(
   db: Db,
   tenantId: string,
   workflowId: string,
-): Promise<{ id: string; name: string; description: string; latestVersionId: string | null } | undefined> {
+): Promise<
+  { id: string; name: string; description: string; latestVersionId: string | null } | undefined
+> {
   const [row] = await db
-    .select({ id: workflows.id, name: workflows.name, description: workflows.description, latestVersionId })
+    .select({
+      id: workflows.id,
+      name: workflows.name,
+      description: workflows.description,
+      latestVersionId,
+    })
     .from(workflows)
     .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, workflowId)));
   return row;
 }
 
 /** The tenant's tool names that start with `prefix` (to pick a free one). */
-export async function listMcpToolNamesStartingWith(db: Db, tenantId: string, prefix: string): Promise<string[]> {
+export async function listMcpToolNamesStartingWith(
+  db: Db,
+  tenantId: string,
+  prefix: string,
+): Promise<string[]> {
   const rows = await db
     .select({ toolName: workflowMcpTools.toolName })
     .from(workflowMcpTools)
-    .where(and(eq(workflowMcpTools.tenantId, tenantId), like(workflowMcpTools.toolName, `${prefix.replace(/[\\%_]/g, "\\$&")}%`)));
+    .where(
+      and(
+        eq(workflowMcpTools.tenantId, tenantId),
+        like(workflowMcpTools.toolName, `${prefix.replace(/[\\%_]/g, "\\$&")}%`),
+      ),
+    );
   return rows.map((r) => r.toolName);
 }
 
@@ -101,16 +138,24 @@ export async function updateMcpTool(
   const [row] = await db
     .update(workflowMcpTools)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)))
+    .where(
+      and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)),
+    )
     .returning();
   return row;
 }
 
 /** Takes a workflow off the endpoint; the removed row, or undefined when it was not exposed. */
-export async function deleteMcpTool(db: Db, tenantId: string, workflowId: string): Promise<WorkflowMcpToolRow | undefined> {
+export async function deleteMcpTool(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<WorkflowMcpToolRow | undefined> {
   const [row] = await db
     .delete(workflowMcpTools)
-    .where(and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)))
+    .where(
+      and(eq(workflowMcpTools.tenantId, tenantId), eq(workflowMcpTools.workflowId, workflowId)),
+    )
     .returning();
   return row;
 }

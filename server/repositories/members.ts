@@ -20,7 +20,10 @@ const memberColumns = {
 };
 
 /** A tenant's members, longest-standing first (the founding owner on top), a page at a time. */
-export async function listMembersPage(db: Db, query: { tenantId: string; cursor?: string | null; limit: number }): Promise<Page<MemberRow>> {
+export async function listMembersPage(
+  db: Db,
+  query: { tenantId: string; cursor?: string | null; limit: number },
+): Promise<Page<MemberRow>> {
   const filters: (SQL | undefined)[] = [eq(memberships.tenantId, query.tenantId)];
   const cursor = decodeCursor(query.cursor);
   if (cursor) {
@@ -42,11 +45,18 @@ export async function listMembersPage(db: Db, query: { tenantId: string; cursor?
   const last = items.at(-1);
   return {
     items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.joinedAt, id: last.userId }) : null,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ createdAt: last.joinedAt, id: last.userId })
+        : null,
   };
 }
 
-export async function findMember(db: Db, tenantId: string, userId: string): Promise<MemberRow | undefined> {
+export async function findMember(
+  db: Db,
+  tenantId: string,
+  userId: string,
+): Promise<MemberRow | undefined> {
   const [row] = await db
     .select(memberColumns)
     .from(memberships)
@@ -68,7 +78,12 @@ export async function lockOwnerIds(db: Db, tenantId: string): Promise<string[]> 
   return rows.map((r) => r.userId);
 }
 
-export async function updateMemberRole(db: Db, tenantId: string, userId: string, role: Role): Promise<boolean> {
+export async function updateMemberRole(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  role: Role,
+): Promise<boolean> {
   const rows = await db
     .update(memberships)
     .set({ role })
@@ -86,21 +101,44 @@ export async function deleteMember(db: Db, tenantId: string, userId: string): Pr
 }
 
 /** A removed member's API tokens in the tenant stop working with the membership. Returns how many. */
-export async function revokeMemberApiTokens(db: Db, tenantId: string, userId: string, at: Date): Promise<number> {
+export async function revokeMemberApiTokens(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  at: Date,
+): Promise<number> {
   const rows = await db
     .update(apiTokens)
     .set({ revokedAt: at })
-    .where(and(eq(apiTokens.tenantId, tenantId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .where(
+      and(
+        eq(apiTokens.tenantId, tenantId),
+        eq(apiTokens.userId, userId),
+        isNull(apiTokens.revokedAt),
+      ),
+    )
     .returning({ id: apiTokens.id });
   return rows.length;
 }
 
 /** Revokes the pending invitations a member made in a tenant; returns how many. */
-export async function revokeMemberInvitations(db: Db, tenantId: string, userId: string, at: Date): Promise<number> {
+export async function revokeMemberInvitations(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  at: Date,
+): Promise<number> {
   const rows = await db
     .update(invitations)
     .set({ revokedAt: at })
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.invitedBy, userId), isNull(invitations.revokedAt), isNull(invitations.acceptedAt)))
+    .where(
+      and(
+        eq(invitations.tenantId, tenantId),
+        eq(invitations.invitedBy, userId),
+        isNull(invitations.revokedAt),
+        isNull(invitations.acceptedAt),
+      ),
+    )
     .returning({ id: invitations.id });
   return rows.length;
 }

@@ -27,7 +27,12 @@ export async function addToRollups(db: Db, deltas: RollupDelta[]): Promise<void>
     .insert(metricRollups)
     .values(deltas)
     .onConflictDoUpdate({
-      target: [metricRollups.tenantId, metricRollups.source, metricRollups.subject, metricRollups.bucketStart],
+      target: [
+        metricRollups.tenantId,
+        metricRollups.source,
+        metricRollups.subject,
+        metricRollups.bucketStart,
+      ],
       set: {
         count: sql`${metricRollups.count} + excluded.count`,
         errors: sql`${metricRollups.errors} + excluded.errors`,
@@ -44,7 +49,10 @@ export async function addToRollups(db: Db, deltas: RollupDelta[]): Promise<void>
 export type RollupRow = typeof metricRollups.$inferSelect;
 
 /** A tenant's rollup rows of one source since a time (all subjects), oldest first. */
-export async function findRollups(db: Db, w: { tenantId: string; source: RollupSource; subject?: string; since: Date; until?: Date }): Promise<RollupRow[]> {
+export async function findRollups(
+  db: Db,
+  w: { tenantId: string; source: RollupSource; subject?: string; since: Date; until?: Date },
+): Promise<RollupRow[]> {
   return db
     .select()
     .from(metricRollups)
@@ -62,7 +70,10 @@ export async function findRollups(db: Db, w: { tenantId: string; source: RollupS
 
 /** Tenants with any rollup since a time: the ones the watcher evaluates. */
 export async function listTenantsWithRollups(db: Db, since: Date): Promise<string[]> {
-  const rows = await db.selectDistinct({ tenantId: metricRollups.tenantId }).from(metricRollups).where(gte(metricRollups.bucketStart, since));
+  const rows = await db
+    .selectDistinct({ tenantId: metricRollups.tenantId })
+    .from(metricRollups)
+    .where(gte(metricRollups.bucketStart, since));
   return rows.map((r) => r.tenantId);
 }
 

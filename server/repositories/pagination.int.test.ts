@@ -19,10 +19,20 @@ describe("keyset paging", () => {
     const tenant = await makeTenant(database.db);
     const document = { version: 2, name: "x", nodes: [], edges: [] };
     // Seven rows in the same millisecond, a few microseconds apart, plus one a second later.
-    const times = ["000100", "000200", "000300", "000300", "000450", "000500", "000900"].map((us) => `2026-01-01 10:00:00.${us}+00`);
+    const times = ["000100", "000200", "000300", "000300", "000450", "000500", "000900"].map(
+      (us) => `2026-01-01 10:00:00.${us}+00`,
+    );
     times.push("2026-01-01 10:00:01.000000+00");
     for (const [i, at] of times.entries()) {
-      await database.db.insert(workflows).values({ tenantId: tenant.id, name: `Flow ${i}`, description: "", document, createdAt: sql`${at}::timestamptz` });
+      await database.db
+        .insert(workflows)
+        .values({
+          tenantId: tenant.id,
+          name: `Flow ${i}`,
+          description: "",
+          document,
+          createdAt: sql`${at}::timestamptz`,
+        });
     }
     const seen: string[] = [];
     let cursor: string | null = null;

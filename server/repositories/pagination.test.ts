@@ -15,7 +15,10 @@ describe("keyset pagination", () => {
   });
 
   it("gives a next cursor only when there is another row", () => {
-    expect(toPage([row(1), row(2), row(3)], 2)).toEqual({ items: [row(1), row(2)], nextCursor: encodeCursor(row(2)) });
+    expect(toPage([row(1), row(2), row(3)], 2)).toEqual({
+      items: [row(1), row(2)],
+      nextCursor: encodeCursor(row(2)),
+    });
     expect(toPage([row(1), row(2)], 2)).toEqual({ items: [row(1), row(2)], nextCursor: null });
   });
 });

@@ -39,7 +39,10 @@ export function decodeCursor(cursor: string | null | undefined): Cursor | null {
 }
 
 /** Turns `limit + 1` fetched rows into a page and the cursor of the next one. */
-export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {
+export function toPage<T extends { createdAt: Date; id: string }>(
+  rows: T[],
+  limit: number,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
@@ -52,8 +55,14 @@ export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], lim
  * the same millisecond are neither skipped nor repeated. `scope` narrows the lookup of the
  * cursor's row when `id` alone does not identify it (memberships: one row per tenant).
  */
-export function afterCursor(columns: { createdAt: PgColumn; id: PgColumn }, cursor: Cursor, options: { order?: "asc" | "desc"; scope?: SQL } = {}): SQL {
+export function afterCursor(
+  columns: { createdAt: PgColumn; id: PgColumn },
+  cursor: Cursor,
+  options: { order?: "asc" | "desc"; scope?: SQL } = {},
+): SQL {
   const { createdAt, id } = columns;
   const cursorAt = sql`coalesce((select ${createdAt} from ${createdAt.table} where ${id} = ${cursor.id}${options.scope ? sql` and ${options.scope}` : sql``} limit 1), ${cursor.at.toISOString()}::timestamptz)`;
-  return options.order === "asc" ? sql`(${createdAt}, ${id}) > (${cursorAt}, ${cursor.id})` : sql`(${createdAt}, ${id}) < (${cursorAt}, ${cursor.id})`;
+  return options.order === "asc"
+    ? sql`(${createdAt}, ${id}) > (${cursorAt}, ${cursor.id})`
+    : sql`(${createdAt}, ${id}) < (${cursorAt}, ${cursor.id})`;
 }

@@ -40,17 +40,29 @@ export async function listTenantsWithUsage(
       slug: tenants.slug,
       suspendedAt: tenants.suspendedAt,
       createdAt: tenants.createdAt,
-      memberCount: sql`(select count(*) from ${memberships} where ${memberships.tenantId} = ${tenants.id})`.mapWith(Number),
+      memberCount:
+        sql`(select count(*) from ${memberships} where ${memberships.tenantId} = ${tenants.id})`.mapWith(
+          Number,
+        ),
       runs: sql`(select count(*) from ${usageRecords} where ${thisMonth})`.mapWith(Number),
-      tokens: sql`(select coalesce(sum(${usageRecords.inputTokens}::bigint + ${usageRecords.outputTokens}), 0) from ${usageRecords} where ${thisMonth})`.mapWith(Number),
-      costUsd: sql`(select coalesce(sum(${usageRecords.costUsd}), 0) from ${usageRecords} where ${thisMonth})`.mapWith(Number),
+      tokens:
+        sql`(select coalesce(sum(${usageRecords.inputTokens}::bigint + ${usageRecords.outputTokens}), 0) from ${usageRecords} where ${thisMonth})`.mapWith(
+          Number,
+        ),
+      costUsd:
+        sql`(select coalesce(sum(${usageRecords.costUsd}), 0) from ${usageRecords} where ${thisMonth})`.mapWith(
+          Number,
+        ),
     })
     .from(tenants)
     .where(and(...filters))
     .orderBy(desc(tenants.createdAt), desc(tenants.id))
     .limit(query.limit + 1);
   return toPage(
-    rows.map(({ runs, tokens, costUsd, ...tenant }) => ({ ...tenant, usage: { runs, tokens, costUsd } })),
+    rows.map(({ runs, tokens, costUsd, ...tenant }) => ({
+      ...tenant,
+      usage: { runs, tokens, costUsd },
+    })),
     query.limit,
   );
 }

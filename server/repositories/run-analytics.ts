@@ -20,14 +20,24 @@ const num = (expression: SQL) => sql<number>`${expression}`.mapWith(Number);
 const count = (where?: SQL) => num(where ? sql`count(*) filter (where ${where})` : sql`count(*)`);
 const isFinished = sql`${runs.status} in ('completed', 'failed', 'cancelled')`;
 const percentile = (p: number) =>
-  sql<number | null>`percentile_cont(${sql.raw(String(p))}) within group (order by ${runs.durationMs})`.mapWith(Number);
+  sql<
+    number | null
+  >`percentile_cont(${sql.raw(String(p))}) within group (order by ${runs.durationMs})`.mapWith(
+    Number,
+  );
 const scope = (w: AnalyticsWindow) =>
-  and(eq(runs.tenantId, w.tenantId), gte(runs.createdAt, w.since), w.triggers?.length ? inArray(runs.trigger, [...w.triggers]) : undefined);
+  and(
+    eq(runs.tenantId, w.tenantId),
+    gte(runs.createdAt, w.since),
+    w.triggers?.length ? inArray(runs.trigger, [...w.triggers]) : undefined,
+  );
 
 /** Runs per bucket (minute, hour or day) by outcome. Empty buckets are not returned. */
 export async function countRunsOverTime(db: Db, w: AnalyticsWindow & { bucket: Bucket }) {
   if (!BUCKETS.includes(w.bucket)) throw new Error(`Unknown bucket ${w.bucket}`);
-  const bucket = sql<Date>`date_trunc('${sql.raw(w.bucket)}', ${runs.createdAt}, 'UTC')`.mapWith(runs.createdAt);
+  const bucket = sql<Date>`date_trunc('${sql.raw(w.bucket)}', ${runs.createdAt}, 'UTC')`.mapWith(
+    runs.createdAt,
+  );
   return db
     .select({
       bucket,

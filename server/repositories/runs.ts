@@ -1,7 +1,27 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { json, statement, timestamp, toDate, valuesList, type Row, type Statement } from "@/db/statements";
-import { experiments, idempotencyKeys, runEvents, runs, stepRuns, tenants, users, workflows, workflowVersions, type RunStatus, type RunTrigger } from "@/db/schema";
+import {
+  json,
+  statement,
+  timestamp,
+  toDate,
+  valuesList,
+  type Row,
+  type Statement,
+} from "@/db/statements";
+import {
+  experiments,
+  idempotencyKeys,
+  runEvents,
+  runs,
+  stepRuns,
+  tenants,
+  users,
+  workflows,
+  workflowVersions,
+  type RunStatus,
+  type RunTrigger,
+} from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 import type { TenantStanding } from "./tenant-limits";
@@ -17,17 +37,32 @@ export const ACTIVE_STATUSES: RunStatus[] = ["queued", "running"];
 
 export async function insertVersion(
   db: Db,
-  values: { tenantId: string; workflowId: string; isDraft: boolean; document: unknown; plan: unknown; note?: string; createdBy: string | null },
+  values: {
+    tenantId: string;
+    workflowId: string;
+    isDraft: boolean;
+    document: unknown;
+    plan: unknown;
+    note?: string;
+    createdBy: string | null;
+  },
 ): Promise<VersionRow> {
   const { isDraft, ...rest } = values;
   const version = isDraft
     ? null
     : sql<number>`(select coalesce(max(${workflowVersions.version}), 0) + 1 from ${workflowVersions} where ${workflowVersions.workflowId} = ${values.workflowId})`;
-  const [row] = await db.insert(workflowVersions).values({ ...rest, version }).returning();
+  const [row] = await db
+    .insert(workflowVersions)
+    .values({ ...rest, version })
+    .returning();
   return row!;
 }
 
-export async function findVersion(db: Db, tenantId: string, id: string): Promise<VersionRow | undefined> {
+export async function findVersion(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<VersionRow | undefined> {
   const [row] = await db
     .select()
     .from(workflowVersions)
@@ -36,11 +71,22 @@ export async function findVersion(db: Db, tenantId: string, id: string): Promise
 }
 
 /** Whether a version belongs to a workflow (a caller may name any version id). */
-export async function isVersionOf(db: Db, tenantId: string, versionId: string, workflowId: string): Promise<boolean> {
+export async function isVersionOf(
+  db: Db,
+  tenantId: string,
+  versionId: string,
+  workflowId: string,
+): Promise<boolean> {
   const rows = await db
     .select({ id: workflowVersions.id })
     .from(workflowVersions)
-    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.id, versionId), eq(workflowVersions.workflowId, workflowId)));
+    .where(
+      and(
+        eq(workflowVersions.tenantId, tenantId),
+        eq(workflowVersions.id, versionId),
+        eq(workflowVersions.workflowId, workflowId),
+      ),
+    );
   return rows.length === 1;
 }
 
@@ -64,9 +110,14 @@ export interface RunStartFacts {
  * What several run starts read, in one query (starts arriving together share it): per key, in
  * the same order, the facts, or undefined when the tenant does not exist.
  */
-export async function findRunStartFacts(db: Db, keys: readonly { tenantId: string; workflowId: string }[]): Promise<(RunStartFacts | undefined)[]> {
+export async function findRunStartFacts(
+  db: Db,
+  keys: readonly { tenantId: string; workflowId: string }[],
+): Promise<(RunStartFacts | undefined)[]> {
   // A key that is not a uuid finds nothing, rather than failing the query for the others.
-  const asked = keys.flatMap((key, i) => (UUID.test(key.tenantId) && UUID.test(key.workflowId) ? [{ ...key, i }] : []));
+  const asked = keys.flatMap((key, i) =>
+    UUID.test(key.tenantId) && UUID.test(key.workflowId) ? [{ ...key, i }] : [],
+  );
   if (asked.length === 0) return keys.map(() => undefined);
   const values = sql.join(
     asked.map((key) => sql`(${key.i}::int, ${key.tenantId}::uuid, ${key.workflowId}::uuid)`),
@@ -84,7 +135,9 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
       (select e.id from ${experiments} e where e.workflow_id = w.id and e.status = 'running' limit 1) as experiment_id
     from k join ${tenants} t on t.id = k.tenant_id
     left join active on active.tenant_id = t.id
-    left join ${workflows} w on w.tenant_id = t.id and w.id = k.workflow_id`)) as unknown as { rows: Row[] };
+    left join ${workflows} w on w.tenant_id = t.id and w.id = k.workflow_id`)) as unknown as {
+    rows: Row[];
+  };
   const facts: (RunStartFacts | undefined)[] = keys.map(() => undefined);
   for (const row of result.rows) {
     facts[row.i as number] = {
@@ -98,13 +151,20 @@ export async function findRunStartFacts(db: Db, keys: readonly { tenantId: strin
             experimentId: (row.experiment_id as string | null) ?? null,
           }
         : null,
-      tenant: { limits: row.limits as TenantStanding["limits"], suspendedAt: toDate(row.suspended_at), activeRuns: row.active_runs as number },
+      tenant: {
+        limits: row.limits as TenantStanding["limits"],
+        suspendedAt: toDate(row.suspended_at),
+        activeRuns: row.active_runs as number,
+      },
     };
   }
   return facts;
 }
 
-export async function findVersionForRun(db: Db, run: Pick<RunRow, "tenantId" | "versionId">): Promise<VersionRow | undefined> {
+export async function findVersionForRun(
+  db: Db,
+  run: Pick<RunRow, "tenantId" | "versionId">,
+): Promise<VersionRow | undefined> {
   return findVersion(db, run.tenantId, run.versionId);
 }
 
@@ -145,7 +205,11 @@ export interface RunFilter {
 export type WaitingFor = { stepId: string; message: string; approvers: string[] }[];
 
 /** A run as lists and the run page show it: with its workflow's name, its starter's, and what it waits for. */
-export type RunListItem = RunRow & { workflowName: string; startedByName: string | null; waitingFor: WaitingFor | null };
+export type RunListItem = RunRow & {
+  workflowName: string;
+  startedByName: string | null;
+  waitingFor: WaitingFor | null;
+};
 
 const runWithNames = {
   run: runs,
@@ -155,14 +219,23 @@ const runWithNames = {
     select ${runEvents.payload} -> 'waitingFor' from ${runEvents}
     where ${runEvents.runId} = ${runs.id} and ${runEvents.type} = 'run.waiting' order by ${runEvents.id} desc limit 1) end`,
 };
-const flatten = (row: { run: RunRow; workflowName: string; startedByName: string | null; waitingFor: WaitingFor | null }): RunListItem => ({
+const flatten = (row: {
+  run: RunRow;
+  workflowName: string;
+  startedByName: string | null;
+  waitingFor: WaitingFor | null;
+}): RunListItem => ({
   ...row.run,
   workflowName: row.workflowName,
   startedByName: row.startedByName,
   waitingFor: row.waitingFor,
 });
 
-export async function findRunWithNames(db: Db, tenantId: string, id: string): Promise<RunListItem | undefined> {
+export async function findRunWithNames(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<RunListItem | undefined> {
   const [row] = await db
     .select(runWithNames)
     .from(runs)
@@ -198,7 +271,11 @@ export function activeRunCount(db: Db, tenantId: string) {
   return db.$count(runs, and(eq(runs.tenantId, tenantId), inArray(runs.status, ACTIVE_STATUSES)));
 }
 
-export async function updateRun(db: Db, id: string, patch: Partial<typeof runs.$inferInsert>): Promise<RunRow | undefined> {
+export async function updateRun(
+  db: Db,
+  id: string,
+  patch: Partial<typeof runs.$inferInsert>,
+): Promise<RunRow | undefined> {
   const [row] = await db.update(runs).set(patch).where(eq(runs.id, id)).returning();
   return row;
 }
@@ -222,7 +299,18 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
   if (ends.length === 0) return statement("", []);
   const params: unknown[] = [];
   const values = valuesList(
-    ends.map((e) => [e.id, e.status, json(e.output ?? undefined), json(e.error ?? undefined), timestamp(e.finishedAt), e.durationMs, e.inputTokens, e.outputTokens, e.costUsd, e.unpricedTokens]),
+    ends.map((e) => [
+      e.id,
+      e.status,
+      json(e.output ?? undefined),
+      json(e.error ?? undefined),
+      timestamp(e.finishedAt),
+      e.durationMs,
+      e.inputTokens,
+      e.outputTokens,
+      e.costUsd,
+      e.unpricedTokens,
+    ]),
     ["uuid", "run_status", "jsonb", "jsonb", "timestamptz", "int", "int", "int", "float8", "int"],
     params,
   );
@@ -240,10 +328,25 @@ export function endRuns(ends: RunEnd[]): Statement<undefined> {
 }
 
 /** A run as its start reports it (the whole row is run.get's). */
-export type StartedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "status" | "startedBy" | "createdAt">;
+export type StartedRun = Pick<
+  RunRow,
+  "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "status" | "startedBy" | "createdAt"
+>;
 
 /** A new run as the journal stores it (see server/services/runs.ts startRun). */
-export type RunInsert = Pick<typeof runs.$inferInsert, "id" | "tenantId" | "workflowId" | "versionId" | "isDraft" | "input" | "pinnedOutputs" | "startedBy" | "trigger" | "triggerId"> & {
+export type RunInsert = Pick<
+  typeof runs.$inferInsert,
+  | "id"
+  | "tenantId"
+  | "workflowId"
+  | "versionId"
+  | "isDraft"
+  | "input"
+  | "pinnedOutputs"
+  | "startedBy"
+  | "trigger"
+  | "triggerId"
+> & {
   id: string;
 };
 
@@ -261,7 +364,18 @@ export function insertRuns(values: RunInsert[]): Statement<StartedRun[]> {
   if (values.length === 0) return statement("", [], () => []);
   const params: unknown[] = [];
   const rows = valuesList(
-    values.map((v) => [v.id, v.tenantId, v.workflowId, v.versionId, v.isDraft ?? false, json(v.input ?? null), json(v.pinnedOutputs ?? {}), v.startedBy ?? null, v.trigger ?? "manual", v.triggerId ?? null]),
+    values.map((v) => [
+      v.id,
+      v.tenantId,
+      v.workflowId,
+      v.versionId,
+      v.isDraft ?? false,
+      json(v.input ?? null),
+      json(v.pinnedOutputs ?? {}),
+      v.startedBy ?? null,
+      v.trigger ?? "manual",
+      v.triggerId ?? null,
+    ]),
     ["uuid", "uuid", "uuid", "uuid", "boolean", "jsonb", "jsonb", "uuid", "text", "uuid"],
     params,
   );
@@ -270,7 +384,12 @@ export function insertRuns(values: RunInsert[]): Statement<StartedRun[]> {
     returning id, tenant_id, workflow_id, version_id, is_draft, status, started_by, created_at`,
     params,
     (result) =>
-      result.map((r) => ({ ...runOf(r), isDraft: r.is_draft as boolean, status: r.status as RunStatus, createdAt: toDate(r.created_at)! })),
+      result.map((r) => ({
+        ...runOf(r),
+        isDraft: r.is_draft as boolean,
+        status: r.status as RunStatus,
+        createdAt: toDate(r.created_at)!,
+      })),
   );
 }
 
@@ -291,7 +410,19 @@ export async function transitionRun(
 }
 
 /** What a worker needs of a run it takes (not its output or error: reading them back would cost). */
-export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versionId" | "startedBy" | "retryOf" | "input" | "approvals" | "pinnedOutputs" | "trigger"> & {
+export type ClaimedRun = Pick<
+  RunRow,
+  | "id"
+  | "tenantId"
+  | "workflowId"
+  | "versionId"
+  | "startedBy"
+  | "retryOf"
+  | "input"
+  | "approvals"
+  | "pinnedOutputs"
+  | "trigger"
+> & {
   /** True when this claim started the run (not a resume after a crash or an approval). */
   isFirstStart: boolean;
   /**
@@ -306,7 +437,11 @@ export type ClaimedRun = Pick<RunRow, "id" | "tenantId" | "workflowId" | "versio
  * (or handed them back: no heartbeat at all). Two workers racing for one run: exactly one wins.
  * Returns the runs taken (others are left out), saying which were taken over from which worker.
  */
-export function claimRuns(ids: string[], workerId: string, staleBefore: Date): Statement<ClaimedRun[]> {
+export function claimRuns(
+  ids: string[],
+  workerId: string,
+  staleBefore: Date,
+): Statement<ClaimedRun[]> {
   if (ids.length === 0) return statement("", [], () => []);
   const params: unknown[] = [workerId, timestamp(staleBefore)];
   const list = ids.map((id) => `$${params.push(id)}::uuid`).join(", ");
@@ -331,7 +466,9 @@ export function claimRuns(ids: string[], workerId: string, staleBefore: Date): S
         pinnedOutputs: r.pinned_outputs as ClaimedRun["pinnedOutputs"],
         trigger: r.trigger as ClaimedRun["trigger"],
         isFirstStart: r.is_first_start as boolean,
-        ...(r.is_takeover ? { takenOverFrom: (r.previous_worker_id as string | null) ?? null } : {}),
+        ...(r.is_takeover
+          ? { takenOverFrom: (r.previous_worker_id as string | null) ?? null }
+          : {}),
       })),
   );
 }
@@ -365,7 +502,9 @@ export async function handBackAllRuns(db: Db): Promise<void> {
 }
 
 /** Queued runs per tenant (tenants with none are left out): the queue-depth gauge. */
-export async function countQueuedRunsByTenant(db: Db): Promise<{ tenantId: string; queued: number }[]> {
+export async function countQueuedRunsByTenant(
+  db: Db,
+): Promise<{ tenantId: string; queued: number }[]> {
   return db
     .select({ tenantId: runs.tenantId, queued: sql<number>`count(*)`.mapWith(Number) })
     .from(runs)
@@ -377,8 +516,15 @@ export async function countQueuedRunsByTenant(db: Db): Promise<{ tenantId: strin
  * Runs that need a worker: running ones whose worker went quiet or handed them back, and (with
  * `withQueued`) queued ones, in case a start stored its run but died before queueing it.
  */
-export async function listOrphanedRuns(db: Db, staleBefore: Date, options: { withQueued?: boolean; limit?: number } = {}): Promise<Pick<RunRow, "id" | "tenantId">[]> {
-  const stale = and(eq(runs.status, "running"), or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore)));
+export async function listOrphanedRuns(
+  db: Db,
+  staleBefore: Date,
+  options: { withQueued?: boolean; limit?: number } = {},
+): Promise<Pick<RunRow, "id" | "tenantId">[]> {
+  const stale = and(
+    eq(runs.status, "running"),
+    or(isNull(runs.heartbeatAt), lt(runs.heartbeatAt, staleBefore)),
+  );
   return db
     .select({ id: runs.id, tenantId: runs.tenantId })
     .from(runs)
@@ -415,11 +561,20 @@ export async function loadStepRecords(db: Db, runId: string): Promise<StepRecord
  * stopped; `waiting` ones wait for a person to say whether to repeat them. Plan steps only (child
  * steps are repeated with their parent).
  */
-export async function listUnfinishedSteps(db: Db, runId: string): Promise<{ stepId: string; status: "running" | "waiting" }[]> {
+export async function listUnfinishedSteps(
+  db: Db,
+  runId: string,
+): Promise<{ stepId: string; status: "running" | "waiting" }[]> {
   const rows = await db
     .select({ stepId: stepRuns.stepId, status: stepRuns.status })
     .from(stepRuns)
-    .where(and(eq(stepRuns.runId, runId), isNull(stepRuns.parentStepId), inArray(stepRuns.status, ["running", "waiting"])));
+    .where(
+      and(
+        eq(stepRuns.runId, runId),
+        isNull(stepRuns.parentStepId),
+        inArray(stepRuns.status, ["running", "waiting"]),
+      ),
+    );
   return rows as { stepId: string; status: "running" | "waiting" }[];
 }
 
@@ -479,7 +634,8 @@ export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
   );
   // A step stored as completed stays as it was stored, whatever late event arrives after
   // (a worker may store a step's result before its step.started event is written).
-  const unlessCompleted = (column: string) => `${column} = case when step_runs.status = 'completed' then step_runs.${column} else excluded.${column} end`;
+  const unlessCompleted = (column: string) =>
+    `${column} = case when step_runs.status = 'completed' then step_runs.${column} else excluded.${column} end`;
   return statement(
     `insert into step_runs (${STEP_COLUMNS.map(([name]) => name).join(", ")}) values ${values}
     on conflict (run_id, step_id) do update set
@@ -500,14 +656,28 @@ export function upsertStepRuns(rows: StepRunInsert[]): Statement<undefined> {
 }
 
 /** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
-export async function listStepRuns(db: Db, runId: string, tenantId?: string): Promise<StepRunRow[]> {
+export async function listStepRuns(
+  db: Db,
+  runId: string,
+  tenantId?: string,
+): Promise<StepRunRow[]> {
   const ofRun = eq(stepRuns.runId, runId);
-  return db.select().from(stepRuns).where(tenantId === undefined ? ofRun : and(ofRun, eq(stepRuns.tenantId, tenantId))).orderBy(stepRuns.startedAt);
+  return db
+    .select()
+    .from(stepRuns)
+    .where(tenantId === undefined ? ofRun : and(ofRun, eq(stepRuns.tenantId, tenantId)))
+    .orderBy(stepRuns.startedAt);
 }
 
 /** Copies a run's finished steps to another run, so a retry resumes from the step that failed. */
-export async function copyCompletedSteps(db: Db, fromRunId: string, toRunId: string): Promise<number> {
-  const columns = sql.raw(STEP_COLUMNS.flatMap(([name]) => (name === "run_id" ? [] : [name])).join(", "));
+export async function copyCompletedSteps(
+  db: Db,
+  fromRunId: string,
+  toRunId: string,
+): Promise<number> {
+  const columns = sql.raw(
+    STEP_COLUMNS.flatMap(([name]) => (name === "run_id" ? [] : [name])).join(", "),
+  );
   const copied = (await db.execute(sql`
     insert into step_runs (run_id, ${columns})
     select ${toRunId}::uuid, ${columns} from step_runs where run_id = ${fromRunId}::uuid and status = 'completed'
@@ -518,7 +688,9 @@ export async function copyCompletedSteps(db: Db, fromRunId: string, toRunId: str
 // ── events ──────────────────────────────────────────────────────────────────
 
 /** Stores run events (a journal batch); returns their ids, in the same order. */
-export function insertRunEvents(rows: { tenantId: string; runId: string; type: string; payload: unknown; at: Date }[]): Statement<number[]> {
+export function insertRunEvents(
+  rows: { tenantId: string; runId: string; type: string; payload: unknown; at: Date }[],
+): Statement<number[]> {
   if (rows.length === 0) return statement("", [], () => []);
   const params: unknown[] = [];
   const values = valuesList(
@@ -526,8 +698,10 @@ export function insertRunEvents(rows: { tenantId: string; runId: string; type: s
     ["uuid", "uuid", "text", "jsonb", "timestamptz"],
     params,
   );
-  return statement(`insert into run_events (tenant_id, run_id, type, payload, at) values ${values} returning id`, params, (result) =>
-    result.map((r) => Number(r.id)),
+  return statement(
+    `insert into run_events (tenant_id, run_id, type, payload, at) values ${values} returning id`,
+    params,
+    (result) => result.map((r) => Number(r.id)),
   );
 }
 
@@ -566,10 +740,18 @@ export async function claimIdempotencyKey(
       set: { requestHash: claim.requestHash, runId: claim.runId, createdAt: sql`now()` },
       setWhere: lt(idempotencyKeys.createdAt, expiredBefore),
     })
-    .returning({ runId: idempotencyKeys.runId, requestHash: idempotencyKeys.requestHash, createdAt: idempotencyKeys.createdAt });
+    .returning({
+      runId: idempotencyKeys.runId,
+      requestHash: idempotencyKeys.requestHash,
+      createdAt: idempotencyKeys.createdAt,
+    });
   if (claimed) return claimed;
   const [held] = await db
-    .select({ runId: idempotencyKeys.runId, requestHash: idempotencyKeys.requestHash, createdAt: idempotencyKeys.createdAt })
+    .select({
+      runId: idempotencyKeys.runId,
+      requestHash: idempotencyKeys.requestHash,
+      createdAt: idempotencyKeys.createdAt,
+    })
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.tenantId, claim.tenantId), eq(idempotencyKeys.key, claim.key)));
   // Deleted between the two statements (its start failed): claim again.
@@ -580,27 +762,65 @@ export async function claimIdempotencyKey(
  * Takes over a claim that still names `staleRunId` and is older than `olderThan` (its start died
  * before storing the run); true when this caller now holds the key for `runId`.
  */
-export async function takeOverIdempotencyKey(db: Db, tenantId: string, key: string, staleRunId: string, olderThan: Date, runId: string): Promise<boolean> {
+export async function takeOverIdempotencyKey(
+  db: Db,
+  tenantId: string,
+  key: string,
+  staleRunId: string,
+  olderThan: Date,
+  runId: string,
+): Promise<boolean> {
   const taken = await db
     .update(idempotencyKeys)
     .set({ runId, createdAt: sql`now()` })
-    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, staleRunId), lt(idempotencyKeys.createdAt, olderThan)))
+    .where(
+      and(
+        eq(idempotencyKeys.tenantId, tenantId),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.runId, staleRunId),
+        lt(idempotencyKeys.createdAt, olderThan),
+      ),
+    )
     .returning({ runId: idempotencyKeys.runId });
   return taken.length === 1;
 }
 
 /** Whether a key is still claimed for `runId`. */
-export async function isIdempotencyKeyHeld(db: Db, tenantId: string, key: string, runId: string): Promise<boolean> {
+export async function isIdempotencyKeyHeld(
+  db: Db,
+  tenantId: string,
+  key: string,
+  runId: string,
+): Promise<boolean> {
   const rows = await db
     .select({ runId: idempotencyKeys.runId })
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, runId)));
+    .where(
+      and(
+        eq(idempotencyKeys.tenantId, tenantId),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.runId, runId),
+      ),
+    );
   return rows.length === 1;
 }
 
 /** Lets go of a key whose run was never stored (the start was refused), so a corrected retry may use it. */
-export async function releaseIdempotencyKey(db: Db, tenantId: string, key: string, runId: string): Promise<void> {
-  await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.runId, runId)));
+export async function releaseIdempotencyKey(
+  db: Db,
+  tenantId: string,
+  key: string,
+  runId: string,
+): Promise<void> {
+  await db
+    .delete(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.tenantId, tenantId),
+        eq(idempotencyKeys.key, key),
+        eq(idempotencyKeys.runId, runId),
+      ),
+    );
 }
 
 /** Forgets keys older than `before` (they no longer protect anything). */

@@ -1,6 +1,13 @@
 import { and, asc, eq, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { memberships, users, workflowTriggers, type Role, type ScheduleConfig, type WorkflowTriggerRow } from "@/db/schema";
+import {
+  memberships,
+  users,
+  workflowTriggers,
+  type Role,
+  type ScheduleConfig,
+  type WorkflowTriggerRow,
+} from "@/db/schema";
 
 // Schedules are the `workflow_triggers` rows of kind "schedule" (webhooks are the others).
 
@@ -10,7 +17,15 @@ const isSchedule = eq(workflowTriggers.kind, "schedule");
 
 export async function insertSchedule(
   db: Db,
-  values: { tenantId: string; workflowId: string; name: string; config: ScheduleConfig; nextFireAt: Date | null; createdBy: string; createdByTokenId: string | null },
+  values: {
+    tenantId: string;
+    workflowId: string;
+    name: string;
+    config: ScheduleConfig;
+    nextFireAt: Date | null;
+    createdBy: string;
+    createdByTokenId: string | null;
+  },
 ): Promise<ScheduleRow> {
   const [row] = await db
     .insert(workflowTriggers)
@@ -20,26 +35,55 @@ export async function insertSchedule(
 }
 
 /** A schedule with the member it acts as: their name, and their role here (null once they left). */
-export type ScheduleWithCreator = ScheduleRow & { createdByName: string | null; createdByRole: Role | null };
+export type ScheduleWithCreator = ScheduleRow & {
+  createdByName: string | null;
+  createdByRole: Role | null;
+};
 
 function selectWithCreator(db: Db, where: SQL | undefined) {
   return db
     .select({ row: workflowTriggers, createdByName: users.name, createdByRole: memberships.role })
     .from(workflowTriggers)
     .leftJoin(users, eq(users.id, workflowTriggers.createdBy))
-    .leftJoin(memberships, and(eq(memberships.userId, workflowTriggers.createdBy), eq(memberships.tenantId, workflowTriggers.tenantId)))
+    .leftJoin(
+      memberships,
+      and(
+        eq(memberships.userId, workflowTriggers.createdBy),
+        eq(memberships.tenantId, workflowTriggers.tenantId),
+      ),
+    )
     .where(and(where, isSchedule))
     .orderBy(asc(workflowTriggers.createdAt), asc(workflowTriggers.id))
-    .then((rows) => rows.map(({ row, createdByName, createdByRole }): ScheduleWithCreator => ({ ...(row as ScheduleRow), createdByName, createdByRole })));
+    .then((rows) =>
+      rows.map(({ row, createdByName, createdByRole }): ScheduleWithCreator => ({
+        ...(row as ScheduleRow),
+        createdByName,
+        createdByRole,
+      })),
+    );
 }
 
 /** A workflow's schedules, oldest first, with the member each one acts as. */
-export function listSchedules(db: Db, tenantId: string, workflowId: string): Promise<ScheduleWithCreator[]> {
-  return selectWithCreator(db, and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.workflowId, workflowId)));
+export function listSchedules(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<ScheduleWithCreator[]> {
+  return selectWithCreator(
+    db,
+    and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.workflowId, workflowId)),
+  );
 }
 
-export async function findSchedule(db: Db, tenantId: string, id: string): Promise<ScheduleWithCreator | undefined> {
-  const [row] = await selectWithCreator(db, and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.id, id)));
+export async function findSchedule(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<ScheduleWithCreator | undefined> {
+  const [row] = await selectWithCreator(
+    db,
+    and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.id, id)),
+  );
   return row;
 }
 
@@ -75,7 +119,10 @@ export async function deleteSchedule(db: Db, tenantId: string, id: string): Prom
  * SKIP LOCKED: a row another scheduler is deciding on right now is left to it, never waited for.
  */
 export async function lockDueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
-  const leaseFree = or(isNull(workflowTriggers.leasedUntil), lte(workflowTriggers.leasedUntil, now));
+  const leaseFree = or(
+    isNull(workflowTriggers.leasedUntil),
+    lte(workflowTriggers.leasedUntil, now),
+  );
   const rows = await db
     .select()
     .from(workflowTriggers)
@@ -105,17 +152,37 @@ export async function setScheduleFire(
 }
 
 /** What the last fire came to: why it could not start a run, or null once one started. */
-export async function recordScheduleFireError(db: Db, id: string, error: string | null, at: Date): Promise<void> {
+export async function recordScheduleFireError(
+  db: Db,
+  id: string,
+  error: string | null,
+  at: Date,
+): Promise<void> {
   await db
     .update(workflowTriggers)
-    .set(error === null ? { lastError: null, lastErrorAt: null } : { lastError: error.slice(0, 1_000), lastErrorAt: at })
+    .set(
+      error === null
+        ? { lastError: null, lastErrorAt: null }
+        : { lastError: error.slice(0, 1_000), lastErrorAt: at },
+    )
     .where(eq(workflowTriggers.id, id));
 }
 
 /** Lets go of a lease once its fire started (or was refused for good); only the holder's own lease. */
-export async function releaseScheduleLease(db: Db, id: string, leasedBy: string, leasedUntil: Date): Promise<void> {
+export async function releaseScheduleLease(
+  db: Db,
+  id: string,
+  leasedBy: string,
+  leasedUntil: Date,
+): Promise<void> {
   await db
     .update(workflowTriggers)
     .set({ leasedBy: null, leasedUntil: null })
-    .where(and(eq(workflowTriggers.id, id), eq(workflowTriggers.leasedBy, leasedBy), eq(workflowTriggers.leasedUntil, leasedUntil)));
+    .where(
+      and(
+        eq(workflowTriggers.id, id),
+        eq(workflowTriggers.leasedBy, leasedBy),
+        eq(workflowTriggers.leasedUntil, leasedUntil),
+      ),
+    );
 }

@@ -8,7 +8,9 @@ let database: Database;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await database.db.execute(sql`create table notes (id int primary key, body jsonb not null, at timestamptz not null)`);
+  await database.db.execute(
+    sql`create table notes (id int primary key, body jsonb not null, at timestamptz not null)`,
+  );
 });
 
 afterAll(async () => {
@@ -17,12 +19,19 @@ afterAll(async () => {
 
 const insertNotes = (rows: { id: number; body: unknown; at: Date }[]) => {
   const params: unknown[] = [];
-  const values = valuesList(rows.map((r) => [r.id, json(r.body), timestamp(r.at)]), ["int", "jsonb", "timestamptz"], params);
-  return statement(`insert into notes (id, body, at) values ${values} returning id, body, at`, params, (result) =>
-    result.map((r) => ({ id: Number(r.id), body: r.body, at: toDate(r.at) })),
+  const values = valuesList(
+    rows.map((r) => [r.id, json(r.body), timestamp(r.at)]),
+    ["int", "jsonb", "timestamptz"],
+    params,
+  );
+  return statement(
+    `insert into notes (id, body, at) values ${values} returning id, body, at`,
+    params,
+    (result) => result.map((r) => ({ id: Number(r.id), body: r.body, at: toDate(r.at) })),
   );
 };
-const countNotes = () => statement("select count(*) as n from notes", [], (result) => Number(result[0]!.n));
+const countNotes = () =>
+  statement("select count(*) as n from notes", [], (result) => Number(result[0]!.n));
 
 describe("statements run in one transaction", () => {
   it("returns each statement's rows, read as the statement says, in order", async () => {
@@ -45,7 +54,10 @@ describe("statements run in one transaction", () => {
 
   it("keeps nothing of a batch when one of its statements fails, and says why", async () => {
     const at = new Date();
-    const attempt = runInTransaction(database.db, [insertNotes([{ id: 3, body: {}, at }]), insertNotes([{ id: 1, body: {}, at }])]);
+    const attempt = runInTransaction(database.db, [
+      insertNotes([{ id: 3, body: {}, at }]),
+      insertNotes([{ id: 1, body: {}, at }]),
+    ]);
     await expect(attempt).rejects.toMatchObject({ code: "23505" });
     const [count] = await runInTransaction(database.db, [countNotes()]);
     expect(count).toBe(2); // note 3 was rolled back with the failed insert

@@ -9,22 +9,39 @@ export interface TenantStanding {
   suspendedAt: Date | null;
 }
 
-export async function findTenantStanding(db: Db, tenantId: string): Promise<TenantStanding | undefined> {
-  const [row] = await db.select({ limits: tenants.limits, suspendedAt: tenants.suspendedAt }).from(tenants).where(eq(tenants.id, tenantId));
-  return row;
-}
-
-/** The standing and the runs queued or running now, in one query: what every run start checks first. */
-export async function findTenantStandingForStart(db: Db, tenantId: string): Promise<(TenantStanding & { activeRuns: number }) | undefined> {
-  const active = activeRunCount(db, tenantId);
+export async function findTenantStanding(
+  db: Db,
+  tenantId: string,
+): Promise<TenantStanding | undefined> {
   const [row] = await db
-    .select({ limits: tenants.limits, suspendedAt: tenants.suspendedAt, activeRuns: sql<number>`(${active})`.mapWith(Number) })
+    .select({ limits: tenants.limits, suspendedAt: tenants.suspendedAt })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   return row;
 }
 
-export async function updateTenantLimits(db: Db, tenantId: string, limits: TenantLimits): Promise<void> {
+/** The standing and the runs queued or running now, in one query: what every run start checks first. */
+export async function findTenantStandingForStart(
+  db: Db,
+  tenantId: string,
+): Promise<(TenantStanding & { activeRuns: number }) | undefined> {
+  const active = activeRunCount(db, tenantId);
+  const [row] = await db
+    .select({
+      limits: tenants.limits,
+      suspendedAt: tenants.suspendedAt,
+      activeRuns: sql<number>`(${active})`.mapWith(Number),
+    })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  return row;
+}
+
+export async function updateTenantLimits(
+  db: Db,
+  tenantId: string,
+  limits: TenantLimits,
+): Promise<void> {
   await db.update(tenants).set({ limits }).where(eq(tenants.id, tenantId));
 }
 
@@ -42,22 +59,37 @@ export interface TenantUsage {
  * summed (a start checks only the limits that are set): without them it is an index count of the
  * active runs, however many runs the month holds.
  */
-export async function measureTenantUsage(db: Db, tenantId: string, since: { dayStart?: Date; monthStart?: Date }): Promise<TenantUsage> {
+export async function measureTenantUsage(
+  db: Db,
+  tenantId: string,
+  since: { dayStart?: Date; monthStart?: Date },
+): Promise<TenantUsage> {
   const isActive = inArray(runs.status, ACTIVE_STATUSES);
   const { dayStart, monthStart } = since;
   const starts = [dayStart, monthStart].filter((d): d is Date => d !== undefined);
-  const earliest = starts.length ? new Date(Math.min(...starts.map((d) => d.getTime()))) : undefined;
+  const earliest = starts.length
+    ? new Date(Math.min(...starts.map((d) => d.getTime())))
+    : undefined;
   const [row] = await db
     .select({
       activeRuns: sql<number>`count(*) filter (where ${isActive})`.mapWith(Number),
       runsToday: dayStart
-        ? sql<number>`count(*) filter (where ${runs.createdAt} >= ${dayStart.toISOString()}::timestamptz)`.mapWith(Number)
+        ? sql<number>`count(*) filter (where ${runs.createdAt} >= ${dayStart.toISOString()}::timestamptz)`.mapWith(
+            Number,
+          )
         : sql<number>`0`.mapWith(Number),
       tokensThisMonth: monthStart
-        ? sql<number>`coalesce(sum(${runs.inputTokens} + ${runs.outputTokens}) filter (where ${runs.createdAt} >= ${monthStart.toISOString()}::timestamptz), 0)`.mapWith(Number)
+        ? sql<number>`coalesce(sum(${runs.inputTokens} + ${runs.outputTokens}) filter (where ${runs.createdAt} >= ${monthStart.toISOString()}::timestamptz), 0)`.mapWith(
+            Number,
+          )
         : sql<number>`0`.mapWith(Number),
     })
     .from(runs)
-    .where(and(eq(runs.tenantId, tenantId), earliest ? or(isActive, gte(runs.createdAt, earliest)) : isActive));
+    .where(
+      and(
+        eq(runs.tenantId, tenantId),
+        earliest ? or(isActive, gte(runs.createdAt, earliest)) : isActive,
+      ),
+    );
   return row ?? { activeRuns: 0, runsToday: 0, tokensThisMonth: 0 };
 }

@@ -10,7 +10,10 @@ export interface TenantWithRole {
   role: Role;
 }
 
-export async function insertTenant(db: Db, values: { slug: string; name: string }): Promise<TenantRow> {
+export async function insertTenant(
+  db: Db,
+  values: { slug: string; name: string },
+): Promise<TenantRow> {
   const [row] = await db.insert(tenants).values(values).returning();
   return row!;
 }
@@ -38,7 +41,11 @@ export async function listTenantsOfUser(db: Db, userId: string): Promise<TenantW
     .orderBy(asc(tenants.name));
 }
 
-export async function findMembership(db: Db, userId: string, tenantId: string): Promise<TenantWithRole | undefined> {
+export async function findMembership(
+  db: Db,
+  userId: string,
+  tenantId: string,
+): Promise<TenantWithRole | undefined> {
   const [row] = await db
     .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, role: memberships.role })
     .from(memberships)
@@ -47,13 +54,22 @@ export async function findMembership(db: Db, userId: string, tenantId: string): 
   return row;
 }
 
-export async function insertMembership(db: Db, values: { tenantId: string; userId: string; role: Role }): Promise<void> {
+export async function insertMembership(
+  db: Db,
+  values: { tenantId: string; userId: string; role: Role },
+): Promise<void> {
   await db.insert(memberships).values(values);
 }
 
 export async function listMembers(db: Db, tenantId: string) {
   return db
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, since: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      since: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.tenantId, tenantId))

@@ -15,8 +15,36 @@ export function upsertUsageRecords(rows: UsageRecordInsert[]): Statement<undefin
   if (rows.length === 0) return statement("", []);
   const params: unknown[] = [];
   const values = valuesList(
-    rows.map((r) => [r.runId, r.tenantId, r.workflowId ?? null, r.userId ?? null, r.day, r.status, r.steps ?? 0, r.inputTokens ?? 0, r.outputTokens ?? 0, r.costUsd ?? 0, r.mcpCalls ?? 0, r.durationMs ?? null, r.unpricedTokens ?? 0]),
-    ["uuid", "uuid", "uuid", "uuid", "date", "run_status", "int", "int", "int", "float8", "int", "int", "int"],
+    rows.map((r) => [
+      r.runId,
+      r.tenantId,
+      r.workflowId ?? null,
+      r.userId ?? null,
+      r.day,
+      r.status,
+      r.steps ?? 0,
+      r.inputTokens ?? 0,
+      r.outputTokens ?? 0,
+      r.costUsd ?? 0,
+      r.mcpCalls ?? 0,
+      r.durationMs ?? null,
+      r.unpricedTokens ?? 0,
+    ]),
+    [
+      "uuid",
+      "uuid",
+      "uuid",
+      "uuid",
+      "date",
+      "run_status",
+      "int",
+      "int",
+      "int",
+      "float8",
+      "int",
+      "int",
+      "int",
+    ],
     params,
   );
   return statement(
@@ -52,7 +80,11 @@ const sums = {
 export type UsageSums = { [K in keyof typeof sums]: number };
 
 const scope = (w: UsageWindow) =>
-  and(eq(usageRecords.tenantId, w.tenantId), gte(usageRecords.day, w.from), lte(usageRecords.day, w.to));
+  and(
+    eq(usageRecords.tenantId, w.tenantId),
+    gte(usageRecords.day, w.from),
+    lte(usageRecords.day, w.to),
+  );
 
 export async function sumUsage(db: Db, w: UsageWindow): Promise<UsageSums> {
   const [row] = await db.select(sums).from(usageRecords).where(scope(w));
@@ -60,7 +92,10 @@ export async function sumUsage(db: Db, w: UsageWindow): Promise<UsageSums> {
 }
 
 /** One row per UTC day that has usage, oldest first, with its runs by outcome. */
-export async function sumUsageByDay(db: Db, w: UsageWindow): Promise<(UsageSums & { day: string; completed: number; failed: number })[]> {
+export async function sumUsageByDay(
+  db: Db,
+  w: UsageWindow,
+): Promise<(UsageSums & { day: string; completed: number; failed: number })[]> {
   return db
     .select({
       day: usageRecords.day,
@@ -75,14 +110,20 @@ export async function sumUsageByDay(db: Db, w: UsageWindow): Promise<(UsageSums 
 }
 
 // The busiest first: by runs, then tokens; ties broken by id so the top N is stable.
-const busiest = [desc(sql`count(*)`), desc(sql`coalesce(sum(${usageRecords.inputTokens} + ${usageRecords.outputTokens}), 0)`)];
+const busiest = [
+  desc(sql`count(*)`),
+  desc(sql`coalesce(sum(${usageRecords.inputTokens} + ${usageRecords.outputTokens}), 0)`),
+];
 
 /** The `limit` workflows with the most runs; `name` is null for a workflow deleted since. */
 export async function sumUsageByWorkflow(db: Db, w: UsageWindow, limit: number) {
   return db
     .select({ workflowId: usageRecords.workflowId, name: workflows.name, ...sums })
     .from(usageRecords)
-    .leftJoin(workflows, and(eq(workflows.id, usageRecords.workflowId), eq(workflows.tenantId, usageRecords.tenantId)))
+    .leftJoin(
+      workflows,
+      and(eq(workflows.id, usageRecords.workflowId), eq(workflows.tenantId, usageRecords.tenantId)),
+    )
     .where(scope(w))
     .groupBy(usageRecords.workflowId, workflows.name)
     .orderBy(...busiest, asc(usageRecords.workflowId))
@@ -101,7 +142,10 @@ export async function sumUsageByMember(db: Db, w: UsageWindow, limit: number) {
     .limit(limit);
 }
 
-export type UsageExportRow = UsageRecordRow & { workflowName: string | null; userEmail: string | null };
+export type UsageExportRow = UsageRecordRow & {
+  workflowName: string | null;
+  userEmail: string | null;
+};
 
 /**
  * One page of the window's records in billing order (day, then when recorded, then run id).
@@ -122,7 +166,10 @@ export async function listUsageRecordsPage(
   const rows = await db
     .select({ record: usageRecords, workflowName: workflows.name, userEmail: users.email })
     .from(usageRecords)
-    .leftJoin(workflows, and(eq(workflows.id, usageRecords.workflowId), eq(workflows.tenantId, usageRecords.tenantId)))
+    .leftJoin(
+      workflows,
+      and(eq(workflows.id, usageRecords.workflowId), eq(workflows.tenantId, usageRecords.tenantId)),
+    )
     .leftJoin(users, eq(users.id, usageRecords.userId))
     .where(and(...filters))
     .orderBy(asc(usageRecords.day), asc(usageRecords.recordedAt), asc(usageRecords.runId))

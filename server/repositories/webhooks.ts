@@ -1,6 +1,13 @@
 import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { users, workflowTriggers, workflowVersions, workflows, type WebhookConfig, type WorkflowTriggerRow } from "@/db/schema";
+import {
+  users,
+  workflowTriggers,
+  workflowVersions,
+  workflows,
+  type WebhookConfig,
+  type WorkflowTriggerRow,
+} from "@/db/schema";
 
 /** `workflow_triggers` rows of kind "webhook" (schedules live in the same table, see repositories/schedules). */
 const isWebhook = eq(workflowTriggers.kind, "webhook");
@@ -60,16 +67,30 @@ export async function insertWebhook(db: Db, values: WebhookInsert): Promise<Work
 }
 
 /** A workflow's webhooks, oldest first (the order they were added in). */
-export function listWebhooks(db: Db, tenantId: string, workflowId: string): Promise<WebhookSummary[]> {
+export function listWebhooks(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+): Promise<WebhookSummary[]> {
   return db
     .select(summaryColumns)
     .from(workflowTriggers)
     .leftJoin(users, eq(users.id, workflowTriggers.createdBy))
-    .where(and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.workflowId, workflowId), isWebhook))
+    .where(
+      and(
+        eq(workflowTriggers.tenantId, tenantId),
+        eq(workflowTriggers.workflowId, workflowId),
+        isWebhook,
+      ),
+    )
     .orderBy(asc(workflowTriggers.createdAt), asc(workflowTriggers.id));
 }
 
-export async function findWebhookSummary(db: Db, tenantId: string, id: string): Promise<WebhookSummary | undefined> {
+export async function findWebhookSummary(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<WebhookSummary | undefined> {
   const [row] = await db
     .select(summaryColumns)
     .from(workflowTriggers)
@@ -82,14 +103,27 @@ export async function countWebhooks(db: Db, tenantId: string, workflowId: string
   const [row] = await db
     .select({ n: count() })
     .from(workflowTriggers)
-    .where(and(eq(workflowTriggers.tenantId, tenantId), eq(workflowTriggers.workflowId, workflowId), isWebhook));
+    .where(
+      and(
+        eq(workflowTriggers.tenantId, tenantId),
+        eq(workflowTriggers.workflowId, workflowId),
+        isWebhook,
+      ),
+    );
   return row?.n ?? 0;
 }
 
-export type WebhookPatch = Partial<Pick<WorkflowTriggerRow, "name" | "isEnabled" | "secretEncrypted" | "listenUntil">> & { config?: WebhookConfig };
+export type WebhookPatch = Partial<
+  Pick<WorkflowTriggerRow, "name" | "isEnabled" | "secretEncrypted" | "listenUntil">
+> & { config?: WebhookConfig };
 
 /** Changes a webhook of this tenant; nothing when it is not this tenant's (or not a webhook). */
-export async function updateWebhook(db: Db, tenantId: string, id: string, patch: WebhookPatch): Promise<boolean> {
+export async function updateWebhook(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: WebhookPatch,
+): Promise<boolean> {
   const rows = await db
     .update(workflowTriggers)
     .set({ ...patch, updatedAt: new Date() })
@@ -116,7 +150,10 @@ export interface WebhookTarget {
  * The enabled webhook with this public id, in whatever tenant: the unguessable id in the URL is
  * what the caller proves (as an API token's hash is), and the hook names its tenant.
  */
-export async function findEnabledWebhookByPublicId(db: Db, publicId: string): Promise<WebhookTarget | undefined> {
+export async function findEnabledWebhookByPublicId(
+  db: Db,
+  publicId: string,
+): Promise<WebhookTarget | undefined> {
   const [row] = await db
     .select({
       hook: workflowTriggers,
@@ -125,13 +162,26 @@ export async function findEnabledWebhookByPublicId(db: Db, publicId: string): Pr
         order by ${workflowVersions.version} desc limit 1)`,
     })
     .from(workflowTriggers)
-    .innerJoin(workflows, and(eq(workflows.id, workflowTriggers.workflowId), eq(workflows.tenantId, workflowTriggers.tenantId)))
-    .where(and(eq(workflowTriggers.publicId, publicId), isWebhook, eq(workflowTriggers.isEnabled, true)));
+    .innerJoin(
+      workflows,
+      and(
+        eq(workflows.id, workflowTriggers.workflowId),
+        eq(workflows.tenantId, workflowTriggers.tenantId),
+      ),
+    )
+    .where(
+      and(eq(workflowTriggers.publicId, publicId), isWebhook, eq(workflowTriggers.isEnabled, true)),
+    );
   return row;
 }
 
 /** Keeps a request a listening hook received; nothing once its listening time is over. */
-export async function recordWebhookRequest(db: Db, id: string, request: unknown, at: Date): Promise<void> {
+export async function recordWebhookRequest(
+  db: Db,
+  id: string,
+  request: unknown,
+  at: Date,
+): Promise<void> {
   await db
     .update(workflowTriggers)
     .set({ lastRequest: request, lastRequestAt: at })

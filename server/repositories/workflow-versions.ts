@@ -61,7 +61,12 @@ export async function findVersionDetail(db: Db, tenantId: string, id: string) {
 /** Versions with their document and their workflow's name and description (what a version is for, to learn from its runs). */
 export async function findVersionsWithWorkflowText(db: Db, ids: string[]) {
   return db
-    .select({ id: workflowVersions.id, document: workflowVersions.document, name: workflows.name, description: workflows.description })
+    .select({
+      id: workflowVersions.id,
+      document: workflowVersions.document,
+      name: workflows.name,
+      description: workflows.description,
+    })
     .from(workflowVersions)
     .innerJoin(workflows, eq(workflows.id, workflowVersions.workflowId))
     .where(inArray(workflowVersions.id, ids));
@@ -70,9 +75,19 @@ export async function findVersionsWithWorkflowText(db: Db, ids: string[]) {
 /** The highest-numbered published version of a workflow, if it has one. */
 export async function findLatestPublishedVersion(db: Db, tenantId: string, workflowId: string) {
   const [row] = await db
-    .select({ id: workflowVersions.id, version: workflowVersions.version, createdAt: workflowVersions.createdAt })
+    .select({
+      id: workflowVersions.id,
+      version: workflowVersions.version,
+      createdAt: workflowVersions.createdAt,
+    })
     .from(workflowVersions)
-    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId), isNotNull(workflowVersions.version)))
+    .where(
+      and(
+        eq(workflowVersions.tenantId, tenantId),
+        eq(workflowVersions.workflowId, workflowId),
+        isNotNull(workflowVersions.version),
+      ),
+    )
     .orderBy(desc(workflowVersions.version))
     .limit(1);
   return row ? { ...row, version: row.version! } : undefined;

@@ -20,7 +20,9 @@ const summaryColumns = {
   pausedReason: workflows.pausedReason,
   // `version` is the draft's save counter; people know a workflow by the version they published.
   // Qualified by hand: drizzle names a one-table select's columns without their table.
-  publishedVersion: sql<number | null>`(select max(v.version) from ${workflowVersions} v where v.workflow_id = ${workflows}.id)`,
+  publishedVersion: sql<
+    number | null
+  >`(select max(v.version) from ${workflowVersions} v where v.workflow_id = ${workflows}.id)`,
 };
 
 export async function listWorkflows(
@@ -40,7 +42,11 @@ export async function listWorkflows(
   return toPage(rows, query.limit);
 }
 
-export async function findWorkflow(db: Db, tenantId: string, id: string): Promise<WorkflowRow | undefined> {
+export async function findWorkflow(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<WorkflowRow | undefined> {
   const [row] = await db
     .select()
     .from(workflows)
@@ -49,7 +55,11 @@ export async function findWorkflow(db: Db, tenantId: string, id: string): Promis
 }
 
 /** A workflow's name and save counter, without its (possibly large) document. */
-export async function findWorkflowHead(db: Db, tenantId: string, id: string): Promise<Pick<WorkflowRow, "id" | "name" | "version"> | undefined> {
+export async function findWorkflowHead(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<Pick<WorkflowRow, "id" | "name" | "version"> | undefined> {
   const [row] = await db
     .select({ id: workflows.id, name: workflows.name, version: workflows.version })
     .from(workflows)
@@ -58,7 +68,11 @@ export async function findWorkflowHead(db: Db, tenantId: string, id: string): Pr
 }
 
 /** A workflow found by its tenant's slug and its name (the demo seed's way in). */
-export async function findWorkflowOfTenantSlug(db: Db, tenantSlug: string, name: string): Promise<{ tenantId: string; workflowId: string } | undefined> {
+export async function findWorkflowOfTenantSlug(
+  db: Db,
+  tenantSlug: string,
+  name: string,
+): Promise<{ tenantId: string; workflowId: string } | undefined> {
   const [row] = await db
     .select({ tenantId: tenants.id, workflowId: workflows.id })
     .from(workflows)
@@ -69,7 +83,13 @@ export async function findWorkflowOfTenantSlug(db: Db, tenantSlug: string, name:
 
 export async function insertWorkflow(
   db: Db,
-  values: { tenantId: string; name: string; description: string; document: unknown; createdBy: string | null },
+  values: {
+    tenantId: string;
+    name: string;
+    description: string;
+    document: unknown;
+    createdBy: string | null;
+  },
 ): Promise<WorkflowRow> {
   const [row] = await db.insert(workflows).values(values).returning();
   return row!;
@@ -102,14 +122,28 @@ export async function saveWorkflowDocument(
 ): Promise<Pick<WorkflowRow, "id" | "version" | "updatedAt"> | undefined> {
   const [row] = await db
     .update(workflows)
-    .set({ document: change.document, version: sql`${workflows.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), eq(workflows.version, change.baseVersion)))
+    .set({
+      document: change.document,
+      version: sql`${workflows.version} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(
+      and(
+        eq(workflows.tenantId, tenantId),
+        eq(workflows.id, id),
+        eq(workflows.version, change.baseVersion),
+      ),
+    )
     .returning({ id: workflows.id, version: workflows.version, updatedAt: workflows.updatedAt });
   return row;
 }
 
 /** The tenant's workflow names that start with `prefix` (case-sensitive, as the unique index is). */
-export async function listWorkflowNamesStartingWith(db: Db, tenantId: string, prefix: string): Promise<string[]> {
+export async function listWorkflowNamesStartingWith(
+  db: Db,
+  tenantId: string,
+  prefix: string,
+): Promise<string[]> {
   const rows = await db
     .select({ name: workflows.name })
     .from(workflows)
@@ -128,7 +162,12 @@ export async function deleteWorkflow(db: Db, tenantId: string, id: string): Prom
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, "\\$&");
 
 /** Pauses a workflow (runs are refused until it is resumed); false when it was paused already. */
-export async function pauseWorkflow(db: Db, tenantId: string, id: string, reason: string): Promise<boolean> {
+export async function pauseWorkflow(
+  db: Db,
+  tenantId: string,
+  id: string,
+  reason: string,
+): Promise<boolean> {
   const rows = await db
     .update(workflows)
     .set({ pausedAt: new Date(), pausedReason: reason })
@@ -142,7 +181,9 @@ export async function resumeWorkflow(db: Db, tenantId: string, id: string): Prom
   const rows = await db
     .update(workflows)
     .set({ pausedAt: null, pausedReason: null })
-    .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), isNotNull(workflows.pausedAt)))
+    .where(
+      and(eq(workflows.tenantId, tenantId), eq(workflows.id, id), isNotNull(workflows.pausedAt)),
+    )
     .returning({ id: workflows.id });
   return rows.length > 0;
 }

@@ -5,7 +5,11 @@ import type { Anomaly } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import { AppError } from "@/engine/errors";
-import { listActiveAlerts, listActiveAlertsOnMetric, type AlertRow } from "@/server/repositories/alerts";
+import {
+  listActiveAlerts,
+  listActiveAlertsOnMetric,
+  type AlertRow,
+} from "@/server/repositories/alerts";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { findTenantStanding, updateTenantLimits } from "@/server/repositories/tenant-limits";
 import { pauseWorkflow, resumeWorkflow } from "@/server/repositories/workflows";
@@ -24,11 +28,31 @@ export interface TenantRemediation {
 }
 
 /** An audit record of something the anomaly watcher did to an alert (no person acted). */
-export async function auditAsWatcher(db: Db, tenantId: string, action: string, alertId: string, metadata: Record<string, unknown>) {
-  await insertAuditLog(db, { actorUserId: null, actorLabel: "anomaly watcher", ip: null, userAgent: null, tenantId, action, targetType: "alert", targetId: alertId, metadata });
+export async function auditAsWatcher(
+  db: Db,
+  tenantId: string,
+  action: string,
+  alertId: string,
+  metadata: Record<string, unknown>,
+) {
+  await insertAuditLog(db, {
+    actorUserId: null,
+    actorLabel: "anomaly watcher",
+    ip: null,
+    userAgent: null,
+    tenantId,
+    action,
+    targetType: "alert",
+    targetId: alertId,
+    metadata,
+  });
 }
 
-const action = (rule: AlertAction["rule"], description: string, details: Record<string, unknown>): AlertAction => ({
+const action = (
+  rule: AlertAction["rule"],
+  description: string,
+  details: Record<string, unknown>,
+): AlertAction => ({
   id: randomUUID(),
   rule,
   description,
@@ -42,7 +66,12 @@ const action = (rule: AlertAction["rule"], description: string, details: Record<
  * on), pause a workflow whose failure rate spikes, halve the tenant's concurrent runs when its cost
  * or tokens spike. Each action is audited; the alert keeps it so it can be undone.
  */
-export async function applyRemediation(deps: RemediationDeps, tenant: TenantRemediation, alert: AlertRow, anomaly: Anomaly): Promise<AlertAction[]> {
+export async function applyRemediation(
+  deps: RemediationDeps,
+  tenant: TenantRemediation,
+  alert: AlertRow,
+  anomaly: Anomaly,
+): Promise<AlertAction[]> {
   const { rules, tenantId } = tenant;
   const actions: AlertAction[] = [];
   const rising = anomaly.direction === "up";
@@ -50,31 +79,68 @@ export async function applyRemediation(deps: RemediationDeps, tenant: TenantReme
   if (alert.metric === "mcp.error_rate" && rising && rules.circuitBreaker) {
     const server = alert.subject;
     const fallback = rules.fallbackServer ? tenant.fallbackServers[server] : undefined;
-    await deps.breakers.publish(deps.bus, { action: "open", tenantId, server, reason: `alert: ${alert.title}`, ...(fallback ? { fallback } : {}) });
-    actions.push(action("circuitBreaker", `Opened the circuit breaker of MCP server "${server}"`, { server }));
-    if (fallback) actions.push(action("fallbackServer", `Sent calls for "${server}" to its fallback server "${fallback}"`, { server, fallback }));
+    await deps.breakers.publish(deps.bus, {
+      action: "open",
+      tenantId,
+      server,
+      reason: `alert: ${alert.title}`,
+      ...(fallback ? { fallback } : {}),
+    });
+    actions.push(
+      action("circuitBreaker", `Opened the circuit breaker of MCP server "${server}"`, { server }),
+    );
+    if (fallback)
+      actions.push(
+        action(
+          "fallbackServer",
+          `Sent calls for "${server}" to its fallback server "${fallback}"`,
+          { server, fallback },
+        ),
+      );
   }
 
   if (alert.metric === "workflow.failure_rate" && rising && rules.pauseWorkflow) {
     if (await pauseWorkflow(deps.db, tenantId, alert.subject, `Paused by alert: ${alert.title}`)) {
-      actions.push(action("pauseWorkflow", `Paused ${alert.subjectLabel}`, { workflowId: alert.subject }));
+      actions.push(
+        action("pauseWorkflow", `Paused ${alert.subjectLabel}`, { workflowId: alert.subject }),
+      );
     }
   }
 
   // Cost and tokens usually spike together: the tenant's rate is halved once, not once per alert.
   const isTightened = async () =>
-    (await listActiveAlerts(deps.db, tenantId)).some((other) => other.id !== alert.id && other.actions.some((a) => a.rule === "tightenRate" && !a.undoneAt));
-  if ((alert.metric === "tenant.cost_per_hour" || alert.metric === "tenant.tokens_per_hour") && rising && rules.tightenRate && !(await isTightened())) {
+    (await listActiveAlerts(deps.db, tenantId)).some(
+      (other) =>
+        other.id !== alert.id && other.actions.some((a) => a.rule === "tightenRate" && !a.undoneAt),
+    );
+  if (
+    (alert.metric === "tenant.cost_per_hour" || alert.metric === "tenant.tokens_per_hour") &&
+    rising &&
+    rules.tightenRate &&
+    !(await isTightened())
+  ) {
     const standing = await findTenantStanding(deps.db, tenantId);
     if (standing) {
       const previous = standing.limits.maxConcurrentRuns;
       const tightened = Math.max(1, Math.floor((previous ?? deps.defaultMaxConcurrentRuns) / 2));
-      await updateTenantLimits(deps.db, tenantId, { ...standing.limits, maxConcurrentRuns: tightened });
-      actions.push(action("tightenRate", `Halved the tenant's concurrent runs to ${tightened}`, { previous: previous ?? null, tightened }));
+      await updateTenantLimits(deps.db, tenantId, {
+        ...standing.limits,
+        maxConcurrentRuns: tightened,
+      });
+      actions.push(
+        action("tightenRate", `Halved the tenant's concurrent runs to ${tightened}`, {
+          previous: previous ?? null,
+          tightened,
+        }),
+      );
     }
   }
 
-  for (const a of actions) await auditAsWatcher(deps.db, tenantId, `remediation.${a.rule}`, alert.id, { description: a.description, ...a.details });
+  for (const a of actions)
+    await auditAsWatcher(deps.db, tenantId, `remediation.${a.rule}`, alert.id, {
+      description: a.description,
+      ...a.details,
+    });
   return actions;
 }
 
@@ -88,23 +154,43 @@ export async function restoreOpenBreakers(db: Db, breakers: BreakerRegistry): Pr
   for (const alert of await listActiveAlertsOnMetric(db, "mcp.error_rate")) {
     const breaker = alert.actions.find((a) => a.rule === "circuitBreaker" && !a.undoneAt);
     if (!breaker) continue;
-    const fallback = alert.actions.find((a) => a.rule === "fallbackServer" && !a.undoneAt)?.details.fallback;
-    breakers.apply({ action: "open", tenantId: alert.tenantId, server: String(breaker.details.server), reason: `alert: ${alert.title}`, ...(typeof fallback === "string" ? { fallback } : {}) });
+    const fallback = alert.actions.find((a) => a.rule === "fallbackServer" && !a.undoneAt)?.details
+      .fallback;
+    breakers.apply({
+      action: "open",
+      tenantId: alert.tenantId,
+      server: String(breaker.details.server),
+      reason: `alert: ${alert.title}`,
+      ...(typeof fallback === "string" ? { fallback } : {}),
+    });
     opened++;
   }
   return opened;
 }
 
 /** Takes one action back: closes the breaker, stops the fallback, resumes the workflow, restores the limit. */
-export async function undoRemediation(deps: RemediationDeps, tenantId: string, a: AlertAction): Promise<void> {
+export async function undoRemediation(
+  deps: RemediationDeps,
+  tenantId: string,
+  a: AlertAction,
+): Promise<void> {
   switch (a.rule) {
     case "circuitBreaker":
-      await deps.breakers.publish(deps.bus, { action: "close", tenantId, server: String(a.details.server) });
+      await deps.breakers.publish(deps.bus, {
+        action: "close",
+        tenantId,
+        server: String(a.details.server),
+      });
       return;
     case "fallbackServer":
       // The breaker stays open, but calls fail fast instead of going to the fallback.
       if (deps.breakers.state(tenantId, String(a.details.server)))
-        await deps.breakers.publish(deps.bus, { action: "open", tenantId, server: String(a.details.server), reason: "fallback turned off" });
+        await deps.breakers.publish(deps.bus, {
+          action: "open",
+          tenantId,
+          server: String(a.details.server),
+          reason: "fallback turned off",
+        });
       return;
     case "pauseWorkflow":
       await resumeWorkflow(deps.db, tenantId, String(a.details.workflowId));
@@ -114,11 +200,18 @@ export async function undoRemediation(deps: RemediationDeps, tenantId: string, a
       if (!standing) return;
       // Only put it back if nobody changed the limit since: then it is theirs, and the undo says so.
       if (standing.limits.maxConcurrentRuns !== a.details.tightened) {
-        throw new AppError("CONFLICT", `The concurrent-run limit was changed since it was halved (it is ${standing.limits.maxConcurrentRuns ?? "the platform default"} now): change it under Admin → Limits`);
+        throw new AppError(
+          "CONFLICT",
+          `The concurrent-run limit was changed since it was halved (it is ${standing.limits.maxConcurrentRuns ?? "the platform default"} now): change it under Admin → Limits`,
+        );
       }
       const { maxConcurrentRuns: _dropped, ...rest } = standing.limits;
       const previous = a.details.previous;
-      await updateTenantLimits(deps.db, tenantId, typeof previous === "number" ? { ...rest, maxConcurrentRuns: previous } : rest);
+      await updateTenantLimits(
+        deps.db,
+        tenantId,
+        typeof previous === "number" ? { ...rest, maxConcurrentRuns: previous } : rest,
+      );
       return;
     }
   }

@@ -27,7 +27,11 @@ export function webhookPayload(event: AlertWebhookEvent, alert: AlertRow) {
       reason: alert.reason,
       startedAt: alert.startedAt.toISOString(),
       resolvedAt: alert.resolvedAt?.toISOString() ?? null,
-      actions: alert.actions.map((a) => ({ rule: a.rule, description: a.description, undone: Boolean(a.undoneAt) })),
+      actions: alert.actions.map((a) => ({
+        rule: a.rule,
+        description: a.description,
+        undone: Boolean(a.undoneAt),
+      })),
     },
   };
 }
@@ -45,14 +49,31 @@ export async function sendAlertWebhook(
 ): Promise<boolean> {
   if (!settings?.webhookUrl) return false;
   const body = JSON.stringify(webhookPayload(event, alert));
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "maestro-alerts/1" };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "maestro-alerts/1",
+  };
   try {
-    if (settings.webhookSecret) headers["maestro-signature"] = signWebhook(decryptSecret(settings.webhookSecret), body, Math.floor(Date.now() / 1000));
-    const response = await (deps.fetch ?? fetch)(settings.webhookUrl, { method: "POST", headers, body, signal: AbortSignal.timeout(5_000), redirect: "manual" });
-    if (!response.ok) console.error(`Alert webhook for tenant ${alert.tenantId} answered ${response.status}`);
+    if (settings.webhookSecret)
+      headers["maestro-signature"] = signWebhook(
+        decryptSecret(settings.webhookSecret),
+        body,
+        Math.floor(Date.now() / 1000),
+      );
+    const response = await (deps.fetch ?? fetch)(settings.webhookUrl, {
+      method: "POST",
+      headers,
+      body,
+      signal: AbortSignal.timeout(5_000),
+      redirect: "manual",
+    });
+    if (!response.ok)
+      console.error(`Alert webhook for tenant ${alert.tenantId} answered ${response.status}`);
     return response.ok;
   } catch (error) {
-    console.error(`Alert webhook for tenant ${alert.tenantId} failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Alert webhook for tenant ${alert.tenantId} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return false;
   }
 }

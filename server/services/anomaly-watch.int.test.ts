@@ -61,8 +61,14 @@ const adminContext = () => makeTenantContext(database.db, "admin");
 const readsAFile = makeWorkflow({
   name: "Reads a file",
   nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] } }),
-    makeNode("tool", "read", { server: "files", tool: "read_text_file", args: { path: "{{input.path}}" } }),
+    makeNode("input", "in", {
+      schema: { type: "object", properties: { path: { type: "string" } }, required: ["path"] },
+    }),
+    makeNode("tool", "read", {
+      server: "files",
+      tool: "read_text_file",
+      args: { path: "{{input.path}}" },
+    }),
     makeNode("output", "out", { name: "text" }),
   ],
   edges: chain("in", "read", "out"),
@@ -82,7 +88,8 @@ async function runOnce(ctx: TenantContext, workflowId: string, path: string) {
 /** Runs for `ms`, a few at a time, so every one-second bucket of the span has calls in it. */
 async function runFor(ctx: TenantContext, workflowId: string, path: string, ms: number) {
   const results = [];
-  for (const until = Date.now() + ms; Date.now() < until; ) results.push(...(await Promise.all([1, 2, 3].map(() => runOnce(ctx, workflowId, path)))));
+  for (const until = Date.now() + ms; Date.now() < until;)
+    results.push(...(await Promise.all([1, 2, 3].map(() => runOnce(ctx, workflowId, path)))));
   return results;
 }
 
@@ -97,9 +104,27 @@ describe("the anomaly watcher", () => {
   it("opens one alert when a real MCP server starts failing, opens its breaker, and closes both after recovery", async () => {
     const ctx = await adminContext();
     const { items } = await listCatalog(ctx, catalogQuery.parse({ search: "filesystem" }));
-    await installServer(ctx, { catalogEntryId: items.find((i) => i.title === "Filesystem")!.id, name: "files", values: { "arg:allowed_directory": [dir] } });
-    await upsertAnomalySettings(ctx.db, { tenantId: ctx.tenant.id, rules: { circuitBreaker: true, fallbackServer: false, pauseWorkflow: false, tightenRate: false } });
-    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Reads a file", description: "", document: readsAFile, createdBy: ctx.actor.userId });
+    await installServer(ctx, {
+      catalogEntryId: items.find((i) => i.title === "Filesystem")!.id,
+      name: "files",
+      values: { "arg:allowed_directory": [dir] },
+    });
+    await upsertAnomalySettings(ctx.db, {
+      tenantId: ctx.tenant.id,
+      rules: {
+        circuitBreaker: true,
+        fallbackServer: false,
+        pauseWorkflow: false,
+        tightenRate: false,
+      },
+    });
+    const workflow = await insertWorkflow(ctx.db, {
+      tenantId: ctx.tenant.id,
+      name: "Reads a file",
+      description: "",
+      document: readsAFile,
+      createdBy: ctx.actor.userId,
+    });
     const file = join(dir, "notes.txt");
     writeFileSync(file, "all good");
 
@@ -132,12 +157,21 @@ describe("the anomaly watcher", () => {
     const failing = await runFor(ctx, workflow.id, file, 2_200);
     expect(failing.every((r) => r.status === "failed")).toBe(true);
     const first = await evaluate(ctx);
-    expect(first.opened.map((a) => `${a.metric}: ${a.reason}`)).toEqual([expect.stringMatching(/^mcp\.error_rate: /)]);
+    expect(first.opened.map((a) => `${a.metric}: ${a.reason}`)).toEqual([
+      expect.stringMatching(/^mcp\.error_rate: /),
+    ]);
     const [alert] = first.opened;
-    expect(alert).toMatchObject({ metric: "mcp.error_rate", subject: "files", subjectLabel: 'MCP server "files"', status: "open" });
+    expect(alert).toMatchObject({
+      metric: "mcp.error_rate",
+      subject: "files",
+      subjectLabel: 'MCP server "files"',
+      status: "open",
+    });
     expect(alert!.reason).toMatch(/\S/);
     expect(alert!.evidence.runIds.length).toBeGreaterThan(0);
-    expect(alert!.actions).toEqual([expect.objectContaining({ rule: "circuitBreaker", details: { server: "files" } })]);
+    expect(alert!.actions).toEqual([
+      expect.objectContaining({ rule: "circuitBreaker", details: { server: "files" } }),
+    ]);
     expect(breakers.state(ctx.tenant.id, "files")).toBe("open");
 
     // While open, calls fail at once with a clear error instead of reaching the server.
@@ -158,11 +192,19 @@ describe("the anomaly watcher", () => {
     expect(breakers.state(ctx.tenant.id, "files")).toBeNull();
 
     const later = await evaluate(ctx);
-    expect(later.resolved).toEqual([expect.objectContaining({ id: alert!.id, status: "resolved", resolution: "auto" })]);
+    expect(later.resolved).toEqual([
+      expect.objectContaining({ id: alert!.id, status: "resolved", resolution: "auto" }),
+    ]);
     const all = await listAlerts(ctx.db, ctx.tenant.id, {}, { limit: 10 });
     expect(all.items).toHaveLength(1);
-    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetType: "alert", limit: 50 });
+    const audit = await listAuditLogs(ctx.db, {
+      tenantId: ctx.tenant.id,
+      targetType: "alert",
+      limit: 50,
+    });
     const actions = audit.items.map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(["alert.open", "remediation.circuitBreaker", "alert.resolve"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["alert.open", "remediation.circuitBreaker", "alert.resolve"]),
+    );
   }, 60_000);
 });

@@ -6,20 +6,37 @@ import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import * as alertsRepo from "@/server/repositories/alerts";
 import { isUniqueViolation } from "@/server/repositories/errors";
-import { findRollups, listTenantsWithRollups, pruneRollups, type RollupRow } from "@/server/repositories/metric-rollups";
+import {
+  findRollups,
+  listTenantsWithRollups,
+  pruneRollups,
+  type RollupRow,
+} from "@/server/repositories/metric-rollups";
 import { countQueuedRunsByTenant } from "@/server/repositories/runs";
 import { findWorkflowHead } from "@/server/repositories/workflows";
 import { applyRemediation, auditAsWatcher } from "./alert-remediation";
 import { sendAlertWebhook, type AlertWebhookEvent } from "./alert-webhooks";
 import type { MetricRecorder } from "./metric-recorder";
-import { detectOn, formatMetricValue, pointsOf, resolutionMs, WATCHED_METRICS, type WatchedMetric } from "./watched-series";
+import {
+  detectOn,
+  formatMetricValue,
+  pointsOf,
+  resolutionMs,
+  WATCHED_METRICS,
+  type WatchedMetric,
+} from "./watched-series";
 
 /** An alert resolves by itself after this many evaluated points back inside the band. */
 export const CALM_POINTS_TO_RESOLVE = 3;
 const EVIDENCE_POINTS = 50;
 const EVIDENCE_RUNS = 20;
 
-export const DEFAULT_RULES: AnomalyRules = { circuitBreaker: false, fallbackServer: false, pauseWorkflow: false, tightenRate: false };
+export const DEFAULT_RULES: AnomalyRules = {
+  circuitBreaker: false,
+  fallbackServer: false,
+  pauseWorkflow: false,
+  tightenRate: false,
+};
 
 /** The channel that tells a tenant's pages its alerts changed (the sidebar badge, the list). */
 export const tenantAlertsChannel = (tenantId: string) => `tenant:${tenantId}:alerts`;
@@ -46,17 +63,41 @@ export interface WatchOutcome {
 }
 
 /** What the alert's subject is called on the page. */
-async function labelOf(db: Db, tenantId: string, m: WatchedMetric, subject: string): Promise<string> {
+async function labelOf(
+  db: Db,
+  tenantId: string,
+  m: WatchedMetric,
+  subject: string,
+): Promise<string> {
   if (m.source === "workflow") {
     const workflow = await findWorkflowHead(db, tenantId, subject);
     if (workflow) return `workflow "${workflow.name}"`;
   }
-  return m.source === "node_kind" ? `${subject} steps` : m.source === "mcp" || m.source === "mcp_health" ? `MCP server "${subject}"` : m.source === "queue" ? "the run queue" : m.source === "tenant" ? "this tenant" : subject;
+  return m.source === "node_kind"
+    ? `${subject} steps`
+    : m.source === "mcp" || m.source === "mcp_health"
+      ? `MCP server "${subject}"`
+      : m.source === "queue"
+        ? "the run queue"
+        : m.source === "tenant"
+          ? "this tenant"
+          : subject;
 }
 
 /** Failed runs behind an alert: of its workflow, or with a failed step of its kind, or the tenant's. */
-function evidenceRuns(db: Db, tenantId: string, m: WatchedMetric, subject: string, since: Date): Promise<string[]> {
-  const of = m.source === "node_kind" ? { stepKind: subject } : m.source === "workflow" ? { workflowId: subject } : {};
+function evidenceRuns(
+  db: Db,
+  tenantId: string,
+  m: WatchedMetric,
+  subject: string,
+  since: Date,
+): Promise<string[]> {
+  const of =
+    m.source === "node_kind"
+      ? { stepKind: subject }
+      : m.source === "workflow"
+        ? { workflowId: subject }
+        : {};
   return alertsRepo.findFailedRunIds(db, tenantId, { ...of, since, limit: EVIDENCE_RUNS });
 }
 
@@ -76,7 +117,14 @@ function toSeriesAlert(row: alertsRepo.AlertRow): SeriesAlert {
     peakScore: row.score,
     occurrences: row.occurrences,
     calmPoints: row.calmCount,
-    evidence: { at: row.lastSeenAt.getTime(), value: row.value, score: row.score, band: [row.bandLow, row.bandHigh], reason: row.reason, detector: "robust-z" },
+    evidence: {
+      at: row.lastSeenAt.getTime(),
+      value: row.value,
+      score: row.score,
+      band: [row.bandLow, row.bandHigh],
+      reason: row.reason,
+      detector: "robust-z",
+    },
   };
 }
 
@@ -92,7 +140,12 @@ function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
     lastEvaluatedAt: new Date(alert.lastEvaluatedAt),
     occurrences: alert.occurrences,
     calmCount: alert.calmPoints,
-    points: previousPoints.at(-1)?.[0] === alert.evidence.at ? previousPoints : [...previousPoints, [alert.evidence.at, alert.evidence.value] as [number, number]].slice(-EVIDENCE_POINTS),
+    points:
+      previousPoints.at(-1)?.[0] === alert.evidence.at
+        ? previousPoints
+        : [...previousPoints, [alert.evidence.at, alert.evidence.value] as [number, number]].slice(
+            -EVIDENCE_POINTS,
+          ),
   };
 }
 
@@ -103,14 +156,25 @@ function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
  * points back inside the band; every point is judged once. A new alert runs the tenant's
  * remediation rules and its webhook. All changes are audited as the anomaly watcher.
  */
-export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: number): Promise<WatchOutcome> {
+export async function evaluateTenant(
+  deps: WatchDeps,
+  tenantId: string,
+  now: number,
+): Promise<WatchOutcome> {
   const { db } = deps;
   const outcome: WatchOutcome = { opened: [], updated: [], resolved: [] };
   const settings = await alertsRepo.findAnomalySettings(db, tenantId);
-  const active = new Map((await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [`${a.metric}\u0000${a.subject}`, a]));
+  const active = new Map(
+    (await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [
+      `${a.metric}\u0000${a.subject}`,
+      a,
+    ]),
+  );
   // First pass over this tenant in this process: series its alerts judged already start after that
   // point, so a restart does not alert again on what a person already resolved.
-  const judgedUntil = deps.watermarks.has(`${tenantId}\u0000`) ? null : await alertsRepo.findJudgedUntil(db, tenantId);
+  const judgedUntil = deps.watermarks.has(`${tenantId}\u0000`)
+    ? null
+    : await alertsRepo.findJudgedUntil(db, tenantId);
   deps.watermarks.set(`${tenantId}\u0000`, now);
 
   const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
@@ -128,7 +192,11 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
     let bySubject = rowsBySource.get(cacheKey);
     if (!bySubject) {
       bySubject = new Map();
-      for (const row of await findRollups(db, { tenantId, source: m.source, since: new Date(from) })) {
+      for (const row of await findRollups(db, {
+        tenantId,
+        source: m.source,
+        since: new Date(from),
+      })) {
         const list = bySubject.get(row.subject) ?? [];
         list.push(row);
         bySubject.set(row.subject, list);
@@ -144,14 +212,25 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
       reporting.add(subject);
       const seriesKey = `${tenantId}\u0000${m.metric}\u0000${subject}`;
       const existing = active.get(`${m.metric}\u0000${subject}`);
-      const firstLook = Math.max((points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1, judgedUntil?.get(`${m.metric}\u0000${subject}`) ?? -Infinity);
-      const afterAt = existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? firstLook;
+      const firstLook = Math.max(
+        (points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1,
+        judgedUntil?.get(`${m.metric}\u0000${subject}`) ?? -Infinity,
+      );
+      const afterAt =
+        existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? firstLook;
       deps.watermarks.set(seriesKey, lastAt);
       if (lastAt <= afterAt) continue;
       const detection = detectOn(m, points, rows, step, settings);
       const seriesId = `${m.metric}:${subject}`;
-      const alerting = m.alertOn === "both" ? detection : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
-      const folded = foldAlert(existing ? toSeriesAlert(existing) : null, listEvaluations(seriesId, points, alerting, afterAt), { resolveAfterPoints: CALM_POINTS_TO_RESOLVE });
+      const alerting =
+        m.alertOn === "both"
+          ? detection
+          : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
+      const folded = foldAlert(
+        existing ? toSeriesAlert(existing) : null,
+        listEvaluations(seriesId, points, alerting, afterAt),
+        { resolveAfterPoints: CALM_POINTS_TO_RESOLVE },
+      );
       const alert = folded.alert;
       if (!alert) continue;
       const isSameSpell = existing !== undefined && alert.openedAt === existing.startedAt.getTime();
@@ -165,13 +244,24 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
         }
       } else if (existing) {
         const { points: evidencePoints, ...fields } = rowFieldsOf(alert, existing.evidence.points);
-        const updated = await alertsRepo.updateAlert(db, tenantId, existing.id, { ...fields, evidence: { ...existing.evidence, points: evidencePoints } });
+        const updated = await alertsRepo.updateAlert(db, tenantId, existing.id, {
+          ...fields,
+          evidence: { ...existing.evidence, points: evidencePoints },
+        });
         if (updated) outcome.updated.push(updated);
       }
       if (alert.status === "open" && !isSameSpell) {
         const anomaly = detection.anomalies.find((a) => a.at === alert.evidence.at);
         if (anomaly) {
-          const opened = await openAlert(deps, tenantId, settings, m, subject, alert, anomaly).catch((error: unknown) => {
+          const opened = await openAlert(
+            deps,
+            tenantId,
+            settings,
+            m,
+            subject,
+            alert,
+            anomaly,
+          ).catch((error: unknown) => {
             // Another process running the watcher opened it a moment ago: theirs stands.
             if (isUniqueViolation(error, "alerts_one_open_per_series_key")) return undefined;
             throw error;
@@ -184,7 +274,13 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
     // long) cannot come back into its band: its alert ends here instead of staying open for good.
     for (const existing of active.values()) {
       if (existing.metric !== m.metric || reporting.has(existing.subject)) continue;
-      const resolved = await resolveByWatcher(deps, existing, null, now, "no figures in the series' window");
+      const resolved = await resolveByWatcher(
+        deps,
+        existing,
+        null,
+        now,
+        "no figures in the series' window",
+      );
       if (resolved) {
         outcome.resolved.push(resolved);
         void notify(deps, settings, "alert.resolved", resolved);
@@ -198,17 +294,41 @@ export async function evaluateTenant(deps: WatchDeps, tenantId: string, now: num
 }
 
 /** Resolves an alert whose series came back into its band (or has no figures left); a breaker it opened closes with it. */
-async function resolveByWatcher(deps: WatchDeps, existing: alertsRepo.AlertRow, fields: ReturnType<typeof rowFieldsOf> | null, now: number, why?: string) {
+async function resolveByWatcher(
+  deps: WatchDeps,
+  existing: alertsRepo.AlertRow,
+  fields: ReturnType<typeof rowFieldsOf> | null,
+  now: number,
+  why?: string,
+) {
   const { tenantId } = existing;
   const resolved = await deps.db.transaction(async (tx) => {
-    const patch = fields ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields) : {};
-    const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, { ...patch, status: "resolved", resolvedAt: new Date(now), resolution: "auto" });
-    if (row) await auditAsWatcher(tx as unknown as Db, tenantId, "alert.resolve", existing.id, { resolution: "auto", metric: existing.metric, subject: existing.subject, ...(why ? { why } : {}) });
+    const patch = fields
+      ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields)
+      : {};
+    const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, {
+      ...patch,
+      status: "resolved",
+      resolvedAt: new Date(now),
+      resolution: "auto",
+    });
+    if (row)
+      await auditAsWatcher(tx as unknown as Db, tenantId, "alert.resolve", existing.id, {
+        resolution: "auto",
+        metric: existing.metric,
+        subject: existing.subject,
+        ...(why ? { why } : {}),
+      });
     return row;
   });
   if (!resolved) return undefined;
   for (const action of resolved.actions) {
-    if (action.rule === "circuitBreaker" && !action.undoneAt) await deps.breakers.publish(deps.bus, { action: "close", tenantId, server: String(action.details.server) });
+    if (action.rule === "circuitBreaker" && !action.undoneAt)
+      await deps.breakers.publish(deps.bus, {
+        action: "close",
+        tenantId,
+        server: String(action.details.server),
+      });
   }
   return resolved;
 }
@@ -225,7 +345,13 @@ async function openAlert(
 ): Promise<alertsRepo.AlertRow> {
   const { db } = deps;
   const subjectLabel = await labelOf(db, tenantId, m, subject);
-  const runIds = await evidenceRuns(db, tenantId, m, subject, new Date(alert.openedAt - resolutionMs(m, deps.bucketMs)));
+  const runIds = await evidenceRuns(
+    db,
+    tenantId,
+    m,
+    subject,
+    new Date(alert.openedAt - resolutionMs(m, deps.bucketMs)),
+  );
   const created = await db.transaction(async (tx) => {
     const row = await alertsRepo.insertAlert(tx as unknown as Db, {
       tenantId: tenantId,
@@ -246,24 +372,55 @@ async function openAlert(
       calmCount: alert.calmPoints,
       evidence: { runIds, points: [[anomaly.at, anomaly.value]] },
     });
-    await auditAsWatcher(tx as unknown as Db, tenantId, "alert.open", row.id, { metric: m.metric, subject, severity: row.severity, reason: row.reason });
+    await auditAsWatcher(tx as unknown as Db, tenantId, "alert.open", row.id, {
+      metric: m.metric,
+      subject,
+      severity: row.severity,
+      reason: row.reason,
+    });
     return row;
   });
-  const actions: AlertAction[] = await applyRemediation(deps, { tenantId: tenantId, rules: settings?.rules ?? DEFAULT_RULES, fallbackServers: settings?.fallbackServers ?? {} }, created, anomaly);
-  const withActions = actions.length ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created) : created;
+  const actions: AlertAction[] = await applyRemediation(
+    deps,
+    {
+      tenantId: tenantId,
+      rules: settings?.rules ?? DEFAULT_RULES,
+      fallbackServers: settings?.fallbackServers ?? {},
+    },
+    created,
+    anomaly,
+  );
+  const withActions = actions.length
+    ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created)
+    : created;
   void notify(deps, settings, "alert.opened", withActions);
   return withActions;
 }
 
 /** Sends the webhook, and notes on the alert when it was delivered. */
-async function notify(deps: WatchDeps, settings: alertsRepo.AnomalySettingsRow | undefined, event: AlertWebhookEvent, alert: alertsRepo.AlertRow) {
-  if (await sendAlertWebhook(deps, settings, event, alert)) await alertsRepo.updateAlert(deps.db, alert.tenantId, alert.id, { notifiedAt: new Date() }).catch(() => undefined);
+async function notify(
+  deps: WatchDeps,
+  settings: alertsRepo.AnomalySettingsRow | undefined,
+  event: AlertWebhookEvent,
+  alert: alertsRepo.AlertRow,
+) {
+  if (await sendAlertWebhook(deps, settings, event, alert))
+    await alertsRepo
+      .updateAlert(deps.db, alert.tenantId, alert.id, { notifiedAt: new Date() })
+      .catch(() => undefined);
 }
 
 /** Samples each tenant's queued runs into the queue-depth gauge (one grouped count). */
 async function sampleQueueDepth(deps: WatchDeps, now: number) {
   if (!deps.metrics) return;
-  for (const row of await countQueuedRunsByTenant(deps.db)) deps.metrics.observe({ tenantId: row.tenantId, source: "queue", subject: "", at: now, gauge: row.queued });
+  for (const row of await countQueuedRunsByTenant(deps.db))
+    deps.metrics.observe({
+      tenantId: row.tenantId,
+      source: "queue",
+      subject: "",
+      at: now,
+      gauge: row.queued,
+    });
 }
 
 /** Rollups older than this are deleted (the longest window reads 28 days). */
@@ -275,17 +432,23 @@ const PRUNED_AT = "\u0000pruned";
 export async function evaluateAll(deps: WatchDeps, now = Date.now()): Promise<void> {
   if (now - (deps.watermarks.get(PRUNED_AT) ?? 0) >= PRUNE_EVERY_MS) {
     deps.watermarks.set(PRUNED_AT, now);
-    await pruneRollups(deps.db, new Date(now - ROLLUP_RETENTION_MS)).catch((error: unknown) => console.error("Pruning metric rollups failed:", error));
+    await pruneRollups(deps.db, new Date(now - ROLLUP_RETENTION_MS)).catch((error: unknown) =>
+      console.error("Pruning metric rollups failed:", error),
+    );
   }
   await sampleQueueDepth(deps, now);
   await deps.metrics?.flush();
-  const longest = Math.max(...WATCHED_METRICS.map((m) => m.windowPoints * resolutionMs(m, deps.bucketMs)));
+  const longest = Math.max(
+    ...WATCHED_METRICS.map((m) => m.windowPoints * resolutionMs(m, deps.bucketMs)),
+  );
   const tenants = await listTenantsWithRollups(deps.db, new Date(now - longest));
   for (const tenantId of tenants) {
     try {
       await evaluateTenant(deps, tenantId, now);
     } catch (error) {
-      console.error(`Anomaly evaluation failed for tenant ${tenantId}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `Anomaly evaluation failed for tenant ${tenantId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
@@ -305,7 +468,13 @@ export function startAnomalyWatch(deps: WatchDeps, intervalMs: number): () => vo
   // when evaluations are further apart than a bucket, it is sampled on its own.
   const sampler =
     intervalMs > deps.bucketMs
-      ? setInterval(() => void sampleQueueDepth(deps, Date.now()).catch((error: unknown) => console.error("Sampling the queue depth failed:", error)), deps.bucketMs)
+      ? setInterval(
+          () =>
+            void sampleQueueDepth(deps, Date.now()).catch((error: unknown) =>
+              console.error("Sampling the queue depth failed:", error),
+            ),
+          deps.bucketMs,
+        )
       : undefined;
   sampler?.unref();
   return () => {

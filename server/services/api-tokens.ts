@@ -24,7 +24,11 @@ const MAX_EXPIRY_DAYS = 5 * 366;
 
 export const EXPIRY_DAYS = [7, 30, 90] as const;
 
-export const tokenName = z.string().trim().min(1, "Give the token a name").max(80, "At most 80 characters");
+export const tokenName = z
+  .string()
+  .trim()
+  .min(1, "Give the token a name")
+  .max(80, "At most 80 characters");
 export const tokenExpiry = z.discriminatedUnion("in", [
   z.object({ in: z.literal("never") }),
   z.object({ in: z.literal("days"), days: z.union(EXPIRY_DAYS.map((d) => z.literal(d))) }),
@@ -32,14 +36,21 @@ export const tokenExpiry = z.discriminatedUnion("in", [
 ]);
 export const createTokenInput = z.object({
   name: tokenName,
-  scopes: z.array(z.enum(TOKEN_SCOPE_NAMES)).min(1, "Pick at least one scope").max(TOKEN_SCOPE_NAMES.length),
+  scopes: z
+    .array(z.enum(TOKEN_SCOPE_NAMES))
+    .min(1, "Pick at least one scope")
+    .max(TOKEN_SCOPE_NAMES.length),
   expiry: tokenExpiry,
 });
 export type CreateTokenInput = z.infer<typeof createTokenInput>;
 
 /** The scopes a token may be given, in the order the form shows them. */
 export function listTokenScopes() {
-  return TOKEN_SCOPE_NAMES.map((name) => ({ name, label: TOKEN_SCOPES[name].label, permissions: [...TOKEN_SCOPES[name].permissions] }));
+  return TOKEN_SCOPE_NAMES.map((name) => ({
+    name,
+    label: TOKEN_SCOPES[name].label,
+    permissions: [...TOKEN_SCOPES[name].permissions],
+  }));
 }
 
 export type TokenStatus = "active" | "expired" | "revoked";
@@ -49,7 +60,10 @@ export function hashToken(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-function statusOf(token: Pick<repo.ApiTokenRow, "revokedAt" | "expiresAt">, now: Date): TokenStatus {
+function statusOf(
+  token: Pick<repo.ApiTokenRow, "revokedAt" | "expiresAt">,
+  now: Date,
+): TokenStatus {
   if (token.revokedAt) return "revoked";
   if (token.expiresAt && token.expiresAt <= now) return "expired";
   return "active";
@@ -58,9 +72,12 @@ function statusOf(token: Pick<repo.ApiTokenRow, "revokedAt" | "expiresAt">, now:
 function expiryDate(expiry: CreateTokenInput["expiry"], now: Date): Date | null {
   if (expiry.in === "never") return null;
   if (expiry.in === "days") return new Date(now.getTime() + expiry.days * 86_400_000);
-  if (expiry.date <= now) throw new AppError("INVALID_INPUT", "Pick an expiry date in the future.", { field: "expiry" });
+  if (expiry.date <= now)
+    throw new AppError("INVALID_INPUT", "Pick an expiry date in the future.", { field: "expiry" });
   if (expiry.date.getTime() - now.getTime() > MAX_EXPIRY_DAYS * 86_400_000) {
-    throw new AppError("INVALID_INPUT", "Pick an expiry date within five years (or no expiry).", { field: "expiry" });
+    throw new AppError("INVALID_INPUT", "Pick an expiry date within five years (or no expiry).", {
+      field: "expiry",
+    });
   }
   return expiry.date;
 }
@@ -69,7 +86,11 @@ function expiryDate(expiry: CreateTokenInput["expiry"], now: Date): Date | null 
  * Creates a token for the acting member in the active tenant. The secret is in the answer and
  * nowhere else: not in the database, the list, or the audit log.
  */
-export async function createApiToken(ctx: TenantContext, input: CreateTokenInput, now = new Date()) {
+export async function createApiToken(
+  ctx: TenantContext,
+  input: CreateTokenInput,
+  now = new Date(),
+) {
   const expiresAt = expiryDate(input.expiry, now);
   const secret = TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString("base64url");
   const scopes = [...new Set(input.scopes)];
@@ -83,26 +104,51 @@ export async function createApiToken(ctx: TenantContext, input: CreateTokenInput
       scopes,
       expiresAt,
     });
-    const token: ApiTokenItem = { ...row, createdByName: ctx.actor.name, createdByEmail: ctx.actor.email, status: statusOf(row, now) };
+    const token: ApiTokenItem = {
+      ...row,
+      createdByName: ctx.actor.name,
+      createdByEmail: ctx.actor.email,
+      status: statusOf(row, now),
+    };
     return {
       value: { token, secret },
       audit: {
         action: "token.create",
         targetType: "api_token",
         targetId: row.id,
-        metadata: { name: row.name, prefix: row.prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null },
+        metadata: {
+          name: row.name,
+          prefix: row.prefix,
+          scopes,
+          expiresAt: expiresAt?.toISOString() ?? null,
+        },
       },
     };
   });
 }
 
-export async function listApiTokens(ctx: TenantContext, page: PageInput & { limit: number }, now = new Date()) {
-  const result = await repo.listApiTokens(ctx.db, { tenantId: ctx.tenant.id, cursor: page.cursor, limit: page.limit });
-  return { ...result, items: result.items.map((t): ApiTokenItem => ({ ...t, status: statusOf(t, now) })) };
+export async function listApiTokens(
+  ctx: TenantContext,
+  page: PageInput & { limit: number },
+  now = new Date(),
+) {
+  const result = await repo.listApiTokens(ctx.db, {
+    tenantId: ctx.tenant.id,
+    cursor: page.cursor,
+    limit: page.limit,
+  });
+  return {
+    ...result,
+    items: result.items.map((t): ApiTokenItem => ({ ...t, status: statusOf(t, now) })),
+  };
 }
 
 /** Revokes a token of this tenant at once; the next request with it gets 401. */
-export async function revokeApiToken(ctx: TenantContext, id: string, now = new Date()): Promise<ApiTokenItem> {
+export async function revokeApiToken(
+  ctx: TenantContext,
+  id: string,
+  now = new Date(),
+): Promise<ApiTokenItem> {
   const existing = await repo.findApiTokenSummary(ctx.db, ctx.tenant.id, id);
   if (!existing) throw notFound("API token", id);
   if (existing.revokedAt) return { ...existing, status: "revoked" };
@@ -110,7 +156,12 @@ export async function revokeApiToken(ctx: TenantContext, id: string, now = new D
     await repo.revokeApiToken(tx, ctx.tenant.id, id, now);
     return {
       value: { ...existing, revokedAt: now, status: "revoked" as const },
-      audit: { action: "token.revoke", targetType: "api_token", targetId: id, metadata: { name: existing.name, prefix: existing.prefix } },
+      audit: {
+        action: "token.revoke",
+        targetType: "api_token",
+        targetId: id,
+        metadata: { name: existing.name, prefix: existing.prefix },
+      },
     };
   });
 }
@@ -128,21 +179,37 @@ export function readBearerToken(authorization: string | null | undefined): strin
  * limited to the token's scopes. Throws UNAUTHENTICATED, saying why, for a token that is unknown,
  * revoked or expired, or whose creator is disabled or no longer in the tenant. Records the use.
  */
-export async function authenticateApiToken(db: Db, secret: string, now = new Date()): Promise<Identity> {
-  if (!secret.startsWith(TOKEN_PREFIX)) throw unauthenticated(`That is not a Maestro API token (they start with ${TOKEN_PREFIX}).`);
+export async function authenticateApiToken(
+  db: Db,
+  secret: string,
+  now = new Date(),
+): Promise<Identity> {
+  if (!secret.startsWith(TOKEN_PREFIX))
+    throw unauthenticated(`That is not a Maestro API token (they start with ${TOKEN_PREFIX}).`);
   // One query reads the token, its creator and the creator's role: the context needs nothing more.
   const token = await repo.findApiTokenWithHolder(db, hashToken(secret));
-  if (!token) throw unauthenticated("Unknown API token: check that it was copied whole, or create a new one.");
-  if (token.revokedAt) throw unauthenticated(`This API token ("${token.name}") was revoked on ${token.revokedAt.toISOString()}.`);
+  if (!token)
+    throw unauthenticated(
+      "Unknown API token: check that it was copied whole, or create a new one.",
+    );
+  if (token.revokedAt)
+    throw unauthenticated(
+      `This API token ("${token.name}") was revoked on ${token.revokedAt.toISOString()}.`,
+    );
   if (token.expiresAt && token.expiresAt <= now) {
-    throw unauthenticated(`This API token ("${token.name}") expired on ${token.expiresAt.toISOString()}.`);
+    throw unauthenticated(
+      `This API token ("${token.name}") expired on ${token.expiresAt.toISOString()}.`,
+    );
   }
   const { user, tenant } = token;
-  if (!user || user.disabledAt) throw unauthenticated(`The account that created the API token "${token.name}" is disabled.`);
+  if (!user || user.disabledAt)
+    throw unauthenticated(`The account that created the API token "${token.name}" is disabled.`);
   // A superadmin acts as owner in any tenant, as resolveActiveTenant has it for sessions.
   const role = token.role ?? (user.isSuperadmin ? "owner" : null);
   if (!tenant || !role) {
-    throw unauthenticated(`The member who created the API token "${token.name}" no longer belongs to its tenant.`);
+    throw unauthenticated(
+      `The member who created the API token "${token.name}" no longer belongs to its tenant.`,
+    );
   }
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchApiToken(db, token.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));
@@ -152,7 +219,12 @@ export async function authenticateApiToken(db: Db, secret: string, now = new Dat
     tenantId: token.tenantId,
     apiToken: { id: token.id, name: token.name, scopes: token.scopes },
     verified: {
-      actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
+      actor: {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        isSuperadmin: user.isSuperadmin,
+      },
       tenant: { ...tenant, role },
       standing: token.standing ?? undefined,
     },
@@ -163,7 +235,10 @@ export async function authenticateApiToken(db: Db, secret: string, now = new Dat
  * The identity of a request that carries `Authorization: Bearer …`, or null when it carries none
  * (the caller then falls back to the session cookie). Throws UNAUTHENTICATED for a bad token.
  */
-export async function identityFromAuthorization(db: Db, authorization: string | null | undefined): Promise<Identity | null> {
+export async function identityFromAuthorization(
+  db: Db,
+  authorization: string | null | undefined,
+): Promise<Identity | null> {
   if (!authorization) return null;
   const secret = readBearerToken(authorization);
   if (!secret) throw unauthenticated("Send the API token as `Authorization: Bearer mst_…`.");

@@ -1,6 +1,12 @@
 import type { Db } from "@/db/client";
 import { z } from "zod";
-import { insertAuditLog, listAuditFacets, listAuditLogs, type AuditInsert, type AuditListItem } from "@/server/repositories/audit";
+import {
+  insertAuditLog,
+  listAuditFacets,
+  listAuditLogs,
+  type AuditInsert,
+  type AuditListItem,
+} from "@/server/repositories/audit";
 import type { Page } from "@/server/repositories/pagination";
 import type { ServiceContext, TenantContext } from "./context";
 
@@ -34,7 +40,10 @@ export function withAudit<T>(
   });
 }
 
-export function toAuditEntry(ctx: ServiceContext & { tenant?: { id: string } }, audit: AuditFields): AuditInsert {
+export function toAuditEntry(
+  ctx: ServiceContext & { tenant?: { id: string } },
+  audit: AuditFields,
+): AuditInsert {
   return {
     tenantId: audit.tenantId === undefined ? (ctx.tenant?.id ?? null) : audit.tenantId,
     actorUserId: ctx.actor.userId,
@@ -43,7 +52,10 @@ export function toAuditEntry(ctx: ServiceContext & { tenant?: { id: string } }, 
     targetType: audit.targetType ?? null,
     targetId: audit.targetId ?? null,
     // A change made through an API token names it: the actor is its creator.
-    metadata: { ...audit.metadata, ...(ctx.meta.apiToken ? { viaApiToken: ctx.meta.apiToken } : {}) },
+    metadata: {
+      ...audit.metadata,
+      ...(ctx.meta.apiToken ? { viaApiToken: ctx.meta.apiToken } : {}),
+    },
     ip: ctx.meta.ip,
     userAgent: ctx.meta.userAgent,
   };
@@ -62,7 +74,10 @@ export const auditFiltersInput = z.object({
 });
 export type AuditFiltersInput = z.infer<typeof auditFiltersInput>;
 
-export function listTenantAuditLog(ctx: TenantContext, query: AuditFiltersInput & { cursor?: string | null; limit: number }) {
+export function listTenantAuditLog(
+  ctx: TenantContext,
+  query: AuditFiltersInput & { cursor?: string | null; limit: number },
+) {
   return listAuditLogs(ctx.db, { ...withoutBlanks(query), tenantId: ctx.tenant.id });
 }
 
@@ -74,10 +89,18 @@ export function getAuditFacets(ctx: TenantContext) {
 const EXPORT_PAGE = 100;
 
 /** Every record matching the filters, newest first, read a page at a time (the CSV export). */
-export async function* exportTenantAuditLog(ctx: TenantContext, filters: AuditFiltersInput): AsyncGenerator<AuditListItem> {
+export async function* exportTenantAuditLog(
+  ctx: TenantContext,
+  filters: AuditFiltersInput,
+): AsyncGenerator<AuditListItem> {
   let cursor: string | null = null;
   do {
-    const page: Page<AuditListItem> = await listAuditLogs(ctx.db, { ...withoutBlanks(filters), tenantId: ctx.tenant.id, cursor, limit: EXPORT_PAGE });
+    const page: Page<AuditListItem> = await listAuditLogs(ctx.db, {
+      ...withoutBlanks(filters),
+      tenantId: ctx.tenant.id,
+      cursor,
+      limit: EXPORT_PAGE,
+    });
     yield* page.items;
     cursor = page.nextCursor;
   } while (cursor);
@@ -85,19 +108,22 @@ export async function* exportTenantAuditLog(ctx: TenantContext, filters: AuditFi
 
 /** An empty text field means "any". */
 function withoutBlanks<T extends Record<string, unknown>>(query: T): T {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== "" && v !== undefined)) as T;
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== "" && v !== undefined),
+  ) as T;
 }
 
 /** The audit CSV's columns (GET /api/audit/export). */
-export const AUDIT_CSV_COLUMNS: { header: string; value: (row: AuditListItem) => string | null }[] = [
-  { header: "time (UTC)", value: (r) => r.createdAt.toISOString() },
-  { header: "actor", value: (r) => r.actorLabel },
-  { header: "actor name", value: (r) => r.actorName },
-  { header: "action", value: (r) => r.action },
-  { header: "target type", value: (r) => r.targetType },
-  { header: "target id", value: (r) => r.targetId },
-  { header: "metadata", value: (r) => JSON.stringify(r.metadata) },
-  { header: "ip", value: (r) => r.ip },
-  { header: "user agent", value: (r) => r.userAgent },
-  { header: "id", value: (r) => r.id },
-];
+export const AUDIT_CSV_COLUMNS: { header: string; value: (row: AuditListItem) => string | null }[] =
+  [
+    { header: "time (UTC)", value: (r) => r.createdAt.toISOString() },
+    { header: "actor", value: (r) => r.actorLabel },
+    { header: "actor name", value: (r) => r.actorName },
+    { header: "action", value: (r) => r.action },
+    { header: "target type", value: (r) => r.targetType },
+    { header: "target id", value: (r) => r.targetId },
+    { header: "metadata", value: (r) => JSON.stringify(r.metadata) },
+    { header: "ip", value: (r) => r.ip },
+    { header: "user agent", value: (r) => r.userAgent },
+    { header: "id", value: (r) => r.id },
+  ];

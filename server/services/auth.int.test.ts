@@ -28,7 +28,11 @@ function newLimiter(maxFailures = 3) {
 
 /** Limiters per account and per client; the client one allows plenty unless a test says otherwise. */
 function newDeps(maxFailures = 3, maxFailuresPerClient = 1000) {
-  return { db: database.db, limiter: newLimiter(maxFailures), clientLimiter: newLimiter(maxFailuresPerClient) };
+  return {
+    db: database.db,
+    limiter: newLimiter(maxFailures),
+    clientLimiter: newLimiter(maxFailuresPerClient),
+  };
 }
 
 describe("sign-in with e-mail and password", () => {
@@ -40,9 +44,18 @@ describe("sign-in with e-mail and password", () => {
       { email: `  ${user.email.toUpperCase()} `, password: TEST_PASSWORD },
       testMeta,
     );
-    expect(result).toEqual({ ok: true, user: { id: user.id, email: user.email, name: user.name }, tenantId: tenant.id });
+    expect(result).toEqual({
+      ok: true,
+      user: { id: user.id, email: user.email, name: user.name },
+      tenantId: tenant.id,
+    });
     const [entry] = await listAuditLogsOfActor(database.db, user.email);
-    expect(entry).toMatchObject({ action: "auth.signin.success", actorUserId: user.id, tenantId: tenant.id, ip: "127.0.0.1" });
+    expect(entry).toMatchObject({
+      action: "auth.signin.success",
+      actorUserId: user.id,
+      tenantId: tenant.id,
+      ip: "127.0.0.1",
+    });
   });
 
   it("says the same thing for a wrong password and an unknown e-mail, and audits both", async () => {
@@ -79,17 +92,30 @@ describe("sign-in with e-mail and password", () => {
     const other = await makeUser(database.db);
     const deps = newDeps(3);
     for (let i = 0; i < 3; i++) {
-      expect(await signInWithPassword(deps, { email: user.email, password: `guess ${i}` }, testMeta)).toMatchObject({
+      expect(
+        await signInWithPassword(deps, { email: user.email, password: `guess ${i}` }, testMeta),
+      ).toMatchObject({
         ok: false,
         message: WRONG_CREDENTIALS,
       });
     }
-    const locked = await signInWithPassword(deps, { email: user.email, password: TEST_PASSWORD }, testMeta);
-    expect(locked).toMatchObject({ ok: false, message: expect.stringMatching(/Too many failed sign-ins.*10 minutes/) });
-    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({ metadata: { reason: "locked" } });
+    const locked = await signInWithPassword(
+      deps,
+      { email: user.email, password: TEST_PASSWORD },
+      testMeta,
+    );
+    expect(locked).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Too many failed sign-ins.*10 minutes/),
+    });
+    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({
+      metadata: { reason: "locked" },
+    });
 
     // Another account is not affected.
-    expect(await signInWithPassword(deps, { email: other.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
+    expect(
+      await signInWithPassword(deps, { email: other.email, password: TEST_PASSWORD }, testMeta),
+    ).toMatchObject({ ok: true });
   });
 
   it("refuses a client that tried many accounts, whichever account it tries next, and says why; other clients go on", async () => {
@@ -98,19 +124,36 @@ describe("sign-in with e-mail and password", () => {
     const guesser = { ip: "203.0.113.9", userAgent: "guesser" };
     // One wrong guess each for three accounts: no account is locked, but the client is.
     for (const account of accounts.slice(0, 3)) {
-      expect(await signInWithPassword(deps, { email: account.email, password: "guess" }, guesser)).toEqual({ ok: false, message: WRONG_CREDENTIALS });
+      expect(
+        await signInWithPassword(deps, { email: account.email, password: "guess" }, guesser),
+      ).toEqual({ ok: false, message: WRONG_CREDENTIALS });
     }
     const fourth = accounts[3]!;
-    const refused = await signInWithPassword(deps, { email: fourth.email, password: TEST_PASSWORD }, guesser);
-    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/Too many failed sign-ins from your network.*10 minutes/) });
+    const refused = await signInWithPassword(
+      deps,
+      { email: fourth.email, password: TEST_PASSWORD },
+      guesser,
+    );
+    expect(refused).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Too many failed sign-ins from your network.*10 minutes/),
+    });
     expect((await listAuditLogsOfActor(database.db, fourth.email))[0]).toMatchObject({
       action: "auth.signin.failure",
       ip: "203.0.113.9",
       metadata: { reason: "client-throttled" },
     });
     // The accounts themselves are not locked for anyone else.
-    expect(await signInWithPassword(deps, { email: fourth.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
-    expect(await signInWithPassword(deps, { email: accounts[0]!.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
+    expect(
+      await signInWithPassword(deps, { email: fourth.email, password: TEST_PASSWORD }, testMeta),
+    ).toMatchObject({ ok: true });
+    expect(
+      await signInWithPassword(
+        deps,
+        { email: accounts[0]!.email, password: TEST_PASSWORD },
+        testMeta,
+      ),
+    ).toMatchObject({ ok: true });
   });
 
   it("a success does not clear the client's count (a guesser cannot reset it with an account of their own)", async () => {
@@ -119,9 +162,13 @@ describe("sign-in with e-mail and password", () => {
     const deps = newDeps(10, 2);
     const guesser = { ip: "203.0.113.10", userAgent: "guesser" };
     await signInWithPassword(deps, { email: victim.email, password: "guess 1" }, guesser);
-    expect(await signInWithPassword(deps, { email: own.email, password: TEST_PASSWORD }, guesser)).toMatchObject({ ok: true });
+    expect(
+      await signInWithPassword(deps, { email: own.email, password: TEST_PASSWORD }, guesser),
+    ).toMatchObject({ ok: true });
     await signInWithPassword(deps, { email: victim.email, password: "guess 2" }, guesser);
-    expect(await signInWithPassword(deps, { email: victim.email, password: TEST_PASSWORD }, guesser)).toMatchObject({
+    expect(
+      await signInWithPassword(deps, { email: victim.email, password: TEST_PASSWORD }, guesser),
+    ).toMatchObject({
       ok: false,
       message: expect.stringContaining("from your network"),
     });
@@ -133,7 +180,9 @@ describe("sign-in with e-mail and password", () => {
     for (let round = 0; round < 2; round++) {
       await signInWithPassword(deps, { email: user.email, password: "typo" }, testMeta);
       await signInWithPassword(deps, { email: user.email, password: "typo" }, testMeta);
-      expect(await signInWithPassword(deps, { email: user.email, password: TEST_PASSWORD }, testMeta)).toMatchObject({ ok: true });
+      expect(
+        await signInWithPassword(deps, { email: user.email, password: TEST_PASSWORD }, testMeta),
+      ).toMatchObject({ ok: true });
     }
   });
 

@@ -43,7 +43,11 @@ export async function signInWithPassword(
   // Clients whose address is unknown (no proxy header) share one count.
   const client = meta.ip ?? "unknown";
 
-  const audit = (action: string, user: { id: string; lastTenantId: string | null } | undefined, reason?: string) =>
+  const audit = (
+    action: string,
+    user: { id: string; lastTenantId: string | null } | undefined,
+    reason?: string,
+  ) =>
     insertAuditLog(db, {
       tenantId: user?.lastTenantId ?? null,
       actorUserId: user?.id ?? null,
@@ -54,22 +58,37 @@ export async function signInWithPassword(
       userAgent: meta.userAgent,
     });
 
-  const [clientWait, accountWait] = await Promise.all([clientLimiter.retryAfter(client), limiter.retryAfter(email)]);
+  const [clientWait, accountWait] = await Promise.all([
+    clientLimiter.retryAfter(client),
+    limiter.retryAfter(email),
+  ]);
   const user = await findUserByEmail(db, email);
   if (clientWait > 0) {
     await audit("auth.signin.failure", user, "client-throttled");
-    return { ok: false, message: lockedMessage("client", clientWait), retryAfterSeconds: clientWait };
+    return {
+      ok: false,
+      message: lockedMessage("client", clientWait),
+      retryAfterSeconds: clientWait,
+    };
   }
   if (accountWait > 0) {
     await audit("auth.signin.failure", user, "locked");
-    return { ok: false, message: lockedMessage("account", accountWait), retryAfterSeconds: accountWait };
+    return {
+      ok: false,
+      message: lockedMessage("account", accountWait),
+      retryAfterSeconds: accountWait,
+    };
   }
 
   // Hash even when there is no such user, so the answer takes as long either way.
   const isValid = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !user.passwordHash || !isValid || user.disabledAt) {
     await Promise.all([limiter.recordFailure(email), clientLimiter.recordFailure(client)]);
-    await audit("auth.signin.failure", user, !user ? "unknown-email" : user.disabledAt ? "disabled" : "wrong-password");
+    await audit(
+      "auth.signin.failure",
+      user,
+      !user ? "unknown-email" : user.disabledAt ? "disabled" : "wrong-password",
+    );
     return { ok: false, message: WRONG_CREDENTIALS };
   }
 

@@ -75,7 +75,11 @@ describe("autonomy.propose", () => {
 
   it("uses the names the tenant installed the servers under", async () => {
     const { caller } = await ownerOfNewTenant();
-    await caller.mcp.install({ catalogEntryId: await catalogEntryId(caller, "Filesystem"), name: "team-files", values: { "arg:allowed_directory": [folder()] } });
+    await caller.mcp.install({
+      catalogEntryId: await catalogEntryId(caller, "Filesystem"),
+      name: "team-files",
+      values: { "arg:allowed_directory": [folder()] },
+    });
 
     const proposal = await caller.autonomy.propose({ task: CSV_TASK });
     expect(proposal.servers.map((s) => [s.shortName, s.installedAs])).toEqual([
@@ -90,7 +94,11 @@ describe("autonomy.propose", () => {
     const proposal = await caller.autonomy.propose({ task: HAIKU_TASK });
     expect(proposal.pattern).toBe("evaluator-optimizer");
     expect(proposal.servers).toEqual([]);
-    expect(proposal.document.nodes.map((n) => n.kind)).toEqual(["input", "evaluator-optimizer", "output"]);
+    expect(proposal.document.nodes.map((n) => n.kind)).toEqual([
+      "input",
+      "evaluator-optimizer",
+      "output",
+    ]);
 
     const parallel = await caller.autonomy.propose({ task: CSV_TASK, pattern: "parallel" });
     expect(parallel.pattern).toBe("parallel");
@@ -102,7 +110,10 @@ describe("autonomy.propose", () => {
   it("refuses a task too short to plan, on the task field", async () => {
     const { caller } = await ownerOfNewTenant();
     const error = await expectTrpcError(caller.autonomy.propose({ task: "  a " }), "BAD_REQUEST");
-    expect((error.cause as { flatten?: () => { fieldErrors: Record<string, string[]> } }).flatten?.().fieldErrors.task?.[0]).toMatch(/at least 3/);
+    expect(
+      (error.cause as { flatten?: () => { fieldErrors: Record<string, string[]> } }).flatten?.()
+        .fieldErrors.task?.[0],
+    ).toMatch(/at least 3/);
   });
 
   it("uses a tenant's imported catalog entries for that tenant only", async () => {
@@ -110,7 +121,12 @@ describe("autonomy.propose", () => {
     const { caller: b } = await ownerOfNewTenant();
     // Planned before the import too: the tenant's cached index must notice the new entry.
     expect((await b.autonomy.propose({ task: JIRA_TASK })).servers).toEqual([]);
-    const jira = { name: "com.example/server-jira", title: "Jira", description: "Create and search Jira issues", version: "1.0.0" };
+    const jira = {
+      name: "com.example/server-jira",
+      title: "Jira",
+      description: "Create and search Jira issues",
+      version: "1.0.0",
+    };
     await b.mcp.importEntries({ kind: "server-json", text: JSON.stringify(jira) });
 
     const forB = await b.autonomy.propose({ task: JIRA_TASK });
@@ -127,10 +143,17 @@ describe("autonomy.createFromProposal", () => {
     const { tenant, caller } = await ownerOfNewTenant();
     const proposal = await caller.autonomy.propose({ task: CSV_TASK, pattern: "single" });
 
-    const created = await caller.autonomy.createFromProposal({ task: CSV_TASK, document: proposal.document });
+    const created = await caller.autonomy.createFromProposal({
+      task: CSV_TASK,
+      document: proposal.document,
+    });
     expect(created.name).toBe(CSV_TASK);
     const stored = await findWorkflow(db, tenant.id, created.id);
-    expect(stored).toMatchObject({ name: CSV_TASK, description: CSV_TASK, document: proposal.document });
+    expect(stored).toMatchObject({
+      name: CSV_TASK,
+      description: CSV_TASK,
+      document: proposal.document,
+    });
     const opened = await caller.workflow.get({ id: created.id });
     expect(compileWorkflow(opened.document).ok).toBe(true);
 
@@ -140,17 +163,43 @@ describe("autonomy.createFromProposal", () => {
     expect((recorded?.document as WorkflowDocument).description).toMatch(/as a chain workflow/);
 
     const [entry] = (await listAuditLogs(db, { tenantId: tenant.id, limit: 1 })).items;
-    expect(entry).toMatchObject({ action: "workflow.create", targetId: created.id, metadata: { name: CSV_TASK, fromTask: true } });
+    expect(entry).toMatchObject({
+      action: "workflow.create",
+      targetId: created.id,
+      metadata: { name: CSV_TASK, fromTask: true },
+    });
 
-    const again = await caller.autonomy.createFromProposal({ task: CSV_TASK, document: proposal.document });
+    const again = await caller.autonomy.createFromProposal({
+      task: CSV_TASK,
+      document: proposal.document,
+    });
     expect(again.name).toBe(`${CSV_TASK} (copy)`);
-    await expect(caller.autonomy.createFromProposal({ task: CSV_TASK, document: proposal.document, name: "Events" })).resolves.toMatchObject({ name: "Events" });
-    await expectTrpcError(caller.autonomy.createFromProposal({ task: CSV_TASK, document: proposal.document, name: "Events" }), "CONFLICT");
+    await expect(
+      caller.autonomy.createFromProposal({
+        task: CSV_TASK,
+        document: proposal.document,
+        name: "Events",
+      }),
+    ).resolves.toMatchObject({ name: "Events" });
+    await expectTrpcError(
+      caller.autonomy.createFromProposal({
+        task: CSV_TASK,
+        document: proposal.document,
+        name: "Events",
+      }),
+      "CONFLICT",
+    );
   });
 
   it("refuses a document that is not a workflow, saying where", async () => {
     const { caller } = await ownerOfNewTenant();
-    const error = await expectTrpcError(caller.autonomy.createFromProposal({ task: CSV_TASK, document: { version: 2, nodes: [{ id: "1bad", kind: "input" }] } }), "BAD_REQUEST");
+    const error = await expectTrpcError(
+      caller.autonomy.createFromProposal({
+        task: CSV_TASK,
+        document: { version: 2, nodes: [{ id: "1bad", kind: "input" }] },
+      }),
+      "BAD_REQUEST",
+    );
     expect(error.message).toMatch(/proposed workflow is invalid at nodes\.0\.id/);
   });
 
@@ -166,7 +215,11 @@ describe("autonomy.recommend", () => {
   it("ranks the entries a task needs, with reasons, and says which are installed", async () => {
     const { caller } = await ownerOfNewTenant();
     const sqliteId = await catalogEntryId(caller, "SQLite");
-    await caller.mcp.install({ catalogEntryId: sqliteId, name: "events-db", values: { "arg:database_path": join(folder(), "events.db") } });
+    await caller.mcp.install({
+      catalogEntryId: sqliteId,
+      name: "events-db",
+      values: { "arg:database_path": join(folder(), "events.db") },
+    });
 
     const { items, missing } = await caller.autonomy.recommend({ task: CSV_TASK });
     expect(missing).toEqual([]);
@@ -199,11 +252,15 @@ describe("refining a proposal with the tenant's model", () => {
 
   it("takes the model's better instructions and pattern, and the result still compiles (fake model)", async () => {
     const ctx = await contextOf();
-    const plain = await refineWorkflowProposal(ctx, fakeModel("not JSON at all"), { task: CSV_TASK });
+    const plain = await refineWorkflowProposal(ctx, fakeModel("not JSON at all"), {
+      task: CSV_TASK,
+    });
     expect(plain.refined).toBe(false);
     expect(plain.pattern).toBe("chain");
 
-    const model = fakeModel('Sure! ```json\n{"pattern": "single", "reason": "one agent with both servers is enough"}\n```');
+    const model = fakeModel(
+      'Sure! ```json\n{"pattern": "single", "reason": "one agent with both servers is enough"}\n```',
+    );
     const refined = await refineWorkflowProposal(ctx, model, { task: CSV_TASK });
     expect(model.prompts[0]).toContain(CSV_TASK);
     expect(refined.refined).toBe(true);
@@ -220,6 +277,10 @@ describe("refining a proposal with the tenant's model", () => {
       },
     };
     const result = await refineWorkflowProposal(ctx, failing, { task: HAIKU_TASK });
-    expect(result).toMatchObject({ refined: false, pattern: "evaluator-optimizer", refinementNote: "refiner failed: provider unreachable" });
+    expect(result).toMatchObject({
+      refined: false,
+      pattern: "evaluator-optimizer",
+      refinementNote: "refiner failed: provider unreachable",
+    });
   });
 });

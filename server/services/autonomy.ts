@@ -34,9 +34,17 @@ import { insertUnderFreeName, workflowName } from "./workflows";
  * with what the tenant's history taught (services/learning). The fast path needs no LLM.
  */
 
-export const taskText = z.string().trim().min(3, "Describe the task in at least 3 characters").max(2000, "At most 2,000 characters");
+export const taskText = z
+  .string()
+  .trim()
+  .min(3, "Describe the task in at least 3 characters")
+  .max(2000, "At most 2,000 characters");
 export const proposeInput = z.object({ task: taskText, pattern: z.enum(PATTERNS).optional() });
-export const createFromProposalInput = z.object({ task: taskText, document: z.unknown(), name: workflowName.optional() });
+export const createFromProposalInput = z.object({
+  task: taskText,
+  document: z.unknown(),
+  name: workflowName.optional(),
+});
 export const recommendInput = z.object({ task: taskText });
 
 // ---------------------------------------------------------------------------------------------
@@ -63,7 +71,10 @@ async function listVisibleEntries(ctx: TenantContext) {
   const rows = new Map<string, catalog.CatalogListItem>();
   let cursor: string | null = null;
   do {
-    const page: Awaited<ReturnType<typeof catalog.listCatalog>> = await catalog.listCatalog(ctx.db, { tenantId: ctx.tenant.id, sort: "name", limit: 1000, cursor });
+    const page: Awaited<ReturnType<typeof catalog.listCatalog>> = await catalog.listCatalog(
+      ctx.db,
+      { tenantId: ctx.tenant.id, sort: "name", limit: 1000, cursor },
+    );
     for (const row of page.items) rows.set(row.id, row);
     cursor = page.nextCursor;
   } while (cursor);
@@ -92,8 +103,15 @@ async function catalogSnapshot(ctx: TenantContext): Promise<CatalogSnapshot> {
     return cached;
   }
   // In a fixed order: discovery breaks ties between equally fitting entries by their position.
-  const full = (await catalog.findCatalogEntriesByIds(ctx.db, rows.map((row) => row.id))).sort(
-    (a, b) => Number(a.ownerTenantId !== null) - Number(b.ownerTenantId !== null) || a.name.localeCompare(b.name),
+  const full = (
+    await catalog.findCatalogEntriesByIds(
+      ctx.db,
+      rows.map((row) => row.id),
+    )
+  ).sort(
+    (a, b) =>
+      Number(a.ownerTenantId !== null) - Number(b.ownerTenantId !== null) ||
+      a.name.localeCompare(b.name),
   );
   const idOf = new Map<string, string>();
   const entries = new Map<string, { shortName: string; isBuiltin: boolean }>();
@@ -102,7 +120,11 @@ async function catalogSnapshot(ctx: TenantContext): Promise<CatalogSnapshot> {
     idOf.set(entryKey(isBuiltin, row.name), row.id);
     entries.set(row.id, { shortName: shortNameOf(row.name), isBuiltin });
   }
-  const index = buildDiscoveryIndex(full.map((row) => toCatalogEntryInput(row.serverJson, row.toolNames, row.ownerTenantId === null)));
+  const index = buildDiscoveryIndex(
+    full.map((row) =>
+      toCatalogEntryInput(row.serverJson, row.toolNames, row.ownerTenantId === null),
+    ),
+  );
   const snapshot: CatalogSnapshot = { key, index, idOf, entries };
   snapshots.set(ctx.tenant.id, snapshot);
   if (snapshots.size > SNAPSHOT_LIMIT) snapshots.delete(snapshots.keys().next().value as string);
@@ -120,12 +142,25 @@ type InstalledNames = {
  * The tenant's installations by what they install. Several for one name: enabled before disabled,
  * one of the built-in entry before one of a look-alike import, then by name.
  */
-async function installedNames(ctx: TenantContext, snapshot: CatalogSnapshot): Promise<InstalledNames> {
+async function installedNames(
+  ctx: TenantContext,
+  snapshot: CatalogSnapshot,
+): Promise<InstalledNames> {
   const rows = await installations.listAllInstallations(ctx.db, ctx.tenant.id);
   const ranked = rows
     .map((row) => ({ row, entry: snapshot.entries.get(row.catalogEntryId) }))
-    .filter((item): item is { row: (typeof rows)[number]; entry: { shortName: string; isBuiltin: boolean } } => item.entry !== undefined)
-    .sort((a, b) => Number(b.row.enabled) - Number(a.row.enabled) || Number(b.entry.isBuiltin) - Number(a.entry.isBuiltin) || a.row.name.localeCompare(b.row.name));
+    .filter(
+      (
+        item,
+      ): item is { row: (typeof rows)[number]; entry: { shortName: string; isBuiltin: boolean } } =>
+        item.entry !== undefined,
+    )
+    .sort(
+      (a, b) =>
+        Number(b.row.enabled) - Number(a.row.enabled) ||
+        Number(b.entry.isBuiltin) - Number(a.entry.isBuiltin) ||
+        a.row.name.localeCompare(b.row.name),
+    );
   const byShortName: Record<string, string> = {};
   const byEntryId = new Map<string, string>();
   for (const { row, entry } of ranked) {
@@ -137,7 +172,10 @@ async function installedNames(ctx: TenantContext, snapshot: CatalogSnapshot): Pr
 
 /** What the planner needs for this tenant: the index, learned statistics and biases, installed names. */
 async function plannerContextOf(ctx: TenantContext) {
-  const [snapshot, learned] = await Promise.all([catalogSnapshot(ctx), getPlannerContext(ctx.db, ctx.tenant.id)]);
+  const [snapshot, learned] = await Promise.all([
+    catalogSnapshot(ctx),
+    getPlannerContext(ctx.db, ctx.tenant.id),
+  ]);
   const installed = await installedNames(ctx, snapshot);
   const context: PlannerContext = {
     index: snapshot.index,
@@ -149,7 +187,11 @@ async function plannerContextOf(ctx: TenantContext) {
   return { snapshot, context, installed };
 }
 
-function serverView(server: DiscoveredServer, catalogEntryId: string | null, installedAs: string | null) {
+function serverView(
+  server: DiscoveredServer,
+  catalogEntryId: string | null,
+  installedAs: string | null,
+) {
   return {
     shortName: server.shortName,
     title: server.title,
@@ -162,7 +204,8 @@ function serverView(server: DiscoveredServer, catalogEntryId: string | null, ins
   };
 }
 
-const entryIdOf = (snapshot: CatalogSnapshot, server: DiscoveredServer) => snapshot.idOf.get(entryKey(server.isBuiltin, server.name)) ?? null;
+const entryIdOf = (snapshot: CatalogSnapshot, server: DiscoveredServer) =>
+  snapshot.idOf.get(entryKey(server.isBuiltin, server.name)) ?? null;
 
 // ---------------------------------------------------------------------------------------------
 // Use cases.
@@ -175,13 +218,27 @@ export const NODE_REASONS_HEADING = "Why each node:";
  * The document with the reason for each node written into its description, so the reasons stay
  * with the workflow (a node has no description field of its own).
  */
-function withNodeReasons(document: WorkflowDocument, reasons: Readonly<Record<string, string>>): WorkflowDocument {
-  const lines = document.nodes.filter((node) => reasons[node.id]).map((node) => `- ${node.id}: ${(reasons[node.id] as string).replace(/\s+/g, " ").trim()}`);
+function withNodeReasons(
+  document: WorkflowDocument,
+  reasons: Readonly<Record<string, string>>,
+): WorkflowDocument {
+  const lines = document.nodes
+    .filter((node) => reasons[node.id])
+    .map((node) => `- ${node.id}: ${(reasons[node.id] as string).replace(/\s+/g, " ").trim()}`);
   if (lines.length === 0) return document;
-  return { ...document, description: [document.description, `${NODE_REASONS_HEADING}\n${lines.join("\n")}`].filter(Boolean).join("\n\n") };
+  return {
+    ...document,
+    description: [document.description, `${NODE_REASONS_HEADING}\n${lines.join("\n")}`]
+      .filter(Boolean)
+      .join("\n\n"),
+  };
 }
 
-function toProposalView(proposal: WorkflowProposal, snapshot: CatalogSnapshot, installed: InstalledNames) {
+function toProposalView(
+  proposal: WorkflowProposal,
+  snapshot: CatalogSnapshot,
+  installed: InstalledNames,
+) {
   return {
     task: proposal.task,
     pattern: proposal.decision.pattern,
@@ -191,7 +248,13 @@ function toProposalView(proposal: WorkflowProposal, snapshot: CatalogSnapshot, i
     document: withNodeReasons(proposal.document, proposal.reasons),
     nodeReasons: proposal.reasons,
     // As the agents name them: the installation of that product, whichever entry it came from.
-    servers: proposal.discovery.servers.map((server) => serverView(server, entryIdOf(snapshot, server), installed.byShortName[server.shortName] ?? null)),
+    servers: proposal.discovery.servers.map((server) =>
+      serverView(
+        server,
+        entryIdOf(snapshot, server),
+        installed.byShortName[server.shortName] ?? null,
+      ),
+    ),
     /** Capabilities the task needs that no catalog entry serves: import one into the catalog. */
     missing: proposal.discovery.missing,
     /** What would start it, read from the task: shown, never created (the workflow's Triggers dialog sets them up). */
@@ -206,7 +269,10 @@ export type ProposalView = ReturnType<typeof toProposalView>;
  * needs (installed or not), and the document to create. `pattern` re-plans as that pattern.
  * @example await proposeWorkflow(ctx, { task: "Route each ticket to billing, bugs or sales" }) // → { pattern: "router", … }
  */
-export async function proposeWorkflow(ctx: TenantContext, input: z.infer<typeof proposeInput>): Promise<ProposalView> {
+export async function proposeWorkflow(
+  ctx: TenantContext,
+  input: z.infer<typeof proposeInput>,
+): Promise<ProposalView> {
   const { proposal, snapshot, installed } = await planFor(ctx, input);
   return toProposalView(proposal, snapshot, installed);
 }
@@ -215,7 +281,10 @@ export async function proposeWorkflow(ctx: TenantContext, input: z.infer<typeof 
 async function planFor(ctx: TenantContext, input: z.infer<typeof proposeInput>) {
   const { snapshot, context, installed } = await plannerContextOf(ctx);
   const planned = planWorkflow(input.task, context);
-  const proposal = input.pattern && input.pattern !== planned.decision.pattern ? replanAs(planned, input.pattern, context) : planned;
+  const proposal =
+    input.pattern && input.pattern !== planned.decision.pattern
+      ? replanAs(planned, input.pattern, context)
+      : planned;
   return { proposal, snapshot, context, installed };
 }
 
@@ -225,11 +294,28 @@ async function planFor(ctx: TenantContext, input: z.infer<typeof proposeInput>) 
  * (refineProposal keeps only what compiles); a model that fails leaves the fast path's proposal,
  * with a note saying why. Without a model configured the call is refused with LLM_NOT_CONFIGURED.
  */
-export async function refineWorkflowProposal(ctx: TenantContext, llm: LlmPort | undefined, input: z.infer<typeof proposeInput>) {
-  if (!llm) throw new AppError("INVALID_INPUT", "No model is configured for this workspace: add one under Admin → LLM providers to refine proposals", { reason: "LLM_NOT_CONFIGURED" });
+export async function refineWorkflowProposal(
+  ctx: TenantContext,
+  llm: LlmPort | undefined,
+  input: z.infer<typeof proposeInput>,
+) {
+  if (!llm)
+    throw new AppError(
+      "INVALID_INPUT",
+      "No model is configured for this workspace: add one under Admin → LLM providers to refine proposals",
+      { reason: "LLM_NOT_CONFIGURED" },
+    );
   const { proposal, snapshot, context, installed } = await planFor(ctx, input);
-  const refined = await refineProposal(proposal, context, createLlmPlanRefiner(llm, context.model ?? null));
-  return { ...toProposalView(refined, snapshot, installed), refined: refined.refined, refinementNote: refined.refinementNote ?? null };
+  const refined = await refineProposal(
+    proposal,
+    context,
+    createLlmPlanRefiner(llm, context.model ?? null),
+  );
+  return {
+    ...toProposalView(refined, snapshot, installed),
+    refined: refined.refined,
+    refinementNote: refined.refinementNote ?? null,
+  };
 }
 
 /** A workflow name from a task: its words on one line, cut at a word near 80 characters. */
@@ -247,22 +333,41 @@ export function nameFromTask(task: string): string {
  * own first proposal for the task is recorded, so a different pattern chosen in the dialog counts
  * among the edits learned from at the first publish.
  */
-export async function createWorkflowFromProposal(ctx: TenantContext, input: z.infer<typeof createFromProposalInput>) {
+export async function createWorkflowFromProposal(
+  ctx: TenantContext,
+  input: z.infer<typeof createFromProposalInput>,
+) {
   assertDocumentSize(input.document, "proposed workflow");
   const parsed = WorkflowDocumentSchema.safeParse(input.document);
   if (!parsed.success) throw toInvalidInput("proposed workflow", parsed.error);
   const document = parsed.data;
   const workflow = await insertUnderFreeName(
     ctx,
-    { name: input.name ?? nameFromTask(input.task), description: input.task, document, nameIsChosen: input.name !== undefined, keepName: true },
-    { action: "workflow.create", metadata: { fromTask: true, nodes: document.nodes.length, edges: document.edges.length } },
+    {
+      name: input.name ?? nameFromTask(input.task),
+      description: input.task,
+      document,
+      nameIsChosen: input.name !== undefined,
+      keepName: true,
+    },
+    {
+      action: "workflow.create",
+      metadata: { fromTask: true, nodes: document.nodes.length, edges: document.edges.length },
+    },
   );
   try {
     const { context } = await plannerContextOf(ctx);
-    await recordProposal(ctx.db, { tenantId: ctx.tenant.id, workflowId: workflow.id, task: input.task, document: planWorkflow(input.task, context).document });
+    await recordProposal(ctx.db, {
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      task: input.task,
+      document: planWorkflow(input.task, context).document,
+    });
   } catch (error) {
     // Learning is best effort: the workflow exists, and failing here would invite a duplicate.
-    console.error(`Recording the proposal for workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `Recording the proposal for workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   // The task's triggers come back so the caller can say where to set them up; none is created here.
   return { id: workflow.id, name: workflow.name, triggers: detectTriggers(input.task) };
@@ -275,7 +380,10 @@ export async function createWorkflowFromProposal(ctx: TenantContext, input: z.in
 export async function recommendServers(ctx: TenantContext, input: z.infer<typeof recommendInput>) {
   const { snapshot, context, installed } = await plannerContextOf(ctx);
   const serverBias = context.preferences?.serverBias;
-  const discovery = discoverServers(snapshot.index, analyzeTask(input.task), { alternatives: 2, ...(serverBias ? { serverBias } : {}) });
+  const discovery = discoverServers(snapshot.index, analyzeTask(input.task), {
+    alternatives: 2,
+    ...(serverBias ? { serverBias } : {}),
+  });
   const seen = new Set<string>();
   const items = [];
   for (const [servers, isAlternative] of [
@@ -286,7 +394,11 @@ export async function recommendServers(ctx: TenantContext, input: z.infer<typeof
       const id = entryIdOf(snapshot, server);
       if (!id || seen.has(id)) continue;
       seen.add(id);
-      items.push({ ...serverView(server, id, installed.byEntryId.get(id) ?? null), catalogEntryId: id, isAlternative });
+      items.push({
+        ...serverView(server, id, installed.byEntryId.get(id) ?? null),
+        catalogEntryId: id,
+        isAlternative,
+      });
     }
   }
   return { items, missing: discovery.missing };

@@ -65,12 +65,21 @@ export const startEvaluationInput = z
     /** A published version of the workflow; the latest published one by default, unless `draft`. */
     workflowVersionId: z.uuid().optional(),
     draft: z.boolean().optional(),
-    concurrency: z.number().int().min(1).max(MAX_EVALUATION_CONCURRENCY).default(DEFAULT_EVALUATION_CONCURRENCY),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_EVALUATION_CONCURRENCY)
+      .default(DEFAULT_EVALUATION_CONCURRENCY),
   })
-  .refine((input) => !(input.draft && input.workflowVersionId), { message: "Evaluate either a version or the draft, not both", path: ["draft"] });
+  .refine((input) => !(input.draft && input.workflowVersionId), {
+    message: "Evaluate either a version or the draft, not both",
+    path: ["draft"],
+  });
 export type StartEvaluationInput = z.output<typeof startEvaluationInput>;
 
-export const evaluationControlChannel = (evaluationId: string) => `evaluation-control:${evaluationId}`;
+export const evaluationControlChannel = (evaluationId: string) =>
+  `evaluation-control:${evaluationId}`;
 
 /** Evaluations running in this process, so tests (and shutdown) can wait for them to settle. */
 const running = new Map<string, Promise<void>>();
@@ -84,26 +93,51 @@ export function evaluationSettled(evaluationId: string): Promise<void> {
  * Starts an evaluation and returns it at once (status running); the items run in this process in
  * the background.
  */
-export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, input: StartEvaluationInput): Promise<EvaluationRow> {
+export async function startEvaluation(
+  ctx: TenantContext,
+  deps: EvaluationDeps,
+  input: StartEvaluationInput,
+): Promise<EvaluationRow> {
   const dataset = await datasetsRepo.findDataset(ctx.db, ctx.tenant.id, input.datasetId);
   if (!dataset) throw notFound("dataset", input.datasetId);
-  const version = await datasetsRepo.findDatasetVersion(ctx.db, ctx.tenant.id, dataset.id, input.datasetVersion);
+  const version = await datasetsRepo.findDatasetVersion(
+    ctx.db,
+    ctx.tenant.id,
+    dataset.id,
+    input.datasetVersion,
+  );
   if (!version) throw notFound("dataset version", String(input.datasetVersion));
   const parsed = EvaluatorListSchema.safeParse(dataset.evaluators);
-  if (!parsed.success) throw new AppError("INVALID_INPUT", "The dataset has no evaluators: add at least one before evaluating", { field: "evaluators" });
+  if (!parsed.success)
+    throw new AppError(
+      "INVALID_INPUT",
+      "The dataset has no evaluators: add at least one before evaluating",
+      { field: "evaluators" },
+    );
   const items = await datasetsRepo.listVersionItems(ctx.db, ctx.tenant.id, version.id);
-  if (items.length === 0) throw new AppError("INVALID_INPUT", `Version ${version.version} of the dataset has no items`, { field: "datasetVersion" });
+  if (items.length === 0)
+    throw new AppError("INVALID_INPUT", `Version ${version.version} of the dataset has no items`, {
+      field: "datasetVersion",
+    });
 
   let workflowVersionId: string | null = null;
   // The draft's save counter now: a publish gate trusts this evaluation only while the draft is unchanged.
-  const draftRevision = input.draft ? ((await findWorkflowHead(ctx.db, ctx.tenant.id, dataset.workflowId))?.version ?? null) : null;
+  const draftRevision = input.draft
+    ? ((await findWorkflowHead(ctx.db, ctx.tenant.id, dataset.workflowId))?.version ?? null)
+    : null;
   if (!input.draft) {
     if (input.workflowVersionId) {
-      if (!(await isVersionOf(ctx.db, ctx.tenant.id, input.workflowVersionId, dataset.workflowId))) throw notFound("workflow version", input.workflowVersionId);
+      if (!(await isVersionOf(ctx.db, ctx.tenant.id, input.workflowVersionId, dataset.workflowId)))
+        throw notFound("workflow version", input.workflowVersionId);
       workflowVersionId = input.workflowVersionId;
     } else {
       const latest = await findLatestPublishedVersion(ctx.db, ctx.tenant.id, dataset.workflowId);
-      if (!latest) throw new AppError("INVALID_INPUT", "The workflow has no published version: publish one, or evaluate the draft", { field: "draft" });
+      if (!latest)
+        throw new AppError(
+          "INVALID_INPUT",
+          "The workflow has no published version: publish one, or evaluate the draft",
+          { field: "draft" },
+        );
       workflowVersionId = latest.id;
     }
   }
@@ -131,11 +165,18 @@ export async function startEvaluation(ctx: TenantContext, deps: EvaluationDeps, 
         action: "evaluation.start",
         targetType: "evaluation",
         targetId: row.id,
-        metadata: { dataset: dataset.name, datasetVersion: version.version, draft: Boolean(input.draft), items: items.length },
+        metadata: {
+          dataset: dataset.name,
+          datasetVersion: version.version,
+          draft: Boolean(input.draft),
+          items: items.length,
+        },
       },
     };
   });
-  const done = runEvaluation(ctx, deps, evaluation, parsed.data, items).finally(() => running.delete(evaluation.id));
+  const done = runEvaluation(ctx, deps, evaluation, parsed.data, items).finally(() =>
+    running.delete(evaluation.id),
+  );
   running.set(evaluation.id, done);
   return evaluation;
 }
@@ -146,7 +187,13 @@ type ItemOutcome = { stored: true } | { stored: false; stop?: string; busy?: str
 /** The evaluation's runs started and not yet ended, across its workers. */
 type Flight = { runs: number };
 
-async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluation: EvaluationRow, evaluators: Evaluator[], items: StoredDatasetItem[]): Promise<void> {
+async function runEvaluation(
+  ctx: TenantContext,
+  deps: EvaluationDeps,
+  evaluation: EvaluationRow,
+  evaluators: Evaluator[],
+  items: StoredDatasetItem[],
+): Promise<void> {
   const cancel = new AbortController();
   let stopReason: string | null = null;
   const unsubscribe = await deps.runDeps.bus
@@ -156,11 +203,19 @@ async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluatio
       return () => undefined;
     });
   const llm = deps.llm(ctx.tenant.id);
-  const ports: EvaluatorPorts = { ...(llm ? { judge: judgeOver(llm) } : {}), signal: cancel.signal };
+  const ports: EvaluatorPorts = {
+    ...(llm ? { judge: judgeOver(llm) } : {}),
+    signal: cancel.signal,
+  };
   const queue = [...items];
   const flight: Flight = { runs: 0 };
   const heartbeat = setInterval(
-    () => void repo.beatEvaluation(ctx.db, ctx.tenant.id, evaluation.id).catch((error: unknown) => console.error(`Evaluation ${evaluation.id} heartbeat failed:`, error)),
+    () =>
+      void repo
+        .beatEvaluation(ctx.db, ctx.tenant.id, evaluation.id)
+        .catch((error: unknown) =>
+          console.error(`Evaluation ${evaluation.id} heartbeat failed:`, error),
+        ),
     EVALUATION_HEARTBEAT_MS,
   );
   heartbeat.unref();
@@ -169,7 +224,16 @@ async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluatio
       while (!cancel.signal.aborted && stopReason === null) {
         const item = queue.shift();
         if (!item) return;
-        const outcome = await evaluateItem(ctx, deps, evaluation, evaluators, item, ports, cancel.signal, flight);
+        const outcome = await evaluateItem(
+          ctx,
+          deps,
+          evaluation,
+          evaluators,
+          item,
+          ports,
+          cancel.signal,
+          flight,
+        );
         if (outcome.stored) continue;
         if (outcome.busy !== undefined) {
           queue.unshift(item);
@@ -183,11 +247,23 @@ async function runEvaluation(ctx: TenantContext, deps: EvaluationDeps, evaluatio
         if (outcome.stop) stopReason ??= outcome.stop;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(evaluation.concurrency, items.length) }, worker));
-    await finish(ctx, evaluation, cancel.signal.aborted ? "cancelled" : stopReason ? "failed" : "completed", stopReason);
+    await Promise.all(
+      Array.from({ length: Math.min(evaluation.concurrency, items.length) }, worker),
+    );
+    await finish(
+      ctx,
+      evaluation,
+      cancel.signal.aborted ? "cancelled" : stopReason ? "failed" : "completed",
+      stopReason,
+    );
   } catch (error) {
     console.error(`Evaluation ${evaluation.id} failed:`, error);
-    await finish(ctx, evaluation, "failed", "The evaluation stopped on an internal error; the items it finished are kept").catch((e: unknown) =>
+    await finish(
+      ctx,
+      evaluation,
+      "failed",
+      "The evaluation stopped on an internal error; the items it finished are kept",
+    ).catch((e: unknown) =>
       console.error(`Evaluation ${evaluation.id} could not store its end:`, e),
     );
   } finally {
@@ -203,15 +279,26 @@ function judgeOver(llm: LlmPort): JudgePort {
     judge: (request) =>
       judge.judge(request).catch((error: unknown) => {
         if ((error as { code?: unknown } | null)?.code === "LLM_NOT_CONFIGURED")
-          throw new Error("no model configured for LLM judges: set up an LLM provider under Admin → LLM providers");
+          throw new Error(
+            "no model configured for LLM judges: set up an LLM provider under Admin → LLM providers",
+          );
         throw error;
       }),
   };
 }
 
-async function finish(ctx: Pick<TenantContext, "db"> & { tenant: { id: string } }, evaluation: Pick<EvaluationRow, "id">, status: EvaluationStatus, error: string | null) {
+async function finish(
+  ctx: Pick<TenantContext, "db"> & { tenant: { id: string } },
+  evaluation: Pick<EvaluationRow, "id">,
+  status: EvaluationStatus,
+  error: string | null,
+) {
   const rows = await repo.listEvaluationItems(ctx.db, ctx.tenant.id, evaluation.id);
-  await repo.finishEvaluation(ctx.db, ctx.tenant.id, evaluation.id, { status, summary: summarizeEvaluation(rows.map(toEvaluatedItem)), error });
+  await repo.finishEvaluation(ctx.db, ctx.tenant.id, evaluation.id, {
+    status,
+    summary: summarizeEvaluation(rows.map(toEvaluatedItem)),
+    error,
+  });
 }
 
 /**
@@ -221,7 +308,12 @@ async function finish(ctx: Pick<TenantContext, "db"> & { tenant: { id: string } 
 export async function failInterruptedEvaluations(db: Db): Promise<number> {
   const active = await repo.listActiveEvaluations(db);
   for (const evaluation of active) {
-    await finish({ db, tenant: { id: evaluation.tenantId } }, evaluation, "failed", "The app stopped while the evaluation ran; the items it finished are kept");
+    await finish(
+      { db, tenant: { id: evaluation.tenantId } },
+      evaluation,
+      "failed",
+      "The app stopped while the evaluation ran; the items it finished are kept",
+    );
   }
   return active.length;
 }
@@ -230,17 +322,35 @@ export async function failInterruptedEvaluations(db: Db): Promise<number> {
  * Ends the tenant's evaluations whose process stopped sending heartbeats (it died, on PostgreSQL)
  * as failed, keeping their finished items. Readers call it, so nothing is left `running` forever.
  */
-export async function failSilentEvaluations(db: Db, tenantId: string, now = Date.now()): Promise<number> {
-  const silent = await repo.listSilentEvaluations(db, tenantId, new Date(now - EVALUATION_STALE_AFTER_MS));
+export async function failSilentEvaluations(
+  db: Db,
+  tenantId: string,
+  now = Date.now(),
+): Promise<number> {
+  const silent = await repo.listSilentEvaluations(
+    db,
+    tenantId,
+    new Date(now - EVALUATION_STALE_AFTER_MS),
+  );
   for (const evaluation of silent) {
     if (running.has(evaluation.id)) continue; // ours, and alive: a heartbeat is late, not missing
-    await finish({ db, tenant: { id: tenantId } }, evaluation, "failed", `The process running the evaluation stopped (no heartbeat for ${EVALUATION_STALE_AFTER_MS / 1000} s); the items it finished are kept`);
+    await finish(
+      { db, tenant: { id: tenantId } },
+      evaluation,
+      "failed",
+      `The process running the evaluation stopped (no heartbeat for ${EVALUATION_STALE_AFTER_MS / 1000} s); the items it finished are kept`,
+    );
   }
   return silent.length;
 }
 
 const addUsage = (a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined =>
-  a || b ? { inputTokens: (a?.inputTokens ?? 0) + (b?.inputTokens ?? 0), outputTokens: (a?.outputTokens ?? 0) + (b?.outputTokens ?? 0) } : undefined;
+  a || b
+    ? {
+        inputTokens: (a?.inputTokens ?? 0) + (b?.inputTokens ?? 0),
+        outputTokens: (a?.outputTokens ?? 0) + (b?.outputTokens ?? 0),
+      }
+    : undefined;
 
 /** Runs one item, scores it and stores it. Answers whether it was stored, or why the evaluation must stop. */
 async function evaluateItem(
@@ -260,7 +370,9 @@ async function evaluateItem(
   try {
     const run = await startRun(ctx, deps.runDeps, {
       workflowId: evaluation.workflowId,
-      ...(evaluation.isDraft ? { draft: true } : { versionId: evaluation.workflowVersionId ?? undefined }),
+      ...(evaluation.isDraft
+        ? { draft: true }
+        : { versionId: evaluation.workflowVersionId ?? undefined }),
       input: item.input,
       trigger: "evaluation",
       triggerId: evaluation.id,
@@ -269,17 +381,22 @@ async function evaluateItem(
     runVersionId = run.versionId;
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    if (error.code === "QUOTA_EXCEEDED" && error.details?.limit === "maxConcurrentRuns") return { stored: false, busy: error.message };
+    if (error.code === "QUOTA_EXCEEDED" && error.details?.limit === "maxConcurrentRuns")
+      return { stored: false, busy: error.message };
     // An item whose input the workflow refuses fails alone; anything else (a quota, a draft that does not
     // compile, a paused or deleted workflow) stops the evaluation.
-    if (error.code !== "INVALID_INPUT" || error.details?.diagnostics) return { stored: false, stop: error.message };
+    if (error.code !== "INVALID_INPUT" || error.details?.diagnostics)
+      return { stored: false, stop: error.message };
     startError = error.message;
   }
   if (runId) {
     // waitForRun answers only the events that settle a run.
     flight.runs++;
     try {
-      end = (await waitForRun(ctx, deps.runDeps.bus, runId, { timeoutMs: deps.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS, signal: cancelled })) as SettledEvent | undefined;
+      end = (await waitForRun(ctx, deps.runDeps.bus, runId, {
+        timeoutMs: deps.itemTimeoutMs ?? DEFAULT_ITEM_TIMEOUT_MS,
+        signal: cancelled,
+      })) as SettledEvent | undefined;
     } finally {
       flight.runs--;
     }
@@ -338,7 +455,12 @@ async function evaluateItem(
   });
   // The learning link: the item's run counts once, as an outcome whose success measure is the
   // item's score (the executor leaves evaluation runs out), in the learning book, never in an experiment.
-  if (runId && runVersionId && scored.score !== null && (end?.type === "run.completed" || end?.type === "run.failed")) {
+  if (
+    runId &&
+    runVersionId &&
+    scored.score !== null &&
+    (end?.type === "run.completed" || end?.type === "run.failed")
+  ) {
     deps.runDeps.outcomes?.record({
       runId,
       tenantId: ctx.tenant.id,
@@ -355,7 +477,9 @@ async function evaluateItem(
   return { stored: true };
 }
 
-function toEvaluatedItem(row: Awaited<ReturnType<typeof repo.listEvaluationItems>>[number]): EvaluatedItem {
+function toEvaluatedItem(
+  row: Awaited<ReturnType<typeof repo.listEvaluationItems>>[number],
+): EvaluatedItem {
   return {
     itemId: row.itemId,
     results: row.results as EvaluatorResult[],
@@ -376,20 +500,29 @@ async function evaluationOf(ctx: TenantContext, id: string) {
  * Cancels a running evaluation: no more items start, runs in flight are cancelled, finished items
  * are kept. The process running it hears it over the bus.
  */
-export async function cancelEvaluation(ctx: TenantContext, deps: Pick<EvaluationDeps, "runDeps">, id: string) {
+export async function cancelEvaluation(
+  ctx: TenantContext,
+  deps: Pick<EvaluationDeps, "runDeps">,
+  id: string,
+) {
   const evaluation = await evaluationOf(ctx, id);
   const cancelled = await withAudit(ctx, async (tx) => ({
     value: await repo.cancelEvaluation(tx, ctx.tenant.id, id),
     audit: { action: "evaluation.cancel", targetType: "evaluation", targetId: id },
   }));
-  if (!cancelled) throw new AppError("CONFLICT", `The evaluation has already ended (${evaluation.status})`);
+  if (!cancelled)
+    throw new AppError("CONFLICT", `The evaluation has already ended (${evaluation.status})`);
   await deps.runDeps.bus.publish(evaluationControlChannel(id), { action: "cancel" });
   return cancelled;
 }
 
-export async function listEvaluations(ctx: TenantContext, filter: { workflowId: string; datasetId?: string; limit: number }) {
+export async function listEvaluations(
+  ctx: TenantContext,
+  filter: { workflowId: string; datasetId?: string; limit: number },
+) {
   await failSilentEvaluations(ctx.db, ctx.tenant.id);
-  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, filter.workflowId))) throw notFound("workflow", filter.workflowId);
+  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, filter.workflowId)))
+    throw notFound("workflow", filter.workflowId);
   return repo.listEvaluations(ctx.db, ctx.tenant.id, filter);
 }
 
@@ -411,7 +544,12 @@ export async function getEvaluation(ctx: TenantContext, id: string) {
     datasetVersion: evaluation.datasetVersion,
     items: items.map((item) => {
       const source = byId.get(item.itemId);
-      return { ...item, input: source?.input ?? null, reference: source?.reference ?? null, tags: source?.tags ?? [] };
+      return {
+        ...item,
+        input: source?.input ?? null,
+        reference: source?.reference ?? null,
+        tags: source?.tags ?? [],
+      };
     }),
   };
 }
@@ -420,15 +558,29 @@ export async function getEvaluation(ctx: TenantContext, id: string) {
  * Compares two evaluations of the same dataset version item by item: regressions first, scores
  * with intervals, cost and latency deltas (engine compareEvaluations).
  */
-export async function compare(ctx: TenantContext, input: { baseId: string; candidateId: string; tolerance?: number }) {
-  const [base, candidate] = await Promise.all([evaluationOf(ctx, input.baseId), evaluationOf(ctx, input.candidateId)]);
+export async function compare(
+  ctx: TenantContext,
+  input: { baseId: string; candidateId: string; tolerance?: number },
+) {
+  const [base, candidate] = await Promise.all([
+    evaluationOf(ctx, input.baseId),
+    evaluationOf(ctx, input.candidateId),
+  ]);
   const [baseItems, candidateItems] = await Promise.all([
     repo.listEvaluationItems(ctx.db, ctx.tenant.id, base.id),
     repo.listEvaluationItems(ctx.db, ctx.tenant.id, candidate.id),
   ]);
   const result = compareEvaluations(
-    { evaluationId: base.id, datasetVersionId: base.datasetVersionId, items: baseItems.map(toEvaluatedItem) },
-    { evaluationId: candidate.id, datasetVersionId: candidate.datasetVersionId, items: candidateItems.map(toEvaluatedItem) },
+    {
+      evaluationId: base.id,
+      datasetVersionId: base.datasetVersionId,
+      items: baseItems.map(toEvaluatedItem),
+    },
+    {
+      evaluationId: candidate.id,
+      datasetVersionId: candidate.datasetVersionId,
+      items: candidateItems.map(toEvaluatedItem),
+    },
     { tolerance: input.tolerance },
   );
   if (!result.ok) throw new AppError("INVALID_INPUT", result.error);

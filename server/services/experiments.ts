@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { AppError, notFound } from "@/engine/errors";
-import { assignArm, createExperiment, evaluateExperiment, type Experiment, type ExperimentResult } from "@/engine/learning/experiments";
+import {
+  assignArm,
+  createExperiment,
+  evaluateExperiment,
+  type Experiment,
+  type ExperimentResult,
+} from "@/engine/learning/experiments";
 import { createRng } from "@/engine/learning/random";
 import type { Db } from "@/db/client";
 import { EvaluatorListSchema } from "@/engine/evaluation";
@@ -9,7 +15,10 @@ import { findDataset } from "@/server/repositories/datasets";
 import { isUniqueViolation } from "@/server/repositories/errors";
 import * as repo from "@/server/repositories/learning";
 import { findVersion, insertVersion } from "@/server/repositories/runs";
-import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
+import {
+  findLatestPublishedVersion,
+  findVersionDetail,
+} from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
@@ -33,7 +42,10 @@ export const createExperimentInput = z.object({
 /**
  * An experiment as the pages show it: its row, its arms (with their version's note as label), and the verdict: the stop rule's when it ended, else the evidence now.
  */
-function present(row: repo.ExperimentRow & { workflowName?: string | null }, labels: Record<string, string> = {}) {
+function present(
+  row: repo.ExperimentRow & { workflowName?: string | null },
+  labels: Record<string, string> = {},
+) {
   const state = row.state as Experiment;
   return {
     id: row.id,
@@ -67,22 +79,39 @@ function present(row: repo.ExperimentRow & { workflowName?: string | null }, lab
  * sampling), until the stop rule names a winner or a person stops it; the experiment then ends and
  * runs go to the latest published version again (promoteExperimentWinner, "Keep" on its page, publishes the winner again).
  */
-export async function startExperiment(ctx: TenantContext, input: z.infer<typeof createExperimentInput>) {
-  if (input.versionA === input.versionB) throw new AppError("INVALID_INPUT", "Pick two different versions", { field: "versionB" });
+export async function startExperiment(
+  ctx: TenantContext,
+  input: z.infer<typeof createExperimentInput>,
+) {
+  if (input.versionA === input.versionB)
+    throw new AppError("INVALID_INPUT", "Pick two different versions", { field: "versionB" });
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
-  const [a, b] = await Promise.all([findVersionDetail(ctx.db, ctx.tenant.id, input.versionA), findVersionDetail(ctx.db, ctx.tenant.id, input.versionB)]);
-  for (const [field, version] of [["versionA", a], ["versionB", b]] as const) {
+  const [a, b] = await Promise.all([
+    findVersionDetail(ctx.db, ctx.tenant.id, input.versionA),
+    findVersionDetail(ctx.db, ctx.tenant.id, input.versionB),
+  ]);
+  for (const [field, version] of [
+    ["versionA", a],
+    ["versionB", b],
+  ] as const) {
     if (!version || version.workflowId !== workflow.id || version.version === null) {
       throw new AppError("INVALID_INPUT", "Choose a published version of this workflow", { field });
     }
   }
   const successMeasure = input.successMeasure ?? { kind: "run-success" };
   await assertMeasureOf(ctx, workflow.id, successMeasure);
-  if (await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id)) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
+  if (await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id))
+    throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
   const arms: [string, string] = [`v${a!.version}`, `v${b!.version}`];
   const id = randomUUID();
-  const state = createExperiment({ id, arms, split: input.split, assignment: input.assignment, stopRule: { minPerArm: input.minPerArm, maxTotal: input.maxTotal } });
+  const state = createExperiment({
+    id,
+    arms,
+    split: input.split,
+    assignment: input.assignment,
+    stopRule: { minPerArm: input.minPerArm, maxTotal: input.maxTotal },
+  });
   const row = await withAudit(ctx, async (tx) => {
     const created = await repo.insertExperiment(tx, {
       id,
@@ -94,10 +123,22 @@ export async function startExperiment(ctx: TenantContext, input: z.infer<typeof 
       successMeasure: successMeasure.kind === "run-success" ? null : successMeasure,
       createdBy: ctx.actor.userId,
     });
-    return { value: created, audit: { action: "experiment.start", targetType: "experiment", targetId: id, metadata: { workflowId: workflow.id, arms, successMeasure } } };
+    return {
+      value: created,
+      audit: {
+        action: "experiment.start",
+        targetType: "experiment",
+        targetId: id,
+        metadata: { workflowId: workflow.id, arms, successMeasure },
+      },
+    };
   }).catch((error: unknown) => {
     // Another experiment started on the workflow at the same moment.
-    if (isUniqueViolation(error, "experiments_one_running_key")) throw new AppError("CONFLICT", "This workflow already has a running experiment: stop it first");
+    if (isUniqueViolation(error, "experiments_one_running_key"))
+      throw new AppError(
+        "CONFLICT",
+        "This workflow already has a running experiment: stop it first",
+      );
     throw error;
   });
   return present(row);
@@ -107,10 +148,17 @@ export async function startExperiment(ctx: TenantContext, input: z.infer<typeof 
 async function assertMeasureOf(ctx: TenantContext, workflowId: string, measure: SuccessMeasure) {
   if (measure.kind === "run-success") return;
   const dataset = await findDataset(ctx.db, ctx.tenant.id, measure.datasetId);
-  if (!dataset || dataset.workflowId !== workflowId) throw new AppError("INVALID_INPUT", "Choose a dataset of this workflow", { field: "successMeasure" });
+  if (!dataset || dataset.workflowId !== workflowId)
+    throw new AppError("INVALID_INPUT", "Choose a dataset of this workflow", {
+      field: "successMeasure",
+    });
   const evaluators = EvaluatorListSchema.safeParse(dataset.evaluators);
   if (!evaluators.success || !evaluators.data.some((e) => e.id === measure.evaluatorId)) {
-    throw new AppError("INVALID_INPUT", `The dataset "${dataset.name}" has no evaluator "${measure.evaluatorId}"`, { field: "successMeasure" });
+    throw new AppError(
+      "INVALID_INPUT",
+      `The dataset "${dataset.name}" has no evaluator "${measure.evaluatorId}"`,
+      { field: "successMeasure" },
+    );
   }
 }
 
@@ -118,10 +166,18 @@ export async function stopExperiment(ctx: TenantContext, id: string) {
   return withAudit(ctx, async (tx) => {
     const row = await repo.findExperiment(tx, ctx.tenant.id, id);
     if (!row) throw notFound("experiment", id);
-    if (row.status !== "running") throw new AppError("CONFLICT", "The experiment has ended already");
+    if (row.status !== "running")
+      throw new AppError("CONFLICT", "The experiment has ended already");
     const state = row.state as Experiment;
-    const updated = await repo.updateExperiment(tx, id, { status: "stopped", endedAt: new Date(), result: evaluateExperiment(state) });
-    return { value: present(updated!), audit: { action: "experiment.stop", targetType: "experiment", targetId: id } };
+    const updated = await repo.updateExperiment(tx, id, {
+      status: "stopped",
+      endedAt: new Date(),
+      result: evaluateExperiment(state),
+    });
+    return {
+      value: present(updated!),
+      audit: { action: "experiment.stop", targetType: "experiment", targetId: id },
+    };
   });
 }
 
@@ -133,13 +189,27 @@ export async function stopExperiment(ctx: TenantContext, id: string) {
 export async function promoteExperimentWinner(ctx: TenantContext, id: string) {
   const row = await repo.findExperiment(ctx.db, ctx.tenant.id, id);
   if (!row) throw notFound("experiment", id);
-  if (row.status === "running") throw new AppError("CONFLICT", "The experiment is still running: its winner is known when it ends");
+  if (row.status === "running")
+    throw new AppError(
+      "CONFLICT",
+      "The experiment is still running: its winner is known when it ends",
+    );
   const winner = (row.result as ExperimentResult | null)?.winner;
-  if (!winner) throw new AppError("CONFLICT", "The experiment ended without a winner: publish the version you prefer from the canvas");
-  const [version, latest] = await Promise.all([findVersion(ctx.db, ctx.tenant.id, row.versions[winner]!), findLatestPublishedVersion(ctx.db, ctx.tenant.id, row.workflowId)]);
+  if (!winner)
+    throw new AppError(
+      "CONFLICT",
+      "The experiment ended without a winner: publish the version you prefer from the canvas",
+    );
+  const [version, latest] = await Promise.all([
+    findVersion(ctx.db, ctx.tenant.id, row.versions[winner]!),
+    findLatestPublishedVersion(ctx.db, ctx.tenant.id, row.workflowId),
+  ]);
   if (!version) throw notFound("workflow version", row.versions[winner]!);
   // The latest version is the winner, or a copy of it (kept once already): runs go to it.
-  const latestDocument = latest && latest.id !== version.id ? (await findVersion(ctx.db, ctx.tenant.id, latest.id))?.document : version.document;
+  const latestDocument =
+    latest && latest.id !== version.id
+      ? (await findVersion(ctx.db, ctx.tenant.id, latest.id))?.document
+      : version.document;
   if (latest && JSON.stringify(latestDocument) === JSON.stringify(version.document)) {
     throw new AppError("CONFLICT", `The latest version is ${winner}'s already: runs go to it`);
   }
@@ -155,7 +225,12 @@ export async function promoteExperimentWinner(ctx: TenantContext, id: string) {
     });
     return {
       value: { versionId: published.id, version: published.version!, winner },
-      audit: { action: "experiment.promote", targetType: "experiment", targetId: id, metadata: { winner, version: published.version } },
+      audit: {
+        action: "experiment.promote",
+        targetType: "experiment",
+        targetId: id,
+        metadata: { winner, version: published.version },
+      },
     };
   });
 }
@@ -171,8 +246,15 @@ export async function getExperiment(ctx: TenantContext, id: string) {
     labels[arm] = note ? `${arm} · ${note}` : arm;
   }
   const measure = readSuccessMeasure(row.successMeasure);
-  const dataset = measure.kind === "evaluator" ? await findDataset(ctx.db, ctx.tenant.id, measure.datasetId) : undefined;
-  const evaluator = dataset ? EvaluatorListSchema.safeParse(dataset.evaluators).data?.find((e) => measure.kind === "evaluator" && e.id === measure.evaluatorId) : undefined;
+  const dataset =
+    measure.kind === "evaluator"
+      ? await findDataset(ctx.db, ctx.tenant.id, measure.datasetId)
+      : undefined;
+  const evaluator = dataset
+    ? EvaluatorListSchema.safeParse(dataset.evaluators).data?.find(
+        (e) => measure.kind === "evaluator" && e.id === measure.evaluatorId,
+      )
+    : undefined;
   return {
     ...present({ ...row, workflowName: workflow?.name ?? null }, labels),
     /** How the page names the success measure: the evaluator (by its name) and its dataset. */
@@ -191,10 +273,19 @@ export async function listExperiments(ctx: TenantContext) {
  * The version a run of the workflow takes while it has a running experiment (runs that name a
  * version, or run the draft, are not part of it). Undefined without an experiment.
  */
-export async function assignExperimentVersion(db: Db, tenantId: string, experimentId: string, runKey: string): Promise<string | undefined> {
+export async function assignExperimentVersion(
+  db: Db,
+  tenantId: string,
+  experimentId: string,
+  runKey: string,
+): Promise<string | undefined> {
   const row = await repo.findExperiment(db, tenantId, experimentId);
   if (!row || row.status !== "running") return undefined;
   const state = row.state as Experiment;
-  const arm = assignArm(state, runKey, state.assignment === "thompson" ? createRng(Date.now() ^ (Math.random() * 2 ** 31)) : undefined);
+  const arm = assignArm(
+    state,
+    runKey,
+    state.assignment === "thompson" ? createRng(Date.now() ^ (Math.random() * 2 ** 31)) : undefined,
+  );
   return row.versions[arm];
 }

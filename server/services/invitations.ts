@@ -19,7 +19,11 @@ export const INVITATION_EXPIRY_DAYS = [1, 7, 30] as const;
 export const MIN_PASSWORD_LENGTH = 12;
 
 const email = z.string().trim().toLowerCase().pipe(z.email("Enter an e-mail address"));
-const token = z.string().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, "This invitation link is not valid.");
+const token = z
+  .string()
+  .min(20)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, "This invitation link is not valid.");
 
 export const createInvitationInput = z.object({
   role: roleSchema,
@@ -32,7 +36,10 @@ export const signUpInput = z.object({
   token,
   name: z.string().trim().min(1, "Enter your name").max(100, "At most 100 characters"),
   email,
-  password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(1024, "At most 1,024 characters"),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(1024, "At most 1,024 characters"),
 });
 
 /** Only this hash is stored: the link itself is shown once, to the admin who made it. */
@@ -56,7 +63,12 @@ const CLOSED_MESSAGES: Record<Exclude<InvitationStatus, "pending">, string> = {
 
 async function findByToken(db: Db, value: string) {
   const found = await repo.findInvitationByTokenHash(db, hashInvitationToken(value));
-  if (!found) throw new AppError("NOT_FOUND", "This invitation link is not valid. Check that you copied all of it.", { what: "invitation" });
+  if (!found)
+    throw new AppError(
+      "NOT_FOUND",
+      "This invitation link is not valid. Check that you copied all of it.",
+      { what: "invitation" },
+    );
   return found;
 }
 
@@ -71,12 +83,17 @@ async function findOpenByToken(db: Db, value: string, now: Date) {
 
 // ── administration (member.manage) ──────────────────────────────────────────
 
-export async function createInvitation(ctx: TenantContext, input: z.infer<typeof createInvitationInput>) {
+export async function createInvitation(
+  ctx: TenantContext,
+  input: z.infer<typeof createInvitationInput>,
+) {
   assertMayGrant(ctx, input.role);
   if (input.email) {
     const existing = await findUserByEmail(ctx.db, input.email);
     if (existing && (await findMember(ctx.db, ctx.tenant.id, existing.id))) {
-      throw conflict(`${input.email} is already a member of ${ctx.tenant.name}.`, { field: "email" });
+      throw conflict(`${input.email} is already a member of ${ctx.tenant.name}.`, {
+        field: "email",
+      });
     }
   }
   const secret = randomBytes(32).toString("base64url");
@@ -96,26 +113,45 @@ export async function createInvitation(ctx: TenantContext, input: z.infer<typeof
         action: "invitation.create",
         targetType: "invitation",
         targetId: invitation.id,
-        metadata: { name: input.email ?? "anyone with the link", role: input.role, expiresAt: expiresAt.toISOString() },
+        metadata: {
+          name: input.email ?? "anyone with the link",
+          role: input.role,
+          expiresAt: expiresAt.toISOString(),
+        },
       },
     };
   });
 }
 
-export function listInvitations(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {
-  return repo.listPendingInvitations(ctx.db, { tenantId: ctx.tenant.id, now: new Date(), cursor: page.cursor, limit: page.limit });
+export function listInvitations(
+  ctx: TenantContext,
+  page: { cursor?: string | null; limit: number },
+) {
+  return repo.listPendingInvitations(ctx.db, {
+    tenantId: ctx.tenant.id,
+    now: new Date(),
+    cursor: page.cursor,
+    limit: page.limit,
+  });
 }
 
 export async function revokeInvitation(ctx: TenantContext, id: string) {
   const invitation = await repo.findInvitation(ctx.db, ctx.tenant.id, id);
   if (!invitation) throw notFound("invitation", id);
   const status = statusOf(invitation, new Date());
-  if (status === "accepted" || status === "revoked") throw conflict(`This invitation was already ${status}.`, { status });
+  if (status === "accepted" || status === "revoked")
+    throw conflict(`This invitation was already ${status}.`, { status });
   return withAudit(ctx, async (tx) => {
-    if (!(await repo.markInvitationRevoked(tx, ctx.tenant.id, id, new Date()))) throw conflict("This invitation was just used or revoked.");
+    if (!(await repo.markInvitationRevoked(tx, ctx.tenant.id, id, new Date())))
+      throw conflict("This invitation was just used or revoked.");
     return {
       value: { id },
-      audit: { action: "invitation.revoke", targetType: "invitation", targetId: id, metadata: { name: invitation.email ?? "anyone with the link", role: invitation.role } },
+      audit: {
+        action: "invitation.revoke",
+        targetType: "invitation",
+        targetId: id,
+        metadata: { name: invitation.email ?? "anyone with the link", role: invitation.role },
+      },
     };
   });
 }
@@ -134,7 +170,11 @@ export async function getInvitation(ctx: { db: Db }, value: string) {
   };
 }
 
-export type AcceptOutcome = { outcome: "joined" | "already-member"; tenant: { id: string; name: string }; role: Role };
+export type AcceptOutcome = {
+  outcome: "joined" | "already-member";
+  tenant: { id: string; name: string };
+  role: Role;
+};
 
 /** Adds the membership, uses up the invitation and makes the tenant the user's current one, audited in the tenant. */
 function join(
@@ -147,16 +187,29 @@ function join(
     if (!(await repo.markInvitationAccepted(tx, invitation.id, ctx.actor.userId, new Date()))) {
       throw conflict(CLOSED_MESSAGES.accepted);
     }
-    await insertMembership(tx, { tenantId: tenant.id, userId: ctx.actor.userId, role: invitation.role });
+    await insertMembership(tx, {
+      tenantId: tenant.id,
+      userId: ctx.actor.userId,
+      role: invitation.role,
+    });
     await setLastTenant(tx, ctx.actor.userId, tenant.id);
     return {
-      value: { outcome: "joined", tenant: { id: tenant.id, name: tenant.name }, role: invitation.role },
+      value: {
+        outcome: "joined",
+        tenant: { id: tenant.id, name: tenant.name },
+        role: invitation.role,
+      },
       audit: {
         tenantId: tenant.id,
         action: "invitation.accept",
         targetType: "user",
         targetId: ctx.actor.userId,
-        metadata: { name: ctx.actor.email, role: invitation.role, invitationId: invitation.id, ...metadata },
+        metadata: {
+          name: ctx.actor.email,
+          role: invitation.role,
+          invitationId: invitation.id,
+          ...metadata,
+        },
       },
     };
   });
@@ -165,8 +218,14 @@ function join(
 function assertBoundTo(invitation: repo.InvitationRow, address: string, whenSignedIn: boolean) {
   if (!invitation.email || invitation.email === address.toLowerCase()) return;
   throw whenSignedIn
-    ? forbidden(`This invitation is for ${invitation.email}, and you are signed in as ${address}. Sign in as ${invitation.email} to accept it.`)
-    : new AppError("INVALID_INPUT", `This invitation is for ${invitation.email}: create the account with that e-mail.`, { field: "email" });
+    ? forbidden(
+        `This invitation is for ${invitation.email}, and you are signed in as ${address}. Sign in as ${invitation.email} to accept it.`,
+      )
+    : new AppError(
+        "INVALID_INPUT",
+        `This invitation is for ${invitation.email}: create the account with that e-mail.`,
+        { field: "email" },
+      );
 }
 
 /** A signed-in user accepts. Someone already in the tenant keeps their role: nothing changes. */
@@ -174,7 +233,12 @@ export async function acceptInvitation(ctx: ServiceContext, value: string): Prom
   const found = await findOpenByToken(ctx.db, value, new Date());
   assertBoundTo(found.invitation, ctx.actor.email, true);
   const existing = await findMember(ctx.db, found.tenant.id, ctx.actor.userId);
-  if (existing) return { outcome: "already-member", tenant: { id: found.tenant.id, name: found.tenant.name }, role: existing.role };
+  if (existing)
+    return {
+      outcome: "already-member",
+      tenant: { id: found.tenant.id, name: found.tenant.name },
+      role: existing.role,
+    };
   return join(ctx, found);
 }
 
@@ -182,18 +246,30 @@ export async function acceptInvitation(ctx: ServiceContext, value: string): Prom
  * A visitor without an account creates one through the link and joins in the same transaction;
  * the client then signs in with the new password (the tenant is already their current one).
  */
-export async function signUpWithInvitation(ctx: { db: Db; meta: RequestMeta }, input: z.infer<typeof signUpInput>) {
+export async function signUpWithInvitation(
+  ctx: { db: Db; meta: RequestMeta },
+  input: z.infer<typeof signUpInput>,
+) {
   const found = await findOpenByToken(ctx.db, input.token, new Date());
   assertBoundTo(found.invitation, input.email, false);
   const accountExists = () =>
-    conflict(`There is already an account for ${input.email}: sign in to accept the invitation.`, { field: "email" });
+    conflict(`There is already an account for ${input.email}: sign in to accept the invitation.`, {
+      field: "email",
+    });
   if (await findUserByEmail(ctx.db, input.email)) throw accountExists();
   const passwordHash = await hashPassword(input.password);
   try {
     return await ctx.db.transaction(async (tx) => {
-      const user = await insertUser(tx as unknown as Db, { email: input.email, name: input.name, passwordHash, isSuperadmin: false });
+      const user = await insertUser(tx as unknown as Db, {
+        email: input.email,
+        name: input.name,
+        passwordHash,
+        isSuperadmin: false,
+      });
       const actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: false };
-      const outcome = await join({ db: tx as unknown as Db, actor, meta: ctx.meta }, found, { newAccount: true });
+      const outcome = await join({ db: tx as unknown as Db, actor, meta: ctx.meta }, found, {
+        newAccount: true,
+      });
       return { ...outcome, email: user.email };
     });
   } catch (error) {

@@ -13,7 +13,13 @@ import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { getExperiment, promoteExperimentWinner, startExperiment } from "./experiments";
-import { getLearningOverview, getPlannerContext, predictRun, rateRun, recordProposal } from "./learning";
+import {
+  getLearningOverview,
+  getPlannerContext,
+  predictRun,
+  rateRun,
+  recordProposal,
+} from "./learning";
 import { publishVersion, startRun } from "./runs";
 
 /**
@@ -49,21 +55,40 @@ afterAll(async () => {
 
 const adminContext = () => makeTenantContext(database.db, "admin");
 
-const input = makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } });
+const input = makeNode("input", "in", {
+  schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+});
 const greets = makeWorkflow({
   name: "Greeting",
-  nodes: [input, makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }), makeNode("output", "out", { name: "greeting" })],
+  nodes: [
+    input,
+    makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
+    makeNode("output", "out", { name: "greeting" }),
+  ],
   edges: chain("in", "greet", "out"),
 });
 /** The second version looks the person up first, in a CRM that is down: every run fails. */
 const looksUp = makeWorkflow({
   name: "Greeting",
-  nodes: [input, makeNode("tool", "lookup", { server: "crm", tool: "lookup", args: { name: "{{input.name}}" } }, { policy: { retry: { maxAttempts: 1 } } }), makeNode("output", "out", { name: "greeting" })],
+  nodes: [
+    input,
+    makeNode(
+      "tool",
+      "lookup",
+      { server: "crm", tool: "lookup", args: { name: "{{input.name}}" } },
+      { policy: { retry: { maxAttempts: 1 } } },
+    ),
+    makeNode("output", "out", { name: "greeting" }),
+  ],
   edges: chain("in", "lookup", "out"),
 });
 
 async function finish(ctx: TenantContext, runId: string) {
-  for (const until = Date.now() + 15_000; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+  for (
+    const until = Date.now() + 15_000;
+    Date.now() < until;
+    await new Promise((r) => setTimeout(r, 20))
+  ) {
     const run = await findRun(ctx.db, ctx.tenant.id, runId);
     if (run && ["completed", "failed"].includes(run.status)) return run;
   }
@@ -73,21 +98,51 @@ async function finish(ctx: TenantContext, runId: string) {
 describe("learning from runs", () => {
   it("splits runs between two versions, names the better one, and learns success rates, predictions and ratings", async () => {
     const ctx = await adminContext();
-    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "Greet a new colleague by name", document: greets, createdBy: ctx.actor.userId });
+    const workflow = await insertWorkflow(ctx.db, {
+      tenantId: ctx.tenant.id,
+      name: "Greeting",
+      description: "Greet a new colleague by name",
+      document: greets,
+      createdBy: ctx.actor.userId,
+    });
     const v1 = await publishVersion(ctx, { workflowId: workflow.id });
-    await saveWorkflowDocument(ctx.db, ctx.tenant.id, workflow.id, { document: looksUp, baseVersion: workflow.version });
+    await saveWorkflowDocument(ctx.db, ctx.tenant.id, workflow.id, {
+      document: looksUp,
+      baseVersion: workflow.version,
+    });
     const v2 = await publishVersion(ctx, { workflowId: workflow.id });
 
     const before = await predictRun(ctx, { workflowId: workflow.id });
     expect(before.prediction.basis).toBe("prior");
 
-    const experiment = await startExperiment(ctx, { workflowId: workflow.id, name: "Look up first?", versionA: v1.id, versionB: v2.id, split: 0.5, assignment: "hash", minPerArm: 5, maxTotal: 30 });
+    const experiment = await startExperiment(ctx, {
+      workflowId: workflow.id,
+      name: "Look up first?",
+      versionA: v1.id,
+      versionB: v2.id,
+      split: 0.5,
+      assignment: "hash",
+      minPerArm: 5,
+      maxTotal: 30,
+    });
     expect(experiment.arms.map((a) => a.id)).toEqual(["v1", "v2"]);
 
     const runs = [];
-    for (let i = 0; i < 30; i++) runs.push(await finish(ctx, (await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { name: `Ada ${i}` } })).id));
+    for (let i = 0; i < 30; i++)
+      runs.push(
+        await finish(
+          ctx,
+          (
+            await startRun(ctx, system.runDeps, {
+              workflowId: workflow.id,
+              input: { name: `Ada ${i}` },
+            })
+          ).id,
+        ),
+      );
     const byVersion = new Map<string, string[]>();
-    for (const run of runs) byVersion.set(run.versionId, [...(byVersion.get(run.versionId) ?? []), run.status]);
+    for (const run of runs)
+      byVersion.set(run.versionId, [...(byVersion.get(run.versionId) ?? []), run.status]);
     // Both arms got traffic, and each arm's runs behave as that version does.
     expect(byVersion.get(v1.id)?.every((s) => s === "completed")).toBe(true);
     expect(byVersion.get(v2.id)?.every((s) => s === "failed")).toBe(true);
@@ -104,12 +159,13 @@ describe("learning from runs", () => {
     expect(result.result).toMatchObject({ status: "stopped", winner: "v1" });
     expect(result.result.reason).toMatch(/^v1 is better with probability/);
 
-
     const overview = await getLearningOverview(ctx);
     expect(overview.outcomes).toBe(30);
     const [taskClass] = overview.classes;
     expect(taskClass!.runs).toBe(30);
-    const rates = Object.fromEntries(taskClass!.strategies.map((s) => [s.strategyId, s.successRate.mean]));
+    const rates = Object.fromEntries(
+      taskClass!.strategies.map((s) => [s.strategyId, s.successRate.mean]),
+    );
     expect(rates["single/default"] ?? rates["chain/default"]).toBeDefined();
 
     // The predictor now speaks from the tenant's history: v1's kind of run mostly succeeds.
@@ -127,7 +183,11 @@ describe("learning from runs", () => {
     // The experiment ended and v2 is still the latest: keeping the winner publishes v1 again as v3.
     const promoted = await promoteExperimentWinner(ctx, experiment.id);
     expect(promoted).toMatchObject({ version: 3, winner: "v1" });
-    const next = await finish(ctx, (await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { name: "Grace" } })).id);
+    const next = await finish(
+      ctx,
+      (await startRun(ctx, system.runDeps, { workflowId: workflow.id, input: { name: "Grace" } }))
+        .id,
+    );
     expect([next.versionId, next.status]).toEqual([promoted.versionId, "completed"]);
     await expect(promoteExperimentWinner(ctx, experiment.id)).rejects.toThrow(/is v1's already/);
   }, 60_000);
@@ -135,8 +195,19 @@ describe("learning from runs", () => {
   it("learns from what a person changed in a proposed workflow before publishing it", async () => {
     const ctx = await adminContext();
     const proposed: WorkflowDocument = greets;
-    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Proposed", description: "Greet a colleague", document: looksUp, createdBy: ctx.actor.userId });
-    await recordProposal(ctx.db, { tenantId: ctx.tenant.id, workflowId: workflow.id, task: "Greet a colleague", document: proposed });
+    const workflow = await insertWorkflow(ctx.db, {
+      tenantId: ctx.tenant.id,
+      name: "Proposed",
+      description: "Greet a colleague",
+      document: looksUp,
+      createdBy: ctx.actor.userId,
+    });
+    await recordProposal(ctx.db, {
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      task: "Greet a colleague",
+      document: proposed,
+    });
     await publishVersion(ctx, { workflowId: workflow.id });
     const { preferences } = await getPlannerContext(ctx.db, ctx.tenant.id);
     expect(preferences.serverBias.crm).toBeGreaterThan(0);

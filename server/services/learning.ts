@@ -7,8 +7,20 @@ import { chooseStrategy } from "@/engine/learning/thompson";
 import type { LearnedPatternStats } from "@/engine/autonomy/decide-pattern";
 import type { TaskFeatures } from "@/engine/autonomy/vocabulary";
 import { classifyTask } from "@/engine/learning/outcome";
-import { createPreferences, learnFromEdit, preferenceBias, type PreferenceBias, type PreferenceCounters } from "@/engine/learning/preferences";
-import { addToMean, createLearningBook, learnedPatternStats, type LearningBook, type StrategyStats } from "@/engine/learning/strategy-stats";
+import {
+  createPreferences,
+  learnFromEdit,
+  preferenceBias,
+  type PreferenceBias,
+  type PreferenceCounters,
+} from "@/engine/learning/preferences";
+import {
+  addToMean,
+  createLearningBook,
+  learnedPatternStats,
+  type LearningBook,
+  type StrategyStats,
+} from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { shortNameOf } from "@/engine/autonomy/server-discovery";
@@ -16,14 +28,20 @@ import * as repo from "@/server/repositories/learning";
 import { findCatalogEntriesByIds } from "@/server/repositories/mcp-catalog";
 import { findRun } from "@/server/repositories/runs";
 import { listAllInstallations } from "@/server/repositories/mcp-installations";
-import { findLatestPublishedVersion, findVersionDetail } from "@/server/repositories/workflow-versions";
+import {
+  findLatestPublishedVersion,
+  findVersionDetail,
+} from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { emptyLearningState, profileVersion } from "./outcome-recorder";
 
 /** A tenant's learning state as the engine's types, empty when nothing was learned yet. */
-export async function loadLearning(db: Db, tenantId: string): Promise<{ book: LearningBook; preferences: PreferenceCounters; outcomes: number }> {
+export async function loadLearning(
+  db: Db,
+  tenantId: string,
+): Promise<{ book: LearningBook; preferences: PreferenceCounters; outcomes: number }> {
   const row = await repo.findLearningState(db, tenantId);
   return {
     book: (row?.book as LearningBook | undefined) ?? createLearningBook(),
@@ -36,13 +54,25 @@ export async function loadLearning(db: Db, tenantId: string): Promise<{ book: Le
  * What the planner takes from a tenant's history: the success statistics per pattern for a task's
  * class (the decision engine weighs them on close calls), and the bias learned from edits.
  */
-export async function getPlannerContext(db: Db, tenantId: string): Promise<{ learnedFor: (features: TaskFeatures) => LearnedPatternStats | undefined; preferences: PreferenceBias }> {
+export async function getPlannerContext(
+  db: Db,
+  tenantId: string,
+): Promise<{
+  learnedFor: (features: TaskFeatures) => LearnedPatternStats | undefined;
+  preferences: PreferenceBias;
+}> {
   const { book, preferences } = await loadLearning(db, tenantId);
-  return { learnedFor: (features) => learnedPatternStats(book, classifyTask(features)), preferences: preferenceBias(preferences) };
+  return {
+    learnedFor: (features) => learnedPatternStats(book, classifyTask(features)),
+    preferences: preferenceBias(preferences),
+  };
 }
 
 /** Keeps the planner's proposal for a workflow created from it, so the user's edits can be learned from. */
-export async function recordProposal(db: Db, input: { tenantId: string; workflowId: string; task: string; document: WorkflowDocument }): Promise<void> {
+export async function recordProposal(
+  db: Db,
+  input: { tenantId: string; workflowId: string; task: string; document: WorkflowDocument },
+): Promise<void> {
   await repo.insertProposal(db, input);
 }
 
@@ -50,7 +80,12 @@ export async function recordProposal(db: Db, input: { tenantId: string; workflow
  * When a workflow made from a proposal is published the first time, what the user changed in it
  * (pattern, servers, models) updates the tenant's preference counters.
  */
-export async function learnFromPublishedProposal(db: Db, tenantId: string, workflowId: string, published: unknown): Promise<void> {
+export async function learnFromPublishedProposal(
+  db: Db,
+  tenantId: string,
+  workflowId: string,
+  published: unknown,
+): Promise<void> {
   const proposal = await repo.findUnlearnedProposal(db, tenantId, workflowId);
   if (!proposal) return;
   // Installation names ("files-prod") are the tenant's; the planner's bias speaks catalog short names ("filesystem").
@@ -61,12 +96,18 @@ export async function learnFromPublishedProposal(db: Db, tenantId: string, workf
     const txDb = tx as unknown as Db;
     const row = await repo.lockLearningState(txDb, tenantId, emptyLearningState());
     const preferences = learnFromEdit(row.preferences as PreferenceCounters, proposed, saved);
-    await repo.saveLearningState(txDb, { tenantId, book: row.book, preferences, outcomes: row.outcomes });
+    await repo.saveLearningState(txDb, {
+      tenantId,
+      book: row.book,
+      preferences,
+      outcomes: row.outcomes,
+    });
     await repo.markProposalLearned(txDb, workflowId);
   });
 }
 
-const rateWithInterval = (stats: StrategyStats) => credibleInterval({ alpha: stats.alpha, beta: stats.beta });
+const rateWithInterval = (stats: StrategyStats) =>
+  credibleInterval({ alpha: stats.alpha, beta: stats.beta });
 
 const meanOrNull = (m: { n: number; mean: number }) => (m.n ? m.mean : null);
 
@@ -92,14 +133,33 @@ export async function getLearningOverview(ctx: TenantContext) {
         }))
         .sort((a, b) => b.successRate.mean - a.successRate.mean);
       const next = chooseStrategy(
-        Object.entries(strategies).map(([id, s]) => ({ id, stats: { alpha: s.alpha, beta: s.beta } })),
+        Object.entries(strategies).map(([id, s]) => ({
+          id,
+          stats: { alpha: s.alpha, beta: s.beta },
+        })),
         rng,
       );
-      return { taskClass, runs: rows.reduce((n, r) => n + r.runs, 0), strategies: rows, thompsonPick: next.id };
+      return {
+        taskClass,
+        runs: rows.reduce((n, r) => n + r.runs, 0),
+        strategies: rows,
+        thompsonPick: next.id,
+      };
     })
     .sort((a, b) => b.runs - a.runs);
-  const patterns = Object.entries(book.byPattern).map(([pattern, stats]) => ({ pattern, runs: stats!.n, successRate: rateWithInterval(stats!), latencyMs: meanOrNull(stats!.latencyMs), costUsd: meanOrNull(stats!.cost) }));
-  return { outcomes, classes, patterns, preferences: { counters: preferences, bias: preferenceBias(preferences) } };
+  const patterns = Object.entries(book.byPattern).map(([pattern, stats]) => ({
+    pattern,
+    runs: stats!.n,
+    successRate: rateWithInterval(stats!),
+    latencyMs: meanOrNull(stats!.latencyMs),
+    costUsd: meanOrNull(stats!.cost),
+  }));
+  return {
+    outcomes,
+    classes,
+    patterns,
+    preferences: { counters: preferences, bias: preferenceBias(preferences) },
+  };
 }
 
 export async function getRunOutcome(ctx: TenantContext, runId: string) {
@@ -110,7 +170,10 @@ export async function getRunOutcome(ctx: TenantContext, runId: string) {
   return null;
 }
 
-export function listRunOutcomes(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {
+export function listRunOutcomes(
+  ctx: TenantContext,
+  page: { cursor?: string | null; limit: number },
+) {
   return repo.listOutcomes(ctx.db, ctx.tenant.id, page);
 }
 
@@ -119,22 +182,48 @@ export function listRunOutcomes(ctx: TenantContext, page: { cursor?: string | nu
  * tenant's history: the version's own outcomes shrunk towards what runs of the same class of task
  * and strategy did (engine/learning predictOutcome), with how much evidence backs each.
  */
-export async function predictRun(ctx: TenantContext, input: { workflowId: string; versionId?: string; draft?: boolean }) {
+export async function predictRun(
+  ctx: TenantContext,
+  input: { workflowId: string; versionId?: string; draft?: boolean },
+) {
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
-  const versionId = input.draft ? undefined : (input.versionId ?? (await findLatestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id))?.id);
+  const versionId = input.draft
+    ? undefined
+    : (input.versionId ??
+      (await findLatestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id))?.id);
   const version = versionId ? await findVersionDetail(ctx.db, ctx.tenant.id, versionId) : undefined;
   if (versionId && !version) throw notFound("workflow version", versionId);
   const profile = profileVersion(workflow, version?.document ?? workflow.document);
   const running = await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id);
   // Runs that name no version go to its arms: the run form says so.
-  const experiment = running ? { id: running.id, name: running.name, arms: Object.keys(running.versions) } : null;
+  const experiment = running
+    ? { id: running.id, name: running.name, arms: Object.keys(running.versions) }
+    : null;
   const { book } = await loadLearning(ctx.db, ctx.tenant.id);
   const general = predictOutcome(book, profile);
   // This version's own runs say most; few of them lean on what similar tasks did (4 runs' worth).
-  const own = await repo.summarizeOutcomes(ctx.db, ctx.tenant.id, versionId ? { versionId } : { workflowId: workflow.id });
-  if (own.n === 0) return { ...profile, experiment, prediction: { ...general, basis: general.basis as PredictionBasis, observations: { ...general.observations, version: 0 } } };
-  const blend = (mine: number | null, prior: number | null) => (mine === null ? prior : prior === null ? mine : (mine * own.n + prior * SHRINK) / (own.n + SHRINK));
+  const own = await repo.summarizeOutcomes(
+    ctx.db,
+    ctx.tenant.id,
+    versionId ? { versionId } : { workflowId: workflow.id },
+  );
+  if (own.n === 0)
+    return {
+      ...profile,
+      experiment,
+      prediction: {
+        ...general,
+        basis: general.basis as PredictionBasis,
+        observations: { ...general.observations, version: 0 },
+      },
+    };
+  const blend = (mine: number | null, prior: number | null) =>
+    mine === null
+      ? prior
+      : prior === null
+        ? mine
+        : (mine * own.n + prior * SHRINK) / (own.n + SHRINK);
   return {
     ...profile,
     experiment,
@@ -156,26 +245,57 @@ const SHRINK = 4;
 export async function rateRun(ctx: TenantContext, input: { runId: string; rating: number }) {
   return withAudit(ctx, async (tx) => {
     const outcome = await repo.findOutcome(tx, ctx.tenant.id, input.runId);
-    if (!outcome) throw new AppError("NOT_FOUND", "That run has no recorded outcome yet: only finished runs can be rated", { what: "outcome" });
+    if (!outcome)
+      throw new AppError(
+        "NOT_FOUND",
+        "That run has no recorded outcome yet: only finished runs can be rated",
+        { what: "outcome" },
+      );
     const state = await repo.lockLearningState(tx, ctx.tenant.id, emptyLearningState());
     if (outcome.rating === null) {
       const book = state.book as LearningBook;
       const stats = book.byClass[outcome.taskClass]?.[outcome.strategyId];
       if (stats) {
         const rated = { ...stats, rating: addToMean(stats.rating, input.rating) };
-        const next = { ...book, byClass: { ...book.byClass, [outcome.taskClass]: { ...book.byClass[outcome.taskClass], [outcome.strategyId]: rated } } };
-        await repo.saveLearningState(tx, { tenantId: ctx.tenant.id, book: next, preferences: state.preferences, outcomes: state.outcomes });
+        const next = {
+          ...book,
+          byClass: {
+            ...book.byClass,
+            [outcome.taskClass]: {
+              ...book.byClass[outcome.taskClass],
+              [outcome.strategyId]: rated,
+            },
+          },
+        };
+        await repo.saveLearningState(tx, {
+          tenantId: ctx.tenant.id,
+          book: next,
+          preferences: state.preferences,
+          outcomes: state.outcomes,
+        });
       }
     }
     const updated = await repo.setOutcomeRating(tx, ctx.tenant.id, input.runId, input.rating);
-    return { value: updated!, audit: { action: "run.rate", targetType: "run", targetId: input.runId, metadata: { rating: input.rating } } };
+    return {
+      value: updated!,
+      audit: {
+        action: "run.rate",
+        targetType: "run",
+        targetId: input.runId,
+        metadata: { rating: input.rating },
+      },
+    };
   });
 }
 
 /** Installation name → the short catalog name of what it installs (filesystem, github, …). */
 async function shortNamesOfInstallations(db: Db, tenantId: string): Promise<Map<string, string>> {
   const installations = await listAllInstallations(db, tenantId);
-  const entries = new Map((await findCatalogEntriesByIds(db, [...new Set(installations.map((i) => i.catalogEntryId))])).map((e) => [e.id, e]));
+  const entries = new Map(
+    (
+      await findCatalogEntriesByIds(db, [...new Set(installations.map((i) => i.catalogEntryId))])
+    ).map((e) => [e.id, e]),
+  );
   const names = new Map<string, string>();
   for (const installation of installations) {
     const entry = entries.get(installation.catalogEntryId);
@@ -185,20 +305,51 @@ async function shortNamesOfInstallations(db: Db, tenantId: string): Promise<Map<
 }
 
 /** The document with every MCP server name it uses passed through `names` (unknown names stay). */
-function renameServers(doc: WorkflowDocument, names: ReadonlyMap<string, string>): WorkflowDocument {
+function renameServers(
+  doc: WorkflowDocument,
+  names: ReadonlyMap<string, string>,
+): WorkflowDocument {
   const rename = (list: string[] | undefined) => list?.map((s) => names.get(s) ?? s);
   return {
     ...doc,
     nodes: doc.nodes.map((node) => {
       switch (node.kind) {
         case "agent":
-          return { ...node, config: { ...node.config, mcpServers: rename(node.config.mcpServers) } };
+          return {
+            ...node,
+            config: { ...node.config, mcpServers: rename(node.config.mcpServers) },
+          };
         case "tool":
-          return node.config.server ? { ...node, config: { ...node.config, server: names.get(node.config.server) ?? node.config.server } } : node;
+          return node.config.server
+            ? {
+                ...node,
+                config: {
+                  ...node.config,
+                  server: names.get(node.config.server) ?? node.config.server,
+                },
+              }
+            : node;
         case "orchestrator":
-          return node.config.worker ? { ...node, config: { ...node.config, worker: { ...node.config.worker, mcpServers: rename(node.config.worker.mcpServers) } } } : node;
+          return node.config.worker
+            ? {
+                ...node,
+                config: {
+                  ...node.config,
+                  worker: {
+                    ...node.config.worker,
+                    mcpServers: rename(node.config.worker.mcpServers),
+                  },
+                },
+              }
+            : node;
         case "swarm":
-          return { ...node, config: { ...node.config, agents: node.config.agents?.map((a) => ({ ...a, mcpServers: rename(a.mcpServers) })) } };
+          return {
+            ...node,
+            config: {
+              ...node.config,
+              agents: node.config.agents?.map((a) => ({ ...a, mcpServers: rename(a.mcpServers) })),
+            },
+          };
         default:
           return node;
       }

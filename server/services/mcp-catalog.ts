@@ -12,7 +12,13 @@ import {
 import { AppError } from "@/engine/errors";
 import { BUILTIN_CATALOG } from "@/server/mcp/builtin-catalog";
 import { resolveLocalPackageBin } from "@/server/mcp/launch";
-import { fetchRegistryServers, parseMcpServersConfig, parseServerJsonText, toMcpServersConfig, type ImportResult } from "@/server/mcp/config-io";
+import {
+  fetchRegistryServers,
+  parseMcpServersConfig,
+  parseServerJsonText,
+  toMcpServersConfig,
+  type ImportResult,
+} from "@/server/mcp/config-io";
 import type { Db } from "@/db/client";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as checks from "@/server/repositories/mcp-checks";
@@ -31,8 +37,14 @@ export const catalogQuery = z.object({
 });
 
 export const importInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("server-json"), text: z.string().min(2, "Paste or choose a server.json file").max(2_000_000) }),
-  z.object({ kind: z.literal("mcp-servers"), text: z.string().min(2, "Paste an mcpServers config").max(2_000_000) }),
+  z.object({
+    kind: z.literal("server-json"),
+    text: z.string().min(2, "Paste or choose a server.json file").max(2_000_000),
+  }),
+  z.object({
+    kind: z.literal("mcp-servers"),
+    text: z.string().min(2, "Paste an mcpServers config").max(2_000_000),
+  }),
   z.object({
     kind: z.literal("registry"),
     url: z.url({ protocol: /^https?$/, error: "Give the registry's http(s) URL" }),
@@ -43,7 +55,11 @@ export const importInput = z.discriminatedUnion("kind", [
 
 const globalForCatalog = globalThis as unknown as { mcpCatalogSeeded?: WeakSet<object> };
 
-function toInsert(serverJson: ServerJson, source: string, toolNames: string[] = []): catalog.CatalogEntryInsert {
+function toInsert(
+  serverJson: ServerJson,
+  source: string,
+  toolNames: string[] = [],
+): catalog.CatalogEntryInsert {
   return {
     name: serverJson.name,
     title: serverJson.title ?? serverJson.name.split("/").at(-1) ?? serverJson.name,
@@ -61,7 +77,10 @@ function toInsert(serverJson: ServerJson, source: string, toolNames: string[] = 
 export async function ensureBuiltinCatalog(db: Db): Promise<void> {
   const seeded = (globalForCatalog.mcpCatalogSeeded ??= new WeakSet());
   if (seeded.has(db)) return;
-  await catalog.insertMissingSharedCatalogEntries(db, BUILTIN_CATALOG.map((b) => toInsert(b.serverJson, "builtin", b.tools)));
+  await catalog.insertMissingSharedCatalogEntries(
+    db,
+    BUILTIN_CATALOG.map((b) => toInsert(b.serverJson, "builtin", b.tools)),
+  );
   seeded.add(db);
 }
 
@@ -76,7 +95,11 @@ export async function getCatalogEntry(ctx: TenantContext, id: string) {
   const entry = await catalog.findVisibleCatalogEntry(ctx.db, ctx.tenant.id, id);
   if (!entry) throw notFound("catalog entry", id);
   const [installed, lastCheck] = await Promise.all([
-    installations.listInstallations(ctx.db, { tenantId: ctx.tenant.id, catalogEntryId: id, limit: 50 }),
+    installations.listInstallations(ctx.db, {
+      tenantId: ctx.tenant.id,
+      catalogEntryId: id,
+      limit: 50,
+    }),
     checks.findLatestCheck(ctx.db, { tenantId: ctx.tenant.id, catalogEntryId: id }),
   ]);
   return {
@@ -93,7 +116,8 @@ export async function getCatalogEntry(ctx: TenantContext, id: string) {
 function describeRunner(entry: ServerJson): string {
   const runner = primaryRunner(entry);
   if (!runner) return "This entry has neither a package nor a remote, so it cannot run.";
-  if ("remote" in runner) return `A remote server at ${runner.remote.url}, reached over ${runner.remote.type}.`;
+  if ("remote" in runner)
+    return `A remote server at ${runner.remote.url}, reached over ${runner.remote.type}.`;
   const pkg = runner.package;
   const id = `${pkg.identifier}${pkg.version ? `@${pkg.version}` : ""}`;
   if (pkg.registryType === "npm") {
@@ -105,7 +129,9 @@ function describeRunner(entry: ServerJson): string {
 }
 
 function toImportError(error: unknown): AppError {
-  return new AppError("INVALID_INPUT", error instanceof Error ? error.message : String(error), { field: "url" });
+  return new AppError("INVALID_INPUT", error instanceof Error ? error.message : String(error), {
+    field: "url",
+  });
 }
 
 /**
@@ -118,26 +144,44 @@ export async function importCatalogEntries(ctx: TenantContext, input: z.infer<ty
   else if (input.kind === "mcp-servers") parsed = parseMcpServersConfig(input.text);
   else {
     try {
-      parsed = await fetchRegistryServers(input.url, { ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}), ...(input.search ? { search: input.search } : {}) });
+      parsed = await fetchRegistryServers(input.url, {
+        ...(input.updatedSince ? { updatedSince: input.updatedSince } : {}),
+        ...(input.search ? { search: input.search } : {}),
+      });
     } catch (error) {
       throw toImportError(error);
     }
   }
-  const source = input.kind === "registry" ? "registry" : input.kind === "server-json" ? "file" : "config";
+  const source =
+    input.kind === "registry" ? "registry" : input.kind === "server-json" ? "file" : "config";
   const builtinNames = new Set(BUILTIN_CATALOG.map((b) => b.serverJson.name));
   const kept = parsed.entries.filter((entry) => !builtinNames.has(entry.name));
   const skipped = [
     ...parsed.skipped,
-    ...parsed.entries.filter((entry) => builtinNames.has(entry.name)).map((entry) => ({ name: entry.name, reason: "a built-in entry has this name" })),
+    ...parsed.entries
+      .filter((entry) => builtinNames.has(entry.name))
+      .map((entry) => ({ name: entry.name, reason: "a built-in entry has this name" })),
   ];
   if (kept.length === 0) {
-    throw new AppError("INVALID_INPUT", `Nothing to import${skipped[0] ? `: ${skipped[0].name}: ${skipped[0].reason}` : ""}`, { field: "text", skipped });
+    throw new AppError(
+      "INVALID_INPUT",
+      `Nothing to import${skipped[0] ? `: ${skipped[0].name}: ${skipped[0].reason}` : ""}`,
+      { field: "text", skipped },
+    );
   }
   return withAudit(ctx, async (tx) => {
-    const rows = await catalog.upsertTenantCatalogEntries(tx, ctx.tenant.id, kept.map((entry) => toInsert(entry, source)));
+    const rows = await catalog.upsertTenantCatalogEntries(
+      tx,
+      ctx.tenant.id,
+      kept.map((entry) => toInsert(entry, source)),
+    );
     return {
       value: { imported: rows.map((r) => ({ id: r.id, name: r.name, title: r.title })), skipped },
-      audit: { action: "catalog.import", targetType: "catalog", metadata: { source, count: rows.length, names: rows.slice(0, 20).map((r) => r.name) } },
+      audit: {
+        action: "catalog.import",
+        targetType: "catalog",
+        metadata: { source, count: rows.length, names: rows.slice(0, 20).map((r) => r.name) },
+      },
     };
   });
 }
@@ -145,10 +189,23 @@ export async function importCatalogEntries(ctx: TenantContext, input: z.infer<ty
 /** The tenant's installed servers as an `mcpServers` config; secrets as `${NAME}` placeholders. */
 export async function exportInstalledConfig(ctx: TenantContext) {
   const rows = await installations.listAllInstallations(ctx.db, ctx.tenant.id);
-  const entries = new Map((await catalog.findCatalogEntriesByIds(ctx.db, [...new Set(rows.map((r) => r.catalogEntryId))])).map((e) => [e.id, e]));
+  const entries = new Map(
+    (
+      await catalog.findCatalogEntriesByIds(ctx.db, [...new Set(rows.map((r) => r.catalogEntryId))])
+    ).map((e) => [e.id, e]),
+  );
   const servers = rows.flatMap((row) => {
     const entry = entries.get(row.catalogEntryId);
-    return entry && row.enabled ? [{ name: row.name, entry: entry.serverJson, config: row.config, secretKeys: row.secretKeys }] : [];
+    return entry && row.enabled
+      ? [
+          {
+            name: row.name,
+            entry: entry.serverJson,
+            config: row.config,
+            secretKeys: row.secretKeys,
+          },
+        ]
+      : [];
   });
   const { mcpServers, skipped } = toMcpServersConfig(servers);
   return { config: { mcpServers }, skipped };

@@ -15,7 +15,10 @@ import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 
 function downReport(error: unknown): CheckReport {
-  return emptyReport(error instanceof Error ? error.message : String(error), isMcpToolError(error) ? (error.details.stderr ?? "") : "");
+  return emptyReport(
+    error instanceof Error ? error.message : String(error),
+    isMcpToolError(error) ? (error.details.stderr ?? "") : "",
+  );
 }
 
 /**
@@ -31,7 +34,11 @@ export async function checkInstallation(ctx: TenantContext, id: string) {
 
   let report: CheckReport;
   try {
-    report = await runServerCheck(installation.name, launchSpecOf(installation, entry), catalogMetaOf(entry.serverJson));
+    report = await runServerCheck(
+      installation.name,
+      launchSpecOf(installation, entry),
+      catalogMetaOf(entry.serverJson),
+    );
   } catch (error) {
     report = downReport(error); // a launch spec that cannot be built (missing input, bad secret)
   }
@@ -58,12 +65,25 @@ export async function checkInstallation(ctx: TenantContext, id: string) {
     if (usable.length > 0) await catalog.setCatalogToolNames(tx, entry.id, usable);
     return {
       value: { ...row, report },
-      audit: { action: "server.check", targetType: "mcp_installation", targetId: installation.id, metadata: { name: installation.name, status: report.status } },
+      audit: {
+        action: "server.check",
+        targetType: "mcp_installation",
+        targetId: installation.id,
+        metadata: { name: installation.name, status: report.status },
+      },
     };
   });
 }
 
-export function listChecks(ctx: TenantContext, query: { installationId?: string; catalogEntryId?: string; cursor?: string | null; limit: number }) {
+export function listChecks(
+  ctx: TenantContext,
+  query: {
+    installationId?: string;
+    catalogEntryId?: string;
+    cursor?: string | null;
+    limit: number;
+  },
+) {
   return checks.listChecks(ctx.db, { ...query, tenantId: ctx.tenant.id });
 }
 
@@ -72,9 +92,18 @@ export function listChecks(ctx: TenantContext, query: { installationId?: string;
  * record; it only refreshes status). Probes installations not checked for `staleMs`, at most
  * `limit` per round, one at a time so a round never floods the machine with processes.
  */
-export async function runHealthRound(db: Db, options: { staleMs: number; limit?: number; pool?: McpPool; now?: Date } = { staleMs: 5 * 60_000 }) {
+export async function runHealthRound(
+  db: Db,
+  options: { staleMs: number; limit?: number; pool?: McpPool; now?: Date } = {
+    staleMs: 5 * 60_000,
+  },
+) {
   const now = options.now ?? new Date();
-  const due = await installations.listInstallationsDueForHealth(db, new Date(now.getTime() - options.staleMs), options.limit ?? 20);
+  const due = await installations.listInstallationsDueForHealth(
+    db,
+    new Date(now.getTime() - options.staleMs),
+    options.limit ?? 20,
+  );
   const pool = options.pool ?? getMcpPool();
   let probed = 0;
   for (const installation of due) {
@@ -82,9 +111,20 @@ export async function runHealthRound(db: Db, options: { staleMs: number; limit?:
     if (!entry) continue;
     let probe;
     try {
-      probe = await probeHealth(pool, poolKeyOf(installation), installation.name, launchSpecOf(installation, entry), catalogMetaOf(entry.serverJson));
+      probe = await probeHealth(
+        pool,
+        poolKeyOf(installation),
+        installation.name,
+        launchSpecOf(installation, entry),
+        catalogMetaOf(entry.serverJson),
+      );
     } catch (error) {
-      probe = { status: "down" as const, latencyMs: null, error: error instanceof Error ? error.message : String(error), unusableTools: 0 };
+      probe = {
+        status: "down" as const,
+        latencyMs: null,
+        error: error instanceof Error ? error.message : String(error),
+        unusableTools: 0,
+      };
     }
     const at = new Date();
     await db.transaction(async (tx) => {
@@ -99,7 +139,12 @@ export async function runHealthRound(db: Db, options: { staleMs: number; limit?:
         report: { error: probe.error, unusableTools: probe.unusableTools },
         createdAt: at,
       });
-      await installations.setInstallationHealth(tx as unknown as Db, installation.tenantId, installation.id, { status: probe.status, latencyMs: probe.latencyMs, lastError: probe.error, at });
+      await installations.setInstallationHealth(
+        tx as unknown as Db,
+        installation.tenantId,
+        installation.id,
+        { status: probe.status, latencyMs: probe.latencyMs, lastError: probe.error, at },
+      );
       // The anomaly watcher's series of this server's health (mcp.health_failure_rate).
       const bucketMs = getEnv().anomaly.bucketMs;
       await addToRollups(tx as unknown as Db, [
@@ -124,14 +169,19 @@ export async function runHealthRound(db: Db, options: { staleMs: number; limit?:
   return { probed };
 }
 
-const globalForHealth = globalThis as unknown as { mcpHealthTimer?: NodeJS.Timeout; mcpHealthFirst?: NodeJS.Timeout };
+const globalForHealth = globalThis as unknown as {
+  mcpHealthTimer?: NodeJS.Timeout;
+  mcpHealthFirst?: NodeJS.Timeout;
+};
 
 /**
  * Starts the periodic health checks (from server/boot.ts). Cheap when idle: a tick with no enabled
  * installation is one count query. The timer is unref'd (it never keeps the process alive), a
  * round never overlaps the previous one, and no failure escapes to crash the process.
  */
-export function startMcpHealthChecks(options: { intervalMs?: number; getDb?: () => Promise<{ db: Db }> } = {}): () => void {
+export function startMcpHealthChecks(
+  options: { intervalMs?: number; getDb?: () => Promise<{ db: Db }> } = {},
+): () => void {
   const intervalMs = options.intervalMs ?? 5 * 60_000;
   if (globalForHealth.mcpHealthTimer) clearInterval(globalForHealth.mcpHealthTimer);
   if (globalForHealth.mcpHealthFirst) clearTimeout(globalForHealth.mcpHealthFirst);
@@ -145,7 +195,10 @@ export function startMcpHealthChecks(options: { intervalMs?: number; getDb?: () 
       if ((await installations.countEnabledInstallations(db)) === 0) return;
       await runHealthRound(db, { staleMs: intervalMs * 0.9 });
     } catch (error) {
-      if (!hasWarned) console.warn(`MCP health checks failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!hasWarned)
+        console.warn(
+          `MCP health checks failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       hasWarned = true;
     } finally {
       isRunning = false;

@@ -1,4 +1,10 @@
-import { Server, type CallToolResult, type RequestId, type ServerEvent, type ServerEventBus } from "@modelcontextprotocol/server";
+import {
+  Server,
+  type CallToolResult,
+  type RequestId,
+  type ServerEvent,
+  type ServerEventBus,
+} from "@modelcontextprotocol/server";
 import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { announceToolsChanged, toolsChangedChannel, type McpToolDefinition } from "./mcp-tools";
@@ -19,9 +25,15 @@ import type { PublishedRunEvent } from "./run-journal";
 export interface McpEndpointPort {
   listTools(): Promise<McpToolDefinition[]>;
   /** Starts the tool's run; a refusal (unknown tool, scope, bad input, quota…) carries the message to show. */
-  startTool(toolName: string, args: unknown): Promise<{ ok: true; runId: string; stepCount: number } | { ok: false; message: string }>;
+  startTool(
+    toolName: string,
+    args: unknown,
+  ): Promise<{ ok: true; runId: string; stepCount: number } | { ok: false; message: string }>;
   /** The run's events until it settles (ends or waits for approval), the time runs out or the signal aborts. */
-  followRun(runId: string, options: { timeoutMs: number; signal: AbortSignal }): AsyncIterable<PublishedRunEvent>;
+  followRun(
+    runId: string,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): AsyncIterable<PublishedRunEvent>;
   cancelRun(runId: string): Promise<void>;
   /** Where a person sees the run (the run page). */
   runUrl(runId: string): string;
@@ -56,7 +68,11 @@ const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
  * request ids apart from another's, and the caller key (tenant and API token) keeps every other
  * token's requests out, however they learned the session id.
  */
-export function mcpCancelChannel(callerKey: string, sessionId: string, requestId: RequestId): string {
+export function mcpCancelChannel(
+  callerKey: string,
+  sessionId: string,
+  requestId: RequestId,
+): string {
   return `mcp-cancel:${callerKey}:${sessionId}:${JSON.stringify(requestId)}`;
 }
 
@@ -67,41 +83,75 @@ const textResult = (text: string, isError: boolean, runId?: string): CallToolRes
 });
 
 /** The tool result for the event that settled a run, or for a wait that ran out. */
-function resultOf(event: RunEvent | undefined, runId: string, port: McpEndpointPort, maxWaitMs: number): CallToolResult {
+function resultOf(
+  event: RunEvent | undefined,
+  runId: string,
+  port: McpEndpointPort,
+  maxWaitMs: number,
+): CallToolResult {
   const where = port.runUrl(runId);
   switch (event?.type) {
     case "run.completed":
-      return { ...textResult(JSON.stringify(event.output), false, runId), structuredContent: event.output };
+      return {
+        ...textResult(JSON.stringify(event.output), false, runId),
+        structuredContent: event.output,
+      };
     case "run.failed": {
       const at = event.error.stepId ? ` at step "${event.error.stepId}"` : "";
-      return textResult(`The workflow run failed${at}: ${event.error.message} (${where})`, true, runId);
+      return textResult(
+        `The workflow run failed${at}: ${event.error.message} (${where})`,
+        true,
+        runId,
+      );
     }
     case "run.cancelled":
       return textResult(`The workflow run was cancelled: ${event.reason} (${where})`, true, runId);
     case "run.waiting": {
       const steps = event.waitingFor.map((w) => `"${w.stepId}" (${w.message})`).join(", ");
-      return textResult(`The workflow run is waiting for a person to approve ${steps}: decide at ${where}; its output will be on that page.`, true, runId);
+      return textResult(
+        `The workflow run is waiting for a person to approve ${steps}: decide at ${where}; its output will be on that page.`,
+        true,
+        runId,
+      );
     }
     default:
-      return textResult(`The workflow run is still going after ${Math.round(maxWaitMs / 1000)} s; follow it at ${where}.`, true, runId);
+      return textResult(
+        `The workflow run is still going after ${Math.round(maxWaitMs / 1000)} s; follow it at ${where}.`,
+        true,
+        runId,
+      );
   }
 }
 
 /** Settled steps, the way notifications/progress counts (it must only go up). */
-const SETTLED_STEP_EVENTS = new Set<RunEvent["type"]>(["step.completed", "step.failed", "step.skipped"]);
+const SETTLED_STEP_EVENTS = new Set<RunEvent["type"]>([
+  "step.completed",
+  "step.failed",
+  "step.skipped",
+]);
 
 /** Builds the per-request MCP server; connect it to a transport that handles one request. */
-export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpointOptions): Server {
+export function createMcpEndpointServer(
+  port: McpEndpointPort,
+  options: McpEndpointOptions,
+): Server {
   const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const server = new Server(MCP_SERVER_INFO, {
     capabilities: { tools: { listChanged: true } },
-    instructions: "Each tool runs a Maestro workflow (its latest published version) and returns the run's output.",
+    instructions:
+      "Each tool runs a Maestro workflow (its latest published version) and returns the run's output.",
   });
 
   server.setRequestHandler("tools/list", async () => {
     const tools = await port.listTools();
     return {
-      tools: tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema })),
+      tools: tools.map((t) => ({
+        name: t.name,
+        title: t.title,
+        description: t.description,
+        inputSchema: t.inputSchema,
+        outputSchema: t.outputSchema,
+      })),
     };
   });
 
@@ -119,23 +169,44 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     signal.addEventListener("abort", onAbort);
     options.hangUp?.addEventListener("abort", onAbort);
     if (options.hangUp?.aborted) stop.abort();
-    const unsubscribe = options.sessionId ? await options.bus.subscribe(mcpCancelChannel(options.callerKey, options.sessionId, requestId), onAbort) : undefined;
+    const unsubscribe = options.sessionId
+      ? await options.bus.subscribe(
+          mcpCancelChannel(options.callerKey, options.sessionId, requestId),
+          onAbort,
+        )
+      : undefined;
     const progressToken = meta?.progressToken;
     let settled = 0;
     let sentProgress = -1;
     let last: RunEvent | undefined;
     try {
       if (stop.signal.aborted) throw stop.signal.reason;
-      for await (const { event } of port.followRun(runId, { timeoutMs: maxWaitMs, signal: stop.signal })) {
+      for await (const { event } of port.followRun(runId, {
+        timeoutMs: maxWaitMs,
+        signal: stop.signal,
+      })) {
         last = event;
         if (progressToken === undefined) continue;
         if (SETTLED_STEP_EVENTS.has(event.type)) settled += 1;
         // Progress must go up: a run that resumes starts again without settling anything new.
-        if ((event.type === "run.started" || SETTLED_STEP_EVENTS.has(event.type)) && settled > sentProgress) {
+        if (
+          (event.type === "run.started" || SETTLED_STEP_EVENTS.has(event.type)) &&
+          settled > sentProgress
+        ) {
           sentProgress = settled;
-          const message = event.type === "run.started" ? "Run started" : `Step "${"stepId" in event ? event.stepId : ""}" ${event.type.slice("step.".length)}`;
-          await notify({ method: "notifications/progress", params: { progressToken, progress: settled, total: Math.max(stepCount, settled), message } })
-            .catch(() => undefined); // a client that hung up gets no progress
+          const message =
+            event.type === "run.started"
+              ? "Run started"
+              : `Step "${"stepId" in event ? event.stepId : ""}" ${event.type.slice("step.".length)}`;
+          await notify({
+            method: "notifications/progress",
+            params: {
+              progressToken,
+              progress: settled,
+              total: Math.max(stepCount, settled),
+              message,
+            },
+          }).catch(() => undefined); // a client that hung up gets no progress
         }
       }
     } catch {
@@ -148,7 +219,11 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     if (stop.signal.aborted && !isSettling(last)) {
       await port.cancelRun(runId).catch(() => undefined); // it may have ended meanwhile
       // The client has stopped listening; the answer only closes the request's stream.
-      return textResult(`Cancelled: the workflow run was cancelled (${port.runUrl(runId)}).`, true, runId);
+      return textResult(
+        `Cancelled: the workflow run was cancelled (${port.runUrl(runId)}).`,
+        true,
+        runId,
+      );
     }
     return resultOf(isSettling(last) ? last : undefined, runId, port, maxWaitMs);
   });
@@ -158,14 +233,17 @@ export function createMcpEndpointServer(port: McpEndpointPort, options: McpEndpo
     const { sessionId } = options;
     const { requestId, reason } = notification.params;
     if (!sessionId || requestId === undefined) return;
-    await options.bus.publish(mcpCancelChannel(options.callerKey, sessionId, requestId), { reason: reason ?? null });
+    await options.bus.publish(mcpCancelChannel(options.callerKey, sessionId, requestId), {
+      reason: reason ?? null,
+    });
   });
 
   return server;
 }
 
 const SETTLING_EVENTS = new Set<RunEvent["type"]>(TERMINAL_RUN_EVENTS);
-const isSettling = (event: RunEvent | undefined): event is RunEvent => event !== undefined && SETTLING_EVENTS.has(event.type);
+const isSettling = (event: RunEvent | undefined): event is RunEvent =>
+  event !== undefined && SETTLING_EVENTS.has(event.type);
 
 /** The change events of one `subscriptions/listen` request; see {@link openToolChanges}. */
 export interface ToolChangesBus extends ServerEventBus {
@@ -185,7 +263,11 @@ const openListens = new Map<string, number>();
  * client that loses its stream sees changes on its next listing). Null when the caller (tenant and
  * API token) already holds MAX_LISTENS_PER_CALLER streams here: each holds a connection open.
  */
-export async function openToolChanges(bus: EventBus, tenantId: string, callerKey: string): Promise<ToolChangesBus | null> {
+export async function openToolChanges(
+  bus: EventBus,
+  tenantId: string,
+  callerKey: string,
+): Promise<ToolChangesBus | null> {
   const held = openListens.get(callerKey) ?? 0;
   if (held >= MAX_LISTENS_PER_CALLER) return null;
   openListens.set(callerKey, held + 1);
@@ -203,7 +285,8 @@ export async function openToolChanges(bus: EventBus, tenantId: string, callerKey
   };
   try {
     stopListening = await bus.subscribe(toolsChangedChannel(tenantId), (message) => {
-      if (message === "tools_list_changed") for (const listener of listeners) listener({ kind: "tools_list_changed" });
+      if (message === "tools_list_changed")
+        for (const listener of listeners) listener({ kind: "tools_list_changed" });
     });
   } catch (error) {
     release();

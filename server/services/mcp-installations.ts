@@ -20,12 +20,19 @@ export const installationName = z
   .trim()
   .min(1, "Give the server a name")
   .max(60, "At most 60 characters")
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, "Lower-case letters, digits, - and _ only (workflows refer to the server by this name)");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]*$/,
+    "Lower-case letters, digits, - and _ only (workflows refer to the server by this name)",
+  );
 
 const inputValue = z.union([z.string().max(4000), z.array(z.string().max(4000)).max(20)]);
 export const installValues = z.record(z.string().max(200), inputValue);
 
-export const installInput = z.object({ catalogEntryId: z.uuid(), name: installationName, values: installValues.default({}) });
+export const installInput = z.object({
+  catalogEntryId: z.uuid(),
+  name: installationName,
+  values: installValues.default({}),
+});
 export const updateInput = z.object({
   id: z.uuid(),
   name: installationName.optional(),
@@ -34,8 +41,10 @@ export const updateInput = z.object({
   clearSecrets: z.array(z.string().max(200)).max(50).optional(),
 });
 
-const nameTaken = (name: string) => conflict(`A server named "${name}" is already installed in this tenant.`, { field: "name" });
-const invalid = (message: string, key: string) => new AppError("INVALID_INPUT", message, { field: `values.${key}` });
+const nameTaken = (name: string) =>
+  conflict(`A server named "${name}" is already installed in this tenant.`, { field: "name" });
+const invalid = (message: string, key: string) =>
+  new AppError("INVALID_INPUT", message, { field: `values.${key}` });
 
 function present(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
@@ -46,23 +55,35 @@ function present(value: string | string[] | undefined): string[] {
  * Checks values against the entry's inputs and splits them into plain config and secrets.
  * `storedSecretKeys` are secrets already set (an update may leave them empty to keep them).
  */
-function splitValues(inputs: InstallInput[], values: InstallValues, storedSecretKeys: string[] = []) {
+function splitValues(
+  inputs: InstallInput[],
+  values: InstallValues,
+  storedSecretKeys: string[] = [],
+) {
   const known = new Map(inputs.map((i) => [i.key, i]));
-  for (const key of Object.keys(values)) if (!known.has(key)) throw invalid(`This server has no input "${key}"`, key);
+  for (const key of Object.keys(values))
+    if (!known.has(key)) throw invalid(`This server has no input "${key}"`, key);
   const config: Record<string, string | string[]> = {};
   const secrets: Record<string, string | string[]> = {};
   for (const input of inputs) {
     const given = present(values[input.key]);
     if (given.length === 0) {
-      if (input.isRequired && !(input.isSecret && storedSecretKeys.includes(input.key)) && input.default === undefined) {
+      if (
+        input.isRequired &&
+        !(input.isSecret && storedSecretKeys.includes(input.key)) &&
+        input.default === undefined
+      ) {
         throw invalid(`${input.label} is required`, input.key);
       }
       continue;
     }
-    if (input.choices && given.some((v) => !input.choices?.includes(v))) throw invalid(`${input.label} must be one of ${input.choices.join(", ")}`, input.key);
-    if (input.format === "number" && given.some((v) => !Number.isFinite(Number(v)))) throw invalid(`${input.label} must be a number`, input.key);
+    if (input.choices && given.some((v) => !input.choices?.includes(v)))
+      throw invalid(`${input.label} must be one of ${input.choices.join(", ")}`, input.key);
+    if (input.format === "number" && given.some((v) => !Number.isFinite(Number(v))))
+      throw invalid(`${input.label} must be a number`, input.key);
     if (input.format === "filepath") {
-      if (input.kind === "argument" && given.some((v) => !/^(\/|[A-Za-z]:[\\/])/.test(v))) throw invalid(`${input.label} must be an absolute path`, input.key);
+      if (input.kind === "argument" && given.some((v) => !/^(\/|[A-Za-z]:[\\/])/.test(v)))
+        throw invalid(`${input.label} must be an absolute path`, input.key);
       for (const path of given) {
         const reason = refusePath(path);
         if (reason) throw invalid(`${input.label} cannot be ${path}: ${reason}`, input.key);
@@ -98,7 +119,12 @@ export async function installServer(ctx: TenantContext, input: z.infer<typeof in
       const { secretsEncrypted: _hidden, ...visible } = row;
       return {
         value: visible,
-        audit: { action: "server.install", targetType: "mcp_installation", targetId: row.id, metadata: { name: row.name, entry: entry.name, secretKeys } },
+        audit: {
+          action: "server.install",
+          targetType: "mcp_installation",
+          targetId: row.id,
+          metadata: { name: row.name, entry: entry.name, secretKeys },
+        },
       };
     });
   } catch (error) {
@@ -127,7 +153,8 @@ export async function updateInstallation(ctx: TenantContext, input: z.infer<type
     Object.assign(merged, secrets);
     patch.config = config;
     patch.secretKeys = Object.keys(merged);
-    patch.secretsEncrypted = patch.secretKeys.length > 0 ? encryptSecret(JSON.stringify(merged)) : null;
+    patch.secretsEncrypted =
+      patch.secretKeys.length > 0 ? encryptSecret(JSON.stringify(merged)) : null;
   }
   try {
     const updated = await withAudit(ctx, async (tx) => {
@@ -136,25 +163,41 @@ export async function updateInstallation(ctx: TenantContext, input: z.infer<type
       const { secretsEncrypted: _hidden, ...visible } = row;
       return {
         value: visible,
-        audit: { action: "server.update", targetType: "mcp_installation", targetId: row.id, metadata: { name: row.name, secretKeys: row.secretKeys } },
+        audit: {
+          action: "server.update",
+          targetType: "mcp_installation",
+          targetId: row.id,
+          metadata: { name: row.name, secretKeys: row.secretKeys },
+        },
       };
     });
     await getMcpPool().evict(poolKeyOf(updated));
     return updated;
   } catch (error) {
-    if (input.name && isUniqueViolation(error, "mcp_installations_tenant_name_key")) throw nameTaken(input.name);
+    if (input.name && isUniqueViolation(error, "mcp_installations_tenant_name_key"))
+      throw nameTaken(input.name);
     throw error;
   }
 }
 
-export async function setInstallationEnabled(ctx: TenantContext, input: { id: string; enabled: boolean }) {
+export async function setInstallationEnabled(
+  ctx: TenantContext,
+  input: { id: string; enabled: boolean },
+) {
   const updated = await withAudit(ctx, async (tx) => {
-    const row = await repo.updateInstallation(tx, ctx.tenant.id, input.id, { enabled: input.enabled });
+    const row = await repo.updateInstallation(tx, ctx.tenant.id, input.id, {
+      enabled: input.enabled,
+    });
     if (!row) throw notFound("installed server", input.id);
     const { secretsEncrypted: _hidden, ...visible } = row;
     return {
       value: visible,
-      audit: { action: input.enabled ? "server.enable" : "server.disable", targetType: "mcp_installation", targetId: row.id, metadata: { name: row.name } },
+      audit: {
+        action: input.enabled ? "server.enable" : "server.disable",
+        targetType: "mcp_installation",
+        targetId: row.id,
+        metadata: { name: row.name },
+      },
     };
   });
   if (!input.enabled) await getMcpPool().evict(poolKeyOf(updated));
@@ -165,13 +208,24 @@ export async function uninstallServer(ctx: TenantContext, id: string) {
   const removed = await withAudit(ctx, async (tx) => {
     const row = await repo.deleteInstallation(tx, ctx.tenant.id, id);
     if (!row) throw notFound("installed server", id);
-    return { value: { id, name: row.name }, audit: { action: "server.uninstall", targetType: "mcp_installation", targetId: id, metadata: { name: row.name } } };
+    return {
+      value: { id, name: row.name },
+      audit: {
+        action: "server.uninstall",
+        targetType: "mcp_installation",
+        targetId: id,
+        metadata: { name: row.name },
+      },
+    };
   });
   await getMcpPool().evict(poolKeyOf({ id }));
   return removed;
 }
 
-export function listInstallations(ctx: TenantContext, query: { search?: string; cursor?: string | null; limit: number }) {
+export function listInstallations(
+  ctx: TenantContext,
+  query: { search?: string; cursor?: string | null; limit: number },
+) {
   return repo.listInstallations(ctx.db, { ...query, tenantId: ctx.tenant.id });
 }
 
@@ -180,26 +234,43 @@ export async function getInstallation(ctx: TenantContext, id: string) {
   const summary = await repo.findInstallationSummary(ctx.db, ctx.tenant.id, id);
   if (!summary) throw notFound("installed server", id);
   const entry = await entryOf(ctx, summary.catalogEntryId);
-  const lastCheck = await checks.findLatestCheck(ctx.db, { tenantId: ctx.tenant.id, installationId: id });
+  const lastCheck = await checks.findLatestCheck(ctx.db, {
+    tenantId: ctx.tenant.id,
+    installationId: id,
+  });
   const diagnostics = getMcpPool().diagnostics(poolKeyOf(summary));
   return {
     ...summary,
     inputs: installInputsOf(entry.serverJson),
     lastCheck: lastCheck ?? null,
-    connection: diagnostics ? { state: diagnostics.state, connectMs: diagnostics.connectMs, failures: diagnostics.failures, lastError: diagnostics.lastError } : null,
+    connection: diagnostics
+      ? {
+          state: diagnostics.state,
+          connectMs: diagnostics.connectMs,
+          failures: diagnostics.failures,
+          lastError: diagnostics.lastError,
+        }
+      : null,
   };
 }
 
 async function runnableInstallation(ctx: TenantContext, id: string) {
   const installation = await installationOf(ctx, id);
-  if (!installation.enabled) throw new AppError("CONFLICT", `${installation.name} is disabled; enable it first`);
+  if (!installation.enabled)
+    throw new AppError("CONFLICT", `${installation.name} is disabled; enable it first`);
   const entry = await entryOf(ctx, installation.catalogEntryId);
-  if (!ServerJsonSchema.safeParse(entry.serverJson).success) throw new AppError("CONFLICT", `${installation.name}: its catalog entry is not valid`);
+  if (!ServerJsonSchema.safeParse(entry.serverJson).success)
+    throw new AppError("CONFLICT", `${installation.name}: its catalog entry is not valid`);
   return { installation, entry };
 }
 
 /** A tool's answer as the tool runner shows it: `isError` when the tool itself reported a failure. */
-export type ToolRunAnswer = { ms: number; isError: boolean; content: unknown[]; structuredContent: Record<string, unknown> | null };
+export type ToolRunAnswer = {
+  ms: number;
+  isError: boolean;
+  content: unknown[];
+  structuredContent: Record<string, unknown> | null;
+};
 
 /**
  * Why a tool could not be called, as a 4xx naming the reason: the tool or its arguments are wrong,
@@ -221,7 +292,13 @@ function callRefusal(error: McpToolError): AppError {
 export async function listInstallationTools(ctx: TenantContext, id: string) {
   const { installation, entry } = await runnableInstallation(ctx, id);
   try {
-    return { tools: await getMcpPool().listTools(poolKeyOf(installation), installation.name, launchSpecOf(installation, entry)) };
+    return {
+      tools: await getMcpPool().listTools(
+        poolKeyOf(installation),
+        installation.name,
+        launchSpecOf(installation, entry),
+      ),
+    };
   } catch (error) {
     throw isMcpToolError(error) ? callRefusal(error) : error;
   }
@@ -233,8 +310,16 @@ export async function listInstallationTools(ctx: TenantContext, id: string) {
  * reason. The call happens outside any transaction (it may take minutes); its audit record is
  * written when it ends, whichever way.
  */
-export async function runInstallationTool(ctx: TenantContext, input: { id: string; tool: string; args: Record<string, unknown> }, signal?: AbortSignal) {
-  assertJsonInput(input.args, { maxBytes: INPUT_LIMITS.toolArgsBytes, label: "args", what: "tool's arguments" });
+export async function runInstallationTool(
+  ctx: TenantContext,
+  input: { id: string; tool: string; args: Record<string, unknown> },
+  signal?: AbortSignal,
+) {
+  assertJsonInput(input.args, {
+    maxBytes: INPUT_LIMITS.toolArgsBytes,
+    label: "args",
+    what: "tool's arguments",
+  });
   const { installation, entry } = await runnableInstallation(ctx, input.id);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -242,12 +327,25 @@ export async function runInstallationTool(ctx: TenantContext, input: { id: strin
   let refused: McpToolError | null = null;
   try {
     const spec = launchSpecOf(installation, entry);
-    const result = await getMcpPool().callTool(poolKeyOf(installation), installation.name, spec, { tool: input.tool, args: input.args }, signal ? { signal } : {});
-    answer = { ms: elapsed(), isError: false, content: result.content, structuredContent: result.structuredContent ?? null };
+    const result = await getMcpPool().callTool(
+      poolKeyOf(installation),
+      installation.name,
+      spec,
+      { tool: input.tool, args: input.args },
+      signal ? { signal } : {},
+    );
+    answer = {
+      ms: elapsed(),
+      isError: false,
+      content: result.content,
+      structuredContent: result.structuredContent ?? null,
+    };
   } catch (error) {
     if (!isMcpToolError(error)) throw error;
     if (error.code === "TOOL_ERROR") {
-      const content = Array.isArray(error.details.content) ? error.details.content : [{ type: "text", text: error.message }];
+      const content = Array.isArray(error.details.content)
+        ? error.details.content
+        : [{ type: "text", text: error.message }];
       answer = { ms: elapsed(), isError: true, content, structuredContent: null };
     } else refused = error;
   }
@@ -258,7 +356,13 @@ export async function runInstallationTool(ctx: TenantContext, input: { id: strin
       action: "tool.run",
       targetType: "mcp_installation",
       targetId: installation.id,
-      metadata: { name: installation.name, tool: input.tool, ok: code === null, ms: answer?.ms ?? elapsed(), ...(code ? { code } : {}) },
+      metadata: {
+        name: installation.name,
+        tool: input.tool,
+        ok: code === null,
+        ms: answer?.ms ?? elapsed(),
+        ...(code ? { code } : {}),
+      },
     },
   }));
   if (refused) throw callRefusal(refused);

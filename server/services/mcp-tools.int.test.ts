@@ -17,7 +17,11 @@ afterAll(async () => {
 
 const echo = makeWorkflow({
   name: "Echo",
-  nodes: [makeNode("input", "in", { schema: { type: "string" } }), makeNode("transform", "say", { template: { said: "{{input}}" } }), makeNode("output", "out", { name: "echo" })],
+  nodes: [
+    makeNode("input", "in", { schema: { type: "string" } }),
+    makeNode("transform", "say", { template: { said: "{{input}}" } }),
+    makeNode("output", "out", { name: "echo" }),
+  ],
   edges: chain("in", "say", "out"),
 });
 
@@ -26,7 +30,11 @@ async function setup() {
   const create = async (name: string, publish = true) => {
     const workflow = await member.caller.workflow.create({ name });
     const { version } = await member.caller.workflow.get({ id: workflow.id });
-    await member.caller.workflow.saveDraft({ id: workflow.id, baseVersion: version, document: { ...echo, name } });
+    await member.caller.workflow.saveDraft({
+      id: workflow.id,
+      baseVersion: version,
+      document: { ...echo, name },
+    });
     if (publish) await member.caller.run.publish({ workflowId: workflow.id });
     return workflow;
   };
@@ -38,9 +46,17 @@ describe("mcpTool", () => {
     const { caller, create } = await setup();
     const first = await create("Say it back");
     const second = await create("Say it, back");
-    expect(await caller.mcpTool.get({ workflowId: first.id })).toMatchObject({ tool: null, suggestedName: "say_it_back", workflow: { isPublished: true } });
-    expect(await caller.mcpTool.expose({ workflowId: first.id })).toMatchObject({ toolName: "say_it_back" });
-    expect(await caller.mcpTool.expose({ workflowId: second.id, description: "Says it again." })).toMatchObject({ toolName: "say_it_back_2" });
+    expect(await caller.mcpTool.get({ workflowId: first.id })).toMatchObject({
+      tool: null,
+      suggestedName: "say_it_back",
+      workflow: { isPublished: true },
+    });
+    expect(await caller.mcpTool.expose({ workflowId: first.id })).toMatchObject({
+      toolName: "say_it_back",
+    });
+    expect(
+      await caller.mcpTool.expose({ workflowId: second.id, description: "Says it again." }),
+    ).toMatchObject({ toolName: "say_it_back_2" });
 
     const tools = await caller.mcpTool.list();
     expect(tools.map((t) => [t.name, t.description])).toEqual([
@@ -48,28 +64,47 @@ describe("mcpTool", () => {
       ["say_it_back_2", "Says it again."],
     ]);
     // The workflow takes a string: the tool takes it as `input`.
-    expect(tools[0]!.inputSchema).toEqual({ type: "object", properties: { input: { type: "string" } }, required: ["input"] });
+    expect(tools[0]!.inputSchema).toEqual({
+      type: "object",
+      properties: { input: { type: "string" } },
+      required: ["input"],
+    });
   });
 
   it("refuses a workflow without a published version, and a name another workflow uses, saying why", async () => {
     const { caller, create } = await setup();
     const draft = await create(`Draft ${randomBytes(2).toString("hex")}`, false);
-    expect((await expectTrpcError(caller.mcpTool.expose({ workflowId: draft.id }), "BAD_REQUEST")).message).toMatch(/Publish .* first/);
+    expect(
+      (await expectTrpcError(caller.mcpTool.expose({ workflowId: draft.id }), "BAD_REQUEST"))
+        .message,
+    ).toMatch(/Publish .* first/);
 
     const a = await create("Alpha");
     const b = await create("Beta");
     await caller.mcpTool.expose({ workflowId: a.id, toolName: "lookup" });
     await caller.mcpTool.expose({ workflowId: b.id });
-    const taken = await expectTrpcError(caller.mcpTool.update({ workflowId: b.id, toolName: "lookup" }), "CONFLICT");
+    const taken = await expectTrpcError(
+      caller.mcpTool.update({ workflowId: b.id, toolName: "lookup" }),
+      "CONFLICT",
+    );
     expect(taken.message).toMatch(/"lookup" is already used by another workflow/);
-    await expectTrpcError(caller.mcpTool.expose({ workflowId: b.id, toolName: "bad name" }), "BAD_REQUEST");
+    await expectTrpcError(
+      caller.mcpTool.expose({ workflowId: b.id, toolName: "bad name" }),
+      "BAD_REQUEST",
+    );
   });
 
   it("renames, describes and hides a tool, each audited; another tenant reaches none of it", async () => {
     const { caller, tenant, create } = await setup();
     const workflow = await create("Gamma");
     await caller.mcpTool.expose({ workflowId: workflow.id });
-    expect(await caller.mcpTool.update({ workflowId: workflow.id, toolName: "gamma_v2", description: "The second gamma." })).toMatchObject({
+    expect(
+      await caller.mcpTool.update({
+        workflowId: workflow.id,
+        toolName: "gamma_v2",
+        description: "The second gamma.",
+      }),
+    ).toMatchObject({
       toolName: "gamma_v2",
       description: "The second gamma.",
     });
@@ -82,8 +117,17 @@ describe("mcpTool", () => {
     expect((await caller.mcpTool.get({ workflowId: workflow.id })).tool).toBeNull();
     await expectTrpcError(caller.mcpTool.hide({ workflowId: workflow.id }), "NOT_FOUND");
 
-    const { items } = await listAuditLogs(database.db, { tenantId: tenant.id, targetId: workflow.id, limit: 20 });
-    expect(items.map((i) => i.action)).toEqual(expect.arrayContaining(["mcp_tool.expose", "mcp_tool.update", "mcp_tool.hide"]));
-    expect(items.find((i) => i.action === "mcp_tool.update")?.metadata).toMatchObject({ toolName: "gamma_v2", previousToolName: "gamma" });
+    const { items } = await listAuditLogs(database.db, {
+      tenantId: tenant.id,
+      targetId: workflow.id,
+      limit: 20,
+    });
+    expect(items.map((i) => i.action)).toEqual(
+      expect.arrayContaining(["mcp_tool.expose", "mcp_tool.update", "mcp_tool.hide"]),
+    );
+    expect(items.find((i) => i.action === "mcp_tool.update")?.metadata).toMatchObject({
+      toolName: "gamma_v2",
+      previousToolName: "gamma",
+    });
   });
 });

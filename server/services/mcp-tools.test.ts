@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { firstFreeToolName, toolInputShape, toolNameFromWorkflowName, toolNameInput, toolOutputSchema } from "./mcp-tools";
+import {
+  firstFreeToolName,
+  toolInputShape,
+  toolNameFromWorkflowName,
+  toolNameInput,
+  toolOutputSchema,
+} from "./mcp-tools";
 
 describe("MCP tool names", () => {
   it("are made from a workflow's name in the characters every client accepts", () => {
@@ -20,15 +26,23 @@ describe("MCP tool names", () => {
   });
 
   it("refuses names clients would not accept", () => {
-    for (const bad of ["", "has space", "dot.ted", "x".repeat(65), "ünï"]) expect(toolNameInput.safeParse(bad).success).toBe(false);
+    for (const bad of ["", "has space", "dot.ted", "x".repeat(65), "ünï"])
+      expect(toolNameInput.safeParse(bad).success).toBe(false);
   });
 });
 
 describe("MCP tool schemas", () => {
   it("take the input node's object schema as it is, an open object without one, and wrap other types", () => {
-    const object = { type: "object" as const, properties: { name: { type: "string" as const } }, required: ["name"] };
+    const object = {
+      type: "object" as const,
+      properties: { name: { type: "string" as const } },
+      required: ["name"],
+    };
     expect(toolInputShape({ inputSchema: object })).toEqual({ schema: object, isWrapped: false });
-    expect(toolInputShape({ inputSchema: null })).toEqual({ schema: { type: "object" }, isWrapped: false });
+    expect(toolInputShape({ inputSchema: null })).toEqual({
+      schema: { type: "object" },
+      isWrapped: false,
+    });
     expect(toolInputShape({ inputSchema: { type: "string" } })).toEqual({
       schema: { type: "object", properties: { input: { type: "string" } }, required: ["input"] },
       isWrapped: true,
@@ -36,7 +50,14 @@ describe("MCP tool schemas", () => {
   });
 
   it("name the outputs without requiring any (a branch not taken leaves its output out)", () => {
-    expect(toolOutputSchema({ outputs: [{ step: "a", name: "booked" }, { step: "b", name: "refused" }] })).toEqual({
+    expect(
+      toolOutputSchema({
+        outputs: [
+          { step: "a", name: "booked" },
+          { step: "b", name: "refused" },
+        ],
+      }),
+    ).toEqual({
       type: "object",
       properties: { booked: {}, refused: {} },
     });

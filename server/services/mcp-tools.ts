@@ -65,8 +65,12 @@ export interface ToolInputShape {
 export function toolInputShape(plan: Pick<Plan, "inputSchema">): ToolInputShape {
   const schema = plan.inputSchema;
   if (!schema) return { schema: { type: "object" }, isWrapped: false };
-  if (schema.type === undefined || schema.type === "object") return { schema: { ...schema, type: "object" }, isWrapped: false };
-  return { schema: { type: "object", properties: { input: schema }, required: ["input"] }, isWrapped: true };
+  if (schema.type === undefined || schema.type === "object")
+    return { schema: { ...schema, type: "object" }, isWrapped: false };
+  return {
+    schema: { type: "object", properties: { input: schema }, required: ["input"] },
+    isWrapped: true,
+  };
 }
 
 /**
@@ -88,7 +92,11 @@ export interface McpToolDefinition {
 }
 
 function describeTool(listing: repo.McpToolListing): string {
-  return listing.description || listing.workflowDescription || `Runs the Maestro workflow "${listing.workflowName}" and returns its output.`;
+  return (
+    listing.description ||
+    listing.workflowDescription ||
+    `Runs the Maestro workflow "${listing.workflowName}" and returns its output.`
+  );
 }
 
 /** The tenant's exposed workflows as MCP tools, each with the input and output of its latest published version. */
@@ -96,7 +104,9 @@ export async function listMcpToolDefinitions(ctx: TenantContext): Promise<McpToo
   const listings = await repo.listMcpTools(ctx.db, ctx.tenant.id);
   const tools = await Promise.all(
     listings.map(async (listing): Promise<McpToolDefinition | null> => {
-      const plan = listing.latestVersionId ? await loadVersionPlan(ctx.db, ctx.tenant.id, listing.latestVersionId) : undefined;
+      const plan = listing.latestVersionId
+        ? await loadVersionPlan(ctx.db, ctx.tenant.id, listing.latestVersionId)
+        : undefined;
       if (!plan) return null; // nothing published to run
       return {
         name: listing.toolName,
@@ -117,9 +127,17 @@ export async function getMcpToolOfWorkflow(ctx: TenantContext, workflowId: strin
   if (!workflow) throw notFound("workflow", workflowId);
   const tool = await repo.findMcpTool(ctx.db, ctx.tenant.id, workflowId);
   return {
-    workflow: { id: workflow.id, name: workflow.name, description: workflow.description, isPublished: workflow.latestVersionId !== null },
-    tool: tool ? { toolName: tool.toolName, description: tool.description, updatedAt: tool.updatedAt } : null,
-    suggestedName: tool?.toolName ?? (await freeToolNameFor(ctx, toolNameFromWorkflowName(workflow.name))),
+    workflow: {
+      id: workflow.id,
+      name: workflow.name,
+      description: workflow.description,
+      isPublished: workflow.latestVersionId !== null,
+    },
+    tool: tool
+      ? { toolName: tool.toolName, description: tool.description, updatedAt: tool.updatedAt }
+      : null,
+    suggestedName:
+      tool?.toolName ?? (await freeToolNameFor(ctx, toolNameFromWorkflowName(workflow.name))),
   };
 }
 
@@ -129,14 +147,18 @@ async function freeToolNameFor(ctx: TenantContext, name: string): Promise<string
 }
 
 const nameTaken = (toolName: string) =>
-  conflict(`The tool name "${toolName}" is already used by another workflow of this tenant: pick another name.`, { field: "toolName" });
+  conflict(
+    `The tool name "${toolName}" is already used by another workflow of this tenant: pick another name.`,
+    { field: "toolName" },
+  );
 
 /** Runs a change of tool rows, turning the unique index's refusal into a clear CONFLICT. */
 async function guardName<T>(toolName: string | undefined, change: () => Promise<T>): Promise<T> {
   try {
     return await change();
   } catch (error) {
-    if (toolName && isUniqueViolation(error, "workflow_mcp_tools_tenant_name_key")) throw nameTaken(toolName);
+    if (toolName && isUniqueViolation(error, "workflow_mcp_tools_tenant_name_key"))
+      throw nameTaken(toolName);
     throw error;
   }
 }
@@ -149,12 +171,19 @@ export const toolsChangedChannel = (tenantId: string) => `mcp-tools-changed:${te
  * bus: a failure to announce never fails the change itself.
  */
 export async function announceToolsChanged(bus: EventBus, tenantId: string): Promise<void> {
-  await bus.publish(toolsChangedChannel(tenantId), "tools_list_changed").catch((error: unknown) => console.warn("MCP tool list change not announced:", error));
+  await bus
+    .publish(toolsChangedChannel(tenantId), "tools_list_changed")
+    .catch((error: unknown) => console.warn("MCP tool list change not announced:", error));
 }
 
 /** After a publish: an exposed workflow's tool now has the new version's schemas. */
-export async function announceIfExposed(ctx: TenantContext, bus: EventBus, workflowId: string): Promise<void> {
-  if (await repo.findMcpTool(ctx.db, ctx.tenant.id, workflowId)) await announceToolsChanged(bus, ctx.tenant.id);
+export async function announceIfExposed(
+  ctx: TenantContext,
+  bus: EventBus,
+  workflowId: string,
+): Promise<void> {
+  if (await repo.findMcpTool(ctx.db, ctx.tenant.id, workflowId))
+    await announceToolsChanged(bus, ctx.tenant.id);
 }
 
 export const exposeInput = z.object({
@@ -169,21 +198,39 @@ export const exposeInput = z.object({
  * taken; a name given that another workflow uses is refused (CONFLICT). Exposing an exposed
  * workflow again changes what is given.
  */
-export async function exposeWorkflow(ctx: TenantContext, bus: EventBus, input: z.infer<typeof exposeInput>) {
+export async function exposeWorkflow(
+  ctx: TenantContext,
+  bus: EventBus,
+  input: z.infer<typeof exposeInput>,
+) {
   const workflow = await repo.findExposableWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
   if (!workflow.latestVersionId) {
-    throw new AppError("INVALID_INPUT", `Publish "${workflow.name}" first: an MCP tool runs the workflow's latest published version.`);
+    throw new AppError(
+      "INVALID_INPUT",
+      `Publish "${workflow.name}" first: an MCP tool runs the workflow's latest published version.`,
+    );
   }
   const existing = await repo.findMcpTool(ctx.db, ctx.tenant.id, workflow.id);
   if (existing) return updateMcpTool(ctx, bus, input);
-  const toolName = input.toolName ?? (await freeToolNameFor(ctx, toolNameFromWorkflowName(workflow.name)));
+  const toolName =
+    input.toolName ?? (await freeToolNameFor(ctx, toolNameFromWorkflowName(workflow.name)));
   const row = await guardName(toolName, () =>
     withAudit(ctx, async (tx) => {
-      const row = await repo.insertMcpTool(tx, { tenantId: ctx.tenant.id, workflowId: workflow.id, toolName, description: input.description ?? "" });
+      const row = await repo.insertMcpTool(tx, {
+        tenantId: ctx.tenant.id,
+        workflowId: workflow.id,
+        toolName,
+        description: input.description ?? "",
+      });
       return {
         value: row,
-        audit: { action: "mcp_tool.expose", targetType: "workflow", targetId: workflow.id, metadata: { workflow: workflow.name, toolName } },
+        audit: {
+          action: "mcp_tool.expose",
+          targetType: "workflow",
+          targetId: workflow.id,
+          metadata: { workflow: workflow.name, toolName },
+        },
       };
     }),
   );
@@ -194,20 +241,40 @@ export async function exposeWorkflow(ctx: TenantContext, bus: EventBus, input: z
 export const updateInput = exposeInput;
 
 /** Renames an exposed workflow's tool or changes its description. */
-export async function updateMcpTool(ctx: TenantContext, bus: EventBus, input: z.infer<typeof updateInput>) {
+export async function updateMcpTool(
+  ctx: TenantContext,
+  bus: EventBus,
+  input: z.infer<typeof updateInput>,
+) {
   const existing = await repo.findMcpTool(ctx.db, ctx.tenant.id, input.workflowId);
   if (!existing) throw notFound("MCP tool of workflow", input.workflowId);
   const patch = {
-    ...(input.toolName !== undefined && input.toolName !== existing.toolName ? { toolName: input.toolName } : {}),
-    ...(input.description !== undefined && input.description !== existing.description ? { description: input.description } : {}),
+    ...(input.toolName !== undefined && input.toolName !== existing.toolName
+      ? { toolName: input.toolName }
+      : {}),
+    ...(input.description !== undefined && input.description !== existing.description
+      ? { description: input.description }
+      : {}),
   };
   if (Object.keys(patch).length === 0) return existing;
   const updated = await guardName(patch.toolName, () =>
     withAudit(ctx, async (tx) => {
       const row = await repo.updateMcpTool(tx, ctx.tenant.id, input.workflowId, patch);
       if (!row) throw notFound("MCP tool of workflow", input.workflowId);
-      const metadata = { toolName: row.toolName, ...(patch.toolName ? { previousToolName: existing.toolName } : {}), ...(patch.description !== undefined ? { descriptionChanged: true } : {}) };
-      return { value: row, audit: { action: "mcp_tool.update", targetType: "workflow", targetId: input.workflowId, metadata } };
+      const metadata = {
+        toolName: row.toolName,
+        ...(patch.toolName ? { previousToolName: existing.toolName } : {}),
+        ...(patch.description !== undefined ? { descriptionChanged: true } : {}),
+      };
+      return {
+        value: row,
+        audit: {
+          action: "mcp_tool.update",
+          targetType: "workflow",
+          targetId: input.workflowId,
+          metadata,
+        },
+      };
     }),
   );
   await announceToolsChanged(bus, ctx.tenant.id);
@@ -219,26 +286,58 @@ export async function hideWorkflow(ctx: TenantContext, bus: EventBus, workflowId
   const hidden = await withAudit(ctx, async (tx) => {
     const row = await repo.deleteMcpTool(tx, ctx.tenant.id, workflowId);
     if (!row) throw notFound("MCP tool of workflow", workflowId);
-    return { value: { workflowId, hidden: true }, audit: { action: "mcp_tool.hide", targetType: "workflow", targetId: workflowId, metadata: { toolName: row.toolName } } };
+    return {
+      value: { workflowId, hidden: true },
+      audit: {
+        action: "mcp_tool.hide",
+        targetType: "workflow",
+        targetId: workflowId,
+        metadata: { toolName: row.toolName },
+      },
+    };
   });
   await announceToolsChanged(bus, ctx.tenant.id);
   return hidden;
 }
 
-export const startToolRunInput = z.object({ toolName: z.string().min(1).max(200), input: z.unknown() });
+export const startToolRunInput = z.object({
+  toolName: z.string().min(1).max(200),
+  input: z.unknown(),
+});
 
 /**
  * Starts a run of the workflow exposed as `toolName`, on its latest published version, with the
  * tool's arguments as input (unwrapped for workflows whose input is not an object). The run
  * records the trigger `mcp`; limits, quotas and audit apply as to any start (services/runs.ts).
  */
-export async function startToolRun(ctx: TenantContext, deps: RunDeps, input: z.infer<typeof startToolRunInput>) {
+export async function startToolRun(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: z.infer<typeof startToolRunInput>,
+) {
   const tool = await repo.findMcpToolByName(ctx.db, ctx.tenant.id, input.toolName);
-  if (!tool) throw new AppError("NOT_FOUND", `No tool "${input.toolName}" on this MCP endpoint: list the tools again (it may have been renamed or hidden).`);
-  const plan = tool.latestVersionId ? await loadVersionPlan(ctx.db, ctx.tenant.id, tool.latestVersionId) : undefined;
-  if (!tool.latestVersionId || !plan) throw conflict(`The workflow "${tool.workflowName}" has no published version to run.`);
+  if (!tool)
+    throw new AppError(
+      "NOT_FOUND",
+      `No tool "${input.toolName}" on this MCP endpoint: list the tools again (it may have been renamed or hidden).`,
+    );
+  const plan = tool.latestVersionId
+    ? await loadVersionPlan(ctx.db, ctx.tenant.id, tool.latestVersionId)
+    : undefined;
+  if (!tool.latestVersionId || !plan)
+    throw conflict(`The workflow "${tool.workflowName}" has no published version to run.`);
   const args = input.input ?? {};
   const runInput = toolInputShape(plan).isWrapped ? (args as { input?: unknown }).input : args;
-  const run = await startRun(ctx, deps, { workflowId: tool.workflowId, versionId: tool.latestVersionId, input: runInput, trigger: "mcp" });
-  return { id: run.id, status: run.status, workflowId: tool.workflowId, stepCount: plan.steps.length };
+  const run = await startRun(ctx, deps, {
+    workflowId: tool.workflowId,
+    versionId: tool.latestVersionId,
+    input: runInput,
+    trigger: "mcp",
+  });
+  return {
+    id: run.id,
+    status: run.status,
+    workflowId: tool.workflowId,
+    stepCount: plan.steps.length,
+  };
 }

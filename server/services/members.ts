@@ -17,22 +17,34 @@ const POWERFUL: Role[] = ["admin", "owner"];
  * and an API token never grants admin or owner (a leaked token must not hand out the tenant).
  */
 export function assertMayGrant(ctx: TenantContext, role: Role): void {
-  if (role === "owner" && ctx.tenant.role !== "owner") throw forbidden("Only an owner can make someone an owner.");
-  if (ctx.meta.apiToken && POWERFUL.includes(role)) throw forbidden(`An API token cannot grant the ${role} role: sign in to do that.`);
+  if (role === "owner" && ctx.tenant.role !== "owner")
+    throw forbidden("Only an owner can make someone an owner.");
+  if (ctx.meta.apiToken && POWERFUL.includes(role))
+    throw forbidden(`An API token cannot grant the ${role} role: sign in to do that.`);
 }
 
 const lastOwner = (what: "removed" | "demoted") =>
-  new AppError("CONFLICT", `The last owner cannot be ${what}: make another member owner first.`, { reason: "last-owner" });
+  new AppError("CONFLICT", `The last owner cannot be ${what}: make another member owner first.`, {
+    reason: "last-owner",
+  });
 
 /** Members of the active tenant with their role and when they joined, a page at a time. */
 export function listMembers(ctx: TenantContext, page: { cursor?: string | null; limit: number }) {
-  return repo.listMembersPage(ctx.db, { tenantId: ctx.tenant.id, cursor: page.cursor, limit: page.limit });
+  return repo.listMembersPage(ctx.db, {
+    tenantId: ctx.tenant.id,
+    cursor: page.cursor,
+    limit: page.limit,
+  });
 }
 
 /** Finds the member an admin wants to change and applies the rules every change shares. */
 async function memberToChange(ctx: TenantContext, userId: string, verb: "change" | "remove") {
   if (userId === ctx.actor.userId) {
-    throw forbidden(verb === "change" ? "You cannot change your own role: ask another admin or owner." : "You cannot remove yourself: ask another admin or owner.");
+    throw forbidden(
+      verb === "change"
+        ? "You cannot change your own role: ask another admin or owner."
+        : "You cannot remove yourself: ask another admin or owner.",
+    );
   }
   const member = await repo.findMember(ctx.db, ctx.tenant.id, userId);
   if (!member) throw notFound("member", userId);
@@ -40,7 +52,9 @@ async function memberToChange(ctx: TenantContext, userId: string, verb: "change"
     throw forbidden(`Only an owner can ${verb} an owner (${member.name}).`);
   }
   if (ctx.meta.apiToken && POWERFUL.includes(member.role)) {
-    throw forbidden(`An API token cannot ${verb} an ${member.role} (${member.name}): sign in to do that.`);
+    throw forbidden(
+      `An API token cannot ${verb} an ${member.role} (${member.name}): sign in to do that.`,
+    );
   }
   return member;
 }
@@ -49,10 +63,16 @@ async function memberToChange(ctx: TenantContext, userId: string, verb: "change"
  * Inside the change's transaction, with the tenant's owners locked: the member's role as it is now
  * (someone may have made them owner a moment ago), the owner-only rule again, and the last owner.
  */
-async function assertOwnersStay(tx: Db, ctx: TenantContext, member: { userId: string; name: string }, what: "removed" | "demoted") {
+async function assertOwnersStay(
+  tx: Db,
+  ctx: TenantContext,
+  member: { userId: string; name: string },
+  what: "removed" | "demoted",
+) {
   const owners = await repo.lockOwnerIds(tx, ctx.tenant.id);
   if (!owners.includes(member.userId)) return;
-  if (ctx.tenant.role !== "owner") throw forbidden(`Only an owner can change an owner (${member.name}).`);
+  if (ctx.tenant.role !== "owner")
+    throw forbidden(`Only an owner can change an owner (${member.name}).`);
   if (owners.length === 1) throw lastOwner(what);
 }
 
@@ -62,7 +82,8 @@ export async function changeMemberRole(ctx: TenantContext, input: z.infer<typeof
   if (member.role === input.role) return member;
   return withAudit(ctx, async (tx) => {
     await assertOwnersStay(tx, ctx, member, "demoted");
-    if (!(await repo.updateMemberRole(tx, ctx.tenant.id, member.userId, input.role))) throw notFound("member", member.userId);
+    if (!(await repo.updateMemberRole(tx, ctx.tenant.id, member.userId, input.role)))
+      throw notFound("member", member.userId);
     return {
       value: { ...member, role: input.role },
       audit: {
@@ -83,9 +104,20 @@ export async function removeMember(ctx: TenantContext, input: z.infer<typeof rem
   const member = await memberToChange(ctx, input.userId, "remove");
   return withAudit(ctx, async (tx) => {
     await assertOwnersStay(tx, ctx, member, "removed");
-    if (!(await repo.deleteMember(tx, ctx.tenant.id, member.userId))) throw notFound("member", member.userId);
-    const revokedTokens = await repo.revokeMemberApiTokens(tx, ctx.tenant.id, member.userId, new Date());
-    const revokedInvitations = await repo.revokeMemberInvitations(tx, ctx.tenant.id, member.userId, new Date());
+    if (!(await repo.deleteMember(tx, ctx.tenant.id, member.userId)))
+      throw notFound("member", member.userId);
+    const revokedTokens = await repo.revokeMemberApiTokens(
+      tx,
+      ctx.tenant.id,
+      member.userId,
+      new Date(),
+    );
+    const revokedInvitations = await repo.revokeMemberInvitations(
+      tx,
+      ctx.tenant.id,
+      member.userId,
+      new Date(),
+    );
     return {
       value: { userId: member.userId },
       audit: {

@@ -8,7 +8,8 @@ import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rol
  */
 export const HIST_BINS = 200;
 const BINS_PER_OCTAVE = 8;
-export const binOf = (value: number) => Math.min(HIST_BINS - 1, Math.max(0, Math.floor(BINS_PER_OCTAVE * Math.log2(Math.max(1, value)))));
+export const binOf = (value: number) =>
+  Math.min(HIST_BINS - 1, Math.max(0, Math.floor(BINS_PER_OCTAVE * Math.log2(Math.max(1, value)))));
 const binStart = (bin: number) => 2 ** (bin / BINS_PER_OCTAVE);
 
 /** The q-quantile (0..1) of a histogram, interpolated inside its bin (log scale); null when empty. */
@@ -106,7 +107,9 @@ export class MetricRecorder {
       try {
         await addToRollups(this.db, batch);
       } catch (error) {
-        console.error(`Metric rollups could not be stored (${batch.length} buckets lost): ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `Metric rollups could not be stored (${batch.length} buckets lost): ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     });
     return this.flushing;

@@ -22,7 +22,11 @@ afterAll(() => database?.close());
 
 const greeting = makeWorkflow({
   name: "Greeting",
-  nodes: [makeNode("input", "in"), makeNode("transform", "greet", { template: { message: "Hello" } }), makeNode("output", "out", { name: "greeting" })],
+  nodes: [
+    makeNode("input", "in"),
+    makeNode("transform", "greet", { template: { message: "Hello" } }),
+    makeNode("output", "out", { name: "greeting" }),
+  ],
   edges: chain("in", "greet", "out"),
 });
 
@@ -30,9 +34,24 @@ describe("the outcome recorder", () => {
   it("keeps every outcome when two processes store a tenant's first ones at once", async () => {
     for (let round = 0; round < 5; round++) {
       const ctx = await makeTenantContext(database.db, "admin");
-      const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Greeting", description: "Greet a colleague", document: greeting, createdBy: ctx.actor.userId });
+      const workflow = await insertWorkflow(ctx.db, {
+        tenantId: ctx.tenant.id,
+        name: "Greeting",
+        description: "Greet a colleague",
+        document: greeting,
+        createdBy: ctx.actor.userId,
+      });
       const version = await publishVersion(ctx, { workflowId: workflow.id });
-      const finished = (success: boolean): FinishedRun => ({ runId: randomUUID(), tenantId: ctx.tenant.id, workflowId: workflow.id, versionId: version.id, success, latencyMs: 100, tokens: 0, costUsd: 0 });
+      const finished = (success: boolean): FinishedRun => ({
+        runId: randomUUID(),
+        tenantId: ctx.tenant.id,
+        workflowId: workflow.id,
+        versionId: version.id,
+        success,
+        latencyMs: 100,
+        tokens: 0,
+        costUsd: 0,
+      });
       const [a, b] = [new OutcomeRecorder(database.db), new OutcomeRecorder(database.db)];
       for (let i = 0; i < 3; i++) a.record(finished(true));
       for (let i = 0; i < 2; i++) b.record(finished(false));

@@ -4,7 +4,11 @@ import type { Pattern } from "@/engine/autonomy/vocabulary";
 import { recordExperimentOutcome, type Experiment } from "@/engine/learning/experiments";
 import { classifyTask } from "@/engine/learning/outcome";
 import { createPreferences, detectPattern, modelsOf } from "@/engine/learning/preferences";
-import { createLearningBook, recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
+import {
+  createLearningBook,
+  recordOutcome,
+  type LearningBook,
+} from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { LlmPort } from "@/engine/runtime/ports";
 import * as repo from "@/server/repositories/learning";
@@ -39,15 +43,25 @@ export interface VersionProfile {
 }
 
 /** A workflow's task in words (its name and description) → its class; its document → pattern and strategy (pattern and model). */
-export function profileVersion(workflow: { name: string; description: string }, document: unknown): VersionProfile {
+export function profileVersion(
+  workflow: { name: string; description: string },
+  document: unknown,
+): VersionProfile {
   const doc = loadWorkflowDocument(document);
   const pattern = detectPattern(doc);
   const model = [...modelsOf(doc)].sort()[0] ?? "default";
-  return { taskClass: classifyTask(analyzeTask(`${workflow.name}. ${workflow.description}`)), pattern, strategyId: `${pattern}/${model}` };
+  return {
+    taskClass: classifyTask(analyzeTask(`${workflow.name}. ${workflow.description}`)),
+    pattern,
+    strategyId: `${pattern}/${model}`,
+  };
 }
 
 /** A tenant's learning before its first outcome or edit. */
-export const emptyLearningState = () => ({ book: createLearningBook(), preferences: createPreferences() });
+export const emptyLearningState = () => ({
+  book: createLearningBook(),
+  preferences: createPreferences(),
+});
 
 const PROFILE_CACHE_LIMIT = 2_000;
 /** Outcomes written per transaction. */
@@ -105,7 +119,9 @@ export class OutcomeRecorder {
       try {
         await this.store(batch);
       } catch (error) {
-        console.error(`Run outcomes could not be stored (${batch.length} lost): ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `Run outcomes could not be stored (${batch.length} lost): ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     });
     return this.flushing;
@@ -114,25 +130,40 @@ export class OutcomeRecorder {
   private async store(batch: FinishedRun[]) {
     const profiles = await this.profilesOf(batch.map((r) => r.versionId));
     const byTenant = new Map<string, FinishedRun[]>();
-    for (const run of batch) if (profiles.has(run.versionId)) byTenant.set(run.tenantId, [...(byTenant.get(run.tenantId) ?? []), run]);
+    for (const run of batch)
+      if (profiles.has(run.versionId))
+        byTenant.set(run.tenantId, [...(byTenant.get(run.tenantId) ?? []), run]);
     // Small transactions: a long one would hold up the run journal's writes behind it (event lag).
     const chunks = [...byTenant].flatMap(([tenantId, runs]) =>
-      Array.from({ length: Math.ceil(runs.length / CHUNK) }, (_, i) => [tenantId, runs.slice(i * CHUNK, (i + 1) * CHUNK)] as const),
+      Array.from(
+        { length: Math.ceil(runs.length / CHUNK) },
+        (_, i) => [tenantId, runs.slice(i * CHUNK, (i + 1) * CHUNK)] as const,
+      ),
     );
     for (const [tenantId, runs] of chunks) {
       const experimentScores = await this.scoreForExperiments(tenantId, runs);
       await this.db.transaction(async (tx) => {
         const db = tx as unknown as Db;
-        const running = await repo.findRunningExperimentsOf(db, tenantId, [...new Set(runs.map((r) => r.workflowId))]);
+        const running = await repo.findRunningExperimentsOf(db, tenantId, [
+          ...new Set(runs.map((r) => r.workflowId)),
+        ]);
         const experimentsByWorkflow = new Map(running.map((e) => [e.workflowId, e]));
         const armOf = (run: FinishedRun) => {
-          const experiment = run.source === "evaluation" ? undefined : experimentsByWorkflow.get(run.workflowId);
-          const arm = experiment && Object.entries(experiment.versions).find(([, versionId]) => versionId === run.versionId)?.[0];
+          const experiment =
+            run.source === "evaluation" ? undefined : experimentsByWorkflow.get(run.workflowId);
+          const arm =
+            experiment &&
+            Object.entries(experiment.versions).find(
+              ([, versionId]) => versionId === run.versionId,
+            )?.[0];
           if (!experiment || !arm) return { experimentId: null, arm: null };
-          if (readSuccessMeasure(experiment.successMeasure).kind === "run-success") return { experimentId: experiment.id, arm };
+          if (readSuccessMeasure(experiment.successMeasure).kind === "run-success")
+            return { experimentId: experiment.id, arm };
           // Scored by the experiment's evaluator (before the transaction, for the experiment it ran under then).
           const scored = experimentScores.get(run.runId);
-          return scored?.experimentId === experiment.id && scored.score !== null ? { experimentId: experiment.id, arm, score: scored.score } : { experimentId: null, arm: null };
+          return scored?.experimentId === experiment.id && scored.score !== null
+            ? { experimentId: experiment.id, arm, score: scored.score }
+            : { experimentId: null, arm: null };
         };
         const inserted = await repo.insertOutcomes(
           db,
@@ -167,25 +198,49 @@ export class OutcomeRecorder {
             cost: o.costUsd,
           });
         }
-        await repo.saveLearningState(db, { tenantId, book, preferences: state.preferences, outcomes: state.outcomes + inserted.length });
+        await repo.saveLearningState(db, {
+          tenantId,
+          book,
+          preferences: state.preferences,
+          outcomes: state.outcomes + inserted.length,
+        });
 
-        const locked = await repo.lockRunningExperiments(db, [...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : [])))]);
+        const locked = await repo.lockRunningExperiments(db, [
+          ...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : []))),
+        ]);
         for (const row of locked) {
           let experiment = row.state as Experiment;
-          for (const o of inserted) if (o.experimentId === row.id && o.arm) experiment = recordExperimentOutcome(experiment, o.arm, { success: o.success, score: o.score, latencyMs: o.latencyMs, cost: o.costUsd });
+          for (const o of inserted)
+            if (o.experimentId === row.id && o.arm)
+              experiment = recordExperimentOutcome(experiment, o.arm, {
+                success: o.success,
+                score: o.score,
+                latencyMs: o.latencyMs,
+                cost: o.costUsd,
+              });
           const stopped = experiment.result?.status === "stopped";
-          await repo.updateExperiment(db, row.id, { state: experiment, ...(stopped ? { status: "completed" as const, result: experiment.result, endedAt: new Date() } : {}) });
+          await repo.updateExperiment(db, row.id, {
+            state: experiment,
+            ...(stopped
+              ? { status: "completed" as const, result: experiment.result, endedAt: new Date() }
+              : {}),
+          });
         }
       });
     }
   }
 
   /** Runs in an experiment whose success measure is an evaluator: each run's score under it (null when it cannot be scored). */
-  private async scoreForExperiments(tenantId: string, runs: FinishedRun[]): Promise<Map<string, { experimentId: string; score: number | null }>> {
+  private async scoreForExperiments(
+    tenantId: string,
+    runs: FinishedRun[],
+  ): Promise<Map<string, { experimentId: string; score: number | null }>> {
     const scores = new Map<string, { experimentId: string; score: number | null }>();
     const live = runs.filter((run) => run.source !== "evaluation");
     if (live.length === 0) return scores;
-    const running = await repo.findRunningExperimentsOf(this.db, tenantId, [...new Set(live.map((r) => r.workflowId))]);
+    const running = await repo.findRunningExperimentsOf(this.db, tenantId, [
+      ...new Set(live.map((r) => r.workflowId)),
+    ]);
     const scored = running.flatMap((experiment) => {
       const measure = readSuccessMeasure(experiment.successMeasure);
       return measure.kind === "evaluator" ? [{ experiment, measure }] : [];
@@ -193,13 +248,25 @@ export class OutcomeRecorder {
     if (scored.length === 0) return scores;
     const scoreRun = createRunScorer(this.db, this.options.llm?.(tenantId));
     for (const run of live) {
-      const found = scored.find(({ experiment }) => experiment.workflowId === run.workflowId && Object.values(experiment.versions).includes(run.versionId));
+      const found = scored.find(
+        ({ experiment }) =>
+          experiment.workflowId === run.workflowId &&
+          Object.values(experiment.versions).includes(run.versionId),
+      );
       if (!found) continue;
       try {
-        const { score } = await scoreRun(tenantId, found.measure, { input: run.input, output: run.output, runError: run.runError, latencyMs: run.latencyMs, costUsd: run.costUsd });
+        const { score } = await scoreRun(tenantId, found.measure, {
+          input: run.input,
+          output: run.output,
+          runError: run.runError,
+          latencyMs: run.latencyMs,
+          costUsd: run.costUsd,
+        });
         scores.set(run.runId, { experimentId: found.experiment.id, score });
       } catch (error) {
-        console.error(`Run ${run.runId} could not be scored for its experiment: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `Run ${run.runId} could not be scored for its experiment: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     return scores;

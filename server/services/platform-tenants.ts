@@ -10,13 +10,20 @@ import type { ServiceContext } from "./context";
 
 /** Platform administration: every tenant, for superadmins (who need not be members of any). */
 
-export const tenantName = z.string().trim().min(1, "Give the tenant a name").max(80, "At most 80 characters");
+export const tenantName = z
+  .string()
+  .trim()
+  .min(1, "Give the tenant a name")
+  .max(80, "At most 80 characters");
 export const tenantSlug = z
   .string()
   .trim()
   .min(2, "At least 2 characters")
   .max(48, "At most 48 characters")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Lower-case letters and digits, words joined by single hyphens (e.g. acme-research)");
+  .regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+    "Lower-case letters and digits, words joined by single hyphens (e.g. acme-research)",
+  );
 
 export const listTenantsInput = pageInput.extend({ search: z.string().trim().max(120).optional() });
 export const createTenantInput = z.object({
@@ -47,9 +54,13 @@ async function tenantOf(ctx: ServiceContext, id: string) {
 export async function createTenant(ctx: ServiceContext, input: z.infer<typeof createTenantInput>) {
   const owner = input.ownerEmail ? await findUserByEmail(ctx.db, input.ownerEmail) : undefined;
   if (input.ownerEmail && !owner) {
-    throw new AppError("INVALID_INPUT", `There is no account for ${input.ownerEmail}. Leave it empty to be the owner yourself, then invite them.`, {
-      field: "ownerEmail",
-    });
+    throw new AppError(
+      "INVALID_INPUT",
+      `There is no account for ${input.ownerEmail}. Leave it empty to be the owner yourself, then invite them.`,
+      {
+        field: "ownerEmail",
+      },
+    );
   }
   const ownerId = owner?.id ?? ctx.actor.userId;
   try {
@@ -63,12 +74,17 @@ export async function createTenant(ctx: ServiceContext, input: z.infer<typeof cr
           action: "tenant.create",
           targetType: "tenant",
           targetId: tenant.id,
-          metadata: { name: tenant.name, slug: tenant.slug, owner: owner?.email ?? ctx.actor.email },
+          metadata: {
+            name: tenant.name,
+            slug: tenant.slug,
+            owner: owner?.email ?? ctx.actor.email,
+          },
         },
       };
     });
   } catch (error) {
-    if (isUniqueViolation(error, "tenants_slug_unique")) throw conflict(`The slug "${input.slug}" is taken by another tenant.`, { field: "slug" });
+    if (isUniqueViolation(error, "tenants_slug_unique"))
+      throw conflict(`The slug "${input.slug}" is taken by another tenant.`, { field: "slug" });
     throw error;
   }
 }
@@ -80,17 +96,28 @@ export async function renameTenant(ctx: ServiceContext, input: z.infer<typeof re
     if (!tenant) throw notFound("tenant", input.id);
     return {
       value: tenant,
-      audit: { tenantId: tenant.id, action: "tenant.rename", targetType: "tenant", targetId: tenant.id, metadata: { name: tenant.name, from: before.name } },
+      audit: {
+        tenantId: tenant.id,
+        action: "tenant.rename",
+        targetType: "tenant",
+        targetId: tenant.id,
+        metadata: { name: tenant.name, from: before.name },
+      },
     };
   });
 }
 
 /** Suspends or resumes a tenant; what a suspension blocks is decided on every request (server/api/guards.ts). */
-export async function setTenantSuspended(ctx: ServiceContext, input: z.infer<typeof setSuspendedInput>) {
+export async function setTenantSuspended(
+  ctx: ServiceContext,
+  input: z.infer<typeof setSuspendedInput>,
+) {
   const before = await tenantOf(ctx, input.id);
   if (Boolean(before.suspendedAt) === input.suspended) return before;
   return withAudit(ctx, async (tx) => {
-    const tenant = await repo.updateTenant(tx, input.id, { suspendedAt: input.suspended ? new Date() : null });
+    const tenant = await repo.updateTenant(tx, input.id, {
+      suspendedAt: input.suspended ? new Date() : null,
+    });
     if (!tenant) throw notFound("tenant", input.id);
     return {
       value: tenant,
@@ -112,7 +139,9 @@ export async function setTenantSuspended(ctx: ServiceContext, input: z.infer<typ
 export async function deleteTenant(ctx: ServiceContext, input: z.infer<typeof deleteTenantInput>) {
   const tenant = await tenantOf(ctx, input.id);
   if (input.confirmName.trim() !== tenant.name) {
-    throw new AppError("INVALID_INPUT", `Type the tenant's name, ${tenant.name}, to confirm.`, { field: "confirmName" });
+    throw new AppError("INVALID_INPUT", `Type the tenant's name, ${tenant.name}, to confirm.`, {
+      field: "confirmName",
+    });
   }
   return withAudit(ctx, async (tx) => {
     const deleted = await repo.deleteTenant(tx, tenant.id);

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import type { EvaluationRow } from "@/db/schema";
-import { decidePublishGate, type EvaluationComparison, type EvaluationSummary, type GateDecision } from "@/engine/evaluation";
+import {
+  decidePublishGate,
+  type EvaluationComparison,
+  type EvaluationSummary,
+  type GateDecision,
+} from "@/engine/evaluation";
 import { AppError, notFound } from "@/engine/errors";
 import * as datasetsRepo from "@/server/repositories/datasets";
 import * as evaluationsRepo from "@/server/repositories/evaluations";
@@ -9,7 +14,14 @@ import { findLatestPublishedVersion } from "@/server/repositories/workflow-versi
 import { findWorkflow, findWorkflowHead } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
-import { compare, DEFAULT_EVALUATION_CONCURRENCY, evaluationSettled, failSilentEvaluations, startEvaluation, type EvaluationDeps } from "./evaluations";
+import {
+  compare,
+  DEFAULT_EVALUATION_CONCURRENCY,
+  evaluationSettled,
+  failSilentEvaluations,
+  startEvaluation,
+  type EvaluationDeps,
+} from "./evaluations";
 import { compileOrThrow, publishVersion } from "./runs";
 
 /**
@@ -25,7 +37,10 @@ import { compileOrThrow, publishVersion } from "./runs";
 export const publishGateInput = z.object({
   workflowId: z.uuid(),
   datasetId: z.uuid("choose the dataset the gate evaluates"),
-  minScore: z.number().min(0, "the minimum score is between 0 and 1").max(1, "the minimum score is between 0 and 1"),
+  minScore: z
+    .number()
+    .min(0, "the minimum score is between 0 and 1")
+    .max(1, "the minimum score is between 0 and 1"),
 });
 
 export const publishInput = z.object({
@@ -45,20 +60,43 @@ const GATE_WAIT_MS = 10 * 60_000;
 const POLL_MS = 300;
 
 export async function getPublishGate(ctx: TenantContext, workflowId: string) {
-  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, workflowId))) throw notFound("workflow", workflowId);
+  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, workflowId)))
+    throw notFound("workflow", workflowId);
   return (await repo.findPublishGate(ctx.db, ctx.tenant.id, workflowId)) ?? null;
 }
 
 export async function setPublishGate(ctx: TenantContext, input: z.output<typeof publishGateInput>) {
-  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, input.workflowId))) throw notFound("workflow", input.workflowId);
+  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, input.workflowId)))
+    throw notFound("workflow", input.workflowId);
   const dataset = await datasetsRepo.findDataset(ctx.db, ctx.tenant.id, input.datasetId);
-  if (!dataset || dataset.workflowId !== input.workflowId) throw new AppError("INVALID_INPUT", "The gate's dataset must be one of this workflow's datasets", { field: "datasetId" });
-  if (dataset.evaluators.length === 0) throw new AppError("INVALID_INPUT", `The dataset "${dataset.name}" has no evaluators: add one before gating on it`, { field: "datasetId" });
+  if (!dataset || dataset.workflowId !== input.workflowId)
+    throw new AppError(
+      "INVALID_INPUT",
+      "The gate's dataset must be one of this workflow's datasets",
+      { field: "datasetId" },
+    );
+  if (dataset.evaluators.length === 0)
+    throw new AppError(
+      "INVALID_INPUT",
+      `The dataset "${dataset.name}" has no evaluators: add one before gating on it`,
+      { field: "datasetId" },
+    );
   await withAudit(ctx, async (tx) => {
-    await repo.upsertPublishGate(tx, { tenantId: ctx.tenant.id, workflowId: input.workflowId, datasetId: dataset.id, minScore: input.minScore, updatedBy: ctx.actor.userId });
+    await repo.upsertPublishGate(tx, {
+      tenantId: ctx.tenant.id,
+      workflowId: input.workflowId,
+      datasetId: dataset.id,
+      minScore: input.minScore,
+      updatedBy: ctx.actor.userId,
+    });
     return {
       value: null,
-      audit: { action: "workflow.gate.set", targetType: "workflow", targetId: input.workflowId, metadata: { dataset: dataset.name, datasetId: dataset.id, minScore: input.minScore } },
+      audit: {
+        action: "workflow.gate.set",
+        targetType: "workflow",
+        targetId: input.workflowId,
+        metadata: { dataset: dataset.name, datasetId: dataset.id, minScore: input.minScore },
+      },
     };
   });
   return getPublishGate(ctx, input.workflowId);
@@ -75,17 +113,28 @@ export async function removePublishGate(ctx: TenantContext, workflowId: string) 
 
 async function gateOf(ctx: TenantContext, workflowId: string) {
   const gate = await repo.findPublishGate(ctx.db, ctx.tenant.id, workflowId);
-  if (!gate) throw new AppError("INVALID_INPUT", "This workflow has no publish gate", { field: "workflowId" });
+  if (!gate)
+    throw new AppError("INVALID_INPUT", "This workflow has no publish gate", {
+      field: "workflowId",
+    });
   return gate;
 }
 
 /** Starts the gate's evaluation of the draft on the dataset's latest version (the editor shows its progress, then publishes naming it). */
-export async function startGateEvaluation(ctx: TenantContext, deps: EvaluationDeps, workflowId: string): Promise<EvaluationRow> {
+export async function startGateEvaluation(
+  ctx: TenantContext,
+  deps: EvaluationDeps,
+  workflowId: string,
+): Promise<EvaluationRow> {
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, workflowId);
   if (!workflow) throw notFound("workflow", workflowId);
   const gate = await gateOf(ctx, workflowId);
   compileOrThrow(workflow.document); // a draft that cannot be published is not worth evaluating
-  return startEvaluation(ctx, deps, { datasetId: gate.datasetId, draft: true, concurrency: DEFAULT_EVALUATION_CONCURRENCY });
+  return startEvaluation(ctx, deps, {
+    datasetId: gate.datasetId,
+    draft: true,
+    concurrency: DEFAULT_EVALUATION_CONCURRENCY,
+  });
 }
 
 /** The evaluation's row once it has ended: in this process through evaluationSettled, else read until it ends. */
@@ -97,7 +146,12 @@ async function settledEvaluation(ctx: TenantContext, id: string): Promise<Evalua
     const row = await evaluationsRepo.findEvaluation(ctx.db, ctx.tenant.id, id);
     if (!row) throw notFound("evaluation", id);
     if (row.status !== "running" && row.status !== "queued") return row;
-    if (Date.now() > deadline) throw new AppError("CONFLICT", "The gate's evaluation is still running: publish again once it has finished", { evaluationId: id });
+    if (Date.now() > deadline)
+      throw new AppError(
+        "CONFLICT",
+        "The gate's evaluation is still running: publish again once it has finished",
+        { evaluationId: id },
+      );
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -116,10 +170,22 @@ export type GateOutcome = {
  * Evaluates the draft for the gate (or takes the named evaluation when it still fits: this draft
  * unchanged, the gate's dataset at its latest version) and decides.
  */
-async function evaluateForGate(ctx: TenantContext, deps: EvaluationDeps, gate: repo.PublishGateWithDataset, revision: number, evaluationId?: string): Promise<GateOutcome> {
-  const latestDatasetVersion = await datasetsRepo.findDatasetVersion(ctx.db, ctx.tenant.id, gate.datasetId);
+async function evaluateForGate(
+  ctx: TenantContext,
+  deps: EvaluationDeps,
+  gate: repo.PublishGateWithDataset,
+  revision: number,
+  evaluationId?: string,
+): Promise<GateOutcome> {
+  const latestDatasetVersion = await datasetsRepo.findDatasetVersion(
+    ctx.db,
+    ctx.tenant.id,
+    gate.datasetId,
+  );
   if (!latestDatasetVersion) throw notFound("dataset version of", gate.datasetId);
-  let evaluation = evaluationId ? await evaluationsRepo.findEvaluation(ctx.db, ctx.tenant.id, evaluationId) : undefined;
+  let evaluation = evaluationId
+    ? await evaluationsRepo.findEvaluation(ctx.db, ctx.tenant.id, evaluationId)
+    : undefined;
   const fits = (row: EvaluationRow | undefined): row is EvaluationRow =>
     !!row &&
     row.workflowId === gate.workflowId &&
@@ -128,25 +194,46 @@ async function evaluateForGate(ctx: TenantContext, deps: EvaluationDeps, gate: r
     row.datasetId === gate.datasetId &&
     row.datasetVersionId === latestDatasetVersion.id &&
     row.status !== "cancelled";
-  if (!fits(evaluation)) evaluation = await startEvaluation(ctx, deps, { datasetId: gate.datasetId, draft: true, concurrency: DEFAULT_EVALUATION_CONCURRENCY });
+  if (!fits(evaluation))
+    evaluation = await startEvaluation(ctx, deps, {
+      datasetId: gate.datasetId,
+      draft: true,
+      concurrency: DEFAULT_EVALUATION_CONCURRENCY,
+    });
   const settled = await settledEvaluation(ctx, evaluation.id);
 
   const published = await findLatestPublishedVersion(ctx.db, ctx.tenant.id, gate.workflowId);
-  const base = published ? await repo.findLatestCompletedEvaluation(ctx.db, ctx.tenant.id, { workflowVersionId: published.id, datasetVersionId: settled.datasetVersionId }) : undefined;
+  const base = published
+    ? await repo.findLatestCompletedEvaluation(ctx.db, ctx.tenant.id, {
+        workflowVersionId: published.id,
+        datasetVersionId: settled.datasetVersionId,
+      })
+    : undefined;
   let comparison: EvaluationComparison | null = null;
-  if (base && settled.status === "completed") comparison = await compare(ctx, { baseId: base.id, candidateId: settled.id }).catch(() => null);
+  if (base && settled.status === "completed")
+    comparison = await compare(ctx, { baseId: base.id, candidateId: settled.id }).catch(() => null);
   const summary = settled.summary as EvaluationSummary | null;
   const decision = summary
-    ? decidePublishGate({ datasetId: gate.datasetId, minScore: gate.minScore }, { evaluationId: settled.id, datasetId: settled.datasetId, status: settled.status, summary }, comparison)
+    ? decidePublishGate(
+        { datasetId: gate.datasetId, minScore: gate.minScore },
+        { evaluationId: settled.id, datasetId: settled.datasetId, status: settled.status, summary },
+        comparison,
+      )
     : decidePublishGate({ datasetId: gate.datasetId, minScore: gate.minScore }, null);
-  const withError = decision.decision === "refuse" && settled.error ? { ...decision, reason: `${decision.reason}: ${settled.error}` } : decision;
+  const withError =
+    decision.decision === "refuse" && settled.error
+      ? { ...decision, reason: `${decision.reason}: ${settled.error}` }
+      : decision;
   return {
     decision: withError,
     evaluationId: settled.id,
     minScore: gate.minScore,
     datasetId: gate.datasetId,
     datasetName: gate.datasetName,
-    comparedWith: base && published && comparison ? { evaluationId: base.id, version: published.version } : null,
+    comparedWith:
+      base && published && comparison
+        ? { evaluationId: base.id, version: published.version }
+        : null,
   };
 }
 
@@ -154,28 +241,48 @@ async function evaluateForGate(ctx: TenantContext, deps: EvaluationDeps, gate: r
  * Publishes the draft: straight away without a gate; with one, only when the draft's evaluation
  * reaches the minimum score. A refusal is GATE_REFUSED naming the evaluation and the regressions.
  */
-export async function publishThroughGate(ctx: TenantContext, deps: () => Promise<EvaluationDeps>, input: PublishInput) {
+export async function publishThroughGate(
+  ctx: TenantContext,
+  deps: () => Promise<EvaluationDeps>,
+  input: PublishInput,
+) {
   const gate = await repo.findPublishGate(ctx.db, ctx.tenant.id, input.workflowId);
   if (!gate) return publishVersion(ctx, input);
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
   compileOrThrow(workflow.document);
-  const outcome = await evaluateForGate(ctx, await deps(), gate, workflow.version, input.evaluationId);
+  const outcome = await evaluateForGate(
+    ctx,
+    await deps(),
+    gate,
+    workflow.version,
+    input.evaluationId,
+  );
   if (outcome.decision.decision === "refuse") {
-    throw new AppError("GATE_REFUSED", `The publish gate refused this version (dataset "${outcome.datasetName}"): ${outcome.decision.reason}`, {
-      gate: outcome,
-      evaluationId: outcome.evaluationId,
-      score: outcome.decision.score,
-      minScore: outcome.minScore,
-      regressions: outcome.decision.regressions,
-      links: { evaluation: `/evaluations/${outcome.evaluationId}` },
-    });
+    throw new AppError(
+      "GATE_REFUSED",
+      `The publish gate refused this version (dataset "${outcome.datasetName}"): ${outcome.decision.reason}`,
+      {
+        gate: outcome,
+        evaluationId: outcome.evaluationId,
+        score: outcome.decision.score,
+        minScore: outcome.minScore,
+        regressions: outcome.decision.regressions,
+        links: { evaluation: `/evaluations/${outcome.evaluationId}` },
+      },
+    );
   }
   return publishVersion(ctx, {
     workflowId: input.workflowId,
     note: input.note,
     expectedRevision: workflow.version,
-    auditMetadata: { gate: { evaluationId: outcome.evaluationId, score: outcome.decision.decision === "pass" ? outcome.decision.score : null, minScore: outcome.minScore } },
+    auditMetadata: {
+      gate: {
+        evaluationId: outcome.evaluationId,
+        score: outcome.decision.decision === "pass" ? outcome.decision.score : null,
+        minScore: outcome.minScore,
+      },
+    },
   });
 }
 
@@ -184,18 +291,34 @@ export async function publishThroughGate(ctx: TenantContext, deps: () => Promise
  * record names the reason and, when given, the refused evaluation and its score.
  */
 export async function publishPastGate(ctx: TenantContext, input: z.output<typeof overrideInput>) {
-  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, input.workflowId))) throw notFound("workflow", input.workflowId);
+  if (!(await findWorkflowHead(ctx.db, ctx.tenant.id, input.workflowId)))
+    throw notFound("workflow", input.workflowId);
   const gate = await gateOf(ctx, input.workflowId);
   let refused: { evaluationId: string; score: number | null } | null = null;
   if (input.evaluationId) {
-    const evaluation = await evaluationsRepo.findEvaluation(ctx.db, ctx.tenant.id, input.evaluationId);
-    if (!evaluation || evaluation.workflowId !== input.workflowId) throw notFound("evaluation", input.evaluationId);
-    refused = { evaluationId: evaluation.id, score: (evaluation.summary as EvaluationSummary | null)?.score ?? null };
+    const evaluation = await evaluationsRepo.findEvaluation(
+      ctx.db,
+      ctx.tenant.id,
+      input.evaluationId,
+    );
+    if (!evaluation || evaluation.workflowId !== input.workflowId)
+      throw notFound("evaluation", input.evaluationId);
+    refused = {
+      evaluationId: evaluation.id,
+      score: (evaluation.summary as EvaluationSummary | null)?.score ?? null,
+    };
   }
   return publishVersion(ctx, {
     workflowId: input.workflowId,
     note: input.note,
     auditAction: "workflow.publish.override",
-    auditMetadata: { override: { reason: input.reason, minScore: gate.minScore, dataset: gate.datasetName, ...refused } },
+    auditMetadata: {
+      override: {
+        reason: input.reason,
+        minScore: gate.minScore,
+        dataset: gate.datasetName,
+        ...refused,
+      },
+    },
   });
 }

@@ -27,7 +27,13 @@ afterAll(async () => {
 });
 
 async function callerFor(user: UserRow, tenant: TenantRow, apiToken?: ApiTokenIdentity) {
-  return createCaller(await createContext({ db: database.db, identity: { userId: user.id, tenantId: tenant.id, apiToken }, meta: testMeta }));
+  return createCaller(
+    await createContext({
+      db: database.db,
+      identity: { userId: user.id, tenantId: tenant.id, apiToken },
+      meta: testMeta,
+    }),
+  );
 }
 
 async function failureOf(call: Promise<unknown>) {
@@ -40,7 +46,10 @@ async function failureOf(call: Promise<unknown>) {
   throw new Error("expected the call to fail");
 }
 
-async function tenantWithLimits(limits: { requestsPerMinutePerUser?: number; requestsPerMinutePerToken?: number }) {
+async function tenantWithLimits(limits: {
+  requestsPerMinutePerUser?: number;
+  requestsPerMinutePerToken?: number;
+}) {
   const tenant = await makeTenant(database.db);
   const owner = await makeUser(database.db, { memberships: [[tenant, "owner"]] });
   await (await callerFor(owner, tenant)).limits.update(limits);
@@ -50,12 +59,20 @@ async function tenantWithLimits(limits: { requestsPerMinutePerUser?: number; req
 describe("request rate limits", () => {
   it("stop a member after the tenant's limit per minute, with a 429 saying when to retry, and only that member", async () => {
     const tenant = await tenantWithLimits({ requestsPerMinutePerUser: 3 });
-    const busy = await callerFor(await makeUser(database.db, { memberships: [[tenant, "viewer"]] }), tenant);
-    const other = await callerFor(await makeUser(database.db, { memberships: [[tenant, "viewer"]] }), tenant);
+    const busy = await callerFor(
+      await makeUser(database.db, { memberships: [[tenant, "viewer"]] }),
+      tenant,
+    );
+    const other = await callerFor(
+      await makeUser(database.db, { memberships: [[tenant, "viewer"]] }),
+      tenant,
+    );
     for (let i = 0; i < 3; i++) await busy.session.me();
     const refused = await failureOf(busy.limits.get());
     expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
-    expect(refused.message).toMatch(/^Too many requests: You made more than 3 in a minute \(the tenant's limit per member\)\. Try again in \d+ seconds?\.$/);
+    expect(refused.message).toMatch(
+      /^Too many requests: You made more than 3 in a minute \(the tenant's limit per member\)\. Try again in \d+ seconds?\.$/,
+    );
     await expect(other.session.me()).resolves.toBeDefined();
   });
 
@@ -69,29 +86,48 @@ describe("request rate limits", () => {
     await viaToken.workflow.list({ limit: 1 });
     const refused = await failureOf(viaToken.workflow.list({ limit: 1 }));
     expect(refused).toMatchObject({ code: "TOO_MANY_REQUESTS", appCode: "RATE_LIMITED" });
-    expect(refused.message).toContain("This API token made more than 2 in a minute (the tenant's limit per API token)");
+    expect(refused.message).toContain(
+      "This API token made more than 2 in a minute (the tenant's limit per API token)",
+    );
 
-    const otherToken = await callerFor(member, tenant, { ...token, id: randomUUID(), name: "other" });
+    const otherToken = await callerFor(member, tenant, {
+      ...token,
+      id: randomUUID(),
+      name: "other",
+    });
     await expect(otherToken.workflow.list({ limit: 1 })).resolves.toBeDefined();
     await expect((await callerFor(member, tenant)).limits.get()).resolves.toBeDefined();
   });
 
   it("use the platform default when the tenant sets none", async () => {
     const tenant = await makeTenant(database.db);
-    const viewer = await callerFor(await makeUser(database.db, { memberships: [[tenant, "viewer"]] }), tenant);
+    const viewer = await callerFor(
+      await makeUser(database.db, { memberships: [[tenant, "viewer"]] }),
+      tenant,
+    );
     const { limits } = await viewer.limits.get();
-    expect(limits.find((l) => l.key === "requestsPerMinutePerUser")).toMatchObject({ source: "platform", used: 1 });
+    expect(limits.find((l) => l.key === "requestsPerMinutePerUser")).toMatchObject({
+      source: "platform",
+      used: 1,
+    });
   });
 });
 
 describe("the request limiter's window", () => {
   it("lets a key through again once its window has passed", async () => {
-    const limiter = createRequestRateLimiter({ redis: getRedis(), windowSeconds: 2, keyPrefix: `test-${randomBytes(4).toString("hex")}` });
+    const limiter = createRequestRateLimiter({
+      redis: getRedis(),
+      windowSeconds: 2,
+      keyPrefix: `test-${randomBytes(4).toString("hex")}`,
+    });
     await limiter.consume("user", "t:u", 2);
     await limiter.consume("user", "t:u", 2);
     const refusal = await limiter.consume("user", "t:u", 2).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(AppError);
-    expect(refusal).toMatchObject({ code: "RATE_LIMITED", details: { retryAfterSeconds: expect.any(Number) } });
+    expect(refusal).toMatchObject({
+      code: "RATE_LIMITED",
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     expect([1, 2]).toContain((refusal as AppError).details?.retryAfterSeconds);
     expect(await limiter.used("user", "t:u", 2)).toBe(2);
     await limiter.consume("token", "t:u", 2); // another kind of key is counted apart

@@ -1,5 +1,10 @@
 import type Redis from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from "rate-limiter-flexible";
 import { AppError } from "@/engine/errors";
 import { getRedis } from "@/server/redis";
 
@@ -18,7 +23,9 @@ export interface RequestRateLimiter {
   used(kind: RateLimitKind, key: string, limit: number): Promise<number>;
 }
 
-export function createRequestRateLimiter(options: { redis?: Redis | null; windowSeconds?: number; keyPrefix?: string } = {}): RequestRateLimiter {
+export function createRequestRateLimiter(
+  options: { redis?: Redis | null; windowSeconds?: number; keyPrefix?: string } = {},
+): RequestRateLimiter {
   const duration = options.windowSeconds ?? 60;
   const prefix = options.keyPrefix ?? "api-requests";
   const limiters = new Map<string, RateLimiterAbstract>();
@@ -29,7 +36,11 @@ export function createRequestRateLimiter(options: { redis?: Redis | null; window
     if (!limiter) {
       const config = { points, duration, keyPrefix: name };
       limiter = options.redis
-        ? new RateLimiterRedis({ ...config, storeClient: options.redis, insuranceLimiter: new RateLimiterMemory(config) })
+        ? new RateLimiterRedis({
+            ...config,
+            storeClient: options.redis,
+            insuranceLimiter: new RateLimiterMemory(config),
+          })
         : new RateLimiterMemory(config);
       limiters.set(name, limiter);
     }
@@ -43,7 +54,11 @@ export function createRequestRateLimiter(options: { redis?: Redis | null; window
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         const retryAfterSeconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw new AppError("RATE_LIMITED", rateLimitMessage(kind, limit, duration, retryAfterSeconds), { kind, limit, retryAfterSeconds });
+        throw new AppError(
+          "RATE_LIMITED",
+          rateLimitMessage(kind, limit, duration, retryAfterSeconds),
+          { kind, limit, retryAfterSeconds },
+        );
       }
     },
     async used(kind, key, limit) {
@@ -53,10 +68,16 @@ export function createRequestRateLimiter(options: { redis?: Redis | null; window
   };
 }
 
-function rateLimitMessage(kind: RateLimitKind, limit: number, windowSeconds: number, retryAfterSeconds: number): string {
+function rateLimitMessage(
+  kind: RateLimitKind,
+  limit: number,
+  windowSeconds: number,
+  retryAfterSeconds: number,
+): string {
   const window = windowSeconds === 60 ? "a minute" : `${windowSeconds} seconds`;
   const who = kind === "token" ? "This API token" : "You";
-  const whose = kind === "token" ? "the tenant's limit per API token" : "the tenant's limit per member";
+  const whose =
+    kind === "token" ? "the tenant's limit per API token" : "the tenant's limit per member";
   return `Too many requests: ${who} made more than ${limit} in ${window} (${whose}). Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`;
 }
 

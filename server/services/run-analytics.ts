@@ -18,9 +18,17 @@ const rate = (part: number, whole: number) => (whole === 0 ? null : part / whole
  * success rate, latency percentiles per workflow, tokens and cost per workflow and day, runs and
  * success per trigger. `trigger` keeps only runs from those triggers. `now` is injectable for tests.
  */
-export async function getRunAnalytics(ctx: TenantContext, input: { range: AnalyticsRange; trigger?: RunTrigger[] }, now = new Date()) {
+export async function getRunAnalytics(
+  ctx: TenantContext,
+  input: { range: AnalyticsRange; trigger?: RunTrigger[] },
+  now = new Date(),
+) {
   const { ms, bucket } = ANALYTICS_RANGES[input.range];
-  const window = { tenantId: ctx.tenant.id, since: new Date(now.getTime() - ms), ...(input.trigger?.length ? { triggers: input.trigger } : {}) };
+  const window = {
+    tenantId: ctx.tenant.id,
+    since: new Date(now.getTime() - ms),
+    ...(input.trigger?.length ? { triggers: input.trigger } : {}),
+  };
   const [totals, overTime, byWorkflow, usageByDay, byTrigger] = await Promise.all([
     repo.summarizeRuns(ctx.db, window),
     repo.countRunsOverTime(ctx.db, { ...window, bucket }),

@@ -35,14 +35,22 @@ export interface ExecutorDeps {
 
 /** The events a run's own shutdown makes: steps aborted mid-call and the run's cancellation. */
 const isCutOffByShutdown = (event: RunEvent) =>
-  event.type === "run.cancelled" || (event.type === "step.failed" && event.error.code === "CANCELLED") || (event.type === "step.retrying" && event.error.code === "CANCELLED");
+  event.type === "run.cancelled" ||
+  (event.type === "step.failed" && event.error.code === "CANCELLED") ||
+  (event.type === "step.retrying" && event.error.code === "CANCELLED");
 
 /** Workers listen here for "stop this run now". */
 export const runControlChannel = (runId: string) => `run-control:${runId}`;
 
-type EndEvent = Extract<RunEvent, { type: "run.completed" | "run.failed" | "run.cancelled" | "run.waiting" }>;
+type EndEvent = Extract<
+  RunEvent,
+  { type: "run.completed" | "run.failed" | "run.cancelled" | "run.waiting" }
+>;
 const isEnd = (event: RunEvent): event is EndEvent =>
-  event.type === "run.completed" || event.type === "run.failed" || event.type === "run.cancelled" || event.type === "run.waiting";
+  event.type === "run.completed" ||
+  event.type === "run.failed" ||
+  event.type === "run.cancelled" ||
+  event.type === "run.waiting";
 
 /** What the run's row becomes when it ends (or waits for approval). */
 function runEnd(event: EndEvent): repo.RunEnd {
@@ -63,18 +71,25 @@ function runEnd(event: EndEvent): repo.RunEnd {
     case "run.failed":
       return { ...totals, status: "failed", error: event.error };
     case "run.cancelled":
-      return { ...totals, status: "cancelled", error: { code: "CANCELLED", message: event.reason } };
+      return {
+        ...totals,
+        status: "cancelled",
+        error: { code: "CANCELLED", message: event.reason },
+      };
     case "run.waiting":
       return { ...totals, status: "waiting", finishedAt: null };
   }
 }
 
 /** What people chose for interrupted steps, kept among the run's approvals (with an `action`). */
-function interruptionDecisionsOf(approvals: repo.ClaimedRun["approvals"]): Record<string, InterruptionDecision> {
+function interruptionDecisionsOf(
+  approvals: repo.ClaimedRun["approvals"],
+): Record<string, InterruptionDecision> {
   const decisions: Record<string, InterruptionDecision> = {};
   for (const [stepId, decision] of Object.entries(approvals)) {
     const action = (decision as { action?: unknown }).action;
-    if (INTERRUPTION_DECISIONS.includes(action as InterruptionDecision)) decisions[stepId] = action as InterruptionDecision;
+    if (INTERRUPTION_DECISIONS.includes(action as InterruptionDecision))
+      decisions[stepId] = action as InterruptionDecision;
   }
   return decisions;
 }
@@ -84,12 +99,19 @@ function interruptionDecisionsOf(approvals: repo.ClaimedRun["approvals"]): Recor
  * steps cut off while running are reported (step.interrupted) and any earlier decision on them
  * no longer counts: this is a new interruption. Steps already waiting for a person keep theirs.
  */
-async function findInterruptions(deps: ExecutorDeps, run: repo.ClaimedRun, plan: Plan, record: (event: RunEvent) => void) {
+async function findInterruptions(
+  deps: ExecutorDeps,
+  run: repo.ClaimedRun,
+  plan: Plan,
+  record: (event: RunEvent) => void,
+) {
   if (run.isFirstStart) return { interruptedSteps: [], interruptionDecisions: {} };
   const unfinished = await repo.listUnfinishedSteps(deps.db, run.id);
   const decisions = interruptionDecisionsOf(run.approvals);
   if (run.takenOverFrom !== undefined) {
-    const notSafe = new Set(plan.steps.filter((step) => step.notSafeToRepeat).map((step) => step.id));
+    const notSafe = new Set(
+      plan.steps.filter((step) => step.notSafeToRepeat).map((step) => step.id),
+    );
     for (const step of unfinished) {
       if (step.status !== "running") continue;
       delete decisions[step.stepId];
@@ -104,13 +126,17 @@ async function findInterruptions(deps: ExecutorDeps, run: repo.ClaimedRun, plan:
       });
     }
   }
-  return { interruptedSteps: unfinished.map((step) => step.stepId), interruptionDecisions: decisions };
+  return {
+    interruptedSteps: unfinished.map((step) => step.stepId),
+    interruptionDecisions: decisions,
+  };
 }
 
 /** Steps are stored through the journal (group commit); a run that never started has none to load. */
 function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boolean): RunStore {
   return {
-    loadStepRecords: (runId) => (isFirstStart ? Promise.resolve([]) : repo.loadStepRecords(deps.db, runId)),
+    loadStepRecords: (runId) =>
+      isFirstStart ? Promise.resolve([]) : repo.loadStepRecords(deps.db, runId),
     saveStepRecord: (runId, record) =>
       deps.journal.saveStep({
         runId,
@@ -141,7 +167,11 @@ function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boo
  * step's start is durable before its call is sent, so a worker that dies mid-call always leaves
  * the step marked as started, and the resumed run knows it was interrupted.
  */
-function durableTools(port: ToolPort | undefined, count: { calls: number }, stored: () => Promise<void>): ToolPort | undefined {
+function durableTools(
+  port: ToolPort | undefined,
+  count: { calls: number },
+  stored: () => Promise<void>,
+): ToolPort | undefined {
   if (!port) return undefined;
   return {
     listTools: (server, signal) => port.listTools(server, signal),
@@ -164,19 +194,45 @@ function durableLlm(port: LlmPort | undefined, stored: () => Promise<void>): Llm
 }
 
 /** What one run event adds to the metric rollups (runs per workflow and tenant, steps per node kind, queue waits). */
-function observeForRollups(metrics: MetricRecorder, run: { tenantId: string; workflowId: string }, event: RunEvent, kinds: ReadonlyMap<string, string>, enqueuedAt?: number) {
+function observeForRollups(
+  metrics: MetricRecorder,
+  run: { tenantId: string; workflowId: string },
+  event: RunEvent,
+  kinds: ReadonlyMap<string, string>,
+  enqueuedAt?: number,
+) {
   const tenantId = run.tenantId;
   switch (event.type) {
     case "run.started":
-      if (enqueuedAt !== undefined && event.restoredSteps === 0) metrics.observe({ tenantId, source: "queue", subject: "", at: event.at, durationMs: Math.max(0, event.at - enqueuedAt) });
+      if (enqueuedAt !== undefined && event.restoredSteps === 0)
+        metrics.observe({
+          tenantId,
+          source: "queue",
+          subject: "",
+          at: event.at,
+          durationMs: Math.max(0, event.at - enqueuedAt),
+        });
       break;
     case "step.completed":
     case "step.failed":
-      metrics.observe({ tenantId, source: "node_kind", subject: kinds.get(event.stepId) ?? "unknown", at: event.at, failed: event.type === "step.failed", durationMs: event.durationMs });
+      metrics.observe({
+        tenantId,
+        source: "node_kind",
+        subject: kinds.get(event.stepId) ?? "unknown",
+        at: event.at,
+        failed: event.type === "step.failed",
+        durationMs: event.durationMs,
+      });
       break;
     case "run.completed":
     case "run.failed": {
-      const figures = { at: event.at, failed: event.type === "run.failed", durationMs: event.durationMs, tokens: event.usage.inputTokens + event.usage.outputTokens, costUsd: event.costUsd };
+      const figures = {
+        at: event.at,
+        failed: event.type === "run.failed",
+        durationMs: event.durationMs,
+        tokens: event.usage.inputTokens + event.usage.outputTokens,
+        costUsd: event.costUsd,
+      };
       metrics.observe({ tenantId, source: "workflow", subject: run.workflowId, ...figures });
       metrics.observe({ tenantId, source: "tenant", subject: "", ...figures });
       break;
@@ -193,9 +249,18 @@ function observeForRollups(metrics: MetricRecorder, run: { tenantId: string; wor
  * When `shutdown` aborts (the worker is stopping), the run is left for another worker rather than
  * being marked cancelled.
  */
-export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: AbortSignal): Promise<void> {
+export async function executeRunJob(
+  deps: ExecutorDeps,
+  job: RunJob,
+  shutdown: AbortSignal,
+): Promise<void> {
   const { db, bus, clock, journal } = deps;
-  const run = await journal.claimRun(job.runId, job.tenantId, deps.workerId, new Date(Date.now() - deps.staleAfterMs));
+  const run = await journal.claimRun(
+    job.runId,
+    job.tenantId,
+    deps.workerId,
+    new Date(Date.now() - deps.staleAfterMs),
+  );
   if (!run) return; // cancelled, finished, or held by a live worker
 
   const mcp = { calls: 0 };
@@ -241,19 +306,32 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     );
   };
   const fail = async (code: string, message: string) => {
-    record({ type: "run.failed", runId: run.id, at: clock.now(), durationMs: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, error: { code, message } });
+    record({
+      type: "run.failed",
+      runId: run.id,
+      at: clock.now(),
+      durationMs: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      error: { code, message },
+    });
     await written;
   };
 
   const plan = await loadVersionPlan(db, run.tenantId, run.versionId);
-  if (!plan) return fail("PLAN_INVALID", "The run's workflow version has no valid plan; publish the workflow again.");
+  if (!plan)
+    return fail(
+      "PLAN_INVALID",
+      "The run's workflow version has no valid plan; publish the workflow again.",
+    );
 
   const controller = new AbortController();
   const onShutdown = () => controller.abort(new Error("The worker is shutting down"));
   if (shutdown.aborted) onShutdown();
   else shutdown.addEventListener("abort", onShutdown, { once: true });
   const stopListening = await bus.subscribe(runControlChannel(run.id), (message) => {
-    if ((message as { action?: string }).action === "cancel") controller.abort(new Error("Cancelled by a user"));
+    if ((message as { action?: string }).action === "cancel")
+      controller.abort(new Error("Cancelled by a user"));
   });
   deps.heldRuns.add(run.id);
   // The engine emits an event (its EventSink) before this loop takes it from the generator; a
@@ -280,7 +358,13 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
         // A retry starts with the steps it copied from the run it retries.
         store: journalRunStore(deps, run.tenantId, run.isFirstStart && !run.retryOf),
       },
-      { runId: run.id, signal: controller.signal, approvals: run.approvals, pinnedOutputs: run.pinnedOutputs, ...interruptions },
+      {
+        runId: run.id,
+        signal: controller.signal,
+        approvals: run.approvals,
+        pinnedOutputs: run.pinnedOutputs,
+        ...interruptions,
+      },
     );
     // Kinds from the plan: a skipped step never starts, so no step.started names its kind.
     const kinds = new Map<string, string>(plan.steps.map((step) => [step.id, step.kind]));
@@ -291,7 +375,8 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     for await (const event of events) {
       taken++;
       observeRunEvent(event, kinds);
-      if (deps.metrics && !isDryRun) observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
+      if (deps.metrics && !isDryRun)
+        observeForRollups(deps.metrics, run, event, kinds, job.enqueuedAt);
       if (recordsOutcome && (event.type === "run.completed" || event.type === "run.failed")) {
         deps.outcomes!.record({
           runId: run.id,
@@ -304,7 +389,9 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
           costUsd: event.costUsd,
           // For an experiment whose success measure is an evaluator: what it scores.
           input: run.input,
-          ...(event.type === "run.completed" ? { output: event.output } : { runError: event.error.message }),
+          ...(event.type === "run.completed"
+            ? { output: event.output }
+            : { runError: event.error.message }),
         });
       }
       if (shutdown.aborted && isCutOffByShutdown(event)) {
@@ -325,15 +412,26 @@ export async function executeRunJob(deps: ExecutorDeps, job: RunJob, shutdown: A
     // A write that failed alongside a step's result (the engine reported that step as failed) is
     // lost history, not a reason to overwrite how the run ended.
     if (failure && !endStored) throw failure;
-    if (failure) console.error(`Run ${run.id}: an event could not be stored: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (failure)
+      console.error(
+        `Run ${run.id}: an event could not be stored: ${failure instanceof Error ? failure.message : String(failure)}`,
+      );
   } catch (error) {
     await written;
     const code = (error as { code?: unknown }).code;
-    await fail(typeof code === "string" ? code : "RUN_FAILED", error instanceof Error ? error.message : String(error));
+    await fail(
+      typeof code === "string" ? code : "RUN_FAILED",
+      error instanceof Error ? error.message : String(error),
+    );
     if (failure) {
       // Not even the failure could be stored: say so on the row directly.
       const message = failure instanceof Error ? failure.message : String(failure);
-      await repo.updateRun(db, run.id, { status: "failed", error: { code: "RUN_FAILED", message }, finishedAt: new Date(), workerId: null });
+      await repo.updateRun(db, run.id, {
+        status: "failed",
+        error: { code: "RUN_FAILED", message },
+        finishedAt: new Date(),
+        workerId: null,
+      });
     }
   } finally {
     for (const waiter of catchingUp.splice(0)) waiter.resolve();

@@ -51,20 +51,33 @@ interface Entry {
 /** The database's own words (a DrizzleQueryError's message repeats the whole statement). */
 function storageError(error: unknown): Error {
   const cause = (error as { cause?: unknown }).cause;
-  const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+  const message =
+    cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
   return new Error(`The database refused the write: ${message}`, { cause: error });
 }
 
-const isLiveOnly = (event: RunEvent) => event.type === "step.progress" || event.type === "step.output.delta";
+const isLiveOnly = (event: RunEvent) =>
+  event.type === "step.progress" || event.type === "step.output.delta";
 
 /** What a step's row becomes after an event, or undefined for events that do not change it. */
 function stepRowFor(tenantId: string, event: RunEvent): StepRow | undefined {
   if (!event.type.startsWith("step.") || !("stepId" in event)) return undefined;
-  const base = { runId: event.runId, stepId: event.stepId, tenantId, parentStepId: event.parentStepId ?? null };
+  const base = {
+    runId: event.runId,
+    stepId: event.stepId,
+    tenantId,
+    parentStepId: event.parentStepId ?? null,
+  };
   const at = new Date(event.at);
   switch (event.type) {
     case "step.started":
-      return { ...base, kind: event.kind, status: "running", attempts: event.attempt, startedAt: at };
+      return {
+        ...base,
+        kind: event.kind,
+        status: "running",
+        attempts: event.attempt,
+        startedAt: at,
+      };
     case "step.retrying":
       return { ...base, status: "running", attempts: event.attempt, error: event.error };
     case "step.failed":
@@ -118,15 +131,27 @@ export class RunJournal {
    */
   async startRun(run: RunInsert, audit: AuditInsert): Promise<StartedRun> {
     const event: RunEvent = { type: "run.queued", runId: run.id, at: Date.now() };
-    return (await this.enqueue({ tenantId: run.tenantId, runId: run.id, run, audit, event })) as StartedRun;
+    return (await this.enqueue({
+      tenantId: run.tenantId,
+      runId: run.id,
+      run,
+      audit,
+      event,
+    })) as StartedRun;
   }
 
   /**
    * A worker takes a run: a queued one, or a running one whose worker's heartbeat is older than
    * `staleBefore`. Undefined when the run is cancelled, finished or held by a live worker.
    */
-  async claimRun(runId: string, tenantId: string, workerId: string, staleBefore: Date): Promise<ClaimedRun | undefined> {
-    return (await this.enqueue({ tenantId, runId, claim: { workerId, staleBefore } })) as ClaimedRun | undefined;
+  async claimRun(
+    runId: string,
+    tenantId: string,
+    workerId: string,
+    staleBefore: Date,
+  ): Promise<ClaimedRun | undefined> {
+    return (await this.enqueue({ tenantId, runId, claim: { workerId, staleBefore } })) as
+      ClaimedRun | undefined;
   }
 
   /**
@@ -134,7 +159,11 @@ export class RunJournal {
    * `end` (the run's final row) and `usage` are written in the same transaction, before the
    * event is published, so whoever reacts to a run's last event reads its final state.
    */
-  async append(tenantId: string, event: RunEvent, extra: { end?: RunEnd; usage?: UsageRecordInsert } = {}): Promise<void> {
+  async append(
+    tenantId: string,
+    event: RunEvent,
+    extra: { end?: RunEnd; usage?: UsageRecordInsert } = {},
+  ): Promise<void> {
     await this.enqueue({ tenantId, runId: event.runId, event, ...extra });
   }
 
@@ -152,7 +181,9 @@ export class RunJournal {
     await this.flushing;
   }
 
-  private enqueue(entry: Omit<Entry, "resolve" | "reject">): Promise<ClaimedRun | StartedRun | undefined> {
+  private enqueue(
+    entry: Omit<Entry, "resolve" | "reject">,
+  ): Promise<ClaimedRun | StartedRun | undefined> {
     return new Promise<ClaimedRun | StartedRun | undefined>((resolve, reject) => {
       this.pending.push({ ...entry, resolve, reject });
       if (this.isScheduled) return;
@@ -203,23 +234,41 @@ export class RunJournal {
       const key = `${row.runId}/${row.stepId}`;
       const before = steps.get(key);
       // A completed row (stored by saveStep) wins over a row from an event that was queued after it.
-      steps.set(key, before?.status === "completed" ? { ...row, ...before } : { ...before, ...row });
+      steps.set(
+        key,
+        before?.status === "completed" ? { ...row, ...before } : { ...before, ...row },
+      );
     }
     const started = batch.filter((entry) => entry.run);
-    const pick = <T>(get: (entry: Entry) => T | undefined) => batch.flatMap((entry) => (get(entry) === undefined ? [] : [get(entry)!]));
+    const pick = <T>(get: (entry: Entry) => T | undefined) =>
+      batch.flatMap((entry) => (get(entry) === undefined ? [] : [get(entry)!]));
     const claims = batch.filter((entry) => entry.claim);
     const { workerId, staleBefore } = claims[0]?.claim ?? { workerId: "", staleBefore: new Date() };
     // One transaction, sent in one trip: the statements do not depend on each other's results.
     const [runRows, claimedRows, , eventIds] = await runInTransaction(this.db, [
       insertRuns(pick((entry) => entry.run)),
-      claimRuns(claims.map((entry) => entry.runId), workerId, staleBefore),
+      claimRuns(
+        claims.map((entry) => entry.runId),
+        workerId,
+        staleBefore,
+      ),
       insertAuditLogs(pick((entry) => entry.audit)),
-      insertRunEvents(stored.map(({ tenantId, runId, event }) => ({ tenantId, runId, type: event!.type, payload: event, at: new Date(event!.at) }))),
+      insertRunEvents(
+        stored.map(({ tenantId, runId, event }) => ({
+          tenantId,
+          runId,
+          type: event!.type,
+          payload: event,
+          at: new Date(event!.at),
+        })),
+      ),
       upsertStepRuns([...steps.values()]),
       endRuns(pick((entry) => entry.end)),
       upsertUsageRecords(pick((entry) => entry.usage)),
     ]);
-    const runs = new Map<Entry, ClaimedRun | StartedRun>(runRows.map((row, i) => [started[i]!, row]));
+    const runs = new Map<Entry, ClaimedRun | StartedRun>(
+      runRows.map((row, i) => [started[i]!, row]),
+    );
     const claimed = new Map(claimedRows.map((row) => [row.id, row]));
     for (const entry of claims) {
       const row = claimed.get(entry.runId);
@@ -247,7 +296,8 @@ export class RunJournal {
     const results = await Promise.allSettled(publishing);
     // Stored but not delivered live: pages catch up from the database, so the write still counts.
     const failed = results.find((result) => result.status === "rejected");
-    if (failed) console.error("Publishing run events failed:", (failed as PromiseRejectedResult).reason);
+    if (failed)
+      console.error("Publishing run events failed:", (failed as PromiseRejectedResult).reason);
     for (const entry of batch) entry.resolve(runs.get(entry));
   }
 }

@@ -14,7 +14,8 @@ export async function* liveRunEvents(
   bus: EventBus,
   options: { runId?: string; lastEventId?: number | null; signal?: AbortSignal },
 ): AsyncGenerator<PublishedRunEvent> {
-  if (options.runId && !(await findRun(ctx.db, ctx.tenant.id, options.runId))) throw notFound("run", options.runId);
+  if (options.runId && !(await findRun(ctx.db, ctx.tenant.id, options.runId)))
+    throw notFound("run", options.runId);
   yield* streamRunEvents(ctx, bus, options);
 }
 
@@ -47,7 +48,12 @@ export async function* streamRunEvents(
     if (options.lastEventId != null || options.runId) {
       let lastSent = options.lastEventId ?? 0;
       for (;;) {
-        const missed = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: options.runId, afterId: lastSent, limit: 500 });
+        const missed = await listRunEvents(ctx.db, {
+          tenantId: ctx.tenant.id,
+          runId: options.runId,
+          afterId: lastSent,
+          limit: 500,
+        });
         for (const row of missed) {
           lastSent = row.id;
           sentFromHistory.add(row.id);
@@ -95,7 +101,12 @@ export async function* followRun(
       yield message;
       if (!SETTLING_EVENTS.has(message.event.type)) continue;
       // A run.waiting from the history may be an approval given since: follow on unless it still waits.
-      if (message.event.type === "run.waiting" && message.stored && (await findRun(ctx.db, ctx.tenant.id, runId))?.status !== "waiting") continue;
+      if (
+        message.event.type === "run.waiting" &&
+        message.stored &&
+        (await findRun(ctx.db, ctx.tenant.id, runId))?.status !== "waiting"
+      )
+        continue;
       return;
     }
   } finally {

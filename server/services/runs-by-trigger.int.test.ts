@@ -20,9 +20,26 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 async function fixture() {
   const tenant = await makeTenant(database.db);
   const user = await makeUser(database.db, { memberships: [[tenant, "viewer"]] });
-  const workflow = await insertWorkflow(database.db, { tenantId: tenant.id, name: "Digest", description: "", document: {}, createdBy: user.id });
-  const version = await insertVersion(database.db, { tenantId: tenant.id, workflowId: workflow.id, isDraft: true, document: {}, plan: {}, createdBy: user.id });
-  const run = (trigger: RunTrigger, status: "completed" | "failed" | "running", minutes: number) => ({
+  const workflow = await insertWorkflow(database.db, {
+    tenantId: tenant.id,
+    name: "Digest",
+    description: "",
+    document: {},
+    createdBy: user.id,
+  });
+  const version = await insertVersion(database.db, {
+    tenantId: tenant.id,
+    workflowId: workflow.id,
+    isDraft: true,
+    document: {},
+    plan: {},
+    createdBy: user.id,
+  });
+  const run = (
+    trigger: RunTrigger,
+    status: "completed" | "failed" | "running",
+    minutes: number,
+  ) => ({
     tenantId: tenant.id,
     workflowId: workflow.id,
     versionId: version.id,
@@ -70,14 +87,20 @@ describe("runs by trigger", () => {
 
   it("refuses a trigger that does not exist with a clear input error", async () => {
     const { caller } = await fixture();
-    await expect(caller.run.list({ limit: 10, trigger: ["cron" as RunTrigger] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(caller.analytics.runs({ range: "day", trigger: ["cron" as RunTrigger] })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller.run.list({ limit: 10, trigger: ["cron" as RunTrigger] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller.analytics.runs({ range: "day", trigger: ["cron" as RunTrigger] }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it("counts runs and success per trigger over the window, and filters every figure by trigger", async () => {
     const { caller } = await fixture();
     const day = await caller.analytics.runs({ range: "day" });
-    expect(day.byTrigger.map((t) => [t.trigger, t.runs, t.finished, t.completed, t.failed])).toEqual([
+    expect(
+      day.byTrigger.map((t) => [t.trigger, t.runs, t.finished, t.completed, t.failed]),
+    ).toEqual([
       ["schedule", 4, 3, 2, 1],
       ["webhook", 2, 2, 2, 0],
       ["manual", 1, 1, 0, 1],
@@ -92,7 +115,13 @@ describe("runs by trigger", () => {
 
     const scheduled = await caller.analytics.runs({ range: "day", trigger: ["schedule"] });
     expect(scheduled.trigger).toEqual(["schedule"]);
-    expect(scheduled.totals).toMatchObject({ runs: 4, finished: 3, completed: 2, failed: 1, active: 1 });
+    expect(scheduled.totals).toMatchObject({
+      runs: 4,
+      finished: 3,
+      completed: 2,
+      failed: 1,
+      active: 1,
+    });
     expect(scheduled.byWorkflow.map((w) => w.runs)).toEqual([4]);
     expect(scheduled.overTime.reduce((sum, b) => sum + b.runs, 0)).toBe(4);
     expect(scheduled.byTrigger.map((t) => t.trigger)).toEqual(["schedule"]);

@@ -2,7 +2,12 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, connect, makeNode, makeWorkflow } from "@/engine/examples";
-import { createFakeLlm, createFakeTools, hang, type FakeToolHandler } from "@/engine/runtime/fake-ports";
+import {
+  createFakeLlm,
+  createFakeTools,
+  hang,
+  type FakeToolHandler,
+} from "@/engine/runtime/fake-ports";
 import type { LlmPort, ToolPort } from "@/engine/runtime/ports";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { getEnv } from "@/server/env";
@@ -16,7 +21,15 @@ import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext, greetingWorkflow } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
-import { cancelRun, decideApproval, getRun, listEventsOfRun, listRuns, retryRun, startRun } from "./runs";
+import {
+  cancelRun,
+  decideApproval,
+  getRun,
+  listEventsOfRun,
+  listRuns,
+  retryRun,
+  startRun,
+} from "./runs";
 
 /**
  * The run service end to end: real database (PGlite, or PostgreSQL with DATABASE_URL), real queue
@@ -40,7 +53,15 @@ afterAll(async () => {
 
 const tenantContext = () => makeTenantContext(database.db, "editor");
 
-function system(options: { llm?: LlmPort; tools?: ToolPort; maxActive?: number; staleAfterMs?: number; queueName?: string } = {}) {
+function system(
+  options: {
+    llm?: LlmPort;
+    tools?: ToolPort;
+    maxActive?: number;
+    staleAfterMs?: number;
+    queueName?: string;
+  } = {},
+) {
   const made = createRunSystem({
     db: database.db,
     redisUrl: getEnv().redisUrl,
@@ -69,7 +90,8 @@ async function waitForStatus(ctx: TenantContext, runId: string, statuses: string
   for (;;) {
     const run = await findRun(ctx.db, ctx.tenant.id, runId);
     if (run && statuses.includes(run.status)) return run;
-    if (Date.now() > until) throw new Error(`run ${runId} is ${run?.status}, not ${statuses.join("/")}`);
+    if (Date.now() > until)
+      throw new Error(`run ${runId} is ${run?.status}, not ${statuses.join("/")}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -80,7 +102,11 @@ const lookupThenSummarise = makeWorkflow({
   name: "Lookup then summarise",
   nodes: [
     makeNode("input", "in"),
-    makeNode("tool", "lookup", { server: "crm", tool: "find_customer", args: { email: "{{input.email}}" } }),
+    makeNode("tool", "lookup", {
+      server: "crm",
+      tool: "find_customer",
+      args: { email: "{{input.email}}" },
+    }),
     makeNode("llm", "summarise", { prompt: "Summarise {{steps.lookup.output}}" }),
     makeNode("output", "out", { name: "summary" }),
   ],
@@ -98,15 +124,26 @@ describe("runs", () => {
     await runs.startWorkers(2);
     const workflow = await saveWorkflow(ctx, greeting);
 
-    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "Ada" } });
+    const run = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "Ada" },
+    });
     expect(run).toMatchObject({ status: "queued", isDraft: true });
     const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
-    expect(done).toMatchObject({ status: "completed", output: { greeting: { message: "Hello, Ada!" } } });
+    expect(done).toMatchObject({
+      status: "completed",
+      output: { greeting: { message: "Hello, Ada!" } },
+    });
     expect(done.finishedAt).toBeInstanceOf(Date);
 
     const steps = await listStepRuns(ctx.db, run.id);
     expect(steps.map((s) => [s.stepId, s.status])).toEqual(
-      expect.arrayContaining([["in", "completed"], ["greet", "completed"], ["out", "completed"]]),
+      expect.arrayContaining([
+        ["in", "completed"],
+        ["greet", "completed"],
+        ["out", "completed"],
+      ]),
     );
     const events = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: run.id });
     expect(events[0]?.type).toBe("run.queued");
@@ -124,12 +161,19 @@ describe("runs", () => {
   it("a finished run leaves a usage record: its steps, tokens, cost and MCP calls (fake LLM and tools)", async () => {
     const ctx = await tenantContext();
     const crm = countingCrm();
-    const llm = createFakeLlm(() => ({ text: "A loyal customer.", usage: { inputTokens: 120, outputTokens: 30 } }));
+    const llm = createFakeLlm(() => ({
+      text: "A loyal customer.",
+      usage: { inputTokens: 120, outputTokens: 30 },
+    }));
     const runs = system({ tools: crm, llm });
     await runs.startWorkers(2);
     const workflow = await saveWorkflow(ctx, lookupThenSummarise);
 
-    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const run = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "ada@example.test" },
+    });
     const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
     expect(done.status).toBe("completed");
     const [usage] = await ctx.db.select().from(usageRecords).where(eq(usageRecords.runId, run.id));
@@ -149,18 +193,29 @@ describe("runs", () => {
   it("a run whose step result cannot be stored fails with a clear message; a run written in the same moment is not affected (fake tools)", async () => {
     const ctx = await tenantContext();
     // PostgreSQL cannot store a NUL character in JSON: the step's result cannot be written.
-    const tools = createFakeTools({ crm: { find_customer: ({ email }) => (email === "bad@example.test" ? "nul \u0000 here" : { name: "Ada" }) } });
+    const tools = createFakeTools({
+      crm: {
+        find_customer: ({ email }) =>
+          email === "bad@example.test" ? "nul \u0000 here" : { name: "Ada" },
+      },
+    });
     const runs = system({ tools, llm: createFakeLlm(() => "ok") });
     await runs.startWorkers(4);
     const workflow = await saveWorkflow(ctx, lookupThenSummarise);
 
     const [bad, good] = await Promise.all(
-      ["bad@example.test", "good@example.test"].map((email) => startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email } })),
+      ["bad@example.test", "good@example.test"].map((email) =>
+        startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email } }),
+      ),
     );
-    const [badDone, goodDone] = await Promise.all([bad!, good!].map((run) => waitForStatus(ctx, run.id, ["completed", "failed"])));
+    const [badDone, goodDone] = await Promise.all(
+      [bad!, good!].map((run) => waitForStatus(ctx, run.id, ["completed", "failed"])),
+    );
     expect(goodDone!.status).toBe("completed");
     expect(badDone!.status).toBe("failed");
-    expect(badDone!.error?.message).toMatch(/Could not store the result of "lookup": The database refused the write: .*Unicode/);
+    expect(badDone!.error?.message).toMatch(
+      /Could not store the result of "lookup": The database refused the write: .*Unicode/,
+    );
     const goodEvents = await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId: good!.id });
     expect(goodEvents.map((e) => e.type)).toContain("run.completed");
   });
@@ -169,7 +224,9 @@ describe("runs", () => {
     const ctx = await tenantContext();
     const runs = system();
     const workflow = await saveWorkflow(ctx, greeting);
-    await expect(startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: 42 } })).rejects.toMatchObject({
+    await expect(
+      startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: 42 } }),
+    ).rejects.toMatchObject({
       code: "INVALID_INPUT",
       message: expect.stringContaining("input.name"),
     });
@@ -180,8 +237,14 @@ describe("runs", () => {
     const ctx = await tenantContext();
     const runs = system({ maxActive: 1 }); // no workers: runs stay queued
     const workflow = await saveWorkflow(ctx, greeting);
-    await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "A" } });
-    await expect(startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } })).rejects.toMatchObject({
+    await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "A" },
+    });
+    await expect(
+      startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } }),
+    ).rejects.toMatchObject({
       code: "QUOTA_EXCEEDED",
       message: expect.stringContaining("limit is 1"),
     });
@@ -190,33 +253,56 @@ describe("runs", () => {
   it("a run whose LLM step fails can be retried from that step without repeating the steps before it (fake LLM and tools)", async () => {
     const ctx = await tenantContext();
     const crm = countingCrm();
-    const broken = system({ tools: crm, llm: createFakeLlm(() => Promise.reject(new Error("model overloaded"))) });
+    const broken = system({
+      tools: crm,
+      llm: createFakeLlm(() => Promise.reject(new Error("model overloaded"))),
+    });
     await broken.startWorkers(1);
     const workflow = await saveWorkflow(ctx, lookupThenSummarise);
-    const first = await startRun(ctx, broken.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const first = await startRun(ctx, broken.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "ada@example.test" },
+    });
     const failed = await waitForStatus(ctx, first.id, ["completed", "failed"], 30_000);
     expect(failed.status).toBe("failed");
     expect(failed.error?.message).toContain("model overloaded");
     expect(crm.calls).toHaveLength(1);
     await broken.close();
 
-    const llm = createFakeLlm(() => ({ text: "Ada is a loyal customer.", usage: { inputTokens: 30, outputTokens: 8 }, costUsd: 0.001 }));
+    const llm = createFakeLlm(() => ({
+      text: "Ada is a loyal customer.",
+      usage: { inputTokens: 30, outputTokens: 8 },
+      costUsd: 0.001,
+    }));
     const fixed = system({ tools: crm, llm });
     await fixed.startWorkers(1);
     const retry = await retryRun(ctx, fixed.runDeps, first.id);
     const done = await waitForStatus(ctx, retry.id, ["completed", "failed"]);
-    expect(done).toMatchObject({ status: "completed", retryOf: first.id, inputTokens: 30, outputTokens: 8 });
+    expect(done).toMatchObject({
+      status: "completed",
+      retryOf: first.id,
+      inputTokens: 30,
+      outputTokens: 8,
+    });
     expect(crm.calls).toHaveLength(1); // the lookup was not repeated
     expect(llm.calls).toHaveLength(1);
   });
 
   it("keeps the tokens spent on a model without a price as unpriced on the run, its step and its usage record (fake LLM)", async () => {
     const ctx = await tenantContext();
-    const llm = createFakeLlm(() => ({ text: "Ada is a loyal customer.", usage: { inputTokens: 30, outputTokens: 8 } })); // no price
+    const llm = createFakeLlm(() => ({
+      text: "Ada is a loyal customer.",
+      usage: { inputTokens: 30, outputTokens: 8 },
+    })); // no price
     const runs = system({ tools: countingCrm(), llm });
     await runs.startWorkers(1);
     const workflow = await saveWorkflow(ctx, lookupThenSummarise);
-    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const run = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "ada@example.test" },
+    });
     const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
     expect(done).toMatchObject({ status: "completed", costUsd: 0, unpricedTokens: 38 });
     const steps = await listStepRuns(ctx.db, run.id);
@@ -239,13 +325,25 @@ describe("runs", () => {
         makeNode("human-approval", "ask", { message: "Small one?" }),
         makeNode("output", "low", { name: "low" }),
       ],
-      edges: [...chain("in", "big"), connect("big", "escalate", "true"), connect("escalate", "high"), connect("big", "ask", "false"), connect("ask", "low", "approved")],
+      edges: [
+        ...chain("in", "big"),
+        connect("big", "escalate", "true"),
+        connect("escalate", "high"),
+        connect("big", "ask", "false"),
+        connect("ask", "low", "approved"),
+      ],
     });
     const workflow = await saveWorkflow(ctx, branching);
-    const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { amount: 500 } });
+    const run = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { amount: 500 },
+    });
     await waitForStatus(ctx, run.id, ["completed", "failed"]);
     const text = await getMetrics().registry.metrics();
-    expect(text).toMatch(/^maestro_steps_finished_total\{kind="human-approval",status="skipped"\} [1-9]/m);
+    expect(text).toMatch(
+      /^maestro_steps_finished_total\{kind="human-approval",status="skipped"\} [1-9]/m,
+    );
     expect(text).not.toMatch(/kind="unknown"/);
   });
 
@@ -253,21 +351,35 @@ describe("runs", () => {
     const ctx = await tenantContext();
     const idle = system();
     const workflow = await saveWorkflow(ctx, greeting);
-    const queued = await startRun(ctx, idle.runDeps, { workflowId: workflow.id, draft: true, input: { name: "Q" } });
-    await expect(cancelRun(ctx, idle.runDeps, queued.id)).resolves.toMatchObject({ status: "cancelled" });
+    const queued = await startRun(ctx, idle.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "Q" },
+    });
+    await expect(cancelRun(ctx, idle.runDeps, queued.id)).resolves.toMatchObject({
+      status: "cancelled",
+    });
     expect((await findRun(ctx.db, ctx.tenant.id, queued.id))?.status).toBe("cancelled");
 
     const stuck = countingCrm(() => hang());
     const busy = system({ tools: stuck, llm: createFakeLlm(() => "unused") });
     await busy.startWorkers(1);
     const slow = await saveWorkflow(ctx, lookupThenSummarise);
-    const running = await startRun(ctx, busy.runDeps, { workflowId: slow.id, draft: true, input: { email: "x@example.test" } });
+    const running = await startRun(ctx, busy.runDeps, {
+      workflowId: slow.id,
+      draft: true,
+      input: { email: "x@example.test" },
+    });
     await waitForStatus(ctx, running.id, ["running"]);
     await new Promise((r) => setTimeout(r, 100)); // the tool call is in flight
-    await expect(cancelRun(ctx, busy.runDeps, running.id)).resolves.toMatchObject({ status: "cancelling" });
+    await expect(cancelRun(ctx, busy.runDeps, running.id)).resolves.toMatchObject({
+      status: "cancelling",
+    });
     const cancelled = await waitForStatus(ctx, running.id, ["cancelled", "completed", "failed"]);
     expect(cancelled.status).toBe("cancelled");
-    await expect(cancelRun(ctx, busy.runDeps, running.id)).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(cancelRun(ctx, busy.runDeps, running.id)).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
   });
 
   it("waits at a human-approval step and goes on down the branch the approver chose", async () => {
@@ -294,20 +406,33 @@ describe("runs", () => {
     });
     const workflow = await saveWorkflow(ctx, approval);
     for (const approved of [true, false]) {
-      const run = await startRun(ctx, runs.runDeps, { workflowId: workflow.id, draft: true, input: { amount: 40 } });
+      const run = await startRun(ctx, runs.runDeps, {
+        workflowId: workflow.id,
+        draft: true,
+        input: { amount: 40 },
+      });
       await waitForStatus(ctx, run.id, ["waiting"]);
       // The approvals inbox lists waiting runs with what they wait for, in one query.
       const inbox = await listRuns(ctx, { status: ["waiting"], limit: 10 });
       expect(inbox.items.find((r) => r.id === run.id)?.waitingFor).toEqual([
         expect.objectContaining({ stepId: "manager", message: "Refund 40?" }),
       ]);
-      await decideApproval(ctx, runs.runDeps, { runId: run.id, stepId: "manager", approved, comment: "ok" });
+      await decideApproval(ctx, runs.runDeps, {
+        runId: run.id,
+        stepId: "manager",
+        approved,
+        comment: "ok",
+      });
       const done = await waitForStatus(ctx, run.id, ["completed", "failed"]);
       expect(done.status).toBe("completed");
-      expect(done.output).toEqual(approved ? { done: { refunded: 40 } } : { declined: { refunded: 0 } });
+      expect(done.output).toEqual(
+        approved ? { done: { refunded: 40 } } : { declined: { refunded: 0 } },
+      );
       expect(done.approvals.manager).toMatchObject({ approved, decidedBy: ctx.actor.email });
       // Its duration is from its start to its end, the wait for the approver included.
-      expect(Math.abs(done.durationMs! - (done.finishedAt!.getTime() - done.startedAt!.getTime()))).toBeLessThanOrEqual(2);
+      expect(
+        Math.abs(done.durationMs! - (done.finishedAt!.getTime() - done.startedAt!.getTime())),
+      ).toBeLessThanOrEqual(2);
     }
   });
 
@@ -324,7 +449,11 @@ describe("runs", () => {
     const dying = system({ tools: crm, llm, staleAfterMs: 600, queueName });
     await dying.startWorkers(1);
     const workflow = await saveWorkflow(ctx, lookupThenSummarise);
-    const run = await startRun(ctx, dying.runDeps, { workflowId: workflow.id, draft: true, input: { email: "ada@example.test" } });
+    const run = await startRun(ctx, dying.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "ada@example.test" },
+    });
     await waitForStatus(ctx, run.id, ["running"]);
     while (llm.calls.length === 0) await new Promise((r) => setTimeout(r, 20));
     await dying.close(); // the worker goes away mid-step
@@ -333,40 +462,84 @@ describe("runs", () => {
     const survivor = system({ tools: crm, llm, staleAfterMs: 600, queueName });
     await survivor.startWorkers(1);
     const done = await waitForStatus(ctx, run.id, ["completed", "failed"], 20_000);
-    expect({ status: done.status, error: done.error }).toEqual({ status: "completed", error: null }); // a failure names its error
+    expect({ status: done.status, error: done.error }).toEqual({
+      status: "completed",
+      error: null,
+    }); // a failure names its error
     expect(done.resumeCount).toBeGreaterThanOrEqual(1);
     expect(crm.calls).toHaveLength(1); // the lookup finished before the worker died: not repeated
     const { steps } = await getRun(ctx, run.id);
-    expect(steps.find((s) => s.stepId === "lookup")).toMatchObject({ status: "completed", attempts: 1 });
+    expect(steps.find((s) => s.stepId === "lookup")).toMatchObject({
+      status: "completed",
+      attempts: 1,
+    });
   });
 
   it("starts that arrive together are each checked on their own: a bad one fails alone", async () => {
     const [mine, theirs] = [await tenantContext(), await tenantContext()];
     const runs = system(); // no workers: runs stay queued
-    const [myWorkflow, theirWorkflow] = [await saveWorkflow(mine, greeting), await saveWorkflow(theirs, greeting)];
+    const [myWorkflow, theirWorkflow] = [
+      await saveWorkflow(mine, greeting),
+      await saveWorkflow(theirs, greeting),
+    ];
     // Started in one moment, these share one read of their start facts.
     const results = await Promise.allSettled([
-      startRun(mine, runs.runDeps, { workflowId: myWorkflow.id, draft: true, input: { name: "A" } }),
-      startRun(mine, runs.runDeps, { workflowId: theirWorkflow.id, draft: true, input: { name: "B" } }),
+      startRun(mine, runs.runDeps, {
+        workflowId: myWorkflow.id,
+        draft: true,
+        input: { name: "A" },
+      }),
+      startRun(mine, runs.runDeps, {
+        workflowId: theirWorkflow.id,
+        draft: true,
+        input: { name: "B" },
+      }),
       startRun(mine, runs.runDeps, { workflowId: "not-a-uuid", draft: true, input: { name: "C" } }),
-      startRun(theirs, runs.runDeps, { workflowId: theirWorkflow.id, draft: true, input: { name: "D" } }),
+      startRun(theirs, runs.runDeps, {
+        workflowId: theirWorkflow.id,
+        draft: true,
+        input: { name: "D" },
+      }),
     ]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
     expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: "NOT_FOUND" });
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: "NOT_FOUND" });
-    const [mineRun, theirRun] = [results[0], results[3]].map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof startRun>>>).value);
-    expect(mineRun).toMatchObject({ tenantId: mine.tenant.id, workflowId: myWorkflow.id, status: "queued" });
-    expect(theirRun).toMatchObject({ tenantId: theirs.tenant.id, workflowId: theirWorkflow.id, status: "queued" });
+    const [mineRun, theirRun] = [results[0], results[3]].map(
+      (r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof startRun>>>).value,
+    );
+    expect(mineRun).toMatchObject({
+      tenantId: mine.tenant.id,
+      workflowId: myWorkflow.id,
+      status: "queued",
+    });
+    expect(theirRun).toMatchObject({
+      tenantId: theirs.tenant.id,
+      workflowId: theirWorkflow.id,
+      status: "queued",
+    });
   });
 
   it("another tenant's run is not found", async () => {
     const [mine, theirs] = [await tenantContext(), await tenantContext()];
     const runs = system();
     const workflow = await saveWorkflow(theirs, greeting);
-    const run = await startRun(theirs, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } });
+    const run = await startRun(theirs, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "B" },
+    });
     await expect(getRun(mine, run.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(cancelRun(mine, runs.runDeps, run.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(startRun(mine, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } })).rejects.toMatchObject({
+    await expect(cancelRun(mine, runs.runDeps, run.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(
+      startRun(mine, runs.runDeps, { workflowId: workflow.id, draft: true, input: { name: "B" } }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   });

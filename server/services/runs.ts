@@ -48,9 +48,13 @@ async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Pro
 export function compileOrThrow(document: unknown): Plan {
   const result = compileWorkflow(loadWorkflowDocument(document));
   if (!result.ok) {
-    throw new AppError("INVALID_INPUT", `The workflow does not compile: ${result.errors.map((e) => e.message).join("; ")}`, {
-      diagnostics: result.errors satisfies Diagnostic[],
-    });
+    throw new AppError(
+      "INVALID_INPUT",
+      `The workflow does not compile: ${result.errors.map((e) => e.message).join("; ")}`,
+      {
+        diagnostics: result.errors satisfies Diagnostic[],
+      },
+    );
   }
   return result.plan;
 }
@@ -62,12 +66,21 @@ export function compileOrThrow(document: unknown): Plan {
  */
 export async function publishVersion(
   ctx: TenantContext,
-  input: { workflowId: string; note?: string; expectedRevision?: number; auditAction?: string; auditMetadata?: Record<string, unknown> },
+  input: {
+    workflowId: string;
+    note?: string;
+    expectedRevision?: number;
+    auditAction?: string;
+    auditMetadata?: Record<string, unknown>;
+  },
 ) {
   const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
   if (!workflow) throw notFound("workflow", input.workflowId);
   if (input.expectedRevision !== undefined && workflow.version !== input.expectedRevision)
-    throw conflict("The draft changed while it was evaluated: publish again to evaluate the new draft", { expectedRevision: input.expectedRevision, revision: workflow.version });
+    throw conflict(
+      "The draft changed while it was evaluated: publish again to evaluate the new draft",
+      { expectedRevision: input.expectedRevision, revision: workflow.version },
+    );
   const plan = compileOrThrow(workflow.document);
   const published = await withAudit(ctx, async (tx) => {
     const version = await repo.insertVersion(tx, {
@@ -81,12 +94,20 @@ export async function publishVersion(
     });
     return {
       value: version,
-      audit: { action: input.auditAction ?? "workflow.publish", targetType: "workflow", targetId: workflow.id, metadata: { version: version.version, ...input.auditMetadata } },
+      audit: {
+        action: input.auditAction ?? "workflow.publish",
+        targetType: "workflow",
+        targetId: workflow.id,
+        metadata: { version: version.version, ...input.auditMetadata },
+      },
     };
   });
   // A workflow the planner proposed: what the user changed before publishing teaches the planner.
-  await learnFromPublishedProposal(ctx.db, ctx.tenant.id, workflow.id, workflow.document).catch((error: unknown) =>
-    console.error(`Learning from the edits of workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`),
+  await learnFromPublishedProposal(ctx.db, ctx.tenant.id, workflow.id, workflow.document).catch(
+    (error: unknown) =>
+      console.error(
+        `Learning from the edits of workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
   );
   return published;
 }
@@ -111,12 +132,18 @@ export const idempotencyKeyInput = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x21-\x7e]+$/, "An idempotency key is 1 to 255 printable ASCII characters without spaces");
+  .regex(
+    /^[\x21-\x7e]+$/,
+    "An idempotency key is 1 to 255 printable ASCII characters without spaces",
+  );
 /** How long an idempotency key protects a start. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type StartFactsKey = { tenantId: string; workflowId: string };
-const startFactsLoaders = new WeakMap<Db, DataLoader<StartFactsKey, repo.RunStartFacts | undefined>>();
+const startFactsLoaders = new WeakMap<
+  Db,
+  DataLoader<StartFactsKey, repo.RunStartFacts | undefined>
+>();
 
 /**
  * Starts that arrive together (in one turn of the event loop) read their facts in one query:
@@ -125,7 +152,10 @@ const startFactsLoaders = new WeakMap<Db, DataLoader<StartFactsKey, repo.RunStar
 function loadStartFacts(db: Db, key: StartFactsKey): Promise<repo.RunStartFacts | undefined> {
   let loader = startFactsLoaders.get(db);
   if (!loader) {
-    loader = new DataLoader((keys: readonly StartFactsKey[]) => repo.findRunStartFacts(db, keys), { cache: false, maxBatchSize: 200 });
+    loader = new DataLoader((keys: readonly StartFactsKey[]) => repo.findRunStartFacts(db, keys), {
+      cache: false,
+      maxBatchSize: 200,
+    });
     startFactsLoaders.set(db, loader);
   }
   return loader.load(key);
@@ -135,7 +165,9 @@ function loadStartFacts(db: Db, key: StartFactsKey): Promise<repo.RunStartFacts 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined,
+    );
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
@@ -144,7 +176,11 @@ function canonicalJson(value: unknown): string {
 
 function hashStartRequest(input: StartRunInput): string {
   const { workflowId, versionId, draft, input: runInput, pinnedOutputs, triggerId } = input;
-  return createHash("sha256").update(canonicalJson({ workflowId, versionId, draft, input: runInput, pinnedOutputs, triggerId })).digest("hex");
+  return createHash("sha256")
+    .update(
+      canonicalJson({ workflowId, versionId, draft, input: runInput, pinnedOutputs, triggerId }),
+    )
+    .digest("hex");
 }
 
 /** A started run, and whether it is an earlier start given back for a repeated idempotency key. */
@@ -163,28 +199,59 @@ export type StartedRunResult = repo.StartedRun & { isReplay: boolean };
  * schedule), so a caller of one can never take or block another's keys (a schedule's fires).
  * A claim whose start died before storing its run is taken over after STALE_CLAIM_MS.
  */
-export async function startRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput): Promise<StartedRunResult> {
+export async function startRun(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: StartRunInput,
+): Promise<StartedRunResult> {
   // Every entry point's input meets the same limits: JSON, 64 levels deep, storable text, 256 KiB.
-  assertJsonInput(input.input, { maxBytes: INPUT_LIMITS.runInputBytes, label: "input", what: "run input" });
-  if (!input.idempotencyKey) return { ...(await startNewRun(ctx, deps, input, randomUUID())), isReplay: false };
+  assertJsonInput(input.input, {
+    maxBytes: INPUT_LIMITS.runInputBytes,
+    label: "input",
+    what: "run input",
+  });
+  if (!input.idempotencyKey)
+    return { ...(await startNewRun(ctx, deps, input, randomUUID())), isReplay: false };
   const key = `${input.trigger ?? "manual"}:${input.triggerId ?? ""}:${input.idempotencyKey}`;
   const requestHash = hashStartRequest(input);
   for (let attempt = 0; ; attempt++) {
     const id = randomUUID();
-    const held = await repo.claimIdempotencyKey(ctx.db, { tenantId: ctx.tenant.id, key, requestHash, runId: id }, IDEMPOTENCY_TTL_MS);
-    if (held.runId === id) return { ...(await startClaimedRun(ctx, deps, input, key, id)), isReplay: false };
+    const held = await repo.claimIdempotencyKey(
+      ctx.db,
+      { tenantId: ctx.tenant.id, key, requestHash, runId: id },
+      IDEMPOTENCY_TTL_MS,
+    );
+    if (held.runId === id)
+      return { ...(await startClaimedRun(ctx, deps, input, key, id)), isReplay: false };
     if (held.requestHash !== requestHash) {
-      throw new AppError("IDEMPOTENCY_MISMATCH", "This Idempotency-Key was used for a different request in the last 24 hours: send a new key for a new request.", {
-        key: input.idempotencyKey,
-      });
+      throw new AppError(
+        "IDEMPOTENCY_MISMATCH",
+        "This Idempotency-Key was used for a different request in the last 24 hours: send a new key for a new request.",
+        {
+          key: input.idempotencyKey,
+        },
+      );
     }
     const run = await findStartedRun(ctx, { ...held, key });
     if (run) return { ...run, isReplay: true };
     // The claim was let go (its start was refused) or its start died: claim again, or take it over.
-    if ((await repo.takeOverIdempotencyKey(ctx.db, ctx.tenant.id, key, held.runId, new Date(Date.now() - STALE_CLAIM_MS), id))) {
+    if (
+      await repo.takeOverIdempotencyKey(
+        ctx.db,
+        ctx.tenant.id,
+        key,
+        held.runId,
+        new Date(Date.now() - STALE_CLAIM_MS),
+        id,
+      )
+    ) {
       return { ...(await startClaimedRun(ctx, deps, input, key, id)), isReplay: false };
     }
-    if (attempt >= 2) throw conflict("A request with this Idempotency-Key is still being processed: try again in a moment.", { reason: IDEMPOTENCY_IN_PROGRESS });
+    if (attempt >= 2)
+      throw conflict(
+        "A request with this Idempotency-Key is still being processed: try again in a moment.",
+        { reason: IDEMPOTENCY_IN_PROGRESS },
+      );
   }
 }
 
@@ -195,13 +262,20 @@ export const IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS";
 const STALE_CLAIM_MS = 30_000;
 
 /** Starts the run of a claimed key; a start refused before the run was stored lets go of the key. */
-async function startClaimedRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, key: string, id: string): Promise<repo.StartedRun> {
+async function startClaimedRun(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: StartRunInput,
+  key: string,
+  id: string,
+): Promise<repo.StartedRun> {
   let isStored = false;
   try {
     return await startNewRun(ctx, deps, input, id, () => (isStored = true));
   } catch (error) {
     // Once stored, the run exists (the sweeper queues it if the queue failed): the key stays its own.
-    if (!isStored) await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
+    if (!isStored)
+      await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
     throw error;
   }
 }
@@ -210,34 +284,62 @@ async function startClaimedRun(ctx: TenantContext, deps: RunDeps, input: StartRu
  * The run an earlier start with the same key made; it may still be on its way to the database.
  * Undefined when the claim was let go meanwhile, or when its start seems to have died.
  */
-async function findStartedRun(ctx: TenantContext, held: { key: string; runId: string; createdAt: Date }): Promise<repo.StartedRun | undefined> {
+async function findStartedRun(
+  ctx: TenantContext,
+  held: { key: string; runId: string; createdAt: Date },
+): Promise<repo.StartedRun | undefined> {
   const until = Math.min(Date.now() + 10_000, held.createdAt.getTime() + STALE_CLAIM_MS);
   for (let polls = 1; ; polls++) {
     const run = await repo.findRun(ctx.db, ctx.tenant.id, held.runId);
     if (run) return run;
     if (Date.now() >= until) return undefined;
     // Now and then: was the claim let go (its start refused)? Then there is no run to wait for.
-    if (polls % 10 === 0 && !(await repo.isIdempotencyKeyHeld(ctx.db, ctx.tenant.id, held.key, held.runId))) return undefined;
+    if (
+      polls % 10 === 0 &&
+      !(await repo.isIdempotencyKeyHeld(ctx.db, ctx.tenant.id, held.key, held.runId))
+    )
+      return undefined;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
-async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInput, id: string, onStored?: () => void): Promise<repo.StartedRun> {
-  const facts = await loadStartFacts(ctx.db, { tenantId: ctx.tenant.id, workflowId: input.workflowId });
+async function startNewRun(
+  ctx: TenantContext,
+  deps: RunDeps,
+  input: StartRunInput,
+  id: string,
+  onStored?: () => void,
+): Promise<repo.StartedRun> {
+  const facts = await loadStartFacts(ctx.db, {
+    tenantId: ctx.tenant.id,
+    workflowId: input.workflowId,
+  });
   const workflow = facts?.workflow;
   if (!workflow) throw notFound("workflow", input.workflowId);
   if (workflow.isPaused) {
-    throw new AppError("CONFLICT", `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: resume it on its canvas or undo the pause on its alert to run it again`, { reason: "WORKFLOW_PAUSED" });
+    throw new AppError(
+      "CONFLICT",
+      `The workflow "${workflow.name}" is paused${workflow.pausedReason ? ` (${workflow.pausedReason})` : ""}: resume it on its canvas or undo the pause on its alert to run it again`,
+      { reason: "WORKFLOW_PAUSED" },
+    );
   }
 
   // A run that names no version takes its experiment's arm, if the workflow has one running.
-  const experimentVersion = !input.versionId && !input.draft && workflow.experimentId ? await assignExperimentVersion(ctx.db, ctx.tenant.id, workflow.experimentId, randomUUID()) : undefined;
-  let versionId = input.versionId ?? (input.draft ? undefined : (experimentVersion ?? workflow.latestVersionId ?? undefined));
+  const experimentVersion =
+    !input.versionId && !input.draft && workflow.experimentId
+      ? await assignExperimentVersion(ctx.db, ctx.tenant.id, workflow.experimentId, randomUUID())
+      : undefined;
+  let versionId =
+    input.versionId ??
+    (input.draft ? undefined : (experimentVersion ?? workflow.latestVersionId ?? undefined));
   let plan: Plan | undefined;
   let draft: { document: unknown; plan: Plan } | undefined;
   if (versionId) {
     plan = await loadVersionPlan(ctx.db, ctx.tenant.id, versionId);
-    if (!plan || (input.versionId && !(await repo.isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))) {
+    if (
+      !plan ||
+      (input.versionId && !(await repo.isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))
+    ) {
       throw notFound("workflow version", versionId);
     }
   } else {
@@ -247,7 +349,10 @@ async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInp
   }
 
   const problems = validateRunInput(plan, input.input);
-  if (problems.length) throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, { problems });
+  if (problems.length)
+    throw new AppError("INVALID_INPUT", `The run input is invalid: ${problems.join("; ")}`, {
+      problems,
+    });
 
   await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant, facts.tenant);
 
@@ -277,7 +382,12 @@ async function startNewRun(ctx: TenantContext, deps: RunDeps, input: StartRunInp
       trigger: input.trigger ?? "manual",
       triggerId: input.triggerId ?? null,
     },
-    toAuditEntry(ctx, { action: "run.start", targetType: "run", targetId: id, metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" } }),
+    toAuditEntry(ctx, {
+      action: "run.start",
+      targetType: "run",
+      targetId: id,
+      metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" },
+    }),
   );
   onStored?.();
   await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
@@ -299,13 +409,25 @@ export async function cancelRun(ctx: TenantContext, deps: RunDeps, runId: string
       finishedAt: now,
       error: { code: "CANCELLED", message: `Cancelled by ${ctx.actor.name}` },
     });
-    const requested = stopped ?? (await repo.transitionRun(tx, ctx.tenant.id, runId, ["running"], { cancelRequestedAt: now }));
+    const requested =
+      stopped ??
+      (await repo.transitionRun(tx, ctx.tenant.id, runId, ["running"], { cancelRequestedAt: now }));
     if (!requested) throw conflict(`The run has already ended (${run.status}).`);
     return { value: stopped, audit: { action: "run.cancel", targetType: "run", targetId: runId } };
   });
   if (ended) {
-    const zero = { durationMs: 0, usage: { inputTokens: ended.inputTokens, outputTokens: ended.outputTokens }, costUsd: ended.costUsd };
-    await deps.journal.append(ctx.tenant.id, { type: "run.cancelled", runId, at: now.getTime(), ...zero, reason: `Cancelled by ${ctx.actor.name}` });
+    const zero = {
+      durationMs: 0,
+      usage: { inputTokens: ended.inputTokens, outputTokens: ended.outputTokens },
+      costUsd: ended.costUsd,
+    };
+    await deps.journal.append(ctx.tenant.id, {
+      type: "run.cancelled",
+      runId,
+      at: now.getTime(),
+      ...zero,
+      reason: `Cancelled by ${ctx.actor.name}`,
+    });
   } else {
     await deps.bus.publish(runControlChannel(runId), { action: "cancel" });
   }
@@ -320,8 +442,13 @@ export async function decideApproval(
 ) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, input.runId);
   if (!run) throw notFound("run", input.runId);
-  if (run.status !== "waiting") throw conflict(`The run is not waiting for approval (it is ${run.status}).`);
-  const decision = { approved: input.approved, decidedBy: ctx.actor.email, ...(input.comment ? { comment: input.comment } : {}) };
+  if (run.status !== "waiting")
+    throw conflict(`The run is not waiting for approval (it is ${run.status}).`);
+  const decision = {
+    approved: input.approved,
+    decidedBy: ctx.actor.email,
+    ...(input.comment ? { comment: input.comment } : {}),
+  };
   const updated = await withAudit(ctx, async (tx) => {
     const row = await repo.transitionRun(tx, ctx.tenant.id, run.id, ["waiting"], {
       status: "queued",
@@ -330,7 +457,12 @@ export async function decideApproval(
     if (!row) throw conflict("Someone else decided first.");
     return {
       value: row,
-      audit: { action: input.approved ? "run.approve" : "run.reject", targetType: "run", targetId: run.id, metadata: { step: input.stepId } },
+      audit: {
+        action: input.approved ? "run.approve" : "run.reject",
+        targetType: "run",
+        targetId: run.id,
+        metadata: { step: input.stepId },
+      },
     };
   });
   await enqueueRun(ctx, deps, run.id);
@@ -352,14 +484,31 @@ export async function resolveInterruptedStep(
   if (run.status !== "waiting") throw conflict(`The run is not waiting (it is ${run.status}).`);
   const unfinished = await repo.listUnfinishedSteps(ctx.db, run.id);
   if (!unfinished.some((step) => step.stepId === input.stepId && step.status === "waiting")) {
-    throw conflict(`Step "${input.stepId}" of this run is not waiting for a decision about an interruption.`);
+    throw conflict(
+      `Step "${input.stepId}" of this run is not waiting for a decision about an interruption.`,
+    );
   }
   // Kept with the approvals: the decisions people made on steps a run waits at.
-  const decision = { approved: input.action !== "fail", action: input.action, decidedBy: ctx.actor.email };
+  const decision = {
+    approved: input.action !== "fail",
+    action: input.action,
+    decidedBy: ctx.actor.email,
+  };
   const updated = await withAudit(ctx, async (tx) => {
-    const row = await repo.transitionRun(tx, ctx.tenant.id, run.id, ["waiting"], { status: "queued", approvals: { ...run.approvals, [input.stepId]: decision } });
+    const row = await repo.transitionRun(tx, ctx.tenant.id, run.id, ["waiting"], {
+      status: "queued",
+      approvals: { ...run.approvals, [input.stepId]: decision },
+    });
     if (!row) throw conflict("Someone else decided first.");
-    return { value: row, audit: { action: "run.resolve_interrupted", targetType: "run", targetId: run.id, metadata: { step: input.stepId, decision: input.action } } };
+    return {
+      value: row,
+      audit: {
+        action: "run.resolve_interrupted",
+        targetType: "run",
+        targetId: run.id,
+        metadata: { step: input.stepId, decision: input.action },
+      },
+    };
   });
   await enqueueRun(ctx, deps, run.id);
   return updated;
@@ -369,7 +518,8 @@ export async function resolveInterruptedStep(
 export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
-  if (run.status !== "failed" && run.status !== "cancelled") throw conflict(`Only a failed or cancelled run can be retried (this one is ${run.status}).`);
+  if (run.status !== "failed" && run.status !== "cancelled")
+    throw conflict(`Only a failed or cancelled run can be retried (this one is ${run.status}).`);
   await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant);
   const retry = await withAudit(ctx, async (tx) => {
     const row = await repo.insertRun(tx, {
@@ -385,7 +535,15 @@ export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string)
       trigger: "retry",
     });
     await repo.copyCompletedSteps(tx, run.id, row.id);
-    return { value: row, audit: { action: "run.retry", targetType: "run", targetId: row.id, metadata: { retryOf: run.id } } };
+    return {
+      value: row,
+      audit: {
+        action: "run.retry",
+        targetType: "run",
+        targetId: row.id,
+        metadata: { retryOf: run.id },
+      },
+    };
   });
   await enqueueRun(ctx, deps, retry.id);
   return retry;
@@ -396,10 +554,19 @@ export function listRuns(ctx: TenantContext, filter: Omit<repo.RunFilter, "tenan
 }
 
 /** A run's stored events in order, a page after `afterId`; NOT_FOUND for another tenant's run. */
-export async function listEventsOfRun(ctx: TenantContext, runId: string, options: { afterId?: number; limit: number }) {
+export async function listEventsOfRun(
+  ctx: TenantContext,
+  runId: string,
+  options: { afterId?: number; limit: number },
+) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
-  const items = await repo.listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId, afterId: options.afterId, limit: options.limit });
+  const items = await repo.listRunEvents(ctx.db, {
+    tenantId: ctx.tenant.id,
+    runId,
+    afterId: options.afterId,
+    limit: options.limit,
+  });
   // The id to continue after; null once the stored history is exhausted.
   return { items, nextCursor: items.length === options.limit ? items.at(-1)!.id : null };
 }
@@ -408,7 +575,10 @@ export async function listEventsOfRun(ctx: TenantContext, runId: string, options
 export async function getRunWithSteps(ctx: TenantContext, runId: string) {
   // Both reads go out together (one wait instead of two); the steps are read within the tenant
   // too, so another tenant's run id finds nothing in either.
-  const [run, steps] = await Promise.all([repo.findRunWithNames(ctx.db, ctx.tenant.id, runId), repo.listStepRuns(ctx.db, runId, ctx.tenant.id)]);
+  const [run, steps] = await Promise.all([
+    repo.findRunWithNames(ctx.db, ctx.tenant.id, runId),
+    repo.listStepRuns(ctx.db, runId, ctx.tenant.id),
+  ]);
   if (!run) throw notFound("run", runId);
   return { run, steps };
 }
@@ -420,5 +590,10 @@ export async function getRunWithSteps(ctx: TenantContext, runId: string) {
 export async function getRun(ctx: TenantContext, runId: string, options: { plan?: boolean } = {}) {
   const { run, steps } = await getRunWithSteps(ctx, runId);
   const version = options.plan === false ? undefined : await repo.findVersionForRun(ctx.db, run);
-  return { run, steps, plan: (version?.plan ?? null) as Plan | null, version: version ? { id: version.id, number: version.version } : null };
+  return {
+    run,
+    steps,
+    plan: (version?.plan ?? null) as Plan | null,
+    version: version ? { id: version.id, number: version.version } : null,
+  };
 }

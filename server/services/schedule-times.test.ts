@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { canonicalTimezone, checkSchedule, decideFire, describeCron, MISFIRE_GRACE_MS, nextFireTimes } from "./schedule-times";
+import {
+  canonicalTimezone,
+  checkSchedule,
+  decideFire,
+  describeCron,
+  MISFIRE_GRACE_MS,
+  nextFireTimes,
+} from "./schedule-times";
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const at = (text: string) => new Date(text);
@@ -7,11 +14,9 @@ const at = (text: string) => new Date(text);
 describe("next fire times", () => {
   it("keep 09:00 Berlin time on weekdays across the start of summer time", () => {
     // Summer time begins on Sunday 29 March 2026: 09:00 is 08:00 UTC before, 07:00 UTC after.
-    expect(iso(nextFireTimes("0 9 * * 1-5", "Europe/Berlin", 3, at("2026-03-26T12:00:00Z")))).toEqual([
-      "2026-03-27T08:00:00.000Z",
-      "2026-03-30T07:00:00.000Z",
-      "2026-03-31T07:00:00.000Z",
-    ]);
+    expect(
+      iso(nextFireTimes("0 9 * * 1-5", "Europe/Berlin", 3, at("2026-03-26T12:00:00Z"))),
+    ).toEqual(["2026-03-27T08:00:00.000Z", "2026-03-30T07:00:00.000Z", "2026-03-31T07:00:00.000Z"]);
   });
 
   it("fire once on the night Berlin's clocks skip the hour the time falls in", () => {
@@ -24,15 +29,15 @@ describe("next fire times", () => {
 
   it("fire once, not twice, at 01:30 New York time when the clocks fall back and the hour repeats", () => {
     // 1 November 2026: 01:00-02:00 happens twice in New York (EDT, then EST).
-    expect(iso(nextFireTimes("30 1 * * *", "America/New_York", 3, at("2026-10-31T12:00:00Z")))).toEqual([
-      "2026-11-01T05:30:00.000Z",
-      "2026-11-02T06:30:00.000Z",
-      "2026-11-03T06:30:00.000Z",
-    ]);
+    expect(
+      iso(nextFireTimes("30 1 * * *", "America/New_York", 3, at("2026-10-31T12:00:00Z"))),
+    ).toEqual(["2026-11-01T05:30:00.000Z", "2026-11-02T06:30:00.000Z", "2026-11-03T06:30:00.000Z"]);
   });
 
   it("keep every 30 minutes of real time through New York's repeated hour", () => {
-    expect(iso(nextFireTimes("*/30 * * * *", "America/New_York", 5, at("2026-11-01T04:50:00Z")))).toEqual([
+    expect(
+      iso(nextFireTimes("*/30 * * * *", "America/New_York", 5, at("2026-11-01T04:50:00Z"))),
+    ).toEqual([
       "2026-11-01T05:00:00.000Z",
       "2026-11-01T05:30:00.000Z",
       "2026-11-01T06:00:00.000Z",
@@ -43,10 +48,9 @@ describe("next fire times", () => {
 
   it("follow New York's start of summer time at 09:00 local", () => {
     // 8 March 2026: EST (UTC-5) becomes EDT (UTC-4).
-    expect(iso(nextFireTimes("0 9 * * *", "America/New_York", 2, at("2026-03-07T00:00:00Z")))).toEqual([
-      "2026-03-07T14:00:00.000Z",
-      "2026-03-08T13:00:00.000Z",
-    ]);
+    expect(
+      iso(nextFireTimes("0 9 * * *", "America/New_York", 2, at("2026-03-07T00:00:00Z"))),
+    ).toEqual(["2026-03-07T14:00:00.000Z", "2026-03-08T13:00:00.000Z"]);
   });
 });
 
@@ -57,10 +61,16 @@ describe("checking an expression and a time zone", () => {
   });
 
   it("names the field that is wrong", () => {
-    expect(checkSchedule("61 9 * * *", "UTC")).toMatchObject({ field: "cron", message: expect.stringContaining("minute") });
+    expect(checkSchedule("61 9 * * *", "UTC")).toMatchObject({
+      field: "cron",
+      message: expect.stringContaining("minute"),
+    });
     expect(checkSchedule("0 9 * *", "UTC")?.field).toBe("cron");
     expect(checkSchedule("0 0 9 * * *", "UTC")?.field).toBe("cron"); // seconds are not offered
-    expect(checkSchedule("0 0 30 2 *", "UTC")).toEqual({ field: "cron", message: "This expression never fires (no such date)" });
+    expect(checkSchedule("0 0 30 2 *", "UTC")).toEqual({
+      field: "cron",
+      message: "This expression never fires (no such date)",
+    });
     expect(checkSchedule("0 9 * * *", "Mars/Olympus")).toMatchObject({ field: "timezone" });
     expect(checkSchedule("0 9 * * *", "")?.field).toBe("timezone");
   });
@@ -76,7 +86,9 @@ describe("the misfire decision", () => {
 
   it("fires a schedule due a few seconds ago at its due time", () => {
     const dueAt = at("2026-05-04T09:00:00Z");
-    expect(decideFire({ ...hourly, misfire: "skip", dueAt, now: at("2026-05-04T09:00:02Z") })).toEqual({
+    expect(
+      decideFire({ ...hourly, misfire: "skip", dueAt, now: at("2026-05-04T09:00:02Z") }),
+    ).toEqual({
       fireAt: dueAt,
       nextFireAt: at("2026-05-04T10:00:00Z"),
       missed: 0,
@@ -84,7 +96,14 @@ describe("the misfire decision", () => {
   });
 
   it("skips every fire missed in a long stop and moves on to the next future time", () => {
-    expect(decideFire({ ...hourly, misfire: "skip", dueAt: at("2026-05-04T09:00:00Z"), now: at("2026-05-04T12:30:00Z") })).toEqual({
+    expect(
+      decideFire({
+        ...hourly,
+        misfire: "skip",
+        dueAt: at("2026-05-04T09:00:00Z"),
+        now: at("2026-05-04T12:30:00Z"),
+      }),
+    ).toEqual({
       fireAt: null,
       nextFireAt: at("2026-05-04T13:00:00Z"),
       missed: 4,
@@ -92,7 +111,14 @@ describe("the misfire decision", () => {
   });
 
   it("runs once for all the fires missed, as the latest of them, then moves on", () => {
-    expect(decideFire({ ...hourly, misfire: "run-once", dueAt: at("2026-05-04T09:00:00Z"), now: at("2026-05-04T12:30:00Z") })).toEqual({
+    expect(
+      decideFire({
+        ...hourly,
+        misfire: "run-once",
+        dueAt: at("2026-05-04T09:00:00Z"),
+        now: at("2026-05-04T12:30:00Z"),
+      }),
+    ).toEqual({
       fireAt: at("2026-05-04T12:00:00Z"),
       nextFireAt: at("2026-05-04T13:00:00Z"),
       missed: 3,
@@ -108,8 +134,18 @@ describe("the misfire decision", () => {
 
   it("decides in the schedule's time zone across a DST change", () => {
     // Down from Saturday 08:00 Berlin to Monday noon: the next 09:00 Berlin weekday is Tuesday, in summer time.
-    const decision = decideFire({ cron: "0 9 * * 1-5", timezone: "Europe/Berlin", misfire: "run-once", dueAt: at("2026-03-27T08:00:00Z"), now: at("2026-03-30T10:00:00Z") });
-    expect(decision).toEqual({ fireAt: at("2026-03-30T07:00:00Z"), nextFireAt: at("2026-03-31T07:00:00Z"), missed: 1 });
+    const decision = decideFire({
+      cron: "0 9 * * 1-5",
+      timezone: "Europe/Berlin",
+      misfire: "run-once",
+      dueAt: at("2026-03-27T08:00:00Z"),
+      now: at("2026-03-30T10:00:00Z"),
+    });
+    expect(decision).toEqual({
+      fireAt: at("2026-03-30T07:00:00Z"),
+      nextFireAt: at("2026-03-31T07:00:00Z"),
+      missed: 1,
+    });
   });
 });
 

@@ -28,26 +28,40 @@ function cronOf(cron: string, timezone: string): Cron {
 export function canonicalTimezone(timezone: string): string | undefined {
   if (!timezone.trim()) return undefined;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: timezone.trim() }).resolvedOptions().timeZone;
+    return new Intl.DateTimeFormat("en-US", { timeZone: timezone.trim() }).resolvedOptions()
+      .timeZone;
   } catch {
     return undefined;
   }
 }
 
 /** What is wrong with an expression and time zone, per field, or null when they make a schedule that fires. */
-export function checkSchedule(cron: string, timezone: string): { field: "cron" | "timezone"; message: string } | null {
+export function checkSchedule(
+  cron: string,
+  timezone: string,
+): { field: "cron" | "timezone"; message: string } | null {
   const zone = canonicalTimezone(timezone);
-  if (!zone) return { field: "timezone", message: `"${timezone}" is not a time zone: pick one such as Europe/Berlin or UTC` };
-  if (!cron.trim()) return { field: "cron", message: "Write a cron expression, such as 0 9 * * 1-5" };
+  if (!zone)
+    return {
+      field: "timezone",
+      message: `"${timezone}" is not a time zone: pick one such as Europe/Berlin or UTC`,
+    };
+  if (!cron.trim())
+    return { field: "cron", message: "Write a cron expression, such as 0 9 * * 1-5" };
   let job: Cron;
   try {
     job = cronOf(cron, zone);
   } catch (error) {
     // croner's messages name the part that is wrong ("Invalid value for minute: 61"); its class prefix does not help.
-    const reason = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, "") : String(error);
-    return { field: "cron", message: `Not a cron expression of five fields (minute hour day month weekday): ${reason}` };
+    const reason =
+      error instanceof Error ? error.message.replace(/^CronPattern:\s*/, "") : String(error);
+    return {
+      field: "cron",
+      message: `Not a cron expression of five fields (minute hour day month weekday): ${reason}`,
+    };
   }
-  if (!job.nextRun()) return { field: "cron", message: "This expression never fires (no such date)" };
+  if (!job.nextRun())
+    return { field: "cron", message: "This expression never fires (no such date)" };
   return null;
 }
 
@@ -75,7 +89,11 @@ function lastFireAtOrBefore(job: Cron, at: Date): Date | undefined {
 /** How many fires fall in [from, to], counted up to `cap` (for the log line of a misfire). */
 function countFires(job: Cron, from: Date, to: Date, cap = 1000): number {
   let count = 0;
-  for (let at: Date | null = new Date(from.getTime() - 1); (at = job.nextRun(at)) && at.getTime() <= to.getTime() && count < cap; ) count++;
+  for (
+    let at: Date | null = new Date(from.getTime() - 1);
+    (at = job.nextRun(at)) && at.getTime() <= to.getTime() && count < cap;
+  )
+    count++;
   return count;
 }
 
@@ -96,11 +114,19 @@ export interface FireDecision {
  * @example decideFire({ cron: "0 * * * *", timezone: "UTC", misfire: "skip", dueAt: 09:00, now: 12:30 })
  *   // → { fireAt: null, nextFireAt: 13:00, missed: 4 }
  */
-export function decideFire(input: { cron: string; timezone: string; misfire: MisfirePolicy; dueAt: Date; now: Date; graceMs?: number }): FireDecision {
+export function decideFire(input: {
+  cron: string;
+  timezone: string;
+  misfire: MisfirePolicy;
+  dueAt: Date;
+  now: Date;
+  graceMs?: number;
+}): FireDecision {
   const job = cronOf(input.cron, input.timezone);
   const nextFireAt = job.nextRun(input.now);
   const lateMs = input.now.getTime() - input.dueAt.getTime();
-  if (lateMs <= (input.graceMs ?? MISFIRE_GRACE_MS)) return { fireAt: input.dueAt, nextFireAt, missed: 0 };
+  if (lateMs <= (input.graceMs ?? MISFIRE_GRACE_MS))
+    return { fireAt: input.dueAt, nextFireAt, missed: 0 };
   const missed = countFires(job, input.dueAt, input.now);
   if (input.misfire === "skip") return { fireAt: null, nextFireAt, missed };
   // The schedule may have been edited while due: the latest time it would have fired, else the due time.
@@ -138,17 +164,20 @@ export function describeCron(cron: string): string | null {
     if (minute === "*") return "Every minute";
     const step = /^\*\/(\d+)$/.exec(minute)?.[1];
     if (step) return `Every ${step} minutes`;
-    if (isNumber(minute)) return minute === "0" ? "Every hour, on the hour" : `Every hour at minute ${Number(minute)}`;
+    if (isNumber(minute))
+      return minute === "0" ? "Every hour, on the hour" : `Every hour at minute ${Number(minute)}`;
     return null;
   }
   const hourStep = /^\*\/(\d+)$/.exec(hour)?.[1];
-  if (everyDay && hourStep && isNumber(minute)) return `Every ${hourStep} hours at minute ${Number(minute)}`;
+  if (everyDay && hourStep && isNumber(minute))
+    return `Every ${hourStep} hours at minute ${Number(minute)}`;
   if (!isNumber(minute) || !isNumber(hour)) return null;
   const time = `${twoDigits(hour)}:${twoDigits(minute)}`;
   if (everyDay) return `Every day at ${time}`;
   if (day === "*") {
     if (weekday === "1-5" || weekday === "mon-fri") return `Every weekday at ${time}`;
-    if (["0,6", "6,0", "sat,sun", "sun,sat", "6,7"].includes(weekday)) return `Every Saturday and Sunday at ${time}`;
+    if (["0,6", "6,0", "sat,sun", "sun,sat", "6,7"].includes(weekday))
+      return `Every Saturday and Sunday at ${time}`;
     if (/^[0-7]$/.test(weekday)) return `Every ${WEEKDAYS[Number(weekday) % 7]} at ${time}`;
     return null;
   }

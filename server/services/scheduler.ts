@@ -64,25 +64,54 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
   const outcome: TickOutcome = { started: 0, replayed: 0, refused: 0, failed: 0, skipped: 0 };
 
   const fires = await deps.db.transaction(async (tx) => {
-    const rows = await repo.lockDueSchedules(tx as unknown as Db, now, deps.batchSize ?? DEFAULT_BATCH);
+    const rows = await repo.lockDueSchedules(
+      tx as unknown as Db,
+      now,
+      deps.batchSize ?? DEFAULT_BATCH,
+    );
     const taken: Fire[][] = [];
     for (const schedule of rows) {
       const config = readScheduleConfig(schedule.config);
       if (!config) {
         // A row no scheduler can read would be taken every tick: park it until someone saves it again.
-        console.error(`Schedule ${schedule.id} has settings that cannot be read; it will not fire until it is saved again.`);
-        await repo.setScheduleFire(tx as unknown as Db, schedule.id, { nextFireAt: null, lastFiredAt: schedule.lastFiredAt, leasedBy: null, leasedUntil: null });
+        console.error(
+          `Schedule ${schedule.id} has settings that cannot be read; it will not fire until it is saved again.`,
+        );
+        await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
+          nextFireAt: null,
+          lastFiredAt: schedule.lastFiredAt,
+          leasedBy: null,
+          leasedUntil: null,
+        });
         continue;
       }
       // A lease that expired with its holder's name still on it: that fire may never have started.
       const unfinished = schedule.leasedBy && schedule.lastFiredAt ? schedule.lastFiredAt : null;
-      const isDue = schedule.nextFireAt !== null && schedule.nextFireAt <= now && (!schedule.leasedUntil || schedule.leasedUntil <= now);
+      const isDue =
+        schedule.nextFireAt !== null &&
+        schedule.nextFireAt <= now &&
+        (!schedule.leasedUntil || schedule.leasedUntil <= now);
       let decision: ReturnType<typeof decideFire> | null;
       try {
-        decision = isDue ? decideFire({ cron: config.cron, timezone: config.timezone, misfire: config.misfire, dueAt: schedule.nextFireAt!, now }) : null;
+        decision = isDue
+          ? decideFire({
+              cron: config.cron,
+              timezone: config.timezone,
+              misfire: config.misfire,
+              dueAt: schedule.nextFireAt!,
+              now,
+            })
+          : null;
       } catch (error) {
-        console.error(`Schedule ${schedule.id}: its expression "${config.cron}" (${config.timezone}) cannot be read, so it is parked: ${messageOf(error)}`);
-        await repo.setScheduleFire(tx as unknown as Db, schedule.id, { nextFireAt: null, lastFiredAt: schedule.lastFiredAt, leasedBy: null, leasedUntil: null });
+        console.error(
+          `Schedule ${schedule.id}: its expression "${config.cron}" (${config.timezone}) cannot be read, so it is parked: ${messageOf(error)}`,
+        );
+        await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
+          nextFireAt: null,
+          lastFiredAt: schedule.lastFiredAt,
+          leasedBy: null,
+          leasedUntil: null,
+        });
         continue;
       }
       if (decision?.missed) {
@@ -92,7 +121,9 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
       }
       if (decision && !decision.fireAt) outcome.skipped += decision.missed;
       const times = [unfinished, decision?.fireAt].filter((at): at is Date => at instanceof Date);
-      const unique = times.filter((at, i) => times.findIndex((other) => other.getTime() === at.getTime()) === i);
+      const unique = times.filter(
+        (at, i) => times.findIndex((other) => other.getTime() === at.getTime()) === i,
+      );
       await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
         nextFireAt: decision ? decision.nextFireAt : schedule.nextFireAt,
         lastFiredAt: decision?.fireAt ?? schedule.lastFiredAt,
@@ -115,9 +146,13 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
         if (result === "failed") isSettled = false;
       }
       if (isSettled) {
-        await repo.releaseScheduleLease(deps.db, ofSchedule[0]!.schedule.id, deps.workerId, leasedUntil).catch((error: unknown) =>
-          console.error(`Schedule ${ofSchedule[0]!.schedule.id}: its lease could not be let go (it expires by itself): ${messageOf(error)}`),
-        );
+        await repo
+          .releaseScheduleLease(deps.db, ofSchedule[0]!.schedule.id, deps.workerId, leasedUntil)
+          .catch((error: unknown) =>
+            console.error(
+              `Schedule ${ofSchedule[0]!.schedule.id}: its lease could not be let go (it expires by itself): ${messageOf(error)}`,
+            ),
+          );
       }
     }),
   );
@@ -129,7 +164,10 @@ export function fireKey(scheduleId: string, at: Date): string {
   return `schedule:${scheduleId}:${at.toISOString()}`;
 }
 
-async function startFire(deps: SchedulerDeps, { schedule, config, at }: Fire): Promise<"started" | "replayed" | "refused" | "failed"> {
+async function startFire(
+  deps: SchedulerDeps,
+  { schedule, config, at }: Fire,
+): Promise<"started" | "replayed" | "refused" | "failed"> {
   try {
     const ctx = await contextForTrigger(deps.db, schedule, SCHEDULER_META);
     const run = await startRun(ctx, deps.runDeps, {
@@ -147,19 +185,32 @@ async function startFire(deps: SchedulerDeps, { schedule, config, at }: Fire): P
     // shows it, and the schedule goes on to its next fire. The same fire still under way elsewhere
     // is not a refusal: retry it when the lease expires.
     if (error instanceof AppError && error.details?.reason !== IDEMPOTENCY_IN_PROGRESS) {
-      console.warn(`Schedule ${schedule.id} of workflow ${schedule.workflowId}: the fire of ${at.toISOString()} was skipped: ${error.message}`);
+      console.warn(
+        `Schedule ${schedule.id} of workflow ${schedule.workflowId}: the fire of ${at.toISOString()} was skipped: ${error.message}`,
+      );
       await noteFireError(deps, schedule.id, error.message, at);
       return "refused";
     }
-    console.error(`Schedule ${schedule.id}: the fire of ${at.toISOString()} failed and is retried when its lease expires: ${messageOf(error)}`);
+    console.error(
+      `Schedule ${schedule.id}: the fire of ${at.toISOString()} failed and is retried when its lease expires: ${messageOf(error)}`,
+    );
     return "failed";
   }
 }
 
-async function noteFireError(deps: SchedulerDeps, scheduleId: string, error: string | null, at: Date): Promise<void> {
-  await repo.recordScheduleFireError(deps.db, scheduleId, error, at).catch((failure: unknown) =>
-    console.error(`Schedule ${scheduleId}: what its fire of ${at.toISOString()} came to could not be kept: ${messageOf(failure)}`),
-  );
+async function noteFireError(
+  deps: SchedulerDeps,
+  scheduleId: string,
+  error: string | null,
+  at: Date,
+): Promise<void> {
+  await repo
+    .recordScheduleFireError(deps.db, scheduleId, error, at)
+    .catch((failure: unknown) =>
+      console.error(
+        `Schedule ${scheduleId}: what its fire of ${at.toISOString()} came to could not be kept: ${messageOf(failure)}`,
+      ),
+    );
 }
 
 function messageOf(error: unknown): string {

@@ -14,11 +14,23 @@ import { insertMembership } from "@/server/repositories/tenants";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createRunSystem, type RunSystem, type RunSystemOptions } from "@/server/run-system";
 import { createTestDatabase } from "@/server/testing/database";
-import { expectTrpcError, makeTenantContext, makeUser, testMeta, greetingWorkflow } from "@/server/testing/factories";
+import {
+  expectTrpcError,
+  makeTenantContext,
+  makeUser,
+  testMeta,
+  greetingWorkflow,
+} from "@/server/testing/factories";
 import type { TenantContext } from "./context";
 import { publishVersion } from "./runs";
 import { fireKey, tickSchedules, type SchedulerDeps } from "./scheduler";
-import { createSchedule, deleteSchedule, listSchedules, setScheduleEnabled, updateSchedule } from "./schedules";
+import {
+  createSchedule,
+  deleteSchedule,
+  listSchedules,
+  setScheduleEnabled,
+  updateSchedule,
+} from "./schedules";
 import { pauseWorkflow, resumeWorkflow } from "./workflows";
 import { createApiToken, revokeApiToken } from "./api-tokens";
 
@@ -42,7 +54,12 @@ afterAll(async () => {
 });
 
 function system(options: Partial<RunSystemOptions> = {}) {
-  const made = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `schedules-${randomBytes(4).toString("hex")}`, ...options });
+  const made = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `schedules-${randomBytes(4).toString("hex")}`,
+    ...options,
+  });
   systems.push(made);
   return made;
 }
@@ -50,12 +67,24 @@ function system(options: Partial<RunSystemOptions> = {}) {
 const greeting = greetingWorkflow;
 
 async function publishedWorkflow(ctx: TenantContext) {
-  const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: `Greeting ${randomBytes(3).toString("hex")}`, description: "", document: greeting, createdBy: ctx.actor.userId });
+  const workflow = await insertWorkflow(ctx.db, {
+    tenantId: ctx.tenant.id,
+    name: `Greeting ${randomBytes(3).toString("hex")}`,
+    description: "",
+    document: greeting,
+    createdBy: ctx.actor.userId,
+  });
   await publishVersion(ctx, { workflowId: workflow.id });
   return workflow;
 }
 
-const spec = { name: "", cron: "0 * * * *", timezone: "UTC", input: { name: "Ada" }, misfire: "skip" as const };
+const spec = {
+  name: "",
+  cron: "0 * * * *",
+  timezone: "UTC",
+  input: { name: "Ada" },
+  misfire: "skip" as const,
+};
 
 // A tick fires every due schedule in the database: an earlier test's hourly schedule must not come
 // due at the top of the hour while a later test counts what its tick did.
@@ -64,7 +93,14 @@ afterEach(async () => {
 });
 
 async function scheduleRuns(ctx: TenantContext, workflowId: string) {
-  return (await listRuns(ctx.db, { tenantId: ctx.tenant.id, workflowId, trigger: ["schedule"], limit: 100 })).items;
+  return (
+    await listRuns(ctx.db, {
+      tenantId: ctx.tenant.id,
+      workflowId,
+      trigger: ["schedule"],
+      limit: 100,
+    })
+  ).items;
 }
 
 async function makeDue(ctx: TenantContext, scheduleId: string, nextFireAt: Date) {
@@ -78,7 +114,13 @@ function scheduler(runs: RunSystem, workerId: string): SchedulerDeps {
 describe("editing schedules", () => {
   it("refuses a workflow that was never published, saying what to do", async () => {
     const ctx = await makeTenantContext(database.db);
-    const workflow = await insertWorkflow(ctx.db, { tenantId: ctx.tenant.id, name: "Draft only", description: "", document: greeting, createdBy: ctx.actor.userId });
+    const workflow = await insertWorkflow(ctx.db, {
+      tenantId: ctx.tenant.id,
+      name: "Draft only",
+      description: "",
+      document: greeting,
+      createdBy: ctx.actor.userId,
+    });
     await expect(createSchedule(ctx, { ...spec, workflowId: workflow.id })).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringMatching(/never been published.*publish it/),
@@ -88,7 +130,9 @@ describe("editing schedules", () => {
   it("checks the input against the published version's input", async () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
-    await expect(createSchedule(ctx, { ...spec, workflowId: workflow.id, input: { name: 42 } })).rejects.toMatchObject({
+    await expect(
+      createSchedule(ctx, { ...spec, workflowId: workflow.id, input: { name: 42 } }),
+    ).rejects.toMatchObject({
       code: "INVALID_INPUT",
       details: { field: "input" },
     });
@@ -97,14 +141,36 @@ describe("editing schedules", () => {
   it("answers a bad expression or time zone with 400 and the field it is about", async () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
-    const caller = createCaller(await createContext({ db: database.db, identity: { userId: ctx.actor.userId, tenantId: ctx.tenant.id }, meta: testMeta }));
+    const caller = createCaller(
+      await createContext({
+        db: database.db,
+        identity: { userId: ctx.actor.userId, tenantId: ctx.tenant.id },
+        meta: testMeta,
+      }),
+    );
     const fieldErrors = async (promise: Promise<unknown>) => {
       const error = await expectTrpcError(promise, "BAD_REQUEST");
       return z.flattenError(error.cause as z.ZodError).fieldErrors as Record<string, string[]>;
     };
-    expect((await fieldErrors(caller.schedule.create({ ...spec, workflowId: workflow.id, cron: "61 9 * * *" }))).cron?.[0]).toMatch(/minute/);
-    expect((await fieldErrors(caller.schedule.create({ ...spec, workflowId: workflow.id, timezone: "Mars/Olympus" }))).timezone?.[0]).toMatch(/not a time zone/);
-    expect(Object.keys(await fieldErrors(caller.schedule.preview({ cron: "every day", timezone: "UTC" })))).toEqual(["cron"]);
+    expect(
+      (
+        await fieldErrors(
+          caller.schedule.create({ ...spec, workflowId: workflow.id, cron: "61 9 * * *" }),
+        )
+      ).cron?.[0],
+    ).toMatch(/minute/);
+    expect(
+      (
+        await fieldErrors(
+          caller.schedule.create({ ...spec, workflowId: workflow.id, timezone: "Mars/Olympus" }),
+        )
+      ).timezone?.[0],
+    ).toMatch(/not a time zone/);
+    expect(
+      Object.keys(
+        await fieldErrors(caller.schedule.preview({ cron: "every day", timezone: "UTC" })),
+      ),
+    ).toEqual(["cron"]);
     expect(await repo.listSchedules(ctx.db, ctx.tenant.id, workflow.id)).toEqual([]);
   });
 
@@ -112,8 +178,17 @@ describe("editing schedules", () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
     const now = new Date("2026-03-27T10:00:00Z");
-    const created = await createSchedule(ctx, { ...spec, workflowId: workflow.id, cron: "0 9 * * 1-5", timezone: "europe/berlin" }, now);
-    expect(created).toMatchObject({ timezone: "Europe/Berlin", description: "Every weekday at 09:00", isEnabled: true, nextFireAt: new Date("2026-03-30T07:00:00Z") });
+    const created = await createSchedule(
+      ctx,
+      { ...spec, workflowId: workflow.id, cron: "0 9 * * 1-5", timezone: "europe/berlin" },
+      now,
+    );
+    expect(created).toMatchObject({
+      timezone: "Europe/Berlin",
+      description: "Every weekday at 09:00",
+      isEnabled: true,
+      nextFireAt: new Date("2026-03-30T07:00:00Z"),
+    });
 
     const listed = await listSchedules(ctx, workflow.id, now);
     expect(listed.publishedVersion).toBe(1);
@@ -126,18 +201,49 @@ describe("editing schedules", () => {
       "2026-04-03T07:00:00.000Z",
     ]);
 
-    const updated = await updateSchedule(ctx, { id: created.id, name: "Mornings", cron: "30 8 * * *", timezone: "UTC", input: { name: "Grace" }, misfire: "run-once" }, now);
-    expect(updated).toMatchObject({ name: "Mornings", cron: "30 8 * * *", misfire: "run-once", input: { name: "Grace" }, nextFireAt: new Date("2026-03-28T08:30:00Z") });
+    const updated = await updateSchedule(
+      ctx,
+      {
+        id: created.id,
+        name: "Mornings",
+        cron: "30 8 * * *",
+        timezone: "UTC",
+        input: { name: "Grace" },
+        misfire: "run-once",
+      },
+      now,
+    );
+    expect(updated).toMatchObject({
+      name: "Mornings",
+      cron: "30 8 * * *",
+      misfire: "run-once",
+      input: { name: "Grace" },
+      nextFireAt: new Date("2026-03-28T08:30:00Z"),
+    });
 
-    expect(await setScheduleEnabled(ctx, { id: created.id, isEnabled: false }, now)).toMatchObject({ isEnabled: false });
+    expect(await setScheduleEnabled(ctx, { id: created.id, isEnabled: false }, now)).toMatchObject({
+      isEnabled: false,
+    });
     const later = new Date("2026-04-10T12:00:00Z");
     // Resuming counts from now: nothing that fell in the pause is caught up.
-    expect(await setScheduleEnabled(ctx, { id: created.id, isEnabled: true }, later)).toMatchObject({ isEnabled: true, nextFireAt: new Date("2026-04-11T08:30:00Z") });
+    expect(await setScheduleEnabled(ctx, { id: created.id, isEnabled: true }, later)).toMatchObject(
+      { isEnabled: true, nextFireAt: new Date("2026-04-11T08:30:00Z") },
+    );
 
     await deleteSchedule(ctx, created.id);
     expect((await listSchedules(ctx, workflow.id)).schedules).toEqual([]);
-    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, targetId: created.id, limit: 20 });
-    expect(audit.items.map((a) => a.action).sort()).toEqual(["schedule.create", "schedule.delete", "schedule.pause", "schedule.resume", "schedule.update"]);
+    const audit = await listAuditLogs(ctx.db, {
+      tenantId: ctx.tenant.id,
+      targetId: created.id,
+      limit: 20,
+    });
+    expect(audit.items.map((a) => a.action).sort()).toEqual([
+      "schedule.create",
+      "schedule.delete",
+      "schedule.pause",
+      "schedule.resume",
+      "schedule.update",
+    ]);
   });
 
   it("finds nothing of another tenant", async () => {
@@ -146,9 +252,13 @@ describe("editing schedules", () => {
     const workflow = await publishedWorkflow(ctx);
     const schedule = await createSchedule(ctx, { ...spec, workflowId: workflow.id });
     await expect(listSchedules(other, workflow.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(updateSchedule(other, { ...spec, id: schedule.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(updateSchedule(other, { ...spec, id: schedule.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(deleteSchedule(other, schedule.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(setScheduleEnabled(other, { id: schedule.id, isEnabled: false })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      setScheduleEnabled(other, { id: schedule.id, isEnabled: false }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
@@ -161,15 +271,28 @@ describe("the scheduler", () => {
 
     // Two processes: each its own run system and scheduler, one database.
     const [a, b] = [scheduler(system(), "process-a"), scheduler(system(), "process-b")];
-    const outcomes = await Promise.all([tickSchedules(a), tickSchedules(b), tickSchedules(a), tickSchedules(b)]);
+    const outcomes = await Promise.all([
+      tickSchedules(a),
+      tickSchedules(b),
+      tickSchedules(a),
+      tickSchedules(b),
+    ]);
     expect(outcomes.reduce((sum, o) => sum + o.started, 0)).toBe(1);
 
     const runs = await scheduleRuns(ctx, workflow.id);
     expect(runs).toHaveLength(1);
     const run = await findRun(ctx.db, ctx.tenant.id, runs[0]!.id);
-    expect(run).toMatchObject({ trigger: "schedule", triggerId: schedule.id, input: { name: "Ada" }, startedBy: ctx.actor.userId });
+    expect(run).toMatchObject({
+      trigger: "schedule",
+      triggerId: schedule.id,
+      input: { name: "Ada" },
+      startedBy: ctx.actor.userId,
+    });
 
-    const [row] = await ctx.db.select().from(workflowTriggers).where(eq(workflowTriggers.id, schedule.id));
+    const [row] = await ctx.db
+      .select()
+      .from(workflowTriggers)
+      .where(eq(workflowTriggers.id, schedule.id));
     expect(row!.nextFireAt!.getTime()).toBeGreaterThan(Date.now());
     expect(row!.lastFiredAt).not.toBeNull();
     expect(row!.leasedBy).toBeNull(); // the lease was let go once the run started
@@ -183,7 +306,11 @@ describe("the scheduler", () => {
     const workflow = await publishedWorkflow(ctx);
     const schedule = await createSchedule(ctx, { ...spec, workflowId: workflow.id });
     const deps = scheduler(system(), "survivor");
-    const dead = { leasedBy: "dead-process", leasedUntil: new Date(Date.now() - 1000), nextFireAt: new Date(Date.now() + 3_600_000) };
+    const dead = {
+      leasedBy: "dead-process",
+      leasedUntil: new Date(Date.now() - 1000),
+      nextFireAt: new Date(Date.now() + 3_600_000),
+    };
 
     // Taken at 09:00 by a process that stopped before starting the run: the run is started now.
     const lost = new Date("2026-05-04T09:00:00Z");
@@ -201,10 +328,17 @@ describe("the scheduler", () => {
   it("after a stop of hours, skips the missed fires under `skip` and moves on to a future time", async () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
-    const schedule = await createSchedule(ctx, { ...spec, workflowId: workflow.id, misfire: "skip" });
+    const schedule = await createSchedule(ctx, {
+      ...spec,
+      workflowId: workflow.id,
+      misfire: "skip",
+    });
     await makeDue(ctx, schedule.id, new Date(Date.now() - 3 * 3_600_000));
 
-    expect(await tickSchedules(scheduler(system(), "restarted"))).toMatchObject({ started: 0, skipped: 3 });
+    expect(await tickSchedules(scheduler(system(), "restarted"))).toMatchObject({
+      started: 0,
+      skipped: 3,
+    });
     expect(await scheduleRuns(ctx, workflow.id)).toEqual([]);
     const [row] = await repo.listSchedules(ctx.db, ctx.tenant.id, workflow.id);
     expect(row!.nextFireAt!.getTime()).toBeGreaterThan(Date.now());
@@ -214,7 +348,11 @@ describe("the scheduler", () => {
   it("after a stop of hours, runs once for all the missed fires under `run-once`", async () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
-    const schedule = await createSchedule(ctx, { ...spec, workflowId: workflow.id, misfire: "run-once" });
+    const schedule = await createSchedule(ctx, {
+      ...spec,
+      workflowId: workflow.id,
+      misfire: "run-once",
+    });
     await makeDue(ctx, schedule.id, new Date(Date.now() - 3 * 3_600_000));
 
     const deps = scheduler(system(), "restarted");
@@ -246,17 +384,32 @@ describe("the scheduler", () => {
     const other = await publishedWorkflow(ctx);
     const leaver = await makeUser(ctx.db);
     await insertMembership(ctx.db, { tenantId: ctx.tenant.id, userId: leaver.id, role: "editor" });
-    const orphan = await createSchedule({ ...ctx, actor: { ...ctx.actor, userId: leaver.id } }, { ...spec, workflowId: other.id });
+    const orphan = await createSchedule(
+      { ...ctx, actor: { ...ctx.actor, userId: leaver.id } },
+      { ...spec, workflowId: other.id },
+    );
     await ctx.db.delete(memberships).where(eq(memberships.userId, leaver.id));
     await makeDue(ctx, orphan.id, new Date(Date.now() - 1000));
 
-    expect((await listSchedules(ctx, other.id)).schedules[0]).toMatchObject({ createdByName: leaver.name, canCreatorRun: false });
-    expect((await listSchedules(ctx, workflow.id)).schedules[0]).toMatchObject({ canCreatorRun: true });
+    expect((await listSchedules(ctx, other.id)).schedules[0]).toMatchObject({
+      createdByName: leaver.name,
+      canCreatorRun: false,
+    });
+    expect((await listSchedules(ctx, workflow.id)).schedules[0]).toMatchObject({
+      canCreatorRun: true,
+    });
 
-    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 0, refused: 2, failed: 0 });
+    expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({
+      started: 0,
+      refused: 2,
+      failed: 0,
+    });
     expect(await scheduleRuns(ctx, workflow.id)).toEqual([]);
     expect(await scheduleRuns(ctx, other.id)).toEqual([]);
-    for (const row of [...(await repo.listSchedules(ctx.db, ctx.tenant.id, workflow.id)), ...(await repo.listSchedules(ctx.db, ctx.tenant.id, other.id))]) {
+    for (const row of [
+      ...(await repo.listSchedules(ctx.db, ctx.tenant.id, workflow.id)),
+      ...(await repo.listSchedules(ctx.db, ctx.tenant.id, other.id)),
+    ]) {
       expect(row.nextFireAt!.getTime()).toBeGreaterThan(Date.now());
       expect(row.leasedBy).toBeNull();
     }
@@ -276,14 +429,24 @@ describe("the scheduler", () => {
     await resumeWorkflow(ctx, workflow.id);
     await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
     expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 1 });
-    expect((await listSchedules(ctx, workflow.id)).schedules[0]).toMatchObject({ lastError: null, lastErrorAt: null });
+    expect((await listSchedules(ctx, workflow.id)).schedules[0]).toMatchObject({
+      lastError: null,
+      lastErrorAt: null,
+    });
   });
 
   it("stops firing once the API token it was made with is revoked, and says so on the schedule", async () => {
     const ctx = await makeTenantContext(database.db);
     const workflow = await publishedWorkflow(ctx);
-    const token = await createApiToken(ctx, { name: "deploy script", scopes: ["runs:write"], expiry: { in: "never" } });
-    const viaToken = { ...ctx, meta: { ...ctx.meta, apiToken: { id: token.token.id, name: "deploy script" } } };
+    const token = await createApiToken(ctx, {
+      name: "deploy script",
+      scopes: ["runs:write"],
+      expiry: { in: "never" },
+    });
+    const viaToken = {
+      ...ctx,
+      meta: { ...ctx.meta, apiToken: { id: token.token.id, name: "deploy script" } },
+    };
     const schedule = await createSchedule(viaToken, { ...spec, workflowId: workflow.id });
     await makeDue(ctx, schedule.id, new Date(Date.now() - 1000));
     expect(await tickSchedules(scheduler(system(), "p"))).toMatchObject({ started: 1, refused: 0 });
@@ -312,6 +475,11 @@ describe("the scheduler", () => {
       if (run?.status === "completed" || waited > 15_000) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(run).toMatchObject({ status: "completed", trigger: "schedule", triggerId: schedule.id, output: { greeting: { message: "Hello, Ada!" } } });
+    expect(run).toMatchObject({
+      status: "completed",
+      trigger: "schedule",
+      triggerId: schedule.id,
+      output: { greeting: { message: "Hello, Ada!" } },
+    });
   });
 });

@@ -4,7 +4,12 @@ import { AppError } from "@/engine/errors";
 import type { FailureLimiter } from "@/server/auth/failure-limiter";
 import { hashPassword, verifyPassword } from "@/server/auth/password";
 import { insertAuditLog } from "@/server/repositories/audit";
-import { findUserWithSession, insertUserSession, revokeUserSession, revokeUserSessions } from "@/server/repositories/sessions";
+import {
+  findUserWithSession,
+  insertUserSession,
+  revokeUserSession,
+  revokeUserSessions,
+} from "@/server/repositories/sessions";
 import { findUserById, setPasswordHash } from "@/server/repositories/users";
 import { withAudit } from "./audit";
 import type { ServiceContext } from "./context";
@@ -20,28 +25,58 @@ export const SESSION_LIFETIME_DAYS = 30;
 
 /** Called once per sign-in (next-auth's jwt callback): the id the JWT carries as `sid`. */
 export function startSession(db: Db, userId: string, now = new Date()): Promise<string> {
-  return insertUserSession(db, userId, new Date(now.getTime() + SESSION_LIFETIME_DAYS * 24 * 60 * 60 * 1000));
+  return insertUserSession(
+    db,
+    userId,
+    new Date(now.getTime() + SESSION_LIFETIME_DAYS * 24 * 60 * 60 * 1000),
+  );
 }
 
 /** True when a cookie's session may act: the user exists, is not disabled, and the session is live. */
-export async function isSessionLive(db: Db, token: { sub?: string; sid?: string }): Promise<boolean> {
-  if (!token.sub || !token.sid || !z.uuid().safeParse(token.sid).success || !z.uuid().safeParse(token.sub).success) return false;
+export async function isSessionLive(
+  db: Db,
+  token: { sub?: string; sid?: string },
+): Promise<boolean> {
+  if (
+    !token.sub ||
+    !token.sid ||
+    !z.uuid().safeParse(token.sid).success ||
+    !z.uuid().safeParse(token.sub).success
+  )
+    return false;
   const user = await findUserWithSession(db, token.sub, token.sid);
   return Boolean(user && !user.disabledAt && user.isSessionLive);
 }
 
 /** Sign-out (next-auth's signOut event): this session ends, the user's others go on. Audited. */
-export async function endSession(db: Db, token: { sub?: string; sid?: string; email?: string | null; tenantId?: string | null }): Promise<void> {
+export async function endSession(
+  db: Db,
+  token: { sub?: string; sid?: string; email?: string | null; tenantId?: string | null },
+): Promise<void> {
   if (!token.sub || !z.uuid().safeParse(token.sub).success) return;
-  if (token.sid && z.uuid().safeParse(token.sid).success) await revokeUserSession(db, token.sub, token.sid, new Date());
-  await insertAuditLog(db, { actorUserId: token.sub, actorLabel: token.email ?? token.sub, action: "auth.signout", tenantId: token.tenantId ?? null });
+  if (token.sid && z.uuid().safeParse(token.sid).success)
+    await revokeUserSession(db, token.sub, token.sid, new Date());
+  await insertAuditLog(db, {
+    actorUserId: token.sub,
+    actorLabel: token.email ?? token.sub,
+    action: "auth.signout",
+    tenantId: token.tenantId ?? null,
+  });
 }
 
 /** "Sign out everywhere": every session of the caller ends, this one too. */
 export function signOutEverywhere(ctx: ServiceContext): Promise<{ ended: number }> {
   return withAudit(ctx, async (tx) => {
     const ended = await revokeUserSessions(tx, ctx.actor.userId, new Date());
-    return { value: { ended }, audit: { action: "auth.signout_everywhere", targetType: "user", targetId: ctx.actor.userId, metadata: { ended } } };
+    return {
+      value: { ended },
+      audit: {
+        action: "auth.signout_everywhere",
+        targetType: "user",
+        targetId: ctx.actor.userId,
+        metadata: { ended },
+      },
+    };
   });
 }
 
@@ -64,11 +99,19 @@ export async function changePassword(
   deps: { limiter: FailureLimiter },
 ): Promise<{ endedSessions: number }> {
   const user = await findUserById(ctx.db, ctx.actor.userId);
-  if (!user?.passwordHash) throw new AppError("FORBIDDEN", "This account signs in through a provider and has no password here.");
+  if (!user?.passwordHash)
+    throw new AppError(
+      "FORBIDDEN",
+      "This account signs in through a provider and has no password here.",
+    );
   const key = user.email.toLowerCase();
   const waitSeconds = await deps.limiter.retryAfter(key);
   if (waitSeconds > 0) {
-    throw new AppError("RATE_LIMITED", `Too many wrong passwords. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`, { retryAfterSeconds: waitSeconds });
+    throw new AppError(
+      "RATE_LIMITED",
+      `Too many wrong passwords. Try again in ${Math.ceil(waitSeconds / 60)} minutes.`,
+      { retryAfterSeconds: waitSeconds },
+    );
   }
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
     await deps.limiter.recordFailure(key);
@@ -80,7 +123,9 @@ export async function changePassword(
       ip: ctx.meta.ip,
       userAgent: ctx.meta.userAgent,
     });
-    throw new AppError("INVALID_INPUT", "That is not your current password.", { field: "currentPassword" });
+    throw new AppError("INVALID_INPUT", "That is not your current password.", {
+      field: "currentPassword",
+    });
   }
   const passwordHash = await hashPassword(input.newPassword);
   return withAudit({ ...ctx, tenant: undefined }, async (tx) => {
@@ -88,7 +133,13 @@ export async function changePassword(
     const endedSessions = await revokeUserSessions(tx, user.id, new Date(), ctx.meta.sessionId);
     return {
       value: { endedSessions },
-      audit: { action: "auth.password_change", targetType: "user", targetId: user.id, tenantId: null, metadata: { endedSessions } },
+      audit: {
+        action: "auth.password_change",
+        targetType: "user",
+        targetId: user.id,
+        tenantId: null,
+        metadata: { endedSessions },
+      },
     };
   });
 }

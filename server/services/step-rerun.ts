@@ -30,7 +30,9 @@ export const stepRefInput = z.object({ runId: z.uuid(), stepId: z.string().min(1
 
 export const rerunStepInput = stepRefInput.extend({
   /** Edited inputs; the captured ones when absent. `steps` may name only the step's own dependencies. */
-  inputs: z.object({ input: z.unknown(), steps: z.record(z.string().max(200), z.unknown()) }).optional(),
+  inputs: z
+    .object({ input: z.unknown(), steps: z.record(z.string().max(200), z.unknown()) })
+    .optional(),
 });
 export type RerunStepInput = z.infer<typeof rerunStepInput>;
 
@@ -50,7 +52,11 @@ async function loadRunStep(ctx: TenantContext, runId: string, stepId: string) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
   const plan = await loadVersionPlan(ctx.db, ctx.tenant.id, run.versionId);
-  if (!plan) throw new AppError("CONFLICT", "The version this run used has no plan that loads: it cannot be re-run");
+  if (!plan)
+    throw new AppError(
+      "CONFLICT",
+      "The version this run used has no plan that loads: it cannot be re-run",
+    );
   const step = plan.steps.find((s) => s.id === stepId);
   if (!step) throw notFound("step", stepId);
   // Plan steps only: a child step (an orchestrator's worker) runs again with its parent.
@@ -59,7 +65,9 @@ async function loadRunStep(ctx: TenantContext, runId: string, stepId: string) {
 }
 
 /** The steps whose outputs a step reads: its incoming edges and the steps it waits for (which its templates may name). */
-const dependenciesOf = (step: PlanStep) => [...new Set([...step.inputs.map((link) => link.step), ...step.dependsOn])];
+const dependenciesOf = (step: PlanStep) => [
+  ...new Set([...step.inputs.map((link) => link.step), ...step.dependsOn]),
+];
 
 /**
  * A step's captured inputs in a finished run: the run's input and the output of each step it
@@ -95,10 +103,18 @@ export type StepRerunResult = {
 };
 
 /** A plan holding only the step, its completed dependencies (restored, never run) and its fallback. */
-function planForStep(plan: Plan, step: PlanStep, given: Record<string, unknown>, records: Map<string, StepRecord>): { plan: Plan; restored: StepRecord[] } {
+function planForStep(
+  plan: Plan,
+  step: PlanStep,
+  given: Record<string, unknown>,
+  records: Map<string, StepRecord>,
+): { plan: Plan; restored: StepRecord[] } {
   const dependencies = dependenciesOf(step);
   for (const id of Object.keys(given)) {
-    if (!dependencies.includes(id)) throw new AppError("INVALID_INPUT", `"${id}" is not a step that "${step.id}" reads from`, { field: "inputs" });
+    if (!dependencies.includes(id))
+      throw new AppError("INVALID_INPUT", `"${id}" is not a step that "${step.id}" reads from`, {
+        field: "inputs",
+      });
   }
   const kept = dependencies.filter((id) => Object.hasOwn(given, id));
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
@@ -115,13 +131,29 @@ function planForStep(plan: Plan, step: PlanStep, given: Record<string, unknown>,
   }));
   const inputs = step.inputs.filter((link) => kept.includes(link.step));
   if (step.inputs.length > 0 && inputs.length === 0) {
-    throw new AppError("INVALID_INPUT", `None of the steps leading into "${step.id}" has an output: give one under "steps"`, { field: "inputs" });
+    throw new AppError(
+      "INVALID_INPUT",
+      `None of the steps leading into "${step.id}" has an output: give one under "steps"`,
+      { field: "inputs" },
+    );
   }
-  const standalone = (s: PlanStep): PlanStep => ({ ...s, inputs: [], dependsOn: [], fallback: null, isFallback: false });
+  const standalone = (s: PlanStep): PlanStep => ({
+    ...s,
+    inputs: [],
+    dependsOn: [],
+    fallback: null,
+    isFallback: false,
+  });
   const fallback = step.fallback ? byId.get(step.fallback) : undefined;
   const steps: PlanStep[] = [
     ...kept.map((id) => standalone(byId.get(id)!)),
-    { ...step, inputs, dependsOn: step.dependsOn.filter((id) => kept.includes(id)), isFallback: false, fallback: fallback ? fallback.id : null },
+    {
+      ...step,
+      inputs,
+      dependsOn: step.dependsOn.filter((id) => kept.includes(id)),
+      isFallback: false,
+      fallback: fallback ? fallback.id : null,
+    },
     ...(fallback ? [{ ...standalone(fallback), inputs: [], isFallback: true }] : []),
   ];
   // No input schema: the input may have been edited on purpose; no outputs: the step's own answer is read from its events.
@@ -132,10 +164,20 @@ function planForStep(plan: Plan, step: PlanStep, given: Record<string, unknown>,
  * Runs one step of a finished run again with its captured (or edited) inputs and answers its
  * output, or its error, with tokens, cost and duration. The original run is left as it was.
  */
-export async function rerunStep(ctx: TenantContext, deps: StepRerunDeps, input: RerunStepInput): Promise<StepRerunResult> {
+export async function rerunStep(
+  ctx: TenantContext,
+  deps: StepRerunDeps,
+  input: RerunStepInput,
+): Promise<StepRerunResult> {
   const { run, plan, step, records } = await loadRunStep(ctx, input.runId, input.stepId);
-  if (step.kind === "human-approval") throw new AppError("INVALID_INPUT", "An approval step waits for a person: there is nothing to re-run", { field: "stepId" });
-  if (isCallingStep(step.kind, step.config)) await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant);
+  if (step.kind === "human-approval")
+    throw new AppError(
+      "INVALID_INPUT",
+      "An approval step waits for a person: there is nothing to re-run",
+      { field: "stepId" },
+    );
+  if (isCallingStep(step.kind, step.config))
+    await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant);
   const captured = input.inputs ?? (await getStepInputs(ctx, input)).inputs;
   const mini = planForStep(plan, step, captured.steps, records);
   const rerunId = randomUUID();
@@ -148,8 +190,17 @@ export async function rerunStep(ctx: TenantContext, deps: StepRerunDeps, input: 
   const started = deps.clock.now();
   let result: StepRerunResult | undefined;
   let runError: RunError | undefined;
-  for await (const event of runPlan(mini.plan, captured.input, { ...(llm ? { llm } : {}), ...(tools ? { tools } : {}), clock: deps.clock, store }, { runId: rerunId, signal })) {
-    if ((event.type === "step.completed" || event.type === "step.failed") && event.stepId === step.id && !event.parentStepId) {
+  for await (const event of runPlan(
+    mini.plan,
+    captured.input,
+    { ...(llm ? { llm } : {}), ...(tools ? { tools } : {}), clock: deps.clock, store },
+    { runId: rerunId, signal },
+  )) {
+    if (
+      (event.type === "step.completed" || event.type === "step.failed") &&
+      event.stepId === step.id &&
+      !event.parentStepId
+    ) {
       const failed = event.type === "step.failed";
       // A failure with a fallback is followed by the fallback's answer, reported as the step's completion.
       if (failed && event.fallbackStepId) continue;
@@ -166,14 +217,18 @@ export async function rerunStep(ctx: TenantContext, deps: StepRerunDeps, input: 
       };
     }
     if (event.type === "run.failed") runError = event.error;
-    if (event.type === "run.cancelled") runError = { code: "CANCELLED", message: `The re-run was stopped: ${event.reason}` };
+    if (event.type === "run.cancelled")
+      runError = { code: "CANCELLED", message: `The re-run was stopped: ${event.reason}` };
   }
   result ??= {
     stepId: step.id,
     status: "failed",
     output: null,
     port: null,
-    error: runError ?? { code: "NOT_RUN", message: "The step did not run (none of its incoming branches was live)" },
+    error: runError ?? {
+      code: "NOT_RUN",
+      message: "The step did not run (none of its incoming branches was live)",
+    },
     usage: { inputTokens: 0, outputTokens: 0 },
     costUsd: 0,
     unpricedTokens: 0,
@@ -185,7 +240,14 @@ export async function rerunStep(ctx: TenantContext, deps: StepRerunDeps, input: 
       action: "run.rerunStep",
       targetType: "run",
       targetId: run.id,
-      metadata: { stepId: step.id, kind: step.kind, edited: input.inputs !== undefined, status: result.status, tokens: result.usage.inputTokens + result.usage.outputTokens, costUsd: result.costUsd },
+      metadata: {
+        stepId: step.id,
+        kind: step.kind,
+        edited: input.inputs !== undefined,
+        status: result.status,
+        tokens: result.usage.inputTokens + result.usage.outputTokens,
+        costUsd: result.costUsd,
+      },
     }),
   );
   return result;

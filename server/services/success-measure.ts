@@ -1,6 +1,13 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { createLlmJudge, EvaluatorListSchema, scoreItem, type EvaluatedCase, type Evaluator, type StoredDatasetItem } from "@/engine/evaluation";
+import {
+  createLlmJudge,
+  EvaluatorListSchema,
+  scoreItem,
+  type EvaluatedCase,
+  type Evaluator,
+  type StoredDatasetItem,
+} from "@/engine/evaluation";
 import type { LlmPort } from "@/engine/runtime/ports";
 import * as datasetsRepo from "@/server/repositories/datasets";
 
@@ -11,7 +18,11 @@ import * as datasetsRepo from "@/server/repositories/datasets";
  */
 export const successMeasureSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("run-success") }),
-  z.object({ kind: z.literal("evaluator"), datasetId: z.uuid(), evaluatorId: z.string().trim().min(1).max(64) }),
+  z.object({
+    kind: z.literal("evaluator"),
+    datasetId: z.uuid(),
+    evaluatorId: z.string().trim().min(1).max(64),
+  }),
 ]);
 export type SuccessMeasure = z.infer<typeof successMeasureSchema>;
 export type EvaluatorMeasure = Extract<SuccessMeasure, { kind: "evaluator" }>;
@@ -49,8 +60,11 @@ export function createRunScorer(db: Db, llm: LlmPort | undefined) {
     const dataset = await datasetsRepo.findDataset(db, tenantId, measure.datasetId);
     if (!dataset) return { error: "the dataset of the success measure no longer exists" };
     const evaluators = EvaluatorListSchema.safeParse(dataset.evaluators);
-    const evaluator = evaluators.success ? evaluators.data.find((e) => e.id === measure.evaluatorId) : undefined;
-    if (!evaluator) return { error: `the dataset "${dataset.name}" has no evaluator "${measure.evaluatorId}"` };
+    const evaluator = evaluators.success
+      ? evaluators.data.find((e) => e.id === measure.evaluatorId)
+      : undefined;
+    if (!evaluator)
+      return { error: `the dataset "${dataset.name}" has no evaluator "${measure.evaluatorId}"` };
     const version = await datasetsRepo.findDatasetVersion(db, tenantId, dataset.id);
     const items = version ? await datasetsRepo.listVersionItems(db, tenantId, version.id) : [];
     return { evaluator, items: new Map(items.map((item) => [canonical(item.input), item])) };
@@ -59,7 +73,13 @@ export function createRunScorer(db: Db, llm: LlmPort | undefined) {
   return async function scoreRun(
     tenantId: string,
     measure: EvaluatorMeasure,
-    run: { input: unknown; output?: unknown; runError?: string; latencyMs: number; costUsd: number },
+    run: {
+      input: unknown;
+      output?: unknown;
+      runError?: string;
+      latencyMs: number;
+      costUsd: number;
+    },
   ): Promise<{ score: number | null; reason: string }> {
     const key = `${tenantId}:${measure.datasetId}:${measure.evaluatorId}`;
     let scorer = scorers.get(key);
@@ -68,14 +88,20 @@ export function createRunScorer(db: Db, llm: LlmPort | undefined) {
     if ("error" in loaded) return { score: null, reason: loaded.error };
     const item = loaded.items.get(canonical(run.input));
     const evaluated: EvaluatedCase = {
-      input: run.input && typeof run.input === "object" && !Array.isArray(run.input) ? (run.input as Record<string, unknown>) : { value: run.input },
+      input:
+        run.input && typeof run.input === "object" && !Array.isArray(run.input)
+          ? (run.input as Record<string, unknown>)
+          : { value: run.input },
       ...(run.runError === undefined ? { output: run.output } : { runError: run.runError }),
       ...(item?.reference === undefined ? {} : { reference: item.reference }),
       durationMs: run.latencyMs,
       costUsd: run.costUsd,
     };
-    const [result] = (await scoreItem([loaded.evaluator], evaluated, judge ? { judge } : {})).results;
+    const [result] = (await scoreItem([loaded.evaluator], evaluated, judge ? { judge } : {}))
+      .results;
     if (!result) return { score: null, reason: "the evaluator gave no result" };
-    return result.score === null ? { score: null, reason: result.error } : { score: result.score, reason: result.reason };
+    return result.score === null
+      ? { score: null, reason: result.error }
+      : { score: result.score, reason: result.reason };
   };
 }

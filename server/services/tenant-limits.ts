@@ -13,7 +13,13 @@ import { getRequestRateLimiter, type RequestRateLimiter } from "./rate-limit";
  * defaults (env), checked when a run starts (assertCanStartRun) and on every signed-in request
  * (checkRequestAllowed), with errors that say which limit and what to do.
  */
-export const LIMIT_KEYS = ["maxConcurrentRuns", "maxRunsPerDay", "maxTokensPerMonth", "requestsPerMinutePerUser", "requestsPerMinutePerToken"] as const;
+export const LIMIT_KEYS = [
+  "maxConcurrentRuns",
+  "maxRunsPerDay",
+  "maxTokensPerMonth",
+  "requestsPerMinutePerUser",
+  "requestsPerMinutePerToken",
+] as const;
 export type LimitKey = (typeof LIMIT_KEYS)[number];
 
 /** The highest value a tenant may store for each limit: large, but a number people can read. */
@@ -34,35 +40,46 @@ const limitValue = (key: LimitKey) =>
 
 /** A tenant's own limits as stored: each key absent (platform default) or a positive whole number. */
 export const TenantLimitsSchema = z.strictObject(
-  Object.fromEntries(LIMIT_KEYS.map((key) => [key, limitValue(key).optional()])) as Record<LimitKey, z.ZodOptional<z.ZodNumber>>,
+  Object.fromEntries(LIMIT_KEYS.map((key) => [key, limitValue(key).optional()])) as Record<
+    LimitKey,
+    z.ZodOptional<z.ZodNumber>
+  >,
 );
 
 /** A change: a number sets the limit, null clears it (back to the platform default), absent keeps it. */
 export const updateLimitsInput = z.strictObject(
-  Object.fromEntries(LIMIT_KEYS.map((key) => [key, limitValue(key).nullable().optional()])) as Record<
-    LimitKey,
-    z.ZodOptional<z.ZodNullable<z.ZodNumber>>
-  >,
+  Object.fromEntries(
+    LIMIT_KEYS.map((key) => [key, limitValue(key).nullable().optional()]),
+  ) as Record<LimitKey, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>,
 );
 export type UpdateLimitsInput = z.infer<typeof updateLimitsInput>;
 
 /** The platform's defaults; null means unlimited. */
 export type PlatformLimits = Record<LimitKey, number | null>;
 
-export function platformLimits(maxConcurrentRuns: number = getEnv().runs.maxActivePerTenant): PlatformLimits {
+export function platformLimits(
+  maxConcurrentRuns: number = getEnv().runs.maxActivePerTenant,
+): PlatformLimits {
   const { limits } = getEnv();
   return { maxConcurrentRuns, ...limits };
 }
 
 /** Each limit as it applies: the tenant's own value, else the platform default (null: unlimited). */
-export function effectiveLimits(own: TenantLimits, platform: PlatformLimits): Record<LimitKey, number | null> {
-  return Object.fromEntries(LIMIT_KEYS.map((key) => [key, own[key] ?? platform[key]])) as Record<LimitKey, number | null>;
+export function effectiveLimits(
+  own: TenantLimits,
+  platform: PlatformLimits,
+): Record<LimitKey, number | null> {
+  return Object.fromEntries(LIMIT_KEYS.map((key) => [key, own[key] ?? platform[key]])) as Record<
+    LimitKey,
+    number | null
+  >;
 }
 
 export const SUSPENDED_MESSAGE =
   "This tenant is suspended by the platform admin: you can still look at its data, but nothing can be changed or run. Ask the platform admin to lift the suspension.";
 
-const utcDayStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+const utcDayStart = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 const utcMonthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 const format = (n: number) => n.toLocaleString("en-US");
 const RAISE_HINT = "or ask an admin to raise it on Admin → Limits";
@@ -99,7 +116,12 @@ export async function assertCanStartRun(
     : { activeRuns: standing.activeRuns, runsToday: 0, tokensThisMonth: 0 };
   // Every quota answer says when to come back (HTTP Retry-After), as the rate limits do.
   const exceeded = (limit: LimitKey, used: number, message: string, retryAt: Date) =>
-    new AppError("QUOTA_EXCEEDED", message, { limit, used, max: limits[limit], retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) });
+    new AppError("QUOTA_EXCEEDED", message, {
+      limit,
+      used,
+      max: limits[limit],
+      retryAfterSeconds: Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)),
+    });
 
   const maxActive = limits.maxConcurrentRuns;
   if (maxActive !== null && usage.activeRuns >= maxActive) {
@@ -151,17 +173,24 @@ export async function checkRequestAllowed(
   isTenantChange: boolean,
   limiter: RequestRateLimiter = getRequestRateLimiter(),
 ): Promise<void> {
-  const standing = caller.tenantId ? (caller.standing ?? (await repo.findTenantStanding(caller.db, caller.tenantId))) : undefined;
+  const standing = caller.tenantId
+    ? (caller.standing ?? (await repo.findTenantStanding(caller.db, caller.tenantId)))
+    : undefined;
   const limits = effectiveLimits(standing?.limits ?? {}, platformLimits());
   if (caller.apiTokenId) {
     await limiter.consume("token", caller.apiTokenId, limits.requestsPerMinutePerToken!);
   } else {
-    await limiter.consume("user", memberKey(caller.tenantId, caller.userId), limits.requestsPerMinutePerUser!);
+    await limiter.consume(
+      "user",
+      memberKey(caller.tenantId, caller.userId),
+      limits.requestsPerMinutePerUser!,
+    );
   }
   if (isTenantChange && standing?.suspendedAt) throw forbidden(SUSPENDED_MESSAGE);
 }
 
-const memberKey = (tenantId: string | null, userId: string) => `${tenantId ?? "no-tenant"}:${userId}`;
+const memberKey = (tenantId: string | null, userId: string) =>
+  `${tenantId ?? "no-tenant"}:${userId}`;
 
 export interface LimitView {
   key: LimitKey;
@@ -175,30 +204,39 @@ export interface LimitView {
 }
 
 /** The tenant's limits as they apply, where each comes from, and the current use against each. */
-export async function getTenantLimits(ctx: TenantContext, limiter: RequestRateLimiter = getRequestRateLimiter(), now = new Date()) {
+export async function getTenantLimits(
+  ctx: TenantContext,
+  limiter: RequestRateLimiter = getRequestRateLimiter(),
+  now = new Date(),
+) {
   const standing = await standingOf(ctx.db, ctx.tenant.id);
   const platform = platformLimits();
   const limits = effectiveLimits(standing.limits, platform);
-  const usage = await repo.measureTenantUsage(ctx.db, ctx.tenant.id, { dayStart: utcDayStart(now), monthStart: utcMonthStart(now) });
+  const usage = await repo.measureTenantUsage(ctx.db, ctx.tenant.id, {
+    dayStart: utcDayStart(now),
+    monthStart: utcMonthStart(now),
+  });
   const used: Record<LimitKey, number | null> = {
     maxConcurrentRuns: usage.activeRuns,
     maxRunsPerDay: usage.runsToday,
     maxTokensPerMonth: usage.tokensThisMonth,
-    requestsPerMinutePerUser: await limiter.used("user", memberKey(ctx.tenant.id, ctx.actor.userId), limits.requestsPerMinutePerUser!),
+    requestsPerMinutePerUser: await limiter.used(
+      "user",
+      memberKey(ctx.tenant.id, ctx.actor.userId),
+      limits.requestsPerMinutePerUser!,
+    ),
     requestsPerMinutePerToken: null,
   };
   return {
     suspendedAt: standing.suspendedAt,
-    limits: LIMIT_KEYS.map(
-      (key): LimitView => ({
-        key,
-        value: limits[key],
-        source: standing.limits[key] === undefined ? "platform" : "tenant",
-        own: standing.limits[key] ?? null,
-        platformDefault: platform[key],
-        used: used[key],
-      }),
-    ),
+    limits: LIMIT_KEYS.map((key): LimitView => ({
+      key,
+      value: limits[key],
+      source: standing.limits[key] === undefined ? "platform" : "tenant",
+      own: standing.limits[key] ?? null,
+      platformDefault: platform[key],
+      used: used[key],
+    })),
   };
 }
 
@@ -232,7 +270,15 @@ export async function updateTenantLimits(ctx: TenantContext, input: UpdateLimits
   const stored = TenantLimitsSchema.parse(after);
   await withAudit(ctx, async (tx) => {
     await repo.updateTenantLimits(tx, ctx.tenant.id, stored);
-    return { value: null, audit: { action: "limits.update", targetType: "tenant", targetId: ctx.tenant.id, metadata: { before, after: stored } } };
+    return {
+      value: null,
+      audit: {
+        action: "limits.update",
+        targetType: "tenant",
+        targetId: ctx.tenant.id,
+        metadata: { before, after: stored },
+      },
+    };
   });
   return getTenantLimits(ctx);
 }

@@ -1,6 +1,12 @@
 import type { Db } from "@/db/client";
 import { forbidden } from "@/engine/errors";
-import { findMembership, findTenantById, listAllTenants, listTenantsOfUser, listMembers } from "@/server/repositories/tenants";
+import {
+  findMembership,
+  findTenantById,
+  listAllTenants,
+  listTenantsOfUser,
+  listMembers,
+} from "@/server/repositories/tenants";
 import { setLastTenant } from "@/server/repositories/users";
 import { withAudit } from "./audit";
 import type { ActiveTenant, ServiceContext, TenantContext } from "./context";
@@ -44,11 +50,18 @@ export async function listMyTenants(ctx: ServiceContext): Promise<ActiveTenant[]
 
 /** Checks that the user may act in a tenant and remembers it as their last one. */
 export async function switchTenant(ctx: ServiceContext, tenantId: string): Promise<ActiveTenant> {
-  const tenant = await resolveActiveTenant(ctx.db, { id: ctx.actor.userId, isSuperadmin: ctx.actor.isSuperadmin }, tenantId);
+  const tenant = await resolveActiveTenant(
+    ctx.db,
+    { id: ctx.actor.userId, isSuperadmin: ctx.actor.isSuperadmin },
+    tenantId,
+  );
   if (!tenant || tenant.id !== tenantId) throw forbidden("You are not a member of that tenant.");
   return withAudit({ ...ctx, tenant }, async (tx) => {
     await setLastTenant(tx, ctx.actor.userId, tenant.id);
-    return { value: tenant, audit: { action: "tenant.switch", targetType: "tenant", targetId: tenant.id } };
+    return {
+      value: tenant,
+      audit: { action: "tenant.switch", targetType: "tenant", targetId: tenant.id },
+    };
   });
 }
 

@@ -24,20 +24,33 @@ export async function contextForTrigger(
     trigger.createdBy ? findUserById(db, trigger.createdBy) : undefined,
     trigger.createdBy ? findMembership(db, trigger.createdBy, trigger.tenantId) : undefined,
     findTenantById(db, trigger.tenantId),
-    trigger.createdByTokenId ? findApiTokenSummary(db, trigger.tenantId, trigger.createdByTokenId) : undefined,
+    trigger.createdByTokenId
+      ? findApiTokenSummary(db, trigger.tenantId, trigger.createdByTokenId)
+      : undefined,
   ]);
   if (trigger.createdByTokenId) {
     const name = token ? `"${token.name}"` : "";
-    if (!token || token.revokedAt) throw forbidden(`The API token ${name} this trigger was made with was revoked: an editor must make the trigger again.`);
-    if (token.expiresAt && token.expiresAt <= now) throw forbidden(`The API token ${name} this trigger was made with expired: an editor must make the trigger again.`);
+    if (!token || token.revokedAt)
+      throw forbidden(
+        `The API token ${name} this trigger was made with was revoked: an editor must make the trigger again.`,
+      );
+    if (token.expiresAt && token.expiresAt <= now)
+      throw forbidden(
+        `The API token ${name} this trigger was made with expired: an editor must make the trigger again.`,
+      );
   }
   if (!tenant) throw forbidden("The tenant of this trigger no longer exists.");
-  if (tenant.suspendedAt) throw forbidden(`The tenant ${tenant.name} is suspended: its triggers are refused.`);
+  if (tenant.suspendedAt)
+    throw forbidden(`The tenant ${tenant.name} is suspended: its triggers are refused.`);
   if (!user || user.disabledAt || !membership) {
-    throw forbidden("The member who made this trigger is no longer in the tenant: an editor must make it again.");
+    throw forbidden(
+      "The member who made this trigger is no longer in the tenant: an editor must make it again.",
+    );
   }
   if (!hasPermission(membership.role, "workflow.run")) {
-    throw forbidden(`The member who made this trigger is now ${membership.role} and may not run workflows: an editor must make it again.`);
+    throw forbidden(
+      `The member who made this trigger is now ${membership.role} and may not run workflows: an editor must make it again.`,
+    );
   }
   return {
     db,

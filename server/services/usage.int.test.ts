@@ -15,7 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => database?.close());
 
-const record = (values: Partial<UsageRecordInsert> & Pick<UsageRecordInsert, "tenantId" | "day">): UsageRecordInsert => ({
+const record = (
+  values: Partial<UsageRecordInsert> & Pick<UsageRecordInsert, "tenantId" | "day">,
+): UsageRecordInsert => ({
   runId: randomUUID(),
   status: "completed",
   steps: 3,
@@ -38,14 +40,60 @@ async function tenantWithUsage() {
   const digest = await asAdmin.workflow.create({ name: "Digest" });
   const gone = randomUUID();
   const t = tenant.id;
-  await runInTransaction(db, [upsertUsageRecords([
-    record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, inputTokens: 100, outputTokens: 10, costUsd: 0.5 }),
-    record({ tenantId: t, day: "2026-03-01", workflowId: onboarding.id, userId: admin.id, status: "failed", inputTokens: 50, outputTokens: 5, costUsd: 0.25 }),
-    record({ tenantId: t, day: "2026-03-03", workflowId: digest.id, userId: editor.id, steps: 7, inputTokens: 10, outputTokens: 1, costUsd: 0.125, mcpCalls: 4 }),
-    record({ tenantId: t, day: "2026-03-03", workflowId: gone, userId: editor.id, steps: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, unpricedTokens: 2, mcpCalls: 0 }),
-    // Outside the range: the day before.
-    record({ tenantId: t, day: "2026-02-28", workflowId: digest.id, userId: editor.id, inputTokens: 9999 }),
-  ])]);
+  await runInTransaction(db, [
+    upsertUsageRecords([
+      record({
+        tenantId: t,
+        day: "2026-03-01",
+        workflowId: onboarding.id,
+        userId: admin.id,
+        inputTokens: 100,
+        outputTokens: 10,
+        costUsd: 0.5,
+      }),
+      record({
+        tenantId: t,
+        day: "2026-03-01",
+        workflowId: onboarding.id,
+        userId: admin.id,
+        status: "failed",
+        inputTokens: 50,
+        outputTokens: 5,
+        costUsd: 0.25,
+      }),
+      record({
+        tenantId: t,
+        day: "2026-03-03",
+        workflowId: digest.id,
+        userId: editor.id,
+        steps: 7,
+        inputTokens: 10,
+        outputTokens: 1,
+        costUsd: 0.125,
+        mcpCalls: 4,
+      }),
+      record({
+        tenantId: t,
+        day: "2026-03-03",
+        workflowId: gone,
+        userId: editor.id,
+        steps: 1,
+        inputTokens: 1,
+        outputTokens: 1,
+        costUsd: 0,
+        unpricedTokens: 2,
+        mcpCalls: 0,
+      }),
+      // Outside the range: the day before.
+      record({
+        tenantId: t,
+        day: "2026-02-28",
+        workflowId: digest.id,
+        userId: editor.id,
+        inputTokens: 9999,
+      }),
+    ]),
+  ]);
   return { tenant, admin, editor, asAdmin, onboarding, digest, gone };
 }
 
@@ -55,10 +103,20 @@ describe("usage summary", () => {
   it("sums the range's runs, steps, tokens, cost and MCP calls, per day with empty days as zeros", async () => {
     const { asAdmin } = await tenantWithUsage();
     const other = await makeTenant(database.db);
-    await runInTransaction(database.db, [upsertUsageRecords([record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })])]);
+    await runInTransaction(database.db, [
+      upsertUsageRecords([record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })]),
+    ]);
 
     const usage = await asAdmin.usage.summary(range);
-    expect(usage.totals).toEqual({ runs: 4, steps: 14, inputTokens: 161, outputTokens: 17, costUsd: 0.875, unpricedTokens: 2, mcpCalls: 6 });
+    expect(usage.totals).toEqual({
+      runs: 4,
+      steps: 14,
+      inputTokens: 161,
+      outputTokens: 17,
+      costUsd: 0.875,
+      unpricedTokens: 2,
+      mcpCalls: 6,
+    });
     expect(usage.byDay.map((d) => [d.day, d.runs, d.completed, d.failed, d.inputTokens])).toEqual([
       ["2026-03-01", 2, 1, 1, 150],
       ["2026-03-02", 0, 0, 0, 0],
@@ -77,7 +135,10 @@ describe("usage summary", () => {
 
     const all = await asAdmin.usage.summary({ ...range, top: 10 });
     expect(all.byWorkflow.other).toBeNull();
-    expect(all.byWorkflow.items.find((w) => w.workflowId === gone)).toMatchObject({ name: null, runs: 1 });
+    expect(all.byWorkflow.items.find((w) => w.workflowId === gone)).toMatchObject({
+      name: null,
+      runs: 1,
+    });
     expect(all.byMember.items).toEqual([
       expect.objectContaining({ userId: admin.id, email: admin.email, runs: 2, costUsd: 0.75 }),
       expect.objectContaining({ userId: editor.id, email: editor.email, runs: 2, mcpCalls: 4 }),
@@ -91,18 +152,31 @@ describe("usage summary", () => {
     const { db } = database;
     const tenant = await makeTenant(db);
     const admin = await makeUser(db, { memberships: [[tenant, "owner"]] });
-    const first = record({ tenantId: tenant.id, day: "2026-03-02", status: "failed", inputTokens: 10 });
+    const first = record({
+      tenantId: tenant.id,
+      day: "2026-03-02",
+      status: "failed",
+      inputTokens: 10,
+    });
     await runInTransaction(db, [upsertUsageRecords([first])]);
-    await runInTransaction(db, [upsertUsageRecords([{ ...first, status: "completed", inputTokens: 30 }])]);
+    await runInTransaction(db, [
+      upsertUsageRecords([{ ...first, status: "completed", inputTokens: 30 }]),
+    ]);
     const usage = await (await callerFor(db, admin, tenant)).usage.summary(range);
     expect(usage.totals).toMatchObject({ runs: 1, inputTokens: 30 });
   });
 
   it("refuses ranges that are backwards or longer than a year, naming the field", async () => {
     const { asAdmin } = await tenantWithUsage();
-    await expect(asAdmin.usage.summary({ from: "2026-03-05", to: "2026-03-01" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(asAdmin.usage.summary({ from: "2024-01-01", to: "2026-01-01" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(asAdmin.usage.summary({ from: "March 1", to: "2026-03-01" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      asAdmin.usage.summary({ from: "2026-03-05", to: "2026-03-01" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      asAdmin.usage.summary({ from: "2024-01-01", to: "2026-01-01" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      asAdmin.usage.summary({ from: "March 1", to: "2026-03-01" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
   });
 
   it.each([
@@ -137,15 +211,23 @@ describe("usage export", () => {
     const owner: UserRow = await makeUser(db, { memberships: [[tenant, "owner"]] });
     const days = ["2026-03-03", "2026-03-01", "2026-03-02"];
     // One statement: every row gets the same recorded_at, so only the run id breaks ties.
-    const rows = Array.from({ length: 1234 }, (_, i) => record({ tenantId: tenant.id, day: days[i % 3]!, userId: owner.id }));
+    const rows = Array.from({ length: 1234 }, (_, i) =>
+      record({ tenantId: tenant.id, day: days[i % 3]!, userId: owner.id }),
+    );
     await runInTransaction(db, [upsertUsageRecords(rows)]);
-    await runInTransaction(db, [upsertUsageRecords([record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id })])]);
+    await runInTransaction(db, [
+      upsertUsageRecords([record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id })]),
+    ]);
 
     const exported = await collect(await (await callerFor(db, owner, tenant)).usage.export(range));
     expect(exported).toHaveLength(1234);
     expect(new Set(exported.map((r) => r.runId)).size).toBe(1234);
     expect(exported.map((r) => r.day)).toEqual([...exported.map((r) => r.day)].sort());
-    expect(exported[0]).toMatchObject({ day: "2026-03-01", userEmail: owner.email, tenantId: tenant.id });
+    expect(exported[0]).toMatchObject({
+      day: "2026-03-01",
+      userEmail: owner.email,
+      tenantId: tenant.id,
+    });
   });
 
   it("names the workflow and member of each run, and never another tenant's", async () => {

@@ -12,13 +12,21 @@ const isoDay = z.iso.date("A day as YYYY-MM-DD");
 /** A range of UTC days, both included: what the usage page and the billing export ask for. */
 const rangeShape = z.object({ from: isoDay, to: isoDay });
 function checkRange(r: { from: string; to: string }, ctx: z.RefinementCtx) {
-  if (r.from > r.to) ctx.addIssue({ code: "custom", message: "The range must start on or before its end", path: ["from"] });
-  else if (daysBetween(r.from, r.to) >= MAX_DAYS) ctx.addIssue({ code: "custom", message: `At most ${MAX_DAYS} days at once`, path: ["to"] });
+  if (r.from > r.to)
+    ctx.addIssue({
+      code: "custom",
+      message: "The range must start on or before its end",
+      path: ["from"],
+    });
+  else if (daysBetween(r.from, r.to) >= MAX_DAYS)
+    ctx.addIssue({ code: "custom", message: `At most ${MAX_DAYS} days at once`, path: ["to"] });
 }
 export const usageRangeInput = rangeShape.superRefine(checkRange);
 export type UsageRange = z.infer<typeof usageRangeInput>;
 
-export const usageSummaryInput = rangeShape.extend({ top: z.number().int().min(1).max(50).default(8) }).superRefine(checkRange);
+export const usageSummaryInput = rangeShape
+  .extend({ top: z.number().int().min(1).max(50).default(8) })
+  .superRefine(checkRange);
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
@@ -27,13 +35,25 @@ function daysBetween(from: string, to: string): number {
 /** Every UTC day of the range, so days without runs show as zero instead of vanishing. */
 export function eachDay(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += DAY_MS) {
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`);
+    t <= end;
+    t += DAY_MS
+  ) {
     days.push(new Date(t).toISOString().slice(0, 10));
   }
   return days;
 }
 
-const ZERO: UsageSums = { runs: 0, steps: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedTokens: 0, mcpCalls: 0 };
+const ZERO: UsageSums = {
+  runs: 0,
+  steps: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  unpricedTokens: 0,
+  mcpCalls: 0,
+};
 const KEYS = Object.keys(ZERO) as (keyof UsageSums)[];
 
 function subtract(total: UsageSums, parts: UsageSums[]): UsageSums {
@@ -45,7 +65,11 @@ function subtract(total: UsageSums, parts: UsageSums[]): UsageSums {
 }
 
 /** The top `top` groups and, when there are more, everything else summed as "other". */
-function topAndOther<T extends UsageSums>(rows: T[], top: number, totals: UsageSums): { items: T[]; other: UsageSums | null } {
+function topAndOther<T extends UsageSums>(
+  rows: T[],
+  top: number,
+  totals: UsageSums,
+): { items: T[]; other: UsageSums | null } {
   const items = rows.slice(0, top);
   return { items, other: rows.length > top ? subtract(totals, items) : null };
 }
@@ -68,7 +92,13 @@ export async function getUsageSummary(ctx: TenantContext, input: UsageRange & { 
     from: input.from,
     to: input.to,
     totals,
-    byDay: eachDay(input.from, input.to).map((day) => ({ ...ZERO, completed: 0, failed: 0, ...byDay.get(day), day })),
+    byDay: eachDay(input.from, input.to).map((day) => ({
+      ...ZERO,
+      completed: 0,
+      failed: 0,
+      ...byDay.get(day),
+      day,
+    })),
     byWorkflow: topAndOther(workflows, top, totals),
     byMember: topAndOther(members, top, totals),
   };
@@ -80,8 +110,12 @@ const EXPORT_PAGE = 500;
  * Every usage record of the range in billing order, read a page at a time so an export of a
  * year never holds the year in memory.
  */
-export async function* exportUsageRecords(ctx: TenantContext, input: UsageRange): AsyncGenerator<UsageExportRow> {
-  if (input.from > input.to) throw new AppError("INVALID_INPUT", "The range must start on or before its end");
+export async function* exportUsageRecords(
+  ctx: TenantContext,
+  input: UsageRange,
+): AsyncGenerator<UsageExportRow> {
+  if (input.from > input.to)
+    throw new AppError("INVALID_INPUT", "The range must start on or before its end");
   let afterRunId: string | null = null;
   for (;;) {
     const page = await repo.listUsageRecordsPage(ctx.db, {
@@ -98,10 +132,16 @@ export async function* exportUsageRecords(ctx: TenantContext, input: UsageRange)
 }
 
 /** The billing CSV's columns: one line per run (GET /api/usage/export). */
-export const USAGE_CSV_COLUMNS: { header: string; value: (row: UsageExportRow) => string | number }[] = [
+export const USAGE_CSV_COLUMNS: {
+  header: string;
+  value: (row: UsageExportRow) => string | number;
+}[] = [
   { header: "date", value: (r) => r.day },
   { header: "run id", value: (r) => r.runId },
-  { header: "workflow", value: (r) => r.workflowName ?? (r.workflowId ? `deleted workflow ${r.workflowId}` : "") },
+  {
+    header: "workflow",
+    value: (r) => r.workflowName ?? (r.workflowId ? `deleted workflow ${r.workflowId}` : ""),
+  },
   { header: "member e-mail", value: (r) => r.userEmail ?? "" },
   { header: "status", value: (r) => r.status },
   { header: "steps", value: (r) => r.steps },

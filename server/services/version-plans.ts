@@ -10,7 +10,11 @@ const cache = new Map<string, { tenantId: string; plan: Plan }>();
  * The plan of a workflow version, checked against the plan schema; undefined when the version
  * does not exist in this tenant or its stored plan is not valid.
  */
-export async function loadVersionPlan(db: Db, tenantId: string, versionId: string): Promise<Plan | undefined> {
+export async function loadVersionPlan(
+  db: Db,
+  tenantId: string,
+  versionId: string,
+): Promise<Plan | undefined> {
   const cached = cache.get(versionId);
   if (cached) {
     cache.delete(versionId);

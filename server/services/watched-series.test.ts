@@ -23,7 +23,11 @@ const row = (at: number, fields: Partial<RollupRow>): RollupRow => ({
 describe("watched series", () => {
   it("turns rollups into rate points, leaving empty buckets out and never judging the bucket still filling", () => {
     const m = findWatchedMetric("workflow.failure_rate")!;
-    const rows = [row(0, { count: 4, errors: 1 }), row(120_000, { count: 2, errors: 2 }), row(180_000, { count: 10, errors: 0 })];
+    const rows = [
+      row(0, { count: 4, errors: 1 }),
+      row(120_000, { count: 2, errors: 2 }),
+      row(180_000, { count: 10, errors: 0 }),
+    ];
     expect(pointsOf(m, rows, 60_000, 0, 180_000)).toEqual([
       [0, 0.25],
       [120_000, 1],
@@ -59,7 +63,9 @@ describe("watched series", () => {
 describe("alert webhooks", () => {
   it("sign the timestamp and body with HMAC-SHA256, so a receiver can check both", () => {
     const signature = signWebhook("s3cret", '{"a":1}', 1_700_000_000);
-    expect(signature).toBe(`t=1700000000,v1=${createHmac("sha256", "s3cret").update('1700000000.{"a":1}').digest("hex")}`);
+    expect(signature).toBe(
+      `t=1700000000,v1=${createHmac("sha256", "s3cret").update('1700000000.{"a":1}').digest("hex")}`,
+    );
     expect(signWebhook("other", '{"a":1}', 1_700_000_000)).not.toBe(signature);
   });
 });

@@ -42,26 +42,179 @@ const rate = (a: Aggregate) => (a.count ? a.errors / a.count : null);
 
 /** Every watched series (issue 8): per workflow, node kind, MCP server, tenant, and the queue. */
 export const WATCHED_METRICS: WatchedMetric[] = [
-  { metric: "workflow.failure_rate", source: "workflow", kind: "error_rate", label: "Run failure rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
-  { metric: "workflow.latency_p95", source: "workflow", kind: "latency", label: "Run latency p95", unit: "ms", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: p95 },
-  { metric: "workflow.cost_per_run", source: "workflow", kind: "cost", label: "Cost per run", unit: "usd", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: (a) => (a.count ? a.costUsd / a.count : null) },
-  { metric: "node_kind.latency_p95", source: "node_kind", kind: "latency", label: "Step latency p95", unit: "ms", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: p95 },
-  { metric: "node_kind.error_rate", source: "node_kind", kind: "error_rate", label: "Step error rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
-  { metric: "mcp.latency_p95", source: "mcp", kind: "latency", label: "MCP call latency p95", unit: "ms", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: p95 },
-  { metric: "mcp.error_rate", source: "mcp", kind: "error_rate", label: "MCP call error rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
-  { metric: "mcp.health_failure_rate", source: "mcp_health", kind: "error_rate", label: "MCP health check failure rate", unit: "ratio", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: rate },
-  { metric: "tenant.tokens_per_hour", source: "tenant", kind: "count", label: "Tokens per hour", unit: "count", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "both", value: (a) => a.tokens },
-  { metric: "tenant.cost_per_hour", source: "tenant", kind: "cost", label: "Cost per hour", unit: "usd", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "up", value: (a) => a.costUsd },
-  { metric: "tenant.runs_per_hour", source: "tenant", kind: "count", label: "Runs per hour", unit: "count", resolution: "hour", windowPoints: 24 * 28, emptyIsZero: true, alertOn: "both", value: (a) => a.count },
-  { metric: "queue.depth", source: "queue", kind: "count", label: "Queued runs", unit: "count", resolution: "bucket", windowPoints: 360, emptyIsZero: true, alertOn: "up", value: (a) => a.gaugeMax },
-  { metric: "queue.wait_p95", source: "queue", kind: "latency", label: "Queue wait p95", unit: "ms", resolution: "bucket", windowPoints: 360, emptyIsZero: false, alertOn: "up", value: p95 },
+  {
+    metric: "workflow.failure_rate",
+    source: "workflow",
+    kind: "error_rate",
+    label: "Run failure rate",
+    unit: "ratio",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: rate,
+  },
+  {
+    metric: "workflow.latency_p95",
+    source: "workflow",
+    kind: "latency",
+    label: "Run latency p95",
+    unit: "ms",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: p95,
+  },
+  {
+    metric: "workflow.cost_per_run",
+    source: "workflow",
+    kind: "cost",
+    label: "Cost per run",
+    unit: "usd",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: (a) => (a.count ? a.costUsd / a.count : null),
+  },
+  {
+    metric: "node_kind.latency_p95",
+    source: "node_kind",
+    kind: "latency",
+    label: "Step latency p95",
+    unit: "ms",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: p95,
+  },
+  {
+    metric: "node_kind.error_rate",
+    source: "node_kind",
+    kind: "error_rate",
+    label: "Step error rate",
+    unit: "ratio",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: rate,
+  },
+  {
+    metric: "mcp.latency_p95",
+    source: "mcp",
+    kind: "latency",
+    label: "MCP call latency p95",
+    unit: "ms",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: p95,
+  },
+  {
+    metric: "mcp.error_rate",
+    source: "mcp",
+    kind: "error_rate",
+    label: "MCP call error rate",
+    unit: "ratio",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: rate,
+  },
+  {
+    metric: "mcp.health_failure_rate",
+    source: "mcp_health",
+    kind: "error_rate",
+    label: "MCP health check failure rate",
+    unit: "ratio",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: rate,
+  },
+  {
+    metric: "tenant.tokens_per_hour",
+    source: "tenant",
+    kind: "count",
+    label: "Tokens per hour",
+    unit: "count",
+    resolution: "hour",
+    windowPoints: 24 * 28,
+    emptyIsZero: true,
+    alertOn: "both",
+    value: (a) => a.tokens,
+  },
+  {
+    metric: "tenant.cost_per_hour",
+    source: "tenant",
+    kind: "cost",
+    label: "Cost per hour",
+    unit: "usd",
+    resolution: "hour",
+    windowPoints: 24 * 28,
+    emptyIsZero: true,
+    alertOn: "up",
+    value: (a) => a.costUsd,
+  },
+  {
+    metric: "tenant.runs_per_hour",
+    source: "tenant",
+    kind: "count",
+    label: "Runs per hour",
+    unit: "count",
+    resolution: "hour",
+    windowPoints: 24 * 28,
+    emptyIsZero: true,
+    alertOn: "both",
+    value: (a) => a.count,
+  },
+  {
+    metric: "queue.depth",
+    source: "queue",
+    kind: "count",
+    label: "Queued runs",
+    unit: "count",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: true,
+    alertOn: "up",
+    value: (a) => a.gaugeMax,
+  },
+  {
+    metric: "queue.wait_p95",
+    source: "queue",
+    kind: "latency",
+    label: "Queue wait p95",
+    unit: "ms",
+    resolution: "bucket",
+    windowPoints: 360,
+    emptyIsZero: false,
+    alertOn: "up",
+    value: p95,
+  },
 ];
 
-export const findWatchedMetric = (metric: string) => WATCHED_METRICS.find((m) => m.metric === metric);
+export const findWatchedMetric = (metric: string) =>
+  WATCHED_METRICS.find((m) => m.metric === metric);
 
-export const resolutionMs = (m: WatchedMetric, bucketMs: number) => (m.resolution === "hour" ? Math.max(3_600_000, bucketMs) : bucketMs);
+export const resolutionMs = (m: WatchedMetric, bucketMs: number) =>
+  m.resolution === "hour" ? Math.max(3_600_000, bucketMs) : bucketMs;
 
-const emptyAggregate = (): Aggregate => ({ count: 0, errors: 0, durationMs: 0, tokens: 0, costUsd: 0, gaugeMax: 0, hist: [] });
+const emptyAggregate = (): Aggregate => ({
+  count: 0,
+  errors: 0,
+  durationMs: 0,
+  tokens: 0,
+  costUsd: 0,
+  gaugeMax: 0,
+  hist: [],
+});
 
 function addInto(total: Aggregate, row: RollupRow) {
   total.count += row.count;
@@ -77,7 +230,13 @@ function addInto(total: Aggregate, row: RollupRow) {
  * One subject's rollup rows → the metric's points, one per resolution step from `from` up to
  * (not including) `until`; only whole steps, so a bucket still filling is never judged.
  */
-export function pointsOf(m: WatchedMetric, rows: readonly RollupRow[], step: number, from: number, until: number): MetricPoint[] {
+export function pointsOf(
+  m: WatchedMetric,
+  rows: readonly RollupRow[],
+  step: number,
+  from: number,
+  until: number,
+): MetricPoint[] {
   const byStep = new Map<number, Aggregate>();
   for (const row of rows) {
     const at = Math.floor(row.bucketStart.getTime() / step) * step;
@@ -101,7 +260,11 @@ export function pointsOf(m: WatchedMetric, rows: readonly RollupRow[], step: num
  * at least 5 % so a quiet history does not make single failures look significant.
  * Undefined for other series.
  */
-export function noiseFloorOf(m: WatchedMetric, rows: readonly RollupRow[], step: number): number | undefined {
+export function noiseFloorOf(
+  m: WatchedMetric,
+  rows: readonly RollupRow[],
+  step: number,
+): number | undefined {
   if (m.kind !== "error_rate") return undefined;
   const counts = new Map<number, number>();
   let calls = 0;
@@ -137,7 +300,18 @@ export function formatMetricValue(m: Pick<WatchedMetric, "unit">, value: number)
  * The detectors on a watched series with the tenant's sensitivity for it, as the watcher judges it
  * and the alert page draws it (so the page flags the points the alerts came from).
  */
-export function detectOn(m: WatchedMetric, points: MetricPoint[], rows: readonly RollupRow[], step: number, settings: Pick<AnomalySettingsRow, "sensitivity" | "metricSensitivity"> | undefined) {
+export function detectOn(
+  m: WatchedMetric,
+  points: MetricPoint[],
+  rows: readonly RollupRow[],
+  step: number,
+  settings: Pick<AnomalySettingsRow, "sensitivity" | "metricSensitivity"> | undefined,
+) {
   const sensitivity = settings?.metricSensitivity[m.metric] ?? settings?.sensitivity ?? "medium";
-  return detectAnomalies(points, { kind: m.kind, sensitivity, minScale: noiseFloorOf(m, rows, step), label: m.label });
+  return detectAnomalies(points, {
+    kind: m.kind,
+    sensitivity,
+    minScale: noiseFloorOf(m, rows, step),
+    label: m.label,
+  });
 }

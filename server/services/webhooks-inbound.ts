@@ -35,7 +35,11 @@ const PUBLIC_ID = /^[A-Za-z0-9_-]{16,64}$/;
  * The enabled hook at this public id, or undefined: unknown and disabled hooks look the same to
  * the caller. Throws SecretDecryptError when the stored secret cannot be read (the app key changed).
  */
-export async function findInboundHook(db: Db, publicId: string, now = new Date()): Promise<InboundHook | undefined> {
+export async function findInboundHook(
+  db: Db,
+  publicId: string,
+  now = new Date(),
+): Promise<InboundHook | undefined> {
   if (!PUBLIC_ID.test(publicId)) return undefined;
   const target = await repo.findEnabledWebhookByPublicId(db, publicId);
   if (!target) return undefined;
@@ -55,7 +59,12 @@ export async function findInboundHook(db: Db, publicId: string, now = new Date()
 }
 
 /** Keeps a request for "Listen for a test request" (the caller strips secrets from it first). */
-export async function recordTestRequest(db: Db, hook: InboundHook, request: unknown, now = new Date()): Promise<void> {
+export async function recordTestRequest(
+  db: Db,
+  hook: InboundHook,
+  request: unknown,
+  now = new Date(),
+): Promise<void> {
   await repo.recordWebhookRequest(db, hook.id, request, now);
 }
 
@@ -72,9 +81,16 @@ export async function startHookRun(
   limiter: RequestRateLimiter = getRequestRateLimiter(),
 ): Promise<{ ctx: TenantContext; run: StartedRunResult }> {
   const ctx = await contextForTrigger(db, hook, request.meta);
-  await checkRequestAllowed({ db, userId: ctx.actor.userId, tenantId: hook.tenantId, apiTokenId: `webhook:${hook.id}` }, true, limiter).catch((error: unknown) => {
+  await checkRequestAllowed(
+    { db, userId: ctx.actor.userId, tenantId: hook.tenantId, apiTokenId: `webhook:${hook.id}` },
+    true,
+    limiter,
+  ).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "RATE_LIMITED") {
-      const { limit, retryAfterSeconds } = error.details as { limit: number; retryAfterSeconds: number };
+      const { limit, retryAfterSeconds } = error.details as {
+        limit: number;
+        retryAfterSeconds: number;
+      };
       throw new AppError(
         "RATE_LIMITED",
         `Too many requests: this webhook got more than ${limit} in a minute (the tenant's limit per API token, which each webhook has too). Try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}.`,
@@ -84,7 +100,10 @@ export async function startHookRun(
     throw error;
   });
   if (hook.config.version === "latest" && !hook.hasPublishedVersion) {
-    throw conflict("The workflow has no published version yet: publish it, or set the webhook to run the draft.", { reason: "NOT_PUBLISHED" });
+    throw conflict(
+      "The workflow has no published version yet: publish it, or set the webhook to run the draft.",
+      { reason: "NOT_PUBLISHED" },
+    );
   }
   const run = await startRun(ctx, deps, {
     workflowId: hook.workflowId,

@@ -31,11 +31,17 @@ export function signBody(secret: string, body: Uint8Array): string {
  * Whether the request proves it knows the hook's secret: the secret itself in `authHeader`
  * (optionally as `Bearer <secret>`), or the HMAC-SHA256 of the exact body bytes in it.
  */
-export function isAuthentic(config: Pick<WebhookConfig, "auth" | "authHeader">, secret: string | null, headers: Headers, rawBody: Uint8Array): boolean {
+export function isAuthentic(
+  config: Pick<WebhookConfig, "auth" | "authHeader">,
+  secret: string | null,
+  headers: Headers,
+  rawBody: Uint8Array,
+): boolean {
   if (config.auth === "none") return true;
   const given = headers.get(config.authHeader)?.trim();
   if (!given || !secret) return false;
-  if (config.auth === "header") return equalInConstantTime(given.replace(/^Bearer\s+/i, ""), secret);
+  if (config.auth === "header")
+    return equalInConstantTime(given.replace(/^Bearer\s+/i, ""), secret);
   return equalInConstantTime(given.toLowerCase(), signBody(secret, rawBody));
 }
 
@@ -54,7 +60,11 @@ export function parseHookBody(text: string, contentType: string | null): ParsedB
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, message: "The body is not valid JSON (send JSON, or a form as application/x-www-form-urlencoded)." };
+    return {
+      ok: false,
+      message:
+        "The body is not valid JSON (send JSON, or a form as application/x-www-form-urlencoded).",
+    };
   }
 }
 
@@ -64,7 +74,10 @@ export function multiMapOf(pairs: Iterable<[string, string]>): Record<string, st
   const result = new Map<string, string | string[]>();
   for (const [key, value] of pairs) {
     const seen = result.get(key);
-    result.set(key, seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]);
+    result.set(
+      key,
+      seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value],
+    );
   }
   return Object.fromEntries(result);
 }
@@ -74,7 +87,10 @@ const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie"
 const SECRET_HEADER_WORDS = /secret|token|signature|hmac|password|api[-_]?key|auth/i;
 
 /** The request's headers without the hook's own secret header or anything that looks like a credential. */
-export function headersWithoutSecrets(headers: Headers, authHeader: string): Record<string, string> {
+export function headersWithoutSecrets(
+  headers: Headers,
+  authHeader: string,
+): Record<string, string> {
   const own = authHeader.toLowerCase();
   const kept: Record<string, string> = {};
   headers.forEach((value, name) => {
@@ -110,7 +126,10 @@ export function readSource(request: HookRequest, source: string): unknown {
   if (root === "body") return readPath(request.body, path);
   const key = path.join(".");
   if (root === "query") return Object.hasOwn(request.query, key) ? request.query[key] : undefined;
-  if (root === "headers") return Object.hasOwn(request.headers, key.toLowerCase()) ? request.headers[key.toLowerCase()] : undefined;
+  if (root === "headers")
+    return Object.hasOwn(request.headers, key.toLowerCase())
+      ? request.headers[key.toLowerCase()]
+      : undefined;
   return undefined;
 }
 
@@ -124,8 +143,10 @@ export function readSource(request: HookRequest, source: string): unknown {
 export function mapHookInput(mapping: Record<string, string>, request: HookRequest): unknown {
   const fields = Object.entries(mapping);
   if (fields.length === 0) return request.body ?? {};
-  return Object.fromEntries(fields.flatMap(([field, source]) => {
-    const value = readSource(request, source);
-    return value === undefined ? [] : [[field, value]];
-  }));
+  return Object.fromEntries(
+    fields.flatMap(([field, source]) => {
+      const value = readSource(request, source);
+      return value === undefined ? [] : [[field, value]];
+    }),
+  );
 }

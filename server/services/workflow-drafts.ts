@@ -18,10 +18,14 @@ export function assertDocumentSize(value: unknown, what: string): void {
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? "");
   if (bytes > MAX_DOCUMENT_BYTES) {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-    throw new AppError("INVALID_INPUT", `The ${what} is ${mb(bytes)} MB; at most ${mb(MAX_DOCUMENT_BYTES)} MB can be saved.`, {
-      bytes,
-      maxBytes: MAX_DOCUMENT_BYTES,
-    });
+    throw new AppError(
+      "INVALID_INPUT",
+      `The ${what} is ${mb(bytes)} MB; at most ${mb(MAX_DOCUMENT_BYTES)} MB can be saved.`,
+      {
+        bytes,
+        maxBytes: MAX_DOCUMENT_BYTES,
+      },
+    );
   }
 }
 
@@ -37,7 +41,12 @@ function parseDraftDocument(document: unknown): WorkflowDocument {
 }
 
 /** Why a guarded save changed no row: the workflow is not in this tenant, or it was saved since `baseVersion`. */
-async function staleOrMissing(db: Db, tenantId: string, id: string, baseVersion: number): Promise<AppError> {
+async function staleOrMissing(
+  db: Db,
+  tenantId: string,
+  id: string,
+  baseVersion: number,
+): Promise<AppError> {
   const current = await repo.findWorkflowHead(db, tenantId, id);
   if (!current) return notFound("workflow", id);
   return conflict(
@@ -55,10 +64,19 @@ async function replaceDraft(
   return withAudit(ctx, async (tx) => {
     const saved = await repo.saveWorkflowDocument(tx, ctx.tenant.id, input.id, input);
     if (!saved) throw await staleOrMissing(tx, ctx.tenant.id, input.id, input.baseVersion);
-    const counts = { version: saved.version, nodes: input.document.nodes.length, edges: input.document.edges.length };
+    const counts = {
+      version: saved.version,
+      nodes: input.document.nodes.length,
+      edges: input.document.edges.length,
+    };
     return {
       value: { version: saved.version, updatedAt: saved.updatedAt },
-      audit: { action: audit.action, targetType: "workflow", targetId: input.id, metadata: { ...counts, ...audit.metadata } },
+      audit: {
+        action: audit.action,
+        targetType: "workflow",
+        targetId: input.id,
+        metadata: { ...counts, ...audit.metadata },
+      },
     };
   });
 }
@@ -68,27 +86,40 @@ async function replaceDraft(
  * someone saved since, the save is refused (CONFLICT) rather than overwriting their work.
  * @example await saveDraft(ctx, { id, document, baseVersion: 4 }) // → { version: 5, updatedAt }
  */
-export function saveDraft(ctx: TenantContext, input: { id: string; document: unknown; baseVersion: number }) {
+export function saveDraft(
+  ctx: TenantContext,
+  input: { id: string; document: unknown; baseVersion: number },
+) {
   assertDocumentSize(input.document, "workflow document");
   const document = parseDraftDocument(input.document);
   return replaceDraft(ctx, { ...input, document }, { action: "workflow.save", metadata: {} });
 }
 
 /** Makes a version's document the draft again (the same lost-update guard as a save); returns it too. */
-export async function restoreVersion(ctx: TenantContext, input: { workflowId: string; versionId: string; baseVersion: number }) {
+export async function restoreVersion(
+  ctx: TenantContext,
+  input: { workflowId: string; versionId: string; baseVersion: number },
+) {
   const version = await findVersionDetail(ctx.db, ctx.tenant.id, input.versionId);
-  if (!version || version.workflowId !== input.workflowId) throw notFound("workflow version", input.versionId);
+  if (!version || version.workflowId !== input.workflowId)
+    throw notFound("workflow version", input.versionId);
   const document = loadWorkflowDocument(version.document);
   const saved = await replaceDraft(
     ctx,
     { id: input.workflowId, document, baseVersion: input.baseVersion },
-    { action: "workflow.restore", metadata: { restoredVersion: version.version, versionId: version.id } },
+    {
+      action: "workflow.restore",
+      metadata: { restoredVersion: version.version, versionId: version.id },
+    },
   );
   return { ...saved, document };
 }
 
 /** A workflow's published versions, newest first. */
-export async function listVersions(ctx: TenantContext, query: { workflowId: string; cursor?: string | null; limit: number }) {
+export async function listVersions(
+  ctx: TenantContext,
+  query: { workflowId: string; cursor?: string | null; limit: number },
+) {
   const [workflow, page] = await Promise.all([
     repo.findWorkflowHead(ctx.db, ctx.tenant.id, query.workflowId),
     listPublishedVersions(ctx.db, { ...query, tenantId: ctx.tenant.id }),

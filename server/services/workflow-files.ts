@@ -14,7 +14,11 @@ import { insertUnderFreeName } from "./workflows";
 export async function exportWorkflow(ctx: TenantContext, id: string) {
   const workflow = await repo.findWorkflow(ctx.db, ctx.tenant.id, id);
   if (!workflow) throw notFound("workflow", id);
-  return exportWorkflowFile({ name: workflow.name, description: workflow.description, document: loadWorkflowDocument(workflow.document) });
+  return exportWorkflowFile({
+    name: workflow.name,
+    description: workflow.description,
+    document: loadWorkflowDocument(workflow.document),
+  });
 }
 
 /**
@@ -35,6 +39,9 @@ export function importWorkflow(ctx: TenantContext, input: { file: unknown; name?
       nameIsChosen: input.name !== undefined,
       keepName: true,
     },
-    { action: "workflow.import", metadata: { nodes: file.document.nodes.length, edges: file.document.edges.length } },
+    {
+      action: "workflow.import",
+      metadata: { nodes: file.document.nodes.length, edges: file.document.edges.length },
+    },
   );
 }

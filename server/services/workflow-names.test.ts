@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { copyNameStem, firstFreeName } from "./workflow-names";
 
 describe("firstFreeName", () => {
-  const copy = (name: string, ...taken: string[]) => firstFreeName(name, new Set(taken), { keepName: false });
+  const copy = (name: string, ...taken: string[]) =>
+    firstFreeName(name, new Set(taken), { keepName: false });
 
   it("names a copy '(copy)', then numbers on", () => {
     expect(copy("Brief", "Brief")).toBe("Brief (copy)");
@@ -12,7 +13,9 @@ describe("firstFreeName", () => {
 
   it("numbers a copy of a copy rather than nesting the suffix", () => {
     expect(copy("Brief (copy)", "Brief", "Brief (copy)")).toBe("Brief (copy 2)");
-    expect(copy("Brief (copy 2)", "Brief", "Brief (copy)", "Brief (copy 2)")).toBe("Brief (copy 3)");
+    expect(copy("Brief (copy 2)", "Brief", "Brief (copy)", "Brief (copy 2)")).toBe(
+      "Brief (copy 3)",
+    );
   });
 
   it("keeps a free name when asked to (an import), and copies a taken one", () => {

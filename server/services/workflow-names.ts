@@ -9,7 +9,10 @@ const SUFFIX_ROOM = " (copy 9999)".length;
  * cut so that a suffix still fits. The taken names worth reading are those with this prefix.
  */
 export function copyNameStem(name: string): string {
-  return name.replace(COPY_SUFFIX, "").slice(0, MAX_NAME_LENGTH - SUFFIX_ROOM).trimEnd();
+  return name
+    .replace(COPY_SUFFIX, "")
+    .slice(0, MAX_NAME_LENGTH - SUFFIX_ROOM)
+    .trimEnd();
 }
 
 /**
@@ -17,7 +20,11 @@ export function copyNameStem(name: string): string {
  * "<stem> (copy 2)", …. Copying a copy numbers on rather than nesting: "Brief (copy)" → "Brief (copy 2)".
  * @example firstFreeName("Brief", new Set(["Brief", "Brief (copy)"]), { keepName: false }) // "Brief (copy 2)"
  */
-export function firstFreeName(name: string, taken: ReadonlySet<string>, options: { keepName: boolean }): string {
+export function firstFreeName(
+  name: string,
+  taken: ReadonlySet<string>,
+  options: { keepName: boolean },
+): string {
   if (options.keepName && !taken.has(name)) return name;
   const stem = copyNameStem(name);
   for (let n = 1; ; n++) {

@@ -12,7 +12,11 @@ import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { copyNameStem, firstFreeName } from "./workflow-names";
 
-export const workflowName = z.string().trim().min(1, "Give the workflow a name").max(120, "At most 120 characters");
+export const workflowName = z
+  .string()
+  .trim()
+  .min(1, "Give the workflow a name")
+  .max(120, "At most 120 characters");
 export const workflowDescription = z.string().trim().max(2000, "At most 2,000 characters");
 
 export const TEMPLATE_SLUGS = Object.keys(EXAMPLE_WORKFLOWS) as [ExampleSlug, ...ExampleSlug[]];
@@ -21,7 +25,10 @@ function nameTaken(name: string) {
   return conflict(`A workflow named "${name}" already exists in this tenant.`, { field: "name" });
 }
 
-export function listWorkflows(ctx: TenantContext, query: { search?: string; cursor?: string | null; limit: number }) {
+export function listWorkflows(
+  ctx: TenantContext,
+  query: { search?: string; cursor?: string | null; limit: number },
+) {
   return repo.listWorkflows(ctx.db, { ...query, tenantId: ctx.tenant.id });
 }
 
@@ -36,14 +43,23 @@ export async function getWorkflow(ctx: TenantContext, id: string) {
     findLatestPublishedVersion(ctx.db, ctx.tenant.id, id),
   ]);
   if (!workflow) throw notFound("workflow", id);
-  return { ...workflow, document: loadWorkflowDocument(workflow.document), latestVersion: latestVersion ?? null };
+  return {
+    ...workflow,
+    document: loadWorkflowDocument(workflow.document),
+    latestVersion: latestVersion ?? null,
+  };
 }
 
 /** The examples a new workflow may start from (engine/examples: one per pattern). */
 export function listWorkflowTemplates() {
   return TEMPLATE_SLUGS.map((slug) => {
     const document = EXAMPLE_WORKFLOWS[slug];
-    return { slug, name: document.name ?? slug, description: document.description ?? "", nodeCount: document.nodes.length };
+    return {
+      slug,
+      name: document.name ?? slug,
+      description: document.description ?? "",
+      nodeCount: document.nodes.length,
+    };
   });
 }
 
@@ -54,13 +70,26 @@ interface NewWorkflow {
 }
 
 /** Inserts a workflow with its audit record; a taken name is a CONFLICT on the name field. */
-async function insertAudited(ctx: TenantContext, values: NewWorkflow, audit: { action: string; metadata: Record<string, unknown> }) {
+async function insertAudited(
+  ctx: TenantContext,
+  values: NewWorkflow,
+  audit: { action: string; metadata: Record<string, unknown> },
+) {
   try {
     return await withAudit(ctx, async (tx) => {
-      const workflow = await repo.insertWorkflow(tx, { ...values, tenantId: ctx.tenant.id, createdBy: ctx.actor.userId });
+      const workflow = await repo.insertWorkflow(tx, {
+        ...values,
+        tenantId: ctx.tenant.id,
+        createdBy: ctx.actor.userId,
+      });
       return {
         value: workflow,
-        audit: { action: audit.action, targetType: "workflow", targetId: workflow.id, metadata: { name: values.name, ...audit.metadata } },
+        audit: {
+          action: audit.action,
+          targetType: "workflow",
+          targetId: workflow.id,
+          metadata: { name: values.name, ...audit.metadata },
+        },
       };
     });
   } catch (error) {
@@ -82,7 +111,9 @@ export async function insertUnderFreeName(
   const { nameIsChosen, keepName, ...workflow } = values;
   if (nameIsChosen) return insertAudited(ctx, workflow, audit);
   for (let attempt = 1; ; attempt++) {
-    const taken = new Set(await repo.listWorkflowNamesStartingWith(ctx.db, ctx.tenant.id, copyNameStem(workflow.name)));
+    const taken = new Set(
+      await repo.listWorkflowNamesStartingWith(ctx.db, ctx.tenant.id, copyNameStem(workflow.name)),
+    );
     const name = firstFreeName(workflow.name, taken, { keepName });
     try {
       return await insertAudited(ctx, { ...workflow, name }, audit);
@@ -93,11 +124,18 @@ export async function insertUnderFreeName(
 }
 
 /** A new workflow, empty (`{}`, opened as an empty document) or a copy of a template, whose description it takes unless given one. */
-export function createWorkflow(ctx: TenantContext, input: { name: string; description: string; template?: ExampleSlug }) {
+export function createWorkflow(
+  ctx: TenantContext,
+  input: { name: string; description: string; template?: ExampleSlug },
+) {
   const template = input.template ? EXAMPLE_WORKFLOWS[input.template] : undefined;
   return insertAudited(
     ctx,
-    { name: input.name, description: input.description || (template?.description ?? ""), document: template ?? {} },
+    {
+      name: input.name,
+      description: input.description || (template?.description ?? ""),
+      document: template ?? {},
+    },
     { action: "workflow.create", metadata: input.template ? { template: input.template } : {} },
   );
 }
@@ -108,12 +146,21 @@ export async function duplicateWorkflow(ctx: TenantContext, input: { id: string;
   if (!source) throw notFound("workflow", input.id);
   return insertUnderFreeName(
     ctx,
-    { name: input.name ?? source.name, description: source.description, document: source.document, nameIsChosen: input.name !== undefined, keepName: false },
+    {
+      name: input.name ?? source.name,
+      description: source.description,
+      document: source.document,
+      nameIsChosen: input.name !== undefined,
+      keepName: false,
+    },
     { action: "workflow.duplicate", metadata: { from: source.id } },
   );
 }
 
-export async function renameWorkflow(ctx: TenantContext, input: { id: string; name: string; description?: string }) {
+export async function renameWorkflow(
+  ctx: TenantContext,
+  input: { id: string; name: string; description?: string },
+) {
   try {
     return await withAudit(ctx, async (tx) => {
       const workflow = await repo.updateWorkflow(tx, ctx.tenant.id, input.id, {
@@ -123,7 +170,12 @@ export async function renameWorkflow(ctx: TenantContext, input: { id: string; na
       if (!workflow) throw notFound("workflow", input.id);
       return {
         value: workflow,
-        audit: { action: "workflow.rename", targetType: "workflow", targetId: workflow.id, metadata: { name: input.name } },
+        audit: {
+          action: "workflow.rename",
+          targetType: "workflow",
+          targetId: workflow.id,
+          metadata: { name: input.name },
+        },
       };
     });
   } catch (error) {
@@ -135,7 +187,10 @@ export async function renameWorkflow(ctx: TenantContext, input: { id: string; na
 export function deleteWorkflow(ctx: TenantContext, id: string) {
   return withAudit(ctx, async (tx) => {
     if (!(await repo.deleteWorkflow(tx, ctx.tenant.id, id))) throw notFound("workflow", id);
-    return { value: { id }, audit: { action: "workflow.delete", targetType: "workflow", targetId: id } };
+    return {
+      value: { id },
+      audit: { action: "workflow.delete", targetType: "workflow", targetId: id },
+    };
   });
 }
 
@@ -147,10 +202,16 @@ export function pauseWorkflow(ctx: TenantContext, input: { id: string; reason?: 
     const workflow = await repo.findWorkflow(tx, ctx.tenant.id, input.id);
     if (!workflow) throw notFound("workflow", input.id);
     const reason = input.reason ?? `Paused by ${ctx.actor.name || ctx.actor.email}`;
-    if (!(await repo.pauseWorkflow(tx, ctx.tenant.id, input.id, reason))) throw conflict(`The workflow "${workflow.name}" is paused already.`);
+    if (!(await repo.pauseWorkflow(tx, ctx.tenant.id, input.id, reason)))
+      throw conflict(`The workflow "${workflow.name}" is paused already.`);
     return {
       value: { id: input.id, pausedReason: reason },
-      audit: { action: "workflow.pause", targetType: "workflow", targetId: input.id, metadata: { name: workflow.name, reason } },
+      audit: {
+        action: "workflow.pause",
+        targetType: "workflow",
+        targetId: input.id,
+        metadata: { name: workflow.name, reason },
+      },
     };
   });
 }
@@ -163,14 +224,23 @@ export function resumeWorkflow(ctx: TenantContext, id: string) {
   return withAudit(ctx, async (tx) => {
     const workflow = await repo.findWorkflow(tx, ctx.tenant.id, id);
     if (!workflow) throw notFound("workflow", id);
-    if (!(await repo.resumeWorkflow(tx, ctx.tenant.id, id))) throw conflict(`The workflow "${workflow.name}" is not paused.`);
+    if (!(await repo.resumeWorkflow(tx, ctx.tenant.id, id)))
+      throw conflict(`The workflow "${workflow.name}" is not paused.`);
     const isPause = (a: AlertAction) => a.rule === "pauseWorkflow" && !a.undoneAt;
     for (const alert of await listAlertsOnSeries(tx, ctx.tenant.id, "workflow.failure_rate", id)) {
-      if (alert.actions.some(isPause)) await updateAlert(tx, ctx.tenant.id, alert.id, { actions: markUndone(alert.actions, isPause, ctx.actor.email) });
+      if (alert.actions.some(isPause))
+        await updateAlert(tx, ctx.tenant.id, alert.id, {
+          actions: markUndone(alert.actions, isPause, ctx.actor.email),
+        });
     }
     return {
       value: { id, pausedAt: null, pausedReason: null },
-      audit: { action: "workflow.resume", targetType: "workflow", targetId: id, metadata: { name: workflow.name, pausedReason: workflow.pausedReason } },
+      audit: {
+        action: "workflow.resume",
+        targetType: "workflow",
+        targetId: id,
+        metadata: { name: workflow.name, pausedReason: workflow.pausedReason },
+      },
     };
   });
 }

@@ -7,7 +7,10 @@ import type { RunSystem } from "@/server/run-system";
  * real Request as Next would.
  */
 export function useAppGlobals(database: Database, system: RunSystem): void {
-  const globals = globalThis as unknown as { appDatabase?: Promise<Database>; runSystem?: Promise<RunSystem> };
+  const globals = globalThis as unknown as {
+    appDatabase?: Promise<Database>;
+    runSystem?: Promise<RunSystem>;
+  };
   globals.appDatabase = Promise.resolve(database);
   globals.runSystem = Promise.resolve(system);
 }

@@ -13,9 +13,13 @@ import { appRouter } from "@/server/api/root";
 /** Answers must never hold these (a database error's SQL or its parameters). */
 export const SQL_TEXT = /select |insert into|update "|delete from|\$1\b/i;
 
-export type AnyProcedure = { _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] } };
+export type AnyProcedure = {
+  _def: { type: "query" | "mutation" | "subscription"; inputs: unknown[] };
+};
 /** Every procedure of the app router, as the authorization matrix walks them: new ones are included by themselves. */
-export const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>);
+export const PROCEDURES = Object.entries(
+  appRouter._def.procedures as unknown as Record<string, AnyProcedure>,
+);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -26,14 +30,28 @@ export interface World {
 }
 
 /** A minimal value of a zod (v4) schema: required fields only; ids by field name from `world`, else random. */
-export function deriveSample(schema: unknown, world: World | null, router: string, field = ""): unknown {
+export function deriveSample(
+  schema: unknown,
+  world: World | null,
+  router: string,
+  field = "",
+): unknown {
   const def = (schema as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
-  const checks = (def.checks as { _zod: { def: { check: string; minimum?: number; value?: number; inclusive?: boolean } } }[] | undefined) ?? [];
+  const checks =
+    (def.checks as
+      | {
+          _zod: { def: { check: string; minimum?: number; value?: number; inclusive?: boolean } };
+        }[]
+      | undefined) ?? [];
   const minLength = checks.find((c) => c._zod.def.check === "min_length")?._zod.def.minimum ?? 0;
   switch (def.type) {
     case "object": {
       const shape = def.shape as Record<string, { _zod: { optin?: string } }>;
-      return Object.fromEntries(Object.entries(shape).flatMap(([key, value]) => (value._zod.optin === "optional" ? [] : [[key, deriveSample(value, world, router, key)]])));
+      return Object.fromEntries(
+        Object.entries(shape).flatMap(([key, value]) =>
+          value._zod.optin === "optional" ? [] : [[key, deriveSample(value, world, router, key)]],
+        ),
+      );
     }
     case "string": {
       if (def.format === "uuid" || def.format === "guid") return idFor(field, router, world);
@@ -105,28 +123,57 @@ const deepValue = () => {
   }
   return deep;
 };
-const unsafeKeys = () => JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"prototype":[1],"name":"ok"}') as unknown;
+const unsafeKeys = () =>
+  JSON.parse(
+    '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"prototype":[1],"name":"ok"}',
+  ) as unknown;
 
 export type Bad =
-  | { kind: "nul" | "lone-high" | "lone-low" | "huge-string" | "deep" | "unsafe-keys" | "not-a-uuid" | "date" }
+  | {
+      kind:
+        | "nul"
+        | "lone-high"
+        | "lone-low"
+        | "huge-string"
+        | "deep"
+        | "unsafe-keys"
+        | "not-a-uuid"
+        | "date";
+    }
   | { kind: "value"; value: unknown };
 
 const anyCodeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
 export const badValue: fc.Arbitrary<Bad> = fc.oneof(
-  { arbitrary: fc.constantFrom<Bad>(
-    { kind: "nul" },
-    { kind: "lone-high" },
-    { kind: "lone-low" },
-    { kind: "huge-string" },
-    { kind: "deep" },
-    { kind: "unsafe-keys" },
-    { kind: "not-a-uuid" },
-    { kind: "date" },
-  ), weight: 4 },
-  { arbitrary: fc.constantFrom(-1, 0, 1e308, -0.5, true, null, [], {}, "", [null]).map((value): Bad => ({ kind: "value", value })), weight: 1 },
+  {
+    arbitrary: fc.constantFrom<Bad>(
+      { kind: "nul" },
+      { kind: "lone-high" },
+      { kind: "lone-low" },
+      { kind: "huge-string" },
+      { kind: "deep" },
+      { kind: "unsafe-keys" },
+      { kind: "not-a-uuid" },
+      { kind: "date" },
+    ),
+    weight: 4,
+  },
+  {
+    arbitrary: fc
+      .constantFrom(-1, 0, 1e308, -0.5, true, null, [], {}, "", [null])
+      .map((value): Bad => ({ kind: "value", value })),
+    weight: 1,
+  },
   // Any UTF-16 code units, lone surrogates and NUL included.
-  { arbitrary: fc.string({ unit: anyCodeUnit, maxLength: 12 }).map((value): Bad => ({ kind: "value", value })), weight: 1 },
-  { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value): Bad => ({ kind: "value", value })), weight: 1 },
+  {
+    arbitrary: fc
+      .string({ unit: anyCodeUnit, maxLength: 12 })
+      .map((value): Bad => ({ kind: "value", value })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value): Bad => ({ kind: "value", value })),
+    weight: 1,
+  },
 );
 
 export function materialise(bad: Bad): unknown {
@@ -153,7 +200,10 @@ export function materialise(bad: Bad): unknown {
 }
 
 /** Where the bad value goes: the whole input, a field of it (existing or extra), or a field one level down. */
-export type Spoil = { at: "root"; bad: Bad } | { at: "field"; key: string; bad: Bad } | { at: "nested"; key: string; bad: Bad };
+export type Spoil =
+  | { at: "root"; bad: Bad }
+  | { at: "field"; key: string; bad: Bad }
+  | { at: "nested"; key: string; bad: Bad };
 
 export function spoilsFor(sample: unknown): fc.Arbitrary<Spoil> {
   const keys = sample && typeof sample === "object" ? Object.keys(sample) : [];
@@ -165,17 +215,29 @@ export function spoilsFor(sample: unknown): fc.Arbitrary<Spoil> {
   // Mostly a field: where the code behind the input parser is reached.
   const options: fc.WeightedArbitrary<Spoil>[] = [
     { arbitrary: badValue.map((bad): Spoil => ({ at: "root", bad })), weight: 1 },
-    { arbitrary: fc.record({ key: fieldKey, bad: badValue }).map(({ key, bad }): Spoil => ({ at: "field", key, bad })), weight: 4 },
+    {
+      arbitrary: fc
+        .record({ key: fieldKey, bad: badValue })
+        .map(({ key, bad }): Spoil => ({ at: "field", key, bad })),
+      weight: 4,
+    },
   ];
   if (objectKeys.length) {
-    options.push({ arbitrary: fc.record({ key: fc.constantFrom(...objectKeys), bad: badValue }).map(({ key, bad }): Spoil => ({ at: "nested", key, bad })), weight: 3 });
+    options.push({
+      arbitrary: fc
+        .record({ key: fc.constantFrom(...objectKeys), bad: badValue })
+        .map(({ key, bad }): Spoil => ({ at: "nested", key, bad })),
+      weight: 3,
+    });
   }
   return fc.oneof(...options);
 }
 
 /** Sets `key` as an own property (assigning `__proto__` would set the prototype instead). */
 export function withKey(object: unknown, key: string, value: unknown): Record<string, unknown> {
-  const copy = { ...(object && typeof object === "object" && !Array.isArray(object) ? object : {}) } as Record<string, unknown>;
+  const copy = {
+    ...(object && typeof object === "object" && !Array.isArray(object) ? object : {}),
+  } as Record<string, unknown>;
   Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
   return copy;
 }
@@ -185,12 +247,40 @@ export function applySpoil(sample: unknown, spoil: Spoil): unknown {
   if (spoil.at === "root") return value;
   if (spoil.at === "field") return withKey(sample, spoil.key, value);
   const inner = (sample as Record<string, unknown>)[spoil.key];
-  const innerKey = inner && typeof inner === "object" ? (Object.keys(inner)[0] ?? "extra") : "extra";
-  return withKey(sample, spoil.key, Array.isArray(inner) ? [value, ...inner.slice(1)] : withKey(inner, innerKey, value));
+  const innerKey =
+    inner && typeof inner === "object" ? (Object.keys(inner)[0] ?? "extra") : "extra";
+  return withKey(
+    sample,
+    spoil.key,
+    Array.isArray(inner) ? [value, ...inner.slice(1)] : withKey(inner, innerKey, value),
+  );
 }
 
-const ANNOTATIONS: unknown[] = [["bigint"], ["Date"], ["map"], ["set"], ["regexp"], ["number"], ["Error"], ["URL"], ["custom", "nope"], ["class", "Nope"], ["symbol", "nope"], ["typed-array", "Nope"], ["nonsense"]];
-const FORGED_VALUES: unknown[] = ["1", "not a number", [["a", 1]], [1, 2], { message: "x" }, 5, null, "https://example.test"];
+const ANNOTATIONS: unknown[] = [
+  ["bigint"],
+  ["Date"],
+  ["map"],
+  ["set"],
+  ["regexp"],
+  ["number"],
+  ["Error"],
+  ["URL"],
+  ["custom", "nope"],
+  ["class", "Nope"],
+  ["symbol", "nope"],
+  ["typed-array", "Nope"],
+  ["nonsense"],
+];
+const FORGED_VALUES: unknown[] = [
+  "1",
+  "not a number",
+  [["a", 1]],
+  [1, 2],
+  { message: "x" },
+  5,
+  null,
+  "https://example.test",
+];
 
 /** superjson meta a client may forge: a type annotation on a field, the whole input, or a polluting path. */
 export const forgedMeta = fc.record({
@@ -200,9 +290,17 @@ export const forgedMeta = fc.record({
 });
 
 /** A superjson request body for `sample` with forged meta. */
-export function forgedBody(sample: unknown, forged: { annotation: unknown; value: unknown; where: string }): string {
+export function forgedBody(
+  sample: unknown,
+  forged: { annotation: unknown; value: unknown; where: string },
+): string {
   const field = sample && typeof sample === "object" ? Object.keys(sample)[0] : undefined;
   const at = forged.where === "field" ? field : forged.where === "root" ? undefined : forged.where;
-  const json = at ? withKey(sample, at.split(".")[0]!, at.includes(".") ? {} : forged.value) : forged.value;
-  return JSON.stringify({ json, meta: { values: at ? { [at]: forged.annotation } : forged.annotation, v: 1 } });
+  const json = at
+    ? withKey(sample, at.split(".")[0]!, at.includes(".") ? {} : forged.value)
+    : forged.value;
+  return JSON.stringify({
+    json,
+    meta: { values: at ? { [at]: forged.annotation } : forged.annotation, v: 1 },
+  });
 }

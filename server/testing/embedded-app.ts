@@ -38,7 +38,12 @@ async function handle(command: Record<string, unknown>): Promise<void> {
   if (command.setup) {
     // Not server/testing/factories.ts: it imports vitest, which this process is not.
     const tenant = await insertTenant(db, { name: "Burst", slug: `burst-${process.pid}` });
-    const user = await insertUser(db, { email: `burst-${process.pid}@example.test`, name: "Burst", passwordHash: null, isSuperadmin: false });
+    const user = await insertUser(db, {
+      email: `burst-${process.pid}@example.test`,
+      name: "Burst",
+      passwordHash: null,
+      isSuperadmin: false,
+    });
     await insertMembership(db, { tenantId: tenant.id, userId: user.id, role: "editor" });
     const ctx: TenantContext = {
       db,
@@ -46,7 +51,13 @@ async function handle(command: Record<string, unknown>): Promise<void> {
       tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "editor" },
       meta: { ip: "127.0.0.1", userAgent: "embedded-app" },
     };
-    const workflow = await insertWorkflow(db, { tenantId: ctx.tenant.id, name: "Two model calls", description: "", document: twoModelCalls, createdBy: ctx.actor.userId });
+    const workflow = await insertWorkflow(db, {
+      tenantId: ctx.tenant.id,
+      name: "Two model calls",
+      description: "",
+      document: twoModelCalls,
+      createdBy: ctx.actor.userId,
+    });
     made = { ctx, workflowId: workflow.id };
     console.log(`workflow ${workflow.id}`);
   } else if (command.burst) {
@@ -56,7 +67,11 @@ async function handle(command: Record<string, unknown>): Promise<void> {
     await Promise.all(
       Array.from({ length: count }, async (_, n) => {
         try {
-          const run = await startRun(ctx, runDeps, { workflowId, draft: true, input: { tag: `run${n}x` } });
+          const run = await startRun(ctx, runDeps, {
+            workflowId,
+            draft: true,
+            input: { tag: `run${n}x` },
+          });
           console.log(`accepted ${n} ${run.id}`);
         } catch (error) {
           console.log(`refused ${n} ${error instanceof Error ? error.message : String(error)}`);
@@ -65,7 +80,10 @@ async function handle(command: Record<string, unknown>): Promise<void> {
     );
   } else if (command.settle) {
     for (;;) {
-      const [row] = await db.select({ open: sql<number>`count(*)`.mapWith(Number) }).from(runs).where(inArray(runs.status, ["queued", "running"]));
+      const [row] = await db
+        .select({ open: sql<number>`count(*)`.mapWith(Number) })
+        .from(runs)
+        .where(inArray(runs.status, ["queued", "running"]));
       if (row!.open === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -77,7 +95,10 @@ async function main() {
   await bootServer();
   console.log(`app ${process.pid} ready`);
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim()) await handle(JSON.parse(line) as Record<string, unknown>).catch((error: unknown) => console.log(`error ${String(error)}`));
+    if (line.trim())
+      await handle(JSON.parse(line) as Record<string, unknown>).catch((error: unknown) =>
+        console.log(`error ${String(error)}`),
+      );
   }
 }
 

@@ -18,7 +18,10 @@ let passwordHash: Promise<string> | undefined;
 const unique = () => randomBytes(4).toString("hex");
 
 export function makeTenant(db: Db, name = `Tenant ${unique()}`): Promise<TenantRow> {
-  return insertTenant(db, { name, slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${unique()}` });
+  return insertTenant(db, {
+    name,
+    slug: `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${unique()}`,
+  });
 }
 
 /** A user with TEST_PASSWORD, optionally a member of tenants with the given roles. */
@@ -68,7 +71,10 @@ export async function makeMemberCaller(db: Db, role: Role = "editor") {
   return { tenant, user, caller: await callerFor(db, user, tenant) };
 }
 
-export async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]): Promise<TRPCError> {
+export async function expectTrpcError(
+  promise: Promise<unknown>,
+  code: TRPCError["code"],
+): Promise<TRPCError> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -91,7 +97,9 @@ export async function roleOf(db: Db, tenant: TenantRow, userId: string): Promise
 export const greetingWorkflow = makeWorkflow({
   name: "Greeting",
   nodes: [
-    makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }),
+    makeNode("input", "in", {
+      schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+    }),
     makeNode("transform", "greet", { template: { message: "Hello, {{input.name}}!" } }),
     makeNode("output", "out", { name: "greeting" }),
   ],

@@ -66,7 +66,9 @@ export function workerPoolMode(): TestWorkerPool["mode"] {
 }
 
 export async function startTestWorkers(options: TestWorkerPoolOptions): Promise<TestWorkerPool> {
-  return workerPoolMode() === "processes" ? startProcessWorkers(options) : startInProcessWorkers(options);
+  return workerPoolMode() === "processes"
+    ? startProcessWorkers(options)
+    : startInProcessWorkers(options);
 }
 
 async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<TestWorkerPool> {
@@ -78,7 +80,15 @@ async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<Te
       db,
       staleAfterMs: options.staleAfterMs,
       tools: (tenantId) => createMcpToolPort({ db, tenantId }),
-      ...(options.llmBaseUrl ? { llm: createTenantLlmPorts({ db, platform: parseEnv({ LLM_BASE_URL: options.llmBaseUrl }).llm, maxRetries: 0 }) } : {}),
+      ...(options.llmBaseUrl
+        ? {
+            llm: createTenantLlmPorts({
+              db,
+              platform: parseEnv({ LLM_BASE_URL: options.llmBaseUrl }).llm,
+              maxRetries: 0,
+            }),
+          }
+        : {}),
       // Every system in one process would otherwise share the id `host:pid`; tell them apart.
       workerId: `in-process-${i}-${randomBytes(3).toString("hex")}`,
     });
@@ -97,7 +107,9 @@ async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<Te
       async terminate() {
         if (isAlive) {
           isAlive = false;
-          await system.close({ graceMs: options.shutdownGraceMs ?? parseEnv({}).runs.shutdownGraceMs });
+          await system.close({
+            graceMs: options.shutdownGraceMs ?? parseEnv({}).runs.shutdownGraceMs,
+          });
         }
         return 0;
       },
@@ -111,7 +123,8 @@ async function startInProcessWorkers(options: TestWorkerPoolOptions): Promise<Te
       ...systems[0]!.runDeps,
       queue: {
         ...systems[0]!.queue,
-        enqueue: (job) => (systems.find((_, i) => workers[i]!.isAlive()) ?? systems[0]!).queue.enqueue(job),
+        enqueue: (job) =>
+          (systems.find((_, i) => workers[i]!.isAlive()) ?? systems[0]!).queue.enqueue(job),
       },
     },
     workers,
@@ -141,31 +154,42 @@ async function startProcessWorkers(options: TestWorkerPoolOptions): Promise<Test
   // A test runner that dies without afterAll must not leave workers behind.
   process.once("exit", killAll);
 
-  const starter = createRunSystem({ db: options.database.db, redisUrl: env.redisUrl, queueName, staleAfterMs: options.staleAfterMs });
+  const starter = createRunSystem({
+    db: options.database.db,
+    redisUrl: env.redisUrl,
+    queueName,
+    staleAfterMs: options.staleAfterMs,
+  });
   try {
     const workers = await Promise.all(
       Array.from({ length: options.count }, () => {
-        const child = spawn(process.execPath, [join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), "server/worker.ts"], {
-          cwd: process.cwd(),
-          // Its own process group, so that a kill takes the worker, tsx's child and its MCP servers.
-          detached: true,
-          stdio: ["ignore", "pipe", "pipe"],
-          // A clean environment (PATH, HOME…) plus what a worker reads; the same key so it can decrypt MCP secrets.
-          env: {
-            ...baseChildEnv(),
-            NODE_ENV: env.nodeEnv,
-            APP_SECRET_KEY: getAppSecretKey().toString("hex"),
-            DATABASE_URL: url.toString(),
-            REDIS_URL: env.redisUrl!,
-            RUN_QUEUE_NAME: queueName,
-            ...(options.staleAfterMs ? { RUN_STALE_AFTER_MS: String(options.staleAfterMs) } : {}),
-            ...(options.shutdownGraceMs !== undefined ? { RUN_SHUTDOWN_GRACE_MS: String(options.shutdownGraceMs) } : {}),
-            ...(options.llmBaseUrl ? { LLM_BASE_URL: options.llmBaseUrl } : {}),
-            RUN_CONCURRENCY: String(options.concurrency ?? 2),
-            DATA_DIR: dataDir,
-            SEED_DEMO: "false",
+        const child = spawn(
+          process.execPath,
+          [join(process.cwd(), "node_modules/tsx/dist/cli.mjs"), "server/worker.ts"],
+          {
+            cwd: process.cwd(),
+            // Its own process group, so that a kill takes the worker, tsx's child and its MCP servers.
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+            // A clean environment (PATH, HOME…) plus what a worker reads; the same key so it can decrypt MCP secrets.
+            env: {
+              ...baseChildEnv(),
+              NODE_ENV: env.nodeEnv,
+              APP_SECRET_KEY: getAppSecretKey().toString("hex"),
+              DATABASE_URL: url.toString(),
+              REDIS_URL: env.redisUrl!,
+              RUN_QUEUE_NAME: queueName,
+              ...(options.staleAfterMs ? { RUN_STALE_AFTER_MS: String(options.staleAfterMs) } : {}),
+              ...(options.shutdownGraceMs !== undefined
+                ? { RUN_SHUTDOWN_GRACE_MS: String(options.shutdownGraceMs) }
+                : {}),
+              ...(options.llmBaseUrl ? { LLM_BASE_URL: options.llmBaseUrl } : {}),
+              RUN_CONCURRENCY: String(options.concurrency ?? 2),
+              DATA_DIR: dataDir,
+              SEED_DEMO: "false",
+            },
           },
-        });
+        );
         children.push(child);
         return waitUntilReady(child);
       }),
@@ -203,7 +227,8 @@ export function killGroup(child: ChildProcess) {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
+    return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
@@ -244,7 +269,11 @@ function waitUntilReady(child: ChildProcess, timeoutMs = 60_000): Promise<TestWo
   });
 }
 
-async function holderOf(database: Database, workers: TestWorker[], runId: string): Promise<TestWorker | undefined> {
+async function holderOf(
+  database: Database,
+  workers: TestWorker[],
+  runId: string,
+): Promise<TestWorker | undefined> {
   const run = await findRunForWorker(database.db, runId);
   return workers.find((w) => w.isAlive() && w.id === run?.workerId);
 }

@@ -9,7 +9,9 @@ export const GET = withMetrics("/api/health", async () => {
   let database: { status: "up" | "down"; kind?: string; error?: string };
   try {
     const db = await getDatabase();
-    database = (await db.ping()) ? { status: "up", kind: db.kind } : { status: "down", kind: db.kind };
+    database = (await db.ping())
+      ? { status: "up", kind: db.kind }
+      : { status: "down", kind: db.kind };
   } catch (error) {
     database = { status: "down", error: error instanceof Error ? error.message : String(error) };
   }

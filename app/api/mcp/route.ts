@@ -11,7 +11,12 @@ import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
 import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
-import { createMcpEndpointServer, MAX_LISTENS_PER_CALLER, openToolChanges, type McpEndpointPort } from "@/server/services/mcp-endpoint";
+import {
+  createMcpEndpointServer,
+  MAX_LISTENS_PER_CALLER,
+  openToolChanges,
+  type McpEndpointPort,
+} from "@/server/services/mcp-endpoint";
 import { followRun } from "@/server/services/run-stream";
 
 /**
@@ -29,11 +34,20 @@ export const dynamic = "force-dynamic";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function jsonRpcError(status: number, code: number, message: string, headers: Record<string, string> = {}): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status, headers: { "cache-control": "no-store", ...headers } });
+function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json(
+    { jsonrpc: "2.0", error: { code, message }, id: null },
+    { status, headers: { "cache-control": "no-store", ...headers } },
+  );
 }
 
-const unauthorized = (message: string) => jsonRpcError(401, -32001, message, { "www-authenticate": 'Bearer realm="maestro"' });
+const unauthorized = (message: string) =>
+  jsonRpcError(401, -32001, message, { "www-authenticate": 'Bearer realm="maestro"' });
 
 /** A refusal's message for the client; a server fault is logged and told as such, without internals. */
 function messageOf(thrown: unknown): string {
@@ -46,7 +60,9 @@ function messageOf(thrown: unknown): string {
   return error.message;
 }
 
-async function authenticate(request: Request): Promise<{ identity: Identity } | { refusal: Response }> {
+async function authenticate(
+  request: Request,
+): Promise<{ identity: Identity } | { refusal: Response }> {
   const { db } = await getDatabase();
   let identity: Identity | null;
   try {
@@ -56,30 +72,61 @@ async function authenticate(request: Request): Promise<{ identity: Identity } | 
     if (appError?.code === "UNAUTHENTICATED") return { refusal: unauthorized(appError.message) };
     throw error;
   }
-  if (!identity?.apiToken) return { refusal: unauthorized("Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens).") };
+  if (!identity?.apiToken)
+    return {
+      refusal: unauthorized(
+        "Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens).",
+      ),
+    };
   if (!tokenAllows(identity.apiToken.scopes, "workflow.view")) {
     const scopes = scopesGranting("workflow.view").join(", ");
-    return { refusal: jsonRpcError(403, -32001, `The API token "${identity.apiToken.name}" cannot see workflows: give it one of the scopes ${scopes} (runs:write to call tools).`) };
+    return {
+      refusal: jsonRpcError(
+        403,
+        -32001,
+        `The API token "${identity.apiToken.name}" cannot see workflows: give it one of the scopes ${scopes} (runs:write to call tools).`,
+      ),
+    };
   }
   return { identity };
 }
 
 async function handle(request: Request): Promise<Response> {
   // Stateless: the server never sends anything outside a request's own answer (MCP allows 405 here).
-  if (request.method === "GET") return jsonRpcError(405, -32000, "This MCP endpoint sends no messages of its own: POST JSON-RPC requests to it.", { allow: "POST, DELETE" });
+  if (request.method === "GET")
+    return jsonRpcError(
+      405,
+      -32000,
+      "This MCP endpoint sends no messages of its own: POST JSON-RPC requests to it.",
+      { allow: "POST, DELETE" },
+    );
   const auth = await authenticate(request);
   if ("refusal" in auth) return auth.refusal;
 
   let parsedBody: unknown;
   if (request.method === "POST") {
     const body = await readJsonBody(request, getEnv().maxRequestBytes);
-    if (!body.ok) return jsonRpcError(body.status, body.status === 413 ? -32000 : ProtocolErrorCode.ParseError, body.message);
-    if (body.json === undefined) return jsonRpcError(400, ProtocolErrorCode.InvalidRequest, "The body must be a JSON-RPC message.");
+    if (!body.ok)
+      return jsonRpcError(
+        body.status,
+        body.status === 413 ? -32000 : ProtocolErrorCode.ParseError,
+        body.message,
+      );
+    if (body.json === undefined)
+      return jsonRpcError(
+        400,
+        ProtocolErrorCode.InvalidRequest,
+        "The body must be a JSON-RPC message.",
+      );
     parsedBody = body.json;
   }
 
   const { db } = await getDatabase();
-  const context = await createContext({ db, identity: auth.identity, meta: readRequestMeta(request.headers) });
+  const context = await createContext({
+    db,
+    identity: auth.identity,
+    meta: readRequestMeta(request.headers),
+  });
   const caller = createCaller(context);
   const { bus } = await context.runSystem();
   const origin = getEnv().nextAuthUrl?.replace(/\/$/, "") ?? new URL(request.url).origin;
@@ -98,7 +145,13 @@ async function handle(request: Request): Promise<Response> {
       }
     },
     // Reached only after a start succeeded, so the context has its actor and tenant.
-    followRun: (runId, options) => followRun({ db, actor: context.actor!, tenant: context.tenant!, meta: context.meta }, bus, runId, options),
+    followRun: (runId, options) =>
+      followRun(
+        { db, actor: context.actor!, tenant: context.tenant!, meta: context.meta },
+        bus,
+        runId,
+        options,
+      ),
     async cancelRun(runId) {
       await caller.run.cancel({ id: runId });
     },
@@ -109,23 +162,37 @@ async function handle(request: Request): Promise<Response> {
   // initialize (and the client then sends with every request) only tells this client's request ids
   // apart from other clients' when it cancels one (server/services/mcp-endpoint.ts).
   const messages = Array.isArray(parsedBody) ? parsedBody : [parsedBody];
-  const isInitialize = messages.some((m) => (m as { method?: unknown } | null)?.method === "initialize");
+  const isInitialize = messages.some(
+    (m) => (m as { method?: unknown } | null)?.method === "initialize",
+  );
   const sessionHeader = request.headers.get("mcp-session-id");
   const sessionId = sessionHeader && UUID.test(sessionHeader) ? sessionHeader : undefined;
 
   const tenantId = context.tenant?.id ?? auth.identity.tenantId ?? "";
   const callerKey = `${tenantId}:${auth.identity.apiToken?.id ?? ""}`;
   // A handler per request: a subscriptions/listen stream hears only this tenant's changes.
-  const isListen = messages.some((m) => (m as { method?: unknown } | null)?.method === "subscriptions/listen");
+  const isListen = messages.some(
+    (m) => (m as { method?: unknown } | null)?.method === "subscriptions/listen",
+  );
   const toolChanges = isListen ? await openToolChanges(bus, tenantId, callerKey) : undefined;
   if (toolChanges === null) {
-    return jsonRpcError(429, -32000, `This API token already holds ${MAX_LISTENS_PER_CALLER} open subscriptions/listen streams: close one first.`, { "retry-after": "5" });
+    return jsonRpcError(
+      429,
+      -32000,
+      `This API token already holds ${MAX_LISTENS_PER_CALLER} open subscriptions/listen streams: close one first.`,
+      { "retry-after": "5" },
+    );
   }
-  const handler = createMcpHandler(() => createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal, sessionId }), {
-    legacy: "stateless",
-    ...(toolChanges ? { bus: toolChanges } : {}),
-  });
-  const response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody }).finally(() => toolChanges?.releaseUnlessListening());
+  const handler = createMcpHandler(
+    () => createMcpEndpointServer(port, { callerKey, bus, hangUp: request.signal, sessionId }),
+    {
+      legacy: "stateless",
+      ...(toolChanges ? { bus: toolChanges } : {}),
+    },
+  );
+  const response = await handler
+    .fetch(request, parsedBody === undefined ? undefined : { parsedBody })
+    .finally(() => toolChanges?.releaseUnlessListening());
   if (isInitialize && response.ok) response.headers.set("mcp-session-id", randomUUID());
   return response;
 }
@@ -135,7 +202,11 @@ async function guarded(request: Request): Promise<Response> {
     return await handle(request);
   } catch (error) {
     console.error("MCP endpoint request failed:", error);
-    return jsonRpcError(500, ProtocolErrorCode.InternalError, "Something went wrong on the server.");
+    return jsonRpcError(
+      500,
+      ProtocolErrorCode.InternalError,
+      "Something went wrong on the server.",
+    );
   }
 }
 

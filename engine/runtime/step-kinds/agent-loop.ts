@@ -18,7 +18,11 @@ async function resolveTools(scope: StepScope, settings: AgentSettings) {
     const found = new Set(chosen.map((t) => t.info.name));
     const missing = [...allowed].filter((name) => !found.has(name));
     if (missing.length > 0) {
-      throw new StepError("TOOL_NOT_FOUND", `No tool ${missing.map((m) => `"${m}"`).join(", ")} on ${settings.mcpServers.join(", ") || "no servers"}`, false);
+      throw new StepError(
+        "TOOL_NOT_FOUND",
+        `No tool ${missing.map((m) => `"${m}"`).join(", ")} on ${settings.mcpServers.join(", ") || "no servers"}`,
+        false,
+      );
     }
   }
   const counts = new Map<string, number>();
@@ -27,16 +31,32 @@ async function resolveTools(scope: StepScope, settings: AgentSettings) {
   const specs: LlmToolSpec[] = chosen.map(({ server, info }) => {
     const name = (counts.get(info.name) ?? 0) > 1 ? `${server}__${info.name}` : info.name;
     routes.set(name, { server, tool: info.name });
-    return { name, ...(info.description ? { description: info.description } : {}), ...(info.inputSchema ? { inputSchema: info.inputSchema } : {}) };
+    return {
+      name,
+      ...(info.description ? { description: info.description } : {}),
+      ...(info.inputSchema ? { inputSchema: info.inputSchema } : {}),
+    };
   });
   return { routes, specs };
 }
 
-async function runToolCall(scope: StepScope, routes: Map<string, ToolRoute>, call: LlmToolCall): Promise<LlmMessage> {
-  const answer = (result: unknown): LlmMessage => ({ role: "tool", toolCallId: call.id, toolName: call.name, result });
+async function runToolCall(
+  scope: StepScope,
+  routes: Map<string, ToolRoute>,
+  call: LlmToolCall,
+): Promise<LlmMessage> {
+  const answer = (result: unknown): LlmMessage => ({
+    role: "tool",
+    toolCallId: call.id,
+    toolName: call.name,
+    result,
+  });
   const route = routes.get(call.name);
   if (!route) return answer({ error: `There is no tool named "${call.name}"` });
-  const args = typeof call.args === "object" && call.args !== null ? (call.args as Record<string, unknown>) : {};
+  const args =
+    typeof call.args === "object" && call.args !== null
+      ? (call.args as Record<string, unknown>)
+      : {};
   scope.progress(`Calling ${route.server}/${route.tool}`);
   try {
     return answer(await scope.callTool({ server: route.server, tool: route.tool, args }));
@@ -74,7 +94,11 @@ export async function runAgentLoop(
   for (let call = 1; ; call++) {
     const isLast = call >= settings.maxSteps;
     const tools = isLast ? handoffSpecs : [...specs, ...handoffSpecs];
-    const response = await scope.generate({ model: settings.model, messages, ...(tools.length ? { tools } : {}) });
+    const response = await scope.generate({
+      model: settings.model,
+      messages,
+      ...(tools.length ? { tools } : {}),
+    });
     const calls = response.toolCalls ?? [];
     const handoff = calls.find((c) => handoffNames.has(c.name));
     if (handoff) return { text: response.text, handoff: handoffNames.get(handoff.name) as string };

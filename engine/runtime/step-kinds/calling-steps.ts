@@ -6,18 +6,27 @@ import { runAgentLoop } from "./agent-loop";
 import { readStructured, runEvaluatorOptimizer, runOrchestrator, runSwarm } from "./multi-agent";
 import { runLlmRouter } from "./router";
 
-const DEFAULT_SUMMARY_PROMPT = "Combine these results into one coherent answer. Keep every distinct point once.";
+const DEFAULT_SUMMARY_PROMPT =
+  "Combine these results into one coherent answer. Keep every distinct point once.";
 
 function asArguments(value: unknown, source: string): Record<string, unknown> {
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  throw new StepError("INVALID_ARGUMENTS", `Tool arguments must be an object, but ${source} is ${Array.isArray(value) ? "a list" : typeof value}`, false);
+  if (typeof value === "object" && value !== null && !Array.isArray(value))
+    return value as Record<string, unknown>;
+  throw new StepError(
+    "INVALID_ARGUMENTS",
+    `Tool arguments must be an object, but ${source} is ${Array.isArray(value) ? "a list" : typeof value}`,
+    false,
+  );
 }
 
 const toResult = (output: unknown): StepResult => ({ output });
 
 function runTool(step: StepOfKind<"tool">, scope: StepScope): Promise<StepResult> {
   const { server, tool, args } = step.config;
-  const rendered = args === null ? asArguments(scope.value, "the incoming value") : asArguments(scope.render(args), "the args template");
+  const rendered =
+    args === null
+      ? asArguments(scope.value, "the incoming value")
+      : asArguments(scope.render(args), "the args template");
   return scope.callTool({ server, tool, args: rendered }).then(toResult);
 }
 
@@ -32,11 +41,17 @@ async function runLlm(step: StepOfKind<"llm">, scope: StepScope): Promise<StepRe
     ...(outputSchema ? { outputSchema } : {}),
     ...(temperature === null ? {} : { temperature }),
   });
-  return { output: outputSchema ? readStructured(response.object, outputSchema, "model's answer") : response.text };
+  return {
+    output: outputSchema
+      ? readStructured(response.object, outputSchema, "model's answer")
+      : response.text,
+  };
 }
 
 async function runSummaryJoin(step: StepOfKind<"join">, scope: StepScope): Promise<StepResult> {
-  const results = scope.liveInputs.map((o, i) => `Result ${i + 1}:\n${stringifyValue(o)}`).join("\n\n");
+  const results = scope.liveInputs
+    .map((o, i) => `Result ${i + 1}:\n${stringifyValue(o)}`)
+    .join("\n\n");
   const response = await scope.generate({
     model: step.config.model,
     messages: [
@@ -58,7 +73,9 @@ export function executeCallingStep(step: PlanStep, scope: StepScope): Promise<St
     case "llm":
       return runLlm(step, scope);
     case "agent":
-      return runAgentLoop(scope, step.config, scope.renderText(step.config.prompt)).then((outcome) => toResult(outcome.text));
+      return runAgentLoop(scope, step.config, scope.renderText(step.config.prompt)).then(
+        (outcome) => toResult(outcome.text),
+      );
     case "router":
       return runLlmRouter(step, scope);
     case "join":

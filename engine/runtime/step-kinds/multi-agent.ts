@@ -7,8 +7,14 @@ import { runAgentLoop } from "./agent-loop";
 
 /** Reads a structured answer, failing (retryably: models vary) when it does not match the schema. */
 export function readStructured<T>(object: unknown, schema: JsonSchema, what: string): T {
-  const problems = object === undefined ? ["no structured output"] : validateJsonSchema(object, schema, what);
-  if (problems.length > 0) throw new StepError("OUTPUT_INVALID", `The ${what} did not match its schema: ${problems.join("; ")}`, true);
+  const problems =
+    object === undefined ? ["no structured output"] : validateJsonSchema(object, schema, what);
+  if (problems.length > 0)
+    throw new StepError(
+      "OUTPUT_INVALID",
+      `The ${what} did not match its schema: ${problems.join("; ")}`,
+      true,
+    );
   return object as T;
 }
 
@@ -34,7 +40,10 @@ const SUBTASKS_SCHEMA: JsonSchema = {
  * subtask becomes a dynamic worker step (`<id>/worker-<n>`, stored and resumable on its own), and a
  * final call synthesises their results.
  */
-export async function runOrchestrator(step: StepOfKind<"orchestrator">, scope: StepScope): Promise<StepResult> {
+export async function runOrchestrator(
+  step: StepOfKind<"orchestrator">,
+  scope: StepScope,
+): Promise<StepResult> {
   const config = step.config;
   const task = scope.renderText(config.task);
   const planned = await scope.runSubstep("planner", "llm", {
@@ -43,13 +52,26 @@ export async function runOrchestrator(step: StepOfKind<"orchestrator">, scope: S
       const response = await planner.generate({
         model: config.model,
         messages: [
-          { role: "system", content: `${planner.renderText(config.instructions)}\nReturn at most ${config.maxWorkers} subtasks.` },
+          {
+            role: "system",
+            content: `${planner.renderText(config.instructions)}\nReturn at most ${config.maxWorkers} subtasks.`,
+          },
           { role: "user", content: task },
         ],
         outputSchema: SUBTASKS_SCHEMA,
       });
-      const { subtasks } = readStructured<{ subtasks: Subtask[] }>(response.object, SUBTASKS_SCHEMA, "planner's answer");
-      return { output: { subtasks: subtasks.slice(0, config.maxWorkers).map(({ title, instructions }) => ({ title, instructions })) } };
+      const { subtasks } = readStructured<{ subtasks: Subtask[] }>(
+        response.object,
+        SUBTASKS_SCHEMA,
+        "planner's answer",
+      );
+      return {
+        output: {
+          subtasks: subtasks
+            .slice(0, config.maxWorkers)
+            .map(({ title, instructions }) => ({ title, instructions })),
+        },
+      };
     },
   });
   const subtasks = (planned as { subtasks: Subtask[] }).subtasks;
@@ -90,7 +112,10 @@ const RATING_SCHEMA: JsonSchema = {
  * Evaluator-optimizer: generate, rate, regenerate with the feedback, until the rating reaches the
  * threshold or the iteration cap. Returns the best-rated draft (the latest among equals).
  */
-export async function runEvaluatorOptimizer(step: StepOfKind<"evaluator-optimizer">, scope: StepScope): Promise<StepResult> {
+export async function runEvaluatorOptimizer(
+  step: StepOfKind<"evaluator-optimizer">,
+  scope: StepScope,
+): Promise<StepResult> {
   const { generator, evaluator, threshold, maxIterations } = step.config;
   const task = scope.renderText(step.config.task);
   const history: Array<{ iteration: number; rating: number; feedback: string }> = [];
@@ -113,11 +138,18 @@ export async function runEvaluatorOptimizer(step: StepOfKind<"evaluator-optimize
       model: evaluator.model,
       messages: [
         { role: "system", content: scope.renderText(evaluator.instructions) },
-        { role: "user", content: `Task:\n${task}\n\nDraft:\n${draft}\n\nRate the draft and give feedback.` },
+        {
+          role: "user",
+          content: `Task:\n${task}\n\nDraft:\n${draft}\n\nRate the draft and give feedback.`,
+        },
       ],
       outputSchema: RATING_SCHEMA,
     });
-    const { rating, feedback } = readStructured<{ rating: number; feedback: string }>(review.object, RATING_SCHEMA, "evaluator's answer");
+    const { rating, feedback } = readStructured<{ rating: number; feedback: string }>(
+      review.object,
+      RATING_SCHEMA,
+      "evaluator's answer",
+    );
     history.push({ iteration, rating, feedback });
     scope.progress(`Iteration ${iteration}: rated ${rating} (needs ${threshold})`);
     if (rating >= best.rating) best = { draft, rating };
@@ -148,14 +180,23 @@ export async function runSwarm(step: StepOfKind<"swarm">, scope: StepScope): Pro
   let current = step.config.entryAgent;
   for (;;) {
     const agent = agents.find((a) => a.name === current);
-    if (!agent) throw new StepError("SWARM_UNKNOWN_AGENT", `There is no agent "${current}" in this swarm`, false);
+    if (!agent)
+      throw new StepError(
+        "SWARM_UNKNOWN_AGENT",
+        `There is no agent "${current}" in this swarm`,
+        false,
+      );
     scope.progress(`${current} is working`);
-    const prompt = notes.length ? `${task}\n\nNotes from your colleagues so far:\n${notes.join("\n")}` : task;
+    const prompt = notes.length
+      ? `${task}\n\nNotes from your colleagues so far:\n${notes.join("\n")}`
+      : task;
     const outcome = await runAgentLoop(scope, agent, prompt, agent.handoffs);
     if (outcome.text) notes.push(`[${current}] ${outcome.text}`);
     const capReached = outcome.handoff !== undefined && handoffs.length >= maxHandoffs;
     if (outcome.handoff === undefined || capReached) {
-      return { output: { output: outcome.text, agent: current, handoffs, handoffCapReached: capReached } };
+      return {
+        output: { output: outcome.text, agent: current, handoffs, handoffCapReached: capReached },
+      };
     }
     handoffs.push({ from: current, to: outcome.handoff });
     current = outcome.handoff;

@@ -13,7 +13,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * merged, later branches winning · vote: the most common output, the earliest branch breaking ties.
  * @example aggregateBranches({ aggregator: "vote", … }, ["yes", "no", "yes"]) // → "yes"
  */
-export function aggregateBranches(config: StepConfig<"join">, outputs: readonly unknown[]): unknown {
+export function aggregateBranches(
+  config: StepConfig<"join">,
+  outputs: readonly unknown[],
+): unknown {
   switch (config.aggregator) {
     case "concat":
       if (outputs.every((o) => typeof o === "string")) return outputs.join(config.separator);
@@ -22,7 +25,11 @@ export function aggregateBranches(config: StepConfig<"join">, outputs: readonly 
       const merged: Record<string, unknown> = {};
       outputs.forEach((output, i) => {
         if (!isPlainObject(output)) {
-          throw new StepError("AGGREGATE_FAILED", `merge needs objects, but branch ${i + 1} produced ${typeof output}`, false);
+          throw new StepError(
+            "AGGREGATE_FAILED",
+            `merge needs objects, but branch ${i + 1} produced ${typeof output}`,
+            false,
+          );
         }
         Object.assign(merged, output);
       });
@@ -67,7 +74,8 @@ export function executePureStep(step: PlanStep, scope: StepScope): StepResult {
       return { output: aggregateBranches(step.config, scope.liveInputs) };
     case "human-approval": {
       const decision = scope.approval;
-      if (!decision) throw new StepError("APPROVAL_MISSING", "This step waits for a decision", false);
+      if (!decision)
+        throw new StepError("APPROVAL_MISSING", "This step waits for a decision", false);
       return {
         output: {
           approved: decision.approved,

@@ -35,18 +35,28 @@ function triage(policy?: { fallback: string }) {
 }
 
 const unreadable = () => {
-  throw new StepError("LLM_OUTPUT_INVALID", "openai/gpt-4o-mini answered in a shape other than the one asked for: could not parse the response", true);
+  throw new StepError(
+    "LLM_OUTPUT_INVALID",
+    "openai/gpt-4o-mini answered in a shape other than the one asked for: could not parse the response",
+    true,
+  );
 };
 
 async function route(reply: (request: LlmRequest) => FakeLlmReply, policy?: { fallback: string }) {
   const llm = createFakeLlm(reply);
-  return runToEnd(compilePlan(triage(policy)), { text: "my card was charged twice" }, makeTestPorts({ llm }));
+  return runToEnd(
+    compilePlan(triage(policy)),
+    { text: "my card was charged twice" },
+    makeTestPorts({ llm }),
+  );
 }
 
 describe("an LLM router (fake LLM port)", () => {
   it("takes the branch the model names", async () => {
     const run = await route(() => ({ object: { branch: "billing" } }));
-    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({ port: "billing" });
+    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({
+      port: "billing",
+    });
     expect(run.last).toMatchObject({ type: "run.completed", output: { out: "billing" } });
     expect(run.of("step.progress").filter((e) => e.stepId === "route")).toEqual([]);
   });
@@ -54,7 +64,9 @@ describe("an LLM router (fake LLM port)", () => {
   it("takes the default branch when the answer cannot be read, and says why, instead of failing the run", async () => {
     const run = await route(unreadable);
     expect(run.last).toMatchObject({ type: "run.completed", output: { out: "queue" } });
-    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({ port: "default" });
+    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({
+      port: "default",
+    });
     expect(run.of("step.progress").find((e) => e.stepId === "route")?.message).toMatch(
       /^Took the default branch: the model's answer could not be read as a branch \(.*could not parse the response\)$/,
     );
@@ -71,9 +83,16 @@ describe("an LLM router (fake LLM port)", () => {
   it("runs the configured fallback when the answer cannot be read, saying why the router failed", async () => {
     const run = await route(unreadable, { fallback: "by-hand" });
     expect(run.of("step.failed")).toEqual([
-      expect.objectContaining({ stepId: "route", fallbackStepId: "by-hand", error: expect.objectContaining({ code: "LLM_OUTPUT_INVALID" }) }),
+      expect.objectContaining({
+        stepId: "route",
+        fallbackStepId: "by-hand",
+        error: expect.objectContaining({ code: "LLM_OUTPUT_INVALID" }),
+      }),
     ]);
-    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({ port: "default", fallbackStepId: "by-hand" });
+    expect(run.of("step.completed").find((e) => e.stepId === "route")).toMatchObject({
+      port: "default",
+      fallbackStepId: "by-hand",
+    });
     expect(run.last).toMatchObject({ type: "run.completed", output: { out: "queue" } });
   });
 
@@ -81,6 +100,9 @@ describe("an LLM router (fake LLM port)", () => {
     const run = await route(() => {
       throw new StepError("LLM_AUTH_FAILED", "The provider refused the API key", false);
     });
-    expect(run.last).toMatchObject({ type: "run.failed", error: { code: "LLM_AUTH_FAILED", stepId: "route" } });
+    expect(run.last).toMatchObject({
+      type: "run.failed",
+      error: { code: "LLM_AUTH_FAILED", stepId: "route" },
+    });
   });
 });

@@ -12,7 +12,9 @@ export const anomalyRouter = router({
 
   get: permissionProcedure("anomaly.view")
     .input(z.object({ id }))
-    .query(async ({ ctx, input }) => alerts.getAlert(ctx, input.id, (await ctx.runSystem()).watch.bucketMs)),
+    .query(async ({ ctx, input }) =>
+      alerts.getAlert(ctx, input.id, (await ctx.runSystem()).watch.bucketMs),
+    ),
 
   openCount: permissionProcedure("anomaly.view").query(({ ctx }) => alerts.countOpenAlerts(ctx)),
 
@@ -23,15 +25,21 @@ export const anomalyRouter = router({
 
   acknowledge: permissionProcedure("anomaly.manage")
     .input(z.object({ id }))
-    .mutation(async ({ ctx, input }) => alerts.acknowledgeAlert(ctx, (await ctx.runSystem()).bus, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      alerts.acknowledgeAlert(ctx, (await ctx.runSystem()).bus, input.id),
+    ),
 
   resolve: permissionProcedure("anomaly.manage")
     .input(z.object({ id }))
-    .mutation(async ({ ctx, input }) => alerts.resolveAlert(ctx, (await ctx.runSystem()).bus, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      alerts.resolveAlert(ctx, (await ctx.runSystem()).bus, input.id),
+    ),
 
   undoAction: permissionProcedure("anomaly.manage")
     .input(z.object({ alertId: id, actionId: id }))
-    .mutation(async ({ ctx, input }) => alerts.undoAlertAction(ctx, (await ctx.runSystem()).watch, input)),
+    .mutation(async ({ ctx, input }) =>
+      alerts.undoAlertAction(ctx, (await ctx.runSystem()).watch, input),
+    ),
 
   settings: permissionProcedure("anomaly.view").query(({ ctx }) => alerts.getAnomalySettings(ctx)),
 

@@ -1,5 +1,10 @@
 import { pageInput } from "@/server/repositories/pagination";
-import { auditFiltersInput, exportTenantAuditLog, getAuditFacets, listTenantAuditLog } from "@/server/services/audit";
+import {
+  auditFiltersInput,
+  exportTenantAuditLog,
+  getAuditFacets,
+  listTenantAuditLog,
+} from "@/server/services/audit";
 import { permissionProcedure, router } from "../trpc";
 
 /** Read only: no procedure changes or deletes an audit record (and the database refuses it too). */

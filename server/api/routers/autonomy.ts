@@ -11,7 +11,13 @@ export const autonomyRouter = router({
   /** The proposal after one pass of the tenant's model (optional; the fast path needs none). */
   refine: permissionProcedure("workflow.edit")
     .input(autonomy.proposeInput)
-    .mutation(async ({ ctx, input }) => autonomy.refineWorkflowProposal(ctx, (await ctx.runSystem()).executor.llm(ctx.tenant.id), input)),
+    .mutation(async ({ ctx, input }) =>
+      autonomy.refineWorkflowProposal(
+        ctx,
+        (await ctx.runSystem()).executor.llm(ctx.tenant.id),
+        input,
+      ),
+    ),
 
   createFromProposal: permissionProcedure("workflow.edit")
     .input(autonomy.createFromProposalInput)

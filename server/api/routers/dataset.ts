@@ -23,7 +23,14 @@ export const datasetRouter = router({
     .query(({ ctx, input }) => datasets.getDataset(ctx, input)),
 
   create: permissionProcedure("workflow.edit")
-    .input(z.object({ workflowId: id, name: datasets.datasetNameInput, description: z.string().trim().max(2000).optional(), evaluators: evaluators.optional() }))
+    .input(
+      z.object({
+        workflowId: id,
+        name: datasets.datasetNameInput,
+        description: z.string().trim().max(2000).optional(),
+        evaluators: evaluators.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => datasets.createDataset(ctx, input)),
 
   setEvaluators: permissionProcedure("workflow.edit")
@@ -41,17 +48,40 @@ export const datasetRouter = router({
 
   /** The first rows of a CSV or JSONL file mapped to items, with each row's problems; stores nothing. */
   previewImport: permissionProcedure("workflow.edit")
-    .input(z.object({ datasetId, format, text: datasets.importTextInput, mapping: DatasetMappingSchema.optional(), delimiter }))
+    .input(
+      z.object({
+        datasetId,
+        format,
+        text: datasets.importTextInput,
+        mapping: DatasetMappingSchema.optional(),
+        delimiter,
+      }),
+    )
     .mutation(({ ctx, input }) => datasets.previewImport(ctx, input)),
 
   /** Imports a file as the next version; a file with problems is refused whole, each problem naming its row and column. */
   import: permissionProcedure("workflow.edit")
-    .input(z.object({ datasetId, format, text: datasets.importTextInput, mapping: DatasetMappingSchema, delimiter }))
+    .input(
+      z.object({
+        datasetId,
+        format,
+        text: datasets.importTextInput,
+        mapping: DatasetMappingSchema,
+        delimiter,
+      }),
+    )
     .mutation(({ ctx, input }) => datasets.importItems(ctx, input)),
 
   /** A finished run of the workflow as an item: its input, and its output as the reference when asked. */
   addRun: permissionProcedure("workflow.edit")
-    .input(z.object({ datasetId, runId: id, withOutput: z.boolean().default(false), tags: z.array(z.string().trim().min(1).max(64)).max(20).optional() }))
+    .input(
+      z.object({
+        datasetId,
+        runId: id,
+        withOutput: z.boolean().default(false),
+        tags: z.array(z.string().trim().min(1).max(64)).max(20).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => datasets.addRunToDataset(ctx, input)),
 
   /** A version as JSONL text (what an import reads back). */

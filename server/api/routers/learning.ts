@@ -8,7 +8,9 @@ const id = z.uuid();
 
 /** What finished runs taught (issue 9): strategy statistics, outcomes, predictions, ratings, A/B experiments. */
 export const learningRouter = router({
-  overview: permissionProcedure("analytics.view").query(({ ctx }) => learning.getLearningOverview(ctx)),
+  overview: permissionProcedure("analytics.view").query(({ ctx }) =>
+    learning.getLearningOverview(ctx),
+  ),
 
   outcomes: permissionProcedure("analytics.view")
     .input(pageInput)
@@ -28,7 +30,9 @@ export const learningRouter = router({
     .input(z.object({ runId: id, rating: z.number().int().min(1).max(5) }))
     .mutation(({ ctx, input }) => learning.rateRun(ctx, input)),
 
-  experiments: permissionProcedure("analytics.view").query(({ ctx }) => experiments.listExperiments(ctx)),
+  experiments: permissionProcedure("analytics.view").query(({ ctx }) =>
+    experiments.listExperiments(ctx),
+  ),
 
   experiment: permissionProcedure("analytics.view")
     .input(z.object({ id }))

@@ -1,4 +1,8 @@
-import { getTenantLimits, updateLimitsInput, updateTenantLimits } from "@/server/services/tenant-limits";
+import {
+  getTenantLimits,
+  updateLimitsInput,
+  updateTenantLimits,
+} from "@/server/services/tenant-limits";
 import { permissionProcedure, router } from "../trpc";
 
 /** The tenant's quotas and rate limits: every member may read them, admins change them. */

@@ -7,7 +7,9 @@ const id = z.uuid();
 /** Workflows as tools of the tenant's MCP endpoint (`/api/mcp`; README "MCP endpoint"). */
 export const mcpToolRouter = router({
   /** The exposed workflows as the endpoint lists them (name, description, input and output schemas). */
-  list: permissionProcedure("workflow.view").query(({ ctx }) => mcpTools.listMcpToolDefinitions(ctx)),
+  list: permissionProcedure("workflow.view").query(({ ctx }) =>
+    mcpTools.listMcpToolDefinitions(ctx),
+  ),
 
   /** One workflow's tool, or null, with a free name to suggest: the MCP tool tab. */
   get: permissionProcedure("workflow.view")
@@ -16,18 +18,26 @@ export const mcpToolRouter = router({
 
   expose: permissionProcedure("trigger.manage")
     .input(mcpTools.exposeInput)
-    .mutation(async ({ ctx, input }) => mcpTools.exposeWorkflow(ctx, (await ctx.runSystem()).bus, input)),
+    .mutation(async ({ ctx, input }) =>
+      mcpTools.exposeWorkflow(ctx, (await ctx.runSystem()).bus, input),
+    ),
 
   update: permissionProcedure("trigger.manage")
     .input(mcpTools.updateInput)
-    .mutation(async ({ ctx, input }) => mcpTools.updateMcpTool(ctx, (await ctx.runSystem()).bus, input)),
+    .mutation(async ({ ctx, input }) =>
+      mcpTools.updateMcpTool(ctx, (await ctx.runSystem()).bus, input),
+    ),
 
   hide: permissionProcedure("trigger.manage")
     .input(z.object({ workflowId: id }))
-    .mutation(async ({ ctx, input }) => mcpTools.hideWorkflow(ctx, (await ctx.runSystem()).bus, input.workflowId)),
+    .mutation(async ({ ctx, input }) =>
+      mcpTools.hideWorkflow(ctx, (await ctx.runSystem()).bus, input.workflowId),
+    ),
 
   /** A tools/call of the MCP endpoint: starts the tool's workflow (trigger `mcp`); the endpoint follows the run. */
   start: permissionProcedure("workflow.run")
     .input(mcpTools.startToolRunInput)
-    .mutation(async ({ ctx, input }) => mcpTools.startToolRun(ctx, (await ctx.runSystem()).runDeps, input)),
+    .mutation(async ({ ctx, input }) =>
+      mcpTools.startToolRun(ctx, (await ctx.runSystem()).runDeps, input),
+    ),
 });

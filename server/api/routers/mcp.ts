@@ -20,7 +20,9 @@ export const mcpRouter = router({
     .input(mcpCatalog.importInput)
     .mutation(({ ctx, input }) => mcpCatalog.importCatalogEntries(ctx, input)),
 
-  exportConfig: permissionProcedure("marketplace.view").query(({ ctx }) => mcpCatalog.exportInstalledConfig(ctx)),
+  exportConfig: permissionProcedure("marketplace.view").query(({ ctx }) =>
+    mcpCatalog.exportInstalledConfig(ctx),
+  ),
 
   listInstallations: permissionProcedure("marketplace.view")
     .input(pageInput.extend({ search: z.string().trim().max(120).optional() }))
@@ -59,6 +61,12 @@ export const mcpRouter = router({
     .query(({ ctx, input }) => mcpInstallations.listInstallationTools(ctx, input.id)),
 
   runTool: permissionProcedure("tool.run")
-    .input(z.object({ id, tool: z.string().min(1).max(200), args: z.record(z.string(), z.unknown()).default({}) }))
+    .input(
+      z.object({
+        id,
+        tool: z.string().min(1).max(200),
+        args: z.record(z.string(), z.unknown()).default({}),
+      }),
+    )
     .mutation(({ ctx, input, signal }) => mcpInstallations.runInstallationTool(ctx, input, signal)),
 });

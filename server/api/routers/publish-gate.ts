@@ -24,7 +24,11 @@ export const publishGateRouter = router({
     .input(z.object({ workflowId: id }))
     .mutation(async ({ ctx, input }) => {
       const system = await ctx.runSystem();
-      return gate.startGateEvaluation(ctx, { runDeps: system.runDeps, llm: system.executor.llm }, input.workflowId);
+      return gate.startGateEvaluation(
+        ctx,
+        { runDeps: system.runDeps, llm: system.executor.llm },
+        input.workflowId,
+      );
     }),
 
   /** Publishes the draft although the gate refused it: an admin's decision with a reason, audited as workflow.publish.override. */

@@ -35,8 +35,19 @@ export const runRouter = router({
 
   /** A run's stored events in order, a page at a time (`cursor`: the last id seen), for the step-by-step debugger. */
   events: permissionProcedure("run.view")
-    .input(z.object({ id, cursor: z.number().int().min(0).nullish(), limit: z.number().int().min(1).max(1000).default(1000) }))
-    .query(({ ctx, input }) => runs.listEventsOfRun(ctx, input.id, { afterId: input.cursor ?? undefined, limit: input.limit })),
+    .input(
+      z.object({
+        id,
+        cursor: z.number().int().min(0).nullish(),
+        limit: z.number().int().min(1).max(1000).default(1000),
+      }),
+    )
+    .query(({ ctx, input }) =>
+      runs.listEventsOfRun(ctx, input.id, {
+        afterId: input.cursor ?? undefined,
+        limit: input.limit,
+      }),
+    ),
 
   start: permissionProcedure("workflow.run")
     .input(
@@ -51,25 +62,49 @@ export const runRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) =>
-      runs.startRun(ctx, (await ctx.runSystem()).runDeps, { ...input, trigger: ctx.meta.apiToken ? "api" : "manual" }),
+      runs.startRun(ctx, (await ctx.runSystem()).runDeps, {
+        ...input,
+        trigger: ctx.meta.apiToken ? "api" : "manual",
+      }),
     ),
 
   cancel: permissionProcedure("run.cancel")
     .input(z.object({ id }))
-    .mutation(async ({ ctx, input }) => runs.cancelRun(ctx, (await ctx.runSystem()).runDeps, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      runs.cancelRun(ctx, (await ctx.runSystem()).runDeps, input.id),
+    ),
 
   retry: permissionProcedure("workflow.run")
     .input(z.object({ id }))
-    .mutation(async ({ ctx, input }) => runs.retryRun(ctx, (await ctx.runSystem()).runDeps, input.id)),
+    .mutation(async ({ ctx, input }) =>
+      runs.retryRun(ctx, (await ctx.runSystem()).runDeps, input.id),
+    ),
 
   decide: permissionProcedure("run.approve")
-    .input(z.object({ runId: id, stepId: z.string().min(1).max(200), approved: z.boolean(), comment: z.string().max(2000).optional() }))
-    .mutation(async ({ ctx, input }) => runs.decideApproval(ctx, (await ctx.runSystem()).runDeps, input)),
+    .input(
+      z.object({
+        runId: id,
+        stepId: z.string().min(1).max(200),
+        approved: z.boolean(),
+        comment: z.string().max(2000).optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) =>
+      runs.decideApproval(ctx, (await ctx.runSystem()).runDeps, input),
+    ),
 
   /** Retry, skip or fail a step the run waits at because it was interrupted and is not safe to repeat. */
   resolveInterrupted: permissionProcedure("workflow.run")
-    .input(z.object({ runId: id, stepId: z.string().min(1).max(200), action: z.enum(INTERRUPTION_DECISIONS) }))
-    .mutation(async ({ ctx, input }) => runs.resolveInterruptedStep(ctx, (await ctx.runSystem()).runDeps, input)),
+    .input(
+      z.object({
+        runId: id,
+        stepId: z.string().min(1).max(200),
+        action: z.enum(INTERRUPTION_DECISIONS),
+      }),
+    )
+    .mutation(async ({ ctx, input }) =>
+      runs.resolveInterruptedStep(ctx, (await ctx.runSystem()).runDeps, input),
+    ),
 
   /** A step's captured inputs in a run (the run's input, the outputs of the steps it reads) and its output then. */
   stepInputs: permissionProcedure("run.view")
@@ -81,7 +116,11 @@ export const runRouter = router({
     .input(stepRerun.rerunStepInput)
     .mutation(async ({ ctx, input }) => {
       const system = await ctx.runSystem();
-      return stepRerun.rerunStep(ctx, { ...system.executor, maxActiveRunsPerTenant: system.runDeps.maxActiveRunsPerTenant }, input);
+      return stepRerun.rerunStep(
+        ctx,
+        { ...system.executor, maxActiveRunsPerTenant: system.runDeps.maxActiveRunsPerTenant },
+        input,
+      );
     }),
 
   /** Publishes the draft; a workflow with a publish gate evaluates it first and refuses below the minimum (GATE_REFUSED). */
@@ -102,10 +141,16 @@ export const runRouter = router({
    * the last event it got and receives what it missed first.
    */
   live: permissionProcedure("run.view")
-    .input(z.object({ runId: id.optional(), lastEventId: z.coerce.number().int().min(0).nullish() }))
+    .input(
+      z.object({ runId: id.optional(), lastEventId: z.coerce.number().int().min(0).nullish() }),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
       const { bus } = await ctx.runSystem();
-      for await (const message of liveRunEvents(ctx, bus, { runId: input.runId, lastEventId: input.lastEventId, signal })) {
+      for await (const message of liveRunEvents(ctx, bus, {
+        runId: input.runId,
+        lastEventId: input.lastEventId,
+        signal,
+      })) {
         yield tracked(String(message.id), message);
       }
     }),

@@ -16,7 +16,12 @@ describe("session.me", () => {
   it("tells the shell who I am, where I act, my permissions and my other tenants", async () => {
     const { db } = database;
     const [demo, acme] = [await makeTenant(db, "Demo"), await makeTenant(db, "Acme")];
-    const user = await makeUser(db, { memberships: [[demo, "viewer"], [acme, "admin"]] });
+    const user = await makeUser(db, {
+      memberships: [
+        [demo, "viewer"],
+        [acme, "admin"],
+      ],
+    });
 
     const me = await (await callerFor(db, user, demo)).session.me();
     expect(me.user).toMatchObject({ userId: user.id, email: user.email });
@@ -58,19 +63,32 @@ describe("session.switchTenant", () => {
   it("switches to a tenant I belong to, remembers it, and audits it", async () => {
     const { db } = database;
     const [a, b] = [await makeTenant(db), await makeTenant(db)];
-    const user = await makeUser(db, { memberships: [[a, "owner"], [b, "viewer"]] });
+    const user = await makeUser(db, {
+      memberships: [
+        [a, "owner"],
+        [b, "viewer"],
+      ],
+    });
     const result = await (await callerFor(db, user, a)).session.switchTenant({ tenantId: b.id });
     expect(result).toMatchObject({ id: b.id, role: "viewer" });
     expect((await findUserById(db, user.id))?.lastTenantId).toBe(b.id);
     const { items } = await listAuditLogs(db, { tenantId: b.id, limit: 5 });
-    expect(items[0]).toMatchObject({ action: "tenant.switch", actorUserId: user.id, targetId: b.id });
+    expect(items[0]).toMatchObject({
+      action: "tenant.switch",
+      actorUserId: user.id,
+      targetId: b.id,
+    });
   });
 
   it("refuses a tenant I do not belong to, and changes nothing", async () => {
     const { db } = database;
     const [mine, theirs] = [await makeTenant(db), await makeTenant(db)];
     const user = await makeUser(db, { memberships: [[mine, "owner"]] });
-    const error = await (await callerFor(db, user, mine)).session.switchTenant({ tenantId: theirs.id }).catch((e: unknown) => e);
+    const error = await (
+      await callerFor(db, user, mine)
+    ).session
+      .switchTenant({ tenantId: theirs.id })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect(error).toMatchObject({ code: "FORBIDDEN" });
     expect((await findUserById(db, user.id))?.lastTenantId).toBeNull();
@@ -88,9 +106,13 @@ describe("audit.list", () => {
     await (await callerFor(db, editor, a)).workflow.create({ name: "In A" });
     await (await callerFor(db, other, b)).workflow.create({ name: "In B" });
 
-    await expect((await callerFor(db, editor, a)).audit.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await callerFor(db, editor, a)).audit.list({})).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     const { items } = await (await callerFor(db, admin, a)).audit.list({});
-    expect(items.map((e) => [e.action, e.metadata])).toEqual([["workflow.create", { name: "In A" }]]);
+    expect(items.map((e) => [e.action, e.metadata])).toEqual([
+      ["workflow.create", { name: "In A" }],
+    ]);
     expect(items[0]?.actorName).toBe(editor.name);
   });
 });

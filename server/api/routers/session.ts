@@ -25,7 +25,9 @@ export const sessionRouter = router({
   /** Checks the current password, sets the new one and ends the caller's other sessions. */
   changePassword: protectedProcedure
     .input(changePasswordInput)
-    .mutation(({ ctx, input }) => changePassword(ctx, input, { limiter: getSignInLimiters().account })),
+    .mutation(({ ctx, input }) =>
+      changePassword(ctx, input, { limiter: getSignInLimiters().account }),
+    ),
 
   members: permissionProcedure("member.view").query(({ ctx }) => listTenantMembers(ctx)),
 });

@@ -1,4 +1,9 @@
-import { exportUsageRecords, getUsageSummary, usageRangeInput, usageSummaryInput } from "@/server/services/usage";
+import {
+  exportUsageRecords,
+  getUsageSummary,
+  usageRangeInput,
+  usageSummaryInput,
+} from "@/server/services/usage";
 import { permissionProcedure, router } from "../trpc";
 
 export const usageRouter = router({

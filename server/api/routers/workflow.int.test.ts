@@ -27,7 +27,11 @@ describe("workflow permissions per role", () => {
     await expect(caller.workflow.list({})).resolves.toMatchObject({ items: [] });
     const create = caller.workflow.create({ name: `Flow by ${role}` });
     if (canEdit) {
-      await expect(create).resolves.toMatchObject({ name: `Flow by ${role}`, tenantId: tenant.id, version: 1 });
+      await expect(create).resolves.toMatchObject({
+        name: `Flow by ${role}`,
+        tenantId: tenant.id,
+        version: 1,
+      });
     } else {
       const error = await expectTrpcError(create, "FORBIDDEN");
       expect(error.message).toContain("editor role");
@@ -39,12 +43,19 @@ describe("workflow permissions per role", () => {
     const tenant = await makeTenant(db);
     const editor = await makeUser(db, { memberships: [[tenant, "editor"]] });
     const viewer = await makeUser(db, { memberships: [[tenant, "viewer"]] });
-    const workflow = await (await callerFor(db, editor, tenant)).workflow.create({ name: "Research" });
+    const workflow = await (
+      await callerFor(db, editor, tenant)
+    ).workflow.create({ name: "Research" });
     const asViewer = await callerFor(db, viewer, tenant);
 
-    await expectTrpcError(asViewer.workflow.rename({ id: workflow.id, name: "Hijacked" }), "FORBIDDEN");
+    await expectTrpcError(
+      asViewer.workflow.rename({ id: workflow.id, name: "Hijacked" }),
+      "FORBIDDEN",
+    );
     await expectTrpcError(asViewer.workflow.delete({ id: workflow.id }), "FORBIDDEN");
-    await expect(asViewer.workflow.get({ id: workflow.id })).resolves.toMatchObject({ name: "Research" });
+    await expect(asViewer.workflow.get({ id: workflow.id })).resolves.toMatchObject({
+      name: "Research",
+    });
   });
 
   it("a signed-out caller is UNAUTHORIZED", async () => {
@@ -59,7 +70,9 @@ describe("tenant isolation", () => {
     const [a, b] = [await makeTenant(db, "Alpha"), await makeTenant(db, "Beta")];
     const alice = await makeUser(db, { memberships: [[a, "owner"]] });
     const bob = await makeUser(db, { memberships: [[b, "owner"]] });
-    const secret = await (await callerFor(db, bob, b)).workflow.create({ name: "Beta secret plan" });
+    const secret = await (
+      await callerFor(db, bob, b)
+    ).workflow.create({ name: "Beta secret plan" });
 
     const asAlice = await callerFor(db, alice, a);
     await expectTrpcError(asAlice.workflow.get({ id: secret.id }), "NOT_FOUND");
@@ -74,7 +87,9 @@ describe("tenant isolation", () => {
     expect(me.tenant?.id).toBe(a.id);
 
     // Bob's workflow is untouched.
-    await expect((await callerFor(db, bob, b)).workflow.get({ id: secret.id })).resolves.toMatchObject({
+    await expect(
+      (await callerFor(db, bob, b)).workflow.get({ id: secret.id }),
+    ).resolves.toMatchObject({
       name: "Beta secret plan",
       version: 1,
     });
@@ -83,10 +98,20 @@ describe("tenant isolation", () => {
   it("the same name may exist in two tenants, but not twice in one", async () => {
     const { db } = database;
     const [a, b] = [await makeTenant(db), await makeTenant(db)];
-    const owner = await makeUser(db, { memberships: [[a, "owner"], [b, "owner"]] });
+    const owner = await makeUser(db, {
+      memberships: [
+        [a, "owner"],
+        [b, "owner"],
+      ],
+    });
     await (await callerFor(db, owner, a)).workflow.create({ name: "Daily digest" });
-    await expect((await callerFor(db, owner, b)).workflow.create({ name: "Daily digest" })).resolves.toBeTruthy();
-    const error = await expectTrpcError((await callerFor(db, owner, a)).workflow.create({ name: "Daily digest" }), "CONFLICT");
+    await expect(
+      (await callerFor(db, owner, b)).workflow.create({ name: "Daily digest" }),
+    ).resolves.toBeTruthy();
+    const error = await expectTrpcError(
+      (await callerFor(db, owner, a)).workflow.create({ name: "Daily digest" }),
+      "CONFLICT",
+    );
     expect(error.message).toContain("already exists");
   });
 });
@@ -98,15 +123,26 @@ describe("workflow changes are audited and validated", () => {
     const editor = await makeUser(db, { memberships: [[tenant, "editor"]] });
     const caller = await callerFor(db, editor, tenant);
 
-    const workflow = await caller.workflow.create({ name: "Triage", description: "Sort incoming issues" });
+    const workflow = await caller.workflow.create({
+      name: "Triage",
+      description: "Sort incoming issues",
+    });
     const renamed = await caller.workflow.rename({ id: workflow.id, name: "Issue triage" });
     expect(renamed.version).toBe(2);
     await caller.workflow.delete({ id: workflow.id });
 
     const { items } = await listAuditLogs(db, { tenantId: tenant.id, limit: 10 });
-    expect(items.map((e) => e.action)).toEqual(["workflow.delete", "workflow.rename", "workflow.create"]);
+    expect(items.map((e) => e.action)).toEqual([
+      "workflow.delete",
+      "workflow.rename",
+      "workflow.create",
+    ]);
     for (const entry of items) {
-      expect(entry).toMatchObject({ actorUserId: editor.id, targetId: workflow.id, ip: "127.0.0.1" });
+      expect(entry).toMatchObject({
+        actorUserId: editor.id,
+        targetId: workflow.id,
+        ip: "127.0.0.1",
+      });
     }
   });
 
@@ -141,11 +177,16 @@ describe("workflow changes are audited and validated", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof caller.workflow.list>> = await caller.workflow.list({ limit: 3, cursor });
+      const page: Awaited<ReturnType<typeof caller.workflow.list>> = await caller.workflow.list({
+        limit: 3,
+        cursor,
+      });
       seen.push(...page.items.map((w) => w.name));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toEqual(["Flow 6", "Flow 5", "Flow 4", "Flow 3", "Flow 2", "Flow 1", "Flow 0"]);
-    expect((await caller.workflow.list({ search: "flow 3" })).items.map((w) => w.name)).toEqual(["Flow 3"]);
+    expect((await caller.workflow.list({ search: "flow 3" })).items.map((w) => w.name)).toEqual([
+      "Flow 3",
+    ]);
   });
 });

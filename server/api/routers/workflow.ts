@@ -31,7 +31,13 @@ export const workflowRouter = router({
     .mutation(({ ctx, input }) => workflows.createWorkflow(ctx, input)),
 
   rename: permissionProcedure("workflow.edit")
-    .input(z.object({ id, name: workflows.workflowName, description: workflows.workflowDescription.optional() }))
+    .input(
+      z.object({
+        id,
+        name: workflows.workflowName,
+        description: workflows.workflowDescription.optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => workflows.renameWorkflow(ctx, input)),
 
   delete: permissionProcedure("workflow.edit")

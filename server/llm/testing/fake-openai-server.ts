@@ -38,9 +38,18 @@ export async function startFakeOpenAiServer(
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
       if (req.url !== "/v1/chat/completions") return void res.writeHead(404).end();
-      const request = JSON.parse(body) as { model: string; stream?: boolean; messages: FakeChatRequest["messages"] };
+      const request = JSON.parse(body) as {
+        model: string;
+        stream?: boolean;
+        messages: FakeChatRequest["messages"];
+      };
       const authorization = req.headers.authorization ?? null;
-      const fake: FakeChatRequest = { model: request.model, stream: Boolean(request.stream), authorization, messages: request.messages };
+      const fake: FakeChatRequest = {
+        model: request.model,
+        stream: Boolean(request.stream),
+        authorization,
+        messages: request.messages,
+      };
       received.push(fake);
       if (options.hold?.(fake)) return;
       if (options.delayMs) setTimeout(() => answer(request, authorization), options.delayMs);
@@ -50,7 +59,15 @@ export async function startFakeOpenAiServer(
       if (res.destroyed) return;
       if (options.refusedKey && authorization === `Bearer ${options.refusedKey}`) {
         res.writeHead(401, { "content-type": "application/json" });
-        return void res.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+        return void res.end(
+          JSON.stringify({
+            error: {
+              message: "Incorrect API key provided",
+              type: "invalid_request_error",
+              code: "invalid_api_key",
+            },
+          }),
+        );
       }
       const usage = { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 };
       if (request.stream) {
@@ -68,7 +85,9 @@ export async function startFakeOpenAiServer(
           object: "chat.completion",
           created: 1,
           model: request.model,
-          choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+          choices: [
+            { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" },
+          ],
           usage,
         }),
       );

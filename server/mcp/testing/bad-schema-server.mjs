@@ -4,14 +4,29 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 
-const server = new Server({ name: "bad-schema", version: "1.0.0" }, { capabilities: { tools: {} } });
+const server = new Server(
+  { name: "bad-schema", version: "1.0.0" },
+  { capabilities: { tools: {} } },
+);
 
 server.setRequestHandler(ListToolsRequestSchema, async () => ({
   tools: [
     { name: "ok", description: "Answers ok", inputSchema: { type: "object", properties: {} } },
-    { name: "broken", description: "Its schema is not an object schema", inputSchema: { type: "string" } },
-    { name: "dangling", description: "Its schema points nowhere", inputSchema: { type: "object", properties: { a: { $ref: "#/$defs/missing" } } } },
-    { name: "double", description: "Doubles a number", inputSchema: { type: "object", properties: { n: { type: "number" } }, required: ["n"] } },
+    {
+      name: "broken",
+      description: "Its schema is not an object schema",
+      inputSchema: { type: "string" },
+    },
+    {
+      name: "dangling",
+      description: "Its schema points nowhere",
+      inputSchema: { type: "object", properties: { a: { $ref: "#/$defs/missing" } } },
+    },
+    {
+      name: "double",
+      description: "Doubles a number",
+      inputSchema: { type: "object", properties: { n: { type: "number" } }, required: ["n"] },
+    },
   ],
 }));
 

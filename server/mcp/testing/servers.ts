@@ -5,10 +5,19 @@ import { baseChildEnv, resolveLocalPackageBin, type LaunchSpec } from "../launch
 
 /** Launch specs and helper processes for tests and benchmarks: the real servers from npm, nothing faked. */
 
-export function localStdioSpec(identifier: string, args: string[] = [], env: Record<string, string> = {}): LaunchSpec {
+export function localStdioSpec(
+  identifier: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): LaunchSpec {
   const bin = resolveLocalPackageBin(identifier);
   if (!bin) throw new Error(`${identifier} is not installed`);
-  return { transport: "stdio", command: bin.command, args: [...bin.args, ...args], env: { ...baseChildEnv(), ...env } };
+  return {
+    transport: "stdio",
+    command: bin.command,
+    args: [...bin.args, ...args],
+    env: { ...baseChildEnv(), ...env },
+  };
 }
 
 /** The test server whose listing has one tool with a bad schema. */
@@ -27,19 +36,31 @@ export function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
 
 /** Starts `mcp-server-everything` in its HTTP mode ("streamableHttp" or "sse") and waits until it listens. */
-export async function startEverythingHttp(mode: "streamableHttp" | "sse"): Promise<{ url: string; process: ChildProcess; stop: () => void }> {
+export async function startEverythingHttp(
+  mode: "streamableHttp" | "sse",
+): Promise<{ url: string; process: ChildProcess; stop: () => void }> {
   const bin = resolveLocalPackageBin("@modelcontextprotocol/server-everything");
   if (!bin) throw new Error("@modelcontextprotocol/server-everything is not installed");
   const port = await freePort();
-  const child = spawn(bin.command, [...bin.args, mode], { env: { ...baseChildEnv(), NODE_ENV: "production", PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin.command, [...bin.args, mode], {
+    env: { ...baseChildEnv(), NODE_ENV: "production", PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the everything server did not start in 15 s")), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error("the everything server did not start in 15 s")),
+      15_000,
+    );
     const onData = (chunk: Buffer) => {
       if (/listening|running on port/i.test(chunk.toString())) {
         clearTimeout(timer);
@@ -51,5 +72,9 @@ export async function startEverythingHttp(mode: "streamableHttp" | "sse"): Promi
     child.once("exit", (code) => reject(new Error(`the everything server exited with ${code}`)));
   });
   const path = mode === "sse" ? "/sse" : "/mcp";
-  return { url: `http://127.0.0.1:${port}${path}`, process: child, stop: () => void child.kill("SIGKILL") };
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    process: child,
+    stop: () => void child.kill("SIGKILL"),
+  };
 }

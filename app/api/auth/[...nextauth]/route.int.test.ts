@@ -26,7 +26,11 @@ let database: Database;
 let system: RunSystem;
 beforeAll(async () => {
   database = await createTestDatabase();
-  system = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `sessions-${randomBytes(4).toString("hex")}` });
+  system = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `sessions-${randomBytes(4).toString("hex")}`,
+  });
   useAppGlobals(database, system);
 });
 afterAll(async () => {
@@ -52,12 +56,18 @@ class Browser {
    * same core as app/api/auth/[...nextauth] without Next's request scope (that route's Origin check
    * has its own test below).
    */
-  async auth(method: "GET" | "POST", action: string, providerId?: string, body?: Record<string, string>) {
+  async auth(
+    method: "GET" | "POST",
+    action: string,
+    providerId?: string,
+    body?: Record<string, string>,
+  ) {
     const headers: Record<string, string | string[]> = {};
     let answer: unknown;
     const res = {
       status: () => res,
-      setHeader: (name: string, value: string | string[]) => void (headers[name.toLowerCase()] = value),
+      setHeader: (name: string, value: string | string[]) =>
+        void (headers[name.toLowerCase()] = value),
       getHeader: (name: string) => headers[name.toLowerCase()],
       json: (value: unknown) => void (answer = value),
       send: (value: unknown) => void (answer = value),
@@ -68,9 +78,18 @@ class Browser {
       query: { nextauth: providerId ? [action, providerId] : [action] },
       body: { ...body, json: "true" },
       cookies: Object.fromEntries(this.cookies),
-      headers: { host: "localhost:3000", origin: APP, "x-forwarded-for": this.ip, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        host: "localhost:3000",
+        origin: APP,
+        "x-forwarded-for": this.ip,
+        "content-type": "application/x-www-form-urlencoded",
+      },
     };
-    await (NextAuth as unknown as (req: unknown, res: unknown, options: unknown) => Promise<void>)(req, res, getAuthOptions());
+    await (NextAuth as unknown as (req: unknown, res: unknown, options: unknown) => Promise<void>)(
+      req,
+      res,
+      getAuthOptions(),
+    );
     const setCookies = headers["set-cookie"] ?? [];
     for (const line of Array.isArray(setCookies) ? setCookies : [setCookies]) {
       const [pair = ""] = line.split(";");
@@ -108,24 +127,52 @@ interface TrpcAnswer {
 }
 
 /** A tRPC call with a session cookie, from the app's own page unless `headers` say otherwise. */
-async function trpc(cookie: string, type: "query" | "mutation", path: string, input?: unknown, headers: Record<string, string> = { origin: APP }): Promise<TrpcAnswer> {
+async function trpc(
+  cookie: string,
+  type: "query" | "mutation",
+  path: string,
+  input?: unknown,
+  headers: Record<string, string> = { origin: APP },
+): Promise<TrpcAnswer> {
   const payload = encodeURIComponent(JSON.stringify(transformer.serialize(input)));
-  const common = { host: "localhost:3000", cookie: `${SESSION_COOKIE}=${cookie}`, "content-type": "application/json", ...headers };
+  const common = {
+    host: "localhost:3000",
+    cookie: `${SESSION_COOKIE}=${cookie}`,
+    "content-type": "application/json",
+    ...headers,
+  };
   const response =
     type === "query"
       ? await trpcGet(new Request(`${APP}/api/trpc/${path}?input=${payload}`, { headers: common }))
-      : await trpcPost(new Request(`${APP}/api/trpc/${path}`, { method: "POST", headers: common, body: JSON.stringify(transformer.serialize(input)) }));
-  const json = (await response.json()) as { result?: { data: never }; error?: { json: TrpcAnswer["error"] } };
-  return { status: response.status, data: json.result ? transformer.deserialize(json.result.data) : undefined, error: json.error?.json };
+      : await trpcPost(
+          new Request(`${APP}/api/trpc/${path}`, {
+            method: "POST",
+            headers: common,
+            body: JSON.stringify(transformer.serialize(input)),
+          }),
+        );
+  const json = (await response.json()) as {
+    result?: { data: never };
+    error?: { json: TrpcAnswer["error"] };
+  };
+  return {
+    status: response.status,
+    data: json.result ? transformer.deserialize(json.result.data) : undefined,
+    error: json.error?.json,
+  };
 }
 
 /** What proxy.ts answers a page request with this cookie: where it sends the browser, and whether it deletes the cookie. */
 async function openPage(cookie: string, path = "/workflows") {
-  const response = await proxy(new NextRequest(`${APP}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }));
+  const response = await proxy(
+    new NextRequest(`${APP}${path}`, { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } }),
+  );
   const location = response.headers.get("location");
   return {
     redirectedTo: location ? new URL(location).pathname : null,
-    deletesCookie: response.cookies.getAll().some((c) => c.name === SESSION_COOKIE && c.value === "" && c.maxAge === 0),
+    deletesCookie: response.cookies
+      .getAll()
+      .some((c) => c.name === SESSION_COOKIE && c.value === "" && c.maxAge === 0),
   };
 }
 
@@ -150,11 +197,16 @@ describe("a session ends when the user ends it", () => {
     const replayed = await trpc(cookie, "query", "session.me");
     expect(replayed.status).toBe(401);
     expect(replayed.error?.data.code).toBe("UNAUTHORIZED");
-    expect((await trpc(cookie, "mutation", "workflow.create", { name: "After sign-out" })).status).toBe(401);
+    expect(
+      (await trpc(cookie, "mutation", "workflow.create", { name: "After sign-out" })).status,
+    ).toBe(401);
     expect(await openPage(cookie)).toEqual({ redirectedTo: "/signin", deletesCookie: true });
     // The sign-in page shows its form instead of sending the stale cookie round in a loop.
     expect(await openPage(cookie, "/signin")).toEqual({ redirectedTo: null, deletesCookie: true });
-    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({ action: "auth.signout", actorUserId: user.id });
+    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({
+      action: "auth.signout",
+      actorUserId: user.id,
+    });
   });
 
   it("signing out ends that session only: the same user's other browser goes on", async () => {
@@ -182,7 +234,10 @@ describe("a session ends when the user ends it", () => {
       expect((await openPage(cookie)).redirectedTo).toBe("/signin");
     }
     expect((await trpc(theirs, "query", "session.me")).status).toBe(200);
-    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({ action: "auth.signout_everywhere", metadata: { ended: 2 } });
+    expect((await listAuditLogsOfActor(database.db, user.email))[0]).toMatchObject({
+      action: "auth.signout_everywhere",
+      metadata: { ended: 2 },
+    });
   });
 
   it("a password change ends the user's other sessions, keeps the one it was made in, and the new password signs in", async () => {
@@ -191,27 +246,42 @@ describe("a session ends when the user ends it", () => {
     const stolen = await new Browser().signIn(user.email);
     const newPassword = "a much longer new password";
 
-    const wrong = await trpc(here, "mutation", "session.changePassword", { currentPassword: "not it", newPassword });
+    const wrong = await trpc(here, "mutation", "session.changePassword", {
+      currentPassword: "not it",
+      newPassword,
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.error?.message).toBe("That is not your current password.");
     expect((await trpc(stolen, "query", "session.me")).status).toBe(200);
 
-    const changed = await trpc(here, "mutation", "session.changePassword", { currentPassword: TEST_PASSWORD, newPassword });
+    const changed = await trpc(here, "mutation", "session.changePassword", {
+      currentPassword: TEST_PASSWORD,
+      newPassword,
+    });
     expect(changed).toMatchObject({ status: 200, data: { endedSessions: 1 } });
     expect((await trpc(here, "query", "session.me")).status).toBe(200);
     expect((await trpc(stolen, "query", "session.me")).status).toBe(401);
 
     const again = new Browser();
-    await again.auth("POST", "callback", "credentials", { csrfToken: await again.csrfToken(), email: user.email, password: TEST_PASSWORD });
+    await again.auth("POST", "callback", "credentials", {
+      csrfToken: await again.csrfToken(),
+      email: user.email,
+      password: TEST_PASSWORD,
+    });
     expect(again.cookies.has(SESSION_COOKIE)).toBe(false);
-    expect((await trpc(await new Browser().signIn(user.email, newPassword), "query", "session.me")).status).toBe(200);
+    expect(
+      (await trpc(await new Browser().signIn(user.email, newPassword), "query", "session.me"))
+        .status,
+    ).toBe(200);
   });
 
   it("a removed member can no longer act in that tenant with the session they had", async () => {
     const { user: admin, tenant } = await member("admin");
     const removed = await makeUser(database.db, { memberships: [[tenant, "editor"]] });
     const cookie = await new Browser().signIn(removed.email);
-    expect((await trpc(cookie, "mutation", "workflow.create", { name: "Before removal" })).status).toBe(200);
+    expect(
+      (await trpc(cookie, "mutation", "workflow.create", { name: "Before removal" })).status,
+    ).toBe(200);
 
     await (await callerFor(database.db, admin, tenant)).member.remove({ userId: removed.id });
 
@@ -223,10 +293,16 @@ describe("a session ends when the user ends it", () => {
 
   it("a cookie that names no session (made before sessions were kept) is signed out", async () => {
     const { user, tenant } = await member();
-    const old = await encode({ token: { sub: user.id, email: user.email, tenantId: tenant.id }, secret: getAuthSecret() });
+    const old = await encode({
+      token: { sub: user.id, email: user.email, tenantId: tenant.id },
+      secret: getAuthSecret(),
+    });
     expect((await trpc(old, "query", "session.me")).status).toBe(401);
     expect((await openPage(old)).redirectedTo).toBe("/signin");
-    const forged = await encode({ token: { sub: user.id, email: user.email, tenantId: tenant.id, sid: "not-a-uuid" }, secret: getAuthSecret() });
+    const forged = await encode({
+      token: { sub: user.id, email: user.email, tenantId: tenant.id, sid: "not-a-uuid" },
+      secret: getAuthSecret(),
+    });
     expect((await trpc(forged, "query", "session.me")).status).toBe(401);
   });
 });
@@ -242,11 +318,23 @@ describe("changes with the session cookie must come from the app's own pages", (
     const refused = await trpc(cookie, "mutation", "workflow.create", { name }, FOREIGN);
     expect(refused.status).toBe(403);
     expect(refused.error?.message).toMatch(/did not come from this app's own pages/);
-    const viaReferer = await trpc(cookie, "mutation", "workflow.create", { name }, { referer: "https://evil.example/page" });
+    const viaReferer = await trpc(
+      cookie,
+      "mutation",
+      "workflow.create",
+      { name },
+      { referer: "https://evil.example/page" },
+    );
     expect(viaReferer.status).toBe(403);
     const neither = await trpc(cookie, "mutation", "workflow.create", { name }, {});
     expect(neither.status).toBe(403);
-    const lookalike = await trpc(cookie, "mutation", "workflow.create", { name }, { origin: "http://localhost:3000.evil.example" });
+    const lookalike = await trpc(
+      cookie,
+      "mutation",
+      "workflow.create",
+      { name },
+      { origin: "http://localhost:3000.evil.example" },
+    );
     expect(lookalike.status).toBe(403);
 
     const list = await trpc(cookie, "query", "workflow.list", { search: name });
@@ -256,18 +344,36 @@ describe("changes with the session cookie must come from the app's own pages", (
   it("lets the app's own requests through: its Origin, its Referer, reads from anywhere", async () => {
     const { user } = await member();
     const cookie = await new Browser().signIn(user.email);
-    expect((await trpc(cookie, "mutation", "workflow.create", { name: "Own page" })).status).toBe(200);
-    expect((await trpc(cookie, "mutation", "workflow.create", { name: "Own referer" }, { referer: `${APP}/workflows` })).status).toBe(200);
+    expect((await trpc(cookie, "mutation", "workflow.create", { name: "Own page" })).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await trpc(
+          cookie,
+          "mutation",
+          "workflow.create",
+          { name: "Own referer" },
+          { referer: `${APP}/workflows` },
+        )
+      ).status,
+    ).toBe(200);
     expect((await trpc(cookie, "query", "workflow.list", {}, FOREIGN)).status).toBe(200);
   });
 
   it("an API token is not a cookie: its changes need no Origin", async () => {
     const { user, tenant } = await member("owner");
-    const { secret } = await (await callerFor(database.db, user, tenant)).token.create({ name: "ci", scopes: ["workflows:write"], expiry: { in: "never" } });
+    const { secret } = await (
+      await callerFor(database.db, user, tenant)
+    ).token.create({ name: "ci", scopes: ["workflows:write"], expiry: { in: "never" } });
     const response = await trpcPost(
       new Request(`${APP}/api/trpc/workflow.create`, {
         method: "POST",
-        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json", ...FOREIGN },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          "content-type": "application/json",
+          ...FOREIGN,
+        },
         body: JSON.stringify(transformer.serialize({ name: "From CI" })),
       }),
     );
@@ -280,16 +386,28 @@ describe("changes with the session cookie must come from the app's own pages", (
     const signIn = await authPost(
       new Request(`${APP}/api/auth/callback/credentials`, {
         method: "POST",
-        headers: { host: "localhost:3000", "content-type": "application/x-www-form-urlencoded", ...FOREIGN },
+        headers: {
+          host: "localhost:3000",
+          "content-type": "application/x-www-form-urlencoded",
+          ...FOREIGN,
+        },
         body: new URLSearchParams({ email: user.email, password: TEST_PASSWORD }).toString(),
       }),
       context,
     );
     expect(signIn.status).toBe(403);
-    expect(((await signIn.json()) as { error: string }).error).toMatch(/did not come from this app's own pages/);
-    const signOut = await authPost(new Request(`${APP}/api/auth/signout`, { method: "POST", headers: { host: "localhost:3000", ...FOREIGN } }), {
-      params: Promise.resolve({ nextauth: ["signout"] }),
-    });
+    expect(((await signIn.json()) as { error: string }).error).toMatch(
+      /did not come from this app's own pages/,
+    );
+    const signOut = await authPost(
+      new Request(`${APP}/api/auth/signout`, {
+        method: "POST",
+        headers: { host: "localhost:3000", ...FOREIGN },
+      }),
+      {
+        params: Promise.resolve({ nextauth: ["signout"] }),
+      },
+    );
     expect(signOut.status).toBe(403);
   });
 });

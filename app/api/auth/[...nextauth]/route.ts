@@ -9,8 +9,12 @@ type RouteContext = { params: Promise<{ nextauth: string[] }> };
 
 /** Sign-in, sign-out and session updates from another site's page are refused (403) besides next-auth's own CSRF token. */
 const handle = withMetrics("/api/auth", async (request: Request, context: RouteContext) => {
-  if (isCrossSiteRequest(request)) return Response.json({ error: CROSS_SITE_MESSAGE }, { status: 403 });
-  return (NextAuth(getAuthOptions()) as (req: Request, ctx: RouteContext) => Promise<Response>)(request, context);
+  if (isCrossSiteRequest(request))
+    return Response.json({ error: CROSS_SITE_MESSAGE }, { status: 403 });
+  return (NextAuth(getAuthOptions()) as (req: Request, ctx: RouteContext) => Promise<Response>)(
+    request,
+    context,
+  );
 });
 
 export { handle as GET, handle as POST };

@@ -25,7 +25,11 @@ let database: Database;
 let system: RunSystem;
 beforeAll(async () => {
   database = await createTestDatabase();
-  system = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `hooks-test-${randomBytes(4).toString("hex")}` });
+  system = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `hooks-test-${randomBytes(4).toString("hex")}`,
+  });
   await system.startWorkers(4);
   useAppGlobals(database, system);
 });
@@ -38,11 +42,21 @@ const greeting = greetingWorkflow;
 
 async function setup(config: HookConfig = {}, options: { publish?: boolean } = {}) {
   const { caller, tenant, user } = await makeMemberCaller(database.db, "owner");
-  const workflow = await caller.workflow.create({ name: `Greeting ${randomBytes(3).toString("hex")}` });
+  const workflow = await caller.workflow.create({
+    name: `Greeting ${randomBytes(3).toString("hex")}`,
+  });
   const { version } = await caller.workflow.get({ id: workflow.id });
-  await caller.workflow.saveDraft({ id: workflow.id, baseVersion: version, document: { ...greeting, name: workflow.name } });
+  await caller.workflow.saveDraft({
+    id: workflow.id,
+    baseVersion: version,
+    document: { ...greeting, name: workflow.name },
+  });
   if (options.publish ?? true) await caller.run.publish({ workflowId: workflow.id });
-  const { hook, secret } = await caller.webhook.create({ workflowId: workflow.id, name: "test hook", config });
+  const { hook, secret } = await caller.webhook.create({
+    workflowId: workflow.id,
+    name: "test hook",
+    config,
+  });
   return { caller, tenant, user, workflow, hook, secret: secret ?? "" };
 }
 
@@ -52,13 +66,32 @@ const handlers = { GET, POST, PUT } as const;
 /** A request to the hook, signed as GitHub signs (X-Hub-Signature-256) unless told otherwise. */
 function call(
   publicId: string,
-  options: { method?: keyof typeof handlers; body?: string | object; secret?: string | null; headers?: Record<string, string>; query?: string } = {},
+  options: {
+    method?: keyof typeof handlers;
+    body?: string | object;
+    secret?: string | null;
+    headers?: Record<string, string>;
+    query?: string;
+  } = {},
 ) {
   const method = options.method ?? "POST";
-  const body = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const headers: Record<string, string> = { "content-type": "application/json", ...options.headers };
-  if (options.secret) headers["x-hub-signature-256"] = signBody(options.secret, new TextEncoder().encode(body ?? ""));
-  const request = new Request(`http://localhost/api/hooks/${publicId}${options.query ?? ""}`, { method, headers, body });
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === "string"
+        ? options.body
+        : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    ...options.headers,
+  };
+  if (options.secret)
+    headers["x-hub-signature-256"] = signBody(options.secret, new TextEncoder().encode(body ?? ""));
+  const request = new Request(`http://localhost/api/hooks/${publicId}${options.query ?? ""}`, {
+    method,
+    headers,
+    body,
+  });
   return handlers[method](request, routeContext(publicId));
 }
 
@@ -72,9 +105,17 @@ describe("a webhook request", () => {
     const response = await call(hook.publicId, { body: { name: "Ada" }, secret });
     expect(response.status).toBe(202);
     const body = await response.json();
-    expect(body).toMatchObject({ status: "queued", links: { self: `/api/v1/runs/${body.id}`, web: `/runs/${body.id}` } });
+    expect(body).toMatchObject({
+      status: "queued",
+      links: { self: `/api/v1/runs/${body.id}`, web: `/runs/${body.id}` },
+    });
     const { run } = await caller.run.get({ id: body.id });
-    expect(run).toMatchObject({ trigger: "webhook", triggerId: hook.id, isDraft: false, input: { name: "Ada" } });
+    expect(run).toMatchObject({
+      trigger: "webhook",
+      triggerId: hook.id,
+      isDraft: false,
+      input: { name: "Ada" },
+    });
   });
 
   it("refuses a missing or wrong signature with 401, and starts nothing", async () => {
@@ -82,16 +123,28 @@ describe("a webhook request", () => {
     const missing = await call(hook.publicId, { body: { name: "Ada" } });
     expect(missing.status).toBe(401);
     expect((await missing.json()).error.message).toMatch(/X-Hub-Signature-256/);
-    expect((await call(hook.publicId, { body: { name: "Ada" }, secret: `${secret}x` })).status).toBe(401);
+    expect(
+      (await call(hook.publicId, { body: { name: "Ada" }, secret: `${secret}x` })).status,
+    ).toBe(401);
     // Signed for one body, sent with another.
     const signature = signBody(secret, new TextEncoder().encode('{"name":"Ada"}'));
-    expect((await call(hook.publicId, { body: '{"name":"Eve"}', headers: { "x-hub-signature-256": signature } })).status).toBe(401);
+    expect(
+      (
+        await call(hook.publicId, {
+          body: '{"name":"Eve"}',
+          headers: { "x-hub-signature-256": signature },
+        })
+      ).status,
+    ).toBe(401);
     expect(await runsOf(tenant.id, workflow.id)).toHaveLength(0);
   });
 
   it("answers 404 alike for an unknown and a disabled hook, and 405 for another method", async () => {
     const { caller, hook, secret } = await setup();
-    const unknown = await call(randomBytes(24).toString("base64url"), { body: { name: "Ada" }, secret });
+    const unknown = await call(randomBytes(24).toString("base64url"), {
+      body: { name: "Ada" },
+      secret,
+    });
     expect(unknown.status).toBe(404);
     expect((await call("not a real id", { body: {} })).status).toBe(404);
     await caller.webhook.setEnabled({ id: hook.id, isEnabled: false });
@@ -107,7 +160,10 @@ describe("a webhook request", () => {
 
   it("refuses a body over MAX_REQUEST_BYTES with 413 and a body that is not JSON with 400", async () => {
     const { hook, secret } = await setup();
-    const large = await call(hook.publicId, { body: { name: "x".repeat(getEnv().maxRequestBytes) }, secret });
+    const large = await call(hook.publicId, {
+      body: { name: "x".repeat(getEnv().maxRequestBytes) },
+      secret,
+    });
     expect(large.status).toBe(413);
     const notJson = await call(hook.publicId, { body: "{not json", secret });
     expect(notJson.status).toBe(400);
@@ -116,13 +172,18 @@ describe("a webhook request", () => {
 
   it("answers input the workflow refuses with 400 and the errors by field", async () => {
     const { hook, secret } = await setup({ mapping: { name: "body.user.name" } });
-    const response = await call(hook.publicId, { body: { user: { email: "ada@example.test" } }, secret });
+    const response = await call(hook.publicId, {
+      body: { user: { email: "ada@example.test" } },
+      secret,
+    });
     expect(response.status).toBe(400);
     const { error } = await response.json();
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.fieldErrors).toEqual({ name: ["is required"] });
     const wrongType = await call(hook.publicId, { body: { user: { name: 42 } }, secret });
-    expect((await wrongType.json()).error.fieldErrors).toEqual({ name: ["expected string, got number"] });
+    expect((await wrongType.json()).error.fieldErrors).toEqual({
+      name: ["expected string, got number"],
+    });
   });
 
   it("answers 409 with the reason while the workflow is paused", async () => {
@@ -135,12 +196,21 @@ describe("a webhook request", () => {
 
   it("answers 409 for a hook on the latest version of a workflow never published; a draft hook runs the draft", async () => {
     const latest = await setup({}, { publish: false });
-    const refused = await call(latest.hook.publicId, { body: { name: "Ada" }, secret: latest.secret });
+    const refused = await call(latest.hook.publicId, {
+      body: { name: "Ada" },
+      secret: latest.secret,
+    });
     expect(refused.status).toBe(409);
     expect((await refused.json()).error.message).toMatch(/no published version/);
 
-    const draft = await setup({ version: "draft", response: "wait", timeoutSeconds: 30 }, { publish: false });
-    const response = await call(draft.hook.publicId, { body: { name: "Draft" }, secret: draft.secret });
+    const draft = await setup(
+      { version: "draft", response: "wait", timeoutSeconds: 30 },
+      { publish: false },
+    );
+    const response = await call(draft.hook.publicId, {
+      body: { name: "Draft" },
+      secret: draft.secret,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ greeting: { message: "Hello, Draft!" } });
   });
@@ -163,7 +233,14 @@ describe("a webhook request", () => {
     expect(events).toEqual(expect.arrayContaining(["run.queued", "run.completed"]));
     expect(events.at(-1)).toBe("run");
     const last = text.trim().split("\n\n").at(-1)!;
-    expect(JSON.parse(last.split("\n").find((l) => l.startsWith("data: "))!.slice(6))).toMatchObject({
+    expect(
+      JSON.parse(
+        last
+          .split("\n")
+          .find((l) => l.startsWith("data: "))!
+          .slice(6),
+      ),
+    ).toMatchObject({
       status: "completed",
       output: { greeting: { message: "Hello, Lin!" } },
     });
@@ -172,24 +249,56 @@ describe("a webhook request", () => {
   it("gives the same run back for a repeated Idempotency-Key, and 422 for the key on another body", async () => {
     const { tenant, workflow, hook, secret } = await setup();
     const key = `delivery-${randomBytes(6).toString("hex")}`;
-    const first = await call(hook.publicId, { body: { name: "Ada" }, secret, headers: { "idempotency-key": key } });
-    const again = await call(hook.publicId, { body: { name: "Ada" }, secret, headers: { "idempotency-key": key } });
+    const first = await call(hook.publicId, {
+      body: { name: "Ada" },
+      secret,
+      headers: { "idempotency-key": key },
+    });
+    const again = await call(hook.publicId, {
+      body: { name: "Ada" },
+      secret,
+      headers: { "idempotency-key": key },
+    });
     expect([first.status, again.status]).toEqual([202, 202]);
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect((await again.json()).id).toBe((await first.json()).id);
     expect(await runsOf(tenant.id, workflow.id)).toHaveLength(1);
 
-    const other = await call(hook.publicId, { body: { name: "Bob" }, secret, headers: { "idempotency-key": key } });
+    const other = await call(hook.publicId, {
+      body: { name: "Bob" },
+      secret,
+      headers: { "idempotency-key": key },
+    });
     expect(other.status).toBe(422);
-    expect((await call(hook.publicId, { body: { name: "x" }, secret, headers: { "idempotency-key": "has spaces" } })).status).toBe(400);
+    expect(
+      (
+        await call(hook.publicId, {
+          body: { name: "x" },
+          secret,
+          headers: { "idempotency-key": "has spaces" },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it("takes a GET with a header secret and maps the query and headers into the input", async () => {
-    const { caller, hook, secret } = await setup({ method: "GET", auth: "header", mapping: { name: "query.who" } });
+    const { caller, hook, secret } = await setup({
+      method: "GET",
+      auth: "header",
+      mapping: { name: "query.who" },
+    });
     expect(hook.config.authHeader).toBe("X-Webhook-Secret");
-    const refused = await call(hook.publicId, { method: "GET", query: "?who=Ada", headers: { "x-webhook-secret": "wrong" } });
+    const refused = await call(hook.publicId, {
+      method: "GET",
+      query: "?who=Ada",
+      headers: { "x-webhook-secret": "wrong" },
+    });
     expect(refused.status).toBe(401);
-    const response = await call(hook.publicId, { method: "GET", query: "?who=Ada", headers: { "x-webhook-secret": secret } });
+    const response = await call(hook.publicId, {
+      method: "GET",
+      query: "?who=Ada",
+      headers: { "x-webhook-secret": secret },
+    });
     expect(response.status).toBe(202);
     const { run } = await caller.run.get({ id: (await response.json()).id });
     expect(run.input).toEqual({ name: "Ada" });
@@ -197,7 +306,10 @@ describe("a webhook request", () => {
 
   it("reads a form body as an object", async () => {
     const { caller, hook, secret } = await setup({ auth: "header" });
-    const response = await call(hook.publicId, { body: "name=Ada+Lovelace", headers: { "content-type": "application/x-www-form-urlencoded", "x-webhook-secret": secret } });
+    const response = await call(hook.publicId, {
+      body: "name=Ada+Lovelace",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-webhook-secret": secret },
+    });
     expect(response.status).toBe(202);
     const { run } = await caller.run.get({ id: (await response.json()).id });
     expect(run.input).toEqual({ name: "Ada Lovelace" });
@@ -223,36 +335,72 @@ describe("managing webhooks", () => {
     const listening = await caller.webhook.listen({ id: hook.id, isListening: true });
     expect(listening.listenUntil!.getTime()).toBeGreaterThan(Date.now());
     // Its input does not map yet (400), which is what listening is for: the request is kept all the same.
-    const response = await call(hook.publicId, { body: { user: { login: "ada" } }, secret, query: "?source=test", headers: { "x-github-event": "issues" } });
+    const response = await call(hook.publicId, {
+      body: { user: { login: "ada" } },
+      secret,
+      query: "?source=test",
+      headers: { "x-github-event": "issues" },
+    });
     expect(response.status).toBe(400);
     const [listed] = await caller.webhook.list({ workflowId: workflow.id });
     expect(listed!.lastRequestAt).toBeInstanceOf(Date);
-    expect(listed!.lastRequest).toMatchObject({ method: "POST", query: { source: "test" }, body: { user: { login: "ada" } }, headers: { "x-github-event": "issues" } });
+    expect(listed!.lastRequest).toMatchObject({
+      method: "POST",
+      query: { source: "test" },
+      body: { user: { login: "ada" } },
+      headers: { "x-github-event": "issues" },
+    });
     expect(JSON.stringify(listed!.lastRequest)).not.toMatch(/x-hub-signature-256|sha256=/);
 
     // What the database cannot store (a NUL byte) is described, and the request is answered 4xx, not 500.
     const withNul = await call(hook.publicId, { body: '{"user":{"name":"a\\u0000b"}}', secret });
     expect(withNul.status).toBe(400);
-    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ method: "POST", note: expect.stringMatching(/could not be kept/) });
+    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({
+      method: "POST",
+      note: expect.stringMatching(/could not be kept/),
+    });
 
     await caller.webhook.listen({ id: hook.id, isListening: false });
     await call(hook.publicId, { body: { user: { name: "later" } }, secret });
-    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({ note: expect.any(String) });
+    expect((await caller.webhook.list({ workflowId: workflow.id }))[0]!.lastRequest).toMatchObject({
+      note: expect.any(String),
+    });
   });
 
   it("made with an API token, is refused with 403 once that token is revoked", async () => {
     const { caller, tenant, user, workflow } = await setup();
-    const { token } = await caller.token.create({ name: "ci script", scopes: ["runs:write"], expiry: { in: "never" } });
+    const { token } = await caller.token.create({
+      name: "ci script",
+      scopes: ["runs:write"],
+      expiry: { in: "never" },
+    });
     const viaToken = createCaller(
-      await createContext({ db: database.db, identity: { userId: user.id, tenantId: tenant.id, apiToken: { id: token.id, name: token.name, scopes: token.scopes } }, meta: testMeta }),
+      await createContext({
+        db: database.db,
+        identity: {
+          userId: user.id,
+          tenantId: tenant.id,
+          apiToken: { id: token.id, name: token.name, scopes: token.scopes },
+        },
+        meta: testMeta,
+      }),
     );
-    const { hook } = await viaToken.webhook.create({ workflowId: workflow.id, name: "from ci", config: { auth: "none" } });
+    const { hook } = await viaToken.webhook.create({
+      workflowId: workflow.id,
+      name: "from ci",
+      config: { auth: "none" },
+    });
     expect((await call(hook.publicId, { body: { name: "Ada" } })).status).toBe(202);
 
     await caller.token.revoke({ id: token.id });
     const refused = await call(hook.publicId, { body: { name: "Ada" } });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: { message: 'The API token "ci script" this trigger was made with was revoked: an editor must make the trigger again.' } });
+    expect(await refused.json()).toMatchObject({
+      error: {
+        message:
+          'The API token "ci script" this trigger was made with was revoked: an editor must make the trigger again.',
+      },
+    });
     expect(await runsOf(tenant.id, workflow.id)).toHaveLength(1);
   });
 
@@ -267,17 +415,37 @@ describe("managing webhooks", () => {
     const { secret: rotated } = await caller.webhook.rotateSecret({ id: hook.id });
     expect(rotated).not.toBe(secret);
     expect((await call(hook.publicId, { body: { name: "Ada" }, secret })).status).toBe(401);
-    expect((await call(hook.publicId, { body: { name: "Ada" }, secret: rotated })).status).toBe(202);
+    expect((await call(hook.publicId, { body: { name: "Ada" }, secret: rotated })).status).toBe(
+      202,
+    );
 
-    const updated = await caller.webhook.update({ id: hook.id, name: "renamed", config: { response: "wait", timeoutSeconds: 5 } });
-    expect(updated.hook).toMatchObject({ name: "renamed", config: { response: "wait", timeoutSeconds: 5, auth: "hmac-sha256" } });
+    const updated = await caller.webhook.update({
+      id: hook.id,
+      name: "renamed",
+      config: { response: "wait", timeoutSeconds: 5 },
+    });
+    expect(updated.hook).toMatchObject({
+      name: "renamed",
+      config: { response: "wait", timeoutSeconds: 5, auth: "hmac-sha256" },
+    });
     expect(updated.secret).toBeNull();
     await caller.webhook.delete({ id: hook.id });
     expect(await caller.webhook.list({ workflowId: workflow.id })).toEqual([]);
-    expect((await call(hook.publicId, { body: { name: "Ada" }, secret: rotated })).status).toBe(404);
+    expect((await call(hook.publicId, { body: { name: "Ada" }, secret: rotated })).status).toBe(
+      404,
+    );
 
-    const audit = await listAuditLogs(database.db, { tenantId: tenant.id, targetId: hook.id, limit: 20 });
-    expect(audit.items.map((a) => a.action).sort()).toEqual(["webhook.create", "webhook.delete", "webhook.rotateSecret", "webhook.update"]);
+    const audit = await listAuditLogs(database.db, {
+      tenantId: tenant.id,
+      targetId: hook.id,
+      limit: 20,
+    });
+    expect(audit.items.map((a) => a.action).sort()).toEqual([
+      "webhook.create",
+      "webhook.delete",
+      "webhook.rotateSecret",
+      "webhook.update",
+    ]);
     expect(JSON.stringify(audit.items)).not.toContain(rotated!);
   });
 
@@ -285,7 +453,10 @@ describe("managing webhooks", () => {
     const { caller, hook, secret } = await setup({ auth: "none" });
     expect(secret).toBe("");
     expect((await call(hook.publicId, { body: { name: "Ada" } })).status).toBe(202);
-    const { secret: made } = await caller.webhook.update({ id: hook.id, config: { auth: "hmac-sha256" } });
+    const { secret: made } = await caller.webhook.update({
+      id: hook.id,
+      config: { auth: "hmac-sha256" },
+    });
     expect(made).toMatch(/^whsec_/);
     expect((await call(hook.publicId, { body: { name: "Ada" } })).status).toBe(401);
     expect((await call(hook.publicId, { body: { name: "Ada" }, secret: made! })).status).toBe(202);

@@ -9,8 +9,20 @@ import { SecretDecryptError } from "@/server/secrets";
 import { waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRun, idempotencyKeyInput } from "@/server/services/runs";
-import { findInboundHook, recordTestRequest, startHookRun, type InboundHook } from "@/server/services/webhooks-inbound";
-import { headersWithoutSecrets, isAuthentic, isSecretHeader, mapHookInput, multiMapOf, parseHookBody } from "@/server/services/webhooks-request";
+import {
+  findInboundHook,
+  recordTestRequest,
+  startHookRun,
+  type InboundHook,
+} from "@/server/services/webhooks-inbound";
+import {
+  headersWithoutSecrets,
+  isAuthentic,
+  isSecretHeader,
+  mapHookInput,
+  multiMapOf,
+  parseHookBody,
+} from "@/server/services/webhooks-request";
 
 /**
  * Webhook triggers (README "Triggers"): `/api/hooks/<publicId>` starts a run of the hook's
@@ -49,47 +61,108 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
       hook = await findInboundHook(db, id);
     } catch (error) {
       if (!(error instanceof SecretDecryptError)) throw error;
-      return errorResponse(503, "SECRET_UNREADABLE", "This webhook's secret cannot be read on this server (the app key changed): an editor must rotate its secret.");
+      return errorResponse(
+        503,
+        "SECRET_UNREADABLE",
+        "This webhook's secret cannot be read on this server (the app key changed): an editor must rotate its secret.",
+      );
     }
     if (!hook) return errorResponse(404, "NOT_FOUND", "No webhook at this address.");
     const { config } = hook;
     if (request.method !== config.method) {
-      const response = errorResponse(405, "METHOD_NOT_ALLOWED", `This webhook takes ${config.method} requests.`, { allowed: config.method });
+      const response = errorResponse(
+        405,
+        "METHOD_NOT_ALLOWED",
+        `This webhook takes ${config.method} requests.`,
+        { allowed: config.method },
+      );
       response.headers.set("allow", config.method);
       return response;
     }
     const { maxRequestBytes } = getEnv();
     const raw = await readBytesCapped(request, maxRequestBytes);
-    if (!raw) return errorResponse(413, "PAYLOAD_TOO_LARGE", `The body is larger than ${maxRequestBytes} bytes.`);
+    if (!raw)
+      return errorResponse(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        `The body is larger than ${maxRequestBytes} bytes.`,
+      );
     if (!isAuthentic(config, hook.secret, request.headers, raw)) {
-      const how = config.auth === "header" ? `the webhook's secret in the ${config.authHeader} header` : `${config.authHeader}: sha256=<HMAC-SHA256 of the body under the webhook's secret, in hex>`;
-      return errorResponse(401, "UNAUTHORIZED", `The secret or signature is missing or wrong: send ${how}.`);
+      const how =
+        config.auth === "header"
+          ? `the webhook's secret in the ${config.authHeader} header`
+          : `${config.authHeader}: sha256=<HMAC-SHA256 of the body under the webhook's secret, in hex>`;
+      return errorResponse(
+        401,
+        "UNAUTHORIZED",
+        `The secret or signature is missing or wrong: send ${how}.`,
+      );
     }
 
     const text = Buffer.from(raw).toString("utf8");
     const body = parseHookBody(text, request.headers.get("content-type"));
     const query = multiMapOf(new URL(request.url).searchParams);
     if (hook.isListening) {
-      const kept = raw.byteLength > MAX_KEPT_BODY_BYTES ? `(a body of ${raw.byteLength} bytes, too large to keep)` : body.ok ? (body.value ?? null) : text;
-      const captured = { method: request.method, query, headers: headersWithoutSecrets(request.headers, config.authHeader), body: kept };
+      const kept =
+        raw.byteLength > MAX_KEPT_BODY_BYTES
+          ? `(a body of ${raw.byteLength} bytes, too large to keep)`
+          : body.ok
+            ? (body.value ?? null)
+            : text;
+      const captured = {
+        method: request.method,
+        query,
+        headers: headersWithoutSecrets(request.headers, config.authHeader),
+        body: kept,
+      };
       // Keeping the request is a courtesy: what the database cannot store (NUL bytes, deep nesting) is
       // described instead, and a failure to keep it never fails the request itself.
       const problem = findInputProblem(captured);
-      await recordTestRequest(db, hook, problem ? { method: request.method, note: `The request could not be kept: ${describeInputProblem(problem)}.` } : captured).catch(
-        (error: unknown) => console.error(`Keeping a test request of webhook ${hook.id} failed:`, error),
+      await recordTestRequest(
+        db,
+        hook,
+        problem
+          ? {
+              method: request.method,
+              note: `The request could not be kept: ${describeInputProblem(problem)}.`,
+            }
+          : captured,
+      ).catch((error: unknown) =>
+        console.error(`Keeping a test request of webhook ${hook.id} failed:`, error),
       );
     }
     if (!body.ok) return errorResponse(400, "BAD_REQUEST", body.message);
     const idempotencyKey = request.headers.get("idempotency-key") ?? undefined;
     if (idempotencyKey !== undefined && !idempotencyKeyInput.safeParse(idempotencyKey).success) {
-      return errorResponse(400, "BAD_REQUEST", "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+      return errorResponse(
+        400,
+        "BAD_REQUEST",
+        "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.",
+      );
     }
 
-    const input = mapHookInput(config.mapping, { method: request.method, body: body.value, query, headers: mappableHeaders(request.headers, config.authHeader) });
+    const input = mapHookInput(config.mapping, {
+      method: request.method,
+      body: body.value,
+      query,
+      headers: mappableHeaders(request.headers, config.authHeader),
+    });
     const system = await getRunSystem();
-    const { ctx, run } = await startHookRun(db, system.runDeps, hook, { input, idempotencyKey, meta: readRequestMeta(request.headers) });
-    const headers = { ...noStore, location: runLinks(run.id).self, ...(run.isReplay ? { "idempotent-replayed": "true" } : {}) };
-    const accepted = () => Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
+    const { ctx, run } = await startHookRun(db, system.runDeps, hook, {
+      input,
+      idempotencyKey,
+      meta: readRequestMeta(request.headers),
+    });
+    const headers = {
+      ...noStore,
+      location: runLinks(run.id).self,
+      ...(run.isReplay ? { "idempotent-replayed": "true" } : {}),
+    };
+    const accepted = () =>
+      Response.json(
+        { id: run.id, status: run.status, links: runLinks(run.id) },
+        { status: 202, headers },
+      );
     const timeoutMs = config.timeoutSeconds * 1000;
 
     if (config.response === "stream") {
@@ -99,19 +172,39 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
         headers,
         final: async () => {
           const { run: ended } = await getRun(ctx, run.id);
-          return { id: ended.id, status: ended.status, output: ended.output ?? null, error: ended.error ?? null, links: runLinks(ended.id) };
+          return {
+            id: ended.id,
+            status: ended.status,
+            output: ended.output ?? null,
+            error: ended.error ?? null,
+            links: runLinks(ended.id),
+          };
         },
       });
     }
     if (config.response === "async") return accepted();
-    const settled = await waitForRun(ctx, system.bus, run.id, { timeoutMs, signal: request.signal });
+    const settled = await waitForRun(ctx, system.bus, run.id, {
+      timeoutMs,
+      signal: request.signal,
+    });
     if (!settled || settled.type === "run.waiting") return accepted();
     const { run: ended } = await getRun(ctx, run.id);
-    if (ended.status === "completed") return Response.json(ended.output ?? null, { status: 200, headers });
+    if (ended.status === "completed")
+      return Response.json(ended.output ?? null, { status: 200, headers });
     // The request was fine; the workflow was not: 422 with the run's error, not a server error.
-    return errorResponse(422, "RUN_FAILED", ended.error?.message ?? `The run ended ${ended.status}.`, {
-      details: { runId: ended.id, status: ended.status, error: ended.error ?? null, links: runLinks(ended.id) },
-    });
+    return errorResponse(
+      422,
+      "RUN_FAILED",
+      ended.error?.message ?? `The run ended ${ended.status}.`,
+      {
+        details: {
+          runId: ended.id,
+          status: ended.status,
+          error: ended.error ?? null,
+          links: runLinks(ended.id),
+        },
+      },
+    );
   } catch (error) {
     return toErrorResponse(error, "A webhook request");
   }

@@ -21,7 +21,9 @@ import { GET, POST } from "./route";
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 /** A model whose every call waits until the test lets it go (the interrupted evaluation's runs). */
 const held: (() => void)[] = [];
-const heldLlm = createFakeLlm(() => new Promise<string>((resolve) => held.push(() => resolve("Hello"))));
+const heldLlm = createFakeLlm(
+  () => new Promise<string>((resolve) => held.push(() => resolve("Hello"))),
+);
 let database: Database;
 let system: RunSystem;
 let server: Server;
@@ -29,7 +31,12 @@ let url: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  system = createRunSystem({ db: database.db, redisUrl: getEnv().redisUrl, queueName: `eval-cli-test-${randomBytes(4).toString("hex")}`, llm: () => heldLlm });
+  system = createRunSystem({
+    db: database.db,
+    redisUrl: getEnv().redisUrl,
+    queueName: `eval-cli-test-${randomBytes(4).toString("hex")}`,
+    llm: () => heldLlm,
+  });
   await system.startWorkers(4);
   useAppGlobals(database, system);
   server = createServer(async (req, res) => {
@@ -37,10 +44,15 @@ beforeAll(async () => {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request = new Request(`http://${req.headers.host}${req.url}`, {
       method: req.method,
-      headers: Object.entries(req.headers).flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])),
+      headers: Object.entries(req.headers).flatMap(([name, value]) =>
+        typeof value === "string" ? [[name, value] as [string, string]] : [],
+      ),
       body: chunks.length ? Buffer.concat(chunks) : undefined,
     });
-    const path = new URL(request.url).pathname.replace(/^\/api\/v1\/?/, "").split("/").filter(Boolean);
+    const path = new URL(request.url).pathname
+      .replace(/^\/api\/v1\/?/, "")
+      .split("/")
+      .filter(Boolean);
     const handler = req.method === "POST" ? POST : GET;
     const response = await handler(request, { params: Promise.resolve({ path }) });
     res.writeHead(response.status, Object.fromEntries(response.headers));
@@ -79,23 +91,47 @@ function runCli(
   });
 }
 
-const lastJsonLine = (stdout: string) => JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
+const lastJsonLine = (stdout: string) =>
+  JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
 
 async function setup() {
   const { caller } = await makeMemberCaller(database.db, "owner");
   const name = `Greeting ${randomBytes(3).toString("hex")}`;
   const workflow = await caller.workflow.create({ name });
   const head = await caller.workflow.get({ id: workflow.id });
-  await caller.workflow.saveDraft({ id: workflow.id, baseVersion: head.version, document: { ...greetingWorkflow, name } });
+  await caller.workflow.saveDraft({
+    id: workflow.id,
+    baseVersion: head.version,
+    document: { ...greetingWorkflow, name },
+  });
   await caller.run.publish({ workflowId: workflow.id });
-  const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Greetings", evaluators: [{ id: "exact", kind: "exact-match", outputPath: "greeting.message" }] });
-  await caller.dataset.addItems({ datasetId: dataset.id, items: ["Ada", "Grace", "Alan"].map((n) => ({ id: n.toLowerCase(), input: { name: n }, reference: `Hello, ${n}!` })) });
-  const { secret } = await caller.token.create({ name: "ci", scopes: ["workflows:write"], expiry: { in: "never" } });
+  const dataset = await caller.dataset.create({
+    workflowId: workflow.id,
+    name: "Greetings",
+    evaluators: [{ id: "exact", kind: "exact-match", outputPath: "greeting.message" }],
+  });
+  await caller.dataset.addItems({
+    datasetId: dataset.id,
+    items: ["Ada", "Grace", "Alan"].map((n) => ({
+      id: n.toLowerCase(),
+      input: { name: n },
+      reference: `Hello, ${n}!`,
+    })),
+  });
+  const { secret } = await caller.token.create({
+    name: "ci",
+    scopes: ["workflows:write"],
+    expiry: { in: "never" },
+  });
   // The draft greets "Hi": every item fails the exact match; version 1 passes them all.
   const worse = makeWorkflow({
     ...greetingWorkflow,
     name,
-    nodes: greetingWorkflow.nodes.map((node) => (node.id === "greet" ? makeNode("transform", "greet", { template: { message: "Hi, {{input.name}}!" } }) : node)),
+    nodes: greetingWorkflow.nodes.map((node) =>
+      node.id === "greet"
+        ? makeNode("transform", "greet", { template: { message: "Hi, {{input.name}}!" } })
+        : node,
+    ),
   });
   const now = await caller.workflow.get({ id: workflow.id });
   await caller.workflow.saveDraft({ id: workflow.id, baseVersion: now.version, document: worse });
@@ -105,20 +141,38 @@ async function setup() {
 describe("npm run eval (scripts/eval.mjs) against the app's REST handlers over HTTP", () => {
   it("exit 0 at or above --min-score, with the summary as one JSON object on the last line of stdout and progress on stderr", async () => {
     const { name, env } = await setup();
-    const result = await runCli(["run", "--workflow", name, "--version", "1", "--min-score", "0.9"], env);
-    expect(result.stderr).toMatch(/Evaluating version 1 of "Greeting .*" on "Greetings" v2 \(3 items\)/);
+    const result = await runCli(
+      ["run", "--workflow", name, "--version", "1", "--min-score", "0.9"],
+      env,
+    );
+    expect(result.stderr).toMatch(
+      /Evaluating version 1 of "Greeting .*" on "Greetings" v2 \(3 items\)/,
+    );
     expect(result.stderr).toMatch(/completed: score 1, 3\/3 items passed/);
     expect(result.code).toBe(0);
-    expect(lastJsonLine(result.stdout)).toMatchObject({ status: "completed", score: 1, items: 3, passed: 3, failedItems: [], minScore: 0.9, evaluationId: expect.any(String) });
+    expect(lastJsonLine(result.stdout)).toMatchObject({
+      status: "completed",
+      score: 1,
+      items: 3,
+      passed: 3,
+      failedItems: [],
+      minScore: 0.9,
+      evaluationId: expect.any(String),
+    });
   });
 
   it("exit 1 below --min-score: the draft by workflow id, its failed items listed", async () => {
     const { workflow, env } = await setup();
-    const result = await runCli(["run", "--workflow", workflow.id, "--draft", "--dataset", "Greetings", "--min-score", "0.5"], env);
+    const result = await runCli(
+      ["run", "--workflow", workflow.id, "--draft", "--dataset", "Greetings", "--min-score", "0.5"],
+      env,
+    );
     expect(result.code).toBe(1);
     const summary = lastJsonLine(result.stdout);
     expect(summary).toMatchObject({ status: "completed", score: 0, items: 3, passed: 0 });
-    expect((summary.failedItems as { itemId: string }[]).map((item) => item.itemId).sort()).toEqual(["ada", "alan", "grace"]);
+    expect((summary.failedItems as { itemId: string }[]).map((item) => item.itemId).sort()).toEqual(
+      ["ada", "alan", "grace"],
+    );
     expect(result.stderr).toMatch(/Below the minimum score 0.5/);
   });
 
@@ -129,21 +183,42 @@ describe("npm run eval (scripts/eval.mjs) against the app's REST handlers over H
     const head = await caller.workflow.get({ id: workflow.id });
     const slow = makeWorkflow({
       name,
-      nodes: [makeNode("input", "in", { schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } }), makeNode("llm", "answer", { prompt: "Answer {{input.name}}" }), makeNode("output", "out", { name: "answer" })],
+      nodes: [
+        makeNode("input", "in", {
+          schema: { type: "object", properties: { name: { type: "string" } }, required: ["name"] },
+        }),
+        makeNode("llm", "answer", { prompt: "Answer {{input.name}}" }),
+        makeNode("output", "out", { name: "answer" }),
+      ],
       edges: chain("in", "answer", "out"),
     });
     await caller.workflow.saveDraft({ id: workflow.id, baseVersion: head.version, document: slow });
-    const dataset = await caller.dataset.create({ workflowId: workflow.id, name: "Slow", evaluators: [{ id: "answered", kind: "contains", values: ["Hello"] }] });
-    await caller.dataset.addItems({ datasetId: dataset.id, items: [{ input: { name: "Ada" } }, { input: { name: "Grace" } }] });
-    const { secret } = await caller.token.create({ name: "ci", scopes: ["workflows:write"], expiry: { in: "never" } });
+    const dataset = await caller.dataset.create({
+      workflowId: workflow.id,
+      name: "Slow",
+      evaluators: [{ id: "answered", kind: "contains", values: ["Hello"] }],
+    });
+    await caller.dataset.addItems({
+      datasetId: dataset.id,
+      items: [{ input: { name: "Ada" } }, { input: { name: "Grace" } }],
+    });
+    const { secret } = await caller.token.create({
+      name: "ci",
+      scopes: ["workflows:write"],
+      expiry: { in: "never" },
+    });
 
     let interrupted = false;
-    const result = await runCli(["run", "--workflow", name, "--draft"], { MAESTRO_URL: url, MAESTRO_TOKEN: secret }, (child, stderr) => {
-      if (!interrupted && /0\/2 items/.test(stderr)) {
-        interrupted = true;
-        child.kill("SIGINT");
-      }
-    });
+    const result = await runCli(
+      ["run", "--workflow", name, "--draft"],
+      { MAESTRO_URL: url, MAESTRO_TOKEN: secret },
+      (child, stderr) => {
+        if (!interrupted && /0\/2 items/.test(stderr)) {
+          interrupted = true;
+          child.kill("SIGINT");
+        }
+      },
+    );
     expect(result.stderr).toMatch(/Interrupted: cancelling the evaluation/);
     expect(result.code).toBe(130);
     const [evaluation] = await caller.evaluation.list({ workflowId: workflow.id });
@@ -155,16 +230,25 @@ describe("npm run eval (scripts/eval.mjs) against the app's REST handlers over H
     const usage = await runCli(["run", "--version", "1", "--draft", "--workflow", name], env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/--version or --draft, not both/);
-    expect((await runCli(["run", "--workflow", name, "--min-score", "2"], env)).stderr).toMatch(/--min-score must be a number from 0 to 1/);
-    expect((await runCli(["run", "--workflow", name], { MAESTRO_URL: url })).stderr).toMatch(/Set MAESTRO_TOKEN/);
+    expect((await runCli(["run", "--workflow", name, "--min-score", "2"], env)).stderr).toMatch(
+      /--min-score must be a number from 0 to 1/,
+    );
+    expect((await runCli(["run", "--workflow", name], { MAESTRO_URL: url })).stderr).toMatch(
+      /Set MAESTRO_TOKEN/,
+    );
 
     const unknown = await runCli(["run", "--workflow", "No such workflow"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No workflow named "No such workflow"/);
     const badDataset = await runCli(["run", "--workflow", name, "--dataset", "Nope"], env);
     expect(badDataset.code).toBe(2);
-    expect(badDataset.stderr).toMatch(/answered 404: The workflow has no dataset "Nope" \(it has "Greetings"\)/);
-    const badToken = await runCli(["run", "--workflow", name], { ...env, MAESTRO_TOKEN: "mst_not_a_token" });
+    expect(badDataset.stderr).toMatch(
+      /answered 404: The workflow has no dataset "Nope" \(it has "Greetings"\)/,
+    );
+    const badToken = await runCli(["run", "--workflow", name], {
+      ...env,
+      MAESTRO_TOKEN: "mst_not_a_token",
+    });
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toMatch(/answered 401/);
     expect(badToken.stdout).toBe("");

@@ -32,13 +32,22 @@ const startRunBody = z.object({
   workflowId: z.uuid("workflowId must be a workflow's id (a UUID)"),
   versionId: z.uuid("versionId must be a published version's id (a UUID)").optional(),
   input: z.unknown(),
-  wait: z.number().min(0).max(MAX_WAIT_SECONDS, `wait is at most ${MAX_WAIT_SECONDS} seconds`).optional(),
+  wait: z
+    .number()
+    .min(0)
+    .max(MAX_WAIT_SECONDS, `wait is at most ${MAX_WAIT_SECONDS} seconds`)
+    .optional(),
 });
 
 async function authenticate(request: Request) {
   const { db } = await getDatabase();
   const identity = await identityFromAuthorization(db, request.headers.get("authorization"));
-  if (!identity) throw new TRPCError({ code: "UNAUTHORIZED", message: "Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens)." });
+  if (!identity)
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message:
+        "Send an API token: `Authorization: Bearer mst_…` (create one under Admin → API tokens).",
+    });
   const context = await createContext({ db, identity, meta: readRequestMeta(request.headers) });
   return { context, caller: createCaller(context) };
 }
@@ -55,22 +64,46 @@ const noStore = { "cache-control": "no-store" };
 async function startRun(request: Request): Promise<Response> {
   const { context, caller } = await authenticate(request);
   const read = await readJsonBody(request, getEnv().maxRequestBytes);
-  if (!read.ok) return errorResponse(read.status, read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", read.message);
-  if (read.json === undefined) return errorResponse(400, "BAD_REQUEST", "The body must be a JSON object: {\"workflowId\": \"…\", \"input\": {…}}.");
+  if (!read.ok)
+    return errorResponse(
+      read.status,
+      read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
+      read.message,
+    );
+  if (read.json === undefined)
+    return errorResponse(
+      400,
+      "BAD_REQUEST",
+      'The body must be a JSON object: {"workflowId": "…", "input": {…}}.',
+    );
   const body = startRunBody.safeParse(read.json);
   if (!body.success) {
-    return errorResponse(400, "BAD_REQUEST", "The request body is invalid.", { fieldErrors: z.flattenError(body.error).fieldErrors });
+    return errorResponse(400, "BAD_REQUEST", "The request body is invalid.", {
+      fieldErrors: z.flattenError(body.error).fieldErrors,
+    });
   }
   const key = request.headers.get("idempotency-key") ?? undefined;
   if (key !== undefined && !idempotencyKeyInput.safeParse(key).success) {
-    return errorResponse(400, "BAD_REQUEST", "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+    return errorResponse(
+      400,
+      "BAD_REQUEST",
+      "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.",
+    );
   }
   const { wait, ...start } = body.data;
   const run = await caller.run.start({ ...start, idempotencyKey: key });
-  const headers = { ...noStore, location: runLinks(run.id).self, ...(run.isReplay ? { "idempotent-replayed": "true" } : {}) };
+  const headers = {
+    ...noStore,
+    location: runLinks(run.id).self,
+    ...(run.isReplay ? { "idempotent-replayed": "true" } : {}),
+  };
 
   // The start was allowed, so the token may read this run: follow and read it without more procedure calls.
-  const tenantContext: TenantContext = { ...context, actor: context.actor!, tenant: context.tenant! };
+  const tenantContext: TenantContext = {
+    ...context,
+    actor: context.actor!,
+    tenant: context.tenant!,
+  };
   const { bus } = await context.runSystem();
   if (request.headers.get("accept")?.includes("text/event-stream")) {
     return runEventStreamResponse(tenantContext, bus, run.id, {
@@ -81,10 +114,20 @@ async function startRun(request: Request): Promise<Response> {
     });
   }
   if (wait) {
-    const settled = await waitForRun(tenantContext, bus, run.id, { timeoutMs: wait * 1000, signal: request.signal });
-    if (settled && settled.type !== "run.waiting") return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), { status: 200, headers });
+    const settled = await waitForRun(tenantContext, bus, run.id, {
+      timeoutMs: wait * 1000,
+      signal: request.signal,
+    });
+    if (settled && settled.type !== "run.waiting")
+      return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), {
+        status: 200,
+        headers,
+      });
   }
-  return Response.json({ id: run.id, status: run.status, links: runLinks(run.id) }, { status: 202, headers });
+  return Response.json(
+    { id: run.id, status: run.status, links: runLinks(run.id) },
+    { status: 202, headers },
+  );
 }
 
 /** A run as GET /api/v1/runs/{id} answers it. */
@@ -124,7 +167,8 @@ function runBody({ run, steps }: Awaited<ReturnType<typeof getRunWithSteps>>) {
 /** GET /api/v1/runs/{id}: the run's status, timings, output or error, usage, and its steps. */
 async function readRun(request: Request, id: string): Promise<Response> {
   const { caller } = await authenticate(request);
-  if (!z.uuid().safeParse(id).success) return errorResponse(404, "NOT_FOUND", `No run with id ${id}`);
+  if (!z.uuid().safeParse(id).success)
+    return errorResponse(404, "NOT_FOUND", `No run with id ${id}`);
   return Response.json(runBody(await caller.run.get({ id, plan: false })), { headers: noStore });
 }
 
@@ -138,7 +182,12 @@ const asToken =
 async function startEvaluation(request: Request): Promise<Response> {
   const { caller } = await authenticate(request);
   const read = await readJsonBody(request, getEnv().maxRequestBytes);
-  if (!read.ok) return errorResponse(read.status, read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", read.message);
+  if (!read.ok)
+    return errorResponse(
+      read.status,
+      read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
+      read.message,
+    );
   return evaluationsApi.startEvaluation(caller, read.json);
 }
 
@@ -156,12 +205,19 @@ const ROUTES: [string, RegExp, (request: Request, ...params: string[]) => Promis
 
 async function dispatch(request: Request, context: RouteContext): Promise<Response> {
   const path = (await context.params).path.join("/");
-  const matching = ROUTES.map(([method, pattern, handler]) => ({ method, handler, match: pattern.exec(path) })).filter((r) => r.match);
-  if (matching.length === 0) return errorResponse(404, "NOT_FOUND", `No API endpoint at /api/v1/${path}.`);
+  const matching = ROUTES.map(([method, pattern, handler]) => ({
+    method,
+    handler,
+    match: pattern.exec(path),
+  })).filter((r) => r.match);
+  if (matching.length === 0)
+    return errorResponse(404, "NOT_FOUND", `No API endpoint at /api/v1/${path}.`);
   const route = matching.find((r) => r.method === request.method);
   if (!route) {
     const allowed = matching.map((r) => r.method).join(", ");
-    return errorResponse(405, "METHOD_NOT_SUPPORTED", `Use ${allowed} on /api/v1/${path}.`, { allowed });
+    return errorResponse(405, "METHOD_NOT_SUPPORTED", `Use ${allowed} on /api/v1/${path}.`, {
+      allowed,
+    });
   }
   try {
     return await route.handler(request, ...route.match!.slice(1));

@@ -4,7 +4,11 @@ import { uuidOrNotFound } from "@/components/ui/route-params";
 
 export const metadata: Metadata = { title: "Evaluations" };
 
-export default async function WorkflowEvaluationsRoute({ params }: { params: Promise<{ id: string }> }) {
+export default async function WorkflowEvaluationsRoute({
+  params,
+}: {
+  params: Promise<{ id: string }>;
+}) {
   const id = uuidOrNotFound((await params).id);
   return <WorkflowEvaluationsPage key={id} workflowId={id} />;
 }

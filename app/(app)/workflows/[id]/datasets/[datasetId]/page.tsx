@@ -4,8 +4,14 @@ import { uuidOrNotFound } from "@/components/ui/route-params";
 
 export const metadata: Metadata = { title: "Dataset" };
 
-export default async function DatasetRoute({ params }: { params: Promise<{ id: string; datasetId: string }> }) {
+export default async function DatasetRoute({
+  params,
+}: {
+  params: Promise<{ id: string; datasetId: string }>;
+}) {
   const { id, datasetId } = await params;
   const workflowId = uuidOrNotFound(id);
-  return <DatasetPage key={datasetId} workflowId={workflowId} datasetId={uuidOrNotFound(datasetId)} />;
+  return (
+    <DatasetPage key={datasetId} workflowId={workflowId} datasetId={uuidOrNotFound(datasetId)} />
+  );
 }
