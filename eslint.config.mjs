@@ -3,7 +3,8 @@ import nextPlugin from "@next/eslint-plugin-next";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
-import layers from "./scripts/eslint-plugin-layers.mjs";
+import boundaries from "eslint-plugin-boundaries";
+import { layerPolicies, layerSettings } from "./scripts/eslint-layers.mjs";
 
 const ENGINE_WHY =
   "engine/ is the pure core shared by the browser and the server: it may import only itself and zod. Put code that needs this in server/ behind a port.";
@@ -25,12 +26,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
-    plugins: { layers, "react-hooks": reactHooks, "@next/next": nextPlugin },
+    settings: layerSettings,
+    plugins: { boundaries, "react-hooks": reactHooks, "@next/next": nextPlugin },
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs["core-web-vitals"].rules,
-      "layers/import-layers": "error",
+      "boundaries/dependencies": ["error", layerPolicies],
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },

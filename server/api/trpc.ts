@@ -13,8 +13,7 @@ import {
   tokenAllows,
   type Permission,
 } from "@/server/auth/permissions";
-import { findUserWithSession } from "@/server/repositories/sessions";
-import { findUserById } from "@/server/repositories/users";
+import { findIdentityUser, type ApiTokenIdentity, type Identity } from "@/server/services/identity";
 import { getRunSystem, type RunSystem } from "@/server/run-system";
 import type { ActiveTenant, Actor, RequestMeta } from "@/server/services/context";
 import { resolveActiveTenant } from "@/server/services/tenants";
@@ -28,30 +27,7 @@ import { describeInputProblem, findInputProblem, INPUT_LIMITS } from "@/server/i
  * Procedures are glue: validate input, name the permission, call one service function.
  */
 
-/** Who is calling, as the route handler established it (session cookie or API token) or a test states it. */
-export interface Identity {
-  userId: string;
-  /** The tenant the session asked for; verified against memberships below, never trusted. */
-  tenantId: string | null;
-  /** Set when the caller authenticated with an API token: it may do only what its scopes allow. */
-  apiToken?: ApiTokenIdentity;
-  /**
-   * The browser session (next-auth JWT `sid`) a cookie named: the request is signed out unless
-   * that session is still live (not ended by sign-out, "sign out everywhere" or a password change).
-   */
-  sessionId?: string;
-  /**
-   * The account and tenant membership as the authentication just read and checked them (an API
-   * token's one query), so the context need not read them again in the same request.
-   */
-  verified?: { actor: Actor; tenant: ActiveTenant; standing?: TenantStanding };
-}
-
-export interface ApiTokenIdentity {
-  id: string;
-  name: string;
-  scopes: readonly string[];
-}
+export type { ApiTokenIdentity, Identity } from "@/server/services/identity";
 
 /**
  * What a procedure requires, stated once on it as tRPC meta: the authorization matrix test walks
@@ -130,16 +106,6 @@ export async function createContext(input: {
       : meta;
   return { db, actor, tenant, meta: requestMeta, apiToken, runSystem };
 }
-
-/** The identity's user; for a session cookie, only while that session is live (one query either way). */
-async function findIdentityUser(db: Db, identity: Identity) {
-  if (identity.sessionId === undefined) return findUserById(db, identity.userId);
-  if (!isUuid(identity.userId) || !isUuid(identity.sessionId)) return undefined;
-  const user = await findUserWithSession(db, identity.userId, identity.sessionId);
-  return user?.isSessionLive ? user : undefined;
-}
-
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 /**
  * superjson (Dates survive the trip) that also carries objects with `__proto__`/`constructor`/

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { AppError, notFound } from "@/engine/errors";
-import type { Identity } from "@/server/api/trpc";
+import type { Identity } from "./identity";
 import { TOKEN_SCOPE_NAMES, TOKEN_SCOPES } from "@/server/auth/permissions";
 import * as repo from "@/server/repositories/api-tokens";
 import type { PageInput } from "@/server/repositories/pagination";
