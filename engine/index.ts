@@ -51,7 +51,7 @@ export type { ToolCatalog } from "./compiler/build-step-config";
 export { DIAGNOSTIC_CODES, type Diagnostic, type DiagnosticCode } from "./compiler/diagnostics";
 
 export { collectRunEvents, runPlan, validateRunInput } from "./runtime/run-plan";
-export type { PinnedOutput, RunOptions } from "./runtime/run-core";
+export type { PinnedOutput, RunOptions } from "./runtime/run-options";
 export type { ApprovalDecision } from "./runtime/step-scope";
 export type * from "./runtime/ports";
 export { StepError } from "./runtime/step-error";

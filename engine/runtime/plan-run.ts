@@ -3,8 +3,14 @@ import { isCallingStep, type PlanStep } from "../schema/plan";
 import { BindingRenderer } from "./bindings";
 import type { StepRecord } from "./ports";
 import { StepServices } from "./step-services";
-import type { PinnedOutput, SignalSource } from "./run-core";
-import { createTally, UnitFailure, type Outcome, type Unit } from "./unit-runner";
+import type { PinnedOutput } from "./run-options";
+import {
+  createTally,
+  UnitFailure,
+  type Outcome,
+  type SignalSource,
+  type Unit,
+} from "./unit-runner";
 import { StepError, toRunError } from "./step-error";
 import { StepScope, type ApprovalDecision, type ScopeHost, type UsageTally } from "./step-scope";
 
@@ -78,35 +84,33 @@ export class PlanRun extends StepServices implements ScopeHost {
 
   /** Loads stored results, announces the run, and starts scheduling. Events follow through takeEvent. */
   async start(): Promise<void> {
-    this.startedAt = this.clock.now();
     try {
-      for (const record of await this.ports.store.loadStepRecords(this.runId)) {
+      for (const record of await this.ports.store.loadStepRecords(this.ledger.runId)) {
         this.records.set(record.stepId, record);
-        this.addTally({
+        this.ledger.add({
           usage: record.usage,
           costUsd: record.costUsd,
           unpricedTokens: record.unpricedTokens ?? 0,
         });
       }
     } catch (error) {
-      this.failure = {
-        code: "STORE_FAILED",
-        message: `Could not load the run's stored steps: ${String(error)}`,
-      };
-      this.emit({
+      this.ledger.emit({
         type: "run.failed",
-        runId: this.runId,
-        at: this.clock.now(),
-        ...this.totals(),
-        error: this.failure,
+        runId: this.ledger.runId,
+        at: this.ledger.clock.now(),
+        ...this.ledger.totals(),
+        error: {
+          code: "STORE_FAILED",
+          message: `Could not load the run's stored steps: ${String(error)}`,
+        },
       });
       this.endRun();
       return;
     }
-    this.emit({
+    this.ledger.emit({
       type: "run.started",
-      runId: this.runId,
-      at: this.startedAt,
+      runId: this.ledger.runId,
+      at: this.ledger.startedAt,
       stepCount: this.steps.length,
       resumed: this.records.size > 0,
       restoredSteps: this.records.size,
@@ -114,7 +118,7 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.indexSteps();
     const signal = this.options.signal;
     if (signal) {
-      const onAbort = () => this.cancel(describeReason(signal.reason));
+      const onAbort = () => this.ledger.cancel(describeReason(signal.reason));
       if (signal.aborted) onAbort();
       else {
         signal.addEventListener("abort", onAbort, { once: true });
@@ -126,8 +130,8 @@ export class PlanRun extends StepServices implements ScopeHost {
 
   /** Ends the run on an error the engine did not expect (a bug, or a port breaking its contract). */
   crash(error: unknown): void {
-    if (this.isFinished) return;
-    this.fail({
+    if (this.ledger.isFinished) return;
+    this.ledger.fail({
       code: "INTERNAL",
       message: error instanceof Error ? error.message : String(error),
     });
@@ -151,7 +155,7 @@ export class PlanRun extends StepServices implements ScopeHost {
   protected pump(): void {
     this.grantWaitingSlots();
     const limit = this.plan.concurrency;
-    while (!this.isStopping && this.inFlight < limit && this.readyHead < this.ready.length) {
+    while (!this.ledger.isStopping && this.inFlight < limit && this.readyHead < this.ready.length) {
       this.startStep(this.ready[this.readyHead++] as number);
     }
     if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
@@ -215,10 +219,10 @@ export class PlanRun extends StepServices implements ScopeHost {
   private skip(i: number): void {
     this.state[i] = SKIPPED;
     const stepId = (this.steps[i] as PlanStep).id;
-    this.emit({
+    this.ledger.emit({
       type: "step.skipped",
-      runId: this.runId,
-      at: this.clock.now(),
+      runId: this.ledger.runId,
+      at: this.ledger.clock.now(),
       stepId,
       reason: "No incoming branch ran",
     });
@@ -274,7 +278,7 @@ export class PlanRun extends StepServices implements ScopeHost {
     this.state[i] = RUNNING;
     this.active++;
     this.inFlight++;
-    const at = this.clock.now();
+    const at = this.ledger.clock.now();
     this.storeStep(i, {
       output: null,
       port: pickDefaultPort(this.steps[i] as PlanStep),
@@ -345,7 +349,7 @@ export class PlanRun extends StepServices implements ScopeHost {
     running.then(
       (outcome) => this.storeStep(i, outcome),
       (error: unknown) => {
-        if (!(error instanceof UnitFailure) || step.fallback === null || this.isStopping)
+        if (!(error instanceof UnitFailure) || step.fallback === null || this.ledger.isStopping)
           return this.failStep(i, error);
         this.runFallback(step, value, error).then(
           (outcome) => this.storeStep(i, outcome),
@@ -356,10 +360,10 @@ export class PlanRun extends StepServices implements ScopeHost {
   }
 
   private pinnedOutcome(step: PlanStep, pinned: PinnedOutput): Outcome {
-    const at = this.clock.now();
-    this.emit({
+    const at = this.ledger.clock.now();
+    this.ledger.emit({
       type: "step.started",
-      runId: this.runId,
+      runId: this.ledger.runId,
       at,
       stepId: step.id,
       kind: step.kind,
@@ -391,9 +395,9 @@ export class PlanRun extends StepServices implements ScopeHost {
   private failStep(i: number, error: unknown): void {
     this.state[i] = FAILED;
     const failure = this.toFailure(error, (this.steps[i] as PlanStep).id);
-    this.addTally(failure.tally);
+    this.ledger.add(failure.tally);
     const reason = this.reportFailure(failure);
-    if (!this.isStopping) this.fail(toRunError(reason, failure.unitId));
+    if (!this.ledger.isStopping) this.ledger.fail(toRunError(reason, failure.unitId));
     this.endStep();
   }
 
@@ -434,7 +438,7 @@ export class PlanRun extends StepServices implements ScopeHost {
         fallbackStepId: fallback.id,
       };
     } catch (error) {
-      this.addTally(failure.tally);
+      this.ledger.add(failure.tally);
       throw error;
     }
   }
@@ -444,16 +448,18 @@ export class PlanRun extends StepServices implements ScopeHost {
   }
 
   private finishIfIdle(): void {
-    if (this.isFinished || this.active > 0) return;
-    if (!this.isStopping && (this.readyHead < this.ready.length || this.hasSlotWaiters)) return;
+    if (this.ledger.isFinished || this.active > 0) return;
+    if (!this.ledger.isStopping && (this.readyHead < this.ready.length || this.hasSlotWaiters))
+      return;
     this.detachSignal?.();
-    const base = { runId: this.runId, at: this.clock.now(), ...this.totals() };
-    if (this.cancelReason !== undefined)
-      this.emit({ type: "run.cancelled", ...base, reason: this.cancelReason });
-    else if (this.failure) this.emit({ type: "run.failed", ...base, error: this.failure });
+    const base = { runId: this.ledger.runId, at: this.ledger.clock.now(), ...this.ledger.totals() };
+    if (this.ledger.cancelReason !== undefined)
+      this.ledger.emit({ type: "run.cancelled", ...base, reason: this.ledger.cancelReason });
+    else if (this.ledger.failure)
+      this.ledger.emit({ type: "run.failed", ...base, error: this.ledger.failure });
     else if (this.waiting.length > 0)
-      this.emit({ type: "run.waiting", ...base, waitingFor: this.waiting });
-    else this.emit({ type: "run.completed", ...base, output: this.collectOutputs() });
+      this.ledger.emit({ type: "run.waiting", ...base, waitingFor: this.waiting });
+    else this.ledger.emit({ type: "run.completed", ...base, output: this.collectOutputs() });
     this.endRun();
   }
 

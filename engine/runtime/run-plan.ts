@@ -4,7 +4,7 @@ import type { Plan } from "../schema/plan";
 import type { RunEvent } from "../schema/run-events";
 import { PlanRun } from "./plan-run";
 import type { RunPorts } from "./ports";
-import type { RunOptions } from "./run-core";
+import type { RunOptions } from "./run-options";
 
 /**
  * Checks run input against the plan's input schema (the input node's), before anything is queued.
@@ -37,22 +37,23 @@ export async function* runPlan(
     });
   }
   const run = new PlanRun(plan, input, ports, options);
+  const { ledger } = run;
   const started = run.start().catch((error: unknown) => run.crash(error));
   try {
     for (;;) {
-      const event = run.takeEvent();
+      const event = ledger.takeEvent();
       if (event) yield event;
-      else if (run.isFinished) break;
-      else await run.waitForEvent();
+      else if (ledger.isFinished) break;
+      else await ledger.waitForEvent();
     }
     await started;
   } finally {
-    if (!run.isFinished) {
-      run.cancel("The run's event consumer stopped listening");
+    if (!ledger.isFinished) {
+      ledger.cancel("The run's event consumer stopped listening");
       // Drain without yielding (nobody is reading) until in-flight steps have wound down.
-      while (!run.isFinished) {
-        while (run.takeEvent());
-        await run.waitForEvent();
+      while (!ledger.isFinished) {
+        while (ledger.takeEvent());
+        await ledger.waitForEvent();
       }
     }
   }

@@ -32,7 +32,7 @@ export abstract class StepServices extends UnitRunner {
   protected grantWaitingSlots(): void {
     while (
       this.waiterHead < this.slotWaiters.length &&
-      (this.isStopping || this.inFlight < this.plan.concurrency)
+      (this.ledger.isStopping || this.inFlight < this.plan.concurrency)
     ) {
       this.inFlight++;
       (this.slotWaiters[this.waiterHead++] as () => void)();
@@ -44,7 +44,7 @@ export abstract class StepServices extends UnitRunner {
   }
 
   private acquireSlot(): Promise<void> {
-    if (this.isStopping || (this.inFlight < this.plan.concurrency && !this.hasSlotWaiters)) {
+    if (this.ledger.isStopping || (this.inFlight < this.plan.concurrency && !this.hasSlotWaiters)) {
       this.inFlight++;
       return Promise.resolve();
     }
@@ -84,7 +84,7 @@ export abstract class StepServices extends UnitRunner {
       return outcome.output;
     } catch (error) {
       const failure = this.toFailure(error, id, parent.stepId);
-      this.addTally(failure.tally);
+      this.ledger.add(failure.tally);
       const reason = this.reportFailure(failure);
       throw new StepError(reason.code, `${task.title}: ${reason.message}`, reason.retryable);
     }
@@ -107,7 +107,7 @@ export abstract class StepServices extends UnitRunner {
     await this.acquireSlot();
     try {
       if (
-        this.isStopping ||
+        this.ledger.isStopping ||
         (parent.signalSource instanceof Attempt && parent.signalSource.aborted)
       ) {
         throw new StepError("ABORTED", "The parent step stopped", false);
@@ -136,8 +136,8 @@ export abstract class StepServices extends UnitRunner {
   reportProgress(scope: StepScope, progress: ToolProgress): void {
     const event: RunEvent = {
       type: "step.progress",
-      runId: this.runId,
-      at: this.clock.now(),
+      runId: this.ledger.runId,
+      at: this.ledger.clock.now(),
       stepId: scope.stepId,
     };
     if (scope.parentStepId !== undefined) event.parentStepId = scope.parentStepId;
@@ -145,14 +145,14 @@ export abstract class StepServices extends UnitRunner {
     if (typeof progress.message === "string") event.message = progress.message;
     if (typeof progress.progress === "number") event.progress = progress.progress;
     if (typeof progress.total === "number") event.total = progress.total;
-    this.emit(event);
+    this.ledger.emit(event);
   }
 
   reportDelta(scope: StepScope, delta: string): void {
-    this.emit({
+    this.ledger.emit({
       type: "step.output.delta",
-      runId: this.runId,
-      at: this.clock.now(),
+      runId: this.ledger.runId,
+      at: this.ledger.clock.now(),
       stepId: scope.stepId,
       ...(scope.parentStepId ? { parentStepId: scope.parentStepId } : {}),
       delta,

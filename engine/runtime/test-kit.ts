@@ -15,7 +15,7 @@ import {
   type RecordingEventSink,
 } from "./memory-ports";
 import type { RunPorts } from "./ports";
-import type { RunOptions } from "./run-core";
+import type { RunOptions } from "./run-options";
 import { collectRunEvents, runPlan } from "./run-plan";
 
 /** Helpers for tests of the engine (and of code that drives it): compile, run on fakes, read events. */

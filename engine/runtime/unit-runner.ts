@@ -1,12 +1,17 @@
 import type { PlanStep, RetryPolicy } from "../schema/plan";
 import type { RunEvent } from "../schema/run-events";
-import { Attempt, backoffDelay } from "./attempt";
-import type { StepRecord } from "./ports";
-import { RunCore, type SignalSource } from "./run-core";
+import type { Plan } from "../schema/plan";
+import { Attempt, backoffDelay, DeadlineWatcher } from "./attempt";
+import type { RunPorts, StepRecord } from "./ports";
+import { RunLedger } from "./run-ledger";
+import type { RunOptions } from "./run-options";
 import { StepError, toRunError, toStepError } from "./step-error";
 import { executeCallingStep } from "./step-kinds/calling-steps";
 import { executePureStep } from "./step-kinds/pure-steps";
 import type { ApprovalDecision, StepResult, StepScope, UsageTally } from "./step-scope";
+
+/** Where a scope gets its AbortSignal from, made on first use. */
+export type SignalSource = { readonly signal: AbortSignal };
 
 /** One executable thing: a plan step or a dynamic child step (planner, worker). */
 export type Unit = {
@@ -59,8 +64,37 @@ export const createTally = (): UsageTally => ({ usage: NO_USAGE, costUsd: 0, unp
  * Runs one unit at a time to an outcome: attempts with timeouts, retries with backoff, then storing
  * the result and reporting it. Knows nothing of the plan's shape; PlanRun decides what runs when.
  */
-export abstract class UnitRunner extends RunCore {
+export abstract class UnitRunner {
+  /** Events, totals and stopping; stopping winds the scheduler down through `onStopped`. */
+  readonly ledger: RunLedger;
+  /** Results loaded from the RunStore at start, plus child steps finished during this call. */
+  protected readonly records = new Map<string, StepRecord>();
+  /** The signal pure units see: they are aborted only with the whole run. */
+  protected readonly runSignals: SignalSource;
+  protected readonly deadlines: DeadlineWatcher;
+
+  constructor(
+    protected readonly plan: Plan,
+    readonly input: unknown,
+    readonly ports: RunPorts,
+    protected readonly options: RunOptions,
+  ) {
+    this.ledger = new RunLedger(options.runId, ports.clock, ports.events, () => this.onStopped());
+    this.runSignals = { signal: this.ledger.signal };
+    this.deadlines = new DeadlineWatcher(ports.clock, (attempt) =>
+      attempt.abort(new StepError("STEP_TIMEOUT", `Timed out after ${attempt.timeoutMs} ms`, true)),
+    );
+  }
+
+  /** Called once when the run starts stopping, to wind down scheduling. */
+  protected abstract onStopped(): void;
   protected abstract scopeFor(unit: Unit, signals: SignalSource, tally: UsageTally): StepScope;
+
+  /** Closes the run after its terminal event. */
+  protected endRun(): void {
+    this.deadlines.close();
+    this.ledger.end();
+  }
 
   // ---- storing and reporting ----------------------------------------------------------------
 
@@ -77,7 +111,7 @@ export abstract class UnitRunner extends RunCore {
       port,
       attempts,
       startedAt,
-      finishedAt: this.clock.now(),
+      finishedAt: this.ledger.clock.now(),
       usage: tally.usage,
       costUsd: tally.costUsd,
     };
@@ -87,7 +121,7 @@ export abstract class UnitRunner extends RunCore {
     if (fallbackStepId !== undefined) record.fallbackStepId = fallbackStepId;
     let saving: Promise<void>;
     try {
-      saving = this.ports.store.saveStepRecord(this.runId, record);
+      saving = this.ports.store.saveStepRecord(this.ledger.runId, record);
     } catch (error) {
       saving = Promise.reject(error);
     }
@@ -107,14 +141,14 @@ export abstract class UnitRunner extends RunCore {
   private reportCompleted(record: StepRecord): void {
     // Plan steps live in the scheduler's arrays; child steps are looked up here when a parent retries.
     if (record.parentStepId !== undefined) this.records.set(record.stepId, record);
-    this.addTally({
+    this.ledger.add({
       usage: record.usage,
       costUsd: record.costUsd,
       unpricedTokens: record.unpricedTokens ?? 0,
     });
     const event: RunEvent = {
       type: "step.completed",
-      runId: this.runId,
+      runId: this.ledger.runId,
       at: record.finishedAt,
       stepId: record.stepId,
       durationMs: record.finishedAt - record.startedAt,
@@ -128,15 +162,15 @@ export abstract class UnitRunner extends RunCore {
     if (record.unpricedTokens) event.unpricedTokens = record.unpricedTokens;
     if (record.parentStepId !== undefined) event.parentStepId = record.parentStepId;
     if (record.fallbackStepId !== undefined) event.fallbackStepId = record.fallbackStepId;
-    this.emit(event);
+    this.ledger.emit(event);
   }
 
   /** Reports a unit's final failure; `fallbackStepId` means the run goes on with that step instead. */
   protected reportFailure(failure: UnitFailure, fallbackStepId?: string): StepError {
-    const at = this.clock.now();
+    const at = this.ledger.clock.now();
     const event: RunEvent = {
       type: "step.failed",
-      runId: this.runId,
+      runId: this.ledger.runId,
       at,
       stepId: failure.unitId,
       durationMs: at - failure.startedAt,
@@ -148,27 +182,27 @@ export abstract class UnitRunner extends RunCore {
     if (failure.tally.unpricedTokens > 0) event.unpricedTokens = failure.tally.unpricedTokens;
     if (failure.parentStepId !== undefined) event.parentStepId = failure.parentStepId;
     if (fallbackStepId !== undefined) event.fallbackStepId = fallbackStepId;
-    this.emit(event);
+    this.ledger.emit(event);
     return failure.error;
   }
 
   protected toFailure(error: unknown, unitId: string, parentStepId?: string): UnitFailure {
     if (error instanceof UnitFailure) return error;
-    const reason = this.isStopping ? this.haltError() : toStepError(error);
-    return new UnitFailure(unitId, parentStepId, reason, 1, this.clock.now(), createTally());
+    const reason = this.ledger.isStopping ? this.ledger.stopError() : toStepError(error);
+    return new UnitFailure(unitId, parentStepId, reason, 1, this.ledger.clock.now(), createTally());
   }
 
   private emitStarted(unit: Unit, attempt: number, at: number): void {
     const event: RunEvent = {
       type: "step.started",
-      runId: this.runId,
+      runId: this.ledger.runId,
       at,
       stepId: unit.id,
       kind: unit.kind,
       attempt,
     };
     if (unit.parentStepId !== undefined) event.parentStepId = unit.parentStepId;
-    this.emit(event);
+    this.ledger.emit(event);
   }
 
   // ---- running one unit ---------------------------------------------------------------------
@@ -180,7 +214,7 @@ export abstract class UnitRunner extends RunCore {
    */
   protected runUnit(unit: Unit): Outcome | Promise<Outcome> {
     const tally = createTally();
-    const startedAt = this.clock.now();
+    const startedAt = this.ledger.clock.now();
     this.emitStarted(unit, 1, startedAt);
     if (!unit.isSync) {
       // First attempt without an async frame of its own: the retry loop only exists once needed.
@@ -216,7 +250,7 @@ export abstract class UnitRunner extends RunCore {
 
   /** Why a unit must stop now: the run is stopping, or its parent attempt was aborted. */
   private stopReason(unit: Unit): StepError | undefined {
-    if (this.isStopping) return this.haltError();
+    if (this.ledger.isStopping) return this.ledger.stopError();
     return unit.parent?.aborted ? toStepError(unit.parent.abortReason) : undefined;
   }
 
@@ -238,28 +272,28 @@ export abstract class UnitRunner extends RunCore {
       const delayMs = backoffDelay(unit.retry, failed);
       const event: RunEvent = {
         type: "step.retrying",
-        runId: this.runId,
-        at: this.clock.now(),
+        runId: this.ledger.runId,
+        at: this.ledger.clock.now(),
         stepId: unit.id,
         attempt: failed,
         delayMs,
         error: toRunError(error),
       };
       if (unit.parentStepId !== undefined) event.parentStepId = unit.parentStepId;
-      this.emit(event);
+      this.ledger.emit(event);
       try {
-        await this.clock.sleep(delayMs, unit.parent?.signal ?? this.halt.signal);
+        await this.ledger.clock.sleep(delayMs, unit.parent?.signal ?? this.ledger.signal);
       } catch {
         throw new UnitFailure(
           unit.id,
           unit.parentStepId,
-          this.stopReason(unit) ?? this.haltError(),
+          this.stopReason(unit) ?? this.ledger.stopError(),
           failed,
           startedAt,
           tally,
         );
       }
-      this.emitStarted(unit, attempt, this.clock.now());
+      this.emitStarted(unit, attempt, this.ledger.clock.now());
       try {
         const result = unit.isSync
           ? executePureStep(unit.step as PlanStep, this.scopeFor(unit, this.runSignals, tally))
@@ -279,7 +313,7 @@ export abstract class UnitRunner extends RunCore {
   }
 
   private attempt(unit: Unit, tally: UsageTally): Promise<StepResult> {
-    const attempt = new Attempt(unit.parent, this.attempts, unit.timeoutMs);
+    const attempt = new Attempt(unit.parent, this.ledger.attempts, unit.timeoutMs);
     if (unit.timeoutMs !== null) this.deadlines.watch(attempt, unit.timeoutMs);
     const scope = this.scopeFor(unit, attempt, tally);
     let work: StepResult | Promise<StepResult>;

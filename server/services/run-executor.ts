@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import type { Clock, LlmPort, RunStore, ToolPort } from "@/engine/runtime/ports";
-import { INTERRUPTION_DECISIONS, type InterruptionDecision } from "@/engine/runtime/run-core";
+import { INTERRUPTION_DECISIONS, type InterruptionDecision } from "@/engine/runtime/run-options";
 import { runPlan } from "@/engine/runtime/run-plan";
 import type { Plan } from "@/engine/schema/plan";
 import type { RunEvent } from "@/engine/schema/run-events";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { Diagnostic } from "@/engine/compiler/diagnostics";
-import type { InterruptionDecision } from "@/engine/runtime/run-core";
+import type { InterruptionDecision } from "@/engine/runtime/run-options";
 import { validateRunInput } from "@/engine/runtime/run-plan";
 import type { Plan } from "@/engine/schema/plan";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
-import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-core";
+import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-options";
 import { pageInput } from "@/server/repositories/pagination";
 import { announceIfExposed } from "@/server/services/mcp-tools";
 import * as runs from "@/server/services/runs";
