@@ -1,6 +1,5 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { MailPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
@@ -8,6 +7,7 @@ import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -144,7 +144,7 @@ function InviteDialog({
   }
 
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
@@ -153,83 +153,76 @@ function InviteDialog({
           invite.reset();
         }
       }}
-    >
-      <Dialog.Trigger asChild>
+      trigger={
         <Button>
           <MailPlus className="size-4" aria-hidden />
           Invite member
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,30rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          {link ? (
-            <InvitationLink link={link} />
-          ) : (
-            <>
-              <Dialog.Title className="text-lg font-semibold">Invite a member</Dialog.Title>
-              <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-                You get a link to send yourself. Whoever opens it joins {me.data?.tenant?.name} with
-                the role you choose.
-              </Dialog.Description>
-              <form onSubmit={submit} className="space-y-4" noValidate>
-                <Field label="Role" htmlFor="invite-role" error={errors.role}>
-                  <select
-                    id="invite-role"
-                    name="role"
-                    defaultValue="editor"
-                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
-                  >
-                    {ROLES.filter((role) => role !== "owner" || mayGrantOwner).map((role) => (
-                      <option key={role} value={role}>
-                        {role}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
-                <Field label="E-mail (optional)" htmlFor="invite-email" error={errors.email}>
-                  <Input
-                    id="invite-email"
-                    name="email"
-                    type="email"
-                    placeholder="Only this address may accept"
-                    aria-invalid={Boolean(errors.email)}
-                  />
-                </Field>
-                <Field label="Expires after" htmlFor="invite-expiry" error={errors.expiresInDays}>
-                  <select
-                    id="invite-expiry"
-                    name="expiresInDays"
-                    defaultValue="7"
-                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
-                  >
-                    {EXPIRY_DAYS.map((days) => (
-                      <option key={days} value={days}>
-                        {days === 1 ? "1 day" : `${days} days`}
-                      </option>
-                    ))}
-                  </select>
-                </Field>
-                {errors.form ? (
-                  <p role="alert" className="text-sm text-danger">
-                    {errors.form}
-                  </p>
-                ) : null}
-                <DialogActions submitLabel="Create link" isPending={invite.isPending} />
-              </form>
-            </>
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title={link ? "Send this link" : "Invite a member"}
+      description={
+        link
+          ? "Send it to the person you invite, by a channel you trust. It works once."
+          : `You get a link to send yourself. Whoever opens it joins ${me.data?.tenant?.name ?? ""} with the role you choose.`
+      }
+    >
+      {link ? (
+        <InvitationLink link={link} />
+      ) : (
+        <form onSubmit={submit} className="space-y-4" noValidate>
+          <Field label="Role" htmlFor="invite-role" error={errors.role}>
+            <select
+              id="invite-role"
+              name="role"
+              defaultValue="editor"
+              className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+            >
+              {ROLES.filter((role) => role !== "owner" || mayGrantOwner).map((role) => (
+                <option key={role} value={role}>
+                  {role}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="E-mail (optional)" htmlFor="invite-email" error={errors.email}>
+            <Input
+              id="invite-email"
+              name="email"
+              type="email"
+              placeholder="Only this address may accept"
+              aria-invalid={Boolean(errors.email)}
+            />
+          </Field>
+          <Field label="Expires after" htmlFor="invite-expiry" error={errors.expiresInDays}>
+            <select
+              id="invite-expiry"
+              name="expiresInDays"
+              defaultValue="7"
+              className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+            >
+              {EXPIRY_DAYS.map((days) => (
+                <option key={days} value={days}>
+                  {days === 1 ? "1 day" : `${days} days`}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {errors.form ? (
+            <p role="alert" className="text-sm text-danger">
+              {errors.form}
+            </p>
+          ) : null}
+          <DialogActions submitLabel="Create link" isPending={invite.isPending} />
+        </form>
+      )}
+    </Dialog>
   );
 }
 
 function InvitationLink({ link }: { link: string }) {
   return (
     <SecretShownOnce
-      title="Send this link"
-      description="Send it to the person you invite, by a channel you trust. It works once."
       warning="You will not see this link again: only a hash of it is stored. If it gets lost, revoke the invitation and make a new one."
       label="link"
       fieldLabel="Invitation link"

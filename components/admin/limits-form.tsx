@@ -1,9 +1,9 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
@@ -63,56 +63,54 @@ export function LimitsFormDialog({
   }
 
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
         update.reset();
         setClientErrors({});
       }}
+      size="md"
+      title="Edit limits"
+      description={
+        <>
+          Leave a field empty to follow the platform default. Changes apply to the next run or
+          request and are recorded in the audit log.
+        </>
+      }
     >
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Edit limits</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Leave a field empty to follow the platform default. Changes apply to the next run or
-            request and are recorded in the audit log.
-          </Dialog.Description>
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            {limits.map((limit) => {
-              const text = LIMIT_TEXT[limit.key];
-              const id = `limit-input-${limit.key}`;
-              const error = errors[limit.key];
-              return (
-                <Field
-                  key={limit.key}
-                  label={`${text.label} (${text.unit})`}
-                  htmlFor={id}
-                  error={error}
-                >
-                  <Input
-                    id={id}
-                    name={limit.key}
-                    inputMode="numeric"
-                    autoComplete="off"
-                    defaultValue={limit.own ?? ""}
-                    placeholder={`Platform default: ${formatLimit(limit.platformDefault, text.unit)}`}
-                    aria-invalid={Boolean(error)}
-                    aria-describedby={error ? `${id}-error` : undefined}
-                  />
-                </Field>
-              );
-            })}
-            {errors.form ? (
-              <p role="alert" className="text-sm text-danger">
-                {errors.form}
-              </p>
-            ) : null}
-            <DialogActions submitLabel="Save limits" isPending={update.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {limits.map((limit) => {
+          const text = LIMIT_TEXT[limit.key];
+          const id = `limit-input-${limit.key}`;
+          const error = errors[limit.key];
+          return (
+            <Field
+              key={limit.key}
+              label={`${text.label} (${text.unit})`}
+              htmlFor={id}
+              error={error}
+            >
+              <Input
+                id={id}
+                name={limit.key}
+                inputMode="numeric"
+                autoComplete="off"
+                defaultValue={limit.own ?? ""}
+                placeholder={`Platform default: ${formatLimit(limit.platformDefault, text.unit)}`}
+                aria-invalid={Boolean(error)}
+                aria-describedby={error ? `${id}-error` : undefined}
+              />
+            </Field>
+          );
+        })}
+        {errors.form ? (
+          <p role="alert" className="text-sm text-danger">
+            {errors.form}
+          </p>
+        ) : null}
+        <DialogActions submitLabel="Save limits" isPending={update.isPending} />
+      </form>
+    </Dialog>
   );
 }

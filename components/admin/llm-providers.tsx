@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2, KeyRound, PlugZap, XCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { dateTimeFormat } from "@/components/runs/format";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -333,37 +333,35 @@ function RemoveProviderDialog({
     }),
   );
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
         remove.reset();
       }}
+      size="sm"
+      title={<>Remove {provider.label}?</>}
+      description={
+        <>
+          Its key, URL and default model are deleted. This tenant&apos;s runs then use the
+          platform&apos;s {provider.label} provider, if there is one.
+        </>
+      }
     >
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Remove {provider.label}?</Dialog.Title>
-          <Dialog.Description className="mb-4 mt-1 text-sm text-muted-foreground">
-            Its key, URL and default model are deleted. This tenant&apos;s runs then use the
-            platform&apos;s {provider.label} provider, if there is one.
-          </Dialog.Description>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              remove.mutate({ provider: provider.provider });
-            }}
-            className="space-y-4"
-          >
-            {remove.error ? (
-              <p role="alert" className="text-sm text-danger">
-                {remove.error.message}
-              </p>
-            ) : null}
-            <DialogActions submitLabel="Remove" isPending={remove.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          remove.mutate({ provider: provider.provider });
+        }}
+        className="space-y-4"
+      >
+        {remove.error ? (
+          <p role="alert" className="text-sm text-danger">
+            {remove.error.message}
+          </p>
+        ) : null}
+        <DialogActions submitLabel="Remove" isPending={remove.isPending} />
+      </form>
+    </Dialog>
   );
 }

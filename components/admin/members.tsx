@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Users } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -175,38 +175,39 @@ function MemberList() {
       </DataTable>
       <LoadMore query={list} />
 
-      <Dialog.Root open={Boolean(removing)} onOpenChange={(open) => !open && setRemoving(null)}>
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-          <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-            <Dialog.Title className="text-lg font-semibold">Remove {removing?.name}?</Dialog.Title>
-            <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-              {removing?.email} loses access to {me.data?.tenant?.name} at once, and their API
-              tokens here stop working. Their account stays; you can invite them again later.
-            </Dialog.Description>
-            {remove.error ? (
-              <p role="alert" className="mb-4 text-sm text-danger">
-                {remove.error.message}
-              </p>
-            ) : null}
-            <form
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (removing) remove.mutate({ userId: removing.userId });
-              }}
-              className="flex justify-end gap-2"
-            >
-              <Dialog.Close asChild>
-                <Button variant="secondary">Cancel</Button>
-              </Dialog.Close>
-              <Button type="submit" variant="danger" disabled={remove.isPending}>
-                {remove.isPending ? <Spinner /> : null}
-                Remove member
-              </Button>
-            </form>
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+      <Dialog
+        open={Boolean(removing)}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        size="sm"
+        title={<>Remove {removing?.name}?</>}
+        description={
+          <>
+            {removing?.email} loses access to {me.data?.tenant?.name} at once, and their API tokens
+            here stop working. Their account stays; you can invite them again later.
+          </>
+        }
+      >
+        {remove.error ? (
+          <p role="alert" className="mb-4 text-sm text-danger">
+            {remove.error.message}
+          </p>
+        ) : null}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (removing) remove.mutate({ userId: removing.userId });
+          }}
+          className="flex justify-end gap-2"
+        >
+          <DialogClose>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+          <Button type="submit" variant="danger" disabled={remove.isPending}>
+            {remove.isPending ? <Spinner /> : null}
+            Remove member
+          </Button>
+        </form>
+      </Dialog>
     </>
   );
 }

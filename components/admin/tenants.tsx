@@ -1,15 +1,16 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Building2, MoreHorizontal, Plus, ShieldOff } from "lucide-react";
-import { useDeferredValue, useState, type FormEvent, type ReactNode } from "react";
+import { useDeferredValue, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
+import { FormError } from "@/components/ui/form-error";
 import { Field, Input, SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -221,46 +222,6 @@ function TenantList() {
   );
 }
 
-function DialogFrame({
-  open,
-  onOpenChange,
-  trigger,
-  title,
-  description,
-  children,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  trigger?: ReactNode;
-  title: string;
-  description: ReactNode;
-  children: ReactNode;
-}) {
-  return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      {trigger ? <Dialog.Trigger asChild>{trigger}</Dialog.Trigger> : null}
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            {description}
-          </Dialog.Description>
-          {children}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
-
-function FormError({ message }: { message?: string }) {
-  return message ? (
-    <p role="alert" className="text-sm text-danger">
-      {message}
-    </p>
-  ) : null;
-}
-
 function CreateTenantDialog({
   open,
   onOpenChange,
@@ -292,7 +253,7 @@ function CreateTenantDialog({
   }
 
   return (
-    <DialogFrame
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
@@ -347,10 +308,10 @@ function CreateTenantDialog({
             aria-invalid={Boolean(errors.ownerEmail)}
           />
         </Field>
-        <FormError message={errors.form} />
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel="Create tenant" isPending={create.isPending} />
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -375,7 +336,7 @@ function RenameTenantDialog({
   );
   const errors = fieldErrorsOf(rename.error, ["name"] as const);
   return (
-    <DialogFrame
+    <Dialog
       open
       onOpenChange={(open) => !open && onClose()}
       title={`Rename ${tenant.name}`}
@@ -402,10 +363,10 @@ function RenameTenantDialog({
             aria-invalid={Boolean(errors.name)}
           />
         </Field>
-        <FormError message={errors.form} />
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel="Save" isPending={rename.isPending} />
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -432,7 +393,7 @@ function DeleteTenantDialog({
   const errors = fieldErrorsOf(remove.error, ["confirmName"] as const);
   const matches = typed.trim() === tenant.name;
   return (
-    <DialogFrame
+    <Dialog
       open
       onOpenChange={(open) => !open && onClose()}
       title={`Delete ${tenant.name}?`}
@@ -462,16 +423,16 @@ function DeleteTenantDialog({
             aria-invalid={Boolean(errors.confirmName)}
           />
         </Field>
-        <FormError message={errors.form} />
+        <FormError>{errors.form}</FormError>
         <div className="flex justify-end gap-2">
-          <Dialog.Close asChild>
+          <DialogClose>
             <Button variant="secondary">Cancel</Button>
-          </Dialog.Close>
+          </DialogClose>
           <Button type="submit" variant="danger" disabled={!matches || remove.isPending}>
             Delete tenant
           </Button>
         </div>
       </form>
-    </DialogFrame>
+    </Dialog>
   );
 }

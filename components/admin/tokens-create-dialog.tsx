@@ -1,6 +1,5 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
@@ -9,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input, Label } from "@/components/ui/input";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
+import { Dialog } from "@/components/ui/dialog";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
 import type { inferRouterInputs } from "@trpc/server";
@@ -58,28 +58,38 @@ export function CreateTokenDialog({ onCreated }: { onCreated: () => void }) {
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger={
         <Button>
           <KeyRound className="size-4" aria-hidden />
           Create token
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,34rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          {secret ? (
-            <NewTokenSecret name={secret.name} value={secret.value} />
-          ) : (
-            <CreateTokenForm
-              onSubmit={(input) => create.mutate(input)}
-              isPending={create.isPending}
-              error={create.error}
-            />
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="lg"
+      title={secret ? "Copy your new token" : "Create an API token"}
+      description={
+        secret ? (
+          <>
+            “{secret.name}” is ready. Send it in the header{" "}
+            <code>Authorization: Bearer &lt;token&gt;</code>
+          </>
+        ) : (
+          "The token acts as you in this tenant, limited to the scopes you pick and to what your role allows."
+        )
+      }
+    >
+      {secret ? (
+        <NewTokenSecret value={secret.value} />
+      ) : (
+        <CreateTokenForm
+          onSubmit={(input) => create.mutate(input)}
+          isPending={create.isPending}
+          error={create.error}
+        />
+      )}
+    </Dialog>
   );
 }
 
@@ -119,113 +129,100 @@ function CreateTokenForm({
   }
 
   return (
-    <>
-      <Dialog.Title className="text-lg font-semibold">Create an API token</Dialog.Title>
-      <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        The token acts as you in this tenant, limited to the scopes you pick and to what your role
-        allows.
-      </Dialog.Description>
-      <form onSubmit={submit} className="space-y-4" noValidate>
-        <Field label="Name" htmlFor="token-name" error={errors.name}>
-          <Input
-            id="token-name"
-            name="name"
-            maxLength={80}
-            placeholder="e.g. CI pipeline"
-            aria-invalid={Boolean(errors.name)}
-            autoFocus
-          />
-        </Field>
-        <fieldset
-          className="space-y-2"
-          aria-describedby={errors.scopes ? "token-scopes-error" : undefined}
-        >
-          <legend className="text-sm font-medium">Scopes</legend>
-          {scopes.isPending ? (
-            <SkeletonRows rows={2} />
-          ) : scopes.isError ? (
-            <ErrorState message={scopes.error.message} onRetry={() => void scopes.refetch()} />
-          ) : (
-            <div className="grid gap-2 sm:grid-cols-2">
-              {scopes.data.map((scope) => (
-                <label
-                  key={scope.name}
-                  className="flex items-start gap-2 rounded-md border p-2 text-sm hover:bg-muted"
-                >
-                  <input
-                    type="checkbox"
-                    name="scopes"
-                    value={scope.name}
-                    defaultChecked={DEFAULT_SCOPES.includes(scope.name)}
-                    className="mt-0.5"
-                  />
-                  <span>
-                    <span className="font-mono text-xs font-medium">{scope.name}</span>
-                    <span className="block text-xs text-muted-foreground">{scope.label}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-          )}
-          {errors.scopes ? (
-            <p id="token-scopes-error" role="alert" className="text-sm text-danger">
-              {errors.scopes}
-            </p>
-          ) : null}
-        </fieldset>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <div className="space-y-1.5">
-            <Label htmlFor="token-expiry">Expires</Label>
-            <select
-              id="token-expiry"
-              value={choice}
-              onChange={(e) => setChoice(e.target.value as ExpiryChoice)}
-              className="h-10 w-full rounded-md border bg-card px-3 text-sm"
-            >
-              {EXPIRY_CHOICES.map((c) => (
-                <option key={c.value} value={c.value}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
+    <form onSubmit={submit} className="space-y-4" noValidate>
+      <Field label="Name" htmlFor="token-name" error={errors.name}>
+        <Input
+          id="token-name"
+          name="name"
+          maxLength={80}
+          placeholder="e.g. CI pipeline"
+          aria-invalid={Boolean(errors.name)}
+          autoFocus
+        />
+      </Field>
+      <fieldset
+        className="space-y-2"
+        aria-describedby={errors.scopes ? "token-scopes-error" : undefined}
+      >
+        <legend className="text-sm font-medium">Scopes</legend>
+        {scopes.isPending ? (
+          <SkeletonRows rows={2} />
+        ) : scopes.isError ? (
+          <ErrorState message={scopes.error.message} onRetry={() => void scopes.refetch()} />
+        ) : (
+          <div className="grid gap-2 sm:grid-cols-2">
+            {scopes.data.map((scope) => (
+              <label
+                key={scope.name}
+                className="flex items-start gap-2 rounded-md border p-2 text-sm hover:bg-muted"
+              >
+                <input
+                  type="checkbox"
+                  name="scopes"
+                  value={scope.name}
+                  defaultChecked={DEFAULT_SCOPES.includes(scope.name)}
+                  className="mt-0.5"
+                />
+                <span>
+                  <span className="font-mono text-xs font-medium">{scope.name}</span>
+                  <span className="block text-xs text-muted-foreground">{scope.label}</span>
+                </span>
+              </label>
+            ))}
           </div>
-          {choice === "date" ? (
-            <Field label="Expiry date" htmlFor="token-expiry-date">
-              <Input
-                id="token-expiry-date"
-                name="expiryDate"
-                type="date"
-                min={tomorrow}
-                aria-invalid={Boolean(errors.expiry)}
-              />
-            </Field>
-          ) : null}
+        )}
+        {errors.scopes ? (
+          <p id="token-scopes-error" role="alert" className="text-sm text-danger">
+            {errors.scopes}
+          </p>
+        ) : null}
+      </fieldset>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div className="space-y-1.5">
+          <Label htmlFor="token-expiry">Expires</Label>
+          <select
+            id="token-expiry"
+            value={choice}
+            onChange={(e) => setChoice(e.target.value as ExpiryChoice)}
+            className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+          >
+            {EXPIRY_CHOICES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
         </div>
-        {errors.expiry ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.expiry}
-          </p>
+        {choice === "date" ? (
+          <Field label="Expiry date" htmlFor="token-expiry-date">
+            <Input
+              id="token-expiry-date"
+              name="expiryDate"
+              type="date"
+              min={tomorrow}
+              aria-invalid={Boolean(errors.expiry)}
+            />
+          </Field>
         ) : null}
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form}
-          </p>
-        ) : null}
-        <DialogActions submitLabel="Create token" isPending={isPending} />
-      </form>
-    </>
+      </div>
+      {errors.expiry ? (
+        <p role="alert" className="text-sm text-danger">
+          {errors.expiry}
+        </p>
+      ) : null}
+      {errors.form ? (
+        <p role="alert" className="text-sm text-danger">
+          {errors.form}
+        </p>
+      ) : null}
+      <DialogActions submitLabel="Create token" isPending={isPending} />
+    </form>
   );
 }
 
-function NewTokenSecret({ name, value }: { name: string; value: string }) {
+function NewTokenSecret({ value }: { value: string }) {
   return (
     <SecretShownOnce
-      title="Copy your new token"
-      description={
-        <>
-          “{name}” is ready. Send it in the header <code>Authorization: Bearer &lt;token&gt;</code>
-        </>
-      }
       warning="You will not see it again: only a hash is stored. Keep it somewhere safe, such as your CI's secret store."
       label="token"
       fieldLabel="New API token"

@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -163,25 +163,25 @@ function RevokeButton({ token, onRevoked }: { token: TokenItem; onRevoked: () =>
     revoke.mutate({ id: token.id });
   }
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="secondary" size="sm" aria-label={`Revoke ${token.name}`}>
           Revoke
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Revoke “{token.name}”?</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Scripts using {token.prefix}… are refused from the next request on. This cannot be
-            undone.
-          </Dialog.Description>
-          <form onSubmit={submit}>
-            <DialogActions submitLabel="Revoke token" isPending={revoke.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title={<>Revoke “{token.name}”?</>}
+      description={
+        <>
+          Scripts using {token.prefix}… are refused from the next request on. This cannot be undone.
+        </>
+      }
+    >
+      <form onSubmit={submit}>
+        <DialogActions submitLabel="Revoke token" isPending={revoke.isPending} />
+      </form>
+    </Dialog>
   );
 }

@@ -1,18 +1,15 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
-
-const contentClass =
-  "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,28rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl";
 
 function FormError({ message }: { message?: string }) {
   return message ? (
@@ -59,75 +56,67 @@ export function ChangePasswordDialog({
 
   const errors = fieldErrorsOf(change.error, ["currentPassword", "newPassword"] as const);
   return (
-    <Dialog.Root open={open} onOpenChange={onChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className={contentClass}>
-          <Dialog.Title className="text-lg font-semibold">Change password</Dialog.Title>
-          {change.data ? (
-            <div className="mt-4 space-y-4">
-              <p role="status" className="text-sm">
-                Your password is changed.{" "}
-                {change.data.endedSessions === 0
-                  ? "You were not signed in anywhere else."
-                  : `${change.data.endedSessions} other session${change.data.endedSessions === 1 ? " was" : "s were"} signed out.`}
-              </p>
-              <div className="flex justify-end">
-                <Dialog.Close asChild>
-                  <Button>Done</Button>
-                </Dialog.Close>
-              </div>
-            </div>
-          ) : (
-            <form onSubmit={onSubmit} className="mt-4 space-y-4" noValidate>
-              <Dialog.Description className="text-sm text-muted-foreground">
-                Every other browser signed in to your account is signed out; this one stays signed
-                in.
-              </Dialog.Description>
-              <Field
-                label="Current password"
-                htmlFor="currentPassword"
-                error={errors.currentPassword}
-              >
-                <Input
-                  id="currentPassword"
-                  name="currentPassword"
-                  type="password"
-                  autoComplete="current-password"
-                  required
-                  autoFocus
-                />
-              </Field>
-              <Field label="New password" htmlFor="newPassword" error={errors.newPassword}>
-                <Input
-                  id="newPassword"
-                  name="newPassword"
-                  type="password"
-                  autoComplete="new-password"
-                  minLength={12}
-                  required
-                />
-              </Field>
-              <Field
-                label="New password again"
-                htmlFor="repeatPassword"
-                error={mismatch ?? undefined}
-              >
-                <Input
-                  id="repeatPassword"
-                  name="repeatPassword"
-                  type="password"
-                  autoComplete="new-password"
-                  required
-                />
-              </Field>
-              <FormError message={errors.form} />
-              <DialogActions submitLabel="Change password" isPending={change.isPending} />
-            </form>
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={open}
+      onOpenChange={onChange}
+      size="sm"
+      title="Change password"
+      description={
+        change.data
+          ? undefined
+          : "Every other browser signed in to your account is signed out; this one stays signed in."
+      }
+    >
+      {change.data ? (
+        <div className="space-y-4">
+          <p role="status" className="text-sm">
+            Your password is changed.{" "}
+            {change.data.endedSessions === 0
+              ? "You were not signed in anywhere else."
+              : `${change.data.endedSessions} other session${change.data.endedSessions === 1 ? " was" : "s were"} signed out.`}
+          </p>
+          <div className="flex justify-end">
+            <DialogClose>
+              <Button>Done</Button>
+            </DialogClose>
+          </div>
+        </div>
+      ) : (
+        <form onSubmit={onSubmit} className="space-y-4" noValidate>
+          <Field label="Current password" htmlFor="currentPassword" error={errors.currentPassword}>
+            <Input
+              id="currentPassword"
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              autoFocus
+            />
+          </Field>
+          <Field label="New password" htmlFor="newPassword" error={errors.newPassword}>
+            <Input
+              id="newPassword"
+              name="newPassword"
+              type="password"
+              autoComplete="new-password"
+              minLength={12}
+              required
+            />
+          </Field>
+          <Field label="New password again" htmlFor="repeatPassword" error={mismatch ?? undefined}>
+            <Input
+              id="repeatPassword"
+              name="repeatPassword"
+              type="password"
+              autoComplete="new-password"
+              required
+            />
+          </Field>
+          <FormError message={errors.form} />
+          <DialogActions submitLabel="Change password" isPending={change.isPending} />
+        </form>
+      )}
+    </Dialog>
   );
 }
 
@@ -151,35 +140,28 @@ export function SignOutEverywhereDialog({
   );
   const isPending = end.isPending || isLeaving;
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
         if (!next) end.reset();
       }}
+      size="sm"
+      title="Sign out everywhere?"
+      description="Every browser and device signed in to your account is signed out at once, this one too. API tokens keep working: revoke them under Admin → API tokens."
     >
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className={contentClass}>
-          <Dialog.Title className="text-lg font-semibold">Sign out everywhere?</Dialog.Title>
-          <Dialog.Description className="mt-2 text-sm text-muted-foreground">
-            Every browser and device signed in to your account is signed out at once, this one too.
-            API tokens keep working: revoke them under Admin → API tokens.
-          </Dialog.Description>
-          <div className="mt-4 space-y-4">
-            <FormError message={end.error?.message} />
-            <div className="flex justify-end gap-2">
-              <Dialog.Close asChild>
-                <Button variant="secondary">Cancel</Button>
-              </Dialog.Close>
-              <Button variant="danger" disabled={isPending} onClick={() => end.mutate()}>
-                {isPending ? <Spinner /> : null}
-                Sign out everywhere
-              </Button>
-            </div>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      <div className="space-y-4">
+        <FormError message={end.error?.message} />
+        <div className="flex justify-end gap-2">
+          <DialogClose>
+            <Button variant="secondary">Cancel</Button>
+          </DialogClose>
+          <Button variant="danger" disabled={isPending} onClick={() => end.mutate()}>
+            {isPending ? <Spinner /> : null}
+            Sign out everywhere
+          </Button>
+        </div>
+      </div>
+    </Dialog>
   );
 }

@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { Sparkles } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type KeyboardEvent } from "react";
 import { toast } from "sonner";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -43,28 +43,26 @@ export function DescribeTaskDialog({
   onReplace?: (document: WorkflowDocument) => void;
 }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 flex max-h-[90vh] w-[min(94vw,46rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="flex items-center gap-2 text-lg font-semibold">
-            <Sparkles className="size-5 text-primary" aria-hidden /> Describe a task
-          </Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Say what the workflow should do. The planner proposes a pattern, the MCP servers and the
-            nodes, and says why.
-          </Dialog.Description>
-          {/* Mounted only while open: closing forgets the task and the proposal. */}
-          {open ? (
-            <DescribeTaskBody
-              onClose={() => onOpenChange(false)}
-              onCreated={onCreated}
-              onReplace={onReplace}
-            />
-          ) : null}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      size="xl"
+      title={
+        <>
+          <Sparkles className="size-5 text-primary" aria-hidden /> Describe a task
+        </>
+      }
+      description="Say what the workflow should do. The planner proposes a pattern, the MCP servers and the nodes, and says why."
+    >
+      {/* Mounted only while open: closing forgets the task and the proposal. */}
+      {open ? (
+        <DescribeTaskBody
+          onClose={() => onOpenChange(false)}
+          onCreated={onCreated}
+          onReplace={onReplace}
+        />
+      ) : null}
+    </Dialog>
   );
 }
 
@@ -234,9 +232,9 @@ function DescribeTaskBody({
             </p>
           ) : null}
           <div className="flex flex-wrap justify-end gap-2">
-            <Dialog.Close asChild>
+            <DialogClose>
               <Button variant="secondary">Cancel</Button>
-            </Dialog.Close>
+            </DialogClose>
             <Button
               variant="secondary"
               disabled={refine.isPending || isPlanning || isStale || Boolean(refined)}

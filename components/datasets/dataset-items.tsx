@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation } from "@tanstack/react-query";
 import { ListPlus, Pencil, Trash2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
@@ -175,26 +175,27 @@ function RemoveItemButton({
     remove.mutate({ datasetId, itemIds: [item.id] });
   }
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="ghost" size="sm" aria-label={`Remove item ${item.id}`}>
           <Trash2 className="size-4" aria-hidden />
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Remove this item?</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            The next version of the dataset leaves out{" "}
-            <code className="font-mono text-xs">{previewJson(item.input, 60)}</code>. Earlier
-            versions, and evaluations that used them, keep it.
-          </Dialog.Description>
-          <form onSubmit={submit}>
-            <DialogActions submitLabel="Remove item" isPending={remove.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title="Remove this item?"
+      description={
+        <>
+          The next version of the dataset leaves out{" "}
+          <code className="font-mono text-xs">{previewJson(item.input, 60)}</code>. Earlier
+          versions, and evaluations that used them, keep it.
+        </>
+      }
+    >
+      <form onSubmit={submit}>
+        <DialogActions submitLabel="Remove item" isPending={remove.isPending} />
+      </form>
+    </Dialog>
   );
 }

@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { FileUp } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
 import { useTRPC, useTRPCClient } from "@/components/trpc/react";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
@@ -68,27 +68,28 @@ export function ImportDialog({
 }) {
   const [open, setOpen] = useState(false);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="secondary">
           <FileUp className="size-4" aria-hidden /> Import
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[92vh] w-[min(96vw,64rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          {open ? (
-            <ImportForm
-              datasetId={datasetId}
-              onImported={(version) => {
-                setOpen(false);
-                onImported(version);
-              }}
-            />
-          ) : null}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="3xl"
+      title="Import items"
+      description="A CSV file with a header row, or JSONL (one JSON object a line). The items are added to the newest version as a new version; a file with any bad row is refused whole, so fix the rows the preview names first."
+    >
+      {open ? (
+        <ImportForm
+          datasetId={datasetId}
+          onImported={(version) => {
+            setOpen(false);
+            onImported(version);
+          }}
+        />
+      ) : null}
+    </Dialog>
   );
 }
 
@@ -212,190 +213,179 @@ function ImportForm({
   const mappingErrors = mapping && !mapping.ok ? mapping.errors : [];
 
   return (
-    <>
-      <Dialog.Title className="text-lg font-semibold">Import items</Dialog.Title>
-      <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        A CSV file with a header row, or JSONL (one JSON object a line). The items are added to the
-        newest version as a new version; a file with any bad row is refused whole, so fix the rows
-        the preview names first.
-      </Dialog.Description>
-      <div className="space-y-5">
-        <section aria-label="Source" className="space-y-3">
-          <div className="flex flex-wrap items-end gap-4">
+    <div className="space-y-5">
+      <section aria-label="Source" className="space-y-3">
+        <div className="flex flex-wrap items-end gap-4">
+          <div className="space-y-1.5">
+            <Label htmlFor="import-file" className="block">
+              File
+            </Label>
+            <input
+              id="import-file"
+              type="file"
+              accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,text/csv,application/x-ndjson"
+              className="block text-sm"
+              onChange={(e) => void chooseFile(e.target.files?.[0])}
+            />
+          </div>
+          <div className="space-y-1.5">
+            <Label htmlFor="import-format" className="block">
+              Format
+            </Label>
+            <select
+              id="import-format"
+              className={selectClass}
+              value={format}
+              onChange={(e) => {
+                setFormat(e.target.value as Format);
+                setForm(null);
+              }}
+            >
+              <option value="csv">CSV</option>
+              <option value="jsonl">JSONL</option>
+            </select>
+          </div>
+          {format === "csv" ? (
             <div className="space-y-1.5">
-              <Label htmlFor="import-file" className="block">
-                File
-              </Label>
-              <input
-                id="import-file"
-                type="file"
-                accept=".csv,.tsv,.txt,.jsonl,.ndjson,.json,text/csv,application/x-ndjson"
-                className="block text-sm"
-                onChange={(e) => void chooseFile(e.target.files?.[0])}
-              />
-            </div>
-            <div className="space-y-1.5">
-              <Label htmlFor="import-format" className="block">
-                Format
+              <Label htmlFor="import-delimiter" className="block">
+                Delimiter
               </Label>
               <select
-                id="import-format"
+                id="import-delimiter"
                 className={selectClass}
-                value={format}
-                onChange={(e) => {
-                  setFormat(e.target.value as Format);
-                  setForm(null);
-                }}
+                value={delimiter}
+                onChange={(e) => setDelimiter(e.target.value as Delimiter)}
               >
-                <option value="csv">CSV</option>
-                <option value="jsonl">JSONL</option>
+                {DELIMITERS.map((d) => (
+                  <option key={d.value} value={d.value}>
+                    {d.label}
+                  </option>
+                ))}
               </select>
             </div>
-            {format === "csv" ? (
-              <div className="space-y-1.5">
-                <Label htmlFor="import-delimiter" className="block">
-                  Delimiter
-                </Label>
-                <select
-                  id="import-delimiter"
-                  className={selectClass}
-                  value={delimiter}
-                  onChange={(e) => setDelimiter(e.target.value as Delimiter)}
-                >
-                  {DELIMITERS.map((d) => (
-                    <option key={d.value} value={d.value}>
-                      {d.label}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            ) : null}
+          ) : null}
+        </div>
+        {fileError ? (
+          <p role="alert" className="text-sm text-danger">
+            {fileError}
+          </p>
+        ) : null}
+        {text.length > EDITABLE_CHARS ? (
+          <p className="text-sm text-muted-foreground">
+            {fileName ?? "The pasted text"} ({Math.round(text.length / 1024)} KB) is loaded; it is
+            too large to edit here.{" "}
+            <button
+              type="button"
+              className="underline underline-offset-2"
+              onClick={() => changeText("")}
+            >
+              Clear
+            </button>
+          </p>
+        ) : (
+          <div className="space-y-1.5">
+            <Label htmlFor="import-text">
+              {fileName
+                ? `Contents of ${fileName} (you can edit them here)`
+                : "Or paste the file's contents"}
+            </Label>
+            <textarea
+              id="import-text"
+              rows={6}
+              spellCheck={false}
+              className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
+              value={text}
+              onChange={(e) => changeText(e.target.value)}
+              placeholder={
+                format === "csv"
+                  ? 'question,expected,tags\nWhat is 2+2?,4,math\n"Hello, who?",Hi!,greeting'
+                  : '{"input": {"question": "What is 2+2?"}, "reference": "4", "tags": ["math"]}'
+              }
+            />
           </div>
-          {fileError ? (
+        )}
+      </section>
+
+      {form && form.columns.length > 0 ? (
+        <MappingTable
+          form={form}
+          format={format}
+          errors={mappingErrors}
+          onColumn={changeColumn}
+          onSeparator={(tagSeparator) => setForm({ ...form, tagSeparator })}
+        />
+      ) : null}
+
+      {text.trim() !== "" ? (
+        <section aria-label="Preview" className="space-y-2">
+          <h3 className="flex items-center gap-2 text-sm font-semibold">
+            Preview {isPreviewing ? <Spinner label="Updating the preview" /> : null}
+          </h3>
+          {previewQuery.isError ? (
             <p role="alert" className="text-sm text-danger">
-              {fileError}
+              The preview failed: {previewQuery.error.message}
             </p>
           ) : null}
-          {text.length > EDITABLE_CHARS ? (
-            <p className="text-sm text-muted-foreground">
-              {fileName ?? "The pasted text"} ({Math.round(text.length / 1024)} KB) is loaded; it is
-              too large to edit here.{" "}
-              <button
-                type="button"
-                className="underline underline-offset-2"
-                onClick={() => changeText("")}
-              >
-                Clear
-              </button>
-            </p>
-          ) : (
-            <div className="space-y-1.5">
-              <Label htmlFor="import-text">
-                {fileName
-                  ? `Contents of ${fileName} (you can edit them here)`
-                  : "Or paste the file's contents"}
-              </Label>
-              <textarea
-                id="import-text"
-                rows={6}
-                spellCheck={false}
-                className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-ring"
-                value={text}
-                onChange={(e) => changeText(e.target.value)}
-                placeholder={
-                  format === "csv"
-                    ? 'question,expected,tags\nWhat is 2+2?,4,math\n"Hello, who?",Hi!,greeting'
-                    : '{"input": {"question": "What is 2+2?"}, "reference": "4", "tags": ["math"]}'
-                }
-              />
-            </div>
-          )}
-        </section>
-
-        {form && form.columns.length > 0 ? (
-          <MappingTable
-            form={form}
-            format={format}
-            errors={mappingErrors}
-            onColumn={changeColumn}
-            onSeparator={(tagSeparator) => setForm({ ...form, tagSeparator })}
-          />
-        ) : null}
-
-        {text.trim() !== "" ? (
-          <section aria-label="Preview" className="space-y-2">
-            <h3 className="flex items-center gap-2 text-sm font-semibold">
-              Preview {isPreviewing ? <Spinner label="Updating the preview" /> : null}
-            </h3>
-            {previewQuery.isError ? (
-              <p role="alert" className="text-sm text-danger">
-                The preview failed: {previewQuery.error.message}
+          {fileProblems.length ? (
+            <ul aria-label="Problems with the file" className="space-y-1 text-sm text-danger">
+              {fileProblems.map((problem, index) => (
+                <li key={index}>{describeProblem(problem)}</li>
+              ))}
+            </ul>
+          ) : null}
+          {result && request.mapping && mappingErrors.length === 0 && fileProblems.length === 0 ? (
+            <div className={isCurrent ? undefined : "opacity-60"}>
+              <p className="text-sm text-muted-foreground">
+                The first {rows.length} row{rows.length === 1 ? "" : "s"} as items
+                {badRows ? `; ${badRows} with problems` : ""}. The import checks every row.
               </p>
-            ) : null}
-            {fileProblems.length ? (
-              <ul aria-label="Problems with the file" className="space-y-1 text-sm text-danger">
-                {fileProblems.map((problem, index) => (
-                  <li key={index}>{describeProblem(problem)}</li>
-                ))}
-              </ul>
-            ) : null}
-            {result &&
-            request.mapping &&
-            mappingErrors.length === 0 &&
-            fileProblems.length === 0 ? (
-              <div className={isCurrent ? undefined : "opacity-60"}>
-                <p className="text-sm text-muted-foreground">
-                  The first {rows.length} row{rows.length === 1 ? "" : "s"} as items
-                  {badRows ? `; ${badRows} with problems` : ""}. The import checks every row.
-                </p>
-                <PreviewTable rows={rows} />
-              </div>
-            ) : null}
-          </section>
-        ) : null}
+              <PreviewTable rows={rows} />
+            </div>
+          ) : null}
+        </section>
+      ) : null}
 
-        {importFile.error ? (
-          <div
-            role="alert"
-            className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
-          >
-            <p className="font-medium text-danger">{importFile.error.message}</p>
-            {importProblems.length > 1 ? (
-              <ul
-                aria-label="Problems in the file"
-                className="max-h-40 space-y-0.5 overflow-y-auto text-muted-foreground"
-              >
-                {importProblems.map((problem, index) => (
-                  <li key={index}>{describeProblem(problem)}</li>
-                ))}
-              </ul>
-            ) : null}
-          </div>
-        ) : null}
-
-        <div className="flex justify-end gap-2">
-          <Dialog.Close asChild>
-            <Button variant="secondary">Cancel</Button>
-          </Dialog.Close>
-          <Button
-            disabled={!canImport}
-            onClick={() => {
-              if (mapping?.ok)
-                importFile.mutate({
-                  datasetId,
-                  format,
-                  text,
-                  mapping: mapping.mapping,
-                  delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined,
-                });
-            }}
-          >
-            {importFile.isPending ? <Spinner /> : null}
-            Import items
-          </Button>
+      {importFile.error ? (
+        <div
+          role="alert"
+          className="space-y-1 rounded-lg border border-danger/40 bg-danger/5 p-3 text-sm"
+        >
+          <p className="font-medium text-danger">{importFile.error.message}</p>
+          {importProblems.length > 1 ? (
+            <ul
+              aria-label="Problems in the file"
+              className="max-h-40 space-y-0.5 overflow-y-auto text-muted-foreground"
+            >
+              {importProblems.map((problem, index) => (
+                <li key={index}>{describeProblem(problem)}</li>
+              ))}
+            </ul>
+          ) : null}
         </div>
+      ) : null}
+
+      <div className="flex justify-end gap-2">
+        <DialogClose>
+          <Button variant="secondary">Cancel</Button>
+        </DialogClose>
+        <Button
+          disabled={!canImport}
+          onClick={() => {
+            if (mapping?.ok)
+              importFile.mutate({
+                datasetId,
+                format,
+                text,
+                mapping: mapping.mapping,
+                delimiter: format === "csv" && delimiter !== "auto" ? delimiter : undefined,
+              });
+          }}
+        >
+          {importFile.isPending ? <Spinner /> : null}
+          Import items
+        </Button>
       </div>
-    </>
+    </div>
   );
 }
 

@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/components/trpc/react";
+import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import {
@@ -37,16 +37,17 @@ export function ItemDialog({
   onSaved: (version: number) => void;
 }) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,36rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          {open ? (
-            <ItemForm key={item?.id ?? "new"} datasetId={datasetId} item={item} onSaved={onSaved} />
-          ) : null}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      size="lg"
+      title={item ? "Edit item" : "Add item"}
+      description="Saving makes a new version of the dataset; earlier versions keep their items."
+    >
+      {open ? (
+        <ItemForm key={item?.id ?? "new"} datasetId={datasetId} item={item} onSaved={onSaved} />
+      ) : null}
+    </Dialog>
   );
 }
 
@@ -84,117 +85,109 @@ function ItemForm({
   }
 
   return (
-    <>
-      <Dialog.Title className="text-lg font-semibold">
-        {item ? "Edit item" : "Add item"}
-      </Dialog.Title>
-      <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        Saving makes a new version of the dataset; earlier versions keep their items.
-      </Dialog.Description>
-      <form
-        onSubmit={submit}
-        className="space-y-4"
-        noValidate
-        aria-label={item ? "Edit item" : "Add item"}
-        onKeyDown={(e) => {
-          // Enter makes new lines in the JSON boxes; Ctrl+Enter (⌘+Enter) saves from anywhere in the form.
-          if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            e.currentTarget.requestSubmit();
-          }
-        }}
-      >
-        {item ? (
-          <p className="text-sm">
-            Item <code className="rounded bg-muted px-1 font-mono text-xs">{item.id}</code>
+    <form
+      onSubmit={submit}
+      className="space-y-4"
+      noValidate
+      aria-label={item ? "Edit item" : "Add item"}
+      onKeyDown={(e) => {
+        // Enter makes new lines in the JSON boxes; Ctrl+Enter (⌘+Enter) saves from anywhere in the form.
+        if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          e.currentTarget.requestSubmit();
+        }
+      }}
+    >
+      {item ? (
+        <p className="text-sm">
+          Item <code className="rounded bg-muted px-1 font-mono text-xs">{item.id}</code>
+        </p>
+      ) : (
+        <Field label="Id (optional)" htmlFor="item-id" error={errors.id}>
+          <Input
+            id="item-id"
+            value={values.id}
+            onChange={(e) => set({ id: e.target.value })}
+            maxLength={128}
+            placeholder="Given by the server when empty"
+          />
+        </Field>
+      )}
+      <Field label="Input (JSON object)" htmlFor="item-input" error={errors.input}>
+        <textarea
+          id="item-input"
+          rows={6}
+          spellCheck={false}
+          className={textareaClass}
+          value={values.input}
+          onChange={(e) => set({ input: e.target.value })}
+          aria-invalid={Boolean(errors.input)}
+          aria-describedby="item-input-hint"
+          autoFocus
+        />
+        <p id="item-input-hint" className="text-xs text-muted-foreground">
+          The workflow&apos;s run input, e.g. {'{"name": "Ada"}'}. Ctrl+Enter saves.
+        </p>
+      </Field>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Reference output</legend>
+        <div className="flex flex-wrap gap-4 text-sm">
+          {(
+            [
+              ["none", "None"],
+              ["text", "Text"],
+              ["json", "JSON"],
+            ] as const
+          ).map(([kind, label]) => (
+            <label key={kind} className="flex items-center gap-1.5">
+              <input
+                type="radio"
+                name="reference-kind"
+                checked={values.referenceKind === kind}
+                onChange={() => set({ referenceKind: kind })}
+              />
+              {label}
+            </label>
+          ))}
+        </div>
+        {values.referenceKind === "none" ? (
+          <p className="text-xs text-muted-foreground">
+            Evaluators that compare with a reference (exact match, similarity) need one; latency and
+            cost bounds do not.
           </p>
         ) : (
-          <Field label="Id (optional)" htmlFor="item-id" error={errors.id}>
-            <Input
-              id="item-id"
-              value={values.id}
-              onChange={(e) => set({ id: e.target.value })}
-              maxLength={128}
-              placeholder="Given by the server when empty"
+          <>
+            <textarea
+              aria-label="Reference"
+              rows={4}
+              spellCheck={false}
+              className={textareaClass}
+              value={values.reference}
+              onChange={(e) => set({ reference: e.target.value })}
+              aria-invalid={Boolean(errors.reference)}
             />
-          </Field>
+            {errors.reference ? (
+              <p role="alert" className="text-sm text-danger">
+                {errors.reference}
+              </p>
+            ) : null}
+          </>
         )}
-        <Field label="Input (JSON object)" htmlFor="item-input" error={errors.input}>
-          <textarea
-            id="item-input"
-            rows={6}
-            spellCheck={false}
-            className={textareaClass}
-            value={values.input}
-            onChange={(e) => set({ input: e.target.value })}
-            aria-invalid={Boolean(errors.input)}
-            aria-describedby="item-input-hint"
-            autoFocus
-          />
-          <p id="item-input-hint" className="text-xs text-muted-foreground">
-            The workflow&apos;s run input, e.g. {'{"name": "Ada"}'}. Ctrl+Enter saves.
-          </p>
-        </Field>
-        <fieldset className="space-y-2">
-          <legend className="text-sm font-medium">Reference output</legend>
-          <div className="flex flex-wrap gap-4 text-sm">
-            {(
-              [
-                ["none", "None"],
-                ["text", "Text"],
-                ["json", "JSON"],
-              ] as const
-            ).map(([kind, label]) => (
-              <label key={kind} className="flex items-center gap-1.5">
-                <input
-                  type="radio"
-                  name="reference-kind"
-                  checked={values.referenceKind === kind}
-                  onChange={() => set({ referenceKind: kind })}
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-          {values.referenceKind === "none" ? (
-            <p className="text-xs text-muted-foreground">
-              Evaluators that compare with a reference (exact match, similarity) need one; latency
-              and cost bounds do not.
-            </p>
-          ) : (
-            <>
-              <textarea
-                aria-label="Reference"
-                rows={4}
-                spellCheck={false}
-                className={textareaClass}
-                value={values.reference}
-                onChange={(e) => set({ reference: e.target.value })}
-                aria-invalid={Boolean(errors.reference)}
-              />
-              {errors.reference ? (
-                <p role="alert" className="text-sm text-danger">
-                  {errors.reference}
-                </p>
-              ) : null}
-            </>
-          )}
-        </fieldset>
-        <Field label="Tags" htmlFor="item-tags" error={errors.tags}>
-          <Input
-            id="item-tags"
-            value={values.tags}
-            onChange={(e) => set({ tags: e.target.value })}
-            placeholder="Separated by commas, e.g. vip, edge case"
-          />
-        </Field>
-        {errors.form || serverError ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form ?? serverError}
-          </p>
-        ) : null}
-        <DialogActions submitLabel={item ? "Save item" : "Add item"} isPending={save.isPending} />
-      </form>
-    </>
+      </fieldset>
+      <Field label="Tags" htmlFor="item-tags" error={errors.tags}>
+        <Input
+          id="item-tags"
+          value={values.tags}
+          onChange={(e) => set({ tags: e.target.value })}
+          placeholder="Separated by commas, e.g. vip, edge case"
+        />
+      </Field>
+      {errors.form || serverError ? (
+        <p role="alert" className="text-sm text-danger">
+          {errors.form ?? serverError}
+        </p>
+      ) : null}
+      <DialogActions submitLabel={item ? "Save item" : "Add item"} isPending={save.isPending} />
+    </form>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useState, type FormEvent } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -46,48 +46,44 @@ export function NewDatasetDialog({
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger={
         <Button>
           <Plus className="size-4" aria-hidden /> New dataset
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">New dataset</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Then add items by hand, import a CSV or JSONL file, or add finished runs from their run
-            page.
-          </Dialog.Description>
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            <Field label="Name" htmlFor="dataset-name" error={nameError}>
-              <Input
-                id="dataset-name"
-                name="name"
-                maxLength={100}
-                placeholder="e.g. Onboarding questions"
-                aria-invalid={Boolean(nameError)}
-                autoFocus
-              />
-            </Field>
-            <Field label="Description" htmlFor="dataset-description" error={errors.description}>
-              <Input
-                id="dataset-description"
-                name="description"
-                maxLength={2000}
-                placeholder="What these items test (optional)"
-              />
-            </Field>
-            {errors.form ? (
-              <p role="alert" className="text-sm text-danger">
-                {errors.form}
-              </p>
-            ) : null}
-            <DialogActions submitLabel="Create dataset" isPending={create.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title="New dataset"
+      description="Then add items by hand, import a CSV or JSONL file, or add finished runs from their run page."
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <Field label="Name" htmlFor="dataset-name" error={nameError}>
+          <Input
+            id="dataset-name"
+            name="name"
+            maxLength={100}
+            placeholder="e.g. Onboarding questions"
+            aria-invalid={Boolean(nameError)}
+            autoFocus
+          />
+        </Field>
+        <Field label="Description" htmlFor="dataset-description" error={errors.description}>
+          <Input
+            id="dataset-description"
+            name="description"
+            maxLength={2000}
+            placeholder="What these items test (optional)"
+          />
+        </Field>
+        {errors.form ? (
+          <p role="alert" className="text-sm text-danger">
+            {errors.form}
+          </p>
+        ) : null}
+        <DialogActions submitLabel="Create dataset" isPending={create.isPending} />
+      </form>
+    </Dialog>
   );
 }

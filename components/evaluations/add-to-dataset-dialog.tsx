@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { DatabasePlus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -31,32 +31,28 @@ export function AddToDatasetDialog({
 }) {
   const [open, setOpen] = useState(false);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="secondary">
           <DatabasePlus className="size-4" aria-hidden />
           Add to dataset
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,30rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Add this run to a dataset</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            The run&apos;s input becomes a new item (a new version of the dataset); evaluations then
-            run it against other versions of the workflow.
-          </Dialog.Description>
-          {open ? (
-            <AddToDatasetForm
-              runId={runId}
-              workflowId={workflowId}
-              isCompleted={isCompleted}
-              onDone={() => setOpen(false)}
-            />
-          ) : null}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title="Add this run to a dataset"
+      description="The run's input becomes a new item (a new version of the dataset); evaluations then run it against other versions of the workflow."
+    >
+      {open ? (
+        <AddToDatasetForm
+          runId={runId}
+          workflowId={workflowId}
+          isCompleted={isCompleted}
+          onDone={() => setOpen(false)}
+        />
+      ) : null}
+    </Dialog>
   );
 }
 

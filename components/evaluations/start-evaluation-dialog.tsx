@@ -1,11 +1,11 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FlaskConical } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -31,25 +31,21 @@ export function StartEvaluationDialog({
 }) {
   const [open, setOpen] = useState(false);
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button>
           <FlaskConical className="size-4" aria-hidden />
           Run evaluation
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(94vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Run an evaluation</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Runs every item of the dataset version against the workflow version and scores it with
-            the dataset&apos;s evaluators.
-          </Dialog.Description>
-          {open ? <StartEvaluationForm workflowId={workflowId} datasetId={datasetId} /> : null}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="md"
+      title="Run an evaluation"
+      description="Runs every item of the dataset version against the workflow version and scores it with the dataset's evaluators."
+    >
+      {open ? <StartEvaluationForm workflowId={workflowId} datasetId={datasetId} /> : null}
+    </Dialog>
   );
 }
 

@@ -1,12 +1,12 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { EvaluatorListSchema } from "@/engine/evaluation";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -159,125 +159,113 @@ export function NewExperimentDialog({
   );
 
   return (
-    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,34rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">New experiment</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Compares two published versions of a workflow. Runs that name no version (from the API
-            or other callers) go to one of the two; runs of the draft from the editor stay out of
-            it. The stop rule names a winner once it is sure enough.
-          </Dialog.Description>
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            <Field label="Workflow" htmlFor="experiment-workflow" error={errors.workflowId}>
-              <select
-                id="experiment-workflow"
-                className={SELECT}
-                value={workflowId}
-                onChange={(e) => pickWorkflow(e.target.value)}
-                aria-invalid={Boolean(errors.workflowId)}
-                aria-describedby={errors.workflowId ? "experiment-workflow-error" : undefined}
-              >
-                <option value="">Choose a workflow…</option>
-                {workflows.map((w) => (
-                  <option key={w.id} value={w.id}>
-                    {w.name}
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      size="lg"
+      title="New experiment"
+      description="Compares two published versions of a workflow. Runs that name no version (from the API or other callers) go to one of the two; runs of the draft from the editor stay out of it. The stop rule names a winner once it is sure enough."
+    >
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <Field label="Workflow" htmlFor="experiment-workflow" error={errors.workflowId}>
+          <select
+            id="experiment-workflow"
+            className={SELECT}
+            value={workflowId}
+            onChange={(e) => pickWorkflow(e.target.value)}
+            aria-invalid={Boolean(errors.workflowId)}
+            aria-describedby={errors.workflowId ? "experiment-workflow-error" : undefined}
+          >
+            <option value="">Choose a workflow…</option>
+            {workflows.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {workflowId && versions.isPending ? (
+          <p className="flex items-center gap-2 text-sm text-muted-foreground">
+            <Spinner /> Loading its versions…
+          </p>
+        ) : versions.isError ? (
+          <ErrorState message={versions.error.message} onRetry={() => void versions.refetch()} />
+        ) : workflowId && !hasTwoVersions ? (
+          <p
+            role="alert"
+            className="rounded-md border border-dashed p-3 text-sm text-muted-foreground"
+          >
+            This workflow has{" "}
+            {published.length === 0 ? "no published version" : "one published version"}: an
+            experiment needs two.{" "}
+            <Link
+              href={`/workflows/${workflowId}`}
+              className="font-medium text-foreground underline underline-offset-2"
+            >
+              Publish it from the editor
+            </Link>
+            , change it, and publish again.
+          </p>
+        ) : null}
+        <div className="grid gap-4 sm:grid-cols-2">
+          {versionSelect("versionA", "Version A")}
+          {versionSelect("versionB", "Version B")}
+        </div>
+        <Field label="Name" htmlFor="experiment-name" error={errors.name}>
+          <Input
+            id="experiment-name"
+            value={name ?? suggestedName}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={200}
+            aria-invalid={Boolean(errors.name)}
+            aria-describedby={errors.name ? "experiment-name-error" : undefined}
+          />
+        </Field>
+        <Field label="Success measure" htmlFor="experiment-measure" error={errors.successMeasure}>
+          <select
+            id="experiment-measure"
+            className={SELECT}
+            value={measure}
+            onChange={(e) => setMeasure(e.target.value)}
+            disabled={!workflowId || datasets.isPending}
+            aria-invalid={Boolean(errors.successMeasure)}
+            aria-describedby="experiment-measure-hint"
+          >
+            <option value="">Run success (the run completes)</option>
+            {measures.map(({ dataset, evaluators }) => (
+              <optgroup key={dataset.id} label={`Dataset “${dataset.name}”`}>
+                {evaluators.map((evaluator) => (
+                  <option key={evaluator.id} value={`${dataset.id} ${evaluator.id}`}>
+                    {evaluator.name ?? evaluator.id} ({evaluator.kind})
                   </option>
                 ))}
-              </select>
-            </Field>
-            {workflowId && versions.isPending ? (
-              <p className="flex items-center gap-2 text-sm text-muted-foreground">
-                <Spinner /> Loading its versions…
-              </p>
-            ) : versions.isError ? (
-              <ErrorState
-                message={versions.error.message}
-                onRetry={() => void versions.refetch()}
-              />
-            ) : workflowId && !hasTwoVersions ? (
-              <p
-                role="alert"
-                className="rounded-md border border-dashed p-3 text-sm text-muted-foreground"
-              >
-                This workflow has{" "}
-                {published.length === 0 ? "no published version" : "one published version"}: an
-                experiment needs two.{" "}
-                <Link
-                  href={`/workflows/${workflowId}`}
-                  className="font-medium text-foreground underline underline-offset-2"
-                >
-                  Publish it from the editor
-                </Link>
-                , change it, and publish again.
-              </p>
-            ) : null}
-            <div className="grid gap-4 sm:grid-cols-2">
-              {versionSelect("versionA", "Version A")}
-              {versionSelect("versionB", "Version B")}
-            </div>
-            <Field label="Name" htmlFor="experiment-name" error={errors.name}>
-              <Input
-                id="experiment-name"
-                value={name ?? suggestedName}
-                onChange={(e) => setName(e.target.value)}
-                maxLength={200}
-                aria-invalid={Boolean(errors.name)}
-                aria-describedby={errors.name ? "experiment-name-error" : undefined}
-              />
-            </Field>
-            <Field
-              label="Success measure"
-              htmlFor="experiment-measure"
-              error={errors.successMeasure}
-            >
-              <select
-                id="experiment-measure"
-                className={SELECT}
-                value={measure}
-                onChange={(e) => setMeasure(e.target.value)}
-                disabled={!workflowId || datasets.isPending}
-                aria-invalid={Boolean(errors.successMeasure)}
-                aria-describedby="experiment-measure-hint"
-              >
-                <option value="">Run success (the run completes)</option>
-                {measures.map(({ dataset, evaluators }) => (
-                  <optgroup key={dataset.id} label={`Dataset “${dataset.name}”`}>
-                    {evaluators.map((evaluator) => (
-                      <option key={evaluator.id} value={`${dataset.id} ${evaluator.id}`}>
-                        {evaluator.name ?? evaluator.id} ({evaluator.kind})
-                      </option>
-                    ))}
-                  </optgroup>
-                ))}
-              </select>
-            </Field>
-            <p id="experiment-measure-hint" className="-mt-2 text-xs text-muted-foreground">
-              {datasets.isError
-                ? `The workflow's datasets could not be loaded: ${datasets.error.message}`
-                : workflowId && !datasets.isPending && measures.length === 0
-                  ? "This workflow has no dataset with evaluators: each arm is measured by run success."
-                  : "With an evaluator, each run's output gets its score (0 to 1) instead of success or failure; an evaluator that compares with a reference scores only runs whose input matches a dataset item."}
-            </p>
-            <ExperimentSettingsFields
-              value={settings}
-              onChange={setSettings}
-              errors={errors}
-              armLabels={[
-                numberOf(versionA) ? `v${numberOf(versionA)}` : "A",
-                numberOf(versionB) ? `v${numberOf(versionB)}` : "B",
-              ]}
-            />
-            {errors.form ? (
-              <p role="alert" className="text-sm text-danger">
-                {errors.form}
-              </p>
-            ) : null}
-            <DialogActions submitLabel="Start experiment" isPending={start.isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+              </optgroup>
+            ))}
+          </select>
+        </Field>
+        <p id="experiment-measure-hint" className="-mt-2 text-xs text-muted-foreground">
+          {datasets.isError
+            ? `The workflow's datasets could not be loaded: ${datasets.error.message}`
+            : workflowId && !datasets.isPending && measures.length === 0
+              ? "This workflow has no dataset with evaluators: each arm is measured by run success."
+              : "With an evaluator, each run's output gets its score (0 to 1) instead of success or failure; an evaluator that compares with a reference scores only runs whose input matches a dataset item."}
+        </p>
+        <ExperimentSettingsFields
+          value={settings}
+          onChange={setSettings}
+          errors={errors}
+          armLabels={[
+            numberOf(versionA) ? `v${numberOf(versionA)}` : "A",
+            numberOf(versionB) ? `v${numberOf(versionB)}` : "B",
+          ]}
+        />
+        {errors.form ? (
+          <p role="alert" className="text-sm text-danger">
+            {errors.form}
+          </p>
+        ) : null}
+        <DialogActions submitLabel="Start experiment" isPending={start.isPending} />
+      </form>
+    </Dialog>
   );
 }

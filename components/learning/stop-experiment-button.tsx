@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Square } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -36,36 +36,32 @@ export function StopExperimentButton({
   if (experiment.status !== "running" || !can("workflow.edit")) return null;
 
   return (
-    <Dialog.Root open={isOpen} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={isOpen}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="secondary">
           <Square className="size-4" aria-hidden />
           Stop experiment
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Stop “{experiment.name}”?</Dialog.Title>
-          <Dialog.Description className="mb-6 mt-1 text-sm text-muted-foreground">
-            Runs go back to the workflow&apos;s latest published version. The evidence so far is
-            kept, but no verdict is reached after this.
-          </Dialog.Description>
-          <div className="flex justify-end gap-2">
-            <Dialog.Close asChild>
-              <Button variant="secondary">Keep running</Button>
-            </Dialog.Close>
-            <Button
-              variant="danger"
-              onClick={() => stop.mutate({ id: experiment.id })}
-              disabled={stop.isPending}
-            >
-              {stop.isPending ? <Spinner /> : null}
-              Stop experiment
-            </Button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="sm"
+      title={<>Stop “{experiment.name}”?</>}
+      description="Runs go back to the workflow's latest published version. The evidence so far is kept, but no verdict is reached after this."
+    >
+      <div className="flex justify-end gap-2">
+        <DialogClose>
+          <Button variant="secondary">Keep running</Button>
+        </DialogClose>
+        <Button
+          variant="danger"
+          onClick={() => stop.mutate({ id: experiment.id })}
+          disabled={stop.isPending}
+        >
+          {stop.isPending ? <Spinner /> : null}
+          Stop experiment
+        </Button>
+      </div>
+    </Dialog>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, Upload } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { toast } from "sonner";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -18,9 +18,6 @@ const KINDS: [Kind, string][] = [
   ["mcp-servers", "mcpServers config"],
   ["registry", "Registry"],
 ];
-
-const contentClass =
-  "fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,36rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl";
 
 /** Import catalog entries (admins) and export this tenant's installed servers as an mcpServers config. */
 export function ConfigTools({ canImport }: { canImport: boolean }) {
@@ -71,113 +68,104 @@ function ImportDialog() {
   }
 
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
         importEntries.reset();
       }}
-    >
-      <Dialog.Trigger asChild>
+      trigger={
         <Button variant="secondary">
           <Upload className="size-4" aria-hidden />
           Import
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className={contentClass}>
-          <Dialog.Title className="text-lg font-semibold">Import servers</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Imported servers are added for this tenant only. Values that look secret are not kept;
-            they become inputs of the install form.
-          </Dialog.Description>
-          <div role="tablist" className="mb-4 flex gap-1 rounded-lg bg-muted p-1">
-            {KINDS.map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="tab"
-                aria-selected={kind === value}
-                onClick={() => setKind(value)}
-                className={`flex-1 rounded-md px-3 py-1.5 text-sm ${kind === value ? "bg-card font-medium shadow-sm" : "text-muted-foreground"}`}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            {kind === "registry" ? (
-              <>
-                <Field label="Registry URL" htmlFor="registry-url">
-                  <Input
-                    id="registry-url"
-                    name="url"
-                    placeholder="https://registry.modelcontextprotocol.io"
-                  />
-                </Field>
-                <Field label="Only servers updated since (optional)" htmlFor="registry-since">
-                  <Input id="registry-since" name="since" type="date" />
-                </Field>
-              </>
-            ) : (
-              <Field
-                label={
-                  kind === "server-json"
-                    ? "server.json (one entry, a list, or a registry answer)"
-                    : "Claude Desktop, .mcp.json, Cursor or VS Code config (commands or URLs)"
-                }
-                htmlFor="import-text"
-              >
-                <input
-                  type="file"
-                  accept=".json,application/json"
-                  onChange={(e) => void readFile(e)}
-                  className="text-sm"
-                  aria-label="Choose a file"
-                />
-                <textarea
-                  id="import-text"
-                  rows={8}
-                  value={text}
-                  onChange={(e) => setText(e.target.value)}
-                  placeholder={
-                    kind === "mcp-servers"
-                      ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] }, "remote": { "url": "https://…/mcp" } } }'
-                      : '{ "name": "io.github.owner/server", ... }'
-                  }
-                  className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs"
-                />
-              </Field>
-            )}
-            {importEntries.error ? (
-              <p role="alert" className="text-sm text-danger">
-                {messageOf(importEntries.error)}
-              </p>
-            ) : null}
-            {importEntries.data?.skipped.length ? (
-              <div role="status" className="rounded-md border p-3 text-sm">
-                <p className="font-medium">
-                  Imported {importEntries.data.imported.length}; skipped:
-                </p>
-                <ul className="mt-1 list-disc pl-5 text-muted-foreground">
-                  {importEntries.data.skipped.map((s) => (
-                    <li key={s.name}>
-                      {s.name}: {s.reason}
-                    </li>
-                  ))}
-                </ul>
-              </div>
-            ) : null}
-            <DialogActions
-              submitLabel={"Import"}
-              isPending={importEntries.isPending}
-              closeLabel="Close"
+      }
+      size="lg"
+      title="Import servers"
+      description="Imported servers are added for this tenant only. Values that look secret are not kept; they become inputs of the install form."
+    >
+      <div role="tablist" className="mb-4 flex gap-1 rounded-lg bg-muted p-1">
+        {KINDS.map(([value, label]) => (
+          <button
+            key={value}
+            type="button"
+            role="tab"
+            aria-selected={kind === value}
+            onClick={() => setKind(value)}
+            className={`flex-1 rounded-md px-3 py-1.5 text-sm ${kind === value ? "bg-card font-medium shadow-sm" : "text-muted-foreground"}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        {kind === "registry" ? (
+          <>
+            <Field label="Registry URL" htmlFor="registry-url">
+              <Input
+                id="registry-url"
+                name="url"
+                placeholder="https://registry.modelcontextprotocol.io"
+              />
+            </Field>
+            <Field label="Only servers updated since (optional)" htmlFor="registry-since">
+              <Input id="registry-since" name="since" type="date" />
+            </Field>
+          </>
+        ) : (
+          <Field
+            label={
+              kind === "server-json"
+                ? "server.json (one entry, a list, or a registry answer)"
+                : "Claude Desktop, .mcp.json, Cursor or VS Code config (commands or URLs)"
+            }
+            htmlFor="import-text"
+          >
+            <input
+              type="file"
+              accept=".json,application/json"
+              onChange={(e) => void readFile(e)}
+              className="text-sm"
+              aria-label="Choose a file"
             />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+            <textarea
+              id="import-text"
+              rows={8}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder={
+                kind === "mcp-servers"
+                  ? '{ "mcpServers": { "name": { "command": "npx", "args": ["-y", "package"] }, "remote": { "url": "https://…/mcp" } } }'
+                  : '{ "name": "io.github.owner/server", ... }'
+              }
+              className="w-full rounded-md border bg-card px-3 py-2 font-mono text-xs"
+            />
+          </Field>
+        )}
+        {importEntries.error ? (
+          <p role="alert" className="text-sm text-danger">
+            {messageOf(importEntries.error)}
+          </p>
+        ) : null}
+        {importEntries.data?.skipped.length ? (
+          <div role="status" className="rounded-md border p-3 text-sm">
+            <p className="font-medium">Imported {importEntries.data.imported.length}; skipped:</p>
+            <ul className="mt-1 list-disc pl-5 text-muted-foreground">
+              {importEntries.data.skipped.map((s) => (
+                <li key={s.name}>
+                  {s.name}: {s.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        <DialogActions
+          submitLabel={"Import"}
+          isPending={importEntries.isPending}
+          closeLabel="Close"
+        />
+      </form>
+    </Dialog>
   );
 }
 
@@ -197,52 +185,49 @@ function ExportDialog() {
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Trigger asChild>
+    <Dialog
+      open={open}
+      onOpenChange={setOpen}
+      trigger={
         <Button variant="secondary">
           <Download className="size-4" aria-hidden />
           Export
         </Button>
-      </Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className={contentClass}>
-          <Dialog.Title className="text-lg font-semibold">
-            Installed servers as an mcpServers config
-          </Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            For Claude Desktop or a .mcp.json file. Secrets appear as ${"{NAME}"} placeholders.
-          </Dialog.Description>
-          {exported.isPending ? (
-            <Spinner />
-          ) : exported.isError ? (
-            <ErrorState message={exported.error.message} onRetry={() => void exported.refetch()} />
-          ) : (
-            <>
-              <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 text-xs">{text}</pre>
-              {exported.data.skipped.length ? (
-                <p className="mt-2 text-sm text-muted-foreground">
-                  Left out: {exported.data.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}
-                </p>
-              ) : null}
-            </>
-          )}
-          <div className="mt-4 flex justify-end gap-2">
-            <Button
-              variant="secondary"
-              disabled={!text}
-              onClick={() =>
-                void navigator.clipboard.writeText(text).then(() => toast.success("Copied"))
-              }
-            >
-              Copy
-            </Button>
-            <Button disabled={!text} onClick={download}>
-              Download
-            </Button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+      }
+      size="lg"
+      title="Installed servers as an mcpServers config"
+      description={
+        <>For Claude Desktop or a .mcp.json file. Secrets appear as ${"{NAME}"} placeholders.</>
+      }
+    >
+      {exported.isPending ? (
+        <Spinner />
+      ) : exported.isError ? (
+        <ErrorState message={exported.error.message} onRetry={() => void exported.refetch()} />
+      ) : (
+        <>
+          <pre className="max-h-80 overflow-auto rounded-md bg-muted p-3 text-xs">{text}</pre>
+          {exported.data.skipped.length ? (
+            <p className="mt-2 text-sm text-muted-foreground">
+              Left out: {exported.data.skipped.map((s) => `${s.name} (${s.reason})`).join("; ")}
+            </p>
+          ) : null}
+        </>
+      )}
+      <div className="mt-4 flex justify-end gap-2">
+        <Button
+          variant="secondary"
+          disabled={!text}
+          onClick={() =>
+            void navigator.clipboard.writeText(text).then(() => toast.success("Copied"))
+          }
+        >
+          Copy
+        </Button>
+        <Button disabled={!text} onClick={download}>
+          Download
+        </Button>
+      </div>
+    </Dialog>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import type { InstallInput } from "@/engine/schema/catalog";
+import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
@@ -95,105 +95,92 @@ export function InstallDialog({
   };
 
   return (
-    <Dialog.Root
+    <Dialog
       open={open}
       onOpenChange={(next) => {
         onOpenChange(next);
         mutation.reset();
       }}
+      size="md"
+      title={<>{existing ? `Edit ${existing.name}` : `Install ${title}`}</>}
+      description={
+        <>
+          Secret values are encrypted when saved and never shown again
+          {existing ? "; leave a secret empty to keep it" : ""}.
+        </>
+      }
     >
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">
-            {existing ? `Edit ${existing.name}` : `Install ${title}`}
-          </Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            Secret values are encrypted when saved and never shown again
-            {existing ? "; leave a secret empty to keep it" : ""}.
-          </Dialog.Description>
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            <Field
-              label="Server name"
-              htmlFor="install-name"
-              error={clientError ?? fieldOf("name")}
-            >
-              <Input
-                id="install-name"
-                name="name"
-                defaultValue={existing?.name ?? defaultName(title)}
-                maxLength={60}
-                autoFocus
-              />
-              <p className="text-xs text-muted-foreground">
-                Workflows call the server by this name.
-              </p>
-            </Field>
-            {inputs.map((input) => (
-              <Field
-                key={input.key}
-                label={`${input.label}${input.isRequired ? " *" : ""}`}
-                htmlFor={`input-${input.key}`}
-                error={fieldOf(input.key)}
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <Field label="Server name" htmlFor="install-name" error={clientError ?? fieldOf("name")}>
+          <Input
+            id="install-name"
+            name="name"
+            defaultValue={existing?.name ?? defaultName(title)}
+            maxLength={60}
+            autoFocus
+          />
+          <p className="text-xs text-muted-foreground">Workflows call the server by this name.</p>
+        </Field>
+        {inputs.map((input) => (
+          <Field
+            key={input.key}
+            label={`${input.label}${input.isRequired ? " *" : ""}`}
+            htmlFor={`input-${input.key}`}
+            error={fieldOf(input.key)}
+          >
+            {input.choices ? (
+              <select
+                id={`input-${input.key}`}
+                name={input.key}
+                defaultValue={initialOf(input) ?? ""}
+                className="h-10 w-full rounded-md border bg-card px-3 text-sm"
               >
-                {input.choices ? (
-                  <select
-                    id={`input-${input.key}`}
-                    name={input.key}
-                    defaultValue={initialOf(input) ?? ""}
-                    className="h-10 w-full rounded-md border bg-card px-3 text-sm"
-                  >
-                    <option value="">—</option>
-                    {input.choices.map((choice) => (
-                      <option key={choice}>{choice}</option>
-                    ))}
-                  </select>
-                ) : input.isRepeated ? (
-                  <textarea
-                    id={`input-${input.key}`}
-                    name={input.key}
-                    rows={2}
-                    defaultValue={initialOf(input)}
-                    placeholder="One value per line"
-                    className="w-full rounded-md border bg-card px-3 py-2 text-sm"
-                  />
-                ) : (
-                  <Input
-                    id={`input-${input.key}`}
-                    name={input.key}
-                    type={input.isSecret ? "password" : "text"}
-                    autoComplete="off"
-                    defaultValue={input.isSecret ? undefined : initialOf(input)}
-                    placeholder={
-                      input.isSecret && existing?.secretKeys.includes(input.key)
-                        ? "Set; leave empty to keep"
-                        : undefined
-                    }
-                  />
-                )}
-                <p className="text-xs text-muted-foreground">
-                  {input.kind === "env"
-                    ? "Environment variable"
-                    : input.kind === "header"
-                      ? "HTTP header"
-                      : "Argument"}
-                  {input.isSecret ? " · secret" : ""}
-                  {input.description ? ` · ${input.description}` : ""}
-                </p>
-              </Field>
-            ))}
-            {target === "form" ? (
-              <p role="alert" className="text-sm text-danger">
-                {serverError}
-              </p>
-            ) : null}
-            <DialogActions
-              submitLabel={existing ? "Save" : "Install"}
-              isPending={mutation.isPending}
-            />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+                <option value="">—</option>
+                {input.choices.map((choice) => (
+                  <option key={choice}>{choice}</option>
+                ))}
+              </select>
+            ) : input.isRepeated ? (
+              <textarea
+                id={`input-${input.key}`}
+                name={input.key}
+                rows={2}
+                defaultValue={initialOf(input)}
+                placeholder="One value per line"
+                className="w-full rounded-md border bg-card px-3 py-2 text-sm"
+              />
+            ) : (
+              <Input
+                id={`input-${input.key}`}
+                name={input.key}
+                type={input.isSecret ? "password" : "text"}
+                autoComplete="off"
+                defaultValue={input.isSecret ? undefined : initialOf(input)}
+                placeholder={
+                  input.isSecret && existing?.secretKeys.includes(input.key)
+                    ? "Set; leave empty to keep"
+                    : undefined
+                }
+              />
+            )}
+            <p className="text-xs text-muted-foreground">
+              {input.kind === "env"
+                ? "Environment variable"
+                : input.kind === "header"
+                  ? "HTTP header"
+                  : "Argument"}
+              {input.isSecret ? " · secret" : ""}
+              {input.description ? ` · ${input.description}` : ""}
+            </p>
+          </Field>
+        ))}
+        {target === "form" ? (
+          <p role="alert" className="text-sm text-danger">
+            {serverError}
+          </p>
+        ) : null}
+        <DialogActions submitLabel={existing ? "Save" : "Install"} isPending={mutation.isPending} />
+      </form>
+    </Dialog>
   );
 }

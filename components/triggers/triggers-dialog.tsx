@@ -1,10 +1,8 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
-import { X } from "lucide-react";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { McpToolTab } from "./mcp-tool-tab";
 import { SchedulesTab } from "./schedules-tab";
 import { WebhooksTab } from "./webhooks-tab";
@@ -32,59 +30,48 @@ export function TriggersDialog({
   const [tab, setTab] = useState<TabId>("webhooks");
   const current = TABS.find((t) => t.id === tab)!;
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 flex max-h-[90vh] w-[min(96vw,52rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border bg-card shadow-xl">
-          <div className="flex items-start justify-between gap-4 p-6 pb-3">
-            <div>
-              <Dialog.Title className="text-lg font-semibold">Triggers</Dialog.Title>
-              <Dialog.Description className="text-sm text-muted-foreground">
-                Start this workflow from a webhook, on a schedule, or as a tool of the tenant&apos;s
-                MCP endpoint.
-              </Dialog.Description>
-            </div>
-            <Dialog.Close asChild>
-              <Button variant="ghost" size="sm" aria-label="Close">
-                <X className="size-4" aria-hidden />
-              </Button>
-            </Dialog.Close>
-          </div>
-          <div
-            role="tablist"
-            aria-label="Kinds of trigger"
-            className="mx-6 flex gap-1 rounded-lg bg-muted p-1"
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      size="2xl"
+      hasCloseButton
+      title="Triggers"
+      description="Start this workflow from a webhook, on a schedule, or as a tool of the tenant's MCP endpoint."
+      bodyClassName="flex flex-col overflow-hidden px-0 pb-0"
+    >
+      <div
+        role="tablist"
+        aria-label="Kinds of trigger"
+        className="mx-6 flex gap-1 rounded-lg bg-muted p-1"
+      >
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`trigger-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="trigger-tab-panel"
+            onClick={() => setTab(t.id)}
+            className={cn(
+              "flex-1 rounded-md px-3 py-1.5 text-sm",
+              tab === t.id
+                ? "bg-card font-medium shadow-sm"
+                : "text-muted-foreground hover:text-foreground",
+            )}
           >
-            {TABS.map((t) => (
-              <button
-                key={t.id}
-                type="button"
-                role="tab"
-                id={`trigger-tab-${t.id}`}
-                aria-selected={tab === t.id}
-                aria-controls="trigger-tab-panel"
-                onClick={() => setTab(t.id)}
-                className={cn(
-                  "flex-1 rounded-md px-3 py-1.5 text-sm",
-                  tab === t.id
-                    ? "bg-card font-medium shadow-sm"
-                    : "text-muted-foreground hover:text-foreground",
-                )}
-              >
-                {t.label}
-              </button>
-            ))}
-          </div>
-          <div
-            role="tabpanel"
-            id="trigger-tab-panel"
-            aria-labelledby={`trigger-tab-${tab}`}
-            className="min-h-0 flex-1 overflow-y-auto p-6 pt-4"
-          >
-            <current.Tab workflowId={workflowId} />
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id="trigger-tab-panel"
+        aria-labelledby={`trigger-tab-${tab}`}
+        className="min-h-0 flex-1 overflow-y-auto p-6 pt-4"
+      >
+        <current.Tab workflowId={workflowId} />
+      </div>
+    </Dialog>
   );
 }

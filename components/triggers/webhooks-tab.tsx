@@ -1,6 +1,5 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Copy, Ear, KeyRound, Pencil, Plus, Trash2, Webhook } from "lucide-react";
 import { useEffect, useState, useSyncExternalStore } from "react";
@@ -9,6 +8,7 @@ import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { SecretShownOnce } from "@/components/ui/secret-shown-once";
 import { EmptyState, ErrorState, SkeletonRows, Spinner } from "@/components/ui/states";
 import { curlExample } from "./webhook-examples";
@@ -166,31 +166,26 @@ export function WebhooksTab({ workflowId }: { workflowId: string }) {
           ),
         )}
       </ul>
-      <Dialog.Root
+      <Dialog
         open={secret !== null}
         onOpenChange={(open) => (open ? undefined : setSecret(null))}
+        size="lg"
+        title="Copy the webhook's secret"
+        description={
+          secret
+            ? `The secret of ${secret.name}: the sender signs each body with it (HMAC-SHA256) or sends it in the secret header.`
+            : undefined
+        }
       >
-        <Dialog.Portal>
-          <Dialog.Overlay className="fixed inset-0 z-50 bg-black/40" />
-          <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(94vw,34rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-            {secret ? (
-              <SecretShownOnce
-                title="Copy the webhook's secret"
-                description={
-                  <>
-                    The secret of {secret.name}: the sender signs each body with it (HMAC-SHA256) or
-                    sends it in the secret header.
-                  </>
-                }
-                warning="You will not see it again: it is stored encrypted and never shown twice. Rotate it to get a new one."
-                label="secret"
-                fieldLabel="Webhook secret"
-                value={secret.value}
-              />
-            ) : null}
-          </Dialog.Content>
-        </Dialog.Portal>
-      </Dialog.Root>
+        {secret ? (
+          <SecretShownOnce
+            warning="You will not see it again: it is stored encrypted and never shown twice. Rotate it to get a new one."
+            label="secret"
+            fieldLabel="Webhook secret"
+            value={secret.value}
+          />
+        ) : null}
+      </Dialog>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import * as Dialog from "@radix-ui/react-dialog";
 import type { ReactNode } from "react";
 import { Button } from "./button";
+import { DialogClose } from "./dialog";
 import { Spinner } from "./states";
 
 /** The footer of a form dialog: a button that closes it, and the submit button with its progress. */
@@ -15,9 +15,9 @@ export function DialogActions({
 }) {
   return (
     <div className="flex justify-end gap-2">
-      <Dialog.Close asChild>
+      <DialogClose>
         <Button variant="secondary">{closeLabel}</Button>
-      </Dialog.Close>
+      </DialogClose>
       <Button type="submit" disabled={isPending}>
         {isPending ? <Spinner /> : null}
         {submitLabel}

@@ -1,26 +1,22 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { Check, Copy, TriangleAlert } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { toast } from "sonner";
 import { Button } from "./button";
+import { DialogClose } from "./dialog";
 import { Input } from "./input";
 
 /**
- * A dialog's last page for a secret the server shows only once (an API token, an invitation link):
- * a warning, the value with a copy button, and Done.
+ * The body of a dialog's last page for a secret the server shows only once (an API token, an
+ * invitation link): a warning, the value with a copy button, and Done. The dialog shows the title.
  */
 export function SecretShownOnce({
-  title,
-  description,
   warning,
   label,
   fieldLabel,
   value,
 }: {
-  title: string;
-  description: ReactNode;
   warning: string;
   /** What the value is, in the copy button and messages ("token", "link"). */
   label: string;
@@ -40,10 +36,6 @@ export function SecretShownOnce({
   }
   return (
     <>
-      <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-      <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-        {description}
-      </Dialog.Description>
       <div
         role="note"
         className="mb-4 flex gap-2 rounded-lg border border-amber-600/40 bg-amber-500/10 p-3 text-sm"
@@ -69,9 +61,9 @@ export function SecretShownOnce({
         </Button>
       </div>
       <div className="flex justify-end">
-        <Dialog.Close asChild>
+        <DialogClose>
           <Button>Done</Button>
-        </Dialog.Close>
+        </DialogClose>
       </div>
     </>
   );

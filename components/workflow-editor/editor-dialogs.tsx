@@ -1,42 +1,10 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
-import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/states";
 import { displayKeys, SHORTCUTS } from "./shortcuts";
 import type { LeaveState } from "./use-leave-guard";
-
-export function DialogFrame({
-  title,
-  description,
-  open,
-  onOpenChange,
-  children,
-}: {
-  title: string;
-  description?: string;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  children: ReactNode;
-}) {
-  return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[min(92vw,30rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          {description ? (
-            <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-              {description}
-            </Dialog.Description>
-          ) : null}
-          {children}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
 
 /** Every keyboard shortcut of the canvas, from the same table the key handler uses. */
 export function ShortcutsDialog({
@@ -47,7 +15,7 @@ export function ShortcutsDialog({
   onOpenChange: (open: boolean) => void;
 }) {
   return (
-    <DialogFrame title="Keyboard shortcuts" open={open} onOpenChange={onOpenChange}>
+    <Dialog title="Keyboard shortcuts" open={open} onOpenChange={onOpenChange}>
       <table className="mt-2 w-full text-sm">
         <tbody>
           {SHORTCUTS.map((s) => (
@@ -71,7 +39,7 @@ export function ShortcutsDialog({
         Shift-drag draws a selection box; Ctrl- or ⌘-click adds to the selection; arrow keys nudge
         the selected nodes.
       </p>
-    </DialogFrame>
+    </Dialog>
   );
 }
 
@@ -87,7 +55,7 @@ export function LeaveDialog({
 }) {
   const isSaving = leave.state === "saving";
   return (
-    <DialogFrame
+    <Dialog
       title={isSaving ? "Saving your changes" : "Leave without saving?"}
       description={
         isSaving
@@ -117,6 +85,6 @@ export function LeaveDialog({
           Stay
         </Button>
       </div>
-    </DialogFrame>
+    </Dialog>
   );
 }

@@ -7,10 +7,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
-import { DialogFrame } from "./editor-dialogs";
 
 const SELECT =
   "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
@@ -162,7 +162,8 @@ export function PublishDialog({
   const isBusy = evaluating || publish.isPending || publishAnyway.isPending;
 
   return (
-    <DialogFrame
+    <Dialog
+      size="md"
       title="Publish a version"
       description="Runs use the latest published version; the draft stays yours to change."
       open={open}
@@ -257,7 +258,7 @@ export function PublishDialog({
         />
       </form>
       <GateSettings workflowId={workflowId} canManage={canManageGate} open={open} />
-    </DialogFrame>
+    </Dialog>
   );
 }
 

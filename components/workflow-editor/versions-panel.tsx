@@ -1,12 +1,12 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
-import { History, X } from "lucide-react";
+import { History } from "lucide-react";
 import { useMemo, useState } from "react";
 import { toast } from "sonner";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";
 import {
   diffWorkflowDocuments,
@@ -169,92 +169,85 @@ export function VersionsPanel({
   }
 
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/30" />
-        <Dialog.Content className="fixed top-0 right-0 z-50 flex h-full w-[min(95vw,44rem)] flex-col border-l bg-card shadow-xl">
-          <div className="flex items-center gap-2 border-b px-4 py-3">
-            <History className="size-4" aria-hidden />
-            <Dialog.Title className="font-semibold">Versions</Dialog.Title>
-            <Dialog.Description className="sr-only">
-              Published versions of this workflow and what the draft changed since each.
-            </Dialog.Description>
-            <Dialog.Close asChild>
-              <Button variant="ghost" size="sm" className="ml-auto" aria-label="Close">
-                <X className="size-4" aria-hidden />
-              </Button>
-            </Dialog.Close>
-          </div>
-          <div className="flex min-h-0 flex-1">
-            <div className="w-56 shrink-0 overflow-y-auto border-r p-2">
-              {versions.isPending ? (
-                <SkeletonRows rows={3} />
-              ) : versions.isError ? (
-                <ErrorState
-                  message={versions.error.message}
-                  onRetry={() => void versions.refetch()}
-                />
-              ) : items.length === 0 ? (
-                <EmptyState icon={History} title="Not published yet">
-                  <p className="text-sm text-muted-foreground">
-                    Publish to keep a version you can come back to.
-                  </p>
-                </EmptyState>
-              ) : (
-                <ul aria-label="Published versions" className="space-y-1">
-                  {items.map((v) => (
-                    <li key={v.id}>
-                      <button
-                        type="button"
-                        aria-current={v.id === chosen ? "true" : undefined}
-                        onClick={() => setPicked(v.id)}
-                        className="w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-muted aria-[current=true]:bg-muted"
-                      >
-                        <span className="font-medium">Version {v.version}</span>
-                        <span className="block truncate text-xs text-muted-foreground">
-                          {v.note || "No message"}
-                        </span>
-                        <span className="block text-xs text-muted-foreground">
-                          {when.format(v.createdAt)}
-                          {v.createdByName ? ` · ${v.createdByName}` : ""}
-                        </span>
-                      </button>
-                    </li>
-                  ))}
-                </ul>
-              )}
-              <LoadMore query={versions} />
-            </div>
-            <div className="min-w-0 flex-1 space-y-3 overflow-y-auto p-4">
-              {!chosen ? null : detail.isPending ? (
-                <SkeletonRows rows={3} />
-              ) : detail.isError ? (
-                <ErrorState message={detail.error.message} onRetry={() => void detail.refetch()} />
-              ) : (
-                <>
-                  <div className="flex items-center gap-2">
-                    <h3 className="font-medium">
-                      Draft compared with version {detail.data.version}
-                    </h3>
-                    {readOnly ? null : (
-                      <Button
-                        size="sm"
-                        variant="secondary"
-                        className="ml-auto"
-                        disabled={isRestoring}
-                        onClick={() => void restoreVersion(detail.data)}
-                      >
-                        Restore version {detail.data.version}
-                      </Button>
-                    )}
-                  </div>
-                  {diff ? <DiffView diff={diff} /> : null}
-                </>
-              )}
-            </div>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      side="right"
+      size="xl"
+      hasCloseButton
+      title={
+        <>
+          <History className="size-4" aria-hidden />
+          Versions
+        </>
+      }
+      description="Published versions of this workflow and what the draft changed since each."
+      isDescriptionHidden
+      bodyClassName="flex border-t p-0"
+    >
+      <div className="flex min-h-0 flex-1">
+        <div className="w-56 shrink-0 overflow-y-auto border-r p-2">
+          {versions.isPending ? (
+            <SkeletonRows rows={3} />
+          ) : versions.isError ? (
+            <ErrorState message={versions.error.message} onRetry={() => void versions.refetch()} />
+          ) : items.length === 0 ? (
+            <EmptyState icon={History} title="Not published yet">
+              <p className="text-sm text-muted-foreground">
+                Publish to keep a version you can come back to.
+              </p>
+            </EmptyState>
+          ) : (
+            <ul aria-label="Published versions" className="space-y-1">
+              {items.map((v) => (
+                <li key={v.id}>
+                  <button
+                    type="button"
+                    aria-current={v.id === chosen ? "true" : undefined}
+                    onClick={() => setPicked(v.id)}
+                    className="w-full rounded-md px-2 py-1.5 text-left text-sm hover:bg-muted aria-[current=true]:bg-muted"
+                  >
+                    <span className="font-medium">Version {v.version}</span>
+                    <span className="block truncate text-xs text-muted-foreground">
+                      {v.note || "No message"}
+                    </span>
+                    <span className="block text-xs text-muted-foreground">
+                      {when.format(v.createdAt)}
+                      {v.createdByName ? ` · ${v.createdByName}` : ""}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <LoadMore query={versions} />
+        </div>
+        <div className="min-w-0 flex-1 space-y-3 overflow-y-auto p-4">
+          {!chosen ? null : detail.isPending ? (
+            <SkeletonRows rows={3} />
+          ) : detail.isError ? (
+            <ErrorState message={detail.error.message} onRetry={() => void detail.refetch()} />
+          ) : (
+            <>
+              <div className="flex items-center gap-2">
+                <h3 className="font-medium">Draft compared with version {detail.data.version}</h3>
+                {readOnly ? null : (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    className="ml-auto"
+                    disabled={isRestoring}
+                    onClick={() => void restoreVersion(detail.data)}
+                  >
+                    Restore version {detail.data.version}
+                  </Button>
+                )}
+              </div>
+              {diff ? <DiffView diff={diff} /> : null}
+            </>
+          )}
+        </div>
+      </div>
+    </Dialog>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { RunPrediction } from "@/components/learning/run-prediction";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
 import type { Plan } from "@/engine/schema/plan";
@@ -86,64 +86,65 @@ export function RunDialog({
   }
 
   return (
-    <Dialog.Root open onOpenChange={(open) => !open && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-auto rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">Run “{workflow.name}”</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            {experiment
-              ? `The A/B experiment “${experiment.name}” is running: this run goes to ${experiment.arms.join(" or ")}.`
-              : "Runs the current draft with this input."}
-          </Dialog.Description>
-          <RunPrediction workflowId={workflow.id} draft />
-          {source?.isPending ? (
-            <SkeletonRows rows={2} />
-          ) : source?.isError ? (
-            <ErrorState message={source.error.message} onRetry={() => void source.refetch()} />
+    <Dialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      size="md"
+      title={<>Run “{workflow.name}”</>}
+      description={
+        <>
+          {experiment
+            ? `The A/B experiment “${experiment.name}” is running: this run goes to ${experiment.arms.join(" or ")}.`
+            : "Runs the current draft with this input."}
+        </>
+      }
+    >
+      <RunPrediction workflowId={workflow.id} draft />
+      {source?.isPending ? (
+        <SkeletonRows rows={2} />
+      ) : source?.isError ? (
+        <ErrorState message={source.error.message} onRetry={() => void source.refetch()} />
+      ) : (
+        <form onSubmit={submit} className="space-y-4" noValidate>
+          {properties && schema ? (
+            properties.length ? (
+              <SchemaFields schema={schema} properties={properties} errors={errors} />
+            ) : (
+              <p className="text-sm text-muted-foreground">This workflow takes no input.</p>
+            )
           ) : (
-            <form onSubmit={submit} className="space-y-4" noValidate>
-              {properties && schema ? (
-                properties.length ? (
-                  <SchemaFields schema={schema} properties={properties} errors={errors} />
-                ) : (
-                  <p className="text-sm text-muted-foreground">This workflow takes no input.</p>
-                )
-              ) : (
-                <Field label="Input (JSON)" htmlFor="run-input-json" error={jsonError ?? undefined}>
-                  <textarea
-                    id="run-input-json"
-                    name="input"
-                    rows={8}
-                    defaultValue={JSON.stringify(exampleInput(schema), null, 2)}
-                    className="w-full rounded-md border bg-card p-2 font-mono text-xs"
-                    aria-invalid={Boolean(jsonError)}
-                  />
-                </Field>
-              )}
-              {serverError && Object.keys(errors).length === 0 ? (
-                <p role="alert" className="text-sm text-danger">
-                  {serverError}
-                </p>
-              ) : null}
-              <div className="flex items-center justify-between gap-2">
-                {simpleProperties(schema) ? (
-                  <button
-                    type="button"
-                    className="text-sm underline underline-offset-2"
-                    onClick={() => setAsJson(!asJson)}
-                  >
-                    {asJson ? "Edit as form" : "Edit as JSON"}
-                  </button>
-                ) : (
-                  <span />
-                )}
-                <DialogActions submitLabel="Start run" isPending={start.isPending} />
-              </div>
-            </form>
+            <Field label="Input (JSON)" htmlFor="run-input-json" error={jsonError ?? undefined}>
+              <textarea
+                id="run-input-json"
+                name="input"
+                rows={8}
+                defaultValue={JSON.stringify(exampleInput(schema), null, 2)}
+                className="w-full rounded-md border bg-card p-2 font-mono text-xs"
+                aria-invalid={Boolean(jsonError)}
+              />
+            </Field>
           )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+          {serverError && Object.keys(errors).length === 0 ? (
+            <p role="alert" className="text-sm text-danger">
+              {serverError}
+            </p>
+          ) : null}
+          <div className="flex items-center justify-between gap-2">
+            {simpleProperties(schema) ? (
+              <button
+                type="button"
+                className="text-sm underline underline-offset-2"
+                onClick={() => setAsJson(!asJson)}
+              >
+                {asJson ? "Edit as form" : "Edit as JSON"}
+              </button>
+            ) : (
+              <span />
+            )}
+            <DialogActions submitLabel="Start run" isPending={start.isPending} />
+          </div>
+        </form>
+      )}
+    </Dialog>
   );
 }

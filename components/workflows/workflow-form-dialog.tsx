@@ -1,7 +1,7 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
 
@@ -73,72 +73,69 @@ export function WorkflowFormDialog({
   const nameError = clientError ?? errors.name;
 
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      {trigger ? <Dialog.Trigger asChild>{trigger}</Dialog.Trigger> : null}
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 w-[min(92vw,28rem)] -translate-x-1/2 -translate-y-1/2 rounded-xl border bg-card p-6 shadow-xl">
-          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="mb-4 text-sm text-muted-foreground">
-            You can change the name and description later.
-          </Dialog.Description>
-          {onDescribeTask ? (
-            <p className="mb-4 rounded-md border border-dashed p-2 text-sm text-muted-foreground">
-              Rather say what it should do?{" "}
-              <button
-                type="button"
-                className="font-medium text-foreground underline underline-offset-2"
-                onClick={onDescribeTask}
-              >
-                Describe a task…
-              </button>
-            </p>
-          ) : null}
-          <form onSubmit={submit} className="space-y-4" noValidate>
-            <Field label="Name" htmlFor="workflow-name" error={nameError}>
-              <Input
-                id="workflow-name"
-                name="name"
-                defaultValue={initial?.name}
-                maxLength={120}
-                aria-invalid={Boolean(nameError)}
-                autoFocus
-              />
-            </Field>
-            <Field label="Description" htmlFor="workflow-description" error={errors.description}>
-              <Input
-                id="workflow-description"
-                name="description"
-                defaultValue={initial?.description}
-                maxLength={2000}
-              />
-            </Field>
-            {templates ? (
-              <Field label="Start from" htmlFor="workflow-template">
-                <select
-                  id="workflow-template"
-                  name="template"
-                  className="h-10 w-full rounded-md border bg-card px-3 text-sm"
-                  defaultValue=""
-                >
-                  <option value="">A blank canvas</option>
-                  {templates.map((t) => (
-                    <option key={t.slug} value={t.slug}>
-                      {t.name} ({t.nodeCount} nodes)
-                    </option>
-                  ))}
-                </select>
-              </Field>
-            ) : null}
-            {errors.form ? (
-              <p role="alert" className="text-sm text-danger">
-                {errors.form}
-              </p>
-            ) : null}
-            <DialogActions submitLabel={submitLabel} isPending={isPending} />
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      trigger={trigger}
+      size="sm"
+      title={title}
+      description="You can change the name and description later."
+    >
+      {onDescribeTask ? (
+        <p className="mb-4 rounded-md border border-dashed p-2 text-sm text-muted-foreground">
+          Rather say what it should do?{" "}
+          <button
+            type="button"
+            className="font-medium text-foreground underline underline-offset-2"
+            onClick={onDescribeTask}
+          >
+            Describe a task…
+          </button>
+        </p>
+      ) : null}
+      <form onSubmit={submit} className="space-y-4" noValidate>
+        <Field label="Name" htmlFor="workflow-name" error={nameError}>
+          <Input
+            id="workflow-name"
+            name="name"
+            defaultValue={initial?.name}
+            maxLength={120}
+            aria-invalid={Boolean(nameError)}
+            autoFocus
+          />
+        </Field>
+        <Field label="Description" htmlFor="workflow-description" error={errors.description}>
+          <Input
+            id="workflow-description"
+            name="description"
+            defaultValue={initial?.description}
+            maxLength={2000}
+          />
+        </Field>
+        {templates ? (
+          <Field label="Start from" htmlFor="workflow-template">
+            <select
+              id="workflow-template"
+              name="template"
+              className="h-10 w-full rounded-md border bg-card px-3 text-sm"
+              defaultValue=""
+            >
+              <option value="">A blank canvas</option>
+              {templates.map((t) => (
+                <option key={t.slug} value={t.slug}>
+                  {t.name} ({t.nodeCount} nodes)
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
+        {errors.form ? (
+          <p role="alert" className="text-sm text-danger">
+            {errors.form}
+          </p>
+        ) : null}
+        <DialogActions submitLabel={submitLabel} isPending={isPending} />
+      </form>
+    </Dialog>
   );
 }
