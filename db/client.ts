@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -12,8 +13,16 @@ import { lockDataDir } from "./lock";
 import { ThreadedPGlite } from "./pglite-thread";
 
 export type Schema = typeof schema;
-/** A database or a transaction: repositories take either, so a service can compose them in one transaction. */
+/**
+ * A database or a transaction of it: repositories take either, so a service can compose them in
+ * one transaction. A transaction (`Tx`, from either driver: PGlite or node-postgres) is one as it is.
+ */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * A transaction, what `db.transaction(async (tx) => …)` hands over: functions that only make
+ * sense inside one (row locks held until commit) take this instead of `Db`.
+ */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 export interface Database {
   db: Db;
@@ -58,7 +67,7 @@ export async function openDatabase(
       throw error;
     }
     return {
-      db: db as unknown as Db,
+      db,
       kind: "postgres",
       ping: async () => (await pool.query("select 1")).rowCount === 1,
       close: () => {
@@ -93,7 +102,7 @@ export async function openDatabase(
     throw error;
   }
   return {
-    db: db as unknown as Db,
+    db,
     kind: "pglite",
     ping: async () => (await client.query("select 1")).rows.length === 1,
     close: async () => {

@@ -152,8 +152,7 @@ export async function rotateStoredSecrets(
   db: Db,
   keys: SecretKeys = getSecretKeys(),
 ): Promise<RotationCount[]> {
-  return db.transaction(async (txRaw) => {
-    const tx = txRaw as unknown as Db;
+  return db.transaction(async (tx) => {
     const counts: RotationCount[] = [];
     const unreadable: string[] = [];
     for (const column of ENCRYPTED_COLUMNS) {

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import {
   experiments,
   learningState,
@@ -28,7 +28,7 @@ export async function findLearningState(
  * otherwise both find nothing to lock, and the later save would drop the earlier one's figures.
  */
 export async function lockLearningState(
-  db: Db,
+  db: Tx,
   tenantId: string,
   empty: { book: unknown; preferences: unknown },
 ): Promise<LearningStateRow> {
@@ -207,7 +207,7 @@ export async function findRunningExperimentsOf(
 }
 
 /** The running ones among these experiments, locked for the transaction (one a person stopped meanwhile is left alone). */
-export async function lockRunningExperiments(db: Db, ids: string[]): Promise<ExperimentRow[]> {
+export async function lockRunningExperiments(db: Tx, ids: string[]): Promise<ExperimentRow[]> {
   if (ids.length === 0) return [];
   return db
     .select()

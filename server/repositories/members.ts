@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { apiTokens, invitations, memberships, users, type Role } from "@/db/schema";
 import { afterCursor, decodeCursor, encodeCursor, type Page } from "./pagination";
 
@@ -69,7 +69,7 @@ export async function findMember(
  * The tenant's owners, locked until the transaction ends: two owners demoting each other at the
  * same moment cannot both see "another owner remains".
  */
-export async function lockOwnerIds(db: Db, tenantId: string): Promise<string[]> {
+export async function lockOwnerIds(db: Tx, tenantId: string): Promise<string[]> {
   const rows = await db
     .select({ userId: memberships.userId })
     .from(memberships)

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lte, or, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import {
   memberships,
   users,
@@ -118,7 +118,7 @@ export async function deleteSchedule(db: Db, tenantId: string, id: string): Prom
  * fire unfinished (`leasedBy` still set: the process that took it stopped before starting the run).
  * SKIP LOCKED: a row another scheduler is deciding on right now is left to it, never waited for.
  */
-export async function lockDueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
+export async function lockDueSchedules(db: Tx, now: Date, limit: number): Promise<ScheduleRow[]> {
   const leaseFree = or(
     isNull(workflowTriggers.leasedUntil),
     lte(workflowTriggers.leasedUntil, now),

@@ -306,14 +306,14 @@ async function resolveByWatcher(
     const patch = fields
       ? (({ points, ...rest }) => ({ ...rest, evidence: { ...existing.evidence, points } }))(fields)
       : {};
-    const row = await alertsRepo.resolveAlertIfOpen(tx as unknown as Db, tenantId, existing.id, {
+    const row = await alertsRepo.resolveAlertIfOpen(tx, tenantId, existing.id, {
       ...patch,
       status: "resolved",
       resolvedAt: new Date(now),
       resolution: "auto",
     });
     if (row)
-      await auditAsWatcher(tx as unknown as Db, tenantId, "alert.resolve", existing.id, {
+      await auditAsWatcher(tx, tenantId, "alert.resolve", existing.id, {
         resolution: "auto",
         metric: existing.metric,
         subject: existing.subject,
@@ -353,7 +353,7 @@ async function openAlert(
     new Date(alert.openedAt - resolutionMs(m, deps.bucketMs)),
   );
   const created = await db.transaction(async (tx) => {
-    const row = await alertsRepo.insertAlert(tx as unknown as Db, {
+    const row = await alertsRepo.insertAlert(tx, {
       tenantId: tenantId,
       metric: m.metric,
       subject,
@@ -372,7 +372,7 @@ async function openAlert(
       calmCount: alert.calmPoints,
       evidence: { runIds, points: [[anomaly.at, anomaly.value]] },
     });
-    await auditAsWatcher(tx as unknown as Db, tenantId, "alert.open", row.id, {
+    await auditAsWatcher(tx, tenantId, "alert.open", row.id, {
       metric: m.metric,
       subject,
       severity: row.severity,

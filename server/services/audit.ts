@@ -1,4 +1,4 @@
-import type { Db } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { z } from "zod";
 import {
   insertAuditLog,
@@ -31,11 +31,11 @@ export interface AuditFields {
  */
 export function withAudit<T>(
   ctx: ServiceContext & { tenant?: { id: string } },
-  work: (tx: Db) => Promise<{ value: T; audit: AuditFields }>,
+  work: (tx: Tx) => Promise<{ value: T; audit: AuditFields }>,
 ): Promise<T> {
   return ctx.db.transaction(async (tx) => {
-    const { value, audit } = await work(tx as unknown as Db);
-    await insertAuditLog(tx as unknown as Db, toAuditEntry(ctx, audit));
+    const { value, audit } = await work(tx);
+    await insertAuditLog(tx, toAuditEntry(ctx, audit));
     return value;
   });
 }

@@ -260,14 +260,14 @@ export async function signUpWithInvitation(
   const passwordHash = await hashPassword(input.password);
   try {
     return await ctx.db.transaction(async (tx) => {
-      const user = await insertUser(tx as unknown as Db, {
+      const user = await insertUser(tx, {
         email: input.email,
         name: input.name,
         passwordHash,
         isSuperadmin: false,
       });
       const actor = { userId: user.id, email: user.email, name: user.name, isSuperadmin: false };
-      const outcome = await join({ db: tx as unknown as Db, actor, meta: ctx.meta }, found, {
+      const outcome = await join({ db: tx, actor, meta: ctx.meta }, found, {
         newAccount: true,
       });
       return { ...outcome, email: user.email };

@@ -93,16 +93,15 @@ export async function learnFromPublishedProposal(
   const proposed = renameServers(loadWorkflowDocument(proposal.document), shortNames);
   const saved = renameServers(loadWorkflowDocument(published), shortNames);
   await db.transaction(async (tx) => {
-    const txDb = tx as unknown as Db;
-    const row = await repo.lockLearningState(txDb, tenantId, emptyLearningState());
+    const row = await repo.lockLearningState(tx, tenantId, emptyLearningState());
     const preferences = learnFromEdit(row.preferences as PreferenceCounters, proposed, saved);
-    await repo.saveLearningState(txDb, {
+    await repo.saveLearningState(tx, {
       tenantId,
       book: row.book,
       preferences,
       outcomes: row.outcomes,
     });
-    await repo.markProposalLearned(txDb, workflowId);
+    await repo.markProposalLearned(tx, workflowId);
   });
 }
 

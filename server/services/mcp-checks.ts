@@ -128,7 +128,7 @@ export async function runHealthRound(
     }
     const at = new Date();
     await db.transaction(async (tx) => {
-      await checks.insertCheck(tx as unknown as Db, {
+      await checks.insertCheck(tx, {
         tenantId: installation.tenantId,
         installationId: installation.id,
         catalogEntryId: entry.id,
@@ -139,15 +139,15 @@ export async function runHealthRound(
         report: { error: probe.error, unusableTools: probe.unusableTools },
         createdAt: at,
       });
-      await installations.setInstallationHealth(
-        tx as unknown as Db,
-        installation.tenantId,
-        installation.id,
-        { status: probe.status, latencyMs: probe.latencyMs, lastError: probe.error, at },
-      );
+      await installations.setInstallationHealth(tx, installation.tenantId, installation.id, {
+        status: probe.status,
+        latencyMs: probe.latencyMs,
+        lastError: probe.error,
+        at,
+      });
       // The anomaly watcher's series of this server's health (mcp.health_failure_rate).
       const bucketMs = getEnv().anomaly.bucketMs;
-      await addToRollups(tx as unknown as Db, [
+      await addToRollups(tx, [
         {
           tenantId: installation.tenantId,
           source: "mcp_health",

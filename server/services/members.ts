@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES, type Role } from "@/db/schema";
 import { AppError, forbidden, notFound } from "@/engine/errors";
-import type { Db } from "@/db/client";
+import type { Tx } from "@/db/client";
 import * as repo from "@/server/repositories/members";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
@@ -64,7 +64,7 @@ async function memberToChange(ctx: TenantContext, userId: string, verb: "change"
  * (someone may have made them owner a moment ago), the owner-only rule again, and the last owner.
  */
 async function assertOwnersStay(
-  tx: Db,
+  tx: Tx,
   ctx: TenantContext,
   member: { userId: string; name: string },
   what: "removed" | "demoted",

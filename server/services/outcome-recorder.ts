@@ -143,8 +143,7 @@ export class OutcomeRecorder {
     for (const [tenantId, runs] of chunks) {
       const experimentScores = await this.scoreForExperiments(tenantId, runs);
       await this.db.transaction(async (tx) => {
-        const db = tx as unknown as Db;
-        const running = await repo.findRunningExperimentsOf(db, tenantId, [
+        const running = await repo.findRunningExperimentsOf(tx, tenantId, [
           ...new Set(runs.map((r) => r.workflowId)),
         ]);
         const experimentsByWorkflow = new Map(running.map((e) => [e.workflowId, e]));
@@ -166,7 +165,7 @@ export class OutcomeRecorder {
             : { experimentId: null, arm: null };
         };
         const inserted = await repo.insertOutcomes(
-          db,
+          tx,
           runs.map((run) => ({
             runId: run.runId,
             tenantId,
@@ -184,7 +183,7 @@ export class OutcomeRecorder {
         );
         if (inserted.length === 0) return;
 
-        const state = await repo.lockLearningState(db, tenantId, emptyLearningState());
+        const state = await repo.lockLearningState(tx, tenantId, emptyLearningState());
         let book = state.book as LearningBook;
         for (const o of inserted) {
           book = recordOutcome(book, {
@@ -198,14 +197,14 @@ export class OutcomeRecorder {
             cost: o.costUsd,
           });
         }
-        await repo.saveLearningState(db, {
+        await repo.saveLearningState(tx, {
           tenantId,
           book,
           preferences: state.preferences,
           outcomes: state.outcomes + inserted.length,
         });
 
-        const locked = await repo.lockRunningExperiments(db, [
+        const locked = await repo.lockRunningExperiments(tx, [
           ...new Set(inserted.flatMap((o) => (o.experimentId ? [o.experimentId] : []))),
         ]);
         for (const row of locked) {
@@ -219,7 +218,7 @@ export class OutcomeRecorder {
                 cost: o.costUsd,
               });
           const stopped = experiment.result?.status === "stopped";
-          await repo.updateExperiment(db, row.id, {
+          await repo.updateExperiment(tx, row.id, {
             state: experiment,
             ...(stopped
               ? { status: "completed" as const, result: experiment.result, endedAt: new Date() }

@@ -64,11 +64,7 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
   const outcome: TickOutcome = { started: 0, replayed: 0, refused: 0, failed: 0, skipped: 0 };
 
   const fires = await deps.db.transaction(async (tx) => {
-    const rows = await repo.lockDueSchedules(
-      tx as unknown as Db,
-      now,
-      deps.batchSize ?? DEFAULT_BATCH,
-    );
+    const rows = await repo.lockDueSchedules(tx, now, deps.batchSize ?? DEFAULT_BATCH);
     const taken: Fire[][] = [];
     for (const schedule of rows) {
       const config = readScheduleConfig(schedule.config);
@@ -77,7 +73,7 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
         console.error(
           `Schedule ${schedule.id} has settings that cannot be read; it will not fire until it is saved again.`,
         );
-        await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
+        await repo.setScheduleFire(tx, schedule.id, {
           nextFireAt: null,
           lastFiredAt: schedule.lastFiredAt,
           leasedBy: null,
@@ -106,7 +102,7 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
         console.error(
           `Schedule ${schedule.id}: its expression "${config.cron}" (${config.timezone}) cannot be read, so it is parked: ${messageOf(error)}`,
         );
-        await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
+        await repo.setScheduleFire(tx, schedule.id, {
           nextFireAt: null,
           lastFiredAt: schedule.lastFiredAt,
           leasedBy: null,
@@ -124,7 +120,7 @@ export async function tickSchedules(deps: SchedulerDeps): Promise<TickOutcome> {
       const unique = times.filter(
         (at, i) => times.findIndex((other) => other.getTime() === at.getTime()) === i,
       );
-      await repo.setScheduleFire(tx as unknown as Db, schedule.id, {
+      await repo.setScheduleFire(tx, schedule.id, {
         nextFireAt: decision ? decision.nextFireAt : schedule.nextFireAt,
         lastFiredAt: decision?.fireAt ?? schedule.lastFiredAt,
         leasedBy: unique.length ? deps.workerId : null,
