@@ -71,6 +71,8 @@ export class McpConnection {
       /** How long a start waits for npx to install the server's package (the install goes on after). */
       npxInstallWaitMs?: number;
       onClosed?: (connection: McpConnection, unexpected: boolean) => void;
+      /** How the session reaches its server; tests pass linked in-memory transports. */
+      createTransport?: (spec: LaunchSpec) => Transport;
     },
   ) {}
 
@@ -93,7 +95,7 @@ export class McpConnection {
     await ensureNpxPackage(this.name, this.spec, {
       waitMs: this.options.npxInstallWaitMs ?? NPX_INSTALL_WAIT_MS,
     });
-    const transport = createTransport(this.spec);
+    const transport = (this.options.createTransport ?? createTransport)(this.spec);
     this.transport = transport;
     if (this.spec.transport === "stdio") {
       (transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) =>

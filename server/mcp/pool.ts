@@ -1,3 +1,4 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { raceAbort } from "@/engine/runtime/race-abort";
 import { McpConnection, type CallOptions, type ToolResult } from "./connection";
 import { McpToolError } from "./errors";
@@ -17,6 +18,11 @@ export type PoolOptions = {
   idleMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * How a connection reaches its server (default: a process for stdio, HTTP otherwise). The pool's
+   * own logic (restart, backoff, timeouts, cancel) is tested over the SDK's in-memory transport.
+   */
+  createTransport?: (spec: LaunchSpec) => Transport;
 };
 
 export type ConnectionDiagnostics = {
@@ -55,7 +61,8 @@ function abandonable<T>(promise: Promise<T>, signal: AbortSignal, name: string):
 
 export class McpPool {
   private readonly entries = new Map<string, Entry>();
-  private readonly options: Required<PoolOptions>;
+  private readonly options: Required<Omit<PoolOptions, "createTransport">> &
+    Pick<PoolOptions, "createTransport">;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(options: PoolOptions = {}) {
@@ -64,6 +71,7 @@ export class McpPool {
       idleMs: options.idleMs ?? 10 * 60_000,
       backoffBaseMs: options.backoffBaseMs ?? 250,
       backoffMaxMs: options.backoffMaxMs ?? 30_000,
+      createTransport: options.createTransport,
     };
   }
 
@@ -131,6 +139,7 @@ export class McpPool {
     if (wait > 0) await sleep(wait);
     const connection = new McpConnection(entry.name, entry.spec, {
       connectTimeoutMs: this.options.connectTimeoutMs,
+      ...(this.options.createTransport ? { createTransport: this.options.createTransport } : {}),
       onClosed: (closed, unexpected) => {
         entry.lastStderr = closed.stderr.value;
         if (entry.connection !== closed) return;
