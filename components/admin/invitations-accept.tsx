@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { signIn, signOut, useSession } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
@@ -129,14 +130,7 @@ function AcceptSignedIn({ token, signedInAs }: { token: string; signedInAs: stri
       <p className="text-sm text-muted-foreground">
         Signed in as <span className="font-medium text-foreground">{signedInAs}</span>.
       </p>
-      {accept.error ? (
-        <p
-          role="alert"
-          className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
-        >
-          {accept.error.message}
-        </p>
-      ) : null}
+      <FormError variant="box">{accept.error?.message}</FormError>
       <div className="flex flex-wrap gap-2">
         <Button onClick={() => accept.mutate({ token })} disabled={accept.isPending || isOpening}>
           {accept.isPending || isOpening ? <Spinner /> : null}
@@ -271,14 +265,7 @@ function AcceptSignedOut({ token, boundEmail }: { token: string; boundEmail: str
         <p id="signup-password-hint" className="-mt-2 text-xs text-muted-foreground">
           At least {MIN_PASSWORD_LENGTH} characters.
         </p>
-        {errors.form ? (
-          <p
-            role="alert"
-            className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
-          >
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError variant="box">{errors.form}</FormError>
         <Button type="submit" className="w-full" disabled={signUp.isPending || isSigningIn}>
           {signUp.isPending || isSigningIn ? <Spinner /> : null}
           Create account and join

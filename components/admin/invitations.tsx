@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { MailPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -208,11 +209,7 @@ function InviteDialog({
               ))}
             </select>
           </Field>
-          {errors.form ? (
-            <p role="alert" className="text-sm text-danger">
-              {errors.form}
-            </p>
-          ) : null}
+          <FormError>{errors.form}</FormError>
           <DialogActions submitLabel="Create link" isPending={invite.isPending} />
         </form>
       )}

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -104,11 +105,7 @@ export function LimitsFormDialog({
             </Field>
           );
         })}
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel="Save limits" isPending={update.isPending} />
       </form>
     </Dialog>

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Plus, Trash2 } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -125,9 +126,7 @@ export function ModelPrices({
                     onChange={(e) => change(row.key, { model: e.target.value })}
                   />
                   {showProblems && problems[i] ? (
-                    <p role="alert" className="mt-1 text-xs text-danger">
-                      {problems[i]}
-                    </p>
+                    <FormError className="mt-1 text-xs">{problems[i]}</FormError>
                   ) : null}
                 </td>
                 <td className="pr-2 pb-2">

@@ -5,6 +5,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { CheckCircle2, KeyRound, PlugZap, XCircle } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { dateTimeFormat } from "@/components/runs/format";
 import { useTRPC } from "@/components/trpc/react";
@@ -234,11 +235,7 @@ function ProviderCard({ provider }: { provider: Provider }) {
             .
           </p>
         </Field>
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger md:col-span-2">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError className="md:col-span-2">{errors.form}</FormError>
         <div className="flex flex-wrap items-center gap-2 md:col-span-2">
           <Button type="submit" disabled={save.isPending}>
             {save.isPending ? <Spinner /> : null}
@@ -355,11 +352,7 @@ function RemoveProviderDialog({
         }}
         className="space-y-4"
       >
-        {remove.error ? (
-          <p role="alert" className="text-sm text-danger">
-            {remove.error.message}
-          </p>
-        ) : null}
+        <FormError>{remove.error?.message}</FormError>
         <DialogActions submitLabel="Remove" isPending={remove.isPending} />
       </form>
     </Dialog>

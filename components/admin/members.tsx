@@ -4,6 +4,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-q
 import { Users } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
@@ -187,11 +188,7 @@ function MemberList() {
           </>
         }
       >
-        {remove.error ? (
-          <p role="alert" className="mb-4 text-sm text-danger">
-            {remove.error.message}
-          </p>
-        ) : null}
+        <FormError className="mb-4">{remove.error?.message}</FormError>
         <form
           onSubmit={(e) => {
             e.preventDefault();

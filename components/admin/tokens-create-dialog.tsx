@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -171,11 +172,7 @@ function CreateTokenForm({
             ))}
           </div>
         )}
-        {errors.scopes ? (
-          <p id="token-scopes-error" role="alert" className="text-sm text-danger">
-            {errors.scopes}
-          </p>
-        ) : null}
+        <FormError id="token-scopes-error">{errors.scopes}</FormError>
       </fieldset>
       <div className="grid gap-3 sm:grid-cols-2">
         <div className="space-y-1.5">
@@ -205,16 +202,8 @@ function CreateTokenForm({
           </Field>
         ) : null}
       </div>
-      {errors.expiry ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.expiry}
-        </p>
-      ) : null}
-      {errors.form ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError>{errors.expiry}</FormError>
+      <FormError>{errors.form}</FormError>
       <DialogActions submitLabel="Create token" isPending={isPending} />
     </form>
   );

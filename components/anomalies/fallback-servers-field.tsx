@@ -1,6 +1,7 @@
 "use client";
 
 import { ArrowRight, Plus, X } from "lucide-react";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 
 export interface FallbackPair {
@@ -109,11 +110,7 @@ export function FallbackServersField({
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p id="fallbackServers-error" role="alert" className="text-sm text-danger">
-          {error}
-        </p>
-      ) : null}
+      <FormError id="fallbackServers-error">{error}</FormError>
       {isDisabled || serverNames.length < 2 ? null : (
         <Button
           size="sm"

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -122,7 +123,7 @@ export function AnomalySettingsForm({
               </label>
             ))}
           </div>
-          <FieldError id="sensitivity" message={errors.sensitivity} />
+          <FormError id="sensitivity-error">{errors.sensitivity}</FormError>
           <MetricSensitivityFields
             metrics={settings.metrics}
             value={metricSensitivity}
@@ -157,7 +158,7 @@ export function AnomalySettingsForm({
               </li>
             ))}
           </ul>
-          <FieldError id="rules" message={errors.rules} />
+          <FormError id="rules-error">{errors.rules}</FormError>
           <FallbackServersField
             pairs={pairs}
             onChange={setPairs}
@@ -182,11 +183,7 @@ export function AnomalySettingsForm({
           />
         </Section>
       </fieldset>
-      {errors.form ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError>{errors.form}</FormError>
       {canEdit ? (
         <Button type="submit" disabled={save.isPending}>
           {save.isPending ? <Spinner /> : null}
@@ -217,14 +214,5 @@ function Section({
       </div>
       {children}
     </section>
-  );
-}
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <p id={`${id}-error`} role="alert" className="text-sm text-danger">
-      {message}
-    </p>
   );
 }

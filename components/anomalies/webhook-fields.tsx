@@ -1,6 +1,7 @@
 "use client";
 
 import { KeyRound } from "lucide-react";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 
@@ -106,11 +107,7 @@ export function WebhookFields({
               </>
             )}
           </div>
-          {errors.webhookSecret ? (
-            <p role="alert" className="text-sm text-danger">
-              {errors.webhookSecret}
-            </p>
-          ) : null}
+          <FormError>{errors.webhookSecret}</FormError>
         </div>
       )}
     </fieldset>

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -10,17 +11,6 @@ import { DialogActions } from "@/components/ui/dialog-actions";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
-
-function FormError({ message }: { message?: string }) {
-  return message ? (
-    <p
-      role="alert"
-      className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
-    >
-      {message}
-    </p>
-  ) : null;
-}
 
 /** Changes the password; the server signs out every other session of the account. */
 export function ChangePasswordDialog({
@@ -112,7 +102,7 @@ export function ChangePasswordDialog({
               required
             />
           </Field>
-          <FormError message={errors.form} />
+          <FormError variant="box">{errors.form}</FormError>
           <DialogActions submitLabel="Change password" isPending={change.isPending} />
         </form>
       )}
@@ -151,7 +141,7 @@ export function SignOutEverywhereDialog({
       description="Every browser and device signed in to your account is signed out at once, this one too. API tokens keep working: revoke them under Admin → API tokens."
     >
       <div className="space-y-4">
-        <FormError message={end.error?.message} />
+        <FormError variant="box">{end.error?.message}</FormError>
         <div className="flex justify-end gap-2">
           <DialogClose>
             <Button variant="secondary">Cancel</Button>

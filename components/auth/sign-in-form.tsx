@@ -2,6 +2,7 @@
 
 import { getProviders, signIn } from "next-auth/react";
 import { useEffect, useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
@@ -80,14 +81,7 @@ export function SignInForm({
             required
           />
         </Field>
-        {error ? (
-          <p
-            role="alert"
-            className="rounded-md border border-danger/40 bg-danger/5 px-3 py-2 text-sm text-danger"
-          >
-            {error}
-          </p>
-        ) : null}
+        <FormError variant="box">{error}</FormError>
         <Button type="submit" className="w-full" disabled={isPending}>
           {isPending ? <Spinner label="Signing in" /> : null}
           Sign in

@@ -5,6 +5,7 @@ import { Sparkles } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type KeyboardEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -207,20 +208,14 @@ function DescribeTaskBody({
 
       {asked && shown && !proposal.isError ? (
         <div className="mt-4 space-y-2 border-t pt-4">
-          {create.error ? (
-            <p role="alert" className="text-sm text-danger">
-              {create.error.message}
-            </p>
-          ) : null}
+          <FormError>{create.error?.message}</FormError>
           {isStale ? (
             <p className="text-sm text-muted-foreground">
               The task changed: propose again to plan it.
             </p>
           ) : null}
           {refine.error ? (
-            <p role="alert" className="text-sm text-danger">
-              {refine.error.message}
-            </p>
+            <FormError>{refine.error.message}</FormError>
           ) : refine.data && !refine.data.refined ? (
             <p role="status" className="text-sm text-muted-foreground">
               The model kept the proposal as it was

@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { CircleCheck, Sparkles } from "lucide-react";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
@@ -85,11 +86,9 @@ export function RecommendedServers() {
           Recommend
         </Button>
       </form>
-      {error ? (
-        <p id="recommend-error" role="alert" className="mt-2 text-sm text-danger">
-          {error}
-        </p>
-      ) : null}
+      <FormError id="recommend-error" className="mt-2">
+        {error}
+      </FormError>
 
       {asked === null || error ? null : recommend.isPending ? (
         <div className="mt-3">

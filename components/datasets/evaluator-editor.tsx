@@ -5,6 +5,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { useId, useMemo, useState, type ReactNode } from "react";
 import { z } from "zod";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
@@ -175,9 +176,7 @@ export function EvaluatorEditor({
         </ol>
       )}
       {listProblems.map((message) => (
-        <p key={message} role="alert" className="text-sm text-danger">
-          {message}
-        </p>
+        <FormError key={message}>{message}</FormError>
       ))}
       {canEdit ? (
         <div className="flex items-center gap-3">
@@ -264,9 +263,9 @@ function EvaluatorCard({
         )}
       </div>
       {top.map((message) => (
-        <p key={message} role="alert" className="mb-2 text-sm text-danger">
+        <FormError key={message} className="mb-2">
           {message}
-        </p>
+        </FormError>
       ))}
       <fieldset disabled={readOnly} className="space-y-3">
         <div className="grid gap-3 sm:grid-cols-2">
@@ -331,9 +330,7 @@ function TextField({
       />
       {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
       {problems?.map((p) => (
-        <p key={p} role="alert" className="text-sm text-danger">
-          {p}
-        </p>
+        <FormError key={p}>{p}</FormError>
       ))}
     </div>
   );

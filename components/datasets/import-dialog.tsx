@@ -4,6 +4,7 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { FileUp } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC, useTRPCClient } from "@/components/trpc/react";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
 import { Button } from "@/components/ui/button";
@@ -265,11 +266,7 @@ function ImportForm({
             </div>
           ) : null}
         </div>
-        {fileError ? (
-          <p role="alert" className="text-sm text-danger">
-            {fileError}
-          </p>
-        ) : null}
+        <FormError>{fileError}</FormError>
         {text.length > EDITABLE_CHARS ? (
           <p className="text-sm text-muted-foreground">
             {fileName ?? "The pasted text"} ({Math.round(text.length / 1024)} KB) is loaded; it is
@@ -322,9 +319,7 @@ function ImportForm({
             Preview {isPreviewing ? <Spinner label="Updating the preview" /> : null}
           </h3>
           {previewQuery.isError ? (
-            <p role="alert" className="text-sm text-danger">
-              The preview failed: {previewQuery.error.message}
-            </p>
+            <FormError>The preview failed: {previewQuery.error.message}</FormError>
           ) : null}
           {fileProblems.length ? (
             <ul aria-label="Problems with the file" className="space-y-1 text-sm text-danger">
@@ -458,9 +453,9 @@ function MappingTable({
                       ))}
                     </select>
                     {problems.map((p) => (
-                      <p key={p.message} role="alert" className="mt-1 text-xs text-danger">
+                      <FormError key={p.message} className="mt-1 text-xs">
                         {p.message}
-                      </p>
+                      </FormError>
                     ))}
                   </td>
                   <td className="px-3 py-2 align-top">
@@ -508,9 +503,7 @@ function MappingTable({
         </div>
       ) : null}
       {general.map((p) => (
-        <p key={p.message} role="alert" className="text-sm text-danger">
-          {p.message}
-        </p>
+        <FormError key={p.message}>{p.message}</FormError>
       ))}
     </section>
   );

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -166,11 +167,7 @@ function ItemForm({
               onChange={(e) => set({ reference: e.target.value })}
               aria-invalid={Boolean(errors.reference)}
             />
-            {errors.reference ? (
-              <p role="alert" className="text-sm text-danger">
-                {errors.reference}
-              </p>
-            ) : null}
+            <FormError>{errors.reference}</FormError>
           </>
         )}
       </fieldset>
@@ -182,11 +179,7 @@ function ItemForm({
           placeholder="Separated by commas, e.g. vip, edge case"
         />
       </Field>
-      {errors.form || serverError ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.form ?? serverError}
-        </p>
-      ) : null}
+      {errors.form || serverError ? <FormError>{errors.form ?? serverError}</FormError> : null}
       <DialogActions submitLabel={item ? "Save item" : "Add item"} isPending={save.isPending} />
     </form>
   );

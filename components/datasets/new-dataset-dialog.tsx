@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -77,11 +78,7 @@ export function NewDatasetDialog({
             placeholder="What these items test (optional)"
           />
         </Field>
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel="Create dataset" isPending={create.isPending} />
       </form>
     </Dialog>

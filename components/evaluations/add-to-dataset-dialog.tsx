@@ -5,6 +5,7 @@ import { DatabasePlus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -170,11 +171,7 @@ function AddToDatasetForm({
             ? "Evaluators that compare with a reference (exact match, contains, similarity) score later outputs against this one."
             : "Only a completed run has an output to keep."}
         </p>
-        {errors.withOutput ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.withOutput}
-          </p>
-        ) : null}
+        <FormError>{errors.withOutput}</FormError>
       </div>
       <Field label="Tags (comma-separated, optional)" htmlFor="add-run-tags" error={errors.tags}>
         <Input
@@ -184,11 +181,7 @@ function AddToDatasetForm({
           onChange={(e) => setTags(e.target.value)}
         />
       </Field>
-      {errors.form || errors.runId ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.runId ?? errors.form}
-        </p>
-      ) : null}
+      {errors.form || errors.runId ? <FormError>{errors.runId ?? errors.form}</FormError> : null}
       <DialogActions submitLabel="Add to dataset" isPending={isPending} />
     </form>
   );

@@ -5,6 +5,7 @@ import { FlaskConical } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -180,9 +181,9 @@ function StartEvaluationForm({
         )}
       </Field>
       {dataset.data && !dataset.data.dataset.evaluators.length ? (
-        <p role="alert" className="text-sm text-danger">
+        <FormError>
           The dataset has no evaluators yet: add at least one on the dataset page before evaluating.
-        </p>
+        </FormError>
       ) : null}
       <Field
         label="Workflow version"
@@ -225,11 +226,7 @@ function StartEvaluationForm({
           onChange={(e) => setConcurrency(e.target.value)}
         />
       </Field>
-      {errors.form ? (
-        <p role="alert" className="text-sm text-danger">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError>{errors.form}</FormError>
       <DialogActions submitLabel="Start evaluation" isPending={start.isPending} />
     </form>
   );

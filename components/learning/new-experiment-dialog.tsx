@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { EvaluatorListSchema } from "@/engine/evaluation";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -259,11 +260,7 @@ export function NewExperimentDialog({
             numberOf(versionB) ? `v${numberOf(versionB)}` : "B",
           ]}
         />
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel="Start experiment" isPending={start.isPending} />
       </form>
     </Dialog>

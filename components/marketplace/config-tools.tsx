@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, Upload } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
 import { toast } from "sonner";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -142,11 +143,7 @@ function ImportDialog() {
             />
           </Field>
         )}
-        {importEntries.error ? (
-          <p role="alert" className="text-sm text-danger">
-            {messageOf(importEntries.error)}
-          </p>
-        ) : null}
+        {importEntries.error ? <FormError>{messageOf(importEntries.error)}</FormError> : null}
         {importEntries.data?.skipped.length ? (
           <div role="status" className="rounded-md border p-3 text-sm">
             <p className="font-medium">Imported {importEntries.data.imported.length}; skipped:</p>

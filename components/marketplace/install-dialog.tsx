@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import type { InstallInput } from "@/engine/schema/catalog";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
@@ -174,11 +175,7 @@ export function InstallDialog({
             </p>
           </Field>
         ))}
-        {target === "form" ? (
-          <p role="alert" className="text-sm text-danger">
-            {serverError}
-          </p>
-        ) : null}
+        {target === "form" ? <FormError>{serverError}</FormError> : null}
         <DialogActions submitLabel={existing ? "Save" : "Install"} isPending={mutation.isPending} />
       </form>
     </Dialog>

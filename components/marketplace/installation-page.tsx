@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, Lock, Pencil } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { useMe } from "@/components/shell/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -139,11 +140,7 @@ export function InstallationPage({ id }: { id: string }) {
               {data.latencyMs !== null ? ` · ${data.latencyMs} ms` : ""}
               {data.connection ? ` · connection ${data.connection.state}` : ""}
             </p>
-            {data.lastError ? (
-              <p role="alert" className="text-sm text-danger">
-                {data.lastError}
-              </p>
-            ) : null}
+            <FormError>{data.lastError}</FormError>
             {report?.stderr ? (
               <details>
                 <summary className="cursor-pointer text-sm">

@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Play, RotateCcw } from "lucide-react";
 import { useId, useState } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { ErrorState, Spinner } from "@/components/ui/states";
@@ -116,11 +117,7 @@ function RerunPanel({
             }
           }}
         />
-        {parseError ? (
-          <p role="alert" className="text-sm text-danger">
-            Not valid inputs: {parseError}
-          </p>
-        ) : null}
+        {parseError ? <FormError>Not valid inputs: {parseError}</FormError> : null}
       </div>
       <div className="flex flex-wrap gap-2">
         <Button onClick={submit} disabled={rerun.isPending} title="Ctrl+Enter">

@@ -3,6 +3,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { Plus, Trash2 } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 import { fieldErrorsOf } from "@/components/ui/field-errors";
 import { Field, Input, Label } from "@/components/ui/input";
@@ -270,9 +271,7 @@ export function WebhookForm({
         ) : null}
       </fieldset>
       {clientError || errors.config || errors.form ? (
-        <p role="alert" className="text-sm text-danger">
-          {clientError ?? errors.config ?? errors.form}
-        </p>
+        <FormError>{clientError ?? errors.config ?? errors.form}</FormError>
       ) : null}
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>

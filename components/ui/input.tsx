@@ -6,6 +6,7 @@ import {
 } from "react";
 import { Search } from "lucide-react";
 import { cn } from "./cn";
+import { FormError } from "./form-error";
 
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(
   function Input({ className, ...props }, ref) {
@@ -43,11 +44,7 @@ export function Field({
     <div className="space-y-1.5">
       <Label htmlFor={htmlFor}>{label}</Label>
       {children}
-      {error ? (
-        <p id={`${htmlFor}-error`} role="alert" className="text-sm text-danger">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={`${htmlFor}-error`}>{error}</FormError>
     </div>
   );
 }

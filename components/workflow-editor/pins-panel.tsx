@@ -2,6 +2,7 @@
 
 import { Pin, X } from "lucide-react";
 import { useState } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 import { useEditor } from "./editor-context";
 
@@ -70,11 +71,7 @@ export function PinsPanel({
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
-          {problem ? (
-            <p role="alert" className="text-xs text-danger">
-              {problem}
-            </p>
-          ) : null}
+          <FormError className="text-xs">{problem}</FormError>
           <Button variant="secondary" size="sm" onClick={pinTyped} disabled={!text.trim()}>
             Pin
           </Button>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { useMe } from "@/components/shell/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
@@ -212,11 +213,7 @@ export function PublishDialog({
           </p>
         ) : null}
         {refusal ? <Refusal refusal={refusal} /> : null}
-        {blocked || error ? (
-          <p role="alert" className="text-sm text-danger">
-            {blocked ?? error}
-          </p>
-        ) : null}
+        {blocked || error ? <FormError>{blocked ?? error}</FormError> : null}
         {refusal && canManageGate ? (
           <div className="space-y-2 rounded-md border border-dashed p-3">
             <Field
@@ -405,11 +402,7 @@ function GateSettings({
               />
             </Field>
           </div>
-          {save.error && !fieldErrors ? (
-            <p role="alert" className="text-sm text-danger">
-              {save.error.message}
-            </p>
-          ) : null}
+          {save.error && !fieldErrors ? <FormError>{save.error.message}</FormError> : null}
           <div className="flex justify-end gap-2">
             {gate.data ? (
               <Button

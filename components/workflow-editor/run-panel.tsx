@@ -3,6 +3,7 @@
 import { ExternalLink, Pin, X } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useMemo } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { orderSteps } from "@/components/runs/ordered-steps";
 import { RunActions } from "@/components/runs/run-actions";
 import { StatusBadge } from "@/components/runs/status-badge";
@@ -80,11 +81,7 @@ export function RunPanel({
         </Button>
       </div>
       <RunActions runId={runId} status={state.status} />
-      {state.error ? (
-        <p role="alert" className="text-sm text-danger">
-          {state.error.message}
-        </p>
-      ) : null}
+      <FormError>{state.error?.message}</FormError>
       {step ? (
         <>
           <StepDetail step={step} steps={steps} runInput={detail.data.run.input} />

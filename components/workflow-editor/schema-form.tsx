@@ -11,6 +11,7 @@ import {
   type ReactNode,
 } from "react";
 import { z } from "zod";
+import { FormError } from "@/components/ui/form-error";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { humanize, singularize } from "./field-labels";
@@ -290,9 +291,7 @@ function ObjectListField({
         </div>
       ))}
       {problems.get(path)?.map((p) => (
-        <p key={p} role="alert" className="text-sm text-danger">
-          {p}
-        </p>
+        <FormError key={p}>{p}</FormError>
       ))}
       <Button
         variant="secondary"
@@ -338,9 +337,7 @@ export function FieldFrame({
       {children}
       {hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null}
       {problems?.map((p) => (
-        <p key={p} role="alert" className="text-sm text-danger">
-          {p}
-        </p>
+        <FormError key={p}>{p}</FormError>
       ))}
     </div>
   );
@@ -455,11 +452,7 @@ type FieldControlProps = { id: string; path: string; label: string };
 function LocalProblem({ problem }: { problem: string | null }) {
   const sink = useContext(FieldProblemContext);
   if (!problem || sink) return null;
-  return (
-    <p role="alert" className="text-sm text-danger">
-      {problem}
-    </p>
-  );
+  return <FormError>{problem}</FormError>;
 }
 
 function NumberControl({

@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { RunPrediction } from "@/components/learning/run-prediction";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
@@ -125,9 +126,7 @@ export function RunDialog({
             </Field>
           )}
           {serverError && Object.keys(errors).length === 0 ? (
-            <p role="alert" className="text-sm text-danger">
-              {serverError}
-            </p>
+            <FormError>{serverError}</FormError>
           ) : null}
           <div className="flex items-center justify-between gap-2">
             {simpleProperties(schema) ? (

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent, type ReactNode } from "react";
+import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { Field, Input } from "@/components/ui/input";
@@ -129,11 +130,7 @@ export function WorkflowFormDialog({
             </select>
           </Field>
         ) : null}
-        {errors.form ? (
-          <p role="alert" className="text-sm text-danger">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError>{errors.form}</FormError>
         <DialogActions submitLabel={submitLabel} isPending={isPending} />
       </form>
     </Dialog>
