@@ -21,6 +21,7 @@ import { findAppError, toTRPCError } from "./errors";
 import { guardRequest } from "./guards";
 import type { TenantStanding } from "@/server/repositories/tenant-limits";
 import { describeInputProblem, findInputProblem, INPUT_LIMITS } from "@/server/input-guards";
+import { observeTrpcCall } from "@/server/observability/metrics";
 
 /**
  * tRPC's one setup file: context, transformer, error shape and the procedure builders.
@@ -245,7 +246,16 @@ const checkInput = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
-const baseProcedure = t.procedure.use(mapAppErrors).use(checkInput);
+/** Counts and times each procedure call by its path, so metrics tell "run.get" from "workflow.save". */
+const observeCalls = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const code = result.ok ? "OK" : result.error.code;
+  observeTrpcCall(path, type, code, (performance.now() - started) / 1000);
+  return result;
+});
+
+const baseProcedure = t.procedure.use(observeCalls).use(mapAppErrors).use(checkInput);
 
 /** Anyone, signed in or not. */
 export const publicProcedure = baseProcedure.meta({ access: "public" });

@@ -2,6 +2,7 @@ import { createCircuitBreaker, type CircuitBreaker } from "@/engine/anomaly/circ
 import { StepError } from "@/engine/runtime/step-error";
 import { getEnv } from "@/server/env";
 import type { EventBus } from "@/server/events/bus";
+import { reportMcpState } from "@/server/observability/metrics";
 
 /** Where breaker changes travel, so every process that runs steps opens and closes the same ones. */
 export const BREAKERS_CHANNEL = "mcp-breakers";
@@ -80,6 +81,16 @@ export class BreakerRegistry {
     await bus.publish(BREAKERS_CHANNEL, message);
   }
 
+  /** How many breakers are in each state (open, half-open), for the metrics. */
+  countByState(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.entries.values()) {
+      const state = entry.breaker.state;
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   state(tenantId: string, server: string) {
     return this.entries.get(BreakerRegistry.key(tenantId, server))?.breaker.state ?? null;
   }
@@ -112,8 +123,10 @@ const globalForBreakers = globalThis as unknown as { mcpBreakers?: BreakerRegist
 
 /** The process's breakers (one registry, shared by every tenant's tool ports). */
 export function getBreakers(): BreakerRegistry {
-  globalForBreakers.mcpBreakers ??= new BreakerRegistry({
-    coolDownMs: getEnv().anomaly.breakerCoolDownMs,
-  });
+  if (!globalForBreakers.mcpBreakers) {
+    const registry = new BreakerRegistry({ coolDownMs: getEnv().anomaly.breakerCoolDownMs });
+    globalForBreakers.mcpBreakers = registry;
+    reportMcpState({ breakers: () => registry.countByState() });
+  }
   return globalForBreakers.mcpBreakers;
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpToolError } from "./errors";
 import type { LaunchSpec } from "./launch";
+import { getMetrics } from "@/server/observability/metrics";
 import { McpPool, type PoolOptions } from "./pool";
 
 // The pool's own logic (restart after a crash, backoff, timeouts that reset on progress, cancel,
@@ -89,6 +90,18 @@ async function failure(promise: Promise<unknown>): Promise<McpToolError> {
   return error as McpToolError;
 }
 
+/** A Prometheus counter's value for these labels (the registry is the process's, shared by tests). */
+async function counted(
+  metric: "mcpCalls" | "mcpRestarts",
+  labels: Record<string, string>,
+): Promise<number> {
+  const { values } = await getMetrics()[metric].get();
+  const match = values.find((v) =>
+    Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
+  );
+  return match?.value ?? 0;
+}
+
 const textOf = (result: { content: unknown[] }) =>
   result.content.map((part) => (part as { text?: string }).text ?? "").join("\n");
 const echo = (message: string) => ({ tool: "echo", args: { message } });
@@ -108,17 +121,21 @@ describe("the MCP pool over an in-memory server", () => {
   it("a crash fails the call in flight clearly, and the next call connects again", async () => {
     const servers = inMemoryServers();
     const pool = poolOver(servers, { backoffBaseMs: 10 });
-    await pool.callTool("k", "mem", spec, echo("warm"));
-    const inFlight = pool.callTool("k", "mem", spec, slow(20, 50));
+    await pool.callTool("k", "crashing", spec, echo("warm"));
+    const inFlight = pool.callTool("k", "crashing", spec, slow(20, 50));
     await sleep(30);
     await servers.servers[0]!.transport.close();
     const crashed = await failure(inFlight);
     expect(crashed.code).toBe("SERVER_CRASHED");
     expect(pool.diagnostics("k")?.failures).toBe(1);
 
-    expect(textOf(await pool.callTool("k", "mem", spec, echo("back")))).toBe("back");
+    const restartsBefore = await counted("mcpRestarts", { server: "crashing" });
+    expect(textOf(await pool.callTool("k", "crashing", spec, echo("back")))).toBe("back");
     expect(servers.servers).toHaveLength(2);
     expect(pool.diagnostics("k")).toMatchObject({ state: "ready", failures: 0 });
+    expect(await counted("mcpRestarts", { server: "crashing" })).toBe(restartsBefore + 1);
+    const calls = { server: "crashing", tool: "slow", outcome: "server_crashed" };
+    expect(await counted("mcpCalls", calls)).toBe(1);
   });
 
   it("a server that fails to start is retried after a backoff that doubles, up to its cap", async () => {
@@ -144,20 +161,28 @@ describe("the MCP pool over an in-memory server", () => {
     const pool = poolOver(servers);
     const progress: number[] = [];
     // 8 steps of 60 ms under a 300 ms timeout: only the resets let it finish.
-    const finished = await pool.callTool("k", "mem", spec, slow(8, 60), {
+    const finished = await pool.callTool("k", "timing", spec, slow(8, 60), {
       timeoutMs: 300,
       onProgress: (p) => progress.push(p.progress ?? 0),
     });
     expect(textOf(finished)).toBe("done after 8");
     expect(progress.slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
 
-    const silent = await failure(pool.callTool("k", "mem", spec, slow(1, 400), { timeoutMs: 100 }));
+    const silent = await failure(
+      pool.callTool("k", "timing", spec, slow(1, 400), { timeoutMs: 100 }),
+    );
     expect(silent.code).toBe("TIMEOUT");
     const capped = await failure(
-      pool.callTool("k", "mem", spec, slow(20, 40), { timeoutMs: 200, maxTotalTimeoutMs: 250 }),
+      pool.callTool("k", "timing", spec, slow(20, 40), { timeoutMs: 200, maxTotalTimeoutMs: 250 }),
     );
     expect(capped.code).toBe("TIMEOUT");
-    expect(textOf(await pool.callTool("k", "mem", spec, echo("still here")))).toBe("still here");
+    expect(textOf(await pool.callTool("k", "timing", spec, echo("still here")))).toBe("still here");
+    // Each call is counted by server, tool and outcome.
+    expect(await counted("mcpCalls", { server: "timing", tool: "slow", outcome: "ok" })).toBe(1);
+    expect(await counted("mcpCalls", { server: "timing", tool: "slow", outcome: "timeout" })).toBe(
+      2,
+    );
+    expect(await counted("mcpCalls", { server: "timing", tool: "echo", outcome: "ok" })).toBe(1);
     expect(servers.servers).toHaveLength(1);
   });
 

@@ -1,6 +1,7 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { raceAbort } from "@/engine/runtime/race-abort";
 import { McpConnection, type CallOptions, type ToolResult } from "./connection";
+import { countMcpRestart, observeMcpCall, reportMcpState } from "@/server/observability/metrics";
 import { McpToolError } from "./errors";
 import { fingerprintOf, type LaunchSpec } from "./launch";
 import { describeTool, type ToolDescription } from "./tool-schemas";
@@ -137,6 +138,7 @@ export class McpPool {
   private async open(entry: Entry): Promise<McpConnection> {
     const wait = entry.retryAt - Date.now();
     if (wait > 0) await sleep(wait);
+    if (entry.failures > 0) countMcpRestart(entry.name);
     const connection = new McpConnection(entry.name, entry.spec, {
       connectTimeoutMs: this.options.connectTimeoutMs,
       ...(this.options.createTransport ? { createTransport: this.options.createTransport } : {}),
@@ -197,19 +199,37 @@ export class McpPool {
     call: { tool: string; args: Record<string, unknown> },
     options: CallOptions = {},
   ): Promise<ToolResult> {
-    // The common case, a live connection, without an extra await.
-    const entry = this.entryFor(key, name, spec);
-    const live =
-      entry.connection && !entry.connection.isClosed
-        ? entry.connection
-        : await this.acquire(key, name, spec, options.signal);
-    const result = await live.callTool(call.tool, call.args, options);
-    // A full successful round trip: the server is healthy again.
-    if (entry.failures > 0) {
-      entry.failures = 0;
-      entry.lastError = null;
+    const started = performance.now();
+    let outcome = "error";
+    try {
+      // The common case, a live connection, without an extra await.
+      const entry = this.entryFor(key, name, spec);
+      const live =
+        entry.connection && !entry.connection.isClosed
+          ? entry.connection
+          : await this.acquire(key, name, spec, options.signal);
+      const result = await live.callTool(call.tool, call.args, options);
+      // A full successful round trip: the server is healthy again.
+      if (entry.failures > 0) {
+        entry.failures = 0;
+        entry.lastError = null;
+      }
+      outcome = result.isError ? "tool_error" : "ok";
+      return result;
+    } catch (error) {
+      if (error instanceof McpToolError) outcome = error.code.toLowerCase();
+      throw error;
+    } finally {
+      observeMcpCall(name, call.tool, outcome, (performance.now() - started) / 1000);
     }
-    return result;
+  }
+
+  /** Open connections, for the metrics. */
+  get openConnections(): number {
+    let open = 0;
+    for (const entry of this.entries.values())
+      if (entry.connection && !entry.connection.isClosed) open += 1;
+    return open;
   }
 
   /** The open connection for `key`, without opening one. */
@@ -277,6 +297,10 @@ const globalForPool = globalThis as unknown as { mcpPool?: McpPool };
 
 /** The process's pool, on globalThis so that Next's separate bundles and dev reloads share it. */
 export function getMcpPool(): McpPool {
-  globalForPool.mcpPool ??= new McpPool();
+  if (!globalForPool.mcpPool) {
+    const pool = new McpPool();
+    globalForPool.mcpPool = pool;
+    reportMcpState({ connections: () => pool.openConnections });
+  }
   return globalForPool.mcpPool;
 }

@@ -10,8 +10,18 @@ interface Metrics {
   stepsFinished: Counter<"kind" | "status">;
   stepDuration: Histogram<"kind" | "status">;
   queueDepth: Gauge<"state">;
+  trpcCalls: Counter<"procedure" | "type" | "code">;
+  trpcDuration: Histogram<"procedure" | "type">;
+  mcpCalls: Counter<"server" | "tool" | "outcome">;
+  mcpCallDuration: Histogram<"server" | "tool">;
+  mcpRestarts: Counter<"server">;
+  mcpConnections: Gauge;
+  mcpBreakers: Gauge<"state">;
   /** Set by the run system; read on each scrape. */
   readQueueDepth?: () => Promise<{ waiting: number; active: number }>;
+  /** Set by the process's MCP pool and breaker registry; read on each scrape. */
+  readMcpConnections?: () => number;
+  readMcpBreakers?: () => Record<string, number>;
 }
 
 const globalForMetrics = globalThis as unknown as { appMetrics?: Metrics };
@@ -75,6 +85,59 @@ export function getMetrics(): Metrics {
           if (!depth) return;
           this.set({ state: "waiting" }, depth.waiting);
           this.set({ state: "active" }, depth.active);
+        },
+      }),
+      trpcCalls: new Counter({
+        name: "maestro_trpc_calls_total",
+        help: "tRPC procedure calls, by procedure, type (query, mutation, subscription) and result code",
+        labelNames: ["procedure", "type", "code"],
+        registers: [registry],
+      }),
+      trpcDuration: new Histogram({
+        name: "maestro_trpc_call_duration_seconds",
+        help: "tRPC procedure durations (a subscription: until its stream is set up), by procedure and type",
+        labelNames: ["procedure", "type"],
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+        registers: [registry],
+      }),
+      mcpCalls: new Counter({
+        name: "maestro_mcp_calls_total",
+        help: 'MCP tool calls, by server, tool and outcome ("ok", "tool_error" for a result with isError, or the failure code such as "timeout")',
+        labelNames: ["server", "tool", "outcome"],
+        registers: [registry],
+      }),
+      mcpCallDuration: new Histogram({
+        name: "maestro_mcp_call_duration_seconds",
+        help: "MCP tool call durations, connecting included, by server and tool",
+        labelNames: ["server", "tool"],
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+        registers: [registry],
+      }),
+      mcpRestarts: new Counter({
+        name: "maestro_mcp_restarts_total",
+        help: "MCP server connections started again after the last one crashed or failed to start",
+        labelNames: ["server"],
+        registers: [registry],
+      }),
+      mcpConnections: new Gauge({
+        name: "maestro_mcp_connections_open",
+        help: "Open MCP server connections in this process",
+        registers: [registry],
+        collect() {
+          const read = globalForMetrics.appMetrics?.readMcpConnections;
+          if (read) this.set(read());
+        },
+      }),
+      mcpBreakers: new Gauge({
+        name: "maestro_mcp_breakers",
+        help: "MCP circuit breakers opened by anomaly remediation, by state (open, half-open)",
+        labelNames: ["state"],
+        registers: [registry],
+        collect() {
+          const read = globalForMetrics.appMetrics?.readMcpBreakers;
+          if (!read) return;
+          this.reset();
+          for (const [state, count] of Object.entries(read())) this.set({ state }, count);
         },
       }),
     };
@@ -146,4 +209,32 @@ export function observeRunEvent(event: RunEvent, kinds: Map<string, string>): vo
     default:
       break;
   }
+}
+
+/** Where the open MCP connections and breaker states are read from when Prometheus scrapes. */
+export function reportMcpState(read: {
+  connections?: () => number;
+  breakers?: () => Record<string, number>;
+}): void {
+  const metrics = getMetrics();
+  if (read.connections) metrics.readMcpConnections = read.connections;
+  if (read.breakers) metrics.readMcpBreakers = read.breakers;
+}
+
+/** Counts and times one MCP tool call; `outcome` is "ok", "tool_error" or a failure code. */
+export function observeMcpCall(server: string, tool: string, outcome: string, seconds: number) {
+  const metrics = getMetrics();
+  metrics.mcpCalls.inc({ server, tool, outcome });
+  metrics.mcpCallDuration.observe({ server, tool }, seconds);
+}
+
+export function countMcpRestart(server: string): void {
+  getMetrics().mcpRestarts.inc({ server });
+}
+
+/** Counts and times one tRPC procedure call (a batch of several is counted per procedure). */
+export function observeTrpcCall(procedure: string, type: string, code: string, seconds: number) {
+  const metrics = getMetrics();
+  metrics.trpcCalls.inc({ procedure, type, code });
+  metrics.trpcDuration.observe({ procedure, type }, seconds);
 }
