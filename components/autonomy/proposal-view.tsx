@@ -2,8 +2,7 @@
 
 import { CircleAlert, CircleCheck, ExternalLink } from "lucide-react";
 import Link from "next/link";
-import { KIND_LABELS } from "@/components/workflow-editor/document-commands";
-import { KIND_ICONS } from "@/components/workflow-editor/node-card";
+import { nodeKindInfo } from "@/components/shared/node-kinds";
 import { Spinner } from "@/components/ui/states";
 import { PATTERN_LABELS, PATTERNS, type Pattern } from "./patterns";
 import { ProposedTriggers } from "./proposed-triggers";
@@ -125,15 +124,15 @@ export function ProposalView({
         <h3 className="mb-1 text-sm font-medium">Nodes</h3>
         <ol aria-label="Proposed nodes" className="divide-y rounded-lg border">
           {proposal.document.nodes.map((node) => {
-            const Icon = KIND_ICONS[node.kind];
+            const { icon: Icon, label: kindLabel, colour } = nodeKindInfo(node.kind);
             return (
               <li key={node.id} className="flex items-start gap-3 px-3 py-2 text-sm">
-                <Icon className="mt-0.5 size-4 shrink-0 text-primary" aria-hidden />
+                <Icon className={`mt-0.5 size-4 shrink-0 ${colour}`} aria-hidden />
                 <div className="min-w-0">
                   <p>
                     <span className="font-medium">{node.label ?? node.id}</span>{" "}
                     <span className="text-xs text-muted-foreground">
-                      {KIND_LABELS[node.kind]} · <code>{node.id}</code>
+                      {kindLabel} · <code>{node.id}</code>
                     </span>
                   </p>
                   {proposal.nodeReasons[node.id] ? (

@@ -1,4 +1,5 @@
 import type { Draft } from "immer";
+import { NODE_KIND_REGISTRY } from "@/components/shared/node-kinds";
 import type { NodeKind } from "@/engine/schema/node-config";
 import type {
   WorkflowDocument,
@@ -19,23 +20,6 @@ export interface Command {
 export type Position = { x: number; y: number };
 
 /** What a node kind is called on the palette, in undo labels and on the node. */
-export const KIND_LABELS: Record<NodeKind, string> = {
-  input: "Input",
-  agent: "Agent",
-  tool: "Tool",
-  llm: "LLM",
-  router: "Router",
-  parallel: "Parallel",
-  join: "Join",
-  orchestrator: "Orchestrator",
-  "evaluator-optimizer": "Evaluator–optimizer",
-  swarm: "Swarm",
-  condition: "Condition",
-  transform: "Transform",
-  "human-approval": "Human approval",
-  output: "Output",
-};
-
 /**
  * A node id not used in the document: the kind itself, then `kind-2`, `kind-3`… (ids double as
  * step names in bindings such as `{{steps.agent-2.output}}`, so short readable ones matter).
@@ -56,7 +40,7 @@ const edgeIdOf = (edge: Omit<WorkflowEdge, "id">) =>
 
 export function addNode(kind: NodeKind, position: Position, id: string): Command {
   return {
-    label: `Add ${KIND_LABELS[kind]}`,
+    label: `Add ${NODE_KIND_REGISTRY[kind].label}`,
     apply: (doc) => {
       doc.nodes.push({ id, kind, config: {}, position: roundPosition(position) } as WorkflowNode);
     },

@@ -19,7 +19,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
-import { replaceWithProposal } from "@/components/autonomy/replace-with-proposal";
+import { replaceWithProposal } from "./replace-with-proposal";
 import { useMe } from "@/components/shell/use-me";
 import { TriggersDialog } from "@/components/triggers/triggers-dialog";
 import { useTRPC } from "@/components/trpc/react";

@@ -5,17 +5,17 @@ import { Copy, Trash2 } from "lucide-react";
 import { useMemo } from "react";
 import { z } from "zod";
 import { nodeReasonsOf } from "@/components/autonomy/node-reasons";
+import { configSchemaOf, nodeKindInfo } from "@/components/shared/node-kinds";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
-import { NodeConfigSchemas } from "@/engine/schema/node-config";
+import { cn } from "@/components/ui/cn";
 import {
   NodePolicySchema,
   WorkflowSettingsSchema,
   type WorkflowNode,
 } from "@/engine/schema/workflow-document";
-import { KIND_LABELS, updateNode, updateSettings } from "./document-commands";
+import { updateNode, updateSettings } from "./document-commands";
 import { useEditor, useEditorStore } from "./editor-context";
-import { KIND_ICONS } from "./node-card";
 import {
   FieldProblemContext,
   SchemaForm,
@@ -231,7 +231,7 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
     );
   }
 
-  const Icon = KIND_ICONS[node.kind];
+  const { icon: Icon, label: kindLabel, colour } = nodeKindInfo(node.kind);
   const current = () => store.getState().document.nodes.find((n) => n.id === node.id);
   const edit = (patch: Parameters<typeof updateNode>[1], label: string) =>
     store.getState().run(updateNode(node.id, patch, label));
@@ -259,8 +259,8 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
   return (
     <aside aria-label="Inspector" className="space-y-4 overflow-y-auto p-4" key={node.id}>
       <div className="flex items-center gap-2">
-        <Icon className="size-4 text-muted-foreground" aria-hidden />
-        <h2 className="font-medium">{KIND_LABELS[node.kind]}</h2>
+        <Icon className={cn("size-4", colour)} aria-hidden />
+        <h2 className="font-medium">{kindLabel}</h2>
         <code
           className="ml-auto rounded bg-muted px-1.5 text-xs"
           title="The node's id: other nodes refer to its result as {{steps.<id>.output}}"
@@ -302,7 +302,7 @@ export function Inspector({ readOnly }: { readOnly: boolean }) {
             }
           />
           <SchemaForm
-            schema={NodeConfigSchemas[node.kind] as z.ZodObject}
+            schema={configSchemaOf(node.kind)}
             value={node.config as Record<string, unknown>}
             problems={problems.byField}
             pickers={pickers}

@@ -1,47 +1,12 @@
 "use client";
 
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
-import {
-  ArrowDownToLine,
-  ArrowUpFromLine,
-  Bot,
-  Combine,
-  GitBranch,
-  GitFork,
-  Network,
-  RefreshCcw,
-  Shuffle,
-  Sparkles,
-  Split,
-  UserCheck,
-  Users,
-  Wrench,
-  type LucideIcon,
-} from "lucide-react";
 import { memo } from "react";
+import { nodeKindInfo, summarizeNode } from "@/components/shared/node-kinds";
 import { cn } from "@/components/ui/cn";
-import type { NodeKind } from "@/engine/schema/node-config";
 import { listNodePorts } from "@/engine/schema/node-ports";
 import type { WorkflowNode } from "@/engine/schema/workflow-document";
-import { KIND_LABELS } from "./document-commands";
 import { NODE_HEIGHT, NODE_WIDTH } from "./layout";
-
-export const KIND_ICONS: Record<NodeKind, LucideIcon> = {
-  input: ArrowDownToLine,
-  agent: Bot,
-  tool: Wrench,
-  llm: Sparkles,
-  router: Split,
-  parallel: GitFork,
-  join: Combine,
-  orchestrator: Network,
-  "evaluator-optimizer": RefreshCcw,
-  swarm: Users,
-  condition: GitBranch,
-  transform: Shuffle,
-  "human-approval": UserCheck,
-  output: ArrowUpFromLine,
-};
 
 /** How a step of the last run stands, drawn over its node. */
 export interface StepOverlay {
@@ -57,51 +22,6 @@ export type CanvasNodeData = {
   overlay?: StepOverlay;
 };
 export type CanvasNode = Node<CanvasNodeData, "workflow">;
-
-const clip = (text: string | undefined, length = 60) =>
-  text && text.length > length ? `${text.slice(0, length - 1)}…` : (text ?? "");
-
-/** The one or two settings that say what a node does, shown on its card. */
-export function summarizeNode(node: WorkflowNode): string {
-  switch (node.kind) {
-    case "input":
-      return Object.keys(node.config.schema?.properties ?? {}).join(", ") || "No fields";
-    case "agent":
-      return (
-        clip(
-          [node.config.mcpServers?.join(", "), node.config.instructions]
-            .filter(Boolean)
-            .join(" · "),
-        ) || "Not configured"
-      );
-    case "tool":
-      return node.config.server || node.config.tool
-        ? `${node.config.server ?? "?"} › ${node.config.tool ?? "?"}`
-        : "No tool chosen";
-    case "llm":
-      return clip(node.config.prompt) || "No prompt";
-    case "router":
-      return (node.config.branches ?? []).map((b) => b.name).join(" | ") || "No branches";
-    case "join":
-      return node.config.aggregator ?? "concat";
-    case "orchestrator":
-    case "evaluator-optimizer":
-    case "swarm":
-      return clip(node.config.task) || "No task";
-    case "condition":
-      return clip(node.config.when) || "No rule";
-    case "transform":
-      return node.config.template === undefined
-        ? "No template"
-        : clip(JSON.stringify(node.config.template));
-    case "human-approval":
-      return clip(node.config.message) || "Approval";
-    case "output":
-      return node.config.name ?? "result";
-    case "parallel":
-      return "Fans out to every branch";
-  }
-}
 
 const STATUS_STYLES: Record<StepOverlay["status"], string> = {
   pending: "",
@@ -120,7 +40,8 @@ export function nodeHeight(node: WorkflowNode): number {
 
 function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
   const { node, errors, warnings, overlay } = data;
-  const Icon = KIND_ICONS[node.kind];
+  const info = nodeKindInfo(node.kind);
+  const Icon = info.icon;
   const ports = listNodePorts(node);
   const height = nodeHeight(node);
   const named = ports.outputs.length > 1;
@@ -148,11 +69,11 @@ function NodeCardView({ data, selected }: NodeProps<CanvasNode>) {
         />
       ))}
       <div className="node-detail flex items-center gap-2 text-xs text-muted-foreground">
-        <Icon className="size-3.5" aria-hidden />
-        <span>{KIND_LABELS[node.kind]}</span>
+        <Icon className={cn("size-3.5", info.colour)} aria-hidden />
+        <span>{info.label}</span>
         <span className="ml-auto font-mono">{node.id}</span>
       </div>
-      <div className="truncate text-sm font-medium">{node.label || KIND_LABELS[node.kind]}</div>
+      <div className="truncate text-sm font-medium">{node.label || info.label}</div>
       <div
         className={cn("node-detail line-clamp-2 text-xs text-muted-foreground", named && "pr-16")}
       >

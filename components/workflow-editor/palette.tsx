@@ -1,29 +1,13 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { NODE_KINDS, type NodeKind } from "@/engine/schema/node-config";
+import { NODE_KIND_LIST } from "@/components/shared/node-kinds";
+import { cn } from "@/components/ui/cn";
+import type { NodeKind } from "@/engine/schema/node-config";
 import { PALETTE_MIME } from "./canvas";
-import { addNode, freeNodeId, KIND_LABELS } from "./document-commands";
+import { addNode, freeNodeId } from "./document-commands";
 import { useEditorStore } from "./editor-context";
 import { NODE_WIDTH } from "./layout";
-import { KIND_ICONS } from "./node-card";
-
-const DESCRIPTIONS: Record<NodeKind, string> = {
-  input: "What a run starts with",
-  agent: "An LLM that uses MCP tools",
-  tool: "One MCP tool call",
-  llm: "One prompt to a model",
-  router: "Picks one branch",
-  parallel: "Runs branches at once",
-  join: "Gathers branches",
-  orchestrator: "Plans work for worker agents",
-  "evaluator-optimizer": "Drafts and refines until good",
-  swarm: "Agents that hand off",
-  condition: "If / else",
-  transform: "Reshapes data",
-  "human-approval": "Waits for a person",
-  output: "What a run returns",
-};
 
 /** Node kinds to drag onto the canvas; a click (or Enter) drops one in the middle of the view. */
 export function Palette() {
@@ -51,8 +35,7 @@ export function Palette() {
       <h2 className="px-1 pb-1 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
         Nodes
       </h2>
-      {NODE_KINDS.map((kind) => {
-        const Icon = KIND_ICONS[kind];
+      {NODE_KIND_LIST.map(({ kind, label, description, icon: Icon, colour }) => {
         return (
           <button
             key={kind}
@@ -65,12 +48,12 @@ export function Palette() {
             }}
             onClick={() => add(kind)}
             className="flex items-center gap-2 rounded-md border bg-card px-2 py-1 text-left hover:bg-muted focus-visible:outline-2 focus-visible:outline-ring"
-            title={`Drag onto the canvas, or click to add: ${DESCRIPTIONS[kind]}`}
+            title={`Drag onto the canvas, or click to add: ${description}`}
           >
-            <Icon className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+            <Icon className={cn("size-4 shrink-0", colour)} aria-hidden />
             <span>
-              <span className="block text-sm font-medium">{KIND_LABELS[kind]}</span>
-              <span className="sr-only">: {DESCRIPTIONS[kind]}</span>
+              <span className="block text-sm font-medium">{label}</span>
+              <span className="sr-only">: {description}</span>
             </span>
           </button>
         );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEditorStore } from "@/components/workflow-editor/editor-store";
+import { createEditorStore } from "./editor-store";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { replaceWithProposal } from "./replace-with-proposal";
 

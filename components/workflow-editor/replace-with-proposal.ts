@@ -1,4 +1,4 @@
-import type { Command } from "@/components/workflow-editor/document-commands";
+import type { Command } from "./document-commands";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 
 /**
