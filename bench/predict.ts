@@ -1,0 +1,119 @@
+/**
+ * Prediction benchmark (issue 24), printing one JSON object with the figures per generator of run
+ * histories, each run predicted from the runs before it only (engine/learning/run-forecast.ts):
+ * - successBrier, successEce (10 bins): the success probability against what happened;
+ * - durationMdape: median absolute percentage error of the predicted median duration, over all
+ *   runs; durationMdapeAfter5: runs whose version had at least 5 runs before;
+ * - interval80Coverage: the share of durations inside the predicted 80 % interval;
+ * - costMdape: of the predicted cost (tokens × the model's price), over runs that cost something;
+ * - coldStartMdape: duration error of each workflow's first run (predicted from similar tasks);
+ * - predictUs: CPU microseconds per prediction over a replayed history (median of 5 passes).
+ * Generators: "development" (engine/learning/replay/generate-histories.ts, the model was built
+ * against it) and "held-out" (generate-held-out.ts, written first from the issue alone and never
+ * tuned on). `worst` takes the worse figure of the two for each target. `floor` per generator:
+ * the duration figures of a predictor that knew the generator's own median for each version (the
+ * error no predictor can get below, set by the spreads and failures the generator draws).
+ *   npx tsx bench/predict.ts [--seed=1]
+ */
+import { generateHeldOutHistory } from "../engine/learning/replay/generate-held-out";
+import { generateHistory } from "../engine/learning/replay/generate-histories";
+import {
+  replayHistory,
+  scoreForecasts,
+  type ForecastScores,
+} from "../engine/learning/replay/replay-forecasts";
+import type { ReplayHistory } from "../engine/learning/replay/replay-run";
+import {
+  addRun,
+  createRunIndex,
+  createTuning,
+  forecastRun,
+  learnFromRun,
+} from "../engine/learning/run-forecast";
+
+const TENANTS = 12;
+
+function readSeed(argv: string[]): number {
+  const arg = argv.find((a) => a.startsWith("--seed="));
+  const seed = arg ? Number(arg.slice("--seed=".length)) : Date.now() % 100_000;
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${arg}`);
+  return seed;
+}
+
+/**
+ * CPU microseconds per forecastRun call while replaying a history (learning and indexing not
+ * timed). CPU time, not wall time: on a machine shared with other work, wall time measures the
+ * neighbours (the calls are timed with process.cpuUsage, whose own cost, about a microsecond, is
+ * included).
+ */
+function measurePredictUs(history: ReplayHistory): number {
+  const passes: number[] = [];
+  for (let pass = 0; pass < 6; pass++) {
+    const index = createRunIndex();
+    let tuning = createTuning();
+    let spent = 0;
+    let sink = 0;
+    for (const run of history.runs) {
+      const started = process.cpuUsage();
+      sink += forecastRun(index, tuning, run).success.probability;
+      const used = process.cpuUsage(started);
+      spent += used.user + used.system;
+      const past = { ...run, success: run.success ? 1 : 0 };
+      tuning = learnFromRun(tuning, index, past);
+      addRun(index, past);
+    }
+    if (!Number.isFinite(sink)) throw new Error("a forecast was not a number");
+    if (pass > 0) passes.push(spent / history.runs.length); // pass 0 warms up the JIT
+  }
+  return passes.sort((a, b) => a - b)[passes.length >> 1]!;
+}
+
+const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+
+function figuresOf(histories: ReplayHistory[]) {
+  const { floor, runs, ...scores } = scoreForecasts(histories.flatMap(replayHistory));
+  const predictUs = Math.max(...histories.slice(0, 3).map(measurePredictUs));
+  const rounded = (figures: Record<string, number>) =>
+    Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v)]));
+  return {
+    runs,
+    ...(rounded({ ...scores, predictUs }) as Omit<ForecastScores, "floor" | "runs"> & {
+      predictUs: number;
+    }),
+    floor: rounded(floor),
+  };
+}
+
+function main() {
+  const seed = readSeed(process.argv.slice(2));
+  const seeds = Array.from({ length: TENANTS }, (_, i) => seed * 100 + i);
+  const generators = {
+    development: figuresOf(seeds.map((s) => generateHistory({ seed: s }))),
+    "held-out": figuresOf(seeds.map((s) => generateHeldOutHistory({ seed: s }))),
+  };
+  const all = Object.values(generators);
+  type Figure = Exclude<keyof (typeof all)[number], "floor">;
+  const max = (k: Figure) => Math.max(...all.map((g) => g[k]));
+  const furthestFrom80 = all
+    .map((g) => g.interval80Coverage)
+    .sort((a, b) => Math.abs(b - 0.8) - Math.abs(a - 0.8))[0]!;
+  process.stdout.write(
+    `${JSON.stringify({
+      seed,
+      tenantsPerGenerator: TENANTS,
+      worst: {
+        successBrier: max("successBrier"),
+        successEce: max("successEce"),
+        durationMdape: max("durationMdape"),
+        durationMdapeAfter5: max("durationMdapeAfter5"),
+        interval80Coverage: furthestFrom80,
+        costMdape: max("costMdape"),
+        coldStartMdape: max("coldStartMdape"),
+        predictUs: max("predictUs"),
+      },
+      generators,
+    })}\n`,
+  );
+}
+
+main();

@@ -1,0 +1,23 @@
+/** One run of a replayed history: what the predictor is told before it, and what then happened. */
+export type ReplayRun = {
+  /** When it started (unix ms); a history is in this order. */
+  at: number;
+  workflowId: string;
+  versionId: string;
+  /** Runs of similar tasks share a class (engine/learning/outcome.ts classifyTask in the app). */
+  taskClass: string;
+  /** The language model its agents use ("none" for a workflow without one). */
+  model: string;
+  success: boolean;
+  durationMs: number;
+  tokens: number;
+  costUsd: number;
+  /**
+   * The generator's own median duration for this run's version at that moment (a successful
+   * run's): what a predictor that knew the generator would say, the floor of the duration error.
+   */
+  medianMs?: number;
+};
+
+/** A tenant's runs in time order, from one generator. */
+export type ReplayHistory = { generator: string; tenant: string; runs: ReplayRun[] };

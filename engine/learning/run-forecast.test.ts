@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { createRng, sampleNormal } from "./random";
+import {
+  addRun,
+  createRunIndex,
+  createTuning,
+  forecastRun,
+  learnFromRun,
+  type PastRun,
+  type RunFacts,
+} from "./run-forecast";
+
+const facts = (versionId = "wf@1", workflowId = "wf", taskClass = "files|q"): RunFacts => ({
+  workflowId,
+  versionId,
+  taskClass,
+  model: "gpt-4o-mini",
+});
+
+/** Replays runs through the predictor as the app does: predict, learn, then remember. */
+function replay(runs: PastRun[], state = { index: createRunIndex(), tuning: createTuning() }) {
+  for (const run of runs) {
+    state.tuning = learnFromRun(state.tuning, state.index, run);
+    addRun(state.index, run);
+  }
+  return state;
+}
+
+const run = (durationMs: number, over: Partial<PastRun> = {}): PastRun => ({
+  ...facts(),
+  success: 1,
+  durationMs,
+  tokens: 1000,
+  costUsd: 0.001,
+  ...over,
+});
+
+describe("forecastRun", () => {
+  it("says so when nothing was seen: an even chance, no duration, basis none", () => {
+    const forecast = forecastRun(createRunIndex(), createTuning(), facts());
+    expect(forecast).toMatchObject({ basis: "none", durationMs: null, costUsd: null });
+    expect(forecast.success.probability).toBeCloseTo(0.5, 6);
+    expect(forecast.success.low).toBeLessThan(0.5);
+    expect(forecast.success.high).toBeGreaterThan(0.5);
+  });
+
+  it("predicts the median of a steady version, an interval around it, and counts its runs", () => {
+    const rng = createRng(3);
+    const { index, tuning } = replay(
+      Array.from({ length: 30 }, () => run(20_000 * Math.exp(0.2 * sampleNormal(rng)))),
+    );
+    const forecast = forecastRun(index, tuning, facts());
+    expect(forecast.basis).toBe("version");
+    expect(forecast.runs).toMatchObject({ version: 30, workflow: 30, similar: 30, all: 30 });
+    expect(forecast.durationMs!.median).toBeGreaterThan(17_000);
+    expect(forecast.durationMs!.median).toBeLessThan(23_000);
+    expect(forecast.durationMs!.low).toBeLessThan(forecast.durationMs!.median);
+    expect(forecast.durationMs!.high).toBeGreaterThan(forecast.durationMs!.median);
+    expect(forecast.durationMs!.high / forecast.durationMs!.low).toBeLessThan(3);
+  });
+
+  it("is not moved by a single outlier", () => {
+    const steady = Array.from({ length: 12 }, (_, i) => run(1000 + (i % 3) * 50));
+    const plain = replay(steady);
+    const withOutlier = replay([...steady.slice(0, 6), run(90_000), ...steady.slice(6)]);
+    const a = forecastRun(plain.index, plain.tuning, facts()).durationMs!.median;
+    const b = forecastRun(withOutlier.index, withOutlier.tuning, facts()).durationMs!.median;
+    expect(Math.abs(b - a) / a).toBeLessThan(0.06);
+    expect(b).toBeLessThan(1200);
+  });
+
+  it("picks up a new version that behaves differently within a few runs", () => {
+    // Versions that change behaviour are common in this tenant's past, so the new one's own runs
+    // soon outweigh the workflow's earlier versions.
+    const state = { index: createRunIndex(), tuning: createTuning() };
+    const rng = createRng(11);
+    for (let v = 1; v <= 6; v++) {
+      const ms = v % 2 ? 1000 : 8000;
+      replay(
+        Array.from({ length: 25 }, () =>
+          run(ms * Math.exp(0.15 * sampleNormal(rng)), { versionId: `wf@${v}` }),
+        ),
+        state,
+      );
+    }
+    const fresh = facts("wf@7");
+    expect(forecastRun(state.index, state.tuning, fresh).basis).toBe("workflow");
+    replay(
+      [20_000, 21_000, 19_500].map((ms) => run(ms, { versionId: "wf@7" })),
+      state,
+    );
+    const forecast = forecastRun(state.index, state.tuning, fresh);
+    expect(forecast.basis).toBe("version");
+    expect(forecast.runs.version).toBe(3);
+    expect(forecast.durationMs!.median).toBeGreaterThan(15_000);
+  });
+
+  it("predicts a new workflow from similar tasks, not from all runs", () => {
+    const state = replay([
+      ...Array.from({ length: 10 }, () =>
+        run(500, { workflowId: "fast", versionId: "fast@1", taskClass: "fetch|-" }),
+      ),
+      ...Array.from({ length: 10 }, () => run(30_000, { workflowId: "slow", versionId: "slow@1" })),
+    ]);
+    const forecast = forecastRun(state.index, state.tuning, facts("new@1", "new"));
+    expect(forecast.basis).toBe("similar");
+    expect(forecast.durationMs!.median).toBeGreaterThan(20_000);
+  });
+
+  it("gives success as a Beta posterior that narrows with runs", () => {
+    const few = replay([run(1000), run(1000, { success: 0 }), run(1000)]);
+    const many = replay(
+      Array.from({ length: 40 }, (_, i) => run(1000, { success: i % 4 === 0 ? 0 : 1 })),
+    );
+    const a = forecastRun(few.index, few.tuning, facts()).success;
+    const b = forecastRun(many.index, many.tuning, facts()).success;
+    expect(b.probability).toBeGreaterThan(0.6);
+    expect(b.probability).toBeLessThan(0.85);
+    expect(b.high - b.low).toBeLessThan(a.high - a.low);
+    expect(b.alpha / (b.alpha + b.beta)).toBeCloseTo(b.probability, 9);
+  });
+
+  it("prices predicted tokens at the model's price per token", () => {
+    const state = replay(
+      Array.from({ length: 10 }, () => run(1000, { tokens: 2000, costUsd: 2000 * 2e-6 })),
+    );
+    const forecast = forecastRun(state.index, state.tuning, facts());
+    expect(forecast.tokens).toBeCloseTo(2000, -1);
+    expect(forecast.costUsd).toBeCloseTo(0.004, 4);
+    // A model never seen with a price has an unknown cost, not $0.
+    expect(
+      forecastRun(state.index, state.tuning, { ...facts(), model: "llama-local" }).costUsd,
+    ).toBeNull();
+  });
+});

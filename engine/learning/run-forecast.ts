@@ -1,0 +1,448 @@
+/**
+ * What a run will do, predicted before it starts from the runs before it: success as a Beta
+ * posterior with an interval, duration as a median with an 80 % interval, tokens, and cost as
+ * predicted tokens × the model's price per token, each with the basis and the runs behind it.
+ *
+ * The model: four levels of evidence, the version's own runs, the workflow's earlier versions,
+ * similar tasks (its task class, other workflows) and all runs. Each level is summarized robustly
+ * with recency weights (weighted-stats.ts: durations and tokens on a log scale, by weighted
+ * median), and each is shrunk towards the one above it by a pseudo-count κ: version = (n·own +
+ * κ·workflow) / (n + κ), and so on up. κ is how many of its own runs a level's parent is worth,
+ * which is what differs between tenants (do versions behave like the versions before them? do
+ * workflows behave like similar tasks?), so it is learned, not fixed: every finished run scores a
+ * grid of κ per level by how well each would have predicted it (log loss for success, absolute
+ * log error for durations and tokens, discounted so old runs fade) and the best one is used. The
+ * interval is the log-scale spread (the version's own, pooled with its parents') times a scale
+ * learned the same way, per situation (new workflow, new version, few runs, many), nudged after
+ * every run so that 80 % of durations fall inside it (conformal calibration).
+ */
+import {
+  createWindow,
+  EMPTY_SUMMARY,
+  medianOf,
+  pushEntry,
+  summarizeWindow,
+  type RecentWindow,
+  type WeightedSummary,
+  type WindowEntry,
+} from "./weighted-stats";
+
+/** What is known about a run before it starts. */
+export type RunFacts = { workflowId: string; versionId: string; taskClass: string; model: string };
+
+/** A finished run, as the predictor learns from it. */
+export type PastRun = RunFacts & {
+  /** 1 for a success, 0 for a failure; a score in [0, 1] counts as that share of one. */
+  success: number;
+  durationMs: number;
+  tokens: number;
+  costUsd: number;
+};
+
+export type ForecastBasis = "version" | "workflow" | "similar" | "all" | "none";
+
+export type RunForecast = {
+  /** The Beta posterior of success (alpha, beta), its mean and 80 % credible interval. */
+  success: { probability: number; low: number; high: number; alpha: number; beta: number };
+  /** Median and 80 % interval; null when no run at all was seen. */
+  durationMs: { median: number; low: number; high: number } | null;
+  tokens: number | null;
+  costUsd: number | null;
+  /** The most specific level with runs, and how many runs each level has. */
+  basis: ForecastBasis;
+  runs: { version: number; workflow: number; similar: number; all: number };
+};
+
+/** Pseudo-counts tried for each level's pull towards its parent. */
+export const STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] as const;
+const LEVELS = ["version", "workflow", "similar"] as const;
+type Level = (typeof LEVELS)[number];
+/** Situations whose intervals are calibrated apart: how much the version's own runs say. */
+const SITUATIONS = ["new-workflow", "new-version", "few-runs", "many-runs"] as const;
+
+/** What the predictor learned about a tenant's runs: small JSON, stored as is. */
+export type ForecastTuning = {
+  /** Discounted loss per level and strength (index into STRENGTHS), per figure. */
+  loss: Record<"success" | "duration" | "tokens", Record<Level, number[]>>;
+  /** Interval scale per situation (standard deviations of the log duration). */
+  intervalScale: number[];
+  runs: number;
+};
+
+const HALF_LIFE = 20;
+/** Runs kept per version and workflow and over all; workflows kept per task class. */
+export const KEEP = { level: 40, all: 60, workflowsPerClass: 40 } as const;
+/** How much older losses fade per learned run. */
+const LOSS_DECAY = 0.998;
+/** z of the 80 % central interval of a normal distribution. */
+const Z80 = 1.2816;
+const COVERAGE = 0.8;
+const SCALE_STEP = 0.04;
+
+type Runs = { window: RecentWindow; total: number; cache: Map<string, WeightedSummary> };
+type Similar = { workflows: string[]; total: number; cache: WeightedSummary | null };
+
+/**
+ * Recent runs by version, workflow and over all, the recently active workflows of each task class,
+ * and each model's price per token: the predictor's working memory, rebuilt from stored outcomes.
+ */
+export type RunIndex = {
+  version: Map<string, Runs>;
+  workflow: Map<string, Runs & { taskClass: string }>;
+  similar: Map<string, Similar>;
+  all: Runs;
+  price: Map<string, { tokens: number; cost: number }>;
+};
+
+const createRuns = (): Runs => ({ window: createWindow(), total: 0, cache: new Map() });
+
+export function createRunIndex(): RunIndex {
+  return {
+    version: new Map(),
+    workflow: new Map(),
+    similar: new Map(),
+    all: createRuns(),
+    price: new Map(),
+  };
+}
+
+export function createTuning(): ForecastTuning {
+  const flat = () => STRENGTHS.map(() => 0);
+  const grid = () => ({ version: flat(), workflow: flat(), similar: flat() });
+  return {
+    loss: { success: grid(), duration: grid(), tokens: grid() },
+    intervalScale: SITUATIONS.map(() => Z80),
+    runs: 0,
+  };
+}
+
+function push(runs: Runs, entry: Omit<WindowEntry, "seq">, keep: number) {
+  pushEntry(runs.window, entry, keep);
+  runs.total += 1;
+  runs.cache.clear();
+}
+
+/**
+ * Adds a finished run to the index (mutates it: the index is working memory, rebuilt from
+ * stored outcomes, and copying it per run would cost more than predicting).
+ * @example addRun(index, { workflowId: "w", versionId: "w@1", taskClass: "c", model: "m", success: 1, durationMs: 900, tokens: 0, costUsd: 0 })
+ */
+export function addRun(index: RunIndex, run: PastRun): void {
+  const entry: Omit<WindowEntry, "seq"> = {
+    versionId: run.versionId,
+    logDuration: Math.log(Math.max(1, run.durationMs)),
+    logTokens: Math.log1p(Math.max(0, run.tokens)),
+    success: run.success,
+  };
+  let version = index.version.get(run.versionId);
+  if (!version) index.version.set(run.versionId, (version = createRuns()));
+  push(version, entry, KEEP.level);
+  let workflow = index.workflow.get(run.workflowId);
+  if (!workflow)
+    index.workflow.set(run.workflowId, (workflow = { ...createRuns(), taskClass: run.taskClass }));
+  push(workflow, entry, KEEP.level);
+  push(index.all, entry, KEEP.all);
+  let similar = index.similar.get(run.taskClass);
+  if (!similar)
+    index.similar.set(run.taskClass, (similar = { workflows: [], total: 0, cache: null }));
+  // Most recently active last.
+  const at = similar.workflows.indexOf(run.workflowId);
+  if (at >= 0) similar.workflows.splice(at, 1);
+  similar.workflows.push(run.workflowId);
+  if (similar.workflows.length > KEEP.workflowsPerClass) similar.workflows.shift();
+  similar.total += 1;
+  similar.cache = null;
+  if (run.tokens > 0 && run.costUsd > 0) {
+    const price = index.price.get(run.model) ?? { tokens: 0, cost: 0 };
+    // Decayed sums: a price change shows within a few dozen runs.
+    index.price.set(run.model, {
+      tokens: price.tokens * 0.97 + run.tokens,
+      cost: price.cost * 0.97 + run.costUsd,
+    });
+  }
+}
+
+/** Sets how many runs a level had in all, when the index holds only the recent ones. */
+export function setRunTotal(
+  index: RunIndex,
+  level: "version" | "workflow" | "similar" | "all",
+  key: string,
+  total: number,
+): void {
+  const target = level === "all" ? index.all : index[level].get(key);
+  if (target) target.total = Math.max(target.total, total);
+}
+
+const logDuration = (r: PastRun) => Math.log(Math.max(1, r.durationMs));
+const logTokens = (r: PastRun) => Math.log1p(Math.max(0, r.tokens));
+
+function summarize(runs: Runs | undefined, excludeVersion = ""): WeightedSummary {
+  if (!runs) return EMPTY_SUMMARY;
+  let summary = runs.cache.get(excludeVersion);
+  if (!summary) {
+    summary = summarizeWindow(runs.window, HALF_LIFE, excludeVersion || undefined);
+    runs.cache.set(excludeVersion, summary);
+  }
+  return summary;
+}
+
+/**
+ * Similar tasks as a typical workflow of the class: the median of its recently active workflows'
+ * medians (each workflow counts once, so one busy workflow does not stand for the class), their
+ * typical spread, and their success rates with workflows of very few runs counting less.
+ */
+function summarizeSimilar(index: RunIndex, taskClass: string): WeightedSummary {
+  const similar = index.similar.get(taskClass);
+  if (!similar || similar.workflows.length === 0) return EMPTY_SUMMARY;
+  if (similar.cache) return similar.cache;
+  const each = similar.workflows.map((id) => summarize(index.workflow.get(id)));
+  let successWeight = 0;
+  let success = 0;
+  for (const s of each) {
+    const w = Math.min(s.weight, 5);
+    successWeight += w;
+    success += w * s.success;
+  }
+  similar.cache = {
+    weight: each.length,
+    count: similar.total,
+    success: successWeight ? success / successWeight : 0,
+    logDuration: medianOf(each.map((s) => s.logDuration)),
+    spread: medianOf(each.map((s) => s.spread)),
+    logTokens: medianOf(each.map((s) => s.logTokens)),
+  };
+  return similar.cache;
+}
+
+type LevelSummaries = Record<Level | "all", WeightedSummary>;
+
+function levelsOf(index: RunIndex, target: RunFacts): LevelSummaries {
+  return {
+    version: summarize(index.version.get(target.versionId)),
+    // The workflow's earlier versions only: the version's own runs are the level below.
+    workflow: summarize(index.workflow.get(target.workflowId), target.versionId),
+    similar: summarizeSimilar(index, target.taskClass),
+    all: summarize(index.all),
+  };
+}
+
+const bestStrength = (losses: number[]) => {
+  let best = 0;
+  for (let i = 1; i < losses.length; i++) if (losses[i]! < losses[best]!) best = i;
+  return STRENGTHS[best]!;
+};
+
+type Figure = keyof ForecastTuning["loss"];
+const FIGURES: Record<Figure, (s: WeightedSummary) => number> = {
+  success: (s) => s.success,
+  duration: (s) => s.logDuration,
+  tokens: (s) => s.logTokens,
+};
+
+/** The top of the hierarchy: all runs (success with a uniform prior). */
+function topOf(levels: LevelSummaries, figure: Figure): number {
+  const all = levels.all;
+  return figure === "success"
+    ? (all.success * all.weight + 1) / (all.weight + 2)
+    : FIGURES[figure](all);
+}
+
+/** Each level's estimate down the hierarchy, each pulled towards its parent by `strength` pseudo-runs. */
+function cascade(
+  levels: LevelSummaries,
+  figure: Figure,
+  strengths: Record<Level, number>,
+): Record<Level, number> {
+  const value = FIGURES[figure];
+  const similar = shrink(levels.similar, value, topOf(levels, figure), strengths.similar);
+  const workflow = shrink(levels.workflow, value, similar, strengths.workflow);
+  const version = shrink(levels.version, value, workflow, strengths.version);
+  return { similar, workflow, version };
+}
+
+function shrink(
+  level: WeightedSummary,
+  value: (s: WeightedSummary) => number,
+  parent: number,
+  strength: number,
+): number {
+  return level.count === 0
+    ? parent
+    : (level.weight * value(level) + strength * parent) / (level.weight + strength);
+}
+
+const strengthsOf = (tuning: ForecastTuning, figure: Figure) => ({
+  version: bestStrength(tuning.loss[figure].version),
+  workflow: bestStrength(tuning.loss[figure].workflow),
+  similar: bestStrength(tuning.loss[figure].similar),
+});
+
+const situationOf = (levels: LevelSummaries) =>
+  levels.version.count >= 5 ? 3 : levels.version.count > 0 ? 2 : levels.workflow.count > 0 ? 1 : 0;
+
+/** The log-scale spread of durations: the version's own pooled with its parents' (3 runs' worth). */
+function spreadOf(levels: LevelSummaries): number {
+  const pool = (s: WeightedSummary, parent: number) =>
+    s.count < 2 ? parent : (s.weight * s.spread + 3 * parent) / (s.weight + 3);
+  const all = levels.all.count > 1 ? levels.all.spread : 0.5;
+  const similar = pool(levels.similar, all);
+  const workflow = pool(levels.workflow, similar);
+  return Math.max(0.02, pool(levels.version, workflow));
+}
+
+type Internals = {
+  levels: LevelSummaries;
+  logDuration: number | null;
+  sd: number;
+  situation: number;
+};
+
+function forecastWith(
+  index: RunIndex,
+  tuning: ForecastTuning,
+  target: RunFacts,
+): { forecast: RunForecast; internals: Internals } {
+  const levels = levelsOf(index, target);
+  const successStrengths = strengthsOf(tuning, "success");
+  const p = cascade(levels, "success", successStrengths);
+  // Beta posterior: the version's weighted successes and failures over its parent's rate as prior.
+  const own = levels.version;
+  const alpha = own.success * own.weight + successStrengths.version * p.workflow;
+  const beta = (1 - own.success) * own.weight + successStrengths.version * (1 - p.workflow);
+  const probability = alpha / (alpha + beta);
+  const sdP = Math.sqrt((alpha * beta) / ((alpha + beta) ** 2 * (alpha + beta + 1)));
+
+  const seen = levels.all.count > 0;
+  const situation = situationOf(levels);
+  let logDuration: number | null = null;
+  let sd = 0;
+  let durationMs: RunForecast["durationMs"] = null;
+  let tokens: number | null = null;
+  let costUsd: number | null = null;
+  if (seen) {
+    const durationStrengths = strengthsOf(tuning, "duration");
+    logDuration = cascade(levels, "duration", durationStrengths).version;
+    sd = spreadOf(levels) * Math.sqrt(1 + 1 / (own.weight + durationStrengths.version));
+    const half = (tuning.intervalScale[situation] ?? Z80) * sd;
+    durationMs = {
+      median: Math.exp(logDuration),
+      low: Math.exp(logDuration - half),
+      high: Math.exp(logDuration + half),
+    };
+    tokens = Math.max(
+      0,
+      Math.expm1(cascade(levels, "tokens", strengthsOf(tuning, "tokens")).version),
+    );
+    const price = index.price.get(target.model);
+    costUsd =
+      tokens < 0.5 ? 0 : price && price.tokens > 0 ? (tokens * price.cost) / price.tokens : null;
+  }
+  const basis: ForecastBasis =
+    own.count > 0
+      ? "version"
+      : levels.workflow.count > 0
+        ? "workflow"
+        : levels.similar.count > 0
+          ? "similar"
+          : seen
+            ? "all"
+            : "none";
+  return {
+    forecast: {
+      success: {
+        probability,
+        low: Math.max(0, probability - Z80 * sdP),
+        high: Math.min(1, probability + Z80 * sdP),
+        alpha,
+        beta,
+      },
+      durationMs,
+      tokens,
+      costUsd,
+      basis,
+      runs: {
+        version: index.version.get(target.versionId)?.total ?? 0,
+        workflow: index.workflow.get(target.workflowId)?.total ?? 0,
+        similar: index.similar.get(target.taskClass)?.total ?? 0,
+        all: index.all.total,
+      },
+    },
+    internals: { levels, logDuration, sd, situation },
+  };
+}
+
+/**
+ * Predicts a run from the index of runs before it.
+ * @example forecastRun(createRunIndex(), createTuning(), facts).basis // → "none"
+ */
+export function forecastRun(
+  index: RunIndex,
+  tuning: ForecastTuning,
+  target: RunFacts,
+): RunForecast {
+  return forecastWith(index, tuning, target).forecast;
+}
+
+const logLoss = (p: number, y: number) => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return -(y * Math.log(q) + (1 - y) * Math.log(1 - q));
+};
+const absoluteError = (predicted: number, actual: number) => Math.abs(predicted - actual);
+
+/**
+ * Learns from a finished run how well each strength would have predicted it, and moves the
+ * interval scale of its situation towards 80 % coverage. Call it with the index as it was before
+ * the run, then addRun. Returns new tuning; the index is not changed.
+ * @example tuning = learnFromRun(tuning, index, run); addRun(index, run)
+ */
+export function learnFromRun(
+  tuning: ForecastTuning,
+  index: RunIndex,
+  run: PastRun,
+): ForecastTuning {
+  const { internals } = forecastWith(index, tuning, run);
+  const { levels } = internals;
+  const next: ForecastTuning = {
+    loss: {
+      success: scoreStrengths(tuning, "success", levels, run.success, logLoss),
+      duration: tuning.loss.duration,
+      tokens: tuning.loss.tokens,
+    },
+    intervalScale: tuning.intervalScale,
+    runs: tuning.runs + 1,
+  };
+  if (levels.all.count > 0) {
+    const y = logDuration(run);
+    next.loss.duration = scoreStrengths(tuning, "duration", levels, y, absoluteError);
+    next.loss.tokens = scoreStrengths(tuning, "tokens", levels, logTokens(run), absoluteError);
+    if (internals.logDuration !== null) {
+      const scale = tuning.intervalScale[internals.situation] ?? Z80;
+      const outside = Math.abs(y - internals.logDuration) > scale * internals.sd ? 1 : 0;
+      next.intervalScale = tuning.intervalScale.map((k, i) =>
+        i === internals.situation ? k * Math.exp(SCALE_STEP * (outside - (1 - COVERAGE))) : k,
+      );
+    }
+  }
+  return next;
+}
+
+/** Adds each strength's loss at each level that has runs, the levels above it as they are. */
+function scoreStrengths(
+  tuning: ForecastTuning,
+  figure: Figure,
+  levels: LevelSummaries,
+  actual: number,
+  loss: (predicted: number, actual: number) => number,
+): Record<Level, number[]> {
+  const current = strengthsOf(tuning, figure);
+  const losses = tuning.loss[figure];
+  const scored = { ...losses };
+  for (const level of LEVELS) {
+    if (levels[level].count === 0) continue;
+    scored[level] = STRENGTHS.map((strength, i) => {
+      const estimate = cascade(levels, figure, { ...current, [level]: strength })[level];
+      return losses[level][i]! * LOSS_DECAY + loss(estimate, actual);
+    });
+  }
+  return scored;
+}
