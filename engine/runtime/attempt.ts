@@ -4,33 +4,32 @@ import { StepError } from "./step-error";
 
 const SETTLED = new StepError("SETTLED", "The attempt settled", false);
 
+/** Where an attempt is tracked while in flight: the run's live attempts and their deadlines. */
+export type InFlight = { readonly attempts: Set<Attempt>; readonly deadlines: Deadlines };
+
 /**
- * One try at one unit. Its AbortSignal is made only when a port asks for it (most pure work never
- * does), and aborting rejects the attempt directly, so a port that ignores its signal cannot hang
- * the run and no listener is needed per attempt.
+ * One try at one unit. Attempts hang under the run (its set of live attempts) and, for a child
+ * step, under their parent attempt: aborting one (the run stopping, a timeout, a parent ending)
+ * aborts its children and rejects `run` at once, so a port that ignores its signal cannot hang
+ * the run. Its AbortSignal is made on first read (see ARCHITECTURE.md, "Runtime costs").
  */
 export class Attempt {
-  deadline = Number.POSITIVE_INFINITY;
-  isSettled = false;
   private controller: AbortController | undefined;
   private reason: unknown;
   private isAborted = false;
+  private isSettled = false;
   private rejectRun: ((reason: unknown) => void) | undefined;
   private children: Set<Attempt> | undefined;
 
-  private readonly slot: number;
-
   constructor(
     private readonly parent: Attempt | undefined,
-    /** The run's live attempts; an attempt leaves when it settles. */
-    private readonly live: LiveAttempts,
-    readonly timeoutMs: number | null,
+    private readonly inFlight: InFlight,
+    timeoutMs: number | null,
   ) {
-    this.slot = live.add(this);
-    if (parent) {
-      if (parent.isAborted) this.abort(parent.reason);
-      else (parent.children ??= new Set()).add(this);
-    }
+    inFlight.attempts.add(this);
+    if (parent?.isAborted) this.abort(parent.reason);
+    else if (parent) (parent.children ??= new Set()).add(this);
+    if (timeoutMs !== null && !this.isAborted) inFlight.deadlines.watch(this, timeoutMs);
   }
 
   get signal(): AbortSignal {
@@ -49,26 +48,34 @@ export class Attempt {
     return this.reason;
   }
 
+  /** Settled or aborted: nothing about it can change any more. */
+  get isDone(): boolean {
+    return this.isSettled;
+  }
+
   abort(reason: unknown): void {
     if (this.isAborted) return;
     this.isAborted = true;
-    this.isSettled = true;
-    this.live.remove(this.slot);
     this.reason = reason;
+    const reject = this.rejectRun;
+    this.settle();
     this.controller?.abort(reason);
-    this.rejectRun?.(reason);
+    reject?.(reason);
     if (this.children) for (const child of this.children) child.abort(reason);
   }
 
   /** Settles with `work`, or rejects with the abort reason if the attempt is aborted first. */
-  run<T>(work: Promise<T>): Promise<T> {
-    if (this.isAborted) {
-      work.catch(() => undefined); // its outcome no longer matters, and must not surface as unhandled
-      return Promise.reject(this.reason);
-    }
+  run<T>(work: () => T | Promise<T>): Promise<T> {
+    if (this.isAborted) return Promise.reject(this.reason);
     return new Promise<T>((resolve, reject) => {
       this.rejectRun = reject;
-      work.then(
+      let running: Promise<T>;
+      try {
+        running = Promise.resolve(work());
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      running.then(
         (value) => {
           this.settle();
           resolve(value);
@@ -84,123 +91,69 @@ export class Attempt {
   private settle(): void {
     this.isSettled = true;
     this.rejectRun = undefined;
-    this.live.remove(this.slot);
+    this.inFlight.attempts.delete(this);
     this.parent?.children?.delete(this);
   }
 }
 
-/**
- * The attempts in flight, so stopping a run can abort them all. Slots are reused through a free
- * list: a Set churned by one add and one delete per step allocated more than the steps themselves.
- */
-export class LiveAttempts {
-  private readonly slots: Array<Attempt | undefined> = [];
-  private readonly free: number[] = [];
-
-  add(attempt: Attempt): number {
-    const slot = this.free.pop() ?? this.slots.length;
-    this.slots[slot] = attempt;
-    return slot;
-  }
-
-  remove(slot: number): void {
-    if (this.slots[slot] === undefined) return;
-    this.slots[slot] = undefined;
-    this.free.push(slot);
-  }
-
-  abortAll(reason: unknown): void {
-    for (const attempt of [...this.slots]) attempt?.abort(reason);
-  }
-}
+type Deadline = { at: number; timeoutMs: number; attempt: Attempt };
 
 /**
- * Step timeouts through one Clock sleep per run instead of one timer per step: attempts wait in a
- * min-heap by deadline, and a single sleep targets the earliest. Settled attempts are dropped lazily.
+ * Step timeouts through one clock sleep per run rather than one per attempt: cancelling a sleep
+ * takes an AbortController, which costs more than the rest of a step (ARCHITECTURE.md, "Runtime
+ * costs"). Deadlines are kept in order (nearly always appended, since a plan's steps share a
+ * timeout), the sleep targets the earliest, and settled attempts are dropped as they reach the
+ * front.
  */
-export class DeadlineWatcher {
-  private heap: Attempt[] = [];
+export class Deadlines {
+  private queue: Deadline[] = [];
   private sleep: { at: number; controller: AbortController } | undefined;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly onExpired: (attempt: Attempt) => void,
-  ) {}
+  constructor(private readonly clock: Clock) {}
 
   watch(attempt: Attempt, timeoutMs: number): void {
-    // Attempts mostly settle in the order they started, so this keeps the heap near its live size.
-    while (this.heap.length > 0 && (this.heap[0] as Attempt).isSettled) this.pop();
-    attempt.deadline = this.clock.now() + timeoutMs;
-    this.push(attempt);
-    if (!this.sleep || attempt.deadline < this.sleep.at) this.arm();
+    this.dropSettled();
+    const at = this.clock.now() + timeoutMs;
+    const deadline = { at, timeoutMs, attempt };
+    let i = this.queue.length;
+    while (i > 0 && (this.queue[i - 1] as Deadline).at > at) i--;
+    if (i === this.queue.length) this.queue.push(deadline);
+    else this.queue.splice(i, 0, deadline);
+    if (!this.sleep || at < this.sleep.at) this.arm();
   }
 
+  /** The run ended: no more timeouts. */
   close(): void {
-    this.heap = [];
-    this.disarm();
-  }
-
-  private disarm(): void {
+    this.queue = [];
     this.sleep?.controller.abort(SETTLED);
     this.sleep = undefined;
   }
 
+  private dropSettled(): void {
+    while (this.queue.length > 0 && (this.queue[0] as Deadline).attempt.isDone) this.queue.shift();
+  }
+
   private arm(): void {
-    this.disarm();
-    while (this.heap.length > 0 && (this.heap[0] as Attempt).isSettled) this.pop();
-    const next = this.heap[0];
+    this.sleep?.controller.abort(SETTLED);
+    this.sleep = undefined;
+    this.dropSettled();
+    const next = this.queue[0];
     if (!next) return;
-    const sleep = { at: next.deadline, controller: new AbortController() };
+    const sleep = { at: next.at, controller: new AbortController() };
     this.sleep = sleep;
-    this.clock.sleep(Math.max(0, next.deadline - this.clock.now()), sleep.controller.signal).then(
+    this.clock.sleep(Math.max(0, next.at - this.clock.now()), sleep.controller.signal).then(
       () => {
         if (this.sleep !== sleep) return;
-        this.sleep = undefined;
         const now = this.clock.now();
-        while (this.heap.length > 0 && (this.heap[0] as Attempt).deadline <= now) {
-          const due = this.pop();
-          if (!due.isSettled) this.onExpired(due);
+        while (this.queue.length > 0 && (this.queue[0] as Deadline).at <= now) {
+          const { attempt, timeoutMs } = this.queue.shift() as Deadline;
+          const reason = new StepError("STEP_TIMEOUT", `Timed out after ${timeoutMs} ms`, true);
+          if (!attempt.isDone) attempt.abort(reason);
         }
         this.arm();
       },
-      () => undefined,
+      () => undefined, // re-armed or closed
     );
-  }
-
-  private push(attempt: Attempt): void {
-    const heap = this.heap;
-    let i = heap.push(attempt) - 1;
-    while (i > 0) {
-      const up = (i - 1) >> 1;
-      if ((heap[up] as Attempt).deadline <= attempt.deadline) break;
-      heap[i] = heap[up] as Attempt;
-      i = up;
-    }
-    heap[i] = attempt;
-  }
-
-  private pop(): Attempt {
-    const heap = this.heap;
-    const top = heap[0] as Attempt;
-    const last = heap.pop() as Attempt;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child =
-          right < heap.length &&
-          (heap[right] as Attempt).deadline < (heap[left] as Attempt).deadline
-            ? right
-            : left;
-        if ((heap[child] as Attempt).deadline >= last.deadline) break;
-        heap[i] = heap[child] as Attempt;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top;
   }
 }
 

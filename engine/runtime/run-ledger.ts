@@ -1,5 +1,5 @@
 import type { RunError, RunEvent } from "../schema/run-events";
-import { LiveAttempts } from "./attempt";
+import { Deadlines, type Attempt, type InFlight } from "./attempt";
 import { EventQueue } from "./event-queue";
 import type { Clock, EventSink } from "./ports";
 import { createCancelledError, StepError, toStepError } from "./step-error";
@@ -10,10 +10,12 @@ import type { UsageTally } from "./step-scope";
  * to the sink, in order), its totals, and whether and why it stops (cancel or failure). Stopping
  * aborts `signal` and every attempt in flight, then calls `onStop` so the scheduler winds down.
  */
-export class RunLedger {
+export class RunLedger implements InFlight {
   readonly startedAt: number;
-  /** Attempts in flight, so stopping can abort them all. */
-  readonly attempts = new LiveAttempts();
+  /** Attempts in flight (child steps' too), so stopping can abort them all. */
+  readonly attempts = new Set<Attempt>();
+  /** Their timeouts, closed when the run ends. */
+  readonly deadlines: Deadlines;
   private readonly queue = new EventQueue();
   private readonly halt = new AbortController();
   private readonly usage = { inputTokens: 0, outputTokens: 0 };
@@ -31,6 +33,7 @@ export class RunLedger {
     private readonly onStop: () => void,
   ) {
     this.startedAt = clock.now();
+    this.deadlines = new Deadlines(clock);
   }
 
   // ---- events -------------------------------------------------------------------------------
@@ -61,6 +64,7 @@ export class RunLedger {
 
   /** Closes the event stream after the terminal event. */
   end(): void {
+    this.deadlines.close();
     this.queue.close();
   }
 
@@ -89,7 +93,7 @@ export class RunLedger {
 
   // ---- stopping -----------------------------------------------------------------------------
 
-  /** Aborted when the run stops; units with no attempt of their own take it as theirs. */
+  /** Aborted when the run stops: what pure units and retry waits of plan steps listen to. */
   get signal(): AbortSignal {
     return this.halt.signal;
   }
@@ -129,7 +133,7 @@ export class RunLedger {
   private stop(reason: StepError): void {
     this.stopping = true;
     this.halt.abort(reason);
-    this.attempts.abortAll(reason);
+    for (const attempt of [...this.attempts]) attempt.abort(reason);
     this.onStop();
   }
 }

@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import { validateJsonSchema } from "../schema/json-schema";
 import type { Plan } from "../schema/plan";
 import type { RunEvent } from "../schema/run-events";
-import { PlanRun } from "./plan-run";
+import { PlanRunner } from "./plan-runner";
 import type { RunPorts } from "./ports";
 import type { RunOptions } from "./run-options";
 
@@ -36,7 +36,7 @@ export async function* runPlan(
       problems,
     });
   }
-  const run = new PlanRun(plan, input, ports, options);
+  const run = new PlanRunner(plan, input, ports, options);
   const { ledger } = run;
   const started = run.start().catch((error: unknown) => run.crash(error));
   try {

@@ -1,13 +1,9 @@
 import type { TokenUsage } from "../schema/run-events";
-import type { BindingRenderer, BindingSources } from "./bindings";
-import type {
-  LlmRequest,
-  LlmResponse,
-  McpToolInfo,
-  RunPorts,
-  ToolCall,
-  ToolProgress,
-} from "./ports";
+import type { Attempt } from "./attempt";
+import type { BindingSources } from "./bindings";
+import type { LlmRequest, LlmResponse, McpToolInfo, ToolCall, ToolProgress } from "./ports";
+import type { Unit } from "./run-unit";
+import type { ScopeHost } from "./scope-host";
 import { StepError } from "./step-error";
 
 export type StepResult = { output: unknown; port?: string };
@@ -17,18 +13,15 @@ export type ApprovalDecision = { approved: boolean; comment?: string; decidedBy?
 export type SubstepTask = { title: string; execute: (scope: StepScope) => Promise<StepResult> };
 
 /**
- * Options for a tool call, as a class rather than an object literal with a getter (those are slow
- * to create). The signal is made on first read, so a port that never looks at it costs no
- * AbortController.
+ * A tool call's options. The signal is read from the scope only when the port asks for it: most
+ * of a trivial step's cost was the AbortController otherwise made for every call (ARCHITECTURE.md,
+ * "Runtime costs").
  */
 class ToolCallOptions {
   readonly onProgress: (progress: ToolProgress) => void;
 
-  constructor(
-    private readonly scope: StepScope,
-    host: ScopeHost,
-  ) {
-    this.onProgress = reportProgressFor(host, scope);
+  constructor(private readonly scope: StepScope) {
+    this.onProgress = (progress) => scope.reportProgress(progress);
   }
 
   get signal(): AbortSignal {
@@ -36,56 +29,35 @@ class ToolCallOptions {
   }
 }
 
-// The callbacks come from helpers because tsx/esbuild's keep-names renames an arrow written in an
-// object literal on every call, which showed up in the benchmark.
-function reportProgressFor(host: ScopeHost, scope: StepScope) {
-  return (progress: ToolProgress) => host.reportProgress(scope, progress);
-}
-
-function reportDeltaFor(host: ScopeHost, scope: StepScope) {
-  return (delta: string) => host.reportDelta(scope, delta);
-}
-
-/** What the scheduler lends a step while it runs. */
-export interface ScopeHost {
-  readonly input: unknown;
-  readonly ports: RunPorts;
-  readonly renderer: BindingRenderer;
-  readonly isDryRun: boolean;
-  readStep(stepId: string): unknown;
-  listTools(server: string, signal: AbortSignal): Promise<McpToolInfo[]>;
-  reportProgress(scope: StepScope, progress: ToolProgress): void;
-  reportDelta(scope: StepScope, delta: string): void;
-  /** Runs a child step inline (in the parent's concurrency slot), stored and resumable on its own. */
-  runSubstep(parent: StepScope, key: string, kind: string, task: SubstepTask): Promise<unknown>;
-  /** Runs child steps side by side, each in its own concurrency slot. */
-  runWorkers(parent: StepScope, tasks: SubstepTask[]): Promise<unknown[]>;
-}
-
 /**
  * One attempt of one step: its incoming value, abort signal and usage tally, plus the only
  * doors to the LLM and tools (which add up tokens and cost, stream deltas, and enforce dry runs).
  */
 export class StepScope implements BindingSources {
+  readonly stepId: string;
+  readonly parentStepId: string | undefined;
+  readonly value: unknown;
+  readonly liveInputs: readonly unknown[];
+  readonly approval: ApprovalDecision | undefined;
+
   constructor(
     private readonly host: ScopeHost,
-    readonly stepId: string,
-    readonly parentStepId: string | undefined,
-    readonly value: unknown,
-    readonly liveInputs: readonly unknown[],
-    private readonly signals: { readonly signal: AbortSignal },
+    /** The unit this attempt belongs to; its child steps inherit its retry policy and timeout. */
+    readonly unit: Unit,
+    /** Absent for pure units, which follow the run's signal. */
+    readonly attempt: Attempt | undefined,
     readonly tally: UsageTally,
-    readonly approval?: ApprovalDecision,
-  ) {}
+  ) {
+    this.stepId = unit.id;
+    this.parentStepId = unit.parentStepId;
+    this.value = unit.value;
+    this.liveInputs = unit.liveInputs;
+    this.approval = unit.approval;
+  }
 
   /** Aborted when the step is cancelled or times out. Pass it to every port call. */
   get signal(): AbortSignal {
-    return this.signals.signal;
-  }
-
-  /** The attempt (or run) this scope belongs to, so child steps can be tied to it. */
-  get signalSource(): { readonly signal: AbortSignal } {
-    return this.signals;
+    return this.attempt ? this.attempt.signal : this.host.ledger.signal;
   }
 
   get input(): unknown {
@@ -135,7 +107,7 @@ export class StepScope implements BindingSources {
     const response = await llm.generate({
       ...request,
       signal: this.signal,
-      ...(stream ? { onDelta: reportDeltaFor(this.host, this) } : {}),
+      ...(stream ? { onDelta: (delta: string) => this.host.reportDelta(this, delta) } : {}),
     });
     this.tally.usage = {
       inputTokens: this.tally.usage.inputTokens + response.usage.inputTokens,
@@ -156,7 +128,7 @@ export class StepScope implements BindingSources {
   }
 
   callTool(call: ToolCall): Promise<unknown> {
-    return this.requireTools().callTool(call, new ToolCallOptions(this, this.host));
+    return this.requireTools().callTool(call, new ToolCallOptions(this));
   }
 
   listTools(server: string): Promise<McpToolInfo[]> {
@@ -168,10 +140,17 @@ export class StepScope implements BindingSources {
     this.host.reportProgress(this, { message });
   }
 
+  /** Reports a port's progress as a step.progress event. */
+  reportProgress(progress: ToolProgress): void {
+    this.host.reportProgress(this, progress);
+  }
+
+  /** Runs a child step inline (in this step's concurrency slot), stored and resumable on its own. */
   runSubstep(key: string, kind: string, task: SubstepTask): Promise<unknown> {
     return this.host.runSubstep(this, key, kind, task);
   }
 
+  /** Runs child steps side by side, each in its own concurrency slot. */
   runWorkers(tasks: SubstepTask[]): Promise<unknown[]> {
     return this.host.runWorkers(this, tasks);
   }

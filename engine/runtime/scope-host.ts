@@ -1,59 +1,62 @@
-import type { PlanStep } from "../schema/plan";
-import { Attempt } from "./attempt";
+import type { JsonSchema } from "../schema/json-schema";
 import type { RunEvent } from "../schema/run-events";
-import type { McpToolInfo, ToolProgress } from "./ports";
-import { UnitRunner, type Unit } from "./unit-runner";
+import type { Attempt } from "./attempt";
+import { BindingRenderer } from "./bindings";
+import type { McpToolInfo, RunPorts, RunStore, StepRecord, ToolProgress } from "./ports";
+import type { RunLedger } from "./run-ledger";
+import { reportFailure, runUnit, storeUnit, toFailure, type Unit, type UnitRun } from "./run-unit";
+import type { SlotPool } from "./slot-pool";
 import { StepError } from "./step-error";
-import type { StepScope, SubstepTask } from "./step-scope";
+import { StepScope, type SubstepTask, type UsageTally } from "./step-scope";
 
 const NO_INPUTS: readonly unknown[] = [];
 
+export type ScopeHostParts = {
+  ledger: RunLedger;
+  ports: RunPorts;
+  input: unknown;
+  inputSchema: JsonSchema | null;
+  isDryRun: boolean;
+  /** Stored results by step id: loaded at start, plus child steps finished during this call. */
+  records: Map<string, StepRecord>;
+  slots: SlotPool;
+  /** A finished plan step's output; throws BINDING_MISSING when there is none. */
+  readStep: (stepId: string) => unknown;
+};
+
 /**
- * What a running step may ask of its run besides bindings: tool lists (fetched once per server),
- * progress and streamed text, and child steps spawned at run time (an orchestrator's planner and
- * workers) with the concurrency slots they need. A child is stored and reported like a step
- * (`<parent>/<key>`, with parentStepId), so a retried or resumed parent reuses finished children.
+ * What a running step may ask of its run besides its own value: the run input and finished steps
+ * (for bindings), the ports (tool lists fetched once per server), progress and streamed text, and
+ * child steps spawned at run time (an orchestrator's planner and workers) with the concurrency
+ * slots they need. A child is stored and reported like a step (`<parent>/<key>`, with
+ * parentStepId), so a retried or resumed parent reuses finished children.
  */
-export abstract class StepServices extends UnitRunner {
-  protected inFlight = 0;
-  private slotWaiters: Array<() => void> = [];
+export class ScopeHost implements UnitRun {
+  readonly ledger: RunLedger;
+  readonly ports: RunPorts;
+  readonly store: RunStore;
+  readonly input: unknown;
+  readonly isDryRun: boolean;
+  readonly renderer: BindingRenderer;
+  readonly readStep: (stepId: string) => unknown;
+  private readonly records: Map<string, StepRecord>;
+  private readonly slots: SlotPool;
   private readonly toolLists = new Map<string, Promise<McpToolInfo[]>>();
-  private waiterHead = 0;
 
-  protected abstract stepById(stepId: string): PlanStep;
-  /** Starts ready work while slots are free; must call `grantWaitingSlots` first. */
-  protected abstract pump(): void;
-
-  protected get hasSlotWaiters(): boolean {
-    return this.waiterHead < this.slotWaiters.length;
+  constructor(parts: ScopeHostParts) {
+    this.ledger = parts.ledger;
+    this.ports = parts.ports;
+    this.store = parts.ports.store;
+    this.input = parts.input;
+    this.isDryRun = parts.isDryRun;
+    this.renderer = new BindingRenderer(parts.inputSchema);
+    this.readStep = parts.readStep;
+    this.records = parts.records;
+    this.slots = parts.slots;
   }
 
-  /** Gives free slots to waiting children first: their parents already hold work in progress. */
-  protected grantWaitingSlots(): void {
-    while (
-      this.waiterHead < this.slotWaiters.length &&
-      (this.ledger.isStopping || this.inFlight < this.plan.concurrency)
-    ) {
-      this.inFlight++;
-      (this.slotWaiters[this.waiterHead++] as () => void)();
-    }
-    if (this.waiterHead === this.slotWaiters.length && this.waiterHead > 0) {
-      this.slotWaiters = [];
-      this.waiterHead = 0;
-    }
-  }
-
-  private acquireSlot(): Promise<void> {
-    if (this.ledger.isStopping || (this.inFlight < this.plan.concurrency && !this.hasSlotWaiters)) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.slotWaiters.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    this.inFlight--;
-    this.pump();
+  scopeFor(unit: Unit, attempt: Attempt | undefined, tally: UsageTally): StepScope {
+    return new StepScope(this, unit, attempt, tally);
   }
 
   async runSubstep(
@@ -65,27 +68,26 @@ export abstract class StepServices extends UnitRunner {
     const id = `${parent.stepId}/${key}`;
     const stored = this.records.get(id);
     if (stored) return stored.output;
-    const step = this.stepById(parent.stepId);
     const unit: Unit = {
       id,
       parentStepId: parent.stepId,
       kind,
-      retry: step.retry,
-      timeoutMs: step.timeoutMs,
-      isSync: false,
+      retry: parent.unit.retry,
+      timeoutMs: parent.unit.timeoutMs,
       value: parent.value,
       liveInputs: NO_INPUTS,
+      isPure: false,
       execute: task.execute,
     };
-    if (parent.signalSource instanceof Attempt) unit.parent = parent.signalSource;
+    if (parent.attempt) unit.parent = parent.attempt;
     try {
-      const outcome = await this.runUnit(unit);
-      await this.complete(id, parent.stepId, outcome);
+      const outcome = await runUnit(this, unit);
+      this.records.set(id, await storeUnit(this, id, parent.stepId, outcome));
       return outcome.output;
     } catch (error) {
-      const failure = this.toFailure(error, id, parent.stepId);
+      const failure = toFailure(this.ledger, error, id, parent.stepId);
       this.ledger.add(failure.tally);
-      const reason = this.reportFailure(failure);
+      const reason = reportFailure(this.ledger, failure);
       throw new StepError(reason.code, `${task.title}: ${reason.message}`, reason.retryable);
     }
   }
@@ -93,9 +95,9 @@ export abstract class StepServices extends UnitRunner {
   async runWorkers(parent: StepScope, tasks: SubstepTask[]): Promise<unknown[]> {
     const runs = tasks.map((task, k) => this.runWorker(parent, task, `worker-${k + 1}`));
     // The parent gives up its slot while it waits, so workers can run even at concurrency 1.
-    this.releaseSlot();
+    this.slots.release();
     const settled = await Promise.allSettled(runs);
-    await this.acquireSlot();
+    await this.slots.wait();
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed) throw failed.reason;
     return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
@@ -104,17 +106,14 @@ export abstract class StepServices extends UnitRunner {
   private async runWorker(parent: StepScope, task: SubstepTask, key: string): Promise<unknown> {
     const stored = this.records.get(`${parent.stepId}/${key}`);
     if (stored) return stored.output;
-    await this.acquireSlot();
+    await this.slots.wait();
     try {
-      if (
-        this.ledger.isStopping ||
-        (parent.signalSource instanceof Attempt && parent.signalSource.aborted)
-      ) {
+      if (this.ledger.isStopping || parent.attempt?.aborted) {
         throw new StepError("ABORTED", "The parent step stopped", false);
       }
       return await this.runSubstep(parent, key, "agent", task);
     } finally {
-      this.releaseSlot();
+      this.slots.release();
     }
   }
 
@@ -122,10 +121,11 @@ export abstract class StepServices extends UnitRunner {
     let listed = this.toolLists.get(server);
     if (!listed) {
       const tools = this.ports.tools;
-      if (!tools)
+      if (!tools) {
         return Promise.reject(
           new StepError("TOOLS_NOT_CONFIGURED", "No MCP tool runner is configured", false),
         );
+      }
       listed = tools.listTools(server, signal);
       listed.catch(() => this.toolLists.delete(server));
       this.toolLists.set(server, listed);
@@ -149,13 +149,14 @@ export abstract class StepServices extends UnitRunner {
   }
 
   reportDelta(scope: StepScope, delta: string): void {
-    this.ledger.emit({
+    const event: RunEvent = {
       type: "step.output.delta",
       runId: this.ledger.runId,
       at: this.ledger.clock.now(),
       stepId: scope.stepId,
-      ...(scope.parentStepId ? { parentStepId: scope.parentStepId } : {}),
       delta,
-    });
+    };
+    if (scope.parentStepId !== undefined) event.parentStepId = scope.parentStepId;
+    this.ledger.emit(event);
   }
 }
