@@ -1,9 +1,7 @@
-import { DEFAULT_BRANCH } from "../schema/node-ports";
 import { isCallingStep, type Plan, type PlanStep } from "../schema/plan";
-import type { RunEventOf } from "../schema/run-events";
 import type { RunPorts, StepRecord } from "./ports";
 import { RunLedger } from "./run-ledger";
-import type { PinnedOutput, RunOptions } from "./run-options";
+import type { RunOptions } from "./run-options";
 import {
   createTally,
   reportFailure,
@@ -16,6 +14,14 @@ import {
 } from "./run-unit";
 import { ScopeHost } from "./scope-host";
 import { SlotPool } from "./slot-pool";
+import {
+  failInterrupted,
+  interruptedRequest,
+  pickDefaultPort,
+  pinnedOutcome,
+  skippedOutcome,
+  type WaitingFor,
+} from "./stand-ins";
 import { StepError, toRunError } from "./step-error";
 import { executeCallingStep } from "./step-kinds/calling-steps";
 import { executePureStep } from "./step-kinds/pure-steps";
@@ -35,21 +41,10 @@ type StepState = {
   port?: string;
 };
 
-type WaitingFor = RunEventOf<"run.waiting">["waitingFor"][number];
-
 function describeReason(reason: unknown): string | undefined {
   if (typeof reason === "string") return reason;
   if (reason instanceof Error && reason.name !== "AbortError") return reason.message;
   return undefined;
-}
-
-/** Which port a pinned or fallback output leaves by when the step itself would have chosen one. */
-function pickDefaultPort(step: PlanStep, pinned?: PinnedOutput): string {
-  if (pinned?.port) return pinned.port;
-  if (step.kind === "router") return DEFAULT_BRANCH;
-  if (step.kind === "condition") return pinned ? "true" : "false";
-  if (step.kind === "human-approval") return "approved";
-  return "out";
 }
 
 /**
@@ -209,16 +204,16 @@ export class PlanRunner {
     if (step.notSafeToRepeat && !pinned && this.interrupted.has(step.id)) {
       const decision = this.options.interruptionDecisions?.[step.id];
       if (!decision) return this.waitForPerson(state);
-      if (decision === "skip") return this.launch(state, () => this.skippedOutcome(step));
-      if (decision === "fail") return this.launch(state, () => this.interruptedFailure());
+      if (decision === "skip") return this.launch(state, () => skippedOutcome(this.ledger, step));
+      if (decision === "fail") return this.launch(state, () => failInterrupted());
     }
     let approval: ApprovalDecision | undefined;
     if (step.kind === "human-approval" && !pinned) {
       approval = this.options.approvals?.[step.id];
       if (!approval) return this.waitForApproval(state, inputs.value);
     }
+    if (pinned) return this.launch(state, () => pinnedOutcome(this.ledger, step, pinned));
     const unit = this.unitFor(step, inputs.value, inputs.live, approval);
-    if (pinned) return this.launch(state, () => this.pinnedOutcome(step, pinned));
     if (step.fallback === null) return this.launch(state, () => runUnit(this.host, unit));
     this.launch(state, () => this.runWithFallback(step, unit));
   }
@@ -350,26 +345,6 @@ export class PlanRunner {
     }
   }
 
-  private pinnedOutcome(step: PlanStep, pinned: PinnedOutput): Outcome {
-    const at = this.ledger.clock.now();
-    this.ledger.emit({
-      type: "step.started",
-      runId: this.ledger.runId,
-      at,
-      stepId: step.id,
-      kind: step.kind,
-      attempt: 1,
-    });
-    return {
-      output: pinned.output,
-      port: pickDefaultPort(step, pinned),
-      attempts: 1,
-      startedAt: at,
-      tally: createTally(),
-      pinned: true,
-    };
-  }
-
   // ---- waiting for a person -----------------------------------------------------------------
 
   private waitForApproval(state: StepState, value: unknown): void {
@@ -393,33 +368,7 @@ export class PlanRunner {
   /** An interrupted step that is not safe to repeat: its call may have gone out, so a person decides. */
   private waitForPerson(state: StepState): void {
     state.status = "waiting";
-    const name = state.step.label ?? state.step.id;
-    const message =
-      `"${name}" was interrupted when its worker stopped, and it is marked not safe to repeat: its call may already have been made. ` +
-      "Retry it (the call is sent again), skip it (the run goes on without its output) or fail the run.";
-    this.waiting.push({ stepId: state.step.id, message, approvers: [], reason: "interrupted" });
-  }
-
-  /** A person chose to skip an interrupted step: it counts as done with no output, and nothing is sent. */
-  private skippedOutcome(step: PlanStep): Outcome {
-    const at = this.ledger.clock.now();
-    return {
-      output: null,
-      port: pickDefaultPort(step),
-      attempts: 0,
-      startedAt: at,
-      tally: createTally(),
-      pinned: false,
-    };
-  }
-
-  /** A person chose to fail the run at an interrupted step. */
-  private interruptedFailure(): never {
-    throw new StepError(
-      "STEP_INTERRUPTED",
-      "The step was interrupted when its worker stopped, and a person chose to fail the run",
-      false,
-    );
+    this.waiting.push(interruptedRequest(state.step));
   }
 
   // ---- the end ------------------------------------------------------------------------------
