@@ -35,6 +35,10 @@ export async function bootServer(): Promise<void> {
       (mcp) => mcp.startMcpHealthChecks(),
       (error: unknown) => console.warn("MCP health checks did not start:", error),
     );
+    void import("./services/mcp-registry-sync").then(
+      (sync) => sync.startRegistrySync(),
+      (error: unknown) => console.warn("The registry sync did not start:", error),
+    );
 
     const where =
       database.kind === "pglite"

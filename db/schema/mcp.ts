@@ -14,6 +14,53 @@ import type { ServerJson } from "@/engine/schema/catalog";
 import { tenants, users } from "./tenancy";
 
 /**
+ * A registry a tenant syncs its catalog from (an MCP Registry API at `url`): on demand and every
+ * few hours. The first sync reads everything; later ones ask for changes since `watermark` (the
+ * registry's newest `updatedAt` seen). `leasedBy`/`leasedUntil` make sure only one process syncs a
+ * source at a time.
+ */
+export const mcpRegistrySources = pgTable(
+  "mcp_registry_sources",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    lastFullSyncAt: timestamp("last_full_sync_at", { withTimezone: true }),
+    /** The newest registry `updatedAt` seen: the next incremental sync asks for changes since it. */
+    watermark: timestamp("watermark", { withTimezone: true }),
+    lastSyncAt: timestamp("last_sync_at", { withTimezone: true }),
+    /** ok or error, null before the first sync. */
+    lastStatus: text("last_status").$type<"ok" | "error">(),
+    lastError: text("last_error"),
+    /** The last sync's figures: added, updated, removed, skipped, pages, full or incremental. */
+    lastResult: jsonb("last_result").$type<RegistrySyncResult>(),
+    /** Entries from this source in the catalog, removed ones included. */
+    entryCount: integer("entry_count").notNull().default(0),
+    leasedBy: text("leased_by"),
+    leasedUntil: timestamp("leased_until", { withTimezone: true }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("mcp_registry_sources_tenant_url_key").on(t.tenantId, t.url)],
+);
+
+export type RegistrySyncResult = {
+  mode: "full" | "incremental";
+  added: number;
+  updated: number;
+  removed: number;
+  deprecated: number;
+  skipped: number;
+  pages: number;
+  durationMs: number;
+};
+
+/** active, deprecated or deleted, as the registry says; null for entries not from a registry source. */
+export type RegistryEntryStatus = "active" | "deprecated" | "deleted";
+
+/**
  * MCP servers. The catalog holds entries in the MCP Registry's server.json format: built-in ones
  * are shared by every tenant; entries a tenant imports belong to that tenant only (so one tenant
  * can never change what another tenant's installation runs). Installations, their secrets and
@@ -36,6 +83,14 @@ export const mcpCatalogEntries = pgTable(
     /** builtin, registry, file or config: where the entry came from. */
     source: text("source").notNull(),
     serverJson: jsonb("server_json").$type<ServerJson>().notNull(),
+    /** The registry source the entry came from, with the registry's status and update time. */
+    registrySourceId: uuid("registry_source_id").references(() => mcpRegistrySources.id, {
+      onDelete: "set null",
+    }),
+    registryStatus: text("registry_status").$type<RegistryEntryStatus>(),
+    registryUpdatedAt: timestamp("registry_updated_at", { withTimezone: true }),
+    /** Name, title, description and tool names in lower-case words: what full-text search reads. */
+    searchText: text("search_text").notNull().default(""),
     /** Tool names known for the entry (built in, or learnt by checks), for search. */
     toolNames: text("tool_names")
       .array()
@@ -52,6 +107,11 @@ export const mcpCatalogEntries = pgTable(
       .on(t.ownerTenantId, t.name)
       .where(sql`${t.ownerTenantId} is not null`),
     index("mcp_catalog_entries_category_idx").on(t.category),
+    index("mcp_catalog_entries_search_idx").using(
+      "gin",
+      sql`to_tsvector('simple'::regconfig, ${t.searchText})`,
+    ),
+    index("mcp_catalog_entries_source_idx").on(t.registrySourceId),
   ],
 );
 

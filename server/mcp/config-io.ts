@@ -291,11 +291,65 @@ export function toMcpServersConfig(
   return { mcpServers, skipped };
 }
 
+/** The registry's own metadata on a listed server (`_meta["io.modelcontextprotocol.registry/official"]`). */
+export const REGISTRY_OFFICIAL_META = "io.modelcontextprotocol.registry/official";
+
+const OfficialMetaSchema = z.looseObject({
+  status: z.enum(["active", "deprecated", "deleted"]).catch("active"),
+  updatedAt: z.string().optional(),
+  isLatest: z.boolean().optional(),
+});
+
+/** A server as a registry lists it: its `server.json`, status and update time. */
+export type RegistryListing = {
+  server: ServerJson;
+  status: "active" | "deprecated" | "deleted";
+  updatedAt: Date | null;
+};
+
+export type RegistryFetchResult = {
+  entries: RegistryListing[];
+  skipped: { name: string; reason: string }[];
+  pages: number;
+};
+
+const PageSchema = z.looseObject({
+  servers: z.array(z.unknown()),
+  metadata: z.looseObject({ nextCursor: z.string().nullish() }).optional(),
+});
+
+/** One page item: `{ server, _meta }` (or a bare server.json, as older registries answered). */
+function listingOf(
+  item: unknown,
+  index: number,
+): RegistryListing | { name: string; reason: string } {
+  const wrapped = item && typeof item === "object" && "server" in item;
+  const server = wrapped ? (item as { server: unknown }).server : item;
+  const parsed = ServerJsonSchema.safeParse(server);
+  if (!parsed.success) {
+    const name =
+      server && typeof server === "object" && "name" in server && typeof server.name === "string"
+        ? server.name
+        : `entry ${index + 1}`;
+    return { name, reason: issuesOf(parsed.error) };
+  }
+  const metaRoot = wrapped ? (item as { _meta?: Record<string, unknown> })._meta : undefined;
+  const meta = OfficialMetaSchema.safeParse(metaRoot?.[REGISTRY_OFFICIAL_META] ?? {});
+  const updatedAt = meta.success && meta.data.updatedAt ? new Date(meta.data.updatedAt) : null;
+  return {
+    server: parsed.data,
+    status: meta.success ? meta.data.status : "active",
+    updatedAt: updatedAt && !Number.isNaN(updatedAt.getTime()) ? updatedAt : null,
+  };
+}
+
 /**
- * Reads the MCP Registry API (`GET /v0.1/servers`), following `nextCursor`, newest versions only.
- * Throws with a clear message when the registry cannot be reached or answers something else.
+ * Reads the MCP Registry API (`GET /v0.1/servers`), following `nextCursor` through every page,
+ * latest versions only. Throws with a clear message, naming the page, when the registry cannot be
+ * reached, answers an error, something that is not a server list, or a cursor it gave before
+ * (which would never end); callers keep what they had.
  */
-export async function fetchRegistryServers(
+export async function fetchRegistryListings(
   baseUrl: string,
   options: {
     updatedSince?: Date;
@@ -305,47 +359,64 @@ export async function fetchRegistryServers(
     signal?: AbortSignal;
     fetchImpl?: typeof fetch;
   } = {},
-): Promise<ImportResult> {
+): Promise<RegistryFetchResult> {
   const fetchImpl = options.fetchImpl ?? fetch;
-  const result: ImportResult = { entries: [], skipped: [] };
+  const maxPages = options.maxPages ?? 2_000;
+  const result: RegistryFetchResult = { entries: [], skipped: [], pages: 0 };
+  const seenCursors = new Set<string>();
   let cursor: string | undefined;
-  for (let page = 0; page < (options.maxPages ?? 20); page++) {
-    const url = new URL("/v0.1/servers", baseUrl);
+  for (;;) {
+    const url = new URL("v0.1/servers", baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
     url.searchParams.set("limit", String(options.pageSize ?? 100));
     url.searchParams.set("version", "latest");
     if (cursor) url.searchParams.set("cursor", cursor);
     if (options.updatedSince)
       url.searchParams.set("updated_since", options.updatedSince.toISOString());
     if (options.search) url.searchParams.set("search", options.search);
+    const where = `The registry at ${url.origin}${result.pages > 0 ? ` (page ${result.pages + 1})` : ""}`;
     let response: Response;
     try {
       response = await fetchImpl(url, {
         headers: { accept: "application/json" },
+        redirect: "error",
         signal: options.signal ?? AbortSignal.timeout(15_000),
       });
     } catch (error) {
       const cause =
         error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      throw new Error(`The registry at ${url.origin} could not be reached${cause}`, {
-        cause: error,
-      });
+      throw new Error(`${where} could not be reached${cause}`, { cause: error });
     }
     if (!response.ok)
-      throw new Error(
-        `The registry at ${url.origin} answered ${response.status} ${response.statusText}`,
-      );
-    const body = (await response.json().catch(() => null)) as {
-      metadata?: { nextCursor?: string };
-    } | null;
-    if (!body || typeof body !== "object" || !("servers" in body))
-      throw new Error(`The registry at ${url.origin} did not answer a server list`);
-    const parsed = parseServerJsonText(JSON.stringify(body));
-    result.entries.push(...parsed.entries);
-    result.skipped.push(...parsed.skipped);
-    cursor = body.metadata?.nextCursor;
+      throw new Error(`${where} answered ${response.status} ${response.statusText}`.trim());
+    const body: unknown = await response.json().catch(() => null);
+    const page = PageSchema.safeParse(body);
+    if (!page.success) throw new Error(`${where} did not answer a server list`);
+    result.pages++;
+    page.data.servers.forEach((item, index) => {
+      const listing = listingOf(item, index);
+      if ("server" in listing) result.entries.push(listing);
+      else result.skipped.push(listing);
+    });
+    cursor = page.data.metadata?.nextCursor ?? undefined;
     if (!cursor) break;
+    if (seenCursors.has(cursor))
+      throw new Error(`${where} gave a cursor it had given before; stopped to avoid a loop`);
+    if (result.pages >= maxPages) throw new Error(`${where}: more than ${maxPages} pages; stopped`);
+    seenCursors.add(cursor);
   }
   return result;
+}
+
+/** The registry's latest servers as an import (deleted ones left out). */
+export async function fetchRegistryServers(
+  baseUrl: string,
+  options: Parameters<typeof fetchRegistryListings>[1] = {},
+): Promise<ImportResult> {
+  const listed = await fetchRegistryListings(baseUrl, options);
+  return {
+    entries: listed.entries.filter((e) => e.status !== "deleted").map((e) => e.server),
+    skipped: listed.skipped,
+  };
 }
 
 export { CATALOG_META_KEY };

@@ -69,6 +69,9 @@ describe("both error shapes become one error type", () => {
       toMcpToolError(new Error("spawn /x ENOENT"), { server: "x", phase: "connect" }).message,
     ).toContain("the command was not found");
     expect(
+      toMcpToolError(new Error("spawn uvx ENOENT"), { server: "py", phase: "connect" }).message,
+    ).toContain("uvx is not installed on this host, so PyPI packages cannot be fetched");
+    expect(
       toMcpToolError(new TypeError("fetch failed"), { server: "x", phase: "connect" }).message,
     ).toContain("could not be reached");
     const same = new McpToolError("TIMEOUT", "t");

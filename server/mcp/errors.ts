@@ -185,11 +185,14 @@ export function toMcpToolError(
         );
   }
   if (phase === "connect") {
-    const hint = /ENOENT/.test(message)
-      ? "the command was not found"
-      : /ECONNREFUSED|fetch failed|ENOTFOUND|EAI_AGAIN/i.test(message)
-        ? "the server could not be reached"
-        : message;
+    const missing = /spawn (\S+) ENOENT/.exec(message)?.[1];
+    const hint = missing
+      ? missingCommandHint(missing)
+      : /ENOENT/.test(message)
+        ? "the command was not found"
+        : /ECONNREFUSED|fetch failed|ENOTFOUND|EAI_AGAIN/i.test(message)
+          ? "the server could not be reached"
+          : message;
     return new McpToolError(
       "CONNECT_FAILED",
       withStderr(`${server}: could not connect (${hint})`, stderr),
@@ -204,4 +207,14 @@ export function toMcpToolError(
     );
   }
   return new McpToolError("TOOL_ERROR", `${where}: ${message}`, base);
+}
+
+/** Why a server's command is missing, naming what it means for the package kinds that need it. */
+function missingCommandHint(command: string): string {
+  const name = command.split("/").at(-1) ?? command;
+  if (name === "uvx" || name === "uv")
+    return `${name} is not installed on this host, so PyPI packages cannot be fetched or started here; install uv on the server to use them`;
+  if (name === "docker")
+    return "docker is not installed on this host, so OCI images cannot be started here";
+  return `the command was not found: ${name}`;
 }

@@ -22,54 +22,99 @@ export type CatalogQuery = {
   limit: number;
 };
 
-export type CatalogListItem = Omit<CatalogEntryRow, "serverJson"> & {
+export type CatalogListItem = Omit<CatalogEntryRow, "serverJson" | "searchText"> & {
   /** Installations across all tenants: a count only, nothing about who. */
   popularity: number;
   /** This tenant's installations of the entry. */
   installedCount: number;
   /** The best status among this tenant's installations, or null when not installed. */
   status: McpStatus | null;
+  /** Our built-ins, or an io.github name whose repository has the same owner. */
+  isVerified: boolean;
+  /** The mean latency of this tenant's installations at their last checks, in ms. */
+  latencyMs: number | null;
   lastCheck: { status: McpStatus; createdAt: Date } | null;
 };
 
-const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+/** Name, title, description and tool names as lower-case words: the text full-text search reads. */
+export function catalogSearchText(entry: {
+  name: string;
+  title: string;
+  description: string;
+  toolNames?: string[] | null;
+}): string {
+  return searchWords(
+    [entry.name, entry.title, entry.description, ...(entry.toolNames ?? [])].join(" "),
+  ).join(" ");
+}
 
-/** Offset paging: the catalog is small, and its sorts (popularity, health) are not keys. */
+/** Words of letters and digits, lower-cased: `io.github.x/list_dir` → io github x list dir. */
+export function searchWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** A search as a tsquery: every word must start a word of the entry (`file sys` finds "filesystem tools"). */
+export function toPrefixQuery(search: string): string | null {
+  const words = searchWords(search).slice(0, 12);
+  return words.length ? words.map((w) => `${w}:*`).join(" & ") : null;
+}
+
+const searchVector = sql`to_tsvector('simple'::regconfig, ${mcpCatalogEntries.searchText})`;
+
+/** Offset paging: the catalog's sorts (popularity, health) are not keys. */
 const decodeOffset = (cursor: string | null | undefined) => {
   const n = cursor ? Number.parseInt(Buffer.from(cursor, "base64url").toString(), 10) : 0;
   return Number.isFinite(n) && n > 0 ? n : 0;
 };
 const encodeOffset = (offset: number) => Buffer.from(String(offset)).toString("base64url");
 
+const STATUS_BY_RANK = ["up", "degraded", "unknown", "down"] as const;
+
+/**
+ * One page of the catalog. Installation figures come from one aggregate over installations joined
+ * to the entries (not a subquery per entry), and search uses the GIN index on the entries' words,
+ * so a page stays fast with 10,000 entries.
+ */
 export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<CatalogListItem>> {
   const e = mcpCatalogEntries;
-  // Qualified by hand: drizzle leaves columns unqualified in single-table selects, which the subqueries would misread.
-  const entryId = sql.raw(`"mcp_catalog_entries"."id"`);
-  const popularity = sql<number>`(select count(*)::int from ${mcpInstallations} i where i.catalog_entry_id = ${entryId})`;
-  const installedCount = sql<number>`(select count(*)::int from ${mcpInstallations} i where i.catalog_entry_id = ${entryId} and i.tenant_id = ${query.tenantId})`;
-  const statusRank = sql`case i.status when 'up' then 0 when 'degraded' then 1 when 'unknown' then 2 else 3 end`;
-  const status = sql<McpStatus | null>`(select i.status from ${mcpInstallations} i where i.catalog_entry_id = ${entryId} and i.tenant_id = ${query.tenantId} order by ${statusRank} limit 1)`;
-  const healthRank = sql<number>`coalesce((select min(${statusRank}) from ${mcpInstallations} i where i.catalog_entry_id = ${entryId} and i.tenant_id = ${query.tenantId}), 4)`;
+  const i = mcpInstallations;
+  const mine = sql`${i.tenantId} = ${query.tenantId}`;
+  const statusRank = sql`case ${i.status} when 'up' then 0 when 'degraded' then 1 when 'unknown' then 2 else 3 end`;
+  const stats = db
+    .select({
+      entryId: i.catalogEntryId,
+      total: sql<number>`count(*)::int`.as("total"),
+      mine: sql<number>`(count(*) filter (where ${mine}))::int`.as("mine"),
+      best: sql<number | null>`min(${statusRank}) filter (where ${mine})`.as("best"),
+      latency: sql<number | null>`(avg(${i.latencyMs}) filter (where ${mine}))::int`.as("latency"),
+    })
+    .from(i)
+    .groupBy(i.catalogEntryId)
+    .as("stats");
+  const popularity = sql<number>`coalesce(${stats.total}, 0)`;
+  const installedCount = sql<number>`coalesce(${stats.mine}, 0)`;
+  const healthRank = sql<number>`coalesce(${stats.best}, 4)`;
 
   const filters: (SQL | undefined)[] = [visibleTo(query.tenantId)];
-  if (query.search) {
-    const like = escapeLike(query.search);
-    filters.push(
-      sql`(${e.name} ilike ${like} or ${e.title} ilike ${like} or ${e.description} ilike ${like} or array_to_string(${e.toolNames}, ' ') ilike ${like})`,
-    );
-  }
+  const prefixQuery = query.search ? toPrefixQuery(query.search) : null;
+  if (query.search && !prefixQuery) filters.push(sql`false`);
+  if (prefixQuery)
+    filters.push(sql`${searchVector} @@ to_tsquery('simple'::regconfig, ${prefixQuery})`);
   if (query.category) filters.push(eq(e.category, query.category));
   if (query.transport) filters.push(eq(e.transport, query.transport));
   if (query.status === "installed") filters.push(sql`${installedCount} > 0`);
   else if (query.status === "not-installed") filters.push(sql`${installedCount} = 0`);
-  else if (query.status) filters.push(sql`${status} = ${query.status}`);
+  else if (query.status) filters.push(sql`${stats.best} = ${STATUS_BY_RANK.indexOf(query.status)}`);
 
   const order =
     query.sort === "popularity"
-      ? [sql`${popularity} desc`, asc(e.title)]
+      ? [sql`${popularity} desc`, asc(e.title), asc(e.id)]
       : query.sort === "health"
-        ? [sql`${healthRank} asc`, asc(e.title)]
-        : [asc(e.title)];
+        ? [sql`${healthRank} asc`, asc(e.title), asc(e.id)]
+        : [asc(e.title), asc(e.id)];
   const offset = decodeOffset(query.cursor);
   const rows = await db
     .select({
@@ -83,13 +128,19 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
       transport: e.transport,
       source: e.source,
       toolNames: e.toolNames,
+      registrySourceId: e.registrySourceId,
+      registryStatus: e.registryStatus,
+      registryUpdatedAt: e.registryUpdatedAt,
+      repositoryUrl: sql<string | null>`${e.serverJson}->'repository'->>'url'`,
       createdAt: e.createdAt,
       updatedAt: e.updatedAt,
       popularity,
       installedCount,
-      status,
+      best: stats.best,
+      latencyMs: stats.latency,
     })
     .from(e)
+    .leftJoin(stats, eq(stats.entryId, e.id))
     .where(and(...filters))
     .orderBy(...order)
     .limit(query.limit + 1)
@@ -101,9 +152,31 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
     items.map((row) => row.id),
   );
   return {
-    items: items.map((row) => ({ ...row, lastCheck: checks.get(row.id) ?? null })),
+    items: items.map(({ best, repositoryUrl, ...row }) => ({
+      ...row,
+      status: best === null ? null : (STATUS_BY_RANK[best] ?? "down"),
+      isVerified: isVerifiedNamespace(row.name, repositoryUrl, row.source),
+      lastCheck: checks.get(row.id) ?? null,
+    })),
     nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null,
   };
+}
+
+/**
+ * Whether the entry's namespace is vouched for: our built-ins, or an `io.github.<owner>/…` name
+ * whose repository is on github.com under the same owner (the registry checks that owner's
+ * GitHub login before it accepts the name).
+ */
+export function isVerifiedNamespace(
+  name: string,
+  repositoryUrl: string | null | undefined,
+  source: string,
+): boolean {
+  if (source === "builtin") return true;
+  const owner = /^io\.github\.([^/]+)\//i.exec(name)?.[1];
+  if (!owner || !repositoryUrl) return false;
+  const repoOwner = /^https:\/\/github\.com\/([^/]+)\//i.exec(repositoryUrl)?.[1];
+  return repoOwner?.toLowerCase() === owner.toLowerCase();
 }
 
 /** The tenant's latest full check per catalog entry. */
@@ -161,6 +234,15 @@ export async function countCatalogEntries(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
+const withSearchText = (entry: CatalogEntryInsert) => ({
+  ...entry,
+  searchText: catalogSearchText(entry),
+});
+
+/** The stored words, with the row's own tool names when the new values bring none. */
+const keptSearchText = sql`case when cardinality(excluded.tool_names) > 0 then excluded.search_text else trim(excluded.search_text || ' ' || lower(regexp_replace(array_to_string(${mcpCatalogEntries.toolNames}, ' '), '[^[:alnum:]]+', ' ', 'g'))) end`;
+const keptToolNames = sql`case when cardinality(excluded.tool_names) > 0 then excluded.tool_names else ${mcpCatalogEntries.toolNames} end`;
+
 /** Inserts or replaces a tenant's own entries by name. */
 export async function upsertTenantCatalogEntries(
   db: Db,
@@ -170,7 +252,7 @@ export async function upsertTenantCatalogEntries(
   if (entries.length === 0) return [];
   return db
     .insert(mcpCatalogEntries)
-    .values(entries.map((entry) => ({ ...entry, ownerTenantId: tenantId })))
+    .values(entries.map((entry) => ({ ...withSearchText(entry), ownerTenantId: tenantId })))
     .onConflictDoUpdate({
       target: [mcpCatalogEntries.ownerTenantId, mcpCatalogEntries.name],
       targetWhere: sql`${mcpCatalogEntries.ownerTenantId} is not null`,
@@ -182,11 +264,98 @@ export async function upsertTenantCatalogEntries(
         transport: sql`excluded.transport`,
         source: sql`excluded.source`,
         serverJson: sql`excluded.server_json`,
-        toolNames: sql`case when cardinality(excluded.tool_names) > 0 then excluded.tool_names else ${mcpCatalogEntries.toolNames} end`,
+        toolNames: keptToolNames,
+        searchText: keptSearchText,
+        registrySourceId: sql`excluded.registry_source_id`,
+        registryStatus: sql`excluded.registry_status`,
+        registryUpdatedAt: sql`excluded.registry_updated_at`,
         updatedAt: new Date(),
       },
     })
     .returning();
+}
+
+/**
+ * A registry sync's entries for one tenant, by name: new ones are added, ones the registry changed
+ * (another update time or status, or taken over from another source) are replaced, the rest left
+ * alone. Sent in chunks; says how many were added and how many updated.
+ */
+export async function upsertRegistryEntries(
+  db: Db,
+  tenantId: string,
+  entries: CatalogEntryInsert[],
+): Promise<{ added: number; updated: number }> {
+  const e = mcpCatalogEntries;
+  let added = 0;
+  let updated = 0;
+  for (let start = 0; start < entries.length; start += 500) {
+    const chunk = entries.slice(start, start + 500);
+    const rows = await db
+      .insert(e)
+      .values(chunk.map((entry) => ({ ...withSearchText(entry), ownerTenantId: tenantId })))
+      .onConflictDoUpdate({
+        target: [e.ownerTenantId, e.name],
+        targetWhere: sql`${e.ownerTenantId} is not null`,
+        set: {
+          title: sql`excluded.title`,
+          description: sql`excluded.description`,
+          version: sql`excluded.version`,
+          category: sql`excluded.category`,
+          transport: sql`excluded.transport`,
+          source: sql`excluded.source`,
+          serverJson: sql`excluded.server_json`,
+          toolNames: keptToolNames,
+          searchText: keptSearchText,
+          registrySourceId: sql`excluded.registry_source_id`,
+          registryStatus: sql`excluded.registry_status`,
+          registryUpdatedAt: sql`excluded.registry_updated_at`,
+          updatedAt: sql`now()`,
+        },
+        setWhere: sql`${e.registryUpdatedAt} is distinct from excluded.registry_updated_at or ${e.registryStatus} is distinct from excluded.registry_status or ${e.registrySourceId} is distinct from excluded.registry_source_id`,
+      })
+      .returning({ isNew: sql<boolean>`(xmax = 0)` });
+    for (const row of rows) {
+      if (row.isNew) added++;
+      else updated++;
+    }
+  }
+  return { added, updated };
+}
+
+/**
+ * Marks the source's entries deleted (kept, shown as removed): those named (`names`), or those not
+ * named (`allBut`: what a full listing no longer has). Says how many changed.
+ */
+export async function markRegistryEntriesDeleted(
+  db: Db,
+  tenantId: string,
+  sourceId: string,
+  which: { names: string[] } | { allBut: string[] },
+): Promise<number> {
+  const e = mcpCatalogEntries;
+  if ("names" in which && which.names.length === 0) return 0;
+  const listed = sql`(select jsonb_array_elements_text(${JSON.stringify("names" in which ? which.names : which.allBut)}::jsonb))`;
+  const rows = await db
+    .update(e)
+    .set({ registryStatus: "deleted", updatedAt: new Date() })
+    .where(
+      and(
+        eq(e.ownerTenantId, tenantId),
+        eq(e.registrySourceId, sourceId),
+        sql`${e.registryStatus} is distinct from 'deleted'`,
+        "names" in which ? sql`${e.name} in ${listed}` : sql`${e.name} not in ${listed}`,
+      ),
+    )
+    .returning({ id: e.id });
+  return rows.length;
+}
+
+export async function countRegistrySourceEntries(db: Db, sourceId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(mcpCatalogEntries)
+    .where(eq(mcpCatalogEntries.registrySourceId, sourceId));
+  return row?.n ?? 0;
 }
 
 /** Inserts shared entries whose names are new; leaves existing ones alone (seeding the built-ins). */
@@ -197,7 +366,7 @@ export async function insertMissingSharedCatalogEntries(
   if (entries.length === 0) return 0;
   const rows = await db
     .insert(mcpCatalogEntries)
-    .values(entries.map((entry) => ({ ...entry, ownerTenantId: null })))
+    .values(entries.map((entry) => ({ ...withSearchText(entry), ownerTenantId: null })))
     .onConflictDoNothing({
       target: mcpCatalogEntries.name,
       where: sql`${mcpCatalogEntries.ownerTenantId} is null`,
@@ -207,5 +376,10 @@ export async function insertMissingSharedCatalogEntries(
 }
 
 export async function setCatalogToolNames(db: Db, id: string, toolNames: string[]): Promise<void> {
-  await db.update(mcpCatalogEntries).set({ toolNames }).where(eq(mcpCatalogEntries.id, id));
+  const entry = await findCatalogEntry(db, id);
+  if (!entry) return;
+  await db
+    .update(mcpCatalogEntries)
+    .set({ toolNames, searchText: catalogSearchText({ ...entry, toolNames }) })
+    .where(eq(mcpCatalogEntries.id, id));
 }

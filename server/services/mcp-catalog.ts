@@ -55,7 +55,8 @@ export const importInput = z.discriminatedUnion("kind", [
 
 const globalForCatalog = globalThis as unknown as { mcpCatalogSeeded?: WeakSet<object> };
 
-function toInsert(
+/** A server.json as a catalog row (its words for search are added by the repository). */
+export function toCatalogInsert(
   serverJson: ServerJson,
   source: string,
   toolNames: string[] = [],
@@ -79,7 +80,7 @@ export async function ensureBuiltinCatalog(db: Db): Promise<void> {
   if (seeded.has(db)) return;
   await catalog.insertMissingSharedCatalogEntries(
     db,
-    BUILTIN_CATALOG.map((b) => toInsert(b.serverJson, "builtin", b.tools)),
+    BUILTIN_CATALOG.map((b) => toCatalogInsert(b.serverJson, "builtin", b.tools)),
   );
   seeded.add(db);
 }
@@ -107,6 +108,11 @@ export async function getCatalogEntry(ctx: TenantContext, id: string) {
     runsAs: describeRunner(entry.serverJson),
     meta: catalogMetaOf(entry.serverJson),
     inputs: installInputsOf(entry.serverJson),
+    isVerified: catalog.isVerifiedNamespace(
+      entry.name,
+      entry.serverJson.repository?.url,
+      entry.source,
+    ),
     installations: installed.items,
     lastCheck: lastCheck ?? null,
   };
@@ -173,7 +179,7 @@ export async function importCatalogEntries(ctx: TenantContext, input: z.infer<ty
     const rows = await catalog.upsertTenantCatalogEntries(
       tx,
       ctx.tenant.id,
-      kept.map((entry) => toInsert(entry, source)),
+      kept.map((entry) => toCatalogInsert(entry, source)),
     );
     return {
       value: { imported: rows.map((r) => ({ id: r.id, name: r.name, title: r.title })), skipped },

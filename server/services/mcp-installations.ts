@@ -103,6 +103,10 @@ async function entryOf(ctx: TenantContext, catalogEntryId: string) {
 
 export async function installServer(ctx: TenantContext, input: z.infer<typeof installInput>) {
   const entry = await entryOf(ctx, input.catalogEntryId);
+  if (entry.registryStatus === "deleted")
+    throw conflict(
+      `${entry.title} was removed from its registry, so it cannot be installed; installations made before stay`,
+    );
   const { config, secrets } = splitValues(installInputsOf(entry.serverJson), input.values);
   const secretKeys = Object.keys(secrets);
   try {

@@ -3,6 +3,7 @@ import { pageInput } from "@/server/repositories/pagination";
 import * as mcpCatalog from "@/server/services/mcp-catalog";
 import * as mcpChecks from "@/server/services/mcp-checks";
 import * as mcpInstallations from "@/server/services/mcp-installations";
+import * as registrySync from "@/server/services/mcp-registry-sync";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
@@ -19,6 +20,22 @@ export const mcpRouter = router({
   importEntries: permissionProcedure("server.install")
     .input(mcpCatalog.importInput)
     .mutation(({ ctx, input }) => mcpCatalog.importCatalogEntries(ctx, input)),
+
+  listRegistrySources: permissionProcedure("marketplace.view").query(({ ctx }) =>
+    registrySync.listRegistrySources(ctx),
+  ),
+
+  addRegistrySource: permissionProcedure("server.install")
+    .input(registrySync.addSourceInput)
+    .mutation(({ ctx, input }) => registrySync.addRegistrySource(ctx, input)),
+
+  syncRegistrySource: permissionProcedure("server.install")
+    .input(z.object({ id, full: z.boolean().optional() }))
+    .mutation(({ ctx, input }) => registrySync.syncRegistrySourceNow(ctx, input)),
+
+  removeRegistrySource: permissionProcedure("server.install")
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => registrySync.removeRegistrySource(ctx, input.id)),
 
   exportConfig: permissionProcedure("marketplace.view").query(({ ctx }) =>
     mcpCatalog.exportInstalledConfig(ctx),
