@@ -1,26 +1,26 @@
 /**
  * Autonomy benchmark, printing one JSON object:
- * - analyzeUs: median time to analyse one task (dev set tasks, round robin);
+ * - analyzeUs: median time to analyse one task (round robin over the labelled tasks);
  * - discoverUs: median time to discover servers for analysed features over a catalog of
- *   `catalogEntries` entries (the built-ins padded with look-alikes and unrelated servers);
+ *   `catalogEntries` entries (10,000: the built-ins padded with look-alikes and unrelated servers);
  * - decideUs: median time to decide the pattern for analysed features;
  * - learnUpdateUs: median time to record one outcome in a learning book (class-strategy,
  *   class-pattern, pattern and global statistics) that already holds 200 classes;
  * - planUs: median time for the whole planner (analyse → discover → decide → agents → document);
- * - devTop3Recall / devPatternAccuracy: on engine/autonomy/__fixtures__/dev-tasks.jsonl (a copy of ../shared/data/autonomy-dev-tasks.jsonl) with the
- *   built-in catalog (and devTop3RecallPadded with the padded one); extra* and heldOut* the same
- *   on our own labelled tasks (engine/autonomy/__fixtures__/extra-tasks.ts); blind* on the 250
- *   tasks of engine/autonomy/__fixtures__/blind-tasks.ts, written by people who had not read the
- *   analyzer, and blindLastBatch* on its last batch (scored only after the tuning on the others).
+ * - crossWriterPatternAccuracy / crossWriterTop3Recall (mean over writers, and the worst writer):
+ *   leave one writer out. Each writer's tasks (bench/autonomy-corpus.ts: our dev set, extra tasks,
+ *   each blind batch, and every engine/autonomy/corpus/<writer>.jsonl) are scored by models trained
+ *   on all the other writers only, never on what the models were trained on; `writers` has each
+ *   one's figures, and noServerPrecision is the share of tasks needing no server that got none.
+ * - devTop3Recall / devPatternAccuracy and the like: the same held-out figures for our own sets, as
+ *   before (devTop3RecallPadded: the dev writer over the 10,000-entry catalog).
  * Each timing is the median of 31 batches after warm-up, divided by the calls per batch.
  *   npx tsx bench/autonomy.ts
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { padCatalog } from "../engine/autonomy/__fixtures__/catalog";
-import { BLIND_TASKS } from "../engine/autonomy/__fixtures__/blind-tasks";
-import { EXTRA_TASKS, HELD_OUT_TASKS } from "../engine/autonomy/__fixtures__/extra-tasks";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
+import type { LinearModel } from "../engine/autonomy/linear-model";
+import { trainTaskModels, type LabelledTask } from "../engine/autonomy/train-task-models";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
 import { planWorkflow } from "../engine/autonomy/plan-workflow";
 import {
@@ -34,8 +34,7 @@ import type { Outcome } from "../engine/learning/outcome";
 import { createRng } from "../engine/learning/random";
 import { createLearningBook, recordOutcome } from "../engine/learning/strategy-stats";
 import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
-
-type Labelled = { task: string; servers: string[]; pattern: Pattern };
+import { loadWriters } from "./autonomy-corpus";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -59,39 +58,75 @@ function measureUs(calls: number, run: (i: number) => unknown, batches = 31, war
   return median(samples);
 }
 
+type Score = { tasks: number; recall: number; accuracy: number; noServerPrecision: number };
+
 function score(
-  tasks: readonly Labelled[],
+  tasks: readonly LabelledTask[],
   index: DiscoveryIndex,
-): { recall: number; accuracy: number } {
+  patternModel?: LinearModel,
+): Score {
   let found = 0;
   let wanted = 0;
   let correct = 0;
+  let none = 0;
+  let noneKept = 0;
   for (const { task, servers, pattern } of tasks) {
     const features = analyzeTask(task);
     const listed = discoverServers(index, features)
-      .servers.map((s) => s.shortName)
+      .candidates.map((s) => s.shortName)
       .slice(0, 3);
     wanted += servers.length;
     found += servers.filter((s) => listed.includes(s)).length;
-    if (decidePattern(features).pattern === pattern) correct++;
+    if (servers.length === 0) {
+      none++;
+      if (listed.length === 0) noneKept++;
+    }
+    if (decidePattern(features, patternModel ? { model: patternModel } : {}).pattern === pattern)
+      correct++;
   }
-  return { recall: wanted ? found / wanted : 1, accuracy: correct / tasks.length };
+  return {
+    tasks: tasks.length,
+    recall: wanted ? found / wanted : 1,
+    accuracy: correct / tasks.length,
+    noServerPrecision: none ? noneKept / none : 1,
+  };
+}
+
+/** Leave one writer out: each writer scored by models trained on all the others. */
+function crossWriter(
+  writers: Record<string, LabelledTask[]>,
+  entries: ReturnType<typeof toCatalogEntryInput>[],
+  padded: ReturnType<typeof toCatalogEntryInput>[],
+): Record<string, Score & { paddedRecall: number }> {
+  const retrieval = buildDiscoveryIndex(entries, { model: null });
+  const out: Record<string, Score & { paddedRecall: number }> = {};
+  for (const held of Object.keys(writers)) {
+    const training = Object.entries(writers)
+      .filter(([writer]) => writer !== held)
+      .flatMap(([, tasks]) => tasks);
+    const models = trainTaskModels(training, retrieval);
+    const index = buildDiscoveryIndex(entries, { model: models.servers });
+    const tasks = writers[held] as LabelledTask[];
+    const paddedRecall =
+      held === "dev"
+        ? score(tasks, buildDiscoveryIndex(padded, { model: models.servers }), models.patterns)
+            .recall
+        : Number.NaN;
+    out[held] = { ...score(tasks, index, models.patterns), paddedRecall };
+  }
+  return out;
 }
 
 function main() {
-  const dev = readFileSync(
-    join(__dirname, "../engine/autonomy/__fixtures__/dev-tasks.jsonl"),
-    "utf8",
-  )
-    .split("\n")
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as Labelled);
+  const writers = loadWriters();
   const builtins = BUILTIN_CATALOG.map((e) => toCatalogEntryInput(e.serverJson, e.tools, true));
   const index = buildDiscoveryIndex(builtins);
-  const paddedEntries = padCatalog(builtins, 240);
+  const paddedEntries = padCatalog(builtins, 10_000);
   const padded = buildDiscoveryIndex(paddedEntries);
 
-  const tasks = [...dev, ...EXTRA_TASKS, ...HELD_OUT_TASKS].map((t) => t.task);
+  const tasks = Object.values(writers)
+    .flat()
+    .map((t) => t.task);
   const features: TaskFeatures[] = tasks.map((t) => analyzeTask(t));
   const n = tasks.length;
 
@@ -137,15 +172,13 @@ function main() {
     3,
   );
 
-  const devScore = score(dev, index);
-  const devPadded = score(dev, padded);
-  const extra = score(EXTRA_TASKS, index);
-  const heldOut = score(HELD_OUT_TASKS, index);
-  const blindTasks = BLIND_TASKS.flatMap((b) => b.tasks);
-  const blind = score(blindTasks, index);
-  const lastBatch = BLIND_TASKS[BLIND_TASKS.length - 1]!.tasks;
-  const blindLast = score(lastBatch, index);
+  const held = crossWriter(writers, builtins, paddedEntries);
+  const scores = Object.values(held);
+  const mean = (pick: (s: Score) => number) =>
+    scores.reduce((sum, s) => sum + pick(s), 0) / scores.length;
+  const worst = (pick: (s: Score) => number) => Math.min(...scores.map(pick));
   const round = (value: number, digits = 3) => Number(value.toFixed(digits));
+  const figures = (name: string) => held[name] ?? { recall: Number.NaN, accuracy: Number.NaN };
   process.stdout.write(
     `${JSON.stringify({
       analyzeUs: round(analyzeUs),
@@ -154,22 +187,30 @@ function main() {
       learnUpdateUs: round(learnUpdateUs),
       planUs: round(planUs, 1),
       catalogEntries: paddedEntries.length,
-      devTasks: dev.length,
-      devTop3Recall: round(devScore.recall),
-      devPatternAccuracy: round(devScore.accuracy),
-      devTop3RecallPadded: round(devPadded.recall),
-      devPatternAccuracyPadded: round(devPadded.accuracy),
-      extraTasks: EXTRA_TASKS.length,
-      extraTop3Recall: round(extra.recall),
-      extraPatternAccuracy: round(extra.accuracy),
-      heldOutTasks: HELD_OUT_TASKS.length,
-      heldOutTop3Recall: round(heldOut.recall),
-      heldOutPatternAccuracy: round(heldOut.accuracy),
-      blindTasks: blindTasks.length,
-      blindTop3Recall: round(blind.recall),
-      blindPatternAccuracy: round(blind.accuracy),
-      blindLastBatchTop3Recall: round(blindLast.recall),
-      blindLastBatchPatternAccuracy: round(blindLast.accuracy),
+      labelledTasks: tasks.length,
+      crossWriterPatternAccuracy: round(mean((s) => s.accuracy)),
+      crossWriterPatternAccuracyWorst: round(worst((s) => s.accuracy)),
+      crossWriterTop3Recall: round(mean((s) => s.recall)),
+      crossWriterTop3RecallWorst: round(worst((s) => s.recall)),
+      crossWriterNoServerPrecision: round(mean((s) => s.noServerPrecision)),
+      writers: Object.fromEntries(
+        Object.entries(held).map(([name, s]) => [
+          name,
+          {
+            tasks: s.tasks,
+            patternAccuracy: round(s.accuracy),
+            top3Recall: round(s.recall),
+            noServerPrecision: round(s.noServerPrecision),
+          },
+        ]),
+      ),
+      devTop3Recall: round(figures("dev").recall),
+      devPatternAccuracy: round(figures("dev").accuracy),
+      devTop3RecallPadded: round(held.dev?.paddedRecall ?? Number.NaN),
+      extraTop3Recall: round(figures("extra").recall),
+      extraPatternAccuracy: round(figures("extra").accuracy),
+      blindLastBatchTop3Recall: round(figures("blind-3").recall),
+      blindLastBatchPatternAccuracy: round(figures("blind-3").accuracy),
     })}\n`,
   );
 }

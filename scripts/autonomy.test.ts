@@ -6,10 +6,16 @@ import { BUILTIN_ENTRIES } from "../engine/autonomy/__fixtures__/catalog";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
 import { planWorkflow } from "../engine/autonomy/plan-workflow";
-import { discoverServers, toCatalogEntryInput } from "../engine/autonomy/server-discovery";
+import {
+  buildDiscoveryIndex,
+  discoverServers,
+  toCatalogEntryInput,
+} from "../engine/autonomy/server-discovery";
+import { trainTaskModels } from "../engine/autonomy/train-task-models";
 import type { Pattern } from "../engine/autonomy/vocabulary";
 import { compileWorkflow } from "../engine/compiler/compile-workflow";
 import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
+import { loadWriters } from "../bench/autonomy-corpus";
 import { builtinDiscoveryIndex, runLine } from "./autonomy";
 
 const root = join(__dirname, "..");
@@ -29,29 +35,65 @@ describe("the engine's catalog fixture", () => {
   });
 });
 
-describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
-  it("meets the floors: top-3 server recall ≥ 0.95, pattern accuracy ≥ 0.85", () => {
-    let found = 0;
-    let wanted = 0;
-    let correct = 0;
-    for (const { task, servers, pattern } of devTasks) {
-      const features = analyzeTask(task);
-      const listed = discoverServers(index, features)
-        .servers.map((s) => s.shortName)
-        .slice(0, 3);
-      wanted += servers.length;
-      found += servers.filter((s) => listed.includes(s)).length;
-      if (decidePattern(features).pattern === pattern) correct++;
+/**
+ * The learned models scored on a writer they were not trained on: trained here on every other
+ * writer (bench/autonomy-corpus.ts), as bench:autonomy does for each writer in turn.
+ */
+function heldOut(writer: string) {
+  const writers = loadWriters();
+  const training = Object.entries(writers)
+    .filter(([name]) => name !== writer)
+    .flatMap(([, tasks]) => tasks);
+  const models = trainTaskModels(training, buildDiscoveryIndex(BUILTIN_ENTRIES, { model: null }));
+  const heldIndex = buildDiscoveryIndex(BUILTIN_ENTRIES, { model: models.servers });
+  let found = 0;
+  let wanted = 0;
+  let correct = 0;
+  let none = 0;
+  let noneKept = 0;
+  const tasks = writers[writer] ?? [];
+  for (const { task, servers, pattern } of tasks) {
+    const features = analyzeTask(task);
+    const listed = discoverServers(heldIndex, features).candidates.map((s) => s.shortName);
+    wanted += servers.length;
+    found += servers.filter((s) => listed.includes(s)).length;
+    if (servers.length === 0) {
+      none++;
+      if (listed.length === 0) noneKept++;
     }
-    expect(devTasks.length).toBe(30);
-    expect(found / wanted).toBeGreaterThanOrEqual(0.95);
-    expect(correct / devTasks.length).toBeGreaterThanOrEqual(0.85);
+    if (decidePattern(features, { model: models.patterns }).pattern === pattern) correct++;
+  }
+  return {
+    tasks: tasks.length,
+    recall: found / wanted,
+    accuracy: correct / tasks.length,
+    noServer: noneKept / none,
+  };
+}
+
+describe("the learned models on writers they were not trained on", () => {
+  it("the issue's dev set: top-3 server recall ≥ 0.95, pattern accuracy ≥ 0.85", () => {
+    const dev = heldOut("dev");
+    expect(dev.tasks).toBe(30);
+    expect(dev.recall).toBeGreaterThanOrEqual(0.95);
+    expect(dev.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(dev.noServer).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("an independent writer's corpus: pattern accuracy ≥ 0.85, top-3 recall ≥ 0.85", () => {
+    const lab = heldOut("lab");
+    expect(lab.tasks).toBeGreaterThanOrEqual(250);
+    expect(lab.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(lab.recall).toBeGreaterThanOrEqual(0.85);
+    expect(lab.noServer).toBeGreaterThanOrEqual(0.6);
+  });
+});
+
+describe("the dev set (engine/autonomy/__fixtures__/dev-tasks.jsonl)", () => {
   it("lists no server for tasks that need none", () => {
     for (const { task, servers } of devTasks.filter((t) => t.servers.length === 0)) {
       expect(
-        discoverServers(index, analyzeTask(task)).servers.map((s) => s.shortName),
+        discoverServers(index, analyzeTask(task)).candidates.map((s) => s.shortName),
         task,
       ).toEqual(servers);
     }
@@ -129,10 +171,18 @@ describe("npm run autonomy (spawned)", () => {
       timeout: 60_000,
     });
     const lines = run.stdout.trim().split("\n");
-    expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { task: "Summarize the schema of inventory.db", servers: ["sqlite"], pattern: "single" },
-      { task: "Write a haiku about autumn", servers: [], pattern: "single" },
-    ]);
+    // `servers` ranks up to three candidates, the one the task surely needs first.
+    const [schema, haiku] = lines.map(
+      (line) => JSON.parse(line) as { task: string; servers: string[]; pattern: string },
+    );
+    expect(lines).toHaveLength(2);
+    expect(schema).toMatchObject({
+      task: "Summarize the schema of inventory.db",
+      pattern: "single",
+    });
+    expect(schema?.servers[0]).toBe("sqlite");
+    expect(schema?.servers.length).toBeLessThanOrEqual(3);
+    expect(haiku).toEqual({ task: "Write a haiku about autumn", servers: [], pattern: "single" });
     expect(run.stderr).toMatch(/line 2: not JSON/);
     expect(run.status).toBe(1);
   }, 60_000);

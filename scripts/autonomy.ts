@@ -3,11 +3,16 @@
  *
  *   npm run -s autonomy -- analyze < tasks.jsonl   one line per task: {"task","servers","pattern"}
  *   npm run -s autonomy -- plan < tasks.jsonl      one line per task: the proposal with its document
+ *   npm run -s autonomy -- train                   retrains the pattern and server models from the
+ *                                                  labelled corpus into engine/autonomy/models/
  *
  * Input: JSON lines `{"task": "..."}`. Output: only JSON lines on stdout, in input order; a bad
  * line is reported on stderr with its line number, the rest still run, and the exit code is 1.
- * `servers` lists the catalog short names the task needs (usually 0–3), best first.
+ * `servers` lists the catalog short names the task most likely needs (0–3), best first: the
+ * discovery candidates (the planner builds with those it is fairly sure of).
  */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
@@ -19,22 +24,43 @@ import {
   toCatalogEntryInput,
   type DiscoveryIndex,
 } from "../engine/autonomy/server-discovery";
+import { trainTaskModels } from "../engine/autonomy/train-task-models";
+import { loadWriters } from "../bench/autonomy-corpus";
 import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
 
-export const SUBCOMMANDS = ["analyze", "plan"] as const;
+export const SUBCOMMANDS = ["analyze", "plan", "train"] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 const USAGE = `usage: npm run -s autonomy -- <analyze|plan> < tasks.jsonl
+       npm run -s autonomy -- train
   analyze  one JSON line per task: {"task": "...", "servers": ["filesystem", ...], "pattern": "chain"}
   plan     one JSON line per task: the pattern, servers, reasons and the workflow document
+  train    retrain the pattern and server models from every writer's labelled tasks
 input: JSON lines {"task": "..."}
 `;
 
+/** Retrains both models on every writer's tasks and writes them as JSON beside the engine. */
+function train(): number {
+  const writers = loadWriters();
+  const tasks = Object.values(writers).flat();
+  const models = trainTaskModels(tasks, buildDiscoveryIndex(builtinEntries(), { model: null }));
+  const folder = join(__dirname, "../engine/autonomy/models");
+  writeFileSync(join(folder, "patterns.json"), `${JSON.stringify(models.patterns)}\n`);
+  writeFileSync(join(folder, "servers.json"), `${JSON.stringify(models.servers)}\n`);
+  process.stderr.write(
+    `trained on ${tasks.length} tasks from ${Object.keys(writers).length} writers: ` +
+      `${Object.keys(models.patterns.weights).length} pattern and ` +
+      `${Object.keys(models.servers.weights).length} server features\n`,
+  );
+  return 0;
+}
+
+const builtinEntries = () =>
+  BUILTIN_CATALOG.map((entry) => toCatalogEntryInput(entry.serverJson, entry.tools, true));
+
 /** The discovery index over the built-in catalog, built once per process. */
 export function builtinDiscoveryIndex(): DiscoveryIndex {
-  return buildDiscoveryIndex(
-    BUILTIN_CATALOG.map((entry) => toCatalogEntryInput(entry.serverJson, entry.tools, true)),
-  );
+  return buildDiscoveryIndex(builtinEntries());
 }
 
 export type LineResult =
@@ -82,7 +108,7 @@ export function runLine(
     };
   }
   const features = analyzeTask(task);
-  const servers = discoverServers(index, features).servers.map((s) => s.shortName);
+  const servers = discoverServers(index, features).candidates.map((s) => s.shortName);
   return {
     ok: true,
     output: JSON.stringify({ task, servers, pattern: decidePattern(features).pattern }),
@@ -95,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
+  if (command === "train") return train();
   const index = builtinDiscoveryIndex();
   let failures = 0;
   let lineNumber = 0;

@@ -1,5 +1,6 @@
 import { readPhrases } from "./read-phrases";
 import { scanEntities } from "./scan-entities";
+import { cuesOf } from "./task-cues";
 import { scoreStructure, type ShapeOfText } from "./score-structure";
 import * as lexicon from "./task-lexicon";
 import type { CapabilitySlot, Cue, Signal } from "./task-lexicon";
@@ -482,5 +483,6 @@ export function analyzeTask(text: string): TaskFeatures {
     itemCount: Math.max(pass.itemCount, pass.andList, pass.orList),
     complexity: rateComplexity(capabilities.length, intents.length, structureCount, pass.words),
     keywords: pass.keywords,
+    cues: cuesOf(text, entities, capabilities),
   };
 }

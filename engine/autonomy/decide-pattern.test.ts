@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyzeTask } from "./analyze-task";
 import { decidePattern } from "./decide-pattern";
+import type { LinearModel } from "./linear-model";
+import { PATTERNS } from "./vocabulary";
 
 describe("decidePattern", () => {
   it("picks a pattern with reasons and a confidence", () => {
@@ -61,14 +63,24 @@ describe("decidePattern", () => {
     ).toBe("orchestrator");
   });
 
+  // A model that finds "chain" and "single" almost equally likely for this task: the learned
+  // success rates' job is to settle such close calls, whatever the trained weights say today.
   const closeCall = analyzeTask(
     "Download the report from https://example.com/q3.pdf and save it in the reports folder",
   );
+  const undecided: LinearModel = {
+    kind: "softmax",
+    labels: [...PATTERNS],
+    bias: PATTERNS.map((p) => (p === "chain" ? 0.3 : p === "single" ? 0 : -4)),
+    weights: {},
+  };
 
   it("lets learned success rates overrule a close call, and says so", () => {
-    const heuristic = decidePattern(closeCall);
+    const heuristic = decidePattern(closeCall, { model: undecided });
     const other = heuristic.runnerUp;
+    expect([heuristic.pattern, other]).toEqual(["chain", "single"]);
     const decision = decidePattern(closeCall, {
+      model: undecided,
       learned: { [heuristic.pattern]: { alpha: 11, beta: 31 }, [other]: { alpha: 35, beta: 7 } },
     });
     expect(decision.pattern).toBe(other);
@@ -77,8 +89,9 @@ describe("decidePattern", () => {
   });
 
   it("ignores learning without enough evidence or when the call is clear", () => {
-    const heuristic = decidePattern(closeCall);
+    const heuristic = decidePattern(closeCall, { model: undecided });
     const thin = decidePattern(closeCall, {
+      model: undecided,
       learned: {
         [heuristic.pattern]: { alpha: 1, beta: 4 },
         [heuristic.runnerUp]: { alpha: 4, beta: 1 },

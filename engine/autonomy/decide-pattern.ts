@@ -1,11 +1,7 @@
 import { betaMean, betaVariance } from "../learning/beta-math";
-import {
-  PATTERNS,
-  STRUCTURE_THRESHOLDS,
-  type Pattern,
-  type StructureKind,
-  type TaskFeatures,
-} from "./vocabulary";
+import { predictLinear, weightOf, type LinearModel } from "./linear-model";
+import { PATTERN_MODEL } from "./task-models";
+import { PATTERNS, type Pattern, type TaskFeatures } from "./vocabulary";
 
 /** Successes and failures seen per pattern for one class of task, as Beta posteriors (engine/learning). */
 export type LearnedPatternStats = Partial<Record<Pattern, { alpha: number; beta: number }>>;
@@ -17,57 +13,21 @@ export type DecideOptions = {
   bias?: PatternBias;
   /** Observations each of the two contenders needs before learning may overrule the heuristics. */
   minEvidence?: number;
-  /** How close (in margin points) the two best patterns must be for learning to decide. */
+  /** How close (in log-odds) the two best patterns must be for learning to decide. */
   closeCall?: number;
+  /** The pattern model (the committed one by default; bench:autonomy passes models trained without the writer it tests). */
+  model?: LinearModel;
 };
 
 export type PatternDecision = {
   pattern: Pattern;
-  /** 0.5–0.99: how clearly the best pattern beat the runner-up (a heuristic, not a calibrated probability). */
+  /** 0.5–0.99: how clearly the best pattern beat the runner-up (its share of the two). */
   confidence: number;
-  /** Score above the pattern's threshold; "single" is the 0 baseline. */
+  /** Log-odds of each pattern against a single agent (so "single" is 0), plus any bias. */
   margins: Record<Pattern, number>;
   runnerUp: Pattern;
   reasons: string[];
   learnedOverride: boolean;
-};
-
-const PATTERN_OF: Record<StructureKind, Pattern> = {
-  splits: "parallel",
-  iterates: "evaluator-optimizer",
-  routes: "router",
-  handsOff: "swarm",
-  sequence: "chain",
-  plans: "orchestrator",
-};
-const KINDS = Object.keys(PATTERN_OF) as StructureKind[];
-const KIND_OF = Object.fromEntries(KINDS.map((kind) => [PATTERN_OF[kind], kind])) as Record<
-  Exclude<Pattern, "single">,
-  StructureKind
->;
-/** Ties go to the more specific shape: a plan or a conversation says more than "several steps". */
-const PRIORITY: Pattern[] = [
-  "orchestrator",
-  "swarm",
-  "router",
-  "evaluator-optimizer",
-  "parallel",
-  "chain",
-  "single",
-];
-const RANK = new Map(PRIORITY.map((p, i) => [p, i]));
-/**
- * A chain is what several capabilities make by default, so its margin counts for less than the
- * explicit shapes: "plan and carry out … research online and write" is an orchestrator even though
- * it also reads as steps.
- */
-const WEIGHT: Record<StructureKind, number> = {
-  splits: 1,
-  iterates: 1,
-  routes: 1,
-  handsOff: 1,
-  sequence: 0.6,
-  plans: 1,
 };
 
 const WHY: Record<Pattern, string> = {
@@ -81,62 +41,59 @@ const WHY: Record<Pattern, string> = {
   swarm: "a conversation handed between specialist agents",
 };
 
-function beats(margins: Record<Pattern, number>, a: Pattern, b: Pattern): boolean {
-  return (
-    margins[a] > margins[b] ||
-    (margins[a] === margins[b] && (RANK.get(a) as number) < (RANK.get(b) as number))
-  );
-}
+/**
+ * Log-odds per unit of bias from the user's edits (engine/learning preferenceBias keeps it within
+ * ±2): a habit of four edits the same way outweighs a model that was 95% sure, one edit does not.
+ */
+const BIAS_LOG_ODDS = 2;
 
-function evidenceFor(features: TaskFeatures, pattern: Pattern): string {
-  if (pattern === "single") return "";
-  const kind = KIND_OF[pattern];
-  return ` (signal ${features.structureScores[kind]}, needs ${STRUCTURE_THRESHOLDS[kind]})`;
+/** The cues that pushed hardest towards a pattern, for its reason ("each", "until"). */
+function strongestCues(model: LinearModel, cues: readonly string[], label: number): string[] {
+  return cues
+    .filter((cue) => cue.startsWith("w:") || cue.startsWith("b:"))
+    .map((cue) => ({ cue, weight: weightOf(model, cue, label) }))
+    .filter((c) => c.weight > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, 3)
+    .map(({ cue }) => cue)
+    .map((cue) => `"${cue.slice(2).replace(/_/g, " ").replace("^ ", "")}"`);
 }
 
 /**
- * Picks the workflow pattern for analysed features, with a confidence and the reasons. Learned
- * success rates for this class of task may overrule a close call when both contenders have evidence.
+ * Picks the workflow pattern for analysed features with the learned pattern model (a linear
+ * classifier trained on labelled tasks; see task-models.ts), with a confidence and the reasons.
+ * Learned success rates for this class of task may overrule a close call when both contenders
+ * have evidence, and a bias from the user's edits shifts the log-odds.
  * @example decidePattern(analyzeTask("Route each ticket to billing, bugs or sales")).pattern // → "router"
  */
 export function decidePattern(
-  features: TaskFeatures,
+  features: Pick<TaskFeatures, "cues">,
   options: DecideOptions = {},
 ): PatternDecision {
-  const margins = {
-    single: 0,
-    chain: 0,
-    router: 0,
-    parallel: 0,
-    orchestrator: 0,
-    "evaluator-optimizer": 0,
-    swarm: 0,
-  } as Record<Pattern, number>;
-  for (const kind of KINDS) {
-    const pattern = PATTERN_OF[kind];
-    margins[pattern] = (features.structureScores[kind] - STRUCTURE_THRESHOLDS[kind]) * WEIGHT[kind];
-  }
-  if (options.bias) for (const pattern of PATTERNS) margins[pattern] += options.bias[pattern] ?? 0;
-
-  // A shape must reach its threshold to replace "single"; the runner-up may be any other pattern.
-  // Steps in order are what every explicit shape has too (a loop, a plan, a route all take steps),
-  // so a chain wins only when no explicit shape reaches its threshold.
-  const explicit = PRIORITY.some((p) => p !== "single" && p !== "chain" && margins[p] >= 0);
+  const model = options.model ?? PATTERN_MODEL;
+  const probabilities = predictLinear(model, features.cues);
+  const probabilityOf = (pattern: Pattern) => {
+    const i = model.labels.indexOf(pattern);
+    return i < 0 ? 0 : (probabilities[i] as number);
+  };
+  // Log-odds against a single agent: "single" is the 0 baseline, as before.
+  const floor = 1e-6;
+  const single = Math.max(floor, probabilityOf("single"));
+  const margins = {} as Record<Pattern, number>;
+  for (const pattern of PATTERNS)
+    margins[pattern] =
+      Math.log(Math.max(floor, probabilityOf(pattern)) / single) +
+      (options.bias?.[pattern] ?? 0) * BIAS_LOG_ODDS;
   let best: Pattern = "single";
-  for (const pattern of PRIORITY) {
-    if (
-      pattern !== "single" &&
-      !(explicit && pattern === "chain") &&
-      margins[pattern] >= 0 &&
-      beats(margins, pattern, best)
-    )
-      best = pattern;
-  }
+  for (const pattern of PATTERNS) if (margins[pattern] > margins[best]) best = pattern;
   let runnerUp: Pattern = best === "single" ? "chain" : "single";
-  for (const pattern of PRIORITY)
-    if (pattern !== best && beats(margins, pattern, runnerUp)) runnerUp = pattern;
+  for (const pattern of PATTERNS)
+    if (pattern !== best && margins[pattern] > margins[runnerUp]) runnerUp = pattern;
 
-  const reasons = [`${best}: ${WHY[best]}${evidenceFor(features, best)}`];
+  const cues = strongestCues(model, features.cues, model.labels.indexOf(best));
+  const reasons = [
+    `${best}: ${WHY[best]} (learned from labelled tasks: ${(probabilityOf(best) * 100).toFixed(0)}%${cues.length ? `; it reads ${cues.join(", ")}` : ""})`,
+  ];
   if (options.bias && (options.bias[best] ?? 0) !== 0)
     reasons.push(`your past edits nudge towards ${best} (${(options.bias[best] ?? 0).toFixed(2)})`);
   let learnedOverride = false;
@@ -155,8 +112,8 @@ export function decidePattern(
       if (meanB - meanA > 1.28 * Math.sqrt(varA + varB)) {
         reasons.length = 0;
         reasons.push(
-          `learned: ${runnerUp} succeeded ${(meanB * 100).toFixed(0)}% vs ${best} ${(meanA * 100).toFixed(0)}% on tasks like this, and the heuristics were close`,
-          `heuristics preferred ${best}: ${WHY[best]}`,
+          `learned: ${runnerUp} succeeded ${(meanB * 100).toFixed(0)}% vs ${best} ${(meanA * 100).toFixed(0)}% on tasks like this, and the model's call was close`,
+          `the model preferred ${best}: ${WHY[best]}`,
         );
         learnedOverride = true;
         [best, runnerUp] = [runnerUp, best];
@@ -166,12 +123,12 @@ export function decidePattern(
         );
     }
   }
-  const finalGap = Math.abs(margins[best] - margins[runnerUp]);
-  const confidence = Math.min(0.99, Math.max(0.5, 1 / (1 + Math.exp(-(finalGap + 0.5)))));
   if (!learnedOverride && gap < 1) reasons.push(`close call with ${runnerUp}`);
+  // The winner's share of the two contenders: 0.5 for a tie, near 1 for a clear call.
+  const confidence = 1 / (1 + Math.exp(-Math.abs(margins[best] - margins[runnerUp])));
   return {
     pattern: best,
-    confidence: learnedOverride ? 0.6 : confidence,
+    confidence: learnedOverride ? 0.6 : Math.min(0.99, Math.max(0.5, confidence)),
     margins,
     runnerUp,
     reasons,

@@ -79,11 +79,11 @@ export function planWithPattern(
  */
 export function planWorkflow(task: string, context: PlannerContext): WorkflowProposal {
   const features = analyzeTask(task);
-  const discovery = discoverServers(
-    context.index,
-    features,
-    context.preferences?.serverBias ? { serverBias: context.preferences.serverBias } : {},
-  );
+  const discovery = discoverServers(context.index, features, {
+    // Runners-up for the model to choose among when one refines the plan (tool search).
+    alternatives: 2,
+    ...(context.preferences?.serverBias ? { serverBias: context.preferences.serverBias } : {}),
+  });
   const learned = context.learnedFor?.(features);
   const decision = decidePattern(features, {
     ...(learned ? { learned } : {}),

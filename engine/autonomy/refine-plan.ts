@@ -9,6 +9,11 @@ export type RefinementDraft = {
   task: string;
   pattern: Pattern;
   servers: string[];
+  /**
+   * The catalog entries retrieval and the server model ranked highest for the task (tool search):
+   * the model may pick among them, so it never has to see the whole catalog.
+   */
+  candidates: Array<{ shortName: string; title: string; score: number; reason: string }>;
   agents: Array<{ id: string; role: string; instructions: string; servers: string[] }>;
   reasons: string[];
 };
@@ -35,12 +40,19 @@ export interface PlanRefiner {
 
 export type RefinedProposal = WorkflowProposal & { refined: boolean; refinementNote?: string };
 
+/** How many catalog entries a refining model is shown for the task. */
+const CANDIDATES_FOR_MODEL = 8;
+
 /** The draft a refiner receives for a proposal. */
 export function toRefinementDraft(proposal: WorkflowProposal): RefinementDraft {
   return {
     task: proposal.task,
     pattern: proposal.decision.pattern,
     servers: proposal.discovery.servers.map((s) => s.shortName),
+    candidates: [...proposal.discovery.candidates, ...proposal.discovery.alternatives]
+      .filter((s, i, all) => all.findIndex((o) => o.shortName === s.shortName) === i)
+      .slice(0, CANDIDATES_FOR_MODEL)
+      .map(({ shortName, title, score, reason }) => ({ shortName, title, score, reason })),
     agents: proposal.agents.map((a) => ({
       id: a.id,
       role: a.role,
@@ -60,6 +72,8 @@ function applyServers(
   for (const name of names) {
     const found =
       proposal.discovery.servers.find((s) => s.shortName === name) ??
+      proposal.discovery.candidates.find((s) => s.shortName === name) ??
+      proposal.discovery.alternatives.find((s) => s.shortName === name) ??
       context.index.entries.find((e) => e.shortName === name);
     if (!found) continue;
     chosen.push(

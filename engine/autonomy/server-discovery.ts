@@ -1,10 +1,17 @@
 import { catalogMetaOf, type ServerJson } from "../schema/catalog";
-import { CAPABILITIES, type Capability, type TaskFeatures } from "./vocabulary";
+import { CAPABILITY_TERMS, ENTITY_TERMS, SYNONYMS } from "./discovery-terms";
+import { buildTextIndex, contributionOf, scoreTerms, termsOf, type TextIndex } from "./text-index";
+import { predictLinear, type LinearModel } from "./linear-model";
+import { ANY_SERVER, SERVER_MODEL } from "./task-models";
+import type { Capability, TaskFeatures } from "./vocabulary";
 
 /**
- * Server discovery: which catalog entries serve the capabilities a task needs. The catalog is
- * indexed once (capability → entries ranked by fit); a query then reads the head of a few lists,
- * so it stays in microseconds over catalogs of hundreds of entries.
+ * Server discovery by retrieval: every catalog entry is a document (its name and title, tool names,
+ * description and tool descriptions, weighted in that order) in a BM25F index, and a task is a
+ * query (its own words, synonyms, words for the entities it names and for the capabilities the
+ * analyzer found). Nothing here is written for one server: an entry synced from a registry is found
+ * by what it says it does. Below `MIN_SCORE` an entry counts as unrelated, so a task that needs no
+ * tool gets no server.
  */
 
 /** A catalog entry as discovery needs it: server.json's name, title and description, plus tools and category. */
@@ -13,12 +20,13 @@ export type CatalogEntryInput = {
   title?: string;
   description: string;
   tools?: readonly string[];
+  /** What each tool says it does, when the catalog knows it. */
+  toolDescriptions?: readonly string[];
   category?: string;
   /** Built-in entries win ties against look-alikes imported by a tenant. */
   isBuiltin?: boolean;
 };
 
-type Posting = { entry: number; fit: number; reason: string };
 type IndexedEntry = CatalogEntryInput & {
   shortName: string;
   tools: readonly string[];
@@ -27,19 +35,22 @@ type IndexedEntry = CatalogEntryInput & {
 
 export type DiscoveryIndex = {
   entries: readonly IndexedEntry[];
-  /** Per capability (in CAPABILITIES order), matching entries best first. */
-  postings: ReadonlyArray<readonly Posting[]>;
-  /** Short names and their first word → entries, for products the task names ("slack", "jira"). */
-  byName: ReadonlyMap<string, readonly number[]>;
+  text: TextIndex;
+  /** Per capability, the stemmed terms a catalog uses for it. */
+  capabilityTerms: ReadonlyMap<Capability, ReadonlySet<string>>;
+  /** Short name → the entry that stands for it (a built-in before look-alikes). */
+  firstByShortName: ReadonlyMap<string, number>;
+  /** The learned server model, or null for retrieval alone. */
+  model: LinearModel | null;
 };
 
 export type DiscoveredServer = {
   name: string;
   shortName: string;
   title: string;
-  /** The capability this entry serves for the task; null when the task names the product itself. */
+  /** The needed capability this entry serves for the task; null when it matched on other words (a product the task names). */
   capability: Capability | null;
-  /** 0–1: how clearly the task needs it times how well the entry fits. */
+  /** 0–1: how strongly the entry matches the task. */
   score: number;
   reason: string;
   isBuiltin: boolean;
@@ -47,9 +58,11 @@ export type DiscoveredServer = {
 };
 
 export type DiscoveryResult = {
-  /** The servers the task needs, best first (in the order the task uses them). */
+  /** The servers the planner builds with: the candidates it is fairly sure of, in the order the task uses them. */
   servers: DiscoveredServer[];
-  /** Runner-up entries per capability, when asked for. */
+  /** Up to three entries the task most likely needs, in the order it uses them (what `autonomy analyze` lists and a model is handed). */
+  candidates: DiscoveredServer[];
+  /** Runner-up entries, when asked for. */
   alternatives: DiscoveredServer[];
   /** Needed capabilities no catalog entry serves. */
   missing: Capability[];
@@ -58,91 +71,45 @@ export type DiscoveryResult = {
 export type DiscoverOptions = {
   /** Added to an entry's fit by short name, e.g. from the user's past edits (engine/learning preferences). */
   serverBias?: Readonly<Record<string, number>>;
-  /** Runner-up entries to return per capability (default 0). */
+  /** Runner-up entries to return per chosen server (default 0). */
   alternatives?: number;
+  /** The learned probability a server needs to be listed (default MIN_PROBABILITY). */
+  minProbability?: number;
 };
 
-// What an entry's words must contain to serve a capability; categories are the catalog's own.
-const PROFILES: Record<Capability, { words: string[]; categories: string[] }> = {
-  "web-fetch": {
-    words: ["fetch", "http", "scrape", "scraper", "crawl", "crawler", "url", "webpage", "page"],
-    categories: ["web"],
-  },
-  "web-search": {
-    words: [
-      "search",
-      "brave",
-      "bing",
-      "tavily",
-      "serp",
-      "serpapi",
-      "exa",
-      "duckduckgo",
-      "kagi",
-      "perplexity",
-    ],
-    categories: ["search"],
-  },
-  files: {
-    words: ["file", "filesystem", "fs", "directory", "folder", "disk"],
-    categories: ["files"],
-  },
-  "code-hosting": {
-    words: ["github", "gitlab", "bitbucket", "gitea", "git", "repository", "repo", "pull"],
-    categories: ["developer"],
-  },
-  sqlite: { words: ["sqlite", "sqlite3"], categories: [] },
-  "relational-db": {
-    words: ["postgres", "postgresql", "mysql", "mariadb", "sql", "relational", "pg"],
-    categories: ["database"],
-  },
-  "browser-automation": {
-    words: [
-      "puppeteer",
-      "playwright",
-      "browser",
-      "chromium",
-      "chrome",
-      "headless",
-      "selenium",
-      "screenshot",
-    ],
-    categories: ["browser"],
-  },
-  documents: {
-    words: ["drive", "gdrive", "docs", "sheet", "document", "dropbox", "onedrive", "sharepoint"],
-    categories: ["productivity"],
-  },
-  memory: {
-    words: ["memory", "knowledge", "graph", "remember", "memorie"],
-    categories: ["knowledge"],
-  },
-  reasoning: {
-    words: ["thinking", "reasoning", "sequential", "thought", "sequentialthinking"],
-    categories: ["reasoning"],
-  },
-  "mcp-testing": { words: ["everything", "test", "testing", "echo"], categories: ["testing"] },
-};
-/** Below this an entry only mentions the capability in passing (one word of its description). */
-const MIN_FIT = 3;
-const BUILTIN_BONUS = 0.5;
+/**
+ * BM25 score below which an entry is unrelated to the task. Chosen on our own fixtures (tasks
+ * needing no server: 95% below 7.5; the servers a task needs: 95% above 11.7) and checked on the
+ * three corpus writers' tasks, which it was not chosen on (88% of needed servers above it).
+ */
+export const MIN_SCORE = 9;
+/** The learned model's probability that a task needs any server at all, below which it needs none. */
+const NEEDS_SERVER = 0.5;
+/** …and it must rate at least one server this high. */
+const SURE_OF_ONE = 0.1;
+/** A server the learned model rates below this is not a candidate even when the task needs servers. */
+const MIN_PROBABILITY = 0.02;
+/**
+ * A candidate the planner builds with scores at least this. Both thresholds were chosen on the
+ * leave-one-writer-out figures (bench:autonomy): at 0.25 most tasks get exactly their servers,
+ * while the candidates keep top-3 recall.
+ */
+const PLANNED_SCORE = 0.25;
+const MAX_SERVERS = 3;
+/** The raw score that reads as 0.5. */
+const SCORE_HALF = 9;
+/** Ties between look-alikes go to the built-in entry. */
+const BUILTIN_BONUS = 0.01;
+/** How much one unit of learned bias moves an entry's 0–1 score. */
+const BIAS_UNIT = 0.2;
 const ALIASES: Record<string, string> = {
   gdrive: "google-drive",
   "google-drive": "google-drive",
   postgresql: "postgres",
   sequentialthinking: "sequential-thinking",
 };
-const GENERIC_NAME_WORDS = new Set([
-  "server",
-  "mcp",
-  "api",
-  "tool",
-  "tools",
-  "the",
-  "official",
-  "client",
-  "service",
-]);
+const FIELD_WEIGHTS = { name: 3, tools: 2, description: 1, toolDescriptions: 1 };
+const QUERY_WEIGHTS = { text: 1, synonym: 0.6, entity: 1, capability: 0.8 };
 
 /**
  * The short name a workflow uses for an entry: the last part of its reverse-DNS name without
@@ -179,76 +146,69 @@ export function toCatalogEntryInput(
   };
 }
 
-function wordsOf(text: string): Set<string> {
-  const words = new Set<string>();
-  for (const raw of text.toLowerCase().split(/[^a-z0-9]+/)) {
-    if (!raw) continue;
-    words.add(raw);
-    // "pages" → "page", "files" → "file": enough stemming for names and short descriptions.
-    if (raw.length > 3 && raw.endsWith("s")) words.add(raw.slice(0, -1));
-  }
-  return words;
-}
-
-function fitOf(entry: IndexedEntry, capability: Capability): { fit: number; reason: string } {
-  const profile = PROFILES[capability];
-  const name = wordsOf(entry.shortName);
-  const title = wordsOf(entry.title ?? "");
-  const description = wordsOf(entry.description);
-  const tools = wordsOf(entry.tools.join(" "));
-  const hits = (field: Set<string>) => profile.words.filter((word) => field.has(word));
-  const inName = hits(name);
-  const inTitle = hits(title);
-  const inCategory = entry.category !== undefined && profile.categories.includes(entry.category);
-  const fit =
-    (inName.length ? 4 : 0) +
-    (inTitle.length ? 3 : 0) +
-    (inCategory ? 3 : 0) +
-    Math.min(2, hits(description).length) +
-    Math.min(2, hits(tools).length);
-  const because = [
-    inName.length ? `name "${entry.shortName}"` : "",
-    inTitle.length && !inName.length ? `title "${entry.title}"` : "",
-    inCategory ? `category ${entry.category}` : "",
-  ].filter(Boolean);
-  return { fit, reason: `${capability}: ${because.join(", ") || "described as such"}` };
-}
+const stems = (text: string) => termsOf(text).map((t) => t.term);
 
 /**
- * Indexes a catalog for discovery: each entry gets a short name and, per capability, a fit score.
+ * Indexes a catalog for discovery. `model` is the learned server model (the committed one by
+ * default; null for retrieval alone).
  * @example const index = buildDiscoveryIndex(BUILTIN_CATALOG.map((e) => toCatalogEntryInput(e.serverJson, e.tools, true)))
  */
-export function buildDiscoveryIndex(entries: readonly CatalogEntryInput[]): DiscoveryIndex {
+export function buildDiscoveryIndex(
+  entries: readonly CatalogEntryInput[],
+  options: { model?: LinearModel | null } = {},
+): DiscoveryIndex {
   const indexed: IndexedEntry[] = entries.map((entry) => ({
     ...entry,
     shortName: shortNameOf(entry.name),
     tools: entry.tools ?? [],
     isBuiltin: entry.isBuiltin ?? false,
   }));
-  const postings = CAPABILITIES.map((capability) => {
-    const list: Posting[] = [];
-    indexed.forEach((entry, i) => {
-      const { fit, reason } = fitOf(entry, capability);
-      if (fit >= MIN_FIT)
-        list.push({ entry: i, fit: fit + (entry.isBuiltin ? BUILTIN_BONUS : 0), reason });
-    });
-    return list.sort((a, b) => b.fit - a.fit || a.entry - b.entry);
-  });
-  const byName = new Map<string, number[]>();
-  const addName = (key: string, i: number) => {
-    if (key.length < 3 || GENERIC_NAME_WORDS.has(key)) return;
-    const list = byName.get(key);
-    if (!list) byName.set(key, [i]);
-    else if (!list.includes(i)) list.push(i);
-  };
+  const text = buildTextIndex(
+    indexed.map((entry) => [
+      {
+        text: `${entry.shortName.replace(/-/g, " ")} ${entry.title ?? ""}`,
+        weight: FIELD_WEIGHTS.name,
+      },
+      { text: entry.tools.join(" "), weight: FIELD_WEIGHTS.tools },
+      { text: entry.description, weight: FIELD_WEIGHTS.description },
+      { text: (entry.toolDescriptions ?? []).join(" "), weight: FIELD_WEIGHTS.toolDescriptions },
+    ]),
+  );
+  const capabilityTerms = new Map<Capability, ReadonlySet<string>>();
+  for (const [capability, words] of Object.entries(CAPABILITY_TERMS))
+    capabilityTerms.set(capability as Capability, new Set(stems(words)));
+  const firstByShortName = new Map<string, number>();
   indexed.forEach((entry, i) => {
-    addName(entry.shortName, i);
-    addName(entry.shortName.split(/[-_.]/)[0] ?? "", i);
+    const known = firstByShortName.get(entry.shortName);
+    if (known === undefined || (entry.isBuiltin && !(indexed[known] as IndexedEntry).isBuiltin))
+      firstByShortName.set(entry.shortName, i);
   });
-  // Built-ins first, so a product name resolves to the built-in before a look-alike.
-  for (const list of byName.values())
-    list.sort((a, b) => Number(indexed[b]?.isBuiltin) - Number(indexed[a]?.isBuiltin) || a - b);
-  return { entries: indexed, postings, byName };
+  const model = options.model === undefined ? SERVER_MODEL : options.model;
+  return { entries: indexed, text, capabilityTerms, firstByShortName, model };
+}
+
+type QueryTerm = { weight: number };
+
+/** The task as query terms: its words, their synonyms, its entities' and its capabilities' words. */
+function queryOf(
+  features: Pick<TaskFeatures, "text" | "entities" | "capabilities">,
+): Map<string, QueryTerm> {
+  const query = new Map<string, QueryTerm>();
+  const add = (term: string, weight: number) => {
+    const known = query.get(term);
+    if (!known) query.set(term, { weight });
+    else known.weight = Math.min(2, known.weight + weight / 2);
+  };
+  for (const { term } of termsOf(features.text)) {
+    add(term, QUERY_WEIGHTS.text);
+    const synonyms = SYNONYMS[term];
+    if (synonyms) for (const synonym of stems(synonyms)) add(synonym, QUERY_WEIGHTS.synonym);
+  }
+  for (const entity of features.entities)
+    for (const term of stems(ENTITY_TERMS[entity.kind])) add(term, QUERY_WEIGHTS.entity);
+  for (const capability of features.capabilities)
+    for (const term of stems(CAPABILITY_TERMS[capability])) add(term, QUERY_WEIGHTS.capability);
+  return query;
 }
 
 function toDiscovered(
@@ -262,76 +222,198 @@ function toDiscovered(
     shortName: entry.shortName,
     title: entry.title ?? entry.shortName,
     capability,
-    score,
+    score: Number(score.toFixed(3)),
     reason,
     isBuiltin: entry.isBuiltin,
     tools: entry.tools,
   };
 }
 
-const CAPABILITY_POSITION = new Map<Capability, number>(CAPABILITIES.map((c, i) => [c, i]));
-/** How many of a list's head entries a bias may reorder; beyond that the fit gap is too large to matter. */
-const BIAS_WINDOW = 4;
+/** Scratch per index size: one score slot per entry, reused between calls of one process. */
+let scratch = new Float64Array(0);
+
+type Retrieved = { doc: number; entry: IndexedEntry; raw: number };
+
+/** BM25 over the catalog: entries scoring at least MIN_SCORE, best first, one per short name. */
+function retrieve(index: DiscoveryIndex, query: ReadonlyMap<string, QueryTerm>): Retrieved[] {
+  const weights = new Map<string, number>();
+  for (const [term, { weight }] of query) weights.set(term, weight);
+  if (scratch.length < index.entries.length) scratch = new Float64Array(index.entries.length);
+  const scores = scratch;
+  scores.fill(0, 0, index.entries.length);
+  const touched: number[] = [];
+  scoreTerms(index.text, weights, scores, (doc) => touched.push(doc));
+  const ranked: Retrieved[] = [];
+  for (const doc of touched) {
+    const raw = scores[doc] as number;
+    const entry = index.entries[doc] as IndexedEntry;
+    if (raw >= MIN_SCORE)
+      ranked.push({ doc, entry, raw: raw + (entry.isBuiltin ? BUILTIN_BONUS : 0) });
+  }
+  return ranked.sort((a, b) => b.raw - a.raw || a.doc - b.doc);
+}
 
 /**
- * Finds the servers a task needs, one per needed capability plus products it names, best first.
- * Empty when the task needs none ("write a haiku").
+ * What retrieval found, as features for the learned server model: which short names BM25 ranks
+ * first, among the chosen and among the runners-up.
+ */
+export function retrievalCues(ranked: readonly Retrieved[]): string[] {
+  const cues: string[] = [];
+  const seen = new Set<string>();
+  for (const { entry } of ranked) {
+    if (seen.has(entry.shortName)) continue;
+    seen.add(entry.shortName);
+    if (seen.size === 1) cues.push(`r1:${entry.shortName}`);
+    cues.push(seen.size <= MAX_SERVERS ? `r:${entry.shortName}` : `ra:${entry.shortName}`);
+    if (seen.size >= MAX_SERVERS + 2) break;
+  }
+  return cues;
+}
+
+/** The cues the learned server model reads for a task over this catalog. */
+export function serverCuesOf(
+  index: DiscoveryIndex,
+  features: Pick<TaskFeatures, "text" | "entities" | "capabilities" | "cues">,
+): string[] {
+  return [...features.cues, ...retrievalCues(retrieve(index, queryOf(features)))];
+}
+
+/**
+ * Finds the servers a task needs, best first (at most three), then in the order the task uses
+ * them. Catalog entries the learned model knows (by short name) are scored by it when it judges
+ * that the task needs a server at all; every other entry by retrieval alone. Empty when neither
+ * finds anything ("write a haiku").
  * @example discoverServers(index, analyzeTask("Save https://example.com into page.md")).servers.map((s) => s.shortName) // → ["fetch", "filesystem"]
  */
 export function discoverServers(
   index: DiscoveryIndex,
-  features: Pick<TaskFeatures, "capabilities" | "capabilityScores" | "keywords">,
+  features: Pick<TaskFeatures, "text" | "entities" | "capabilities" | "cues">,
   options: DiscoverOptions = {},
 ): DiscoveryResult {
-  const servers: DiscoveredServer[] = [];
-  const alternatives: DiscoveredServer[] = [];
-  const missing: Capability[] = [];
+  const query = queryOf(features);
+  const ranked = retrieve(index, query);
   const bias = options.serverBias;
-  const wantAlternatives = options.alternatives ?? 0;
-  for (const capability of features.capabilities) {
-    const postings = index.postings[
-      CAPABILITY_POSITION.get(capability) as number
-    ] as readonly Posting[];
-    if (postings.length === 0) {
-      missing.push(capability);
-      continue;
-    }
-    let best = postings[0] as Posting;
-    let bestFit = best.fit + (bias?.[(index.entries[best.entry] as IndexedEntry).shortName] ?? 0);
-    if (bias) {
-      for (let k = 1; k < Math.min(BIAS_WINDOW, postings.length); k++) {
-        const posting = postings[k] as Posting;
-        const fit =
-          posting.fit + (bias[(index.entries[posting.entry] as IndexedEntry).shortName] ?? 0);
-        if (fit > bestFit) [best, bestFit] = [posting, fit];
-      }
-    }
-    const strength = Math.min(1, (features.capabilityScores[capability] ?? 2) / 4);
-    const score = strength * Math.min(1, bestFit / 10);
-    const entry = index.entries[best.entry] as IndexedEntry;
-    const already = servers.find((s) => s.name === entry.name);
-    if (already) already.reason += `; also ${best.reason}`;
-    else servers.push(toDiscovered(entry, capability, score, best.reason));
-    for (let k = 0, added = 0; k < postings.length && added < wantAlternatives; k++) {
-      const posting = postings[k] as Posting;
-      if (posting === best) continue;
+  const model = index.model;
+  // short name → probability-like score and the entry that carries it
+  const byName = new Map<string, { doc: number; score: number; learned: boolean }>();
+  const learnedLabels = new Set(model?.labels ?? []);
+  if (model) {
+    const p = predictLinear(model, [...features.cues, ...retrievalCues(ranked)]);
+    // The task needs a server when the model says so and is fairly sure of at least one.
+    let top = 0;
+    model.labels.forEach((label, i) => {
+      if (label !== ANY_SERVER && index.firstByShortName.has(label))
+        top = Math.max(top, p[i] as number);
+    });
+    const needsAny =
+      (p[model.labels.indexOf(ANY_SERVER)] ?? 0) >= NEEDS_SERVER && top >= SURE_OF_ONE;
+    model.labels.forEach((label, i) => {
+      const doc = index.firstByShortName.get(label);
+      if (!needsAny || doc === undefined || label === ANY_SERVER) return;
+      const score = p[i] as number;
+      if (score >= (options.minProbability ?? MIN_PROBABILITY))
+        byName.set(label, { doc, score, learned: true });
+    });
+  }
+  for (const r of ranked) {
+    const short = r.entry.shortName;
+    const known = byName.get(short);
+    // A short name the model knows is its to judge; otherwise the best entry of a name stands.
+    if (known || learnedLabels.has(short)) continue;
+    byName.set(short, { doc: r.doc, score: r.raw / (r.raw + SCORE_HALF), learned: false });
+  }
+  const scored = [...byName.entries()].map(([short, c]) => ({
+    ...c,
+    score: c.score + (bias?.[short] ?? 0) * BIAS_UNIT,
+  }));
+  scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  const chosen = scored.slice(0, MAX_SERVERS);
+
+  const described = (doc: number, score: number) => {
+    const entry = index.entries[doc] as IndexedEntry;
+    const matched = matchedTerms(index, doc, query);
+    const capability = capabilityOf(index, matched, features.capabilities);
+    const words = matched.slice(0, 4).map((m) => `"${m.term}"`);
+    const because = [
+      learnedLabels.has(entry.shortName) ? "tasks like this used it" : "",
+      words.length ? `its description and tools match ${words.join(", ")}` : "",
+    ].filter(Boolean);
+    return toDiscovered(
+      entry,
+      capability,
+      Math.min(1, score),
+      `${capability ? `${capability}: ` : ""}${because.join("; ")}`,
+    );
+  };
+  // In the order the task uses them: capabilities by first mention, then the rest by score.
+  const candidates = chosen.map((c) => described(c.doc, c.score));
+  const order = (s: DiscoveredServer) =>
+    s.capability ? features.capabilities.indexOf(s.capability) : features.capabilities.length;
+  const ranks = new Map(candidates.map((s, i) => [s, i]));
+  candidates.sort(
+    (a, b) => order(a) - order(b) || (ranks.get(a) as number) - (ranks.get(b) as number),
+  );
+  const servers = candidates.filter((s) => s.score >= PLANNED_SCORE);
+
+  // Per planned server, the next entries retrieval ranks for the same capability (look-alikes, rivals).
+  const alternatives: DiscoveredServer[] = [];
+  const taken = new Set(chosen.map((c) => c.doc));
+  for (const server of servers) {
+    let added = 0;
+    for (const r of ranked) {
+      if (added >= (options.alternatives ?? 0)) break;
+      if (taken.has(r.doc)) continue;
+      const alternative = described(r.doc, r.raw / (r.raw + SCORE_HALF));
+      if (alternative.capability !== server.capability) continue;
+      taken.add(r.doc);
+      alternatives.push(alternative);
       added++;
-      alternatives.push(
-        toDiscovered(
-          index.entries[posting.entry] as IndexedEntry,
-          capability,
-          strength * Math.min(1, posting.fit / 10),
-          posting.reason,
-        ),
-      );
     }
   }
-  for (const keyword of features.keywords) {
-    const named = index.byName.get(keyword);
-    if (!named) continue;
-    const entry = index.entries[named[0] as number] as IndexedEntry;
-    if (servers.some((s) => s.name === entry.name)) continue;
-    servers.push(toDiscovered(entry, null, 0.8, `the task names "${keyword}"`));
+  const missing = features.capabilities.filter(
+    (capability) =>
+      !servers.some((s) => s.capability === capability || serves(index, s, capability)),
+  );
+  return { servers, candidates, alternatives, missing };
+}
+
+/** The query terms an entry matched, strongest first. */
+function matchedTerms(
+  index: DiscoveryIndex,
+  doc: number,
+  query: ReadonlyMap<string, QueryTerm>,
+): { term: string; contribution: number }[] {
+  const matched: { term: string; contribution: number }[] = [];
+  for (const [term, { weight }] of query) {
+    const contribution = contributionOf(index.text, term, weight, doc);
+    if (contribution > 0) matched.push({ term, contribution });
   }
-  return { servers, alternatives, missing };
+  return matched.sort((a, b) => b.contribution - a.contribution);
+}
+
+/** The needed capability whose words carry most of an entry's match, if any. */
+function capabilityOf(
+  index: DiscoveryIndex,
+  matched: readonly { term: string; contribution: number }[],
+  needed: readonly Capability[],
+): Capability | null {
+  let best: Capability | null = null;
+  let bestShare = 0;
+  for (const capability of needed) {
+    const terms = index.capabilityTerms.get(capability);
+    let share = 0;
+    for (const m of matched) if (terms?.has(m.term)) share += m.contribution;
+    if (share > bestShare) [best, bestShare] = [capability, share];
+  }
+  return best;
+}
+
+function serves(index: DiscoveryIndex, server: DiscoveredServer, capability: Capability): boolean {
+  const terms = index.capabilityTerms.get(capability);
+  const entry = index.entries.find((e) => e.name === server.name);
+  if (!terms || !entry) return false;
+  const words = new Set(
+    stems(`${entry.shortName} ${entry.title ?? ""} ${entry.tools.join(" ")} ${entry.description}`),
+  );
+  return [...terms].some((t) => words.has(t));
 }

@@ -95,6 +95,8 @@ export type TaskFeatures = {
   complexity: Complexity;
   /** Words of 4+ letters outside the analyzer's vocabulary, in order: candidate product names ("slack", "jira"). */
   keywords: string[];
+  /** The sparse features the learned models read (task-cues.ts): words, word pairs, entity kinds, shape. */
+  cues: string[];
 };
 
 /** Minimum structure score for each signal to count, shared by the analyzer and the decision engine. */

@@ -374,8 +374,9 @@ export async function createWorkflowFromProposal(
 }
 
 /**
- * Catalog entries for a task, best first: those the planner would use, then runners-up per
- * capability, each with its reason, score (0–1) and the installation using it, if any.
+ * Catalog entries for a task, best first: the discovery candidates (retrieval and the learned
+ * server model), then runners-up per capability, each with its reason, score (0–1) and the
+ * installation using it, if any.
  */
 export async function recommendServers(ctx: TenantContext, input: z.infer<typeof recommendInput>) {
   const { snapshot, context, installed } = await plannerContextOf(ctx);
@@ -387,7 +388,7 @@ export async function recommendServers(ctx: TenantContext, input: z.infer<typeof
   const seen = new Set<string>();
   const items = [];
   for (const [servers, isAlternative] of [
-    [discovery.servers, false],
+    [discovery.candidates, false],
     [[...discovery.alternatives].sort((a, b) => b.score - a.score), true],
   ] as const) {
     for (const server of servers) {

@@ -1,0 +1,16 @@
+import type { LinearModel } from "./linear-model";
+import patterns from "./models/patterns.json";
+import servers from "./models/servers.json";
+
+/**
+ * The learned models the planner uses, trained from the labelled corpus by
+ * `npm run -s autonomy -- train` (train-task-models.ts) and committed as data:
+ * - PATTERN_MODEL: multinomial logistic regression, task cues → workflow pattern;
+ * - SERVER_MODEL: one logistic regression per catalog short name, plus ANY_SERVER ("does the task
+ *   need any server at all?"), over task cues and what retrieval ranked first.
+ * To teach the planner, add labelled tasks to the corpus and retrain; do not write rules.
+ */
+export const PATTERN_MODEL = patterns as LinearModel;
+export const SERVER_MODEL = servers as LinearModel;
+/** The server model's label for "this task needs some server". */
+export const ANY_SERVER = "__any";
