@@ -48,9 +48,23 @@ export const runOutcomes = pgTable(
     rating: smallint("rating"),
     experimentId: uuid("experiment_id"),
     arm: text("arm"),
+    /**
+     * What was predicted for the run from the outcomes recorded before it (engine/learning
+     * run-forecast.ts RunForecast, as JSON), kept to check predictions against what happened.
+     */
+    prediction: jsonb("prediction").$type<unknown>(),
     createdAt: at("created_at").notNull().defaultNow(),
   },
-  (t) => [index("run_outcomes_tenant_created_idx").on(t.tenantId, t.createdAt.desc())],
+  (t) => [
+    index("run_outcomes_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    // The run forecaster's reads: a workflow's and a task class's latest outcomes.
+    index("run_outcomes_tenant_workflow_created_idx").on(
+      t.tenantId,
+      t.workflowId,
+      t.createdAt.desc(),
+    ),
+    index("run_outcomes_tenant_class_created_idx").on(t.tenantId, t.taskClass, t.createdAt.desc()),
+  ],
 );
 
 /** What a tenant's runs and edits taught so far (engine/learning's book and preference counters, as JSON). */
@@ -61,6 +75,8 @@ export const learningState = pgTable("learning_state", {
   book: jsonb("book").$type<unknown>().notNull(),
   preferences: jsonb("preferences").$type<unknown>().notNull(),
   outcomes: integer("outcomes").notNull().default(0),
+  /** What the run forecaster learned (engine/learning/run-forecast.ts ForecastTuning, as JSON). */
+  forecastTuning: jsonb("forecast_tuning").$type<unknown>(),
   updatedAt: at("updated_at").notNull().defaultNow(),
 });
 
