@@ -1,21 +1,25 @@
 import { describe, expect, it } from "vitest";
 import {
   armRate,
-  describePrediction,
+  compareWithForecast,
+  describeDurationForecast,
+  describeForecast,
+  describeForecastBasis,
   describeStrategy,
   describeTaskClass,
   formatPercent,
+  formatRoughDuration,
   formatSmallCost,
-  type PredictionLike,
+  type ForecastLike,
 } from "./format";
 
-const prediction = (over: Partial<PredictionLike> = {}): PredictionLike => ({
-  successProbability: 0.82,
-  latencyMs: 3210,
+const forecast = (over: Partial<ForecastLike> = {}): ForecastLike => ({
+  success: { probability: 0.82, low: 0.7, high: 0.91 },
+  durationMs: { median: 20_300, low: 12_100, high: 31_000 },
   tokens: 1234,
-  cost: 0.0042,
-  observations: { classStrategy: 41, pattern: 60, global: 90 },
-  basis: "class-strategy",
+  costUsd: 0.0042,
+  basis: "version",
+  runs: { version: 14, workflow: 30, similar: 41, all: 90 },
   ...over,
 });
 
@@ -42,37 +46,67 @@ describe("describeStrategy", () => {
   });
 });
 
-describe("describePrediction", () => {
-  it("says what is expected and from how much evidence", () => {
-    expect(describePrediction(prediction())).toBe(
-      "Expected: 82 % success (from 41 runs of similar tasks) · ~3.2 s · ~1,200 tokens · ~$0.004",
+describe("describeForecast", () => {
+  it("says the duration with its interval, success with its uncertainty, tokens and cost", () => {
+    expect(describeForecast(forecast())).toEqual([
+      "~20 s, usually 12–31 s",
+      "82 % success (likely 70–91 %)",
+      "~1,200 tokens",
+      "~$0.004",
+    ]);
+  });
+  it("says so when a run uses no model, and has nothing to say without history", () => {
+    expect(describeForecast(forecast({ tokens: 0, costUsd: 0 }))!.slice(-2)).toEqual([
+      "no tokens",
+      "no cost",
+    ]);
+    expect(describeForecast(forecast({ basis: "none", durationMs: null }))).toBeNull();
+  });
+  it("names the runs behind it, most specific level first", () => {
+    expect(describeForecastBasis(forecast())).toBe("based on 14 runs of this version");
+    expect(describeForecastBasis(forecast(), { draft: true })).toBe(
+      "based on 14 runs of this draft",
+    );
+    expect(describeForecastBasis(forecast({ basis: "workflow" }))).toBe(
+      "based on 30 runs of this workflow's earlier versions",
+    );
+    expect(describeForecastBasis(forecast({ basis: "similar" }))).toBe(
+      "based on 41 runs of similar tasks",
+    );
+    expect(
+      describeForecastBasis(
+        forecast({ basis: "all", runs: { version: 0, workflow: 0, similar: 0, all: 1 } }),
+      ),
+    ).toBe("based on 1 run of other kinds of task");
+  });
+});
+
+describe("durations", () => {
+  it("rounds to two figures and names a shared unit once", () => {
+    expect(formatRoughDuration(746)).toBe("750 ms");
+    expect(formatRoughDuration(1234)).toBe("1.2 s");
+    expect(formatRoughDuration(150_000)).toBe("2.5 min");
+    expect(describeDurationForecast({ median: 746, low: 600, high: 1400 })).toBe(
+      "~750 ms, usually 600 ms–1.4 s",
     );
   });
-  it("leans on the workflow's own runs first", () => {
-    expect(
-      describePrediction(
-        prediction({
-          basis: "version",
-          observations: { version: 3, classStrategy: 41, pattern: 60, global: 90 },
-        }),
-      ),
-    ).toContain("(from 3 runs of this workflow)");
-  });
-  it("falls back to the pattern's and everyone's runs", () => {
-    expect(describePrediction(prediction({ basis: "pattern" }))).toContain(
-      "from 60 runs with the same pattern",
+});
+
+describe("compareWithForecast", () => {
+  it("flags a run far outside its interval or an outcome the forecast thought unlikely", () => {
+    const slow = compareWithForecast(
+      forecast({ durationMs: { median: 746, low: 600, high: 900 } }),
+      { durationMs: 20_000, success: true },
     );
-    expect(
-      describePrediction(
-        prediction({ basis: "global", observations: { classStrategy: 0, pattern: 0, global: 1 } }),
-      ),
-    ).toContain("from 1 run of other kinds");
-  });
-  it("says so when a run uses no model", () => {
-    expect(describePrediction(prediction({ tokens: 0, cost: 0 }))).toMatch(/no tokens · no cost$/);
-  });
-  it("has nothing to say without history", () => {
-    expect(describePrediction(prediction({ basis: "prior" }))).toBeNull();
+    expect(slow).toMatchObject({ outside: true, surprise: false, badlyWrong: true });
+    expect(slow.durationRatio).toBeCloseTo(26.8, 1);
+    expect(compareWithForecast(forecast(), { durationMs: 20_000, success: true }).badlyWrong).toBe(
+      false,
+    );
+    expect(compareWithForecast(forecast(), { durationMs: 20_000, success: false })).toMatchObject({
+      surprise: true,
+      badlyWrong: true,
+    });
   });
 });
 

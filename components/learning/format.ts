@@ -1,5 +1,4 @@
 import { PATTERN_LABELS } from "@/components/autonomy/patterns";
-import { formatDuration } from "@/components/runs/format";
 import { PATTERNS, type Pattern } from "@/engine/autonomy/vocabulary";
 import { credibleInterval } from "@/engine/learning/beta-math";
 import type { RateInterval } from "./types";
@@ -92,45 +91,107 @@ export function formatRating(rating: number | null): string {
   return rating == null ? "—" : `${rating.toFixed(1)} / 5`;
 }
 
-export interface PredictionLike {
-  successProbability: number;
-  latencyMs: number | null;
+/** A run forecast as the server sends it (engine/learning/run-forecast.ts RunForecast). */
+export interface ForecastLike {
+  success: { probability: number; low: number; high: number };
+  durationMs: { median: number; low: number; high: number } | null;
   tokens: number | null;
-  cost: number | null;
-  /** `version`: runs of this workflow (of the version predicted, or of any version for a draft). */
-  observations: { version?: number; classStrategy: number; pattern: number; global: number };
-  basis: "version" | "class-strategy" | "pattern" | "global" | "prior";
+  costUsd: number | null;
+  basis: "version" | "workflow" | "similar" | "all" | "none";
+  runs: { version: number; workflow: number; similar: number; all: number };
 }
 
 const runs = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "run" : "runs"}`;
 
 /**
- * What a run is expected to do, in one line; null when nothing has been learned yet.
- * @example describePrediction(p) // → "Expected: 82 % success (from 41 runs of similar tasks) · ~3.2 s · ~1,200 tokens · ~$0.004"
+ * A rough duration, two significant figures: "750 ms", "1.2 s", "20 s", "2.5 min".
+ * @example formatRoughDuration(20_300) // → "20 s"
  */
-export function describePrediction(prediction: PredictionLike): string | null {
-  const { observations: seen } = prediction;
-  const from =
-    prediction.basis === "version"
-      ? `from ${runs(seen.version ?? 0)} of this workflow`
-      : prediction.basis === "class-strategy"
-        ? `from ${runs(seen.classStrategy)} of similar tasks`
-        : prediction.basis === "pattern"
-          ? `from ${runs(seen.pattern)} with the same pattern`
-          : prediction.basis === "global"
-            ? `from ${runs(seen.global)} of other kinds`
-            : null;
-  if (!from) return null;
-  const parts = [`Expected: ${formatPercent(prediction.successProbability)} success (${from})`];
-  if (prediction.latencyMs != null) parts.push(`~${formatDuration(prediction.latencyMs)}`);
-  if (prediction.tokens != null)
-    parts.push(prediction.tokens < 0.5 ? "no tokens" : `~${roughly(prediction.tokens)} tokens`);
-  if (prediction.cost != null)
-    parts.push(prediction.cost === 0 ? "no cost" : `~${formatSmallCost(prediction.cost)}`);
-  return parts.join(" · ");
+export function formatRoughDuration(ms: number): string {
+  if (ms < 1000) return `${roughly(ms)} ms`;
+  if (ms < 60_000) return `${Number((ms / 1000).toPrecision(2))} s`;
+  if (ms < 3_600_000) return `${Number((ms / 60_000).toPrecision(2))} min`;
+  return `${Number((ms / 3_600_000).toPrecision(2))} h`;
+}
+
+/**
+ * A duration forecast: the median and the 80 % interval, one unit named once where they share it.
+ * @example describeDurationForecast({ median: 20_300, low: 12_100, high: 31_000 }) // → "~20 s, usually 12–31 s"
+ */
+export function describeDurationForecast(d: { median: number; low: number; high: number }) {
+  const low = formatRoughDuration(d.low);
+  const high = formatRoughDuration(d.high);
+  const unit = (text: string) => text.slice(text.lastIndexOf(" "));
+  const range =
+    unit(low) === unit(high) ? `${low.slice(0, low.lastIndexOf(" "))}–${high}` : `${low}–${high}`;
+  return `~${formatRoughDuration(d.median)}, usually ${range}`;
+}
+
+/**
+ * Where a forecast comes from: "based on 14 runs of this version".
+ * @example describeForecastBasis(f, { draft: true }) // → "based on 3 runs of this draft"
+ */
+export function describeForecastBasis(
+  forecast: Pick<ForecastLike, "basis" | "runs">,
+  options: { draft?: boolean } = {},
+): string | null {
+  const { runs: n } = forecast;
+  switch (forecast.basis) {
+    case "version":
+      return `based on ${runs(n.version)} of this ${options.draft ? "draft" : "version"}`;
+    case "workflow":
+      return `based on ${runs(n.workflow)} of this workflow's earlier versions`;
+    case "similar":
+      return `based on ${runs(n.similar)} of similar tasks`;
+    case "all":
+      return `based on ${runs(n.all)} of other kinds of task`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * What a run is expected to do, as the parts of one line; null when nothing has been learned yet.
+ * @example describeForecast(f) // → ["~20 s, usually 12–31 s", "82 % success (likely 70–91 %)", "~1,200 tokens", "~$0.004"]
+ */
+export function describeForecast(forecast: ForecastLike): string[] | null {
+  if (forecast.basis === "none") return null;
+  const parts: string[] = [];
+  if (forecast.durationMs) parts.push(describeDurationForecast(forecast.durationMs));
+  const { probability, low, high } = forecast.success;
+  parts.push(
+    `${formatPercent(probability)} success (likely ${Math.round(low * 100)}–${Math.round(high * 100)} %)`,
+  );
+  if (forecast.tokens != null)
+    parts.push(forecast.tokens < 0.5 ? "no tokens" : `~${roughly(forecast.tokens)} tokens`);
+  if (forecast.costUsd != null)
+    parts.push(forecast.costUsd === 0 ? "no cost" : `~${formatSmallCost(forecast.costUsd)}`);
+  return parts;
 }
 
 export const NO_HISTORY_YET = "No history yet: the first runs of this kind teach the estimate";
+
+/**
+ * How a finished run compared with what was predicted before it: how many times longer or
+ * shorter than the median, whether it fell outside the 80 % interval, and whether the outcome
+ * was a surprise (a failure predicted at 80 % success or more, or a success at 20 % or less).
+ * @example compareWithForecast(f, { durationMs: 20_000, success: true }).durationRatio // → 26.8
+ */
+export function compareWithForecast(
+  forecast: Pick<ForecastLike, "success" | "durationMs">,
+  actual: { durationMs: number; success: boolean },
+) {
+  const d = forecast.durationMs;
+  const outside = d ? actual.durationMs < d.low || actual.durationMs > d.high : false;
+  const p = forecast.success.probability;
+  const surprise = actual.success ? p <= 0.2 : p >= 0.8;
+  return {
+    durationRatio: d && d.median > 0 ? actual.durationMs / d.median : null,
+    outside,
+    surprise,
+    badlyWrong: outside || surprise,
+  };
+}
 
 /**
  * A Beta(1 + successes, 1 + failures) posterior's mean and approximate 95 % interval, as the server

@@ -9,6 +9,7 @@ import { useRunsChanged } from "@/components/runs/use-runs-live";
 import { useTRPC } from "@/components/trpc/react";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { ExperimentList } from "./experiment-list";
+import { ForecastAccuracy } from "./forecast-accuracy";
 import { patternName } from "./format";
 import { OutcomeList } from "./outcome-list";
 import { PreferencesPanel } from "./preferences-panel";
@@ -34,6 +35,7 @@ export function LearningPage() {
       trpc.learning.overview.pathKey(),
       trpc.learning.outcomes.pathKey(),
       trpc.learning.experiments.pathKey(),
+      trpc.learning.forecastAccuracy.pathKey(),
     ]) {
       void queryClient.invalidateQueries({ queryKey: key });
     }
@@ -117,6 +119,7 @@ export function LearningPage() {
             {data ? <PreferencesPanel preferences={data.preferences} /> : null}
           </div>
         )}
+        <ForecastAccuracy />
         <ExperimentList workflows={workflowList} />
         <OutcomeList workflowName={workflowName} />
       </div>

@@ -3,6 +3,7 @@
 import { Activity, ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { RunForecastCheck } from "@/components/learning/run-forecast-check";
 import { RunRating } from "@/components/learning/run-rating";
 import { useMe } from "@/components/shell/use-me";
 import { cn } from "@/components/ui/cn";
@@ -100,10 +101,16 @@ export function RunPage({ runId }: { runId: string }) {
       />
 
       {status === "completed" || status === "failed" ? (
-        <RunRating
-          runId={run.id}
-          finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null}
-        />
+        <>
+          <RunRating
+            runId={run.id}
+            finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null}
+          />
+          <RunForecastCheck
+            runId={run.id}
+            finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null}
+          />
+        </>
       ) : null}
       {error && status !== "completed" ? (
         <div

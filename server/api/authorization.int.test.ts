@@ -212,6 +212,7 @@ const SAMPLES: Record<string, Sample> = {
   "anomaly.settings": "derived",
   "learning.overview": "derived",
   "learning.outcomes": "derived",
+  "learning.forecastAccuracy": "derived",
   "learning.predict": (fx) => ({ workflowId: fx.workflowId }),
   "learning.outcome": (fx) => ({ runId: fx.runId }),
   "learning.promoteWinner": "derived",

@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import {
   experiments,
@@ -6,6 +6,7 @@ import {
   runOutcomes,
   workflowProposals,
   workflows,
+  workflowVersions,
   type ExperimentStatus,
 } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
@@ -241,28 +242,142 @@ export async function listExperiments(
     .limit(100);
 }
 
-/** Totals of the outcomes of one workflow version (or of every version of a workflow). */
-export async function summarizeOutcomes(
+/** An outcome as the run forecaster learns from it; `draft` for a run of a draft snapshot. */
+export type ForecastHistoryRow = {
+  runId: string;
+  workflowId: string;
+  versionId: string;
+  draft: boolean;
+  taskClass: string;
+  strategyId: string;
+  success: boolean;
+  score: number | null;
+  latencyMs: number;
+  tokens: number;
+  costUsd: number;
+  createdAt: Date;
+};
+
+const historyColumns = {
+  runId: runOutcomes.runId,
+  workflowId: runOutcomes.workflowId,
+  versionId: runOutcomes.versionId,
+  draft: sql<boolean>`${workflowVersions.version} is null`,
+  taskClass: runOutcomes.taskClass,
+  strategyId: runOutcomes.strategyId,
+  success: runOutcomes.success,
+  score: runOutcomes.score,
+  latencyMs: runOutcomes.latencyMs,
+  tokens: runOutcomes.tokens,
+  costUsd: runOutcomes.costUsd,
+  createdAt: runOutcomes.createdAt,
+};
+
+/**
+ * A workflow's, a task class's or the tenant's latest outcomes (newest first), as the run
+ * forecaster learns from them: each read is bounded by its index and `limit`.
+ */
+export async function findRecentOutcomes(
   db: Db,
   tenantId: string,
-  of: { versionId: string } | { workflowId: string },
-) {
-  const [row] = await db
-    .select({
-      n: sql<number>`count(*)`.mapWith(Number),
-      successes: sql<number>`count(*) filter (where ${runOutcomes.success})`.mapWith(Number),
-      latencyMs: sql<number | null>`avg(${runOutcomes.latencyMs})`.mapWith(Number),
-      tokens: sql<number | null>`avg(${runOutcomes.tokens})`.mapWith(Number),
-      costUsd: sql<number | null>`avg(${runOutcomes.costUsd})`.mapWith(Number),
-    })
+  of: { workflowId: string } | { taskClass: string } | "all",
+  limit: number,
+): Promise<ForecastHistoryRow[]> {
+  return db
+    .select(historyColumns)
     .from(runOutcomes)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, runOutcomes.versionId))
     .where(
       and(
         eq(runOutcomes.tenantId, tenantId),
-        "versionId" in of
-          ? eq(runOutcomes.versionId, of.versionId)
-          : eq(runOutcomes.workflowId, of.workflowId),
+        of === "all"
+          ? undefined
+          : "workflowId" in of
+            ? eq(runOutcomes.workflowId, of.workflowId)
+            : eq(runOutcomes.taskClass, of.taskClass),
+      ),
+    )
+    .orderBy(desc(runOutcomes.createdAt))
+    .limit(limit);
+}
+
+/**
+ * How many outcomes a version (or the workflow's draft runs, for no version), a workflow and a
+ * task class have. The tenant's total is on its learning state.
+ */
+export async function countOutcomes(
+  db: Db,
+  tenantId: string,
+  of: { versionId: string | null; workflowId: string; taskClass: string },
+) {
+  const [row] = await db
+    .select({
+      version: of.versionId
+        ? sql<number>`count(*) filter (where ${runOutcomes.versionId} = ${of.versionId})`.mapWith(
+            Number,
+          )
+        : sql<number>`0`.mapWith(Number),
+      draft:
+        sql<number>`count(*) filter (where ${runOutcomes.workflowId} = ${of.workflowId} and ${workflowVersions.version} is null)`.mapWith(
+          Number,
+        ),
+      workflow:
+        sql<number>`count(*) filter (where ${runOutcomes.workflowId} = ${of.workflowId})`.mapWith(
+          Number,
+        ),
+      similar:
+        sql<number>`count(*) filter (where ${runOutcomes.taskClass} = ${of.taskClass})`.mapWith(
+          Number,
+        ),
+    })
+    .from(runOutcomes)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, runOutcomes.versionId))
+    .where(
+      and(
+        eq(runOutcomes.tenantId, tenantId),
+        or(eq(runOutcomes.workflowId, of.workflowId), eq(runOutcomes.taskClass, of.taskClass)),
       ),
     );
   return row!;
+}
+
+/** Which of these runs already have an outcome. */
+export async function findRecordedRunIds(db: Db, runIds: string[]): Promise<Set<string>> {
+  if (runIds.length === 0) return new Set();
+  const rows = await db
+    .select({ runId: runOutcomes.runId })
+    .from(runOutcomes)
+    .where(inArray(runOutcomes.runId, runIds));
+  return new Set(rows.map((r) => r.runId));
+}
+
+/** Which of these versions are draft snapshots (unnumbered). */
+export async function findDraftVersionIds(db: Db, versionIds: string[]): Promise<Set<string>> {
+  if (versionIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: workflowVersions.id })
+    .from(workflowVersions)
+    .where(and(inArray(workflowVersions.id, versionIds), isNull(workflowVersions.version)));
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The tenant's latest outcomes that carry the prediction made before them (newest first), for
+ * the Learning page's calibration chart and error figures.
+ */
+export async function findPredictedOutcomes(db: Db, tenantId: string, limit: number) {
+  return db
+    .select({
+      runId: runOutcomes.runId,
+      success: runOutcomes.success,
+      score: runOutcomes.score,
+      latencyMs: runOutcomes.latencyMs,
+      costUsd: runOutcomes.costUsd,
+      prediction: runOutcomes.prediction,
+      createdAt: runOutcomes.createdAt,
+    })
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), isNotNull(runOutcomes.prediction)))
+    .orderBy(desc(runOutcomes.createdAt))
+    .limit(limit);
 }

@@ -20,6 +20,7 @@ import {
   rateRun,
   recordProposal,
 } from "./learning";
+import { getForecastAccuracy } from "./learning-forecasts";
 import { publishVersion, startRun } from "./runs";
 
 /**
@@ -113,7 +114,7 @@ describe("learning from runs", () => {
     const v2 = await publishVersion(ctx, { workflowId: workflow.id });
 
     const before = await predictRun(ctx, { workflowId: workflow.id });
-    expect(before.prediction.basis).toBe("prior");
+    expect(before.prediction).toMatchObject({ basis: "none", durationMs: null });
 
     const experiment = await startExperiment(ctx, {
       workflowId: workflow.id,
@@ -171,9 +172,23 @@ describe("learning from runs", () => {
     // The predictor now speaks from the tenant's history: v1's kind of run mostly succeeds.
     const after = await predictRun(ctx, { workflowId: workflow.id, versionId: v1.id });
     expect(after.prediction.basis).toBe("version");
-    expect(after.prediction.successProbability).toBeGreaterThan(0.7);
+    expect(after.prediction.runs.version).toBe(byVersion.get(v1.id)!.length);
+    expect(after.prediction.runs.workflow).toBe(30);
+    expect(after.prediction.success.probability).toBeGreaterThan(0.7);
+    expect(after.prediction.durationMs!.low).toBeLessThanOrEqual(
+      after.prediction.durationMs!.median,
+    );
     const failing = await predictRun(ctx, { workflowId: workflow.id, versionId: v2.id });
-    expect(failing.prediction.successProbability).toBeLessThan(0.3);
+    expect(failing.prediction.success.probability).toBeLessThan(0.3);
+    expect(failing.prediction.success.high).toBeLessThan(0.5);
+
+    // Each outcome keeps what was predicted before its run, and the Learning page checks them.
+    const last = outcomes.items[0]!;
+    expect(last.prediction).toMatchObject({ basis: "version" });
+    const accuracy = await getForecastAccuracy(ctx);
+    expect(accuracy.overall.runs).toBe(30);
+    expect(accuracy.calibration.reduce((n, b) => n + b.runs, 0)).toBe(30);
+    expect(accuracy.overall.brier).toBeLessThan(0.25);
 
     const rated = await rateRun(ctx, { runId: runs[0]!.id, rating: 4 });
     expect(rated.rating).toBe(4);

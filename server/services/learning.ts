@@ -1,7 +1,6 @@
 import type { Db } from "@/db/client";
 import { AppError, notFound } from "@/engine/errors";
 import { credibleInterval } from "@/engine/learning/beta-math";
-import { predictOutcome } from "@/engine/learning/predict-outcome";
 import { createRng } from "@/engine/learning/random";
 import { chooseStrategy } from "@/engine/learning/thompson";
 import type { LearnedPatternStats } from "@/engine/autonomy/decide-pattern";
@@ -35,6 +34,7 @@ import {
 import { findWorkflow } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
+import { forecastWorkflowRun } from "./learning-forecasts";
 import { emptyLearningState, profileVersion } from "./outcome-recorder";
 
 /** A tenant's learning state as the engine's types, empty when nothing was learned yet. */
@@ -178,8 +178,9 @@ export function listRunOutcomes(
 
 /**
  * What a run of this workflow (a version, its latest, or the draft) is expected to do, from the
- * tenant's history: the version's own outcomes shrunk towards what runs of the same class of task
- * and strategy did (engine/learning predictOutcome), with how much evidence backs each.
+ * tenant's history (services/learning-forecasts.ts over engine/learning/run-forecast.ts): success
+ * with its interval, duration with its 80 % interval, tokens and cost, with the basis and the runs
+ * behind them.
  */
 export async function predictRun(
   ctx: TenantContext,
@@ -199,46 +200,14 @@ export async function predictRun(
   const experiment = running
     ? { id: running.id, name: running.name, arms: Object.keys(running.versions) }
     : null;
-  const { book } = await loadLearning(ctx.db, ctx.tenant.id);
-  const general = predictOutcome(book, profile);
-  // This version's own runs say most; few of them lean on what similar tasks did (4 runs' worth).
-  const own = await repo.summarizeOutcomes(
-    ctx.db,
-    ctx.tenant.id,
-    versionId ? { versionId } : { workflowId: workflow.id },
-  );
-  if (own.n === 0)
-    return {
-      ...profile,
-      experiment,
-      prediction: {
-        ...general,
-        basis: general.basis as PredictionBasis,
-        observations: { ...general.observations, version: 0 },
-      },
-    };
-  const blend = (mine: number | null, prior: number | null) =>
-    mine === null
-      ? prior
-      : prior === null
-        ? mine
-        : (mine * own.n + prior * SHRINK) / (own.n + SHRINK);
-  return {
-    ...profile,
-    experiment,
-    prediction: {
-      successProbability: (own.successes + general.successProbability * SHRINK) / (own.n + SHRINK),
-      latencyMs: blend(own.latencyMs, general.latencyMs),
-      tokens: blend(own.tokens, general.tokens),
-      cost: blend(own.costUsd, general.cost),
-      observations: { ...general.observations, version: own.n },
-      basis: "version" as PredictionBasis,
-    },
-  };
+  const prediction = await forecastWorkflowRun(ctx.db, ctx.tenant.id, {
+    workflowId: workflow.id,
+    versionId: versionId ?? null,
+    taskClass: profile.taskClass,
+    strategyId: profile.strategyId,
+  });
+  return { ...profile, experiment, draft: !versionId, prediction };
 }
-
-type PredictionBasis = "version" | "class-strategy" | "pattern" | "global" | "prior";
-const SHRINK = 4;
 
 /** A person's 1–5 rating of a finished run: kept on its outcome and in its strategy's running mean. */
 export async function rateRun(ctx: TenantContext, input: { runId: string; rating: number }) {

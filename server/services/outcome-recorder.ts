@@ -7,12 +7,14 @@ import { createPreferences, detectPattern, modelsOf } from "@/engine/learning/pr
 import {
   createLearningBook,
   recordOutcome,
+  successShare,
   type LearningBook,
 } from "@/engine/learning/strategy-stats";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { LlmPort } from "@/engine/runtime/ports";
 import * as repo from "@/server/repositories/learning";
 import { findVersionsWithWorkflowText } from "@/server/repositories/workflow-versions";
+import { factsOf, forecastBatch } from "./learning-forecasts";
 import { createRunScorer, readSuccessMeasure } from "./success-measure";
 
 /** A finished run, as the executor reports it. */
@@ -164,9 +166,36 @@ export class OutcomeRecorder {
             ? { experimentId: experiment.id, arm, score: scored.score }
             : { experimentId: null, arm: null };
         };
+        const state = await repo.lockLearningState(tx, tenantId, emptyLearningState());
+        // Each outcome keeps what was predicted for its run from the runs recorded before it.
+        const recorded = await repo.findRecordedRunIds(
+          tx,
+          runs.map((r) => r.runId),
+        );
+        const fresh = runs.filter((run) => !recorded.has(run.runId));
+        const drafts = await repo.findDraftVersionIds(tx, [
+          ...new Set(fresh.map((r) => r.versionId)),
+        ]);
+        const { forecasts, tuning } = await forecastBatch(
+          tx,
+          tenantId,
+          state.forecastTuning,
+          fresh.map((run) => ({
+            runId: run.runId,
+            ...factsOf({
+              ...run,
+              ...profiles.get(run.versionId)!,
+              draft: drafts.has(run.versionId),
+            }),
+            success: successShare(run),
+            durationMs: run.latencyMs,
+            tokens: run.tokens,
+            costUsd: run.costUsd,
+          })),
+        );
         const inserted = await repo.insertOutcomes(
           tx,
-          runs.map((run) => ({
+          fresh.map((run) => ({
             runId: run.runId,
             tenantId,
             workflowId: run.workflowId,
@@ -178,12 +207,12 @@ export class OutcomeRecorder {
             latencyMs: Math.round(run.latencyMs),
             tokens: run.tokens,
             costUsd: run.costUsd,
+            prediction: forecasts.get(run.runId) ?? null,
             ...armOf(run),
           })),
         );
         if (inserted.length === 0) return;
 
-        const state = await repo.lockLearningState(tx, tenantId, emptyLearningState());
         let book = state.book as LearningBook;
         for (const o of inserted) {
           book = recordOutcome(book, {
@@ -202,6 +231,7 @@ export class OutcomeRecorder {
           book,
           preferences: state.preferences,
           outcomes: state.outcomes + inserted.length,
+          forecastTuning: tuning,
         });
 
         const locked = await repo.lockRunningExperiments(tx, [

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pageInput } from "@/server/repositories/pagination";
 import * as experiments from "@/server/services/experiments";
 import * as learning from "@/server/services/learning";
+import * as learningForecasts from "@/server/services/learning-forecasts";
 import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
@@ -15,6 +16,11 @@ export const learningRouter = router({
   outcomes: permissionProcedure("analytics.view")
     .input(pageInput)
     .query(({ ctx, input }) => learning.listRunOutcomes(ctx, input)),
+
+  /** How good the predictions were: calibration and errors over time (issue 24). */
+  forecastAccuracy: permissionProcedure("analytics.view").query(({ ctx }) =>
+    learningForecasts.getForecastAccuracy(ctx),
+  ),
 
   /** The expected outcome of a run before it starts. */
   predict: permissionProcedure("workflow.view")

@@ -1,0 +1,241 @@
+import type { Db } from "@/db/client";
+import {
+  addRun,
+  createRunIndex,
+  createTuning,
+  forecastRun,
+  learnFromRun,
+  setRunTotal,
+  STRENGTHS,
+  type ForecastTuning,
+  type PastRun,
+  type RunFacts,
+  type RunForecast,
+  type RunIndex,
+} from "@/engine/learning/run-forecast";
+import { expectedCalibrationError } from "@/engine/learning/replay/replay-forecasts";
+import { successShare } from "@/engine/learning/strategy-stats";
+import { medianOf } from "@/engine/learning/weighted-stats";
+import * as repo from "@/server/repositories/learning";
+import type { ForecastHistoryRow } from "@/server/repositories/learning";
+import type { TenantContext } from "./context";
+
+/**
+ * Run forecasts in the app (issue 24): the engine's predictor (engine/learning/run-forecast.ts)
+ * over a tenant's stored outcomes. The index of recent runs is rebuilt from `run_outcomes` for
+ * each prediction (a few bounded reads); what the predictor learned (its tuning) is kept with the
+ * tenant's learning state. Runs of a draft are one "version" per workflow (`draft:<workflow>`):
+ * each draft run stores its own snapshot, but they are runs of the draft as it is being edited.
+ */
+
+const KEEP = { perWorkflow: 40, perClass: 400, overall: 60 };
+
+/** The model a strategy id names ("<pattern>/<model>"). */
+const modelOf = (strategyId: string) => strategyId.slice(strategyId.indexOf("/") + 1);
+
+/** The version a run counts for: its own, or its workflow's draft. */
+export const forecastVersionKey = (workflowId: string, versionId: string, draft: boolean) =>
+  draft ? `draft:${workflowId}` : versionId;
+
+export function factsOf(run: {
+  workflowId: string;
+  versionId: string;
+  draft: boolean;
+  taskClass: string;
+  strategyId: string;
+}): RunFacts {
+  return {
+    workflowId: run.workflowId,
+    versionId: forecastVersionKey(run.workflowId, run.versionId, run.draft),
+    taskClass: run.taskClass,
+    model: modelOf(run.strategyId),
+  };
+}
+
+export function pastRunOf(row: ForecastHistoryRow): PastRun {
+  return {
+    ...factsOf(row),
+    success: successShare(row),
+    durationMs: row.latencyMs,
+    tokens: row.tokens,
+    costUsd: row.costUsd,
+  };
+}
+
+/** The predictor's tuning as stored, or a fresh one when there is none (or it is of another shape). */
+export function readTuning(stored: unknown): ForecastTuning {
+  const tuning = stored as ForecastTuning | null | undefined;
+  const fits = (grid: unknown) =>
+    ["version", "workflow", "similar"].every(
+      (level) =>
+        Array.isArray((grid as Record<string, unknown> | undefined)?.[level]) &&
+        ((grid as Record<string, unknown[]>)[level]!.length ?? 0) === STRENGTHS.length,
+    );
+  return tuning &&
+    Array.isArray(tuning.intervalScale) &&
+    fits(tuning.loss?.success) &&
+    fits(tuning.loss?.duration) &&
+    fits(tuning.loss?.tokens)
+    ? tuning
+    : createTuning();
+}
+
+/**
+ * The recent runs that predict runs of these workflows and task classes, indexed oldest first:
+ * each workflow's last 40 outcomes, each class's last 400 and the tenant's last 60.
+ */
+export async function loadRunIndex(
+  db: Db,
+  tenantId: string,
+  of: { workflowIds: string[]; taskClasses: string[] },
+): Promise<RunIndex> {
+  const reads = await Promise.all([
+    ...[...new Set(of.workflowIds)].map((workflowId) =>
+      repo.findRecentOutcomes(db, tenantId, { workflowId }, KEEP.perWorkflow),
+    ),
+    ...[...new Set(of.taskClasses)].map((taskClass) =>
+      repo.findRecentOutcomes(db, tenantId, { taskClass }, KEEP.perClass),
+    ),
+    repo.findRecentOutcomes(db, tenantId, "all", KEEP.overall),
+  ]);
+  const rows = new Map<string, ForecastHistoryRow>();
+  for (const row of reads.flat()) rows.set(row.runId, row);
+  const index = createRunIndex();
+  for (const row of [...rows.values()].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.runId.localeCompare(b.runId),
+  ))
+    addRun(index, pastRunOf(row));
+  return index;
+}
+
+/**
+ * What a run of a workflow's version (or its draft) is expected to do, with the number of runs
+ * behind each level counted in full (the index keeps only the recent ones).
+ */
+export async function forecastWorkflowRun(
+  db: Db,
+  tenantId: string,
+  run: { workflowId: string; versionId: string | null; taskClass: string; strategyId: string },
+): Promise<RunForecast> {
+  const draft = run.versionId === null;
+  const facts = factsOf({ ...run, versionId: run.versionId ?? "", draft });
+  const [index, counts, state] = await Promise.all([
+    loadRunIndex(db, tenantId, { workflowIds: [run.workflowId], taskClasses: [run.taskClass] }),
+    repo.countOutcomes(db, tenantId, {
+      versionId: run.versionId,
+      workflowId: run.workflowId,
+      taskClass: run.taskClass,
+    }),
+    repo.findLearningState(db, tenantId),
+  ]);
+  setRunTotal(index, "version", facts.versionId, draft ? counts.draft : counts.version);
+  setRunTotal(index, "workflow", facts.workflowId, counts.workflow);
+  setRunTotal(index, "similar", facts.taskClass, counts.similar);
+  setRunTotal(index, "all", "", state?.outcomes ?? 0);
+  return forecastRun(index, readTuning(state?.forecastTuning), facts);
+}
+
+/**
+ * Predicts each of a batch of finished runs from the runs before it (the stored ones, then the
+ * batch's earlier ones), learning from each in turn: what the outcome recorder stores with each
+ * outcome, and the tuning to keep.
+ */
+export async function forecastBatch(
+  db: Db,
+  tenantId: string,
+  stored: unknown,
+  runs: Array<
+    RunFacts & {
+      runId: string;
+      success: number;
+      durationMs: number;
+      tokens: number;
+      costUsd: number;
+    }
+  >,
+): Promise<{ forecasts: Map<string, RunForecast>; tuning: ForecastTuning }> {
+  const index = await loadRunIndex(db, tenantId, {
+    workflowIds: runs.map((r) => r.workflowId),
+    taskClasses: runs.map((r) => r.taskClass),
+  });
+  let tuning = readTuning(stored);
+  const forecasts = new Map<string, RunForecast>();
+  for (const run of runs) {
+    forecasts.set(run.runId, forecastRun(index, tuning, run));
+    tuning = learnFromRun(tuning, index, run);
+    addRun(index, run);
+  }
+  return { forecasts, tuning };
+}
+
+/** How many predicted outcomes the Learning page's accuracy figures read. */
+const ACCURACY_WINDOW = 2_000;
+const DAY_MS = 86_400_000;
+
+const inside = (forecast: RunForecast, ms: number) =>
+  forecast.durationMs !== null && ms >= forecast.durationMs.low && ms <= forecast.durationMs.high;
+
+/**
+ * How good the predictions were, from the tenant's latest 2,000 runs that had one: a calibration
+ * table (predicted success in ten bins against the observed rate) and, per day, the Brier score,
+ * the duration error (median absolute percentage) and the share of durations inside the 80 %
+ * interval; plus the same over the whole window.
+ */
+export async function getForecastAccuracy(ctx: TenantContext) {
+  const rows = (await repo.findPredictedOutcomes(ctx.db, ctx.tenant.id, ACCURACY_WINDOW))
+    .map((row) => ({ ...row, forecast: row.prediction as RunForecast, y: successShare(row) }))
+    .reverse();
+  const bins = Array.from({ length: 10 }, (_, i) => ({
+    low: i / 10,
+    high: (i + 1) / 10,
+    runs: 0,
+    predicted: 0,
+    observed: 0,
+  }));
+  for (const row of rows) {
+    const p = row.forecast.success.probability;
+    const bin = bins[Math.min(9, Math.floor(p * 10))]!;
+    bin.runs += 1;
+    bin.predicted += p;
+    bin.observed += row.y;
+  }
+  const figures = (group: typeof rows) => {
+    const timed = group.filter((r) => r.forecast.durationMs !== null && r.latencyMs > 0);
+    return {
+      runs: group.length,
+      brier:
+        group.reduce((sum, r) => sum + (r.forecast.success.probability - r.y) ** 2, 0) /
+        (group.length || 1),
+      durationMdape: timed.length
+        ? medianOf(
+            timed.map((r) => Math.abs(r.forecast.durationMs!.median - r.latencyMs) / r.latencyMs),
+          )
+        : null,
+      intervalCoverage: timed.length
+        ? timed.filter((r) => inside(r.forecast, r.latencyMs)).length / timed.length
+        : null,
+    };
+  };
+  const days = new Map<number, typeof rows>();
+  for (const row of rows) {
+    const day = Math.floor(row.createdAt.getTime() / DAY_MS) * DAY_MS;
+    days.set(day, [...(days.get(day) ?? []), row]);
+  }
+  return {
+    calibration: bins
+      .filter((b) => b.runs > 0)
+      .map((b) => ({
+        low: b.low,
+        high: b.high,
+        runs: b.runs,
+        predicted: b.predicted / b.runs,
+        observed: b.observed / b.runs,
+      })),
+    calibrationError: expectedCalibrationError(
+      rows.map((r) => r.forecast.success.probability),
+      rows.map((r) => r.y),
+    ),
+    overall: figures(rows),
+    byDay: [...days].map(([day, group]) => ({ day: new Date(day), ...figures(group) })),
+  };
+}
