@@ -1,7 +1,11 @@
 /**
  * MCP client pool overhead: the same cheap tool call (the everything server's `echo`, over stdio)
  * through the bare SDK client and through our pool, medians of 200 calls after a warm-up, plus
- * connect time and throughput with 10 concurrent callers. Prints one JSON object.
+ * connect time and throughput with 10 concurrent callers. Then the catalog at registry scale: a
+ * full sync of 5,000 servers from the local registry (server/mcp/testing/registry-server.ts) into
+ * a fresh database (`registrySync5000Ms`), and the p95 of 200 catalog searches, filters and pages
+ * over 10,000 entries (`catalogSearchMsP95`). Prints one JSON object. The database is embedded
+ * PGlite, or PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part.
  *
  *   npm run bench:mcp
  */
@@ -10,6 +14,14 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { LaunchSpec } from "@/server/mcp/launch";
 import { McpPool } from "@/server/mcp/pool";
 import { localStdioSpec } from "@/server/mcp/testing/servers";
+import { startLocalRegistry } from "@/server/mcp/testing/registry-server";
+import { listCatalog } from "@/server/services/mcp-catalog";
+import { addRegistrySource, syncRegistrySource } from "@/server/services/mcp-registry-sync";
+import { createTestDatabase } from "@/server/testing/database";
+import type { Db } from "@/db/client";
+import { insertMembership, insertTenant } from "@/server/repositories/tenants";
+import { insertUser } from "@/server/repositories/users";
+import type { TenantContext } from "@/server/services/context";
 
 const CALLS = 200;
 const WARMUP = 200;
@@ -29,7 +41,84 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+/** A tenant with one admin, as its use cases take it. */
+async function benchTenant(db: Db, name: string): Promise<TenantContext> {
+  const id = `${name}-${Date.now()}`;
+  const tenant = await insertTenant(db, { slug: id, name });
+  const user = await insertUser(db, {
+    email: `${id}@example.test`,
+    name,
+    passwordHash: null,
+    isSuperadmin: false,
+  });
+  await insertMembership(db, { tenantId: tenant.id, userId: user.id, role: "admin" });
+  return {
+    db,
+    actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: false },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: "admin" },
+    meta: { ip: null, userAgent: "bench" },
+  };
+}
+
+/** A full sync of 5,000 servers into a fresh database, then searches over 10,000 entries. */
+async function benchRegistry() {
+  const database = await createTestDatabase();
+  const five = await startLocalRegistry({ servers: 5_000, seed: 1 });
+  const tenThousand = await startLocalRegistry({ servers: 10_000, seed: 2 });
+  try {
+    const syncCtx = await benchTenant(database.db, "sync");
+    const source = await addRegistrySource(syncCtx, { url: five.url });
+    const syncStart = performance.now();
+    const synced = await syncRegistrySource(database.db, source.id);
+    const registrySync5000Ms = performance.now() - syncStart;
+    if (synced.status !== "synced") throw new Error(`The sync did not finish: ${synced.status}`);
+
+    const ctx = await benchTenant(database.db, "search");
+    const big = await addRegistrySource(ctx, { url: tenThousand.url });
+    const bigSync = await syncRegistrySource(database.db, big.id);
+    if (bigSync.status !== "synced") throw new Error("The 10,000-entry sync did not finish");
+    const entries = bigSync.result.added;
+
+    const words = ["weather", "github issues", "postgres", "slack messages", "kube", "stripe"];
+    const queries: Parameters<typeof listCatalog>[1][] = [];
+    for (let i = 0; i < 200; i++) {
+      const search = i % 5 === 4 ? undefined : words[i % words.length];
+      queries.push({
+        sort: (["popularity", "name", "health"] as const)[i % 3]!,
+        limit: 24,
+        ...(search ? { search } : {}),
+        ...(i % 4 === 1 ? { transport: "stdio" as const } : {}),
+        ...(i % 7 === 3 ? { status: "not-installed" as const } : {}),
+        ...(i % 6 === 2 ? { cursor: Buffer.from("48").toString("base64url") } : {}),
+      });
+    }
+    for (const query of queries.slice(0, 20)) await listCatalog(ctx, query);
+    const times: number[] = [];
+    for (const query of queries) times.push(await time(() => listCatalog(ctx, query)));
+    return {
+      registrySync5000Ms: Math.round(registrySync5000Ms),
+      registrySyncPages: synced.result.pages,
+      catalogEntries: entries,
+      catalogSearchMsMedian: round(median(times), 1),
+      catalogSearchMsP95: round(percentile(times, 95), 1),
+      database: process.env.DATABASE_URL ? "postgresql" : "pglite",
+    };
+  } finally {
+    await Promise.all([five.close(), tenThousand.close()]);
+    await database.close();
+  }
+}
+
 async function main() {
+  if (process.argv.includes("--registry-only")) {
+    console.log(JSON.stringify(await benchRegistry()));
+    return;
+  }
   const spec = localStdioSpec("@modelcontextprotocol/server-everything") as Extract<
     LaunchSpec,
     { transport: "stdio" }
@@ -81,6 +170,9 @@ async function main() {
 
   const rawSdkMedianMs = median(rawTimes);
   const poolMedianMs = median(poolTimes);
+  const pid = rawTransport.pid;
+  if (pid) process.kill(pid, "SIGTERM");
+  await Promise.all([raw.close(), pool.closeAll()]);
   console.log(
     JSON.stringify({
       server: "@modelcontextprotocol/server-everything echo over stdio",
@@ -91,12 +183,9 @@ async function main() {
       connectMs: round(connectMs, 1),
       callsPerSecond: Math.round(callsPerSecond),
       concurrency: CONCURRENCY,
+      ...(await benchRegistry()),
     }),
   );
-
-  const pid = rawTransport.pid;
-  if (pid) process.kill(pid, "SIGTERM");
-  await Promise.all([raw.close(), pool.closeAll()]);
 }
 
 main().then(

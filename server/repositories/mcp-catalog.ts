@@ -116,24 +116,10 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
         ? [sql`${healthRank} asc`, asc(e.title), asc(e.id)]
         : [asc(e.title), asc(e.id)];
   const offset = decodeOffset(query.cursor);
-  const rows = await db
+  // The page's ids first, sorting only narrow rows; then the page's columns by id.
+  const ranked = await db
     .select({
       id: e.id,
-      ownerTenantId: e.ownerTenantId,
-      name: e.name,
-      title: e.title,
-      description: e.description,
-      version: e.version,
-      category: e.category,
-      transport: e.transport,
-      source: e.source,
-      toolNames: e.toolNames,
-      registrySourceId: e.registrySourceId,
-      registryStatus: e.registryStatus,
-      registryUpdatedAt: e.registryUpdatedAt,
-      repositoryUrl: sql<string | null>`${e.serverJson}->'repository'->>'url'`,
-      createdAt: e.createdAt,
-      updatedAt: e.updatedAt,
       popularity,
       installedCount,
       best: stats.best,
@@ -145,20 +131,50 @@ export async function listCatalog(db: Db, query: CatalogQuery): Promise<Page<Cat
     .orderBy(...order)
     .limit(query.limit + 1)
     .offset(offset);
-  const items = rows.slice(0, query.limit);
-  const checks = await latestChecks(
-    db,
-    query.tenantId,
-    items.map((row) => row.id),
-  );
+  const page = ranked.slice(0, query.limit);
+  const ids = page.map((row) => row.id);
+  if (ids.length === 0) return { items: [], nextCursor: null };
+  const [entries, checks] = await Promise.all([
+    db
+      .select({
+        id: e.id,
+        ownerTenantId: e.ownerTenantId,
+        name: e.name,
+        title: e.title,
+        description: e.description,
+        version: e.version,
+        category: e.category,
+        transport: e.transport,
+        source: e.source,
+        toolNames: e.toolNames,
+        registrySourceId: e.registrySourceId,
+        registryStatus: e.registryStatus,
+        registryUpdatedAt: e.registryUpdatedAt,
+        repositoryUrl: sql<string | null>`${e.serverJson}->'repository'->>'url'`,
+        createdAt: e.createdAt,
+        updatedAt: e.updatedAt,
+      })
+      .from(e)
+      .where(inArray(e.id, ids)),
+    latestChecks(db, query.tenantId, ids),
+  ]);
+  const byId = new Map(entries.map((entry) => [entry.id, entry]));
   return {
-    items: items.map(({ best, repositoryUrl, ...row }) => ({
-      ...row,
-      status: best === null ? null : (STATUS_BY_RANK[best] ?? "down"),
-      isVerified: isVerifiedNamespace(row.name, repositoryUrl, row.source),
-      lastCheck: checks.get(row.id) ?? null,
-    })),
-    nextCursor: rows.length > query.limit ? encodeOffset(offset + query.limit) : null,
+    items: page.flatMap(({ best, ...figures }) => {
+      const found = byId.get(figures.id);
+      if (!found) return [];
+      const { repositoryUrl, ...entry } = found;
+      return [
+        {
+          ...entry,
+          ...figures,
+          status: best === null ? null : (STATUS_BY_RANK[best] ?? "down"),
+          isVerified: isVerifiedNamespace(entry.name, repositoryUrl, entry.source),
+          lastCheck: checks.get(entry.id) ?? null,
+        },
+      ];
+    }),
+    nextCursor: ranked.length > query.limit ? encodeOffset(offset + query.limit) : null,
   };
 }
 
@@ -177,6 +193,11 @@ export function isVerifiedNamespace(
   if (!owner || !repositoryUrl) return false;
   const repoOwner = /^https:\/\/github\.com\/([^/]+)\//i.exec(repositoryUrl)?.[1];
   return repoOwner?.toLowerCase() === owner.toLowerCase();
+}
+
+/** Refreshes the planner's statistics after a sync changed many entries (PGlite has no autovacuum). */
+export async function analyzeCatalog(db: Db): Promise<void> {
+  await db.execute(sql`analyze ${mcpCatalogEntries}`);
 }
 
 /** The tenant's latest full check per catalog entry. */

@@ -89,6 +89,8 @@ export async function syncRegistrySource(
       const entryCount = await catalog.countRegistrySourceEntries(tx, source.id);
       return { added, updated, removed, entryCount };
     });
+    // Without fresh statistics the planner misjudges searches after a large first sync.
+    if (written.added + written.removed > 200) await catalog.analyzeCatalog(db);
     const newest = Math.max(
       source.watermark?.getTime() ?? 0,
       ...listed.entries.map((e) => e.updatedAt?.getTime() ?? 0),
