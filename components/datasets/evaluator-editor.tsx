@@ -10,7 +10,7 @@ import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Input, Label } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/states";
-import { SchemaForm, type Pickers } from "@/components/workflow-editor/schema-form";
+import { SchemaForm, type Pickers } from "@/components/shared/schema-form";
 import { MAX_EVALUATORS, type EvaluatorKind } from "@/engine/evaluation";
 import {
   checkEvaluators,

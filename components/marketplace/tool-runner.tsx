@@ -3,11 +3,11 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { AlertTriangle, Play } from "lucide-react";
 import { useState, type ReactNode } from "react";
+import { JsonSchemaForm } from "@/components/shared/json-schema-form";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/input";
 import { SkeletonRows, Spinner } from "@/components/ui/states";
-import { SchemaForm } from "./schema-form";
 import { messageOf, type ToolRunOutcome } from "./types";
 
 /** Like a small MCP Inspector: pick a tool, fill a form made from its schema, see the result. */
@@ -72,17 +72,26 @@ export function ToolRunner({ installationId }: { installationId: string }) {
           {tool.description ? (
             <p className="text-sm text-muted-foreground">{tool.description}</p>
           ) : null}
-          <SchemaForm
+          <JsonSchemaForm
             key={tool.name}
             schema={tool.inputSchema}
             idPrefix={`arg-${tool.name}`}
-            onSubmit={(args) => run.mutate({ id: installationId, tool: tool.name, args })}
+            label="Tool arguments"
+            jsonLabel="Arguments (JSON)"
+            emptyText="This tool takes no arguments."
+            onSubmit={(args) =>
+              run.mutate({
+                id: installationId,
+                tool: tool.name,
+                args: args as Record<string, unknown>,
+              })
+            }
           >
             <Button type="submit" disabled={run.isPending}>
               {run.isPending ? <Spinner /> : <Play className="size-4" aria-hidden />}
               Run
             </Button>
-          </SchemaForm>
+          </JsonSchemaForm>
         </div>
       ) : null}
       {run.isError ? <ServerProblem title="The call could not be made" error={run.error} /> : null}

@@ -21,7 +21,7 @@ import {
   SchemaForm,
   type FieldProblemSink,
   type Pickers,
-} from "./schema-form";
+} from "@/components/shared/schema-form";
 import { serverChoices } from "./server-choices";
 import { useEditorActions } from "./use-editor-shortcuts";
 

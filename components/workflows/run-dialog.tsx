@@ -2,17 +2,16 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
 import { RunPrediction } from "@/components/learning/run-prediction";
+import { formSchemaOf, JsonSchemaForm } from "@/components/shared/json-schema-form";
 import { useWorkflowPlan } from "@/components/runs/use-workflow-plan";
 import type { Plan } from "@/engine/schema/plan";
 import { useTRPC } from "@/components/trpc/react";
 import { DialogActions } from "@/components/ui/dialog-actions";
-import { Field } from "@/components/ui/input";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
-import { exampleInput, readFields, SchemaFields, simpleProperties } from "./run-input-form";
 
 /** "input.name: is required; input.team: …" from INVALID_INPUT, by top-level property. */
 function fieldProblems(message: string): Record<string, string> {
@@ -47,7 +46,6 @@ export function RunDialog({
   const plan = givenPlan === undefined ? fetched.plan : givenPlan;
   const source = givenPlan === undefined ? fetched.workflow : null;
   const [asJson, setAsJson] = useState(false);
-  const [jsonError, setJsonError] = useState<string | null>(null);
   const start = useMutation(
     trpc.run.start.mutationOptions({
       onSuccess: (run) => (onStarted ? onStarted(run.id) : router.push(`/runs/${run.id}`)),
@@ -59,24 +57,12 @@ export function RunDialog({
   );
   const experiment = givenPlan === undefined ? (predicted.data?.experiment ?? null) : null;
   const schema = plan?.inputSchema ?? null;
-  const properties = asJson ? null : simpleProperties(schema);
+  const formSchema = formSchemaOf(schema);
+  const hasFields = formSchema !== null && Object.keys(formSchema.shape).length > 0;
   const serverError = start.error?.message ?? null;
   const errors = serverError ? fieldProblems(serverError) : {};
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    let input: unknown;
-    if (properties) {
-      input = readFields(form, properties);
-    } else {
-      try {
-        input = JSON.parse(String(form.get("input") ?? "null"));
-      } catch {
-        return setJsonError("This is not valid JSON.");
-      }
-    }
-    setJsonError(null);
+  function submit(input: unknown) {
     // From the list, a workflow with a running A/B experiment runs one of its arms; the canvas always runs its draft.
     start.mutate({
       workflowId: workflow.id,
@@ -106,30 +92,21 @@ export function RunDialog({
       ) : source?.isError ? (
         <ErrorState message={source.error.message} onRetry={() => void source.refetch()} />
       ) : (
-        <form onSubmit={submit} className="space-y-4" noValidate>
-          {properties && schema ? (
-            properties.length ? (
-              <SchemaFields schema={schema} properties={properties} errors={errors} />
-            ) : (
-              <p className="text-sm text-muted-foreground">This workflow takes no input.</p>
-            )
-          ) : (
-            <Field label="Input (JSON)" htmlFor="run-input-json" error={jsonError ?? undefined}>
-              <textarea
-                id="run-input-json"
-                name="input"
-                rows={8}
-                defaultValue={JSON.stringify(exampleInput(schema), null, 2)}
-                className="w-full rounded-md border bg-card p-2 font-mono text-xs"
-                aria-invalid={Boolean(jsonError)}
-              />
-            </Field>
-          )}
+        <JsonSchemaForm
+          key={`${asJson}:${JSON.stringify(schema)}`}
+          schema={schema}
+          idPrefix="run-input"
+          isJson={asJson}
+          jsonLabel="Input (JSON)"
+          emptyText="This workflow takes no input."
+          problems={errors}
+          onSubmit={submit}
+        >
           {serverError && Object.keys(errors).length === 0 ? (
             <FormError>{serverError}</FormError>
           ) : null}
           <div className="flex items-center justify-between gap-2">
-            {simpleProperties(schema) ? (
+            {hasFields ? (
               <button
                 type="button"
                 className="text-sm underline underline-offset-2"
@@ -142,7 +119,7 @@ export function RunDialog({
             )}
             <DialogActions submitLabel="Start run" isPending={start.isPending} />
           </div>
-        </form>
+        </JsonSchemaForm>
       )}
     </Dialog>
   );

@@ -17,11 +17,17 @@ import { cn } from "@/components/ui/cn";
 import { humanize, singularize } from "./field-labels";
 
 /**
- * A form generated from a node kind's zod config schema (engine/schema/node-config.ts): text,
- * numbers with their bounds, choices, lists and repeated groups, JSON for free-form values. A value
- * is kept in the node only when its own schema accepts it; until then the field shows why not.
- * Field paths read like the compiler's (`config.branches[1].when`), so compile errors land on
- * the field at fault.
+ * The app's one form generated from a schema: a zod object schema, or a JSON Schema turned into one
+ * (`json-schema-form.tsx`, for run input and tool arguments). Text, numbers with their bounds,
+ * choices, lists of text (one a line), repeated groups, nested groups, and JSON for anything else.
+ * A value is kept only when its own schema accepts it; until then the field shows why not. Field
+ * paths read like the compiler's (`config.branches[1].when`), so compile errors land on the field
+ * at fault.
+ *
+ * Two variants: `config` (a node's or evaluator's settings: labels from the key, "(default)" for an
+ * unset choice, hints by key) and `input` (what a person types to run something: the schema's
+ * title or the key, "(optional)" on optional fields, "(none)" for an unset choice, the schema's
+ * description as the hint, ids `<idPrefix>-<path>`).
  */
 export type Pickers = Partial<
   Record<
@@ -30,11 +36,15 @@ export type Pickers = Partial<
   >
 >;
 
+export type SchemaFormVariant = "config" | "input";
+
 interface FieldProps {
   name: string;
   schema: z.ZodType;
   value: unknown;
   path: string;
+  variant: SchemaFormVariant;
+  idPrefix: string | undefined;
   /** Gets the field's latest value and returns its new one (a field committing late sees its siblings' changes). */
   onChange: (update: (old: unknown) => unknown) => void;
   problems: ReadonlyMap<string, string[]>;
@@ -73,6 +83,27 @@ const HINTS: Record<string, string> = {
     "For calls that must not happen twice (a payment, an e-mail): if the worker running this step stops, the run waits for a person to retry, skip or fail it instead of sending the call again.",
 };
 
+/** Whether a field may be left out (it is optional or has a default). */
+function isOptional(schema: z.ZodType): boolean {
+  return (
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodDefault ||
+    schema instanceof z.ZodPrefault
+  );
+}
+
+/** The title and description a schema carries (zod's `.meta()`, or a JSON Schema's). */
+function metaOf(schema: z.ZodType, inner: z.ZodType): { title?: string; description?: string } {
+  const meta = { ...z.globalRegistry.get(inner), ...z.globalRegistry.get(schema) };
+  return {
+    title: typeof meta.title === "string" ? meta.title : undefined,
+    description:
+      typeof meta.description === "string"
+        ? meta.description
+        : (schema.description ?? inner.description),
+  };
+}
+
 /** The schema under optional/default wrappers. */
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
@@ -95,6 +126,8 @@ export function SchemaForm({
   problems,
   pickers = {},
   pathPrefix = "config",
+  variant = "config",
+  idPrefix,
 }: {
   schema: z.ZodObject;
   value: Record<string, unknown>;
@@ -102,6 +135,9 @@ export function SchemaForm({
   problems: ReadonlyMap<string, string[]>;
   pickers?: Pickers;
   pathPrefix?: string;
+  variant?: SchemaFormVariant;
+  /** Stable field ids (`<idPrefix>-<path>`); without it, React makes them. */
+  idPrefix?: string;
 }) {
   return (
     <div className="space-y-3">
@@ -114,10 +150,13 @@ export function SchemaForm({
           path={pathPrefix ? `${pathPrefix}.${name}` : name}
           problems={problems}
           pickers={pickers}
+          variant={variant}
+          idPrefix={idPrefix}
           onChange={(update) =>
             onChange((old) => {
               const copy = { ...old };
               const next = update(old[name]);
+              // An emptied field is left out, as if never set (a checkbox's false is kept for input).
               if (next === undefined || next === "" || (Array.isArray(next) && next.length === 0))
                 delete copy[name];
               else copy[name] = next;
@@ -131,18 +170,25 @@ export function SchemaForm({
 }
 
 function SchemaField(props: FieldProps) {
-  const id = useId();
-  const { name, schema, value, path, problems, pickers } = props;
+  const generatedId = useId();
+  const { name, schema, value, path, problems, pickers, variant, idPrefix } = props;
+  const id = idPrefix ? `${idPrefix}-${path}` : generatedId;
   const onChange = (next: unknown) => props.onChange(() => next);
   const inner = unwrap(schema);
   const picker = pickers[name];
+  const isInput = variant === "input";
+  const meta = metaOf(schema, inner);
+  const label = isInput
+    ? `${meta.title ?? name}${isOptional(schema) ? " (optional)" : ""}`
+    : humanize(name);
+  const hint = isInput ? meta.description : HINTS[name];
   let control: ReactNode;
   if (picker) control = picker({ id, value, onChange });
   else if (inner instanceof z.ZodString) {
     control = (
       <TextControl
         id={id}
-        multiline={LONG_TEXT.has(name)}
+        multiline={!isInput && LONG_TEXT.has(name)}
         value={typeof value === "string" ? value : ""}
         onCommit={onChange}
       />
@@ -152,7 +198,7 @@ function SchemaField(props: FieldProps) {
       <NumberControl
         id={id}
         path={path}
-        label={humanize(name)}
+        label={label}
         schema={inner}
         value={typeof value === "number" ? value : undefined}
         onCommit={onChange}
@@ -166,7 +212,9 @@ function SchemaField(props: FieldProps) {
         value={typeof value === "string" ? value : ""}
         onChange={(e) => onChange(e.target.value || undefined)}
       >
-        <option value="">(default)</option>
+        {isInput && !isOptional(schema) ? null : (
+          <option value="">{isInput ? "(none)" : "(default)"}</option>
+        )}
         {inner.options.map((option) => (
           <option key={String(option)} value={String(option)}>
             {String(option)}
@@ -179,8 +227,9 @@ function SchemaField(props: FieldProps) {
       <input
         id={id}
         type="checkbox"
+        className={isInput ? "size-4" : undefined}
         checked={value === true}
-        onChange={(e) => onChange(e.target.checked || undefined)}
+        onChange={(e) => onChange(isInput ? e.target.checked : e.target.checked || undefined)}
       />
     );
   } else if (
@@ -209,10 +258,10 @@ function SchemaField(props: FieldProps) {
     return (
       <ObjectListField {...props} element={unwrap(inner.element as z.ZodType) as z.ZodObject} />
     );
-  } else if (inner instanceof z.ZodObject) {
+  } else if (inner instanceof z.ZodObject && Object.keys(inner.shape).length > 0) {
     return (
       <fieldset className="space-y-3 rounded-md border p-3">
-        <legend className="px-1 text-sm font-medium">{humanize(name)}</legend>
+        <legend className="px-1 text-sm font-medium">{label}</legend>
         <SchemaForm
           schema={inner}
           value={(value as Record<string, unknown>) ?? {}}
@@ -225,6 +274,8 @@ function SchemaField(props: FieldProps) {
           problems={problems}
           pickers={pickers}
           pathPrefix={path}
+          variant={variant}
+          idPrefix={idPrefix}
         />
       </fieldset>
     );
@@ -233,7 +284,7 @@ function SchemaField(props: FieldProps) {
       <JsonControl
         id={id}
         path={path}
-        label={humanize(name)}
+        label={label}
         schema={inner}
         value={value}
         onCommit={onChange}
@@ -241,7 +292,7 @@ function SchemaField(props: FieldProps) {
     );
   }
   return (
-    <FieldFrame id={id} label={humanize(name)} hint={HINTS[name]} problems={problems.get(path)}>
+    <FieldFrame id={id} label={label} hint={hint} problems={problems.get(path)}>
       {control}
     </FieldFrame>
   );
@@ -255,6 +306,8 @@ function ObjectListField({
   onChange,
   problems,
   pickers,
+  variant,
+  idPrefix,
 }: FieldProps & { element: z.ZodObject }) {
   const items = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const update = (change: (items: Record<string, unknown>[]) => Record<string, unknown>[]) =>
@@ -287,6 +340,8 @@ function ObjectListField({
             problems={problems}
             pickers={pickers}
             pathPrefix={`${path}[${index}]`}
+            variant={variant}
+            idPrefix={idPrefix}
           />
         </div>
       ))}
@@ -487,6 +542,7 @@ function NumberControl({
         inputMode="decimal"
         min={schema.minValue ?? undefined}
         max={schema.maxValue ?? undefined}
+        step={schema.isInt ? 1 : "any"}
         aria-invalid={problem ? true : undefined}
         className={inputClass}
         value={text}
