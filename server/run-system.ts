@@ -16,7 +16,7 @@ import {
   listOrphanedRuns,
   pruneIdempotencyKeys,
 } from "./repositories/runs";
-import { startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
+import { createWatcherMemory, startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { failInterruptedEvaluations } from "./services/evaluations";
 import { MetricRecorder } from "./services/metric-recorder";
 import { OutcomeRecorder } from "./services/outcome-recorder";
@@ -127,7 +127,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     bucketMs: metrics.bucketMs,
     metrics,
     defaultMaxConcurrentRuns: options.maxActiveRunsPerTenant ?? 50,
-    watermarks: new Map(),
+    memory: createWatcherMemory(),
   };
   const runDeps: RunDeps = {
     queue,

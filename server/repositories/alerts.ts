@@ -203,8 +203,11 @@ export async function findEvidenceRuns(db: Db, tenantId: string, runIds: string[
     .orderBy(desc(runs.createdAt));
 }
 
-/** Per series, the newest point its alerts judged: where a process that just started picks up. */
-export async function findJudgedUntil(db: Db, tenantId: string): Promise<Map<string, number>> {
+/** Per metric, then subject: the newest point its alerts judged, where a process that just started picks up. */
+export async function findJudgedUntil(
+  db: Db,
+  tenantId: string,
+): Promise<Map<string, Map<string, number>>> {
   const rows = await db
     .select({
       metric: alerts.metric,
@@ -214,7 +217,13 @@ export async function findJudgedUntil(db: Db, tenantId: string): Promise<Map<str
     .from(alerts)
     .where(eq(alerts.tenantId, tenantId))
     .groupBy(alerts.metric, alerts.subject);
-  return new Map(rows.map((r) => [`${r.metric}\u0000${r.subject}`, r.at.getTime()]));
+  const byMetric = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const bySubject = byMetric.get(row.metric) ?? new Map<string, number>();
+    bySubject.set(row.subject, row.at.getTime());
+    byMetric.set(row.metric, bySubject);
+  }
+  return byMetric;
 }
 
 /** Resolves an alert unless it was resolved meanwhile (by a person, or by another process). */

@@ -17,7 +17,12 @@ import { makeTenantContext } from "@/server/testing/factories";
 import type { AlertAction } from "@/db/schema";
 import { restoreOpenBreakers } from "./alert-remediation";
 import { undoAlertAction } from "./alerts";
-import { evaluateTenant, startAnomalyWatch, type WatchDeps } from "./anomaly-watch";
+import {
+  createWatcherMemory,
+  evaluateTenant,
+  startAnomalyWatch,
+  type WatchDeps,
+} from "./anomaly-watch";
 import { publishVersion, startRun } from "./runs";
 import { pauseWorkflow, resumeWorkflow } from "./workflows";
 import { createRunSystem } from "@/server/run-system";
@@ -62,7 +67,7 @@ function watchDeps(): WatchDeps {
     breakers: new BreakerRegistry(),
     bucketMs: MINUTE,
     defaultMaxConcurrentRuns: 50,
-    watermarks: new Map(),
+    memory: createWatcherMemory(),
   };
 }
 

@@ -51,9 +51,45 @@ export interface WatchDeps {
   metrics?: MetricRecorder;
   /** A tenant's concurrent-run limit when it has none of its own (for the tighten-rate rule). */
   defaultMaxConcurrentRuns: number;
-  /** The newest point judged per series without an open alert (this process's memory): each point is judged once. */
-  watermarks: Map<string, number>;
+  /** What the watcher remembers between passes in this process (createWatcherMemory()). */
+  memory: WatcherMemory;
   fetch?: typeof fetch;
+}
+
+/**
+ * What the watcher remembers between passes, in this process only: a restarted process starts
+ * empty and reads from the alerts what was already judged.
+ */
+export type WatcherMemory = {
+  /** Each tenant evaluated since this process started. */
+  tenants: Map<string, TenantMemory>;
+  /** When old rollups were last deleted (epoch ms; 0 before the first time). */
+  lastPrunedAt: number;
+};
+
+type TenantMemory = {
+  /**
+   * Per metric, then subject: the newest point judged while the series had no open alert (an open
+   * alert keeps its own `lastEvaluatedAt`), so each point is judged once.
+   */
+  judgedUntil: Map<string, Map<string, number>>;
+  /** Per hourly metric: the last complete hour already read; until the next one there is nothing new. */
+  hourRead: Map<string, number>;
+};
+
+/** A watcher's empty memory, for a new process. */
+export function createWatcherMemory(): WatcherMemory {
+  return { tenants: new Map(), lastPrunedAt: 0 };
+}
+
+/** The value stored for one series (a metric and a subject) in a map of maps, created on first use. */
+function ofSeries<T>(byMetric: Map<string, Map<string, T>>, metric: string): Map<string, T> {
+  let bySubject = byMetric.get(metric);
+  if (!bySubject) {
+    bySubject = new Map();
+    byMetric.set(metric, bySubject);
+  }
+  return bySubject;
 }
 
 export interface WatchOutcome {
@@ -164,18 +200,18 @@ export async function evaluateTenant(
   const { db } = deps;
   const outcome: WatchOutcome = { opened: [], updated: [], resolved: [] };
   const settings = await alertsRepo.findAnomalySettings(db, tenantId);
-  const active = new Map(
-    (await alertsRepo.listActiveAlerts(db, tenantId)).map((a) => [
-      `${a.metric}\u0000${a.subject}`,
-      a,
-    ]),
-  );
+  // Open alerts by metric, then subject.
+  const active = new Map<string, Map<string, alertsRepo.AlertRow>>();
+  for (const alert of await alertsRepo.listActiveAlerts(db, tenantId))
+    ofSeries(active, alert.metric).set(alert.subject, alert);
   // First pass over this tenant in this process: series its alerts judged already start after that
   // point, so a restart does not alert again on what a person already resolved.
-  const judgedUntil = deps.watermarks.has(`${tenantId}\u0000`)
-    ? null
-    : await alertsRepo.findJudgedUntil(db, tenantId);
-  deps.watermarks.set(`${tenantId}\u0000`, now);
+  let memory = deps.memory.tenants.get(tenantId);
+  const judgedByAlerts = memory ? null : await alertsRepo.findJudgedUntil(db, tenantId);
+  if (!memory) {
+    memory = { judgedUntil: new Map(), hourRead: new Map() };
+    deps.memory.tenants.set(tenantId, memory);
+  }
 
   const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
   for (const m of WATCHED_METRICS) {
@@ -183,9 +219,8 @@ export async function evaluateTenant(
     if (step > deps.bucketMs) {
       // An hourly series has a new point once an hour: until then there is nothing to read or judge.
       const completeUntil = Math.floor(now / step) * step;
-      const key = `${tenantId}\u0000${m.metric}\u0000\u0001`;
-      if (deps.watermarks.get(key) === completeUntil) continue;
-      deps.watermarks.set(key, completeUntil);
+      if (memory.hourRead.get(m.metric) === completeUntil) continue;
+      memory.hourRead.set(m.metric, completeUntil);
     }
     const from = now - m.windowPoints * step;
     const cacheKey = `${m.source}:${from}`;
@@ -205,20 +240,20 @@ export async function evaluateTenant(
     }
 
     const reporting = new Set<string>();
+    const judgedUntil = ofSeries(memory.judgedUntil, m.metric);
+    const activeOfMetric = active.get(m.metric);
     for (const [subject, rows] of bySubject) {
       const points = pointsOf(m, rows, step, from, now);
       const lastAt = points.at(-1)?.[0];
       if (lastAt === undefined) continue;
       reporting.add(subject);
-      const seriesKey = `${tenantId}\u0000${m.metric}\u0000${subject}`;
-      const existing = active.get(`${m.metric}\u0000${subject}`);
+      const existing = activeOfMetric?.get(subject);
       const firstLook = Math.max(
         (points.at(-FIRST_LOOK_POINTS)?.[0] ?? lastAt) - 1,
-        judgedUntil?.get(`${m.metric}\u0000${subject}`) ?? -Infinity,
+        judgedByAlerts?.get(m.metric)?.get(subject) ?? -Infinity,
       );
-      const afterAt =
-        existing?.lastEvaluatedAt.getTime() ?? deps.watermarks.get(seriesKey) ?? firstLook;
-      deps.watermarks.set(seriesKey, lastAt);
+      const afterAt = existing?.lastEvaluatedAt.getTime() ?? judgedUntil.get(subject) ?? firstLook;
+      judgedUntil.set(subject, lastAt);
       if (lastAt <= afterAt) continue;
       const detection = detectOn(m, points, rows, step, settings);
       const seriesId = `${m.metric}:${subject}`;
@@ -272,8 +307,8 @@ export async function evaluateTenant(
     }
     // A series with no figures left in its window (its workflow or server is gone, or idle that
     // long) cannot come back into its band: its alert ends here instead of staying open for good.
-    for (const existing of active.values()) {
-      if (existing.metric !== m.metric || reporting.has(existing.subject)) continue;
+    for (const existing of activeOfMetric?.values() ?? []) {
+      if (reporting.has(existing.subject)) continue;
       const resolved = await resolveByWatcher(
         deps,
         existing,
@@ -426,12 +461,11 @@ async function sampleQueueDepth(deps: WatchDeps, now: number) {
 /** Rollups older than this are deleted (the longest window reads 28 days). */
 const ROLLUP_RETENTION_MS = 35 * 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
-const PRUNED_AT = "\u0000pruned";
 
 /** One pass over every tenant with recent figures. A failing tenant is logged and skipped, never the others. */
 export async function evaluateAll(deps: WatchDeps, now = Date.now()): Promise<void> {
-  if (now - (deps.watermarks.get(PRUNED_AT) ?? 0) >= PRUNE_EVERY_MS) {
-    deps.watermarks.set(PRUNED_AT, now);
+  if (now - deps.memory.lastPrunedAt >= PRUNE_EVERY_MS) {
+    deps.memory.lastPrunedAt = now;
     await pruneRollups(deps.db, new Date(now - ROLLUP_RETENTION_MS)).catch((error: unknown) =>
       console.error("Pruning metric rollups failed:", error),
     );
