@@ -110,7 +110,12 @@ export const layerPolicies = {
     { from: from("bench"), allow: { to: to(["engine", "server", ...SERVER, "db"]) } },
     { from: from("bench"), allow: { to: to("e2e", { fileInternalPath: "browser.ts" }) } },
     { from: from("e2e"), disallow: { to: to("!e2e") }, message: WHY.e2eToAny },
-    // Test doubles of what cannot be reached from here (a fake OpenAI-compatible server) are shared.
+    // Test doubles of what cannot be reached from here (a fake OpenAI-compatible server) are shared,
     { from: from("e2e"), allow: { to: to("server", { fileInternalPath: "llm/testing/**" }) } },
+    // And a local MCP Registry (the registry a tenant syncs its catalog from), with its generator.
+    {
+      from: from("e2e"),
+      allow: { to: to("server", { fileInternalPath: "mcp/testing/registry-*" }) },
+    },
   ],
 };

@@ -11,6 +11,8 @@ import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { ConfigTools } from "./config-tools";
+import { RegistrySources } from "./registry-sources";
+import { TrustBadges } from "./trust-badges";
 import { StatusBadge } from "./status-badge";
 import { dateFormat, type CatalogItem } from "./types";
 
@@ -63,6 +65,7 @@ export function CatalogPage() {
               <Server className="size-4" aria-hidden />
               Installed servers
             </Link>
+            {can("server.install") ? <RegistrySources /> : null}
             <ConfigTools canImport={can("server.install")} />
           </div>
         }
@@ -179,9 +182,13 @@ function CatalogCard({ item }: { item: CatalogItem }) {
           {item.installedCount > 0 ? (
             <span className="font-medium text-primary">Installed</span>
           ) : null}
+          {item.latencyMs !== null ? (
+            <span title="Latency at the last check">{item.latencyMs} ms</span>
+          ) : null}
           {item.lastCheck ? (
             <span>Checked {dateFormat.format(item.lastCheck.createdAt)}</span>
           ) : null}
+          <TrustBadges isVerified={item.isVerified} registryStatus={item.registryStatus} />
         </div>
       </Link>
     </li>

@@ -12,6 +12,7 @@ import { ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { CheckButton } from "./check-button";
 import { CheckHistory } from "./check-history";
 import { InstallDialog } from "./install-dialog";
+import { TrustBadges } from "./trust-badges";
 import { StatusBadge } from "./status-badge";
 import { ToolList } from "./tool-list";
 import { dateFormat, type CheckReport } from "./types";
@@ -52,7 +53,8 @@ export function EntryDetail({ id }: { id: string }) {
   }
   const data = entry.data;
   const report = data.lastCheck?.report as CheckReport | undefined;
-  const canInstall = can("server.install");
+  const isRemoved = data.registryStatus === "deleted";
+  const canInstall = can("server.install") && !isRemoved;
 
   return (
     <>
@@ -69,7 +71,13 @@ export function EntryDetail({ id }: { id: string }) {
         actions={
           <Button
             disabled={!canInstall}
-            title={canInstall ? undefined : "Admins install servers"}
+            title={
+              isRemoved
+                ? "Removed from its registry: it can no longer be installed"
+                : canInstall
+                  ? undefined
+                  : "Admins install servers"
+            }
             onClick={() => setInstalling(true)}
           >
             <Download className="size-4" aria-hidden />
@@ -94,6 +102,9 @@ export function EntryDetail({ id }: { id: string }) {
               <p className="text-muted-foreground">
                 <span className="font-mono">{data.name}</span> · version {data.version} ·{" "}
                 {data.category} · source {data.source}
+              </p>
+              <p className="flex flex-wrap items-center gap-2 text-xs">
+                <TrustBadges isVerified={data.isVerified} registryStatus={data.registryStatus} />
               </p>
               {data.meta.needsInternet ? (
                 <p className="inline-flex items-center gap-1 text-amber-700 dark:text-amber-400">

@@ -4,6 +4,7 @@ import type { AppRouter } from "@/server/api/root";
 type Outputs = inferRouterOutputs<AppRouter>["mcp"];
 export type CatalogItem = Outputs["listCatalog"]["items"][number];
 export type CatalogEntryDetail = Outputs["getEntry"];
+export type RegistrySource = Outputs["listRegistrySources"][number];
 export type InstallationItem = Outputs["listInstallations"]["items"][number];
 export type InstallationDetail = Outputs["getInstallation"];
 export type CheckReport = Outputs["check"]["report"];
