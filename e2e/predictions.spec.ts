@@ -1,0 +1,157 @@
+import { expect, type Page } from "@playwright/test";
+import { startFakeOpenAiServer } from "@/server/llm/testing/fake-openai-server";
+import { removeTenantModel, setUpTenantModel, testWithoutConsoleErrors, trpc } from "./helpers";
+
+const test = testWithoutConsoleErrors();
+
+/** The model answers after this long: a workflow of one model call takes about this. */
+const MODEL_MS = 2_500;
+
+type Node = { id: string; kind: string; config: Record<string, unknown> };
+
+/** A workflow file of nodes in a line, as the Export button writes one. */
+function workflowFile(name: string, nodes: Node[]) {
+  return {
+    format: "maestro.workflow",
+    formatVersion: 1,
+    name,
+    description: "",
+    document: {
+      version: 2,
+      nodes: nodes.map((node, i) => ({ ...node, position: { x: i * 300, y: 0 } })),
+      edges: nodes.slice(1).map((node, i) => ({
+        id: `${nodes[i]!.id}-${node.id}`,
+        source: nodes[i]!.id,
+        target: node.id,
+      })),
+    },
+  };
+}
+
+const topicInput: Node = {
+  id: "in",
+  kind: "input",
+  config: {
+    schema: { type: "object", properties: { topic: { type: "string" } }, required: ["topic"] },
+  },
+};
+const output: Node = { id: "out", kind: "output", config: { name: "out" } };
+
+/** "~2.6 s, usually 2.1–3.2 s" → the median in ms. */
+function medianOf(figures: string): number {
+  const match = /^~([\d.]+) (ms|s|min)/.exec(figures);
+  expect(match, `no duration in "${figures}"`).not.toBeNull();
+  const value = Number(match![1]);
+  return match![2] === "ms" ? value : match![2] === "s" ? value * 1000 : value * 60_000;
+}
+
+async function runFromList(page: Page, name: string) {
+  await page.goto("/workflows");
+  await page.getByRole("button", { name: `Run ${name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Run “${name}”` });
+  const prediction = dialog.getByTestId("run-prediction");
+  await expect(prediction).not.toContainText("Estimating");
+  const text = (await prediction.textContent()) ?? "";
+  await dialog.getByLabel("topic", { exact: true }).fill("tides");
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.locator("header").getByText("completed", { exact: true })).toBeVisible();
+  return { text, runUrl: page.url() };
+}
+
+test("a slow workflow's prediction moves to its real duration after a few runs, and the run page shows a prediction that was far off (model: fake OpenAI-compatible server on loopback answering after 2.5 s)", async ({
+  page,
+}) => {
+  test.slow();
+  const llm = await startFakeOpenAiServer({ answer: "Tides rise and fall.", delayMs: MODEL_MS });
+  try {
+    await setUpTenantModel(page, llm.baseURL);
+    // A run of something quick first, so the slow workflow's first estimate comes from it.
+    const quickName = `Quick note ${Date.now()}`;
+    const quick = await trpc<{ id: string }>(
+      page,
+      "workflow.import",
+      {
+        name: quickName,
+        file: workflowFile(quickName, [
+          topicInput,
+          {
+            id: "note",
+            kind: "transform",
+            config: { template: { note: "About {{input.topic}}" } },
+          },
+          output,
+        ]),
+      },
+      "mutation",
+    );
+    const quickRun = await trpc<{ id: string }>(
+      page,
+      "run.start",
+      { workflowId: quick.id, draft: true, input: { topic: "tides" } },
+      "mutation",
+    );
+    // Its outcome is stored a moment after it ends.
+    await expect
+      .poll(() => trpc(page, "learning.outcome", { runId: quickRun.id }, "query"))
+      .not.toBeNull();
+
+    const name = `Slow summary ${Date.now()}`;
+    await trpc(
+      page,
+      "workflow.import",
+      {
+        name,
+        file: workflowFile(name, [
+          topicInput,
+          {
+            id: "summary",
+            kind: "llm",
+            config: { prompt: "Summarize {{input.topic}} in one line" },
+          },
+          output,
+        ]),
+      },
+      "mutation",
+    );
+
+    // The first estimate knows nothing of this workflow: it comes from the quick one's run.
+    const first = await runFromList(page, name);
+    expect(first.text).toMatch(/Expected: ~\d.*Based on \d+ runs? of /);
+    expect(first.text).not.toMatch(/of this draft/);
+    const firstMedian = medianOf(first.text.replace(/^.*Expected: /, ""));
+    expect(firstMedian).toBeLessThan(MODEL_MS / 2);
+
+    // That run's page sets what was predicted beside what happened, as a prediction far off.
+    const check = page.getByTestId("run-forecast-check");
+    await expect(check).toHaveAttribute("data-badly-wrong", "true");
+    await expect(check).toContainText("The prediction was far off");
+    await expect(check).toContainText(/longer than predicted/);
+
+    for (let i = 0; i < 2; i++) await runFromList(page, name);
+    // After three runs of its own the estimate is its own duration, said with the runs behind it.
+    await page.goto("/workflows");
+    await page.getByRole("button", { name: `Run ${name}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Run “${name}”` });
+    await expect(dialog.getByTestId("run-prediction-basis")).toHaveText(
+      "Based on 3 runs of this draft",
+    );
+    const figures = (await dialog.getByTestId("run-prediction-figures").textContent()) ?? "";
+    expect(figures).toMatch(/^~[\d.]+ s, usually [\d.]+–[\d.]+ s · \d+ % success \(likely/);
+    const median = medianOf(figures);
+    expect(median).toBeGreaterThan(MODEL_MS * 0.8);
+    expect(median).toBeLessThan(MODEL_MS * 2);
+    await page.keyboard.press("Escape");
+
+    // The Learning page checks the kept estimates against what happened.
+    await page.goto("/learning");
+    await expect(page.getByTestId("calibration-chart")).toBeVisible();
+    await expect(page.getByTestId("forecast-errors-chart")).toBeVisible();
+    await expect(page.getByRole("group", { name: "Inside the usual range" })).not.toContainText(
+      "—",
+    );
+  } finally {
+    await removeTenantModel(page);
+    await llm.close();
+  }
+});
