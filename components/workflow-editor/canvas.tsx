@@ -209,16 +209,14 @@ export function Canvas({
   const onConnect = useCallback(
     (c: Connection) => {
       if (connectionProblem(store.getState().document, c)) return;
-      store
-        .getState()
-        .run(
-          connectPorts({
-            source: c.source,
-            sourcePort: c.sourceHandle ?? "out",
-            target: c.target,
-            targetPort: c.targetHandle ?? "in",
-          }),
-        );
+      store.getState().run(
+        connectPorts({
+          source: c.source,
+          sourcePort: c.sourceHandle ?? "out",
+          target: c.target,
+          targetPort: c.targetHandle ?? "in",
+        }),
+      );
     },
     [store],
   );
