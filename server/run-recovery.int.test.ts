@@ -8,7 +8,9 @@ import {
   type FakeOpenAiServer,
 } from "@/server/llm/testing/fake-openai-server";
 import { listAuditLogs } from "@/server/repositories/audit";
-import { findRun, listRunEvents, listStepRuns } from "@/server/repositories/runs";
+import { findRun } from "@/server/repositories/runs";
+import { listRunEvents } from "@/server/repositories/run-events";
+import { listStepRuns } from "@/server/repositories/step-runs";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import type { TenantContext } from "@/server/services/context";
 import { resolveInterruptedStep, startRun } from "@/server/services/runs";

@@ -14,8 +14,8 @@ import {
   handBackAllRuns,
   heartbeat as heartbeatRuns,
   listOrphanedRuns,
-  pruneIdempotencyKeys,
-} from "./repositories/runs";
+} from "./repositories/run-leases";
+import { pruneIdempotencyKeys } from "./repositories/idempotency-keys";
 import { createWatcherMemory, startAnomalyWatch, type WatchDeps } from "./services/anomaly-watch";
 import { failInterruptedEvaluations } from "./services/evaluations";
 import { MetricRecorder } from "./services/metric-recorder";

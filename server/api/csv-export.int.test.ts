@@ -49,7 +49,7 @@ describe("CSV exports over HTTP (session and database stubbed to the test's)", (
     const workflowId = randomUUID();
     const runId = randomUUID();
     await runInTransaction(db, [
-      upsertUsageRecords([
+      upsertUsageRecords(db, [
         {
           runId,
           tenantId: tenant.id,

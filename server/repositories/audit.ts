@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { json, statement, valuesList, type Statement } from "@/db/statements";
+import { batchRows, noStatement, prepared, type Statement } from "@/db/statements";
 import { auditLogs, users } from "@/db/schema";
 import { afterCursor, decodeCursor, encodeCursor, type Page } from "./pagination";
 
@@ -116,27 +116,27 @@ export async function listAuditLogsOfActor(
     .limit(limit);
 }
 
+const insertAuditRows = prepared<{ rows: string }>((db) =>
+  db
+    .insert(auditLogs)
+    .select(
+      batchRows(auditLogs, [
+        "tenantId",
+        "actorUserId",
+        "actorLabel",
+        "action",
+        "targetType",
+        "targetId",
+        "metadata",
+        "ip",
+        "userAgent",
+      ]),
+    ),
+);
+
 /** Several audit records at once (the run journal's batches). */
-export function insertAuditLogs(entries: AuditInsert[]): Statement<undefined> {
-  if (entries.length === 0) return statement("", []);
-  const params: unknown[] = [];
-  const values = valuesList(
-    entries.map((e) => [
-      e.tenantId ?? null,
-      e.actorUserId ?? null,
-      e.actorLabel,
-      e.action,
-      e.targetType ?? null,
-      e.targetId ?? null,
-      json(e.metadata ?? {}),
-      e.ip ?? null,
-      e.userAgent ?? null,
-    ]),
-    ["uuid", "uuid", "text", "text", "text", "text", "jsonb", "text", "text"],
-    params,
-  );
-  return statement(
-    `insert into audit_logs (tenant_id, actor_user_id, actor_label, action, target_type, target_id, metadata, ip, user_agent) values ${values}`,
-    params,
-  );
+export function insertAuditLogs(db: Db, entries: AuditInsert[]): Statement<undefined> {
+  if (entries.length === 0) return noStatement();
+  const rows = entries.map((e) => ({ ...e, metadata: e.metadata ?? {} }));
+  return insertAuditRows(db, { rows: JSON.stringify(rows) });
 }

@@ -1,15 +1,30 @@
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
+import { integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { json, runInTransaction, statement, timestamp, toDate, valuesList } from "@/db/statements";
+import {
+  batchRows,
+  noStatement,
+  prepared,
+  runInTransaction,
+  statement,
+  toDate,
+} from "@/db/statements";
 import { createTestDatabase } from "@/server/testing/database";
 
 let database: Database;
 
+const notes = pgTable("notes", {
+  id: integer("id").primaryKey(),
+  body: jsonb("body").notNull(),
+  at: timestamp("at", { withTimezone: true }).notNull(),
+  tag: text("tag").notNull().default("none"),
+});
+
 beforeAll(async () => {
   database = await createTestDatabase();
   await database.db.execute(
-    sql`create table notes (id int primary key, body jsonb not null, at timestamptz not null)`,
+    sql`create table notes (id int primary key, body jsonb not null, at timestamptz not null, tag text not null default 'none')`,
   );
 });
 
@@ -17,39 +32,40 @@ afterAll(async () => {
   await database?.close();
 });
 
-const insertNotes = (rows: { id: number; body: unknown; at: Date }[]) => {
-  const params: unknown[] = [];
-  const values = valuesList(
-    rows.map((r) => [r.id, json(r.body), timestamp(r.at)]),
-    ["int", "jsonb", "timestamptz"],
-    params,
-  );
-  return statement(
-    `insert into notes (id, body, at) values ${values} returning id, body, at`,
-    params,
+const insertNotes = (rows: { id: number; body: unknown; at: Date }[]) =>
+  statement(
+    database.db
+      .insert(notes)
+      .values(rows)
+      .returning({ id: notes.id, body: notes.body, at: notes.at }),
     (result) => result.map((r) => ({ id: Number(r.id), body: r.body, at: toDate(r.at) })),
   );
-};
 const countNotes = () =>
-  statement("select count(*) as n from notes", [], (result) => Number(result[0]!.n));
+  statement(database.db.select({ n: count().as("n") }).from(notes), (result) =>
+    Number(result[0]!.n),
+  );
 
 describe("statements run in one transaction", () => {
   it("returns each statement's rows, read as the statement says, in order", async () => {
     const at = new Date("2026-03-02T10:00:00.123Z");
-    const [inserted, count, nothing] = await runInTransaction(database.db, [
+    const [inserted, counted, nothing, fragment] = await runInTransaction(database.db, [
       insertNotes([
         { id: 1, body: { text: "first" }, at },
         { id: 2, body: ["second"], at },
       ]),
       countNotes(),
-      statement("", [], () => "not sent"),
+      noStatement("not sent"),
+      statement(sql`select max(${notes.id}) as top from ${notes}`, (result) =>
+        Number(result[0]!.top),
+      ),
     ]);
     expect(inserted).toEqual([
       { id: 1, body: { text: "first" }, at },
       { id: 2, body: ["second"], at },
     ]);
-    expect(count).toBe(2); // the second statement sees the first one's rows
+    expect(counted).toBe(2); // the second statement sees the first one's rows
     expect(nothing).toBe("not sent");
+    expect(fragment).toBe(2); // an sql fragment is printed the same way as a builder
   });
 
   it("keeps nothing of a batch when one of its statements fails, and says why", async () => {
@@ -59,7 +75,36 @@ describe("statements run in one transaction", () => {
       insertNotes([{ id: 1, body: {}, at }]),
     ]);
     await expect(attempt).rejects.toMatchObject({ code: "23505" });
-    const [count] = await runInTransaction(database.db, [countNotes()]);
-    expect(count).toBe(2); // note 3 was rolled back with the failed insert
+    const [counted] = await runInTransaction(database.db, [countNotes()]);
+    expect(counted).toBe(2); // note 3 was rolled back with the failed insert
+  });
+
+  it("stores a batch of any size as one parameter, in order, with the defaults of the columns it does not give", async () => {
+    const insertBatch = prepared<{ rows: string }, { id: number; tag: string }[]>(
+      (db) =>
+        db
+          .insert(notes)
+          .select(batchRows(notes, ["id", "body", "at"]))
+          .returning({ id: notes.id, tag: notes.tag }),
+      (result) => result.map((r) => ({ id: Number(r.id), tag: r.tag as string })),
+    );
+    const at = new Date("2026-03-02T11:00:00.000Z");
+    const rows = [10, 12, 11].map((id) => ({ id, body: { id }, at }));
+    const first = insertBatch(database.db, { rows: JSON.stringify(rows.slice(0, 1)) });
+    const second = insertBatch(database.db, { rows: JSON.stringify(rows.slice(1)) });
+    expect(second.text).toBe(first.text); // printed once, whatever the batch
+    expect(second.params).toContain(JSON.stringify(rows.slice(1))); // the whole batch, one parameter
+    expect(second.params).toHaveLength(first.params.length);
+    const [one, two] = await runInTransaction(database.db, [first, second]);
+    expect(one).toEqual([{ id: 10, tag: "none" }]);
+    expect(two).toEqual([
+      { id: 12, tag: "none" },
+      { id: 11, tag: "none" },
+    ]);
+    const stored = await database.db
+      .select()
+      .from(notes)
+      .where(sql`${notes.id} >= 10`);
+    expect(stored).toContainEqual({ id: 11, body: { id: 11 }, at, tag: "none" });
   });
 });

@@ -1,63 +1,69 @@
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { statement, valuesList, type Statement } from "@/db/statements";
+import { batchRows, excluded, noStatement, prepared, type Statement } from "@/db/statements";
 import { usageRecords, users, workflows } from "@/db/schema";
 
 /** A run's usage as it is written. */
 export type UsageRecordInsert = Omit<typeof usageRecords.$inferInsert, "recordedAt">;
 export type UsageRecordRow = typeof usageRecords.$inferSelect;
 
+const upsertUsageStatement = prepared<{ rows: string }>((db) =>
+  db
+    .insert(usageRecords)
+    .select(
+      batchRows(usageRecords, [
+        "runId",
+        "tenantId",
+        "workflowId",
+        "userId",
+        "day",
+        "status",
+        "steps",
+        "inputTokens",
+        "outputTokens",
+        "costUsd",
+        "mcpCalls",
+        "durationMs",
+        "unpricedTokens",
+      ]),
+    )
+    .onConflictDoUpdate({
+      target: usageRecords.runId,
+      set: {
+        workflowId: excluded(usageRecords.workflowId),
+        userId: excluded(usageRecords.userId),
+        day: excluded(usageRecords.day),
+        status: excluded(usageRecords.status),
+        steps: excluded(usageRecords.steps),
+        inputTokens: excluded(usageRecords.inputTokens),
+        outputTokens: excluded(usageRecords.outputTokens),
+        costUsd: excluded(usageRecords.costUsd),
+        mcpCalls: sql`${usageRecords.mcpCalls} + ${excluded(usageRecords.mcpCalls)}`,
+        durationMs: excluded(usageRecords.durationMs),
+        unpricedTokens: excluded(usageRecords.unpricedTokens),
+        recordedAt: sql`now()`,
+      },
+      // A run never moves to another tenant: a clash across tenants changes nothing.
+      setWhere: sql`${usageRecords.tenantId} = ${excluded(usageRecords.tenantId)}`,
+    }),
+);
+
 /**
  * Stores one usage row per run, written when it ends (and when it stops to wait for approval):
  * a run recorded again replaces its figures, its MCP calls (counted per execution) are added up.
  */
-export function upsertUsageRecords(rows: UsageRecordInsert[]): Statement<undefined> {
-  if (rows.length === 0) return statement("", []);
-  const params: unknown[] = [];
-  const values = valuesList(
-    rows.map((r) => [
-      r.runId,
-      r.tenantId,
-      r.workflowId ?? null,
-      r.userId ?? null,
-      r.day,
-      r.status,
-      r.steps ?? 0,
-      r.inputTokens ?? 0,
-      r.outputTokens ?? 0,
-      r.costUsd ?? 0,
-      r.mcpCalls ?? 0,
-      r.durationMs ?? null,
-      r.unpricedTokens ?? 0,
-    ]),
-    [
-      "uuid",
-      "uuid",
-      "uuid",
-      "uuid",
-      "date",
-      "run_status",
-      "int",
-      "int",
-      "int",
-      "float8",
-      "int",
-      "int",
-      "int",
-    ],
-    params,
-  );
-  return statement(
-    `insert into usage_records (run_id, tenant_id, workflow_id, user_id, day, status, steps, input_tokens, output_tokens, cost_usd, mcp_calls, duration_ms, unpriced_tokens)
-    values ${values}
-    on conflict (run_id) do update set workflow_id = excluded.workflow_id, user_id = excluded.user_id, day = excluded.day,
-      status = excluded.status, steps = excluded.steps, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-      cost_usd = excluded.cost_usd, mcp_calls = usage_records.mcp_calls + excluded.mcp_calls, duration_ms = excluded.duration_ms,
-      unpriced_tokens = excluded.unpriced_tokens, recorded_at = now()
-    -- A run never moves to another tenant: a clash across tenants changes nothing.
-    where usage_records.tenant_id = excluded.tenant_id`,
-    params,
-  );
+export function upsertUsageRecords(db: Db, rows: UsageRecordInsert[]): Statement<undefined> {
+  if (rows.length === 0) return noStatement();
+  const filled = rows.map((r) => ({
+    ...r,
+    steps: r.steps ?? 0,
+    inputTokens: r.inputTokens ?? 0,
+    outputTokens: r.outputTokens ?? 0,
+    costUsd: r.costUsd ?? 0,
+    mcpCalls: r.mcpCalls ?? 0,
+    unpricedTokens: r.unpricedTokens ?? 0,
+  }));
+  return upsertUsageStatement(db, { rows: JSON.stringify(filled) });
 }
 
 /** A tenant's usage between two UTC days, both included ("YYYY-MM-DD"). */

@@ -1,10 +1,68 @@
-import { and, desc, eq, inArray, isNotNull, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { users, workflows, workflowVersions } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 
-// Versions are written by the run path (server/repositories/runs.ts#insertVersion: publish and
-// draft runs); these are the editor's reads of them.
+// A workflow's immutable versions: numbered ones (published) and unnumbered snapshots of the
+// draft that a draft run runs.
+
+export type VersionRow = typeof workflowVersions.$inferSelect;
+
+/** Stores a version: the next number of its workflow when published, none for a draft run's snapshot. */
+export async function insertVersion(
+  db: Db,
+  values: {
+    tenantId: string;
+    workflowId: string;
+    isDraft: boolean;
+    document: unknown;
+    plan: unknown;
+    note?: string;
+    createdBy: string | null;
+  },
+): Promise<VersionRow> {
+  const { isDraft, ...rest } = values;
+  const version = isDraft
+    ? null
+    : sql<number>`(select coalesce(max(${workflowVersions.version}), 0) + 1 from ${workflowVersions} where ${workflowVersions.workflowId} = ${values.workflowId})`;
+  const [row] = await db
+    .insert(workflowVersions)
+    .values({ ...rest, version })
+    .returning();
+  return row!;
+}
+
+export async function findVersion(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<VersionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.id, id)));
+  return row;
+}
+
+/** Whether a version belongs to a workflow (a caller may name any version id). */
+export async function isVersionOf(
+  db: Db,
+  tenantId: string,
+  versionId: string,
+  workflowId: string,
+): Promise<boolean> {
+  const rows = await db
+    .select({ id: workflowVersions.id })
+    .from(workflowVersions)
+    .where(
+      and(
+        eq(workflowVersions.tenantId, tenantId),
+        eq(workflowVersions.id, versionId),
+        eq(workflowVersions.workflowId, workflowId),
+      ),
+    );
+  return rows.length === 1;
+}
 
 export interface VersionListItem {
   id: string;

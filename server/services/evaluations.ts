@@ -20,7 +20,7 @@ import type { LlmPort } from "@/engine/runtime/ports";
 import type { RunEventOf, TokenUsage } from "@/engine/schema/run-events";
 import * as datasetsRepo from "@/server/repositories/datasets";
 import * as repo from "@/server/repositories/evaluations";
-import { isVersionOf } from "@/server/repositories/runs";
+import { isVersionOf } from "@/server/repositories/workflow-versions";
 import { findLatestPublishedVersion } from "@/server/repositories/workflow-versions";
 import { findWorkflowHead } from "@/server/repositories/workflows";
 import { withAudit } from "./audit";

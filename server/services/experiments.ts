@@ -14,7 +14,7 @@ import { EvaluatorListSchema } from "@/engine/evaluation";
 import { findDataset } from "@/server/repositories/datasets";
 import { isUniqueViolation } from "@/server/repositories/errors";
 import * as repo from "@/server/repositories/learning";
-import { findVersion, insertVersion } from "@/server/repositories/runs";
+import { findVersion, insertVersion } from "@/server/repositories/workflow-versions";
 import {
   findLatestPublishedVersion,
   findVersionDetail,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { runs } from "@/db/schema";
-import { insertVersion } from "@/server/repositories/runs";
+import { insertVersion } from "@/server/repositories/workflow-versions";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { callerFor, makeTenant, makeUser, testMeta } from "@/server/testing/factories";

@@ -8,6 +8,8 @@ import type { EventBus } from "@/server/events/bus";
 import type { RunJob } from "@/server/queue/run-queue";
 import { observeRunEvent } from "@/server/observability/metrics";
 import * as repo from "@/server/repositories/runs";
+import { type ClaimedRun, handBackRun } from "@/server/repositories/run-leases";
+import { listUnfinishedSteps, loadStepRecords } from "@/server/repositories/step-runs";
 import type { MetricRecorder } from "./metric-recorder";
 import type { OutcomeRecorder } from "./outcome-recorder";
 import type { RunJournal } from "./run-journal";
@@ -83,7 +85,7 @@ function runEnd(event: EndEvent): repo.RunEnd {
 
 /** What people chose for interrupted steps, kept among the run's approvals (with an `action`). */
 function interruptionDecisionsOf(
-  approvals: repo.ClaimedRun["approvals"],
+  approvals: ClaimedRun["approvals"],
 ): Record<string, InterruptionDecision> {
   const decisions: Record<string, InterruptionDecision> = {};
   for (const [stepId, decision] of Object.entries(approvals)) {
@@ -101,12 +103,12 @@ function interruptionDecisionsOf(
  */
 async function findInterruptions(
   deps: ExecutorDeps,
-  run: repo.ClaimedRun,
+  run: ClaimedRun,
   plan: Plan,
   record: (event: RunEvent) => void,
 ) {
   if (run.isFirstStart) return { interruptedSteps: [], interruptionDecisions: {} };
-  const unfinished = await repo.listUnfinishedSteps(deps.db, run.id);
+  const unfinished = await listUnfinishedSteps(deps.db, run.id);
   const decisions = interruptionDecisionsOf(run.approvals);
   if (run.takenOverFrom !== undefined) {
     const notSafe = new Set(
@@ -136,7 +138,7 @@ async function findInterruptions(
 function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boolean): RunStore {
   return {
     loadStepRecords: (runId) =>
-      isFirstStart ? Promise.resolve([]) : repo.loadStepRecords(deps.db, runId),
+      isFirstStart ? Promise.resolve([]) : loadStepRecords(deps.db, runId),
     saveStepRecord: (runId, record) =>
       deps.journal.saveStep({
         runId,
@@ -399,7 +401,7 @@ export async function executeRunJob(
         // database, so whoever resumes it knows they were interrupted.
         if (event.type !== "run.cancelled") continue;
         await written;
-        await repo.handBackRun(db, run.id, deps.workerId);
+        await handBackRun(db, run.id, deps.workerId);
         break;
       }
       record(event);

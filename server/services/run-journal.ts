@@ -3,18 +3,16 @@ import { runInTransaction } from "@/db/statements";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { insertAuditLogs, type AuditInsert } from "@/server/repositories/audit";
+import { claimRuns, type ClaimedRun } from "@/server/repositories/run-leases";
+import { insertRunEvents } from "@/server/repositories/run-events";
 import {
-  claimRuns,
   endRuns,
-  insertRunEvents,
   insertRuns,
-  upsertStepRuns,
-  type ClaimedRun,
   type RunEnd,
   type RunInsert,
   type StartedRun,
-  type StepRunInsert,
 } from "@/server/repositories/runs";
+import { upsertStepRuns, type StepRunInsert } from "@/server/repositories/step-runs";
 import { upsertUsageRecords, type UsageRecordInsert } from "@/server/repositories/usage";
 
 export type StepRow = StepRunInsert;
@@ -246,14 +244,22 @@ export class RunJournal {
     const { workerId, staleBefore } = claims[0]?.claim ?? { workerId: "", staleBefore: new Date() };
     // One transaction, sent in one trip: the statements do not depend on each other's results.
     const [runRows, claimedRows, , eventIds] = await runInTransaction(this.db, [
-      insertRuns(pick((entry) => entry.run)),
+      insertRuns(
+        this.db,
+        pick((entry) => entry.run),
+      ),
       claimRuns(
+        this.db,
         claims.map((entry) => entry.runId),
         workerId,
         staleBefore,
       ),
-      insertAuditLogs(pick((entry) => entry.audit)),
+      insertAuditLogs(
+        this.db,
+        pick((entry) => entry.audit),
+      ),
       insertRunEvents(
+        this.db,
         stored.map(({ tenantId, runId, event }) => ({
           tenantId,
           runId,
@@ -262,9 +268,15 @@ export class RunJournal {
           at: new Date(event!.at),
         })),
       ),
-      upsertStepRuns([...steps.values()]),
-      endRuns(pick((entry) => entry.end)),
-      upsertUsageRecords(pick((entry) => entry.usage)),
+      upsertStepRuns(this.db, [...steps.values()]),
+      endRuns(
+        this.db,
+        pick((entry) => entry.end),
+      ),
+      upsertUsageRecords(
+        this.db,
+        pick((entry) => entry.usage),
+      ),
     ]);
     const runs = new Map<Entry, ClaimedRun | StartedRun>(
       runRows.map((row, i) => [started[i]!, row]),

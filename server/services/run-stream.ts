@@ -1,7 +1,8 @@
 import { notFound } from "@/engine/errors";
 import { TERMINAL_RUN_EVENTS, type RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
-import { findRun, listRunEvents } from "@/server/repositories/runs";
+import { findRun } from "@/server/repositories/runs";
+import { listRunEvents } from "@/server/repositories/run-events";
 import type { TenantContext } from "./context";
 import { tenantRunsChannel, type PublishedRunEvent } from "./run-journal";
 

@@ -14,6 +14,20 @@ import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
 import type { EventBus } from "@/server/events/bus";
 import type { RunQueue } from "@/server/queue/run-queue";
 import * as repo from "@/server/repositories/runs";
+import {
+  claimIdempotencyKey,
+  isIdempotencyKeyHeld,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+} from "@/server/repositories/idempotency-keys";
+import { listRunEvents } from "@/server/repositories/run-events";
+import { type RunStartFacts, findRunStartFacts } from "@/server/repositories/run-start-facts";
+import {
+  copyCompletedSteps,
+  listStepRuns,
+  listUnfinishedSteps,
+} from "@/server/repositories/step-runs";
+import { findVersion, insertVersion, isVersionOf } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { toAuditEntry, withAudit } from "./audit";
 import { assignExperimentVersion } from "./experiments";
@@ -83,7 +97,7 @@ export async function publishVersion(
     );
   const plan = compileOrThrow(workflow.document);
   const published = await withAudit(ctx, async (tx) => {
-    const version = await repo.insertVersion(tx, {
+    const version = await insertVersion(tx, {
       tenantId: ctx.tenant.id,
       workflowId: workflow.id,
       isDraft: false,
@@ -140,19 +154,16 @@ export const idempotencyKeyInput = z
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 type StartFactsKey = { tenantId: string; workflowId: string };
-const startFactsLoaders = new WeakMap<
-  Db,
-  DataLoader<StartFactsKey, repo.RunStartFacts | undefined>
->();
+const startFactsLoaders = new WeakMap<Db, DataLoader<StartFactsKey, RunStartFacts | undefined>>();
 
 /**
  * Starts that arrive together (in one turn of the event loop) read their facts in one query:
  * under load, a burst of starts costs the database one read rather than one each.
  */
-function loadStartFacts(db: Db, key: StartFactsKey): Promise<repo.RunStartFacts | undefined> {
+function loadStartFacts(db: Db, key: StartFactsKey): Promise<RunStartFacts | undefined> {
   let loader = startFactsLoaders.get(db);
   if (!loader) {
-    loader = new DataLoader((keys: readonly StartFactsKey[]) => repo.findRunStartFacts(db, keys), {
+    loader = new DataLoader((keys: readonly StartFactsKey[]) => findRunStartFacts(db, keys), {
       cache: false,
       maxBatchSize: 200,
     });
@@ -216,7 +227,7 @@ export async function startRun(
   const requestHash = hashStartRequest(input);
   for (let attempt = 0; ; attempt++) {
     const id = randomUUID();
-    const held = await repo.claimIdempotencyKey(
+    const held = await claimIdempotencyKey(
       ctx.db,
       { tenantId: ctx.tenant.id, key, requestHash, runId: id },
       IDEMPOTENCY_TTL_MS,
@@ -236,7 +247,7 @@ export async function startRun(
     if (run) return { ...run, isReplay: true };
     // The claim was let go (its start was refused) or its start died: claim again, or take it over.
     if (
-      await repo.takeOverIdempotencyKey(
+      await takeOverIdempotencyKey(
         ctx.db,
         ctx.tenant.id,
         key,
@@ -275,7 +286,7 @@ async function startClaimedRun(
   } catch (error) {
     // Once stored, the run exists (the sweeper queues it if the queue failed): the key stays its own.
     if (!isStored)
-      await repo.releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
+      await releaseIdempotencyKey(ctx.db, ctx.tenant.id, key, id).catch(() => undefined);
     throw error;
   }
 }
@@ -296,7 +307,7 @@ async function findStartedRun(
     // Now and then: was the claim let go (its start refused)? Then there is no run to wait for.
     if (
       polls % 10 === 0 &&
-      !(await repo.isIdempotencyKeyHeld(ctx.db, ctx.tenant.id, held.key, held.runId))
+      !(await isIdempotencyKeyHeld(ctx.db, ctx.tenant.id, held.key, held.runId))
     )
       return undefined;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -338,7 +349,7 @@ async function startNewRun(
     plan = await loadVersionPlan(ctx.db, ctx.tenant.id, versionId);
     if (
       !plan ||
-      (input.versionId && !(await repo.isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))
+      (input.versionId && !(await isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))
     ) {
       throw notFound("workflow version", versionId);
     }
@@ -358,7 +369,7 @@ async function startNewRun(
 
   // A draft run runs a snapshot of the draft, stored as an unnumbered version.
   versionId ??= (
-    await repo.insertVersion(ctx.db, {
+    await insertVersion(ctx.db, {
       tenantId: ctx.tenant.id,
       workflowId: workflow.id,
       isDraft: true,
@@ -482,7 +493,7 @@ export async function resolveInterruptedStep(
   const run = await repo.findRun(ctx.db, ctx.tenant.id, input.runId);
   if (!run) throw notFound("run", input.runId);
   if (run.status !== "waiting") throw conflict(`The run is not waiting (it is ${run.status}).`);
-  const unfinished = await repo.listUnfinishedSteps(ctx.db, run.id);
+  const unfinished = await listUnfinishedSteps(ctx.db, run.id);
   if (!unfinished.some((step) => step.stepId === input.stepId && step.status === "waiting")) {
     throw conflict(
       `Step "${input.stepId}" of this run is not waiting for a decision about an interruption.`,
@@ -534,7 +545,7 @@ export async function retryRun(ctx: TenantContext, deps: RunDeps, runId: string)
       retryOf: run.id,
       trigger: "retry",
     });
-    await repo.copyCompletedSteps(tx, run.id, row.id);
+    await copyCompletedSteps(tx, run.id, row.id);
     return {
       value: row,
       audit: {
@@ -561,7 +572,7 @@ export async function listEventsOfRun(
 ) {
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
-  const items = await repo.listRunEvents(ctx.db, {
+  const items = await listRunEvents(ctx.db, {
     tenantId: ctx.tenant.id,
     runId,
     afterId: options.afterId,
@@ -577,7 +588,7 @@ export async function getRunWithSteps(ctx: TenantContext, runId: string) {
   // too, so another tenant's run id finds nothing in either.
   const [run, steps] = await Promise.all([
     repo.findRunWithNames(ctx.db, ctx.tenant.id, runId),
-    repo.listStepRuns(ctx.db, runId, ctx.tenant.id),
+    listStepRuns(ctx.db, runId, ctx.tenant.id),
   ]);
   if (!run) throw notFound("run", runId);
   return { run, steps };
@@ -589,7 +600,8 @@ export async function getRunWithSteps(ctx: TenantContext, runId: string) {
  */
 export async function getRun(ctx: TenantContext, runId: string, options: { plan?: boolean } = {}) {
   const { run, steps } = await getRunWithSteps(ctx, runId);
-  const version = options.plan === false ? undefined : await repo.findVersionForRun(ctx.db, run);
+  const version =
+    options.plan === false ? undefined : await findVersion(ctx.db, run.tenantId, run.versionId);
   return {
     run,
     steps,

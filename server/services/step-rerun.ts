@@ -7,6 +7,7 @@ import { runPlan } from "@/engine/runtime/run-plan";
 import { isCallingStep, type Plan, type PlanStep } from "@/engine/schema/plan";
 import type { RunError, TokenUsage } from "@/engine/schema/run-events";
 import * as repo from "@/server/repositories/runs";
+import { loadStepRecords } from "@/server/repositories/step-runs";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { toAuditEntry } from "./audit";
 import type { TenantContext } from "./context";
@@ -60,7 +61,7 @@ async function loadRunStep(ctx: TenantContext, runId: string, stepId: string) {
   const step = plan.steps.find((s) => s.id === stepId);
   if (!step) throw notFound("step", stepId);
   // Plan steps only: a child step (an orchestrator's worker) runs again with its parent.
-  const records = (await repo.loadStepRecords(ctx.db, run.id)).filter((r) => !r.parentStepId);
+  const records = (await loadStepRecords(ctx.db, run.id)).filter((r) => !r.parentStepId);
   return { run, plan, step, records: new Map(records.map((r) => [r.stepId, r])) };
 }
 

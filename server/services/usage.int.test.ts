@@ -41,7 +41,7 @@ async function tenantWithUsage() {
   const gone = randomUUID();
   const t = tenant.id;
   await runInTransaction(db, [
-    upsertUsageRecords([
+    upsertUsageRecords(db, [
       record({
         tenantId: t,
         day: "2026-03-01",
@@ -104,7 +104,9 @@ describe("usage summary", () => {
     const { asAdmin } = await tenantWithUsage();
     const other = await makeTenant(database.db);
     await runInTransaction(database.db, [
-      upsertUsageRecords([record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 })]),
+      upsertUsageRecords(database.db, [
+        record({ tenantId: other.id, day: "2026-03-02", inputTokens: 5000 }),
+      ]),
     ]);
 
     const usage = await asAdmin.usage.summary(range);
@@ -158,9 +160,9 @@ describe("usage summary", () => {
       status: "failed",
       inputTokens: 10,
     });
-    await runInTransaction(db, [upsertUsageRecords([first])]);
+    await runInTransaction(db, [upsertUsageRecords(db, [first])]);
     await runInTransaction(db, [
-      upsertUsageRecords([{ ...first, status: "completed", inputTokens: 30 }]),
+      upsertUsageRecords(db, [{ ...first, status: "completed", inputTokens: 30 }]),
     ]);
     const usage = await (await callerFor(db, admin, tenant)).usage.summary(range);
     expect(usage.totals).toMatchObject({ runs: 1, inputTokens: 30 });
@@ -214,9 +216,11 @@ describe("usage export", () => {
     const rows = Array.from({ length: 1234 }, (_, i) =>
       record({ tenantId: tenant.id, day: days[i % 3]!, userId: owner.id }),
     );
-    await runInTransaction(db, [upsertUsageRecords(rows)]);
+    await runInTransaction(db, [upsertUsageRecords(db, rows)]);
     await runInTransaction(db, [
-      upsertUsageRecords([record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id })]),
+      upsertUsageRecords(db, [
+        record({ tenantId: tenant.id, day: "2026-03-04", userId: owner.id }),
+      ]),
     ]);
 
     const exported = await collect(await (await callerFor(db, owner, tenant)).usage.export(range));

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { PlanSchema, type Plan } from "@/engine/schema/plan";
-import { findVersion } from "@/server/repositories/runs";
+import { findVersion } from "@/server/repositories/workflow-versions";
 
 const MAX_CACHED = 500;
 /** Published and draft versions never change, so their checked plans are kept (least recently used go first). */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import { listAuditLogs } from "@/server/repositories/audit";
-import { insertVersion } from "@/server/repositories/runs";
+import { insertVersion } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { callerFor, expectTrpcError, makeUser, makeMemberCaller } from "@/server/testing/factories";
