@@ -28,29 +28,25 @@ export function cuesOf(
   // Entities are read as their kind, not their words ("example", "com").
   let plain = lower;
   for (const entity of entities) plain = plain.split(entity.value).join(` ${entity.kind} `);
-  const words = plain.match(/[a-z][a-z0-9']*|\d+/g) ?? [];
-  const cues: string[] = [];
+  const words = plain.match(/[a-z][a-z0-9]*|\d+/g) ?? [];
+  const cues = new Set<string>();
   let previous = "^";
   for (const raw of words) {
-    const word = /^\d+$/.test(raw)
-      ? Number(raw) <= 20
-        ? "#small"
-        : "#num"
-      : stemOf(raw.replace(/'s?$/, ""));
-    cues.push(`w:${word}`, `b:${previous}_${word}`);
+    // Tokens starting with a digit are all digits: a small number counts parts ("3 variants").
+    const word = raw.charCodeAt(0) <= 57 ? (Number(raw) <= 20 ? "#small" : "#num") : stemOf(raw);
+    cues.add(`w:${word}`);
+    cues.add(`b:${previous}_${word}`);
     previous = word;
   }
-  for (const entity of entities) cues.push(`e:${entity.kind}`);
-  for (const capability of capabilities) cues.push(`c:${capability}`);
+  for (const entity of entities) cues.add(`e:${entity.kind}`);
+  for (const capability of capabilities) cues.add(`c:${capability}`);
   const commas = (lower.match(/,/g) ?? []).length;
   const sentences = (lower.match(/[.!?;:](\s|$)/g) ?? []).length;
-  cues.push(
-    `s:commas${bucket(commas, [1, 2, 3, 5])}`,
-    `s:sentences${bucket(sentences, [1, 2, 3])}`,
-    `s:words${bucket(words.length, [6, 10, 16, 25, 40])}`,
-    `s:entities${bucket(entities.length, [1, 2, 3])}`,
-  );
-  if (lower.trimEnd().endsWith("?")) cues.push("s:question");
-  if (/\n\s*(?:[-*•]|\d+[.)])/.test(lower)) cues.push("s:bullets");
-  return [...new Set(cues)];
+  cues.add(`s:commas${bucket(commas, [1, 2, 3, 5])}`);
+  cues.add(`s:sentences${bucket(sentences, [1, 2, 3])}`);
+  cues.add(`s:words${bucket(words.length, [6, 10, 16, 25, 40])}`);
+  cues.add(`s:entities${bucket(entities.length, [1, 2, 3])}`);
+  if (lower.trimEnd().endsWith("?")) cues.add("s:question");
+  if (/\n\s*(?:[-*•]|\d+[.)])/.test(lower)) cues.add("s:bullets");
+  return [...cues];
 }

@@ -24,7 +24,16 @@ const STOPWORDS = new Set(
 export function stemOf(word: string): string {
   const n = word.length;
   if (n > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
-  if (n > 4 && word.endsWith("es") && /(?:ss|sh|ch|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (
+    n > 4 &&
+    word.endsWith("es") &&
+    (word.endsWith("sses") ||
+      word.endsWith("shes") ||
+      word.endsWith("ches") ||
+      word.endsWith("xes") ||
+      word.endsWith("zes"))
+  )
+    return word.slice(0, -2);
   if (n > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us"))
     return word.slice(0, -1);
   if (n > 5 && word.endsWith("ing")) return word.slice(0, -3);
