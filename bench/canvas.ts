@@ -515,13 +515,11 @@ async function coldLoadJs(
       const { pathname } = new URL(response.url());
       if (!pathname.startsWith("/_next/static/") || !pathname.endsWith(".js")) return;
       pending.push(
-        response
-          .body()
-          .then((body) => ({
-            file: pathname.slice("/_next/".length),
-            raw: body.length,
-            gzip: gzipSync(body, { level: 9 }).length,
-          })),
+        response.body().then((body) => ({
+          file: pathname.slice("/_next/".length),
+          raw: body.length,
+          gzip: gzipSync(body, { level: 9 }).length,
+        })),
       );
     });
     await page.goto(url, { waitUntil: "commit" });

@@ -71,20 +71,18 @@ export async function seedDemoData(
       { tenantId: demo!.id, userId: viewerRow!.id, role: "viewer" },
       { tenantId: acme!.id, userId: ownerRow!.id, role: "editor" },
     ]);
-    await tx
-      .insert(workflows)
-      .values([
-        ...options.workflows.demo.map((w) => ({
-          ...w,
-          tenantId: demo!.id,
-          createdBy: ownerRow!.id,
-        })),
-        ...options.workflows.acme.map((w) => ({
-          ...w,
-          tenantId: acme!.id,
-          createdBy: ownerRow!.id,
-        })),
-      ]);
+    await tx.insert(workflows).values([
+      ...options.workflows.demo.map((w) => ({
+        ...w,
+        tenantId: demo!.id,
+        createdBy: ownerRow!.id,
+      })),
+      ...options.workflows.acme.map((w) => ({
+        ...w,
+        tenantId: acme!.id,
+        createdBy: ownerRow!.id,
+      })),
+    ]);
     return true;
   });
 }

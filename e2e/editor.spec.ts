@@ -261,13 +261,11 @@ test("an imported workflow reads a file through the filesystem MCP server and su
         ],
       },
     };
-    await page
-      .getByLabel("Workflow file to import")
-      .setInputFiles({
-        name: "summarise.workflow.json",
-        mimeType: "application/json",
-        buffer: Buffer.from(JSON.stringify(file)),
-      });
+    await page.getByLabel("Workflow file to import").setInputFiles({
+      name: "summarise.workflow.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(file)),
+    });
     await expect(page.getByRole("heading", { name: file.name })).toBeVisible();
     await expect(node(page, "read")).toHaveAttribute("data-problems", "error");
     await expect(problems(page)).toContainText(

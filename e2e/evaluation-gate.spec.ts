@@ -53,13 +53,11 @@ test("a publish gate refuses a worse draft with its regressions listed; an admin
   test.slow();
   const name = `Gate e2e ${Date.now()}`;
   await signIn(page, OWNER);
-  await page
-    .getByLabel("Workflow file to import")
-    .setInputFiles({
-      name: "gate.workflow.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(welcomeFile(name))),
-    });
+  await page.getByLabel("Workflow file to import").setInputFiles({
+    name: "gate.workflow.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(welcomeFile(name))),
+  });
   await expect(page.getByRole("heading", { name })).toBeVisible();
   const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await page.getByRole("button", { name: "Publish" }).click();

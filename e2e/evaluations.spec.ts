@@ -82,13 +82,11 @@ test("an editor adds a run to a new dataset, evaluates two versions, opens each 
   test.slow();
   const name = `Evaluations e2e ${Date.now()}`;
   await signIn(page, OWNER);
-  await page
-    .getByLabel("Workflow file to import")
-    .setInputFiles({
-      name: "eval.workflow.json",
-      mimeType: "application/json",
-      buffer: Buffer.from(JSON.stringify(workflowFile(name))),
-    });
+  await page.getByLabel("Workflow file to import").setInputFiles({
+    name: "eval.workflow.json",
+    mimeType: "application/json",
+    buffer: Buffer.from(JSON.stringify(workflowFile(name))),
+  });
   await expect(page.getByRole("heading", { name })).toBeVisible();
   const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
   await page.getByRole("button", { name: "Publish" }).click();
@@ -303,13 +301,11 @@ test("an editor cancels a running evaluation after confirming it, and the page s
     await setUpTenantModel(page, llm.baseURL);
     const name = `Evaluations cancel e2e ${Date.now()}`;
     await page.goto("/workflows");
-    await page
-      .getByLabel("Workflow file to import")
-      .setInputFiles({
-        name: "held.workflow.json",
-        mimeType: "application/json",
-        buffer: Buffer.from(JSON.stringify(workflowFile(name, "llm"))),
-      });
+    await page.getByLabel("Workflow file to import").setInputFiles({
+      name: "held.workflow.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(workflowFile(name, "llm"))),
+    });
     await expect(page.getByRole("heading", { name })).toBeVisible();
     const workflowId = /\/workflows\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
     const dataset = await trpc<{ id: string }>(

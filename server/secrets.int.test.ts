@@ -107,13 +107,11 @@ describe("rotating the app key", () => {
     try {
       const { db } = isolated;
       const tenant = await makeTenant(db);
-      await db
-        .insert(llmProviderSettings)
-        .values({
-          tenantId: tenant.id,
-          provider: "openai",
-          apiKeyEncrypted: encryptSecret("sk-a", previous),
-        });
+      await db.insert(llmProviderSettings).values({
+        tenantId: tenant.id,
+        provider: "openai",
+        apiKeyEncrypted: encryptSecret("sk-a", previous),
+      });
       const [stranger] = await db
         .insert(llmProviderSettings)
         .values({

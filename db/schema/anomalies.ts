@@ -159,15 +159,12 @@ export const anomalySettings = pgTable("anomaly_settings", {
     .$type<Record<string, "low" | "medium" | "high">>()
     .notNull()
     .default({}),
-  rules: jsonb("rules")
-    .$type<AnomalyRules>()
-    .notNull()
-    .default({
-      circuitBreaker: false,
-      fallbackServer: false,
-      pauseWorkflow: false,
-      tightenRate: false,
-    }),
+  rules: jsonb("rules").$type<AnomalyRules>().notNull().default({
+    circuitBreaker: false,
+    fallbackServer: false,
+    pauseWorkflow: false,
+    tightenRate: false,
+  }),
   /** Installation name → the installation that takes its calls while its breaker is open. */
   fallbackServers: jsonb("fallback_servers").$type<Record<string, string>>().notNull().default({}),
   webhookUrl: text("webhook_url"),

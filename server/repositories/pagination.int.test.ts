@@ -24,15 +24,13 @@ describe("keyset paging", () => {
     );
     times.push("2026-01-01 10:00:01.000000+00");
     for (const [i, at] of times.entries()) {
-      await database.db
-        .insert(workflows)
-        .values({
-          tenantId: tenant.id,
-          name: `Flow ${i}`,
-          description: "",
-          document,
-          createdAt: sql`${at}::timestamptz`,
-        });
+      await database.db.insert(workflows).values({
+        tenantId: tenant.id,
+        name: `Flow ${i}`,
+        description: "",
+        document,
+        createdAt: sql`${at}::timestamptz`,
+      });
     }
     const seen: string[] = [];
     let cursor: string | null = null;

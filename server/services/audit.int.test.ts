@@ -118,15 +118,13 @@ describe("audit log filters", () => {
     const tenant = await makeTenant(db);
     const owner = await makeUser(db, { memberships: [[tenant, "owner"]] });
     // One statement: every row gets the same now(), which on PostgreSQL has microseconds a JavaScript Date cannot hold.
-    await db
-      .insert(auditLogs)
-      .values(
-        Array.from({ length: 23 }, (_, i) => ({
-          tenantId: tenant.id,
-          actorLabel: owner.email,
-          action: `bulk.${i}`,
-        })),
-      );
+    await db.insert(auditLogs).values(
+      Array.from({ length: 23 }, (_, i) => ({
+        tenantId: tenant.id,
+        actorLabel: owner.email,
+        action: `bulk.${i}`,
+      })),
+    );
     const caller = await callerFor(db, owner, tenant);
     const seen: string[] = [];
     let cursor: string | null = null;

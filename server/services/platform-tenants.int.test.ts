@@ -46,15 +46,13 @@ async function addUsage(
   tenant: TenantRow,
   usage: { day: string; inputTokens: number; outputTokens: number; costUsd: number },
 ) {
-  await db
-    .insert(usageRecords)
-    .values({
-      runId: crypto.randomUUID(),
-      tenantId: tenant.id,
-      status: "completed",
-      steps: 1,
-      ...usage,
-    });
+  await db.insert(usageRecords).values({
+    runId: crypto.randomUUID(),
+    tenantId: tenant.id,
+    status: "completed",
+    steps: 1,
+    ...usage,
+  });
 }
 
 /** One row of the tenant in every table that holds tenant data (so the delete test proves the cascade everywhere). */
@@ -91,15 +89,13 @@ async function fillTenant(db: Db, tenant: TenantRow, user: UserRow) {
   await db
     .insert(runEvents)
     .values({ tenantId: tenant.id, runId: run!.id, type: "run.completed", payload: {} });
-  await db
-    .insert(usageRecords)
-    .values({
-      runId: run!.id,
-      tenantId: tenant.id,
-      day: today(),
-      status: "completed",
-      inputTokens: 5,
-    });
+  await db.insert(usageRecords).values({
+    runId: run!.id,
+    tenantId: tenant.id,
+    day: today(),
+    status: "completed",
+    inputTokens: 5,
+  });
   const [entry] = await db
     .insert(mcpCatalogEntries)
     .values({
@@ -121,44 +117,36 @@ async function fillTenant(db: Db, tenant: TenantRow, user: UserRow) {
       createdBy: user.id,
     })
     .returning();
-  await db
-    .insert(mcpChecks)
-    .values({
-      tenantId: tenant.id,
-      installationId: installation!.id,
-      catalogEntryId: entry!.id,
-      kind: "check",
-      status: "up",
-    });
-  await db
-    .insert(apiTokens)
-    .values({
-      tenantId: tenant.id,
-      userId: user.id,
-      name: "ci",
-      prefix: "mst_x",
-      tokenHash: unique() + unique(),
-    });
-  await db
-    .insert(invitations)
-    .values({
-      tenantId: tenant.id,
-      role: "viewer",
-      tokenHash: unique() + unique(),
-      invitedBy: user.id,
-      expiresAt: new Date(Date.now() + 86_400_000),
-    });
+  await db.insert(mcpChecks).values({
+    tenantId: tenant.id,
+    installationId: installation!.id,
+    catalogEntryId: entry!.id,
+    kind: "check",
+    status: "up",
+  });
+  await db.insert(apiTokens).values({
+    tenantId: tenant.id,
+    userId: user.id,
+    name: "ci",
+    prefix: "mst_x",
+    tokenHash: unique() + unique(),
+  });
+  await db.insert(invitations).values({
+    tenantId: tenant.id,
+    role: "viewer",
+    tokenHash: unique() + unique(),
+    invitedBy: user.id,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
   await db
     .insert(llmProviderSettings)
     .values({ tenantId: tenant.id, provider: "openai", updatedBy: user.id });
-  await db
-    .insert(auditLogs)
-    .values({
-      tenantId: tenant.id,
-      actorUserId: user.id,
-      actorLabel: user.email,
-      action: "workflow.create",
-    });
+  await db.insert(auditLogs).values({
+    tenantId: tenant.id,
+    actorUserId: user.id,
+    actorLabel: user.email,
+    action: "workflow.create",
+  });
   await db.update(users).set({ lastTenantId: tenant.id }).where(eq(users.id, user.id));
 }
 
