@@ -2,7 +2,7 @@
 
 import { ShieldOff } from "lucide-react";
 import type { ReactNode } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { EmptyState, SkeletonRows } from "@/components/ui/states";
 
 /**

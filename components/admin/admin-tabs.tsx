@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { cn } from "@/components/ui/cn";
 
 /** The admin section's tabs; each shows only to those who may open it. */

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { FormError } from "@/components/ui/form-error";
 import { Dialog } from "@/components/ui/dialog";
-import { dateTimeFormat } from "@/components/runs/format";
+import { dateTimeFormat } from "@/components/shared/run-format";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { DialogActions } from "@/components/ui/dialog-actions";

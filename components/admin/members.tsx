@@ -6,7 +6,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { FormError } from "@/components/ui/form-error";
 import { Dialog, DialogClose } from "@/components/ui/dialog";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows, Spinner } from "@/components/ui/states";

@@ -12,8 +12,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { NoData, SERIES } from "@/components/analytics/chart-card";
-import { formatCost, formatNumber } from "@/components/runs/format";
+import { NoData, SERIES } from "@/components/shared/chart-card";
+import { formatCost, formatNumber } from "@/components/shared/run-format";
 
 const AXIS = { fontSize: 11, fill: "var(--muted-foreground)" };
 const TOOLTIP = {

@@ -9,11 +9,11 @@ import {
   RUN_TRIGGERS,
   TRIGGER_LABELS,
   type RunTrigger,
-} from "@/components/runs/format";
-import { useRunsChanged } from "@/components/runs/use-runs-live";
+} from "@/components/shared/run-format";
+import { useRunsChanged } from "@/components/shared/use-runs-live";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, PageHeader } from "@/components/ui/states";
-import { ChartCard, Stat } from "./chart-card";
+import { ChartCard, Stat } from "@/components/shared/chart-card";
 import { LatencyChart, RunsOverTimeChart, UsageByDayChart } from "./charts";
 import { TriggerTable } from "./trigger-table";
 import { WorkflowTable } from "./workflow-table";

@@ -10,8 +10,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatCost, formatDuration, formatNumber } from "@/components/runs/format";
-import { NoData, SERIES } from "./chart-card";
+import { formatCost, formatDuration, formatNumber } from "@/components/shared/run-format";
+import { NoData, SERIES } from "@/components/shared/chart-card";
 
 const bucketFormats = {
   minute: new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }),

@@ -1,5 +1,5 @@
-import { formatNumber, type RunTrigger } from "@/components/runs/format";
-import { TriggerBadge } from "@/components/runs/trigger-badge";
+import { formatNumber, type RunTrigger } from "@/components/shared/run-format";
+import { TriggerBadge } from "@/components/shared/trigger-badge";
 
 const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
 

@@ -1,4 +1,4 @@
-import { formatCost, formatDuration, formatNumber } from "@/components/runs/format";
+import { formatCost, formatDuration, formatNumber } from "@/components/shared/run-format";
 
 const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
 

@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowLeft, Lock } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { AnomalySettingsForm } from "./settings-form";

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { EvaluationList } from "@/components/evaluations/evaluation-list";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/input";

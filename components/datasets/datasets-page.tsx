@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { ArrowLeft, Database } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";

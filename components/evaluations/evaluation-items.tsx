@@ -4,7 +4,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import type { EvaluatorResult } from "@/engine/evaluation";
-import { formatDuration, formatNumber } from "@/components/runs/format";
+import { formatDuration, formatNumber } from "@/components/shared/run-format";
 import { Pager } from "@/components/ui/pager";
 import { cn } from "@/components/ui/cn";
 import { DataTable } from "@/components/ui/data-table";

@@ -1,5 +1,5 @@
 import type { EvaluationSummary } from "@/engine/evaluation";
-import { formatDuration, formatNumber } from "@/components/runs/format";
+import { formatDuration, formatNumber } from "@/components/shared/run-format";
 import { evaluatorLabel, formatScore, formatScoreWithInterval, formatUsd } from "./format";
 
 export type EvaluatorInfo = { id: string; name?: string; kind: string };

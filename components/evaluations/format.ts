@@ -1,4 +1,4 @@
-import { formatDuration } from "@/components/runs/format";
+import { formatDuration } from "@/components/shared/run-format";
 import type { EvaluatedItem, EvaluatorResult } from "@/engine/evaluation";
 
 /** Mirrors db/schema EVALUATION_STATUSES (components may not import db/). */

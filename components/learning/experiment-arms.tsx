@@ -1,6 +1,6 @@
 import { Trophy } from "lucide-react";
 import type { ReactNode } from "react";
-import { formatDuration, formatNumber } from "@/components/runs/format";
+import { formatDuration, formatNumber } from "@/components/shared/run-format";
 import { armRate, formatSmallCost } from "./format";
 import { IntervalBar } from "./interval-bar";
 import type { ExperimentDetail } from "./types";

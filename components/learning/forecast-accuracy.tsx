@@ -15,7 +15,7 @@ import {
   YAxis,
   ZAxis,
 } from "recharts";
-import { ChartCard, NoData, SERIES, Stat } from "@/components/analytics/chart-card";
+import { ChartCard, NoData, SERIES, Stat } from "@/components/shared/chart-card";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState } from "@/components/ui/states";
 import { formatPercent } from "./format";

@@ -3,9 +3,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Brain } from "lucide-react";
 import { useCallback } from "react";
-import { ChartCard, Stat } from "@/components/analytics/chart-card";
-import { formatNumber } from "@/components/runs/format";
-import { useRunsChanged } from "@/components/runs/use-runs-live";
+import { ChartCard, Stat } from "@/components/shared/chart-card";
+import { formatNumber } from "@/components/shared/run-format";
+import { useRunsChanged } from "@/components/shared/use-runs-live";
 import { useTRPC } from "@/components/trpc/react";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { ExperimentList } from "./experiment-list";

@@ -3,7 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { History, Star } from "lucide-react";
 import Link from "next/link";
-import { dateTimeFormat, formatDuration, formatNumber } from "@/components/runs/format";
+import { dateTimeFormat, formatDuration, formatNumber } from "@/components/shared/run-format";
 import { useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, LoadMore, SkeletonRows } from "@/components/ui/states";

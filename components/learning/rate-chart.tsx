@@ -11,7 +11,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { NoData, SERIES } from "@/components/analytics/chart-card";
+import { NoData, SERIES } from "@/components/shared/chart-card";
 import { formatInterval, formatPercent } from "./format";
 import type { RateInterval } from "./types";
 

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Star } from "lucide-react";
 import { useState } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/states";

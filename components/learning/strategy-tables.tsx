@@ -1,5 +1,5 @@
 import { Dices } from "lucide-react";
-import { formatDuration, formatNumber } from "@/components/runs/format";
+import { formatDuration, formatNumber } from "@/components/shared/run-format";
 import { describeStrategy, describeTaskClass, formatRating, formatSmallCost } from "./format";
 import { IntervalBar } from "./interval-bar";
 import type { TaskClassStats } from "./types";

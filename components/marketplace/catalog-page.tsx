@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { CATALOG_CATEGORIES, TRANSPORT_TYPES } from "@/engine/schema/catalog";
 import { RecommendedServers } from "@/components/autonomy/recommended-servers";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";

@@ -5,7 +5,7 @@ import { ArrowLeft, Download, Globe, Play } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";

@@ -5,7 +5,7 @@ import { ArrowLeft, Lock, Pencil } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { FormError } from "@/components/ui/form-error";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";

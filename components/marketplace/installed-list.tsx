@@ -6,7 +6,7 @@ import { ArrowLeft, MoreHorizontal, Server } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { toast } from "sonner";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";

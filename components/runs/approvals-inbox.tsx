@@ -3,14 +3,14 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Inbox } from "lucide-react";
 import Link from "next/link";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
 import type { RunEvent } from "@/engine/schema/run-events";
 import { ApprovalForm } from "./approval-form";
-import { dateTimeFormat } from "./format";
+import { dateTimeFormat } from "@/components/shared/run-format";
 import { RunsTabs } from "./runs-tabs";
-import { useLiveRunQueries } from "./use-runs-live";
+import { useLiveRunQueries } from "@/components/shared/use-runs-live";
 
 /** Runs waiting for a human decision, with their messages; decide inline. */
 export function ApprovalsInbox() {

@@ -4,12 +4,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { RotateCcw, Square } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { AddToDatasetDialog } from "@/components/evaluations/add-to-dataset-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";
-import type { RunStatus } from "./format";
+import type { RunStatus } from "@/components/shared/run-format";
 
 /**
  * Cancel while the run may still change; Retry once it failed or was cancelled (a new run); Add to

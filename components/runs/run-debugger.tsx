@@ -7,11 +7,11 @@ import { cn } from "@/components/ui/cn";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
 import type { RunEvent } from "@/engine/schema/run-events";
 import type { Plan } from "@/engine/schema/plan";
-import { formatDuration } from "./format";
+import { formatDuration } from "@/components/shared/run-format";
 import { JsonView } from "./json-view";
 import { orderSteps } from "./ordered-steps";
 import { replayRunEvents } from "./run-state";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/shared/status-badge";
 
 /** Steps through the run's stored events and shows the run as it was after each one. */
 export function RunDebugger({

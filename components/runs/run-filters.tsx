@@ -7,7 +7,7 @@ import {
   TRIGGER_LABELS,
   type RunStatus,
   type RunTrigger,
-} from "./format";
+} from "@/components/shared/run-format";
 
 export const TIME_PRESETS = [
   { id: "any", label: "Any time", ms: null },

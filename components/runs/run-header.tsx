@@ -8,9 +8,9 @@ import {
   unpricedNote,
   type RunStatus,
   type RunTrigger,
-} from "./format";
-import { StatusBadge } from "./status-badge";
-import { TriggerBadge } from "./trigger-badge";
+} from "@/components/shared/run-format";
+import { StatusBadge } from "@/components/shared/status-badge";
+import { TriggerBadge } from "@/components/shared/trigger-badge";
 
 const shortDateTime = new Intl.DateTimeFormat(undefined, {
   dateStyle: "short",

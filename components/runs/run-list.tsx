@@ -4,16 +4,21 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Activity } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
-import { dateTimeFormat, formatCost, formatDuration, formatTokens } from "./format";
+import {
+  dateTimeFormat,
+  formatCost,
+  formatDuration,
+  formatTokens,
+} from "@/components/shared/run-format";
 import { RunFilters, type RunFilterValues } from "./run-filters";
 import { RunsTabs } from "./runs-tabs";
-import { StatusBadge } from "./status-badge";
-import { TriggerBadge } from "./trigger-badge";
-import { useLiveRunQueries } from "./use-runs-live";
+import { StatusBadge } from "@/components/shared/status-badge";
+import { TriggerBadge } from "@/components/shared/trigger-badge";
+import { useLiveRunQueries } from "@/components/shared/use-runs-live";
 
 const PAGE_SIZE = 25;
 const NO_FILTER: RunFilterValues = {

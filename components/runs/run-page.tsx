@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { RunForecastCheck } from "@/components/learning/run-forecast-check";
 import { RunRating } from "@/components/learning/run-rating";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
 import { errorCode } from "@/components/trpc/react";

@@ -1,5 +1,5 @@
 import type { RunEvent } from "@/engine/schema/run-events";
-import type { RunStatus, StepStatus } from "./format";
+import type { RunStatus, StepStatus } from "@/components/shared/run-format";
 
 export interface StepState {
   stepId: string;

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { cn } from "@/components/ui/cn";
-import { formatDuration, STATUS_STYLES } from "./format";
+import { formatDuration, STATUS_STYLES } from "@/components/shared/run-format";
 import type { StepView } from "./ordered-steps";
 import { timelineBars } from "./timeline-bars";
 

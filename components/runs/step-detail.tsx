@@ -1,8 +1,13 @@
-import { formatCost, formatDuration, formatTokens, unpricedNote } from "./format";
+import {
+  formatCost,
+  formatDuration,
+  formatTokens,
+  unpricedNote,
+} from "@/components/shared/run-format";
 import { JsonView } from "./json-view";
 import type { StepView } from "./ordered-steps";
 import { describeInterruption } from "./run-state";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/shared/status-badge";
 import { StepRerun } from "./step-rerun";
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {

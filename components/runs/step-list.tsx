@@ -1,7 +1,7 @@
 import { cn } from "@/components/ui/cn";
-import { formatDuration } from "./format";
+import { formatDuration } from "@/components/shared/run-format";
 import type { StepView } from "./ordered-steps";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/shared/status-badge";
 
 export function StepList({
   steps,

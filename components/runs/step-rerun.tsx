@@ -7,9 +7,9 @@ import { FormError } from "@/components/ui/form-error";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { ErrorState, Spinner } from "@/components/ui/states";
-import { formatCost, formatDuration, formatTokens } from "./format";
+import { formatCost, formatDuration, formatTokens } from "@/components/shared/run-format";
 import { JsonView } from "./json-view";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/shared/status-badge";
 import { diffValues } from "./value-diff";
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);

@@ -6,7 +6,7 @@ import { CalendarClock, Pause, Pencil, Play, Plus, Trash2 } from "lucide-react";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { toast } from "sonner";
 import { FormError } from "@/components/ui/form-error";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";

@@ -20,7 +20,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
 import { replaceWithProposal } from "./replace-with-proposal";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { TriggersDialog } from "@/components/triggers/triggers-dialog";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";

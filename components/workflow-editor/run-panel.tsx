@@ -6,7 +6,7 @@ import { useEffect, useMemo } from "react";
 import { FormError } from "@/components/ui/form-error";
 import { orderSteps } from "@/components/runs/ordered-steps";
 import { RunActions } from "@/components/runs/run-actions";
-import { StatusBadge } from "@/components/runs/status-badge";
+import { StatusBadge } from "@/components/shared/status-badge";
 import { StepDetail } from "@/components/runs/step-detail";
 import { useRunLive } from "@/components/runs/use-run-live";
 import { Button } from "@/components/ui/button";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
 import { PausedBanner } from "@/components/workflows/paused-banner";

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { PauseCircle } from "lucide-react";
 import Link from "next/link";
 import { toast } from "sonner";
-import { useMe } from "@/components/shell/use-me";
+import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { dateTimeFormat } from "@/components/anomalies/format";
 import { Button } from "@/components/ui/button";

@@ -1,5 +1,5 @@
 import { cn } from "@/components/ui/cn";
-import { STATUS_STYLES, type RunStatus, type StepStatus } from "./format";
+import { STATUS_STYLES, type RunStatus, type StepStatus } from "@/components/shared/run-format";
 
 export function StatusBadge({
   status,

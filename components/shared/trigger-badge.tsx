@@ -10,7 +10,7 @@ import {
   type LucideIcon,
 } from "lucide-react";
 import { cn } from "@/components/ui/cn";
-import { TRIGGER_LABELS, type RunTrigger } from "./format";
+import { TRIGGER_LABELS, type RunTrigger } from "@/components/shared/run-format";
 
 export const TRIGGER_ICONS: Record<RunTrigger, LucideIcon> = {
   manual: Hand,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCost, unpricedNote } from "./format";
+import { formatCost, unpricedNote } from "@/components/shared/run-format";
 
 describe("formatCost", () => {
   it("says unknown, never $0.00, when tokens went to a model without a price", () => {
