@@ -18,6 +18,10 @@ const WHY = {
     "app/ composes components; engine logic belongs in components (UI) or server (use cases).",
   dbToAny:
     "db/ holds the schema, migrations and the client factory; it may import only engine/schema types. Queries belong in server/repositories.",
+  featureToFeature:
+    "A feature's components are its own: another feature may use only what it exports from its index.ts (its public widgets). A helper several features need belongs in components/shared.",
+  commonToFeature:
+    "components/ui, components/shared and components/trpc sit below the features and are used by all of them: they may not import a feature. Move what they need into components/shared.",
   serverToUi:
     "server/ must not depend on Next pages or UI code: keep the use cases usable from tests, workers and scripts.",
   routersToRepositories:
@@ -42,7 +46,13 @@ export const layerSettings = {
     { type: "repositories", pattern: "server/repositories", partialMatch: false },
     { type: "server", pattern: "server", partialMatch: false },
     { type: "app", pattern: "app", partialMatch: false },
-    { type: "components", pattern: "components", partialMatch: false },
+    // Below the features: primitives, the tRPC client and what several features share.
+    { type: "components-common", pattern: "components/ui", partialMatch: false },
+    { type: "components-common", pattern: "components/trpc", partialMatch: false },
+    { type: "components-common", pattern: "components/shared", partialMatch: false },
+    // One element per feature folder (components/runs, components/workflow-editor, …).
+    { type: "feature", pattern: "components/*", partialMatch: false, capture: ["feature"] },
+    { type: "components-common", pattern: "components", partialMatch: false },
     { type: "engine", pattern: "engine", partialMatch: false },
     { type: "db", pattern: "db", partialMatch: false },
     { type: "e2e", pattern: "e2e", partialMatch: false },
@@ -59,6 +69,7 @@ export const layerSettings = {
 };
 
 const SERVER = ["routers", "services", "repositories", "server"];
+const COMPONENTS = ["feature", "components-common"];
 const from = (type, file) => ({ element: { type }, ...(file ? { file } : {}) });
 const to = (types, extra = {}) => ({ element: { types, ...extra } });
 
@@ -67,11 +78,18 @@ export const layerPolicies = {
   checkInternals: false,
   policies: [
     {
-      from: from("components"),
+      from: from(COMPONENTS),
       disallow: { to: to(SERVER), dependency: { kind: "value" } },
       message: WHY.componentsToServer,
     },
-    { from: from("components"), disallow: { to: to("db") }, message: WHY.componentsToDb },
+    { from: from(COMPONENTS), disallow: { to: to("db") }, message: WHY.componentsToDb },
+    { from: from("feature"), disallow: { to: to("feature") }, message: WHY.featureToFeature },
+    { from: from("feature"), allow: { to: to("feature", { fileInternalPath: "index.ts" }) } },
+    {
+      from: from("components-common"),
+      disallow: { to: to("feature") },
+      message: WHY.commonToFeature,
+    },
     { from: from("engine"), disallow: { to: to("!engine") }, message: WHY.engineToAny },
     { from: from("app"), disallow: { to: to(SERVER) }, message: WHY.appToServer },
     {
@@ -85,7 +103,7 @@ export const layerPolicies = {
     { from: from("db"), allow: { to: to("engine", { fileInternalPath: "schema/**" }) } },
     ...SERVER.map((type) => ({
       from: from(type),
-      disallow: { to: to(["app", "components"]) },
+      disallow: { to: to(["app", ...COMPONENTS]) },
       message: WHY.serverToUi,
     })),
     {

@@ -16,6 +16,10 @@ describe("the layer rules", { timeout: 60_000 }, () => {
   it.each([
     ["components/runs/x.tsx", 'import { compile } from "@/engine/compiler/compile-workflow";'],
     ["components/trpc/x.tsx", 'import type { AppRouter } from "@/server/api/root";'],
+    ["components/runs/x.tsx", 'import { StatusBadge } from "@/components/shared/status-badge";'],
+    ["components/runs/x.tsx", 'import { RunDialog } from "@/components/workflows";'],
+    ["components/runs/x.tsx", 'import { RunRating } from "../learning";'],
+    ["components/runs/x.tsx", 'import { StepDetail } from "./step-detail";'],
     ["app/api/trpc/x/route.ts", 'import { appRouter } from "@/server/api/root";'],
     ["app/api/v1/x/route.int.test.ts", 'import { EXAMPLES } from "@/engine/examples";'],
     ["app/api/v1/x/route.topic.int.test.ts", 'import { getEnv } from "@/server/env";'],
@@ -35,6 +39,17 @@ describe("the layer rules", { timeout: 60_000 }, () => {
   it.each([
     ["components/x.tsx", 'import { getDatabase } from "@/server/db";', /runs in the browser/],
     ["components/ui/x.tsx", 'import { getEnv } from "../../server/env";', /through tRPC/],
+    [
+      "components/runs/x.tsx",
+      'import { RunDialog } from "@/components/workflows/run-dialog";',
+      /public widgets/,
+    ],
+    ["components/runs/x.tsx", 'import { RunRating } from "../learning/run-rating";', /index\.ts/],
+    [
+      "components/shared/x.tsx",
+      'import { RunActions } from "@/components/runs";',
+      /sit below the features/,
+    ],
     ["app/(app)/runs/page.tsx", 'import { getDatabase } from "@/server/db";', /route handlers/],
     ["app/(app)/x/page.tsx", 'import { runPlan } from "@/engine/runtime/run-plan";', /composes/],
     ["app/api/v1/x/route.ts", 'import { EXAMPLES } from "@/engine/examples";', /composes/],

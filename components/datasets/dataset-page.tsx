@@ -5,7 +5,7 @@ import { Database, Download, Plus } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { EvaluationList } from "@/components/evaluations/evaluation-list";
+import { EvaluationList } from "@/components/evaluations";
 import { useMe } from "@/components/shared/use-me";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";

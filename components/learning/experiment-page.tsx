@@ -10,7 +10,7 @@ import { useRunsChanged } from "@/components/shared/use-runs-live";
 import { errorCode, useTRPC } from "@/components/trpc/react";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
-import { dateTimeFormat } from "@/components/anomalies/format";
+import { dateTimeFormat } from "@/components/anomalies";
 import { ExperimentArms } from "./experiment-arms";
 import { ExperimentStatusBadge } from "./experiment-status-badge";
 import { KeepWinnerButton } from "./keep-winner-button";

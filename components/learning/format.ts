@@ -1,4 +1,4 @@
-import { PATTERN_LABELS } from "@/components/autonomy/patterns";
+import { PATTERN_LABELS } from "@/components/autonomy";
 import { PATTERNS, type Pattern } from "@/engine/autonomy/vocabulary";
 import { credibleInterval } from "@/engine/learning/beta-math";
 import type { RateInterval } from "./types";

@@ -5,7 +5,7 @@ import { Server, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { CATALOG_CATEGORIES, TRANSPORT_TYPES } from "@/engine/schema/catalog";
-import { RecommendedServers } from "@/components/autonomy/recommended-servers";
+import { RecommendedServers } from "@/components/autonomy";
 import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";

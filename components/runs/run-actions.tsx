@@ -5,7 +5,7 @@ import { RotateCcw, Square } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { useMe } from "@/components/shared/use-me";
-import { AddToDatasetDialog } from "@/components/evaluations/add-to-dataset-dialog";
+import { AddToDatasetDialog } from "@/components/evaluations";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/states";

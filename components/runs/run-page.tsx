@@ -3,8 +3,7 @@
 import { Activity, ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { RunForecastCheck } from "@/components/learning/run-forecast-check";
-import { RunRating } from "@/components/learning/run-rating";
+import { RunForecastCheck, RunRating } from "@/components/learning";
 import { useMe } from "@/components/shared/use-me";
 import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";

@@ -5,7 +5,7 @@ import { KeyRound, LogOut, Monitor, Moon, MonitorX, Sun } from "lucide-react";
 import { signOut } from "next-auth/react";
 import { useTheme } from "next-themes";
 import { useState } from "react";
-import { ChangePasswordDialog, SignOutEverywhereDialog } from "@/components/auth/session-dialogs";
+import { ChangePasswordDialog, SignOutEverywhereDialog } from "@/components/auth";
 
 const THEMES = [
   { value: "light", label: "Light", icon: Sun },

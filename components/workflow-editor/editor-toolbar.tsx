@@ -18,14 +18,13 @@ import {
 import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
-import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
+import { DescribeTaskDialog } from "@/components/autonomy";
 import { replaceWithProposal } from "./replace-with-proposal";
 import { useMe } from "@/components/shared/use-me";
-import { TriggersDialog } from "@/components/triggers/triggers-dialog";
+import { TriggersDialog } from "@/components/triggers";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
-import { publishedLabel } from "@/components/workflows/published-label";
-import { RunDialog } from "@/components/workflows/run-dialog";
+import { publishedLabel, RunDialog } from "@/components/workflows";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { PublishDialog } from "./publish-dialog";

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Copy, Trash2 } from "lucide-react";
 import { useMemo } from "react";
 import { z } from "zod";
-import { nodeReasonsOf } from "@/components/autonomy/node-reasons";
+import { nodeReasonsOf } from "@/components/autonomy";
 import { configSchemaOf, nodeKindInfo } from "@/components/shared/node-kinds";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { ErrorState, SkeletonRows } from "@/components/ui/states";
-import { PausedBanner } from "@/components/workflows/paused-banner";
+import { PausedBanner } from "@/components/workflows";
 import { compileWorkflow } from "@/engine/compiler/compile-workflow";
 import { uninstalledServerWarnings } from "@/engine/compiler/server-references";
 import { Canvas } from "./canvas";

@@ -6,7 +6,7 @@ import Link from "next/link";
 import { toast } from "sonner";
 import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
-import { dateTimeFormat } from "@/components/anomalies/format";
+import { dateTimeFormat } from "@/components/anomalies";
 import { Button } from "@/components/ui/button";
 
 /**

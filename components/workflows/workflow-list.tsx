@@ -8,7 +8,7 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useRef, useState } from "react";
 import { toast } from "sonner";
 import { useMe } from "@/components/shared/use-me";
-import { DescribeTaskDialog } from "@/components/autonomy/describe-task-dialog";
+import { DescribeTaskDialog } from "@/components/autonomy";
 import { useTRPC } from "@/components/trpc/react";
 import { Button } from "@/components/ui/button";
 import { SearchInput } from "@/components/ui/input";
