@@ -115,6 +115,39 @@ describe("registry sources", () => {
     );
     expect(refused.message).toContain("removed from its registry");
 
+    // Installations count towards popularity, across names; this tenant's figures come along.
+    const fresh = (await caller.mcp.listCatalog({ search: "fresh server" })).items[0]!;
+    const one = await caller.mcp.install({ catalogEntryId: fresh.id, name: "fresh-a", values: {} });
+    await caller.mcp.install({ catalogEntryId: fresh.id, name: "fresh-b", values: {} });
+    const top = (await caller.mcp.listCatalog({ sort: "popularity", limit: 1 })).items[0];
+    expect(top).toMatchObject({ id: fresh.id, popularity: 2, installedCount: 2 });
+    await caller.mcp.uninstall({ id: one.id });
+    expect(
+      (await caller.mcp.listCatalog({ status: "installed", search: "fresh" })).items,
+    ).toMatchObject([{ id: fresh.id, popularity: 1, installedCount: 1 }]);
+
+    // A PyPI server cannot be fetched here without uvx: its check says so.
+    const pypi = reg.records.find(
+      (r) =>
+        r.meta.isLatest &&
+        r.meta.status === "active" &&
+        r.server.packages?.[0]?.registryType === "pypi",
+    )!.server;
+    const pypiEntry = (await caller.mcp.listCatalog({ search: pypi.title!, limit: 5 })).items.find(
+      (i) => i.name === pypi.name,
+    )!;
+    const secret = pypi.packages![0]!.environmentVariables![0]!.name;
+    const py = await caller.mcp.install({
+      catalogEntryId: pypiEntry.id,
+      name: "python-server",
+      values: { [`env:${secret}`]: "not-a-real-key" },
+    });
+    const checked = await caller.mcp.check({ id: py.id });
+    expect(checked.report.status).toBe("down");
+    expect(checked.report.error).toContain(
+      "uvx is not installed on this host, so PyPI packages cannot be fetched or started here",
+    );
+
     const [source] = await caller.mcp.listRegistrySources();
     expect(source).toMatchObject({
       url,
