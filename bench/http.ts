@@ -173,7 +173,7 @@ async function main() {
       "GET",
     );
     const workflowId = items[0]!.id;
-    await trpc(auth, "run.publish", { workflowId });
+    await trpc(auth, "workflow.publish", { workflowId });
 
     const syncRun = async (i: number) => {
       const response = await fetch(`${BASE}/api/v1/runs`, {

@@ -24,7 +24,8 @@ import { insertUser } from "../server/repositories/users";
 import { insertWorkflow } from "../server/repositories/workflows";
 import type { TenantContext } from "../server/services/context";
 import { tenantRunsChannel, type PublishedRunEvent } from "../server/services/run-journal";
-import { publishVersion, startRun } from "../server/services/runs";
+import { startRun } from "../server/services/runs";
+import { publishVersion } from "../server/services/workflow-versions";
 
 const TOTAL_RUNS = Number(process.env.BENCH_RUNS ?? 5_000);
 const TIME_LIMIT_MS = 60_000;

@@ -73,7 +73,7 @@ test("npm run eval against the started app: exit 0 with the summary at or above 
     { file: welcomeFile, name },
     "mutation",
   );
-  await trpc(page, "run.publish", { workflowId: workflow.id }, "mutation");
+  await trpc(page, "workflow.publish", { workflowId: workflow.id }, "mutation");
   const subject = [{ id: "subject", kind: "exact-match", outputPath: "welcome.subject" }];
   const items = (greeting: string) =>
     ["Ada", "Grace"].map((n) => ({

@@ -155,7 +155,7 @@ test("an editor adds a run to a new dataset, evaluates two versions, opens each 
     { id: workflowId, document, baseVersion: draft.version },
     "mutation",
   );
-  await trpc(page, "run.publish", { workflowId, note: "Hi" }, "mutation");
+  await trpc(page, "workflow.publish", { workflowId, note: "Hi" }, "mutation");
 
   // Version 1: Ada matches her reference, Zed does not.
   await page.reload();

@@ -16,7 +16,7 @@ import { Spinner } from "@/components/ui/states";
 const SELECT =
   "h-10 w-full rounded-md border bg-card px-3 text-sm aria-invalid:border-danger disabled:opacity-50";
 
-/** What run.publish's GATE_REFUSED carries (server/services/publish-gate.ts). */
+/** What workflow.publish's GATE_REFUSED carries (server/services/publish-gate.ts). */
 type GateRefusal = {
   message: string;
   evaluationId: string;
@@ -103,7 +103,7 @@ export function PublishDialog({
     onPublished(version);
     void queryClient.invalidateQueries({ queryKey: trpc.evaluation.pathKey() });
   };
-  const publish = useMutation(trpc.run.publish.mutationOptions({ onSuccess: published }));
+  const publish = useMutation(trpc.workflow.publish.mutationOptions({ onSuccess: published }));
   const publishAnyway = useMutation(
     trpc.publishGate.publishAnyway.mutationOptions({ onSuccess: published }),
   );

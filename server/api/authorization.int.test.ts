@@ -140,7 +140,7 @@ const SAMPLES: Record<string, Sample> = {
   "run.resolveInterrupted": (fx) => ({ runId: fx.runId, stepId: "shout", action: "retry" }),
   "run.stepInputs": (fx) => ({ runId: fx.runId, stepId: "shout" }),
   "run.rerunStep": (fx) => ({ runId: fx.runId, stepId: "shout" }),
-  "run.publish": (fx) => ({ workflowId: fx.workflowId }),
+  "workflow.publish": (fx) => ({ workflowId: fx.workflowId }),
   "run.live": (fx) => ({ runId: fx.runId }),
 
   "dataset.list": (fx) => ({ workflowId: fx.workflowId }),
@@ -482,7 +482,7 @@ beforeAll(async () => {
     draft: true,
     input: { text: "hi" },
   });
-  const version = await asOwner.run.publish({ workflowId: workflow.id });
+  const version = await asOwner.workflow.publish({ workflowId: workflow.id });
   const spareToken = await asOwner.token.create({
     name: "Spare",
     scopes: ["runs:read"],

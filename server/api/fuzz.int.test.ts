@@ -165,7 +165,7 @@ async function seedTenant(
     draft: true,
     input: { text: "hi" },
   });
-  const version = await caller.run.publish({ workflowId: workflow.id });
+  const version = await caller.workflow.publish({ workflowId: workflow.id });
   return {
     identity,
     tenantId: tenant.id,

@@ -23,7 +23,8 @@ import {
   startAnomalyWatch,
   type WatchDeps,
 } from "./anomaly-watch";
-import { publishVersion, startRun } from "./runs";
+import { startRun } from "./runs";
+import { publishVersion } from "./workflow-versions";
 import { pauseWorkflow, resumeWorkflow } from "./workflows";
 import { createRunSystem } from "@/server/run-system";
 

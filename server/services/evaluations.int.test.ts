@@ -101,7 +101,7 @@ async function publishedWorkflow(
     document,
     createdBy: userId,
   });
-  const version = await caller.run.publish({ workflowId: workflow.id });
+  const version = await caller.workflow.publish({ workflowId: workflow.id });
   return { workflow, version };
 }
 

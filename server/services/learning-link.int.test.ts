@@ -74,7 +74,7 @@ async function setup() {
     document: greetingWorkflow,
     createdBy: user.id,
   });
-  const v1 = await caller.run.publish({ workflowId: workflow.id });
+  const v1 = await caller.workflow.publish({ workflowId: workflow.id });
   return { runs, tenant, caller, ctx, workflow, v1 };
 }
 
@@ -137,7 +137,7 @@ describe("an experiment measured by an evaluator", () => {
       document: hi,
       baseVersion: head.version,
     });
-    const v2 = await caller.run.publish({ workflowId: workflow.id });
+    const v2 = await caller.workflow.publish({ workflowId: workflow.id });
 
     const names = [
       "Ada",

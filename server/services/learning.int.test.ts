@@ -21,7 +21,8 @@ import {
   recordProposal,
 } from "./learning";
 import { getForecastAccuracy } from "./learning-forecasts";
-import { publishVersion, startRun } from "./runs";
+import { startRun } from "./runs";
+import { publishVersion } from "./workflow-versions";
 
 /**
  * Learning from finished runs, on a real database and run system: outcomes are stored and added to

@@ -35,7 +35,7 @@ async function setup() {
       baseVersion: version,
       document: { ...echo, name },
     });
-    if (publish) await member.caller.run.publish({ workflowId: workflow.id });
+    if (publish) await member.caller.workflow.publish({ workflowId: workflow.id });
     return workflow;
   };
   return { ...member, create };

@@ -8,7 +8,7 @@ import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
 import { OutcomeRecorder, type FinishedRun } from "./outcome-recorder";
-import { publishVersion } from "./runs";
+import { publishVersion } from "./workflow-versions";
 
 /**
  * Two processes store the first outcomes of a tenant at the same moment (on PostgreSQL these are

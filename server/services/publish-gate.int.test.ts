@@ -93,7 +93,7 @@ async function gatedWorkflow() {
     document: greetingWorkflow,
     createdBy: admin.user.id,
   });
-  const v1 = await admin.caller.run.publish({ workflowId: workflow.id });
+  const v1 = await admin.caller.workflow.publish({ workflowId: workflow.id });
   const dataset = await admin.caller.dataset.create({
     workflowId: workflow.id,
     name: "Greetings",
@@ -129,7 +129,7 @@ describe("the publish gate", () => {
       minScore: 0.9,
     });
 
-    const v2 = await editor.run.publish({ workflowId: workflow.id, note: "same greeting" });
+    const v2 = await editor.workflow.publish({ workflowId: workflow.id, note: "same greeting" });
     expect(v2.version).toBe(2);
     const audit = await admin.audit.list({ action: "workflow.publish", limit: 10 });
     expect(audit.items[0]?.metadata).toMatchObject({
@@ -147,7 +147,7 @@ describe("the publish gate", () => {
     await saveDraft(editor, workflow.id);
 
     const error = await expectTrpcError(
-      editor.run.publish({ workflowId: workflow.id }),
+      editor.workflow.publish({ workflowId: workflow.id }),
       "PRECONDITION_FAILED",
     );
     expect(error.message).toMatch(/publish gate refused.*scored 0.*at least 0\.8/);
@@ -203,13 +203,13 @@ describe("the publish gate", () => {
     await evaluationSettled(stale.id);
     // Back to the good greeting: the evaluation above ran the worse draft and must not decide.
     await saveDraft(editor, workflow.id, greetingWorkflow);
-    const v2 = await editor.run.publish({ workflowId: workflow.id, evaluationId: stale.id });
+    const v2 = await editor.workflow.publish({ workflowId: workflow.id, evaluationId: stale.id });
     expect(v2.version).toBe(2);
 
     const fitting = await editor.publishGate.evaluate({ workflowId: workflow.id });
     await evaluationSettled(fitting.id);
     const before = (await admin.evaluation.list({ workflowId: workflow.id })).length;
-    await editor.run.publish({ workflowId: workflow.id, evaluationId: fitting.id });
+    await editor.workflow.publish({ workflowId: workflow.id, evaluationId: fitting.id });
     expect((await admin.evaluation.list({ workflowId: workflow.id })).length).toBe(before);
   });
 
@@ -249,7 +249,7 @@ describe("the publish gate", () => {
     expect(await admin.publishGate.get({ workflowId: workflow.id })).toBeNull();
     await saveDraft(admin, workflow.id);
     const before = (await admin.evaluation.list({ workflowId: workflow.id })).length;
-    expect((await admin.run.publish({ workflowId: workflow.id })).version).toBe(2);
+    expect((await admin.workflow.publish({ workflowId: workflow.id })).version).toBe(2);
     expect((await admin.evaluation.list({ workflowId: workflow.id })).length).toBe(before);
   });
 });

@@ -22,7 +22,7 @@ import {
   startEvaluation,
   type EvaluationDeps,
 } from "./evaluations";
-import { compileOrThrow, publishVersion } from "./runs";
+import { compileOrThrow, publishVersion } from "./workflow-versions";
 
 /**
  * The publish gate (issue 17): a workflow may require a dataset and a minimum score. Publishing

@@ -2,12 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import DataLoader from "dataloader";
 import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
-import { compileWorkflow } from "@/engine/compiler/compile-workflow";
-import type { Diagnostic } from "@/engine/compiler/diagnostics";
 import type { InterruptionDecision } from "@/engine/runtime/run-options";
 import { validateRunInput } from "@/engine/runtime/run-plan";
 import type { Plan } from "@/engine/schema/plan";
-import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { Db } from "@/db/client";
 import type { RunStatus, RunTrigger } from "@/db/schema";
 import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
@@ -31,13 +28,13 @@ import { findVersion, insertVersion, isVersionOf } from "@/server/repositories/w
 import { findWorkflow } from "@/server/repositories/workflows";
 import { toAuditEntry, withAudit } from "./audit";
 import { assignExperimentVersion } from "./experiments";
-import { learnFromPublishedProposal } from "./learning";
 import { loadVersionPlan } from "./version-plans";
 import type { TenantContext } from "./context";
 import type { OutcomeRecorder } from "./outcome-recorder";
 import { runControlChannel } from "./run-executor";
 import type { RunJournal } from "./run-journal";
 import { assertCanStartRun } from "./tenant-limits";
+import { compileOrThrow } from "./workflow-versions";
 
 /** How a use case reaches the queue and the bus; one per process (server/run-system.ts). */
 export interface RunDeps {
@@ -57,73 +54,6 @@ export interface RunDeps {
 async function enqueueRun(ctx: TenantContext, deps: RunDeps, runId: string): Promise<void> {
   await deps.journal.append(ctx.tenant.id, { type: "run.queued", runId, at: Date.now() });
   await deps.queue.enqueue({ runId, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
-}
-
-export function compileOrThrow(document: unknown): Plan {
-  const result = compileWorkflow(loadWorkflowDocument(document));
-  if (!result.ok) {
-    throw new AppError(
-      "INVALID_INPUT",
-      `The workflow does not compile: ${result.errors.map((e) => e.message).join("; ")}`,
-      {
-        diagnostics: result.errors satisfies Diagnostic[],
-      },
-    );
-  }
-  return result.plan;
-}
-
-/**
- * Publishes the workflow's current document as its next numbered, immutable version.
- * `expectedRevision` (the draft's save counter an evaluation ran) refuses a draft changed since;
- * `auditAction`/`auditMetadata` name the publish in the audit log (the gate's evaluation and score, an override).
- */
-export async function publishVersion(
-  ctx: TenantContext,
-  input: {
-    workflowId: string;
-    note?: string;
-    expectedRevision?: number;
-    auditAction?: string;
-    auditMetadata?: Record<string, unknown>;
-  },
-) {
-  const workflow = await findWorkflow(ctx.db, ctx.tenant.id, input.workflowId);
-  if (!workflow) throw notFound("workflow", input.workflowId);
-  if (input.expectedRevision !== undefined && workflow.version !== input.expectedRevision)
-    throw conflict(
-      "The draft changed while it was evaluated: publish again to evaluate the new draft",
-      { expectedRevision: input.expectedRevision, revision: workflow.version },
-    );
-  const plan = compileOrThrow(workflow.document);
-  const published = await withAudit(ctx, async (tx) => {
-    const version = await insertVersion(tx, {
-      tenantId: ctx.tenant.id,
-      workflowId: workflow.id,
-      isDraft: false,
-      document: workflow.document,
-      plan,
-      note: input.note ?? "",
-      createdBy: ctx.actor.userId,
-    });
-    return {
-      value: version,
-      audit: {
-        action: input.auditAction ?? "workflow.publish",
-        targetType: "workflow",
-        targetId: workflow.id,
-        metadata: { version: version.version, ...input.auditMetadata },
-      },
-    };
-  });
-  // A workflow the planner proposed: what the user changed before publishing teaches the planner.
-  await learnFromPublishedProposal(ctx.db, ctx.tenant.id, workflow.id, workflow.document).catch(
-    (error: unknown) =>
-      console.error(
-        `Learning from the edits of workflow ${workflow.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-      ),
-  );
-  return published;
 }
 
 export interface StartRunInput {

@@ -22,7 +22,7 @@ import {
   greetingWorkflow,
 } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
-import { publishVersion } from "./runs";
+import { publishVersion } from "./workflow-versions";
 import { fireKey, tickSchedules, type SchedulerDeps } from "./scheduler";
 import {
   createSchedule,

@@ -71,7 +71,7 @@ async function setup(
     document,
     createdBy: user.id,
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const finishedRun = async (input: unknown) => {
     const run = await caller.run.start({ workflowId: workflow.id, input });
     expect(await waitForRun(ctx, runs.bus, run.id, { timeoutMs: 60_000 })).toMatchObject({

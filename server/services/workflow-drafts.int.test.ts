@@ -188,7 +188,7 @@ describe("published versions", () => {
           baseVersion: base,
         })
       ).version;
-      await caller.run.publish({ workflowId: workflow.id, note: `note ${i}` });
+      await caller.workflow.publish({ workflowId: workflow.id, note: `note ${i}` });
     }
     const snapshot = {
       tenantId: tenant.id,
@@ -247,7 +247,7 @@ describe("published versions", () => {
       document: echo("good"),
       baseVersion: 1,
     });
-    const published = await caller.run.publish({ workflowId: workflow.id });
+    const published = await caller.workflow.publish({ workflowId: workflow.id });
     const broken = await caller.workflow.saveDraft({
       id: workflow.id,
       document: echo("broken"),

@@ -3,7 +3,7 @@ import { toInvalidInput } from "@/engine/schema/invalid-input";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import { WorkflowDocumentSchema, type WorkflowDocument } from "@/engine/schema/workflow-document";
 import type { Db } from "@/db/client";
-import { findVersionDetail, listPublishedVersions } from "@/server/repositories/workflow-versions";
+import { findVersionDetail } from "@/server/repositories/workflow-versions";
 import * as repo from "@/server/repositories/workflows";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
@@ -113,24 +113,4 @@ export async function restoreVersion(
     },
   );
   return { ...saved, document };
-}
-
-/** A workflow's published versions, newest first. */
-export async function listVersions(
-  ctx: TenantContext,
-  query: { workflowId: string; cursor?: string | null; limit: number },
-) {
-  const [workflow, page] = await Promise.all([
-    repo.findWorkflowHead(ctx.db, ctx.tenant.id, query.workflowId),
-    listPublishedVersions(ctx.db, { ...query, tenantId: ctx.tenant.id }),
-  ]);
-  if (!workflow) throw notFound("workflow", query.workflowId);
-  return page;
-}
-
-/** One version (published, or a draft run's snapshot: `version` null) with its document migrated to the current version. */
-export async function getVersion(ctx: TenantContext, id: string) {
-  const version = await findVersionDetail(ctx.db, ctx.tenant.id, id);
-  if (!version) throw notFound("workflow version", id);
-  return { ...version, document: loadWorkflowDocument(version.document) };
 }

@@ -51,8 +51,8 @@ describe("workflow.get: what the editor opens", () => {
       { id: "in->out", source: "in", sourcePort: "out", target: "out", targetPort: "in" },
     ]);
 
-    await caller.run.publish({ workflowId: workflow.id });
-    const second = await caller.run.publish({ workflowId: workflow.id, note: "second" });
+    await caller.workflow.publish({ workflowId: workflow.id });
+    const second = await caller.workflow.publish({ workflowId: workflow.id, note: "second" });
     expect((await caller.workflow.get({ id: workflow.id })).latestVersion).toEqual({
       id: second.id,
       version: 2,
@@ -69,8 +69,8 @@ describe("workflow.list", () => {
       template: "customer-reply",
     });
     const draft = await caller.workflow.create({ name: "Never published" });
-    await caller.run.publish({ workflowId: published.id });
-    await caller.run.publish({ workflowId: published.id });
+    await caller.workflow.publish({ workflowId: published.id });
+    await caller.workflow.publish({ workflowId: published.id });
     const { document } = await caller.workflow.get({ id: published.id });
     for (let baseVersion = 1; baseVersion <= 3; baseVersion++)
       await caller.workflow.saveDraft({ id: published.id, document, baseVersion });

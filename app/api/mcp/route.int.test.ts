@@ -154,7 +154,7 @@ async function publish(
     baseVersion: version,
     document: { ...document, name: workflow.name },
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const tool =
     options.expose === false ? null : await caller.mcpTool.expose({ workflowId: workflow.id });
   return { workflow, toolName: tool?.toolName ?? "" };
@@ -242,10 +242,10 @@ describe("/api/mcp for a 2026-07-28 client (v2 SDK)", () => {
       .poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 })
       .toEqual([1, 1]);
     await mine.caller.mcpTool.update({ workflowId: mine.workflowId, description: "Says hello." });
-    await mine.caller.run.publish({ workflowId: mine.workflowId }); // a new version: new schemas
+    await mine.caller.workflow.publish({ workflowId: mine.workflowId }); // a new version: new schemas
     await mine.caller.mcpTool.hide({ workflowId: mine.workflowId });
     await theirs.caller.mcpTool.hide({ workflowId: theirs.workflowId });
-    await theirs.caller.run.publish({ workflowId: theirs.workflowId }); // hidden: not a tool any more
+    await theirs.caller.workflow.publish({ workflowId: theirs.workflowId }); // hidden: not a tool any more
     await expect
       .poll(() => [mine.heard.changes, theirs.heard.changes], { timeout: 20_000, interval: 50 })
       .toEqual([4, 2]);

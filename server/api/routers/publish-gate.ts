@@ -5,7 +5,7 @@ import { permissionProcedure, router } from "../trpc";
 
 const id = z.uuid();
 
-/** A workflow's publish gate (issue 17): its dataset and minimum score; publishing past a refusal. Publishing itself is run.publish. */
+/** A workflow's publish gate (issue 17): its dataset and minimum score; publishing past a refusal. Publishing itself is workflow.publish. */
 export const publishGateRouter = router({
   get: permissionProcedure("workflow.view")
     .input(z.object({ workflowId: id }))

@@ -134,8 +134,8 @@ describe("the run router", () => {
   it("publishes numbered versions and runs the latest one, or says why the workflow does not compile", async () => {
     const { tenant, editor, workflow } = await setup();
     const caller = await callerFor(editor, tenant);
-    const v1 = await caller.run.publish({ workflowId: workflow.id, note: "first" });
-    const v2 = await caller.run.publish({ workflowId: workflow.id });
+    const v1 = await caller.workflow.publish({ workflowId: workflow.id, note: "first" });
+    const v2 = await caller.workflow.publish({ workflowId: workflow.id });
     expect([v1.version, v2.version]).toEqual([1, 2]);
     const run = await caller.run.start({ workflowId: workflow.id, input: { text: "v" } });
     expect(run).toMatchObject({ versionId: v2.id, isDraft: false });
@@ -150,7 +150,7 @@ describe("the run router", () => {
       }),
       createdBy: editor.id,
     });
-    await expect(caller.run.publish({ workflowId: broken.id })).rejects.toMatchObject({
+    await expect(caller.workflow.publish({ workflowId: broken.id })).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: expect.stringContaining("does not compile"),
     });

@@ -3,10 +3,8 @@ import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
 import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-options";
 import { pageInput } from "@/server/repositories/pagination";
-import { announceIfExposed } from "@/server/services/mcp-tools";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
-import { publishInput, publishThroughGate } from "@/server/services/publish-gate";
 import { liveRunEvents } from "@/server/services/run-stream";
 import * as stepRerun from "@/server/services/step-rerun";
 import { permissionProcedure, router } from "../trpc";
@@ -121,19 +119,6 @@ export const runRouter = router({
         { ...system.executor, maxActiveRunsPerTenant: system.runDeps.maxActiveRunsPerTenant },
         input,
       );
-    }),
-
-  /** Publishes the draft; a workflow with a publish gate evaluates it first and refuses below the minimum (GATE_REFUSED). */
-  publish: permissionProcedure("workflow.edit")
-    .input(publishInput)
-    .mutation(async ({ ctx, input }) => {
-      const evaluationDeps = async () => {
-        const system = await ctx.runSystem();
-        return { runDeps: system.runDeps, llm: system.executor.llm };
-      };
-      const version = await publishThroughGate(ctx, evaluationDeps, input);
-      await announceIfExposed(ctx, (await ctx.runSystem()).bus, input.workflowId); // its MCP tool's schemas changed
-      return version;
     }),
 
   /**

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { pageInput } from "@/server/repositories/pagination";
+import { announceIfExposed } from "@/server/services/mcp-tools";
+import { publishInput, publishThroughGate } from "@/server/services/publish-gate";
 import * as drafts from "@/server/services/workflow-drafts";
 import * as files from "@/server/services/workflow-files";
+import * as versions from "@/server/services/workflow-versions";
 import * as workflows from "@/server/services/workflows";
 import { permissionProcedure, router } from "../trpc";
 
@@ -55,11 +58,24 @@ export const workflowRouter = router({
 
   versions: permissionProcedure("workflow.view")
     .input(pageInput.extend({ workflowId: id }))
-    .query(({ ctx, input }) => drafts.listVersions(ctx, input)),
+    .query(({ ctx, input }) => versions.listVersions(ctx, input)),
 
   version: permissionProcedure("workflow.view")
     .input(z.object({ id }))
-    .query(({ ctx, input }) => drafts.getVersion(ctx, input.id)),
+    .query(({ ctx, input }) => versions.getVersion(ctx, input.id)),
+
+  /** Publishes the draft; a workflow with a publish gate evaluates it first and refuses below the minimum (GATE_REFUSED). */
+  publish: permissionProcedure("workflow.edit")
+    .input(publishInput)
+    .mutation(async ({ ctx, input }) => {
+      const evaluationDeps = async () => {
+        const system = await ctx.runSystem();
+        return { runDeps: system.runDeps, llm: system.executor.llm };
+      };
+      const version = await publishThroughGate(ctx, evaluationDeps, input);
+      await announceIfExposed(ctx, (await ctx.runSystem()).bus, input.workflowId); // its MCP tool's schemas changed
+      return version;
+    }),
 
   restore: permissionProcedure("workflow.edit")
     .input(z.object({ workflowId: id, versionId: id, baseVersion }))

@@ -51,7 +51,7 @@ async function setup(config: HookConfig = {}, options: { publish?: boolean } = {
     baseVersion: version,
     document: { ...greeting, name: workflow.name },
   });
-  if (options.publish ?? true) await caller.run.publish({ workflowId: workflow.id });
+  if (options.publish ?? true) await caller.workflow.publish({ workflowId: workflow.id });
   const { hook, secret } = await caller.webhook.create({
     workflowId: workflow.id,
     name: "test hook",

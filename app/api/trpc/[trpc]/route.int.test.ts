@@ -62,7 +62,7 @@ async function setup() {
     baseVersion: version,
     document: { ...greeting, name: workflow.name },
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const { secret } = await caller.token.create({
     name: "everything",
     scopes: [...TOKEN_SCOPE_NAMES],

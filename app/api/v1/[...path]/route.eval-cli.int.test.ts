@@ -104,7 +104,7 @@ async function setup() {
     baseVersion: head.version,
     document: { ...greetingWorkflow, name },
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const dataset = await caller.dataset.create({
     workflowId: workflow.id,
     name: "Greetings",

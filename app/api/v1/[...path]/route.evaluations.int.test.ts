@@ -53,7 +53,7 @@ async function setup() {
     baseVersion: version,
     document: { ...greetingWorkflow, name: workflow.name },
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const dataset = await caller.dataset.create({
     workflowId: workflow.id,
     name: "Greetings",

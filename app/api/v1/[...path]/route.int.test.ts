@@ -44,7 +44,7 @@ async function setup() {
     baseVersion: version,
     document: { ...greeting, name: workflow.name },
   });
-  await caller.run.publish({ workflowId: workflow.id });
+  await caller.workflow.publish({ workflowId: workflow.id });
   const { secret } = await caller.token.create({
     name: "script",
     scopes: ["runs:write"],
