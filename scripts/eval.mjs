@@ -201,16 +201,17 @@ export async function main(
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     });
     // Interrupted (Ctrl-C, a CI job cancelled): cancel the evaluation rather than leave it running.
+    // The poll below may see the evaluation cancelled before the cancel call answers: either way
+    // the exit code is 130, once the cancel call is done.
     const started = evaluation.id;
+    let cancelling;
     const interrupt = () => {
       io.err(`Interrupted: cancelling the evaluation ${started}…`);
-      call("POST", `evaluations/${started}/cancel`).then(
-        () => process.exit(130),
-        (error) => {
-          io.err(`eval: ${error.message}`);
-          process.exit(130);
-        },
+      cancelling = call("POST", `evaluations/${started}/cancel`).then(
+        () => {},
+        (error) => io.err(`eval: ${error.message}`),
       );
+      void cancelling.then(() => process.exit(130));
     };
     process.once("SIGINT", interrupt);
     process.once("SIGTERM", interrupt);
@@ -236,6 +237,10 @@ export async function main(
     }
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", interrupt);
+    if (cancelling) {
+      await cancelling;
+      return 130;
+    }
     const summary = {
       evaluationId: evaluation.id,
       status: evaluation.status,
