@@ -1,6 +1,7 @@
 import type { Db } from "@/db/client";
 import type { RollupSource } from "@/db/schema";
 import { addToRollups, type RollupDelta } from "@/server/repositories/metric-rollups";
+import { Batcher } from "./batcher";
 
 /**
  * Histogram bins, eight per doubling (each about 9 % wide): bin i holds values in
@@ -43,15 +44,19 @@ export interface Observation {
 }
 
 /**
- * Collects what runs, steps, MCP calls and the queue do into per-minute buckets in memory and
- * adds them to `metric_rollups` every few seconds (one statement per flush). The anomaly watcher
+ * Collects what runs, steps, MCP calls and the queue do and adds it, summed into per-minute
+ * buckets, to `metric_rollups` every few seconds (one statement per flush). The anomaly watcher
  * reads those rollups, never the runs themselves. Losing a process loses at most one flush of
  * figures, never a run.
  */
 export class MetricRecorder {
-  private pending = new Map<string, RollupDelta>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly batcher = new Batcher<Observation>({
+    write: (observations) => addToRollups(this.db, this.sumByBucket(observations)),
+    onError: (error, lost) =>
+      console.error(
+        `Metric rollups could not be stored (${lost.length} observations lost): ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  });
 
   constructor(
     private readonly db: Db,
@@ -63,66 +68,60 @@ export class MetricRecorder {
   }
 
   observe(o: Observation): void {
-    const bucket = this.bucketOf(o.at);
-    const key = `${o.tenantId}\u0000${o.source}\u0000${o.subject}\u0000${bucket}`;
-    let delta = this.pending.get(key);
-    if (!delta) {
-      delta = {
-        tenantId: o.tenantId,
-        source: o.source,
-        subject: o.subject,
-        bucketStart: new Date(bucket),
-        count: 0,
-        errors: 0,
-        durationMs: 0,
-        tokens: 0,
-        costUsd: 0,
-        gaugeMax: 0,
-        hist: [],
-      };
-      this.pending.set(key, delta);
+    this.batcher.add(o);
+  }
+
+  /** One delta per tenant, source, subject and bucket. */
+  private sumByBucket(observations: Observation[]): RollupDelta[] {
+    const deltas = new Map<string, RollupDelta>();
+    for (const o of observations) {
+      const bucket = this.bucketOf(o.at);
+      const key = `${o.tenantId}\u0000${o.source}\u0000${o.subject}\u0000${bucket}`;
+      let delta = deltas.get(key);
+      if (!delta) {
+        delta = {
+          tenantId: o.tenantId,
+          source: o.source,
+          subject: o.subject,
+          bucketStart: new Date(bucket),
+          count: 0,
+          errors: 0,
+          durationMs: 0,
+          tokens: 0,
+          costUsd: 0,
+          gaugeMax: 0,
+          hist: [],
+        };
+        deltas.set(key, delta);
+      }
+      if (o.gauge !== undefined) {
+        delta.gaugeMax = Math.max(delta.gaugeMax, o.gauge);
+        continue;
+      }
+      delta.count++;
+      if (o.failed) delta.errors++;
+      delta.tokens += o.tokens ?? 0;
+      delta.costUsd += o.costUsd ?? 0;
+      if (o.durationMs !== undefined) {
+        delta.durationMs += o.durationMs;
+        const bin = binOf(o.durationMs);
+        while (delta.hist.length <= bin) delta.hist.push(0);
+        delta.hist[bin]!++;
+      }
     }
-    if (o.gauge !== undefined) {
-      delta.gaugeMax = Math.max(delta.gaugeMax, o.gauge);
-      return;
-    }
-    delta.count++;
-    if (o.failed) delta.errors++;
-    delta.tokens += o.tokens ?? 0;
-    delta.costUsd += o.costUsd ?? 0;
-    if (o.durationMs !== undefined) {
-      delta.durationMs += o.durationMs;
-      const bin = binOf(o.durationMs);
-      while (delta.hist.length <= bin) delta.hist.push(0);
-      delta.hist[bin]!++;
-    }
+    return [...deltas.values()];
   }
 
   /** Writes what was collected; concurrent calls share one write at a time. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.pending.size === 0) return;
-      const batch = [...this.pending.values()];
-      this.pending = new Map();
-      try {
-        await addToRollups(this.db, batch);
-      } catch (error) {
-        console.error(
-          `Metric rollups could not be stored (${batch.length} buckets lost): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    });
-    return this.flushing;
+    return this.batcher.flush();
   }
 
   start(intervalMs = 5_000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.batcher.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
+  stop(): Promise<void> {
+    return this.batcher.close();
   }
 }

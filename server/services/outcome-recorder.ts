@@ -15,6 +15,7 @@ import type { LlmPort } from "@/engine/runtime/ports";
 import * as repo from "@/server/repositories/learning";
 import { findVersionsWithWorkflowText } from "@/server/repositories/workflow-versions";
 import { factsOf, forecastBatch } from "./learning-forecasts";
+import { Batcher } from "./batcher";
 import { createRunScorer, readSuccessMeasure } from "./success-measure";
 
 /** A finished run, as the executor reports it. */
@@ -83,10 +84,14 @@ const CHUNK = 100;
  * model) is recorded as an outcome but left out of the experiment.
  */
 export class OutcomeRecorder {
-  private pending: FinishedRun[] = [];
+  private readonly batcher = new Batcher<FinishedRun>({
+    write: (batch) => this.store(batch),
+    onError: (error, lost) =>
+      console.error(
+        `Run outcomes could not be stored (${lost.length} lost): ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  });
   private readonly profiles = new Map<string, VersionProfile>();
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -94,7 +99,7 @@ export class OutcomeRecorder {
   ) {}
 
   record(run: FinishedRun): void {
-    this.pending.push(run);
+    this.batcher.add(run);
   }
 
   private async profilesOf(versionIds: string[]): Promise<Map<string, VersionProfile>> {
@@ -114,19 +119,7 @@ export class OutcomeRecorder {
   }
 
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      if (this.pending.length === 0) return;
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.store(batch);
-      } catch (error) {
-        console.error(
-          `Run outcomes could not be stored (${batch.length} lost): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    });
-    return this.flushing;
+    return this.batcher.flush();
   }
 
   private async store(batch: FinishedRun[]) {
@@ -302,13 +295,10 @@ export class OutcomeRecorder {
   }
 
   start(intervalMs = 1_000): void {
-    this.timer ??= setInterval(() => void this.flush(), intervalMs);
-    this.timer.unref();
+    this.batcher.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
+  stop(): Promise<void> {
+    return this.batcher.close();
   }
 }
