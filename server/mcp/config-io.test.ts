@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_CATALOG } from "./builtin-catalog";
-import { parseMcpServersConfig, parseServerJsonText, toMcpServersConfig } from "./config-io";
+import {
+  fetchRegistryListings,
+  parseMcpServersConfig,
+  parseServerJsonText,
+  toMcpServersConfig,
+} from "./config-io";
 
 describe("importing catalog entries", () => {
   it("reads one server.json, a list, or a registry answer, and says what it skipped", () => {
@@ -123,5 +128,50 @@ describe("importing catalog entries", () => {
       identifier: "@modelcontextprotocol/server-github",
       version: "2025.4.8",
     });
+  });
+});
+
+describe("reading a registry", () => {
+  const page = (names: string[], nextCursor?: string) =>
+    Response.json({
+      servers: names.map((name) => ({
+        server: { name, description: "A server", version: "1.0.0" },
+        _meta: {
+          "io.modelcontextprotocol.registry/official": {
+            status: name.endsWith("old") ? "deprecated" : "active",
+            updatedAt: "2026-03-01T10:00:00Z",
+            isLatest: true,
+          },
+        },
+      })),
+      metadata: { count: names.length, ...(nextCursor ? { nextCursor } : {}) },
+    });
+
+  it("follows every cursor and keeps each server's status and update time", async () => {
+    const asked: URL[] = [];
+    const pages = [page(["io.example/a", "io.example/old"], "c1"), page(["io.example/b"])];
+    const result = await fetchRegistryListings("http://registry.test/base/", {
+      fetchImpl: async (url) => {
+        asked.push(new URL(String(url)));
+        return pages.shift()!;
+      },
+    });
+    expect(asked.map((u) => u.pathname)).toEqual(["/base/v0.1/servers", "/base/v0.1/servers"]);
+    expect(asked[1]?.searchParams.get("cursor")).toBe("c1");
+    expect(result.pages).toBe(2);
+    expect(result.entries.map((e) => [e.server.name, e.status])).toEqual([
+      ["io.example/a", "active"],
+      ["io.example/old", "deprecated"],
+      ["io.example/b", "active"],
+    ]);
+    expect(result.entries[0]?.updatedAt?.toISOString()).toBe("2026-03-01T10:00:00.000Z");
+  });
+
+  it("stops with a clear error on a cursor it was given before", async () => {
+    await expect(
+      fetchRegistryListings("http://registry.test", {
+        fetchImpl: async () => page(["io.example/a"], "same"),
+      }),
+    ).rejects.toThrow("gave a cursor it had given before");
   });
 });
