@@ -10,8 +10,9 @@
  * κ·workflow) / (n + κ), and so on up. κ is how many of its own runs a level's parent is worth,
  * which is what differs between tenants (do versions behave like the versions before them? do
  * workflows behave like similar tasks?), so it is learned, not fixed: every finished run scores a
- * grid of κ per level by how well each would have predicted it (log loss for success, absolute
- * log error for durations and tokens, discounted so old runs fade) and the best one is used. The
+ * grid of κ per level by how well the forecast each gives would have predicted it (log loss for
+ * success, absolute log error for durations and tokens, discounted so old runs fade) and the best
+ * one is used. The
  * interval is the log-scale spread (the version's own, pooled with its parents') times a scale
  * learned the same way, per situation (new workflow, new version, few runs, many), nudged after
  * every run so that 80 % of durations fall inside it (conformal calibration).
@@ -426,7 +427,10 @@ export function learnFromRun(
   return next;
 }
 
-/** Adds each strength's loss at each level that has runs, the levels above it as they are. */
+/**
+ * Adds each strength's loss at each level that has runs, the other levels' strengths as they are.
+ * Allocates one array per level scored: it runs for every finished run.
+ */
 function scoreStrengths(
   tuning: ForecastTuning,
   figure: Figure,
@@ -437,12 +441,38 @@ function scoreStrengths(
   const current = strengthsOf(tuning, figure);
   const losses = tuning.loss[figure];
   const scored = { ...losses };
+  const value = FIGURES[figure];
+  const top = topOf(levels, figure);
   for (const level of LEVELS) {
     if (levels[level].count === 0) continue;
-    scored[level] = STRENGTHS.map((strength, i) => {
-      const estimate = cascade(levels, figure, { ...current, [level]: strength })[level];
-      return losses[level][i]! * LOSS_DECAY + loss(estimate, actual);
-    });
+    const before = losses[level];
+    const after = new Array<number>(STRENGTHS.length);
+    for (let i = 0; i < STRENGTHS.length; i++) {
+      const strength = STRENGTHS[i]!;
+      // Judged by the forecast it gives (the version's estimate), so a level's pull is learned
+      // where it matters: a new workflow's runs for similar tasks, a new version's for the
+      // workflow's earlier versions, and hardly at all where the version's own runs decide.
+      const similar = shrink(
+        levels.similar,
+        value,
+        top,
+        level === "similar" ? strength : current.similar,
+      );
+      const workflow = shrink(
+        levels.workflow,
+        value,
+        similar,
+        level === "workflow" ? strength : current.workflow,
+      );
+      const version = shrink(
+        levels.version,
+        value,
+        workflow,
+        level === "version" ? strength : current.version,
+      );
+      after[i] = before[i]! * LOSS_DECAY + loss(version, actual);
+    }
+    scored[level] = after;
   }
   return scored;
 }
