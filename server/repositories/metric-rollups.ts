@@ -2,12 +2,8 @@ import { and, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { metricRollups, type RollupSource } from "@/db/schema";
 
-/** One bucket's additions, as the recorder collects them between flushes. */
-export interface RollupDelta {
-  tenantId: string;
-  source: RollupSource;
-  subject: string;
-  bucketStart: Date;
+/** What a rollup bucket sums up; also what the watcher adds up over one point of a series. */
+export interface RollupFigures {
   count: number;
   errors: number;
   durationMs: number;
@@ -15,6 +11,14 @@ export interface RollupDelta {
   costUsd: number;
   gaugeMax: number;
   hist: number[];
+}
+
+/** One bucket's additions, as the recorder collects them between flushes. */
+export interface RollupDelta extends RollupFigures {
+  tenantId: string;
+  source: RollupSource;
+  subject: string;
+  bucketStart: Date;
 }
 
 /**

@@ -2,19 +2,8 @@ import type { RollupSource } from "@/db/schema";
 import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
 import type { MetricPoint, SeriesKind } from "@/engine/anomaly/types";
 import type { AnomalySettingsRow } from "@/server/repositories/alerts";
-import type { RollupRow } from "@/server/repositories/metric-rollups";
+import type { RollupFigures, RollupRow } from "@/server/repositories/metric-rollups";
 import { quantileOfHist } from "./metric-recorder";
-
-/** Rollup rows summed over one point of a series. */
-export interface Aggregate {
-  count: number;
-  errors: number;
-  durationMs: number;
-  tokens: number;
-  costUsd: number;
-  gaugeMax: number;
-  hist: number[];
-}
 
 /** A series the watcher evaluates: which rollups it reads, at which resolution, and the value of a point. */
 export interface WatchedMetric {
@@ -34,11 +23,11 @@ export interface WatchedMetric {
    * cost is good news, and the way back after a spell must count as calm), "both" for volumes.
    */
   alertOn: "up" | "both";
-  value(a: Aggregate): number | null;
+  value(a: RollupFigures): number | null;
 }
 
-const p95 = (a: Aggregate) => quantileOfHist(a.hist, 0.95);
-const rate = (a: Aggregate) => (a.count ? a.errors / a.count : null);
+const p95 = (a: RollupFigures) => quantileOfHist(a.hist, 0.95);
+const rate = (a: RollupFigures) => (a.count ? a.errors / a.count : null);
 
 /** Every watched series (issue 8): per workflow, node kind, MCP server, tenant, and the queue. */
 export const WATCHED_METRICS: WatchedMetric[] = [
@@ -206,7 +195,7 @@ export const findWatchedMetric = (metric: string) =>
 export const resolutionMs = (m: WatchedMetric, bucketMs: number) =>
   m.resolution === "hour" ? Math.max(3_600_000, bucketMs) : bucketMs;
 
-const emptyAggregate = (): Aggregate => ({
+const emptyRollupFigures = (): RollupFigures => ({
   count: 0,
   errors: 0,
   durationMs: 0,
@@ -216,7 +205,7 @@ const emptyAggregate = (): Aggregate => ({
   hist: [],
 });
 
-function addInto(total: Aggregate, row: RollupRow) {
+function addInto(total: RollupFigures, row: RollupRow) {
   total.count += row.count;
   total.errors += row.errors;
   total.durationMs += row.durationMs;
@@ -237,12 +226,12 @@ export function pointsOf(
   from: number,
   until: number,
 ): MetricPoint[] {
-  const byStep = new Map<number, Aggregate>();
+  const byStep = new Map<number, RollupFigures>();
   for (const row of rows) {
     const at = Math.floor(row.bucketStart.getTime() / step) * step;
     if (at < from || at + step > until) continue;
     let total = byStep.get(at);
-    if (!total) byStep.set(at, (total = emptyAggregate()));
+    if (!total) byStep.set(at, (total = emptyRollupFigures()));
     addInto(total, row);
   }
   const points: MetricPoint[] = [];
