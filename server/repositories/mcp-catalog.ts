@@ -274,6 +274,23 @@ const withSearchText = (entry: CatalogEntryInsert) => ({
 const keptSearchText = sql`case when cardinality(excluded.tool_names) > 0 then excluded.search_text else trim(excluded.search_text || ' ' || lower(regexp_replace(array_to_string(${mcpCatalogEntries.toolNames}, ' '), '[^[:alnum:]]+', ' ', 'g'))) end`;
 const keptToolNames = sql`case when cardinality(excluded.tool_names) > 0 then excluded.tool_names else ${mcpCatalogEntries.toolNames} end`;
 
+/** What replacing a tenant's entry by name writes: all it was given, keeping the tool names known. */
+const replacedColumns = {
+  title: sql`excluded.title`,
+  description: sql`excluded.description`,
+  version: sql`excluded.version`,
+  category: sql`excluded.category`,
+  transport: sql`excluded.transport`,
+  source: sql`excluded.source`,
+  serverJson: sql`excluded.server_json`,
+  toolNames: keptToolNames,
+  searchText: keptSearchText,
+  registrySourceId: sql`excluded.registry_source_id`,
+  registryStatus: sql`excluded.registry_status`,
+  registryUpdatedAt: sql`excluded.registry_updated_at`,
+  updatedAt: sql`now()`,
+};
+
 /** Inserts or replaces a tenant's own entries by name. */
 export async function upsertTenantCatalogEntries(
   db: Db,
@@ -287,21 +304,7 @@ export async function upsertTenantCatalogEntries(
     .onConflictDoUpdate({
       target: [mcpCatalogEntries.ownerTenantId, mcpCatalogEntries.name],
       targetWhere: sql`${mcpCatalogEntries.ownerTenantId} is not null`,
-      set: {
-        title: sql`excluded.title`,
-        description: sql`excluded.description`,
-        version: sql`excluded.version`,
-        category: sql`excluded.category`,
-        transport: sql`excluded.transport`,
-        source: sql`excluded.source`,
-        serverJson: sql`excluded.server_json`,
-        toolNames: keptToolNames,
-        searchText: keptSearchText,
-        registrySourceId: sql`excluded.registry_source_id`,
-        registryStatus: sql`excluded.registry_status`,
-        registryUpdatedAt: sql`excluded.registry_updated_at`,
-        updatedAt: new Date(),
-      },
+      set: replacedColumns,
     })
     .returning();
 }
@@ -327,21 +330,7 @@ export async function upsertRegistryEntries(
       .onConflictDoUpdate({
         target: [e.ownerTenantId, e.name],
         targetWhere: sql`${e.ownerTenantId} is not null`,
-        set: {
-          title: sql`excluded.title`,
-          description: sql`excluded.description`,
-          version: sql`excluded.version`,
-          category: sql`excluded.category`,
-          transport: sql`excluded.transport`,
-          source: sql`excluded.source`,
-          serverJson: sql`excluded.server_json`,
-          toolNames: keptToolNames,
-          searchText: keptSearchText,
-          registrySourceId: sql`excluded.registry_source_id`,
-          registryStatus: sql`excluded.registry_status`,
-          registryUpdatedAt: sql`excluded.registry_updated_at`,
-          updatedAt: sql`now()`,
-        },
+        set: replacedColumns,
         setWhere: sql`${e.registryUpdatedAt} is distinct from excluded.registry_updated_at or ${e.registryStatus} is distinct from excluded.registry_status or ${e.registrySourceId} is distinct from excluded.registry_source_id`,
       })
       .returning({ isNew: sql<boolean>`(xmax = 0)` });
