@@ -122,9 +122,11 @@ test("an owner cancels a running run from the run page, and the steps after it n
   test.slow();
   // The slow demo workflow's steps are long operations on the offline Everything MCP server.
   await signIn(page, OWNER, "/marketplace");
+  // The catalog may hold thousands of synced entries (the registry spec): find it by name.
+  await page.getByLabel("Search servers").fill("Everything");
   await page
     .getByRole("list", { name: "MCP servers" })
-    .getByRole("link", { name: "Everything" })
+    .getByRole("link", { name: "Everything", exact: true })
     .click();
   await expect(page.getByRole("heading", { name: "Everything", level: 1 })).toBeVisible();
   await page.getByRole("button", { name: "Install" }).click();

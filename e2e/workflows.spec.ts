@@ -47,6 +47,8 @@ test("an owner creates, renames and deletes a workflow; a duplicate name is refu
 
 test("a viewer sees workflows but cannot create one, nor open the audit log", async ({ page }) => {
   await signIn(page, VIEWER);
+  // Other specs' workflows come first in the list (newest first): find the demo by name.
+  await page.getByLabel("Search workflows").fill("Research a topic");
   await expect(page.getByText("Research a topic and write a brief")).toBeVisible();
   await expect(page.getByRole("button", { name: "New workflow" })).toBeDisabled();
   await expect(page.getByRole("button", { name: /Actions for/ })).toHaveCount(0);
