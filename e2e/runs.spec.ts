@@ -2,7 +2,9 @@ import { expect, test, type Page } from "@playwright/test";
 import { OWNER, signIn, VIEWER } from "./helpers";
 
 async function openRunDialog(page: Page, workflow: string) {
-  await page.getByRole("button", { name: `Run ${workflow}` }).click();
+  // Other specs' workflows come first in the list (newest first): find the demo by name.
+  await page.getByLabel("Search workflows").fill(workflow);
+  await page.getByRole("button", { name: `Run ${workflow}`, exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `Run “${workflow}”` });
   await expect(dialog).toBeVisible();
   return dialog;
