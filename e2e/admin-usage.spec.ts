@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn, VIEWER } from "./helpers";
+import { findWorkflow, OWNER, signIn, VIEWER } from "./helpers";
 
 const provider = (page: Page, name: string) => page.getByRole("region", { name, exact: true });
 
@@ -8,6 +8,7 @@ test("after a run, the usage page shows it by workflow and member, and the billi
   page,
 }) => {
   await signIn(page, OWNER);
+  await findWorkflow(page, "Welcome a new teammate");
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
   await dialog.getByLabel("name", { exact: true }).fill("Grace");

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn, trpc, VIEWER } from "./helpers";
+import { findWorkflow, OWNER, signIn, trpc, VIEWER } from "./helpers";
 
 /**
  * Duplicates the offline demo and opens the copy's canvas: this test's own workflow, with no
@@ -9,6 +9,7 @@ import { OWNER, signIn, trpc, VIEWER } from "./helpers";
  */
 async function openCopyOfDemo(page: Page): Promise<string> {
   await signIn(page, OWNER);
+  await findWorkflow(page, "Welcome a new teammate");
   await page
     .getByRole("button", { name: "Actions for Welcome a new teammate", exact: true })
     .click();

@@ -26,6 +26,17 @@ export async function signIn(
   await expect(page.getByRole("navigation", { name: "Main", exact: true })).toBeVisible();
 }
 
+/**
+ * Narrows the workflows list (the page signIn lands on) to one workflow by its name. The list is
+ * newest first and paginated, so in the full suite other specs' workflows push the demo's off the
+ * first page: a person would search, and so do the tests.
+ */
+export async function findWorkflow(page: Page, name: string) {
+  await page.getByLabel("Search workflows").fill(name);
+  const list = page.getByRole("list", { name: "Workflows", exact: true });
+  await expect(list.getByRole("link", { name, exact: true })).toBeVisible();
+}
+
 export async function openUserMenu(page: Page) {
   await page.getByRole("button", { name: "User menu" }).click();
 }

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { OWNER, signIn, testWithoutConsoleErrors } from "./helpers";
+import { findWorkflow, OWNER, signIn, testWithoutConsoleErrors } from "./helpers";
 
 /** The pages must not log errors (a React warning, a request the UI did not handle). */
 const test = testWithoutConsoleErrors();
@@ -51,6 +51,7 @@ test("an owner sees the run's prediction, rates the finished run, and finds it c
   page,
 }) => {
   await signIn(page, OWNER);
+  await findWorkflow(page, "Welcome a new teammate");
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
   // Other tests may have run it before: either an estimate or the note that there is none yet.

@@ -1,9 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn, VIEWER } from "./helpers";
+import { findWorkflow, OWNER, signIn, VIEWER } from "./helpers";
 
 async function openRunDialog(page: Page, workflow: string) {
-  // Other specs' workflows come first in the list (newest first): find the demo by name.
-  await page.getByLabel("Search workflows").fill(workflow);
+  await findWorkflow(page, workflow);
   await page.getByRole("button", { name: `Run ${workflow}`, exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `Run “${workflow}”` });
   await expect(dialog).toBeVisible();
@@ -81,7 +80,7 @@ test("a run of an LLM workflow fails with LLM_NOT_CONFIGURED and offers a retry"
 
 test("a viewer sees runs and analytics but no Run, Cancel or Retry", async ({ page }) => {
   await signIn(page, VIEWER);
-  await expect(page.getByText("Welcome a new teammate")).toBeVisible();
+  await findWorkflow(page, "Welcome a new teammate");
   await expect(page.getByRole("button", { name: /^Run / })).toHaveCount(0);
   await page.goto("/runs");
   const runs = page.getByRole("list", { name: "Runs", exact: true });

@@ -1,10 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { findWorkflow, OWNER, signIn } from "./helpers";
 
 test("an owner re-runs one step of a finished run with edited inputs and sees the new output beside the old, with what changed", async ({
   page,
 }) => {
   await signIn(page, OWNER);
+  await findWorkflow(page, "Welcome a new teammate");
   await page.getByRole("button", { name: "Run Welcome a new teammate" }).click();
   const dialog = page.getByRole("dialog", { name: "Run “Welcome a new teammate”" });
   await dialog.getByLabel("name", { exact: true }).fill("Ada");

@@ -6,11 +6,12 @@ import {
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { expect, test, type Page } from "@playwright/test";
-import { OWNER, signIn } from "./helpers";
+import { findWorkflow, OWNER, signIn } from "./helpers";
 
 /** Duplicates the offline demo and opens the copy's canvas: this test's own workflow. */
 async function openCopyOfDemo(page: Page): Promise<string> {
   await signIn(page, OWNER);
+  await findWorkflow(page, "Welcome a new teammate");
   await page
     .getByRole("button", { name: "Actions for Welcome a new teammate", exact: true })
     .click();
