@@ -32,6 +32,9 @@ export default defineConfig({
           include: ["{engine,server,db,components,scripts}/**/*.test.{ts,tsx}"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
+          // A timeout catches a hang, not slowness: the leave-writers-out and 5,000-entry registry
+          // tests take 1-3 s alone and timed out at the default 5 s on a loaded 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {
