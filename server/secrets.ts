@@ -1,7 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { eq, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { llmProviderSettings, mcpInstallations, workflowTriggers } from "@/db/schema";
+import {
+  llmProviderSettings,
+  mcpInstallations,
+  mcpOAuthConnections,
+  workflowTriggers,
+} from "@/db/schema";
 import { getAppSecretKey, getEnv } from "./env";
 
 /**
@@ -121,6 +126,33 @@ const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
         .set({ apiKeyEncrypted: value })
         .where(eq(llmProviderSettings.id, id)),
   },
+  {
+    name: "mcp_oauth_connections.tokens_encrypted",
+    list: (db) =>
+      db
+        .select({ id: mcpOAuthConnections.id, value: mcpOAuthConnections.tokensEncrypted })
+        .from(mcpOAuthConnections),
+    write: (db, id, value) =>
+      db
+        .update(mcpOAuthConnections)
+        .set({ tokensEncrypted: value })
+        .where(eq(mcpOAuthConnections.id, id)),
+  },
+  {
+    name: "mcp_oauth_connections.client_secret_encrypted",
+    list: (db) =>
+      db
+        .select({ id: mcpOAuthConnections.id, value: mcpOAuthConnections.clientSecretEncrypted })
+        .from(mcpOAuthConnections)
+        .where(isNotNull(mcpOAuthConnections.clientSecretEncrypted)),
+    write: (db, id, value) =>
+      db
+        .update(mcpOAuthConnections)
+        .set({ clientSecretEncrypted: value })
+        .where(eq(mcpOAuthConnections.id, id)),
+  },
+  // mcp_oauth_flows (PKCE verifiers) are left out: they live ten minutes, and a flow under the
+  // previous key still decrypts while APP_SECRET_KEY_PREVIOUS is set.
   {
     name: "workflow_triggers.secret_encrypted",
     list: (db) =>

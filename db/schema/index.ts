@@ -8,3 +8,4 @@ export * from "./learning";
 export * from "./triggers";
 export * from "./evaluations";
 export * from "./publish-gates";
+export * from "./mcp-oauth";

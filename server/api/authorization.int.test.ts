@@ -122,6 +122,10 @@ const SAMPLES: Record<string, Sample> = {
   "mcp.listChecks": "derived",
   "mcp.listTools": "derived",
   "mcp.runTool": "derived",
+  "mcpOAuth.status": "derived",
+  "mcpOAuth.connect": "derived",
+  "mcpOAuth.finish": () => ({ state: "s".repeat(43), code: "code" }),
+  "mcpOAuth.disconnect": "derived",
 
   "mcpTool.list": "derived",
   "mcpTool.get": (fx) => ({ workflowId: fx.workflowId }),

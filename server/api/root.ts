@@ -8,6 +8,7 @@ import { evaluationRouter } from "./routers/evaluation";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
+import { mcpOAuthRouter } from "./routers/mcp-oauth";
 import { mcpToolRouter } from "./routers/mcp-tool";
 import { memberRouter } from "./routers/member";
 import { platformRouter } from "./routers/platform";
@@ -26,6 +27,8 @@ export const appRouter = router({
   workflow: workflowRouter,
   audit: auditRouter,
   mcp: mcpRouter,
+  /** OAuth sign-ins of remote MCP installations (never their tokens). */
+  mcpOAuth: mcpOAuthRouter,
   /** Workflows exposed as tools of the tenant's MCP endpoint, /api/mcp. */
   mcpTool: mcpToolRouter,
   run: runRouter,

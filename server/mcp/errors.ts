@@ -21,6 +21,8 @@ export const MCP_ERROR_CODES = [
   "SERVER_CRASHED",
   /** The server answered something that is not MCP. */
   "PROTOCOL_ERROR",
+  /** The server needs an OAuth sign-in (Connect) or a new one (Reconnect); the message says which. */
+  "AUTH_REQUIRED",
 ] as const;
 export type McpErrorCode = (typeof MCP_ERROR_CODES)[number];
 

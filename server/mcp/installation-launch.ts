@@ -1,3 +1,4 @@
+import type { Db } from "@/db/client";
 import { ServerJsonSchema } from "@/engine/schema/catalog";
 import type { CatalogEntryRow } from "@/server/repositories/mcp-catalog";
 import type { InstallationRow } from "@/server/repositories/mcp-installations";
@@ -5,6 +6,7 @@ import { decryptSecret } from "@/server/secrets";
 import { McpToolError } from "./errors";
 import type { LaunchSpec } from "./launch";
 import { buildLaunchSpec, type InstallValues } from "./launch-spec";
+import { oauthAuthorizer } from "./oauth-tokens";
 
 /** Decrypts an installation's secret inputs; only ever used to start the server. */
 export function secretValuesOf(
@@ -14,8 +16,15 @@ export function secretValuesOf(
   return JSON.parse(decryptSecret(installation.secretsEncrypted)) as InstallValues;
 }
 
-/** How to run a tenant's installation: its catalog entry with its values and decrypted secrets. */
-export function launchSpecOf(installation: InstallationRow, entry: CatalogEntryRow): LaunchSpec {
+/**
+ * How to run a tenant's installation: its catalog entry with its values and decrypted secrets.
+ * Given `db`, a remote server's requests carry its OAuth connection's token, when it has one.
+ */
+export function launchSpecOf(
+  installation: InstallationRow,
+  entry: CatalogEntryRow,
+  options: { db?: Db } = {},
+): LaunchSpec {
   const parsed = ServerJsonSchema.safeParse(entry.serverJson);
   if (!parsed.success) {
     throw new McpToolError(
@@ -34,7 +43,14 @@ export function launchSpecOf(installation: InstallationRow, entry: CatalogEntryR
       { server: installation.name },
     );
   }
-  return buildLaunchSpec(parsed.data, { ...installation.config, ...secrets }, installation.name);
+  const spec = buildLaunchSpec(
+    parsed.data,
+    { ...installation.config, ...secrets },
+    installation.name,
+  );
+  return spec.transport !== "stdio" && options.db
+    ? { ...spec, authorizer: oauthAuthorizer(options.db, installation) }
+    : spec;
 }
 
 /** The pool key of an installation: its id, so two tenants never share a process. */

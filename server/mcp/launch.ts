@@ -17,7 +17,53 @@ export type LaunchSpec =
       env: Record<string, string>;
       cwd?: string;
     }
-  | { transport: "streamable-http" | "sse"; url: string; headers: Record<string, string> };
+  | {
+      transport: "streamable-http" | "sse";
+      url: string;
+      headers: Record<string, string>;
+      /** Credentials added to each request (an OAuth connection's bearer token); see authorizedFetch. */
+      authorizer?: RequestAuthorizer;
+    };
+
+/**
+ * Adds an Authorization header to each HTTP request of a remote server, so tokens that change
+ * (refreshed OAuth tokens) never enter the spec or its fingerprint (only `id` does).
+ */
+export type RequestAuthorizer = {
+  readonly id: string;
+  /**
+   * The header value for the next request, or null to send none. `renew` after the server
+   * refused the last one (401): refresh now, or throw (AUTH_REQUIRED) when no sign-in can be had.
+   */
+  authorization(options: { renew: boolean }): Promise<string | null>;
+  /** The server refused even a renewed token: throws AUTH_REQUIRED, saying what to do. */
+  refused(): Promise<never>;
+};
+
+/** fetch with the authorizer's header; a 401 renews the token once and tries again. */
+export function authorizedFetch(
+  authorizer: RequestAuthorizer,
+  base: typeof fetch = fetch,
+): typeof fetch {
+  const send = (
+    input: string | URL | Request,
+    init: RequestInit | undefined,
+    value: string | null,
+  ) => {
+    const headers = new Headers(init?.headers);
+    if (value) headers.set("authorization", value);
+    return base(input, { ...init, headers });
+  };
+  return async (input, init) => {
+    const first = await send(input, init, await authorizer.authorization({ renew: false }));
+    if (first.status !== 401) return first;
+    await first.body?.cancel();
+    const second = await send(input, init, await authorizer.authorization({ renew: true }));
+    if (second.status !== 401) return second;
+    await second.body?.cancel();
+    return authorizer.refused();
+  };
+}
 
 function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
@@ -85,18 +131,22 @@ export function createTransport(spec: LaunchSpec): Transport {
     case "streamable-http":
       return new StreamableHTTPClientTransport(new URL(spec.url), {
         requestInit: { headers: spec.headers },
+        ...(spec.authorizer ? { fetch: authorizedFetch(spec.authorizer) } : {}),
       });
-    case "sse":
+    case "sse": {
+      const send = spec.authorizer ? authorizedFetch(spec.authorizer) : fetch;
       return new SSEClientTransport(new URL(spec.url), {
         requestInit: { headers: spec.headers },
+        ...(spec.authorizer ? { fetch: send } : {}),
         eventSourceInit: {
           fetch: (url, init) =>
-            fetch(url, {
+            send(url, {
               ...init,
               headers: { ...spec.headers, ...(init?.headers as Record<string, string>) },
             }),
         },
       });
+    }
   }
 }
 

@@ -53,7 +53,10 @@ export function createMcpToolPort(options: {
             `The MCP server "${server}" has no catalog entry`,
             false,
           );
-        return { key: poolKeyOf(installation), spec: launchSpecOf(installation, entry) };
+        return {
+          key: poolKeyOf(installation),
+          spec: launchSpecOf(installation, entry, { db: options.db }),
+        };
       })();
       found.catch(() => resolved.delete(server));
       resolved.set(server, found);

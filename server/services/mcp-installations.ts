@@ -300,7 +300,7 @@ export async function listInstallationTools(ctx: TenantContext, id: string) {
       tools: await getMcpPool().listTools(
         poolKeyOf(installation),
         installation.name,
-        launchSpecOf(installation, entry),
+        launchSpecOf(installation, entry, { db: ctx.db }),
       ),
     };
   } catch (error) {
@@ -330,7 +330,7 @@ export async function runInstallationTool(
   let answer: ToolRunAnswer | null = null;
   let refused: McpToolError | null = null;
   try {
-    const spec = launchSpecOf(installation, entry);
+    const spec = launchSpecOf(installation, entry, { db: ctx.db });
     const result = await getMcpPool().callTool(
       poolKeyOf(installation),
       installation.name,

@@ -1,0 +1,200 @@
+import type { Db } from "@/db/client";
+import * as repo from "@/server/repositories/mcp-oauth";
+import type { OAuthConnectionRow } from "@/server/repositories/mcp-oauth";
+import { decryptSecret, encryptSecret } from "@/server/secrets";
+import { McpToolError } from "./errors";
+import type { RequestAuthorizer } from "./launch";
+import { refreshTokens, type ClientChoice } from "./oauth";
+
+/**
+ * Bearer tokens for the requests to a remote installation, from its stored OAuth connection:
+ * decrypted only here, refreshed before they expire, never written anywhere but the encrypted
+ * column. Processes that refresh at once settle it by the row's version (compare-and-set): a
+ * loser reads the winner's tokens instead of spending its (by then rotated) refresh token.
+ */
+
+export type StoredTokens = {
+  access_token: string;
+  refresh_token?: string;
+  token_type: string;
+  scope?: string;
+};
+
+/** A token is refreshed when less than this remains, or half its lifetime for short-lived ones. */
+export const REFRESH_MARGIN_MS = 60_000;
+/** How long a process trusts its copy before it reads the row again (a disconnect elsewhere). */
+const CACHE_MS = 30_000;
+
+type Cached = { version: number; header: string; refreshAt: number; readAt: number };
+// On globalThis: a built app has one copy of this module per bundle (the worker's, the routes').
+const globalForTokens = globalThis as unknown as {
+  mcpOAuthTokens?: { cache: Map<string, Cached>; refreshing: Map<string, Promise<string>> };
+};
+globalForTokens.mcpOAuthTokens ??= { cache: new Map(), refreshing: new Map() };
+const { cache, refreshing } = globalForTokens.mcpOAuthTokens;
+
+/** Forgets this process's copies (after connect or disconnect here; tests). */
+export function forgetCachedTokens(installationId?: string) {
+  if (installationId) cache.delete(installationId);
+  else cache.clear();
+}
+
+export function encryptTokens(tokens: StoredTokens): string {
+  const { access_token, refresh_token, token_type, scope } = tokens;
+  return encryptSecret(
+    JSON.stringify({
+      access_token,
+      token_type,
+      ...(refresh_token ? { refresh_token } : {}),
+      ...(scope ? { scope } : {}),
+    }),
+  );
+}
+
+/** When to refresh: REFRESH_MARGIN_MS before expiry, or halfway for a token living under two margins. */
+export function refreshAtOf(row: Pick<OAuthConnectionRow, "expiresAt" | "issuedAt">): number {
+  if (!row.expiresAt) return Number.POSITIVE_INFINITY;
+  const expires = row.expiresAt.getTime();
+  const lifetime = expires - row.issuedAt.getTime();
+  return expires - Math.min(REFRESH_MARGIN_MS, Math.max(0, lifetime / 2));
+}
+
+export function clientOf(
+  row: Pick<OAuthConnectionRow, "clientId" | "clientKind" | "clientSecretEncrypted">,
+): ClientChoice {
+  return {
+    clientId: row.clientId,
+    kind: row.clientKind,
+    clientSecret: row.clientSecretEncrypted ? decryptSecret(row.clientSecretEncrypted) : null,
+  };
+}
+
+export const authRequired = (server: string, reason: string) =>
+  new McpToolError("AUTH_REQUIRED", `${server}: ${reason}`, { server });
+
+const RECONNECT =
+  "its OAuth sign-in has expired and could not be renewed: an admin opens the server's installation page and presses Reconnect";
+const CONNECT =
+  "the server asks for an OAuth sign-in: an admin opens the server's installation page and presses Connect";
+
+const headerOf = (tokens: StoredTokens) =>
+  `${/^bearer$/i.test(tokens.token_type) || !tokens.token_type ? "Bearer" : tokens.token_type} ${tokens.access_token}`;
+
+/**
+ * The authorizer a remote installation's launch spec carries. Without a connection row it adds
+ * nothing (a server without OAuth); a 401 then says how to connect. With one it sends the access
+ * token, refreshing first when it is due; a failed refresh marks the connection `reconnect` and
+ * every call says so until someone signs in again.
+ */
+export function oauthAuthorizer(
+  db: Db,
+  installation: { id: string; tenantId: string; name: string },
+  options: { now?: () => number; fetchFn?: typeof fetch } = {},
+): RequestAuthorizer {
+  const now = options.now ?? Date.now;
+  const server = installation.name;
+
+  async function refresh(row: OAuthConnectionRow): Promise<string> {
+    const tokens = JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens;
+    if (!tokens.refresh_token)
+      return markReconnect(row, "the access token expired and no refresh token was issued");
+    let fresh;
+    try {
+      fresh = await refreshTokens(
+        row.discovery,
+        clientOf(row),
+        tokens.refresh_token,
+        options.fetchFn,
+      );
+    } catch (error) {
+      const again = await repo.findConnection(db, installation.tenantId, installation.id);
+      // Another process refreshed first: its tokens are the ones to use.
+      if (again && again.version !== row.version && again.status === "connected")
+        return headerFor(again);
+      const message = error instanceof Error ? error.message : String(error);
+      // The authorization server is away: a token that has not expired yet still works.
+      if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|HTTP 5\d\d/i.test(message)) {
+        if (row.expiresAt && row.expiresAt.getTime() > now()) return headerOf(tokens);
+        throw new McpToolError(
+          "CONNECT_FAILED",
+          `${server}: its OAuth token could not be renewed (${message.slice(0, 200)}); trying again later`,
+          { server },
+        );
+      }
+      return markReconnect(row, `refreshing the token failed: ${message.slice(0, 300)}`);
+    }
+    const issued = now();
+    const next: StoredTokens = {
+      access_token: fresh.access_token,
+      token_type: fresh.token_type,
+      // A server that does not rotate refresh tokens keeps the one we had.
+      ...(fresh.refresh_token || tokens.refresh_token
+        ? { refresh_token: fresh.refresh_token ?? tokens.refresh_token }
+        : {}),
+      ...(fresh.scope ? { scope: fresh.scope } : {}),
+    };
+    const updated = await repo.updateConnectionIfVersion(db, row.id, row.version, {
+      tokensEncrypted: encryptTokens(next),
+      issuedAt: new Date(issued),
+      expiresAt: fresh.expires_in ? new Date(issued + fresh.expires_in * 1000) : null,
+      status: "connected",
+      lastError: null,
+    });
+    if (updated) return headerFor(updated);
+    const winner = await repo.findConnection(db, installation.tenantId, installation.id);
+    if (winner?.status === "connected") return headerFor(winner);
+    throw authRequired(server, RECONNECT);
+  }
+
+  async function markReconnect(row: OAuthConnectionRow, why: string): Promise<never> {
+    await repo.updateConnectionIfVersion(db, row.id, row.version, {
+      status: "reconnect",
+      lastError: why,
+    });
+    cache.delete(installation.id);
+    throw authRequired(server, RECONNECT);
+  }
+
+  /** The header for a row, refreshing first when it is due. */
+  async function headerFor(row: OAuthConnectionRow, force = false): Promise<string> {
+    if (row.status === "reconnect") throw authRequired(server, RECONNECT);
+    const refreshAt = refreshAtOf(row);
+    if (force || now() >= refreshAt) return refreshOnce(row);
+    const header = headerOf(JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens);
+    cache.set(installation.id, { version: row.version, header, refreshAt, readAt: now() });
+    return header;
+  }
+
+  /** One refresh at a time per installation in this process; callers meanwhile share it. */
+  function refreshOnce(row: OAuthConnectionRow): Promise<string> {
+    let pending = refreshing.get(installation.id);
+    if (!pending) {
+      pending = refresh(row).finally(() => refreshing.delete(installation.id));
+      refreshing.set(installation.id, pending);
+    }
+    return pending;
+  }
+
+  return {
+    id: `oauth:${installation.id}`,
+    async authorization({ renew }) {
+      const cached = cache.get(installation.id);
+      const at = now();
+      if (!renew && cached && at < cached.refreshAt && at - cached.readAt < CACHE_MS)
+        return cached.header;
+      const row = await repo.findConnection(db, installation.tenantId, installation.id);
+      if (!row) {
+        cache.delete(installation.id);
+        if (renew) throw authRequired(server, CONNECT);
+        return null;
+      }
+      // A 401 to the token we just read: refresh, unless another process already did.
+      return headerFor(row, renew && (cached === undefined || cached.version === row.version));
+    },
+    async refused() {
+      const row = await repo.findConnection(db, installation.tenantId, installation.id);
+      if (!row) throw authRequired(server, CONNECT);
+      return markReconnect(row, "the server refused a freshly renewed token");
+    },
+  };
+}
