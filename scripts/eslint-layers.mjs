@@ -135,5 +135,10 @@ export const layerPolicies = {
       from: from("e2e"),
       allow: { to: to("server", { fileInternalPath: "mcp/testing/registry-*" }) },
     },
+    // And a local OAuth authorization server with the MCP server it protects.
+    {
+      from: from("e2e"),
+      allow: { to: to("server", { fileInternalPath: "mcp/testing/oauth-*" }) },
+    },
   ],
 };

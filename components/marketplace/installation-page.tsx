@@ -12,6 +12,7 @@ import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/u
 import { CheckButton } from "./check-button";
 import { CheckHistory } from "./check-history";
 import { InstallDialog } from "./install-dialog";
+import { OAuthConnection } from "./oauth-connection";
 import { StatusBadge } from "./status-badge";
 import { ToolRunner } from "./tool-runner";
 import { dateFormat, type CheckReport } from "./types";
@@ -106,6 +107,7 @@ export function InstallationPage({ id }: { id: string }) {
           )}
         </section>
         <div className="space-y-8">
+          <OAuthConnection installationId={data.id} />
           <section aria-labelledby="config-heading" className="space-y-3">
             <h2 id="config-heading" className="text-lg font-semibold">
               Configuration
