@@ -19,8 +19,11 @@
  */
 import { padCatalog } from "../engine/autonomy/__fixtures__/catalog";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
-import type { LinearModel } from "../engine/autonomy/linear-model";
-import { trainTaskModels, type LabelledTask } from "../engine/autonomy/train-task-models";
+import {
+  trainTaskModels,
+  type LabelledTask,
+  type TaskModels,
+} from "../engine/autonomy/train-task-models";
 import { decidePattern } from "../engine/autonomy/decide-pattern";
 import { planWorkflow } from "../engine/autonomy/plan-workflow";
 import {
@@ -60,18 +63,14 @@ function measureUs(calls: number, run: (i: number) => unknown, batches = 31, war
 
 type Score = { tasks: number; recall: number; accuracy: number; noServerPrecision: number };
 
-function score(
-  tasks: readonly LabelledTask[],
-  index: DiscoveryIndex,
-  patternModel?: LinearModel,
-): Score {
+function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: TaskModels): Score {
   let found = 0;
   let wanted = 0;
   let correct = 0;
   let none = 0;
   let noneKept = 0;
   for (const { task, servers, pattern } of tasks) {
-    const features = analyzeTask(task);
+    const features = analyzeTask(task, models);
     const listed = discoverServers(index, features)
       .candidates.map((s) => s.shortName)
       .slice(0, 3);
@@ -81,8 +80,7 @@ function score(
       none++;
       if (listed.length === 0) noneKept++;
     }
-    if (decidePattern(features, patternModel ? { model: patternModel } : {}).pattern === pattern)
-      correct++;
+    if (decidePattern(features, { model: models.patterns }).pattern === pattern) correct++;
   }
   return {
     tasks: tasks.length,
@@ -109,10 +107,9 @@ function crossWriter(
     const tasks = writers[held] as LabelledTask[];
     const paddedRecall =
       held === "dev"
-        ? score(tasks, buildDiscoveryIndex(padded, { model: models.servers }), models.patterns)
-            .recall
+        ? score(tasks, buildDiscoveryIndex(padded, { model: models.servers }), models).recall
         : Number.NaN;
-    out[held] = { ...score(tasks, index, models.patterns), paddedRecall };
+    out[held] = { ...score(tasks, index, models), paddedRecall };
   }
   return out;
 }

@@ -3,7 +3,7 @@
  *
  *   npm run -s autonomy -- analyze < tasks.jsonl   one line per task: {"task","servers","pattern"}
  *   npm run -s autonomy -- plan < tasks.jsonl      one line per task: the proposal with its document
- *   npm run -s autonomy -- train                   retrains the pattern and server models from the
+ *   npm run -s autonomy -- train                   retrains the capability, pattern and server models from the
  *                                                  labelled corpus into engine/autonomy/models/
  *
  * Input: JSON lines `{"task": "..."}`. Output: only JSON lines on stdout, in input order; a bad
@@ -35,7 +35,7 @@ const USAGE = `usage: npm run -s autonomy -- <analyze|plan> < tasks.jsonl
        npm run -s autonomy -- train
   analyze  one JSON line per task: {"task": "...", "servers": ["filesystem", ...], "pattern": "chain"}
   plan     one JSON line per task: the pattern, servers, reasons and the workflow document
-  train    retrain the pattern and server models from every writer's labelled tasks
+  train    retrain the capability, pattern and server models from every writer's labelled tasks
 input: JSON lines {"task": "..."}
 `;
 
@@ -45,10 +45,12 @@ function train(): number {
   const tasks = Object.values(writers).flat();
   const models = trainTaskModels(tasks, buildDiscoveryIndex(builtinEntries(), { model: null }));
   const folder = join(__dirname, "../engine/autonomy/models");
+  writeFileSync(join(folder, "capabilities.json"), `${JSON.stringify(models.capabilities)}\n`);
   writeFileSync(join(folder, "patterns.json"), `${JSON.stringify(models.patterns)}\n`);
   writeFileSync(join(folder, "servers.json"), `${JSON.stringify(models.servers)}\n`);
   process.stderr.write(
     `trained on ${tasks.length} tasks from ${Object.keys(writers).length} writers: ` +
+      `${Object.keys(models.capabilities.weights).length} capability, ` +
       `${Object.keys(models.patterns.weights).length} pattern and ` +
       `${Object.keys(models.servers.weights).length} server features\n`,
   );

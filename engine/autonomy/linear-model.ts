@@ -151,21 +151,36 @@ function compile(model: LinearModel): CompiledModel {
  */
 export function predictLinear(model: LinearModel, features: readonly string[]): number[] {
   const { k, bias, weights } = compile(model);
-  const rows: Float64Array[] = [];
-  for (const feature of features) {
-    const row = weights.get(feature);
-    if (row) rows.push(row);
+  // One pass: sum the known features' rows, then scale by their count as in training.
+  const sum = new Float64Array(k);
+  let known = 0;
+  for (let f = 0; f < features.length; f++) {
+    const row = weights.get(features[f] as string);
+    if (row === undefined) continue;
+    known++;
+    for (let c = 0; c < k; c++) sum[c] = (sum[c] as number) + (row[c] as number);
   }
-  // The same scaling as in training, over the features the model was trained with.
-  const value = rows.length ? 1 / Math.sqrt(rows.length) : 0;
-  const z = Array.from(bias);
-  for (const row of rows)
-    for (let c = 0; c < k; c++) z[c] = (z[c] as number) + (row[c] as number) * value;
-  if (model.kind === "one-vs-rest") return z.map((x) => 1 / (1 + Math.exp(-x)));
-  const max = Math.max(...z);
-  const exp = z.map((x) => Math.exp(x - max));
-  const sum = exp.reduce((a, b) => a + b, 0);
-  return exp.map((x) => x / sum);
+  const value = known ? 1 / Math.sqrt(known) : 0;
+  const out = new Array<number>(k);
+  if (model.kind === "one-vs-rest") {
+    for (let c = 0; c < k; c++)
+      out[c] = 1 / (1 + Math.exp(-((bias[c] as number) + (sum[c] as number) * value)));
+    return out;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) {
+    const z = (bias[c] as number) + (sum[c] as number) * value;
+    out[c] = z;
+    if (z > max) max = z;
+  }
+  let total = 0;
+  for (let c = 0; c < k; c++) {
+    const e = Math.exp((out[c] as number) - max);
+    out[c] = e;
+    total += e;
+  }
+  for (let c = 0; c < k; c++) out[c] = (out[c] as number) / total;
+  return out;
 }
 
 /** A feature's weight for one label (0 when the model does not know it). */

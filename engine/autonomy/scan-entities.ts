@@ -1,13 +1,12 @@
-import type { CapabilitySlot } from "./task-lexicon";
 import type { TaskEntity } from "./vocabulary";
 
 /**
  * Entities in a task's (lower-cased) text: URLs, file names, paths, database files, SQL and
- * repositories, each adding weight to the capability it implies. One global regex, run only when
- * the text has a "/" or an inner "." (every entity has one), so most plain tasks skip it.
+ * repositories. These are patterns of the text, not of meaning: what an entity implies for the
+ * servers and the pattern is learned (its kind is a feature of the models) and retrieved (its kind
+ * adds words to the discovery query). One global regex, run only when the text has a "/" or an
+ * inner "." (every entity but SQL has one), so most plain tasks skip it.
  */
-
-type AddWeight = (slot: number, weight: number, at: number) => void;
 
 const ENTITY_RE =
   /(https?:\/\/[^\s"'<>)\],]+)|\b((?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|ai|app|co|edu|gov|info|eu|uk|de|fr)(?:\/[^\s"'<>)\],]*)?)(?![\w.])|((?:~|\.{1,2})?\/?(?:[\w.-]+\/)+[\w.-]*)|\b([\w-]+\.([a-z0-9]{1,8}))\b|(?<![\w.])\.([a-z][a-z0-9]{0,7})\b/g;
@@ -120,37 +119,52 @@ function extensionOf(value: string): string {
   return dot > 0 && dot > value.lastIndexOf("/") ? value.slice(dot + 1) : "";
 }
 
-function addUrl(
-  url: string,
-  at: number,
-  add: AddWeight,
-  slots: ReadonlyMap<CapabilitySlot, number>,
-  entities: TaskEntity[],
-): void {
+/** Hosts whose URLs name a repository (owner/name). */
+const CODE_HOSTS = new Set(["github.com", "gitlab.com", "bitbucket.org"]);
+/** Words that make a bare "owner/name" a repository rather than a folder. */
+const CODE_WORDS = new Set([
+  "github",
+  "gitlab",
+  "bitbucket",
+  "repo",
+  "repos",
+  "repository",
+  "repositories",
+  "pr",
+  "prs",
+  "commit",
+  "commits",
+  "branch",
+  "fork",
+  "issue",
+  "issues",
+  "release",
+]);
+const WORD_RE = /[a-z]+/g;
+
+/** Whether the text names a code host or its words ("repo", "pull request"). */
+function isCodeContext(lower: string): boolean {
+  WORD_RE.lastIndex = 0;
+  for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower))
+    if (CODE_WORDS.has(m[0])) return true;
+  return false;
+}
+
+function addUrl(url: string, entities: TaskEntity[]): void {
   const host = url.replace(/^https?:\/\//, "").split("/")[0] ?? "";
   entities.push({ kind: "url", value: url });
-  if (host === "github.com" || host === "gitlab.com" || host === "bitbucket.org") {
-    add(slots.get("code-hosting") as number, 4, at);
+  if (CODE_HOSTS.has(host)) {
     const [, owner, repo] = url.replace(/^https?:\/\//, "").split("/");
     if (owner && repo) entities.push({ kind: "repository", value: `${owner}/${repo}` });
-  } else if (host === "drive.google.com" || host === "docs.google.com")
-    add(slots.get("documents") as number, 4, at);
-  else add(slots.get("web-target") as number, 3, at);
+  }
 }
 
 /**
- * Finds entities and adds their weights through `add`.
- * @example scanEntities("read data/events.csv", add, SLOT_INDEX, false, false).entities // → [{ kind: "path", value: "data/events.csv" }]
+ * Finds the entities in a lower-cased text, in order of kind (SQL, URLs, then files and paths).
+ * @example scanEntities("read data/events.csv").entities // → [{ kind: "path", value: "data/events.csv" }]
  */
-export function scanEntities(
-  lower: string,
-  add: AddWeight,
-  slots: ReadonlyMap<CapabilitySlot, number>,
-  isCodeContext: boolean,
-  isSaving = false,
-): { entities: TaskEntity[]; hasUrl: boolean } {
+export function scanEntities(lower: string): { entities: TaskEntity[]; hasUrl: boolean } {
   const entities: TaskEntity[] = [];
-  const dbGeneric = slots.get("db-generic") as number;
   if (
     lower.indexOf("select ") >= 0 ||
     lower.indexOf("insert into") >= 0 ||
@@ -159,31 +173,27 @@ export function scanEntities(
     lower.indexOf(" set ") >= 0
   ) {
     const m = SQL_RE.exec(lower);
-    if (m) {
-      entities.push({ kind: "sql", value: m[0] });
-      add(dbGeneric, 3, m.index);
-    }
+    if (m) entities.push({ kind: "sql", value: m[0] });
   }
   const dot = lower.indexOf(".");
   const hasInnerDot = dot >= 0 && dot < lower.length - 1;
   if (lower.indexOf("/") < 0 && !hasInnerDot) return { entities, hasUrl: false };
-  const files = slots.get("files") as number;
-  const sqlite = slots.get("sqlite") as number;
-  const found: Array<{ kind: "file" | "path"; value: string; at: number; hasPath: boolean }> = [];
+  const found: TaskEntity[] = [];
   let hasUrl = false;
+  let codeContext: boolean | undefined;
   ENTITY_RE.lastIndex = 0;
   for (let m = ENTITY_RE.exec(lower); m; m = ENTITY_RE.exec(lower)) {
     const [, url, domain, path, fileName, , bareExtension] = m;
     if (url || domain) {
       hasUrl = true;
-      addUrl((url ?? domain) as string, m.index, add, slots, entities);
+      addUrl((url ?? domain) as string, entities);
       continue;
     }
     if (bareExtension) {
       // "every .jpeg", "the .log files": a kind of file on disk (or a database file).
-      if (DATABASE_EXTENSIONS.has(bareExtension)) add(sqlite, 2, m.index);
-      else if (FILE_EXTENSIONS.has(bareExtension))
-        found.push({ kind: "file", value: m[0], at: m.index, hasPath: true });
+      if (DATABASE_EXTENSIONS.has(bareExtension))
+        entities.push({ kind: "database-file", value: m[0] });
+      else if (FILE_EXTENSIONS.has(bareExtension)) found.push({ kind: "file", value: m[0] });
       continue;
     }
     const value = (path ?? fileName) as string;
@@ -191,31 +201,25 @@ export function scanEntities(
     const ext = extensionOf(value);
     if (DATABASE_EXTENSIONS.has(ext)) {
       entities.push({ kind: "database-file", value });
-      add(sqlite, 4, m.index);
       continue;
     }
     if (ext && FILE_EXTENSIONS.has(ext)) {
       if (!path && (ext === "js" || ext === "ts") && NOT_FILES.has(value.slice(0, -ext.length - 1)))
         continue;
-      if (ext === "sql") add(dbGeneric, 1, m.index);
-      found.push({ kind: path ? "path" : "file", value, at: m.index, hasPath: Boolean(path) });
+      found.push({ kind: path ? "path" : "file", value });
       continue;
     }
     if (!path) continue;
     // A folder ("notes/", "./out", "src/app/") is a place on disk; "owner/name" is a repository on a code host.
+    codeContext ??= isCodeContext(lower);
     const isFolder =
       /^(?:~|\.{1,2}|\/)/.test(value) ||
       value.endsWith("/") ||
       value.split("/").length > 2 ||
-      (!isCodeContext && PLACE_BEFORE_RE.test(lower.slice(Math.max(0, m.index - 12), m.index)));
-    if (isFolder) found.push({ kind: "path", value, at: m.index, hasPath: true });
-    else if (isCodeContext) entities.push({ kind: "repository", value });
+      (!codeContext && PLACE_BEFORE_RE.test(lower.slice(Math.max(0, m.index - 12), m.index)));
+    if (isFolder) found.push({ kind: "path", value });
+    else if (codeContext) entities.push({ kind: "repository", value });
   }
-  for (const file of found) {
-    entities.push({ kind: file.kind, value: file.value });
-    // Next to a URL a bare file name ("the robots.txt of https://…") is usually the page itself,
-    // unless something is being saved ("save it to page.md").
-    add(files, hasUrl && !file.hasPath && !isSaving ? 1 : 3, file.at);
-  }
+  for (const file of found) entities.push(file);
   return { entities, hasUrl };
 }

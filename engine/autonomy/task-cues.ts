@@ -1,12 +1,14 @@
-import { stemOf } from "./text-index";
-import type { Capability, TaskEntity } from "./vocabulary";
+import { SYNONYMS } from "./discovery-terms";
+import { stemOf, termsOf } from "./text-index";
+import type { TaskEntity } from "./vocabulary";
 
 /**
  * The features the learned models read from a task: its words and word pairs (stemmed, stop words
- * kept, since "each", "then" and "until" carry the shape), the kinds of entities it names, and a
- * few counts of its shape (commas, sentences, length), and the capabilities the lexicon's
- * synonyms point at. No rule here decides anything: the
- * weights come from the labelled corpus (see linear-model.ts and ARCHITECTURE.md).
+ * kept, since "each", "then" and "until" carry the shape) with their synonyms' words (so "pg" reads
+ * as "postgresql" too), the kinds of entities it names (each read as its kind, not its words), and
+ * a few counts of its shape (commas, sentences, length). No
+ * rule here decides anything: the weights come from the labelled corpus (see linear-model.ts and
+ * ARCHITECTURE.md).
  */
 
 const bucket = (n: number, edges: readonly number[]) => {
@@ -14,39 +16,113 @@ const bucket = (n: number, edges: readonly number[]) => {
   while (i < edges.length && n >= (edges[i] as number)) i++;
   return i;
 };
+const COMMAS = [1, 2, 3, 5];
+const SENTENCES = [1, 2, 3];
+const WORDS = [6, 10, 16, 25, 40];
+const ENTITIES = [1, 2, 3];
+
+/** A stemmed word → the stemmed words its synonyms add (discovery-terms.ts), as word cues. */
+const EXPANSIONS = new Map<string, string[]>();
+for (const [word, synonyms] of Object.entries(SYNONYMS)) {
+  const key = stemOf(word);
+  const added = termsOf(synonyms)
+    .map((t) => `w:${t.term}`)
+    .filter((cue) => cue !== `w:${key}`);
+  EXPANSIONS.set(key, [...(EXPANSIONS.get(key) ?? []), ...added]);
+}
+
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Per entity kind, the [start, end) of each of its values in the text, sorted by start. */
+function entitySpans(lower: string, entities: readonly TaskEntity[]): number[] {
+  const spans: number[] = [];
+  for (let e = 0; e < entities.length; e++) {
+    const { value } = entities[e] as TaskEntity;
+    for (let at = lower.indexOf(value); at >= 0; at = lower.indexOf(value, at + value.length))
+      spans.push(at, at + value.length, e);
+  }
+  // A handful at most: an insertion sort by start.
+  for (let a = 3; a < spans.length; a += 3)
+    for (let b = a; b > 0 && (spans[b - 3] as number) > (spans[b] as number); b -= 3)
+      for (let k = 0; k < 3; k++)
+        [spans[b - 3 + k], spans[b + k]] = [spans[b + k] as number, spans[b - 3 + k] as number];
+  return spans;
+}
 
 /**
- * Sparse features of a task's text.
- * @example cuesOf("Fetch https://example.com, then save it", [{ kind: "url", value: "https://example.com" }]) // → ["w:fetch", …, "b:then_save", "e:url", …]
+ * Sparse features of a task's text, in one pass over its characters.
+ * @example cuesOf("Fetch https://example.com, then save it", [{ kind: "url", value: "https://example.com" }]) // → ["w:fetch", "b:^_fetch", "w:url", …, "e:url", …]
  */
-export function cuesOf(
-  text: string,
-  entities: readonly TaskEntity[],
-  capabilities: readonly Capability[] = [],
-): string[] {
+export function cuesOf(text: string, entities: readonly TaskEntity[]): string[] {
   const lower = text.toLowerCase();
-  // Entities are read as their kind, not their words ("example", "com").
-  let plain = lower;
-  for (const entity of entities) plain = plain.split(entity.value).join(` ${entity.kind} `);
-  const words = plain.match(/[a-z][a-z0-9]*|\d+/g) ?? [];
+  const spans = entities.length ? entitySpans(lower, entities) : [];
   const cues = new Set<string>();
   let previous = "^";
-  for (const raw of words) {
-    // Tokens starting with a digit are all digits: a small number counts parts ("3 variants").
-    const word = raw.charCodeAt(0) <= 57 ? (Number(raw) <= 20 ? "#small" : "#num") : stemOf(raw);
+  let words = 0;
+  let commas = 0;
+  let sentences = 0;
+  let bullets = false;
+  let span = 0;
+  const n = lower.length;
+  const addWord = (word: string) => {
     cues.add(`w:${word}`);
+    const expanded = EXPANSIONS.get(word);
+    if (expanded) for (const cue of expanded) cues.add(cue);
     cues.add(`b:${previous}_${word}`);
     previous = word;
+    words++;
+  };
+  let i = 0;
+  while (i < n) {
+    // Entities are read as their kind, not their words ("example", "com").
+    while (span < spans.length && (spans[span + 1] as number) <= i) span += 3;
+    if (span < spans.length && (spans[span] as number) <= i) {
+      addWord((entities[spans[span + 2] as number] as TaskEntity).kind);
+      i = spans[span + 1] as number;
+      span += 3;
+      continue;
+    }
+    const c = lower.charCodeAt(i);
+    if (isLetter(c)) {
+      let j = i + 1;
+      while (j < n && (isLetter(lower.charCodeAt(j)) || isDigit(lower.charCodeAt(j)))) j++;
+      addWord(stemOf(lower.slice(i, j)));
+      i = j;
+    } else if (isDigit(c)) {
+      let j = i + 1;
+      while (j < n && isDigit(lower.charCodeAt(j))) j++;
+      // A small number counts parts ("3 variants").
+      addWord(j - i <= 2 && Number(lower.slice(i, j)) <= 20 ? "#small" : "#num");
+      i = j;
+    } else {
+      if (c === 44) commas++;
+      else if (c === 46 || c === 33 || c === 63 || c === 59 || c === 58) {
+        const next = i + 1 < n ? lower.charCodeAt(i + 1) : 32;
+        if (next === 32 || next === 10 || next === 9 || next === 13) sentences++;
+      } else if (c === 10) {
+        let j = i + 1;
+        while (j < n && (lower.charCodeAt(j) === 32 || lower.charCodeAt(j) === 9)) j++;
+        const d = j < n ? lower.charCodeAt(j) : 0;
+        if (d === 45 || d === 42 || d === 8226) bullets = true;
+        else if (isDigit(d)) {
+          let k = j + 1;
+          while (k < n && isDigit(lower.charCodeAt(k))) k++;
+          const e = k < n ? lower.charCodeAt(k) : 0;
+          if (e === 46 || e === 41) bullets = true;
+        }
+      }
+      i++;
+    }
   }
   for (const entity of entities) cues.add(`e:${entity.kind}`);
-  for (const capability of capabilities) cues.add(`c:${capability}`);
-  const commas = (lower.match(/,/g) ?? []).length;
-  const sentences = (lower.match(/[.!?;:](\s|$)/g) ?? []).length;
-  cues.add(`s:commas${bucket(commas, [1, 2, 3, 5])}`);
-  cues.add(`s:sentences${bucket(sentences, [1, 2, 3])}`);
-  cues.add(`s:words${bucket(words.length, [6, 10, 16, 25, 40])}`);
-  cues.add(`s:entities${bucket(entities.length, [1, 2, 3])}`);
-  if (lower.trimEnd().endsWith("?")) cues.add("s:question");
-  if (/\n\s*(?:[-*•]|\d+[.)])/.test(lower)) cues.add("s:bullets");
+  cues.add(`s:commas${bucket(commas, COMMAS)}`);
+  cues.add(`s:sentences${bucket(sentences, SENTENCES)}`);
+  cues.add(`s:words${bucket(words, WORDS)}`);
+  cues.add(`s:entities${bucket(entities.length, ENTITIES)}`);
+  let end = n - 1;
+  while (end >= 0 && lower.charCodeAt(end) <= 32) end--;
+  if (end >= 0 && lower.charCodeAt(end) === 63) cues.add("s:question");
+  if (bullets) cues.add("s:bullets");
   return [...cues];
 }

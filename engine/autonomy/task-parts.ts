@@ -1,4 +1,4 @@
-import { LEXICON } from "./task-lexicon";
+import { isListedWord, isVerbWord } from "./word-lists";
 
 /**
  * The named parts of a task the planner turns into nodes: list items ("Paris, Tokyo and New York"
@@ -79,7 +79,7 @@ const ENTRY_ROLE =
 const PART_NOUN =
   /\b(versions?|variants?|drafts?|alternatives?|perspectives?|angles?|models?|styles?|options?|tones?|personas?|taglines?|takes?)\b/i;
 
-const isVerb = (word: string) => (LEXICON.get(word.toLowerCase())?.verb ?? 0) !== 0;
+const isVerb = isVerbWord;
 
 /** The words of a list item, without leading articles and at most three words long. */
 function trimItem(words: string[]): string {
@@ -88,7 +88,7 @@ function trimItem(words: string[]): string {
   return kept.slice(0, 3).join(" ");
 }
 
-const isKnown = (word: string) => LEXICON.has(word.toLowerCase());
+const isKnown = isListedWord;
 
 /** The first item: the last word before the first comma and the unknown words before it ("New York"). */
 function lastPhrase(text: string): string {

@@ -56,7 +56,10 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** Structural signals, each answering "does the task's shape call for this pattern?". */
+/**
+ * Structural signals, each answering "does the task's shape call for this pattern?": the pattern
+ * model's probability of that pattern (analyze-task.ts), at least its threshold below.
+ */
 export type StructureSignals = {
   /** Independent parts: a list of items, several versions, "at the same time". → parallel */
   splits: boolean;
@@ -66,9 +69,9 @@ export type StructureSignals = {
   routes: boolean;
   /** A conversation passed between specialist agents. → swarm */
   handsOff: boolean;
-  /** Distinct steps one after another: several capabilities, "then", "and save into". → chain */
+  /** Distinct steps one after another. → chain */
   sequence: boolean;
-  /** Open-ended work to decompose: "plan and carry out", "audit … and write up a plan". → orchestrator */
+  /** Open-ended work to decompose. → orchestrator */
   plans: boolean;
 };
 export type StructureKind = keyof StructureSignals;
@@ -86,7 +89,7 @@ export type TaskFeatures = {
   entities: TaskEntity[];
   /** Needed capabilities, in the order the task first mentions them (a data flow reads source first). */
   capabilities: Capability[];
-  /** How strongly each needed capability is asked for (higher is clearer). */
+  /** The capability model's probability for each needed capability (0–1). */
   capabilityScores: Partial<Record<Capability, number>>;
   structure: StructureSignals;
   structureScores: StructureScores;
@@ -99,12 +102,25 @@ export type TaskFeatures = {
   cues: string[];
 };
 
-/** Minimum structure score for each signal to count, shared by the analyzer and the decision engine. */
+/** The pattern each structural signal stands for. */
+export const STRUCTURE_PATTERN: Readonly<Record<keyof StructureSignals, Pattern>> = {
+  splits: "parallel",
+  iterates: "evaluator-optimizer",
+  routes: "router",
+  handsOff: "swarm",
+  sequence: "chain",
+  plans: "orchestrator",
+};
+
+/**
+ * Minimum structure score (the pattern model's probability of the signal's pattern) for each
+ * signal to count: a shape the model gives at least a fair chance, so a runner-up shape counts too.
+ */
 export const STRUCTURE_THRESHOLDS: StructureScores = {
-  splits: 3,
-  iterates: 3,
-  routes: 3,
-  handsOff: 4,
-  sequence: 3,
-  plans: 4,
+  splits: 0.3,
+  iterates: 0.3,
+  routes: 0.3,
+  handsOff: 0.3,
+  sequence: 0.3,
+  plans: 0.3,
 };
