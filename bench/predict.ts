@@ -11,8 +11,11 @@
  * Generators: "development" (engine/learning/replay/generate-histories.ts, the model was built
  * against it) and "held-out" (generate-held-out.ts, written first from the issue alone and never
  * tuned on). `worst` takes the worse figure of the two for each target. `floor` per generator:
- * the duration figures of a predictor that knew the generator's own median for each version (the
- * error no predictor can get below, set by the spreads and failures the generator draws).
+ * the two duration figures of oracles that know the generator's law for each run
+ * (replay/error-floors.ts): `median` says the true median, `bestPoint` the point with the
+ * smallest median percentage error (below the median: the error is asymmetric). No predictor can
+ * get below `bestPoint`; when a target is below it, the target asks for the impossible on that
+ * generator.
  *   npx tsx bench/predict.ts [--seed=1]
  */
 import { generateHeldOutHistory } from "../engine/learning/replay/generate-held-out";
@@ -71,7 +74,10 @@ function measurePredictUs(history: ReplayHistory): number {
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
 function figuresOf(histories: ReplayHistory[]) {
-  const { floor, runs, ...scores } = scoreForecasts(histories.flatMap(replayHistory));
+  const { floor, runs, ...scores } = scoreForecasts(
+    histories.flatMap(replayHistory),
+    histories[0]?.drawDurationRatio,
+  );
   const predictUs = Math.max(...histories.slice(0, 3).map(measurePredictUs));
   const rounded = (figures: Record<string, number>) =>
     Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, round(v)]));
@@ -80,7 +86,10 @@ function figuresOf(histories: ReplayHistory[]) {
     ...(rounded({ ...scores, predictUs }) as Omit<ForecastScores, "floor" | "runs"> & {
       predictUs: number;
     }),
-    floor: rounded(floor),
+    floor: {
+      durationMdapeAfter5: rounded(floor.durationMdapeAfter5),
+      coldStartMdape: rounded(floor.coldStartMdape),
+    },
   };
 }
 

@@ -94,7 +94,8 @@ export function formatRating(rating: number | null): string {
 /** A run forecast as the server sends it (engine/learning/run-forecast.ts RunForecast). */
 export interface ForecastLike {
   success: { probability: number; low: number; high: number };
-  durationMs: { median: number; low: number; high: number } | null;
+  /** `point` is the figure said as "~" (absent in forecasts stored before it). */
+  durationMs: { median: number; point?: number; low: number; high: number } | null;
   tokens: number | null;
   costUsd: number | null;
   basis: "version" | "workflow" | "similar" | "all" | "none";
@@ -115,16 +116,22 @@ export function formatRoughDuration(ms: number): string {
 }
 
 /**
- * A duration forecast: the median and the 80 % interval, one unit named once where they share it.
+ * A duration forecast: the point forecast (the median in forecasts stored before it) and the 80 %
+ * interval, one unit named once where they share it.
  * @example describeDurationForecast({ median: 20_300, low: 12_100, high: 31_000 }) // → "~20 s, usually 12–31 s"
  */
-export function describeDurationForecast(d: { median: number; low: number; high: number }) {
+export function describeDurationForecast(d: {
+  median: number;
+  point?: number;
+  low: number;
+  high: number;
+}) {
   const low = formatRoughDuration(d.low);
   const high = formatRoughDuration(d.high);
   const unit = (text: string) => text.slice(text.lastIndexOf(" "));
   const range =
     unit(low) === unit(high) ? `${low.slice(0, low.lastIndexOf(" "))}–${high}` : `${low}–${high}`;
-  return `~${formatRoughDuration(d.median)}, usually ${range}`;
+  return `~${formatRoughDuration(d.point ?? d.median)}, usually ${range}`;
 }
 
 /**

@@ -107,6 +107,24 @@ describe("forecastRun", () => {
     expect(forecast.durationMs!.median).toBeGreaterThan(20_000);
   });
 
+  it("says the median as the point for a narrow version, and less than it for a wide one", () => {
+    const rng = createRng(5);
+    const narrow = replay(
+      Array.from({ length: 300 }, () => run(10_000 * Math.exp(0.03 * sampleNormal(rng)))),
+    );
+    const a = forecastRun(narrow.index, narrow.tuning, facts()).durationMs!;
+    expect(a.point).toBe(a.median);
+    // Log-normal with σ = 1: the guess with the smallest median percentage error is
+    // median·√(1−t²) with t = tanh(0.6745) ≈ 0.59, i.e. about 0.81 × the median (offset −0.21).
+    const wide = replay(
+      Array.from({ length: 600 }, () => run(10_000 * Math.exp(sampleNormal(rng)))),
+    );
+    const b = forecastRun(wide.index, wide.tuning, facts()).durationMs!;
+    expect(b.point / b.median).toBeGreaterThan(Math.exp(-0.35));
+    expect(b.point / b.median).toBeLessThan(Math.exp(-0.05));
+    expect(b.point).toBeGreaterThan(b.low);
+  });
+
   it("gives success as a Beta posterior that narrows with runs", () => {
     const few = replay([run(1000), run(1000, { success: 0 }), run(1000)]);
     const many = replay(

@@ -45,8 +45,11 @@ export type ForecastBasis = "version" | "workflow" | "similar" | "all" | "none";
 export type RunForecast = {
   /** The Beta posterior of success (alpha, beta), its mean and 80 % credible interval. */
   success: { probability: number; low: number; high: number; alpha: number; beta: number };
-  /** Median and 80 % interval; null when no run at all was seen. */
-  durationMs: { median: number; low: number; high: number } | null;
+  /**
+   * Median, the point forecast said as "~" (the median moved by the offset that has missed least
+   * in percentage error: POINT_OFFSETS) and the 80 % interval; null when no run at all was seen.
+   */
+  durationMs: { median: number; point: number; low: number; high: number } | null;
   tokens: number | null;
   costUsd: number | null;
   /** The most specific level with runs, and how many runs each level has. */
@@ -67,6 +70,12 @@ export type ForecastTuning = {
   loss: Record<"success" | "duration" | "tokens", Record<Level, number[]>>;
   /** Interval scale per situation (standard deviations of the log duration). */
   intervalScale: number[];
+  /**
+   * The point forecast per situation: the running median of its percentage error (`typical`),
+   * and for each of POINT_OFFSETS the discounted count of runs it would have missed by more than
+   * that; the offset with the fewest is used.
+   */
+  point: { typical: number[]; misses: number[][]; runs: number[] };
   runs: number;
 };
 
@@ -113,6 +122,11 @@ export function createTuning(): ForecastTuning {
   return {
     loss: { success: grid(), duration: grid(), tokens: grid() },
     intervalScale: SITUATIONS.map(() => Z80),
+    point: {
+      typical: SITUATIONS.map(() => 0.3),
+      misses: SITUATIONS.map(() => POINT_OFFSETS.map(() => 0)),
+      runs: SITUATIONS.map(() => 0),
+    },
     runs: 0,
   };
 }
@@ -291,6 +305,30 @@ function spreadOf(levels: LevelSummaries): number {
   return Math.max(0.02, pool(levels.version, workflow));
 }
 
+/**
+ * Log offsets from the median tried for the point forecast. Percentage error is asymmetric (×2 too
+ * high is 100 % off, ×2 too low 50 %), so with a wide forecast the figure with the smallest typical
+ * error lies below the median; how far depends on the spread and skew of the misses, so each
+ * situation learns its own from how each offset would have done.
+ */
+export const POINT_OFFSETS = [-0.6, -0.45, -0.3, -0.2, -0.1, -0.05, 0, 0.05, 0.1] as const;
+
+/** The offset with the fewest discounted misses in this situation (the median on ties). */
+function pointOffset(tuning: ForecastTuning, situation: number): number {
+  const misses = tuning.point.misses[situation];
+  if (!misses) return 0;
+  let best = POINT_OFFSETS.indexOf(0);
+  for (let i = 0; i < POINT_OFFSETS.length; i++) if (misses[i]! < misses[best]! - 1e-9) best = i;
+  return POINT_OFFSETS[best]!;
+}
+
+/**
+ * One step of a running median: towards the new value by a step that shrinks with the runs seen
+ * (fast at first, steady later).
+ */
+const stepMedian = (current: number, value: number, runs: number) =>
+  current + Math.max(0.01, 0.3 / Math.sqrt(1 + runs)) * Math.sign(value - current);
+
 type Internals = {
   levels: LevelSummaries;
   logDuration: number | null;
@@ -327,6 +365,7 @@ function forecastWith(
     const half = (tuning.intervalScale[situation] ?? Z80) * sd;
     durationMs = {
       median: Math.exp(logDuration),
+      point: Math.exp(logDuration + pointOffset(tuning, situation)),
       low: Math.exp(logDuration - half),
       high: Math.exp(logDuration + half),
     };
@@ -410,6 +449,7 @@ export function learnFromRun(
       tokens: tuning.loss.tokens,
     },
     intervalScale: tuning.intervalScale,
+    point: tuning.point,
     runs: tuning.runs + 1,
   };
   if (levels.all.count > 0) {
@@ -422,9 +462,34 @@ export function learnFromRun(
       next.intervalScale = tuning.intervalScale.map((k, i) =>
         i === internals.situation ? k * Math.exp(SCALE_STEP * (outside - (1 - COVERAGE))) : k,
       );
+      next.point = learnPoint(tuning, internals.situation, internals.logDuration, run.durationMs);
     }
   }
   return next;
+}
+
+/** Scores each point offset on a finished run, and moves the situation's typical error. */
+function learnPoint(
+  tuning: ForecastTuning,
+  situation: number,
+  logMedian: number,
+  durationMs: number,
+): ForecastTuning["point"] {
+  const { typical, misses, runs } = tuning.point;
+  const t = typical[situation] ?? 0.3;
+  const actual = Math.max(1, durationMs);
+  const errorOf = (offset: number) => Math.abs(Math.exp(logMedian + offset) - actual) / actual;
+  const scored = (misses[situation] ?? POINT_OFFSETS.map(() => 0)).map(
+    (m, i) => m * LOSS_DECAY + (errorOf(POINT_OFFSETS[i]!) > t ? 1 : 0),
+  );
+  const seen = runs[situation] ?? 0;
+  return {
+    typical: typical.map((v, i) =>
+      i === situation ? stepMedian(v, errorOf(pointOffset(tuning, situation)), seen) : v,
+    ),
+    misses: misses.map((m, i) => (i === situation ? scored : m)),
+    runs: runs.map((n, i) => (i === situation ? n + 1 : n)),
+  };
 }
 
 /**

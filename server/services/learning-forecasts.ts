@@ -5,6 +5,7 @@ import {
   createTuning,
   forecastRun,
   learnFromRun,
+  POINT_OFFSETS,
   setRunTotal,
   STRENGTHS,
   type ForecastTuning,
@@ -71,13 +72,22 @@ export function readTuning(stored: unknown): ForecastTuning {
         Array.isArray((grid as Record<string, unknown> | undefined)?.[level]) &&
         ((grid as Record<string, unknown[]>)[level]!.length ?? 0) === STRENGTHS.length,
     );
-  return tuning &&
-    Array.isArray(tuning.intervalScale) &&
-    fits(tuning.loss?.success) &&
-    fits(tuning.loss?.duration) &&
-    fits(tuning.loss?.tokens)
-    ? tuning
-    : createTuning();
+  if (
+    !tuning ||
+    !Array.isArray(tuning.intervalScale) ||
+    !fits(tuning.loss?.success) ||
+    !fits(tuning.loss?.duration) ||
+    !fits(tuning.loss?.tokens)
+  )
+    return createTuning();
+  // Tuning stored before the point forecast was learned: keep the rest, learn that afresh.
+  const point = tuning.point as ForecastTuning["point"] | undefined;
+  const pointFits =
+    Array.isArray(point?.typical) &&
+    Array.isArray(point?.runs) &&
+    Array.isArray(point?.misses) &&
+    point.misses.every((m) => Array.isArray(m) && m.length === POINT_OFFSETS.length);
+  return pointFits ? tuning : { ...tuning, point: createTuning().point };
 }
 
 /**
@@ -208,7 +218,13 @@ export async function getForecastAccuracy(ctx: TenantContext) {
         (group.length || 1),
       durationMdape: timed.length
         ? medianOf(
-            timed.map((r) => Math.abs(r.forecast.durationMs!.median - r.latencyMs) / r.latencyMs),
+            timed.map(
+              (r) =>
+                // Forecasts stored before the point forecast said only the median.
+                Math.abs(
+                  (r.forecast.durationMs!.point ?? r.forecast.durationMs!.median) - r.latencyMs,
+                ) / r.latencyMs,
+            ),
           )
         : null,
       intervalCoverage: timed.length

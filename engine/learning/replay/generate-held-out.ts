@@ -119,10 +119,23 @@ export function generateHeldOutHistory(
         tokens,
         costUsd,
         medianMs: Math.exp(wf.logMedian),
+        spread: wf.spread,
+        failureRate: wf.failureRate,
       });
       t += exponential(rng, DAY / wf.rate);
     }
   }
   runs.sort((a, b) => a.at - b.at);
-  return { generator: "held-out", tenant: `held-out-${options.seed}`, runs };
+  return {
+    generator: "held-out",
+    tenant: `held-out-${options.seed}`,
+    runs,
+    drawDurationRatio: drawHeldOutRatio,
+  };
+}
+
+/** A duration over its version's median, by this generator's law (failures stop part-way). */
+export function drawHeldOutRatio(run: ReplayRun, rng: Rng): number {
+  const full = Math.exp((run.spread ?? 0) * sampleNormal(rng));
+  return rng() < (run.failureRate ?? 0) ? full * uniform(rng, 0.2, 1) : full;
 }

@@ -101,7 +101,12 @@ export function generateHistory(
     }
     t += Math.round(uniform(rng, 0.1, 6) * HOUR);
   }
-  return { generator: "development", tenant: `development-${options.seed}`, runs };
+  return {
+    generator: "development",
+    tenant: `development-${options.seed}`,
+    runs,
+    drawDurationRatio: drawDevelopmentRatio,
+  };
 }
 
 function runOf(rng: Rng, wf: GeneratedWorkflow, at: number): ReplayRun {
@@ -137,5 +142,13 @@ function runOf(rng: Rng, wf: GeneratedWorkflow, at: number): ReplayRun {
     tokens,
     costUsd,
     medianMs: Math.exp(wf.logMedian),
+    spread: wf.spread,
+    failureRate: wf.failureRate,
   };
+}
+
+/** A duration over its version's median, by this generator's law (rare outliers 4–15× longer). */
+export function drawDevelopmentRatio(run: ReplayRun, rng: Rng): number {
+  const outlier = rng() < OUTLIER_SHARE ? uniform(rng, 4, 15) : 1;
+  return Math.exp((run.spread ?? 0) * sampleNormal(rng)) * outlier;
 }

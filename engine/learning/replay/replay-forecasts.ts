@@ -11,6 +11,8 @@ import {
   type RunForecast,
 } from "../run-forecast";
 import { medianOf } from "../weighted-stats";
+import type { Rng } from "../random";
+import { errorFloors, type ErrorFloors } from "./error-floors";
 import type { ReplayHistory, ReplayRun } from "./replay-run";
 
 /** One prediction and what happened, with what the predictor knew then. */
@@ -32,8 +34,12 @@ export type ForecastScores = {
   interval80Coverage: number;
   costMdape: number;
   coldStartMdape: number;
-  /** The same two duration figures for the generator's own medians (when it gives them): the floor. */
-  floor: { durationMdapeAfter5: number; coldStartMdape: number };
+  /**
+   * The floors of the two duration figures (error-floors.ts): an oracle saying the generator's own
+   * median, and one saying the best point for percentage error given the run's true law (when the
+   * history can draw from it). No predictor can beat the second on average.
+   */
+  floor: { durationMdapeAfter5: ErrorFloors; coldStartMdape: ErrorFloors };
 };
 
 /**
@@ -80,14 +86,28 @@ export function expectedCalibrationError(predicted: number[], observed: number[]
 }
 
 const ape = (predicted: number, actual: number) => Math.abs(predicted - actual) / actual;
-const floorApe = (s: ScoredForecast) => ape(s.run.medianMs!, s.run.durationMs);
 
-/** The benchmark's figures over scored predictions (of one or several histories). */
-export function scoreForecasts(scored: ScoredForecast[]): ForecastScores {
+/**
+ * The benchmark's figures over scored predictions (of one or several histories of one generator,
+ * whose law `drawRatio` draws from for the best-point floor).
+ */
+export function scoreForecasts(
+  scored: ScoredForecast[],
+  drawRatio?: (run: ReplayRun, rng: Rng) => number,
+): ForecastScores {
   const p = scored.map((s) => s.forecast.success.probability);
   const y = scored.map((s) => (s.run.success ? 1 : 0));
   const withDuration = scored.filter((s) => s.forecast.durationMs);
-  const durationApe = (s: ScoredForecast) => ape(s.forecast.durationMs!.median, s.run.durationMs);
+  const durationApe = (s: ScoredForecast) => ape(s.forecast.durationMs!.point, s.run.durationMs);
+  const floorOf = (group: ScoredForecast[]): ErrorFloors => {
+    const runs = group.map((s) => s.run);
+    if (drawRatio) return errorFloors(runs, drawRatio);
+    const known = runs.filter((r) => r.medianMs !== undefined);
+    return {
+      median: medianOf(known.map((r) => ape(r.medianMs!, r.durationMs))),
+      bestPoint: Number.NaN,
+    };
+  };
   const inside = withDuration.filter(
     (s) =>
       s.run.durationMs >= s.forecast.durationMs!.low &&
@@ -104,12 +124,8 @@ export function scoreForecasts(scored: ScoredForecast[]): ForecastScores {
     costMdape: medianOf(costed.map((s) => ape(s.forecast.costUsd!, s.run.costUsd))),
     coldStartMdape: medianOf(withDuration.filter((s) => s.coldStart).map(durationApe)),
     floor: {
-      durationMdapeAfter5: medianOf(
-        withDuration.filter((s) => s.versionRuns >= 5 && s.run.medianMs).map(floorApe),
-      ),
-      coldStartMdape: medianOf(
-        withDuration.filter((s) => s.coldStart && s.run.medianMs).map(floorApe),
-      ),
+      durationMdapeAfter5: floorOf(withDuration.filter((s) => s.versionRuns >= 5)),
+      coldStartMdape: floorOf(withDuration.filter((s) => s.coldStart)),
     },
   };
 }

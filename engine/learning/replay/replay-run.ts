@@ -1,3 +1,5 @@
+import type { Rng } from "../random";
+
 /** One run of a replayed history: what the predictor is told before it, and what then happened. */
 export type ReplayRun = {
   /** When it started (unix ms); a history is in this order. */
@@ -17,7 +19,19 @@ export type ReplayRun = {
    * run's): what a predictor that knew the generator would say, the floor of the duration error.
    */
   medianMs?: number;
+  /** The generator's log-scale spread and failure rate for this run (its law, for the floors). */
+  spread?: number;
+  failureRate?: number;
 };
 
 /** A tenant's runs in time order, from one generator. */
-export type ReplayHistory = { generator: string; tenant: string; runs: ReplayRun[] };
+export type ReplayHistory = {
+  generator: string;
+  tenant: string;
+  runs: ReplayRun[];
+  /**
+   * Draws a run's duration over its median (`medianMs`) from the generator's own law for that
+   * run (spread, failures, outliers): what the best-point floor is computed from.
+   */
+  drawDurationRatio?: (run: ReplayRun, rng: Rng) => number;
+};
