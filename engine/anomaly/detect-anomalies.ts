@@ -7,6 +7,7 @@ import {
   findProfile,
   prepareSeries,
   runDetector,
+  scaleSeries,
 } from "./detectors";
 import { KIND_PROFILES } from "./kind-profiles";
 import type { DetectionResult, DetectorName, MetricPoint, SeasonalPeriod } from "./types";
@@ -31,7 +32,7 @@ export function detectAnomalies(
   points: readonly MetricPoint[],
   options: DetectOptions,
 ): AnomalyReport {
-  const series = prepareSeries(points);
+  const series = scaleSeries(prepareSeries(points), options);
   const minHistory = options.minHistory ?? DEFAULT_MIN_HISTORY;
   const profile = series.values.length > minHistory ? findProfile(series, options) : null;
   const result = runDetector(series, options, null, profile);

@@ -3,6 +3,7 @@
  * MAD, an EWMA control band, a seasonal baseline (same hour of day or of week) and level shifts.
  * All take the same options; detect-anomalies.ts picks and combines them per kind of metric.
  */
+import { isCountTailExtreme } from "./count-tail";
 import { type Baseline, createEwmaBaseline, createMedianBaseline } from "./baselines";
 import { KIND_PROFILES, type KindProfile, thresholdFor } from "./kind-profiles";
 import { type ScanReasons, scanSeries } from "./scan-series";
@@ -13,6 +14,12 @@ import {
   profileValueAt,
   type SeasonalProfile,
 } from "./seasonality";
+import {
+  chooseValueScale,
+  makeValueScale,
+  type ValueScale,
+  type ValueScaleName,
+} from "./value-scale";
 import type {
   DetectionResult,
   DetectorName,
@@ -28,6 +35,11 @@ export type DetectOptions = {
   sensitivity?: Sensitivity;
   /** Overrides the threshold (in scales) that `sensitivity` would give. */
   threshold?: number;
+  /**
+   * A confirmed level shift is reported when it moves the level by this share of the threshold
+   * (default SHIFT_SHARE). A shift is judged on many points, so it needs fewer scales than one point.
+   */
+  shiftShare?: number;
   /** "auto" (default) looks for a daily or weekly rhythm; a period forces it; "none" skips it. */
   seasonality?: "auto" | "none" | SeasonalPeriod;
   /** Where hour 0 of a day falls, for the seasonal buckets and the reasons (default UTC). */
@@ -43,12 +55,27 @@ export type DetectOptions = {
    * an error rate over 20 calls per point moves by 5 % with one failure (binomial noise).
    */
   minScale?: number;
+  /**
+   * The scale values are judged on: "auto" (default) reads from the series how its spread grows
+   * with its level (value-scale.ts); a name forces linear, square-root or log.
+   */
+  valueScale?: "auto" | ValueScaleName;
 };
 
 /** A series as typed arrays in time order (sorted when the input was not). */
 export type PreparedSeries = { times: Float64Array; values: Float64Array };
 
+/** A series on the detectors' scale: `values` transformed, `measured` as given. */
+export type ScaledSeries = PreparedSeries & { measured: Float64Array; scale: ValueScale };
+
 const DEFAULT_WINDOW = 60;
+/** See `shiftShare`; chosen by leave-one-generator-out in bench/anomaly.ts. */
+export const SHIFT_SHARE = 0.6;
+/** Kinds whose values are counts of events (or rates of them): tail-tested near zero. */
+const TAIL_TESTED: Partial<Record<SeriesKind, "count" | "rate">> = {
+  count: "count",
+  error_rate: "rate",
+};
 export const DEFAULT_MIN_HISTORY = 30;
 
 /**
@@ -89,7 +116,7 @@ export function detectRobustZ(
   points: readonly MetricPoint[] | PreparedSeries,
   options: DetectOptions,
 ): DetectionResult {
-  return runDetector(asPrepared(points), options, "robust-z", null);
+  return runDetector(asPrepared(points, options), options, "robust-z", null);
 }
 
 /**
@@ -100,7 +127,7 @@ export function detectEwma(
   points: readonly MetricPoint[] | PreparedSeries,
   options: DetectOptions,
 ): DetectionResult {
-  return runDetector(asPrepared(points), options, "ewma", null);
+  return runDetector(asPrepared(points, options), options, "ewma", null);
 }
 
 /**
@@ -112,7 +139,7 @@ export function detectSeasonal(
   points: readonly MetricPoint[] | PreparedSeries,
   options: DetectOptions,
 ): DetectionResult {
-  const series = asPrepared(points);
+  const series = asPrepared(points, options);
   const profile = findProfile(series, options);
   if (!profile) {
     const result = runDetector(series, options, null, null);
@@ -135,13 +162,13 @@ export function detectLevelShifts(
   points: readonly MetricPoint[] | PreparedSeries,
   options: DetectOptions,
 ): DetectionResult {
-  const result = runDetector(asPrepared(points), options, "robust-z", null);
+  const result = runDetector(asPrepared(points, options), options, "robust-z", null);
   return { ...result, anomalies: result.anomalies.filter((a) => a.detector === "level-shift") };
 }
 
 /** The profile to use: forced, found, or none. */
 export function findProfile(
-  series: PreparedSeries,
+  series: ScaledSeries,
   options: Pick<DetectOptions, "seasonality" | "utcOffsetMinutes">,
 ): SeasonalProfile | null {
   const mode = options.seasonality ?? "auto";
@@ -156,7 +183,7 @@ export function findProfile(
  * Exported for detect-anomalies.ts, which combines them.
  */
 export function runDetector(
-  series: PreparedSeries,
+  series: ScaledSeries,
   options: DetectOptions,
   baselineName: "robust-z" | "ewma" | null,
   profile: SeasonalProfile | null,
@@ -170,15 +197,27 @@ export function runDetector(
     : createMedianBaseline(window);
   const detector: DetectorName = profile ? "seasonal" : useEwma ? "ewma" : "robust-z";
   const seasonal = profile ? seasonalComponent(series.times, profile) : null;
+  const { scale } = series;
+  // The kind's floor (and the caller's) are spreads in the metric's units around the expected
+  // value: measured on the detectors' scale at that value.
+  const floorOf = (expected: number) => Math.max(options.minScale ?? 0, kind.scaleFloor(expected));
+  const threshold = options.threshold ?? thresholdFor(options.sensitivity);
   const result = scanSeries(series.times, series.values, seasonal, baseline, {
     detector,
-    threshold: options.threshold ?? thresholdFor(options.sensitivity),
-    scaleFloor: options.minScale
-      ? (expected) => Math.max(options.minScale!, kind.scaleFloor(expected))
-      : kind.scaleFloor,
+    threshold,
+    shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
+    scaleFloor: (scaled) => {
+      const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
+      return scale.spreadAt(expected, floorOf(expected));
+    },
     bounds: kind.bounds,
     minHistory,
     reasons: createReasons(series, kind, options, detector, profile),
+    measured: { values: series.measured, inverse: scale.inverse },
+    confirm: TAIL_TESTED[options.kind]
+      ? (value, expected, spread) =>
+          isCountTailExtreme(value, expected, spread, threshold, TAIL_TESTED[options.kind]!)
+      : undefined,
   });
   if (series.values.length <= minHistory) {
     return {
@@ -189,8 +228,30 @@ export function runDetector(
   return result;
 }
 
-function asPrepared(points: readonly MetricPoint[] | PreparedSeries): PreparedSeries {
-  return "times" in points ? points : prepareSeries(points);
+/**
+ * Puts a prepared series on the scale the detectors judge it on (see value-scale.ts).
+ * @example scaleSeries(prepareSeries(points), { kind: "cost" }).scale.name // "log"
+ */
+export function scaleSeries(
+  series: PreparedSeries,
+  options: Pick<DetectOptions, "kind" | "valueScale">,
+): ScaledSeries {
+  if ("scale" in series) return series as ScaledSeries;
+  const mode = options.valueScale ?? "auto";
+  const scale =
+    mode === "auto"
+      ? chooseValueScale(series.values, options.kind)
+      : makeValueScale(mode, mode === "log" ? 1e-9 : 0);
+  const values = new Float64Array(series.values.length);
+  for (let i = 0; i < values.length; i++) values[i] = scale.forward(series.values[i] as number);
+  return { times: series.times, values, measured: series.values, scale };
+}
+
+function asPrepared(
+  points: readonly MetricPoint[] | PreparedSeries,
+  options: DetectOptions,
+): ScaledSeries {
+  return scaleSeries("times" in points ? points : prepareSeries(points), options);
 }
 
 function seasonalComponent(times: Float64Array, profile: SeasonalProfile): Float64Array {

@@ -48,12 +48,12 @@ export const KIND_PROFILES: Record<SeriesKind, KindProfile> = {
     format: { label: "cost", formatValue: formatNumber },
   },
   // Counts are Poisson-like: their spread is at least the square root of the mean (and at least 1,
-  // so a series of zeros with the odd 1 or 2 stays quiet), plus a half because Poisson tails are
-  // heavier than normal ones at small means: at 5 scales, a mean of 1 needs 9 to be flagged.
+  // so a series of zeros with the odd 1 or 2 stays quiet). Poisson tails are heavier than normal
+  // ones at small means: there a flag must also pass a Poisson tail test (count-tail.ts).
   count: {
     baseline: "median",
     bounds: [0, Infinity],
-    scaleFloor: (expected) => Math.sqrt(Math.max(1, expected)) + 0.5,
+    scaleFloor: (expected) => Math.sqrt(Math.max(1, expected)),
     format: { label: "count", formatValue: formatNumber },
   },
 };

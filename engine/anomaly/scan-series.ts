@@ -18,6 +18,8 @@ export type ScanOptions = {
   detector: DetectorName;
   /** Scales from the expected value beyond which a point is flagged. */
   threshold: number;
+  /** Scales a confirmed level shift must move the level by to be reported (default: `threshold`). */
+  shiftThreshold?: number;
   /** The smallest scale to trust at a given expected value (see detect-anomalies.ts, per kind). */
   scaleFloor: (expected: number) => number;
   /** Values the metric can take, e.g. [0, 1] for a rate: the band is clipped to them. */
@@ -25,6 +27,16 @@ export type ScanOptions = {
   /** Points of history a point needs before it can be flagged. */
   minHistory: number;
   reasons: ScanReasons;
+  /**
+   * When `values` are on a transformed scale (value-scale.ts): the values as measured, and the map
+   * back, so flags, the band and reasons read in the metric's units. Scores stay on the scale.
+   */
+  measured?: { values: Float64Array; inverse: (scaled: number) => number };
+  /**
+   * A second opinion on a point its score flags, in the metric's units (value, expected value,
+   * one scale's spread there): counts near zero answer with a tail test (count-tail.ts).
+   */
+  confirm?: (value: number, expected: number, spread: number) => boolean;
 };
 
 // CUSUM on scores clipped to ±3, allowing 1 scale of slack: a shift of ≥ 3 scales is confirmed after
@@ -56,13 +68,19 @@ export function scanSeries(
   const changePoints: number[] = [];
   const warmup = Math.min(n, options.minHistory);
   const seasonalAt = (i: number) => (seasonal ? (seasonal[i] as number) : 0);
+  const measured = options.measured?.values ?? values;
+  const inverse = options.measured?.inverse ?? ((scaled: number) => scaled);
+  const expectedScaled = new Float64Array(n); // the band's centre on the scale, for shifts' reasons
 
-  const bandAt = (i: number, expected: number, scale: number): BandPoint => ({
-    at: times[i] as number,
-    low: Math.max(bounds[0], expected - threshold * scale),
-    high: Math.min(bounds[1], expected + threshold * scale),
-    expected,
-  });
+  const bandAt = (i: number, expected: number, scale: number): BandPoint => {
+    expectedScaled[i] = expected;
+    return {
+      at: times[i] as number,
+      low: Math.max(bounds[0], inverse(expected - threshold * scale)),
+      high: Math.min(bounds[1], inverse(expected + threshold * scale)),
+      expected: Math.min(bounds[1], Math.max(bounds[0], inverse(expected))),
+    };
+  };
   const effectiveScale = (expected: number) => {
     const scale = Math.max(baseline.scale(), options.scaleFloor(expected));
     return scale > 0 ? scale : Number.EPSILON * Math.max(1, Math.abs(expected));
@@ -88,18 +106,31 @@ export function scanSeries(
     const pointBand = bandAt(i, expected, scale);
     band[i] = pointBand;
 
+    const measuredValue = measured[i] as number;
     if (
-      (score > threshold && value > pointBand.high) ||
-      (score < -threshold && value < pointBand.low)
+      ((score > threshold && measuredValue > pointBand.high) ||
+        (score < -threshold && measuredValue < pointBand.low)) &&
+      (!options.confirm ||
+        options.confirm(
+          measuredValue,
+          pointBand.expected,
+          (inverse(expected + scale) - inverse(expected - scale)) / 2,
+        ))
     ) {
       flaggedAt.push(i);
       anomalies.push({
         at: times[i] as number,
-        value,
+        value: measuredValue,
         score: Math.abs(score),
         direction: score > 0 ? "up" : "down",
         band: [pointBand.low, pointBand.high],
-        reason: reasons.point(i, value, expected, Math.abs(score), baseline.size()),
+        reason: reasons.point(
+          i,
+          measuredValue,
+          pointBand.expected,
+          Math.abs(score),
+          baseline.size(),
+        ),
         detector: options.detector,
       });
     }
@@ -110,17 +141,18 @@ export function scanSeries(
       baseline.shift(delta);
       center += delta;
       const shiftScore = Math.abs(delta) / scale;
-      if (shiftScore >= threshold) {
+      if (shiftScore >= (options.shiftThreshold ?? threshold)) {
         changePoints.push(times[onset] as number);
         const onsetBand = band[onset] as BandPoint;
         const before = onsetBand.expected;
+        const after = inverse((expectedScaled[onset] as number) + delta);
         placeAnomaly(anomalies, flaggedAt, onset, {
           at: times[onset] as number,
-          value: values[onset] as number,
+          value: measured[onset] as number,
           score: shiftScore,
           direction: delta > 0 ? "up" : "down",
           band: [onsetBand.low, onsetBand.high],
-          reason: reasons.shift(onset, before, before + delta, shiftScore),
+          reason: reasons.shift(onset, before, after, shiftScore),
           detector: "level-shift",
         });
       }

@@ -20,10 +20,6 @@ const WEEKDAYS = [
   "Saturdays",
   "Sundays",
 ];
-// A rhythm counts when removing it leaves at most this share of the spread (robust scales).
-const MAX_RESIDUAL_RATIO = 0.7;
-// Weekly wins over daily only when it explains clearly more: it has 7x the buckets to overfit with.
-const WEEKLY_OVER_DAILY = 0.8;
 
 export type SeasonalProfile = {
   period: SeasonalPeriod;
@@ -34,10 +30,17 @@ export type SeasonalProfile = {
   utcOffsetMinutes: number;
   /** Where in the hour bucket centres sit: on the samples' minute when they keep to one, else :30. */
   phaseMs: number;
+  /** What the fit rests on, for choosing between rhythms: points, buckets with data, spreads before and after. */
+  fit: { points: number; parameters: number; spread: number; residual: number };
 };
 
 /**
- * Finds a daily or weekly rhythm, or null. Needs three cycles of data and a handful of points per cycle.
+ * Finds a daily or weekly rhythm, or null. Needs three cycles of data and a handful of points per
+ * cycle. The choice between none, daily and weekly is a significance check: each candidate is
+ * scored by the Bayesian information criterion of a Laplace fit, 2n·log(mean |residual|) + k·log(n)
+ * with k its buckets that hold data (a mean, not a median, of the residuals: a profile that misfits
+ * every weekend misfits over a quarter of the points, which a median would not see), so a weekly profile (up to 168 buckets) must explain enough
+ * more than a daily one (24) to pay for its extra buckets, and a rhythm must beat a flat level.
  * @example detectSeasonality(times, values)?.period // "daily"
  */
 export function detectSeasonality(
@@ -46,14 +49,32 @@ export function detectSeasonality(
   utcOffsetMinutes = 0,
 ): SeasonalProfile | null {
   const phaseMs = findHourPhase(times);
-  const daily = fitSeasonalProfile(times, values, "daily", utcOffsetMinutes, phaseMs);
   const weekly = fitSeasonalProfile(times, values, "weekly", utcOffsetMinutes, phaseMs);
-  const residual = (p: SeasonalProfile | null) => (p ? Math.sqrt(1 - p.strength) : Infinity);
-  const dailyOk = residual(daily) <= MAX_RESIDUAL_RATIO;
-  const weeklyOk = residual(weekly) <= MAX_RESIDUAL_RATIO;
-  if (weeklyOk && (!dailyOk || residual(weekly) <= WEEKLY_OVER_DAILY * residual(daily)))
-    return weekly;
-  return dailyOk ? daily : null;
+  // Judged against the same level as the weekly one (a week-long average) when there is one: a
+  // day-long average would soak up the weekends, hiding what a daily profile leaves unexplained.
+  const daily = fitSeasonalProfile(
+    times,
+    values,
+    "daily",
+    utcOffsetMinutes,
+    phaseMs,
+    weekly ? "weekly" : "daily",
+  );
+  let best: SeasonalProfile | null = null;
+  let bestScore = Infinity;
+  for (const profile of [daily, weekly]) {
+    if (!profile || !(profile.fit.spread > 0)) continue;
+    const { points, parameters, spread, residual } = profile.fit;
+    // Against a flat level on the same points: the rhythm's buckets must pay for themselves.
+    const flat = 2 * points * Math.log(spread);
+    const score =
+      2 * points * Math.log(Math.max(residual, 1e-12 * spread)) + parameters * Math.log(points);
+    if (score < flat && score < bestScore) {
+      best = profile;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /**
@@ -67,11 +88,12 @@ export function fitSeasonalProfile(
   period: SeasonalPeriod,
   utcOffsetMinutes = 0,
   phaseMs = findHourPhase(times),
+  levelPeriod: SeasonalPeriod = period,
 ): SeasonalProfile | null {
   const n = values.length;
   if (n < 2) return null;
   const bucketCount = BUCKETS[period];
-  const periodMs = bucketCount * HOUR_MS;
+  const periodMs = BUCKETS[levelPeriod] * HOUR_MS;
   const first = times[0] as number;
   const last = times[n - 1] as number;
   const cycles = (last - first) / periodMs;
@@ -103,6 +125,7 @@ export function fitSeasonalProfile(
     strength: 0,
     utcOffsetMinutes,
     phaseMs,
+    fit: { points: count, parameters: 0, spread: 0, residual: 0 },
   };
   // Where each point sits between two bucket centres, computed once for the medians and the fit.
   const bucket = new Int32Array(count);
@@ -113,8 +136,8 @@ export function fitSeasonalProfile(
     bucket[k] = positiveModulo(whole, bucketCount);
     fraction[k] = hours - whole;
   }
-  if (!fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction))
-    return null;
+  const filled = fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction);
+  if (filled === 0) return null;
 
   const remaining = new Float64Array(count);
   for (let k = 0; k < count; k++) {
@@ -123,9 +146,16 @@ export function fitSeasonalProfile(
     const to = profile.buckets[b + 1 === bucketCount ? 0 : b + 1] as number;
     remaining[k] = (detrended[k] as number) - (from + (fraction[k] as number) * (to - from));
   }
+  const fit = {
+    points: count,
+    parameters: filled,
+    spread: meanAbsoluteDeviation(detrended.subarray(0, count)),
+    residual: meanAbsoluteDeviation(remaining),
+  };
   const spread = robustScaleInPlace(detrended.subarray(0, count));
   const left = robustScaleInPlace(remaining);
   profile.strength = spread > 0 ? Math.max(0, 1 - (left / spread) ** 2) : 0;
+  profile.fit = fit;
   return profile;
 }
 
@@ -196,14 +226,14 @@ function positiveModulo(value: number, modulus: number): number {
 /**
  * Fills `buckets` with the median of the values nearest each bucket's centre (fraction < ½ belongs
  * to the bucket before), centred to mean 0; empty buckets are interpolated from their neighbours.
- * Returns false when every bucket is empty.
+ * Returns how many buckets held values (0: none, and nothing was filled).
  */
 function fillBucketMedians(
   buckets: Float64Array,
   values: Float64Array,
   bucket: Int32Array,
   fraction: Float64Array,
-): boolean {
+): number {
   const bucketCount = buckets.length;
   const nearest = (k: number) =>
     (fraction[k] as number) < 0.5
@@ -222,7 +252,7 @@ function fillBucketMedians(
     buckets[b] = to > from ? medianInPlace(grouped, from, to) : Number.NaN;
     if (to > from) known.push(b);
   }
-  if (known.length === 0) return false;
+  if (known.length === 0) return 0;
   for (let b = 0; b < bucketCount; b++) {
     if (!Number.isNaN(buckets[b])) continue;
     // Neighbours on the circle: the last known bucket before b and the first one after it.
@@ -236,7 +266,15 @@ function fillBucketMedians(
   let mean = 0;
   for (let b = 0; b < bucketCount; b++) mean += (buckets[b] as number) / bucketCount;
   for (let b = 0; b < bucketCount; b++) buckets[b]! -= mean;
-  return true;
+  return known.length;
+}
+
+/** Mean absolute distance from the median (reorders `values`). */
+function meanAbsoluteDeviation(values: Float64Array): number {
+  const median = medianInPlace(values, 0, values.length);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.abs((values[i] as number) - median);
+  return sum / values.length;
 }
 
 /**
