@@ -20,7 +20,8 @@ export type AnomalyReport = DetectionResult & {
 };
 
 /**
- * Flags anomalies in one metric series with the defaults for its kind: the kind's baseline
+ * Flags anomalies in one metric series with the defaults for its kind, on the scale (linear, square
+ * root or log) on which its spread does not grow with its level (value-scale.ts): the kind's baseline
  * (rolling median and MAD for latency and counts, EWMA for error rates and cost), replaced by the
  * seasonal baseline when the series has a daily or weekly rhythm, with level-shift detection on top.
  * Fewer points than `minHistory` (30) flag nothing and say so in `skipped`.
