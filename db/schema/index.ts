@@ -9,3 +9,4 @@ export * from "./triggers";
 export * from "./evaluations";
 export * from "./publish-gates";
 export * from "./mcp-oauth";
+export * from "./planner";

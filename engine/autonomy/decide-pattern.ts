@@ -1,5 +1,6 @@
 import { betaMean, betaVariance } from "../learning/beta-math";
 import { predictLinear, weightOf, type LinearModel } from "./linear-model";
+import { predictWithDelta, type PatternDelta } from "./pattern-delta";
 import { PATTERN_MODEL } from "./task-models";
 import { PATTERNS, type Pattern, type TaskFeatures } from "./vocabulary";
 
@@ -17,6 +18,8 @@ export type DecideOptions = {
   closeCall?: number;
   /** The pattern model (the committed one by default; bench:autonomy passes models trained without the writer it tests). */
   model?: LinearModel;
+  /** The tenant's corrections to the model, learned online (pattern-delta.ts). */
+  delta?: PatternDelta;
 };
 
 export type PatternDecision = {
@@ -71,7 +74,9 @@ export function decidePattern(
   options: DecideOptions = {},
 ): PatternDecision {
   const model = options.model ?? PATTERN_MODEL;
-  const probabilities = predictLinear(model, features.cues);
+  const probabilities = options.delta?.corrections
+    ? predictWithDelta(model, options.delta, features.cues)
+    : predictLinear(model, features.cues);
   const probabilityOf = (pattern: Pattern) => {
     const i = model.labels.indexOf(pattern);
     return i < 0 ? 0 : (probabilities[i] as number);
@@ -94,6 +99,16 @@ export function decidePattern(
   const reasons = [
     `${best}: ${WHY[best]} (learned from labelled tasks: ${(probabilityOf(best) * 100).toFixed(0)}%${cues.length ? `; it reads ${cues.join(", ")}` : ""})`,
   ];
+  if (options.delta?.corrections) {
+    const before = predictLinear(model, features.cues);
+    const was = PATTERNS.reduce((a, b) =>
+      (before[model.labels.indexOf(b)] ?? 0) > (before[model.labels.indexOf(a)] ?? 0) ? b : a,
+    );
+    if (was !== best)
+      reasons.push(
+        `your corrections to earlier proposals for tasks like this chose ${best} over ${was}`,
+      );
+  }
   if (options.bias && (options.bias[best] ?? 0) !== 0)
     reasons.push(`your past edits nudge towards ${best} (${(options.bias[best] ?? 0).toFixed(2)})`);
   let learnedOverride = false;

@@ -19,6 +19,14 @@ export {
   type PatternDecision,
 } from "./decide-pattern";
 export {
+  emptyPatternDelta,
+  learnPatternCorrection,
+  PatternDeltaSchema,
+  predictWithDelta,
+  type PatternDelta,
+} from "./pattern-delta";
+export { PATTERN_MODEL } from "./task-models";
+export {
   buildAgentSpecs,
   type AgentFactoryInput,
   type AgentRole,

@@ -187,3 +187,11 @@ export function predictLinear(model: LinearModel, features: readonly string[]): 
 export function weightOf(model: LinearModel, feature: string, label: number): number {
   return compile(model).weights.get(feature)?.[label] ?? 0;
 }
+
+/** How many of the features the model knows (the n its features are scaled by, as 1/√n). */
+export function knownFeatureCount(model: LinearModel, features: readonly string[]): number {
+  const { weights } = compile(model);
+  let known = 0;
+  for (const feature of features) if (weights.has(feature)) known++;
+  return known;
+}

@@ -9,6 +9,7 @@ import {
   type PatternDecision,
 } from "./decide-pattern";
 import { detectTriggers, type ProposedTrigger } from "./detect-triggers";
+import type { PatternDelta } from "./pattern-delta";
 import { discoverServers, type DiscoveryIndex, type DiscoveryResult } from "./server-discovery";
 import { readTaskParts } from "./task-parts";
 import type { Pattern, TaskFeatures } from "./vocabulary";
@@ -17,6 +18,8 @@ export type PlannerContext = {
   index: DiscoveryIndex;
   /** Learned success per pattern for this task's class (engine/learning: classifyTask + stats). */
   learnedFor?: (features: TaskFeatures) => LearnedPatternStats | undefined;
+  /** The tenant's corrections to the pattern model, learned online (pattern-delta.ts). */
+  patternDelta?: PatternDelta;
   /** Biases learned from the user's edits (engine/learning: preferenceBias). */
   preferences?: { patternBias?: PatternBias; serverBias?: Readonly<Record<string, number>> };
   /** Model for every agent; "default" (the workspace's) when absent. */
@@ -88,6 +91,7 @@ export function planWorkflow(task: string, context: PlannerContext): WorkflowPro
   const decision = decidePattern(features, {
     ...(learned ? { learned } : {}),
     ...(context.preferences?.patternBias ? { bias: context.preferences.patternBias } : {}),
+    ...(context.patternDelta ? { delta: context.patternDelta } : {}),
   });
   if (discovery.missing.length)
     decision.reasons.push(`no catalog entry serves ${discovery.missing.join(", ")}: install one`);

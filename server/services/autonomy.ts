@@ -17,6 +17,7 @@ import {
   type WorkflowProposal,
 } from "@/engine/autonomy";
 import { AppError } from "@/engine/errors";
+import { detectPattern } from "@/engine/learning/preferences";
 import type { LlmPort } from "@/engine/runtime/ports";
 import { toInvalidInput } from "@/engine/schema/invalid-input";
 import { WorkflowDocumentSchema, type WorkflowDocument } from "@/engine/schema/workflow-document";
@@ -26,6 +27,7 @@ import type { TenantContext } from "./context";
 import { getPlannerContext, recordProposal } from "./learning";
 import { ensureBuiltinCatalog } from "./mcp-catalog";
 import { createLlmPlanRefiner } from "./plan-refiner";
+import { learnPatternChoice, loadPatternDelta } from "./planner-corrections";
 import { assertDocumentSize } from "./workflow-drafts";
 import { insertUnderFreeName, workflowName } from "./workflows";
 
@@ -172,13 +174,15 @@ async function installedNames(
 
 /** What the planner needs for this tenant: the index, learned statistics and biases, installed names. */
 async function plannerContextOf(ctx: TenantContext) {
-  const [snapshot, learned] = await Promise.all([
+  const [snapshot, learned, patternDelta] = await Promise.all([
     catalogSnapshot(ctx),
     getPlannerContext(ctx.db, ctx.tenant.id),
+    loadPatternDelta(ctx.db, ctx.tenant.id),
   ]);
   const installed = await installedNames(ctx, snapshot);
   const context: PlannerContext = {
     index: snapshot.index,
+    ...(patternDelta ? { patternDelta } : {}),
     learnedFor: learned.learnedFor,
     preferences: learned.preferences,
     serverNames: installed.byShortName,
@@ -357,12 +361,17 @@ export async function createWorkflowFromProposal(
   );
   try {
     const { context } = await plannerContextOf(ctx);
+    const planned = planWorkflow(input.task, context);
     await recordProposal(ctx.db, {
       tenantId: ctx.tenant.id,
       workflowId: workflow.id,
       task: input.task,
-      document: planWorkflow(input.task, context).document,
+      document: planned.document,
     });
+    // Another pattern chosen in the dialog is a correction: the tenant's planner learns it now.
+    const chosen = detectPattern(document);
+    if (chosen !== planned.decision.pattern)
+      await learnPatternChoice(ctx.db, ctx.tenant.id, { task: input.task, pattern: chosen });
   } catch (error) {
     // Learning is best effort: the workflow exists, and failing here would invite a duplicate.
     console.error(

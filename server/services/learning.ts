@@ -8,6 +8,7 @@ import type { TaskFeatures } from "@/engine/autonomy/vocabulary";
 import { classifyTask } from "@/engine/learning/outcome";
 import {
   createPreferences,
+  detectPattern,
   learnFromEdit,
   preferenceBias,
   type PreferenceBias,
@@ -36,6 +37,7 @@ import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { forecastWorkflowRun } from "./learning-forecasts";
 import { emptyLearningState, profileVersion } from "./outcome-recorder";
+import { learnFromRatingIn, learnPatternChoiceIn } from "./planner-corrections";
 
 /** A tenant's learning state as the engine's types, empty when nothing was learned yet. */
 export async function loadLearning(
@@ -102,6 +104,10 @@ export async function learnFromPublishedProposal(
       outcomes: row.outcomes,
     });
     await repo.markProposalLearned(tx, workflowId);
+    // A pattern changed before the first publish corrects the planner for this tenant.
+    const published = detectPattern(saved);
+    if (published !== detectPattern(proposed))
+      await learnPatternChoiceIn(tx, tenantId, { task: proposal.task, pattern: published });
   });
 }
 
@@ -243,6 +249,13 @@ export async function rateRun(ctx: TenantContext, input: { runId: string; rating
         });
       }
     }
+    // The first rating of a run of a proposed workflow also teaches the tenant's planner.
+    if (outcome.rating === null)
+      await learnFromRatingIn(tx, ctx.tenant.id, {
+        workflowId: outcome.workflowId,
+        pattern: outcome.pattern,
+        rating: input.rating,
+      });
     const updated = await repo.setOutcomeRating(tx, ctx.tenant.id, input.runId, input.rating);
     return {
       value: updated!,
