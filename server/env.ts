@@ -91,6 +91,14 @@ const schema = z
           "must be provider/model, e.g. openai/gpt-4o-mini or local/llama3.1",
         ),
     ),
+    MCP_ALLOWED_COMMANDS: optional(
+      z
+        .string()
+        .regex(
+          /^[^,\s]+(\s*,\s*[^,\s]+)*$/,
+          "must be commands separated by commas, e.g. python3,/opt/bin/my-server",
+        ),
+    ),
     GITHUB_ID: optional(z.string()),
     GITHUB_SECRET: optional(z.string()),
     GOOGLE_ID: optional(z.string()),
@@ -152,6 +160,8 @@ export interface Env {
     local?: { baseURL: string; apiKey?: string };
     defaultModel?: string;
   };
+  /** Commands other than npx, uvx and docker that MCP servers may be started with (the platform admin's choice). */
+  mcp: { allowedCommands: string[] };
   oauth: {
     github?: { clientId: string; clientSecret: string };
     google?: { clientId: string; clientSecret: string };
@@ -218,6 +228,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       anthropic: v.ANTHROPIC_API_KEY ? { apiKey: v.ANTHROPIC_API_KEY } : undefined,
       local: v.LLM_BASE_URL ? { baseURL: v.LLM_BASE_URL, apiKey: v.LLM_API_KEY } : undefined,
       defaultModel: v.LLM_DEFAULT_MODEL,
+    },
+    mcp: {
+      allowedCommands: (v.MCP_ALLOWED_COMMANDS ?? "")
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
     },
     oauth: {
       github: pair(v.GITHUB_ID, v.GITHUB_SECRET),

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { Server, Store, Users } from "lucide-react";
+import { Plug, Server, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { CATALOG_CATEGORIES, TRANSPORT_TYPES } from "@/engine/schema/catalog";
@@ -10,6 +10,7 @@ import { useMe } from "@/components/shared/use-me";
 import { useTRPC } from "@/components/trpc/react";
 import { SearchInput } from "@/components/ui/input";
 import { EmptyState, ErrorState, LoadMore, PageHeader, SkeletonRows } from "@/components/ui/states";
+import { AddServerDialog } from "./add-server-dialog";
 import { ConfigTools } from "./config-tools";
 import { RegistrySources } from "./registry-sources";
 import { TrustBadges } from "./trust-badges";
@@ -65,8 +66,18 @@ export function CatalogPage() {
               <Server className="size-4" aria-hidden />
               Installed servers
             </Link>
+            {can("server.install") ? (
+              <Link
+                href="/marketplace/connect"
+                className="inline-flex h-10 items-center gap-2 rounded-md border bg-card px-4 text-sm font-medium hover:bg-muted"
+              >
+                <Plug className="size-4" aria-hidden />
+                Connect to a URL
+              </Link>
+            ) : null}
             {can("server.install") ? <RegistrySources /> : null}
             <ConfigTools canImport={can("server.install")} />
+            {can("server.install") ? <AddServerDialog /> : null}
           </div>
         }
       />

@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows } from "@/components/ui/states";
 import { CheckButton } from "./check-button";
 import { CheckHistory } from "./check-history";
+import { ExportServerJson } from "./export-server-json";
 import { InstallDialog } from "./install-dialog";
 import { OAuthConnection } from "./oauth-connection";
 import { StatusBadge } from "./status-badge";
@@ -63,6 +64,7 @@ export function InstallationPage({ id }: { id: string }) {
             {can("server.check") ? (
               <CheckButton installationId={data.id} name={data.name} disabled={!data.enabled} />
             ) : null}
+            <ExportServerJson installationId={data.id} />
             {can("server.install") ? (
               <Button variant="secondary" size="sm" onClick={() => setEditing(true)}>
                 <Pencil className="size-4" aria-hidden />

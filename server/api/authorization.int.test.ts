@@ -108,6 +108,12 @@ const SAMPLES: Record<string, Sample> = {
   "mcp.getEntry": "derived",
   "mcp.importEntries": () => ({ kind: "mcp-servers", text: "{}" }),
   "mcp.exportConfig": "derived",
+  "mcp.exportServerJson": "derived",
+  "mcp.addServer": () => ({
+    kind: "url",
+    name: `matrix-${randomBytes(3).toString("hex")}`,
+    url: "https://mcp.invalid/mcp",
+  }),
   "mcp.listRegistrySources": "derived",
   "mcp.addRegistrySource": () => ({ url: "https://registry.invalid" }),
   "mcp.syncRegistrySource": "derived",

@@ -82,24 +82,31 @@ export function emptyReport(error: string | null, stderr: string): CheckReport {
 }
 
 /**
- * Starts the server on its own connection (not the pool's), runs initialize, lists tools,
- * resources and prompts, validates each tool's schema, calls a harmless tool where there is one,
- * and closes it again. Never throws: a failure is a report with status "down" and the reason.
+ * The one test of a server, for "Check server" and the periodic probe alike: initialize (unless
+ * `live` is a connection the pool already has open), list tools, resources and prompts, validate
+ * each tool's schema, call a harmless tool where there is one, and judge it all by one rule
+ * (verdictOf). A connection it opened is closed again, so a probe never keeps an idle server
+ * alive. Never throws: a failure is a report with status "down" and the reason.
  */
 export async function runServerCheck(
   name: string,
   spec: LaunchSpec,
   meta: CatalogMeta,
-  options: { connectTimeoutMs?: number } = {},
+  options: { connectTimeoutMs?: number; live?: McpConnection | null } = {},
 ): Promise<CheckReport> {
   const report = emptyReport(null, "");
-  const connection = new McpConnection(name, spec, {
-    connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
-  });
+  const live = options.live ?? null;
+  const connection =
+    live ??
+    new McpConnection(name, spec, {
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+    });
   try {
     let start = performance.now();
-    await connection.connect();
-    report.connectMs = ms(start);
+    if (!live) {
+      await connection.connect();
+      report.connectMs = ms(start);
+    }
     const info = connection.serverVersion;
     report.serverInfo = info ? { name: info.name, version: info.version } : null;
 
@@ -151,27 +158,31 @@ export async function runServerCheck(
     report.status = verdict.status;
     if (verdict.status === "down") report.error = verdict.error;
   } catch (error) {
+    report.status = "down";
     report.error = isMcpToolError(error) || error instanceof Error ? error.message : String(error);
     if (meta.needsInternet) report.error += NEEDS_INTERNET;
   } finally {
     report.stderr = connection.stderr.value.slice(-2000);
-    await connection.close();
+    if (!live) await connection.close();
   }
   return report;
 }
 
-export type HealthProbe = {
-  status: McpStatus;
-  latencyMs: number | null;
-  error: string | null;
-  unusableTools: number;
-};
+/** What an installation shows after a check or a probe: status, latency and the first reason. */
+export type Health = { status: McpStatus; latencyMs: number | null; error: string | null };
+
+/** The one summary of a report, so a check and a probe of the same server say the same. */
+export function healthOf(report: CheckReport): Health {
+  return {
+    status: report.status,
+    latencyMs: report.callMs ?? report.connectMs ?? report.listMs,
+    error: report.error ?? report.problems[0] ?? null,
+  };
+}
 
 /**
- * The periodic probe. A server the pool already has open is probed on that connection; one that
- * is not running is started and closed again, so health checks do not keep idle servers alive.
- * It lists the tools and makes the same harmless call as "Check server", judged by the same rule,
- * so a server that starts but cannot reach its online service is down here too.
+ * The periodic probe: runServerCheck on the pool's open connection when there is one (so a
+ * probe does not start a second process of a busy server), else on one of its own.
  */
 export async function probeHealth(
   pool: McpPool,
@@ -179,35 +190,6 @@ export async function probeHealth(
   name: string,
   spec: LaunchSpec,
   meta: CatalogMeta,
-): Promise<HealthProbe> {
-  const live = pool.liveConnection(key);
-  const connection = live ?? new McpConnection(name, spec, { connectTimeoutMs: 30_000 });
-  try {
-    const start = performance.now();
-    if (!live) await connection.connect();
-    const tools = [...(await connection.listTools()).values()];
-    const latencyMs = live ? Math.round(await connection.ping()) : ms(start);
-    const unusableTools = tools.filter((t) => t.unusableReason).length;
-    const harmless = pickHarmlessTool(tools, meta);
-    let failedCall: string | null = null;
-    if (harmless) {
-      try {
-        await connection.callTool(harmless.name, harmless.arguments, { timeoutMs: 20_000 });
-      } catch (error) {
-        failedCall = `Calling ${harmless.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-      }
-    }
-    const verdict = verdictOf(failedCall, unusableTools, meta);
-    const error = verdict.error ?? (unusableTools > 0 ? `${unusableTools} tool(s) unusable` : null);
-    return { status: verdict.status, latencyMs, error, unusableTools };
-  } catch (error) {
-    return {
-      status: "down",
-      latencyMs: null,
-      error: error instanceof Error ? error.message : String(error),
-      unusableTools: 0,
-    };
-  } finally {
-    if (!live) await connection.close();
-  }
+): Promise<CheckReport> {
+  return runServerCheck(name, spec, meta, { live: pool.liveConnection(key) });
 }

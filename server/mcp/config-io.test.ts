@@ -51,7 +51,7 @@ describe("importing catalog entries", () => {
     ]);
     expect(entries[3]?.packages?.[0]).toMatchObject({ identifier: "mcp/time", version: "1" });
     expect(skipped).toEqual([
-      { name: "bin", reason: expect.stringContaining("only npx, uvx and docker") },
+      { name: "bin", reason: expect.stringContaining("servers start through npx, uvx or docker") },
     ]);
     expect(parseMcpServersConfig(JSON.stringify({ servers: {} })).skipped[0]?.name).toBe("config");
   });

@@ -1,15 +1,19 @@
 import { z } from "zod";
 import {
   CATALOG_META_KEY,
-  installInputsOf,
   McpServersEntrySchema,
-  SERVER_JSON_SCHEMA_URL,
   ServerJsonSchema,
-  type KeyValueInput,
   type McpServersConfig,
   type McpServersEntry,
   type ServerJson,
 } from "@/engine/schema/catalog";
+import {
+  addedServerJson,
+  commandRefusal,
+  entryInputsOf,
+  type AddedServer,
+  type NamedValue,
+} from "./custom-server";
 import { buildLaunchSpec, type InstallValues } from "./launch-spec";
 
 /**
@@ -76,108 +80,59 @@ function slug(name: string): string {
   );
 }
 
-function inputsFromRecord(record: Record<string, string> | undefined): KeyValueInput[] {
-  return Object.entries(record ?? {}).map(([name, value]) => {
-    const isSecret = looksSecret(name) || /^\$\{.+\}$/.test(value);
-    return isSecret
-      ? { name, isRequired: true, isSecret: true, description: `Imported; set your own value` }
-      : { name, isRequired: false, default: value };
-  });
-}
+const namedValuesOf = (record: Record<string, string> | undefined): NamedValue[] =>
+  Object.entries(record ?? {}).map(([name, value]) => ({
+    name,
+    value,
+    isSecret: looksSecret(name) || /^\$\{.+\}$/.test(value),
+  }));
 
-/** One `mcpServers` entry as a catalog entry; null with a reason when it cannot be expressed. */
+/**
+ * One `mcpServers` entry as a catalog entry, through the same conversion as the Add server form
+ * (custom-server.ts#addedServerJson): npx, uvx and `docker run` as packages, URLs as remotes,
+ * other commands only when the platform allows them. Values that look secret are dropped.
+ */
 function fromConfigEntry(
   key: string,
   server: McpServersEntry,
+  allowedCommands: string[],
 ): { entry: ServerJson } | { reason: string } {
-  const name = `local.config/${slug(key)}`;
-  const base = {
-    $schema: SERVER_JSON_SCHEMA_URL,
-    name,
-    title: key.slice(0, 100),
-    version: "0.0.0",
-    description: `Imported from an mcpServers config (${key})`,
-  };
+  const name = slug(key);
+  let added: AddedServer;
   if (!("command" in server) || typeof server.command !== "string") {
     const remote = server as { type?: string; url: string; headers?: Record<string, string> };
-    const type = remote.type === "sse" ? "sse" : "streamable-http";
-    return {
-      entry: {
-        ...base,
-        remotes: [{ type, url: remote.url, headers: inputsFromRecord(remote.headers) }],
-      },
+    added = {
+      kind: "url",
+      name,
+      transport: remote.type === "sse" ? "sse" : "streamable-http",
+      url: remote.url,
+      headers: namedValuesOf(remote.headers),
+    };
+  } else {
+    const command = server as { command: string; args?: string[]; env?: Record<string, string> };
+    const refusal = commandRefusal(command.command, allowedCommands);
+    if (refusal) return { reason: refusal };
+    added = {
+      kind: "command",
+      name,
+      command: command.command,
+      args: command.args ?? [],
+      env: namedValuesOf(command.env),
     };
   }
-  const command = server as { command: string; args?: string[]; env?: Record<string, string> };
-  const args = command.args ?? [];
-  const fixed = (values: string[]) =>
-    values.map((value) => ({ type: "positional" as const, value }));
-  const env = inputsFromRecord(command.env);
-  if (command.command === "npx" || command.command.endsWith("/npx")) {
-    const rest = args.filter((a) => a !== "-y" && a !== "--yes");
-    const [spec, ...packageArgs] = rest;
-    if (!spec) return { reason: "npx without a package" };
-    const at = spec.lastIndexOf("@");
-    const [identifier, version] =
-      at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
+  try {
+    const { entry } = addedServerJson(added, { secretDescription: "Imported; set your own value" });
     return {
       entry: {
-        ...base,
-        ...(version ? { version } : {}),
-        packages: [
-          {
-            registryType: "npm",
-            identifier,
-            ...(version ? { version } : {}),
-            transport: { type: "stdio" },
-            packageArguments: fixed(packageArgs),
-            environmentVariables: env,
-          },
-        ],
+        ...entry,
+        name: `local.config/${name}`,
+        title: key.slice(0, 100),
+        description: `Imported from an mcpServers config (${key})`.slice(0, 300),
       },
     };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message : String(error) };
   }
-  if (command.command === "uvx") {
-    const [identifier, ...packageArgs] = args;
-    if (!identifier) return { reason: "uvx without a package" };
-    return {
-      entry: {
-        ...base,
-        packages: [
-          {
-            registryType: "pypi",
-            identifier,
-            runtimeHint: "uvx",
-            transport: { type: "stdio" },
-            packageArguments: fixed(packageArgs),
-            environmentVariables: env,
-          },
-        ],
-      },
-    };
-  }
-  if (command.command === "docker" && args[0] === "run") {
-    const image = args.filter((a, i) => i > 0 && !a.startsWith("-") && args[i - 1] !== "-e").at(0);
-    if (!image) return { reason: "docker run without an image" };
-    const [identifier, version] = image.split(":");
-    return {
-      entry: {
-        ...base,
-        packages: [
-          {
-            registryType: "oci",
-            identifier: identifier ?? image,
-            ...(version ? { version } : {}),
-            transport: { type: "stdio" },
-            environmentVariables: env,
-          },
-        ],
-      },
-    };
-  }
-  return {
-    reason: `only npx, uvx and docker commands or URLs can be imported (got "${command.command}")`,
-  };
 }
 
 /** A config file: `mcpServers` (Claude Desktop, Claude Code's `.mcp.json`, Cursor) or VS Code's `servers`. */
@@ -202,8 +157,14 @@ function parseConfigEntry(item: unknown): { server: McpServersEntry } | { reason
   return parsed.success ? { server: parsed.data } : { reason: issuesOf(parsed.error) };
 }
 
-/** Reads a Claude Desktop, `.mcp.json`, Cursor or VS Code config; each entry stands or falls on its own. */
-export function parseMcpServersConfig(text: string): ImportResult {
+/**
+ * Reads a Claude Desktop, `.mcp.json`, Cursor or VS Code config; each entry stands or falls on
+ * its own. Commands other than npx, uvx and docker import only when in `allowedCommands`.
+ */
+export function parseMcpServersConfig(
+  text: string,
+  options: { allowedCommands?: string[] } = {},
+): ImportResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -235,7 +196,8 @@ export function parseMcpServersConfig(text: string): ImportResult {
     result.skipped.push({ name: "config", reason: "it lists no servers" });
   for (const [key, item] of Object.entries(servers)) {
     const entry = parseConfigEntry(item);
-    const converted = "server" in entry ? fromConfigEntry(key, entry.server) : entry;
+    const converted =
+      "server" in entry ? fromConfigEntry(key, entry.server, options.allowedCommands ?? []) : entry;
     if ("entry" in converted) result.entries.push(converted.entry);
     else result.skipped.push({ name: key, reason: converted.reason });
   }
@@ -252,7 +214,7 @@ export function toMcpServersEntry(
   secretKeys: string[],
 ): McpServersEntry {
   const values: InstallValues = { ...config };
-  for (const input of installInputsOf(entry)) {
+  for (const input of entryInputsOf(entry)) {
     if (input.isSecret && secretKeys.includes(input.key))
       values[input.key] = `\${${input.label.replace(/[^A-Za-z0-9_]/g, "_").toUpperCase()}}`;
   }

@@ -5,6 +5,8 @@ import {
   type KeyValueInput,
   type ServerJson,
 } from "@/engine/schema/catalog";
+import { getEnv } from "@/server/env";
+import { commandOf, commandRefusal } from "./custom-server";
 import { McpToolError } from "./errors";
 import { baseChildEnv, resolveLocalPackageBin, type LaunchSpec } from "./launch";
 
@@ -58,9 +60,26 @@ export function buildLaunchSpec(
   values: InstallValues,
   server = entry.title ?? entry.name,
   /** For exports: `npx` rather than this machine's node_modules, and only the entry's own variables. */
-  options: { portable?: boolean } = {},
+  options: { portable?: boolean; allowedCommands?: string[] } = {},
 ): LaunchSpec {
   const runner = primaryRunner(entry);
+  const command = runner ? null : commandOf(entry);
+  if (command) {
+    // Checked at every start, so a command the platform stops allowing stops starting.
+    const refusal = options.portable
+      ? null
+      : commandRefusal(command.command, options.allowedCommands ?? getEnv().mcp.allowedCommands);
+    if (refusal) throw new McpToolError("CONNECT_FAILED", `${server}: ${refusal}`, { server });
+    return {
+      transport: "stdio",
+      command: command.command,
+      args: command.args,
+      env: {
+        ...(options.portable ? {} : baseChildEnv()),
+        ...keyValues(command.environmentVariables, "env", values, server),
+      },
+    };
+  }
   if (!runner)
     throw new McpToolError(
       "CONNECT_FAILED",

@@ -31,7 +31,20 @@ async function connectError(spec: LaunchSpec, npxInstallWaitMs?: number) {
 let closedRegistry = "";
 let silentRegistry: Server;
 let silentUrl = "";
+let emptyRegistry: Server;
+let emptyUrl = "";
+const listen = async (server: Server) => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
+};
 beforeAll(async () => {
+  // Answers every package as the npm registry answers one that does not exist.
+  emptyRegistry = createServer((_request, response) => {
+    response.writeHead(404, { "content-type": "application/json" });
+    response.end(JSON.stringify({ error: "Not found" }));
+  });
+  emptyUrl = await listen(emptyRegistry);
   closedRegistry = `http://127.0.0.1:${await freePort()}/`;
   // Accepts connections and never answers, like a registry behind a stalled proxy.
   silentRegistry = createServer(() => {});
@@ -40,6 +53,8 @@ beforeAll(async () => {
   silentUrl = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/`;
 });
 afterAll(() => {
+  emptyRegistry.closeAllConnections();
+  emptyRegistry.close();
   silentRegistry.closeAllConnections();
   return new Promise<void>((resolve) => silentRegistry.close(() => resolve()));
 });
@@ -50,6 +65,18 @@ describe("servers launched through npx", () => {
     expect(error).toMatchObject({ code: "CONNECT_FAILED" });
     expect((error as Error).message).toMatch(
       /sqlite: npx could not install maestro-no-such-server@1\.0\.0 from the npm registry: .*ECONNREFUSED/,
+    );
+  });
+
+  it("say within seconds that a package does not exist, with the registry's 404", async () => {
+    const started = performance.now();
+    const error = await connectError(npxSpec("maestro-no-such-server@1.0.0", emptyUrl));
+    // About 2.5 s here when idle; the bound leaves room for a loaded CI machine. That npm's own
+    // answer is in the message shows it was not a start timeout.
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(error).toMatchObject({ code: "CONNECT_FAILED" });
+    expect((error as Error).message).toMatch(
+      /sqlite: npx could not install maestro-no-such-server@1\.0\.0 from the npm registry: the registry has no such package \(404 Not Found for http:\/\/127\.0\.0\.1:\d+\/maestro-no-such-server\)/,
     );
   });
 

@@ -23,7 +23,12 @@ export function npxPackageOf(spec: LaunchSpec): string | null {
 }
 
 /** What npm said, without its stack trace, property dump and log hint. */
-function npmReasonOf(stderr: string): string {
+export function npmReasonOf(stderr: string): string {
+  // A package (or scope) the registry does not have: npm's six lines say only this.
+  if (/\bE404\b/.test(stderr)) {
+    const url = /404 Not Found - GET (\S+)/.exec(stderr)?.[1];
+    return `the registry has no such package (404 Not Found${url ? ` for ${url}` : ""})`;
+  }
   return stderr
     .split("\n")
     .map((line) => line.replace(/^npm (error|ERR!)\s?/, "").trim())

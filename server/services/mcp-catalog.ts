@@ -3,7 +3,6 @@ import { notFound } from "@/engine/errors";
 import {
   catalogMetaOf,
   CATALOG_CATEGORIES,
-  installInputsOf,
   primaryRunner,
   TRANSPORT_TYPES,
   transportOf,
@@ -11,6 +10,8 @@ import {
 } from "@/engine/schema/catalog";
 import { AppError } from "@/engine/errors";
 import { BUILTIN_CATALOG } from "@/server/mcp/builtin-catalog";
+import { getEnv } from "@/server/env";
+import { commandOf, entryInputsOf } from "@/server/mcp/custom-server";
 import { resolveLocalPackageBin } from "@/server/mcp/launch";
 import {
   fetchRegistryServers,
@@ -67,7 +68,7 @@ export function toCatalogInsert(
     description: serverJson.description,
     version: serverJson.version,
     category: catalogMetaOf(serverJson).category,
-    transport: transportOf(serverJson),
+    transport: transportOf(serverJson) ?? (commandOf(serverJson) ? "stdio" : null),
     source,
     serverJson,
     toolNames,
@@ -107,7 +108,7 @@ export async function getCatalogEntry(ctx: TenantContext, id: string) {
     ...entry,
     runsAs: describeRunner(entry.serverJson),
     meta: catalogMetaOf(entry.serverJson),
-    inputs: installInputsOf(entry.serverJson),
+    inputs: entryInputsOf(entry.serverJson),
     isVerified: catalog.isVerifiedNamespace(
       entry.name,
       entry.serverJson.repository?.url,
@@ -121,6 +122,9 @@ export async function getCatalogEntry(ctx: TenantContext, id: string) {
 /** "How it runs", in words, for the detail page. */
 function describeRunner(entry: ServerJson): string {
   const runner = primaryRunner(entry);
+  const command = commandOf(entry);
+  if (command)
+    return `The command ${[command.command, ...command.args].join(" ")}, started as a child process over stdio (only where the platform admin allows ${command.command}).`;
   if (!runner) return "This entry has neither a package nor a remote, so it cannot run.";
   if ("remote" in runner)
     return `A remote server at ${runner.remote.url}, reached over ${runner.remote.type}.`;
@@ -147,7 +151,10 @@ function toImportError(error: unknown): AppError {
 export async function importCatalogEntries(ctx: TenantContext, input: z.infer<typeof importInput>) {
   let parsed: ImportResult;
   if (input.kind === "server-json") parsed = parseServerJsonText(input.text);
-  else if (input.kind === "mcp-servers") parsed = parseMcpServersConfig(input.text);
+  else if (input.kind === "mcp-servers")
+    parsed = parseMcpServersConfig(input.text, {
+      allowedCommands: getEnv().mcp.allowedCommands,
+    });
   else {
     try {
       parsed = await fetchRegistryServers(input.url, {

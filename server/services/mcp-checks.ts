@@ -1,9 +1,14 @@
 import { notFound } from "@/engine/errors";
 import { catalogMetaOf } from "@/engine/schema/catalog";
 import type { Db } from "@/db/client";
-import { getDatabase } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { emptyReport, probeHealth, runServerCheck, type CheckReport } from "@/server/mcp/check";
+import {
+  emptyReport,
+  healthOf,
+  probeHealth,
+  runServerCheck,
+  type CheckReport,
+} from "@/server/mcp/check";
 import { isMcpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf } from "@/server/mcp/installation-launch";
 import { getMcpPool, type McpPool } from "@/server/mcp/pool";
@@ -13,12 +18,39 @@ import * as installations from "@/server/repositories/mcp-installations";
 import { addToRollups } from "@/server/repositories/metric-rollups";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
+import { startPeriodicRound } from "./periodic-round";
 
 function downReport(error: unknown): CheckReport {
   return emptyReport(
     error instanceof Error ? error.message : String(error),
     isMcpToolError(error) ? (error.details.stderr ?? "") : "",
   );
+}
+
+type Installation = Awaited<ReturnType<typeof installations.findInstallation>> & {};
+type Entry = Awaited<ReturnType<typeof catalog.findCatalogEntry>> & {};
+
+/**
+ * The test "Check server" and the periodic probe share (runServerCheck): `pool` given, the probe
+ * uses the pool's open connection when there is one. Remote servers carry their OAuth
+ * connection's token in both. A launch spec that cannot be built (a missing input, a secret that
+ * no longer decrypts, a command not allowed) is a down report.
+ */
+export async function testInstallation(
+  db: Db,
+  installation: Installation,
+  entry: Entry,
+  pool?: McpPool,
+): Promise<CheckReport> {
+  try {
+    const spec = launchSpecOf(installation, entry, { db });
+    const meta = catalogMetaOf(entry.serverJson);
+    return pool
+      ? await probeHealth(pool, poolKeyOf(installation), installation.name, spec, meta)
+      : await runServerCheck(installation.name, spec, meta);
+  } catch (error) {
+    return downReport(error);
+  }
 }
 
 /**
@@ -32,16 +64,7 @@ export async function checkInstallation(ctx: TenantContext, id: string) {
   const entry = await catalog.findCatalogEntry(ctx.db, installation.catalogEntryId);
   if (!entry) throw notFound("catalog entry", installation.catalogEntryId);
 
-  let report: CheckReport;
-  try {
-    report = await runServerCheck(
-      installation.name,
-      launchSpecOf(installation, entry),
-      catalogMetaOf(entry.serverJson),
-    );
-  } catch (error) {
-    report = downReport(error); // a launch spec that cannot be built (missing input, bad secret)
-  }
+  const report = await testInstallation(ctx.db, installation, entry);
   const at = new Date();
   return withAudit(ctx, async (tx) => {
     const row = await checks.insertCheck(tx, {
@@ -55,10 +78,11 @@ export async function checkInstallation(ctx: TenantContext, id: string) {
       report,
       createdAt: at,
     });
+    const health = healthOf(report);
     await installations.setInstallationHealth(tx, ctx.tenant.id, installation.id, {
-      status: report.status,
-      latencyMs: report.callMs ?? report.connectMs,
-      lastError: report.error ?? report.problems[0] ?? null,
+      status: health.status,
+      latencyMs: health.latencyMs,
+      lastError: health.error,
       at,
     });
     const usable = report.tools.map((t) => t.name);
@@ -109,23 +133,8 @@ export async function runHealthRound(
   for (const installation of due) {
     const entry = await catalog.findCatalogEntry(db, installation.catalogEntryId);
     if (!entry) continue;
-    let probe;
-    try {
-      probe = await probeHealth(
-        pool,
-        poolKeyOf(installation),
-        installation.name,
-        launchSpecOf(installation, entry),
-        catalogMetaOf(entry.serverJson),
-      );
-    } catch (error) {
-      probe = {
-        status: "down" as const,
-        latencyMs: null,
-        error: error instanceof Error ? error.message : String(error),
-        unusableTools: 0,
-      };
-    }
+    const report = await testInstallation(db, installation, entry, pool);
+    const probe = healthOf(report);
     const at = new Date();
     await db.transaction(async (tx) => {
       await checks.insertCheck(tx, {
@@ -134,9 +143,9 @@ export async function runHealthRound(
         catalogEntryId: entry.id,
         kind: "health",
         status: probe.status,
-        connectMs: probe.latencyMs,
-        callMs: null,
-        report: { error: probe.error, unusableTools: probe.unusableTools },
+        connectMs: report.connectMs,
+        callMs: report.callMs,
+        report: { error: probe.error, problems: report.problems, tools: report.tools.length },
         createdAt: at,
       });
       await installations.setInstallationHealth(tx, installation.tenantId, installation.id, {
@@ -169,50 +178,23 @@ export async function runHealthRound(
   return { probed };
 }
 
-const globalForHealth = globalThis as unknown as {
-  mcpHealthTimer?: NodeJS.Timeout;
-  mcpHealthFirst?: NodeJS.Timeout;
-};
-
 /**
- * Starts the periodic health checks (from server/boot.ts). Cheap when idle: a tick with no enabled
- * installation is one count query. The timer is unref'd (it never keeps the process alive), a
- * round never overlaps the previous one, and no failure escapes to crash the process.
+ * Starts the periodic health checks (from server/boot.ts), a round every 5 minutes, the first
+ * soon after start so statuses are fresh without waiting a whole interval. Cheap when idle: a
+ * round with no enabled installation is one count query.
  */
 export function startMcpHealthChecks(
   options: { intervalMs?: number; getDb?: () => Promise<{ db: Db }> } = {},
 ): () => void {
   const intervalMs = options.intervalMs ?? 5 * 60_000;
-  if (globalForHealth.mcpHealthTimer) clearInterval(globalForHealth.mcpHealthTimer);
-  if (globalForHealth.mcpHealthFirst) clearTimeout(globalForHealth.mcpHealthFirst);
-  let isRunning = false;
-  let hasWarned = false;
-  const tick = async () => {
-    if (isRunning) return;
-    isRunning = true;
-    try {
-      const { db } = await (options.getDb ?? getDatabase)();
+  return startPeriodicRound({
+    name: "MCP health checks",
+    intervalMs,
+    firstAfterMs: Math.min(intervalMs, 30_000),
+    ...(options.getDb ? { getDb: options.getDb } : {}),
+    round: async (db) => {
       if ((await installations.countEnabledInstallations(db)) === 0) return;
       await runHealthRound(db, { staleMs: intervalMs * 0.9 });
-    } catch (error) {
-      if (!hasWarned)
-        console.warn(
-          `MCP health checks failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      hasWarned = true;
-    } finally {
-      isRunning = false;
-    }
-  };
-  // The first round soon after start, so statuses are fresh without waiting a whole interval.
-  const first = setTimeout(() => void tick(), Math.min(intervalMs, 30_000));
-  first.unref();
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  globalForHealth.mcpHealthFirst = first;
-  globalForHealth.mcpHealthTimer = timer;
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+    },
+  });
 }

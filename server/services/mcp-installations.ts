@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AppError, conflict, notFound } from "@/engine/errors";
-import { installInputsOf, ServerJsonSchema, type InstallInput } from "@/engine/schema/catalog";
+import { ServerJsonSchema, type InstallInput } from "@/engine/schema/catalog";
 import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
+import { entryInputsOf } from "@/server/mcp/custom-server";
 import { isMcpToolError, type McpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf, secretValuesOf } from "@/server/mcp/installation-launch";
 import type { InstallValues } from "@/server/mcp/launch-spec";
@@ -13,6 +14,7 @@ import * as checks from "@/server/repositories/mcp-checks";
 import * as repo from "@/server/repositories/mcp-installations";
 import { encryptSecret } from "@/server/secrets";
 import { withAudit } from "./audit";
+import type { Db } from "@/db/client";
 import type { TenantContext } from "./context";
 
 export const installationName = z
@@ -107,32 +109,45 @@ export async function installServer(ctx: TenantContext, input: z.infer<typeof in
     throw conflict(
       `${entry.title} was removed from its registry, so it cannot be installed; installations made before stay`,
     );
-  const { config, secrets } = splitValues(installInputsOf(entry.serverJson), input.values);
+  return withAudit(ctx, (tx) => insertInstallationOf(tx, ctx, entry, input.name, input.values));
+}
+
+/**
+ * Installs `entry` as `name` inside the caller's transaction (an install, or a server added by
+ * hand with its new entry): values checked against the entry's inputs, secrets encrypted. Gives
+ * the row without its secrets and the audit record.
+ */
+export async function insertInstallationOf(
+  tx: Db,
+  ctx: TenantContext,
+  entry: Pick<catalog.CatalogEntryRow, "id" | "name" | "serverJson">,
+  name: string,
+  values: InstallValues,
+) {
+  const { config, secrets } = splitValues(entryInputsOf(entry.serverJson), values);
   const secretKeys = Object.keys(secrets);
   try {
-    return await withAudit(ctx, async (tx) => {
-      const row = await repo.insertInstallation(tx, {
-        tenantId: ctx.tenant.id,
-        catalogEntryId: entry.id,
-        name: input.name,
-        config,
-        secretsEncrypted: secretKeys.length > 0 ? encryptSecret(JSON.stringify(secrets)) : null,
-        secretKeys,
-        createdBy: ctx.actor.userId,
-      });
-      const { secretsEncrypted: _hidden, ...visible } = row;
-      return {
-        value: visible,
-        audit: {
-          action: "server.install",
-          targetType: "mcp_installation",
-          targetId: row.id,
-          metadata: { name: row.name, entry: entry.name, secretKeys },
-        },
-      };
+    const row = await repo.insertInstallation(tx, {
+      tenantId: ctx.tenant.id,
+      catalogEntryId: entry.id,
+      name,
+      config,
+      secretsEncrypted: secretKeys.length > 0 ? encryptSecret(JSON.stringify(secrets)) : null,
+      secretKeys,
+      createdBy: ctx.actor.userId,
     });
+    const { secretsEncrypted: _hidden, ...visible } = row;
+    return {
+      value: visible,
+      audit: {
+        action: "server.install",
+        targetType: "mcp_installation",
+        targetId: row.id,
+        metadata: { name: row.name, entry: entry.name, secretKeys },
+      },
+    };
   } catch (error) {
-    if (isUniqueViolation(error, "mcp_installations_tenant_name_key")) throw nameTaken(input.name);
+    if (isUniqueViolation(error, "mcp_installations_tenant_name_key")) throw nameTaken(name);
     throw error;
   }
 }
@@ -150,7 +165,7 @@ export async function updateInstallation(ctx: TenantContext, input: z.infer<type
   const patch: Parameters<typeof repo.updateInstallation>[3] = {};
   if (input.name) patch.name = input.name;
   if (input.values) {
-    const { config, secrets } = splitValues(installInputsOf(entry.serverJson), input.values, kept);
+    const { config, secrets } = splitValues(entryInputsOf(entry.serverJson), input.values, kept);
     const stored = secretValuesOf(current);
     const merged: InstallValues = {};
     for (const key of kept) if (stored[key] !== undefined) merged[key] = stored[key];
@@ -245,7 +260,7 @@ export async function getInstallation(ctx: TenantContext, id: string) {
   const diagnostics = getMcpPool().diagnostics(poolKeyOf(summary));
   return {
     ...summary,
-    inputs: installInputsOf(entry.serverJson),
+    inputs: entryInputsOf(entry.serverJson),
     lastCheck: lastCheck ?? null,
     connection: diagnostics
       ? {

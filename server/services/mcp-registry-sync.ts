@@ -6,12 +6,12 @@ import type { RegistrySyncResult } from "@/db/schema";
 import { AppError, conflict, notFound } from "@/engine/errors";
 import { BUILTIN_CATALOG } from "@/server/mcp/builtin-catalog";
 import { fetchRegistryListings } from "@/server/mcp/config-io";
-import { getDatabase } from "@/server/db";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as sources from "@/server/repositories/mcp-registry-sources";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { toCatalogInsert } from "./mcp-catalog";
+import { startPeriodicRound } from "./periodic-round";
 
 /**
  * Registry sources: a tenant's catalog synced from an MCP Registry API (`/v0.1/servers`), on
@@ -223,36 +223,14 @@ export async function runRegistrySyncRound(
   return outcomes;
 }
 
-const globalForSync = globalThis as unknown as { registrySyncTimer?: NodeJS.Timeout };
-
-/**
- * Starts the periodic registry sync (from server/boot.ts): a round a minute, each syncing the
- * sources due. Unref'd, never overlapping, and no failure escapes to crash the process.
- */
+/** Starts the periodic registry sync (from server/boot.ts): a round a minute, each syncing the sources due. */
 export function startRegistrySync(
   options: { intervalMs?: number; getDb?: () => Promise<{ db: Db }> } = {},
 ): () => void {
-  if (globalForSync.registrySyncTimer) clearInterval(globalForSync.registrySyncTimer);
-  let isRunning = false;
-  let hasWarned = false;
-  const tick = async () => {
-    if (isRunning) return;
-    isRunning = true;
-    try {
-      const { db } = await (options.getDb ?? getDatabase)();
-      await runRegistrySyncRound(db);
-    } catch (error) {
-      if (!hasWarned)
-        console.warn(
-          `Registry sync failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      hasWarned = true;
-    } finally {
-      isRunning = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), options.intervalMs ?? 60_000);
-  timer.unref();
-  globalForSync.registrySyncTimer = timer;
-  return () => clearInterval(timer);
+  return startPeriodicRound({
+    name: "Registry sync",
+    intervalMs: options.intervalMs ?? 60_000,
+    ...(options.getDb ? { getDb: options.getDb } : {}),
+    round: (db) => runRegistrySyncRound(db),
+  });
 }

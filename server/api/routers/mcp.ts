@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pageInput } from "@/server/repositories/pagination";
+import * as mcpAddServer from "@/server/services/mcp-add-server";
 import * as mcpCatalog from "@/server/services/mcp-catalog";
 import * as mcpChecks from "@/server/services/mcp-checks";
 import * as mcpInstallations from "@/server/services/mcp-installations";
@@ -40,6 +41,14 @@ export const mcpRouter = router({
   exportConfig: permissionProcedure("marketplace.view").query(({ ctx }) =>
     mcpCatalog.exportInstalledConfig(ctx),
   ),
+
+  exportServerJson: permissionProcedure("marketplace.view")
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => mcpAddServer.exportServerJson(ctx, input.id)),
+
+  addServer: permissionProcedure("server.install")
+    .input(mcpAddServer.addServerInput)
+    .mutation(({ ctx, input }) => mcpAddServer.addServer(ctx, input)),
 
   listInstallations: permissionProcedure("marketplace.view")
     .input(pageInput.extend({ search: z.string().trim().max(120).optional() }))
