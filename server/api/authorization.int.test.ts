@@ -140,6 +140,23 @@ const SAMPLES: Record<string, Sample> = {
   "mcpTool.hide": "derived",
   "mcpTool.start": "derived",
 
+  "inspector.openInstallation": "derived",
+  // A loopback port fetch refuses at once: the permission is judged without reaching anything.
+  "inspector.connectUrl": () => ({ url: "http://127.0.0.1:9/mcp" }),
+  "inspector.get": "derived",
+  "inspector.close": "derived",
+  "inspector.listTools": "derived",
+  "inspector.callTool": "derived",
+  "inspector.cancel": "derived",
+  "inspector.listResources": "derived",
+  "inspector.readResource": "derived",
+  "inspector.subscribe": "derived",
+  "inspector.unsubscribe": "derived",
+  "inspector.listPrompts": "derived",
+  "inspector.getPrompt": "derived",
+  "inspector.setLogLevel": "derived",
+  "inspector.events": "derived",
+
   "run.list": (fx) => ({ workflowId: fx.workflowId }),
   "run.get": (fx) => ({ id: fx.runId }),
   "run.events": (fx) => ({ id: fx.runId }),

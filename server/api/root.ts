@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { autonomyRouter } from "./routers/autonomy";
 import { datasetRouter } from "./routers/dataset";
 import { evaluationRouter } from "./routers/evaluation";
+import { inspectorRouter } from "./routers/inspector";
 import { limitsRouter } from "./routers/limits";
 import { llmRouter } from "./routers/llm";
 import { mcpRouter } from "./routers/mcp";
@@ -31,6 +32,8 @@ export const appRouter = router({
   mcpOAuth: mcpOAuthRouter,
   /** Workflows exposed as tools of the tenant's MCP endpoint, /api/mcp. */
   mcpTool: mcpToolRouter,
+  /** The tool runner's inspector sessions: resources, prompts, tools with progress, logs, history. */
+  inspector: inspectorRouter,
   run: runRouter,
   /** Cron schedules that start a workflow's runs (issue 15). */
   schedule: scheduleRouter,

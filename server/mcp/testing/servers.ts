@@ -78,3 +78,13 @@ export async function startEverythingHttp(
     stop: () => void child.kill("SIGKILL"),
   };
 }
+
+/** The inspector's test server: structured output that misses its schema, a resource link and an image. */
+export function inspectorServerSpec(): LaunchSpec {
+  return {
+    transport: "stdio",
+    command: process.execPath,
+    args: [join(process.cwd(), "server/mcp/testing/inspector-server.mjs")],
+    env: baseChildEnv(),
+  };
+}
