@@ -25,7 +25,10 @@ export function isCountTailExtreme(
   let x = value;
   let mean = expected;
   if (kind === "rate") {
-    const p = Math.min(Math.max(expected, 1e-9), 0.5);
+    // Near 0 the spread is a floor, not binomial noise at the expected rate, and trials read at
+    // p ≈ 0 would be ≈ 0. Reading them at p ≥ the spread keeps them finite, erring towards fewer
+    // trials (n ≤ (1 − p) / s), i.e. a milder test.
+    const p = Math.min(Math.max(expected, spread), 0.5);
     const trials = (p * (1 - p)) / (spread * spread);
     x = value * trials;
     mean = expected * trials;

@@ -208,7 +208,10 @@ export function runDetector(
     shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
     scaleFloor: (scaled) => {
       const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
-      return scale.spreadAt(expected, floorOf(expected));
+      // Measured over the band's whole width, so at the floor the band is expected ± threshold ×
+      // floor in the metric's units, as it would be on a linear scale (a square root or log
+      // bends a single scale's step less than a band's).
+      return scale.spreadAt(expected, threshold * floorOf(expected)) / threshold;
     },
     bounds: kind.bounds,
     minHistory,

@@ -102,7 +102,9 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const points = pointsOf(m, rows, step, from, until);
   const settings = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
   const detection = detectOn(m, points, rows, step, settings);
-  const forecast = points.length >= 10 ? forecastSeries(points, FORECAST_POINTS) : [];
+  // Clipped to the values the metric can take, as the band is (a rate stays in 0..1, a latency ≥ 0).
+  const forecast =
+    points.length >= 10 ? forecastSeries(points, FORECAST_POINTS, { kind: m.kind }) : [];
   return {
     alert,
     acknowledgedByName: await nameOf(ctx, alert.acknowledgedBy),
