@@ -1,4 +1,4 @@
-import { predictLinear, weightOf, type LinearModel } from "./linear-model";
+import type { LinearModel } from "./linear-model";
 import { scanEntities } from "./scan-entities";
 import { cuesOf } from "./task-cues";
 import { extractListItems } from "./task-parts";
@@ -38,6 +38,91 @@ export type AnalyzerModels = { capabilities?: LinearModel; patterns?: LinearMode
 export const NEEDS_CAPABILITY = 0.5;
 
 const STRUCTURE_KINDS = Object.keys(STRUCTURE_PATTERN) as StructureKind[];
+
+/**
+ * The capability and pattern models as one table, so each cue is looked up once for both (the
+ * look-ups were most of the analysis time): cue → row, and per row both models' weights.
+ */
+type Joint = {
+  rowOf: Map<string, number>;
+  /** Per row: the capability model's weights, then the pattern model's. */
+  weights: Float64Array;
+  /** Per row: 1 if the capability model knows the cue, 2 if the pattern model does (both: 3). */
+  known: Uint8Array;
+  kc: number;
+  kp: number;
+};
+const joints = new WeakMap<LinearModel, WeakMap<LinearModel, Joint>>();
+
+function jointOf(capabilities: LinearModel, patterns: LinearModel): Joint {
+  let byPatterns = joints.get(capabilities);
+  if (!byPatterns) joints.set(capabilities, (byPatterns = new WeakMap()));
+  let joint = byPatterns.get(patterns);
+  if (joint) return joint;
+  const kc = capabilities.labels.length;
+  const kp = patterns.labels.length;
+  const rowOf = new Map<string, number>();
+  for (const cue of [...Object.keys(capabilities.weights), ...Object.keys(patterns.weights)])
+    if (!rowOf.has(cue)) rowOf.set(cue, rowOf.size);
+  const weights = new Float64Array(rowOf.size * (kc + kp));
+  const known = new Uint8Array(rowOf.size);
+  for (const [cue, row] of rowOf) {
+    const c = capabilities.weights[cue];
+    const p = patterns.weights[cue];
+    if (c) {
+      known[row] = (known[row] as number) | 1;
+      weights.set(c, row * (kc + kp));
+    }
+    if (p) {
+      known[row] = (known[row] as number) | 2;
+      weights.set(p, row * (kc + kp) + kc);
+    }
+  }
+  joint = { rowOf, weights, known, kc, kp };
+  byPatterns.set(patterns, joint);
+  return joint;
+}
+
+/** Both models' probabilities for a task's cues: sigmoids per capability, a softmax over patterns. */
+function predictBoth(
+  capabilities: LinearModel,
+  patterns: LinearModel,
+  cues: readonly string[],
+): { need: Float64Array; shape: Float64Array } {
+  const { rowOf, weights, known, kc, kp } = jointOf(capabilities, patterns);
+  const width = kc + kp;
+  const sum = new Float64Array(width);
+  let knownC = 0;
+  let knownP = 0;
+  for (let f = 0; f < cues.length; f++) {
+    const row = rowOf.get(cues[f] as string);
+    if (row === undefined) continue;
+    const flags = known[row] as number;
+    if ((flags & 1) !== 0) knownC++;
+    if ((flags & 2) !== 0) knownP++;
+    const at = row * width;
+    for (let c = 0; c < width; c++) sum[c] = (sum[c] as number) + (weights[at + c] as number);
+  }
+  // As in linear-model.ts: each model scales its known features by 1/√n.
+  const valueC = knownC ? 1 / Math.sqrt(knownC) : 0;
+  const valueP = knownP ? 1 / Math.sqrt(knownP) : 0;
+  const need = new Float64Array(kc);
+  for (let c = 0; c < kc; c++)
+    need[c] = 1 / (1 + Math.exp(-((capabilities.bias[c] as number) + (sum[c] as number) * valueC)));
+  const shape = new Float64Array(kp);
+  let max = -Infinity;
+  for (let c = 0; c < kp; c++) {
+    shape[c] = (patterns.bias[c] as number) + (sum[kc + c] as number) * valueP;
+    if ((shape[c] as number) > max) max = shape[c] as number;
+  }
+  let total = 0;
+  for (let c = 0; c < kp; c++) {
+    shape[c] = Math.exp((shape[c] as number) - max);
+    total += shape[c] as number;
+  }
+  for (let c = 0; c < kp; c++) shape[c] = (shape[c] as number) / total;
+  return { need, shape };
+}
 
 function rateComplexity(
   capabilityCount: number,
@@ -131,27 +216,31 @@ function readWords(lower: string): Words {
 }
 
 /**
- * Where the task first asks for a capability: the word the model weighs most towards it (a data
- * flow reads its source first, so capabilities come in that order).
+ * Where the task first asks for each capability: the word the model weighs most towards it (a
+ * data flow reads its source first, so capabilities come in that order).
  */
 function firstAskedAt(
-  model: LinearModel,
-  label: number,
+  joint: Joint,
+  labels: readonly number[],
   read: Words,
   entities: readonly TaskEntity[],
   lower: string,
-): number {
-  let best = lower.length;
-  let bestWeight = 0;
-  for (let k = 0; k < read.tokens.length; k++) {
-    const weight = weightOf(model, `w:${stemOf(read.tokens[k] as string)}`, label);
-    if (weight > bestWeight) [best, bestWeight] = [read.positions[k] as number, weight];
-  }
-  for (const entity of entities) {
-    const weight = weightOf(model, `e:${entity.kind}`, label);
-    if (weight > bestWeight)
-      [best, bestWeight] = [Math.max(0, lower.indexOf(entity.value)), weight];
-  }
+): number[] {
+  const width = joint.kc + joint.kp;
+  const best = labels.map(() => lower.length);
+  const bestWeight = labels.map(() => 0);
+  const consider = (cue: string, at: number) => {
+    const row = joint.rowOf.get(cue);
+    if (row === undefined) return;
+    labels.forEach((label, i) => {
+      const weight = joint.weights[row * width + label] as number;
+      if (weight > (bestWeight[i] as number)) [best[i], bestWeight[i]] = [at, weight];
+    });
+  };
+  for (let k = 0; k < read.tokens.length; k++)
+    consider(`w:${stemOf(read.tokens[k] as string)}`, read.positions[k] as number);
+  for (const entity of entities)
+    consider(`e:${entity.kind}`, Math.max(0, lower.indexOf(entity.value)));
   return best;
 }
 
@@ -168,23 +257,33 @@ export function analyzeTask(text: string, models: AnalyzerModels = {}): TaskFeat
   const cues = cuesOf(text, entities);
 
   const capabilityModel = models.capabilities ?? CAPABILITY_MODEL;
-  const need = predictLinear(capabilityModel, cues);
+  const patternModel = models.patterns ?? PATTERN_MODEL;
+  const { need, shape } = predictBoth(capabilityModel, patternModel, cues);
   const capabilities: Capability[] = [];
   const capabilityScores: Partial<Record<Capability, number>> = {};
-  const at = new Map<Capability, number>();
+  const labels: number[] = [];
   for (let k = 0; k < capabilityModel.labels.length; k++) {
     const p = need[k] as number;
-    if (p < NEEDS_CAPABILITY) continue;
     const capability = capabilityModel.labels[k] as Capability;
-    if (!CAPABILITIES.includes(capability)) continue;
+    if (p < NEEDS_CAPABILITY || !CAPABILITIES.includes(capability)) continue;
     capabilities.push(capability);
+    labels.push(k);
     capabilityScores[capability] = Number(p.toFixed(3));
-    at.set(capability, firstAskedAt(capabilityModel, k, read, entities, lower));
   }
-  capabilities.sort((a, b) => (at.get(a) as number) - (at.get(b) as number));
+  const at = new Map<Capability, number>();
+  if (capabilities.length > 1) {
+    const positions = firstAskedAt(
+      jointOf(capabilityModel, patternModel),
+      labels,
+      read,
+      entities,
+      lower,
+    );
+    capabilities.forEach((capability, i) => at.set(capability, positions[i] as number));
+  }
+  if (capabilities.length > 1)
+    capabilities.sort((a, b) => (at.get(a) as number) - (at.get(b) as number));
 
-  const patternModel = models.patterns ?? PATTERN_MODEL;
-  const shape = predictLinear(patternModel, cues);
   const structureScores = {} as StructureScores;
   const structure = {} as TaskFeatures["structure"];
   let structureCount = 0;
