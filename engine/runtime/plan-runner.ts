@@ -6,6 +6,7 @@ import {
   createTally,
   reportFailure,
   runUnit,
+  storeFailure,
   storeUnit,
   toFailure,
   UnitFailure,
@@ -64,6 +65,8 @@ export class PlanRunner {
   private readonly interrupted: ReadonlySet<string>;
   /** Plan steps running now (child steps run inside their parent's). */
   private active = 0;
+  /** Saves of pure steps' rows not yet settled (see saveLater): the run does not end before them. */
+  private savesInFlight = 0;
   private detachSignal: (() => void) | undefined;
 
   constructor(
@@ -214,13 +217,40 @@ export class PlanRunner {
     }
     if (pinned) return this.launch(state, () => pinnedOutcome(this.ledger, step, pinned));
     const unit = this.unitFor(step, inputs.value, inputs.live, approval);
-    if (step.fallback === null) return this.launch(state, () => runUnit(this.host, unit));
+    if (step.fallback === null)
+      return this.launch(state, () => runUnit(this.host, unit), unit.isPure);
     this.launch(state, () => this.runWithFallback(step, unit));
   }
 
   /** Starts a step in a slot; a throw outside the step's own work is a bug, and fails the run. */
-  private launch(state: StepState, produce: () => Outcome | Promise<Outcome>): void {
-    this.runStep(state, produce).catch((error: unknown) => this.crash(error));
+  private launch(
+    state: StepState,
+    produce: () => Outcome | Promise<Outcome>,
+    isPure = false,
+  ): void {
+    this.runStep(state, produce, isPure).catch((error: unknown) => this.crash(error));
+  }
+
+  /**
+   * A pure step's row is saved without holding its dependants back, so the rows of a chain of
+   * pure steps reach the store together (one transaction instead of one per step). Nothing is
+   * lost if the process dies first: the step runs again and touches nothing outside the run. The
+   * run ends only once every such save has settled, and a refused one fails the run as an awaited
+   * save would.
+   */
+  private saveLater(stepId: string): (saving: Promise<void>) => void {
+    return (saving) => {
+      this.savesInFlight++;
+      saving
+        .catch((error: unknown) => {
+          if (!this.ledger.isStopping)
+            this.ledger.fail(toRunError(storeFailure(stepId, error), stepId));
+        })
+        .finally(() => {
+          this.savesInFlight--;
+          this.pump();
+        });
+    };
   }
 
   /**
@@ -230,6 +260,7 @@ export class PlanRunner {
   private async runStep(
     state: StepState,
     produce: () => Outcome | Promise<Outcome>,
+    isPure: boolean,
   ): Promise<void> {
     state.status = "running";
     this.active++;
@@ -237,7 +268,14 @@ export class PlanRunner {
     let outcome: Outcome;
     try {
       outcome = await produce();
-      await storeUnit(this.host, state.step.id, undefined, outcome);
+      const stepId = state.step.id;
+      await storeUnit(
+        this.host,
+        stepId,
+        undefined,
+        outcome,
+        isPure ? this.saveLater(stepId) : undefined,
+      );
     } catch (error) {
       this.failStep(state, error);
       return;
@@ -375,7 +413,7 @@ export class PlanRunner {
 
   private finishIfIdle(): void {
     const { ledger } = this;
-    if (ledger.isFinished || this.active > 0) return;
+    if (ledger.isFinished || this.active > 0 || this.savesInFlight > 0) return;
     if (!ledger.isStopping && (this.ready.length > 0 || this.slots.hasWaiters)) return;
     this.detachSignal?.();
     const base = { runId: ledger.runId, at: ledger.clock.now(), ...ledger.totals() };

@@ -130,15 +130,26 @@ export async function runUnit(run: UnitRun, unit: Unit): Promise<Outcome> {
   }
 }
 
+/** The error of a step whose result the RunStore refused. */
+export function storeFailure(unitId: string, error: unknown): StepError {
+  return new StepError(
+    "STORE_FAILED",
+    `Could not store the result of "${unitId}": ${toStepError(error).message}`,
+    false,
+  );
+}
+
 /**
  * Stores a finished unit, then reports it (step.completed, run totals): dependants start only
  * after this resolves. Rejects with UnitFailure STORE_FAILED when the RunStore refuses it.
+ * With `saveLater`, the save is handed to it instead of awaited, and the unit is reported at once.
  */
 export async function storeUnit(
   run: UnitRun,
   unitId: string,
   parentStepId: string | undefined,
   outcome: Outcome,
+  saveLater?: (saving: Promise<void>) => void,
 ): Promise<StepRecord> {
   const { ledger } = run;
   const { output, port, attempts, startedAt, tally, pinned, fallbackStepId } = outcome;
@@ -156,15 +167,15 @@ export async function storeUnit(
   if (parentStepId !== undefined) record.parentStepId = parentStepId;
   if (pinned) record.pinned = true;
   if (fallbackStepId !== undefined) record.fallbackStepId = fallbackStepId;
-  try {
-    await run.store.saveStepRecord(ledger.runId, record);
-  } catch (error) {
-    const reason = new StepError(
-      "STORE_FAILED",
-      `Could not store the result of "${unitId}": ${toStepError(error).message}`,
-      false,
-    );
-    throw new UnitFailure(unitId, parentStepId, reason, attempts, startedAt, tally);
+  const saving = run.store.saveStepRecord(ledger.runId, record);
+  if (saveLater) saveLater(saving);
+  else {
+    try {
+      await saving;
+    } catch (error) {
+      const reason = storeFailure(unitId, error);
+      throw new UnitFailure(unitId, parentStepId, reason, attempts, startedAt, tally);
+    }
   }
   ledger.add(tally);
   const event: RunEvent = {

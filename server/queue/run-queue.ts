@@ -17,6 +17,11 @@ export type RunHandler = (job: RunJob, signal: AbortSignal) => Promise<void>;
  * stored steps.
  */
 export interface RunQueue {
+  /**
+   * True when jobs run in this process (the in-process queue): a run may be enqueued while its
+   * start is still being written, and its worker's claim then goes out in the same write.
+   */
+  readonly isLocal: boolean;
   /** Enqueues a run; enqueuing a run that is already waiting or active does nothing. */
   enqueue(job: RunJob): Promise<void>;
   /** Starts executing jobs in this process, at most `concurrency` at once. */
@@ -74,6 +79,7 @@ export function createMemoryQueue(): RunQueue {
   }
 
   return {
+    isLocal: true,
     async enqueue(job) {
       if (isClosed || known.has(job.runId)) return;
       known.add(job.runId);
@@ -119,6 +125,7 @@ export function createBullQueue(options: BullQueueOptions): RunQueue {
   const shutdownReason = () => new Error("The worker is shutting down");
 
   return {
+    isLocal: false,
     async enqueue(job) {
       // The run id as job id: BullMQ ignores a second add while the first is waiting or active.
       await queue.add("run", job, { jobId: job.runId });

@@ -310,7 +310,7 @@ async function startNewRun(
   ).id;
   // The run, its audit record and its run.queued event are stored in one transaction, together
   // with whatever else the journal is writing at that moment (many starts cost one commit).
-  const run = await deps.journal.startRun(
+  const storing = deps.journal.startRun(
     {
       id,
       tenantId: ctx.tenant.id,
@@ -330,8 +330,13 @@ async function startNewRun(
       metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" },
     }),
   );
+  const job = { runId: id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() };
+  // A worker in this process claims the run in the same write as the start (its claim is written
+  // after the insert, in the same transaction); a shared queue only hears of stored runs.
+  if (deps.queue.isLocal) void deps.queue.enqueue(job);
+  const run = await storing;
   onStored?.();
-  await deps.queue.enqueue({ runId: run.id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() });
+  if (!deps.queue.isLocal) await deps.queue.enqueue(job);
   return run;
 }
 
