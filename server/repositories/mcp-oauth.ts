@@ -1,4 +1,4 @@
-import { and, eq, gt, lt } from "drizzle-orm";
+import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { mcpOAuthConnections, mcpOAuthFlows } from "@/db/schema";
 
@@ -24,7 +24,11 @@ export async function findConnection(
   return row;
 }
 
-/** A new sign-in replaces whatever the installation had (a reconnect starts from version 1 again). */
+/**
+ * A new sign-in replaces whatever the installation had. The version still goes up (never back to
+ * 1): a process that read the old row and is refreshing it must not win its compare-and-set
+ * against the new sign-in (which would mark it for Reconnect or store the old grant's tokens).
+ */
 export async function upsertConnection(
   db: Db,
   values: OAuthConnectionInsert,
@@ -35,7 +39,12 @@ export async function upsertConnection(
     .values(values)
     .onConflictDoUpdate({
       target: mcpOAuthConnections.installationId,
-      set: { ...replaced, version: 1, lastError: null, updatedAt: new Date() },
+      set: {
+        ...replaced,
+        version: sql`${mcpOAuthConnections.version} + 1`,
+        lastError: null,
+        updatedAt: new Date(),
+      },
     })
     .returning();
   return row!;

@@ -10,6 +10,7 @@ import { getMcpPool } from "@/server/mcp/pool";
 import { startOAuthServers, type RunningOAuthServers } from "@/server/mcp/testing/oauth-servers";
 import { createMcpToolPort } from "@/server/mcp/tool-port";
 import { listAuditLogs } from "@/server/repositories/audit";
+import { updateConnectionIfVersion } from "@/server/repositories/mcp-oauth";
 import { createTestDatabase } from "@/server/testing/database";
 import {
   callerFor,
@@ -244,7 +245,7 @@ describe("signing in to a remote MCP server with OAuth", () => {
   });
 
   it("shows Reconnect when a refresh fails; calls and runs fail saying so, and a new sign-in mends it", async () => {
-    const { servers, tenant, asAdmin, installation, connect, expireIn } = await setup();
+    const { servers, tenant, asAdmin, installation, connect, connection, expireIn } = await setup();
     await connect();
     servers.options.refuseRefresh = true;
     await expireIn(10_000);
@@ -271,8 +272,17 @@ describe("signing in to a remote MCP server with OAuth", () => {
     expect((failure as StepError).message).toMatch(/presses Reconnect/);
 
     servers.options.refuseRefresh = false;
+    const stale = await connection();
     await connect();
     expect((await asAdmin.mcpOAuth.status({ id: installation.id })).state).toBe("connected");
+    // A process that read the row before the new sign-in loses its compare-and-set: it can
+    // neither mark the new sign-in for Reconnect nor store the old grant's tokens over it.
+    expect((await connection()).version).toBeGreaterThan(stale.version);
+    expect(
+      await updateConnectionIfVersion(database.db, stale.id, stale.version, {
+        status: "reconnect",
+      }),
+    ).toBeUndefined();
     const answer = await asAdmin.mcp.runTool({ id: installation.id, tool: "whoami", args: {} });
     expect(textOf(answer)).toContain("signed in as demo-user");
   });
