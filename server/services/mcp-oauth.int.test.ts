@@ -156,7 +156,7 @@ describe("signing in to a remote MCP server with OAuth", () => {
     expect(authorizeRequest.get("resource")).toBe(servers.mcpUrl);
     const tokenRequest = servers.log.tokenRequests[0]!;
     expect(tokenRequest.get("resource")).toBe(servers.mcpUrl);
-    expect(tokenRequest.get("code_verifier")).toMatch(/^[\w-]{43,128}$/);
+    expect(tokenRequest.get("code_verifier")).toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
 
     const status = await asAdmin.mcpOAuth.status({ id: installation.id });
     expect(status).toMatchObject({
