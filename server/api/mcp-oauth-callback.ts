@@ -1,10 +1,11 @@
 import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import { getDatabase } from "@/server/db";
 import { readRequestMeta } from "@/server/http";
 import { appUrlOf } from "@/server/services/mcp-oauth";
 import { createCaller } from "./root";
 import { readSessionIdentity } from "./session-identity";
-import { createContext } from "./trpc";
+import { createContext, newRequestId } from "./trpc";
 
 const page = (status: number, message: string) =>
   new Response(
@@ -50,6 +51,19 @@ export async function handleOAuthCallback(request: Request): Promise<Response> {
     return Response.redirect(back.href, 303);
   } catch (error) {
     if (!(error instanceof TRPCError)) throw error;
+    // A failure of ours (a database error's message holds its SQL) says only under which id it
+    // was logged, as the tRPC endpoint's answers do.
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      const requestId = newRequestId();
+      console.error(`[request ${requestId}] /api/mcp-oauth/callback failed:`, error.cause ?? error);
+      return page(500, `Something went wrong (request id ${requestId}).`);
+    }
+    // A callback without a usable state (zod's own message is its issues as JSON).
+    if (error.cause instanceof ZodError)
+      return page(
+        400,
+        "This link is not a sign-in Maestro started: open the server's page and press Connect again",
+      );
     return page(error.code === "FORBIDDEN" ? 403 : 400, error.message);
   }
 }
