@@ -1,6 +1,6 @@
 import type { EventBus } from "@/server/events/bus";
 import type { TenantContext } from "@/server/services/context";
-import { followRun } from "@/server/services/run-stream";
+import { followRun, type RunInbox } from "@/server/services/run-stream";
 
 /**
  * A run's events as server-sent events (`event: <type>`, `data: <event>`, with the stored event's
@@ -17,6 +17,8 @@ export function runEventStreamResponse(
     signal: AbortSignal;
     headers: Record<string, string>;
     final: () => Promise<unknown>;
+    /** Opened before the run started (see openRunInbox); closed here in any case. */
+    inbox?: RunInbox;
   },
 ): Response {
   const encoder = new TextEncoder();
@@ -38,6 +40,7 @@ export function runEventStreamResponse(
         for await (const message of followRun(ctx, bus, runId, {
           timeoutMs: options.timeoutMs,
           signal: gone.signal,
+          inbox: options.inbox,
         })) {
           send(frame(message.event.type, message.event, message.stored ? message.id : undefined));
         }

@@ -48,6 +48,8 @@ export function createRedisBus(url: string): EventBus {
   }
   const local = createMemoryBus();
   const counts = new Map<string, number>();
+  /** Per channel, the SUBSCRIBE sent to Redis for its first subscriber. */
+  const subscribing = new Map<string, Promise<unknown>>();
   subscriber.on("message", (channel: string, raw: string) => {
     let message: unknown;
     try {
@@ -66,7 +68,10 @@ export function createRedisBus(url: string): EventBus {
       const unsubscribeLocal = await local.subscribe(channel, handler);
       const count = counts.get(channel) ?? 0;
       counts.set(channel, count + 1);
-      if (count === 0) await subscriber.subscribe(channel);
+      // Every subscriber waits until Redis confirms the channel, not only the first: a start
+      // that subscribes before its run exists must not miss the run's first events.
+      if (count === 0) subscribing.set(channel, subscriber.subscribe(channel));
+      await subscribing.get(channel);
       let isActive = true;
       return () => {
         if (!isActive) return;
@@ -76,6 +81,7 @@ export function createRedisBus(url: string): EventBus {
         if (left > 0) counts.set(channel, left);
         else {
           counts.delete(channel);
+          subscribing.delete(channel);
           void subscriber.unsubscribe(channel).catch(() => undefined);
         }
       };

@@ -21,32 +21,86 @@ export async function* liveRunEvents(
 }
 
 /**
+ * A subscription to a tenant's live run events that holds what arrives until it is read. Opened
+ * before a run is started (`openRunInbox`), it has every event of that run, so following the run
+ * needs no read of its history.
+ */
+export class RunInbox {
+  private pending: PublishedRunEvent[] = [];
+  private runId: string | undefined;
+  private wake: (() => void) | undefined;
+  private unsubscribe: () => void = () => undefined;
+
+  /** From now on (and among what is held), only this run's events. */
+  only(runId: string | undefined): void {
+    if (!runId) return;
+    this.runId = runId;
+    this.pending = this.pending.filter((message) => message.runId === runId);
+  }
+
+  /** The next event, or undefined once the signal aborts. */
+  async next(signal: AbortSignal | undefined): Promise<PublishedRunEvent | undefined> {
+    while (!signal?.aborted) {
+      const next = this.pending.shift();
+      if (next) return next;
+      const onAbort = () => this.wake?.();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      signal?.removeEventListener("abort", onAbort);
+      this.wake = undefined;
+    }
+    return undefined;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.pending = [];
+  }
+
+  static async open(bus: EventBus, tenantId: string): Promise<RunInbox> {
+    const inbox = new RunInbox();
+    inbox.unsubscribe = await bus.subscribe(tenantRunsChannel(tenantId), (message) => {
+      const published = message as PublishedRunEvent;
+      if (inbox.runId && published.runId !== inbox.runId) return;
+      inbox.pending.push(published);
+      inbox.wake?.();
+    });
+    return inbox;
+  }
+}
+
+/**
+ * Subscribes to a tenant's run events before starting a run that will be followed (a waiting or
+ * streaming start): pass the inbox to `followRun` or `waitForRun` for the run it starts, unless
+ * the start was a replay of an earlier run (whose events are history). Close it if the start fails.
+ */
+export const openRunInbox = (bus: EventBus, tenantId: string) => RunInbox.open(bus, tenantId);
+
+/**
  * A tenant's run events as they happen (optionally of one run), for live pages. A page that
  * reconnects passes the id of the last event it saw and first gets what it missed from the
  * database; a page that opens one run gets that run's history first. Live events that arrive
- * while the history is read are held, then sent without duplicates.
+ * while the history is read are held, then sent without duplicates. With an `inbox` opened before
+ * the run started, there is no history to read.
  */
 export async function* streamRunEvents(
   ctx: TenantContext,
   bus: EventBus,
-  options: { runId?: string; lastEventId?: number | null; signal?: AbortSignal },
+  options: {
+    runId?: string;
+    lastEventId?: number | null;
+    signal?: AbortSignal;
+    inbox?: RunInbox;
+  },
 ): AsyncGenerator<PublishedRunEvent> {
-  const pending: PublishedRunEvent[] = [];
-  let wake: (() => void) | undefined;
-  const unsubscribe = await bus.subscribe(tenantRunsChannel(ctx.tenant.id), (message) => {
-    const published = message as PublishedRunEvent;
-    if (options.runId && published.runId !== options.runId) return;
-    pending.push(published);
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  options.signal?.addEventListener("abort", onAbort);
+  const inbox = options.inbox ?? (await RunInbox.open(bus, ctx.tenant.id));
+  inbox.only(options.runId);
 
   try {
     // Ids of events sent from the history: the same events may also arrive live, and are skipped.
     // (Ids are not compared: with several workers, a lower id can be published after a higher one.)
     const sentFromHistory = new Set<number>();
-    if (options.lastEventId != null || options.runId) {
+    if (!options.inbox && (options.lastEventId != null || options.runId)) {
       let lastSent = options.lastEventId ?? 0;
       for (;;) {
         const missed = await listRunEvents(ctx.db, {
@@ -63,19 +117,14 @@ export async function* streamRunEvents(
         if (missed.length < 500) break;
       }
     }
-    while (!options.signal?.aborted) {
-      const next = pending.shift();
-      if (!next) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        continue;
-      }
+    for (;;) {
+      const next = await inbox.next(options.signal);
+      if (!next) return;
       if (next.stored && sentFromHistory.delete(next.id)) continue; // already sent from the history
       yield next;
     }
   } finally {
-    unsubscribe();
-    options.signal?.removeEventListener("abort", onAbort);
+    inbox.close();
   }
 }
 
@@ -91,14 +140,15 @@ export async function* followRun(
   ctx: TenantContext,
   bus: EventBus,
   runId: string,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; inbox?: RunInbox },
 ): AsyncGenerator<PublishedRunEvent> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), options.timeoutMs);
   const onAbort = () => stop.abort();
   options.signal?.addEventListener("abort", onAbort);
   try {
-    for await (const message of streamRunEvents(ctx, bus, { runId, signal: stop.signal })) {
+    const stream = streamRunEvents(ctx, bus, { runId, signal: stop.signal, inbox: options.inbox });
+    for await (const message of stream) {
       yield message;
       if (!SETTLING_EVENTS.has(message.event.type)) continue;
       // A run.waiting from the history may be an approval given since: follow on unless it still waits.
@@ -124,7 +174,7 @@ export async function waitForRun(
   ctx: TenantContext,
   bus: EventBus,
   runId: string,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; inbox?: RunInbox },
 ): Promise<RunEvent | undefined> {
   let last: RunEvent | undefined;
   for await (const message of followRun(ctx, bus, runId, options)) last = message.event;

@@ -6,7 +6,7 @@ import { describeInputProblem, findInputProblem } from "@/server/input-guards";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
-import { waitForRun } from "@/server/services/run-stream";
+import { openRunInbox, waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRun, idempotencyKeyInput } from "@/server/services/runs";
 import {
@@ -148,11 +148,24 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
       headers: mappableHeaders(request.headers, config.authHeader),
     });
     const system = await getRunSystem();
-    const { ctx, run } = await startHookRun(db, system.runDeps, hook, {
-      input,
-      idempotencyKey,
-      meta: readRequestMeta(request.headers),
-    });
+    // A start that will be followed listens before the run exists, so it never reads the run's history.
+    const inbox =
+      config.response === "async" ? undefined : await openRunInbox(system.bus, hook.tenantId);
+    let started: Awaited<ReturnType<typeof startHookRun>>;
+    try {
+      started = await startHookRun(db, system.runDeps, hook, {
+        input,
+        idempotencyKey,
+        meta: readRequestMeta(request.headers),
+      });
+    } catch (error) {
+      inbox?.close();
+      throw error;
+    }
+    const { ctx, run } = started;
+    // A replayed start's run began earlier: its events are history, read from the database.
+    if (run.isReplay) inbox?.close();
+    const fresh = run.isReplay ? undefined : inbox;
     const headers = {
       ...noStore,
       location: runLinks(run.id).self,
@@ -170,6 +183,7 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
         timeoutMs,
         signal: request.signal,
         headers,
+        inbox: fresh,
         final: async () => {
           const { run: ended } = await getRun(ctx, run.id);
           return {
@@ -186,6 +200,7 @@ async function receive(request: Request, context: RouteContext): Promise<Respons
     const settled = await waitForRun(ctx, system.bus, run.id, {
       timeoutMs,
       signal: request.signal,
+      inbox: fresh,
     });
     if (!settled || settled.type === "run.waiting") return accepted();
     const { run: ended } = await getRun(ctx, run.id);

@@ -9,7 +9,7 @@ import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
 import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
-import { waitForRun } from "@/server/services/run-stream";
+import { openRunInbox, waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRunWithSteps, idempotencyKeyInput } from "@/server/services/runs";
 import type { TenantContext } from "@/server/services/context";
@@ -91,12 +91,25 @@ async function startRun(request: Request): Promise<Response> {
     );
   }
   const { wait, ...start } = body.data;
-  const run = await caller.run.start({ ...start, idempotencyKey: key });
+  const streams = request.headers.get("accept")?.includes("text/event-stream") ?? false;
+  // A start that will be followed listens before the run exists, so it never reads the run's history.
+  const { bus } = await context.runSystem();
+  const inbox = streams || wait ? await openRunInbox(bus, context.tenant!.id) : undefined;
+  let run: Awaited<ReturnType<Caller["run"]["start"]>>;
+  try {
+    run = await caller.run.start({ ...start, idempotencyKey: key });
+  } catch (error) {
+    inbox?.close();
+    throw error;
+  }
   const headers = {
     ...noStore,
     location: runLinks(run.id).self,
     ...(run.isReplay ? { "idempotent-replayed": "true" } : {}),
   };
+  // A replayed start's run began earlier: its events are history, read from the database.
+  if (run.isReplay) inbox?.close();
+  const fresh = run.isReplay ? undefined : inbox;
 
   // The start was allowed, so the token may read this run: follow and read it without more procedure calls.
   const tenantContext: TenantContext = {
@@ -104,12 +117,12 @@ async function startRun(request: Request): Promise<Response> {
     actor: context.actor!,
     tenant: context.tenant!,
   };
-  const { bus } = await context.runSystem();
-  if (request.headers.get("accept")?.includes("text/event-stream")) {
+  if (streams) {
     return runEventStreamResponse(tenantContext, bus, run.id, {
       timeoutMs: (wait ?? MAX_WAIT_SECONDS) * 1000,
       signal: request.signal,
       headers,
+      inbox: fresh,
       final: async () => runBody(await getRunWithSteps(tenantContext, run.id)),
     });
   }
@@ -117,6 +130,7 @@ async function startRun(request: Request): Promise<Response> {
     const settled = await waitForRun(tenantContext, bus, run.id, {
       timeoutMs: wait * 1000,
       signal: request.signal,
+      inbox: fresh,
     });
     if (settled && settled.type !== "run.waiting")
       return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), {
