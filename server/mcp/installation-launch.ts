@@ -49,7 +49,7 @@ export function launchSpecOf(
     installation.name,
   );
   return spec.transport !== "stdio" && options.db
-    ? { ...spec, authorizer: oauthAuthorizer(options.db, installation) }
+    ? { ...spec, authorizer: oauthAuthorizer(options.db, installation, { url: spec.url }) }
     : spec;
 }
 

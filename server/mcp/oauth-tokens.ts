@@ -1,3 +1,4 @@
+import { checkResourceAllowed } from "@modelcontextprotocol/sdk/shared/auth-utils.js";
 import type { Db } from "@/db/client";
 import * as repo from "@/server/repositories/mcp-oauth";
 import type { OAuthConnectionRow } from "@/server/repositories/mcp-oauth";
@@ -25,7 +26,13 @@ export const REFRESH_MARGIN_MS = 60_000;
 /** How long a process trusts its copy before it reads the row again (a disconnect elsewhere). */
 const CACHE_MS = 30_000;
 
-type Cached = { version: number; header: string; refreshAt: number; readAt: number };
+type Cached = {
+  version: number;
+  header: string;
+  refreshAt: number;
+  readAt: number;
+  resource: string;
+};
 // On globalThis: a built app has one copy of this module per bundle (the worker's, the routes').
 const globalForTokens = globalThis as unknown as {
   mcpOAuthTokens?: { cache: Map<string, Cached>; refreshing: Map<string, Promise<string>> };
@@ -77,6 +84,18 @@ const RECONNECT =
 const CONNECT =
   "the server asks for an OAuth sign-in: an admin opens the server's installation page and presses Connect";
 
+const URL_CHANGED =
+  "its URL is no longer the one it was signed in for, so its OAuth token is not sent there: an admin opens the server's installation page and presses Reconnect";
+
+/** Whether a token issued for `resource` (RFC 8707) may go to the server at `url`. */
+function isForUrl(resource: string, url: string): boolean {
+  try {
+    return checkResourceAllowed({ requestedResource: url, configuredResource: resource });
+  } catch {
+    return false;
+  }
+}
+
 const headerOf = (tokens: StoredTokens) =>
   `${/^bearer$/i.test(tokens.token_type) || !tokens.token_type ? "Bearer" : tokens.token_type} ${tokens.access_token}`;
 
@@ -84,15 +103,21 @@ const headerOf = (tokens: StoredTokens) =>
  * The authorizer a remote installation's launch spec carries. Without a connection row it adds
  * nothing (a server without OAuth); a 401 then says how to connect. With one it sends the access
  * token, refreshing first when it is due; a failed refresh marks the connection `reconnect` and
- * every call says so until someone signs in again.
+ * every call says so until someone signs in again. Given the server's `url`, a token is sent only
+ * there while it fits the resource it was issued for: an entry whose URL changed since (an import
+ * or a registry sync replaced it) gets no token, and a call says to Reconnect.
  */
 export function oauthAuthorizer(
   db: Db,
   installation: { id: string; tenantId: string; name: string },
-  options: { now?: () => number; fetchFn?: typeof fetch } = {},
+  options: { now?: () => number; fetchFn?: typeof fetch; url?: string } = {},
 ): RequestAuthorizer {
   const now = options.now ?? Date.now;
   const server = installation.name;
+  const checkUrl = (resource: string) => {
+    if (options.url !== undefined && !isForUrl(resource, options.url))
+      throw authRequired(server, URL_CHANGED);
+  };
 
   async function refresh(row: OAuthConnectionRow): Promise<string> {
     const tokens = JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens;
@@ -161,7 +186,13 @@ export function oauthAuthorizer(
     const refreshAt = refreshAtOf(row);
     if (force || now() >= refreshAt) return refreshOnce(row);
     const header = headerOf(JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens);
-    cache.set(installation.id, { version: row.version, header, refreshAt, readAt: now() });
+    cache.set(installation.id, {
+      version: row.version,
+      header,
+      refreshAt,
+      readAt: now(),
+      resource: row.discovery.resource,
+    });
     return header;
   }
 
@@ -180,14 +211,17 @@ export function oauthAuthorizer(
     async authorization({ renew }) {
       const cached = cache.get(installation.id);
       const at = now();
-      if (!renew && cached && at < cached.refreshAt && at - cached.readAt < CACHE_MS)
+      if (!renew && cached && at < cached.refreshAt && at - cached.readAt < CACHE_MS) {
+        checkUrl(cached.resource);
         return cached.header;
+      }
       const row = await repo.findConnection(db, installation.tenantId, installation.id);
       if (!row) {
         cache.delete(installation.id);
         if (renew) throw authRequired(server, CONNECT);
         return null;
       }
+      checkUrl(row.discovery.resource);
       // A 401 to the token we just read: refresh, unless another process already did.
       return headerFor(row, renew && (cached === undefined || cached.version === row.version));
     },

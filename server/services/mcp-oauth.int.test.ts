@@ -6,6 +6,7 @@ import type { Database } from "@/db/client";
 import { mcpOAuthConnections } from "@/db/schema";
 import { StepError } from "@/engine/runtime/step-error";
 import { forgetCachedTokens } from "@/server/mcp/oauth-tokens";
+import { poolKeyOf } from "@/server/mcp/installation-launch";
 import { getMcpPool } from "@/server/mcp/pool";
 import { startOAuthServers, type RunningOAuthServers } from "@/server/mcp/testing/oauth-servers";
 import { createMcpToolPort } from "@/server/mcp/tool-port";
@@ -285,6 +286,36 @@ describe("signing in to a remote MCP server with OAuth", () => {
     ).toBeUndefined();
     const answer = await asAdmin.mcp.runTool({ id: installation.id, tool: "whoami", args: {} });
     expect(textOf(answer)).toContain("signed in as demo-user");
+  });
+
+  it("sends no token to a URL the entry was changed to after the sign-in (an import replaced it), and says to Reconnect", async () => {
+    const { asAdmin, installation, connect } = await setup();
+    await connect();
+    expect(
+      textOf(await asAdmin.mcp.runTool({ id: installation.id, tool: "whoami", args: {} })),
+    ).toContain("token #1");
+    const seen: (string | undefined)[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(401, { "www-authenticate": "Bearer" }).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/mcp`;
+      await asAdmin.mcp.importEntries({
+        kind: "mcp-servers",
+        text: JSON.stringify({ mcpServers: { protected: { url } } }),
+      });
+      await getMcpPool().evict(poolKeyOf(installation));
+      const refused = await expectTrpcError(
+        asAdmin.mcp.runTool({ id: installation.id, tool: "whoami", args: {} }),
+        "PRECONDITION_FAILED",
+      );
+      expect(refused.message).toMatch(/no longer the one it was signed in for.*Reconnect/);
+      expect(seen.filter((header) => header !== undefined)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 
   it("never lets a token out of the server: not in any API answer, the audit log, or the database in plain text", async () => {
