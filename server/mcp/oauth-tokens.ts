@@ -135,7 +135,7 @@ export function oauthAuthorizer(
       const again = await repo.findConnection(db, installation.tenantId, installation.id);
       // Another process refreshed first: its tokens are the ones to use.
       if (again && again.version !== row.version && again.status === "connected")
-        return headerFor(again);
+        return headerNow(again);
       const message = error instanceof Error ? error.message : String(error);
       // The authorization server is away: a token that has not expired yet still works.
       if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|HTTP 5\d\d/i.test(message)) {
@@ -165,9 +165,9 @@ export function oauthAuthorizer(
       status: "connected",
       lastError: null,
     });
-    if (updated) return headerFor(updated);
+    if (updated) return headerNow(updated);
     const winner = await repo.findConnection(db, installation.tenantId, installation.id);
-    if (winner?.status === "connected") return headerFor(winner);
+    if (winner?.status === "connected") return headerNow(winner);
     throw authRequired(server, RECONNECT);
   }
 
@@ -183,13 +183,22 @@ export function oauthAuthorizer(
   /** The header for a row, refreshing first when it is due. */
   async function headerFor(row: OAuthConnectionRow, force = false): Promise<string> {
     if (row.status === "reconnect") throw authRequired(server, RECONNECT);
-    const refreshAt = refreshAtOf(row);
-    if (force || now() >= refreshAt) return refreshOnce(row);
+    if (force || now() >= refreshAtOf(row)) return refreshOnce(row);
+    return headerNow(row);
+  }
+
+  /**
+   * The header for a row as it is, remembered for this process. Inside a refresh the row was just
+   * renewed (here or by another process) and is used even if it already looks due: refreshing it
+   * from there would wait on the refresh in progress, i.e. on itself, for ever.
+   */
+  function headerNow(row: OAuthConnectionRow): string {
+    if (row.status === "reconnect") throw authRequired(server, RECONNECT);
     const header = headerOf(JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens);
     cache.set(installation.id, {
       version: row.version,
       header,
-      refreshAt,
+      refreshAt: refreshAtOf(row),
       readAt: now(),
       resource: row.discovery.resource,
     });

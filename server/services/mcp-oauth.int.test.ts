@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { mcpOAuthConnections } from "@/db/schema";
 import { StepError } from "@/engine/runtime/step-error";
-import { forgetCachedTokens } from "@/server/mcp/oauth-tokens";
+import { encryptTokens, forgetCachedTokens, oauthAuthorizer } from "@/server/mcp/oauth-tokens";
 import { poolKeyOf } from "@/server/mcp/installation-launch";
 import { getMcpPool } from "@/server/mcp/pool";
 import { startOAuthServers, type RunningOAuthServers } from "@/server/mcp/testing/oauth-servers";
@@ -243,6 +243,36 @@ describe("signing in to a remote MCP server with OAuth", () => {
     const after = await connection();
     expect(after.version).toBe(before.version + 1);
     expect(after.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+  });
+
+  it("uses another process's renewed token when its own refresh is refused, even one already due, without waiting on itself", async () => {
+    const { tenant, installation, connect, connection, expireIn } = await setup();
+    await connect();
+    await expireIn(10_000); // due
+    // The other process renews first (its token living 2 s: due at once) and rotates the refresh
+    // token, so this process's refresh is refused.
+    const fetchFn: typeof fetch = async () => {
+      const row = await connection();
+      await updateConnectionIfVersion(database.db, row.id, row.version, {
+        tokensEncrypted: encryptTokens({ access_token: "from-elsewhere", token_type: "Bearer" }),
+        issuedAt: new Date(Date.now() - 1_000),
+        expiresAt: new Date(Date.now() + 1_000),
+      });
+      return Response.json({ error: "invalid_grant" }, { status: 400 });
+    };
+    const authorizer = oauthAuthorizer(
+      database.db,
+      { id: installation.id, tenantId: tenant.id, name: "protected" },
+      { fetchFn },
+    );
+    const header = await Promise.race([
+      authorizer.authorization({ renew: false }),
+      new Promise<string>((resolve) =>
+        setTimeout(() => resolve("still waiting after 10 s"), 10_000),
+      ),
+    ]);
+    expect(header).toBe("Bearer from-elsewhere");
+    expect((await connection()).status).toBe("connected");
   });
 
   it("shows Reconnect when a refresh fails; calls and runs fail saying so, and a new sign-in mends it", async () => {
