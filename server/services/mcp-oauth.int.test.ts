@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { mcpOAuthConnections } from "@/db/schema";
+import { mcpInstallations, mcpOAuthConnections } from "@/db/schema";
 import { StepError } from "@/engine/runtime/step-error";
 import { encryptTokens, forgetCachedTokens, oauthAuthorizer } from "@/server/mcp/oauth-tokens";
 import { poolKeyOf } from "@/server/mcp/installation-launch";
@@ -346,6 +346,20 @@ describe("signing in to a remote MCP server with OAuth", () => {
     } finally {
       await new Promise((resolve) => elsewhere.close(resolve));
     }
+  });
+
+  it("answers the sign-in box of an installation that cannot start with a 4xx saying why, not a failure of ours", async () => {
+    const { asAdmin, installation } = await setup();
+    await database.db
+      .update(mcpInstallations)
+      .set({ secretsEncrypted: "not-a-sealed-value", secretKeys: ["header:X-Key"] })
+      .where(eq(mcpInstallations.id, installation.id));
+    const refused = await expectTrpcError(
+      asAdmin.mcpOAuth.status({ id: installation.id }),
+      "PRECONDITION_FAILED",
+    );
+    expect(refused.message).toMatch(/^protected: /);
+    await expectTrpcError(asAdmin.mcpOAuth.connect({ id: installation.id }), "PRECONDITION_FAILED");
   });
 
   it("never lets a token out of the server: not in any API answer, the audit log, or the database in plain text", async () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError, conflict, forbidden, notFound } from "@/engine/errors";
 import { getEnv } from "@/server/env";
+import { isMcpToolError } from "@/server/mcp/errors";
 import { launchSpecOf, poolKeyOf } from "@/server/mcp/installation-launch";
 import {
   buildAuthorizationUrl,
@@ -66,7 +67,15 @@ async function remoteOf(ctx: TenantContext, id: string) {
   if (!installation) throw notFound("installed server", id);
   const entry = await catalog.findCatalogEntry(ctx.db, installation.catalogEntryId);
   if (!entry) throw notFound("catalog entry", installation.catalogEntryId);
-  const spec = launchSpecOf(installation, entry);
+  let spec;
+  try {
+    spec = launchSpecOf(installation, entry);
+  } catch (error) {
+    // The installation cannot start as it is (a command no longer allowed, a value missing, a
+    // secret that no longer decrypts): said as such, as a 4xx, not a failure of ours.
+    if (isMcpToolError(error)) throw new AppError("UNAVAILABLE", error.message);
+    throw error;
+  }
   return { installation, spec: spec.transport === "stdio" ? null : spec };
 }
 
