@@ -17,7 +17,10 @@ import {
   openToolChanges,
   type McpEndpointPort,
 } from "@/server/services/mcp-endpoint";
-import { followRun } from "@/server/services/run-stream";
+import { followRun, openRunInbox, type RunInbox } from "@/server/services/run-stream";
+
+/** How long an inbox opened for a tool call waits to be followed before it is closed. */
+const UNFOLLOWED_INBOX_MS = 30_000;
 
 /**
  * The tenant's MCP endpoint (README "MCP endpoint"): Streamable HTTP, stateless, one MCP server per
@@ -131,27 +134,44 @@ async function handle(request: Request): Promise<Response> {
   const { bus } = await context.runSystem();
   const origin = getEnv().nextAuthUrl?.replace(/\/$/, "") ?? new URL(request.url).origin;
 
+  // A call listens before its run exists, so following the run reads no history. The call follows
+  // its run at once; an inbox it never took (the call was cancelled in between) is closed soon.
+  const inboxes = new Map<string, RunInbox>();
+  const keepInbox = (runId: string, inbox: RunInbox) => {
+    inboxes.set(runId, inbox);
+    setTimeout(() => {
+      if (inboxes.get(runId) !== inbox) return;
+      inboxes.delete(runId);
+      inbox.close();
+    }, UNFOLLOWED_INBOX_MS).unref();
+  };
   const port: McpEndpointPort = {
     listTools: () =>
       caller.mcpTool.list().catch((error: unknown) => {
         throw new ProtocolError(ProtocolErrorCode.InvalidRequest, messageOf(error));
       }),
     async startTool(toolName, args) {
+      const inbox = context.tenant ? await openRunInbox(bus, context.tenant.id) : undefined;
       try {
         const run = await caller.mcpTool.start({ toolName, input: args });
+        if (inbox) keepInbox(run.id, inbox);
         return { ok: true, runId: run.id, stepCount: run.stepCount };
       } catch (error) {
+        inbox?.close();
         return { ok: false, message: messageOf(error) };
       }
     },
     // Reached only after a start succeeded, so the context has its actor and tenant.
-    followRun: (runId, options) =>
-      followRun(
+    followRun: (runId, options) => {
+      const inbox = inboxes.get(runId);
+      inboxes.delete(runId);
+      return followRun(
         { db, actor: context.actor!, tenant: context.tenant!, meta: context.meta },
         bus,
         runId,
-        options,
-      ),
+        { ...options, inbox },
+      );
+    },
     async cancelRun(runId) {
       await caller.run.cancel({ id: runId });
     },
