@@ -59,6 +59,16 @@ describe("how an installation runs", () => {
     });
   });
 
+  it("refuses a package name the runner would read as its own option (npx -c runs a shell command)", () => {
+    const entry = ServerJsonSchema.parse({
+      name: "io.example/dash",
+      description: "An entry whose package is an npx option",
+      version: "1.0.0",
+      packages: [{ registryType: "npm", identifier: "-c", transport: { type: "stdio" } }],
+    });
+    expect(() => buildLaunchSpec(entry, {})).toThrow(/"-c" is not a package name/);
+  });
+
   it("refuses to start without a required input, naming it", () => {
     expect(() => buildLaunchSpec(builtin("GitHub"), {})).toThrow(/GITHUB_PERSONAL_ACCESS_TOKEN/);
   });

@@ -94,6 +94,15 @@ export function buildLaunchSpec(
     };
   }
   const pkg = runner.package;
+  // npx, uvx and docker read a leading "-" as their own option (`npx -c <shell>` runs a shell
+  // command): a package or image name is never one.
+  if (pkg.identifier.startsWith("-") || pkg.version?.startsWith("-")) {
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${server}: "${pkg.identifier}" is not a package name (it starts with "-", which the runner would read as an option)`,
+      { server },
+    );
+  }
   if (pkg.transport.type !== "stdio") {
     if (!pkg.transport.url || /\{[^}]+\}/.test(pkg.transport.url)) {
       throw new McpToolError(

@@ -161,6 +161,18 @@ export async function discoverAuthorization(
       `The authorization server's metadata names issuer ${metadata.issuer}, not ${issuer}: refused (issuer mismatch)`,
     );
   }
+  // OAuth 2.1: every authorization server endpoint is https, except on a loopback host.
+  for (const [name, url] of [
+    ["issuer", metadata.issuer],
+    ["authorization_endpoint", metadata.authorization_endpoint],
+    ["token_endpoint", metadata.token_endpoint],
+    ["registration_endpoint", metadata.registration_endpoint],
+  ] as const) {
+    if (url !== undefined && !isSecureOrLoopback(url))
+      throw new OAuthFlowError(
+        `${issuer}'s ${name} ${url} is not https: refused (OAuth 2.1 allows plain http only on this machine's own address)`,
+      );
+  }
   if (!metadata.code_challenge_methods_supported?.includes("S256")) {
     throw new OAuthFlowError(
       `${issuer} does not offer PKCE with S256 (code_challenge_methods_supported), which MCP requires: refused`,
@@ -179,15 +191,23 @@ export async function discoverAuthorization(
 const metadataOf = (discovery: OAuthDiscovery) =>
   discovery.metadata as unknown as AuthorizationServerMetadata;
 
-/** A CIMD URL is offered over https, or over http on a loopback host (local development, tests). */
-export function isOfferableClientIdUrl(url: string): boolean {
+/** An https URL, or an http one on a loopback host (local development, tests). */
+function isSecureOrLoopback(url: string): boolean {
   try {
     const parsed = new URL(url);
-    if (parsed.pathname === "/") return false;
     if (parsed.protocol === "https:") return true;
     return (
       parsed.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(parsed.hostname)
     );
+  } catch {
+    return false;
+  }
+}
+
+/** A CIMD URL is offered over https, or over http on a loopback host (local development, tests). */
+export function isOfferableClientIdUrl(url: string): boolean {
+  try {
+    return new URL(url).pathname !== "/" && isSecureOrLoopback(url);
   } catch {
     return false;
   }
