@@ -85,6 +85,13 @@ describe("rotating the app key", () => {
     expect(counts).toEqual([
       { column: "mcp_installations.secrets_encrypted", reencrypted: 1, alreadyCurrent: 1 },
       { column: "llm_provider_settings.api_key_encrypted", reencrypted: 1, alreadyCurrent: 1 },
+      // OAuth sign-ins of remote MCP servers (none stored in this test) are rotated too.
+      { column: "mcp_oauth_connections.tokens_encrypted", reencrypted: 0, alreadyCurrent: 0 },
+      {
+        column: "mcp_oauth_connections.client_secret_encrypted",
+        reencrypted: 0,
+        alreadyCurrent: 0,
+      },
       { column: "workflow_triggers.secret_encrypted", reencrypted: 0, alreadyCurrent: 0 },
     ]);
     const rotated = await storedValues(old);
