@@ -13,7 +13,7 @@ import { Label } from "@/components/ui/input";
 import { EmptyState, ErrorState, PageHeader, SkeletonRows, Spinner } from "@/components/ui/states";
 import { DatasetItems } from "./dataset-items";
 import { BackToWorkflow, datasetsPath } from "./datasets-page";
-import { downloadText } from "./download";
+import { downloadText } from "@/components/shared/download";
 import { EvaluatorEditor } from "./evaluator-editor";
 import { ImportDialog } from "./import-dialog";
 import { ItemDialog } from "./item-dialog";

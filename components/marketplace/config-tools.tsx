@@ -1,5 +1,6 @@
 "use client";
 
+import { downloadText } from "@/components/shared/download";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Download, Upload } from "lucide-react";
 import { useState, type ChangeEvent, type FormEvent } from "react";
@@ -172,14 +173,7 @@ function ExportDialog() {
   const exported = useQuery({ ...trpc.mcp.exportConfig.queryOptions(), enabled: open });
   const text = exported.data ? JSON.stringify(exported.data.config, null, 2) : "";
 
-  function download() {
-    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = ".mcp.json";
-    link.click();
-    URL.revokeObjectURL(url);
-  }
+  const download = () => downloadText(".mcp.json", text, "application/json");
 
   return (
     <Dialog

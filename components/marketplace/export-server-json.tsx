@@ -1,5 +1,6 @@
 "use client";
 
+import { downloadText } from "@/components/shared/download";
 import { useQuery } from "@tanstack/react-query";
 import { FileDown } from "lucide-react";
 import { useState } from "react";
@@ -19,14 +20,7 @@ export function ExportServerJson({ installationId }: { installationId: string })
   });
   const text = exported.data ? JSON.stringify(exported.data.serverJson, null, 2) : "";
 
-  function download() {
-    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = "server.json";
-    link.click();
-    URL.revokeObjectURL(url);
-  }
+  const download = () => downloadText("server.json", text, "application/json");
 
   return (
     <Dialog

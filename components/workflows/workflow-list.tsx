@@ -1,5 +1,6 @@
 "use client";
 
+import { downloadText } from "@/components/shared/download";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { FileUp, MoreHorizontal, Play, Plus, Workflow } from "lucide-react";
@@ -94,15 +95,11 @@ export function WorkflowList() {
       const file = await queryClient.fetchQuery(
         trpc.workflow.export.queryOptions({ id: workflow.id }),
       );
-      const url = URL.createObjectURL(
-        new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }),
+      downloadText(
+        `${workflow.name.replace(/[^\w.-]+/g, "-")}.workflow.json`,
+        JSON.stringify(file, null, 2),
+        "application/json",
       );
-      const link = Object.assign(document.createElement("a"), {
-        href: url,
-        download: `${workflow.name.replace(/[^\w.-]+/g, "-")}.workflow.json`,
-      });
-      link.click();
-      URL.revokeObjectURL(url);
     } catch (error) {
       toast.error((error as Error).message);
     }
