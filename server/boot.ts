@@ -4,6 +4,7 @@ import { getDatabase } from "./db";
 import { getAuthSecret, getEnv } from "./env";
 import { seedDemoAnomalies } from "./demo-anomalies";
 import { seedDemoDatasets } from "./demo-datasets";
+import { seedDemoRunHistory } from "./demo-run-history";
 import { demoWorkflows } from "./demo-workflows";
 import { getRunSystem } from "./run-system";
 import { stopGracefullyOnSignals } from "./shutdown";
@@ -28,6 +29,9 @@ export async function bootServer(): Promise<void> {
       await seedDemoAnomalies(database.db, (await getRunSystem()).watch);
       await seedDemoDatasets(database.db).catch((error: unknown) =>
         console.warn("The demo datasets were not seeded:", error),
+      );
+      await seedDemoRunHistory(database.db).catch((error: unknown) =>
+        console.warn("The demo's run history was not seeded:", error),
       );
     }
     if (env.runs.workerInApp) await (await getRunSystem()).startWorkers(env.runs.concurrency);

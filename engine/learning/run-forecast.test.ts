@@ -95,6 +95,51 @@ describe("forecastRun", () => {
     expect(forecast.durationMs!.median).toBeGreaterThan(15_000);
   });
 
+  /** A workflow published six times, 25 runs a version around 1 s, or alternating 1 s and 8 s. */
+  function publishedSixTimes(alike: boolean) {
+    const state = { index: createRunIndex(), tuning: createTuning() };
+    const rng = createRng(11);
+    for (let v = 1; v <= 6; v++)
+      replay(
+        Array.from({ length: 25 }, () =>
+          run((alike || v % 2 ? 1000 : 8000) * Math.exp(0.15 * sampleNormal(rng)), {
+            versionId: `wf@${v}`,
+          }),
+        ),
+        state,
+      );
+    return state;
+  }
+
+  it("starts a published version from its earlier versions' runs, weighed as much as they were worth before: many of its own runs where versions behave alike, less than one where they differ", () => {
+    for (const alike of [true, false]) {
+      const state = publishedSixTimes(alike);
+      const before = forecastRun(state.index, state.tuning, facts("wf@7"));
+      expect(before.basis).toBe("workflow");
+      expect(before.runs).toMatchObject({ version: 0, workflow: 150 });
+      // The last version's runs, as the earlier versions' latest weigh most.
+      const last = alike ? 1000 : 8000;
+      expect(before.durationMs!.median).toBeGreaterThan(last * 0.85);
+      expect(before.durationMs!.median).toBeLessThan(last * 1.15);
+      replay([run(3000, { versionId: "wf@7" })], state);
+      const after = forecastRun(state.index, state.tuning, facts("wf@7")).durationMs!.median;
+      if (alike)
+        expect(after).toBeLessThan(1200); // one odd run of a version is not yet its behaviour
+      else expect(after).toBeGreaterThan(2500); // a new version's own run outweighs the old ones
+    }
+  });
+
+  it("picks up a changed version within three runs even where versions usually behave alike", () => {
+    const state = publishedSixTimes(true);
+    replay(
+      [3000, 3100, 2950].map((ms) => run(ms, { versionId: "wf@7" })),
+      state,
+    );
+    const median = forecastRun(state.index, state.tuning, facts("wf@7")).durationMs!.median;
+    expect(median).toBeGreaterThan(3000 * 0.85);
+    expect(median).toBeLessThan(3000 * 1.15);
+  });
+
   it("predicts a new workflow from similar tasks, not from all runs", () => {
     const state = replay([
       ...Array.from({ length: 10 }, () =>
