@@ -60,6 +60,8 @@ export type DetectOptions = {
    * with its level (value-scale.ts); a name forces linear, square-root or log.
    */
   valueScale?: "auto" | ValueScaleName;
+  /** Widen the threshold where the series' scores have heavier tails than normal noise (default true). */
+  tailCalibration?: boolean;
 };
 
 /** A series as typed arrays in time order (sorted when the input was not). */
@@ -192,9 +194,10 @@ export function runDetector(
   const minHistory = options.minHistory ?? DEFAULT_MIN_HISTORY;
   const window = options.window ?? DEFAULT_WINDOW;
   const useEwma = baselineName ? baselineName === "ewma" : kind.baseline === "ewma";
-  const baseline: Baseline = useEwma
-    ? createEwmaBaseline({ seedPoints: Math.max(2, Math.min(minHistory, 20)) })
-    : createMedianBaseline(window);
+  const createBaseline = (): Baseline =>
+    useEwma
+      ? createEwmaBaseline({ seedPoints: Math.max(2, Math.min(minHistory, 20)) })
+      : createMedianBaseline(window);
   const detector: DetectorName = profile ? "seasonal" : useEwma ? "ewma" : "robust-z";
   const seasonal = profile ? seasonalComponent(series.times, profile) : null;
   const { scale } = series;
@@ -202,26 +205,35 @@ export function runDetector(
   // value: measured on the detectors' scale at that value.
   const floorOf = (expected: number) => Math.max(options.minScale ?? 0, kind.scaleFloor(expected));
   const threshold = options.threshold ?? thresholdFor(options.sensitivity);
-  const result = scanSeries(series.times, series.values, seasonal, baseline, {
-    detector,
-    threshold,
-    shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
-    scaleFloor: (scaled) => {
-      const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
-      // Measured over the band's whole width, so at the floor the band is expected ± threshold ×
-      // floor in the metric's units, as it would be on a linear scale (a square root or log
-      // bends a single scale's step less than a band's).
-      return scale.spreadAt(expected, threshold * floorOf(expected)) / threshold;
-    },
-    bounds: kind.bounds,
-    minHistory,
-    reasons: createReasons(series, kind, options, detector, profile),
-    measured: { values: series.measured, inverse: scale.inverse },
-    confirm: TAIL_TESTED[options.kind]
-      ? (value, expected, spread) =>
-          isCountTailExtreme(value, expected, spread, threshold, TAIL_TESTED[options.kind]!)
-      : undefined,
-  });
+  const scores = new Float64Array(series.values.length);
+  const scan = (factor: number) =>
+    scanSeries(series.times, series.values, seasonal, createBaseline(), {
+      detector,
+      threshold: threshold * factor,
+      shiftThreshold: threshold * factor * (options.shiftShare ?? SHIFT_SHARE),
+      scores,
+      scaleFloor: (scaled) => {
+        const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
+        // Measured over the band's whole width, so at the floor the band is expected ± threshold ×
+        // floor in the metric's units, as it would be on a linear scale (a square root or log
+        // bends a single scale's step less than a band's).
+        return scale.spreadAt(expected, threshold * floorOf(expected)) / threshold;
+      },
+      bounds: kind.bounds,
+      minHistory,
+      reasons: createReasons(series, kind, options, detector, profile),
+      measured: { values: series.measured, inverse: scale.inverse },
+      confirm: TAIL_TESTED[options.kind]
+        ? (value, expected, spread) =>
+            isCountTailExtreme(value, expected, spread, threshold, TAIL_TESTED[options.kind]!)
+        : undefined,
+    });
+  let result = scan(1);
+  // Scores are in scales that would be standard deviations for normal noise; where this series'
+  // own scores have heavier tails (Student-t costs, harmless blips), the threshold widens by as
+  // much, so it flags as rarely as it would on normal noise (see tailFactor).
+  const factor = options.tailCalibration === false ? 1 : tailFactor(scores);
+  if (factor > 1) result = scan(factor);
   if (series.values.length <= minHistory) {
     return {
       ...result,
@@ -229,6 +241,27 @@ export function runDetector(
     };
   }
   return result;
+}
+
+/** Two-sided 95 % point of |z| for normal noise. */
+const NORMAL_ABS_Q95 = 1.96;
+/** The most a series' tails may widen its threshold by. */
+export const MAX_TAIL_FACTOR = 1.6;
+
+/**
+ * How much heavier than normal the tails of a series' scores are: the 95th percentile of |score|
+ * over the points that were scored, divided by a normal's (1.96), between 1 and MAX_TAIL_FACTOR.
+ * The 95th percentile is read from the bulk, so anomalies (a few percent of points at most) do
+ * not move it, while Student-t or blip-ridden noise does. Fewer than 40 scored points: 1.
+ * @example tailFactor(scoresOfGaussianNoise) // 1
+ */
+export function tailFactor(scores: Float64Array): number {
+  const finite: number[] = [];
+  for (const s of scores) if (Number.isFinite(s)) finite.push(Math.abs(s));
+  if (finite.length < 40) return 1;
+  finite.sort((a, b) => a - b);
+  const q95 = finite[Math.floor(0.95 * (finite.length - 1))] as number;
+  return Math.min(MAX_TAIL_FACTOR, Math.max(1, q95 / NORMAL_ABS_Q95));
 }
 
 /**

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { isCountTailExtreme, normalUpperTail } from "./count-tail";
 import { detectAnomalies } from "./detect-anomalies";
-import { detectLevelShifts, detectRobustZ, detectSeasonal, prepareSeries } from "./detectors";
+import {
+  detectLevelShifts,
+  detectRobustZ,
+  detectSeasonal,
+  prepareSeries,
+  tailFactor,
+} from "./detectors";
 import { createRandom } from "./generate-series";
 import { detectSeasonality } from "./seasonality";
 import type { MetricPoint, SeriesKind } from "./types";
@@ -79,6 +85,50 @@ describe("detectors on small series with known answers", () => {
     expect(report.seasonality?.period).toBe("weekly");
     expect(report.anomalies).toEqual([]);
     expect(detectSeasonal(points, { kind: "cost" }).anomalies).toEqual([]);
+  });
+
+  it("a weekend dip in three weeks of hourly data is a rhythm (hour of day plus weekday), not an anomaly", () => {
+    // Too few weeks for 168 free buckets to pay for themselves; 24 hours + 7 weekdays do.
+    const points = makeSeries(24 * 22, (i, z) => {
+      const day = Math.floor(i / 24) % 7;
+      const hourOfDay = i % 24;
+      const level = 100 * (1 + 0.5 * Math.sin((2 * Math.PI * hourOfDay) / 24));
+      return level * (day >= 5 ? 0.8 : 1) * Math.exp(0.05 * z);
+    });
+    const report = detectAnomalies(points, { kind: "cost" });
+    expect(report.seasonality?.period).toBe("weekly");
+    expect(report.anomalies).toEqual([]);
+  });
+
+  it("heavy-tailed noise widens the threshold by its tails; a real spike still stands out", () => {
+    // Student-t noise with 3 degrees of freedom: a normal-noise threshold flags its ordinary tails.
+    const random = createRandom(6);
+    const studentT = () => {
+      const z = random.normal();
+      let chi = 0;
+      for (let k = 0; k < 3; k++) chi += random.normal() ** 2;
+      return z / Math.sqrt(chi / 3);
+    };
+    const noise = Array.from({ length: 800 }, () => Math.max(-8, Math.min(8, studentT())));
+    const points = makeSeries(800, (i) => (i === 600 ? 500 : 100 * Math.exp(0.1 * noise[i]!)));
+    const calibrated = flaggedIndexes(points, "cost");
+    const uncalibrated = detectAnomalies(points, { kind: "cost", tailCalibration: false });
+    expect(calibrated).toContain(600);
+    expect(calibrated.length).toBeLessThan(uncalibrated.anomalies.length);
+    expect(calibrated.length).toBeLessThanOrEqual(2);
+    // The band drawn is the one that flags: every flagged point lies outside it.
+    const report = detectAnomalies(points, { kind: "cost" });
+    const bandAt = new Map(report.band.map((b) => [b.at, b]));
+    for (const a of report.anomalies) {
+      const b = bandAt.get(a.at)!;
+      expect(a.value > b.high || a.value < b.low).toBe(true);
+    }
+  });
+
+  it("normal noise keeps the nominal threshold (tail factor 1)", () => {
+    const random = createRandom(9);
+    const scores = Float64Array.from({ length: 2000 }, () => random.normal());
+    expect(tailFactor(scores)).toBe(1);
   });
 
   it("no rhythm in plain noise", () => {

@@ -37,6 +37,8 @@ export type ScanOptions = {
    * one scale's spread there): counts near zero answer with a tail test (count-tail.ts).
    */
   confirm?: (value: number, expected: number, spread: number) => boolean;
+  /** When given, receives every point's score (NaN for the warm-up points, which are not scored). */
+  scores?: Float64Array;
 };
 
 // CUSUM on scores clipped to ±3, allowing 1 scale of slack: a shift of ≥ 3 scales is confirmed after
@@ -88,6 +90,7 @@ export function scanSeries(
 
   // Warm-up: the first points only teach the baseline; their band is the one it learnt from them.
   for (let i = 0; i < warmup; i++) baseline.push((values[i] as number) - seasonalAt(i));
+  if (options.scores) options.scores.fill(Number.NaN, 0, warmup);
   for (let i = 0; i < warmup; i++) {
     const expected = seasonalAt(i) + baseline.center();
     band[i] = bandAt(i, expected, effectiveScale(expected));
@@ -103,6 +106,7 @@ export function scanSeries(
     const expected = season + center;
     const scale = effectiveScale(expected);
     const score = (residual - center) / scale;
+    if (options.scores) options.scores[i] = score;
     const pointBand = bandAt(i, expected, scale);
     band[i] = pointBand;
 

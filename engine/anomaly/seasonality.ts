@@ -21,6 +21,13 @@ const WEEKDAYS = [
   "Sundays",
 ];
 
+/**
+ * How a weekly profile's 168 buckets are fitted: "free" (each its own median) or "hour-and-day"
+ * (an hour-of-day shape plus a level per weekday: 24 + 7 parameters, so a weekend dip is found in
+ * a few weeks of data, where 168 free buckets could not pay for themselves).
+ */
+export type ProfileShape = "free" | "hour-and-day";
+
 export type SeasonalProfile = {
   period: SeasonalPeriod;
   /** Typical offset from the level per hour bucket (hour 0 = midnight, Monday midnight for weekly). */
@@ -60,9 +67,20 @@ export function detectSeasonality(
     phaseMs,
     weekly ? "weekly" : "daily",
   );
+  const hourAndDay = weekly
+    ? fitSeasonalProfile(
+        times,
+        values,
+        "weekly",
+        utcOffsetMinutes,
+        phaseMs,
+        "weekly",
+        "hour-and-day",
+      )
+    : null;
   let best: SeasonalProfile | null = null;
   let bestScore = Infinity;
-  for (const profile of [daily, weekly]) {
+  for (const profile of [daily, hourAndDay, weekly]) {
     if (!profile || !(profile.fit.spread > 0)) continue;
     const { points, parameters, spread, residual } = profile.fit;
     // Against a flat level on the same points: the rhythm's buckets must pay for themselves.
@@ -89,6 +107,7 @@ export function fitSeasonalProfile(
   utcOffsetMinutes = 0,
   phaseMs = findHourPhase(times),
   levelPeriod: SeasonalPeriod = period,
+  shape: ProfileShape = "free",
 ): SeasonalProfile | null {
   const n = values.length;
   if (n < 2) return null;
@@ -136,7 +155,10 @@ export function fitSeasonalProfile(
     bucket[k] = positiveModulo(whole, bucketCount);
     fraction[k] = hours - whole;
   }
-  const filled = fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction);
+  const filled =
+    shape === "hour-and-day" && bucketCount === BUCKETS.weekly
+      ? fillHourAndDayMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction)
+      : fillBucketMedians(profile.buckets, detrended.subarray(0, count), bucket, fraction);
   if (filled === 0) return null;
 
   const remaining = new Float64Array(count);
@@ -267,6 +289,41 @@ function fillBucketMedians(
   for (let b = 0; b < bucketCount; b++) mean += (buckets[b] as number) / bucketCount;
   for (let b = 0; b < bucketCount; b++) buckets[b]! -= mean;
   return known.length;
+}
+
+/**
+ * Fills the 168 weekly `buckets` as an hour-of-day shape (medians per hour over every day) plus a
+ * level per weekday (the median of what the shape leaves on that day), each centred to mean 0.
+ * Returns the parameters that held values (hours + weekdays − 1), 0 when none did.
+ */
+function fillHourAndDayMedians(
+  buckets: Float64Array,
+  values: Float64Array,
+  bucket: Int32Array,
+  fraction: Float64Array,
+): number {
+  const hourOf = new Int32Array(bucket.length);
+  for (let k = 0; k < bucket.length; k++) hourOf[k] = (bucket[k] as number) % 24;
+  const hours = new Float64Array(24);
+  const filledHours = fillBucketMedians(hours, values, hourOf, fraction);
+  if (filledHours === 0) return 0;
+  const dayOf = new Int32Array(bucket.length);
+  const left = new Float64Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const h = hourOf[k] as number;
+    const f = fraction[k] as number;
+    const from = hours[h] as number;
+    const to = hours[(h + 1) % 24] as number;
+    left[k] = (values[k] as number) - (from + f * (to - from));
+    // The weekday of the bucket centre nearest the point, as the free fit assigns it.
+    dayOf[k] = Math.floor((((bucket[k] as number) + (f < 0.5 ? 0 : 1)) % 168) / 24);
+  }
+  const days = new Float64Array(7);
+  // Every point sits on its day's centre (fraction 0), so no level leaks between weekdays.
+  const filledDays = fillBucketMedians(days, left, dayOf, new Float64Array(values.length));
+  for (let b = 0; b < 168; b++)
+    buckets[b] = (hours[b % 24] as number) + (days[Math.floor(b / 24)] as number);
+  return filledHours + Math.max(0, filledDays - 1);
 }
 
 /** Mean absolute distance from the median (reorders `values`). */
