@@ -106,12 +106,4 @@ describe("decidePattern", () => {
     });
     expect(strong.pattern).toBe("evaluator-optimizer");
   });
-
-  it("takes a bias from the user's past edits into account", () => {
-    const features = analyzeTask("Fetch https://example.com and save it to page.md");
-    expect(decidePattern(features).pattern).toBe("chain");
-    const biased = decidePattern(features, { bias: { chain: -4, single: 1 } });
-    expect(biased.pattern).toBe("single");
-    expect(biased.reasons.join(" ")).toMatch(/past edits/);
-  });
 });

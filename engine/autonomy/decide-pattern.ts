@@ -6,19 +6,19 @@ import { PATTERNS, type Pattern, type TaskFeatures } from "./vocabulary";
 
 /** Successes and failures seen per pattern for one class of task, as Beta posteriors (engine/learning). */
 export type LearnedPatternStats = Partial<Record<Pattern, { alpha: number; beta: number }>>;
-/** Additive nudges per pattern, e.g. from the user's past edits (engine/learning preferences). */
-export type PatternBias = Partial<Record<Pattern, number>>;
 
 export type DecideOptions = {
   learned?: LearnedPatternStats;
-  bias?: PatternBias;
   /** Observations each of the two contenders needs before learning may overrule the heuristics. */
   minEvidence?: number;
   /** How close (in log-odds) the two best patterns must be for learning to decide. */
   closeCall?: number;
   /** The pattern model (the committed one by default; bench:autonomy passes models trained without the writer it tests). */
   model?: LinearModel;
-  /** The tenant's corrections to the model, learned online (pattern-delta.ts). */
+  /**
+   * The tenant's corrections to the model, learned online (pattern-delta.ts): the one place a
+   * tenant's choice of another pattern (in the dialog, before the first publish, by rating) is learned.
+   */
   delta?: PatternDelta;
 };
 
@@ -26,7 +26,7 @@ export type PatternDecision = {
   pattern: Pattern;
   /** 0.5–0.99: how clearly the best pattern beat the runner-up (its share of the two). */
   confidence: number;
-  /** Log-odds of each pattern against a single agent (so "single" is 0), plus any bias. */
+  /** Log-odds of each pattern against a single agent (so "single" is 0). */
   margins: Record<Pattern, number>;
   runnerUp: Pattern;
   reasons: string[];
@@ -44,12 +44,6 @@ const WHY: Record<Pattern, string> = {
   swarm: "a conversation handed between specialist agents",
 };
 
-/**
- * Log-odds per unit of bias from the user's edits (engine/learning preferenceBias keeps it within
- * ±2): a habit of four edits the same way outweighs a model that was 95% sure, one edit does not.
- */
-const BIAS_LOG_ODDS = 2;
-
 /** The cues that pushed hardest towards a pattern, for its reason ("each", "until"). */
 function strongestCues(model: LinearModel, cues: readonly string[], label: number): string[] {
   return cues
@@ -66,7 +60,7 @@ function strongestCues(model: LinearModel, cues: readonly string[], label: numbe
  * Picks the workflow pattern for analysed features with the learned pattern model (a linear
  * classifier trained on labelled tasks; see task-models.ts), with a confidence and the reasons.
  * Learned success rates for this class of task may overrule a close call when both contenders
- * have evidence, and a bias from the user's edits shifts the log-odds.
+ * have evidence, and the tenant's corrections (`delta`) move the model's weights.
  * @example decidePattern(analyzeTask("Route each ticket to billing, bugs or sales")).pattern // → "router"
  */
 export function decidePattern(
@@ -86,9 +80,7 @@ export function decidePattern(
   const single = Math.max(floor, probabilityOf("single"));
   const margins = {} as Record<Pattern, number>;
   for (const pattern of PATTERNS)
-    margins[pattern] =
-      Math.log(Math.max(floor, probabilityOf(pattern)) / single) +
-      (options.bias?.[pattern] ?? 0) * BIAS_LOG_ODDS;
+    margins[pattern] = Math.log(Math.max(floor, probabilityOf(pattern)) / single);
   let best: Pattern = "single";
   for (const pattern of PATTERNS) if (margins[pattern] > margins[best]) best = pattern;
   let runnerUp: Pattern = best === "single" ? "chain" : "single";
@@ -109,8 +101,6 @@ export function decidePattern(
         `your corrections to earlier proposals for tasks like this chose ${best} over ${was}`,
       );
   }
-  if (options.bias && (options.bias[best] ?? 0) !== 0)
-    reasons.push(`your past edits nudge towards ${best} (${(options.bias[best] ?? 0).toFixed(2)})`);
   let learnedOverride = false;
   const gap = margins[best] - margins[runnerUp];
   const learned = options.learned;

@@ -15,7 +15,6 @@ export {
   decidePattern,
   type DecideOptions,
   type LearnedPatternStats,
-  type PatternBias,
   type PatternDecision,
 } from "./decide-pattern";
 export {

@@ -2,12 +2,7 @@ import type { WorkflowDocument } from "../schema/workflow-document";
 import { buildAgentSpecs, type AgentSpec } from "./agent-factory";
 import { analyzeTask } from "./analyze-task";
 import { buildDocument } from "./build-document";
-import {
-  decidePattern,
-  type LearnedPatternStats,
-  type PatternBias,
-  type PatternDecision,
-} from "./decide-pattern";
+import { decidePattern, type LearnedPatternStats, type PatternDecision } from "./decide-pattern";
 import { detectTriggers, type ProposedTrigger } from "./detect-triggers";
 import type { PatternDelta } from "./pattern-delta";
 import { discoverServers, type DiscoveryIndex, type DiscoveryResult } from "./server-discovery";
@@ -21,7 +16,8 @@ export type PlannerContext = {
   /** The tenant's corrections to the pattern model, learned online (pattern-delta.ts). */
   patternDelta?: PatternDelta;
   /** Biases learned from the user's edits (engine/learning: preferenceBias). */
-  preferences?: { patternBias?: PatternBias; serverBias?: Readonly<Record<string, number>> };
+  /** Server biases from the tenant's edits (a changed pattern is learned once, in `patternDelta`). */
+  preferences?: { serverBias?: Readonly<Record<string, number>> };
   /** Model for every agent; "default" (the workspace's) when absent. */
   model?: string;
   /** Short catalog name → installation name, when a tenant named an installation differently. */
@@ -90,7 +86,6 @@ export function planWorkflow(task: string, context: PlannerContext): WorkflowPro
   const learned = context.learnedFor?.(features);
   const decision = decidePattern(features, {
     ...(learned ? { learned } : {}),
-    ...(context.preferences?.patternBias ? { bias: context.preferences.patternBias } : {}),
     ...(context.patternDelta ? { delta: context.patternDelta } : {}),
   });
   if (discovery.missing.length)

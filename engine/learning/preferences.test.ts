@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_ENTRIES } from "../autonomy/__fixtures__/catalog";
+import { analyzeTask } from "../autonomy/analyze-task";
+import { emptyPatternDelta, learnPatternCorrection } from "../autonomy/pattern-delta";
 import { planWorkflow, replanAs } from "../autonomy/plan-workflow";
+import { PATTERN_MODEL } from "../autonomy/task-models";
 import { buildDiscoveryIndex } from "../autonomy/server-discovery";
 import { EXAMPLE_WORKFLOWS } from "../examples";
 import {
@@ -41,24 +44,34 @@ describe("learning from edits", () => {
     expect(prefs.modelChanges).toEqual({ "default->claude-sonnet": 1 });
   });
 
-  it("turns habits into biases the planner uses", () => {
-    const saved = replanAs(proposal, "single", { model: "claude-sonnet" }).document;
+  it("turns habits into server and model biases; a changed pattern is learned once, by the pattern delta", () => {
+    const saved = replanAs(proposal, "single", {
+      model: "claude-sonnet",
+      serverNames: { fetch: "web" },
+    }).document;
     let prefs = createPreferences();
     for (let i = 0; i < 4; i++) prefs = learnFromEdit(prefs, proposal.document, saved);
     const bias = preferenceBias(prefs);
-    expect(bias.patternBias.single).toBeGreaterThan(0);
-    expect(bias.patternBias.chain).toBeLessThan(0);
+    expect(bias.serverBias.web).toBeGreaterThan(0);
+    expect(bias.serverBias.fetch).toBeLessThan(0);
     expect(bias.preferredModel).toBe("claude-sonnet");
-    const replanned = planWorkflow("Fetch https://example.com and save it to page.md", {
-      index,
-      preferences: bias,
-    });
-    expect(replanned.decision.pattern).toBe("single");
-    expect(replanned.decision.reasons.join(" ")).toMatch(/past edits/);
+    expect(bias).not.toHaveProperty("patternBias");
+    const task = "Fetch https://example.com and save it to page.md";
+    // The edits' counters alone do not move the pattern: that is the delta's job.
+    expect(planWorkflow(task, { index, preferences: bias }).decision.pattern).toBe("chain");
+    const delta = learnPatternCorrection(
+      emptyPatternDelta(),
+      PATTERN_MODEL,
+      analyzeTask(task).cues,
+      detectPattern(saved),
+    );
+    const corrected = planWorkflow(task, { index, preferences: bias, patternDelta: delta });
+    expect(corrected.decision.pattern).toBe("single");
+    expect(corrected.decision.reasons.join(" ")).toMatch(/your corrections/);
   });
 
   it("changes nothing for a save without edits", () => {
     const prefs = learnFromEdit(createPreferences(), proposal.document, proposal.document);
-    expect(preferenceBias(prefs)).toEqual({ patternBias: {}, serverBias: {} });
+    expect(preferenceBias(prefs)).toEqual({ serverBias: {} });
   });
 });

@@ -1,12 +1,13 @@
-import type { PatternBias } from "../autonomy/decide-pattern";
-import { PATTERNS, type Pattern } from "../autonomy/vocabulary";
+import type { Pattern } from "../autonomy/vocabulary";
 import type { WorkflowDocument } from "../schema/workflow-document";
 import { listServerReferences } from "../compiler/server-references";
 
 /**
  * What a user's edits to proposed workflows say about their preferences: counters, learned by
- * comparing the proposal with what they saved, and a bias the planner feeds to the decision
- * engine (patterns) and to discovery (servers).
+ * comparing the proposal with what they saved (the Learning page shows them), and a bias the
+ * planner feeds to discovery (servers). A changed pattern is counted here for that page only: the
+ * planner learns it once, as a correction of the tenant's pattern model
+ * (server/services/planner-corrections.ts, engine/autonomy/pattern-delta.ts).
  */
 export type PreferenceCounters = {
   edits: number;
@@ -21,7 +22,6 @@ export type PreferenceCounters = {
 };
 
 export type PreferenceBias = {
-  patternBias: PatternBias;
   serverBias: Record<string, number>;
   preferredModel?: string;
 };
@@ -107,23 +107,13 @@ export function learnFromEdit(
 }
 
 /**
- * Turns counters into biases: each move towards a pattern or server counts for, each move away
- * against, damped by five pseudo-edits so one edit is a nudge and a habit is a push. Pattern
- * biases stay within ±2 margin points and server biases within ±3 fit points.
+ * Turns counters into biases: each move towards a server counts for, each move away against,
+ * damped by five pseudo-edits so one edit is a nudge and a habit is a push; server biases stay
+ * within ±3 fit points. Two or more changes to one model make it the preferred model.
  * @example planWorkflow(task, { index, preferences: preferenceBias(prefs) })
  */
 export function preferenceBias(prefs: PreferenceCounters): PreferenceBias {
   const damp = prefs.edits + 5;
-  const patternBias: PatternBias = {};
-  for (const pattern of PATTERNS) {
-    let net = 0;
-    for (const [change, count] of Object.entries(prefs.patternChanges)) {
-      const [from, to] = change.split("->");
-      if (to === pattern) net += count;
-      if (from === pattern) net -= count;
-    }
-    if (net !== 0) patternBias[pattern] = (2 * net) / damp;
-  }
   const serverBias: Record<string, number> = {};
   for (const server of new Set([
     ...Object.keys(prefs.serversAdded),
@@ -139,5 +129,5 @@ export function preferenceBias(prefs: PreferenceCounters): PreferenceBias {
     if (to !== "default" && count >= 2 && count > changesTo)
       [preferredModel, changesTo] = [to, count];
   }
-  return { patternBias, serverBias, ...(preferredModel ? { preferredModel } : {}) };
+  return { serverBias, ...(preferredModel ? { preferredModel } : {}) };
 }
