@@ -9,10 +9,14 @@ import {
   ListResourcesResultSchema,
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitHandler } from "./elicitation";
 import { McpToolError, toMcpToolError, toolResultError } from "./errors";
-import { createTransport, type LaunchSpec } from "./launch";
+import { createTransport, fingerprintOf, type LaunchSpec } from "./launch";
+import { openModernSession, type ModernSession } from "./modern-session";
+import { forgetEra } from "./protocol-era";
 import { ensureNpxPackage } from "./npx-install";
 import { checkTools, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
+import type { z } from "zod";
 
 export type ToolProgress = { progress?: number; total?: number; message?: string };
 
@@ -57,6 +61,9 @@ export class McpConnection {
   connectMs = 0;
   private client: Client | null = null;
   private transport: Transport | null = null;
+  /** Set instead of `client` when the server speaks 2026-07-28 (no session to open). */
+  private modern: ModernSession | null = null;
+  private legacyVersion: string | null = null;
   private toolsPromise: Promise<Map<string, CheckedTool>> | null = null;
   /** The listing once it has arrived, so calls skip an await on the hot path. */
   private tools: Map<string, CheckedTool> | null = null;
@@ -73,6 +80,8 @@ export class McpConnection {
       onClosed?: (connection: McpConnection, unexpected: boolean) => void;
       /** How the session reaches its server; tests pass linked in-memory transports. */
       createTransport?: (spec: LaunchSpec) => Transport;
+      /** Who answers a 2026-07-28 server's `input_required` elicitations during a call. */
+      elicit?: ElicitHandler;
     },
   ) {}
 
@@ -83,11 +92,16 @@ export class McpConnection {
   }
 
   get serverVersion() {
-    return this.client?.getServerVersion();
+    return this.modern ? this.modern.serverVersion : this.client?.getServerVersion();
   }
 
   get capabilities() {
-    return this.client?.getServerCapabilities();
+    return this.modern ? this.modern.capabilities : this.client?.getServerCapabilities();
+  }
+
+  /** The protocol revision this connection speaks (2026-07-28, or what `initialize` agreed). */
+  get protocolVersion(): string | null {
+    return this.modern?.protocolVersion ?? this.legacyVersion;
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -95,8 +109,29 @@ export class McpConnection {
     await ensureNpxPackage(this.name, this.spec, {
       waitMs: this.options.npxInstallWaitMs ?? NPX_INSTALL_WAIT_MS,
     });
+    try {
+      this.modern = this.options.createTransport
+        ? null
+        : await openModernSession(this.name, this.spec, { ...this.options, signal });
+      if (this.modern) {
+        this.connectMs = performance.now() - started;
+        return;
+      }
+    } catch (error) {
+      throw toMcpToolError(error, {
+        server: this.name,
+        phase: "connect",
+        ...(signal ? { signal } : {}),
+      });
+    }
     const transport = (this.options.createTransport ?? createTransport)(this.spec);
     this.transport = transport;
+    // The SDK hands the version `initialize` agreed to transports that want it; keep it too.
+    const setVersion = transport.setProtocolVersion?.bind(transport);
+    transport.setProtocolVersion = (version: string) => {
+      this.legacyVersion = version;
+      setVersion?.(version);
+    };
     if (this.spec.transport === "stdio") {
       (transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) =>
         this.stderr.append(chunk.toString()),
@@ -118,6 +153,7 @@ export class McpConnection {
     } catch (error) {
       // Give a dying process a moment to flush its reason to stderr.
       if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
+      forgetEra(fingerprintOf(this.spec)); // the next start asks the server again
       const failure = toMcpToolError(error, {
         server: this.name,
         phase: "connect",
@@ -167,17 +203,19 @@ export class McpConnection {
   }
 
   private async fetchTools(): Promise<Map<string, CheckedTool>> {
-    const client = this.requireClient();
+    const modern = this.modern;
+    const client = modern ? null : this.requireClient();
     const raw: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const result = await client.request(
-        { method: "tools/list", params: cursor ? { cursor } : {} },
-        LooseToolsListSchema,
-        {
-          timeout: DEFAULT_CALL_TIMEOUT_MS,
-        },
-      );
+      const params = cursor ? { cursor } : {};
+      const result = modern
+        ? LooseToolsListSchema.parse(
+            await modern.request("tools/list", params, { timeoutMs: DEFAULT_CALL_TIMEOUT_MS }),
+          )
+        : await client!.request({ method: "tools/list", params }, LooseToolsListSchema, {
+            timeout: DEFAULT_CALL_TIMEOUT_MS,
+          });
       raw.push(...result.tools);
       cursor = result.nextCursor;
       if (!cursor) break;
@@ -216,7 +254,7 @@ export class McpConnection {
       );
     }
 
-    const client = this.requireClient();
+    const client = this.modern ? null : this.requireClient();
     const { signal, onProgress } = options;
     // A call-local signal, so a long-lived caller signal does not collect one listener per call.
     const local = signal ? new AbortController() : null;
@@ -227,22 +265,29 @@ export class McpConnection {
       signal.addEventListener("abort", forward, { once: true });
     }
     try {
-      const result = (await client.request(
-        { method: "tools/call", params: { name, arguments: args } },
-        CallToolResultSchema,
-        {
-          ...(local ? { signal: local.signal } : {}),
-          onprogress: (p) =>
-            onProgress?.({
-              progress: p.progress,
-              ...(p.total === undefined ? {} : { total: p.total }),
-              ...(p.message ? { message: p.message } : {}),
-            }),
-          timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-          resetTimeoutOnProgress: true,
-          maxTotalTimeout: options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS,
-        },
-      )) as ToolResult;
+      const result = (await (this.modern
+        ? this.modern.callTool(tool, args, {
+            ...(local ? { signal: local.signal } : {}),
+            ...(onProgress ? { onProgress } : {}),
+            timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+            maxTotalTimeoutMs: options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS,
+          })
+        : client!.request(
+            { method: "tools/call", params: { name, arguments: args } },
+            CallToolResultSchema,
+            {
+              ...(local ? { signal: local.signal } : {}),
+              onprogress: (p) =>
+                onProgress?.({
+                  progress: p.progress,
+                  ...(p.total === undefined ? {} : { total: p.total }),
+                  ...(p.message ? { message: p.message } : {}),
+                }),
+              timeout: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+              resetTimeoutOnProgress: true,
+              maxTotalTimeout: options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS,
+            },
+          ))) as ToolResult;
       if (result.isError) throw toolResultError(this.name, name, result.content);
       if (tool.validateOutput && result.structuredContent) {
         const output = tool.validateOutput(result.structuredContent);
@@ -273,11 +318,24 @@ export class McpConnection {
     }
   }
 
-  /** A round trip that does nothing: the cheapest liveness probe. */
+  /** A request by either era's client, its result checked against `schema`. */
+  private async rpc<T extends z.ZodType>(
+    method: string,
+    schema: T,
+    timeoutMs: number,
+  ): Promise<z.infer<T>> {
+    if (this.modern) return schema.parse(await this.modern.request(method, {}, { timeoutMs }));
+    return this.requireClient().request({ method, params: {} }, schema as never, {
+      timeout: timeoutMs,
+    }) as Promise<z.infer<T>>;
+  }
+
+  /** A round trip that does nothing (2026-07-28 has no ping: server/discover): the cheapest liveness probe. */
   async ping(timeoutMs = 10_000): Promise<number> {
     const started = performance.now();
     try {
-      await this.requireClient().ping({ timeout: timeoutMs });
+      if (this.modern) await this.modern.request("server/discover", {}, { timeoutMs });
+      else await this.requireClient().ping({ timeout: timeoutMs });
     } catch (error) {
       throw toMcpToolError(error, {
         server: this.name,
@@ -293,11 +351,7 @@ export class McpConnection {
   async listResources(): Promise<{ uri: string; name: string; description?: string }[]> {
     if (!this.capabilities?.resources) return [];
     try {
-      const result = await this.requireClient().request(
-        { method: "resources/list", params: {} },
-        ListResourcesResultSchema,
-        { timeout: 15_000 },
-      );
+      const result = await this.rpc("resources/list", ListResourcesResultSchema, 15_000);
       return result.resources.map((r) => ({
         uri: r.uri,
         name: r.name,
@@ -317,11 +371,7 @@ export class McpConnection {
   async listPrompts(): Promise<{ name: string; description?: string }[]> {
     if (!this.capabilities?.prompts) return [];
     try {
-      const result = await this.requireClient().request(
-        { method: "prompts/list", params: {} },
-        ListPromptsResultSchema,
-        { timeout: 15_000 },
-      );
+      const result = await this.rpc("prompts/list", ListPromptsResultSchema, 15_000);
       return result.prompts.map((p) => ({
         name: p.name,
         ...(p.description ? { description: p.description } : {}),
@@ -349,6 +399,7 @@ export class McpConnection {
     const transport = this.transport;
     this.toolsPromise = null;
     this.tools = null;
+    this.modern?.close();
     if (pid) {
       try {
         process.kill(pid, "SIGTERM");

@@ -1,0 +1,225 @@
+import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+
+/**
+ * The wire of MCP revision 2026-07-28 over Streamable HTTP, which our SDK (1.x, 2025-11-25) does
+ * not speak: every request is one POST carrying its protocol version and client capabilities in
+ * `params._meta` (and the version, method and tool name again as headers), answered by JSON or by
+ * an SSE stream of progress notifications ending in the response. There is no session and no
+ * handshake; closing the stream is the cancel. See the specification's basic/transports/
+ * streamable-http and basic/versioning pages.
+ */
+
+export const MODERN_PROTOCOL_VERSION = "2026-07-28";
+/** The legacy revisions our SDK's `initialize` speaks, newest first. */
+export const LEGACY_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+/** JSON-RPC errors only a modern server sends: header mismatch, missing capability, unsupported version. */
+export const MODERN_ERROR_CODES: ReadonlySet<number> = new Set([-32020, -32021, -32022]);
+const MAX_BODY_CHARS = 10 * 1024 * 1024;
+const CLIENT_INFO = { name: "maestro", version: "0.1.0" };
+
+export type ModernEndpoint = {
+  url: string;
+  headers: Record<string, string>;
+  fetch: typeof fetch;
+  /** What we tell the server we can do (`elicitation` when someone can answer). */
+  capabilities: Record<string, unknown>;
+};
+
+export type Progress = { progress?: number; total?: number; message?: string };
+
+export type PostOptions = {
+  signal?: AbortSignal;
+  /** Silence allowed between progress notifications. */
+  timeoutMs: number;
+  maxTotalTimeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+  /** Mcp-Param-* headers mirrored from a tool's arguments. */
+  extraHeaders?: Record<string, string>;
+};
+
+const rpcError = z.object({
+  code: z.number().int(),
+  message: z.string().max(10_000),
+  data: z.unknown().optional(),
+});
+const rpcResponse = z.object({
+  jsonrpc: z.literal("2.0"),
+  id: z.union([z.string(), z.number(), z.null()]).optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: rpcError.optional(),
+});
+type RpcResponse = z.infer<typeof rpcResponse>;
+
+const SAFE_HEADER = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** A header value as the spec asks: plain when it is visible ASCII, else the base64 sentinel. */
+export function encodeHeaderValue(value: string): string {
+  const isSentinel = value.startsWith("=?base64?") && value.endsWith("?=");
+  if (SAFE_HEADER.test(value) && !isSentinel) return value;
+  return `=?base64?${Buffer.from(value, "utf8").toString("base64")}?=`;
+}
+
+let nextId = 1;
+
+function envelope(endpoint: ModernEndpoint, version: string): Record<string, unknown> {
+  return {
+    "io.modelcontextprotocol/protocolVersion": version,
+    "io.modelcontextprotocol/clientCapabilities": endpoint.capabilities,
+    "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+  };
+}
+
+function nameOf(method: string, params: Record<string, unknown>): string | null {
+  if (method === "tools/call" || method === "prompts/get")
+    return typeof params.name === "string" ? params.name : null;
+  if (method === "resources/read") return typeof params.uri === "string" ? params.uri : null;
+  return null;
+}
+
+function parseMessage(text: string): RpcResponse | null {
+  try {
+    const parsed = rpcResponse.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Reads an SSE body until the response to `id`, handing progress notifications on. */
+async function readEventStream(
+  body: ReadableStream<Uint8Array>,
+  id: number,
+  onProgress: (params: Record<string, unknown>) => void,
+): Promise<RpcResponse | null> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return null;
+      buffer += decoder.decode(value, { stream: true });
+      if (buffer.length > MAX_BODY_CHARS) throw new Error("the server's event stream is too large");
+      let end: number;
+      while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
+        const data = event
+          .split(/\r?\n/)
+          .filter((line) => line.startsWith("data:"))
+          .map((line) => line.slice(5).replace(/^ /, ""))
+          .join("\n");
+        if (!data) continue;
+        const json = JSON.parse(data) as { method?: unknown; id?: unknown; params?: unknown };
+        if (
+          json.method === "notifications/progress" &&
+          json.params &&
+          typeof json.params === "object"
+        )
+          onProgress(json.params as Record<string, unknown>);
+        else if (json.id === id) return parseMessage(data);
+      }
+    }
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+}
+
+/**
+ * One request and its answer: `status` is the HTTP status, `message` the JSON-RPC response when
+ * the body held one. Timeouts and cancels throw McpError -32001, as the SDK's requests do, so
+ * callers map every failure the same way (errors.ts#toMcpToolError).
+ */
+export async function exchange(
+  endpoint: ModernEndpoint,
+  method: string,
+  params: Record<string, unknown>,
+  options: PostOptions & { version?: string },
+): Promise<{ status: number; message: RpcResponse | null }> {
+  const id = nextId++;
+  const version = options.version ?? MODERN_PROTOCOL_VERSION;
+  const meta: Record<string, unknown> = { ...envelope(endpoint, version) };
+  if (options.onProgress) meta.progressToken = id;
+  const body = { jsonrpc: "2.0", id, method, params: { ...params, _meta: meta } };
+  const name = nameOf(method, params);
+  const headers: Record<string, string> = {
+    ...endpoint.headers,
+    ...options.extraHeaders,
+    "content-type": "application/json",
+    accept: "application/json, text/event-stream",
+    "mcp-protocol-version": version,
+    "mcp-method": method,
+    ...(name === null ? {} : { "mcp-name": encodeHeaderValue(name) }),
+  };
+
+  const local = new AbortController();
+  let why: "timeout" | "total" | "cancel" | null = null;
+  const stop = (reason: typeof why) => {
+    why ??= reason;
+    local.abort();
+  };
+  let idle = setTimeout(() => stop("timeout"), options.timeoutMs);
+  const total = options.maxTotalTimeoutMs
+    ? setTimeout(() => stop("total"), options.maxTotalTimeoutMs)
+    : null;
+  const onAbort = () => stop("cancel");
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const progress = (p: Record<string, unknown>) => {
+    if (p.progressToken !== id) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => stop("timeout"), options.timeoutMs);
+    options.onProgress?.({
+      ...(typeof p.progress === "number" ? { progress: p.progress } : {}),
+      ...(typeof p.total === "number" ? { total: p.total } : {}),
+      ...(typeof p.message === "string" ? { message: p.message } : {}),
+    });
+  };
+  try {
+    const response = await endpoint.fetch(endpoint.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: local.signal,
+    });
+    const type = response.headers.get("content-type") ?? "";
+    if (type.includes("text/event-stream") && response.body) {
+      return {
+        status: response.status,
+        message: await readEventStream(response.body, id, progress),
+      };
+    }
+    const text = await response.text();
+    if (text.length > MAX_BODY_CHARS) throw new Error("the server's answer is too large");
+    return { status: response.status, message: text ? parseMessage(text) : null };
+  } catch (error) {
+    if (why === "cancel") throw new McpError(ErrorCode.RequestTimeout, "Request cancelled");
+    if (why)
+      throw new McpError(ErrorCode.RequestTimeout, "Request timed out", {
+        timeout: why === "total" ? options.maxTotalTimeoutMs : options.timeoutMs,
+      });
+    throw error;
+  } finally {
+    clearTimeout(idle);
+    if (total) clearTimeout(total);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** A request whose result is returned, and whose error (or missing answer) is thrown as McpError. */
+export async function post(
+  endpoint: ModernEndpoint,
+  method: string,
+  params: Record<string, unknown>,
+  options: PostOptions & { version?: string },
+): Promise<Record<string, unknown>> {
+  const { status, message } = await exchange(endpoint, method, params, options);
+  if (message?.error)
+    throw new McpError(message.error.code, message.error.message, message.error.data);
+  if (message?.result) return message.result;
+  throw new McpError(
+    ErrorCode.InternalError,
+    `the server answered ${method} with HTTP ${status} and no JSON-RPC response`,
+  );
+}

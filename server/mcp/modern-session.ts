@@ -1,0 +1,254 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import {
+  ElicitationRefusedError,
+  parseElicitationRequest,
+  type ElicitHandler,
+} from "./elicitation";
+import { McpToolError } from "./errors";
+import { authorizedFetch, fingerprintOf, type LaunchSpec } from "./launch";
+import { encodeHeaderValue, post, type ModernEndpoint, type PostOptions } from "./modern-http";
+import { cachedEra, probeEra, rememberEra, type DiscoverInfo } from "./protocol-era";
+
+/**
+ * A connection to a 2026-07-28 server: nothing to open or close (each request stands alone), the
+ * discover result standing in for what `initialize` told us. A tools/call answered with
+ * `input_required` (the revision's multi round-trip requests) is answered here: each elicitation
+ * goes to the ElicitHandler the connection was given, and the call is sent again with the answers
+ * and the server's opaque `requestState`, at most MAX_INPUT_ROUNDS times.
+ */
+
+export const MAX_INPUT_ROUNDS = 8;
+const MISSING_CAPABILITY = -32021;
+const MAX_INPUT_REQUESTS = 16;
+
+const inputRequiredResult = z.object({
+  resultType: z.literal("input_required"),
+  inputRequests: z
+    .record(
+      z.string().max(200),
+      z.object({ method: z.string().max(100), params: z.unknown().optional() }),
+    )
+    .optional(),
+  requestState: z
+    .string()
+    .max(256 * 1024)
+    .optional(),
+});
+
+/** `Mcp-Param-*` headers for the top-level arguments a tool marks with `x-mcp-header` (the spec's tools page). */
+export function mirroredHeaders(
+  inputSchema: Record<string, unknown>,
+  args: Record<string, unknown>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const properties = inputSchema.properties;
+  if (!properties || typeof properties !== "object") return headers;
+  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
+    const name = (schema as { "x-mcp-header"?: unknown } | null)?.["x-mcp-header"];
+    const value = args[key];
+    if (typeof name !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(name)) continue;
+    if (typeof value === "string") headers[`mcp-param-${name}`] = encodeHeaderValue(value);
+    else if (typeof value === "number" || typeof value === "boolean")
+      headers[`mcp-param-${name}`] = String(value);
+  }
+  return headers;
+}
+
+export class ModernSession {
+  private readonly inFlight = new Set<AbortController>();
+  private isClosed = false;
+
+  constructor(
+    readonly name: string,
+    private readonly endpoint: ModernEndpoint,
+    readonly discover: DiscoverInfo,
+    readonly protocolVersion: string,
+    private readonly elicit: ElicitHandler | undefined,
+  ) {}
+
+  get serverVersion() {
+    return this.discover.serverInfo ?? undefined;
+  }
+
+  get capabilities() {
+    return this.discover.capabilities;
+  }
+
+  /** One request; close() aborts the ones still waiting. */
+  async request(
+    method: string,
+    params: Record<string, unknown>,
+    options: PostOptions,
+  ): Promise<Record<string, unknown>> {
+    if (this.isClosed) throw new Error("Not connected");
+    const local = new AbortController();
+    const forward = () => local.abort();
+    options.signal?.addEventListener("abort", forward, { once: true });
+    if (options.signal?.aborted) local.abort();
+    this.inFlight.add(local);
+    try {
+      return await post(this.endpoint, method, params, {
+        ...options,
+        version: this.protocolVersion,
+        signal: local.signal,
+      });
+    } finally {
+      this.inFlight.delete(local);
+      options.signal?.removeEventListener("abort", forward);
+    }
+  }
+
+  /**
+   * tools/call, answering `input_required` rounds. The result keeps the wire's shape without
+   * `resultType`, as a 2025 server's result has.
+   */
+  async callTool(
+    tool: { name: string; inputSchema: Record<string, unknown> },
+    args: Record<string, unknown>,
+    options: PostOptions,
+  ): Promise<Record<string, unknown>> {
+    const context = { server: this.name, tool: tool.name };
+    const extraHeaders = mirroredHeaders(tool.inputSchema, args);
+    let retry: { inputResponses?: Record<string, unknown>; requestState?: string } = {};
+    for (let round = 0; ; round++) {
+      const result = await this.request(
+        "tools/call",
+        { name: tool.name, arguments: args, ...retry },
+        { ...options, extraHeaders },
+      ).catch((error: unknown) => {
+        throw this.missingCapability(error, context) ?? error;
+      });
+      if (result.resultType !== "input_required") {
+        const { resultType: _complete, ...rest } = result;
+        return rest;
+      }
+      const parsed = inputRequiredResult.safeParse(result);
+      const where = `${this.name}/${tool.name}`;
+      if (!parsed.success)
+        throw new McpToolError(
+          "PROTOCOL_ERROR",
+          `${where}: the server asked for input in a shape that is not valid MCP`,
+          context,
+        );
+      if (round + 1 >= MAX_INPUT_ROUNDS)
+        throw new McpToolError(
+          "PROTOCOL_ERROR",
+          `${where}: the server still asked for input after ${MAX_INPUT_ROUNDS} rounds`,
+          context,
+        );
+      const requests = Object.entries(parsed.data.inputRequests ?? {});
+      if (requests.length > MAX_INPUT_REQUESTS)
+        throw new McpToolError(
+          "PROTOCOL_ERROR",
+          `${where}: the server asked for more than ${MAX_INPUT_REQUESTS} inputs at once`,
+          context,
+        );
+      const inputResponses: Record<string, unknown> = {};
+      for (const [key, request] of requests)
+        inputResponses[key] = await this.answer(where, key, request, options.signal, context);
+      retry = {
+        ...(requests.length ? { inputResponses } : {}),
+        ...(parsed.data.requestState === undefined
+          ? {}
+          : { requestState: parsed.data.requestState }),
+      };
+    }
+  }
+
+  /** A server that needs a capability we did not declare (-32021) says so in our words. */
+  private missingCapability(
+    error: unknown,
+    context: { server: string; tool: string },
+  ): McpToolError | null {
+    if (!(error instanceof McpError) || error.code !== MISSING_CAPABILITY) return null;
+    const required = (error.data as { requiredCapabilities?: unknown } | undefined)
+      ?.requiredCapabilities;
+    const names = required && typeof required === "object" ? Object.keys(required) : [];
+    const where = `${context.server}/${context.tool}`;
+    return new McpToolError(
+      "TOOL_ERROR",
+      names.includes("elicitation")
+        ? `${where}: the server asks for input from a person, and nobody can answer it here`
+        : `${where}: the server needs client capabilities this client does not offer (${names.join(", ") || "unnamed"})`,
+      context,
+    );
+  }
+
+  private async answer(
+    where: string,
+    key: string,
+    request: { method: string; params?: unknown },
+    signal: AbortSignal | undefined,
+    context: { server: string; tool: string },
+  ): Promise<unknown> {
+    if (request.method !== "elicitation/create")
+      throw new McpToolError(
+        "PROTOCOL_ERROR",
+        `${where}: the server asked for ${request.method}, which this client does not offer`,
+        context,
+      );
+    if (!this.elicit)
+      throw new McpToolError(
+        "TOOL_ERROR",
+        `${where}: the server asks for input from a person, and nobody can answer it here`,
+        context,
+      );
+    let parsed;
+    try {
+      const params = request.params as Record<string, unknown> | undefined;
+      // 2026-07-28 URL requests carry no elicitationId: the input request's key names it.
+      parsed = parseElicitationRequest(
+        params?.mode === "url" && params.elicitationId === undefined
+          ? { ...params, elicitationId: key }
+          : params,
+      );
+    } catch (error) {
+      if (!(error instanceof ElicitationRefusedError)) throw error;
+      throw new McpToolError(
+        "PROTOCOL_ERROR",
+        `${where}: the server's request for input was refused: ${error.message}`,
+        context,
+      );
+    }
+    const answer = await this.elicit(parsed, signal ?? new AbortController().signal);
+    return answer.action === "accept" && answer.content
+      ? { action: "accept", content: answer.content }
+      : { action: answer.action };
+  }
+
+  close(): void {
+    this.isClosed = true;
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
+  }
+}
+
+/**
+ * A session when the server speaks 2026-07-28, else null (then `initialize` follows). Only
+ * Streamable HTTP is asked: our stdio servers are spawned for one connection, and the legacy SSE
+ * transport predates the revision. The verdict is cached per configuration (protocol-era.ts).
+ */
+export async function openModernSession(
+  name: string,
+  spec: LaunchSpec,
+  options: { connectTimeoutMs: number; elicit?: ElicitHandler; signal?: AbortSignal | undefined },
+): Promise<ModernSession | null> {
+  if (spec.transport !== "streamable-http") return null;
+  const key = fingerprintOf(spec);
+  const endpoint: ModernEndpoint = {
+    url: spec.url,
+    headers: spec.headers,
+    fetch: spec.authorizer ? authorizedFetch(spec.authorizer) : fetch,
+    capabilities: options.elicit ? { elicitation: { form: {}, url: {} } } : {},
+  };
+  const verdict =
+    cachedEra(key) ??
+    (await probeEra(endpoint, {
+      timeoutMs: options.connectTimeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    }));
+  rememberEra(key, verdict);
+  if (verdict.era === "legacy") return null;
+  return new ModernSession(name, endpoint, verdict.discover, verdict.version, options.elicit);
+}
