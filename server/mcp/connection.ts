@@ -10,6 +10,7 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ElicitHandler } from "./elicitation";
+import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-client";
 import { McpToolError, toMcpToolError, toolResultError } from "./errors";
 import { createTransport, fingerprintOf, type LaunchSpec } from "./launch";
 import { openModernSession, type ModernSession } from "./modern-session";
@@ -137,13 +138,17 @@ export class McpConnection {
         this.stderr.append(chunk.toString()),
       );
     }
-    const client = new Client({ name: "maestro", version: "0.1.0" }, { capabilities: {} });
+    const client = new Client(
+      { name: "maestro", version: "0.1.0" },
+      { capabilities: this.options.elicit ? ELICITATION_CAPABILITIES : {} },
+    );
     client.onerror = () => {}; // transport errors surface as failed requests or as onclose
     client.onclose = () => this.handleClosed();
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       this.toolsPromise = null;
       this.tools = null;
     });
+    if (this.options.elicit) answerElicitations(client, this.options.elicit);
     this.client = client;
     try {
       await client.connect(transport, {

@@ -1,7 +1,13 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { raceAbort } from "@/engine/runtime/race-abort";
 import { McpConnection, type CallOptions, type ToolResult } from "./connection";
 import { countMcpRestart, observeMcpCall, reportMcpState } from "@/server/observability/metrics";
+import {
+  ElicitationRefusedError,
+  type ElicitHandler,
+  type ElicitationRequest,
+} from "./elicitation";
 import { McpToolError } from "./errors";
 import { fingerprintOf, type LaunchSpec } from "./launch";
 import { describeTool, type ToolDescription } from "./tool-schemas";
@@ -35,8 +41,15 @@ export type ConnectionDiagnostics = {
   stderr: string;
 };
 
+/** A pool call's options: a call that can ask a person says who answers (`onElicit`). */
+export type PoolCallOptions = CallOptions & { onElicit?: ElicitHandler };
+
+/** One call in flight on an entry's connection, for routing the server's questions to it. */
+type CallSlot = { onElicit: ElicitHandler | undefined };
+
 type Entry = {
   key: string;
+  inFlight: Set<CallSlot>;
   name: string;
   spec: LaunchSpec;
   fingerprint: string;
@@ -58,6 +71,40 @@ function abandonable<T>(promise: Promise<T>, signal: AbortSignal, name: string):
     signal,
     () => new McpToolError("CANCELLED", `${name}: cancelled while connecting`, { server: name }),
   );
+}
+
+/** The call whose async context a question was asked in (a 2026-07-28 retry loop runs in it). */
+const currentCall = new AsyncLocalStorage<CallSlot>();
+
+/**
+ * Sends a server's question to the call that asked it. A connection is shared by every run of a
+ * tenant's installation, so the question goes to the call in flight: the one whose async context
+ * it arrived in (2026-07-28, where the call itself carries it), else the only call in flight
+ * (2025-11-25's `elicitation/create` names no request). With several calls in flight and no way
+ * to tell which one asks, the question is refused (the server hears why) rather than shown to
+ * the wrong run.
+ */
+async function routeElicitation(
+  entry: { name: string; inFlight: Set<CallSlot> },
+  request: ElicitationRequest,
+  signal: AbortSignal,
+): Promise<Awaited<ReturnType<ElicitHandler>>> {
+  const own = currentCall.getStore();
+  const slot =
+    own && entry.inFlight.has(own)
+      ? own
+      : entry.inFlight.size === 1
+        ? [...entry.inFlight][0]
+        : null;
+  if (!slot)
+    throw new ElicitationRefusedError(
+      entry.inFlight.size === 0
+        ? "no tool call is in flight to ask about"
+        : `${entry.inFlight.size} tool calls are in flight on this connection and the request does not say which one asks; retry when the others have finished`,
+    );
+  if (!slot.onElicit)
+    throw new ElicitationRefusedError("nobody can answer questions during this call");
+  return slot.onElicit(request, signal);
 }
 
 export class McpPool {
@@ -95,6 +142,7 @@ export class McpPool {
         name,
         spec,
         fingerprint,
+        inFlight: new Set(),
         connection: null,
         connecting: null,
         failures: 0,
@@ -141,6 +189,7 @@ export class McpPool {
     if (entry.failures > 0) countMcpRestart(entry.name);
     const connection = new McpConnection(entry.name, entry.spec, {
       connectTimeoutMs: this.options.connectTimeoutMs,
+      elicit: (request, signal) => routeElicitation(entry, request, signal),
       ...(this.options.createTransport ? { createTransport: this.options.createTransport } : {}),
       onClosed: (closed, unexpected) => {
         entry.lastStderr = closed.stderr.value;
@@ -197,18 +246,24 @@ export class McpPool {
     name: string,
     spec: LaunchSpec,
     call: { tool: string; args: Record<string, unknown> },
-    options: CallOptions = {},
+    options: PoolCallOptions = {},
   ): Promise<ToolResult> {
     const started = performance.now();
     let outcome = "error";
+    const { onElicit, ...callOptions } = options;
+    const slot: CallSlot = { onElicit };
+    let entry: Entry | null = null;
     try {
       // The common case, a live connection, without an extra await.
-      const entry = this.entryFor(key, name, spec);
+      entry = this.entryFor(key, name, spec);
       const live =
         entry.connection && !entry.connection.isClosed
           ? entry.connection
           : await this.acquire(key, name, spec, options.signal);
-      const result = await live.callTool(call.tool, call.args, options);
+      entry.inFlight.add(slot);
+      const result = await currentCall.run(slot, () =>
+        live.callTool(call.tool, call.args, callOptions),
+      );
       // A full successful round trip: the server is healthy again.
       if (entry.failures > 0) {
         entry.failures = 0;
@@ -220,6 +275,7 @@ export class McpPool {
       if (error instanceof McpToolError) outcome = error.code.toLowerCase();
       throw error;
     } finally {
+      entry?.inFlight.delete(slot);
       observeMcpCall(name, call.tool, outcome, (performance.now() - started) / 1000);
     }
   }

@@ -4,6 +4,7 @@ import { StepError } from "@/engine/runtime/step-error";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as installations from "@/server/repositories/mcp-installations";
 import { getBreakers, type BreakerRegistry } from "./breakers";
+import type { ElicitHandler } from "./elicitation";
 import { McpToolError, textOfContent } from "./errors";
 import { launchSpecOf, poolKeyOf } from "./installation-launch";
 import type { LaunchSpec } from "./launch";
@@ -88,7 +89,12 @@ export function createMcpToolPort(options: {
 
     async callTool(
       call: ToolCall,
-      callOptions: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void },
+      callOptions: {
+        signal: AbortSignal;
+        onProgress?: (progress: ToolProgress) => void;
+        /** Who answers the server's questions during the call (run-elicitation.ts). */
+        onElicit?: ElicitHandler;
+      },
     ): Promise<unknown> {
       // An open circuit breaker fails the call at once, or sends it to the server's fallback.
       const route = breakers.route(options.tenantId, call.server);
@@ -103,6 +109,7 @@ export function createMcpToolPort(options: {
           {
             signal: callOptions.signal,
             ...(callOptions.onProgress ? { onProgress: callOptions.onProgress } : {}),
+            ...(callOptions.onElicit ? { onElicit: callOptions.onElicit } : {}),
           },
         );
         if (!route.viaFallback) breakers.record(options.tenantId, call.server, true);

@@ -80,6 +80,16 @@ export async function startEverythingHttp(
 }
 
 /** The inspector's test server: structured output that misses its schema, a resource link and an image. */
+/** The test server whose tools ask the person behind the call (elicitation, form and URL mode). */
+export function elicitServerSpec(): LaunchSpec {
+  return {
+    transport: "stdio",
+    command: process.execPath,
+    args: [join(process.cwd(), "server/mcp/testing/elicit-server.mjs")],
+    env: baseChildEnv(),
+  };
+}
+
 export function inspectorServerSpec(): LaunchSpec {
   return {
     transport: "stdio",

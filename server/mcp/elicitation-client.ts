@@ -1,0 +1,126 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Protocol } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  ElicitationCompleteNotificationSchema,
+  ErrorCode,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import {
+  checkElicitationAnswer,
+  ElicitationRefusedError,
+  parseElicitationRequest,
+  type ElicitHandler,
+} from "./elicitation";
+
+/** The request as it comes: its params are checked by parseElicitationRequest, in words. */
+const LooseElicitRequestSchema = z.object({
+  method: z.literal("elicitation/create"),
+  params: z.unknown(),
+});
+
+/** What a client that can ask a person says at `initialize` (revision 2025-11-25). */
+export const ELICITATION_CAPABILITIES = { elicitation: { form: {}, url: {} } } as const;
+
+/** Why a URL-mode elicitation's wait ended without the person: the server said it is complete. */
+export class ElicitationCompleted extends Error {
+  override name = "ElicitationCompleted";
+}
+
+type TimeoutInfo = {
+  timeoutId: ReturnType<typeof setTimeout>;
+  startTime: number;
+  timeout: number;
+  onTimeout: () => void;
+};
+
+/**
+ * Stops the request timers of `client` while a person answers, and restarts them (with the time
+ * spent waiting taken off their total) when `release` is called. The 2025-11-25 elicitation names
+ * no request it belongs to, so every request in flight on the client is held: a tool call waiting
+ * for a person is not silent, it is waiting for us. Reaches the SDK's private timer table (pinned
+ * at 1.32.x; elicitation-client.int.test.ts fails if it moves).
+ */
+export function holdRequestTimeouts(client: Client): () => void {
+  const table = (client as unknown as { _timeoutInfo?: Map<number, TimeoutInfo> })._timeoutInfo;
+  if (!table) return () => {};
+  const held = new Map<number, TimeoutInfo>();
+  for (const [id, info] of table) {
+    clearTimeout(info.timeoutId);
+    held.set(id, info);
+  }
+  const since = Date.now();
+  return () => {
+    const paused = Date.now() - since;
+    for (const [id, info] of held) {
+      if (table.get(id) !== info) continue; // answered or cancelled meanwhile
+      info.startTime += paused;
+      info.timeoutId = setTimeout(info.onTimeout, info.timeout);
+    }
+  };
+}
+
+/**
+ * Lets a 2025-11-25 client answer `elicitation/create`: the request is parsed (a refused one goes
+ * back to the server as an InvalidParams error saying why), handed to `elicit`, and the answer is
+ * checked against the request before it is sent. A URL-mode wait also ends, accepted, when the
+ * server sends `notifications/elicitation/complete` for its elicitationId.
+ * The client must have been made with ELICITATION_CAPABILITIES.
+ */
+export function answerElicitations(client: Client, elicit: ElicitHandler): void {
+  const completions = new Map<string, AbortController>();
+  client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => {
+    completions.get(n.params.elicitationId)?.abort(new ElicitationCompleted("completed"));
+  });
+  // Registered past Client's own wrapper, with a loose schema: the SDK's checks answer a refusal
+  // as a page of zod issues, ours says in words what is refused and why.
+  const register = Protocol.prototype.setRequestHandler.bind(client) as (
+    schema: typeof LooseElicitRequestSchema,
+    handler: Parameters<Client["setRequestHandler"]>[1],
+  ) => void;
+  register(LooseElicitRequestSchema, async (request, extra) => {
+    let parsed;
+    try {
+      parsed = parseElicitationRequest(request.params);
+    } catch (error) {
+      if (error instanceof ElicitationRefusedError)
+        throw new McpError(ErrorCode.InvalidParams, error.message);
+      throw error;
+    }
+    const local = new AbortController();
+    const forward = () => local.abort(extra.signal.reason);
+    extra.signal.addEventListener("abort", forward, { once: true });
+    const urlId = parsed.mode === "url" ? parsed.elicitationId : null;
+    if (urlId !== null) completions.set(urlId, local);
+    const release = holdRequestTimeouts(client);
+    try {
+      const answer = await Promise.race([
+        elicit(parsed, local.signal),
+        new Promise<never>((_, reject) => {
+          local.signal.addEventListener("abort", () => reject(local.signal.reason), { once: true });
+        }),
+      ]).catch((error: unknown) => {
+        if (error instanceof ElicitationCompleted) return { action: "accept" as const };
+        throw error;
+      });
+      const checked = checkElicitationAnswer(parsed, answer);
+      if (!checked.ok)
+        throw new McpError(
+          ErrorCode.InternalError,
+          `invalid answer: ${checked.problems.join("; ")}`,
+        );
+      return checked.answer;
+    } catch (error) {
+      if (error instanceof McpError) throw error;
+      if (error instanceof ElicitationRefusedError)
+        throw new McpError(ErrorCode.InvalidRequest, error.message);
+      // The wait ended without an answer (the call was cancelled, something of ours failed):
+      // the server hears a cancel, and nothing of our internals.
+      return { action: "cancel" as const };
+    } finally {
+      release();
+      extra.signal.removeEventListener("abort", forward);
+      if (urlId !== null) completions.delete(urlId);
+    }
+  });
+}
