@@ -142,6 +142,7 @@ export function InstallationPage({ id }: { id: string }) {
                 ? `Last checked ${dateFormat.format(data.lastCheckedAt)}`
                 : "Never checked"}
               {data.latencyMs !== null ? ` · ${data.latencyMs} ms` : ""}
+              {data.protocolVersion ? ` · MCP revision ${data.protocolVersion}` : ""}
               {data.connection ? ` · connection ${data.connection.state}` : ""}
             </p>
             <FormError>{data.lastError}</FormError>

@@ -153,6 +153,8 @@ export const mcpInstallations = pgTable(
     latencyMs: integer("latency_ms"),
     lastError: text("last_error"),
     lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    /** The MCP revision the last check or probe spoke with it (2026-07-28, 2025-11-25, …). */
+    protocolVersion: text("protocol_version"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

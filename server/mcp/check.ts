@@ -13,6 +13,8 @@ export type CheckReport = {
   listMs: number | null;
   callMs: number | null;
   serverInfo: { name: string; version: string } | null;
+  /** The MCP revision spoken (2026-07-28 through server/discover, or what initialize agreed). */
+  protocolVersion: string | null;
   tools: ToolDescription[];
   resources: { uri: string; name: string; description?: string }[];
   prompts: { name: string; description?: string }[];
@@ -71,6 +73,7 @@ export function emptyReport(error: string | null, stderr: string): CheckReport {
     listMs: null,
     callMs: null,
     serverInfo: null,
+    protocolVersion: null,
     tools: [],
     resources: [],
     prompts: [],
@@ -109,6 +112,7 @@ export async function runServerCheck(
     }
     const info = connection.serverVersion;
     report.serverInfo = info ? { name: info.name, version: info.version } : null;
+    report.protocolVersion = connection.protocolVersion;
 
     start = performance.now();
     const tools = [...(await connection.listTools()).values()];
@@ -169,7 +173,12 @@ export async function runServerCheck(
 }
 
 /** What an installation shows after a check or a probe: status, latency and the first reason. */
-export type Health = { status: McpStatus; latencyMs: number | null; error: string | null };
+export type Health = {
+  status: McpStatus;
+  latencyMs: number | null;
+  error: string | null;
+  protocolVersion: string | null;
+};
 
 /** The one summary of a report, so a check and a probe of the same server say the same. */
 export function healthOf(report: CheckReport): Health {
@@ -177,6 +186,7 @@ export function healthOf(report: CheckReport): Health {
     status: report.status,
     latencyMs: report.callMs ?? report.connectMs ?? report.listMs,
     error: report.error ?? report.problems[0] ?? null,
+    protocolVersion: report.protocolVersion,
   };
 }
 

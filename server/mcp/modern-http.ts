@@ -199,6 +199,13 @@ export async function exchange(
       throw new McpError(ErrorCode.RequestTimeout, "Request timed out", {
         timeout: why === "total" ? options.maxTotalTimeoutMs : options.timeoutMs,
       });
+    if (error instanceof TypeError && error.message === "fetch failed") {
+      const cause = (error.cause as { code?: unknown } | undefined)?.code;
+      throw new Error(
+        `the server could not be reached${typeof cause === "string" ? ` (${cause})` : ""}`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
     clearTimeout(idle);

@@ -23,6 +23,7 @@ const summaryColumns = {
   latencyMs: mcpInstallations.latencyMs,
   lastError: mcpInstallations.lastError,
   lastCheckedAt: mcpInstallations.lastCheckedAt,
+  protocolVersion: mcpInstallations.protocolVersion,
   createdBy: mcpInstallations.createdBy,
   createdAt: mcpInstallations.createdAt,
   updatedAt: mcpInstallations.updatedAt,
@@ -143,7 +144,14 @@ export async function setInstallationHealth(
   db: Db,
   tenantId: string,
   id: string,
-  health: { status: McpStatus; latencyMs: number | null; lastError: string | null; at: Date },
+  health: {
+    status: McpStatus;
+    latencyMs: number | null;
+    lastError: string | null;
+    at: Date;
+    /** Kept from the last time it was known when this check could not tell (the server was down). */
+    protocolVersion?: string | null;
+  },
 ): Promise<void> {
   await db
     .update(mcpInstallations)
@@ -152,6 +160,7 @@ export async function setInstallationHealth(
       latencyMs: health.latencyMs,
       lastError: health.lastError,
       lastCheckedAt: health.at,
+      ...(health.protocolVersion ? { protocolVersion: health.protocolVersion } : {}),
     })
     .where(and(eq(mcpInstallations.tenantId, tenantId), eq(mcpInstallations.id, id)));
 }

@@ -83,6 +83,7 @@ export async function checkInstallation(ctx: TenantContext, id: string) {
       status: health.status,
       latencyMs: health.latencyMs,
       lastError: health.error,
+      protocolVersion: health.protocolVersion,
       at,
     });
     const usable = report.tools.map((t) => t.name);
@@ -145,13 +146,19 @@ export async function runHealthRound(
         status: probe.status,
         connectMs: report.connectMs,
         callMs: report.callMs,
-        report: { error: probe.error, problems: report.problems, tools: report.tools.length },
+        report: {
+          error: probe.error,
+          problems: report.problems,
+          tools: report.tools.length,
+          protocolVersion: report.protocolVersion,
+        },
         createdAt: at,
       });
       await installations.setInstallationHealth(tx, installation.tenantId, installation.id, {
         status: probe.status,
         latencyMs: probe.latencyMs,
         lastError: probe.error,
+        protocolVersion: probe.protocolVersion,
         at,
       });
       // The anomaly watcher's series of this server's health (mcp.health_failure_rate).

@@ -1,0 +1,1 @@
+ALTER TABLE "mcp_installations" ADD COLUMN "protocol_version" text;
