@@ -28,6 +28,11 @@ describe("analyzeTask", () => {
     expect(kinds("Summarize the schema of inventory.db")).toEqual(["database-file:inventory.db"]);
     expect(kinds("Read data/events.csv now")).toEqual(["path:data/events.csv"]);
     expect(kinds("Open an issue in the acme/web repository")).toEqual(["repository:acme/web"]);
+    // Code words count in any form ("branches", "forked"); without one, "in acme/web" is a folder.
+    expect(kinds("Delete merged branches older than 60 days in acme/web")).toEqual([
+      "repository:acme/web",
+    ]);
+    expect(kinds("Tidy the old drafts in notes/archive")).toEqual(["path:notes/archive"]);
     expect(kinds("Run SELECT name FROM users in Postgres")[0]).toMatch(/^sql:select name from/);
     // Product names, versions and dates are not files.
     expect(kinds("Look up the current Node.js LTS version online")).toEqual([]);

@@ -1,3 +1,4 @@
+import { stemOf } from "./text-index";
 import type { TaskEntity } from "./vocabulary";
 
 /**
@@ -121,32 +122,34 @@ function extensionOf(value: string): string {
 
 /** Hosts whose URLs name a repository (owner/name). */
 const CODE_HOSTS = new Set(["github.com", "gitlab.com", "bitbucket.org"]);
-/** Words that make a bare "owner/name" a repository rather than a folder. */
-const CODE_WORDS = new Set([
-  "github",
-  "gitlab",
-  "bitbucket",
-  "repo",
-  "repos",
-  "repository",
-  "repositories",
-  "pr",
-  "prs",
-  "commit",
-  "commits",
-  "branch",
-  "fork",
-  "issue",
-  "issues",
-  "release",
-]);
+/** Words that make a bare "owner/name" a repository rather than a folder (matched by stem). */
+const CODE_WORDS = new Set(
+  [
+    "github",
+    "gitlab",
+    "bitbucket",
+    "repo",
+    "repos",
+    "repository",
+    "repositories",
+    "pr",
+    "prs",
+    "commit",
+    "commits",
+    "branch",
+    "fork",
+    "issue",
+    "issues",
+    "release",
+  ].map(stemOf),
+);
 const WORD_RE = /[a-z]+/g;
 
 /** Whether the text names a code host or its words ("repo", "pull request"). */
 function isCodeContext(lower: string): boolean {
   WORD_RE.lastIndex = 0;
   for (let m = WORD_RE.exec(lower); m; m = WORD_RE.exec(lower))
-    if (CODE_WORDS.has(m[0])) return true;
+    if (CODE_WORDS.has(stemOf(m[0]))) return true; // by stem: "branches", "forked", "releases" too
   return false;
 }
 
