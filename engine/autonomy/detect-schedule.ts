@@ -341,8 +341,12 @@ function readClause(s: Sentence, from: number, to: number): Reading {
     const adverb = ADVERBS[w];
     if (adverb) {
       const next = i + 1 < to ? t[i + 1]!.word : undefined;
+      // Joined to the next word by a hyphen ("nightly-build", "daily-report"), it is part of a name.
+      const isCompound =
+        next === "-" && t[i + 1]!.start === t[i]!.end && t[i + 2]?.start === t[i + 1]!.end;
       const isAdverbial =
-        next === undefined || AFTER_ADVERB.has(next) || readTime(t, i + 1, []) !== undefined;
+        !isCompound &&
+        (next === undefined || AFTER_ADVERB.has(next) || readTime(t, i + 1, []) !== undefined);
       if (!isAdverbial) continue;
       r.every = { n: 1, unit: adverb.unit };
       r.isQuarterly ||= adverb.isQuarterly === true;

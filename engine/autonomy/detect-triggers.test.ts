@@ -102,6 +102,8 @@ describe("detectTriggers: schedules", () => {
     // Decided: "a daily standup summary of this transcript" is one summary of one transcript; the
     // adjective says what kind, and a schedule nobody asked for costs more than one the user adds.
     "Write a daily standup summary of this transcript",
+    // a hyphenated name is not an adverb
+    "Restart the nightly-build job now",
     // one moment is not a recurrence
     "Fetch the page at 9am tomorrow",
     "Remind me what happened on Monday",
