@@ -58,6 +58,12 @@ export const mcpOAuthConnections = pgTable(
     /** When the current access token was issued, to refresh a short-lived one early enough. */
     issuedAt: timestamp("issued_at", { withTimezone: true }).notNull(),
     version: integer("version").notNull().default(1),
+    /**
+     * While set and in the future, one process is renewing the tokens: the others use the current
+     * token while it lasts, or wait for the renewed row, instead of spending the same (rotating)
+     * refresh token. Any change to the row ends it.
+     */
+    refreshLeaseUntil: timestamp("refresh_lease_until", { withTimezone: true }),
     /** Why the connection needs a reconnect (the authorization server's answer, no tokens). */
     lastError: text("last_error"),
     connectedBy: uuid("connected_by").references(() => users.id, { onDelete: "set null" }),

@@ -10,8 +10,10 @@ import { refreshTokens, type ClientChoice } from "./oauth";
 /**
  * Bearer tokens for the requests to a remote installation, from its stored OAuth connection:
  * decrypted only here, refreshed before they expire, never written anywhere but the encrypted
- * column. Processes that refresh at once settle it by the row's version (compare-and-set): a
- * loser reads the winner's tokens instead of spending its (by then rotated) refresh token.
+ * column. One process at a time renews a connection: it takes a lease on the row first
+ * (`refresh_lease_until`), and the others use the current token while it lasts or wait for the
+ * renewed row, so a rotating refresh token is never spent twice (a second use may even make the
+ * authorization server revoke the whole grant). Writes are compare-and-set on the row's version.
  */
 
 export type StoredTokens = {
@@ -25,6 +27,10 @@ export type StoredTokens = {
 export const REFRESH_MARGIN_MS = 60_000;
 /** How long a process trusts its copy before it reads the row again (a disconnect elsewhere). */
 const CACHE_MS = 30_000;
+/** How long a renewal may take before another process may take it over (the first one died). */
+export const REFRESH_LEASE_MS = 30_000;
+/** How often a process waiting on another's renewal reads the row again. */
+const LEASE_POLL_MS = 100;
 
 type Cached = {
   version: number;
@@ -123,6 +129,14 @@ export function oauthAuthorizer(
     const tokens = JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens;
     if (!tokens.refresh_token)
       return markReconnect(row, "the access token expired and no refresh token was issued");
+    const leased = await repo.claimRefreshLease(
+      db,
+      row.id,
+      row.version,
+      new Date(now() + REFRESH_LEASE_MS),
+      new Date(now()),
+    );
+    if (!leased) return renewedElsewhere(row, tokens);
     let fresh;
     try {
       fresh = await refreshTokens(
@@ -139,6 +153,7 @@ export function oauthAuthorizer(
       const message = error instanceof Error ? error.message : String(error);
       // The authorization server is away: a token that has not expired yet still works.
       if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|HTTP 5\d\d/i.test(message)) {
+        await repo.releaseRefreshLease(db, row.id, row.version).catch(() => undefined);
         if (row.expiresAt && row.expiresAt.getTime() > now()) return headerOf(tokens);
         throw new McpToolError(
           "CONNECT_FAILED",
@@ -169,6 +184,29 @@ export function oauthAuthorizer(
     const winner = await repo.findConnection(db, installation.tenantId, installation.id);
     if (winner?.status === "connected") return headerNow(winner);
     throw authRequired(server, RECONNECT);
+  }
+
+  /**
+   * Another process holds the lease and is renewing: its renewed row when it lands, or, while the
+   * current token has not expired, that token at once. A lease that runs out without a renewal
+   * (that process died) is taken over.
+   */
+  async function renewedElsewhere(row: OAuthConnectionRow, tokens: StoredTokens): Promise<string> {
+    if (row.expiresAt && row.expiresAt.getTime() > now()) return headerOf(tokens);
+    const until = Date.now() + REFRESH_LEASE_MS + LEASE_POLL_MS;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
+      const again = await repo.findConnection(db, installation.tenantId, installation.id);
+      if (!again) throw authRequired(server, CONNECT);
+      if (again.version !== row.version) return headerNow(again);
+      if (!again.refreshLeaseUntil || again.refreshLeaseUntil.getTime() < now())
+        return refresh(again);
+    }
+    throw new McpToolError(
+      "CONNECT_FAILED",
+      `${server}: its OAuth token is being renewed by another process that has not finished; trying again later`,
+      { server },
+    );
   }
 
   async function markReconnect(row: OAuthConnectionRow, why: string): Promise<never> {

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { mcpOAuthConnections, mcpOAuthFlows } from "@/db/schema";
 
@@ -43,6 +43,7 @@ export async function upsertConnection(
         ...replaced,
         version: sql`${mcpOAuthConnections.version} + 1`,
         lastError: null,
+        refreshLeaseUntil: null,
         updatedAt: new Date(),
       },
     })
@@ -64,10 +65,47 @@ export async function updateConnectionIfVersion(
 ): Promise<OAuthConnectionRow | undefined> {
   const [row] = await db
     .update(mcpOAuthConnections)
-    .set({ ...patch, version: version + 1, updatedAt: new Date() })
+    .set({ ...patch, version: version + 1, refreshLeaseUntil: null, updatedAt: new Date() })
     .where(and(eq(mcpOAuthConnections.id, id), eq(mcpOAuthConnections.version, version)))
     .returning();
   return row;
+}
+
+/**
+ * Takes the right to renew a connection's tokens until `until`, if the row is still at `version`
+ * and nobody holds the right (or their lease ran out before `now`: that process died). The row,
+ * or undefined when another process is renewing it or already did.
+ */
+export async function claimRefreshLease(
+  db: Db,
+  id: string,
+  version: number,
+  until: Date,
+  now: Date,
+): Promise<OAuthConnectionRow | undefined> {
+  const [row] = await db
+    .update(mcpOAuthConnections)
+    .set({ refreshLeaseUntil: until })
+    .where(
+      and(
+        eq(mcpOAuthConnections.id, id),
+        eq(mcpOAuthConnections.version, version),
+        or(
+          isNull(mcpOAuthConnections.refreshLeaseUntil),
+          lt(mcpOAuthConnections.refreshLeaseUntil, now),
+        ),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** Gives the right to renew back without changing the row (the authorization server was away). */
+export async function releaseRefreshLease(db: Db, id: string, version: number): Promise<void> {
+  await db
+    .update(mcpOAuthConnections)
+    .set({ refreshLeaseUntil: null })
+    .where(and(eq(mcpOAuthConnections.id, id), eq(mcpOAuthConnections.version, version)));
 }
 
 export async function deleteConnection(

@@ -11,7 +11,7 @@ import { getMcpPool } from "@/server/mcp/pool";
 import { startOAuthServers, type RunningOAuthServers } from "@/server/mcp/testing/oauth-servers";
 import { createMcpToolPort } from "@/server/mcp/tool-port";
 import { listAuditLogs } from "@/server/repositories/audit";
-import { updateConnectionIfVersion } from "@/server/repositories/mcp-oauth";
+import { claimRefreshLease, updateConnectionIfVersion } from "@/server/repositories/mcp-oauth";
 import { createTestDatabase } from "@/server/testing/database";
 import {
   callerFor,
@@ -273,6 +273,50 @@ describe("signing in to a remote MCP server with OAuth", () => {
     ]);
     expect(header).toBe("Bearer from-elsewhere");
     expect((await connection()).status).toBe("connected");
+  });
+
+  it("never spends the refresh token while another process renews it: the current token while it lasts, then the renewed row", async () => {
+    const { servers, tenant, installation, connect, connection, expireIn } = await setup();
+    await connect();
+    await expireIn(30_000); // due, not expired
+    const before = await connection();
+    // The other process took the lease and is talking to the authorization server.
+    expect(
+      await claimRefreshLease(
+        database.db,
+        before.id,
+        before.version,
+        new Date(Date.now() + 30_000),
+        new Date(),
+      ),
+    ).toBeDefined();
+    const asServer = { id: installation.id, tenantId: tenant.id, name: "protected" };
+    const current = await oauthAuthorizer(database.db, asServer).authorization({ renew: false });
+    expect(current).toMatch(/^Bearer /);
+
+    await expireIn(-1_000); // expired: wait for the other process's renewal
+    const waiting = oauthAuthorizer(database.db, asServer).authorization({ renew: false });
+    const row = await connection();
+    await updateConnectionIfVersion(database.db, row.id, row.version, {
+      tokensEncrypted: encryptTokens({ access_token: "renewed-elsewhere", token_type: "Bearer" }),
+      issuedAt: new Date(),
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    expect(await waiting).toBe("Bearer renewed-elsewhere");
+    expect(servers.log.refreshes).toBe(0);
+    expect((await connection()).refreshLeaseUntil).toBeNull();
+  });
+
+  it("takes over a renewal whose process died (its lease ran out)", async () => {
+    const { servers, asAdmin, installation, connect, connection, expireIn } = await setup();
+    await connect();
+    await expireIn(-1_000);
+    const row = await connection();
+    await claimRefreshLease(database.db, row.id, row.version, new Date(Date.now() - 1), new Date());
+    const answer = await asAdmin.mcp.runTool({ id: installation.id, tool: "whoami", args: {} });
+    expect(textOf(answer)).toContain("token #2");
+    expect(servers.log.refreshes).toBe(1);
+    expect((await connection()).refreshLeaseUntil).toBeNull();
   });
 
   it("shows Reconnect when a refresh fails; calls and runs fail saying so, and a new sign-in mends it", async () => {

@@ -1,0 +1,1 @@
+ALTER TABLE "mcp_oauth_connections" ADD COLUMN "refresh_lease_until" timestamp with time zone;
