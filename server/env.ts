@@ -53,6 +53,8 @@ const schema = z
     RUN_WORKER_IN_APP: optional(booleanFlag),
     RUN_MAX_ACTIVE_PER_TENANT: optional(z.coerce.number().int().min(1).max(100_000)),
     RUN_STALE_AFTER_MS: optional(z.coerce.number().int().min(200).max(3_600_000)),
+    /** How long a run's step waits for a person to answer an MCP server's question (elicitation). */
+    RUN_ELICITATION_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(86_400_000)),
     RUN_SHUTDOWN_GRACE_MS: optional(z.coerce.number().int().min(0).max(600_000)),
     ANOMALY_BUCKET_SECONDS: optional(z.coerce.number().int().min(1).max(3600)),
     ANOMALY_EVALUATE_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)),
@@ -137,6 +139,8 @@ export interface Env {
     staleAfterMs: number;
     /** On SIGTERM, how long running runs may go on before the rest are handed back to other workers. */
     shutdownGraceMs: number;
+    /** How long a step waits for a person to answer its tool's question (MCP elicitation). */
+    elicitationTimeoutMs: number;
     /** The BullMQ queue on Redis: the app and its `npm run worker` processes must name the same one. */
     queueName: string;
   };
@@ -203,6 +207,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       maxActivePerTenant: v.RUN_MAX_ACTIVE_PER_TENANT ?? 50,
       staleAfterMs: v.RUN_STALE_AFTER_MS ?? DEFAULT_STALE_AFTER_MS,
       shutdownGraceMs: v.RUN_SHUTDOWN_GRACE_MS ?? 10_000,
+      elicitationTimeoutMs: v.RUN_ELICITATION_TIMEOUT_MS ?? 10 * 60_000,
       queueName: v.RUN_QUEUE_NAME ?? "runs",
     },
     signIn: {

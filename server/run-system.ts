@@ -59,6 +59,8 @@ export interface RunSystemOptions {
   maxActiveRunsPerTenant?: number;
   /** A running run without a heartbeat for this long is resumed by another worker (see runTimings). */
   staleAfterMs?: number;
+  /** How long a step waits for a person to answer its tool's question (MCP elicitation). */
+  elicitationTimeoutMs?: number;
   /**
    * True when this process alone uses the database (embedded PGlite): at start, runs still
    * running were held by an earlier process of its own, gone now, and are resumed at once.
@@ -158,6 +160,7 @@ export function createRunSystem(options: RunSystemOptions): RunSystem {
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
     staleAfterMs,
     heldRuns: new Set(),
+    ...(options.elicitationTimeoutMs ? { elicitationTimeoutMs: options.elicitationTimeoutMs } : {}),
     metrics,
     outcomes,
   };
@@ -263,6 +266,7 @@ export function getRunSystem(): Promise<RunSystem> {
       tools: (tenantId, onCall) => createMcpToolPort({ db, tenantId, onCall }),
       maxActiveRunsPerTenant: env.runs.maxActivePerTenant,
       staleAfterMs: env.runs.staleAfterMs,
+      elicitationTimeoutMs: env.runs.elicitationTimeoutMs,
       queueName: env.runs.queueName,
       anomalyBucketMs: env.anomaly.bucketMs,
       anomalyEvaluateMs: env.anomaly.evaluateMs,

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { InspectorHistory, InspectorLogs } from "./inspector-history";
 import { InspectorPrompts } from "./inspector-prompts";
+import { InspectorQuestions } from "./inspector-questions";
 import { InspectorResources } from "./inspector-resources";
 import { InspectorTools } from "./inspector-tools";
 import { ServerProblem } from "./server-problem";
@@ -108,6 +109,11 @@ export function InspectorPanel({
           </Button>
         </div>
       ) : null}
+      <InspectorQuestions
+        sessionId={sessionId}
+        server={session.server?.name ?? session.name}
+        questions={live.questions}
+      />
       {session.instructions ? (
         <details className="text-sm">
           <summary className="cursor-pointer">The server's instructions</summary>

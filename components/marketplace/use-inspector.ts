@@ -14,6 +14,7 @@ export type HistoryEntry = Extract<InspectorEvent, { type: "history" }>["entry"]
 export type CallOutcome = Outputs["callTool"];
 export type ResourceRead = Outputs["readResource"];
 export type PromptAnswer = Outputs["getPrompt"];
+export type InspectorQuestion = Extract<InspectorEvent, { type: "elicitation" }>["question"];
 
 export type LiveProgress = { progress: number; total: number | null; message: string | null };
 export type LiveLine = { id: number; at: number } & (
@@ -31,9 +32,17 @@ export type InspectorState = {
   progress: Record<string, LiveProgress>;
   lines: LiveLine[];
   closedReason: string | null;
+  /** Questions the server asks during calls, until they are answered or end. */
+  questions: InspectorQuestion[];
 };
 
-const empty: InspectorState = { history: [], progress: {}, lines: [], closedReason: null };
+const empty: InspectorState = {
+  history: [],
+  progress: {},
+  lines: [],
+  closedReason: null,
+  questions: [],
+};
 
 /** Folds one event into what the panels show: history entries by seq (a reply replaces its request), progress per call, log lines. */
 export function foldEvent(state: InspectorState, event: InspectorEvent): InspectorState {
@@ -55,7 +64,13 @@ export function foldEvent(state: InspectorState, event: InspectorEvent): Inspect
         },
       };
     case "closed":
-      return { ...state, closedReason: event.reason };
+      return { ...state, closedReason: event.reason, questions: [] };
+    case "elicitation":
+      return state.questions.some((q) => q.id === event.question.id)
+        ? state
+        : { ...state, questions: [...state.questions, event.question] };
+    case "elicitation-ended":
+      return { ...state, questions: state.questions.filter((q) => q.id !== event.id) };
     case "log":
       return addLine(state, {
         kind: "log",

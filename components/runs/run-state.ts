@@ -28,6 +28,17 @@ export interface StepState {
     next: "retry" | "wait";
     at: number;
   }[];
+  /** A question the tool's server asks during this step's call, until it is answered (elicitation). */
+  asking: StepQuestion | null;
+}
+
+/** What a step.elicitation event asks, as the run page and the approvals inbox show it. */
+export interface StepQuestion {
+  key: string;
+  server: string;
+  tool: string;
+  request: Record<string, unknown>;
+  expiresAt: number;
 }
 
 export interface RunState {
@@ -95,6 +106,7 @@ export function emptyStep(stepId: string): StepState {
     progress: null,
     skipReason: null,
     interruptions: [],
+    asking: null,
   };
 }
 
@@ -186,6 +198,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case "step.completed":
       return patchStep(state, event, (step) => ({
         status: "completed",
+        asking: null,
         startedAt: step.startedAt ?? event.at - event.durationMs,
         finishedAt: event.at,
         output: event.output,
@@ -201,6 +214,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
     case "step.failed":
       return patchStep(state, event, (step) => ({
         status: "failed",
+        asking: null,
         startedAt: step.startedAt ?? event.at - event.durationMs,
         finishedAt: event.at,
         attempts: event.attempt,
@@ -212,6 +226,23 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       }));
     case "step.skipped":
       return patchStep(state, event, () => ({ status: "skipped", skipReason: event.reason }));
+    case "step.elicitation":
+      return patchStep(state, event, () => ({
+        status: "waiting",
+        asking: {
+          key: event.key,
+          server: event.server,
+          tool: event.tool,
+          request: event.request,
+          expiresAt: event.expiresAt,
+        },
+      }));
+    case "step.elicitation.ended":
+      return patchStep(state, event, (step) =>
+        step.asking?.key === event.key
+          ? { asking: null, status: step.status === "waiting" ? "running" : step.status }
+          : {},
+      );
     case "step.interrupted":
       return patchStep(state, event, (step) => ({
         status: event.next === "wait" ? "waiting" : "running",

@@ -62,7 +62,12 @@ export interface ToolPort {
   listTools(server: string, signal: AbortSignal): Promise<McpToolInfo[]>;
   callTool(
     call: ToolCall,
-    options: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void },
+    options: {
+      signal: AbortSignal;
+      onProgress?: (progress: ToolProgress) => void;
+      /** The step making the call: a server's question during the call (elicitation) is its. */
+      stepId?: string;
+    },
   ): Promise<unknown>;
 }
 

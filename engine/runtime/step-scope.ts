@@ -19,9 +19,11 @@ export type SubstepTask = { title: string; execute: (scope: StepScope) => Promis
  */
 class ToolCallOptions {
   readonly onProgress: (progress: ToolProgress) => void;
+  readonly stepId: string;
 
   constructor(private readonly scope: StepScope) {
     this.onProgress = (progress) => scope.reportProgress(progress);
+    this.stepId = scope.stepId;
   }
 
   get signal(): AbortSignal {

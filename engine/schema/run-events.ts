@@ -90,6 +90,29 @@ export const RunEventSchema = z.discriminatedUnion("type", [
     resumedOn: z.string().nullable(),
     next: z.enum(["retry", "wait"]),
   }),
+  /**
+   * A tool's server asks a person during the step's call (MCP elicitation): the step waits, live,
+   * for an answer (run.answerElicitation) until `expiresAt`. `key` names this question in the run.
+   * `request` is the normalized ElicitationRequest (server/mcp/elicitation.ts): form mode with a
+   * flat requestedSchema, or URL mode with the url the person opens themselves.
+   */
+  z.object({
+    type: z.literal("step.elicitation"),
+    ...stepBase,
+    key: z.string(),
+    server: z.string(),
+    tool: z.string(),
+    request: z.record(z.string(), z.unknown()),
+    expiresAt: z.number(),
+  }),
+  /** The question was answered (accept, decline, cancel) or its wait ended (timeout, call ended). */
+  z.object({
+    type: z.literal("step.elicitation.ended"),
+    ...stepBase,
+    key: z.string(),
+    outcome: z.enum(["accept", "decline", "cancel", "timeout", "ended"]),
+    by: z.string().optional(),
+  }),
   z.object({
     type: z.literal("run.waiting"),
     ...runBase,

@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { InspectorQuestion, QuestionOutcome } from "./inspector-questions";
 import type { MessageDirection } from "./recording-transport";
 
 /**
@@ -35,7 +36,10 @@ export type InspectorEventBody =
   | { type: "stderr"; text: string }
   | { type: "resource-updated"; uri: string }
   | { type: "list-changed"; list: "tools" | "resources" | "prompts" }
-  | { type: "closed"; reason: string };
+  | { type: "closed"; reason: string }
+  /** A server asks the person during a call (elicitation), and how that question ended. */
+  | { type: "elicitation"; question: InspectorQuestion }
+  | { type: "elicitation-ended"; id: string; outcome: QuestionOutcome };
 
 export type InspectorEvent = InspectorEventBody & { id: number; at: number };
 
@@ -127,6 +131,8 @@ export class InspectorEventLog {
           yield event;
         }
         if (this.isEnded) return;
+        // An event pushed while the consumer held the last one (at the yield) woke nobody.
+        if ((this.events.at(-1)?.id ?? 0) > last) continue;
         await new Promise<void>((resolve) => {
           const wake = () => {
             this.waiters.delete(wake);

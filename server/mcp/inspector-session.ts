@@ -17,8 +17,11 @@ import {
 import { AppError, conflict } from "@/engine/errors";
 import { StderrTail } from "./connection";
 import { toMcpToolError } from "./errors";
+import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-client";
 import { InspectorEventLog } from "./inspector-events";
+import { InspectorQuestions } from "./inspector-questions";
 import { createTransport, type LaunchSpec } from "./launch";
+import { openModernTransport, type ModernClientTransport } from "./modern-transport";
 import { RecordingTransport } from "./recording-transport";
 import { checkTools, describeTool, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
 
@@ -66,6 +69,10 @@ export class InspectorSession {
   private inner: Transport | null = null;
   private tools: Map<string, CheckedTool> | null = null;
   private readonly calls = new Map<string, AbortController>();
+  /** Questions the server asks during calls (elicitation); one running call owns them. */
+  readonly questions = new InspectorQuestions(this.events, () =>
+    this.calls.size === 1 ? [...this.calls.keys()][0]! : null,
+  );
   readonly subscriptions = new Set<string>();
   protocolVersion: string | null = null;
   logLevel: LoggingLevel | null = null;
@@ -77,7 +84,17 @@ export class InspectorSession {
 
   /** Connects; a failure closes the session and throws an McpToolError saying why. */
   async connect(options: SessionOptions = {}): Promise<void> {
-    const inner = (options.createTransport ?? createTransport)(this.spec);
+    let modern: ModernClientTransport | null = null;
+    try {
+      if (!options.createTransport)
+        modern = await openModernTransport(this.spec, {
+          connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
+        });
+    } catch (error) {
+      await this.close("the connection failed");
+      throw toMcpToolError(error, { server: this.name, phase: "connect" });
+    }
+    const inner = modern ?? (options.createTransport ?? createTransport)(this.spec);
     this.inner = inner;
     if (this.spec.transport === "stdio") {
       (inner as StdioClientTransport).stderr?.on("data", (chunk: Buffer) => {
@@ -97,8 +114,9 @@ export class InspectorSession {
     this.transport = recording;
     const client = new Client(
       { name: "maestro-inspector", version: "0.1.0" },
-      { capabilities: {} },
+      { capabilities: { ...ELICITATION_CAPABILITIES } },
     );
+    answerElicitations(client, this.questions.ask);
     client.onerror = () => {};
     client.onclose = () => this.markClosed("the server closed the connection");
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
@@ -125,6 +143,8 @@ export class InspectorSession {
     this.client = client;
     try {
       await client.connect(recording, { timeout: options.connectTimeoutMs ?? 30_000 });
+      // A 2026-07-28 server: the initialize the client saw was answered by the transport.
+      if (modern) this.protocolVersion = modern.protocolVersion;
     } catch (error) {
       if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
       const failure = toMcpToolError(error, {
@@ -318,6 +338,7 @@ export class InspectorSession {
     const call = this.calls.get(callId);
     if (!call) return false;
     call.abort("Cancelled from the tool runner");
+    this.questions.endCall(callId);
     return true;
   }
 
@@ -451,6 +472,7 @@ export class InspectorSession {
     if (this.isClosed) return;
     this.isClosed = true;
     for (const call of this.calls.values()) call.abort(reason);
+    this.questions.endAll();
     this.events.push({ type: "closed", reason });
     this.events.end();
   }

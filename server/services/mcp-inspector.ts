@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError, notFound } from "@/engine/errors";
 import { ServerJsonSchema } from "@/engine/schema/catalog";
 import { assertJsonInput, INPUT_LIMITS } from "@/server/input-guards";
+import { elicitationAnswerSchema } from "@/server/mcp/elicitation";
 import { isMcpToolError, type McpToolError } from "@/server/mcp/errors";
 import { launchSpecOf } from "@/server/mcp/installation-launch";
 import { InspectorSession, type SessionOptions } from "@/server/mcp/inspector-session";
@@ -58,6 +59,7 @@ export const inspectorInput = {
     args: z.record(z.string().max(200), z.unknown()).default({}),
   }),
   cancel: z.object({ sessionId, callId: z.uuid() }),
+  answer: z.object({ sessionId, questionId: z.uuid(), answer: elicitationAnswerSchema }),
   readResource: z.union([
     z.object({ sessionId, uri: text(2000) }),
     z.object({
@@ -287,6 +289,23 @@ export function cancelCall(
 ) {
   const { session } = heldOf(ctx, deps, input.sessionId);
   return { cancelled: session.cancel(input.callId) };
+}
+
+/** The person answers a question the server asked during a call (accept with content, decline, cancel). */
+export function answerQuestion(
+  ctx: TenantContext,
+  deps: InspectorDeps,
+  input: z.infer<typeof inspectorInput.answer>,
+) {
+  return heldOf(ctx, deps, input.sessionId).session.questions.answer(
+    input.questionId,
+    input.answer,
+  );
+}
+
+/** The questions open in a session (a page that reconnects shows them again). */
+export function listQuestions(ctx: TenantContext, deps: InspectorDeps, id: string) {
+  return heldOf(ctx, deps, id).session.questions.list();
 }
 
 export function listResources(ctx: TenantContext, deps: InspectorDeps, id: string) {

@@ -13,6 +13,7 @@ import { listUnfinishedSteps, loadStepRecords } from "@/server/repositories/step
 import type { MetricRecorder } from "./metric-recorder";
 import type { OutcomeRecorder } from "./outcome-recorder";
 import type { RunJournal } from "./run-journal";
+import { askingToolPort } from "./run-elicitation";
 import { loadVersionPlan } from "./version-plans";
 
 /** Everything a worker needs to execute runs; built once per process (see server/run-system.ts). */
@@ -33,6 +34,8 @@ export interface ExecutorDeps {
   metrics?: MetricRecorder;
   /** Where finished runs become learning (outcomes, strategy statistics, experiments). */
   outcomes?: OutcomeRecorder;
+  /** How long a step waits for a person to answer its tool's question (MCP elicitation). */
+  elicitationTimeoutMs?: number;
 }
 
 /** The events a run's own shutdown makes: steps aborted mid-call and the run's cancellation. */
@@ -354,7 +357,15 @@ export async function executeRunJob(
       run.input,
       {
         llm: durableLlm(deps.llm(run.tenantId), stored),
-        tools: durableTools(deps.tools(run.tenantId), mcp, stored),
+        tools: durableTools(
+          askingToolPort(
+            deps.tools(run.tenantId),
+            { id: run.id, bus, record, now: () => clock.now() },
+            deps.elicitationTimeoutMs,
+          ),
+          mcp,
+          stored,
+        ),
         events: { emit: () => void emitted++ },
         clock,
         // A retry starts with the steps it copied from the run it retries.

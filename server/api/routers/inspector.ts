@@ -41,6 +41,15 @@ export const inspectorRouter = router({
     .input(input.cancel)
     .mutation(({ ctx, input }) => inspector.cancelCall(ctx, deps, input)),
 
+  /** Answers a question the server asked during a call (MCP elicitation). */
+  answer: run
+    .input(input.answer)
+    .mutation(({ ctx, input }) => inspector.answerQuestion(ctx, deps, input)),
+
+  questions: run
+    .input(input.session)
+    .query(({ ctx, input }) => inspector.listQuestions(ctx, deps, input.sessionId)),
+
   listResources: run
     .input(input.session)
     .query(({ ctx, input }) => inspector.listResources(ctx, deps, input.sessionId)),

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { RUN_STATUSES, RUN_TRIGGERS } from "@/db/schema";
 import { INTERRUPTION_DECISIONS } from "@/engine/runtime/run-options";
 import { pageInput } from "@/server/repositories/pagination";
+import { elicitationAnswerSchema } from "@/server/mcp/elicitation";
+import * as runElicitation from "@/server/services/run-elicitation";
 import * as runs from "@/server/services/runs";
 import { idempotencyKeyInput } from "@/server/services/runs";
 import { liveRunEvents } from "@/server/services/run-stream";
@@ -89,6 +91,24 @@ export const runRouter = router({
     )
     .mutation(async ({ ctx, input }) =>
       runs.decideApproval(ctx, (await ctx.runSystem()).runDeps, input),
+    ),
+
+  /** Questions tools' servers ask during running steps (MCP elicitation), for the approvals inbox. */
+  questions: permissionProcedure("run.view").query(({ ctx }) =>
+    runElicitation.listRunQuestions(ctx),
+  ),
+
+  /** Answers a step's open question: accept with the form's content, decline or cancel. */
+  answerElicitation: permissionProcedure("run.approve")
+    .input(
+      z.object({
+        runId: id,
+        key: z.uuid(),
+        answer: elicitationAnswerSchema,
+      }),
+    )
+    .mutation(async ({ ctx, input }) =>
+      runElicitation.answerElicitation(ctx, (await ctx.runSystem()).runDeps, input),
     ),
 
   /** Retry, skip or fail a step the run waits at because it was interrupted and is not safe to repeat. */
