@@ -9,13 +9,21 @@ const MODEL_MS = 2_500;
 
 type Node = { id: string; kind: string; config: Record<string, unknown> };
 
+/**
+ * What both workflows here say they do: a task class of their own ("memory|-"), so the estimate of
+ * the slow one's first run comes from the quick one's runs, not from the demo's month of runs of
+ * other workflows (server/demo-run-history.ts), whose 1-second and 20-second workflows make an
+ * honest first estimate too wide to be far off.
+ */
+const DESCRIPTION = "Keeps notes on a topic in memory";
+
 /** A workflow file of nodes in a line, as the Export button writes one. */
 function workflowFile(name: string, nodes: Node[]) {
   return {
     format: "maestro.workflow",
     formatVersion: 1,
     name,
-    description: "",
+    description: DESCRIPTION,
     document: {
       version: 2,
       nodes: nodes.map((node, i) => ({ ...node, position: { x: i * 300, y: 0 } })),
@@ -59,11 +67,12 @@ async function runFromList(page: Page, name: string) {
   return { text, runUrl: page.url() };
 }
 
-test("a slow workflow's prediction moves to its real duration after a few runs, and the run page shows a prediction that was far off (model: fake OpenAI-compatible server on loopback answering after 2.5 s)", async ({
+test("a slow workflow's prediction moves to its real duration after a few runs, and the run page shows a prediction that was far off (model: fake OpenAI-compatible servers on loopback answering after 2.5 s, then at once)", async ({
   page,
 }) => {
   test.slow();
   const llm = await startFakeOpenAiServer({ answer: "Tides rise and fall.", delayMs: MODEL_MS });
+  const servers = [llm];
   try {
     await setUpTenantModel(page, llm.baseURL);
     // A run of something quick first, so the slow workflow's first estimate comes from it.
@@ -122,11 +131,10 @@ test("a slow workflow's prediction moves to its real duration after a few runs, 
     const firstMedian = medianOf(first.text.replace(/^.*Expected: /, ""));
     expect(firstMedian).toBeLessThan(MODEL_MS / 2);
 
-    // That run's page sets what was predicted beside what happened, as a prediction far off.
-    const check = page.getByTestId("run-forecast-check");
-    await expect(check).toHaveAttribute("data-badly-wrong", "true");
-    await expect(check).toContainText("The prediction was far off");
-    await expect(check).toContainText(/longer than predicted/);
+    // That run's page sets what was predicted beside what happened. (Not flagged as far off: with
+    // one quick workflow of its kind behind it, and the demo's runs from a second to half an hour,
+    // the first estimate's usual range is honestly wide.)
+    await expect(page.getByTestId("run-forecast-check")).toContainText(/longer than predicted/);
 
     for (let i = 0; i < 4; i++) await runFromList(page, name);
     // After five runs of its own the estimate is near its own duration, said with the runs behind
@@ -144,6 +152,21 @@ test("a slow workflow's prediction moves to its real duration after a few runs, 
     expect(median).toBeLessThan(MODEL_MS * 2);
     await page.keyboard.press("Escape");
 
+    // The model now answers at once: the next run ends far below its narrow usual range, and its
+    // page says the prediction was far off.
+    const fast = await startFakeOpenAiServer({ answer: "Tides rise and fall." });
+    servers.push(fast);
+    await page.goto("/admin/llm");
+    const provider = page.getByRole("region", { name: "OpenAI-compatible", exact: true });
+    await provider.getByLabel("Base URL").fill(fast.baseURL);
+    await provider.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByText("Saved OpenAI-compatible")).toBeVisible();
+    await runFromList(page, name);
+    const check = page.getByTestId("run-forecast-check");
+    await expect(check).toHaveAttribute("data-badly-wrong", "true");
+    await expect(check).toContainText("The prediction was far off");
+    await expect(check).toContainText(/shorter than predicted/);
+
     // The Learning page checks the kept estimates against what happened.
     await page.goto("/learning");
     await expect(page.getByTestId("calibration-chart")).toBeVisible();
@@ -153,6 +176,6 @@ test("a slow workflow's prediction moves to its real duration after a few runs, 
     );
   } finally {
     await removeTenantModel(page);
-    await llm.close();
+    for (const server of servers) await server.close();
   }
 });
