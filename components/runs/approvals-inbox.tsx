@@ -10,6 +10,7 @@ import type { RunEvent } from "@/engine/schema/run-events";
 import { ApprovalForm } from "./approval-form";
 import { dateTimeFormat } from "@/components/shared/run-format";
 import { RunsTabs } from "./runs-tabs";
+import { OpenStepQuestions } from "./step-questions";
 import { useLiveRunQueries } from "@/components/shared/use-runs-live";
 
 /** Runs waiting for a human decision, with their messages; decide inline. */
@@ -29,6 +30,7 @@ export function ApprovalsInbox() {
     <>
       <PageHeader title="Runs" description="Runs that wait for a human decision." />
       <RunsTabs />
+      <OpenStepQuestions canAnswer={can("run.approve")} />
       {list.isPending ? (
         <SkeletonRows />
       ) : list.isError ? (

@@ -9,6 +9,7 @@ import { cn } from "@/components/ui/cn";
 import { EmptyState, ErrorState, SkeletonRows } from "@/components/ui/states";
 import { errorCode } from "@/components/trpc/react";
 import { ApprovalForm } from "./approval-form";
+import { StepQuestionForm } from "./step-questions";
 import { JsonView } from "./json-view";
 import { orderSteps } from "./ordered-steps";
 import { RunActions } from "./run-actions";
@@ -54,6 +55,8 @@ export function RunPage({ runId }: { runId: string }) {
     steps.at(-1) ??
     null;
   const error = state?.error ?? run.error;
+  // Steps whose tool's server asks a person now (elicitation): they wait for the answer.
+  const asking = isLive && state ? [...state.steps.values()].filter((s) => s.asking) : [];
 
   return (
     <>
@@ -127,6 +130,20 @@ export function RunPage({ runId }: { runId: string }) {
               runId={run.id}
               wait={wait}
               canDecide={can("run.approve")}
+            />
+          ))}
+        </section>
+      ) : null}
+
+      {asking.length > 0 ? (
+        <section className="mb-4 space-y-3" aria-label="Questions from tools">
+          {asking.map((step) => (
+            <StepQuestionForm
+              key={step.asking!.key}
+              runId={run.id}
+              stepId={step.stepId}
+              question={step.asking!}
+              canAnswer={can("run.approve")}
             />
           ))}
         </section>

@@ -157,3 +157,63 @@ describe("replayRunEvents", () => {
     expect(view.kind).toBe(skipped.kind);
   });
 });
+
+describe("a tool's question during a step (elicitation)", () => {
+  const asked: RunEvent = {
+    type: "step.elicitation",
+    runId,
+    at: 3,
+    stepId: "order",
+    key: "k1",
+    server: "shop",
+    tool: "order",
+    request: { mode: "form", message: "Who?", requestedSchema: { type: "object", properties: {} } },
+    expiresAt: 99,
+  };
+  const started: RunEvent = {
+    type: "step.started",
+    runId,
+    at: 2,
+    stepId: "order",
+    kind: "tool",
+    attempt: 1,
+  };
+
+  it("makes the step wait with its question until it is answered", () => {
+    const waiting = replayRunEvents([started, asked]);
+    expect(waiting.steps.get("order")).toMatchObject({
+      status: "waiting",
+      asking: { key: "k1", server: "shop", tool: "order", expiresAt: 99 },
+    });
+    const answered = replayRunEvents([
+      started,
+      asked,
+      {
+        type: "step.elicitation.ended",
+        runId,
+        at: 4,
+        stepId: "order",
+        key: "k1",
+        outcome: "accept",
+        by: "a@b.c",
+      },
+    ]);
+    expect(answered.steps.get("order")).toMatchObject({ status: "running", asking: null });
+  });
+
+  it("an end for another question leaves the open one", () => {
+    const state = replayRunEvents([
+      started,
+      asked,
+      {
+        type: "step.elicitation.ended",
+        runId,
+        at: 4,
+        stepId: "order",
+        key: "old",
+        outcome: "timeout",
+      },
+    ]);
+    expect(state.steps.get("order")?.asking?.key).toBe("k1");
+  });
+});
