@@ -125,7 +125,7 @@ export function oauthAuthorizer(
       throw authRequired(server, URL_CHANGED);
   };
 
-  async function refresh(row: OAuthConnectionRow): Promise<string> {
+  async function refresh(row: OAuthConnectionRow, afterRefusal = false): Promise<string> {
     const tokens = JSON.parse(decryptSecret(row.tokensEncrypted)) as StoredTokens;
     if (!tokens.refresh_token)
       return markReconnect(row, "the access token expired and no refresh token was issued");
@@ -136,7 +136,7 @@ export function oauthAuthorizer(
       new Date(now() + REFRESH_LEASE_MS),
       new Date(now()),
     );
-    if (!leased) return renewedElsewhere(row, tokens);
+    if (!leased) return renewedElsewhere(row, tokens, afterRefusal);
     let fresh;
     try {
       fresh = await refreshTokens(
@@ -188,11 +188,17 @@ export function oauthAuthorizer(
 
   /**
    * Another process holds the lease and is renewing: its renewed row when it lands, or, while the
-   * current token has not expired, that token at once. A lease that runs out without a renewal
-   * (that process died) is taken over.
+   * current token has not expired, that token at once, unless the server has just refused it
+   * (`afterRefusal`: sending it again would be refused again and mark the connection Reconnect
+   * while the other process renews it). A lease that runs out without a renewal (that process
+   * died) is taken over.
    */
-  async function renewedElsewhere(row: OAuthConnectionRow, tokens: StoredTokens): Promise<string> {
-    if (row.expiresAt && row.expiresAt.getTime() > now()) return headerOf(tokens);
+  async function renewedElsewhere(
+    row: OAuthConnectionRow,
+    tokens: StoredTokens,
+    afterRefusal: boolean,
+  ): Promise<string> {
+    if (!afterRefusal && row.expiresAt && row.expiresAt.getTime() > now()) return headerOf(tokens);
     const until = Date.now() + REFRESH_LEASE_MS + LEASE_POLL_MS;
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
@@ -200,7 +206,7 @@ export function oauthAuthorizer(
       if (!again) throw authRequired(server, CONNECT);
       if (again.version !== row.version) return headerNow(again);
       if (!again.refreshLeaseUntil || again.refreshLeaseUntil.getTime() < now())
-        return refresh(again);
+        return refresh(again, afterRefusal);
     }
     throw new McpToolError(
       "CONNECT_FAILED",
@@ -221,7 +227,7 @@ export function oauthAuthorizer(
   /** The header for a row, refreshing first when it is due. */
   async function headerFor(row: OAuthConnectionRow, force = false): Promise<string> {
     if (row.status === "reconnect") throw authRequired(server, RECONNECT);
-    if (force || now() >= refreshAtOf(row)) return refreshOnce(row);
+    if (force || now() >= refreshAtOf(row)) return refreshOnce(row, force);
     return headerNow(row);
   }
 
@@ -244,10 +250,10 @@ export function oauthAuthorizer(
   }
 
   /** One refresh at a time per installation in this process; callers meanwhile share it. */
-  function refreshOnce(row: OAuthConnectionRow): Promise<string> {
+  function refreshOnce(row: OAuthConnectionRow, afterRefusal: boolean): Promise<string> {
     let pending = refreshing.get(installation.id);
     if (!pending) {
-      pending = refresh(row).finally(() => refreshing.delete(installation.id));
+      pending = refresh(row, afterRefusal).finally(() => refreshing.delete(installation.id));
       refreshing.set(installation.id, pending);
     }
     return pending;

@@ -307,6 +307,32 @@ describe("signing in to a remote MCP server with OAuth", () => {
     expect((await connection()).refreshLeaseUntil).toBeNull();
   });
 
+  it("after the server refused the current token, waits for the renewal another process holds instead of sending that token again (which would mark Reconnect)", async () => {
+    const { servers, tenant, installation, connect, connection } = await setup();
+    await connect();
+    const before = await connection(); // an hour left: not due
+    const asServer = { id: installation.id, tenantId: tenant.id, name: "protected" };
+    const authorizer = oauthAuthorizer(database.db, asServer);
+    const refusedToken = await authorizer.authorization({ renew: false });
+    // The other process is renewing (its authorization server revoked the old access token), and
+    // dies before it stores anything: its lease runs out.
+    expect(
+      await claimRefreshLease(
+        database.db,
+        before.id,
+        before.version,
+        new Date(Date.now() + 300),
+        new Date(),
+      ),
+    ).toBeDefined();
+    // Our request was answered 401: a renewal is asked for, and it is not the refused token.
+    const renewed = await authorizer.authorization({ renew: true });
+    expect(renewed).toMatch(/^Bearer /);
+    expect(renewed).not.toBe(refusedToken);
+    expect(servers.log.refreshes).toBe(1);
+    expect((await connection()).status).toBe("connected");
+  });
+
   it("takes over a renewal whose process died (its lease ran out)", async () => {
     const { servers, asAdmin, installation, connect, connection, expireIn } = await setup();
     await connect();
