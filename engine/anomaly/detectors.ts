@@ -211,7 +211,7 @@ export function runDetector(
     scanSeries(series.times, series.values, seasonal, createBaseline(), {
       detector,
       threshold: threshold * factor,
-      shiftThreshold: threshold * factor * (options.shiftShare ?? SHIFT_SHARE),
+      shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
       scores,
       scaleFloor: (scaled) => {
         const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
@@ -232,7 +232,8 @@ export function runDetector(
   let result = scan(1);
   // Scores are in scales that would be standard deviations for normal noise; where this series'
   // own scores have heavier tails (Student-t costs, harmless blips), the threshold widens by as
-  // much, so it flags as rarely as it would on normal noise (see tailFactor).
+  // much, so it flags as rarely as it would on normal noise (see tailFactor). A level shift is
+  // judged on the median of a run of points, whose tails stay light, so its threshold does not.
   const factor = options.tailCalibration === false ? 1 : tailFactor(scores);
   if (factor > 1) result = scan(factor);
   if (series.values.length <= minHistory) {

@@ -125,6 +125,23 @@ describe("detectors on small series with known answers", () => {
     }
   });
 
+  it("heavy tails widen the point threshold only: a level shift is still reported at its onset", () => {
+    const random = createRandom(6);
+    const studentT = () => {
+      const z = random.normal();
+      let chi = 0;
+      for (let k = 0; k < 3; k++) chi += random.normal() ** 2;
+      return z / Math.sqrt(chi / 3);
+    };
+    const noise = Array.from({ length: 600 }, () => Math.max(-8, Math.min(8, studentT())));
+    const points = makeSeries(600, (i) => (i < 400 ? 100 : 250) * Math.exp(0.1 * noise[i]!));
+    const shifts = detectAnomalies(points, { kind: "cost" }).anomalies.filter(
+      (a) => a.detector === "level-shift",
+    );
+    const at = new Map(points.map(([t], i) => [t, i]));
+    expect(shifts.map((a) => Math.abs(at.get(a.at)! - 400) <= 3)).toContain(true);
+  });
+
   it("normal noise keeps the nominal threshold (tail factor 1)", () => {
     const random = createRandom(9);
     const scores = Float64Array.from({ length: 2000 }, () => random.normal());
