@@ -31,32 +31,58 @@ type TimeoutInfo = {
   timeoutId: ReturnType<typeof setTimeout>;
   startTime: number;
   timeout: number;
+  maxTotalTimeout?: number;
   onTimeout: () => void;
 };
+
+/** A request's timer as it was before the first of the holds on it. */
+type Hold = { count: number; since: number; onTimeout: () => void; maxTotalTimeout?: number };
+const holds = new WeakMap<TimeoutInfo, Hold>();
+const waitingForAPerson = () => {};
 
 /**
  * Stops the request timers of `client` while a person answers, and restarts them (with the time
  * spent waiting taken off their total) when `release` is called. The 2025-11-25 elicitation names
  * no request it belongs to, so every request in flight on the client is held: a tool call waiting
- * for a person is not silent, it is waiting for us. Reaches the SDK's private timer table (pinned
- * at 1.32.x; elicitation-client.int.test.ts fails if it moves).
+ * for a person is not silent, it is waiting for us. A progress notification during the hold (a
+ * server saying "waiting for you") restarts the SDK's timer: that timer does nothing until the
+ * last hold on the request is released. Reaches the SDK's private timer table (pinned at 1.32.x;
+ * elicitation.int.test.ts fails if it moves).
  */
 export function holdRequestTimeouts(client: Client): () => void {
   const table = (client as unknown as { _timeoutInfo?: Map<number, TimeoutInfo> })._timeoutInfo;
   if (!table) return () => {};
   const held = new Map<number, TimeoutInfo>();
   for (const [id, info] of table) {
-    clearTimeout(info.timeoutId);
+    let hold = holds.get(info);
+    if (!hold) {
+      clearTimeout(info.timeoutId);
+      hold = {
+        count: 0,
+        since: Date.now(),
+        onTimeout: info.onTimeout,
+        ...(info.maxTotalTimeout === undefined ? {} : { maxTotalTimeout: info.maxTotalTimeout }),
+      };
+      info.onTimeout = waitingForAPerson;
+      delete info.maxTotalTimeout; // checked by the SDK on progress, against the unmoved start
+      holds.set(info, hold);
+    }
+    hold.count++;
     held.set(id, info);
   }
-  const since = Date.now();
   return () => {
-    const paused = Date.now() - since;
     for (const [id, info] of held) {
+      const hold = holds.get(info);
+      if (!hold || --hold.count > 0) continue;
+      holds.delete(info);
+      info.onTimeout = hold.onTimeout;
+      if (hold.maxTotalTimeout !== undefined) info.maxTotalTimeout = hold.maxTotalTimeout;
       if (table.get(id) !== info) continue; // answered or cancelled meanwhile
-      info.startTime += paused;
+      info.startTime += Date.now() - hold.since;
+      clearTimeout(info.timeoutId);
       info.timeoutId = setTimeout(info.onTimeout, info.timeout);
     }
+    held.clear();
   };
 }
 

@@ -120,4 +120,30 @@ describe("elicitation through the pool (2025-11-25)", () => {
     answer();
     await expect(pending).resolves.toMatchObject({ content: [{ text: "order for Bo x2" }] });
   });
+
+  it("keeps waiting for the person when the server reports progress meanwhile", async () => {
+    pool = new McpPool();
+    let answer!: () => void;
+    let asked!: () => void;
+    let progressed!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    const hadProgress = new Promise<void>((resolve) => (progressed = resolve));
+    const handler: ElicitHandler = () =>
+      new Promise((done) => {
+        answer = () => done({ action: "accept", content: { name: "Cy" } });
+        asked();
+      });
+    const pending = pool.callTool(
+      "t:elicit",
+      "elicit",
+      elicitServerSpec(),
+      { tool: "ask-with-progress", args: {} },
+      { onElicit: handler, onProgress: () => progressed(), timeoutMs: 300 },
+    );
+    await Promise.all([wasAsked, hadProgress]);
+    // Longer than the 300 ms silence timeout after the progress: the person is still answering.
+    await new Promise((r) => setTimeout(r, 900));
+    answer();
+    await expect(pending).resolves.toMatchObject({ content: [{ text: "hello Cy" }] });
+  });
 });

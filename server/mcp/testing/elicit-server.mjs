@@ -3,6 +3,7 @@
 // - ask-form: a form with every primitive kind; answers with what it got, or says it was declined
 // - ask-url: URL mode; with {complete: true} it also sends notifications/elicitation/complete
 // - ask-nested: a form with a nested object, which clients of 2025-11-25 must refuse
+// - ask-with-progress: asks for a name, then reports progress while the person answers
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -26,6 +27,11 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
       inputSchema: { type: "object", properties: { complete: { type: "boolean" } } },
     },
     { name: "ask-nested", description: "Asks with a nested schema", inputSchema: empty },
+    {
+      name: "ask-with-progress",
+      description: "Asks for a name and reports progress while waiting",
+      inputSchema: empty,
+    },
   ],
 }));
 
@@ -89,6 +95,21 @@ server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
           { relatedRequestId: extra.requestId },
         );
         return text(`got ${answer.action}`);
+      }
+      case "ask-with-progress": {
+        const pending = ask({
+          mode: "form",
+          message: "Your name?",
+          requestedSchema: { type: "object", properties: { name: { type: "string" } } },
+        });
+        const progressToken = request.params._meta?.progressToken;
+        if (progressToken !== undefined)
+          await extra.sendNotification({
+            method: "notifications/progress",
+            params: { progressToken, progress: 1, message: "waiting for a person" },
+          });
+        const answer = await pending;
+        return text(`hello ${answer.content?.name ?? answer.action}`);
       }
       default:
         return text(`unknown tool ${request.params.name}`, true);
