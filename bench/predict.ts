@@ -17,7 +17,9 @@
  * (replay/error-floors.ts): `median` says the true median, `bestPoint` the point with the
  * smallest median percentage error (below the median: the error is asymmetric). No predictor can
  * get below `bestPoint`; when a target is below it, the target asks for the impossible on that
- * generator.
+ * generator. For cold starts also `classMedian`: an oracle that knows the task class's median but
+ * not the new workflow's own (all a predictor can know of a workflow never run, on these
+ * generators, which carry no structure of their own).
  *   npx tsx bench/predict.ts [--seed=1]
  */
 import { generateHeldOutHistory } from "../engine/learning/replay/generate-held-out";

@@ -40,6 +40,8 @@ type Workflow = {
   /** Runs per day. */
   rate: number;
   logMedian: number;
+  /** Its class's log median, around which workflows of the class start (the cold-start floor). */
+  classLogMedian: number;
   spread: number;
   failureRate: number;
   /** Random-walk step of the log median per day. */
@@ -75,6 +77,7 @@ export function generateHeldOutHistory(
       rate: Math.exp(uniform(rng, Math.log(0.5), Math.log(40))),
       // A workflow of a class takes about its class's time: within about ×1.5 of it mostly.
       logMedian: cls.logMedian + 0.4 * sampleNormal(rng),
+      classLogMedian: cls.logMedian,
       spread: uniform(rng, 0.1, 0.6),
       failureRate: uniform(rng, 0, 0.6),
       driftPerDay: 0.03 * sampleNormal(rng),
@@ -119,6 +122,7 @@ export function generateHeldOutHistory(
         tokens,
         costUsd,
         medianMs: Math.exp(wf.logMedian),
+        classMedianMs: Math.exp(wf.classLogMedian),
         spread: wf.spread,
         failureRate: wf.failureRate,
       });

@@ -30,6 +30,8 @@ export type GeneratedWorkflow = {
   model: string;
   /** Log of the current version's median duration (ms). */
   logMedian: number;
+  /** Log of its class's median: workflows start within ×0.5–2 of it, evenly on the log scale. */
+  classLogMedian: number;
   spread: number;
   failureRate: number;
   /** Change of the log median per run (a slow steady drift). */
@@ -55,6 +57,7 @@ function createWorkflow(
     taskClass: cls.name,
     model: cls.model,
     logMedian: cls.logMedian + uniform(rng, Math.log(0.5), Math.log(2)),
+    classLogMedian: cls.logMedian,
     spread: uniform(rng, 0.1, 0.45),
     failureRate: Math.min(0.6, cls.failure * uniform(rng, 0.3, 1.7)),
     drift: uniform(rng, -0.4, 0.4) / 300,
@@ -142,6 +145,7 @@ function runOf(rng: Rng, wf: GeneratedWorkflow, at: number): ReplayRun {
     tokens,
     costUsd,
     medianMs: Math.exp(wf.logMedian),
+    classMedianMs: Math.exp(wf.classLogMedian),
     spread: wf.spread,
     failureRate: wf.failureRate,
   };

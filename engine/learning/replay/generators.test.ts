@@ -80,6 +80,16 @@ describe.each(generators)("the %s generator", (_name, generate) => {
     const logRatios = successes.map((r) => Math.log(r.durationMs / r.medianMs!));
     expect(Math.abs(medianOf(logRatios))).toBeLessThan(0.05);
   });
+
+  it("starts workflows around their class's stated median, half above and half below, and apart from it", () => {
+    const firsts = Array.from({ length: 8 }, (_, i) => generate(40 + i).runs).flatMap((all) =>
+      [...groupBy(all, (r) => r.workflowId).values()].map((own) => own[0]!),
+    );
+    const offsets = firsts.map((r) => Math.log(r.medianMs! / r.classMedianMs!));
+    expect(Math.abs(medianOf(offsets))).toBeLessThan(0.15);
+    // A class says less than the workflow's own law: typically more than ×1.15 away from it.
+    expect(medianOf(offsets.map(Math.abs))).toBeGreaterThan(Math.log(1.15));
+  });
 });
 
 describe("the development generator", () => {

@@ -37,9 +37,15 @@ export type ForecastScores = {
   /**
    * The floors of the two duration figures (error-floors.ts): an oracle saying the generator's own
    * median, and one saying the best point for percentage error given the run's true law (when the
-   * history can draw from it). No predictor can beat the second on average.
+   * history can draw from it). No predictor can beat the second on average. For cold starts also
+   * `classMedian`: an oracle saying the median of the run's task class (`classMedianMs`), which
+   * knows the class's law but not the new workflow's own: the floor for a predictor that knows
+   * only the class (NaN when the history does not say).
    */
-  floor: { durationMdapeAfter5: ErrorFloors; coldStartMdape: ErrorFloors };
+  floor: {
+    durationMdapeAfter5: ErrorFloors;
+    coldStartMdape: ErrorFloors & { classMedian: number };
+  };
 };
 
 /**
@@ -125,7 +131,14 @@ export function scoreForecasts(
     coldStartMdape: medianOf(withDuration.filter((s) => s.coldStart).map(durationApe)),
     floor: {
       durationMdapeAfter5: floorOf(withDuration.filter((s) => s.versionRuns >= 5)),
-      coldStartMdape: floorOf(withDuration.filter((s) => s.coldStart)),
+      coldStartMdape: {
+        ...floorOf(withDuration.filter((s) => s.coldStart)),
+        classMedian: medianOf(
+          withDuration
+            .filter((s) => s.coldStart && s.run.classMedianMs !== undefined)
+            .map((s) => ape(s.run.classMedianMs!, s.run.durationMs)),
+        ),
+      },
     },
   };
 }

@@ -19,6 +19,12 @@ export type ReplayRun = {
    * run's): what a predictor that knew the generator would say, the floor of the duration error.
    */
   medianMs?: number;
+  /**
+   * The median of its task class's workflows as they start (a new workflow's law before its own
+   * offset is drawn): what an oracle that knew the class but not the workflow would say for a
+   * workflow's first run, the floor of the cold-start error given what a predictor can know.
+   */
+  classMedianMs?: number;
   /** The generator's log-scale spread and failure rate for this run (its law, for the floors). */
   spread?: number;
   failureRate?: number;
