@@ -36,7 +36,11 @@ export type PostOptions = {
   onProgress?: (progress: Progress) => void;
   /** Mcp-Param-* headers mirrored from a tool's arguments. */
   extraHeaders?: Record<string, string>;
+  /** Every notification the answer's event stream carries (progress, log messages), as sent. */
+  onNotification?: (notification: Notification) => void;
 };
+
+type Notification = { method: string; params?: Record<string, unknown> };
 
 const rpcError = z.object({
   code: z.number().int(),
@@ -90,7 +94,7 @@ function parseMessage(text: string): RpcResponse | null {
 async function readEventStream(
   body: ReadableStream<Uint8Array>,
   id: number,
-  onProgress: (params: Record<string, unknown>) => void,
+  onNotification: (notification: Notification) => void,
 ): Promise<RpcResponse | null> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
@@ -112,12 +116,13 @@ async function readEventStream(
           .join("\n");
         if (!data) continue;
         const json = JSON.parse(data) as { method?: unknown; id?: unknown; params?: unknown };
-        if (
-          json.method === "notifications/progress" &&
-          json.params &&
-          typeof json.params === "object"
-        )
-          onProgress(json.params as Record<string, unknown>);
+        if (typeof json.method === "string" && json.id === undefined)
+          onNotification({
+            method: json.method,
+            ...(json.params && typeof json.params === "object"
+              ? { params: json.params as Record<string, unknown> }
+              : {}),
+          });
         else if (json.id === id) return parseMessage(data);
       }
     }
@@ -139,7 +144,8 @@ export async function exchange(
 ): Promise<{ status: number; message: RpcResponse | null }> {
   const id = nextId++;
   const version = options.version ?? MODERN_PROTOCOL_VERSION;
-  const meta: Record<string, unknown> = { ...envelope(endpoint, version) };
+  const given = params._meta && typeof params._meta === "object" ? params._meta : {};
+  const meta: Record<string, unknown> = { ...given, ...envelope(endpoint, version) };
   if (options.onProgress) meta.progressToken = id;
   const body = { jsonrpc: "2.0", id, method, params: { ...params, _meta: meta } };
   const name = nameOf(method, params);
@@ -166,6 +172,11 @@ export async function exchange(
   const onAbort = () => stop("cancel");
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  const notified = (notification: Notification) => {
+    options.onNotification?.(notification);
+    if (notification.method === "notifications/progress" && notification.params)
+      progress(notification.params);
+  };
   const progress = (p: Record<string, unknown>) => {
     if (p.progressToken !== id) return;
     clearTimeout(idle);
@@ -187,7 +198,7 @@ export async function exchange(
     if (type.includes("text/event-stream") && response.body) {
       return {
         status: response.status,
-        message: await readEventStream(response.body, id, progress),
+        message: await readEventStream(response.body, id, notified),
       };
     }
     const text = await response.text();

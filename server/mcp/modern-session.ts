@@ -55,6 +55,62 @@ export function mirroredHeaders(
   return headers;
 }
 
+export type InputRetry = { inputResponses?: Record<string, unknown>; requestState?: string };
+
+/**
+ * The multi round-trip loop (basic/patterns/mrtr) for any request that may answer
+ * `input_required`: `send` the request (with the last round's answers), have `ask` fulfil each
+ * input request, repeat until a complete result, at most MAX_INPUT_ROUNDS times. The result is
+ * returned without `resultType`, the shape a 2025 server's result has.
+ */
+export async function runInputRounds(
+  send: (retry: InputRetry) => Promise<Record<string, unknown>>,
+  ask: (key: string, request: { method: string; params?: unknown }) => Promise<unknown>,
+  context: { server: string; tool: string },
+): Promise<Record<string, unknown>> {
+  const where = `${context.server}/${context.tool}`;
+  let retry: InputRetry = {};
+  for (let round = 0; ; round++) {
+    const result = await send(retry);
+    if (result.resultType !== "input_required") {
+      const { resultType: _complete, ...rest } = result;
+      return rest;
+    }
+    const parsed = inputRequiredResult.safeParse(result);
+    if (!parsed.success)
+      throw new McpToolError(
+        "PROTOCOL_ERROR",
+        `${where}: the server asked for input in a shape that is not valid MCP`,
+        context,
+      );
+    if (round + 1 >= MAX_INPUT_ROUNDS)
+      throw new McpToolError(
+        "PROTOCOL_ERROR",
+        `${where}: the server still asked for input after ${MAX_INPUT_ROUNDS} rounds`,
+        context,
+      );
+    const requests = Object.entries(parsed.data.inputRequests ?? {});
+    if (requests.length > MAX_INPUT_REQUESTS)
+      throw new McpToolError(
+        "PROTOCOL_ERROR",
+        `${where}: the server asked for more than ${MAX_INPUT_REQUESTS} inputs at once`,
+        context,
+      );
+    const inputResponses: Record<string, unknown> = {};
+    for (const [key, request] of requests) inputResponses[key] = await ask(key, request);
+    retry = {
+      ...(requests.length ? { inputResponses } : {}),
+      ...(parsed.data.requestState === undefined ? {} : { requestState: parsed.data.requestState }),
+    };
+  }
+}
+
+/** 2026-07-28 URL-mode requests carry no elicitationId: the input request's key names it. */
+export function withElicitationId(key: string, params: unknown): unknown {
+  const p = params as Record<string, unknown> | undefined;
+  return p?.mode === "url" && p.elicitationId === undefined ? { ...p, elicitationId: key } : p;
+}
+
 export class ModernSession {
   private readonly inFlight = new Set<AbortController>();
   private isClosed = false;
@@ -110,50 +166,19 @@ export class ModernSession {
   ): Promise<Record<string, unknown>> {
     const context = { server: this.name, tool: tool.name };
     const extraHeaders = mirroredHeaders(tool.inputSchema, args);
-    let retry: { inputResponses?: Record<string, unknown>; requestState?: string } = {};
-    for (let round = 0; ; round++) {
-      const result = await this.request(
-        "tools/call",
-        { name: tool.name, arguments: args, ...retry },
-        { ...options, extraHeaders },
-      ).catch((error: unknown) => {
-        throw this.missingCapability(error, context) ?? error;
-      });
-      if (result.resultType !== "input_required") {
-        const { resultType: _complete, ...rest } = result;
-        return rest;
-      }
-      const parsed = inputRequiredResult.safeParse(result);
-      const where = `${this.name}/${tool.name}`;
-      if (!parsed.success)
-        throw new McpToolError(
-          "PROTOCOL_ERROR",
-          `${where}: the server asked for input in a shape that is not valid MCP`,
-          context,
-        );
-      if (round + 1 >= MAX_INPUT_ROUNDS)
-        throw new McpToolError(
-          "PROTOCOL_ERROR",
-          `${where}: the server still asked for input after ${MAX_INPUT_ROUNDS} rounds`,
-          context,
-        );
-      const requests = Object.entries(parsed.data.inputRequests ?? {});
-      if (requests.length > MAX_INPUT_REQUESTS)
-        throw new McpToolError(
-          "PROTOCOL_ERROR",
-          `${where}: the server asked for more than ${MAX_INPUT_REQUESTS} inputs at once`,
-          context,
-        );
-      const inputResponses: Record<string, unknown> = {};
-      for (const [key, request] of requests)
-        inputResponses[key] = await this.answer(where, key, request, options.signal, context);
-      retry = {
-        ...(requests.length ? { inputResponses } : {}),
-        ...(parsed.data.requestState === undefined
-          ? {}
-          : { requestState: parsed.data.requestState }),
-      };
-    }
+    const where = `${this.name}/${tool.name}`;
+    return runInputRounds(
+      (retry) =>
+        this.request(
+          "tools/call",
+          { name: tool.name, arguments: args, ...retry },
+          { ...options, extraHeaders },
+        ).catch((error: unknown) => {
+          throw this.missingCapability(error, context) ?? error;
+        }),
+      (key, request) => this.answer(where, key, request, options.signal, context),
+      context,
+    );
   }
 
   /** A server that needs a capability we did not declare (-32021) says so in our words. */
@@ -196,13 +221,7 @@ export class ModernSession {
       );
     let parsed;
     try {
-      const params = request.params as Record<string, unknown> | undefined;
-      // 2026-07-28 URL requests carry no elicitationId: the input request's key names it.
-      parsed = parseElicitationRequest(
-        params?.mode === "url" && params.elicitationId === undefined
-          ? { ...params, elicitationId: key }
-          : params,
-      );
+      parsed = parseElicitationRequest(withElicitationId(key, request.params));
     } catch (error) {
       if (!(error instanceof ElicitationRefusedError)) throw error;
       throw new McpToolError(
@@ -224,24 +243,30 @@ export class ModernSession {
   }
 }
 
-/**
- * A session when the server speaks 2026-07-28, else null (then `initialize` follows). Only
- * Streamable HTTP is asked: our stdio servers are spawned for one connection, and the legacy SSE
- * transport predates the revision. The verdict is cached per configuration (protocol-era.ts).
- */
-export async function openModernSession(
-  name: string,
-  spec: LaunchSpec,
-  options: { connectTimeoutMs: number; elicit?: ElicitHandler; signal?: AbortSignal | undefined },
-): Promise<ModernSession | null> {
-  if (spec.transport !== "streamable-http") return null;
-  const key = fingerprintOf(spec);
-  const endpoint: ModernEndpoint = {
+/** How a 2026-07-28 request reaches a Streamable HTTP server (OAuth included, as the SDK's transport). */
+export function modernEndpointOf(
+  spec: Extract<LaunchSpec, { url: string }>,
+  capabilities: Record<string, unknown>,
+): ModernEndpoint {
+  return {
     url: spec.url,
     headers: spec.headers,
     fetch: spec.authorizer ? authorizedFetch(spec.authorizer) : fetch,
-    capabilities: options.elicit ? { elicitation: { form: {}, url: {} } } : {},
+    capabilities,
   };
+}
+
+/**
+ * The server's era, asked once per configuration (cached, protocol-era.ts) and only of Streamable
+ * HTTP servers: stdio and the legacy SSE transport get `initialize` directly.
+ */
+export async function modernEraOf(
+  spec: LaunchSpec,
+  endpoint: ModernEndpoint,
+  options: { connectTimeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<{ version: string; discover: DiscoverInfo } | null> {
+  if (spec.transport !== "streamable-http") return null;
+  const key = fingerprintOf(spec);
   const verdict =
     cachedEra(key) ??
     (await probeEra(endpoint, {
@@ -249,6 +274,20 @@ export async function openModernSession(
       ...(options.signal ? { signal: options.signal } : {}),
     }));
   rememberEra(key, verdict);
-  if (verdict.era === "legacy") return null;
-  return new ModernSession(name, endpoint, verdict.discover, verdict.version, options.elicit);
+  return verdict.era === "modern" ? verdict : null;
+}
+
+/** A session when the server speaks 2026-07-28, else null (then `initialize` follows). */
+export async function openModernSession(
+  name: string,
+  spec: LaunchSpec,
+  options: { connectTimeoutMs: number; elicit?: ElicitHandler; signal?: AbortSignal | undefined },
+): Promise<ModernSession | null> {
+  if (spec.transport !== "streamable-http") return null;
+  const endpoint = modernEndpointOf(
+    spec,
+    options.elicit ? { elicitation: { form: {}, url: {} } } : {},
+  );
+  const era = await modernEraOf(spec, endpoint, options);
+  return era ? new ModernSession(name, endpoint, era.discover, era.version, options.elicit) : null;
 }

@@ -53,7 +53,7 @@ describe("a 2026-07-28 server", () => {
     const spec = httpSpec(modernOnly.url);
     const tools = await pool.listTools("modern", "modern", spec);
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["add", "count", "deploy", "in_region", "whoami"].sort(),
+      ["add", "count", "deploy", "in_region", "wait", "whoami"].sort(),
     );
     expect(pool.liveConnection("modern")?.protocolVersion).toBe("2026-07-28");
     expect(pool.liveConnection("modern")?.serverVersion).toEqual({

@@ -18,12 +18,12 @@ import { z } from "zod";
 
 export type ModernTestServer = {
   url: string;
-  /** `method@version` for each request, in order (`initialize@-` for a 2025 handshake). */
+  /** `method@version` for each request, in order (`initialize@-` for a 2025 handshake), and `wait:cancelled` when a wait call was hung up on. */
   seen: string[];
   close(): Promise<void>;
 };
 
-function buildServer(): McpServer {
+function buildServer(events: string[]): McpServer {
   const server = new McpServer({ name: "modern-test", version: "3.1.0" });
   server.registerTool(
     "whoami",
@@ -83,6 +83,25 @@ function buildServer(): McpServer {
           });
       }
       return { content: [{ type: "text", text: `counted to ${to}` }] };
+    },
+  );
+  server.registerTool(
+    "wait",
+    {
+      description: "Waits `ms` milliseconds unless the client hangs up first.",
+      inputSchema: z.object({ ms: z.number().int().min(0).max(30_000) }),
+    },
+    async ({ ms }, ctx) => {
+      const signal = ctx.mcpReq.signal;
+      const hungUp = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+      if (hungUp) events.push("wait:cancelled");
+      return { content: [{ type: "text", text: hungUp ? "cancelled" : `waited ${ms} ms` }] };
     },
   );
   const confirmation = z.object({ confirm: z.boolean(), note: z.string().optional() });
@@ -158,10 +177,10 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 export async function startModernServer(options: { dualEra?: boolean } = {}) {
-  const handler = createMcpHandler(() => buildServer(), {
+  const seen: string[] = [];
+  const handler = createMcpHandler(() => buildServer(seen), {
     legacy: options.dualEra ? "stateless" : "reject",
   });
-  const seen: string[] = [];
   const http = createServer((req, res) => {
     const hangUp = new AbortController();
     res.on("close", () => hangUp.abort());

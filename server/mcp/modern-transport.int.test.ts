@@ -1,0 +1,106 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { CallToolResultSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "@/engine/errors";
+import { InspectorSession } from "./inspector-session";
+import type { LaunchSpec } from "./launch";
+import { openModernTransport } from "./modern-transport";
+import { startModernServer, type ModernTestServer } from "./testing/modern-server";
+
+// The tool runner (an inspector session on our SDK's 1.x client) against a 2026-07-28-only server:
+// the transport answers the client's initialize from server/discover and speaks 2026-07-28 on the
+// wire, so listing, calling, progress, cancel, prompts and elicitation work as with a 2025 server.
+
+let server: ModernTestServer;
+const sessions: InspectorSession[] = [];
+const spec = (): LaunchSpec => ({ transport: "streamable-http", url: server.url, headers: {} });
+
+beforeAll(async () => {
+  server = await startModernServer();
+});
+afterAll(async () => {
+  await Promise.all(sessions.map((s) => s.close()));
+  await server?.close();
+});
+
+async function open() {
+  const session = new InspectorSession("modern", spec());
+  await session.connect();
+  sessions.push(session);
+  return session;
+}
+
+describe("the tool runner on a 2026-07-28 server", () => {
+  it("connects without initialize on the wire, says 2026-07-28, and lists and calls tools with progress", async () => {
+    const session = await open();
+    expect(session.protocolVersion).toBe("2026-07-28");
+    expect(server.seen.some((s) => s.startsWith("initialize"))).toBe(false);
+    expect((await session.listTools()).map((t) => t.name)).toContain("add");
+
+    const sum = await session.callTool("c1", "add", { a: 20, b: 22 });
+    expect(sum).toMatchObject({
+      status: "done",
+      isError: false,
+      structuredContent: { sum: 42 },
+      outputCheck: { status: "valid" },
+    });
+    await session.callTool("c2", "count", { to: 2 });
+    const progress: number[] = [];
+    for await (const event of session.events.follow(0)) {
+      if (event.type === "progress" && event.callId === "c2") progress.push(event.progress);
+      if (progress.length === 2) break;
+    }
+    expect(progress).toEqual([1, 2]);
+
+    const region = await session.callTool("c3", "in_region", { region: "us-west1" });
+    expect(JSON.stringify(region)).toContain("region us-west1, header us-west1");
+  });
+
+  it("lists prompts and gets one", async () => {
+    const session = await open();
+    expect((await session.listPrompts()).map((p) => p.name)).toEqual(["greet"]);
+    expect((await session.getPrompt("greet", {}))?.messages).toEqual([
+      { role: "user", content: { type: "text", text: "hello" } },
+    ]);
+  });
+
+  it("a cancel from the tool runner hangs up the request, which the server hears", async () => {
+    const session = await open();
+    const call = session.callTool("slow", "wait", { ms: 20_000 });
+    await expect.poll(() => server.seen.includes("tools/call@2026-07-28")).toBe(true);
+    await expect.poll(() => session.cancel("slow")).toBe(true);
+    expect(await call).toMatchObject({ status: "cancelled" });
+    await expect.poll(() => server.seen.includes("wait:cancelled")).toBe(true);
+  });
+
+  it("an input_required elicitation reaches the client's elicitation/create handler, and the call completes with the answer", async () => {
+    const transport = await openModernTransport(spec(), { connectTimeoutMs: 10_000 });
+    expect(transport?.protocolVersion).toBe("2026-07-28");
+    const client = new Client(
+      { name: "t", version: "1" },
+      { capabilities: { elicitation: { form: {} } } },
+    );
+    const asked: unknown[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(request.params);
+      return { action: "accept", content: { confirm: true } };
+    });
+    await client.connect(transport!);
+    try {
+      const result = await client.request(
+        { method: "tools/call", params: { name: "deploy", arguments: { env: "staging" } } },
+        CallToolResultSchema,
+      );
+      expect(result.content).toEqual([{ type: "text", text: "deployed to staging after round 1" }]);
+      expect(asked).toEqual([expect.objectContaining({ message: "Deploy to staging?" })]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an unknown tool is refused by name before any request", async () => {
+    const session = await open();
+    const error = await session.callTool("c9", "nope", {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+  });
+});
