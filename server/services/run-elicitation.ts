@@ -74,12 +74,7 @@ export function askingToolPort(
               };
         return { action: ended.outcome === "decline" ? "decline" : "cancel" };
       };
-      const options2: Parameters<ToolPort["callTool"]>[1] & { onElicit: ElicitHandler } = {
-        signal: options.signal,
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        stepId,
-        onElicit,
-      };
+      const options2 = new AskingCallOptions(options, onElicit);
       try {
         const result = await port.callTool(call, options2);
         if (refusal) throw refusalError(refusal);
@@ -91,6 +86,29 @@ export function askingToolPort(
       }
     },
   };
+}
+
+type CallOptions = Parameters<ToolPort["callTool"]>[1];
+
+/**
+ * A call's options with its question handler. The signal is read from the engine's options only
+ * when the port asks for it, as the engine's own options do (ARCHITECTURE.md, "Runtime costs").
+ */
+class AskingCallOptions {
+  readonly onProgress: CallOptions["onProgress"];
+  readonly stepId: string | undefined;
+
+  constructor(
+    private readonly inner: CallOptions,
+    readonly onElicit: ElicitHandler,
+  ) {
+    this.onProgress = inner.onProgress;
+    this.stepId = inner.stepId;
+  }
+
+  get signal(): AbortSignal {
+    return this.inner.signal;
+  }
 }
 
 const refusalError = (r: Refusal) => new StepError(r.code, r.message, false);
