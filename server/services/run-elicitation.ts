@@ -62,6 +62,8 @@ export function askingToolPort(
           signal,
         });
         if (ended.answer?.action === "accept") return ended.answer;
+        // Cut off by the step itself (its timeout, the run's cancel): that error stands.
+        if (ended.outcome === "ended") return { action: "cancel" };
         refusal ??=
           ended.outcome === "timeout"
             ? {
