@@ -128,9 +128,11 @@ export function readElicitationFields(schema: unknown): ElicitationField[] {
   const properties = schema.properties ?? {};
   if (!isRecord(properties)) throw new Error("requestedSchema.properties must be an object");
   const required = Array.isArray(schema.required) ? schema.required : [];
-  return Object.entries(properties).map(([name, def]) =>
-    readField(name, def, required.includes(name)),
-  );
+  return Object.entries(properties).map(([name, def]) => {
+    // A key that, set on a plain object, changes its prototype instead of holding a value.
+    if (name === "__proto__") throw new Error('a property may not be named "__proto__"');
+    return readField(name, def, required.includes(name));
+  });
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -197,7 +199,8 @@ export function checkElicitationContent(fields: ElicitationField[], content: unk
   for (const key of Object.keys(content))
     if (!known.has(key)) problems.push(`"${key}" was not asked for`);
   for (const f of fields) {
-    const v = content[f.name];
+    // Own values only: an empty optional field named "constructor" is not Object's constructor.
+    const v = Object.hasOwn(content, f.name) ? content[f.name] : undefined;
     if (v === undefined || v === null || v === "") {
       if (f.required) problems.push(`"${f.title}" is required`);
       continue;

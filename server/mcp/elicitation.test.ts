@@ -124,6 +124,29 @@ describe("checkElicitationAnswer", () => {
     });
   });
 
+  it("reads only the answer's own fields: an empty optional field named like an object method is empty", () => {
+    const request = parseElicitationRequest(
+      form({
+        constructor: { type: "string" },
+        toString: { type: "number" },
+        name: { type: "string" },
+      }),
+    );
+    expect(checkElicitationAnswer(request, { action: "accept", content: { name: "Ada" } })).toEqual(
+      {
+        ok: true,
+        answer: { action: "accept", content: { name: "Ada" } },
+      },
+    );
+    expect(() =>
+      parseElicitationRequest(
+        JSON.parse(
+          '{"message":"m","requestedSchema":{"type":"object","properties":{"__proto__":{"type":"string"}}}}',
+        ),
+      ),
+    ).toThrow(/may not be named "__proto__"/);
+  });
+
   it("lists every problem of an answer that does not fit", () => {
     const r = checkElicitationAnswer(req, {
       action: "accept",
