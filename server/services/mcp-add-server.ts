@@ -141,7 +141,16 @@ export async function exportServerJson(ctx: TenantContext, id: string) {
     installation.catalogEntryId,
   );
   if (!entry) throw notFound("catalog entry", installation.catalogEntryId);
-  const parsed = ServerJsonSchema.parse(entry.serverJson);
+  // A stored entry can predate today's schema or come from a registry that broke it: say so, as 409.
+  const checked = ServerJsonSchema.safeParse(entry.serverJson);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue?.path.length ? issue.path.join(".") : "the entry";
+    throw conflict(
+      `${installation.name}: its catalog entry is not a valid server.json, so it cannot be exported (${where}: ${issue?.message ?? "invalid"}); import or add the server again to replace it`,
+    );
+  }
+  const parsed = checked.data;
   return {
     fileName: "server.json",
     serverJson: { ...parsed, $schema: SERVER_JSON_SCHEMA_URL },
