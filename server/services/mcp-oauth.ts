@@ -19,6 +19,7 @@ import { getMcpPool } from "@/server/mcp/pool";
 import * as catalog from "@/server/repositories/mcp-catalog";
 import * as installations from "@/server/repositories/mcp-installations";
 import * as repo from "@/server/repositories/mcp-oauth";
+import { ExpiringMap } from "@/server/expiring-map";
 import { decryptSecret, encryptSecret } from "@/server/secrets";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
@@ -79,7 +80,12 @@ async function remoteOf(ctx: TenantContext, id: string) {
   return { installation, spec: spec.transport === "stdio" ? null : spec };
 }
 
-const probes = new Map<string, { at: number; isAsking: boolean }>();
+/** Bounded: expired answers go as new ones come, and never more than this many are kept. */
+const MAX_PROBES_KEPT = 2_000;
+const probes = new ExpiringMap<string, boolean>({
+  ttlMs: PROBE_CACHE_MS,
+  maxEntries: MAX_PROBES_KEPT,
+});
 
 /**
  * Whether the server asks for a sign-in, by a request without a token (a 401 with a Bearer
@@ -87,9 +93,9 @@ const probes = new Map<string, { at: number; isAsking: boolean }>();
  */
 async function isAskingForSignIn(id: string, url: string, headers: Record<string, string>) {
   const known = probes.get(id);
-  if (known && Date.now() - known.at < PROBE_CACHE_MS) return known.isAsking;
+  if (known !== undefined) return known;
   const isAsking = (await probeAuthChallenge(url, headers)) !== null;
-  probes.set(id, { at: Date.now(), isAsking });
+  probes.set(id, isAsking);
   return isAsking;
 }
 
