@@ -43,9 +43,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
 }
 
-/** The body as text, or undefined once it passes `maxBytes` (the rest is not read). */
+/** The body (of a request, or a response we fetched) as text, or undefined once it passes `maxBytes` (the rest is not read). */
 export async function readTextCapped(
-  request: Request,
+  request: Pick<Request, "headers" | "body">,
   maxBytes: number,
 ): Promise<string | undefined> {
   return (await readBytesCapped(request, maxBytes))?.toString("utf8");
@@ -53,7 +53,7 @@ export async function readTextCapped(
 
 /** The body's bytes (a signature covers them exactly), or undefined past `maxBytes` (the rest is not read). */
 export async function readBytesCapped(
-  request: Request,
+  request: Pick<Request, "headers" | "body">,
   maxBytes: number,
 ): Promise<Buffer | undefined> {
   if (Number(request.headers.get("content-length") ?? "0") > maxBytes) return undefined;

@@ -1,5 +1,6 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { readTextCapped } from "@/server/http";
 
 /**
  * The wire of MCP revision 2026-07-28 over Streamable HTTP, which our SDK (1.x, 2025-11-25) does
@@ -115,7 +116,12 @@ async function readEventStream(
           .map((line) => line.slice(5).replace(/^ /, ""))
           .join("\n");
         if (!data) continue;
-        const json = JSON.parse(data) as { method?: unknown; id?: unknown; params?: unknown };
+        let json: { method?: unknown; id?: unknown; params?: unknown };
+        try {
+          json = JSON.parse(data) as typeof json;
+        } catch {
+          throw new Error("the server's event stream held an event that is not JSON");
+        }
         if (typeof json.method === "string" && json.id === undefined)
           onNotification({
             method: json.method,
@@ -201,8 +207,9 @@ export async function exchange(
         message: await readEventStream(response.body, id, notified),
       };
     }
-    const text = await response.text();
-    if (text.length > MAX_BODY_CHARS) throw new Error("the server's answer is too large");
+    // Read no further than the limit: a server that answers without end must not fill our memory.
+    const text = await readTextCapped(response, MAX_BODY_CHARS);
+    if (text === undefined) throw new Error("the server's answer is too large");
     return { status: response.status, message: text ? parseMessage(text) : null };
   } catch (error) {
     if (why === "cancel") throw new McpError(ErrorCode.RequestTimeout, "Request cancelled");
