@@ -95,8 +95,16 @@ export function holdRequestTimeouts(client: Client): () => void {
  */
 export function answerElicitations(client: Client, elicit: ElicitHandler): void {
   const completions = new Map<string, AbortController>();
+  const completedEarly = new Set<string>();
   client.setNotificationHandler(ElicitationCompleteNotificationSchema, (n) => {
-    completions.get(n.params.elicitationId)?.abort(new ElicitationCompleted("completed"));
+    const waiting = completions.get(n.params.elicitationId);
+    if (waiting) waiting.abort(new ElicitationCompleted("completed"));
+    else {
+      // The SDK runs request handlers a tick after their message arrives, so a server that sends
+      // the completion right behind its request can beat our wait to it: keep it for the request.
+      completedEarly.add(n.params.elicitationId);
+      if (completedEarly.size > 100) completedEarly.delete(completedEarly.values().next().value!);
+    }
   });
   // Registered past Client's own wrapper, with a loose schema: the SDK's checks answer a refusal
   // as a page of zod issues, ours says in words what is refused and why.
@@ -113,10 +121,12 @@ export function answerElicitations(client: Client, elicit: ElicitHandler): void 
         throw new McpError(ErrorCode.InvalidParams, error.message);
       throw error;
     }
+    const urlId = parsed.mode === "url" ? parsed.elicitationId : null;
+    // Completed before we got to it: nothing is left for the person to do.
+    if (urlId !== null && completedEarly.delete(urlId)) return { action: "accept" as const };
     const local = new AbortController();
     const forward = () => local.abort(extra.signal.reason);
     extra.signal.addEventListener("abort", forward, { once: true });
-    const urlId = parsed.mode === "url" ? parsed.elicitationId : null;
     if (urlId !== null) completions.set(urlId, local);
     const release = holdRequestTimeouts(client);
     try {

@@ -73,19 +73,24 @@ describe("elicitation through the pool (2025-11-25)", () => {
     expect((failure as Error).message).toContain('requestedSchema refused: property "address"');
   });
 
-  it("URL mode: the server's complete notification ends the wait as accepted", async () => {
+  it("URL mode: the server's complete notification ends the wait as accepted, with no answer from anyone", async () => {
     pool = new McpPool();
-    let seen: { request: ElicitationRequest; reason: unknown } | null = null;
-    const handler: ElicitHandler = (request, signal) =>
+    // A handler that never answers: only the notification can end the wait. (The notification may
+    // even arrive before the request is handled; the wait then ends before it starts.)
+    const handler: ElicitHandler = (_request, signal) =>
       new Promise((_, reject) => {
-        signal.addEventListener("abort", () => {
-          seen = { request, reason: signal.reason };
-          reject(signal.reason as Error);
-        });
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
       });
     const result = await call("ask-url", handler, { complete: true });
     expect(result.content).toEqual([{ type: "text", text: "payment accept" }]);
-    expect(seen!.request).toMatchObject({
+  });
+
+  it("URL mode: the handler is shown the https URL, and its accept goes to the server", async () => {
+    pool = new McpPool();
+    const { asked, handler } = answering({ action: "accept", content: { card: "4111" } });
+    const result = await call("ask-url", handler, { complete: false });
+    expect(result.content).toEqual([{ type: "text", text: "payment accept" }]);
+    expect(asked[0]).toMatchObject({
       mode: "url",
       url: expect.stringMatching(/^https:\/\/pay\.example\.com\//),
     });
@@ -145,5 +150,25 @@ describe("elicitation through the pool (2025-11-25)", () => {
     await new Promise((r) => setTimeout(r, 900));
     answer();
     await expect(pending).resolves.toMatchObject({ content: [{ text: "hello Cy" }] });
+  });
+
+  it("with two calls in flight on the shared connection, a question is refused rather than shown to the wrong caller", async () => {
+    pool = new McpPool();
+    let askedA!: () => void;
+    const aAsked = new Promise<void>((resolve) => (askedA = resolve));
+    let answerA!: () => void;
+    const first: ElicitHandler = () =>
+      new Promise((done) => {
+        answerA = () => done({ action: "accept", content: { name: "Ann", count: 1 } });
+        askedA();
+      });
+    const a = call("ask-form", first);
+    await aAsked; // only the first call was in flight: its question went to it
+    const second = answering({ action: "accept", content: { name: "Bob", count: 1 } });
+    const b = await call("ask-form", second.handler).catch((e: unknown) => e);
+    expect(second.asked).toHaveLength(0);
+    expect((b as Error).message).toContain("2 tool calls are in flight on this connection");
+    answerA();
+    await expect(a).resolves.toMatchObject({ content: [{ text: "order for Ann x1" }] });
   });
 });
