@@ -257,8 +257,12 @@ export function modernEndpointOf(
 }
 
 /**
- * The server's era, asked once per configuration (cached, protocol-era.ts) and only of Streamable
- * HTTP servers: stdio and the legacy SSE transport get `initialize` directly.
+ * The server's era, asked only of Streamable HTTP servers: stdio and the legacy SSE transport get
+ * `initialize` directly. A legacy verdict is cached per configuration (protocol-era.ts), saving the
+ * probe. A modern one is asked again on each connection: server/discover is this revision's
+ * handshake, so the server's info and capabilities are today's and a server that went back to an
+ * older revision gets `initialize`; one that was modern and does not answer fails the connection
+ * saying so.
  */
 export async function modernEraOf(
   spec: LaunchSpec,
@@ -267,12 +271,13 @@ export async function modernEraOf(
 ): Promise<{ version: string; discover: DiscoverInfo } | null> {
   if (spec.transport !== "streamable-http") return null;
   const key = fingerprintOf(spec);
-  const verdict =
-    cachedEra(key) ??
-    (await probeEra(endpoint, {
-      timeoutMs: options.connectTimeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-    }));
+  const cached = cachedEra(key);
+  if (cached?.era === "legacy") return null;
+  const verdict = await probeEra(endpoint, {
+    timeoutMs: options.connectTimeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (cached && verdict.era === "legacy" && verdict.unreachable) throw new Error(verdict.reason);
   rememberEra(key, verdict);
   return verdict.era === "modern" ? verdict : null;
 }

@@ -25,7 +25,8 @@ export type DiscoverInfo = {
 };
 
 export type EraVerdict =
-  { era: "modern"; version: string; discover: DiscoverInfo } | { era: "legacy"; reason: string };
+  | { era: "modern"; version: string; discover: DiscoverInfo }
+  | { era: "legacy"; reason: string; /** The probe got no answer at all. */ unreachable?: true };
 
 const discoverResult = z.object({
   supportedVersions: z.array(z.string().max(50)).max(50),
@@ -68,7 +69,11 @@ export async function probeEra(
     // A cancel, or a sign-in that is needed (AUTH_REQUIRED), is an answer for the caller as it is.
     if (options.signal?.aborted || isMcpToolError(error)) throw error;
     // Unreachable or silent: the legacy connect that follows reports why, in the usual words.
-    return { era: "legacy", reason: error instanceof Error ? error.message : String(error) };
+    return {
+      era: "legacy",
+      reason: error instanceof Error ? error.message : String(error),
+      unreachable: true,
+    };
   }
   const { status, message } = answer;
   const discover = message?.result ? readDiscoverResult(message.result) : null;
