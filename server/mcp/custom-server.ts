@@ -8,6 +8,7 @@ import {
   type KeyValueInput,
   type ServerJson,
 } from "@/engine/schema/catalog";
+import { parseDockerRun } from "./docker-run";
 import type { InstallValues } from "./launch-spec";
 
 /**
@@ -207,13 +208,7 @@ export function addedServerJson(
     };
   }
   if (/(^|\/)docker$/.test(server.command)) {
-    const args = server.args;
-    const imageAt = args.findIndex(
-      (a, i) => i > 0 && !a.startsWith("-") && args[i - 1] !== "-e" && args[i - 1] !== "--env",
-    );
-    if (args[0] !== "run" || imageAt < 0)
-      throw new Error('docker needs "run" and an image, e.g. run -i --rm ghcr.io/owner/server');
-    const image = args[imageAt]!;
+    const { image, containerArgs } = parseDockerRun(server.args);
     const colon = image.lastIndexOf(":");
     const [identifier, version] =
       colon > image.lastIndexOf("/") ? [image.slice(0, colon), image.slice(colon + 1)] : [image];
@@ -228,7 +223,7 @@ export function addedServerJson(
             identifier: identifier ?? image,
             ...(version ? { version } : {}),
             transport: { type: "stdio" },
-            packageArguments: fixedArguments(args.slice(imageAt + 1)),
+            packageArguments: fixedArguments(containerArgs),
             environmentVariables: inputs,
           },
         ],
