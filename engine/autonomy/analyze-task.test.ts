@@ -28,6 +28,10 @@ describe("analyzeTask", () => {
     expect(kinds("Summarize the schema of inventory.db")).toEqual(["database-file:inventory.db"]);
     expect(kinds("Read data/events.csv now")).toEqual(["path:data/events.csv"]);
     expect(kinds("Open an issue in the acme/web repository")).toEqual(["repository:acme/web"]);
+    // A code word inside the path itself does not make it a repository.
+    expect(kinds("Summarize the notes in meetings/branching-strategy")).toEqual([
+      "path:meetings/branching-strategy",
+    ]);
     // Code words count in any form ("branches", "forked"); without one, "in acme/web" is a folder.
     expect(kinds("Delete merged branches older than 60 days in acme/web")).toEqual([
       "repository:acme/web",

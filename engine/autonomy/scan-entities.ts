@@ -183,7 +183,6 @@ export function scanEntities(lower: string): { entities: TaskEntity[]; hasUrl: b
   if (lower.indexOf("/") < 0 && !hasInnerDot) return { entities, hasUrl: false };
   const found: TaskEntity[] = [];
   let hasUrl = false;
-  let codeContext: boolean | undefined;
   ENTITY_RE.lastIndex = 0;
   for (let m = ENTITY_RE.exec(lower); m; m = ENTITY_RE.exec(lower)) {
     const [, url, domain, path, fileName, , bareExtension] = m;
@@ -214,7 +213,8 @@ export function scanEntities(lower: string): { entities: TaskEntity[]; hasUrl: b
     }
     if (!path) continue;
     // A folder ("notes/", "./out", "src/app/") is a place on disk; "owner/name" is a repository on a code host.
-    codeContext ??= isCodeContext(lower);
+    // The code words count outside the path itself ("meetings/branching-strategy" is a folder).
+    const codeContext = isCodeContext(lower.split(value).join(" "));
     const isFolder =
       /^(?:~|\.{1,2}|\/)/.test(value) ||
       value.endsWith("/") ||
