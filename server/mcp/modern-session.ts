@@ -278,7 +278,8 @@ export async function modernEraOf(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (cached && verdict.era === "legacy" && verdict.unreachable) throw new Error(verdict.reason);
-  rememberEra(key, verdict);
+  // No answer says nothing about the era: a server down now may be a 2026-07-28 one when it is back.
+  if (!(verdict.era === "legacy" && verdict.unreachable)) rememberEra(key, verdict);
   return verdict.era === "modern" ? verdict : null;
 }
 

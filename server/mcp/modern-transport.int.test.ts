@@ -6,6 +6,7 @@ import { InspectorSession } from "./inspector-session";
 import type { LaunchSpec } from "./launch";
 import { openModernTransport } from "./modern-transport";
 import { startModernServer, type ModernTestServer } from "./testing/modern-server";
+import { freePort } from "./testing/servers";
 
 // The tool runner (an inspector session on our SDK's 1.x client) against a 2026-07-28-only server:
 // the transport answers the client's initialize from server/discover and speaks 2026-07-28 on the
@@ -95,6 +96,26 @@ describe("the tool runner on a 2026-07-28 server", () => {
       expect(asked).toEqual([expect.objectContaining({ message: "Deploy to staging?" })]);
     } finally {
       await client.close();
+    }
+  });
+
+  it("a server that was down at the first connection is asked again once it is up, not taken for a 2025 one", async () => {
+    const port = await freePort();
+    const later: LaunchSpec = {
+      transport: "streamable-http",
+      url: `http://127.0.0.1:${port}/mcp`,
+      headers: {},
+    };
+    const down = new InspectorSession("later", later);
+    await expect(down.connect({ connectTimeoutMs: 5_000 })).rejects.toThrow(/could not/);
+    const up = await startModernServer({ port });
+    try {
+      const session = new InspectorSession("later", later);
+      sessions.push(session);
+      await session.connect({ connectTimeoutMs: 5_000 });
+      expect(session.protocolVersion).toBe("2026-07-28");
+    } finally {
+      await up.close();
     }
   });
 

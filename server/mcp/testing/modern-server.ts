@@ -176,7 +176,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end();
 }
 
-export async function startModernServer(options: { dualEra?: boolean } = {}) {
+export async function startModernServer(options: { dualEra?: boolean; port?: number } = {}) {
   const seen: string[] = [];
   const handler = createMcpHandler(() => buildServer(seen), {
     legacy: options.dualEra ? "stateless" : "reject",
@@ -199,7 +199,7 @@ export async function startModernServer(options: { dualEra?: boolean } = {}) {
       res.end();
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => http.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
   const server: ModernTestServer = {
     url: `http://127.0.0.1:${port}/mcp`,
