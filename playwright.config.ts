@@ -42,6 +42,8 @@ export default defineConfig({
       SEED_DEMO: "true",
       DATABASE_URL: "",
       REDIS_URL: "",
+      // e2e/elicitation.spec.ts starts its SDK test server with node.
+      MCP_ALLOWED_COMMANDS: "node",
     },
     reuseExistingServer: false,
     // A ceiling, not a wait: start.mjs builds first when the sources changed, which takes minutes
