@@ -1,4 +1,9 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runs } from "@/db/schema";
+import { RunEventSchema } from "@/engine/schema/run-events";
+import type { TenantContext } from "@/server/services/context";
+import { getRun, listEventsOfRun } from "@/server/services/runs";
 import type { Database } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import type { RunForecast } from "@/engine/learning/run-forecast";
@@ -13,8 +18,15 @@ import { demoRunHistory, DEMO_HISTORY_SEED, seedDemoRunHistory } from "./demo-ru
 import { demoWorkflows } from "./demo-workflows";
 
 let database: Database;
+let seeded: { now: number; recorded: number; seededDemo: boolean };
 beforeAll(async () => {
   database = await createTestDatabase();
+  const seededDemo = await seedDemoData(database.db, {
+    hashPassword: async (p) => `plain:${p}`,
+    workflows: demoWorkflows(),
+  });
+  const now = Date.now();
+  seeded = { now, seededDemo, recorded: await seedDemoRunHistory(database.db, now) };
 });
 afterAll(async () => {
   await database?.close();
@@ -34,15 +46,9 @@ async function forecastOf(name: string): Promise<RunForecast> {
 
 describe("the demo's run history", () => {
   it("is recorded with the demo: runs, their outcomes with what was predicted, and forecasts from them (the slow batch's published version 2 at its own ~20.6 s, not version 1's 24.6 s)", async () => {
-    expect(
-      await seedDemoData(database.db, {
-        hashPassword: async (p) => `plain:${p}`,
-        workflows: demoWorkflows(),
-      }),
-    ).toBe(true);
-    const now = Date.now();
-    const expected = demoRunHistory({ seed: DEMO_HISTORY_SEED, end: now - 3_600_000 });
-    expect(await seedDemoRunHistory(database.db, now)).toBe(expected.length);
+    expect(seeded.seededDemo).toBe(true);
+    const expected = demoRunHistory({ seed: DEMO_HISTORY_SEED, end: seeded.now - 3_600_000 });
+    expect(seeded.recorded).toBe(expected.length);
     const slow = expected.filter((r) => r.workflow === "Process a slow batch");
     expect(new Set(slow.map((r) => r.version))).toEqual(new Set([1, 2]));
     expect(expected.some((r) => !r.success)).toBe(true);
@@ -68,5 +74,95 @@ describe("the demo's run history", () => {
     expect(note.basis).toBe("version"); // its draft's runs
     expect(note.durationMs!.median).toBeGreaterThan(800 * 0.8);
     expect(note.durationMs!.median).toBeLessThan(800 * 1.25);
+  });
+
+  it("opens as finished runs: every node of the version that ran has its step (completed or skipped), timed within the run, with the run's tokens; a failed run stops at its failed step with the run's error; the stored events replay to the same end", async () => {
+    const row = (await findWorkflowOfTenantSlug(database.db, "demo", "Welcome a new teammate"))!;
+    const tenantId = row.tenantId;
+    const all = await database.db.select().from(runs).where(eq(runs.tenantId, tenantId));
+    expect(all.length).toBe(seeded.recorded);
+    const ctx = { db: database.db, tenant: { id: tenantId } } as unknown as TenantContext;
+    const checked = { completed: 0, failed: 0, retried: 0, waited: 0, skipped: 0 };
+
+    for (const run of all) {
+      const { steps, plan } = await getRun(ctx, run.id);
+      const events = (await listEventsOfRun(ctx, run.id, { limit: 1_000 })).items.map((e) =>
+        RunEventSchema.parse(e.payload),
+      );
+      expect(plan).not.toBeNull();
+      const order = plan!.steps.map((s) => s.id);
+      const byId = new Map(steps.map((s) => [s.stepId, s]));
+      for (const step of steps) {
+        expect(order).toContain(step.stepId);
+        if (step.status === "skipped") continue;
+        expect(step.startedAt!.getTime()).toBeGreaterThanOrEqual(run.startedAt!.getTime());
+        expect(step.finishedAt!.getTime()).toBeLessThanOrEqual(run.finishedAt!.getTime());
+        expect(step.durationMs).toBe(step.finishedAt!.getTime() - step.startedAt!.getTime());
+        expect(step.attempts).toBeGreaterThanOrEqual(1);
+      }
+      const sum = (f: (s: (typeof steps)[number]) => number) => steps.reduce((t, s) => t + f(s), 0);
+      expect(sum((s) => s.inputTokens)).toBe(run.inputTokens);
+      expect(sum((s) => s.outputTokens)).toBe(run.outputTokens);
+      expect(sum((s) => s.costUsd)).toBeCloseTo(run.costUsd, 9);
+      expect(events[0]!.type).toBe("run.queued");
+      expect(events.at(-1)!.type).toBe(run.status === "completed" ? "run.completed" : "run.failed");
+      expect(events.at(-1)!.at).toBe(run.finishedAt!.getTime());
+      // A step's last stored event says what its row says (the run page folds the events over the rows).
+      const lastOf = new Map<string, string>();
+      for (const e of events) if ("stepId" in e) lastOf.set(e.stepId, e.type);
+      const byEvent: Record<string, string> = {
+        "step.completed": "completed",
+        "step.skipped": "skipped",
+        "step.failed": "failed",
+      };
+      expect(new Map([...lastOf].map(([id, type]) => [id, byEvent[type]]))).toEqual(
+        new Map(steps.map((s) => [s.stepId, s.status])),
+      );
+      checked.retried += steps.some((s) => s.attempts > 1) ? 1 : 0;
+      checked.waited += events.some((e) => e.type === "run.waiting") ? 1 : 0;
+      checked.skipped += steps.some((s) => s.status === "skipped") ? 1 : 0;
+
+      if (run.status === "completed") {
+        checked.completed++;
+        // Every node settled: it ran or its branch was not taken.
+        expect([...byId.keys()].sort()).toEqual([...order].sort());
+        expect(steps.every((s) => s.status === "completed" || s.status === "skipped")).toBe(true);
+        expect(Object.keys(run.output as object).length).toBeGreaterThan(0);
+      } else {
+        checked.failed++;
+        const failed = steps.filter((s) => s.status === "failed");
+        expect(failed).toHaveLength(1);
+        expect(failed[0]!.error).toEqual({
+          code: run.error!.code,
+          message: run.error!.message,
+        });
+        expect(run.error!.stepId).toBe(failed[0]!.stepId);
+        expect(failed[0]!.finishedAt!.getTime()).toBe(run.finishedAt!.getTime());
+        // Nothing ran after it: the steps that depend on it have no row.
+        const dependants = plan!.steps.filter((s) => s.dependsOn.includes(failed[0]!.stepId));
+        for (const d of dependants) expect(byId.has(d.id)).toBe(false);
+      }
+    }
+    expect(checked.completed).toBeGreaterThan(200);
+    expect(checked.failed).toBeGreaterThan(10);
+    expect(checked.waited).toBeGreaterThan(10); // the expense approvals
+    expect(checked.skipped).toBeGreaterThan(50); // branches not taken
+    expect(checked.retried).toBeGreaterThan(0); // failed calls retried first
+
+    // The slow batch's first runs failed at its first tool, its server not installed yet.
+    const batch = (await findWorkflowOfTenantSlug(database.db, "demo", "Process a slow batch"))!;
+    const first = all
+      .filter((r) => r.workflowId === batch.workflowId)
+      .sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime())[0]!;
+    expect(first.status).toBe("failed");
+    const { steps } = await getRun(ctx, first.id);
+    expect(steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["batch", "completed"],
+      ["collect", "failed"],
+    ]);
+    expect(steps[1]!.error).toEqual({
+      code: "TOOL_NOT_FOUND",
+      message: 'No MCP server named "everything" is installed in this tenant',
+    });
   });
 });

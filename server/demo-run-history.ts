@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
+import { runEvents, runs, stepRuns } from "@/db/schema";
+import type { Plan } from "@/engine/schema/plan";
 import { DEMO_ACCOUNTS } from "@/db/seed";
 import {
   addRun,
@@ -13,7 +16,8 @@ import { createRng, sampleNormal, type Rng } from "@/engine/learning/random";
 import { recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
 import type { Pattern } from "@/engine/autonomy/vocabulary";
 import * as learning from "./repositories/learning";
-import { insertRun } from "./repositories/runs";
+import type { StepRunInsert } from "./repositories/step-runs";
+import { demoRunRecord } from "./demo-run-steps";
 import { findUserByEmail } from "./repositories/users";
 import { insertVersion } from "./repositories/workflow-versions";
 import { findWorkflowOfTenantSlug } from "./repositories/workflows";
@@ -30,6 +34,8 @@ import { factsOf } from "./services/learning-forecasts";
  * The demo's run history (issue 24): a month of past runs of the Demo tenant's workflows, so a
  * fresh install's run dialog, run pages and Learning page have predictions to show and check, and
  * `npm run bench:predict` replays the same history (built by the same code, `demoRunHistory`).
+ * Each run also has its steps and stored events (server/demo-run-steps.ts, drawn from a seed of
+ * its own so the history's draws stay as they are), so it opens on the run page as a finished run.
  *
  * Each workflow runs by a law of its own, read from what it does: the welcome note in under a
  * second, the expense approval waiting minutes to hours for a person, the slow batch its ~20 s of
@@ -58,7 +64,6 @@ type Law = {
   /** Log-normal tokens per run (LLM workflows), and $ per token. */
   tokens?: { median: number; spread: number; usdPerToken: number };
   trigger: "manual" | "schedule";
-  input: Record<string, unknown>;
 };
 
 const LAWS: Law[] = [
@@ -71,7 +76,6 @@ const LAWS: Law[] = [
     spread: 0.2,
     failureRate: 0.03,
     trigger: "manual",
-    input: { name: "Lin" },
   },
   {
     workflow: "Approve an expense",
@@ -83,7 +87,6 @@ const LAWS: Law[] = [
     spread: 0.9,
     failureRate: 0.08,
     trigger: "manual",
-    input: { item: "Train ticket", amount: 84 },
   },
   {
     workflow: "Process a slow batch",
@@ -95,7 +98,6 @@ const LAWS: Law[] = [
     failureRate: 0.03,
     failFast: { runs: 5, medianMs: 450 },
     trigger: "schedule",
-    input: { name: "Nightly invoices" },
   },
   {
     workflow: "Process a slow batch",
@@ -106,7 +108,6 @@ const LAWS: Law[] = [
     spread: 0.04,
     failureRate: 0.03,
     trigger: "schedule",
-    input: { name: "Nightly invoices" },
   },
   {
     workflow: "Research a topic and write a brief",
@@ -118,7 +119,6 @@ const LAWS: Law[] = [
     failureRate: 0.12,
     tokens: { median: 7_000, spread: 0.3, usdPerToken: 0.4e-6 },
     trigger: "manual",
-    input: { topic: "Tidal energy" },
   },
   {
     workflow: "Triage a support ticket",
@@ -130,7 +130,6 @@ const LAWS: Law[] = [
     failureRate: 0.06,
     tokens: { median: 1_800, spread: 0.25, usdPerToken: 0.4e-6 },
     trigger: "manual",
-    input: { ticket: "I was charged twice this month." },
   },
 ];
 
@@ -144,7 +143,6 @@ export type DemoRun = {
   tokens: number;
   costUsd: number;
   trigger: Law["trigger"];
-  input: Record<string, unknown>;
   /** The law's median and spread, for the benchmark's error floor. */
   medianMs: number;
   spread: number;
@@ -180,7 +178,6 @@ function runsOf(rng: Rng, law: Law, start: number): DemoRun[] {
       tokens,
       costUsd: tokens * (law.tokens?.usdPerToken ?? 0),
       trigger: law.trigger,
-      input: law.input,
       medianMs: median,
       spread: law.spread,
       failureRate: failedFast ? 1 : law.failureRate,
@@ -270,7 +267,9 @@ export const DEMO_HISTORY_SEED = 24;
 /**
  * Records the demo history in the Demo tenant of a freshly seeded database: the slow batch's two
  * published versions and a draft snapshot per other workflow, one run row per run (finished, with
- * its duration, tokens and cost; no steps), and each run's outcome with what was predicted for it
+ * its input, output or error, duration, tokens and cost), its step rows and stored run events
+ * (server/demo-run-steps.ts: it opens on the run page as a finished run of its version's plan),
+ * and each run's outcome with what was predicted for it
  * from the outcomes before it, then the tenant's learning book and the forecaster's tuning, as the
  * outcome recorder would have left them. Returns how many runs it recorded (0 when the demo
  * workflows are not there).
@@ -288,7 +287,10 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
   // End an hour ago: the history is the past, the app's own runs come after it.
   const history = demoRunHistory({ seed: DEMO_HISTORY_SEED, end: now - 3_600_000 });
   return db.transaction(async (tx) => {
-    const versions = new Map<string, { id: string; profile: VersionProfile; draft: boolean }>();
+    const versions = new Map<
+      string,
+      { id: string; plan: Plan; profile: VersionProfile; draft: boolean }
+    >();
     for (const law of LAWS) {
       const key = `${law.workflow}@${law.version}`;
       if (versions.has(key)) continue;
@@ -297,17 +299,19 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         law.version === 1 && law.workflow === "Process a slow batch"
           ? slowBatchVersion1(workflow.document)
           : workflow.document;
+      const plan = compileOrThrow(document);
       const row = await insertVersion(tx, {
         tenantId,
         workflowId: found.get(law.workflow)!.workflowId,
         isDraft: law.version === "draft",
         document,
-        plan: compileOrThrow(document),
+        plan,
         note: law.version === 2 ? "Collect in 8 s instead of 12" : law.version === 1 ? "First" : "",
         createdBy: owner?.id ?? null,
       });
       versions.set(key, {
         id: row.id,
+        plan,
         profile: profileVersion(workflow, document),
         draft: law.version === "draft",
       });
@@ -318,38 +322,62 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
     let tuning = createTuning();
     let book = state.book as LearningBook;
     const outcomes: Parameters<typeof learning.insertOutcomes>[1] = [];
-    for (const run of history) {
+    const runRows: (typeof runs.$inferInsert)[] = [];
+    const stepRows: StepRunInsert[] = [];
+    const eventRows: (typeof runEvents.$inferInsert)[] = [];
+    for (const [i, run] of history.entries()) {
       const version = versions.get(`${run.workflow}@${run.version}`)!;
       const workflowId = found.get(run.workflow)!.workflowId;
       const startedAt = new Date(run.at);
       const finishedAt = new Date(run.at + run.durationMs);
-      const inserted = await insertRun(tx, {
+      const inputTokens = Math.round(run.tokens * 0.8);
+      const runId = randomUUID();
+      // Its steps and stored events, drawn from the run's own seed (the history's draws stay as they are).
+      const record = demoRunRecord(version.plan, {
+        runId,
+        tenantId,
+        seed: DEMO_HISTORY_SEED,
+        index: i,
+        workflow: run.workflow,
+        startedAt: run.at,
+        durationMs: run.durationMs,
+        success: run.success,
+        failedFast: run.failureRate === 1,
+        inputTokens,
+        outputTokens: run.tokens - inputTokens,
+        costUsd: run.costUsd,
+        approver: owner?.email ?? null,
+      });
+      runRows.push({
+        id: runId,
         tenantId,
         workflowId,
         versionId: version.id,
         isDraft: version.draft,
         status: run.success ? "completed" : "failed",
-        input: run.input,
-        output: run.success ? { demo: "recorded with the demo's history" } : null,
-        error: run.success
-          ? null
-          : run.failureRate === 1
-            ? {
-                code: "UNAVAILABLE",
-                message: "The MCP server “everything” is not installed",
-                stepId: "collect",
-              }
-            : { code: "RUN_FAILED", message: "A step failed (recorded with the demo's history)" },
-        startedBy: owner?.id ?? null,
+        input: record.input,
+        output: record.output,
+        error: record.error,
+        approvals: record.approvals,
+        startedBy: run.trigger === "schedule" ? null : (owner?.id ?? null),
         trigger: run.trigger,
         createdAt: startedAt,
         startedAt,
         finishedAt,
         durationMs: run.durationMs,
-        inputTokens: Math.round(run.tokens * 0.8),
-        outputTokens: run.tokens - Math.round(run.tokens * 0.8),
+        inputTokens,
+        outputTokens: run.tokens - inputTokens,
         costUsd: run.costUsd,
       });
+      stepRows.push(...record.steps);
+      for (const event of record.events)
+        eventRows.push({
+          tenantId,
+          runId,
+          type: event.type,
+          payload: event,
+          at: new Date(event.at),
+        });
       const past = {
         ...factsOf({ workflowId, versionId: version.id, draft: version.draft, ...version.profile }),
         success: run.success ? 1 : 0,
@@ -370,7 +398,7 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         cost: run.costUsd,
       });
       outcomes.push({
-        runId: inserted.id,
+        runId,
         tenantId,
         workflowId,
         versionId: version.id,
@@ -383,6 +411,13 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         createdAt: finishedAt,
       });
     }
+    // In batches: a few statements instead of one per row (the demo is seeded at every fresh start).
+    for (let i = 0; i < runRows.length; i += 100)
+      await tx.insert(runs).values(runRows.slice(i, i + 100));
+    for (let i = 0; i < stepRows.length; i += 200)
+      await tx.insert(stepRuns).values(stepRows.slice(i, i + 200));
+    for (let i = 0; i < eventRows.length; i += 500)
+      await tx.insert(runEvents).values(eventRows.slice(i, i + 500));
     for (let i = 0; i < outcomes.length; i += 100)
       await learning.insertOutcomes(tx, outcomes.slice(i, i + 100));
     await learning.saveLearningState(tx, {
