@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { OWNER, signIn, trpc } from "./helpers";
 
 /**
@@ -41,11 +41,8 @@ const orderFile = (server: string) => ({
   },
 });
 
-test("a run waits for a tool's question, answered in the approvals inbox, and goes on with the answer", async ({
-  page,
-}) => {
-  test.slow();
-  await signIn(page, OWNER, "/marketplace/installed");
+/** Imports and installs the asking test server under a name of its own; returns the name. */
+async function installAskingServer(page: Page) {
   const name = `asks-${Date.now().toString(36)}`;
   const imported = await trpc<{ imported: { id: string }[] }>(
     page,
@@ -62,6 +59,55 @@ test("a run waits for a tool's question, answered in the approvals inbox, and go
     { catalogEntryId: imported.imported[0]!.id, name, values: {} },
     "mutation",
   );
+  return name;
+}
+
+test("the tool runner shows a server's questions: URL mode opened only by a click, a form answered", async ({
+  page,
+}) => {
+  test.slow();
+  await signIn(page, OWNER, "/marketplace/installed");
+  const name = await installAskingServer(page);
+  const opened: string[] = [];
+  page.context().on("page", (p) => opened.push(p.url()));
+  await page.goto("/marketplace/installed");
+  await page.getByLabel("Search installed servers").fill(name);
+  await page
+    .getByRole("list", { name: "Installed servers" })
+    .getByRole("link", { name, exact: true })
+    .click();
+  await expect(page.getByRole("tablist", { name: "Inspector" })).toBeVisible();
+
+  // URL mode: the host is shown plainly; nothing opens by itself, Done waits for the click.
+  await page.getByLabel("Tool", { exact: true }).selectOption("ask-url");
+  await page.getByRole("button", { name: "Run" }).click();
+  const urlQuestion = page.getByRole("region", { name: "Question from elicit-test" });
+  await expect(urlQuestion).toContainText("Confirm the payment on our page");
+  await expect(urlQuestion.getByRole("strong")).toHaveText("pay.example.com");
+  await expect(urlQuestion.getByRole("button", { name: "Open pay.example.com" })).toBeVisible();
+  await expect(urlQuestion.getByRole("button", { name: "Done" })).toBeDisabled();
+  await urlQuestion.getByRole("button", { name: "Decline" }).click();
+  await expect(page.getByRole("region", { name: "Result" })).toContainText("payment decline");
+  await expect(urlQuestion).toHaveCount(0);
+  expect(opened).toEqual([]);
+
+  // Form mode: fields from the schema, the answer goes to the server.
+  await page.getByLabel("Tool", { exact: true }).selectOption("ask-form");
+  await page.getByRole("button", { name: "Run" }).click();
+  const form = page.getByRole("region", { name: "Question from elicit-test" });
+  await form.getByLabel("Name *").fill("Bo");
+  await form.getByLabel("Count *").fill("3");
+  await form.getByLabel("Gift wrap").check();
+  await form.getByRole("button", { name: "Accept" }).click();
+  await expect(page.getByRole("region", { name: "Result" })).toContainText("order for Bo x3");
+});
+
+test("a run waits for a tool's question, answered in the approvals inbox, and goes on with the answer", async ({
+  page,
+}) => {
+  test.slow();
+  await signIn(page, OWNER, "/marketplace/installed");
+  const name = await installAskingServer(page);
   const workflow = await trpc<{ id: string }>(
     page,
     "workflow.import",

@@ -70,7 +70,7 @@ export function foldEvent(state: InspectorState, event: InspectorEvent): Inspect
         ? state
         : { ...state, questions: [...state.questions, event.question] };
     case "elicitation-ended":
-      return { ...state, questions: state.questions.filter((q) => q.id !== event.id) };
+      return { ...state, questions: state.questions.filter((q) => q.id !== event.questionId) };
     case "log":
       return addLine(state, {
         kind: "log",

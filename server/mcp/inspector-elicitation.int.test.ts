@@ -63,6 +63,14 @@ describe("tool runner: a server asks during a call", () => {
     const question = await nextQuestion(s);
     s.questions.answer(question.id, { action: "decline" });
     const outcome = await call;
+    // The browser hears that the question ended, by its id.
+    let ended: unknown;
+    for await (const e of s.events.follow(0))
+      if (e.type === "elicitation-ended") {
+        ended = e;
+        break;
+      }
+    expect(ended).toMatchObject({ questionId: question.id, outcome: "decline" });
     expect(outcome).toMatchObject({ status: "done", isError: true });
     expect(textOf(outcome)).toBe("no order: decline");
   });

@@ -39,7 +39,7 @@ export type InspectorEventBody =
   | { type: "closed"; reason: string }
   /** A server asks the person during a call (elicitation), and how that question ended. */
   | { type: "elicitation"; question: InspectorQuestion }
-  | { type: "elicitation-ended"; id: string; outcome: QuestionOutcome };
+  | { type: "elicitation-ended"; questionId: string; outcome: QuestionOutcome };
 
 export type InspectorEvent = InspectorEventBody & { id: number; at: number };
 

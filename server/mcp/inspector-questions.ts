@@ -72,7 +72,7 @@ export class InspectorQuestions {
         if (!this.open.delete(question.id)) return;
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);
-        this.events.push({ type: "elicitation-ended", id: question.id, outcome });
+        this.events.push({ type: "elicitation-ended", questionId: question.id, outcome });
         resolve(answer);
       };
       this.open.set(question.id, { question, settle });
