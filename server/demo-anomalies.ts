@@ -8,22 +8,25 @@ import { binOf } from "./services/metric-recorder";
 const DEMO_WORKFLOW = "Welcome a new teammate";
 const HOURS = 6;
 
+/** How many of the last minutes of the demo's latency history are the spike. */
+export const DEMO_SPIKE_MINUTES = 3;
+
 /**
- * Demo figures for the anomaly views of a fresh embedded install: six hours of per-minute run
- * latencies of one demo workflow (around 0.8 s, a little noise) ending in a few minutes near 5 s,
- * then one real evaluation by the watcher, which opens the alert from those figures like any other.
+ * The demo's latency history as rollup figures: six hours of per-minute run latencies of one
+ * workflow (around 0.8 s, a little noise, two to four runs a minute) ending in the last
+ * DEMO_SPIKE_MINUTES minutes near 5 s; oldest first, the last bucket starting `last - step`.
  */
-export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now()): Promise<void> {
-  const row = await findWorkflowOfTenantSlug(db, "demo", DEMO_WORKFLOW);
-  if (!row) return;
-  const step = watch.bucketMs;
-  const last = Math.floor(now / step) * step;
+export function demoAnomalyDeltas(
+  subject: { tenantId: string; workflowId: string },
+  step: number,
+  last: number,
+): RollupDelta[] {
   let seed = 7;
   const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
   const points = Math.floor((HOURS * 3_600_000) / step);
   const deltas: RollupDelta[] = [];
   for (let i = points; i >= 1; i--) {
-    const isSpike = i <= 3;
+    const isSpike = i <= DEMO_SPIKE_MINUTES;
     const count = 2 + Math.floor(random() * 3);
     const hist: number[] = [];
     let durationMs = 0;
@@ -35,9 +38,9 @@ export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now
       hist[bin]!++;
     }
     deltas.push({
-      tenantId: row.tenantId,
+      tenantId: subject.tenantId,
       source: "workflow",
-      subject: row.workflowId,
+      subject: subject.workflowId,
       bucketStart: new Date(last - i * step),
       count,
       errors: 0,
@@ -48,6 +51,19 @@ export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now
       hist,
     });
   }
-  await addToRollups(db, deltas);
+  return deltas;
+}
+
+/**
+ * Demo figures for the anomaly views of a fresh embedded install (`demoAnomalyDeltas`), then one
+ * real evaluation by the watcher, which opens the alert from those figures like any other.
+ * bench:anomaly scores the same figures as part of its recorded set.
+ */
+export async function seedDemoAnomalies(db: Db, watch: WatchDeps, now = Date.now()): Promise<void> {
+  const row = await findWorkflowOfTenantSlug(db, "demo", DEMO_WORKFLOW);
+  if (!row) return;
+  const step = watch.bucketMs;
+  const last = Math.floor(now / step) * step;
+  await addToRollups(db, demoAnomalyDeltas(row, step, last));
   await evaluateTenant(watch, row.tenantId, last);
 }
