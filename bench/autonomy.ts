@@ -10,7 +10,8 @@
  * - crossWriterPatternAccuracy / crossWriterTop3Recall (mean over writers, and the worst writer):
  *   leave one writer out. Each writer's tasks (bench/autonomy-corpus.ts: our dev set, extra tasks,
  *   each blind batch, and every engine/autonomy/corpus/<writer>.jsonl) are scored by models trained
- *   on all the other writers only, never on what the models were trained on; `writers` has each
+ *   on all the other writers only, never on what the models were trained on, with every decision
+ *   threshold also picked on the other writers only (trainTaskModels' inner cross-validation); `writers` has each
  *   one's figures, and noServerPrecision is the share of tasks needing no server that got none.
  * - devTop3Recall / devPatternAccuracy and the like: the same held-out figures for our own sets, as
  *   before (devTop3RecallPadded: the dev writer over the 10,000-entry catalog).
@@ -99,10 +100,12 @@ function crossWriter(
   const retrieval = buildDiscoveryIndex(entries, { model: null });
   const out: Record<string, Score & { paddedRecall: number }> = {};
   for (const held of Object.keys(writers)) {
-    const training = Object.entries(writers)
-      .filter(([writer]) => writer !== held)
-      .flatMap(([, tasks]) => tasks);
-    const models = trainTaskModels(training, retrieval);
+    const others = Object.entries(writers).filter(([writer]) => writer !== held);
+    const training = others.flatMap(([, tasks]) => tasks);
+    // The thresholds too are picked on the other writers only (an inner cross-validation).
+    const models = trainTaskModels(training, retrieval, {
+      writers: others.flatMap(([writer, tasks]) => tasks.map(() => writer)),
+    });
     const index = buildDiscoveryIndex(entries, { model: models.servers });
     const tasks = writers[held] as LabelledTask[];
     const paddedRecall =

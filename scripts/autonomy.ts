@@ -43,7 +43,9 @@ input: JSON lines {"task": "..."}
 function train(): number {
   const writers = loadWriters();
   const tasks = Object.values(writers).flat();
-  const models = trainTaskModels(tasks, buildDiscoveryIndex(builtinEntries(), { model: null }));
+  const models = trainTaskModels(tasks, buildDiscoveryIndex(builtinEntries(), { model: null }), {
+    writers: Object.entries(writers).flatMap(([writer, labelled]) => labelled.map(() => writer)),
+  });
   const folder = join(__dirname, "../engine/autonomy/models");
   writeFileSync(join(folder, "capabilities.json"), `${JSON.stringify(models.capabilities)}\n`);
   writeFileSync(join(folder, "patterns.json"), `${JSON.stringify(models.patterns)}\n`);
@@ -52,7 +54,8 @@ function train(): number {
     `trained on ${tasks.length} tasks from ${Object.keys(writers).length} writers: ` +
       `${Object.keys(models.capabilities.weights).length} capability, ` +
       `${Object.keys(models.patterns.weights).length} pattern and ` +
-      `${Object.keys(models.servers.weights).length} server features\n`,
+      `${Object.keys(models.servers.weights).length} server features; thresholds ` +
+      `${JSON.stringify({ ...models.capabilities.thresholds, ...models.servers.thresholds })}\n`,
   );
   return 0;
 }

@@ -32,10 +32,17 @@ const { COUNT_BLOCKERS, FUNCTION_WORDS, NUMBER_WORDS, UNITS, intentOfWord, isVer
 export type AnalyzerModels = { capabilities?: LinearModel; patterns?: LinearModel };
 
 /**
- * Probability at which the capability model's answer counts as a need. Chosen with the leave-
- * writers-out figures of bench:autonomy (crossWriterNoServerPrecision against top-3 recall).
+ * Probability at which the capability model's answer counts as a need, for a model that carries
+ * none: a trained model carries its own (`thresholds.needsCapability`), picked by trainTaskModels
+ * on its training writers only (train-task-models.ts).
  */
 export const NEEDS_CAPABILITY = 0.5;
+
+/** The probability at which a capability model's answer counts as a need. */
+export function needsCapabilityOf(model: LinearModel): number {
+  const learned = model.thresholds?.needsCapability;
+  return typeof learned === "number" && Number.isFinite(learned) ? learned : NEEDS_CAPABILITY;
+}
 
 const STRUCTURE_KINDS = Object.keys(STRUCTURE_PATTERN) as StructureKind[];
 
@@ -262,10 +269,11 @@ export function analyzeTask(text: string, models: AnalyzerModels = {}): TaskFeat
   const capabilities: Capability[] = [];
   const capabilityScores: Partial<Record<Capability, number>> = {};
   const labels: number[] = [];
+  const needs = needsCapabilityOf(capabilityModel);
   for (let k = 0; k < capabilityModel.labels.length; k++) {
     const p = need[k] as number;
     const capability = capabilityModel.labels[k] as Capability;
-    if (p < NEEDS_CAPABILITY || !CAPABILITIES.includes(capability)) continue;
+    if (p < needs || !CAPABILITIES.includes(capability)) continue;
     capabilities.push(capability);
     labels.push(k);
     capabilityScores[capability] = Number(p.toFixed(3));

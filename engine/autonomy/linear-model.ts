@@ -13,6 +13,11 @@ export type LinearModel = {
   bias: number[];
   /** feature → one weight per label (absent features weigh nothing). */
   weights: Record<string, number[]>;
+  /**
+   * Decision thresholds learned with the model on its training data only (train-task-models.ts):
+   * the capability model's `needsCapability`, the server model's `DiscoveryThresholds`.
+   */
+  thresholds?: Record<string, number>;
 };
 
 export type TrainingExample = { features: readonly string[]; labels: readonly string[] };

@@ -10,8 +10,8 @@ import type { Capability, TaskFeatures } from "./vocabulary";
  * description and tool descriptions, weighted in that order) in a BM25F index, and a task is a
  * query (its own words, synonyms, words for the entities it names and for the capabilities the
  * analyzer found). Nothing here is written for one server: an entry synced from a registry is found
- * by what it says it does. Below `MIN_SCORE` an entry counts as unrelated, so a task that needs no
- * tool gets no server.
+ * by what it says it does. Below a minimum score (learned with the server model, `DiscoveryThresholds`)
+ * an entry counts as unrelated, so a task that needs no tool gets no server.
  */
 
 /** A catalog entry as discovery needs it: server.json's name, title and description, plus tools and category. */
@@ -42,6 +42,8 @@ export type DiscoveryIndex = {
   firstByShortName: ReadonlyMap<string, number>;
   /** The learned server model, or null for retrieval alone. */
   model: LinearModel | null;
+  /** The model's learned thresholds (or those given when the index was built). */
+  thresholds: DiscoveryThresholds;
 };
 
 export type DiscoveredServer = {
@@ -73,28 +75,49 @@ export type DiscoverOptions = {
   serverBias?: Readonly<Record<string, number>>;
   /** Runner-up entries to return per chosen server (default 0). */
   alternatives?: number;
-  /** The learned probability a server needs to be listed (default MIN_PROBABILITY). */
-  minProbability?: number;
+  /** Overrides the index's thresholds (training tries candidate values with them). */
+  thresholds?: Partial<DiscoveryThresholds>;
 };
 
 /**
- * BM25 score below which an entry is unrelated to the task. Chosen on our own fixtures (tasks
- * needing no server: 95% below 7.5; the servers a task needs: 95% above 11.7) and checked on the
- * three corpus writers' tasks, which it was not chosen on (88% of needed servers above it).
+ * When discovery says a task needs a server, and which ones it lists and builds with. None of these
+ * is chosen by hand: `trainTaskModels` picks them on the training writers only (an inner
+ * cross-validation over those writers, train-task-models.ts) and stores them in the server model
+ * (`models/servers.json`, `thresholds`), so a writer held out by bench:autonomy never influenced
+ * them. The defaults below are used only by a model that carries none (a test's hand-made model).
  */
-export const MIN_SCORE = 9;
-/** The learned model's probability that a task needs any server at all, below which it needs none. */
-const NEEDS_SERVER = 0.5;
-/** …and it must rate at least one server this high. */
-const SURE_OF_ONE = 0.1;
-/** A server the learned model rates below this is not a candidate even when the task needs servers. */
-const MIN_PROBABILITY = 0.02;
-/**
- * A candidate the planner builds with scores at least this. Both thresholds were chosen on the
- * leave-one-writer-out figures (bench:autonomy): at 0.25 most tasks get exactly their servers,
- * while the candidates keep top-3 recall.
- */
-const PLANNED_SCORE = 0.25;
+export type DiscoveryThresholds = {
+  /** BM25 score below which an entry is unrelated to the task. */
+  minScore: number;
+  /** The learned model's probability that a task needs any server at all, below which it needs none. */
+  needsServer: number;
+  /** …and it must rate at least one server this high. */
+  sureOfOne: number;
+  /** A server the learned model rates below this is not a candidate even when the task needs servers. */
+  minProbability: number;
+  /** A candidate the planner builds with scores at least this. */
+  planned: number;
+};
+
+export const DEFAULT_THRESHOLDS: DiscoveryThresholds = {
+  minScore: 9,
+  needsServer: 0.5,
+  sureOfOne: 0.1,
+  minProbability: 0.02,
+  planned: 0.25,
+};
+
+/** The thresholds a learned server model carries, with the defaults for any it lacks. */
+export function thresholdsOf(model: LinearModel | null | undefined): DiscoveryThresholds {
+  const stored = model?.thresholds ?? {};
+  const out = { ...DEFAULT_THRESHOLDS };
+  for (const key of Object.keys(out) as (keyof DiscoveryThresholds)[]) {
+    const value = stored[key];
+    if (typeof value === "number" && Number.isFinite(value)) out[key] = value;
+  }
+  return out;
+}
+
 const MAX_SERVERS = 3;
 /** The raw score that reads as 0.5. */
 const SCORE_HALF = 9;
@@ -155,7 +178,7 @@ const stems = (text: string) => termsOf(text).map((t) => t.term);
  */
 export function buildDiscoveryIndex(
   entries: readonly CatalogEntryInput[],
-  options: { model?: LinearModel | null } = {},
+  options: { model?: LinearModel | null; thresholds?: Partial<DiscoveryThresholds> } = {},
 ): DiscoveryIndex {
   const indexed: IndexedEntry[] = entries.map((entry) => ({
     ...entry,
@@ -184,7 +207,8 @@ export function buildDiscoveryIndex(
       firstByShortName.set(entry.shortName, i);
   });
   const model = options.model === undefined ? SERVER_MODEL : options.model;
-  return { entries: indexed, text, capabilityTerms, firstByShortName, model };
+  const thresholds = { ...thresholdsOf(model), ...options.thresholds };
+  return { entries: indexed, text, capabilityTerms, firstByShortName, model, thresholds };
 }
 
 type QueryTerm = { weight: number };
@@ -234,8 +258,12 @@ let scratch = new Float64Array(0);
 
 type Retrieved = { doc: number; entry: IndexedEntry; raw: number };
 
-/** BM25 over the catalog: entries scoring at least MIN_SCORE, best first, one per short name. */
-function retrieve(index: DiscoveryIndex, query: ReadonlyMap<string, QueryTerm>): Retrieved[] {
+/** BM25 over the catalog: entries scoring at least `minScore`, best first. */
+function retrieve(
+  index: DiscoveryIndex,
+  query: ReadonlyMap<string, QueryTerm>,
+  minScore: number,
+): Retrieved[] {
   const weights = new Map<string, number>();
   for (const [term, { weight }] of query) weights.set(term, weight);
   if (scratch.length < index.entries.length) scratch = new Float64Array(index.entries.length);
@@ -247,7 +275,7 @@ function retrieve(index: DiscoveryIndex, query: ReadonlyMap<string, QueryTerm>):
   for (const doc of touched) {
     const raw = scores[doc] as number;
     const entry = index.entries[doc] as IndexedEntry;
-    if (raw >= MIN_SCORE)
+    if (raw >= minScore && raw > 0)
       ranked.push({ doc, entry, raw: raw + (entry.isBuiltin ? BUILTIN_BONUS : 0) });
   }
   return ranked.sort((a, b) => b.raw - a.raw || a.doc - b.doc);
@@ -275,7 +303,24 @@ export function serverCuesOf(
   index: DiscoveryIndex,
   features: Pick<TaskFeatures, "text" | "entities" | "capabilities" | "cues">,
 ): string[] {
-  return [...features.cues, ...retrievalCues(retrieve(index, queryOf(features)))];
+  return [
+    ...features.cues,
+    ...retrievalCues(retrieve(index, queryOf(features), index.thresholds.minScore)),
+  ];
+}
+
+/**
+ * Each catalog short name's best raw BM25 score for a task, however low (training reads these to
+ * learn the minimum score: train-task-models.ts).
+ */
+export function retrievalScores(
+  index: DiscoveryIndex,
+  features: Pick<TaskFeatures, "text" | "entities" | "capabilities">,
+): Map<string, number> {
+  const best = new Map<string, number>();
+  for (const { entry, raw } of retrieve(index, queryOf(features), 0))
+    if (!best.has(entry.shortName)) best.set(entry.shortName, raw);
+  return best;
 }
 
 /**
@@ -290,8 +335,11 @@ export function discoverServers(
   features: Pick<TaskFeatures, "text" | "entities" | "capabilities" | "cues">,
   options: DiscoverOptions = {},
 ): DiscoveryResult {
+  const limits = options.thresholds
+    ? { ...index.thresholds, ...options.thresholds }
+    : index.thresholds;
   const query = queryOf(features);
-  const ranked = retrieve(index, query);
+  const ranked = retrieve(index, query, limits.minScore);
   const bias = options.serverBias;
   const model = index.model;
   // short name → probability-like score and the entry that carries it
@@ -306,13 +354,12 @@ export function discoverServers(
         top = Math.max(top, p[i] as number);
     });
     const needsAny =
-      (p[model.labels.indexOf(ANY_SERVER)] ?? 0) >= NEEDS_SERVER && top >= SURE_OF_ONE;
+      (p[model.labels.indexOf(ANY_SERVER)] ?? 0) >= limits.needsServer && top >= limits.sureOfOne;
     model.labels.forEach((label, i) => {
       const doc = index.firstByShortName.get(label);
       if (!needsAny || doc === undefined || label === ANY_SERVER) return;
       const score = p[i] as number;
-      if (score >= (options.minProbability ?? MIN_PROBABILITY))
-        byName.set(label, { doc, score, learned: true });
+      if (score >= limits.minProbability) byName.set(label, { doc, score, learned: true });
     });
   }
   for (const r of ranked) {
@@ -353,7 +400,7 @@ export function discoverServers(
   candidates.sort(
     (a, b) => order(a) - order(b) || (ranks.get(a) as number) - (ranks.get(b) as number),
   );
-  const servers = candidates.filter((s) => s.score >= PLANNED_SCORE);
+  const servers = candidates.filter((s) => s.score >= limits.planned);
 
   // Per planned server, the next entries retrieval ranks for the same capability (look-alikes, rivals).
   const alternatives: DiscoveredServer[] = [];

@@ -11,6 +11,9 @@ import servers from "./models/servers.json";
  * - PATTERN_MODEL: multinomial logistic regression, task cues → workflow pattern;
  * - SERVER_MODEL: one logistic regression per catalog short name, plus ANY_SERVER ("does the task
  *   need any server at all?"), over task cues and what retrieval ranked first.
+ * Each model also carries the decision thresholds training picked for it on its training writers
+ * only (`thresholds`: when a capability counts as needed; when a task needs a server, which servers
+ * are listed and which are built with).
  * To teach the planner, add labelled tasks to the corpus and retrain; do not write rules.
  */
 export const CAPABILITY_MODEL = capabilities as LinearModel;
