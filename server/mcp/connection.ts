@@ -14,6 +14,7 @@ import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-clie
 import { McpToolError, toMcpToolError, toolResultError } from "./errors";
 import { createTransport, fingerprintOf, type LaunchSpec } from "./launch";
 import { openModernSession, type ModernSession } from "./modern-session";
+import { negotiateStdio, STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
 import { forgetEra } from "./protocol-era";
 import { ensureNpxPackage } from "./npx-install";
 import { checkTools, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
@@ -125,19 +126,52 @@ export class McpConnection {
         ...(signal ? { signal } : {}),
       });
     }
-    const transport = (this.options.createTransport ?? createTransport)(this.spec);
-    this.transport = transport;
+    const spec = this.spec;
+    this.transport = (this.options.createTransport ?? createTransport)(spec);
+    if (spec.transport === "stdio") {
+      (this.transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) =>
+        this.stderr.append(chunk.toString()),
+      );
+    }
+    try {
+      // A stdio server is asked its era on the started process (modern-stdio.ts): a 2026-07-28
+      // one is kept as a modern session, a 2025 one gets `initialize` over the same pipes.
+      const era =
+        spec.transport === "stdio" && !this.options.createTransport
+          ? await negotiateStdio(this.name, spec, this.transport as StdioClientTransport, {
+              ...(this.options.elicit ? { elicit: this.options.elicit } : {}),
+              signal,
+              probeTimeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, this.options.connectTimeoutMs),
+            })
+          : { era: "legacy" as const, transport: this.transport };
+      if (era.era === "modern") {
+        this.modern = era.session;
+        era.channel.onClose = () => this.handleClosed();
+      } else await this.initialize(era.transport, signal);
+    } catch (error) {
+      // Give a dying process a moment to flush its reason to stderr.
+      if (spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
+      forgetEra(fingerprintOf(spec)); // the next start asks the server again
+      const failure = toMcpToolError(error, {
+        server: this.name,
+        phase: "connect",
+        stderr: this.stderr.value,
+        ...(signal ? { signal } : {}),
+      });
+      await this.close();
+      throw failure;
+    }
+    this.connectMs = performance.now() - started;
+  }
+
+  /** The 2025-era handshake through the SDK's Client. */
+  private async initialize(transport: Transport, signal: AbortSignal | undefined): Promise<void> {
     // The SDK hands the version `initialize` agreed to transports that want it; keep it too.
     const setVersion = transport.setProtocolVersion?.bind(transport);
     transport.setProtocolVersion = (version: string) => {
       this.legacyVersion = version;
       setVersion?.(version);
     };
-    if (this.spec.transport === "stdio") {
-      (transport as StdioClientTransport).stderr?.on("data", (chunk: Buffer) =>
-        this.stderr.append(chunk.toString()),
-      );
-    }
     const client = new Client(
       { name: "maestro", version: "0.1.0" },
       { capabilities: this.options.elicit ? ELICITATION_CAPABILITIES : {} },
@@ -150,25 +184,10 @@ export class McpConnection {
     });
     if (this.options.elicit) answerElicitations(client, this.options.elicit);
     this.client = client;
-    try {
-      await client.connect(transport, {
-        timeout: this.options.connectTimeoutMs,
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      // Give a dying process a moment to flush its reason to stderr.
-      if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
-      forgetEra(fingerprintOf(this.spec)); // the next start asks the server again
-      const failure = toMcpToolError(error, {
-        server: this.name,
-        phase: "connect",
-        stderr: this.stderr.value,
-        ...(signal ? { signal } : {}),
-      });
-      await this.close();
-      throw failure;
-    }
-    this.connectMs = performance.now() - started;
+    await client.connect(transport, {
+      timeout: this.options.connectTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   private handleClosed() {

@@ -25,6 +25,17 @@ export type ModernEndpoint = {
   fetch: typeof fetch;
   /** What we tell the server we can do (`elicitation` when someone can answer). */
   capabilities: Record<string, unknown>;
+  /** Set for a stdio server (modern-stdio.ts): requests go over its pipes instead of `fetch`. */
+  channel?: ModernChannel;
+};
+
+/** A non-HTTP way to the server: sends one JSON-RPC request and resolves with its answer. */
+export type ModernChannel = {
+  request(
+    body: { id: number } & Record<string, unknown>,
+    onNotification: (notification: Notification) => void,
+    signal: AbortSignal,
+  ): Promise<{ status: number; message: unknown }>;
 };
 
 export type Progress = { progress?: number; total?: number; message?: string };
@@ -194,6 +205,11 @@ export async function exchange(
     });
   };
   try {
+    if (endpoint.channel) {
+      const { status, message } = await endpoint.channel.request(body, notified, local.signal);
+      const parsed = rpcResponse.safeParse(message);
+      return { status, message: parsed.success ? parsed.data : null };
+    }
     const response = await endpoint.fetch(endpoint.url, {
       method: "POST",
       headers,

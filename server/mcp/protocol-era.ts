@@ -13,7 +13,8 @@ import {
  * says (basic/transports/streamable-http, "Backward Compatibility"): send `server/discover` at
  * 2026-07-28; a discover result, or a recognized modern error, means a modern server; any other
  * answer (a 400 "not initialized", 404, 405, method not found) means a legacy one, which gets the
- * `initialize` handshake. The verdict is a property of the server, so it is cached per launch
+ * `initialize` handshake. Over stdio the same probe goes over the process's pipes
+ * (modern-stdio.ts), where a JSON-RPC error or no answer in time means a legacy server. The verdict is a property of the server, so it is cached per launch
  * spec (one installation's configuration) and reused by its later connections.
  */
 
@@ -97,6 +98,9 @@ export async function probeEra(
         : `the server refused the protocol probe: ${error.message}`,
     );
   }
+  // Over stdio (modern-stdio.ts) the answer is a JSON-RPC error such as "method not found".
+  if (error && endpoint.channel)
+    return { era: "legacy", reason: `server/discover answered ${error.code} ${error.message}` };
   return { era: "legacy", reason: `server/discover answered HTTP ${status}` };
 }
 

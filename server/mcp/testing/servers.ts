@@ -98,3 +98,16 @@ export function inspectorServerSpec(): LaunchSpec {
     env: baseChildEnv(),
   };
 }
+
+/** A 2026-07-28 server over stdio (v2 SDK); `legacy: "serve"` also answers `initialize`. */
+export function modernStdioServerSpec(options: { legacy?: "serve" } = {}): LaunchSpec {
+  return {
+    transport: "stdio",
+    command: process.execPath,
+    args: [
+      join(process.cwd(), "server/mcp/testing/modern-stdio-server.mjs"),
+      ...(options.legacy ? [`--legacy=${options.legacy}`] : []),
+    ],
+    env: baseChildEnv(),
+  };
+}
