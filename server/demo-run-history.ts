@@ -359,7 +359,7 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         output: record.output,
         error: record.error,
         approvals: record.approvals,
-        startedBy: run.trigger === "schedule" ? null : (owner?.id ?? null),
+        startedBy: owner?.id ?? null,
         trigger: run.trigger,
         createdAt: startedAt,
         startedAt,
