@@ -21,6 +21,7 @@ import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-clie
 import { InspectorEventLog } from "./inspector-events";
 import { InspectorQuestions } from "./inspector-questions";
 import { createTransport, type LaunchSpec } from "./launch";
+import { openStdioForClient, STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
 import { openModernTransport, type ModernClientTransport } from "./modern-transport";
 import { RecordingTransport } from "./recording-transport";
 import { checkTools, describeTool, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
@@ -103,7 +104,31 @@ export class InspectorSession {
         this.events.push({ type: "stderr", text: text.slice(-4000) });
       });
     }
-    const recording = new RecordingTransport(inner, (direction, message) =>
+    // A stdio server is asked its era on the started process, as the pool's connections do.
+    let wire: Transport = inner;
+    let modernVersion = modern?.protocolVersion ?? null;
+    if (this.spec.transport === "stdio" && !options.createTransport) {
+      try {
+        const opened = await openStdioForClient(
+          this.name,
+          this.spec,
+          inner as StdioClientTransport,
+          {
+            probeTimeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, options.connectTimeoutMs ?? 30_000),
+          },
+        );
+        wire = opened.transport;
+        modernVersion = opened.protocolVersion;
+      } catch (error) {
+        await this.close("the connection failed");
+        throw toMcpToolError(error, {
+          server: this.name,
+          phase: "connect",
+          stderr: this.stderr.value,
+        });
+      }
+    }
+    const recording = new RecordingTransport(wire, (direction, message) =>
       this.events.recordMessage(direction, message),
     );
     const setVersion = recording.setProtocolVersion.bind(recording);
@@ -144,7 +169,7 @@ export class InspectorSession {
     try {
       await client.connect(recording, { timeout: options.connectTimeoutMs ?? 30_000 });
       // A 2026-07-28 server: the initialize the client saw was answered by the transport.
-      if (modern) this.protocolVersion = modern.protocolVersion;
+      if (modernVersion) this.protocolVersion = modernVersion;
     } catch (error) {
       if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
       const failure = toMcpToolError(error, {

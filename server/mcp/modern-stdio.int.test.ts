@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { join } from "node:path";
 import { McpConnection } from "./connection";
+import { InspectorSession } from "./inspector-session";
 import { baseChildEnv, fingerprintOf } from "./launch";
 import { STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
 import { cachedEra } from "./protocol-era";
@@ -95,5 +96,22 @@ describe("protocol era over stdio", () => {
     await expect(connection.callTool("add", { a: 1, b: 1 })).rejects.toMatchObject({
       code: "SERVER_CRASHED",
     });
+  });
+
+  it("the tool runner's inspector session speaks 2026-07-28 to a 2026-07-28 stdio server too", async () => {
+    const session = new InspectorSession("modern-stdio", modernStdioServerSpec());
+    try {
+      await session.connect();
+      expect(session.describe()).toMatchObject({
+        protocolVersion: "2026-07-28",
+        server: { name: "modern-stdio-test" },
+      });
+      const outcome = await session.callTool("c1", "add", { a: 20, b: 22 });
+      expect(JSON.stringify(outcome)).toContain('"sum":42');
+      await vi.waitFor(() => expect(session.stderr.value).toMatch(/^seen tools\/call$/m));
+      expect(session.stderr.value).not.toMatch(/^seen initialize$/m);
+    } finally {
+      await session.close();
+    }
   });
 });

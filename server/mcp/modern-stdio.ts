@@ -5,6 +5,7 @@ import type { ElicitHandler } from "./elicitation";
 import { fingerprintOf, type LaunchSpec } from "./launch";
 import type { ModernChannel, ModernEndpoint } from "./modern-http";
 import { ModernSession } from "./modern-session";
+import { ModernClientTransport } from "./modern-transport";
 import { probeEra, rememberEra } from "./protocol-era";
 
 /**
@@ -148,7 +149,7 @@ export class StdioChannel implements ModernChannel {
 }
 
 export type StdioEra =
-  | { era: "modern"; session: ModernSession; channel: StdioChannel }
+  | { era: "modern"; session: ModernSession; channel: StdioChannel; endpoint: ModernEndpoint }
   | { era: "legacy"; transport: Transport };
 
 /**
@@ -180,7 +181,35 @@ export async function negotiateStdio(
     return {
       era: "modern",
       channel,
+      endpoint,
       session: new ModernSession(name, endpoint, verdict.discover, verdict.version, options.elicit),
     };
   return { era: "legacy", transport: channel.legacyTransport() };
+}
+
+/**
+ * For a client of our SDK (the inspector session): the started stdio process as a transport that
+ * speaks the era the process answered, a ModernClientTransport over its pipes for a 2026-07-28
+ * server (closing it ends the process), else the same pipes for `initialize`.
+ */
+export async function openStdioForClient(
+  name: string,
+  spec: Extract<LaunchSpec, { transport: "stdio" }>,
+  transport: StdioClientTransport,
+  options: { probeTimeoutMs?: number } = {},
+): Promise<{ transport: Transport; protocolVersion: string | null }> {
+  const era = await negotiateStdio(name, spec, transport, options);
+  if (era.era === "legacy") return { transport: era.transport, protocolVersion: null };
+  const modern = new ModernClientTransport(
+    era.endpoint,
+    era.session.discover,
+    era.session.protocolVersion,
+  );
+  const closeModern = modern.close.bind(modern);
+  modern.close = async () => {
+    await closeModern();
+    await transport.close();
+  };
+  era.channel.onClose = () => void modern.close();
+  return { transport: modern, protocolVersion: era.session.protocolVersion };
 }
