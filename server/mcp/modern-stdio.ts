@@ -113,6 +113,7 @@ export class StdioChannel implements ModernChannel {
     };
     let rejectAbort: (error: Error) => void = () => {};
     const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
+    aborted.catch(() => {}); // seen by the race below; an abort before it is not unhandled
     signal.addEventListener("abort", abort, { once: true });
     if (signal.aborted) abort();
     try {
@@ -122,6 +123,7 @@ export class StdioChannel implements ModernChannel {
       return { status: 200, message };
     } finally {
       signal.removeEventListener("abort", abort);
+      this.pending.delete(body.id); // answered, abandoned, or never sent
     }
   }
 
