@@ -10,9 +10,10 @@
  * - predictUs: CPU microseconds per prediction over a replayed history (median of 5 passes).
  * Generators: "development" (engine/learning/replay/generate-histories.ts, the model was built
  * against it) and "held-out" (generate-held-out.ts, written first from the issue alone and never
- * tuned on). `worst` takes the worse figure of the two for each target. `recorded.demo`: the
- * demo's own month of runs (server/demo-run-history.ts, the code that seeds a fresh install with
- * it), six workflows of very different kinds, about 280 runs a seed; reported apart, not in `worst`. `floor` per generator:
+ * tuned on). `worst` takes the worse figure of the two for each target. `generated.demo`: the
+ * demo's seeded month of runs (server/demo-run-history.ts, the code that seeds a fresh install with
+ * it: generated, not runs the app recorded), six workflows of very different kinds, about 280 runs
+ * a seed; reported apart, not in `worst`. `floor` per generator:
  * the two duration figures of oracles that know the generator's law for each run
  * (replay/error-floors.ts): `median` says the true median, `bestPoint` the point with the
  * smallest median percentage error (below the median: the error is asymmetric). No predictor can
@@ -107,7 +108,7 @@ function main() {
   };
   // Recorded histories, reported apart from the generators (not in `worst`): the demo's month of
   // runs (server/demo-run-history.ts, the same code that seeds it), drawn with each seed.
-  const recorded = { demo: figuresOf(seeds.map(demoReplayHistory)) };
+  const generated = { demo: figuresOf(seeds.map(demoReplayHistory)) };
   const all = Object.values(generators);
   type Figure = Exclude<keyof (typeof all)[number], "floor">;
   const max = (k: Figure) => Math.max(...all.map((g) => g[k]));
@@ -129,7 +130,7 @@ function main() {
         predictUs: max("predictUs"),
       },
       generators,
-      recorded,
+      generated,
     })}\n`,
   );
 }
