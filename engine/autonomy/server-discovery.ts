@@ -81,10 +81,10 @@ export type DiscoverOptions = {
 
 /**
  * When discovery says a task needs a server, and which ones it lists and builds with. None of these
- * is chosen by hand: `trainTaskModels` picks them on the training writers only (an inner
- * cross-validation over those writers, train-task-models.ts) and stores them in the server model
- * (`models/servers.json`, `thresholds`), so a writer held out by bench:autonomy never influenced
- * them. The defaults below are used only by a model that carries none (a test's hand-made model).
+ * but `minScore` is chosen by hand: `trainTaskModels` picks them on the training writers only (an
+ * inner cross-validation over those writers, train-task-models.ts) and stores them in the server
+ * model (`models/servers.json`, `thresholds`), so a writer held out by bench:autonomy never
+ * influenced them. The other defaults below are used only by a model that carries none.
  */
 export type DiscoveryThresholds = {
   /** BM25 score below which an entry is unrelated to the task. */
@@ -100,6 +100,12 @@ export type DiscoveryThresholds = {
 };
 
 export const DEFAULT_THRESHOLDS: DiscoveryThresholds = {
+  /**
+   * Not learned: it gates the entries the learned model does not know (a tenant's imports, a
+   * registry's), and the labelled corpus names built-in servers only, which the model judges.
+   * Set on our own dev fixtures (tasks needing no server: 95 % below 7.5; the servers a task
+   * needs: 95 % above 11.7), so the dev writer's held-out figures are not free of it.
+   */
   minScore: 9,
   needsServer: 0.5,
   sureOfOne: 0.1,
@@ -307,20 +313,6 @@ export function serverCuesOf(
     ...features.cues,
     ...retrievalCues(retrieve(index, queryOf(features), index.thresholds.minScore)),
   ];
-}
-
-/**
- * Each catalog short name's best raw BM25 score for a task, however low (training reads these to
- * learn the minimum score: train-task-models.ts).
- */
-export function retrievalScores(
-  index: DiscoveryIndex,
-  features: Pick<TaskFeatures, "text" | "entities" | "capabilities">,
-): Map<string, number> {
-  const best = new Map<string, number>();
-  for (const { entry, raw } of retrieve(index, queryOf(features), 0))
-    if (!best.has(entry.shortName)) best.set(entry.shortName, raw);
-  return best;
 }
 
 /**

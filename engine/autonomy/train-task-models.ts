@@ -4,7 +4,6 @@ import { analyzeTask, NEEDS_CAPABILITY } from "./analyze-task";
 import {
   DEFAULT_THRESHOLDS,
   discoverServers,
-  retrievalScores,
   serverCuesOf,
   type DiscoveryIndex,
   type DiscoveryThresholds,
@@ -37,7 +36,6 @@ const grid = (from: number, to: number, step: number) =>
     Number((from + i * step).toFixed(4)),
   );
 const NEEDS_CAPABILITY_GRID = grid(0.2, 0.8, 0.05);
-const MIN_SCORE_GRID = grid(4, 16, 0.5);
 const NEEDS_SERVER_GRID = grid(0.3, 0.9, 0.1);
 const SURE_OF_ONE_GRID = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3];
 const MIN_PROBABILITY_GRID = [0.005, 0.01, 0.02, 0.05];
@@ -117,12 +115,10 @@ function best<T>(values: readonly T[], scoreOf: (value: T) => number): T {
 }
 
 /**
- * Picks every decision threshold by cross-validation over the training tasks alone: in each inner
+ * Picks the decision thresholds by cross-validation over the training tasks alone: in each inner
  * fold, models trained on the other folds' writers read the fold's tasks, and each threshold is the
  * grid value that does best on those held-out reads, pooled over the folds:
  * - needsCapability: micro-F1 of the capabilities the task's servers stand for;
- * - minScore: balanced accuracy of retrieval alone (tasks needing no server score below it, the
- *   servers a task needs score at or above it);
  * - needsServer, sureOfOne, minProbability: top-3 recall of the servers a task needs plus the share
  *   of tasks needing no server that get none (the two figures bench:autonomy reports);
  * - planned: mean F1 between the servers the planner builds with and those the task needs.
@@ -167,26 +163,10 @@ function pickThresholds(
     patterns: base.patterns,
   }));
 
-  // minScore: retrieval alone over the held-out tasks as the fold's models analyse them.
-  const retrievalOnly: DiscoveryIndex = { ...index, model: null };
-  const noneBest: number[] = [];
-  const needed: number[] = [];
-  folds.forEach((fold, f) => {
-    for (const i of fold) {
-      const labelled = tasks[i] as LabelledTask;
-      const scores = retrievalScores(
-        retrievalOnly,
-        analyzeTask(labelled.task, calibrated[f] as Base),
-      );
-      if (labelled.servers.length === 0) noneBest.push(Math.max(0, ...scores.values()));
-      for (const server of labelled.servers) needed.push(scores.get(server) ?? 0);
-    }
-  });
-  const minScore = best(MIN_SCORE_GRID, (t) => {
-    const quiet = noneBest.length ? noneBest.filter((s) => s < t).length / noneBest.length : 1;
-    const found = needed.length ? needed.filter((s) => s >= t).length / needed.length : 1;
-    return quiet + found;
-  });
+  // minScore is not learned here: it gates the catalog entries the server model does not know
+  // (a tenant's imports, a registry's), and every labelled task names built-in servers, which
+  // the model judges, so the corpus cannot say where it belongs (see DEFAULT_THRESHOLDS).
+  const minScore = DEFAULT_THRESHOLDS.minScore;
 
   // The server model's thresholds: every held-out task discovered under each candidate.
   const held = folds.flatMap((fold, f) => {
