@@ -51,13 +51,9 @@ const toQuestion = (row: {
   };
 };
 
-/** Open questions of the tenant's running runs, newest first (at most `limit`). */
-export async function listOpenQuestions(
-  db: Db,
-  tenantId: string,
-  limit = 100,
-): Promise<OpenQuestion[]> {
-  const rows = await db
+/** step.elicitation events with their run's workflow name: what both readers filter. */
+const questionRows = (db: Db) =>
+  db
     .select({
       runId: runEvents.runId,
       workflowName: workflows.name,
@@ -66,7 +62,15 @@ export async function listOpenQuestions(
     })
     .from(runEvents)
     .innerJoin(runs, eq(runs.id, runEvents.runId))
-    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId));
+
+/** Open questions of the tenant's running runs, newest first (at most `limit`). */
+export async function listOpenQuestions(
+  db: Db,
+  tenantId: string,
+  limit = 100,
+): Promise<OpenQuestion[]> {
+  const rows = await questionRows(db)
     .where(
       and(
         eq(runs.tenantId, tenantId),
@@ -87,16 +91,7 @@ export async function findOpenQuestion(
   runId: string,
   key: string,
 ): Promise<OpenQuestion | undefined> {
-  const [row] = await db
-    .select({
-      runId: runEvents.runId,
-      workflowName: workflows.name,
-      payload: runEvents.payload,
-      at: runEvents.at,
-    })
-    .from(runEvents)
-    .innerJoin(runs, eq(runs.id, runEvents.runId))
-    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+  const [row] = await questionRows(db)
     .where(
       and(
         eq(runEvents.tenantId, tenantId),
