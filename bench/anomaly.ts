@@ -20,7 +20,8 @@
  *   demo's month of runs as the watcher's workflow and tenant series, and the demo's latency spike),
  *   judged as the watcher judges them (`detectOn`) and labelled from how the history was made; never
  *   used to choose anything. Precision and recall over all of it and for the app's own seed, events
- *   detected per label and flags per watched metric.
+ *   detected per label and flags per watched metric; `labelsInOpening` counts labels left out
+ *   because they end before a series' first point that can be judged.
  * - sealed: generators nobody who changes the detectors has looked at (`SEALED`), with the shipped
  *   defaults: precision and recall on data that could not have been fitted.
  *   npx tsx bench/anomaly.ts [--seed=1]
@@ -174,6 +175,7 @@ function scoreRecorded() {
     series: set.length,
     points: set.reduce((sum, s) => sum + s.points.length, 0),
     events: all.events,
+    labelsInOpening: set.reduce((sum, s) => sum + s.labelsInOpening.length, 0),
     flagged: all.flagged,
     precision: round(all.precision),
     recall: round(all.recall),
