@@ -12,6 +12,13 @@ export {
   type DetectOptions,
 } from "./detectors";
 export { KIND_PROFILES, thresholdFor } from "./kind-profiles";
+export {
+  detectRunTotals,
+  forecastRunTotals,
+  type RunTotalPoint,
+  type RunTotalsOptions,
+  type RunTotalsReport,
+} from "./run-totals";
 export { detectSeasonality, type SeasonalProfile } from "./seasonality";
 export {
   fitForecast,

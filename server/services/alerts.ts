@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ALERT_SEVERITIES, ALERT_STATUSES, type AlertAction } from "@/db/schema";
-import { forecastSeries } from "@/engine/anomaly/forecast";
 import { AppError, notFound } from "@/engine/errors";
 import * as repo from "@/server/repositories/alerts";
 import { findRollups } from "@/server/repositories/metric-rollups";
@@ -14,6 +13,7 @@ import type { TenantContext } from "./context";
 import {
   detectOn,
   findWatchedMetric,
+  forecastOn,
   pointsOf,
   resolutionMs,
   WATCHED_METRICS,
@@ -102,9 +102,7 @@ export async function getAlert(ctx: TenantContext, id: string, bucketMs: number,
   const points = pointsOf(m, rows, step, from, until);
   const settings = await repo.findAnomalySettings(ctx.db, ctx.tenant.id);
   const detection = detectOn(m, points, rows, step, settings);
-  // Clipped to the values the metric can take, as the band is (a rate stays in 0..1, a latency ≥ 0).
-  const forecast =
-    points.length >= 10 ? forecastSeries(points, FORECAST_POINTS, { kind: m.kind }) : [];
+  const forecast = forecastOn(m, points, rows, step, detection, FORECAST_POINTS);
   return {
     alert,
     acknowledgedByName: await nameOf(ctx, alert.acknowledgedBy),

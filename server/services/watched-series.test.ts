@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import type { RollupRow } from "@/server/repositories/metric-rollups";
 import { signWebhook } from "./alert-webhooks";
 import { binOf, quantileOfHist } from "./metric-recorder";
-import { findWatchedMetric, formatMetricValue, pointsOf } from "./watched-series";
+import { createRandom } from "@/engine/anomaly/generate-series";
+import {
+  detectOn,
+  findWatchedMetric,
+  forecastOn,
+  formatMetricValue,
+  pointsOf,
+} from "./watched-series";
 
 const row = (at: number, fields: Partial<RollupRow>): RollupRow => ({
   tenantId: "t",
@@ -57,6 +64,94 @@ describe("watched series", () => {
     expect(formatMetricValue({ unit: "ms" }, 2340.4)).toBe("2,340 ms");
     expect(formatMetricValue({ unit: "ratio" }, 0.041)).toBe("4.1 %");
     expect(formatMetricValue({ unit: "usd" }, 0.01234)).toBe("$0.0123");
+  });
+});
+
+describe("a sparse tenant's cost and tokens per hour, as the watcher judges them", () => {
+  const HOUR = 3_600_000;
+  const HOURS = 28 * 24;
+  /**
+   * Tenant rollups of an LLM workflow run about once every five hours (a run's minute bucket:
+   * 1,800 tokens ±25 % at $0.4 per million), with `extra` runs added to one hour.
+   */
+  function tenantRows(seed: number, extra?: { hour: number; runs: number }) {
+    const random = createRandom(seed);
+    const rows: RollupRow[] = [];
+    for (let h = 0; h < HOURS; h++) {
+      const runs = (random.next() < 0.2 ? 1 : 0) + (extra?.hour === h ? extra.runs : 0);
+      for (let r = 0; r < runs; r++) {
+        const tokens = Math.round(1_800 * Math.exp(0.25 * random.normal()));
+        rows.push(
+          row(h * HOUR + (r % 60) * 60_000, {
+            source: "tenant",
+            subject: "",
+            count: 1,
+            tokens,
+            costUsd: tokens * 0.4e-6,
+          }),
+        );
+      }
+    }
+    return rows;
+  }
+  const judge = (metric: string, rows: RollupRow[]) => {
+    const m = findWatchedMetric(metric)!;
+    const points = pointsOf(m, rows, HOUR, 0, HOURS * HOUR);
+    return { m, points, detection: detectOn(m, points, rows, HOUR, undefined) };
+  };
+
+  it("an hour holding one ordinary run is not flagged, though most hours hold none", () => {
+    for (const seed of [1, 2, 3]) {
+      const rows = tenantRows(seed);
+      for (const metric of ["tenant.cost_per_hour", "tenant.tokens_per_hour"]) {
+        const { points, detection } = judge(metric, rows);
+        expect(points.filter(([, v]) => v === 0).length).toBeGreaterThan(HOURS / 2);
+        expect(detection.anomalies).toEqual([]);
+      }
+    }
+  });
+
+  it("a flood of runs in one hour is flagged there, with a reason that names the runs", () => {
+    const rows = tenantRows(2, { hour: 600, runs: 40 });
+    const { detection } = judge("tenant.cost_per_hour", rows);
+    expect(detection.anomalies.map((a) => a.at)).toEqual([600 * HOUR]);
+    const [flood] = detection.anomalies;
+    expect(flood!.direction).toBe("up");
+    expect(flood!.value).toBeGreaterThan(flood!.band[1]);
+    expect(flood!.reason).toMatch(/^cost per hour \$0\.\d+: runs per hour 4\d/);
+  });
+
+  it("the alert page's band and forecast read the same parts: ordinary hours inside, a forecast about the usual cost", () => {
+    const rows = tenantRows(3);
+    const { m, points, detection } = judge("tenant.cost_per_hour", rows);
+    points.forEach(([, value], i) => {
+      expect(value).toBeGreaterThanOrEqual(detection.band[i]!.low);
+      expect(value).toBeLessThanOrEqual(detection.band[i]!.high);
+    });
+    const forecast = forecastOn(m, points, rows, HOUR, detection, 24);
+    expect(forecast).toHaveLength(24);
+    const mean = points.reduce((sum, [, v]) => sum + v, 0) / points.length;
+    for (const f of forecast) {
+      expect(f.value).toBeGreaterThan(mean / 3);
+      expect(f.value).toBeLessThan(mean * 3);
+      expect(f.high).toBeGreaterThan(f.value);
+    }
+  });
+
+  it("failures jumping in a workflow's runs are still flagged (its failure rate per minute)", () => {
+    const random = createRandom(5);
+    const rows: RollupRow[] = [];
+    for (let minute = 0; minute < 200; minute++) {
+      const rate = minute >= 180 ? 0.6 : 0.03;
+      let errors = 0;
+      for (let r = 0; r < 20; r++) if (random.next() < rate) errors++;
+      rows.push(row(minute * 60_000, { count: 20, errors }));
+    }
+    const m = findWatchedMetric("workflow.failure_rate")!;
+    const points = pointsOf(m, rows, 60_000, 0, 200 * 60_000);
+    const flagged = detectOn(m, points, rows, 60_000, undefined).anomalies;
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.every((a) => a.at >= 180 * 60_000 && a.direction === "up")).toBe(true);
   });
 });
 

@@ -1,5 +1,12 @@
 import type { RollupSource } from "@/db/schema";
-import { detectAnomalies } from "@/engine/anomaly/detect-anomalies";
+import { detectAnomalies, type AnomalyReport } from "@/engine/anomaly/detect-anomalies";
+import { forecastSeries, type ForecastPoint } from "@/engine/anomaly/forecast";
+import {
+  detectRunTotals,
+  forecastRunTotals,
+  type RunTotalPoint,
+  type RunTotalsReport,
+} from "@/engine/anomaly/run-totals";
 import type { MetricPoint, SeriesKind } from "@/engine/anomaly/types";
 import type { AnomalySettingsRow } from "@/server/repositories/alerts";
 import type { RollupFigures, RollupRow } from "@/server/repositories/metric-rollups";
@@ -23,6 +30,12 @@ export interface WatchedMetric {
    * cost is good news, and the way back after a spell must count as calm), "both" for volumes.
    */
   alertOn: "up" | "both";
+  /**
+   * The point is a sum of per-run amounts over the period's runs (tokens or cost per hour): judged
+   * as the runs it held and the amount per run, each by its own law (engine/anomaly/run-totals.ts),
+   * since one ordinary run in a mostly empty hour is not a spike.
+   */
+  sumOfRuns?: true;
   value(a: RollupFigures): number | null;
 }
 
@@ -137,6 +150,7 @@ export const WATCHED_METRICS: WatchedMetric[] = [
     windowPoints: 24 * 28,
     emptyIsZero: true,
     alertOn: "both",
+    sumOfRuns: true,
     value: (a) => a.tokens,
   },
   {
@@ -149,6 +163,7 @@ export const WATCHED_METRICS: WatchedMetric[] = [
     windowPoints: 24 * 28,
     emptyIsZero: true,
     alertOn: "up",
+    sumOfRuns: true,
     value: (a) => a.costUsd,
   },
   {
@@ -285,6 +300,20 @@ export function formatMetricValue(m: Pick<WatchedMetric, "unit">, value: number)
   }
 }
 
+/** A sum-of-runs series' points with the runs each period held (read from the same rollups). */
+function runTotalsOf(
+  points: readonly MetricPoint[],
+  rows: readonly RollupRow[],
+  step: number,
+): RunTotalPoint[] {
+  const runs = new Map<number, number>();
+  for (const row of rows) {
+    const at = Math.floor(row.bucketStart.getTime() / step) * step;
+    runs.set(at, (runs.get(at) ?? 0) + row.count);
+  }
+  return points.map(([at, total]) => ({ at, runs: runs.get(at) ?? 0, total }));
+}
+
 /**
  * The detectors on a watched series with the tenant's sensitivity for it, as the watcher judges it
  * and the alert page draws it (so the page flags the points the alerts came from).
@@ -295,12 +324,37 @@ export function detectOn(
   rows: readonly RollupRow[],
   step: number,
   settings: Pick<AnomalySettingsRow, "sensitivity" | "metricSensitivity"> | undefined,
-) {
+): AnomalyReport & Partial<Pick<RunTotalsReport, "perRun">> {
   const sensitivity = settings?.metricSensitivity[m.metric] ?? settings?.sensitivity ?? "medium";
+  if (m.sumOfRuns)
+    return detectRunTotals(runTotalsOf(points, rows, step), {
+      sensitivity,
+      label: m.label.toLowerCase(),
+      formatValue: (value) => formatMetricValue(m, value),
+    });
   return detectAnomalies(points, {
     kind: m.kind,
     sensitivity,
     minScale: noiseFloorOf(m, rows, step),
     label: m.label,
   });
+}
+
+/**
+ * The alert page's forecast of a watched series, read the way `detectOn` judges it: a sum of runs
+ * as the run count's forecast times the per-run amount's band.
+ */
+export function forecastOn(
+  m: WatchedMetric,
+  points: MetricPoint[],
+  rows: readonly RollupRow[],
+  step: number,
+  detection: ReturnType<typeof detectOn>,
+  horizon: number,
+): ForecastPoint[] {
+  if (points.length < 10) return [];
+  if (m.sumOfRuns)
+    return forecastRunTotals(runTotalsOf(points, rows, step), horizon, detection.perRun ?? null);
+  // Clipped to the values the metric can take, as the band is (a rate stays in 0..1, a latency ≥ 0).
+  return forecastSeries(points, horizon, { kind: m.kind });
 }
