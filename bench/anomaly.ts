@@ -34,7 +34,6 @@ import { scoreDetections, summarizeScores } from "../engine/anomaly/score-detect
 import * as bizGenerator from "../engine/anomaly/__fixtures__/generators/biz";
 import * as labGenerator from "../engine/anomaly/__fixtures__/generators/lab";
 import * as opsGenerator from "../engine/anomaly/__fixtures__/generators/ops";
-import * as mediaGenerator from "../engine/anomaly/__fixtures__/generators/media";
 import * as plantGenerator from "../engine/anomaly/__fixtures__/generators/plant";
 import type { LabelledSeries } from "../engine/anomaly/generate-series";
 import { flaggedOn, recordedSet } from "./anomaly-recorded";
@@ -54,7 +53,6 @@ const GENERATORS: Record<string, (seed: number) => Omit<LabelledSeries, "family"
  */
 const SEALED: Record<string, (seed: number) => Omit<LabelledSeries, "family">[]> = {
   plant: plantGenerator.generateSeries,
-  media: mediaGenerator.generateSeries,
 };
 const GENERATOR_SEEDS = [1, 2, 3];
 /** The grid the leave-one-generator-out folds choose from; the defaults sit on it. */

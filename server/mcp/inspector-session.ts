@@ -107,6 +107,8 @@ export class InspectorSession {
     // A stdio server is asked its era on the started process, as the pool's connections do.
     let wire: Transport = inner;
     let modernVersion = modern?.protocolVersion ?? null;
+    let lateModern:
+      (() => Promise<{ transport: Transport; protocolVersion: string } | null>) | null = null;
     if (this.spec.transport === "stdio" && !options.createTransport) {
       try {
         const opened = await openStdioForClient(
@@ -115,10 +117,12 @@ export class InspectorSession {
           inner as StdioClientTransport,
           {
             probeTimeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, options.connectTimeoutMs ?? 30_000),
+            lateAnswerMs: options.connectTimeoutMs ?? 30_000,
           },
         );
         wire = opened.transport;
         modernVersion = opened.protocolVersion;
+        lateModern = opened.lateModern;
       } catch (error) {
         await this.close("the connection failed");
         throw toMcpToolError(error, {
@@ -128,6 +132,35 @@ export class InspectorSession {
         });
       }
     }
+    try {
+      try {
+        await this.attach(wire, modernVersion, options);
+      } catch (error) {
+        // A 2026-07-28 stdio server slow to start refused `initialize`, and answered the probe late.
+        const late = await lateModern?.();
+        if (!late) throw error;
+        await this.attach(late.transport, late.protocolVersion, options);
+      }
+    } catch (error) {
+      if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
+      const failure = toMcpToolError(error, {
+        server: this.name,
+        phase: "connect",
+        stderr: this.stderr.value,
+      });
+      // Keep the transport's own error for the caller that describes URL failures.
+      (failure as { cause?: unknown }).cause = error;
+      await this.close("the connection failed");
+      throw failure;
+    }
+  }
+
+  /** A client of our SDK on `wire`, recording every message; `initialize` is answered over it. */
+  private async attach(
+    wire: Transport,
+    modernVersion: string | null,
+    options: SessionOptions,
+  ): Promise<void> {
     const recording = new RecordingTransport(wire, (direction, message) =>
       this.events.recordMessage(direction, message),
     );
@@ -143,7 +176,9 @@ export class InspectorSession {
     );
     answerElicitations(client, this.questions.ask);
     client.onerror = () => {};
-    client.onclose = () => this.markClosed("the server closed the connection");
+    client.onclose = () => {
+      if (this.client === client) this.markClosed("the server closed the connection");
+    };
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       this.events.push({
         type: "log",
@@ -168,20 +203,12 @@ export class InspectorSession {
     this.client = client;
     try {
       await client.connect(recording, { timeout: options.connectTimeoutMs ?? 30_000 });
-      // A 2026-07-28 server: the initialize the client saw was answered by the transport.
-      if (modernVersion) this.protocolVersion = modernVersion;
     } catch (error) {
-      if (this.spec.transport === "stdio") await new Promise((resolve) => setTimeout(resolve, 50));
-      const failure = toMcpToolError(error, {
-        server: this.name,
-        phase: "connect",
-        stderr: this.stderr.value,
-      });
-      // Keep the transport's own error for the caller that describes URL failures.
-      (failure as { cause?: unknown }).cause = error;
-      await this.close("the connection failed");
-      throw failure;
+      this.client = null; // its close is not the session's
+      throw error;
     }
+    // A 2026-07-28 server: the initialize the client saw was answered by the transport.
+    if (modernVersion) this.protocolVersion = modernVersion;
   }
 
   /** The server's process id (stdio), for tests and diagnostics. */

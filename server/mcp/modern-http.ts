@@ -50,9 +50,11 @@ export type PostOptions = {
   extraHeaders?: Record<string, string>;
   /** Every notification the answer's event stream carries (progress, log messages), as sent. */
   onNotification?: (notification: Notification) => void;
+  /** The JSON-RPC id to send (newRequestId()), for a caller that must know it: a listen stream. */
+  requestId?: number;
 };
 
-type Notification = { method: string; params?: Record<string, unknown> };
+export type Notification = { method: string; params?: Record<string, unknown> };
 
 const rpcError = z.object({
   code: z.number().int(),
@@ -77,6 +79,11 @@ export function encodeHeaderValue(value: string): string {
 }
 
 let nextId = 1;
+
+/** A fresh JSON-RPC id for a request of ours (ids are unique in the process). */
+export function newRequestId(): number {
+  return nextId++;
+}
 
 function envelope(endpoint: ModernEndpoint, version: string): Record<string, unknown> {
   return {
@@ -159,7 +166,7 @@ export async function exchange(
   params: Record<string, unknown>,
   options: PostOptions & { version?: string },
 ): Promise<{ status: number; message: RpcResponse | null }> {
-  const id = nextId++;
+  const id = options.requestId ?? nextId++;
   const version = options.version ?? MODERN_PROTOCOL_VERSION;
   const given = params._meta && typeof params._meta === "object" ? params._meta : {};
   const meta: Record<string, unknown> = { ...given, ...envelope(endpoint, version) };
@@ -182,7 +189,12 @@ export async function exchange(
     why ??= reason;
     local.abort();
   };
-  let idle = setTimeout(() => stop("timeout"), options.timeoutMs);
+  // An endless timeout (a listen stream) arms no timer: setTimeout would fire at once.
+  const arm = () =>
+    Number.isFinite(options.timeoutMs)
+      ? setTimeout(() => stop("timeout"), options.timeoutMs)
+      : undefined;
+  let idle = arm();
   const total = options.maxTotalTimeoutMs
     ? setTimeout(() => stop("total"), options.maxTotalTimeoutMs)
     : null;
@@ -197,7 +209,7 @@ export async function exchange(
   const progress = (p: Record<string, unknown>) => {
     if (p.progressToken !== id) return;
     clearTimeout(idle);
-    idle = setTimeout(() => stop("timeout"), options.timeoutMs);
+    idle = arm();
     options.onProgress?.({
       ...(typeof p.progress === "number" ? { progress: p.progress } : {}),
       ...(typeof p.total === "number" ? { total: p.total } : {}),

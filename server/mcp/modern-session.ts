@@ -1,6 +1,7 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import {
+  checkElicitationAnswer,
   ElicitationRefusedError,
   parseElicitationRequest,
   type ElicitHandler,
@@ -8,6 +9,7 @@ import {
 import { McpToolError } from "./errors";
 import { authorizedFetch, fingerprintOf, type LaunchSpec } from "./launch";
 import { encodeHeaderValue, post, type ModernEndpoint, type PostOptions } from "./modern-http";
+import { ModernListener } from "./modern-listen";
 import { cachedEra, probeEra, rememberEra, type DiscoverInfo } from "./protocol-era";
 
 /**
@@ -15,7 +17,9 @@ import { cachedEra, probeEra, rememberEra, type DiscoverInfo } from "./protocol-
  * discover result standing in for what `initialize` told us. A tools/call answered with
  * `input_required` (the revision's multi round-trip requests) is answered here: each elicitation
  * goes to the ElicitHandler the connection was given, and the call is sent again with the answers
- * and the server's opaque `requestState`, at most MAX_INPUT_ROUNDS times.
+ * and the server's opaque `requestState`, at most MAX_INPUT_ROUNDS times. An answer goes out only
+ * once it fits the question (checkElicitationAnswer, as a 2025 answer does). `watchTools` keeps a
+ * `subscriptions/listen` stream open for tool list changes when the server offers them.
  */
 
 export const MAX_INPUT_ROUNDS = 8;
@@ -113,6 +117,7 @@ export function withElicitationId(key: string, params: unknown): unknown {
 
 export class ModernSession {
   private readonly inFlight = new Set<AbortController>();
+  private listener: ModernListener | null = null;
   private isClosed = false;
 
   constructor(
@@ -129,6 +134,33 @@ export class ModernSession {
 
   get capabilities() {
     return this.discover.capabilities;
+  }
+
+  /**
+   * Listens for `notifications/tools/list_changed` when the server says it sends them
+   * (capabilities.tools.listChanged); `onChange` also hears a stream lost, when changes may have
+   * been missed. Not awaited by anyone: the first listing does not wait for the stream.
+   */
+  watchTools(onChange: () => void): void {
+    if (this.listener || this.isClosed) return;
+    const tools = this.discover.capabilities.tools as { listChanged?: unknown } | undefined;
+    if (tools?.listChanged !== true) return;
+    this.listener = new ModernListener(
+      this.endpoint,
+      this.protocolVersion,
+      (n) => {
+        if (n.method === "notifications/tools/list_changed") onChange();
+      },
+      onChange,
+    );
+    this.listener.listen({ toolsListChanged: true }).catch(() => {
+      // Refused or unacknowledged: the tool list's own freshness (ttlMs) is all there is.
+    });
+  }
+
+  /** Whether a listen stream acknowledged tool list changes: the listing then stays until one comes. */
+  get watchingTools(): boolean {
+    return this.listener?.acknowledged?.toolsListChanged === true;
   }
 
   /** One request; close() aborts the ones still waiting. */
@@ -230,7 +262,16 @@ export class ModernSession {
         context,
       );
     }
-    const answer = await this.elicit(parsed, signal ?? new AbortController().signal);
+    const given = await this.elicit(parsed, signal ?? new AbortController().signal);
+    // Whoever answered checked it already (a run's answer service does); this is the last gate.
+    const checked = checkElicitationAnswer(parsed, given);
+    if (!checked.ok)
+      throw new McpToolError(
+        "INVALID_ARGUMENTS",
+        `${where}: the answer to the server's question does not fit its form, so it was not sent: ${checked.problems.join("; ")}`,
+        context,
+      );
+    const answer = checked.answer;
     return answer.action === "accept" && answer.content
       ? { action: "accept", content: answer.content }
       : { action: answer.action };
@@ -238,6 +279,7 @@ export class ModernSession {
 
   close(): void {
     this.isClosed = true;
+    this.listener?.close();
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
   }

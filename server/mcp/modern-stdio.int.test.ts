@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { join } from "node:path";
 import { McpConnection } from "./connection";
+import type { InspectorEvent } from "./inspector-events";
 import { InspectorSession } from "./inspector-session";
 import { baseChildEnv, fingerprintOf } from "./launch";
 import { STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
@@ -8,9 +9,22 @@ import { cachedEra } from "./protocol-era";
 import { localStdioSpec, modernStdioServerSpec } from "./testing/servers";
 
 // Era negotiation over stdio against real processes: the v2 SDK's serveStdio (2026-07-28 only) and
-// the Everything server from npm (2025-11-25, SDK 1.x), both probed with server/discover first.
+// the Everything server from npm (2025-11-25, SDK 1.x), both probed with server/discover first;
+// and what the revision carries over the pipes: subscriptions/listen streams.
 
 const open: McpConnection[] = [];
+
+/** Every event the session's log gets from now on. */
+function recorded(session: InspectorSession): InspectorEvent[] {
+  const events: InspectorEvent[] = [];
+  const push = session.events.push.bind(session.events);
+  session.events.push = (body) => {
+    const event = push(body);
+    events.push(event);
+    return event;
+  };
+  return events;
+}
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
 });
@@ -28,13 +42,15 @@ describe("protocol era over stdio", () => {
     expect(connection.protocolVersion).toBe("2026-07-28");
     expect(connection.serverVersion).toMatchObject({ name: "modern-stdio-test", version: "4.2.0" });
     const tools = await connection.listTools();
-    expect([...tools.keys()]).toEqual(["add"]);
+    expect([...tools.keys()].sort()).toEqual(["add", "edit_note", "order"]);
     const result = await connection.callTool("add", { a: 2, b: 3 });
     expect(result.structuredContent).toEqual({ sum: 5 });
     // The server logs each request to stderr, a pipe of its own that may trail its answers.
     await vi.waitFor(() => expect(connection.stderr.value).toMatch(/^seen tools\/call$/m));
+    // The listen stream asks for tool list changes (the server offers them): no initialize.
     expect(connection.stderr.value.match(/^seen \S+/gm)).toEqual([
       "seen server/discover",
+      "seen subscriptions/listen",
       "seen tools/list",
       "seen tools/call",
     ]);
@@ -73,7 +89,10 @@ describe("protocol era over stdio", () => {
     };
     const started = performance.now();
     const connection = await connect(spec);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(STDIO_PROBE_TIMEOUT_MS - 50);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(STDIO_PROBE_TIMEOUT_MS - 50);
+    // The probe left open for a late answer costs a 2025 server nothing.
+    expect(took).toBeLessThan(STDIO_PROBE_TIMEOUT_MS + 2_000);
     expect(connection.protocolVersion).toBe("2025-11-25");
     const result = await connection.callTool("hello", {});
     expect(JSON.stringify(result.content)).toContain(`pid ${connection.pid}`);
@@ -110,6 +129,62 @@ describe("protocol era over stdio", () => {
       expect(JSON.stringify(outcome)).toContain('"sum":42');
       await vi.waitFor(() => expect(session.stderr.value).toMatch(/^seen tools\/call$/m));
       expect(session.stderr.value).not.toMatch(/^seen initialize$/m);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("a 2026-07-28-only server that takes 6 s to start answers the probe late, refuses initialize, and is kept as a 2026-07-28 session on the same process", async () => {
+    const started = performance.now();
+    const connection = await connect(modernStdioServerSpec({ startDelayMs: 6_000 }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(6_000);
+    const pid = connection.pid;
+    expect(connection.protocolVersion).toBe("2026-07-28");
+    expect(connection.serverVersion).toMatchObject({ name: "modern-stdio-test" });
+    expect((await connection.callTool("add", { a: 4, b: 5 })).structuredContent).toEqual({
+      sum: 9,
+    });
+    expect(connection.pid).toBe(pid);
+    await vi.waitFor(() => expect(connection.stderr.value).toMatch(/^seen tools\/call$/m));
+    // It was offered initialize after the probe's 5 s, and refused it.
+    expect(connection.stderr.value).toMatch(/^seen initialize$/m);
+  }, 30_000);
+
+  it("the tool runner's session also waits out a 2026-07-28 server slow to start", async () => {
+    const session = new InspectorSession("slow", modernStdioServerSpec({ startDelayMs: 6_000 }));
+    try {
+      await session.connect();
+      expect(session.describe()).toMatchObject({ protocolVersion: "2026-07-28" });
+      expect(JSON.stringify(await session.callTool("c1", "add", { a: 1, b: 2 }))).toContain(
+        '"sum":3',
+      );
+    } finally {
+      await session.close();
+    }
+  }, 30_000);
+
+  it("the tool runner subscribes to a resource of a 2026-07-28 stdio server with subscriptions/listen and shows its updates", async () => {
+    const session = new InspectorSession("notes", modernStdioServerSpec());
+    const events = recorded(session);
+    try {
+      await session.connect();
+      expect(session.describe().capabilities.resourceSubscribe).toBe(true);
+      await session.subscribe("memo://note");
+      expect(session.describe().subscriptions).toEqual(["memo://note"]);
+      await session.callTool("e1", "edit_note", { text: "second" });
+      const updates = () => events.filter((e) => e.type === "resource-updated");
+      await vi.waitFor(() => expect(updates()).toHaveLength(1));
+      expect(updates()[0]).toMatchObject({ uri: "memo://note" });
+      expect(JSON.stringify(await session.readResource({ uri: "memo://note" }))).toContain(
+        "second",
+      );
+      await session.unsubscribe("memo://note");
+      // Over stdio an update is written before the answer to the call that made it.
+      await session.callTool("e2", "edit_note", { text: "third" });
+      await session.callTool("e3", "add", { a: 1, b: 1 });
+      expect(updates()).toHaveLength(1);
+      expect(session.stderr.value).not.toMatch(/^seen resources\/subscribe$/m);
+      expect(session.stderr.value).toMatch(/^seen subscriptions\/listen$/m);
     } finally {
       await session.close();
     }

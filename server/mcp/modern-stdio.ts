@@ -1,158 +1,51 @@
 import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { ElicitHandler } from "./elicitation";
 import { fingerprintOf, type LaunchSpec } from "./launch";
-import type { ModernChannel, ModernEndpoint } from "./modern-http";
+import type { ModernEndpoint } from "./modern-http";
 import { ModernSession } from "./modern-session";
 import { ModernClientTransport } from "./modern-transport";
-import { probeEra, rememberEra } from "./protocol-era";
+import { probeEra, rememberEra, type EraVerdict } from "./protocol-era";
+import { StdioChannel, type LegacyPipes } from "./stdio-channel";
 
 /**
  * The era negotiation of a stdio server (the specification's stdio binding, "Backward
  * Compatibility"): on the started process, send `server/discover` at 2026-07-28 (the same envelope
- * as over HTTP, modern-http.ts#exchange, through a ModernChannel over the process's pipes); a
+ * as over HTTP, modern-http.ts#exchange, through a StdioChannel over the process's pipes); a
  * discover result offering 2026-07-28 keeps the process as a modern session. Any other answer (a
  * "method not found" error from a 2025 server), or none within STDIO_PROBE_TIMEOUT_MS (a server
  * that ignores unknown requests), falls back to `initialize` ON THE SAME PROCESS: the pipes are
- * handed to the SDK's Client through `legacyTransport()`, and a late answer to the probe is dropped.
+ * handed to the SDK's Client through `legacyTransport()`.
+ *
+ * A probe without an answer in time is not given up: it stays open for the connect timeout, since
+ * a 2026-07-28 server that takes longer to start answers it late, and refuses the `initialize`
+ * that followed. When `initialize` fails, `lateModern()` waits for that late answer and, when it
+ * is a 2026-07-28 one, hands the same process back as a modern session. A 2025 server pays nothing
+ * for this: its `initialize` succeeds as before, and the probe is then forgotten.
  * The verdict is remembered per launch spec like the HTTP one (protocol-era.ts); it is not used to
  * skip the probe, which costs one round trip on a process we start anyway.
  */
 
-/** How long a stdio server has to answer `server/discover` before it is taken for a 2025 one. */
+/** How long a stdio server has to answer `server/discover` before it is given `initialize`. */
 export const STDIO_PROBE_TIMEOUT_MS = 5_000;
 
-type Pending = {
-  resolve: (message: JSONRPCMessage | null) => void;
-  onNotification: (notification: { method: string; params?: Record<string, unknown> }) => void;
+/** How long the probe stays open for a late answer when the caller does not say. */
+const LATE_ANSWER_MS = 30_000;
+
+export type ModernStdio = {
+  session: ModernSession;
+  channel: StdioChannel;
+  endpoint: ModernEndpoint;
 };
 
-/** 2026-07-28 requests over a started stdio transport, matched to their answers by id. */
-export class StdioChannel implements ModernChannel {
-  private readonly pending = new Map<number, Pending>();
-  /** Ids we gave up on (timeout, cancel): their late answers are not for the legacy client. */
-  private readonly abandoned = new Set<number>();
-  private closedReason: string | null = null;
-  onClose?: () => void;
-
-  constructor(readonly transport: StdioClientTransport) {
-    transport.onmessage = (message) => this.receive(message);
-    transport.onclose = () => this.ended("the server's process ended");
-    transport.onerror = () => {};
-  }
-
-  private receive(message: JSONRPCMessage) {
-    const m = message as {
-      id?: unknown;
-      method?: unknown;
-      params?: Record<string, unknown>;
-    };
-    if (typeof m.method === "string") {
-      if (m.id !== undefined) {
-        // 2026-07-28 servers ask nothing of the client by request (input_required instead).
-        void this.transport
-          .send({
-            jsonrpc: "2.0",
-            id: m.id as number,
-            error: { code: -32601, message: "Method not found" },
-          })
-          .catch(() => {});
-        return;
-      }
-      const notification = { method: m.method, ...(m.params ? { params: m.params } : {}) };
-      const token = (m.params as { progressToken?: unknown } | undefined)?.progressToken;
-      const owner = typeof token === "number" ? this.pending.get(token) : undefined;
-      if (owner) owner.onNotification(notification);
-      else for (const p of this.pending.values()) p.onNotification(notification);
-      return;
-    }
-    if (typeof m.id === "number") {
-      const owner = this.pending.get(m.id);
-      this.abandoned.delete(m.id);
-      if (owner) {
-        this.pending.delete(m.id);
-        owner.resolve(message);
-      }
-    }
-  }
-
-  private ended(reason: string) {
-    if (this.closedReason) return;
-    this.closedReason = reason;
-    for (const p of this.pending.values()) p.resolve(null);
-    this.pending.clear();
-    this.onClose?.();
-  }
-
-  get isClosed(): boolean {
-    return this.closedReason !== null;
-  }
-
-  async request(
-    body: { id: number } & Record<string, unknown>,
-    onNotification: Pending["onNotification"],
-    signal: AbortSignal,
-  ): Promise<{ status: number; message: unknown }> {
-    if (this.closedReason) throw new Error(this.closedReason);
-    const answer = new Promise<JSONRPCMessage | null>((resolve) =>
-      this.pending.set(body.id, { resolve, onNotification }),
-    );
-    const abort = () => {
-      if (!this.pending.delete(body.id)) return;
-      this.abandoned.add(body.id);
-      // Over stdio a request is cancelled by notification (there is no stream to close).
-      void this.transport
-        .send({
-          jsonrpc: "2.0",
-          method: "notifications/cancelled",
-          params: { requestId: body.id, reason: "cancelled by the client" },
-        })
-        .catch(() => {});
-      rejectAbort(new Error("aborted"));
-    };
-    let rejectAbort: (error: Error) => void = () => {};
-    const aborted = new Promise<never>((_, reject) => (rejectAbort = reject));
-    aborted.catch(() => {}); // seen by the race below; an abort before it is not unhandled
-    signal.addEventListener("abort", abort, { once: true });
-    if (signal.aborted) abort();
-    try {
-      await this.transport.send(body as unknown as JSONRPCMessage);
-      const message = await Promise.race([answer, aborted]);
-      if (!message) throw new Error(this.closedReason ?? "the server's process ended");
-      return { status: 200, message };
-    } finally {
-      signal.removeEventListener("abort", abort);
-      this.pending.delete(body.id); // answered, abandoned, or never sent
-    }
-  }
-
-  /**
-   * The same pipes as an SDK Transport for the `initialize` fallback: already started, so start()
-   * does nothing; answers to requests this channel gave up on are dropped.
-   */
-  legacyTransport(): Transport {
-    const inner = this.transport;
-    const adapter: Transport = {
-      start: async () => {},
-      send: (message) => inner.send(message),
-      close: () => inner.close(),
-      setProtocolVersion: (version) => (inner as Transport).setProtocolVersion?.(version),
-    };
-    inner.onmessage = (message) => {
-      const id = (message as { id?: unknown; method?: unknown }).id;
-      if (!("method" in message) && typeof id === "number" && this.abandoned.delete(id)) return;
-      adapter.onmessage?.(message);
-    };
-    inner.onclose = () => adapter.onclose?.();
-    inner.onerror = (error) => adapter.onerror?.(error);
-    return adapter;
-  }
-}
-
 export type StdioEra =
-  | { era: "modern"; session: ModernSession; channel: StdioChannel; endpoint: ModernEndpoint }
-  | { era: "legacy"; transport: Transport };
+  | ({ era: "modern" } & ModernStdio)
+  | {
+      era: "legacy";
+      transport: Transport;
+      /** After a failed `initialize`: the process as a modern session when the probe's late answer says it is one, else null. */
+      lateModern: () => Promise<ModernStdio | null>;
+    };
 
 /**
  * Starts the stdio transport and asks the process its era. A process that ends during the probe
@@ -162,7 +55,13 @@ export async function negotiateStdio(
   name: string,
   spec: Extract<LaunchSpec, { transport: "stdio" }>,
   transport: StdioClientTransport,
-  options: { elicit?: ElicitHandler; signal?: AbortSignal | undefined; probeTimeoutMs?: number },
+  options: {
+    elicit?: ElicitHandler;
+    signal?: AbortSignal | undefined;
+    probeTimeoutMs?: number;
+    /** How long the probe stays open for a late answer (the connection's own connect timeout). */
+    lateAnswerMs?: number;
+  },
 ): Promise<StdioEra> {
   const channel = new StdioChannel(transport);
   await transport.start();
@@ -173,20 +72,45 @@ export async function negotiateStdio(
     channel,
     capabilities: options.elicit ? { elicitation: { form: {}, url: {} } } : {},
   };
-  const verdict = await probeEra(endpoint, {
-    timeoutMs: options.probeTimeoutMs ?? STDIO_PROBE_TIMEOUT_MS,
+  const probeTimeoutMs = options.probeTimeoutMs ?? STDIO_PROBE_TIMEOUT_MS;
+  const probe = probeEra(endpoint, {
+    timeoutMs: Math.max(probeTimeoutMs, options.lateAnswerMs ?? LATE_ANSWER_MS),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (!(verdict.era === "legacy" && verdict.unreachable) && !channel.isClosed)
-    rememberEra(fingerprintOf(spec), verdict);
-  if (verdict.era === "modern")
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const verdict = await Promise.race([
+    probe,
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), probeTimeoutMs))),
+  ]).finally(() => clearTimeout(timer));
+  const judged = (v: EraVerdict): ModernStdio | null => {
+    if (!(v.era === "legacy" && v.unreachable) && !channel.isClosed)
+      rememberEra(fingerprintOf(spec), v);
+    if (v.era !== "modern") return null;
     return {
-      era: "modern",
       channel,
       endpoint,
-      session: new ModernSession(name, endpoint, verdict.discover, verdict.version, options.elicit),
+      session: new ModernSession(name, endpoint, v.discover, v.version, options.elicit),
     };
-  return { era: "legacy", transport: channel.legacyTransport() };
+  };
+  if (verdict) {
+    const modern = judged(verdict);
+    if (modern) return { era: "modern", ...modern };
+    return { era: "legacy", transport: channel.legacyTransport(), lateModern: async () => null };
+  }
+  // No answer yet: `initialize` next, the probe still open behind it.
+  const late = probe.catch(() => null);
+  const pipes: LegacyPipes = channel.legacyTransport({ undecided: true });
+  return {
+    era: "legacy",
+    transport: pipes,
+    lateModern: async () => {
+      const answer = await late;
+      const modern = answer && !channel.isClosed ? judged(answer) : null;
+      if (modern) channel.attach();
+      else pipes.decide();
+      return modern;
+    },
+  };
 }
 
 /**
@@ -198,10 +122,30 @@ export async function openStdioForClient(
   name: string,
   spec: Extract<LaunchSpec, { transport: "stdio" }>,
   transport: StdioClientTransport,
-  options: { probeTimeoutMs?: number } = {},
-): Promise<{ transport: Transport; protocolVersion: string | null }> {
+  options: { probeTimeoutMs?: number; lateAnswerMs?: number } = {},
+): Promise<{
+  transport: Transport;
+  protocolVersion: string | null;
+  /** After a failed `initialize`: the process as a 2026-07-28 transport when the probe's late answer says so. */
+  lateModern: () => Promise<{ transport: Transport; protocolVersion: string } | null>;
+}> {
   const era = await negotiateStdio(name, spec, transport, options);
-  if (era.era === "legacy") return { transport: era.transport, protocolVersion: null };
+  if (era.era === "legacy")
+    return {
+      transport: era.transport,
+      protocolVersion: null,
+      lateModern: async () => {
+        const late = await era.lateModern();
+        return late ? clientTransportOf(late, transport) : null;
+      },
+    };
+  return { ...clientTransportOf(era, transport), lateModern: async () => null };
+}
+
+function clientTransportOf(
+  era: ModernStdio,
+  transport: StdioClientTransport,
+): { transport: Transport; protocolVersion: string } {
   const modern = new ModernClientTransport(
     era.endpoint,
     era.session.discover,

@@ -10,7 +10,8 @@ import { freePort } from "./testing/servers";
 
 // The tool runner (an inspector session on our SDK's 1.x client) against a 2026-07-28-only server:
 // the transport answers the client's initialize from server/discover and speaks 2026-07-28 on the
-// wire, so listing, calling, progress, cancel, prompts and elicitation work as with a 2025 server.
+// wire, so listing, calling, progress, cancel, prompts, elicitation and resource subscriptions
+// (subscriptions/listen) work as with a 2025 server.
 
 let server: ModernTestServer;
 const sessions: InspectorSession[] = [];
@@ -116,6 +117,31 @@ describe("the tool runner on a 2026-07-28 server", () => {
       expect(session.protocolVersion).toBe("2026-07-28");
     } finally {
       await up.close();
+    }
+  });
+
+  it("subscribes to a resource with subscriptions/listen, shows its updates, and hangs the stream up on unsubscribe", async () => {
+    const session = await open();
+    const stop = new AbortController();
+    const updates: string[] = [];
+    const following = (async () => {
+      for await (const event of session.events.follow(0, stop.signal))
+        if (event.type === "resource-updated") updates.push(event.uri);
+    })();
+    try {
+      expect(session.describe().capabilities.resourceSubscribe).toBe(true);
+      await session.subscribe("memo://note");
+      expect(server.listening()).toBe(1);
+      expect(server.seen).toContain("subscriptions/listen@2026-07-28");
+      expect(server.seen.some((s) => s.startsWith("resources/subscribe"))).toBe(false);
+      await session.callTool("e1", "edit_note", { text: "second" });
+      await expect.poll(() => updates).toEqual(["memo://note"]);
+      await session.unsubscribe("memo://note");
+      expect(session.describe().subscriptions).toEqual([]);
+      await expect.poll(() => server.listening()).toBe(0);
+    } finally {
+      stop.abort();
+      await following;
     }
   });
 

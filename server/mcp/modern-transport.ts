@@ -7,6 +7,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { exchange, type ModernEndpoint } from "./modern-http";
 import type { LaunchSpec } from "./launch";
+import { ModernListener } from "./modern-listen";
 import {
   mirroredHeaders,
   modernEndpointOf,
@@ -22,8 +23,11 @@ import type { DiscoverInfo } from "./protocol-era";
  * that client. The client's `initialize` is answered here from the discover result; every other
  * request goes out as a 2026-07-28 POST; an `input_required` answer is turned into the 2025 form
  * (an `elicitation/create` request to the client, whose handler answers it) and the request is
- * retried with the answers. `logging/setLevel` becomes the per-request log level; resource
- * subscriptions (subscriptions/listen in this revision) are refused as not supported yet.
+ * retried with the answers. `logging/setLevel` becomes the per-request log level.
+ * `resources/subscribe` and `resources/unsubscribe` become this revision's `subscriptions/listen`
+ * (modern-listen.ts): one stream whose `resourceSubscriptions` are the URIs subscribed to,
+ * replaced when they change; its `notifications/resources/updated` reach the client as a 2025
+ * server's do. A subscription the server's acknowledgement leaves out is refused.
  */
 
 const LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel";
@@ -44,6 +48,10 @@ export class ModernClientTransport implements Transport {
   private readonly inFlight = new Map<string | number, AbortController>();
   private readonly questions = new Map<string, (message: Record<string, unknown>) => void>();
   private logLevel: string | null = null;
+  private listener: ModernListener | null = null;
+  /** The URIs subscribed to, and the queue that changes them one at a time. */
+  private readonly subscribed = new Set<string>();
+  private subscribing: Promise<void> = Promise.resolve();
   private nextQuestion = 1;
   private isClosed = false;
 
@@ -96,13 +104,17 @@ export class ModernClientTransport implements Transport {
         this.logLevel = typeof params.level === "string" ? params.level : null;
         return this.reply(id, { result: {} });
       case "resources/subscribe":
-      case "resources/unsubscribe":
-        return this.reply(id, {
-          error: {
-            code: ErrorCode.MethodNotFound,
-            message: `${method} is not part of MCP ${this.protocolVersion}, and this client does not offer subscriptions/listen yet`,
-          },
-        });
+      case "resources/unsubscribe": {
+        const uri = typeof params.uri === "string" ? params.uri : null;
+        if (!uri)
+          return this.reply(id, {
+            error: { code: ErrorCode.InvalidParams, message: `${method} needs a uri` },
+          });
+        this.subscribing = this.subscribing.then(() =>
+          this.resubscribe(id, uri, method === "resources/subscribe"),
+        );
+        return this.subscribing;
+      }
     }
     const local = new AbortController();
     this.inFlight.set(id, local);
@@ -165,6 +177,38 @@ export class ModernClientTransport implements Transport {
     );
   }
 
+  /** Listens with the subscribed URIs plus or minus `uri`, and answers the client's request. */
+  private async resubscribe(id: string | number, uri: string, add: boolean): Promise<void> {
+    const next = new Set(this.subscribed);
+    if (add) next.add(uri);
+    else next.delete(uri);
+    this.listener ??= new ModernListener(this.endpoint, this.protocolVersion, (n) => {
+      if (!this.isClosed) this.onmessage?.({ jsonrpc: "2.0", ...n } as JSONRPCMessage);
+    });
+    try {
+      const honoured = await this.listener.listen({ resourceSubscriptions: [...next] });
+      if (add && !honoured?.resourceSubscriptions?.includes(uri)) {
+        await this.listener.listen({ resourceSubscriptions: [...this.subscribed] }).catch(() => {});
+        return this.reply(id, {
+          error: {
+            code: ErrorCode.InvalidParams,
+            message: `the server did not agree to send updates of ${uri}`,
+          },
+        });
+      }
+      this.subscribed.clear();
+      for (const u of next) this.subscribed.add(u);
+      this.reply(id, { result: {} });
+    } catch (error) {
+      this.reply(id, {
+        error: {
+          code: ErrorCode.InternalError,
+          message: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+  }
+
   /** Tools' input schemas as the last tools/list gave them, for x-mcp-header mirroring. */
   private readonly schemas = new Map<string, Record<string, unknown>>();
   private inputSchemaOf(name: unknown): Record<string, unknown> {
@@ -199,6 +243,7 @@ export class ModernClientTransport implements Transport {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.listener?.close();
     for (const controller of this.inFlight.values()) controller.abort();
     this.inFlight.clear();
     for (const [id, settle] of this.questions)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { McpConnection } from "./connection";
 import type { ElicitationAnswer, ElicitationRequest } from "./elicitation";
 import { McpToolError } from "./errors";
@@ -53,7 +53,17 @@ describe("a 2026-07-28 server", () => {
     const spec = httpSpec(modernOnly.url);
     const tools = await pool.listTools("modern", "modern", spec);
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ["add", "count", "deploy", "in_region", "wait", "whoami"].sort(),
+      [
+        "add",
+        "count",
+        "deploy",
+        "edit_note",
+        "grow",
+        "in_region",
+        "order",
+        "wait",
+        "whoami",
+      ].sort(),
     );
     expect(pool.liveConnection("modern")?.protocolVersion).toBe("2026-07-28");
     expect(pool.liveConnection("modern")?.serverVersion).toEqual({
@@ -127,6 +137,87 @@ describe("a 2026-07-28 server", () => {
     expect(textOf(await connection.callTool("whoami", {}))).toBe("revision 2026-07-28");
     expect(await connection.listPrompts()).toEqual([{ name: "greet", description: "A greeting." }]);
     expect(await connection.ping()).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("a 2026-07-28 server's tool list freshness (ttlMs) and change notifications", () => {
+  const listings = (server: ModernTestServer) =>
+    server.seen.filter((s) => s.startsWith("tools/list@")).length;
+
+  it("is not listed again before its ttlMs runs out, and is at the first call after", async () => {
+    const server = await startModernServer({ toolsTtlMs: 1_500 });
+    try {
+      const connection = await connect(httpSpec(server.url));
+      await connection.listTools();
+      const listedAt = performance.now();
+      expect(listings(server)).toBe(1);
+      await connection.callTool("add", { a: 1, b: 2 });
+      await connection.listTools();
+      await connection.callTool("add", { a: 3, b: 4 });
+      expect(performance.now() - listedAt).toBeLessThan(1_500);
+      expect(listings(server)).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_600 - (performance.now() - listedAt)));
+      await connection.callTool("add", { a: 5, b: 6 });
+      expect(listings(server)).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a list-changed notification on the listen stream ends a fresh listing at once", async () => {
+    const server = await startModernServer({ toolsTtlMs: 10 * 60_000 });
+    try {
+      const connection = await connect(httpSpec(server.url));
+      expect([...(await connection.listTools()).keys()]).not.toContain("extra");
+      await vi.waitFor(() => expect(server.listening()).toBe(1));
+      await connection.callTool("grow", {});
+      await vi.waitFor(async () =>
+        expect([...(await connection.listTools()).keys()]).toContain("extra"),
+      );
+      expect(listings(server)).toBe(2);
+      expect(textOf(await connection.callTool("extra", {}))).toBe("extra");
+      await connection.close();
+      await vi.waitFor(() => expect(server.listening()).toBe(0));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("without a ttlMs, a listing stays while the listen stream is open (no listing before each call)", async () => {
+    const server = await startModernServer();
+    try {
+      const connection = await connect(httpSpec(server.url));
+      await vi.waitFor(() => expect(server.listening()).toBe(1));
+      for (let i = 0; i < 3; i++) await connection.callTool("add", { a: i, b: i });
+      expect(listings(server)).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("answers to a 2026-07-28 server's questions", () => {
+  it("an answer that does not fit the question's form is refused with INVALID_ARGUMENTS and never sent", async () => {
+    const connection = await connect(httpSpec(modernOnly.url), async () => ({
+      action: "accept",
+      content: { name: "Ada", count: 9 },
+    }));
+    const calls = () => modernOnly.seen.filter((s) => s.startsWith("tools/call@")).length;
+    const before = calls();
+    const error = await connection.callTool("order", {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(McpToolError);
+    expect(error).toMatchObject({
+      code: "INVALID_ARGUMENTS",
+      message: expect.stringMatching(/does not fit its form, so it was not sent: .*Count/),
+    });
+    // The first round went out; the retry with the answer did not.
+    expect(calls()).toBe(before + 1);
+
+    const fits = await connect(httpSpec(modernOnly.url), async () => ({
+      action: "accept",
+      content: { name: "Ada", count: 2, colour: "" },
+    }));
+    expect(textOf(await fits.callTool("order", {}))).toBe("order for Ada x2");
   });
 });
 

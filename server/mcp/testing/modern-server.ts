@@ -5,6 +5,8 @@ import {
   createMcpHandler,
   inputRequired,
   McpServer,
+  type InMemoryServerEventBus,
+  type ServerNotifier,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
@@ -14,17 +16,96 @@ import { z } from "zod";
  * default it speaks only 2026-07-28 (`initialize` is refused); `dualEra` also serves 2025-era
  * clients through the SDK's stateless fallback. It records the method and MCP-Protocol-Version
  * header of each POST, so tests can tell which era a client spoke.
+ *
+ * For change notifications (served on `subscriptions/listen` streams by the SDK's handler): a
+ * resource `memo://note` that can be subscribed to, whose tool `edit_note` changes it and
+ * announces the update; and a tool `grow` that adds a tool `extra` and announces the list changed.
+ * `toolsTtlMs` makes tools/list answers carry that `ttlMs`. `order` asks for a name and a count
+ * (input_required, the same form as elicit-server.mjs's ask-form) and answers "order for NAME xN".
  */
 
 export type ModernTestServer = {
   url: string;
   /** `method@version` for each request, in order (`initialize@-` for a 2025 handshake), and `wait:cancelled` when a wait call was hung up on. */
   seen: string[];
+  /** How many subscriptions/listen streams are open now. */
+  listening(): number;
   close(): Promise<void>;
 };
 
-function buildServer(events: string[]): McpServer {
-  const server = new McpServer({ name: "modern-test", version: "3.1.0" });
+type State = { note: string; grown: boolean; notify: () => ServerNotifier };
+
+export const ORDER_FORM = {
+  type: "object",
+  properties: {
+    name: { type: "string", title: "Name", minLength: 2 },
+    count: { type: "integer", title: "Count", minimum: 1, maximum: 5, default: 1 },
+    colour: { type: "string", title: "Colour", enum: ["red", "blue"] },
+    gift: { type: "boolean", title: "Gift wrap" },
+  },
+  required: ["name", "count"],
+} as const;
+
+function buildServer(events: string[], state: State, toolsTtlMs: number | undefined): McpServer {
+  const server = new McpServer(
+    { name: "modern-test", version: "3.1.0" },
+    {
+      capabilities: { resources: { subscribe: true } },
+      ...(toolsTtlMs === undefined ? {} : { cacheHints: { "tools/list": { ttlMs: toolsTtlMs } } }),
+    },
+  );
+  server.registerResource(
+    "note",
+    "memo://note",
+    { description: "A note that edit_note changes.", mimeType: "text/plain" },
+    async () => ({ contents: [{ uri: "memo://note", mimeType: "text/plain", text: state.note }] }),
+  );
+  server.registerTool(
+    "edit_note",
+    { description: "Changes the note.", inputSchema: z.object({ text: z.string() }) },
+    async ({ text }) => {
+      state.note = text;
+      state.notify().resourceUpdated("memo://note");
+      return { content: [{ type: "text", text: "edited" }] };
+    },
+  );
+  server.registerTool("grow", { description: "Adds the tool extra." }, async () => {
+    state.grown = true;
+    state.notify().toolsChanged();
+    return { content: [{ type: "text", text: "grown" }] };
+  });
+  if (state.grown)
+    server.registerTool("extra", { description: "Added by grow." }, async () => ({
+      content: [{ type: "text", text: "extra" }],
+    }));
+  server.registerTool(
+    "order",
+    { description: "Asks who is ordering, then orders." },
+    async (ctx) => {
+      const responses = ctx.mcpReq.inputResponses ?? {};
+      const answer = responses.who as
+        { action?: string; content?: { name?: string; count?: number } } | undefined;
+      if (!answer)
+        return inputRequired({
+          inputRequests: {
+            who: inputRequired.elicit({
+              message: "Who is ordering?",
+              requestedSchema: structuredClone(ORDER_FORM) as never,
+            }),
+          },
+        });
+      if (answer.action !== "accept")
+        return {
+          content: [{ type: "text", text: `no order: ${answer.action}` }],
+          isError: true,
+        };
+      return {
+        content: [
+          { type: "text", text: `order for ${answer.content?.name} x${answer.content?.count}` },
+        ],
+      };
+    },
+  );
   server.registerTool(
     "whoami",
     {
@@ -176,9 +257,12 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end();
 }
 
-export async function startModernServer(options: { dualEra?: boolean; port?: number } = {}) {
+export async function startModernServer(
+  options: { dualEra?: boolean; port?: number; toolsTtlMs?: number } = {},
+) {
   const seen: string[] = [];
-  const handler = createMcpHandler(() => buildServer(seen), {
+  const state: State = { note: "first", grown: false, notify: () => handler.notify };
+  const handler = createMcpHandler(() => buildServer(seen, state, options.toolsTtlMs), {
     legacy: options.dualEra ? "stateless" : "reject",
   });
   const http = createServer((req, res) => {
@@ -204,6 +288,7 @@ export async function startModernServer(options: { dualEra?: boolean; port?: num
   const server: ModernTestServer = {
     url: `http://127.0.0.1:${port}/mcp`,
     seen,
+    listening: () => (handler.bus as InMemoryServerEventBus).listenerCount,
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();

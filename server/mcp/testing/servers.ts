@@ -99,14 +99,20 @@ export function inspectorServerSpec(): LaunchSpec {
   };
 }
 
-/** A 2026-07-28 server over stdio (v2 SDK); `legacy: "serve"` also answers `initialize`. */
-export function modernStdioServerSpec(options: { legacy?: "serve" } = {}): LaunchSpec {
+/**
+ * A 2026-07-28 server over stdio (v2 SDK); `legacy: "serve"` also answers `initialize`;
+ * `startDelayMs` makes it read nothing for that long after it starts.
+ */
+export function modernStdioServerSpec(
+  options: { legacy?: "serve"; startDelayMs?: number } = {},
+): LaunchSpec {
   return {
     transport: "stdio",
     command: process.execPath,
     args: [
       join(process.cwd(), "server/mcp/testing/modern-stdio-server.mjs"),
       ...(options.legacy ? [`--legacy=${options.legacy}`] : []),
+      ...(options.startDelayMs ? [`--start-delay=${options.startDelayMs}`] : []),
     ],
     env: baseChildEnv(),
   };
