@@ -23,7 +23,9 @@ import { InspectorQuestions } from "./inspector-questions";
 import { createTransport, type LaunchSpec } from "./launch";
 import { openStdioForClient, STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
 import { openModernTransport, type ModernClientTransport } from "./modern-transport";
+import { MODERN_PROTOCOL_VERSION } from "./modern-http";
 import { RecordingTransport } from "./recording-transport";
+import { ToolListCache, type ToolListing } from "./tool-list-cache";
 import { checkTools, describeTool, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
 
 /**
@@ -68,7 +70,6 @@ export class InspectorSession {
   private client: Client | null = null;
   private transport: Transport | null = null;
   private inner: Transport | null = null;
-  private tools: Map<string, CheckedTool> | null = null;
   private readonly calls = new Map<string, AbortController>();
   /** Questions the server asks during calls (elicitation); one running call owns them. */
   readonly questions = new InspectorQuestions(this.events, () =>
@@ -191,7 +192,7 @@ export class InspectorSession {
       this.events.push({ type: "resource-updated", uri: n.params.uri });
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      this.tools = null;
+      this.toolList.invalidate();
       this.events.push({ type: "list-changed", list: "tools" });
     });
     client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
@@ -263,6 +264,7 @@ export class InspectorSession {
     method: string,
     key: K,
     schema: Parameters<Client["request"]>[1],
+    onPage?: (page: Record<string, unknown>) => void,
   ): Promise<unknown[]> {
     const client = this.requireClient();
     const items: unknown[] = [];
@@ -273,6 +275,7 @@ export class InspectorSession {
           timeout: REQUEST_TIMEOUT_MS,
         })) as Record<string, unknown>;
         items.push(...((result[key] as unknown[] | undefined) ?? []));
+        onPage?.(result);
         cursor = typeof result.nextCursor === "string" ? result.nextCursor : undefined;
         if (!cursor) break;
       }
@@ -287,16 +290,33 @@ export class InspectorSession {
     if (!capabilities[what]) throw conflict(`${this.name} does not offer ${what}`);
   }
 
-  private async checkedTools(): Promise<Map<string, CheckedTool>> {
-    if (this.tools) return this.tools;
+  /** The tool listing a call is checked against: kept as the pool's is (tool-list-cache.ts). */
+  private readonly toolList = new ToolListCache(
+    () => this.fetchTools(),
+    () => false, // no listen stream for tool changes here: a 2026-07-28 listing lasts its ttlMs
+  );
+
+  private async fetchTools(): Promise<ToolListing> {
     this.requireCapability("tools");
-    const raw = await this.listAll("tools/list", "tools", LooseToolsListSchema);
-    this.tools = new Map(checkTools(raw).map((tool) => [tool.name, tool]));
-    return this.tools;
+    let ttlMs: number | null = null;
+    const raw = await this.listAll("tools/list", "tools", LooseToolsListSchema, (page) => {
+      const ttl = typeof page.ttlMs === "number" ? page.ttlMs : 0;
+      ttlMs = ttlMs === null ? ttl : Math.min(ttlMs, ttl);
+    });
+    const tools = new Map(checkTools(raw).map((tool) => [tool.name, tool]));
+    return {
+      tools,
+      ttlMs: this.protocolVersion === MODERN_PROTOCOL_VERSION ? (ttlMs ?? 0) : "never",
+    };
   }
 
+  private checkedTools(): Promise<Map<string, CheckedTool>> {
+    return this.toolList.get();
+  }
+
+  /** Lists the tools afresh (the person asked to). */
   async listTools() {
-    this.tools = null;
+    this.toolList.invalidate();
     return [...(await this.checkedTools()).values()].map(describeTool);
   }
 

@@ -120,28 +120,74 @@ describe("the tool runner on a 2026-07-28 server", () => {
     }
   });
 
-  it("subscribes to a resource with subscriptions/listen, shows its updates, and hangs the stream up on unsubscribe", async () => {
-    const session = await open();
+  it("listens for list changes and subscribed resources on one subscriptions/listen stream, replaced as subscriptions change", async () => {
+    const own = await startModernServer();
+    const session = new InspectorSession("listen", {
+      transport: "streamable-http",
+      url: own.url,
+      headers: {},
+    });
+    sessions.push(session);
     const stop = new AbortController();
-    const updates: string[] = [];
+    const seen: string[] = [];
     const following = (async () => {
       for await (const event of session.events.follow(0, stop.signal))
-        if (event.type === "resource-updated") updates.push(event.uri);
+        if (event.type === "resource-updated") seen.push(`updated ${event.uri}`);
+        else if (event.type === "list-changed") seen.push(`changed ${event.list}`);
     })();
+    const lists = { toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true };
     try {
+      await session.connect();
+      await expect.poll(() => own.listening()).toBe(1);
+      expect(own.listens).toEqual([lists]);
       expect(session.describe().capabilities.resourceSubscribe).toBe(true);
+
       await session.subscribe("memo://note");
-      expect(server.listening()).toBe(1);
-      expect(server.seen).toContain("subscriptions/listen@2026-07-28");
-      expect(server.seen.some((s) => s.startsWith("resources/subscribe"))).toBe(false);
+      expect(own.listens.at(-1)).toEqual({ ...lists, resourceSubscriptions: ["memo://note"] });
+      await expect.poll(() => own.listening()).toBe(1); // the old stream is hung up
+      expect(own.seen.some((s) => s.startsWith("resources/subscribe"))).toBe(false);
       await session.callTool("e1", "edit_note", { text: "second" });
-      await expect.poll(() => updates).toEqual(["memo://note"]);
+      await expect.poll(() => seen).toEqual(["updated memo://note"]);
+
       await session.unsubscribe("memo://note");
       expect(session.describe().subscriptions).toEqual([]);
-      await expect.poll(() => server.listening()).toBe(0);
+      expect(own.listens.at(-1)).toEqual(lists);
+      await expect.poll(() => own.listening()).toBe(1);
+      await session.callTool("g1", "grow", {});
+      await expect.poll(() => seen).toEqual(["updated memo://note", "changed tools"]);
+      expect((await session.listTools()).map((t) => t.name)).toContain("extra");
+
+      await session.close();
+      await expect.poll(() => own.listening()).toBe(0);
     } finally {
       stop.abort();
       await following;
+      await own.close();
+    }
+  });
+
+  it("checks calls against a listing kept for the server's ttlMs, and lists again once it runs out", async () => {
+    const ttl = await startModernServer({ toolsTtlMs: 1_500 });
+    const listings = () => ttl.seen.filter((s) => s.startsWith("tools/list@")).length;
+    try {
+      const session = new InspectorSession("ttl", {
+        transport: "streamable-http",
+        url: ttl.url,
+        headers: {},
+      });
+      sessions.push(session);
+      await session.connect();
+      await session.listTools();
+      const listedAt = performance.now();
+      await session.callTool("t1", "add", { a: 1, b: 1 });
+      await session.callTool("t2", "add", { a: 2, b: 2 });
+      expect(performance.now() - listedAt).toBeLessThan(1_500);
+      expect(listings()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_600 - (performance.now() - listedAt)));
+      await session.callTool("t3", "add", { a: 3, b: 3 });
+      expect(listings()).toBe(2);
+    } finally {
+      await ttl.close();
     }
   });
 

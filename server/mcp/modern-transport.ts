@@ -7,7 +7,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { exchange, type ModernEndpoint } from "./modern-http";
 import type { LaunchSpec } from "./launch";
-import { ModernListener } from "./modern-listen";
+import { ModernListener, type ListenFilter } from "./modern-listen";
 import {
   mirroredHeaders,
   modernEndpointOf,
@@ -24,10 +24,11 @@ import type { DiscoverInfo } from "./protocol-era";
  * request goes out as a 2026-07-28 POST; an `input_required` answer is turned into the 2025 form
  * (an `elicitation/create` request to the client, whose handler answers it) and the request is
  * retried with the answers. `logging/setLevel` becomes the per-request log level.
- * `resources/subscribe` and `resources/unsubscribe` become this revision's `subscriptions/listen`
- * (modern-listen.ts): one stream whose `resourceSubscriptions` are the URIs subscribed to,
- * replaced when they change; its `notifications/resources/updated` reach the client as a 2025
- * server's do. A subscription the server's acknowledgement leaves out is refused.
+ * Change notifications come on one `subscriptions/listen` stream (modern-listen.ts), opened at the
+ * client's `initialize` for the list changes the server offers (tools, prompts, resources) and
+ * replaced when `resources/subscribe` and `resources/unsubscribe` change its
+ * `resourceSubscriptions`; what it carries reaches the client as a 2025 server's notifications do.
+ * A subscription the server's acknowledgement leaves out is refused.
  */
 
 const LOG_LEVEL_KEY = "io.modelcontextprotocol/logLevel";
@@ -49,6 +50,8 @@ export class ModernClientTransport implements Transport {
   private readonly questions = new Map<string, (message: Record<string, unknown>) => void>();
   private logLevel: string | null = null;
   private listener: ModernListener | null = null;
+  /** The list changes the server offers (its capabilities' listChanged), listened for throughout. */
+  private listChanges: ListenFilter = {};
   /** The URIs subscribed to, and the queue that changes them one at a time. */
   private readonly subscribed = new Set<string>();
   private subscribing: Promise<void> = Promise.resolve();
@@ -91,6 +94,16 @@ export class ModernClientTransport implements Transport {
       case "initialize":
         if (params.capabilities && typeof params.capabilities === "object")
           this.endpoint.capabilities = params.capabilities as Record<string, unknown>;
+        this.listChanges = listChangesOf(this.discover.capabilities);
+        if (Object.keys(this.listChanges).length)
+          this.subscribing = this.subscribing.then(() =>
+            this.listen()
+              .listen(this.filterWith(this.subscribed))
+              .then(
+                () => {},
+                () => {}, // not offered after all: no list changes are shown
+              ),
+          );
         return this.reply(id, {
           result: {
             // What the client can accept; the wire speaks this.protocolVersion.
@@ -177,18 +190,28 @@ export class ModernClientTransport implements Transport {
     );
   }
 
+  private listen(): ModernListener {
+    this.listener ??= new ModernListener(this.endpoint, this.protocolVersion, (n) => {
+      if (!this.isClosed) this.onmessage?.({ jsonrpc: "2.0", ...n } as JSONRPCMessage);
+    });
+    return this.listener;
+  }
+
+  /** The list changes the server offers, and resource updates of `uris`. */
+  private filterWith(uris: Set<string>): ListenFilter {
+    return { ...this.listChanges, resourceSubscriptions: [...uris] };
+  }
+
   /** Listens with the subscribed URIs plus or minus `uri`, and answers the client's request. */
   private async resubscribe(id: string | number, uri: string, add: boolean): Promise<void> {
     const next = new Set(this.subscribed);
     if (add) next.add(uri);
     else next.delete(uri);
-    this.listener ??= new ModernListener(this.endpoint, this.protocolVersion, (n) => {
-      if (!this.isClosed) this.onmessage?.({ jsonrpc: "2.0", ...n } as JSONRPCMessage);
-    });
+    const listener = this.listen();
     try {
-      const honoured = await this.listener.listen({ resourceSubscriptions: [...next] });
+      const honoured = await listener.listen(this.filterWith(next));
       if (add && !honoured?.resourceSubscriptions?.includes(uri)) {
-        await this.listener.listen({ resourceSubscriptions: [...this.subscribed] }).catch(() => {});
+        await listener.listen(this.filterWith(this.subscribed)).catch(() => {});
         return this.reply(id, {
           error: {
             code: ErrorCode.InvalidParams,
@@ -252,6 +275,16 @@ export class ModernClientTransport implements Transport {
   }
 
   setProtocolVersion(): void {}
+}
+
+function listChangesOf(capabilities: Record<string, unknown>): ListenFilter {
+  const offers = (what: string) =>
+    (capabilities[what] as { listChanged?: unknown } | undefined)?.listChanged === true;
+  return {
+    ...(offers("tools") ? { toolsListChanged: true } : {}),
+    ...(offers("prompts") ? { promptsListChanged: true } : {}),
+    ...(offers("resources") ? { resourcesListChanged: true } : {}),
+  };
 }
 
 /** The transport for a client of our SDK when the server speaks 2026-07-28, else null. */

@@ -30,6 +30,8 @@ export type ModernTestServer = {
   seen: string[];
   /** How many subscriptions/listen streams are open now. */
   listening(): number;
+  /** The notification filter of each subscriptions/listen request, in order. */
+  listens: unknown[];
   close(): Promise<void>;
 };
 
@@ -261,6 +263,7 @@ export async function startModernServer(
   options: { dualEra?: boolean; port?: number; toolsTtlMs?: number } = {},
 ) {
   const seen: string[] = [];
+  const listens: unknown[] = [];
   const state: State = { note: "first", grown: false, notify: () => handler.notify };
   const handler = createMcpHandler(() => buildServer(seen, state, options.toolsTtlMs), {
     legacy: options.dualEra ? "stateless" : "reject",
@@ -274,8 +277,9 @@ export async function startModernServer(
         const body = (await request
           .clone()
           .json()
-          .catch(() => null)) as { method?: unknown } | null;
+          .catch(() => null)) as { method?: unknown; params?: { notifications?: unknown } } | null;
         seen.push(`${String(body?.method)}@${req.headers["mcp-protocol-version"] ?? "-"}`);
+        if (body?.method === "subscriptions/listen") listens.push(body.params?.notifications);
       }
       await send(res, await handler.fetch(request));
     })().catch(() => {
@@ -289,6 +293,7 @@ export async function startModernServer(
     url: `http://127.0.0.1:${port}/mcp`,
     seen,
     listening: () => (handler.bus as InMemoryServerEventBus).listenerCount,
+    listens,
     close: () =>
       new Promise<void>((resolve) => {
         http.closeAllConnections();
