@@ -36,6 +36,8 @@ export type ModernChannel = {
     onNotification: (notification: Notification) => void,
     signal: AbortSignal,
   ): Promise<{ status: number; message: unknown }>;
+  /** True once the way to the server is gone for good (a stdio process that ended). */
+  readonly isClosed?: boolean;
 };
 
 export type Progress = { progress?: number; total?: number; message?: string };

@@ -12,7 +12,8 @@ import { exchange, newRequestId, type ModernEndpoint, type Notification } from "
  *
  * A filter is fixed for the life of its request, so a ModernListener changes one by opening a new
  * stream and, once that is acknowledged, hanging up the old one. A stream that ends without our
- * asking is opened again after a backoff while the filter still asks for something.
+ * asking is opened again after a backoff while the filter still asks for something, unless its
+ * stdio process has ended (that connection is over; the pool starts a new one).
  */
 
 export const SUBSCRIPTION_ID_KEY = "io.modelcontextprotocol/subscriptionId";
@@ -166,12 +167,17 @@ export class ModernListener {
     this.scheduleReopen();
   }
 
+  /** Whether the way to the server is gone for good (a stdio process that ended): nothing to reopen on. */
+  private get channelEnded(): boolean {
+    return this.endpoint.channel?.isClosed === true;
+  }
+
   private scheduleReopen() {
     const wanted = this.wanted;
-    if (this.isClosed || !wanted || this.reopenTimer) return;
+    if (this.isClosed || !wanted || this.reopenTimer || this.channelEnded) return;
     this.reopenTimer = setTimeout(() => {
       this.reopenTimer = null;
-      if (this.isClosed || this.wanted !== wanted) return;
+      if (this.isClosed || this.wanted !== wanted || this.channelEnded) return;
       this.apply(wanted).catch(() => {
         if (this.wanted === wanted && !this.current) this.scheduleReopen();
       });
