@@ -16,6 +16,11 @@
  * interval is the log-scale spread (the version's own, pooled with its parents') times a scale
  * learned the same way, per situation (new workflow, new version, few runs, many), nudged after
  * every run so that 80 % of durations fall inside it (conformal calibration).
+ *
+ * A new workflow whose structure is known (RunFacts.shape, workflow-shape.ts) may find its similar
+ * tasks by structure as well as by task class: a weighted median over the recently active
+ * workflows, each weighed by exp(class·[same class] + structure·likeness); the strengths (or the
+ * class alone) are learned the same way, from each workflow's first runs scored as if it were new.
  */
 import {
   createWindow,
@@ -27,9 +32,20 @@ import {
   type WeightedSummary,
   type WindowEntry,
 } from "./weighted-stats";
+import { shapeLikeness } from "./workflow-shape";
 
 /** What is known about a run before it starts. */
-export type RunFacts = { workflowId: string; versionId: string; taskClass: string; model: string };
+export type RunFacts = {
+  workflowId: string;
+  versionId: string;
+  taskClass: string;
+  model: string;
+  /**
+   * The workflow's structure tokens (workflow-shape.ts), when known: with them, similar tasks are
+   * the workflows alike in words and structure, weighed by learned strengths (LIKENESS).
+   */
+  shape?: readonly string[];
+};
 
 /** A finished run, as the predictor learns from it. */
 export type PastRun = RunFacts & {
@@ -76,12 +92,29 @@ export type ForecastTuning = {
    * that; the offset with the fewest is used.
    */
   point: { typical: number[]; misses: number[][]; runs: number[] };
+  /**
+   * Discounted absolute log error of each way of finding similar tasks (LIKENESS), scored on
+   * every run of a workflow with a known structure as if its workflow were new (its own runs left
+   * out); absent in tuning stored before it was learned.
+   */
+  likeness?: number[];
   runs: number;
 };
 
+/**
+ * Ways of finding a new workflow's similar tasks: [class, structure] strengths of the weight
+ * exp(class·[same task class] + structure·likeness) each recently active workflow gets in a
+ * weighted median; null is the task class alone (each of its workflows counting once), what is
+ * used until another has predicted better.
+ */
+export const LIKENESS: readonly ([number, number] | null)[] = [
+  null,
+  ...[0, 1, 3].flatMap((c) => [0, 4, 8, 16].map((k): [number, number] => [c, k])),
+];
+
 const HALF_LIFE = 20;
 /** Runs kept per version and workflow and over all; workflows kept per task class. */
-export const KEEP = { level: 40, all: 60, workflowsPerClass: 40 } as const;
+export const KEEP = { level: 40, all: 60, workflowsPerClass: 40, workflows: 60 } as const;
 /** How much older losses fade per learned run. */
 const LOSS_DECAY = 0.998;
 /** z of the 80 % central interval of a normal distribution. */
@@ -98,8 +131,10 @@ type Similar = { workflows: string[]; total: number; cache: WeightedSummary | nu
  */
 export type RunIndex = {
   version: Map<string, Runs>;
-  workflow: Map<string, Runs & { taskClass: string }>;
+  workflow: Map<string, Runs & { taskClass: string; shape: readonly string[] }>;
   similar: Map<string, Similar>;
+  /** The recently active workflows over all classes, most recent last. */
+  workflows: string[];
   all: Runs;
   price: Map<string, { tokens: number; cost: number }>;
 };
@@ -111,6 +146,7 @@ export function createRunIndex(): RunIndex {
     version: new Map(),
     workflow: new Map(),
     similar: new Map(),
+    workflows: [],
     all: createRuns(),
     price: new Map(),
   };
@@ -127,6 +163,7 @@ export function createTuning(): ForecastTuning {
       misses: SITUATIONS.map(() => POINT_OFFSETS.map(() => 0)),
       runs: SITUATIONS.map(() => 0),
     },
+    likeness: LIKENESS.map(() => 0),
     runs: 0,
   };
 }
@@ -154,17 +191,18 @@ export function addRun(index: RunIndex, run: PastRun): void {
   push(version, entry, KEEP.level);
   let workflow = index.workflow.get(run.workflowId);
   if (!workflow)
-    index.workflow.set(run.workflowId, (workflow = { ...createRuns(), taskClass: run.taskClass }));
+    index.workflow.set(
+      run.workflowId,
+      (workflow = { ...createRuns(), taskClass: run.taskClass, shape: [] }),
+    );
+  if (run.shape) workflow.shape = run.shape;
   push(workflow, entry, KEEP.level);
+  moveToEnd(index.workflows, run.workflowId, KEEP.workflows);
   push(index.all, entry, KEEP.all);
   let similar = index.similar.get(run.taskClass);
   if (!similar)
     index.similar.set(run.taskClass, (similar = { workflows: [], total: 0, cache: null }));
-  // Most recently active last.
-  const at = similar.workflows.indexOf(run.workflowId);
-  if (at >= 0) similar.workflows.splice(at, 1);
-  similar.workflows.push(run.workflowId);
-  if (similar.workflows.length > KEEP.workflowsPerClass) similar.workflows.shift();
+  moveToEnd(similar.workflows, run.workflowId, KEEP.workflowsPerClass);
   similar.total += 1;
   similar.cache = null;
   if (run.tokens > 0 && run.costUsd > 0) {
@@ -175,6 +213,14 @@ export function addRun(index: RunIndex, run: PastRun): void {
       cost: price.cost * 0.97 + run.costUsd,
     });
   }
+}
+
+/** Puts an id last (most recently active), keeping at most `keep`. */
+function moveToEnd(ids: string[], id: string, keep: number) {
+  const at = ids.indexOf(id);
+  if (at >= 0) ids.splice(at, 1);
+  ids.push(id);
+  if (ids.length > keep) ids.shift();
 }
 
 /** Sets how many runs a level had in all, when the index holds only the recent ones. */
@@ -229,14 +275,85 @@ function summarizeSimilar(index: RunIndex, taskClass: string): WeightedSummary {
   return similar.cache;
 }
 
+/**
+ * Similar tasks as the workflows alike in words and structure: a weighted median of the recently
+ * active workflows' medians, spreads and tokens, each weighed exp(class·[same task class] +
+ * structure·likeness of their structures), the target's own workflow left out (its runs are the
+ * levels below). EMPTY_SUMMARY when no other workflow has run.
+ */
+function summarizeAlike(
+  index: RunIndex,
+  target: RunFacts,
+  [classStrength, shapeStrength]: [number, number],
+): WeightedSummary {
+  const shape = target.shape ?? [];
+  const items: { s: WeightedSummary; w: number }[] = [];
+  let total = 0;
+  let squares = 0;
+  let count = 0;
+  let success = 0;
+  let successWeight = 0;
+  for (const id of index.workflows) {
+    if (id === target.workflowId) continue;
+    const workflow = index.workflow.get(id);
+    if (!workflow) continue;
+    const s = summarize(workflow);
+    if (s.count === 0) continue;
+    const w = Math.exp(
+      (workflow.taskClass === target.taskClass ? classStrength : 0) +
+        shapeStrength * shapeLikeness(shape, workflow.shape),
+    );
+    items.push({ s, w });
+    total += w;
+    squares += w * w;
+    count += s.count;
+    const ws = w * Math.min(s.weight, 5);
+    success += ws * s.success;
+    successWeight += ws;
+  }
+  if (items.length === 0) return EMPTY_SUMMARY;
+  const median = (value: (s: WeightedSummary) => number) => {
+    const sorted = items.map((i) => ({ v: value(i.s), w: i.w })).sort((a, b) => a.v - b.v);
+    let seen = 0;
+    for (const item of sorted) if ((seen += item.w) >= total / 2) return item.v;
+    return sorted[sorted.length - 1]!.v;
+  };
+  return {
+    // As many workflows' worth as the weights make (Kish's effective number).
+    weight: (total * total) / squares,
+    count,
+    success: successWeight ? success / successWeight : 0,
+    logDuration: median((s) => s.logDuration),
+    spread: median((s) => s.spread),
+    logTokens: median((s) => s.logTokens),
+  };
+}
+
+/** A workflow's runs the ways of finding similar tasks are scored on. */
+const LIKENESS_RUNS = 5;
+
+/** The way of finding similar tasks that has predicted best (LIKENESS), null for the class alone. */
+function likenessOf(tuning: ForecastTuning): [number, number] | null {
+  const losses = tuning.likeness;
+  if (!losses || losses.length !== LIKENESS.length) return null;
+  let best = 0;
+  for (let i = 1; i < losses.length; i++) if (losses[i]! < losses[best]! - 1e-9) best = i;
+  return LIKENESS[best]!;
+}
+
 type LevelSummaries = Record<Level | "all", WeightedSummary>;
 
-function levelsOf(index: RunIndex, target: RunFacts): LevelSummaries {
+function levelsOf(index: RunIndex, target: RunFacts, tuning: ForecastTuning): LevelSummaries {
+  // A new workflow's only: what the learned way was scored on (each run as if its workflow were new).
+  const likeness =
+    target.shape?.length && !index.workflow.has(target.workflowId) ? likenessOf(tuning) : null;
   return {
     version: summarize(index.version.get(target.versionId)),
     // The workflow's earlier versions only: the version's own runs are the level below.
     workflow: summarize(index.workflow.get(target.workflowId), target.versionId),
-    similar: summarizeSimilar(index, target.taskClass),
+    similar: likeness
+      ? summarizeAlike(index, target, likeness)
+      : summarizeSimilar(index, target.taskClass),
     all: summarize(index.all),
   };
 }
@@ -341,7 +458,7 @@ function forecastWith(
   tuning: ForecastTuning,
   target: RunFacts,
 ): { forecast: RunForecast; internals: Internals } {
-  const levels = levelsOf(index, target);
+  const levels = levelsOf(index, target, tuning);
   const successStrengths = strengthsOf(tuning, "success");
   const p = cascade(levels, "success", successStrengths);
   // Beta posterior: the version's weighted successes and failures over its parent's rate as prior.
@@ -450,6 +567,7 @@ export function learnFromRun(
     },
     intervalScale: tuning.intervalScale,
     point: tuning.point,
+    likeness: tuning.likeness,
     runs: tuning.runs + 1,
   };
   if (levels.all.count > 0) {
@@ -464,8 +582,56 @@ export function learnFromRun(
       );
       next.point = learnPoint(tuning, internals.situation, internals.logDuration, run.durationMs);
     }
+    // Scored on a workflow's first runs only, so busy workflows do not outvote the rest.
+    if (run.shape?.length && (index.workflow.get(run.workflowId)?.total ?? 0) < LIKENESS_RUNS)
+      next.likeness = scoreLikeness(tuning, index, run, y, levels.all);
   }
   return next;
+}
+
+/**
+ * Scores each way of finding similar tasks (LIKENESS) on a run as if its workflow were new: the
+ * log median each gives from the other workflows (the run's own left out) against the run's log
+ * duration. Where one finds nothing, it says what the forecast would: all runs' median.
+ */
+function scoreLikeness(
+  tuning: ForecastTuning,
+  index: RunIndex,
+  run: PastRun,
+  y: number,
+  all: WeightedSummary,
+): number[] {
+  const before =
+    tuning.likeness?.length === LIKENESS.length ? tuning.likeness : LIKENESS.map(() => 0);
+  const others: { v: number; sameClass: boolean; like: number }[] = [];
+  for (const id of index.workflows) {
+    if (id === run.workflowId) continue;
+    const workflow = index.workflow.get(id);
+    if (!workflow) continue;
+    const s = summarize(workflow);
+    if (s.count === 0) continue;
+    others.push({
+      v: s.logDuration,
+      sameClass: workflow.taskClass === run.taskClass,
+      like: shapeLikeness(run.shape!, workflow.shape),
+    });
+  }
+  others.sort((a, b) => a.v - b.v);
+  const classOnly = others.filter((o) => o.sameClass).map((o) => o.v);
+  return LIKENESS.map((way, i) => {
+    let estimate = all.logDuration;
+    if (way === null) {
+      if (classOnly.length) estimate = medianOf(classOnly);
+    } else if (others.length) {
+      const weights = others.map((o) => Math.exp((o.sameClass ? way[0] : 0) + way[1] * o.like));
+      const total = weights.reduce((a, b) => a + b, 0);
+      let seen = 0;
+      let k = 0;
+      while (k < others.length - 1 && (seen += weights[k]!) < total / 2) k++;
+      estimate = others[k]!.v;
+    }
+    return before[i]! * LOSS_DECAY + Math.abs(estimate - y);
+  });
 }
 
 /** Scores each point offset on a finished run, and moves the situation's typical error. */

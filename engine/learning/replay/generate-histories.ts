@@ -10,6 +10,13 @@
  * the failure rate; runs come in bursts (a schedule or a batch) between quiet hours; tokens are
  * log-normal per workflow and cost is tokens × the model's price (a per-run mix of input and
  * output). Every draw comes from a seeded RNG: the same seed gives the same history.
+ *
+ * Each workflow also has a structure (`shape`, the tokens of engine/learning/workflow-shape.ts),
+ * drawn from a second RNG so the runs' draws stay as they were: its class's main step kind and
+ * model, sometimes a router or a transform, and a number of steps that grows with how slow the
+ * workflow is within its class (2.5 + 2.5 × log2 of its ×0.5–2 offset, ± about one step): a
+ * longer workflow takes longer, loosely, as real ones do. Classes share kinds, so structure is
+ * alike across classes too, where it says nothing of the time.
  */
 import { createRng, sampleBeta, sampleNormal, type Rng } from "../random";
 import type { ReplayHistory, ReplayRun } from "./replay-run";
@@ -26,6 +33,8 @@ const PRICES: Record<string, [number, number]> = {
 
 export type GeneratedWorkflow = {
   id: string;
+  /** Its structure tokens (workflow-shape.ts). */
+  shape: string[];
   taskClass: string;
   model: string;
   /** Log of the current version's median duration (ms). */
@@ -47,16 +56,63 @@ const uniform = (rng: Rng, low: number, high: number) => low + (high - low) * rn
 /** The share of runs that take 4–15× their usual time. */
 export const OUTLIER_SHARE = 1 / 40;
 
+type GeneratedClass = {
+  name: string;
+  logMedian: number;
+  failure: number;
+  tokens: number;
+  model: string;
+  /** The kind of its working steps. */
+  kind: string;
+};
+
+const KINDS = ["llm", "agent", "tool", "transform"] as const;
+
+/** A workflow's structure tokens, as workflow-shape.ts makes them from a document. */
+function shapeOf(rng: Rng, cls: GeneratedClass, logOffset: number): string[] {
+  const steps = Math.max(
+    1,
+    Math.min(7, Math.round(2.5 + (2.5 * logOffset) / Math.LN2 + 0.8 * sampleNormal(rng))),
+  );
+  const counts = new Map<string, number>([
+    ["input", 1],
+    ["output", 1],
+  ]);
+  let working = steps;
+  if (steps > 1 && rng() < 0.3) {
+    counts.set("router", 1);
+    working -= 1;
+  }
+  if (working > 1 && rng() < 0.3) {
+    counts.set("transform", (counts.get("transform") ?? 0) + 1);
+    working -= 1;
+  }
+  counts.set(cls.kind, (counts.get(cls.kind) ?? 0) + working);
+  const tokens = new Set<string>();
+  for (const [kind, n] of counts) {
+    tokens.add(`kind:${kind}`);
+    if (n >= 2) tokens.add(`kind:${kind}>=2`);
+    if (n >= 4) tokens.add(`kind:${kind}>=4`);
+  }
+  if (cls.kind === "llm" || cls.kind === "agent") tokens.add(`model:${cls.model}`);
+  if (cls.kind === "tool") tokens.add(`server:${cls.name}-server`);
+  for (const k of [1, 2, 4, 8]) if (steps >= k) tokens.add(`steps>=${k}`);
+  return [...tokens].sort();
+}
+
 function createWorkflow(
   rng: Rng,
+  shapeRng: Rng,
   id: string,
-  cls: { name: string; logMedian: number; failure: number; tokens: number; model: string },
+  cls: GeneratedClass,
 ): GeneratedWorkflow {
+  const logMedian = cls.logMedian + uniform(rng, Math.log(0.5), Math.log(2));
   return {
     id,
+    shape: shapeOf(shapeRng, cls, logMedian - cls.logMedian),
     taskClass: cls.name,
     model: cls.model,
-    logMedian: cls.logMedian + uniform(rng, Math.log(0.5), Math.log(2)),
+    logMedian,
     classLogMedian: cls.logMedian,
     spread: uniform(rng, 0.1, 0.45),
     failureRate: Math.min(0.6, cls.failure * uniform(rng, 0.3, 1.7)),
@@ -75,15 +131,18 @@ export function generateHistory(
   options: { seed: number; runs?: number; workflows?: number } = { seed: 1 },
 ): ReplayHistory {
   const rng = createRng(options.seed);
+  const shapeRng = createRng(options.seed * 7_919 + 17);
   const total = options.runs ?? 3000;
   const models = Object.keys(PRICES);
-  const classes = Array.from({ length: 5 }, (_, i) => ({
+  const classes: GeneratedClass[] = Array.from({ length: 5 }, (_, i) => ({
     name: `task-${i}`,
     logMedian: Math.log(uniform(rng, 300, 60_000)),
     failure: sampleBeta(rng, 1, 4) * 0.6,
     tokens: rng() < 0.15 ? -Infinity : Math.log(uniform(rng, 500, 30_000)),
     model: models[Math.floor(rng() * models.length)]!,
+    kind: "",
   }));
+  for (const cls of classes) cls.kind = KINDS[Math.floor(shapeRng() * KINDS.length)]!;
   const count = options.workflows ?? 30;
   const workflows: GeneratedWorkflow[] = [];
   const runs: ReplayRun[] = [];
@@ -93,7 +152,7 @@ export function generateHistory(
   while (runs.length < total) {
     if (workflows.length < count && runs.length >= workflows.length * appearEvery) {
       const cls = classes[Math.floor(rng() * classes.length)]!;
-      workflows.push(createWorkflow(rng, `wf-${options.seed}-${workflows.length}`, cls));
+      workflows.push(createWorkflow(rng, shapeRng, `wf-${options.seed}-${workflows.length}`, cls));
     }
     // A burst of 1–8 runs of one workflow (busier workflows are picked more), then a quiet gap.
     const wf = workflows[Math.floor(Math.pow(rng(), 1.5) * workflows.length)]!;
@@ -140,6 +199,7 @@ function runOf(rng: Rng, wf: GeneratedWorkflow, at: number): ReplayRun {
     versionId: `${wf.id}@v${wf.version}`,
     taskClass: wf.taskClass,
     model: tokens ? wf.model : "none",
+    shape: wf.shape,
     success: rng() >= wf.failureRate,
     durationMs,
     tokens,

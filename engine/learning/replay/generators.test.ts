@@ -118,3 +118,22 @@ describe("the held-out generator", () => {
     expect(below).toBeGreaterThan(0.7);
   });
 });
+
+describe("the development generator's structures", () => {
+  it("gives each workflow one structure, with more steps where the workflow is slower than its class (loosely)", () => {
+    const runs = generateHistory({ seed: 5 }).runs;
+    const byWorkflow = groupBy(runs, (r) => r.workflowId);
+    const steps = (shape: readonly string[]) =>
+      [1, 2, 4, 8].filter((k) => shape.includes(`steps>=${k}`)).length;
+    const slower: number[] = [];
+    const faster: number[] = [];
+    for (const wfRuns of byWorkflow.values()) {
+      expect(new Set(wfRuns.map((r) => JSON.stringify(r.shape))).size).toBe(1);
+      const first = wfRuns[0]!;
+      expect(first.shape!.length).toBeGreaterThan(2);
+      (first.medianMs! > first.classMedianMs! ? slower : faster).push(steps(first.shape!));
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(slower)).toBeGreaterThan(mean(faster));
+  });
+});

@@ -10,6 +10,8 @@ export type ReplayRun = {
   taskClass: string;
   /** The language model its agents use ("none" for a workflow without one). */
   model: string;
+  /** Its workflow's structure tokens (engine/learning/workflow-shape.ts), when the history has them. */
+  shape?: readonly string[];
   success: boolean;
   durationMs: number;
   tokens: number;
