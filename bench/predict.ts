@@ -13,14 +13,19 @@
  * tuned on). `worst` takes the worse figure of the two for each target. `generated.demo`: the
  * demo's seeded month of runs (server/demo-run-history.ts, the code that seeds a fresh install with
  * it: generated, not runs the app recorded), six workflows of very different kinds, about 280 runs
- * a seed; reported apart, not in `worst`. `floor` per generator:
+ * a seed; reported apart, not in `worst`. `recorded.app`: runs the app itself ran
+ * (bench/__fixtures__/recorded-runs.json, recorded by bench/record-runs.ts: the demo's workflows
+ * started through the REST API of `npm start`, its engine, workers and MCP pool, a fake
+ * OpenAI-compatible model on loopback), one history, the same whatever the seed; no law is known,
+ * so no floor. `floor` per generator:
  * the two duration figures of oracles that know the generator's law for each run
  * (replay/error-floors.ts): `median` says the true median, `bestPoint` the point with the
  * smallest median percentage error (below the median: the error is asymmetric). No predictor can
  * get below `bestPoint`; when a target is below it, the target asks for the impossible on that
  * generator. For cold starts also `classMedian`: an oracle that knows the task class's median but
- * not the new workflow's own (all a predictor can know of a workflow never run, on these
- * generators, which carry no structure of their own).
+ * not the new workflow's own (all a predictor can know of a workflow never run from its words;
+ * the development generator's workflows also carry a structure that says a little more, the
+ * held-out one's none).
  *   npx tsx bench/predict.ts [--seed=1]
  */
 import { generateHeldOutHistory } from "../engine/learning/replay/generate-held-out";
@@ -31,7 +36,10 @@ import {
   type ForecastScores,
 } from "../engine/learning/replay/replay-forecasts";
 import type { ReplayHistory } from "../engine/learning/replay/replay-run";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { demoReplayHistory } from "../server/demo-run-history";
+import { recordedHistory } from "../engine/learning/replay/recorded-history";
 import {
   addRun,
   createRunIndex,
@@ -106,9 +114,19 @@ function main() {
     development: figuresOf(seeds.map((s) => generateHistory({ seed: s }))),
     "held-out": figuresOf(seeds.map((s) => generateHeldOutHistory({ seed: s }))),
   };
-  // Recorded histories, reported apart from the generators (not in `worst`): the demo's month of
-  // runs (server/demo-run-history.ts, the same code that seeds it), drawn with each seed.
+  // Reported apart from the generators (not in `worst`): the demo's seeded month of runs
+  // (server/demo-run-history.ts, the same code that seeds it), drawn with each seed, and the runs
+  // the app recorded (bench/record-runs.ts), one history.
   const generated = { demo: figuresOf(seeds.map(demoReplayHistory)) };
+  const recorded = {
+    app: figuresOf([
+      recordedHistory(
+        JSON.parse(
+          readFileSync(join(__dirname, "__fixtures__", "recorded-runs.json"), "utf8"),
+        ) as unknown,
+      ),
+    ]),
+  };
   const all = Object.values(generators);
   type Figure = Exclude<keyof (typeof all)[number], "floor">;
   const max = (k: Figure) => Math.max(...all.map((g) => g[k]));
@@ -131,6 +149,7 @@ function main() {
       },
       generators,
       generated,
+      recorded,
     })}\n`,
   );
 }
