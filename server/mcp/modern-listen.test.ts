@@ -71,4 +71,28 @@ describe("ModernListener", () => {
     expect(vi.getTimerCount()).toBe(0);
     listener.close();
   });
+
+  it("reopens a lost stream with the filter the server last agreed to, not one it refused", async () => {
+    const server = new FakeServer();
+    const listener = new ModernListener(endpointOf(server), "2026-07-28", () => {});
+    const first = listener.listen({ resourceSubscriptions: ["memo://a"] });
+    server.acknowledge(0, { resourceSubscriptions: ["memo://a"] });
+    await first;
+
+    const second = listener.listen({ resourceSubscriptions: ["memo://a", "memo://b"] });
+    server.requests[1]!.answer({
+      jsonrpc: "2.0",
+      id: server.requests[1]!.id,
+      error: { code: -32602, message: "no such resource" },
+    });
+    await expect(second).rejects.toThrow(/refused/);
+    expect(listener.acknowledged).toEqual({ resourceSubscriptions: ["memo://a"] });
+
+    // The stream that stayed is lost: it comes back as it was.
+    server.requests[0]!.answer({ jsonrpc: "2.0", id: server.requests[0]!.id, result: {} });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.requests).toHaveLength(3);
+    expect(server.requests[2]!.filter).toEqual({ resourceSubscriptions: ["memo://a"] });
+    listener.close();
+  });
 });

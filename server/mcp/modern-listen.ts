@@ -77,9 +77,20 @@ export class ModernListener {
   async listen(filter: ListenFilter): Promise<ListenFilter | null> {
     if (this.isClosed) throw new Error("Not connected");
     const wanted = compact(filter);
+    const previous = this.wanted;
     this.wanted = wanted;
     this.clearReopen();
-    return this.apply(wanted);
+    try {
+      return await this.apply(wanted);
+    } catch (error) {
+      // Refused: what we listen for is still the old stream's filter, and a lost old stream
+      // (whose reopen the attempt put off) comes back with it, never with the refused one.
+      if (this.wanted === wanted) {
+        this.wanted = previous;
+        if (!this.current) this.scheduleReopen();
+      }
+      throw error;
+    }
   }
 
   private async apply(wanted: ListenFilter | null): Promise<ListenFilter | null> {
