@@ -4,6 +4,7 @@ import { runs } from "@/db/schema";
 import { RunEventSchema } from "@/engine/schema/run-events";
 import type { TenantContext } from "@/server/services/context";
 import { getRun, listEventsOfRun } from "@/server/services/runs";
+import { getUsageSummary } from "@/server/services/usage";
 import type { Database } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import type { RunForecast } from "@/engine/learning/run-forecast";
@@ -164,5 +165,43 @@ describe("the demo's run history", () => {
       code: "TOOL_NOT_FOUND",
       message: 'No MCP server named "everything" is installed in this tenant',
     });
+  });
+
+  it("has a usage record per run, as the executor writes one when a run ends, so the usage page shows the month on a fresh start: the runs' own tokens, cost and statuses per day, MCP calls of the slow batch's tool steps", async () => {
+    const tenantId = (await findWorkflowOfTenantSlug(
+      database.db,
+      "demo",
+      "Welcome a new teammate",
+    ))!.tenantId;
+    const all = await database.db.select().from(runs).where(eq(runs.tenantId, tenantId));
+    const ctx = { db: database.db, tenant: { id: tenantId } } as unknown as TenantContext;
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const summary = await getUsageSummary(ctx, {
+      from: day(seeded.now - 40 * 86_400_000),
+      to: day(seeded.now),
+    });
+    const sum = (pick: (r: (typeof all)[number]) => number) => all.reduce((s, r) => s + pick(r), 0);
+    expect(summary.totals.runs).toBe(all.length);
+    expect(summary.totals.inputTokens).toBe(sum((r) => r.inputTokens));
+    expect(summary.totals.outputTokens).toBe(sum((r) => r.outputTokens));
+    expect(summary.totals.costUsd).toBeCloseTo(
+      sum((r) => r.costUsd),
+      9,
+    );
+    expect(summary.totals.costUsd).toBeGreaterThan(0);
+    // Per day: each day's runs are the runs that ended that day, with their statuses.
+    for (const d of summary.byDay) {
+      const ended = all.filter((r) => day(r.finishedAt!.getTime()) === d.day);
+      expect(d.runs).toBe(ended.length);
+      expect(d.failed).toBe(ended.filter((r) => r.status === "failed").length);
+    }
+    expect(summary.byDay.filter((d) => d.runs > 0).length).toBeGreaterThan(20);
+    // The slow batch's completed runs called its three long operations.
+    const batch = (await findWorkflowOfTenantSlug(database.db, "demo", "Process a slow batch"))!;
+    const batchUsage = summary.byWorkflow.items.find((w) => w.workflowId === batch.workflowId);
+    const batchRuns = all.filter((r) => r.workflowId === batch.workflowId);
+    expect(batchUsage?.mcpCalls).toBeGreaterThanOrEqual(
+      3 * batchRuns.filter((r) => r.status === "completed").length,
+    );
   });
 });

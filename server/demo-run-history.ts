@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/db/client";
-import { runEvents, runs, stepRuns } from "@/db/schema";
+import { runEvents, runs, stepRuns, usageRecords } from "@/db/schema";
 import type { Plan } from "@/engine/schema/plan";
 import { DEMO_ACCOUNTS } from "@/db/seed";
 import {
@@ -13,6 +13,8 @@ import {
 } from "@/engine/learning/run-forecast";
 import type { ReplayHistory, ReplayRun } from "@/engine/learning/replay/replay-run";
 import { createRng, sampleNormal, type Rng } from "@/engine/learning/random";
+import { workflowShape } from "@/engine/learning/workflow-shape";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import { recordOutcome, type LearningBook } from "@/engine/learning/strategy-stats";
 import type { Pattern } from "@/engine/autonomy/vocabulary";
 import * as learning from "./repositories/learning";
@@ -219,6 +221,16 @@ function slowBatchVersion1(document: unknown): unknown {
 export function demoReplayHistory(seed: number): ReplayHistory {
   const documents = demoDocuments();
   const profiles = new Map<string, VersionProfile>();
+  const shapes = new Map<string, string[]>();
+  const shapeOf = (name: string) => {
+    let shape = shapes.get(name);
+    if (!shape)
+      shapes.set(
+        name,
+        (shape = workflowShape(loadWorkflowDocument(documents.get(name)!.document))),
+      );
+    return shape;
+  };
   const profileOf = (name: string) => {
     let profile = profiles.get(name);
     if (!profile) {
@@ -239,6 +251,7 @@ export function demoReplayHistory(seed: number): ReplayHistory {
         taskClass: profile.taskClass,
         strategyId: profile.strategyId,
       }),
+      shape: shapeOf(run.workflow),
       success: run.success,
       durationMs: run.durationMs,
       tokens: run.tokens,
@@ -263,6 +276,44 @@ export function drawDemoRatio(run: ReplayRun, rng: Rng): number {
 
 /** The seed the demo's own history is drawn with. */
 export const DEMO_HISTORY_SEED = 24;
+
+/**
+ * A past run's usage row, as the executor writes one when a run ends (services/run-executor.ts):
+ * the UTC day it ended, its status, the steps that finished or failed, its tokens and cost (the
+ * run row's own), and its MCP calls: one per attempt of a tool step (the demo's agents call no
+ * tools in its stored events). The demo's prices are known, so no token is unpriced.
+ */
+export function demoUsageRecord(
+  events: readonly { type: string; kind?: string | null }[],
+  run: {
+    runId: string;
+    tenantId: string;
+    workflowId: string;
+    userId: string | null;
+    success: boolean;
+    finishedAt: Date;
+    durationMs: number;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  },
+): typeof usageRecords.$inferInsert {
+  return {
+    runId: run.runId,
+    tenantId: run.tenantId,
+    workflowId: run.workflowId,
+    userId: run.userId,
+    day: run.finishedAt.toISOString().slice(0, 10),
+    status: run.success ? "completed" : "failed",
+    steps: events.filter((e) => e.type === "step.completed" || e.type === "step.failed").length,
+    inputTokens: run.inputTokens,
+    outputTokens: run.outputTokens,
+    costUsd: run.costUsd,
+    unpricedTokens: 0,
+    mcpCalls: events.filter((e) => e.type === "step.started" && e.kind === "tool").length,
+    durationMs: run.durationMs,
+  };
+}
 
 /**
  * Records the demo history in the Demo tenant of a freshly seeded database: the slow batch's two
@@ -325,6 +376,7 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
     const runRows: (typeof runs.$inferInsert)[] = [];
     const stepRows: StepRunInsert[] = [];
     const eventRows: (typeof runEvents.$inferInsert)[] = [];
+    const usageRows: (typeof usageRecords.$inferInsert)[] = [];
     for (const [i, run] of history.entries()) {
       const version = versions.get(`${run.workflow}@${run.version}`)!;
       const workflowId = found.get(run.workflow)!.workflowId;
@@ -370,6 +422,20 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         costUsd: run.costUsd,
       });
       stepRows.push(...record.steps);
+      usageRows.push(
+        demoUsageRecord(record.events, {
+          runId,
+          tenantId,
+          workflowId,
+          userId: owner?.id ?? null,
+          success: run.success,
+          finishedAt,
+          durationMs: run.durationMs,
+          inputTokens,
+          outputTokens: run.tokens - inputTokens,
+          costUsd: run.costUsd,
+        }),
+      );
       for (const event of record.events)
         eventRows.push({
           tenantId,
@@ -418,6 +484,8 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
       await tx.insert(stepRuns).values(stepRows.slice(i, i + 200));
     for (let i = 0; i < eventRows.length; i += 500)
       await tx.insert(runEvents).values(eventRows.slice(i, i + 500));
+    for (let i = 0; i < usageRows.length; i += 200)
+      await tx.insert(usageRecords).values(usageRows.slice(i, i + 200));
     for (let i = 0; i < outcomes.length; i += 100)
       await learning.insertOutcomes(tx, outcomes.slice(i, i + 100));
     await learning.saveLearningState(tx, {
