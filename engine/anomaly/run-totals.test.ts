@@ -132,4 +132,22 @@ describe("sums of per-run amounts per hour (run-totals)", () => {
       expect(f.value).toBeLessThan(meanCost * 2);
     }
   });
+
+  it("forecasts a busy tenant's hours (1,000 runs an hour) inside the Poisson range around its rate", () => {
+    const hours: RunTotalPoint[] = Array.from({ length: 200 }, (_, i) => ({
+      at: i * 3_600_000,
+      runs: 1_000,
+      total: 2,
+    }));
+    const forecast = forecastRunTotals(hours, 3, { expected: 0.002, low: 0.002, high: 0.002 });
+    expect(forecast).toHaveLength(3);
+    for (const f of forecast) {
+      expect(f.value).toBeCloseTo(2, 6);
+      // 1,000 ± 1.96 × √1,000 runs (938..1,062) at $0.002 each.
+      expect(f.low).toBeGreaterThan(1.86);
+      expect(f.low).toBeLessThan(1.9);
+      expect(f.high).toBeGreaterThan(2.1);
+      expect(f.high).toBeLessThan(2.14);
+    }
+  });
 });

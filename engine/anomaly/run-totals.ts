@@ -148,15 +148,22 @@ export function detectRunTotals(
 /** Hours of run counts the forecast's rate is the mean of (a week). */
 const FORECAST_RATE_POINTS = 168;
 
-/** The smallest k with P(X ≤ k) ≥ q for a Poisson of this mean. */
+/**
+ * The smallest k with P(X ≤ k) ≥ q for a Poisson of this mean. The terms are carried as
+ * logarithms: e^-mean underflows to 0 past a mean of about 745 runs an hour, and a product
+ * started from 0 stays 0, so every k would look improbable up to the loop's end.
+ */
 function poissonQuantile(mean: number, q: number): number {
+  if (!(mean > 0)) return 0;
+  const last = Math.ceil(mean + 40 * Math.sqrt(mean) + 40);
+  const logMean = Math.log(mean);
   let k = 0;
-  let p = Math.exp(-mean);
-  let cumulative = p;
-  while (cumulative < q && k < 10_000) {
+  let logP = -mean;
+  let cumulative = Math.exp(logP);
+  while (cumulative < q && k < last) {
     k++;
-    p *= mean / k;
-    cumulative += p;
+    logP += logMean - Math.log(k);
+    cumulative += Math.exp(logP);
   }
   return k;
 }
