@@ -11,11 +11,14 @@
  * - generators: each independent writer's generator (engine/anomaly/__fixtures__/generators/<writer>.ts,
  *   seeds 1–3) with the shipped defaults, and per event kind (detected / labelled) and per detector
  *   (false flags), so a regression names what it broke;
- * - leaveOneGeneratorOut: the tuning parameters (the threshold in scales and the share of it a
- *   level shift needs, over a small grid) chosen on every generator but one, by the mean F1 over
+ * - leaveOneGeneratorOut: the tuning parameters (the threshold in scales, the share of it a
+ *   level shift needs, the scales from which a recurring effect is believed (or none), and the
+ *   quantile the tail calibration reads, over a small grid) chosen on every generator but one, by the mean F1 over
  *   those, then scored on the one left out; `untunedPrecision` / `untunedRecall` pool the held-out
- *   figures of the three independent generators (never a generator its parameters were chosen on).
- *   `defaults` are what the app ships (chosen the same way on all four sets); `tunedOn` names them.
+ *   figures of the independent generators (never a generator its parameters were chosen on).
+ *   `defaults` are what the app ships (chosen the same way on all sets, at the shipped medium
+ *   threshold, which is also the app's sensitivity scale: `chosenOnAllAtShippedThreshold`);
+ *   `chosenOnAll` is the rule's pick with the threshold free too; `tunedOn` names the sets.
  * - recorded: series from what the app records for its Demo tenant (bench/anomaly-recorded.ts: the
  *   demo's month of runs as the watcher's workflow and tenant series, and the demo's latency spike),
  *   judged as the watcher judges them (`detectOn`) and labelled from how the history was made; never
@@ -27,13 +30,14 @@
  *   npx tsx bench/anomaly.ts [--seed=1]
  */
 import { detectAnomalies } from "../engine/anomaly/detect-anomalies";
-import { SHIFT_SHARE } from "../engine/anomaly/detectors";
+import { RECURRENCE_FLOOR, SHIFT_SHARE, TAIL_QUANTILE } from "../engine/anomaly/detectors";
 import { thresholdFor } from "../engine/anomaly/kind-profiles";
 import { generateSeriesSet } from "../engine/anomaly/generate-series";
 import { scoreDetections, summarizeScores } from "../engine/anomaly/score-detections";
 import * as bizGenerator from "../engine/anomaly/__fixtures__/generators/biz";
 import * as labGenerator from "../engine/anomaly/__fixtures__/generators/lab";
 import * as opsGenerator from "../engine/anomaly/__fixtures__/generators/ops";
+import * as mediaGenerator from "../engine/anomaly/__fixtures__/generators/media";
 import * as plantGenerator from "../engine/anomaly/__fixtures__/generators/plant";
 import type { LabelledSeries } from "../engine/anomaly/generate-series";
 import { flaggedOn, recordedSet } from "./anomaly-recorded";
@@ -44,23 +48,36 @@ const GENERATORS: Record<string, (seed: number) => Omit<LabelledSeries, "family"
   biz: bizGenerator.generateSeries,
   lab: labGenerator.generateSeries,
   ops: opsGenerator.generateSeries,
+  // Sealed until 2026-12-07, when its false flags (scheduled batch peaks, month-end, backfills
+  // after gaps) were studied to change the detectors: from then on a tuning generator like the rest.
+  plant: plantGenerator.generateSeries,
 };
 /**
  * Generators kept sealed: written by writers who never saw the detectors, and looked at by nobody
  * who changes them. Scored with the shipped defaults only, never in a tuning fold: the one figure
  * here nobody could have fitted. Once someone studies its misses to change a detector, it becomes
- * a tuning generator (move it to GENERATORS) and a new sealed one is written.
+ * a tuning generator (move it to GENERATORS) and a new sealed one is written. `plant` was sealed
+ * until 2026-12-07 and is studied from then on; `media` is the sealed one.
  */
 const SEALED: Record<string, (seed: number) => Omit<LabelledSeries, "family">[]> = {
-  plant: plantGenerator.generateSeries,
+  media: mediaGenerator.generateSeries,
 };
 const GENERATOR_SEEDS = [1, 2, 3];
 /** The grid the leave-one-generator-out folds choose from; the defaults sit on it. */
 const THRESHOLDS = [4.5, 5, 5.5];
 const SHIFT_SHARES = [0.6, 0.8, 1];
+/** Recurring effects (engine/anomaly/recurrence.ts) believed from this many scales, or not at all. */
+const RECURRENCE_FLOORS = [2, Infinity];
+/** The quantile of |score| the tail calibration reads: the noise's shoulders or its tail. */
+const TAIL_QUANTILES = [0.95, 0.99];
 
 type Series = Omit<LabelledSeries, "family">;
-type Tuning = { threshold: number; shiftShare: number };
+type Tuning = {
+  threshold: number;
+  shiftShare: number;
+  recurrenceFloor: number;
+  tailQuantile: number;
+};
 
 /** Precision and recall of detectAnomalies with kind defaults (or a tuning) over labelled series. */
 function scoreSet(set: readonly Series[], tuning?: Tuning) {
@@ -83,17 +100,26 @@ const f1 = (s: { precision: number; recall: number }) =>
  */
 function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
   const grid = THRESHOLDS.flatMap((threshold) =>
-    SHIFT_SHARES.map((shiftShare) => ({ threshold, shiftShare })),
+    SHIFT_SHARES.flatMap((shiftShare) =>
+      RECURRENCE_FLOORS.flatMap((recurrenceFloor) =>
+        TAIL_QUANTILES.map((tailQuantile) => ({
+          threshold,
+          shiftShare,
+          recurrenceFloor,
+          tailQuantile,
+        })),
+      ),
+    ),
   );
   // Every set scored once per grid point; the folds only choose among these scores.
   const scores = grid.map((tuning) => ({
     tuning,
     bySet: Object.fromEntries(Object.entries(sets).map(([n, set]) => [n, scoreSet(set, tuning)])),
   }));
-  const bestOn = (names: string[]) => {
-    let best = scores[0]!;
+  const bestOn = (names: string[], among = scores) => {
+    let best = among[0]!;
     let bestF1 = -1;
-    for (const candidate of scores) {
+    for (const candidate of among) {
       const mean = names.reduce((sum, n) => sum + f1(candidate.bySet[n]!), 0) / names.length;
       if (mean > bestF1 + 1e-9) {
         best = candidate;
@@ -107,7 +133,14 @@ function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
     const chosen = bestOn(names.filter((n) => n !== heldOut));
     return { heldOut, tuning: chosen.tuning, summary: chosen.bySet[heldOut]! };
   });
-  return { folds, onAll: bestOn(names).tuning };
+  // The threshold is also the app's sensitivity scale (low / medium / high around it), which the
+  // shipped defaults keep; the other parameters are chosen by the same rule at that threshold.
+  const atShippedThreshold = scores.filter((s) => s.tuning.threshold === thresholdFor("medium"));
+  return {
+    folds,
+    onAll: bestOn(names).tuning,
+    onAllAtShippedThreshold: bestOn(names, atShippedThreshold).tuning,
+  };
 }
 
 /** Detected / labelled per kind and event type, and false flags per kind and detector. */
@@ -249,64 +282,73 @@ function main() {
   const heldOut = logo.folds.filter((f) => f.heldOut !== "ours");
   const untuned = summarizeScores(heldOut.map((f) => f.summary));
   process.stdout.write(
-    `${JSON.stringify({
-      seed,
-      series: SERIES,
-      points: totalPoints,
-      events: summary.events,
-      precision: round(summary.precision),
-      recall: round(summary.recall),
-      meanDetectionDelayPoints: round(summary.meanDetectionDelayPoints),
-      falsePositivesPer1000Points: round(
-        ((summary.flagged - summary.truePositives) / totalPoints) * 1000,
-      ),
-      pointsPerSecond: Math.round(totalPoints / (bestMs / 1000)),
-      heapMb: round(process.memoryUsage().heapUsed / (1024 * 1024), 1),
-      defaults: { threshold: thresholdFor("medium"), shiftShare: SHIFT_SHARE },
-      tunedOn: ["ours", ...perGenerator.map((g) => g.name)],
-      chosenOnAll: logo.onAll,
-      generators: Object.fromEntries(
-        perGenerator.map(({ name, series, summary: s, breakdown }) => [
-          name,
-          {
-            series: series.length,
-            events: s.events,
-            precision: round(s.precision),
-            recall: round(s.recall),
-            ...breakdown,
-          },
-        ]),
-      ),
-      leaveOneGeneratorOut: Object.fromEntries(
-        logo.folds.map((f) => [
-          f.heldOut,
-          {
-            tunedOn: logo.folds.map((g) => g.heldOut).filter((n) => n !== f.heldOut),
-            chosen: f.tuning,
-            precision: round(f.summary.precision),
-            recall: round(f.summary.recall),
-          },
-        ]),
-      ),
-      untunedPrecision: round(untuned.precision),
-      untunedRecall: round(untuned.recall),
-      recorded: scoreRecorded(),
-      sealed: Object.fromEntries(
-        Object.entries(SEALED).map(([name, generate]) => {
-          const series = GENERATOR_SEEDS.flatMap((s) => generate(s));
-          const scored = scoreSet(series);
-          return [
+    `${JSON.stringify(
+      {
+        seed,
+        series: SERIES,
+        points: totalPoints,
+        events: summary.events,
+        precision: round(summary.precision),
+        recall: round(summary.recall),
+        meanDetectionDelayPoints: round(summary.meanDetectionDelayPoints),
+        falsePositivesPer1000Points: round(
+          ((summary.flagged - summary.truePositives) / totalPoints) * 1000,
+        ),
+        pointsPerSecond: Math.round(totalPoints / (bestMs / 1000)),
+        heapMb: round(process.memoryUsage().heapUsed / (1024 * 1024), 1),
+        defaults: {
+          threshold: thresholdFor("medium"),
+          shiftShare: SHIFT_SHARE,
+          recurrenceFloor: RECURRENCE_FLOOR,
+          tailQuantile: TAIL_QUANTILE,
+        },
+        tunedOn: ["ours", ...perGenerator.map((g) => g.name)],
+        chosenOnAll: logo.onAll,
+        chosenOnAllAtShippedThreshold: logo.onAllAtShippedThreshold,
+        generators: Object.fromEntries(
+          perGenerator.map(({ name, series, summary: s, breakdown }) => [
             name,
             {
               series: series.length,
-              events: scored.events,
-              precision: round(scored.precision),
-              recall: round(scored.recall),
+              events: s.events,
+              precision: round(s.precision),
+              recall: round(s.recall),
+              ...breakdown,
             },
-          ];
-        }),
-      ),
-    })}\n`,
+          ]),
+        ),
+        leaveOneGeneratorOut: Object.fromEntries(
+          logo.folds.map((f) => [
+            f.heldOut,
+            {
+              tunedOn: logo.folds.map((g) => g.heldOut).filter((n) => n !== f.heldOut),
+              chosen: f.tuning,
+              precision: round(f.summary.precision),
+              recall: round(f.summary.recall),
+            },
+          ]),
+        ),
+        untunedPrecision: round(untuned.precision),
+        untunedRecall: round(untuned.recall),
+        recorded: scoreRecorded(),
+        sealed: Object.fromEntries(
+          Object.entries(SEALED).map(([name, generate]) => {
+            const series = GENERATOR_SEEDS.flatMap((s) => generate(s));
+            const scored = scoreSet(series);
+            return [
+              name,
+              {
+                series: series.length,
+                events: scored.events,
+                precision: round(scored.precision),
+                recall: round(scored.recall),
+              },
+            ];
+          }),
+        ),
+      },
+      (_key, value: unknown) => (value === Infinity ? "off" : value),
+    )}\n`,
   );
 }
 

@@ -7,6 +7,7 @@ import { isCountTailExtreme } from "./count-tail";
 import { selectInPlace } from "./order-statistics";
 import { type Baseline, createEwmaBaseline, createMedianBaseline } from "./baselines";
 import { KIND_PROFILES, type KindProfile, thresholdFor } from "./kind-profiles";
+import { createRecurrence, typicalSpacing } from "./recurrence";
 import { type ScanReasons, scanSeries } from "./scan-series";
 import {
   describeSlot,
@@ -63,6 +64,17 @@ export type DetectOptions = {
   valueScale?: "auto" | ValueScaleName;
   /** Widen the threshold where the series' scores have heavier tails than normal noise (default true). */
   tailCalibration?: boolean;
+  /**
+   * Recurring effects (recurrence.ts): a point whose slot in past days, weeks or months leaned the
+   * same way by at least this many scales (median over those cycles) is judged from there
+   * (default RECURRENCE_FLOOR; Infinity turns it off).
+   */
+  recurrenceFloor?: number;
+  /**
+   * The quantile of |score| the tail calibration reads (default TAIL_QUANTILE): 0.95 reads the
+   * shoulders of the noise, 0.99 its tail, where heavy-tailed blips (a latency's slow samples) show.
+   */
+  tailQuantile?: number;
 };
 
 /** A series as typed arrays in time order (sorted when the input was not). */
@@ -80,6 +92,10 @@ const TAIL_TESTED: Partial<Record<SeriesKind, "count" | "rate">> = {
   error_rate: "rate",
 };
 export const DEFAULT_MIN_HISTORY = 30;
+/** See `recurrenceFloor`; chosen by leave-one-generator-out in bench/anomaly.ts. */
+export const RECURRENCE_FLOOR = 2;
+/** See `tailQuantile`; chosen by leave-one-generator-out in bench/anomaly.ts. */
+export const TAIL_QUANTILE = 0.99;
 
 /**
  * Copies points into typed arrays, sorting them by time if they are not already. Points with a
@@ -207,12 +223,23 @@ export function runDetector(
   const floorOf = (expected: number) => Math.max(options.minScale ?? 0, kind.scaleFloor(expected));
   const threshold = options.threshold ?? thresholdFor(options.sensitivity);
   const scores = new Float64Array(series.values.length);
+  const spacingMs = typicalSpacing(series.times);
+  const recurrenceFloor = options.recurrenceFloor ?? RECURRENCE_FLOOR;
+  const recurrence =
+    Number.isFinite(recurrenceFloor) && spacingMs > 0
+      ? createRecurrence(series.times, recurrenceFloor, spacingMs)
+      : undefined;
+  // Counts are events: those a gap held back may arrive after it (see ScanOptions.backfill).
+  const backfill =
+    options.kind === "count" && spacingMs > 0 ? { spacingMs, forward: scale.forward } : undefined;
   const scan = (factor: number) =>
     scanSeries(series.times, series.values, seasonal, createBaseline(), {
       detector,
       threshold: threshold * factor,
       shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
       scores,
+      recurrence,
+      backfill,
       scaleFloor: (scaled) => {
         const expected = Math.max(kind.bounds[0], scale.inverse(scaled));
         // Measured over the band's whole width, so at the floor the band is expected ± threshold ×
@@ -234,7 +261,10 @@ export function runDetector(
   // own scores have heavier tails (Student-t costs, harmless blips), the threshold widens by as
   // much, so it flags as rarely as it would on normal noise (see tailFactor). A level shift is
   // judged on the median of a run of points, whose tails stay light, so its threshold does not.
-  const factor = options.tailCalibration === false ? 1 : tailFactor(scores);
+  const factor =
+    options.tailCalibration === false
+      ? 1
+      : tailFactor(scores, options.tailQuantile ?? TAIL_QUANTILE);
   if (factor > 1) result = scan(factor);
   if (series.values.length <= minHistory) {
     return {
@@ -245,25 +275,25 @@ export function runDetector(
   return result;
 }
 
-/** Two-sided 95 % point of |z| for normal noise. */
-const NORMAL_ABS_Q95 = 1.96;
 /** The most a series' tails may widen its threshold by. */
 export const MAX_TAIL_FACTOR = 1.6;
 
 /**
- * How much heavier than normal the tails of a series' scores are: the 95th percentile of |score|
- * over the points that were scored, divided by a normal's (1.96), between 1 and MAX_TAIL_FACTOR.
- * The 95th percentile is read from the bulk, so anomalies (a few percent of points at most) do
- * not move it, while Student-t or blip-ridden noise does. Fewer than 40 scored points: 1.
+ * How much heavier than normal the tails of a series' scores are: the `quantile` (default 0.95)
+ * of |score| over the points that were scored, divided by a normal's (1.96 at 0.95, 2.58 at
+ * 0.99), between 1 and MAX_TAIL_FACTOR. The 95th percentile is read from the bulk, so anomalies
+ * (a few percent of points at most) do not move it, while Student-t or blip-ridden noise does;
+ * the 99th reads further into the tail, where one-point blips live. Fewer scored points than
+ * leave 2 beyond the quantile (40 at the 95th, 200 at the 99th): 1.
  * @example tailFactor(scoresOfGaussianNoise) // 1
  */
-export function tailFactor(scores: Float64Array): number {
+export function tailFactor(scores: Float64Array, quantile = 0.95): number {
   const finite = new Float64Array(scores.length);
   let count = 0;
   for (const s of scores) if (Number.isFinite(s)) finite[count++] = Math.abs(s);
-  if (count < 40) return 1;
-  const q95 = selectInPlace(finite, 0, count, Math.floor(0.95 * (count - 1)));
-  const factor = Math.min(MAX_TAIL_FACTOR, q95 / NORMAL_ABS_Q95);
+  if (count * (1 - quantile) < 2) return 1;
+  const observed = selectInPlace(finite, 0, count, Math.floor(quantile * (count - 1)));
+  const factor = Math.min(MAX_TAIL_FACTOR, observed / normalQuantile((1 + quantile) / 2));
   // Within 2 % of normal tails the nominal threshold stands (and the series is scanned once).
   return factor > 1.02 ? factor : 1;
 }
@@ -327,4 +357,35 @@ function createReasons(
       return `${label} shifted ${after >= before ? "up" : "down"} from ${show(before)} to ${show(after)} here (${score.toFixed(1)} deviations); the band follows the new level`;
     },
   };
+}
+
+/**
+ * The standard normal's quantile function (Acklam's rational approximation, relative error below
+ * 1.2e-9).
+ * @example normalQuantile(0.975) // 1.959964
+ */
+export function normalQuantile(p: number): number {
+  const a = [
+    -39.6968302866538, 220.946098424521, -275.928510446969, 138.357751867269, -30.6647980661472,
+    2.50662827745924,
+  ];
+  const b = [
+    -54.4760987982241, 161.585836858041, -155.698979859887, 66.8013118877197, -13.2806815528857,
+  ];
+  const c = [
+    -0.00778489400243029, -0.322396458041136, -2.40075827716184, -2.54973253934373,
+    4.37466414146497, 2.93816398269878,
+  ];
+  const d = [0.00778469570904146, 0.32246712907004, 2.445134137143, 3.75440866190742];
+  const tail = (q: number) =>
+    (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+    ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }

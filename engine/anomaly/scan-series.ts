@@ -7,6 +7,7 @@
  * reported at its onset.
  */
 import type { Baseline } from "./baselines";
+import type { Recurrence } from "./recurrence";
 import type { Anomaly, BandPoint, DetectionResult, DetectorName } from "./types";
 
 export type ScanReasons = {
@@ -39,6 +40,16 @@ export type ScanOptions = {
   confirm?: (value: number, expected: number, spread: number) => boolean;
   /** When given, receives every point's score (NaN for the warm-up points, which are not scored). */
   scores?: Float64Array;
+  /** What a point's slot usually adds in past cycles (recurrence.ts): judged from there. */
+  recurrence?: Recurrence;
+  /**
+   * Counts only: after a gap of `spacingMs` steps with no point, what the missing points would have
+   * held (the expected value each) may arrive late, on top of the points after it (a device's
+   * store-and-forward, a queue draining). Their excess over the expected value is taken as that
+   * backlog while they lie above the band (a burst), until it is used up; only what exceeds it is
+   * judged.
+   */
+  backfill?: { spacingMs: number; forward: (measured: number) => number };
 };
 
 // CUSUM on scores clipped to ±3, allowing 1 scale of slack: a shift of ≥ 3 scales is confirmed after
@@ -73,6 +84,11 @@ export function scanSeries(
   const measured = options.measured?.values ?? values;
   const inverse = options.measured?.inverse ?? ((scaled: number) => scaled);
   const expectedScaled = new Float64Array(n); // the band's centre on the scale, for shifts' reasons
+  // Deviations from the baseline before a recurring effect is taken off, for later points'
+  // look-ups of their past slots.
+  const pastDeviations = options.recurrence ? new Float64Array(n).fill(Number.NaN) : null;
+  let backlog = 0; // measured units still owed by gaps (see `backfill`)
+  let plateau: { delta: number; confirmed: number } | null = null; // the last confirmed shift
 
   const bandAt = (i: number, expected: number, scale: number): BandPoint => {
     expectedScaled[i] = expected;
@@ -99,18 +115,46 @@ export function scanSeries(
   const shifts = createShiftWatch();
 
   for (let i = warmup; i < n; i++) {
-    const value = values[i] as number;
+    let value = values[i] as number;
     const season = seasonalAt(i);
-    const residual = value - season;
     let center = baseline.center();
-    const expected = season + center;
-    const scale = effectiveScale(expected);
-    const score = (residual - center) / scale;
+    const level = season + center;
+    const scale = effectiveScale(level);
+    let measuredValue = measured[i] as number;
+
+    let owed = 0; // backlog this point may carry, in the metric's units
+    if (options.backfill) {
+      const steps = ((times[i] as number) - (times[i - 1] as number)) / options.backfill.spacingMs;
+      // At most what the missing points could have held without being flagged themselves: the
+      // band's upper edge each (the level may have moved while nothing was seen).
+      if (steps > 1.5)
+        backlog += (Math.round(steps) - 1) * Math.max(0, inverse(level + threshold * scale));
+      // Only a burst carries backlog: a point inside the band is the live rate again.
+      if (backlog > 0) {
+        const excess = measuredValue - Math.max(0, inverse(level));
+        if (measuredValue > inverse(level + threshold * scale)) {
+          owed = backlog;
+          const drawn = Math.min(excess, backlog);
+          backlog -= drawn;
+          measuredValue -= drawn;
+          value = options.backfill.forward(measuredValue);
+        } else backlog = 0;
+      }
+    }
+
+    const residual = value - season;
+    let usual = 0; // what this point's slot usually adds (recurrence.ts)
+    if (pastDeviations) {
+      pastDeviations[i] = residual - center;
+      usual = options.recurrence!.offsetAt(i, residual - center, scale, pastDeviations);
+    }
+    const deviation = residual - center - usual;
+    const score = deviation / scale;
+    const expected = level + usual;
     if (options.scores) options.scores[i] = score;
     const pointBand = bandAt(i, expected, scale);
     band[i] = pointBand;
 
-    const measuredValue = measured[i] as number;
     if (
       ((score > threshold && measuredValue > pointBand.high) ||
         (score < -threshold && measuredValue < pointBand.low)) &&
@@ -124,13 +168,13 @@ export function scanSeries(
       flaggedAt.push(i);
       anomalies.push({
         at: times[i] as number,
-        value: measuredValue,
+        value: measured[i] as number,
         score: Math.abs(score),
         direction: score > 0 ? "up" : "down",
         band: [pointBand.low, pointBand.high],
         reason: reasons.point(
           i,
-          measuredValue,
+          measured[i] as number,
           pointBand.expected,
           Math.abs(score),
           baseline.size(),
@@ -138,10 +182,28 @@ export function scanSeries(
         detector: options.detector,
       });
     }
+    // A backfill's band reaches as far as the backlog it could carry (flags come only past that).
+    if (owed > 0) {
+      pointBand.high = Math.min(bounds[1], pointBand.high + owed);
+      if (flaggedAt[flaggedAt.length - 1] === i)
+        (anomalies[anomalies.length - 1] as Anomaly).band[1] = pointBand.high;
+    }
 
-    const shift = shifts.observe(i, residual - center, score);
+    const shift = shifts.observe(i, deviation, score);
     if (shift) {
       const { onset, delta } = shift;
+      if (pastDeviations) {
+        // A shift that takes back the last one (a plateau: a batch the baseline followed for a
+        // while) means the points since it lay that far from the level, as later cycles will see.
+        if (
+          plateau &&
+          delta * plateau.delta < 0 &&
+          Math.abs(delta + plateau.delta) < 0.5 * Math.abs(plateau.delta)
+        ) {
+          for (let k = plateau.confirmed + 1; k <= i; k++) pastDeviations[k]! += plateau.delta;
+          plateau = null;
+        } else plateau = { delta, confirmed: i };
+      }
       baseline.shift(delta);
       center += delta;
       const shiftScore = Math.abs(delta) / scale;
@@ -163,7 +225,7 @@ export function scanSeries(
     }
 
     const limit = FEED_CLIP * scale;
-    baseline.push(Math.max(center - limit, Math.min(center + limit, residual)));
+    baseline.push(Math.max(center - limit, Math.min(center + limit, center + deviation)));
   }
   return { anomalies, band, changePoints };
 }
