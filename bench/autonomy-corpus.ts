@@ -32,3 +32,21 @@ export function loadWriters(): Record<string, LabelledTask[]> {
         writers[file.slice(0, -".jsonl".length)] = readJsonLines(join(corpus, file));
   return writers;
 }
+
+/**
+ * Writers kept sealed (`engine/autonomy/corpus/sealed/<writer>.jsonl`): never trained on, never in
+ * a cross-validation fold, and studied by nobody who changes the planner. bench:autonomy scores
+ * them with the shipped models only: the one figure nobody could have fitted. Once someone studies
+ * a sealed writer's misses to change the planner, it moves up into `corpus/` (a training writer)
+ * and a new sealed one is written.
+ * @example Object.keys(loadSealedWriters()) // → ["fin"]
+ */
+export function loadSealedWriters(): Record<string, LabelledTask[]> {
+  const sealed = join(ROOT, "corpus", "sealed");
+  const writers: Record<string, LabelledTask[]> = {};
+  if (existsSync(sealed))
+    for (const file of readdirSync(sealed).sort())
+      if (file.endsWith(".jsonl"))
+        writers[file.slice(0, -".jsonl".length)] = readJsonLines(join(sealed, file));
+  return writers;
+}

@@ -13,6 +13,8 @@
  *   on all the other writers only, never on what the models were trained on, with every decision
  *   threshold also picked on the other writers only (trainTaskModels' inner cross-validation); `writers` has each
  *   one's figures, and noServerPrecision is the share of tasks needing no server that got none.
+ * - sealed: writers kept out of all training and folds (`engine/autonomy/corpus/sealed/`), scored
+ *   with the shipped models: what the planner does on wording nobody fitted.
  * - devTop3Recall / devPatternAccuracy and the like: the same held-out figures for our own sets, as
  *   before (devTop3RecallPadded: the dev writer over the 10,000-entry catalog).
  * Each timing is the median of 31 batches after warm-up, divided by the calls per batch.
@@ -20,6 +22,7 @@
  */
 import { padCatalog } from "../engine/autonomy/__fixtures__/catalog";
 import { analyzeTask } from "../engine/autonomy/analyze-task";
+import { CAPABILITY_MODEL, PATTERN_MODEL, SERVER_MODEL } from "../engine/autonomy/task-models";
 import {
   trainTaskModels,
   type LabelledTask,
@@ -38,7 +41,7 @@ import type { Outcome } from "../engine/learning/outcome";
 import { createRng } from "../engine/learning/random";
 import { createLearningBook, recordOutcome } from "../engine/learning/strategy-stats";
 import { BUILTIN_CATALOG } from "../server/mcp/builtin-catalog";
-import { loadWriters } from "./autonomy-corpus";
+import { loadSealedWriters, loadWriters } from "./autonomy-corpus";
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -173,6 +176,16 @@ function main() {
   );
 
   const held = crossWriter(writers, builtins, paddedEntries);
+  // Sealed writers: the shipped models (trained on every writer above), never a fold.
+  const shipped = {
+    capabilities: CAPABILITY_MODEL,
+    patterns: PATTERN_MODEL,
+    servers: SERVER_MODEL,
+  };
+  const shippedIndex = buildDiscoveryIndex(builtins, { model: SERVER_MODEL });
+  const sealed = Object.entries(loadSealedWriters()).map(
+    ([name, tasks]) => [name, score(tasks, shippedIndex, shipped)] as const,
+  );
   const scores = Object.values(held);
   const mean = (pick: (s: Score) => number) =>
     scores.reduce((sum, s) => sum + pick(s), 0) / scores.length;
@@ -195,6 +208,17 @@ function main() {
       crossWriterNoServerPrecision: round(mean((s) => s.noServerPrecision)),
       writers: Object.fromEntries(
         Object.entries(held).map(([name, s]) => [
+          name,
+          {
+            tasks: s.tasks,
+            patternAccuracy: round(s.accuracy),
+            top3Recall: round(s.recall),
+            noServerPrecision: round(s.noServerPrecision),
+          },
+        ]),
+      ),
+      sealed: Object.fromEntries(
+        sealed.map(([name, s]) => [
           name,
           {
             tasks: s.tasks,
