@@ -16,6 +16,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { appClient } from "./app-client";
 
 const root = join(__dirname, "..");
 const PORT = Number(process.env.BENCH_PORT ?? 3390);
@@ -85,46 +86,7 @@ function childPids(pid: number): number[] {
   }
 }
 
-function cookieHeader(setCookies: string[]): string {
-  return setCookies.map((c) => c.split(";")[0]).join("; ");
-}
-
-async function signIn(email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie();
-  const signedIn = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: cookieHeader(cookies),
-      origin: BASE,
-    },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  return cookieHeader([...cookies, ...signedIn.headers.getSetCookie()]);
-}
-
-async function trpc<T>(
-  auth: Record<string, string>,
-  path: string,
-  input: unknown,
-  method: "GET" | "POST" = "POST",
-): Promise<T> {
-  const url =
-    method === "GET"
-      ? `${BASE}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`
-      : `${BASE}/api/trpc/${path}`;
-  const response = await fetch(url, {
-    method,
-    headers: { ...auth, "content-type": "application/json", origin: BASE },
-    ...(method === "POST" ? { body: JSON.stringify({ json: input }) } : {}),
-  });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const { signIn, trpc } = appClient(BASE);
 
 /** A closed loop of `clients`, each sending its next request when its last one was answered, for SECONDS. */
 async function closedLoop(clients: number, request: (i: number) => Promise<void>) {

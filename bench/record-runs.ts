@@ -24,6 +24,7 @@ import { profileVersion } from "../server/services/outcome-recorder";
 import { workflowShape } from "../engine/learning/workflow-shape";
 import { loadWorkflowDocument } from "../engine/schema/load-workflow-document";
 import type { RecordedRun, RecordedRuns } from "../engine/learning/replay/recorded-history";
+import { appClient } from "./app-client";
 
 const root = join(__dirname, "..");
 const PORT = Number(process.env.RECORD_PORT ?? 3392);
@@ -67,44 +68,7 @@ async function startApp(): Promise<ChildProcess> {
   throw new Error("The app did not answer /api/health within 3 minutes");
 }
 
-const cookieHeader = (setCookies: string[]) => setCookies.map((c) => c.split(";")[0]).join("; ");
-
-async function signIn(email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookies = csrf.headers.getSetCookie();
-  const signedIn = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      cookie: cookieHeader(cookies),
-      origin: BASE,
-    },
-    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
-  });
-  return cookieHeader([...cookies, ...signedIn.headers.getSetCookie()]);
-}
-
-async function trpc<T>(
-  auth: Record<string, string>,
-  path: string,
-  input: unknown,
-  method: "GET" | "POST" = "POST",
-): Promise<T> {
-  const url =
-    method === "GET"
-      ? `${BASE}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`
-      : `${BASE}/api/trpc/${path}`;
-  const response = await fetch(url, {
-    method,
-    headers: { ...auth, "content-type": "application/json", origin: BASE },
-    ...(method === "POST" ? { body: JSON.stringify({ json: input }) } : {}),
-  });
-  const body = (await response.json()) as { result?: { data: { json: T } }; error?: unknown };
-  if (!body.result) throw new Error(`${path} failed: ${JSON.stringify(body.error)}`);
-  return body.result.data.json;
-}
+const { signIn, trpc } = appClient(BASE);
 
 type RunBody = {
   id: string;
