@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+
 /**
  * A started app's own front doors, as a script signs in and calls them (bench:http and
  * bench/record-runs.ts): a session cookie from the credentials sign-in, and tRPC calls over HTTP
@@ -47,4 +51,42 @@ export function appClient(base: string) {
   }
 
   return { signIn, trpc };
+}
+
+/**
+ * Starts the production build (`npm start`, built first when stale) on `port` with a fresh embedded
+ * data folder (the demo seed) and the extra `env`, and resolves once /api/health answers.
+ * @example const app = await startApp({ port: 3390, dataDir: ".tmp/bench-http", env: {} })
+ */
+export async function startApp(options: {
+  port: number;
+  dataDir: string;
+  env: Record<string, string>;
+}): Promise<ChildProcess> {
+  const root = join(__dirname, "..");
+  const base = `http://127.0.0.1:${options.port}`;
+  rmSync(options.dataDir, { recursive: true, force: true });
+  const app = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      DATA_DIR: options.dataDir,
+      NEXTAUTH_URL: base,
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  app.stdout!.on("data", () => undefined);
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    const ok = await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return app;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("The app did not answer /api/health within 3 minutes");
 }

@@ -11,12 +11,12 @@
  * the trivial demo "Welcome a new teammate", and measures each figure for BENCH_SECONDS (20).
  *   npm run bench:http
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { appClient } from "./app-client";
+import { appClient, startApp as startAppAt } from "./app-client";
 
 const root = join(__dirname, "..");
 const PORT = Number(process.env.BENCH_PORT ?? 3390);
@@ -30,34 +30,16 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (n: number) => Math.round(n * 100) / 100;
 
-async function startApp(): Promise<ChildProcess> {
-  rmSync(DATA_DIR, { recursive: true, force: true });
-  const app = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
-    cwd: root,
+const startApp = () =>
+  startAppAt({
+    port: PORT,
+    dataDir: DATA_DIR,
     env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATA_DIR,
-      NEXTAUTH_URL: BASE,
       RATE_LIMIT_PER_TOKEN: "100000",
       RATE_LIMIT_PER_USER: "100000",
       RUN_MAX_ACTIVE_PER_TENANT: "10000",
     },
-    stdio: ["ignore", "pipe", "inherit"],
-    detached: true,
   });
-  app.stdout!.on("data", () => undefined);
-  const until = Date.now() + 180_000;
-  while (Date.now() < until) {
-    const ok = await fetch(`${BASE}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return app;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error("The app did not answer /api/health within 3 minutes");
-}
 
 /** The `next-server` process under `npm start`: the one whose memory counts. */
 function rssMbOf(app: ChildProcess): number {

@@ -14,8 +14,7 @@
  * this script started.
  *   npx tsx bench/record-runs.ts [--minutes=6] [--seed=24]
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRng, type Rng } from "../engine/learning/random";
 import { startFakeOpenAiServer } from "../server/llm/testing/fake-openai-server";
@@ -24,7 +23,7 @@ import { profileVersion } from "../server/services/outcome-recorder";
 import { workflowShape } from "../engine/learning/workflow-shape";
 import { loadWorkflowDocument } from "../engine/schema/load-workflow-document";
 import type { RecordedRun, RecordedRuns } from "../engine/learning/replay/recorded-history";
-import { appClient } from "./app-client";
+import { appClient, startApp as startAppAt } from "./app-client";
 
 const root = join(__dirname, "..");
 const PORT = Number(process.env.RECORD_PORT ?? 3392);
@@ -38,35 +37,12 @@ const arg = (name: string, fallback: number) => {
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startApp(): Promise<ChildProcess> {
-  rmSync(DATA_DIR, { recursive: true, force: true });
-  const app = spawn(process.execPath, [join(root, "scripts", "start.mjs")], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      DATA_DIR,
-      NEXTAUTH_URL: BASE,
-      RATE_LIMIT_PER_TOKEN: "100000",
-      RATE_LIMIT_PER_USER: "100000",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-    detached: true,
+const startApp = () =>
+  startAppAt({
+    port: PORT,
+    dataDir: DATA_DIR,
+    env: { RATE_LIMIT_PER_TOKEN: "100000", RATE_LIMIT_PER_USER: "100000" },
   });
-  app.stdout!.on("data", () => undefined);
-  const until = Date.now() + 180_000;
-  while (Date.now() < until) {
-    if (
-      await fetch(`${BASE}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return app;
-    await sleep(500);
-  }
-  throw new Error("The app did not answer /api/health within 3 minutes");
-}
 
 const { signIn, trpc } = appClient(BASE);
 
