@@ -34,7 +34,9 @@ export function isCountTailExtreme(
     mean = expected * trials;
   } else {
     // Overdispersed counts: divide by the dispersion, so the Poisson's variance matches the spread.
-    const dispersion = Math.max(1, (spread * spread) / Math.max(mean, 1e-9));
+    // Below a mean of 1 the spread is the kind's floor (one event), not evidence of dispersion:
+    // read against a mean near 0 it would make any count look ordinary.
+    const dispersion = Math.max(1, (spread * spread) / Math.max(mean, 1));
     x /= dispersion;
     mean /= dispersion;
   }

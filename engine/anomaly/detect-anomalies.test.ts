@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectAnomalies } from "./detect-anomalies";
-import { generateSeries, type ScenarioFamily } from "./generate-series";
+import { createRandom, generateSeries, type ScenarioFamily } from "./generate-series";
 import { scoreDetections, summarizeScores, type DetectionSummary } from "./score-detections";
 import { SERIES_KINDS, type MetricPoint } from "./types";
 
@@ -160,6 +160,27 @@ describe("detectAnomalies on hand-made series", () => {
     expect(report.changePoints).toEqual([Date.UTC(2026, 0, 5) + 200 * minute]);
     expect(report.band[250]!.expected).toBeCloseTo(160, -1);
     expect(report.band[250]!.low).toBeGreaterThan(130);
+  });
+
+  it("measures a level shift from the level before it, not from what its first points taught the baseline", () => {
+    // Cost per run with 10 % lognormal noise, stepping from 100 to 180 at point 200, over ten
+    // draws: the EWMA follows the step's first points before the CUSUM confirms it, which must
+    // not shrink the shift below what is reported.
+    for (let seed = 1; seed <= 10; seed++) {
+      const random = createRandom(seed);
+      const values = Array.from(
+        { length: 400 },
+        (_, i) => (i < 200 ? 100 : 180) * Math.exp(0.1 * random.normal()),
+      );
+      const report = detectAnomalies(regular(values), { kind: "cost" });
+      const shift = report.anomalies.find((a) => a.detector === "level-shift");
+      const onset = (shift!.at - Date.UTC(2026, 0, 5)) / minute;
+      expect(onset, `seed ${seed}`).toBeGreaterThanOrEqual(198);
+      expect(onset, `seed ${seed}`).toBeLessThanOrEqual(203);
+      const [, to] = /shifted up from [\d.,]+ to ([\d.,]+) here/.exec(shift!.reason)!;
+      expect(Number(to!.replace(",", "")), `seed ${seed}`).toBeGreaterThan(150);
+      expect(Math.abs(report.band[300]!.expected - 180), `seed ${seed}`).toBeLessThan(20);
+    }
   });
 
   it("moves its threshold with sensitivity", () => {

@@ -85,7 +85,7 @@ export type ScaledSeries = PreparedSeries & { measured: Float64Array; scale: Val
 
 const DEFAULT_WINDOW = 60;
 /** See `shiftShare`; chosen by leave-one-generator-out in bench/anomaly.ts. */
-export const SHIFT_SHARE = 0.6;
+export const SHIFT_SHARE = 0.8;
 /** Kinds whose values are counts of events (or rates of them): tail-tested near zero. */
 const TAIL_TESTED: Partial<Record<SeriesKind, "count" | "rate">> = {
   count: "count",

@@ -13,11 +13,15 @@
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Past cycles looked at per rhythm, and how many must hold a point at the slot. */
+/**
+ * Past cycles looked at per rhythm, and how many must hold a point at the slot: one, so a weekly
+ * window or a month-end is believed from its second time on (a fortnight of data holds a weekly
+ * one twice); where more cycles are held, their median is read, so one odd cycle does not count.
+ */
 const DAILY_CYCLES = 7;
 const WEEKLY_CYCLES = 4;
 const MONTHLY_CYCLES = 3;
-const MIN_CYCLES = 2;
+const MIN_CYCLES = 1;
 
 export type Recurrence = {
   /**

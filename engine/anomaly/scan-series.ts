@@ -113,6 +113,11 @@ export function scanSeries(
   }
 
   const shifts = createShiftWatch();
+  // The baseline's centre and scale where each point was judged: a shift is measured from the
+  // level and in the scale before it began, which its first points (fed to the baseline before
+  // the CUSUM confirms it) have already pulled towards them.
+  const centerAt = new Float64Array(n);
+  const scaleAt = new Float64Array(n);
 
   for (let i = warmup; i < n; i++) {
     let value = values[i] as number;
@@ -189,9 +194,13 @@ export function scanSeries(
         (anomalies[anomalies.length - 1] as Anomaly).band[1] = pointBand.high;
     }
 
-    const shift = shifts.observe(i, deviation, score);
+    centerAt[i] = center;
+    scaleAt[i] = scale;
+    const shift = shifts.observe(i, center + deviation, score, centerAt);
     if (shift) {
-      const { onset, delta } = shift;
+      const { onset } = shift;
+      const delta = shift.level - center;
+      const size = shift.level - (centerAt[onset] as number);
       if (pastDeviations) {
         // A shift that takes back the last one (a plateau: a batch the baseline followed for a
         // while) means the points since it lay that far from the level, as later cycles will see.
@@ -206,17 +215,17 @@ export function scanSeries(
       }
       baseline.shift(delta);
       center += delta;
-      const shiftScore = Math.abs(delta) / scale;
+      const shiftScore = Math.abs(size) / (scaleAt[onset] as number);
       if (shiftScore >= (options.shiftThreshold ?? threshold)) {
         changePoints.push(times[onset] as number);
         const onsetBand = band[onset] as BandPoint;
         const before = onsetBand.expected;
-        const after = inverse((expectedScaled[onset] as number) + delta);
+        const after = inverse((expectedScaled[onset] as number) + size);
         placeAnomaly(anomalies, flaggedAt, onset, {
           at: times[onset] as number,
           value: measured[onset] as number,
           score: shiftScore,
-          direction: delta > 0 ? "up" : "down",
+          direction: size > 0 ? "up" : "down",
           band: [onsetBand.low, onsetBand.high],
           reason: reasons.shift(onset, before, after, shiftScore),
           detector: "level-shift",
@@ -231,19 +240,25 @@ export function scanSeries(
 }
 
 /**
- * A two-sided CUSUM over scores: `observe` returns a confirmed shift's onset and size (the median
- * deviation since the run began), then starts over.
+ * A two-sided CUSUM over scores: `observe` takes each point's value (on the scale, the rhythm and
+ * any recurring effect taken off) and returns a confirmed shift's onset and new level (the median
+ * value since the run began), then starts over.
  */
 function createShiftWatch() {
   let upSum = 0;
   let downSum = 0;
   let upStart = 0;
   let downStart = 0;
-  const deviations = new Float64Array(RUN_MEMORY); // ring of recent deviations, for a shift's size
+  const values = new Float64Array(RUN_MEMORY); // ring of recent values, for a shift's level
   const scratch = new Float64Array(RUN_MEMORY);
   return {
-    observe(i: number, deviation: number, score: number): { onset: number; delta: number } | null {
-      deviations[i % RUN_MEMORY] = deviation;
+    observe(
+      i: number,
+      value: number,
+      score: number,
+      centerAt: Float64Array,
+    ): { onset: number; level: number } | null {
+      values[i % RUN_MEMORY] = value;
       const clipped = Math.max(-CUSUM_CLIP, Math.min(CUSUM_CLIP, score));
       if (upSum === 0) upStart = i;
       if (downSum === 0) downStart = i;
@@ -253,8 +268,8 @@ function createShiftWatch() {
       const runStart = Math.max(upSum >= CUSUM_LIMIT ? upStart : downStart, i - RUN_MEMORY + 1);
       upSum = 0;
       downSum = 0;
-      const delta = medianOfRecent(deviations, scratch, i, i - runStart + 1);
-      return { onset: findOnset(deviations, runStart, i, delta), delta };
+      const level = medianOfRecent(values, scratch, i, i - runStart + 1);
+      return { onset: findOnset(values, centerAt, runStart, i, level), level };
     },
   };
 }
@@ -275,15 +290,19 @@ function medianOfRecent(
 }
 
 /**
- * The first point of the run nearer the new level than the old one: the CUSUM's run may have
- * started a few points early on noise that happened to lean the same way.
+ * The first point of the run nearer the new level than the level it was judged against: the
+ * CUSUM's run may have started a few points early on noise that happened to lean the same way.
  */
-function findOnset(ring: Float64Array, from: number, to: number, delta: number): number {
+function findOnset(
+  ring: Float64Array,
+  centerAt: Float64Array,
+  from: number,
+  to: number,
+  level: number,
+): number {
   for (let i = from; i <= to; i++) {
-    if (
-      Math.abs((ring[i % RUN_MEMORY] as number) - delta) < Math.abs(ring[i % RUN_MEMORY] as number)
-    )
-      return i;
+    const value = ring[i % RUN_MEMORY] as number;
+    if (Math.abs(value - level) < Math.abs(value - (centerAt[i] as number))) return i;
   }
   return from;
 }

@@ -10,7 +10,9 @@
  * into short blocks, take each block's level (median) and spread (median of successive
  * second differences, which a trend or a rhythm's slope does not inflate), fit log spread = a + b · log level
  * robustly (Theil–Sen), and use power 1 − b, snapped to 1, ½ or 0. When the blocks' levels hardly
- * differ the slope says nothing, and the kind's usual power is used.
+ * differ the slope says nothing, and the kind's usual power is used. A count is Poisson-like
+ * (square root) below the level where its overdispersion takes over (1/φ, read from the same
+ * blocks), so its log flattens there, and a count that is small throughout keeps the square root.
  */
 import { medianInPlace, selectInPlace } from "./order-statistics";
 import type { SeriesKind } from "./types";
@@ -52,13 +54,23 @@ export function chooseValueScale(values: Float64Array, kind: SeriesKind): ValueS
     if ((values[i] as number) < min) min = values[i] as number;
   if (!(min >= 0)) return makeValueScale("linear", 0);
   const typical = typicalPositive(values);
-  const power = estimatePower(values);
-  const name =
+  const blocks = readBlocks(values);
+  const power = estimatePower(blocks);
+  let name: ValueScaleName =
     power === null ? KIND_DEFAULT[kind] : power > 0.75 ? "linear" : power > 0.25 ? "sqrt" : "log";
   // Offsets keep zeros finite: ⅜ is Anscombe's for counts; a log starts to flatten at a twentieth
   // of the series' typical value, so a fall to 0 reads as a large drop, not an infinite one.
-  const offset =
-    name === "log" ? 0.05 * typical : name === "sqrt" ? anscombeOffset(values, kind) : 0;
+  let offset = name === "log" ? 0.05 * typical : 0;
+  if (name === "log" && kind === "count") {
+    // A count's spread is Poisson (√mean) below the level 1/φ where its extra-Poisson share (φ ×
+    // mean², a negative binomial's) takes over: the log only holds above that, and below it
+    // stretches a step from 0 to 2 events into many scales. So the log flattens there, and a
+    // count whose typical value lies below it is Poisson-like throughout (the square root).
+    const dispersion = readDispersion(blocks);
+    if (!(dispersion * typical > 1)) name = "sqrt";
+    else offset = Math.max(offset, 1 / dispersion);
+  }
+  if (name === "sqrt") offset = anscombeOffset(values, kind);
   return makeValueScale(name, offset);
 }
 
@@ -108,10 +120,11 @@ function typicalPositive(values: Float64Array): number {
   return positive.length ? medianInPlace(positive, 0, positive.length) : 1;
 }
 
-/** 1 − the Theil–Sen slope of log spread on log level over blocks, or null when it cannot be read. */
-function estimatePower(values: Float64Array): number | null {
+type Blocks = { logLevel: number[]; logSpread: number[] };
+
+/** Each block's log level (median) and log spread (from second differences), where both are > 0. */
+function readBlocks(values: Float64Array): Blocks {
   const blocks = Math.floor(values.length / BLOCK);
-  if (blocks < MIN_BLOCKS) return null;
   const logLevel: number[] = [];
   const logSpread: number[] = [];
   const block = new Float64Array(BLOCK);
@@ -131,6 +144,24 @@ function estimatePower(values: Float64Array): number | null {
       logSpread.push(Math.log(spread));
     }
   }
+  return { logLevel, logSpread };
+}
+
+/**
+ * A count's overdispersion φ, as a negative binomial's variance μ + φμ² reads it: the median over
+ * blocks of (spread² − level) / level² (0 when the blocks are no wider than Poisson).
+ */
+function readDispersion({ logLevel, logSpread }: Blocks): number {
+  if (logLevel.length === 0) return 0;
+  const phi = Float64Array.from(logLevel, (l, k) => {
+    const level = Math.exp(l);
+    return (Math.exp(2 * (logSpread[k] as number)) - level) / (level * level);
+  });
+  return Math.max(0, medianInPlace(phi, 0, phi.length));
+}
+
+/** 1 − the Theil–Sen slope of log spread on log level over blocks, or null when it cannot be read. */
+function estimatePower({ logLevel, logSpread }: Blocks): number | null {
   if (logLevel.length < MIN_BLOCKS) return null;
   const sorted = Float64Array.from(logLevel).sort();
   const decile = (q: number) => sorted[Math.round(q * (sorted.length - 1))] as number;
