@@ -5,7 +5,9 @@
  * full sync of 5,000 servers from the local registry (server/mcp/testing/registry-server.ts) into
  * a fresh database (`registrySync5000Ms`), and the p95 of 200 catalog searches, filters and pages
  * over 10,000 entries (`catalogSearchMsP95`). Prints one JSON object. The database is embedded
- * PGlite, or PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part.
+ * PGlite, or PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part,
+ * `--pool-only` the registry part. Beside the medians, this process's CPU per call
+ * (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`; the server's is not counted).
  *
  *   npm run bench:mcp
  */
@@ -39,6 +41,17 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;
+}
+
+/** Wall time of one call, and adds this process's CPU time during it (µs) to `cpu.us`. */
+async function timeWithCpu(fn: () => Promise<unknown>, cpu: { us: number }): Promise<number> {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  await fn();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpuStart);
+  cpu.us += used.user + used.system;
+  return ms;
 }
 
 const percentile = (values: number[], p: number) => {
@@ -150,10 +163,13 @@ async function main() {
 
   const rawTimes: number[] = [];
   const poolTimes: number[] = [];
+  // This process's CPU per call (the servers' not counted): less sensitive to load than the medians.
+  const rawCpu = { us: 0 };
+  const poolCpu = { us: 0 };
   // Alternate call by call, so changes in the machine's load hit both series alike.
   for (let i = 0; i < CALLS; i++) {
-    rawTimes.push(await time(rawCall));
-    poolTimes.push(await time(poolCall));
+    rawTimes.push(await timeWithCpu(rawCall, rawCpu));
+    poolTimes.push(await timeWithCpu(poolCall, poolCpu));
   }
 
   let calls = 0;
@@ -181,10 +197,12 @@ async function main() {
       rawSdkMedianMs: round(rawSdkMedianMs),
       poolMedianMs: round(poolMedianMs),
       overheadRatio: round(poolMedianMs / rawSdkMedianMs),
+      rawSdkCpuUsPerCall: Math.round(rawCpu.us / CALLS),
+      poolCpuUsPerCall: Math.round(poolCpu.us / CALLS),
       connectMs: round(connectMs, 1),
       callsPerSecond: Math.round(callsPerSecond),
       concurrency: CONCURRENCY,
-      ...(await benchRegistry()),
+      ...(process.argv.includes("--pool-only") ? {} : await benchRegistry()),
     }),
   );
 }

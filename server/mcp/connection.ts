@@ -35,6 +35,26 @@ export { StderrTail } from "./stderr-tail";
 const NPX_INSTALL_WAIT_MS = 30_000;
 
 /**
+ * A controller that aborts when `parent` does, until released. The SDK adds an abort listener to
+ * a request's signal and never removes it; a call-local signal keeps those off the caller's.
+ */
+class FollowingAbort extends AbortController {
+  constructor(private readonly parent: AbortSignal) {
+    super();
+    parent.addEventListener("abort", this, { once: true });
+  }
+
+  /** The parent aborted (the controller is its own listener: no closure per call). */
+  handleEvent(): void {
+    this.abort(this.parent.reason);
+  }
+
+  release(): void {
+    this.parent.removeEventListener("abort", this);
+  }
+}
+
+/**
  * One live MCP session: a spawned process (stdio) or an HTTP session. Created and owned by the pool;
  * it never reconnects by itself (the pool decides when, with backoff) and reports its own end
  * through `onClosed`. Which protocol revision it speaks, and how it was agreed, is
@@ -175,22 +195,15 @@ export class McpConnection {
     const tool = toolToCall(this.name, tools, name, args);
     const session = this.requireSession();
     const { signal } = options;
-    // A call-local signal, so a long-lived caller signal does not collect one listener per call.
-    const local = signal ? new AbortController() : null;
-    const forward = () => local?.abort(signal?.reason);
-    if (signal) {
-      if (signal.aborted)
-        throw new McpToolError("CANCELLED", `${this.name}/${name}: cancelled`, {
-          server: this.name,
-          tool: name,
-        });
-      signal.addEventListener("abort", forward, { once: true });
-    }
-    try {
-      const result = await sendToolCall(session, tool, args, {
-        ...options,
-        ...(local ? { signal: local.signal } : {}),
+    if (signal?.aborted)
+      throw new McpToolError("CANCELLED", `${this.name}/${name}: cancelled`, {
+        server: this.name,
+        tool: name,
       });
+    // A call-local signal, so a long-lived caller signal does not collect one listener per call.
+    const local = signal ? new FollowingAbort(signal) : null;
+    try {
+      const result = await sendToolCall(session, tool, args, options, local?.signal);
       return checkedResult(this.name, tool, result);
     } catch (error) {
       if (error instanceof McpToolError) throw error;
@@ -200,7 +213,7 @@ export class McpConnection {
       }
       throw this.failed(error, { tool: name, ...(signal ? { signal } : {}) });
     } finally {
-      signal?.removeEventListener("abort", forward);
+      local?.release();
     }
   }
 

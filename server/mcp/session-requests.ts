@@ -5,6 +5,7 @@ import {
   ListPromptsResultSchema,
   ListResourcesResultSchema,
   McpError,
+  type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { ModernSession } from "./modern-session";
@@ -70,20 +71,40 @@ export async function listToolPages(session: Session): Promise<ToolListing> {
   return { tools, ttlMs: "modern" in session ? (ttlMs ?? 0) : "never" };
 }
 
-/** tools/call with progress, timeouts that restart on progress and a total cap. */
+/**
+ * The SDK's progress callback when the caller has none. Progress is asked for all the same: each
+ * notification restarts the call's timeout, so a long call that reports progress is not cut.
+ */
+const ignoreProgress = () => {};
+
+/** The caller's progress callback in the SDK's form (one allocation per call with a listener). */
+function sdkProgress(onProgress: (progress: ToolProgress) => void) {
+  return (p: Progress) =>
+    onProgress({
+      progress: p.progress,
+      ...(p.total === undefined ? {} : { total: p.total }),
+      ...(p.message ? { message: p.message } : {}),
+    });
+}
+
+/**
+ * tools/call with progress, timeouts that restart on progress and a total cap. The request listens
+ * to `signal`, not `options.signal`: the connection passes a call-local one.
+ */
 export function sendToolCall(
   session: Session,
   tool: CheckedTool,
   args: Record<string, unknown>,
   options: CallOptions,
+  signal: AbortSignal | undefined,
 ): Promise<ToolResult> {
-  const { signal, onProgress } = options;
+  const { onProgress } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxTotalTimeoutMs = options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS;
   if ("modern" in session)
     return session.modern.callTool(tool, args, {
-      ...(signal ? { signal } : {}),
-      ...(onProgress ? { onProgress } : {}),
+      signal,
+      onProgress,
       timeoutMs,
       maxTotalTimeoutMs,
     }) as Promise<ToolResult>;
@@ -91,13 +112,8 @@ export function sendToolCall(
     { method: "tools/call", params: { name: tool.name, arguments: args } },
     CallToolResultSchema,
     {
-      ...(signal ? { signal } : {}),
-      onprogress: (p) =>
-        onProgress?.({
-          progress: p.progress,
-          ...(p.total === undefined ? {} : { total: p.total }),
-          ...(p.message ? { message: p.message } : {}),
-        }),
+      signal,
+      onprogress: onProgress ? sdkProgress(onProgress) : ignoreProgress,
       timeout: timeoutMs,
       resetTimeoutOnProgress: true,
       maxTotalTimeout: maxTotalTimeoutMs,
