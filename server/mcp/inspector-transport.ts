@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { z } from "zod";
 import type { LaunchSpec } from "./launch";
+import { withLongLivedGets } from "./long-lived-fetch";
 
 /**
  * How the inspector reaches a server: an installation's own launch spec (as the pool starts it),
@@ -70,7 +71,8 @@ export function createUrlTransport(spec: LaunchSpec): Transport {
   if (spec.transport === "stdio") throw new Error("a URL transport needs a URL");
   const options = {
     requestInit: { headers: spec.headers },
-    fetch: fetchWithoutRedirects,
+    // Its server-to-client stream (GET) may be silent for long (long-lived-fetch.ts).
+    fetch: withLongLivedGets(fetchWithoutRedirects),
     redirectPolicy: "follow" as const,
   };
   return spec.transport === "sse"

@@ -7,6 +7,7 @@ import {
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { withLongLivedGets } from "./long-lived-fetch";
 
 /** How to reach one server: a process to spawn (stdio) or a URL (Streamable HTTP, legacy SSE). */
 export type LaunchSpec =
@@ -129,18 +130,21 @@ export function createTransport(spec: LaunchSpec): Transport {
         stderr: "pipe",
       });
     case "streamable-http":
+      // The GET stream of the server's own messages may be silent for long (long-lived-fetch.ts).
       return new StreamableHTTPClientTransport(new URL(spec.url), {
         requestInit: { headers: spec.headers },
-        ...(spec.authorizer ? { fetch: authorizedFetch(spec.authorizer) } : {}),
+        fetch: withLongLivedGets(spec.authorizer ? authorizedFetch(spec.authorizer) : undefined),
       });
     case "sse": {
       const send = spec.authorizer ? authorizedFetch(spec.authorizer) : fetch;
+      // The session's event stream may be silent for long (long-lived-fetch.ts).
+      const stream = withLongLivedGets(send);
       return new SSEClientTransport(new URL(spec.url), {
         requestInit: { headers: spec.headers },
         ...(spec.authorizer ? { fetch: send } : {}),
         eventSourceInit: {
           fetch: (url, init) =>
-            send(url, {
+            stream(url, {
               ...init,
               headers: { ...spec.headers, ...(init?.headers as Record<string, string>) },
             }),

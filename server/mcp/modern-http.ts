@@ -1,6 +1,7 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { readTextCapped } from "@/server/http";
+import { longLivedInit } from "./long-lived-fetch";
 
 /**
  * The wire of MCP revision 2026-07-28 over Streamable HTTP, which our SDK (1.x, 2025-11-25) does
@@ -224,12 +225,17 @@ export async function exchange(
       const parsed = rpcResponse.safeParse(message);
       return { status, message: parsed.success ? parsed.data : null };
     }
-    const response = await endpoint.fetch(endpoint.url, {
+    const init: RequestInit = {
       method: "POST",
       headers,
       body: JSON.stringify(body),
       signal: local.signal,
-    });
+    };
+    // A listen stream (no timeout of ours) may be silent for long: no body timeout of fetch's either.
+    const response = await endpoint.fetch(
+      endpoint.url,
+      Number.isFinite(options.timeoutMs) ? init : longLivedInit(init),
+    );
     const type = response.headers.get("content-type") ?? "";
     if (type.includes("text/event-stream") && response.body) {
       return {
