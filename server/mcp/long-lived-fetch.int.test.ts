@@ -127,7 +127,7 @@ describe("long-lived streams and fetch's body timeout", () => {
     closers.push(() => server.close());
     const { pool, spec } = poolFor(server.url);
     await pool.listTools("listen", "modern", spec);
-    await expect.poll(() => server.listening()).toBe(1);
+    await expect.poll(() => server.listening(), { timeout: 10_000 }).toBe(1);
 
     await sleep(SILENCE_MS);
     // One stream, never cut and opened again.
@@ -140,7 +140,7 @@ describe("long-lived streams and fetch's body timeout", () => {
     const { pool, spec } = poolFor(url);
     await pool.listTools("get", "legacy", spec);
     expect(pool.liveConnection("get")?.protocolVersion).toBe("2025-11-25");
-    await expect.poll(() => seen.openGets).toBe(1);
+    await expect.poll(() => seen.openGets, { timeout: 10_000 }).toBe(1);
 
     await sleep(SILENCE_MS);
     expect(seen.gets).toBe(1);
