@@ -53,6 +53,12 @@ export const runOutcomes = pgTable(
      * run-forecast.ts RunForecast, as JSON), kept to check predictions against what happened.
      */
     prediction: jsonb("prediction").$type<unknown>(),
+    /**
+     * The structure of the version that ran (engine/learning/workflow-shape.ts tokens), so a new
+     * workflow's forecast can find the workflows built like it. Null on outcomes stored before it
+     * was kept: they count as of unknown structure.
+     */
+    shape: jsonb("shape").$type<string[]>(),
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -330,7 +330,7 @@ function summarizeAlike(
 }
 
 /** A workflow's runs the ways of finding similar tasks are scored on. */
-const LIKENESS_RUNS = 5;
+export const LIKENESS_RUNS = 5;
 
 /** The way of finding similar tasks that has predicted best (LIKENESS), null for the class alone. */
 function likenessOf(tuning: ForecastTuning): [number, number] | null {

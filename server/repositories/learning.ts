@@ -255,8 +255,17 @@ export type ForecastHistoryRow = {
   latencyMs: number;
   tokens: number;
   costUsd: number;
+  /** The structure of the version that ran; null on outcomes stored before it was kept. */
+  shape: string[] | null;
   createdAt: Date;
 };
+
+/**
+ * Newest outcome first, as the indexes on `created_at DESC NULLS LAST` hold them: plain `desc`
+ * means nulls first, which an index ordered nulls last cannot give, so PostgreSQL sorted every
+ * outcome of the tenant (or workflow) to return the latest few.
+ */
+const newestFirst = sql`${runOutcomes.createdAt} desc nulls last`;
 
 const historyColumns = {
   runId: runOutcomes.runId,
@@ -270,6 +279,7 @@ const historyColumns = {
   latencyMs: runOutcomes.latencyMs,
   tokens: runOutcomes.tokens,
   costUsd: runOutcomes.costUsd,
+  shape: runOutcomes.shape,
   createdAt: runOutcomes.createdAt,
 };
 
@@ -297,8 +307,70 @@ export async function findRecentOutcomes(
             : eq(runOutcomes.taskClass, of.taskClass),
       ),
     )
-    .orderBy(desc(runOutcomes.createdAt))
+    .orderBy(newestFirst)
     .limit(limit);
+}
+
+/**
+ * The latest outcomes (newest first, up to `perWorkflow` each) of the tenant's most recently
+ * active workflows (up to `workflows` of them, among those of its latest `scan` outcomes), for
+ * finding a new workflow's likes among workflows of any task class. Bounded by the tenant's and
+ * the workflow's index: one scan of recent outcomes, then one short read per workflow.
+ */
+export async function findActiveWorkflowOutcomes(
+  db: Db,
+  tenantId: string,
+  keep: { workflows: number; perWorkflow: number; scan: number },
+): Promise<ForecastHistoryRow[]> {
+  const recent = db
+    .select({ workflowId: runOutcomes.workflowId, createdAt: runOutcomes.createdAt })
+    .from(runOutcomes)
+    .where(eq(runOutcomes.tenantId, tenantId))
+    .orderBy(newestFirst)
+    .limit(keep.scan)
+    .as("recent");
+  const active = db
+    .select({ workflowId: recent.workflowId })
+    .from(recent)
+    .groupBy(recent.workflowId)
+    .orderBy(sql`max(${recent.createdAt}) desc`)
+    .limit(keep.workflows)
+    .as("active");
+  // Limited before the join, so each workflow's read stops after its index's first rows.
+  const { draft: _draft, ...outcomeColumns } = historyColumns;
+  const latest = db
+    .select(outcomeColumns)
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.workflowId, active.workflowId)))
+    .orderBy(newestFirst)
+    .limit(keep.perWorkflow)
+    .as("latest");
+  return db
+    .select({
+      ...latest._.selectedFields,
+      draft: sql<boolean>`${workflowVersions.version} is null`,
+    })
+    .from(active)
+    .crossJoinLateral(latest)
+    .innerJoin(workflowVersions, eq(workflowVersions.id, latest.versionId));
+}
+
+/** The document a run of this version (or, for none, of the workflow's draft) would run. */
+export async function findRunDocument(
+  db: Db,
+  tenantId: string,
+  of: { versionId: string | null; workflowId: string },
+): Promise<unknown> {
+  const [row] = of.versionId
+    ? await db
+        .select({ document: workflowVersions.document })
+        .from(workflowVersions)
+        .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.id, of.versionId)))
+    : await db
+        .select({ document: workflows.document })
+        .from(workflows)
+        .where(and(eq(workflows.tenantId, tenantId), eq(workflows.id, of.workflowId)));
+  return row?.document;
 }
 
 /**
@@ -378,6 +450,6 @@ export async function findPredictedOutcomes(db: Db, tenantId: string, limit: num
     })
     .from(runOutcomes)
     .where(and(eq(runOutcomes.tenantId, tenantId), isNotNull(runOutcomes.prediction)))
-    .orderBy(desc(runOutcomes.createdAt))
+    .orderBy(newestFirst)
     .limit(limit);
 }

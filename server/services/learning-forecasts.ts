@@ -5,6 +5,7 @@ import {
   createTuning,
   forecastRun,
   learnFromRun,
+  LIKENESS_RUNS,
   POINT_OFFSETS,
   setRunTotal,
   STRENGTHS,
@@ -16,6 +17,8 @@ import {
 } from "@/engine/learning/run-forecast";
 import { expectedCalibrationError } from "@/engine/learning/replay/replay-forecasts";
 import { successShare } from "@/engine/learning/strategy-stats";
+import { workflowShape } from "@/engine/learning/workflow-shape";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import { medianOf } from "@/engine/learning/weighted-stats";
 import * as repo from "@/server/repositories/learning";
 import type { ForecastHistoryRow } from "@/server/repositories/learning";
@@ -27,9 +30,15 @@ import type { TenantContext } from "./context";
  * each prediction (a few bounded reads); what the predictor learned (its tuning) is kept with the
  * tenant's learning state. Runs of a draft are one "version" per workflow (`draft:<workflow>`):
  * each draft run stores its own snapshot, but they are runs of the draft as it is being edited.
+ *
+ * Each outcome keeps the structure of the version that ran (workflow-shape.ts), so a workflow's
+ * first runs are predicted, as in bench:predict, from the workflows built like it as well as those
+ * of its task class: for those, the index also holds the recently active workflows of any class.
  */
 
 const KEEP = { perWorkflow: 40, perClass: 400, overall: 60 };
+/** The recently active workflows a new workflow's likes are looked for among (the engine's KEEP.workflows). */
+const ACTIVE = { workflows: 60, perWorkflow: 20, scan: 2_000 };
 
 /** The model a strategy id names ("<pattern>/<model>"). */
 const modelOf = (strategyId: string) => strategyId.slice(strategyId.indexOf("/") + 1);
@@ -44,12 +53,15 @@ export function factsOf(run: {
   draft: boolean;
   taskClass: string;
   strategyId: string;
+  /** The version's structure; null or absent when unknown (outcomes stored before it was kept). */
+  shape?: readonly string[] | null;
 }): RunFacts {
   return {
     workflowId: run.workflowId,
     versionId: forecastVersionKey(run.workflowId, run.versionId, run.draft),
     taskClass: run.taskClass,
     model: modelOf(run.strategyId),
+    ...(run.shape?.length ? { shape: run.shape } : {}),
   };
 }
 
@@ -91,14 +103,14 @@ export function readTuning(stored: unknown): ForecastTuning {
 }
 
 /**
- * The recent runs that predict runs of these workflows and task classes, indexed oldest first:
- * each workflow's last 40 outcomes, each class's last 400 and the tenant's last 60.
+ * The recent outcomes that predict runs of these workflows and task classes: each workflow's last
+ * 40 outcomes, each class's last 400 and the tenant's last 60, by run.
  */
-export async function loadRunIndex(
+async function readOutcomes(
   db: Db,
   tenantId: string,
   of: { workflowIds: string[]; taskClasses: string[] },
-): Promise<RunIndex> {
+): Promise<Map<string, ForecastHistoryRow>> {
   const reads = await Promise.all([
     ...[...new Set(of.workflowIds)].map((workflowId) =>
       repo.findRecentOutcomes(db, tenantId, { workflowId }, KEEP.perWorkflow),
@@ -108,8 +120,20 @@ export async function loadRunIndex(
     ),
     repo.findRecentOutcomes(db, tenantId, "all", KEEP.overall),
   ]);
-  const rows = new Map<string, ForecastHistoryRow>();
-  for (const row of reads.flat()) rows.set(row.runId, row);
+  return mergeOutcomes(new Map(), reads.flat());
+}
+
+function mergeOutcomes(rows: Map<string, ForecastHistoryRow>, more: ForecastHistoryRow[]) {
+  for (const row of more) rows.set(row.runId, row);
+  return rows;
+}
+
+/** The recently active workflows' latest outcomes, for finding a new workflow's likes. */
+const readActiveOutcomes = (db: Db, tenantId: string) =>
+  repo.findActiveWorkflowOutcomes(db, tenantId, ACTIVE);
+
+/** An index of these outcomes, added oldest first. */
+function indexOutcomes(rows: Map<string, ForecastHistoryRow>): RunIndex {
   const index = createRunIndex();
   for (const row of [...rows.values()].sort(
     (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.runId.localeCompare(b.runId),
@@ -119,18 +143,65 @@ export async function loadRunIndex(
 }
 
 /**
+ * The recent runs that predict runs of these workflows and task classes, indexed oldest first:
+ * each workflow's last 40 outcomes, each class's last 400 and the tenant's last 60; and when one
+ * of `alike` has fewer than `alike.runsBelow` outcomes (its runs are predicted, or scored, as a
+ * new workflow's), the recently active workflows' latest 20 too.
+ */
+export async function loadRunIndex(
+  db: Db,
+  tenantId: string,
+  of: {
+    workflowIds: string[];
+    taskClasses: string[];
+    alike?: { workflowIds: string[]; runsBelow: number };
+  },
+): Promise<RunIndex> {
+  const rows = await readOutcomes(db, tenantId, of);
+  if (of.alike?.workflowIds.length) {
+    const runs = new Map<string, number>();
+    for (const row of rows.values()) runs.set(row.workflowId, (runs.get(row.workflowId) ?? 0) + 1);
+    if (of.alike.workflowIds.some((id) => (runs.get(id) ?? 0) < of.alike!.runsBelow))
+      mergeOutcomes(rows, await readActiveOutcomes(db, tenantId));
+  }
+  return indexOutcomes(rows);
+}
+
+/** The structure of the document a run would run; empty when there is none that loads. */
+async function readShape(
+  db: Db,
+  tenantId: string,
+  of: { versionId: string | null; workflowId: string },
+): Promise<string[]> {
+  const document = await repo.findRunDocument(db, tenantId, of);
+  if (document === undefined) return [];
+  try {
+    return workflowShape(loadWorkflowDocument(document));
+  } catch {
+    return [];
+  }
+}
+
+/**
  * What a run of a workflow's version (or its draft) is expected to do, with the number of runs
- * behind each level counted in full (the index keeps only the recent ones).
+ * behind each level counted in full (the index keeps only the recent ones). A workflow never run
+ * is predicted from the workflows built like it as well (its structure: `shape`, or read from
+ * the document it would run), which costs two more reads, for such workflows only.
  */
 export async function forecastWorkflowRun(
   db: Db,
   tenantId: string,
-  run: { workflowId: string; versionId: string | null; taskClass: string; strategyId: string },
+  run: {
+    workflowId: string;
+    versionId: string | null;
+    taskClass: string;
+    strategyId: string;
+    shape?: readonly string[];
+  },
 ): Promise<RunForecast> {
   const draft = run.versionId === null;
-  const facts = factsOf({ ...run, versionId: run.versionId ?? "", draft });
-  const [index, counts, state] = await Promise.all([
-    loadRunIndex(db, tenantId, { workflowIds: [run.workflowId], taskClasses: [run.taskClass] }),
+  const [rows, counts, state] = await Promise.all([
+    readOutcomes(db, tenantId, { workflowIds: [run.workflowId], taskClasses: [run.taskClass] }),
     repo.countOutcomes(db, tenantId, {
       versionId: run.versionId,
       workflowId: run.workflowId,
@@ -138,6 +209,18 @@ export async function forecastWorkflowRun(
     }),
     repo.findLearningState(db, tenantId),
   ]);
+  // Structure says something only of a workflow never run (run-forecast.ts levelsOf).
+  let shape: readonly string[] | undefined;
+  if (counts.workflow === 0) {
+    const [known, active] = await Promise.all([
+      run.shape ?? readShape(db, tenantId, run),
+      readActiveOutcomes(db, tenantId),
+    ]);
+    shape = known;
+    mergeOutcomes(rows, active);
+  }
+  const index = indexOutcomes(rows);
+  const facts = factsOf({ ...run, versionId: run.versionId ?? "", draft, shape });
   setRunTotal(index, "version", facts.versionId, draft ? counts.draft : counts.version);
   setRunTotal(index, "workflow", facts.workflowId, counts.workflow);
   setRunTotal(index, "similar", facts.taskClass, counts.similar);
@@ -167,6 +250,11 @@ export async function forecastBatch(
   const index = await loadRunIndex(db, tenantId, {
     workflowIds: runs.map((r) => r.workflowId),
     taskClasses: runs.map((r) => r.taskClass),
+    // A workflow's first runs with a known structure teach which likeness predicts (learnFromRun).
+    alike: {
+      workflowIds: runs.filter((r) => r.shape?.length).map((r) => r.workflowId),
+      runsBelow: LIKENESS_RUNS,
+    },
   });
   let tuning = readTuning(stored);
   const forecasts = new Map<string, RunForecast>();

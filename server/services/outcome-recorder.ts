@@ -10,6 +10,7 @@ import {
   successShare,
   type LearningBook,
 } from "@/engine/learning/strategy-stats";
+import { workflowShape } from "@/engine/learning/workflow-shape";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { LlmPort } from "@/engine/runtime/ports";
 import * as repo from "@/server/repositories/learning";
@@ -91,7 +92,8 @@ export class OutcomeRecorder {
         `Run outcomes could not be stored (${lost.length} lost): ${error instanceof Error ? error.message : String(error)}`,
       ),
   });
-  private readonly profiles = new Map<string, VersionProfile>();
+  /** Each version's profile and structure (stored with its outcomes: a new workflow's forecast finds its likes by it). */
+  private readonly profiles = new Map<string, VersionProfile & { shape: string[] }>();
 
   constructor(
     private readonly db: Db,
@@ -102,14 +104,20 @@ export class OutcomeRecorder {
     this.batcher.add(run);
   }
 
-  private async profilesOf(versionIds: string[]): Promise<Map<string, VersionProfile>> {
+  private async profilesOf(
+    versionIds: string[],
+  ): Promise<Map<string, VersionProfile & { shape: string[] }>> {
     // Evicted before looking: clearing after would drop the batch's cached versions too.
     if (this.profiles.size >= PROFILE_CACHE_LIMIT) this.profiles.clear();
     const missing = [...new Set(versionIds)].filter((id) => !this.profiles.has(id));
     if (missing.length) {
       for (const row of await findVersionsWithWorkflowText(this.db, missing)) {
         try {
-          this.profiles.set(row.id, profileVersion(row, row.document));
+          const document = loadWorkflowDocument(row.document);
+          this.profiles.set(row.id, {
+            ...profileVersion(row, document),
+            shape: workflowShape(document),
+          });
         } catch {
           // A document that no longer loads teaches nothing.
         }

@@ -1,0 +1,1 @@
+ALTER TABLE "run_outcomes" ADD COLUMN "shape" jsonb;

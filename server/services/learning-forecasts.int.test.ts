@@ -1,0 +1,216 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { chain, makeNode, makeWorkflow } from "@/engine/examples";
+import type { RunForecast } from "@/engine/learning/run-forecast";
+import type { WorkflowDocument } from "@/engine/schema/workflow-document";
+import { findOutcome, insertOutcomes, listOutcomes } from "@/server/repositories/learning";
+import { insertWorkflow } from "@/server/repositories/workflows";
+import { createTestDatabase } from "@/server/testing/database";
+import { makeTenantContext } from "@/server/testing/factories";
+import type { TenantContext } from "./context";
+import { predictRun } from "./learning";
+import { OutcomeRecorder } from "./outcome-recorder";
+import { publishVersion } from "./workflow-versions";
+
+/**
+ * A new workflow's first run, as the run dialog predicts it (learning.predictRun), on a tenant
+ * whose history holds slow workflows of one structure (four ledger exports and a summary, ~20 s)
+ * and more numerous fast ones of another (one model step, ~400 ms), recorded by the outcome
+ * recorder: a new workflow built like the slow ones is predicted near their duration, one built
+ * like the fast ones near theirs, whatever the words of their names. Without structure (the app
+ * before it stored and passed it) both were predicted from the fast majority.
+ */
+let database: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.close());
+
+const SLOW_MS = 20_000;
+const FAST_MS = 400;
+
+/** Exports `exports` ledger tables (a tool step each), then summarizes them with a model. */
+const exportsLedger = (exports: number): WorkflowDocument => {
+  const steps = Array.from({ length: exports }, (_, i) =>
+    makeNode("tool", `export${i}`, { server: "ledger", tool: "export", args: { table: `t${i}` } }),
+  );
+  return makeWorkflow({
+    name: "Ledger",
+    nodes: [
+      makeNode("input", "in"),
+      ...steps,
+      makeNode("llm", "sum", { prompt: "Summarize {{input}}" }),
+      makeNode("output", "out", { name: "summary" }),
+    ],
+    edges: chain("in", ...steps.map((s) => s.id), "sum", "out"),
+  });
+};
+
+/** One model step. */
+const answers = (): WorkflowDocument =>
+  makeWorkflow({
+    name: "Answer",
+    nodes: [
+      makeNode("input", "in"),
+      makeNode("llm", "answer", { prompt: "Answer {{input}}" }),
+      makeNode("output", "out", { name: "answer" }),
+    ],
+    edges: chain("in", "answer", "out"),
+  });
+
+async function publish(ctx: TenantContext, name: string, document: WorkflowDocument) {
+  const workflow = await insertWorkflow(ctx.db, {
+    tenantId: ctx.tenant.id,
+    name,
+    description: "",
+    document,
+    createdBy: ctx.actor.userId,
+  });
+  const version = await publishVersion(ctx, { workflowId: workflow.id });
+  return { workflow, version };
+}
+
+/** Publishes a workflow and records `runs` of it (flushed: one batch), durations around `median`. */
+async function recordRuns(
+  ctx: TenantContext,
+  recorder: OutcomeRecorder,
+  name: string,
+  document: WorkflowDocument,
+  median: number,
+  runs: number,
+) {
+  const { workflow, version } = await publish(ctx, name, document);
+  for (let i = 0; i < runs; i++)
+    recorder.record({
+      runId: randomUUID(),
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      versionId: version.id,
+      success: true,
+      latencyMs: around(median, i),
+      tokens: 0,
+      costUsd: 0,
+    });
+  await recorder.flush();
+}
+
+/** Durations around `median`: ×0.8 to ×1.25, the same spread for every workflow. */
+const around = (median: number, i: number) => Math.round(median * [0.8, 1, 1.25, 0.9, 1.1][i % 5]!);
+
+describe("a new workflow's first forecast", () => {
+  it("comes from the workflows built like it, not from the tenant's many others", async () => {
+    const ctx = await makeTenantContext(database.db, "admin");
+    const recorder = new OutcomeRecorder(database.db);
+    const history: Array<[string, WorkflowDocument, number]> = [
+      ["Close the month's books", exportsLedger(4), SLOW_MS],
+      ["Answer a customer email", answers(), FAST_MS],
+      ["Draft a reply to a review", answers(), FAST_MS * 1.2],
+      ["Export the quarter for the auditors", exportsLedger(5), SLOW_MS * 1.1],
+      ["Suggest a subject line", answers(), FAST_MS * 0.9],
+      ["Translate a product note", answers(), FAST_MS],
+      ["Reconcile the bank feed", exportsLedger(4), SLOW_MS * 0.9],
+      ["Tag a support ticket", answers(), FAST_MS * 1.1],
+    ];
+    for (const [name, document, median] of history)
+      await recordRuns(ctx, recorder, name, document, median, 8);
+    // Outcomes stored before structure was kept: of unknown structure, still read.
+    const legacy = await publish(ctx, "Check the warehouse stock", exportsLedger(4));
+    await insertOutcomes(
+      ctx.db,
+      [0, 1, 2].map((i) => ({
+        runId: randomUUID(),
+        tenantId: ctx.tenant.id,
+        workflowId: legacy.workflow.id,
+        versionId: legacy.version.id,
+        taskClass: "none|-",
+        pattern: "sequential",
+        strategyId: "sequential/default",
+        success: true,
+        latencyMs: around(FAST_MS, i),
+        tokens: 0,
+        costUsd: 0,
+        shape: null,
+      })),
+    );
+
+    // What the recorder stored: each outcome's structure, from the version that ran.
+    const stored = await listOutcomes(ctx.db, ctx.tenant.id, { limit: 100 });
+    expect(stored.items).toHaveLength(67);
+    expect(stored.items.filter((o) => o.shape?.includes("tool:ledger/export"))).toHaveLength(24);
+
+    const slowLike = await publish(ctx, "Prepare the payroll summary", exportsLedger(4));
+    const fastLike = await publish(ctx, "Write a thank-you note", answers());
+    const predict = ({ workflow }: { workflow: { id: string } }) =>
+      predictRun(ctx, { workflowId: workflow.id });
+    const [slow, fast, old] = await Promise.all([
+      predict(slowLike),
+      predict(fastLike),
+      predict(legacy),
+    ]);
+    // The tenant's mean duration, and its typical (median) run: what a forecast that ignored
+    // structure would lean to.
+    const latencies = stored.items.map((o) => o.latencyMs).sort((a, b) => a - b);
+    const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+    const typical = latencies[latencies.length >> 1]!;
+    expect(slow.prediction.basis).toBe("similar");
+    const slowMs = slow.prediction.durationMs!;
+    expect(slowMs.median).toBeGreaterThan(SLOW_MS * 0.7);
+    expect(slowMs.median).toBeLessThan(SLOW_MS * 1.4);
+    expect(slowMs.median).toBeGreaterThan(mean * 1.5);
+    // The dialog's "usually low–high": the slow ones' duration inside, the tenant's typical run not.
+    expect(slowMs.low).toBeLessThan(SLOW_MS);
+    expect(slowMs.high).toBeGreaterThan(SLOW_MS);
+    expect(slowMs.low).toBeGreaterThan(typical * 5);
+    expect(fast.prediction.basis).toBe("similar");
+    expect(fast.prediction.durationMs!.median).toBeLessThan(FAST_MS * 1.5);
+    expect(fast.prediction.durationMs!.median).toBeGreaterThan(FAST_MS * 0.6);
+    // A workflow whose outcomes carry no structure is predicted from its own runs.
+    expect(old.prediction.basis).toBe("version");
+    expect(old.prediction.durationMs!.median).toBeLessThan(FAST_MS * 1.5);
+  });
+
+  it("finds them among workflows of other task classes, however busy the tenant's others are", async () => {
+    const ctx = await makeTenantContext(database.db, "admin");
+    const recorder = new OutcomeRecorder(database.db);
+    // The slow ones' words put them in other classes than the new workflow's ("none|-"), and 70
+    // runs of a fast workflow since leave none of theirs among the tenant's latest 60.
+    const history: Array<[string, WorkflowDocument, number]> = [
+      ["Read the sales files and load them into SQLite", exportsLedger(4), SLOW_MS],
+      ["Draft a reply to a review", answers(), FAST_MS],
+      ["Export the ledger tables to files and summarize them", exportsLedger(5), SLOW_MS * 1.1],
+      ["Suggest a subject line", answers(), FAST_MS * 0.9],
+      ["Search the web for news", exportsLedger(4), SLOW_MS * 0.9],
+      ["Translate a product note", answers(), FAST_MS * 1.1],
+    ];
+    for (const [name, document, median] of history)
+      await recordRuns(ctx, recorder, name, document, median, 8);
+    await recordRuns(ctx, recorder, "Answer a customer email", answers(), FAST_MS, 70);
+
+    const { workflow, version } = await publish(
+      ctx,
+      "Prepare the payroll summary",
+      exportsLedger(4),
+    );
+    const { prediction } = await predictRun(ctx, { workflowId: workflow.id });
+    expect(prediction.basis).toBe("similar");
+    expect(prediction.durationMs!.median).toBeGreaterThan(SLOW_MS * 0.7);
+    expect(prediction.durationMs!.median).toBeLessThan(SLOW_MS * 1.4);
+
+    // The run then made keeps the same prediction beside what happened (the run page's).
+    const runId = randomUUID();
+    recorder.record({
+      runId,
+      tenantId: ctx.tenant.id,
+      workflowId: workflow.id,
+      versionId: version.id,
+      success: true,
+      latencyMs: SLOW_MS,
+      tokens: 0,
+      costUsd: 0,
+    });
+    await recorder.flush();
+    const kept = (await findOutcome(ctx.db, ctx.tenant.id, runId))!.prediction as RunForecast;
+    expect(kept.durationMs!.median / prediction.durationMs!.median).toBeCloseTo(1, 2);
+  });
+});
