@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // `npm start`: builds the app when the sources are newer than the last build, then serves it
-// with `next start`. Migrations, the demo seed and the sign-in banner happen inside the server
-// (instrumentation.ts → server/boot.ts), the only process that opens the database.
+// with scripts/server.mjs (Next's handler behind the app's front door). Migrations, the demo seed
+// and the sign-in banner happen inside the server (instrumentation.ts → server/boot.ts), the only
+// process that opens the database.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const port = process.env.PORT || "3000";
-// A stand-in for Next (MAESTRO_NEXT_BIN) lets scripts/start.test.ts check how stopping works.
+// Stand-ins for Next's build (MAESTRO_NEXT_BIN) and the server (MAESTRO_SERVER_BIN) let
+// scripts/start.test.ts check how stopping works.
 const nextBin =
   process.env.MAESTRO_NEXT_BIN || join(root, "node_modules", "next", "dist", "bin", "next");
+const serverBin = process.env.MAESTRO_SERVER_BIN || join(root, "scripts", "server.mjs");
 const SOURCES = [
   "app",
   "components",
@@ -56,7 +59,7 @@ setInterval(() => {
 
 function run(args, env) {
   return new Promise((resolve) => {
-    child = spawn(process.execPath, [nextBin, ...args], { cwd: root, stdio: "inherit", env });
+    child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env });
     if (stopSignal) child.kill(stopSignal);
     child.on("exit", (code, signal) => {
       child = undefined;
@@ -72,16 +75,17 @@ if (process.env.SKIP_BUILD !== "1" && sourcesAt > builtAt) {
   console.log(
     builtAt ? "Sources changed since the last build: building…" : "Building the app (first start)…",
   );
-  const status = await run(["build"], process.env);
+  const status = await run([nextBin, "build"], process.env);
   if (status !== 0 || stopSignal) process.exit(stopSignal ? 0 : status);
 }
 
 const env = {
   ...process.env,
   NODE_ENV: "production",
+  PORT: port,
   NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}`,
   // Next's own handler would close the HTTP server first (waiting on open event streams) and exit
   // 143 before runs are handed back; the app's handler (server/boot.ts) does the whole stop.
   NEXT_MANUAL_SIG_HANDLE: "true",
 };
-process.exit(await run(["start", "--port", port], env));
+process.exit(await run([serverBin], env));

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 
 /**
  * `npm start` runs scripts/start.mjs under `sh -c`: a SIGTERM to npm ends npm and sh, but never
- * reaches the script, which used to leave the server running (issue 16, defect 12). Next is
- * replaced by scripts/testing/fake-next.mjs, which reports the signals it gets.
+ * reaches the script, which used to leave the server running (issue 16, defect 12). The server
+ * (scripts/server.mjs) is replaced by scripts/testing/fake-next.mjs, which reports the signals it gets.
  */
 const root = join(__dirname, "..");
 
@@ -20,6 +20,7 @@ function startNpm(): {
       ...process.env,
       SKIP_BUILD: "1",
       MAESTRO_NEXT_BIN: join(root, "scripts/testing/fake-next.mjs"),
+      MAESTRO_SERVER_BIN: join(root, "scripts/testing/fake-next.mjs"),
       PORT: "3999",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -61,7 +62,7 @@ describe("npm start", () => {
     { timeout: 60_000 },
     async () => {
       const { npm, waitFor, output } = startNpm();
-      const started = await waitFor(/fake next (\d+) \(parent (\d+)\) started: start --port 3999/);
+      const started = await waitFor(/fake next (\d+) \(parent (\d+)\) started: port 3999/);
       const [serverPid, startScriptPid] = [Number(started[1]), Number(started[2])];
       npm.kill("SIGTERM");
       await waitFor(/fake next \d+ got SIGTERM/);

@@ -6,6 +6,7 @@ import { seedDemoAnomalies } from "./demo-anomalies";
 import { seedDemoDatasets } from "./demo-datasets";
 import { seedDemoRunHistory } from "./demo-run-history";
 import { demoWorkflows } from "./demo-workflows";
+import { openFrontDoor } from "./front-door";
 import { getRunSystem } from "./run-system";
 import { stopGracefullyOnSignals } from "./shutdown";
 
@@ -60,6 +61,8 @@ export async function bootServer(): Promise<void> {
         `  Platform superadmin:                ${superadmin.email} / ${superadmin.password}`,
       );
     }
+    // scripts/server.mjs answers the REST API, webhooks, /api/mcp and /api/health through it.
+    openFrontDoor();
     console.log(`${lines.join("\n")}\n`);
   } catch (error) {
     console.error(

@@ -1,4 +1,4 @@
-// Stands in for `next` in scripts/start.test.ts: says it started, and on SIGTERM or SIGINT says
+// Stands in for the server (scripts/server.mjs) in scripts/start.test.ts: says it started, and on SIGTERM or SIGINT says
 // so, waits a moment (as the app does while it hands runs back) and exits 0.
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
@@ -6,7 +6,5 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     setTimeout(() => process.exit(0), 200);
   });
 }
-console.log(
-  `fake next ${process.pid} (parent ${process.ppid}) started: ${process.argv.slice(2).join(" ")}`,
-);
+console.log(`fake next ${process.pid} (parent ${process.ppid}) started: port ${process.env.PORT}`);
 setInterval(() => {}, 1000);

@@ -1,23 +1,6 @@
-import { getDatabase } from "@/server/db";
-import { withMetrics } from "@/server/observability/metrics";
-import packageJson from "@/package.json";
+import { healthApi } from "@/server/api/health-http";
 
+/** 200 when the database answers (server/api/health-http.ts); `npm start` serves it through server/front-door.ts. */
 export const dynamic = "force-dynamic";
 
-/** 200 when the database answers, 503 when it does not; always says which database and version. */
-export const GET = withMetrics("/api/health", async () => {
-  let database: { status: "up" | "down"; kind?: string; error?: string };
-  try {
-    const db = await getDatabase();
-    database = (await db.ping())
-      ? { status: "up", kind: db.kind }
-      : { status: "down", kind: db.kind };
-  } catch (error) {
-    database = { status: "down", error: error instanceof Error ? error.message : String(error) };
-  }
-  const ok = database.status === "up";
-  return Response.json(
-    { status: ok ? "ok" : "unavailable", version: packageJson.version, database },
-    { status: ok ? 200 : 503, headers: { "cache-control": "no-store" } },
-  );
-});
+export const GET = healthApi;

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -21,11 +20,11 @@ import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeMemberCaller } from "@/server/testing/factories";
-import { DELETE, GET, POST } from "./route";
+import { serveFrontDoor } from "@/server/front-door";
 
 /**
  * The MCP endpoint as MCP clients see it: the v1 SDK's Client (a 2025-11-25 client) and the v2
- * SDK's Client pinned to 2026-07-28, over Streamable HTTP against the route handlers served on 127.0.0.1, a real database and run system (PostgreSQL + BullMQ/Redis
+ * SDK's Client pinned to 2026-07-28, over Streamable HTTP against the endpoint served on 127.0.0.1 through the front door, a real database and run system (PostgreSQL + BullMQ/Redis
  * with DATABASE_URL/REDIS_URL), and real MCP servers for tool steps. No LLM is involved.
  */
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -33,44 +32,10 @@ let system: RunSystem;
 let http: Server;
 let endpoint: URL;
 
-const handlers: Record<string, (request: Request) => Promise<Response>> = { GET, POST, DELETE };
-
-/** node:http → the route's Request, its Response → node:http; a client that hangs up aborts the Request's signal. */
+/** The endpoint as `npm start` serves it: Node's HTTP server with the app's front door (server/front-door.ts). */
 function serveRoute(): Promise<Server> {
   const server = createServer((req, res) => {
-    const hangUp = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) hangUp.abort();
-    });
-    void (async () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers))
-        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(new URL(req.url ?? "/", endpoint), {
-        method: req.method,
-        headers,
-        body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-        signal: hangUp.signal,
-        ...(hasBody ? { duplex: "half" } : {}),
-      } as RequestInit);
-      const handler = handlers[req.method ?? ""];
-      const response = handler ? await handler(request) : new Response(null, { status: 405 });
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.flushHeaders(); // an SSE answer may have nothing to write for a while
-      if (!response.body) return void res.end();
-      const reader = response.body.getReader();
-      res.on("close", () => void reader.cancel().catch(() => undefined));
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        res.write(value);
-      }
-      res.end();
-    })().catch((error: unknown) => {
-      console.error(error);
-      res.destroy();
-    });
+    if (!serveFrontDoor(req, res)) res.writeHead(404).end();
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
