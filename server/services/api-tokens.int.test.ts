@@ -14,6 +14,7 @@ import {
   hashToken,
   identityFromAuthorization,
   readBearerToken,
+  TOKEN_RECHECK_MS,
 } from "./api-tokens";
 
 let database: Database;
@@ -316,6 +317,41 @@ describe("API tokens", () => {
       expiry: { in: "date", date: new Date(Date.now() + 3 * DAY) },
     });
     expect(dated.token.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 2 * DAY);
+  });
+
+  it("a token in use loses its access at once when it is revoked or its creator is demoted or removed in the app", async () => {
+    const { tenant, admin, asAdmin } = await setup();
+    const owner = await makeUser(database.db, { memberships: [[tenant, "owner"]] });
+    const asOwner = await callerFor(database.db, owner, tenant);
+    const bearer = async (scopes: string[]) =>
+      `Bearer ${(await createToken(asAdmin, scopes)).secret}`;
+    const roleVia = async (authorization: string) =>
+      (await identityFromAuthorization(database.db, authorization))?.verified?.tenant.role;
+
+    const revoked = await createToken(asAdmin, ["runs:read"]);
+    await expect(roleVia(`Bearer ${revoked.secret}`)).resolves.toBe("admin");
+    await asAdmin.token.revoke({ id: revoked.token.id });
+    await expect(roleVia(`Bearer ${revoked.secret}`)).rejects.toMatchObject({
+      message: expect.stringContaining("was revoked"),
+    });
+
+    const kept = await bearer(["workflows:write"]);
+    await expect(roleVia(kept)).resolves.toBe("admin");
+    await asOwner.member.changeRole({ userId: admin.id, role: "viewer" });
+    await expect(roleVia(kept)).resolves.toBe("viewer");
+    await asOwner.member.remove({ userId: admin.id });
+    await expect(roleVia(kept)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  it("sees a change made elsewhere (another process, the database itself) within TOKEN_RECHECK_MS", async () => {
+    const { tenant, admin, asAdmin } = await setup();
+    const authorization = `Bearer ${(await createToken(asAdmin, ["runs:read"])).secret}`;
+    const roleNow = async () =>
+      (await identityFromAuthorization(database.db, authorization))?.verified?.tenant.role;
+    await expect(roleNow()).resolves.toBe("admin");
+    await setRole(admin, tenant, "viewer");
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_RECHECK_MS + 50));
+    await expect(roleNow()).resolves.toBe("viewer");
   });
 
   it("records its last use at most once a minute", async () => {

@@ -6,6 +6,8 @@ import type { Identity } from "./identity";
 import { TOKEN_SCOPE_NAMES, TOKEN_SCOPES } from "@/server/auth/permissions";
 import * as repo from "@/server/repositories/api-tokens";
 import type { PageInput } from "@/server/repositories/pagination";
+import { ExpiringMap } from "@/server/expiring-map";
+import { accessGeneration } from "./access-changes";
 import { withAudit } from "./audit";
 import type { TenantContext } from "./context";
 
@@ -184,6 +186,15 @@ export async function authenticateApiToken(
   secret: string,
   now = new Date(),
 ): Promise<Identity> {
+  return (await verifyApiToken(db, secret, now)).identity;
+}
+
+/** authenticateApiToken, with when the token expires (null: never). */
+async function verifyApiToken(
+  db: Db,
+  secret: string,
+  now: Date,
+): Promise<{ identity: Identity; expiresAt: Date | null }> {
   if (!secret.startsWith(TOKEN_PREFIX))
     throw unauthenticated(`That is not a Maestro API token (they start with ${TOKEN_PREFIX}).`);
   // One query reads the token, its creator and the creator's role: the context needs nothing more.
@@ -214,7 +225,7 @@ export async function authenticateApiToken(
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
     await repo.touchApiToken(db, token.id, now, new Date(now.getTime() - TOUCH_INTERVAL_MS));
   }
-  return {
+  const identity: Identity = {
     userId: user.id,
     tenantId: token.tenantId,
     apiToken: { id: token.id, name: token.name, scopes: token.scopes },
@@ -229,11 +240,23 @@ export async function authenticateApiToken(
       standing: token.standing ?? undefined,
     },
   };
+  return { identity, expiresAt: token.expiresAt };
 }
+
+/** How long a request's verified token is taken at its word by the next requests (see below). */
+export const TOKEN_RECHECK_MS = 1_000;
+
+type Verified = { identity: Identity; expiresAt: Date | null; generation: number };
+const verifiedTokens = new WeakMap<Db, ExpiringMap<string, Verified>>();
 
 /**
  * The identity of a request that carries `Authorization: Bearer …`, or null when it carries none
  * (the caller then falls back to the session cookie). Throws UNAUTHENTICATED for a bad token.
+ * A token verified in the last TOKEN_RECHECK_MS is taken at its word, so a script's burst of calls
+ * costs one query a second, not one each; its expiry is still checked every time, and an audited
+ * change to access in this process (access-changes.ts: a token revoked, a member removed or
+ * demoted, a tenant suspended) drops it at once. Another process sees such a change within
+ * TOKEN_RECHECK_MS (SECURITY.md).
  */
 export async function identityFromAuthorization(
   db: Db,
@@ -242,5 +265,18 @@ export async function identityFromAuthorization(
   if (!authorization) return null;
   const secret = readBearerToken(authorization);
   if (!secret) throw unauthenticated("Send the API token as `Authorization: Bearer mst_…`.");
-  return authenticateApiToken(db, secret);
+  let verified = verifiedTokens.get(db);
+  if (!verified) {
+    verified = new ExpiringMap({ ttlMs: TOKEN_RECHECK_MS, maxEntries: 10_000 });
+    verifiedTokens.set(db, verified);
+  }
+  const now = new Date();
+  const key = hashToken(secret);
+  const hit = verified.get(key);
+  if (hit && hit.generation === accessGeneration() && !(hit.expiresAt && hit.expiresAt <= now))
+    return hit.identity;
+  const generation = accessGeneration();
+  const fresh = await verifyApiToken(db, secret, now);
+  verified.set(key, { ...fresh, generation });
+  return fresh.identity;
 }

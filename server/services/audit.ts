@@ -8,6 +8,7 @@ import {
   type AuditListItem,
 } from "@/server/repositories/audit";
 import type { Page } from "@/server/repositories/pagination";
+import { ACCESS_ACTIONS, accessChanged } from "./access-changes";
 import type { ServiceContext, TenantContext } from "./context";
 
 export interface AuditFields {
@@ -33,9 +34,16 @@ export function withAudit<T>(
   ctx: ServiceContext & { tenant?: { id: string } },
   work: (tx: Tx) => Promise<{ value: T; audit: AuditFields }>,
 ): Promise<T> {
-  return ctx.db.transaction(async (tx) => {
+  let action = "";
+  const committed = ctx.db.transaction(async (tx) => {
     const { value, audit } = await work(tx);
     await insertAuditLog(tx, toAuditEntry(ctx, audit));
+    action = audit.action;
+    return value;
+  });
+  // A change to access counts once it is stored (and before its caller hears of it).
+  return committed.then((value) => {
+    if (ACCESS_ACTIONS.test(action)) accessChanged();
     return value;
   });
 }
