@@ -4,7 +4,7 @@ import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import type { RunForecast } from "@/engine/learning/run-forecast";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
-import { findOutcome, insertOutcomes, listOutcomes } from "@/server/repositories/learning";
+import { findOutcome, findRecentOutcomes, insertOutcomes } from "@/server/repositories/learning";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
@@ -135,9 +135,9 @@ describe("a new workflow's first forecast", () => {
     );
 
     // What the recorder stored: each outcome's structure, from the version that ran.
-    const stored = await listOutcomes(ctx.db, ctx.tenant.id, { limit: 100 });
-    expect(stored.items).toHaveLength(67);
-    expect(stored.items.filter((o) => o.shape?.includes("tool:ledger/export"))).toHaveLength(24);
+    const stored = await findRecentOutcomes(ctx.db, ctx.tenant.id, "all", 100);
+    expect(stored).toHaveLength(67);
+    expect(stored.filter((o) => o.shape?.includes("tool:ledger/export"))).toHaveLength(24);
 
     const slowLike = await publish(ctx, "Prepare the payroll summary", exportsLedger(4));
     const fastLike = await publish(ctx, "Write a thank-you note", answers());
@@ -150,7 +150,7 @@ describe("a new workflow's first forecast", () => {
     ]);
     // The tenant's mean duration, and its typical (median) run: what a forecast that ignored
     // structure would lean to.
-    const latencies = stored.items.map((o) => o.latencyMs).sort((a, b) => a - b);
+    const latencies = stored.map((o) => o.latencyMs).sort((a, b) => a - b);
     const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
     const typical = latencies[latencies.length >> 1]!;
     expect(slow.prediction.basis).toBe("similar");
