@@ -1,7 +1,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
 import {
   CallToolResultSchema,
   ListPromptsResultSchema,
@@ -18,6 +17,14 @@ import { AppError, conflict } from "@/engine/errors";
 import { StderrTail } from "./connection";
 import { toMcpToolError } from "./errors";
 import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-client";
+import {
+  expandTemplate,
+  judgeOutput,
+  promptArguments,
+  toolToRun,
+  variablesOf,
+  type OutputCheck,
+} from "./inspector-checks";
 import { InspectorEventLog } from "./inspector-events";
 import { InspectorQuestions } from "./inspector-questions";
 import { createTransport, type LaunchSpec } from "./launch";
@@ -41,11 +48,8 @@ export type ToolCallAnswer = {
   isError: boolean;
   content: unknown[];
   structuredContent: Record<string, unknown> | null;
-  /**
-   * The structured output judged against the tool's `outputSchema`: "none" when the tool has no
-   * schema, "missing" when it has one but the result carries no structured content.
-   */
-  outputCheck: { status: "valid" | "invalid" | "missing" | "none"; message: string | null };
+  /** The structured output judged against the tool's `outputSchema` (inspector-checks.ts). */
+  outputCheck: OutputCheck;
 };
 
 export type CallOutcome =
@@ -331,19 +335,7 @@ export class InspectorSession {
     args: Record<string, unknown>,
     options: { timeoutMs?: number } = {},
   ): Promise<CallOutcome> {
-    const tools = await this.checkedTools();
-    const tool = tools.get(name);
-    if (!tool)
-      throw new AppError("NOT_FOUND", `${this.name} has no tool "${name}"`, { field: "tool" });
-    if (tool.unusableReason)
-      throw new AppError("CONFLICT", `${name} cannot be used: ${tool.unusableReason}`);
-    const checked = tool.validateInput?.(args);
-    if (checked && !checked.valid)
-      throw new AppError(
-        "INVALID_INPUT",
-        `The arguments do not match the tool's schema: ${checked.errorMessage}`,
-        { field: "args" },
-      );
+    const tool = toolToRun(this.name, await this.checkedTools(), name, args);
     if (this.calls.has(callId)) throw conflict("A call with this id is already running");
     const client = this.requireClient();
     const abort = new AbortController();
@@ -506,18 +498,7 @@ export class InspectorSession {
     const prompt = prompts.find((p) => p.name === name);
     if (!prompt)
       throw new AppError("NOT_FOUND", `${this.name} has no prompt "${name}"`, { field: "name" });
-    const known = new Set((prompt.arguments ?? []).map((a) => a.name));
-    for (const key of Object.keys(args))
-      if (!known.has(key))
-        throw new AppError("INVALID_INPUT", `The prompt "${name}" has no argument "${key}"`, {
-          field: `args.${key}`,
-        });
-    for (const argument of prompt.arguments ?? [])
-      if (argument.required && !args[argument.name]?.trim())
-        throw new AppError("INVALID_INPUT", `The argument "${argument.name}" is required`, {
-          field: `args.${argument.name}`,
-        });
-    const given = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== ""));
+    const given = promptArguments(prompt, args);
     try {
       const result = await this.requireClient().getPrompt(
         { name, arguments: given },
@@ -569,46 +550,4 @@ export class InspectorSession {
       // a broken connection may fail to close; it is gone either way
     }
   }
-}
-
-function judgeOutput(
-  tool: CheckedTool,
-  isError: boolean,
-  structured: Record<string, unknown> | null,
-): ToolCallAnswer["outputCheck"] {
-  if (!tool.validateOutput || isError) return { status: "none", message: null };
-  if (!structured)
-    return {
-      status: "missing",
-      message: "The tool declares an output schema but returned no structured content",
-    };
-  const verdict = tool.validateOutput(structured);
-  return verdict.valid
-    ? { status: "valid", message: null }
-    : { status: "invalid", message: verdict.errorMessage ?? "does not match the output schema" };
-}
-
-function variablesOf(uriTemplate: string): string[] {
-  try {
-    return new UriTemplate(uriTemplate).variableNames;
-  } catch {
-    return [];
-  }
-}
-
-function expandTemplate(uriTemplate: string, values: Record<string, string>): string {
-  let template: UriTemplate;
-  try {
-    template = new UriTemplate(uriTemplate);
-  } catch {
-    throw new AppError("INVALID_INPUT", "The URI template cannot be read", {
-      field: "uriTemplate",
-    });
-  }
-  for (const name of template.variableNames)
-    if (!values[name]?.trim())
-      throw new AppError("INVALID_INPUT", `Give a value for {${name}}`, {
-        field: `values.${name}`,
-      });
-  return template.expand(values);
 }

@@ -81,6 +81,25 @@ export function encodeHeaderValue(value: string): string {
   return `=?base64?${Buffer.from(value, "utf8").toString("base64")}?=`;
 }
 
+/** `Mcp-Param-*` headers for the top-level arguments a tool marks with `x-mcp-header` (the spec's tools page). */
+export function mirroredHeaders(
+  inputSchema: Record<string, unknown>,
+  args: Record<string, unknown>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const properties = inputSchema.properties;
+  if (!properties || typeof properties !== "object") return headers;
+  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
+    const name = (schema as { "x-mcp-header"?: unknown } | null)?.["x-mcp-header"];
+    const value = args[key];
+    if (typeof name !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(name)) continue;
+    if (typeof value === "string") headers[`mcp-param-${name}`] = encodeHeaderValue(value);
+    else if (typeof value === "number" || typeof value === "boolean")
+      headers[`mcp-param-${name}`] = String(value);
+  }
+  return headers;
+}
+
 let nextId = 1;
 
 /** A fresh JSON-RPC id for a request of ours (ids are unique in the process). */

@@ -1,5 +1,4 @@
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
 import {
   checkElicitationAnswer,
   ElicitationRefusedError,
@@ -8,7 +7,8 @@ import {
 } from "./elicitation";
 import { McpToolError } from "./errors";
 import { authorizedFetch, fingerprintOf, type LaunchSpec } from "./launch";
-import { encodeHeaderValue, post, type ModernEndpoint, type PostOptions } from "./modern-http";
+import { mirroredHeaders, post, type ModernEndpoint, type PostOptions } from "./modern-http";
+import { runInputRounds, withElicitationId } from "./modern-input-rounds";
 import { ModernListener } from "./modern-listen";
 import { cachedEra, probeEra, rememberEra, type DiscoverInfo } from "./protocol-era";
 
@@ -17,103 +17,12 @@ import { cachedEra, probeEra, rememberEra, type DiscoverInfo } from "./protocol-
  * discover result standing in for what `initialize` told us. A tools/call answered with
  * `input_required` (the revision's multi round-trip requests) is answered here: each elicitation
  * goes to the ElicitHandler the connection was given, and the call is sent again with the answers
- * and the server's opaque `requestState`, at most MAX_INPUT_ROUNDS times. An answer goes out only
+ * and the server's opaque `requestState` (modern-input-rounds.ts). An answer goes out only
  * once it fits the question (checkElicitationAnswer, as a 2025 answer does). `watchTools` keeps a
  * `subscriptions/listen` stream open for tool list changes when the server offers them.
  */
 
-export const MAX_INPUT_ROUNDS = 8;
 const MISSING_CAPABILITY = -32021;
-const MAX_INPUT_REQUESTS = 16;
-
-const inputRequiredResult = z.object({
-  resultType: z.literal("input_required"),
-  inputRequests: z
-    .record(
-      z.string().max(200),
-      z.object({ method: z.string().max(100), params: z.unknown().optional() }),
-    )
-    .optional(),
-  requestState: z
-    .string()
-    .max(256 * 1024)
-    .optional(),
-});
-
-/** `Mcp-Param-*` headers for the top-level arguments a tool marks with `x-mcp-header` (the spec's tools page). */
-export function mirroredHeaders(
-  inputSchema: Record<string, unknown>,
-  args: Record<string, unknown>,
-): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const properties = inputSchema.properties;
-  if (!properties || typeof properties !== "object") return headers;
-  for (const [key, schema] of Object.entries(properties as Record<string, unknown>)) {
-    const name = (schema as { "x-mcp-header"?: unknown } | null)?.["x-mcp-header"];
-    const value = args[key];
-    if (typeof name !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(name)) continue;
-    if (typeof value === "string") headers[`mcp-param-${name}`] = encodeHeaderValue(value);
-    else if (typeof value === "number" || typeof value === "boolean")
-      headers[`mcp-param-${name}`] = String(value);
-  }
-  return headers;
-}
-
-export type InputRetry = { inputResponses?: Record<string, unknown>; requestState?: string };
-
-/**
- * The multi round-trip loop (basic/patterns/mrtr) for any request that may answer
- * `input_required`: `send` the request (with the last round's answers), have `ask` fulfil each
- * input request, repeat until a complete result, at most MAX_INPUT_ROUNDS times. The result is
- * returned without `resultType`, the shape a 2025 server's result has.
- */
-export async function runInputRounds(
-  send: (retry: InputRetry) => Promise<Record<string, unknown>>,
-  ask: (key: string, request: { method: string; params?: unknown }) => Promise<unknown>,
-  context: { server: string; tool: string },
-): Promise<Record<string, unknown>> {
-  const where = `${context.server}/${context.tool}`;
-  let retry: InputRetry = {};
-  for (let round = 0; ; round++) {
-    const result = await send(retry);
-    if (result.resultType !== "input_required") {
-      const { resultType: _complete, ...rest } = result;
-      return rest;
-    }
-    const parsed = inputRequiredResult.safeParse(result);
-    if (!parsed.success)
-      throw new McpToolError(
-        "PROTOCOL_ERROR",
-        `${where}: the server asked for input in a shape that is not valid MCP`,
-        context,
-      );
-    if (round + 1 >= MAX_INPUT_ROUNDS)
-      throw new McpToolError(
-        "PROTOCOL_ERROR",
-        `${where}: the server still asked for input after ${MAX_INPUT_ROUNDS} rounds`,
-        context,
-      );
-    const requests = Object.entries(parsed.data.inputRequests ?? {});
-    if (requests.length > MAX_INPUT_REQUESTS)
-      throw new McpToolError(
-        "PROTOCOL_ERROR",
-        `${where}: the server asked for more than ${MAX_INPUT_REQUESTS} inputs at once`,
-        context,
-      );
-    const inputResponses: Record<string, unknown> = {};
-    for (const [key, request] of requests) inputResponses[key] = await ask(key, request);
-    retry = {
-      ...(requests.length ? { inputResponses } : {}),
-      ...(parsed.data.requestState === undefined ? {} : { requestState: parsed.data.requestState }),
-    };
-  }
-}
-
-/** 2026-07-28 URL-mode requests carry no elicitationId: the input request's key names it. */
-export function withElicitationId(key: string, params: unknown): unknown {
-  const p = params as Record<string, unknown> | undefined;
-  return p?.mode === "url" && p.elicitationId === undefined ? { ...p, elicitationId: key } : p;
-}
 
 export class ModernSession {
   private readonly inFlight = new Set<AbortController>();

@@ -5,16 +5,11 @@ import {
   McpError,
   type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
-import { exchange, type ModernEndpoint } from "./modern-http";
+import { exchange, mirroredHeaders, type ModernEndpoint } from "./modern-http";
 import type { LaunchSpec } from "./launch";
 import { ModernListener, type ListenFilter } from "./modern-listen";
-import {
-  mirroredHeaders,
-  modernEndpointOf,
-  modernEraOf,
-  runInputRounds,
-  withElicitationId,
-} from "./modern-session";
+import { runInputRounds, withElicitationId } from "./modern-input-rounds";
+import { modernEndpointOf, modernEraOf } from "./modern-session";
 import type { DiscoverInfo } from "./protocol-era";
 
 /**
