@@ -7,6 +7,7 @@ import { TOKEN_SCOPE_NAMES } from "@/server/auth/permissions";
 import { getEnv } from "@/server/env";
 import { frontDoorHandler, serveFrontDoor } from "@/server/front-door";
 import { listAuditLogs } from "@/server/repositories/audit";
+import { securityHeaders } from "@/server/security-headers";
 import { createRunSystem, type RunSystem } from "@/server/run-system";
 import { useAppGlobals } from "@/server/testing/app-globals";
 import { createTestDatabase } from "@/server/testing/database";
@@ -126,10 +127,13 @@ describe("the front door", () => {
     expect(unknown.status).toBe(404);
   });
 
-  it("answers the health check with the database's state", async () => {
+  it("answers the health check with the database's state, with the security headers Next sends", async () => {
     const response = await fetch(`${base}/api/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", database: { status: "up" } });
+    for (const { key, value } of securityHeaders(false, getEnv().nextAuthUrl))
+      expect(response.headers.get(key), key).toBe(value);
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
   });
 
   it("leaves pages, tRPC, HEAD, OPTIONS and odd paths to Next", async () => {

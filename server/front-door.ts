@@ -4,6 +4,8 @@ import { healthApi } from "./api/health-http";
 import { hookApi } from "./api/hook-http";
 import { mcpApi } from "./api/mcp-http";
 import { restApi } from "./api/rest-http";
+import { getEnv } from "./env";
+import { securityHeaders } from "./security-headers";
 
 /**
  * The front door: the endpoints that scripts, senders and MCP clients call (the REST API, webhooks,
@@ -88,7 +90,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
   if (!headers.has("x-forwarded-host")) headers.set("x-forwarded-host", host);
   if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", "http");
   const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
+  const hasBody = method !== "GET";
   let url: URL;
   try {
     url = new URL(req.url ?? "/", `http://${host}`);
@@ -104,7 +106,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
   } as RequestInit);
 
   const response = await handler(request);
+  // The headers next.config.ts has Next add to every response (SECURITY.md "HTTP headers").
   const outgoing: Record<string, string | string[]> = {};
+  for (const { key, value } of securityHeaders(false, getEnv().nextAuthUrl))
+    outgoing[key.toLowerCase()] = value;
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") outgoing[name] = value;
   });
@@ -119,7 +124,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
     const body = Buffer.from(await response.arrayBuffer());
     outgoing["content-length"] = String(body.length);
     res.writeHead(response.status, outgoing);
-    return void res.end(method === "HEAD" ? undefined : body);
+    return void res.end(body);
   }
   // An event stream may have nothing to send for a while: its headers go out now.
   res.writeHead(response.status, outgoing);
