@@ -18,6 +18,8 @@ export type LinearModel = {
    * the capability model's `needsCapability`, the server model's `DiscoveryThresholds`.
    */
   thresholds?: Record<string, number>;
+  /** The L2 shrinkage training used, when it was picked by cross-validation (the server model). */
+  l2?: number;
 };
 
 export type TrainingExample = { features: readonly string[]; labels: readonly string[] };

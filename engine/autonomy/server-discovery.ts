@@ -81,10 +81,10 @@ export type DiscoverOptions = {
 
 /**
  * When discovery says a task needs a server, and which ones it lists and builds with. None of these
- * but `minScore` is chosen by hand: `trainTaskModels` picks them on the training writers only (an
- * inner cross-validation over those writers, train-task-models.ts) and stores them in the server
- * model (`models/servers.json`, `thresholds`), so a writer held out by bench:autonomy never
- * influenced them. The other defaults below are used only by a model that carries none.
+ * but `minScore` and `sureOfOne` is chosen by hand: `trainTaskModels` picks them on the training
+ * writers only (an inner cross-validation over those writers, train-task-models.ts) and stores them
+ * in the server model (`models/servers.json`, `thresholds`), so a writer held out by
+ * bench:autonomy never influenced them. The other defaults below are used only by a model that carries none.
  */
 export type DiscoveryThresholds = {
   /** BM25 score below which an entry is unrelated to the task. */
@@ -108,6 +108,13 @@ export const DEFAULT_THRESHOLDS: DiscoveryThresholds = {
    */
   minScore: 9,
   needsServer: 0.5,
+  /**
+   * Not learned either, for the same reason: it keeps a task whose server the catalog lacks ("a
+   * Jira ticket" without a Jira entry) from getting unrelated servers, and no labelled task needs
+   * a server missing from the built-in catalog, so cross-validation would always lower it to the
+   * bottom of its grid (more recall, nothing seen to lose). 0.1 is what that grid picked when it
+   * still weighed recall and no-server precision alike.
+   */
   sureOfOne: 0.1,
   minProbability: 0.02,
   planned: 0.25,
