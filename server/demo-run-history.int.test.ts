@@ -1,6 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runs } from "@/db/schema";
+import { runs, workflowVersions } from "@/db/schema";
 import { RunEventSchema } from "@/engine/schema/run-events";
 import type { TenantContext } from "@/server/services/context";
 import { getRun, listEventsOfRun } from "@/server/services/runs";
@@ -8,12 +9,20 @@ import { getUsageSummary } from "@/server/services/usage";
 import type { Database } from "@/db/client";
 import { seedDemoData } from "@/db/seed";
 import type { RunForecast } from "@/engine/learning/run-forecast";
+import { workflowShape } from "@/engine/learning/workflow-shape";
+import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import * as learning from "@/server/repositories/learning";
 import { findRun } from "@/server/repositories/runs";
-import { findLatestPublishedVersion } from "@/server/repositories/workflow-versions";
-import { findWorkflow, findWorkflowOfTenantSlug } from "@/server/repositories/workflows";
+import { findLatestPublishedVersion, insertVersion } from "@/server/repositories/workflow-versions";
+import {
+  findWorkflow,
+  findWorkflowOfTenantSlug,
+  insertWorkflow,
+} from "@/server/repositories/workflows";
+import { predictRun } from "@/server/services/learning";
 import { forecastWorkflowRun } from "@/server/services/learning-forecasts";
-import { profileVersion } from "@/server/services/outcome-recorder";
+import { OutcomeRecorder, profileVersion } from "@/server/services/outcome-recorder";
+import { compileOrThrow } from "@/server/services/workflow-versions";
 import { createTestDatabase } from "@/server/testing/database";
 import { demoRunHistory, DEMO_HISTORY_SEED, seedDemoRunHistory } from "./demo-run-history";
 import { demoWorkflows } from "./demo-workflows";
@@ -203,5 +212,82 @@ describe("the demo's run history", () => {
     expect(batchUsage?.mcpCalls).toBeGreaterThanOrEqual(
       3 * batchRuns.filter((r) => r.status === "completed").length,
     );
+  });
+
+  it("keeps each outcome's structure as the outcome recorder does: once the tenant's own first runs show that structure predicts, a new workflow built like the expense approval is predicted in minutes, as it ran, not in the seconds of the others", async () => {
+    const batch = (await findWorkflowOfTenantSlug(database.db, "demo", "Process a slow batch"))!;
+    const tenantId = batch.tenantId;
+    const outcomes = await learning.findRecentOutcomes(database.db, tenantId, "all", 1_000);
+    expect(outcomes).toHaveLength(seeded.recorded);
+    const documents = new Map(
+      (
+        await database.db
+          .select({ id: workflowVersions.id, document: workflowVersions.document })
+          .from(workflowVersions)
+          .where(eq(workflowVersions.tenantId, tenantId))
+      ).map((v) => [v.id, v.document]),
+    );
+    for (const outcome of outcomes)
+      expect(outcome.shape).toEqual(
+        workflowShape(loadWorkflowDocument(documents.get(outcome.versionId))),
+      );
+
+    // The app's own runs after the history: copies of the research (~38 s) and the triage (~6.5 s)
+    // under other words, each of a task class no workflow had, run as long as their originals, which
+    // their structure foretells and their class does not. From their first runs the forecaster
+    // learns that structure predicts in this tenant, by the seeded workflows' shapes.
+    const ctx = { db: database.db, tenant: { id: tenantId } } as unknown as TenantContext;
+    const copyOf = async (from: string, name: string) => {
+      const source = (await findWorkflowOfTenantSlug(database.db, "demo", from))!;
+      const { document } = (await findWorkflow(database.db, tenantId, source.workflowId))!;
+      const workflow = await insertWorkflow(database.db, {
+        tenantId,
+        name,
+        description: "",
+        document,
+        createdBy: null,
+      });
+      return { workflow, document };
+    };
+    const recorder = new OutcomeRecorder(database.db);
+    const taught: [string, string, number][] = [
+      ["Research a topic and write a brief", "Summarize the week's news for the team", 38_000],
+      ["Triage a support ticket", "Answer a question from the docs", 6_500],
+    ];
+    const seededClasses = new Set(outcomes.map((o) => o.taskClass));
+    for (const [from, name, medianMs] of taught) {
+      const { workflow, document } = await copyOf(from, name);
+      expect(seededClasses.has(profileVersion(workflow, document).taskClass)).toBe(false);
+      const version = await insertVersion(database.db, {
+        tenantId,
+        workflowId: workflow.id,
+        isDraft: true,
+        document,
+        plan: compileOrThrow(document),
+        createdBy: null,
+      });
+      for (const ratio of [0.8, 1, 1.25, 0.9, 1.1])
+        recorder.record({
+          runId: randomUUID(),
+          tenantId,
+          workflowId: workflow.id,
+          versionId: version.id,
+          success: true,
+          latencyMs: Math.round(medianMs * ratio),
+          tokens: 0,
+          costUsd: 0,
+        });
+      await recorder.flush();
+    }
+
+    // A copy of the expense approval under other words, never run: predicted in minutes, as the
+    // approval waits for a person (25 min median; 80 % of its runs 8-79 min), not in the seconds
+    // every other workflow of the tenant takes (38 s at most). Without the seeded shapes: ~20 s.
+    const purchase = await copyOf("Approve an expense", "Let a manager sign off a purchase");
+    const { prediction } = await predictRun(ctx, { workflowId: purchase.workflow.id, draft: true });
+    expect(prediction.runs.workflow).toBe(0);
+    expect(prediction.basis).toBe("similar");
+    expect(prediction.durationMs!.median).toBeGreaterThan(5 * 60_000);
+    expect(prediction.durationMs!.median).toBeLessThan(50 * 60_000);
   });
 });

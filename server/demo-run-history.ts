@@ -340,7 +340,7 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
   return db.transaction(async (tx) => {
     const versions = new Map<
       string,
-      { id: string; plan: Plan; profile: VersionProfile; draft: boolean }
+      { id: string; plan: Plan; profile: VersionProfile; shape: string[]; draft: boolean }
     >();
     for (const law of LAWS) {
       const key = `${law.workflow}@${law.version}`;
@@ -364,6 +364,8 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         id: row.id,
         plan,
         profile: profileVersion(workflow, document),
+        // As the outcome recorder keeps it: a new workflow's forecast finds its likes by it.
+        shape: workflowShape(loadWorkflowDocument(document)),
         draft: law.version === "draft",
       });
     }
@@ -445,7 +447,13 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
           at: new Date(event.at),
         });
       const past = {
-        ...factsOf({ workflowId, versionId: version.id, draft: version.draft, ...version.profile }),
+        ...factsOf({
+          workflowId,
+          versionId: version.id,
+          draft: version.draft,
+          ...version.profile,
+          shape: version.shape,
+        }),
         success: run.success ? 1 : 0,
         durationMs: run.durationMs,
         tokens: run.tokens,
@@ -469,6 +477,7 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         workflowId,
         versionId: version.id,
         ...version.profile,
+        shape: version.shape,
         success: run.success,
         latencyMs: run.durationMs,
         tokens: run.tokens,

@@ -59,13 +59,32 @@ export async function saveLearningState(
     });
 }
 
-/** Stores outcomes; a run already recorded (an outcome flushed twice) is skipped. Returns those inserted. */
+/** What the outcome recorder learns from an inserted outcome (its book and experiments). */
+const insertedColumns = {
+  taskClass: runOutcomes.taskClass,
+  pattern: runOutcomes.pattern,
+  strategyId: runOutcomes.strategyId,
+  success: runOutcomes.success,
+  score: runOutcomes.score,
+  latencyMs: runOutcomes.latencyMs,
+  tokens: runOutcomes.tokens,
+  costUsd: runOutcomes.costUsd,
+  experimentId: runOutcomes.experimentId,
+  arm: runOutcomes.arm,
+};
+
+export type InsertedOutcome = Pick<OutcomeRow, keyof typeof insertedColumns>;
+
+/**
+ * Stores outcomes; a run already recorded (an outcome flushed twice) is skipped. Returns what the
+ * recorder learns from each inserted one (not its shape or prediction, which it already has).
+ */
 export async function insertOutcomes(
   db: Db,
   rows: (typeof runOutcomes.$inferInsert)[],
-): Promise<OutcomeRow[]> {
+): Promise<InsertedOutcome[]> {
   if (rows.length === 0) return [];
-  return db.insert(runOutcomes).values(rows).onConflictDoNothing().returning();
+  return db.insert(runOutcomes).values(rows).onConflictDoNothing().returning(insertedColumns);
 }
 
 export async function findOutcome(

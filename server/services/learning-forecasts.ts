@@ -186,7 +186,8 @@ async function readShape(
  * What a run of a workflow's version (or its draft) is expected to do, with the number of runs
  * behind each level counted in full (the index keeps only the recent ones). A workflow never run
  * is predicted from the workflows built like it as well (its structure: `shape`, or read from
- * the document it would run), which costs two more reads, for such workflows only.
+ * the document it would run), which costs two more reads, for such workflows only (one when the
+ * caller passes `shape`, as learning.predictRun does).
  */
 export async function forecastWorkflowRun(
   db: Db,

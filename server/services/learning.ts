@@ -21,6 +21,7 @@ import {
   type LearningBook,
   type StrategyStats,
 } from "@/engine/learning/strategy-stats";
+import { workflowShape } from "@/engine/learning/workflow-shape";
 import { loadWorkflowDocument } from "@/engine/schema/load-workflow-document";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
 import { shortNameOf } from "@/engine/autonomy/server-discovery";
@@ -200,7 +201,9 @@ export async function predictRun(
       (await findLatestPublishedVersion(ctx.db, ctx.tenant.id, workflow.id))?.id);
   const version = versionId ? await findVersionDetail(ctx.db, ctx.tenant.id, versionId) : undefined;
   if (versionId && !version) throw notFound("workflow version", versionId);
-  const profile = profileVersion(workflow, version?.document ?? workflow.document);
+  // The document a run would run: its profile, and its structure for a workflow never run.
+  const document = loadWorkflowDocument(version?.document ?? workflow.document);
+  const profile = profileVersion(workflow, document);
   const running = await repo.findRunningExperiment(ctx.db, ctx.tenant.id, workflow.id);
   // Runs that name no version go to its arms: the run form says so.
   const experiment = running
@@ -211,6 +214,7 @@ export async function predictRun(
     versionId: versionId ?? null,
     taskClass: profile.taskClass,
     strategyId: profile.strategyId,
+    shape: workflowShape(document),
   });
   return { ...profile, experiment, draft: !versionId, prediction };
 }
