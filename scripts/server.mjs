@@ -10,12 +10,21 @@ const root = new URL("..", import.meta.url).pathname;
 const port = Number(process.env.PORT || 3000);
 process.title = "maestro-server";
 
+/** Next logs uncaught errors and carries on (its server's own handler): a failed start must end the process. */
+function fail(what, error) {
+  console.error(`\nMaestro could not start: ${what}: ${error?.message ?? error}\n`);
+  process.exit(1);
+}
+
 const app = next({ dev: false, dir: root, port });
 const handleWithNext = app.getRequestHandler();
-await app.prepare(); // runs instrumentation.ts → server/boot.ts (which opens the front door)
+// Runs instrumentation.ts → server/boot.ts, which opens the front door (and exits 1 itself when
+// the configuration or the database is wrong).
+await app.prepare().catch((error) => fail("Next did not load the build", error));
 
 const server = createServer((req, res) => {
   if (globalThis.maestroFrontDoor?.(req, res)) return;
   void handleWithNext(req, res);
 });
+server.on("error", (error) => fail(`port ${port}`, error));
 server.listen(port, () => console.log(`Listening on port ${port}`));

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { Agent, createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -200,6 +200,39 @@ describe("the front door", () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("a refusal that never read a large body leaves the client's next request unharmed (keep-alive)", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${base}${path}`, { method, headers, agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        });
+        req.setTimeout(4_000, () => req.destroy(new Error(`${method} ${path} hung`)));
+        req.on("error", reject);
+        req.end(body);
+      });
+    const large = JSON.stringify({ workflowId, input: { name: "y".repeat(300_000) } });
+    try {
+      for (const [path, headers] of [
+        ["/api/v1/runs", { authorization: "Bearer mst_not-a-token" }],
+        ["/api/mcp", {}],
+        ["/api/hooks/not-a-hook", {}],
+      ] as const) {
+        const refused = await send(
+          "POST",
+          path,
+          { ...headers, "content-type": "application/json" },
+          large,
+        );
+        expect(refused, path).toBeGreaterThanOrEqual(400);
+        expect(await send("GET", "/api/health", {}), `after ${path}`).toBe(200);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("refuses a body over the cap with 413 before reading it all", async () => {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import { healthApi } from "./api/health-http";
 import { hookApi } from "./api/hook-http";
 import { mcpApi } from "./api/mcp-http";
@@ -64,7 +63,11 @@ export function serveFrontDoor(req: IncomingMessage, res: ServerResponse): boole
   void answer(req, res, handler).catch((error: unknown) => {
     console.error("A front-door request failed:", error);
     if (!res.headersSent) {
-      res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+      res.writeHead(500, {
+        ...headersOfEveryAnswer(),
+        "content-type": "application/json",
+        "cache-control": "no-store",
+      });
       res.end(
         JSON.stringify({
           error: { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on the server." },
@@ -100,16 +103,18 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
   const request = new Request(url, {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    // The Node stream itself, read only when the handler reads the body: one it never reads (a 401,
+    // a 404) is left to Node, which discards it and keeps the connection usable.
+    body: hasBody ? (req as unknown as BodyInit) : undefined,
     signal: hangUp.signal,
     ...(hasBody ? { duplex: "half" } : {}),
   } as RequestInit);
 
   const response = await handler(request);
-  // The headers next.config.ts has Next add to every response (SECURITY.md "HTTP headers").
-  const outgoing: Record<string, string | string[]> = {};
-  for (const { key, value } of securityHeaders(false, getEnv().nextAuthUrl))
-    outgoing[key.toLowerCase()] = value;
+  const outgoing = headersOfEveryAnswer();
+  // A body the handler left half read (a refusal before reading it, a 413) is not drained: the
+  // connection closes after this answer instead of reading megabytes nobody wants.
+  if (hasBody && !req.complete) outgoing.connection = "close";
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") outgoing[name] = value;
   });
@@ -147,6 +152,14 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
     if (res.destroyed) break;
   }
   res.end();
+}
+
+/** The headers next.config.ts has Next add to every response (SECURITY.md "HTTP headers"). */
+function headersOfEveryAnswer(): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const { key, value } of securityHeaders(false, getEnv().nextAuthUrl))
+    headers[key.toLowerCase()] = value;
+  return headers;
 }
 
 const globalForDoor = globalThis as unknown as { maestroFrontDoor?: typeof serveFrontDoor };

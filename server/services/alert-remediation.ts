@@ -12,6 +12,7 @@ import {
 } from "@/server/repositories/alerts";
 import { insertAuditLog } from "@/server/repositories/audit";
 import { findTenantStanding, updateTenantLimits } from "@/server/repositories/tenant-limits";
+import { accessChanged } from "./access-changes";
 import { pauseWorkflow, resumeWorkflow } from "@/server/repositories/workflows";
 
 export interface RemediationDeps {
@@ -127,6 +128,7 @@ export async function applyRemediation(
         ...standing.limits,
         maxConcurrentRuns: tightened,
       });
+      accessChanged(); // tokens verified before this read the old limits (api-tokens.ts)
       actions.push(
         action("tightenRate", `Halved the tenant's concurrent runs to ${tightened}`, {
           previous: previous ?? null,
@@ -212,6 +214,7 @@ export async function undoRemediation(
         tenantId,
         typeof previous === "number" ? { ...rest, maxConcurrentRuns: previous } : rest,
       );
+      accessChanged();
       return;
     }
   }

@@ -247,7 +247,11 @@ async function verifyApiToken(
 export const TOKEN_RECHECK_MS = 1_000;
 
 type Verified = { identity: Identity; expiresAt: Date | null; generation: number };
-const verifiedTokens = new WeakMap<Db, ExpiringMap<string, Verified>>();
+// On globalThis, like access-changes.ts: one cache for all of Next's bundles and the front door.
+const globalForTokens = globalThis as unknown as {
+  verifiedApiTokens?: WeakMap<Db, ExpiringMap<string, Verified>>;
+};
+const verifiedTokens = (globalForTokens.verifiedApiTokens ??= new WeakMap());
 
 /**
  * The identity of a request that carries `Authorization: Bearer …`, or null when it carries none
