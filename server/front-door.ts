@@ -104,7 +104,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
     method,
     headers,
     // The Node stream itself, read only when the handler reads the body: one it never reads (a 401,
-    // a 404) is left to Node, which discards it and keeps the connection usable.
+    // a 404) is never read, and the answer closes the connection (below).
     body: hasBody ? (req as unknown as BodyInit) : undefined,
     signal: hangUp.signal,
     ...(hasBody ? { duplex: "half" } : {}),
@@ -154,12 +154,17 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: Handle
   res.end();
 }
 
-/** The headers next.config.ts has Next add to every response (SECURITY.md "HTTP headers"). */
+let everyAnswer: { appUrl: string | undefined; headers: Record<string, string> } | undefined;
+
+/** The headers next.config.ts has Next add to every response (SECURITY.md "HTTP headers"), a fresh copy to add to. */
 function headersOfEveryAnswer(): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = {};
-  for (const { key, value } of securityHeaders(false, getEnv().nextAuthUrl))
-    headers[key.toLowerCase()] = value;
-  return headers;
+  const appUrl = getEnv().nextAuthUrl;
+  if (!everyAnswer || everyAnswer.appUrl !== appUrl) {
+    const headers: Record<string, string> = {};
+    for (const { key, value } of securityHeaders(false, appUrl)) headers[key.toLowerCase()] = value;
+    everyAnswer = { appUrl, headers };
+  }
+  return { ...everyAnswer.headers };
 }
 
 const globalForDoor = globalThis as unknown as { maestroFrontDoor?: typeof serveFrontDoor };

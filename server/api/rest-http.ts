@@ -49,6 +49,17 @@ async function authenticate(request: Request) {
   return { context, caller: createCaller(context) };
 }
 
+/** The request's JSON body within MAX_REQUEST_BYTES, or the 413/400 answer that refuses it. */
+async function readCappedBody(request: Request): Promise<{ json: unknown } | Response> {
+  const read = await readJsonBody(request, getEnv().maxRequestBytes);
+  if (read.ok) return read;
+  return errorResponse(
+    read.status,
+    read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
+    read.message,
+  );
+}
+
 const runLinks = (id: string) => ({ self: `/api/v1/runs/${id}`, web: `/runs/${id}` });
 const noStore = { "cache-control": "no-store" };
 
@@ -60,13 +71,8 @@ const noStore = { "cache-control": "no-store" };
  */
 async function startRun(request: Request): Promise<Response> {
   const { context, caller } = await authenticate(request);
-  const read = await readJsonBody(request, getEnv().maxRequestBytes);
-  if (!read.ok)
-    return errorResponse(
-      read.status,
-      read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
-      read.message,
-    );
+  const read = await readCappedBody(request);
+  if (read instanceof Response) return read;
   if (read.json === undefined)
     return errorResponse(
       400,
@@ -192,13 +198,8 @@ const asToken =
 /** POST /api/v1/evaluations: the body is read with the same cap as a run's. */
 async function startEvaluation(request: Request): Promise<Response> {
   const { caller } = await authenticate(request);
-  const read = await readJsonBody(request, getEnv().maxRequestBytes);
-  if (!read.ok)
-    return errorResponse(
-      read.status,
-      read.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST",
-      read.message,
-    );
+  const read = await readCappedBody(request);
+  if (read instanceof Response) return read;
   return evaluationsApi.startEvaluation(caller, read.json);
 }
 

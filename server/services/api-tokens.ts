@@ -194,11 +194,12 @@ async function verifyApiToken(
   db: Db,
   secret: string,
   now: Date,
+  tokenHash = hashToken(secret),
 ): Promise<{ identity: Identity; expiresAt: Date | null }> {
   if (!secret.startsWith(TOKEN_PREFIX))
     throw unauthenticated(`That is not a Maestro API token (they start with ${TOKEN_PREFIX}).`);
   // One query reads the token, its creator and the creator's role: the context needs nothing more.
-  const token = await repo.findApiTokenWithHolder(db, hashToken(secret));
+  const token = await repo.findApiTokenWithHolder(db, tokenHash);
   if (!token)
     throw unauthenticated(
       "Unknown API token: check that it was copied whole, or create a new one.",
@@ -280,7 +281,7 @@ export async function identityFromAuthorization(
   if (hit && hit.generation === accessGeneration() && !(hit.expiresAt && hit.expiresAt <= now))
     return hit.identity;
   const generation = accessGeneration();
-  const fresh = await verifyApiToken(db, secret, now);
+  const fresh = await verifyApiToken(db, secret, now, key);
   verified.set(key, { ...fresh, generation });
   return fresh.identity;
 }
