@@ -1,16 +1,23 @@
 /**
  * MCP client pool overhead: the same cheap tool call (the everything server's `echo`, over stdio)
- * through the bare SDK client and through our pool, medians of 200 calls after a warm-up, plus
- * connect time and throughput with 10 concurrent callers. Then the catalog at registry scale: a
- * full sync of 5,000 servers from the local registry (server/mcp/testing/registry-server.ts) into
- * a fresh database (`registrySync5000Ms`), and the p95 of 200 catalog searches, filters and pages
- * over 10,000 entries (`catalogSearchMsP95`). Prints one JSON object. The database is embedded
- * PGlite, or PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part,
- * `--pool-only` the registry part. Beside the medians, this process's CPU per call
- * (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`; the server's is not counted).
+ * through the bare SDK client and through our pool. After a warm-up, the two run in alternating
+ * blocks (BLOCKS pairs of CALLS_PER_BLOCK calls each, which side goes first alternating pair by
+ * pair), so a change in the machine's load hits both sides of a pair alike; `overheadRatio` is the
+ * median over the pairs of pool wall time / bare SDK wall time, `overheadRatioSpread` the
+ * interquartile range of those ratios. Beside it, this process's CPU per call on each side
+ * (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`, medians over blocks; the server's is not counted) and
+ * their ratio per pair (`cpuOverheadRatio`): less sensitive to other processes than wall time;
+ * `loadAverage1m` is the machine's load when the blocks ended.
+ * Also connect time and throughput with 10 concurrent callers. Then the catalog at registry scale:
+ * a full sync of 5,000 servers from the local registry (server/mcp/testing/registry-server.ts)
+ * into a fresh database (`registrySync5000Ms`), and the p95 of 200 catalog searches, filters and
+ * pages over 10,000 entries (`catalogSearchMsP95`). Prints one JSON object. The database is
+ * embedded PGlite, or PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part,
+ * `--pool-only` the registry part.
  *
  *   npm run bench:mcp
  */
+import { loadavg } from "node:os";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { LaunchSpec } from "@/server/mcp/launch";
@@ -25,8 +32,9 @@ import { insertMembership, insertTenant } from "@/server/repositories/tenants";
 import { insertUser } from "@/server/repositories/users";
 import type { TenantContext } from "@/server/services/context";
 
-const CALLS = 200;
-const WARMUP = 200;
+const BLOCKS = 20;
+const CALLS_PER_BLOCK = 400;
+const WARMUP = 1_000;
 const CONCURRENCY = 10;
 const THROUGHPUT_MS = 2_000;
 
@@ -43,16 +51,33 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-/** Wall time of one call, and adds this process's CPU time during it (µs) to `cpu.us`. */
-async function timeWithCpu(fn: () => Promise<unknown>, cpu: { us: number }): Promise<number> {
+type Block = { wallMs: number; cpuUs: number };
+
+/** One block: `calls` calls in a row, each one's wall time pushed to `times`; the block's wall and CPU time. */
+async function runBlock(
+  fn: () => Promise<unknown>,
+  calls: number,
+  times: number[],
+): Promise<Block> {
   const cpuStart = process.cpuUsage();
-  const start = performance.now();
-  await fn();
-  const ms = performance.now() - start;
+  const blockStart = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  const wallMs = performance.now() - blockStart;
   const used = process.cpuUsage(cpuStart);
-  cpu.us += used.user + used.system;
-  return ms;
+  return { wallMs, cpuUs: used.user + used.system };
 }
+
+const quantile = (values: number[], q: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = q * (sorted.length - 1);
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+};
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -163,14 +188,22 @@ async function main() {
 
   const rawTimes: number[] = [];
   const poolTimes: number[] = [];
-  // This process's CPU per call (the servers' not counted): less sensitive to load than the medians.
-  const rawCpu = { us: 0 };
-  const poolCpu = { us: 0 };
-  // Alternate call by call, so changes in the machine's load hit both series alike.
-  for (let i = 0; i < CALLS; i++) {
-    rawTimes.push(await timeWithCpu(rawCall, rawCpu));
-    poolTimes.push(await timeWithCpu(poolCall, poolCpu));
+  const rawBlocks: Block[] = [];
+  const poolBlocks: Block[] = [];
+  for (let block = 0; block < BLOCKS; block++) {
+    if (block % 2 === 0) {
+      rawBlocks.push(await runBlock(rawCall, CALLS_PER_BLOCK, rawTimes));
+      poolBlocks.push(await runBlock(poolCall, CALLS_PER_BLOCK, poolTimes));
+    } else {
+      poolBlocks.push(await runBlock(poolCall, CALLS_PER_BLOCK, poolTimes));
+      rawBlocks.push(await runBlock(rawCall, CALLS_PER_BLOCK, rawTimes));
+    }
   }
+  // The machine's load while the blocks ran (other processes share its cores): beside the ratios.
+  const loadAverage1m = round(loadavg()[0]!, 2);
+  const wallRatios = poolBlocks.map((pool, i) => pool.wallMs / rawBlocks[i]!.wallMs);
+  const cpuRatios = poolBlocks.map((pool, i) => pool.cpuUs / rawBlocks[i]!.cpuUs);
+  const cpuPerCall = (blocks: Block[]) => median(blocks.map((b) => b.cpuUs / CALLS_PER_BLOCK));
 
   let calls = 0;
   const deadline = performance.now() + THROUGHPUT_MS;
@@ -193,12 +226,18 @@ async function main() {
   console.log(
     JSON.stringify({
       server: "@modelcontextprotocol/server-everything echo over stdio",
-      calls: CALLS,
+      calls: BLOCKS * CALLS_PER_BLOCK,
+      blocks: BLOCKS,
+      callsPerBlock: CALLS_PER_BLOCK,
       rawSdkMedianMs: round(rawSdkMedianMs),
       poolMedianMs: round(poolMedianMs),
-      overheadRatio: round(poolMedianMs / rawSdkMedianMs),
-      rawSdkCpuUsPerCall: Math.round(rawCpu.us / CALLS),
-      poolCpuUsPerCall: Math.round(poolCpu.us / CALLS),
+      overheadRatio: round(median(wallRatios)),
+      overheadRatioSpread: round(quantile(wallRatios, 0.75) - quantile(wallRatios, 0.25)),
+      rawSdkCpuUsPerCall: Math.round(cpuPerCall(rawBlocks)),
+      poolCpuUsPerCall: Math.round(cpuPerCall(poolBlocks)),
+      cpuOverheadRatio: round(median(cpuRatios)),
+      cpuOverheadRatioSpread: round(quantile(cpuRatios, 0.75) - quantile(cpuRatios, 0.25)),
+      loadAverage1m,
       connectMs: round(connectMs, 1),
       callsPerSecond: Math.round(callsPerSecond),
       concurrency: CONCURRENCY,
