@@ -14,6 +14,7 @@ import {
   detectSeasonality,
   fitSeasonalProfile,
   profileValueAt,
+  dayOffProfile,
   type SeasonalProfile,
 } from "./seasonality";
 import {
@@ -92,6 +93,8 @@ const TAIL_TESTED: Partial<Record<SeriesKind, "count" | "rate">> = {
   error_rate: "rate",
 };
 export const DEFAULT_MIN_HISTORY = 30;
+/** Kinds that measure how much happened, which a day off (a holiday) lowers. */
+const VOLUMES: ReadonlySet<SeriesKind> = new Set(["count", "cost"]);
 /** See `recurrenceFloor`; chosen by leave-one-generator-out in bench/anomaly.ts. */
 export const RECURRENCE_FLOOR = 2;
 /** See `tailQuantile`; chosen by leave-one-generator-out in bench/anomaly.ts. */
@@ -217,6 +220,10 @@ export function runDetector(
       : createMedianBaseline(window);
   const detector: DetectorName = profile ? "seasonal" : useEwma ? "ewma" : "robust-z";
   const seasonal = profile ? seasonalComponent(series.times, profile) : null;
+  // Days off are days of less activity: volumes (counts, and costs incurred by activity) fall to
+  // their day off's level; a latency or an error rate is not a volume.
+  const dayOff =
+    profile && VOLUMES.has(options.kind) ? dayOffComponent(series.times, profile) : undefined;
   const { scale } = series;
   // The kind's floor (and the caller's) are spreads in the metric's units around the expected
   // value: measured on the detectors' scale at that value.
@@ -238,6 +245,7 @@ export function runDetector(
       threshold: threshold * factor,
       shiftThreshold: threshold * (options.shiftShare ?? SHIFT_SHARE),
       scores,
+      dayOff,
       recurrence,
       backfill,
       scaleFloor: (scaled) => {
@@ -322,6 +330,24 @@ function asPrepared(
   options: DetectOptions,
 ): ScaledSeries {
   return scaleSeries("times" in points ? points : prepareSeries(points), options);
+}
+
+/**
+ * The weekly profile's day off at each point's time (see dayOffProfile), and each point's day in
+ * the profile's time zone.
+ */
+function dayOffComponent(
+  times: Float64Array,
+  profile: SeasonalProfile,
+): { values: Float64Array; day: Float64Array } | undefined {
+  const quiet = dayOffProfile(profile);
+  if (!quiet) return undefined;
+  const values = seasonalComponent(times, quiet);
+  const day = new Float64Array(times.length);
+  const offsetMs = profile.utcOffsetMinutes * 60_000;
+  for (let i = 0; i < times.length; i++)
+    day[i] = Math.floor(((times[i] as number) + offsetMs) / 86_400_000);
+  return { values, day };
 }
 
 function seasonalComponent(times: Float64Array, profile: SeasonalProfile): Float64Array {

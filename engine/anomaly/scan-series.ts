@@ -38,6 +38,14 @@ export type ScanOptions = {
    * one scale's spread there): counts near zero answer with a tail test (count-tail.ts).
    */
   confirm?: (value: number, expected: number, spread: number) => boolean;
+  /**
+   * A weekly rhythm's day off (seasonality.ts, dayOffProfile): `values` per point, on the
+   * scale like `seasonal`, and each point's local `day` (a day number). A day may be a day off (a
+   * holiday run like a Sunday) while none of its points so far rose above the day off's band: then
+   * the band's lower edge reaches down to the day off's, and a point as low lies inside it. A fall
+   * partway through an ordinary day is judged as before.
+   */
+  dayOff?: { values: Float64Array; day: Float64Array };
   /** When given, receives every point's score (NaN for the warm-up points, which are not scored). */
   scores?: Float64Array;
   /** What a point's slot usually adds in past cycles (recurrence.ts): judged from there. */
@@ -88,6 +96,8 @@ export function scanSeries(
   // look-ups of their past slots.
   const pastDeviations = options.recurrence ? new Float64Array(n).fill(Number.NaN) : null;
   let backlog = 0; // measured units still owed by gaps (see `backfill`)
+  let today = Number.NaN; // the local day of the point judged, and whether it may be a day off
+  let mayBeDayOff = false;
   let plateau: { delta: number; confirmed: number } | null = null; // the last confirmed shift
 
   const bandAt = (i: number, expected: number, scale: number): BandPoint => {
@@ -159,6 +169,19 @@ export function scanSeries(
     if (options.scores) options.scores[i] = score;
     const pointBand = bandAt(i, expected, scale);
     band[i] = pointBand;
+    if (options.dayOff) {
+      const { values: quiet, day } = options.dayOff;
+      if (day[i] !== today) {
+        today = day[i] as number;
+        mayBeDayOff = true;
+      }
+      const quietLevel = (quiet[i] as number) + center;
+      if (mayBeDayOff) {
+        const quietLow = inverse(quietLevel - threshold * scale);
+        if (quietLow < pointBand.low) pointBand.low = Math.max(bounds[0], quietLow);
+      }
+      if (value > quietLevel + threshold * scale) mayBeDayOff = false;
+    }
 
     if (
       ((score > threshold && measuredValue > pointBand.high) ||

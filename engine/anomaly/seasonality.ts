@@ -196,6 +196,23 @@ export function profileValueAt(profile: SeasonalProfile, at: number): number {
 }
 
 /**
+ * A weekly profile's day off: at each hour of the day, the lowest value any day of the week takes
+ * there (a weekend, or the day a shop shuts), repeated on every day; null for a daily profile,
+ * which has none. A public holiday, a bridge day or a shutdown runs a weekday like that day.
+ * @example profileValueAt(dayOffProfile(weekly)!, wednesdayNoon) // Sunday's noon value
+ */
+export function dayOffProfile(profile: SeasonalProfile): SeasonalProfile | null {
+  if (profile.period !== "weekly") return null;
+  const buckets = new Float64Array(BUCKETS.weekly);
+  for (let hour = 0; hour < 24; hour++) {
+    let lowest = Infinity;
+    for (let day = 0; day < 7; day++) lowest = Math.min(lowest, profile.buckets[day * 24 + hour]!);
+    for (let day = 0; day < 7; day++) buckets[day * 24 + hour] = lowest;
+  }
+  return { ...profile, buckets };
+}
+
+/**
  * Names the hour bucket a time falls in, for reasons: "14:00" (daily) or "Tuesdays 14:00" (weekly).
  * @example describeSlot(profile, Date.UTC(2026, 0, 6, 14, 20)) // "Tuesdays 14:00"
  */
