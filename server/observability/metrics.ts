@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RunEvent } from "@/engine/schema/run-events";
+import { CallSeries, type ScrapedMetric } from "./call-series";
 
 interface Metrics {
   registry: Registry;
@@ -12,8 +13,10 @@ interface Metrics {
   queueDepth: Gauge<"state">;
   trpcCalls: Counter<"procedure" | "type" | "code">;
   trpcDuration: Histogram<"procedure" | "type">;
-  mcpCalls: Counter<"server" | "tool" | "outcome">;
-  mcpCallDuration: Histogram<"server" | "tool">;
+  /** MCP tool calls: one counter and histogram pair written on every pool call (call-series.ts). */
+  mcpCallSeries: CallSeries;
+  mcpCalls: ScrapedMetric;
+  mcpCallDuration: ScrapedMetric;
   mcpRestarts: Counter<"server">;
   mcpConnections: Gauge;
   mcpBreakers: Gauge<"state">;
@@ -31,8 +34,23 @@ export function getMetrics(): Metrics {
   if (!globalForMetrics.appMetrics) {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
+    const mcpCallSeries = new CallSeries({
+      calls: {
+        name: "maestro_mcp_calls_total",
+        help: 'MCP tool calls, by server, tool and outcome ("ok", "tool_error" for a result with isError, or the failure code such as "timeout")',
+      },
+      duration: {
+        name: "maestro_mcp_call_duration_seconds",
+        help: "MCP tool call durations, connecting included, by server and tool",
+        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+      },
+    });
+    mcpCallSeries.registerIn(registry);
     globalForMetrics.appMetrics = {
       registry,
+      mcpCallSeries,
+      mcpCalls: mcpCallSeries.calls,
+      mcpCallDuration: mcpCallSeries.duration,
       httpRequests: new Counter({
         name: "http_requests_total",
         help: "HTTP requests answered, by method, route and status",
@@ -98,19 +116,6 @@ export function getMetrics(): Metrics {
         help: "tRPC procedure durations (a subscription: until its stream is set up), by procedure and type",
         labelNames: ["procedure", "type"],
         buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-        registers: [registry],
-      }),
-      mcpCalls: new Counter({
-        name: "maestro_mcp_calls_total",
-        help: 'MCP tool calls, by server, tool and outcome ("ok", "tool_error" for a result with isError, or the failure code such as "timeout")',
-        labelNames: ["server", "tool", "outcome"],
-        registers: [registry],
-      }),
-      mcpCallDuration: new Histogram({
-        name: "maestro_mcp_call_duration_seconds",
-        help: "MCP tool call durations, connecting included, by server and tool",
-        labelNames: ["server", "tool"],
-        buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
         registers: [registry],
       }),
       mcpRestarts: new Counter({
@@ -223,9 +228,7 @@ export function reportMcpState(read: {
 
 /** Counts and times one MCP tool call; `outcome` is "ok", "tool_error" or a failure code. */
 export function observeMcpCall(server: string, tool: string, outcome: string, seconds: number) {
-  const metrics = getMetrics();
-  metrics.mcpCalls.inc({ server, tool, outcome });
-  metrics.mcpCallDuration.observe({ server, tool }, seconds);
+  getMetrics().mcpCallSeries.observe(server, tool, outcome, seconds);
 }
 
 export function countMcpRestart(server: string): void {
