@@ -1,4 +1,4 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
@@ -6,17 +6,11 @@ import {
   ListPromptsResultSchema,
   ListResourcesResultSchema,
   ListResourceTemplatesResultSchema,
-  LoggingMessageNotificationSchema,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ResourceUpdatedNotificationSchema,
-  ToolListChangedNotificationSchema,
   type LoggingLevel,
 } from "@modelcontextprotocol/sdk/types.js";
 import { AppError, conflict } from "@/engine/errors";
 import { StderrTail } from "./connection";
 import { toMcpToolError } from "./errors";
-import { answerElicitations, ELICITATION_CAPABILITIES } from "./elicitation-client";
 import {
   expandTemplate,
   judgeOutput,
@@ -26,20 +20,22 @@ import {
   type OutputCheck,
 } from "./inspector-checks";
 import { InspectorEventLog } from "./inspector-events";
+import { createInspectorClient, openInspectorWire, type SessionOptions } from "./inspector-open";
 import { InspectorQuestions } from "./inspector-questions";
-import { createTransport, type LaunchSpec } from "./launch";
-import { openStdioForClient, STDIO_PROBE_TIMEOUT_MS } from "./modern-stdio";
-import { openModernTransport, type ModernClientTransport } from "./modern-transport";
+import type { LaunchSpec } from "./launch";
 import { MODERN_PROTOCOL_VERSION } from "./modern-http";
 import { RecordingTransport } from "./recording-transport";
 import { ToolListCache, type ToolListing } from "./tool-list-cache";
 import { checkTools, describeTool, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
 
+export type { SessionOptions } from "./inspector-open";
+
 /**
  * One inspector session: its own MCP client on its own transport (never the run pool's shared
  * connection: it sets a log level, subscribes to resources and records every message, none of
  * which a run should inherit). Every JSON-RPC message goes into the event log with its timing;
- * progress, log messages, stderr and resource updates go there as they arrive.
+ * progress, log messages, stderr and resource updates go there as they arrive. How the session
+ * finds its wire and makes its client is inspector-open.ts's.
  */
 
 export type ToolCallAnswer = {
@@ -59,12 +55,6 @@ const LIST_PAGES = 20;
 const REQUEST_TIMEOUT_MS = 30_000;
 const CALL_TIMEOUT_MS = 60_000;
 const CALL_MAX_TOTAL_MS = 10 * 60_000;
-
-export type SessionOptions = {
-  connectTimeoutMs?: number;
-  /** How the session reaches its server: as the pool does (OAuth included) unless given. */
-  createTransport?: (spec: LaunchSpec) => Transport;
-};
 
 export class InspectorSession {
   readonly events = new InspectorEventLog();
@@ -90,59 +80,19 @@ export class InspectorSession {
 
   /** Connects; a failure closes the session and throws an McpToolError saying why. */
   async connect(options: SessionOptions = {}): Promise<void> {
-    let modern: ModernClientTransport | null = null;
     try {
-      if (!options.createTransport)
-        modern = await openModernTransport(this.spec, {
-          connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
-        });
-    } catch (error) {
-      await this.close("the connection failed");
-      throw toMcpToolError(error, { server: this.name, phase: "connect" });
-    }
-    const inner = modern ?? (options.createTransport ?? createTransport)(this.spec);
-    this.inner = inner;
-    if (this.spec.transport === "stdio") {
-      (inner as StdioClientTransport).stderr?.on("data", (chunk: Buffer) => {
-        const text = chunk.toString();
-        this.stderr.append(text);
-        this.events.push({ type: "stderr", text: text.slice(-4000) });
+      const wire = await openInspectorWire(this.name, this.spec, options, {
+        onTransport: (transport) => (this.inner = transport),
+        onStderr: (text) => {
+          this.stderr.append(text);
+          this.events.push({ type: "stderr", text: text.slice(-4000) });
+        },
       });
-    }
-    // A stdio server is asked its era on the started process, as the pool's connections do.
-    let wire: Transport = inner;
-    let modernVersion = modern?.protocolVersion ?? null;
-    let lateModern:
-      (() => Promise<{ transport: Transport; protocolVersion: string } | null>) | null = null;
-    if (this.spec.transport === "stdio" && !options.createTransport) {
       try {
-        const opened = await openStdioForClient(
-          this.name,
-          this.spec,
-          inner as StdioClientTransport,
-          {
-            probeTimeoutMs: Math.min(STDIO_PROBE_TIMEOUT_MS, options.connectTimeoutMs ?? 30_000),
-            lateAnswerMs: options.connectTimeoutMs ?? 30_000,
-          },
-        );
-        wire = opened.transport;
-        modernVersion = opened.protocolVersion;
-        lateModern = opened.lateModern;
-      } catch (error) {
-        await this.close("the connection failed");
-        throw toMcpToolError(error, {
-          server: this.name,
-          phase: "connect",
-          stderr: this.stderr.value,
-        });
-      }
-    }
-    try {
-      try {
-        await this.attach(wire, modernVersion, options);
+        await this.attach(wire.transport, wire.protocolVersion, options);
       } catch (error) {
         // A 2026-07-28 stdio server slow to start refused `initialize`, and answered the probe late.
-        const late = await lateModern?.();
+        const late = await wire.lateModern();
         if (!late) throw error;
         await this.attach(late.transport, late.protocolVersion, options);
       }
@@ -160,7 +110,7 @@ export class InspectorSession {
     }
   }
 
-  /** A client of our SDK on `wire`, recording every message; `initialize` is answered over it. */
+  /** A client on `wire`, recording every message; `initialize` is answered over it. */
   private async attach(
     wire: Transport,
     modernVersion: string | null,
@@ -175,36 +125,14 @@ export class InspectorSession {
       setVersion(version);
     };
     this.transport = recording;
-    const client = new Client(
-      { name: "maestro-inspector", version: "0.1.0" },
-      { capabilities: { ...ELICITATION_CAPABILITIES } },
-    );
-    answerElicitations(client, this.questions.ask);
-    client.onerror = () => {};
+    const client = createInspectorClient({
+      ask: this.questions.ask,
+      onEvent: (event) => this.events.push(event),
+      onToolsChanged: () => this.toolList.invalidate(),
+    });
     client.onclose = () => {
       if (this.client === client) this.markClosed("the server closed the connection");
     };
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-      this.events.push({
-        type: "log",
-        level: n.params.level,
-        logger: n.params.logger ?? null,
-        data: n.params.data,
-      });
-    });
-    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
-      this.events.push({ type: "resource-updated", uri: n.params.uri });
-    });
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
-      this.toolList.invalidate();
-      this.events.push({ type: "list-changed", list: "tools" });
-    });
-    client.setNotificationHandler(ResourceListChangedNotificationSchema, () => {
-      this.events.push({ type: "list-changed", list: "resources" });
-    });
-    client.setNotificationHandler(PromptListChangedNotificationSchema, () => {
-      this.events.push({ type: "list-changed", list: "prompts" });
-    });
     this.client = client;
     try {
       await client.connect(recording, { timeout: options.connectTimeoutMs ?? 30_000 });
