@@ -6,9 +6,12 @@ const calls = { name: "test_calls_total", help: "Calls" };
 const duration = { name: "test_call_duration_seconds", help: "Call durations" };
 const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
 
+type ContentType =
+  typeof Registry.PROMETHEUS_CONTENT_TYPE | typeof Registry.OPENMETRICS_CONTENT_TYPE;
+
 /** The same observations through prom-client's own Counter and Histogram, and through CallSeries. */
-function bothRegistries() {
-  const reference = new Registry();
+function bothRegistries(contentType: ContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+  const reference = new Registry(contentType);
   const counter = new Counter({
     ...calls,
     labelNames: ["server", "tool", "outcome"],
@@ -20,7 +23,7 @@ function bothRegistries() {
     buckets,
     registers: [reference],
   });
-  const ours = new Registry();
+  const ours = new Registry(contentType);
   const series = new CallSeries({ calls, duration: { ...duration, buckets } });
   series.registerIn(ours);
   const observe = (server: string, tool: string, outcome: string, seconds: number) => {
@@ -60,6 +63,15 @@ describe("call series for Prometheus", () => {
     expect(expected).toContain(
       'test_calls_total{outcome="timeout",server="everything",tool="echo"} 1',
     );
+  });
+
+  it("prints the same in OpenMetrics form, where the registry names counters itself", async () => {
+    const { reference, ours, observe } = bothRegistries(Registry.OPENMETRICS_CONTENT_TYPE);
+    observe("everything", "echo", "ok", 0.02);
+    const text = await ours.metrics();
+    expect(lines(text)).toEqual(lines(await reference.metrics()));
+    expect(text).toMatch(/^# TYPE test_calls counter$/m);
+    expect(text).toMatch(/^test_calls_total\{.*outcome="ok".*\} 1$/m);
   });
 
   it("starts again from nothing after a reset, as prom-client's metrics do", async () => {

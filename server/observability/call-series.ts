@@ -29,7 +29,7 @@ type Sample = {
 
 /** What prom-client's registry reads of a metric: its name and type, `get()` and `reset()`. */
 export type ScrapedMetric = {
-  readonly name: string;
+  name: string;
   readonly help: string;
   readonly type: "counter" | "histogram";
   readonly aggregator: "sum";
@@ -160,14 +160,22 @@ export class CallSeries {
     samples: () => Sample[],
     reset: () => void,
   ): ScrapedMetric {
-    const { name, help } = about;
-    return {
-      name,
-      help,
+    const metric: ScrapedMetric = {
+      name: about.name,
+      help: about.help,
       type,
       aggregator: "sum",
-      get: () => Promise.resolve({ name, help, type, aggregator: "sum", values: samples() }),
+      // The registry renames a counter in OpenMetrics form (without `_total`): read the name then.
+      get: () =>
+        Promise.resolve({
+          name: metric.name,
+          help: metric.help,
+          type,
+          aggregator: "sum",
+          values: samples(),
+        }),
       reset,
     };
+    return metric;
   }
 }
