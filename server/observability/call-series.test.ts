@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Histogram, Registry, type RegistryContentType } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { CallSeries } from "./call-series";
 
@@ -6,12 +6,10 @@ const calls = { name: "test_calls_total", help: "Calls" };
 const duration = { name: "test_call_duration_seconds", help: "Call durations" };
 const buckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120];
 
-type ContentType =
-  typeof Registry.PROMETHEUS_CONTENT_TYPE | typeof Registry.OPENMETRICS_CONTENT_TYPE;
-
 /** The same observations through prom-client's own Counter and Histogram, and through CallSeries. */
-function bothRegistries(contentType: ContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
-  const reference = new Registry(contentType);
+function bothRegistries(contentType: RegistryContentType = Registry.PROMETHEUS_CONTENT_TYPE) {
+  const reference = new Registry<RegistryContentType>();
+  reference.setContentType(contentType);
   const counter = new Counter({
     ...calls,
     labelNames: ["server", "tool", "outcome"],
@@ -23,7 +21,8 @@ function bothRegistries(contentType: ContentType = Registry.PROMETHEUS_CONTENT_T
     buckets,
     registers: [reference],
   });
-  const ours = new Registry(contentType);
+  const ours = new Registry<RegistryContentType>();
+  ours.setContentType(contentType);
   const series = new CallSeries({ calls, duration: { ...duration, buckets } });
   series.registerIn(ours);
   const observe = (server: string, tool: string, outcome: string, seconds: number) => {

@@ -1,4 +1,4 @@
-import type { Metric, Registry } from "prom-client";
+import type { Metric, Registry, RegistryContentType } from "prom-client";
 
 /**
  * A call counter (by server, tool and outcome) and a duration histogram (by server and tool) kept
@@ -90,7 +90,7 @@ export class CallSeries {
   }
 
   /** Adds both metrics to `registry`, beside prom-client's own. */
-  registerIn(registry: Registry): void {
+  registerIn(registry: Registry<RegistryContentType>): void {
     // The registry reads only `name`, `get()` and `reset()` (and `type` for OpenMetrics names);
     // its type names prom-client's four classes, so ours is cast to it.
     registry.registerMetric(this.calls as unknown as Metric);
