@@ -2,20 +2,20 @@
  * MCP client pool overhead: the same cheap tool call (the everything server's `echo`, over stdio)
  * through the bare SDK client and through our pool. After a warm-up, the two run in alternating
  * blocks (BLOCKS pairs of CALLS_PER_BLOCK calls each, which side goes first alternating pair by
- * pair), so a change in the machine's load hits both sides of a pair alike. Many short pairs (one
- * takes about 25 ms) agreed from run to run within about 0.05 at a load of 7 on 2 cores, where 20
- * pairs of 400 calls differed by 0.15. `overheadRatio` is the median over the pairs of pool wall
- * time / bare SDK wall time, `overheadRatioSpread` the interquartile range of those ratios. Beside
- * it, this process's CPU per call on each side (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`,
- * medians over blocks; the server's is not counted) and their ratio per pair
- * (`cpuOverheadRatio`), less sensitive to other processes than wall time; `loadAverage1m` is the
- * machine's load when the blocks ended. Also connect time and throughput with 10 concurrent
- * callers. Then the catalog at registry scale: a full sync of 5,000 servers from the local
- * registry (server/mcp/testing/registry-server.ts) into a fresh database (`registrySync5000Ms`),
- * and the p95 of 200 catalog searches, filters and pages over 10,000 entries
- * (`catalogSearchMsP95`).
- * Prints one JSON object. The database is embedded PGlite, or PostgreSQL when DATABASE_URL is
- * set; `--registry-only` skips the pool part, `--pool-only` the registry part.
+ * pair), so a change in the machine's load hits both sides of a pair alike; a pair takes about
+ * 25 ms. `overheadRatio` is the median over the pairs of pool wall time / bare SDK wall time,
+ * `overheadRatioSpread` the interquartile range of those ratios. Beside it, this process's CPU
+ * per call on each side (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`, medians over blocks; the
+ * server's is not counted) and their ratio per pair (`cpuOverheadRatio`), less sensitive to other
+ * processes than wall time; `loadAverage1m` is the machine's load when the blocks ended. At a load
+ * of 7 to 10 on 2 cores, runs of the same code still spread over about 0.1 in either ratio:
+ * compare medians of several runs, beside their load. Also connect time and throughput with 10
+ * concurrent callers. Then the catalog at registry scale: a full sync of 5,000 servers from the
+ * local registry (server/mcp/testing/registry-server.ts) into a fresh database
+ * (`registrySync5000Ms`), and the p95 of 200 catalog searches, filters and pages over 10,000
+ * entries (`catalogSearchMsP95`). Prints one JSON object. The database is embedded PGlite, or
+ * PostgreSQL when DATABASE_URL is set; `--registry-only` skips the pool part, `--pool-only` the
+ * registry part.
  *
  *   npm run bench:mcp
  */
