@@ -13,6 +13,9 @@
  *   on all the other writers only, never on what the models were trained on, with every decision
  *   threshold also picked on the other writers only (trainTaskModels' inner cross-validation); `writers` has each
  *   one's figures, and noServerPrecision is the share of tasks needing no server that got none.
+ * - crossWriterTop3RecallOpenGate: the same recall with the needs-a-server gate open (what the
+ *   ranking alone finds), and crossWriterMisses: per decision that lost a needed server, how many
+ *   (summed over writers; `missCauseOf`), so a change can aim at the decision that loses most.
  * - sealed: writers kept out of all training and folds (`engine/autonomy/corpus/sealed/`), scored
  *   with the shipped models: what the planner does on wording nobody fitted.
  * - devTop3Recall / devPatternAccuracy and the like: the same held-out figures for our own sets, as
@@ -35,6 +38,7 @@ import {
   discoverServers,
   toCatalogEntryInput,
   type DiscoveryIndex,
+  type DiscoveryThresholds,
 } from "../engine/autonomy/server-discovery";
 import type { Pattern, TaskFeatures } from "../engine/autonomy/vocabulary";
 import type { Outcome } from "../engine/learning/outcome";
@@ -65,7 +69,54 @@ function measureUs(calls: number, run: (i: number) => unknown, batches = 31, war
   return median(samples);
 }
 
-type Score = { tasks: number; recall: number; accuracy: number; noServerPrecision: number };
+/**
+ * Why a server a task needs is not among the listed three, judged by re-running discovery with
+ * decisions opened: the gate said the task needs no server (the model's `needsServer`
+ * probability, its `sureOfOne` of a server, or only both opened list it), the model rated the
+ * server under `minProbability`, or three others ranked above it.
+ */
+const MISS_CAUSES = [
+  "needsServer",
+  "sureOfOne",
+  "needsServerAndSureOfOne",
+  "minProbability",
+  "outranked",
+] as const;
+type MissCause = (typeof MISS_CAUSES)[number];
+
+type Score = {
+  tasks: number;
+  recall: number;
+  /** Top-3 recall with the needs-a-server gate open: what the ranking alone finds. */
+  openGateRecall: number;
+  accuracy: number;
+  noServerPrecision: number;
+  misses: Record<MissCause, number>;
+};
+
+/** Which decision lost a needed server, and whether opening the gate lists it. */
+function missCauseOf(
+  index: DiscoveryIndex,
+  features: TaskFeatures,
+  server: string,
+): { cause: MissCause; openGate: boolean } {
+  const lists = (thresholds: Partial<DiscoveryThresholds>) =>
+    discoverServers(index, features, { thresholds })
+      .candidates.slice(0, 3)
+      .some((s) => s.shortName === server);
+  if (lists({ needsServer: 0, sureOfOne: 0 })) {
+    const cause = lists({ needsServer: 0 })
+      ? "needsServer"
+      : lists({ sureOfOne: 0 })
+        ? "sureOfOne"
+        : "needsServerAndSureOfOne";
+    return { cause, openGate: true };
+  }
+  const cause = lists({ needsServer: 0, sureOfOne: 0, minProbability: 0 })
+    ? "minProbability"
+    : "outranked";
+  return { cause, openGate: false };
+}
 
 function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: TaskModels): Score {
   let found = 0;
@@ -73,6 +124,11 @@ function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: Ta
   let correct = 0;
   let none = 0;
   let noneKept = 0;
+  let foundOpen = 0;
+  const misses = Object.fromEntries(MISS_CAUSES.map((cause) => [cause, 0])) as Record<
+    MissCause,
+    number
+  >;
   for (const { task, servers, pattern } of tasks) {
     const features = analyzeTask(task, models);
     const listed = discoverServers(index, features)
@@ -80,6 +136,15 @@ function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: Ta
       .slice(0, 3);
     wanted += servers.length;
     found += servers.filter((s) => listed.includes(s)).length;
+    for (const server of servers) {
+      if (listed.includes(server)) {
+        foundOpen++;
+        continue;
+      }
+      const { cause, openGate } = missCauseOf(index, features, server);
+      misses[cause]++;
+      if (openGate) foundOpen++;
+    }
     if (servers.length === 0) {
       none++;
       if (listed.length === 0) noneKept++;
@@ -89,8 +154,10 @@ function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: Ta
   return {
     tasks: tasks.length,
     recall: wanted ? found / wanted : 1,
+    openGateRecall: wanted ? foundOpen / wanted : 1,
     accuracy: correct / tasks.length,
     noServerPrecision: none ? noneKept / none : 1,
+    misses,
   };
 }
 
@@ -206,6 +273,10 @@ function main() {
       crossWriterTop3Recall: round(mean((s) => s.recall)),
       crossWriterTop3RecallWorst: round(worst((s) => s.recall)),
       crossWriterNoServerPrecision: round(mean((s) => s.noServerPrecision)),
+      crossWriterTop3RecallOpenGate: round(mean((s) => s.openGateRecall)),
+      crossWriterMisses: Object.fromEntries(
+        MISS_CAUSES.map((cause) => [cause, scores.reduce((sum, s) => sum + s.misses[cause], 0)]),
+      ),
       writers: Object.fromEntries(
         Object.entries(held).map(([name, s]) => [
           name,
