@@ -181,7 +181,7 @@ async function receive(request: Request, id: string): Promise<Response> {
         headers,
         inbox: fresh,
         final: async () => {
-          const { run: ended } = await getRun(ctx, run.id);
+          const { run: ended } = await getRun(ctx, run.id, { plan: false });
           return {
             id: ended.id,
             status: ended.status,
@@ -199,7 +199,7 @@ async function receive(request: Request, id: string): Promise<Response> {
       inbox: fresh,
     });
     if (!settled || settled.type === "run.waiting") return accepted();
-    const { run: ended } = await getRun(ctx, run.id);
+    const { run: ended } = await getRun(ctx, run.id, { plan: false });
     if (ended.status === "completed")
       return Response.json(ended.output ?? null, { status: 200, headers });
     // The request was fine; the workflow was not: 422 with the run's error, not a server error.

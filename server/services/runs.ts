@@ -24,11 +24,11 @@ import {
   listStepRuns,
   listUnfinishedSteps,
 } from "@/server/repositories/step-runs";
-import { findVersion, insertVersion, isVersionOf } from "@/server/repositories/workflow-versions";
+import { findVersion, insertVersion } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { toAuditEntry, withAudit } from "./audit";
 import { assignExperimentVersion } from "./experiments";
-import { loadVersionPlan } from "./version-plans";
+import { loadVersion } from "./version-plans";
 import type { TenantContext } from "./context";
 import type { OutcomeRecorder } from "./outcome-recorder";
 import { runControlChannel } from "./run-executor";
@@ -276,13 +276,11 @@ async function startNewRun(
   let plan: Plan | undefined;
   let draft: { document: unknown; plan: Plan } | undefined;
   if (versionId) {
-    plan = await loadVersionPlan(ctx.db, ctx.tenant.id, versionId);
-    if (
-      !plan ||
-      (input.versionId && !(await isVersionOf(ctx.db, ctx.tenant.id, versionId, workflow.id)))
-    ) {
+    // A caller may name any version id: it must be one of this workflow's.
+    const version = await loadVersion(ctx.db, ctx.tenant.id, versionId);
+    if (!version || version.workflowId !== workflow.id)
       throw notFound("workflow version", versionId);
-    }
+    plan = version.plan;
   } else {
     const document = (await findWorkflow(ctx.db, ctx.tenant.id, workflow.id))?.document;
     plan = compileOrThrow(document);

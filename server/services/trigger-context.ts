@@ -4,6 +4,7 @@ import { hasPermission } from "@/server/auth/permissions";
 import { findApiTokenSummary } from "@/server/repositories/api-tokens";
 import { findMembership, findTenantById } from "@/server/repositories/tenants";
 import { findUserById } from "@/server/repositories/users";
+import type { TenantStanding } from "@/server/repositories/tenant-limits";
 import type { RequestMeta, TenantContext } from "./context";
 
 /**
@@ -13,13 +14,14 @@ import type { RequestMeta, TenantContext } from "./context";
  * with a message that says why, rather than running with rights nobody holds any more. A trigger
  * made with an API token lives no longer than that token: once it is revoked or expires, the
  * trigger is refused too (a token handed to a script must not leave schedules behind it).
+ * The tenant's standing (limits, suspension) comes with it, read in the same trip.
  */
 export async function contextForTrigger(
   db: Db,
   trigger: { tenantId: string; createdBy: string | null; createdByTokenId: string | null },
   meta: RequestMeta,
   now = new Date(),
-): Promise<TenantContext> {
+): Promise<TenantContext & { standing: TenantStanding }> {
   const [user, membership, tenant, token] = await Promise.all([
     trigger.createdBy ? findUserById(db, trigger.createdBy) : undefined,
     trigger.createdBy ? findMembership(db, trigger.createdBy, trigger.tenantId) : undefined,
@@ -57,5 +59,7 @@ export async function contextForTrigger(
     actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: membership.role },
     meta,
+    // Read with the tenant above: the rate limit check needs no query of its own.
+    standing: { limits: tenant.limits, suspendedAt: tenant.suspendedAt },
   };
 }

@@ -82,7 +82,13 @@ export async function startHookRun(
 ): Promise<{ ctx: TenantContext; run: StartedRunResult }> {
   const ctx = await contextForTrigger(db, hook, request.meta);
   await checkRequestAllowed(
-    { db, userId: ctx.actor.userId, tenantId: hook.tenantId, apiTokenId: `webhook:${hook.id}` },
+    {
+      db,
+      userId: ctx.actor.userId,
+      tenantId: hook.tenantId,
+      apiTokenId: `webhook:${hook.id}`,
+      standing: ctx.standing,
+    },
     true,
     limiter,
   ).catch((error: unknown) => {
