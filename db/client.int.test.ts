@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { tenants } from "./schema";
 import { openDatabase, type Database } from "./client";
 import { DatabaseLockedError } from "./lock";
@@ -20,6 +21,30 @@ function tempDataDir() {
 }
 
 describe("the embedded database (PGlite)", () => {
+  it("answers a repeated query as the first time, also after its table changes shape (statements are prepared once)", async () => {
+    const database = await openDatabase({ dataDir: null });
+    opened.push(database);
+    const { db } = database;
+    await db.execute(sql`create table probe (id int primary key, name text)`);
+    await db.execute(sql`insert into probe values (1, 'a'), (2, null)`);
+    const read = (id: number) => db.execute(sql`select * from probe where id = ${id}`);
+    for (let i = 0; i < 8; i++) {
+      // Past the fifth execution PostgreSQL may switch the kept statement to its generic plan.
+      expect((await read(1)).rows).toEqual([{ id: 1, name: "a" }]);
+      expect((await read(2)).rows).toEqual([{ id: 2, name: null }]);
+    }
+    await db.execute(sql`alter table probe add column note text default 'new'`);
+    expect((await read(1)).rows).toEqual([{ id: 1, name: "a", note: "new" }]);
+    // Inside a transaction the statement is kept again and works as well.
+    await db.transaction(async (tx) => {
+      const [row] = (await tx.execute(sql`select * from probe where id = ${2}`)).rows;
+      expect(row).toEqual({ id: 2, name: null, note: "new" });
+    });
+    // A refused statement leaves the next ones working.
+    await expect(db.execute(sql`select * from probe where id = ${"x"}`)).rejects.toThrow();
+    expect((await read(1)).rows).toHaveLength(1);
+  });
+
   it("creates missing folders, migrates, and keeps data across reopening", async () => {
     const dataDir = tempDataDir();
     const first = await openDatabase({ dataDir });

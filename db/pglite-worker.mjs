@@ -52,8 +52,9 @@ function answer(id, work) {
  * plans the text again on every call; on this machine kind that was most of a query's time (the
  * run-start facts: 2.8 ms against 0.2 ms prepared). PostgreSQL keeps each statement's plan (a
  * generic one once it is no worse than the custom ones) and replans it after a schema change.
- * The most recently used MAX_STATEMENTS stay prepared; statements with many parameters (long
- * `in (…)` lists, which differ by their length) are not kept.
+ * The most recently used MAX_STATEMENTS stay prepared. Statements without parameters (the
+ * migrations' DDL, run once) and with many (long `in (…)` lists, which differ by their length)
+ * are not kept.
  */
 const statements = new Map();
 const MAX_STATEMENTS = 256;
@@ -98,16 +99,23 @@ async function prepared(sql, keep) {
   if (!keep) return statement;
   statements.set(sql, statement);
   if (statements.size > MAX_STATEMENTS) {
-    const [oldest, { name: evicted }] = statements.entries().next().value;
-    statements.delete(oldest);
-    await pg
-      .execProtocolStream(
-        messages(serialize.close({ type: "S", name: evicted }), serialize.sync()),
-        noSync,
-      )
-      .catch(() => undefined);
+    const [oldest] = statements.keys();
+    await forget(oldest);
   }
   return statement;
+}
+
+/** Drops a kept statement, on the database too (a failure to close it only leaves it unused). */
+async function forget(sql) {
+  const statement = statements.get(sql);
+  if (!statement) return;
+  statements.delete(sql);
+  await pg
+    .execProtocolStream(
+      messages(serialize.close({ type: "S", name: statement.name }), serialize.sync()),
+      noSync,
+    )
+    .catch(() => undefined);
 }
 
 /** A statement prepared earlier that the database no longer has as it was (a schema change). */
@@ -115,7 +123,7 @@ const isStale = (error) =>
   error?.code === "26000" || (error?.code === "0A000" && /cached plan/.test(String(error.message)));
 
 async function runStatement(message) {
-  const keep = message.params.length <= MAX_KEPT_PARAMETERS;
+  const keep = message.params.length > 0 && message.params.length <= MAX_KEPT_PARAMETERS;
   const statement = await prepared(message.sql, keep);
   const values = message.params.map((param, i) => {
     if (param === null || param === undefined) return null;
@@ -133,7 +141,7 @@ async function runStatement(message) {
       noSync,
     );
   } catch (error) {
-    if (isStale(error)) statements.delete(message.sql);
+    if (isStale(error)) await forget(message.sql);
     throw error;
   }
   const [result] = parse.parseResults([...statement.head, ...answers], pg.parsers, {

@@ -236,8 +236,7 @@ export class PlanRunner {
    * pure steps reach the store together (one transaction instead of one per step). Nothing is
    * lost if the process dies first: the step runs again and touches nothing outside the run. The
    * run ends only once every such save has settled, and a refused one fails the run as an awaited
-   * save would; unless the store writes in order (RunStore.writesInOrder): then the end follows
-   * the saves into the same write, and a refused save refuses the end with it.
+   * save would.
    */
   private saveLater(stepId: string): (saving: Promise<void>) => void {
     return (saving) => {
@@ -414,8 +413,7 @@ export class PlanRunner {
 
   private finishIfIdle(): void {
     const { ledger } = this;
-    if (ledger.isFinished || this.active > 0) return;
-    if (this.savesInFlight > 0 && !this.ports.store.writesInOrder) return;
+    if (ledger.isFinished || this.active > 0 || this.savesInFlight > 0) return;
     if (!ledger.isStopping && (this.ready.length > 0 || this.slots.hasWaiters)) return;
     this.detachSignal?.();
     const base = { runId: ledger.runId, at: ledger.clock.now(), ...ledger.totals() };

@@ -111,12 +111,6 @@ export type StepRecord = {
 export interface RunStore {
   loadStepRecords(runId: string): Promise<StepRecord[]>;
   saveStepRecord(runId: string, record: StepRecord): Promise<void>;
-  /**
-   * True when a run's saves and its events are written in the order they are made, and a save
-   * that fails fails the run's writes after it (the server's run journal). A run may then end
-   * while its pure steps' saves are on their way: its end is written with them or after them.
-   */
-  writesInOrder?: boolean;
 }
 
 export type RunPorts = {

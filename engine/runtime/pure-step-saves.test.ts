@@ -94,18 +94,4 @@ describe("pure steps' rows are saved without holding their dependants back", () 
     });
     expect(events.some((e) => e.type === "run.completed")).toBe(false);
   });
-
-  it("with a store that writes in order, the run ends while its saves are on their way, so its end can go out with them", async () => {
-    const log: string[] = [];
-    const { store, held } = heldStore(log);
-    const events = await runLogged({ ...store, writesInOrder: true }, log);
-    expect(events.at(-1)).toMatchObject({
-      type: "run.completed",
-      output: { greeting: "Hello Ada" },
-    });
-    // Every save was asked for before the end, and none had been stored yet.
-    expect(log.indexOf("run.completed")).toBeGreaterThan(log.indexOf("save out"));
-    expect(log.some((line) => line.startsWith("stored"))).toBe(false);
-    for (const h of held) h.settle();
-  });
 });

@@ -140,9 +140,6 @@ async function findInterruptions(
 /** Steps are stored through the journal (group commit); a run that never started has none to load. */
 function journalRunStore(deps: ExecutorDeps, tenantId: string, isFirstStart: boolean): RunStore {
   return {
-    // The journal writes a run's entries in order, a failed batch fails the run's later writes
-    // (its end among them, which the executor then records as the run's failure).
-    writesInOrder: true,
     loadStepRecords: (runId) =>
       isFirstStart ? Promise.resolve([]) : loadStepRecords(deps.db, runId),
     saveStepRecord: (runId, record) =>
