@@ -62,7 +62,8 @@ export const runOutcomes = pgTable(
     createdAt: at("created_at").notNull().defaultNow(),
   },
   (t) => [
-    index("run_outcomes_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    // The outcome list's pages (newest first, run id on ties) and the tenant's latest outcomes.
+    index("run_outcomes_tenant_created_run_idx").on(t.tenantId, t.createdAt.desc(), t.runId.desc()),
     // The run forecaster's reads: a workflow's and a task class's latest outcomes.
     index("run_outcomes_tenant_workflow_created_idx").on(
       t.tenantId,

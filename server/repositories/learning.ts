@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import {
   experiments,
@@ -134,7 +134,9 @@ export async function listOutcomes(
           : undefined,
       ),
     )
-    .orderBy(desc(runOutcomes.createdAt), desc(runOutcomes.runId))
+    // In the order of its index (run_outcomes_tenant_created_run_idx, nulls last: the columns are
+    // never null, but the planner does not know that a "desc" sort, nulls first, is the same).
+    .orderBy(newestFirst, sql`${runOutcomes.runId} desc nulls last`)
     .limit(page.limit + 1);
   return toPage(
     rows.map((r) => ({ ...r, id: r.runId })),
@@ -394,44 +396,62 @@ export async function findRunDocument(
   return row?.document;
 }
 
+/** The most outcomes countOutcomes counts of each kind: beyond it, it says this many. */
+export const OUTCOME_COUNT_CAP = 10_000;
+
 /**
  * How many outcomes a version (or the workflow's draft runs, for no version), a workflow and a
- * task class have. The tenant's total is on its learning state.
+ * task class have, each up to OUTCOME_COUNT_CAP, so a busy workflow or class costs a bounded read
+ * of its index: the version's and the draft's among the workflow's latest OUTCOME_COUNT_CAP (a
+ * version with runs older than those counts only these), the class's from its own index. The
+ * tenant's total is on its learning state.
  */
 export async function countOutcomes(
   db: Db,
   tenantId: string,
   of: { versionId: string | null; workflowId: string; taskClass: string },
 ) {
-  const [row] = await db
-    .select({
-      version: of.versionId
-        ? sql<number>`count(*) filter (where ${runOutcomes.versionId} = ${of.versionId})`.mapWith(
-            Number,
-          )
-        : sql<number>`0`.mapWith(Number),
-      draft:
-        sql<number>`count(*) filter (where ${runOutcomes.workflowId} = ${of.workflowId} and ${workflowVersions.version} is null)`.mapWith(
-          Number,
-        ),
-      workflow:
-        sql<number>`count(*) filter (where ${runOutcomes.workflowId} = ${of.workflowId})`.mapWith(
-          Number,
-        ),
-      similar:
-        sql<number>`count(*) filter (where ${runOutcomes.taskClass} = ${of.taskClass})`.mapWith(
-          Number,
-        ),
-    })
+  const latest = db
+    .select({ versionId: runOutcomes.versionId })
     .from(runOutcomes)
-    .innerJoin(workflowVersions, eq(workflowVersions.id, runOutcomes.versionId))
-    .where(
-      and(
-        eq(runOutcomes.tenantId, tenantId),
-        or(eq(runOutcomes.workflowId, of.workflowId), eq(runOutcomes.taskClass, of.taskClass)),
-      ),
-    );
-  return row!;
+    .where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.workflowId, of.workflowId)))
+    .orderBy(newestFirst)
+    .limit(OUTCOME_COUNT_CAP)
+    .as("latest");
+  const inClass = db
+    .select({ one: sql`1`.as("one") })
+    .from(runOutcomes)
+    .where(and(eq(runOutcomes.tenantId, tenantId), eq(runOutcomes.taskClass, of.taskClass)))
+    .limit(OUTCOME_COUNT_CAP)
+    .as("in_class");
+  const count = sql<number>`count(*)`.mapWith(Number);
+  const [workflow, [similar]] = await Promise.all([
+    of.versionId
+      ? db
+          .select({
+            workflow: count,
+            version:
+              sql<number>`count(*) filter (where ${latest.versionId} = ${of.versionId})`.mapWith(
+                Number,
+              ),
+            draft: sql<number>`0`.mapWith(Number),
+          })
+          .from(latest)
+      : // Draft runs are of unnumbered snapshots: the workflow's latest outcomes' versions are looked up.
+        db
+          .select({
+            workflow: count,
+            version: sql<number>`0`.mapWith(Number),
+            draft:
+              sql<number>`count(*) filter (where ${workflowVersions.id} is not null and ${workflowVersions.version} is null)`.mapWith(
+                Number,
+              ),
+          })
+          .from(latest)
+          .leftJoin(workflowVersions, eq(workflowVersions.id, latest.versionId)),
+    db.select({ similar: count }).from(inClass),
+  ]);
+  return { ...workflow[0]!, similar: similar!.similar };
 }
 
 /** Which of these runs already have an outcome. */

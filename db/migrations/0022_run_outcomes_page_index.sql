@@ -1,0 +1,2 @@
+DROP INDEX "run_outcomes_tenant_created_idx";--> statement-breakpoint
+CREATE INDEX "run_outcomes_tenant_created_run_idx" ON "run_outcomes" USING btree ("tenant_id","created_at" DESC NULLS LAST,"run_id" DESC NULLS LAST);
