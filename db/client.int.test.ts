@@ -27,7 +27,9 @@ describe("the embedded database (PGlite)", () => {
     const { db } = database;
     await db.execute(sql`create table probe (id int primary key, name text)`);
     await db.execute(sql`insert into probe values (1, 'a'), (2, null)`);
-    const read = (id: number) => db.execute(sql`select * from probe where id = ${id}`);
+    type Rows = { rows: Record<string, unknown>[] };
+    const read = async (id: number) =>
+      (await db.execute(sql`select * from probe where id = ${id}`)) as unknown as Rows;
     for (let i = 0; i < 8; i++) {
       // Past the fifth execution PostgreSQL may switch the kept statement to its generic plan.
       expect((await read(1)).rows).toEqual([{ id: 1, name: "a" }]);
@@ -37,7 +39,10 @@ describe("the embedded database (PGlite)", () => {
     expect((await read(1)).rows).toEqual([{ id: 1, name: "a", note: "new" }]);
     // Inside a transaction the statement is kept again and works as well.
     await db.transaction(async (tx) => {
-      const [row] = (await tx.execute(sql`select * from probe where id = ${2}`)).rows;
+      const { rows } = (await tx.execute(
+        sql`select * from probe where id = ${2}`,
+      )) as unknown as Rows;
+      const [row] = rows;
       expect(row).toEqual({ id: 2, name: null, note: "new" });
     });
     // A refused statement leaves the next ones working.
