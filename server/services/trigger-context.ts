@@ -1,9 +1,7 @@
 import type { Db } from "@/db/client";
 import { forbidden } from "@/engine/errors";
 import { hasPermission } from "@/server/auth/permissions";
-import { findApiTokenSummary } from "@/server/repositories/api-tokens";
-import { findMembership, findTenantById } from "@/server/repositories/tenants";
-import { findUserById } from "@/server/repositories/users";
+import { findTriggerActor } from "@/server/repositories/trigger-actor";
 import type { TenantStanding } from "@/server/repositories/tenant-limits";
 import type { RequestMeta, TenantContext } from "./context";
 
@@ -14,7 +12,7 @@ import type { RequestMeta, TenantContext } from "./context";
  * with a message that says why, rather than running with rights nobody holds any more. A trigger
  * made with an API token lives no longer than that token: once it is revoked or expires, the
  * trigger is refused too (a token handed to a script must not leave schedules behind it).
- * The tenant's standing (limits, suspension) comes with it, read in the same trip.
+ * All of it is read in one query, with the tenant's standing (limits, suspension).
  */
 export async function contextForTrigger(
   db: Db,
@@ -22,14 +20,15 @@ export async function contextForTrigger(
   meta: RequestMeta,
   now = new Date(),
 ): Promise<TenantContext & { standing: TenantStanding }> {
-  const [user, membership, tenant, token] = await Promise.all([
-    trigger.createdBy ? findUserById(db, trigger.createdBy) : undefined,
-    trigger.createdBy ? findMembership(db, trigger.createdBy, trigger.tenantId) : undefined,
-    findTenantById(db, trigger.tenantId),
-    trigger.createdByTokenId
-      ? findApiTokenSummary(db, trigger.tenantId, trigger.createdByTokenId)
-      : undefined,
-  ]);
+  const actor = await findTriggerActor(db, {
+    tenantId: trigger.tenantId,
+    userId: trigger.createdBy,
+    tokenId: trigger.createdByTokenId,
+  });
+  const tenant = actor?.tenant;
+  const user = actor?.user;
+  const token = actor?.token;
+  const role = actor?.role;
   if (trigger.createdByTokenId) {
     const name = token ? `"${token.name}"` : "";
     if (!token || token.revokedAt)
@@ -44,20 +43,20 @@ export async function contextForTrigger(
   if (!tenant) throw forbidden("The tenant of this trigger no longer exists.");
   if (tenant.suspendedAt)
     throw forbidden(`The tenant ${tenant.name} is suspended: its triggers are refused.`);
-  if (!user || user.disabledAt || !membership) {
+  if (!user || user.disabledAt || !role) {
     throw forbidden(
       "The member who made this trigger is no longer in the tenant: an editor must make it again.",
     );
   }
-  if (!hasPermission(membership.role, "workflow.run")) {
+  if (!hasPermission(role, "workflow.run")) {
     throw forbidden(
-      `The member who made this trigger is now ${membership.role} and may not run workflows: an editor must make it again.`,
+      `The member who made this trigger is now ${role} and may not run workflows: an editor must make it again.`,
     );
   }
   return {
     db,
     actor: { userId: user.id, email: user.email, name: user.name, isSuperadmin: user.isSuperadmin },
-    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role: membership.role },
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, role },
     meta,
     // Read with the tenant above: the rate limit check needs no query of its own.
     standing: { limits: tenant.limits, suspendedAt: tenant.suspendedAt },
