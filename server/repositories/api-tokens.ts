@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { apiTokens, memberships, tenants, users, type Role } from "@/db/schema";
 import { afterCursor, decodeCursor, toPage, type Page } from "./pagination";
 import type { TenantStanding } from "./tenant-limits";
+import { actingUserColumns } from "./users";
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type ApiTokenInsert = typeof apiTokens.$inferInsert;
@@ -90,13 +91,7 @@ export async function findApiTokenWithHolder(
   const [row] = await db
     .select({
       token: apiTokens,
-      user: {
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        isSuperadmin: users.isSuperadmin,
-        disabledAt: users.disabledAt,
-      },
+      user: actingUserColumns,
       tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name },
       standing: { limits: tenants.limits, suspendedAt: tenants.suspendedAt },
       role: memberships.role,

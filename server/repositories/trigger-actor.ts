@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens, memberships, tenants, users } from "@/db/schema";
+import { actingUserColumns } from "./users";
 
 /**
  * Who a trigger acts as, read in one query: its tenant with its standing, the member who made it
@@ -20,13 +21,7 @@ export async function findTriggerActor(
         limits: tenants.limits,
         suspendedAt: tenants.suspendedAt,
       },
-      user: {
-        id: users.id,
-        email: users.email,
-        name: users.name,
-        isSuperadmin: users.isSuperadmin,
-        disabledAt: users.disabledAt,
-      },
+      user: actingUserColumns,
       role: memberships.role,
       token: {
         name: apiTokens.name,

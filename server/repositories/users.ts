@@ -4,6 +4,15 @@ import { users } from "@/db/schema";
 
 export type UserRow = typeof users.$inferSelect;
 
+/** The columns of an account that something acts as (an API token's holder, a trigger's maker). */
+export const actingUserColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  isSuperadmin: users.isSuperadmin,
+  disabledAt: users.disabledAt,
+};
+
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   const [row] = await db
     .select()
