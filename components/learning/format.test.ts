@@ -79,6 +79,23 @@ describe("describeForecast", () => {
       ),
     ).toBe("based on 1 run of other kinds of task");
   });
+
+  it("says a count the server stopped at its cap is a lower bound", () => {
+    const runs = { version: 10_000, workflow: 10_000, similar: 10_000, all: 52_000 };
+    expect(describeForecastBasis(forecast({ runs, runsAtLeast: { version: true } }))).toBe(
+      "based on 10,000+ runs of this version",
+    );
+    expect(describeForecastBasis(forecast({ runs }))).toBe("based on 10,000 runs of this version");
+    expect(
+      describeForecastBasis(
+        forecast({
+          basis: "similar",
+          runs: { ...runs, similar: 1 },
+          runsAtLeast: { similar: true },
+        }),
+      ),
+    ).toBe("based on 1+ runs of similar tasks");
+  });
 });
 
 describe("durations", () => {

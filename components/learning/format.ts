@@ -100,9 +100,13 @@ export interface ForecastLike {
   costUsd: number | null;
   basis: "version" | "workflow" | "similar" | "all" | "none";
   runs: { version: number; workflow: number; similar: number; all: number };
+  /** The counts that are lower bounds (the server stopped counting at its cap). */
+  runsAtLeast?: Partial<Record<"version" | "workflow" | "similar" | "all", boolean>>;
 }
 
-const runs = (n: number) => `${n.toLocaleString("en-US")} ${n === 1 ? "run" : "runs"}`;
+/** "1 run", "14 runs", or for a count that is a lower bound "10,000+ runs". */
+const runs = (n: number, atLeast = false) =>
+  `${n.toLocaleString("en-US")}${atLeast ? "+" : ""} ${n === 1 && !atLeast ? "run" : "runs"}`;
 
 /**
  * A rough duration, two significant figures: "750 ms", "1.2 s", "20 s", "2.5 min".
@@ -135,23 +139,24 @@ export function describeDurationForecast(d: {
 }
 
 /**
- * Where a forecast comes from: "based on 14 runs of this version".
+ * Where a forecast comes from: "based on 14 runs of this version"; a count the server stopped at
+ * its cap reads "10,000+ runs".
  * @example describeForecastBasis(f, { draft: true }) // → "based on 3 runs of this draft"
  */
 export function describeForecastBasis(
-  forecast: Pick<ForecastLike, "basis" | "runs">,
+  forecast: Pick<ForecastLike, "basis" | "runs" | "runsAtLeast">,
   options: { draft?: boolean } = {},
 ): string | null {
-  const { runs: n } = forecast;
+  const { runs: n, runsAtLeast: atLeast = {} } = forecast;
   switch (forecast.basis) {
     case "version":
-      return `based on ${runs(n.version)} of this ${options.draft ? "draft" : "version"}`;
+      return `based on ${runs(n.version, atLeast.version)} of this ${options.draft ? "draft" : "version"}`;
     case "workflow":
-      return `based on ${runs(n.workflow)} of this workflow's earlier versions`;
+      return `based on ${runs(n.workflow, atLeast.workflow)} of this workflow's earlier versions`;
     case "similar":
-      return `based on ${runs(n.similar)} of similar tasks`;
+      return `based on ${runs(n.similar, atLeast.similar)} of similar tasks`;
     case "all":
-      return `based on ${runs(n.all)} of other kinds of task`;
+      return `based on ${runs(n.all, atLeast.all)} of other kinds of task`;
     default:
       return null;
   }

@@ -70,8 +70,16 @@ export type RunForecast = {
   costUsd: number | null;
   /** The most specific level with runs, and how many runs each level has. */
   basis: ForecastBasis;
-  runs: { version: number; workflow: number; similar: number; all: number };
+  runs: RunCounts;
+  /**
+   * The counts in `runs` that are only lower bounds (the store counted up to a cap and stopped:
+   * "10,000+ runs"); absent when all are exact. Set by whoever counts in full (the app's
+   * forecastWorkflowRun), never by the predictor, whose index holds only recent runs.
+   */
+  runsAtLeast?: Partial<Record<keyof RunCounts, true>>;
 };
+
+export type RunCounts = { version: number; workflow: number; similar: number; all: number };
 
 /** Pseudo-counts tried for each level's pull towards its parent. */
 export const STRENGTHS = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64] as const;

@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
 import type { RunForecast } from "@/engine/learning/run-forecast";
 import type { WorkflowDocument } from "@/engine/schema/workflow-document";
-import { findOutcome, findRecentOutcomes, insertOutcomes } from "@/server/repositories/learning";
+import {
+  findOutcome,
+  findRecentOutcomes,
+  insertOutcomes,
+  OUTCOME_COUNT_CAP,
+} from "@/server/repositories/learning";
 import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
@@ -212,5 +218,44 @@ describe("a new workflow's first forecast", () => {
     await recorder.flush();
     const kept = (await findOutcome(ctx.db, ctx.tenant.id, runId))!.prediction as RunForecast;
     expect(kept.durationMs!.median / prediction.durationMs!.median).toBeCloseTo(1, 2);
+  });
+});
+
+describe("the runs behind a forecast", () => {
+  it("say a count that reached the count cap is a lower bound (the dialog says 10,000+ runs)", async () => {
+    const ctx = await makeTenantContext(database.db, "admin");
+    const { workflow, version } = await publish(ctx, "Answer a customer email", answers());
+    const { taskClass, strategyId } = await predictRun(ctx, { workflowId: workflow.id });
+    const outcomes = (n: number, of: { workflowId: string; versionId: string }) =>
+      database.db.execute(sql`
+        insert into run_outcomes (run_id, tenant_id, workflow_id, version_id, task_class, pattern,
+          strategy_id, success, latency_ms, tokens, cost_usd, created_at)
+        select gen_random_uuid(), ${ctx.tenant.id}, ${of.workflowId}, ${of.versionId},
+          ${taskClass}, 'sequential', ${strategyId}, true, 400, 0, 0,
+          now() - (i || ' seconds')::interval
+        from generate_series(1, ${n}) i`);
+
+    await outcomes(OUTCOME_COUNT_CAP - 1, { workflowId: workflow.id, versionId: version.id });
+    const below = (await predictRun(ctx, { workflowId: workflow.id })).prediction;
+    expect(below.runs).toMatchObject({ version: OUTCOME_COUNT_CAP - 1 });
+    expect(below.runsAtLeast).toBeUndefined();
+
+    await outcomes(2, { workflowId: workflow.id, versionId: version.id });
+    const capped = (await predictRun(ctx, { workflowId: workflow.id })).prediction;
+    expect(capped.runs).toMatchObject({
+      version: OUTCOME_COUNT_CAP,
+      workflow: OUTCOME_COUNT_CAP,
+      similar: OUTCOME_COUNT_CAP,
+    });
+    expect(capped.runsAtLeast).toEqual({ version: true, workflow: true, similar: true });
+
+    // A new workflow of the class: its similar tasks counted up to the cap, its own none.
+    const other = await publish(ctx, "Answer a customer's email", answers());
+    const { prediction: fresh, ...profile } = await predictRun(ctx, {
+      workflowId: other.workflow.id,
+    });
+    expect(profile.taskClass).toBe(taskClass);
+    expect(fresh.basis).toBe("similar");
+    expect(fresh.runsAtLeast).toEqual({ similar: true });
   });
 });

@@ -226,7 +226,24 @@ export async function forecastWorkflowRun(
   setRunTotal(index, "workflow", facts.workflowId, counts.workflow);
   setRunTotal(index, "similar", facts.taskClass, counts.similar);
   setRunTotal(index, "all", "", state?.outcomes ?? 0);
-  return forecastRun(index, readTuning(state?.forecastTuning), facts);
+  const forecast = forecastRun(index, readTuning(state?.forecastTuning), facts);
+  const atLeast = cappedCounts(counts);
+  return Object.keys(atLeast).length ? { ...forecast, runsAtLeast: atLeast } : forecast;
+}
+
+/**
+ * Which counts of countOutcomes are lower bounds. A workflow's and a class's when they reached
+ * OUTCOME_COUNT_CAP; a version's (and the draft's) whenever the workflow's did, since it is
+ * counted among the workflow's latest outcomes only. The tenant's total is counted in full.
+ */
+export function cappedCounts(counts: {
+  workflow: number;
+  similar: number;
+}): NonNullable<RunForecast["runsAtLeast"]> {
+  const atLeast: NonNullable<RunForecast["runsAtLeast"]> = {};
+  if (counts.workflow >= repo.OUTCOME_COUNT_CAP) atLeast.version = atLeast.workflow = true;
+  if (counts.similar >= repo.OUTCOME_COUNT_CAP) atLeast.similar = true;
+  return atLeast;
 }
 
 /**
