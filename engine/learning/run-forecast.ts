@@ -176,7 +176,7 @@ export function createTuning(): ForecastTuning {
   };
 }
 
-function push(runs: Runs, entry: Omit<WindowEntry, "seq">, keep: number) {
+function push(runs: Runs, entry: WindowEntry, keep: number) {
   pushEntry(runs.window, entry, keep);
   runs.total += 1;
   runs.cache.clear();
@@ -188,7 +188,7 @@ function push(runs: Runs, entry: Omit<WindowEntry, "seq">, keep: number) {
  * @example addRun(index, { workflowId: "w", versionId: "w@1", taskClass: "c", model: "m", success: 1, durationMs: 900, tokens: 0, costUsd: 0 })
  */
 export function addRun(index: RunIndex, run: PastRun): void {
-  const entry: Omit<WindowEntry, "seq"> = {
+  const entry: WindowEntry = {
     versionId: run.versionId,
     logDuration: Math.log(Math.max(1, run.durationMs)),
     logTokens: Math.log1p(Math.max(0, run.tokens)),

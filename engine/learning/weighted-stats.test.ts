@@ -46,9 +46,62 @@ describe("summarizeWindow", () => {
       { versionId: "v2", logDuration: Math.log(9000), logTokens: 0, success: 0 },
       3,
     );
-    expect(window.entries).toHaveLength(3);
+    expect(window.size).toBe(3);
     expect(summarizeWindow(window, 20, "v2")).toMatchObject({ count: 2, success: 1 });
     expect(summarizeWindow(window, 20, "v1").count).toBe(1);
+  });
+});
+
+/** A weighted median computed the plain way: sort, then walk to half the weight. */
+function plainMedian(items: { v: number; w: number }[]) {
+  const sorted = [...items].sort((a, b) => a.v - b.v);
+  const total = items.reduce((sum, i) => sum + i.w, 0);
+  let seen = 0;
+  for (const item of sorted) if ((seen += item.w) >= total / 2 - 1e-12) return item.v;
+  return sorted[sorted.length - 1]!.v;
+}
+
+describe("a window's ring of runs", () => {
+  it("summarizes its newest runs as a plain sort of them would, long after it first filled and through many versions", () => {
+    const window = createWindow();
+    const pushed: { versionId: string; logDuration: number; logTokens: number; success: number }[] =
+      [];
+    let x = 7;
+    const next = () => (x = (x * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 500; i++) {
+      const run = {
+        versionId: `v${Math.floor(i / (i < 250 ? 90 : 3))}`,
+        logDuration: Math.round(next() * 50) / 10,
+        logTokens: Math.round(next() * 30) / 10,
+        success: next() < 0.7 ? 1 : 0,
+      };
+      pushEntry(window, run, 40);
+      pushed.push(run);
+      if (i % 37 !== 0) continue;
+      const held = pushed.slice(-40);
+      const weightOf = (k: number) => Math.pow(0.5, (held.length - 1 - k) / 20);
+      for (const exclude of [undefined, held[0]!.versionId, "none"]) {
+        const kept = held
+          .map((r, k) => ({ r, w: weightOf(k) }))
+          .filter((e) => e.r.versionId !== exclude);
+        const summary = summarizeWindow(window, 20, exclude);
+        expect(summary.count).toBe(kept.length);
+        if (kept.length === 0) continue;
+        const weight = kept.reduce((sum, e) => sum + e.w, 0);
+        expect(summary.weight).toBeCloseTo(weight, 9);
+        expect(summary.success).toBeCloseTo(
+          kept.reduce((s, e) => s + e.w * e.r.success, 0) / weight,
+          9,
+        );
+        expect(summary.logDuration).toBe(
+          plainMedian(kept.map((e) => ({ v: e.r.logDuration, w: e.w }))),
+        );
+        expect(summary.logTokens).toBe(
+          plainMedian(kept.map((e) => ({ v: e.r.logTokens, w: e.w }))),
+        );
+      }
+    }
+    expect(window.size).toBe(40);
   });
 });
 
