@@ -90,6 +90,13 @@ function sdkProgress(onProgress: (progress: ToolProgress) => void) {
 /**
  * tools/call with progress, timeouts that restart on progress and a total cap. The request listens
  * to `signal`, not `options.signal`: the connection passes a call-local one.
+ *
+ * The params carry an empty `_meta` from the start. The SDK adds the progress token by copying
+ * them (`{ ...params, _meta: { ...params._meta, progressToken } }`), and on Node 20's V8 an
+ * object spread followed by a property its source lacks takes a slow path that makes a new
+ * hidden class on every call: about 1.5 µs of this process's CPU per call, a third of what the
+ * pool spent over the bare SDK per call. Replacing a property the source already has is fast.
+ * What goes on the wire is the same: the SDK's `_meta` with the token replaces ours.
  */
 export function sendToolCall(
   session: Session,
@@ -109,7 +116,7 @@ export function sendToolCall(
       maxTotalTimeoutMs,
     }) as Promise<ToolResult>;
   return session.client.request(
-    { method: "tools/call", params: { name: tool.name, arguments: args } },
+    { method: "tools/call", params: { name: tool.name, arguments: args, _meta: {} } },
     CallToolResultSchema,
     {
       signal,
