@@ -1,10 +1,12 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 
-/** A query's answer, as PGlite gives it. */
+/**
+ * A query's answer, as PGlite gives it but without its `fields`: nothing here reads them (Drizzle
+ * maps rows with its own), and copying them to this thread with every answer is not free.
+ */
 export interface ThreadQueryResult {
   rows: unknown[];
-  fields: { name: string; dataTypeID: number }[];
   affectedRows?: number;
 }
 

@@ -147,7 +147,8 @@ async function runStatement(message) {
   const [result] = parse.parseResults([...statement.head, ...answers], pg.parsers, {
     rowMode: message.rowMode,
   });
-  return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
+  // Not its `fields`: the app maps rows itself (see ThreadQueryResult).
+  return { rows: result.rows, affectedRows: result.affectedRows };
 }
 
 /**

@@ -63,6 +63,28 @@ export function prepared<V extends Record<string, unknown>, T = undefined>(
   };
 }
 
+/**
+ * A read Drizzle builds once per database and then only runs with new values: Drizzle's own
+ * prepared query (`.prepare(name)`), kept per `Db`. `build` writes the query with
+ * `sql.placeholder(name)` where the values go; rows come mapped as Drizzle maps them. For the
+ * reads every request makes (a run and its steps): building and printing a select took more of
+ * the app's thread than the database's own work on it. A transaction is a `Db` of its own, so a
+ * read inside one is prepared for it (and forgotten with it).
+ * @example const byId = preparedQuery("note_by_id", (db) => db.select().from(notes).where(eq(notes.id, sql.placeholder("id"))));
+ *          const [note] = await byId(db).execute({ id });
+ */
+export function preparedQuery<Q>(name: string, build: (db: Db) => { prepare(name: string): Q }) {
+  const byDb = new WeakMap<Db, Q>();
+  return (db: Db): Q => {
+    let query = byDb.get(db);
+    if (query === undefined) {
+      query = build(db).prepare(name);
+      byDb.set(db, query);
+    }
+    return query;
+  };
+}
+
 const print = (query: Printable) => ("toSQL" in query ? query.toSQL() : dialect.sqlToQuery(query));
 
 /** In `on conflict … do update`, the value the insert proposed for `column`. */

@@ -1,5 +1,6 @@
 import { and, asc, eq, like, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { preparedQuery } from "@/db/statements";
 import {
   workflowMcpTools,
   workflows,
@@ -49,22 +50,26 @@ export function listMcpTools(db: Db, tenantId: string): Promise<McpToolListing[]
     .orderBy(asc(workflowMcpTools.toolName));
 }
 
-export async function findMcpToolByName(
-  db: Db,
-  tenantId: string,
-  toolName: string,
-): Promise<McpToolListing | undefined> {
-  const [row] = await db
+const mcpToolByName = preparedQuery("find_mcp_tool_by_name", (db) =>
+  db
     .select(listingColumns)
     .from(workflowMcpTools)
     .innerJoin(workflows, eq(workflows.id, workflowMcpTools.workflowId))
     .where(
       and(
-        eq(workflowMcpTools.tenantId, tenantId),
-        eq(workflows.tenantId, tenantId),
-        eq(workflowMcpTools.toolName, toolName),
+        eq(workflowMcpTools.tenantId, sql.placeholder("tenantId")),
+        eq(workflows.tenantId, sql.placeholder("tenantId")),
+        eq(workflowMcpTools.toolName, sql.placeholder("toolName")),
       ),
-    );
+    ),
+);
+
+export async function findMcpToolByName(
+  db: Db,
+  tenantId: string,
+  toolName: string,
+): Promise<McpToolListing | undefined> {
+  const [row] = await mcpToolByName(db).execute({ tenantId, toolName });
   return row;
 }
 

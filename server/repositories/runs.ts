@@ -4,6 +4,7 @@ import {
   batchRows,
   noStatement,
   prepared,
+  preparedQuery,
   recordset,
   toDate,
   type Row,
@@ -24,11 +25,15 @@ export async function insertRun(db: Db, values: typeof runs.$inferInsert): Promi
   return row!;
 }
 
-export async function findRun(db: Db, tenantId: string, id: string): Promise<RunRow | undefined> {
-  const [row] = await db
+const runById = preparedQuery("find_run", (db) =>
+  db
     .select()
     .from(runs)
-    .where(and(eq(runs.tenantId, tenantId), eq(runs.id, id)));
+    .where(and(eq(runs.tenantId, sql.placeholder("tenantId")), eq(runs.id, sql.placeholder("id")))),
+);
+
+export async function findRun(db: Db, tenantId: string, id: string): Promise<RunRow | undefined> {
+  const [row] = await runById(db).execute({ tenantId, id });
   return row;
 }
 
@@ -80,17 +85,21 @@ const flatten = (row: {
   waitingFor: row.waitingFor,
 });
 
+const runWithNamesById = preparedQuery("find_run_with_names", (db) =>
+  db
+    .select(runWithNames)
+    .from(runs)
+    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
+    .leftJoin(users, eq(users.id, runs.startedBy))
+    .where(and(eq(runs.tenantId, sql.placeholder("tenantId")), eq(runs.id, sql.placeholder("id")))),
+);
+
 export async function findRunWithNames(
   db: Db,
   tenantId: string,
   id: string,
 ): Promise<RunListItem | undefined> {
-  const [row] = await db
-    .select(runWithNames)
-    .from(runs)
-    .innerJoin(workflows, eq(workflows.id, runs.workflowId))
-    .leftJoin(users, eq(users.id, runs.startedBy))
-    .where(and(eq(runs.tenantId, tenantId), eq(runs.id, id)));
+  const [row] = await runWithNamesById(db).execute({ tenantId, id });
   return row ? flatten(row) : undefined;
 }
 

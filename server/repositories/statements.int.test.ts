@@ -6,6 +6,7 @@ import {
   batchRows,
   noStatement,
   prepared,
+  preparedQuery,
   runInTransaction,
   statement,
   toDate,
@@ -106,5 +107,46 @@ describe("statements run in one transaction", () => {
       .from(notes)
       .where(sql`${notes.id} >= 10`);
     expect(stored).toContainEqual({ id: 11, body: { id: 11 }, at, tag: "none" });
+  });
+});
+
+describe("a prepared read", () => {
+  const byTag = preparedQuery("notes_by_tag", (db) =>
+    db
+      .select({ id: notes.id, body: notes.body, at: notes.at })
+      .from(notes)
+      .where(sql`${notes.tag} = ${sql.placeholder("tag")}`)
+      .orderBy(notes.id),
+  );
+
+  it("is built once per database and answers each call with its own values, mapped as Drizzle maps them", async () => {
+    const at = new Date("2026-03-02T12:00:00.000Z");
+    await database.db.insert(notes).values([
+      { id: 20, body: { n: 20 }, at, tag: "red" },
+      { id: 21, body: { n: 21 }, at, tag: "blue" },
+      { id: 22, body: { n: 22 }, at, tag: "red" },
+    ]);
+    expect(byTag(database.db)).toBe(byTag(database.db));
+    expect(await byTag(database.db).execute({ tag: "red" })).toEqual([
+      { id: 20, body: { n: 20 }, at },
+      { id: 22, body: { n: 22 }, at },
+    ]);
+    expect(await byTag(database.db).execute({ tag: "blue" })).toEqual([
+      { id: 21, body: { n: 21 }, at },
+    ]);
+    expect(await byTag(database.db).execute({ tag: "green" })).toEqual([]);
+  });
+
+  it("reads inside a transaction what the transaction wrote, and only there", async () => {
+    const at = new Date("2026-03-02T13:00:00.000Z");
+    const rolledBack = new Error("roll back");
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.insert(notes).values({ id: 30, body: {}, at, tag: "inside" });
+        expect(await byTag(tx).execute({ tag: "inside" })).toEqual([{ id: 30, body: {}, at }]);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    expect(await byTag(database.db).execute({ tag: "inside" })).toEqual([]);
   });
 });

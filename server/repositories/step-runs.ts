@@ -1,7 +1,14 @@
 import { and, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
-import { batchRows, excluded, noStatement, prepared, type Statement } from "@/db/statements";
+import {
+  batchRows,
+  excluded,
+  noStatement,
+  prepared,
+  preparedQuery,
+  type Statement,
+} from "@/db/statements";
 import { stepRuns } from "@/db/schema";
 import type { StepRecord } from "@/engine/runtime/ports";
 
@@ -131,17 +138,34 @@ export async function listUnfinishedSteps(
 }
 
 /** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
+const stepsOfRun = preparedQuery("list_step_runs", (db) =>
+  db
+    .select()
+    .from(stepRuns)
+    .where(eq(stepRuns.runId, sql.placeholder("runId")))
+    .orderBy(stepRuns.startedAt),
+);
+const stepsOfTenantRun = preparedQuery("list_step_runs_of_tenant", (db) =>
+  db
+    .select()
+    .from(stepRuns)
+    .where(
+      and(
+        eq(stepRuns.runId, sql.placeholder("runId")),
+        eq(stepRuns.tenantId, sql.placeholder("tenantId")),
+      ),
+    )
+    .orderBy(stepRuns.startedAt),
+);
+
 export async function listStepRuns(
   db: Db,
   runId: string,
   tenantId?: string,
 ): Promise<StepRunRow[]> {
-  const ofRun = eq(stepRuns.runId, runId);
-  return db
-    .select()
-    .from(stepRuns)
-    .where(tenantId === undefined ? ofRun : and(ofRun, eq(stepRuns.tenantId, tenantId)))
-    .orderBy(stepRuns.startedAt);
+  return tenantId === undefined
+    ? stepsOfRun(db).execute({ runId })
+    : stepsOfTenantRun(db).execute({ runId, tenantId });
 }
 
 /** Copies a run's finished steps to another run, so a retry resumes from the step that failed. */

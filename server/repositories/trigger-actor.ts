@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { preparedQuery } from "@/db/statements";
 import { apiTokens, memberships, tenants, users } from "@/db/schema";
 import { actingUserColumns } from "./users";
 
@@ -8,11 +9,8 @@ import { actingUserColumns } from "./users";
  * with their role there, and the API token it was made with. A part that is gone (or was never
  * named) is null; undefined when the tenant is gone.
  */
-export async function findTriggerActor(
-  db: Db,
-  ids: { tenantId: string; userId: string | null; tokenId: string | null },
-) {
-  const [row] = await db
+const triggerActor = preparedQuery("find_trigger_actor", (db) =>
+  db
     .select({
       tenant: {
         id: tenants.id,
@@ -30,17 +28,23 @@ export async function findTriggerActor(
       },
     })
     .from(tenants)
-    .leftJoin(users, ids.userId ? eq(users.id, ids.userId) : sql`false`)
+    // A null id joins nothing (`= null` is never true).
+    .leftJoin(users, eq(users.id, sql.placeholder("userId")))
     .leftJoin(
       memberships,
       and(eq(memberships.tenantId, tenants.id), eq(memberships.userId, users.id)),
     )
     .leftJoin(
       apiTokens,
-      ids.tokenId
-        ? and(eq(apiTokens.id, ids.tokenId), eq(apiTokens.tenantId, tenants.id))
-        : sql`false`,
+      and(eq(apiTokens.id, sql.placeholder("tokenId")), eq(apiTokens.tenantId, tenants.id)),
     )
-    .where(eq(tenants.id, ids.tenantId));
+    .where(eq(tenants.id, sql.placeholder("tenantId"))),
+);
+
+export async function findTriggerActor(
+  db: Db,
+  ids: { tenantId: string; userId: string | null; tokenId: string | null },
+) {
+  const [row] = await triggerActor(db).execute(ids);
   return row;
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { preparedQuery } from "@/db/statements";
 import {
   users,
   workflowTriggers,
@@ -150,11 +151,8 @@ export interface WebhookTarget {
  * The enabled webhook with this public id, in whatever tenant: the unguessable id in the URL is
  * what the caller proves (as an API token's hash is), and the hook names its tenant.
  */
-export async function findEnabledWebhookByPublicId(
-  db: Db,
-  publicId: string,
-): Promise<WebhookTarget | undefined> {
-  const [row] = await db
+const enabledWebhookByPublicId = preparedQuery("find_enabled_webhook", (db) =>
+  db
     .select({
       hook: workflowTriggers,
       latestVersionId: sql<string | null>`(select ${workflowVersions.id} from ${workflowVersions}
@@ -170,8 +168,19 @@ export async function findEnabledWebhookByPublicId(
       ),
     )
     .where(
-      and(eq(workflowTriggers.publicId, publicId), isWebhook, eq(workflowTriggers.isEnabled, true)),
-    );
+      and(
+        eq(workflowTriggers.publicId, sql.placeholder("publicId")),
+        isWebhook,
+        eq(workflowTriggers.isEnabled, true),
+      ),
+    ),
+);
+
+export async function findEnabledWebhookByPublicId(
+  db: Db,
+  publicId: string,
+): Promise<WebhookTarget | undefined> {
+  const [row] = await enabledWebhookByPublicId(db).execute({ publicId });
   return row;
 }
 
