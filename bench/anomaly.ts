@@ -14,8 +14,9 @@
  *   seeds 1–3) with the shipped defaults, and per event kind (detected / labelled) and per detector
  *   (false flags), so a regression names what it broke;
  * - leaveOneGeneratorOut: the tuning parameters (the threshold in scales, the share of it a
- *   level shift needs, the scales from which a recurring effect is believed (or none), and the
- *   quantile the tail calibration reads, over a small grid) chosen on every generator but one, by the mean F1 over
+ *   level shift needs, the scales from which a recurring effect is believed (or none), the
+ *   quantile the tail calibration reads and the most it may widen the threshold by, over a small
+ *   grid) chosen on every generator but one, by the mean F1 over
  *   those, then scored on the one left out; `untunedPrecision` / `untunedRecall` pool the held-out
  *   figures of the independent generators (never a generator its parameters were chosen on).
  *   `defaults` are what the app ships (chosen the same way on all sets, at the shipped medium
@@ -32,7 +33,12 @@
  *   npx tsx bench/anomaly.ts [--seed=1]
  */
 import { detectAnomalies } from "../engine/anomaly/detect-anomalies";
-import { RECURRENCE_FLOOR, SHIFT_SHARE, TAIL_QUANTILE } from "../engine/anomaly/detectors";
+import {
+  MAX_TAIL_FACTOR,
+  RECURRENCE_FLOOR,
+  SHIFT_SHARE,
+  TAIL_QUANTILE,
+} from "../engine/anomaly/detectors";
 import { thresholdFor } from "../engine/anomaly/kind-profiles";
 import { generateSeriesSet } from "../engine/anomaly/generate-series";
 import { scoreDetections, summarizeScores } from "../engine/anomaly/score-detections";
@@ -72,6 +78,8 @@ const SHIFT_SHARES = [0.6, 0.8, 1];
 const RECURRENCE_FLOORS = [2, Infinity];
 /** The quantile of |score| the tail calibration reads: the noise's shoulders or its tail. */
 const TAIL_QUANTILES = [0.95, 0.99];
+/** The most the tail calibration may widen the threshold by. */
+const MAX_TAIL_FACTORS = [1.6, 2];
 
 type Series = Omit<LabelledSeries, "family">;
 type Tuning = {
@@ -79,6 +87,7 @@ type Tuning = {
   shiftShare: number;
   recurrenceFloor: number;
   tailQuantile: number;
+  maxTailFactor: number;
 };
 
 /** Precision and recall of detectAnomalies with kind defaults (or a tuning) over labelled series. */
@@ -104,12 +113,15 @@ function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
   const grid = THRESHOLDS.flatMap((threshold) =>
     SHIFT_SHARES.flatMap((shiftShare) =>
       RECURRENCE_FLOORS.flatMap((recurrenceFloor) =>
-        TAIL_QUANTILES.map((tailQuantile) => ({
-          threshold,
-          shiftShare,
-          recurrenceFloor,
-          tailQuantile,
-        })),
+        TAIL_QUANTILES.flatMap((tailQuantile) =>
+          MAX_TAIL_FACTORS.map((maxTailFactor) => ({
+            threshold,
+            shiftShare,
+            recurrenceFloor,
+            tailQuantile,
+            maxTailFactor,
+          })),
+        ),
       ),
     ),
   );
@@ -311,6 +323,7 @@ function main() {
           shiftShare: SHIFT_SHARE,
           recurrenceFloor: RECURRENCE_FLOOR,
           tailQuantile: TAIL_QUANTILE,
+          maxTailFactor: MAX_TAIL_FACTOR,
         },
         tunedOn: ["ours", ...perGenerator.map((g) => g.name)],
         chosenOnAll: logo.onAll,

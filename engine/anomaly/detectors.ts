@@ -76,6 +76,8 @@ export type DetectOptions = {
    * shoulders of the noise, 0.99 its tail, where heavy-tailed blips (a latency's slow samples) show.
    */
   tailQuantile?: number;
+  /** The most the tail calibration may widen the threshold by (default MAX_TAIL_FACTOR). */
+  maxTailFactor?: number;
 };
 
 /** A series as typed arrays in time order (sorted when the input was not). */
@@ -272,7 +274,11 @@ export function runDetector(
   const factor =
     options.tailCalibration === false
       ? 1
-      : tailFactor(scores, options.tailQuantile ?? TAIL_QUANTILE);
+      : tailFactor(
+          scores,
+          options.tailQuantile ?? TAIL_QUANTILE,
+          options.maxTailFactor ?? MAX_TAIL_FACTOR,
+        );
   if (factor > 1) result = scan(factor);
   if (series.values.length <= minHistory) {
     return {
@@ -283,25 +289,34 @@ export function runDetector(
   return result;
 }
 
-/** The most a series' tails may widen its threshold by. */
-export const MAX_TAIL_FACTOR = 1.6;
+/**
+ * The most a series' tails may widen its threshold by; chosen by leave-one-generator-out in
+ * bench/anomaly.ts.
+ */
+export const MAX_TAIL_FACTOR = 2;
+/**
+ * Scored points a quantile of |score| needs beyond it to be read: with fewer, the anomalies
+ * themselves (a few spikes in a short series are over 1 % of it) would be the tail it reads, and
+ * widen the threshold until they hide themselves.
+ */
+const MIN_BEYOND_QUANTILE = 4;
 
 /**
  * How much heavier than normal the tails of a series' scores are: the `quantile` (default 0.95)
  * of |score| over the points that were scored, divided by a normal's (1.96 at 0.95, 2.58 at
- * 0.99), between 1 and MAX_TAIL_FACTOR. The 95th percentile is read from the bulk, so anomalies
+ * 0.99), between 1 and `max` (default MAX_TAIL_FACTOR). The 95th percentile is read from the bulk, so anomalies
  * (a few percent of points at most) do not move it, while Student-t or blip-ridden noise does;
  * the 99th reads further into the tail, where one-point blips live. Fewer scored points than
- * leave 2 beyond the quantile (40 at the 95th, 200 at the 99th): 1.
+ * leave MIN_BEYOND_QUANTILE (4) beyond the quantile (80 at the 95th, 400 at the 99th): 1.
  * @example tailFactor(scoresOfGaussianNoise) // 1
  */
-export function tailFactor(scores: Float64Array, quantile = 0.95): number {
+export function tailFactor(scores: Float64Array, quantile = 0.95, max = MAX_TAIL_FACTOR): number {
   const finite = new Float64Array(scores.length);
   let count = 0;
   for (const s of scores) if (Number.isFinite(s)) finite[count++] = Math.abs(s);
-  if (count * (1 - quantile) < 2) return 1;
+  if (count * (1 - quantile) < MIN_BEYOND_QUANTILE) return 1;
   const observed = selectInPlace(finite, 0, count, Math.floor(quantile * (count - 1)));
-  const factor = Math.min(MAX_TAIL_FACTOR, observed / normalQuantile((1 + quantile) / 2));
+  const factor = Math.min(max, observed / normalQuantile((1 + quantile) / 2));
   // Within 2 % of normal tails the nominal threshold stands (and the series is scanned once).
   return factor > 1.02 ? factor : 1;
 }
