@@ -21,6 +21,9 @@
  * - devTop3Recall / devPatternAccuracy and the like: the same held-out figures for our own sets, as
  *   before (devTop3RecallPadded: the dev writer over the 10,000-entry catalog).
  * Each timing is the median of 31 batches after warm-up, divided by the calls per batch.
+ * AUTONOMY_SEED (default 1) is the seed the leave-writers-out models are trained with (`seed`):
+ * the figures move between seeds, so compare a change over a few. AUTONOMY_CROSS_FIT=1 trains them
+ * with the server model's examples cross-fitted (trainTaskModels' `crossFit`).
  *   npx tsx bench/autonomy.ts
  */
 import { padCatalog } from "../engine/autonomy/__fixtures__/catalog";
@@ -161,6 +164,11 @@ function score(tasks: readonly LabelledTask[], index: DiscoveryIndex, models: Ta
   };
 }
 
+/** The seed the leave-writers-out models are trained with. */
+const SEED = Number(process.env.AUTONOMY_SEED ?? 1);
+/** Whether they are trained with the server model's examples cross-fitted. */
+const CROSS_FIT = process.env.AUTONOMY_CROSS_FIT === "1";
+
 /** Leave one writer out: each writer scored by models trained on all the others. */
 function crossWriter(
   writers: Record<string, LabelledTask[]>,
@@ -175,6 +183,8 @@ function crossWriter(
     // The thresholds too are picked on the other writers only (an inner cross-validation).
     const models = trainTaskModels(training, retrieval, {
       writers: others.flatMap(([writer, tasks]) => tasks.map(() => writer)),
+      seed: SEED,
+      crossFit: CROSS_FIT,
     });
     const index = buildDiscoveryIndex(entries, { model: models.servers });
     const tasks = writers[held] as LabelledTask[];
@@ -268,6 +278,8 @@ function main() {
       planUs: round(planUs, 1),
       catalogEntries: paddedEntries.length,
       labelledTasks: tasks.length,
+      seed: SEED,
+      crossFit: CROSS_FIT,
       crossWriterPatternAccuracy: round(mean((s) => s.accuracy)),
       crossWriterPatternAccuracyWorst: round(worst((s) => s.accuracy)),
       crossWriterTop3Recall: round(mean((s) => s.recall)),
