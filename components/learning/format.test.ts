@@ -5,6 +5,7 @@ import {
   describeDurationForecast,
   describeForecast,
   describeForecastBasis,
+  describeStoredForecastBasis,
   describeStrategy,
   describeTaskClass,
   formatPercent,
@@ -95,6 +96,42 @@ describe("describeForecast", () => {
         }),
       ),
     ).toBe("based on 1+ runs of similar tasks");
+  });
+});
+
+describe("describeStoredForecastBasis (the run page's)", () => {
+  const runs = { version: 40, workflow: 40, similar: 400, all: 2_345 };
+  it("says a count of the recorder's recent runs is of recent runs, an exact one as it is", () => {
+    const stored = forecast({ runs, runsRecent: { version: true, workflow: true } });
+    expect(describeStoredForecastBasis(stored)).toBe("based on 40 recent runs of this version");
+    expect(describeStoredForecastBasis({ ...stored, basis: "workflow" })).toBe(
+      "based on 40 recent runs of this workflow's earlier versions",
+    );
+    expect(describeStoredForecastBasis({ ...stored, basis: "similar" })).toBe(
+      "based on 400 runs of similar tasks",
+    );
+    expect(describeStoredForecastBasis({ ...stored, basis: "all" })).toBe(
+      "based on 2,345 runs of other kinds of task",
+    );
+    expect(
+      describeStoredForecastBasis(
+        forecast({ runs: { ...runs, version: 1 }, runsRecent: { version: true } }),
+      ),
+    ).toBe("based on 1 recent run of this version");
+    expect(describeStoredForecastBasis(forecast({ runsRecent: {} }))).toBe(
+      "based on 14 runs of this version",
+    );
+  });
+  it("says every count of a forecast stored before it said which were exact is of recent runs", () => {
+    expect(describeStoredForecastBasis(forecast({ runs }))).toBe(
+      "based on 40 recent runs of this version",
+    );
+    expect(describeStoredForecastBasis(forecast({ runs, basis: "all" }))).toBe(
+      "based on 2,345 recent runs of other kinds of task",
+    );
+  });
+  it("leaves the run dialog's wording alone", () => {
+    expect(describeForecastBasis(forecast({ runs }))).toBe("based on 40 runs of this version");
   });
 });
 

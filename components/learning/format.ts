@@ -102,11 +102,16 @@ export interface ForecastLike {
   runs: { version: number; workflow: number; similar: number; all: number };
   /** The counts that are lower bounds (the server stopped counting at its cap). */
   runsAtLeast?: Partial<Record<"version" | "workflow" | "similar" | "all", boolean>>;
+  /**
+   * The counts that are of recent runs only (a stored forecast: the outcome recorder counts the
+   * runs it read, server/services/learning-forecasts.ts StoredForecast).
+   */
+  runsRecent?: Partial<Record<"version" | "workflow" | "similar" | "all", boolean>>;
 }
 
-/** "1 run", "14 runs", or for a count that is a lower bound "10,000+ runs". */
-const runs = (n: number, atLeast = false) =>
-  `${n.toLocaleString("en-US")}${atLeast ? "+" : ""} ${n === 1 && !atLeast ? "run" : "runs"}`;
+/** "1 run", "14 runs", for a count that is a lower bound "10,000+ runs", of recent runs only "40 recent runs". */
+const runs = (n: number, atLeast = false, recent = false) =>
+  `${n.toLocaleString("en-US")}${atLeast ? "+" : ""}${recent ? " recent" : ""} ${n === 1 && !atLeast ? "run" : "runs"}`;
 
 /**
  * A rough duration, two significant figures: "750 ms", "1.2 s", "20 s", "2.5 min".
@@ -140,26 +145,43 @@ export function describeDurationForecast(d: {
 
 /**
  * Where a forecast comes from: "based on 14 runs of this version"; a count the server stopped at
- * its cap reads "10,000+ runs".
+ * its cap reads "10,000+ runs", a count of recent runs only "40 recent runs".
  * @example describeForecastBasis(f, { draft: true }) // → "based on 3 runs of this draft"
  */
 export function describeForecastBasis(
-  forecast: Pick<ForecastLike, "basis" | "runs" | "runsAtLeast">,
+  forecast: Pick<ForecastLike, "basis" | "runs" | "runsAtLeast" | "runsRecent">,
   options: { draft?: boolean } = {},
 ): string | null {
-  const { runs: n, runsAtLeast: atLeast = {} } = forecast;
+  const { runs: n, runsAtLeast: atLeast = {}, runsRecent: recent = {} } = forecast;
   switch (forecast.basis) {
     case "version":
-      return `based on ${runs(n.version, atLeast.version)} of this ${options.draft ? "draft" : "version"}`;
+      return `based on ${runs(n.version, atLeast.version, recent.version)} of this ${options.draft ? "draft" : "version"}`;
     case "workflow":
-      return `based on ${runs(n.workflow, atLeast.workflow)} of this workflow's earlier versions`;
+      return `based on ${runs(n.workflow, atLeast.workflow, recent.workflow)} of this workflow's earlier versions`;
     case "similar":
-      return `based on ${runs(n.similar, atLeast.similar)} of similar tasks`;
+      return `based on ${runs(n.similar, atLeast.similar, recent.similar)} of similar tasks`;
     case "all":
-      return `based on ${runs(n.all, atLeast.all)} of other kinds of task`;
+      return `based on ${runs(n.all, atLeast.all, recent.all)} of other kinds of task`;
     default:
       return null;
   }
+}
+
+/**
+ * Where a forecast kept with a run's outcome came from, as the run page says it: its counts are
+ * of the runs the outcome recorder read, so one that may leave older runs out says "recent"
+ * ("based on 40 recent runs of this version"). Those stored before the recorder said which
+ * counts were exact (no `runsRecent`) say it of every count.
+ * @example describeStoredForecastBasis({ basis: "version", runs: { version: 40, ... } }) // → "based on 40 recent runs of this version"
+ */
+export function describeStoredForecastBasis(
+  forecast: Pick<ForecastLike, "basis" | "runs" | "runsRecent">,
+): string | null {
+  return describeForecastBasis({
+    basis: forecast.basis,
+    runs: forecast.runs,
+    runsRecent: forecast.runsRecent ?? { version: true, workflow: true, similar: true, all: true },
+  });
 }
 
 /**

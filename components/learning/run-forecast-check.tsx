@@ -7,7 +7,7 @@ import { cn } from "@/components/ui/cn";
 import {
   compareWithForecast,
   describeForecast,
-  describeForecastBasis,
+  describeStoredForecastBasis,
   formatRoughDuration,
   type ForecastLike,
 } from "./format";
@@ -45,7 +45,7 @@ export function RunForecastCheck({
   const success = outcome.data.success;
   const check = compareWithForecast(forecast, { durationMs: took, success });
   const parts = describeForecast(forecast) ?? [];
-  const basis = describeForecastBasis(forecast);
+  const basis = describeStoredForecastBasis(forecast);
   const ratio = check.durationRatio;
   const howLong =
     ratio === null

@@ -15,6 +15,7 @@ import { insertWorkflow } from "@/server/repositories/workflows";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
 import type { TenantContext } from "./context";
+import type { StoredForecast } from "./learning-forecasts";
 import { predictRun } from "./learning";
 import { OutcomeRecorder } from "./outcome-recorder";
 import { publishVersion } from "./workflow-versions";
@@ -257,5 +258,59 @@ describe("the runs behind a forecast", () => {
     expect(profile.taskClass).toBe(taskClass);
     expect(fresh.basis).toBe("similar");
     expect(fresh.runsAtLeast).toEqual({ similar: true });
+  });
+});
+
+describe("the runs behind a forecast kept with an outcome", () => {
+  it("are counted in full while the recorder reads them all, and marked as recent ones beyond", async () => {
+    const ctx = await makeTenantContext(database.db, "admin");
+    const recorder = new OutcomeRecorder(database.db);
+    const { workflow, version } = await publish(ctx, "Answer a customer email", answers());
+    const record = async (n: number) => {
+      const ids = Array.from({ length: n }, () => randomUUID());
+      for (const runId of ids)
+        recorder.record({
+          runId,
+          tenantId: ctx.tenant.id,
+          workflowId: workflow.id,
+          versionId: version.id,
+          success: true,
+          latencyMs: FAST_MS,
+          tokens: 0,
+          costUsd: 0,
+        });
+      await recorder.flush();
+      return ids;
+    };
+    const kept = async (runId: string) =>
+      (await findOutcome(ctx.db, ctx.tenant.id, runId))!.prediction as StoredForecast;
+
+    // Few runs: each is predicted from all before it, counted exactly.
+    const [, second] = await record(3);
+    const [fourth] = await record(1);
+    expect((await kept(second!)).runs).toEqual({ version: 1, workflow: 1, similar: 1, all: 1 });
+    expect((await kept(fourth!)).runs).toEqual({ version: 3, workflow: 3, similar: 3, all: 3 });
+    expect((await kept(fourth!)).runsRecent).toEqual({});
+
+    // Many more than the recorder reads (its workflow's latest 40, its class's latest 400): the
+    // run dialog counts them all, the kept forecast says its counts are of recent runs only.
+    const { taskClass, strategyId } = await predictRun(ctx, { workflowId: workflow.id });
+    await database.db.execute(sql`
+      insert into run_outcomes (run_id, tenant_id, workflow_id, version_id, task_class, pattern,
+        strategy_id, success, latency_ms, tokens, cost_usd, created_at)
+      select gen_random_uuid(), ${ctx.tenant.id}, ${workflow.id}, ${version.id},
+        ${taskClass}, 'sequential', ${strategyId}, true, ${FAST_MS}, 0, 0,
+        now() - (i || ' seconds')::interval
+      from generate_series(1, 600) i`);
+    const dialog = (await predictRun(ctx, { workflowId: workflow.id })).prediction;
+    expect(dialog.runs.version).toBe(604);
+    const [next] = await record(1);
+    const stored = await kept(next!);
+    expect(stored.basis).toBe("version");
+    expect(stored.runs.version).toBeLessThan(604);
+    expect(stored.runsRecent).toEqual({ version: true, workflow: true, similar: true });
+    // The tenant's total is its learning state's count (here short of the outcomes written
+    // above, which went round it), at least the runs read.
+    expect(stored.runs.all).toBeGreaterThanOrEqual(stored.runs.version);
   });
 });

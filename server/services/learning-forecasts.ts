@@ -104,24 +104,42 @@ export function readTuning(stored: unknown): ForecastTuning {
 
 /**
  * The recent outcomes that predict runs of these workflows and task classes: each workflow's last
- * 40 outcomes, each class's last 400 and the tenant's last 60, by run.
+ * 40 outcomes, each class's last 400 and the tenant's last 60, by run; and the workflows and
+ * classes whose read came back full (they may have older outcomes, not read).
  */
 async function readOutcomes(
   db: Db,
   tenantId: string,
   of: { workflowIds: string[]; taskClasses: string[] },
-): Promise<Map<string, ForecastHistoryRow>> {
-  const reads = await Promise.all([
-    ...[...new Set(of.workflowIds)].map((workflowId) =>
-      repo.findRecentOutcomes(db, tenantId, { workflowId }, KEEP.perWorkflow),
+): Promise<{ rows: Map<string, ForecastHistoryRow>; full: ReadFull }> {
+  const workflowIds = [...new Set(of.workflowIds)];
+  const taskClasses = [...new Set(of.taskClasses)];
+  const [byWorkflow, byClass, overall] = await Promise.all([
+    Promise.all(
+      workflowIds.map((workflowId) =>
+        repo.findRecentOutcomes(db, tenantId, { workflowId }, KEEP.perWorkflow),
+      ),
     ),
-    ...[...new Set(of.taskClasses)].map((taskClass) =>
-      repo.findRecentOutcomes(db, tenantId, { taskClass }, KEEP.perClass),
+    Promise.all(
+      taskClasses.map((taskClass) =>
+        repo.findRecentOutcomes(db, tenantId, { taskClass }, KEEP.perClass),
+      ),
     ),
     repo.findRecentOutcomes(db, tenantId, "all", KEEP.overall),
   ]);
-  return mergeOutcomes(new Map(), reads.flat());
+  const fullOf = (ids: string[], reads: ForecastHistoryRow[][], limit: number) =>
+    new Set(ids.filter((_, i) => reads[i]!.length >= limit));
+  return {
+    rows: mergeOutcomes(new Map(), [...byWorkflow.flat(), ...byClass.flat(), ...overall]),
+    full: {
+      workflows: fullOf(workflowIds, byWorkflow, KEEP.perWorkflow),
+      taskClasses: fullOf(taskClasses, byClass, KEEP.perClass),
+    },
+  };
 }
+
+/** The workflows and task classes whose read of recent outcomes came back full. */
+type ReadFull = { workflows: Set<string>; taskClasses: Set<string> };
 
 function mergeOutcomes(rows: Map<string, ForecastHistoryRow>, more: ForecastHistoryRow[]) {
   for (const row of more) rows.set(row.runId, row);
@@ -146,7 +164,9 @@ function indexOutcomes(rows: Map<string, ForecastHistoryRow>): RunIndex {
  * The recent runs that predict runs of these workflows and task classes, indexed oldest first:
  * each workflow's last 40 outcomes, each class's last 400 and the tenant's last 60; and when one
  * of `alike` has fewer than `alike.runsBelow` outcomes (its runs are predicted, or scored, as a
- * new workflow's), the recently active workflows' latest 20 too.
+ * new workflow's), the recently active workflows' latest 20 too. With the index, the workflows
+ * and classes whose read came back full: for those the index holds only recent runs, for the
+ * others all of them.
  */
 export async function loadRunIndex(
   db: Db,
@@ -156,15 +176,15 @@ export async function loadRunIndex(
     taskClasses: string[];
     alike?: { workflowIds: string[]; runsBelow: number };
   },
-): Promise<RunIndex> {
-  const rows = await readOutcomes(db, tenantId, of);
+): Promise<{ index: RunIndex; full: ReadFull }> {
+  const { rows, full } = await readOutcomes(db, tenantId, of);
   if (of.alike?.workflowIds.length) {
     const runs = new Map<string, number>();
     for (const row of rows.values()) runs.set(row.workflowId, (runs.get(row.workflowId) ?? 0) + 1);
     if (of.alike.workflowIds.some((id) => (runs.get(id) ?? 0) < of.alike!.runsBelow))
       mergeOutcomes(rows, await readActiveOutcomes(db, tenantId));
   }
-  return indexOutcomes(rows);
+  return { index: indexOutcomes(rows), full };
 }
 
 /** The structure of the document a run would run; empty when there is none that loads. */
@@ -201,7 +221,7 @@ export async function forecastWorkflowRun(
   },
 ): Promise<RunForecast> {
   const draft = run.versionId === null;
-  const [rows, counts, state] = await Promise.all([
+  const [{ rows }, counts, state] = await Promise.all([
     readOutcomes(db, tenantId, { workflowIds: [run.workflowId], taskClasses: [run.taskClass] }),
     repo.countOutcomes(db, tenantId, {
       versionId: run.versionId,
@@ -247,14 +267,27 @@ export function cappedCounts(counts: {
 }
 
 /**
+ * A forecast as the outcome recorder stores it: its counts are of the runs it read (each
+ * workflow's latest 40, each class's latest 400, ...), not counted in full as the run dialog's
+ * are; `runsRecent` names those that are only of recent runs, so the run page says "based on 40
+ * recent runs of this version" where the dialog says the version's 2,345. The others are exact
+ * (the workflow's or class's read held all its outcomes; the tenant's total is on its learning
+ * state). Forecasts stored before it was kept have no `runsRecent`: all their counts were recent.
+ */
+export type StoredForecast = RunForecast & {
+  runsRecent: Partial<Record<keyof RunForecast["runs"], true>>;
+};
+
+/**
  * Predicts each of a batch of finished runs from the runs before it (the stored ones, then the
  * batch's earlier ones), learning from each in turn: what the outcome recorder stores with each
- * outcome, and the tuning to keep.
+ * outcome, and the tuning to keep. Counts no more than the index holds (no read per run): see
+ * StoredForecast.
  */
 export async function forecastBatch(
   db: Db,
   tenantId: string,
-  stored: unknown,
+  state: { forecastTuning: unknown; outcomes: number },
   runs: Array<
     RunFacts & {
       runId: string;
@@ -264,8 +297,8 @@ export async function forecastBatch(
       costUsd: number;
     }
   >,
-): Promise<{ forecasts: Map<string, RunForecast>; tuning: ForecastTuning }> {
-  const index = await loadRunIndex(db, tenantId, {
+): Promise<{ forecasts: Map<string, StoredForecast>; tuning: ForecastTuning }> {
+  const { index, full } = await loadRunIndex(db, tenantId, {
     workflowIds: runs.map((r) => r.workflowId),
     taskClasses: runs.map((r) => r.taskClass),
     // A workflow's first runs with a known structure teach which likeness predicts (learnFromRun).
@@ -274,10 +307,14 @@ export async function forecastBatch(
       runsBelow: LIKENESS_RUNS,
     },
   });
-  let tuning = readTuning(stored);
-  const forecasts = new Map<string, RunForecast>();
+  setRunTotal(index, "all", "", state.outcomes);
+  let tuning = readTuning(state.forecastTuning);
+  const forecasts = new Map<string, StoredForecast>();
   for (const run of runs) {
-    forecasts.set(run.runId, forecastRun(index, tuning, run));
+    const runsRecent: StoredForecast["runsRecent"] = {};
+    if (full.workflows.has(run.workflowId)) runsRecent.version = runsRecent.workflow = true;
+    if (full.taskClasses.has(run.taskClass)) runsRecent.similar = true;
+    forecasts.set(run.runId, { ...forecastRun(index, tuning, run), runsRecent });
     tuning = learnFromRun(tuning, index, run);
     addRun(index, run);
   }

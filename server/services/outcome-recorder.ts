@@ -180,7 +180,7 @@ export class OutcomeRecorder {
         const { forecasts, tuning } = await forecastBatch(
           tx,
           tenantId,
-          state.forecastTuning,
+          state,
           fresh.map((run) => ({
             runId: run.runId,
             ...factsOf({
