@@ -70,6 +70,9 @@ describe("the demo's run history", () => {
     ))!;
     const outcomes = await learning.findPredictedOutcomes(database.db, welcome.tenantId, 1_000);
     expect(outcomes).toHaveLength(expected.length);
+    // Forecast from every earlier demo run: the run page says their counts as exact, not "recent".
+    const recent = outcomes.map((o) => (o.prediction as { runsRecent?: unknown }).runsRecent);
+    expect(recent).toEqual(outcomes.map(() => ({})));
     const run = await findRun(database.db, welcome.tenantId, outcomes[0]!.runId);
     expect(run?.status).toMatch(/^(completed|failed)$/);
     const state = await learning.findLearningState(database.db, welcome.tenantId);

@@ -30,7 +30,7 @@ import {
   profileVersion,
   type VersionProfile,
 } from "./services/outcome-recorder";
-import { factsOf } from "./services/learning-forecasts";
+import { factsOf, type StoredForecast } from "./services/learning-forecasts";
 
 /**
  * The demo's run history (issue 24): a month of past runs of the Demo tenant's workflows, so a
@@ -482,7 +482,8 @@ export async function seedDemoRunHistory(db: Db, now = Date.now()): Promise<numb
         latencyMs: run.durationMs,
         tokens: run.tokens,
         costUsd: run.costUsd,
-        prediction,
+        // Forecast from every earlier demo run: its counts are exact, not of recent runs only.
+        prediction: { ...prediction, runsRecent: {} } satisfies StoredForecast,
         createdAt: finishedAt,
       });
     }
