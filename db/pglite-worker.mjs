@@ -39,10 +39,26 @@ const pg = await PGlite.create({ dataDir: workerData.dataDir ?? undefined, parse
 /** Open transactions by id: their queries go to their own connection state until they end. */
 const transactions = new Map();
 
+/**
+ * Answers go back together: those settled in one turn of this thread's loop are one message (the
+ * app sends its requests the same way, see pglite-thread.ts), since each message wakes the other
+ * thread and a burst of runs makes many small ones.
+ */
+let outbox = [];
+function send(answer) {
+  outbox.push(answer);
+  if (outbox.length > 1) return;
+  setImmediate(() => {
+    const answers = outbox;
+    outbox = [];
+    parentPort.postMessage(answers.length === 1 ? answers[0] : { answers });
+  });
+}
+
 function answer(id, work) {
   work.then(
-    (result) => parentPort.postMessage({ id, result }),
-    (error) => parentPort.postMessage({ id, error: serializeError(error) }),
+    (result) => send({ id, result }),
+    (error) => send({ id, error: serializeError(error) }),
   );
 }
 
@@ -172,6 +188,11 @@ function query(message, inTransaction) {
 }
 
 parentPort.on("message", (message) => {
+  if (message.requests) for (const request of message.requests) handle(request);
+  else handle(message);
+});
+
+function handle(message) {
   const { id } = message;
   if (message.sql !== undefined) {
     if (message.tx === undefined) return answer(id, query(message, false));
@@ -234,6 +255,6 @@ parentPort.on("message", (message) => {
       id,
       pg.close().then(() => null),
     );
-});
+}
 
 parentPort.postMessage({ ready: true });
