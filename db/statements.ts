@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { fillPlaceholders, getTableColumns, is, SQL, sql, type Table } from "drizzle-orm";
 import { PgDialect, type PgColumn } from "drizzle-orm/pg-core";
 import type { Pool } from "pg";
@@ -73,12 +74,20 @@ export function prepared<V extends Record<string, unknown>, T = undefined>(
  * @example const byId = preparedQuery("note_by_id", (db) => db.select().from(notes).where(eq(notes.id, sql.placeholder("id"))));
  *          const [note] = await byId(db).execute({ id });
  */
-export function preparedQuery<Q>(name: string, build: (db: Db) => { prepare(name: string): Q }) {
+export function preparedQuery<Q>(
+  name: string,
+  build: (db: Db) => { prepare(name: string): Q; toSQL(): { sql: string } },
+) {
   const byDb = new WeakMap<Db, Q>();
   return (db: Db): Q => {
     let query = byDb.get(db);
     if (query === undefined) {
-      query = build(db).prepare(name);
+      const builder = build(db);
+      // Named by its text as well: on PostgreSQL the name is each connection's prepared statement,
+      // and one name for two texts (a name given twice, a query edited under `next dev` while the
+      // pool lives on) would be refused there.
+      const text = createHash("sha1").update(builder.toSQL().sql).digest("hex").slice(0, 12);
+      query = builder.prepare(`${name}_${text}`);
       byDb.set(db, query);
     }
     return query;

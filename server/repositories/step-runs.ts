@@ -137,7 +137,6 @@ export async function listUnfinishedSteps(
   return rows as { stepId: string; status: "running" | "waiting" }[];
 }
 
-/** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
 const stepsOfRun = preparedQuery("list_step_runs", (db) =>
   db
     .select()
@@ -158,6 +157,7 @@ const stepsOfTenantRun = preparedQuery("list_step_runs_of_tenant", (db) =>
     .orderBy(stepRuns.startedAt),
 );
 
+/** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
 export async function listStepRuns(
   db: Db,
   runId: string,

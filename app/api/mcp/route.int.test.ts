@@ -421,6 +421,16 @@ describe("/api/mcp", () => {
     })) as CallToolResult;
     expect(unknown.isError).toBe(true);
     expect((unknown.content[0] as { text: string }).text).toMatch(/No tool "no_such_tool"/);
+
+    // Names no tool can have are unknown tools; a NUL byte, which the database cannot hold, is refused as such.
+    for (const name of ["with space", "x".repeat(65)]) {
+      const odd = (await client.callTool({ name, arguments: {} })) as CallToolResult;
+      expect(odd.isError).toBe(true);
+      expect((odd.content[0] as { text: string }).text).toMatch(/^No tool "/);
+    }
+    const nul = (await client.callTool({ name: "a\u0000b", arguments: {} })) as CallToolResult;
+    expect(nul.isError).toBe(true);
+    expect((nul.content[0] as { text: string }).text).toMatch(/toolName: contains a NUL character/);
   });
 
   it("cancelling a call (the client's AbortSignal) cancels its run", async () => {
