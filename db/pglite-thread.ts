@@ -26,13 +26,6 @@ type Request =
   | { batch: { sql: string; params: unknown[] }[] }
   | { close: true };
 
-/** What the thread answers a request with. */
-interface Answer {
-  id: number;
-  result?: unknown;
-  error?: Record<string, unknown> & { message: string };
-}
-
 /** Resolved from the working directory, like the migrations: the file is loaded by Node, never bundled. */
 const workerFile = join(process.cwd(), "db", "pglite-worker.mjs");
 
@@ -55,10 +48,21 @@ export class ThreadedPGlite implements QueryClient {
 
   private constructor(worker: Worker) {
     this.worker = worker;
-    worker.on("message", (message: Answer | { answers: Answer[] }) => {
-      if ("answers" in message) for (const answer of message.answers) this.settle(answer);
-      else this.settle(message);
-    });
+    worker.on(
+      "message",
+      (message: {
+        id: number;
+        result?: unknown;
+        error?: Record<string, unknown> & { message: string };
+      }) => {
+        const waiting = this.pending.get(message.id);
+        if (!waiting) return;
+        this.pending.delete(message.id);
+        if (this.pending.size === 0) worker.unref();
+        if (message.error) waiting.reject(toDatabaseError(message.error));
+        else waiting.resolve(message.result);
+      },
+    );
     worker.on("error", (error) =>
       this.stop(new Error(`The embedded database stopped: ${error.message}`, { cause: error })),
     );
@@ -143,36 +147,14 @@ export class ThreadedPGlite implements QueryClient {
     await this.worker.terminate();
   }
 
-  /**
-   * Requests made in one turn of the event loop go to the thread as one message, in order (each
-   * message wakes the thread; a burst of requests would otherwise be many small ones).
-   */
   private call(request: Request): Promise<unknown> {
     if (this.stopped) return Promise.reject(this.stopped);
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
-      this.outbox.push({ id, ...request });
-      if (this.outbox.length === 1) setImmediate(this.send);
+      this.worker.postMessage({ id, ...request });
     });
-  }
-
-  private outbox: ({ id: number } & Request)[] = [];
-  private readonly send = () => {
-    const requests = this.outbox;
-    this.outbox = [];
-    if (this.stopped || requests.length === 0) return;
-    this.worker.postMessage(requests.length === 1 ? requests[0] : { requests });
-  };
-
-  private settle(answer: Answer) {
-    const waiting = this.pending.get(answer.id);
-    if (!waiting) return;
-    this.pending.delete(answer.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (answer.error) waiting.reject(toDatabaseError(answer.error));
-    else waiting.resolve(answer.result);
   }
 
   private stop(reason: Error) {

@@ -39,26 +39,10 @@ const pg = await PGlite.create({ dataDir: workerData.dataDir ?? undefined, parse
 /** Open transactions by id: their queries go to their own connection state until they end. */
 const transactions = new Map();
 
-/**
- * Answers go back together: those settled in one turn of this thread's loop are one message (the
- * app sends its requests the same way, see pglite-thread.ts), since each message wakes the other
- * thread and a burst of runs makes many small ones.
- */
-let outbox = [];
-function send(answer) {
-  outbox.push(answer);
-  if (outbox.length > 1) return;
-  setImmediate(() => {
-    const answers = outbox;
-    outbox = [];
-    parentPort.postMessage(answers.length === 1 ? answers[0] : { answers });
-  });
-}
-
 function answer(id, work) {
   work.then(
-    (result) => send({ id, result }),
-    (error) => send({ id, error: serializeError(error) }),
+    (result) => parentPort.postMessage({ id, result }),
+    (error) => parentPort.postMessage({ id, error: serializeError(error) }),
   );
 }
 
@@ -188,11 +172,6 @@ function query(message, inTransaction) {
 }
 
 parentPort.on("message", (message) => {
-  if (message.requests) for (const request of message.requests) handle(request);
-  else handle(message);
-});
-
-function handle(message) {
   const { id } = message;
   if (message.sql !== undefined) {
     if (message.tx === undefined) return answer(id, query(message, false));
@@ -255,6 +234,6 @@ function handle(message) {
       id,
       pg.close().then(() => null),
     );
-}
+});
 
 parentPort.postMessage({ ready: true });
