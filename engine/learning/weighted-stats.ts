@@ -251,31 +251,44 @@ export function summarizeWindow(
     count += 1;
   }
   if (count === 0) return EMPTY_SUMMARY;
-  let n = 0;
-  const byDuration = window.byDuration;
-  for (let i = 0; i < size; i++) {
-    const slot = byDuration[i]!;
-    if (version[slot] === skip) continue;
-    values[n] = window.logDuration[slot]!;
-    weights[n++] = table[latest - seq[slot]!]!;
-  }
-  const duration = medianAndSpread(n, weight);
-  n = 0;
-  const byTokens = window.byTokens;
-  for (let i = 0; i < size; i++) {
-    const slot = byTokens[i]!;
-    if (version[slot] === skip) continue;
-    values[n] = window.logTokens[slot]!;
-    weights[n++] = table[latest - seq[slot]!]!;
-  }
+  const duration = medianAndSpread(
+    gatherSorted(window, window.byDuration, window.logDuration, skip, table),
+    weight,
+  );
+  const tokens = medianAndSpread(
+    gatherSorted(window, window.byTokens, window.logTokens, skip, table),
+    weight,
+  );
   return {
     weight,
     count,
     success: success / weight,
     logDuration: duration.median,
     spread: duration.spread,
-    logTokens: medianAndSpread(n, weight).median,
+    logTokens: tokens.median,
   };
+}
+
+/**
+ * Copies one figure of the window's runs, in `order`, with their weights into the scratch arrays,
+ * leaving out the version coded `skip`; returns how many it copied.
+ */
+function gatherSorted(
+  window: RecentWindow,
+  order: Int32Array,
+  figure: Float64Array,
+  skip: number,
+  table: Float64Array,
+): number {
+  const { size, latest, seq, version } = window;
+  let n = 0;
+  for (let i = 0; i < size; i++) {
+    const slot = order[i]!;
+    if (version[slot] === skip) continue;
+    values[n] = figure[slot]!;
+    weights[n++] = table[latest - seq[slot]!]!;
+  }
+  return n;
 }
 
 /**
