@@ -18,7 +18,9 @@
  *   quantile the tail calibration reads and the most it may widen the threshold by, over a small
  *   grid) chosen on every generator but one, by the mean F1 over
  *   those, then scored on the one left out; `untunedPrecision` / `untunedRecall` pool the held-out
- *   figures of the independent generators (never a generator its parameters were chosen on).
+ *   figures of the independent generators (never a generator its parameters were chosen on);
+ *   `untunedBySeed` pools them per generator seed and `untunedWorstSeed` is the worst seed's
+ *   precision and recall (each fold's `bySeed` too), since a pool over three seeds hides one bad seed.
  *   `defaults` are what the app ships (chosen the same way on all sets, at the shipped medium
  *   threshold, which is also the app's sensitivity scale: `chosenOnAllAtShippedThreshold`);
  *   `chosenOnAll` is the rule's pick with the threshold free too; `tunedOn` names the sets.
@@ -41,7 +43,11 @@ import {
 } from "../engine/anomaly/detectors";
 import { thresholdFor } from "../engine/anomaly/kind-profiles";
 import { generateSeriesSet } from "../engine/anomaly/generate-series";
-import { scoreDetections, summarizeScores } from "../engine/anomaly/score-detections";
+import {
+  type DetectionScore,
+  scoreDetections,
+  summarizeScores,
+} from "../engine/anomaly/score-detections";
 import * as bizGenerator from "../engine/anomaly/__fixtures__/generators/biz";
 import * as labGenerator from "../engine/anomaly/__fixtures__/generators/lab";
 import * as opsGenerator from "../engine/anomaly/__fixtures__/generators/ops";
@@ -90,17 +96,23 @@ type Tuning = {
   maxTailFactor: number;
 };
 
-/** Precision and recall of detectAnomalies with kind defaults (or a tuning) over labelled series. */
-function scoreSet(set: readonly Series[], tuning?: Tuning) {
-  return summarizeScores(
-    set.map((series) =>
-      scoreDetections(
-        { ...series, family: "mixed" },
-        detectAnomalies(series.points, { kind: series.kind, ...tuning }).anomalies.map((a) => a.at),
-      ),
+/** Each series' score with kind defaults (or a tuning). */
+function scoreEach(set: readonly Series[], tuning?: Tuning) {
+  return set.map((series) =>
+    scoreDetections(
+      { ...series, family: "mixed" },
+      detectAnomalies(series.points, { kind: series.kind, ...tuning }).anomalies.map((a) => a.at),
     ),
   );
 }
+
+/** Precision and recall of detectAnomalies with kind defaults (or a tuning) over labelled series. */
+function scoreSet(set: readonly Series[], tuning?: Tuning) {
+  return summarizeScores(scoreEach(set, tuning));
+}
+
+/** A labelled set and the generator seed each of its series came from. */
+type SeededSet = { series: readonly Series[]; seeds: readonly number[] };
 
 const f1 = (s: { precision: number; recall: number }) =>
   s.precision + s.recall > 0 ? (2 * s.precision * s.recall) / (s.precision + s.recall) : 0;
@@ -109,7 +121,7 @@ const f1 = (s: { precision: number; recall: number }) =>
  * For each set, the tuning with the best mean F1 over the other sets, scored on that set; and the
  * tuning the same rule picks over all sets (what the defaults should be).
  */
-function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
+function leaveOneGeneratorOut(sets: Record<string, SeededSet>) {
   const grid = THRESHOLDS.flatMap((threshold) =>
     SHIFT_SHARES.flatMap((shiftShare) =>
       RECURRENCE_FLOORS.flatMap((recurrenceFloor) =>
@@ -125,11 +137,20 @@ function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
       ),
     ),
   );
-  // Every set scored once per grid point; the folds only choose among these scores.
-  const scores = grid.map((tuning) => ({
-    tuning,
-    bySet: Object.fromEntries(Object.entries(sets).map(([n, set]) => [n, scoreSet(set, tuning)])),
-  }));
+  // Every set scored once per grid point; the folds only choose among these scores. Each
+  // generator seed's share is kept too, so the held-out figures can be read per seed.
+  const scores = grid.map((tuning) => {
+    const each = Object.fromEntries(
+      Object.entries(sets).map(([n, set]) => [n, scoreEach(set.series, tuning)]),
+    );
+    return {
+      tuning,
+      bySet: Object.fromEntries(Object.entries(each).map(([n, s]) => [n, summarizeScores(s)])),
+      bySeed: Object.fromEntries(
+        Object.entries(each).map(([n, s]) => [n, bySeed(s, sets[n]!.seeds)]),
+      ),
+    };
+  });
   const bestOn = (names: string[], among = scores) => {
     let best = among[0]!;
     let bestF1 = -1;
@@ -145,7 +166,12 @@ function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
   const names = Object.keys(sets);
   const folds = names.map((heldOut) => {
     const chosen = bestOn(names.filter((n) => n !== heldOut));
-    return { heldOut, tuning: chosen.tuning, summary: chosen.bySet[heldOut]! };
+    return {
+      heldOut,
+      tuning: chosen.tuning,
+      summary: chosen.bySet[heldOut]!,
+      bySeed: chosen.bySeed[heldOut]!,
+    };
   });
   // The threshold is also the app's sensitivity scale (low / medium / high around it), which the
   // shipped defaults keep; the other parameters are chosen by the same rule at that threshold.
@@ -155,6 +181,19 @@ function leaveOneGeneratorOut(sets: Record<string, readonly Series[]>) {
     onAll: bestOn(names).tuning,
     onAllAtShippedThreshold: bestOn(names, atShippedThreshold).tuning,
   };
+}
+
+/** Scores summed per generator seed, in seed order. */
+function bySeed(scores: readonly DetectionScore[], seeds: readonly number[]) {
+  const groups = new Map<number, DetectionScore[]>();
+  scores.forEach((score, i) => {
+    const seed = seeds[i]!;
+    if (!groups.has(seed)) groups.set(seed, []);
+    groups.get(seed)!.push(score);
+  });
+  return [...groups.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([seed, group]) => ({ seed, scores: group }));
 }
 
 /** Detected / labelled per kind and event type, and false flags per kind and detector. */
@@ -293,15 +332,25 @@ function main() {
 
   const round = (value: number, digits = 3) => Number(value.toFixed(digits));
   const perGenerator = Object.entries(GENERATORS).map(([name, generate]) => {
-    const series = GENERATOR_SEEDS.flatMap((s) => generate(s));
-    return { name, series, summary: scoreSet(series), breakdown: breakDown(series) };
+    const bySeedSeries = GENERATOR_SEEDS.map((s) => generate(s));
+    const series = bySeedSeries.flat();
+    const seeds = bySeedSeries.flatMap((list, k) => list.map(() => GENERATOR_SEEDS[k]!));
+    return { name, series, seeds, summary: scoreSet(series), breakdown: breakDown(series) };
   });
   const logo = leaveOneGeneratorOut({
-    ours: set,
-    ...Object.fromEntries(perGenerator.map((g) => [g.name, g.series])),
+    ours: { series: set, seeds: set.map(() => seed) },
+    ...Object.fromEntries(perGenerator.map((g) => [g.name, { series: g.series, seeds: g.seeds }])),
   });
   const heldOut = logo.folds.filter((f) => f.heldOut !== "ours");
   const untuned = summarizeScores(heldOut.map((f) => f.summary));
+  // The held-out figures per generator seed (each generator's series of that seed, scored with
+  // what its fold chose), and the worst seed's: pooled over three seeds, one seed's luck hides.
+  const untunedBySeed = GENERATOR_SEEDS.map((generatorSeed) => {
+    const s = summarizeScores(
+      heldOut.flatMap((f) => f.bySeed.find((b) => b.seed === generatorSeed)?.scores ?? []),
+    );
+    return { seed: generatorSeed, precision: round(s.precision), recall: round(s.recall) };
+  });
   process.stdout.write(
     `${JSON.stringify(
       {
@@ -348,11 +397,24 @@ function main() {
               chosen: f.tuning,
               precision: round(f.summary.precision),
               recall: round(f.summary.recall),
+              bySeed: f.bySeed.map(({ seed: generatorSeed, scores }) => {
+                const s = summarizeScores(scores);
+                return {
+                  seed: generatorSeed,
+                  precision: round(s.precision),
+                  recall: round(s.recall),
+                };
+              }),
             },
           ]),
         ),
         untunedPrecision: round(untuned.precision),
         untunedRecall: round(untuned.recall),
+        untunedBySeed,
+        untunedWorstSeed: {
+          precision: Math.min(...untunedBySeed.map((s) => s.precision)),
+          recall: Math.min(...untunedBySeed.map((s) => s.recall)),
+        },
         recorded: scoreRecorded(),
         sealed: Object.fromEntries(
           Object.entries(SEALED).map(([name, generate]) => {
