@@ -181,6 +181,8 @@ async function receive(request: Request, id: string): Promise<Response> {
         headers,
         inbox: fresh,
         final: async () => {
+          // A stream that ran out of time may end before its run was stored (RunJournal.startRun).
+          await system.runDeps.journal.release(run.id);
           const { run: ended } = await getRun(ctx, run.id, { plan: false });
           return {
             id: ended.id,
@@ -198,7 +200,11 @@ async function receive(request: Request, id: string): Promise<Response> {
       signal: request.signal,
       inbox: fresh,
     });
-    if (!settled || settled.type === "run.waiting") return accepted();
+    if (!settled || settled.type === "run.waiting") {
+      // Answered before its end: the run is stored first, so where to follow it can be read.
+      await system.runDeps.journal.release(run.id);
+      return accepted();
+    }
     const { run: ended } = await getRun(ctx, run.id, { plan: false });
     if (ended.status === "completed")
       return Response.json(ended.output ?? null, { status: 200, headers });

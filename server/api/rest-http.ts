@@ -96,8 +96,9 @@ async function startRun(request: Request): Promise<Response> {
   const { wait, ...start } = body.data;
   const streams = request.headers.get("accept")?.includes("text/event-stream") ?? false;
   // A start that will be followed listens before the run exists, so it never reads the run's history.
-  const { bus } = await context.runSystem();
+  const { bus, runDeps } = await context.runSystem();
   const inbox = streams || wait ? await openRunInbox(bus, context.tenant!.id) : undefined;
+  context.followsRuns = inbox !== undefined;
   let run: Awaited<ReturnType<Caller["run"]["start"]>>;
   try {
     run = await caller.run.start({ ...start, idempotencyKey: key });
@@ -126,7 +127,11 @@ async function startRun(request: Request): Promise<Response> {
       signal: request.signal,
       headers,
       inbox: fresh,
-      final: async () => runBody(await getRunWithSteps(tenantContext, run.id)),
+      final: async () => {
+        // A stream that ran out of time may end before its run was stored (RunJournal.startRun).
+        await runDeps.journal.release(run.id);
+        return runBody(await getRunWithSteps(tenantContext, run.id));
+      },
     });
   }
   if (wait) {
@@ -140,6 +145,8 @@ async function startRun(request: Request): Promise<Response> {
         status: 200,
         headers,
       });
+    // Answered before its end: the run is stored first, so where to follow it can be read.
+    await runDeps.journal.release(run.id);
   }
   return Response.json(
     { id: run.id, status: run.status, links: runLinks(run.id) },

@@ -52,6 +52,8 @@ export interface Context {
   runSystem: () => Promise<RunSystem>;
   /** The tenant's limits and suspension when the authentication already read them (an API token's one query). */
   standing?: TenantStanding;
+  /** The request follows the runs it starts to their end (a REST start with `wait` or a stream). */
+  followsRuns?: boolean;
 }
 
 export async function createContext(input: {

@@ -214,7 +214,26 @@ export type RunInsert = Pick<
   | "triggerId"
 > & {
   id: string;
-};
+} & Partial<Pick<typeof runs.$inferInsert, HeldRunField>>;
+
+/**
+ * What a run held in memory until its end (RunJournal.startRun's `holdMs`) is first stored with:
+ * when it was made, its claim and, if it ended first, its end. Absent, they are the defaults.
+ */
+type HeldRunField =
+  | "createdAt"
+  | "status"
+  | "startedAt"
+  | "workerId"
+  | "heartbeatAt"
+  | "output"
+  | "error"
+  | "finishedAt"
+  | "durationMs"
+  | "inputTokens"
+  | "outputTokens"
+  | "costUsd"
+  | "unpricedTokens";
 
 /** The ids every run row read back by the journal carries (rows as the driver gives them). */
 export const readRunIds = (r: Row) => ({
@@ -243,9 +262,31 @@ const insertRunsStatement = prepared<{ rows: string }, StartedRun[]>(
             "startedBy",
             "trigger",
             "triggerId",
+            "createdAt",
+            "status",
+            "startedAt",
+            "workerId",
+            "heartbeatAt",
+            "output",
+            "error",
+            "finishedAt",
+            "durationMs",
+            "inputTokens",
+            "outputTokens",
+            "costUsd",
+            "unpricedTokens",
           ],
-          // A run without input stores JSON null (the column holds JSON, never SQL null).
-          { input: sql`coalesce(batch."input", 'null'::jsonb)` },
+          {
+            // A run without input stores JSON null (the column holds JSON, never SQL null).
+            input: sql`coalesce(batch."input", 'null'::jsonb)`,
+            // What a held run did not say is the column's default.
+            createdAt: sql`coalesce(batch."createdAt", now())`,
+            status: sql`coalesce(batch."status", 'queued')`,
+            inputTokens: sql`coalesce(batch."inputTokens", 0)`,
+            outputTokens: sql`coalesce(batch."outputTokens", 0)`,
+            costUsd: sql`coalesce(batch."costUsd", 0)`,
+            unpricedTokens: sql`coalesce(batch."unpricedTokens", 0)`,
+          },
         ),
       )
       .returning({

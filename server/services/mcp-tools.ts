@@ -333,6 +333,8 @@ export async function startToolRun(
     versionId: tool.latestVersionId,
     input: runInput,
     trigger: "mcp",
+    // The endpoint follows the call's run to its end (its result, or its cancel).
+    followed: true,
   });
   return {
     id: run.id,

@@ -310,6 +310,13 @@ export async function executeRunJob(
       },
     );
   };
+  /** Everything recorded so far is stored (a run held by the journal lets its writes go). */
+  const flushed = async () => {
+    await journal.release(run.id).catch((error: unknown) => {
+      failure ??= error;
+    });
+    await written;
+  };
   const fail = async (code: string, message: string) => {
     record({
       type: "run.failed",
@@ -347,7 +354,7 @@ export async function executeRunJob(
   const stored = async () => {
     const upTo = emitted;
     if (taken < upTo) await new Promise<void>((resolve) => catchingUp.push({ upTo, resolve }));
-    await written;
+    await flushed();
   };
 
   try {
@@ -411,7 +418,7 @@ export async function executeRunJob(
         // Not a user's cancel: the run is handed back. Its steps cut off stay `running` in the
         // database, so whoever resumes it knows they were interrupted.
         if (event.type !== "run.cancelled") continue;
-        await written;
+        await flushed();
         await handBackRun(db, run.id, deps.workerId);
         break;
       }
@@ -430,7 +437,7 @@ export async function executeRunJob(
         `Run ${run.id}: an event could not be stored: ${failure instanceof Error ? failure.message : String(failure)}`,
       );
   } catch (error) {
-    await written;
+    await flushed();
     const code = (error as { code?: unknown }).code;
     await fail(
       typeof code === "string" ? code : "RUN_FAILED",

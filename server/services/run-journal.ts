@@ -41,9 +41,24 @@ interface Entry {
   step?: StepRow;
   /** The run's final row, stored with its last event. */
   end?: RunEnd;
+  /** A held run's start: when it was made and claimed (see RunJournal.startRun). */
+  held?: { createdAt: Date; claim?: { workerId: string; at: Date } };
   usage?: UsageRecordInsert;
   resolve: (run?: ClaimedRun | StartedRun) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * A run whose writes wait in memory until it ends (see `startRun`'s `holdMs`): its start, its
+ * local claim and everything it records so far.
+ */
+interface HeldRun {
+  tenantId: string;
+  start: RunInsert;
+  createdAt: Date;
+  claim?: { workerId: string; at: Date };
+  entries: Entry[];
+  timer: NodeJS.Timeout;
 }
 
 /** The database's own words (a DrizzleQueryError's message repeats the whole statement). */
@@ -117,6 +132,8 @@ export class RunJournal {
   private flushing: Promise<void> = Promise.resolve();
   /** Per tenant, the id of the last stored event published: live-only events carry it. */
   private readonly lastIds = new Map<string, number>();
+  /** Runs whose writes wait for their end, by id. */
+  private readonly held = new Map<string, HeldRun>();
 
   constructor(
     private readonly db: Db,
@@ -126,16 +143,83 @@ export class RunJournal {
   /**
    * Stores a new run with its audit record and its run.queued event, in one transaction with the
    * batch's other writes; resolves with the stored row once the event is published.
+   *
+   * With `holdMs`, for a run whose starter follows it to its end (a waiting start): the run's
+   * writes wait in memory (its start, claim, events, step rows) and go out together when it ends,
+   * as one row written once instead of a start, a claim and an end, or when it is `release`d:
+   * after `holdMs`, before it calls a model or a tool (so that call's step is stored as started),
+   * or when the process stops. Resolves at once with the row as it will be stored. Until then
+   * nothing else sees the run, and losing it loses nothing: no step of it has touched anything
+   * outside the run, and its starter, still waiting, gets an error instead of its end.
    */
-  async startRun(run: RunInsert, audit: AuditInsert): Promise<StartedRun> {
+  async startRun(
+    run: RunInsert,
+    audit: AuditInsert,
+    options: { holdMs?: number } = {},
+  ): Promise<StartedRun> {
     const event: RunEvent = { type: "run.queued", runId: run.id, at: Date.now() };
-    return (await this.enqueue({
+    const entry = { tenantId: run.tenantId, runId: run.id, run, audit, event };
+    if (!options.holdMs) return (await this.enqueue(entry)) as StartedRun;
+    const createdAt = new Date(event.at);
+    const timer = setTimeout(
+      () => void this.release(run.id).catch(() => undefined),
+      options.holdMs,
+    );
+    timer.unref();
+    this.held.set(run.id, { tenantId: run.tenantId, start: run, createdAt, entries: [], timer });
+    void this.enqueue(entry);
+    return {
+      id: run.id,
       tenantId: run.tenantId,
-      runId: run.id,
-      run,
-      audit,
-      event,
-    })) as StartedRun;
+      workflowId: run.workflowId,
+      versionId: run.versionId,
+      isDraft: run.isDraft ?? false,
+      status: "queued",
+      startedBy: run.startedBy ?? null,
+      createdAt,
+    };
+  }
+
+  /** How many of a tenant's runs are held (started but not yet stored): they count as active. */
+  heldCount(tenantId: string): number {
+    let count = 0;
+    for (const run of this.held.values()) if (run.tenantId === tenantId) count++;
+    return count;
+  }
+
+  /**
+   * Lets a held run's writes go out (with the next batch) and resolves once they are stored; from
+   * then on the run's writes go out as anyone's. Resolves at once for a run that is not held.
+   */
+  release(runId: string): Promise<void> {
+    const run = this.held.get(runId);
+    if (!run) return Promise.resolve();
+    this.held.delete(runId);
+    clearTimeout(run.timer);
+    // The run's start carries how it was held: its row is written as the local claim left it.
+    const start = run.entries.find((entry) => entry.run);
+    if (start) start.held = { createdAt: run.createdAt, claim: run.claim };
+    // Resolves once the last of them is stored (they go out together).
+    const written = new Promise<void>((resolve, reject) => {
+      const last = run.entries.at(-1);
+      if (!last) return resolve();
+      const { resolve: answer, reject: refuse } = last;
+      last.resolve = (row) => {
+        answer(row);
+        resolve();
+      };
+      last.reject = (error) => {
+        refuse(error);
+        reject(error);
+      };
+    });
+    this.schedule(run.entries);
+    return written;
+  }
+
+  /** Lets every held run's writes go out (the process stops). */
+  async releaseAll(): Promise<void> {
+    await Promise.allSettled([...this.held.keys()].map((runId) => this.release(runId)));
   }
 
   /**
@@ -148,6 +232,26 @@ export class RunJournal {
     workerId: string,
     staleBefore: Date,
   ): Promise<ClaimedRun | undefined> {
+    const held = this.held.get(runId);
+    if (held) {
+      // Nobody else knows of a held run: this claim is the only one, stored with the run's row.
+      if (held.claim) return undefined;
+      held.claim = { workerId, at: new Date() };
+      const { start } = held;
+      return {
+        id: start.id,
+        tenantId: start.tenantId,
+        workflowId: start.workflowId,
+        versionId: start.versionId,
+        startedBy: start.startedBy ?? null,
+        retryOf: null,
+        input: start.input ?? null,
+        approvals: {},
+        pinnedOutputs: start.pinnedOutputs ?? {},
+        trigger: start.trigger ?? "manual",
+        isFirstStart: true,
+      };
+    }
     return (await this.enqueue({ tenantId, runId, claim: { workerId, staleBefore } })) as
       ClaimedRun | undefined;
   }
@@ -170,8 +274,9 @@ export class RunJournal {
     await this.enqueue({ tenantId: row.tenantId, runId: row.runId, step: row });
   }
 
-  /** Resolves when everything queued so far is written and published. */
+  /** Resolves when everything queued so far is written and published, held runs' writes too. */
   async settle(): Promise<void> {
+    await this.releaseAll();
     while (this.isScheduled || this.pending.length > 0) {
       await new Promise((resolve) => setImmediate(resolve));
       await this.flushing;
@@ -183,17 +288,31 @@ export class RunJournal {
     entry: Omit<Entry, "resolve" | "reject">,
   ): Promise<ClaimedRun | StartedRun | undefined> {
     return new Promise<ClaimedRun | StartedRun | undefined>((resolve, reject) => {
-      this.pending.push({ ...entry, resolve, reject });
-      if (this.isScheduled) return;
-      this.isScheduled = true;
-      // The batch is cut when the previous one is written, so whatever arrives meanwhile goes together.
-      setImmediate(() => {
-        this.flushing = this.flushing.then(() => {
-          this.isScheduled = false;
-          const batch = this.pending;
-          this.pending = [];
-          return this.flush(batch);
-        });
+      const held = this.held.get(entry.runId);
+      if (held && entry.end) {
+        // Its end lets the held run's writes go out, and is answered once they are stored.
+        held.entries.push({ ...entry, resolve, reject });
+        void this.release(entry.runId).catch(() => undefined);
+      } else if (held) {
+        // Answered now (its step rows too, so the run goes on).
+        held.entries.push({ ...entry, resolve: () => undefined, reject: () => undefined });
+        resolve(undefined);
+      } else this.schedule([{ ...entry, resolve, reject }]);
+    });
+  }
+
+  /** Queues entries for the next batch. */
+  private schedule(entries: Entry[]): void {
+    this.pending.push(...entries);
+    if (this.isScheduled) return;
+    this.isScheduled = true;
+    // The batch is cut when the previous one is written, so whatever arrives meanwhile goes together.
+    setImmediate(() => {
+      this.flushing = this.flushing.then(() => {
+        this.isScheduled = false;
+        const batch = this.pending;
+        this.pending = [];
+        return this.flush(batch);
       });
     });
   }
@@ -206,6 +325,7 @@ export class RunJournal {
       return;
     } catch (error) {
       if (batch.every((entry) => entry.runId === batch[0]!.runId)) {
+        await this.storeStartOnly(batch);
         for (const entry of batch) entry.reject(storageError(error));
         return;
       }
@@ -217,8 +337,24 @@ export class RunJournal {
       try {
         await this.publish(entries, await this.write(entries));
       } catch (error) {
+        await this.storeStartOnly(entries);
         for (const entry of entries) entry.reject(storageError(error));
       }
+    }
+  }
+
+  /**
+   * A held run whose writes were refused together: its start alone is stored if it can be, so the
+   * run exists and its executor, told that its end was refused, can still record how it failed.
+   */
+  private async storeStartOnly(entries: Entry[]): Promise<void> {
+    const start = entries.find((entry) => entry.held);
+    if (!start || entries.length === 1) return;
+    const alone = { ...start };
+    try {
+      await this.publish([alone], await this.write([alone]));
+    } catch {
+      // Not even the start: the run was never stored, and its starter gets no end.
     }
   }
 
@@ -238,6 +374,13 @@ export class RunJournal {
       );
     }
     const started = batch.filter((entry) => entry.run);
+    // A held run that ended before it was written: its end goes into its first row.
+    const endsInRow = new Map<string, Entry>();
+    for (const entry of started)
+      if (entry.held?.claim) {
+        const end = batch.find((other) => other.runId === entry.runId && other.end);
+        if (end) endsInRow.set(entry.runId, end);
+      }
     const pick = <T>(get: (entry: Entry) => T | undefined) =>
       batch.flatMap((entry) => (get(entry) === undefined ? [] : [get(entry)!]));
     const claims = batch.filter((entry) => entry.claim);
@@ -246,7 +389,11 @@ export class RunJournal {
     const [runRows, claimedRows, , eventIds] = await runInTransaction(this.db, [
       insertRuns(
         this.db,
-        pick((entry) => entry.run),
+        started.map((entry) =>
+          entry.held
+            ? heldRunRow(entry.run!, entry.held, endsInRow.get(entry.runId)?.end)
+            : entry.run!,
+        ),
       ),
       claimRuns(
         this.db,
@@ -271,7 +418,7 @@ export class RunJournal {
       upsertStepRuns(this.db, [...steps.values()]),
       endRuns(
         this.db,
-        pick((entry) => entry.end),
+        pick((entry) => (endsInRow.get(entry.runId) === entry ? undefined : entry.end)),
       ),
       upsertUsageRecords(
         this.db,
@@ -312,6 +459,39 @@ export class RunJournal {
       console.error("Publishing run events failed:", (failed as PromiseRejectedResult).reason);
     for (const entry of batch) entry.resolve(runs.get(entry));
   }
+}
+
+/**
+ * A held run's first row: made when its start was, claimed by this process (running since the
+ * claim, which counts as its heartbeat), and ended if its end came first, as the claim and end
+ * statements would have left it (the duration counts from the claim at least).
+ */
+function heldRunRow(run: RunInsert, held: NonNullable<Entry["held"]>, end?: RunEnd): RunInsert {
+  const row: RunInsert = { ...run, createdAt: held.createdAt };
+  if (!held.claim) return row;
+  const { at, workerId } = held.claim;
+  const claimed: RunInsert = {
+    ...row,
+    status: "running",
+    startedAt: at,
+    workerId,
+    heartbeatAt: at,
+  };
+  if (!end) return claimed;
+  const sinceClaim = end.finishedAt ? Math.round(end.finishedAt.getTime() - at.getTime()) : 0;
+  return {
+    ...claimed,
+    status: end.status,
+    output: end.output,
+    error: end.error,
+    finishedAt: end.finishedAt,
+    durationMs: Math.max(end.durationMs, sinceClaim),
+    inputTokens: end.inputTokens,
+    outputTokens: end.outputTokens,
+    costUsd: end.costUsd,
+    unpricedTokens: end.unpricedTokens,
+    workerId: null,
+  };
 }
 
 interface Written {

@@ -526,6 +526,142 @@ describe("runs", () => {
     });
   });
 
+  it("a followed run (its starter waits for its end) is stored just as a run stored step by step: row, steps, events, usage and audit", async () => {
+    const ctx = await tenantContext();
+    const runs = system();
+    await runs.startWorkers(2);
+    const workflow = await saveWorkflow(ctx, greeting);
+    const start = (followed: boolean) =>
+      startRun(ctx, runs.runDeps, {
+        workflowId: workflow.id,
+        draft: true,
+        input: { name: "Ada" },
+        followed,
+      });
+    const [followed, plain] = [await start(true), await start(false)];
+    expect(followed).toMatchObject({ status: "queued", isDraft: true, workflowId: workflow.id });
+    const a = await waitForStatus(ctx, followed.id, ["completed", "failed"]);
+    const b = await waitForStatus(ctx, plain.id, ["completed", "failed"]);
+    const row = (run: typeof a) => ({
+      status: run.status,
+      output: run.output,
+      error: run.error,
+      trigger: run.trigger,
+      startedBy: run.startedBy,
+      workerId: run.workerId,
+      inputTokens: run.inputTokens,
+      costUsd: run.costUsd,
+    });
+    expect(row(a)).toEqual(row(b));
+    expect(a.workerId).toBeNull();
+    // Its times are those of its start, its claim and its end, in that order.
+    expect(a.createdAt.getTime()).toBe(followed.createdAt.getTime());
+    expect(a.startedAt!.getTime()).toBeGreaterThanOrEqual(a.createdAt.getTime());
+    expect(a.finishedAt!.getTime()).toBeGreaterThanOrEqual(a.startedAt!.getTime());
+    expect(a.durationMs).toBeGreaterThanOrEqual(0);
+    expect(a.heartbeatAt).toBeInstanceOf(Date);
+
+    const steps = async (runId: string) =>
+      (await listStepRuns(ctx.db, runId)).map((step) => [step.stepId, step.status, step.output]);
+    expect(await steps(a.id)).toEqual(await steps(b.id));
+    const types = async (runId: string) =>
+      (await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId })).map((e) => e.type);
+    expect(await types(a.id)).toEqual(await types(b.id));
+    const usage = async (runId: string) => {
+      const [record] = await ctx.db
+        .select()
+        .from(usageRecords)
+        .where(eq(usageRecords.runId, runId));
+      return { status: record?.status, steps: record?.steps, mcpCalls: record?.mcpCalls };
+    };
+    expect(await usage(a.id)).toEqual(await usage(b.id));
+    const audit = await listAuditLogs(ctx.db, { tenantId: ctx.tenant.id, limit: 10 });
+    expect(
+      audit.items.filter((item) => item.action === "run.start").map((i) => i.targetId),
+    ).toEqual(expect.arrayContaining([a.id, b.id]));
+  });
+
+  it("a followed run is stored, running, before it calls a tool; a result that cannot be stored still fails it clearly (fake tools)", async () => {
+    const ctx = await tenantContext();
+    const seen: unknown[] = [];
+    const tools = createFakeTools({
+      crm: {
+        find_customer: async ({ email }) => {
+          const [run] = (await listRuns(ctx, { limit: 5 })).items.filter(
+            (item) => (item.input as { email?: string }).email === email,
+          );
+          const steps = run ? await listStepRuns(ctx.db, run.id) : [];
+          seen.push({
+            status: run?.status,
+            lookup: steps.find((step) => step.stepId === "lookup")?.status,
+          });
+          return email === "bad@example.test" ? "nul \u0000 here" : { name: "Ada" };
+        },
+      },
+    });
+    const runs = system({ tools, llm: createFakeLlm(() => "ok") });
+    await runs.startWorkers(2);
+    const workflow = await saveWorkflow(ctx, lookupThenSummarise);
+    const good = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "good@example.test" },
+      followed: true,
+    });
+    expect((await waitForStatus(ctx, good.id, ["completed", "failed"])).status).toBe("completed");
+    expect(seen).toEqual([{ status: "running", lookup: "running" }]);
+
+    const bad = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { email: "bad@example.test" },
+      followed: true,
+    });
+    const failed = await waitForStatus(ctx, bad.id, ["completed", "failed"]);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.message).toMatch(
+      /Could not store the result of "lookup": The database refused the write: .*Unicode/,
+    );
+  });
+
+  it("a followed run nobody has taken yet counts against the active runs limit, shows up queued soon after, and can be cancelled", async () => {
+    const ctx = await tenantContext();
+    const runs = system({ maxActive: 1 }); // no workers: the run is not taken
+    const workflow = await saveWorkflow(ctx, greeting);
+    const first = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "A" },
+      followed: true,
+    });
+    await expect(
+      startRun(ctx, runs.runDeps, {
+        workflowId: workflow.id,
+        draft: true,
+        input: { name: "B" },
+        followed: true,
+      }),
+    ).rejects.toMatchObject({
+      code: "QUOTA_EXCEEDED",
+      message: expect.stringContaining("limit is 1"),
+    });
+    await waitForStatus(ctx, first.id, ["queued"], 2_000);
+
+    const second = system().runDeps; // a second process's view: the run is in the database
+    await expect(cancelRun(ctx, second, first.id)).resolves.toMatchObject({ status: "cancelled" });
+    const held = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "C" },
+      followed: true,
+    });
+    // Cancelled at once, even before it was stored.
+    await expect(cancelRun(ctx, runs.runDeps, held.id)).resolves.toMatchObject({
+      status: "cancelled",
+    });
+    expect((await findRun(ctx.db, ctx.tenant.id, held.id))?.status).toBe("cancelled");
+  });
+
   it("another tenant's run is not found", async () => {
     const [mine, theirs] = [await tenantContext(), await tenantContext()];
     const runs = system();

@@ -69,7 +69,18 @@ export interface StartRunInput {
   triggerId?: string;
   /** A repeat of a start with the same key within 24 hours gets the first run back (README "Idempotent starts"). */
   idempotencyKey?: string;
+  /**
+   * The starter follows the run to its end (a waiting or streaming start, an MCP tool call): with
+   * workers in this process, the run's writes wait for its end and go out as one (see RunJournal).
+   */
+  followed?: boolean;
 }
+
+/**
+ * How long a followed run's writes may wait for its end before they go out all the same (the run
+ * then shows up while it runs). A run that calls a model or a tool lets them go before its call.
+ */
+export const FOLLOWED_RUN_HOLD_MS = 200;
 
 /** Printable ASCII, as Stripe's and the IETF draft's keys are (a UUID is typical). */
 export const idempotencyKeyInput = z
@@ -293,7 +304,13 @@ async function startNewRun(
       problems,
     });
 
-  await assertCanStartRun(ctx, deps.maxActiveRunsPerTenant, facts.tenant);
+  await assertCanStartRun(
+    ctx,
+    deps.maxActiveRunsPerTenant,
+    facts.tenant,
+    undefined,
+    deps.journal.heldCount(ctx.tenant.id),
+  );
 
   // A draft run runs a snapshot of the draft, stored as an unnumbered version.
   versionId ??= (
@@ -307,7 +324,9 @@ async function startNewRun(
     })
   ).id;
   // The run, its audit record and its run.queued event are stored in one transaction, together
-  // with whatever else the journal is writing at that moment (many starts cost one commit).
+  // with whatever else the journal is writing at that moment (many starts cost one commit). A
+  // followed run run by this process is held until it ends: one write for all of it.
+  const hold = input.followed && deps.queue.isLocal;
   const storing = deps.journal.startRun(
     {
       id,
@@ -327,6 +346,7 @@ async function startNewRun(
       targetId: id,
       metadata: { workflow: workflow.name, trigger: input.trigger ?? "manual" },
     }),
+    hold ? { holdMs: FOLLOWED_RUN_HOLD_MS } : {},
   );
   const job = { runId: id, tenantId: ctx.tenant.id, enqueuedAt: Date.now() };
   // A worker in this process claims the run in the same write as the start (its claim is written
@@ -343,6 +363,8 @@ async function startNewRun(
  * aborts the steps in flight and records run.cancelled).
  */
 export async function cancelRun(ctx: TenantContext, deps: RunDeps, runId: string) {
+  // A run still held in memory is stored first, so that it can be found and stopped.
+  await deps.journal.release(runId).catch(() => undefined);
   const run = await repo.findRun(ctx.db, ctx.tenant.id, runId);
   if (!run) throw notFound("run", runId);
   const now = new Date();

@@ -101,6 +101,8 @@ export async function assertCanStartRun(
   /** The tenant's standing if the caller has just read it (a run start reads it with the workflow). */
   known?: repo.TenantStanding & { activeRuns: number },
   now = new Date(),
+  /** Runs this process started that are not stored yet (held by the run journal): they count too. */
+  unstoredRuns = 0,
 ): Promise<void> {
   const standing = known ?? (await repo.findTenantStandingForStart(ctx.db, ctx.tenant.id));
   if (!standing) throw notFound("tenant", ctx.tenant.id);
@@ -114,6 +116,8 @@ export async function assertCanStartRun(
         monthStart: limits.maxTokensPerMonth === null ? undefined : utcMonthStart(now),
       })
     : { activeRuns: standing.activeRuns, runsToday: 0, tokensThisMonth: 0 };
+  usage.activeRuns += unstoredRuns;
+  usage.runsToday += unstoredRuns;
   // Every quota answer says when to come back (HTTP Retry-After), as the rate limits do.
   const exceeded = (limit: LimitKey, used: number, message: string, retryAt: Date) =>
     new AppError("QUOTA_EXCEEDED", message, {

@@ -118,6 +118,8 @@ export async function startHookRun(
     trigger: "webhook",
     triggerId: hook.id,
     idempotencyKey: request.idempotencyKey,
+    // Waiting and streaming hooks follow their run to its end.
+    followed: hook.config.response !== "async",
   });
   return { ctx, run };
 }

@@ -65,6 +65,7 @@ export const runRouter = router({
       runs.startRun(ctx, (await ctx.runSystem()).runDeps, {
         ...input,
         trigger: ctx.meta.apiToken ? "api" : "manual",
+        followed: ctx.followsRuns,
       }),
     ),
 
