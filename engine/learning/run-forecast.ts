@@ -9,10 +9,10 @@
  * median), and each is shrunk towards the one above it by a pseudo-count κ: version = (n·own +
  * κ·workflow) / (n + κ), and so on up. κ is how many of its own runs a level's parent is worth,
  * which is what differs between tenants (do versions behave like the versions before them? do
- * workflows behave like similar tasks?), so it is learned, not fixed: every finished run scores a
- * grid of κ per level by how well the forecast each gives would have predicted it (log loss for
- * success, absolute log error for durations and tokens, discounted so old runs fade) and the best
- * one is used. The
+ * workflows behave like similar tasks?), so it is learned, not fixed: finished runs score a grid
+ * of κ per level by how well the forecast each gives would have predicted them (log loss for
+ * success, absolute log error for durations and tokens, discounted so old runs fade), each level
+ * on the runs where its pull decides the forecast (scoreStrengths), and the best one is used. The
  * interval is the log-scale spread (the version's own, pooled with its parents') times a scale
  * learned the same way, per situation (new workflow, new version, few runs, many), nudged after
  * every run so that 80 % of durations fall inside it (conformal calibration).
@@ -21,6 +21,12 @@
  * tasks by structure as well as by task class: a weighted median over the recently active
  * workflows, each weighed by exp(class·[same class] + structure·likeness); the strengths (or the
  * class alone) are learned the same way, from each workflow's first runs scored as if it were new.
+ *
+ * A new workflow's duration is predicted from how the other workflows began (the median of each
+ * one's first FIRST_RUNS runs), not from what they have become: versions and drift move a busy
+ * workflow far from where it started, and a workflow's first run is like other first runs. With
+ * no similar task at all it is a typical workflow's (each recently active workflow counting once),
+ * not a typical run's, which the busiest workflows would decide.
  */
 import {
   createWindow,
@@ -97,9 +103,11 @@ export type ForecastTuning = {
   /**
    * The point forecast per situation: the running median of its percentage error (`typical`),
    * and for each of POINT_OFFSETS the discounted count of runs it would have missed by more than
-   * that; the offset with the fewest is used.
+   * that, and the discounted count of runs on which it and the median (offset 0) disagree
+   * (`discord`: one missed, the other not); the offset with the fewest misses is used when it
+   * beats the median by a one-sided sign test on those runs (POINT_EVIDENCE), else the median.
    */
-  point: { typical: number[]; misses: number[][]; runs: number[] };
+  point: { typical: number[]; misses: number[][]; runs: number[]; discord: number[][] };
   /**
    * Discounted absolute log error of each way of finding similar tasks (LIKENESS), scored on
    * every run of a workflow with a known structure as if its workflow were new (its own runs left
@@ -121,6 +129,11 @@ export const LIKENESS: readonly ([number, number] | null)[] = [
 ];
 
 const HALF_LIFE = 20;
+/**
+ * A workflow's first runs: how it began, what a new workflow is predicted from; also the runs
+ * on which a level's pull is scored where it decides the forecast (see scoreStrengths).
+ */
+export const FIRST_RUNS = 5;
 /** Runs kept per version and workflow and over all; workflows kept per task class. */
 export const KEEP = { level: 40, all: 60, workflowsPerClass: 40, workflows: 60 } as const;
 /** How much older losses fade per learned run. */
@@ -131,7 +144,13 @@ const COVERAGE = 0.8;
 const SCALE_STEP = 0.04;
 
 type Runs = { window: RecentWindow; total: number; cache: Map<string, WeightedSummary> };
-type Similar = { workflows: string[]; total: number; cache: WeightedSummary | null };
+type Similar = {
+  workflows: string[];
+  total: number;
+  cache: WeightedSummary | null;
+  /** The same, with each workflow's duration as it began (for a new workflow). */
+  cacheFirst: WeightedSummary | null;
+};
 
 /**
  * Recent runs by version, workflow and over all, the recently active workflows of each task class,
@@ -139,13 +158,20 @@ type Similar = { workflows: string[]; total: number; cache: WeightedSummary | nu
  */
 export type RunIndex = {
   version: Map<string, Runs>;
-  workflow: Map<string, Runs & { taskClass: string; shape: readonly string[] }>;
+  workflow: Map<string, WorkflowRuns>;
   similar: Map<string, Similar>;
   /** The recently active workflows over all classes, most recent last. */
   workflows: string[];
   all: Runs;
   price: Map<string, { tokens: number; cost: number }>;
 };
+
+/**
+ * A workflow's recent runs, with its task class, structure and the log durations of its first
+ * runs (FIRST_RUNS): the first the index saw, or its true first ones where the caller knows them
+ * (setFirstRuns; the app's index holds only recent runs).
+ */
+type WorkflowRuns = Runs & { taskClass: string; shape: readonly string[]; first: number[] };
 
 const createRuns = (): Runs => ({ window: createWindow(), total: 0, cache: new Map() });
 
@@ -170,6 +196,7 @@ export function createTuning(): ForecastTuning {
       typical: SITUATIONS.map(() => 0.3),
       misses: SITUATIONS.map(() => POINT_OFFSETS.map(() => 0)),
       runs: SITUATIONS.map(() => 0),
+      discord: SITUATIONS.map(() => POINT_OFFSETS.map(() => 0)),
     },
     likeness: LIKENESS.map(() => 0),
     runs: 0,
@@ -201,18 +228,23 @@ export function addRun(index: RunIndex, run: PastRun): void {
   if (!workflow)
     index.workflow.set(
       run.workflowId,
-      (workflow = { ...createRuns(), taskClass: run.taskClass, shape: [] }),
+      (workflow = { ...createRuns(), taskClass: run.taskClass, shape: [], first: [] }),
     );
   if (run.shape) workflow.shape = run.shape;
+  if (workflow.first.length < FIRST_RUNS) workflow.first.push(entry.logDuration);
   push(workflow, entry, KEEP.level);
   moveToEnd(index.workflows, run.workflowId, KEEP.workflows);
   push(index.all, entry, KEEP.all);
   let similar = index.similar.get(run.taskClass);
   if (!similar)
-    index.similar.set(run.taskClass, (similar = { workflows: [], total: 0, cache: null }));
+    index.similar.set(
+      run.taskClass,
+      (similar = { workflows: [], total: 0, cache: null, cacheFirst: null }),
+    );
   moveToEnd(similar.workflows, run.workflowId, KEEP.workflowsPerClass);
   similar.total += 1;
   similar.cache = null;
+  similar.cacheFirst = null;
   if (run.tokens > 0 && run.costUsd > 0) {
     const price = index.price.get(run.model) ?? { tokens: 0, cost: 0 };
     // Decayed sums: a price change shows within a few dozen runs.
@@ -242,6 +274,22 @@ export function setRunTotal(
   if (target) target.total = Math.max(target.total, total);
 }
 
+/**
+ * Sets a workflow's first runs (their durations, oldest first; at most FIRST_RUNS are kept), when
+ * the index holds only its recent ones: how it began, which new workflows are predicted from.
+ * @example setFirstRuns(index, "w", [900, 1200, 1100])
+ */
+export function setFirstRuns(index: RunIndex, workflowId: string, durationsMs: number[]): void {
+  const workflow = index.workflow.get(workflowId);
+  if (!workflow || durationsMs.length === 0) return;
+  workflow.first = durationsMs.slice(0, FIRST_RUNS).map((ms) => Math.log(Math.max(1, ms)));
+  const similar = index.similar.get(workflow.taskClass);
+  if (similar) similar.cacheFirst = null;
+}
+
+/** How a workflow began: the median log duration of its first runs. */
+const firstOf = (workflow: WorkflowRuns) => medianOf(workflow.first);
+
 const logDuration = (r: PastRun) => Math.log(Math.max(1, r.durationMs));
 const logTokens = (r: PastRun) => Math.log1p(Math.max(0, r.tokens));
 
@@ -258,13 +306,16 @@ function summarize(runs: Runs | undefined, excludeVersion = ""): WeightedSummary
 /**
  * Similar tasks as a typical workflow of the class: the median of its recently active workflows'
  * medians (each workflow counts once, so one busy workflow does not stand for the class), their
- * typical spread, and their success rates with workflows of very few runs counting less.
+ * typical spread, and their success rates with workflows of very few runs counting less. For a
+ * new workflow (`asFirst`), each workflow's duration is how it began (its first runs' median).
  */
-function summarizeSimilar(index: RunIndex, taskClass: string): WeightedSummary {
+function summarizeSimilar(index: RunIndex, taskClass: string, asFirst: boolean): WeightedSummary {
   const similar = index.similar.get(taskClass);
   if (!similar || similar.workflows.length === 0) return EMPTY_SUMMARY;
-  if (similar.cache) return similar.cache;
-  const each = similar.workflows.map((id) => summarize(index.workflow.get(id)));
+  const cached = asFirst ? similar.cacheFirst : similar.cache;
+  if (cached) return cached;
+  const workflows = similar.workflows.map((id) => index.workflow.get(id)!);
+  const each = workflows.map((w) => summarize(w));
   let successWeight = 0;
   let success = 0;
   for (const s of each) {
@@ -272,15 +323,32 @@ function summarizeSimilar(index: RunIndex, taskClass: string): WeightedSummary {
     successWeight += w;
     success += w * s.success;
   }
-  similar.cache = {
+  const summary: WeightedSummary = {
     weight: each.length,
     count: similar.total,
     success: successWeight ? success / successWeight : 0,
-    logDuration: medianOf(each.map((s) => s.logDuration)),
+    logDuration: medianOf(asFirst ? workflows.map(firstOf) : each.map((s) => s.logDuration)),
     spread: medianOf(each.map((s) => s.spread)),
     logTokens: medianOf(each.map((s) => s.logTokens)),
   };
-  return similar.cache;
+  if (asFirst) similar.cacheFirst = summary;
+  else similar.cache = summary;
+  return summary;
+}
+
+/**
+ * All runs as a new workflow sees them: their summary, with the duration of a typical workflow
+ * as it began (the median of the recently active workflows' first runs, each workflow once), so
+ * the busiest workflows do not decide what a workflow of an unknown kind takes.
+ */
+function summarizeAllAsFirst(index: RunIndex): WeightedSummary {
+  const all = summarize(index.all);
+  const firsts: number[] = [];
+  for (const id of index.workflows) {
+    const workflow = index.workflow.get(id);
+    if (workflow?.first.length) firsts.push(firstOf(workflow));
+  }
+  return firsts.length ? { ...all, logDuration: medianOf(firsts) } : all;
 }
 
 /**
@@ -295,7 +363,7 @@ function summarizeAlike(
   [classStrength, shapeStrength]: [number, number],
 ): WeightedSummary {
   const shape = target.shape ?? [];
-  const items: { s: WeightedSummary; w: number }[] = [];
+  const items: { s: WeightedSummary; w: number; first: number }[] = [];
   let total = 0;
   let squares = 0;
   let count = 0;
@@ -311,7 +379,7 @@ function summarizeAlike(
       (workflow.taskClass === target.taskClass ? classStrength : 0) +
         shapeStrength * shapeLikeness(shape, workflow.shape),
     );
-    items.push({ s, w });
+    items.push({ s, w, first: firstOf(workflow) });
     total += w;
     squares += w * w;
     count += s.count;
@@ -320,8 +388,8 @@ function summarizeAlike(
     successWeight += ws;
   }
   if (items.length === 0) return EMPTY_SUMMARY;
-  const median = (value: (s: WeightedSummary) => number) => {
-    const sorted = items.map((i) => ({ v: value(i.s), w: i.w })).sort((a, b) => a.v - b.v);
+  const median = (value: (i: (typeof items)[number]) => number) => {
+    const sorted = items.map((i) => ({ v: value(i), w: i.w })).sort((a, b) => a.v - b.v);
     let seen = 0;
     for (const item of sorted) if ((seen += item.w) >= total / 2) return item.v;
     return sorted[sorted.length - 1]!.v;
@@ -331,9 +399,10 @@ function summarizeAlike(
     weight: (total * total) / squares,
     count,
     success: successWeight ? success / successWeight : 0,
-    logDuration: median((s) => s.logDuration),
-    spread: median((s) => s.spread),
-    logTokens: median((s) => s.logTokens),
+    // How each began: the target is a new workflow (levelsOf).
+    logDuration: median((i) => i.first),
+    spread: median((i) => i.s.spread),
+    logTokens: median((i) => i.s.logTokens),
   };
 }
 
@@ -352,17 +421,17 @@ function likenessOf(tuning: ForecastTuning): [number, number] | null {
 type LevelSummaries = Record<Level | "all", WeightedSummary>;
 
 function levelsOf(index: RunIndex, target: RunFacts, tuning: ForecastTuning): LevelSummaries {
+  const isNew = !index.workflow.has(target.workflowId);
   // A new workflow's only: what the learned way was scored on (each run as if its workflow were new).
-  const likeness =
-    target.shape?.length && !index.workflow.has(target.workflowId) ? likenessOf(tuning) : null;
+  const likeness = target.shape?.length && isNew ? likenessOf(tuning) : null;
   return {
     version: summarize(index.version.get(target.versionId)),
     // The workflow's earlier versions only: the version's own runs are the level below.
     workflow: summarize(index.workflow.get(target.workflowId), target.versionId),
     similar: likeness
       ? summarizeAlike(index, target, likeness)
-      : summarizeSimilar(index, target.taskClass),
-    all: summarize(index.all),
+      : summarizeSimilar(index, target.taskClass, isNew),
+    all: isNew ? summarizeAllAsFirst(index) : summarize(index.all),
   };
 }
 
@@ -438,12 +507,29 @@ function spreadOf(levels: LevelSummaries): number {
  */
 export const POINT_OFFSETS = [-0.6, -0.45, -0.3, -0.2, -0.1, -0.05, 0, 0.05, 0.1] as const;
 
-/** The offset with the fewest discounted misses in this situation (the median on ties). */
+/**
+ * z of the one-sided sign test an offset must pass against the median (5 %): a situation with few
+ * runs (a tenant's new workflows, a few dozen) would otherwise pick whichever offset its last
+ * handful of runs happened to favour.
+ */
+const POINT_EVIDENCE = 1.645;
+
+/**
+ * The offset with the fewest discounted misses in this situation, if it beats the median's by
+ * more than chance (POINT_EVIDENCE × √ of the runs on which they disagree); else the median.
+ */
 function pointOffset(tuning: ForecastTuning, situation: number): number {
   const misses = tuning.point.misses[situation];
-  if (!misses) return 0;
-  let best = POINT_OFFSETS.indexOf(0);
-  for (let i = 0; i < POINT_OFFSETS.length; i++) if (misses[i]! < misses[best]! - 1e-9) best = i;
+  const discord = tuning.point.discord[situation];
+  if (!misses || !discord) return 0;
+  const median = POINT_OFFSETS.indexOf(0);
+  let best = median;
+  for (let i = 0; i < POINT_OFFSETS.length; i++)
+    if (
+      misses[i]! < misses[best]! - 1e-9 &&
+      misses[median]! - misses[i]! > POINT_EVIDENCE * Math.sqrt(discord[i]!)
+    )
+      best = i;
   return POINT_OFFSETS[best]!;
 }
 
@@ -616,10 +702,9 @@ function scoreLikeness(
     if (id === run.workflowId) continue;
     const workflow = index.workflow.get(id);
     if (!workflow) continue;
-    const s = summarize(workflow);
-    if (s.count === 0) continue;
+    if (summarize(workflow).count === 0) continue;
     others.push({
-      v: s.logDuration,
+      v: firstOf(workflow),
       sameClass: workflow.taskClass === run.taskClass,
       like: shapeLikeness(run.shape!, workflow.shape),
     });
@@ -649,12 +734,17 @@ function learnPoint(
   logMedian: number,
   durationMs: number,
 ): ForecastTuning["point"] {
-  const { typical, misses, runs } = tuning.point;
+  const { typical, misses, runs, discord } = tuning.point;
   const t = typical[situation] ?? 0.3;
   const actual = Math.max(1, durationMs);
   const errorOf = (offset: number) => Math.abs(Math.exp(logMedian + offset) - actual) / actual;
+  const missed = POINT_OFFSETS.map((offset) => (errorOf(offset) > t ? 1 : 0));
+  const medianMissed = missed[POINT_OFFSETS.indexOf(0)];
   const scored = (misses[situation] ?? POINT_OFFSETS.map(() => 0)).map(
-    (m, i) => m * LOSS_DECAY + (errorOf(POINT_OFFSETS[i]!) > t ? 1 : 0),
+    (m, i) => m * LOSS_DECAY + missed[i]!,
+  );
+  const disagreed = (discord[situation] ?? POINT_OFFSETS.map(() => 0)).map(
+    (d, i) => d * LOSS_DECAY + (missed[i] === medianMissed ? 0 : 1),
   );
   const seen = runs[situation] ?? 0;
   return {
@@ -663,11 +753,17 @@ function learnPoint(
     ),
     misses: misses.map((m, i) => (i === situation ? scored : m)),
     runs: runs.map((n, i) => (i === situation ? n + 1 : n)),
+    discord: discord.map((d, i) => (i === situation ? disagreed : d)),
   };
 }
 
 /**
  * Adds each strength's loss at each level that has runs, the other levels' strengths as they are.
+ * A parent's pull decides the forecast only while the levels below it have few runs, so similar
+ * tasks are scored on a workflow's first FIRST_RUNS runs and the workflow's earlier versions on a
+ * version's first ones: scored on every run, the losses of those rare runs would fade (LOSS_DECAY
+ * per scored run) under the many where every strength gives the same forecast, and a handful of
+ * recent new workflows would decide. The version's own pull is scored on every run.
  * Allocates one array per level scored: it runs for every finished run.
  */
 function scoreStrengths(
@@ -682,8 +778,13 @@ function scoreStrengths(
   const scored = { ...losses };
   const value = FIGURES[figure];
   const top = topOf(levels, figure);
+  const below: Record<Level, number> = {
+    version: 0,
+    workflow: levels.version.count,
+    similar: levels.version.count + levels.workflow.count,
+  };
   for (const level of LEVELS) {
-    if (levels[level].count === 0) continue;
+    if (levels[level].count === 0 || below[level] >= FIRST_RUNS) continue;
     const before = losses[level];
     const after = new Array<number>(STRENGTHS.length);
     for (let i = 0; i < STRENGTHS.length; i++) {

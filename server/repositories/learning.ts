@@ -378,6 +378,46 @@ export async function findActiveWorkflowOutcomes(
     .innerJoin(workflowVersions, eq(workflowVersions.id, latest.versionId));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The durations of these workflows' first outcomes (oldest first, up to `perWorkflow` each): how
+ * each began, which a new workflow is predicted from (engine run-forecast.ts setFirstRuns). One
+ * short read per workflow, on the workflow's index read backwards.
+ */
+export async function findFirstOutcomeDurations(
+  db: Db,
+  tenantId: string,
+  workflowIds: readonly string[],
+  perWorkflow: number,
+): Promise<Map<string, number[]>> {
+  const ids = [...new Set(workflowIds)].filter((id) => UUID.test(id));
+  const first = new Map<string, number[]>();
+  if (ids.length === 0 || !UUID.test(tenantId)) return first;
+  const values = sql.join(
+    ids.map((id) => sql`(${id}::uuid)`),
+    sql`, `,
+  );
+  const result = (await db.execute(sql`
+    with w(workflow_id) as (values ${values})
+    select w.workflow_id, f.latency_ms from w cross join lateral (
+      select ${runOutcomes.latencyMs} as latency_ms, ${runOutcomes.createdAt} as created_at,
+        ${runOutcomes.runId} as run_id
+      from ${runOutcomes}
+      where ${runOutcomes.tenantId} = ${tenantId} and ${runOutcomes.workflowId} = w.workflow_id
+      order by ${runOutcomes.createdAt} asc nulls first
+      limit ${perWorkflow}) f
+    order by w.workflow_id, f.created_at, f.run_id`)) as unknown as {
+    rows: { workflow_id: string; latency_ms: number }[];
+  };
+  for (const row of result.rows) {
+    const durations = first.get(row.workflow_id) ?? [];
+    durations.push(Number(row.latency_ms));
+    first.set(row.workflow_id, durations);
+  }
+  return first;
+}
+
 /** The document a run of this version (or, for none, of the workflow's draft) would run. */
 export async function findRunDocument(
   db: Db,

@@ -250,6 +250,14 @@ describe("the runs behind a forecast", () => {
     });
     expect(capped.runsAtLeast).toEqual({ version: true, workflow: true, similar: true });
 
+    // A new version's count, among the workflow's latest 10,000 only: its recent runs, not "3+".
+    const next = await publishVersion(ctx, { workflowId: workflow.id });
+    await outcomes(3, { workflowId: workflow.id, versionId: next.id });
+    const newer = (await predictRun(ctx, { workflowId: workflow.id })).prediction;
+    expect(newer.runs).toMatchObject({ version: 3, workflow: OUTCOME_COUNT_CAP });
+    expect(newer.runsAtLeast).toEqual({ workflow: true, similar: true });
+    expect(newer.runsRecent).toEqual({ version: true });
+
     // A new workflow of the class: its similar tasks counted up to the cap, its own none.
     const other = await publish(ctx, "Answer a customer's email", answers());
     const { prediction: fresh, ...profile } = await predictRun(ctx, {
@@ -258,6 +266,32 @@ describe("the runs behind a forecast", () => {
     expect(profile.taskClass).toBe(taskClass);
     expect(fresh.basis).toBe("similar");
     expect(fresh.runsAtLeast).toEqual({ similar: true });
+  });
+});
+
+describe("a new workflow's forecast", () => {
+  it("comes from how its class's workflows began, read apart when the index holds only their recent runs", async () => {
+    const ctx = await makeTenantContext(database.db, "admin");
+    const { workflow, version } = await publish(ctx, "Answer a customer email", answers());
+    const { taskClass, strategyId } = await predictRun(ctx, { workflowId: workflow.id });
+    const outcomes = (n: number, latencyMs: number, hoursAgo: number) =>
+      database.db.execute(sql`
+        insert into run_outcomes (run_id, tenant_id, workflow_id, version_id, task_class, pattern,
+          strategy_id, success, latency_ms, tokens, cost_usd, created_at)
+        select gen_random_uuid(), ${ctx.tenant.id}, ${workflow.id}, ${version.id},
+          ${taskClass}, 'sequential', ${strategyId}, true, ${latencyMs}, 0, 0,
+          now() - (${hoursAgo} || ' hours')::interval - (i || ' seconds')::interval
+        from generate_series(1, ${n}) i`);
+    // It began at about 2 s; edited since, its latest 450 (beyond the class's read of 400) take 20 s.
+    await outcomes(5, 2_000, 48);
+    await outcomes(450, 20_000, 1);
+
+    const other = await publish(ctx, "Answer a customer's email", answers());
+    const { prediction, ...profile } = await predictRun(ctx, { workflowId: other.workflow.id });
+    expect(profile.taskClass).toBe(taskClass);
+    expect(prediction.basis).toBe("similar");
+    expect(prediction.durationMs!.median).toBeGreaterThan(1_500);
+    expect(prediction.durationMs!.median).toBeLessThan(2_700);
   });
 });
 

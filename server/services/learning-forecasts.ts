@@ -3,10 +3,12 @@ import {
   addRun,
   createRunIndex,
   createTuning,
+  FIRST_RUNS,
   forecastRun,
   learnFromRun,
   LIKENESS_RUNS,
   POINT_OFFSETS,
+  setFirstRuns,
   setRunTotal,
   STRENGTHS,
   type ForecastTuning,
@@ -34,6 +36,8 @@ import type { TenantContext } from "./context";
  * Each outcome keeps the structure of the version that ran (workflow-shape.ts), so a workflow's
  * first runs are predicted, as in bench:predict, from the workflows built like it as well as those
  * of its task class: for those, the index also holds the recently active workflows of any class.
+ * A new workflow is predicted from how the others began (their first runs, engine setFirstRuns),
+ * which the recent reads do not hold: for those, each indexed workflow's first 5 are read too.
  */
 
 const KEEP = { perWorkflow: 40, perClass: 400, overall: 60 };
@@ -92,13 +96,16 @@ export function readTuning(stored: unknown): ForecastTuning {
     !fits(tuning.loss?.tokens)
   )
     return createTuning();
-  // Tuning stored before the point forecast was learned: keep the rest, learn that afresh.
+  // Tuning stored before the point forecast was learned, or before its offsets were tested
+  // against the median (`discord`): keep the rest, learn that afresh.
   const point = tuning.point as ForecastTuning["point"] | undefined;
+  const offsetsFit = (grid: unknown) =>
+    Array.isArray(grid) && grid.every((m) => Array.isArray(m) && m.length === POINT_OFFSETS.length);
   const pointFits =
     Array.isArray(point?.typical) &&
     Array.isArray(point?.runs) &&
-    Array.isArray(point?.misses) &&
-    point.misses.every((m) => Array.isArray(m) && m.length === POINT_OFFSETS.length);
+    offsetsFit(point?.misses) &&
+    offsetsFit(point?.discord);
   return pointFits ? tuning : { ...tuning, point: createTuning().point };
 }
 
@@ -150,6 +157,20 @@ function mergeOutcomes(rows: Map<string, ForecastHistoryRow>, more: ForecastHist
 const readActiveOutcomes = (db: Db, tenantId: string) =>
   repo.findActiveWorkflowOutcomes(db, tenantId, ACTIVE);
 
+/**
+ * Tells the index how each of its workflows began (its first outcomes' durations), which a new
+ * workflow's forecast reads: the index holds only recent outcomes. One read.
+ */
+async function addFirstRuns(db: Db, tenantId: string, index: RunIndex): Promise<void> {
+  const first = await repo.findFirstOutcomeDurations(
+    db,
+    tenantId,
+    [...index.workflow.keys()],
+    FIRST_RUNS,
+  );
+  for (const [workflowId, durations] of first) setFirstRuns(index, workflowId, durations);
+}
+
 /** An index of these outcomes, added oldest first. */
 function indexOutcomes(rows: Map<string, ForecastHistoryRow>): RunIndex {
   const index = createRunIndex();
@@ -164,9 +185,11 @@ function indexOutcomes(rows: Map<string, ForecastHistoryRow>): RunIndex {
  * The recent runs that predict runs of these workflows and task classes, indexed oldest first:
  * each workflow's last 40 outcomes, each class's last 400 and the tenant's last 60; and when one
  * of `alike` has fewer than `alike.runsBelow` outcomes (its runs are predicted, or scored, as a
- * new workflow's), the recently active workflows' latest 20 too. With the index, the workflows
- * and classes whose read came back full: for those the index holds only recent runs, for the
- * others all of them.
+ * new workflow's), the recently active workflows' latest 20 too; and when one of
+ * `workflowIds` has fewer than FIRST_RUNS outcomes (its runs are predicted as a new workflow's, or
+ * its similar tasks' pull is scored on them), how each indexed workflow began (addFirstRuns). With
+ * the index, the workflows and classes whose read came back full: for those the index holds only
+ * recent runs, for the others all of them.
  */
 export async function loadRunIndex(
   db: Db,
@@ -178,13 +201,14 @@ export async function loadRunIndex(
   },
 ): Promise<{ index: RunIndex; full: ReadFull }> {
   const { rows, full } = await readOutcomes(db, tenantId, of);
-  if (of.alike?.workflowIds.length) {
-    const runs = new Map<string, number>();
-    for (const row of rows.values()) runs.set(row.workflowId, (runs.get(row.workflowId) ?? 0) + 1);
-    if (of.alike.workflowIds.some((id) => (runs.get(id) ?? 0) < of.alike!.runsBelow))
-      mergeOutcomes(rows, await readActiveOutcomes(db, tenantId));
-  }
-  return { index: indexOutcomes(rows), full };
+  const runs = new Map<string, number>();
+  for (const row of rows.values()) runs.set(row.workflowId, (runs.get(row.workflowId) ?? 0) + 1);
+  if (of.alike?.workflowIds.some((id) => (runs.get(id) ?? 0) < of.alike!.runsBelow))
+    mergeOutcomes(rows, await readActiveOutcomes(db, tenantId));
+  const index = indexOutcomes(rows);
+  if (of.workflowIds.some((id) => (runs.get(id) ?? 0) < FIRST_RUNS))
+    await addFirstRuns(db, tenantId, index);
+  return { index, full };
 }
 
 /** The structure of the document a run would run; empty when there is none that loads. */
@@ -219,7 +243,7 @@ export async function forecastWorkflowRun(
     strategyId: string;
     shape?: readonly string[];
   },
-): Promise<RunForecast> {
+): Promise<RunForecast & Partial<Pick<StoredForecast, "runsRecent">>> {
   const draft = run.versionId === null;
   const [{ rows }, counts, state] = await Promise.all([
     readOutcomes(db, tenantId, { workflowIds: [run.workflowId], taskClasses: [run.taskClass] }),
@@ -241,29 +265,46 @@ export async function forecastWorkflowRun(
     mergeOutcomes(rows, active);
   }
   const index = indexOutcomes(rows);
+  if (counts.workflow === 0) await addFirstRuns(db, tenantId, index);
   const facts = factsOf({ ...run, versionId: run.versionId ?? "", draft, shape });
   setRunTotal(index, "version", facts.versionId, draft ? counts.draft : counts.version);
   setRunTotal(index, "workflow", facts.workflowId, counts.workflow);
   setRunTotal(index, "similar", facts.taskClass, counts.similar);
   setRunTotal(index, "all", "", state?.outcomes ?? 0);
   const forecast = forecastRun(index, readTuning(state?.forecastTuning), facts);
-  const atLeast = cappedCounts(counts);
-  return Object.keys(atLeast).length ? { ...forecast, runsAtLeast: atLeast } : forecast;
+  const { atLeast, recent } = cappedCounts({
+    ...counts,
+    version: draft ? counts.draft : counts.version,
+  });
+  return {
+    ...forecast,
+    ...(Object.keys(atLeast).length ? { runsAtLeast: atLeast } : {}),
+    ...(Object.keys(recent).length ? { runsRecent: recent } : {}),
+  };
 }
 
+type CountFlags = NonNullable<RunForecast["runsAtLeast"]>;
+
 /**
- * Which counts of countOutcomes are lower bounds. A workflow's and a class's when they reached
- * OUTCOME_COUNT_CAP; a version's (and the draft's) whenever the workflow's did, since it is
- * counted among the workflow's latest outcomes only. The tenant's total is counted in full.
+ * Which counts of countOutcomes are not exact. A workflow's and a class's are lower bounds when
+ * they reached OUTCOME_COUNT_CAP ("10,000+ runs"). A version's (and the draft's) is counted among
+ * the workflow's latest outcomes only, so when the workflow's reached the cap it is a count of
+ * recent runs ("3,000 recent runs": older runs of the version may lie beyond), a lower bound only
+ * when it reached the cap itself. The tenant's total is counted in full.
  */
-export function cappedCounts(counts: {
-  workflow: number;
-  similar: number;
-}): NonNullable<RunForecast["runsAtLeast"]> {
-  const atLeast: NonNullable<RunForecast["runsAtLeast"]> = {};
-  if (counts.workflow >= repo.OUTCOME_COUNT_CAP) atLeast.version = atLeast.workflow = true;
+export function cappedCounts(counts: { version: number; workflow: number; similar: number }): {
+  atLeast: CountFlags;
+  recent: CountFlags;
+} {
+  const atLeast: CountFlags = {};
+  const recent: CountFlags = {};
+  if (counts.workflow >= repo.OUTCOME_COUNT_CAP) {
+    atLeast.workflow = true;
+    if (counts.version >= repo.OUTCOME_COUNT_CAP) atLeast.version = true;
+    else recent.version = true;
+  }
   if (counts.similar >= repo.OUTCOME_COUNT_CAP) atLeast.similar = true;
-  return atLeast;
+  return { atLeast, recent };
 }
 
 /**
