@@ -86,6 +86,12 @@ describe("describeForecast", () => {
     expect(describeForecastBasis(forecast({ runs, runsAtLeast: { version: true } }))).toBe(
       "based on 10,000+ runs of this version",
     );
+    // A version counted among its workflow's latest 10,000 only (the server's cappedCounts).
+    expect(
+      describeForecastBasis(
+        forecast({ runs: { ...runs, version: 3_000 }, runsRecent: { version: true } }),
+      ),
+    ).toBe("based on 3,000 recent runs of this version");
     expect(describeForecastBasis(forecast({ runs }))).toBe("based on 10,000 runs of this version");
     expect(
       describeForecastBasis(
@@ -128,6 +134,11 @@ describe("describeStoredForecastBasis (the run page's)", () => {
     );
     expect(describeStoredForecastBasis(forecast({ runs, basis: "all" }))).toBe(
       "based on 2,345 recent runs of other kinds of task",
+    );
+  });
+  it("says a draft run's own runs are the draft's", () => {
+    expect(describeStoredForecastBasis(forecast({ runs, runsRecent: {} }), { draft: true })).toBe(
+      "based on 40 runs of this draft",
     );
   });
   it("leaves the run dialog's wording alone", () => {

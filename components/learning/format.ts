@@ -171,17 +171,26 @@ export function describeForecastBasis(
  * Where a forecast kept with a run's outcome came from, as the run page says it: its counts are
  * of the runs the outcome recorder read, so one that may leave older runs out says "recent"
  * ("based on 40 recent runs of this version"). Those stored before the recorder said which
- * counts were exact (no `runsRecent`) say it of every count.
+ * counts were exact (no `runsRecent`) say it of every count. A draft run's says "of this draft".
  * @example describeStoredForecastBasis({ basis: "version", runs: { version: 40, ... } }) // → "based on 40 recent runs of this version"
  */
 export function describeStoredForecastBasis(
   forecast: Pick<ForecastLike, "basis" | "runs" | "runsRecent">,
+  options: { draft?: boolean } = {},
 ): string | null {
-  return describeForecastBasis({
-    basis: forecast.basis,
-    runs: forecast.runs,
-    runsRecent: forecast.runsRecent ?? { version: true, workflow: true, similar: true, all: true },
-  });
+  return describeForecastBasis(
+    {
+      basis: forecast.basis,
+      runs: forecast.runs,
+      runsRecent: forecast.runsRecent ?? {
+        version: true,
+        workflow: true,
+        similar: true,
+        all: true,
+      },
+    },
+    options,
+  );
 }
 
 /**

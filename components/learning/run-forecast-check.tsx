@@ -23,9 +23,12 @@ const OUTCOME_STORED_MS = 5_000;
 export function RunForecastCheck({
   runId,
   finishedAt,
+  draft = false,
 }: {
   runId: string;
   finishedAt: number | null;
+  /** A run of the workflow's draft: its forecast's own runs are the draft's, not a version's. */
+  draft?: boolean;
 }) {
   const trpc = useTRPC();
   const { can } = useMe();
@@ -45,7 +48,7 @@ export function RunForecastCheck({
   const success = outcome.data.success;
   const check = compareWithForecast(forecast, { durationMs: took, success });
   const parts = describeForecast(forecast) ?? [];
-  const basis = describeStoredForecastBasis(forecast);
+  const basis = describeStoredForecastBasis(forecast, { draft });
   const ratio = check.durationRatio;
   const howLong =
     ratio === null

@@ -111,6 +111,7 @@ export function RunPage({ runId }: { runId: string }) {
           <RunForecastCheck
             runId={run.id}
             finishedAt={state?.finishedAt ?? run.finishedAt?.getTime() ?? null}
+            draft={run.isDraft}
           />
         </>
       ) : null}
