@@ -144,28 +144,9 @@ const stepsOfRun = preparedQuery("list_step_runs", (db) =>
     .where(eq(stepRuns.runId, sql.placeholder("runId")))
     .orderBy(stepRuns.startedAt),
 );
-const stepsOfTenantRun = preparedQuery("list_step_runs_of_tenant", (db) =>
-  db
-    .select()
-    .from(stepRuns)
-    .where(
-      and(
-        eq(stepRuns.runId, sql.placeholder("runId")),
-        eq(stepRuns.tenantId, sql.placeholder("tenantId")),
-      ),
-    )
-    .orderBy(stepRuns.startedAt),
-);
-
-/** A run's steps in the order they started; with `tenantId`, only if the run is that tenant's. */
-export async function listStepRuns(
-  db: Db,
-  runId: string,
-  tenantId?: string,
-): Promise<StepRunRow[]> {
-  return tenantId === undefined
-    ? stepsOfRun(db).execute({ runId })
-    : stepsOfTenantRun(db).execute({ runId, tenantId });
+/** A run's steps in the order they started. */
+export async function listStepRuns(db: Db, runId: string): Promise<StepRunRow[]> {
+  return stepsOfRun(db).execute({ runId });
 }
 
 /** Copies a run's finished steps to another run, so a retry resumes from the step that failed. */

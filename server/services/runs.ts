@@ -19,11 +19,7 @@ import {
 } from "@/server/repositories/idempotency-keys";
 import { listRunEvents } from "@/server/repositories/run-events";
 import { type RunStartFacts, findRunStartFacts } from "@/server/repositories/run-start-facts";
-import {
-  copyCompletedSteps,
-  listStepRuns,
-  listUnfinishedSteps,
-} from "@/server/repositories/step-runs";
+import { copyCompletedSteps, listUnfinishedSteps } from "@/server/repositories/step-runs";
 import { findVersion, insertVersion } from "@/server/repositories/workflow-versions";
 import { findWorkflow } from "@/server/repositories/workflows";
 import { toAuditEntry, withAudit } from "./audit";
@@ -539,14 +535,10 @@ export async function listEventsOfRun(
 
 /** A run with its steps: what the REST API answers. */
 export async function getRunWithSteps(ctx: TenantContext, runId: string) {
-  // Both reads go out together (one wait instead of two); the steps are read within the tenant
-  // too, so another tenant's run id finds nothing in either.
-  const [run, steps] = await Promise.all([
-    repo.findRunWithNames(ctx.db, ctx.tenant.id, runId),
-    listStepRuns(ctx.db, runId, ctx.tenant.id),
-  ]);
-  if (!run) throw notFound("run", runId);
-  return { run, steps };
+  // One statement; another tenant's run id finds nothing.
+  const found = await repo.findRunWithSteps(ctx.db, ctx.tenant.id, runId);
+  if (!found) throw notFound("run", runId);
+  return found;
 }
 
 /**
