@@ -182,7 +182,7 @@ async function receive(request: Request, id: string): Promise<Response> {
         inbox: fresh,
         final: async () => {
           // A stream that ran out of time may end before its run was stored (RunJournal.startRun).
-          await system.runDeps.journal.release(run.id);
+          await system.runDeps.journal.release(run.id).catch(() => undefined);
           const { run: ended } = await getRun(ctx, run.id, { plan: false });
           return {
             id: ended.id,
@@ -202,7 +202,7 @@ async function receive(request: Request, id: string): Promise<Response> {
     });
     if (!settled || settled.type === "run.waiting") {
       // Answered before its end: the run is stored first, so where to follow it can be read.
-      await system.runDeps.journal.release(run.id);
+      await system.runDeps.journal.release(run.id).catch(() => undefined);
       return accepted();
     }
     const { run: ended } = await getRun(ctx, run.id, { plan: false });

@@ -129,7 +129,7 @@ async function startRun(request: Request): Promise<Response> {
       inbox: fresh,
       final: async () => {
         // A stream that ran out of time may end before its run was stored (RunJournal.startRun).
-        await runDeps.journal.release(run.id);
+        await runDeps.journal.release(run.id).catch(() => undefined);
         return runBody(await getRunWithSteps(tenantContext, run.id));
       },
     });
@@ -146,7 +146,7 @@ async function startRun(request: Request): Promise<Response> {
         headers,
       });
     // Answered before its end: the run is stored first, so where to follow it can be read.
-    await runDeps.journal.release(run.id);
+    await runDeps.journal.release(run.id).catch(() => undefined);
   }
   return Response.json(
     { id: run.id, status: run.status, links: runLinks(run.id) },

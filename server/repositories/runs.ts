@@ -112,7 +112,7 @@ const runWithStepsById = preparedQuery("find_run_with_steps", (db) =>
       steps: sql<Record<string, unknown>[]>`(
         select coalesce(json_agg(json_build_object(${sql.raw(
           stepColumns.map(([field, column]) => `'${field}', s."${column.name}"`).join(", "),
-        )}) order by s."started_at"), '[]'::json)
+        )}) order by s."started_at", s."step_id"), '[]'::json)
         from ${stepRuns} s where s."run_id" = ${runs.id} and s."tenant_id" = ${runs.tenantId})`,
     })
     .from(runs)

@@ -142,7 +142,7 @@ const stepsOfRun = preparedQuery("list_step_runs", (db) =>
     .select()
     .from(stepRuns)
     .where(eq(stepRuns.runId, sql.placeholder("runId")))
-    .orderBy(stepRuns.startedAt),
+    .orderBy(stepRuns.startedAt, stepRuns.stepId),
 );
 /** A run's steps in the order they started. */
 export async function listStepRuns(db: Db, runId: string): Promise<StepRunRow[]> {

@@ -134,6 +134,8 @@ export class RunJournal {
   private readonly lastIds = new Map<string, number>();
   /** Runs whose writes wait for their end, by id. */
   private readonly held = new Map<string, HeldRun>();
+  /** Released held runs whose writes are still going out: a second release waits for the same write. */
+  private readonly releasing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Db,
@@ -193,7 +195,7 @@ export class RunJournal {
    */
   release(runId: string): Promise<void> {
     const run = this.held.get(runId);
-    if (!run) return Promise.resolve();
+    if (!run) return this.releasing.get(runId) ?? Promise.resolve();
     this.held.delete(runId);
     clearTimeout(run.timer);
     // The run's start carries how it was held: its row is written as the local claim left it.
@@ -214,7 +216,10 @@ export class RunJournal {
       };
     });
     this.schedule(run.entries);
-    return written;
+    const settled = written.finally(() => this.releasing.delete(runId));
+    settled.catch(() => undefined);
+    this.releasing.set(runId, settled);
+    return settled;
   }
 
   /** Lets every held run's writes go out (the process stops). */

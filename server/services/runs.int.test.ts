@@ -562,7 +562,9 @@ describe("runs", () => {
     expect(a.heartbeatAt).toBeInstanceOf(Date);
 
     const steps = async (runId: string) =>
-      (await listStepRuns(ctx.db, runId)).map((step) => [step.stepId, step.status, step.output]);
+      (await listStepRuns(ctx.db, runId))
+        .map((step) => [step.stepId, step.status, step.output])
+        .sort(([a], [b]) => String(a).localeCompare(String(b)));
     expect(await steps(a.id)).toEqual(await steps(b.id));
     const types = async (runId: string) =>
       (await listRunEvents(ctx.db, { tenantId: ctx.tenant.id, runId })).map((e) => e.type);
@@ -634,6 +636,8 @@ describe("runs", () => {
       input: { name: "A" },
       followed: true,
     });
+    // On this process's own queue it is held: not stored yet (a shared queue stores it at once).
+    if (runs.queue.isLocal) expect(await findRun(ctx.db, ctx.tenant.id, first.id)).toBeUndefined();
     await expect(
       startRun(ctx, runs.runDeps, {
         workflowId: workflow.id,
@@ -649,6 +653,19 @@ describe("runs", () => {
 
     const second = system().runDeps; // a second process's view: the run is in the database
     await expect(cancelRun(ctx, second, first.id)).resolves.toMatchObject({ status: "cancelled" });
+    // Two releases at once (its timer's and a cancel's): each waits until the run is stored.
+    const racing = await startRun(ctx, runs.runDeps, {
+      workflowId: workflow.id,
+      draft: true,
+      input: { name: "R" },
+      followed: true,
+    });
+    void runs.runDeps.journal.release(racing.id);
+    await runs.runDeps.journal.release(racing.id);
+    expect((await findRun(ctx.db, ctx.tenant.id, racing.id))?.status).toBe("queued");
+    await expect(cancelRun(ctx, runs.runDeps, racing.id)).resolves.toMatchObject({
+      status: "cancelled",
+    });
     const held = await startRun(ctx, runs.runDeps, {
       workflowId: workflow.id,
       draft: true,
