@@ -35,16 +35,23 @@ export async function insertRun(db: Db, values: typeof runs.$inferInsert): Promi
   return row!;
 }
 
+/**
+ * Reads of one run select it by its primary key alone and check its tenant afterwards. With the
+ * tenant in the statement, the embedded database (which never gathers statistics: it has no
+ * autovacuum) kept the plan it chose while the table was small, an index on tenant and status
+ * filtered by id: every read then walked all of the tenant's runs, and a GET got slower with
+ * each run stored.
+ */
 const runById = preparedQuery("find_run", (db) =>
   db
     .select()
     .from(runs)
-    .where(and(eq(runs.tenantId, sql.placeholder("tenantId")), eq(runs.id, sql.placeholder("id")))),
+    .where(eq(runs.id, sql.placeholder("id"))),
 );
 
 export async function findRun(db: Db, tenantId: string, id: string): Promise<RunRow | undefined> {
-  const [row] = await runById(db).execute({ tenantId, id });
-  return row;
+  const [row] = await runById(db).execute({ id });
+  return row?.tenantId === tenantId ? row : undefined;
 }
 
 /** For workers, which act for any tenant: the job names the run, the run names its tenant. */
@@ -118,7 +125,7 @@ const runWithStepsById = preparedQuery("find_run_with_steps", (db) =>
     .from(runs)
     .innerJoin(workflows, eq(workflows.id, runs.workflowId))
     .leftJoin(users, eq(users.id, runs.startedBy))
-    .where(and(eq(runs.tenantId, sql.placeholder("tenantId")), eq(runs.id, sql.placeholder("id")))),
+    .where(eq(runs.id, sql.placeholder("id"))),
 );
 
 /** A tenant's run as lists show it, with its steps in the order they started; undefined if not found. */
@@ -127,8 +134,9 @@ export async function findRunWithSteps(
   tenantId: string,
   id: string,
 ): Promise<{ run: RunListItem; steps: StepRunRow[] } | undefined> {
-  const [row] = await runWithStepsById(db).execute({ tenantId, id });
-  if (!row) return undefined;
+  const [row] = await runWithStepsById(db).execute({ id });
+  // By its key alone (see runById); another tenant's run is not found.
+  if (row?.run.tenantId !== tenantId) return undefined;
   const steps = row.steps.map((step) => {
     for (const field of stepTimes) step[field] = toDate(step[field]);
     return step as StepRunRow;
