@@ -193,19 +193,21 @@ export interface RunEnd {
   unpricedTokens: number;
 }
 
+/** The columns a run's end sets (endRuns), which a held run's first row may carry too (insertRuns). */
+const RUN_END_FIELDS = [
+  "status",
+  "output",
+  "error",
+  "finishedAt",
+  "durationMs",
+  "inputTokens",
+  "outputTokens",
+  "costUsd",
+  "unpricedTokens",
+] as const;
+
 const endRunsStatement = prepared<{ rows: string }>((db) => {
-  const ended = recordset("ended", runs, [
-    "id",
-    "status",
-    "output",
-    "error",
-    "finishedAt",
-    "durationMs",
-    "inputTokens",
-    "outputTokens",
-    "costUsd",
-    "unpricedTokens",
-  ]);
+  const ended = recordset("ended", runs, ["id", ...RUN_END_FIELDS]);
   return db
     .update(runs)
     .set({
@@ -304,18 +306,10 @@ const insertRunsStatement = prepared<{ rows: string }, StartedRun[]>(
             "trigger",
             "triggerId",
             "createdAt",
-            "status",
             "startedAt",
             "workerId",
             "heartbeatAt",
-            "output",
-            "error",
-            "finishedAt",
-            "durationMs",
-            "inputTokens",
-            "outputTokens",
-            "costUsd",
-            "unpricedTokens",
+            ...RUN_END_FIELDS,
           ],
           {
             // A run without input stores JSON null (the column holds JSON, never SQL null).

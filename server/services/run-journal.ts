@@ -151,8 +151,9 @@ export class RunJournal {
    * as one row written once instead of a start, a claim and an end, or when it is `release`d:
    * after `holdMs`, before it calls a model or a tool (so that call's step is stored as started),
    * or when the process stops. Resolves at once with the row as it will be stored. Until then
-   * nothing else sees the run, and losing it loses nothing: no step of it has touched anything
-   * outside the run, and its starter, still waiting, gets an error instead of its end.
+   * nothing else sees the run, and losing it loses nothing outside it: no step of it has touched
+   * anything outside the run. A held write the database refuses stores the run's start alone
+   * (storeStartOnly), so its executor can still record it as failed.
    */
   async startRun(
     run: RunInsert,
