@@ -68,6 +68,13 @@ const CUSUM_LIMIT = 8;
 // What is fed to the baseline is clipped to this many scales around the expected value.
 const FEED_CLIP = 3;
 const RUN_MEMORY = 32;
+/**
+ * The most points a confirmed level shift's onset lies before the point that confirmed it (its
+ * run is at most RUN_MEMORY points long). A shift is flagged at its onset, so a flag that many
+ * points back can appear only once later points arrive: whoever judges a series as it grows (the
+ * live watcher) must look back this far for it.
+ */
+export const SHIFT_ONSET_MAX_LAG = RUN_MEMORY - 1;
 
 /**
  * Scans `values` (with an optional seasonal component per point, subtracted before the baseline

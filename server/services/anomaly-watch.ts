@@ -1,7 +1,13 @@
 import type { Db } from "@/db/client";
 import type { AlertAction, AnomalyRules } from "@/db/schema";
-import { foldAlert, listEvaluations, type SeriesAlert } from "@/engine/anomaly/alert-lifecycle";
-import type { Anomaly } from "@/engine/anomaly/types";
+import {
+  foldAlert,
+  listEvaluations,
+  type AlertEvaluation,
+  type SeriesAlert,
+} from "@/engine/anomaly/alert-lifecycle";
+import { SHIFT_ONSET_MAX_LAG } from "@/engine/anomaly/scan-series";
+import type { Anomaly, DetectionResult, MetricPoint } from "@/engine/anomaly/types";
 import type { EventBus } from "@/server/events/bus";
 import type { BreakerRegistry } from "@/server/mcp/breakers";
 import * as alertsRepo from "@/server/repositories/alerts";
@@ -75,6 +81,11 @@ type TenantMemory = {
   judgedUntil: Map<string, Map<string, number>>;
   /** Per hourly metric: the last complete hour already read; until the next one there is nothing new. */
   hourRead: Map<string, number>;
+  /**
+   * Per metric, then subject: the newest point any alert of the series judged (read from the
+   * alerts on the first pass, then kept up): a level shift flagged late is news only after it.
+   */
+  alertedUntil: Map<string, Map<string, number>>;
 };
 
 /** A watcher's empty memory, for a new process. */
@@ -137,8 +148,44 @@ function evidenceRuns(
   return alertsRepo.findFailedRunIds(db, tenantId, { ...of, since, limit: EVIDENCE_RUNS });
 }
 
-/** On a series' first evaluation in this process, its last few points are judged (a detector may confirm one late). */
+/** On a series' first evaluation in this process, its last few points are judged. */
 const FIRST_LOOK_POINTS = 3;
+
+/**
+ * Level shifts flagged at onsets already judged. The detector flags a shift at its onset only once
+ * enough points lie beyond it (at most SHIFT_ONSET_MAX_LAG), by which time the watcher has judged
+ * the onset as an ordinary point inside its band; so the points that far back from the first new
+ * one are looked at again, for level shifts only (any other flag is judged once, as a new point).
+ * Only onsets after everything the series' alerts judged count (`alertedUntil`, from the database
+ * after a restart), so each shift alerts once. A sum of runs judges its amount per run only at
+ * periods with an amount, so its look-back counts those.
+ */
+export function listLateOnsets(
+  seriesId: string,
+  m: Pick<WatchedMetric, "sumOfRuns">,
+  points: readonly MetricPoint[],
+  detection: Pick<DetectionResult, "anomalies">,
+  afterAt: number,
+  alertedUntil: number,
+): AlertEvaluation[] {
+  const firstNew = points.findIndex(([at]) => at > afterAt);
+  if (firstNew <= 0) return [];
+  let from = firstNew;
+  for (let counted = 0; from > 0 && counted < SHIFT_ONSET_MAX_LAG;) {
+    from--;
+    if (!m.sumOfRuns || (points[from] as MetricPoint)[1] > 0) counted++;
+  }
+  const since = Math.max((points[from] as MetricPoint)[0] - 1, alertedUntil);
+  return detection.anomalies
+    .filter((a) => a.detector === "level-shift" && a.at > since && a.at <= afterAt)
+    .map((a) => ({
+      seriesId,
+      at: a.at,
+      value: a.value,
+      band: a.band,
+      anomaly: { score: a.score, reason: a.reason, detector: a.detector },
+    }));
+}
 
 /** The database's alert row as the engine's alert lifecycle sees it. */
 function toSeriesAlert(row: alertsRepo.AlertRow): SeriesAlert {
@@ -189,8 +236,10 @@ function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
  * Evaluates every watched series of one tenant from the rollups up to `now`, and opens, updates or
  * resolves its alerts through the engine's alert lifecycle (engine/anomaly/alert-lifecycle.ts):
  * one alert per series while the anomaly lasts, resolved by itself after CALM_POINTS_TO_RESOLVE
- * points back inside the band; every point is judged once. A new alert runs the tenant's
- * remediation rules and its webhook. All changes are audited as the anomaly watcher.
+ * points back inside the band; every point is judged once, and a level shift the detector flags
+ * at an onset already judged is looked back for (`listLateOnsets`) and alerts once. A new alert
+ * runs the tenant's remediation rules and its webhook (a spell over within the pass only the
+ * webhook). All changes are audited as the anomaly watcher.
  */
 export async function evaluateTenant(
   deps: WatchDeps,
@@ -209,7 +258,13 @@ export async function evaluateTenant(
   let memory = deps.memory.tenants.get(tenantId);
   const judgedByAlerts = memory ? null : await alertsRepo.findJudgedUntil(db, tenantId);
   if (!memory) {
-    memory = { judgedUntil: new Map(), hourRead: new Map() };
+    memory = {
+      judgedUntil: new Map(),
+      hourRead: new Map(),
+      alertedUntil: new Map(
+        [...(judgedByAlerts ?? [])].map(([metric, bySubject]) => [metric, new Map(bySubject)]),
+      ),
+    };
     deps.memory.tenants.set(tenantId, memory);
   }
 
@@ -241,6 +296,7 @@ export async function evaluateTenant(
 
     const reporting = new Set<string>();
     const judgedUntil = ofSeries(memory.judgedUntil, m.metric);
+    const alertedUntil = ofSeries(memory.alertedUntil, m.metric);
     const activeOfMetric = active.get(m.metric);
     for (const [subject, rows] of bySubject) {
       const points = pointsOf(m, rows, step, from, now);
@@ -253,6 +309,10 @@ export async function evaluateTenant(
         judgedByAlerts?.get(m.metric)?.get(subject) ?? -Infinity,
       );
       const afterAt = existing?.lastEvaluatedAt.getTime() ?? judgedUntil.get(subject) ?? firstLook;
+      const alertedAt = Math.max(
+        alertedUntil.get(subject) ?? -Infinity,
+        existing?.lastEvaluatedAt.getTime() ?? -Infinity,
+      );
       judgedUntil.set(subject, lastAt);
       if (lastAt <= afterAt) continue;
       const detection = detectOn(m, points, rows, step, settings);
@@ -263,7 +323,10 @@ export async function evaluateTenant(
           : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
       const folded = foldAlert(
         existing ? toSeriesAlert(existing) : null,
-        listEvaluations(seriesId, points, alerting, afterAt),
+        [
+          ...listLateOnsets(seriesId, m, points, alerting, afterAt, alertedAt),
+          ...listEvaluations(seriesId, points, alerting, afterAt),
+        ],
         { resolveAfterPoints: CALM_POINTS_TO_RESOLVE },
       );
       const alert = folded.alert;
@@ -285,8 +348,11 @@ export async function evaluateTenant(
         });
         if (updated) outcome.updated.push(updated);
       }
-      if (alert.status === "open" && !isSameSpell) {
+      if (!isSameSpell) {
         const anomaly = detection.anomalies.find((a) => a.at === alert.evidence.at);
+        // A spell that began and ended among this pass's points (a pass seeing several, or a late
+        // onset) is told all the same, opened and resolved, with no remediation: it is over.
+        const over = alert.status === "resolved";
         if (anomaly) {
           const opened = await openAlert(
             deps,
@@ -296,14 +362,23 @@ export async function evaluateTenant(
             subject,
             alert,
             anomaly,
+            !over,
           ).catch((error: unknown) => {
             // Another process running the watcher opened it a moment ago: theirs stands.
             if (isUniqueViolation(error, "alerts_one_open_per_series_key")) return undefined;
             throw error;
           });
           if (opened) outcome.opened.push(opened);
+          if (opened && over) {
+            const resolved = await resolveByWatcher(deps, opened, null, now);
+            if (resolved) {
+              outcome.resolved.push(resolved);
+              void notify(deps, settings, "alert.resolved", resolved);
+            }
+          }
         }
       }
+      alertedUntil.set(subject, Math.max(alertedAt, alert.lastEvaluatedAt));
     }
     // A series with no figures left in its window (its workflow or server is gone, or idle that
     // long) cannot come back into its band: its alert ends here instead of staying open for good.
@@ -377,6 +452,7 @@ async function openAlert(
   subject: string,
   alert: SeriesAlert,
   anomaly: Anomaly,
+  remediate: boolean,
 ): Promise<alertsRepo.AlertRow> {
   const { db } = deps;
   const subjectLabel = await labelOf(db, tenantId, m, subject);
@@ -415,16 +491,18 @@ async function openAlert(
     });
     return row;
   });
-  const actions: AlertAction[] = await applyRemediation(
-    deps,
-    {
-      tenantId: tenantId,
-      rules: settings?.rules ?? DEFAULT_RULES,
-      fallbackServers: settings?.fallbackServers ?? {},
-    },
-    created,
-    anomaly,
-  );
+  const actions: AlertAction[] = remediate
+    ? await applyRemediation(
+        deps,
+        {
+          tenantId: tenantId,
+          rules: settings?.rules ?? DEFAULT_RULES,
+          fallbackServers: settings?.fallbackServers ?? {},
+        },
+        created,
+        anomaly,
+      )
+    : [];
   const withActions = actions.length
     ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created)
     : created;
