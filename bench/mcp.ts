@@ -7,7 +7,10 @@
  * `overheadRatioSpread` the interquartile range of those ratios. Beside it, this process's CPU
  * per call on each side (`rawSdkCpuUsPerCall`, `poolCpuUsPerCall`, medians over blocks; the
  * server's is not counted) and their ratio per pair (`cpuOverheadRatio`), less sensitive to other
- * processes than wall time; `loadAverage1m` is the machine's load when the blocks ended. At a load
+ * processes than wall time; `loadAverage1m` is the machine's load when the blocks ended. Then calls
+ * made as a run makes them, with a caller's AbortSignal (the run's cancel), in SIGNAL_BLOCKS more
+ * pairs against the bare SDK, after the figures above so those are unchanged:
+ * `signalOverheadRatio`, `poolSignalCpuUsPerCall`, `signalCpuOverheadRatio`. At a load
  * of 7 to 10 on 2 cores, runs of the same code still spread over about 0.1 in either ratio:
  * compare medians of several runs, beside their load. Also connect time and throughput with 10
  * concurrent callers. Then the catalog at registry scale: a full sync of 5,000 servers from the
@@ -36,6 +39,7 @@ import type { TenantContext } from "@/server/services/context";
 
 const BLOCKS = 100;
 const CALLS_PER_BLOCK = 100;
+const SIGNAL_BLOCKS = 50;
 const WARMUP = 1_000;
 const CONCURRENCY = 10;
 const THROUGHPUT_MS = 2_000;
@@ -207,6 +211,26 @@ async function main() {
   const cpuRatios = poolBlocks.map((pool, i) => pool.cpuUs / rawBlocks[i]!.cpuUs);
   const cpuPerCall = (blocks: Block[]) => median(blocks.map((b) => b.cpuUs / CALLS_PER_BLOCK));
 
+  // One signal for every call, as a run's cancel is: the pool must not slow down as calls pass.
+  const run = new AbortController();
+  const poolSignalCall = () =>
+    pool.callTool("bench", "everything", spec, { tool: "echo", args }, { signal: run.signal });
+  for (let i = 0; i < WARMUP / 2; i++) await poolSignalCall();
+  const signalRawBlocks: Block[] = [];
+  const signalPoolBlocks: Block[] = [];
+  const unused: number[] = [];
+  for (let block = 0; block < SIGNAL_BLOCKS; block++) {
+    if (block % 2 === 0) {
+      signalRawBlocks.push(await runBlock(rawCall, CALLS_PER_BLOCK, unused));
+      signalPoolBlocks.push(await runBlock(poolSignalCall, CALLS_PER_BLOCK, unused));
+    } else {
+      signalPoolBlocks.push(await runBlock(poolSignalCall, CALLS_PER_BLOCK, unused));
+      signalRawBlocks.push(await runBlock(rawCall, CALLS_PER_BLOCK, unused));
+    }
+  }
+  const signalWallRatios = signalPoolBlocks.map((p, i) => p.wallMs / signalRawBlocks[i]!.wallMs);
+  const signalCpuRatios = signalPoolBlocks.map((p, i) => p.cpuUs / signalRawBlocks[i]!.cpuUs);
+
   let calls = 0;
   const deadline = performance.now() + THROUGHPUT_MS;
   const throughputStart = performance.now();
@@ -240,6 +264,9 @@ async function main() {
       cpuOverheadRatio: round(median(cpuRatios)),
       cpuOverheadRatioSpread: round(quantile(cpuRatios, 0.75) - quantile(cpuRatios, 0.25)),
       loadAverage1m,
+      signalOverheadRatio: round(median(signalWallRatios)),
+      poolSignalCpuUsPerCall: Math.round(cpuPerCall(signalPoolBlocks)),
+      signalCpuOverheadRatio: round(median(signalCpuRatios)),
       connectMs: round(connectMs, 1),
       callsPerSecond: Math.round(callsPerSecond),
       concurrency: CONCURRENCY,
