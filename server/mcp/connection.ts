@@ -1,6 +1,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { followSignal } from "./call-signal";
 import { openSession, type ConnectionOptions } from "./connection-open";
 import { McpToolError, toMcpToolError } from "./errors";
 import { fingerprintOf, type LaunchSpec } from "./launch";
@@ -35,8 +36,8 @@ export { StderrTail } from "./stderr-tail";
 const NPX_INSTALL_WAIT_MS = 30_000;
 
 /**
- * A controller that aborts when `parent` does, until released. The SDK adds an abort listener to
- * a request's signal and never removes it; a call-local signal keeps those off the caller's.
+ * A controller that aborts when `parent` does, until released: a 2026-07-28 call's own signal,
+ * which its elicitation handler may listen to. (The SDK's Client gets a CallSignal instead.)
  */
 class FollowingAbort extends AbortController {
   constructor(private readonly parent: AbortSignal) {
@@ -200,10 +201,21 @@ export class McpConnection {
         server: this.name,
         tool: name,
       });
-    // A call-local signal, so a long-lived caller signal does not collect one listener per call.
-    const local = signal ? new FollowingAbort(signal) : null;
+    // A call-local signal, so a long-lived caller signal does not collect one listener per call:
+    // for the SDK's Client a CallSignal (call-signal.ts), far cheaper than an AbortController.
+    const local = signal
+      ? "modern" in session
+        ? new FollowingAbort(signal)
+        : followSignal(signal)
+      : null;
     try {
-      const result = await sendToolCall(session, tool, args, options, local?.signal);
+      const result = await sendToolCall(
+        session,
+        tool,
+        args,
+        options,
+        local instanceof FollowingAbort ? local.signal : (local ?? undefined),
+      );
       return checkedResult(this.name, tool, result);
     } catch (error) {
       if (error instanceof McpToolError) throw error;

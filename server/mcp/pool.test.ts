@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { afterEach, describe, expect, it } from "vitest";
@@ -196,6 +197,47 @@ describe("the MCP pool over an in-memory server", () => {
     expect((await failure(call)).code).toBe("CANCELLED");
     await expect.poll(() => servers.servers[0]!.cancelled.length).toBe(1);
     expect(textOf(await pool.callTool("k", "mem", spec, echo("after")))).toBe("after");
+  });
+
+  it("one signal shared by many calls: one listener on it, and only the calls in flight are cancelled", async () => {
+    const servers = inMemoryServers();
+    const cancelsSent: unknown[] = [];
+    const pool = poolOver(servers, {
+      createTransport: () => {
+        const transport = servers.createTransport();
+        const send = transport.send.bind(transport);
+        transport.send = (message, options) => {
+          if ("method" in message && message.method === "notifications/cancelled")
+            cancelsSent.push(message.params);
+          return send(message, options);
+        };
+        return transport;
+      },
+    });
+    const run = new AbortController();
+    for (let i = 0; i < 20; i++)
+      await pool.callTool("k", "mem", spec, echo(`call ${i}`), { signal: run.signal });
+    expect(getEventListeners(run.signal, "abort").length).toBeLessThanOrEqual(1);
+
+    const first = pool.callTool("k", "mem", spec, slow(50, 20), { signal: run.signal });
+    const second = pool.callTool("k", "mem", spec, slow(50, 20), { signal: run.signal });
+    await sleep(60);
+    run.abort(new Error("run stopped"));
+    expect((await failure(first)).code).toBe("CANCELLED");
+    expect((await failure(second)).code).toBe("CANCELLED");
+    await expect.poll(() => servers.servers[0]!.cancelled.length).toBe(2);
+    // The 20 finished calls are not cancelled again: the server hears of the two in flight only.
+    expect(cancelsSent).toHaveLength(2);
+
+    const aborted = await failure(
+      pool.callTool("k", "mem", spec, echo("late"), { signal: run.signal }),
+    );
+    expect(aborted.code).toBe("CANCELLED");
+    const other = new AbortController();
+    expect(
+      textOf(await pool.callTool("k", "mem", spec, echo("after"), { signal: other.signal })),
+    ).toBe("after");
+    expect(cancelsSent).toHaveLength(2);
   });
 
   it("a changed launch spec replaces the connection; evict and idle time close it", async () => {

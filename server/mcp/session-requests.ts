@@ -8,6 +8,7 @@ import {
   type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import type { CallSignal } from "./call-signal";
 import type { ModernSession } from "./modern-session";
 import type { ToolListing } from "./tool-list-cache";
 import { checkTools, LooseToolsListSchema, type CheckedTool } from "./tool-schemas";
@@ -89,7 +90,9 @@ function sdkProgress(onProgress: (progress: ToolProgress) => void) {
 
 /**
  * tools/call with progress, timeouts that restart on progress and a total cap. The request listens
- * to `signal`, not `options.signal`: the connection passes a call-local one.
+ * to `signal`, not `options.signal`: the connection passes a call-local one, an AbortSignal for a
+ * 2026-07-28 session and a CallSignal for the SDK's Client (call-signal.ts: what the SDK reads of
+ * a request's signal, without an AbortSignal's cost).
  *
  * The params carry an empty `_meta` from the start. The SDK adds the progress token by copying
  * them (`{ ...params, _meta: { ...params._meta, progressToken } }`), and on Node 20's V8 an
@@ -103,14 +106,14 @@ export function sendToolCall(
   tool: CheckedTool,
   args: Record<string, unknown>,
   options: CallOptions,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | CallSignal | undefined,
 ): Promise<ToolResult> {
   const { onProgress } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const maxTotalTimeoutMs = options.maxTotalTimeoutMs ?? DEFAULT_MAX_TOTAL_TIMEOUT_MS;
   if ("modern" in session)
     return session.modern.callTool(tool, args, {
-      signal,
+      signal: signal as AbortSignal | undefined,
       onProgress,
       timeoutMs,
       maxTotalTimeoutMs,
@@ -119,7 +122,7 @@ export function sendToolCall(
     { method: "tools/call", params: { name: tool.name, arguments: args, _meta: {} } },
     CallToolResultSchema,
     {
-      signal,
+      signal: signal as AbortSignal | undefined,
       onprogress: onProgress ? sdkProgress(onProgress) : ignoreProgress,
       timeout: timeoutMs,
       resetTimeoutOnProgress: true,
