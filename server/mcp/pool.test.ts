@@ -202,6 +202,7 @@ describe("the MCP pool over an in-memory server", () => {
   it("one signal shared by many calls: one listener on it, and only the calls in flight are cancelled", async () => {
     const servers = inMemoryServers();
     const cancelsSent: unknown[] = [];
+    const callIds: unknown[] = [];
     const pool = poolOver(servers, {
       createTransport: () => {
         const transport = servers.createTransport();
@@ -209,6 +210,8 @@ describe("the MCP pool over an in-memory server", () => {
         transport.send = (message, options) => {
           if ("method" in message && message.method === "notifications/cancelled")
             cancelsSent.push(message.params);
+          if ("method" in message && message.method === "tools/call" && "id" in message)
+            callIds.push(message.id);
           return send(message, options);
         };
         return transport;
@@ -238,6 +241,9 @@ describe("the MCP pool over an in-memory server", () => {
       textOf(await pool.callTool("k", "mem", spec, echo("after"), { signal: other.signal })),
     ).toBe("after");
     expect(cancelsSent).toHaveLength(2);
+    // Each request went out with the SDK's own id (session-requests.ts passes a placeholder).
+    expect(callIds).toHaveLength(23);
+    expect(new Set(callIds).size).toBe(23);
   });
 
   it("a changed launch spec replaces the connection; evict and idle time close it", async () => {

@@ -94,12 +94,14 @@ function sdkProgress(onProgress: (progress: ToolProgress) => void) {
  * 2026-07-28 session and a CallSignal for the SDK's Client (call-signal.ts: what the SDK reads of
  * a request's signal, without an AbortSignal's cost).
  *
- * The params carry an empty `_meta` from the start. The SDK adds the progress token by copying
- * them (`{ ...params, _meta: { ...params._meta, progressToken } }`), and on Node 20's V8 an
- * object spread followed by a property its source lacks takes a slow path that makes a new
- * hidden class on every call: about 1 µs of this process's CPU per call over stdio, of the 6 to
- * 11 µs the pool spent over the bare SDK. Replacing a property the source already has is fast.
- * What goes on the wire is the same: the SDK's `_meta` with the token replaces ours.
+ * The request carries `jsonrpc` and `id`, and its params an empty `_meta`, from the start. The SDK
+ * copies the request to add its own (`{ ...request, jsonrpc, id }`) and the params to add the
+ * progress token (`{ ...params, _meta: { ...params._meta, progressToken } }`), and on Node 20's
+ * V8 an object spread followed by a property its source lacks takes a slow path that makes a new
+ * hidden class on every call. Replacing a property the source already has is fast. Over stdio,
+ * on the same connection: the `_meta` about 1 µs of this process's CPU per call, `jsonrpc` and
+ * `id` about 4 µs (the bare SDK's `callTool` pays that one too). What goes on the wire is the
+ * same: the SDK's `jsonrpc`, `id` and `_meta` with the token replace ours.
  */
 export function sendToolCall(
   session: Session,
@@ -118,17 +120,19 @@ export function sendToolCall(
       timeoutMs,
       maxTotalTimeoutMs,
     }) as Promise<ToolResult>;
-  return session.client.request(
-    { method: "tools/call", params: { name: tool.name, arguments: args, _meta: {} } },
-    CallToolResultSchema,
-    {
-      signal: signal as AbortSignal | undefined,
-      onprogress: onProgress ? sdkProgress(onProgress) : ignoreProgress,
-      timeout: timeoutMs,
-      resetTimeoutOnProgress: true,
-      maxTotalTimeout: maxTotalTimeoutMs,
-    },
-  ) as Promise<ToolResult>;
+  const request = {
+    method: "tools/call" as const,
+    params: { name: tool.name, arguments: args, _meta: {} },
+    jsonrpc: "2.0" as const,
+    id: 0, // replaced by the SDK's own
+  };
+  return session.client.request(request, CallToolResultSchema, {
+    signal: signal as AbortSignal | undefined,
+    onprogress: onProgress ? sdkProgress(onProgress) : ignoreProgress,
+    timeout: timeoutMs,
+    resetTimeoutOnProgress: true,
+    maxTotalTimeout: maxTotalTimeoutMs,
+  }) as Promise<ToolResult>;
 }
 
 /** A request without params, its result checked against `schema`. */
