@@ -36,26 +36,6 @@ export { StderrTail } from "./stderr-tail";
 const NPX_INSTALL_WAIT_MS = 30_000;
 
 /**
- * A controller that aborts when `parent` does, until released: a 2026-07-28 call's own signal,
- * which its elicitation handler may listen to. (The SDK's Client gets a CallSignal instead.)
- */
-class FollowingAbort extends AbortController {
-  constructor(private readonly parent: AbortSignal) {
-    super();
-    parent.addEventListener("abort", this, { once: true });
-  }
-
-  /** The parent aborted (the controller is its own listener: no closure per call). */
-  handleEvent(): void {
-    this.abort(this.parent.reason);
-  }
-
-  release(): void {
-    this.parent.removeEventListener("abort", this);
-  }
-}
-
-/**
  * One live MCP session: a spawned process (stdio) or an HTTP session. Created and owned by the pool;
  * it never reconnects by itself (the pool decides when, with backoff) and reports its own end
  * through `onClosed`. Which protocol revision it speaks, and how it was agreed, is
@@ -201,20 +181,18 @@ export class McpConnection {
         server: this.name,
         tool: name,
       });
-    // A call-local signal, so a long-lived caller signal does not collect one listener per call:
-    // for the SDK's Client a CallSignal (call-signal.ts), far cheaper than an AbortController.
-    const local = signal
-      ? "modern" in session
-        ? new FollowingAbort(signal)
-        : followSignal(signal)
-      : null;
+    // The SDK's Client never removes the listener it adds to a request's signal, so it gets a
+    // call-local CallSignal (call-signal.ts) that follows the caller's. A 2026-07-28 session
+    // removes its own listener when a request ends, so it takes the caller's signal as it is.
+    const modern = "modern" in session;
+    const local = signal && !modern ? followSignal(signal) : null;
     try {
       const result = await sendToolCall(
         session,
         tool,
         args,
         options,
-        local instanceof FollowingAbort ? local.signal : (local ?? undefined),
+        modern ? signal : (local ?? undefined),
       );
       return checkedResult(this.name, tool, result);
     } catch (error) {

@@ -90,9 +90,9 @@ function sdkProgress(onProgress: (progress: ToolProgress) => void) {
 
 /**
  * tools/call with progress, timeouts that restart on progress and a total cap. The request listens
- * to `signal`, not `options.signal`: the connection passes a call-local one, an AbortSignal for a
- * 2026-07-28 session and a CallSignal for the SDK's Client (call-signal.ts: what the SDK reads of
- * a request's signal, without an AbortSignal's cost).
+ * to `signal`, not `options.signal`: the connection passes the caller's AbortSignal to a
+ * 2026-07-28 session and a call-local CallSignal to the SDK's Client (call-signal.ts: what the SDK
+ * reads of a request's signal, without an AbortSignal's cost).
  *
  * The request carries `jsonrpc` and `id`, and its params an empty `_meta`, from the start. The SDK
  * copies the request to add its own (`{ ...request, jsonrpc, id }`) and the params to add the
