@@ -90,7 +90,7 @@ export async function insertOutcomes(
 
 /**
  * The rows as one JSON parameter (batchRows): the same text for any number of rows, so the
- * database keeps it prepared, where a VALUES list of a recorder's batch (fifteen parameters a
+ * database keeps it prepared (Drizzle still prints it per transaction, at a fixed size), where a VALUES list of a recorder's batch (fifteen parameters a
  * row) was printed by Drizzle and parsed and planned by the database each time (6.7 and 11.6 ms
  * for a batch of ~50, inside the recorder's transaction, which holds the embedded database).
  */
@@ -122,6 +122,9 @@ const insertOutcomesQuery = preparedQuery("insert_outcomes", (db) =>
         ],
         {
           source: sql`coalesce(batch."source", 'run')`,
+          // JSON has no NaN (it arrives as null): stored as NaN, as a parameter would be, rather
+          // than failing the recorder's whole batch on the column's not-null.
+          costUsd: sql`coalesce(batch."costUsd", 'NaN')`,
           // No prediction or shape is SQL null, which readers ask for (`prediction is not null`).
           prediction: sql`nullif(batch."prediction", 'null'::jsonb)`,
           shape: sql`nullif(batch."shape", 'null'::jsonb)`,

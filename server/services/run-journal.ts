@@ -134,8 +134,11 @@ export class RunJournal {
   private readonly lastIds = new Map<string, number>();
   /** Runs whose writes wait for their end, by id. */
   private readonly held = new Map<string, HeldRun>();
-  /** Released held runs whose writes are still going out: a second release waits for the same write. */
-  private readonly releasing = new Map<string, Promise<void>>();
+  /**
+   * Released held runs whose writes are still going out: a second release waits for the same
+   * write, and until it is stored the run still counts as active (heldCount).
+   */
+  private readonly releasing = new Map<string, { tenantId: string; written: Promise<void> }>();
 
   constructor(
     private readonly db: Db,
@@ -183,10 +186,14 @@ export class RunJournal {
     };
   }
 
-  /** How many of a tenant's runs are held (started but not yet stored): they count as active. */
+  /**
+   * How many of a tenant's runs are held or on their way out (started but not yet stored): they
+   * count as active. One that ended while held counts until its ended row is stored.
+   */
   heldCount(tenantId: string): number {
     let count = 0;
     for (const run of this.held.values()) if (run.tenantId === tenantId) count++;
+    for (const run of this.releasing.values()) if (run.tenantId === tenantId) count++;
     return count;
   }
 
@@ -196,7 +203,7 @@ export class RunJournal {
    */
   release(runId: string): Promise<void> {
     const run = this.held.get(runId);
-    if (!run) return this.releasing.get(runId) ?? Promise.resolve();
+    if (!run) return this.releasing.get(runId)?.written ?? Promise.resolve();
     this.held.delete(runId);
     clearTimeout(run.timer);
     // The run's start carries how it was held: its row is written as the local claim left it.
@@ -219,7 +226,7 @@ export class RunJournal {
     this.schedule(run.entries);
     const settled = written.finally(() => this.releasing.delete(runId));
     settled.catch(() => undefined);
-    this.releasing.set(runId, settled);
+    this.releasing.set(runId, { tenantId: run.tenantId, written: settled });
     return settled;
   }
 
