@@ -1,9 +1,10 @@
 import type { Db } from "@/db/client";
 import type { AlertAction, AnomalyRules } from "@/db/schema";
 import {
-  foldAlert,
+  decideAlert,
   listEvaluations,
   type AlertEvaluation,
+  type AlertPolicy,
   type SeriesAlert,
 } from "@/engine/anomaly/alert-lifecycle";
 import { SHIFT_ONSET_MAX_LAG } from "@/engine/anomaly/scan-series";
@@ -86,6 +87,11 @@ type TenantMemory = {
    * alerts on the first pass, then kept up): a level shift flagged late is news only after it.
    */
   alertedUntil: Map<string, Map<string, number>>;
+  /**
+   * Per series: its webhooks still being sent, the newest last; the next waits for it, so a
+   * receiver hears a series' alerts in order, also across passes (dropped once sent).
+   */
+  webhooks: Map<string, Promise<unknown>>;
 };
 
 /** A watcher's empty memory, for a new process. */
@@ -187,6 +193,52 @@ export function listLateOnsets(
     }));
 }
 
+/**
+ * The most spells of one series a pass tells apart: each costs a few writes and two webhooks, and
+ * a pass may see a whole window of points when passes are far apart. Beyond it, the earliest
+ * spells are told as one (from the first's start to the last's end).
+ */
+export const MAX_SPELLS_PER_PASS = 5;
+
+/**
+ * Every spell of a series among a pass's evaluations, in order, by the engine's alert lifecycle:
+ * the first continues `previous` when it is open (and is `previous` itself when nothing changed);
+ * all but the last are resolved. Folding keeps only the last, which would lose a spell that ended
+ * before another began within the pass. Spells opened in the pass past MAX_SPELLS_PER_PASS are
+ * merged, the earliest together.
+ */
+export function listSpells(
+  previous: SeriesAlert | null,
+  evaluations: readonly AlertEvaluation[],
+  policy: Partial<AlertPolicy> = {},
+): SeriesAlert[] {
+  const spells: SeriesAlert[] = previous?.status === "open" ? [previous] : [];
+  for (const evaluation of evaluations) {
+    const last = spells.at(-1);
+    const decision = decideAlert(last?.status === "open" ? last : null, evaluation, policy);
+    if (!decision.alert || decision.action === "none") continue;
+    if (decision.action === "open") spells.push(decision.alert);
+    else spells[spells.length - 1] = decision.alert;
+  }
+  const continued = previous?.status === "open" ? 1 : 0;
+  const excess = spells.length - continued - MAX_SPELLS_PER_PASS;
+  if (excess <= 0) return spells;
+  const merged = spells.slice(continued, continued + excess + 1);
+  const first = merged[0] as SeriesAlert;
+  const peak = merged.reduce((a, b) => (b.peakScore > a.peakScore ? b : a));
+  return [
+    ...spells.slice(0, continued),
+    {
+      ...(merged.at(-1) as SeriesAlert),
+      openedAt: first.openedAt,
+      severity: peak.severity,
+      peakScore: peak.peakScore,
+      occurrences: merged.reduce((sum, s) => sum + s.occurrences, 0),
+    },
+    ...spells.slice(continued + excess + 1),
+  ];
+}
+
 /** The database's alert row as the engine's alert lifecycle sees it. */
 function toSeriesAlert(row: alertsRepo.AlertRow): SeriesAlert {
   return {
@@ -237,9 +289,11 @@ function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
  * resolves its alerts through the engine's alert lifecycle (engine/anomaly/alert-lifecycle.ts):
  * one alert per series while the anomaly lasts, resolved by itself after CALM_POINTS_TO_RESOLVE
  * points back inside the band; every point is judged once, and a level shift the detector flags
- * at an onset already judged is looked back for (`listLateOnsets`) and alerts once. A new alert
- * runs the tenant's remediation rules and its webhook (a spell over within the pass only the
- * webhook). All changes are audited as the anomaly watcher.
+ * at an onset already judged is looked back for (`listLateOnsets`) and alerts once. Each spell
+ * among a pass's points is an alert of its own (`listSpells`). A new alert runs the tenant's
+ * remediation rules and its webhook (a spell over within the pass only the webhook); a series'
+ * webhooks are sent one after another, so "opened" comes before "resolved". All changes are
+ * audited as the anomaly watcher.
  */
 export async function evaluateTenant(
   deps: WatchDeps,
@@ -261,12 +315,14 @@ export async function evaluateTenant(
     memory = {
       judgedUntil: new Map(),
       hourRead: new Map(),
+      webhooks: new Map(),
       alertedUntil: new Map(
         [...(judgedByAlerts ?? [])].map(([metric, bySubject]) => [metric, new Map(bySubject)]),
       ),
     };
     deps.memory.tenants.set(tenantId, memory);
   }
+  const webhooks = memory.webhooks;
 
   const rowsBySource = new Map<string, Map<string, RollupRow[]>>();
   for (const m of WATCHED_METRICS) {
@@ -321,7 +377,7 @@ export async function evaluateTenant(
         m.alertOn === "both"
           ? detection
           : { ...detection, anomalies: detection.anomalies.filter((a) => a.direction === "up") };
-      const folded = foldAlert(
+      const spells = listSpells(
         existing ? toSeriesAlert(existing) : null,
         [
           ...listLateOnsets(seriesId, m, points, alerting, afterAt, alertedAt),
@@ -329,56 +385,69 @@ export async function evaluateTenant(
         ],
         { resolveAfterPoints: CALM_POINTS_TO_RESOLVE },
       );
-      const alert = folded.alert;
-      if (!alert) continue;
-      const isSameSpell = existing !== undefined && alert.openedAt === existing.startedAt.getTime();
+      const newest = spells.at(-1);
+      if (!newest) continue;
+      const tell = (event: AlertWebhookEvent, row: alertsRepo.AlertRow) =>
+        tellInOrder(deps, webhooks, seriesId, settings, event, row);
 
-      if (existing && (!isSameSpell || alert.status === "resolved")) {
-        const fields = isSameSpell ? rowFieldsOf(alert, existing.evidence.points) : null;
-        const resolved = await resolveByWatcher(deps, existing, fields, now);
+      const fresh = existing ? spells.slice(1) : spells;
+      const continued = existing ? spells[0] : undefined;
+      if (existing && continued?.status === "resolved") {
+        const fields = rowFieldsOf(continued, existing.evidence.points);
+        const resolved = await resolveByWatcher(
+          deps,
+          existing,
+          fields,
+          continued.resolvedAt ?? now,
+        );
         if (resolved) {
           outcome.resolved.push(resolved);
-          void notify(deps, settings, "alert.resolved", resolved);
+          tell("alert.resolved", resolved);
         }
-      } else if (existing) {
-        const { points: evidencePoints, ...fields } = rowFieldsOf(alert, existing.evidence.points);
+      } else if (existing && continued) {
+        const { points: evidencePoints, ...fields } = rowFieldsOf(
+          continued,
+          existing.evidence.points,
+        );
         const updated = await alertsRepo.updateAlert(db, tenantId, existing.id, {
           ...fields,
           evidence: { ...existing.evidence, points: evidencePoints },
         });
         if (updated) outcome.updated.push(updated);
       }
-      if (!isSameSpell) {
-        const anomaly = detection.anomalies.find((a) => a.at === alert.evidence.at);
+      for (const spell of fresh) {
+        const anomaly = detection.anomalies.find((a) => a.at === spell.evidence.at);
+        if (!anomaly) continue;
         // A spell that began and ended among this pass's points (a pass seeing several, or a late
-        // onset) is told all the same, opened and resolved, with no remediation: it is over.
-        const over = alert.status === "resolved";
-        if (anomaly) {
-          const opened = await openAlert(
-            deps,
-            tenantId,
-            settings,
-            m,
-            subject,
-            alert,
-            anomaly,
-            !over,
-          ).catch((error: unknown) => {
-            // Another process running the watcher opened it a moment ago: theirs stands.
-            if (isUniqueViolation(error, "alerts_one_open_per_series_key")) return undefined;
-            throw error;
-          });
-          if (opened) outcome.opened.push(opened);
-          if (opened && over) {
-            const resolved = await resolveByWatcher(deps, opened, null, now);
-            if (resolved) {
-              outcome.resolved.push(resolved);
-              void notify(deps, settings, "alert.resolved", resolved);
-            }
+        // onset) is told all the same, opened and resolved at its own points, with no
+        // remediation: it is over.
+        const over = spell.status === "resolved";
+        const opened = await openAlert(
+          deps,
+          tenantId,
+          settings,
+          m,
+          subject,
+          spell,
+          anomaly,
+          !over,
+        ).catch((error: unknown) => {
+          // Another process running the watcher opened it a moment ago: theirs stands.
+          if (isUniqueViolation(error, "alerts_one_open_per_series_key")) return undefined;
+          throw error;
+        });
+        if (!opened) break;
+        outcome.opened.push(opened);
+        tell("alert.opened", opened);
+        if (over) {
+          const resolved = await resolveByWatcher(deps, opened, null, spell.resolvedAt ?? now);
+          if (resolved) {
+            outcome.resolved.push(resolved);
+            tell("alert.resolved", resolved);
           }
         }
       }
-      alertedUntil.set(subject, Math.max(alertedAt, alert.lastEvaluatedAt));
+      alertedUntil.set(subject, Math.max(alertedAt, newest.lastEvaluatedAt));
     }
     // A series with no figures left in its window (its workflow or server is gone, or idle that
     // long) cannot come back into its band: its alert ends here instead of staying open for good.
@@ -393,7 +462,14 @@ export async function evaluateTenant(
       );
       if (resolved) {
         outcome.resolved.push(resolved);
-        void notify(deps, settings, "alert.resolved", resolved);
+        tellInOrder(
+          deps,
+          webhooks,
+          `${m.metric}:${existing.subject}`,
+          settings,
+          "alert.resolved",
+          resolved,
+        );
       }
     }
   }
@@ -443,7 +519,7 @@ async function resolveByWatcher(
   return resolved;
 }
 
-/** Stores a new alert with its evidence, audits it, and runs the tenant's remediation rules. */
+/** Stores a new alert with its evidence, audits it, and runs the tenant's remediation rules (if asked); the caller sends its webhook. */
 async function openAlert(
   deps: WatchDeps,
   tenantId: string,
@@ -506,8 +582,28 @@ async function openAlert(
   const withActions = actions.length
     ? ((await alertsRepo.updateAlert(db, tenantId, created.id, { actions })) ?? created)
     : created;
-  void notify(deps, settings, "alert.opened", withActions);
   return withActions;
+}
+
+/**
+ * Sends a series' webhook once the ones before it (`pending`) have been answered or have failed,
+ * so a receiver hears an alert opened before resolved; the watcher does not wait for it.
+ */
+function tellInOrder(
+  deps: WatchDeps,
+  pending: Map<string, Promise<unknown>>,
+  seriesId: string,
+  settings: alertsRepo.AnomalySettingsRow | undefined,
+  event: AlertWebhookEvent,
+  alert: alertsRepo.AlertRow,
+) {
+  const sent = (pending.get(seriesId) ?? Promise.resolve())
+    .then(() => notify(deps, settings, event, alert))
+    .catch(() => undefined)
+    .finally(() => {
+      if (pending.get(seriesId) === sent) pending.delete(seriesId);
+    });
+  pending.set(seriesId, sent);
 }
 
 /** Sends the webhook, and notes on the alert when it was delivered. */
