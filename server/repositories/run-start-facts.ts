@@ -1,4 +1,5 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import { getTableConfig } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { toDate, type Row } from "@/db/statements";
 import { experiments, runs, tenants, workflows, workflowVersions } from "@/db/schema";
@@ -22,6 +23,27 @@ export interface RunStartFacts {
 }
 
 /**
+ * The query's text, the same for any number of keys (they are one JSON parameter), so it is
+ * printed once and the database keeps it prepared: Drizzle rendering a query with a VALUES row
+ * per key cost the app's thread more than the database's work on it (0.4 ms). Written as text
+ * with the tables' names, since no builder renders it.
+ */
+const FACTS_HEAD = `with k(i, tenant_id, workflow_id) as (
+    select i, "tenantId", "workflowId" from jsonb_to_recordset(`;
+const FACTS_TAIL = `::jsonb) as x(i int, "tenantId" uuid, "workflowId" uuid)),
+  active as (
+    select r.tenant_id, count(*)::int as n from ${getTableConfig(runs).name} r
+    where r.tenant_id in (select tenant_id from k) and r.status in (${ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ")})
+    group by r.tenant_id)
+  select k.i, t.limits, t.suspended_at, coalesce(active.n, 0) as active_runs, w.id as workflow_id, w.name as workflow_name,
+    w.paused_at is not null as is_paused, w.paused_reason,
+    (select v.id from ${getTableConfig(workflowVersions).name} v where v.workflow_id = w.id and v.version is not null order by v.version desc limit 1) as latest_version_id,
+    (select e.id from ${getTableConfig(experiments).name} e where e.workflow_id = w.id and e.status = 'running' limit 1) as experiment_id
+  from k join ${getTableConfig(tenants).name} t on t.id = k.tenant_id
+  left join active on active.tenant_id = t.id
+  left join ${getTableConfig(workflows).name} w on w.tenant_id = t.id and w.id = k.workflow_id`;
+
+/**
  * What several run starts read, in one query (starts arriving together share it): per key, in
  * the same order, the facts, or undefined when the tenant does not exist.
  */
@@ -34,25 +56,9 @@ export async function findRunStartFacts(
     UUID.test(key.tenantId) && UUID.test(key.workflowId) ? [{ ...key, i }] : [],
   );
   if (asked.length === 0) return keys.map(() => undefined);
-  const values = sql.join(
-    asked.map((key) => sql`(${key.i}::int, ${key.tenantId}::uuid, ${key.workflowId}::uuid)`),
-    sql`, `,
-  );
-  const result = (await db.execute(sql`
-    with k(i, tenant_id, workflow_id) as (values ${values}),
-    active as (
-      select ${runs.tenantId} as tenant_id, count(*)::int as n from ${runs}
-      where ${runs.tenantId} in (select tenant_id from k) and ${inArray(runs.status, ACTIVE_STATUSES)}
-      group by ${runs.tenantId})
-    select k.i, t.limits, t.suspended_at, coalesce(active.n, 0) as active_runs, w.id as workflow_id, w.name as workflow_name,
-      w.paused_at is not null as is_paused, w.paused_reason,
-      (select v.id from ${workflowVersions} v where v.workflow_id = w.id and v.version is not null order by v.version desc limit 1) as latest_version_id,
-      (select e.id from ${experiments} e where e.workflow_id = w.id and e.status = 'running' limit 1) as experiment_id
-    from k join ${tenants} t on t.id = k.tenant_id
-    left join active on active.tenant_id = t.id
-    left join ${workflows} w on w.tenant_id = t.id and w.id = k.workflow_id`)) as unknown as {
-    rows: Row[];
-  };
+  const result = (await db.execute(
+    sql`${sql.raw(FACTS_HEAD)}${JSON.stringify(asked)}${sql.raw(FACTS_TAIL)}`,
+  )) as unknown as { rows: Row[] };
   const facts: (RunStartFacts | undefined)[] = keys.map(() => undefined);
   for (const row of result.rows) {
     facts[row.i as number] = {
