@@ -226,6 +226,27 @@ export async function findJudgedUntil(
   return byMetric;
 }
 
+/**
+ * The newest point any alert of one series judged (open or resolved), or undefined when the series
+ * has none: before the watcher opens an alert, what another process running it told already.
+ */
+export async function findSeriesJudgedUntil(
+  db: Db,
+  tenantId: string,
+  metric: string,
+  subject: string,
+): Promise<number | undefined> {
+  const [row] = await db
+    .select({
+      at: sql<Date | null>`max(${alerts.lastEvaluatedAt})`.mapWith(alerts.lastEvaluatedAt),
+    })
+    .from(alerts)
+    .where(
+      and(eq(alerts.tenantId, tenantId), eq(alerts.metric, metric), eq(alerts.subject, subject)),
+    );
+  return row?.at ? row.at.getTime() : undefined;
+}
+
 /** Resolves an alert unless it was resolved meanwhile (by a person, or by another process). */
 export async function resolveAlertIfOpen(
   db: Db,

@@ -84,7 +84,9 @@ type TenantMemory = {
   hourRead: Map<string, number>;
   /**
    * Per metric, then subject: the newest point any alert of the series judged (read from the
-   * alerts on the first pass, then kept up): a level shift flagged late is news only after it.
+   * alerts on the first pass, then kept up from the open alerts each pass reads and the series'
+   * alerts looked at before opening one, so also another process's): a level shift flagged late is
+   * news only after it.
    */
   alertedUntil: Map<string, Map<string, number>>;
   /**
@@ -163,8 +165,8 @@ const FIRST_LOOK_POINTS = 3;
  * the onset as an ordinary point inside its band; so the points that far back from the first new
  * one are looked at again, for level shifts only (any other flag is judged once, as a new point).
  * Only onsets after everything the series' alerts judged count (`alertedUntil`, from the database
- * after a restart), so each shift alerts once. A sum of runs judges its amount per run only at
- * periods with an amount, so its look-back counts those.
+ * after a restart and before opening an alert), so each shift alerts once. A sum of runs judges
+ * its amount per run only at periods with an amount, so its look-back counts those.
  */
 export function listLateOnsets(
   seriesId: string,
@@ -292,8 +294,10 @@ function rowFieldsOf(alert: SeriesAlert, previousPoints: [number, number][]) {
  * at an onset already judged is looked back for (`listLateOnsets`) and alerts once. Each spell
  * among a pass's points is an alert of its own (`listSpells`). A new alert runs the tenant's
  * remediation rules and its webhook (a spell over within the pass only the webhook); a series'
- * webhooks are sent one after another, so "opened" comes before "resolved". All changes are
- * audited as the anomaly watcher.
+ * webhooks are sent one after another, so "opened" comes before "resolved". Other processes run
+ * the watcher on the same alerts with memories of their own: before opening, the series' alerts
+ * are looked at once, and a spell one of them covers is not told again. All changes are audited
+ * as the anomaly watcher.
  */
 export async function evaluateTenant(
   deps: WatchDeps,
@@ -365,11 +369,13 @@ export async function evaluateTenant(
         judgedByAlerts?.get(m.metric)?.get(subject) ?? -Infinity,
       );
       const afterAt = existing?.lastEvaluatedAt.getTime() ?? judgedUntil.get(subject) ?? firstLook;
-      const alertedAt = Math.max(
+      let alertedAt = Math.max(
         alertedUntil.get(subject) ?? -Infinity,
         existing?.lastEvaluatedAt.getTime() ?? -Infinity,
       );
       judgedUntil.set(subject, lastAt);
+      // An open alert counts also when another process keeps it (then this one may judge nothing).
+      if (existing) alertedUntil.set(subject, alertedAt);
       if (lastAt <= afterAt) continue;
       const detection = detectOn(m, points, rows, step, settings);
       const seriesId = `${m.metric}:${subject}`;
@@ -385,12 +391,11 @@ export async function evaluateTenant(
         ],
         { resolveAfterPoints: CALM_POINTS_TO_RESOLVE },
       );
-      const newest = spells.at(-1);
-      if (!newest) continue;
+      if (!spells.length) continue;
       const tell = (event: AlertWebhookEvent, row: alertsRepo.AlertRow) =>
         tellInOrder(deps, webhooks, seriesId, settings, event, row);
 
-      const fresh = existing ? spells.slice(1) : spells;
+      let fresh = existing ? spells.slice(1) : spells;
       const continued = existing ? spells[0] : undefined;
       if (existing && continued?.status === "resolved") {
         const fields = rowFieldsOf(continued, existing.evidence.points);
@@ -414,6 +419,17 @@ export async function evaluateTenant(
           evidence: { ...existing.evidence, points: evidencePoints },
         });
         if (updated) outcome.updated.push(updated);
+      }
+      if (fresh.length) {
+        // Another process running the watcher judges the same points with its own memory: a spell
+        // it told already (opened and resolved within its pass, so not among the open alerts read
+        // above, or a late onset its alert covers) is not told again. One look per series and pass,
+        // only when there is something to open.
+        const told = await alertsRepo.findSeriesJudgedUntil(db, tenantId, m.metric, subject);
+        if (told !== undefined) {
+          alertedAt = Math.max(alertedAt, told);
+          fresh = fresh.filter((spell) => spell.openedAt > told);
+        }
       }
       for (const spell of fresh) {
         const anomaly = detection.anomalies.find((a) => a.at === spell.evidence.at);
@@ -447,7 +463,13 @@ export async function evaluateTenant(
           }
         }
       }
-      alertedUntil.set(subject, Math.max(alertedAt, newest.lastEvaluatedAt));
+      alertedUntil.set(
+        subject,
+        Math.max(
+          alertedAt,
+          ...[continued, ...fresh].map((spell) => spell?.lastEvaluatedAt ?? -Infinity),
+        ),
+      );
     }
     // A series with no figures left in its window (its workflow or server is gone, or idle that
     // long) cannot come back into its band: its alert ends here instead of staying open for good.
