@@ -1,4 +1,4 @@
-import { errorResponse, toErrorResponse } from "@/server/api/rest-errors";
+import { errorResponse, runNotStored, toErrorResponse } from "@/server/api/rest-errors";
 import { getDatabase } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { readBytesCapped, readRequestMeta } from "@/server/http";
@@ -6,6 +6,7 @@ import { describeInputProblem, findInputProblem } from "@/server/input-guards";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
+import { RUN_NOT_STORED } from "@/server/services/run-journal";
 import { openRunInbox, waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRun, idempotencyKeyInput } from "@/server/services/runs";
@@ -205,6 +206,8 @@ async function receive(request: Request, id: string): Promise<Response> {
       await system.runDeps.journal.release(run.id).catch(() => undefined);
       return accepted();
     }
+    if (settled.type === "run.failed" && settled.error.code === RUN_NOT_STORED)
+      return runNotStored(settled.error.message);
     const { run: ended } = await getRun(ctx, run.id, { plan: false });
     if (ended.status === "completed")
       return Response.json(ended.output ?? null, { status: 200, headers });

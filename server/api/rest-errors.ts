@@ -14,12 +14,20 @@ export function errorResponse(
   code: string,
   message: string,
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Response {
   return Response.json(
     { error: { code, message, ...extra } },
-    { status, headers: { "cache-control": "no-store" } },
+    { status, headers: { "cache-control": "no-store", ...headers } },
   );
 }
+
+/**
+ * A followed run the database refused to store even its start of (RunJournal.neverStored): it
+ * does not exist, so 503 (a retry may succeed) rather than a 200 or a 202 naming no run.
+ */
+export const runNotStored = (message: string) =>
+  errorResponse(503, "RUN_NOT_STORED", message, {}, { "retry-after": "1" });
 
 /**
  * The run service's input problems (`input.topic: is required`) by field, as forms and REST

@@ -107,6 +107,17 @@ export async function releaseIdempotencyKey(
     );
 }
 
+/** Lets go of every key that named this run, which was never stored (RunJournal.neverStored). */
+export async function releaseIdempotencyKeysOf(
+  db: Db,
+  tenantId: string,
+  runId: string,
+): Promise<void> {
+  await db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.runId, runId)));
+}
+
 /** Forgets keys older than `before` (they no longer protect anything). */
 export async function pruneIdempotencyKeys(db: Db, before: Date): Promise<void> {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before));

@@ -4,6 +4,7 @@ import type { RunEvent } from "@/engine/schema/run-events";
 import type { EventBus } from "@/server/events/bus";
 import { insertAuditLogs, type AuditInsert } from "@/server/repositories/audit";
 import { claimRuns, type ClaimedRun } from "@/server/repositories/run-leases";
+import { releaseIdempotencyKeysOf } from "@/server/repositories/idempotency-keys";
 import { insertRunEvents } from "@/server/repositories/run-events";
 import {
   endRuns,
@@ -20,6 +21,9 @@ export type { ClaimedRun, RunInsert };
 
 /** The bus channel that carries a tenant's run events to the pages that watch them. */
 export const tenantRunsChannel = (tenantId: string) => `tenant:${tenantId}:runs`;
+
+/** The error code of the live run.failed a run that could never be stored ends with (RunJournal.neverStored). */
+export const RUN_NOT_STORED = "RUN_NOT_STORED";
 
 /** A run event as pages receive it: with its database id, so a reconnect can ask for what came after. */
 export interface PublishedRunEvent {
@@ -362,13 +366,47 @@ export class RunJournal {
    */
   private async storeStartOnly(entries: Entry[]): Promise<void> {
     const start = entries.find((entry) => entry.held);
-    if (!start || entries.length === 1) return;
-    const alone = { ...start };
-    try {
-      await this.publish([alone], await this.write([alone]));
-    } catch {
-      // Not even the start: the run was never stored, and its starter gets no end.
+    if (!start) return;
+    if (entries.length > 1) {
+      const alone = { ...start };
+      try {
+        await this.publish([alone], await this.write([alone]));
+        return;
+      } catch {
+        // Not even the start (its workflow was deleted meanwhile, say).
+      }
     }
+    await this.neverStored(start);
+  }
+
+  /**
+   * A held run whose start could not be stored at all: it does not exist, and nobody could
+   * otherwise tell. Whoever follows it (a waiting start, a webhook, an MCP call) hears a live
+   * run.failed saying so instead of waiting out its time for a run it could never read, and an
+   * Idempotency-Key that named it is let go, so a retry starts afresh.
+   */
+  private async neverStored(start: Entry): Promise<void> {
+    await releaseIdempotencyKeysOf(this.db, start.tenantId, start.runId).catch(() => undefined);
+    const event: RunEvent = {
+      type: "run.failed",
+      runId: start.runId,
+      at: Date.now(),
+      durationMs: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      costUsd: 0,
+      error: {
+        code: RUN_NOT_STORED,
+        message: "The run could not be stored, so it did not run: start it again.",
+      },
+    };
+    await this.bus
+      .publish(tenantRunsChannel(start.tenantId), {
+        id: this.lastIds.get(start.tenantId) ?? 0,
+        runId: start.runId,
+        stored: false,
+        event,
+      } satisfies PublishedRunEvent)
+      .catch(() => undefined);
   }
 
   /** Writes a batch in one transaction; returns the ids given to its stored events and the new runs' rows. */
