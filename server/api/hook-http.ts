@@ -6,7 +6,7 @@ import { describeInputProblem, findInputProblem } from "@/server/input-guards";
 import { withMetrics } from "@/server/observability/metrics";
 import { getRunSystem } from "@/server/run-system";
 import { SecretDecryptError } from "@/server/secrets";
-import { RUN_NOT_STORED } from "@/server/services/run-journal";
+import { isNeverStored } from "@/server/services/run-journal";
 import { openRunInbox, waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRun, idempotencyKeyInput } from "@/server/services/runs";
@@ -206,8 +206,7 @@ async function receive(request: Request, id: string): Promise<Response> {
       await system.runDeps.journal.release(run.id).catch(() => undefined);
       return accepted();
     }
-    if (settled.type === "run.failed" && settled.error.code === RUN_NOT_STORED)
-      return runNotStored(settled.error.message);
+    if (isNeverStored(settled)) return runNotStored(settled.error.message);
     const { run: ended } = await getRun(ctx, run.id, { plan: false });
     if (ended.status === "completed")
       return Response.json(ended.output ?? null, { status: 200, headers });

@@ -9,7 +9,7 @@ import { withMetrics } from "@/server/observability/metrics";
 import { identityFromAuthorization } from "@/server/services/api-tokens";
 import { getEnv } from "@/server/env";
 import { readJsonBody, readRequestMeta } from "@/server/http";
-import { RUN_NOT_STORED } from "@/server/services/run-journal";
+import { isNeverStored } from "@/server/services/run-journal";
 import { openRunInbox, waitForRun } from "@/server/services/run-stream";
 import { runEventStreamResponse } from "@/server/api/run-event-stream";
 import { getRunWithSteps, idempotencyKeyInput } from "@/server/services/runs";
@@ -141,8 +141,7 @@ async function startRun(request: Request): Promise<Response> {
       signal: request.signal,
       inbox: fresh,
     });
-    if (settled?.type === "run.failed" && settled.error.code === RUN_NOT_STORED)
-      return runNotStored(settled.error.message);
+    if (isNeverStored(settled)) return runNotStored(settled.error.message);
     if (settled && settled.type !== "run.waiting")
       return Response.json(runBody(await getRunWithSteps(tenantContext, run.id)), {
         status: 200,

@@ -90,9 +90,10 @@ export async function insertOutcomes(
 
 /**
  * The rows as one JSON parameter (batchRows): the same text for any number of rows, so the
- * database keeps it prepared (Drizzle still prints it per transaction, at a fixed size), where a VALUES list of a recorder's batch (fifteen parameters a
- * row) was printed by Drizzle and parsed and planned by the database each time (6.7 and 11.6 ms
- * for a batch of ~50, inside the recorder's transaction, which holds the embedded database).
+ * database keeps it prepared (Drizzle still prints it per transaction, at a fixed size), where a
+ * VALUES list of a recorder's batch (fifteen parameters a row) was printed by Drizzle and parsed
+ * and planned by the database each time (6.7 and 11.6 ms for a batch of ~50, inside the
+ * recorder's transaction, which holds the embedded database).
  */
 const insertOutcomesQuery = preparedQuery("insert_outcomes", (db) =>
   db

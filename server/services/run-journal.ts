@@ -25,6 +25,12 @@ export const tenantRunsChannel = (tenantId: string) => `tenant:${tenantId}:runs`
 /** The error code of the live run.failed a run that could never be stored ends with (RunJournal.neverStored). */
 export const RUN_NOT_STORED = "RUN_NOT_STORED";
 
+/** The event a run that could never be stored ends with: there is no run to read. */
+export const isNeverStored = (
+  event: RunEvent | undefined,
+): event is Extract<RunEvent, { type: "run.failed" }> =>
+  event?.type === "run.failed" && event.error.code === RUN_NOT_STORED;
+
 /** A run event as pages receive it: with its database id, so a reconnect can ask for what came after. */
 export interface PublishedRunEvent {
   id: number;
