@@ -1,6 +1,4 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
 import { chain, makeNode, makeWorkflow } from "@/engine/examples";
@@ -14,6 +12,7 @@ import { findWorkflow, insertWorkflow } from "@/server/repositories/workflows";
 import { encryptSecret } from "@/server/secrets";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
+import { startWebhookReceiver } from "@/server/testing/watched-minutes";
 import type { AlertAction } from "@/db/schema";
 import { restoreOpenBreakers } from "./alert-remediation";
 import { undoAlertAction } from "./alerts";
@@ -38,24 +37,16 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 let database: Database;
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let received: { body: string; signature: string | undefined }[] = [];
-let webhookUrl: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      received.push({ body, signature: req.headers["maestro-signature"] as string | undefined });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/maestro`;
+  receiver = await startWebhookReceiver((body, request) =>
+    received.push({ body, signature: request.headers["maestro-signature"] as string | undefined }),
+  );
 });
 afterAll(async () => {
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
   await database?.close();
 });
 
@@ -137,7 +128,7 @@ describe("anomaly remediation", () => {
         pauseWorkflow: true,
         tightenRate: false,
       },
-      webhookUrl,
+      webhookUrl: receiver.url,
       webhookSecret: encryptSecret("whsec-test"),
     });
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;

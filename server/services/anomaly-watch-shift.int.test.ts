@@ -2,23 +2,11 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { SHIFT_ONSET_MAX_LAG } from "@/engine/anomaly/scan-series";
-import { createMemoryBus } from "@/server/events/bus";
-import { BreakerRegistry } from "@/server/mcp/breakers";
 import { listAlerts } from "@/server/repositories/alerts";
-import {
-  addToRollups,
-  type RollupDelta,
-  type RollupRow,
-} from "@/server/repositories/metric-rollups";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
-import {
-  createWatcherMemory,
-  evaluateTenant,
-  type WatchDeps,
-  type WatchOutcome,
-} from "./anomaly-watch";
-import { detectOn, findWatchedMetric, pointsOf } from "./watched-series";
+import { MINUTE, minuteWatcher, shiftedCostSeries } from "@/server/testing/watched-minutes";
+import { evaluateTenant, type WatchOutcome } from "./anomaly-watch";
 
 /**
  * A level shift whose points each stay inside the band, met as a user meets it: a workflow's cost
@@ -27,7 +15,6 @@ import { detectOn, findWatchedMetric, pointsOf } from "./watched-series";
  * it, by which time the watcher has judged the onset already; it must still alert, once, naming the
  * onset, and not again on later passes or after a restart (state from the database, not memory).
  */
-const MINUTE = 60_000;
 const HISTORY = 200; // minutes of ordinary cost before the shift
 const AFTER = 40; // minutes of the shifted cost the watcher sees arrive
 
@@ -39,72 +26,15 @@ afterAll(async () => {
   await database?.close();
 });
 
-function watchDeps(memory = createWatcherMemory()): WatchDeps {
-  return {
-    db: database.db,
-    bus: createMemoryBus(),
-    breakers: new BreakerRegistry(),
-    bucketMs: MINUTE,
-    defaultMaxConcurrentRuns: 50,
-    memory,
-  };
-}
-
-/** Cost per run: $0.010 with 5 % noise (a fixed seeded draw), 30 % higher from minute HISTORY on. */
-function costPerRun(count: number): number[] {
-  let seed = 4;
-  const uniform = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
-  return Array.from({ length: count }, (_, i) => {
-    const noise = Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
-    return 0.01 * (i >= HISTORY ? 1.3 : 1) * (1 + 0.05 * noise);
-  });
-}
-
-/** The shifted series for one tenant, its minutes written into the rollups as a recorder would. */
-function shiftedSeries(tenantId: string) {
-  const subject = randomUUID(); // a workflow's id (one the tenant no longer has: labelled by its id)
-  const start = Math.floor(Date.now() / MINUTE) * MINUTE - (HISTORY + AFTER + 30) * MINUTE;
-  const at = (i: number) => start + i * MINUTE;
-  const costs = costPerRun(HISTORY + AFTER);
-  const runs = 10;
-  const minute = (i: number): RollupDelta => ({
-    tenantId,
-    source: "workflow",
-    subject,
-    bucketStart: new Date(at(i)),
-    count: runs,
-    errors: 0,
-    durationMs: 0,
-    tokens: 0,
-    costUsd: costs[i]! * runs,
-    gaugeMax: 0,
-    hist: [],
-  });
-  const addMinutes = (from: number, to: number) =>
-    addToRollups(
-      database.db,
-      Array.from({ length: to - from }, (_, k) => minute(from + k)),
-    );
-  // The detectors on the series' first n minutes, as the watcher's pass at minute n judges it.
-  const metric = findWatchedMetric("workflow.cost_per_run")!;
-  const rows = Array.from({ length: HISTORY + AFTER }, (_, i) => minute(i) as RollupRow);
-  const judge = (n: number) =>
-    detectOn(
-      metric,
-      pointsOf(metric, rows, MINUTE, at(0), at(n)),
-      rows.slice(0, n),
-      MINUTE,
-      undefined,
-    );
-  return { subject, at, addMinutes, judge };
-}
-
 describe("the anomaly watcher and a level shift flagged late", () => {
   it("has a shift the detector flags at its onset, late, with no point outside its band", () => {
     // As the alert page and bench:anomaly see the whole series: one shift, flagged at its onset by
     // the level-shift detector. As points arrive: no point is out of its band when it is the newest
     // one, so a watcher judging only new points never hears of the shift.
-    const { at, judge } = shiftedSeries(randomUUID());
+    const { at, judge } = shiftedCostSeries(database.db, randomUUID(), {
+      history: HISTORY,
+      after: AFTER,
+    });
     const all = judge(HISTORY + AFTER);
     expect(all.anomalies.map((a) => [a.at, a.detector])).toEqual([
       [all.changePoints[0], "level-shift"],
@@ -118,13 +48,16 @@ describe("the anomaly watcher and a level shift flagged late", () => {
   it("alerts once at the shift's onset, across passes of a few points and a restart", async () => {
     const ctx = await makeTenantContext(database.db, "admin");
     const tenantId = ctx.tenant.id;
-    const { subject, at, addMinutes, judge } = shiftedSeries(tenantId);
+    const { subject, at, addMinutes, judge } = shiftedCostSeries(database.db, tenantId, {
+      history: HISTORY,
+      after: AFTER,
+    });
     const onset = judge(HISTORY + AFTER).changePoints[0]!;
 
     // The history, judged once: nothing to say.
     await addMinutes(0, HISTORY);
     const opened: WatchOutcome["opened"] = [];
-    let deps = watchDeps();
+    let deps = minuteWatcher(database.db);
     expect((await evaluateTenant(deps, tenantId, at(HISTORY))).opened).toEqual([]);
 
     // The shift arrives a few minutes per pass (1, 2, 3 new points in turn).
@@ -143,14 +76,16 @@ describe("the anomaly watcher and a level shift flagged late", () => {
     // A restart while the onset is still within the detector's look-back: a new process with empty
     // memory reads what was alerted from the database.
     expect(at(seen) - onset).toBeLessThan(SHIFT_ONSET_MAX_LAG * MINUTE);
-    deps = watchDeps();
+    deps = minuteWatcher(database.db);
     for (; seen < HISTORY + AFTER; seen++) {
       await addMinutes(seen, seen + 1);
       opened.push(...(await evaluateTenant(deps, tenantId, at(seen + 1))).opened);
     }
     expect(opened).toHaveLength(1);
     // And one more restart on the same figures: still nothing new.
-    expect((await evaluateTenant(watchDeps(), tenantId, at(seen))).opened).toEqual([]);
+    expect((await evaluateTenant(minuteWatcher(database.db), tenantId, at(seen))).opened).toEqual(
+      [],
+    );
 
     const stored = await listAlerts(database.db, tenantId, {}, { limit: 10 });
     expect(stored.items.map((a) => [a.metric, a.startedAt.getTime()])).toEqual([
@@ -163,10 +98,13 @@ describe("the anomaly watcher and a level shift flagged late", () => {
     // it back inside the (moved) band, enough to resolve it.
     const ctx = await makeTenantContext(database.db, "admin");
     const tenantId = ctx.tenant.id;
-    const { at, addMinutes, judge } = shiftedSeries(tenantId);
+    const { at, addMinutes, judge } = shiftedCostSeries(database.db, tenantId, {
+      history: HISTORY,
+      after: AFTER,
+    });
     const onset = judge(HISTORY + AFTER).changePoints[0]!;
     await addMinutes(0, HISTORY);
-    const deps = watchDeps();
+    const deps = minuteWatcher(database.db);
     const outcomes: WatchOutcome[] = [await evaluateTenant(deps, tenantId, at(HISTORY))];
     for (let seen = HISTORY; seen < HISTORY + AFTER; seen += 5) {
       await addMinutes(seen, seen + 5);

@@ -1,25 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "@/db/client";
-import { createMemoryBus } from "@/server/events/bus";
-import { BreakerRegistry } from "@/server/mcp/breakers";
 import { listAlerts, upsertAnomalySettings } from "@/server/repositories/alerts";
-import {
-  addToRollups,
-  type RollupDelta,
-  type RollupRow,
-} from "@/server/repositories/metric-rollups";
 import { createTestDatabase } from "@/server/testing/database";
 import { makeTenantContext } from "@/server/testing/factories";
 import {
-  CALM_POINTS_TO_RESOLVE,
-  createWatcherMemory,
-  evaluateTenant,
-  type WatchDeps,
-} from "./anomaly-watch";
-import { detectOn, findWatchedMetric, pointsOf } from "./watched-series";
+  minuteSeries,
+  minuteWatcher,
+  startWebhookReceiver,
+} from "@/server/testing/watched-minutes";
+import { CALM_POINTS_TO_RESOLVE, evaluateTenant, type WatchDeps } from "./anomaly-watch";
 
 /**
  * Several spells within one pass's points, met as a user meets them: the watcher evaluates every
@@ -28,85 +18,41 @@ import { detectOn, findWatchedMetric, pointsOf } from "./watched-series";
  * alert of its own, opened and resolved, with its own start and end; and the tenant's webhook
  * hears each alert opened before it hears it resolved.
  */
-const MINUTE = 60_000;
 const HISTORY = 90; // minutes of ordinary runs, judged by a first pass
 const BATCH = 12; // minutes one later pass sees
 const SPIKES = [HISTORY + 1, HISTORY + 7]; // minutes where most runs fail
 
 let database: Database;
-let receiver: Server;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let received: { type: string; id: string; status: string }[] = [];
-let webhookUrl: string;
 beforeAll(async () => {
   database = await createTestDatabase();
-  receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    req.on("end", () => {
-      const { type, alert } = JSON.parse(body) as {
-        type: string;
-        alert: { id: string; status: string };
-      };
-      received.push({ type, id: alert.id, status: alert.status });
-      res.writeHead(204).end();
-    });
+  receiver = await startWebhookReceiver((body) => {
+    const { type, alert } = JSON.parse(body) as {
+      type: string;
+      alert: { id: string; status: string };
+    };
+    received.push({ type, id: alert.id, status: alert.status });
   });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/maestro`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
   await database?.close();
 });
 
-function watchDeps(extra: Partial<WatchDeps> = {}): WatchDeps {
-  return {
-    db: database.db,
-    bus: createMemoryBus(),
-    breakers: new BreakerRegistry(),
-    bucketMs: MINUTE,
-    defaultMaxConcurrentRuns: 50,
-    memory: createWatcherMemory(),
-    ...extra,
-  };
-}
+const watchDeps = (extra: Partial<WatchDeps> = {}) => minuteWatcher(database.db, extra);
 
 /** A workflow's runs, 40 a minute with a failure now and then, most failing in the SPIKES minutes. */
-function spikySeries(tenantId: string) {
-  const subject = randomUUID(); // a workflow's id (one the tenant no longer has: labelled by its id)
-  const start = Math.floor(Date.now() / MINUTE) * MINUTE - (HISTORY + BATCH + 30) * MINUTE;
-  const at = (i: number) => start + i * MINUTE;
-  const minute = (i: number): RollupDelta => ({
-    tenantId,
-    source: "workflow",
-    subject,
-    bucketStart: new Date(at(i)),
-    count: 40,
-    errors: SPIKES.includes(i) ? 30 : i % 11 === 0 ? 1 : 0,
-    durationMs: 0,
-    tokens: 0,
-    costUsd: 0,
-    gaugeMax: 0,
-    hist: [],
+const spikySeries = (tenantId: string) =>
+  minuteSeries(database.db, tenantId, {
+    metric: "workflow.failure_rate",
+    minutes: HISTORY + BATCH,
+    minute: (i) => ({
+      count: 40,
+      errors: SPIKES.includes(i) ? 30 : i % 11 === 0 ? 1 : 0,
+      costUsd: 0,
+    }),
   });
-  const addMinutes = (from: number, to: number) =>
-    addToRollups(
-      database.db,
-      Array.from({ length: to - from }, (_, k) => minute(from + k)),
-    );
-  const metric = findWatchedMetric("workflow.failure_rate")!;
-  const rows = Array.from({ length: HISTORY + BATCH }, (_, i) => minute(i) as RollupRow);
-  /** The detectors on the series' first n minutes, as the watcher's pass at minute n judges it. */
-  const judge = (n: number) =>
-    detectOn(
-      metric,
-      pointsOf(metric, rows, MINUTE, at(0), at(n)),
-      rows.slice(0, n),
-      MINUTE,
-      undefined,
-    );
-  return { subject, at, addMinutes, judge };
-}
 
 /** The history judged by one pass, then the whole batch by the next: the outcome of the second. */
 async function twoPasses(tenantId: string, deps: WatchDeps) {
@@ -178,7 +124,7 @@ describe("the anomaly watcher and several spells in one pass", () => {
   it("sends each alert's webhook opened before resolved, however slow the first send", async () => {
     const ctx = await makeTenantContext(database.db, "admin");
     const tenantId = ctx.tenant.id;
-    await upsertAnomalySettings(database.db, { tenantId, webhookUrl });
+    await upsertAnomalySettings(database.db, { tenantId, webhookUrl: receiver.url });
     const { heldFetch, others, release } = holdingOpened();
     received = [];
     const { outcome } = await twoPasses(tenantId, watchDeps({ fetch: heldFetch }));
@@ -199,7 +145,7 @@ describe("the anomaly watcher and several spells in one pass", () => {
   it("sends an alert's resolved webhook after its opened one also when a later pass resolves it", async () => {
     const ctx = await makeTenantContext(database.db, "admin");
     const tenantId = ctx.tenant.id;
-    await upsertAnomalySettings(database.db, { tenantId, webhookUrl });
+    await upsertAnomalySettings(database.db, { tenantId, webhookUrl: receiver.url });
     const { heldFetch, others, release } = holdingOpened();
     received = [];
     const deps = watchDeps({ fetch: heldFetch });
